@@ -9,15 +9,36 @@
 public enum OutputFile {
   /// Writes `bytes` to `path`, or to standard output when `path` is nil or `-`.
   ///
-  /// A file is written to a temporary sibling, flushed to disk, then renamed over the
-  /// target. When standard output is a pipe whose reader has gone, the process ends
+  /// A regular file is written to a temporary sibling, flushed to disk, then renamed
+  /// over the target (a symbolic link's target when it is one). A device or a FIFO
+  /// (`/dev/full`, a named pipe) is written directly. When standard output is a pipe whose reader has gone, the process ends
   /// quietly by SIGPIPE, as other Unix tools do.
   public static func write(_ bytes: [UInt8], to path: String?) throws(IOError) {
     guard let path, path != "-" else {
       try writeAll(bytes, descriptor: STDOUT_FILENO, name: "standard output")
       return
     }
-    try writeAtomically(bytes, to: path)
+    var status = stat()
+    if stat(path, &status) == 0, (status.st_mode & S_IFMT) != S_IFREG {
+      try writeDirectly(bytes, to: path)
+      return
+    }
+    var target = path
+    if let resolved = realpath(path, nil) {
+      target = String(cString: resolved)
+      free(resolved)
+    }
+    try writeAtomically(bytes, to: target, shownAs: path)
+  }
+
+  private static func writeDirectly(_ bytes: [UInt8], to path: String) throws(IOError) {
+    let descriptor = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
+    guard descriptor >= 0 else {
+      let code = errno
+      throw IOError(.failed, path: path, reason: "cannot open: " + describe(code))
+    }
+    defer { close(descriptor) }
+    try writeAll(bytes, descriptor: descriptor, name: path)
   }
 
   /// Writes `bytes` in full to an open descriptor.
@@ -37,7 +58,9 @@ public enum OutputFile {
     }
   }
 
-  private static func writeAtomically(_ bytes: [UInt8], to path: String) throws(IOError) {
+  private static func writeAtomically(
+    _ bytes: [UInt8], to path: String, shownAs name: String
+  ) throws(IOError) {
     let slash = path.lastIndex(of: "/")
     let folder = slash.map { String(path[...$0]) } ?? ""
     let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -45,20 +68,20 @@ public enum OutputFile {
     let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
     guard descriptor >= 0 else {
       let code = errno
-      throw IOError(.failed, path: path, reason: "cannot create file: " + describe(code))
+      throw IOError(.failed, path: name, reason: "cannot create file: " + describe(code))
     }
     let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     do throws(IOError) {
-      try writeAll(bytes, descriptor: descriptor, name: path)
+      try writeAll(bytes, descriptor: descriptor, name: name)
       if fsync(descriptor) != 0 {
         let code = errno
-        throw IOError(.failed, path: path, reason: "write error: " + describe(code))
+        throw IOError(.failed, path: name, reason: "write error: " + describe(code))
       }
       fchmod(descriptor, 0o644 & ~currentUmask())
       close(descriptor)
       if rename(temporary, path) != 0 {
         let code = errno
-        throw IOError(.failed, path: path, reason: "cannot replace file: " + describe(code))
+        throw IOError(.failed, path: name, reason: "cannot replace file: " + describe(code))
       }
     } catch {
       close(descriptor)

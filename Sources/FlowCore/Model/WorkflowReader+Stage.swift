@@ -62,7 +62,7 @@ extension WorkflowReader {
       report(node, "a stage needs a 'name'")
       return nil
     }
-    if !needsGiven, let previous { stage.needs = [previous] }
+    if !needsGiven, let previous, previous != stage.name { stage.needs = [previous] }
     return stage
   }
 

@@ -157,7 +157,6 @@ struct WorkflowFixture {
         "w.yaml:2:5: stage 'fit' needs unknown stage 'fitt' (did you mean 'fit'?)",
         "w.yaml:3:5: unknown key 'enviroment' in a stage (did you mean 'environment'?); expected one of 'name', 'type', 'args', 'kwargs', 'with', 'needs', 'dependencies', 'environment', 'duration', 'timeout', 'plugins'",
         "w.yaml:5:5: duplicate stage name 'fit' (first at 2:5)",
-        "w.yaml:5:5: stage 'fit' needs itself",
         "w.yaml:7:27: bad memory '8 bananas': expected bytes or a size like 8Gi, 512Mi, 2G",
         "w.yaml:7:38: unknown resource 'memroy' (did you mean 'memory'?); a named counter must not look like a built-in resource",
         "w.yaml:7:54: bad cpu count 'two': expected a number like 1, 2 or 0.5",
@@ -169,6 +168,10 @@ struct WorkflowFixture {
         "w.yaml:10:14: image '-v /:/host' must not start with '-'",
         "w.yaml:11:15: bad duration '3 weeks': expected seconds or a number with a unit, like 90s, 15m, 2h",
       ])
+  }
+
+  @Test func reportsAStageThatNeedsItself() {
+    #expect(fixture.problems("stages:\n  - {name: a, needs: [a]}\n") == ["w.yaml:2:5: stage 'a' needs itself"])
   }
 
   @Test func namesTheStagesOfACycle() {
