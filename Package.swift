@@ -19,7 +19,9 @@ let package = Package(
     .target(name: "FlowCore", dependencies: ["CYAML", "CJansson"]),
     .executableTarget(
       name: "flow-parse",
-      dependencies: ["FlowCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+      dependencies: [
+        "FlowCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
     ),
     .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"]),
     .testTarget(name: "CLITests", dependencies: ["FlowCore"]),

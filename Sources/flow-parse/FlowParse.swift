@@ -20,7 +20,8 @@ struct FlowParse: ParsableCommand {
   @Flag(help: "Indent the JSON output for people.")
   var pretty = false
 
-  @Option(name: .shortAndLong, help: "Write the document to FILE atomically instead of standard output.")
+  @Option(
+    name: .shortAndLong, help: "Write the document to FILE atomically instead of standard output.")
   var output: String?
 
   @Flag(help: "Only check the workflow; print nothing when it is valid.")
@@ -38,7 +39,8 @@ struct FlowParse: ParsableCommand {
     let bytes = console.read(file)
     let isStandardInput = file == "-"
     let cwd = FilePath.currentDirectory
-    let source = isStandardInput ? InputFile.standardInputName : FilePath.absolute(file, relativeTo: cwd)
+    let source =
+      isStandardInput ? InputFile.standardInputName : FilePath.absolute(file, relativeTo: cwd)
     let name = isStandardInput ? InputFile.standardInputName : file
     let workflow: Workflow
     do throws(WorkflowError) {

@@ -17,7 +17,8 @@ import Testing
 
   @Test(arguments: ["root-stats", "diamond"])
   func parsesTheExamples(name: String) throws {
-    let run = try ToolRun.run("flow-parse", ["--pretty", "examples/\(name)/workflow.yaml"], in: ToolRun.root)
+    let run = try ToolRun.run(
+      "flow-parse", ["--pretty", "examples/\(name)/workflow.yaml"], in: ToolRun.root)
     #expect(run.status == 0)
     #expect(run.stderr == "")
     try expectGolden(run.stdout, "flow-parse-\(name).json")
@@ -61,7 +62,8 @@ import Testing
   }
 
   @Test func checkPrintsNothing() throws {
-    let run = try ToolRun.run("flow-parse", ["--check", examples.path + "/root-stats/workflow.yaml"])
+    let run = try ToolRun.run(
+      "flow-parse", ["--check", examples.path + "/root-stats/workflow.yaml"])
     #expect(run.status == 0)
     #expect(run.stdout == "")
   }
@@ -69,7 +71,8 @@ import Testing
   @Test func writesOutputFilesAtomically() throws {
     let folder = try ToolRun.temporaryFolder()
     let target = folder.appendingPathComponent("doc.json")
-    let run = try ToolRun.run("flow-parse", ["-o", target.path, examples.path + "/diamond/workflow.yaml"])
+    let run = try ToolRun.run(
+      "flow-parse", ["-o", target.path, examples.path + "/diamond/workflow.yaml"])
     #expect(run.status == 0)
     #expect(run.stdout == "")
     let written = try String(contentsOf: target, encoding: .utf8)
@@ -86,12 +89,16 @@ import Testing
   }
 
   @Test func failsWith74WhenOutputCannotBeWritten() throws {
-    let full = try ToolRun.run("flow-parse", ["-o", "/dev/full", examples.path + "/diamond/workflow.yaml"])
+    let full = try ToolRun.run(
+      "flow-parse", ["-o", "/dev/full", examples.path + "/diamond/workflow.yaml"])
     #expect(full.status == 74)
     let missingFolder = try ToolRun.run(
-      "flow-parse", ["-o", "/nonexistent-folder/doc.json", examples.path + "/diamond/workflow.yaml"])
+      "flow-parse",
+      ["-o", "/nonexistent-folder/doc.json", examples.path + "/diamond/workflow.yaml"])
     #expect(missingFolder.status == 74)
-    #expect(missingFolder.stderr.hasPrefix("flow-parse: /nonexistent-folder/doc.json: cannot create file"))
+    #expect(
+      missingFolder.stderr.hasPrefix("flow-parse: /nonexistent-folder/doc.json: cannot create file")
+    )
   }
 
   @Test func printsAValidSchema() throws {
