@@ -29,7 +29,8 @@ struct ToolRun {
     environment: [String: String]? = nil
   ) throws -> ToolRun {
     let process = Process()
-    process.executableURL = binaries.appendingPathComponent(tool)
+    process.executableURL =
+      tool.hasPrefix("/") ? URL(fileURLWithPath: tool) : binaries.appendingPathComponent(tool)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
     if let environment { process.environment = environment }
