@@ -1,8 +1,9 @@
 import ArgumentParser
+import FlowCommand
 import FlowCore
 
 @main
-struct FlowParse: ParsableCommand {
+struct FlowParse: ToolCommand {
   static let configuration = CommandConfiguration(
     commandName: "flow-parse",
     abstract: "Read a workflow YAML file and print the pipe document.",

@@ -59,6 +59,8 @@ import Testing
   @Test func exits64ForABadOption() throws {
     let run = try ToolRun.run("flow-parse", ["--no-such-option"])
     #expect(run.status == 64)
+    #expect(
+      run.stderr == "flow-parse: unknown option '--no-such-option' (see 'flow-parse --help')\n")
   }
 
   @Test func checkPrintsNothing() throws {
@@ -106,6 +108,12 @@ import Testing
     #expect(run.status == 0)
     let schema = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
     #expect(schema?["$schema"] as? String == "http://json-schema.org/draft-07/schema#")
+  }
+
+  @Test func helpFailsWhenItCannotBeWritten() throws {
+    let run = try ToolRun.run(
+      "/bin/sh", ["-c", "\"$0\" --help > /dev/full", ToolRun.binaries.path + "/flow-parse"])
+    #expect(run.status == 74)
   }
 
   @Test func printsItsVersion() throws {
