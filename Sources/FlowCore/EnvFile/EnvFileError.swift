@@ -13,6 +13,8 @@ public enum EnvFileError: Error, Hashable, Sendable, CustomStringConvertible {
   case invalidSubstitution(location: EnvFileLocation, key: String, text: String)
   case requiredVariable(location: EnvFileLocation, key: String, name: String, message: String)
   case invalidAssignment(source: String, text: String)
+  /// An output format cannot carry a key or value.
+  case cannotWrite(format: String, key: String, reason: String)
 
   /// The exit status this error asks for: 66 for a missing file, 74 for one that
   /// cannot be read, 65 for bad data.
@@ -49,6 +51,8 @@ public enum EnvFileError: Error, Hashable, Sendable, CustomStringConvertible {
     case .requiredVariable(let location, let key, let name, let message):
       let reason = message.isEmpty ? "is not set" : message
       return "\(location): value of '\(key)' needs '\(name)': \(reason)"
+    case .cannotWrite(let format, let key, let reason):
+      return "\(format) output cannot carry '\(key)': \(reason)"
     case .invalidAssignment(let source, let text):
       return "\(source): '\(text)' is not of the form KEY=VALUE"
     }
