@@ -81,7 +81,9 @@ struct ComposeExpansion {
     }
     guard index < bytes.count else { throw .unterminated }
     let operation = bytes[index]
-    guard operation == UInt8(ascii: "-") || operation == UInt8(ascii: "?") || operation == UInt8(ascii: "+")
+    guard
+      operation == UInt8(ascii: "-") || operation == UInt8(ascii: "?")
+        || operation == UInt8(ascii: "+")
     else { throw invalidOrUnterminated(from: start) }
     index += 1
     let value = evaluate ? lookup(name) : nil

@@ -44,7 +44,9 @@ struct ComposeParser {
     let keyEnd = cursor.index
     if keyStart == keyEnd {
       let found = cursor.character(at: keyStart)
-      fail(.invalidKey(file: file, at: cursor.position, detail: "unexpected '\(found)' where a key starts"))
+      fail(
+        .invalidKey(
+          file: file, at: cursor.position, detail: "unexpected '\(found)' where a key starts"))
       return
     }
     let key = String(cursor.bytes[keyStart..<keyEnd])
@@ -62,7 +64,9 @@ struct ComposeParser {
       return
     } else {
       let found = cursor.character(at: cursor.index)
-      fail(.invalidKey(file: file, at: cursor.position, detail: "unexpected '\(found)' in key '\(key)'"))
+      fail(
+        .invalidKey(
+          file: file, at: cursor.position, detail: "unexpected '\(found)' in key '\(key)'"))
       return
     }
     let separatorEnd = cursor.index

@@ -13,6 +13,7 @@ public enum EnvFileError: Error, Hashable, Sendable, CustomStringConvertible {
   case invalidSubstitution(location: EnvFileLocation, key: String, text: String)
   case requiredVariable(location: EnvFileLocation, key: String, name: String, message: String)
   case invalidAssignment(source: String, text: String)
+  case invalidSchema(file: String, reason: String)
   /// An output format cannot carry a key or value.
   case cannotWrite(format: String, key: String, reason: String)
 
@@ -51,6 +52,8 @@ public enum EnvFileError: Error, Hashable, Sendable, CustomStringConvertible {
     case .requiredVariable(let location, let key, let name, let message):
       let reason = message.isEmpty ? "is not set" : message
       return "\(location): value of '\(key)' needs '\(name)': \(reason)"
+    case .invalidSchema(let file, let reason):
+      return "\(file): invalid lint schema: \(reason)"
     case .cannotWrite(let format, let key, let reason):
       return "\(format) output cannot carry '\(key)': \(reason)"
     case .invalidAssignment(let source, let text):

@@ -109,7 +109,9 @@ extension UInt8 {
   static let colon = UInt8(ascii: ":")
 
   var isSpaceOrTab: Bool { self == .space || self == .tab }
-  var isASCIILetter: Bool { (self | 0x20) >= UInt8(ascii: "a") && (self | 0x20) <= UInt8(ascii: "z") }
+  var isASCIILetter: Bool {
+    (self | 0x20) >= UInt8(ascii: "a") && (self | 0x20) <= UInt8(ascii: "z")
+  }
   var isASCIIDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
   /// A character of a shell variable name after the first: `[A-Za-z0-9_]`.
   var isNameCharacter: Bool { isASCIILetter || isASCIIDigit || self == UInt8(ascii: "_") }

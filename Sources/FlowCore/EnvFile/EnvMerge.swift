@@ -164,7 +164,8 @@ public struct EnvMerge {
     case .invalid(let text):
       return .invalidSubstitution(location: entry.location, key: entry.key, text: text)
     case .required(let name, let message):
-      return .requiredVariable(location: entry.location, key: entry.key, name: name, message: message)
+      return .requiredVariable(
+        location: entry.location, key: entry.key, name: name, message: message)
     }
   }
 

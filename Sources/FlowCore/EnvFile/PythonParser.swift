@@ -166,7 +166,9 @@ struct PythonParser {
     return content
   }
 
-  static let singleQuoteEscapes: [UInt8: UInt8] = [.backslash: .backslash, .singleQuote: .singleQuote]
+  static let singleQuoteEscapes: [UInt8: UInt8] = [
+    .backslash: .backslash, .singleQuote: .singleQuote,
+  ]
   static let doubleQuoteEscapes: [UInt8: UInt8] = [
     .backslash: .backslash, .singleQuote: .singleQuote, .doubleQuote: .doubleQuote,
     UInt8(ascii: "a"): 0x07, UInt8(ascii: "b"): 0x08, UInt8(ascii: "f"): 0x0C,

@@ -14,7 +14,8 @@ import Testing
     ("${UNSET:-d}", "d"), ("${EMPTY:-d}", "d"), ("${EMPTY-d}", ""), ("${UNSET-d}", "d"),
     ("${SET:-d}", "s"), ("${SET:+a}", "a"), ("${EMPTY:+a}", ""), ("${EMPTY+a}", "a"),
     ("${UNSET+a}", ""), ("${UNSET:-${SET}}", "s"), ("${UNSET:-${UNSET2:-${SET}x}y}", "sxy"),
-    ("${SET:?m}", "s"), ("${EMPTY?m}", ""), ("$(echo hi)", "$(echo hi)"), ("`echo hi`", "`echo hi`"),
+    ("${SET:?m}", "s"), ("${EMPTY?m}", ""), ("$(echo hi)", "$(echo hi)"),
+    ("`echo hi`", "`echo hi`"),
     ("cost $5", "cost $5"), ("end$", "end$"), ("${UNSET:-a}}", "a}"), ("${UNSET:-{x}}", "{x}"),
     ("${UNSET:+${UNSET:?never}}", ""), ("${UNSET:-$SET}", "s"),
   ])
@@ -26,7 +27,9 @@ import Testing
     #expect(throws: ExpansionFailure.required(name: "UNSET", message: "give it")) {
       try expand("${UNSET:?give it}")
     }
-    #expect(throws: ExpansionFailure.required(name: "EMPTY", message: "")) { try expand("${EMPTY:?}") }
+    #expect(throws: ExpansionFailure.required(name: "EMPTY", message: "")) {
+      try expand("${EMPTY:?}")
+    }
     #expect(throws: ExpansionFailure.required(name: "UNSET", message: "s!")) {
       try expand("${UNSET?${SET}!}")
     }
@@ -61,9 +64,10 @@ import Testing
   @Test func forwardReferenceIsAWarning() {
     let result = merged("A=${B:-none}\nB=2\n", environment: ["B": "host"])
     #expect(result.values["A"] == "host")
-    #expect(result.warnings.map(\.description) == [
-      "t.env:1:1: 'A' refers to 'B', which is defined only later (t.env:2:1)"
-    ])
+    #expect(
+      result.warnings.map(\.description) == [
+        "t.env:1:1: 'A' refers to 'B', which is defined only later (t.env:2:1)"
+      ])
   }
 
   @Test func noExpandKeepsTemplates() {

@@ -21,10 +21,11 @@ import Testing
 
   @Test func positionsOfEntries() {
     let entries = parse("\n  A=1\n# c\nexport B='x\ny'\nC=3").entries
-    #expect(entries.map(\.position) == [
-      SourcePosition(line: 2, column: 3), SourcePosition(line: 4, column: 1),
-      SourcePosition(line: 6, column: 1),
-    ])
+    #expect(
+      entries.map(\.position) == [
+        SourcePosition(line: 2, column: 3), SourcePosition(line: 4, column: 1),
+        SourcePosition(line: 6, column: 1),
+      ])
   }
 
   @Test func unquotedValueCutAtBlankHash() {
@@ -60,7 +61,8 @@ import Testing
 
   @Test func textAfterClosingQuoteIsAnError() {
     let result = parse("A=\"x\" B=2\nC=3")
-    #expect(result.errors == [.textAfterQuote(file: "t.env", at: SourcePosition(line: 1, column: 7))])
+    #expect(
+      result.errors == [.textAfterQuote(file: "t.env", at: SourcePosition(line: 1, column: 7))])
     #expect(result.entries.map(\.key) == ["C"])
   }
 
@@ -74,7 +76,8 @@ import Testing
   }
 
   @Test func byteOrderMarkAndCRLF() {
-    let text = EnvFileText(file: "t.env", bytes: [0xEF, 0xBB, 0xBF] + Array("A=1\r\nB=\"x\"\r\n".utf8))
+    let text = EnvFileText(
+      file: "t.env", bytes: [0xEF, 0xBB, 0xBF] + Array("A=1\r\nB=\"x\"\r\n".utf8))
     let result = text.parse(.compose)
     #expect(result.entries.map(\.key) == ["A", "B"])
     #expect(result.entries.map(\.value) == ["1", "x"])
@@ -91,7 +94,9 @@ import Testing
   func invalidKeys(_ line: String) {
     let result = parse(line + "\nOK=1")
     #expect(result.errors.count == 1)
-    if case .invalidKey(_, let at, _)? = result.errors.first { #expect(at.line == 1) } else {
+    if case .invalidKey(_, let at, _)? = result.errors.first {
+      #expect(at.line == 1)
+    } else {
       Issue.record("expected an invalid key, got \(result.errors)")
     }
     #expect(result.entries.map(\.key) == ["OK"])
@@ -99,17 +104,26 @@ import Testing
 
   @Test func invalidUTF8AndNulHavePositions() {
     let bad = EnvFileText(file: "t.env", bytes: Array("A=1\nB=x".utf8) + [0xC3, 0x28])
-    #expect(bad.parse(.compose).errors == [.invalidUTF8(file: "t.env", at: SourcePosition(line: 2, column: 4))])
+    #expect(
+      bad.parse(.compose).errors == [
+        .invalidUTF8(file: "t.env", at: SourcePosition(line: 2, column: 4))
+      ])
     let nul = EnvFileText(file: "t.env", bytes: Array("A=1\n\nBC=".utf8) + [0])
     for dialect in EnvFileDialect.allCases {
-      #expect(nul.parse(dialect).errors == [.nulByte(file: "t.env", at: SourcePosition(line: 3, column: 4))])
+      #expect(
+        nul.parse(dialect).errors == [
+          .nulByte(file: "t.env", at: SourcePosition(line: 3, column: 4))
+        ])
     }
   }
 
   @Test func overlongAndSurrogateEncodingsAreInvalid() {
-    for bytes: [UInt8] in [[0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82]] {
+    for bytes: [UInt8] in [
+      [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82],
+    ] {
       let text = EnvFileText(file: "t.env", bytes: Array("A=".utf8) + bytes)
-      #expect(text.encodingError() == .invalidUTF8(file: "t.env", at: SourcePosition(line: 1, column: 3)))
+      #expect(
+        text.encodingError() == .invalidUTF8(file: "t.env", at: SourcePosition(line: 1, column: 3)))
     }
     #expect(EnvFileText(file: "t", text: "A=é€😀").encodingError() == nil)
   }

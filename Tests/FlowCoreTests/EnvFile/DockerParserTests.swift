@@ -6,9 +6,11 @@ import Testing
   @Test func valuesAreVerbatim() {
     let text = "A=\"quoted\"\nB='x' # not a comment\nC=${X} $Y\n  D=  trailing  \nE=a=b\n"
     let result = values(text, .docker, environment: ["X": "no"])
-    #expect(result == [
-      "A": "\"quoted\"", "B": "'x' # not a comment", "C": "${X} $Y", "D": "  trailing  ", "E": "a=b",
-    ])
+    #expect(
+      result == [
+        "A": "\"quoted\"", "B": "'x' # not a comment", "C": "${X} $Y", "D": "  trailing  ",
+        "E": "a=b",
+      ])
   }
 
   @Test func commentsOnlyAtLineStartAndCRLF() {
@@ -22,11 +24,16 @@ import Testing
 
   @Test func keysWithBlanksAndEmptyKeysAreErrors() {
     let result = parse("A B=1\n=2\nexport C=3\nok=4", .docker)
-    #expect(result.errors == [
-      .invalidKey(file: "t.env", at: SourcePosition(line: 1, column: 2), detail: "'A B' contains a blank"),
-      .invalidKey(file: "t.env", at: SourcePosition(line: 2, column: 1), detail: "no key before '='"),
-      .invalidKey(file: "t.env", at: SourcePosition(line: 3, column: 7), detail: "'export C' contains a blank"),
-    ])
+    #expect(
+      result.errors == [
+        .invalidKey(
+          file: "t.env", at: SourcePosition(line: 1, column: 2), detail: "'A B' contains a blank"),
+        .invalidKey(
+          file: "t.env", at: SourcePosition(line: 2, column: 1), detail: "no key before '='"),
+        .invalidKey(
+          file: "t.env", at: SourcePosition(line: 3, column: 7),
+          detail: "'export C' contains a blank"),
+      ])
     #expect(result.entries.map(\.key) == ["ok"])
   }
 

@@ -58,12 +58,14 @@ import Testing
   }
 
   @Test func makeGivesTheValuesBack() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flow-make-\(getpid())")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "flow-make-\(getpid())")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let included = try EnvOutput.text(variables(Self.tricky), format: .make)
     try Data(included).write(to: directory.appendingPathComponent("vars.mk"))
-    try Data("include vars.mk\nall:\n\t@env -0\n".utf8).write(to: directory.appendingPathComponent("Makefile"))
+    try Data("include vars.mk\nall:\n\t@env -0\n".utf8).write(
+      to: directory.appendingPathComponent("Makefile"))
     let output = try run("/usr/bin/make", ["-s", "-C", directory.path])
     expectSame(environment(output), Self.tricky)
   }
@@ -93,15 +95,25 @@ import Testing
 
   @Test func refusalsNameTheKey() {
     let newline = variables([("OK", "1"), ("MULTI", "a\nb")])
-    #expect(throws: EnvFileError.cannotWrite(format: "docker", key: "MULTI", reason: "docker --env-file values cannot hold newlines")) {
+    #expect(
+      throws: EnvFileError.cannotWrite(
+        format: "docker", key: "MULTI", reason: "docker --env-file values cannot hold newlines")
+    ) {
       try EnvOutput.text(newline, format: .docker)
     }
     #expect(throws: EnvFileError.self) { try EnvOutput.text(newline, format: .make) }
-    #expect(throws: EnvFileError.cannotWrite(format: "sh", key: "a.b", reason: "not a shell variable name")) {
+    #expect(
+      throws: EnvFileError.cannotWrite(
+        format: "sh", key: "a.b", reason: "not a shell variable name")
+    ) {
       try EnvOutput.text(variables([("a.b", "1")]), format: .sh)
     }
-    #expect(throws: EnvFileError.self) { try EnvOutput.text(variables([("A B", "1")]), format: .docker) }
-    #expect(throws: EnvFileError.self) { try EnvOutput.text(variables([("A=B", "1")]), format: .null) }
+    #expect(throws: EnvFileError.self) {
+      try EnvOutput.text(variables([("A B", "1")]), format: .docker)
+    }
+    #expect(throws: EnvFileError.self) {
+      try EnvOutput.text(variables([("A=B", "1")]), format: .null)
+    }
   }
 
   @Test func jsonWithProvenance() throws {
@@ -110,9 +122,14 @@ import Testing
     let result = EnvMerge.merge(
       [.file(base), .file(site), .map(name: "--set", pairs: [(key: "A", value: "4")])],
       options: EnvMergeOptions())
-    #expect(EnvOutput.json(result.variables) == .object(JSONObject([("A", .string("4")), ("B", .string("2"))])))
-    let text = String(decoding: JSONCodec.encode(EnvOutput.json(result.variables, provenance: true)), as: UTF8.self)
     #expect(
-      text == #"{"A":{"value":"4","from":{"map":"--set"},"overrides":[{"file":"site.env","line":2,"column":1,"value":"3"},{"file":"base.env","line":1,"column":1,"value":"1"}]},"B":{"value":"2","from":{"file":"base.env","line":2,"column":1},"overrides":[]}}"# + "\n")
+      EnvOutput.json(result.variables)
+        == .object(JSONObject([("A", .string("4")), ("B", .string("2"))])))
+    let text = String(
+      decoding: JSONCodec.encode(EnvOutput.json(result.variables, provenance: true)), as: UTF8.self)
+    #expect(
+      text
+        == #"{"A":{"value":"4","from":{"map":"--set"},"overrides":[{"file":"site.env","line":2,"column":1,"value":"3"},{"file":"base.env","line":1,"column":1,"value":"1"}]},"B":{"value":"2","from":{"file":"base.env","line":2,"column":1},"overrides":[]}}"#
+        + "\n")
   }
 }

@@ -35,14 +35,16 @@ import Testing
     process.standardError = errors
     try process.run()
     let data = output.fileHandleForReading.readDataToEndOfFile()
-    let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let errorText = String(
+      decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     try #require(
       process.terminationStatus == 0,
       "the python-dotenv oracle failed (install it: pip install python-dotenv): \(errorText)")
     var answers: [String: [Bool: OracleAnswer]] = [:]
     for line in data.split(separator: UInt8(ascii: "\n")) {
-      let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+      let object = try #require(
+        try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
       let file = try #require(object["file"] as? String)
       let interpolate = try #require(object["interpolate"] as? Bool)
       let pairs = try #require(object["values"] as? [[Any]])
@@ -85,9 +87,10 @@ import Testing
         multiLine += interpolate ? actual.filter { $0.1?.contains("\n") ?? false }.count : 0
         if interpolate {
           let literal = parsed.entries.map(\.value)
-          expandedDifferently += zip(parsed.entries, literal).filter { entry, _ in
-            entry.value != result[entry.key]?.value
-          }.count
+          expandedDifferently +=
+            zip(parsed.entries, literal).filter { entry, _ in
+              entry.value != result[entry.key]?.value
+            }.count
         }
         let same =
           actual.count == expected.values.count
@@ -172,7 +175,8 @@ struct DotenvGenerator {
     case 0: return ""
     case 1: return pick(blanks) + "# comment " + text(quote: nil)
     case 2: return pick(blanks) + pick(keys) + pick(blanks)
-    case 3: return pick(["A=\"unterminated", "B='open", "C=\"x\" junk", "=1", "'q k'=v", "K \"x\""])
+    case 3:
+      return pick(["A=\"unterminated", "B='open", "C=\"x\" junk", "=1", "'q k'=v", "K \"x\""])
     default: break
     }
     let export = next(5) == 0 ? "export" + pick([" ", "\t", "  "]) : ""

@@ -17,11 +17,15 @@ import Testing
   }
 
   @Test func quotedKeysAndAnyKeyCharacters() {
-    #expect(values("'k k'=v\nA\"B=1\nYAML:=2\n", .python) == ["k k": "v", "A\"B": "1", "YAML:": "2"])
+    #expect(
+      values("'k k'=v\nA\"B=1\nYAML:=2\n", .python) == ["k k": "v", "A\"B": "1", "YAML:": "2"])
   }
 
   @Test func exportNeedsABlankAfterIt() {
-    #expect(values("export=1\nexport  A=2\nexportB=3\n", .python) == ["export": "1", "A": "2", "exportB": "3"])
+    #expect(
+      values("export=1\nexport  A=2\nexportB=3\n", .python) == [
+        "export": "1", "A": "2", "exportB": "3",
+      ])
   }
 
   @Test func escapesPerQuote() {
@@ -51,13 +55,17 @@ import Testing
     let result = merged("A=\"x\\\\\"\nB=\"y\"\nC=3\n", .python)
     #expect(result.values == ["C": "3"])
     let parsed = parse("A=\"x\\\\\"\nB=\"y\"\nC=3\n", .python)
-    #expect(parsed.errors == [.unparsableStatement(file: "t.env", at: SourcePosition(line: 1, column: 1))])
+    #expect(
+      parsed.errors == [.unparsableStatement(file: "t.env", at: SourcePosition(line: 1, column: 1))]
+    )
   }
 
   @Test func unterminatedQuoteWithoutLaterQuoteDropsOneLine() {
     let parsed = parse("A=1\n\nB=\"open\nC=3\n", .python)
     #expect(parsed.entries.map(\.key) == ["A", "C"])
-    #expect(parsed.errors == [.unparsableStatement(file: "t.env", at: SourcePosition(line: 3, column: 1))])
+    #expect(
+      parsed.errors == [.unparsableStatement(file: "t.env", at: SourcePosition(line: 3, column: 1))]
+    )
   }
 
   @Test func universalNewlines() {
