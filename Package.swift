@@ -6,6 +6,7 @@ let package = Package(
   platforms: [.macOS(.v13)],
   products: [
     .executable(name: "flow-parse", targets: ["flow-parse"]),
+    .executable(name: "flow-envfile", targets: ["flow-envfile"]),
     .library(name: "FlowCore", targets: ["FlowCore"]),
   ],
   dependencies: [
@@ -19,6 +20,10 @@ let package = Package(
     .target(name: "FlowCore", dependencies: ["CYAML", "CJansson"]),
     .executableTarget(
       name: "flow-parse",
+      dependencies: ["FlowCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+    ),
+    .executableTarget(
+      name: "flow-envfile",
       dependencies: ["FlowCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
     .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"]),
