@@ -9,7 +9,7 @@ func tool(_ name: String) -> Target {
   .executableTarget(name: name, dependencies: ["FlowCore", "FlowCommand", argumentParser])
 }
 
-let tools = ["flow-parse"]
+let tools = ["flow-parse", "flow-envfile"]
 
 let package = Package(
   name: "flow",

@@ -8,7 +8,7 @@ build_apt=(libyaml-dev libjansson-dev pkg-config)
 test_apt=(mandoc jq)
 bench_apt=(hyperfine)
 # PyPI packages per purpose.
-test_pip=(pyyaml jsonschema)
+test_pip=(pyyaml jsonschema python-dotenv)
 bench_pip=(pyyaml)
 
 apt_wanted=()
