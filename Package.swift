@@ -9,14 +9,17 @@ let package = Package(
     .library(name: "FlowCore", targets: ["FlowCore"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
   ],
   targets: [
     .systemLibrary(
       name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
     .systemLibrary(
       name: "CJansson", pkgConfig: "jansson", providers: [.apt(["libjansson-dev"])]),
-    .target(name: "FlowCore", dependencies: ["CYAML", "CJansson"]),
+    .target(
+      name: "FlowCore",
+      dependencies: ["CYAML", "CJansson", .product(name: "TOMLKit", package: "TOMLKit")]),
     .executableTarget(
       name: "flow-parse",
       dependencies: ["FlowCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
