@@ -98,41 +98,55 @@ import Testing
     }
   }
 
-  @Test func nodeSemverAgreesOnGeneratedRanges() throws {
-    let versions = Self.generatedVersions()
-    let specs = Self.nodeSpecs(count: 2500)
-    let oracle = try OracleProcess.run(
-      [
-        "node",
-        OracleProcess.differentialFolder.appendingPathComponent("node-semver-oracle.js").path,
-      ],
-      environment: ["NODE_PATH": "/usr/share/nodejs"], versions: versions, specs: specs)
-    try #require(oracle.count == specs.count)
-    let mine = try Self.ours(specs, versions: versions, parse: VersionSpec.parseNode)
+  /// Compares our answers with the oracle's lines ("E" = rejected) and returns what differs;
+  /// `check` looks at one spec and version given our two answers and the oracle's line.
+  static func compare(
+    specs: [String], versions: [String], oracle: [String], mine: [[Bool]?], name: String,
+    check: (_ standard: Bool, _ including: Bool, _ line: [Character], _ position: Int) -> String?
+  ) -> (mismatches: [String], compared: Int) {
     var mismatches: [String] = []
     var compared = 0
     for (index, spec) in specs.enumerated() {
       let expected = oracle[index]
       guard let results = mine[index] else {
-        if expected != "E" { mismatches.append("\(spec): we reject, node-semver accepts") }
+        if expected != "E" { mismatches.append("\(spec): we reject, \(name) accepts") }
         continue
       }
       if expected == "E" {
-        mismatches.append("\(spec): we accept, node-semver rejects")
+        mismatches.append("\(spec): we accept, \(name) rejects")
         continue
       }
-      let halves = expected.split(separator: " ").map(Array.init)
+      let line = Array(expected)
       for (position, version) in versions.enumerated() {
-        compared += 2
-        let standard = halves[0][position] == "1"
-        let including = halves[1][position] == "1"
-        if results[position * 2] != standard {
-          mismatches.append("\(spec) on \(version): node-semver says \(standard)")
-        }
-        if results[position * 2 + 1] != including {
-          mismatches.append("\(spec) on \(version) with prereleases: node-semver says \(including)")
+        compared += 1
+        if let problem = check(results[position * 2], results[position * 2 + 1], line, position) {
+          mismatches.append("\(spec) on \(version): \(problem)")
         }
       }
+    }
+    return (mismatches, compared)
+  }
+
+  @Test func nodeSemverAgreesOnGeneratedRanges() throws {
+    let versions = Self.generatedVersions()
+    let specs = Self.nodeSpecs(count: 2500)
+    let script = OracleProcess.differentialFolder.appendingPathComponent("node-semver-oracle.js")
+    let oracle = try OracleProcess.run(
+      ["node", script.path], environment: ["NODE_PATH": "/usr/share/nodejs"], versions: versions,
+      specs: specs)
+    try #require(oracle.count == specs.count)
+    let mine = try Self.ours(specs, versions: versions, parse: VersionSpec.parseNode)
+    // A line holds the default answers, a space, then the answers with prereleases.
+    let (mismatches, compared) = Self.compare(
+      specs: specs, versions: versions, oracle: oracle, mine: mine, name: "node-semver"
+    ) { standard, including, line, position in
+      let expectedStandard = line[position] == "1"
+      let expectedIncluding = line[versions.count + 1 + position] == "1"
+      if standard != expectedStandard { return "node-semver says \(expectedStandard)" }
+      if including != expectedIncluding {
+        return "with prereleases node-semver says \(expectedIncluding)"
+      }
+      return nil
     }
     #expect(compared > 100_000)
     #expect(mismatches.isEmpty, "\(mismatches.count) mismatches, first: \(mismatches.prefix(15))")
@@ -141,38 +155,19 @@ import Testing
   @Test func semanticVersionAgreesOnGeneratedSimpleSpecs() throws {
     let versions = Self.generatedVersions()
     let specs = Self.simpleSpecs(count: 2500)
-    let oracle = try OracleProcess.run(
-      [
-        "python3",
-        OracleProcess.differentialFolder.appendingPathComponent("semantic-version-oracle.py").path,
-      ],
-      versions: versions, specs: specs)
+    let script = OracleProcess.differentialFolder.appendingPathComponent(
+      "semantic-version-oracle.py")
+    let oracle = try OracleProcess.run(["python3", script.path], versions: versions, specs: specs)
     try #require(oracle.count == specs.count)
     let mine = try Self.ours(specs, versions: versions, parse: VersionSpec.parseSimple)
-    var mismatches: [String] = []
-    var compared = 0
-    for (index, spec) in specs.enumerated() {
-      let expected = oracle[index]
-      guard let results = mine[index] else {
-        if expected != "E" { mismatches.append("\(spec): we reject, semantic_version accepts") }
-        continue
-      }
-      if expected == "E" {
-        mismatches.append("\(spec): we accept, semantic_version rejects")
-        continue
-      }
-      let bits = Array(expected)
-      for (position, version) in versions.enumerated() {
-        compared += 1
-        let including = bits[position] == "1"
-        if results[position * 2 + 1] != including {
-          mismatches.append("\(spec) on \(version): semantic_version says \(including)")
-        }
-        // By default a prerelease matches only when the spec names one of its release.
-        if results[position * 2] && !including {
-          mismatches.append("\(spec) on \(version): matches by default but not with prereleases")
-        }
-      }
+    let (mismatches, compared) = Self.compare(
+      specs: specs, versions: versions, oracle: oracle, mine: mine, name: "semantic_version"
+    ) { standard, including, line, position in
+      let expected = line[position] == "1"
+      if including != expected { return "semantic_version says \(expected)" }
+      // By default a prerelease matches only when the spec names one of its release.
+      if standard && !including { return "matches by default but not with prereleases" }
+      return nil
     }
     #expect(compared > 100_000)
     #expect(mismatches.isEmpty, "\(mismatches.count) mismatches, first: \(mismatches.prefix(15))")
