@@ -9,7 +9,7 @@
 /// Preference: packages are decided in order of first mention, requested packages in request
 /// order first; each takes its newest version the constraints allow. Same input, same answer.
 public final class Solver {
-  public let catalogue: Catalogue
+  public let source: any PackageSource
   public let includePrereleases: Bool
 
   var names: [String] = [""]
@@ -28,9 +28,13 @@ public final class Solver {
 
   static let root = 0
 
-  public init(catalogue: Catalogue, includePrereleases: Bool = false) {
-    self.catalogue = catalogue
+  public init(source: any PackageSource, includePrereleases: Bool = false) {
+    self.source = source
     self.includePrereleases = includePrereleases
+  }
+
+  public convenience init(catalogue: Catalogue, includePrereleases: Bool = false) {
+    self.init(source: CatalogueSource(catalogue), includePrereleases: includePrereleases)
   }
 
   /// The chosen versions, requested packages first in request order, then dependencies in
@@ -71,7 +75,7 @@ public final class Solver {
     let id = names.count
     packageIDs[name] = id
     names.append(name)
-    versions.append(catalogue.versions(of: name))
+    versions.append(source.versions(of: name))
     byPackage.append([])
     current.append(nil)
     decided.append(false)
