@@ -25,5 +25,6 @@ let package = Package(
       dependencies: ["FlowCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
     .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"]),
+    .testTarget(name: "CLITests", dependencies: ["FlowCore"]),
   ]
 )
