@@ -6,6 +6,7 @@ let package = Package(
   platforms: [.macOS(.v13)],
   products: [
     .executable(name: "flow-parse", targets: ["flow-parse"]),
+    .executable(name: "flow-resolve", targets: ["flow-resolve"]),
     .library(name: "FlowCore", targets: ["FlowCore"]),
   ],
   dependencies: [
@@ -22,6 +23,10 @@ let package = Package(
       dependencies: ["CYAML", "CJansson", .product(name: "TOMLKit", package: "TOMLKit")]),
     .executableTarget(
       name: "flow-parse",
+      dependencies: ["FlowCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+    ),
+    .executableTarget(
+      name: "flow-resolve",
       dependencies: ["FlowCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
     .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"]),

@@ -96,12 +96,3 @@ public struct VersionSpec: Sendable, Hashable, CustomStringConvertible {
     return set.releasesOnly.union(set.intersection(allowed))
   }
 }
-
-extension String {
-  var trimmingSpaces: Substring {
-    var slice = Substring(self)
-    while let first = slice.first, first == " " || first == "\t" { slice = slice.dropFirst() }
-    while let last = slice.last, last == " " || last == "\t" { slice = slice.dropLast() }
-    return slice
-  }
-}
