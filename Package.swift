@@ -9,7 +9,7 @@ func tool(_ name: String) -> Target {
   .executableTarget(name: name, dependencies: ["FlowCore", "FlowCommand", argumentParser])
 }
 
-let tools = ["flow-parse", "flow-envfile"]
+let tools = ["flow-parse", "flow-envfile", "flow-resolve"]
 
 let package = Package(
   name: "flow",
@@ -18,12 +18,15 @@ let package = Package(
     .library(name: "FlowCore", targets: ["FlowCore"])
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
   ],
   targets: tools.map(tool) + [
     .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
     .systemLibrary(name: "CJansson", pkgConfig: "jansson", providers: [.apt(["libjansson-dev"])]),
-    .target(name: "FlowCore", dependencies: ["CYAML", "CJansson"]),
+    .target(
+      name: "FlowCore",
+      dependencies: ["CYAML", "CJansson", .product(name: "TOMLKit", package: "TOMLKit")]),
     .target(name: "FlowCommand", dependencies: ["FlowCore", argumentParser]),
     .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"]),
     .testTarget(name: "CLITests", dependencies: ["FlowCore"]),

@@ -5,10 +5,10 @@ set -euo pipefail
 
 # Debian packages per purpose.
 build_apt=(libyaml-dev libjansson-dev pkg-config)
-test_apt=(mandoc jq)
+test_apt=(mandoc jq node-semver)
 bench_apt=(hyperfine)
 # PyPI packages per purpose.
-test_pip=(pyyaml jsonschema python-dotenv)
+test_pip=(pyyaml jsonschema python-dotenv semantic_version)
 bench_pip=(pyyaml)
 
 apt_wanted=()
