@@ -6,7 +6,7 @@ struct ParallelScheduler {
   let problem: PlanProblem
   /// How many ready stages that do not fit are looked at per event before waiting for
   /// the next one; bounds the work on very wide graphs.
-  var lookAhead = 256
+  var lookAhead = 32
 
   /// Start times (or, reversed, times measured back from the end) for the priorities.
   func schedule(priority: [Double], reversed: Bool = false) -> [Double] {

@@ -27,12 +27,19 @@ struct WavePlanner {
         var free = problem.capacity
         var layer: [Int] = []
         var rest: [Int] = []
-        for stage in remaining {
+        var misses = 0
+        for (position, stage) in remaining.enumerated() {
+          // Past a few misses with the layer nearly full, the rest waits for the next one.
+          if misses >= 32 {
+            rest += remaining[position...]
+            break
+          }
           let fits = (0..<resources).allSatisfy {
             problem.demand(stage, $0) <= free[$0] + tolerance[$0]
           }
           guard fits else {
             rest.append(stage)
+            misses += 1
             continue
           }
           for resource in 0..<resources { free[resource] -= problem.demand(stage, resource) }
