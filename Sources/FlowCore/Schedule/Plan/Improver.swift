@@ -22,7 +22,7 @@ struct Improver {
     for round in 0..<rounds {
       var priority = rank
       if round > 0 {
-        for stage in priority.indices { priority[stage] *= 0.75 + 0.5 * random.nextUnit() }
+        for stage in priority.indices { priority[stage] *= 0.25 + 1.5 * random.nextUnit() }
       }
       let starts = serial.schedule(order: eligibleOrder(priority))
       var candidate = (starts: starts, makespan: Planner.makespan(problem, starts))
