@@ -66,7 +66,8 @@ struct FlowEnvfile: ToolCommand {
     let console = Console(tool: "flow-envfile")
     if lint { return runLint(console) }
     let options = EnvMergeOptions(
-      dialect: dialect, expand: !noExpand, baseEnvironment: noEnv ? [:] : Self.hostEnvironment())
+      dialect: dialect, expand: !noExpand, baseEnvironment: noEnv ? [:] : ProcessEnvironment.current
+    )
     if files.isEmpty && assignments.isEmpty { return runPipe(console, options: options) }
     var loader = EnvFileLoader(dialect: dialect)
     var layers: [EnvLayer] = []
@@ -158,18 +159,5 @@ struct FlowEnvfile: ToolCommand {
       console.emit(Array(text.utf8), to: output)
     }
     if !problems.isEmpty { Glibc.exit(ExitStatus.found.rawValue) }
-  }
-
-  static func hostEnvironment() -> [String: String] {
-    var environment: [String: String] = [:]
-    var pointer = environ
-    while let entry = pointer.pointee {
-      let text = String(cString: entry)
-      if let equals = text.firstIndex(of: "=") {
-        environment[String(text[..<equals])] = String(text[text.index(after: equals)...])
-      }
-      pointer += 1
-    }
-    return environment
   }
 }
