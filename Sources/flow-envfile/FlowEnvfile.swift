@@ -84,8 +84,8 @@ struct FlowEnvfile: ParsableCommand {
     let result = EnvMerge.merge(layers, options: options)
     finish(console, warnings: result.warnings, errors: errors + result.errors)
     let bytes: [UInt8]
-    if format == .json {
-      bytes = JSONCodec.encode(EnvOutput.json(result.variables, provenance: provenance))
+    if format == .json && provenance {
+      bytes = JSONCodec.encode(EnvOutput.json(result.variables, provenance: true))
     } else {
       do throws(EnvFileError) {
         bytes = try EnvOutput.text(result.variables, format: format)
@@ -94,6 +94,9 @@ struct FlowEnvfile: ParsableCommand {
       }
     }
     console.emit(bytes, to: output)
+    // Ends here rather than returning: freeing every value one by one would cost more
+    // than the merge.
+    Glibc.exit(ExitStatus.success.rawValue)
   }
 
   /// Reports warnings, then errors, and ends the process when there are errors.
