@@ -106,7 +106,8 @@ public struct EnvMerge {
       result.warnings.append(
         Diagnostic(
           file: miss.entry.file, position: miss.entry.position,
-          message: "'\(miss.entry.key)' refers to '\(miss.name)', which is defined only later (\(later))"
+          message:
+            "'\(miss.entry.key)' refers to '\(miss.name)', which is defined only later (\(later))"
         ))
     }
   }

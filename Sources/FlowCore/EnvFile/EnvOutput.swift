@@ -48,7 +48,7 @@ public enum EnvOutput {
     return output
   }
 
-  static let hexDigits = Array("0123456789abcdef".utf8)
+  static let hexDigits = Array("0123456789ABCDEF".utf8)
 
   /// A JSON string as jansson writes it: `\b \f \n \r \t` and `\u00XX` for other
   /// control characters, everything else (UTF-8, `/`, DEL) as it is.
