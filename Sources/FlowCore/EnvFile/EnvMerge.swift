@@ -80,7 +80,7 @@ public struct EnvMerge {
     for layer in layers {
       switch layer {
       case .file(let entries):
-        for entry in entries { merge.add(entry) }
+        for index in entries.indices { merge.add(entries[index]) }
       case .map(let name, let pairs):
         for pair in pairs {
           merge.order += 1

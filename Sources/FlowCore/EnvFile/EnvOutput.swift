@@ -33,7 +33,8 @@ public enum EnvOutput {
   /// that tree costs more than parsing them.
   public static func jsonText(_ variables: [EnvVariable]) -> [UInt8] {
     var output: [UInt8] = [UInt8(ascii: "{")]
-    output.reserveCapacity(variables.count * 32)
+    output.reserveCapacity(
+      variables.reduce(8) { $0 + $1.key.utf8.count + ($1.value?.utf8.count ?? 4) + 6 })
     for (index, variable) in variables.enumerated() {
       if index > 0 { output.append(UInt8(ascii: ",")) }
       appendJSONString(variable.key, to: &output)
@@ -54,7 +55,13 @@ public enum EnvOutput {
   /// control characters, everything else (UTF-8, `/`, DEL) as it is.
   static func appendJSONString(_ text: String, to output: inout [UInt8]) {
     output.append(.doubleQuote)
-    for byte in text.utf8 {
+    let utf8 = text.utf8
+    if !utf8.contains(where: { $0 < 0x20 || $0 == .doubleQuote || $0 == .backslash }) {
+      output.append(contentsOf: utf8)
+      output.append(.doubleQuote)
+      return
+    }
+    for byte in utf8 {
       switch byte {
       case .doubleQuote, .backslash: output += [.backslash, byte]
       case .newline: output += [.backslash, UInt8(ascii: "n")]
