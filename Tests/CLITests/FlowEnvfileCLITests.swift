@@ -184,6 +184,12 @@ import Testing
     #expect(document["flow"] as? Int == 1)
   }
 
+  @Test func badAssignmentIsAUsageError() throws {
+    let run = try ToolRun.run("flow-envfile", ["--set", "NOEQUALS"], environment: environment)
+    #expect(run.status == 64)
+    #expect(run.stderr == "flow-envfile: --set: 'NOEQUALS' is not of the form KEY=VALUE\n")
+  }
+
   @Test func pipeModeMissingFileExits66() throws {
     let document =
       #"{"flow":1,"stages":[{"name":"s","environment":{"variables":{"sources":[{"file":"/nonexistent/x.env","origin":"stage"}]}}}]}"#
