@@ -1,4 +1,5 @@
 import ArgumentParser
+import FlowCommand
 import FlowCore
 
 #if canImport(Glibc)
@@ -11,7 +12,7 @@ extension EnvFileDialect: ExpressibleByArgument {}
 extension EnvOutputFormat: ExpressibleByArgument {}
 
 @main
-struct FlowEnvfile: ParsableCommand {
+struct FlowEnvfile: ToolCommand {
   enum LintFormat: String, ExpressibleByArgument { case text, json }
 
   static let configuration = CommandConfiguration(
@@ -65,7 +66,8 @@ struct FlowEnvfile: ParsableCommand {
     let console = Console(tool: "flow-envfile")
     if lint { return runLint(console) }
     let options = EnvMergeOptions(
-      dialect: dialect, expand: !noExpand, baseEnvironment: noEnv ? [:] : Self.hostEnvironment())
+      dialect: dialect, expand: !noExpand, baseEnvironment: noEnv ? [:] : ProcessEnvironment.current
+    )
     if files.isEmpty && assignments.isEmpty { return runPipe(console, options: options) }
     var loader = EnvFileLoader(dialect: dialect)
     var layers: [EnvLayer] = []
@@ -160,18 +162,5 @@ struct FlowEnvfile: ParsableCommand {
       console.emit(Array(text.utf8), to: output)
     }
     if !problems.isEmpty { Glibc.exit(ExitStatus.found.rawValue) }
-  }
-
-  static func hostEnvironment() -> [String: String] {
-    var environment: [String: String] = [:]
-    var pointer = environ
-    while let entry = pointer.pointee {
-      let text = String(cString: entry)
-      if let equals = text.firstIndex(of: "=") {
-        environment[String(text[..<equals])] = String(text[text.index(after: equals)...])
-      }
-      pointer += 1
-    }
-    return environment
   }
 }

@@ -39,14 +39,19 @@ public enum JSONCodec {
     defer { flow_json_decref(root) }
     let layout = pretty ? flow_json_indent(2) : UInt32(JSON_COMPACT)
     let flagsWithOptions = Int(layout | UInt32(JSON_ENCODE_ANY) | realPrecision)
-    let size = json_dumpb(root, nil, 0, flagsWithOptions)
-    var bytes = [UInt8](repeating: 0, count: size + 1)
-    let written = bytes.withUnsafeMutableBufferPointer { buffer in
-      buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: size) {
-        json_dumpb(root, $0, size, flagsWithOptions)
-      }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(1 << 16)
+    _ = withUnsafeMutablePointer(to: &bytes) { buffer in
+      json_dump_callback(
+        root,
+        { chunk, size, context in
+          let buffer = context!.assumingMemoryBound(to: [UInt8].self)
+          chunk!.withMemoryRebound(to: UInt8.self, capacity: size) {
+            buffer.pointee.append(contentsOf: UnsafeBufferPointer(start: $0, count: size))
+          }
+          return 0
+        }, buffer, flagsWithOptions)
     }
-    bytes.removeLast(bytes.count - written)
     bytes.append(UInt8(ascii: "\n"))
     return bytes
   }

@@ -35,10 +35,16 @@ public struct YAMLLoader {
 /// Builds the tree from parser events with an explicit stack, so deep input cannot
 /// overflow the call stack.
 private struct TreeBuilder {
-  enum Frame {
-    case sequence([YAMLNode], anchor: String?, SourcePosition, size: Int)
-    case mapping([(key: YAMLNode, value: YAMLNode)], pendingKey: YAMLNode?,
-      anchor: String?, SourcePosition, size: Int)
+  /// A list or mapping being read. Frames are mutated in place on the stack, so
+  /// appending a child never copies its siblings.
+  struct Frame {
+    var isMapping: Bool
+    var items: [YAMLNode] = []
+    var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+    var pendingKey: YAMLNode?
+    var anchor: String?
+    var position: SourcePosition
+    var size = 1
   }
 
   let loader: YAMLLoader
@@ -86,49 +92,50 @@ private struct TreeBuilder {
       try add(node, anchor: nil)
     case .sequenceStart(let anchor, let position):
       ownNodes += 1
-      try push(.sequence([], anchor: anchor, position, size: 1), at: position)
+      try push(Frame(isMapping: false, anchor: anchor, position: position))
     case .mappingStart(let anchor, let position):
       ownNodes += 1
-      try push(.mapping([], pendingKey: nil, anchor: anchor, position, size: 1), at: position)
-    case .sequenceEnd:
-      guard case .sequence(let items, let anchor, let position, let size) = stack.popLast() else {
-        return
+      try push(Frame(isMapping: true, anchor: anchor, position: position))
+    case .sequenceEnd, .mappingEnd:
+      guard let frame = stack.popLast() else { return }
+      if frame.isMapping {
+        let merged = resolveMerges(frame.pairs)
+        let size = merged.reduce(1) {
+          $0.addingSaturated($1.key.expandedSize.addingSaturated($1.value.expandedSize))
+        }
+        try add(
+          YAMLNode(.mapping(merged), position: frame.position, expandedSize: size),
+          anchor: frame.anchor)
+      } else {
+        try add(
+          YAMLNode(.sequence(frame.items), position: frame.position, expandedSize: frame.size),
+          anchor: frame.anchor)
       }
-      try add(YAMLNode(.sequence(items), position: position, expandedSize: size), anchor: anchor)
-    case .mappingEnd:
-      guard case .mapping(let pairs, _, let anchor, let position, _) = stack.popLast() else {
-        return
-      }
-      let merged = resolveMerges(pairs)
-      let size = merged.reduce(1) { $0.addingSaturated($1.key.expandedSize + $1.value.expandedSize) }
-      try add(YAMLNode(.mapping(merged), position: position, expandedSize: size), anchor: anchor)
     }
   }
 
-  mutating func push(_ frame: Frame, at position: SourcePosition) throws(Diagnostic) {
+  mutating func push(_ frame: Frame) throws(Diagnostic) {
     if stack.count >= loader.maximumDepth {
-      throw diagnostic(position, "nesting deeper than \(loader.maximumDepth) levels")
+      throw diagnostic(frame.position, "nesting deeper than \(loader.maximumDepth) levels")
     }
     stack.append(frame)
   }
 
   mutating func add(_ node: YAMLNode, anchor: String?) throws(Diagnostic) {
     if let anchor { anchors[anchor] = node }
-    guard let top = stack.popLast() else {
+    let top = stack.count - 1
+    guard top >= 0 else {
       root = node
       return
     }
-    switch top {
-    case .sequence(var items, let anchor, let position, let size):
-      items.append(node)
-      stack.append(.sequence(items, anchor: anchor, position, size: size.addingSaturated(node.expandedSize)))
-    case .mapping(var pairs, let pendingKey, let anchor, let position, let size):
-      if let key = pendingKey {
-        pairs.append((key, node))
-        stack.append(.mapping(pairs, pendingKey: nil, anchor: anchor, position, size: size))
-      } else {
-        stack.append(.mapping(pairs, pendingKey: node, anchor: anchor, position, size: size))
-      }
+    if !stack[top].isMapping {
+      stack[top].items.append(node)
+      stack[top].size = stack[top].size.addingSaturated(node.expandedSize)
+    } else if let key = stack[top].pendingKey {
+      stack[top].pairs.append((key, node))
+      stack[top].pendingKey = nil
+    } else {
+      stack[top].pendingKey = node
     }
   }
 
@@ -138,6 +145,26 @@ private struct TreeBuilder {
   mutating func resolveMerges(_ pairs: [(key: YAMLNode, value: YAMLNode)]) -> [(
     key: YAMLNode, value: YAMLNode
   )] {
+    if pairs.count <= 12, !pairs.contains(where: { $0.key.scalar?.text == "<<" }) {
+      // The usual small mapping without merges: compare keys directly.
+      var result = pairs
+      var index = 1
+      while index < result.count {
+        let name = result[index].key.scalar?.text ?? result[index].key.keyText
+        if let first = result[..<index].first(where: {
+          ($0.key.scalar?.text ?? $0.key.keyText) == name
+        }) {
+          problems.append(
+            diagnostic(
+              result[index].key.position,
+              "duplicate key '\(name)' (first defined at \(first.key.position))"))
+          result.remove(at: index)
+        } else {
+          index += 1
+        }
+      }
+      return result
+    }
     var result: [(key: YAMLNode, value: YAMLNode)] = []
     var seen: [String: SourcePosition] = [:]
     var sources: [YAMLNode] = []
@@ -160,7 +187,8 @@ private struct TreeBuilder {
     for source in sources {
       guard let sourcePairs = source.mapping else {
         problems.append(
-          diagnostic(source.position, "a merge key '<<' needs a mapping, not \(source.kindDescription)"))
+          diagnostic(
+            source.position, "a merge key '<<' needs a mapping, not \(source.kindDescription)"))
         continue
       }
       for pair in sourcePairs {
