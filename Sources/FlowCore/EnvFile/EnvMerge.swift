@@ -80,7 +80,10 @@ public struct EnvMerge {
     for layer in layers {
       switch layer {
       case .file(let entries):
-        for index in entries.indices { merge.add(entries[index]) }
+        // Through a buffer, so each entry is read in place rather than copied.
+        entries.withUnsafeBufferPointer { buffer in
+          for index in buffer.indices { merge.add(buffer[index]) }
+        }
       case .map(let name, let pairs):
         for pair in pairs {
           merge.order += 1
@@ -170,13 +173,15 @@ public struct EnvMerge {
     }
   }
 
-  private mutating func define(_ key: String, value: String?, at location: EnvFileLocation) {
+  private mutating func define(
+    _ key: String, value: consuming String?, at location: consuming EnvFileLocation
+  ) {
     let count = result.variables.count
     if let index = indexOfKey.updateValue(count, forKey: key) {
       indexOfKey[key] = index
-      let previous = result.variables[index]
-      result.variables[index].overridden.append(
-        EnvDefinition(location: previous.location, value: previous.value))
+      let previous = EnvDefinition(
+        location: result.variables[index].location, value: result.variables[index].value)
+      result.variables[index].overridden.append(previous)
       result.variables[index].value = value
       result.variables[index].location = location
     } else {
