@@ -167,6 +167,10 @@ public struct EnvMerge {
       return .unterminatedSubstitution(location: entry.location, key: entry.key)
     case .invalid(let text):
       return .invalidSubstitution(location: entry.location, key: entry.key, text: text)
+    case .tooDeep:
+      return .invalidSubstitution(
+        location: entry.location, key: entry.key,
+        text: "more than \(ComposeExpansion.maximumDepth) nested '${'")
     case .required(let name, let message):
       return .requiredVariable(
         location: entry.location, key: entry.key, name: name, message: message)
