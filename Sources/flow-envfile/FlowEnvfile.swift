@@ -68,7 +68,13 @@ struct FlowEnvfile: ToolCommand {
     let options = EnvMergeOptions(
       dialect: dialect, expand: !noExpand, baseEnvironment: noEnv ? [:] : ProcessEnvironment.current
     )
-    if files.isEmpty && assignments.isEmpty { return runPipe(console, options: options) }
+    if files.isEmpty && assignments.isEmpty {
+      if format != .json {
+        console.fail(
+          "--format \(format.rawValue) needs files: a pipe document stays JSON", status: .usage)
+      }
+      return runPipe(console, options: options)
+    }
     var loader = EnvFileLoader(dialect: dialect)
     var layers: [EnvLayer] = []
     var errors: [EnvFileError] = []

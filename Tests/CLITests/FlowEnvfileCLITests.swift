@@ -190,6 +190,13 @@ import Testing
     #expect(run.stderr == "flow-envfile: --set: 'NOEQUALS' is not of the form KEY=VALUE\n")
   }
 
+  @Test func pipeModeStaysJSON() throws {
+    let run = try ToolRun.run(
+      "flow-envfile", ["--format", "sh"], stdin: "{}", environment: environment)
+    #expect(run.status == 64)
+    #expect(run.stderr == "flow-envfile: --format sh needs files: a pipe document stays JSON\n")
+  }
+
   @Test func pipeModeMissingFileExits66() throws {
     let document =
       #"{"flow":1,"stages":[{"name":"s","environment":{"variables":{"sources":[{"file":"/nonexistent/x.env","origin":"stage"}]}}}]}"#
