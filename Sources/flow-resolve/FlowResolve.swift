@@ -15,7 +15,16 @@ struct FlowResolve: ParsableCommand {
       `conflicts`), chooses one version per package so that every requirement holds, and
       prints the chosen packages and the ordered environment actions. Without requirements,
       reads a pipe document on standard input and adds a resolution to every stage.
-      See flow-resolve(1).
+
+      Preference: packages are decided in order of first mention (requested packages in
+      request order, then dependencies in the order first needed); each takes the newest
+      version the constraints still allow. The same input always gives the same answer.
+
+      Prereleases are chosen only when a spec names a prerelease of the same release, or
+      with --pre. Lifeblood always includes them; with --pre this tool picks what Lifeblood
+      picks. Exit status: 0 resolved, 64 bad usage or requirement, 65 no set of versions
+      fits (the reason is printed), 66 a catalogue is missing, 78 a catalogue is not valid
+      TOML, 74 output could not be written.
       """,
     version: FlowVersion.current,
     subcommands: [ResolveCommand.self, ScanCommand.self, GenerateCommand.self],
