@@ -22,7 +22,7 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
   private let directoryOffset: Int
   private let packageCount: Int
   private var cache: [String: [PackageVersion]] = [:]
-  private var requirementCache: [String: PackageRequirement] = [:]
+  private var specCache: [String: VersionSpec] = [:]
   private let lock = Mutex()
 
   private var memory: UnsafeRawBufferPointer {
@@ -192,11 +192,9 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
     return result
   }
 
+  /// Requirements share few distinct specs, so each spec text is parsed once.
   private func requirement(_ text: String) throws -> PackageRequirement {
-    if let cached = requirementCache[text] { return cached }
-    let parsed = try PackageRequirement(parsing: text)
-    requirementCache[text] = parsed
-    return parsed
+    try PackageRequirement(parsing: text, specs: &specCache)
   }
 
   private static func makeFolders(_ folder: String) {

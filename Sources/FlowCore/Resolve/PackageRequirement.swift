@@ -11,6 +11,12 @@ public struct PackageRequirement: Sendable, Hashable, CustomStringConvertible {
   /// Reads `NAME [SPEC]`: the name runs while characters are letters, digits, `.`, `_` or
   /// `-`; the rest, trimmed, is the spec (empty = any version).
   public init(parsing text: String) throws {
+    var specs: [String: VersionSpec] = [:]
+    try self.init(parsing: text, specs: &specs)
+  }
+
+  /// Reads a requirement, taking already parsed specs from `specs` and adding new ones.
+  init(parsing text: String, specs: inout [String: VersionSpec]) throws {
     let bytes = Array(text.utf8)
     var start = 0
     while start < bytes.count && (bytes[start] == 32 || bytes[start] == 9) { start += 1 }
@@ -22,8 +28,13 @@ public struct PackageRequirement: Sendable, Hashable, CustomStringConvertible {
     }
     name = String(decoding: bytes[start..<end], as: UTF8.self)
     let rest = String(decoding: bytes[end...], as: UTF8.self)
+    if let cached = specs[rest] {
+      spec = cached
+      return
+    }
     do {
       spec = try VersionSpec(parsing: rest)
+      specs[rest] = spec
     } catch let ResolveError.invalidSpec(_, column, reason) {
       throw ResolveError.invalidRequirement(text: text, column: end + column, reason: reason)
     }
