@@ -41,7 +41,6 @@ def main():
         problem = json.load(handle)
     versions = sum(len(v) for v in problem["packages"].values())
     label = f"{len(problem['packages'])}x{versions // len(problem['packages'])}"
-    rows = []
     for name in args.solvers.split(","):
         start = time.perf_counter()
         if name == "flow":
@@ -71,11 +70,9 @@ def main():
                 print(f"{name}: invalid answer for {request}: {reason}", file=sys.stderr)
             else:
                 solved += 1
-        rows.append((label, name, solved, len(problem["requests"]), invalid, setup,
-                     statistics.median(times), max(times)))
-    for label, name, solved, total, invalid, setup, median, worst in rows:
-        print(f"| {label} | {name} | {solved}/{total} | {invalid} | {setup:.2f} s | "
-              f"{median * 1000:.1f} ms | {worst * 1000:.1f} ms |")
+        median, worst = statistics.median(times), max(times)
+        print(f"| {label} | {name} | {solved}/{len(problem['requests'])} | {invalid} | "
+              f"{setup:.2f} s | {median * 1000:.1f} ms | {worst * 1000:.1f} ms |")
         sys.stdout.flush()
 
 
