@@ -16,9 +16,10 @@ struct FlowResolve: ParsableCommand {
       prints the chosen packages and the ordered environment actions. Without requirements,
       reads a pipe document on standard input and adds a resolution to every stage.
 
-      Preference: packages are decided in order of first mention (requested packages in
-      request order, then dependencies in the order first needed); each takes the newest
-      version the constraints still allow. The same input always gives the same answer.
+      Preference: requested packages are decided first, in request order; then, among the
+      dependencies that must be selected, the one with the fewest versions left (ties: the
+      one first needed). Each takes the newest version the constraints still allow. The
+      same input always gives the same answer.
 
       Prereleases are chosen only when a spec names a prerelease of the same release, or
       with --pre. Lifeblood always includes them; with --pre this tool picks what Lifeblood

@@ -3,8 +3,7 @@ extension Catalogue {
   static func entry(
     name: String, key: String, value: CatalogueValue, origin: String,
     specs: inout [String: VersionSpec]
-  ) throws -> PackageVersion
-  {
+  ) throws -> PackageVersion {
     let version: Version
     do {
       version = try Version(parsing: key)
