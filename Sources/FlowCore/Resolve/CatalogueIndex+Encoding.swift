@@ -34,8 +34,13 @@ extension CatalogueIndex {
           writer.integer(change.set == nil ? 0 : 1)
           writer.strings(change.set ?? [])
         }
-        writer.strings(entry.requires.map(\.description))
-        writer.strings(entry.conflicts.map(\.description))
+        for list in [entry.requires, entry.conflicts] {
+          writer.integer(list.count)
+          for requirement in list {
+            writer.string(requirement.name)
+            writer.string(requirement.spec.text)
+          }
+        }
       }
     }
     return writer.bytes

@@ -8,7 +8,7 @@
 /// modification times and rebuilt when any of them changes. The file is mapped, not read:
 /// a resolve decodes only the packages it touches, found by binary search on their names.
 public final class CatalogueIndex: PackageSource, @unchecked Sendable {
-  static let magic = Array("flow-catalogue-index-1\n".utf8)
+  static let magic = Array("flow-catalogue-index-2\n".utf8)
 
   /// The catalogue files it was compiled from.
   public let files: [String]
@@ -185,16 +185,32 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
         entry.variables.append(
           VariableChange(name: variable, prepend: prepend, append: append, set: hasSet ? set : nil))
       }
-      entry.requires = try reader.strings().map(requirement)
-      entry.conflicts = try reader.strings().map(requirement)
+      entry.requires = try requirements(&reader)
+      entry.conflicts = try requirements(&reader)
       result.append(entry)
     }
     return result
   }
 
   /// Requirements share few distinct specs, so each spec text is parsed once.
-  private func requirement(_ text: String) throws -> PackageRequirement {
-    try PackageRequirement(parsing: text, specs: &specCache)
+  private func requirements(_ reader: inout IndexReader) throws -> [PackageRequirement] {
+    let count = try reader.integer()
+    guard count >= 0, count <= reader.base.count else { throw IndexReader.Damaged() }
+    var result: [PackageRequirement] = []
+    result.reserveCapacity(count)
+    for _ in 0..<count {
+      let name = try reader.string()
+      let text = try reader.string()
+      let spec: VersionSpec
+      if let cached = specCache[text] {
+        spec = cached
+      } else {
+        spec = try VersionSpec(parsing: text)
+        specCache[text] = spec
+      }
+      result.append(PackageRequirement(name: name, spec: spec))
+    }
+    return result
   }
 
   private static func makeFolders(_ folder: String) {

@@ -1,11 +1,14 @@
 /// A package name with a version spec, as in `houdini.py3_10 ~=20.0.506` or `python>=3.10`.
 public struct PackageRequirement: Sendable, Hashable, CustomStringConvertible {
-  public var name: String
-  public var spec: VersionSpec
+  public let name: String
+  public let spec: VersionSpec
+  /// `name spec` with the spec trimmed, or the name alone.
+  public let description: String
 
   public init(name: String, spec: VersionSpec) {
     self.name = name
     self.spec = spec
+    description = PackageRequirement.describe(name, spec)
   }
 
   /// Reads `NAME [SPEC]`: the name runs while characters are letters, digits, `.`, `_` or
@@ -30,10 +33,12 @@ public struct PackageRequirement: Sendable, Hashable, CustomStringConvertible {
     let rest = String(decoding: bytes[end...], as: UTF8.self)
     if let cached = specs[rest] {
       spec = cached
+      description = PackageRequirement.describe(name, cached)
       return
     }
     do {
       spec = try VersionSpec(parsing: rest)
+      description = PackageRequirement.describe(name, spec)
       specs[rest] = spec
     } catch let ResolveError.invalidSpec(_, column, reason) {
       throw ResolveError.invalidRequirement(text: text, column: end + column, reason: reason)
@@ -45,8 +50,16 @@ public struct PackageRequirement: Sendable, Hashable, CustomStringConvertible {
       || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
   }
 
-  public var description: String {
-    let spec = spec.text.trimmingSpaces
-    return spec.isEmpty ? name : "\(name) \(spec)"
+  private static func describe(_ name: String, _ spec: VersionSpec) -> String {
+    let bytes = spec.text.utf8
+    var start = bytes.startIndex
+    var end = bytes.endIndex
+    while start < end, bytes[start] == 32 || bytes[start] == 9 { start = bytes.index(after: start) }
+    while end > start, bytes[bytes.index(before: end)] == 32 || bytes[bytes.index(before: end)] == 9
+    {
+      end = bytes.index(before: end)
+    }
+    if start == end { return name }
+    return name + " " + String(decoding: bytes[start..<end], as: UTF8.self)
   }
 }

@@ -4,8 +4,8 @@ public struct Resolution: Sendable {
   public var requirements: [PackageRequirement]
   public var packages: [PackageVersion]
   public var actions: EnvironmentActions
-  /// Per chosen package, in the same order: the requirements that brought it in.
-  public var reasons: [[String]]
+  let source: any PackageSource
+  let includePrereleases: Bool
 
   /// Solves `requirements` against `source`.
   public init(
@@ -17,7 +17,14 @@ public struct Resolution: Sendable {
     self.requirements = requirements
     self.packages = packages
     self.actions = EnvironmentActions(packages: packages)
-    reasons = packages.map { package in
+    self.source = source
+    self.includePrereleases = includePrereleases
+  }
+
+  /// Per chosen package, in the same order: what brought it in and what kept newer versions
+  /// out.
+  public func reasons() -> [[String]] {
+    packages.map { package in
       var why: [String] = requirements.filter { $0.name == package.name }.map {
         "requested as \($0)"
       }
@@ -61,6 +68,7 @@ public struct Resolution: Sendable {
 
   /// The resolution as JSON: packages and ordered actions (and reasons when asked).
   public func document(explain: Bool = false) -> JSONValue {
+    let reasons = explain ? self.reasons() : []
     var object = JSONObject()
     object["requirements"] = .array(requirements.map { .string($0.description) })
     object["packages"] = .array(

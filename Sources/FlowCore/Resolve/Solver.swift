@@ -241,7 +241,9 @@ public final class Solver {
     var holders = DomainSet(size: size(of: package))
     for (index, entry) in versions[package].enumerated() {
       let list = conflict ? entry.conflicts : entry.requires
-      if list.contains(where: { $0.description == requirement.description }) {
+      if list.contains(where: {
+        $0.name == requirement.name && $0.spec.text == requirement.spec.text
+      }) {
         holders.insert(index + 1)
       }
     }

@@ -13,11 +13,11 @@ import Testing
       source: CatalogueSource(catalogue))
     #expect(resolution.packages.map(\.key) == ["20.0.506", "3.10.4"])
     #expect(
-      resolution.reasons[0] == [
+      resolution.reasons()[0] == [
         "requested as houdini.py3_10", "the newest version in the catalogue",
       ])
     #expect(
-      resolution.reasons[1] == [
+      resolution.reasons()[1] == [
         "requested as python <3.11", "required by houdini.py3_10 20.0.506 as python ~=3.10",
         "newer versions not chosen: 3.11.1 (python <3.11)",
       ])
