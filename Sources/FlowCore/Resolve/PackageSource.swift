@@ -3,6 +3,14 @@
 public protocol PackageSource: AnyObject, Sendable {
   /// The versions of `name`, ascending; empty when the package is unknown.
   func versions(of name: String) -> [PackageVersion]
+
+  /// The versions with at least `version`, `key`, `requires` and `conflicts` filled in, which
+  /// is all the solver reads; a source may leave the rest out to decode less.
+  func candidates(of name: String) -> [PackageVersion]
+}
+
+extension PackageSource {
+  public func candidates(of name: String) -> [PackageVersion] { versions(of: name) }
 }
 
 /// A catalogue as a package source.

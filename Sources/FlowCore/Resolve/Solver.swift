@@ -67,7 +67,8 @@ public final class Solver {
     var result: [PackageVersion] = []
     for package in 1..<names.count where decided[package] {
       let choice = current[package]!.highest!
-      result.append(versions[package][choice - 1])
+      let full = source.versions(of: names[package])
+      result.append(full.count == versions[package].count ? full[choice - 1] : versions[package][choice - 1])
     }
     return result
   }
@@ -79,7 +80,7 @@ public final class Solver {
     let id = names.count
     packageIDs[name] = id
     names.append(name)
-    versions.append(source.versions(of: name))
+    versions.append(source.candidates(of: name))
     byPackage.append([])
     current.append(nil)
     decided.append(false)
