@@ -131,6 +131,8 @@ struct ResolveRun {
     do {
       let opened = try CatalogueIndex.open(sources: sources, at: path)
       for problem in opened.problems { console.report(problem.description) }
+      // Kept until the process ends: tearing down its caches would only cost time.
+      _ = Unmanaged.passRetained(opened)
       return opened
     } catch let error as ResolveError {
       if case .invalidCatalogue(let diagnostic) = error, diagnostic.position == nil,

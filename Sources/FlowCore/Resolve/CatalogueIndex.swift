@@ -160,8 +160,18 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
     }
   }
 
+  /// The full entry of the `index`-th version of `name` (ascending), decoding only it.
+  public func entry(of name: String, at index: Int) -> PackageVersion? {
+    lock.locked {
+      if let cached = cache[name], index < cached.count { return cached[index] }
+      return try? decodePackage(named: name, details: true, only: index).first
+    }
+  }
+
   /// Binary search of the sorted directory, then decoding of that one package.
-  private func decodePackage(named name: String, details: Bool) throws -> [PackageVersion] {
+  private func decodePackage(named name: String, details: Bool, only: Int? = nil) throws
+    -> [PackageVersion]
+  {
     let wanted = Array(name.utf8)
     var low = 0
     var high = packageCount
@@ -170,7 +180,9 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
       var pointer = IndexReader(memory, at: directoryOffset + middle * 8)
       var reader = IndexReader(memory, at: try pointer.integer())
       let order = try reader.compareString(wanted)
-      if order == 0 { return try decodeVersions(name: name, reader: &reader, details: details) }
+      if order == 0 {
+        return try decodeVersions(name: name, reader: &reader, details: details, only: only)
+      }
       if order < 0 { low = middle + 1 } else { high = middle }
     }
     return []
@@ -178,13 +190,17 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
 
   /// Each version: key, then its details (label, priority, origin, variables) behind their
   /// byte length so they can be skipped, then requires and conflicts.
-  private func decodeVersions(name: String, reader: inout IndexReader, details: Bool) throws
-    -> [PackageVersion]
-  {
+  private func decodeVersions(
+    name: String, reader: inout IndexReader, details: Bool, only: Int?
+  ) throws -> [PackageVersion] {
     let count = try reader.integer()
     var result: [PackageVersion] = []
-    result.reserveCapacity(max(0, min(count, 1 << 20)))
-    for _ in 0..<count {
+    result.reserveCapacity(only == nil ? max(0, min(count, 1 << 20)) : 1)
+    for position in 0..<count {
+      if let only, position != only {
+        try reader.skipVersion()
+        continue
+      }
       let key = try reader.string()
       var entry = PackageVersion(name: name, version: try Version(parsing: key), key: key)
       let detailsLength = try reader.integer()

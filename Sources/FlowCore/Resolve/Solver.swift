@@ -67,8 +67,8 @@ public final class Solver {
     var result: [PackageVersion] = []
     for package in 1..<names.count where decided[package] {
       let choice = current[package]!.highest!
-      let full = source.versions(of: names[package])
-      result.append(full.count == versions[package].count ? full[choice - 1] : versions[package][choice - 1])
+      result.append(
+        source.entry(of: names[package], at: choice - 1) ?? versions[package][choice - 1])
     }
     return result
   }
