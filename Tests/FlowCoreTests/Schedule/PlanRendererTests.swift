@@ -51,7 +51,7 @@ import Testing
     let svg = PlanSVGRenderer.render(try plan())
     let parser = XMLParser(data: Data(svg.utf8))
     #expect(parser.parse())
-    #expect(svg.components(separatedBy: "<rect x=").count - 1 == 4)
+    #expect(svg.components(separatedBy: "<title>").count - 1 == 4)
     #expect(svg.contains("100% &lt;done&gt; &amp; &quot;#&quot;"))
     #expect(svg.contains("makespan 6 s · lower bound 6 s (critical path) · gap 0% · list"))
   }

@@ -23,6 +23,12 @@ public enum PlanSVGRenderer {
     title += "\(Seconds.percent(plan.gap)) · \(plan.method)"
     svg += "<text x=\"8\" y=\"20\" font-size=\"14\" font-weight=\"bold\">\(escaped(title))</text>\n"
 
+    for (offset, (name, fill)) in [("cpu", "#6fa8dc"), ("gpu", "#93c47d")].enumerated() {
+      let left = width - 130 + Double(offset) * 60
+      svg += "<rect x=\"\(number(left))\" y=\"30\" width=\"14\" height=\"12\" rx=\"2\" "
+      svg += "fill=\"\(fill)\" stroke=\"#333\" stroke-width=\"0.5\"/>\n"
+      svg += "<text x=\"\(number(left + 18))\" y=\"40\">\(name)</text>\n"
+    }
     let axisY = height - 28
     for tick in ticks(upTo: span) {
       svg += "<line x1=\"\(number(x(tick)))\" y1=\"\(number(top - 6))\" x2=\"\(number(x(tick)))\" "
