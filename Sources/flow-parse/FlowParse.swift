@@ -1,9 +1,58 @@
 import ArgumentParser
+import FlowCommand
 import FlowCore
 
 @main
-struct FlowParse: ParsableCommand {
+struct FlowParse: ToolCommand {
   static let configuration = CommandConfiguration(
-    commandName: "flow-parse", abstract: "Read a workflow YAML file and print the pipe document.")
-  func run() throws {}
+    commandName: "flow-parse",
+    abstract: "Read a workflow YAML file and print the pipe document.",
+    discussion: """
+      Reads a workflow in fasthep-flow's format (stages with per-stage environments) and
+      prints the JSON pipe document that flow-envfile, flow-resolve, flow-sched and
+      flow-exec read. Every problem found is reported as FILE:LINE:COLUMN: MESSAGE, and
+      the exit status is 65. See flow-parse(1) and flow-json(5).
+      """,
+    version: FlowVersion.current)
+
+  @Argument(help: "The workflow file, or - for standard input.")
+  var file: String = "-"
+
+  @Flag(help: "Indent the JSON output for people.")
+  var pretty = false
+
+  @Option(
+    name: .shortAndLong, help: "Write the document to FILE atomically instead of standard output.")
+  var output: String?
+
+  @Flag(help: "Only check the workflow; print nothing when it is valid.")
+  var check = false
+
+  @Flag(help: "Print a JSON Schema of the workflow format, for editors, and exit.")
+  var schema = false
+
+  func run() throws {
+    let console = Console(tool: "flow-parse")
+    if schema {
+      console.emit(JSONCodec.encode(WorkflowSchema.document, pretty: true), to: output)
+      return
+    }
+    let bytes = console.read(file)
+    let isStandardInput = file == "-"
+    let cwd = FilePath.currentDirectory
+    let source =
+      isStandardInput ? InputFile.standardInputName : FilePath.absolute(file, relativeTo: cwd)
+    let name = isStandardInput ? InputFile.standardInputName : file
+    let workflow: Workflow
+    do throws(WorkflowError) {
+      workflow = try WorkflowReader.read(
+        bytes, file: name, source: source,
+        baseDirectory: isStandardInput ? cwd : FilePath.directory(of: source))
+    } catch {
+      for problem in error.problems { console.report(problem.description) }
+      throw ExitCode(ExitStatus.dataError.rawValue)
+    }
+    if check { return }
+    console.emit(JSONCodec.encode(workflow.document, pretty: pretty), to: output)
+  }
 }

@@ -10,37 +10,73 @@ public enum JSONValue: Hashable, Sendable {
   case object(JSONObject)
 }
 
-/// An ordered JSON object.
+/// An ordered JSON object. Small objects (the usual case) are searched linearly; a
+/// large one builds a hash index on first need, so building a map of many keys stays
+/// linear.
 public struct JSONObject: Hashable, Sendable, Sequence {
-  public private(set) var keys: [String] = []
-  private var values: [String: JSONValue] = [:]
+  private var pairs: [(key: String, value: JSONValue)] = []
+  private var index: [String: Int]?
+  private static let indexThreshold = 16
 
   public init() {}
 
   public init(_ pairs: [(String, JSONValue)]) {
+    self.pairs.reserveCapacity(pairs.count)
     for (key, value) in pairs { self[key] = value }
   }
 
+  public var keys: [String] { pairs.map(\.key) }
+
+  private mutating func position(of key: String) -> Int? {
+    if pairs.count <= Self.indexThreshold {
+      return pairs.firstIndex { $0.key == key }
+    }
+    if index == nil {
+      var built: [String: Int] = [:]
+      built.reserveCapacity(pairs.count * 2)
+      for (offset, pair) in pairs.enumerated() { built[pair.key] = offset }
+      index = built
+    }
+    return index![key]
+  }
+
   public subscript(key: String) -> JSONValue? {
-    get { values[key] }
+    get {
+      if let index { return index[key].map { pairs[$0].value } }
+      return pairs.first { $0.key == key }?.value
+    }
     set {
-      if let newValue {
-        if values.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-      } else if values.removeValue(forKey: key) != nil {
-        keys.removeAll { $0 == key }
+      if let offset = position(of: key) {
+        if let newValue {
+          pairs[offset].value = newValue
+        } else {
+          pairs.remove(at: offset)
+          index = nil
+        }
+      } else if let newValue {
+        pairs.append((key, newValue))
+        index?[key] = pairs.count - 1
       }
     }
   }
 
-  public var count: Int { keys.count }
-  public var isEmpty: Bool { keys.isEmpty }
+  public var count: Int { pairs.count }
+  public var isEmpty: Bool { pairs.isEmpty }
 
-  public func makeIterator() -> some IteratorProtocol<(key: String, value: JSONValue)> {
-    var index = 0
-    return AnyIterator {
-      guard index < keys.count else { return nil }
-      defer { index += 1 }
-      return (keys[index], values[keys[index]]!)
+  public func makeIterator() -> IndexingIterator<[(key: String, value: JSONValue)]> {
+    pairs.makeIterator()
+  }
+
+  public static func == (left: JSONObject, right: JSONObject) -> Bool {
+    left.pairs.count == right.pairs.count
+      && zip(left.pairs, right.pairs).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(pairs.count)
+    for pair in pairs {
+      hasher.combine(pair.key)
+      hasher.combine(pair.value)
     }
   }
 }

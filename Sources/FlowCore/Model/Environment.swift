@@ -1,0 +1,39 @@
+/// Where and how a stage runs: fasthep-flow's `environment` block (and, with the same
+/// keys, the workflow's `global` block).
+public struct Environment: Sendable, Hashable {
+  /// A container image; the stage runs inside it when set.
+  public var image: String?
+  public var variables: [VariableSource]
+  public var executor: Executor?
+  public var resources: Resources
+  public var requirements: [Requirement]
+  /// Passed through untouched for executors and plugins.
+  public var extraData: JSONValue?
+
+  public init(
+    image: String? = nil, variables: [VariableSource] = [], executor: Executor? = nil,
+    resources: Resources = Resources(), requirements: [Requirement] = [],
+    extraData: JSONValue? = nil
+  ) {
+    self.image = image
+    self.variables = variables
+    self.executor = executor
+    self.resources = resources
+    self.requirements = requirements
+    self.extraData = extraData
+  }
+
+  /// This environment with the global defaults applied: the stage's own values win
+  /// key by key (resources field by field; requirements by package name); variables of
+  /// both are kept, global first.
+  public func overlaying(_ global: Environment) -> Environment {
+    var requirements = global.requirements.filter { requirement in
+      !self.requirements.contains { $0.package == requirement.package }
+    }
+    requirements += self.requirements
+    return Environment(
+      image: image ?? global.image, variables: global.variables + variables,
+      executor: executor ?? global.executor, resources: resources.overlaying(global.resources),
+      requirements: requirements, extraData: extraData ?? global.extraData)
+  }
+}

@@ -1,0 +1,28 @@
+/// A software requirement: a package name and a version spec (`houdini ~=20.0.506`).
+/// The spec is kept as written; flow-resolve reads it.
+public struct Requirement: Sendable, Hashable {
+  public var package: String
+  public var spec: String
+  public var position: SourcePosition?
+
+  public init(package: String, spec: String, position: SourcePosition? = nil) {
+    self.package = package
+    self.spec = spec
+    self.position = position
+  }
+
+  /// Splits `"houdini ~=20.0.506"` or `"python>=3.10"`: the name runs up to the first
+  /// space or operator character. Nil when there is no name.
+  public init?(parsing text: String, position: SourcePosition? = nil) {
+    let trimmed = text.trimmingSpaces
+    let operators: Set<Character> = ["=", "!", "<", ">", "~", "^", " ", "\t", ","]
+    let name = trimmed.prefix { !operators.contains($0) }
+    guard !name.isEmpty else { return nil }
+    self.package = String(name)
+    self.spec = String(trimmed.dropFirst(name.count).trimmingSpaces)
+    self.position = position
+  }
+
+  /// The requirement as one line: `houdini ~=20.0.506`.
+  public var text: String { spec.isEmpty ? package : package + " " + spec }
+}

@@ -1,0 +1,37 @@
+/// One unit of work in a workflow.
+public struct Stage: Sendable, Hashable {
+  public var name: String
+  /// The operator, e.g. `fasthep_flow.operators.BashOperator`.
+  public var type: String?
+  public var args: [JSONValue]
+  public var kwargs: JSONObject
+  /// Names of the stages this one waits for.
+  public var needs: [String]
+  public var environment: Environment
+  /// An estimate of the run time in seconds, for planning.
+  public var duration: Double?
+  /// A limit on the run time in seconds, enforced by the runners.
+  public var timeout: Double?
+  /// Where the stage is written in the workflow file.
+  public var position: SourcePosition?
+  /// Fields other tools added to the document (`resolved`, `plan`, …) and `x-` keys,
+  /// kept in order so that every tool passes them on.
+  public var annotations: JSONObject
+
+  public init(
+    name: String, type: String? = nil, args: [JSONValue] = [], kwargs: JSONObject = JSONObject(),
+    needs: [String] = [], environment: Environment = Environment(), duration: Double? = nil,
+    timeout: Double? = nil, position: SourcePosition? = nil, annotations: JSONObject = JSONObject()
+  ) {
+    self.name = name
+    self.type = type
+    self.args = args
+    self.kwargs = kwargs
+    self.needs = needs
+    self.environment = environment
+    self.duration = duration
+    self.timeout = timeout
+    self.position = position
+    self.annotations = annotations
+  }
+}

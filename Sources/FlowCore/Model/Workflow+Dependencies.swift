@@ -1,0 +1,65 @@
+extension Workflow {
+  /// A cycle among the stages' `needs`, as the path of names that closes it
+  /// (`["a", "b", "a"]`), or nil when there is none. Unknown names and a stage that
+  /// names itself are ignored (they are reported on their own).
+  public func dependencyCycle() -> [String]? {
+    var index: [String: Int] = [:]
+    for (position, stage) in stages.enumerated() where index[stage.name] == nil {
+      index[stage.name] = position
+    }
+    let edges = stages.enumerated().map { position, stage in
+      stage.needs.compactMap { index[$0] }.filter { $0 != position }
+    }
+    // 0 = not seen, 1 = on the current path, 2 = done. Iterative, so deep chains
+    // cannot overflow the stack.
+    var state = [UInt8](repeating: 0, count: stages.count)
+    for start in stages.indices where state[start] == 0 {
+      var path: [(node: Int, next: Int)] = [(start, 0)]
+      state[start] = 1
+      while let top = path.last {
+        if top.next < edges[top.node].count {
+          path[path.count - 1].next += 1
+          let target = edges[top.node][top.next]
+          if state[target] == 1 {
+            let from = path.firstIndex { $0.node == target }!
+            return path[from...].map { stages[$0.node].name } + [stages[target].name]
+          }
+          if state[target] == 0 {
+            state[target] = 1
+            path.append((target, 0))
+          }
+        } else {
+          state[top.node] = 2
+          path.removeLast()
+        }
+      }
+    }
+    return nil
+  }
+
+  /// Stage indices in an order where every stage comes after those it needs, or nil
+  /// when the needs form a cycle.
+  public func topologicalOrder() -> [Int]? {
+    var index: [String: Int] = [:]
+    for (position, stage) in stages.enumerated() { index[stage.name] = position }
+    var waiting = [Int](repeating: 0, count: stages.count)
+    var dependents = [[Int]](repeating: [], count: stages.count)
+    for (position, stage) in stages.enumerated() {
+      for need in stage.needs {
+        guard let source = index[need] else { continue }
+        waiting[position] += 1
+        dependents[source].append(position)
+      }
+    }
+    var order = stages.indices.filter { waiting[$0] == 0 }
+    var cursor = 0
+    while cursor < order.count {
+      for next in dependents[order[cursor]] {
+        waiting[next] -= 1
+        if waiting[next] == 0 { order.append(next) }
+      }
+      cursor += 1
+    }
+    return order.count == stages.count ? order : nil
+  }
+}

@@ -1,0 +1,104 @@
+/// The pipe document: how a workflow travels between the tools as JSON. Every field
+/// is described in flow-json(5); this is the one place that writes them.
+extension Workflow {
+  /// The workflow as a pipe document, every stage complete with defaults.
+  public var document: JSONValue {
+    var root = JSONObject()
+    root["flow"] = .integer(Self.documentVersion)
+    root["source"] = .string(source)
+    if let version { root["version"] = version }
+    if let global { root["global"] = global }
+    if let metadata { root["metadata"] = metadata }
+    if let plugins { root["plugins"] = plugins }
+    root["stages"] = .array(stages.map(\.document))
+    for (key, value) in annotations where root[key] == nil { root[key] = value }
+    return .object(root)
+  }
+}
+
+extension Stage {
+  public var document: JSONValue {
+    var object = JSONObject()
+    object["name"] = .string(name)
+    object["type"] = type.map(JSONValue.string) ?? .null
+    object["args"] = .array(args)
+    object["kwargs"] = .object(kwargs)
+    object["needs"] = .array(needs.map(JSONValue.string))
+    object["environment"] = environment.document
+    object["duration"] = duration.map(JSONValue.init(seconds:)) ?? .null
+    object["timeout"] = timeout.map(JSONValue.init(seconds:)) ?? .null
+    object["at"] = position.map(\.document) ?? .null
+    for (key, value) in annotations where object[key] == nil { object[key] = value }
+    return .object(object)
+  }
+}
+
+extension Environment {
+  public var document: JSONValue {
+    let resources = self.resources.completed
+    var counters = JSONObject()
+    for counter in resources.counters { counters[counter.name] = .integer(counter.amount) }
+    return .object(
+      JSONObject([
+        ("image", image.map(JSONValue.string) ?? .null),
+        ("variables", .object(JSONObject([("sources", .array(variables.map(\.document)))]))),
+        ("executor", .string((executor ?? .local).rawValue)),
+        (
+          "resources",
+          .object(
+            JSONObject([
+              ("memory", .integer(resources.memory ?? 0)),
+              ("cpu", JSONValue(seconds: resources.cpu ?? 1)),
+              ("gpu", .integer(Int64(resources.gpu ?? 0))),
+              ("process_on", .string((resources.processOn ?? .cpu).rawValue)),
+              ("counters", .object(counters)),
+            ]))
+        ),
+        ("requirements", .array(requirements.map(\.document))),
+        ("extra_data", extraData ?? .null),
+      ]))
+  }
+}
+
+extension VariableSource {
+  public var document: JSONValue {
+    var object = JSONObject()
+    switch content {
+    case .file(let path): object["file"] = .string(path)
+    case .values(let values):
+      var map = JSONObject()
+      for value in values { map[value.name] = .string(value.value) }
+      object["values"] = .object(map)
+    }
+    object["origin"] = .string(origin.rawValue)
+    object["at"] = position.map(\.document) ?? .null
+    return .object(object)
+  }
+}
+
+extension Requirement {
+  public var document: JSONValue {
+    .object(
+      JSONObject([
+        ("package", .string(package)), ("spec", .string(spec)),
+        ("at", position.map(\.document) ?? .null),
+      ]))
+  }
+}
+
+extension SourcePosition {
+  public var document: JSONValue {
+    .object(JSONObject([("line", .integer(Int64(line))), ("column", .integer(Int64(column)))]))
+  }
+}
+
+extension JSONValue {
+  /// A number that is written as an integer when it is whole (`90` rather than `90.0`).
+  public init(seconds: Double) {
+    if seconds.rounded() == seconds, abs(seconds) < 9e15 {
+      self = .integer(Int64(seconds))
+    } else {
+      self = .number(seconds)
+    }
+  }
+}

@@ -1,0 +1,194 @@
+extension Workflow {
+  /// Reads a pipe document from its JSON text. The version field is checked before
+  /// anything else; fields this library does not know are kept as annotations.
+  public init(documentBytes bytes: [UInt8], file: String) throws(DocumentError) {
+    let json: JSONValue
+    do throws(JSONSyntaxError) {
+      json = try JSONCodec.decode(bytes)
+    } catch {
+      throw DocumentError(
+        file: file, path: "", message: "\(error.position): invalid JSON: \(error.message)")
+    }
+    try self.init(document: json, file: file)
+  }
+
+  public init(document: JSONValue, file: String) throws(DocumentError) {
+    var reader = DocumentReader(file: file)
+    self = try reader.workflow(document)
+  }
+}
+
+/// Reads the document's fields, naming the path of the first bad one.
+private struct DocumentReader {
+  let file: String
+
+  func fail(_ path: String, _ message: String) -> DocumentError {
+    DocumentError(file: file, path: path, message: message)
+  }
+
+  func object(_ value: JSONValue?, _ path: String) throws(DocumentError) -> JSONObject {
+    guard let object = value?.objectValue else { throw fail(path, "expected an object") }
+    return object
+  }
+
+  func string(_ value: JSONValue?, _ path: String) throws(DocumentError) -> String {
+    guard let text = value?.stringValue else { throw fail(path, "expected a string") }
+    return text
+  }
+
+  func optionalString(_ value: JSONValue?, _ path: String) throws(DocumentError) -> String? {
+    if value == nil || value == .null { return nil }
+    return try string(value, path)
+  }
+
+  func optionalNumber(_ value: JSONValue?, _ path: String) throws(DocumentError) -> Double? {
+    if value == nil || value == .null { return nil }
+    guard let number = value?.doubleValue else { throw fail(path, "expected a number") }
+    return number
+  }
+
+  func array(_ value: JSONValue?, _ path: String) throws(DocumentError) -> [JSONValue] {
+    if value == nil { return [] }
+    guard let items = value?.arrayValue else { throw fail(path, "expected an array") }
+    return items
+  }
+
+  func position(_ value: JSONValue?) -> SourcePosition? {
+    guard let line = value?["line"]?.integerValue, let column = value?["column"]?.integerValue
+    else { return nil }
+    return SourcePosition(line: Int(line), column: Int(column))
+  }
+
+  mutating func workflow(_ document: JSONValue) throws(DocumentError) -> Workflow {
+    guard let root = document.objectValue else {
+      throw fail("", "not a flow document: expected a JSON object")
+    }
+    guard let version = root["flow"] else {
+      throw fail("", "not a flow document: it has no 'flow' version field")
+    }
+    guard let number = version.integerValue, number >= 1 else {
+      throw fail("flow", "the document version must be a positive integer")
+    }
+    if number > Workflow.documentVersion {
+      throw fail(
+        "flow",
+        "document version \(number) is newer than this tool reads (\(Workflow.documentVersion)): update flow"
+      )
+    }
+    var workflow = Workflow(source: try string(root["source"], "source"))
+    workflow.version = root["version"]
+    workflow.global = root["global"]
+    workflow.metadata = root["metadata"]
+    workflow.plugins = root["plugins"]
+    let known: Set = ["flow", "source", "version", "global", "metadata", "plugins", "stages"]
+    for (key, value) in root where !known.contains(key) { workflow.annotations[key] = value }
+    for (index, item) in try array(root["stages"], "stages").enumerated() {
+      workflow.stages.append(try stage(item, "stages[\(index)]"))
+    }
+    return workflow
+  }
+
+  func stage(_ value: JSONValue, _ path: String) throws(DocumentError) -> Stage {
+    let object = try object(value, path)
+    var stage = Stage(name: try string(object["name"], path + ".name"))
+    stage.type = try optionalString(object["type"], path + ".type")
+    stage.args = try array(object["args"], path + ".args")
+    if let kwargs = object["kwargs"], kwargs != .null {
+      stage.kwargs = try self.object(kwargs, path + ".kwargs")
+    }
+    stage.needs = try array(object["needs"], path + ".needs").enumerated().map {
+      (index, item) throws(DocumentError) in try string(item, path + ".needs[\(index)]")
+    }
+    if let environment = object["environment"] {
+      stage.environment = try self.environment(environment, path + ".environment")
+    }
+    stage.duration = try optionalNumber(object["duration"], path + ".duration")
+    stage.timeout = try optionalNumber(object["timeout"], path + ".timeout")
+    stage.position = position(object["at"])
+    let known: Set = [
+      "name", "type", "args", "kwargs", "needs", "environment", "duration", "timeout", "at",
+    ]
+    for (key, value) in object where !known.contains(key) { stage.annotations[key] = value }
+    return stage
+  }
+
+  func environment(_ value: JSONValue, _ path: String) throws(DocumentError) -> Environment {
+    let object = try object(value, path)
+    var environment = Environment()
+    environment.image = try optionalString(object["image"], path + ".image")
+    if let executor = try optionalString(object["executor"], path + ".executor") {
+      guard let known = Executor(name: executor) else {
+        throw fail(path + ".executor", "unknown executor '\(executor)'")
+      }
+      environment.executor = known
+    }
+    if let resources = object["resources"] {
+      environment.resources = try self.resources(resources, path + ".resources")
+    }
+    if let variables = object["variables"], variables != .null {
+      let sources = try self.object(variables, path + ".variables")["sources"]
+      for (index, item) in try array(sources, path + ".variables.sources").enumerated() {
+        environment.variables.append(
+          try variableSource(item, path + ".variables.sources[\(index)]"))
+      }
+    }
+    for (index, item) in try array(object["requirements"], path + ".requirements").enumerated() {
+      let itemPath = path + ".requirements[\(index)]"
+      let requirement = try self.object(item, itemPath)
+      environment.requirements.append(
+        Requirement(
+          package: try string(requirement["package"], itemPath + ".package"),
+          spec: try optionalString(requirement["spec"], itemPath + ".spec") ?? "",
+          position: position(requirement["at"])))
+    }
+    if let extra = object["extra_data"], extra != .null { environment.extraData = extra }
+    return environment
+  }
+
+  func resources(_ value: JSONValue, _ path: String) throws(DocumentError) -> Resources {
+    let object = try object(value, path)
+    var resources = Resources()
+    if let memory = object["memory"], memory != .null {
+      guard let bytes = memory.integerValue, bytes >= 0 else {
+        throw fail(path + ".memory", "expected a whole number of bytes")
+      }
+      resources.memory = bytes
+    }
+    resources.cpu = try optionalNumber(object["cpu"], path + ".cpu")
+    if let gpu = object["gpu"], gpu != .null {
+      guard let count = gpu.integerValue, count >= 0 else {
+        throw fail(path + ".gpu", "expected a whole number of GPUs")
+      }
+      resources.gpu = Int(count)
+    }
+    if let placement = try optionalString(object["process_on"], path + ".process_on") {
+      guard let known = ProcessOn(rawValue: placement) else {
+        throw fail(path + ".process_on", "expected cpu, gpu or gpu_if_available")
+      }
+      resources.processOn = known
+    }
+    if let counters = object["counters"], counters != .null {
+      for (name, amount) in try self.object(counters, path + ".counters") {
+        guard let whole = amount.integerValue, whole >= 0 else {
+          throw fail(path + ".counters.\(name)", "expected a whole number")
+        }
+        resources.counters.append((name, whole))
+      }
+    }
+    return resources
+  }
+
+  func variableSource(_ value: JSONValue, _ path: String) throws(DocumentError) -> VariableSource {
+    let object = try object(value, path)
+    let origin = VariableSource.Origin(rawValue: object["origin"]?.stringValue ?? "") ?? .stage
+    let at = position(object["at"])
+    if let file = object["file"] {
+      return VariableSource(.file(try string(file, path + ".file")), origin: origin, position: at)
+    }
+    var values: [NameValue] = []
+    for (name, text) in try self.object(object["values"], path + ".values") {
+      values.append(NameValue(name, try string(text, path + ".values.\(name)")))
+    }
+    return VariableSource(.values(values), origin: origin, position: at)
+  }
+}

@@ -1,0 +1,209 @@
+extension WorkflowReader {
+  static let environmentKeys = [
+    "image", "variables", "executor", "flow", "resources", "requirements", "extra_data",
+  ]
+  /// fasthep-flow's Global Settings page documents these too; they are kept in the
+  /// document's `global` and not applied to stages.
+  static let globalOnlyKeys = ["histogram", "output"]
+  static let resourceKeys = ["memory", "cpu", "cpus", "gpu", "gpus", "process_on"]
+
+  mutating func readEnvironment(_ node: YAMLNode, isGlobal: Bool) -> Environment {
+    var environment = Environment()
+    let place = isGlobal ? "'global'" : "'environment'"
+    if node.scalar?.isNull ?? false { return environment }
+    guard let pairs = mapping(node, place) else { return environment }
+    var executorKey: YAMLNode?
+    for (key, value) in pairs {
+      let name = key.scalar?.text ?? ""
+      switch name {
+      case "image":
+        if let image = text(value, "'image'") {
+          if let problem = Self.problemWithImage(image) { report(value, problem) }
+          environment.image = image
+        }
+      case "variables":
+        environment.variables = readVariables(value, origin: isGlobal ? .global : .stage)
+      case "executor", "flow":
+        if let first = executorKey {
+          report(key, "both '\(first.scalar?.text ?? "")' and '\(name)' given: they are one key")
+        }
+        executorKey = key
+        guard let text = text(value, "'\(name)'") else { continue }
+        if let executor = Executor(name: text) {
+          environment.executor = executor
+        } else {
+          let names = Executor.allCases.map(\.rawValue)
+          report(
+            value,
+            "unknown executor '\(text)'\(Suggestion.hint(for: text, among: names)); expected "
+              + "LocalExecutor, DaskExecutor or SlurmExecutor")
+        }
+      case "resources": environment.resources = readResources(value)
+      case "requirements": environment.requirements = readRequirements(value)
+      case "extra_data": environment.extraData = value.jsonValue
+      default:
+        if isGlobal && (Self.globalOnlyKeys.contains(name) || name.hasPrefix("x-")) { continue }
+        if !isGlobal && name.hasPrefix("x-") { continue }
+        reportUnknownKey(
+          key, in: place, allowed: Self.environmentKeys + (isGlobal ? Self.globalOnlyKeys : []))
+      }
+    }
+    return environment
+  }
+
+  /// Why an image reference cannot be passed to a container engine, if it cannot.
+  static func problemWithImage(_ image: String) -> String? {
+    if image.isEmpty { return "'image' must not be empty" }
+    if image.hasPrefix("-") { return "image '\(image)' must not start with '-'" }
+    if image.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 }) {
+      return "image '\(image)' must not contain spaces or control characters"
+    }
+    return nil
+  }
+
+  mutating func readResources(_ node: YAMLNode) -> Resources {
+    var resources = Resources()
+    if node.scalar?.isNull ?? false { return resources }
+    guard let pairs = mapping(node, "'resources'") else { return resources }
+    var seen: [String: YAMLNode] = [:]
+    for (key, value) in pairs {
+      let name = key.scalar?.text ?? ""
+      let canonical = name == "cpus" ? "cpu" : name == "gpus" ? "gpu" : name
+      if let first = seen[canonical] {
+        report(key, "both '\(first.scalar?.text ?? "")' and '\(name)' given: they are one key")
+      }
+      seen[canonical] = key
+      let text = value.scalar.flatMap { $0.isNull ? nil : $0.text }
+      switch canonical {
+      case "memory":
+        if let text, let bytes = Quantity.bytes(text) {
+          resources.memory = bytes
+        } else {
+          report(
+            value,
+            "bad memory '\(text ?? value.kindDescription)': expected bytes or a size like 8Gi, 512Mi, 2G"
+          )
+        }
+      case "cpu":
+        if let text, let cpus = Double(text), cpus >= 0, cpus.isFinite {
+          resources.cpu = cpus
+        } else {
+          report(
+            value,
+            "bad cpu count '\(text ?? value.kindDescription)': expected a number like 1, 2 or 0.5")
+        }
+      case "gpu":
+        if let text, let gpus = Int(text), gpus >= 0 {
+          resources.gpu = gpus
+        } else {
+          report(
+            value,
+            "bad gpu count '\(text ?? value.kindDescription)': expected a whole number like 0 or 1")
+        }
+      case "process_on":
+        if let text, let placement = ProcessOn(rawValue: text) {
+          resources.processOn = placement
+        } else {
+          let shown = text ?? value.kindDescription
+          let hint = Suggestion.hint(for: shown, among: ProcessOn.allCases.map(\.rawValue))
+          report(value, "bad process_on '\(shown)'\(hint): expected cpu, gpu or gpu_if_available")
+        }
+      default:
+        if let near = Suggestion.closest(to: name, among: Self.resourceKeys) {
+          report(
+            key,
+            "unknown resource '\(name)' (did you mean '\(near)'?); a named counter must not look like a built-in resource"
+          )
+        } else if let text, let amount = Int64(text), amount >= 0 {
+          resources.counters.append((name, amount))
+        } else {
+          report(
+            value,
+            "bad amount for counter '\(name)': expected a whole number, not '\(text ?? value.kindDescription)'"
+          )
+        }
+      }
+    }
+    return resources
+  }
+
+  mutating func readRequirements(_ node: YAMLNode) -> [Requirement] {
+    var requirements: [Requirement] = []
+    if let pairs = node.mapping {
+      for (key, value) in pairs {
+        guard let package = text(key, "a package name") else { continue }
+        let spec = value.scalar.map { $0.isNull ? "" : $0.text }
+        guard let spec else {
+          report(
+            value, "the version spec of '\(package)' must be a string, not \(value.kindDescription)"
+          )
+          continue
+        }
+        requirements.append(Requirement(package: package, spec: spec, position: key.position))
+      }
+    } else if let items = node.sequence {
+      for item in items {
+        guard let line = text(item, "a requirement") else { continue }
+        guard let requirement = Requirement(parsing: line, position: item.position) else {
+          report(
+            item, "requirement '\(line)' has no package name: expected like 'houdini ~=20.0.506'")
+          continue
+        }
+        requirements.append(requirement)
+      }
+    } else if !(node.scalar?.isNull ?? false) {
+      report(
+        node,
+        "'requirements' must be a mapping of package to version spec or a list like 'houdini ~=20.0', not \(node.kindDescription)"
+      )
+    }
+    var seen: [String: Requirement] = [:]
+    for requirement in requirements {
+      if let first = seen[requirement.package] {
+        report(
+          at: requirement.position,
+          "package '\(requirement.package)' is required twice (first at \(first.position.map { "\($0)" } ?? "?"))"
+        )
+      }
+      seen[requirement.package] = requirement
+    }
+    return requirements
+  }
+
+  /// A `.env` path, a list of paths, or a map of names to values.
+  mutating func readVariables(_ node: YAMLNode, origin: VariableSource.Origin) -> [VariableSource] {
+    if let pairs = node.mapping {
+      var values: [NameValue] = []
+      for (key, value) in pairs {
+        guard let name = text(key, "a variable name") else { continue }
+        guard let scalar = value.scalar else {
+          report(
+            value, "the value of variable '\(name)' must be a string, not \(value.kindDescription)")
+          continue
+        }
+        values.append(NameValue(name, scalar.isNull ? "" : scalar.text))
+      }
+      return [VariableSource(.values(values), origin: origin, position: node.position)]
+    }
+    let paths: [YAMLNode]
+    if node.scalar != nil {
+      if node.scalar!.isNull { return [] }
+      paths = [node]
+    } else if let items = node.sequence {
+      paths = items
+    } else {
+      report(node, "'variables' must be a .env path, a list of paths or a mapping")
+      return []
+    }
+    var sources: [VariableSource] = []
+    for pathNode in paths {
+      guard let path = text(pathNode, "a .env path") else { continue }
+      let absolute = FilePath.absolute(path, relativeTo: baseDirectory)
+      if !InputFile.isRegularFile(absolute) {
+        report(pathNode, "variables file '\(path)' not found (looked for \(absolute))")
+      }
+      sources.append(VariableSource(.file(absolute), origin: origin, position: pathNode.position))
+    }
+    return sources
+  }
+}

@@ -1,0 +1,136 @@
+/// Reads a workflow in fasthep-flow's format from YAML, collecting every problem it
+/// finds rather than stopping at the first.
+public struct WorkflowReader {
+  /// The file name used in messages.
+  public let file: String
+  /// The folder relative `.env` paths are read against.
+  public let baseDirectory: String
+  var problems: [Diagnostic] = []
+
+  public init(file: String, baseDirectory: String) {
+    self.file = file
+    self.baseDirectory = baseDirectory
+  }
+
+  /// Reads a workflow file's bytes. Throws every problem found, in file order.
+  public static func read(
+    _ bytes: [UInt8], file: String, source: String, baseDirectory: String
+  ) throws(WorkflowError) -> Workflow {
+    var reader = WorkflowReader(file: file, baseDirectory: baseDirectory)
+    let loaded: (root: YAMLNode?, problems: [Diagnostic])
+    do throws(Diagnostic) {
+      loaded = try YAMLLoader().load(bytes, file: file)
+    } catch {
+      throw WorkflowError(problems: [error])
+    }
+    reader.problems = loaded.problems
+    guard let root = loaded.root, !(root.scalar?.isNull ?? false) else {
+      throw WorkflowError(problems: [
+        Diagnostic(
+          file: file, position: nil, message: "empty workflow: expected a mapping with 'stages'")
+      ])
+    }
+    var workflow = reader.readWorkflow(root, source: source)
+    reader.check(&workflow)
+    if !reader.problems.isEmpty {
+      throw WorkflowError(
+        problems: reader.problems.sorted {
+          ($0.position?.line ?? 0, $0.position?.column ?? 0) < (
+            $1.position?.line ?? 0, $1.position?.column ?? 0
+          )
+        })
+    }
+    return workflow
+  }
+
+  mutating func report(_ node: YAMLNode, _ message: String) {
+    problems.append(Diagnostic(file: file, position: node.position, message: message))
+  }
+
+  mutating func report(at position: SourcePosition?, _ message: String) {
+    problems.append(Diagnostic(file: file, position: position, message: message))
+  }
+
+  // MARK: - Top level
+
+  static let topLevelKeys = ["stages", "tasks", "global", "version", "metadata", "plugins"]
+
+  mutating func readWorkflow(_ root: YAMLNode, source: String) -> Workflow {
+    var workflow = Workflow(source: source)
+    guard let pairs = mapping(root, "the workflow") else { return workflow }
+    var stagesNode: YAMLNode?
+    var globalEnvironment = Environment()
+    for (key, value) in pairs {
+      let name = key.scalar?.text ?? ""
+      switch name {
+      case "stages", "tasks":
+        if stagesNode != nil {
+          report(key, "both 'stages' and 'tasks' given: 'tasks' is another name for 'stages'")
+        }
+        stagesNode = value
+      case "global":
+        workflow.global = value.jsonValue
+        globalEnvironment = readEnvironment(value, isGlobal: true)
+      case "version": workflow.version = value.jsonValue
+      case "metadata": workflow.metadata = value.jsonValue
+      case "plugins": workflow.plugins = value.jsonValue
+      default:
+        if name.hasPrefix("x-") {
+          workflow.annotations[name] = value.jsonValue
+        } else {
+          reportUnknownKey(key, in: "the workflow", allowed: Self.topLevelKeys)
+        }
+      }
+    }
+    guard let stagesNode else {
+      report(root, "missing 'stages': a workflow lists its stages under 'stages'")
+      return workflow
+    }
+    guard let items = stagesNode.sequence else {
+      report(stagesNode, "'stages' must be a list of stages, not \(stagesNode.kindDescription)")
+      return workflow
+    }
+    var previous: String?
+    for item in items {
+      guard var stage = readStage(item, previous: previous) else { continue }
+      stage.environment = stage.environment.overlaying(globalEnvironment)
+      previous = stage.name
+      workflow.stages.append(stage)
+    }
+    return workflow
+  }
+
+  // MARK: - Helpers shared by the sections
+
+  /// The pairs of a mapping, or nil after reporting what was found instead.
+  mutating func mapping(_ node: YAMLNode, _ what: String) -> [(key: YAMLNode, value: YAMLNode)]? {
+    if let pairs = node.mapping { return pairs }
+    report(node, "\(what) must be a mapping, not \(node.kindDescription)")
+    return nil
+  }
+
+  /// A scalar's text, or nil after reporting the node's kind.
+  mutating func text(_ node: YAMLNode, _ what: String) -> String? {
+    if let scalar = node.scalar, !scalar.isNull { return scalar.text }
+    report(node, "\(what) must be a string, not \(node.kindDescription)")
+    return nil
+  }
+
+  mutating func reportUnknownKey(_ key: YAMLNode, in place: String, allowed: [String]) {
+    let name = key.scalar?.text ?? key.keyText
+    let hint = Suggestion.hint(for: name, among: allowed)
+    let list = allowed.map { "'\($0)'" }.joined(separator: ", ")
+    report(key, "unknown key '\(name)' in \(place)\(hint); expected one of \(list)")
+  }
+}
+
+/// Every problem found in a workflow.
+public struct WorkflowError: Error, Sendable, CustomStringConvertible {
+  public var problems: [Diagnostic]
+
+  public init(problems: [Diagnostic]) {
+    self.problems = problems
+  }
+
+  public var description: String { problems.map(\.description).joined(separator: "\n") }
+}

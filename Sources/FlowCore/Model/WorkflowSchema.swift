@@ -1,0 +1,141 @@
+/// A JSON Schema (draft-07) of the workflow format, for editors' YAML language servers
+/// (`# yaml-language-server: $schema=...`). It states what `WorkflowReader` accepts;
+/// the reader stays the judge (it also checks names, needs, cycles and files).
+public enum WorkflowSchema {
+  public static var document: JSONValue {
+    // The text is a constant of this file, so it always parses.
+    try! JSONCodec.decode(Array(text.utf8))
+  }
+
+  static let text = #"""
+    {
+      "$schema": "http://json-schema.org/draft-07/schema#",
+      "$id": "https://flow.invalid/schema/workflow-1.json",
+      "title": "flow workflow",
+      "description": "A workflow in fasthep-flow's format, as flow-parse reads it.",
+      "type": "object",
+      "properties": {
+        "stages": {"$ref": "#/definitions/stages"},
+        "tasks": {"$ref": "#/definitions/stages", "description": "Another name for 'stages'."},
+        "global": {"$ref": "#/definitions/global"},
+        "version": {"description": "The workflow's own version, passed through."},
+        "metadata": {"description": "Passed through untouched."},
+        "plugins": {"description": "Passed through untouched."}
+      },
+      "patternProperties": {"^x-": {}},
+      "additionalProperties": false,
+      "oneOf": [{"required": ["stages"]}, {"required": ["tasks"]}],
+      "definitions": {
+        "stages": {"type": "array", "items": {"$ref": "#/definitions/stage"}},
+        "stage": {
+          "type": "object",
+          "required": ["name"],
+          "properties": {
+            "name": {"type": "string", "minLength": 1, "pattern": "^[^/\\u0000-\\u001f]+$"},
+            "type": {"type": "string", "examples": ["fasthep_flow.operators.BashOperator"]},
+            "args": {"type": "array"},
+            "kwargs": {"type": ["object", "null"]},
+            "with": {"type": ["object", "null"], "description": "Another name for 'kwargs'."},
+            "needs": {"$ref": "#/definitions/names"},
+            "dependencies": {"$ref": "#/definitions/names", "description": "Another name for 'needs'."},
+            "environment": {"$ref": "#/definitions/environment"},
+            "duration": {"$ref": "#/definitions/duration", "description": "An estimate, for planning."},
+            "timeout": {"$ref": "#/definitions/duration", "description": "A limit the runners enforce."},
+            "plugins": {}
+          },
+          "patternProperties": {"^x-": {}},
+          "additionalProperties": false
+        },
+        "names": {
+          "description": "A stage name or a list of names. Without it a stage waits for the one before.",
+          "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+        },
+        "duration": {
+          "oneOf": [
+            {"type": "number", "minimum": 0},
+            {"type": "string", "pattern": "^\\s*(\\d+(\\.\\d+)?(ms|s|m|h|d)?)+\\s*$"}
+          ]
+        },
+        "environmentProperties": {
+          "image": {"type": "string", "pattern": "^[^-\\s][^\\s]*$"},
+          "variables": {
+            "description": "A .env path, a list of paths, or a map of names to values.",
+            "oneOf": [
+              {"type": "string"},
+              {"type": "array", "items": {"type": "string"}},
+              {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean", "null"]}}
+            ]
+          },
+          "executor": {"$ref": "#/definitions/executor"},
+          "flow": {"$ref": "#/definitions/executor"},
+          "resources": {"$ref": "#/definitions/resources"},
+          "requirements": {
+            "oneOf": [
+              {"type": "object", "additionalProperties": {"type": ["string", "number", "null"]}},
+              {"type": "array", "items": {"type": "string"}}
+            ]
+          },
+          "extra_data": {}
+        },
+        "environment": {
+          "type": ["object", "null"],
+          "properties": {
+            "image": {"$ref": "#/definitions/environmentProperties/image"},
+            "variables": {"$ref": "#/definitions/environmentProperties/variables"},
+            "executor": {"$ref": "#/definitions/executor"},
+            "flow": {"$ref": "#/definitions/executor"},
+            "resources": {"$ref": "#/definitions/resources"},
+            "requirements": {"$ref": "#/definitions/environmentProperties/requirements"},
+            "extra_data": {}
+          },
+          "patternProperties": {"^x-": {}},
+          "additionalProperties": false
+        },
+        "global": {
+          "type": ["object", "null"],
+          "properties": {
+            "image": {"$ref": "#/definitions/environmentProperties/image"},
+            "variables": {"$ref": "#/definitions/environmentProperties/variables"},
+            "executor": {"$ref": "#/definitions/executor"},
+            "flow": {"$ref": "#/definitions/executor"},
+            "resources": {"$ref": "#/definitions/resources"},
+            "requirements": {"$ref": "#/definitions/environmentProperties/requirements"},
+            "extra_data": {},
+            "histogram": {},
+            "output": {}
+          },
+          "patternProperties": {"^x-": {}},
+          "additionalProperties": false
+        },
+        "executor": {
+          "type": "string",
+          "anyOf": [
+            {"enum": ["LocalExecutor", "DaskExecutor", "SlurmExecutor"]},
+            {"pattern": "^([Ll]ocal|[Ss]equential|[Cc]oncurrent|[Dd]ask|[Ss]lurm)(::.*)?$"}
+          ]
+        },
+        "resources": {
+          "type": ["object", "null"],
+          "properties": {
+            "memory": {
+              "description": "Bytes, or a size: Ki Mi Gi Ti binary, k M G T decimal.",
+              "oneOf": [
+                {"type": "integer", "minimum": 0},
+                {"type": "string", "pattern": "^\\s*\\d+(\\.\\d+)?\\s*([kKMGTP]i?)?B?\\s*$"}
+              ]
+            },
+            "cpu": {"type": "number", "minimum": 0},
+            "cpus": {"type": "number", "minimum": 0},
+            "gpu": {"type": "integer", "minimum": 0},
+            "gpus": {"type": "integer", "minimum": 0},
+            "process_on": {"enum": ["cpu", "gpu", "gpu_if_available"]}
+          },
+          "additionalProperties": {
+            "type": "integer", "minimum": 0,
+            "description": "A named counter a site rations, such as a license."
+          }
+        }
+      }
+    }
+    """#
+}

@@ -1,0 +1,76 @@
+extension Catalogue {
+  /// Reads one `[packages."NAME"."VERSION"]` table.
+  static func entry(name: String, key: String, value: CatalogueValue, origin: String) throws
+    -> PackageVersion
+  {
+    let version: Version
+    do {
+      version = try Version(parsing: key)
+    } catch {
+      throw EntryError(message: "\(error)")
+    }
+    guard let table = value.table else { throw EntryError(message: "the entry is not a table") }
+    var entry = PackageVersion(name: name, version: version, key: key, definedAt: origin)
+    if let label = table["label"] {
+      guard let text = label.text else { throw EntryError(message: "label is not a string") }
+      entry.label = text
+    }
+    if let priority = table["priority"] {
+      guard case .integer(let number) = priority else {
+        throw EntryError(message: "priority is not an integer")
+      }
+      entry.priority = number
+    }
+    if let environment = table["env"] {
+      guard let variables = environment.table else {
+        throw EntryError(message: "env is not a table")
+      }
+      entry.variables = try variables.keys.map { variable in
+        try change(variable, variables[variable]!)
+      }
+    }
+    entry.requires = try requirements(table["requires"], field: "requires")
+    entry.conflicts = try requirements(table["conflicts"], field: "conflicts")
+    return entry
+  }
+
+  private static func change(_ variable: String, _ value: CatalogueValue) throws -> VariableChange {
+    guard let table = value.table else {
+      guard let texts = value.texts else {
+        throw EntryError(message: "env.\(variable) is neither a string, a list nor a table")
+      }
+      return VariableChange(name: variable, set: texts)
+    }
+    var change = VariableChange(name: variable)
+    for action in table.keys {
+      guard let texts = table[action]!.texts else {
+        throw EntryError(message: "env.\(variable).\(action) is neither a string nor a list")
+      }
+      switch action {
+      case "prepend": change.prepend = texts
+      case "append": change.append = texts
+      case "set": change.set = texts
+      default:
+        throw EntryError(
+          message: "env.\(variable).\(action): expected 'prepend', 'append' or 'set'")
+      }
+    }
+    return change
+  }
+
+  private static func requirements(_ value: CatalogueValue?, field: String) throws
+    -> [PackageRequirement]
+  {
+    guard let value else { return [] }
+    guard case .array = value, let texts = value.texts else {
+      throw EntryError(message: "\(field) is not a list of strings")
+    }
+    return try texts.map { text in
+      do {
+        return try PackageRequirement(parsing: text)
+      } catch {
+        throw EntryError(message: "\(field): \(error)")
+      }
+    }
+  }
+}

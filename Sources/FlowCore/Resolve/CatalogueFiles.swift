@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The few file-system calls the catalogue needs: read a file, list a folder, stat a path.
+enum CatalogueFiles {
+  struct Status: Hashable, Sendable {
+    var isDirectory: Bool
+    var size: Int64
+    var modifiedSeconds: Int64
+    var modifiedNanoseconds: Int64
+  }
+
+  static func status(_ path: String) -> Status? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    #if canImport(Darwin)
+      let modified = info.st_mtimespec
+    #else
+      let modified = info.st_mtim
+    #endif
+    return Status(
+      isDirectory: (info.st_mode & S_IFMT) == S_IFDIR, size: Int64(info.st_size),
+      modifiedSeconds: Int64(modified.tv_sec), modifiedNanoseconds: Int64(modified.tv_nsec))
+  }
+
+  static func readBytes(_ path: String) -> [UInt8]? {
+    guard let file = fopen(path, "rb") else { return nil }
+    defer { fclose(file) }
+    var result: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let count = fread(&buffer, 1, buffer.count, file)
+      if count > 0 { result.append(contentsOf: buffer[0..<count]) }
+      if count < buffer.count { break }
+    }
+    return ferror(file) == 0 ? result : nil
+  }
+
+  static func read(_ path: String) -> String? {
+    readBytes(path).map { String(decoding: $0, as: UTF8.self) }
+  }
+
+  /// Names in a folder ending in `suffix`, sorted by byte order; empty when it is missing.
+  static func list(_ folder: String, suffix: String) -> [String] {
+    guard let directory = opendir(folder) else { return [] }
+    defer { closedir(directory) }
+    var names: [String] = []
+    while let entry = readdir(directory) {
+      let name = withUnsafePointer(to: entry.pointee.d_name) {
+        $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+      }
+      if name.hasSuffix(suffix) && !name.hasPrefix(".") { names.append(name) }
+    }
+    return names.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }
+  }
+
+  /// Writes `bytes` to `path` through a temporary file renamed into place.
+  static func writeAtomically(_ bytes: [UInt8], to path: String) -> Bool {
+    let temporary = path + ".tmp.\(getpid())"
+    guard let file = fopen(temporary, "wb") else { return false }
+    let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
+    let closed = fclose(file) == 0
+    guard written == bytes.count && closed, rename(temporary, path) == 0 else {
+      unlink(temporary)
+      return false
+    }
+    return true
+  }
+}

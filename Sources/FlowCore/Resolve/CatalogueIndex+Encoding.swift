@@ -1,0 +1,43 @@
+extension CatalogueIndex {
+  /// The index file for `catalogue`: magic, source key, problems, a directory of package
+  /// offsets sorted by name, then one record per package.
+  static func encode(_ catalogue: Catalogue, key: [UInt8]) -> [UInt8] {
+    var writer = IndexWriter()
+    writer.raw(magic)
+    writer.raw(key)
+    writer.integer(catalogue.problems.count)
+    for problem in catalogue.problems {
+      writer.string(problem.file)
+      writer.integer(problem.position?.line ?? 0)
+      writer.string(problem.message)
+    }
+    let names = catalogue.names.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }
+    writer.integer(names.count)
+    let directory = writer.count
+    for _ in names { writer.integer(0) }
+    for (position, name) in names.enumerated() {
+      writer.patch(writer.count, at: directory + position * 8)
+      writer.string(name)
+      let versions = catalogue.versions(of: name)
+      writer.integer(versions.count)
+      for entry in versions {
+        writer.string(entry.key)
+        writer.string(entry.label ?? "")
+        writer.integer(entry.label == nil ? 0 : 1)
+        writer.integer(entry.priority)
+        writer.string(entry.definedAt)
+        writer.integer(entry.variables.count)
+        for change in entry.variables {
+          writer.string(change.name)
+          writer.strings(change.prepend)
+          writer.strings(change.append)
+          writer.integer(change.set == nil ? 0 : 1)
+          writer.strings(change.set ?? [])
+        }
+        writer.strings(entry.requires.map(\.description))
+        writer.strings(entry.conflicts.map(\.description))
+      }
+    }
+    return writer.bytes
+  }
+}

@@ -1,0 +1,209 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A catalogue compiled to one binary file, keyed by its sources' paths, sizes and
+/// modification times and rebuilt when any of them changes. The file is mapped, not read:
+/// a resolve decodes only the packages it touches, found by binary search on their names.
+public final class CatalogueIndex: PackageSource, @unchecked Sendable {
+  static let magic = Array("flow-catalogue-index-1\n".utf8)
+
+  /// The catalogue files it was compiled from.
+  public let files: [String]
+  /// Entries skipped when it was compiled, still reported on every use.
+  public let problems: [Diagnostic]
+  /// Whether this use compiled it (false: an up-to-date index was reused).
+  public let rebuilt: Bool
+
+  private let mapping: UnsafeMutableRawPointer
+  private let length: Int
+  private let directoryOffset: Int
+  private let packageCount: Int
+  private var cache: [String: [PackageVersion]] = [:]
+  private var requirementCache: [String: PackageRequirement] = [:]
+  private let lock = Mutex()
+
+  private var memory: UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(start: mapping, count: length)
+  }
+
+  /// Opens the index at `path` for `sources`, compiling it first when it is missing or stale.
+  public static func open(sources: [String], at path: String) throws -> CatalogueIndex {
+    var files: [String] = []
+    for source in sources {
+      files += try Catalogue.files(of: source, main: "config.toml", folder: "config.d")
+    }
+    let key = try sourceKey(files)
+    if let index = try? CatalogueIndex(path: path, expectedKey: key, rebuilt: false) {
+      return index
+    }
+    let catalogue = try Catalogue(sources: sources)
+    let bytes = encode(catalogue, key: key)
+    let folder = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+      .joined(separator: "/")
+    if !folder.isEmpty { makeFolders(folder) }
+    guard CatalogueFiles.writeAtomically(bytes, to: path) else {
+      throw ResolveError.invalidCatalogue(
+        Diagnostic(file: path, position: nil, message: "cannot write the catalogue index"))
+    }
+    guard let index = try? CatalogueIndex(path: path, expectedKey: key, rebuilt: true) else {
+      throw ResolveError.invalidCatalogue(
+        Diagnostic(file: path, position: nil, message: "cannot read the catalogue index back"))
+    }
+    return index
+  }
+
+  /// The default index location for these sources, under `${XDG_CACHE_HOME:-~/.cache}/flow`.
+  public static func defaultPath(sources: [String], environment: [String: String]) -> String {
+    let cache =
+      environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+      ?? (environment["HOME"] ?? "/tmp") + "/.cache"
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in sources.joined(separator: "\u{0}").utf8 {
+      hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+    }
+    let hex = String(hash, radix: 16)
+    return cache + "/flow/catalogue-" + String(repeating: "0", count: 16 - hex.count) + hex
+      + ".index"
+  }
+
+  /// Paths, sizes and modification times of the files, as stored in the index header.
+  static func sourceKey(_ files: [String]) throws -> [UInt8] {
+    var writer = IndexWriter()
+    writer.integer(files.count)
+    for file in files {
+      guard let status = CatalogueFiles.status(file) else {
+        throw ResolveError.invalidCatalogue(
+          Diagnostic(file: file, position: nil, message: "no such catalogue"))
+      }
+      writer.string(file)
+      writer.integer(status.size)
+      writer.integer(status.modifiedSeconds)
+      writer.integer(status.modifiedNanoseconds)
+    }
+    return writer.bytes
+  }
+
+  private init(path: String, expectedKey: [UInt8], rebuilt: Bool) throws {
+    let descriptor = Glibc.open(path, O_RDONLY)
+    guard descriptor >= 0 else { throw IndexReader.Damaged() }
+    defer { close(descriptor) }
+    guard let status = CatalogueFiles.status(path), status.size > 0 else {
+      throw IndexReader.Damaged()
+    }
+    length = Int(status.size)
+    guard let mapped = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, 0),
+      mapped != MAP_FAILED
+    else { throw IndexReader.Damaged() }
+    mapping = mapped
+    self.rebuilt = rebuilt
+    var reader = IndexReader(UnsafeRawBufferPointer(start: mapped, count: length))
+    do {
+      let magic = CatalogueIndex.magic
+      guard length > magic.count + expectedKey.count,
+        Array(reader.base[0..<magic.count]) == magic,
+        Array(reader.base[magic.count..<magic.count + expectedKey.count]) == expectedKey
+      else { throw IndexReader.Damaged() }
+      reader.offset = magic.count
+      let fileCount = try reader.integer()
+      var files: [String] = []
+      for _ in 0..<fileCount {
+        files.append(try reader.string())
+        _ = try reader.integer()
+        _ = try reader.integer()
+        _ = try reader.integer()
+      }
+      self.files = files
+      var problems: [Diagnostic] = []
+      for _ in 0..<(try reader.integer()) {
+        let file = try reader.string()
+        let line = try reader.integer()
+        let message = try reader.string()
+        problems.append(
+          Diagnostic(
+            file: file, position: line > 0 ? SourcePosition(line: line, column: 1) : nil,
+            message: message))
+      }
+      self.problems = problems
+      packageCount = try reader.integer()
+      directoryOffset = reader.offset
+      guard packageCount >= 0, directoryOffset + packageCount * 8 <= length else {
+        throw IndexReader.Damaged()
+      }
+    } catch {
+      munmap(mapped, length)
+      throw error
+    }
+  }
+
+  deinit { munmap(mapping, length) }
+
+  public func versions(of name: String) -> [PackageVersion] {
+    lock.locked {
+      if let cached = cache[name] { return cached }
+      let found = (try? decodePackage(named: name)) ?? []
+      cache[name] = found
+      return found
+    }
+  }
+
+  /// Binary search of the sorted directory, then decoding of that one package.
+  private func decodePackage(named name: String) throws -> [PackageVersion] {
+    let wanted = Array(name.utf8)
+    var low = 0
+    var high = packageCount
+    while low < high {
+      let middle = (low + high) / 2
+      var pointer = IndexReader(memory, at: directoryOffset + middle * 8)
+      var reader = IndexReader(memory, at: try pointer.integer())
+      let order = try reader.compareString(wanted)
+      if order == 0 { return try decodeVersions(name: name, reader: &reader) }
+      if order < 0 { low = middle + 1 } else { high = middle }
+    }
+    return []
+  }
+
+  private func decodeVersions(name: String, reader: inout IndexReader) throws -> [PackageVersion] {
+    let count = try reader.integer()
+    var result: [PackageVersion] = []
+    result.reserveCapacity(max(0, min(count, 1 << 20)))
+    for _ in 0..<count {
+      let key = try reader.string()
+      let label = try reader.string()
+      let hasLabel = try reader.integer() != 0
+      var entry = PackageVersion(
+        name: name, version: try Version(parsing: key), key: key, label: hasLabel ? label : nil,
+        priority: try reader.integer(), definedAt: try reader.string())
+      for _ in 0..<(try reader.integer()) {
+        let variable = try reader.string()
+        let prepend = try reader.strings()
+        let append = try reader.strings()
+        let hasSet = try reader.integer() != 0
+        let set = try reader.strings()
+        entry.variables.append(
+          VariableChange(name: variable, prepend: prepend, append: append, set: hasSet ? set : nil))
+      }
+      entry.requires = try reader.strings().map(requirement)
+      entry.conflicts = try reader.strings().map(requirement)
+      result.append(entry)
+    }
+    return result
+  }
+
+  private func requirement(_ text: String) throws -> PackageRequirement {
+    if let cached = requirementCache[text] { return cached }
+    let parsed = try PackageRequirement(parsing: text)
+    requirementCache[text] = parsed
+    return parsed
+  }
+
+  private static func makeFolders(_ folder: String) {
+    var path = ""
+    for part in folder.split(separator: "/") {
+      path += "/" + part
+      mkdir(path, 0o755)
+    }
+  }
+}

@@ -1,0 +1,48 @@
+/// One version of one package in the catalogue, as its TOML entry describes it.
+public struct PackageVersion: Sendable, Hashable {
+  public var name: String
+  public var version: Version
+  /// The version key as written in the catalogue.
+  public var key: String
+  public var label: String?
+  /// Packages apply in ascending priority; Lifeblood's default is 50.
+  public var priority: Int
+  /// Environment changes per variable, in the order the catalogue gives them.
+  public var variables: [VariableChange]
+  public var requires: [PackageRequirement]
+  public var conflicts: [PackageRequirement]
+  /// Where the entry is defined, `file:line`.
+  public var definedAt: String
+
+  public init(
+    name: String, version: Version, key: String, label: String? = nil, priority: Int = 50,
+    variables: [VariableChange] = [], requires: [PackageRequirement] = [],
+    conflicts: [PackageRequirement] = [], definedAt: String = ""
+  ) {
+    self.name = name
+    self.version = version
+    self.key = key
+    self.label = label
+    self.priority = priority
+    self.variables = variables
+    self.requires = requires
+    self.conflicts = conflicts
+    self.definedAt = definedAt
+  }
+}
+
+/// What one package does to one variable: prepend, append (each a list of values, kept in
+/// order) and set (a list joins with `:`).
+public struct VariableChange: Sendable, Hashable {
+  public var name: String
+  public var prepend: [String]
+  public var append: [String]
+  public var set: [String]?
+
+  public init(name: String, prepend: [String] = [], append: [String] = [], set: [String]? = nil) {
+    self.name = name
+    self.prepend = prepend
+    self.append = append
+    self.set = set
+  }
+}

@@ -1,0 +1,78 @@
+/// The answer for one set of requirements: the chosen versions, why each was chosen, and the
+/// ordered environment actions that install them.
+public struct Resolution: Sendable {
+  public var requirements: [PackageRequirement]
+  public var packages: [PackageVersion]
+  public var actions: EnvironmentActions
+  /// Per chosen package, in the same order: the requirements that brought it in.
+  public var reasons: [[String]]
+
+  /// Solves `requirements` against `source`.
+  public init(
+    _ requirements: [PackageRequirement], source: any PackageSource,
+    includePrereleases: Bool = false
+  ) throws {
+    let solver = Solver(source: source, includePrereleases: includePrereleases)
+    let packages = try solver.solve(requirements)
+    self.requirements = requirements
+    self.packages = packages
+    self.actions = EnvironmentActions(packages: packages)
+    let chosen = Dictionary(uniqueKeysWithValues: packages.map { ($0.name, $0) })
+    reasons = packages.map { package in
+      var why: [String] = requirements.filter { $0.name == package.name }.map {
+        "requested as \($0)"
+      }
+      for other in packages {
+        for requirement in other.requires where requirement.name == package.name {
+          why.append("required by \(other.name) \(other.key) as \(requirement)")
+        }
+      }
+      let newer = source.versions(of: package.name).filter { package.version < $0.version }
+      if newer.isEmpty {
+        why.append("the newest version in the catalogue")
+      } else {
+        let excluded = newer.map { candidate -> String in
+          var against = requirements.filter { $0.name == package.name }.map(\.description)
+          for other in chosen.values {
+            for requirement in other.requires where requirement.name == package.name {
+              against.append("\(other.name) \(other.key) requires \(requirement)")
+            }
+            for requirement in other.conflicts where requirement.name == package.name {
+              against.append("\(other.name) \(other.key) conflicts with \(requirement)")
+            }
+          }
+          let blocking = against.isEmpty ? "the rest of the set" : against.joined(separator: "; ")
+          return "\(candidate.key) (\(blocking))"
+        }
+        why.append("newer versions not chosen: " + excluded.joined(separator: ", "))
+      }
+      return why
+    }
+  }
+
+  /// The resolution as JSON: packages and ordered actions (and reasons when asked).
+  public func document(explain: Bool = false) -> JSONValue {
+    var object = JSONObject()
+    object["requirements"] = .array(requirements.map { .string($0.description) })
+    object["packages"] = .array(
+      packages.enumerated().map { index, package in
+        var entry = JSONObject()
+        entry["name"] = .string(package.name)
+        entry["version"] = .string(package.key)
+        entry["label"] = package.label.map(JSONValue.string) ?? .null
+        entry["priority"] = .integer(Int64(package.priority))
+        entry["defined_at"] = .string(package.definedAt)
+        if explain { entry["because"] = .array(reasons[index].map(JSONValue.string)) }
+        return .object(entry)
+      })
+    object["actions"] = .array(
+      actions.actions.map { action in
+        .object(
+          JSONObject([
+            ("action", .string(action.kind.rawValue)), ("variable", .string(action.variable)),
+            ("value", .string(action.value)), ("package", .string(action.package)),
+          ]))
+      })
+    return .object(object)
+  }
+}

@@ -1,0 +1,28 @@
+/// What can go wrong between a requirement and an environment.
+public enum ResolveError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// A version string that cannot be read; `column` is 1-based within `text`.
+  case invalidVersion(text: String, column: Int, reason: String)
+  /// A version spec that cannot be read; `column` is 1-based within `text`.
+  case invalidSpec(text: String, column: Int, reason: String)
+  /// A requirement (`name spec`) that cannot be read.
+  case invalidRequirement(text: String, column: Int, reason: String)
+  /// A catalogue file that cannot be read at all.
+  case invalidCatalogue(Diagnostic)
+  /// No set of versions satisfies the request; the text says why.
+  case unsatisfiable(explanation: String)
+
+  public var description: String {
+    switch self {
+    case .invalidVersion(let text, let column, let reason):
+      return "invalid version '\(text)' at column \(column): \(reason)"
+    case .invalidSpec(let text, let column, let reason):
+      return "invalid version spec '\(text)' at column \(column): \(reason)"
+    case .invalidRequirement(let text, let column, let reason):
+      return "invalid requirement '\(text)' at column \(column): \(reason)"
+    case .invalidCatalogue(let diagnostic):
+      return diagnostic.description
+    case .unsatisfiable(let explanation):
+      return explanation
+    }
+  }
+}

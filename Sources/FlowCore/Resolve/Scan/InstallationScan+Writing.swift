@@ -1,0 +1,82 @@
+extension InstallationScan {
+  /// The entries as catalogue TOML.
+  public var catalogueText: String { Self.text(of: entries) }
+
+  /// `existing` catalogue text with the entries added: only new package versions, keeping the
+  /// file as written; with `override`, detected entries replace existing ones (the file is
+  /// then rewritten from its entries).
+  public func merged(into existing: String, file: String, override: Bool) throws -> String {
+    let catalogue = try Catalogue(texts: [(file, existing)])
+    func isKnown(_ entry: PackageVersion) -> Bool {
+      catalogue.versions(of: entry.name).contains { $0.version == entry.version }
+    }
+    if !override {
+      let new = entries.filter { !isKnown($0) }
+      if new.isEmpty { return existing }
+      let separator =
+        existing.isEmpty || existing.hasSuffix("\n\n")
+        ? "" : existing.hasSuffix("\n") ? "\n" : "\n\n"
+      return existing + separator + Self.text(of: new)
+    }
+    var all: [PackageVersion] = []
+    for name in catalogue.names {
+      for entry in catalogue.versions(of: name)
+      where !entries.contains(where: { $0.name == name && $0.version == entry.version }) {
+        all.append(entry)
+      }
+    }
+    return Self.text(of: all + entries)
+  }
+
+  static func text(of entries: [PackageVersion]) -> String {
+    var text = ""
+    for entry in entries {
+      if !text.isEmpty { text += "\n" }
+      text += "[packages.\(quoted(entry.name)).\(quoted(entry.key))]\n"
+      if let label = entry.label { text += "label = \(quoted(label))\n" }
+      if entry.priority != 50 { text += "priority = \(entry.priority)\n" }
+      for change in entry.variables {
+        let key = "env.\(quoted(change.name))"
+        if !change.prepend.isEmpty { text += "\(key).prepend = \(list(change.prepend))\n" }
+        if !change.append.isEmpty { text += "\(key).append = \(list(change.append))\n" }
+        if let set = change.set {
+          text +=
+            set.count == 1 ? "\(key).set = \(quoted(set[0]))\n" : "\(key).set = \(list(set))\n"
+        }
+      }
+      if !entry.requires.isEmpty {
+        text += "requires = \(list(entry.requires.map(\.description)))\n"
+      }
+      if !entry.conflicts.isEmpty {
+        text += "conflicts = \(list(entry.conflicts.map(\.description)))\n"
+      }
+    }
+    return text
+  }
+
+  static func list(_ values: [String]) -> String {
+    "[" + values.map(quoted).joined(separator: ", ") + "]"
+  }
+
+  /// A TOML basic string.
+  static func quoted(_ value: String) -> String {
+    var result = "\""
+    for scalar in value.unicodeScalars {
+      switch scalar {
+      case "\"": result += "\\\""
+      case "\\": result += "\\\\"
+      case "\n": result += "\\n"
+      case "\t": result += "\\t"
+      case "\r": result += "\\r"
+      default:
+        if scalar.value < 0x20 || scalar.value == 0x7f {
+          let hex = String(scalar.value, radix: 16)
+          result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+          result.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return result + "\""
+  }
+}

@@ -1,0 +1,278 @@
+/// Chooses one version per package so that every request and every `requires` holds and no
+/// `conflicts` is violated, or proves that none exists.
+///
+/// A conflict-driven solver in the PubGrub family: facts are incompatibilities (sets of terms
+/// that cannot all hold), unit propagation derives what must follow, each decision takes the
+/// newest allowed version, and a conflict is resolved into a learned incompatibility that
+/// jumps back to the decision responsible. Terms are bit sets over each package's versions.
+///
+/// Preference: packages are decided in order of first mention, requested packages in request
+/// order first; each takes its newest version the constraints allow. Same input, same answer.
+public final class Solver {
+  public let source: any PackageSource
+  public let includePrereleases: Bool
+
+  var names: [String] = [""]
+  var packageIDs: [String: Int] = [:]
+  var versions: [[PackageVersion]] = [[]]
+  var incompatibilities: [Incompatibility] = []
+  var byPackage: [[Int]] = [[]]
+  var assignments: [Assignment] = []
+  /// The intersection of every assignment per package; nil = no assignment yet.
+  var current: [DomainSet?] = [nil]
+  var decided: [Bool] = [false]
+  var decisionLevel = 0
+  var addedDependencies: [Set<String>] = [[]]
+  var specCache: [String: DomainSet] = [:]
+  var requests: [PackageRequirement] = []
+
+  static let root = 0
+
+  public init(source: any PackageSource, includePrereleases: Bool = false) {
+    self.source = source
+    self.includePrereleases = includePrereleases
+  }
+
+  public convenience init(catalogue: Catalogue, includePrereleases: Bool = false) {
+    self.init(source: CatalogueSource(catalogue), includePrereleases: includePrereleases)
+  }
+
+  /// The chosen versions, requested packages first in request order, then dependencies in
+  /// the order first needed. Throws `ResolveError.unsatisfiable` with the reason in words.
+  public func solve(_ requirements: [PackageRequirement]) throws -> [PackageVersion] {
+    requests = requirements
+    assign(Assignment(package: Solver.root, set: .single(1, size: 2), level: 0, cause: nil))
+    for requirement in requirements {
+      let package = id(of: requirement.name)
+      let wanted = domain(package, matching: requirement.spec)
+      add(
+        Incompatibility(
+          terms: [
+            Term(package: Solver.root, set: .single(1, size: 2)),
+            Term(package: package, set: wanted.complement),
+          ],
+          cause: .request(requirement)))
+    }
+    var next = Solver.root
+    while true {
+      try propagate(from: next)
+      guard let package = nextPackage() else { break }
+      next = package
+      decide(package)
+    }
+    var result: [PackageVersion] = []
+    for package in 1..<names.count where decided[package] {
+      let choice = current[package]!.highest!
+      result.append(versions[package][choice - 1])
+    }
+    return result
+  }
+
+  // MARK: packages and terms
+
+  func id(of name: String) -> Int {
+    if let id = packageIDs[name] { return id }
+    let id = names.count
+    packageIDs[name] = id
+    names.append(name)
+    versions.append(source.versions(of: name))
+    byPackage.append([])
+    current.append(nil)
+    decided.append(false)
+    addedDependencies.append([])
+    return id
+  }
+
+  func size(of package: Int) -> Int { package == Solver.root ? 2 : versions[package].count + 1 }
+
+  /// The versions of `package` a spec allows (a positive set: bit 0 left out).
+  func domain(_ package: Int, matching spec: VersionSpec) -> DomainSet {
+    let key = "\(package)\u{0}\(spec.text)"
+    if let cached = specCache[key] { return cached }
+    let allowed = spec.versions(includingPrereleases: includePrereleases)
+    var set = DomainSet(size: size(of: package))
+    for (index, entry) in versions[package].enumerated() where allowed.contains(entry.version) {
+      set.insert(index + 1)
+    }
+    specCache[key] = set
+    return set
+  }
+
+  @discardableResult
+  func add(_ incompatibility: Incompatibility) -> Int {
+    let index = incompatibilities.count
+    var kept = incompatibility
+    kept.terms.removeAll { $0.set.isAll }
+    incompatibilities.append(kept)
+    for term in kept.terms { byPackage[term.package].append(index) }
+    return index
+  }
+
+  /// Records a derived incompatibility for explanations without watching it.
+  func record(_ incompatibility: Incompatibility) -> Int {
+    incompatibilities.append(incompatibility)
+    return incompatibilities.count - 1
+  }
+
+  func watch(_ index: Int) {
+    for term in incompatibilities[index].terms { byPackage[term.package].append(index) }
+  }
+
+  // MARK: partial solution
+
+  func assign(_ assignment: Assignment) {
+    var assignment = assignment
+    assignment.previous = current[assignment.package]
+    current[assignment.package] =
+      current[assignment.package].map { $0.intersection(assignment.set) } ?? assignment.set
+    if assignment.cause == nil { decided[assignment.package] = true }
+    assignments.append(assignment)
+  }
+
+  func backtrack(to level: Int) {
+    while let last = assignments.last, last.level > level {
+      assignments.removeLast()
+      current[last.package] = last.previous
+      if last.cause == nil { decided[last.package] = false }
+    }
+    decisionLevel = level
+  }
+
+  enum Relation {
+    case satisfied
+    case contradicted
+    case almostSatisfied(Int)
+    case inconclusive
+  }
+
+  func relation(_ incompatibility: Incompatibility) -> Relation {
+    var open: Int? = nil
+    for (index, term) in incompatibility.terms.enumerated() {
+      guard let assigned = current[term.package] else {
+        if open != nil { return .inconclusive }
+        open = index
+        continue
+      }
+      if assigned.isSubset(of: term.set) { continue }
+      if assigned.isDisjoint(with: term.set) { return .contradicted }
+      if open != nil { return .inconclusive }
+      open = index
+    }
+    return open.map { .almostSatisfied($0) } ?? .satisfied
+  }
+
+  func propagate(from start: Int) throws {
+    var changed = [start]
+    while let package = changed.popLast() {
+      for index in byPackage[package].reversed() {
+        let incompatibility = incompatibilities[index]
+        switch relation(incompatibility) {
+        case .satisfied:
+          let learned = try resolveConflict(index)
+          guard case .almostSatisfied(let open) = relation(incompatibilities[learned]) else {
+            preconditionFailure("a learned incompatibility must be almost satisfied")
+          }
+          derive(incompatibilities[learned].terms[open], cause: learned)
+          changed = [incompatibilities[learned].terms[open].package]
+        case .almostSatisfied(let open):
+          derive(incompatibility.terms[open], cause: index)
+          changed.append(incompatibility.terms[open].package)
+          continue
+        case .contradicted, .inconclusive:
+          continue
+        }
+        break
+      }
+    }
+  }
+
+  func derive(_ term: Term, cause: Int) {
+    assign(
+      Assignment(
+        package: term.package, set: term.set.complement, level: decisionLevel, cause: cause))
+  }
+
+  // MARK: decisions
+
+  /// The first package, in order of first mention, that must be selected and is not yet.
+  func nextPackage() -> Int? {
+    for package in 1..<names.count where !decided[package] {
+      if let set = current[package], !set.includesAbsent { return package }
+    }
+    return nil
+  }
+
+  func decide(_ package: Int) {
+    let choice = current[package]!.highest!
+    let entry = versions[package][choice - 1]
+    for requirement in entry.requires {
+      addRelation(package, requirement, conflict: false)
+    }
+    for requirement in entry.conflicts {
+      addRelation(package, requirement, conflict: true)
+    }
+    decisionLevel += 1
+    assign(
+      Assignment(
+        package: package, set: .single(choice, size: size(of: package)), level: decisionLevel,
+        cause: nil))
+  }
+
+  /// Adds "versions of `package` with this requirement need (or exclude) it", once for all
+  /// versions that carry the same requirement.
+  func addRelation(_ package: Int, _ requirement: PackageRequirement, conflict: Bool) {
+    let key = (conflict ? "!" : "") + requirement.description
+    guard !addedDependencies[package].contains(key) else { return }
+    addedDependencies[package].insert(key)
+    var holders = DomainSet(size: size(of: package))
+    for (index, entry) in versions[package].enumerated() {
+      let list = conflict ? entry.conflicts : entry.requires
+      if list.contains(where: { $0.description == requirement.description }) {
+        holders.insert(index + 1)
+      }
+    }
+    let other = id(of: requirement.name)
+    let matching = domain(other, matching: requirement.spec)
+    if conflict {
+      if matching.isEmpty { return }
+      add(
+        Incompatibility(
+          terms: [Term(package: package, set: holders), Term(package: other, set: matching)],
+          cause: .conflict(package: package, requirement)))
+    } else {
+      add(
+        Incompatibility(
+          terms: [
+            Term(package: package, set: holders), Term(package: other, set: matching.complement),
+          ],
+          cause: .dependency(package: package, requirement)))
+    }
+  }
+}
+
+struct Term: Sendable {
+  var package: Int
+  var set: DomainSet
+}
+
+struct Incompatibility: Sendable {
+  enum Cause: Sendable {
+    case request(PackageRequirement)
+    case dependency(package: Int, PackageRequirement)
+    case conflict(package: Int, PackageRequirement)
+    case derived(Int, Int)
+  }
+
+  var terms: [Term]
+  var cause: Cause
+}
+
+struct Assignment: Sendable {
+  var package: Int
+  /// The value of the package lies in this set.
+  var set: DomainSet
+  var level: Int
+  /// The incompatibility this was derived from; nil for a decision.
+  var cause: Int?
+  var previous: DomainSet? = nil
+}

@@ -1,0 +1,143 @@
+extension Version {
+  /// Reads `1`, `3.6`, `6.28.04`, `20.0.506.1`, `1.2.3-rc.1+build.5`; a leading `v` is
+  /// accepted. Throws `ResolveError.invalidVersion` pointing at the first bad character.
+  public init(parsing text: String) throws {
+    var scanner = VersionScanner(text: text)
+    if scanner.peek == UInt8(ascii: "v") { scanner.index += 1 }
+    let version = try scanner.version(allowWildcards: false).version
+    if let byte = scanner.peek {
+      throw scanner.failure(
+        "unexpected '\(Character(Unicode.Scalar(byte)))'", kind: .version)
+    }
+    self = version
+  }
+}
+
+/// A cursor over the bytes of a version or spec, shared by both spec syntaxes.
+struct VersionScanner {
+  enum Kind { case version, spec }
+
+  let text: String
+  let bytes: [UInt8]
+  var index = 0
+  /// Where this scan stops (a `,` or `||` that ends one term), so errors keep the whole text.
+  var end: Int
+
+  init(text: String, start: Int = 0, end: Int? = nil) {
+    self.text = text
+    self.bytes = Array(text.utf8)
+    self.index = start
+    self.end = end ?? bytes.count
+  }
+
+  var peek: UInt8? { index < end ? bytes[index] : nil }
+  var atEnd: Bool { index >= end }
+
+  func failure(_ reason: String, kind: Kind, at position: Int? = nil) -> ResolveError {
+    let column = (position ?? index) + 1
+    switch kind {
+    case .version: return .invalidVersion(text: text, column: column, reason: reason)
+    case .spec: return .invalidSpec(text: text, column: column, reason: reason)
+    }
+  }
+
+  mutating func skipSpaces() {
+    while let byte = peek, byte == 32 || byte == 9 { index += 1 }
+  }
+
+  mutating func take(_ literal: String) -> Bool {
+    let literalBytes = Array(literal.utf8)
+    guard index + literalBytes.count <= end,
+      Array(bytes[index..<index + literalBytes.count]) == literalBytes
+    else { return false }
+    index += literalBytes.count
+    return true
+  }
+
+  static func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
+  static func isIdentifierByte(_ byte: UInt8) -> Bool {
+    isDigit(byte) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 45
+  }
+
+  /// A release part: a number, or a wildcard (`*`, `x`, `X`) when allowed (nil).
+  mutating func part(allowWildcards: Bool, kind: Kind) throws -> UInt64? {
+    let start = index
+    if allowWildcards, let byte = peek,
+      byte == UInt8(ascii: "*") || byte == UInt8(ascii: "x") || byte == UInt8(ascii: "X")
+    {
+      index += 1
+      return nil
+    }
+    while let byte = peek, VersionScanner.isDigit(byte) { index += 1 }
+    guard index > start else { throw failure("expected a number", kind: kind) }
+    guard let value = UInt64(String(decoding: bytes[start..<index], as: UTF8.self)) else {
+      throw failure("number too large", kind: kind, at: start)
+    }
+    return value
+  }
+
+  /// Dot-separated identifiers after `-` or `+`; `allowEmpty` accepts nothing at all.
+  mutating func identifiers(kind: Kind, allowEmpty: Bool = false) throws -> [Version.Identifier] {
+    var result: [Version.Identifier] = []
+    if allowEmpty, peek.map({ !VersionScanner.isIdentifierByte($0) }) ?? true { return result }
+    repeat {
+      let start = index
+      while let byte = peek, VersionScanner.isIdentifierByte(byte) { index += 1 }
+      guard index > start else { throw failure("expected an identifier", kind: kind) }
+      result.append(Version.Identifier(Substring(decoding: bytes[start..<index], as: UTF8.self)))
+    } while take(".")
+    return result
+  }
+
+  /// A possibly partial version: release parts (nil where a wildcard or missing),
+  /// prerelease and build. `prereleaseMarked` says a `-` was written, even with nothing after.
+  struct Partial {
+    var parts: [UInt64?] = []
+    var prerelease: [Version.Identifier] = []
+    var build: [Version.Identifier] = []
+    var prereleaseMarked = false
+    var buildMarked = false
+    /// Where `-` or `+` was written, if at all.
+    var qualifierStart: Int?
+
+    /// Leading parts before the first wildcard.
+    var fixed: [UInt64] {
+      var result: [UInt64] = []
+      for part in parts {
+        guard let part else { break }
+        result.append(part)
+      }
+      return result
+    }
+    var isComplete: Bool { fixed.count >= 3 }
+    var version: Version { Version(release: fixed, prerelease: prerelease, build: build) }
+  }
+
+  mutating func version(allowWildcards: Bool, allowEmptyQualifiers: Bool = false) throws
+    -> Partial
+  {
+    let kind: Kind = allowWildcards ? .spec : .version
+    var partial = Partial()
+    partial.parts.append(try part(allowWildcards: allowWildcards, kind: kind))
+    while peek == UInt8(ascii: "."), index + 1 < end,
+      VersionScanner.isDigit(bytes[index + 1])
+        || (allowWildcards && [42, 120, 88].contains(bytes[index + 1]))
+    {
+      index += 1
+      partial.parts.append(try part(allowWildcards: allowWildcards, kind: kind))
+    }
+    if peek == UInt8(ascii: ".") {
+      throw failure("expected a number after '.'", kind: kind, at: index + 1)
+    }
+    if peek == UInt8(ascii: "-") || peek == UInt8(ascii: "+") { partial.qualifierStart = index }
+    if take("-") {
+      partial.prereleaseMarked = true
+      partial.prerelease = try identifiers(kind: kind, allowEmpty: allowEmptyQualifiers)
+    }
+    if take("+") {
+      partial.buildMarked = true
+      partial.build = try identifiers(kind: kind, allowEmpty: allowEmptyQualifiers)
+    }
+    return partial
+  }
+}

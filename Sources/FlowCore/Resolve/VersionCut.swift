@@ -1,0 +1,110 @@
+/// A point between versions, used as the end of an interval.
+///
+/// `below(v)` sits before every build of `v`'s precedence, `above(v)` after every build of it;
+/// `justBelow(v)` and `justAbove(v)` enclose the one build `v` (for `==1.2.3+b`).
+public struct VersionCut: Sendable, Hashable, Comparable, CustomStringConvertible {
+  enum Level: UInt8 {
+    case belowAll = 0
+    case justBelow = 1
+    case justAbove = 3
+    case aboveAll = 4
+  }
+
+  let version: Version?
+  let level: Level
+  /// -1 below everything, 0 finite, 1 above everything.
+  let infinity: Int8
+
+  public static let minimum = VersionCut(version: nil, level: .belowAll, infinity: -1)
+  public static let maximum = VersionCut(version: nil, level: .aboveAll, infinity: 1)
+
+  public static func below(_ version: Version) -> VersionCut {
+    VersionCut(version: version.withoutBuild, level: .belowAll, infinity: 0)
+  }
+  public static func above(_ version: Version) -> VersionCut {
+    VersionCut(version: version.withoutBuild, level: .aboveAll, infinity: 0)
+  }
+  public static func justBelow(_ version: Version) -> VersionCut {
+    VersionCut(version: version, level: .justBelow, infinity: 0)
+  }
+  public static func justAbove(_ version: Version) -> VersionCut {
+    VersionCut(version: version, level: .justAbove, infinity: 0)
+  }
+
+  /// Orders a cut against a version, which sits at level 2 among cuts of its precedence.
+  func compare(to version: Version) -> Int {
+    if infinity != 0 { return Int(infinity) }
+    let order = self.version!.comparePrecedence(version)
+    if order != 0 { return order }
+    switch level {
+    case .belowAll: return -1
+    case .aboveAll: return 1
+    case .justBelow, .justAbove:
+      let builds = Version.compareIdentifiers(
+        self.version!.build, version.build, emptyIsHighest: false)
+      if builds != 0 { return builds }
+      return level == .justBelow ? -1 : 1
+    }
+  }
+
+  public static func < (left: VersionCut, right: VersionCut) -> Bool {
+    if left.infinity != right.infinity { return left.infinity < right.infinity }
+    guard let a = left.version, let b = right.version else { return false }
+    let order = a.comparePrecedence(b)
+    if order != 0 { return order < 0 }
+    if left.tier != right.tier { return left.tier < right.tier }
+    if left.tier != 1 { return false }
+    let builds = Version.compareIdentifiers(a.build, b.build, emptyIsHighest: false)
+    if builds != 0 { return builds < 0 }
+    return left.level.rawValue < right.level.rawValue
+  }
+
+  /// 0 before every build, 1 around one build, 2 after every build.
+  private var tier: Int {
+    switch level {
+    case .belowAll: return 0
+    case .justBelow, .justAbove: return 1
+    case .aboveAll: return 2
+    }
+  }
+
+  public static func == (left: VersionCut, right: VersionCut) -> Bool {
+    !(left < right) && !(right < left)
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(infinity)
+    hasher.combine(level)
+    hasher.combine(version?.withoutBuild)
+  }
+
+  public var description: String {
+    if infinity < 0 { return "-inf" }
+    if infinity > 0 { return "+inf" }
+    switch level {
+    case .belowAll: return "<\(version!)"
+    case .justBelow: return "<=\(version!)"
+    case .justAbove: return "\(version!)>="
+    case .aboveAll: return "\(version!)>"
+    }
+  }
+}
+
+/// The versions strictly between two cuts.
+public struct VersionInterval: Sendable, Hashable, CustomStringConvertible {
+  public var lower: VersionCut
+  public var upper: VersionCut
+
+  public init(_ lower: VersionCut, _ upper: VersionCut) {
+    self.lower = lower
+    self.upper = upper
+  }
+
+  public var isEmpty: Bool { !(lower < upper) }
+
+  public func contains(_ version: Version) -> Bool {
+    lower.compare(to: version) < 0 && upper.compare(to: version) > 0
+  }
+
+  public var description: String { "(\(lower), \(upper))" }
+}

@@ -1,0 +1,121 @@
+/// A set of versions as sorted, disjoint intervals, kept apart for releases and prereleases so
+/// that "no prereleases unless asked" is a set like any other. Union, intersection and
+/// complement are linear in the number of intervals.
+public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
+  /// Which releases (versions without a prerelease) are in the set.
+  public private(set) var releases: [VersionInterval]
+  /// Which prereleases are in the set.
+  public private(set) var prereleases: [VersionInterval]
+
+  public init(releases: [VersionInterval], prereleases: [VersionInterval]) {
+    self.releases = VersionSet.normalized(releases)
+    self.prereleases = VersionSet.normalized(prereleases)
+  }
+
+  /// The same intervals for releases and prereleases.
+  public init(_ intervals: [VersionInterval]) {
+    self.init(releases: intervals, prereleases: intervals)
+  }
+
+  public static let all = VersionSet([VersionInterval(.minimum, .maximum)])
+  public static let empty = VersionSet([])
+
+  /// Versions at or above `lower` (below all its builds) and below `upper`.
+  public static func between(_ lower: VersionCut, _ upper: VersionCut) -> VersionSet {
+    VersionSet([VersionInterval(lower, upper)])
+  }
+
+  /// Every prerelease of the release of `version` (`X.Y.Z-0` up to `X.Y.Z`).
+  public static func prereleases(of version: Version) -> VersionSet {
+    let release = version.releaseOnly
+    return VersionSet(
+      releases: [],
+      prereleases: [VersionInterval(.below(release.lowestPrerelease), .below(release))])
+  }
+
+  public var isEmpty: Bool { releases.isEmpty && prereleases.isEmpty }
+
+  public func contains(_ version: Version) -> Bool {
+    let intervals = version.isPrerelease ? prereleases : releases
+    var low = 0
+    var high = intervals.count
+    while low < high {
+      let middle = (low + high) / 2
+      if intervals[middle].upper.compare(to: version) <= 0 {
+        low = middle + 1
+      } else {
+        high = middle
+      }
+    }
+    return low < intervals.count && intervals[low].contains(version)
+  }
+
+  public func union(_ other: VersionSet) -> VersionSet {
+    VersionSet(
+      releases: releases + other.releases, prereleases: prereleases + other.prereleases)
+  }
+
+  public func intersection(_ other: VersionSet) -> VersionSet {
+    var result = VersionSet.empty
+    result.releases = VersionSet.intersect(releases, other.releases)
+    result.prereleases = VersionSet.intersect(prereleases, other.prereleases)
+    return result
+  }
+
+  public var complement: VersionSet {
+    var result = VersionSet.empty
+    result.releases = VersionSet.gaps(releases)
+    result.prereleases = VersionSet.gaps(prereleases)
+    return result
+  }
+
+  /// Keeps the releases, drops every prerelease.
+  public var releasesOnly: VersionSet {
+    var result = self
+    result.prereleases = []
+    return result
+  }
+
+  public var description: String {
+    "releases \(releases.map(\.description).joined(separator: " ")); "
+      + "prereleases \(prereleases.map(\.description).joined(separator: " "))"
+  }
+
+  static func normalized(_ intervals: [VersionInterval]) -> [VersionInterval] {
+    let sorted = intervals.filter { !$0.isEmpty }.sorted { $0.lower < $1.lower }
+    var result: [VersionInterval] = []
+    for interval in sorted {
+      if let last = result.last, !(last.upper < interval.lower) {
+        if last.upper < interval.upper { result[result.count - 1].upper = interval.upper }
+      } else {
+        result.append(interval)
+      }
+    }
+    return result
+  }
+
+  static func intersect(_ left: [VersionInterval], _ right: [VersionInterval]) -> [VersionInterval]
+  {
+    var result: [VersionInterval] = []
+    var i = 0
+    var j = 0
+    while i < left.count && j < right.count {
+      let lower = max(left[i].lower, right[j].lower)
+      let upper = min(left[i].upper, right[j].upper)
+      if lower < upper { result.append(VersionInterval(lower, upper)) }
+      if left[i].upper < right[j].upper { i += 1 } else { j += 1 }
+    }
+    return result
+  }
+
+  static func gaps(_ intervals: [VersionInterval]) -> [VersionInterval] {
+    var result: [VersionInterval] = []
+    var cursor = VersionCut.minimum
+    for interval in intervals {
+      if cursor < interval.lower { result.append(VersionInterval(cursor, interval.lower)) }
+      cursor = interval.upper
+    }
+    if cursor < .maximum { result.append(VersionInterval(cursor, .maximum)) }
+    return result
+  }
+}

@@ -1,0 +1,237 @@
+extension VersionSpec {
+  /// node-semver ranges: `||`-separated sets of space-separated comparators or a hyphen range.
+  static func parseNode(_ text: String) throws -> VersionSpec {
+    var standard = VersionSet.empty
+    var including = VersionSet.empty
+    var scanner = VersionScanner(text: text)
+    var standardIsAny = false
+    var includingIsAny = false
+    while true {
+      let branchStart = scanner.index
+      var branchEnd = branchStart
+      let bytes = scanner.bytes
+      while branchEnd < bytes.count
+        && !(bytes[branchEnd] == UInt8(ascii: "|") && branchEnd + 1 < bytes.count
+          && bytes[branchEnd + 1] == UInt8(ascii: "|"))
+      {
+        branchEnd += 1
+      }
+      let terms = try nodeTerms(text, from: branchStart, to: branchEnd)
+      var exclusive = VersionSet.all
+      var inclusive = VersionSet.all
+      var named: [Version] = []
+      var exclusiveIsAny = true
+      var inclusiveIsAny = true
+      for term in terms {
+        for comparator in term.comparators(includingPrereleases: false) {
+          exclusive = exclusive.intersection(comparator.set)
+          exclusiveIsAny = exclusiveIsAny && comparator.isAny
+          if comparator.version.isPrerelease && !comparator.isAny {
+            named.append(comparator.version)
+          }
+        }
+        for comparator in term.comparators(includingPrereleases: true) {
+          inclusive = inclusive.intersection(comparator.set)
+          inclusiveIsAny = inclusiveIsAny && comparator.isAny
+        }
+      }
+      // A branch that is only "any" makes the whole range "any" (releases only by default).
+      standardIsAny = standardIsAny || exclusiveIsAny
+      includingIsAny = includingIsAny || inclusiveIsAny
+      standard = standard.union(standardSet(exclusive, naming: named))
+      including = including.union(inclusive)
+      if branchEnd >= bytes.count { break }
+      scanner.index = branchEnd + 2
+    }
+    if standardIsAny { standard = VersionSet.all.releasesOnly }
+    if includingIsAny { including = .all }
+    return VersionSpec(
+      text: text, syntax: .node, standard: standard, includingPrereleases: including)
+  }
+
+  /// One term of a node range before desugaring.
+  struct NodeTerm {
+    enum Kind {
+      case primitive(String)
+      case tilde, caret
+      case hyphen(VersionScanner.Partial)
+    }
+    var kind: Kind
+    var partial: VersionScanner.Partial
+
+    struct Comparator {
+      var set: VersionSet
+      var version: Version
+      var isAny = false
+    }
+
+    /// node-semver's desugaring (`replaceTilde`, `replaceCaret`, `replaceXRange`,
+    /// `hyphenReplace`), where `includePrerelease` lowers some bounds to `-0`.
+    func comparators(includingPrereleases include: Bool) -> [Comparator] {
+      let fixed = partial.fixed
+      let major = fixed.count > 0 ? fixed[0] : 0
+      let minor = fixed.count > 1 ? fixed[1] : 0
+      let patch = fixed.count > 2 ? fixed[2] : 0
+      func v(_ a: UInt64, _ b: UInt64, _ c: UInt64, lowest: Bool = false) -> Version {
+        lowest ? Version(a, b, c).lowestPrerelease : Version(a, b, c)
+      }
+      func atLeast(_ version: Version) -> Comparator {
+        // `>=0.0.0` (`>=0.0.0-0` with prereleases) becomes node-semver's "any" comparator.
+        if version == (include ? Version(0, 0, 0).lowestPrerelease : Version(0, 0, 0)) {
+          return Comparator(set: .all, version: version, isAny: true)
+        }
+        return Comparator(set: VersionSpec.atLeast(version), version: version)
+      }
+      func below(_ version: Version) -> Comparator {
+        Comparator(set: VersionSpec.below(version), version: version)
+      }
+      let full = Version(release: fixed, prerelease: partial.prerelease)
+      switch kind {
+      case .tilde, .caret:
+        if fixed.isEmpty { return [] }
+        let isCaret = if case .caret = kind { true } else { false }
+        // node-semver 7.3 lowers a partial caret to `-0` with prereleases, not a tilde.
+        let lowered = include && isCaret
+        if fixed.count == 1 {
+          return [
+            atLeast(v(major, 0, 0, lowest: lowered)), below(v(major + 1, 0, 0, lowest: true)),
+          ]
+        }
+        if fixed.count == 2 {
+          let high =
+            isCaret && major != 0
+            ? v(major + 1, 0, 0, lowest: true) : v(major, minor + 1, 0, lowest: true)
+          return [atLeast(v(major, minor, 0, lowest: lowered)), below(high)]
+        }
+        if !isCaret {
+          return [atLeast(full), below(v(major, minor + 1, 0, lowest: true))]
+        }
+        let high =
+          major != 0
+          ? v(major + 1, 0, 0, lowest: true)
+          : minor != 0 ? v(0, minor + 1, 0, lowest: true) : v(0, 0, patch + 1, lowest: true)
+        let low =
+          !partial.prerelease.isEmpty || major != 0
+          ? full : (include ? full.lowestPrerelease : full)
+        return [atLeast(low), below(high)]
+      case .hyphen(let to):
+        var result: [Comparator] = []
+        if fixed.count == 1 {
+          result.append(atLeast(v(major, 0, 0, lowest: include)))
+        } else if fixed.count == 2 {
+          result.append(atLeast(v(major, minor, 0, lowest: include)))
+        } else if fixed.count >= 3 {
+          result.append(
+            atLeast(partial.prerelease.isEmpty && include ? full.lowestPrerelease : full))
+        }
+        let toFixed = to.fixed
+        let toFull = Version(release: toFixed, prerelease: to.prerelease)
+        if toFixed.count == 1 {
+          result.append(below(v(toFixed[0] + 1, 0, 0, lowest: true)))
+        } else if toFixed.count == 2 {
+          result.append(below(v(toFixed[0], toFixed[1] + 1, 0, lowest: true)))
+        } else if toFixed.count >= 3 {
+          if !to.prerelease.isEmpty || !include {
+            result.append(Comparator(set: VersionSpec.atMost(toFull), version: toFull))
+          } else {
+            result.append(below(v(toFixed[0], toFixed[1], toFixed[2] + 1, lowest: true)))
+          }
+        }
+        return result
+      case .primitive(var op):
+        if fixed.count >= 3 {
+          switch op {
+          case ">": return [Comparator(set: VersionSpec.above(full), version: full)]
+          case ">=": return [atLeast(full)]
+          case "<": return [below(full)]
+          case "<=": return [Comparator(set: VersionSpec.atMost(full), version: full)]
+          default: return [Comparator(set: VersionSpec.exactly(full), version: full)]
+          }
+        }
+        if op == "=" { op = "" }
+        if fixed.isEmpty {
+          if op == ">" || op == "<" {
+            return [below(v(0, 0, 0, lowest: true))]
+          }
+          return []
+        }
+        if op.isEmpty {
+          if fixed.count == 1 {
+            return [
+              atLeast(v(major, 0, 0, lowest: include)), below(v(major + 1, 0, 0, lowest: true)),
+            ]
+          }
+          return [
+            atLeast(v(major, minor, 0, lowest: include)),
+            below(v(major, minor + 1, 0, lowest: true)),
+          ]
+        }
+        let onlyMajor = fixed.count == 1
+        switch op {
+        case ">":
+          let low =
+            onlyMajor
+            ? v(major + 1, 0, 0, lowest: include) : v(major, minor + 1, 0, lowest: include)
+          return [atLeast(low)]
+        case "<=":
+          return [
+            below(
+              onlyMajor ? v(major + 1, 0, 0, lowest: true) : v(major, minor + 1, 0, lowest: true))
+          ]
+        case "<":
+          return [below(v(major, minor, 0, lowest: true))]
+        default:  // ">="
+          return [atLeast(v(major, minor, 0, lowest: include))]
+        }
+      }
+    }
+  }
+
+  private static let nodeOperators = [">=", "<=", ">", "<", "=", "~>", "~", "^"]
+
+  private static func nodeTerms(_ text: String, from start: Int, to end: Int) throws -> [NodeTerm] {
+    var scanner = VersionScanner(text: text, start: start, end: end)
+    var terms: [NodeTerm] = []
+    scanner.skipSpaces()
+    while !scanner.atEnd {
+      var op = ""
+      for candidate in nodeOperators where scanner.take(candidate) {
+        op = candidate
+        break
+      }
+      scanner.skipSpaces()
+      while scanner.take("=") || scanner.take("v") {}
+      let partial = try scanner.version(allowWildcards: true)
+      if partial.fixed.count < 3 && partial.prereleaseMarked {
+        throw ResolveError.invalidSpec(
+          text: text, column: scanner.index + 1,
+          reason: "a partial version cannot carry a prerelease")
+      }
+      let afterVersion = scanner.index
+      scanner.skipSpaces()
+      if op.isEmpty && terms.isEmpty && scanner.take("- ") {
+        scanner.skipSpaces()
+        while scanner.take("v") {}
+        let to = try scanner.version(allowWildcards: true)
+        scanner.skipSpaces()
+        if !scanner.atEnd {
+          throw ResolveError.invalidSpec(
+            text: text, column: scanner.index + 1, reason: "unexpected text after a hyphen range")
+        }
+        return [NodeTerm(kind: .hyphen(to), partial: partial)]
+      }
+      if scanner.index == afterVersion && !scanner.atEnd {
+        throw ResolveError.invalidSpec(
+          text: text, column: scanner.index + 1, reason: "unexpected character")
+      }
+      let kind: NodeTerm.Kind =
+        switch op {
+        case "~", "~>": .tilde
+        case "^": .caret
+        default: .primitive(op)
+        }
+      terms.append(NodeTerm(kind: kind, partial: partial))
+    }
+    return terms
+  }
+}

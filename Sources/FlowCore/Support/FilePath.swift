@@ -1,0 +1,40 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Lexical path arithmetic: absolute paths without `.` and `..` parts.
+public enum FilePath {
+  /// The process's working directory.
+  public static var currentDirectory: String {
+    guard let pointer = getcwd(nil, 0) else { return "/" }
+    defer { free(pointer) }
+    return String(cString: pointer)
+  }
+
+  /// `path` made absolute against `base` (itself absolute), then normalised.
+  public static func absolute(_ path: String, relativeTo base: String) -> String {
+    normalized(path.hasPrefix("/") ? path : base + "/" + path)
+  }
+
+  /// An absolute path with `.`, `..` and repeated slashes removed.
+  public static func normalized(_ path: String) -> String {
+    var parts: [Substring] = []
+    for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+      if part == "." { continue }
+      if part == ".." {
+        _ = parts.popLast()
+        continue
+      }
+      parts.append(part)
+    }
+    return "/" + parts.joined(separator: "/")
+  }
+
+  /// The folder holding `path` (absolute).
+  public static func directory(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+    return String(path[..<slash])
+  }
+}

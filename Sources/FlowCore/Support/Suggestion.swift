@@ -1,0 +1,41 @@
+/// "Did you mean" for names typed by hand.
+public enum Suggestion {
+  /// The candidate closest to `word` by edit distance, when it is close enough to be a
+  /// likely typo (at most a third of the word's length, and at most 3 edits).
+  public static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
+    let limit = min(3, max(1, word.count / 3))
+    var best: (candidate: String, distance: Int)?
+    for candidate in candidates where candidate != word {
+      let distance = editDistance(word, candidate)
+      if distance <= limit, distance < (best?.distance ?? .max) { best = (candidate, distance) }
+    }
+    return best?.candidate
+  }
+
+  /// `" (did you mean 'x'?)"`, or an empty string when nothing is close.
+  public static func hint(for word: String, among candidates: some Sequence<String>) -> String {
+    closest(to: word, among: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+  }
+
+  /// Levenshtein distance, counting a swap of two neighbours as one edit.
+  public static func editDistance(_ left: String, _ right: String) -> Int {
+    let a = Array(left.lowercased())
+    let b = Array(right.lowercased())
+    if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+    var before = [Int](repeating: 0, count: b.count + 1)
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+      current[0] = i
+      for j in 1...b.count {
+        let cost = a[i - 1] == b[j - 1] ? 0 : 1
+        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+        if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+          current[j] = min(current[j], before[j - 2] + 1)
+        }
+      }
+      (before, previous, current) = (previous, current, before)
+    }
+    return previous[b.count]
+  }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import FlowCore
+
+struct ScanCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "scan", abstract: "Print a catalogue of the software installed here.")
+
+  @Option(help: "Look under DIR instead of / (its opt, usr and usr/local folders).")
+  var root: String = ""
+
+  func run() throws {
+    let console = Console(tool: "flow-resolve")
+    let scan = InstallationScan(root: root)
+    for problem in scan.problems { console.report(problem) }
+    console.emit(Array(scan.catalogueText.utf8))
+  }
+}
+
+struct GenerateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "generate",
+    abstract: "Add the software installed here to a catalogue file.")
+
+  @Option(help: "Look under DIR instead of / (its opt, usr and usr/local folders).")
+  var root: String = ""
+
+  @Option(name: .shortAndLong, help: "The catalogue file (default: ~/.config/flow/packages.toml).")
+  var output: String?
+
+  @Flag(help: "Replace entries that already exist instead of keeping them.")
+  var override = false
+
+  func run() throws {
+    let console = Console(tool: "flow-resolve")
+    let environment = ProcessEnvironment.current
+    let path =
+      output
+      ?? (environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        ?? (environment["HOME"] ?? "") + "/.config") + "/flow/packages.toml"
+    let scan = InstallationScan(root: root)
+    for problem in scan.problems { console.report(problem) }
+    let existing = InputFile.isRegularFile(path) ? console.read(path) : []
+    let merged: String
+    do {
+      merged = try scan.merged(
+        into: String(decoding: existing, as: UTF8.self), file: path, override: override)
+    } catch {
+      console.fail("\(error)", status: .config)
+    }
+    console.emit(Array(merged.utf8), to: path)
+  }
+}

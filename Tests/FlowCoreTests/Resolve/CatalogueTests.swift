@@ -1,0 +1,149 @@
+import Testing
+
+@testable import FlowCore
+
+@Suite struct CatalogueTests {
+  static let houdini = """
+    [packages."houdini.py3_10"."20.0.506"]
+    label = "SideFX Houdini 20.0.506"
+    priority = 60
+    env.HFS = "/opt/hfs20.0.506"
+    env.PATH.prepend = ["$HFS/bin", "/opt/extra"]
+    env.PATH.append = "/opt/tail"
+    env.X.set = ["p", "q"]
+    requires = ["python ~=3.10"]
+    conflicts = ["nuke"]
+
+    [packages.python."3.10.4"]
+    env.PYTHONHOME = "/opt/python3.10"
+
+    [packages.python."3.11.1"]
+    env.PYTHONHOME = "/opt/python3.11"
+    """
+
+  @Test func readsLifebloodEntriesAndOurAdditions() throws {
+    let catalogue = try Catalogue(texts: [("a.toml", Self.houdini)])
+    #expect(catalogue.names == ["houdini.py3_10", "python"])
+    let entry = try #require(catalogue.versions(of: "houdini.py3_10").first)
+    #expect(entry.label == "SideFX Houdini 20.0.506")
+    #expect(entry.priority == 60)
+    #expect(entry.definedAt == "a.toml:1")
+    #expect(
+      entry.variables == [
+        VariableChange(name: "HFS", set: ["/opt/hfs20.0.506"]),
+        VariableChange(name: "PATH", prepend: ["$HFS/bin", "/opt/extra"], append: ["/opt/tail"]),
+        VariableChange(name: "X", set: ["p", "q"]),
+      ])
+    #expect(entry.requires.map(\.description) == ["python ~=3.10"])
+    #expect(entry.conflicts.map(\.description) == ["nuke"])
+    #expect(catalogue.versions(of: "python").map(\.priority) == [50, 50])
+    #expect(catalogue.versions(of: "python").map(\.definedAt) == ["a.toml:11", "a.toml:14"])
+  }
+
+  @Test func badVersionKeyIsReportedWithItsLineAndSkipped() throws {
+    let text = """
+      [packages.blender."3.6"]
+      env.B = "ok"
+
+      [packages.blender."3.6x"]
+      env.B = "bad"
+
+      [packages.blender]
+      "4.1.0".env.B = "fine"
+      "4.2.0".requires = ["python >=="]
+      """
+    let catalogue = try Catalogue(texts: [("b.toml", text)])
+    #expect(catalogue.versions(of: "blender").map(\.key) == ["3.6", "4.1.0"])
+    #expect(catalogue.problems.count == 2)
+    #expect(catalogue.problems.map { $0.position?.line } == [4, 9])
+    #expect(
+      catalogue.problems[0].description.hasPrefix("b.toml:4:1: blender 3.6x: invalid version"))
+  }
+
+  @Test func invalidTOMLIsAnErrorWithItsLine() {
+    // An array without commas, as in Lifeblood's own documentation.
+    let text = """
+      [packages.houdini."19.5.303"]
+      label = "houdini"
+      env.PATH.prepend = [
+        "/opt/hfs19.5/bin"
+        "/opt/other"
+      ]
+      """
+    do {
+      _ = try Catalogue(texts: [("docs.toml", text)])
+      Issue.record("accepted invalid TOML")
+    } catch let ResolveError.invalidCatalogue(diagnostic) {
+      #expect(diagnostic.file == "docs.toml")
+      #expect(diagnostic.position?.line == 5)
+    } catch {
+      Issue.record("unexpected \(error)")
+    }
+  }
+
+  @Test func folderReadsConfigThenSortedConfigDAndLaterFilesWin() throws {
+    let folder = try TemporaryFolder()
+    try folder.write("config.toml", Self.houdini)
+    try folder.write(
+      "config.d/20-late.toml",
+      """
+      [packages.python."3.11.1"]
+      env.PYTHONHOME = "/late"
+      """)
+    try folder.write(
+      "config.d/10-early.toml",
+      """
+      [packages.python."3.11.1"]
+      priority = 70
+      env.PYTHONHOME = "/early"
+      env.EXTRA = "x"
+      """)
+    try folder.write("config.d/notes.txt", "not toml")
+    let catalogue = try Catalogue(sources: [folder.path])
+    #expect(
+      catalogue.files == [
+        folder.path + "/config.toml", folder.path + "/config.d/10-early.toml",
+        folder.path + "/config.d/20-late.toml",
+      ])
+    let python = try #require(catalogue.versions(of: "python").last)
+    #expect(python.priority == 70)
+    #expect(python.variables.map(\.name) == ["PYTHONHOME", "EXTRA"])
+    #expect(python.variables.first?.set == ["/late"])
+  }
+
+  @Test func missingSourceIsAnError() {
+    #expect(throws: ResolveError.self) { try Catalogue(sources: ["/nonexistent/flow/catalog"]) }
+  }
+
+  @Test func defaultSourcesFollowFlowCatalogThenXDG() throws {
+    let folder = try TemporaryFolder()
+    #expect(
+      Catalogue.defaultSources(environment: ["FLOW_CATALOG": "/a:/b", "HOME": folder.path])
+        == ["/a", "/b"])
+    try folder.write("config/flow/packages.toml", "")
+    try folder.write("config/flow/packages.d/b.toml", "")
+    try folder.write("config/flow/packages.d/a.toml", "")
+    #expect(
+      Catalogue.defaultSources(environment: ["XDG_CONFIG_HOME": folder.path + "/config"]) == [
+        folder.path + "/config/flow/packages.toml", folder.path + "/config/flow/packages.d/a.toml",
+        folder.path + "/config/flow/packages.d/b.toml",
+      ])
+    try folder.write(".config/flow/packages.toml", "")
+    #expect(
+      Catalogue.defaultSources(environment: ["HOME": folder.path]) == [
+        folder.path + "/.config/flow/packages.toml"
+      ])
+  }
+
+  @Test func keyOrderFollowsTheTextNotTheParser() throws {
+    let text = """
+      [packages.z."1.0.0"]
+      env.ZED = "1"
+      env.ALPHA = "$ZED"
+      [packages.a."1.0.0"]
+      """
+    let catalogue = try Catalogue(texts: [("o.toml", text)])
+    #expect(catalogue.names == ["z", "a"])
+    #expect(catalogue.versions(of: "z").first?.variables.map(\.name) == ["ZED", "ALPHA"])
+  }
+}

@@ -1,0 +1,133 @@
+import Testing
+
+@testable import FlowCore
+
+@Suite struct SolverTests {
+  /// Builds a catalogue from `name version: requires...` lines; `!req` is a conflict.
+  static func catalogue(_ lines: [String]) throws -> Catalogue {
+    try Catalogue(
+      packages: lines.map { line in
+        let words = line.split(separator: ":", maxSplits: 1)
+        let head = words[0].split(separator: " ")
+        let relations =
+          words.count > 1
+          ? words[1].split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) } : []
+        return PackageVersion(
+          name: String(head[0]), version: try Version(parsing: String(head[1])),
+          key: String(head[1]),
+          requires: try relations.filter { !$0.hasPrefix("!") }.map {
+            try PackageRequirement(parsing: $0)
+          },
+          conflicts: try relations.filter { $0.hasPrefix("!") }.map {
+            try PackageRequirement(parsing: String($0.dropFirst()))
+          })
+      })
+  }
+
+  static func solve(_ catalogue: Catalogue, _ requests: [String], pre: Bool = false) throws
+    -> [String]
+  {
+    let solver = Solver(catalogue: catalogue, includePrereleases: pre)
+    return try solver.solve(requests.map { try PackageRequirement(parsing: $0) }).map {
+      "\($0.name) \($0.key)"
+    }
+  }
+
+  static func failure(_ catalogue: Catalogue, _ requests: [String]) throws -> String? {
+    do {
+      _ = try solve(catalogue, requests)
+      return nil
+    } catch let ResolveError.unsatisfiable(explanation) {
+      return explanation
+    }
+  }
+
+  @Test func dependenciesFollowTheChosenVersion() throws {
+    let catalogue = try Self.catalogue([
+      "houdini.py3_10 20.0.506: python ~=3.10", "houdini.py3_10 20.0.547: python ~=3.10",
+      "python 3.10.4", "python 3.10.11", "python 3.11.1",
+    ])
+    #expect(
+      try Self.solve(catalogue, ["houdini.py3_10 ~=20.0.506"]) == [
+        "houdini.py3_10 20.0.547", "python 3.11.1",
+      ])
+    #expect(
+      try Self.solve(catalogue, ["python", "houdini.py3_10"]) == [
+        "python 3.11.1", "houdini.py3_10 20.0.547",
+      ])
+    // `~=3.10` is `>=3.10,<4` in Lifeblood's syntax; `~=3.10.0` keeps to 3.10.
+    #expect(
+      try Self.solve(catalogue, ["python ~=3.10.0", "houdini.py3_10"]) == [
+        "python 3.10.11", "houdini.py3_10 20.0.547",
+      ])
+  }
+
+  @Test func rootWithPythonFindsAConsistentSet() throws {
+    let catalogue = try Self.catalogue([
+      "root 6.28.4: python >=3.8,<3.11", "root 6.30.2: python >=3.11", "python 3.10.12",
+      "python 3.11.6", "python 3.12.1",
+    ])
+    #expect(
+      try Self.solve(catalogue, ["root ~=6.28", "python >=3.10"]) == [
+        "root 6.30.2", "python 3.12.1",
+      ])
+    #expect(
+      try Self.solve(catalogue, ["root ~=6.28.0", "python >=3.10"]) == [
+        "root 6.28.4", "python 3.10.12",
+      ])
+  }
+
+  @Test func requestOrderDecidesWhichPackageGetsItsNewest() throws {
+    let catalogue = try Self.catalogue([
+      "a 1.0.0", "a 2.0.0: b 1.0.0", "b 1.0.0", "b 2.0.0: a 1.0.0",
+    ])
+    #expect(try Self.solve(catalogue, ["a", "b"]) == ["a 2.0.0", "b 1.0.0"])
+    #expect(try Self.solve(catalogue, ["b", "a"]) == ["b 2.0.0", "a 1.0.0"])
+  }
+
+  @Test func conflictsAreRespected() throws {
+    let catalogue = try Self.catalogue([
+      "nuke 14.0.0: !python >=3.11", "nuke 13.0.0", "python 3.10.0", "python 3.11.0",
+    ])
+    #expect(try Self.solve(catalogue, ["python", "nuke"]) == ["python 3.11.0", "nuke 13.0.0"])
+    #expect(try Self.solve(catalogue, ["nuke", "python"]) == ["nuke 14.0.0", "python 3.10.0"])
+  }
+
+  @Test func backjumpsPastAnUnrelatedDecision() throws {
+    // pub's documented "conflict resolution with a partial satisfier" shape.
+    let catalogue = try Self.catalogue([
+      "foo 1.0.0: left ^1.0.0; right ^1.0.0", "foo 1.1.0: left ^1.0.0; right ^1.0.0",
+      "left 1.0.0: shared >=1.0.0", "right 1.0.0: shared <2.0.0", "shared 1.0.0",
+      "shared 2.0.0", "target 2.0.0: foo ^1.0.0; other ^1.0.0",
+      "other 1.0.0", "other 1.1.0: foo 0.5.0",
+    ])
+    #expect(
+      try Self.solve(catalogue, ["target"]) == [
+        "target 2.0.0", "foo 1.1.0", "other 1.0.0", "left 1.0.0", "right 1.0.0", "shared 1.0.0",
+      ])
+  }
+
+  @Test func missingDependencyIsExplainedInWords() throws {
+    let catalogue = try Self.catalogue(["houdini 20.0.506: python ~=3.10", "python 3.9.1"])
+    #expect(
+      try Self.failure(catalogue, ["houdini ~=20.0.506"])
+        == "because houdini 20.0.506 requires python ~=3.10 and no python ~=3.10 is in the "
+        + "catalogue, houdini ~=20.0.506 cannot be satisfied")
+    #expect(
+      try Self.failure(catalogue, ["blender"])
+        == "blender is requested and no package blender is in the catalogue")
+  }
+
+  @Test func conflictingRequirementsAreExplainedStepByStep() throws {
+    let catalogue = try Self.catalogue([
+      "a 1.0.0: c 1.0.0", "a 2.0.0: c 1.0.0", "b 1.0.0: c 2.0.0", "c 1.0.0", "c 2.0.0",
+    ])
+    let explanation = try #require(try Self.failure(catalogue, ["a", "b"]))
+    #expect(
+      explanation == """
+        because a requires c 1.0.0 and b 1.0.0 requires c 2.0.0, a and b 1.0.0 cannot be selected together
+        because a and b 1.0.0 cannot be selected together and a is requested, b 1.0.0 cannot be selected
+        because b 1.0.0 cannot be selected and b is requested, a and b cannot be satisfied together
+        """)
+  }
+}

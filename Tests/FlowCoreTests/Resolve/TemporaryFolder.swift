@@ -1,0 +1,23 @@
+import Foundation
+
+/// A fresh folder under the system temporary folder, removed when the value goes away.
+final class TemporaryFolder {
+  let path: String
+
+  init() throws {
+    path = NSTemporaryDirectory() + "flow-resolve-tests-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  }
+
+  deinit { try? FileManager.default.removeItem(atPath: path) }
+
+  /// Writes `text` to `relative` (creating folders) and returns the full path.
+  @discardableResult
+  func write(_ relative: String, _ text: String) throws -> String {
+    let full = path + "/" + relative
+    try FileManager.default.createDirectory(
+      atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try text.write(toFile: full, atomically: true, encoding: .utf8)
+    return full
+  }
+}

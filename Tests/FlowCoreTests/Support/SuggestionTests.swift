@@ -1,0 +1,21 @@
+import Testing
+
+@testable import FlowCore
+
+@Suite struct SuggestionTests {
+  @Test func suggestsTheNearestName() {
+    #expect(
+      Suggestion.closest(to: "enviroment", among: ["environment", "executor"]) == "environment")
+    #expect(Suggestion.closest(to: "nedes", among: ["needs", "name"]) == "needs")
+    #expect(Suggestion.closest(to: "fitt", among: ["fit", "plot"]) == "fit")
+  }
+
+  @Test func staysQuietWhenNothingIsClose() {
+    #expect(Suggestion.closest(to: "houdini_license", among: ["memory", "cpu"]) == nil)
+    #expect(Suggestion.hint(for: "zzz", among: ["name"]) == "")
+  }
+
+  @Test func countsASwapAsOneEdit() {
+    #expect(Suggestion.editDistance("nmae", "name") == 1)
+  }
+}

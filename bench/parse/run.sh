@@ -1,0 +1,45 @@
+#!/bin/bash
+# bench/parse: flow-parse against PyYAML's C loader plus json.dumps, and against a
+# loop that only pulls libyaml's events (the floor), on one generated workflow.
+# Usage: bench/parse/run.sh [STAGES]   (default 10000). Never fails for being slow.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+stages=${1:-10000}
+data=bench/data/parse
+mkdir -p "$data"
+python3 bench/parse/generate.py "$stages" "$data"
+python3 -c 'import yaml; yaml.CSafeLoader' 2>/dev/null || { echo "bench/parse: PyYAML with its C loader is needed (pip install pyyaml)" >&2; exit 69; }
+cc -O2 -o "$data/events" bench/parse/events.c $(pkg-config --cflags --libs yaml-0.1)
+swift build -c release --static-swift-stdlib --product flow-parse >/dev/null
+flow=.build/release/flow-parse
+size=$(du -h "$data/workflow.yaml" | cut -f1)
+echo "workflow: $stages stages, $size"
+"$flow" "$data/workflow.yaml" > "$data/flow.json"
+
+# Median wall time of N runs, in milliseconds.
+measure() {
+  local runs=$1; shift
+  python3 - "$runs" "$@" <<'PY'
+import statistics, subprocess, sys, time
+runs = int(sys.argv[1]); command = sys.argv[2:]
+times = []
+for _ in range(runs):
+    start = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
+    times.append((time.perf_counter() - start) * 1000)
+print(f"{statistics.median(times):.1f}")
+PY
+}
+floor=$(measure 7 "$data/events" "$data/workflow.yaml")
+flow_ms=$(measure 7 "$flow" "$data/workflow.yaml")
+pyyaml=$(measure 5 python3 bench/parse/pyyaml.py "$data/workflow.yaml")
+python3 - "$floor" "$flow_ms" "$pyyaml" <<'PY'
+import sys
+floor, flow, pyyaml = map(float, sys.argv[1:])
+print(f"{'program':<34}{'median ms':>10}{'vs flow-parse':>15}")
+print(f"{'libyaml events only (floor)':<34}{floor:>10.1f}{floor / flow:>14.2f}x")
+print(f"{'flow-parse':<34}{flow:>10.1f}{1:>14.2f}x")
+print(f"{'PyYAML CSafeLoader + json.dumps':<34}{pyyaml:>10.1f}{pyyaml / flow:>14.2f}x")
+print(f"flow-parse is {pyyaml / flow:.1f}x faster than PyYAML-C (goal >= 5) and "
+      f"{flow / floor:.2f}x the floor (goal <= 2)")
+PY
