@@ -1,10 +1,3 @@
-/// Where a stage wants to run, as the workflow's `process_on` says.
-public enum ProcessOn: String, Sendable, Equatable {
-  case cpu
-  case gpu
-  case gpuIfAvailable = "gpu_if_available"
-}
-
 /// What a stage holds while it runs.
 public struct StageDemand: Sendable, Equatable {
   public var cpu: Double
