@@ -23,16 +23,20 @@ swift build -c release --static-swift-stdlib --product flow-envfile --scratch-pa
 tool=.build-static/release/flow-envfile
 python3 -c 'import dotenv' || { echo "run.sh: python-dotenv is missing: pip install python-dotenv" >&2; exit 69; }
 python3 - "$file" "$tool" "$runs" "${SKIP_SLOW:-0}" <<'PY'
-import statistics, subprocess, sys, time
+import resource, statistics, subprocess, sys, time
 file, tool, runs, skip_slow = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
 
 def timed(argv, repeat):
-    samples = []
+    """Median wall time and median CPU time (user + system) of the child."""
+    walls, cpus = [], []
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(argv, stdout=subprocess.DEVNULL, check=True)
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
 
 py = "import sys\nfrom dotenv import dotenv_values\ndotenv_values(sys.argv[1], interpolate=%s)"
 cases = [
@@ -47,8 +51,10 @@ if not skip_slow:
 results = [(name, timed(argv, repeat)) for name, argv, repeat in cases]
 lines = sum(1 for _ in open(file))
 print(f"{file}: {lines} lines")
-floor, ours = results[0][1], results[1][1]
-print(f"{'reader':34} {'median':>10} {'/ wc -l':>9} {'/ flow-envfile':>15}")
-for name, seconds in results:
-    print(f"{name:34} {seconds*1000:8.1f}ms {seconds/floor:9.1f} {seconds/ours:15.1f}")
+(floor, floor_cpu), (ours, ours_cpu) = results[0][1], results[1][1]
+print("wall: elapsed time; cpu: user + system time of the process (steadier on a busy machine)")
+print(f"{'reader':30} {'wall':>10} {'/ wc -l':>8} {'/ flow':>8} {'cpu':>10} {'/ wc -l':>8} {'/ flow':>8}")
+for name, (wall, cpu) in results:
+    print(f"{name:30} {wall*1000:8.1f}ms {wall/floor:8.1f} {wall/ours:8.1f}"
+          f" {cpu*1000:8.1f}ms {cpu/max(floor_cpu, 1e-4):8.1f} {cpu/ours_cpu:8.1f}")
 PY

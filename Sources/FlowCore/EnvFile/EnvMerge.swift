@@ -80,9 +80,10 @@ public struct EnvMerge {
     for layer in layers {
       switch layer {
       case .file(let entries):
-        // Through a buffer, so each entry is read in place rather than copied.
+        // Through a pointer, so each entry is read in place rather than copied.
         entries.withUnsafeBufferPointer { buffer in
-          for index in buffer.indices { merge.add(buffer[index]) }
+          guard let start = buffer.baseAddress else { return }
+          for index in buffer.indices { merge.add(start + index) }
         }
       case .map(let name, let pairs):
         for pair in pairs {
@@ -115,29 +116,29 @@ public struct EnvMerge {
     }
   }
 
-  private mutating func add(_ entry: EnvFileEntry) {
+  private mutating func add(_ entry: UnsafePointer<EnvFileEntry>) {
     order += 1
-    guard let literal = entry.value else {
+    guard let literal = entry.pointee.value else {
       if options.dialect == .python {
-        define(entry.key, value: nil, at: entry.location)
-      } else if let inherited = options.baseEnvironment[entry.key] {
-        define(entry.key, value: inherited, at: entry.location)
+        define(entry.pointee.key, value: nil, at: entry.pointee.location)
+      } else if let inherited = options.baseEnvironment[entry.pointee.key] {
+        define(entry.pointee.key, value: inherited, at: entry.pointee.location)
       }
       return
     }
-    guard options.expand, let template = entry.template else {
-      define(entry.key, value: literal, at: entry.location)
+    guard options.expand, let template = entry.pointee.template else {
+      define(entry.pointee.key, value: literal, at: entry.pointee.location)
       return
     }
     let expanded: (value: String, misses: [String])
     do {
       expanded = try expand(template)
     } catch {
-      result.errors.append(expansionError(error, entry: entry))
+      result.errors.append(expansionError(error, entry: entry.pointee))
       return
     }
-    for name in expanded.misses { misses.append((name, order, entry)) }
-    define(entry.key, value: expanded.value, at: entry.location)
+    for name in expanded.misses { misses.append((name, order, entry.pointee)) }
+    define(entry.pointee.key, value: expanded.value, at: entry.pointee.location)
   }
 
   /// Expands a template against the keys defined so far. Kept apart from `define`
