@@ -66,6 +66,9 @@ struct FlowSched: ToolCommand {
   @Flag(help: "Indent the JSON output.")
   var pretty = false
 
+  @Flag(help: "Report on standard error how long reading, planning and writing took.")
+  var timing = false
+
   func run() throws {
     let console = Console(tool: "flow-sched")
     var environment = Self.hostEnvironment()
@@ -82,12 +85,14 @@ struct FlowSched: ToolCommand {
     let capacity = self.capacity(machine, console)
     let durations = history.map { loadHistory($0, console) } ?? DurationHistory()
     let name = file == "-" ? InputFile.standardInputName : file
+    let started = Self.seconds()
     var workflow: Workflow
     do throws(DocumentError) {
       workflow = try Workflow(documentBytes: console.read(file), file: name)
     } catch {
       console.fail(error.description, status: .dataError)
     }
+    let read = Self.seconds()
     let plan: Plan
     do throws(PlanError) {
       plan = try Planner.plan(
@@ -97,8 +102,16 @@ struct FlowSched: ToolCommand {
       if case .counterWithoutCapacity = error { console.fail("\(name): \(error)", status: .usage) }
       console.fail("\(name): \(error)", status: .dataError)
     }
+    let planned = Self.seconds()
     for note in plan.notes { console.report("note: \(note)") }
     console.emit(render(plan, &workflow, gpuIDs: capacity.gpuIDs, console), to: output)
+    if timing {
+      let written = Self.seconds()
+      console.report(
+        "timing: read \(Self.milliseconds(read - started)) ms, plan "
+          + "\(Self.milliseconds(planned - read)) ms, write \(Self.milliseconds(written - planned)) ms, "
+          + "\(workflow.stages.count) stages")
+    }
   }
 
   private func render(
@@ -107,7 +120,7 @@ struct FlowSched: ToolCommand {
     switch format {
     case .json:
       plan.annotate(&workflow, gpuIDs: gpuIDs)
-      return JSONCodec.encode(workflow.document, pretty: pretty) + (pretty ? [] : [0x0a])
+      return JSONCodec.encode(workflow.document, pretty: pretty)
     case .text: return Array(PlanTextRenderer.render(plan).utf8)
     case .dot: return Array(PlanDotRenderer.render(plan).utf8)
     case .svg: return Array(PlanSVGRenderer.render(plan).utf8)
@@ -168,6 +181,16 @@ struct FlowSched: ToolCommand {
         status: .dataError)
     }
     return history
+  }
+
+  static func seconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+  }
+
+  static func milliseconds(_ seconds: Double) -> String {
+    String(Int64((seconds * 1000).rounded()))
   }
 
   static func hostEnvironment() -> [String: String] {
