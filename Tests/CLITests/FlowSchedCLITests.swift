@@ -104,4 +104,23 @@ import Testing
     #expect(run.stdout.contains("    2  b          1       8  cpu     -     history\n"))
     #expect(run.stdout.contains("makespan: 8 s (list)\n"))
   }
+
+  @Test func probePrintsOnlyJSONOrText() throws {
+    let run = try ToolRun.run("flow-sched", ["--probe", "--format", "svg"])
+    #expect(run.status == 64)
+    #expect(run.stderr == "flow-sched: --probe prints json or text, not svg\n")
+  }
+
+  @Test func makefileFormatNamesTheDocumentAndCommand() throws {
+    let run = try ToolRun.run(
+      "flow-sched",
+      [
+        "--cpus", "1", "--memory", "1Gi", "--gpus", "0", "--format", "make", "--make-command",
+        "my-exec",
+      ],
+      stdin: #"{"flow": 1, "source": "w", "stages": [{"name": "a"}]}"#)
+    #expect(run.status == 0)
+    #expect(run.stdout.contains("FLOW_EXEC ?= my-exec\nFLOW_DOCUMENT ?= plan.json\n"))
+    #expect(run.stdout.contains("\t$(FLOW_EXEC) --stage 'a' $(FLOW_DOCUMENT)\n"))
+  }
 }
