@@ -16,11 +16,11 @@ struct FlowSched: ToolCommand {
     commandName: "flow-sched",
     abstract: "Know the machine, and plan stages to fit it, near the optimum.",
     discussion: """
-      With --probe, prints the CPUs, memory and GPUs this process may use, each fact with
-      its source. Otherwise reads a pipe document and adds each stage's plan (order,
-      start, device, GPU ids) and a schedule summary with the makespan, a lower bound and
-      the gap between them. Capacity comes from the probe unless given. Exit status:
-      0 ok, 64 usage (a named resource without --resource), 65 bad input or a plan that
+      With --probe, prints the CPUs, memory and GPUs this process may use, each fact with \
+      its source. Otherwise reads a pipe document and adds each stage's plan (order, \
+      start, device, GPU ids) and a schedule summary with the makespan, a lower bound and \
+      the gap between them. Capacity comes from the probe unless given. Exit status: \
+      0 ok, 64 usage (a named resource without --resource), 65 bad input or a plan that \
       cannot be made, 66 missing file, 74 I/O error. See flow-sched(1).
       """,
     version: FlowVersion.current)
@@ -31,7 +31,9 @@ struct FlowSched: ToolCommand {
   @Flag(help: "Print what this machine offers instead of planning.")
   var probe = false
 
-  @Option(help: "Read /sys, /proc and /dev below DIR (also FLOW_PROBE_ROOT).")
+  @Option(
+    help: ArgumentHelp(
+      "Read /sys, /proc and /dev below DIR (also FLOW_PROBE_ROOT).", valueName: "DIR"))
   var probeRoot: String?
 
   @Option(help: "CPUs to plan for, instead of the probed ones.")
@@ -48,7 +50,9 @@ struct FlowSched: ToolCommand {
     help: ArgumentHelp("Capacity of a named counter; repeatable.", valueName: "NAME=N"))
   var resources: [String] = []
 
-  @Option(help: "Durations of earlier runs: {\"stages\": {\"name\": seconds}}.")
+  @Option(
+    help: ArgumentHelp(
+      "Durations of earlier runs: {\"stages\": {\"name\": seconds}}.", valueName: "FILE"))
   var history: String?
 
   @Flag(help: "Plan Snakemake-style layers with barriers, and report their idle capacity.")
@@ -60,11 +64,16 @@ struct FlowSched: ToolCommand {
   @Option(help: "The command the Makefile's recipes run (--format make).")
   var makeCommand: String = "flow-exec"
 
-  @Option(help: "Write to FILE atomically instead of standard output.")
+  @Option(
+    name: .shortAndLong,
+    help: ArgumentHelp("Write to FILE atomically instead of standard output.", valueName: "FILE"))
   var output: String?
 
   @Flag(help: "Indent the JSON output.")
   var pretty = false
+
+  @Flag(help: "Report on standard error how long reading, planning and writing took.")
+  var timing = false
 
   func run() throws {
     let console = Console(tool: "flow-sched")
@@ -73,6 +82,9 @@ struct FlowSched: ToolCommand {
     let needsProbe = probe || cpus == nil || memory == nil || gpus == nil
     let machine = needsProbe ? MachineProbe(environment: environment).probe() : nil
     if probe {
+      guard format == .json || format == .text else {
+        console.fail("--probe prints json or text, not \(format.rawValue)", status: .usage)
+      }
       let bytes =
         format == .text
         ? Array(MachineText.render(machine!).utf8)
@@ -82,12 +94,14 @@ struct FlowSched: ToolCommand {
     let capacity = self.capacity(machine, console)
     let durations = history.map { loadHistory($0, console) } ?? DurationHistory()
     let name = file == "-" ? InputFile.standardInputName : file
+    let started = Self.seconds()
     var workflow: Workflow
     do throws(DocumentError) {
       workflow = try Workflow(documentBytes: console.read(file), file: name)
     } catch {
       console.fail(error.description, status: .dataError)
     }
+    let read = Self.seconds()
     let plan: Plan
     do throws(PlanError) {
       plan = try Planner.plan(
@@ -97,8 +111,16 @@ struct FlowSched: ToolCommand {
       if case .counterWithoutCapacity = error { console.fail("\(name): \(error)", status: .usage) }
       console.fail("\(name): \(error)", status: .dataError)
     }
+    let planned = Self.seconds()
     for note in plan.notes { console.report("note: \(note)") }
     console.emit(render(plan, &workflow, gpuIDs: capacity.gpuIDs, console), to: output)
+    if timing {
+      let written = Self.seconds()
+      console.report(
+        "timing: read \(Self.milliseconds(read - started)) ms, plan "
+          + "\(Self.milliseconds(planned - read)) ms, write \(Self.milliseconds(written - planned)) ms, "
+          + "\(workflow.stages.count) stages")
+    }
   }
 
   private func render(
@@ -107,7 +129,7 @@ struct FlowSched: ToolCommand {
     switch format {
     case .json:
       plan.annotate(&workflow, gpuIDs: gpuIDs)
-      return JSONCodec.encode(workflow.document, pretty: pretty) + (pretty ? [] : [0x0a])
+      return JSONCodec.encode(workflow.document, pretty: pretty)
     case .text: return Array(PlanTextRenderer.render(plan).utf8)
     case .dot: return Array(PlanDotRenderer.render(plan).utf8)
     case .svg: return Array(PlanSVGRenderer.render(plan).utf8)
@@ -168,6 +190,16 @@ struct FlowSched: ToolCommand {
         status: .dataError)
     }
     return history
+  }
+
+  static func seconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+  }
+
+  static func milliseconds(_ seconds: Double) -> String {
+    String(Int64((seconds * 1000).rounded()))
   }
 
   static func hostEnvironment() -> [String: String] {

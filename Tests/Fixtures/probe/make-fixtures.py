@@ -3,6 +3,7 @@
 
 Device nodes are plain empty files and folders that would be empty hold a `.keep`
 file, since git keeps neither device nodes nor empty folders."""
+import json
 import os
 import shutil
 
@@ -96,6 +97,11 @@ for n, bus in ((1, 0x0c), (2, 0x22)):
     write("amd-mi300x", f"/sys/class/kfd/kfd/topology/nodes/{n}/mem_banks/0/properties",
           "heap_type 1\nsize_in_bytes 206158430208\n")
     pci("amd-mi300x", f"0000:{bus:02x}:00.0", "0x1002", "0x120000", "amdgpu")
+
+write("amd-mi300x", "/rocm-smi.json", json.dumps({
+    f"card{n - 1}": {"Card series": "AMD Instinct MI300X", "Card model": "0x74a1",
+                     "PCI Bus": f"0000:{bus:02X}:00.0", "VRAM Total Memory (B)": "206141652992"}
+    for n, bus in ((1, 0x0c), (2, 0x22))}))
 
 machine("amd-consumer")
 write("amd-consumer", "/dev/kfd")

@@ -186,6 +186,20 @@ enum ProbeFixture {
     #expect(machine.notes == ["nvidia-smi took longer than 1.0 s: gpu details are missing"])
   }
 
+  @Test func rocmSMIAddsNamesToKFDDevices() {
+    let machine = ProbeFixture.probe("amd-mi300x", tools: true)
+    #expect(machine.gpus.map(\.name) == ["AMD Instinct MI300X", "AMD Instinct MI300X"])
+    #expect(machine.gpus.map(\.memoryBytes) == [206_158_430_208, 206_158_430_208])
+    #expect(machine.gpus.allSatisfy { $0.sources.last == "rocm-smi" })
+    #expect(machine.notes.isEmpty)
+  }
+
+  @Test func rocmSMIFailureOnlyLosesDetail() {
+    let machine = ProbeFixture.probe("amd-consumer", tools: true)
+    #expect(machine.gpus.map(\.name) == ["gfx1100"])
+    #expect(machine.notes == ["rocm-smi failed with status 2: gpu details are missing"])
+  }
+
   @Test func liveMachineReportsAtLeastOneCPU() {
     let machine = MachineProbe(environment: [:], queriesTools: false).probe()
     #expect(machine.usableCPUs.value >= 1)

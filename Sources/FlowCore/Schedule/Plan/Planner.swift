@@ -20,10 +20,15 @@ public struct PlanOptions: Sendable {
 /// resource at once. Small and middling graphs are then improved with the serial scheme:
 /// rounds of randomised upward-rank priorities, each plan justified backward and forward
 /// (Tormos and Lova's forward-backward improvement) while that shortens it. Large graphs
-/// get forward-backward passes of the event-driven scheme. The best plan found wins.
+/// get forward-backward passes of the event-driven scheme, up to `largeLimit` stages.
+/// The best plan found wins.
 public enum Planner {
   /// Graphs up to this many stages get the serial scheme's improvement rounds.
   static let serialLimit = 2000
+  /// Past this many stages the first plan stands unless improvement rounds are asked
+  /// for: each forward-backward round costs two more passes, and the first pass is
+  /// already within a fraction of a percent of the bound on such graphs.
+  static let largeLimit = 50_000
 
   public static func plan(
     _ stages: [PlanStage], capacity: PlanCapacity, history: DurationHistory = DurationHistory(),
@@ -46,7 +51,8 @@ public enum Planner {
         improver.improveSerially(
           &best, rounds: options.improvementRounds ?? automatic, bound: bound.value)
       } else {
-        improver.improveInParallel(&best, rounds: options.improvementRounds ?? 2)
+        let automatic = problem.count <= largeLimit ? 2 : 0
+        improver.improveInParallel(&best, rounds: options.improvementRounds ?? automatic)
       }
     }
     var method = best.makespan < firstMakespan ? "list+justification" : "list"

@@ -17,9 +17,10 @@ struct GPUProbe {
     var notes: [String] = []
     let pci = PCIDisplayDevice.scan(files)
     var nvidia = NvidiaKernelEvidence(files: files).devices(pci: pci)
-    let amd = AMDKernelEvidence(files: files).devices(pci: pci, notes: &notes)
+    var amd = AMDKernelEvidence(files: files).devices(pci: pci, notes: &notes)
     notes += setAside(pci)
     if !nvidia.isEmpty && queriesTools { enrichNvidia(&nvidia, notes: &notes) }
+    if !amd.isEmpty && queriesTools { enrichAMD(&amd, notes: &notes) }
 
     return (visibleNvidia(nvidia, notes: &notes) + visibleAMD(amd, notes: &notes), notes)
   }
@@ -42,19 +43,34 @@ struct GPUProbe {
   }
 
   private func enrichNvidia(_ devices: inout [GPUDevice], notes: inout [String]) {
-    let runner = ToolRunner(environment: environment, timeout: toolTimeout)
-    switch runner.run("nvidia-smi", arguments: NvidiaSMIQuery.arguments) {
-    case .finished(0, let output):
+    if let output = detail(from: "nvidia-smi", NvidiaSMIQuery.arguments, notes: &notes) {
       NvidiaSMIQuery.enrich(&devices, with: NvidiaSMIQuery.parse(output))
+    }
+  }
+
+  private func enrichAMD(_ devices: inout [GPUDevice], notes: inout [String]) {
+    if let output = detail(from: "rocm-smi", RocmSMIQuery.arguments, notes: &notes) {
+      RocmSMIQuery.enrich(&devices, with: RocmSMIQuery.parse(output))
+    }
+  }
+
+  /// A detail tool's output, or a note saying why there is none (silent when the tool
+  /// is not installed).
+  private func detail(from tool: String, _ arguments: [String], notes: inout [String]) -> String? {
+    let runner = ToolRunner(environment: environment, timeout: toolTimeout)
+    switch runner.run(tool, arguments: arguments) {
+    case .finished(0, let output):
+      return output
     case .finished(let status, _):
-      notes.append("nvidia-smi failed with status \(status): gpu details are missing")
+      notes.append("\(tool) failed with status \(status): gpu details are missing")
     case .timedOut:
-      notes.append("nvidia-smi took longer than \(toolTimeout) s: gpu details are missing")
+      notes.append("\(tool) took longer than \(toolTimeout) s: gpu details are missing")
     case .notFound:
       break
     case .failedToStart(let reason):
-      notes.append("nvidia-smi could not start: \(reason)")
+      notes.append("\(tool) could not start: \(reason)")
     }
+    return nil
   }
 
   private func visibleNvidia(_ devices: [GPUDevice], notes: inout [String]) -> [GPUDevice] {
