@@ -39,9 +39,9 @@ indirect enum CatalogueValue: Sendable {
 
   /// Parses TOML text; an invalid document is an error with its line and column.
   static func parse(_ text: String, file: String) throws -> CatalogueTable {
-    let document: TOMLTable
+    let document: TOMLKit.TOMLTable
     do {
-      document = try TOMLTable(string: text)
+      document = try TOMLKit.TOMLTable(string: text)
     } catch let error as TOMLParseError {
       let begin = error.source.begin
       throw ResolveError.invalidCatalogue(
@@ -53,7 +53,7 @@ indirect enum CatalogueValue: Sendable {
     return convert(document, path: [], lines: lines, file: file)
   }
 
-  private static func convert(_ table: TOMLTable, path: [String], lines: TOMLKeyLines, file: String)
+  private static func convert(_ table: TOMLKit.TOMLTable, path: [String], lines: TOMLKeyLines, file: String)
     -> CatalogueTable
   {
     var result = CatalogueTable()

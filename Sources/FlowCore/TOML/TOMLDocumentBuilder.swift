@@ -1,0 +1,254 @@
+/// The tables of a document while it is read, and the rules on what may still be added.
+///
+/// Tables live in an arena, numbered, so that a header deep in the document can add to a
+/// table in place. Each remembers how it was made: by a `[header]`, by dotted keys (and in
+/// which section), or implicitly as the parent of either. Inline tables and arrays written
+/// as values are finished values and can never be extended.
+struct TOMLDocumentBuilder {
+  typealias Key = (name: String, position: SourcePosition)
+
+  enum Slot {
+    /// A scalar, an array written as a value, or an inline table.
+    case value(TOMLValue)
+    case table(Int)
+    case tableArray([Int])
+  }
+
+  struct Entry {
+    var key: String
+    var position: SourcePosition
+    var slot: Slot
+  }
+
+  struct Node {
+    var entries: [Entry] = []
+    var index: [String: Int]? = nil
+    var depth: Int
+    var definedByHeader = false
+    /// The section whose dotted keys made or extended this table, or -1.
+    var dottedSection = -1
+  }
+
+  static let maximumDepth = 128
+
+  private(set) var nodes: [Node] = [Node(depth: 0)]
+  /// The table that key/value lines go to.
+  private(set) var current = 0
+  /// The stretch of key/value lines being read: one per header, one per inline table.
+  private(set) var section = 0
+  private var sections = 0
+
+  /// An inline table being read.
+  struct InlineTable {
+    var node: Int
+    var section: Int
+  }
+
+  /// The document read so far.
+  func document() -> TOMLTable { table(of: 0) }
+
+  // MARK: - Headers
+
+  /// `[a.b]` or `[[a.b]]`: makes or reopens the table and directs the lines below to it.
+  mutating func header(_ keys: [Key], isArray: Bool) throws(TOMLError) {
+    sections += 1
+    section = sections
+    var node = 0
+    for (number, key) in keys.enumerated() {
+      let isLast = number == keys.count - 1
+      var name: String { TOMLDocumentBuilder.path(keys[...number]) }
+      guard let found = find(key.name, in: node) else {
+        let child = try makeNode(under: node, at: key.position)
+        nodes[child].definedByHeader = isLast
+        append(
+          Entry(
+            key: key.name, position: key.position,
+            slot: isLast && isArray ? .tableArray([child]) : .table(child)), to: node)
+        node = child
+        continue
+      }
+      switch nodes[node].entries[found].slot {
+      case .value(let value):
+        throw TOMLDocumentBuilder.notATable(value, name, at: key.position)
+      case .table(let child):
+        if isLast {
+          if isArray {
+            throw error("'\(name)' is already a table, not an array of tables", at: key.position)
+          }
+          if nodes[child].definedByHeader {
+            throw error("table '\(name)' is defined twice", at: key.position)
+          }
+          if nodes[child].dottedSection >= 0 {
+            throw error("table '\(name)' is already defined by dotted keys", at: key.position)
+          }
+          nodes[child].definedByHeader = true
+        }
+        node = child
+      case .tableArray(var children):
+        if isLast {
+          if !isArray {
+            throw error("'\(name)' is an array of tables, not a table", at: key.position)
+          }
+          let child = try makeNode(under: node, at: key.position)
+          nodes[child].definedByHeader = true
+          // Drop the stored copy first so that appending does not copy the array.
+          nodes[node].entries[found].slot = .value(.boolean(false))
+          children.append(child)
+          nodes[node].entries[found].slot = .tableArray(children)
+          node = child
+        } else {
+          node = children[children.count - 1]
+        }
+      }
+    }
+    current = node
+  }
+
+  // MARK: - Key/value lines
+
+  /// `a.b.c = value` in the current table.
+  mutating func keyValue(_ keys: [Key], _ value: TOMLValue) throws(TOMLError) {
+    try keyValue(keys, value, into: current, section: section)
+  }
+
+  /// Starts an inline table; its keys go in with `keyValue(_:_:inline:)`.
+  mutating func beginInlineTable(depth: Int, at position: SourcePosition)
+    throws(TOMLError) -> InlineTable
+  {
+    if depth > TOMLDocumentBuilder.maximumDepth { throw TOMLDocumentBuilder.tooDeep(position) }
+    sections += 1
+    nodes.append(Node(depth: depth))
+    return InlineTable(node: nodes.count - 1, section: sections)
+  }
+
+  mutating func keyValue(_ keys: [Key], _ value: TOMLValue, inline table: InlineTable)
+    throws(TOMLError)
+  {
+    try keyValue(keys, value, into: table.node, section: table.section)
+  }
+
+  /// Ends an inline table: its value, and the arena back to what it was before it.
+  mutating func endInlineTable(_ table: InlineTable) -> TOMLValue {
+    let value = TOMLValue.table(self.table(of: table.node))
+    nodes.removeSubrange(table.node...)
+    return value
+  }
+
+  private mutating func keyValue(
+    _ keys: [Key], _ value: TOMLValue, into table: Int, section: Int
+  ) throws(TOMLError) {
+    var node = table
+    for (number, key) in keys.dropLast().enumerated() {
+      var name: String { TOMLDocumentBuilder.path(keys[...number]) }
+      guard let found = find(key.name, in: node) else {
+        let child = try makeNode(under: node, at: key.position)
+        nodes[child].dottedSection = section
+        append(Entry(key: key.name, position: key.position, slot: .table(child)), to: node)
+        node = child
+        continue
+      }
+      switch nodes[node].entries[found].slot {
+      case .value(let value):
+        throw TOMLDocumentBuilder.notATable(value, name, at: key.position)
+      case .tableArray:
+        throw error(
+          "cannot add to the array of tables '\(name)' with dotted keys", at: key.position)
+      case .table(let child):
+        if nodes[child].definedByHeader {
+          throw error(
+            "cannot add to table '\(name)' with dotted keys: it has its own header",
+            at: key.position)
+        }
+        if nodes[child].dottedSection >= 0 && nodes[child].dottedSection != section {
+          throw error(
+            "cannot add to table '\(name)' with dotted keys outside the section that defined it",
+            at: key.position)
+        }
+        nodes[child].dottedSection = section
+        node = child
+      }
+    }
+    let last = keys[keys.count - 1]
+    if find(last.name, in: node) != nil {
+      throw error(
+        "key '\(TOMLDocumentBuilder.path(keys[...]))' is defined twice", at: last.position)
+    }
+    append(Entry(key: last.name, position: last.position, slot: .value(value)), to: node)
+  }
+
+  // MARK: - The arena
+
+  private func find(_ key: String, in node: Int) -> Int? {
+    if let index = nodes[node].index { return index[key] }
+    return nodes[node].entries.firstIndex { $0.key == key }
+  }
+
+  private mutating func append(_ entry: Entry, to node: Int) {
+    let number = nodes[node].entries.count
+    nodes[node].entries.append(entry)
+    if nodes[node].index != nil {
+      nodes[node].index![entry.key] = number
+    } else if number >= 8 {
+      var index: [String: Int] = [:]
+      for (position, each) in nodes[node].entries.enumerated() { index[each.key] = position }
+      nodes[node].index = index
+    }
+  }
+
+  private mutating func makeNode(under parent: Int, at position: SourcePosition)
+    throws(TOMLError) -> Int
+  {
+    let depth = nodes[parent].depth + 1
+    if depth > TOMLDocumentBuilder.maximumDepth { throw TOMLDocumentBuilder.tooDeep(position) }
+    nodes.append(Node(depth: depth))
+    return nodes.count - 1
+  }
+
+  private func table(of node: Int) -> TOMLTable {
+    TOMLTable(
+      entries: nodes[node].entries.map { entry in
+        let value: TOMLValue
+        switch entry.slot {
+        case .value(let written): value = written
+        case .table(let child): value = .table(table(of: child))
+        case .tableArray(let children): value = .array(children.map { .table(table(of: $0)) })
+        }
+        return TOMLTable.Entry(key: entry.key, value: value, position: entry.position)
+      })
+  }
+
+  // MARK: - Messages
+
+  /// A key path as written in TOML: bare where it can be, quoted otherwise.
+  static func path(_ keys: ArraySlice<Key>) -> String {
+    keys.map { key in
+      let bare =
+        !key.name.isEmpty
+        && key.name.utf8.allSatisfy { TOMLReader.isBareKeyByte($0) }
+      return bare ? key.name : "\"" + key.name + "\""
+    }.joined(separator: ".")
+  }
+
+  static func tooDeep(_ position: SourcePosition) -> TOMLError {
+    TOMLError(
+      position: position, message: "nested deeper than \(maximumDepth) levels")
+  }
+
+  private static func notATable(_ value: TOMLValue, _ name: String, at position: SourcePosition)
+    -> TOMLError
+  {
+    switch value {
+    case .table:
+      return TOMLError(position: position, message: "cannot extend the inline table '\(name)'")
+    case .array:
+      return TOMLError(
+        position: position, message: "'\(name)' is an array written as a value, not a table")
+    default:
+      return TOMLError(position: position, message: "key '\(name)' already has a value")
+    }
+  }
+
+  private func error(_ message: String, at position: SourcePosition) -> TOMLError {
+    TOMLError(position: position, message: message)
+  }
+}
