@@ -53,7 +53,9 @@ indirect enum CatalogueValue: Sendable {
     return convert(document, path: [], lines: lines, file: file)
   }
 
-  private static func convert(_ table: TOMLKit.TOMLTable, path: [String], lines: TOMLKeyLines, file: String)
+  private static func convert(
+    _ table: TOMLKit.TOMLTable, path: [String], lines: TOMLKeyLines, file: String
+  )
     -> CatalogueTable
   {
     var result = CatalogueTable()

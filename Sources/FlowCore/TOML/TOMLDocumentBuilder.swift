@@ -1,9 +1,9 @@
 /// The tables of a document while it is read, and the rules on what may still be added.
 ///
 /// Tables live in an arena, numbered, so that a header deep in the document can add to a
-/// table in place. Each remembers how it was made: by a `[header]`, by dotted keys (and in
-/// which section), or implicitly as the parent of either. Inline tables and arrays written
-/// as values are finished values and can never be extended.
+/// table in place. Each remembers how it was made: by a `[header]`, by dotted keys, or
+/// implicitly as the parent of either. Inline tables and arrays written as values are
+/// finished values and can never be extended.
 struct TOMLDocumentBuilder {
   typealias Key = (name: String, position: SourcePosition)
 
@@ -25,8 +25,7 @@ struct TOMLDocumentBuilder {
     var index: [String: Int]? = nil
     var depth: Int
     var definedByHeader = false
-    /// The section whose dotted keys made or extended this table, or -1.
-    var dottedSection = -1
+    var definedByDottedKeys = false
   }
 
   static let maximumDepth = 128
@@ -34,15 +33,6 @@ struct TOMLDocumentBuilder {
   private(set) var nodes: [Node] = [Node(depth: 0)]
   /// The table that key/value lines go to.
   private(set) var current = 0
-  /// The stretch of key/value lines being read: one per header, one per inline table.
-  private(set) var section = 0
-  private var sections = 0
-
-  /// An inline table being read.
-  struct InlineTable {
-    var node: Int
-    var section: Int
-  }
 
   /// The document read so far.
   func document() -> TOMLTable { table(of: 0) }
@@ -51,8 +41,6 @@ struct TOMLDocumentBuilder {
 
   /// `[a.b]` or `[[a.b]]`: makes or reopens the table and directs the lines below to it.
   mutating func header(_ keys: [Key], isArray: Bool) throws(TOMLError) {
-    sections += 1
-    section = sections
     var node = 0
     for (number, key) in keys.enumerated() {
       let isLast = number == keys.count - 1
@@ -78,7 +66,7 @@ struct TOMLDocumentBuilder {
           if nodes[child].definedByHeader {
             throw error("table '\(name)' is defined twice", at: key.position)
           }
-          if nodes[child].dottedSection >= 0 {
+          if nodes[child].definedByDottedKeys {
             throw error("table '\(name)' is already defined by dotted keys", at: key.position)
           }
           nodes[child].definedByHeader = true
@@ -108,41 +96,42 @@ struct TOMLDocumentBuilder {
 
   /// `a.b.c = value` in the current table.
   mutating func keyValue(_ keys: [Key], _ value: TOMLValue) throws(TOMLError) {
-    try keyValue(keys, value, into: current, section: section)
+    try keyValue(keys, value, into: current)
   }
 
-  /// Starts an inline table; its keys go in with `keyValue(_:_:inline:)`.
+  /// Starts an inline table, a table of its own; its keys go in with
+  /// `keyValue(_:_:inline:)`.
   mutating func beginInlineTable(depth: Int, at position: SourcePosition)
-    throws(TOMLError) -> InlineTable
+    throws(TOMLError) -> Int
   {
     if depth > TOMLDocumentBuilder.maximumDepth { throw TOMLDocumentBuilder.tooDeep(position) }
-    sections += 1
     nodes.append(Node(depth: depth))
-    return InlineTable(node: nodes.count - 1, section: sections)
+    return nodes.count - 1
   }
 
-  mutating func keyValue(_ keys: [Key], _ value: TOMLValue, inline table: InlineTable)
-    throws(TOMLError)
-  {
-    try keyValue(keys, value, into: table.node, section: table.section)
+  mutating func keyValue(_ keys: [Key], _ value: TOMLValue, inline node: Int) throws(TOMLError) {
+    try keyValue(keys, value, into: node)
   }
 
   /// Ends an inline table: its value, and the arena back to what it was before it.
-  mutating func endInlineTable(_ table: InlineTable) -> TOMLValue {
-    let value = TOMLValue.table(self.table(of: table.node))
-    nodes.removeSubrange(table.node...)
+  mutating func endInlineTable(_ node: Int) -> TOMLValue {
+    let value = TOMLValue.table(table(of: node))
+    nodes.removeSubrange(node...)
     return value
   }
 
-  private mutating func keyValue(
-    _ keys: [Key], _ value: TOMLValue, into table: Int, section: Int
-  ) throws(TOMLError) {
+  /// Dotted keys may make tables and add to tables they made, or to tables a header made
+  /// implicitly, but never to a table with a header of its own: every other section is
+  /// closed for good by its header, so a table made by dotted keys cannot be reached again.
+  private mutating func keyValue(_ keys: [Key], _ value: TOMLValue, into table: Int)
+    throws(TOMLError)
+  {
     var node = table
     for (number, key) in keys.dropLast().enumerated() {
       var name: String { TOMLDocumentBuilder.path(keys[...number]) }
       guard let found = find(key.name, in: node) else {
         let child = try makeNode(under: node, at: key.position)
-        nodes[child].dottedSection = section
+        nodes[child].definedByDottedKeys = true
         append(Entry(key: key.name, position: key.position, slot: .table(child)), to: node)
         node = child
         continue
@@ -159,12 +148,7 @@ struct TOMLDocumentBuilder {
             "cannot add to table '\(name)' with dotted keys: it has its own header",
             at: key.position)
         }
-        if nodes[child].dottedSection >= 0 && nodes[child].dottedSection != section {
-          throw error(
-            "cannot add to table '\(name)' with dotted keys outside the section that defined it",
-            at: key.position)
-        }
-        nodes[child].dottedSection = section
+        nodes[child].definedByDottedKeys = true
         node = child
       }
     }

@@ -55,6 +55,9 @@ extension TOMLReader {
     let unsigned = token[offset...]
     if unsigned.elementsEqual("inf".utf8) { return .float(negative ? -.infinity : .infinity) }
     if unsigned.elementsEqual("nan".utf8) { return .float(negative ? -.nan : .nan) }
+    if let first = unsigned.first, first >= UInt8(ascii: "A") && first != UInt8(ascii: "_") {
+      throw error("expected a value, found '\(text)'", at: start)
+    }
     if unsigned.count >= 2, unsigned.first == UInt8(ascii: "0"),
       let radix = TOMLReader.radix(unsigned[offset + 1])
     {

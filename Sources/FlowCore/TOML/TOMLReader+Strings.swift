@@ -45,52 +45,30 @@ extension TOMLReader {
 
   // MARK: - Single-line strings
 
-  /// `"…"` with escapes.
-  mutating func readBasicString() throws(TOMLError) -> String {
+  /// `"…"` with escapes, or `'…'` taken as written.
+  mutating func readSingleLineString(literal: Bool) throws(TOMLError) -> String {
+    let quote = literal ? UInt8(ascii: "'") : UInt8(ascii: "\"")
     let opening = index
     index += 1
     let start = index
+    var hasEscapes = false
     while index < bytes.count {
       let byte = bytes[index]
-      if byte == UInt8(ascii: "\"") {
+      if byte == quote {
         index += 1
-        return text(start..<index - 1)
+        return hasEscapes ? String(decoding: scratch, as: UTF8.self) : text(start..<index - 1)
       }
-      if byte == UInt8(ascii: "\\") { break }
-      try checkSingleLine(byte, opening: opening)
-      index += 1
-    }
-    scratch.removeAll(keepingCapacity: true)
-    scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-    while index < bytes.count {
-      let byte = bytes[index]
-      if byte == UInt8(ascii: "\"") {
-        index += 1
-        return String(decoding: scratch, as: UTF8.self)
-      }
-      if byte == UInt8(ascii: "\\") {
+      if byte == UInt8(ascii: "\\") && !literal {
+        if !hasEscapes {
+          hasEscapes = true
+          scratch.removeAll(keepingCapacity: true)
+          scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        }
         try readEscape()
         continue
       }
       try checkSingleLine(byte, opening: opening)
-      scratch.append(byte)
-      index += 1
-    }
-    throw error("the string is not closed", at: opening)
-  }
-
-  /// `'…'`, taken as written.
-  mutating func readLiteralString() throws(TOMLError) -> String {
-    let opening = index
-    index += 1
-    let start = index
-    while index < bytes.count {
-      let byte = bytes[index]
-      if byte == UInt8(ascii: "'") {
-        index += 1
-        return text(start..<index - 1)
-      }
-      try checkSingleLine(byte, opening: opening)
+      if hasEscapes { scratch.append(byte) }
       index += 1
     }
     throw error("the string is not closed", at: opening)

@@ -6,17 +6,15 @@ extension TOMLReader {
       if byte(at: 1) == UInt8(ascii: "\"") && byte(at: 2) == UInt8(ascii: "\"") {
         return .string(try readMultilineString(literal: false))
       }
-      return .string(try readBasicString())
+      return .string(try readSingleLineString(literal: false))
     case UInt8(ascii: "'"):
       if byte(at: 1) == UInt8(ascii: "'") && byte(at: 2) == UInt8(ascii: "'") {
         return .string(try readMultilineString(literal: true))
       }
-      return .string(try readLiteralString())
-    case UInt8(ascii: "t"):
-      try expectWord("true")
+      return .string(try readSingleLineString(literal: true))
+    case UInt8(ascii: "t") where word("true"):
       return .boolean(true)
-    case UInt8(ascii: "f"):
-      try expectWord("false")
+    case UInt8(ascii: "f") where word("false"):
       return .boolean(false)
     case UInt8(ascii: "["):
       return try readArray(depth: depth + 1)
@@ -27,12 +25,12 @@ extension TOMLReader {
     }
   }
 
-  private mutating func expectWord(_ word: StaticString) throws(TOMLError) {
+  /// Consumes `word` when it is here.
+  private mutating func word(_ word: StaticString) -> Bool {
     let length = word.utf8CodeUnitCount
-    for offset in 0..<length where byte(at: offset) != word.utf8Start[offset] {
-      throw unexpected("a value")
-    }
+    for offset in 0..<length where byte(at: offset) != word.utf8Start[offset] { return false }
     index += length
+    return true
   }
 
   /// `[ … ]`: values of any types, separated by commas, across lines, with comments.

@@ -142,12 +142,12 @@ public struct TOMLReader {
         if byte(at: 1) == UInt8(ascii: "\"") && byte(at: 2) == UInt8(ascii: "\"") {
           throw error("a key cannot be a multi-line string")
         }
-        name = try readBasicString()
+        name = try readSingleLineString(literal: false)
       case UInt8(ascii: "'"):
         if byte(at: 1) == UInt8(ascii: "'") && byte(at: 2) == UInt8(ascii: "'") {
           throw error("a key cannot be a multi-line string")
         }
-        name = try readLiteralString()
+        name = try readSingleLineString(literal: true)
       case let byte where TOMLReader.isBareKeyByte(byte):
         let start = index
         while index < bytes.count, TOMLReader.isBareKeyByte(bytes[index]) { index += 1 }

@@ -37,11 +37,19 @@ public struct TOMLTable: Hashable, Sendable {
     return entries.firstIndex { $0.key == key }
   }
 
+  /// Tables are equal when they hold the same keys, in the same order, with equal values;
+  /// where they were written does not count.
   public static func == (left: TOMLTable, right: TOMLTable) -> Bool {
-    left.entries == right.entries
+    left.entries.count == right.entries.count
+      && zip(left.entries, right.entries).allSatisfy { $0.key == $1.key && $0.value == $1.value }
   }
 
-  public func hash(into hasher: inout Hasher) { hasher.combine(entries) }
+  public func hash(into hasher: inout Hasher) {
+    for entry in entries {
+      hasher.combine(entry.key)
+      hasher.combine(entry.value)
+    }
+  }
 
   private mutating func buildIndex() {
     var built: [String: Int] = [:]
