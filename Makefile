@@ -20,9 +20,14 @@ deps:
 build: deps
 	$(SWIFT) build $(RELEASE_FLAGS)
 
+DEMO = examples/houdini
 demo: build
-	@echo '$$ flow-parse examples/root-stats/workflow.yaml --pretty'
-	@.build/release/flow-parse examples/root-stats/workflow.yaml --pretty
+	scripts/deps.sh demo
+	@echo '$$ flow-parse $(DEMO)/workflow.yaml | flow-envfile | flow-resolve --catalog $(DEMO)/catalogue.toml'
+	@PATH="$$PWD/.build/release:$$PATH"; \
+	  flow-parse $(DEMO)/workflow.yaml | flow-envfile \
+	  | flow-resolve --catalog $(DEMO)/catalogue.toml \
+	  | jq '.stages[] | {name, needs, resources: .environment.resources, packages: [.resolution.packages[] | "\(.name) \(.version)"], actions: .resolution.actions}'
 
 check:
 	scripts/deps.sh test

@@ -1,12 +1,13 @@
 #!/bin/bash
 # Installs what building, testing and benchmarking flow needs on Debian, skipping
-# what is already there. Usage: scripts/deps.sh [build|test|bench]...
+# what is already there. Usage: scripts/deps.sh [build|demo|test|bench]...
 set -euo pipefail
 
 # Debian packages per purpose.
 build_apt=(libyaml-dev libjansson-dev pkg-config)
 test_apt=(mandoc jq node-semver)
 bench_apt=(hyperfine)
+demo_apt=(jq)
 # PyPI packages per purpose.
 test_pip=(pyyaml jsonschema python-dotenv semantic_version)
 bench_pip=(pyyaml)
@@ -16,9 +17,10 @@ pip_wanted=()
 for purpose in "${@:-build}"; do
   case $purpose in
     build) apt_wanted+=("${build_apt[@]}") ;;
+    demo) apt_wanted+=("${build_apt[@]}" "${demo_apt[@]}") ;;
     test) apt_wanted+=("${build_apt[@]}" "${test_apt[@]}"); pip_wanted+=("${test_pip[@]}") ;;
     bench) apt_wanted+=("${build_apt[@]}" "${bench_apt[@]}"); pip_wanted+=("${bench_pip[@]}") ;;
-    *) echo "deps.sh: unknown purpose '$purpose' (expected build, test or bench)" >&2; exit 64 ;;
+    *) echo "deps.sh: unknown purpose '$purpose' (expected build, demo, test or bench)" >&2; exit 64 ;;
   esac
 done
 

@@ -68,7 +68,13 @@ struct FlowEnvfile: ToolCommand {
     let options = EnvMergeOptions(
       dialect: dialect, expand: !noExpand, baseEnvironment: noEnv ? [:] : ProcessEnvironment.current
     )
-    if files.isEmpty && assignments.isEmpty { return runPipe(console, options: options) }
+    if files.isEmpty && assignments.isEmpty {
+      if format != .json {
+        console.fail(
+          "--format \(format.rawValue) needs files: a pipe document stays JSON", status: .usage)
+      }
+      return runPipe(console, options: options)
+    }
     var loader = EnvFileLoader(dialect: dialect)
     var layers: [EnvLayer] = []
     var errors: [EnvFileError] = []
@@ -86,8 +92,8 @@ struct FlowEnvfile: ToolCommand {
     let result = EnvMerge.merge(layers, options: options)
     finish(console, warnings: result.warnings, errors: errors + result.errors)
     let bytes: [UInt8]
-    if format == .json {
-      bytes = JSONCodec.encode(EnvOutput.json(result.variables, provenance: provenance))
+    if format == .json && provenance {
+      bytes = JSONCodec.encode(EnvOutput.json(result.variables, provenance: true))
     } else {
       do throws(EnvFileError) {
         bytes = try EnvOutput.text(result.variables, format: format)
@@ -96,6 +102,9 @@ struct FlowEnvfile: ToolCommand {
       }
     }
     console.emit(bytes, to: output)
+    // Ends here rather than returning: freeing every value one by one would cost more
+    // than the merge.
+    Glibc.exit(ExitStatus.success.rawValue)
   }
 
   /// Reports warnings, then errors, and ends the process when there are errors.

@@ -7,6 +7,19 @@ import FlowCore
 #endif
 
 @main
+enum FlowResolveMain {
+  /// A plain resolve skips the argument parser's start-up cost; anything else (help,
+  /// subcommands, unknown options, errors) goes through it.
+  static func main() {
+    if let run = ResolveRun(quickArguments: Array(CommandLine.arguments.dropFirst())) {
+      run.run()
+      // Skips tearing down the decoded catalogue: the process is done.
+      exit(ExitStatus.success.rawValue)
+    }
+    FlowResolve.main()
+  }
+}
+
 struct FlowResolve: ToolCommand {
   static let configuration = CommandConfiguration(
     commandName: "flow-resolve",
@@ -16,7 +29,17 @@ struct FlowResolve: ToolCommand {
       `conflicts`), chooses one version per package so that every requirement holds, and
       prints the chosen packages and the ordered environment actions. Without requirements,
       reads a pipe document on standard input and adds a resolution to every stage.
-      See flow-resolve(1).
+
+      Preference: requested packages are decided first, in request order; then, among the
+      dependencies that must be selected, the one with the fewest versions left (ties: the
+      one first needed). Each takes the newest version the constraints still allow. The
+      same input always gives the same answer.
+
+      Prereleases are chosen only when a spec names a prerelease of the same release, or
+      with --pre. Lifeblood always includes them; with --pre this tool picks what Lifeblood
+      picks. Exit status: 0 resolved, 64 bad usage or requirement, 65 no set of versions
+      fits (the reason is printed), 66 a catalogue is missing, 78 a catalogue is not valid
+      TOML, 74 output could not be written.
       """,
     version: FlowVersion.current,
     subcommands: [ResolveCommand.self, ScanCommand.self, GenerateCommand.self],
@@ -31,27 +54,6 @@ struct CatalogueOptions: ParsableArguments {
 
   @Option(help: "Where to keep the compiled catalogue index (default: under ~/.cache/flow).")
   var index: String?
-
-  /// Opens the catalogue's index, reporting skipped entries; ends the process on errors.
-  func open(console: Console) -> CatalogueIndex {
-    let environment = ProcessEnvironment.current
-    let sources = catalogs.isEmpty ? Catalogue.defaultSources(environment: environment) : catalogs
-    let path = index ?? CatalogueIndex.defaultPath(sources: sources, environment: environment)
-    do {
-      let opened = try CatalogueIndex.open(sources: sources, at: path)
-      for problem in opened.problems { console.report(problem.description) }
-      return opened
-    } catch let error as ResolveError {
-      if case .invalidCatalogue(let diagnostic) = error, diagnostic.position == nil,
-        diagnostic.message == "no such catalogue"
-      {
-        console.fail(error.description, status: .noInput)
-      }
-      console.fail(error.description, status: .config)
-    } catch {
-      console.fail("\(error)", status: .software)
-    }
-  }
 }
 
 struct ResolveCommand: ParsableCommand {
@@ -61,7 +63,7 @@ struct ResolveCommand: ParsableCommand {
   @OptionGroup var catalogue: CatalogueOptions
 
   @Option(help: "Output: json (packages and actions), sh (export lines) or env (full environment).")
-  var format: OutputFormat = .json
+  var format: ResolveRun.OutputFormat = .json
 
   @Option(
     help:
@@ -86,70 +88,12 @@ struct ResolveCommand: ParsableCommand {
   )
   var requirements: [String] = []
 
-  enum OutputFormat: String, ExpressibleByArgument { case json, sh, env }
-
   func run() throws {
-    let console = Console(tool: "flow-resolve")
-    if requirements.isEmpty || requirements == ["-"] {
-      runPipe(console: console)
-      return
-    }
-    var parsed: [PackageRequirement] = []
-    for text in requirements {
-      do {
-        parsed.append(try PackageRequirement(parsing: text))
-      } catch {
-        console.fail("\(error)", status: .usage)
-      }
-    }
-    let index = catalogue.open(console: console)
-    let resolution: Resolution
-    do {
-      resolution = try Resolution(parsed, source: index, includePrereleases: pre)
-    } catch {
-      console.fail("\(error)", status: .dataError)
-    }
-    switch format {
-    case .json:
-      console.emit(
-        JSONCodec.encode(resolution.document(explain: explain), pretty: pretty), to: output)
-    case .sh, .env:
-      if explain {
-        for (package, reasons) in zip(resolution.packages, resolution.reasons) {
-          console.report("\(package.name) \(package.key): \(reasons.joined(separator: "; "))")
-        }
-      }
-      let base = baseEnvironment(console: console)
-      let applied = resolution.actions.applied(to: base)
-      let text =
-        format == .sh
-        ? ShellExport.lines(applied, variables: resolution.actions.actions.map(\.variable))
-        : ShellExport.environmentLines(applied)
-      console.emit(Array(text.utf8), to: output)
-    }
-  }
-
-  func baseEnvironment(console: Console) -> [String: String] {
-    guard let baseEnv else { return ProcessEnvironment.current }
-    return ProcessEnvironment.parse(console.read(baseEnv))
-  }
-
-  func runPipe(console: Console) {
-    let bytes = console.read("-")
-    let document: JSONValue
-    do {
-      document = try JSONCodec.decode(bytes)
-    } catch {
-      console.fail("\(InputFile.standardInputName):\(error)", status: .dataError)
-    }
-    let index = catalogue.open(console: console)
-    do throws(PipeResolution.StageFailure) {
-      let (annotated, _) = try PipeResolution(
-        source: index, includePrereleases: pre, explain: explain
-      ).annotate(document)
-      console.emit(JSONCodec.encode(annotated, pretty: pretty), to: output)
-    } catch {
-      console.fail(error.description, status: .dataError)
-    }
+    ResolveRun(
+      catalogs: catalogue.catalogs, index: catalogue.index, format: format, baseEnv: baseEnv,
+      explain: explain, pre: pre, pretty: pretty, output: output, requirements: requirements
+    ).run()
   }
 }
+
+extension ResolveRun.OutputFormat: ExpressibleByArgument {}

@@ -5,6 +5,9 @@
 struct ComposeExpansion {
   private let bytes: [UInt8]
   private var index = 0
+  private var depth = 0
+  /// How deeply `${…}` may nest, so a hostile value cannot exhaust the stack.
+  static let maximumDepth = 64
   private let lookup: (String) -> String?
 
   init(_ template: String, lookup: @escaping (String) -> String?) {
@@ -65,6 +68,9 @@ struct ComposeExpansion {
 
   private mutating func braced(into output: inout [UInt8], evaluate: Bool) throws(ExpansionFailure)
   {
+    depth += 1
+    defer { depth -= 1 }
+    guard depth <= Self.maximumDepth else { throw .tooDeep }
     let start = index
     index += 2
     let name = scanName()

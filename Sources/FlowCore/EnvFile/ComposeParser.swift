@@ -7,9 +7,9 @@ struct ComposeParser {
   private let file: String
   private var result = EnvFileParseResult()
 
-  init(text: EnvFileText) {
-    cursor = EnvFileCursor(bytes: text.bytes)
-    file = text.file
+  init(bytes: UnsafeBufferPointer<UInt8>, file: String) {
+    cursor = EnvFileCursor(bytes: bytes)
+    self.file = file
   }
 
   static func isKeyByte(_ byte: UInt8) -> Bool {
@@ -17,6 +17,7 @@ struct ComposeParser {
   }
 
   mutating func parse() -> EnvFileParseResult {
+    result.entries.reserveCapacity(cursor.newlineCount + 1)
     while true {
       cursor.skipBlankLines()
       guard let byte = cursor.current else { break }

@@ -6,13 +6,14 @@ struct DockerParser {
   private var cursor: EnvFileCursor
   private let file: String
 
-  init(text: EnvFileText) {
-    cursor = EnvFileCursor(bytes: text.bytes)
-    file = text.file
+  init(bytes: UnsafeBufferPointer<UInt8>, file: String) {
+    cursor = EnvFileCursor(bytes: bytes)
+    self.file = file
   }
 
   mutating func parse() -> EnvFileParseResult {
     var result = EnvFileParseResult()
+    result.entries.reserveCapacity(cursor.newlineCount + 1)
     let bytes = cursor.bytes
     while !cursor.isAtEnd {
       var lineEnd = cursor.endOfLine()

@@ -1,17 +1,26 @@
 /// A position in the bytes of a file that keeps count of lines as it moves, so every
 /// entry and error gets its `line:column` without a second pass.
 struct EnvFileCursor {
-  let bytes: [UInt8]
+  /// The file's bytes, borrowed for the parse: an unsafe buffer, so reading a byte
+  /// never retains an array.
+  let bytes: UnsafeBufferPointer<UInt8>
   var index = 0
   var line = 1
   var lineStart = 0
 
-  init(bytes: [UInt8]) {
+  init(bytes: UnsafeBufferPointer<UInt8>) {
     self.bytes = bytes
     if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
       index = 3
       lineStart = 3
     }
+  }
+
+  /// The number of newlines, to size the list of entries once.
+  var newlineCount: Int {
+    var count = 0
+    for byte in bytes where byte == .newline { count += 1 }
+    return count
   }
 
   var isAtEnd: Bool { index >= bytes.count }

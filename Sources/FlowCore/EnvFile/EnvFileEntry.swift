@@ -11,7 +11,16 @@ public struct EnvFileEntry: Hashable, Sendable {
   public var value: String?
   /// The text to expand when expansion is on, `nil` when the value is taken literally.
   /// It differs from `value` only where an escape protects a `$` (`\$` becomes `$$`).
-  public var template: String?
+  public var template: String? {
+    get { expands ? (distinctTemplate ?? value) : nil }
+    set {
+      expands = newValue != nil
+      distinctTemplate = newValue == value ? nil : newValue
+    }
+  }
+  /// Stored apart from `value` only when it differs, which is rare.
+  private var distinctTemplate: String?
+  private var expands: Bool
   public var quoting: Quoting
   public var isExported: Bool
   public var file: String
@@ -23,7 +32,8 @@ public struct EnvFileEntry: Hashable, Sendable {
   ) {
     self.key = key
     self.value = value
-    self.template = template
+    expands = template != nil
+    distinctTemplate = template == value ? nil : template
     self.quoting = quoting
     self.isExported = isExported
     self.file = file

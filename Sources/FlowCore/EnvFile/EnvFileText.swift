@@ -81,14 +81,20 @@ public struct EnvFileText: Sendable {
     if let error = encodingError() { return EnvFileParseResult(errors: [error]) }
     switch dialect {
     case .compose:
-      var parser = ComposeParser(text: self)
-      return parser.parse()
+      return bytes.withUnsafeBufferPointer { buffer in
+        var parser = ComposeParser(bytes: buffer, file: file)
+        return parser.parse()
+      }
     case .python:
-      var parser = PythonParser(text: self)
-      return parser.parse()
+      return PythonParser.universalNewlines(bytes).withUnsafeBufferPointer { buffer in
+        var parser = PythonParser(bytes: buffer, file: file)
+        return parser.parse()
+      }
     case .docker:
-      var parser = DockerParser(text: self)
-      return parser.parse()
+      return bytes.withUnsafeBufferPointer { buffer in
+        var parser = DockerParser(bytes: buffer, file: file)
+        return parser.parse()
+      }
     }
   }
 }
@@ -120,5 +126,9 @@ extension UInt8 {
 extension String {
   init(_ bytes: ArraySlice<UInt8>) {
     self = String(decoding: bytes, as: UTF8.self)
+  }
+
+  init(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) {
+    self = String(decoding: UnsafeBufferPointer(rebasing: bytes), as: UTF8.self)
   }
 }

@@ -60,17 +60,30 @@ public struct EnvMerge {
   private let options: EnvMergeOptions
   private var result = EnvMergeResult()
   private var indexOfKey: [String: Int] = [:]
-  private var firstDefinition: [String: (order: Int, location: EnvFileLocation)] = [:]
+  /// For each merged variable, when it was first defined.
+  private var firstOrder: [Int] = []
+  /// Names expansion did not find among earlier keys, to check once all are known.
+  private var misses: [(name: String, order: Int, entry: EnvFileEntry)] = []
   private var order = 0
 
   public static func merge(_ layers: [EnvLayer], options: EnvMergeOptions) -> EnvMergeResult {
     var merge = EnvMerge(options: options)
-    merge.recordDefinitions(layers)
-    merge.order = 0
+    let definitions = layers.reduce(0) { total, layer in
+      switch layer {
+      case .file(let entries): return total + entries.count
+      case .map(_, let pairs): return total + pairs.count
+      }
+    }
+    merge.indexOfKey.reserveCapacity(definitions)
+    merge.firstOrder.reserveCapacity(definitions)
+    merge.result.variables.reserveCapacity(definitions)
     for layer in layers {
       switch layer {
       case .file(let entries):
-        for entry in entries { merge.add(entry) }
+        // Through a buffer, so each entry is read in place rather than copied.
+        entries.withUnsafeBufferPointer { buffer in
+          for index in buffer.indices { merge.add(buffer[index]) }
+        }
       case .map(let name, let pairs):
         for pair in pairs {
           merge.order += 1
@@ -78,6 +91,7 @@ public struct EnvMerge {
         }
       }
     }
+    merge.warnForwardReferences()
     return merge.result
   }
 
@@ -85,22 +99,19 @@ public struct EnvMerge {
     self.options = options
   }
 
-  private mutating func recordDefinitions(_ layers: [EnvLayer]) {
-    for layer in layers {
-      switch layer {
-      case .file(let entries):
-        for entry in entries {
-          order += 1
-          if firstDefinition[entry.key] == nil {
-            firstDefinition[entry.key] = (order, entry.location)
-          }
-        }
-      case .map(let name, let pairs):
-        for pair in pairs {
-          order += 1
-          if firstDefinition[pair.key] == nil { firstDefinition[pair.key] = (order, .map(name)) }
-        }
-      }
+  /// A name looked up before its first definition is a forward reference: the value
+  /// saw the base environment (or nothing) instead.
+  private mutating func warnForwardReferences() {
+    for miss in misses {
+      guard let index = indexOfKey[miss.name], firstOrder[index] > miss.order else { continue }
+      let variable = result.variables[index]
+      let later = variable.overridden.first?.location ?? variable.location
+      result.warnings.append(
+        Diagnostic(
+          file: miss.entry.file, position: miss.entry.position,
+          message:
+            "'\(miss.entry.key)' refers to '\(miss.name)', which is defined only later (\(later))"
+        ))
     }
   }
 
@@ -118,42 +129,35 @@ public struct EnvMerge {
       define(entry.key, value: literal, at: entry.location)
       return
     }
-    let expanded: (value: String, forwardReferences: [String])
+    let expanded: (value: String, misses: [String])
     do {
       expanded = try expand(template)
     } catch {
       result.errors.append(expansionError(error, entry: entry))
       return
     }
-    let value = expanded.value
-    for name in expanded.forwardReferences {
-      let later = firstDefinition[name]!.location
-      result.warnings.append(
-        Diagnostic(
-          file: entry.file, position: entry.position,
-          message: "'\(entry.key)' refers to '\(name)', which is defined only later (\(later))"))
-    }
-    define(entry.key, value: value, at: entry.location)
+    for name in expanded.misses { misses.append((name, order, entry)) }
+    define(entry.key, value: expanded.value, at: entry.location)
   }
 
   /// Expands a template against the keys defined so far. Kept apart from `define`
   /// so nothing still holds the merge's storage when it changes.
   private func expand(_ template: String) throws(ExpansionFailure) -> (
-    value: String, forwardReferences: [String]
+    value: String, misses: [String]
   ) {
-    var forwardReferences: [String] = []
+    var misses: [String] = []
     let value: String
     if options.dialect == .python {
-      value = PythonExpansion.expand(template) { name in lookup(name, &forwardReferences) }
+      value = PythonExpansion.expand(template) { name in lookup(name, &misses) }
     } else {
-      value = try ComposeExpansion.expand(template) { name in lookup(name, &forwardReferences) }
+      value = try ComposeExpansion.expand(template) { name in lookup(name, &misses) }
     }
-    return (value, forwardReferences)
+    return (value, misses)
   }
 
-  private func lookup(_ name: String, _ forwardReferences: inout [String]) -> String? {
+  private func lookup(_ name: String, _ misses: inout [String]) -> String? {
     if let index = indexOfKey[name] { return result.variables[index].value ?? "" }
-    if let first = firstDefinition[name], first.order > order { forwardReferences.append(name) }
+    misses.append(name)
     return options.baseEnvironment[name]
   }
 
@@ -163,21 +167,29 @@ public struct EnvMerge {
       return .unterminatedSubstitution(location: entry.location, key: entry.key)
     case .invalid(let text):
       return .invalidSubstitution(location: entry.location, key: entry.key, text: text)
+    case .tooDeep:
+      return .invalidSubstitution(
+        location: entry.location, key: entry.key,
+        text: "more than \(ComposeExpansion.maximumDepth) nested '${'")
     case .required(let name, let message):
       return .requiredVariable(
         location: entry.location, key: entry.key, name: name, message: message)
     }
   }
 
-  private mutating func define(_ key: String, value: String?, at location: EnvFileLocation) {
-    if let index = indexOfKey[key] {
-      let previous = result.variables[index]
-      result.variables[index].overridden.append(
-        EnvDefinition(location: previous.location, value: previous.value))
+  private mutating func define(
+    _ key: String, value: consuming String?, at location: consuming EnvFileLocation
+  ) {
+    let count = result.variables.count
+    if let index = indexOfKey.updateValue(count, forKey: key) {
+      indexOfKey[key] = index
+      let previous = EnvDefinition(
+        location: result.variables[index].location, value: result.variables[index].value)
+      result.variables[index].overridden.append(previous)
       result.variables[index].value = value
       result.variables[index].location = location
     } else {
-      indexOfKey[key] = result.variables.count
+      firstOrder.append(order)
       result.variables.append(EnvVariable(key: key, value: value, location: location))
     }
   }

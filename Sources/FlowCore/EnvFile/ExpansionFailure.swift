@@ -4,4 +4,5 @@ enum ExpansionFailure: Error, Equatable {
   case unterminated
   case invalid(String)
   case required(name: String, message: String)
+  case tooDeep
 }

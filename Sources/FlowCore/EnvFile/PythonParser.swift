@@ -9,9 +9,10 @@ struct PythonParser {
   private let file: String
   private var result = EnvFileParseResult()
 
-  init(text: EnvFileText) {
-    cursor = EnvFileCursor(bytes: PythonParser.universalNewlines(text.bytes))
-    file = text.file
+  /// Parses bytes already passed through `universalNewlines`.
+  init(bytes: UnsafeBufferPointer<UInt8>, file: String) {
+    cursor = EnvFileCursor(bytes: bytes)
+    self.file = file
   }
 
   /// Python reads text files with universal newlines: `\r\n` and `\r` become `\n`.
@@ -34,6 +35,7 @@ struct PythonParser {
   }
 
   mutating func parse() -> EnvFileParseResult {
+    result.entries.reserveCapacity(cursor.newlineCount + 1)
     while true {
       skipWhitespace(newlines: true)
       if cursor.isAtEnd { break }
@@ -141,7 +143,7 @@ struct PythonParser {
 
   /// The bytes between a quote and its close, following the regular expression
   /// `Q((?:\\Q|[^Q])*)Q`: the first quote not escaped, or else the last escaped one.
-  private mutating func quoted(_ quote: UInt8) -> ArraySlice<UInt8>? {
+  private mutating func quoted(_ quote: UInt8) -> Slice<UnsafeBufferPointer<UInt8>>? {
     let bytes = cursor.bytes
     var offset = cursor.index + 1
     var lastEscapedQuote = -1
@@ -177,7 +179,9 @@ struct PythonParser {
   ]
 
   /// Replaces the escapes of a quoted value from left to right, as `re.sub` does.
-  static func decode(_ content: ArraySlice<UInt8>, escapes: [UInt8: UInt8]) -> String {
+  static func decode(
+    _ content: Slice<UnsafeBufferPointer<UInt8>>, escapes: [UInt8: UInt8]
+  ) -> String {
     guard content.contains(.backslash) else { return String(content) }
     var output: [UInt8] = []
     output.reserveCapacity(content.count)

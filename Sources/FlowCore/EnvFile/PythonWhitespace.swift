@@ -1,7 +1,7 @@
 /// The characters Python's `str.isspace()` and `re`'s `\s` accept, found in UTF-8 bytes.
 enum PythonWhitespace {
   /// The byte length of the whitespace character starting at `offset`, or 0.
-  static func length(_ bytes: [UInt8], at offset: Int) -> Int {
+  static func length(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Int {
     guard offset < bytes.count else { return 0 }
     let first = bytes[offset]
     if first < 0x80 { return isASCII(first) ? 1 : 0 }
@@ -16,7 +16,7 @@ enum PythonWhitespace {
   }
 
   /// The byte length of the whitespace character that ends just before `end`, or 0.
-  static func lengthEnding(_ bytes: [UInt8], at end: Int) -> Int {
+  static func lengthEnding(_ bytes: UnsafeBufferPointer<UInt8>, at end: Int) -> Int {
     guard end > 0 else { return 0 }
     let last = bytes[end - 1]
     if last < 0x80 { return isASCII(last) ? 1 : 0 }

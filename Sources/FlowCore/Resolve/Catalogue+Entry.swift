@@ -1,8 +1,9 @@
 extension Catalogue {
   /// Reads one `[packages."NAME"."VERSION"]` table.
-  static func entry(name: String, key: String, value: CatalogueValue, origin: String) throws
-    -> PackageVersion
-  {
+  static func entry(
+    name: String, key: String, value: CatalogueValue, origin: String,
+    specs: inout [String: VersionSpec]
+  ) throws -> PackageVersion {
     let version: Version
     do {
       version = try Version(parsing: key)
@@ -29,8 +30,8 @@ extension Catalogue {
         try change(variable, variables[variable]!)
       }
     }
-    entry.requires = try requirements(table["requires"], field: "requires")
-    entry.conflicts = try requirements(table["conflicts"], field: "conflicts")
+    entry.requires = try requirements(table["requires"], field: "requires", specs: &specs)
+    entry.conflicts = try requirements(table["conflicts"], field: "conflicts", specs: &specs)
     return entry
   }
 
@@ -58,19 +59,23 @@ extension Catalogue {
     return change
   }
 
-  private static func requirements(_ value: CatalogueValue?, field: String) throws
+  private static func requirements(
+    _ value: CatalogueValue?, field: String, specs: inout [String: VersionSpec]
+  ) throws
     -> [PackageRequirement]
   {
     guard let value else { return [] }
     guard case .array = value, let texts = value.texts else {
       throw EntryError(message: "\(field) is not a list of strings")
     }
-    return try texts.map { text in
+    var result: [PackageRequirement] = []
+    for text in texts {
       do {
-        return try PackageRequirement(parsing: text)
+        result.append(try PackageRequirement(parsing: text, specs: &specs))
       } catch {
         throw EntryError(message: "\(field): \(error)")
       }
     }
+    return result
   }
 }

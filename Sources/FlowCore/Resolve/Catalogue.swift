@@ -103,6 +103,7 @@ public struct Catalogue: Sendable {
 
   private mutating func build(from document: CatalogueTable) {
     guard let packageTable = document["packages"]?.table else { return }
+    var specs: [String: VersionSpec] = [:]
     for name in packageTable.keys {
       guard let versionTable = packageTable[name]?.table else {
         problems.append(
@@ -114,7 +115,7 @@ public struct Catalogue: Sendable {
         let origin = versionTable.origin(of: key)
         do {
           let entry = try Catalogue.entry(
-            name: name, key: key, value: versionTable[key]!, origin: origin)
+            name: name, key: key, value: versionTable[key]!, origin: origin, specs: &specs)
           if let earlier = seen[entry.version] {
             problems.append(
               diagnostic(

@@ -22,6 +22,8 @@ extension CatalogueIndex {
       writer.integer(versions.count)
       for entry in versions {
         writer.string(entry.key)
+        let lengthAt = writer.count
+        writer.integer(0)
         writer.string(entry.label ?? "")
         writer.integer(entry.label == nil ? 0 : 1)
         writer.integer(entry.priority)
@@ -34,8 +36,14 @@ extension CatalogueIndex {
           writer.integer(change.set == nil ? 0 : 1)
           writer.strings(change.set ?? [])
         }
-        writer.strings(entry.requires.map(\.description))
-        writer.strings(entry.conflicts.map(\.description))
+        writer.patch(writer.count - lengthAt - 8, at: lengthAt)
+        for list in [entry.requires, entry.conflicts] {
+          writer.integer(list.count)
+          for requirement in list {
+            writer.string(requirement.name)
+            writer.string(requirement.spec.text)
+          }
+        }
       }
     }
     return writer.bytes

@@ -8,7 +8,7 @@
 /// modification times and rebuilt when any of them changes. The file is mapped, not read:
 /// a resolve decodes only the packages it touches, found by binary search on their names.
 public final class CatalogueIndex: PackageSource, @unchecked Sendable {
-  static let magic = Array("flow-catalogue-index-1\n".utf8)
+  static let magic = Array("flow-catalogue-index-3\n".utf8)
 
   /// The catalogue files it was compiled from.
   public let files: [String]
@@ -22,7 +22,8 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
   private let directoryOffset: Int
   private let packageCount: Int
   private var cache: [String: [PackageVersion]] = [:]
-  private var requirementCache: [String: PackageRequirement] = [:]
+  private var candidateCache: [String: [PackageVersion]] = [:]
+  private var specCache: [String: VersionSpec] = [:]
   private let lock = Mutex()
 
   private var memory: UnsafeRawBufferPointer {
@@ -143,14 +144,34 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
   public func versions(of name: String) -> [PackageVersion] {
     lock.locked {
       if let cached = cache[name] { return cached }
-      let found = (try? decodePackage(named: name)) ?? []
+      let found = (try? decodePackage(named: name, details: true)) ?? []
       cache[name] = found
       return found
     }
   }
 
+  /// Versions with only what the solver reads: version, requires and conflicts.
+  public func candidates(of name: String) -> [PackageVersion] {
+    lock.locked {
+      if let cached = cache[name] ?? candidateCache[name] { return cached }
+      let found = (try? decodePackage(named: name, details: false)) ?? []
+      candidateCache[name] = found
+      return found
+    }
+  }
+
+  /// The full entry of the `index`-th version of `name` (ascending), decoding only it.
+  public func entry(of name: String, at index: Int) -> PackageVersion? {
+    lock.locked {
+      if let cached = cache[name], index < cached.count { return cached[index] }
+      return try? decodePackage(named: name, details: true, only: index).first
+    }
+  }
+
   /// Binary search of the sorted directory, then decoding of that one package.
-  private func decodePackage(named name: String) throws -> [PackageVersion] {
+  private func decodePackage(named name: String, details: Bool, only: Int? = nil) throws
+    -> [PackageVersion]
+  {
     let wanted = Array(name.utf8)
     var low = 0
     var high = packageCount
@@ -159,44 +180,75 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
       var pointer = IndexReader(memory, at: directoryOffset + middle * 8)
       var reader = IndexReader(memory, at: try pointer.integer())
       let order = try reader.compareString(wanted)
-      if order == 0 { return try decodeVersions(name: name, reader: &reader) }
+      if order == 0 {
+        return try decodeVersions(name: name, reader: &reader, details: details, only: only)
+      }
       if order < 0 { low = middle + 1 } else { high = middle }
     }
     return []
   }
 
-  private func decodeVersions(name: String, reader: inout IndexReader) throws -> [PackageVersion] {
+  /// Each version: key, then its details (label, priority, origin, variables) behind their
+  /// byte length so they can be skipped, then requires and conflicts.
+  private func decodeVersions(
+    name: String, reader: inout IndexReader, details: Bool, only: Int?
+  ) throws -> [PackageVersion] {
     let count = try reader.integer()
     var result: [PackageVersion] = []
-    result.reserveCapacity(max(0, min(count, 1 << 20)))
-    for _ in 0..<count {
-      let key = try reader.string()
-      let label = try reader.string()
-      let hasLabel = try reader.integer() != 0
-      var entry = PackageVersion(
-        name: name, version: try Version(parsing: key), key: key, label: hasLabel ? label : nil,
-        priority: try reader.integer(), definedAt: try reader.string())
-      for _ in 0..<(try reader.integer()) {
-        let variable = try reader.string()
-        let prepend = try reader.strings()
-        let append = try reader.strings()
-        let hasSet = try reader.integer() != 0
-        let set = try reader.strings()
-        entry.variables.append(
-          VariableChange(name: variable, prepend: prepend, append: append, set: hasSet ? set : nil))
+    result.reserveCapacity(only == nil ? max(0, min(count, 1 << 20)) : 1)
+    for position in 0..<count {
+      if let only, position != only {
+        try reader.skipVersion()
+        continue
       }
-      entry.requires = try reader.strings().map(requirement)
-      entry.conflicts = try reader.strings().map(requirement)
+      let key = try reader.string()
+      var entry = PackageVersion(name: name, version: try Version(parsing: key), key: key)
+      let detailsLength = try reader.integer()
+      if details {
+        let label = try reader.string()
+        entry.label = try reader.integer() != 0 ? label : nil
+        entry.priority = try reader.integer()
+        entry.definedAt = try reader.string()
+        for _ in 0..<(try reader.integer()) {
+          let variable = try reader.string()
+          let prepend = try reader.strings()
+          let append = try reader.strings()
+          let hasSet = try reader.integer() != 0
+          let set = try reader.strings()
+          entry.variables.append(
+            VariableChange(
+              name: variable, prepend: prepend, append: append, set: hasSet ? set : nil))
+        }
+      } else {
+        guard detailsLength >= 0 else { throw IndexReader.Damaged() }
+        reader.offset += detailsLength
+      }
+      entry.requires = try requirements(&reader)
+      entry.conflicts = try requirements(&reader)
       result.append(entry)
     }
     return result
   }
 
-  private func requirement(_ text: String) throws -> PackageRequirement {
-    if let cached = requirementCache[text] { return cached }
-    let parsed = try PackageRequirement(parsing: text)
-    requirementCache[text] = parsed
-    return parsed
+  /// Requirements share few distinct specs, so each spec text is parsed once.
+  private func requirements(_ reader: inout IndexReader) throws -> [PackageRequirement] {
+    let count = try reader.integer()
+    guard count >= 0, count <= reader.base.count else { throw IndexReader.Damaged() }
+    var result: [PackageRequirement] = []
+    result.reserveCapacity(count)
+    for _ in 0..<count {
+      let name = try reader.string()
+      let text = try reader.string()
+      let spec: VersionSpec
+      if let cached = specCache[text] {
+        spec = cached
+      } else {
+        spec = try VersionSpec(parsing: text)
+        specCache[text] = spec
+      }
+      result.append(PackageRequirement(name: name, spec: spec))
+    }
+    return result
   }
 
   private static func makeFolders(_ folder: String) {

@@ -68,6 +68,25 @@ struct IndexReader {
     return try (0..<count).map { _ in try string() }
   }
 
+  mutating func skipString() throws {
+    let length = try integer()
+    guard length >= 0, offset + length <= base.count else { throw Damaged() }
+    offset += length
+  }
+
+  /// Skips one version record: key, details, requires, conflicts.
+  mutating func skipVersion() throws {
+    try skipString()
+    let details = try integer()
+    guard details >= 0, offset + details <= base.count else { throw Damaged() }
+    offset += details
+    for _ in 0..<2 {
+      let count = try integer()
+      guard count >= 0, count <= base.count else { throw Damaged() }
+      for _ in 0..<count * 2 { try skipString() }
+    }
+  }
+
   /// Compares the string at the current offset with `bytes` without copying it.
   mutating func compareString(_ bytes: [UInt8]) throws -> Int {
     let length = try integer()

@@ -1,16 +1,25 @@
 /// A package name with a version spec, as in `houdini.py3_10 ~=20.0.506` or `python>=3.10`.
 public struct PackageRequirement: Sendable, Hashable, CustomStringConvertible {
-  public var name: String
-  public var spec: VersionSpec
+  public let name: String
+  public let spec: VersionSpec
+  /// `name spec` with the spec trimmed, or the name alone.
+  public let description: String
 
   public init(name: String, spec: VersionSpec) {
     self.name = name
     self.spec = spec
+    description = PackageRequirement.describe(name, spec)
   }
 
   /// Reads `NAME [SPEC]`: the name runs while characters are letters, digits, `.`, `_` or
   /// `-`; the rest, trimmed, is the spec (empty = any version).
   public init(parsing text: String) throws {
+    var specs: [String: VersionSpec] = [:]
+    try self.init(parsing: text, specs: &specs)
+  }
+
+  /// Reads a requirement, taking already parsed specs from `specs` and adding new ones.
+  init(parsing text: String, specs: inout [String: VersionSpec]) throws {
     let bytes = Array(text.utf8)
     var start = 0
     while start < bytes.count && (bytes[start] == 32 || bytes[start] == 9) { start += 1 }
@@ -22,8 +31,15 @@ public struct PackageRequirement: Sendable, Hashable, CustomStringConvertible {
     }
     name = String(decoding: bytes[start..<end], as: UTF8.self)
     let rest = String(decoding: bytes[end...], as: UTF8.self)
+    if let cached = specs[rest] {
+      spec = cached
+      description = PackageRequirement.describe(name, cached)
+      return
+    }
     do {
       spec = try VersionSpec(parsing: rest)
+      description = PackageRequirement.describe(name, spec)
+      specs[rest] = spec
     } catch let ResolveError.invalidSpec(_, column, reason) {
       throw ResolveError.invalidRequirement(text: text, column: end + column, reason: reason)
     }
@@ -34,8 +50,16 @@ public struct PackageRequirement: Sendable, Hashable, CustomStringConvertible {
       || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
   }
 
-  public var description: String {
-    let spec = spec.text.trimmingSpaces
-    return spec.isEmpty ? name : "\(name) \(spec)"
+  private static func describe(_ name: String, _ spec: VersionSpec) -> String {
+    let bytes = spec.text.utf8
+    var start = bytes.startIndex
+    var end = bytes.endIndex
+    while start < end, bytes[start] == 32 || bytes[start] == 9 { start = bytes.index(after: start) }
+    while end > start, bytes[bytes.index(before: end)] == 32 || bytes[bytes.index(before: end)] == 9
+    {
+      end = bytes.index(before: end)
+    }
+    if start == end { return name }
+    return name + " " + String(decoding: bytes[start..<end], as: UTF8.self)
   }
 }

@@ -3,6 +3,22 @@
 public protocol PackageSource: AnyObject, Sendable {
   /// The versions of `name`, ascending; empty when the package is unknown.
   func versions(of name: String) -> [PackageVersion]
+
+  /// The versions with at least `version`, `key`, `requires` and `conflicts` filled in, which
+  /// is all the solver reads; a source may leave the rest out to decode less.
+  func candidates(of name: String) -> [PackageVersion]
+
+  /// The full entry of the `index`-th version of `name`, ascending.
+  func entry(of name: String, at index: Int) -> PackageVersion?
+}
+
+extension PackageSource {
+  public func candidates(of name: String) -> [PackageVersion] { versions(of: name) }
+
+  public func entry(of name: String, at index: Int) -> PackageVersion? {
+    let all = versions(of: name)
+    return index < all.count ? all[index] : nil
+  }
 }
 
 /// A catalogue as a package source.

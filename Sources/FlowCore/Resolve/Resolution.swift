@@ -4,8 +4,8 @@ public struct Resolution: Sendable {
   public var requirements: [PackageRequirement]
   public var packages: [PackageVersion]
   public var actions: EnvironmentActions
-  /// Per chosen package, in the same order: the requirements that brought it in.
-  public var reasons: [[String]]
+  let source: any PackageSource
+  let includePrereleases: Bool
 
   /// Solves `requirements` against `source`.
   public init(
@@ -17,8 +17,14 @@ public struct Resolution: Sendable {
     self.requirements = requirements
     self.packages = packages
     self.actions = EnvironmentActions(packages: packages)
-    let chosen = Dictionary(uniqueKeysWithValues: packages.map { ($0.name, $0) })
-    reasons = packages.map { package in
+    self.source = source
+    self.includePrereleases = includePrereleases
+  }
+
+  /// Per chosen package, in the same order: what brought it in and what kept newer versions
+  /// out.
+  public func reasons() -> [[String]] {
+    packages.map { package in
       var why: [String] = requirements.filter { $0.name == package.name }.map {
         "requested as \($0)"
       }
@@ -32,16 +38,26 @@ public struct Resolution: Sendable {
         why.append("the newest version in the catalogue")
       } else {
         let excluded = newer.map { candidate -> String in
-          var against = requirements.filter { $0.name == package.name }.map(\.description)
-          for other in chosen.values {
+          func blocks(_ requirement: PackageRequirement) -> Bool {
+            !requirement.spec.matches(candidate.version, includingPrereleases: includePrereleases)
+          }
+          var against = requirements.filter { $0.name == package.name && blocks($0) }.map(
+            \.description)
+          for other in packages {
             for requirement in other.requires where requirement.name == package.name {
-              against.append("\(other.name) \(other.key) requires \(requirement)")
+              if blocks(requirement) {
+                against.append("\(other.name) \(other.key) requires \(requirement)")
+              }
             }
             for requirement in other.conflicts where requirement.name == package.name {
-              against.append("\(other.name) \(other.key) conflicts with \(requirement)")
+              if !blocks(requirement) {
+                against.append("\(other.name) \(other.key) conflicts with \(requirement)")
+              }
             }
           }
-          let blocking = against.isEmpty ? "the rest of the set" : against.joined(separator: "; ")
+          let blocking =
+            against.isEmpty
+            ? "its own requirements do not fit the rest" : against.joined(separator: "; ")
           return "\(candidate.key) (\(blocking))"
         }
         why.append("newer versions not chosen: " + excluded.joined(separator: ", "))
@@ -52,6 +68,7 @@ public struct Resolution: Sendable {
 
   /// The resolution as JSON: packages and ordered actions (and reasons when asked).
   public func document(explain: Bool = false) -> JSONValue {
+    let reasons = explain ? self.reasons() : []
     var object = JSONObject()
     object["requirements"] = .array(requirements.map { .string($0.description) })
     object["packages"] = .array(

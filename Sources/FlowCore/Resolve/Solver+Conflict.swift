@@ -37,22 +37,27 @@ extension Solver {
   func earliestSatisfying(
     _ incompatibility: Incompatibility, before limit: Int, seed: (package: Int, set: DomainSet)?
   ) -> Int? {
-    var running: [Int: DomainSet] = [:]
-    if let seed { running[seed.package] = seed.set }
-    let wanted = Dictionary(
-      uniqueKeysWithValues: incompatibility.terms.map { ($0.package, $0.set) })
-    func satisfied() -> Bool {
-      incompatibility.terms.allSatisfy { term in
-        running[term.package].map { $0.isSubset(of: term.set) } ?? false
-      }
+    let terms = incompatibility.terms
+    var running: [DomainSet?] = terms.map { term in
+      seed.flatMap { $0.package == term.package ? $0.set : nil }
     }
-    if seed != nil && satisfied() { return nil }
+    var unsatisfied = 0
+    for (position, term) in terms.enumerated() {
+      if !(running[position].map { $0.isSubset(of: term.set) } ?? false) { unsatisfied += 1 }
+    }
+    if seed != nil && unsatisfied == 0 { return nil }
     for index in 0..<limit {
       let assignment = assignments[index]
-      guard wanted[assignment.package] != nil else { continue }
-      running[assignment.package] =
-        running[assignment.package].map { $0.intersection(assignment.set) } ?? assignment.set
-      if satisfied() { return index }
+      guard let position = terms.firstIndex(where: { $0.package == assignment.package }) else {
+        continue
+      }
+      let before = running[position].map { $0.isSubset(of: terms[position].set) } ?? false
+      let narrowed = running[position].map { $0.intersection(assignment.set) } ?? assignment.set
+      running[position] = narrowed
+      if !before && narrowed.isSubset(of: terms[position].set) {
+        unsatisfied -= 1
+        if unsatisfied == 0 { return index }
+      }
     }
     return nil
   }

@@ -6,8 +6,9 @@
 /// newest allowed version, and a conflict is resolved into a learned incompatibility that
 /// jumps back to the decision responsible. Terms are bit sets over each package's versions.
 ///
-/// Preference: packages are decided in order of first mention, requested packages in request
-/// order first; each takes its newest version the constraints allow. Same input, same answer.
+/// Preference: requested packages are decided first, in request order; then the dependency
+/// with the fewest versions left (ties: first mentioned); each takes its newest version the
+/// constraints allow. Same input, same answer.
 public final class Solver {
   public let source: any PackageSource
   public let includePrereleases: Bool
@@ -25,6 +26,8 @@ public final class Solver {
   var addedDependencies: [Set<String>] = [[]]
   var specCache: [String: DomainSet] = [:]
   var requests: [PackageRequirement] = []
+  /// Packages 1...requestedCount are the requested ones, in request order.
+  var requestedCount = 0
 
   static let root = 0
 
@@ -44,6 +47,7 @@ public final class Solver {
     assign(Assignment(package: Solver.root, set: .single(1, size: 2), level: 0, cause: nil))
     for requirement in requirements {
       let package = id(of: requirement.name)
+      requestedCount = max(requestedCount, package)
       let wanted = domain(package, matching: requirement.spec)
       add(
         Incompatibility(
@@ -63,7 +67,8 @@ public final class Solver {
     var result: [PackageVersion] = []
     for package in 1..<names.count where decided[package] {
       let choice = current[package]!.highest!
-      result.append(versions[package][choice - 1])
+      result.append(
+        source.entry(of: names[package], at: choice - 1) ?? versions[package][choice - 1])
     }
     return result
   }
@@ -75,7 +80,7 @@ public final class Solver {
     let id = names.count
     packageIDs[name] = id
     names.append(name)
-    versions.append(source.versions(of: name))
+    versions.append(source.candidates(of: name))
     byPackage.append([])
     current.append(nil)
     decided.append(false)
@@ -194,12 +199,22 @@ public final class Solver {
 
   // MARK: decisions
 
-  /// The first package, in order of first mention, that must be selected and is not yet.
+  /// The next package to decide: requested packages first, in request order; then, among
+  /// the others that must be selected, the one with the fewest versions left (ties: first
+  /// mentioned), which keeps conflicts small.
   func nextPackage() -> Int? {
+    var best: Int? = nil
+    var fewest = Int.max
     for package in 1..<names.count where !decided[package] {
-      if let set = current[package], !set.includesAbsent { return package }
+      guard let set = current[package], !set.includesAbsent else { continue }
+      if package <= requestedCount { return package }
+      let left = set.count
+      if left < fewest {
+        fewest = left
+        best = package
+      }
     }
-    return nil
+    return best
   }
 
   func decide(_ package: Int) {
@@ -227,7 +242,9 @@ public final class Solver {
     var holders = DomainSet(size: size(of: package))
     for (index, entry) in versions[package].enumerated() {
       let list = conflict ? entry.conflicts : entry.requires
-      if list.contains(where: { $0.description == requirement.description }) {
+      if list.contains(where: {
+        $0.name == requirement.name && $0.spec.text == requirement.spec.text
+      }) {
         holders.insert(index + 1)
       }
     }

@@ -43,6 +43,14 @@ import Testing
     #expect(throws: ExpansionFailure.invalid("${}")) { try expand("${}") }
   }
 
+  @Test func deepNestingIsRefusedNotACrash() throws {
+    let deep =
+      String(repeating: "${UNSET:-", count: 100_000) + "x" + String(repeating: "}", count: 100_000)
+    #expect(throws: ExpansionFailure.tooDeep) { try expand(deep) }
+    let fine = String(repeating: "${UNSET:-", count: 64) + "x" + String(repeating: "}", count: 64)
+    #expect(try expand(fine) == "x")
+  }
+
   @Test func expansionErrorsNameKeyAndLine() {
     let result = merged("A=1\nB=${NOPE:?missing}\n")
     #expect(result.errors.map(\.description) == ["t.env:2:1: value of 'B' needs 'NOPE': missing"])

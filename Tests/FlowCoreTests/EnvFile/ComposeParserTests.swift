@@ -11,6 +11,16 @@ import Testing
     #expect(result.entries.map(\.isExported) == [false, true, true])
   }
 
+  @Test func blanksAroundSeparatorAndEmptyValues() {
+    #expect(
+      values("A = 1\nB=\nC=\"\"\nD=''\n  E\t=\t2\t\nexport=3\n")
+        == ["A": "1", "B": "", "C": "", "D": "", "E": "2", "export": "3"])
+  }
+
+  @Test func commentLinesAndBlankLinesAnywhere() {
+    #expect(values("\n  # one\n\t#two\r\n\nA=1 # three\n#B=2\n") == ["A": "1"])
+  }
+
   @Test func keysMayHoldDotsAndDashes() {
     #expect(parse("a.b-c_D9=x").entries.first?.key == "a.b-c_D9")
   }

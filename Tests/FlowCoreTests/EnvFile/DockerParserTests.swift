@@ -37,6 +37,11 @@ import Testing
     #expect(result.entries.map(\.key) == ["ok"])
   }
 
+  @Test func byteOrderMarkOnTheFirstLine() {
+    let text = EnvFileText(file: "t.env", bytes: [0xEF, 0xBB, 0xBF] + Array("A=1\n".utf8))
+    #expect(text.parse(.docker).entries.map(\.key) == ["A"])
+  }
+
   @Test func noMultiLineValues() {
     #expect(values("A=\"x\ny\"", .docker) == ["A": "\"x"])
   }

@@ -133,3 +133,17 @@ import Testing
         + "\n")
   }
 }
+
+@Suite struct EnvJSONTextTests {
+  @Test func directWriterMatchesTheCodec() {
+    var text = ""
+    for scalar in 0..<0x80 { text.unicodeScalars.append(Unicode.Scalar(UInt8(scalar))) }
+    let variables = [
+      EnvVariable(key: "ALL", value: text + "é😀/", location: .map("m")),
+      EnvVariable(key: "k\"\\", value: nil, location: .map("m")),
+      EnvVariable(key: "EMPTY", value: "", location: .map("m")),
+    ]
+    #expect(EnvOutput.jsonText(variables) == JSONCodec.encode(EnvOutput.json(variables)))
+    #expect(EnvOutput.jsonText([]) == JSONCodec.encode(EnvOutput.json([])))
+  }
+}

@@ -88,7 +88,7 @@ public struct MachineProbe: Sendable {
     }
     guard let status = files.read("/proc/self/status") else { return nil }
     for line in status.split(separator: "\n") where line.hasPrefix("Cpus_allowed_list:") {
-      let list = line.dropFirst("Cpus_allowed_list:".count).trimmingBlanks()
+      let list = line.dropFirst("Cpus_allowed_list:".count).trimmedString
       if let count = CPUList.count(list) {
         return ProbeFact(count, from: "/proc/self/status Cpus_allowed_list")
       }
@@ -103,8 +103,8 @@ enum CPUList {
     var total = 0
     for part in text.split(separator: ",") {
       let bounds = part.split(separator: "-")
-      guard let low = Int(bounds[0].trimmingBlanks()) else { return nil }
-      let high = bounds.count > 1 ? Int(bounds[1].trimmingBlanks()) : low
+      guard let low = Int(bounds[0].trimmedString) else { return nil }
+      let high = bounds.count > 1 ? Int(bounds[1].trimmedString) : low
       guard let high, high >= low, bounds.count <= 2 else { return nil }
       total += high - low + 1
     }

@@ -21,7 +21,7 @@ struct NvidiaKernelEvidence {
       var fields: [String: String] = [:]
       for line in text.split(separator: "\n") {
         guard let colon = line.firstIndex(of: ":") else { continue }
-        fields[line[..<colon].trimmingBlanks()] = line[line.index(after: colon)...].trimmingBlanks()
+        fields[line[..<colon].trimmedString] = line[line.index(after: colon)...].trimmedString
       }
       let index = result.count
       var device = GPUDevice(

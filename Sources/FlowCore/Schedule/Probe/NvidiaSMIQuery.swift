@@ -18,7 +18,7 @@ struct NvidiaSMIQuery {
   static func parse(_ output: String) -> [Row] {
     output.split(separator: "\n").compactMap { line in
       let fields = line.split(separator: ",", omittingEmptySubsequences: false).map {
-        $0.trimmingBlanks()
+        $0.trimmedString
       }
       guard fields.count >= 5, let index = Int(fields[0]) else { return nil }
       return Row(

@@ -46,7 +46,7 @@ public struct ProbeFileSystem: Sendable {
   public func readValue(_ path: String) -> String? {
     guard let text = read(path, limit: 4096) else { return nil }
     let line = text.split(separator: "\n", omittingEmptySubsequences: false).first ?? ""
-    return line.trimmingBlanks()
+    return line.trimmedString
   }
 
   /// Whether something exists at the path (a file, folder or device node).
@@ -79,11 +79,6 @@ public struct ProbeFileSystem: Sendable {
 }
 
 extension StringProtocol {
-  /// The text without leading and trailing spaces, tabs and line ends.
-  func trimmingBlanks() -> String {
-    let blanks: Set<Character> = [" ", "\t", "\n", "\r"]
-    guard let first = firstIndex(where: { !blanks.contains($0) }) else { return "" }
-    let last = lastIndex(where: { !blanks.contains($0) })!
-    return String(self[first...last])
-  }
+  /// The text without surrounding white space, as a `String`.
+  var trimmedString: String { String(trimmingSpaces) }
 }

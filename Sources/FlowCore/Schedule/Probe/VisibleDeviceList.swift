@@ -12,7 +12,7 @@ struct VisibleDeviceList {
     var chosen: [GPUDevice] = []
     var chosenIDs = Set<String>()
     let entries = value.split(separator: ",", omittingEmptySubsequences: false)
-      .map { $0.trimmingBlanks() }
+      .map { $0.trimmedString }
     for (position, entry) in entries.enumerated() {
       let matches = resolve(entry, in: devices)
       let fresh = matches.filter { !chosenIDs.contains($0.id) }

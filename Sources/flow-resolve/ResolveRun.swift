@@ -1,0 +1,148 @@
+import FlowCore
+
+/// One resolve, from already parsed options: what `flow-resolve [REQ…]` does.
+struct ResolveRun {
+  enum OutputFormat: String { case json, sh, env }
+
+  var catalogs: [String] = []
+  var index: String?
+  var format: OutputFormat = .json
+  var baseEnv: String?
+  var explain = false
+  var pre = false
+  var pretty = false
+  var output: String?
+  var requirements: [String] = []
+
+  init(
+    catalogs: [String], index: String?, format: OutputFormat, baseEnv: String?, explain: Bool,
+    pre: Bool, pretty: Bool, output: String?, requirements: [String]
+  ) {
+    self.catalogs = catalogs
+    self.index = index
+    self.format = format
+    self.baseEnv = baseEnv
+    self.explain = explain
+    self.pre = pre
+    self.pretty = pretty
+    self.output = output
+    self.requirements = requirements
+  }
+
+  /// Reads the common plain form (`--catalog`, `--index`, `--format`, `--base-env`,
+  /// `--explain`, `--pre`, `--pretty`, `-o`, requirements); nil for anything else.
+  init?(quickArguments arguments: [String]) {
+    var index = 0
+    func value() -> String? {
+      index += 1
+      return index < arguments.count ? arguments[index] : nil
+    }
+    while index < arguments.count {
+      let argument = arguments[index]
+      switch argument {
+      case "--catalog": guard let path = value() else { return nil }; catalogs.append(path)
+      case "--index": guard let path = value() else { return nil }; self.index = path
+      case "--base-env": guard let path = value() else { return nil }; baseEnv = path
+      case "-o", "--output": guard let path = value() else { return nil }; output = path
+      case "--format":
+        guard let text = value(), let chosen = OutputFormat(rawValue: text) else { return nil }
+        format = chosen
+      case "--explain": explain = true
+      case "--pre": pre = true
+      case "--pretty": pretty = true
+      default:
+        if argument.hasPrefix("-") { return nil }
+        if requirements.isEmpty && ["resolve", "scan", "generate", "help"].contains(argument) {
+          return nil
+        }
+        requirements.append(argument)
+      }
+      index += 1
+    }
+    if requirements.isEmpty { return nil }
+  }
+
+  func run() {
+    let console = Console(tool: "flow-resolve")
+    if requirements.isEmpty || requirements == ["-"] {
+      runPipe(console: console)
+      return
+    }
+    var parsed: [PackageRequirement] = []
+    for text in requirements {
+      do {
+        parsed.append(try PackageRequirement(parsing: text))
+      } catch {
+        console.fail("\(error)", status: .usage)
+      }
+    }
+    let index = openIndex(console: console)
+    let resolution: Resolution
+    do {
+      resolution = try Resolution(parsed, source: index, includePrereleases: pre)
+    } catch {
+      console.fail("\(error)", status: .dataError)
+    }
+    switch format {
+    case .json:
+      console.emit(
+        JSONCodec.encode(resolution.document(explain: explain), pretty: pretty), to: output)
+    case .sh, .env:
+      if explain {
+        for (package, reasons) in zip(resolution.packages, resolution.reasons()) {
+          console.report("\(package.name) \(package.key): \(reasons.joined(separator: "; "))")
+        }
+      }
+      let base =
+        baseEnv.map { ProcessEnvironment.parse(console.read($0)) } ?? ProcessEnvironment.current
+      let applied = resolution.actions.applied(to: base)
+      let text =
+        format == .sh
+        ? ShellExport.lines(applied, variables: resolution.actions.actions.map(\.variable))
+        : ShellExport.environmentLines(applied)
+      console.emit(Array(text.utf8), to: output)
+    }
+  }
+
+  func runPipe(console: Console) {
+    let bytes = console.read("-")
+    let document: JSONValue
+    do {
+      document = try JSONCodec.decode(bytes)
+    } catch {
+      console.fail("\(InputFile.standardInputName):\(error)", status: .dataError)
+    }
+    let index = openIndex(console: console)
+    do throws(PipeResolution.StageFailure) {
+      let (annotated, _) = try PipeResolution(
+        source: index, includePrereleases: pre, explain: explain
+      ).annotate(document)
+      console.emit(JSONCodec.encode(annotated, pretty: pretty), to: output)
+    } catch {
+      console.fail(error.description, status: .dataError)
+    }
+  }
+
+  /// Opens the catalogue's index, reporting skipped entries; ends the process on errors.
+  func openIndex(console: Console) -> CatalogueIndex {
+    let environment = ProcessEnvironment.current
+    let sources = catalogs.isEmpty ? Catalogue.defaultSources(environment: environment) : catalogs
+    let path = index ?? CatalogueIndex.defaultPath(sources: sources, environment: environment)
+    do {
+      let opened = try CatalogueIndex.open(sources: sources, at: path)
+      for problem in opened.problems { console.report(problem.description) }
+      // Kept until the process ends: tearing down its caches would only cost time.
+      _ = Unmanaged.passRetained(opened)
+      return opened
+    } catch let error as ResolveError {
+      if case .invalidCatalogue(let diagnostic) = error, diagnostic.position == nil,
+        diagnostic.message == "no such catalogue"
+      {
+        console.fail(error.description, status: .noInput)
+      }
+      console.fail(error.description, status: .config)
+    } catch {
+      console.fail("\(error)", status: .software)
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import Testing
+
+@testable import FlowCore
+
+@Suite struct ResolutionTests {
+  @Test func reasonsNameWhatExcludedNewerVersions() throws {
+    let catalogue = try Catalogue(texts: [("a.toml", CatalogueTests.houdini)])
+    let resolution = try Resolution(
+      [
+        try PackageRequirement(parsing: "houdini.py3_10"),
+        try PackageRequirement(parsing: "python <3.11"),
+      ],
+      source: CatalogueSource(catalogue))
+    #expect(resolution.packages.map(\.key) == ["20.0.506", "3.10.4"])
+    #expect(
+      resolution.reasons()[0] == [
+        "requested as houdini.py3_10", "the newest version in the catalogue",
+      ])
+    #expect(
+      resolution.reasons()[1] == [
+        "requested as python <3.11", "required by houdini.py3_10 20.0.506 as python ~=3.10",
+        "newer versions not chosen: 3.11.1 (python <3.11)",
+      ])
+    // Actions: python (priority 50) before houdini (60).
+    #expect(
+      resolution.actions.actions.map(\.package) == [
+        "python", "houdini.py3_10", "houdini.py3_10", "houdini.py3_10", "houdini.py3_10",
+      ])
+    guard case .object(let document) = resolution.document(explain: true),
+      case .array(let packages)? = document["packages"], case .object(let first) = packages[0]
+    else {
+      Issue.record("unexpected document shape")
+      return
+    }
+    #expect(first["defined_at"] == .string("a.toml:1"))
+    #expect(first["because"] != nil)
+  }
+}
