@@ -7,21 +7,19 @@
 struct TOMLDocumentBuilder {
   typealias Key = (name: String, position: SourcePosition)
 
+  /// How an entry is held: its value, or tables of the arena standing for it.
   enum Slot {
     /// A scalar, an array written as a value, or an inline table.
-    case value(TOMLValue)
+    case value
     case table(Int)
     case tableArray([Int])
   }
 
-  struct Entry {
-    var key: String
-    var position: SourcePosition
-    var slot: Slot
-  }
-
   struct Node {
-    var entries: [Entry] = []
+    /// The entries, with an empty table or array in place of those held in the arena.
+    var entries: [TOMLTable.Entry] = []
+    /// Each entry's slot; empty as long as all are values, which spares most tables a list.
+    var slots: [Slot] = []
     var index: [String: Int]? = nil
     var depth: Int
     var definedByHeader = false
@@ -34,8 +32,8 @@ struct TOMLDocumentBuilder {
   /// The table that key/value lines go to.
   private(set) var current = 0
 
-  /// The document read so far.
-  func document() -> TOMLTable { table(of: 0) }
+  /// The document read, taken out of the arena.
+  mutating func document() -> TOMLTable { table(of: 0) }
 
   // MARK: - Headers
 
@@ -48,16 +46,13 @@ struct TOMLDocumentBuilder {
       guard let found = find(key.name, in: node) else {
         let child = try makeNode(under: node, at: key.position)
         nodes[child].definedByHeader = isLast
-        append(
-          Entry(
-            key: key.name, position: key.position,
-            slot: isLast && isArray ? .tableArray([child]) : .table(child)), to: node)
+        append(key, isLast && isArray ? .tableArray([child]) : .table(child), to: node)
         node = child
         continue
       }
-      switch nodes[node].entries[found].slot {
-      case .value(let value):
-        throw TOMLDocumentBuilder.notATable(value, name, at: key.position)
+      switch slot(found, in: node) {
+      case .value:
+        throw notATable(nodes[node].entries[found].value, name, at: key.position)
       case .table(let child):
         if isLast {
           if isArray {
@@ -80,9 +75,9 @@ struct TOMLDocumentBuilder {
           let child = try makeNode(under: node, at: key.position)
           nodes[child].definedByHeader = true
           // Drop the stored copy first so that appending does not copy the array.
-          nodes[node].entries[found].slot = .value(.boolean(false))
+          nodes[node].slots[found] = .value
           children.append(child)
-          nodes[node].entries[found].slot = .tableArray(children)
+          nodes[node].slots[found] = .tableArray(children)
           node = child
         } else {
           node = children[children.count - 1]
@@ -132,13 +127,13 @@ struct TOMLDocumentBuilder {
       guard let found = find(key.name, in: node) else {
         let child = try makeNode(under: node, at: key.position)
         nodes[child].definedByDottedKeys = true
-        append(Entry(key: key.name, position: key.position, slot: .table(child)), to: node)
+        append(key, .table(child), to: node)
         node = child
         continue
       }
-      switch nodes[node].entries[found].slot {
-      case .value(let value):
-        throw TOMLDocumentBuilder.notATable(value, name, at: key.position)
+      switch slot(found, in: node) {
+      case .value:
+        throw notATable(nodes[node].entries[found].value, name, at: key.position)
       case .tableArray:
         throw error(
           "cannot add to the array of tables '\(name)' with dotted keys", at: key.position)
@@ -157,7 +152,7 @@ struct TOMLDocumentBuilder {
       throw error(
         "key '\(TOMLDocumentBuilder.path(keys[...]))' is defined twice", at: last.position)
     }
-    append(Entry(key: last.name, position: last.position, slot: .value(value)), to: node)
+    append(last, .value, value, to: node)
   }
 
   // MARK: - The arena
@@ -167,11 +162,27 @@ struct TOMLDocumentBuilder {
     return nodes[node].entries.firstIndex { $0.key == key }
   }
 
-  private mutating func append(_ entry: Entry, to node: Int) {
+  private func slot(_ entry: Int, in node: Int) -> Slot {
+    nodes[node].slots.isEmpty ? .value : nodes[node].slots[entry]
+  }
+
+  private mutating func append(
+    _ key: Key, _ slot: Slot, _ value: TOMLValue = .table(TOMLTable()), to node: Int
+  ) {
     let number = nodes[node].entries.count
-    nodes[node].entries.append(entry)
+    var placeholder = value
+    if case .tableArray = slot { placeholder = .array([]) }
+    nodes[node].entries.append(
+      TOMLTable.Entry(key: key.name, value: placeholder, position: key.position))
+    if case .value = slot, nodes[node].slots.isEmpty {
+    } else {
+      if nodes[node].slots.isEmpty {
+        nodes[node].slots = Array(repeating: .value, count: number)
+      }
+      nodes[node].slots.append(slot)
+    }
     if nodes[node].index != nil {
-      nodes[node].index![entry.key] = number
+      nodes[node].index![key.name] = number
     } else if number >= 8 {
       var index: [String: Int] = [:]
       for (position, each) in nodes[node].entries.enumerated() { index[each.key] = position }
@@ -188,17 +199,21 @@ struct TOMLDocumentBuilder {
     return nodes.count - 1
   }
 
-  private func table(of node: Int) -> TOMLTable {
-    TOMLTable(
-      entries: nodes[node].entries.map { entry in
-        let value: TOMLValue
-        switch entry.slot {
-        case .value(let written): value = written
-        case .table(let child): value = .table(table(of: child))
-        case .tableArray(let children): value = .array(children.map { .table(table(of: $0)) })
-        }
-        return TOMLTable.Entry(key: entry.key, value: value, position: entry.position)
-      })
+  /// Moves a table and those under it out of the arena.
+  private mutating func table(of node: Int) -> TOMLTable {
+    var entries: [TOMLTable.Entry] = []
+    swap(&entries, &nodes[node].entries)
+    let slots = nodes[node].slots
+    nodes[node].slots = []
+    for (number, slot) in slots.enumerated() {
+      switch slot {
+      case .value: continue
+      case .table(let child): entries[number].value = .table(table(of: child))
+      case .tableArray(let children):
+        entries[number].value = .array(children.map { .table(table(of: $0)) })
+      }
+    }
+    return TOMLTable(entries: entries, index: nodes[node].index.take())
   }
 
   // MARK: - Messages
@@ -218,7 +233,7 @@ struct TOMLDocumentBuilder {
       position: position, message: "nested deeper than \(maximumDepth) levels")
   }
 
-  private static func notATable(_ value: TOMLValue, _ name: String, at position: SourcePosition)
+  private func notATable(_ value: TOMLValue, _ name: String, at position: SourcePosition)
     -> TOMLError
   {
     switch value {

@@ -15,9 +15,11 @@ public struct TOMLTable: Hashable, Sendable {
 
   public init() {}
 
-  init(entries: [Entry]) {
+  /// `index`, when given, must number the entries by key.
+  init(entries: [Entry], index: [String: Int]? = nil) {
     self.entries = entries
-    if entries.count > TOMLTable.indexedCount { buildIndex() }
+    self.index = index
+    if index == nil && entries.count > TOMLTable.indexedCount { buildIndex() }
   }
 
   public var keys: [String] { entries.map(\.key) }

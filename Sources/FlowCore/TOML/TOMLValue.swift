@@ -1,5 +1,5 @@
 /// A TOML value. Dates and times keep the text they were written as.
-public indirect enum TOMLValue: Hashable, Sendable {
+public enum TOMLValue: Hashable, Sendable {
   case string(String)
   case integer(Int)
   case float(Double)
