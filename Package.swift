@@ -19,14 +19,13 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
   ],
   targets: tools.map(tool) + [
     .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
     .systemLibrary(name: "CJansson", pkgConfig: "jansson", providers: [.apt(["libjansson-dev"])]),
     .target(
       name: "FlowCore",
-      dependencies: ["CYAML", "CJansson", .product(name: "TOMLKit", package: "TOMLKit")]),
+      dependencies: ["CYAML", "CJansson"]),
     .target(name: "FlowCommand", dependencies: ["FlowCore", argumentParser]),
     .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"]),
     .testTarget(name: "CLITests", dependencies: ["FlowCore"]),

@@ -1,5 +1,3 @@
-internal import TOMLKit
-
 /// A TOML value with its tables in written order and the `file:line` of each key, so files can
 /// be deep-merged as Lifeblood merges them and entries reported where they are written.
 indirect enum CatalogueValue: Sendable {
@@ -39,46 +37,35 @@ indirect enum CatalogueValue: Sendable {
 
   /// Parses TOML text; an invalid document is an error with its line and column.
   static func parse(_ text: String, file: String) throws -> CatalogueTable {
-    let document: TOMLTable
     do {
-      document = try TOMLTable(string: text)
-    } catch let error as TOMLParseError {
-      let begin = error.source.begin
+      return convert(try TOMLReader.parse(text), file: file)
+    } catch {
       throw ResolveError.invalidCatalogue(
-        Diagnostic(
-          file: file, position: SourcePosition(line: begin.line, column: begin.column),
-          message: "invalid TOML: \(error.description)"))
+        Diagnostic(file: file, position: error.position, message: "invalid TOML: \(error.message)"))
     }
-    let lines = TOMLKeyLines(text: text)
-    return convert(document, path: [], lines: lines, file: file)
   }
 
-  private static func convert(_ table: TOMLTable, path: [String], lines: TOMLKeyLines, file: String)
-    -> CatalogueTable
-  {
+  private static func convert(_ table: TOMLTable, file: String) -> CatalogueTable {
     var result = CatalogueTable()
-    for key in lines.ordered(table.keys, under: path) {
-      guard let value = table[key] else { continue }
-      let line = lines.line(of: path + [key]).map { "\(file):\($0)" } ?? file
-      result.set(key, convert(value, path: path + [key], lines: lines, file: file), origin: line)
+    for entry in table.entries {
+      result.set(
+        entry.key, convert(entry.value, file: file), origin: "\(file):\(entry.position.line)")
     }
     return result
   }
 
-  private static func convert(
-    _ value: TOMLValueConvertible, path: [String], lines: TOMLKeyLines, file: String
-  ) -> CatalogueValue {
-    if let table = value.table {
-      return .table(convert(table, path: path, lines: lines, file: file))
+  private static func convert(_ value: TOMLValue, file: String) -> CatalogueValue {
+    switch value {
+    case .table(let table): return .table(convert(table, file: file))
+    case .array(let items): return .array(items.map { convert($0, file: file) })
+    case .string(let text): return .string(text)
+    case .integer(let number): return .integer(number)
+    case .float(let number): return .float(number)
+    case .boolean(let flag): return .boolean(flag)
+    case .offsetDateTime(let text), .localDateTime(let text), .localDate(let text),
+      .localTime(let text):
+      return .other(text)
     }
-    if let array = value.array {
-      return .array(array.map { convert($0, path: path, lines: lines, file: file) })
-    }
-    if let string = value.string { return .string(string) }
-    if let integer = value.int { return .integer(integer) }
-    if let float = value.double { return .float(float) }
-    if let boolean = value.bool { return .boolean(boolean) }
-    return .other(value.debugDescription)
   }
 }
 
