@@ -1,8 +1,9 @@
 import ArgumentParser
+import FlowCommand
 import FlowCore
 
 @main
-struct FlowParse: ParsableCommand {
+struct FlowParse: ToolCommand {
   static let configuration = CommandConfiguration(
     commandName: "flow-parse",
     abstract: "Read a workflow YAML file and print the pipe document.",
@@ -20,7 +21,8 @@ struct FlowParse: ParsableCommand {
   @Flag(help: "Indent the JSON output for people.")
   var pretty = false
 
-  @Option(name: .shortAndLong, help: "Write the document to FILE atomically instead of standard output.")
+  @Option(
+    name: .shortAndLong, help: "Write the document to FILE atomically instead of standard output.")
   var output: String?
 
   @Flag(help: "Only check the workflow; print nothing when it is valid.")
@@ -38,7 +40,8 @@ struct FlowParse: ParsableCommand {
     let bytes = console.read(file)
     let isStandardInput = file == "-"
     let cwd = FilePath.currentDirectory
-    let source = isStandardInput ? InputFile.standardInputName : FilePath.absolute(file, relativeTo: cwd)
+    let source =
+      isStandardInput ? InputFile.standardInputName : FilePath.absolute(file, relativeTo: cwd)
     let name = isStandardInput ? InputFile.standardInputName : file
     let workflow: Workflow
     do throws(WorkflowError) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FlowCommand
 import FlowCore
 
 #if canImport(Glibc)
@@ -19,7 +20,7 @@ enum FlowResolveMain {
   }
 }
 
-struct FlowResolve: ParsableCommand {
+struct FlowResolve: ToolCommand {
   static let configuration = CommandConfiguration(
     commandName: "flow-resolve",
     abstract: "Choose package versions for requirements and print their environment.",

@@ -17,7 +17,8 @@ import Testing
 
   @Test(arguments: ["root-stats", "diamond"])
   func parsesTheExamples(name: String) throws {
-    let run = try ToolRun.run("flow-parse", ["--pretty", "examples/\(name)/workflow.yaml"], in: ToolRun.root)
+    let run = try ToolRun.run(
+      "flow-parse", ["--pretty", "examples/\(name)/workflow.yaml"], in: ToolRun.root)
     #expect(run.status == 0)
     #expect(run.stderr == "")
     try expectGolden(run.stdout, "flow-parse-\(name).json")
@@ -58,10 +59,13 @@ import Testing
   @Test func exits64ForABadOption() throws {
     let run = try ToolRun.run("flow-parse", ["--no-such-option"])
     #expect(run.status == 64)
+    #expect(
+      run.stderr == "flow-parse: unknown option '--no-such-option' (see 'flow-parse --help')\n")
   }
 
   @Test func checkPrintsNothing() throws {
-    let run = try ToolRun.run("flow-parse", ["--check", examples.path + "/root-stats/workflow.yaml"])
+    let run = try ToolRun.run(
+      "flow-parse", ["--check", examples.path + "/root-stats/workflow.yaml"])
     #expect(run.status == 0)
     #expect(run.stdout == "")
   }
@@ -69,7 +73,8 @@ import Testing
   @Test func writesOutputFilesAtomically() throws {
     let folder = try ToolRun.temporaryFolder()
     let target = folder.appendingPathComponent("doc.json")
-    let run = try ToolRun.run("flow-parse", ["-o", target.path, examples.path + "/diamond/workflow.yaml"])
+    let run = try ToolRun.run(
+      "flow-parse", ["-o", target.path, examples.path + "/diamond/workflow.yaml"])
     #expect(run.status == 0)
     #expect(run.stdout == "")
     let written = try String(contentsOf: target, encoding: .utf8)
@@ -86,12 +91,16 @@ import Testing
   }
 
   @Test func failsWith74WhenOutputCannotBeWritten() throws {
-    let full = try ToolRun.run("flow-parse", ["-o", "/dev/full", examples.path + "/diamond/workflow.yaml"])
+    let full = try ToolRun.run(
+      "flow-parse", ["-o", "/dev/full", examples.path + "/diamond/workflow.yaml"])
     #expect(full.status == 74)
     let missingFolder = try ToolRun.run(
-      "flow-parse", ["-o", "/nonexistent-folder/doc.json", examples.path + "/diamond/workflow.yaml"])
+      "flow-parse",
+      ["-o", "/nonexistent-folder/doc.json", examples.path + "/diamond/workflow.yaml"])
     #expect(missingFolder.status == 74)
-    #expect(missingFolder.stderr.hasPrefix("flow-parse: /nonexistent-folder/doc.json: cannot create file"))
+    #expect(
+      missingFolder.stderr.hasPrefix("flow-parse: /nonexistent-folder/doc.json: cannot create file")
+    )
   }
 
   @Test func printsAValidSchema() throws {
@@ -99,6 +108,12 @@ import Testing
     #expect(run.status == 0)
     let schema = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
     #expect(schema?["$schema"] as? String == "http://json-schema.org/draft-07/schema#")
+  }
+
+  @Test func helpFailsWhenItCannotBeWritten() throws {
+    let run = try ToolRun.run(
+      "/bin/sh", ["-c", "\"$0\" --help > /dev/full", ToolRun.binaries.path + "/flow-parse"])
+    #expect(run.status == 74)
   }
 
   @Test func printsItsVersion() throws {

@@ -12,7 +12,9 @@ struct ToolRun {
       return URL(fileURLWithPath: folder)
     }
     var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("flow-parse").path) {
+    while url.path != "/"
+      && !FileManager.default.fileExists(atPath: url.appendingPathComponent("flow-parse").path)
+    {
       url.deleteLastPathComponent()
     }
     return url
@@ -27,7 +29,8 @@ struct ToolRun {
     environment: [String: String]? = nil
   ) throws -> ToolRun {
     let process = Process()
-    process.executableURL = binaries.appendingPathComponent(tool)
+    process.executableURL =
+      tool.hasPrefix("/") ? URL(fileURLWithPath: tool) : binaries.appendingPathComponent(tool)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
     if let environment { process.environment = environment }
@@ -36,8 +39,8 @@ struct ToolRun {
     defer { try? FileManager.default.removeItem(at: scratch) }
     let outURL = scratch.appendingPathComponent("stdout")
     let errURL = scratch.appendingPathComponent("stderr")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
     let outHandle = try FileHandle(forWritingTo: outURL)
     let errHandle = try FileHandle(forWritingTo: errURL)
     let input = Pipe()
@@ -59,7 +62,8 @@ struct ToolRun {
 
   /// A new empty folder under the system's temporary folder.
   static func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("flow-cli-" + UUID().uuidString)
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "flow-cli-" + UUID().uuidString)
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
   }

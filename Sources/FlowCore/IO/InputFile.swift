@@ -40,7 +40,9 @@ public enum InputFile {
       var failure: Int32 = 0
       let count = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: chunk) { buffer in
         var count: Int
-        repeat { count = Glibc.read(descriptor, buffer.baseAddress, chunk) } while count < 0
+        repeat {
+          count = Glibc.read(descriptor, buffer.baseAddress, chunk)
+        } while count < 0
           && errno == EINTR
         if count < 0 { failure = errno } else { bytes.append(contentsOf: buffer.prefix(count)) }
         return count

@@ -70,7 +70,8 @@ public enum OutputFile {
       let code = errno
       throw IOError(.failed, path: name, reason: "cannot create file: " + describe(code))
     }
-    let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    let temporary = String(
+      decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     do throws(IOError) {
       try writeAll(bytes, descriptor: descriptor, name: name)
       if fsync(descriptor) != 0 {

@@ -6,7 +6,8 @@ extension Workflow {
     do throws(JSONSyntaxError) {
       json = try JSONCodec.decode(bytes)
     } catch {
-      throw DocumentError(file: file, path: "", message: "\(error.position): invalid JSON: \(error.message)")
+      throw DocumentError(
+        file: file, path: "", message: "\(error.position): invalid JSON: \(error.message)")
     }
     try self.init(document: json, file: file)
   }
@@ -71,7 +72,8 @@ private struct DocumentReader {
     if number > Workflow.documentVersion {
       throw fail(
         "flow",
-        "document version \(number) is newer than this tool reads (\(Workflow.documentVersion)): update flow")
+        "document version \(number) is newer than this tool reads (\(Workflow.documentVersion)): update flow"
+      )
     }
     var workflow = Workflow(source: try string(root["source"], "source"))
     workflow.version = root["version"]
@@ -126,7 +128,8 @@ private struct DocumentReader {
     if let variables = object["variables"], variables != .null {
       let sources = try self.object(variables, path + ".variables")["sources"]
       for (index, item) in try array(sources, path + ".variables.sources").enumerated() {
-        environment.variables.append(try variableSource(item, path + ".variables.sources[\(index)]"))
+        environment.variables.append(
+          try variableSource(item, path + ".variables.sources[\(index)]"))
       }
     }
     for (index, item) in try array(object["requirements"], path + ".requirements").enumerated() {

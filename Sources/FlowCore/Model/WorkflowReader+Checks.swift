@@ -23,7 +23,9 @@ extension WorkflowReader {
     }
     if let cycle = workflow.dependencyCycle() {
       let stage = workflow.stage(named: cycle[0])
-      report(at: stage?.position, "stages depend on each other in a cycle: " + cycle.joined(separator: " -> "))
+      report(
+        at: stage?.position,
+        "stages depend on each other in a cycle: " + cycle.joined(separator: " -> "))
     }
   }
 }

@@ -81,19 +81,24 @@ extension WorkflowReader {
         } else {
           report(
             value,
-            "bad memory '\(text ?? value.kindDescription)': expected bytes or a size like 8Gi, 512Mi, 2G")
+            "bad memory '\(text ?? value.kindDescription)': expected bytes or a size like 8Gi, 512Mi, 2G"
+          )
         }
       case "cpu":
         if let text, let cpus = Double(text), cpus >= 0, cpus.isFinite {
           resources.cpu = cpus
         } else {
-          report(value, "bad cpu count '\(text ?? value.kindDescription)': expected a number like 1, 2 or 0.5")
+          report(
+            value,
+            "bad cpu count '\(text ?? value.kindDescription)': expected a number like 1, 2 or 0.5")
         }
       case "gpu":
         if let text, let gpus = Int(text), gpus >= 0 {
           resources.gpu = gpus
         } else {
-          report(value, "bad gpu count '\(text ?? value.kindDescription)': expected a whole number like 0 or 1")
+          report(
+            value,
+            "bad gpu count '\(text ?? value.kindDescription)': expected a whole number like 0 or 1")
         }
       case "process_on":
         if let text, let placement = ProcessOn(rawValue: text) {
@@ -107,13 +112,15 @@ extension WorkflowReader {
         if let near = Suggestion.closest(to: name, among: Self.resourceKeys) {
           report(
             key,
-            "unknown resource '\(name)' (did you mean '\(near)'?); a named counter must not look like a built-in resource")
+            "unknown resource '\(name)' (did you mean '\(near)'?); a named counter must not look like a built-in resource"
+          )
         } else if let text, let amount = Int64(text), amount >= 0 {
           resources.counters.append((name, amount))
         } else {
           report(
             value,
-            "bad amount for counter '\(name)': expected a whole number, not '\(text ?? value.kindDescription)'")
+            "bad amount for counter '\(name)': expected a whole number, not '\(text ?? value.kindDescription)'"
+          )
         }
       }
     }
@@ -127,7 +134,9 @@ extension WorkflowReader {
         guard let package = text(key, "a package name") else { continue }
         let spec = value.scalar.map { $0.isNull ? "" : $0.text }
         guard let spec else {
-          report(value, "the version spec of '\(package)' must be a string, not \(value.kindDescription)")
+          report(
+            value, "the version spec of '\(package)' must be a string, not \(value.kindDescription)"
+          )
           continue
         }
         requirements.append(Requirement(package: package, spec: spec, position: key.position))
@@ -136,7 +145,8 @@ extension WorkflowReader {
       for item in items {
         guard let line = text(item, "a requirement") else { continue }
         guard let requirement = Requirement(parsing: line, position: item.position) else {
-          report(item, "requirement '\(line)' has no package name: expected like 'houdini ~=20.0.506'")
+          report(
+            item, "requirement '\(line)' has no package name: expected like 'houdini ~=20.0.506'")
           continue
         }
         requirements.append(requirement)
@@ -152,7 +162,8 @@ extension WorkflowReader {
       if let first = seen[requirement.package] {
         report(
           at: requirement.position,
-          "package '\(requirement.package)' is required twice (first at \(first.position.map { "\($0)" } ?? "?"))")
+          "package '\(requirement.package)' is required twice (first at \(first.position.map { "\($0)" } ?? "?"))"
+        )
       }
       seen[requirement.package] = requirement
     }
@@ -166,7 +177,8 @@ extension WorkflowReader {
       for (key, value) in pairs {
         guard let name = text(key, "a variable name") else { continue }
         guard let scalar = value.scalar else {
-          report(value, "the value of variable '\(name)' must be a string, not \(value.kindDescription)")
+          report(
+            value, "the value of variable '\(name)' must be a string, not \(value.kindDescription)")
           continue
         }
         values.append(NameValue(name, scalar.isNull ? "" : scalar.text))

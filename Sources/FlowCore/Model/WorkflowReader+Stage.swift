@@ -102,7 +102,8 @@ extension WorkflowReader {
     }
     guard let seconds = Quantity.seconds(scalar.text) else {
       report(
-        node, "bad \(key) '\(scalar.text)': expected seconds or a number with a unit, like 90s, 15m, 2h")
+        node,
+        "bad \(key) '\(scalar.text)': expected seconds or a number with a unit, like 90s, 15m, 2h")
       return nil
     }
     return seconds

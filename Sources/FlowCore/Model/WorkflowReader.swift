@@ -26,13 +26,19 @@ public struct WorkflowReader {
     reader.problems = loaded.problems
     guard let root = loaded.root, !(root.scalar?.isNull ?? false) else {
       throw WorkflowError(problems: [
-        Diagnostic(file: file, position: nil, message: "empty workflow: expected a mapping with 'stages'")
+        Diagnostic(
+          file: file, position: nil, message: "empty workflow: expected a mapping with 'stages'")
       ])
     }
     var workflow = reader.readWorkflow(root, source: source)
     reader.check(&workflow)
     if !reader.problems.isEmpty {
-      throw WorkflowError(problems: reader.problems.sorted { ($0.position?.line ?? 0, $0.position?.column ?? 0) < ($1.position?.line ?? 0, $1.position?.column ?? 0) })
+      throw WorkflowError(
+        problems: reader.problems.sorted {
+          ($0.position?.line ?? 0, $0.position?.column ?? 0) < (
+            $1.position?.line ?? 0, $1.position?.column ?? 0
+          )
+        })
     }
     return workflow
   }

@@ -187,7 +187,8 @@ private struct TreeBuilder {
     for source in sources {
       guard let sourcePairs = source.mapping else {
         problems.append(
-          diagnostic(source.position, "a merge key '<<' needs a mapping, not \(source.kindDescription)"))
+          diagnostic(
+            source.position, "a merge key '<<' needs a mapping, not \(source.kindDescription)"))
         continue
       }
       for pair in sourcePairs {

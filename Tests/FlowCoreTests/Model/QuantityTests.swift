@@ -3,11 +3,12 @@ import Testing
 @testable import FlowCore
 
 @Suite struct QuantityTests {
-  @Test(arguments: [
-    ("8Gi", 8_589_934_592), ("512Mi", 536_870_912), ("2G", 2_000_000_000), ("1024", 1024),
-    ("1.5Ki", 1536), ("8GiB", 8_589_934_592), ("4GB", 4_000_000_000), ("0", 0), ("3k", 3000),
-    (" 1Ti ", 1_099_511_627_776),
-  ] as [(String, Int64)])
+  @Test(
+    arguments: [
+      ("8Gi", 8_589_934_592), ("512Mi", 536_870_912), ("2G", 2_000_000_000), ("1024", 1024),
+      ("1.5Ki", 1536), ("8GiB", 8_589_934_592), ("4GB", 4_000_000_000), ("0", 0), ("3k", 3000),
+      (" 1Ti ", 1_099_511_627_776),
+    ] as [(String, Int64)])
   func readsMemory(text: String, bytes: Int64) {
     #expect(Quantity.bytes(text) == bytes)
   }
@@ -21,10 +22,11 @@ import Testing
     #expect(Quantity.bytes("8Gi") != Quantity.bytes("8G"))
   }
 
-  @Test(arguments: [
-    ("90s", 90), ("15m", 900), ("2h", 7200), ("45", 45), ("1h30m", 5400), ("1.5h", 5400),
-    ("250ms", 0.25), ("1d", 86400),
-  ] as [(String, Double)])
+  @Test(
+    arguments: [
+      ("90s", 90), ("15m", 900), ("2h", 7200), ("45", 45), ("1h30m", 5400), ("1.5h", 5400),
+      ("250ms", 0.25), ("1d", 86400),
+    ] as [(String, Double)])
   func readsDurations(text: String, seconds: Double) {
     #expect(Quantity.seconds(text) == seconds)
   }

@@ -31,9 +31,16 @@ import Testing
   }
 
   @Test func completesResourcesWithDefaults() throws {
-    let workflow = try WorkflowFixture().read("stages:\n  - name: a\n  - {name: b, environment: {resources: {process_on: gpu}}}\n")
+    let workflow = try WorkflowFixture().read(
+      "stages:\n  - name: a\n  - {name: b, environment: {resources: {process_on: gpu}}}\n")
     let resources = workflow.document["stages"]?.arrayValue?.map { $0["environment"]?["resources"] }
-    #expect(resources?[0] == .object(JSONObject([("memory", .integer(0)), ("cpu", .integer(1)), ("gpu", .integer(0)), ("process_on", .string("cpu")), ("counters", .object(JSONObject()))])))
+    #expect(
+      resources?[0]
+        == .object(
+          JSONObject([
+            ("memory", .integer(0)), ("cpu", .integer(1)), ("gpu", .integer(0)),
+            ("process_on", .string("cpu")), ("counters", .object(JSONObject())),
+          ])))
     #expect(resources?[1]?["gpu"] == .integer(1))
   }
 
@@ -46,10 +53,14 @@ import Testing
         return error.description
       }
     }
-    #expect(message(#"{"flow": 2, "stages": 7}"#) == "d: flow: document version 2 is newer than this tool reads (1): update flow")
+    #expect(
+      message(#"{"flow": 2, "stages": 7}"#)
+        == "d: flow: document version 2 is newer than this tool reads (1): update flow")
     #expect(message(#"{"stages": []}"#) == "d: not a flow document: it has no 'flow' version field")
     #expect(message("[1]") == "d: not a flow document: expected a JSON object")
     #expect(message("{") == "d: 1:1: invalid JSON: string or '}' expected near end of file")
-    #expect(message(#"{"flow": 1, "source": "s", "stages": [{"name": "a", "needs": [3]}]}"#) == "d: stages[0].needs[0]: expected a string")
+    #expect(
+      message(#"{"flow": 1, "source": "s", "stages": [{"name": "a", "needs": [3]}]}"#)
+        == "d: stages[0].needs[0]: expected a string")
   }
 }

@@ -57,13 +57,20 @@ struct WorkflowFixture {
       """)
     #expect(workflow.stages.map(\.name) == ["runROOTMacro", "runStats"])
     let first = workflow.stages[0].environment
-    #expect(first.variables == [VariableSource(.file(fixture.folder + "/a.env"), origin: .stage, position: SourcePosition(line: 7, column: 18))])
+    #expect(
+      first.variables == [
+        VariableSource(
+          .file(fixture.folder + "/a.env"), origin: .stage,
+          position: SourcePosition(line: 7, column: 18))
+      ])
     #expect(first.executor == .local)
     let second = workflow.stages[1]
     #expect(second.needs == ["runROOTMacro"])
     #expect(second.environment.resources.memory == 8_589_934_592)
     #expect(second.environment.resources.processOn == .gpuIfAvailable)
-    #expect(second.environment.variables.first?.content == .values([NameValue("STATS_METHOD", "CLs"), NameValue("NTOYS", "1000")]))
+    #expect(
+      second.environment.variables.first?.content
+        == .values([NameValue("STATS_METHOD", "CLs"), NameValue("NTOYS", "1000")]))
     #expect(second.position == SourcePosition(line: 9, column: 5))
   }
 
@@ -171,7 +178,10 @@ struct WorkflowFixture {
   }
 
   @Test func reportsAStageThatNeedsItself() {
-    #expect(fixture.problems("stages:\n  - {name: a, needs: [a]}\n") == ["w.yaml:2:5: stage 'a' needs itself"])
+    #expect(
+      fixture.problems("stages:\n  - {name: a, needs: [a]}\n") == [
+        "w.yaml:2:5: stage 'a' needs itself"
+      ])
   }
 
   @Test func namesTheStagesOfACycle() {
@@ -183,23 +193,47 @@ struct WorkflowFixture {
   @Test func reportsStructuralMistakes() {
     #expect(fixture.problems("") == ["w.yaml: empty workflow: expected a mapping with 'stages'"])
     #expect(fixture.problems("- a\n") == ["w.yaml:1:1: the workflow must be a mapping, not a list"])
-    #expect(fixture.problems("global: {}\n") == ["w.yaml:1:1: missing 'stages': a workflow lists its stages under 'stages'"])
-    #expect(fixture.problems("stages: {a: 1}\n") == ["w.yaml:1:9: 'stages' must be a list of stages, not a mapping"])
+    #expect(
+      fixture.problems("global: {}\n") == [
+        "w.yaml:1:1: missing 'stages': a workflow lists its stages under 'stages'"
+      ])
+    #expect(
+      fixture.problems("stages: {a: 1}\n") == [
+        "w.yaml:1:9: 'stages' must be a list of stages, not a mapping"
+      ])
     #expect(fixture.problems("stages:\n  - {type: t}\n") == ["w.yaml:2:5: a stage needs a 'name'"])
-    #expect(fixture.problems("stages: []\ntasks: []\n") == ["w.yaml:2:1: both 'stages' and 'tasks' given: 'tasks' is another name for 'stages'"])
-    #expect(fixture.problems("stages:\n  - {name: a, kwargs: {}, with: {}}\n") == ["w.yaml:2:27: both 'kwargs' and 'with' given: they are one key"])
-    #expect(fixture.problems("stages:\n  - {name: a/b}\n") == ["w.yaml:2:12: stage name 'a/b' must not contain '/'"])
-    #expect(fixture.problems("stages: []\nstagse: 1\n") == ["w.yaml:2:1: unknown key 'stagse' in the workflow (did you mean 'stages'?); expected one of 'stages', 'tasks', 'global', 'version', 'metadata', 'plugins'"])
+    #expect(
+      fixture.problems("stages: []\ntasks: []\n") == [
+        "w.yaml:2:1: both 'stages' and 'tasks' given: 'tasks' is another name for 'stages'"
+      ])
+    #expect(
+      fixture.problems("stages:\n  - {name: a, kwargs: {}, with: {}}\n") == [
+        "w.yaml:2:27: both 'kwargs' and 'with' given: they are one key"
+      ])
+    #expect(
+      fixture.problems("stages:\n  - {name: a/b}\n") == [
+        "w.yaml:2:12: stage name 'a/b' must not contain '/'"
+      ])
+    #expect(
+      fixture.problems("stages: []\nstagse: 1\n") == [
+        "w.yaml:2:1: unknown key 'stagse' in the workflow (did you mean 'stages'?); expected one of 'stages', 'tasks', 'global', 'version', 'metadata', 'plugins'"
+      ])
   }
 
   @Test func reportsBadRequirements() {
-    #expect(fixture.problems("stages:\n  - name: a\n    environment: {requirements: [\">=1\", houdini, houdini ~=20]}\n") == [
-      "w.yaml:3:34: requirement '>=1' has no package name: expected like 'houdini ~=20.0.506'",
-      "w.yaml:3:50: package 'houdini' is required twice (first at 3:41)",
-    ])
+    #expect(
+      fixture.problems(
+        "stages:\n  - name: a\n    environment: {requirements: [\">=1\", houdini, houdini ~=20]}\n")
+        == [
+          "w.yaml:3:34: requirement '>=1' has no package name: expected like 'houdini ~=20.0.506'",
+          "w.yaml:3:50: package 'houdini' is required twice (first at 3:41)",
+        ])
   }
 
   @Test func reportsDuplicateKeysFromYAML() {
-    #expect(fixture.problems("stages:\n  - name: a\n    name: b\n") == ["w.yaml:3:5: duplicate key 'name' (first defined at 2:5)"])
+    #expect(
+      fixture.problems("stages:\n  - name: a\n    name: b\n") == [
+        "w.yaml:3:5: duplicate key 'name' (first defined at 2:5)"
+      ])
   }
 }

@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct SuggestionTests {
   @Test func suggestsTheNearestName() {
-    #expect(Suggestion.closest(to: "enviroment", among: ["environment", "executor"]) == "environment")
+    #expect(
+      Suggestion.closest(to: "enviroment", among: ["environment", "executor"]) == "environment")
     #expect(Suggestion.closest(to: "nedes", among: ["needs", "name"]) == "needs")
     #expect(Suggestion.closest(to: "fitt", among: ["fit", "plot"]) == "fit")
   }

@@ -77,7 +77,9 @@ import Testing
   }
 
   @Test func refusesASecondDocument() {
-    #expect(message("a: 1\n---\nb: 2\n") == "t.yaml:2:1: more than one YAML document: a workflow is one document")
+    #expect(
+      message("a: 1\n---\nb: 2\n")
+        == "t.yaml:2:1: more than one YAML document: a workflow is one document")
   }
 
   @Test func refusesInvalidUTF8AndNULWithPositions() {

@@ -1,0 +1,207 @@
+/// The compose dialect: keys of letters, digits and `_ . -`, an optional `export `,
+/// `KEY=value` or `KEY: value`, unquoted values cut at a `#` that follows a blank,
+/// `'…'` literal (only `\'` is an escape), `"…"` with escapes, both able to span
+/// lines, a bare `KEY` inheriting from the base environment.
+struct ComposeParser {
+  private var cursor: EnvFileCursor
+  private let file: String
+  private var result = EnvFileParseResult()
+
+  init(bytes: UnsafeBufferPointer<UInt8>, file: String) {
+    cursor = EnvFileCursor(bytes: bytes)
+    self.file = file
+  }
+
+  static func isKeyByte(_ byte: UInt8) -> Bool {
+    byte.isNameCharacter || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
+  }
+
+  mutating func parse() -> EnvFileParseResult {
+    result.entries.reserveCapacity(cursor.newlineCount + 1)
+    while true {
+      cursor.skipBlankLines()
+      guard let byte = cursor.current else { break }
+      if byte == .hash {
+        cursor.skipLine()
+        continue
+      }
+      statement()
+    }
+    return result
+  }
+
+  private mutating func statement() {
+    let start = cursor.position
+    var isExported = false
+    if cursor.hasPrefix("export", at: cursor.index),
+      let after = cursor.byte(at: cursor.index + 6), after.isSpaceOrTab
+    {
+      cursor.index += 6
+      cursor.skipSpacesAndTabs()
+      isExported = true
+    }
+    let keyStart = cursor.index
+    while let byte = cursor.current, Self.isKeyByte(byte) { cursor.index += 1 }
+    let keyEnd = cursor.index
+    if keyStart == keyEnd {
+      let found = cursor.character(at: keyStart)
+      fail(
+        .invalidKey(
+          file: file, at: cursor.position, detail: "unexpected '\(found)' where a key starts"))
+      return
+    }
+    let key = String(cursor.bytes[keyStart..<keyEnd])
+    cursor.skipSpacesAndTabs()
+    let separator = cursor.current ?? .newline
+    if separator == .equals || separator == .colon {
+      cursor.index += 1
+    } else if separator == .newline || separator == .carriageReturn
+      || (separator == .hash && cursor.index > keyEnd)
+    {
+      result.entries.append(
+        EnvFileEntry(
+          key: key, value: nil, template: nil, isExported: isExported, file: file, position: start))
+      cursor.skipLine()
+      return
+    } else {
+      let found = cursor.character(at: cursor.index)
+      fail(
+        .invalidKey(
+          file: file, at: cursor.position, detail: "unexpected '\(found)' in key '\(key)'"))
+      return
+    }
+    let separatorEnd = cursor.index
+    cursor.skipSpacesAndTabs()
+    var entry = EnvFileEntry(
+      key: key, value: "", template: "", isExported: isExported, file: file, position: start)
+    switch cursor.current {
+    case .doubleQuote?, .singleQuote?:
+      guard quotedValue(into: &entry) else { return }
+    default:
+      unquotedValue(into: &entry, blankBefore: cursor.index > separatorEnd)
+    }
+    result.entries.append(entry)
+  }
+
+  private mutating func fail(_ error: EnvFileError) {
+    result.errors.append(error)
+    cursor.skipLine()
+  }
+
+  private mutating func unquotedValue(into entry: inout EnvFileEntry, blankBefore: Bool) {
+    let bytes = cursor.bytes
+    let start = cursor.index
+    let lineEnd = cursor.endOfLine()
+    var end = lineEnd
+    var offset = start
+    while offset < lineEnd {
+      if bytes[offset] == .hash
+        && (offset == start ? blankBefore : bytes[offset - 1].isSpaceOrTab)
+      {
+        end = offset
+        break
+      }
+      offset += 1
+    }
+    while end > start && (bytes[end - 1].isSpaceOrTab || bytes[end - 1] == .carriageReturn) {
+      end -= 1
+    }
+    let value = String(bytes[start..<end])
+    entry.value = value
+    entry.template = value
+    cursor.index = lineEnd
+  }
+
+  /// Reads a quoted value; false when it is unterminated or followed by text.
+  private mutating func quotedValue(into entry: inout EnvFileEntry) -> Bool {
+    let bytes = cursor.bytes
+    let quote = bytes[cursor.index]
+    let opening = cursor.position
+    let isDouble = quote == .doubleQuote
+    var value: [UInt8] = []
+    var escapedDollars: [Int] = []
+    cursor.index += 1
+    var runStart = cursor.index
+    while true {
+      guard let byte = cursor.current else {
+        result.errors.append(
+          .unterminatedQuote(file: file, at: opening, quote: Character(Unicode.Scalar(quote))))
+        return false
+      }
+      if byte == quote { break }
+      if byte == .backslash, let next = cursor.byte(at: cursor.index + 1) {
+        if isDouble {
+          value.append(contentsOf: bytes[runStart..<cursor.index])
+          if next == .dollar { escapedDollars.append(value.count) }
+          if next == .newline {
+            cursor.index += 1
+            cursor.advance()
+            value.append(.newline)
+          } else {
+            value.append(Self.escaped(next))
+            cursor.index += 2
+          }
+          runStart = cursor.index
+          continue
+        } else if next == .singleQuote {
+          value.append(contentsOf: bytes[runStart..<cursor.index])
+          value.append(.singleQuote)
+          cursor.index += 2
+          runStart = cursor.index
+          continue
+        }
+      }
+      if byte == .carriageReturn && cursor.byte(at: cursor.index + 1) == .newline {
+        value.append(contentsOf: bytes[runStart..<cursor.index])
+        cursor.index += 1
+        runStart = cursor.index
+        continue
+      }
+      cursor.advance()
+    }
+    value.append(contentsOf: bytes[runStart..<cursor.index])
+    cursor.index += 1
+    cursor.skipSpacesAndTabs()
+    switch cursor.current {
+    case nil, .newline?, .carriageReturn?, .hash?:
+      cursor.skipLine()
+    default:
+      fail(.textAfterQuote(file: file, at: cursor.position))
+      return false
+    }
+    let text = String(decoding: value, as: UTF8.self)
+    entry.value = text
+    entry.quoting = isDouble ? .double : .single
+    if !isDouble {
+      entry.template = nil
+    } else if escapedDollars.isEmpty {
+      entry.template = text
+    } else {
+      var template: [UInt8] = []
+      template.reserveCapacity(value.count + escapedDollars.count)
+      var previous = 0
+      for offset in escapedDollars {
+        template.append(contentsOf: value[previous..<offset])
+        template.append(.dollar)
+        previous = offset
+      }
+      template.append(contentsOf: value[previous...])
+      entry.template = String(decoding: template, as: UTF8.self)
+    }
+    return true
+  }
+
+  /// The byte a double-quoted `\x` stands for; unknown escapes give the character itself.
+  static func escaped(_ byte: UInt8) -> UInt8 {
+    switch byte {
+    case UInt8(ascii: "a"): return 0x07
+    case UInt8(ascii: "b"): return 0x08
+    case UInt8(ascii: "f"): return 0x0C
+    case UInt8(ascii: "n"): return .newline
+    case UInt8(ascii: "r"): return .carriageReturn
+    case UInt8(ascii: "t"): return .tab
+    case UInt8(ascii: "v"): return 0x0B
+    default: return byte
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/// A position in the bytes of a file that keeps count of lines as it moves, so every
+/// entry and error gets its `line:column` without a second pass.
+struct EnvFileCursor {
+  /// The file's bytes, borrowed for the parse: an unsafe buffer, so reading a byte
+  /// never retains an array.
+  let bytes: UnsafeBufferPointer<UInt8>
+  var index = 0
+  var line = 1
+  var lineStart = 0
+
+  init(bytes: UnsafeBufferPointer<UInt8>) {
+    self.bytes = bytes
+    if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
+      index = 3
+      lineStart = 3
+    }
+  }
+
+  /// The number of newlines, to size the list of entries once.
+  var newlineCount: Int {
+    var count = 0
+    for byte in bytes where byte == .newline { count += 1 }
+    return count
+  }
+
+  var isAtEnd: Bool { index >= bytes.count }
+  var current: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+  func byte(at offset: Int) -> UInt8? {
+    offset < bytes.count ? bytes[offset] : nil
+  }
+
+  var position: SourcePosition { SourcePosition(line: line, column: index - lineStart + 1) }
+
+  /// Steps over one byte, counting it if it ends a line.
+  mutating func advance() {
+    if bytes[index] == .newline {
+      line += 1
+      lineStart = index + 1
+    }
+    index += 1
+  }
+
+  mutating func skipSpacesAndTabs() {
+    while index < bytes.count && bytes[index].isSpaceOrTab { index += 1 }
+  }
+
+  /// Skips spaces, tabs, carriage returns, form feeds, vertical tabs and newlines.
+  mutating func skipBlankLines() {
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == .newline {
+        line += 1
+        lineStart = index + 1
+      } else if !(byte.isSpaceOrTab || byte == .carriageReturn || byte == 0x0B || byte == 0x0C) {
+        return
+      }
+      index += 1
+    }
+  }
+
+  /// The offset of the next newline at or after the cursor, or the end.
+  func endOfLine() -> Int {
+    var end = index
+    while end < bytes.count && bytes[end] != .newline { end += 1 }
+    return end
+  }
+
+  /// Moves to the start of the next line.
+  mutating func skipLine() {
+    index = endOfLine()
+    if index < bytes.count { advance() }
+  }
+
+  func hasPrefix(_ word: StaticString, at offset: Int) -> Bool {
+    let count = word.utf8CodeUnitCount
+    guard offset + count <= bytes.count else { return false }
+    return word.withUTF8Buffer { buffer in
+      for position in 0..<count where bytes[offset + position] != buffer[position] {
+        return false
+      }
+      return true
+    }
+  }
+
+  /// The character at an offset, for messages.
+  func character(at offset: Int) -> String {
+    var end = offset + 1
+    while end < bytes.count && bytes[end] & 0xC0 == 0x80 { end += 1 }
+    return String(bytes[offset..<end])
+  }
+}

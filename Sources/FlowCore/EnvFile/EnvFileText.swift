@@ -1,0 +1,134 @@
+/// The bytes of one `.env` file, checked once for what no dialect accepts
+/// (invalid UTF-8, NUL bytes) before any parser looks at them.
+public struct EnvFileText: Sendable {
+  public let file: String
+  public let bytes: [UInt8]
+
+  public init(file: String, bytes: [UInt8]) {
+    self.file = file
+    self.bytes = bytes
+  }
+
+  public init(file: String, text: String) {
+    self.init(file: file, bytes: Array(text.utf8))
+  }
+
+  /// The line and 1-based byte column of an offset.
+  public func position(of offset: Int) -> SourcePosition {
+    var line = 1
+    var lineStart = 0
+    var index = 0
+    while index < offset && index < bytes.count {
+      if bytes[index] == UInt8(ascii: "\n") {
+        line += 1
+        lineStart = index + 1
+      }
+      index += 1
+    }
+    return SourcePosition(line: line, column: offset - lineStart + 1)
+  }
+
+  /// The first NUL byte or invalid UTF-8 sequence, if any.
+  public func encodingError() -> EnvFileError? {
+    let count = bytes.count
+    return bytes.withUnsafeBufferPointer { buffer -> EnvFileError? in
+      var index = 0
+      while index < count {
+        let byte = buffer[index]
+        if byte >= 0x01 && byte < 0x80 {
+          index += 1
+          continue
+        }
+        if byte == 0 { return .nulByte(file: file, at: position(of: index)) }
+        let length = EnvFileText.sequenceLength(buffer, at: index)
+        if length == 0 { return .invalidUTF8(file: file, at: position(of: index)) }
+        index += length
+      }
+      return nil
+    }
+  }
+
+  /// The length of the well-formed UTF-8 sequence starting at `index`, or 0.
+  static func sequenceLength(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+    let first = buffer[index]
+    let remaining = buffer.count - index
+    func continuation(_ offset: Int, _ low: UInt8 = 0x80, _ high: UInt8 = 0xBF) -> Bool {
+      offset < remaining && buffer[index + offset] >= low && buffer[index + offset] <= high
+    }
+    switch first {
+    case 0xC2...0xDF:
+      return continuation(1) ? 2 : 0
+    case 0xE0:
+      return continuation(1, 0xA0) && continuation(2) ? 3 : 0
+    case 0xE1...0xEC, 0xEE...0xEF:
+      return continuation(1) && continuation(2) ? 3 : 0
+    case 0xED:
+      return continuation(1, 0x80, 0x9F) && continuation(2) ? 3 : 0
+    case 0xF0:
+      return continuation(1, 0x90) && continuation(2) && continuation(3) ? 4 : 0
+    case 0xF1...0xF3:
+      return continuation(1) && continuation(2) && continuation(3) ? 4 : 0
+    case 0xF4:
+      return continuation(1, 0x80, 0x8F) && continuation(2) && continuation(3) ? 4 : 0
+    default:
+      return 0
+    }
+  }
+
+  /// Parses the text in a dialect. Encoding errors stop parsing: nothing after them
+  /// can be trusted.
+  public func parse(_ dialect: EnvFileDialect) -> EnvFileParseResult {
+    if let error = encodingError() { return EnvFileParseResult(errors: [error]) }
+    switch dialect {
+    case .compose:
+      return bytes.withUnsafeBufferPointer { buffer in
+        var parser = ComposeParser(bytes: buffer, file: file)
+        return parser.parse()
+      }
+    case .python:
+      return PythonParser.universalNewlines(bytes).withUnsafeBufferPointer { buffer in
+        var parser = PythonParser(bytes: buffer, file: file)
+        return parser.parse()
+      }
+    case .docker:
+      return bytes.withUnsafeBufferPointer { buffer in
+        var parser = DockerParser(bytes: buffer, file: file)
+        return parser.parse()
+      }
+    }
+  }
+}
+
+extension UInt8 {
+  static let newline = UInt8(ascii: "\n")
+  static let carriageReturn = UInt8(ascii: "\r")
+  static let space = UInt8(ascii: " ")
+  static let tab = UInt8(ascii: "\t")
+  static let hash = UInt8(ascii: "#")
+  static let equals = UInt8(ascii: "=")
+  static let backslash = UInt8(ascii: "\\")
+  static let singleQuote = UInt8(ascii: "'")
+  static let doubleQuote = UInt8(ascii: "\"")
+  static let dollar = UInt8(ascii: "$")
+  static let openBrace = UInt8(ascii: "{")
+  static let closeBrace = UInt8(ascii: "}")
+  static let colon = UInt8(ascii: ":")
+
+  var isSpaceOrTab: Bool { self == .space || self == .tab }
+  var isASCIILetter: Bool {
+    (self | 0x20) >= UInt8(ascii: "a") && (self | 0x20) <= UInt8(ascii: "z")
+  }
+  var isASCIIDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
+  /// A character of a shell variable name after the first: `[A-Za-z0-9_]`.
+  var isNameCharacter: Bool { isASCIILetter || isASCIIDigit || self == UInt8(ascii: "_") }
+}
+
+extension String {
+  init(_ bytes: ArraySlice<UInt8>) {
+    self = String(decoding: bytes, as: UTF8.self)
+  }
+
+  init(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) {
+    self = String(decoding: UnsafeBufferPointer(rebasing: bytes), as: UTF8.self)
+  }
+}

@@ -1,0 +1,196 @@
+/// One layer of a merge: the entries of a parsed file, or a map of literal values
+/// (`--set K=V`, a pipe document's `values`).
+public enum EnvLayer: Sendable {
+  case file([EnvFileEntry])
+  case map(name: String, pairs: [(key: String, value: String)])
+}
+
+/// A definition that lost to a later one.
+public struct EnvDefinition: Hashable, Sendable {
+  public var location: EnvFileLocation
+  public var value: String?
+}
+
+/// A merged variable: its value, where it was defined, and what that overrode.
+public struct EnvVariable: Hashable, Sendable {
+  public var key: String
+  /// `nil` only for python's bare `KEY` (python-dotenv's `None`).
+  public var value: String?
+  public var location: EnvFileLocation
+  public var overridden: [EnvDefinition] = []
+}
+
+public struct EnvMergeOptions: Sendable {
+  public var dialect: EnvFileDialect
+  public var expand: Bool
+  /// The environment below the files: the host's, or empty (`--no-env`).
+  public var baseEnvironment: [String: String]
+
+  public init(
+    dialect: EnvFileDialect = .compose, expand: Bool = true, baseEnvironment: [String: String] = [:]
+  ) {
+    self.dialect = dialect
+    self.expand = expand
+    self.baseEnvironment = baseEnvironment
+  }
+}
+
+/// The merged variables in order of first definition, with what went wrong.
+public struct EnvMergeResult: Sendable {
+  public var variables: [EnvVariable] = []
+  public var warnings: [Diagnostic] = []
+  public var errors: [EnvFileError] = []
+
+  public subscript(key: String) -> EnvVariable? {
+    variables.first { $0.key == key }
+  }
+
+  /// The values as a plain map, last definition winning.
+  public var values: [String: String?] {
+    var map: [String: String?] = [:]
+    for variable in variables { map[variable.key] = .some(variable.value) }
+    return map
+  }
+}
+
+/// Merges layers in order, later definitions winning. Expansion sees the keys defined
+/// before the value (the latest definition of each), then the base environment; a
+/// reference to a key defined only later is a warning. Linear in the input.
+public struct EnvMerge {
+  private let options: EnvMergeOptions
+  private var result = EnvMergeResult()
+  private var indexOfKey: [String: Int] = [:]
+  /// For each merged variable, when it was first defined.
+  private var firstOrder: [Int] = []
+  /// Names expansion did not find among earlier keys, to check once all are known.
+  private var misses: [(name: String, order: Int, entry: EnvFileEntry)] = []
+  private var order = 0
+
+  public static func merge(_ layers: [EnvLayer], options: EnvMergeOptions) -> EnvMergeResult {
+    var merge = EnvMerge(options: options)
+    let definitions = layers.reduce(0) { total, layer in
+      switch layer {
+      case .file(let entries): return total + entries.count
+      case .map(_, let pairs): return total + pairs.count
+      }
+    }
+    merge.indexOfKey.reserveCapacity(definitions)
+    merge.firstOrder.reserveCapacity(definitions)
+    merge.result.variables.reserveCapacity(definitions)
+    for layer in layers {
+      switch layer {
+      case .file(let entries):
+        // Through a buffer, so each entry is read in place rather than copied.
+        entries.withUnsafeBufferPointer { buffer in
+          for index in buffer.indices { merge.add(buffer[index]) }
+        }
+      case .map(let name, let pairs):
+        for pair in pairs {
+          merge.order += 1
+          merge.define(pair.key, value: pair.value, at: .map(name))
+        }
+      }
+    }
+    merge.warnForwardReferences()
+    return merge.result
+  }
+
+  private init(options: EnvMergeOptions) {
+    self.options = options
+  }
+
+  /// A name looked up before its first definition is a forward reference: the value
+  /// saw the base environment (or nothing) instead.
+  private mutating func warnForwardReferences() {
+    for miss in misses {
+      guard let index = indexOfKey[miss.name], firstOrder[index] > miss.order else { continue }
+      let variable = result.variables[index]
+      let later = variable.overridden.first?.location ?? variable.location
+      result.warnings.append(
+        Diagnostic(
+          file: miss.entry.file, position: miss.entry.position,
+          message:
+            "'\(miss.entry.key)' refers to '\(miss.name)', which is defined only later (\(later))"
+        ))
+    }
+  }
+
+  private mutating func add(_ entry: EnvFileEntry) {
+    order += 1
+    guard let literal = entry.value else {
+      if options.dialect == .python {
+        define(entry.key, value: nil, at: entry.location)
+      } else if let inherited = options.baseEnvironment[entry.key] {
+        define(entry.key, value: inherited, at: entry.location)
+      }
+      return
+    }
+    guard options.expand, let template = entry.template else {
+      define(entry.key, value: literal, at: entry.location)
+      return
+    }
+    let expanded: (value: String, misses: [String])
+    do {
+      expanded = try expand(template)
+    } catch {
+      result.errors.append(expansionError(error, entry: entry))
+      return
+    }
+    for name in expanded.misses { misses.append((name, order, entry)) }
+    define(entry.key, value: expanded.value, at: entry.location)
+  }
+
+  /// Expands a template against the keys defined so far. Kept apart from `define`
+  /// so nothing still holds the merge's storage when it changes.
+  private func expand(_ template: String) throws(ExpansionFailure) -> (
+    value: String, misses: [String]
+  ) {
+    var misses: [String] = []
+    let value: String
+    if options.dialect == .python {
+      value = PythonExpansion.expand(template) { name in lookup(name, &misses) }
+    } else {
+      value = try ComposeExpansion.expand(template) { name in lookup(name, &misses) }
+    }
+    return (value, misses)
+  }
+
+  private func lookup(_ name: String, _ misses: inout [String]) -> String? {
+    if let index = indexOfKey[name] { return result.variables[index].value ?? "" }
+    misses.append(name)
+    return options.baseEnvironment[name]
+  }
+
+  private func expansionError(_ failure: ExpansionFailure, entry: EnvFileEntry) -> EnvFileError {
+    switch failure {
+    case .unterminated:
+      return .unterminatedSubstitution(location: entry.location, key: entry.key)
+    case .invalid(let text):
+      return .invalidSubstitution(location: entry.location, key: entry.key, text: text)
+    case .tooDeep:
+      return .invalidSubstitution(
+        location: entry.location, key: entry.key,
+        text: "more than \(ComposeExpansion.maximumDepth) nested '${'")
+    case .required(let name, let message):
+      return .requiredVariable(
+        location: entry.location, key: entry.key, name: name, message: message)
+    }
+  }
+
+  private mutating func define(
+    _ key: String, value: consuming String?, at location: consuming EnvFileLocation
+  ) {
+    let count = result.variables.count
+    if let index = indexOfKey.updateValue(count, forKey: key) {
+      indexOfKey[key] = index
+      let previous = EnvDefinition(
+        location: result.variables[index].location, value: result.variables[index].value)
+      result.variables[index].overridden.append(previous)
+      result.variables[index].value = value
+      result.variables[index].location = location
+    } else {
+      firstOrder.append(order)
+      result.variables.append(EnvVariable(key: key, value: value, location: location))
+    }
+  }
+}

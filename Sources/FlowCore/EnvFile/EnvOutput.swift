@@ -1,0 +1,199 @@
+/// Writes merged variables in each output format. Python's bare keys (no value) are
+/// left out of every format but JSON, as python-dotenv's `load_dotenv` leaves them out.
+public enum EnvOutput {
+  /// The variables as a JSON object; with provenance each value becomes
+  /// `{"value", "from", "overrides"}`.
+  public static func json(_ variables: [EnvVariable], provenance: Bool = false) -> JSONValue {
+    var object = JSONObject()
+    for variable in variables {
+      let value: JSONValue = variable.value.map(JSONValue.string) ?? .null
+      guard provenance else {
+        object[variable.key] = value
+        continue
+      }
+      object[variable.key] = .object(
+        JSONObject([
+          ("value", value), ("from", document(variable.location)),
+          (
+            "overrides",
+            .array(
+              variable.overridden.reversed().map { definition in
+                var entry = document(definition.location).objectValue ?? JSONObject()
+                entry["value"] = definition.value.map(JSONValue.string) ?? .null
+                return .object(entry)
+              })
+          ),
+        ]))
+    }
+    return .object(object)
+  }
+
+  /// The plain JSON map written directly, byte for byte what `JSONCodec.encode` writes
+  /// for `json(variables)`, without building the tree first: for files of 100,000 lines
+  /// that tree costs more than parsing them.
+  public static func jsonText(_ variables: [EnvVariable]) -> [UInt8] {
+    var output: [UInt8] = [UInt8(ascii: "{")]
+    output.reserveCapacity(
+      variables.reduce(8) { $0 + $1.key.utf8.count + ($1.value?.utf8.count ?? 4) + 6 })
+    for (index, variable) in variables.enumerated() {
+      if index > 0 { output.append(UInt8(ascii: ",")) }
+      appendJSONString(variable.key, to: &output)
+      output.append(.colon)
+      if let value = variable.value {
+        appendJSONString(value, to: &output)
+      } else {
+        output += Array("null".utf8)
+      }
+    }
+    output += [UInt8(ascii: "}"), .newline]
+    return output
+  }
+
+  static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+  /// A JSON string as jansson writes it: `\b \f \n \r \t` and `\u00XX` for other
+  /// control characters, everything else (UTF-8, `/`, DEL) as it is.
+  static func appendJSONString(_ text: String, to output: inout [UInt8]) {
+    output.append(.doubleQuote)
+    let utf8 = text.utf8
+    if !utf8.contains(where: { $0 < 0x20 || $0 == .doubleQuote || $0 == .backslash }) {
+      output.append(contentsOf: utf8)
+      output.append(.doubleQuote)
+      return
+    }
+    for byte in utf8 {
+      switch byte {
+      case .doubleQuote, .backslash: output += [.backslash, byte]
+      case .newline: output += [.backslash, UInt8(ascii: "n")]
+      case .carriageReturn: output += [.backslash, UInt8(ascii: "r")]
+      case .tab: output += [.backslash, UInt8(ascii: "t")]
+      case 0x08: output += [.backslash, UInt8(ascii: "b")]
+      case 0x0C: output += [.backslash, UInt8(ascii: "f")]
+      case 0..<0x20:
+        output += [.backslash, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")]
+        output += [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
+      default: output.append(byte)
+      }
+    }
+    output.append(.doubleQuote)
+  }
+
+  /// Where a definition came from, as JSON: `{"file", "line", "column"}` or `{"map"}`.
+  public static func document(_ location: EnvFileLocation) -> JSONValue {
+    switch location {
+    case .file(let file, let position):
+      return .object(
+        JSONObject([
+          ("file", .string(file)), ("line", .integer(Int64(position.line))),
+          ("column", .integer(Int64(position.column))),
+        ]))
+    case .map(let name):
+      return .object(JSONObject([("map", .string(name))]))
+    }
+  }
+
+  /// The variables in a text format; the first key or value the format cannot carry
+  /// is an error naming it.
+  public static func text(_ variables: [EnvVariable], format: EnvOutputFormat) throws(EnvFileError)
+    -> [UInt8]
+  {
+    if format == .json { return jsonText(variables) }
+    var output: [UInt8] = []
+    output.reserveCapacity(variables.count * 32)
+    for variable in variables {
+      guard let value = variable.value else { continue }
+      let key = variable.key
+      func refuse(_ reason: String) -> EnvFileError {
+        .cannotWrite(format: format.rawValue, key: key, reason: reason)
+      }
+      switch format {
+      case .json:
+        break
+      case .sh:
+        guard isShellName(key) else { throw refuse("not a shell variable name") }
+        output += Array("export \(key)='".utf8)
+        for byte in value.utf8 {
+          if byte == .singleQuote { output += Array(#"'\''"#.utf8) } else { output.append(byte) }
+        }
+        output += Array("'\n".utf8)
+      case .dotenv:
+        guard !key.isEmpty, key.utf8.allSatisfy(ComposeParser.isKeyByte) else {
+          throw refuse("not a key of the compose dialect")
+        }
+        output += Array("\(key)=\"".utf8)
+        appendDoubleQuoted(value, to: &output)
+        output += Array("\"\n".utf8)
+      case .docker:
+        guard !key.isEmpty, !key.utf8.contains(where: { $0 == .equals || $0.isSpaceOrTab }),
+          key.utf8.first != .hash
+        else { throw refuse("docker keys cannot be empty, hold '=' or blanks, or start with '#'") }
+        if value.utf8.contains(where: { $0 == .newline || $0 == .carriageReturn }) {
+          throw refuse("docker --env-file values cannot hold newlines")
+        }
+        output += Array("\(key)=\(value)\n".utf8)
+      case .make:
+        guard !key.isEmpty, key.utf8.allSatisfy(ComposeParser.isKeyByte) else {
+          throw refuse("not a make variable name")
+        }
+        if value.utf8.contains(where: { $0 == .newline || $0 == .carriageReturn }) {
+          throw refuse("make assignments cannot hold newlines")
+        }
+        output += Array("export \(key) := ".utf8)
+        appendMakeValue(value, to: &output)
+        output.append(.newline)
+      case .null:
+        guard !key.isEmpty, !key.utf8.contains(.equals) else { throw refuse("the key holds '='") }
+        output += Array("\(key)=\(value)".utf8)
+        output.append(0)
+      }
+    }
+    return output
+  }
+
+  /// `[A-Za-z_][A-Za-z0-9_]*`, the names POSIX shells accept.
+  public static func isShellName(_ key: String) -> Bool {
+    guard let first = key.utf8.first, first.isASCIILetter || first == UInt8(ascii: "_") else {
+      return false
+    }
+    return key.utf8.allSatisfy(\.isNameCharacter)
+  }
+
+  /// A value for the inside of compose double quotes, reading back to itself.
+  static func appendDoubleQuoted(_ value: String, to output: inout [UInt8]) {
+    for byte in value.utf8 {
+      switch byte {
+      case .backslash, .doubleQuote, .dollar: output += [.backslash, byte]
+      case .newline: output += [.backslash, UInt8(ascii: "n")]
+      case .carriageReturn: output += [.backslash, UInt8(ascii: "r")]
+      case .tab: output += [.backslash, UInt8(ascii: "t")]
+      case 0x07: output += [.backslash, UInt8(ascii: "a")]
+      case 0x08: output += [.backslash, UInt8(ascii: "b")]
+      case 0x0B: output += [.backslash, UInt8(ascii: "v")]
+      case 0x0C: output += [.backslash, UInt8(ascii: "f")]
+      default: output.append(byte)
+      }
+    }
+  }
+
+  /// A value for the right of `:=`: `$` doubled; `#` escaped, with the backslashes
+  /// before it doubled, since make halves them there; `$()` in front of leading blanks
+  /// and after a trailing backslash, so make neither strips the one nor joins lines.
+  static func appendMakeValue(_ value: String, to output: inout [UInt8]) {
+    let bytes = Array(value.utf8)
+    if let first = bytes.first, first.isSpaceOrTab { output += Array("$()".utf8) }
+    var backslashes = 0
+    for byte in bytes {
+      switch byte {
+      case .dollar:
+        output += [.dollar, .dollar]
+      case .hash:
+        output += Array(repeating: .backslash, count: backslashes + 1)
+        output.append(.hash)
+      default:
+        output.append(byte)
+      }
+      backslashes = byte == .backslash ? backslashes + 1 : 0
+    }
+    if backslashes > 0 { output += Array("$()".utf8) }
+  }
+}

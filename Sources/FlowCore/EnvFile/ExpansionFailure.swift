@@ -1,0 +1,8 @@
+/// Why a value could not be expanded; the merge turns it into an `EnvFileError`
+/// naming the key and where it was defined.
+enum ExpansionFailure: Error, Equatable {
+  case unterminated
+  case invalid(String)
+  case required(name: String, message: String)
+  case tooDeep
+}

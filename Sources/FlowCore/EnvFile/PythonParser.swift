@@ -1,0 +1,227 @@
+/// python-dotenv's dialect, rule for rule: keys are any run of characters other than
+/// `=`, `#` and blanks (or `'quoted'`); an optional `export `; unquoted values are cut
+/// at the first blank-preceded `#` and right-trimmed; `'…'` knows `\\ \'`, `"…"` knows
+/// `\\ \' \" \a \b \f \n \r \t \v`; both span lines, and an unterminated quote closes at
+/// the last escaped quote of the file when there is one, as its regular expressions do.
+/// Where python-dotenv drops a statement with a warning, this reports an error.
+struct PythonParser {
+  private var cursor: EnvFileCursor
+  private let file: String
+  private var result = EnvFileParseResult()
+
+  /// Parses bytes already passed through `universalNewlines`.
+  init(bytes: UnsafeBufferPointer<UInt8>, file: String) {
+    cursor = EnvFileCursor(bytes: bytes)
+    self.file = file
+  }
+
+  /// Python reads text files with universal newlines: `\r\n` and `\r` become `\n`.
+  static func universalNewlines(_ bytes: [UInt8]) -> [UInt8] {
+    guard bytes.contains(.carriageReturn) else { return bytes }
+    var output: [UInt8] = []
+    output.reserveCapacity(bytes.count)
+    var index = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == .carriageReturn {
+        output.append(.newline)
+        if index + 1 < bytes.count && bytes[index + 1] == .newline { index += 1 }
+      } else {
+        output.append(byte)
+      }
+      index += 1
+    }
+    return output
+  }
+
+  mutating func parse() -> EnvFileParseResult {
+    result.entries.reserveCapacity(cursor.newlineCount + 1)
+    while true {
+      skipWhitespace(newlines: true)
+      if cursor.isAtEnd { break }
+      let start = cursor.position
+      if !statement(start: start) {
+        result.errors.append(.unparsableStatement(file: file, at: start))
+        cursor.skipLine()
+      }
+    }
+    return result
+  }
+
+  private mutating func statement(start: SourcePosition) -> Bool {
+    let bytes = cursor.bytes
+    var isExported = false
+    if cursor.hasPrefix("export", at: cursor.index) {
+      let blanks = inlineWhitespaceRun(from: cursor.index + 6)
+      if blanks > 0 {
+        cursor.index += 6 + blanks
+        isExported = true
+      }
+    }
+    guard let first = cursor.current else { return false }
+    var key: String?
+    if first == .hash {
+      key = nil
+    } else if first == .singleQuote {
+      var close = cursor.index + 1
+      while close < bytes.count && bytes[close] != .singleQuote { close += 1 }
+      guard close < bytes.count && close > cursor.index + 1 else { return false }
+      key = String(bytes[(cursor.index + 1)..<close])
+      while cursor.index <= close { cursor.advance() }
+    } else {
+      let keyStart = cursor.index
+      while let byte = cursor.current, byte != .equals, byte != .hash,
+        PythonWhitespace.length(bytes, at: cursor.index) == 0
+      {
+        cursor.index += 1
+      }
+      guard cursor.index > keyStart else { return false }
+      key = String(bytes[keyStart..<cursor.index])
+    }
+    cursor.index += inlineWhitespaceRun(from: cursor.index)
+    var value: String?
+    var quoting = EnvFileEntry.Quoting.none
+    if cursor.current == .equals {
+      cursor.index += 1
+      cursor.index += inlineWhitespaceRun(from: cursor.index)
+      guard let parsed = self.value() else { return false }
+      (value, quoting) = parsed
+    }
+    let beforeComment = cursor.index
+    cursor.index += inlineWhitespaceRun(from: cursor.index)
+    if cursor.current == .hash {
+      cursor.index = cursor.endOfLine()
+    } else {
+      cursor.index = beforeComment
+    }
+    cursor.index += inlineWhitespaceRun(from: cursor.index)
+    if let byte = cursor.current {
+      guard byte == .newline else { return false }
+      cursor.advance()
+    }
+    if let key {
+      result.entries.append(
+        EnvFileEntry(
+          key: key, value: value, template: value, quoting: quoting, isExported: isExported,
+          file: file, position: start))
+    }
+    return true
+  }
+
+  private mutating func value() -> (String, EnvFileEntry.Quoting)? {
+    let bytes = cursor.bytes
+    switch cursor.current {
+    case nil, .newline?:
+      return ("", .none)
+    case .singleQuote?:
+      guard let content = quoted(.singleQuote) else { return nil }
+      return (Self.decode(content, escapes: Self.singleQuoteEscapes), .single)
+    case .doubleQuote?:
+      guard let content = quoted(.doubleQuote) else { return nil }
+      return (Self.decode(content, escapes: Self.doubleQuoteEscapes), .double)
+    default:
+      let start = cursor.index
+      let lineEnd = cursor.endOfLine()
+      var end = lineEnd
+      var offset = start + 1
+      while offset < lineEnd {
+        if bytes[offset] == .hash && PythonWhitespace.lengthEnding(bytes, at: offset) > 0 {
+          end = offset
+          break
+        }
+        offset += 1
+      }
+      while end > start {
+        let blank = PythonWhitespace.lengthEnding(bytes, at: end)
+        if blank == 0 { break }
+        end -= blank
+      }
+      cursor.index = lineEnd
+      return (String(bytes[start..<end]), .none)
+    }
+  }
+
+  /// The bytes between a quote and its close, following the regular expression
+  /// `Q((?:\\Q|[^Q])*)Q`: the first quote not escaped, or else the last escaped one.
+  private mutating func quoted(_ quote: UInt8) -> Slice<UnsafeBufferPointer<UInt8>>? {
+    let bytes = cursor.bytes
+    var offset = cursor.index + 1
+    var lastEscapedQuote = -1
+    var close = -1
+    while offset < bytes.count {
+      let byte = bytes[offset]
+      if byte == .backslash && offset + 1 < bytes.count && bytes[offset + 1] == quote {
+        lastEscapedQuote = offset + 1
+        offset += 2
+        continue
+      }
+      if byte == quote {
+        close = offset
+        break
+      }
+      offset += 1
+    }
+    if close < 0 { close = lastEscapedQuote }
+    guard close >= 0 else { return nil }
+    let content = bytes[(cursor.index + 1)..<close]
+    while cursor.index <= close { cursor.advance() }
+    return content
+  }
+
+  static let singleQuoteEscapes: [UInt8: UInt8] = [
+    .backslash: .backslash, .singleQuote: .singleQuote,
+  ]
+  static let doubleQuoteEscapes: [UInt8: UInt8] = [
+    .backslash: .backslash, .singleQuote: .singleQuote, .doubleQuote: .doubleQuote,
+    UInt8(ascii: "a"): 0x07, UInt8(ascii: "b"): 0x08, UInt8(ascii: "f"): 0x0C,
+    UInt8(ascii: "n"): .newline, UInt8(ascii: "r"): .carriageReturn, UInt8(ascii: "t"): .tab,
+    UInt8(ascii: "v"): 0x0B,
+  ]
+
+  /// Replaces the escapes of a quoted value from left to right, as `re.sub` does.
+  static func decode(
+    _ content: Slice<UnsafeBufferPointer<UInt8>>, escapes: [UInt8: UInt8]
+  ) -> String {
+    guard content.contains(.backslash) else { return String(content) }
+    var output: [UInt8] = []
+    output.reserveCapacity(content.count)
+    var index = content.startIndex
+    while index < content.endIndex {
+      let byte = content[index]
+      if byte == .backslash, index + 1 < content.endIndex,
+        let replacement = escapes[content[index + 1]]
+      {
+        output.append(replacement)
+        index += 2
+      } else {
+        output.append(byte)
+        index += 1
+      }
+    }
+    return String(decoding: output, as: UTF8.self)
+  }
+
+  private mutating func skipWhitespace(newlines: Bool) {
+    while !cursor.isAtEnd {
+      if cursor.bytes[cursor.index] == .newline {
+        guard newlines else { return }
+        cursor.advance()
+        continue
+      }
+      let length = PythonWhitespace.length(cursor.bytes, at: cursor.index)
+      if length == 0 { return }
+      cursor.index += length
+    }
+  }
+
+  /// The length in bytes of the run of blanks other than newlines at an offset.
+  private func inlineWhitespaceRun(from start: Int) -> Int {
+    var offset = start
+    while offset < cursor.bytes.count && cursor.bytes[offset] != .newline {
+      let length = PythonWhitespace.length(cursor.bytes, at: offset)
+      if length == 0 { break }
+      offset += length
+    }
+    return offset - start
+  }
+}

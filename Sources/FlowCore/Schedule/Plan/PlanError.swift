@@ -1,0 +1,37 @@
+/// Why a set of stages cannot be planned.
+public enum PlanError: Error, Equatable, Sendable, CustomStringConvertible {
+  case duplicateStage(String)
+  case unknownNeed(stage: String, need: String)
+  /// The stages of a cycle in order, the first repeated at the end.
+  case cycle([String])
+  case neverFits(stage: String, resource: String, demand: String, capacity: String)
+  case gpuRequired(stage: String)
+  case counterWithoutCapacity(counter: String, stages: [String])
+  case invalidDuration(stage: String, value: Double)
+  case invalidDemand(stage: String, resource: String)
+
+  public var description: String {
+    switch self {
+    case .duplicateStage(let name):
+      return "stage '\(name)' is defined twice"
+    case .unknownNeed(let stage, let need):
+      return "stage '\(stage)' needs unknown stage '\(need)'"
+    case .cycle(let path):
+      return "stages depend on each other in a cycle: "
+        + path.map { "'\($0)'" }.joined(separator: " -> ")
+    case .neverFits(let stage, let resource, let demand, let capacity):
+      return
+        "stage '\(stage)' can never run: it needs \(demand) \(resource) but only \(capacity) is available"
+    case .gpuRequired(let stage):
+      return "stage '\(stage)' must run on a gpu (process_on: gpu) but no gpu is available"
+    case .counterWithoutCapacity(let counter, let stages):
+      let names = stages.map { "'\($0)'" }.joined(separator: ", ")
+      return
+        "resource '\(counter)' has no capacity (give --resource \(counter)=N); used by \(names)"
+    case .invalidDuration(let stage, let value):
+      return "stage '\(stage)' has an invalid duration \(value)"
+    case .invalidDemand(let stage, let resource):
+      return "stage '\(stage)' asks for a negative or invalid amount of \(resource)"
+    }
+  }
+}

@@ -1,0 +1,84 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Reads `/sys`, `/proc` and `/dev` below a root folder, so a fixture tree can stand in
+/// for the machine. Paths given to it are absolute (`/proc/meminfo`); the root is
+/// prefixed. Every read is small and best effort: a missing file is `nil`, never an error.
+public struct ProbeFileSystem: Sendable {
+  /// The folder that plays the part of `/`.
+  public let root: String
+
+  public init(root: String = "/") {
+    var trimmed = root
+    while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+    self.root = trimmed.isEmpty ? "/" : trimmed
+  }
+
+  /// Whether the probe looks at the running machine itself.
+  public var isLiveRoot: Bool { root == "/" }
+
+  /// The real path of a machine path below the root.
+  public func realPath(_ path: String) -> String {
+    if root == "/" { return path }
+    return root + (path.hasPrefix("/") ? path : "/" + path)
+  }
+
+  /// The content of a file, or `nil` when it cannot be read. Reads at most `limit` bytes.
+  public func read(_ path: String, limit: Int = 1 << 20) -> String? {
+    let descriptor = open(realPath(path), O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while bytes.count < limit {
+      let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, 4096) }
+      if count < 0 && errno == EINTR { continue }
+      guard count > 0 else { break }
+      bytes.append(contentsOf: buffer[0..<count])
+    }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// The first line of a file with surrounding blanks removed.
+  public func readValue(_ path: String) -> String? {
+    guard let text = read(path, limit: 4096) else { return nil }
+    let line = text.split(separator: "\n", omittingEmptySubsequences: false).first ?? ""
+    return line.trimmedString
+  }
+
+  /// Whether something exists at the path (a file, folder or device node).
+  public func exists(_ path: String) -> Bool {
+    access(realPath(path), F_OK) == 0
+  }
+
+  /// The names in a folder, sorted, without `.` and `..`; empty when it cannot be read.
+  public func list(_ path: String) -> [String] {
+    guard let directory = opendir(realPath(path)) else { return [] }
+    defer { closedir(directory) }
+    var names: [String] = []
+    while let entry = readdir(directory) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+      }
+      if name != "." && name != ".." { names.append(name) }
+    }
+    return names.sorted()
+  }
+
+  /// The last component of a symbolic link's target (`driver` → `nvidia`).
+  public func linkTargetName(_ path: String) -> String? {
+    var buffer = [CChar](repeating: 0, count: 4096)
+    let count = readlink(realPath(path), &buffer, buffer.count - 1)
+    guard count > 0 else { return nil }
+    let target = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return target.split(separator: "/").last.map(String.init)
+  }
+}
+
+extension StringProtocol {
+  /// The text without surrounding white space, as a `String`.
+  var trimmedString: String { String(trimmingSpaces) }
+}

@@ -1,0 +1,35 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The process environment as a dictionary, and the `NAME=VALUE` file format.
+public enum ProcessEnvironment {
+  public static var current: [String: String] {
+    var result: [String: String] = [:]
+    var pointer = environ
+    while let entry = pointer.pointee {
+      let text = String(cString: entry)
+      if let equals = text.firstIndex(of: "=") {
+        result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+      }
+      pointer += 1
+    }
+    return result
+  }
+
+  /// `NAME=VALUE` entries separated by NUL (`env -0`) or, without NUL, by newlines.
+  public static func parse(_ bytes: [UInt8]) -> [String: String] {
+    let separator: UInt8 = bytes.contains(0) ? 0 : 10
+    var result: [String: String] = [:]
+    for entry in bytes.split(separator: separator) {
+      guard let equals = entry.firstIndex(of: UInt8(ascii: "=")), equals > entry.startIndex else {
+        continue
+      }
+      result[String(decoding: entry[..<equals], as: UTF8.self)] = String(
+        decoding: entry[(equals + 1)...], as: UTF8.self)
+    }
+    return result
+  }
+}

@@ -1,0 +1,172 @@
+import ArgumentParser
+import FlowCommand
+import FlowCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+extension EnvFileDialect: ExpressibleByArgument {}
+extension EnvOutputFormat: ExpressibleByArgument {}
+
+@main
+struct FlowEnvfile: ToolCommand {
+  enum LintFormat: String, ExpressibleByArgument { case text, json }
+
+  static let configuration = CommandConfiguration(
+    commandName: "flow-envfile",
+    abstract: "Read .env files exactly, merge them with provenance, never execute them.",
+    discussion: """
+      Merges the files in order (later wins), then the --set assignments, and prints the
+      variables. A file written PATH? is optional: it is skipped when missing. Without
+      files, reads a pipe document on standard input and loads each stage's variables
+      into it (environment.variables.merged). Exit status: 0 ok, 1 lint findings,
+      64 usage, 65 bad input, 66 missing file, 74 I/O error. See flow-envfile(1).
+      """,
+    version: FlowVersion.current)
+
+  @Argument(help: "The .env files in order; PATH? is optional, - is standard input.")
+  var files: [String] = []
+
+  @Option(
+    name: .customLong("set"),
+    help: ArgumentHelp("Set a variable after the files.", valueName: "K=V"))
+  var assignments: [String] = []
+
+  @Option(help: "The .env dialect: compose, python or docker.")
+  var dialect: EnvFileDialect = .compose
+
+  @Flag(help: "Leave the host environment out: no inheritance, no expansion from it.")
+  var noEnv = false
+
+  @Flag(help: "Take values literally: no $ expansion.")
+  var noExpand = false
+
+  @Flag(help: "For each variable, say where it was defined and what it overrode.")
+  var provenance = false
+
+  @Option(help: "Output: json, sh, dotenv, docker, make or null.")
+  var format: EnvOutputFormat = .json
+
+  @Flag(help: "Lint the files with dotenv-linter's checks instead; exit 1 on findings.")
+  var lint = false
+
+  @Option(help: "Lint report: text or json.")
+  var lintFormat: LintFormat = .text
+
+  @Option(help: "A dotenv-linter schema (JSON) for the SchemaViolation check.")
+  var schema: String?
+
+  @Option(name: .shortAndLong, help: "Write to FILE atomically instead of standard output.")
+  var output: String?
+
+  func run() throws {
+    let console = Console(tool: "flow-envfile")
+    if lint { return runLint(console) }
+    let options = EnvMergeOptions(
+      dialect: dialect, expand: !noExpand, baseEnvironment: noEnv ? [:] : ProcessEnvironment.current
+    )
+    if files.isEmpty && assignments.isEmpty {
+      if format != .json {
+        console.fail(
+          "--format \(format.rawValue) needs files: a pipe document stays JSON", status: .usage)
+      }
+      return runPipe(console, options: options)
+    }
+    var loader = EnvFileLoader(dialect: dialect)
+    var layers: [EnvLayer] = []
+    var errors: [EnvFileError] = []
+    for argument in files {
+      let (path, optional) = EnvFileLoader.splitOptionalMarker(argument)
+      guard let parsed = loader.load(path, optional: optional) else { continue }
+      errors += parsed.errors
+      layers.append(.file(parsed.entries))
+    }
+    do throws(EnvFileError) {
+      layers.append(try EnvFileLoader.assignments(assignments, name: "--set"))
+    } catch {
+      console.fail(error.description, status: .usage)
+    }
+    let result = EnvMerge.merge(layers, options: options)
+    finish(console, warnings: result.warnings, errors: errors + result.errors)
+    let bytes: [UInt8]
+    if format == .json && provenance {
+      bytes = JSONCodec.encode(EnvOutput.json(result.variables, provenance: true))
+    } else {
+      do throws(EnvFileError) {
+        bytes = try EnvOutput.text(result.variables, format: format)
+      } catch {
+        console.fail(error.description, status: .dataError)
+      }
+    }
+    console.emit(bytes, to: output)
+    // Ends here rather than returning: freeing every value one by one would cost more
+    // than the merge.
+    Glibc.exit(ExitStatus.success.rawValue)
+  }
+
+  /// Reports warnings, then errors, and ends the process when there are errors.
+  func finish(_ console: Console, warnings: [Diagnostic], errors: [EnvFileError]) {
+    for warning in warnings { console.report("warning: \(warning)") }
+    var reported: Set<EnvFileError> = []
+    for error in errors where reported.insert(error).inserted { console.report(error.description) }
+    if !errors.isEmpty { Glibc.exit(errors.exitStatus.rawValue) }
+  }
+
+  func runPipe(_ console: Console, options: EnvMergeOptions) {
+    let bytes = console.read("-")
+    let document: JSONValue
+    do throws(JSONSyntaxError) {
+      document = try JSONCodec.decode(bytes)
+    } catch {
+      console.fail("\(InputFile.standardInputName):\(error)", status: .dataError)
+    }
+    var pipe = EnvPipeDocument(options: options, provenance: provenance)
+    let loaded = pipe.load(document)
+    finish(console, warnings: pipe.warnings, errors: pipe.errors)
+    console.emit(JSONCodec.encode(loaded), to: output)
+  }
+
+  func runLint(_ console: Console) {
+    var linter = EnvLinter()
+    if let schema {
+      do throws(EnvFileError) {
+        let document: JSONValue
+        do throws(JSONSyntaxError) {
+          document = try JSONCodec.decode(console.read(schema))
+        } catch {
+          throw .invalidSchema(file: schema, reason: error.description)
+        }
+        linter.schema = try EnvLintSchema(document: document, file: schema)
+      } catch {
+        console.fail(error.description, status: .config)
+      }
+    }
+    var problems: [EnvLintProblem] = []
+    for argument in files.isEmpty ? ["-"] : files {
+      let (path, optional) = EnvFileLoader.splitOptionalMarker(argument)
+      let bytes: [UInt8]
+      do throws(IOError) {
+        bytes = try InputFile.read(path)
+      } catch {
+        if optional && error.kind == .missing { continue }
+        console.fail(error.description, status: error.exitStatus)
+      }
+      let name = path == "-" ? InputFile.standardInputName : path
+      problems += linter.lint(EnvFileText(file: name, bytes: bytes))
+    }
+    switch lintFormat {
+    case .json:
+      console.emit(JSONCodec.encode(.array(problems.map(\.document))), to: output)
+    case .text:
+      var text = problems.map { "\($0)\n" }.joined()
+      if !problems.isEmpty {
+        text += "Found \(problems.count) problem\(problems.count == 1 ? "" : "s")\n"
+      }
+      console.emit(Array(text.utf8), to: output)
+    }
+    if !problems.isEmpty { Glibc.exit(ExitStatus.found.rawValue) }
+  }
+}

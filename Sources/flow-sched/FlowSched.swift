@@ -1,0 +1,185 @@
+import ArgumentParser
+import FlowCommand
+import FlowCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+@main
+struct FlowSched: ToolCommand {
+  enum Format: String, ExpressibleByArgument, CaseIterable { case json, text, dot, svg, make }
+
+  static let configuration = CommandConfiguration(
+    commandName: "flow-sched",
+    abstract: "Know the machine, and plan stages to fit it, near the optimum.",
+    discussion: """
+      With --probe, prints the CPUs, memory and GPUs this process may use, each fact with
+      its source. Otherwise reads a pipe document and adds each stage's plan (order,
+      start, device, GPU ids) and a schedule summary with the makespan, a lower bound and
+      the gap between them. Capacity comes from the probe unless given. Exit status:
+      0 ok, 64 usage (a named resource without --resource), 65 bad input or a plan that
+      cannot be made, 66 missing file, 74 I/O error. See flow-sched(1).
+      """,
+    version: FlowVersion.current)
+
+  @Argument(help: "The pipe document; - or nothing reads standard input.")
+  var file: String = "-"
+
+  @Flag(help: "Print what this machine offers instead of planning.")
+  var probe = false
+
+  @Option(help: "Read /sys, /proc and /dev below DIR (also FLOW_PROBE_ROOT).")
+  var probeRoot: String?
+
+  @Option(help: "CPUs to plan for, instead of the probed ones.")
+  var cpus: Double?
+
+  @Option(help: "Memory to plan for (8Gi, 16G, bytes), instead of the probed amount.")
+  var memory: String?
+
+  @Option(help: "GPUs to plan for: a count, or ids separated by commas.")
+  var gpus: String?
+
+  @Option(
+    name: .customLong("resource"),
+    help: ArgumentHelp("Capacity of a named counter; repeatable.", valueName: "NAME=N"))
+  var resources: [String] = []
+
+  @Option(help: "Durations of earlier runs: {\"stages\": {\"name\": seconds}}.")
+  var history: String?
+
+  @Flag(help: "Plan Snakemake-style layers with barriers, and report their idle capacity.")
+  var waves = false
+
+  @Option(help: "Output: json, text, dot, svg or make.")
+  var format: Format = .json
+
+  @Option(help: "The command the Makefile's recipes run (--format make).")
+  var makeCommand: String = "flow-exec"
+
+  @Option(help: "Write to FILE atomically instead of standard output.")
+  var output: String?
+
+  @Flag(help: "Indent the JSON output.")
+  var pretty = false
+
+  func run() throws {
+    let console = Console(tool: "flow-sched")
+    var environment = Self.hostEnvironment()
+    if let probeRoot { environment["FLOW_PROBE_ROOT"] = probeRoot }
+    let needsProbe = probe || cpus == nil || memory == nil || gpus == nil
+    let machine = needsProbe ? MachineProbe(environment: environment).probe() : nil
+    if probe {
+      let bytes =
+        format == .text
+        ? Array(MachineText.render(machine!).utf8)
+        : JSONCodec.encode(machine!.jsonValue, pretty: pretty)
+      return console.emit(bytes, to: output)
+    }
+    let capacity = self.capacity(machine, console)
+    let durations = history.map { loadHistory($0, console) } ?? DurationHistory()
+    let name = file == "-" ? InputFile.standardInputName : file
+    var workflow: Workflow
+    do throws(DocumentError) {
+      workflow = try Workflow(documentBytes: console.read(file), file: name)
+    } catch {
+      console.fail(error.description, status: .dataError)
+    }
+    let plan: Plan
+    do throws(PlanError) {
+      plan = try Planner.plan(
+        workflow.stages.map(PlanStage.init(stage:)), capacity: capacity, history: durations,
+        options: PlanOptions(waves: waves))
+    } catch {
+      if case .counterWithoutCapacity = error { console.fail("\(name): \(error)", status: .usage) }
+      console.fail("\(name): \(error)", status: .dataError)
+    }
+    for note in plan.notes { console.report("note: \(note)") }
+    console.emit(render(plan, &workflow, gpuIDs: capacity.gpuIDs, console), to: output)
+  }
+
+  private func render(
+    _ plan: Plan, _ workflow: inout Workflow, gpuIDs: [String], _ console: Console
+  ) -> [UInt8] {
+    switch format {
+    case .json:
+      plan.annotate(&workflow, gpuIDs: gpuIDs)
+      return JSONCodec.encode(workflow.document, pretty: pretty) + (pretty ? [] : [0x0a])
+    case .text: return Array(PlanTextRenderer.render(plan).utf8)
+    case .dot: return Array(PlanDotRenderer.render(plan).utf8)
+    case .svg: return Array(PlanSVGRenderer.render(plan).utf8)
+    case .make:
+      do throws(PlanMakefileRenderer.RenderError) {
+        let document = file == "-" ? "plan.json" : file
+        return Array(
+          try PlanMakefileRenderer(command: makeCommand, document: document).render(plan).utf8)
+      } catch {
+        console.fail(error.description, status: .dataError)
+      }
+    }
+  }
+
+  /// The probed capacity with the options laid over it.
+  private func capacity(_ machine: MachineDescription?, _ console: Console) -> PlanCapacity {
+    var capacity = machine.map(PlanCapacity.init(machine:)) ?? PlanCapacity(cpu: 1, memory: 0)
+    if let cpus {
+      guard cpus > 0, cpus.isFinite else { console.fail("--cpus must be above 0", status: .usage) }
+      capacity.cpu = cpus
+    }
+    if let memory {
+      guard let bytes = Quantity.bytes(memory) else {
+        console.fail("--memory: '\(memory)' is not an amount of memory (8Gi, 512M)", status: .usage)
+      }
+      capacity.memory = bytes
+    }
+    if let gpus {
+      if let count = Int(gpus), count >= 0 {
+        let probed = machine?.gpus.map(\.id) ?? []
+        capacity.gpuIDs =
+          probed.count >= count ? Array(probed.prefix(count)) : (0..<count).map(String.init)
+      } else {
+        capacity.gpuIDs = gpus.split(separator: ",").map { String($0.filter { $0 != " " }) }
+      }
+    }
+    for assignment in resources {
+      let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
+      guard parts.count == 2, !parts[0].isEmpty, let amount = Int64(parts[1]), amount >= 0 else {
+        console.fail(
+          "--resource: expected NAME=N with a whole N, got '\(assignment)'", status: .usage)
+      }
+      capacity.counters[parts[0]] = amount
+    }
+    return capacity
+  }
+
+  private func loadHistory(_ path: String, _ console: Console) -> DurationHistory {
+    let document: JSONValue
+    do throws(JSONSyntaxError) {
+      document = try JSONCodec.decode(console.read(path))
+    } catch {
+      console.fail("\(path):\(error)", status: .dataError)
+    }
+    guard let history = DurationHistory(json: document) else {
+      console.fail(
+        "\(path): expected {\"stages\": {\"NAME\": SECONDS}} with seconds 0 or more",
+        status: .dataError)
+    }
+    return history
+  }
+
+  static func hostEnvironment() -> [String: String] {
+    var environment: [String: String] = [:]
+    var pointer = environ
+    while let entry = pointer.pointee {
+      let text = String(cString: entry)
+      if let equals = text.firstIndex(of: "=") {
+        environment[String(text[..<equals])] = String(text[text.index(after: equals)...])
+      }
+      pointer += 1
+    }
+    return environment
+  }
+}

@@ -1,0 +1,88 @@
+import Testing
+
+@testable import FlowCore
+
+@Suite struct ComposeExpansionTests {
+  let environment = ["SET": "s", "EMPTY": ""]
+
+  func expand(_ template: String) throws(ExpansionFailure) -> String {
+    try ComposeExpansion.expand(template) { environment[$0] }
+  }
+
+  @Test(arguments: [
+    ("$SET/x", "s/x"), ("${SET}x", "sx"), ("$UNSET.", "."), ("a$$b", "a$b"), ("$$SET", "$SET"),
+    ("${UNSET:-d}", "d"), ("${EMPTY:-d}", "d"), ("${EMPTY-d}", ""), ("${UNSET-d}", "d"),
+    ("${SET:-d}", "s"), ("${SET:+a}", "a"), ("${EMPTY:+a}", ""), ("${EMPTY+a}", "a"),
+    ("${UNSET+a}", ""), ("${UNSET:-${SET}}", "s"), ("${UNSET:-${UNSET2:-${SET}x}y}", "sxy"),
+    ("${SET:?m}", "s"), ("${EMPTY?m}", ""), ("$(echo hi)", "$(echo hi)"),
+    ("`echo hi`", "`echo hi`"),
+    ("cost $5", "cost $5"), ("end$", "end$"), ("${UNSET:-a}}", "a}"), ("${UNSET:-{x}}", "{x}"),
+    ("${UNSET:+${UNSET:?never}}", ""), ("${UNSET:-$SET}", "s"),
+  ])
+  func forms(_ template: String, _ expected: String) throws {
+    #expect(try expand(template) == expected)
+  }
+
+  @Test func requiredVariables() {
+    #expect(throws: ExpansionFailure.required(name: "UNSET", message: "give it")) {
+      try expand("${UNSET:?give it}")
+    }
+    #expect(throws: ExpansionFailure.required(name: "EMPTY", message: "")) {
+      try expand("${EMPTY:?}")
+    }
+    #expect(throws: ExpansionFailure.required(name: "UNSET", message: "s!")) {
+      try expand("${UNSET?${SET}!}")
+    }
+  }
+
+  @Test func malformedSubstitutions() {
+    #expect(throws: ExpansionFailure.unterminated) { try expand("${SET") }
+    #expect(throws: ExpansionFailure.unterminated) { try expand("${UNSET:-${SET}") }
+    #expect(throws: ExpansionFailure.invalid("${1X}")) { try expand("${1X}") }
+    #expect(throws: ExpansionFailure.invalid("${SET=x}")) { try expand("${SET=x}") }
+    #expect(throws: ExpansionFailure.invalid("${}")) { try expand("${}") }
+  }
+
+  @Test func deepNestingIsRefusedNotACrash() throws {
+    let deep =
+      String(repeating: "${UNSET:-", count: 100_000) + "x" + String(repeating: "}", count: 100_000)
+    #expect(throws: ExpansionFailure.tooDeep) { try expand(deep) }
+    let fine = String(repeating: "${UNSET:-", count: 64) + "x" + String(repeating: "}", count: 64)
+    #expect(try expand(fine) == "x")
+  }
+
+  @Test func expansionErrorsNameKeyAndLine() {
+    let result = merged("A=1\nB=${NOPE:?missing}\n")
+    #expect(result.errors.map(\.description) == ["t.env:2:1: value of 'B' needs 'NOPE': missing"])
+    #expect(result.errors.first?.exitStatus == .dataError)
+  }
+
+  @Test func earlierKeysThenBaseEnvironment() {
+    let text = "A=file\nB=${A}-${HOST_ONLY}\nA=again\nC=$A\n"
+    let result = values(text, environment: ["A": "host", "HOST_ONLY": "h"])
+    #expect(result == ["A": "again", "B": "file-h", "C": "again"])
+  }
+
+  @Test func selfReferenceSeesTheEarlierDefinition() {
+    let result = values("P=/a\nP=$P:/b\n", environment: ["P": "/host"])
+    #expect(result["P"] == "/a:/b")
+    #expect(values("P=$P:/b\n", environment: ["P": "/host"])["P"] == "/host:/b")
+  }
+
+  @Test func forwardReferenceIsAWarning() {
+    let result = merged("A=${B:-none}\nB=2\n", environment: ["B": "host"])
+    #expect(result.values["A"] == "host")
+    #expect(
+      result.warnings.map(\.description) == [
+        "t.env:1:1: 'A' refers to 'B', which is defined only later (t.env:2:1)"
+      ])
+  }
+
+  @Test func noExpandKeepsTemplates() {
+    #expect(values("A=${X:-d} $$", expand: false) == ["A": "${X:-d} $$"])
+  }
+
+  @Test func singleQuotedValuesAreNotExpanded() {
+    #expect(values("A='$X'", environment: ["X": "v"]) == ["A": "$X"])
+  }
+}

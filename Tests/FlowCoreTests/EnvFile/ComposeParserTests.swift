@@ -1,0 +1,140 @@
+import Testing
+
+@testable import FlowCore
+
+@Suite struct ComposeParserTests {
+  @Test func plainKeysAndExport() {
+    let result = parse("A=1\nexport B=2\nexport\tC = 3\n")
+    #expect(result.errors.isEmpty)
+    #expect(result.entries.map(\.key) == ["A", "B", "C"])
+    #expect(result.entries.map(\.value) == ["1", "2", "3"])
+    #expect(result.entries.map(\.isExported) == [false, true, true])
+  }
+
+  @Test func blanksAroundSeparatorAndEmptyValues() {
+    #expect(
+      values("A = 1\nB=\nC=\"\"\nD=''\n  E\t=\t2\t\nexport=3\n")
+        == ["A": "1", "B": "", "C": "", "D": "", "E": "2", "export": "3"])
+  }
+
+  @Test func commentLinesAndBlankLinesAnywhere() {
+    #expect(values("\n  # one\n\t#two\r\n\nA=1 # three\n#B=2\n") == ["A": "1"])
+  }
+
+  @Test func keysMayHoldDotsAndDashes() {
+    #expect(parse("a.b-c_D9=x").entries.first?.key == "a.b-c_D9")
+  }
+
+  @Test func yamlStyleSeparator() {
+    #expect(values("KEY: value\nOTHER:v") == ["KEY": "value", "OTHER": "v"])
+  }
+
+  @Test func positionsOfEntries() {
+    let entries = parse("\n  A=1\n# c\nexport B='x\ny'\nC=3").entries
+    #expect(
+      entries.map(\.position) == [
+        SourcePosition(line: 2, column: 3), SourcePosition(line: 4, column: 1),
+        SourcePosition(line: 6, column: 1),
+      ])
+  }
+
+  @Test func unquotedValueCutAtBlankHash() {
+    let result = values("A=a#b\nB=a #b\nC=a\t#b\nD= #c\nE=#x\nF=x   \n")
+    #expect(result == ["A": "a#b", "B": "a", "C": "a", "D": "", "E": "#x", "F": "x"])
+  }
+
+  @Test func singleQuotesAreLiteralExceptEscapedQuote() {
+    let result = values(#"A='it\'s ${X} \n $$'"#, environment: ["X": "y"])
+    #expect(result["A"] == #"it's ${X} \n $$"#)
+  }
+
+  @Test func doubleQuoteEscapes() {
+    let result = values(#"A="\a\b\f\n\r\t\v\\\"\'\q""#)
+    #expect(result["A"] == "\u{07}\u{08}\u{0C}\n\r\t\u{0B}\\\"'q")
+  }
+
+  @Test func escapedDollarStaysLiteralThroughExpansion() {
+    let result = values(#"A="\${X} $${X} ${X}""#, environment: ["X": "v"])
+    #expect(result["A"] == "${X} ${X} v")
+    #expect(values(#"A="\${X}""#, expand: false)["A"] == "${X}")
+  }
+
+  @Test func multiLineQuotedValues() {
+    let result = parse("A=\"one\ntwo\"\nB='three\r\nfour'\nC=5")
+    #expect(result.entries.map(\.value) == ["one\ntwo", "three\nfour", "5"])
+    #expect(result.entries[2].position.line == 5)
+  }
+
+  @Test func commentAfterClosingQuote() {
+    #expect(values("A=\"x\" # note\nB='y'\t#n") == ["A": "x", "B": "y"])
+  }
+
+  @Test func textAfterClosingQuoteIsAnError() {
+    let result = parse("A=\"x\" B=2\nC=3")
+    #expect(
+      result.errors == [.textAfterQuote(file: "t.env", at: SourcePosition(line: 1, column: 7))])
+    #expect(result.entries.map(\.key) == ["C"])
+  }
+
+  @Test func unterminatedQuoteReportsWhereItOpened() {
+    let result = parse("A=1\nB=\"abc\nC=2\nD=3\n")
+    #expect(
+      result.errors == [
+        .unterminatedQuote(file: "t.env", at: SourcePosition(line: 2, column: 3), quote: "\"")
+      ])
+    #expect(result.entries.map(\.key) == ["A"])
+  }
+
+  @Test func byteOrderMarkAndCRLF() {
+    let text = EnvFileText(
+      file: "t.env", bytes: [0xEF, 0xBB, 0xBF] + Array("A=1\r\nB=\"x\"\r\n".utf8))
+    let result = text.parse(.compose)
+    #expect(result.entries.map(\.key) == ["A", "B"])
+    #expect(result.entries.map(\.value) == ["1", "x"])
+    #expect(result.entries[0].position == SourcePosition(line: 1, column: 1))
+  }
+
+  @Test func bareKeyInheritsOrIsOmitted() {
+    let text = "HOME_X\nMISSING\nexport SHELL_X # comment\n"
+    let result = values(text, environment: ["HOME_X": "/h", "SHELL_X": "sh"])
+    #expect(result == ["HOME_X": "/h", "SHELL_X": "sh"])
+  }
+
+  @Test(arguments: ["A B=1", "'A'=1", "A$=1", "=1", "A#=1", "Ä=1"])
+  func invalidKeys(_ line: String) {
+    let result = parse(line + "\nOK=1")
+    #expect(result.errors.count == 1)
+    if case .invalidKey(_, let at, _)? = result.errors.first {
+      #expect(at.line == 1)
+    } else {
+      Issue.record("expected an invalid key, got \(result.errors)")
+    }
+    #expect(result.entries.map(\.key) == ["OK"])
+  }
+
+  @Test func invalidUTF8AndNulHavePositions() {
+    let bad = EnvFileText(file: "t.env", bytes: Array("A=1\nB=x".utf8) + [0xC3, 0x28])
+    #expect(
+      bad.parse(.compose).errors == [
+        .invalidUTF8(file: "t.env", at: SourcePosition(line: 2, column: 4))
+      ])
+    let nul = EnvFileText(file: "t.env", bytes: Array("A=1\n\nBC=".utf8) + [0])
+    for dialect in EnvFileDialect.allCases {
+      #expect(
+        nul.parse(dialect).errors == [
+          .nulByte(file: "t.env", at: SourcePosition(line: 3, column: 4))
+        ])
+    }
+  }
+
+  @Test func overlongAndSurrogateEncodingsAreInvalid() {
+    for bytes: [UInt8] in [
+      [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82],
+    ] {
+      let text = EnvFileText(file: "t.env", bytes: Array("A=".utf8) + bytes)
+      #expect(
+        text.encodingError() == .invalidUTF8(file: "t.env", at: SourcePosition(line: 1, column: 3)))
+    }
+    #expect(EnvFileText(file: "t", text: "A=é€😀").encodingError() == nil)
+  }
+}

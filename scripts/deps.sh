@@ -1,0 +1,50 @@
+#!/bin/bash
+# Installs what building, testing and benchmarking flow needs on Debian, skipping
+# what is already there. Usage: scripts/deps.sh [build|demo|test|bench]...
+set -euo pipefail
+
+# Debian packages per purpose.
+build_apt=(libyaml-dev libjansson-dev pkg-config)
+test_apt=(mandoc jq node-semver)
+bench_apt=(hyperfine)
+demo_apt=(jq)
+# PyPI packages per purpose.
+test_pip=(pyyaml jsonschema python-dotenv semantic_version)
+bench_pip=(pyyaml)
+
+apt_wanted=()
+pip_wanted=()
+for purpose in "${@:-build}"; do
+  case $purpose in
+    build) apt_wanted+=("${build_apt[@]}") ;;
+    demo) apt_wanted+=("${build_apt[@]}" "${demo_apt[@]}") ;;
+    test) apt_wanted+=("${build_apt[@]}" "${test_apt[@]}"); pip_wanted+=("${test_pip[@]}") ;;
+    bench) apt_wanted+=("${build_apt[@]}" "${bench_apt[@]}"); pip_wanted+=("${bench_pip[@]}") ;;
+    *) echo "deps.sh: unknown purpose '$purpose' (expected build, demo, test or bench)" >&2; exit 64 ;;
+  esac
+done
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+
+missing=()
+for package in "${apt_wanted[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps.sh: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ ${#pip_wanted[@]} -gt 0 ]; then
+  pip_missing=()
+  for package in "${pip_wanted[@]}"; do
+    python3 -m pip show -q "$package" >/dev/null 2>&1 || pip_missing+=("$package")
+  done
+  if [ ${#pip_missing[@]} -gt 0 ]; then
+    echo "deps.sh: installing ${pip_missing[*]} from PyPI"
+    python3 -m pip install -q "${pip_missing[@]}" 2>/dev/null \
+      || python3 -m pip install -q --break-system-packages "${pip_missing[@]}"
+  fi
+fi
