@@ -37,20 +37,38 @@ indirect enum CatalogueValue: Sendable {
     return text.map { [$0] }
   }
 
+  /// Tables per parse: the TOML parser slows down with the square of the dotted keys in one
+  /// document, so a large catalogue is parsed in slices of whole tables and merged.
+  static let tablesPerSlice = 2000
+
   /// Parses TOML text; an invalid document is an error with its line and column.
   static func parse(_ text: String, file: String) throws -> CatalogueTable {
-    let document: TOMLTable
-    do {
-      document = try TOMLTable(string: text)
-    } catch let error as TOMLParseError {
-      let begin = error.source.begin
-      throw ResolveError.invalidCatalogue(
-        Diagnostic(
-          file: file, position: SourcePosition(line: begin.line, column: begin.column),
-          message: "invalid TOML: \(error.description)"))
-    }
     let lines = TOMLKeyLines(text: text)
-    return convert(document, path: [], lines: lines, file: file)
+    let bytes = Array(text.utf8)
+    var starts = [(offset: 0, line: 1)]
+    var index = tablesPerSlice
+    while index < lines.headers.count {
+      starts.append(lines.headers[index])
+      index += tablesPerSlice
+    }
+    var result = CatalogueTable()
+    for (position, start) in starts.enumerated() {
+      let end = position + 1 < starts.count ? starts[position + 1].offset : bytes.count
+      let slice = String(decoding: bytes[start.offset..<end], as: UTF8.self)
+      let document: TOMLTable
+      do {
+        document = try TOMLTable(string: slice)
+      } catch let error as TOMLParseError {
+        let begin = error.source.begin
+        throw ResolveError.invalidCatalogue(
+          Diagnostic(
+            file: file,
+            position: SourcePosition(line: begin.line + start.line - 1, column: begin.column),
+            message: "invalid TOML: \(error.description)"))
+      }
+      result.merge(convert(document, path: [], lines: lines, file: file))
+    }
+    return result
   }
 
   private static func convert(_ table: TOMLTable, path: [String], lines: TOMLKeyLines, file: String)

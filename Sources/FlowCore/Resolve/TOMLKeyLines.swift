@@ -5,6 +5,8 @@
 /// and a bad entry is reported at its line.
 struct TOMLKeyLines {
   private var lines: [String: Int] = [:]
+  /// Byte offset and line of every table header, in order.
+  private(set) var headers: [(offset: Int, line: Int)] = []
 
   init(text: String) {
     var scanner = Scanner(bytes: Array(text.utf8))
@@ -18,6 +20,7 @@ struct TOMLKeyLines {
       }
       let line = scanner.line
       if byte == UInt8(ascii: "[") {
+        headers.append((scanner.index, line))
         scanner.index += 1
         let isArrayOfTables = scanner.peek == UInt8(ascii: "[")
         if isArrayOfTables { scanner.index += 1 }
