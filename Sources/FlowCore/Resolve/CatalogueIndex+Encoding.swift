@@ -1,6 +1,8 @@
 extension CatalogueIndex {
-  /// The index file for `catalogue`: magic, source key, problems, a directory of package
-  /// offsets sorted by name, then one record per package.
+  /// The index file for `catalogue`: magic, source key, problems, a table of distinct
+  /// version keys and one of distinct requirements (each with offsets, so one entry can be
+  /// read alone), a directory of package offsets sorted by name, then one record per package.
+  /// Versions refer to keys and requirements by their number in the tables.
   static func encode(_ catalogue: Catalogue, key: [UInt8]) -> [UInt8] {
     var writer = IndexWriter()
     writer.raw(magic)
@@ -10,6 +12,28 @@ extension CatalogueIndex {
       writer.string(problem.file)
       writer.integer(problem.position?.line ?? 0)
       writer.string(problem.message)
+    }
+    var keyNumbers: [String: Int] = [:]
+    var keys: [String] = []
+    var requirementNumbers: [PackageRequirement: Int] = [:]
+    var requirements: [PackageRequirement] = []
+    for name in catalogue.names {
+      for entry in catalogue.versions(of: name) {
+        if keyNumbers[entry.key] == nil {
+          keyNumbers[entry.key] = keys.count
+          keys.append(entry.key)
+        }
+        for requirement in entry.requires + entry.conflicts
+        where requirementNumbers[requirement] == nil {
+          requirementNumbers[requirement] = requirements.count
+          requirements.append(requirement)
+        }
+      }
+    }
+    writer.table(keys) { writer, key in writer.string(key) }
+    writer.table(requirements) { writer, requirement in
+      writer.string(requirement.name)
+      writer.string(requirement.spec.text)
     }
     let names = catalogue.names.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }
     writer.integer(names.count)
@@ -21,7 +45,7 @@ extension CatalogueIndex {
       let versions = catalogue.versions(of: name)
       writer.integer(versions.count)
       for entry in versions {
-        writer.string(entry.key)
+        writer.integer(keyNumbers[entry.key]!)
         let lengthAt = writer.count
         writer.integer(0)
         writer.string(entry.label ?? "")
@@ -39,10 +63,7 @@ extension CatalogueIndex {
         writer.patch(writer.count - lengthAt - 8, at: lengthAt)
         for list in [entry.requires, entry.conflicts] {
           writer.integer(list.count)
-          for requirement in list {
-            writer.string(requirement.name)
-            writer.string(requirement.spec.text)
-          }
+          for requirement in list { writer.integer(requirementNumbers[requirement]!) }
         }
       }
     }

@@ -8,7 +8,7 @@
 /// modification times and rebuilt when any of them changes. The file is mapped, not read:
 /// a resolve decodes only the packages it touches, found by binary search on their names.
 public final class CatalogueIndex: PackageSource, @unchecked Sendable {
-  static let magic = Array("flow-catalogue-index-3\n".utf8)
+  static let magic = Array("flow-catalogue-index-4\n".utf8)
 
   /// The catalogue files it was compiled from.
   public let files: [String]
@@ -24,6 +24,11 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
   private var cache: [String: [PackageVersion]] = [:]
   private var candidateCache: [String: [PackageVersion]] = [:]
   private var specCache: [String: VersionSpec] = [:]
+  private var versionCache: [Int: (Version, String)] = [:]
+  private var requirementCache: [Int: PackageRequirement] = [:]
+  /// Where the key and requirement tables start and how many entries they hold.
+  private let keyTable: (offset: Int, count: Int)
+  private let requirementTable: (offset: Int, count: Int)
   private let lock = Mutex()
 
   private var memory: UnsafeRawBufferPointer {
@@ -128,6 +133,8 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
             message: message))
       }
       self.problems = problems
+      keyTable = try CatalogueIndex.table(&reader, stringsPerItem: 1)
+      requirementTable = try CatalogueIndex.table(&reader, stringsPerItem: 2)
       packageCount = try reader.integer()
       directoryOffset = reader.offset
       guard packageCount >= 0, directoryOffset + packageCount * 8 <= length else {
@@ -140,6 +147,58 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
   }
 
   deinit { munmap(mapping, length) }
+
+  /// Reads a table's count and skips it, returning where its offsets start.
+  private static func table(_ reader: inout IndexReader, stringsPerItem: Int) throws -> (
+    offset: Int, count: Int
+  ) {
+    let count = try reader.integer()
+    guard count >= 0, reader.offset + count * 8 <= reader.base.count else {
+      throw IndexReader.Damaged()
+    }
+    let start = reader.offset
+    reader.offset = start + count * 8
+    if count > 0 {
+      // The table ends where its last item ends: go to the last item and skip it.
+      reader.offset = start + (count - 1) * 8
+      reader.offset = try reader.integer()
+      for _ in 0..<stringsPerItem { try reader.skipString() }
+    }
+    return (start, count)
+  }
+
+  /// A reader at item `number` of a table.
+  private func item(_ number: Int, of table: (offset: Int, count: Int)) throws -> IndexReader {
+    guard number >= 0, number < table.count else { throw IndexReader.Damaged() }
+    var pointer = IndexReader(memory, at: table.offset + number * 8)
+    return IndexReader(memory, at: try pointer.integer())
+  }
+
+  private func version(_ number: Int) throws -> (Version, String) {
+    if let cached = versionCache[number] { return cached }
+    var reader = try item(number, of: keyTable)
+    let key = try reader.string()
+    let parsed = (try Version(parsing: key), key)
+    versionCache[number] = parsed
+    return parsed
+  }
+
+  private func requirement(_ number: Int) throws -> PackageRequirement {
+    if let cached = requirementCache[number] { return cached }
+    var reader = try item(number, of: requirementTable)
+    let name = try reader.string()
+    let text = try reader.string()
+    let spec: VersionSpec
+    if let cached = specCache[text] {
+      spec = cached
+    } else {
+      spec = try VersionSpec(parsing: text)
+      specCache[text] = spec
+    }
+    let parsed = PackageRequirement(name: name, spec: spec)
+    requirementCache[number] = parsed
+    return parsed
+  }
 
   public func versions(of name: String) -> [PackageVersion] {
     lock.locked {
@@ -201,8 +260,8 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
         try reader.skipVersion()
         continue
       }
-      let key = try reader.string()
-      var entry = PackageVersion(name: name, version: try Version(parsing: key), key: key)
+      let (version, key) = try version(try reader.integer())
+      var entry = PackageVersion(name: name, version: version, key: key)
       let detailsLength = try reader.integer()
       if details {
         let label = try reader.string()
@@ -230,24 +289,13 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
     return result
   }
 
-  /// Requirements share few distinct specs, so each spec text is parsed once.
+  /// Requirements are numbers into the shared table, each decoded once.
   private func requirements(_ reader: inout IndexReader) throws -> [PackageRequirement] {
     let count = try reader.integer()
     guard count >= 0, count <= reader.base.count else { throw IndexReader.Damaged() }
     var result: [PackageRequirement] = []
     result.reserveCapacity(count)
-    for _ in 0..<count {
-      let name = try reader.string()
-      let text = try reader.string()
-      let spec: VersionSpec
-      if let cached = specCache[text] {
-        spec = cached
-      } else {
-        spec = try VersionSpec(parsing: text)
-        specCache[text] = spec
-      }
-      result.append(PackageRequirement(name: name, spec: spec))
-    }
+    for _ in 0..<count { result.append(try requirement(try reader.integer())) }
     return result
   }
 

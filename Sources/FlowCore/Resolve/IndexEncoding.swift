@@ -28,6 +28,17 @@ struct IndexWriter {
   }
 
   var count: Int { bytes.count }
+
+  /// A count, one offset per item, then the items, so item `i` can be found directly.
+  mutating func table<T>(_ items: [T], _ write: (inout IndexWriter, T) -> Void) {
+    integer(items.count)
+    let offsets = count
+    for _ in items { integer(0) }
+    for (position, item) in items.enumerated() {
+      patch(count, at: offsets + position * 8)
+      write(&self, item)
+    }
+  }
 }
 
 /// Reads what `IndexWriter` wrote, from memory that may be a mapped file; every read is
@@ -74,16 +85,16 @@ struct IndexReader {
     offset += length
   }
 
-  /// Skips one version record: key, details, requires, conflicts.
+  /// Skips one version record: key number, details, requires, conflicts.
   mutating func skipVersion() throws {
-    try skipString()
+    _ = try integer()
     let details = try integer()
     guard details >= 0, offset + details <= base.count else { throw Damaged() }
     offset += details
     for _ in 0..<2 {
       let count = try integer()
       guard count >= 0, count <= base.count else { throw Damaged() }
-      for _ in 0..<count * 2 { try skipString() }
+      offset += count * 8
     }
   }
 

@@ -16,22 +16,37 @@
 public struct VersionSpec: Sendable, Hashable, CustomStringConvertible {
   public enum Syntax: String, Sendable, Hashable { case simple, node }
 
-  public let text: String
-  public let syntax: Syntax
+  /// Shared, immutable storage: specs are copied often and compared by text.
+  private final class Storage: Sendable {
+    let text: String
+    let syntax: Syntax
+    let standard: VersionSet
+    let includingPrereleases: VersionSet
+
+    init(text: String, syntax: Syntax, standard: VersionSet, includingPrereleases: VersionSet) {
+      self.text = text
+      self.syntax = syntax
+      self.standard = standard
+      self.includingPrereleases = includingPrereleases
+    }
+  }
+
+  private let storage: Storage
+
+  public var text: String { storage.text }
+  public var syntax: Syntax { storage.syntax }
   /// The versions matched by default.
-  public let standard: VersionSet
+  public var standard: VersionSet { storage.standard }
   /// The versions matched with prereleases included.
-  public let includingPrereleases: VersionSet
+  public var includingPrereleases: VersionSet { storage.includingPrereleases }
 
   public static let any = VersionSpec(
     text: "", syntax: .node, standard: VersionSet.all.releasesOnly,
     includingPrereleases: .all)
 
   init(text: String, syntax: Syntax, standard: VersionSet, includingPrereleases: VersionSet) {
-    self.text = text
-    self.syntax = syntax
-    self.standard = standard
-    self.includingPrereleases = includingPrereleases
+    storage = Storage(
+      text: text, syntax: syntax, standard: standard, includingPrereleases: includingPrereleases)
   }
 
   public init(parsing text: String) throws {

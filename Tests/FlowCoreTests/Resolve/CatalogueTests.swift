@@ -147,3 +147,26 @@ import Testing
     #expect(catalogue.versions(of: "z").first?.variables.map(\.name) == ["ZED", "ALPHA"])
   }
 }
+
+@Suite struct LargeCatalogueTests {
+  /// A large file keeps every entry, their order and their lines, and an error at its end
+  /// is reported at its own line.
+  @Test func largeFilesKeepEntriesOrderAndLines() throws {
+    let count = 4007
+    var text = "# header comment\n"
+    for index in 0..<count {
+      text += "[packages.p\(index % 13).\"1.\(index).0\"]\nenv.PATH.prepend = \"/opt/\(index)\"\n"
+    }
+    let catalogue = try Catalogue(texts: [("big.toml", text)])
+    #expect(catalogue.versionCount == count)
+    #expect(catalogue.names.first == "p0")
+    let last = try #require(catalogue.versions(of: "p\((count - 1) % 13)").last)
+    #expect(last.definedAt == "big.toml:\(2 + (count - 1) * 2)")
+    do {
+      _ = try Catalogue(texts: [("big.toml", text + "[packages.x.\"1.0.0\"]\nlabel = \n")])
+      Issue.record("accepted invalid TOML")
+    } catch let ResolveError.invalidCatalogue(diagnostic) {
+      #expect(diagnostic.position?.line == 2 + count * 2 + 1)
+    }
+  }
+}
