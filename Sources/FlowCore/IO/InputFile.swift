@@ -19,8 +19,14 @@ public enum InputFile {
     }
     defer { close(descriptor) }
     var status = stat()
-    if fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
+    guard fstat(descriptor, &status) == 0 else {
+      throw IOError(.failed, path: path, errno: errno)
+    }
+    if (status.st_mode & S_IFMT) == S_IFDIR {
       throw IOError(.failed, path: path, reason: "is a directory")
+    }
+    if (status.st_mode & S_IFMT) == S_IFREG, status.st_size > 0 {
+      return try readRegular(descriptor: descriptor, size: Int(status.st_size), name: path)
     }
     return try readAll(descriptor: descriptor, name: path)
   }
@@ -29,6 +35,26 @@ public enum InputFile {
   public static func isRegularFile(_ path: String) -> Bool {
     var status = stat()
     return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+  }
+
+  /// Reads a regular file of known size straight into one buffer, then whatever it
+  /// grew by meanwhile.
+  private static func readRegular(descriptor: Int32, size: Int, name: String) throws(IOError)
+    -> [UInt8]
+  {
+    var failure: Int32 = 0
+    var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+      while count < size {
+        let read = Glibc.read(descriptor, buffer.baseAddress! + count, size - count)
+        if read < 0 && errno == EINTR { continue }
+        if read < 0 { failure = errno }
+        if read <= 0 { break }
+        count += read
+      }
+    }
+    if failure != 0 { throw IOError(.failed, path: name, errno: failure) }
+    if bytes.count == size { bytes += try readAll(descriptor: descriptor, name: name) }
+    return bytes
   }
 
   private static func readAll(descriptor: Int32, name: String) throws(IOError) -> [UInt8] {

@@ -9,6 +9,11 @@ public struct Environment: Sendable, Hashable {
   public var requirements: [Requirement]
   /// Passed through untouched for executors and plugins.
   public var extraData: JSONValue?
+  /// Members other tools added to the environment, kept in order.
+  public var annotations = JSONObject()
+  /// Members other tools added to `variables` besides its `sources` (flow-envfile's
+  /// `merged`), kept in order.
+  public var variableAnnotations = JSONObject()
 
   public init(
     image: String? = nil, variables: [VariableSource] = [], executor: Executor? = nil,

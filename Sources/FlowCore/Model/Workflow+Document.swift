@@ -41,7 +41,7 @@ extension Environment {
     return .object(
       JSONObject([
         ("image", image.map(JSONValue.string) ?? .null),
-        ("variables", .object(JSONObject([("sources", .array(variables.map(\.document)))]))),
+        ("variables", .object(variablesDocument)),
         ("executor", .string((executor ?? .local).rawValue)),
         (
           "resources",
@@ -56,7 +56,20 @@ extension Environment {
         ),
         ("requirements", .array(requirements.map(\.document))),
         ("extra_data", extraData ?? .null),
-      ]))
+      ]).adding(annotations))
+  }
+
+  private var variablesDocument: JSONObject {
+    JSONObject([("sources", .array(variables.map(\.document)))]).adding(variableAnnotations)
+  }
+}
+
+extension JSONObject {
+  /// This object with the members of `other` that it does not have, appended in order.
+  func adding(_ other: JSONObject) -> JSONObject {
+    var result = self
+    for (key, value) in other where result[key] == nil { result[key] = value }
+    return result
   }
 }
 

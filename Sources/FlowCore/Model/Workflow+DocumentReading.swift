@@ -126,7 +126,11 @@ private struct DocumentReader {
       environment.resources = try self.resources(resources, path + ".resources")
     }
     if let variables = object["variables"], variables != .null {
-      let sources = try self.object(variables, path + ".variables")["sources"]
+      let variablesObject = try self.object(variables, path + ".variables")
+      let sources = variablesObject["sources"]
+      for (key, value) in variablesObject where key != "sources" {
+        environment.variableAnnotations[key] = value
+      }
       for (index, item) in try array(sources, path + ".variables.sources").enumerated() {
         environment.variables.append(
           try variableSource(item, path + ".variables.sources[\(index)]"))
@@ -142,6 +146,10 @@ private struct DocumentReader {
           position: position(requirement["at"])))
     }
     if let extra = object["extra_data"], extra != .null { environment.extraData = extra }
+    let known: Set = [
+      "image", "variables", "executor", "resources", "requirements", "extra_data",
+    ]
+    for (key, value) in object where !known.contains(key) { environment.annotations[key] = value }
     return environment
   }
 

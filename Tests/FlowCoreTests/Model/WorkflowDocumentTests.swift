@@ -23,10 +23,15 @@ import Testing
         - {name: b, x-note: kept}
       """)
     workflow.annotations["schedule"] = .object(JSONObject([("makespan", .integer(3))]))
+    workflow.stages[0].environment.variableAnnotations["merged"] = .object(
+      JSONObject([("A", .string("1"))]))
+    workflow.stages[0].environment.annotations["resolved"] = .array([])
     let bytes = JSONCodec.encode(workflow.document)
     let back = try Workflow(documentBytes: bytes, file: "doc.json")
     #expect(back.document == workflow.document)
     #expect(back.stages[1].annotations["x-note"] == .string("kept"))
+    #expect(back.stages[0].environment.variableAnnotations["merged"]?["A"] == .string("1"))
+    #expect(back.stages[0].environment.annotations["resolved"] == .array([]))
     #expect(back.stages[0].environment.requirements[0].spec == "~=20.0.506")
   }
 
