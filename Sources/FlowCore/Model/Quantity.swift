@@ -22,7 +22,9 @@ public enum Quantity {
     }
     number = number.trimmingTrailingSpaces
     if unit.count > 1, unit.hasSuffix("B") { unit.removeLast() } else if unit == "B" { unit = "" }
-    guard let factor = memoryFactors[unit], let value = decimal(number), value >= 0 else { return nil }
+    guard let factor = memoryFactors[unit], let value = decimal(number), value >= 0 else {
+      return nil
+    }
     let bytes = (value * factor).rounded()
     guard bytes < 9.2e18 else { return nil }
     return Int64(bytes)
@@ -41,7 +43,9 @@ public enum Quantity {
       rest = rest.dropFirst(number.count)
       let unit = rest.prefix { $0.isLetter }
       rest = rest.dropFirst(unit.count)
-      guard let value = decimal(number), let factor = durationUnits[String(unit)] else { return nil }
+      guard let value = decimal(number), let factor = durationUnits[String(unit)] else {
+        return nil
+      }
       total += value * factor
     }
     return total
