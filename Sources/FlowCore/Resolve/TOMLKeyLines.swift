@@ -55,11 +55,12 @@ struct TOMLKeyLines {
 
   /// `keys` of the table at `path`, in the order first written.
   func ordered(_ keys: [String], under path: [String]) -> [String] {
-    keys.enumerated().sorted { left, right in
-      let a = line(of: path + [left.element]) ?? Int.max
-      let b = line(of: path + [right.element]) ?? Int.max
-      return a != b ? a < b : left.offset < right.offset
-    }.map(\.element)
+    let prefix = path.isEmpty ? "" : path.joined(separator: "\u{0}") + "\u{0}"
+    let written = keys.enumerated().map { offset, key in
+      (line: lines[prefix + key] ?? Int.max, offset: offset, key: key)
+    }
+    return written.sorted { $0.line != $1.line ? $0.line < $1.line : $0.offset < $1.offset }
+      .map(\.key)
   }
 
   private struct Scanner {
