@@ -22,9 +22,14 @@ public struct Catalogue: Sendable {
 
   /// Reads and merges the given TOML texts, `(file name, text)`, in order.
   public init(texts: [(file: String, text: String)]) throws {
+    try self.init(contents: texts.map { ($0.file, Array($0.text.utf8)) })
+  }
+
+  /// Reads and merges the given TOML files' bytes, `(file name, bytes)`, in order.
+  public init(contents: [(file: String, bytes: [UInt8])]) throws {
     var merged = CatalogueTable()
-    for (file, text) in texts {
-      merged.merge(try CatalogueValue.parse(text, file: file))
+    for (file, bytes) in contents {
+      merged.merge(try CatalogueValue.parse(bytes, file: file))
       files.append(file)
     }
     build(from: merged)
@@ -33,18 +38,18 @@ public struct Catalogue: Sendable {
   /// Reads catalogue sources: each a TOML file, or a folder holding `config.toml` then
   /// `config.d/*.toml` (Lifeblood's layout). A missing source is an error.
   public init(sources: [String]) throws {
-    var texts: [(file: String, text: String)] = []
+    var contents: [(file: String, bytes: [UInt8])] = []
     for source in sources {
       let files = try Catalogue.files(of: source, main: "config.toml", folder: "config.d")
       for file in files {
-        guard let text = CatalogueFiles.read(file) else {
+        guard let bytes = CatalogueFiles.readBytes(file) else {
           throw ResolveError.invalidCatalogue(
             Diagnostic(file: file, position: nil, message: "cannot read the file"))
         }
-        texts.append((file, text))
+        contents.append((file, bytes))
       }
     }
-    try self.init(texts: texts)
+    try self.init(contents: contents)
   }
 
   /// The files a source stands for, in reading order.

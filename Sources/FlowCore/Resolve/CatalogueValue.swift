@@ -37,8 +37,13 @@ indirect enum CatalogueValue: Sendable {
 
   /// Parses TOML text; an invalid document is an error with its line and column.
   static func parse(_ text: String, file: String) throws -> CatalogueTable {
+    try parse(Array(text.utf8), file: file)
+  }
+
+  /// Parses TOML bytes as written; bytes that are not UTF-8 are an error at their place.
+  static func parse(_ bytes: [UInt8], file: String) throws -> CatalogueTable {
     do {
-      return convert(try TOMLReader.parse(text), file: file)
+      return convert(try TOMLReader.parse(bytes), file: file)
     } catch {
       throw ResolveError.invalidCatalogue(
         Diagnostic(file: file, position: error.position, message: "invalid TOML: \(error.message)"))

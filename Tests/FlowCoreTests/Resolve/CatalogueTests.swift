@@ -81,6 +81,24 @@ import Testing
     }
   }
 
+  @Test func invalidUTF8IsAnErrorAtItsPlace() throws {
+    let folder = try TemporaryFolder()
+    let text = "[packages.python.\"3.10.4\"]\nlabel = \"caf"
+    var bytes = Array(text.utf8)
+    bytes += [0xE9] + Array("\"\n".utf8)
+    try folder.write("latin1.toml", bytes)
+    do {
+      _ = try Catalogue(sources: [folder.path + "/latin1.toml"])
+      Issue.record("accepted a file that is not UTF-8")
+    } catch let ResolveError.invalidCatalogue(diagnostic) {
+      #expect(diagnostic.file == folder.path + "/latin1.toml")
+      #expect(diagnostic.position == SourcePosition(line: 2, column: 13))
+      #expect(diagnostic.message.contains("invalid UTF-8 (byte 0xE9)"))
+    } catch {
+      Issue.record("unexpected \(error)")
+    }
+  }
+
   @Test func folderReadsConfigThenSortedConfigDAndLaterFilesWin() throws {
     let folder = try TemporaryFolder()
     try folder.write("config.toml", Self.houdini)

@@ -20,4 +20,12 @@ final class TemporaryFolder {
     try text.write(toFile: full, atomically: true, encoding: .utf8)
     return full
   }
+
+  /// Writes `bytes` as they are to `relative` and returns the full path.
+  @discardableResult
+  func write(_ relative: String, _ bytes: [UInt8]) throws -> String {
+    let full = path + "/" + relative
+    try Data(bytes).write(to: URL(fileURLWithPath: full))
+    return full
+  }
 }

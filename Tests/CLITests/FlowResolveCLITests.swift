@@ -1,0 +1,232 @@
+import Foundation
+import Testing
+
+/// The built `flow-resolve` binary on the Houdini example and small fixtures.
+@Suite final class FlowResolveCLITests {
+  let catalogue = ToolRun.root.appendingPathComponent("examples/houdini/catalogue.toml").path
+  let folder: URL
+  let index: String
+
+  init() throws {
+    folder = try ToolRun.temporaryFolder()
+    index = folder.appendingPathComponent("catalogue.index").path
+  }
+
+  deinit { try? FileManager.default.removeItem(at: folder) }
+
+  func resolve(_ arguments: [String], stdin: String? = nil) throws -> ToolRun {
+    try ToolRun.run(
+      "flow-resolve", ["--catalog", catalogue, "--index", index] + arguments, stdin: stdin)
+  }
+
+  func write(_ name: String, _ text: String) throws -> String {
+    let url = folder.appendingPathComponent(name)
+    try FileManager.default.createDirectory(
+      at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    return url.path
+  }
+
+  func json(_ text: String) throws -> [String: Any] {
+    try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+  }
+
+  func chosen(_ document: [String: Any]) -> [String] {
+    let packages = document["packages"] as? [[String: Any]] ?? []
+    return packages.map { "\($0["name"] ?? "") \($0["version"] ?? "")" }
+  }
+
+  @Test func printsPackagesAndActionsAsJSON() throws {
+    let run = try resolve(["houdini ~=20.0.506"])
+    #expect(run.status == 0)
+    #expect(run.stderr == "")
+    let document = try json(run.stdout)
+    #expect(document["requirements"] as? [String] == ["houdini ~=20.0.506"])
+    #expect(chosen(document) == ["houdini 20.0.547", "python 3.11.7"])
+    let houdini = try #require((document["packages"] as? [[String: Any]])?.first)
+    #expect(houdini["defined_at"] as? String == catalogue + ":14")
+    let actions = try #require(document["actions"] as? [[String: Any]])
+    #expect(
+      actions.map { "\($0["action"]!) \($0["variable"]!) \($0["value"]!)" } == [
+        "prepend PATH /opt/python3.11/bin", "set HFS /opt/hfs20.0.547", "prepend PATH $HFS/bin",
+      ])
+  }
+
+  @Test func printsQuotedExportLines() throws {
+    let base = try write("base.env", "PATH=/usr/bin\nNOTE=it's\n")
+    let run = try resolve(["--format", "sh", "--base-env", base, "houdini ~=20.0.506"])
+    #expect(run.status == 0)
+    #expect(
+      run.stdout == """
+        export PATH='/opt/hfs20.0.547/bin:/opt/python3.11/bin:/usr/bin'
+        export HFS='/opt/hfs20.0.547'
+
+        """)
+  }
+
+  @Test func printsTheWholeEnvironmentAndExplains() throws {
+    let base = try write("base.env", "PATH=/usr/bin\nHOME=/home/artist\n")
+    let run = try resolve([
+      "--format", "env", "--base-env", base, "--explain", "houdini ~=20.0.506", "redshift",
+    ])
+    #expect(run.status == 0)
+    #expect(
+      run.stdout == """
+        HFS=/opt/hfs20.0.547
+        HOME=/home/artist
+        PATH=/opt/hfs20.0.547/bin:/opt/python3.11/bin:/usr/bin:/opt/redshift/bin
+        REDSHIFT_COREDATAPATH=/opt/redshift
+
+        """)
+    #expect(
+      run.stderr.contains(
+        "flow-resolve: python 3.11.7: required by houdini 20.0.547 as python ~=3.10"))
+    #expect(run.stderr.contains("flow-resolve: redshift 3.5.19: requested as redshift"))
+  }
+
+  @Test func explainsInTheJSON() throws {
+    let run = try resolve(["--explain", "houdini <20"])
+    #expect(run.status == 0)
+    #expect(chosen(try json(run.stdout)) == ["houdini 19.5.640", "python 3.11.7"])
+    #expect(run.stdout.contains("required by houdini 19.5.640 as python ~=3.9"))
+  }
+
+  @Test func prereleasesOnlyWithPre() throws {
+    let path = try write(
+      "pre.toml",
+      """
+      [packages.tool."1.2.0"]
+      [packages.tool."1.3.0-beta.1"]
+      """)
+    let arguments = ["--catalog", path, "--index", index, "tool >=1.0"]
+    let plain = try ToolRun.run("flow-resolve", arguments)
+    #expect(chosen(try json(plain.stdout)) == ["tool 1.2.0"])
+    let pre = try ToolRun.run("flow-resolve", ["--pre"] + arguments)
+    #expect(chosen(try json(pre.stdout)) == ["tool 1.3.0-beta.1"])
+  }
+
+  @Test func resolvesEveryStageOfAPipeDocument() throws {
+    let parsed = try ToolRun.run(
+      "flow-parse", [ToolRun.root.appendingPathComponent("examples/houdini/workflow.yaml").path])
+    #expect(parsed.status == 0)
+    let run = try resolve([], stdin: parsed.stdout)
+    #expect(run.status == 0)
+    #expect(run.stderr == "")
+    let stages = try #require(try json(run.stdout)["stages"] as? [[String: Any]])
+    let resolutions = stages.map { $0["resolution"] as? [String: Any] ?? [:] }
+    #expect(
+      resolutions.map(chosen) == [
+        ["houdini 20.0.547", "python 3.11.7"],
+        ["houdini 20.0.547", "redshift 3.5.19", "python 3.11.7"],
+      ])
+  }
+
+  @Test func unsatisfiableRequestsExplainAndExit65() throws {
+    let run = try resolve(["houdini ~=20.0.506", "python <3.10"])
+    #expect(run.status == 65)
+    #expect(run.stdout == "")
+    #expect(
+      run.stderr
+        == """
+        flow-resolve: because houdini >=20.0.506 requires python ~=3.10 and houdini ~=20.0.506 is requested, python >=3.10.13 must be selected
+        because python >=3.10.13 must be selected and python <3.10 is requested, houdini ~=20.0.506 and python <3.10 cannot be satisfied together
+
+        """)
+  }
+
+  @Test func invalidTOMLExits78WithItsPlace() throws {
+    let path = try write("bad.toml", "[packages.a.\"1\"]\nrequires = [\"b\" \"c\"]\n")
+    let run = try ToolRun.run("flow-resolve", ["--catalog", path, "--index", index, "a"])
+    #expect(run.status == 78)
+    #expect(
+      run.stderr
+        == "flow-resolve: \(path):2:17: invalid TOML: expected ',' or ']' in an array, found '\"'\n"
+    )
+  }
+
+  @Test func invalidUTF8Exits78WithItsPlace() throws {
+    let url = folder.appendingPathComponent("latin1.toml")
+    try Data(Array("[packages.a.\"1\"]\nlabel = \"caf".utf8) + [0xE9, 0x22, 0x0A]).write(to: url)
+    let run = try ToolRun.run("flow-resolve", ["--catalog", url.path, "--index", index, "a"])
+    #expect(run.status == 78)
+    #expect(run.stderr.hasPrefix("flow-resolve: \(url.path):2:13: invalid TOML: invalid UTF-8"))
+  }
+
+  @Test func missingCatalogueExits66() throws {
+    let path = folder.appendingPathComponent("none.toml").path
+    let run = try ToolRun.run("flow-resolve", ["--catalog", path, "--index", index, "a"])
+    #expect(run.status == 66)
+    #expect(run.stderr == "flow-resolve: \(path): no such catalogue\n")
+  }
+
+  @Test func badSpecPointsAtTheColumn() throws {
+    let run = try resolve(["houdini ~=20.x.!"])
+    #expect(run.status == 64)
+    #expect(
+      run.stderr
+        == "flow-resolve: invalid requirement 'houdini ~=20.x.!' at column 16: expected a number after '.'\n"
+    )
+  }
+
+  @Test func indexIsRebuiltWhenACatalogueFileChanges() throws {
+    let path = try write("tools.toml", "[packages.tool.\"1.0\"]\n")
+    let arguments = ["--catalog", path, "--index", index, "tool"]
+    #expect(chosen(try json(try ToolRun.run("flow-resolve", arguments).stdout)) == ["tool 1.0"])
+    _ = try write("tools.toml", "[packages.tool.\"1.0\"]\n[packages.tool.\"2.0\"]\n")
+    #expect(chosen(try json(try ToolRun.run("flow-resolve", arguments).stdout)) == ["tool 2.0"])
+  }
+
+  /// One good and one broken Houdini installation under a fake root.
+  func machine() throws -> String {
+    let root = folder.appendingPathComponent("machine")
+    _ = try write("machine/opt/hfs20.0.506/python/bin/python3.10", "")
+    _ = try write("machine/opt/hfs20.0.506/bin/houdini", "")
+    _ = try write("machine/opt/hfs19.0.100/bin/houdini", "")
+    return root.path
+  }
+
+  @Test func scanPrintsACatalogueAndReportsBrokenInstallations() throws {
+    let root = try machine()
+    let run = try ToolRun.run("flow-resolve", ["scan", "--root", root])
+    #expect(run.status == 0)
+    #expect(
+      run.stdout == """
+        [packages."houdini.py3_10"."20.0.506"]
+        label = "SideFX Houdini 20.0.506"
+        env."HFS".set = "\(root)/opt/hfs20.0.506"
+        env."PATH".prepend = ["\(root)/opt/hfs20.0.506/bin"]
+
+        """)
+    #expect(
+      run.stderr
+        == "flow-resolve: \(root)/opt/hfs19.0.100: Houdini without python/bin/pythonX.Y; skipped\n")
+  }
+
+  @Test func generateKeepsExistingEntriesUnlessOverridden() throws {
+    let root = try machine()
+    let mine = "[packages.\"houdini.py3_10\".\"20.0.506\"]\nlabel = \"mine\"\n"
+    let path = try write("site/packages.toml", mine)
+    let kept = try ToolRun.run("flow-resolve", ["generate", "--root", root, "-o", path])
+    #expect(kept.status == 0)
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == mine)
+    let replaced = try ToolRun.run(
+      "flow-resolve", ["generate", "--root", root, "-o", path, "--override"])
+    #expect(replaced.status == 0)
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(text.contains("label = \"SideFX Houdini 20.0.506\""))
+    #expect(!text.contains("mine"))
+    // Written through a temporary file renamed into place: nothing else is left.
+    let siteFolder = folder.appendingPathComponent("site").path
+    #expect(try FileManager.default.contentsOfDirectory(atPath: siteFolder) == ["packages.toml"])
+  }
+
+  @Test func generateWritesANewFileThatResolves() throws {
+    let root = try machine()
+    let path = folder.appendingPathComponent("new.toml").path
+    #expect(try ToolRun.run("flow-resolve", ["generate", "--root", root, "-o", path]).status == 0)
+    let run = try ToolRun.run(
+      "flow-resolve", ["--catalog", path, "--index", index, "houdini.py3_10"])
+    #expect(run.status == 0)
+    #expect(chosen(try json(run.stdout)) == ["houdini.py3_10 20.0.506"])
+  }
+}
