@@ -29,27 +29,37 @@ public struct Catalogue: Sendable {
   public init(contents: [(file: String, bytes: [UInt8])]) throws {
     var merged = CatalogueTable()
     for (file, bytes) in contents {
-      merged.merge(try CatalogueValue.parse(bytes, file: file))
+      try Catalogue.merge(CatalogueValue.parse(bytes, file: file), into: &merged)
       files.append(file)
     }
-    build(from: merged)
+    build(from: consume merged)
+  }
+
+  /// The first file is taken as it is; later ones merge key by key.
+  private static func merge(_ table: consuming CatalogueTable, into merged: inout CatalogueTable) {
+    if merged.isEmpty {
+      merged = table
+    } else {
+      merged.merge(table)
+    }
   }
 
   /// Reads catalogue sources: each a TOML file, or a folder holding `config.toml` then
   /// `config.d/*.toml` (Lifeblood's layout). A missing source is an error.
   public init(sources: [String]) throws {
-    var contents: [(file: String, bytes: [UInt8])] = []
+    // Each file is parsed as soon as it is read, so only one file's bytes are held at once.
+    var merged = CatalogueTable()
     for source in sources {
-      let files = try Catalogue.files(of: source, main: "config.toml", folder: "config.d")
-      for file in files {
+      for file in try Catalogue.files(of: source, main: "config.toml", folder: "config.d") {
         guard let bytes = CatalogueFiles.readBytes(file) else {
           throw ResolveError.invalidCatalogue(
             Diagnostic(file: file, position: nil, message: "cannot read the file"))
         }
-        contents.append((file, bytes))
+        try Catalogue.merge(CatalogueValue.parse(bytes, file: file), into: &merged)
+        files.append(file)
       }
     }
-    try self.init(contents: contents)
+    build(from: consume merged)
   }
 
   /// The files a source stands for, in reading order.
@@ -106,11 +116,13 @@ public struct Catalogue: Sendable {
     for name in names { packages[name]!.sort { $0.version < $1.version } }
   }
 
-  private mutating func build(from document: CatalogueTable) {
-    guard let packageTable = document["packages"]?.table else { return }
+  /// Builds the entries, releasing each package's part of the document once it is read.
+  private mutating func build(from document: consuming CatalogueTable) {
+    guard var packageTable = document.take("packages")?.table else { return }
+    _ = consume document
     var specs: [String: VersionSpec] = [:]
     for name in packageTable.keys {
-      guard let versionTable = packageTable[name]?.table else {
+      guard let versionTable = packageTable.take(name)?.table else {
         problems.append(
           diagnostic(packageTable.origin(of: name), "package '\(name)' is not a table; skipped"))
         continue

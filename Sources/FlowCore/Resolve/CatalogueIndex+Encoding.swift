@@ -23,10 +23,11 @@ extension CatalogueIndex {
           keyNumbers[entry.key] = keys.count
           keys.append(entry.key)
         }
-        for requirement in entry.requires + entry.conflicts
-        where requirementNumbers[requirement] == nil {
-          requirementNumbers[requirement] = requirements.count
-          requirements.append(requirement)
+        for list in [entry.requires, entry.conflicts] {
+          for requirement in list where requirementNumbers[requirement] == nil {
+            requirementNumbers[requirement] = requirements.count
+            requirements.append(requirement)
+          }
         }
       }
     }

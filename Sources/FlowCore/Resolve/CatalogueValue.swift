@@ -50,17 +50,26 @@ indirect enum CatalogueValue: Sendable {
     }
   }
 
-  private static func convert(_ table: TOMLTable, file: String) -> CatalogueTable {
+  /// Converts a parsed table, releasing each part of it once converted, so the two whole
+  /// trees are never held at once.
+  private static func convert(_ table: consuming TOMLTable, file: String) -> CatalogueTable {
+    var entries = table.entries
+    _ = consume table
     var result = CatalogueTable()
-    for entry in table.entries {
-      result.set(
-        entry.key, convert(entry.value, file: file), file: file, line: entry.position.line)
+    result.reserveCapacity(entries.count)
+    for number in entries.indices {
+      let value = entries[number].value
+      entries[number].value = .boolean(false)
+      // TOML keys are unique within a table, so each is new here.
+      result.appendNew(
+        entries[number].key, convert(value, file: file), file: file,
+        line: entries[number].position.line)
     }
     return result
   }
 
-  private static func convert(_ value: TOMLValue, file: String) -> CatalogueValue {
-    switch value {
+  private static func convert(_ value: consuming TOMLValue, file: String) -> CatalogueValue {
+    switch consume value {
     case .table(let table): return .table(convert(table, file: file))
     case .array(let items): return .array(items.map { convert($0, file: file) })
     case .string(let text): return .string(text)
@@ -90,6 +99,17 @@ struct CatalogueTable: Sendable {
 
   var keys: [String] { entries.map(\.key) }
 
+  var isEmpty: Bool { entries.isEmpty }
+
+  /// The value of `key`, left behind as `false` so that its memory can go as soon as the
+  /// caller is done with it; the key keeps its place and origin.
+  mutating func take(_ key: String) -> CatalogueValue? {
+    guard let number = entryNumber(of: key) else { return nil }
+    let value = entries[number].value
+    entries[number].value = .boolean(false)
+    return value
+  }
+
   subscript(key: String) -> CatalogueValue? { entryNumber(of: key).map { entries[$0].value } }
 
   /// `file:line` where `key` was written.
@@ -103,18 +123,25 @@ struct CatalogueTable: Sendable {
     return entries.firstIndex { $0.key == key }
   }
 
-  /// Sets `key`; a new key keeps `file` and `line`, a known one its first place.
-  mutating func set(_ key: String, _ value: CatalogueValue, file: String, line: Int) {
-    if let number = entryNumber(of: key) {
-      entries[number].value = value
-      return
-    }
+  mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(count) }
+
+  /// Adds `key`, known not to be in the table yet.
+  mutating func appendNew(_ key: String, _ value: CatalogueValue, file: String, line: Int) {
     entries.append(Entry(key: key, value: value, file: file, line: line))
     if index != nil {
       index![key] = entries.count - 1
     } else if entries.count > CatalogueTable.indexedCount {
       index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) })
     }
+  }
+
+  /// Sets `key`; a new key keeps `file` and `line`, a known one its first place.
+  mutating func set(_ key: String, _ value: CatalogueValue, file: String, line: Int) {
+    if let number = entryNumber(of: key) {
+      entries[number].value = value
+      return
+    }
+    appendNew(key, value, file: file, line: line)
   }
 
   /// Lifeblood's deep merge: tables merge key by key, anything else is replaced.
