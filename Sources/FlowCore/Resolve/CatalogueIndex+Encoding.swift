@@ -17,18 +17,22 @@ extension CatalogueIndex {
     var keys: [String] = []
     var requirementNumbers: [PackageRequirement: Int] = [:]
     var requirements: [PackageRequirement] = []
+    func number(_ list: [PackageRequirement]) {
+      for requirement in list where requirementNumbers[requirement] == nil {
+        requirementNumbers[requirement] = requirements.count
+        requirements.append(requirement)
+      }
+    }
+    // Fields are read in place: copying whole entries would cost a retain per field.
     for name in catalogue.names {
-      for entry in catalogue.versions(of: name) {
-        if keyNumbers[entry.key] == nil {
-          keyNumbers[entry.key] = keys.count
-          keys.append(entry.key)
+      let versions = catalogue.packages[name] ?? []
+      for position in versions.indices {
+        if keyNumbers[versions[position].key] == nil {
+          keyNumbers[versions[position].key] = keys.count
+          keys.append(versions[position].key)
         }
-        for list in [entry.requires, entry.conflicts] {
-          for requirement in list where requirementNumbers[requirement] == nil {
-            requirementNumbers[requirement] = requirements.count
-            requirements.append(requirement)
-          }
-        }
+        number(versions[position].requires)
+        number(versions[position].conflicts)
       }
     }
     writer.table(keys) { writer, key in writer.string(key) }
@@ -43,31 +47,40 @@ extension CatalogueIndex {
     for (position, name) in names.enumerated() {
       writer.patch(writer.count, at: directory + position * 8)
       writer.string(name)
-      let versions = catalogue.versions(of: name)
+      let versions = catalogue.packages[name] ?? []
       writer.integer(versions.count)
-      for entry in versions {
-        writer.integer(keyNumbers[entry.key]!)
-        let lengthAt = writer.count
-        writer.integer(0)
-        writer.string(entry.label ?? "")
-        writer.integer(entry.label == nil ? 0 : 1)
-        writer.integer(entry.priority)
-        writer.string(entry.definedAt)
-        writer.integer(entry.variables.count)
-        for change in entry.variables {
-          writer.string(change.name)
-          writer.strings(change.prepend)
-          writer.strings(change.append)
-          writer.integer(change.set == nil ? 0 : 1)
-          writer.strings(change.set ?? [])
-        }
-        writer.patch(writer.count - lengthAt - 8, at: lengthAt)
-        for list in [entry.requires, entry.conflicts] {
-          writer.integer(list.count)
-          for requirement in list { writer.integer(requirementNumbers[requirement]!) }
-        }
+      for position in versions.indices {
+        writer.integer(keyNumbers[versions[position].key]!)
+        write(versions[position], to: &writer, requirementNumbers: requirementNumbers)
       }
     }
     return writer.bytes
+  }
+
+  /// One version's record after its key number: details behind their length, then the
+  /// numbers of its requirements and conflicts.
+  private static func write(
+    _ entry: borrowing PackageVersion, to writer: inout IndexWriter,
+    requirementNumbers: [PackageRequirement: Int]
+  ) {
+    let lengthAt = writer.count
+    writer.integer(0)
+    writer.string(entry.label ?? "")
+    writer.integer(entry.label == nil ? 0 : 1)
+    writer.integer(entry.priority)
+    writer.string(entry.definedAt)
+    writer.integer(entry.variables.count)
+    for change in entry.variables {
+      writer.string(change.name)
+      writer.strings(change.prepend)
+      writer.strings(change.append)
+      writer.integer(change.set == nil ? 0 : 1)
+      writer.strings(change.set ?? [])
+    }
+    writer.patch(writer.count - lengthAt - 8, at: lengthAt)
+    writer.integer(entry.requires.count)
+    for requirement in entry.requires { writer.integer(requirementNumbers[requirement]!) }
+    writer.integer(entry.conflicts.count)
+    for requirement in entry.conflicts { writer.integer(requirementNumbers[requirement]!) }
   }
 }
