@@ -59,11 +59,12 @@ def main():
             solve = peers.make_rez(os.path.join(args.folder, "rez"), args.rez_time_limit)
         setup = time.perf_counter() - start
         repeats = args.rez_repeats if name == "rez" else args.repeats
-        times, solved, invalid = [], 0, 0
+        times, cpu, solved, invalid = [], [], 0, 0
         for request in problem["requests"]:
             solve(request)  # warm
-            answer, seconds = peers.measure(solve, request, repeats)
+            answer, seconds, cpu_seconds = peers.measure(solve, request, repeats)
             times.append(seconds)
+            cpu.append(cpu_seconds)
             if answer is None:
                 continue
             reason = is_valid(problem, request, answer)
@@ -74,7 +75,8 @@ def main():
                 solved += 1
         median, worst = statistics.median(times), max(times)
         print(f"| {label} | {name} | {solved}/{len(problem['requests'])} | {invalid} | "
-              f"{setup:.2f} s | {median * 1000:.1f} ms | {worst * 1000:.1f} ms |")
+              f"{setup:.2f} s | {median * 1000:.1f} ms | {worst * 1000:.1f} ms | "
+              f"{statistics.median(cpu) * 1000:.1f} ms |")
         sys.stdout.flush()
 
 

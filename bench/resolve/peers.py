@@ -1,5 +1,6 @@
 """The peer solvers on the neutral model: resolvelib, libsolv (solv) and rez, each timed
 in process after a warm-up, each answer checked by validate.is_valid."""
+import resource
 import statistics
 import time
 
@@ -117,11 +118,20 @@ def make_rez(folder, time_limit):
     return solve
 
 
+def cpu_seconds():
+    """CPU time of this process and of its finished children, user and system."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def measure(solve, request, repeats):
-    times = []
+    """The answer, the median wall time and the median CPU time of `repeats` solves."""
+    times, cpu = [], []
     answer = None
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), cpu_seconds()
         answer = solve(request)
         times.append(time.perf_counter() - start)
-    return answer, statistics.median(times)
+        cpu.append(cpu_seconds() - start_cpu)
+    return answer, statistics.median(times), statistics.median(cpu)

@@ -18,8 +18,9 @@ generate() { # name packages versions max-requires [extra]
   fi
 }
 
-echo "| catalogue | solver | solved | invalid | setup | median | max |"
-echo "|---|---|---|---|---|---|---|"
+echo "| catalogue | solver | solved | invalid | setup | median | max | median CPU |"
+echo "|---|---|---|---|---|---|---|---|"
+uptime
 generate small 200 20 3
 python3 "$here/bench.py" "$data/small" --flow "$flow"
 generate dense 200 20 6 --seed=2
@@ -29,7 +30,7 @@ python3 "$here/bench.py" "$data/large" --flow "$flow" --rez-repeats 3
 if [ "${1:-}" != quick ]; then
   generate huge 20000 50 4 "--seed=4 --no-rez"
   rm -f "$data/huge/catalog.index"
-  /usr/bin/time -f "huge catalogue (1,000,000 versions): index built in %e s wall, %U s user, %M KiB peak" \
+  /usr/bin/time -f "huge catalogue (1,000,000 versions): index built in %e s wall, %U s user, %S s system, %M KiB peak" \
     "$flow" --catalog "$data/huge/catalog.toml" --index "$data/huge/catalog.index" p1 >/dev/null
   python3 "$here/bench.py" "$data/huge" --flow "$flow" --solvers flow --keep-index
 fi
