@@ -245,8 +245,9 @@ public final class LocalRunner {
         next = min(next, deadline)
       }
     }
-    guard next.isFinite else { return -1 }
-    return Int32(max(0, min(Double(Int32.max - 1), ((next - now) * 1000).rounded(.up))))
+    // A second at most: children are reaped even if a wake-up were lost.
+    guard next.isFinite else { return 1000 }
+    return Int32(max(0, min(1000, ((next - now) * 1000).rounded(.up))))
   }
 
   /// Kills whatever is left in the stages' groups, reaps it, and removes containers of

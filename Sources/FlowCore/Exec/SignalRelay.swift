@@ -32,6 +32,11 @@ public final class SignalRelay {
       sigaction(signalNumber, &action, nil)
     }
     signal(SIGPIPE, SIG_IGN)
+    // A parent may have started this process with these signals blocked.
+    var wanted = sigset_t()
+    sigemptyset(&wanted)
+    for signalNumber in [SIGINT, SIGTERM, SIGCHLD, SIGHUP] { sigaddset(&wanted, signalNumber) }
+    sigprocmask(SIG_UNBLOCK, &wanted, nil)
   }
 
   /// The stop signals received since the last call (SIGCHLD only wakes the loop).

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+@Suite struct FlowExecStopTests {
+  /// Two stages that each wait for the other's mark finish only when they run together.
+  @Test func runsStagesTogetherAsCapacityAllows() throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    let meet =
+      "touch $FLOW_STAGE.here; for i in $(seq 100); do [ -e $PEER.here ] && exit 0; sleep 0.05; done; exit 9"
+    let stages = [
+      ExecFolder.bash("left", "PEER=right; " + meet, extra: ["timeout": 20]),
+      ExecFolder.bash("right", "PEER=left; " + meet, extra: ["timeout": 20]),
+    ]
+    let together = try ToolRun.run(
+      "flow-exec", ["--cpus", "2"], stdin: try folder.document(stages))
+    #expect(together.status == 0, "\(together.stdout)")
+
+    try? FileManager.default.removeItem(at: folder.url.appendingPathComponent("left.here"))
+    try? FileManager.default.removeItem(at: folder.url.appendingPathComponent("right.here"))
+    let apart = try ToolRun.run("flow-exec", ["--cpus", "1"], stdin: try folder.document(stages))
+    #expect(apart.status == 9)
+  }
+
+  /// Each stage counts the marks of stages running beside it; none sees more than allowed.
+  @Test(arguments: [(["--cpus", "2"], 2), (["--cpus", "8", "-j", "3"], 3)])
+  func neverExceedsTheLimit(arguments: [String], limit: Int) throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    try FileManager.default.createDirectory(
+      at: folder.url.appendingPathComponent("running"), withIntermediateDirectories: true)
+    let count =
+      "touch running/$FLOW_STAGE; ls running | wc -l >> counts; sleep 0.1; rm running/$FLOW_STAGE"
+    let stages = (1...8).map { ExecFolder.bash("s\($0)", count) }
+    let run = try ToolRun.run("flow-exec", arguments, stdin: try folder.document(stages))
+    #expect(run.status == 0)
+    let counts = (folder.read("counts") ?? "").split(separator: "\n").compactMap {
+      Int($0.trimmingCharacters(in: .whitespaces))
+    }
+    #expect(counts.count == 8)
+    #expect(counts.max()! <= limit)
+  }
+
+  /// SIGINT and SIGTERM stop every stage's whole process group, even a process that
+  /// ignores SIGTERM, and flow-exec exits 130 or 143 with nothing left running.
+  @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
+  func stopsEveryProcessOnASignal(signal: Int32, expected: Int32) throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    let stubborn =
+      "(trap '' TERM; sleep 300) & echo $! >> pids; sleep 300 & echo $! >> pids; echo $$ >> pids; wait"
+    let stages = [ExecFolder.bash("one", stubborn), ExecFolder.bash("two", stubborn)]
+    let process = Process()
+    process.executableURL = ToolRun.binaries.appendingPathComponent("flow-exec")
+    process.arguments = ["--cpus", "2", "--grace", "0.5", folder.path + "/doc.json"]
+    try folder.document(stages).write(
+      to: folder.url.appendingPathComponent("doc.json"), atomically: true, encoding: .utf8)
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    var pids: [Int32] = []
+    for _ in 0..<200 {
+      pids = (folder.read("pids") ?? "").split(separator: "\n").compactMap { Int32($0) }
+      if pids.count == 6 { break }
+      usleep(50_000)
+    }
+    #expect(pids.count == 6)
+    kill(process.processIdentifier, signal)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == expected)
+    for pid in pids {
+      #expect(kill(pid, 0) == -1 && errno == ESRCH, "process \(pid) survived")
+    }
+  }
+}
