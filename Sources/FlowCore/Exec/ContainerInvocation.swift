@@ -54,8 +54,13 @@ public struct ContainerInvocation: Sendable, Equatable {
   }
 
   /// The argv that removes the container by force, for engines that keep one.
+  /// The grace period was already given to the client, so podman kills at once.
   public var removal: [String]? {
-    engine == .apptainer ? nil : [engine.rawValue, "rm", "-f", name]
+    switch engine {
+    case .podman: return ["podman", "rm", "-f", "-t", "0", name]
+    case .docker: return ["docker", "rm", "-f", name]
+    case .apptainer: return nil
+    }
   }
 
   private var gpuFlags: [String] {

@@ -19,7 +19,8 @@ import Testing
         "--memory", "2147483648", "--cpus", "1.5", "-v", "/work/w:/work/w", "-w", "/work/w",
         "docker.io/library/root:6", "bash", "-c", "make all",
       ])
-    #expect(invocation(.podman).removal == ["podman", "rm", "-f", "flow-7-fit"])
+    #expect(invocation(.podman).removal == ["podman", "rm", "-f", "-t", "0", "flow-7-fit"])
+    #expect(invocation(.docker).removal == ["docker", "rm", "-f", "flow-7-fit"])
   }
 
   @Test func apptainerUsesItsOwnFlags() {
