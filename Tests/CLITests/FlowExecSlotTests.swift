@@ -60,12 +60,8 @@ import Testing
   @Test func makeJobserverCapsTheTotal() throws {
     let folder = try ExecFolder()
     defer { folder.remove() }
-    try FileManager.default.createDirectory(
-      at: folder.url.appendingPathComponent("running"), withIntermediateDirectories: true)
-    let count =
-      "touch running/$FLOW_STAGE; ls running | wc -l >> counts; sleep 0.2; rm running/$FLOW_STAGE"
     for part in ["a", "b", "c"] {
-      let stages = (1...4).map { ExecFolder.bash("\(part)\($0)", count) }
+      let stages = try folder.countingStages((1...4).map { "\(part)\($0)" })
       try folder.document(stages).write(
         to: folder.url.appendingPathComponent("\(part).json"), atomically: true, encoding: .utf8)
     }
@@ -80,9 +76,7 @@ import Testing
       to: folder.url.appendingPathComponent("Makefile"), atomically: true, encoding: .utf8)
     let run = try ToolRun.run("/usr/bin/make", ["-s", "-j3"], in: folder.url)
     #expect(run.status == 0, "\(run.stderr)")
-    let counts = (folder.read("counts") ?? "").split(separator: "\n").compactMap {
-      Int($0.trimmingCharacters(in: .whitespaces))
-    }
+    let counts = folder.counts
     #expect(counts.count == 12)
     #expect(counts.max()! <= 3)
     #expect(counts.max()! >= 2)

@@ -27,16 +27,10 @@ import Testing
   func neverExceedsTheLimit(arguments: [String], limit: Int) throws {
     let folder = try ExecFolder()
     defer { folder.remove() }
-    try FileManager.default.createDirectory(
-      at: folder.url.appendingPathComponent("running"), withIntermediateDirectories: true)
-    let count =
-      "touch running/$FLOW_STAGE; ls running | wc -l >> counts; sleep 0.1; rm running/$FLOW_STAGE"
-    let stages = (1...8).map { ExecFolder.bash("s\($0)", count) }
+    let stages = try folder.countingStages((1...8).map { "s\($0)" })
     let run = try ToolRun.run("flow-exec", arguments, stdin: try folder.document(stages))
     #expect(run.status == 0)
-    let counts = (folder.read("counts") ?? "").split(separator: "\n").compactMap {
-      Int($0.trimmingCharacters(in: .whitespaces))
-    }
+    let counts = folder.counts
     #expect(counts.count == 8)
     #expect(counts.max()! <= limit)
   }

@@ -54,4 +54,21 @@ struct ExecFolder {
     }
     return result
   }
+
+  /// Stages that each mark themselves running, count the marks, and go: the counts file
+  /// then holds how many ran together at each start.
+  func countingStages(_ names: [String]) throws -> [[String: Any]] {
+    try FileManager.default.createDirectory(
+      at: url.appendingPathComponent("running"), withIntermediateDirectories: true)
+    let count =
+      "touch running/$FLOW_STAGE; ls running | wc -l >> counts; sleep 0.2; rm running/$FLOW_STAGE"
+    return names.map { ExecFolder.bash($0, count) }
+  }
+
+  /// The counts the counting stages wrote.
+  var counts: [Int] {
+    (read("counts") ?? "").split(separator: "\n").compactMap {
+      Int($0.trimmingCharacters(in: .whitespaces))
+    }
+  }
 }
