@@ -203,4 +203,21 @@ import Testing
     let end = ExecFolder.ends(run.stdout)["slow"]
     #expect(end?["timed_out"] as? Bool == true)
   }
+
+  @Test func writesAChromeTraceOfTheRun() throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    let document = try folder.document([
+      ExecFolder.bash("a", "true"), ExecFolder.bash("b", "exit 2", needs: ["a"]),
+    ])
+    let trace = folder.path + "/trace.json"
+    let run = try ToolRun.run("flow-exec", ["--trace", trace], stdin: document)
+    #expect(run.status == 2)
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: trace)))
+    let events = (json as? [String: Any])?["traceEvents"] as? [[String: Any]] ?? []
+    #expect(events.map { $0["name"] as? String } == ["a", "b"])
+    #expect(events.allSatisfy { $0["ph"] as? String == "X" && $0["dur"] is NSNumber })
+    let statuses = events.map { ($0["args"] as? [String: Any])?["status"] as? Int }
+    #expect(statuses == [0, 2])
+  }
 }
