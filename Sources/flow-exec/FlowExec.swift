@@ -114,14 +114,21 @@ struct FlowExec: ToolCommand {
       }
       let needsEngine = selected.contains { workflow.stages[$0].environment.image != nil }
       let chosenEngine =
-        needsEngine ? try ContainerEngine.choose(named: engine, environment: host) : nil
+        needsEngine
+        ? try ContainerEngine.choose(
+          named: engine, environment: host, mustBeInstalled: !dryRun) : nil
       let folder = RunPreparation.folder(of: workflow) ?? "."
       let logs = logDir ?? folder + "/.flow/logs"
-      let preparation = RunPreparation(
+      var preparation = RunPreparation(
         baseEnvironment: cleanEnv ? [:] : host, logDirectory: logs, engine: chosenEngine,
         runID: String(getpid()), machine: machine, capacity: capacity)
+      if let chosenEngine {
+        let probe = MachineProbe(environment: host, queriesTools: false)
+        preparation.enginePassesGPUs = chosenEngine.passesNvidiaGPUs(files: probe.files)
+      }
       let launches = try preparation.prepare(
         document: document, workflow: workflow, selected: selected)
+      for note in preparation.notes { console.report(note) }
       if dryRun {
         for launch in launches { StandardOutput.write(RunEventLine.dryRun(stage: launch)) }
         return

@@ -55,6 +55,53 @@ import Testing
     #expect(folder.read("must.gpus") == nil)
   }
 
+  func containerGPUStage(on: String) -> [String: Any] {
+    ExecFolder.bash(
+      "fit", "true",
+      extra: [
+        "environment": [
+          "image": "localhost/flow-test:1", "resources": ["gpu": 1, "process_on": on],
+        ]
+      ])
+  }
+
+  @Test func dockerGetsTheGivenGPUAndItsVisibilityVariable() throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    let run = try ToolRun.run(
+      "flow-exec", ["--dry-run", "--engine", "docker"],
+      stdin: try folder.document([containerGPUStage(on: "gpu")]),
+      environment: environment(tree: "nvidia-four"))
+    #expect(run.status == 0, "\(run.stderr)")
+    let data = ExecFolder.events(run.stdout).first?["data"] as? [String: Any]
+    let argv = data?["argv"] as? [String] ?? []
+    let gpus = data?["gpus"] as? [String] ?? []
+    #expect(gpus.count == 1)
+    let flag = argv.firstIndex(of: "--gpus").map { argv[$0 + 1] }
+    #expect(flag == "\"device=\(gpus.first ?? "")\"")
+    #expect(argv.contains("CUDA_VISIBLE_DEVICES=\(gpus.first ?? "")"))
+  }
+
+  @Test func podmanWithoutCDIRunsGPUIfAvailableOnTheCPU() throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    let fallback = try ToolRun.run(
+      "flow-exec", ["--dry-run", "--engine", "podman"],
+      stdin: try folder.document([containerGPUStage(on: "gpu_if_available")]),
+      environment: environment(tree: "nvidia-four"))
+    #expect(fallback.status == 0, "\(fallback.stderr)")
+    #expect(
+      fallback.stderr.contains("stage 'fit' runs on the cpu: podman has no CDI specification"))
+    #expect(!fallback.stdout.contains("nvidia.com/gpu"))
+
+    let required = try ToolRun.run(
+      "flow-exec", ["--dry-run", "--engine", "podman"],
+      stdin: try folder.document([containerGPUStage(on: "gpu")]),
+      environment: environment(tree: "nvidia-four"))
+    #expect(required.status == 125)
+    #expect(required.stderr.contains("stage 'fit' needs a gpu: podman has no CDI specification"))
+  }
+
   /// Three flow-exec runs of four stages each under `make -j3`: with the jobserver no more
   /// than three stages ever run at once, although each run alone would allow four.
   @Test func makeJobserverCapsTheTotal() throws {

@@ -10,6 +10,10 @@ public struct RunPreparation {
   public var runID: String
   public var machine: MachineDescription
   public var capacity: PlanCapacity
+  /// Whether the container engine can hand the machine's NVIDIA GPUs to a container.
+  public var enginePassesGPUs = true
+  /// Choices made while preparing, for people (a stage sent to the CPU).
+  public private(set) var notes: [String] = []
 
   public init(
     baseEnvironment: [String: String], logDirectory: String, engine: ContainerEngine?,
@@ -32,7 +36,9 @@ public struct RunPreparation {
     return folder.isEmpty ? "/" : folder
   }
 
-  public func prepare(document: JSONValue, workflow: Workflow, selected: [Int]) throws(ExecError)
+  public mutating func prepare(
+    document: JSONValue, workflow: Workflow, selected: [Int]
+  ) throws(ExecError)
     -> [StageLaunch]
   {
     let stageDocuments = document["stages"]?.arrayValue ?? []
@@ -42,7 +48,7 @@ public struct RunPreparation {
       throw .unsupportedExecutor(stage: stage.name, executor: stage.environment.executor!.rawValue)
     }
     let commands = try chosen.map { stage throws(ExecError) in try StageCommand(stage: stage) }
-    let planStages = chosen.map { stage in
+    var planStages = chosen.map { stage in
       let resources = stage.environment.resources.completed
       var counters: [String: Int64] = [:]
       for counter in resources.counters { counters[counter.name] = counter.amount }
@@ -53,6 +59,19 @@ public struct RunPreparation {
           cpu: resources.cpu ?? 1, memory: resources.memory ?? 0, gpu: resources.gpu ?? 0,
           counters: counters),
         processOn: resources.processOn ?? .cpu)
+    }
+    let nvidia = machine.gpus.contains { $0.vendor == .nvidia }
+    for (offset, stage) in chosen.enumerated()
+    where stage.environment.image != nil && nvidia && !enginePassesGPUs {
+      let reason = "\(engine?.rawValue ?? "the engine") has no CDI specification for the gpus"
+      switch planStages[offset].processOn {
+      case .gpu: throw .gpuUnavailable(stage: stage.name, reason: reason)
+      case .gpuIfAvailable:
+        planStages[offset].processOn = .cpu
+        planStages[offset].demand.gpu = 0
+        notes.append("stage '\(stage.name)' runs on the cpu: \(reason) (gpu_if_available)")
+      case .cpu: break
+      }
     }
     let placements = try placements(planStages, documents: selected.map { stageDocuments[$0] })
     let folder = Self.folder(of: workflow)
@@ -112,7 +131,8 @@ public struct RunPreparation {
   }
 
   /// Order and GPU ids per stage: from the document's plan, else planned here.
-  private func placements(_ stages: [PlanStage], documents: [JSONValue]) throws(ExecError)
+  private mutating func placements(_ stages: [PlanStage], documents: [JSONValue])
+    throws(ExecError)
     -> [(order: Int, gpus: [String])]
   {
     let planned = documents.map { $0["plan"] }
@@ -126,6 +146,7 @@ public struct RunPreparation {
     do throws(PlanError) {
       let plan = try Planner.plan(
         stages, capacity: capacity, options: PlanOptions(improvementRounds: 0))
+      notes += plan.notes
       return plan.stages.map { ($0.order, $0.gpuIDs) }
     } catch {
       throw .plan(error)
