@@ -45,6 +45,10 @@ struct FlowExec: ToolCommand {
   @Flag(help: "Refuse a document that skipped a step of the pipeline, naming it.")
   var strict = false
 
+  @Flag(
+    help: "Also report each line the stages write (stage-output events; prefixed on a terminal).")
+  var stageOutput = false
+
   @Flag(help: "Start stages from an empty environment instead of this one.")
   var cleanEnv = false
 
@@ -165,7 +169,8 @@ struct FlowExec: ToolCommand {
     let runner = LocalRunner(
       stages: launches,
       options: LocalRunner.Options(
-        jobs: jobs, keepGoing: keepGoing, grace: grace, capacity: capacity),
+        jobs: jobs, keepGoing: keepGoing, grace: grace, capacity: capacity,
+        relaysOutput: stageOutput),
       jobserver: jobserver
     ) { event in
       switch event {
@@ -180,6 +185,15 @@ struct FlowExec: ToolCommand {
         StandardOutput.write(
           RunEventLine.end(stage: launches[index], result: result, time: time - began))
         status.ended(launches[index].name, failed: result.outcome == .failed)
+      case .output(let index, let line, let time):
+        StandardOutput.write(
+          RunEventLine.line(
+            "stage-output",
+            JSONObject([
+              ("stage", .string(launches[index].name)), ("time", .number(time - began)),
+              ("line", .string(line)),
+            ])))
+        status.output(launches[index].name, line)
       case .stopping(let signal, let time):
         StandardOutput.write(
           RunEventLine.line(

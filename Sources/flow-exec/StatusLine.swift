@@ -30,6 +30,13 @@ final class StatusLine {
     draw()
   }
 
+  /// A stage's line, prefixed with its name as `docker compose` does, above the status.
+  func output(_ name: String, _ line: String) {
+    let prefix = colour ? "\u{1b}[36m\(name) |\u{1b}[0m" : "\(name) |"
+    emit("\r\u{1b}[K\(prefix) \(line)\n")
+    draw()
+  }
+
   func clear() { emit("\r\u{1b}[K") }
 
   private func draw() {

@@ -220,4 +220,18 @@ import Testing
     let statuses = events.map { ($0["args"] as? [String: Any])?["status"] as? Int }
     #expect(statuses == [0, 2])
   }
+
+  @Test func relaysEachLineWhenAskedAndStillWritesTheLog() throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    let document = try folder.document([
+      ExecFolder.bash("talk", "echo one; echo two >&2; printf three")
+    ])
+    let run = try ToolRun.run("flow-exec", ["--stage-output"], stdin: document)
+    #expect(run.status == 0)
+    let lines = ExecFolder.events(run.stdout).filter { $0["type"] as? String == "stage-output" }
+      .compactMap { ($0["data"] as? [String: Any])?["line"] as? String }
+    #expect(lines == ["one", "two", "three"])
+    #expect(folder.read(".flow/logs/talk.log") == "one\ntwo\nthree")
+  }
 }

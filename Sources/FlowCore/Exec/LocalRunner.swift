@@ -16,10 +16,14 @@ public final class LocalRunner {
     /// Seconds between SIGTERM and SIGKILL.
     public var grace: Double
     public var capacity: PlanCapacity
+    /// Relay each line the stages write as an `output` event (through a pipe).
+    public var relaysOutput = false
 
     public init(
-      jobs: Int? = nil, keepGoing: Bool = false, grace: Double = 10, capacity: PlanCapacity
+      jobs: Int? = nil, keepGoing: Bool = false, grace: Double = 10, capacity: PlanCapacity,
+      relaysOutput: Bool = false
     ) {
+      self.relaysOutput = relaysOutput
       self.jobs = jobs
       self.keepGoing = keepGoing
       self.grace = grace
@@ -35,6 +39,7 @@ public final class LocalRunner {
     var timedOut = false
     var gpus: [String]
     var token: UInt8?
+    var relay: StageOutputRelay?
   }
 
   private let stages: [StageLaunch]
@@ -87,11 +92,21 @@ public final class LocalRunner {
       if waitingForSlot, let jobserver {
         descriptors.append(pollfd(fd: jobserver.readDescriptor, events: Int16(POLLIN), revents: 0))
       }
+      for entry in running.values {
+        if let relay = entry.relay {
+          descriptors.append(pollfd(fd: relay.readDescriptor, events: Int16(POLLIN), revents: 0))
+        }
+      }
       _ = poll(&descriptors, nfds_t(descriptors.count), pollTimeout())
       for signalNumber in relay.drain() where stopSignal == nil {
         stopSignal = signalNumber
         report(.stopping(signal: signalNumber, at: MonotonicClock.now()))
         terminateAll()
+      }
+      for entry in running.values {
+        for line in entry.relay?.drain() ?? [] {
+          report(.output(stage: entry.stage, line: line, at: MonotonicClock.now()))
+        }
       }
       reap()
       enforceDeadlines()
@@ -156,11 +171,14 @@ public final class LocalRunner {
       finish(index, StageResult(outcome: .failed, status: 125, message: message), token: token)
       return
     }
-    defer { close(output) }
+    let relay = options.relaysOutput ? try? StageOutputRelay(log: output) : nil
+    defer { if relay == nil { close(output) } }
     let pid: Int32
     do throws(ProcessSpawner.Failure) {
       pid = try ProcessSpawner.spawn(
-        argv: argv, environment: environment, directory: stage.directory, output: output)
+        argv: argv, environment: environment, directory: stage.directory,
+        output: relay?.writeDescriptor ?? output)
+      relay?.childStarted()
     } catch {
       let message = Array("flow-exec: \(error.message)\n".utf8)
       _ = message.withUnsafeBytes { write(output, $0.baseAddress, $0.count) }
@@ -176,7 +194,7 @@ public final class LocalRunner {
     groups.append(pid)
     running[pid] = Running(
       stage: index, started: now, deadline: stage.timeout.map { now + $0 }, gpus: gpus,
-      token: token)
+      token: token, relay: relay)
     report(.started(stage: index, pid: pid, gpus: gpus, at: now))
   }
 
@@ -194,6 +212,9 @@ public final class LocalRunner {
       let pid = wait4(-1, &status, WNOHANG, &usage)
       if pid <= 0 { return }
       guard let entry = running.removeValue(forKey: pid) else { continue }
+      for line in entry.relay?.drain(final: true) ?? [] {
+        report(.output(stage: entry.stage, line: line, at: MonotonicClock.now()))
+      }
       let stage = stages[entry.stage]
       freeCPU += stage.demand.cpu
       freeMemory += stage.demand.memory

@@ -78,4 +78,6 @@ public enum RunEvent: Sendable {
   case started(stage: Int, pid: Int32, gpus: [String], at: Double)
   case ended(stage: Int, result: StageResult, at: Double)
   case stopping(signal: Int32, at: Double)
+  /// A line a stage wrote, when output is relayed.
+  case output(stage: Int, line: String, at: Double)
 }
