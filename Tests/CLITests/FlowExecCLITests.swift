@@ -234,4 +234,23 @@ import Testing
     #expect(lines == ["one", "two", "three"])
     #expect(folder.read(".flow/logs/talk.log") == "one\ntwo\nthree")
   }
+
+  /// A complete document (variables merged, no requirements, a plan) passes --strict, and
+  /// the plan's order decides which ready stage starts first.
+  @Test func followsTheDocumentsPlanOrder() throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    let stages = [("a", 3), ("b", 1), ("c", 2)].map { name, order in
+      ExecFolder.bash(
+        name, "echo $FLOW_STAGE >> order",
+        extra: [
+          "plan": ["order": order, "device": "cpu", "gpu_ids": [String]()],
+          "environment": ["variables": ["sources": [[String: Any]](), "merged": [String: Any]()]],
+        ])
+    }
+    let run = try ToolRun.run(
+      "flow-exec", ["--strict", "-j", "1"], stdin: try folder.document(stages))
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(folder.read("order") == "b\nc\na\n")
+  }
 }
