@@ -54,7 +54,9 @@ public struct StageResult: Sendable, Equatable {
   public var signal: Int32?
   public var timedOut: Bool
   public var seconds: Double
-  /// Peak resident memory of the stage's process tree, in bytes (wait4's ru_maxrss).
+  /// Peak resident memory of the stage's process tree, in bytes (wait4's ru_maxrss). Linux
+  /// counts the launcher's own peak at exec too (posix_spawn shares its memory until
+  /// then), so values below flow-exec's own size are a floor, not a measure.
   public var peakMemory: Int64
   /// Why it could not start or was skipped.
   public var message: String?
