@@ -61,6 +61,9 @@ struct FlowExec: ToolCommand {
   @Option(help: "Write Chrome trace-event JSON of the run to FILE.")
   var trace: String?
 
+  @Option(help: "Plan with the durations in FILE and record this run's durations there.")
+  var history: String?
+
   @Option(help: "Seconds between SIGTERM and SIGKILL when stopping a stage.")
   var grace: Double = 10
 
@@ -130,6 +133,7 @@ struct FlowExec: ToolCommand {
         let probe = MachineProbe(environment: host, queriesTools: false)
         preparation.enginePassesGPUs = chosenEngine.passesNvidiaGPUs(files: probe.files)
       }
+      preparation.history = readHistory(console)
       let launches = try preparation.prepare(
         document: document, workflow: workflow, selected: selected)
       for note in preparation.notes { console.report(note) }
@@ -207,6 +211,17 @@ struct FlowExec: ToolCommand {
     StandardOutput.write(
       RunEventLine.summary(
         results: results, status: exitStatus, seconds: MonotonicClock.now() - began))
+    if let history {
+      let durations = results.indices.filter { results[$0].outcome == .succeeded }.map {
+        (stage: launches[$0].name, seconds: results[$0].seconds)
+      }
+      let updated = readHistory(Console(tool: "flow-exec")).recording(durations)
+      do throws(IOError) {
+        try OutputFile.write(JSONCodec.encode(updated.document) + [10], to: history)
+      } catch {
+        Console(tool: "flow-exec").report(error.description)
+      }
+    }
     if let trace {
       do throws(IOError) {
         try OutputFile.write(JSONCodec.encode(recorder.document) + [10], to: trace)
@@ -216,6 +231,18 @@ struct FlowExec: ToolCommand {
       }
     }
     return exitStatus
+  }
+
+  /// The durations recorded in `--history`, none when the file does not exist yet.
+  private func readHistory(_ console: Console) -> DurationHistory {
+    guard let history, InputFile.isRegularFile(history) else { return DurationHistory() }
+    guard let bytes = try? InputFile.read(history), let json = try? JSONCodec.decode(bytes),
+      let read = DurationHistory(json: json)
+    else {
+      console.report("\(history): not a duration history; ignored")
+      return DurationHistory()
+    }
+    return read
   }
 
   private func makeFolders(_ path: String) -> Bool {

@@ -253,4 +253,24 @@ import Testing
     #expect(run.status == 0, "\(run.stderr)")
     #expect(folder.read("order") == "b\nc\na\n")
   }
+
+  @Test func recordsDurationsForTheNextPlan() throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    let history = folder.path + "/history.json"
+    try #"{"flow_history": 1, "stages": {"gone": 7, "fast": 99}}"#.write(
+      toFile: history, atomically: true, encoding: .utf8)
+    let document = try folder.document([
+      ExecFolder.bash("fast", "true"), ExecFolder.bash("broken", "exit 1"),
+    ])
+    let run = try ToolRun.run(
+      "flow-exec", ["--history", history, "--keep-going"], stdin: document)
+    #expect(run.status == 1)
+    let json = try JSONSerialization.jsonObject(
+      with: Data(contentsOf: URL(fileURLWithPath: history)))
+    let stages = (json as? [String: Any])?["stages"] as? [String: Double] ?? [:]
+    #expect(Set(stages.keys) == ["gone", "fast"])
+    #expect(stages["gone"] == 7)
+    #expect(stages["fast"]! < 99)
+  }
 }

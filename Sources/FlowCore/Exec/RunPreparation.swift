@@ -10,6 +10,8 @@ public struct RunPreparation {
   public var runID: String
   public var machine: MachineDescription
   public var capacity: PlanCapacity
+  /// How long stages took before, for planning (`--history`).
+  public var history = DurationHistory()
   /// Whether the container engine can hand the machine's NVIDIA GPUs to a container.
   public var enginePassesGPUs = true
   /// Choices made while preparing, for people (a stage sent to the CPU).
@@ -145,7 +147,8 @@ public struct RunPreparation {
     }
     do throws(PlanError) {
       let plan = try Planner.plan(
-        stages, capacity: capacity, options: PlanOptions(improvementRounds: 0))
+        stages, capacity: capacity, history: history,
+        options: PlanOptions(improvementRounds: 0))
       notes += plan.notes
       return plan.stages.map { ($0.order, $0.gpuIDs) }
     } catch {
