@@ -35,6 +35,32 @@ import Testing
     #expect(counts.max()! <= limit)
   }
 
+  /// A second Ctrl-C kills at once instead of waiting out the grace period (an hour here).
+  @Test func aSecondInterruptKillsAtOnce() throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    try folder.document([ExecFolder.bash("held", "trap '' TERM; echo $$ > pid; sleep 300")]).write(
+      to: folder.url.appendingPathComponent("doc.json"), atomically: true, encoding: .utf8)
+    let process = Process()
+    process.executableURL = ToolRun.binaries.appendingPathComponent("flow-exec")
+    process.arguments = ["--grace", "3600", folder.path + "/doc.json"]
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    for _ in 0..<200 where folder.read("pid") == nil { usleep(50_000) }
+    let pid = Int32((folder.read("pid") ?? "").dropLast()) ?? 0
+    #expect(pid > 0)
+    kill(process.processIdentifier, SIGINT)
+    usleep(200_000)
+    #expect(process.isRunning)
+    kill(process.processIdentifier, SIGINT)
+    for _ in 0..<600 where process.isRunning { usleep(50_000) }
+    #expect(!process.isRunning)
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 130)
+    #expect(kill(pid, 0) == -1 && errno == ESRCH)
+  }
+
   /// SIGINT and SIGTERM stop every stage's whole process group, even a process that
   /// ignores SIGTERM, and flow-exec exits 130 or 143 with nothing left running.
   @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])

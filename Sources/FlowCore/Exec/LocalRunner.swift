@@ -98,7 +98,12 @@ public final class LocalRunner {
         }
       }
       _ = poll(&descriptors, nfds_t(descriptors.count), pollTimeout())
-      for signalNumber in relay.drain() where stopSignal == nil {
+      for signalNumber in relay.drain() {
+        guard stopSignal == nil else {
+          // A second stop signal does not wait for the grace period.
+          for pid in running.keys { _ = kill(-pid, SIGKILL) }
+          continue
+        }
         stopSignal = signalNumber
         report(.stopping(signal: signalNumber, at: MonotonicClock.now()))
         terminateAll()
