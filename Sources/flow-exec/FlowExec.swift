@@ -159,7 +159,7 @@ struct FlowExec: ToolCommand {
       let index = try CatalogueIndex.open(sources: sources, at: path)
       return try PipeResolution(source: index).annotate(document).0
     } catch {
-      throw .variables("resolving requirements: \(error)")
+      throw .resolution("\(error)")
     }
   }
 

@@ -273,4 +273,31 @@ import Testing
     #expect(stages["gone"] == 7)
     #expect(stages["fast"]! < 99)
   }
+
+  /// A document whose requirements were never resolved is resolved here, against the
+  /// same default catalogue flow-resolve reads (FLOW_CATALOG), and the actions applied.
+  @Test func resolvesRequirementsTheDocumentDidNotResolve() throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    let catalogue = folder.path + "/packages.toml"
+    try """
+    [packages.tool."1.2.0"]
+    env.TOOL_HOME = "/opt/tool-1.2"
+    env.SEARCH.prepend = "/opt/tool-1.2/bin"
+    [packages.tool."2.0.0"]
+    env.TOOL_HOME = "/opt/tool-2"
+
+    """.write(toFile: catalogue, atomically: true, encoding: .utf8)
+    let stage = ExecFolder.bash(
+      "use", "echo $TOOL_HOME $SEARCH > seen",
+      extra: ["environment": ["requirements": [["package": "tool", "spec": "~=1.2"]]]])
+    var environment = ProcessInfo.processInfo.environment
+    environment["FLOW_CATALOG"] = catalogue
+    environment["XDG_CACHE_HOME"] = folder.path + "/cache"
+    environment["SEARCH"] = "/base"
+    let run = try ToolRun.run(
+      "flow-exec", [], stdin: try folder.document([stage]), environment: environment)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(folder.read("seen") == "/opt/tool-1.2 /opt/tool-1.2/bin:/base\n")
+  }
 }

@@ -18,6 +18,7 @@ public enum ExecError: Error, Equatable, Sendable, CustomStringConvertible {
   case jobserver(String)
   case plan(PlanError)
   case variables(String)
+  case resolution(String)
 
   public var description: String {
     switch self {
@@ -53,6 +54,8 @@ public enum ExecError: Error, Equatable, Sendable, CustomStringConvertible {
       return error.description
     case .variables(let message):
       return message
+    case .resolution(let message):
+      return "resolving requirements: \(message)"
     }
   }
 }
