@@ -46,7 +46,7 @@ struct FlowExec: ToolCommand {
   var strict = false
 
   @Flag(
-    help: "Also report each line the stages write (stage-output events; prefixed on a terminal).")
+    help: "Also report each line the stages write as a stage-output event.")
   var stageOutput = false
 
   @Flag(help: "Start stages from an empty environment instead of this one.")
@@ -174,7 +174,7 @@ struct FlowExec: ToolCommand {
       stages: launches,
       options: LocalRunner.Options(
         jobs: jobs, keepGoing: keepGoing, grace: grace, capacity: capacity,
-        relaysOutput: stageOutput),
+        relaysOutput: stageOutput || isatty(STDERR_FILENO) == 1),
       jobserver: jobserver
     ) { event in
       switch event {
@@ -190,13 +190,15 @@ struct FlowExec: ToolCommand {
           RunEventLine.end(stage: launches[index], result: result, time: time - began))
         status.ended(launches[index].name, failed: result.outcome == .failed)
       case .output(let index, let line, let time):
-        StandardOutput.write(
-          RunEventLine.line(
-            "stage-output",
-            JSONObject([
-              ("stage", .string(launches[index].name)), ("time", .number(time - began)),
-              ("line", .string(line)),
-            ])))
+        if stageOutput {
+          StandardOutput.write(
+            RunEventLine.line(
+              "stage-output",
+              JSONObject([
+                ("stage", .string(launches[index].name)), ("time", .number(time - began)),
+                ("line", .string(line)),
+              ])))
+        }
         status.output(launches[index].name, line)
       case .stopping(let signal, let time):
         StandardOutput.write(
