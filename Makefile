@@ -20,14 +20,19 @@ deps:
 build: deps
 	$(SWIFT) build $(RELEASE_FLAGS)
 
-DEMO = examples/houdini
+DEMO = examples/diamond
 demo: build
 	scripts/deps.sh demo
-	@echo '$$ flow-parse $(DEMO)/workflow.yaml | flow-envfile | flow-resolve --catalog $(DEMO)/catalogue.toml'
+	@rm -rf .build/demo && cp -R $(DEMO) .build/demo
+	@echo '$$ cd .build/demo && flow-parse workflow.yaml | flow-envfile | flow-resolve | flow-sched | flow-exec'
+	@PATH="$$PWD/.build/release:$$PATH"; cd .build/demo && \
+	  flow-parse workflow.yaml | flow-envfile | flow-resolve | flow-sched | flow-exec \
+	  | jq -c '.data.stage as $$s | select(.type == "stage-end" or .type == "summary") | .data | if $$s then {stage, status, duration} else . end'
+	@echo '$$ cat .build/demo/y.txt'; cat .build/demo/y.txt
+	@echo '$$ flow-parse examples/houdini/workflow.yaml | flow-resolve --catalog examples/houdini/catalogue.toml'
 	@PATH="$$PWD/.build/release:$$PATH"; \
-	  flow-parse $(DEMO)/workflow.yaml | flow-envfile \
-	  | flow-resolve --catalog $(DEMO)/catalogue.toml \
-	  | jq '.stages[] | {name, needs, resources: .environment.resources, packages: [.resolution.packages[] | "\(.name) \(.version)"], actions: .resolution.actions}'
+	  flow-parse examples/houdini/workflow.yaml | flow-resolve --catalog examples/houdini/catalogue.toml \
+	  | jq -c '.stages[] | {name, packages: [.resolution.packages[] | "\(.name) \(.version)"]}'
 
 check:
 	scripts/deps.sh test
