@@ -19,10 +19,10 @@ struct FlowEnvfile: ToolCommand {
     commandName: "flow-envfile",
     abstract: "Read .env files exactly, merge them with provenance, never execute them.",
     discussion: """
-      Merges the files in order (later wins), then the --set assignments, and prints the
-      variables. A file written PATH? is optional: it is skipped when missing. Without
-      files, reads a pipe document on standard input and loads each stage's variables
-      into it (environment.variables.merged). Exit status: 0 ok, 1 lint findings,
+      Merges the files in order (later wins), then the --set assignments, and prints the \
+      variables. A file written PATH? is optional: it is skipped when missing. Without \
+      files, reads a pipe document on standard input and loads each stage's variables \
+      into it (environment.variables.merged). Exit status: 0 ok, 1 lint findings, \
       64 usage, 65 bad input, 66 missing file, 74 I/O error. See flow-envfile(1).
       """,
     version: FlowVersion.current)

@@ -25,20 +25,20 @@ struct FlowResolve: ToolCommand {
     commandName: "flow-resolve",
     abstract: "Choose package versions for requirements and print their environment.",
     discussion: """
-      Reads the catalogue of installed software (Lifeblood's TOML format plus `requires` and
-      `conflicts`), chooses one version per package so that every requirement holds, and
-      prints the chosen packages and the ordered environment actions. Without requirements,
+      Reads the catalogue of installed software (Lifeblood's TOML format plus `requires` and \
+      `conflicts`), chooses one version per package so that every requirement holds, and \
+      prints the chosen packages and the ordered environment actions. Without requirements, \
       reads a pipe document on standard input and adds a resolution to every stage.
 
-      Preference: requested packages are decided first, in request order; then, among the
-      dependencies that must be selected, the one with the fewest versions left (ties: the
-      one first needed). Each takes the newest version the constraints still allow. The
+      Preference: requested packages are decided first, in request order; then, among the \
+      dependencies that must be selected, the one with the fewest versions left (ties: the \
+      one first needed). Each takes the newest version the constraints still allow. The \
       same input always gives the same answer.
 
-      Prereleases are chosen only when a spec names a prerelease of the same release, or
-      with --pre. Lifeblood always includes them; with --pre this tool picks what Lifeblood
-      picks. Exit status: 0 resolved, 64 bad usage or requirement, 65 no set of versions
-      fits (the reason is printed), 66 a catalogue is missing, 78 a catalogue is not valid
+      Prereleases are chosen only when a spec names a prerelease of the same release, or \
+      with --pre. Lifeblood always includes them; with --pre this tool picks what Lifeblood \
+      picks. Exit status: 0 resolved, 64 bad usage or requirement, 65 no set of versions \
+      fits (the reason is printed), 66 a catalogue is missing, 78 a catalogue is not valid \
       TOML, 74 output could not be written.
       """,
     version: FlowVersion.current,
