@@ -36,6 +36,8 @@ def main():
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--rez-repeats", type=int, default=3)
     parser.add_argument("--rez-time-limit", type=float, default=30)
+    parser.add_argument("--keep-index", action="store_true",
+                        help="reuse an existing flow index instead of timing its build")
     args = parser.parse_args()
     with open(os.path.join(args.folder, "problem.json")) as handle:
         problem = json.load(handle)
@@ -45,7 +47,7 @@ def main():
         start = time.perf_counter()
         if name == "flow":
             index = os.path.join(args.folder, "catalog.index")
-            if os.path.exists(index):
+            if os.path.exists(index) and not args.keep_index:
                 os.remove(index)
             solve = flow_solver(args.flow, args.folder)
             solve(problem["requests"][0])

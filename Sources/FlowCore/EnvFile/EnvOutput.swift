@@ -37,45 +37,16 @@ public enum EnvOutput {
       variables.reduce(8) { $0 + $1.key.utf8.count + ($1.value?.utf8.count ?? 4) + 6 })
     for (index, variable) in variables.enumerated() {
       if index > 0 { output.append(UInt8(ascii: ",")) }
-      appendJSONString(variable.key, to: &output)
+      JSONWriter.appendString(variable.key, to: &output)
       output.append(.colon)
       if let value = variable.value {
-        appendJSONString(value, to: &output)
+        JSONWriter.appendString(value, to: &output)
       } else {
         output += Array("null".utf8)
       }
     }
     output += [UInt8(ascii: "}"), .newline]
     return output
-  }
-
-  static let hexDigits = Array("0123456789ABCDEF".utf8)
-
-  /// A JSON string as jansson writes it: `\b \f \n \r \t` and `\u00XX` for other
-  /// control characters, everything else (UTF-8, `/`, DEL) as it is.
-  static func appendJSONString(_ text: String, to output: inout [UInt8]) {
-    output.append(.doubleQuote)
-    let utf8 = text.utf8
-    if !utf8.contains(where: { $0 < 0x20 || $0 == .doubleQuote || $0 == .backslash }) {
-      output.append(contentsOf: utf8)
-      output.append(.doubleQuote)
-      return
-    }
-    for byte in utf8 {
-      switch byte {
-      case .doubleQuote, .backslash: output += [.backslash, byte]
-      case .newline: output += [.backslash, UInt8(ascii: "n")]
-      case .carriageReturn: output += [.backslash, UInt8(ascii: "r")]
-      case .tab: output += [.backslash, UInt8(ascii: "t")]
-      case 0x08: output += [.backslash, UInt8(ascii: "b")]
-      case 0x0C: output += [.backslash, UInt8(ascii: "f")]
-      case 0..<0x20:
-        output += [.backslash, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")]
-        output += [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
-      default: output.append(byte)
-      }
-    }
-    output.append(.doubleQuote)
   }
 
   /// Where a definition came from, as JSON: `{"file", "line", "column"}` or `{"map"}`.

@@ -33,8 +33,14 @@ public enum JSONCodec {
   }
 
   /// Serialises a value: compact on one line, or indented by two spaces.
-  /// The text always ends with a newline.
+  /// The text always ends with a newline. See `JSONWriter`.
   public static func encode(_ value: JSONValue, pretty: Bool = false) -> [UInt8] {
+    JSONWriter.encode(value, pretty: pretty)
+  }
+
+  /// Serialises a value through jansson's own writer: the reference `JSONWriter` is
+  /// held to.
+  static func encodeWithJansson(_ value: JSONValue, pretty: Bool = false) -> [UInt8] {
     let root = node(for: value)
     defer { flow_json_decref(root) }
     let layout = pretty ? flow_json_indent(2) : UInt32(JSON_COMPACT)

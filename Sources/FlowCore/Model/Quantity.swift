@@ -1,5 +1,14 @@
 /// Reads the quantities a workflow states: memory sizes and durations.
 public enum Quantity {
+  private static let memoryFactors: [String: Double] = [
+    "": 1, "k": 1e3, "K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15,
+    "Ki": 1024, "Mi": 1_048_576, "Gi": 1_073_741_824, "Ti": 1_099_511_627_776,
+    "Pi": 1_125_899_906_842_624,
+  ]
+  private static let durationUnits: [String: Double] = [
+    "ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400,
+  ]
+
   /// Bytes from a memory size: a plain number is bytes; `Ki Mi Gi Ti Pi` are binary
   /// (powers of 1024), `k K M G T P` decimal (powers of 1000); a trailing `B` is allowed
   /// (`8GiB`, `2GB`). Fractions round to the nearest byte (`1.5Gi`).
@@ -13,12 +22,9 @@ public enum Quantity {
     }
     number = number.trimmingTrailingSpaces
     if unit.count > 1, unit.hasSuffix("B") { unit.removeLast() } else if unit == "B" { unit = "" }
-    let factors: [String: Double] = [
-      "": 1, "k": 1e3, "K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15,
-      "Ki": 1024, "Mi": 1_048_576, "Gi": 1_073_741_824, "Ti": 1_099_511_627_776,
-      "Pi": 1_125_899_906_842_624,
-    ]
-    guard let factor = factors[unit], let value = decimal(number), value >= 0 else { return nil }
+    guard let factor = memoryFactors[unit], let value = decimal(number), value >= 0 else {
+      return nil
+    }
     let bytes = (value * factor).rounded()
     guard bytes < 9.2e18 else { return nil }
     return Int64(bytes)
@@ -29,7 +35,6 @@ public enum Quantity {
   public static func seconds(_ text: String) -> Double? {
     let trimmed = text.trimmingSpaces
     if let plain = decimal(Substring(trimmed)) { return plain >= 0 ? plain : nil }
-    let units: [String: Double] = ["ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400]
     var total = 0.0
     var rest = Substring(trimmed)
     guard !rest.isEmpty else { return nil }
@@ -38,7 +43,9 @@ public enum Quantity {
       rest = rest.dropFirst(number.count)
       let unit = rest.prefix { $0.isLetter }
       rest = rest.dropFirst(unit.count)
-      guard let value = decimal(number), let factor = units[String(unit)] else { return nil }
+      guard let value = decimal(number), let factor = durationUnits[String(unit)] else {
+        return nil
+      }
       total += value * factor
     }
     return total

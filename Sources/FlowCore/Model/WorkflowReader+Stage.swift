@@ -4,6 +4,9 @@ extension WorkflowReader {
     "duration", "timeout", "plugins",
   ]
 
+  /// Keys with two names: a stage may use either, not both.
+  static let keyAliases = [("kwargs", "with"), ("needs", "dependencies")]
+
   /// Reads one stage. A stage without `needs` waits for the stage before it.
   mutating func readStage(_ node: YAMLNode, previous: String?) -> Stage? {
     guard let pairs = mapping(node, "a stage") else { return nil }
@@ -13,8 +16,7 @@ extension WorkflowReader {
     var seenAliases: [String: YAMLNode] = [:]
     for (key, value) in pairs {
       let name = key.scalar?.text ?? ""
-      for (first, second) in [("kwargs", "with"), ("needs", "dependencies")]
-      where name == first || name == second {
+      for (first, second) in Self.keyAliases where name == first || name == second {
         if let other = seenAliases[first] {
           report(key, "both '\(other.scalar?.text ?? first)' and '\(name)' given: they are one key")
         }

@@ -41,7 +41,8 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
     for source in sources {
       files += try Catalogue.files(of: source, main: "config.toml", folder: "config.d")
     }
-    let key = try sourceKey(files)
+    // Keyed by canonical paths, so `cat.toml` and `/abs/cat.toml` share one index.
+    let key = try sourceKey(files.map(CatalogueFiles.canonical))
     if let index = try? CatalogueIndex(path: path, expectedKey: key, rebuilt: false) {
       return index
     }
@@ -67,7 +68,7 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
       environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
       ?? (environment["HOME"] ?? "/tmp") + "/.cache"
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in sources.joined(separator: "\u{0}").utf8 {
+    for byte in sources.map(CatalogueFiles.canonical).joined(separator: "\u{0}").utf8 {
       hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
     }
     let hex = String(hash, radix: 16)

@@ -49,7 +49,7 @@ indirect enum CatalogueValue: Sendable {
     var result = CatalogueTable()
     for entry in table.entries {
       result.set(
-        entry.key, convert(entry.value, file: file), origin: "\(file):\(entry.position.line)")
+        entry.key, convert(entry.value, file: file), file: file, line: entry.position.line)
     }
     return result
   }
@@ -69,33 +69,60 @@ indirect enum CatalogueValue: Sendable {
   }
 }
 
-/// A table with keys in the order first written.
+/// A table with keys in the order first written, each with the file and line it came from.
 struct CatalogueTable: Sendable {
-  private(set) var keys: [String] = []
-  private var values: [String: CatalogueValue] = [:]
-  private var origins: [String: String] = [:]
+  private struct Entry: Sendable {
+    var key: String
+    var value: CatalogueValue
+    var file: String
+    var line: Int
+  }
 
-  subscript(key: String) -> CatalogueValue? { values[key] }
+  private var entries: [Entry] = []
+  /// Entry numbers by key, kept only for tables large enough to need it.
+  private var index: [String: Int]? = nil
+  private static let indexedCount = 8
+
+  var keys: [String] { entries.map(\.key) }
+
+  subscript(key: String) -> CatalogueValue? { entryNumber(of: key).map { entries[$0].value } }
 
   /// `file:line` where `key` was written.
-  func origin(of key: String) -> String { origins[key] ?? "" }
+  func origin(of key: String) -> String {
+    guard let number = entryNumber(of: key) else { return "" }
+    return "\(entries[number].file):\(entries[number].line)"
+  }
 
-  mutating func set(_ key: String, _ value: CatalogueValue, origin: String) {
-    if values.updateValue(value, forKey: key) == nil {
-      keys.append(key)
-      origins[key] = origin
+  private func entryNumber(of key: String) -> Int? {
+    if let index { return index[key] }
+    return entries.firstIndex { $0.key == key }
+  }
+
+  /// Sets `key`; a new key keeps `file` and `line`, a known one its first place.
+  mutating func set(_ key: String, _ value: CatalogueValue, file: String, line: Int) {
+    if let number = entryNumber(of: key) {
+      entries[number].value = value
+      return
+    }
+    entries.append(Entry(key: key, value: value, file: file, line: line))
+    if index != nil {
+      index![key] = entries.count - 1
+    } else if entries.count > CatalogueTable.indexedCount {
+      index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) })
     }
   }
 
   /// Lifeblood's deep merge: tables merge key by key, anything else is replaced.
   mutating func merge(_ other: CatalogueTable) {
-    for key in other.keys {
-      let incoming = other.values[key]!
-      if case .table(var mine)? = values[key], case .table(let theirs) = incoming {
+    for incoming in other.entries {
+      if let number = entryNumber(of: incoming.key), case .table(var mine) = entries[number].value,
+        case .table(let theirs) = incoming.value
+      {
+        entries[number].value = .boolean(false)
         mine.merge(theirs)
-        values[key] = .table(mine)
+        entries[number].value = .table(mine)
       } else {
-        set(key, incoming, origin: other.origin(of: key))
+        set(incoming.key, incoming.value, file: incoming.file, line: incoming.line)
       }
     }
   }

@@ -96,10 +96,7 @@ struct TOMLDocumentBuilder {
 
   /// Starts an inline table, a table of its own; its keys go in with
   /// `keyValue(_:_:inline:)`.
-  mutating func beginInlineTable(depth: Int, at position: SourcePosition)
-    throws(TOMLError) -> Int
-  {
-    if depth > TOMLDocumentBuilder.maximumDepth { throw TOMLDocumentBuilder.tooDeep(position) }
+  mutating func beginInlineTable(depth: Int) -> Int {
     nodes.append(Node(depth: depth))
     return nodes.count - 1
   }

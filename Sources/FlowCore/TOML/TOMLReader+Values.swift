@@ -65,7 +65,8 @@ extension TOMLReader {
 
   /// `{ a = 1, b.c = 2 }`: on one line, no trailing comma, closed for good once read.
   private mutating func readInlineTable(depth: Int) throws(TOMLError) -> TOMLValue {
-    let table = try builder.beginInlineTable(depth: depth, at: position)
+    if depth > TOMLDocumentBuilder.maximumDepth { throw TOMLDocumentBuilder.tooDeep(position) }
+    let table = builder.beginInlineTable(depth: depth)
     index += 1
     skipBlanks()
     if current == UInt8(ascii: "}") {

@@ -11,6 +11,10 @@ public struct TOMLReader {
   var builder = TOMLDocumentBuilder()
   /// Reused space for strings with escapes or line breaks.
   var scratch: [UInt8] = []
+  /// An offset on the current line whose column is known, so that the columns of many keys
+  /// on one long line cost one pass over it.
+  private var columnMark = 0
+  private var columnAtMark = 1
 
   init(bytes: UnsafeBufferPointer<UInt8>) {
     self.bytes = bytes
@@ -135,7 +139,7 @@ public struct TOMLReader {
     var keys: [TOMLDocumentBuilder.Key] = []
     while true {
       skipBlanks()
-      let position = self.position
+      let position = keyPosition()
       let name: String
       switch current {
       case UInt8(ascii: "\""):
@@ -185,6 +189,19 @@ public struct TOMLReader {
   }
 
   var position: SourcePosition { position(of: index) }
+
+  /// The position of the cursor, counted on from the last one asked on this line.
+  private mutating func keyPosition() -> SourcePosition {
+    if columnMark < lineStart || columnMark > index {
+      columnMark = lineStart
+      columnAtMark = 1
+    }
+    while columnMark < index {
+      if bytes[columnMark] & 0xC0 != 0x80 { columnAtMark += 1 }
+      columnMark += 1
+    }
+    return SourcePosition(line: line, column: columnAtMark)
+  }
 
   /// The position of an offset on the current line; columns count Unicode scalars.
   func position(of offset: Int) -> SourcePosition {

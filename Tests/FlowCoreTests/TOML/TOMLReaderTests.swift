@@ -236,6 +236,17 @@ import Testing
     #expect(blender?["é2"]?.table?.position(of: "x") == SourcePosition(line: 6, column: 8))
   }
 
+  @Test func keysOnOneLongLineKeepTheirColumns() throws {
+    let pairs = (0..<2000).map { "k\($0) = \"é\"" }
+    let table = try TOMLReader.parse("t = { " + pairs.joined(separator: ", ") + " }")
+    let inline = try #require(table["t"]?.table)
+    var column = 7
+    for (number, pair) in pairs.enumerated() {
+      #expect(inline.position(of: "k\(number)") == SourcePosition(line: 1, column: column))
+      column += pair.unicodeScalars.count + 2
+    }
+  }
+
   @Test func largeTablesFindTheirKeys() throws {
     let text = (0..<100).map { "k\($0) = \($0)" }.joined(separator: "\n")
     let table = try TOMLReader.parse(text)

@@ -1,0 +1,159 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Writes `JSONValue` as text, byte for byte as jansson writes it with the flags the
+/// toolkit uses (compact, or indented by two; reals with 15 significant digits), but
+/// straight into one buffer: building jansson's tree of hash tables first cost more
+/// than the rest of a tool's work on large documents. Tests hold the two to the same
+/// bytes.
+public struct JSONWriter {
+  public var pretty: Bool
+  private(set) var output: [UInt8] = []
+
+  public init(pretty: Bool = false) {
+    self.pretty = pretty
+  }
+
+  /// The text of `value`, ending with a newline.
+  public static func encode(_ value: JSONValue, pretty: Bool = false) -> [UInt8] {
+    var writer = JSONWriter(pretty: pretty)
+    writer.output.reserveCapacity(4096)
+    writer.write(value, depth: 0)
+    writer.output.append(UInt8(ascii: "\n"))
+    return writer.output
+  }
+
+  mutating func write(_ value: JSONValue, depth: Int) {
+    switch value {
+    case .null: output += Self.null
+    case .bool(let flag): output += flag ? Self.true : Self.false
+    case .integer(let number): Self.appendInteger(number, to: &output)
+    case .number(let number): appendReal(number)
+    case .string(let text): Self.appendString(text, to: &output)
+    case .array(let items):
+      guard !items.isEmpty else {
+        output += [UInt8(ascii: "["), UInt8(ascii: "]")]
+        return
+      }
+      output.append(UInt8(ascii: "["))
+      for (index, item) in items.enumerated() {
+        if index > 0 { output.append(UInt8(ascii: ",")) }
+        newline(depth + 1)
+        write(item, depth: depth + 1)
+      }
+      newline(depth)
+      output.append(UInt8(ascii: "]"))
+    case .object(let object):
+      guard !object.isEmpty else {
+        output += [UInt8(ascii: "{"), UInt8(ascii: "}")]
+        return
+      }
+      output.append(UInt8(ascii: "{"))
+      var first = true
+      for (key, item) in object {
+        if !first { output.append(UInt8(ascii: ",")) }
+        first = false
+        newline(depth + 1)
+        Self.appendString(key, to: &output)
+        output.append(UInt8(ascii: ":"))
+        if pretty { output.append(UInt8(ascii: " ")) }
+        write(item, depth: depth + 1)
+      }
+      newline(depth)
+      output.append(UInt8(ascii: "}"))
+    }
+  }
+
+  private mutating func newline(_ depth: Int) {
+    guard pretty else { return }
+    output.append(UInt8(ascii: "\n"))
+    output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
+  }
+
+  private static let null = Array("null".utf8)
+  private static let `true` = Array("true".utf8)
+  private static let `false` = Array("false".utf8)
+  private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+  /// A string with jansson's escapes: `\" \\ \b \f \n \r \t`, `\u00xx` for other control
+  /// characters; everything else, UTF-8 included, as it is.
+  public static func appendString(_ text: String, to output: inout [UInt8]) {
+    output.append(UInt8(ascii: "\""))
+    var text = text
+    text.withUTF8 { utf8 in
+      var start = 0
+      for index in 0..<utf8.count {
+        let byte = utf8[index]
+        guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else {
+          continue
+        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
+        start = index + 1
+        output.append(UInt8(ascii: "\\"))
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.append(byte)
+        case 0x08: output.append(UInt8(ascii: "b"))
+        case 0x0C: output.append(UInt8(ascii: "f"))
+        case 0x0A: output.append(UInt8(ascii: "n"))
+        case 0x0D: output.append(UInt8(ascii: "r"))
+        case 0x09: output.append(UInt8(ascii: "t"))
+        default:
+          output += [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")]
+          output += [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
+        }
+      }
+      output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+    }
+    output.append(UInt8(ascii: "\""))
+  }
+
+  static func appendInteger(_ number: Int64, to output: inout [UInt8]) {
+    if number == 0 {
+      output.append(UInt8(ascii: "0"))
+      return
+    }
+    var magnitude = number.magnitude
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    var count = 0
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      while magnitude > 0 {
+        buffer[23 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+        magnitude /= 10
+        count += 1
+      }
+      if number < 0 { output.append(UInt8(ascii: "-")) }
+      output.append(contentsOf: buffer[(24 - count)...])
+    }
+  }
+
+  /// A real as jansson writes it: `%.15g` with a plain exponent, and `.0` added when that
+  /// looks like an integer. JSON has no infinities or NaN: they are written as null.
+  private mutating func appendReal(_ number: Double) {
+    guard number.isFinite else {
+      output += Self.null
+      return
+    }
+    var buffer = [CChar](repeating: 0, count: 40)
+    let count = withVaList([number]) { arguments in
+      vsnprintf(&buffer, buffer.count, "%.15g", arguments)
+    }
+    var text = buffer.prefix(Int(count)).map { UInt8(bitPattern: $0) }
+    // jansson drops the exponent's `+` and leading zeros: 1e+16 is written 1e16.
+    if let e = text.firstIndex(of: UInt8(ascii: "e")) {
+      var digits = e + 1
+      if text[digits] == UInt8(ascii: "+") {
+        text.remove(at: digits)
+      } else if text[digits] == UInt8(ascii: "-") {
+        digits += 1
+      }
+      while digits < text.count - 1, text[digits] == UInt8(ascii: "0") { text.remove(at: digits) }
+    }
+    output += text
+    if !text.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") }) {
+      output += [UInt8(ascii: "."), UInt8(ascii: "0")]
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import Testing
+
+@testable import FlowCore
+
+/// `JSONWriter` must write exactly what jansson writes for the same value.
+@Suite struct JSONWriterTests {
+  struct Generator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return state ^ (state >> 29)
+    }
+  }
+
+  static let samples: [String] = [
+    "", "plain", "quote \" and \\ backslash", "tab\tnew\nline\r", "\u{0}\u{1}\u{1F}\u{7F}",
+    "é ü 漢字 🚀", "/slash/", "\u{2028}", "$(rm -rf ~) `x`",
+  ]
+
+  func randomValue(_ generator: inout Generator, depth: Int) -> JSONValue {
+    switch Int.random(in: 0..<(depth > 3 ? 6 : 8), using: &generator) {
+    case 0: return .null
+    case 1: return .bool(Bool.random(using: &generator))
+    case 2:
+      return .integer(
+        Int64.random(in: Int64.min...Int64.max, using: &generator)
+          >> Int64.random(in: 0..<63, using: &generator))
+    case 3:
+      let choices: [Double] = [0, -0.0, 0.1, 1.5, 1e300, -2.5e-300, 123456789.125, 1e15, 1e16, 3]
+      return Bool.random(using: &generator)
+        ? .number(choices.randomElement(using: &generator)!)
+        : .number(Double.random(in: -1e6...1e6, using: &generator))
+    case 4, 5: return .string(Self.samples.randomElement(using: &generator)!)
+    case 6:
+      return .array(
+        (0..<Int.random(in: 0..<4, using: &generator)).map { _ in
+          randomValue(&generator, depth: depth + 1)
+        })
+    default:
+      var object = JSONObject()
+      for index in 0..<Int.random(in: 0..<5, using: &generator) {
+        object[Self.samples.randomElement(using: &generator)! + "\(index)"] = randomValue(
+          &generator, depth: depth + 1)
+      }
+      return .object(object)
+    }
+  }
+
+  @Test func writesWhatJanssonWrites() {
+    var generator = Generator(state: 7)
+    for _ in 0..<2000 {
+      let value = randomValue(&generator, depth: 0)
+      for pretty in [false, true] {
+        let ours = JSONWriter.encode(value, pretty: pretty)
+        let theirs = JSONCodec.encodeWithJansson(value, pretty: pretty)
+        #expect(ours == theirs, "\(String(decoding: theirs, as: UTF8.self))")
+        if ours != theirs { return }
+      }
+    }
+  }
+
+  @Test func writesIntegerExtremes() {
+    for number in [Int64.min, Int64.max, 0, -1, 10, -10] {
+      #expect(JSONWriter.encode(.integer(number)) == JSONCodec.encodeWithJansson(.integer(number)))
+    }
+  }
+}
