@@ -24,6 +24,11 @@ struct FlowResolve: ToolCommand {
   static let configuration = CommandConfiguration(
     commandName: "flow-resolve",
     abstract: "Choose package versions for requirements and print their environment.",
+    usage: """
+      flow-resolve [resolve] [<options>] [<requirements> ...]
+      flow-resolve scan [--root <root>]
+      flow-resolve generate [--root <root>] [--output <output>] [--override]
+      """,
     discussion: """
       Reads the catalogue of installed software (Lifeblood's TOML format plus `requires` and \
       `conflicts`), chooses one version per package so that every requirement holds, and \
@@ -58,7 +63,8 @@ struct CatalogueOptions: ParsableArguments {
 
 struct ResolveCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "resolve", abstract: "Resolve requirements (the default subcommand).")
+    commandName: "resolve", abstract: "Resolve requirements (the default subcommand).",
+    usage: "flow-resolve [resolve] [<options>] [<requirements> ...]")
 
   @OptionGroup var catalogue: CatalogueOptions
 
@@ -80,7 +86,9 @@ struct ResolveCommand: ParsableCommand {
   @Flag(help: "Indent the JSON output for people.")
   var pretty = false
 
-  @Option(name: .shortAndLong, help: "Write to FILE atomically instead of standard output.")
+  @Option(
+    name: .shortAndLong,
+    help: ArgumentHelp("Write to FILE atomically instead of standard output.", valueName: "FILE"))
   var output: String?
 
   @Argument(
