@@ -12,12 +12,14 @@ struct FlowExec: ToolCommand {
     commandName: "flow-exec",
     abstract: "Run a workflow's stages as processes or containers, in parallel as capacity allows.",
     discussion: """
-      Reads a pipe document (FILE or standard input), completes what earlier tools skipped
-      (variable files, requirements, plan) unless --strict, and runs the stages. Writes one
-      JSON line per event on standard output; each stage's output goes to its log file.
-      Exit status: 0 when every stage succeeded, else the first failing stage's status;
-      124 a stage timed out; 125 flow-exec failed; 126/127 a command could not run or was
-      not found; 130/143 stopped by SIGINT/SIGTERM. See flow-exec(1).
+      Reads a pipe document (FILE or standard input), completes what earlier tools \
+      skipped (variable files, requirements, plan) unless --strict, and runs the \
+      stages. Writes one JSON line per event on standard output; each stage's output \
+      goes to its log file.
+
+      Exit status: 0 when every stage succeeded, else the first failing stage's \
+      status; 124 a stage timed out; 125 flow-exec failed; 126/127 a command could \
+      not run or was not found; 130/143 stopped by SIGINT/SIGTERM. See flow-exec(1).
       """,
     version: FlowVersion.current)
 
@@ -74,7 +76,7 @@ struct FlowExec: ToolCommand {
   var memory: Int64?
 
   @Option(
-    name: .customLong("counter"),
+    name: .customLong("resource"),
     help: ArgumentHelp(
       "The amount of a named counter stages share (repeatable).", valueName: "NAME=N"))
   var counters: [String] = []
@@ -116,7 +118,7 @@ struct FlowExec: ToolCommand {
       for counter in counters {
         guard let equals = counter.firstIndex(of: "="),
           let amount = Int64(counter[counter.index(after: equals)...])
-        else { fail("--counter expects NAME=N, got '\(counter)'") }
+        else { fail("--resource expects NAME=N, got '\(counter)'") }
         capacity.counters[String(counter[..<equals])] = amount
       }
       let needsEngine = selected.contains { workflow.stages[$0].environment.image != nil }
