@@ -144,8 +144,18 @@ struct FlowExec: ToolCommand {
         return
       }
       guard makeFolders(logs) else { fail("cannot create log folder \(logs)") }
-      let jobserver = try Jobserver.connect(makeflags: host["MAKEFLAGS"])
-      let status = try execute(launches, capacity: capacity, jobserver: jobserver)
+      // As GNU make does when its jobserver is out of reach (a recipe without `+`
+      // under make 4.3): run on the one slot this process already holds.
+      var jobserver: Jobserver?
+      var jobLimit = jobs
+      do throws(ExecError) {
+        jobserver = try Jobserver.connect(makeflags: host["MAKEFLAGS"])
+      } catch {
+        if launches.count > 1 { console.report("\(error); running one stage at a time") }
+        jobLimit = 1
+      }
+      let status = try execute(
+        launches, capacity: capacity, jobserver: jobserver, jobs: jobLimit)
       Glibc.exit(status)
     } catch {
       fail(error.description)
@@ -165,9 +175,9 @@ struct FlowExec: ToolCommand {
     }
   }
 
-  private func execute(_ launches: [StageLaunch], capacity: PlanCapacity, jobserver: Jobserver?)
-    throws(ExecError) -> Int32
-  {
+  private func execute(
+    _ launches: [StageLaunch], capacity: PlanCapacity, jobserver: Jobserver?, jobs: Int?
+  ) throws(ExecError) -> Int32 {
     let began = MonotonicClock.now()
     var recorder = TraceRecorder()
     let status = StatusLine(enabled: isatty(STDERR_FILENO) == 1, total: launches.count)

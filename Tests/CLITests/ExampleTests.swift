@@ -59,7 +59,30 @@ import Testing
     #expect(again.stdout == "")
   }
 
-  /// flow-exec is not built yet: its recipe is checked with `make -n` only.
+  /// The Makefile for real: GNU make runs every stage through flow-exec, in order, and
+  /// `rerun-Y` runs one stage again.
+  @Test func theMakefileRunsTheWorkflowThroughFlowExec() throws {
+    let folder = try makefileFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try FileManager.default.copyItem(
+      at: ToolRun.root.appendingPathComponent("examples/diamond/workflow.yaml"),
+      to: folder.appendingPathComponent("workflow.yaml"))
+    let local = "WORKFLOW=workflow.yaml"
+    let run = try ToolRun.run(
+      "/bin/sh", ["-c", "make -s -j2 --no-print-directory \(local) > make.out"], in: folder,
+      environment: ["PATH": ToolRun.binaries.path + ":/usr/bin:/bin"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let result = try String(contentsOf: folder.appendingPathComponent("y.txt"), encoding: .utf8)
+    #expect(result == "A\nB\nA\nB\n")
+    try FileManager.default.removeItem(at: folder.appendingPathComponent("y.txt"))
+    let rerun = try ToolRun.run(
+      "/bin/sh", ["-c", "make -s --no-print-directory \(local) rerun-Y > rerun.out"], in: folder,
+      environment: ["PATH": ToolRun.binaries.path + ":/usr/bin:/bin"])
+    #expect(rerun.status == 0, "\(rerun.stderr)")
+    #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("y.txt").path))
+  }
+
+  /// The rerun recipe is the plain flow-exec command.
   @Test func theRerunRecipeCallsFlowExecForOneStage() throws {
     let folder = try makefileFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
