@@ -2,15 +2,22 @@
 #   make demo                  install what is missing, build, run the example pipeline
 #   make check                 install what is missing, run every test
 #   make install PREFIX=DIR    binaries, man pages and completions under DIR
+#                              (BUILD_DIR=DIR installs binaries already built there)
+#   make completions           regenerate completions/ from the tools' argument parsers
 .POSIX:
 .SUFFIXES:
 
 PREFIX = /usr/local
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
+BASH_COMPLETION_DIR = $(PREFIX)/share/bash-completion/completions
+ZSH_COMPLETION_DIR = $(PREFIX)/share/zsh/site-functions
+FISH_COMPLETION_DIR = $(PREFIX)/share/fish/vendor_completions.d
+BUILD_DIR = .build/release
 SWIFT = swift
 RELEASE_FLAGS = -c release --static-swift-stdlib
-TOOLS = $$(cd Sources && ls -d flow-*)
+# The tools Package.swift builds.
+TOOLS = $$(sed -n 's/^let tools = \[\(.*\)\]/\1/p' Package.swift | tr -d '",')
 
 all: build
 
@@ -20,14 +27,19 @@ deps:
 build: deps
 	$(SWIFT) build $(RELEASE_FLAGS)
 
-DEMO = examples/houdini
+DEMO = examples/diamond
 demo: build
 	scripts/deps.sh demo
-	@echo '$$ flow-parse $(DEMO)/workflow.yaml | flow-envfile | flow-resolve --catalog $(DEMO)/catalogue.toml'
+	@rm -rf .build/demo && cp -R $(DEMO) .build/demo
+	@echo '$$ cd .build/demo && flow-parse workflow.yaml | flow-envfile | flow-resolve | flow-sched | flow-exec'
+	@PATH="$$PWD/.build/release:$$PATH"; cd .build/demo && \
+	  flow-parse workflow.yaml | flow-envfile | flow-resolve | flow-sched | flow-exec \
+	  | jq -c '.data.stage as $$s | select(.type == "stage-end" or .type == "summary") | .data | if $$s then {stage, status, duration} else . end'
+	@echo '$$ cat .build/demo/y.txt'; cat .build/demo/y.txt
+	@echo '$$ flow-parse examples/houdini/workflow.yaml | flow-resolve --catalog examples/houdini/catalogue.toml'
 	@PATH="$$PWD/.build/release:$$PATH"; \
-	  flow-parse $(DEMO)/workflow.yaml | flow-envfile \
-	  | flow-resolve --catalog $(DEMO)/catalogue.toml \
-	  | jq '.stages[] | {name, needs, resources: .environment.resources, packages: [.resolution.packages[] | "\(.name) \(.version)"], actions: .resolution.actions}'
+	  flow-parse examples/houdini/workflow.yaml | flow-resolve --catalog examples/houdini/catalogue.toml \
+	  | jq -c '.stages[] | {name, packages: [.resolution.packages[] | "\(.name) \(.version)"]}'
 
 check:
 	scripts/deps.sh test
@@ -43,9 +55,20 @@ bench: build
 	scripts/deps.sh bench
 	bench/parse/run.sh
 
-install: build
+completions:
+	$(SWIFT) build
+	completions/generate.sh "$$($(SWIFT) build --show-bin-path)"
+
+install:
+	if [ "$(BUILD_DIR)" = .build/release ]; then $(MAKE) build; fi
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
-	for tool in $(TOOLS); do cp .build/release/$$tool $(DESTDIR)$(BINDIR)/$$tool; done
+	mkdir -p $(DESTDIR)$(BASH_COMPLETION_DIR) $(DESTDIR)$(ZSH_COMPLETION_DIR) $(DESTDIR)$(FISH_COMPLETION_DIR)
+	for tool in $(TOOLS); do \
+	  cp $(BUILD_DIR)/$$tool $(DESTDIR)$(BINDIR)/$$tool && \
+	  cp completions/bash/$$tool $(DESTDIR)$(BASH_COMPLETION_DIR)/$$tool && \
+	  cp completions/zsh/_$$tool $(DESTDIR)$(ZSH_COMPLETION_DIR)/_$$tool && \
+	  cp completions/fish/$$tool.fish $(DESTDIR)$(FISH_COMPLETION_DIR)/$$tool.fish || exit 1; \
+	done
 	for page in man/*.1; do [ -e "$$page" ] && cp "$$page" $(DESTDIR)$(MANDIR)/man1/; done; true
 	for page in man/*.5; do [ -e "$$page" ] && cp "$$page" $(DESTDIR)$(MANDIR)/man5/; done; true
 	for page in man/*.7; do [ -e "$$page" ] && cp "$$page" $(DESTDIR)$(MANDIR)/man7/; done; true
@@ -53,4 +76,4 @@ install: build
 clean:
 	rm -rf .build bench/data bench/out
 
-.PHONY: all deps build demo check format bench install clean
+.PHONY: all deps build demo check format bench completions install clean

@@ -9,7 +9,7 @@ func tool(_ name: String) -> Target {
   .executableTarget(name: name, dependencies: ["FlowCore", "FlowCommand", argumentParser])
 }
 
-let tools = ["flow-parse", "flow-envfile", "flow-resolve", "flow-sched"]
+let tools = ["flow-parse", "flow-envfile", "flow-resolve", "flow-sched", "flow-exec"]
 
 let package = Package(
   name: "flow",

@@ -5,7 +5,7 @@ set -euo pipefail
 
 # Debian packages per purpose.
 build_apt=(libyaml-dev libjansson-dev pkg-config)
-test_apt=(mandoc jq node-semver)
+test_apt=(mandoc man-db jq node-semver podman runc busybox-static)
 bench_apt=(hyperfine)
 demo_apt=(jq)
 # PyPI packages per purpose.
@@ -48,3 +48,9 @@ if [ ${#pip_wanted[@]} -gt 0 ]; then
       || python3 -m pip install -q --break-system-packages "${pip_missing[@]}"
   fi
 fi
+
+# flow-exec's container tests: podman's settings and the local test image.
+for purpose in "${@:-build}"; do
+  [ "$purpose" = test ] && "$(dirname "$0")/podman-setup.sh"
+done
+exit 0

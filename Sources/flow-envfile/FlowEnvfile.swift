@@ -13,16 +13,21 @@ extension EnvOutputFormat: ExpressibleByArgument {}
 
 @main
 struct FlowEnvfile: ToolCommand {
-  enum LintFormat: String, ExpressibleByArgument { case text, json }
+  enum LintFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
   static let configuration = CommandConfiguration(
     commandName: "flow-envfile",
     abstract: "Read .env files exactly, merge them with provenance, never execute them.",
+    usage: """
+      flow-envfile [<options>] [<files> ...]
+      flow-envfile --lint [--lint-format <lint-format>] [--schema <schema>] [<files> ...]
+      flow-envfile [<options>] < DOCUMENT
+      """,
     discussion: """
-      Merges the files in order (later wins), then the --set assignments, and prints the
-      variables. A file written PATH? is optional: it is skipped when missing. Without
-      files, reads a pipe document on standard input and loads each stage's variables
-      into it (environment.variables.merged). Exit status: 0 ok, 1 lint findings,
+      Merges the files in order (later wins), then the --set assignments, and prints the \
+      variables. A file written PATH? is optional: it is skipped when missing. Without \
+      files, reads a pipe document on standard input and loads each stage's variables \
+      into it (environment.variables.merged). Exit status: 0 ok, 1 lint findings, \
       64 usage, 65 bad input, 66 missing file, 74 I/O error. See flow-envfile(1).
       """,
     version: FlowVersion.current)
@@ -35,7 +40,7 @@ struct FlowEnvfile: ToolCommand {
     help: ArgumentHelp("Set a variable after the files.", valueName: "K=V"))
   var assignments: [String] = []
 
-  @Option(help: "The .env dialect: compose, python or docker.")
+  @Option(help: "The .env dialect.")
   var dialect: EnvFileDialect = .compose
 
   @Flag(help: "Leave the host environment out: no inheritance, no expansion from it.")
@@ -47,19 +52,21 @@ struct FlowEnvfile: ToolCommand {
   @Flag(help: "For each variable, say where it was defined and what it overrode.")
   var provenance = false
 
-  @Option(help: "Output: json, sh, dotenv, docker, make or null.")
+  @Option(help: "The output format.")
   var format: EnvOutputFormat = .json
 
   @Flag(help: "Lint the files with dotenv-linter's checks instead; exit 1 on findings.")
   var lint = false
 
-  @Option(help: "Lint report: text or json.")
+  @Option(help: "The lint report's format.")
   var lintFormat: LintFormat = .text
 
   @Option(help: "A dotenv-linter schema (JSON) for the SchemaViolation check.")
   var schema: String?
 
-  @Option(name: .shortAndLong, help: "Write to FILE atomically instead of standard output.")
+  @Option(
+    name: .shortAndLong,
+    help: ArgumentHelp("Write to FILE atomically instead of standard output.", valueName: "FILE"))
   var output: String?
 
   func run() throws {

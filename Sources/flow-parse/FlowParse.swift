@@ -8,9 +8,9 @@ struct FlowParse: ToolCommand {
     commandName: "flow-parse",
     abstract: "Read a workflow YAML file and print the pipe document.",
     discussion: """
-      Reads a workflow in fasthep-flow's format (stages with per-stage environments) and
-      prints the JSON pipe document that flow-envfile, flow-resolve, flow-sched and
-      flow-exec read. Every problem found is reported as FILE:LINE:COLUMN: MESSAGE, and
+      Reads a workflow in fasthep-flow's format (stages with per-stage environments) and \
+      prints the JSON pipe document that flow-envfile, flow-resolve, flow-sched and \
+      flow-exec read. Every problem found is reported as FILE:LINE:COLUMN: MESSAGE, and \
       the exit status is 65. See flow-parse(1) and flow-json(5).
       """,
     version: FlowVersion.current)

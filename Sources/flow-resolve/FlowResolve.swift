@@ -24,21 +24,26 @@ struct FlowResolve: ToolCommand {
   static let configuration = CommandConfiguration(
     commandName: "flow-resolve",
     abstract: "Choose package versions for requirements and print their environment.",
+    usage: """
+      flow-resolve [resolve] [<options>] [<requirements> ...]
+      flow-resolve scan [--root <root>]
+      flow-resolve generate [--root <root>] [--output <output>] [--override]
+      """,
     discussion: """
-      Reads the catalogue of installed software (Lifeblood's TOML format plus `requires` and
-      `conflicts`), chooses one version per package so that every requirement holds, and
-      prints the chosen packages and the ordered environment actions. Without requirements,
+      Reads the catalogue of installed software (Lifeblood's TOML format plus `requires` and \
+      `conflicts`), chooses one version per package so that every requirement holds, and \
+      prints the chosen packages and the ordered environment actions. Without requirements, \
       reads a pipe document on standard input and adds a resolution to every stage.
 
-      Preference: requested packages are decided first, in request order; then, among the
-      dependencies that must be selected, the one with the fewest versions left (ties: the
-      one first needed). Each takes the newest version the constraints still allow. The
+      Preference: requested packages are decided first, in request order; then, among the \
+      dependencies that must be selected, the one with the fewest versions left (ties: the \
+      one first needed). Each takes the newest version the constraints still allow. The \
       same input always gives the same answer.
 
-      Prereleases are chosen only when a spec names a prerelease of the same release, or
-      with --pre. Lifeblood always includes them; with --pre this tool picks what Lifeblood
-      picks. Exit status: 0 resolved, 64 bad usage or requirement, 65 no set of versions
-      fits (the reason is printed), 66 a catalogue is missing, 78 a catalogue is not valid
+      Prereleases are chosen only when a spec names a prerelease of the same release, or \
+      with --pre. Lifeblood always includes them; with --pre this tool picks what Lifeblood \
+      picks. Exit status: 0 resolved, 64 bad usage or requirement, 65 no set of versions \
+      fits (the reason is printed), 66 a catalogue is missing, 78 a catalogue is not valid \
       TOML, 74 output could not be written.
       """,
     version: FlowVersion.current,
@@ -58,7 +63,8 @@ struct CatalogueOptions: ParsableArguments {
 
 struct ResolveCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "resolve", abstract: "Resolve requirements (the default subcommand).")
+    commandName: "resolve", abstract: "Resolve requirements (the default subcommand).",
+    usage: "flow-resolve [resolve] [<options>] [<requirements> ...]")
 
   @OptionGroup var catalogue: CatalogueOptions
 
@@ -80,7 +86,9 @@ struct ResolveCommand: ParsableCommand {
   @Flag(help: "Indent the JSON output for people.")
   var pretty = false
 
-  @Option(name: .shortAndLong, help: "Write to FILE atomically instead of standard output.")
+  @Option(
+    name: .shortAndLong,
+    help: ArgumentHelp("Write to FILE atomically instead of standard output.", valueName: "FILE"))
   var output: String?
 
   @Argument(

@@ -4,24 +4,13 @@ import Testing
 @Suite struct FlowParseCLITests {
   let examples = ToolRun.root.appendingPathComponent("examples")
 
-  /// Compares with a golden file, with the repository path written as `$ROOT`.
-  /// `FLOW_RECORD=1` writes the golden file instead.
-  func expectGolden(_ text: String, _ name: String) throws {
-    let normalized = text.replacingOccurrences(of: ToolRun.root.path, with: "$ROOT")
-    let golden = ToolRun.root.appendingPathComponent("Tests/Fixtures/golden/" + name)
-    if ProcessInfo.processInfo.environment["FLOW_RECORD"] == "1" {
-      try normalized.write(to: golden, atomically: true, encoding: .utf8)
-    }
-    #expect(normalized == (try String(contentsOf: golden, encoding: .utf8)))
-  }
-
   @Test(arguments: ["root-stats", "diamond"])
   func parsesTheExamples(name: String) throws {
     let run = try ToolRun.run(
       "flow-parse", ["--pretty", "examples/\(name)/workflow.yaml"], in: ToolRun.root)
     #expect(run.status == 0)
     #expect(run.stderr == "")
-    try expectGolden(run.stdout, "flow-parse-\(name).json")
+    try Golden.expect(run.stdout, "flow-parse-\(name).json")
   }
 
   @Test func printsCompactJSONOnOneLine() throws {

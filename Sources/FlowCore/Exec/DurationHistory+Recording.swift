@@ -1,0 +1,18 @@
+/// The run's timings written back for the planner's next run.
+extension DurationHistory {
+  /// This history with the durations of the stages that succeeded in place of the old.
+  public func recording(_ durations: [(stage: String, seconds: Double)]) -> DurationHistory {
+    var updated = self
+    for entry in durations { updated.seconds[entry.stage] = entry.seconds }
+    return updated
+  }
+
+  /// The history file: `{"flow_history": 1, "stages": {NAME: SECONDS, …}}`, names sorted.
+  public var document: JSONValue {
+    var stages = JSONObject()
+    for (name, seconds) in seconds.sorted(by: { $0.key < $1.key }) {
+      stages[name] = .number(seconds)
+    }
+    return .object(JSONObject([("flow_history", .integer(1)), ("stages", .object(stages))]))
+  }
+}

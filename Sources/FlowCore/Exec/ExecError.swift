@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Why flow-exec cannot run a workflow (or a stage of it) at all.
+public enum ExecError: Error, Equatable, Sendable, CustomStringConvertible {
+  case unknownStageType(stage: String, type: String?, position: SourcePosition?)
+  case missingKeyword(stage: String, keyword: String, position: SourcePosition?)
+  case invalidCallable(stage: String, callable: String)
+  case unknownStage(String, suggestion: String?)
+  case skippedStep(stage: String, step: String, tool: String)
+  case unsupportedExecutor(stage: String, executor: String)
+  case noContainerEngine
+  case engineNotInstalled(String)
+  case unknownEngine(String)
+  case gpuUnavailable(stage: String, reason: String)
+  case system(call: String, errno: Int32)
+  case jobserver(String)
+  case plan(PlanError)
+  case variables(String)
+  case resolution(String)
+
+  public var description: String {
+    switch self {
+    case .unknownStageType(let stage, let type, let position):
+      let place = position.map { "\($0): " } ?? ""
+      let named = type.map { "unknown stage type '\($0)'" } ?? "no stage type"
+      return "\(place)stage '\(stage)': \(named) (expected BashOperator or PythonOperator)"
+    case .missingKeyword(let stage, let keyword, let position):
+      let place = position.map { "\($0): " } ?? ""
+      return "\(place)stage '\(stage)': kwargs.\(keyword) is missing or not a string"
+    case .invalidCallable(let stage, let callable):
+      return "stage '\(stage)': python_callable '\(callable)' is not of the form module.function"
+    case .unknownStage(let name, let suggestion):
+      return "no stage named '\(name)'" + (suggestion.map { " (did you mean '\($0)'?)" } ?? "")
+    case .skippedStep(let stage, let step, let tool):
+      return "stage '\(stage)': \(step) (run \(tool) first, or leave out --strict)"
+    case .unsupportedExecutor(let stage, let executor):
+      return "stage '\(stage)': executor \(executor) is not supported by this runner"
+    case .noContainerEngine:
+      return
+        "a stage names an image but no container engine is installed (podman, docker, apptainer)"
+    case .engineNotInstalled(let engine):
+      return "container engine '\(engine)' is not installed"
+    case .unknownEngine(let engine):
+      return "unknown container engine '\(engine)' (expected podman, docker or apptainer)"
+    case .gpuUnavailable(let stage, let reason):
+      return "stage '\(stage)' needs a gpu: \(reason)"
+    case .system(let call, let code):
+      return "\(call): \(String(cString: strerror(code)))"
+    case .jobserver(let reason):
+      return "make jobserver: \(reason)"
+    case .plan(let error):
+      return error.description
+    case .variables(let message):
+      return message
+    case .resolution(let message):
+      return "resolving requirements: \(message)"
+    }
+  }
+}

@@ -1,0 +1,307 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Runs prepared stages as local processes: each starts when the stages it needs have
+/// succeeded and its CPUs, memory, GPUs and counters are free (and, under make, a job
+/// slot), in its own process group, its output in its log file. Timeouts and stop
+/// signals end a stage's whole group: SIGTERM, then SIGKILL after the grace period.
+/// Nothing started is left running when `run` returns.
+public final class LocalRunner {
+  public struct Options: Sendable {
+    /// At most this many stages at once (`-j`).
+    public var jobs: Int?
+    /// After a failure, keep starting stages that do not depend on it.
+    public var keepGoing: Bool
+    /// Seconds between SIGTERM and SIGKILL.
+    public var grace: Double
+    public var capacity: PlanCapacity
+    /// Relay each line the stages write as an `output` event (through a pipe).
+    public var relaysOutput = false
+
+    public init(
+      jobs: Int? = nil, keepGoing: Bool = false, grace: Double = 10, capacity: PlanCapacity,
+      relaysOutput: Bool = false
+    ) {
+      self.relaysOutput = relaysOutput
+      self.jobs = jobs
+      self.keepGoing = keepGoing
+      self.grace = grace
+      self.capacity = capacity
+    }
+  }
+
+  private struct Running {
+    var stage: Int
+    var started: Double
+    var deadline: Double?
+    var killAt: Double?
+    var timedOut = false
+    var gpus: [String]
+    var token: UInt8?
+    var relay: StageOutputRelay?
+  }
+
+  private let stages: [StageLaunch]
+  private let options: Options
+  private let jobserver: Jobserver?
+  private let report: (RunEvent) -> Void
+  private var results: [StageResult?]
+  private var running: [Int32: Running] = [:]
+  private var groups: [Int32] = []
+  private var freeCPU: Double
+  private var freeMemory: Int64
+  private var freeGPUs: [String]
+  private var freeCounters: [String: Int64]
+  private var failed = false
+  /// The stop signal received, if any.
+  public private(set) var stopSignal: Int32?
+
+  public init(
+    stages: [StageLaunch], options: Options, jobserver: Jobserver? = nil,
+    report: @escaping (RunEvent) -> Void
+  ) {
+    self.stages = stages
+    self.options = options
+    self.jobserver = jobserver
+    self.report = report
+    results = Array(repeating: nil, count: stages.count)
+    freeCPU = options.capacity.cpu
+    freeMemory = options.capacity.memory
+    freeGPUs = options.capacity.gpuIDs
+    freeCounters = options.capacity.counters
+  }
+
+  /// Runs every stage (or as many as a failure or a stop signal allows) and returns how
+  /// each ended, in the order of `stages`.
+  public func run() throws(ExecError) -> [StageResult] {
+    let relay = try SignalRelay()
+    defer { relay.restore() }
+    // Orphans of a stage become this process's children, so they are reaped here.
+    _ = processControl(childSubreaperOption, 1, 0, 0, 0)
+    let order = stages.indices.sorted {
+      (stages[$0].priority, $0) < (stages[$1].priority, $1)
+    }
+    while true {
+      var waitingForSlot = false
+      if stopSignal == nil && !(failed && !options.keepGoing) {
+        waitingForSlot = startReady(order)
+      }
+      if running.isEmpty { break }
+      var descriptors = [pollfd(fd: relay.readDescriptor, events: Int16(POLLIN), revents: 0)]
+      if waitingForSlot, let jobserver {
+        descriptors.append(pollfd(fd: jobserver.readDescriptor, events: Int16(POLLIN), revents: 0))
+      }
+      for entry in running.values {
+        if let relay = entry.relay {
+          descriptors.append(pollfd(fd: relay.readDescriptor, events: Int16(POLLIN), revents: 0))
+        }
+      }
+      _ = poll(&descriptors, nfds_t(descriptors.count), pollTimeout())
+      for signalNumber in relay.drain() {
+        guard stopSignal == nil else {
+          // A second stop signal does not wait for the grace period.
+          for pid in running.keys { _ = kill(-pid, SIGKILL) }
+          continue
+        }
+        stopSignal = signalNumber
+        report(.stopping(signal: signalNumber, at: MonotonicClock.now()))
+        terminateAll()
+      }
+      for entry in running.values {
+        for line in entry.relay?.drain() ?? [] {
+          report(.output(stage: entry.stage, line: line, at: MonotonicClock.now()))
+        }
+      }
+      reap()
+      enforceDeadlines()
+    }
+    cleanUp()
+    for index in stages.indices where results[index] == nil {
+      let reason = stopSignal != nil ? "the run was stopped" : "not started after a failure"
+      let result = StageResult(outcome: .skipped, status: 0, message: reason)
+      results[index] = result
+      report(.ended(stage: index, result: result, at: MonotonicClock.now()))
+    }
+    return results.map { $0! }
+  }
+
+  /// Starts what is ready and fits; says whether a stage waits only for a job slot.
+  private func startReady(_ order: [Int]) -> Bool {
+    var waitingForSlot = false
+    for index in order
+    where results[index] == nil && !running.values.contains(where: { $0.stage == index }) {
+      let needs = stages[index].needs.map { results[$0] }
+      if needs.contains(where: { $0 != nil && $0!.outcome != .succeeded }) {
+        let result = StageResult(
+          outcome: .skipped, status: 0, message: "a stage it needs did not succeed")
+        results[index] = result
+        report(.ended(stage: index, result: result, at: MonotonicClock.now()))
+        continue
+      }
+      guard needs.allSatisfy({ $0?.outcome == .succeeded }) else { continue }
+      if let jobs = options.jobs, running.count >= jobs { break }
+      guard fits(stages[index].demand) || running.isEmpty else { continue }
+      var token: UInt8?
+      if let jobserver, !running.isEmpty {
+        guard let taken = jobserver.acquire() else {
+          waitingForSlot = true
+          break
+        }
+        token = taken
+      }
+      start(index, token: token)
+      if failed && !options.keepGoing { break }
+    }
+    return waitingForSlot
+  }
+
+  private func fits(_ demand: StageDemand) -> Bool {
+    guard demand.cpu <= freeCPU + 1e-9, demand.memory <= freeMemory, demand.gpu <= freeGPUs.count
+    else { return false }
+    return demand.counters.allSatisfy { freeCounters[$0.key, default: 0] >= $0.value }
+  }
+
+  private func start(_ index: Int, token: UInt8?) {
+    let stage = stages[index]
+    var gpus = stage.plannedGPUs.filter { freeGPUs.contains($0) }.prefix(stage.demand.gpu).map {
+      $0
+    }
+    for id in freeGPUs where gpus.count < stage.demand.gpu && !gpus.contains(id) { gpus.append(id) }
+    let (argv, environment) = stage.command(gpus)
+    let now = MonotonicClock.now()
+    let output = open(stage.logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard output >= 0 else {
+      let message = "\(stage.logPath): \(String(cString: strerror(errno)))"
+      finish(index, StageResult(outcome: .failed, status: 125, message: message), token: token)
+      return
+    }
+    let relay = options.relaysOutput ? try? StageOutputRelay(log: output) : nil
+    defer { if relay == nil { close(output) } }
+    let pid: Int32
+    do throws(ProcessSpawner.Failure) {
+      pid = try ProcessSpawner.spawn(
+        argv: argv, environment: environment, directory: stage.directory,
+        output: relay?.writeDescriptor ?? output)
+      relay?.childStarted()
+    } catch {
+      let message = Array("flow-exec: \(error.message)\n".utf8)
+      _ = message.withUnsafeBytes { write(output, $0.baseAddress, $0.count) }
+      finish(
+        index, StageResult(outcome: .failed, status: error.status, message: error.message),
+        token: token)
+      return
+    }
+    freeCPU -= stage.demand.cpu
+    freeMemory -= stage.demand.memory
+    freeGPUs.removeAll { gpus.contains($0) }
+    for (name, amount) in stage.demand.counters { freeCounters[name, default: 0] -= amount }
+    groups.append(pid)
+    running[pid] = Running(
+      stage: index, started: now, deadline: stage.timeout.map { now + $0 }, gpus: gpus,
+      token: token, relay: relay)
+    report(.started(stage: index, pid: pid, gpus: gpus, at: now))
+  }
+
+  private func finish(_ index: Int, _ result: StageResult, token: UInt8?) {
+    if let token { jobserver?.release(token) }
+    if result.outcome == .failed { failed = true }
+    results[index] = result
+    report(.ended(stage: index, result: result, at: MonotonicClock.now()))
+  }
+
+  private func reap() {
+    while true {
+      var status: Int32 = 0
+      var usage = rusage()
+      let pid = wait4(-1, &status, WNOHANG, &usage)
+      if pid <= 0 { return }
+      guard let entry = running.removeValue(forKey: pid) else { continue }
+      for line in entry.relay?.drain(final: true) ?? [] {
+        report(.output(stage: entry.stage, line: line, at: MonotonicClock.now()))
+      }
+      let stage = stages[entry.stage]
+      freeCPU += stage.demand.cpu
+      freeMemory += stage.demand.memory
+      freeGPUs += entry.gpus
+      for (name, amount) in stage.demand.counters { freeCounters[name, default: 0] += amount }
+      // What the stage left behind in its group goes with it.
+      _ = kill(-pid, SIGKILL)
+      let signalled = (status & 0x7f) != 0
+      let signalNumber: Int32? = signalled ? status & 0x7f : nil
+      var code = signalled ? 128 + (status & 0x7f) : (status >> 8) & 0xff
+      if entry.timedOut { code = 124 }
+      let result = StageResult(
+        outcome: code == 0 ? .succeeded : .failed, status: code, signal: signalNumber,
+        timedOut: entry.timedOut, seconds: MonotonicClock.now() - entry.started,
+        peakMemory: Int64(usage.ru_maxrss) * 1024,
+        message: entry.timedOut ? "timed out after \(stage.timeout ?? 0) s" : nil)
+      finish(entry.stage, result, token: entry.token)
+    }
+  }
+
+  private func terminateAll() {
+    let killAt = MonotonicClock.now() + options.grace
+    for pid in running.keys {
+      _ = kill(-pid, SIGTERM)
+      running[pid]!.killAt = min(running[pid]!.killAt ?? killAt, killAt)
+    }
+  }
+
+  private func enforceDeadlines() {
+    let now = MonotonicClock.now()
+    for (pid, entry) in running {
+      if let killAt = entry.killAt {
+        if now >= killAt { _ = kill(-pid, SIGKILL) }
+      } else if let deadline = entry.deadline, now >= deadline {
+        _ = kill(-pid, SIGTERM)
+        running[pid]!.timedOut = true
+        running[pid]!.killAt = now + options.grace
+      }
+    }
+  }
+
+  private func pollTimeout() -> Int32 {
+    let now = MonotonicClock.now()
+    var next = Double.infinity
+    for entry in running.values {
+      if let killAt = entry.killAt {
+        next = min(next, killAt)
+      } else if let deadline = entry.deadline {
+        next = min(next, deadline)
+      }
+    }
+    // A second at most: children are reaped even if a wake-up were lost.
+    guard next.isFinite else { return 1000 }
+    return Int32(max(0, min(1000, ((next - now) * 1000).rounded(.up))))
+  }
+
+  /// Kills whatever is left in the stages' groups, reaps it, and removes containers of
+  /// stages that did not end on their own.
+  private func cleanUp() {
+    var alive = groups.filter { kill(-$0, 0) == 0 }
+    for group in alive { _ = kill(-group, SIGKILL) }
+    let giveUp = MonotonicClock.now() + 5
+    var status: Int32 = 0
+    while true {
+      while waitpid(-1, &status, WNOHANG) > 0 {}
+      alive = alive.filter { kill(-$0, 0) == 0 }
+      if alive.isEmpty || MonotonicClock.now() > giveUp { break }
+      usleep(1000)
+    }
+    for (index, stage) in stages.enumerated() {
+      guard let removal = stage.containerRemoval, let result = results[index],
+        result.signal != nil || result.timedOut
+      else { continue }
+      ContainerRemoval.run(removal)
+    }
+  }
+}
+
+/// `PR_SET_CHILD_SUBREAPER` from linux/prctl.h.
+private let childSubreaperOption: Int32 = 36
+
+/// glibc's `prctl`, which the Glibc module does not import (it is variadic in C; its
+/// arguments are all `unsigned long`).
+@_silgen_name("prctl")
+private func processControl(_ option: Int32, _ a: UInt, _ b: UInt, _ c: UInt, _ d: UInt) -> Int32

@@ -1,0 +1,68 @@
+/// The JSON lines flow-exec writes on standard output, one per event:
+/// `{"type": "stage-start" | "stage-end" | "stop" | "summary" | "dry-run", "data": {…}}`.
+/// Times are seconds since the run began.
+public enum RunEventLine {
+  public static func line(_ type: String, _ data: JSONObject) -> [UInt8] {
+    var bytes = JSONCodec.encode(
+      .object(JSONObject([("type", .string(type)), ("data", .object(data))])))
+    if bytes.last != 10 { bytes.append(10) }
+    return bytes
+  }
+
+  public static func start(stage: StageLaunch, pid: Int32, gpus: [String], time: Double) -> [UInt8]
+  {
+    line(
+      "stage-start",
+      JSONObject([
+        ("stage", .string(stage.name)), ("time", .number(time)), ("pid", .integer(Int64(pid))),
+        ("gpus", .array(gpus.map(JSONValue.string))), ("log", .string(stage.logPath)),
+      ]))
+  }
+
+  public static func end(stage: StageLaunch, result: StageResult, time: Double) -> [UInt8] {
+    var data = JSONObject([
+      ("stage", .string(stage.name)), ("time", .number(time)),
+      ("outcome", .string(result.outcome.rawValue)), ("status", .integer(Int64(result.status))),
+    ])
+    if result.outcome != .skipped {
+      data["duration"] = .number(result.seconds)
+      data["peak_memory"] = .integer(result.peakMemory)
+      data["signal"] = result.signal.map { .integer(Int64($0)) } ?? .null
+      data["timed_out"] = .bool(result.timedOut)
+      data["log"] = .string(stage.logPath)
+    }
+    if let message = result.message { data["message"] = .string(message) }
+    return line("stage-end", data)
+  }
+
+  public static func summary(results: [StageResult], status: Int32, seconds: Double) -> [UInt8] {
+    func count(_ outcome: StageResult.Outcome) -> JSONValue {
+      .integer(Int64(results.filter { $0.outcome == outcome }.count))
+    }
+    return line(
+      "summary",
+      JSONObject([
+        ("status", .integer(Int64(status))), ("stages", .integer(Int64(results.count))),
+        ("succeeded", count(.succeeded)), ("failed", count(.failed)),
+        ("skipped", count(.skipped)), ("duration", .number(seconds)),
+      ]))
+  }
+
+  /// What `--dry-run` prints for a stage: argv, environment (sorted by name), folder, log.
+  public static func dryRun(stage: StageLaunch) -> [UInt8] {
+    let (argv, environment) = stage.command(stage.plannedGPUs)
+    var variables = JSONObject()
+    for (name, value) in environment.sorted(by: { $0.key < $1.key }) {
+      variables[name] = .string(value)
+    }
+    return line(
+      "dry-run",
+      JSONObject([
+        ("stage", .string(stage.name)), ("argv", .array(argv.map(JSONValue.string))),
+        ("environment", .object(variables)),
+        ("directory", stage.directory.map(JSONValue.string) ?? .null),
+        ("gpus", .array(stage.plannedGPUs.map(JSONValue.string))),
+        ("log", .string(stage.logPath)),
+      ]))
+  }
+}

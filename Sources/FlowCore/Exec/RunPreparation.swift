@@ -1,0 +1,158 @@
+/// Turns a complete pipe document into stage launches: the command per stage type, the
+/// environment in DESIGN.md's order, the demand, the plan's order and GPU ids (from the
+/// document's `plan` when every chosen stage has one, else from the core planner), the log
+/// file, and for a stage with an image the container engine's argv.
+public struct RunPreparation {
+  public var baseEnvironment: [String: String]
+  public var logDirectory: String
+  public var engine: ContainerEngine?
+  /// Makes container names unique to the run.
+  public var runID: String
+  public var machine: MachineDescription
+  public var capacity: PlanCapacity
+  /// How long stages took before, for planning (`--history`).
+  public var history = DurationHistory()
+  /// Whether the container engine can hand the machine's NVIDIA GPUs to a container.
+  public var enginePassesGPUs = true
+  /// Choices made while preparing, for people (a stage sent to the CPU).
+  public private(set) var notes: [String] = []
+
+  public init(
+    baseEnvironment: [String: String], logDirectory: String, engine: ContainerEngine?,
+    runID: String, machine: MachineDescription, capacity: PlanCapacity
+  ) {
+    self.baseEnvironment = baseEnvironment
+    self.logDirectory = logDirectory
+    self.engine = engine
+    self.runID = runID
+    self.machine = machine
+    self.capacity = capacity
+  }
+
+  /// The folder relative paths and stages run in: the workflow file's folder.
+  public static func folder(of workflow: Workflow) -> String? {
+    guard workflow.source.hasPrefix("/"), let slash = workflow.source.lastIndex(of: "/") else {
+      return nil
+    }
+    let folder = String(workflow.source[..<slash])
+    return folder.isEmpty ? "/" : folder
+  }
+
+  public mutating func prepare(
+    document: JSONValue, workflow: Workflow, selected: [Int]
+  ) throws(ExecError)
+    -> [StageLaunch]
+  {
+    let stageDocuments = document["stages"]?.arrayValue ?? []
+    let chosen = selected.map { workflow.stages[$0] }
+    let position = Dictionary(uniqueKeysWithValues: chosen.enumerated().map { ($1.name, $0) })
+    for stage in chosen where (stage.environment.executor ?? .local) != .local {
+      throw .unsupportedExecutor(stage: stage.name, executor: stage.environment.executor!.rawValue)
+    }
+    let commands = try chosen.map { stage throws(ExecError) in try StageCommand(stage: stage) }
+    var planStages = chosen.map { stage in
+      let resources = stage.environment.resources.completed
+      var counters: [String: Int64] = [:]
+      for counter in resources.counters { counters[counter.name] = counter.amount }
+      return PlanStage(
+        name: stage.name, needs: stage.needs.filter { position[$0] != nil },
+        duration: stage.duration,
+        demand: StageDemand(
+          cpu: resources.cpu ?? 1, memory: resources.memory ?? 0, gpu: resources.gpu ?? 0,
+          counters: counters),
+        processOn: resources.processOn ?? .cpu)
+    }
+    let nvidia = machine.gpus.contains { $0.vendor == .nvidia }
+    for (offset, stage) in chosen.enumerated()
+    where stage.environment.image != nil && nvidia && !enginePassesGPUs {
+      let reason = "\(engine?.rawValue ?? "the engine") has no CDI specification for the gpus"
+      switch planStages[offset].processOn {
+      case .gpu: throw .gpuUnavailable(stage: stage.name, reason: reason)
+      case .gpuIfAvailable:
+        planStages[offset].processOn = .cpu
+        planStages[offset].demand.gpu = 0
+        notes.append("stage '\(stage.name)' runs on the cpu: \(reason) (gpu_if_available)")
+      case .cpu: break
+      }
+    }
+    let placements = try placements(planStages, documents: selected.map { stageDocuments[$0] })
+    let folder = Self.folder(of: workflow)
+    var launches: [StageLaunch] = []
+    for (offset, stage) in chosen.enumerated() {
+      let index = selected[offset]
+      var demand = planStages[offset].demand
+      demand.gpu = placements[offset].gpus.count
+      let vendor = placements[offset].gpus.first.flatMap { id in
+        machine.gpus.first { $0.id == id }?.vendor
+      }
+      let environment = StageEnvironment(stageDocument: stageDocuments[index])
+      let command = commands[offset]
+      let image = stage.environment.image
+      let container: ContainerInvocation? = try image.map { image throws(ExecError) in
+        guard let engine else { throw .noContainerEngine }
+        return ContainerInvocation(
+          engine: engine, image: image, name: containerName(stage.name),
+          folder: folder ?? "/", memory: demand.memory, cpu: demand.cpu)
+      }
+      let base = container == nil ? baseEnvironment : [:]
+      let host = baseEnvironment
+      let gpuDevices = machine.gpus
+      let name = stage.name
+      let source = workflow.source
+      launches.append(
+        StageLaunch(
+          name: stage.name, needs: planStages[offset].needs.compactMap { position[$0] },
+          priority: placements[offset].order, demand: demand,
+          plannedGPUs: placements[offset].gpus, gpuVendor: vendor,
+          directory: container == nil ? folder : nil,
+          logPath: logDirectory + "/" + Self.logName(stage.name), timeout: stage.timeout,
+          command: { gpus in
+            let visibility = vendor.map { GPUVisibility(vendor: $0, ids: gpus) }
+            let variables = environment.build(
+              base: base, stage: name, workflow: source, gpus: visibility,
+              command: command.environment)
+            guard var container else { return (command.argv, variables) }
+            container.gpus = gpus.compactMap { id in gpuDevices.first { $0.id == id } }
+            return (container.argv(command: command.argv, environment: variables), host)
+          },
+          containerRemoval: container?.removal))
+    }
+    return launches
+  }
+
+  /// A stage's log file name: its name with `/` and leading dots made safe.
+  public static func logName(_ stage: String) -> String {
+    var name = stage.replacing("/", with: "_")
+    if name.hasPrefix(".") { name = "_" + name }
+    return name + ".log"
+  }
+
+  private func containerName(_ stage: String) -> String {
+    let safe = stage.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }
+    return "flow-\(runID)-\(String(safe))"
+  }
+
+  /// Order and GPU ids per stage: from the document's plan, else planned here.
+  private mutating func placements(_ stages: [PlanStage], documents: [JSONValue])
+    throws(ExecError)
+    -> [(order: Int, gpus: [String])]
+  {
+    let planned = documents.map { $0["plan"] }
+    if !planned.isEmpty, planned.allSatisfy({ $0?.objectValue != nil }) {
+      return planned.enumerated().map { offset, plan in
+        let order = plan?["order"]?.integerValue.map(Int.init) ?? offset
+        let ids = (plan?["gpu_ids"] ?? plan?["gpus"])?.arrayValue?.compactMap(\.stringValue) ?? []
+        return (order, ids)
+      }
+    }
+    do throws(PlanError) {
+      let plan = try Planner.plan(
+        stages, capacity: capacity, history: history,
+        options: PlanOptions(improvementRounds: 0))
+      notes += plan.notes
+      return plan.stages.map { ($0.order, $0.gpuIDs) }
+    } catch {
+      throw .plan(error)
+    }
+  }
+}

@@ -1,0 +1,67 @@
+/// A stage's environment, built in the order DESIGN.md gives: the base (the host's, or
+/// none with `--clean-env`), the resolved package actions, the merged variables (global
+/// first, then the stage's own), then what the runner sets itself: `FLOW_STAGE`,
+/// `FLOW_WORKFLOW`, the GPU visibility variable and the command's own variables.
+public struct StageEnvironment: Sendable, Equatable {
+  public var actions: EnvironmentActions
+  /// Names and values in the order they apply.
+  public var variables: [NameValue]
+
+  public init(
+    actions: EnvironmentActions = EnvironmentActions(actions: []), variables: [NameValue] = []
+  ) {
+    self.actions = actions
+    self.variables = variables
+  }
+
+  /// Reads a stage of a pipe document: the actions of its `resolution` and its
+  /// `environment.variables.merged` (plain values or, with provenance, `{"value": …}`).
+  public init(stageDocument stage: JSONValue) {
+    var actions: [EnvironmentActions.Action] = []
+    for item in stage["resolution"]?["actions"]?.arrayValue ?? [] {
+      guard let kindName = item["action"]?.stringValue,
+        let kind = EnvironmentActions.Action.Kind(rawValue: kindName),
+        let variable = item["variable"]?.stringValue, let value = item["value"]?.stringValue
+      else { continue }
+      actions.append(
+        .init(
+          kind: kind, variable: variable, value: value,
+          package: item["package"]?.stringValue ?? ""))
+    }
+    var variables: [NameValue] = []
+    for (name, value) in stage["environment"]?["variables"]?["merged"]?.objectValue ?? JSONObject()
+    {
+      if let text = value.stringValue ?? value["value"]?.stringValue {
+        variables.append(NameValue(name, text))
+      }
+    }
+    self.init(actions: EnvironmentActions(actions: actions), variables: variables)
+  }
+
+  /// The complete environment of a stage.
+  public func build(
+    base: [String: String], stage: String, workflow: String, gpus: GPUVisibility?,
+    command: [(name: String, value: String)] = []
+  ) -> [String: String] {
+    var environment = actions.applied(to: base)
+    for variable in variables { environment[variable.name] = variable.value }
+    environment["FLOW_STAGE"] = stage
+    environment["FLOW_WORKFLOW"] = workflow
+    if let gpus { environment[gpus.variable] = gpus.ids.joined(separator: ",") }
+    for entry in command { environment[entry.name] = entry.value }
+    return environment
+  }
+}
+
+/// The GPUs a stage was given, as its processes see them.
+public struct GPUVisibility: Sendable, Equatable {
+  public var vendor: GPUVendor
+  public var ids: [String]
+
+  public init(vendor: GPUVendor, ids: [String]) {
+    self.vendor = vendor
+    self.ids = ids
+  }
+
+  public var variable: String { vendor.visibilityVariable }
+}

@@ -1,0 +1,85 @@
+/// Everything needed to start one stage, prepared before anything runs.
+public struct StageLaunch: Sendable {
+  public var name: String
+  /// Indexes of the stages this one waits for, among the launches.
+  public var needs: [Int]
+  /// Lower starts first among ready stages (the plan's order).
+  public var priority: Int
+  public var demand: StageDemand
+  /// The GPU ids the plan gave the stage; others are taken when these are busy.
+  public var plannedGPUs: [String]
+  public var gpuVendor: GPUVendor?
+  public var directory: String?
+  public var logPath: String
+  /// Seconds before the stage is stopped, if limited.
+  public var timeout: Double?
+  /// Builds argv and environment for the GPU ids the stage is finally given.
+  public var command:
+    @Sendable (_ gpus: [String]) -> (argv: [String], environment: [String: String])
+  /// When the stage runs in a container: the argv that removes it by force.
+  public var containerRemoval: [String]?
+
+  public init(
+    name: String, needs: [Int] = [], priority: Int = 0, demand: StageDemand = StageDemand(),
+    plannedGPUs: [String] = [], gpuVendor: GPUVendor? = nil, directory: String? = nil,
+    logPath: String, timeout: Double? = nil,
+    command: @escaping @Sendable ([String]) -> (argv: [String], environment: [String: String]),
+    containerRemoval: [String]? = nil
+  ) {
+    self.name = name
+    self.needs = needs
+    self.priority = priority
+    self.demand = demand
+    self.plannedGPUs = plannedGPUs
+    self.gpuVendor = gpuVendor
+    self.directory = directory
+    self.logPath = logPath
+    self.timeout = timeout
+    self.command = command
+    self.containerRemoval = containerRemoval
+  }
+}
+
+/// How a stage ended.
+public struct StageResult: Sendable, Equatable {
+  public enum Outcome: String, Sendable {
+    case succeeded, failed
+    /// Not started because a stage it needs failed or the run was stopped.
+    case skipped
+  }
+
+  public var outcome: Outcome
+  /// The exit status; 128 + N for signal N; 126/127 when it could not start; 124 on timeout.
+  public var status: Int32
+  public var signal: Int32?
+  public var timedOut: Bool
+  public var seconds: Double
+  /// Peak resident memory of the stage's process tree, in bytes (wait4's ru_maxrss). Linux
+  /// counts the launcher's own peak at exec too (posix_spawn shares its memory until
+  /// then), so values below flow-exec's own size are a floor, not a measure.
+  public var peakMemory: Int64
+  /// Why it could not start or was skipped.
+  public var message: String?
+
+  public init(
+    outcome: Outcome, status: Int32, signal: Int32? = nil, timedOut: Bool = false,
+    seconds: Double = 0, peakMemory: Int64 = 0, message: String? = nil
+  ) {
+    self.outcome = outcome
+    self.status = status
+    self.signal = signal
+    self.timedOut = timedOut
+    self.seconds = seconds
+    self.peakMemory = peakMemory
+    self.message = message
+  }
+}
+
+/// What the runner reports as it goes.
+public enum RunEvent: Sendable {
+  case started(stage: Int, pid: Int32, gpus: [String], at: Double)
+  case ended(stage: Int, result: StageResult, at: Double)
+  case stopping(signal: Int32, at: Double)
+  /// A line a stage wrote, when output is relayed.
+  case output(stage: Int, line: String, at: Double)
+}

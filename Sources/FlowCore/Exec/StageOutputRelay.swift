@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A stage's output through a pipe instead of straight into its log: what arrives is
+/// written to the log file and handed on line by line (for `stage-output` events and
+/// prefixed terminal output).
+final class StageOutputRelay {
+  /// The read end, non-blocking, for `poll`.
+  let readDescriptor: Int32
+  /// The write end, for the child; closed here once the child has started.
+  private(set) var writeDescriptor: Int32
+  private let log: Int32
+  private var partial: [UInt8] = []
+
+  /// Takes ownership of `log`.
+  init(log: Int32) throws(ExecError) {
+    var descriptors: [Int32] = [0, 0]
+    guard pipe(&descriptors) == 0 else { throw .system(call: "pipe", errno: errno) }
+    _ = fcntl(descriptors[0], F_SETFD, FD_CLOEXEC)
+    _ = fcntl(descriptors[1], F_SETFD, FD_CLOEXEC)
+    _ = fcntl(descriptors[0], F_SETFL, O_NONBLOCK)
+    readDescriptor = descriptors[0]
+    writeDescriptor = descriptors[1]
+    self.log = log
+  }
+
+  /// The child has its copy of the write end: this one goes, so the pipe ends with it.
+  func childStarted() {
+    close(writeDescriptor)
+    writeDescriptor = -1
+  }
+
+  /// Reads what is there; returns the complete lines. With `final`, a last line without
+  /// a newline is returned too.
+  func drain(final: Bool = false) -> [String] {
+    var lines: [String] = []
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let count = read(readDescriptor, &buffer, buffer.count)
+      if count < 0 && errno == EINTR { continue }
+      if count <= 0 { break }
+      _ = buffer.withUnsafeBytes { write(log, $0.baseAddress, count) }
+      partial += buffer[..<count]
+      while let newline = partial.firstIndex(of: 10) {
+        lines.append(String(decoding: partial[..<newline], as: UTF8.self))
+        partial.removeSubrange(...newline)
+      }
+    }
+    if final && !partial.isEmpty {
+      lines.append(String(decoding: partial, as: UTF8.self))
+      partial = []
+    }
+    return lines
+  }
+
+  deinit {
+    close(readDescriptor)
+    if writeDescriptor >= 0 { close(writeDescriptor) }
+    close(log)
+  }
+}

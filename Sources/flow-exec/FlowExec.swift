@@ -1,0 +1,270 @@
+import ArgumentParser
+import FlowCommand
+import FlowCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+@main
+struct FlowExec: ToolCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "flow-exec",
+    abstract: "Run a workflow's stages as processes or containers, in parallel as capacity allows.",
+    discussion: """
+      Reads a pipe document (FILE or standard input), completes what earlier tools \
+      skipped (variable files, requirements, plan) unless --strict, and runs the \
+      stages. Writes one JSON line per event on standard output; each stage's output \
+      goes to its log file.
+
+      Exit status: 0 when every stage succeeded, else the first failing stage's \
+      status; 124 a stage timed out; 125 flow-exec failed; 126/127 a command could \
+      not run or was not found; 130/143 stopped by SIGINT/SIGTERM. See flow-exec(1).
+      """,
+    version: FlowVersion.current)
+
+  @Argument(help: "The pipe document; - or nothing reads standard input.")
+  var file: String = "-"
+
+  @Option(name: .shortAndLong, help: "Run at most N stages at once.")
+  var jobs: Int?
+
+  @Option(help: "Run only this stage (for Makefile recipes); its needs are taken as done.")
+  var stage: String?
+
+  @Option(help: "Run only these stages (repeatable).")
+  var only: [String] = []
+
+  @Option(help: "Run this stage and every stage after it (repeatable).")
+  var from: [String] = []
+
+  @Flag(help: "After a failure, keep running the stages that do not depend on it.")
+  var keepGoing = false
+
+  @Flag(help: "Print each stage's exact argv and environment; run nothing.")
+  var dryRun = false
+
+  @Flag(help: "Refuse a document that skipped a step of the pipeline, naming it.")
+  var strict = false
+
+  @Flag(
+    help: "Also report each line the stages write as a stage-output event.")
+  var stageOutput = false
+
+  @Flag(help: "Start stages from an empty environment instead of this one.")
+  var cleanEnv = false
+
+  @Option(help: "Folder for the stages' log files (default: .flow/logs beside the workflow).")
+  var logDir: String?
+
+  @Option(help: "Container engine: podman, docker or apptainer.")
+  var engine: String?
+
+  @Option(help: "Write Chrome trace-event JSON of the run to FILE.")
+  var trace: String?
+
+  @Option(help: "Plan with the durations in FILE and record this run's durations there.")
+  var history: String?
+
+  @Option(help: "Seconds between SIGTERM and SIGKILL when stopping a stage.")
+  var grace: Double = 10
+
+  @Option(help: "CPUs the stages may use together (default: what the probe finds).")
+  var cpus: Double?
+
+  @Option(help: "Bytes of memory the stages may use together (default: the probe's).")
+  var memory: Int64?
+
+  @Option(
+    name: .customLong("resource"),
+    help: ArgumentHelp(
+      "The amount of a named counter stages share (repeatable).", valueName: "NAME=N"))
+  var counters: [String] = []
+
+  func validate() throws {
+    if let jobs, jobs < 1 { throw ValidationError("-j needs a positive number") }
+    if grace < 0 { throw ValidationError("--grace needs a positive number of seconds") }
+  }
+
+  func run() throws {
+    let console = Console(tool: "flow-exec")
+    func fail(_ message: String) -> Never {
+      console.report(message)
+      Glibc.exit(125)
+    }
+    let host = ProcessEnvironment.current
+    let name = file == "-" ? InputFile.standardInputName : file
+    var document: JSONValue
+    let workflow: Workflow
+    do {
+      let bytes = try InputFile.read(file)
+      document = try JSONCodec.decode(bytes)
+      workflow = try Workflow(document: document, file: name)
+    } catch {
+      fail(error is JSONSyntaxError ? "\(name):\(error)" : "\(error)")
+    }
+    do throws(ExecError) {
+      let selected = try StageSelection(stage: stage, only: only, from: from).select(workflow)
+      let gaps = DocumentCompletion.gaps(document, selected: selected)
+      if strict, let first = gaps.first { throw first.error }
+      document = try DocumentCompletion.loadVariables(document, base: cleanEnv ? [:] : host)
+      if gaps.contains(where: { $0.tool == "flow-resolve" }) {
+        document = try resolve(document, environment: host)
+      }
+      let machine = MachineProbe(environment: host, queriesTools: false).probe()
+      var capacity = PlanCapacity(machine: machine)
+      if let cpus { capacity.cpu = cpus }
+      if let memory { capacity.memory = memory }
+      for counter in counters {
+        guard let equals = counter.firstIndex(of: "="),
+          let amount = Int64(counter[counter.index(after: equals)...])
+        else { fail("--resource expects NAME=N, got '\(counter)'") }
+        capacity.counters[String(counter[..<equals])] = amount
+      }
+      let needsEngine = selected.contains { workflow.stages[$0].environment.image != nil }
+      let chosenEngine =
+        needsEngine
+        ? try ContainerEngine.choose(
+          named: engine, environment: host, mustBeInstalled: !dryRun) : nil
+      let folder = RunPreparation.folder(of: workflow) ?? "."
+      let logs = logDir ?? folder + "/.flow/logs"
+      var preparation = RunPreparation(
+        baseEnvironment: cleanEnv ? [:] : host, logDirectory: logs, engine: chosenEngine,
+        runID: String(getpid()), machine: machine, capacity: capacity)
+      if let chosenEngine {
+        let probe = MachineProbe(environment: host, queriesTools: false)
+        preparation.enginePassesGPUs = chosenEngine.passesNvidiaGPUs(files: probe.files)
+      }
+      preparation.history = readHistory(console)
+      let launches = try preparation.prepare(
+        document: document, workflow: workflow, selected: selected)
+      for note in preparation.notes { console.report(note) }
+      if dryRun {
+        for launch in launches { StandardOutput.write(RunEventLine.dryRun(stage: launch)) }
+        return
+      }
+      guard makeFolders(logs) else { fail("cannot create log folder \(logs)") }
+      // As GNU make does when its jobserver is out of reach (a recipe without `+`
+      // under make 4.3): run on the one slot this process already holds.
+      var jobserver: Jobserver?
+      var jobLimit = jobs
+      do throws(ExecError) {
+        jobserver = try Jobserver.connect(makeflags: host["MAKEFLAGS"])
+      } catch {
+        if launches.count > 1 { console.report("\(error); running one stage at a time") }
+        jobLimit = 1
+      }
+      let status = try execute(
+        launches, capacity: capacity, jobserver: jobserver, jobs: jobLimit)
+      Glibc.exit(status)
+    } catch {
+      fail(error.description)
+    }
+  }
+
+  private func resolve(_ document: JSONValue, environment: [String: String]) throws(ExecError)
+    -> JSONValue
+  {
+    let sources = Catalogue.defaultSources(environment: environment)
+    let path = CatalogueIndex.defaultPath(sources: sources, environment: environment)
+    do {
+      let index = try CatalogueIndex.open(sources: sources, at: path)
+      return try PipeResolution(source: index).annotate(document).0
+    } catch {
+      throw .resolution("\(error)")
+    }
+  }
+
+  private func execute(
+    _ launches: [StageLaunch], capacity: PlanCapacity, jobserver: Jobserver?, jobs: Int?
+  ) throws(ExecError) -> Int32 {
+    let began = MonotonicClock.now()
+    var recorder = TraceRecorder()
+    let status = StatusLine(enabled: isatty(STDERR_FILENO) == 1, total: launches.count)
+    var firstFailure: Int32?
+    let runner = LocalRunner(
+      stages: launches,
+      options: LocalRunner.Options(
+        jobs: jobs, keepGoing: keepGoing, grace: grace, capacity: capacity,
+        relaysOutput: stageOutput || isatty(STDERR_FILENO) == 1),
+      jobserver: jobserver
+    ) { event in
+      switch event {
+      case .started(let index, let pid, let gpus, let time):
+        recorder.started(index, at: time - began)
+        StandardOutput.write(
+          RunEventLine.start(stage: launches[index], pid: pid, gpus: gpus, time: time - began))
+        status.started(launches[index].name)
+      case .ended(let index, let result, let time):
+        recorder.ended(index, name: launches[index].name, result: result, at: time - began)
+        if result.outcome == .failed, firstFailure == nil { firstFailure = result.status }
+        StandardOutput.write(
+          RunEventLine.end(stage: launches[index], result: result, time: time - began))
+        status.ended(launches[index].name, failed: result.outcome == .failed)
+      case .output(let index, let line, let time):
+        if stageOutput {
+          StandardOutput.write(
+            RunEventLine.line(
+              "stage-output",
+              JSONObject([
+                ("stage", .string(launches[index].name)), ("time", .number(time - began)),
+                ("line", .string(line)),
+              ])))
+        }
+        status.output(launches[index].name, line)
+      case .stopping(let signal, let time):
+        StandardOutput.write(
+          RunEventLine.line(
+            "stop",
+            JSONObject([("signal", .integer(Int64(signal))), ("time", .number(time - began))])))
+      }
+    }
+    let results = try runner.run()
+    status.clear()
+    let exitStatus = runner.stopSignal.map { 128 + $0 } ?? firstFailure ?? 0
+    StandardOutput.write(
+      RunEventLine.summary(
+        results: results, status: exitStatus, seconds: MonotonicClock.now() - began))
+    if let history {
+      let durations = results.indices.filter { results[$0].outcome == .succeeded }.map {
+        (stage: launches[$0].name, seconds: results[$0].seconds)
+      }
+      let updated = readHistory(Console(tool: "flow-exec")).recording(durations)
+      do throws(IOError) {
+        try OutputFile.write(JSONCodec.encode(updated.document) + [10], to: history)
+      } catch {
+        Console(tool: "flow-exec").report(error.description)
+      }
+    }
+    if let trace {
+      do throws(IOError) {
+        try OutputFile.write(JSONCodec.encode(recorder.document) + [10], to: trace)
+      } catch {
+        Console(tool: "flow-exec").report(error.description)
+        return exitStatus == 0 ? 125 : exitStatus
+      }
+    }
+    return exitStatus
+  }
+
+  /// The durations recorded in `--history`, none when the file does not exist yet.
+  private func readHistory(_ console: Console) -> DurationHistory {
+    guard let history, InputFile.isRegularFile(history) else { return DurationHistory() }
+    guard let bytes = try? InputFile.read(history), let json = try? JSONCodec.decode(bytes),
+      let read = DurationHistory(json: json)
+    else {
+      console.report("\(history): not a duration history; ignored")
+      return DurationHistory()
+    }
+    return read
+  }
+
+  private func makeFolders(_ path: String) -> Bool {
+    var prefix = path.hasPrefix("/") ? "" : "."
+    for part in path.split(separator: "/") {
+      prefix += "/" + part
+      if mkdir(prefix, 0o755) != 0 && errno != EEXIST { return false }
+    }
+    return true
+  }
+}

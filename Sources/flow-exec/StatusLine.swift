@@ -1,0 +1,53 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// On a terminal, one status line on standard error: the stages running and how many
+/// are done, redrawn at each event; bold names unless `NO_COLOR` is set.
+final class StatusLine {
+  private let enabled: Bool
+  private let colour: Bool
+  private let total: Int
+  private var running: [String] = []
+  private var done = 0
+  private var failed = 0
+
+  init(enabled: Bool, total: Int) {
+    self.enabled = enabled
+    colour = enabled && (getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
+    self.total = total
+  }
+
+  func started(_ name: String) {
+    running.append(name)
+    draw()
+  }
+
+  func ended(_ name: String, failed: Bool) {
+    running.removeAll { $0 == name }
+    done += 1
+    if failed { self.failed += 1 }
+    draw()
+  }
+
+  /// A stage's line, prefixed with its name as `docker compose` does, above the status.
+  func output(_ name: String, _ line: String) {
+    let prefix = colour ? "\u{1b}[36m\(name) |\u{1b}[0m" : "\(name) |"
+    emit("\r\u{1b}[K\(prefix) \(line)\n")
+    draw()
+  }
+
+  func clear() { emit("\r\u{1b}[K") }
+
+  private func draw() {
+    let names = running.map { colour ? "\u{1b}[1m\($0)\u{1b}[0m" : $0 }.joined(separator: ", ")
+    let failures = failed > 0 ? ", \(failed) failed" : ""
+    emit("\r\u{1b}[K[\(done)/\(total)\(failures)] running: \(names)")
+  }
+
+  private func emit(_ text: String) {
+    guard enabled else { return }
+    let bytes = Array(text.utf8)
+    _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+  }
+}

@@ -1,0 +1,100 @@
+function __flow-exec_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __flow-exec_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __flow-exec_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __flow-exec_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __flow-exec_parse_tokens -S
+    set -l unparsed_tokens (__flow-exec_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'flow-exec'
+        __flow-exec_parse_subcommand 1 'j/jobs=' 'stage=' 'only=+' 'from=+' 'keep-going' 'dry-run' 'strict' 'stage-output' 'clean-env' 'log-dir=' 'engine=' 'trace=' 'history=' 'grace=' 'cpus=' 'memory=' 'resource=+' 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'help'
+            __flow-exec_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __flow-exec_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __flow-exec_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __flow-exec_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __flow-exec_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__flow-exec_tokens -p)
+    if test -z "$(__flow-exec_tokens -t)"
+        set -l index (count (__flow-exec_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'flow-exec' -f
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" j jobs' -l 'jobs' -s 'j' -d 'Run at most N stages at once.' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" stage' -l 'stage' -d 'Run only this stage (for Makefile recipes); its needs are taken as done.' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec"' -l 'only' -d 'Run only these stages (repeatable).' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec"' -l 'from' -d 'Run this stage and every stage after it (repeatable).' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" keep-going' -l 'keep-going' -d 'After a failure, keep running the stages that do not depend on it.'
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" dry-run' -l 'dry-run' -d 'Print each stage\'s exact argv and environment; run nothing.'
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" strict' -l 'strict' -d 'Refuse a document that skipped a step of the pipeline, naming it.'
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" stage-output' -l 'stage-output' -d 'Also report each line the stages write as a stage-output event.'
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" clean-env' -l 'clean-env' -d 'Start stages from an empty environment instead of this one.'
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" log-dir' -l 'log-dir' -d 'Folder for the stages\' log files (default: .flow/logs beside the workflow).' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" engine' -l 'engine' -d 'Container engine: podman, docker or apptainer.' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" trace' -l 'trace' -d 'Write Chrome trace-event JSON of the run to FILE.' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" history' -l 'history' -d 'Plan with the durations in FILE and record this run\'s durations there.' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" grace' -l 'grace' -d 'Seconds between SIGTERM and SIGKILL when stopping a stage.' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" cpus' -l 'cpus' -d 'CPUs the stages may use together (default: what the probe finds).' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" memory' -l 'memory' -d 'Bytes of memory the stages may use together (default: the probe\'s).' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec"' -l 'resource' -d 'The amount of a named counter stages share (repeatable).' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" version' -l 'version' -d 'Show the version.'
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_positional "flow-exec" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec help" version' -l 'version' -d 'Show the version.'
