@@ -138,7 +138,7 @@ import Testing
         text.stdout == """
           l.env:1 LowercaseKey: The b key should be in uppercase
           l.env:2 SpaceCharacter: The line has spaces around equal sign
-          l.env:2 UnorderedKey: The A key should go before the b key
+          l.env:2 UnorderedKey: The A  key should go before the b key
           Found 3 problems
 
           """)
