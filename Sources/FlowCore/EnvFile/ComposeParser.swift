@@ -81,11 +81,11 @@ struct ComposeParser {
       let text = unquotedValue(blankBefore: cursor.index > separatorEnd)
       value = QuotedValue(value: text, template: text, quoting: .none)
     }
-    // Built once, in place: an entry holds several strings, each copy retains them all.
-    result.entries.append(
-      EnvFileEntry(
-        key: key, value: value.value, template: value.template, quoting: value.quoting,
-        isExported: isExported, file: file, position: start))
+    // Built once and moved: an entry holds several strings, each copy retains them all.
+    let entry = EnvFileEntry(
+      key: key, value: value.value, template: value.template, quoting: value.quoting,
+      isExported: isExported, file: file, position: start)
+    result.entries.append(consume entry)
   }
 
   /// A value as read: its text, what expansion reads, how it was quoted.
@@ -106,14 +106,12 @@ struct ComposeParser {
     let lineEnd = cursor.endOfLine()
     var end = lineEnd
     var offset = start
-    while offset < lineEnd {
-      if bytes[offset] == .hash
-        && (offset == start ? blankBefore : bytes[offset - 1].isSpaceOrTab)
-      {
-        end = offset
+    while let hash = cursor.find(.hash, from: offset, to: lineEnd) {
+      if hash == start ? blankBefore : bytes[hash - 1].isSpaceOrTab {
+        end = hash
         break
       }
-      offset += 1
+      offset = hash + 1
     }
     while end > start && (bytes[end - 1].isSpaceOrTab || bytes[end - 1] == .carriageReturn) {
       end -= 1
