@@ -78,8 +78,8 @@ struct ComposeParser {
       guard let quoted = quotedValue() else { return }
       value = quoted
     default:
-      let text = unquotedValue(blankBefore: cursor.index > separatorEnd)
-      value = QuotedValue(value: text, template: text, quoting: .none)
+      let (text, hasDollar) = unquotedValue(blankBefore: cursor.index > separatorEnd)
+      value = QuotedValue(value: text, template: hasDollar ? text : nil, quoting: .none)
     }
     // Built once and moved: an entry holds several strings, each copy retains them all.
     let entry = EnvFileEntry(
@@ -100,7 +100,8 @@ struct ComposeParser {
     cursor.skipLine()
   }
 
-  private mutating func unquotedValue(blankBefore: Bool) -> String {
+  /// The value up to a comment or the end of the line, and whether it holds a `$`.
+  private mutating func unquotedValue(blankBefore: Bool) -> (String, hasDollar: Bool) {
     let bytes = cursor.bytes
     let start = cursor.index
     let lineEnd = cursor.endOfLine()
@@ -117,7 +118,7 @@ struct ComposeParser {
       end -= 1
     }
     cursor.index = lineEnd
-    return String(bytes[start..<end])
+    return (String(bytes[start..<end]), cursor.find(.dollar, from: start, to: end) != nil)
   }
 
   /// Reads a quoted value; nil when it is unterminated or followed by text.
@@ -180,7 +181,8 @@ struct ComposeParser {
     let text = String(decoding: value, as: UTF8.self)
     guard isDouble else { return QuotedValue(value: text, template: nil, quoting: .single) }
     if escapedDollars.isEmpty {
-      return QuotedValue(value: text, template: text, quoting: .double)
+      let hasDollar = value.contains(.dollar)
+      return QuotedValue(value: text, template: hasDollar ? text : nil, quoting: .double)
     } else {
       var template: [UInt8] = []
       template.reserveCapacity(value.count + escapedDollars.count)
