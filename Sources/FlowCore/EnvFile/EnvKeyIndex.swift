@@ -3,10 +3,12 @@
 /// large file through `Hasher` costs more than parsing it. Keys come from files, not from
 /// an adversary choosing collisions; a bad spread only slows lookups.
 struct EnvKeyIndex {
+  /// Eight bytes, so the table of a large file stays small (every page of it touched
+  /// costs a page fault).
   private struct Slot {
-    var hash: UInt64
+    var hash: UInt32
     /// Position in `keys`, or -1 for an empty slot.
-    var position: Int
+    var position: Int32
   }
 
   private(set) var keys: [String] = []
@@ -15,7 +17,7 @@ struct EnvKeyIndex {
 
   init(capacity: Int = 8) {
     var size = 8
-    while size < capacity * 2 { size <<= 1 }
+    while size < capacity + capacity / 2 { size <<= 1 }
     slots = Array(repeating: Slot(hash: 0, position: -1), count: size)
     mask = size - 1
     keys.reserveCapacity(capacity)
@@ -30,7 +32,9 @@ struct EnvKeyIndex {
     while true {
       let entry = slots[slot]
       if entry.position < 0 { return nil }
-      if entry.hash == hash && Self.sameBytes(keys[entry.position], key) { return entry.position }
+      if entry.hash == hash && Self.sameBytes(keys[Int(entry.position)], key) {
+        return Int(entry.position)
+      }
       slot = (slot + 1) & mask
     }
   }
@@ -42,15 +46,15 @@ struct EnvKeyIndex {
     while true {
       let entry = slots[slot]
       if entry.position < 0 { break }
-      if entry.hash == hash && Self.sameBytes(keys[entry.position], key) {
-        return (entry.position, false)
+      if entry.hash == hash && Self.sameBytes(keys[Int(entry.position)], key) {
+        return (Int(entry.position), false)
       }
       slot = (slot + 1) & mask
     }
     let position = keys.count
     keys.append(key)
-    slots[slot] = Slot(hash: hash, position: position)
-    if keys.count * 2 > slots.count { grow() }
+    slots[slot] = Slot(hash: hash, position: Int32(position))
+    if keys.count * 3 > slots.count * 2 { grow() }
     return (position, true)
   }
 
@@ -78,7 +82,7 @@ struct EnvKeyIndex {
 
   /// FNV-1a over the UTF-8 bytes, with a final mix so the low bits used for the slot
   /// depend on every byte.
-  static func hash(_ key: String) -> UInt64 {
+  static func hash(_ key: String) -> UInt32 {
     func fnv(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
       var hash: UInt64 = 0xcbf2_9ce4_8422_2325
       for byte in bytes {
@@ -91,6 +95,6 @@ struct EnvKeyIndex {
       ?? Array(key.utf8).withUnsafeBufferPointer(fnv)
     hash ^= hash >> 29
     hash = hash &* 0xbf58_476d_1ce4_e5b9
-    return hash ^ (hash >> 32)
+    return UInt32(truncatingIfNeeded: hash ^ (hash >> 32))
   }
 }
