@@ -138,7 +138,7 @@ import Testing
         text.stdout == """
           l.env:1 LowercaseKey: The b key should be in uppercase
           l.env:2 SpaceCharacter: The line has spaces around equal sign
-          l.env:2 UnorderedKey: The A key should go before the b key
+          l.env:2 UnorderedKey: The A  key should go before the b key
           Found 3 problems
 
           """)
@@ -197,12 +197,30 @@ import Testing
     #expect(run.stderr == "flow-envfile: --format sh needs files: a pipe document stays JSON\n")
   }
 
-  @Test func pipeModeMissingFileExits66() throws {
+  @Test func pipeModeMissingFileExits66AtTheWorkflowsMention() throws {
     let document =
-      #"{"flow":1,"stages":[{"name":"s","environment":{"variables":{"sources":[{"file":"/nonexistent/x.env","origin":"stage"}]}}}]}"#
+      #"{"flow":1,"source":"w.yaml","stages":[{"name":"s","environment":{"variables":{"sources":[{"file":"/nonexistent/x.env","origin":"stage","at":{"line":7,"column":9}}]}}}]}"#
     let run = try ToolRun.run("flow-envfile", [], stdin: document, environment: environment)
     #expect(run.status == 66)
-    #expect(run.stderr == "flow-envfile: /nonexistent/x.env: no such file or directory\n")
+    #expect(
+      run.stderr
+        == "flow-envfile: w.yaml:7:9: variables file '/nonexistent/x.env': no such file or directory\n"
+    )
+  }
+
+  @Test func pipeModeWithProvenance() throws {
+    try withFiles(["g.env": "K=file\nL=$K\n"]) { folder in
+      let document =
+        #"{"flow":1,"source":"w.yaml","stages":[{"name":"s","environment":{"variables":{"sources":[{"file":"g.env","origin":"global"},{"values":{"K":"map"},"origin":"stage"}]}}}]}"#
+      let run = try ToolRun.run(
+        "flow-envfile", ["--no-env", "--provenance"], stdin: document, in: folder,
+        environment: environment)
+      #expect(run.status == 0)
+      #expect(
+        run.stdout.contains(
+          #""merged":{"K":{"value":"map","from":{"map":"variables of stage 's'"},"overrides":[{"file":"g.env","line":1,"column":1,"value":"file"}]},"L":{"value":"file","from":{"file":"g.env","line":2,"column":1},"overrides":[]}}"#
+        ))
+    }
   }
 }
 

@@ -18,7 +18,7 @@ struct ComposeExpansion {
   static func expand(_ template: String, lookup: (String) -> String?) throws(ExpansionFailure)
     -> String
   {
-    guard template.utf8.contains(.dollar) else { return template }
+    guard template.utf8Contains(where: { $0 == .dollar }) else { return template }
     return try withoutActuallyEscaping(lookup) { lookup throws(ExpansionFailure) in
       var expansion = ComposeExpansion(template, lookup: lookup)
       var output: [UInt8] = []

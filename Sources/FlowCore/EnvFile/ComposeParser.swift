@@ -72,15 +72,27 @@ struct ComposeParser {
     }
     let separatorEnd = cursor.index
     cursor.skipSpacesAndTabs()
-    var entry = EnvFileEntry(
-      key: key, value: "", template: "", isExported: isExported, file: file, position: start)
+    let value: QuotedValue
     switch cursor.current {
     case .doubleQuote?, .singleQuote?:
-      guard quotedValue(into: &entry) else { return }
+      guard let quoted = quotedValue() else { return }
+      value = quoted
     default:
-      unquotedValue(into: &entry, blankBefore: cursor.index > separatorEnd)
+      let (text, hasDollar) = unquotedValue(blankBefore: cursor.index > separatorEnd)
+      value = QuotedValue(value: text, template: hasDollar ? text : nil, quoting: .none)
     }
-    result.entries.append(entry)
+    // Built once and moved: an entry holds several strings, each copy retains them all.
+    let entry = EnvFileEntry(
+      key: key, value: value.value, template: value.template, quoting: value.quoting,
+      isExported: isExported, file: file, position: start)
+    result.entries.append(consume entry)
+  }
+
+  /// A value as read: its text, what expansion reads, how it was quoted.
+  struct QuotedValue {
+    var value: String
+    var template: String?
+    var quoting: EnvFileEntry.Quoting
   }
 
   private mutating func fail(_ error: EnvFileError) {
@@ -88,32 +100,29 @@ struct ComposeParser {
     cursor.skipLine()
   }
 
-  private mutating func unquotedValue(into entry: inout EnvFileEntry, blankBefore: Bool) {
+  /// The value up to a comment or the end of the line, and whether it holds a `$`.
+  private mutating func unquotedValue(blankBefore: Bool) -> (String, hasDollar: Bool) {
     let bytes = cursor.bytes
     let start = cursor.index
     let lineEnd = cursor.endOfLine()
     var end = lineEnd
     var offset = start
-    while offset < lineEnd {
-      if bytes[offset] == .hash
-        && (offset == start ? blankBefore : bytes[offset - 1].isSpaceOrTab)
-      {
-        end = offset
+    while let hash = cursor.find(.hash, from: offset, to: lineEnd) {
+      if hash == start ? blankBefore : bytes[hash - 1].isSpaceOrTab {
+        end = hash
         break
       }
-      offset += 1
+      offset = hash + 1
     }
     while end > start && (bytes[end - 1].isSpaceOrTab || bytes[end - 1] == .carriageReturn) {
       end -= 1
     }
-    let value = String(bytes[start..<end])
-    entry.value = value
-    entry.template = value
     cursor.index = lineEnd
+    return (String(bytes[start..<end]), cursor.find(.dollar, from: start, to: end) != nil)
   }
 
-  /// Reads a quoted value; false when it is unterminated or followed by text.
-  private mutating func quotedValue(into entry: inout EnvFileEntry) -> Bool {
+  /// Reads a quoted value; nil when it is unterminated or followed by text.
+  private mutating func quotedValue() -> QuotedValue? {
     let bytes = cursor.bytes
     let quote = bytes[cursor.index]
     let opening = cursor.position
@@ -126,7 +135,7 @@ struct ComposeParser {
       guard let byte = cursor.current else {
         result.errors.append(
           .unterminatedQuote(file: file, at: opening, quote: Character(Unicode.Scalar(quote))))
-        return false
+        return nil
       }
       if byte == quote { break }
       if byte == .backslash, let next = cursor.byte(at: cursor.index + 1) {
@@ -167,15 +176,13 @@ struct ComposeParser {
       cursor.skipLine()
     default:
       fail(.textAfterQuote(file: file, at: cursor.position))
-      return false
+      return nil
     }
     let text = String(decoding: value, as: UTF8.self)
-    entry.value = text
-    entry.quoting = isDouble ? .double : .single
-    if !isDouble {
-      entry.template = nil
-    } else if escapedDollars.isEmpty {
-      entry.template = text
+    guard isDouble else { return QuotedValue(value: text, template: nil, quoting: .single) }
+    if escapedDollars.isEmpty {
+      let hasDollar = value.contains(.dollar)
+      return QuotedValue(value: text, template: hasDollar ? text : nil, quoting: .double)
     } else {
       var template: [UInt8] = []
       template.reserveCapacity(value.count + escapedDollars.count)
@@ -186,9 +193,9 @@ struct ComposeParser {
         previous = offset
       }
       template.append(contentsOf: value[previous...])
-      entry.template = String(decoding: template, as: UTF8.self)
+      return QuotedValue(
+        value: text, template: String(decoding: template, as: UTF8.self), quoting: .double)
     }
-    return true
   }
 
   /// The byte a double-quoted `\x` stands for; unknown escapes give the character itself.

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// A position in the bytes of a file that keeps count of lines as it moves, so every
 /// entry and error gets its `line:column` without a second pass.
 struct EnvFileCursor {
@@ -19,7 +25,11 @@ struct EnvFileCursor {
   /// The number of newlines, to size the list of entries once.
   var newlineCount: Int {
     var count = 0
-    for byte in bytes where byte == .newline { count += 1 }
+    var offset = 0
+    while let found = find(.newline, from: offset, to: bytes.count) {
+      count += 1
+      offset = found + 1
+    }
     return count
   }
 
@@ -61,9 +71,15 @@ struct EnvFileCursor {
 
   /// The offset of the next newline at or after the cursor, or the end.
   func endOfLine() -> Int {
-    var end = index
-    while end < bytes.count && bytes[end] != .newline { end += 1 }
-    return end
+    find(.newline, from: index, to: bytes.count) ?? bytes.count
+  }
+
+  /// The offset of the first `byte` in `start..<end`, found by the C library's
+  /// vectorised search.
+  func find(_ byte: UInt8, from start: Int, to end: Int) -> Int? {
+    guard start < end, let base = bytes.baseAddress else { return nil }
+    guard let found = memchr(base + start, Int32(byte), end - start) else { return nil }
+    return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
   }
 
   /// Moves to the start of the next line.

@@ -9,8 +9,9 @@ public struct EnvFileEntry: Hashable, Sendable {
   /// The value as written, escapes processed and nothing expanded; `nil` for a bare
   /// `KEY` line, which inherits from the base environment (or is `None` in python).
   public var value: String?
-  /// The text to expand when expansion is on, `nil` when the value is taken literally.
-  /// It differs from `value` only where an escape protects a `$` (`\$` becomes `$$`).
+  /// The text to expand when expansion is on, `nil` when the value is taken literally
+  /// (quoted so, or holding no `$`, which expansion would give back unchanged). It
+  /// differs from `value` only where an escape protects a `$` (`\$` becomes `$$`).
   public var template: String? {
     get { expands ? (distinctTemplate ?? value) : nil }
     set {

@@ -1,6 +1,8 @@
 /// Everything that can be wrong with `.env` input, each with where it is.
 public enum EnvFileError: Error, Hashable, Sendable, CustomStringConvertible {
   case missingFile(file: String, reason: String)
+  /// A variables file a workflow names, at the place that names it.
+  case missingVariablesFile(workflow: String, at: SourcePosition?, file: String, reason: String)
   case unreadableFile(file: String, reason: String)
   case invalidUTF8(file: String, at: SourcePosition)
   case nulByte(file: String, at: SourcePosition)
@@ -21,7 +23,7 @@ public enum EnvFileError: Error, Hashable, Sendable, CustomStringConvertible {
   /// cannot be read, 65 for bad data.
   public var exitStatus: ExitStatus {
     switch self {
-    case .missingFile: return .noInput
+    case .missingFile, .missingVariablesFile: return .noInput
     case .unreadableFile: return .ioError
     default: return .dataError
     }
@@ -33,6 +35,9 @@ public enum EnvFileError: Error, Hashable, Sendable, CustomStringConvertible {
       return "\(file): \(reason)"
     case .unreadableFile(let file, let reason):
       return "\(file): \(reason)"
+    case .missingVariablesFile(let workflow, let at, let file, let reason):
+      let place = at.map { "\(workflow):\($0)" } ?? workflow
+      return "\(place): variables file '\(file)': \(reason)"
     case .invalidUTF8(let file, let at):
       return "\(file):\(at): invalid UTF-8"
     case .nulByte(let file, let at):

@@ -33,7 +33,17 @@ public struct EnvFileText: Sendable {
     let count = bytes.count
     return bytes.withUnsafeBufferPointer { buffer -> EnvFileError? in
       var index = 0
+      let high: UInt64 = 0x8080_8080_8080_8080
+      let ones: UInt64 = 0x0101_0101_0101_0101
       while index < count {
+        // Eight bytes at a time while they are ASCII and not NUL.
+        if index + 8 <= count, let base = buffer.baseAddress {
+          let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+          if word & high == 0 && (word &- ones) & ~word & high == 0 {
+            index += 8
+            continue
+          }
+        }
         let byte = buffer[index]
         if byte >= 0x01 && byte < 0x80 {
           index += 1
@@ -130,5 +140,12 @@ extension String {
 
   init(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) {
     self = String(decoding: UnsafeBufferPointer(rebasing: bytes), as: UTF8.self)
+  }
+
+  /// Whether a byte of the UTF-8 text matches, read in place rather than through the
+  /// view's iterator.
+  func utf8Contains(where matches: (UInt8) -> Bool) -> Bool {
+    utf8.withContiguousStorageIfAvailable { $0.contains(where: matches) }
+      ?? utf8.contains(where: matches)
   }
 }

@@ -35,50 +35,59 @@ public struct EnvLintSchema: Sendable {
     }
   }
 
-  func check(_ statements: [(key: Substring, value: Substring, line: Int)], file: String)
-    -> [EnvLintProblem]
-  {
-    var problems: [EnvLintProblem] = []
-    var present: Set<String> = []
-    for (key, value, line) in statements {
-      let name = String(key)
-      present.insert(name)
-      func violation(_ message: String) {
-        problems.append(
-          EnvLintProblem(check: .schemaViolation, file: file, line: line, message: message))
-      }
-      guard let entry = entries[name] else {
-        if !allowOtherKeys { violation("The \(name) key is not defined in the schema") }
-        continue
-      }
-      if !Self.matches(value, entry.type) {
-        violation(
-          "The \(name) key is not \(Self.article(entry.type)) \(entry.type.rawValue.lowercased())")
-      }
+  /// The SchemaViolation message for a key and its raw value (quotes included, as
+  /// dotenv-linter checks it), if any.
+  func violation(key: String, value: String) -> String? {
+    guard let entry = entries[key] else {
+      return allowOtherKeys ? nil : "The \(key) key is not defined in the schema"
     }
-    for (name, entry) in entries.sorted(by: { $0.key < $1.key })
-    where entry.required && !present.contains(name) {
-      problems.append(
-        EnvLintProblem(
-          check: .schemaViolation, file: file, line: 1, message: "The \(name) key is required"))
+    if Self.matches(value, entry.type) { return nil }
+    switch entry.type {
+    case .string: return nil
+    case .integer: return "The \(key) key is not an integer"
+    case .float: return "The \(key) key is not a valid float"
+    case .boolean: return "The \(key) key is not a valid boolean"
+    case .url: return "The \(key) key is not a valid URL"
+    case .email: return "The \(key) key is not a valid email address"
     }
-    return problems
   }
 
-  static func article(_ type: ValueType) -> String {
-    type == .integer || type == .email || type == .url ? "an" : "a"
+  /// The required keys not among those seen, sorted.
+  func missingKeys(seen: Set<String>) -> [String] {
+    entries.filter { $0.value.required && !seen.contains($0.key) }.map(\.key).sorted()
   }
 
-  static func matches(_ value: Substring, _ type: ValueType) -> Bool {
+  static let booleans: Set<String> = [
+    "true", "false", "TRUE", "FALSE", "yes", "no", "YES", "NO", "1", "0",
+  ]
+
+  /// Integers are 32-bit; floats are decimal (no hexadecimal form); URLs need a scheme
+  /// and, for the schemes with hosts, a host; e-mail addresses a local part and a domain.
+  static func matches(_ value: String, _ type: ValueType) -> Bool {
+    if value.contains(where: \.isWhitespace) && type != .string { return false }
     switch type {
     case .string: return true
-    case .integer: return Int64(value) != nil
-    case .float: return Double(value) != nil
-    case .boolean: return value == "true" || value == "false"
-    case .url: return value.contains("://") && !value.contains(" ")
+    case .integer: return Int32(value) != nil
+    case .float:
+      return Float(value) != nil && !value.lowercased().contains("0x")
+    case .boolean: return booleans.contains(value)
+    case .url:
+      guard let colon = value.firstIndex(of: ":"), let first = value.first, first.isASCII,
+        first.isLetter,
+        value[..<colon].allSatisfy({
+          $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0))
+        })
+      else { return false }
+      let scheme = value[..<colon].lowercased()
+      let rest = value[value.index(after: colon)...]
+      if ["http", "https", "ws", "wss", "ftp"].contains(scheme) {
+        let host = rest.drop { $0 == "/" }.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return !host.isEmpty
+      }
+      return true
     case .email:
       let parts = value.split(separator: "@", omittingEmptySubsequences: false)
-      return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !value.contains(" ")
+      return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
     }
   }
 }

@@ -59,7 +59,7 @@ public struct EnvMergeResult: Sendable {
 public struct EnvMerge {
   private let options: EnvMergeOptions
   private var result = EnvMergeResult()
-  private var indexOfKey: [String: Int] = [:]
+  private var indexOfKey = EnvKeyIndex()
   /// For each merged variable, when it was first defined.
   private var firstOrder: [Int] = []
   /// Names expansion did not find among earlier keys, to check once all are known.
@@ -74,7 +74,7 @@ public struct EnvMerge {
       case .map(_, let pairs): return total + pairs.count
       }
     }
-    merge.indexOfKey.reserveCapacity(definitions)
+    merge.indexOfKey = EnvKeyIndex(capacity: definitions)
     merge.firstOrder.reserveCapacity(definitions)
     merge.result.variables.reserveCapacity(definitions)
     for layer in layers {
@@ -104,7 +104,9 @@ public struct EnvMerge {
   /// saw the base environment (or nothing) instead.
   private mutating func warnForwardReferences() {
     for miss in misses {
-      guard let index = indexOfKey[miss.name], firstOrder[index] > miss.order else { continue }
+      guard let index = indexOfKey.position(of: miss.name), firstOrder[index] > miss.order else {
+        continue
+      }
       let variable = result.variables[index]
       let later = variable.overridden.first?.location ?? variable.location
       result.warnings.append(
@@ -157,7 +159,7 @@ public struct EnvMerge {
   }
 
   private func lookup(_ name: String, _ misses: inout [String]) -> String? {
-    if let index = indexOfKey[name] { return result.variables[index].value ?? "" }
+    if let index = indexOfKey.position(of: name) { return result.variables[index].value ?? "" }
     misses.append(name)
     return options.baseEnvironment[name]
   }
@@ -181,9 +183,8 @@ public struct EnvMerge {
   private mutating func define(
     _ key: String, value: consuming String?, at location: consuming EnvFileLocation
   ) {
-    let count = result.variables.count
-    if let index = indexOfKey.updateValue(count, forKey: key) {
-      indexOfKey[key] = index
+    let (index, added) = indexOfKey.add(key)
+    if !added {
       let previous = EnvDefinition(
         location: result.variables[index].location, value: result.variables[index].value)
       result.variables[index].overridden.append(previous)

@@ -33,19 +33,25 @@ public enum EnvOutput {
   /// that tree costs more than parsing them.
   public static func jsonText(_ variables: [EnvVariable]) -> [UInt8] {
     var output: [UInt8] = [UInt8(ascii: "{")]
-    output.reserveCapacity(
-      variables.reduce(8) { $0 + $1.key.utf8.count + ($1.value?.utf8.count ?? 4) + 6 })
-    for (index, variable) in variables.enumerated() {
-      if index > 0 { output.append(UInt8(ascii: ",")) }
-      JSONWriter.appendString(variable.key, to: &output)
-      output.append(.colon)
-      if let value = variable.value {
-        JSONWriter.appendString(value, to: &output)
-      } else {
-        output += Array("null".utf8)
+    variables.withUnsafeBufferPointer { variables in
+      var size = 8
+      for index in variables.indices {
+        size += variables[index].key.utf8.count + (variables[index].value?.utf8.count ?? 4) + 6
+      }
+      output.reserveCapacity(size)
+      for index in variables.indices {
+        if index > 0 { output.append(UInt8(ascii: ",")) }
+        JSONWriter.appendString(variables[index].key, to: &output)
+        output.append(.colon)
+        if let value = variables[index].value {
+          JSONWriter.appendString(value, to: &output)
+        } else {
+          output.append(contentsOf: "null".utf8)
+        }
       }
     }
-    output += [UInt8(ascii: "}"), .newline]
+    output.append(UInt8(ascii: "}"))
+    output.append(.newline)
     return output
   }
 
@@ -71,9 +77,9 @@ public enum EnvOutput {
     if format == .json { return jsonText(variables) }
     var output: [UInt8] = []
     output.reserveCapacity(variables.count * 32)
-    for variable in variables {
-      guard let value = variable.value else { continue }
-      let key = variable.key
+    for index in variables.indices {
+      guard let value = variables[index].value else { continue }
+      let key = variables[index].key
       func refuse(_ reason: String) -> EnvFileError {
         .cannotWrite(format: format.rawValue, key: key, reason: reason)
       }
@@ -82,11 +88,11 @@ public enum EnvOutput {
         break
       case .sh:
         guard isShellName(key) else { throw refuse("not a shell variable name") }
-        output += Array("export \(key)='".utf8)
-        for byte in value.utf8 {
-          if byte == .singleQuote { output += Array(#"'\''"#.utf8) } else { output.append(byte) }
-        }
-        output += Array("'\n".utf8)
+        output.append(contentsOf: "export ".utf8)
+        output.append(contentsOf: key.utf8)
+        output.append(contentsOf: "='".utf8)
+        appendSingleQuoted(value, to: &output)
+        output.append(contentsOf: "'\n".utf8)
       case .dotenv:
         guard !key.isEmpty, key.utf8.allSatisfy(ComposeParser.isKeyByte) else {
           throw refuse("not a key of the compose dialect")
@@ -95,10 +101,10 @@ public enum EnvOutput {
         appendDoubleQuoted(value, to: &output)
         output += Array("\"\n".utf8)
       case .docker:
-        guard !key.isEmpty, !key.utf8.contains(where: { $0 == .equals || $0.isSpaceOrTab }),
+        guard !key.isEmpty, !key.utf8Contains(where: { $0 == .equals || $0.isSpaceOrTab }),
           key.utf8.first != .hash
         else { throw refuse("docker keys cannot be empty, hold '=' or blanks, or start with '#'") }
-        if value.utf8.contains(where: { $0 == .newline || $0 == .carriageReturn }) {
+        if value.utf8Contains(where: { $0 == .newline || $0 == .carriageReturn }) {
           throw refuse("docker --env-file values cannot hold newlines")
         }
         output += Array("\(key)=\(value)\n".utf8)
@@ -106,14 +112,16 @@ public enum EnvOutput {
         guard !key.isEmpty, key.utf8.allSatisfy(ComposeParser.isKeyByte) else {
           throw refuse("not a make variable name")
         }
-        if value.utf8.contains(where: { $0 == .newline || $0 == .carriageReturn }) {
+        if value.utf8Contains(where: { $0 == .newline || $0 == .carriageReturn }) {
           throw refuse("make assignments cannot hold newlines")
         }
         output += Array("export \(key) := ".utf8)
         appendMakeValue(value, to: &output)
         output.append(.newline)
       case .null:
-        guard !key.isEmpty, !key.utf8.contains(.equals) else { throw refuse("the key holds '='") }
+        guard !key.isEmpty, !key.utf8Contains(where: { $0 == .equals }) else {
+          throw refuse("the key holds '='")
+        }
         output += Array("\(key)=\(value)".utf8)
         output.append(0)
       }
@@ -127,6 +135,20 @@ public enum EnvOutput {
       return false
     }
     return key.utf8.allSatisfy(\.isNameCharacter)
+  }
+
+  /// A value for the inside of shell single quotes: each `'` becomes `'\''`.
+  static func appendSingleQuoted(_ value: String, to output: inout [UInt8]) {
+    var value = value
+    value.withUTF8 { bytes in
+      var start = 0
+      for index in bytes.indices where bytes[index] == .singleQuote {
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        output.append(contentsOf: #"'\''"#.utf8)
+        start = index + 1
+      }
+      output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+    }
   }
 
   /// A value for the inside of compose double quotes, reading back to itself.

@@ -24,11 +24,12 @@ public struct EnvPipeDocument {
       errors.append(.invalidSchema(file: "document", reason: "no 'stages' array"))
       return document
     }
-    root["stages"] = .array(stages.map { load(stage: $0) })
+    let workflow = root["source"]?.stringValue ?? "workflow"
+    root["stages"] = .array(stages.map { load(stage: $0, workflow: workflow) })
     return .object(root)
   }
 
-  private mutating func load(stage: JSONValue) -> JSONValue {
+  private mutating func load(stage: JSONValue, workflow: String) -> JSONValue {
     guard var object = stage.objectValue, var environment = object["environment"]?.objectValue
     else { return stage }
     var variables = environment["variables"]?.objectValue ?? JSONObject()
@@ -39,7 +40,12 @@ public struct EnvPipeDocument {
       if let path = source["file"]?.stringValue {
         let optional = source["optional"]?.boolValue ?? false
         guard let parsed = loader.load(path, optional: optional) else { continue }
-        errors += parsed.errors
+        // A missing file is told where the workflow names it.
+        errors += parsed.errors.map { error in
+          guard case .missingFile(let file, let reason) = error else { return error }
+          return .missingVariablesFile(
+            workflow: workflow, at: Self.position(source["at"]), file: file, reason: reason)
+        }
         layers.append(.file(parsed.entries))
       } else if let values = source["values"]?.objectValue {
         let label = origin == "global" ? "global variables" : "variables of stage '\(name)'"
@@ -54,5 +60,12 @@ public struct EnvPipeDocument {
     environment["variables"] = .object(variables)
     object["environment"] = .object(environment)
     return .object(object)
+  }
+
+  /// A `{"line", "column"}` document as a position.
+  static func position(_ value: JSONValue?) -> SourcePosition? {
+    guard let line = value?["line"]?.integerValue, let column = value?["column"]?.integerValue
+    else { return nil }
+    return SourcePosition(line: Int(line), column: Int(column))
   }
 }

@@ -5,7 +5,7 @@
 /// forward, so a value full of unclosed `${` stays linear.
 enum PythonExpansion {
   static func expand(_ template: String, lookup: (String) -> String?) -> String {
-    guard template.utf8.contains(.dollar) else { return template }
+    guard template.utf8Contains(where: { $0 == .dollar }) else { return template }
     let bytes = Array(template.utf8)
     var output: [UInt8] = []
     output.reserveCapacity(bytes.count)

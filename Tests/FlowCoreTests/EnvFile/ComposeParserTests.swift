@@ -137,4 +137,16 @@ import Testing
     }
     #expect(EnvFileText(file: "t", text: "A=é€😀").encodingError() == nil)
   }
+
+  @Test(arguments: [UInt8(0), 0xFF, 0x80])
+  func encodingErrorsAreFoundAtEveryOffsetOfALongLine(_ bad: UInt8) {
+    for offset in 0..<20 {
+      var bytes = Array("KEY=abcdefghijklmnop\n".utf8)
+      bytes.insert(bad, at: offset)
+      let position = SourcePosition(line: 1, column: offset + 1)
+      #expect(
+        EnvFileText(file: "t", bytes: bytes).encodingError()
+          == (bad == 0 ? .nulByte(file: "t", at: position) : .invalidUTF8(file: "t", at: position)))
+    }
+  }
 }

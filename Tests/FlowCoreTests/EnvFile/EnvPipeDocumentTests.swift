@@ -87,6 +87,10 @@ import Testing
     var pipe = EnvPipeDocument(options: EnvMergeOptions())
     _ = pipe.load(document([file("/nonexistent/flow.env")]))
     #expect(pipe.errors.exitStatus == .noInput)
+    #expect(
+      pipe.errors.map(\.description) == [
+        "workflow: variables file '/nonexistent/flow.env': no such file or directory"
+      ])
     var optional = EnvPipeDocument(options: EnvMergeOptions())
     let source = JSONValue.object(
       JSONObject([("file", .string("/nonexistent/flow.env")), ("optional", .bool(true))]))

@@ -1,0 +1,100 @@
+/// The positions of keys in a merge, in the order they were first added: an
+/// open-addressing table over a cheap byte hash (FNV-1a), since hashing every key of a
+/// large file through `Hasher` costs more than parsing it. Keys come from files, not from
+/// an adversary choosing collisions; a bad spread only slows lookups.
+struct EnvKeyIndex {
+  /// Eight bytes, so the table of a large file stays small (every page of it touched
+  /// costs a page fault).
+  private struct Slot {
+    var hash: UInt32
+    /// Position in `keys`, or -1 for an empty slot.
+    var position: Int32
+  }
+
+  private(set) var keys: [String] = []
+  private var slots: [Slot]
+  private var mask: Int
+
+  init(capacity: Int = 8) {
+    var size = 8
+    while size < capacity + capacity / 2 { size <<= 1 }
+    slots = Array(repeating: Slot(hash: 0, position: -1), count: size)
+    mask = size - 1
+    keys.reserveCapacity(capacity)
+  }
+
+  var count: Int { keys.count }
+
+  /// The position of a key, if it was added.
+  func position(of key: String) -> Int? {
+    let hash = Self.hash(key)
+    var slot = Int(truncatingIfNeeded: hash) & mask
+    while true {
+      let entry = slots[slot]
+      if entry.position < 0 { return nil }
+      if entry.hash == hash && Self.sameBytes(keys[Int(entry.position)], key) {
+        return Int(entry.position)
+      }
+      slot = (slot + 1) & mask
+    }
+  }
+
+  /// The position of a key, adding it at the end when it is new.
+  mutating func add(_ key: String) -> (position: Int, added: Bool) {
+    let hash = Self.hash(key)
+    var slot = Int(truncatingIfNeeded: hash) & mask
+    while true {
+      let entry = slots[slot]
+      if entry.position < 0 { break }
+      if entry.hash == hash && Self.sameBytes(keys[Int(entry.position)], key) {
+        return (Int(entry.position), false)
+      }
+      slot = (slot + 1) & mask
+    }
+    let position = keys.count
+    keys.append(key)
+    slots[slot] = Slot(hash: hash, position: Int32(position))
+    if keys.count * 3 > slots.count * 2 { grow() }
+    return (position, true)
+  }
+
+  private mutating func grow() {
+    let old = slots
+    slots = Array(repeating: Slot(hash: 0, position: -1), count: old.count * 2)
+    mask = slots.count - 1
+    for entry in old where entry.position >= 0 {
+      var slot = Int(truncatingIfNeeded: entry.hash) & mask
+      while slots[slot].position >= 0 { slot = (slot + 1) & mask }
+      slots[slot] = entry
+    }
+  }
+
+  /// Byte equality: keys that differ only in Unicode normalization are different
+  /// variables to a process environment.
+  static func sameBytes(_ left: String, _ right: String) -> Bool {
+    guard left.utf8.count == right.utf8.count else { return false }
+    let contiguous: Bool?? = left.utf8.withContiguousStorageIfAvailable { leftBytes in
+      right.utf8.withContiguousStorageIfAvailable { leftBytes.elementsEqual($0) }
+    }
+    if case .some(.some(let equal)) = contiguous { return equal }
+    return left.utf8.elementsEqual(right.utf8)
+  }
+
+  /// FNV-1a over the UTF-8 bytes, with a final mix so the low bits used for the slot
+  /// depend on every byte.
+  static func hash(_ key: String) -> UInt32 {
+    func fnv(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+      var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+      for byte in bytes {
+        hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+      }
+      return hash
+    }
+    var hash =
+      key.utf8.withContiguousStorageIfAvailable(fnv)
+      ?? Array(key.utf8).withUnsafeBufferPointer(fnv)
+    hash ^= hash >> 29
+    hash = hash &* 0xbf58_476d_1ce4_e5b9
+    return UInt32(truncatingIfNeeded: hash ^ (hash >> 32))
+  }
+}
