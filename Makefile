@@ -1,6 +1,8 @@
 # flow: build, test, install and demonstrate the toolkit.
 #   make demo                  install what is missing, build, run the example pipeline
 #   make check                 install what is missing, run every test
+#   make fuzz FUZZ_SECONDS=N   run each fuzz harness for N seconds (default 600)
+#   make sanitize              the unit and CLI tests under AddressSanitizer, ThreadSanitizer
 #   make install PREFIX=DIR    binaries, man pages and completions under DIR
 .POSIX:
 .SUFFIXES:
@@ -9,6 +11,8 @@ PREFIX = /usr/local
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
 SWIFT = swift
+FUZZ_SECONDS = 600
+CHECK_FUZZ_SECONDS = 3
 RELEASE_FLAGS = -c release --static-swift-stdlib
 TOOLS = $$(cd Sources && ls -d flow-*)
 
@@ -32,12 +36,24 @@ demo: build
 check:
 	scripts/deps.sh test
 	$(SWIFT) build --build-tests
-	swift format lint --strict --recursive Sources Tests Package.swift
+	swift format lint --strict --recursive Sources Tests Package.swift fuzz/harnesses fuzz/shared
 	mandoc -Tlint -Wwarning man/*
 	$(SWIFT) test --skip-build
+	Tests/Hostile/hostile.sh
+	Tests/Hostile/faults.sh
+	fuzz/run.sh run $(CHECK_FUZZ_SECONDS)
+
+fuzz:
+	scripts/deps.sh test
+	fuzz/run.sh run $(FUZZ_SECONDS)
+
+sanitize:
+	scripts/deps.sh test
+	$(SWIFT) test --sanitize=address --scratch-path .build/asan
+	$(SWIFT) test --sanitize=thread --scratch-path .build/tsan
 
 format:
-	swift format --in-place --recursive Sources Tests Package.swift
+	swift format --in-place --recursive Sources Tests Package.swift fuzz/harnesses fuzz/shared
 
 bench: build
 	scripts/deps.sh bench
@@ -53,4 +69,4 @@ install: build
 clean:
 	rm -rf .build bench/data bench/out
 
-.PHONY: all deps build demo check format bench install clean
+.PHONY: all deps build demo check fuzz sanitize format bench install clean

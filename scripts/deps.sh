@@ -5,7 +5,7 @@ set -euo pipefail
 
 # Debian packages per purpose.
 build_apt=(libyaml-dev libjansson-dev pkg-config)
-test_apt=(mandoc jq node-semver)
+test_apt=(mandoc jq node-semver time)
 bench_apt=(hyperfine)
 demo_apt=(jq)
 # PyPI packages per purpose.

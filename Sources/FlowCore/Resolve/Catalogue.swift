@@ -37,11 +37,11 @@ public struct Catalogue: Sendable {
     for source in sources {
       let files = try Catalogue.files(of: source, main: "config.toml", folder: "config.d")
       for file in files {
-        guard let text = CatalogueFiles.read(file) else {
+        guard let bytes = CatalogueFiles.readBytes(file) else {
           throw ResolveError.invalidCatalogue(
             Diagnostic(file: file, position: nil, message: "cannot read the file"))
         }
-        texts.append((file, text))
+        texts.append((file, try CatalogueValue.text(of: bytes, file: file)))
       }
     }
     try self.init(texts: texts)

@@ -40,9 +40,25 @@ indirect enum CatalogueValue: Sendable {
     do {
       return convert(try TOMLReader.parse(text), file: file)
     } catch {
-      throw ResolveError.invalidCatalogue(
-        Diagnostic(file: file, position: error.position, message: "invalid TOML: \(error.message)"))
+      throw invalidCatalogue(error, file: file)
     }
+  }
+
+  /// A file's text. TOML is UTF-8: invalid bytes are an error where they start, not
+  /// replacement characters.
+  static func text(of bytes: [UInt8], file: String) throws -> String {
+    if let text = String(validating: bytes, as: UTF8.self) { return text }
+    do {
+      _ = try TOMLReader.parse(bytes)
+    } catch {
+      throw invalidCatalogue(error, file: file)
+    }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  private static func invalidCatalogue(_ error: TOMLError, file: String) -> ResolveError {
+    .invalidCatalogue(
+      Diagnostic(file: file, position: error.position, message: "invalid TOML: \(error.message)"))
   }
 
   private static func convert(_ table: TOMLTable, file: String) -> CatalogueTable {
