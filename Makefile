@@ -1,6 +1,7 @@
 # flow: build, test, install and demonstrate the toolkit.
 #   make demo                  install what is missing, build, run the example pipeline
-#   make check                 install what is missing, run every test
+#   make check                 install what is missing, run every test (the project's
+#                              own targets built with warnings as errors)
 #   make fuzz FUZZ_SECONDS=N   run each fuzz harness for N seconds (default 600)
 #   make sanitize              the unit and CLI tests under AddressSanitizer, ThreadSanitizer
 #   make install PREFIX=DIR    binaries, man pages and completions under DIR
@@ -35,10 +36,10 @@ demo: build
 
 check:
 	scripts/deps.sh test
-	$(SWIFT) build --build-tests
+	FLOW_WARNINGS_AS_ERRORS=1 $(SWIFT) build --build-tests
 	swift format lint --strict --recursive Sources Tests Package.swift fuzz/harnesses fuzz/shared
 	mandoc -Tlint -Wwarning man/*
-	$(SWIFT) test --skip-build
+	FLOW_WARNINGS_AS_ERRORS=1 $(SWIFT) test --skip-build
 	Tests/Hostile/hostile.sh
 	Tests/Hostile/faults.sh
 	fuzz/run.sh run $(CHECK_FUZZ_SECONDS)
@@ -49,7 +50,7 @@ fuzz:
 
 sanitize:
 	scripts/deps.sh test
-	$(SWIFT) test --sanitize=address --scratch-path .build/asan
+	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --sanitize=address --scratch-path .build/asan
 	$(SWIFT) test --sanitize=thread --scratch-path .build/tsan
 
 format:

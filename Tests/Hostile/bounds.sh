@@ -10,27 +10,32 @@ trap 'rm -rf "$scratch"' EXIT
 
 # bounded NAME SECONDS MEGABYTES STATUSES COMMAND...
 # Runs COMMAND (stdin from the caller) with its stdout and stderr kept in
-# $scratch/out and $scratch/err, killed after SECONDS; passes when it exits with one
-# of STATUSES (comma-separated) and its peak resident memory stayed under MEGABYTES.
+# $scratch/out and $scratch/err. Passes when it exits with one of STATUSES
+# (comma-separated), used at most SECONDS of processor time (user and system: the
+# machine may be busy with other work, so wall time says little) and its peak resident
+# memory stayed under MEGABYTES. A run still going after 10 times SECONDS and a minute of
+# wall time is killed as hung.
 bounded() {
   local name=$1 seconds=$2 megabytes=$3 statuses=$4
   shift 4
   cases=$((cases + 1))
   local status=0
-  timeout --kill-after=5 "$seconds" /usr/bin/time -f '%e %M' -o "$scratch/rss" "$@" \
+  timeout --kill-after=5 $((seconds * 10 + 60)) /usr/bin/time -f '%U %S %M' -o "$scratch/usage" "$@" \
     >"$scratch/out" 2>"$scratch/err" || status=$?
-  local kilobytes elapsed
-  kilobytes=$(tail -1 "$scratch/rss" 2>/dev/null | grep -oE ' [0-9]+$' | tr -d ' ' || true)
-  elapsed=$(tail -1 "$scratch/rss" 2>/dev/null | grep -oE '^[0-9.]+ ' | tr -d ' ' || true)
-  kilobytes=${kilobytes:-0}
+  local user=0 system=0 kilobytes=0
+  read -r user system kilobytes < <(grep -E '^[0-9.]+ [0-9.]+ [0-9]+$' "$scratch/usage" || echo 0 0 0)
+  local cpu
+  cpu=$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.2f", u + s }')
   if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
-    fail "$name: still running after ${seconds}s"
+    fail "$name: still running after $((seconds * 10 + 60))s"
   elif [[ ",$statuses," != *",$status,"* ]]; then
     fail "$name: exit status $status, expected $statuses; stderr: $(head -c 400 "$scratch/err")"
+  elif awk -v c="$cpu" -v b="$seconds" 'BEGIN { exit !(c > b) }'; then
+    fail "$name: ${cpu}s of processor time, bound ${seconds}s"
   elif [ "$kilobytes" -gt $((megabytes * 1024)) ]; then
     fail "$name: peak memory $((kilobytes / 1024)) MB, bound $megabytes MB"
   else
-    echo "ok   $name (${elapsed:-?} s, $((kilobytes / 1024)) MB)"
+    echo "ok   $name (${cpu} s, $((kilobytes / 1024)) MB)"
   fi
 }
 

@@ -27,15 +27,15 @@ for entry in "${runs[@]}"; do
   tool=${argv[0]}
   arguments=("${argv[@]:1}")
 
-  bounded "$tool -o /dev/full exits 74" 30 300 74 "$bin/$tool" "${arguments[@]}" -o /dev/full
-  bounded "$tool >/dev/full exits 74" 30 300 74 sh -c '"$0" "$@" >/dev/full' \
+  bounded "$tool -o /dev/full exits 74" 10 300 74 "$bin/$tool" "${arguments[@]}" -o /dev/full
+  bounded "$tool >/dev/full exits 74" 10 300 74 sh -c '"$0" "$@" >/dev/full' \
     "$bin/$tool" "${arguments[@]}"
-  bounded "$tool --help >/dev/full exits 74" 30 300 74 sh -c '"$0" --help >/dev/full' "$bin/$tool"
+  bounded "$tool --help >/dev/full exits 74" 10 300 74 sh -c '"$0" --help >/dev/full' "$bin/$tool"
   expect "$tool --help >/dev/full says so" stderr_has "write error"
 
   # A reader that closes early: quiet, ended by SIGPIPE or successfully.
   # The tool's status goes out on descriptor 3, its stderr to the checked file.
-  bounded "$tool | head -c1 ends quietly" 30 300 0 sh -c \
+  bounded "$tool | head -c1 ends quietly" 10 300 0 sh -c \
     'status=$( { { "$0" "$@"; echo $? >&3; } | head -c1 >/dev/null; } 3>&1 ); case $status in 0|141) exit 0;; *) echo "status $status" >&2; exit 1;; esac' \
     "$bin/$tool" "${arguments[@]}"
   expect "$tool | head -c1 prints nothing on stderr" stderr_empty
@@ -51,7 +51,7 @@ if mount -t tmpfs -o size=8k flow-full "$full" 2>"$scratch/mount.err"; then
     IFS='|' read -r -a argv <<<"$entry"
     tool=${argv[0]}
     arguments=("${argv[@]:1}")
-    bounded "$tool -o onto a full file system exits 74" 30 300 74 \
+    bounded "$tool -o onto a full file system exits 74" 10 300 74 \
       "$bin/$tool" "${arguments[@]}" -o "$full/out.json"
     expect "$tool leaves no file on the full file system" \
       sh -c "[ -z \"\$(ls -A '$full' | grep -v '^filler\$')\" ]"
@@ -60,7 +60,7 @@ if mount -t tmpfs -o size=8k flow-full "$full" 2>"$scratch/mount.err"; then
   rm -f "$full/filler"
   echo previous >"$full/out.json"
   head -c 4096 /dev/urandom >"$full/filler" 2>/dev/null
-  bounded "flow-parse -o over an existing file on a full file system" 30 300 74 \
+  bounded "flow-parse -o over an existing file on a full file system" 10 300 74 \
     "$bin/flow-parse" --pretty "$workflow" -o "$full/out.json"
   expect "the existing file is kept whole" sh -c "[ \"\$(cat '$full/out.json')\" = previous ]"
   umount "$full"
