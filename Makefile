@@ -1,7 +1,7 @@
 # flow: build, test, install and demonstrate the toolkit.
 #   make demo                  install what is missing, build, run the example pipeline
 #   make check                 install what is missing, run every test (the project's
-#                              own targets built with warnings as errors)
+#                              own targets built with warnings as errors), then sanitize
 #   make fuzz FUZZ_SECONDS=N   run each fuzz harness for N seconds (default 600)
 #   make sanitize              the unit and CLI tests under AddressSanitizer, ThreadSanitizer
 #   make install PREFIX=DIR    binaries, man pages and completions under DIR
@@ -43,6 +43,7 @@ check:
 	Tests/Hostile/hostile.sh
 	Tests/Hostile/faults.sh
 	fuzz/run.sh run $(CHECK_FUZZ_SECONDS)
+	$(MAKE) sanitize
 
 fuzz:
 	scripts/deps.sh test
