@@ -1,6 +1,9 @@
 # flow: build, test, install and demonstrate the toolkit.
 #   make demo                  install what is missing, build, run the example pipeline
-#   make check                 install what is missing, run every test
+#   make check                 install what is missing, run every test (the project's
+#                              own targets built with warnings as errors)
+#   make fuzz FUZZ_SECONDS=N   run each fuzz harness for N seconds (default 600)
+#   make sanitize              the unit and CLI tests under AddressSanitizer, ThreadSanitizer
 #   make install PREFIX=DIR    binaries, man pages and completions under DIR
 #                              (BUILD_DIR=DIR installs binaries already built there)
 #   make completions           regenerate completions/ from the tools' argument parsers
@@ -15,6 +18,8 @@ ZSH_COMPLETION_DIR = $(PREFIX)/share/zsh/site-functions
 FISH_COMPLETION_DIR = $(PREFIX)/share/fish/vendor_completions.d
 BUILD_DIR = .build/release
 SWIFT = swift
+FUZZ_SECONDS = 600
+CHECK_FUZZ_SECONDS = 3
 RELEASE_FLAGS = -c release --static-swift-stdlib
 # The tools Package.swift builds.
 TOOLS = $$(sed -n 's/^let tools = \[\(.*\)\]/\1/p' Package.swift | tr -d '",')
@@ -43,13 +48,25 @@ demo: build
 
 check:
 	scripts/deps.sh test
-	$(SWIFT) build --build-tests
-	swift format lint --strict --recursive Sources Tests Package.swift
+	FLOW_WARNINGS_AS_ERRORS=1 $(SWIFT) build --build-tests
+	swift format lint --strict --recursive Sources Tests Package.swift fuzz/harnesses fuzz/shared
 	mandoc -Tlint -Wwarning man/*
-	$(SWIFT) test --skip-build
+	FLOW_WARNINGS_AS_ERRORS=1 $(SWIFT) test --skip-build
+	Tests/Hostile/hostile.sh
+	Tests/Hostile/faults.sh
+	fuzz/run.sh run $(CHECK_FUZZ_SECONDS)
+
+fuzz:
+	scripts/deps.sh test
+	fuzz/run.sh run $(FUZZ_SECONDS)
+
+sanitize:
+	scripts/deps.sh test
+	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --sanitize=address --scratch-path .build/asan
+	$(SWIFT) test --sanitize=thread --scratch-path .build/tsan
 
 format:
-	swift format --in-place --recursive Sources Tests Package.swift
+	swift format --in-place --recursive Sources Tests Package.swift fuzz/harnesses fuzz/shared
 
 bench: build
 	scripts/deps.sh bench
@@ -76,4 +93,4 @@ install:
 clean:
 	rm -rf .build bench/data bench/out
 
-.PHONY: all deps build demo check format bench completions install clean
+.PHONY: all deps build demo check fuzz sanitize format bench completions install clean

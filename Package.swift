@@ -4,9 +4,16 @@ import PackageDescription
 let argumentParser = Target.Dependency.product(
   name: "ArgumentParser", package: "swift-argument-parser")
 
+/// With `FLOW_WARNINGS_AS_ERRORS` set, the project's own targets (never its
+/// dependencies) treat warnings as errors.
+let strict: [SwiftSetting] =
+  Context.environment["FLOW_WARNINGS_AS_ERRORS"] == nil
+  ? [] : [.unsafeFlags(["-warnings-as-errors"])]
+
 /// A flow command: a thin executable over the core.
 func tool(_ name: String) -> Target {
-  .executableTarget(name: name, dependencies: ["FlowCore", "FlowCommand", argumentParser])
+  .executableTarget(
+    name: name, dependencies: ["FlowCore", "FlowCommand", argumentParser], swiftSettings: strict)
 }
 
 let tools = ["flow-parse", "flow-envfile", "flow-resolve", "flow-sched", "flow-exec"]
@@ -25,9 +32,10 @@ let package = Package(
     .systemLibrary(name: "CJansson", pkgConfig: "jansson", providers: [.apt(["libjansson-dev"])]),
     .target(
       name: "FlowCore",
-      dependencies: ["CYAML", "CJansson"]),
-    .target(name: "FlowCommand", dependencies: ["FlowCore", argumentParser]),
-    .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"]),
-    .testTarget(name: "CLITests", dependencies: ["FlowCore"]),
+      dependencies: ["CYAML", "CJansson"], swiftSettings: strict),
+    .target(
+      name: "FlowCommand", dependencies: ["FlowCore", argumentParser], swiftSettings: strict),
+    .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], swiftSettings: strict),
+    .testTarget(name: "CLITests", dependencies: ["FlowCore"], swiftSettings: strict),
   ]
 )

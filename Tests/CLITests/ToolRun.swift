@@ -33,7 +33,13 @@ struct ToolRun {
       tool.hasPrefix("/") ? URL(fileURLWithPath: tool) : binaries.appendingPathComponent(tool)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
-    if let environment { process.environment = environment }
+    if var environment {
+      // Sanitizer settings reach the tool even when a test gives it its own environment.
+      for name in ["ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"] {
+        environment[name] = ProcessInfo.processInfo.environment[name]
+      }
+      process.environment = environment
+    }
     // Files rather than pipes: a large output can never block the child.
     let scratch = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: scratch) }

@@ -9,9 +9,16 @@ public enum InputFile {
   /// The name used in messages for standard input.
   public static let standardInputName = "<stdin>"
 
-  /// Reads the file at `path` (or standard input when `path` is `-`) into memory.
-  public static func read(_ path: String) throws(IOError) -> [UInt8] {
-    if path == "-" { return try readAll(descriptor: STDIN_FILENO, name: standardInputName) }
+  /// The largest input read, 512 MiB: a longer one (an endless device, a runaway
+  /// generator) is refused rather than allowed to exhaust memory.
+  public static let maximumSize = 1 << 29
+
+  /// Reads the file at `path` (or standard input when `path` is `-`) into memory,
+  /// refusing inputs longer than `limit` bytes.
+  public static func read(_ path: String, limit: Int = maximumSize) throws(IOError) -> [UInt8] {
+    if path == "-" {
+      return try readAll(descriptor: STDIN_FILENO, name: standardInputName, limit: limit)
+    }
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else {
       let code = errno
@@ -26,9 +33,11 @@ public enum InputFile {
       throw IOError(.failed, path: path, reason: "is a directory")
     }
     if (status.st_mode & S_IFMT) == S_IFREG, status.st_size > 0 {
-      return try readRegular(descriptor: descriptor, size: Int(status.st_size), name: path)
+      if status.st_size > limit { throw tooLarge(path, limit: limit) }
+      return try readRegular(
+        descriptor: descriptor, size: Int(status.st_size), name: path, limit: limit)
     }
-    return try readAll(descriptor: descriptor, name: path)
+    return try readAll(descriptor: descriptor, name: path, limit: limit)
   }
 
   /// Whether `path` names an existing regular file (following symbolic links).
@@ -39,8 +48,8 @@ public enum InputFile {
 
   /// Reads a regular file of known size straight into one buffer, then whatever it
   /// grew by meanwhile.
-  private static func readRegular(descriptor: Int32, size: Int, name: String) throws(IOError)
-    -> [UInt8]
+  private static func readRegular(descriptor: Int32, size: Int, name: String, limit: Int)
+    throws(IOError) -> [UInt8]
   {
     var failure: Int32 = 0
     var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
@@ -53,16 +62,21 @@ public enum InputFile {
       }
     }
     if failure != 0 { throw IOError(.failed, path: name, errno: failure) }
-    if bytes.count == size { bytes += try readAll(descriptor: descriptor, name: name) }
+    if bytes.count == size {
+      bytes += try readAll(descriptor: descriptor, name: name, limit: limit, alreadyRead: size)
+    }
     return bytes
   }
 
-  private static func readAll(descriptor: Int32, name: String) throws(IOError) -> [UInt8] {
+  /// Reads to the end in growing chunks. The array grows geometrically by itself:
+  /// reserving each chunk's exact size would copy the whole input once per chunk.
+  private static func readAll(
+    descriptor: Int32, name: String, limit: Int, alreadyRead: Int = 0
+  ) throws(IOError) -> [UInt8] {
     var bytes: [UInt8] = []
     var chunk = 1 << 16
     while true {
-      let start = bytes.count
-      bytes.reserveCapacity(start + chunk)
+      if alreadyRead + bytes.count > limit { throw tooLarge(name, limit: limit) }
       var failure: Int32 = 0
       let count = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: chunk) { buffer in
         var count: Int
@@ -77,5 +91,9 @@ public enum InputFile {
       if count == 0 { return bytes }
       if chunk < 1 << 22 { chunk *= 2 }
     }
+  }
+
+  private static func tooLarge(_ name: String, limit: Int) -> IOError {
+    IOError(.failed, path: name, reason: "longer than \(limit >> 20) MiB: refusing to read it")
   }
 }

@@ -45,9 +45,13 @@ indirect enum CatalogueValue: Sendable {
     do {
       return convert(try TOMLReader.parse(bytes), file: file)
     } catch {
-      throw ResolveError.invalidCatalogue(
-        Diagnostic(file: file, position: error.position, message: "invalid TOML: \(error.message)"))
+      throw invalidCatalogue(error, file: file)
     }
+  }
+
+  private static func invalidCatalogue(_ error: TOMLError, file: String) -> ResolveError {
+    .invalidCatalogue(
+      Diagnostic(file: file, position: error.position, message: "invalid TOML: \(error.message)"))
   }
 
   /// Converts a parsed table, releasing each part of it once converted, so the two whole

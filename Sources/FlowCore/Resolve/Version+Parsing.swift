@@ -70,7 +70,10 @@ struct VersionScanner {
     }
     while let byte = peek, VersionScanner.isDigit(byte) { index += 1 }
     guard index > start else { throw failure("expected a number", kind: kind) }
-    guard let value = UInt64(String(decoding: bytes[start..<index], as: UTF8.self)) else {
+    // The largest part is one below UInt64's: specs take the next number up (`^N`, `N.x`).
+    guard let value = UInt64(String(decoding: bytes[start..<index], as: UTF8.self)),
+      value < .max
+    else {
       throw failure("number too large", kind: kind, at: start)
     }
     return value

@@ -1,0 +1,171 @@
+#!/bin/bash
+# Hostile input: every case must end with a clear status (never a crash, a hang or a
+# command run by accident) within a time and memory bound. Run by `make check`.
+# FLOW_BIN names the folder of the built tools (default .build/debug).
+set -uo pipefail
+. "$(dirname "$0")/bounds.sh"
+cd "$scratch"
+
+# --- YAML: alias bombs and deep nesting ---------------------------------------------
+{
+  echo 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]'
+  for level in $(seq 1 12); do
+    printf 'a%d: &a%d [' "$level" "$level"
+    for _ in $(seq 1 10); do printf '*a%d, ' $((level - 1)); done
+    echo 'x]'
+  done
+  echo 'stages: [{name: a, kwargs: {bomb: *a12}}]'
+} >bomb.yaml
+bounded "yaml alias bomb refused" 5 300 65 "$bin/flow-parse" bomb.yaml
+expect "yaml alias bomb named" stderr_has "alias bomb"
+
+head -c 200000 /dev/zero | tr '\0' '[' >deep-flow.yaml
+bounded "yaml 200000 nested flow lists" 5 300 65 "$bin/flow-parse" deep-flow.yaml
+expect "yaml deep flow nesting named" stderr_has "nesting deeper than"
+
+awk 'BEGIN { for (i = 0; i < 5000; i++) { printf "%*s- \n", i * 2, "" } }' >deep-block.yaml
+bounded "yaml 5000 nested block lists" 10 300 65 "$bin/flow-parse" deep-block.yaml
+
+# --- JSON pipe document: deep nesting -----------------------------------------------
+{ printf '{"flow":1,"source":"x","stages":'; head -c 100000 /dev/zero | tr '\0' '['; } >deep.json
+bounded "pipe document 100000 nested arrays" 5 300 65 "$bin/flow-envfile" <deep.json
+
+# --- .env: ten million lines, a 1 GB line -------------------------------------------
+awk 'BEGIN { for (i = 0; i < 10000000; i++) print "KEY_" (i % 1000) "=value " i }' >lines.env
+bounded "env 10 million lines" 200 3000 0 "$bin/flow-envfile" --no-env --format null lines.env
+rm -f lines.env
+
+# A 1 GiB value on one line, streamed into standard input, never written to disk:
+# refused at the 512 MiB input limit, quickly and without reading the rest.
+{ printf 'LONG='; head -c 1073741824 /dev/zero | tr '\0' 'x'; echo; } \
+  | bounded "env 1 GiB single line from a pipe" 30 1200 74 \
+    "$bin/flow-envfile" --no-env --dialect docker --format null -
+expect "1 GiB line refused at the input limit" stderr_has "longer than 512 MiB"
+{ printf 'stages: [{name: "'; head -c 1073741824 /dev/zero | tr '\0' 'x'; echo '"}]'; } \
+  | bounded "yaml 1 GiB single line from a pipe" 30 1200 74 "$bin/flow-parse" -
+
+# --- invalid UTF-8 and NUL bytes in every input kind ---------------------------------
+printf 'stages:\n  - name: "a\xff"\n' >bad-utf8.yaml
+printf 'stages:\n  - name: a\0b\n' >nul.yaml
+bounded "yaml invalid UTF-8" 5 300 65 "$bin/flow-parse" bad-utf8.yaml
+bounded "yaml NUL byte" 5 300 65 "$bin/flow-parse" nul.yaml
+for dialect in compose python docker; do
+  printf 'A=\xc3\x28\n' >bad-utf8.env
+  printf 'A=x\0y\n' >nul.env
+  bounded "env $dialect invalid UTF-8" 5 300 65 \
+    "$bin/flow-envfile" --no-env --dialect "$dialect" bad-utf8.env
+  bounded "env $dialect NUL byte" 5 300 65 "$bin/flow-envfile" --no-env --dialect "$dialect" nul.env
+done
+printf '{"flow":1,"source":"\xff","stages":[]}' >bad-utf8.json
+printf '{"flow":1,"source":"a\\u0000b","stages":[]}' >nul.json
+bounded "pipe document invalid UTF-8" 5 300 65 "$bin/flow-envfile" <bad-utf8.json
+bounded "pipe document NUL escape" 5 300 0,65 "$bin/flow-envfile" <nul.json
+printf '[packages."a\xff"."1.0"]\n' >bad-utf8.toml
+printf '[packages.a."1.0"]\nlabel = "x\0y"\n' >nul.toml
+bounded "catalogue invalid UTF-8" 5 300 78 \
+  "$bin/flow-resolve" --catalog bad-utf8.toml --index "$scratch/index" a
+bounded "catalogue NUL byte" 5 300 78 \
+  "$bin/flow-resolve" --catalog nul.toml --index "$scratch/index" a
+printf '[packages.a."1.0"]\n' >one.toml
+bounded "spec invalid UTF-8" 5 300 64 \
+  "$bin/flow-resolve" --catalog one.toml --index "$scratch/index" "$(printf 'a >=1\xff')"
+
+# --- values that look like commands are never run ------------------------------------
+canary=$scratch/canary
+cat >commands.env <<ENV
+SUBSTITUTION=\$(touch $canary.1)
+BACKTICKS=\`touch $canary.2\`
+QUOTED="\$(touch $canary.3) \`touch $canary.4\`"
+HOME_WIPE=\$(rm -rf ~)
+SEMICOLON=a; touch $canary.5
+ENV
+for dialect in compose python docker; do
+  for format in json sh dotenv docker make; do
+    bounded "env $dialect values as $format run nothing" 5 300 0 \
+      "$bin/flow-envfile" --no-env --dialect "$dialect" --format "$format" commands.env
+  done
+  # What the sh format prints is safe to evaluate: the values come back as written.
+  "$bin/flow-envfile" --no-env --dialect "$dialect" --format sh commands.env >exports.sh
+  expect "env $dialect sh output evaluates to the values" \
+    env -i sh -c '. ./exports.sh && [ "$BACKTICKS" = "\`touch '"$canary"'.2\`" ]'
+done
+# Stage names may not hold '/' and images no spaces: the commands are written without.
+cat >commands.yaml <<'YAML'
+stages:
+  - name: "a;touch${IFS}canary.6|sh&&`touch${IFS}canary.7`"
+    type: "$(touch canary.8)"
+    kwargs: {bash_command: "`touch canary.9`"}
+    environment:
+      image: "img$(touch${IFS}canary.10);ls|sh:1"
+      variables: {X: "$(rm -rf ~)", Y: "`touch canary.11`", Z: "a;touch canary.12"}
+YAML
+bounded "workflow with commands in every field" 5 300 0 "$bin/flow-parse" commands.yaml
+expect "stage name kept verbatim" stdout_has '"name":"a;touch${IFS}canary.6|sh&&`touch${IFS}canary.7`"'
+expect "image kept verbatim" stdout_has '"image":"img$(touch${IFS}canary.10);ls|sh:1"'
+"$bin/flow-parse" commands.yaml | bounded "pipe with commands through flow-envfile" 5 300 0 \
+  "$bin/flow-envfile" --no-env
+expect "value kept verbatim through flow-envfile" stdout_has '"X":"$(rm -rf ~)"'
+"$bin/flow-envfile" --no-env --set 'X=$(rm -rf ~)' --set 'Z=a;touch canary.12' --format sh >stage.sh
+expect "sh output of --set values evaluates to the values" \
+  env -i sh -c '. ./stage.sh && [ "$X" = "\$(rm -rf ~)" ] && [ "$Z" = "a;touch canary.12" ]'
+expect "no command ran" sh -c "! ls '$canary'* canary* 2>/dev/null | grep -q ."
+
+# --- shell metacharacters in paths and names -----------------------------------------
+odd='odd dir $(touch x) `y` ; | & > < * ? [ ] ~ !'
+mkdir -p "$odd"
+printf 'A=1\n' >"$odd/v.env"
+printf 'stages:\n  - name: s\n    environment:\n      variables: v.env\n' >"$odd/w.yaml"
+bounded "workflow under a folder named with metacharacters" 5 300 0 "$bin/flow-parse" "$odd/w.yaml"
+"$bin/flow-parse" "$odd/w.yaml" | bounded "env file under that folder read" 5 300 0 \
+  "$bin/flow-envfile" --no-env
+expect "env file value read through the odd path" stdout_has '"A":"1"'
+expect "nothing created by the odd path" sh -c "[ ! -e x ] && [ ! -e '$odd/x' ]"
+
+# --- ../ and symbolic links in .env paths --------------------------------------------
+mkdir -p project/sub shared
+printf 'FROM=parent\n' >shared/up.env
+ln -s ../shared/up.env project/linked.env
+ln -s loop-b.env project/loop-a.env
+ln -s loop-a.env project/loop-b.env
+ln -s /dev/zero project/zero.env
+printf 'stages:\n  - name: s\n    environment:\n      variables: ../shared/up.env\n' \
+  >project/up.yaml
+(cd project/sub && "$bin/flow-parse" ../up.yaml) >up.json
+bounded "../ in a .env path is read against the workflow's folder" 5 300 0 \
+  "$bin/flow-envfile" --no-env <up.json
+expect "../ resolved to the shared file" stdout_has '"FROM":"parent"'
+bounded "symbolic link to a .env file" 5 300 0 "$bin/flow-envfile" --no-env project/linked.env
+bounded "symbolic link loop" 5 300 66,74 "$bin/flow-envfile" --no-env project/loop-a.env
+expect "symbolic link loop named" stderr_has "loop-a.env"
+bounded "endless .env (a link to /dev/zero)" 30 1200 74 \
+  "$bin/flow-envfile" --no-env project/zero.env
+expect "endless .env refused at the input limit" stderr_has "longer than 512 MiB"
+
+# --- catalogues: a million versions, a cycle; a long spec -----------------------------
+awk 'BEGIN { for (i = 0; i < 1000000; i++) printf "[packages.p.\"1.%d.%d\"]\n", i / 1000, i % 1000 }' \
+  >million.toml
+bounded "catalogue with a million versions of one package" 200 2000 0 \
+  "$bin/flow-resolve" --catalog million.toml --index "$scratch/million.index" 'p >=1.500'
+expect "the newest version chosen" stdout_has '"1.999.999"'
+rm -f million.toml "$scratch/million.index"
+cat >cycle.toml <<'TOML'
+[packages.a."1.0"]
+requires = ["b"]
+[packages.b."1.0"]
+requires = ["c >=1"]
+[packages.c."1.0"]
+requires = ["a ==1.0"]
+[packages.c."2.0"]
+requires = ["a >=2"]
+TOML
+bounded "dependency cycle in the catalogue" 5 300 0 \
+  "$bin/flow-resolve" --catalog cycle.toml --index "$scratch/index" a
+expect "the cycle resolved to c 1.0" stdout_has '"c"'
+# ">=1.0", then 11110 times ",<9.00001", then ",<100": 100000 characters.
+spec="a $(awk 'BEGIN { printf ">=1.0"; for (i = 0; i < 11110; i++) printf ",<9.00001"; printf ",<100" }')"
+bounded "spec of 100000 characters" 20 500 0 \
+  "$bin/flow-resolve" --catalog one.toml --index "$scratch/index" "$spec"
+bounded "spec of 100000 opening parentheses" 20 500 64 \
+  "$bin/flow-resolve" --catalog one.toml --index "$scratch/index" "a $(head -c 100000 /dev/zero | tr '\0' '(')"
+
+finish

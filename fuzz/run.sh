@@ -1,0 +1,72 @@
+#!/bin/bash
+# Builds the libFuzzer harnesses over the core sources and runs each for a while.
+#   fuzz/run.sh build              compile the core once, then one binary per harness
+#   fuzz/run.sh run SECONDS [NAME]  run each harness (or one) for SECONDS on its corpus
+# Binaries go to .build/fuzz; corpora grow under .build/fuzz/corpus, seeded from
+# .build/fuzz/seeds (written from the test fixtures and examples by fuzz/seeds.py).
+# A crash leaves its input under .build/fuzz/findings and fails the run.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=$root/.build/fuzz
+harnesses=(WorkflowYAML PipeDocument TOMLCatalogue VersionSpec EnvFileCompose EnvFilePython
+  EnvFileDocker)
+flags=(-sanitize=fuzzer,address -parse-as-library -O -g)
+
+build() {
+  mkdir -p "$out/core"
+  local sources
+  mapfile -t sources < <(find "$root/Sources/FlowCore" -name '*.swift' | sort)
+  local stamp=$out/core/libFlowCore.a
+  if [ ! -e "$stamp" ] || [ -n "$(find "$root/Sources/FlowCore" -newer "$stamp" -name '*.swift')" ]; then
+    echo "fuzz: compiling the core (${#sources[@]} files)"
+    (cd "$out/core" && swiftc "${flags[@]}" -whole-module-optimization -module-name FlowCore \
+      -emit-module -emit-library -static -o libFlowCore.a \
+      -I "$root/Sources/CYAML" -I "$root/Sources/CJansson" "${sources[@]}")
+  fi
+  local shared
+  mapfile -t shared < <(find "$root/fuzz/shared" -name '*.swift' | sort)
+  for name in "${harnesses[@]}"; do
+    local binary=$out/$name
+    if [ ! -e "$binary" ] || [ "$stamp" -nt "$binary" ] || [ -n "$(find "$root/fuzz/harnesses/$name.swift" "$root/fuzz/shared" -newer "$binary")" ]; then
+      echo "fuzz: linking $name"
+      swiftc "${flags[@]}" -use-ld=lld -module-name "Fuzz$name" \
+        -I "$out/core" -I "$root/Sources/CYAML" -I "$root/Sources/CJansson" \
+        "$root/fuzz/harnesses/$name.swift" "${shared[@]}" \
+        -L "$out/core" -lFlowCore -lyaml -ljansson -o "$binary"
+    fi
+  done
+}
+
+run() {
+  local seconds=$1 only=${2:-}
+  local failed=0
+  mkdir -p "$out/findings"
+  python3 "$root/fuzz/seeds.py" "$out/seeds"
+  for name in "${harnesses[@]}"; do
+    [ -z "$only" ] || [ "$only" = "$name" ] || continue
+    local corpus=$out/corpus/$name
+    mkdir -p "$corpus"
+    local seeds=$out/seeds/$name
+    local dictionary=()
+    [ -e "$root/fuzz/dictionaries/$name.dict" ] && dictionary=(-dict="$root/fuzz/dictionaries/$name.dict")
+    local log=$out/$name.log
+    if "$out/$name" "$corpus" "$seeds" -max_total_time="$seconds" -max_len=65536 \
+      -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 "${dictionary[@]}" \
+      -artifact_prefix="$out/findings/$name-" >"$log" 2>&1; then
+      local runs
+      runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+      echo "fuzz: $name: ${runs:-?} executions in ${seconds}s, no finding"
+    else
+      echo "fuzz: $name: FINDING (log $log, input in $out/findings)" >&2
+      tail -40 "$log" >&2
+      failed=1
+    fi
+  done
+  return $failed
+}
+
+case ${1:-} in
+  build) build ;;
+  run) build; run "${2:?seconds}" "${3:-}" ;;
+  *) echo "usage: fuzz/run.sh build | run SECONDS [HARNESS]" >&2; exit 64 ;;
+esac

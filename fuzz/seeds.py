@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Writes the fuzz seed corpora, one folder per harness under the folder given
+(default .build/fuzz/seeds), from the examples and the string literals of the unit
+tests, so the fuzzers start from inputs the tests know."""
+import hashlib
+import pathlib
+import re
+import shutil
+import sys
+
+root = pathlib.Path(__file__).resolve().parent.parent
+seeds = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else root / ".build" / "fuzz" / "seeds"
+tests = root / "Tests" / "FlowCoreTests"
+
+block = re.compile(r'"""\n(.*?)\n\s*"""', re.S)
+line = re.compile(r'"((?:[^"\\\n]|\\.){1,200})"')
+
+
+def unescape(text):
+    text = re.sub(r"\\\(.*?\)", "x", text)
+    return (text.replace("\\n", "\n").replace("\\t", "\t").replace('\\"', '"')
+            .replace("\\\\", "\\"))
+
+
+def literals(paths, short=False):
+    found = []
+    for path in paths:
+        source = path.read_text()
+        for match in block.finditer(source):
+            body = match.group(1)
+            indent = min((len(l) - len(l.lstrip()) for l in body.splitlines() if l.strip()),
+                         default=0)
+            found.append("\n".join(l[indent:] for l in body.splitlines()) + "\n")
+        if short:
+            found += [unescape(m.group(1)) for m in line.finditer(source)]
+    return found
+
+
+def write(name, texts):
+    folder = seeds / name
+    folder.mkdir(parents=True, exist_ok=True)
+    for text in texts:
+        data = text.encode() if isinstance(text, str) else text
+        (folder / hashlib.sha1(data).hexdigest()[:16]).write_bytes(data)
+
+
+shutil.rmtree(seeds, ignore_errors=True)
+examples = sorted(root.glob("examples/*/workflow.yaml"))
+write("WorkflowYAML", [p.read_bytes() for p in examples]
+      + literals([tests / "Model" / "WorkflowReaderTests.swift",
+                  tests / "YAML" / "YAMLLoaderTests.swift"]))
+write("PipeDocument", [p.read_bytes() for p in sorted(root.glob("Tests/Fixtures/golden/*.json"))]
+      + [t for t in literals([tests / "Model" / "WorkflowDocumentTests.swift",
+                              tests / "Resolve" / "PipeResolutionTests.swift"])
+         if t.lstrip().startswith("{")])
+write("TOMLCatalogue", [p.read_bytes() for p in sorted(root.glob("examples/*/*.toml"))]
+      + literals([tests / "Resolve" / "CatalogueTests.swift",
+                  tests / "Resolve" / "CatalogueIndexTests.swift",
+                  tests / "TOML" / "TOMLReaderTests.swift",
+                  tests / "TOML" / "TOMLReaderErrorTests.swift"]))
+specs = [t for t in literals([tests / "Resolve" / "VersionSpecTests.swift",
+                              tests / "Resolve" / "VersionTests.swift"], short=True)
+         if "\n" not in t]
+write("VersionSpec", [a + "\n" + b for a, b in zip(specs, specs[1:] + specs[:1])])
+envfiles = literals(sorted((tests / "EnvFile").glob("*.swift")), short=True)
+envfiles = [t for t in envfiles if "=" in t]
+for dialect in ("Compose", "Python", "Docker"):
+    write("EnvFile" + dialect, envfiles)
+print("fuzz: seeds " + ", ".join(
+    f"{folder.name} {len(list(folder.iterdir()))}" for folder in sorted(seeds.iterdir())))
