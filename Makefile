@@ -40,6 +40,7 @@ check:
 	swift format lint --strict --recursive Sources Tests Package.swift
 	mandoc -Tlint -Wwarning man/*
 	$(SWIFT) test --skip-build
+	scripts/cluster-tests.sh "$$($(SWIFT) build --show-bin-path)"
 
 format:
 	swift format --in-place --recursive Sources Tests Package.swift

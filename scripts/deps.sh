@@ -5,7 +5,7 @@ set -euo pipefail
 
 # Debian packages per purpose.
 build_apt=(libyaml-dev libjansson-dev pkg-config)
-test_apt=(mandoc jq node-semver podman runc busybox-static)
+test_apt=(mandoc jq node-semver podman runc busybox-static slurm-wlm munge)
 bench_apt=(hyperfine)
 demo_apt=(jq)
 # PyPI packages per purpose.

@@ -10,6 +10,7 @@ public enum ExecError: Error, Equatable, Sendable, CustomStringConvertible {
   case unknownStage(String, suggestion: String?)
   case skippedStep(stage: String, step: String, tool: String)
   case unsupportedExecutor(stage: String, executor: String)
+  case mixedExecutors(String, String)
   case noContainerEngine
   case engineNotInstalled(String)
   case unknownEngine(String)
@@ -37,6 +38,9 @@ public enum ExecError: Error, Equatable, Sendable, CustomStringConvertible {
       return "stage '\(stage)': \(step) (run \(tool) first, or leave out --strict)"
     case .unsupportedExecutor(let stage, let executor):
       return "stage '\(stage)': executor \(executor) is not supported by this runner"
+    case .mixedExecutors(let first, let second):
+      return
+        "the chosen stages use both \(first) and \(second); run them separately or choose one with --executor"
     case .noContainerEngine:
       return
         "a stage names an image but no container engine is installed (podman, docker, apptainer)"
