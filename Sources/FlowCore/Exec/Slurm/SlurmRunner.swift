@@ -105,7 +105,8 @@ public final class SlurmRunner: StageRunner {
       .dropLast(4) + ".sbatch"
     let submission = SlurmSubmission(
       stage: stage, scriptPath: scriptPath,
-      dependencies: stage.needs.compactMap { jobs[$0]?.id }, placement: options.placement)
+      dependencies: stage.needs.compactMap { jobs[$0]?.id },
+      placement: options.placement.over(extraData: stage.extraData))
     guard save(submission.script, to: scriptPath) else {
       let message = "\(scriptPath): \(String(cString: strerror(errno)))"
       end(index, StageResult(outcome: .failed, status: 125, message: message))
