@@ -52,6 +52,7 @@ bench: build
 install: build
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	for tool in $(TOOLS); do cp .build/release/$$tool $(DESTDIR)$(BINDIR)/$$tool; done
+	mkdir -p $(DESTDIR)$(PREFIX)/share/flow && cp share/flow/flow-dask-bridge.py $(DESTDIR)$(PREFIX)/share/flow/
 	for page in man/*.1; do [ -e "$$page" ] && cp "$$page" $(DESTDIR)$(MANDIR)/man1/; done; true
 	for page in man/*.5; do [ -e "$$page" ] && cp "$$page" $(DESTDIR)$(MANDIR)/man5/; done; true
 	for page in man/*.7; do [ -e "$$page" ] && cp "$$page" $(DESTDIR)$(MANDIR)/man7/; done; true

@@ -1,6 +1,7 @@
 #!/bin/bash
-# flow-exec against a real single-node Slurm cluster with two fake GPUs. The cluster runs
-# in a private network namespace (only loopback) and is stopped by PID when this ends.
+# flow-exec against a real single-node Slurm cluster with two fake GPUs, then against a
+# Dask scheduler with one worker (resources GPU=1, MEMORY=2e9, licence=1). Both run in a
+# private network namespace (only loopback) and are stopped by PID when this ends.
 # usage: scripts/cluster-tests.sh BIN_DIR     (BIN_DIR holds flow-parse and flow-exec)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -11,7 +12,9 @@ fi
 
 work=$(mktemp -d /tmp/flow-cluster.XXXXXX)
 export SLURM_TEST_DIR="$work/slurm" SLURM_TEST_CPUS=2 SLURM_TEST_MEM=2000 SLURM_TEST_GPUS=2
-trap '"$here/slurm-localcluster.sh" stop >/dev/null 2>&1; rm -rf "$work"' EXIT
+export DASK_TEST_DIR="$work/dask"
+trap '"$here/slurm-localcluster.sh" stop >/dev/null 2>&1; "$here/dask-localcluster.sh" stop
+  rm -rf "$work"' EXIT
 eval "$("$here/slurm-localcluster.sh" start)"
 export SLURM_CONF
 
@@ -24,11 +27,12 @@ fail() {
 
 # run NAME [flow-exec options]: parses $work/NAME/workflow.yaml, runs it
 # on Slurm; events in $work/NAME/events.jsonl, status in $status.
+executor=slurm
 run() {
   local name=$1; shift
   set +e
   "$bin/flow-parse" "$work/$name/workflow.yaml" \
-    | "$bin/flow-exec" --executor slurm "$@" >"$work/$name/events.jsonl" 2>"$work/$name/stderr"
+    | "$bin/flow-exec" --executor $executor "$@" >"$work/$name/events.jsonl" 2>"$work/$name/stderr"
   status=$?
   set -e
 }
@@ -38,15 +42,19 @@ event() { jq -r "select(.type == \"stage-end\" and .data.stage == \"$2\") | .dat
 queue_empty() { [ -z "$(squeue --noheader --format=%i)" ]; }
 
 # (A stage without needs waits for the one before it.)
-# A diamond whose later stages read what the earlier ones wrote.
-workflow diamond <<'YAML'
+# A diamond whose later stages read what the earlier ones wrote:
+# diamond NAME RESOURCES_OF_A RESOURCES_OF_B COMMAND_ENDING_Y
+diamond() {
+  workflow "$1" <<YAML
 stages:
-  - {name: A, type: BashOperator, kwargs: {bash_command: "sleep 1; echo A > a.txt"}, needs: []}
-  - {name: B, type: BashOperator, kwargs: {bash_command: "echo B > b.txt"}, needs: []}
+  - {name: A, type: BashOperator, kwargs: {bash_command: "sleep 1; echo A > a.txt"}, needs: [], environment: {resources: $2}}
+  - {name: B, type: BashOperator, kwargs: {bash_command: "echo B > b.txt"}, needs: [], environment: {resources: $3}}
   - {name: C, type: BashOperator, kwargs: {bash_command: "cat a.txt b.txt > c.txt"}, needs: [A, B]}
   - {name: D, type: BashOperator, kwargs: {bash_command: "cat b.txt a.txt > d.txt"}, needs: [A, B]}
-  - {name: Y, type: BashOperator, kwargs: {bash_command: "cat c.txt d.txt > y.txt"}, needs: [C, D]}
+  - {name: Y, type: BashOperator, kwargs: {bash_command: "cat c.txt d.txt > y.txt; $4"}, needs: [C, D]}
 YAML
+}
+diamond diamond "{memory: 100Mi}" "{cpu: 1}" "true"
 run diamond
 if [ "$status" = 0 ] && [ "$(tr '\n' ' ' <"$work/diamond/y.txt")" = "A B B A " ] \
   && [ "$(jq -s '[.[] | select(.type == "stage-submit")] | length' "$work/diamond/events.jsonl")" = 5 ]
@@ -109,5 +117,60 @@ run toobig
 if [ "$status" = 125 ] && event toobig big message | grep -q "Requested node configuration is not available"
 then pass "a stage asking more than the node has is refused with slurm's reason"
 else fail "too big (status $status: $(event toobig big message))"; fi
+
+"$here/slurm-localcluster.sh" stop >/dev/null 2>&1
+
+# The same on Dask: the diamond with resources, a refusal before submitting, Ctrl-C, and
+# what happens without the distributed package or without python3.
+eval "$("$here/dask-localcluster.sh" start)"
+export DASK_SCHEDULER_ADDRESS
+executor=dask
+diamond daskdiamond "{gpu: 1, memory: 1Gi}" "{licence: 1}" "exit 5"
+run daskdiamond
+if [ "$status" = 5 ] && [ "$(tr '\n' ' ' <"$work/daskdiamond/y.txt")" = "A B B A " ] \
+  && [ "$(event daskdiamond Y status)" = 5 ]
+then pass "diamond on dask with resources, exit code comes back"; else fail "dask diamond (status $status)"; fi
+
+workflow daskbig <<'YAML'
+stages:
+  - {name: small, type: BashOperator, kwargs: {bash_command: "touch ran"}, needs: []}
+  - {name: big, type: BashOperator, kwargs: {bash_command: "true"}, needs: [], environment: {resources: {gpu: 2}}}
+YAML
+run daskbig
+if [ "$status" = 125 ] && grep -q "stage 'big' can never run: no worker has" "$work/daskbig/stderr" \
+  && [ ! -e "$work/daskbig/ran" ]
+then pass "dask: a stage no worker could run is refused before anything is submitted"
+else fail "dask refusal (status $status: $(cat "$work/daskbig/stderr"))"; fi
+
+workflow daskstop <<'YAML'
+stages:
+  - {name: long, type: BashOperator, kwargs: {bash_command: "echo $$ > pid; exec sleep 300"}, needs: []}
+YAML
+"$bin/flow-parse" "$work/daskstop/workflow.yaml" >"$work/daskstop/document.json"
+"$bin/flow-exec" --executor dask "$work/daskstop/document.json" >"$work/daskstop/events.jsonl" 2>&1 &
+runner=$!
+for _ in $(seq 100); do [ -s "$work/daskstop/pid" ] && break; sleep 0.1; done
+kill -INT "$runner"
+set +e; wait "$runner"; status=$?; set -e
+if [ "$status" = 130 ] && ! kill -0 "$(cat "$work/daskstop/pid")" 2>/dev/null \
+  && [ "$(event daskstop long signal)" = 15 ]
+then pass "dask: ctrl-c stops the running command"; else fail "dask ctrl-c (status $status)"; fi
+
+mkdir -p "$work/nodask"
+echo 'raise ImportError("distributed is hidden for this test")' >"$work/nodask/distributed.py"
+PYTHONPATH="$work/nodask" run daskdiamond
+if [ "$status" = 69 ] && grep -q "pip install 'dask\[distributed\]'" "$work/daskdiamond/stderr"
+then pass "dask: without the distributed package, exit 69 naming what to install"
+else fail "dask without distributed (status $status)"; fi
+
+set +e
+"$bin/flow-parse" "$work/daskdiamond/workflow.yaml" >"$work/daskdiamond/document.json"
+PATH=/nonexistent "$bin/flow-exec" --executor dask "$work/daskdiamond/document.json" \
+  >/dev/null 2>"$work/daskdiamond/stderr"
+status=$?
+set -e
+if [ "$status" = 69 ] && grep -q "needs python3" "$work/daskdiamond/stderr"
+then pass "dask: without python3, exit 69 naming what to install"
+else fail "dask without python3 (status $status)"; fi
 
 [ "$failures" = 0 ] || { echo "$failures cluster test(s) failed" >&2; exit 1; }

@@ -9,7 +9,7 @@ test_apt=(mandoc jq node-semver podman runc busybox-static slurm-wlm munge)
 bench_apt=(hyperfine)
 demo_apt=(jq)
 # PyPI packages per purpose.
-test_pip=(pyyaml jsonschema python-dotenv semantic_version)
+test_pip=(pyyaml jsonschema python-dotenv semantic_version distributed)
 bench_pip=(pyyaml)
 
 apt_wanted=()

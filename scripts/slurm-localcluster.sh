@@ -221,18 +221,10 @@ cmd_stop() {
     fi
   fi
   # by recorded PID only, never by process name. Each daemon needs ~2 s to exit on SIGTERM,
-  # so signal all of them at once and then wait.
-  local d f pids=""
-  for d in $DAEMONS; do
-    f="$DIR/run/$d.pid.bg"; [ -f "$f" ] || continue
-    kill -0 "$(cat "$f")" 2>/dev/null && { kill -TERM "$(cat "$f")"; pids="$pids $(cat "$f")"; }
-    rm -f "$f"
-  done
-  for i in $(seq 150); do
-    local left=""; for p in $pids; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
-    [ -z "$left" ] && break; sleep 0.1
-  done
-  for p in $pids; do kill -0 "$p" 2>/dev/null && kill -KILL "$p"; done
+  # so all of them are signalled at once before the wait.
+  local d files=()
+  for d in $DAEMONS; do files+=("$DIR/run/$d.pid.bg"); done
+  "$(dirname "$0")/stop-recorded.sh" "${files[@]}"
   if [ "${1:-}" = "--wipe" ]; then rm -rf "$DIR"; fi
   return 0
 }

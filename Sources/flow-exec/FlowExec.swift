@@ -79,7 +79,8 @@ struct FlowExec: ToolCommand {
       "The amount of a named counter stages share (repeatable).", valueName: "NAME=N"))
   var counters: [String] = []
 
-  @Option(help: "Run every stage with this executor: local or slurm (default: the document's).")
+  @Option(
+    help: "Run every stage with this executor: local, slurm or dask (default: the document's).")
   var executor: String?
 
   @Option(help: "Slurm partition for the jobs (over extra_data.slurm.partition).")
@@ -90,6 +91,9 @@ struct FlowExec: ToolCommand {
 
   @Option(help: "Slurm quality of service for the jobs (over extra_data.slurm.qos).")
   var qos: String?
+
+  @Option(help: "The Dask scheduler's address (default: $DASK_SCHEDULER_ADDRESS).")
+  var daskScheduler: String?
 
   func validate() throws {
     if let jobs, jobs < 1 { throw ValidationError("-j needs a positive number") }
@@ -150,7 +154,7 @@ struct FlowExec: ToolCommand {
       }
       preparation.history = readHistory(console)
       preparation.executorOverride = executor.flatMap(Executor.init(name:))
-      preparation.clusterExecutors = [.slurm]
+      preparation.clusterExecutors = [.slurm, .dask]
       let launches = try preparation.prepare(
         document: document, workflow: workflow, selected: selected)
       for note in preparation.notes { console.report(note) }
@@ -164,6 +168,10 @@ struct FlowExec: ToolCommand {
         launches, capacity: capacity, jobserver: jobserver, environment: host, logs: logs)
       Glibc.exit(status)
     } catch {
+      if case .clusterUnavailable = error {
+        console.report(error.description)
+        Glibc.exit(69)
+      }
       fail(error.description)
     }
   }
@@ -229,17 +237,31 @@ struct FlowExec: ToolCommand {
       }
     }
     let runner: any StageRunner
+    // A cluster runs a stage in another folder, maybe on another machine.
+    let onCluster = launches.map { launch in
+      var launch = launch
+      launch.logPath = absolute(launch.logPath)
+      return launch
+    }
     if launches.first?.executor == .slurm {
       let placement = SlurmSubmission.Placement(partition: partition, account: account, qos: qos)
       runner = SlurmRunner(
-        stages: launches.map { launch in
-          var launch = launch
-          launch.logPath = absolute(launch.logPath)
-          return launch
-        },
+        stages: onCluster,
         options: SlurmRunner.Options(
           keepGoing: keepGoing, placement: placement, scriptDirectory: absolute(logs)),
         environment: environment, report: handle)
+    } else if launches.first?.executor == .dask {
+      guard let scheduler = daskScheduler ?? environment["DASK_SCHEDULER_ADDRESS"] else {
+        throw .clusterUnavailable(
+          "no Dask scheduler: pass --dask-scheduler or set DASK_SCHEDULER_ADDRESS")
+      }
+      let (python, bridge) = try DaskBridge.locate(environment: environment)
+      runner = DaskRunner(
+        stages: onCluster,
+        options: DaskRunner.Options(
+          keepGoing: keepGoing, scheduler: scheduler, bridge: bridge, python: python,
+          logDirectory: absolute(logs), environment: environment),
+        report: handle)
     } else {
       runner = LocalRunner(
         stages: launches,
