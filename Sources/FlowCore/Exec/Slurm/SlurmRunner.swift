@@ -61,9 +61,7 @@ public final class SlurmRunner: StageRunner {
     defer { relay.restore() }
     submitAll(relay)
     while !jobs.isEmpty {
-      var descriptor = pollfd(fd: relay.readDescriptor, events: Int16(POLLIN), revents: 0)
-      _ = poll(&descriptor, 1, Int32(options.pollInterval * 1000))
-      handleSignals(relay)
+      pause(relay)
       follow()
     }
     for index in stages.indices where results[index] == nil {
@@ -125,6 +123,20 @@ public final class SlurmRunner: StageRunner {
     }
     jobs[index] = Job(id: id)
     report(.submitted(stage: index, job: id, at: MonotonicClock.now()))
+  }
+
+  /// Waits a poll interval, or less when a stop signal comes. The SIGCHLD of each Slurm
+  /// command also wakes the relay, so the wait goes on until its deadline.
+  private func pause(_ relay: SignalRelay) {
+    let deadline = MonotonicClock.now() + options.pollInterval
+    let signalBefore = stopSignal
+    while stopSignal == signalBefore {
+      let remaining = deadline - MonotonicClock.now()
+      if remaining <= 0 { break }
+      var descriptor = pollfd(fd: relay.readDescriptor, events: Int16(POLLIN), revents: 0)
+      _ = poll(&descriptor, 1, Int32((remaining * 1000).rounded(.up)))
+      handleSignals(relay)
+    }
   }
 
   private func handleSignals(_ relay: SignalRelay) {
