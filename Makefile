@@ -54,6 +54,7 @@ check:
 	FLOW_WARNINGS_AS_ERRORS=1 $(SWIFT) test --skip-build
 	Tests/Hostile/hostile.sh
 	Tests/Hostile/faults.sh
+	scripts/cluster-tests.sh "$$($(SWIFT) build --show-bin-path)"
 	fuzz/run.sh run $(CHECK_FUZZ_SECONDS)
 
 fuzz:
@@ -86,6 +87,7 @@ install:
 	  cp completions/zsh/_$$tool $(DESTDIR)$(ZSH_COMPLETION_DIR)/_$$tool && \
 	  cp completions/fish/$$tool.fish $(DESTDIR)$(FISH_COMPLETION_DIR)/$$tool.fish || exit 1; \
 	done
+	mkdir -p $(DESTDIR)$(PREFIX)/share/flow && cp share/flow/flow-dask-bridge.py $(DESTDIR)$(PREFIX)/share/flow/
 	for page in man/*.1; do [ -e "$$page" ] && cp "$$page" $(DESTDIR)$(MANDIR)/man1/; done; true
 	for page in man/*.5; do [ -e "$$page" ] && cp "$$page" $(DESTDIR)$(MANDIR)/man5/; done; true
 	for page in man/*.7; do [ -e "$$page" ] && cp "$$page" $(DESTDIR)$(MANDIR)/man7/; done; true

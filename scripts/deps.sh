@@ -5,11 +5,11 @@ set -euo pipefail
 
 # Debian packages per purpose.
 build_apt=(libyaml-dev libjansson-dev pkg-config)
-test_apt=(mandoc man-db jq node-semver podman runc busybox-static time)
+test_apt=(mandoc man-db jq node-semver podman runc busybox-static time slurm-wlm munge)
 bench_apt=(hyperfine)
 demo_apt=(jq)
 # PyPI packages per purpose.
-test_pip=(pyyaml jsonschema python-dotenv semantic_version)
+test_pip=(pyyaml jsonschema python-dotenv semantic_version distributed)
 bench_pip=(pyyaml)
 
 apt_wanted=()

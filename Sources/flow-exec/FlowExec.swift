@@ -81,9 +81,28 @@ struct FlowExec: ToolCommand {
       "The amount of a named counter stages share (repeatable).", valueName: "NAME=N"))
   var counters: [String] = []
 
+  @Option(
+    help: "Run every stage with this executor: local, slurm or dask (default: the document's).")
+  var executor: String?
+
+  @Option(help: "Slurm partition for the jobs (over extra_data.slurm.partition).")
+  var partition: String?
+
+  @Option(help: "Slurm account for the jobs (over extra_data.slurm.account).")
+  var account: String?
+
+  @Option(help: "Slurm quality of service for the jobs (over extra_data.slurm.qos).")
+  var qos: String?
+
+  @Option(help: "The Dask scheduler's address (default: $DASK_SCHEDULER_ADDRESS).")
+  var daskScheduler: String?
+
   func validate() throws {
     if let jobs, jobs < 1 { throw ValidationError("-j needs a positive number") }
     if grace < 0 { throw ValidationError("--grace needs a positive number of seconds") }
+    if let executor, Executor(name: executor) == nil {
+      throw ValidationError("--executor expects local, slurm or dask, got '\(executor)'")
+    }
   }
 
   func run() throws {
@@ -136,6 +155,8 @@ struct FlowExec: ToolCommand {
         preparation.enginePassesGPUs = chosenEngine.passesNvidiaGPUs(files: probe.files)
       }
       preparation.history = readHistory(console)
+      preparation.executorOverride = executor.flatMap(Executor.init(name:))
+      preparation.clusterExecutors = [.slurm, .dask]
       let launches = try preparation.prepare(
         document: document, workflow: workflow, selected: selected)
       for note in preparation.notes { console.report(note) }
@@ -155,9 +176,14 @@ struct FlowExec: ToolCommand {
         jobLimit = 1
       }
       let status = try execute(
-        launches, capacity: capacity, jobserver: jobserver, jobs: jobLimit)
+        launches, capacity: capacity, jobserver: jobserver, jobs: jobLimit, environment: host,
+        logs: logs)
       Glibc.exit(status)
     } catch {
+      if case .clusterUnavailable = error {
+        console.report(error.description)
+        Glibc.exit(69)
+      }
       fail(error.description)
     }
   }
@@ -176,19 +202,14 @@ struct FlowExec: ToolCommand {
   }
 
   private func execute(
-    _ launches: [StageLaunch], capacity: PlanCapacity, jobserver: Jobserver?, jobs: Int?
+    _ launches: [StageLaunch], capacity: PlanCapacity, jobserver: Jobserver?, jobs: Int?,
+    environment: [String: String], logs: String
   ) throws(ExecError) -> Int32 {
     let began = MonotonicClock.now()
     var recorder = TraceRecorder()
     let status = StatusLine(enabled: isatty(STDERR_FILENO) == 1, total: launches.count)
     var firstFailure: Int32?
-    let runner = LocalRunner(
-      stages: launches,
-      options: LocalRunner.Options(
-        jobs: jobs, keepGoing: keepGoing, grace: grace, capacity: capacity,
-        relaysOutput: stageOutput || isatty(STDERR_FILENO) == 1),
-      jobserver: jobserver
-    ) { event in
+    let handle: (RunEvent) -> Void = { event in
       switch event {
       case .started(let index, let pid, let gpus, let time):
         recorder.started(index, at: time - began)
@@ -217,7 +238,49 @@ struct FlowExec: ToolCommand {
           RunEventLine.line(
             "stop",
             JSONObject([("signal", .integer(Int64(signal))), ("time", .number(time - began))])))
+      case .submitted(let index, let job, let time):
+        StandardOutput.write(
+          RunEventLine.line(
+            "stage-submit",
+            JSONObject([
+              ("stage", .string(launches[index].name)), ("time", .number(time - began)),
+              ("job", .string(job)),
+            ])))
       }
+    }
+    let runner: any StageRunner
+    // A cluster runs a stage in another folder, maybe on another machine.
+    let onCluster = launches.map { launch in
+      var launch = launch
+      launch.logPath = absolute(launch.logPath)
+      return launch
+    }
+    if launches.first?.executor == .slurm {
+      let placement = SlurmSubmission.Placement(partition: partition, account: account, qos: qos)
+      runner = SlurmRunner(
+        stages: onCluster,
+        options: SlurmRunner.Options(
+          keepGoing: keepGoing, placement: placement, scriptDirectory: absolute(logs)),
+        environment: environment, report: handle)
+    } else if launches.first?.executor == .dask {
+      guard let scheduler = daskScheduler ?? environment["DASK_SCHEDULER_ADDRESS"] else {
+        throw .clusterUnavailable(
+          "no Dask scheduler: pass --dask-scheduler or set DASK_SCHEDULER_ADDRESS")
+      }
+      let (python, bridge) = try DaskBridge.locate(environment: environment)
+      runner = DaskRunner(
+        stages: onCluster,
+        options: DaskRunner.Options(
+          keepGoing: keepGoing, scheduler: scheduler, bridge: bridge, python: python,
+          logDirectory: absolute(logs), environment: environment),
+        report: handle)
+    } else {
+      runner = LocalRunner(
+        stages: launches,
+        options: LocalRunner.Options(
+          jobs: jobs, keepGoing: keepGoing, grace: grace, capacity: capacity,
+          relaysOutput: stageOutput || isatty(STDERR_FILENO) == 1),
+        jobserver: jobserver, report: handle)
     }
     let results = try runner.run()
     status.clear()
@@ -257,6 +320,13 @@ struct FlowExec: ToolCommand {
       return DurationHistory()
     }
     return read
+  }
+
+  /// The path from the root: a cluster job runs elsewhere.
+  private func absolute(_ path: String) -> String {
+    guard !path.hasPrefix("/"), let folder = getcwd(nil, 0) else { return path }
+    defer { free(folder) }
+    return String(cString: folder) + "/" + path
   }
 
   private func makeFolders(_ path: String) -> Bool {

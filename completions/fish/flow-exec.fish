@@ -20,7 +20,7 @@ function __flow-exec_parse_tokens -S
     set -l unparsed_tokens (__flow-exec_tokens -pc)
     switch $unparsed_tokens[1]
     case 'flow-exec'
-        __flow-exec_parse_subcommand 1 'j/jobs=' 'stage=' 'only=+' 'from=+' 'keep-going' 'dry-run' 'strict' 'stage-output' 'clean-env' 'log-dir=' 'engine=' 'trace=' 'history=' 'grace=' 'cpus=' 'memory=' 'resource=+' 'version' 'h/help'
+        __flow-exec_parse_subcommand 1 'j/jobs=' 'stage=' 'only=+' 'from=+' 'keep-going' 'dry-run' 'strict' 'stage-output' 'clean-env' 'log-dir=' 'engine=' 'trace=' 'history=' 'grace=' 'cpus=' 'memory=' 'resource=+' 'executor=' 'partition=' 'account=' 'qos=' 'dask-scheduler=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __flow-exec_parse_subcommand -r 1 'version'
@@ -94,6 +94,11 @@ complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_op
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" cpus' -l 'cpus' -d 'CPUs the stages may use together (default: what the probe finds).' -rfka ''
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" memory' -l 'memory' -d 'Bytes of memory the stages may use together (default: the probe\'s).' -rfka ''
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec"' -l 'resource' -d 'The amount of a named counter stages share (repeatable).' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" executor' -l 'executor' -d 'Run every stage with this executor: local, slurm or dask (default: the document\'s).' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" partition' -l 'partition' -d 'Slurm partition for the jobs (over extra_data.slurm.partition).' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" account' -l 'account' -d 'Slurm account for the jobs (over extra_data.slurm.account).' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" qos' -l 'qos' -d 'Slurm quality of service for the jobs (over extra_data.slurm.qos).' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" dask-scheduler' -l 'dask-scheduler' -d 'The Dask scheduler\'s address (default: $DASK_SCHEDULER_ADDRESS).' -rfka ''
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" version' -l 'version' -d 'Show the version.'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_positional "flow-exec" -eq 1' -fa 'help' -d 'Show subcommand help information.'

@@ -10,6 +10,11 @@ public enum ExecError: Error, Equatable, Sendable, CustomStringConvertible {
   case unknownStage(String, suggestion: String?)
   case skippedStep(stage: String, step: String, tool: String)
   case unsupportedExecutor(stage: String, executor: String)
+  case mixedExecutors(String, String)
+  /// A cluster cannot be used at all: what is missing, and how to get it (exit 69).
+  case clusterUnavailable(String)
+  case cluster(String)
+  case refused(stage: String, reason: String)
   case noContainerEngine
   case engineNotInstalled(String)
   case unknownEngine(String)
@@ -37,6 +42,13 @@ public enum ExecError: Error, Equatable, Sendable, CustomStringConvertible {
       return "stage '\(stage)': \(step) (run \(tool) first, or leave out --strict)"
     case .unsupportedExecutor(let stage, let executor):
       return "stage '\(stage)': executor \(executor) is not supported by this runner"
+    case .mixedExecutors(let first, let second):
+      return
+        "the chosen stages use both \(first) and \(second); run them separately or choose one with --executor"
+    case .clusterUnavailable(let message), .cluster(let message):
+      return message
+    case .refused(let stage, let reason):
+      return "stage '\(stage)' can never run: \(reason)"
     case .noContainerEngine:
       return
         "a stage names an image but no container engine is installed (podman, docker, apptainer)"

@@ -14,6 +14,10 @@ public struct RunPreparation {
   public var history = DurationHistory()
   /// Whether the container engine can hand the machine's NVIDIA GPUs to a container.
   public var enginePassesGPUs = true
+  /// Runs every stage with this executor whatever the document says (`--executor`).
+  public var executorOverride: Executor?
+  /// The executors this run can use besides the local one.
+  public var clusterExecutors: Set<Executor> = []
   /// Choices made while preparing, for people (a stage sent to the CPU).
   public private(set) var notes: [String] = []
 
@@ -46,9 +50,15 @@ public struct RunPreparation {
     let stageDocuments = document["stages"]?.arrayValue ?? []
     let chosen = selected.map { workflow.stages[$0] }
     let position = Dictionary(uniqueKeysWithValues: chosen.enumerated().map { ($1.name, $0) })
-    for stage in chosen where (stage.environment.executor ?? .local) != .local {
-      throw .unsupportedExecutor(stage: stage.name, executor: stage.environment.executor!.rawValue)
+    let executors = chosen.map { executorOverride ?? $0.environment.executor ?? .local }
+    for (offset, executor) in executors.enumerated()
+    where executor != .local && !clusterExecutors.contains(executor) {
+      throw .unsupportedExecutor(stage: chosen[offset].name, executor: executor.rawValue)
     }
+    if let first = executors.first, let other = executors.first(where: { $0 != first }) {
+      throw .mixedExecutors(first.rawValue, other.rawValue)
+    }
+    let onCluster = executors.first.map { $0 != .local } ?? false
     let commands = try chosen.map { stage throws(ExecError) in try StageCommand(stage: stage) }
     var planStages = chosen.map { stage in
       let resources = stage.environment.resources.completed
@@ -75,13 +85,17 @@ public struct RunPreparation {
       case .cpu: break
       }
     }
-    let placements = try placements(planStages, documents: selected.map { stageDocuments[$0] })
+    // A cluster places stages itself: only the order matters here, and no local GPU ids.
+    let placements =
+      onCluster
+      ? chosen.indices.map { (order: $0, gpus: [String]()) }
+      : try placements(planStages, documents: selected.map { stageDocuments[$0] })
     let folder = Self.folder(of: workflow)
     var launches: [StageLaunch] = []
     for (offset, stage) in chosen.enumerated() {
       let index = selected[offset]
       var demand = planStages[offset].demand
-      demand.gpu = placements[offset].gpus.count
+      if !onCluster { demand.gpu = placements[offset].gpus.count }
       let vendor = placements[offset].gpus.first.flatMap { id in
         machine.gpus.first { $0.id == id }?.vendor
       }
@@ -99,7 +113,7 @@ public struct RunPreparation {
       let gpuDevices = machine.gpus
       let name = stage.name
       let source = workflow.source
-      launches.append(
+      var launch =
         StageLaunch(
           name: stage.name, needs: planStages[offset].needs.compactMap { position[$0] },
           priority: placements[offset].order, demand: demand,
@@ -115,7 +129,10 @@ public struct RunPreparation {
             container.gpus = gpus.compactMap { id in gpuDevices.first { $0.id == id } }
             return (container.argv(command: command.argv, environment: variables), host)
           },
-          containerRemoval: container?.removal))
+          containerRemoval: container?.removal)
+      launch.executor = executors[offset]
+      launch.extraData = stage.environment.extraData
+      launches.append(launch)
     }
     return launches
   }

@@ -18,6 +18,10 @@ public struct StageLaunch: Sendable {
     @Sendable (_ gpus: [String]) -> (argv: [String], environment: [String: String])
   /// When the stage runs in a container: the argv that removes it by force.
   public var containerRemoval: [String]?
+  /// Which system runs the stage.
+  public var executor: Executor = .local
+  /// The stage's `extra_data` (options for its executor, such as `slurm.partition`).
+  public var extraData: JSONValue?
 
   public init(
     name: String, needs: [Int] = [], priority: Int = 0, demand: StageDemand = StageDemand(),
@@ -82,4 +86,6 @@ public enum RunEvent: Sendable {
   case stopping(signal: Int32, at: Double)
   /// A line a stage wrote, when output is relayed.
   case output(stage: Int, line: String, at: Double)
+  /// The stage was handed to a cluster, which knows it by `job`.
+  case submitted(stage: Int, job: String, at: Double)
 }

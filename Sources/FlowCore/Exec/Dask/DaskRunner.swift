@@ -1,0 +1,200 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Runs prepared stages on a Dask cluster through the Python bridge that ships with
+/// flow (`share/flow/flow-dask-bridge.py`): Dask accepts only Python clients. The bridge
+/// gets the stages as one JSON file, refuses before submitting anything a stage no
+/// worker could ever run (Dask would wait for it forever), submits each stage's command
+/// with its resources as annotations (`GPU`, `MEMORY`, named counters) once its needs
+/// succeeded, and writes events as JSON lines. A stop signal is passed on to the bridge,
+/// which stops the running commands; `run` returns when the bridge has ended.
+public final class DaskRunner: StageRunner {
+  public struct Options: Sendable {
+    public var keepGoing: Bool
+    /// The scheduler's address (`tcp://host:port`).
+    public var scheduler: String
+    /// The bridge script and the Python that runs it.
+    public var bridge: String
+    public var python: String
+    /// Where the request file and the bridge's own log are written.
+    public var logDirectory: String
+    /// The environment the bridge runs in.
+    public var environment: [String: String]
+
+    public init(
+      keepGoing: Bool = false, scheduler: String, bridge: String, python: String,
+      logDirectory: String, environment: [String: String] = [:]
+    ) {
+      self.environment = environment
+      self.keepGoing = keepGoing
+      self.scheduler = scheduler
+      self.bridge = bridge
+      self.python = python
+      self.logDirectory = logDirectory
+    }
+  }
+
+  private let stages: [StageLaunch]
+  private let options: Options
+  private let report: (RunEvent) -> Void
+  private var results: [StageResult?]
+  private var started: [Int: Double] = [:]
+  private var refusals: [(stage: Int, reason: String)] = []
+  private var bridgeError: (status: Int32, message: String)?
+  public private(set) var stopSignal: Int32?
+
+  public init(stages: [StageLaunch], options: Options, report: @escaping (RunEvent) -> Void) {
+    (self.stages, self.options, self.report) = (stages, options, report)
+    results = Array(repeating: nil, count: stages.count)
+  }
+
+  /// The resource annotations of a stage.
+  public static func resources(_ demand: StageDemand) -> JSONObject {
+    var resources = JSONObject()
+    if demand.gpu > 0 { resources["GPU"] = .integer(Int64(demand.gpu)) }
+    if demand.memory > 0 { resources["MEMORY"] = .integer(demand.memory) }
+    for (name, amount) in demand.counters.sorted(by: { $0.key < $1.key }) {
+      resources[name] = .integer(amount)
+    }
+    return resources
+  }
+
+  /// What the bridge reads.
+  public func request() -> JSONValue {
+    let entries = stages.map { stage -> JSONValue in
+      let (argv, variables) = stage.command([])
+      var environment = JSONObject()
+      for (name, value) in variables.sorted(by: { $0.key < $1.key }) {
+        environment[name] = .string(value)
+      }
+      return .object(
+        JSONObject([
+          ("name", .string(stage.name)), ("argv", .array(argv.map(JSONValue.string))),
+          ("environment", .object(environment)),
+          ("directory", stage.directory.map(JSONValue.string) ?? .null),
+          ("log", .string(stage.logPath)),
+          ("needs", .array(stage.needs.map { .integer(Int64($0)) })),
+          ("resources", .object(Self.resources(stage.demand))),
+        ]))
+    }
+    return .object(
+      JSONObject([
+        ("scheduler", .string(options.scheduler)), ("keep_going", .bool(options.keepGoing)),
+        ("bridge_log", .string(options.logDirectory + "/dask-bridge.log")),
+        ("stages", .array(entries)),
+      ]))
+  }
+
+  public func run() throws(ExecError) -> [StageResult] {
+    let relay = try SignalRelay()
+    defer { relay.restore() }
+    let requestPath = options.logDirectory + "/dask-request.json"
+    try save(JSONCodec.encode(request()), to: requestPath)
+    defer { unlink(requestPath) }
+    var descriptors: [Int32] = [0, 0]
+    guard pipe(&descriptors) == 0 else { throw .system(call: "pipe", errno: errno) }
+    _ = fcntl(descriptors[0], F_SETFD, FD_CLOEXEC)
+    _ = fcntl(descriptors[1], F_SETFD, FD_CLOEXEC)
+    let pid: pid_t
+    do throws(ProcessSpawner.Failure) {
+      pid = try ProcessSpawner.spawn(
+        argv: [options.python, options.bridge, requestPath], environment: options.environment,
+        directory: nil, output: descriptors[1])
+    } catch {
+      close(descriptors[0])
+      close(descriptors[1])
+      throw .clusterUnavailable(error.message)
+    }
+    close(descriptors[1])
+    var pending: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    var open = true
+    while open {
+      var watched = [
+        pollfd(fd: relay.readDescriptor, events: Int16(POLLIN), revents: 0),
+        pollfd(fd: descriptors[0], events: Int16(POLLIN), revents: 0),
+      ]
+      _ = poll(&watched, 2, 1000)
+      for signalNumber in relay.drain() where stopSignal == nil {
+        stopSignal = signalNumber
+        report(.stopping(signal: signalNumber, at: MonotonicClock.now()))
+        _ = kill(pid, SIGTERM)
+      }
+      guard watched[1].revents != 0 else { continue }
+      let count = read(descriptors[0], &buffer, buffer.count)
+      if count <= 0 {
+        if count < 0 && errno == EINTR { continue }
+        open = false
+      } else {
+        pending += buffer.prefix(count)
+      }
+      while let newline = pending.firstIndex(of: 10) {
+        handle(Array(pending[..<newline]))
+        pending.removeSubrange(...newline)
+      }
+    }
+    close(descriptors[0])
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    if let bridgeError {
+      throw bridgeError.status == 69
+        ? .clusterUnavailable(bridgeError.message) : .cluster(bridgeError.message)
+    }
+    if let first = refusals.first {
+      throw .refused(stage: stages[first.stage].name, reason: first.reason)
+    }
+    for index in stages.indices where results[index] == nil {
+      let reason = stopSignal != nil ? "the run was stopped" : "not started after a failure"
+      end(index, StageResult(outcome: .skipped, status: 0, message: reason))
+    }
+    return results.map { $0! }
+  }
+
+  private func handle(_ line: [UInt8]) {
+    guard let event = try? JSONCodec.decode(line), let type = event["type"]?.stringValue else {
+      return
+    }
+    let index = event["stage"]?.integerValue.map(Int.init).flatMap {
+      stages.indices.contains($0) ? $0 : nil
+    }
+    let message = event["message"]?.stringValue
+    let now = MonotonicClock.now()
+    switch (type, index) {
+    case ("error", _):
+      let status = event["status"]?.integerValue.map(Int32.init) ?? 125
+      bridgeError = (status, message ?? "the dask bridge failed")
+    case ("refused", let index?):
+      refusals.append((index, event["reason"]?.stringValue ?? "no worker can run it"))
+    case ("submitted", let index?):
+      report(.submitted(stage: index, job: event["key"]?.stringValue ?? "", at: now))
+      started[index] = now
+      report(.started(stage: index, pid: 0, gpus: [], at: now))
+    case ("skipped", let index?):
+      end(index, StageResult(outcome: .skipped, status: 0, message: message))
+    case ("ended", let index?):
+      let status = event["status"]?.integerValue.map(Int32.init) ?? 125
+      let signal = event["signal"]?.integerValue.map(Int32.init)
+      end(
+        index,
+        StageResult(
+          outcome: status == 0 ? .succeeded : .failed, status: status, signal: signal,
+          seconds: now - (started[index] ?? now), message: message))
+    default:
+      break
+    }
+  }
+
+  private func end(_ index: Int, _ result: StageResult) {
+    results[index] = result
+    report(.ended(stage: index, result: result, at: MonotonicClock.now()))
+  }
+
+  private func save(_ bytes: [UInt8], to path: String) throws(ExecError) {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else { throw .system(call: "open \(path)", errno: errno) }
+    defer { close(descriptor) }
+    let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    guard written == bytes.count else { throw .system(call: "write \(path)", errno: errno) }
+  }
+}

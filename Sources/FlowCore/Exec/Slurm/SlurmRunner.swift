@@ -1,0 +1,251 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Runs prepared stages as Slurm batch jobs: each is submitted with `sbatch`, depending
+/// (`afterok`) on the jobs of the stages it needs, then followed by polling `squeue`; the
+/// final state and exit code come from `sacct` when the cluster keeps accounting, else
+/// from `scontrol show job`. After a failure the jobs that can no longer run are cancelled
+/// (all queued ones without `--keep-going`); a stop signal cancels every job still queued
+/// or running, and `run` returns only when none is left in the queue.
+public final class SlurmRunner: StageRunner {
+  public struct Options: Sendable {
+    public var keepGoing: Bool
+    public var placement: SlurmSubmission.Placement
+    /// Where the batch scripts are written.
+    public var scriptDirectory: String
+    /// Seconds between two looks at the queue.
+    public var pollInterval: Double
+
+    public init(
+      keepGoing: Bool = false, placement: SlurmSubmission.Placement = .init(),
+      scriptDirectory: String, pollInterval: Double = 0.5
+    ) {
+      self.keepGoing = keepGoing
+      self.placement = placement
+      self.scriptDirectory = scriptDirectory
+      self.pollInterval = pollInterval
+    }
+  }
+
+  private struct Job {
+    var id: String
+    var started: Double?
+    var cancelled = false
+  }
+
+  private let stages: [StageLaunch]
+  private let options: Options
+  private let slurm: SlurmCommand
+  private let report: (RunEvent) -> Void
+  private var results: [StageResult?]
+  private var jobs: [Int: Job] = [:]
+  private var failed = false
+  private var usesAccounting = true
+  public private(set) var stopSignal: Int32?
+
+  /// - Parameter environment: the environment Slurm's commands run in (`PATH`, `SLURM_CONF`).
+  public init(
+    stages: [StageLaunch], options: Options, environment: [String: String],
+    report: @escaping (RunEvent) -> Void
+  ) {
+    self.stages = stages
+    self.options = options
+    self.report = report
+    slurm = SlurmCommand(environment: environment)
+    results = Array(repeating: nil, count: stages.count)
+  }
+
+  public func run() throws(ExecError) -> [StageResult] {
+    let relay = try SignalRelay()
+    defer { relay.restore() }
+    submitAll(relay)
+    while !jobs.isEmpty {
+      pause(relay)
+      follow()
+    }
+    for index in stages.indices where results[index] == nil {
+      let reason =
+        stopSignal != nil
+        ? "the run was stopped"
+        : failed ? "not started after a failure" : "a stage it needs did not succeed"
+      end(index, StageResult(outcome: .skipped, status: 0, message: reason))
+    }
+    return results.map { $0! }
+  }
+
+  /// Submits every stage whose needs were submitted, in the plan's order.
+  private func submitAll(_ relay: SignalRelay) {
+    var order = stages.indices.sorted { (stages[$0].priority, $0) < (stages[$1].priority, $1) }
+    while !order.isEmpty, stopSignal == nil, !(failed && !options.keepGoing) {
+      guard
+        let next = order.firstIndex(where: { index in
+          stages[index].needs.allSatisfy { jobs[$0] != nil || results[$0] != nil }
+        })
+      else { break }
+      let index = order.remove(at: next)
+      if stages[index].needs.contains(where: { results[$0] != nil && jobs[$0] == nil }) {
+        end(
+          index,
+          StageResult(outcome: .skipped, status: 0, message: "a stage it needs did not succeed"))
+        continue
+      }
+      submit(index)
+      handleSignals(relay)
+    }
+  }
+
+  private func submit(_ index: Int) {
+    let stage = stages[index]
+    let scriptPath =
+      options.scriptDirectory + "/"
+      + RunPreparation.logName(stage.name)
+      .dropLast(4) + ".sbatch"
+    let submission = SlurmSubmission(
+      stage: stage, scriptPath: scriptPath,
+      dependencies: stage.needs.compactMap { jobs[$0]?.id },
+      placement: options.placement.over(extraData: stage.extraData))
+    guard save(submission.script, to: scriptPath) else {
+      let message = "\(scriptPath): \(String(cString: strerror(errno)))"
+      end(index, StageResult(outcome: .failed, status: 125, message: message))
+      return
+    }
+    let outcome = slurm.run(submission.argv)
+    let id = outcome.lines.last?.split(separator: ";").first.map(String.init)
+    guard outcome.status == 0, let id, !id.isEmpty, id.allSatisfy(\.isNumber) else {
+      let message = outcome.lines.last { $0.contains("error") } ?? outcome.lines.last
+      end(
+        index,
+        StageResult(
+          outcome: .failed, status: outcome.status == 127 ? 127 : 125,
+          message: message ?? "sbatch failed with status \(outcome.status)"))
+      return
+    }
+    jobs[index] = Job(id: id)
+    report(.submitted(stage: index, job: id, at: MonotonicClock.now()))
+  }
+
+  /// Waits a poll interval, or less when a stop signal comes. The SIGCHLD of each Slurm
+  /// command also wakes the relay, so the wait goes on until its deadline.
+  private func pause(_ relay: SignalRelay) {
+    let deadline = MonotonicClock.now() + options.pollInterval
+    let signalBefore = stopSignal
+    while stopSignal == signalBefore {
+      let remaining = deadline - MonotonicClock.now()
+      if remaining <= 0 { break }
+      var descriptor = pollfd(fd: relay.readDescriptor, events: Int16(POLLIN), revents: 0)
+      _ = poll(&descriptor, 1, Int32((remaining * 1000).rounded(.up)))
+      handleSignals(relay)
+    }
+  }
+
+  private func handleSignals(_ relay: SignalRelay) {
+    for signalNumber in relay.drain() where stopSignal == nil {
+      stopSignal = signalNumber
+      report(.stopping(signal: signalNumber, at: MonotonicClock.now()))
+      cancel(Array(jobs.keys))
+    }
+  }
+
+  /// Looks at the queue once: reports jobs that started, and ends the ones that left it.
+  private func follow() {
+    let ids = jobs.values.map(\.id)
+    let listing = slurm.run(
+      ["squeue", "--noheader", "--format=%i %T", "--jobs=" + ids.joined(separator: ",")])
+    var queued: [String: String] = [:]
+    if listing.status == 0 {
+      for line in listing.lines {
+        let words = line.split(separator: " ")
+        if words.count == 2 { queued[String(words[0])] = String(words[1]) }
+      }
+    }
+    let now = MonotonicClock.now()
+    for (index, job) in jobs.sorted(by: { $0.key < $1.key }) {
+      if let state = queued[job.id] {
+        if state != "PENDING", job.started == nil { started(index, at: now) }
+        continue
+      }
+      guard let final = finalState(job.id), final.isFinal else { continue }
+      if job.started == nil && final.state != "CANCELLED" { started(index, at: now) }
+      jobs.removeValue(forKey: index)
+      let seconds = job.started.map { now - $0 } ?? 0
+      if final.state == "CANCELLED" && job.started == nil {
+        let reason = stopSignal != nil ? "the run was stopped" : "cancelled before it started"
+        end(index, StageResult(outcome: .skipped, status: 0, message: reason))
+        continue
+      }
+      var result = final.result(seconds: seconds, timeLimit: stages[index].timeout)
+      if final.state == "CANCELLED", job.cancelled || stopSignal != nil {
+        let signal = stopSignal ?? SIGTERM
+        result = StageResult(
+          outcome: .failed, status: 128 + signal, signal: signal, seconds: seconds,
+          message: "slurm job cancelled")
+      }
+      end(index, result)
+      if result.outcome == .failed { afterFailure(of: index) }
+    }
+  }
+
+  private func started(_ index: Int, at time: Double) {
+    jobs[index]?.started = time
+    report(.started(stage: index, pid: 0, gpus: [], at: time))
+  }
+
+  /// Cancels what can no longer run: the stages that need the failed one, and without
+  /// `--keep-going` every job still queued.
+  private func afterFailure(of failedIndex: Int) {
+    failed = true
+    var doomed: Set<Int> = [failedIndex]
+    var grew = true
+    while grew {
+      grew = false
+      for index in stages.indices where !doomed.contains(index) {
+        if stages[index].needs.contains(where: doomed.contains) {
+          doomed.insert(index)
+          grew = true
+        }
+      }
+    }
+    var cancelled = jobs.keys.filter { doomed.contains($0) }
+    if !options.keepGoing {
+      cancelled += jobs.filter { $0.value.started == nil && !doomed.contains($0.key) }.map(\.key)
+    }
+    cancel(cancelled)
+  }
+
+  private func cancel(_ indexes: [Int]) {
+    let ids = indexes.compactMap { jobs[$0]?.id }
+    guard !ids.isEmpty else { return }
+    for index in indexes { jobs[index]?.cancelled = true }
+    _ = slurm.run(["scancel"] + ids)
+  }
+
+  /// The job's state from `sacct` while the cluster keeps accounting, else `scontrol`.
+  private func finalState(_ id: String) -> SlurmJobState? {
+    if usesAccounting {
+      let outcome = slurm.run(
+        [
+          "sacct", "--allocations", "--noheader", "--parsable2", "--jobs=" + id,
+          "--format=State,ExitCode",
+        ])
+      if outcome.status == 0, let state = SlurmJobState(sacct: outcome.output) { return state }
+      if outcome.status != 0 || outcome.output.contains("disabled") { usesAccounting = false }
+    }
+    let outcome = slurm.run(["scontrol", "show", "job", id])
+    return outcome.status == 0 ? SlurmJobState(scontrol: outcome.output) : nil
+  }
+
+  private func end(_ index: Int, _ result: StageResult) {
+    if result.outcome == .failed { failed = true }
+    results[index] = result
+    report(.ended(stage: index, result: result, at: MonotonicClock.now()))
+  }
+
+  private func save(_ text: String, to path: String) -> Bool {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { return false }
+    defer { close(descriptor) }
+    let bytes = Array(text.utf8)
+    return bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) } == bytes.count
+  }
+}

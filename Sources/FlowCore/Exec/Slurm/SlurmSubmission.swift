@@ -1,0 +1,98 @@
+/// One stage as a Slurm batch job: the `sbatch` argv and the batch script's text. The
+/// script sets the stage's environment explicitly, each value single-quoted, and then
+/// execs the stage's argv, each word single-quoted: no data is ever shell code.
+public struct SlurmSubmission: Sendable, Equatable {
+  /// Where the job goes: partition, account and QoS, when chosen.
+  public struct Placement: Sendable, Equatable {
+    public var partition: String?
+    public var account: String?
+    public var qos: String?
+
+    public init(partition: String? = nil, account: String? = nil, qos: String? = nil) {
+      self.partition = partition
+      self.account = account
+      self.qos = qos
+    }
+
+    /// These options over `extra_data.slurm` (`partition`, `account`, `qos`).
+    public func over(extraData: JSONValue?) -> Placement {
+      let slurm = extraData?["slurm"]
+      return Placement(
+        partition: partition ?? slurm?["partition"]?.stringValue,
+        account: account ?? slurm?["account"]?.stringValue,
+        qos: qos ?? slurm?["qos"]?.stringValue)
+    }
+  }
+
+  /// Variables Slurm sets in the job itself; the script never overrides them.
+  static func isSlurmOwned(_ name: String) -> Bool {
+    name.hasPrefix("SLURM_") || name.hasPrefix("SBATCH_")
+      || ["CUDA_VISIBLE_DEVICES", "GPU_DEVICE_ORDINAL", "ROCR_VISIBLE_DEVICES", "PWD", "OLDPWD"]
+        .contains(name)
+      || name == "SHLVL" || name == "_"
+  }
+
+  public var argv: [String]
+  public var script: String
+
+  /// - Parameters:
+  ///   - scriptPath: where the script is written; the last word of the argv.
+  ///   - dependencies: the job ids of the stages this one needs.
+  public init(
+    stage: StageLaunch, scriptPath: String, dependencies: [String], placement: Placement
+  ) {
+    let (command, environment) = stage.command([])
+    var argv = [
+      "sbatch", "--parsable", "--job-name=\(stage.name)", "--output=\(stage.logPath)",
+      "--error=\(stage.logPath)", "--open-mode=truncate",
+      "--cpus-per-task=\(Self.cpus(stage.demand.cpu))",
+    ]
+    if stage.demand.memory > 0 { argv.append("--mem=\(Self.mebibytes(stage.demand.memory))M") }
+    if stage.demand.gpu > 0 { argv.append("--gres=gpu:\(stage.demand.gpu)") }
+    if let timeout = stage.timeout { argv.append("--time=\(Self.minutes(timeout))") }
+    if !dependencies.isEmpty {
+      argv.append("--dependency=afterok:" + dependencies.joined(separator: ":"))
+    }
+    if let directory = stage.directory { argv.append("--chdir=\(directory)") }
+    if let partition = placement.partition { argv.append("--partition=\(partition)") }
+    if let account = placement.account { argv.append("--account=\(account)") }
+    if let qos = placement.qos { argv.append("--qos=\(qos)") }
+    argv.append(scriptPath)
+    self.argv = argv
+
+    var lines = [
+      "#!/bin/sh", "# flow-exec: stage \(Self.quoted(stage.name).replacing("\n", with: " "))",
+    ]
+    for (name, value) in environment.sorted(by: { $0.key < $1.key })
+    where Self.isVariableName(name) && !Self.isSlurmOwned(name) {
+      lines.append("export \(name)=\(Self.quoted(value))")
+    }
+    lines.append("exec " + command.map(Self.quoted).joined(separator: " "))
+    script = lines.joined(separator: "\n") + "\n"
+  }
+
+  /// Whole CPUs: Slurm allocates no fractions.
+  static func cpus(_ cpu: Double) -> Int { max(1, Int(cpu.rounded(.up))) }
+
+  /// Bytes in MiB, rounded up: Slurm's `--mem` unit.
+  static func mebibytes(_ bytes: Int64) -> Int64 { (bytes + 1_048_575) / 1_048_576 }
+
+  /// Seconds in whole minutes, rounded up: Slurm's time limits count minutes.
+  static func minutes(_ seconds: Double) -> Int { max(1, Int((seconds / 60).rounded(.up))) }
+
+  /// A POSIX shell word that means exactly `text`.
+  public static func quoted(_ text: String) -> String {
+    "'" + text.replacing("'", with: #"'\''"#) + "'"
+  }
+
+  static func isVariableName(_ name: String) -> Bool {
+    guard let first = name.unicodeScalars.first, first == "_" || isLetter(first) else {
+      return false
+    }
+    return name.unicodeScalars.allSatisfy { $0 == "_" || isLetter($0) || ("0"..."9").contains($0) }
+  }
+
+  private static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+    ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+  }
+}

@@ -1,0 +1,80 @@
+import Testing
+
+@testable import FlowCore
+
+@Suite struct SlurmSubmissionTests {
+  func launch(
+    demand: StageDemand = StageDemand(), timeout: Double? = nil,
+    environment: [String: String] = ["A": "1"], argv: [String] = ["bash", "-c", "make all"]
+  ) -> StageLaunch {
+    StageLaunch(
+      name: "fit", demand: demand, directory: "/work/w", logPath: "/work/w/.flow/logs/fit.log",
+      timeout: timeout, command: { _ in (argv, environment) })
+  }
+
+  @Test func argvCarriesResourcesLimitsAndDependencies() {
+    let submission = SlurmSubmission(
+      stage: launch(
+        demand: StageDemand(cpu: 1.5, memory: 3 * 1_048_576 + 1, gpu: 2), timeout: 61),
+      scriptPath: "/logs/fit.sbatch", dependencies: ["12", "13"],
+      placement: SlurmSubmission.Placement(partition: "gpu", account: "phys", qos: "short"))
+    #expect(
+      submission.argv == [
+        "sbatch", "--parsable", "--job-name=fit", "--output=/work/w/.flow/logs/fit.log",
+        "--error=/work/w/.flow/logs/fit.log", "--open-mode=truncate", "--cpus-per-task=2",
+        "--mem=4M", "--gres=gpu:2", "--time=2", "--dependency=afterok:12:13",
+        "--chdir=/work/w", "--partition=gpu", "--account=phys", "--qos=short",
+        "/logs/fit.sbatch",
+      ])
+  }
+
+  @Test func noMemoryGpuLimitOrNeedsLeavesThoseOptionsOut() {
+    let submission = SlurmSubmission(
+      stage: launch(), scriptPath: "s", dependencies: [], placement: .init())
+    #expect(
+      submission.argv == [
+        "sbatch", "--parsable", "--job-name=fit", "--output=/work/w/.flow/logs/fit.log",
+        "--error=/work/w/.flow/logs/fit.log", "--open-mode=truncate", "--cpus-per-task=1",
+        "--chdir=/work/w", "s",
+      ])
+  }
+
+  @Test func scriptQuotesEveryValueAndWordAndLeavesSlurmVariablesAlone() {
+    let submission = SlurmSubmission(
+      stage: launch(
+        environment: [
+          "B": "it's $(rm -rf /)", "A": "x\ny", "SLURM_JOB_ID": "1", "CUDA_VISIBLE_DEVICES": "0",
+          "BAD NAME": "v", "PATH": "/bin",
+        ],
+        argv: ["bash", "-c", "echo '$HOME'; exit 3"]),
+      scriptPath: "s", dependencies: [], placement: .init())
+    #expect(
+      submission.script == """
+        #!/bin/sh
+        # flow-exec: stage 'fit'
+        export A='x
+        y'
+        export B='it'\\''s $(rm -rf /)'
+        export PATH='/bin'
+        exec 'bash' '-c' 'echo '\\''$HOME'\\''; exit 3'
+
+        """)
+  }
+
+  @Test func placementOptionsOverExtraData() {
+    let extra: JSONValue = .object(
+      JSONObject([
+        ("slurm", .object(JSONObject([("partition", .string("long")), ("qos", .string("low"))])))
+      ]))
+    let placement = SlurmSubmission.Placement(qos: "high").over(extraData: extra)
+    #expect(placement == SlurmSubmission.Placement(partition: "long", account: nil, qos: "high"))
+  }
+
+  @Test func unitsRoundUp() {
+    #expect(SlurmSubmission.mebibytes(1) == 1)
+    #expect(SlurmSubmission.mebibytes(8 * 1_073_741_824) == 8192)
+    #expect(SlurmSubmission.minutes(1) == 1)
+    #expect(SlurmSubmission.minutes(900) == 15)
+    #expect(SlurmSubmission.cpus(0.25) == 1)
+  }
+}

@@ -1,0 +1,176 @@
+#!/bin/bash
+# flow-exec against a real single-node Slurm cluster with two fake GPUs, then against a
+# Dask scheduler with one worker (resources GPU=1, MEMORY=2e9, licence=1). Both run in a
+# private network namespace (only loopback) and are stopped by PID when this ends.
+# usage: scripts/cluster-tests.sh BIN_DIR     (BIN_DIR holds flow-parse and flow-exec)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+bin=$(cd "${1:?usage: cluster-tests.sh BIN_DIR}" && pwd)
+if [ -z "${FLOW_CLUSTER_NAMESPACE:-}" ]; then
+  exec env FLOW_CLUSTER_NAMESPACE=1 unshare -n "$here/netns-run.sh" "$0" "$bin"
+fi
+
+work=$(mktemp -d /tmp/flow-cluster.XXXXXX)
+export SLURM_TEST_DIR="$work/slurm" SLURM_TEST_CPUS=2 SLURM_TEST_MEM=2000 SLURM_TEST_GPUS=2
+export DASK_TEST_DIR="$work/dask"
+trap '"$here/slurm-localcluster.sh" stop >/dev/null 2>&1; "$here/dask-localcluster.sh" stop
+  rm -rf "$work"' EXIT
+eval "$("$here/slurm-localcluster.sh" start)"
+export SLURM_CONF
+
+failures=0
+pass() { echo "ok - $1"; }
+fail() {
+  echo "not ok - $1" >&2; failures=$((failures + 1))
+  cat "$work"/*/events.jsonl "$work"/*/stderr >&2 2>/dev/null || true
+}
+
+# run NAME [flow-exec options]: parses $work/NAME/workflow.yaml, runs it
+# on Slurm; events in $work/NAME/events.jsonl, status in $status.
+executor=slurm
+run() {
+  local name=$1; shift
+  set +e
+  "$bin/flow-parse" "$work/$name/workflow.yaml" \
+    | "$bin/flow-exec" --executor $executor "$@" >"$work/$name/events.jsonl" 2>"$work/$name/stderr"
+  status=$?
+  set -e
+}
+workflow() { mkdir -p "$work/$1"; cat >"$work/$1/workflow.yaml"; }
+event() { jq -r "select(.type == \"stage-end\" and .data.stage == \"$2\") | .data.$3" \
+  "$work/$1/events.jsonl"; }
+queue_empty() { [ -z "$(squeue --noheader --format=%i)" ]; }
+
+# (A stage without needs waits for the one before it.)
+# A diamond whose later stages read what the earlier ones wrote:
+# diamond NAME RESOURCES_OF_A RESOURCES_OF_B COMMAND_ENDING_Y
+diamond() {
+  workflow "$1" <<YAML
+stages:
+  - {name: A, type: BashOperator, kwargs: {bash_command: "sleep 1; echo A > a.txt"}, needs: [], environment: {resources: $2}}
+  - {name: B, type: BashOperator, kwargs: {bash_command: "echo B > b.txt"}, needs: [], environment: {resources: $3}}
+  - {name: C, type: BashOperator, kwargs: {bash_command: "cat a.txt b.txt > c.txt"}, needs: [A, B]}
+  - {name: D, type: BashOperator, kwargs: {bash_command: "cat b.txt a.txt > d.txt"}, needs: [A, B]}
+  - {name: Y, type: BashOperator, kwargs: {bash_command: "cat c.txt d.txt > y.txt; $4"}, needs: [C, D]}
+YAML
+}
+diamond diamond "{memory: 100Mi}" "{cpu: 1}" "true"
+run diamond
+if [ "$status" = 0 ] && [ "$(tr '\n' ' ' <"$work/diamond/y.txt")" = "A B B A " ] \
+  && [ "$(jq -s '[.[] | select(.type == "stage-submit")] | length' "$work/diamond/events.jsonl")" = 5 ]
+then pass "diamond on slurm, dependencies honoured"; else fail "diamond (status $status)"; fi
+
+# A GPU stage gets its device from Slurm.
+workflow gpu <<'YAML'
+stages:
+  - name: G
+    type: BashOperator
+    kwargs: {bash_command: 'echo "$CUDA_VISIBLE_DEVICES" > gpu.txt'}
+    environment: {resources: {gpu: 1}}
+YAML
+run gpu
+if [ "$status" = 0 ] && [ "$(cat "$work/gpu/gpu.txt")" = 0 ]; then
+  pass "gpu stage sees CUDA_VISIBLE_DEVICES=0"
+else fail "gpu stage (status $status, saw '$(cat "$work/gpu/gpu.txt" 2>/dev/null)')"; fi
+
+# A failing stage's exit code is flow-exec's; with --keep-going the independent stage
+# still runs and the dependent one is skipped.
+workflow failing <<'YAML'
+stages:
+  - {name: bad, type: BashOperator, kwargs: {bash_command: "exit 3"}}
+  - {name: after, type: BashOperator, kwargs: {bash_command: "true"}, needs: [bad]}
+  - {name: other, type: BashOperator, kwargs: {bash_command: "sleep 2; echo done > other.txt"}, needs: []}
+YAML
+run failing --keep-going
+if [ "$status" = 3 ] && [ "$(event failing bad status)" = 3 ] \
+  && [ "$(event failing after outcome)" = skipped ] && [ "$(event failing other outcome)" = succeeded ] \
+  && queue_empty
+then pass "exit code comes back; --keep-going runs what does not depend on the failure"
+else fail "failing stage with --keep-going (status $status)"; fi
+
+# Ctrl-C cancels the running job and the queued one.
+workflow stop <<'YAML'
+stages:
+  - {name: first, type: BashOperator, kwargs: {bash_command: "sleep 300"}, environment: {resources: {cpu: 2}}}
+  - {name: second, type: BashOperator, kwargs: {bash_command: "sleep 300"}, environment: {resources: {cpu: 2}}, needs: []}
+YAML
+"$bin/flow-parse" "$work/stop/workflow.yaml" >"$work/stop/document.json"
+"$bin/flow-exec" --executor slurm "$work/stop/document.json" >"$work/stop/events.jsonl" 2>&1 &
+runner=$!
+for _ in $(seq 100); do
+  [ "$(squeue --noheader --state=RUNNING --format=%i | wc -l)" = 1 ] \
+    && [ "$(squeue --noheader --state=PENDING --format=%i | wc -l)" = 1 ] && break
+  sleep 0.2
+done
+kill -INT "$runner"
+set +e; wait "$runner"; status=$?; set -e
+if [ "$status" = 130 ] && queue_empty && [ "$(event stop first status)" = 130 ] \
+  && [ "$(event stop second outcome)" = skipped ]
+then pass "ctrl-c cancels running and queued jobs"; else fail "ctrl-c (status $status)"; fi
+
+# More GPUs than the node has: refused with Slurm's reason.
+workflow toobig <<'YAML'
+stages:
+  - {name: big, type: BashOperator, kwargs: {bash_command: "true"}, environment: {resources: {gpu: 3}}}
+YAML
+run toobig
+if [ "$status" = 125 ] && event toobig big message | grep -q "Requested node configuration is not available"
+then pass "a stage asking more than the node has is refused with slurm's reason"
+else fail "too big (status $status: $(event toobig big message))"; fi
+
+"$here/slurm-localcluster.sh" stop >/dev/null 2>&1
+
+# The same on Dask: the diamond with resources, a refusal before submitting, Ctrl-C, and
+# what happens without the distributed package or without python3.
+eval "$("$here/dask-localcluster.sh" start)"
+export DASK_SCHEDULER_ADDRESS
+executor=dask
+diamond daskdiamond "{gpu: 1, memory: 1Gi}" "{licence: 1}" "exit 5"
+run daskdiamond
+if [ "$status" = 5 ] && [ "$(tr '\n' ' ' <"$work/daskdiamond/y.txt")" = "A B B A " ] \
+  && [ "$(event daskdiamond Y status)" = 5 ]
+then pass "diamond on dask with resources, exit code comes back"; else fail "dask diamond (status $status)"; fi
+
+workflow daskbig <<'YAML'
+stages:
+  - {name: small, type: BashOperator, kwargs: {bash_command: "touch ran"}, needs: []}
+  - {name: big, type: BashOperator, kwargs: {bash_command: "true"}, needs: [], environment: {resources: {gpu: 2}}}
+YAML
+run daskbig
+if [ "$status" = 125 ] && grep -q "stage 'big' can never run: no worker has" "$work/daskbig/stderr" \
+  && [ ! -e "$work/daskbig/ran" ]
+then pass "dask: a stage no worker could run is refused before anything is submitted"
+else fail "dask refusal (status $status: $(cat "$work/daskbig/stderr"))"; fi
+
+workflow daskstop <<'YAML'
+stages:
+  - {name: long, type: BashOperator, kwargs: {bash_command: "echo $$ > pid; exec sleep 300"}, needs: []}
+YAML
+"$bin/flow-parse" "$work/daskstop/workflow.yaml" >"$work/daskstop/document.json"
+"$bin/flow-exec" --executor dask "$work/daskstop/document.json" >"$work/daskstop/events.jsonl" 2>&1 &
+runner=$!
+for _ in $(seq 100); do [ -s "$work/daskstop/pid" ] && break; sleep 0.1; done
+kill -INT "$runner"
+set +e; wait "$runner"; status=$?; set -e
+if [ "$status" = 130 ] && ! kill -0 "$(cat "$work/daskstop/pid")" 2>/dev/null \
+  && [ "$(event daskstop long signal)" = 15 ]
+then pass "dask: ctrl-c stops the running command"; else fail "dask ctrl-c (status $status)"; fi
+
+mkdir -p "$work/nodask"
+echo 'raise ImportError("distributed is hidden for this test")' >"$work/nodask/distributed.py"
+PYTHONPATH="$work/nodask" run daskdiamond
+if [ "$status" = 69 ] && grep -q "pip install 'dask\[distributed\]'" "$work/daskdiamond/stderr"
+then pass "dask: without the distributed package, exit 69 naming what to install"
+else fail "dask without distributed (status $status)"; fi
+
+set +e
+"$bin/flow-parse" "$work/daskdiamond/workflow.yaml" >"$work/daskdiamond/document.json"
+PATH=/nonexistent "$bin/flow-exec" --executor dask "$work/daskdiamond/document.json" \
+  >/dev/null 2>"$work/daskdiamond/stderr"
+status=$?
+set -e
+if [ "$status" = 69 ] && grep -q "needs python3" "$work/daskdiamond/stderr"
+then pass "dask: without python3, exit 69 naming what to install"
+else fail "dask without python3 (status $status)"; fi
+
+[ "$failures" = 0 ] || { echo "$failures cluster test(s) failed" >&2; exit 1; }
