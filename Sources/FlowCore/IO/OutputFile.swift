@@ -79,15 +79,22 @@ public enum OutputFile {
         throw IOError(.failed, path: name, reason: "write error: " + describe(code))
       }
       fchmod(descriptor, 0o644 & ~currentUmask())
-      close(descriptor)
-      if rename(temporary, path) != 0 {
-        let code = errno
-        throw IOError(.failed, path: name, reason: "cannot replace file: " + describe(code))
-      }
     } catch {
       close(descriptor)
       unlink(temporary)
       throw error
+    }
+    // The descriptor is closed exactly once from here on; a failing close can still
+    // report a lost write.
+    if close(descriptor) != 0 {
+      let code = errno
+      unlink(temporary)
+      throw IOError(.failed, path: name, reason: "write error: " + describe(code))
+    }
+    if rename(temporary, path) != 0 {
+      let code = errno
+      unlink(temporary)
+      throw IOError(.failed, path: name, reason: "cannot replace file: " + describe(code))
     }
   }
 
