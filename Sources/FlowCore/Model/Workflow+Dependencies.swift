@@ -36,30 +36,4 @@ extension Workflow {
     }
     return nil
   }
-
-  /// Stage indices in an order where every stage comes after those it needs, or nil
-  /// when the needs form a cycle.
-  public func topologicalOrder() -> [Int]? {
-    var index: [String: Int] = [:]
-    for (position, stage) in stages.enumerated() { index[stage.name] = position }
-    var waiting = [Int](repeating: 0, count: stages.count)
-    var dependents = [[Int]](repeating: [], count: stages.count)
-    for (position, stage) in stages.enumerated() {
-      for need in stage.needs {
-        guard let source = index[need] else { continue }
-        waiting[position] += 1
-        dependents[source].append(position)
-      }
-    }
-    var order = stages.indices.filter { waiting[$0] == 0 }
-    var cursor = 0
-    while cursor < order.count {
-      for next in dependents[order[cursor]] {
-        waiting[next] -= 1
-        if waiting[next] == 0 { order.append(next) }
-      }
-      cursor += 1
-    }
-    return order.count == stages.count ? order : nil
-  }
 }
