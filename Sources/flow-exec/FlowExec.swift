@@ -134,11 +134,11 @@ struct FlowExec: ToolCommand {
       var capacity = PlanCapacity(machine: machine)
       if let cpus { capacity.cpu = cpus }
       if let memory { capacity.memory = memory }
-      for counter in counters {
-        guard let equals = counter.firstIndex(of: "="),
-          let amount = Int64(counter[counter.index(after: equals)...])
-        else { fail("--resource expects NAME=N, got '\(counter)'") }
-        capacity.counters[String(counter[..<equals])] = amount
+      for assignment in counters {
+        guard let counter = PlanCapacity.counterAssignment(assignment) else {
+          fail("--resource expects NAME=N with a whole N, got '\(assignment)'")
+        }
+        capacity.counters[counter.name] = counter.amount
       }
       let needsEngine = selected.contains { workflow.stages[$0].environment.image != nil }
       let chosenEngine =

@@ -77,7 +77,7 @@ struct FlowSched: ToolCommand {
 
   func run() throws {
     let console = Console(tool: "flow-sched")
-    var environment = Self.hostEnvironment()
+    var environment = ProcessEnvironment.current
     if let probeRoot { environment["FLOW_PROBE_ROOT"] = probeRoot }
     let needsProbe = probe || cpus == nil || memory == nil || gpus == nil
     let machine = needsProbe ? MachineProbe(environment: environment).probe() : nil
@@ -94,14 +94,14 @@ struct FlowSched: ToolCommand {
     let capacity = self.capacity(machine, console)
     let durations = history.map { loadHistory($0, console) } ?? DurationHistory()
     let name = file == "-" ? InputFile.standardInputName : file
-    let started = Self.seconds()
+    let started = MonotonicClock.now()
     var workflow: Workflow
     do throws(DocumentError) {
       workflow = try Workflow(documentBytes: console.read(file), file: name)
     } catch {
       console.fail(error.description, status: .dataError)
     }
-    let read = Self.seconds()
+    let read = MonotonicClock.now()
     let plan: Plan
     do throws(PlanError) {
       plan = try Planner.plan(
@@ -111,11 +111,11 @@ struct FlowSched: ToolCommand {
       if case .counterWithoutCapacity = error { console.fail("\(name): \(error)", status: .usage) }
       console.fail("\(name): \(error)", status: .dataError)
     }
-    let planned = Self.seconds()
+    let planned = MonotonicClock.now()
     for note in plan.notes { console.report("note: \(note)") }
     console.emit(render(plan, &workflow, gpuIDs: capacity.gpuIDs, console), to: output)
     if timing {
-      let written = Self.seconds()
+      let written = MonotonicClock.now()
       console.report(
         "timing: read \(Self.milliseconds(read - started)) ms, plan "
           + "\(Self.milliseconds(planned - read)) ms, write \(Self.milliseconds(written - planned)) ms, "
@@ -167,12 +167,11 @@ struct FlowSched: ToolCommand {
       }
     }
     for assignment in resources {
-      let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-      guard parts.count == 2, !parts[0].isEmpty, let amount = Int64(parts[1]), amount >= 0 else {
+      guard let counter = PlanCapacity.counterAssignment(assignment) else {
         console.fail(
           "--resource: expected NAME=N with a whole N, got '\(assignment)'", status: .usage)
       }
-      capacity.counters[parts[0]] = amount
+      capacity.counters[counter.name] = counter.amount
     }
     return capacity
   }
@@ -192,26 +191,7 @@ struct FlowSched: ToolCommand {
     return history
   }
 
-  static func seconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-  }
-
   static func milliseconds(_ seconds: Double) -> String {
     String(Int64((seconds * 1000).rounded()))
-  }
-
-  static func hostEnvironment() -> [String: String] {
-    var environment: [String: String] = [:]
-    var pointer = environ
-    while let entry = pointer.pointee {
-      let text = String(cString: entry)
-      if let equals = text.firstIndex(of: "=") {
-        environment[String(text[..<equals])] = String(text[text.index(after: equals)...])
-      }
-      pointer += 1
-    }
-    return environment
   }
 }
