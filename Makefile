@@ -2,7 +2,8 @@
 #   make demo                  install what is missing, build, run the example pipeline
 #   make check                 install what is missing, run every test (the project's
 #                              own targets built with warnings as errors)
-#   make fuzz FUZZ_SECONDS=N   run each fuzz harness for N seconds (default 600)
+#   make fuzz FUZZ_SECONDS=N   run each fuzz harness for N seconds (default 600); FUZZ_RUNS=N
+#                              also stops each after N executions
 #   make sanitize              the unit and CLI tests under AddressSanitizer, ThreadSanitizer
 #   make install PREFIX=DIR    binaries, man pages and completions under DIR
 #                              (BUILD_DIR=DIR installs binaries already built there)

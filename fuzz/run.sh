@@ -2,6 +2,7 @@
 # Builds the libFuzzer harnesses over the core sources and runs each for a while.
 #   fuzz/run.sh build              compile the core once, then one binary per harness
 #   fuzz/run.sh run SECONDS [NAME]  run each harness (or one) for SECONDS on its corpus
+# FUZZ_RUNS=N also stops each harness after N executions, whichever comes first.
 # Binaries go to .build/fuzz; corpora grow under .build/fuzz/corpus, seeded from
 # .build/fuzz/seeds (written from the test fixtures and examples by fuzz/seeds.py).
 # A crash leaves its input under .build/fuzz/findings and fails the run.
@@ -50,12 +51,15 @@ run() {
     local dictionary=()
     [ -e "$root/fuzz/dictionaries/$name.dict" ] && dictionary=(-dict="$root/fuzz/dictionaries/$name.dict")
     local log=$out/$name.log
-    if "$out/$name" "$corpus" "$seeds" -max_total_time="$seconds" -max_len=65536 \
+    local limits=(-max_total_time="$seconds")
+    [ -n "${FUZZ_RUNS:-}" ] && limits+=(-runs="$FUZZ_RUNS")
+    local started=$SECONDS
+    if "$out/$name" "$corpus" "$seeds" "${limits[@]}" -max_len=65536 \
       -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 "${dictionary[@]}" \
       -artifact_prefix="$out/findings/$name-" >"$log" 2>&1; then
       local runs
       runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-      echo "fuzz: $name: ${runs:-?} executions in ${seconds}s, no finding"
+      echo "fuzz: $name: ${runs:-?} executions in $((SECONDS - started))s, no finding"
     else
       echo "fuzz: $name: FINDING (log $log, input in $out/findings)" >&2
       tail -40 "$log" >&2
