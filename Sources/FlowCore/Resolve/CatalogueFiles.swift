@@ -53,16 +53,9 @@ enum CatalogueFiles {
 
   /// Names in a folder ending in `suffix`, sorted by byte order; empty when it is missing.
   static func list(_ folder: String, suffix: String) -> [String] {
-    guard let directory = opendir(folder) else { return [] }
-    defer { closedir(directory) }
-    var names: [String] = []
-    while let entry = readdir(directory) {
-      let name = withUnsafePointer(to: entry.pointee.d_name) {
-        $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-      }
-      if name.hasSuffix(suffix) && !name.hasPrefix(".") { names.append(name) }
+    (DirectoryListing.names(in: folder) ?? []).filter {
+      $0.hasSuffix(suffix) && !$0.hasPrefix(".")
     }
-    return names.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }
   }
 
   /// Writes `bytes` to `path` through a temporary file renamed into place.

@@ -56,16 +56,7 @@ public struct ProbeFileSystem: Sendable {
 
   /// The names in a folder, sorted, without `.` and `..`; empty when it cannot be read.
   public func list(_ path: String) -> [String] {
-    guard let directory = opendir(realPath(path)) else { return [] }
-    defer { closedir(directory) }
-    var names: [String] = []
-    while let entry = readdir(directory) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-      }
-      if name != "." && name != ".." { names.append(name) }
-    }
-    return names.sorted()
+    DirectoryListing.names(in: realPath(path)) ?? []
   }
 
   /// The last component of a symbolic link's target (`driver` → `nvidia`).

@@ -1,0 +1,27 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The entries of one folder, read with `opendir`/`readdir`.
+public enum DirectoryListing {
+  /// The names in `folder` without `.` and `..`, sorted by byte order; nil when it cannot
+  /// be opened.
+  ///
+  /// A name is read where it lies in the entry, up to its terminating zero: `readdir`
+  /// returns records only as long as their name, so copying the whole `d_name` array
+  /// would read past the end of the last record in the buffer.
+  public static func names(in folder: String) -> [String]? {
+    guard let directory = opendir(folder) else { return nil }
+    defer { closedir(directory) }
+    let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+    var names: [String] = []
+    while let entry = readdir(directory) {
+      let start = (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self)
+      let name = String(cString: start)
+      if name != "." && name != ".." { names.append(name) }
+    }
+    return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+  }
+}
