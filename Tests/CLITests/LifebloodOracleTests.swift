@@ -24,7 +24,8 @@ import Testing
   /// One generated request: its catalogue entries, requirements and base environment.
   struct Case {
     var number: Int
-    var toml: String
+    /// Catalogue text per file of the folder: `config.toml` and `config.d/*.toml`.
+    var files: [String: String]
     var requirements: [(name: String, spec: String)]
     var base: [String: String]
     /// Per package name, the variable every version sets to its own key.
@@ -33,8 +34,11 @@ import Testing
     var report: String {
       let requested = requirements.map { "\($0.name) \($0.spec)" }.joined(separator: " | ")
       let baseLines = base.keys.sorted().map { "  \($0)=\(base[$0]!)" }.joined(separator: "\n")
+      let catalogue = LifebloodOracleTests.fileNames.compactMap { name in
+        files[name].map { "# \(name)\n\($0)" }
+      }.joined()
       return "case \(number) (seed \(LifebloodOracleTests.seed))\nrequirements: \(requested)\n"
-        + "base environment:\n\(baseLines)\ncatalogue:\n\(toml)"
+        + "base environment:\n\(baseLines)\ncatalogue:\n\(catalogue)"
     }
   }
 
@@ -64,11 +68,14 @@ import Testing
     "$$HFS", "${}", "$1x", "${1x}", "$_u", "$é", "$x²y", "$Ａb", "${HFS}$LIB", "a:b", "",
   ]
 
+  /// The files of the catalogue folder; later ones deep-merge over earlier ones.
+  static let fileNames = ["config.toml", "config.d/10.toml", "config.d/20.toml"]
+
   static func generate(_ number: Int, _ random: inout Random) -> Case {
     let names = random.shuffled(packageNames).prefix(1 + random.below(4)).map {
       "c\(number)-\($0)"
     }
-    var toml = ""
+    var files: [String: String] = [:]
     var versionsByName: [String: [String]] = [:]
     var markers: [String: String] = [:]
     for (index, name) in names.enumerated() {
@@ -81,14 +88,32 @@ import Testing
         keys.insert(key)
       }
       versionsByName[name] = keys.sorted()
+      let references = markers.values.sorted().map { "$" + $0 }
       for key in keys.sorted() {
-        toml += "[packages.\"\(name)\".\"\(key)\"]\n"
-        if random.chance(30) { toml += "label = \"\(name) \(key)\"\n" }
-        if random.chance(60) { toml += "priority = \(random.pick([0, 40, 50, 50, 60, 60, 70]))\n" }
-        toml += "env.\(marker) = \"\(key)\"\n"
-        let references = markers.values.map { "$" + $0 }
+        // Mostly in config.toml; sometimes only in a later file, sometimes changed by one.
+        let places = random.chance(90) ? fileNames : Array(fileNames.dropFirst())
+        let home = places[0]
+        let table = "[packages.\"\(name)\".\"\(key)\"]\n"
+        var text = table
+        if random.chance(30) { text += "label = \"\(name) \(key)\"\n" }
+        if random.chance(60) { text += "priority = \(random.pick(priorities))\n" }
+        text += "env.\(marker) = \"\(key)\"\n"
+        var subtables = ""
         for variable in random.shuffled(variables).prefix(random.below(4)) {
-          toml += entry(variable, references: references, &random)
+          let (line, subtable) = entry(variable, references: references, &random)
+          text += line
+          subtables +=
+            subtable.map { "[packages.\"\(name)\".\"\(key)\".env.\"\(variable)\"]\n\($0)" } ?? ""
+        }
+        files[home, default: ""] += text + subtables
+        if random.chance(15) {
+          let later = random.pick(Array(places.dropFirst()))
+          var change = table
+          if random.chance(40) { change += "priority = \(random.pick(priorities))\n" }
+          for variable in random.shuffled(variables).prefix(1 + random.below(2)) {
+            change += entry(variable, references: references, dotted: true, &random).line
+          }
+          files[later, default: ""] += change
         }
       }
     }
@@ -103,15 +128,19 @@ import Testing
       (name: $0, spec: spec(for: versionsByName[$0]!, &random))
     }
     return Case(
-      number: number, toml: toml, requirements: requirements, base: base, markers: markers)
+      number: number, files: files, requirements: requirements, base: base, markers: markers)
   }
 
-  /// One `env.NAME…` entry: a scalar or list set, or a table of prepend, append and set.
-  static func entry(_ variable: String, references: [String], _ random: inout Random) -> String {
+  static let priorities = [0, 40, 50, 50, 60, 60, 70]
+
+  /// One variable's entry: `env.NAME = …` (a set), dotted `env.NAME.prepend = …` lines, an
+  /// inline table, or the body of an `[….env.NAME]` table to write after the version's keys.
+  static func entry(
+    _ variable: String, references: [String], dotted: Bool = false, _ random: inout Random
+  ) -> (line: String, subtable: String?) {
     func value() -> String {
       (0..<(1 + random.below(3))).map { _ in
-        random.chance(15) && !references.isEmpty
-          ? random.pick(references) : random.pick(valuePieces)
+        random.chance(15) ? random.pick(references) : random.pick(valuePieces)
       }.joined()
     }
     func form() -> String {
@@ -120,10 +149,16 @@ import Testing
       return "[" + parts.joined(separator: ", ") + "]"
     }
     let key = "env.\"\(variable)\""
-    if random.chance(25) { return "\(key) = \(form())\n" }
-    let actions = random.shuffled(["prepend", "append", "set"]).filter { _ in random.chance(55) }
-    if actions.isEmpty { return "\(key).prepend = \(form())\n" }
-    return actions.map { "\(key).\($0) = \(form())\n" }.joined()
+    if random.chance(25) { return ("\(key) = \(form())\n", nil) }
+    var actions = random.shuffled(["prepend", "append", "set"]).filter { _ in random.chance(55) }
+    if actions.isEmpty { actions = ["prepend"] }
+    switch dotted ? 0 : random.below(4) {
+    case 1:
+      let members = actions.map { "\($0) = \(form())" }.joined(separator: ", ")
+      return ("\(key) = { \(members) }\n", nil)
+    case 2: return ("", actions.map { "\($0) = \(form())\n" }.joined())
+    default: return (actions.map { "\(key).\($0) = \(form())\n" }.joined(), nil)
+    }
   }
 
   /// A `SimpleSpec` of one or two comma-joined terms made from one of the package's versions,
@@ -228,9 +263,14 @@ import Testing
     let cases = (0..<Self.caseCount).map { Self.generate($0, &random) }
     let folder = try ToolRun.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let catalogue = folder.appendingPathComponent("catalogue.toml")
-    try cases.map(\.toml).joined(separator: "\n").write(
-      to: catalogue, atomically: true, encoding: .utf8)
+    let catalogue = folder.appendingPathComponent("catalogue")
+    for file in Self.fileNames {
+      let url = catalogue.appendingPathComponent(file)
+      try FileManager.default.createDirectory(
+        at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try cases.compactMap { $0.files[file] }.joined(separator: "\n").write(
+        to: url, atomically: true, encoding: .utf8)
+    }
     let answers = try Self.oracle(cases, catalogue: catalogue)
     var resolved = 0
     var unsatisfiable = 0
