@@ -5,20 +5,28 @@ set -euo pipefail
 
 # Debian packages per purpose.
 build_apt=(libyaml-dev libjansson-dev pkg-config)
-test_apt=(mandoc man-db jq node-semver podman runc busybox-static time slurm-wlm munge)
+test_apt=(mandoc man-db jq node-semver python3-pip podman runc busybox-static time slurm-wlm munge)
 bench_apt=(hyperfine)
 demo_apt=(jq)
 # PyPI packages per purpose.
-test_pip=(pyyaml jsonschema python-dotenv semantic_version distributed)
+test_pip=(pyyaml jsonschema python-dotenv semantic_version distributed toml psutil)
 bench_pip=(pyyaml)
+# PyPI packages installed without their dependencies: Lifeblood, the reference for
+# flow-resolve's environments, whose resolver needs only semantic_version, toml and psutil.
+test_pip_alone=(lifeblood==0.14.0)
 
 apt_wanted=()
 pip_wanted=()
+pip_alone_wanted=()
 for purpose in "${@:-build}"; do
   case $purpose in
     build) apt_wanted+=("${build_apt[@]}") ;;
     demo) apt_wanted+=("${build_apt[@]}" "${demo_apt[@]}") ;;
-    test) apt_wanted+=("${build_apt[@]}" "${test_apt[@]}"); pip_wanted+=("${test_pip[@]}") ;;
+    test)
+      apt_wanted+=("${build_apt[@]}" "${test_apt[@]}")
+      pip_wanted+=("${test_pip[@]}")
+      pip_alone_wanted+=("${test_pip_alone[@]}")
+      ;;
     bench) apt_wanted+=("${build_apt[@]}" "${bench_apt[@]}"); pip_wanted+=("${bench_pip[@]}") ;;
     *) echo "deps.sh: unknown purpose '$purpose' (expected build, demo, test or bench)" >&2; exit 64 ;;
   esac
@@ -37,17 +45,22 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-if [ ${#pip_wanted[@]} -gt 0 ]; then
-  pip_missing=()
-  for package in "${pip_wanted[@]}"; do
-    python3 -m pip show -q "$package" >/dev/null 2>&1 || pip_missing+=("$package")
+# pip_install [OPTION...] -- PACKAGE...: installs the packages pip does not know yet.
+pip_install() {
+  local options=()
+  while [ "$1" != -- ]; do options+=("$1"); shift; done
+  shift
+  local missing=() package
+  for package in "$@"; do
+    python3 -m pip show -q "${package%%==*}" >/dev/null 2>&1 || missing+=("$package")
   done
-  if [ ${#pip_missing[@]} -gt 0 ]; then
-    echo "deps.sh: installing ${pip_missing[*]} from PyPI"
-    python3 -m pip install -q "${pip_missing[@]}" 2>/dev/null \
-      || python3 -m pip install -q --break-system-packages "${pip_missing[@]}"
-  fi
-fi
+  [ ${#missing[@]} -gt 0 ] || return 0
+  echo "deps.sh: installing ${missing[*]} from PyPI"
+  python3 -m pip install -q "${options[@]}" "${missing[@]}" 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages "${options[@]}" "${missing[@]}"
+}
+pip_install -- "${pip_wanted[@]}"
+pip_install --no-deps -- "${pip_alone_wanted[@]}"
 
 # flow-exec's container tests: podman's settings and the local test image.
 for purpose in "${@:-build}"; do

@@ -1,18 +1,24 @@
 /// The environment changes of chosen packages, in the order Lifeblood applies them:
 /// packages by ascending `priority` (stable, so ties keep their order), and within a package
-/// each variable in catalogue order with its prepend, then append, then set.
+/// each variable in catalogue order with its prepend, then append, then set. A list prepend
+/// or append becomes one action per item, in the order they are applied: a prepend's items
+/// last to first, an append's first to last. A list set is one action, its items joined
+/// with `:`.
 ///
 /// Applying follows Lifeblood's `Environment`: prepend or append on a missing variable sets
 /// it; otherwise values join with `:` without de-duplication (an empty variable leaves a
-/// trailing `:`); `$VAR` and `${VAR}` expand against the environment being built, undefined
-/// ones to nothing, and a prepend or append re-expands the whole joined value.
+/// trailing `:`); `$NAME` and `${NAME}` expand against the environment being built,
+/// undefined ones to nothing, where a name is a run of letters, digits (of any script) and
+/// `_`, as Python's `\w` matches. A prepend or append expands its value, joins it, then
+/// expands the whole joined value again, inherited text included.
 public struct EnvironmentActions: Sendable, Hashable {
   public struct Action: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable { case prepend, append, set }
 
     public var kind: Kind
     public var variable: String
-    /// The value before expansion; a list is joined with `:`.
+    /// The value before expansion: one item of a list prepend or append, or a whole list set
+    /// joined with `:`.
     public var value: String
     /// The package the action comes from.
     public var package: String
@@ -38,17 +44,13 @@ public struct EnvironmentActions: Sendable, Hashable {
     var actions: [Action] = []
     for package in ordered {
       for change in package.variables {
-        if !change.prepend.isEmpty {
+        for item in change.prepend.reversed() {
           actions.append(
-            Action(
-              kind: .prepend, variable: change.name, value: change.prepend.joined(separator: ":"),
-              package: package.name))
+            Action(kind: .prepend, variable: change.name, value: item, package: package.name))
         }
-        if !change.append.isEmpty {
+        for item in change.append {
           actions.append(
-            Action(
-              kind: .append, variable: change.name, value: change.append.joined(separator: ":"),
-              package: package.name))
+            Action(kind: .append, variable: change.name, value: item, package: package.name))
         }
         if let values = change.set {
           actions.append(
@@ -65,11 +67,14 @@ public struct EnvironmentActions: Sendable, Hashable {
   public func applied(to base: [String: String]) -> [String: String] {
     var environment = base
     for action in actions {
+      let value = EnvironmentActions.expand(action.value, in: environment)
       let joined: String
       switch (action.kind, environment[action.variable]) {
-      case (.set, _), (_, nil): joined = action.value
-      case (.prepend, let existing?): joined = action.value + ":" + existing
-      case (.append, let existing?): joined = existing + ":" + action.value
+      case (.set, _), (_, nil):
+        environment[action.variable] = value
+        continue
+      case (.prepend, let existing?): joined = value + ":" + existing
+      case (.append, let existing?): joined = existing + ":" + value
       }
       environment[action.variable] = EnvironmentActions.expand(joined, in: environment)
     }
@@ -78,38 +83,46 @@ public struct EnvironmentActions: Sendable, Hashable {
 
   /// Replaces `$NAME` and `${NAME}` with their values in `environment`, or nothing.
   public static func expand(_ text: String, in environment: [String: String]) -> String {
-    let bytes = Array(text.utf8)
-    guard bytes.contains(UInt8(ascii: "$")) else { return text }
-    var result: [UInt8] = []
+    guard text.utf8.contains(UInt8(ascii: "$")) else { return text }
+    let scalars = Array(text.unicodeScalars)
+    var result = String.UnicodeScalarView()
     var index = 0
-    func isNameStart(_ byte: UInt8) -> Bool {
-      (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 95
-    }
-    func isName(_ byte: UInt8) -> Bool { isNameStart(byte) || (byte >= 48 && byte <= 57) }
-    while index < bytes.count {
-      let byte = bytes[index]
-      guard byte == UInt8(ascii: "$"), index + 1 < bytes.count else {
-        result.append(byte)
+    while index < scalars.count {
+      let scalar = scalars[index]
+      guard scalar == "$", index + 1 < scalars.count else {
+        result.append(scalar)
         index += 1
         continue
       }
       var start = index + 1
-      let braced = bytes[start] == UInt8(ascii: "{")
+      let braced = scalars[start] == "{"
       if braced { start += 1 }
       var end = start
-      if end < bytes.count && isNameStart(bytes[end]) {
-        while end < bytes.count && isName(bytes[end]) { end += 1 }
-      }
-      let closed = !braced || (end < bytes.count && bytes[end] == UInt8(ascii: "}"))
+      while end < scalars.count && isNameCharacter(scalars[end]) { end += 1 }
+      let closed = !braced || (end < scalars.count && scalars[end] == "}")
       guard end > start, closed else {
-        result.append(byte)
+        result.append(scalar)
         index += 1
         continue
       }
-      let name = String(decoding: bytes[start..<end], as: UTF8.self)
-      result.append(contentsOf: (environment[name] ?? "").utf8)
+      let name = String(String.UnicodeScalarView(scalars[start..<end]))
+      result.append(contentsOf: (environment[name] ?? "").unicodeScalars)
       index = braced ? end + 1 : end
     }
-    return String(decoding: result, as: UTF8.self)
+    return String(result)
+  }
+
+  /// What Python's `\w` matches, as Lifeblood's names do: `_`, and letters and numerals of any
+  /// script.
+  static func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
+    if scalar.isASCII {
+      return ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+        || ("0"..."9").contains(scalar) || scalar == "_"
+    }
+    switch scalar.properties.generalCategory {
+    case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
+      return true
+    default: return scalar.properties.numericType != nil
+    }
   }
 }

@@ -23,7 +23,9 @@ import Testing
           name: "PATH", prepend: ["/some/other/path/dunno", "bananus"], append: ["who/are/you"])
       ])
     let actions = EnvironmentActions(packages: [houdini, other])
-    #expect(actions.actions.map(\.package) == ["other", "other", "houdini", "houdini"])
+    #expect(actions.actions.map(\.package) == ["other", "other", "other", "houdini", "houdini"])
+    // A list prepend is applied item by item, last first.
+    #expect(actions.actions.prefix(2).map(\.value) == ["bananus", "/some/other/path/dunno"])
     let environment = actions.applied(to: ["PATH": "<orig>"])
     #expect(
       environment["PATH"]
@@ -69,5 +71,43 @@ import Testing
     #expect(environment["MISSING"] == "y")
     // A prepend re-expands the whole joined value, inherited text included.
     #expect(environment["LITERAL"] == "z:/home/u")
+  }
+
+  @Test func listItemsApplyOneByOneSoLaterItemsSeeEarlierOnes() throws {
+    // As Lifeblood: a prepend's items go in last to first, an append's first to last, and
+    // each item sees the variable as the items before it left it.
+    let package = try Self.package(
+      "p",
+      [
+        VariableChange(name: "PATH", prepend: ["$PATH", "/x"]),
+        VariableChange(name: "LIB", append: ["/y", "$LIB"]),
+      ])
+    let actions = EnvironmentActions(packages: [package])
+    #expect(actions.actions.map(\.value) == ["/x", "$PATH", "/y", "$LIB"])
+    let environment = actions.applied(to: ["PATH": "/bin", "LIB": "/lib"])
+    #expect(environment["PATH"] == "/x:/bin:/x:/bin")
+    #expect(environment["LIB"] == "/lib:/y:/lib:/y")
+  }
+
+  @Test func aPrependedValueIsExpandedTwice() throws {
+    // Lifeblood expands the item, then the joined value again: `$$A` becomes `$B`, then B.
+    let package = try Self.package(
+      "p",
+      [VariableChange(name: "X", prepend: ["$${A}"]), VariableChange(name: "Y", set: ["$${A}"])])
+    let environment = EnvironmentActions(packages: [package]).applied(to: [
+      "X": "x", "A": "B", "B": "twice",
+    ])
+    #expect(environment["X"] == "twice:x")
+    // A set, like a prepend on a missing variable, expands once.
+    #expect(environment["Y"] == "$B")
+  }
+
+  @Test func namesAreWhatPythonsWordPatternMatches() {
+    let environment = ["1x": "one", "é": "accent", "x²": "square", "Ａ": "wide", "e": "plain"]
+    #expect(EnvironmentActions.expand("$1x ${1x}", in: environment) == "one one")
+    #expect(EnvironmentActions.expand("$é/$x²/$Ａ", in: environment) == "accent/square/wide")
+    // A combining mark is not part of a name.
+    #expect(EnvironmentActions.expand("$e\u{301}", in: environment) == "plain\u{301}")
+    #expect(EnvironmentActions.expand("$-x ${a-b} $", in: environment) == "$-x ${a-b} $")
   }
 }

@@ -21,10 +21,11 @@ import Testing
         "requested as python <3.11", "required by houdini.py3_10 20.0.506 as python ~=3.10",
         "newer versions not chosen: 3.11.1 (python <3.11)",
       ])
-    // Actions: python (priority 50) before houdini (60).
+    // Actions: python (priority 50) before houdini (60), one per item of a list.
     #expect(
       resolution.actions.actions.map(\.package) == [
         "python", "houdini.py3_10", "houdini.py3_10", "houdini.py3_10", "houdini.py3_10",
+        "houdini.py3_10",
       ])
     guard case .object(let document) = resolution.document(explain: true),
       case .array(let packages)? = document["packages"], case .object(let first) = packages[0]
