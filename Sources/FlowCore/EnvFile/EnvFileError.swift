@@ -14,6 +14,9 @@ public enum EnvFileError: Error, Hashable, Sendable, CustomStringConvertible {
   case unterminatedSubstitution(location: EnvFileLocation, key: String)
   case invalidSubstitution(location: EnvFileLocation, key: String, text: String)
   case requiredVariable(location: EnvFileLocation, key: String, name: String, message: String)
+  /// Substitutions would produce more text than the merge allows (values that repeat
+  /// earlier ones double with each line).
+  case expansionTooLarge(location: EnvFileLocation, key: String, limit: Int)
   case invalidAssignment(source: String, text: String)
   case invalidSchema(file: String, reason: String)
   /// An output format cannot carry a key or value.
@@ -57,6 +60,9 @@ public enum EnvFileError: Error, Hashable, Sendable, CustomStringConvertible {
     case .requiredVariable(let location, let key, let name, let message):
       let reason = message.isEmpty ? "is not set" : message
       return "\(location): value of '\(key)' needs '\(name)': \(reason)"
+    case .expansionTooLarge(let location, let key, let limit):
+      return
+        "\(location): expanding '\(key)' would substitute more than \(limit >> 20) MiB of text in all; values that each repeat an earlier one grow exponentially"
     case .invalidSchema(let file, let reason):
       return "\(file): invalid lint schema: \(reason)"
     case .cannotWrite(let format, let key, let reason):

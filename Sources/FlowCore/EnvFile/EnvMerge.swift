@@ -65,6 +65,10 @@ public struct EnvMerge {
   /// Names expansion did not find among earlier keys, to check once all are known.
   private var misses: [(name: String, order: Int, entry: EnvFileEntry)] = []
   private var order = 0
+  /// Bytes substitutions may still insert: 64 MiB plus the size of the input's values, so
+  /// memory stays in proportion to the input whatever the values refer to.
+  private var substitutionAllowance = 64 << 20
+  private var substitutionLimit = 64 << 20
 
   public static func merge(_ layers: [EnvLayer], options: EnvMergeOptions) -> EnvMergeResult {
     var merge = EnvMerge(options: options)
@@ -74,6 +78,15 @@ public struct EnvMerge {
       case .map(_, let pairs): return total + pairs.count
       }
     }
+    let inputBytes = layers.reduce(0) { total, layer in
+      switch layer {
+      case .file(let entries):
+        return entries.reduce(total) { $0 + ($1.template?.utf8.count ?? $1.value?.utf8.count ?? 0) }
+      case .map(_, let pairs): return pairs.reduce(total) { $0 + $1.value.utf8.count }
+      }
+    }
+    merge.substitutionAllowance += inputBytes
+    merge.substitutionLimit = merge.substitutionAllowance
     merge.indexOfKey = EnvKeyIndex(capacity: definitions)
     merge.firstOrder.reserveCapacity(definitions)
     merge.result.variables.reserveCapacity(definitions)
@@ -103,10 +116,11 @@ public struct EnvMerge {
   /// A name looked up before its first definition is a forward reference: the value
   /// saw the base environment (or nothing) instead.
   private mutating func warnForwardReferences() {
+    var reported: Set<[String]> = []
     for miss in misses {
-      guard let index = indexOfKey.position(of: miss.name), firstOrder[index] > miss.order else {
-        continue
-      }
+      guard let index = indexOfKey.position(of: miss.name), firstOrder[index] > miss.order,
+        reported.insert([String(miss.order), miss.name]).inserted
+      else { continue }
       let variable = result.variables[index]
       let later = variable.overridden.first?.location ?? variable.location
       result.warnings.append(
@@ -132,7 +146,7 @@ public struct EnvMerge {
       define(entry.pointee.key, value: literal, at: entry.pointee.location)
       return
     }
-    let expanded: (value: String, misses: [String])
+    let expanded: (value: String, misses: [String], inserted: Int)
     do {
       expanded = try expand(template)
     } catch {
@@ -140,22 +154,33 @@ public struct EnvMerge {
       return
     }
     for name in expanded.misses { misses.append((name, order, entry.pointee)) }
+    substitutionAllowance -= expanded.inserted
     define(entry.pointee.key, value: expanded.value, at: entry.pointee.location)
   }
 
   /// Expands a template against the keys defined so far. Kept apart from `define`
   /// so nothing still holds the merge's storage when it changes.
   private func expand(_ template: String) throws(ExpansionFailure) -> (
-    value: String, misses: [String]
+    value: String, misses: [String], inserted: Int
   ) {
     var misses: [String] = []
+    var inserted = 0
+    let allowance = substitutionAllowance
+    // Past the allowance a lookup inserts nothing, so the work stops growing too.
+    func substitute(_ name: String) -> String? {
+      guard inserted <= allowance else { return "" }
+      let value = lookup(name, &misses)
+      inserted += value?.utf8.count ?? 0
+      return inserted <= allowance ? value : ""
+    }
     let value: String
     if options.dialect == .python {
-      value = PythonExpansion.expand(template) { name in lookup(name, &misses) }
+      value = PythonExpansion.expand(template, lookup: substitute)
     } else {
-      value = try ComposeExpansion.expand(template) { name in lookup(name, &misses) }
+      value = try ComposeExpansion.expand(template, lookup: substitute)
     }
-    return (value, misses)
+    guard inserted <= allowance else { throw .tooLarge(limit: substitutionLimit) }
+    return (value, misses, inserted)
   }
 
   private func lookup(_ name: String, _ misses: inout [String]) -> String? {
@@ -177,6 +202,8 @@ public struct EnvMerge {
     case .required(let name, let message):
       return .requiredVariable(
         location: entry.location, key: entry.key, name: name, message: message)
+    case .tooLarge(let limit):
+      return .expansionTooLarge(location: entry.location, key: entry.key, limit: limit)
     }
   }
 

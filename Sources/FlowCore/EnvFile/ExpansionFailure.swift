@@ -5,4 +5,6 @@ enum ExpansionFailure: Error, Equatable {
   case invalid(String)
   case required(name: String, message: String)
   case tooDeep
+  /// The text substituted so far would pass the merge's allowance.
+  case tooLarge(limit: Int)
 }

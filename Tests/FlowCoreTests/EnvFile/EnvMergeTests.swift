@@ -38,9 +38,9 @@ import Testing
 
   @Test func forwardReferenceAcrossFilesNamesTheLaterDefinition() {
     let result = EnvMerge.merge(
-      [layer("a.env", "BIN=${ROOT:-/usr}/bin\n"), layer("b.env", "ROOT=/opt\n")],
+      [layer("a.env", "BIN=${ROOT:-/usr}/bin:${ROOT}\n"), layer("b.env", "ROOT=/opt\n")],
       options: EnvMergeOptions(baseEnvironment: [:]))
-    #expect(result["BIN"]?.value == "/usr/bin")
+    #expect(result["BIN"]?.value == "/usr/bin:")
     #expect(
       result.warnings.map(\.description) == [
         "a.env:1:1: 'BIN' refers to 'ROOT', which is defined only later (b.env:1:1)"
@@ -93,5 +93,31 @@ import Testing
     #expect(EnvFileLoader.splitOptionalMarker("site.env?") == ("site.env", true))
     #expect(EnvFileLoader.splitOptionalMarker("site.env") == ("site.env", false))
     #expect(EnvFileLoader.splitOptionalMarker("?") == ("?", false))
+  }
+
+  /// Each line repeating the one before doubles the value: 60 such lines would need
+  /// exabytes (found by the python-dialect fuzzer, which ran out of memory). The merge
+  /// stops at its allowance of substituted text and names the line that passed it.
+  @Test(arguments: [EnvFileDialect.compose, .python])
+  func exponentialExpansionIsRefused(dialect: EnvFileDialect) {
+    var text = "V0=0123456789abcdef\n"
+    for line in 1...60 { text += "V\(line)=${V\(line - 1)}${V\(line - 1)}\n" }
+    let result = EnvMerge.merge([layer("grow.env", text, dialect)], options: EnvMergeOptions())
+    // V22 is left undefined, so the lines after it no longer grow.
+    #expect(result.errors.count == 1)
+    let first = result.errors.first
+    #expect(
+      first?.description
+        == "grow.env:23:1: expanding 'V22' would substitute more than 64 MiB of text in all; values that each repeat an earlier one grow exponentially"
+    )
+    #expect(result.variables.allSatisfy { ($0.value?.utf8.count ?? 0) <= (64 << 20) })
+  }
+
+  @Test func substitutionsWithinTheAllowanceAreKept() {
+    var text = "BIG=" + String(repeating: "x", count: 1 << 20) + "\n"
+    for line in 0..<40 { text += "COPY\(line)=${BIG}\n" }
+    let result = EnvMerge.merge([layer("copies.env", text)], options: EnvMergeOptions())
+    #expect(result.errors.isEmpty)
+    #expect(result["COPY39"]?.value?.utf8.count == 1 << 20)
   }
 }
