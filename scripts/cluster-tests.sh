@@ -126,8 +126,9 @@ then pass "ctrl-c while waiting cancels the running and the queued job, and says
 else fail "ctrl-c while waiting (status $status)"; fi
 
 # A slow sbatch first on PATH: it waits SBATCH_DELAY_BEFORE seconds, submits with the
-# real sbatch, records the job id it got in $SBATCH_LOG, waits SBATCH_DELAY_AFTER seconds
-# and only then hands the id over.
+# real sbatch, records the job id it got in $SBATCH_LOG, waits SBATCH_DELAY_AFTER seconds,
+# copies flow-exec's standard error so far ($FLOW_STDERR) beside it, and only then hands
+# the id over.
 mkdir -p "$work/slowbin"
 cat >"$work/slowbin/sbatch" <<SBATCH
 #!/bin/sh
@@ -136,6 +137,7 @@ out=\$($(command -v sbatch) "\$@")
 status=\$?
 echo "\$out" >>"\$SBATCH_LOG"
 sleep "\${SBATCH_DELAY_AFTER:-0}"
+cp "\$FLOW_STDERR" "\$FLOW_STDERR.at-return"
 echo "\$out"
 exit \$status
 SBATCH
@@ -148,8 +150,8 @@ slow_run() {
   shift 2
   "$bin/flow-parse" "$work/$name/workflow.yaml" >"$work/$name/document.json"
   : >"$work/$name/sbatch.log"
-  SBATCH_LOG="$work/$name/sbatch.log" PATH="$work/slowbin:$PATH" \
-    "$bin/flow-exec" --executor slurm "$work/$name/document.json" \
+  SBATCH_LOG="$work/$name/sbatch.log" FLOW_STDERR="$work/$name/stderr" \
+    PATH="$work/slowbin:$PATH" "$bin/flow-exec" --executor slurm "$work/$name/document.json" \
     >"$work/$name/events.jsonl" 2>"$work/$name/stderr" &
   local runner=$!
   wait_for "$@" || echo "condition never held: $*" >&2
@@ -185,8 +187,9 @@ if [ "$status" = 130 ] && queue_empty && [ "$sbatched" -ge 1 ] && [ "$sbatched" 
 then pass "ctrl-c mid-submission: $sbatched of 20 jobs submitted, all cancelled, the rest never submitted"
 else fail "ctrl-c mid-submission (status $status, $sbatched sbatch runs)"; fi
 
-# SIGTERM while sbatch is under way: the job id comes after the signal, and that job is
-# cancelled too; no second sbatch starts.
+# SIGTERM while sbatch is under way: flow-exec says at once that it stops (before sbatch
+# returns), the job id comes after the signal and that job is cancelled too; no second
+# sbatch starts.
 workflow inflight <<'YAML'
 stages:
   - {name: one, type: BashOperator, kwargs: {bash_command: "sleep 300"}, needs: []}
@@ -199,7 +202,9 @@ if [ "$status" = 143 ] && queue_empty && [ "$(grep -c . "$work/inflight/sbatch.l
   && all_cancelled "$inflight_id" && [ "$(submitted_ids inflight)" = "$inflight_id" ] \
   && [ "$(jq -r 'select(.type == "cancel") | .data.jobs[]' "$work/inflight/events.jsonl")" = "$inflight_id" ] \
   && [ "$(event inflight two outcome)" = skipped ] && [ "$(event inflight three outcome)" = skipped ] \
-  && grep -q "SIGTERM received" "$work/inflight/stderr"
+  && grep -q "SIGTERM received" "$work/inflight/stderr.at-return" \
+  && ! grep -q "cancelling" "$work/inflight/stderr.at-return" \
+  && grep -q "cancelling slurm jobs $inflight_id\$" "$work/inflight/stderr"
 then pass "sigterm during an sbatch: the job it returns afterwards is cancelled, no other submitted"
 else fail "sigterm during an sbatch (status $status, sbatch log: $(tr '\n' ' ' <"$work/inflight/sbatch.log"))"; fi
 

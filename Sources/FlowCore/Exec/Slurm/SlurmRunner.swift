@@ -95,12 +95,15 @@ public final class SlurmRunner: StageRunner {
           StageResult(outcome: .skipped, status: 0, message: "a stage it needs did not succeed"))
         continue
       }
-      submit(index)
+      submit(index, relay)
       handleSignals(relay)
     }
   }
 
-  private func submit(_ index: Int) {
+  /// Submits one stage. A stop signal that comes while sbatch runs is handled at once
+  /// (sbatch itself, in its own process group, goes on): the job it then returns is
+  /// cancelled as soon as its id is known.
+  private func submit(_ index: Int, _ relay: SignalRelay) {
     let stage = stages[index]
     let scriptPath = SlurmSubmission.scriptPath(stage: stage, directory: options.scriptDirectory)
     let submission = SlurmSubmission(
@@ -112,9 +115,17 @@ public final class SlurmRunner: StageRunner {
       end(index, StageResult(outcome: .failed, status: 125, message: message))
       return
     }
-    let outcome = slurm.run(submission.argv)
-    let id = outcome.lines.last?.split(separator: ";").first.map(String.init)
-    guard outcome.status == 0, let id, !id.isEmpty, id.allSatisfy(\.isNumber) else {
+    let outcome = slurm.run(submission.argv, wake: relay.readDescriptor) {
+      handleSignals(relay)
+    }
+    // `--parsable` prints `ID` or `ID;CLUSTER`; warnings on standard error may follow it.
+    let id = outcome.lines.last { line in
+      let first = line.split(separator: ";").first ?? ""
+      return !first.isEmpty && first.allSatisfy(\.isNumber)
+    }?.split(separator: ";").first.map(String.init)
+    guard outcome.status == 0, let id else {
+      // A job sbatch created while failing must not be left behind.
+      if let id { _ = slurm.run(["scancel", id]) }
       let message = outcome.lines.last { $0.contains("error") } ?? outcome.lines.last
       end(
         index,
@@ -125,6 +136,7 @@ public final class SlurmRunner: StageRunner {
     }
     jobs[index] = Job(id: id)
     report(.submitted(stage: index, job: id, at: MonotonicClock.now()))
+    if stopSignal != nil { cancel([index]) }
   }
 
   /// Waits a poll interval, or less when a stop signal comes. The SIGCHLD of each Slurm
