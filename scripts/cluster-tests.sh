@@ -50,6 +50,17 @@ all_cancelled() {
 submitted_ids() { jq -r 'select(.type == "stage-submit") | .data.job' "$work/$1/events.jsonl"; }
 # wait_for CONDITION...: polls for up to 30 s.
 wait_for() { for _ in $(seq 150); do "$@" && return 0; sleep 0.2; done; return 1; }
+# finish PID: waits up to 60 s for the stopped flow-exec PID, sets $status; one still
+# running then is a failure (killed, status 137): a stop must never wait on a job forever.
+finish() {
+  local pid=$1
+  for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "flow-exec $pid still running 60 s after the signal" >&2
+    kill -KILL "$pid"
+  fi
+  set +e; wait "$pid"; status=$?; set -e
+}
 
 # (A stage without needs waits for the one before it.)
 # A diamond whose later stages read what the earlier ones wrote:
@@ -114,7 +125,7 @@ for _ in $(seq 100); do
   sleep 0.2
 done
 kill -INT "$runner"
-set +e; wait "$runner"; status=$?; set -e
+finish "$runner"
 # shellcheck disable=SC2046
 if [ "$status" = 130 ] && queue_empty && [ "$(event stop first status)" = 130 ] \
   && [ "$(event stop second outcome)" = skipped ] && all_cancelled $(submitted_ids stop) \
@@ -156,7 +167,7 @@ slow_run() {
   local runner=$!
   wait_for "$@" || echo "condition never held: $*" >&2
   kill "-$signal" "$runner"
-  set +e; wait "$runner"; status=$?; set -e
+  finish "$runner"
 }
 jobs_in_queue() { [ -n "$(squeue --noheader --format=%i)" ]; }
 sbatch_log_has() { [ "$(grep -c . "$work/$1/sbatch.log")" -ge "$2" ]; }
@@ -262,7 +273,7 @@ YAML
 runner=$!
 for _ in $(seq 100); do [ -s "$work/daskstop/pid" ] && break; sleep 0.1; done
 kill -INT "$runner"
-set +e; wait "$runner"; status=$?; set -e
+finish "$runner"
 if [ "$status" = 130 ] && ! kill -0 "$(cat "$work/daskstop/pid")" 2>/dev/null \
   && [ "$(event daskstop long signal)" = 15 ]
 then pass "dask: ctrl-c stops the running command"; else fail "dask ctrl-c (status $status)"; fi

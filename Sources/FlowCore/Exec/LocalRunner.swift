@@ -54,6 +54,8 @@ public final class LocalRunner {
   private var freeGPUs: [String]
   private var freeCounters: [String: Int64]
   private var failed = false
+  /// Stages whose container was already removed after their engine died.
+  private var removedContainers: Set<Int> = []
   /// The stop signal received, if any.
   public private(set) var stopSignal: Int32?
 
@@ -264,6 +266,7 @@ public final class LocalRunner {
     result.status = failure.status
     result.message = failure.message
     if result.signal != nil, let removal = stage.containerRemoval {
+      removedContainers.insert(entry.stage)
       result.message! +=
         ContainerRemoval.run(removal)
         ? "; the container was removed" : "; removing the container failed"
@@ -321,7 +324,7 @@ public final class LocalRunner {
     }
     for (index, stage) in stages.enumerated() {
       guard let removal = stage.containerRemoval, let result = results[index],
-        result.signal != nil || result.timedOut
+        result.signal != nil || result.timedOut, !removedContainers.contains(index)
       else { continue }
       ContainerRemoval.run(removal)
     }
