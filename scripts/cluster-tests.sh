@@ -40,6 +40,27 @@ workflow() { mkdir -p "$work/$1"; cat >"$work/$1/workflow.yaml"; }
 event() { jq -r "select(.type == \"stage-end\" and .data.stage == \"$2\") | .data.$3" \
   "$work/$1/events.jsonl"; }
 queue_empty() { [ -z "$(squeue --noheader --format=%i)" ]; }
+# all_cancelled ID...: Slurm says each job was cancelled (scontrol: no sacct here).
+all_cancelled() {
+  local id
+  for id in "$@"; do
+    scontrol show job "$id" | grep -q "JobState=CANCELLED" || { echo "job $id: $(scontrol show job "$id" | grep -o 'JobState=[A-Z]*')" >&2; return 1; }
+  done
+}
+submitted_ids() { jq -r 'select(.type == "stage-submit") | .data.job' "$work/$1/events.jsonl"; }
+# wait_for CONDITION...: polls for up to 30 s.
+wait_for() { for _ in $(seq 150); do "$@" && return 0; sleep 0.2; done; return 1; }
+# finish PID: waits up to 60 s for the stopped flow-exec PID, sets $status; one still
+# running then is a failure (killed, status 137): a stop must never wait on a job forever.
+finish() {
+  local pid=$1
+  for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "flow-exec $pid still running 60 s after the signal" >&2
+    kill -KILL "$pid"
+  fi
+  set +e; wait "$pid"; status=$?; set -e
+}
 
 # (A stage without needs waits for the one before it.)
 # A diamond whose later stages read what the earlier ones wrote:
@@ -95,7 +116,8 @@ stages:
   - {name: second, type: BashOperator, kwargs: {bash_command: "sleep 300"}, environment: {resources: {cpu: 2}}, needs: []}
 YAML
 "$bin/flow-parse" "$work/stop/workflow.yaml" >"$work/stop/document.json"
-"$bin/flow-exec" --executor slurm "$work/stop/document.json" >"$work/stop/events.jsonl" 2>&1 &
+"$bin/flow-exec" --executor slurm "$work/stop/document.json" >"$work/stop/events.jsonl" \
+  2>"$work/stop/stderr" &
 runner=$!
 for _ in $(seq 100); do
   [ "$(squeue --noheader --state=RUNNING --format=%i | wc -l)" = 1 ] \
@@ -103,10 +125,109 @@ for _ in $(seq 100); do
   sleep 0.2
 done
 kill -INT "$runner"
-set +e; wait "$runner"; status=$?; set -e
+finish "$runner"
+# shellcheck disable=SC2046
 if [ "$status" = 130 ] && queue_empty && [ "$(event stop first status)" = 130 ] \
-  && [ "$(event stop second outcome)" = skipped ]
-then pass "ctrl-c cancels running and queued jobs"; else fail "ctrl-c (status $status)"; fi
+  && [ "$(event stop second outcome)" = skipped ] && all_cancelled $(submitted_ids stop) \
+  && [ "$(submitted_ids stop | wc -l)" = 2 ] \
+  && grep -q "SIGINT received: stopping the run" "$work/stop/stderr" \
+  && grep -q "cancelling slurm jobs $(submitted_ids stop | sort -n | paste -sd, | sed 's/,/, /g')" \
+    "$work/stop/stderr"
+then pass "ctrl-c while waiting cancels the running and the queued job, and says so"
+else fail "ctrl-c while waiting (status $status)"; fi
+
+# A slow sbatch first on PATH: it waits SBATCH_DELAY_BEFORE seconds, submits with the
+# real sbatch, records the job id it got in $SBATCH_LOG, waits SBATCH_DELAY_AFTER seconds,
+# copies flow-exec's standard error so far ($FLOW_STDERR) beside it, and only then hands
+# the id over.
+mkdir -p "$work/slowbin"
+cat >"$work/slowbin/sbatch" <<SBATCH
+#!/bin/sh
+sleep "\${SBATCH_DELAY_BEFORE:-0}"
+out=\$($(command -v sbatch) "\$@")
+status=\$?
+echo "\$out" >>"\$SBATCH_LOG"
+sleep "\${SBATCH_DELAY_AFTER:-0}"
+cp "\$FLOW_STDERR" "\$FLOW_STDERR.at-return"
+echo "\$out"
+exit \$status
+SBATCH
+chmod +x "$work/slowbin/sbatch"
+
+# slow_run NAME SIGNAL CONDITION...: runs NAME's workflow on Slurm through the slow
+# sbatch, sends SIGNAL once CONDITION holds, and waits for flow-exec's end.
+slow_run() {
+  local name=$1 signal=$2
+  shift 2
+  "$bin/flow-parse" "$work/$name/workflow.yaml" >"$work/$name/document.json"
+  : >"$work/$name/sbatch.log"
+  SBATCH_LOG="$work/$name/sbatch.log" FLOW_STDERR="$work/$name/stderr" \
+    PATH="$work/slowbin:$PATH" "$bin/flow-exec" --executor slurm "$work/$name/document.json" \
+    >"$work/$name/events.jsonl" 2>"$work/$name/stderr" &
+  local runner=$!
+  wait_for "$@" || echo "condition never held: $*" >&2
+  kill "-$signal" "$runner"
+  finish "$runner"
+}
+jobs_in_queue() { [ -n "$(squeue --noheader --format=%i)" ]; }
+sbatch_log_has() { [ "$(grep -c . "$work/$1/sbatch.log")" -ge "$2" ]; }
+
+# Ctrl-C in the middle of submitting twenty chained stages: what was submitted is
+# cancelled (every job id sbatch gave, the one under way included), nothing more is
+# submitted, the rest is skipped.
+mkdir -p "$work/midsubmit"
+{
+  echo "stages:"
+  for i in $(seq 1 20); do
+    needs="[]"; [ "$i" -gt 1 ] && needs="[s$((i - 1))]"
+    echo "  - {name: s$i, type: BashOperator, kwargs: {bash_command: \"sleep 300\"}, needs: $needs}"
+  done
+} >"$work/midsubmit/workflow.yaml"
+SBATCH_DELAY_BEFORE=0.5 slow_run midsubmit INT jobs_in_queue
+sbatched=$(grep -c . "$work/midsubmit/sbatch.log" || true)
+# shellcheck disable=SC2046
+if [ "$status" = 130 ] && queue_empty && [ "$sbatched" -ge 1 ] && [ "$sbatched" -lt 20 ] \
+  && all_cancelled $(cat "$work/midsubmit/sbatch.log") \
+  && [ "$(submitted_ids midsubmit | sort)" = "$(sort "$work/midsubmit/sbatch.log")" ] \
+  && [ "$(jq -s '[.[] | select(.type == "stage-submit") | .data.stage] as $sent
+      | [.[] | select(.type == "stage-end" and .data.outcome == "skipped"
+        and (.data.stage | IN($sent[]) | not))] | length' \
+    "$work/midsubmit/events.jsonl")" = $((20 - sbatched)) ] \
+  && grep -q "SIGINT received" "$work/midsubmit/stderr" \
+  && grep -q "no job of this run is left in the queue" "$work/midsubmit/stderr"
+then pass "ctrl-c mid-submission: $sbatched of 20 jobs submitted, all cancelled, the rest never submitted"
+else fail "ctrl-c mid-submission (status $status, $sbatched sbatch runs)"; fi
+
+# SIGTERM while sbatch is under way: flow-exec says at once that it stops (before sbatch
+# returns), the job id comes after the signal and that job is cancelled too; no second
+# sbatch starts.
+workflow inflight <<'YAML'
+stages:
+  - {name: one, type: BashOperator, kwargs: {bash_command: "sleep 300"}, needs: []}
+  - {name: two, type: BashOperator, kwargs: {bash_command: "sleep 300"}, needs: []}
+  - {name: three, type: BashOperator, kwargs: {bash_command: "sleep 300"}, needs: [one]}
+YAML
+SBATCH_DELAY_AFTER=3 slow_run inflight TERM sbatch_log_has inflight 1
+inflight_id=$(cat "$work/inflight/sbatch.log")
+if [ "$status" = 143 ] && queue_empty && [ "$(grep -c . "$work/inflight/sbatch.log")" = 1 ] \
+  && all_cancelled "$inflight_id" && [ "$(submitted_ids inflight)" = "$inflight_id" ] \
+  && [ "$(jq -r 'select(.type == "cancel") | .data.jobs[]' "$work/inflight/events.jsonl")" = "$inflight_id" ] \
+  && [ "$(event inflight two outcome)" = skipped ] && [ "$(event inflight three outcome)" = skipped ] \
+  && grep -q "SIGTERM received" "$work/inflight/stderr.at-return" \
+  && ! grep -q "cancelling" "$work/inflight/stderr.at-return" \
+  && grep -q "cancelling slurm jobs $inflight_id\$" "$work/inflight/stderr"
+then pass "sigterm during an sbatch: the job it returns afterwards is cancelled, no other submitted"
+else fail "sigterm during an sbatch (status $status, sbatch log: $(tr '\n' ' ' <"$work/inflight/sbatch.log"))"; fi
+
+# --dry-run shows what sbatch would get, and submits nothing.
+diamond drydiamond "{memory: 100Mi}" "{cpu: 1}" "true"
+SBATCH_LOG="$work/drydiamond/sbatch.log" PATH="$work/slowbin:$PATH" run drydiamond --dry-run
+if [ "$status" = 0 ] && [ ! -e "$work/drydiamond/sbatch.log" ] && queue_empty \
+  && [ "$(jq -r 'select(.data.stage == "Y") | .data.argv[0]' "$work/drydiamond/events.jsonl")" = sbatch ] \
+  && jq -r 'select(.data.stage == "Y") | .data.argv[]' "$work/drydiamond/events.jsonl" \
+    | grep -qx -- "--dependency=afterok:<C>:<D>"
+then pass "dry run on slurm prints sbatch's argv and submits nothing"
+else fail "dry run on slurm (status $status)"; fi
 
 # More GPUs than the node has: refused with Slurm's reason.
 workflow toobig <<'YAML'
@@ -147,11 +268,12 @@ stages:
   - {name: long, type: BashOperator, kwargs: {bash_command: "echo $$ > pid; exec sleep 300"}, needs: []}
 YAML
 "$bin/flow-parse" "$work/daskstop/workflow.yaml" >"$work/daskstop/document.json"
-"$bin/flow-exec" --executor dask "$work/daskstop/document.json" >"$work/daskstop/events.jsonl" 2>&1 &
+"$bin/flow-exec" --executor dask "$work/daskstop/document.json" >"$work/daskstop/events.jsonl" \
+  2>"$work/daskstop/stderr" &
 runner=$!
 for _ in $(seq 100); do [ -s "$work/daskstop/pid" ] && break; sleep 0.1; done
 kill -INT "$runner"
-set +e; wait "$runner"; status=$?; set -e
+finish "$runner"
 if [ "$status" = 130 ] && ! kill -0 "$(cat "$work/daskstop/pid")" 2>/dev/null \
   && [ "$(event daskstop long signal)" = 15 ]
 then pass "dask: ctrl-c stops the running command"; else fail "dask ctrl-c (status $status)"; fi

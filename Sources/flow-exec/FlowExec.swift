@@ -161,7 +161,7 @@ struct FlowExec: ToolCommand {
         document: document, workflow: workflow, selected: selected)
       for note in preparation.notes { console.report(note) }
       if dryRun {
-        for launch in launches { StandardOutput.write(RunEventLine.dryRun(stage: launch)) }
+        printDryRun(launches, logs: logs)
         return
       }
       guard makeFolders(logs) else { fail("cannot create log folder \(logs)") }
@@ -206,6 +206,7 @@ struct FlowExec: ToolCommand {
     environment: [String: String], logs: String
   ) throws(ExecError) -> Int32 {
     let began = MonotonicClock.now()
+    let console = Console(tool: "flow-exec")
     var recorder = TraceRecorder()
     let status = StatusLine(enabled: isatty(STDERR_FILENO) == 1, total: launches.count)
     var firstFailure: Int32?
@@ -234,10 +235,21 @@ struct FlowExec: ToolCommand {
         }
         status.output(launches[index].name, line)
       case .stopping(let signal, let time):
+        status.clear()
+        console.report("\(SignalName.of(signal)) received: stopping the run")
         StandardOutput.write(
           RunEventLine.line(
             "stop",
             JSONObject([("signal", .integer(Int64(signal))), ("time", .number(time - began))])))
+      case .cancelling(let jobs, let time):
+        status.clear()
+        console.report("cancelling slurm jobs \(jobs.joined(separator: ", "))")
+        StandardOutput.write(
+          RunEventLine.line(
+            "cancel",
+            JSONObject([
+              ("jobs", .array(jobs.map(JSONValue.string))), ("time", .number(time - began)),
+            ])))
       case .submitted(let index, let job, let time):
         StandardOutput.write(
           RunEventLine.line(
@@ -249,14 +261,8 @@ struct FlowExec: ToolCommand {
       }
     }
     let runner: any StageRunner
-    // A cluster runs a stage in another folder, maybe on another machine.
-    let onCluster = launches.map { launch in
-      var launch = launch
-      launch.logPath = absolute(launch.logPath)
-      return launch
-    }
+    let onCluster = clusterLaunches(launches)
     if launches.first?.executor == .slurm {
-      let placement = SlurmSubmission.Placement(partition: partition, account: account, qos: qos)
       runner = SlurmRunner(
         stages: onCluster,
         options: SlurmRunner.Options(
@@ -284,6 +290,9 @@ struct FlowExec: ToolCommand {
     }
     let results = try runner.run()
     status.clear()
+    if let signal = runner.stopSignal, runner is SlurmRunner {
+      console.report("stopped by \(SignalName.of(signal)); no job of this run is left in the queue")
+    }
     let exitStatus = runner.stopSignal.map { 128 + $0 } ?? firstFailure ?? 0
     StandardOutput.write(
       RunEventLine.summary(
@@ -292,22 +301,49 @@ struct FlowExec: ToolCommand {
       let durations = results.indices.filter { results[$0].outcome == .succeeded }.map {
         (stage: launches[$0].name, seconds: results[$0].seconds)
       }
-      let updated = readHistory(Console(tool: "flow-exec")).recording(durations)
+      let updated = readHistory(console).recording(durations)
       do throws(IOError) {
         try OutputFile.write(JSONCodec.encode(updated.document) + [10], to: history)
       } catch {
-        Console(tool: "flow-exec").report(error.description)
+        console.report(error.description)
       }
     }
     if let trace {
       do throws(IOError) {
         try OutputFile.write(JSONCodec.encode(recorder.document) + [10], to: trace)
       } catch {
-        Console(tool: "flow-exec").report(error.description)
+        console.report(error.description)
         return exitStatus == 0 ? 125 : exitStatus
       }
     }
     return exitStatus
+  }
+
+  private var placement: SlurmSubmission.Placement {
+    SlurmSubmission.Placement(partition: partition, account: account, qos: qos)
+  }
+
+  /// A cluster runs a stage in another folder, maybe on another machine: absolute paths.
+  private func clusterLaunches(_ launches: [StageLaunch]) -> [StageLaunch] {
+    launches.map { launch in
+      var launch = launch
+      launch.logPath = absolute(launch.logPath)
+      return launch
+    }
+  }
+
+  /// What would run: each stage's argv and environment, or for Slurm what sbatch would get.
+  private func printDryRun(_ launches: [StageLaunch], logs: String) {
+    guard launches.first?.executor == .slurm else {
+      for launch in launches { StandardOutput.write(RunEventLine.dryRun(stage: launch)) }
+      return
+    }
+    let stages = clusterLaunches(launches)
+    let planned = SlurmSubmission.planned(
+      stages: stages, placement: placement, scriptDirectory: absolute(logs))
+    for (index, submission) in planned {
+      StandardOutput.write(RunEventLine.dryRun(stage: stages[index], submission: submission))
+    }
   }
 
   /// The durations recorded in `--history`, none when the file does not exist yet.

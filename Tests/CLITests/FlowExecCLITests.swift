@@ -176,6 +176,44 @@ import Testing
     #expect(run.stdout == expected)
   }
 
+  /// For Slurm the dry run shows what sbatch would get: its argv with the options and
+  /// the dependencies (by stage name: no job id exists yet) and the batch script.
+  @Test func dryRunOnSlurmPrintsTheSbatchCommandAndScript() throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    let document = try folder.document([
+      ExecFolder.bash("a", "touch ran", extra: ["environment": ["resources": ["cpu": 2]]]),
+      ExecFolder.bash("b", "echo it's", needs: ["a"], extra: ["timeout": 90]),
+    ])
+    let run = try ToolRun.run(
+      "flow-exec", ["--dry-run", "--clean-env", "--executor", "slurm", "--partition", "short"],
+      stdin: document, environment: ["PATH": "/nonexistent"])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(folder.read("ran") == nil)
+    let lines = ExecFolder.events(run.stdout).compactMap { $0["data"] as? [String: Any] }
+    #expect(lines.map { $0["stage"] as? String } == ["a", "b"])
+    let logs = folder.path + "/.flow/logs"
+    #expect(
+      lines.last?["argv"] as? [String] == [
+        "sbatch", "--parsable", "--job-name=b", "--output=\(logs)/b.log",
+        "--error=\(logs)/b.log", "--open-mode=truncate", "--cpus-per-task=1", "--time=2",
+        "--dependency=afterok:<a>", "--chdir=\(folder.path)", "--partition=short",
+        "\(logs)/b.sbatch",
+      ])
+    #expect((lines.first?["argv"] as? [String])?.contains("--cpus-per-task=2") == true)
+    #expect(lines.last?["script_path"] as? String == "\(logs)/b.sbatch")
+    #expect(
+      lines.last?["script"] as? String == """
+        #!/bin/sh
+        # flow-exec: stage 'b'
+        export FLOW_STAGE='b'
+        export FLOW_WORKFLOW='\(folder.path)/w.yaml'
+        exec 'bash' '-c' 'echo it'\\''s'
+
+        """)
+    #expect(!FileManager.default.fileExists(atPath: "\(logs)/b.sbatch"))
+  }
+
   @Test func selectsStagesByName() throws {
     let folder = try ExecFolder()
     defer { folder.remove() }

@@ -36,13 +36,24 @@ bounded "env 10 million lines" 200 3000 0 "$bin/flow-envfile" --no-env --format 
 rm -f lines.env
 
 # A 1 GiB value on one line, streamed into standard input, never written to disk:
-# refused at the 512 MiB input limit, quickly and without reading the rest.
+# refused at the 512 MiB input limit, quickly and without reading the rest, holding no
+# more than the limit and one 4 MiB chunk (640 MB leaves room for a debug build's own
+# size; twice the limit would be over 1 GB).
 { printf 'LONG='; head -c 1073741824 /dev/zero | tr '\0' 'x'; echo; } \
-  | bounded "env 1 GiB single line from a pipe" 30 1200 74 \
+  | bounded "env 1 GiB single line from a pipe" 30 640 74 \
     "$bin/flow-envfile" --no-env --dialect docker --format null -
 expect "1 GiB line refused at the input limit" stderr_has "longer than 512 MiB"
 { printf 'stages: [{name: "'; head -c 1073741824 /dev/zero | tr '\0' 'x'; echo '"}]'; } \
-  | bounded "yaml 1 GiB single line from a pipe" 30 1200 74 "$bin/flow-parse" -
+  | bounded "yaml 1 GiB single line from a pipe" 30 640 74 "$bin/flow-parse" -
+expect "yaml 1 GiB line refused at the input limit" stderr_has "longer than 512 MiB"
+# A 1 GiB file (sparse: no disk used) is refused by its size, before anything is read,
+# named or on standard input.
+truncate -s 1G huge.env
+bounded "env 1 GiB file refused before reading" 5 100 74 "$bin/flow-envfile" --no-env huge.env
+expect "1 GiB file named in the refusal" stderr_has "huge.env: longer than 512 MiB"
+bounded "env 1 GiB file on standard input refused before reading" 5 100 74 \
+  "$bin/flow-envfile" --no-env - <huge.env
+rm -f huge.env
 
 # --- invalid UTF-8 and NUL bytes in every input kind ---------------------------------
 printf 'stages:\n  - name: "a\xff"\n' >bad-utf8.yaml
@@ -137,7 +148,7 @@ expect "../ resolved to the shared file" stdout_has '"FROM":"parent"'
 bounded "symbolic link to a .env file" 5 300 0 "$bin/flow-envfile" --no-env project/linked.env
 bounded "symbolic link loop" 5 300 66,74 "$bin/flow-envfile" --no-env project/loop-a.env
 expect "symbolic link loop named" stderr_has "loop-a.env"
-bounded "endless .env (a link to /dev/zero)" 30 1200 74 \
+bounded "endless .env (a link to /dev/zero)" 30 640 74 \
   "$bin/flow-envfile" --no-env project/zero.env
 expect "endless .env refused at the input limit" stderr_has "longer than 512 MiB"
 

@@ -11,8 +11,12 @@ public enum ContainerEngine: String, Sendable, CaseIterable {
     let wanted = named ?? environment["FLOW_CONTAINER_ENGINE"].flatMap { $0.isEmpty ? nil : $0 }
     if let wanted {
       guard let engine = ContainerEngine(rawValue: wanted) else { throw .unknownEngine(wanted) }
-      guard !mustBeInstalled || engine.isInstalled(environment: environment) else {
-        throw .engineNotInstalled(wanted)
+      guard mustBeInstalled else { return engine }
+      do throws(ProcessSpawner.Failure) {
+        _ = try ProcessSpawner.locate(wanted, environment: environment)
+      } catch {
+        throw error.status == 126
+          ? .engineNotRunnable(wanted, reason: error.message) : .engineNotInstalled(wanted)
       }
       return engine
     }

@@ -17,6 +17,8 @@ public enum ExecError: Error, Equatable, Sendable, CustomStringConvertible {
   case refused(stage: String, reason: String)
   case noContainerEngine
   case engineNotInstalled(String)
+  /// The engine is there but cannot be run (not executable).
+  case engineNotRunnable(String, reason: String)
   case unknownEngine(String)
   case gpuUnavailable(stage: String, reason: String)
   case system(call: String, errno: Int32)
@@ -53,7 +55,9 @@ public enum ExecError: Error, Equatable, Sendable, CustomStringConvertible {
       return
         "a stage names an image but no container engine is installed (podman, docker, apptainer)"
     case .engineNotInstalled(let engine):
-      return "container engine '\(engine)' is not installed"
+      return "container engine '\(engine)' is not installed (not found in PATH)"
+    case .engineNotRunnable(let engine, let reason):
+      return "container engine '\(engine)' cannot be run: \(reason)"
     case .unknownEngine(let engine):
       return "unknown container engine '\(engine)' (expected podman, docker or apptainer)"
     case .gpuUnavailable(let stage, let reason):

@@ -54,6 +54,8 @@ public final class LocalRunner {
   private var freeGPUs: [String]
   private var freeCounters: [String: Int64]
   private var failed = false
+  /// Stages whose container was already removed after their engine died.
+  private var removedContainers: Set<Int> = []
   /// The stop signal received, if any.
   public private(set) var stopSignal: Int32?
 
@@ -185,11 +187,15 @@ public final class LocalRunner {
         output: relay?.writeDescriptor ?? output)
       relay?.childStarted()
     } catch {
-      let message = Array("flow-exec: \(error.message)\n".utf8)
+      // A stage's engine that cannot start is the engine's failure, not the command's.
+      var failure = StageResult(outcome: .failed, status: error.status, message: error.message)
+      if let container = stage.container {
+        failure.status = 125
+        failure.message = "container engine \(container.engine.rawValue) cannot start: \(error)"
+      }
+      let message = Array("flow-exec: \(failure.message ?? "")\n".utf8)
       _ = message.withUnsafeBytes { write(output, $0.baseAddress, $0.count) }
-      finish(
-        index, StageResult(outcome: .failed, status: error.status, message: error.message),
-        token: token)
+      finish(index, failure, token: token)
       return
     }
     freeCPU -= stage.demand.cpu
@@ -231,12 +237,39 @@ public final class LocalRunner {
       let signalNumber: Int32? = signalled ? status & 0x7f : nil
       var code = signalled ? 128 + (status & 0x7f) : (status >> 8) & 0xff
       if entry.timedOut { code = 124 }
-      let result = StageResult(
+      var result = StageResult(
         outcome: code == 0 ? .succeeded : .failed, status: code, signal: signalNumber,
         timedOut: entry.timedOut, seconds: MonotonicClock.now() - entry.started,
         peakMemory: Int64(usage.ru_maxrss) * 1024,
         message: entry.timedOut ? "timed out after \(stage.timeout ?? 0) s" : nil)
+      if let container = stage.container, code != 0 {
+        checkEngine(container, stage: stage, entry: entry, result: &result)
+      }
       finish(entry.stage, result, token: entry.token)
+    }
+  }
+
+  /// Reports a container engine's own failure as such; when the engine died by a signal
+  /// of its own, removes the container it left running, by the name it was given.
+  private func checkEngine(
+    _ container: (engine: ContainerEngine, name: String), stage: StageLaunch, entry: Running,
+    result: inout StageResult
+  ) {
+    let lastLine =
+      result.signal == nil && (125...127).contains(result.status)
+      ? ContainerEngineFailure.lastLine(of: stage.logPath) : nil
+    guard
+      let failure = ContainerEngineFailure(
+        engine: container.engine, container: container.name, status: result.status,
+        signal: result.signal, stoppedByRunner: entry.killAt != nil, lastLine: lastLine)
+    else { return }
+    result.status = failure.status
+    result.message = failure.message
+    if result.signal != nil, let removal = stage.containerRemoval {
+      removedContainers.insert(entry.stage)
+      result.message! +=
+        ContainerRemoval.run(removal)
+        ? "; the container was removed" : "; removing the container failed"
     }
   }
 
@@ -291,7 +324,7 @@ public final class LocalRunner {
     }
     for (index, stage) in stages.enumerated() {
       guard let removal = stage.containerRemoval, let result = results[index],
-        result.signal != nil || result.timedOut
+        result.signal != nil || result.timedOut, !removedContainers.contains(index)
       else { continue }
       ContainerRemoval.run(removal)
     }

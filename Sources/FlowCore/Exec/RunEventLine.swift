@@ -65,4 +65,19 @@ public enum RunEventLine {
         ("log", .string(stage.logPath)),
       ]))
   }
+
+  /// What `--dry-run` prints for a stage bound for Slurm: the `sbatch` argv, the batch
+  /// script and where it would be written, the stages it waits for, folder and log.
+  public static func dryRun(stage: StageLaunch, submission: SlurmSubmission) -> [UInt8] {
+    line(
+      "dry-run",
+      JSONObject([
+        ("stage", .string(stage.name)), ("executor", .string("slurm")),
+        ("argv", .array(submission.argv.map(JSONValue.string))),
+        ("script_path", .string(submission.argv.last ?? "")),
+        ("script", .string(submission.script)),
+        ("directory", stage.directory.map(JSONValue.string) ?? .null),
+        ("log", .string(stage.logPath)),
+      ]))
+  }
 }

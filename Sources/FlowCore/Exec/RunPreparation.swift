@@ -131,6 +131,7 @@ public struct RunPreparation {
           },
           containerRemoval: container?.removal)
       launch.executor = executors[offset]
+      launch.container = container.map { ($0.engine, $0.name) }
       launch.extraData = stage.environment.extraData
       launches.append(launch)
     }

@@ -18,6 +18,8 @@ public struct StageLaunch: Sendable {
     @Sendable (_ gpus: [String]) -> (argv: [String], environment: [String: String])
   /// When the stage runs in a container: the argv that removes it by force.
   public var containerRemoval: [String]?
+  /// When the stage runs in a container: the engine and the name given to the container.
+  public var container: (engine: ContainerEngine, name: String)?
   /// Which system runs the stage.
   public var executor: Executor = .local
   /// The stage's `extra_data` (options for its executor, such as `slurm.partition`).
@@ -88,4 +90,6 @@ public enum RunEvent: Sendable {
   case output(stage: Int, line: String, at: Double)
   /// The stage was handed to a cluster, which knows it by `job`.
   case submitted(stage: Int, job: String, at: Double)
+  /// These cluster jobs are being cancelled (after a failure or a stop signal).
+  case cancelling(jobs: [String], at: Double)
 }

@@ -14,10 +14,12 @@ public enum InputFile {
   public static let maximumSize = 1 << 29
 
   /// Reads the file at `path` (or standard input when `path` is `-`) into memory,
-  /// refusing inputs longer than `limit` bytes.
+  /// refusing inputs longer than `limit` bytes. A regular file's size is known before
+  /// reading, so a longer one is refused without reading it; anything else (a pipe, a
+  /// device) is read until it passes the limit, holding at most the limit and one chunk.
   public static func read(_ path: String, limit: Int = maximumSize) throws(IOError) -> [UInt8] {
     if path == "-" {
-      return try readAll(descriptor: STDIN_FILENO, name: standardInputName, limit: limit)
+      return try readOpen(descriptor: STDIN_FILENO, name: standardInputName, limit: limit)
     }
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else {
@@ -25,19 +27,29 @@ public enum InputFile {
       throw IOError(code == ENOENT || code == ENOTDIR ? .missing : .failed, path: path, errno: code)
     }
     defer { close(descriptor) }
+    return try readOpen(descriptor: descriptor, name: path, limit: limit)
+  }
+
+  private static func readOpen(descriptor: Int32, name: String, limit: Int) throws(IOError)
+    -> [UInt8]
+  {
     var status = stat()
     guard fstat(descriptor, &status) == 0 else {
-      throw IOError(.failed, path: path, errno: errno)
+      throw IOError(.failed, path: name, errno: errno)
     }
     if (status.st_mode & S_IFMT) == S_IFDIR {
-      throw IOError(.failed, path: path, reason: "is a directory")
+      throw IOError(.failed, path: name, reason: "is a directory")
     }
     if (status.st_mode & S_IFMT) == S_IFREG, status.st_size > 0 {
-      if status.st_size > limit { throw tooLarge(path, limit: limit) }
-      return try readRegular(
-        descriptor: descriptor, size: Int(status.st_size), name: path, limit: limit)
+      // Standard input may start part-way into its file.
+      let offset = lseek(descriptor, 0, SEEK_CUR)
+      let size = Int(status.st_size) - max(0, Int(offset))
+      if size > limit { throw tooLarge(name, limit: limit) }
+      if size > 0 {
+        return try readRegular(descriptor: descriptor, size: size, name: name, limit: limit)
+      }
     }
-    return try readAll(descriptor: descriptor, name: path, limit: limit)
+    return try readAll(descriptor: descriptor, name: name, limit: limit)
   }
 
   /// Whether `path` names an existing regular file (following symbolic links).
@@ -68,29 +80,47 @@ public enum InputFile {
     return bytes
   }
 
-  /// Reads to the end in growing chunks. The array grows geometrically by itself:
-  /// reserving each chunk's exact size would copy the whole input once per chunk.
+  /// Reads to the end in chunks that grow up to 4 MiB, kept apart until the end: no
+  /// buffer is ever copied into a larger one while reading, so refusing an endless
+  /// input holds at most `limit` bytes and one chunk. The chunks are joined at the end,
+  /// each freed once copied.
   private static func readAll(
     descriptor: Int32, name: String, limit: Int, alreadyRead: Int = 0
   ) throws(IOError) -> [UInt8] {
-    var bytes: [UInt8] = []
-    var chunk = 1 << 16
+    var chunks: [[UInt8]] = []
+    var total = 0
+    var chunkSize = 1 << 16
     while true {
-      if alreadyRead + bytes.count > limit { throw tooLarge(name, limit: limit) }
       var failure: Int32 = 0
-      let count = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: chunk) { buffer in
-        var count: Int
-        repeat {
-          count = Glibc.read(descriptor, buffer.baseAddress, chunk)
-        } while count < 0
-          && errno == EINTR
-        if count < 0 { failure = errno } else { bytes.append(contentsOf: buffer.prefix(count)) }
-        return count
+      var ended = false
+      let size = chunkSize
+      let chunk = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+        while count < size {
+          let read = Glibc.read(descriptor, buffer.baseAddress! + count, size - count)
+          if read < 0 && errno == EINTR { continue }
+          if read < 0 { failure = errno }
+          if read <= 0 {
+            ended = true
+            break
+          }
+          count += read
+        }
       }
-      if count < 0 { throw IOError(.failed, path: name, errno: failure) }
-      if count == 0 { return bytes }
-      if chunk < 1 << 22 { chunk *= 2 }
+      if failure != 0 { throw IOError(.failed, path: name, errno: failure) }
+      total += chunk.count
+      if alreadyRead + total > limit { throw tooLarge(name, limit: limit) }
+      if !chunk.isEmpty { chunks.append(chunk) }
+      if ended { break }
+      if chunkSize < 1 << 22 { chunkSize *= 2 }
     }
+    if chunks.count == 1 { return chunks[0] }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(total)
+    for index in chunks.indices {
+      bytes += chunks[index]
+      chunks[index] = []
+    }
+    return bytes
   }
 
   private static func tooLarge(_ name: String, limit: Int) -> IOError {

@@ -77,4 +77,22 @@ import Testing
     #expect(SlurmSubmission.minutes(900) == 15)
     #expect(SlurmSubmission.cpus(0.25) == 1)
   }
+
+  /// The dry run's submissions: in the plan's order, job ids not known yet shown by name.
+  @Test func plannedSubmissionsFollowThePlanAndNameTheJobsTheyWaitFor() {
+    var first = launch()
+    first.name = "prepare"
+    first.priority = 1
+    var second = launch()
+    second.needs = [0]
+    second.priority = 0
+    let planned = SlurmSubmission.planned(
+      stages: [first, second], placement: .init(partition: "short"), scriptDirectory: "/logs")
+    #expect(planned.map(\.stage) == [1, 0])
+    #expect(planned[0].submission.argv.contains("--dependency=afterok:<prepare>"))
+    #expect(planned[0].submission.argv.contains("--partition=short"))
+    #expect(planned[0].submission.argv.last == "/logs/fit.sbatch")
+    #expect(planned[1].submission.argv.last == "/logs/prepare.sbatch")
+    #expect(!planned[1].submission.argv.contains { $0.hasPrefix("--dependency") })
+  }
 }

@@ -23,4 +23,24 @@ import Testing
     #expect(throws: IOError.self) { try InputFile.read(path, limit: 2048) }
     #expect(try InputFile.read(path, limit: 3000).count == 3000)
   }
+
+  /// A pipe is read in chunks that are joined at the end: every byte comes back, in order.
+  @Test func aPipeLongerThanManyChunksIsReadWhole() throws {
+    let path = NSTemporaryDirectory() + "flow-fifo-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    #expect(mkfifo(path, 0o600) == 0)
+    // Random bytes, past the sixth chunk (64 KiB doubling: 4 MiB in six).
+    let random = try #require(FileHandle(forReadingAtPath: "/dev/urandom"))
+    let expected = random.readData(ofLength: (5 << 20) + 12345)
+    try random.close()
+    let writer = Thread {
+      let handle = FileHandle(forWritingAtPath: path)
+      handle?.write(expected)
+      try? handle?.close()
+    }
+    writer.start()
+    let bytes = try InputFile.read(path, limit: 6 << 20)
+    #expect(bytes.count == expected.count)
+    #expect(Data(bytes) == expected)
+  }
 }

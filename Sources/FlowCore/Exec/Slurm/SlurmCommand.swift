@@ -22,7 +22,10 @@ public struct SlurmCommand: Sendable {
     }
   }
 
-  public func run(_ argv: [String]) -> Outcome {
+  /// - Parameters:
+  ///   - wake: a descriptor watched while the command runs (a signal relay's); when it
+  ///     becomes readable, `onWake` is called and the command is still waited for.
+  public func run(_ argv: [String], wake: Int32? = nil, onWake: () -> Void = {}) -> Outcome {
     var descriptors: [Int32] = [0, 0]
     guard pipe(&descriptors) == 0 else {
       return Outcome(status: 125, output: "pipe: \(String(cString: strerror(errno)))")
@@ -41,7 +44,15 @@ public struct SlurmCommand: Sendable {
     close(descriptors[1])
     var bytes: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 4096)
+    var watched = [pollfd(fd: descriptors[0], events: Int16(POLLIN), revents: 0)]
+    if let wake { watched.append(pollfd(fd: wake, events: Int16(POLLIN), revents: 0)) }
     while true {
+      if poll(&watched, nfds_t(watched.count), -1) < 0 {
+        if errno == EINTR { continue }
+        break
+      }
+      if watched.count > 1, watched[1].revents != 0 { onWake() }
+      guard watched[0].revents != 0 else { continue }
       let count = read(descriptors[0], &buffer, buffer.count)
       if count > 0 {
         bytes += buffer.prefix(count)

@@ -6,8 +6,9 @@
 /// (`afterok`) on the jobs of the stages it needs, then followed by polling `squeue`; the
 /// final state and exit code come from `sacct` when the cluster keeps accounting, else
 /// from `scontrol show job`. After a failure the jobs that can no longer run are cancelled
-/// (all queued ones without `--keep-going`); a stop signal cancels every job still queued
-/// or running, and `run` returns only when none is left in the queue.
+/// (all queued ones without `--keep-going`). A stop signal submits nothing more and cancels
+/// every job submitted, by id, including the one whose `sbatch` was under way when the
+/// signal came; `run` returns only when none of them is left in the queue.
 public final class SlurmRunner: StageRunner {
   public struct Options: Sendable {
     public var keepGoing: Bool
@@ -31,7 +32,8 @@ public final class SlurmRunner: StageRunner {
   private struct Job {
     var id: String
     var started: Double?
-    var cancelled = false
+    /// When `scancel` was last asked to cancel it.
+    var cancelled: Double?
   }
 
   private let stages: [StageLaunch]
@@ -83,6 +85,9 @@ public final class SlurmRunner: StageRunner {
           stages[index].needs.allSatisfy { jobs[$0] != nil || results[$0] != nil }
         })
       else { break }
+      // A signal that came since the last submission stops it before sbatch starts.
+      handleSignals(relay)
+      if stopSignal != nil { break }
       let index = order.remove(at: next)
       if stages[index].needs.contains(where: { results[$0] != nil && jobs[$0] == nil }) {
         end(
@@ -90,17 +95,17 @@ public final class SlurmRunner: StageRunner {
           StageResult(outcome: .skipped, status: 0, message: "a stage it needs did not succeed"))
         continue
       }
-      submit(index)
+      submit(index, relay)
       handleSignals(relay)
     }
   }
 
-  private func submit(_ index: Int) {
+  /// Submits one stage. A stop signal that comes while sbatch runs is handled at once
+  /// (sbatch itself, in its own process group, goes on): the job it then returns is
+  /// cancelled as soon as its id is known.
+  private func submit(_ index: Int, _ relay: SignalRelay) {
     let stage = stages[index]
-    let scriptPath =
-      options.scriptDirectory + "/"
-      + RunPreparation.logName(stage.name)
-      .dropLast(4) + ".sbatch"
+    let scriptPath = SlurmSubmission.scriptPath(stage: stage, directory: options.scriptDirectory)
     let submission = SlurmSubmission(
       stage: stage, scriptPath: scriptPath,
       dependencies: stage.needs.compactMap { jobs[$0]?.id },
@@ -110,9 +115,17 @@ public final class SlurmRunner: StageRunner {
       end(index, StageResult(outcome: .failed, status: 125, message: message))
       return
     }
-    let outcome = slurm.run(submission.argv)
-    let id = outcome.lines.last?.split(separator: ";").first.map(String.init)
-    guard outcome.status == 0, let id, !id.isEmpty, id.allSatisfy(\.isNumber) else {
+    let outcome = slurm.run(submission.argv, wake: relay.readDescriptor) {
+      handleSignals(relay)
+    }
+    // `--parsable` prints `ID` or `ID;CLUSTER`; warnings on standard error may follow it.
+    let id = outcome.lines.last { line in
+      let first = line.split(separator: ";").first ?? ""
+      return !first.isEmpty && first.allSatisfy(\.isNumber)
+    }?.split(separator: ";").first.map(String.init)
+    guard outcome.status == 0, let id else {
+      // A job sbatch created while failing must not be left behind.
+      if let id { _ = slurm.run(["scancel", id]) }
       let message = outcome.lines.last { $0.contains("error") } ?? outcome.lines.last
       end(
         index,
@@ -123,6 +136,7 @@ public final class SlurmRunner: StageRunner {
     }
     jobs[index] = Job(id: id)
     report(.submitted(stage: index, job: id, at: MonotonicClock.now()))
+    if stopSignal != nil { cancel([index]) }
   }
 
   /// Waits a poll interval, or less when a stop signal comes. The SIGCHLD of each Slurm
@@ -148,6 +162,7 @@ public final class SlurmRunner: StageRunner {
   }
 
   /// Looks at the queue once: reports jobs that started, and ends the ones that left it.
+  /// Cancelled jobs still queued after a while are cancelled again (a lost `scancel`).
   private func follow() {
     let ids = jobs.values.map(\.id)
     let listing = slurm.run(
@@ -160,6 +175,10 @@ public final class SlurmRunner: StageRunner {
       }
     }
     let now = MonotonicClock.now()
+    let again = jobs.filter {
+      queued[$0.value.id] != nil && $0.value.cancelled.map { now - $0 > 5 } ?? false
+    }
+    cancel(Array(again.keys))
     for (index, job) in jobs.sorted(by: { $0.key < $1.key }) {
       if let state = queued[job.id] {
         if state != "PENDING", job.started == nil { started(index, at: now) }
@@ -175,7 +194,7 @@ public final class SlurmRunner: StageRunner {
         continue
       }
       var result = final.result(seconds: seconds, timeLimit: stages[index].timeout)
-      if final.state == "CANCELLED", job.cancelled || stopSignal != nil {
+      if final.state == "CANCELLED", job.cancelled != nil || stopSignal != nil {
         let signal = stopSignal ?? SIGTERM
         result = StageResult(
           outcome: .failed, status: 128 + signal, signal: signal, seconds: seconds,
@@ -213,10 +232,13 @@ public final class SlurmRunner: StageRunner {
     cancel(cancelled)
   }
 
+  /// Cancels jobs by their ids (never by name), and says so.
   private func cancel(_ indexes: [Int]) {
-    let ids = indexes.compactMap { jobs[$0]?.id }
+    let ids = indexes.sorted().compactMap { jobs[$0]?.id }
     guard !ids.isEmpty else { return }
-    for index in indexes { jobs[index]?.cancelled = true }
+    let now = MonotonicClock.now()
+    for index in indexes { jobs[index]?.cancelled = now }
+    report(.cancelling(jobs: ids, at: now))
     _ = slurm.run(["scancel"] + ids)
   }
 

@@ -71,6 +71,27 @@ public struct SlurmSubmission: Sendable, Equatable {
     script = lines.joined(separator: "\n") + "\n"
   }
 
+  /// What a run would submit, in the order it would: each stage's submission, the job ids
+  /// of the stages it needs shown as `<NAME>` (Slurm gives the ids only when submitting).
+  public static func planned(
+    stages: [StageLaunch], placement: Placement, scriptDirectory: String
+  ) -> [(stage: Int, submission: SlurmSubmission)] {
+    let order = stages.indices.sorted { (stages[$0].priority, $0) < (stages[$1].priority, $1) }
+    return order.map { index in
+      let stage = stages[index]
+      let submission = SlurmSubmission(
+        stage: stage, scriptPath: scriptPath(stage: stage, directory: scriptDirectory),
+        dependencies: stage.needs.map { "<\(stages[$0].name)>" },
+        placement: placement.over(extraData: stage.extraData))
+      return (index, submission)
+    }
+  }
+
+  /// Where a stage's batch script is written: `STAGE.sbatch` in `directory`.
+  public static func scriptPath(stage: StageLaunch, directory: String) -> String {
+    directory + "/" + RunPreparation.logName(stage.name).dropLast(4) + ".sbatch"
+  }
+
   /// Whole CPUs: Slurm allocates no fractions.
   static func cpus(_ cpu: Double) -> Int { max(1, Int(cpu.rounded(.up))) }
 
