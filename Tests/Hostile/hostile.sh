@@ -55,6 +55,15 @@ bounded "env 1 GiB file on standard input refused before reading" 5 100 74 \
   "$bin/flow-envfile" --no-env - <huge.env
 rm -f huge.env
 
+# Sixty lines that each repeat the one before twice would expand to exabytes.
+awk 'BEGIN { print "V0=0123456789abcdef"; for (i = 1; i <= 60; i++) printf "V%d=${V%d}${V%d}\n", i, i - 1, i - 1 }' >grow.env
+for dialect in compose python; do
+  bounded "env $dialect exponential expansion refused" 10 500 65 \
+    "$bin/flow-envfile" --no-env --dialect "$dialect" --format null grow.env
+  expect "env $dialect exponential expansion named" stderr_has "grow exponentially"
+done
+rm -f grow.env
+
 # --- invalid UTF-8 and NUL bytes in every input kind ---------------------------------
 printf 'stages:\n  - name: "a\xff"\n' >bad-utf8.yaml
 printf 'stages:\n  - name: a\0b\n' >nul.yaml
