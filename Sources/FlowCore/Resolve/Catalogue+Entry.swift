@@ -1,4 +1,38 @@
 extension Catalogue {
+  /// Reads one `[packages."NAME"."VERSION"]` table; one that cannot be read is a problem at
+  /// `origin` (`file:line`), to be reported and skipped.
+  static func readEntry(
+    name: String, key: String, value: CatalogueValue, origin: String,
+    specs: inout [String: VersionSpec]
+  ) -> Result<PackageVersion, Diagnostic> {
+    do {
+      return .success(
+        try entry(name: name, key: key, value: value, origin: origin, specs: &specs))
+    } catch let error as EntryError {
+      return .failure(diagnostic(origin, "\(name) \(key): \(error.message); skipped"))
+    } catch {
+      return .failure(diagnostic(origin, "\(name) \(key): \(error); skipped"))
+    }
+  }
+
+  /// The problem of an entry whose version equals that of an earlier one, `earlier`.
+  static func duplicate(name: String, key: String, earlier: String, origin: String)
+    -> Diagnostic
+  {
+    diagnostic(origin, "\(name) \(key): the same version as '\(earlier)'; skipped")
+  }
+
+  /// A problem at `origin`, `file:line`.
+  static func diagnostic(_ origin: String, _ message: String) -> Diagnostic {
+    let parts = origin.split(separator: ":")
+    if parts.count >= 2, let line = Int(parts.last!) {
+      return Diagnostic(
+        file: parts.dropLast().joined(separator: ":"),
+        position: SourcePosition(line: line, column: 1), message: message)
+    }
+    return Diagnostic(file: origin, position: nil, message: message)
+  }
+
   /// Reads one `[packages."NAME"."VERSION"]` table.
   static func entry(
     name: String, key: String, value: CatalogueValue, origin: String,

@@ -56,7 +56,7 @@ indirect enum CatalogueValue: Sendable {
 
   /// Converts a parsed table, releasing each part of it once converted, so the two whole
   /// trees are never held at once.
-  private static func convert(_ table: consuming TOMLTable, file: String) -> CatalogueTable {
+  static func convert(_ table: consuming TOMLTable, file: String) -> CatalogueTable {
     var entries = table.entries
     _ = consume table
     var result = CatalogueTable()

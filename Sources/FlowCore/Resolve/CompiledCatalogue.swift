@@ -1,0 +1,266 @@
+/// A catalogue's entries in compact form: each version is one record of variable-length
+/// numbers and texts in one shared byte buffer, so a million versions cost tens of megabytes
+/// instead of a million small trees of strings and arrays. `CatalogueCompiler` fills it, entry
+/// by entry; `finish()` sorts the versions and settles the problems; it is then encoded to
+/// the index format directly, or decoded a package at a time.
+///
+/// A record holds, in order: the version key; the label (text, then 1 when given, else 0);
+/// the priority; the file number and line of its origin; the variables (count, then for each
+/// its name, the prepend texts, the append texts, 1 or 0 for set, the set texts); then the
+/// requires and the conflicts (count, then requirement numbers).
+struct CompiledCatalogue: Sendable {
+  struct Package: Sendable {
+    var name: String
+    /// Entries begun so far, skipped ones included: each entry's place in the package.
+    var entryCount = 0
+    /// The version keys begun, so that an entry written again is noticed.
+    var keys: Set<String> = []
+    /// The records read; after `finish()`, the kept ones, ascending by version.
+    var records: [Record] = []
+    /// The entries skipped, with their places.
+    var problems: [(place: Int, problem: Diagnostic)] = []
+  }
+
+  struct Record: Sendable {
+    var place: Int
+    /// Where the record starts in `bytes`.
+    var offset: Int
+  }
+
+  /// The files read, in order.
+  private(set) var files: [String] = []
+  /// Packages in the order first written.
+  private(set) var packages: [Package] = []
+  private var packageNumbers: [String: Int] = [:]
+  /// The records, back to back.
+  private(set) var bytes: [UInt8] = []
+  /// Distinct requirements, numbered in the order first read.
+  private(set) var requirements: [PackageRequirement] = []
+  private var requirementNumbers: [PackageRequirement: Int] = [:]
+  /// Specs already parsed, by text.
+  var specs: [String: VersionSpec] = [:]
+
+  /// Set by `finish()`: package names in the order first written, those with versions only.
+  private(set) var names: [String] = []
+  private(set) var problems: [Diagnostic] = []
+  private(set) var versionCount = 0
+  private var namesToPackages: [String: Int] = [:]
+
+  // MARK: - Filling
+
+  mutating func addFile(_ file: String) { files.append(file) }
+
+  /// The number of package `name`, added when new.
+  mutating func package(_ name: String) -> Int {
+    if let number = packageNumbers[name] { return number }
+    packages.append(Package(name: name))
+    packageNumbers[name] = packages.count - 1
+    return packages.count - 1
+  }
+
+  /// Begins entry `key` of `package` and gives its place, or nil when it was begun before.
+  mutating func begin(_ key: String, of package: Int) -> Int? {
+    guard packages[package].keys.insert(key).inserted else { return nil }
+    defer { packages[package].entryCount += 1 }
+    return packages[package].entryCount
+  }
+
+  mutating func skip(place: Int, of package: Int, problem: Diagnostic) {
+    packages[package].problems.append((place, problem))
+  }
+
+  /// Adds the record of `entry`, defined at `line` of file number `file`.
+  mutating func add(_ entry: PackageVersion, place: Int, of package: Int, file: Int, line: Int) {
+    packages[package].records.append(Record(place: place, offset: bytes.count))
+    bytes.appendText(entry.key)
+    bytes.appendText(entry.label ?? "")
+    bytes.appendNumber(entry.label == nil ? 0 : 1)
+    bytes.appendNumber(entry.priority)
+    bytes.appendNumber(file)
+    bytes.appendNumber(line)
+    bytes.appendNumber(entry.variables.count)
+    for change in entry.variables {
+      bytes.appendText(change.name)
+      bytes.appendTexts(change.prepend)
+      bytes.appendTexts(change.append)
+      bytes.appendNumber(change.set == nil ? 0 : 1)
+      bytes.appendTexts(change.set ?? [])
+    }
+    for list in [entry.requires, entry.conflicts] {
+      bytes.appendNumber(list.count)
+      for requirement in list { bytes.appendNumber(number(of: requirement)) }
+    }
+  }
+
+  private mutating func number(of requirement: PackageRequirement) -> Int {
+    if let number = requirementNumbers[requirement] { return number }
+    requirements.append(requirement)
+    requirementNumbers[requirement] = requirements.count - 1
+    return requirements.count - 1
+  }
+
+  // MARK: - Finishing
+
+  /// Sorts each package's versions, skips those equal to an earlier one, and lists the
+  /// packages with versions and every problem, in the order a merged document gives them.
+  mutating func finish() {
+    packageNumbers = [:]
+    requirementNumbers = [:]
+    specs = [:]
+    for number in packages.indices {
+      packages[number].keys = []
+      sortVersions(of: number)
+      let package = packages[number]
+      if !package.records.isEmpty {
+        names.append(package.name)
+        namesToPackages[package.name] = number
+        versionCount += package.records.count
+      }
+      problems += package.problems.sorted { $0.place < $1.place }.map(\.problem)
+      packages[number].problems = []
+    }
+  }
+
+  /// Ascending by version; of equal versions the first written stays, the others are problems.
+  private mutating func sortVersions(of package: Int) {
+    let records = packages[package].records
+    let versions = records.map { version(at: $0.offset) }
+    if zip(versions, versions.dropFirst()).allSatisfy({ $0 < $1 }) { return }
+    let order = records.indices.sorted {
+      versions[$0] < versions[$1]
+        || (versions[$0] == versions[$1] && records[$0].place < records[$1].place)
+    }
+    var kept: [Record] = []
+    kept.reserveCapacity(records.count)
+    var first = order[0]
+    for (position, number) in order.enumerated() {
+      if position > 0 && versions[number] == versions[first] {
+        let name = packages[package].name
+        let problem = Catalogue.duplicate(
+          name: name, key: key(at: records[number].offset),
+          earlier: key(at: records[first].offset), origin: origin(at: records[number].offset))
+        packages[package].problems.append((records[number].place, problem))
+        continue
+      }
+      first = number
+      kept.append(records[number])
+    }
+    packages[package].records = kept
+  }
+
+  // MARK: - Reading records
+
+  func key(at offset: Int) -> String {
+    var reader = CompactReader(bytes, at: offset)
+    return reader.text()
+  }
+
+  private func version(at offset: Int) -> Version {
+    // The key was read as a version when its record was added.
+    (try? Version(parsing: key(at: offset))) ?? Version(0)
+  }
+
+  private func origin(at offset: Int) -> String {
+    var reader = CompactReader(bytes, at: offset)
+    reader.skipText()
+    reader.skipText()
+    _ = reader.number()
+    _ = reader.number()
+    let file = reader.number()
+    return "\(files[file]):\(reader.number())"
+  }
+
+  /// The versions of `name`, ascending, decoded from their records.
+  func versions(of name: String) -> [PackageVersion] {
+    guard let number = namesToPackages[name] else { return [] }
+    return packages[number].records.map { entry(name: name, at: $0.offset) }
+  }
+
+  private func entry(name: String, at offset: Int) -> PackageVersion {
+    var reader = CompactReader(bytes, at: offset)
+    let key = reader.text()
+    var entry = PackageVersion(name: name, version: version(at: offset), key: key)
+    let label = reader.text()
+    entry.label = reader.number() == 0 ? nil : label
+    entry.priority = reader.number()
+    let file = reader.number()
+    entry.definedAt = "\(files[file]):\(reader.number())"
+    for _ in 0..<reader.number() {
+      var change = VariableChange(name: reader.text())
+      change.prepend = reader.texts()
+      change.append = reader.texts()
+      let hasSet = reader.number() != 0
+      let set = reader.texts()
+      change.set = hasSet ? set : nil
+      entry.variables.append(change)
+    }
+    entry.requires = (0..<reader.number()).map { _ in requirements[reader.number()] }
+    entry.conflicts = (0..<reader.number()).map { _ in requirements[reader.number()] }
+    return entry
+  }
+}
+
+// MARK: - Compact numbers and texts
+
+extension [UInt8] {
+  /// A signed number in seven-bit groups, zigzag-coded so small negatives stay short.
+  mutating func appendNumber(_ value: Int) {
+    var rest = UInt64(bitPattern: Int64((value << 1) ^ (value >> 63)))
+    while rest >= 0x80 {
+      append(UInt8(truncatingIfNeeded: rest) | 0x80)
+      rest >>= 7
+    }
+    append(UInt8(rest))
+  }
+
+  mutating func appendText(_ text: String) {
+    appendNumber(text.utf8.count)
+    append(contentsOf: text.utf8)
+  }
+
+  mutating func appendTexts(_ texts: [String]) {
+    appendNumber(texts.count)
+    for text in texts { appendText(text) }
+  }
+}
+
+/// Reads what the `appendNumber` and `appendText` family wrote.
+struct CompactReader {
+  let bytes: [UInt8]
+  var offset: Int
+
+  init(_ bytes: [UInt8], at offset: Int) {
+    self.bytes = bytes
+    self.offset = offset
+  }
+
+  mutating func number() -> Int {
+    var value: UInt64 = 0
+    var shift: UInt64 = 0
+    while true {
+      let byte = bytes[offset]
+      offset += 1
+      value |= UInt64(byte & 0x7F) << shift
+      if byte < 0x80 { break }
+      shift += 7
+    }
+    let signed = Int64(bitPattern: value)
+    return Int((signed >> 1) ^ -(signed & 1))
+  }
+
+  mutating func text() -> String {
+    let length = number()
+    defer { offset += length }
+    return String(decoding: bytes[offset..<offset + length], as: UTF8.self)
+  }
+
+  /// Skips a text and gives its length in bytes.
+  @discardableResult
+  mutating func skipText() -> Int {
+    let length = number()
+    offset += length
+    return length
+  }
+
+  mutating func texts() -> [String] { (0..<number()).map { _ in text() } }
+}
