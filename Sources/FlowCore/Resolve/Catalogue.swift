@@ -159,18 +159,20 @@ public struct Catalogue: Sendable {
   private mutating func build(from document: consuming CatalogueTable) {
     guard var packageTable = document.take("packages")?.table else { return }
     _ = consume document
-    var specs: [String: VersionSpec] = [:]
+    var requirements = RequirementParsing()
     for name in packageTable.keys {
       guard let versionTable = packageTable.take(name)?.table else {
         problems.append(
-          Catalogue.diagnostic(packageTable.origin(of: name), "package '\(name)' is not a table; skipped"))
+          Catalogue.diagnostic(
+            packageTable.origin(of: name), "package '\(name)' is not a table; skipped"))
         continue
       }
       var seen: [Version: String] = [:]
       for key in versionTable.keys {
         let origin = versionTable.origin(of: key)
         switch Catalogue.readEntry(
-          name: name, key: key, value: versionTable[key]!, origin: origin, specs: &specs)
+          name: name, key: key, value: versionTable[key]!, origin: origin,
+          requirements: &requirements)
         {
         case .failure(let problem):
           problems.append(problem)

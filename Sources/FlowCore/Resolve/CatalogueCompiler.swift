@@ -34,6 +34,8 @@ final class CatalogueCompiler: TOMLDocumentHandler {
   private var packagesHeader = false
   private var packageHeaders: Set<String> = []
   private var entry: OpenEntry?
+  /// The builder of the last entry, kept for the next so that its space is reused.
+  private var spare: TOMLDocumentBuilder?
   private var followed = true
 
   /// The catalogue of `files`, merged in order, or nil when they must be read as documents.
@@ -100,7 +102,8 @@ final class CatalogueCompiler: TOMLDocumentHandler {
     guard let place = catalogue.begin(key, of: package), !(rest.isEmpty && isArray) else {
       throw notFollowed(keys[2])
     }
-    var builder = TOMLDocumentBuilder(depth: 3)
+    var builder = spare.take() ?? TOMLDocumentBuilder()
+    builder.reset(depth: 3)
     if !rest.isEmpty { try builder.header(rest, isArray: isArray) }
     entry = OpenEntry(
       package: package, name: name, key: key, place: place, line: keys[2].position.line,
@@ -124,10 +127,12 @@ final class CatalogueCompiler: TOMLDocumentHandler {
   /// Compiles the entry being read, if any.
   private func closeEntry() {
     guard var open = entry.take() else { return }
-    let value = CatalogueValue.table(CatalogueValue.convert(open.builder.document(), file: file))
+    let value = TOMLValue.table(open.builder.document())
+    spare = open.builder
+    catalogue.requirements.clear()
     switch Catalogue.readEntry(
       name: open.name, key: open.key, value: value, origin: "\(file):\(open.line)",
-      specs: &catalogue.specs)
+      requirements: &catalogue.requirements)
     {
     case .success(let version):
       catalogue.add(version, place: open.place, of: open.package, file: fileNumber, line: open.line)

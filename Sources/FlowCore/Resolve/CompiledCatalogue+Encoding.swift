@@ -7,8 +7,8 @@ extension CompiledCatalogue {
     var keyNumbers: [String: Int] = [:]
     var keys: [String] = []
     var keysSize = 8
-    var requirementOrder = [Int](repeating: -1, count: requirements.count)
-    var orderedRequirements: [PackageRequirement] = []
+    var requirementOrder = [Int](repeating: -1, count: requirements.texts.count)
+    var orderedRequirements: [Int] = []
     var requirementsSize = 8
     var recordsSize = 0
     var keyNumberOfRecord: [[Int]] = []
@@ -37,9 +37,9 @@ extension CompiledCatalogue {
             let number = reader.number()
             if requirementOrder[number] < 0 {
               requirementOrder[number] = orderedRequirements.count
-              let requirement = requirements[number]
-              orderedRequirements.append(requirement)
-              requirementsSize += 24 + requirement.name.utf8.count + requirement.spec.text.utf8.count
+              orderedRequirements.append(number)
+              // An offset, then the name and the spec, each with its length.
+              requirementsSize += 24 + requirements.texts.text(number).count
             }
           }
         }
@@ -49,18 +49,20 @@ extension CompiledCatalogue {
 
     var writer = IndexWriter()
     // The size of the index, so that it is written in place and never copied to grow.
-    writer.reserveCapacity(
+    let size =
       CatalogueIndex.magic.count + key.count + 8
-        + problems.reduce(0) { $0 + 24 + $1.file.utf8.count + $1.message.utf8.count }
-        + keysSize + requirementsSize + 8 + packages.reduce(0) { $0 + 24 + $1.name.utf8.count }
-        + recordsSize)
+      + problems.reduce(0) { $0 + 24 + $1.file.utf8.count + $1.message.utf8.count }
+      + keysSize + requirementsSize + 8 + packages.reduce(0) { $0 + 24 + $1.name.utf8.count }
+      + recordsSize
+    writer.reserveCapacity(size)
     writer.raw(CatalogueIndex.magic)
     writer.raw(key)
     CatalogueIndex.writeProblems(problems, to: &writer)
     writer.table(keys) { writer, key in writer.string(key) }
-    writer.table(orderedRequirements) { writer, requirement in
-      writer.string(requirement.name)
-      writer.string(requirement.spec.text)
+    writer.table(orderedRequirements) { writer, number in
+      let parts = requirements.parts(of: number)
+      writer.string(utf8: parts.name)
+      writer.string(utf8: parts.spec)
     }
     let files = self.files.map { Array($0.utf8) }
     let order = packages.indices.filter { !packages[$0].records.isEmpty }.sorted {
@@ -79,6 +81,7 @@ extension CompiledCatalogue {
         writeRecord(at: record.offset, files: files, order: requirementOrder, to: &writer)
       }
     }
+    assert(writer.count <= size, "the index is larger than reserved")
     return writer.bytes
   }
 

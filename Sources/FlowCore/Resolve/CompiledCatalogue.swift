@@ -35,10 +35,7 @@ struct CompiledCatalogue: Sendable {
   /// The records, back to back.
   private(set) var bytes: [UInt8] = []
   /// Distinct requirements, numbered in the order first read.
-  private(set) var requirements: [PackageRequirement] = []
-  private var requirementNumbers: [PackageRequirement: Int] = [:]
-  /// Specs already parsed, by text.
-  var specs: [String: VersionSpec] = [:]
+  var requirements = RequirementNumbering()
 
   /// Set by `finish()`: package names in the order first written, those with versions only.
   private(set) var names: [String] = []
@@ -69,7 +66,8 @@ struct CompiledCatalogue: Sendable {
     packages[package].problems.append((place, problem))
   }
 
-  /// Adds the record of `entry`, defined at `line` of file number `file`.
+  /// Adds the record of `entry`, defined at `line` of file number `file`; its requirements
+  /// are the last numbered in `requirements`.
   mutating func add(_ entry: PackageVersion, place: Int, of package: Int, file: Int, line: Int) {
     packages[package].records.append(Record(place: place, offset: bytes.count))
     bytes.appendText(entry.key)
@@ -86,17 +84,10 @@ struct CompiledCatalogue: Sendable {
       bytes.appendNumber(change.set == nil ? 0 : 1)
       bytes.appendTexts(change.set ?? [])
     }
-    for list in [entry.requires, entry.conflicts] {
-      bytes.appendNumber(list.count)
-      for requirement in list { bytes.appendNumber(number(of: requirement)) }
+    for numbers in [requirements.requires, requirements.conflicts] {
+      bytes.appendNumber(numbers.count)
+      for number in numbers { bytes.appendNumber(number) }
     }
-  }
-
-  private mutating func number(of requirement: PackageRequirement) -> Int {
-    if let number = requirementNumbers[requirement] { return number }
-    requirements.append(requirement)
-    requirementNumbers[requirement] = requirements.count - 1
-    return requirements.count - 1
   }
 
   // MARK: - Finishing
@@ -105,8 +96,7 @@ struct CompiledCatalogue: Sendable {
   /// packages with versions and every problem, in the order a merged document gives them.
   mutating func finish() {
     packageNumbers = [:]
-    requirementNumbers = [:]
-    specs = [:]
+    requirements.finish()
     for number in packages.indices {
       packages[number].keys = []
       sortVersions(of: number)
@@ -194,8 +184,13 @@ struct CompiledCatalogue: Sendable {
       change.set = hasSet ? set : nil
       entry.variables.append(change)
     }
-    entry.requires = (0..<reader.number()).map { _ in requirements[reader.number()] }
-    entry.conflicts = (0..<reader.number()).map { _ in requirements[reader.number()] }
+    // Each was read as a requirement when its record was added.
+    entry.requires = (0..<reader.number()).compactMap { _ in
+      requirements.requirement(reader.number())
+    }
+    entry.conflicts = (0..<reader.number()).compactMap { _ in
+      requirements.requirement(reader.number())
+    }
     return entry
   }
 }

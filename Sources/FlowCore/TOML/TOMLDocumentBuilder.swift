@@ -42,6 +42,13 @@ struct TOMLDocumentBuilder {
     nodes = [Node(depth: depth)]
   }
 
+  /// Empties the builder, keeping its space, for a table `depth` levels below the root.
+  mutating func reset(depth: Int) {
+    nodes.removeAll(keepingCapacity: true)
+    nodes.append(Node(depth: depth))
+    current = 0
+  }
+
   /// Directs the key/value lines below to the root table again.
   mutating func directToRoot() { current = 0 }
 

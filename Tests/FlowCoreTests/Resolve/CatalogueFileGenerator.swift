@@ -39,7 +39,9 @@ struct CatalogueFileGenerator {
       default:
         text += "[\(entry)]\n" + fields() + variables(prefix: "env.")
       }
-      if random.chance(0.2) { text += "\n[tool.\(Int.random(in: 0..<1000, using: &random))]\nx = 1\n" }
+      if random.chance(0.2) {
+        text += "\n[tool.\(Int.random(in: 0..<1000, using: &random))]\nx = 1\n"
+      }
       text += random.chance(0.5) ? "\n" : ""
     }
     return text
@@ -67,10 +69,14 @@ struct CatalogueFileGenerator {
   private mutating func fields() -> String {
     var text = ""
     if random.chance(0.5) {
-      text += random.chance(0.95) ? "label = \"Label \\\"\(Int.random(in: 0..<9, using: &random))\"\n" : "label = 3\n"
+      text +=
+        random.chance(0.95)
+        ? "label = \"Label \\\"\(Int.random(in: 0..<9, using: &random))\"\n" : "label = 3\n"
     }
     if random.chance(0.3) {
-      text += random.chance(0.95) ? "priority = \(Int.random(in: -5..<90, using: &random))\n" : "priority = \"high\"\n"
+      text +=
+        random.chance(0.95)
+        ? "priority = \(Int.random(in: -5..<90, using: &random))\n" : "priority = \"high\"\n"
     }
     for field in ["requires", "conflicts"] where random.chance(0.5) {
       if random.chance(0.05) {
