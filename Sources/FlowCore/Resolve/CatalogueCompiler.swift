@@ -50,7 +50,7 @@ final class CatalogueCompiler: TOMLDocumentHandler {
       guard case .success = read, compiler.followed else { return nil }
       compiler.closeEntry()
     }
-    compiler.catalogue.finish()
+    guard compiler.catalogue.finish() else { return nil }
     return compiler.catalogue
   }
 
@@ -99,9 +99,8 @@ final class CatalogueCompiler: TOMLDocumentHandler {
     }
     closeEntry()
     let package = catalogue.package(name)
-    guard let place = catalogue.begin(key, of: package), !(rest.isEmpty && isArray) else {
-      throw notFollowed(keys[2])
-    }
+    guard !(rest.isEmpty && isArray) else { throw notFollowed(keys[2]) }
+    let place = catalogue.begin(of: package)
     var builder = spare.take() ?? TOMLDocumentBuilder()
     builder.reset(depth: 3)
     if !rest.isEmpty { try builder.header(rest, isArray: isArray) }
@@ -137,7 +136,7 @@ final class CatalogueCompiler: TOMLDocumentHandler {
     case .success(let version):
       catalogue.add(version, place: open.place, of: open.package, file: fileNumber, line: open.line)
     case .failure(let problem):
-      catalogue.skip(place: open.place, of: open.package, problem: problem)
+      catalogue.skip(open.key, place: open.place, of: open.package, problem: problem)
     }
   }
 

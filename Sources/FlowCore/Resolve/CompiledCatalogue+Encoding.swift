@@ -97,8 +97,8 @@ extension CompiledCatalogue {
     writer.integer(reader.number())
     writer.integer(reader.number())
     let file = files[reader.number()]
-    let line = Array(String(reader.number()).utf8)
-    writer.integer(file.count + 1 + line.count)
+    let line = String(reader.number())
+    writer.integer(file.count + 1 + line.utf8.count)
     writer.raw(file)
     writer.raw(UInt8(ascii: ":"))
     writer.raw(line)

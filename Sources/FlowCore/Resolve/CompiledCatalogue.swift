@@ -13,12 +13,14 @@ struct CompiledCatalogue: Sendable {
     var name: String
     /// Entries begun so far, skipped ones included: each entry's place in the package.
     var entryCount = 0
-    /// The version keys begun, so that an entry written again is noticed.
-    var keys: Set<String> = []
     /// The records read; after `finish()`, the kept ones, ascending by version.
     var records: [Record] = []
-    /// The entries skipped, with their places.
+    /// The entries skipped, with their places and keys.
     var problems: [(place: Int, problem: Diagnostic)] = []
+    var skippedKeys: [String] = []
+    /// The version of the last record, while each is above the one before.
+    var lastVersion: Version?
+    var isAscending = true
   }
 
   struct Record: Sendable {
@@ -32,6 +34,7 @@ struct CompiledCatalogue: Sendable {
   /// Packages in the order first written.
   private(set) var packages: [Package] = []
   private var packageNumbers: [String: Int] = [:]
+  /// The entries begun, so that an entry written again is noticed.
   /// The records, back to back.
   private(set) var bytes: [UInt8] = []
   /// Distinct requirements, numbered in the order first read.
@@ -55,20 +58,29 @@ struct CompiledCatalogue: Sendable {
     return packages.count - 1
   }
 
-  /// Begins entry `key` of `package` and gives its place, or nil when it was begun before.
-  mutating func begin(_ key: String, of package: Int) -> Int? {
-    guard packages[package].keys.insert(key).inserted else { return nil }
+  /// Begins an entry of `package` and gives its place. An entry begun twice is noticed by
+  /// `finish()`.
+  mutating func begin(of package: Int) -> Int {
     defer { packages[package].entryCount += 1 }
     return packages[package].entryCount
   }
 
-  mutating func skip(place: Int, of package: Int, problem: Diagnostic) {
+  mutating func skip(_ key: String, place: Int, of package: Int, problem: Diagnostic) {
     packages[package].problems.append((place, problem))
+    packages[package].skippedKeys.append(key)
   }
 
   /// Adds the record of `entry`, defined at `line` of file number `file`; its requirements
   /// are the last numbered in `requirements`.
   mutating func add(_ entry: PackageVersion, place: Int, of package: Int, file: Int, line: Int) {
+    if packages[package].isAscending {
+      if let last = packages[package].lastVersion, !(last < entry.version) {
+        packages[package].isAscending = false
+        packages[package].lastVersion = nil
+      } else {
+        packages[package].lastVersion = entry.version
+      }
+    }
     packages[package].records.append(Record(place: place, offset: bytes.count))
     bytes.appendText(entry.key)
     bytes.appendText(entry.label ?? "")
@@ -94,12 +106,17 @@ struct CompiledCatalogue: Sendable {
 
   /// Sorts each package's versions, skips those equal to an earlier one, and lists the
   /// packages with versions and every problem, in the order a merged document gives them.
-  mutating func finish() {
+  /// False when an entry was begun twice (written again after another, or by a later file),
+  /// which only the whole documents can tell the meaning of.
+  mutating func finish() -> Bool {
     packageNumbers = [:]
     requirements.finish()
     for number in packages.indices {
-      packages[number].keys = []
-      sortVersions(of: number)
+      packages[number].lastVersion = nil
+      if !packages[number].isAscending {
+        guard sortVersions(of: number) else { return false }
+      }
+      guard skippedKeysAreNew(in: number) else { return false }
       let package = packages[number]
       if !package.records.isEmpty {
         names.append(package.name)
@@ -109,13 +126,22 @@ struct CompiledCatalogue: Sendable {
       problems += package.problems.sorted { $0.place < $1.place }.map(\.problem)
       packages[number].problems = []
     }
+    return true
+  }
+
+  /// Whether each skipped entry's key is its own: no other entry of the package has it.
+  private func skippedKeysAreNew(in package: Int) -> Bool {
+    let skipped = packages[package].skippedKeys
+    if skipped.isEmpty { return true }
+    var keys = Set(packages[package].records.map { key(at: $0.offset) })
+    return skipped.allSatisfy { keys.insert($0).inserted }
   }
 
   /// Ascending by version; of equal versions the first written stays, the others are problems.
-  private mutating func sortVersions(of package: Int) {
+  /// False when two have the same key: one entry begun twice.
+  private mutating func sortVersions(of package: Int) -> Bool {
     let records = packages[package].records
     let versions = records.map { version(at: $0.offset) }
-    if zip(versions, versions.dropFirst()).allSatisfy({ $0 < $1 }) { return }
     let order = records.indices.sorted {
       versions[$0] < versions[$1]
         || (versions[$0] == versions[$1] && records[$0].place < records[$1].place)
@@ -123,7 +149,10 @@ struct CompiledCatalogue: Sendable {
     var kept: [Record] = []
     kept.reserveCapacity(records.count)
     var first = order[0]
+    var keysOfVersion: Set<String> = []
     for (position, number) in order.enumerated() {
+      if position == 0 || versions[number] != versions[first] { keysOfVersion = [] }
+      guard keysOfVersion.insert(key(at: records[number].offset)).inserted else { return false }
       if position > 0 && versions[number] == versions[first] {
         let name = packages[package].name
         let problem = Catalogue.duplicate(
@@ -136,6 +165,7 @@ struct CompiledCatalogue: Sendable {
       kept.append(records[number])
     }
     packages[package].records = kept
+    return true
   }
 
   // MARK: - Reading records

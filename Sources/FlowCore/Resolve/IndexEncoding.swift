@@ -28,6 +28,9 @@ struct IndexWriter {
 
   mutating func raw(_ byte: UInt8) { bytes.append(byte) }
 
+  /// A text's UTF-8 bytes, without their length.
+  mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
   mutating func reserveCapacity(_ count: Int) { bytes.reserveCapacity(count) }
 
   /// Overwrites eight bytes at `offset` with `value`.

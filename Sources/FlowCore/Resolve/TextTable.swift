@@ -23,13 +23,16 @@ struct TextTable: Sendable {
   mutating func add(_ text: String) -> Int {
     var text = text
     return text.withUTF8 { utf8 in
-      let slot = find(utf8).slot
-      bytes.append(contentsOf: utf8)
-      starts.append(bytes.count)
-      slots[slot] = Int32(count - 1)
-      if count * 2 > slots.count { grow() }
+      insert(utf8, at: find(utf8).slot)
       return count - 1
     }
+  }
+
+  private mutating func insert(_ utf8: UnsafeBufferPointer<UInt8>, at slot: Int) {
+    bytes.append(contentsOf: utf8)
+    starts.append(bytes.count)
+    slots[slot] = Int32(count - 1)
+    if count * 2 > slots.count { grow() }
   }
 
   private func find(_ utf8: UnsafeBufferPointer<UInt8>) -> (slot: Int, number: Int?) {

@@ -103,6 +103,11 @@ import Testing
     "[packages.a.\"1\"]\nlabel = \"x\"\nlabel = \"y\"\n",
     // Reopened after another entry: valid, and read as a document.
     "[packages.a.\"1\".env]\nX = \"1\"\n[packages.b.\"1\"]\n[packages.a.\"1\"]\nlabel = \"late\"\n",
+    // Entries that cannot be read, written again.
+    "[packages.a.\"3.6x\"]\n[packages.a.\"3.6x\"]\n",
+    "[packages.a.\"1\"]\nlabel = 3\n[packages.b.\"1\"]\n[packages.a.\"1\".env]\nX = \"1\"\n",
+    "[packages.a.\"bad\".env]\nX = \"1\"\n[packages.b.\"1\"]\n[packages.a.\"bad\"]\n",
+    "[packages.a.\"2\"]\n[packages.a.\"1\".env]\n[packages.a.\"3\"]\n[packages.a.\"1\"]\nlabel = \"z\"\n",
     // Versions as dotted keys and values; packages as a value.
     "[packages.a]\n\"1\".env.X = \"1\"\n\"2\" = 3\n",
     "packages.a.\"1\".label = \"x\"\n",
