@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Distinct texts, numbered in the order added and kept back to back in one buffer, found
 /// again through an open-addressing table of their numbers: no string and no allocation per
 /// text, so hundreds of thousands of them cost a few bytes more than their own.
@@ -5,8 +11,9 @@ struct TextTable: Sendable {
   private(set) var bytes: [UInt8] = []
   /// Where each text starts in `bytes`; it ends where the next starts.
   private var starts: [Int] = [0]
-  /// Text numbers by hash, -1 where free; a power of two in size, at most half full.
-  private var slots = [Int32](repeating: -1, count: 64)
+  /// Texts by hash (see `slot(number:hash:)`), 0 where free; a power of two in size, at
+  /// most half full.
+  private var slots = [UInt64](repeating: 0, count: 64)
 
   var count: Int { starts.count - 1 }
 
@@ -31,40 +38,56 @@ struct TextTable: Sendable {
   private mutating func insert(_ utf8: UnsafeBufferPointer<UInt8>, at slot: Int) {
     bytes.append(contentsOf: utf8)
     starts.append(bytes.count)
-    slots[slot] = Int32(count - 1)
+    slots[slot] = TextTable.slot(number: count - 1, hash: TextTable.hash(utf8))
     if count * 2 > slots.count { grow() }
+  }
+
+  /// A slot holds the text's number plus one in its low half and the high half of its hash
+  /// in the other, so that most texts that differ are told apart without reading them.
+  private static func slot(number: Int, hash: UInt64) -> UInt64 {
+    (hash & 0xFFFF_FFFF_0000_0000) | UInt64(number + 1)
   }
 
   private func find(_ utf8: UnsafeBufferPointer<UInt8>) -> (slot: Int, number: Int?) {
     let mask = slots.count - 1
-    var slot = Int(truncatingIfNeeded: TextTable.hash(utf8)) & mask
+    let hash = TextTable.hash(utf8)
+    var slot = Int(truncatingIfNeeded: hash) & mask
     while true {
-      let number = Int(slots[slot])
-      if number < 0 { return (slot, nil) }
-      if starts[number + 1] - starts[number] == utf8.count
-        && bytes[starts[number]..<starts[number + 1]].elementsEqual(utf8)
-      {
-        return (slot, number)
+      let held = slots[slot]
+      if held == 0 { return (slot, nil) }
+      if held & 0xFFFF_FFFF_0000_0000 == hash & 0xFFFF_FFFF_0000_0000 {
+        let number = Int(held & 0xFFFF_FFFF) - 1
+        let start = starts[number]
+        if starts[number + 1] - start == utf8.count
+          && bytes.withUnsafeBufferPointer({
+            utf8.isEmpty || memcmp($0.baseAddress! + start, utf8.baseAddress!, utf8.count) == 0
+          })
+        {
+          return (slot, number)
+        }
       }
       slot = (slot + 1) & mask
     }
   }
 
   private mutating func grow() {
-    slots = [Int32](repeating: -1, count: slots.count * 2)
+    let old = slots
+    slots = [UInt64](repeating: 0, count: slots.count * 2)
     let mask = slots.count - 1
-    for number in 0..<count {
+    for held in old where held != 0 {
+      let number = Int(held & 0xFFFF_FFFF) - 1
       let hash = bytes[starts[number]..<starts[number + 1]].withUnsafeBufferPointer(TextTable.hash)
       var slot = Int(truncatingIfNeeded: hash) & mask
-      while slots[slot] >= 0 { slot = (slot + 1) & mask }
-      slots[slot] = Int32(number)
+      while slots[slot] != 0 { slot = (slot + 1) & mask }
+      slots[slot] = held
     }
   }
 
-  /// FNV-1a, 64 bits.
+  /// FNV-1a, 64 bits, with its bits mixed so that the low ones depend on every byte.
   private static func hash(_ utf8: UnsafeBufferPointer<UInt8>) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-    return hash ^ (hash >> 29)
+    hash = (hash ^ (hash >> 33)) &* 0xff51_afd7_ed55_8ccd
+    return hash ^ (hash >> 33)
   }
 }
