@@ -125,39 +125,3 @@ extension CompiledCatalogue {
     for _ in 0..<count { writer.string(utf8: bytes[reader.textRange()]) }
   }
 }
-
-extension CompactReader {
-  /// Where the next text's bytes are; the reader moves past them.
-  mutating func textRange() -> Range<Int> {
-    let length = number()
-    defer { offset += length }
-    return offset..<offset + length
-  }
-
-  /// Skips a record's label, priority, origin and variables, up to its requires, and gives
-  /// their size in the index.
-  mutating func skipDetails(fileLengths: [Int]) -> Int {
-    var size = 8 + skipText()
-    _ = number()
-    _ = number()
-    let file = number()
-    size += 24 + fileLengths[file] + 1 + String(number()).utf8.count
-    let variables = number()
-    size += 8
-    for _ in 0..<variables {
-      size += 8 + skipText()
-      size += skipTexts()
-      size += skipTexts()
-      _ = number()
-      size += 8 + skipTexts()
-    }
-    return size
-  }
-
-  /// Skips a list of texts and gives its size in the index.
-  mutating func skipTexts() -> Int {
-    var size = 8
-    for _ in 0..<number() { size += 8 + skipText() }
-    return size
-  }
-}
