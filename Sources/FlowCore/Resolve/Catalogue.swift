@@ -133,6 +133,8 @@ public struct Catalogue: Sendable {
     return result
   }
 
+  /// The versions of `name`, ascending. For a compiled catalogue each call decodes them: a
+  /// caller asking often for the same package keeps the answer.
   public func versions(of name: String) -> [PackageVersion] {
     if let compiled { return compiled.versions(of: name) }
     return entries[name] ?? []
