@@ -40,13 +40,12 @@ struct GenerateCommand: ParsableCommand {
     let scan = InstallationScan(root: root)
     for problem in scan.problems { console.report(problem) }
     let existing = InputFile.isRegularFile(path) ? console.read(path) : []
-    let merged: String
+    let merged: [UInt8]
     do {
-      merged = try scan.merged(
-        into: String(decoding: existing, as: UTF8.self), file: path, override: override)
+      merged = try scan.merged(into: existing, file: path, override: override)
     } catch {
       console.fail("\(error)", status: .config)
     }
-    console.emit(Array(merged.utf8), to: path)
+    console.emit(merged, to: path)
   }
 }

@@ -220,6 +220,17 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: siteFolder) == ["packages.toml"])
   }
 
+  @Test func generateRefusesAnExistingCatalogueThatIsNotUTF8() throws {
+    let root = try machine()
+    let bytes = Array("[packages.a.\"1.0\"]\nlabel = \"x".utf8) + [0xFF] + Array("\"\n".utf8)
+    let path = folder.appendingPathComponent("latin.toml").path
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    let run = try ToolRun.run("flow-resolve", ["generate", "--root", root, "-o", path])
+    #expect(run.status == 78)
+    #expect(run.stderr.contains("\(path):2:11: invalid TOML: invalid UTF-8 (byte 0xFF)"))
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(bytes))
+  }
+
   @Test func generateWritesANewFileThatResolves() throws {
     let root = try machine()
     let path = folder.appendingPathComponent("new.toml").path

@@ -1,8 +1,43 @@
 extension Catalogue {
+  /// Reads one `[packages."NAME"."VERSION"]` table; one that cannot be read is a problem at
+  /// `origin` (`file:line`), to be reported and skipped.
+  static func readEntry<Value: CatalogueEntryValue>(
+    name: String, key: String, value: Value, origin: String,
+    requirements: inout some RequirementReading
+  ) -> Result<PackageVersion, Diagnostic> {
+    do {
+      return .success(
+        try entry(
+          name: name, key: key, value: value, origin: origin, requirements: &requirements))
+    } catch let error as EntryError {
+      return .failure(diagnostic(origin, "\(name) \(key): \(error.message); skipped"))
+    } catch {
+      return .failure(diagnostic(origin, "\(name) \(key): \(error); skipped"))
+    }
+  }
+
+  /// The problem of an entry whose version equals that of an earlier one, `earlier`.
+  static func duplicate(name: String, key: String, earlier: String, origin: String)
+    -> Diagnostic
+  {
+    diagnostic(origin, "\(name) \(key): the same version as '\(earlier)'; skipped")
+  }
+
+  /// A problem at `origin`, `file:line`.
+  static func diagnostic(_ origin: String, _ message: String) -> Diagnostic {
+    let parts = origin.split(separator: ":")
+    if parts.count >= 2, let line = Int(parts.last!) {
+      return Diagnostic(
+        file: parts.dropLast().joined(separator: ":"),
+        position: SourcePosition(line: line, column: 1), message: message)
+    }
+    return Diagnostic(file: origin, position: nil, message: message)
+  }
+
   /// Reads one `[packages."NAME"."VERSION"]` table.
-  static func entry(
-    name: String, key: String, value: CatalogueValue, origin: String,
-    specs: inout [String: VersionSpec]
+  static func entry<Value: CatalogueEntryValue>(
+    name: String, key: String, value: Value, origin: String,
+    requirements: inout some RequirementReading
   ) throws -> PackageVersion {
     let version: Version
     do {
@@ -17,7 +52,7 @@ extension Catalogue {
       entry.label = text
     }
     if let priority = table["priority"] {
-      guard case .integer(let number) = priority else {
+      guard let number = priority.integer else {
         throw EntryError(message: "priority is not an integer")
       }
       entry.priority = number
@@ -30,12 +65,14 @@ extension Catalogue {
         try change(variable, variables[variable]!)
       }
     }
-    entry.requires = try requirements(table["requires"], field: "requires", specs: &specs)
-    entry.conflicts = try requirements(table["conflicts"], field: "conflicts", specs: &specs)
+    entry.requires = try read(table["requires"], field: "requires", into: &requirements)
+    entry.conflicts = try read(table["conflicts"], field: "conflicts", into: &requirements)
     return entry
   }
 
-  private static func change(_ variable: String, _ value: CatalogueValue) throws -> VariableChange {
+  private static func change<Value: CatalogueEntryValue>(_ variable: String, _ value: Value)
+    throws -> VariableChange
+  {
     guard let table = value.table else {
       guard let texts = value.texts else {
         throw EntryError(message: "env.\(variable) is neither a string, a list nor a table")
@@ -59,23 +96,17 @@ extension Catalogue {
     return change
   }
 
-  private static func requirements(
-    _ value: CatalogueValue?, field: String, specs: inout [String: VersionSpec]
-  ) throws
-    -> [PackageRequirement]
-  {
+  private static func read<Value: CatalogueEntryValue>(
+    _ value: Value?, field: String, into requirements: inout some RequirementReading
+  ) throws -> [PackageRequirement] {
     guard let value else { return [] }
-    guard case .array = value, let texts = value.texts else {
+    guard value.items != nil, let texts = value.texts else {
       throw EntryError(message: "\(field) is not a list of strings")
     }
-    var result: [PackageRequirement] = []
-    for text in texts {
-      do {
-        result.append(try PackageRequirement(parsing: text, specs: &specs))
-      } catch {
-        throw EntryError(message: "\(field): \(error)")
-      }
+    do {
+      return try requirements.read(texts, field: field)
+    } catch {
+      throw EntryError(message: "\(field): \(error)")
     }
-    return result
   }
 }

@@ -3,15 +3,26 @@
 /// Files are read in order and deep-merged, later over earlier. A version entry that cannot
 /// be read is reported in `problems` with its `file:line` and skipped; the rest still
 /// resolves. A file that is not valid TOML is an error.
+///
+/// Read from files with `init(sources:)`, the entries are held compiled (`CompiledCatalogue`)
+/// and decoded a package at a time when asked for; built otherwise, they are held as values.
 public struct Catalogue: Sendable {
-  /// Versions per package, ascending.
-  public private(set) var packages: [String: [PackageVersion]] = [:]
+  /// Versions per package, ascending. For a compiled catalogue this decodes every entry.
+  public var packages: [String: [PackageVersion]] {
+    guard let compiled else { return entries }
+    var result: [String: [PackageVersion]] = [:]
+    for name in names { result[name] = compiled.versions(of: name) }
+    return result
+  }
   /// Package names in the order first written.
   public private(set) var names: [String] = []
   /// Entries skipped because they could not be read.
   public private(set) var problems: [Diagnostic] = []
   /// The files read, in order.
   public private(set) var files: [String] = []
+  private var entries: [String: [PackageVersion]] = [:]
+  /// The entries, when read by `init(sources:)`.
+  private(set) var compiled: CompiledCatalogue?
 
   public init() {}
 
@@ -46,18 +57,41 @@ public struct Catalogue: Sendable {
 
   /// Reads catalogue sources: each a TOML file, or a folder holding `config.toml` then
   /// `config.d/*.toml` (Lifeblood's layout). A missing source is an error.
+  ///
+  /// The files are compiled entry by entry as they are read (`CatalogueCompiler`); what that
+  /// cannot follow (an entry written again in a later file, packages written as values or
+  /// with dotted keys, any error) is read again as whole documents, which gives the same
+  /// entries, or the error with its place.
   public init(sources: [String]) throws {
+    var files: [String] = []
+    for source in sources {
+      files += try Catalogue.files(of: source, main: "config.toml", folder: "config.d")
+    }
+    if let compiled = CatalogueCompiler.compile(files) {
+      self.init(compiled: compiled)
+    } else {
+      try self.init(documentsOf: files)
+    }
+  }
+
+  init(compiled: CompiledCatalogue) {
+    names = compiled.names
+    problems = compiled.problems
+    files = compiled.files
+    self.compiled = compiled
+  }
+
+  /// Reads the files as whole documents, merged.
+  init(documentsOf files: [String]) throws {
     // Each file is parsed as soon as it is read, so only one file's bytes are held at once.
     var merged = CatalogueTable()
-    for source in sources {
-      for file in try Catalogue.files(of: source, main: "config.toml", folder: "config.d") {
-        guard let bytes = CatalogueFiles.readBytes(file) else {
-          throw ResolveError.invalidCatalogue(
-            Diagnostic(file: file, position: nil, message: "cannot read the file"))
-        }
-        try Catalogue.merge(CatalogueValue.parse(bytes, file: file), into: &merged)
-        files.append(file)
+    for file in files {
+      guard let bytes = CatalogueFiles.readBytes(file) else {
+        throw ResolveError.invalidCatalogue(
+          Diagnostic(file: file, position: nil, message: "cannot read the file"))
       }
+      try Catalogue.merge(CatalogueValue.parse(bytes, file: file), into: &merged)
+      self.files.append(file)
     }
     build(from: consume merged)
   }
@@ -99,66 +133,63 @@ public struct Catalogue: Sendable {
     return result
   }
 
-  public func versions(of name: String) -> [PackageVersion] { packages[name] ?? [] }
+  /// The versions of `name`, ascending. For a compiled catalogue each call decodes them: a
+  /// caller asking often for the same package keeps the answer.
+  public func versions(of name: String) -> [PackageVersion] {
+    if let compiled { return compiled.versions(of: name) }
+    return entries[name] ?? []
+  }
 
   /// The number of versions in all packages.
-  public var versionCount: Int { packages.values.reduce(0) { $0 + $1.count } }
+  public var versionCount: Int {
+    compiled?.versionCount ?? entries.values.reduce(0) { $0 + $1.count }
+  }
 
   mutating func add(_ entry: PackageVersion) {
-    if packages[entry.name] == nil {
+    if entries[entry.name] == nil {
       names.append(entry.name)
-      packages[entry.name] = []
+      entries[entry.name] = []
     }
-    packages[entry.name]!.append(entry)
+    entries[entry.name]!.append(entry)
   }
 
   mutating func sortVersions() {
-    for name in names { packages[name]!.sort { $0.version < $1.version } }
+    for name in names { entries[name]!.sort { $0.version < $1.version } }
   }
 
   /// Builds the entries, releasing each package's part of the document once it is read.
   private mutating func build(from document: consuming CatalogueTable) {
     guard var packageTable = document.take("packages")?.table else { return }
     _ = consume document
-    var specs: [String: VersionSpec] = [:]
+    var requirements = RequirementParsing()
     for name in packageTable.keys {
       guard let versionTable = packageTable.take(name)?.table else {
         problems.append(
-          diagnostic(packageTable.origin(of: name), "package '\(name)' is not a table; skipped"))
+          Catalogue.diagnostic(
+            packageTable.origin(of: name), "package '\(name)' is not a table; skipped"))
         continue
       }
       var seen: [Version: String] = [:]
       for key in versionTable.keys {
         let origin = versionTable.origin(of: key)
-        do {
-          let entry = try Catalogue.entry(
-            name: name, key: key, value: versionTable[key]!, origin: origin, specs: &specs)
+        switch Catalogue.readEntry(
+          name: name, key: key, value: versionTable[key]!, origin: origin,
+          requirements: &requirements)
+        {
+        case .failure(let problem):
+          problems.append(problem)
+        case .success(let entry):
           if let earlier = seen[entry.version] {
             problems.append(
-              diagnostic(
-                origin, "\(name) \(key): the same version as '\(earlier)'; skipped"))
+              Catalogue.duplicate(name: name, key: key, earlier: earlier, origin: origin))
             continue
           }
           seen[entry.version] = key
           add(entry)
-        } catch let error as EntryError {
-          problems.append(diagnostic(origin, "\(name) \(key): \(error.message); skipped"))
-        } catch {
-          problems.append(diagnostic(origin, "\(name) \(key): \(error); skipped"))
         }
       }
     }
     sortVersions()
-  }
-
-  private func diagnostic(_ origin: String, _ message: String) -> Diagnostic {
-    let parts = origin.split(separator: ":")
-    if parts.count >= 2, let line = Int(parts.last!) {
-      return Diagnostic(
-        file: parts.dropLast().joined(separator: ":"),
-        position: SourcePosition(line: line, column: 1), message: message)
-    }
-    return Diagnostic(file: origin, position: nil, message: message)
   }
 
   struct EntryError: Error {

@@ -4,15 +4,11 @@ extension CatalogueIndex {
   /// read alone), a directory of package offsets sorted by name, then one record per package.
   /// Versions refer to keys and requirements by their number in the tables.
   static func encode(_ catalogue: Catalogue, key: [UInt8]) -> [UInt8] {
+    if let compiled = catalogue.compiled { return compiled.encode(key: key) }
     var writer = IndexWriter()
     writer.raw(magic)
     writer.raw(key)
-    writer.integer(catalogue.problems.count)
-    for problem in catalogue.problems {
-      writer.string(problem.file)
-      writer.integer(problem.position?.line ?? 0)
-      writer.string(problem.message)
-    }
+    writeProblems(catalogue.problems, to: &writer)
     var keyNumbers: [String: Int] = [:]
     var keys: [String] = []
     var requirementNumbers: [PackageRequirement: Int] = [:]
@@ -55,6 +51,15 @@ extension CatalogueIndex {
       }
     }
     return writer.bytes
+  }
+
+  static func writeProblems(_ problems: [Diagnostic], to writer: inout IndexWriter) {
+    writer.integer(problems.count)
+    for problem in problems {
+      writer.string(problem.file)
+      writer.integer(problem.position?.line ?? 0)
+      writer.string(problem.message)
+    }
   }
 
   /// One version's record after its key number: details behind their length, then the

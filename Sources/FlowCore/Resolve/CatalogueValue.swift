@@ -1,6 +1,6 @@
 /// A TOML value with its tables in written order and the `file:line` of each key, so files can
 /// be deep-merged as Lifeblood merges them and entries reported where they are written.
-indirect enum CatalogueValue: Sendable {
+indirect enum CatalogueValue: Sendable, CatalogueEntryValue {
   case table(CatalogueTable)
   case string(String)
   case integer(Int)
@@ -19,20 +19,21 @@ indirect enum CatalogueValue: Sendable {
     switch self {
     case .string(let text): return text
     case .integer(let value): return String(value)
-    case .float(let value): return String(value)
+    case .float(let value): return Self.text(of: value)
     case .boolean(let value): return value ? "True" : "False"
     case .other(let text): return text
     case .table, .array: return nil
     }
   }
 
-  /// A string or a list of scalars, as `env` values and `requires` allow.
-  var texts: [String]? {
-    if case .array(let items) = self {
-      let texts = items.compactMap(\.text)
-      return texts.count == items.count ? texts : nil
-    }
-    return text.map { [$0] }
+  var integer: Int? {
+    if case .integer(let value) = self { return value }
+    return nil
+  }
+
+  var items: [CatalogueValue]? {
+    if case .array(let items) = self { return items }
+    return nil
   }
 
   /// Parses TOML text; an invalid document is an error with its line and column.

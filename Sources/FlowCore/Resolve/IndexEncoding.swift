@@ -18,7 +18,20 @@ struct IndexWriter {
     for text in texts { string(text) }
   }
 
+  /// A string given by its UTF-8 bytes.
+  mutating func string(utf8 text: ArraySlice<UInt8>) {
+    integer(text.count)
+    bytes.append(contentsOf: text)
+  }
+
   mutating func raw(_ data: [UInt8]) { bytes.append(contentsOf: data) }
+
+  mutating func raw(_ byte: UInt8) { bytes.append(byte) }
+
+  /// A text's UTF-8 bytes, without their length.
+  mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+  mutating func reserveCapacity(_ count: Int) { bytes.reserveCapacity(count) }
 
   /// Overwrites eight bytes at `offset` with `value`.
   mutating func patch(_ value: Int, at offset: Int) {

@@ -28,9 +28,29 @@ struct TOMLDocumentBuilder {
 
   static let maximumDepth = 128
 
-  private(set) var nodes: [Node] = [Node(depth: 0)]
+  private(set) var nodes: [Node]
   /// The table that key/value lines go to.
   private(set) var current = 0
+
+  init() {
+    nodes = [Node(depth: 0)]
+  }
+
+  /// A builder for a table `depth` levels below the root of its document, so that the
+  /// limit on nesting counts from that root.
+  init(depth: Int) {
+    nodes = [Node(depth: depth)]
+  }
+
+  /// Empties the builder, keeping its space, for a table `depth` levels below the root.
+  mutating func reset(depth: Int) {
+    nodes.removeAll(keepingCapacity: true)
+    nodes.append(Node(depth: depth))
+    current = 0
+  }
+
+  /// Directs the key/value lines below to the root table again.
+  mutating func directToRoot() { current = 0 }
 
   /// The document read, taken out of the arena.
   mutating func document() -> TOMLTable { table(of: 0) }

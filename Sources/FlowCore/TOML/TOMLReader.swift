@@ -8,7 +8,10 @@ public struct TOMLReader {
   var index = 0
   var line = 1
   var lineStart = 0
+  /// The document, or only its inline tables when a handler takes the lines.
   var builder = TOMLDocumentBuilder()
+  /// Where headers and key/value lines go instead of `builder`.
+  private let handler: (any TOMLDocumentHandler)?
   /// Reused space for strings with escapes or line breaks.
   var scratch: [UInt8] = []
   /// An offset on the current line whose column is known, so that the columns of many keys
@@ -16,8 +19,9 @@ public struct TOMLReader {
   private var columnMark = 0
   private var columnAtMark = 1
 
-  init(bytes: UnsafeBufferPointer<UInt8>) {
+  init(bytes: UnsafeBufferPointer<UInt8>, handler: (any TOMLDocumentHandler)? = nil) {
     self.bytes = bytes
+    self.handler = handler
   }
 
   public static func parse(_ text: String) throws(TOMLError) -> TOMLTable {
@@ -40,6 +44,15 @@ public struct TOMLReader {
     try reader.checkEncoding()
     try reader.readDocument()
     return reader.builder.document()
+  }
+
+  /// Reads a document line by line into `handler`, without building its tree.
+  static func read(_ bytes: UnsafeBufferPointer<UInt8>, into handler: any TOMLDocumentHandler)
+    throws(TOMLError)
+  {
+    var reader = TOMLReader(bytes: bytes, handler: handler)
+    try reader.checkEncoding()
+    try reader.readDocument()
   }
 
   // MARK: - Lines
@@ -120,7 +133,11 @@ public struct TOMLReader {
       }
       index += 1
     }
-    try builder.header(keys, isArray: isArray)
+    if let handler {
+      try handler.header(keys, isArray: isArray)
+    } else {
+      try builder.header(keys, isArray: isArray)
+    }
   }
 
   private mutating func readKeyValue() throws(TOMLError) {
@@ -129,7 +146,11 @@ public struct TOMLReader {
     index += 1
     skipBlanks()
     let value = try readValue(depth: 0)
-    try builder.keyValue(keys, value)
+    if let handler {
+      try handler.keyValue(keys, value)
+    } else {
+      try builder.keyValue(keys, value)
+    }
   }
 
   // MARK: - Keys

@@ -85,6 +85,26 @@ import Testing
     #expect(overridden.versions(of: "root").map(\.label) == ["ROOT 6.28/04"])
   }
 
+  /// `generate` reads the existing file as every catalogue is read: a byte that is not UTF-8
+  /// is an error at its place, not silently replaced (and the file rewritten with U+FFFD).
+  @Test func generateRefusesAnExistingFileThatIsNotUTF8() throws {
+    let folder = try Self.machine()
+    let scan = InstallationScan(root: folder.path)
+    let existing = Array("[packages.root.\"6.28.4\"]\nlabel = \"caf".utf8) + [0xE9, 0x22, 0x0A]
+    #expect {
+      try scan.merged(into: existing, file: "p.toml", override: false)
+    } throws: { error in
+      guard case .invalidCatalogue(let diagnostic) = error as? ResolveError else { return false }
+      return diagnostic.file == "p.toml"
+        && diagnostic.position == SourcePosition(line: 2, column: 13)
+        && diagnostic.message.contains("invalid UTF-8 (byte 0xE9)")
+    }
+    let valid = Array("[packages.root.\"6.28.4\"]\nlabel = \"café\"\n".utf8)
+    let merged = try scan.merged(into: valid, file: "p.toml", override: false)
+    #expect(merged.starts(with: valid))
+    #expect(merged.count > valid.count)
+  }
+
   @Test func quotingSurvivesTheRoundTrip() throws {
     let entry = PackageVersion(
       name: "odd.name", version: Version(1, 0, 0), key: "1.0.0", label: "a \"quoted\" \\ label",

@@ -6,7 +6,18 @@ extension InstallationScan {
   /// file as written; with `override`, detected entries replace existing ones (the file is
   /// then rewritten from its entries).
   public func merged(into existing: String, file: String, override: Bool) throws -> String {
-    let catalogue = try Catalogue(texts: [(file, existing)])
+    merged(into: existing, catalogue: try Catalogue(texts: [(file, existing)]), override: override)
+  }
+
+  /// The same for the catalogue file's bytes as read: bytes that are not UTF-8 are an error
+  /// at their place, as in every catalogue read, never replaced.
+  public func merged(into existing: [UInt8], file: String, override: Bool) throws -> [UInt8] {
+    let catalogue = try Catalogue(contents: [(file, existing)])
+    let text = String(decoding: existing, as: UTF8.self)
+    return Array(merged(into: text, catalogue: catalogue, override: override).utf8)
+  }
+
+  private func merged(into existing: String, catalogue: Catalogue, override: Bool) -> String {
     func isKnown(_ entry: PackageVersion) -> Bool {
       catalogue.versions(of: entry.name).contains { $0.version == entry.version }
     }

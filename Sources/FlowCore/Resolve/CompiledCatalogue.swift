@@ -1,0 +1,226 @@
+/// A catalogue's entries in compact form: each version is one record of variable-length
+/// numbers and texts in one shared byte buffer, so a million versions cost tens of megabytes
+/// instead of a million small trees of strings and arrays. `CatalogueCompiler` fills it, entry
+/// by entry; `finish()` sorts the versions and settles the problems; it is then encoded to
+/// the index format directly, or decoded a package at a time.
+///
+/// A record holds, in order: the version key; the label (text, then 1 when given, else 0);
+/// the priority; the file number and line of its origin; the variables (count, then for each
+/// its name, the prepend texts, the append texts, 1 or 0 for set, the set texts); then the
+/// requires and the conflicts (count, then requirement numbers).
+struct CompiledCatalogue: Sendable {
+  struct Package: Sendable {
+    var name: String
+    /// Entries begun so far, skipped ones included: each entry's place in the package.
+    var entryCount = 0
+    /// The records read; after `finish()`, the kept ones, ascending by version.
+    var records: [Record] = []
+    /// The entries skipped, with their places and keys.
+    var problems: [(place: Int, problem: Diagnostic)] = []
+    var skippedKeys: [String] = []
+    /// The version of the last record, while each is above the one before.
+    var lastVersion: Version?
+    var isAscending = true
+  }
+
+  struct Record: Sendable {
+    var place: Int
+    /// Where the record starts in `bytes`.
+    var offset: Int
+  }
+
+  /// The files read, in order.
+  private(set) var files: [String] = []
+  /// Packages in the order first written.
+  private(set) var packages: [Package] = []
+  private var packageNumbers: [String: Int] = [:]
+  /// The entries begun, so that an entry written again is noticed.
+  /// The records, back to back.
+  private(set) var bytes: [UInt8] = []
+  /// Distinct requirements, numbered in the order first read.
+  var requirements = RequirementNumbering()
+
+  /// Set by `finish()`: package names in the order first written, those with versions only.
+  private(set) var names: [String] = []
+  private(set) var problems: [Diagnostic] = []
+  private(set) var versionCount = 0
+  private var namesToPackages: [String: Int] = [:]
+
+  // MARK: - Filling
+
+  mutating func addFile(_ file: String) { files.append(file) }
+
+  /// The number of package `name`, added when new.
+  mutating func package(_ name: String) -> Int {
+    if let number = packageNumbers[name] { return number }
+    packages.append(Package(name: name))
+    packageNumbers[name] = packages.count - 1
+    return packages.count - 1
+  }
+
+  /// Begins an entry of `package` and gives its place. An entry begun twice is noticed by
+  /// `finish()`.
+  mutating func begin(of package: Int) -> Int {
+    defer { packages[package].entryCount += 1 }
+    return packages[package].entryCount
+  }
+
+  mutating func skip(_ key: String, place: Int, of package: Int, problem: Diagnostic) {
+    packages[package].problems.append((place, problem))
+    packages[package].skippedKeys.append(key)
+  }
+
+  /// Adds the record of `entry`, defined at `line` of file number `file`; its requirements
+  /// are the last numbered in `requirements`.
+  mutating func add(_ entry: PackageVersion, place: Int, of package: Int, file: Int, line: Int) {
+    if packages[package].isAscending {
+      if let last = packages[package].lastVersion, !(last < entry.version) {
+        packages[package].isAscending = false
+        packages[package].lastVersion = nil
+      } else {
+        packages[package].lastVersion = entry.version
+      }
+    }
+    packages[package].records.append(Record(place: place, offset: bytes.count))
+    bytes.appendText(entry.key)
+    bytes.appendText(entry.label ?? "")
+    bytes.appendNumber(entry.label == nil ? 0 : 1)
+    bytes.appendNumber(entry.priority)
+    bytes.appendNumber(file)
+    bytes.appendNumber(line)
+    bytes.appendNumber(entry.variables.count)
+    for change in entry.variables {
+      bytes.appendText(change.name)
+      bytes.appendTexts(change.prepend)
+      bytes.appendTexts(change.append)
+      bytes.appendNumber(change.set == nil ? 0 : 1)
+      bytes.appendTexts(change.set ?? [])
+    }
+    for numbers in [requirements.requires, requirements.conflicts] {
+      bytes.appendNumber(numbers.count)
+      for number in numbers { bytes.appendNumber(number) }
+    }
+  }
+
+  // MARK: - Finishing
+
+  /// Sorts each package's versions, skips those equal to an earlier one, and lists the
+  /// packages with versions and every problem, in the order a merged document gives them.
+  /// False when an entry was begun twice (written again after another, or by a later file),
+  /// which only the whole documents can tell the meaning of.
+  mutating func finish() -> Bool {
+    packageNumbers = [:]
+    requirements.finish()
+    for number in packages.indices {
+      packages[number].lastVersion = nil
+      if !packages[number].isAscending {
+        guard sortVersions(of: number) else { return false }
+      }
+      guard skippedKeysAreNew(in: number) else { return false }
+      let package = packages[number]
+      if !package.records.isEmpty {
+        names.append(package.name)
+        namesToPackages[package.name] = number
+        versionCount += package.records.count
+      }
+      problems += package.problems.sorted { $0.place < $1.place }.map(\.problem)
+      packages[number].problems = []
+    }
+    return true
+  }
+
+  /// Whether each skipped entry's key is its own: no other entry of the package has it.
+  private func skippedKeysAreNew(in package: Int) -> Bool {
+    let skipped = packages[package].skippedKeys
+    if skipped.isEmpty { return true }
+    var keys = Set(packages[package].records.map { key(at: $0.offset) })
+    return skipped.allSatisfy { keys.insert($0).inserted }
+  }
+
+  /// Ascending by version; of equal versions the first written stays, the others are problems.
+  /// False when two have the same key: one entry begun twice.
+  private mutating func sortVersions(of package: Int) -> Bool {
+    let records = packages[package].records
+    let versions = records.map { version(at: $0.offset) }
+    let order = records.indices.sorted {
+      versions[$0] < versions[$1]
+        || (versions[$0] == versions[$1] && records[$0].place < records[$1].place)
+    }
+    var kept: [Record] = []
+    kept.reserveCapacity(records.count)
+    var first = order[0]
+    var keysOfVersion: Set<String> = []
+    for (position, number) in order.enumerated() {
+      if position == 0 || versions[number] != versions[first] { keysOfVersion = [] }
+      guard keysOfVersion.insert(key(at: records[number].offset)).inserted else { return false }
+      if position > 0 && versions[number] == versions[first] {
+        let name = packages[package].name
+        let problem = Catalogue.duplicate(
+          name: name, key: key(at: records[number].offset),
+          earlier: key(at: records[first].offset), origin: origin(at: records[number].offset))
+        packages[package].problems.append((records[number].place, problem))
+        continue
+      }
+      first = number
+      kept.append(records[number])
+    }
+    packages[package].records = kept
+    return true
+  }
+
+  // MARK: - Reading records
+
+  func key(at offset: Int) -> String {
+    var reader = CompactReader(bytes, at: offset)
+    return reader.text()
+  }
+
+  private func version(at offset: Int) -> Version {
+    // The key was read as a version when its record was added.
+    (try? Version(parsing: key(at: offset))) ?? Version(0)
+  }
+
+  private func origin(at offset: Int) -> String {
+    var reader = CompactReader(bytes, at: offset)
+    reader.skipText()
+    reader.skipText()
+    _ = reader.number()
+    _ = reader.number()
+    let file = reader.number()
+    return "\(files[file]):\(reader.number())"
+  }
+
+  /// The versions of `name`, ascending, decoded from their records.
+  func versions(of name: String) -> [PackageVersion] {
+    guard let number = namesToPackages[name] else { return [] }
+    return packages[number].records.map { entry(name: name, at: $0.offset) }
+  }
+
+  private func entry(name: String, at offset: Int) -> PackageVersion {
+    var reader = CompactReader(bytes, at: offset)
+    let key = reader.text()
+    var entry = PackageVersion(name: name, version: version(at: offset), key: key)
+    let label = reader.text()
+    entry.label = reader.number() == 0 ? nil : label
+    entry.priority = reader.number()
+    let file = reader.number()
+    entry.definedAt = "\(files[file]):\(reader.number())"
+    for _ in 0..<reader.number() {
+      var change = VariableChange(name: reader.text())
+      change.prepend = reader.texts()
+      change.append = reader.texts()
+      let hasSet = reader.number() != 0
+      let set = reader.texts()
+      change.set = hasSet ? set : nil
+      entry.variables.append(change)
+    }
+    // Each was read as a requirement when its record was added.
+    entry.requires = (0..<reader.number()).compactMap { _ in
+      requirements.requirement(reader.number())
+    }
+    entry.conflicts = (0..<reader.number()).compactMap { _ in
+      requirements.requirement(reader.number())
+    }
+    return entry
+  }
+}
