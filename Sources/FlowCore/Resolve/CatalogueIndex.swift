@@ -23,6 +23,7 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
   private let packageCount: Int
   private var cache: [String: [PackageVersion]] = [:]
   private var candidateCache: [String: [PackageVersion]] = [:]
+  private var tableCache: [String: CandidateTable] = [:]
   private var specCache: [String: VersionSpec] = [:]
   private var versionCache: [Int: (Version, String)] = [:]
   private var requirementCache: [Int: PackageRequirement] = [:]
@@ -228,10 +229,26 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
     }
   }
 
-  /// Binary search of the sorted directory, then decoding of that one package.
-  private func decodePackage(named name: String, details: Bool, only: Int? = nil) throws
-    -> [PackageVersion]
-  {
+  /// The versions of `name` with requirements as their numbers in the index's table.
+  public func candidateTable(of name: String) -> CandidateTable? {
+    lock.locked {
+      if let cached = tableCache[name] { return cached }
+      var table = CandidateTable()
+      if var reader = try? findPackage(named: name) {
+        table = (try? decodeTable(&reader)) ?? CandidateTable()
+      }
+      tableCache[name] = table
+      return table
+    }
+  }
+
+  public func requirement(numbered number: Int) -> PackageRequirement? {
+    lock.locked { try? requirement(number) }
+  }
+
+  /// A reader after the name of package `name`, found by binary search of the sorted
+  /// directory; nil when the package is unknown.
+  private func findPackage(named name: String) throws -> IndexReader? {
     let wanted = Array(name.utf8)
     var low = 0
     var high = packageCount
@@ -240,12 +257,44 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
       var pointer = IndexReader(memory, at: directoryOffset + middle * 8)
       var reader = IndexReader(memory, at: try pointer.integer())
       let order = try reader.compareString(wanted)
-      if order == 0 {
-        return try decodeVersions(name: name, reader: &reader, details: details, only: only)
-      }
+      if order == 0 { return reader }
       if order < 0 { low = middle + 1 } else { high = middle }
     }
-    return []
+    return nil
+  }
+
+  /// Decodes one package: the listed version only, or all.
+  private func decodePackage(named name: String, details: Bool, only: Int? = nil) throws
+    -> [PackageVersion]
+  {
+    guard var reader = try findPackage(named: name) else { return [] }
+    return try decodeVersions(name: name, reader: &reader, details: details, only: only)
+  }
+
+  /// Versions and requirement numbers only: details are skipped by their length.
+  private func decodeTable(_ reader: inout IndexReader) throws -> CandidateTable {
+    let count = try reader.integer()
+    guard count >= 0, count <= length else { throw IndexReader.Damaged() }
+    var table = CandidateTable()
+    table.reserve(versions: count)
+    for _ in 0..<count {
+      let (version, key) = try version(try reader.integer())
+      table.addVersion(version, key: key)
+      let detailsLength = try reader.integer()
+      guard detailsLength >= 0 else { throw IndexReader.Damaged() }
+      reader.offset += detailsLength
+      for _ in 0..<2 {
+        let numbers = try reader.integer()
+        guard numbers >= 0, numbers <= length else { throw IndexReader.Damaged() }
+        for _ in 0..<numbers {
+          let number = try reader.integer()
+          guard number >= 0, number < requirementTable.count else { throw IndexReader.Damaged() }
+          table.addNumber(number)
+        }
+        table.endList()
+      }
+    }
+    return table
   }
 
   /// Each version: key, then its details (label, priority, origin, variables) behind their

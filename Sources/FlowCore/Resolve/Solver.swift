@@ -15,7 +15,7 @@ public final class Solver {
 
   var names: [String] = [""]
   var packageIDs: [String: Int] = [:]
-  var versions: [[PackageVersion]] = [[]]
+  var tables: [CandidateTable] = [CandidateTable()]
   var incompatibilities: [Incompatibility] = []
   var byPackage: [[Int]] = [[]]
   var assignments: [Assignment] = []
@@ -23,8 +23,15 @@ public final class Solver {
   var current: [DomainSet?] = [nil]
   var decided: [Bool] = [false]
   var decisionLevel = 0
-  var addedDependencies: [Set<String>] = [[]]
+  /// Per package, the requirement numbers (times two, plus one for conflicts) already added.
+  var addedRelations: [Set<Int>] = [[]]
   var specCache: [String: DomainSet] = [:]
+  /// The versions each requirement number allows of its package.
+  var numberedDomains: [Int: DomainSet] = [:]
+  /// Whether requirement numbers come from the source; if not, the solver numbers them.
+  var sourceNumbers = false
+  var localRequirements: [PackageRequirement] = []
+  var localNumbers: [PackageRequirement: Int] = [:]
   var requests: [PackageRequirement] = []
   /// Packages 1...requestedCount are the requested ones, in request order.
   var requestedCount = 0
@@ -68,7 +75,10 @@ public final class Solver {
     for package in 1..<names.count where decided[package] {
       let choice = current[package]!.highest!
       result.append(
-        source.entry(of: names[package], at: choice - 1) ?? versions[package][choice - 1])
+        source.entry(of: names[package], at: choice - 1)
+          ?? PackageVersion(
+            name: names[package], version: tables[package].versions[choice - 1],
+            key: tables[package].keys[choice - 1]))
     }
     return result
   }
@@ -80,26 +90,70 @@ public final class Solver {
     let id = names.count
     packageIDs[name] = id
     names.append(name)
-    versions.append(source.candidates(of: name))
+    tables.append(table(of: name))
     byPackage.append([])
     current.append(nil)
     decided.append(false)
-    addedDependencies.append([])
+    addedRelations.append([])
     return id
   }
 
-  func size(of package: Int) -> Int { package == Solver.root ? 2 : versions[package].count + 1 }
+  /// The source's table, or one numbered here from the source's candidates.
+  private func table(of name: String) -> CandidateTable {
+    if let table = source.candidateTable(of: name) {
+      sourceNumbers = true
+      return table
+    }
+    var table = CandidateTable()
+    let candidates = source.candidates(of: name)
+    table.reserve(versions: candidates.count)
+    for entry in candidates {
+      table.addVersion(entry.version, key: entry.key)
+      for requirement in entry.requires { table.addNumber(localNumber(requirement)) }
+      table.endList()
+      for requirement in entry.conflicts { table.addNumber(localNumber(requirement)) }
+      table.endList()
+    }
+    return table
+  }
+
+  private func localNumber(_ requirement: PackageRequirement) -> Int {
+    if let number = localNumbers[requirement] { return number }
+    localNumbers[requirement] = localRequirements.count
+    localRequirements.append(requirement)
+    return localRequirements.count - 1
+  }
+
+  func requirement(numbered number: Int) -> PackageRequirement {
+    sourceNumbers ? source.requirement(numbered: number)! : localRequirements[number]
+  }
+
+  func size(of package: Int) -> Int { package == Solver.root ? 2 : tables[package].count + 1 }
 
   /// The versions of `package` a spec allows (a positive set: bit 0 left out).
   func domain(_ package: Int, matching spec: VersionSpec) -> DomainSet {
     let key = "\(package)\u{0}\(spec.text)"
     if let cached = specCache[key] { return cached }
+    let set = allowedVersions(package, spec)
+    specCache[key] = set
+    return set
+  }
+
+  /// The versions of its package a requirement number allows.
+  func domain(numbered number: Int, of package: Int, _ spec: VersionSpec) -> DomainSet {
+    if let cached = numberedDomains[number] { return cached }
+    let set = allowedVersions(package, spec)
+    numberedDomains[number] = set
+    return set
+  }
+
+  private func allowedVersions(_ package: Int, _ spec: VersionSpec) -> DomainSet {
     let allowed = spec.versions(includingPrereleases: includePrereleases)
     var set = DomainSet(size: size(of: package))
-    for (index, entry) in versions[package].enumerated() where allowed.contains(entry.version) {
+    for (index, version) in tables[package].versions.enumerated() where allowed.contains(version)
+    {
       set.insert(index + 1)
     }
-    specCache[key] = set
     return set
   }
 
@@ -219,12 +273,12 @@ public final class Solver {
 
   func decide(_ package: Int) {
     let choice = current[package]!.highest!
-    let entry = versions[package][choice - 1]
-    for requirement in entry.requires {
-      addRelation(package, requirement, conflict: false)
+    let table = tables[package]
+    for number in table.requires(of: choice - 1) {
+      addRelation(package, number, conflict: false)
     }
-    for requirement in entry.conflicts {
-      addRelation(package, requirement, conflict: true)
+    for number in table.conflicts(of: choice - 1) {
+      addRelation(package, number, conflict: true)
     }
     decisionLevel += 1
     assign(
@@ -235,21 +289,17 @@ public final class Solver {
 
   /// Adds "versions of `package` with this requirement need (or exclude) it", once for all
   /// versions that carry the same requirement.
-  func addRelation(_ package: Int, _ requirement: PackageRequirement, conflict: Bool) {
-    let key = (conflict ? "!" : "") + requirement.description
-    guard !addedDependencies[package].contains(key) else { return }
-    addedDependencies[package].insert(key)
+  func addRelation(_ package: Int, _ number: Int, conflict: Bool) {
+    guard addedRelations[package].insert(number * 2 + (conflict ? 1 : 0)).inserted else { return }
     var holders = DomainSet(size: size(of: package))
-    for (index, entry) in versions[package].enumerated() {
-      let list = conflict ? entry.conflicts : entry.requires
-      if list.contains(where: {
-        $0.name == requirement.name && $0.spec.text == requirement.spec.text
-      }) {
-        holders.insert(index + 1)
-      }
+    let table = tables[package]
+    for index in 0..<table.count {
+      let list = conflict ? table.conflicts(of: index) : table.requires(of: index)
+      if list.contains(number) { holders.insert(index + 1) }
     }
+    let requirement = requirement(numbered: number)
     let other = id(of: requirement.name)
-    let matching = domain(other, matching: requirement.spec)
+    let matching = domain(numbered: number, of: other, requirement.spec)
     if conflict {
       if matching.isEmpty { return }
       add(
