@@ -15,16 +15,20 @@ public final class Solver {
 
   var names: [String] = [""]
   var packageIDs: [String: Int] = [:]
-  var tables: [CandidateTable] = [CandidateTable()]
-  var incompatibilities: [Incompatibility] = []
-  var byPackage: [[Int]] = [[]]
-  var assignments: [Assignment] = []
+  @exclusivity(unchecked) var tables: [CandidateTable] = [CandidateTable()]
+  @exclusivity(unchecked) var incompatibilities: [Incompatibility] = []
+  @exclusivity(unchecked) var byPackage: [[Int]] = [[]]
+  @exclusivity(unchecked) var assignments: [Assignment] = []
   /// The intersection of every assignment per package; nil = no assignment yet.
-  var current: [DomainSet?] = [nil]
-  var decided: [Bool] = [false]
-  var decisionLevel = 0
+  @exclusivity(unchecked) var current: [DomainSet?] = [nil]
+  @exclusivity(unchecked) var decided: [Bool] = [false]
+  @exclusivity(unchecked) var decisionLevel = 0
+  /// The packages that must be selected and are not decided yet, by preference.
+  @exclusivity(unchecked) var waiting = DecisionQueue()
   /// Per package, the requirement numbers (times two, plus one for conflicts) already added.
   var addedRelations: [Set<Int>] = [[]]
+  /// Per package, the versions whose requirements and conflicts are all added.
+  @exclusivity(unchecked) var versionsWithRelations: [DomainSet] = [DomainSet(size: 2)]
   var specCache: [String: DomainSet] = [:]
   /// The versions each requirement number allows of its package.
   var numberedDomains: [Int: DomainSet] = [:]
@@ -95,6 +99,7 @@ public final class Solver {
     current.append(nil)
     decided.append(false)
     addedRelations.append([])
+    versionsWithRelations.append(DomainSet(size: size(of: id)))
     return id
   }
 
@@ -186,6 +191,17 @@ public final class Solver {
       current[assignment.package].map { $0.intersection(assignment.set) } ?? assignment.set
     if assignment.cause == nil { decided[assignment.package] = true }
     assignments.append(assignment)
+    rank(assignment.package)
+  }
+
+  /// Places `package` in the decision queue: requested packages first (rank 0), then by the
+  /// number of versions left; out of it when decided or not needed.
+  func rank(_ package: Int) {
+    guard !decided[package], let set = current[package], !set.includesAbsent else {
+      waiting.set(package, rank: nil)
+      return
+    }
+    waiting.set(package, rank: package <= requestedCount ? 0 : set.count)
   }
 
   func backtrack(to level: Int) {
@@ -193,6 +209,7 @@ public final class Solver {
       assignments.removeLast()
       current[last.package] = last.previous
       if last.cause == nil { decided[last.package] = false }
+      rank(last.package)
     }
     decisionLevel = level
   }
@@ -204,9 +221,11 @@ public final class Solver {
     case inconclusive
   }
 
-  func relation(_ incompatibility: Incompatibility) -> Relation {
+  func relation(_ incompatibility: Incompatibility) -> Relation { relation(incompatibility.terms) }
+
+  func relation(_ terms: [Term]) -> Relation {
     var open: Int? = nil
-    for (index, term) in incompatibility.terms.enumerated() {
+    for (index, term) in terms.enumerated() {
       guard let assigned = current[term.package] else {
         if open != nil { return .inconclusive }
         open = index
@@ -224,8 +243,8 @@ public final class Solver {
     var changed = [start]
     while let package = changed.popLast() {
       for index in byPackage[package].reversed() {
-        let incompatibility = incompatibilities[index]
-        switch relation(incompatibility) {
+        let terms = incompatibilities[index].terms
+        switch relation(terms) {
         case .satisfied:
           let learned = try resolveConflict(index)
           guard case .almostSatisfied(let open) = relation(incompatibilities[learned]) else {
@@ -234,8 +253,8 @@ public final class Solver {
           derive(incompatibilities[learned].terms[open], cause: learned)
           changed = [incompatibilities[learned].terms[open].package]
         case .almostSatisfied(let open):
-          derive(incompatibility.terms[open], cause: index)
-          changed.append(incompatibility.terms[open].package)
+          derive(terms[open], cause: index)
+          changed.append(terms[open].package)
           continue
         case .contradicted, .inconclusive:
           continue
@@ -256,29 +275,18 @@ public final class Solver {
   /// The next package to decide: requested packages first, in request order; then, among
   /// the others that must be selected, the one with the fewest versions left (ties: first
   /// mentioned), which keeps conflicts small.
-  func nextPackage() -> Int? {
-    var best: Int? = nil
-    var fewest = Int.max
-    for package in 1..<names.count where !decided[package] {
-      guard let set = current[package], !set.includesAbsent else { continue }
-      if package <= requestedCount { return package }
-      let left = set.count
-      if left < fewest {
-        fewest = left
-        best = package
-      }
-    }
-    return best
-  }
+  func nextPackage() -> Int? { waiting.first }
 
   func decide(_ package: Int) {
     let choice = current[package]!.highest!
-    let table = tables[package]
-    for number in table.requires(of: choice - 1) {
-      addRelation(package, number, conflict: false)
-    }
-    for number in table.conflicts(of: choice - 1) {
-      addRelation(package, number, conflict: true)
+    if !versionsWithRelations[package].contains(choice) {
+      versionsWithRelations[package].insert(choice)
+      for number in tables[package].requires(of: choice - 1) {
+        addRelation(package, number, conflict: false)
+      }
+      for number in tables[package].conflicts(of: choice - 1) {
+        addRelation(package, number, conflict: true)
+      }
     }
     decisionLevel += 1
     assign(
