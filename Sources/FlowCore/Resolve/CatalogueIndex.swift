@@ -24,6 +24,8 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
   private var cache: [String: [PackageVersion]] = [:]
   private var candidateCache: [String: [PackageVersion]] = [:]
   private var tableCache: [String: CandidateTable] = [:]
+  /// Where each version's record starts, for the packages read as candidate tables.
+  private var versionOffsets: [String: [Int]] = [:]
   private var specCache: [String: VersionSpec] = [:]
   private var versionCache: [Int: (Version, String)] = [:]
   private var requirementCache: [Int: PackageRequirement] = [:]
@@ -225,6 +227,11 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
   public func entry(of name: String, at index: Int) -> PackageVersion? {
     lock.locked {
       if let cached = cache[name], index < cached.count { return cached[index] }
+      if let offsets = versionOffsets[name] {
+        guard index >= 0, index < offsets.count else { return nil }
+        var reader = IndexReader(memory, at: offsets[index])
+        return try? decodeVersion(name: name, reader: &reader, details: true)
+      }
       return try? decodePackage(named: name, details: true, only: index).first
     }
   }
@@ -234,10 +241,12 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
     lock.locked {
       if let cached = tableCache[name] { return cached }
       var table = CandidateTable()
+      var offsets: [Int] = []
       if var reader = try? findPackage(named: name) {
-        table = (try? decodeTable(&reader)) ?? CandidateTable()
+        table = (try? decodeTable(&reader, offsets: &offsets)) ?? CandidateTable()
       }
       tableCache[name] = table
+      if offsets.count == table.count { versionOffsets[name] = offsets }
       return table
     }
   }
@@ -272,12 +281,16 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
   }
 
   /// Versions and requirement numbers only: details are skipped by their length.
-  private func decodeTable(_ reader: inout IndexReader) throws -> CandidateTable {
+  private func decodeTable(_ reader: inout IndexReader, offsets: inout [Int]) throws
+    -> CandidateTable
+  {
     let count = try reader.integer()
     guard count >= 0, count <= length else { throw IndexReader.Damaged() }
     var table = CandidateTable()
     table.reserve(versions: count)
+    offsets.reserveCapacity(count)
     for _ in 0..<count {
+      offsets.append(reader.offset)
       let (version, key) = try version(try reader.integer())
       table.addVersion(version, key: key)
       let detailsLength = try reader.integer()
@@ -297,8 +310,7 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
     return table
   }
 
-  /// Each version: key, then its details (label, priority, origin, variables) behind their
-  /// byte length so they can be skipped, then requires and conflicts.
+  /// The versions of one package: all of them, or only version `only`.
   private func decodeVersions(
     name: String, reader: inout IndexReader, details: Bool, only: Int?
   ) throws -> [PackageVersion] {
@@ -310,33 +322,41 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
         try reader.skipVersion()
         continue
       }
-      let (version, key) = try version(try reader.integer())
-      var entry = PackageVersion(name: name, version: version, key: key)
-      let detailsLength = try reader.integer()
-      if details {
-        let label = try reader.string()
-        entry.label = try reader.integer() != 0 ? label : nil
-        entry.priority = try reader.integer()
-        entry.definedAt = try reader.string()
-        for _ in 0..<(try reader.integer()) {
-          let variable = try reader.string()
-          let prepend = try reader.strings()
-          let append = try reader.strings()
-          let hasSet = try reader.integer() != 0
-          let set = try reader.strings()
-          entry.variables.append(
-            VariableChange(
-              name: variable, prepend: prepend, append: append, set: hasSet ? set : nil))
-        }
-      } else {
-        guard detailsLength >= 0 else { throw IndexReader.Damaged() }
-        reader.offset += detailsLength
-      }
-      entry.requires = try requirements(&reader)
-      entry.conflicts = try requirements(&reader)
-      result.append(entry)
+      result.append(try decodeVersion(name: name, reader: &reader, details: details))
     }
     return result
+  }
+
+  /// One version record: key, then its details (label, priority, origin, variables) behind
+  /// their byte length so they can be skipped, then requires and conflicts.
+  private func decodeVersion(name: String, reader: inout IndexReader, details: Bool) throws
+    -> PackageVersion
+  {
+    let (version, key) = try version(try reader.integer())
+    var entry = PackageVersion(name: name, version: version, key: key)
+    let detailsLength = try reader.integer()
+    if details {
+      let label = try reader.string()
+      entry.label = try reader.integer() != 0 ? label : nil
+      entry.priority = try reader.integer()
+      entry.definedAt = try reader.string()
+      for _ in 0..<(try reader.integer()) {
+        let variable = try reader.string()
+        let prepend = try reader.strings()
+        let append = try reader.strings()
+        let hasSet = try reader.integer() != 0
+        let set = try reader.strings()
+        entry.variables.append(
+          VariableChange(
+            name: variable, prepend: prepend, append: append, set: hasSet ? set : nil))
+      }
+    } else {
+      guard detailsLength >= 0 else { throw IndexReader.Damaged() }
+      reader.offset += detailsLength
+    }
+    entry.requires = try requirements(&reader)
+    entry.conflicts = try requirements(&reader)
+    return entry
   }
 
   /// Requirements are numbers into the shared table, each decoded once.

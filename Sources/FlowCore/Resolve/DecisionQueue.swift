@@ -12,7 +12,9 @@ struct DecisionQueue {
   mutating func set(_ package: Int, rank: Int?) {
     if package >= capacity { grow(beyond: package) }
     var node = capacity + package
-    nodes[node] = rank.map { UInt64($0) << 32 | UInt64(package) } ?? DecisionQueue.none
+    let key = rank.map { UInt64($0) << 32 | UInt64(package) } ?? DecisionQueue.none
+    if nodes[node] == key { return }
+    nodes[node] = key
     while node > 1 {
       node >>= 1
       let smaller = min(nodes[2 * node], nodes[2 * node + 1])

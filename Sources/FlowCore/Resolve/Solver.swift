@@ -155,8 +155,14 @@ public final class Solver {
   private func allowedVersions(_ package: Int, _ spec: VersionSpec) -> DomainSet {
     let allowed = spec.versions(includingPrereleases: includePrereleases)
     var set = DomainSet(size: size(of: package))
-    for (index, version) in tables[package].versions.enumerated() where allowed.contains(version)
-    {
+    let table = tables[package]
+    if table.isPlainAscending {
+      for range in allowed.positions(inAscendingReleases: table.versions) {
+        for index in range { set.insert(index + 1) }
+      }
+      return set
+    }
+    for (index, version) in table.versions.enumerated() where allowed.contains(version) {
       set.insert(index + 1)
     }
     return set
