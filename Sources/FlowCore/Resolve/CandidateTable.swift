@@ -11,9 +11,10 @@ public struct CandidateTable: Sendable {
   /// Version `i`'s requires are `numbers[bounds[2i]..<bounds[2i+1]]`, its conflicts
   /// `numbers[bounds[2i+1]..<bounds[2i+2]]`.
   private var bounds: [Int] = [0]
-  /// Strictly ascending releases without build metadata: a spec's interval then holds one
-  /// run of consecutive versions, found by binary search.
-  public private(set) var isPlainAscending = true
+  /// Releases only, without build metadata: as versions ascend (which every source promises
+  /// and the solver relies on for "newest first"), a spec's interval then holds one run of
+  /// consecutive versions, found by binary search.
+  public private(set) var hasOnlyPlainReleases = true
 
   public init() {}
 
@@ -29,11 +30,7 @@ public struct CandidateTable: Sendable {
   /// Starts a version: add its requirement numbers, end the list, add its conflict numbers,
   /// end the list.
   public mutating func addVersion(_ version: Version, key: String) {
-    if version.isPrerelease || !version.build.isEmpty {
-      isPlainAscending = false
-    } else if isPlainAscending, let last = versions.last, !(last < version) {
-      isPlainAscending = false
-    }
+    if version.isPrerelease || !version.build.isEmpty { hasOnlyPlainReleases = false }
     versions.append(version)
     keys.append(key)
   }

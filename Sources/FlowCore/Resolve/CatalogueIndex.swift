@@ -28,6 +28,9 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
   private var versionOffsets: [String: [Int]] = [:]
   private var specCache: [String: VersionSpec] = [:]
   private var versionCache: [Int: (Version, String)] = [:]
+  /// The same, by key number, when the key table is small enough to hold a slot per key.
+  private var versionSlots: [(Version, String)?] = []
+  private static let slotLimit = 1 << 14
   private var requirementCache: [Int: PackageRequirement] = [:]
   /// Where the key and requirement tables start and how many entries they hold.
   private let keyTable: (offset: Int, count: Int)
@@ -179,11 +182,19 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
   }
 
   private func version(_ number: Int) throws -> (Version, String) {
-    if let cached = versionCache[number] { return cached }
+    let slotted = keyTable.count <= CatalogueIndex.slotLimit
+    if slotted {
+      if versionSlots.isEmpty { versionSlots = Array(repeating: nil, count: keyTable.count) }
+      if number >= 0, number < versionSlots.count, let cached = versionSlots[number] {
+        return cached
+      }
+    } else if let cached = versionCache[number] {
+      return cached
+    }
     var reader = try item(number, of: keyTable)
     let key = try reader.string()
     let parsed = (try Version(parsing: key), key)
-    versionCache[number] = parsed
+    if slotted { versionSlots[number] = parsed } else { versionCache[number] = parsed }
     return parsed
   }
 

@@ -156,7 +156,7 @@ public final class Solver {
     let allowed = spec.versions(includingPrereleases: includePrereleases)
     var set = DomainSet(size: size(of: package))
     let table = tables[package]
-    if table.isPlainAscending {
+    if table.hasOnlyPlainReleases {
       for range in allowed.positions(inAscendingReleases: table.versions) {
         for index in range { set.insert(index + 1) }
       }

@@ -55,7 +55,7 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
 
 
   /// The positions of `versions` in the set, as one range per interval, for releases without
-  /// build metadata in strictly ascending order: within such a list, an interval holds a run of
+  /// build metadata in ascending order: within such a list, an interval holds a run of
   /// consecutive versions, whose ends are found by binary search.
   func positions(inAscendingReleases versions: [Version]) -> [Range<Int>] {
     releases.withUnsafeBufferPointer { intervals in
