@@ -11,15 +11,19 @@ struct DecisionQueue {
   /// Ranks `package` (nil: not waiting). Ranks and package numbers must fit in 32 bits.
   mutating func set(_ package: Int, rank: Int?) {
     if package >= capacity { grow(beyond: package) }
-    var node = capacity + package
     let key = rank.map { UInt64($0) << 32 | UInt64(package) } ?? DecisionQueue.none
-    if nodes[node] == key { return }
-    nodes[node] = key
-    while node > 1 {
-      node >>= 1
-      let smaller = min(nodes[2 * node], nodes[2 * node + 1])
-      if nodes[node] == smaller { break }
-      nodes[node] = smaller
+    let leaf = capacity + package
+    if nodes[leaf] == key { return }
+    // Every index below stays under 2 * capacity, the number of nodes.
+    nodes.withUnsafeMutableBufferPointer { nodes in
+      var node = leaf
+      nodes[node] = key
+      while node > 1 {
+        node >>= 1
+        let smaller = min(nodes[2 * node], nodes[2 * node + 1])
+        if nodes[node] == smaller { break }
+        nodes[node] = smaller
+      }
     }
   }
 
