@@ -21,6 +21,8 @@ public final class Solver {
   @exclusivity(unchecked) var assignments: [Assignment] = []
   /// The intersection of every assignment per package; nil = no assignment yet.
   @exclusivity(unchecked) var current: [DomainSet?] = [nil]
+  /// Per package, the positions of its assignments in `assignments`, in order.
+  @exclusivity(unchecked) var trail: [[Int]] = [[]]
   @exclusivity(unchecked) var decided: [Bool] = [false]
   @exclusivity(unchecked) var decisionLevel = 0
   /// The packages that must be selected and are not decided yet, by preference.
@@ -97,6 +99,7 @@ public final class Solver {
     tables.append(table(of: name))
     byPackage.append([])
     current.append(nil)
+    trail.append([])
     decided.append(false)
     addedRelations.append([])
     versionsWithRelations.append(DomainSet(size: size(of: id)))
@@ -190,14 +193,16 @@ public final class Solver {
 
   // MARK: partial solution
 
-  func assign(_ assignment: Assignment) {
-    var assignment = assignment
-    assignment.previous = current[assignment.package]
-    current[assignment.package] =
-      current[assignment.package].map { $0.intersection(assignment.set) } ?? assignment.set
-    if assignment.cause == nil { decided[assignment.package] = true }
+  func assign(_ assignment: consuming Assignment) {
+    let package = assignment.package
+    // Moved, not copied: the set before this assignment goes with it, for backtracking.
+    let previous = current[package].take()
+    current[package] = previous.map { $0.intersection(assignment.set) } ?? assignment.set
+    assignment.previous = previous
+    if assignment.cause == nil { decided[package] = true }
+    trail[package].append(assignments.count)
     assignments.append(assignment)
-    rank(assignment.package)
+    rank(package)
   }
 
   /// Places `package` in the decision queue: requested packages first (rank 0), then by the
@@ -211,8 +216,9 @@ public final class Solver {
   }
 
   func backtrack(to level: Int) {
-    while let last = assignments.last, last.level > level {
-      assignments.removeLast()
+    while let top = assignments.indices.last, assignments[top].level > level {
+      let last = assignments.removeLast()
+      trail[last.package].removeLast()
       current[last.package] = last.previous
       if last.cause == nil { decided[last.package] = false }
       rank(last.package)
