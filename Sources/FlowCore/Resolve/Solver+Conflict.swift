@@ -52,7 +52,8 @@ extension Solver {
       var satisfiedAt: Int? = nil
       for index in trail[term.package] {
         if index >= limit { break }
-        let narrowed = running.map { $0.intersection(assignments[index].set) }
+        let narrowed =
+          running.map { $0.intersection(assignments[index].set) }
           ?? assignments[index].set
         running = narrowed
         if narrowed.isSubset(of: term.set) {

@@ -53,7 +53,6 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
-
   /// The positions of `versions` in the set, as one range per interval, for releases without
   /// build metadata in ascending order: within such a list, an interval holds a run of
   /// consecutive versions, whose ends are found by binary search.
