@@ -1,5 +1,9 @@
 import FlowCore
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// One resolve, from already parsed options: what `flow-resolve [REQ…]` does.
 struct ResolveRun {
   enum OutputFormat: String { case json, sh, env }
@@ -77,9 +81,12 @@ struct ResolveRun {
       }
     }
     let index = openIndex(console: console)
+    // Kept until the process ends, like the index: tearing it down would only cost time.
+    let solver = Solver(source: index, includePrereleases: pre)
+    _ = Unmanaged.passRetained(solver)
     let resolution: Resolution
     do {
-      resolution = try Resolution(parsed, source: index, includePrereleases: pre)
+      resolution = try Resolution(parsed, solvedBy: solver)
     } catch {
       console.fail("\(error)", status: .dataError)
     }
@@ -102,6 +109,8 @@ struct ResolveRun {
         : ShellExport.environmentLines(applied)
       console.emit(Array(text.utf8), to: output)
     }
+    // Ends here: freeing the resolution and its document would only cost time.
+    exit(ExitStatus.success.rawValue)
   }
 
   func runPipe(console: Console) {

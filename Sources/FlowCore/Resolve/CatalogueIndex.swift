@@ -23,8 +23,14 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
   private let packageCount: Int
   private var cache: [String: [PackageVersion]] = [:]
   private var candidateCache: [String: [PackageVersion]] = [:]
+  private var tableCache: [String: CandidateTable] = [:]
+  /// Where each version's record starts, for the packages read as candidate tables.
+  private var versionOffsets: [String: [Int]] = [:]
   private var specCache: [String: VersionSpec] = [:]
   private var versionCache: [Int: (Version, String)] = [:]
+  /// The same, by key number, when the key table is small enough to hold a slot per key.
+  private var versionSlots: [(Version, String)?] = []
+  private static let slotLimit = 1 << 14
   private var requirementCache: [Int: PackageRequirement] = [:]
   /// Where the key and requirement tables start and how many entries they hold.
   private let keyTable: (offset: Int, count: Int)
@@ -176,11 +182,19 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
   }
 
   private func version(_ number: Int) throws -> (Version, String) {
-    if let cached = versionCache[number] { return cached }
+    let slotted = keyTable.count <= CatalogueIndex.slotLimit
+    if slotted {
+      if versionSlots.isEmpty { versionSlots = Array(repeating: nil, count: keyTable.count) }
+      if number >= 0, number < versionSlots.count, let cached = versionSlots[number] {
+        return cached
+      }
+    } else if let cached = versionCache[number] {
+      return cached
+    }
     var reader = try item(number, of: keyTable)
     let key = try reader.string()
     let parsed = (try Version(parsing: key), key)
-    versionCache[number] = parsed
+    if slotted { versionSlots[number] = parsed } else { versionCache[number] = parsed }
     return parsed
   }
 
@@ -224,14 +238,37 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
   public func entry(of name: String, at index: Int) -> PackageVersion? {
     lock.locked {
       if let cached = cache[name], index < cached.count { return cached[index] }
+      if let offsets = versionOffsets[name] {
+        guard index >= 0, index < offsets.count else { return nil }
+        var reader = IndexReader(memory, at: offsets[index])
+        return try? decodeVersion(name: name, reader: &reader, details: true)
+      }
       return try? decodePackage(named: name, details: true, only: index).first
     }
   }
 
-  /// Binary search of the sorted directory, then decoding of that one package.
-  private func decodePackage(named name: String, details: Bool, only: Int? = nil) throws
-    -> [PackageVersion]
-  {
+  /// The versions of `name` with requirements as their numbers in the index's table.
+  public func candidateTable(of name: String) -> CandidateTable? {
+    lock.locked {
+      if let cached = tableCache[name] { return cached }
+      var table = CandidateTable()
+      var offsets: [Int] = []
+      if var reader = try? findPackage(named: name) {
+        table = (try? decodeTable(&reader, offsets: &offsets)) ?? CandidateTable()
+      }
+      tableCache[name] = table
+      if offsets.count == table.count { versionOffsets[name] = offsets }
+      return table
+    }
+  }
+
+  public func requirement(numbered number: Int) -> PackageRequirement? {
+    lock.locked { try? requirement(number) }
+  }
+
+  /// A reader after the name of package `name`, found by binary search of the sorted
+  /// directory; nil when the package is unknown.
+  private func findPackage(named name: String) throws -> IndexReader? {
     let wanted = Array(name.utf8)
     var low = 0
     var high = packageCount
@@ -240,16 +277,51 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
       var pointer = IndexReader(memory, at: directoryOffset + middle * 8)
       var reader = IndexReader(memory, at: try pointer.integer())
       let order = try reader.compareString(wanted)
-      if order == 0 {
-        return try decodeVersions(name: name, reader: &reader, details: details, only: only)
-      }
+      if order == 0 { return reader }
       if order < 0 { low = middle + 1 } else { high = middle }
     }
-    return []
+    return nil
   }
 
-  /// Each version: key, then its details (label, priority, origin, variables) behind their
-  /// byte length so they can be skipped, then requires and conflicts.
+  /// Decodes one package: the listed version only, or all.
+  private func decodePackage(named name: String, details: Bool, only: Int? = nil) throws
+    -> [PackageVersion]
+  {
+    guard var reader = try findPackage(named: name) else { return [] }
+    return try decodeVersions(name: name, reader: &reader, details: details, only: only)
+  }
+
+  /// Versions and requirement numbers only: details are skipped by their length.
+  private func decodeTable(_ reader: inout IndexReader, offsets: inout [Int]) throws
+    -> CandidateTable
+  {
+    let count = try reader.integer()
+    guard count >= 0, count <= length else { throw IndexReader.Damaged() }
+    var table = CandidateTable()
+    table.reserve(versions: count)
+    offsets.reserveCapacity(count)
+    for _ in 0..<count {
+      offsets.append(reader.offset)
+      let (version, key) = try version(try reader.integer())
+      table.addVersion(version, key: key)
+      let detailsLength = try reader.integer()
+      guard detailsLength >= 0 else { throw IndexReader.Damaged() }
+      reader.offset += detailsLength
+      for _ in 0..<2 {
+        let numbers = try reader.integer()
+        guard numbers >= 0, numbers <= length else { throw IndexReader.Damaged() }
+        for _ in 0..<numbers {
+          let number = try reader.integer()
+          guard number >= 0, number < requirementTable.count else { throw IndexReader.Damaged() }
+          table.addNumber(number)
+        }
+        table.endList()
+      }
+    }
+    return table
+  }
+
+  /// The versions of one package: all of them, or only version `only`.
   private func decodeVersions(
     name: String, reader: inout IndexReader, details: Bool, only: Int?
   ) throws -> [PackageVersion] {
@@ -261,33 +333,41 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
         try reader.skipVersion()
         continue
       }
-      let (version, key) = try version(try reader.integer())
-      var entry = PackageVersion(name: name, version: version, key: key)
-      let detailsLength = try reader.integer()
-      if details {
-        let label = try reader.string()
-        entry.label = try reader.integer() != 0 ? label : nil
-        entry.priority = try reader.integer()
-        entry.definedAt = try reader.string()
-        for _ in 0..<(try reader.integer()) {
-          let variable = try reader.string()
-          let prepend = try reader.strings()
-          let append = try reader.strings()
-          let hasSet = try reader.integer() != 0
-          let set = try reader.strings()
-          entry.variables.append(
-            VariableChange(
-              name: variable, prepend: prepend, append: append, set: hasSet ? set : nil))
-        }
-      } else {
-        guard detailsLength >= 0 else { throw IndexReader.Damaged() }
-        reader.offset += detailsLength
-      }
-      entry.requires = try requirements(&reader)
-      entry.conflicts = try requirements(&reader)
-      result.append(entry)
+      result.append(try decodeVersion(name: name, reader: &reader, details: details))
     }
     return result
+  }
+
+  /// One version record: key, then its details (label, priority, origin, variables) behind
+  /// their byte length so they can be skipped, then requires and conflicts.
+  private func decodeVersion(name: String, reader: inout IndexReader, details: Bool) throws
+    -> PackageVersion
+  {
+    let (version, key) = try version(try reader.integer())
+    var entry = PackageVersion(name: name, version: version, key: key)
+    let detailsLength = try reader.integer()
+    if details {
+      let label = try reader.string()
+      entry.label = try reader.integer() != 0 ? label : nil
+      entry.priority = try reader.integer()
+      entry.definedAt = try reader.string()
+      for _ in 0..<(try reader.integer()) {
+        let variable = try reader.string()
+        let prepend = try reader.strings()
+        let append = try reader.strings()
+        let hasSet = try reader.integer() != 0
+        let set = try reader.strings()
+        entry.variables.append(
+          VariableChange(
+            name: variable, prepend: prepend, append: append, set: hasSet ? set : nil))
+      }
+    } else {
+      guard detailsLength >= 0 else { throw IndexReader.Damaged() }
+      reader.offset += detailsLength
+    }
+    entry.requires = try requirements(&reader)
+    entry.conflicts = try requirements(&reader)
+    return entry
   }
 
   /// Requirements are numbers into the shared table, each decoded once.

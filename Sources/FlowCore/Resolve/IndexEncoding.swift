@@ -69,10 +69,7 @@ struct IndexReader {
 
   mutating func integer() throws -> Int {
     guard offset >= 0, offset + 8 <= base.count else { throw Damaged() }
-    var value: Int64 = 0
-    withUnsafeMutableBytes(of: &value) { target in
-      target.copyMemory(from: UnsafeRawBufferPointer(rebasing: base[offset..<offset + 8]))
-    }
+    let value = base.loadUnaligned(fromByteOffset: offset, as: Int64.self)
     offset += 8
     return Int(Int64(littleEndian: value))
   }

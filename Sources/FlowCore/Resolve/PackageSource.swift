@@ -10,6 +10,13 @@ public protocol PackageSource: AnyObject, Sendable {
 
   /// The full entry of the `index`-th version of `name`, ascending.
   func entry(of name: String, at index: Int) -> PackageVersion?
+
+  /// The versions of `name` with requirements as numbers, or nil when the source does not
+  /// number them (the solver then numbers what `candidates(of:)` gives).
+  func candidateTable(of name: String) -> CandidateTable?
+
+  /// The requirement a number of `candidateTable(of:)` stands for.
+  func requirement(numbered number: Int) -> PackageRequirement?
 }
 
 extension PackageSource {
@@ -19,6 +26,10 @@ extension PackageSource {
     let all = versions(of: name)
     return index < all.count ? all[index] : nil
   }
+
+  public func candidateTable(of name: String) -> CandidateTable? { nil }
+
+  public func requirement(numbered number: Int) -> PackageRequirement? { nil }
 }
 
 /// A catalogue as a package source.

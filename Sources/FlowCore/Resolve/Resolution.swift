@@ -12,13 +12,19 @@ public struct Resolution: Sendable {
     _ requirements: [PackageRequirement], source: any PackageSource,
     includePrereleases: Bool = false
   ) throws {
-    let solver = Solver(source: source, includePrereleases: includePrereleases)
+    try self.init(
+      requirements, solvedBy: Solver(source: source, includePrereleases: includePrereleases))
+  }
+
+  /// Solves `requirements` with `solver`, which the caller may keep (a short-lived process
+  /// keeps it to the end rather than pay for tearing it down).
+  public init(_ requirements: [PackageRequirement], solvedBy solver: Solver) throws {
     let packages = try solver.solve(requirements)
     self.requirements = requirements
     self.packages = packages
     self.actions = EnvironmentActions(packages: packages)
-    self.source = source
-    self.includePrereleases = includePrereleases
+    self.source = solver.source
+    self.includePrereleases = solver.includePrereleases
   }
 
   /// Per chosen package, in the same order: what brought it in and what kept newer versions

@@ -34,32 +34,37 @@ extension Solver {
 
   /// The index of the first assignment (below `limit`) after which every term is satisfied,
   /// counting `seed` as already assigned.
+  ///
+  /// A term is satisfied once the assignments to its package, intersected in order, fall
+  /// inside it; that happens at one assignment and stays so. The answer is the latest of
+  /// those moments, found per term among its own package's assignments (`trail`) rather than
+  /// by walking every assignment. Only the first term of a package is followed, as the walk
+  /// over all assignments did.
   func earliestSatisfying(
     _ incompatibility: Incompatibility, before limit: Int, seed: (package: Int, set: DomainSet)?
   ) -> Int? {
     let terms = incompatibility.terms
-    var running: [DomainSet?] = terms.map { term in
-      seed.flatMap { $0.package == term.package ? $0.set : nil }
-    }
-    var unsatisfied = 0
+    var latest = -1
     for (position, term) in terms.enumerated() {
-      if !(running[position].map { $0.isSubset(of: term.set) } ?? false) { unsatisfied += 1 }
-    }
-    if seed != nil && unsatisfied == 0 { return nil }
-    for index in 0..<limit {
-      let assignment = assignments[index]
-      guard let position = terms.firstIndex(where: { $0.package == assignment.package }) else {
-        continue
+      var running: DomainSet? = seed.flatMap { $0.package == term.package ? $0.set : nil }
+      if running.map({ $0.isSubset(of: term.set) }) ?? false { continue }
+      if terms[..<position].contains(where: { $0.package == term.package }) { return nil }
+      var satisfiedAt: Int? = nil
+      for index in trail[term.package] {
+        if index >= limit { break }
+        let narrowed =
+          running.map { $0.intersection(assignments[index].set) }
+          ?? assignments[index].set
+        running = narrowed
+        if narrowed.isSubset(of: term.set) {
+          satisfiedAt = index
+          break
+        }
       }
-      let before = running[position].map { $0.isSubset(of: terms[position].set) } ?? false
-      let narrowed = running[position].map { $0.intersection(assignment.set) } ?? assignment.set
-      running[position] = narrowed
-      if !before && narrowed.isSubset(of: terms[position].set) {
-        unsatisfied -= 1
-        if unsatisfied == 0 { return index }
-      }
+      guard let satisfiedAt else { return nil }
+      latest = max(latest, satisfiedAt)
     }
-    return nil
+    return latest >= 0 ? latest : nil
   }
 
   /// The resolvent of two incompatibilities on `package`: other packages' terms intersect,

@@ -59,7 +59,7 @@ extension Solver {
   /// " and no … is in the catalogue" when a requirement matches nothing.
   private func missing(_ requirement: PackageRequirement) -> String {
     let package = id(of: requirement.name)
-    if versions[package].isEmpty {
+    if tables[package].count == 0 {
       return " and no package \(requirement.name) is in the catalogue"
     }
     if domain(package, matching: requirement.spec).isEmpty {
@@ -96,10 +96,10 @@ extension Solver {
   /// `name` with the versions of a positive set as ranges: `python >=3.10.0,<=3.10.9`.
   func describe(_ package: Int, _ set: DomainSet) -> String {
     let name = names[package]
-    let list = versions[package]
+    let keys = tables[package].keys
     let chosen = set.members.filter { $0 > 0 }.map { $0 - 1 }
     if chosen.isEmpty { return "no version of \(name)" }
-    if chosen.count == list.count && list.count > 1 { return name }
+    if chosen.count == keys.count && keys.count > 1 { return name }
     var runs: [(Int, Int)] = []
     for index in chosen {
       if let last = runs.last, last.1 == index - 1 {
@@ -110,10 +110,10 @@ extension Solver {
     }
     let parts = runs.map { run -> String in
       let (first, last) = run
-      if first == last { return list[first].key }
-      if first == 0 { return "<=\(list[last].key)" }
-      if last == list.count - 1 { return ">=\(list[first].key)" }
-      return ">=\(list[first].key),<=\(list[last].key)"
+      if first == last { return keys[first] }
+      if first == 0 { return "<=\(keys[last])" }
+      if last == keys.count - 1 { return ">=\(keys[first])" }
+      return ">=\(keys[first]),<=\(keys[last])"
     }
     return "\(name) \(parts.joined(separator: " or "))"
   }

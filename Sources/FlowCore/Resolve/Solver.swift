@@ -15,16 +15,29 @@ public final class Solver {
 
   var names: [String] = [""]
   var packageIDs: [String: Int] = [:]
-  var versions: [[PackageVersion]] = [[]]
-  var incompatibilities: [Incompatibility] = []
-  var byPackage: [[Int]] = [[]]
-  var assignments: [Assignment] = []
+  @exclusivity(unchecked) var tables: [CandidateTable] = [CandidateTable()]
+  @exclusivity(unchecked) var incompatibilities: [Incompatibility] = []
+  @exclusivity(unchecked) var byPackage: [[Int]] = [[]]
+  @exclusivity(unchecked) var assignments: [Assignment] = []
   /// The intersection of every assignment per package; nil = no assignment yet.
-  var current: [DomainSet?] = [nil]
-  var decided: [Bool] = [false]
-  var decisionLevel = 0
-  var addedDependencies: [Set<String>] = [[]]
+  @exclusivity(unchecked) var current: [DomainSet?] = [nil]
+  /// Per package, the positions of its assignments in `assignments`, in order.
+  @exclusivity(unchecked) var trail: [[Int]] = [[]]
+  @exclusivity(unchecked) var decided: [Bool] = [false]
+  @exclusivity(unchecked) var decisionLevel = 0
+  /// The packages that must be selected and are not decided yet, by preference.
+  @exclusivity(unchecked) var waiting = DecisionQueue()
+  /// Per package, the requirement numbers (times two, plus one for conflicts) already added.
+  var addedRelations: [Set<Int>] = [[]]
+  /// Per package, the versions whose requirements and conflicts are all added.
+  @exclusivity(unchecked) var versionsWithRelations: [DomainSet] = [DomainSet(size: 2)]
   var specCache: [String: DomainSet] = [:]
+  /// The versions each requirement number allows of its package.
+  var numberedDomains: [Int: DomainSet] = [:]
+  /// Whether requirement numbers come from the source; if not, the solver numbers them.
+  var sourceNumbers = false
+  var localRequirements: [PackageRequirement] = []
+  var localNumbers: [PackageRequirement: Int] = [:]
   var requests: [PackageRequirement] = []
   /// Packages 1...requestedCount are the requested ones, in request order.
   var requestedCount = 0
@@ -68,7 +81,10 @@ public final class Solver {
     for package in 1..<names.count where decided[package] {
       let choice = current[package]!.highest!
       result.append(
-        source.entry(of: names[package], at: choice - 1) ?? versions[package][choice - 1])
+        source.entry(of: names[package], at: choice - 1)
+          ?? PackageVersion(
+            name: names[package], version: tables[package].versions[choice - 1],
+            key: tables[package].keys[choice - 1]))
     }
     return result
   }
@@ -80,26 +96,78 @@ public final class Solver {
     let id = names.count
     packageIDs[name] = id
     names.append(name)
-    versions.append(source.candidates(of: name))
+    tables.append(table(of: name))
     byPackage.append([])
     current.append(nil)
+    trail.append([])
     decided.append(false)
-    addedDependencies.append([])
+    addedRelations.append([])
+    versionsWithRelations.append(DomainSet(size: size(of: id)))
     return id
   }
 
-  func size(of package: Int) -> Int { package == Solver.root ? 2 : versions[package].count + 1 }
+  /// The source's table, or one numbered here from the source's candidates.
+  private func table(of name: String) -> CandidateTable {
+    if let table = source.candidateTable(of: name) {
+      sourceNumbers = true
+      return table
+    }
+    var table = CandidateTable()
+    let candidates = source.candidates(of: name)
+    table.reserve(versions: candidates.count)
+    for entry in candidates {
+      table.addVersion(entry.version, key: entry.key)
+      for requirement in entry.requires { table.addNumber(localNumber(requirement)) }
+      table.endList()
+      for requirement in entry.conflicts { table.addNumber(localNumber(requirement)) }
+      table.endList()
+    }
+    return table
+  }
+
+  private func localNumber(_ requirement: PackageRequirement) -> Int {
+    if let number = localNumbers[requirement] { return number }
+    localNumbers[requirement] = localRequirements.count
+    localRequirements.append(requirement)
+    return localRequirements.count - 1
+  }
+
+  func requirement(numbered number: Int) -> PackageRequirement {
+    sourceNumbers ? source.requirement(numbered: number)! : localRequirements[number]
+  }
+
+  func size(of package: Int) -> Int { package == Solver.root ? 2 : tables[package].count + 1 }
 
   /// The versions of `package` a spec allows (a positive set: bit 0 left out).
   func domain(_ package: Int, matching spec: VersionSpec) -> DomainSet {
     let key = "\(package)\u{0}\(spec.text)"
     if let cached = specCache[key] { return cached }
+    let set = allowedVersions(package, spec)
+    specCache[key] = set
+    return set
+  }
+
+  /// The versions of its package a requirement number allows.
+  func domain(numbered number: Int, of package: Int, _ spec: VersionSpec) -> DomainSet {
+    if let cached = numberedDomains[number] { return cached }
+    let set = allowedVersions(package, spec)
+    numberedDomains[number] = set
+    return set
+  }
+
+  private func allowedVersions(_ package: Int, _ spec: VersionSpec) -> DomainSet {
     let allowed = spec.versions(includingPrereleases: includePrereleases)
     var set = DomainSet(size: size(of: package))
-    for (index, entry) in versions[package].enumerated() where allowed.contains(entry.version) {
+    let table = tables[package]
+    if table.hasOnlyPlainReleases {
+      for range in allowed.positions(inAscendingReleases: table.versions) {
+        for index in range { set.insert(index + 1) }
+      }
+      return set
+    }
+    for (index, version) in table.versions.enumerated() where allowed.contains(version) {
       set.insert(index + 1)
     }
-    specCache[key] = set
     return set
   }
 
@@ -125,20 +193,35 @@ public final class Solver {
 
   // MARK: partial solution
 
-  func assign(_ assignment: Assignment) {
-    var assignment = assignment
-    assignment.previous = current[assignment.package]
-    current[assignment.package] =
-      current[assignment.package].map { $0.intersection(assignment.set) } ?? assignment.set
-    if assignment.cause == nil { decided[assignment.package] = true }
+  func assign(_ assignment: consuming Assignment) {
+    let package = assignment.package
+    // Moved, not copied: the set before this assignment goes with it, for backtracking.
+    let previous = current[package].take()
+    current[package] = previous.map { $0.intersection(assignment.set) } ?? assignment.set
+    assignment.previous = previous
+    if assignment.cause == nil { decided[package] = true }
+    trail[package].append(assignments.count)
     assignments.append(assignment)
+    rank(package)
+  }
+
+  /// Places `package` in the decision queue: requested packages first (rank 0), then by the
+  /// number of versions left; out of it when decided or not needed.
+  func rank(_ package: Int) {
+    guard !decided[package], let set = current[package], !set.includesAbsent else {
+      waiting.set(package, rank: nil)
+      return
+    }
+    waiting.set(package, rank: package <= requestedCount ? 0 : set.count)
   }
 
   func backtrack(to level: Int) {
-    while let last = assignments.last, last.level > level {
-      assignments.removeLast()
+    while let top = assignments.indices.last, assignments[top].level > level {
+      let last = assignments.removeLast()
+      trail[last.package].removeLast()
       current[last.package] = last.previous
       if last.cause == nil { decided[last.package] = false }
+      rank(last.package)
     }
     decisionLevel = level
   }
@@ -150,9 +233,11 @@ public final class Solver {
     case inconclusive
   }
 
-  func relation(_ incompatibility: Incompatibility) -> Relation {
+  func relation(_ incompatibility: Incompatibility) -> Relation { relation(incompatibility.terms) }
+
+  func relation(_ terms: [Term]) -> Relation {
     var open: Int? = nil
-    for (index, term) in incompatibility.terms.enumerated() {
+    for (index, term) in terms.enumerated() {
       guard let assigned = current[term.package] else {
         if open != nil { return .inconclusive }
         open = index
@@ -170,8 +255,8 @@ public final class Solver {
     var changed = [start]
     while let package = changed.popLast() {
       for index in byPackage[package].reversed() {
-        let incompatibility = incompatibilities[index]
-        switch relation(incompatibility) {
+        let terms = incompatibilities[index].terms
+        switch relation(terms) {
         case .satisfied:
           let learned = try resolveConflict(index)
           guard case .almostSatisfied(let open) = relation(incompatibilities[learned]) else {
@@ -180,8 +265,8 @@ public final class Solver {
           derive(incompatibilities[learned].terms[open], cause: learned)
           changed = [incompatibilities[learned].terms[open].package]
         case .almostSatisfied(let open):
-          derive(incompatibility.terms[open], cause: index)
-          changed.append(incompatibility.terms[open].package)
+          derive(terms[open], cause: index)
+          changed.append(terms[open].package)
           continue
         case .contradicted, .inconclusive:
           continue
@@ -202,29 +287,18 @@ public final class Solver {
   /// The next package to decide: requested packages first, in request order; then, among
   /// the others that must be selected, the one with the fewest versions left (ties: first
   /// mentioned), which keeps conflicts small.
-  func nextPackage() -> Int? {
-    var best: Int? = nil
-    var fewest = Int.max
-    for package in 1..<names.count where !decided[package] {
-      guard let set = current[package], !set.includesAbsent else { continue }
-      if package <= requestedCount { return package }
-      let left = set.count
-      if left < fewest {
-        fewest = left
-        best = package
-      }
-    }
-    return best
-  }
+  func nextPackage() -> Int? { waiting.first }
 
   func decide(_ package: Int) {
     let choice = current[package]!.highest!
-    let entry = versions[package][choice - 1]
-    for requirement in entry.requires {
-      addRelation(package, requirement, conflict: false)
-    }
-    for requirement in entry.conflicts {
-      addRelation(package, requirement, conflict: true)
+    if !versionsWithRelations[package].contains(choice) {
+      versionsWithRelations[package].insert(choice)
+      for number in tables[package].requires(of: choice - 1) {
+        addRelation(package, number, conflict: false)
+      }
+      for number in tables[package].conflicts(of: choice - 1) {
+        addRelation(package, number, conflict: true)
+      }
     }
     decisionLevel += 1
     assign(
@@ -235,21 +309,17 @@ public final class Solver {
 
   /// Adds "versions of `package` with this requirement need (or exclude) it", once for all
   /// versions that carry the same requirement.
-  func addRelation(_ package: Int, _ requirement: PackageRequirement, conflict: Bool) {
-    let key = (conflict ? "!" : "") + requirement.description
-    guard !addedDependencies[package].contains(key) else { return }
-    addedDependencies[package].insert(key)
+  func addRelation(_ package: Int, _ number: Int, conflict: Bool) {
+    guard addedRelations[package].insert(number * 2 + (conflict ? 1 : 0)).inserted else { return }
     var holders = DomainSet(size: size(of: package))
-    for (index, entry) in versions[package].enumerated() {
-      let list = conflict ? entry.conflicts : entry.requires
-      if list.contains(where: {
-        $0.name == requirement.name && $0.spec.text == requirement.spec.text
-      }) {
-        holders.insert(index + 1)
-      }
+    let table = tables[package]
+    for index in 0..<table.count {
+      let list = conflict ? table.conflicts(of: index) : table.requires(of: index)
+      if list.contains(number) { holders.insert(index + 1) }
     }
+    let requirement = requirement(numbered: number)
     let other = id(of: requirement.name)
-    let matching = domain(other, matching: requirement.spec)
+    let matching = domain(numbered: number, of: other, requirement.spec)
     if conflict {
       if matching.isEmpty { return }
       add(

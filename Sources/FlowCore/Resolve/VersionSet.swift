@@ -36,18 +36,56 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
   public var isEmpty: Bool { releases.isEmpty && prereleases.isEmpty }
 
   public func contains(_ version: Version) -> Bool {
-    let intervals = version.isPrerelease ? prereleases : releases
-    var low = 0
-    var high = intervals.count
-    while low < high {
-      let middle = (low + high) / 2
-      if intervals[middle].upper.compare(to: version) <= 0 {
-        low = middle + 1
-      } else {
-        high = middle
+    // Through a buffer, so that reading an interval's cuts does not copy them.
+    (version.isPrerelease ? prereleases : releases).withUnsafeBufferPointer { intervals in
+      var low = 0
+      var high = intervals.count
+      while low < high {
+        let middle = (low + high) / 2
+        if intervals[middle].upper.compare(to: version) <= 0 {
+          low = middle + 1
+        } else {
+          high = middle
+        }
+      }
+      return low < intervals.count && intervals[low].lower.compare(to: version) < 0
+        && intervals[low].upper.compare(to: version) > 0
+    }
+  }
+
+  /// The positions of `versions` in the set, as one range per interval, for releases without
+  /// build metadata in ascending order: within such a list, an interval holds a run of
+  /// consecutive versions, whose ends are found by binary search.
+  func positions(inAscendingReleases versions: [Version]) -> [Range<Int>] {
+    releases.withUnsafeBufferPointer { intervals in
+      versions.withUnsafeBufferPointer { versions in
+        var result: [Range<Int>] = []
+        for interval in intervals.indices {
+          // The first version above the lower cut, then the first at or above the upper cut.
+          let start = VersionSet.firstPosition(in: versions) {
+            intervals[interval].lower.compare(to: $0) < 0
+          }
+          let end = VersionSet.firstPosition(in: versions) {
+            intervals[interval].upper.compare(to: $0) <= 0
+          }
+          if start < end { result.append(start..<end) }
+        }
+        return result
       }
     }
-    return low < intervals.count && intervals[low].contains(version)
+  }
+
+  /// The first position whose version satisfies `isPast` (false, then true, along the list).
+  private static func firstPosition(
+    in versions: UnsafeBufferPointer<Version>, where isPast: (Version) -> Bool
+  ) -> Int {
+    var low = 0
+    var high = versions.count
+    while low < high {
+      let middle = (low + high) / 2
+      if isPast(versions[middle]) { high = middle } else { low = middle + 1 }
+    }
+    return low
   }
 
   public func union(_ other: VersionSet) -> VersionSet {

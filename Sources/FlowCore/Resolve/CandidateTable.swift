@@ -1,0 +1,50 @@
+/// What the solver reads of one package: its versions (ascending) with their keys, and the
+/// numbers of each version's requirements and conflicts. Within one source a number stands
+/// for one requirement (name and spec text), so equal numbers mean equal requirements and
+/// the solver compares integers, not strings.
+public struct CandidateTable: Sendable {
+  public private(set) var versions: [Version] = []
+  /// The version keys as written in the catalogue.
+  public private(set) var keys: [String] = []
+  /// Requirement numbers of every version: its requires, then its conflicts.
+  private var numbers: [Int] = []
+  /// Version `i`'s requires are `numbers[bounds[2i]..<bounds[2i+1]]`, its conflicts
+  /// `numbers[bounds[2i+1]..<bounds[2i+2]]`.
+  private var bounds: [Int] = [0]
+  /// Releases only, without build metadata: as versions ascend (which every source promises
+  /// and the solver relies on for "newest first"), a spec's interval then holds one run of
+  /// consecutive versions, found by binary search.
+  public private(set) var hasOnlyPlainReleases = true
+
+  public init() {}
+
+  public var count: Int { versions.count }
+
+  public mutating func reserve(versions count: Int) {
+    versions.reserveCapacity(count)
+    keys.reserveCapacity(count)
+    bounds.reserveCapacity(2 * count + 1)
+    numbers.reserveCapacity(2 * count)
+  }
+
+  /// Starts a version: add its requirement numbers, end the list, add its conflict numbers,
+  /// end the list.
+  public mutating func addVersion(_ version: Version, key: String) {
+    if version.isPrerelease || !version.build.isEmpty { hasOnlyPlainReleases = false }
+    versions.append(version)
+    keys.append(key)
+  }
+
+  public mutating func addNumber(_ number: Int) { numbers.append(number) }
+
+  /// Ends the current version's requires (first call) or conflicts (second call).
+  public mutating func endList() { bounds.append(numbers.count) }
+
+  func requires(of index: Int) -> ArraySlice<Int> {
+    numbers[bounds[2 * index]..<bounds[2 * index + 1]]
+  }
+
+  func conflicts(of index: Int) -> ArraySlice<Int> {
+    numbers[bounds[2 * index + 1]..<bounds[2 * index + 2]]
+  }
+}
