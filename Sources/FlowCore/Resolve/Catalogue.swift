@@ -86,9 +86,12 @@ public struct Catalogue: Sendable {
     // Each file is parsed as soon as it is read, so only one file's bytes are held at once.
     var merged = CatalogueTable()
     for file in files {
-      guard let bytes = CatalogueFiles.readBytes(file) else {
+      let bytes: [UInt8]
+      do {
+        bytes = try InputFile.read(file)
+      } catch {
         throw ResolveError.invalidCatalogue(
-          Diagnostic(file: file, position: nil, message: "cannot read the file"))
+          Diagnostic(file: file, position: nil, message: "cannot read the file: \(error.reason)"))
       }
       try Catalogue.merge(CatalogueValue.parse(bytes, file: file), into: &merged)
       self.files.append(file)

@@ -34,23 +34,10 @@ enum CatalogueFiles {
     return String(cString: resolved)
   }
 
-  /// The file's bytes, read into one buffer of its size (so a large file is never copied to
-  /// grow the buffer); nil when it cannot be read.
+  /// The file's bytes (through `InputFile`, so an endless file is refused at its limit);
+  /// nil when it cannot be read.
   static func readBytes(_ path: String) -> [UInt8]? {
-    guard let file = fopen(path, "rb") else { return nil }
-    defer { fclose(file) }
-    var info = stat()
-    let size = fstat(fileno(file), &info) == 0 ? Int(info.st_size) : 0
-    var result: [UInt8] = []
-    // One byte more than the size, so that the read that finds the end does not grow it.
-    result.reserveCapacity(max(size, 0) + 1)
-    var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-      let count = fread(&buffer, 1, buffer.count, file)
-      if count > 0 { result.append(contentsOf: buffer[0..<count]) }
-      if count < buffer.count { break }
-    }
-    return ferror(file) == 0 ? result : nil
+    try? InputFile.read(path)
   }
 
   static func read(_ path: String) -> String? {
