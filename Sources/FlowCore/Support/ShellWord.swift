@@ -1,0 +1,45 @@
+/// POSIX shell words: the one place data is quoted for a shell.
+///
+/// flow never builds a shell command out of data; where a script must carry data (a
+/// Slurm batch script, `export` lines, a Makefile recipe), each value becomes one word
+/// that means exactly that value.
+public enum ShellWord {
+  /// `text` in single quotes, each `'` written as `'\''`: one word that means `text`.
+  public static func quote(_ text: String) -> String {
+    var output: [UInt8] = [UInt8(ascii: "'")]
+    appendQuotedContent(text, to: &output)
+    output.append(UInt8(ascii: "'"))
+    return String(decoding: output, as: UTF8.self)
+  }
+
+  /// The inside of single quotes for `text`: each `'` becomes `'\''`.
+  public static func appendQuotedContent(_ text: String, to output: inout [UInt8]) {
+    var text = text
+    text.withUTF8 { bytes in
+      var start = 0
+      for index in bytes.indices where bytes[index] == UInt8(ascii: "'") {
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        output.append(contentsOf: #"'\''"#.utf8)
+        start = index + 1
+      }
+      output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+    }
+  }
+
+  /// Whether `name` is `[A-Za-z_][A-Za-z0-9_]*`, a name POSIX shells accept for a variable.
+  public static func isName(_ name: String) -> Bool {
+    guard let first = name.utf8.first, isLetter(first) || first == UInt8(ascii: "_") else {
+      return false
+    }
+    return name.utf8.allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") }
+  }
+
+  private static func isDigit(_ byte: UInt8) -> Bool {
+    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+  }
+
+  private static func isLetter(_ byte: UInt8) -> Bool {
+    (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+      || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+  }
+}
