@@ -39,15 +39,15 @@ struct FlowParse: ToolCommand {
     }
     let bytes = console.read(file)
     let isStandardInput = file == "-"
-    let cwd = FilePath.currentDirectory
+    let cwd = PathText.currentDirectory
     let source =
-      isStandardInput ? InputFile.standardInputName : FilePath.absolute(file, relativeTo: cwd)
+      isStandardInput ? InputFile.standardInputName : PathText.absolute(file, relativeTo: cwd)
     let name = isStandardInput ? InputFile.standardInputName : file
     let workflow: Workflow
     do throws(WorkflowError) {
       workflow = try WorkflowReader.read(
         bytes, file: name, source: source,
-        baseDirectory: isStandardInput ? cwd : FilePath.directory(of: source))
+        baseDirectory: isStandardInput ? cwd : PathText.directory(of: source))
     } catch {
       for problem in error.problems { console.report(problem.description) }
       throw ExitCode(ExitStatus.dataError.rawValue)

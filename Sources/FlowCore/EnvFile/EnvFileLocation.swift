@@ -10,12 +10,4 @@ public enum EnvFileLocation: Hashable, Sendable, CustomStringConvertible {
     case .map(let name): return name
     }
   }
-
-  /// `file:line`, the short form provenance reports use.
-  public var fileAndLine: String {
-    switch self {
-    case .file(let file, let position): return "\(file):\(position.line)"
-    case .map(let name): return name
-    }
-  }
 }

@@ -87,11 +87,11 @@ public enum EnvOutput {
       case .json:
         break
       case .sh:
-        guard isShellName(key) else { throw refuse("not a shell variable name") }
+        guard ShellWord.isName(key) else { throw refuse("not a shell variable name") }
         output.append(contentsOf: "export ".utf8)
         output.append(contentsOf: key.utf8)
         output.append(contentsOf: "='".utf8)
-        appendSingleQuoted(value, to: &output)
+        ShellWord.appendQuotedContent(value, to: &output)
         output.append(contentsOf: "'\n".utf8)
       case .dotenv:
         guard !key.isEmpty, key.utf8.allSatisfy(ComposeParser.isKeyByte) else {
@@ -127,28 +127,6 @@ public enum EnvOutput {
       }
     }
     return output
-  }
-
-  /// `[A-Za-z_][A-Za-z0-9_]*`, the names POSIX shells accept.
-  public static func isShellName(_ key: String) -> Bool {
-    guard let first = key.utf8.first, first.isASCIILetter || first == UInt8(ascii: "_") else {
-      return false
-    }
-    return key.utf8.allSatisfy(\.isNameCharacter)
-  }
-
-  /// A value for the inside of shell single quotes: each `'` becomes `'\''`.
-  static func appendSingleQuoted(_ value: String, to output: inout [UInt8]) {
-    var value = value
-    value.withUTF8 { bytes in
-      var start = 0
-      for index in bytes.indices where bytes[index] == .singleQuote {
-        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-        output.append(contentsOf: #"'\''"#.utf8)
-        start = index + 1
-      }
-      output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
-    }
   }
 
   /// A value for the inside of compose double quotes, reading back to itself.

@@ -198,7 +198,7 @@ extension WorkflowReader {
     var sources: [VariableSource] = []
     for pathNode in paths {
       guard let path = text(pathNode, "a .env path") else { continue }
-      let absolute = FilePath.absolute(path, relativeTo: baseDirectory)
+      let absolute = PathText.absolute(path, relativeTo: baseDirectory)
       if !InputFile.isRegularFile(absolute) {
         report(pathNode, "variables file '\(path)' not found (looked for \(absolute))")
       }

@@ -61,13 +61,13 @@ public struct SlurmSubmission: Sendable, Equatable {
     self.argv = argv
 
     var lines = [
-      "#!/bin/sh", "# flow-exec: stage \(Self.quoted(stage.name).replacing("\n", with: " "))",
+      "#!/bin/sh", "# flow-exec: stage \(ShellWord.quote(stage.name).replacing("\n", with: " "))",
     ]
     for (name, value) in environment.sorted(by: { $0.key < $1.key })
-    where Self.isVariableName(name) && !Self.isSlurmOwned(name) {
-      lines.append("export \(name)=\(Self.quoted(value))")
+    where ShellWord.isName(name) && !Self.isSlurmOwned(name) {
+      lines.append("export \(name)=\(ShellWord.quote(value))")
     }
-    lines.append("exec " + command.map(Self.quoted).joined(separator: " "))
+    lines.append("exec " + command.map(ShellWord.quote).joined(separator: " "))
     script = lines.joined(separator: "\n") + "\n"
   }
 
@@ -100,20 +100,4 @@ public struct SlurmSubmission: Sendable, Equatable {
 
   /// Seconds in whole minutes, rounded up: Slurm's time limits count minutes.
   static func minutes(_ seconds: Double) -> Int { max(1, Int((seconds / 60).rounded(.up))) }
-
-  /// A POSIX shell word that means exactly `text`.
-  public static func quoted(_ text: String) -> String {
-    "'" + text.replacing("'", with: #"'\''"#) + "'"
-  }
-
-  static func isVariableName(_ name: String) -> Bool {
-    guard let first = name.unicodeScalars.first, first == "_" || isLetter(first) else {
-      return false
-    }
-    return name.unicodeScalars.allSatisfy { $0 == "_" || isLetter($0) || ("0"..."9").contains($0) }
-  }
-
-  private static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
-    ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
-  }
 }

@@ -13,7 +13,7 @@ extension InstallationScan {
         problems.append("\(path): Houdini without python/bin/pythonX.Y; skipped")
         continue
       }
-      let suffix = python.replacingOccurrences(".", with: "_")
+      let suffix = python.replacing(".", with: "_")
       add(
         "houdini.py\(suffix)", version, label: "SideFX Houdini \(version)", at: path,
         [
@@ -52,7 +52,7 @@ extension InstallationScan {
       }
       guard let output = ProgramOutput.run([config, "--version"]),
         let version = Self.leadingVersion(
-          Substring(String(output.trimmingSpaces).replacingOccurrences("/", with: ".")))
+          Substring(String(output.trimmingSpaces).replacing("/", with: ".")))
       else {
         problems.append("\(config) --version failed; skipped")
         continue
@@ -121,11 +121,5 @@ extension InstallationScan {
           [VariableChange(name: "PATH", prepend: [folder])])
       }
     }
-  }
-}
-
-extension String {
-  func replacingOccurrences(_ target: Character, with replacement: String) -> String {
-    split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
   }
 }

@@ -112,7 +112,6 @@ struct VersionScanner {
       }
       return result
     }
-    var isComplete: Bool { fixed.count >= 3 }
     var version: Version { Version(release: fixed, prerelease: prerelease, build: build) }
   }
 

@@ -55,12 +55,6 @@ public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
     return Version.compareIdentifiers(prerelease, other.prerelease, emptyIsHighest: true)
   }
 
-  /// Whether the release parts are equal, missing parts zero.
-  public func hasSameRelease(_ other: Version) -> Bool {
-    let count = max(release.count, other.release.count)
-    return (0..<count).allSatisfy { part($0) == other.part($0) }
-  }
-
   public static func == (left: Version, right: Version) -> Bool {
     left.comparePrecedence(right) == 0 && left.build == right.build
   }

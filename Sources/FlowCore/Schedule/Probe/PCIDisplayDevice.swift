@@ -12,15 +12,6 @@ struct PCIDisplayDevice: Equatable {
   /// VGA, 3D controller, other display controller, processing accelerator.
   static let computeClasses: Set<UInt32> = [0x0300, 0x0302, 0x0380, 0x1200]
 
-  var vendorName: String {
-    switch vendorID {
-    case Self.nvidiaVendor: return "nvidia"
-    case Self.amdVendor: return "amd"
-    case Self.intelVendor: return "intel"
-    default: return "vendor 0x" + String(vendorID, radix: 16)
-    }
-  }
-
   var source: String { "/sys/bus/pci/devices/\(address)" }
 
   /// The PCI functions of a GPU vendor with a display or accelerator class.

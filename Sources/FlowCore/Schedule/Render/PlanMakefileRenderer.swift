@@ -51,7 +51,7 @@ public struct PlanMakefileRenderer {
       }
       output += "\(stamps[index]):" + plan.needs[index].map { " " + stamps[$0] }.joined() + "\n"
       output +=
-        "\t$(FLOW_EXEC) --stage \(Self.makeSafe(Self.shellQuoted(stage.name))) $(FLOW_DOCUMENT)\n"
+        "\t$(FLOW_EXEC) --stage \(Self.makeSafe(ShellWord.quote(stage.name))) $(FLOW_DOCUMENT)\n"
       output += "\t@mkdir -p $(STAMPS) && touch $@\n\n"
     }
     return output
@@ -68,25 +68,10 @@ public struct PlanMakefileRenderer {
     return "$(STAMPS)/\(index + 1)-\(safe.prefix(80)).done"
   }
 
-  static func shellQuoted(_ text: String) -> String {
-    "'" + text.replacingAll("'", with: "'\\''") + "'"
-  }
-
   /// `$` doubled, so make passes the text through unchanged.
-  static func makeSafe(_ text: String) -> String { text.replacingAll("$", with: "$$") }
+  static func makeSafe(_ text: String) -> String { text.replacing("$", with: "$$") }
 
   static func isControl(_ scalar: Unicode.Scalar) -> Bool {
     scalar.value < 0x20 || scalar.value == 0x7f
-  }
-}
-
-extension String {
-  /// Every occurrence of one character replaced by a string.
-  func replacingAll(_ character: Character, with replacement: String) -> String {
-    var result = ""
-    for each in self {
-      if each == character { result += replacement } else { result.append(each) }
-    }
-    return result
   }
 }

@@ -6,7 +6,7 @@ import Testing
 enum ProbeFixture {
   static let folder: String = {
     var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-    components.removeLast(3)
+    components.removeLast(4)
     return components.joined(separator: "/") + "/Fixtures/probe"
   }()
 

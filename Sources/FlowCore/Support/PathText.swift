@@ -1,11 +1,7 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Glibc
 
 /// Lexical path arithmetic: absolute paths without `.` and `..` parts.
-public enum FilePath {
+public enum PathText {
   /// The process's working directory.
   public static var currentDirectory: String {
     guard let pointer = getcwd(nil, 0) else { return "/" }
