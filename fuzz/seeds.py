@@ -22,6 +22,11 @@ def unescape(text):
             .replace("\\\\", "\\"))
 
 
+def test_file(name):
+    """A unit test file by name, wherever under the test tree it sits."""
+    return next(tests.rglob(name))
+
+
 def literals(paths, short=False):
     found = []
     for path in paths:
@@ -47,19 +52,19 @@ def write(name, texts):
 shutil.rmtree(seeds, ignore_errors=True)
 examples = sorted(root.glob("examples/*/workflow.yaml"))
 write("WorkflowYAML", [p.read_bytes() for p in examples]
-      + literals([tests / "Model" / "WorkflowReaderTests.swift",
-                  tests / "YAML" / "YAMLLoaderTests.swift"]))
+      + literals([test_file("WorkflowReaderTests.swift"),
+                  test_file("YAMLLoaderTests.swift")]))
 write("PipeDocument", [p.read_bytes() for p in sorted(root.glob("Tests/Fixtures/golden/*.json"))]
-      + [t for t in literals([tests / "Model" / "WorkflowDocumentTests.swift",
-                              tests / "Resolve" / "PipeResolutionTests.swift"])
+      + [t for t in literals([test_file("WorkflowDocumentTests.swift"),
+                              test_file("PipeResolutionTests.swift")])
          if t.lstrip().startswith("{")])
 write("TOMLCatalogue", [p.read_bytes() for p in sorted(root.glob("examples/*/*.toml"))]
-      + literals([tests / "Resolve" / "CatalogueTests.swift",
-                  tests / "Resolve" / "CatalogueIndexTests.swift",
-                  tests / "TOML" / "TOMLReaderTests.swift",
-                  tests / "TOML" / "TOMLReaderErrorTests.swift"]))
-specs = [t for t in literals([tests / "Resolve" / "VersionSpecTests.swift",
-                              tests / "Resolve" / "VersionTests.swift"], short=True)
+      + literals([test_file("CatalogueTests.swift"),
+                  test_file("CatalogueIndexTests.swift"),
+                  test_file("TOMLReaderTests.swift"),
+                  test_file("TOMLReaderErrorTests.swift")]))
+specs = [t for t in literals([test_file("VersionSpecTests.swift"),
+                              test_file("VersionTests.swift")], short=True)
          if "\n" not in t]
 write("VersionSpec", [a + "\n" + b for a, b in zip(specs, specs[1:] + specs[:1])])
 envfiles = literals(sorted((tests / "EnvFile").glob("*.swift")), short=True)
