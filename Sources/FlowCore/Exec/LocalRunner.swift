@@ -1,4 +1,3 @@
-internal import CFlowSystem
 import Glibc
 
 /// Runs prepared stages as local processes: each starts when the stages it needs have
@@ -84,7 +83,7 @@ public final class LocalRunner {
     let relay = try SignalRelay(handlingSignals: handlesSignals)
     defer { relay.restore() }
     // Orphans of a stage become this process's children, so they are reaped here.
-    _ = flow_become_child_subreaper()
+    becomeChildSubreaper()
     let order = stages.indices.sorted {
       (stages[$0].priority, $0) < (stages[$1].priority, $1)
     }

@@ -1,9 +1,7 @@
-internal import CFlowSystem
-
 /// A signal's name as people write it: `SIGKILL`, `SIGTERM`; `signal 64` when it has none.
 public enum SignalName {
   public static func of(_ signal: Int32) -> String {
-    guard let abbreviation = flow_signal_abbreviation(signal) else { return "signal \(signal)" }
-    return "SIG" + String(cString: abbreviation)
+    guard let abbreviation = signalAbbreviation(signal) else { return "signal \(signal)" }
+    return "SIG" + abbreviation
   }
 }

@@ -1,4 +1,3 @@
-internal import CFlowSystem
 import Glibc
 
 /// A program to run as a child process: an argv array (never a shell string), the whole
@@ -75,7 +74,7 @@ public struct ChildProcess: Sendable {
     } else {
       posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     }
-    if let directory { _ = flow_spawn_actions_add_chdir(&actions, directory) }
+    if let directory { _ = spawnActionsAddChangeDirectory(&actions, directory) }
 
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)

@@ -1,4 +1,3 @@
-internal import CFlowSystem
 import Glibc
 
 /// Reading and writing whole buffers through a file descriptor, and the pipes the child
@@ -58,7 +57,7 @@ public enum Descriptor {
     read: Int32, write: Int32
   ) {
     var ends: [Int32] = [0, 0]
-    guard flow_make_pipe(&ends) == 0 else { throw .current }
+    guard makeCloseOnExecPipe(&ends) == 0 else { throw .current }
     if nonBlockingRead { _ = fcntl(ends[0], F_SETFL, O_NONBLOCK) }
     return (ends[0], ends[1])
   }
