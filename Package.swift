@@ -30,9 +30,11 @@ let package = Package(
   targets: tools.map(tool) + [
     .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
     .systemLibrary(name: "CJansson", pkgConfig: "jansson", providers: [.apt(["libjansson-dev"])]),
+    // glibc declarations the Glibc module leaves out, as plain C functions.
+    .systemLibrary(name: "CFlowSystem"),
     .target(
       name: "FlowCore",
-      dependencies: ["CYAML", "CJansson"], swiftSettings: strict),
+      dependencies: ["CYAML", "CJansson", "CFlowSystem"], swiftSettings: strict),
     .target(
       name: "FlowCommand", dependencies: ["FlowCore", argumentParser], swiftSettings: strict),
     .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], swiftSettings: strict),

@@ -22,7 +22,8 @@ build() {
     echo "fuzz: compiling the core (${#sources[@]} files)"
     (cd "$out/core" && swiftc "${flags[@]}" -whole-module-optimization -module-name FlowCore \
       -emit-module -emit-library -static -o libFlowCore.a \
-      -I "$root/Sources/CYAML" -I "$root/Sources/CJansson" "${sources[@]}")
+      -I "$root/Sources/CYAML" -I "$root/Sources/CJansson" -I "$root/Sources/CFlowSystem" \
+      "${sources[@]}")
   fi
   local shared
   mapfile -t shared < <(find "$root/fuzz/shared" -name '*.swift' | sort)
@@ -32,6 +33,7 @@ build() {
       echo "fuzz: linking $name"
       swiftc "${flags[@]}" -use-ld=lld -module-name "Fuzz$name" \
         -I "$out/core" -I "$root/Sources/CYAML" -I "$root/Sources/CJansson" \
+        -I "$root/Sources/CFlowSystem" \
         "$root/fuzz/harnesses/$name.swift" "${shared[@]}" \
         -L "$out/core" -lFlowCore -lyaml -ljansson -o "$binary"
     fi

@@ -12,10 +12,10 @@ public enum ContainerEngine: String, Sendable, CaseIterable {
     if let wanted {
       guard let engine = ContainerEngine(rawValue: wanted) else { throw .unknownEngine(wanted) }
       guard mustBeInstalled else { return engine }
-      do throws(ProcessSpawner.Failure) {
-        _ = try ProcessSpawner.locate(wanted, environment: environment)
+      do throws(ChildProcess.Failure) {
+        _ = try ChildProcess.locate(wanted, environment: environment)
       } catch {
-        throw error.status == 126
+        throw error.status == .cannotRun
           ? .engineNotRunnable(wanted, reason: error.message) : .engineNotInstalled(wanted)
       }
       return engine
@@ -27,7 +27,7 @@ public enum ContainerEngine: String, Sendable, CaseIterable {
   }
 
   public func isInstalled(environment: [String: String]) -> Bool {
-    (try? ProcessSpawner.locate(rawValue, environment: environment)) != nil
+    (try? ChildProcess.locate(rawValue, environment: environment)) != nil
   }
 
   /// Whether the engine can hand NVIDIA GPUs to a container: podman only through a CDI

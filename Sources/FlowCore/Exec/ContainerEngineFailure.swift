@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Glibc
 
 /// A container engine's own failure, told apart from the stage's: the engine client killed
 /// by a signal flow-exec did not send (the container it started may still run), or
@@ -24,20 +22,22 @@ public struct ContainerEngineFailure: Sendable, Equatable {
   ) {
     if let signal {
       guard !stoppedByRunner else { return nil }
-      self.status = 125
+      self.status = ExitStatus.toolFailed.rawValue
       message =
         "container engine \(engine.rawValue) was killed by \(SignalName.of(signal))"
         + " while container \(container) ran"
       return
     }
-    guard engine != .apptainer, (125...127).contains(status), let lastLine,
+    guard engine != .apptainer,
+      (ExitStatus.toolFailed.rawValue...ExitStatus.notFound.rawValue).contains(status),
+      let lastLine,
       Self.isEngineError(lastLine, engine: engine)
     else { return nil }
     self.status = status
     let what =
       switch status {
-      case 125: "failed"
-      case 126: "could not run the stage's command in the image"
+      case ExitStatus.toolFailed.rawValue: "failed"
+      case ExitStatus.cannotRun.rawValue: "could not run the stage's command in the image"
       default: "found no such command in the image"
       }
     message = "container engine \(engine.rawValue) \(what) (status \(status)): \(lastLine)"

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Glibc
 
 /// A client of GNU make's jobserver: a stage beyond the first takes a job slot (one byte)
 /// before it starts and gives the same byte back when it ends, so make and flow-exec
@@ -50,21 +48,14 @@ public final class Jobserver {
   /// A job slot's byte, or `nil` when none is free now.
   public func acquire() -> UInt8? {
     var byte: UInt8 = 0
-    while true {
-      let count = read(readDescriptor, &byte, 1)
-      if count == 1 {
-        held += 1
-        return byte
-      }
-      if count < 0 && errno == EINTR { continue }
-      return nil
-    }
+    guard SystemCall.retrying({ read(readDescriptor, &byte, 1) }) == 1 else { return nil }
+    held += 1
+    return byte
   }
 
   /// Gives a slot back.
   public func release(_ byte: UInt8) {
-    var value = byte
-    while write(writeDescriptor, &value, 1) < 0 && errno == EINTR {}
+    try? Descriptor.writeAll([byte], to: writeDescriptor)
     held -= 1
   }
 }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Glibc
 
 /// Runs prepared stages as local processes: each starts when the stages it needs have
 /// succeeded and its CPUs, memory, GPUs and counters are free (and, under make, a job
@@ -49,6 +47,8 @@ public final class LocalRunner {
   private var results: [StageResult?]
   private var running: [Int32: Running] = [:]
   private var groups: [Int32] = []
+  /// Groups of ended stages that may still hold this process's children (orphans).
+  private var lingering: Set<Int32> = []
   private var freeCPU: Double
   private var freeMemory: Int64
   private var freeGPUs: [String]
@@ -58,6 +58,9 @@ public final class LocalRunner {
   private var removedContainers: Set<Int> = []
   /// The stop signal received, if any.
   public private(set) var stopSignal: Int32?
+  /// Whether the run takes over the stop signals and SIGCHLD (a command does; a test
+  /// that shares its process with others does not, and the loop then looks every 20 ms).
+  var handlesSignals = true
 
   public init(
     stages: [StageLaunch], options: Options, jobserver: Jobserver? = nil,
@@ -77,10 +80,10 @@ public final class LocalRunner {
   /// Runs every stage (or as many as a failure or a stop signal allows) and returns how
   /// each ended, in the order of `stages`.
   public func run() throws(ExecError) -> [StageResult] {
-    let relay = try SignalRelay()
+    let relay = try SignalRelay(handlingSignals: handlesSignals)
     defer { relay.restore() }
     // Orphans of a stage become this process's children, so they are reaped here.
-    _ = processControl(childSubreaperOption, 1, 0, 0, 0)
+    becomeChildSubreaper()
     let order = stages.indices.sorted {
       (stages[$0].priority, $0) < (stages[$1].priority, $1)
     }
@@ -175,26 +178,28 @@ public final class LocalRunner {
     let output = open(stage.logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard output >= 0 else {
       let message = "\(stage.logPath): \(String(cString: strerror(errno)))"
-      finish(index, StageResult(outcome: .failed, status: 125, message: message), token: token)
+      finish(
+        index,
+        StageResult(outcome: .failed, status: ExitStatus.toolFailed.rawValue, message: message),
+        token: token)
       return
     }
     let relay = options.relaysOutput ? try? StageOutputRelay(log: output) : nil
     defer { if relay == nil { close(output) } }
     let pid: Int32
-    do throws(ProcessSpawner.Failure) {
-      pid = try ProcessSpawner.spawn(
-        argv: argv, environment: environment, directory: stage.directory,
-        output: relay?.writeDescriptor ?? output)
+    do throws(ChildProcess.Failure) {
+      pid = try ChildProcess(argv, environment: environment, directory: stage.directory)
+        .start(output: relay?.writeDescriptor ?? output)
       relay?.childStarted()
     } catch {
       // A stage's engine that cannot start is the engine's failure, not the command's.
-      var failure = StageResult(outcome: .failed, status: error.status, message: error.message)
+      var failure = StageResult(
+        outcome: .failed, status: error.status.rawValue, message: error.message)
       if let container = stage.container {
-        failure.status = 125
+        failure.status = ExitStatus.toolFailed.rawValue
         failure.message = "container engine \(container.engine.rawValue) cannot start: \(error)"
       }
-      let message = Array("flow-exec: \(failure.message ?? "")\n".utf8)
-      _ = message.withUnsafeBytes { write(output, $0.baseAddress, $0.count) }
+      try? Descriptor.writeAll(Array("flow-exec: \(failure.message ?? "")\n".utf8), to: output)
       finish(index, failure, token: token)
       return
     }
@@ -216,13 +221,20 @@ public final class LocalRunner {
     report(.ended(stage: index, result: result, at: MonotonicClock.now()))
   }
 
+  /// Collects the stages that ended. Only this runner's own children are waited for (by
+  /// PID, and by group for what their stages left behind), never any child at all.
   private func reap() {
-    while true {
-      var status: Int32 = 0
+    var status: Int32 = 0
+    for group in lingering {
+      var reaped = waitpid(-group, &status, WNOHANG)
+      while reaped > 0 { reaped = waitpid(-group, &status, WNOHANG) }
+      if reaped < 0 && errno == ECHILD { lingering.remove(group) }
+    }
+    for pid in Array(running.keys) {
       var usage = rusage()
-      let pid = wait4(-1, &status, WNOHANG, &usage)
-      if pid <= 0 { return }
-      guard let entry = running.removeValue(forKey: pid) else { continue }
+      guard wait4(pid, &status, WNOHANG, &usage) == pid,
+        let entry = running.removeValue(forKey: pid)
+      else { continue }
       for line in entry.relay?.drain(final: true) ?? [] {
         report(.output(stage: entry.stage, line: line, at: MonotonicClock.now()))
       }
@@ -233,12 +245,11 @@ public final class LocalRunner {
       for (name, amount) in stage.demand.counters { freeCounters[name, default: 0] += amount }
       // What the stage left behind in its group goes with it.
       _ = kill(-pid, SIGKILL)
-      let signalled = (status & 0x7f) != 0
-      let signalNumber: Int32? = signalled ? status & 0x7f : nil
-      var code = signalled ? 128 + (status & 0x7f) : (status >> 8) & 0xff
-      if entry.timedOut { code = 124 }
+      lingering.insert(pid)
+      let ended = ProcessStatus(waitStatus: status)
+      let code = entry.timedOut ? ExitStatus.timedOut.rawValue : ended.shellStatus
       var result = StageResult(
-        outcome: code == 0 ? .succeeded : .failed, status: code, signal: signalNumber,
+        outcome: code == 0 ? .succeeded : .failed, status: code, signal: ended.signal,
         timedOut: entry.timedOut, seconds: MonotonicClock.now() - entry.started,
         peakMemory: Int64(usage.ru_maxrss) * 1024,
         message: entry.timedOut ? "timed out after \(stage.timeout ?? 0) s" : nil)
@@ -256,7 +267,8 @@ public final class LocalRunner {
     result: inout StageResult
   ) {
     let lastLine =
-      result.signal == nil && (125...127).contains(result.status)
+      result.signal == nil
+        && (ExitStatus.toolFailed.rawValue...ExitStatus.notFound.rawValue).contains(result.status)
       ? ContainerEngineFailure.lastLine(of: stage.logPath) : nil
     guard
       let failure = ContainerEngineFailure(
@@ -305,8 +317,9 @@ public final class LocalRunner {
       }
     }
     // A second at most: children are reaped even if a wake-up were lost.
-    guard next.isFinite else { return 1000 }
-    return Int32(max(0, min(1000, ((next - now) * 1000).rounded(.up))))
+    let longest: Double = handlesSignals ? 1000 : 20
+    guard next.isFinite else { return Int32(longest) }
+    return Int32(max(0, min(longest, ((next - now) * 1000).rounded(.up))))
   }
 
   /// Kills whatever is left in the stages' groups, reaps it, and removes containers of
@@ -317,7 +330,7 @@ public final class LocalRunner {
     let giveUp = MonotonicClock.now() + 5
     var status: Int32 = 0
     while true {
-      while waitpid(-1, &status, WNOHANG) > 0 {}
+      for group in alive { while waitpid(-group, &status, WNOHANG) > 0 {} }
       alive = alive.filter { kill(-$0, 0) == 0 }
       if alive.isEmpty || MonotonicClock.now() > giveUp { break }
       usleep(1000)
@@ -330,11 +343,3 @@ public final class LocalRunner {
     }
   }
 }
-
-/// `PR_SET_CHILD_SUBREAPER` from linux/prctl.h.
-private let childSubreaperOption: Int32 = 36
-
-/// glibc's `prctl`, which the Glibc module does not import (it is variadic in C; its
-/// arguments are all `unsigned long`).
-@_silgen_name("prctl")
-private func processControl(_ option: Int32, _ a: UInt, _ b: UInt, _ c: UInt, _ d: UInt) -> Int32

@@ -1,31 +1,49 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Glibc
 
-/// The write end of the pipe the signal handler writes the signal number to.
-nonisolated(unsafe) private var relayWriteDescriptor: Int32 = -1
-
-/// Turns SIGINT, SIGTERM and SIGCHLD into bytes on a pipe, so a `poll` loop wakes for them
-/// (the self-pipe trick). SIGPIPE is ignored: a closed standard output must not stop the
-/// stages that are running.
+/// Turns SIGINT, SIGTERM, SIGCHLD and SIGHUP into bytes on a pipe, so a `poll` loop wakes
+/// for them (the self-pipe trick). SIGPIPE is ignored: a closed standard output must not
+/// stop the stages that are running.
+///
+/// A signal handler cannot capture anything, so the write end sits in one static slot:
+/// one relay at a time. A runner owns its relay for the length of its run and calls
+/// `restore()` at the end, which puts the handlers back and closes both ends; a second
+/// relay while one is installed is refused rather than silently taking over. A relay made
+/// with `handlingSignals: false` installs nothing: its pipe stays quiet (for tests that
+/// share their process with others).
 public final class SignalRelay {
   public let readDescriptor: Int32
+  private var writeDescriptor: Int32
+  private let handlesSignals: Bool
+  private static let relayed = [SIGINT, SIGTERM, SIGCHLD, SIGHUP]
+  /// The installed relay's write end, for the handler; -1 when none is installed.
+  nonisolated(unsafe) private static var installedWriteDescriptor: Int32 = -1
 
-  public init() throws(ExecError) {
-    var descriptors: [Int32] = [0, 0]
-    guard pipe(&descriptors) == 0 else { throw .system(call: "pipe", errno: errno) }
-    for descriptor in descriptors {
-      _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
-      _ = fcntl(descriptor, F_SETFL, O_NONBLOCK)
+  public convenience init() throws(ExecError) {
+    try self.init(handlingSignals: true)
+  }
+
+  init(handlingSignals: Bool) throws(ExecError) {
+    guard !handlingSignals || Self.installedWriteDescriptor < 0 else {
+      throw .system(call: "signal relay (one is already installed)", errno: EBUSY)
     }
-    readDescriptor = descriptors[0]
-    relayWriteDescriptor = descriptors[1]
-    for signalNumber in [SIGINT, SIGTERM, SIGCHLD, SIGHUP] {
+    let ends: (read: Int32, write: Int32)
+    do throws(SystemError) {
+      ends = try Descriptor.makePipe(nonBlockingRead: true)
+    } catch {
+      throw .system(call: "pipe", errno: error.code)
+    }
+    _ = fcntl(ends.write, F_SETFL, O_NONBLOCK)
+    readDescriptor = ends.read
+    writeDescriptor = ends.write
+    handlesSignals = handlingSignals
+    guard handlingSignals else { return }
+    Self.installedWriteDescriptor = ends.write
+    for signalNumber in Self.relayed {
       var action = sigaction()
       action.__sigaction_handler.sa_handler = { number in
         let saved = errno
         var byte = UInt8(truncatingIfNeeded: number)
-        _ = write(relayWriteDescriptor, &byte, 1)
+        _ = write(SignalRelay.installedWriteDescriptor, &byte, 1)
         errno = saved
       }
       action.sa_flags = SA_RESTART | SA_NOCLDSTOP
@@ -35,7 +53,7 @@ public final class SignalRelay {
     // A parent may have started this process with these signals blocked.
     var wanted = sigset_t()
     sigemptyset(&wanted)
-    for signalNumber in [SIGINT, SIGTERM, SIGCHLD, SIGHUP] { sigaddset(&wanted, signalNumber) }
+    for signalNumber in Self.relayed { sigaddset(&wanted, signalNumber) }
     sigprocmask(SIG_UNBLOCK, &wanted, nil)
   }
 
@@ -44,15 +62,24 @@ public final class SignalRelay {
     var stops: [Int32] = []
     var buffer = [UInt8](repeating: 0, count: 64)
     while true {
-      let count = read(readDescriptor, &buffer, buffer.count)
+      let count = SystemCall.retrying { read(readDescriptor, &buffer, buffer.count) }
       if count <= 0 { break }
       for byte in buffer.prefix(count) where Int32(byte) != SIGCHLD { stops.append(Int32(byte)) }
     }
     return stops
   }
 
-  /// Puts the default handlers back.
+  /// Puts the default handlers back and closes the pipe; the relay is spent.
   public func restore() {
-    for signalNumber in [SIGINT, SIGTERM, SIGCHLD, SIGHUP] { signal(signalNumber, SIG_DFL) }
+    guard writeDescriptor >= 0 else { return }
+    if handlesSignals {
+      for signalNumber in Self.relayed { signal(signalNumber, SIG_DFL) }
+      Self.installedWriteDescriptor = -1
+    }
+    close(writeDescriptor)
+    close(readDescriptor)
+    writeDescriptor = -1
   }
+
+  deinit { restore() }
 }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Glibc
 
 /// A stage's output through a pipe instead of straight into its log: what arrives is
 /// written to the log file and handed on line by line (for `stage-output` events and
@@ -15,13 +13,14 @@ final class StageOutputRelay {
 
   /// Takes ownership of `log`.
   init(log: Int32) throws(ExecError) {
-    var descriptors: [Int32] = [0, 0]
-    guard pipe(&descriptors) == 0 else { throw .system(call: "pipe", errno: errno) }
-    _ = fcntl(descriptors[0], F_SETFD, FD_CLOEXEC)
-    _ = fcntl(descriptors[1], F_SETFD, FD_CLOEXEC)
-    _ = fcntl(descriptors[0], F_SETFL, O_NONBLOCK)
-    readDescriptor = descriptors[0]
-    writeDescriptor = descriptors[1]
+    let ends: (read: Int32, write: Int32)
+    do throws(SystemError) {
+      ends = try Descriptor.makePipe(nonBlockingRead: true)
+    } catch {
+      throw .system(call: "pipe", errno: error.code)
+    }
+    readDescriptor = ends.read
+    writeDescriptor = ends.write
     self.log = log
   }
 
@@ -37,10 +36,10 @@ final class StageOutputRelay {
     var lines: [String] = []
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
     while true {
-      let count = read(readDescriptor, &buffer, buffer.count)
-      if count < 0 && errno == EINTR { continue }
+      let count = SystemCall.retrying { read(readDescriptor, &buffer, buffer.count) }
       if count <= 0 { break }
-      _ = buffer.withUnsafeBytes { write(log, $0.baseAddress, count) }
+      // A log that cannot be written must not stop the relay or the stage.
+      try? Descriptor.writeAll(Array(buffer[..<count]), to: log)
       partial += buffer[..<count]
       while let newline = partial.firstIndex(of: 10) {
         lines.append(String(decoding: partial[..<newline], as: UTF8.self))

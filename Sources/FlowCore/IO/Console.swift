@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Glibc
 
 /// Diagnostics for people, on standard error, as `tool: message`.
 public struct Console: Sendable {
@@ -15,16 +11,8 @@ public struct Console: Sendable {
 
   /// Writes `tool: message` and a newline to standard error.
   public func report(_ message: String) {
-    let line = Array("\(tool): \(message)\n".utf8)
-    var offset = 0
-    while offset < line.count {
-      let count = line.withUnsafeBytes { raw in
-        write(STDERR_FILENO, raw.baseAddress! + offset, raw.count - offset)
-      }
-      if count < 0 && errno == EINTR { continue }
-      if count <= 0 { return }
-      offset += count
-    }
+    // Nowhere is left to report a failing standard error to.
+    try? Descriptor.writeAll(Array("\(tool): \(message)\n".utf8), to: STDERR_FILENO)
   }
 
   /// Reports `message` and ends the process with `status`.

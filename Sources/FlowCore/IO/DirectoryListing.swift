@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Glibc
 
 /// The entries of one folder, read with `opendir`/`readdir`.
 public enum DirectoryListing {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Glibc
 
 /// Reads whole inputs: a named file, or standard input for `-`.
 public enum InputFile {
@@ -63,17 +59,15 @@ public enum InputFile {
   private static func readRegular(descriptor: Int32, size: Int, name: String, limit: Int)
     throws(IOError) -> [UInt8]
   {
-    var failure: Int32 = 0
+    var failure: SystemError?
     var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-      while count < size {
-        let read = Glibc.read(descriptor, buffer.baseAddress! + count, size - count)
-        if read < 0 && errno == EINTR { continue }
-        if read < 0 { failure = errno }
-        if read <= 0 { break }
-        count += read
+      do throws(SystemError) {
+        count = try Descriptor.fill(UnsafeMutableRawBufferPointer(buffer), from: descriptor)
+      } catch {
+        failure = error
       }
     }
-    if failure != 0 { throw IOError(.failed, path: name, errno: failure) }
+    if let failure { throw IOError(.failed, path: name, errno: failure.code) }
     if bytes.count == size {
       bytes += try readAll(descriptor: descriptor, name: name, limit: limit, alreadyRead: size)
     }
@@ -91,22 +85,17 @@ public enum InputFile {
     var total = 0
     var chunkSize = 1 << 16
     while true {
-      var failure: Int32 = 0
-      var ended = false
+      var failure: SystemError?
       let size = chunkSize
       let chunk = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-        while count < size {
-          let read = Glibc.read(descriptor, buffer.baseAddress! + count, size - count)
-          if read < 0 && errno == EINTR { continue }
-          if read < 0 { failure = errno }
-          if read <= 0 {
-            ended = true
-            break
-          }
-          count += read
+        do throws(SystemError) {
+          count = try Descriptor.fill(UnsafeMutableRawBufferPointer(buffer), from: descriptor)
+        } catch {
+          failure = error
         }
       }
-      if failure != 0 { throw IOError(.failed, path: name, errno: failure) }
+      if let failure { throw IOError(.failed, path: name, errno: failure.code) }
+      let ended = chunk.count < size
       total += chunk.count
       if alreadyRead + total > limit { throw tooLarge(name, limit: limit) }
       if !chunk.isEmpty { chunks.append(chunk) }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Glibc
 
 /// Writes a tool's result: to standard output, or atomically to a file, so that a
 /// reader never sees half of it and a failure leaves nothing behind.
@@ -35,32 +31,30 @@ public enum OutputFile {
     let descriptor = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
     guard descriptor >= 0 else {
       let code = errno
-      throw IOError(.failed, path: path, reason: "cannot open: " + describe(code))
+      throw IOError(.failed, path: path, reason: "cannot open: " + SystemError(code).description)
     }
     defer { close(descriptor) }
     try writeAll(bytes, descriptor: descriptor, name: path)
   }
 
-  /// Writes `bytes` in full to an open descriptor.
+  /// Writes `bytes` in full to an open descriptor; a reader that went away ends the
+  /// process quietly.
   public static func writeAll(_ bytes: [UInt8], descriptor: Int32, name: String) throws(IOError) {
-    var offset = 0
-    while offset < bytes.count {
-      let count = bytes.withUnsafeBytes { raw in
-        Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-      }
-      if count < 0 {
-        let code = errno
-        if code == EINTR { continue }
-        if code == EPIPE { endByBrokenPipe() }
-        throw IOError(.failed, path: name, reason: "write error: " + describe(code))
-      }
-      offset += count
+    do throws(SystemError) {
+      try Descriptor.writeAll(bytes, to: descriptor)
+    } catch {
+      if error.code == EPIPE { endByBrokenPipe() }
+      throw IOError(.failed, path: name, reason: "write error: \(error)")
     }
   }
 
-  private static func writeAtomically(
-    _ bytes: [UInt8], to path: String, shownAs name: String
+  /// The one atomic file writer: `bytes` go to a temporary sibling of `path`, are flushed
+  /// to disk, and the sibling is renamed over `path`, so a reader sees the old file or the
+  /// new one, never half of one, and a failure leaves nothing behind.
+  public static func writeAtomically(
+    _ bytes: [UInt8], to path: String, shownAs name: String? = nil
   ) throws(IOError) {
+    let name = name ?? path
     let slash = path.lastIndex(of: "/")
     let folder = slash.map { String(path[...$0]) } ?? ""
     let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -68,7 +62,8 @@ public enum OutputFile {
     let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
     guard descriptor >= 0 else {
       let code = errno
-      throw IOError(.failed, path: name, reason: "cannot create file: " + describe(code))
+      throw IOError(
+        .failed, path: name, reason: "cannot create file: " + SystemError(code).description)
     }
     let temporary = String(
       decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -76,7 +71,7 @@ public enum OutputFile {
       try writeAll(bytes, descriptor: descriptor, name: name)
       if fsync(descriptor) != 0 {
         let code = errno
-        throw IOError(.failed, path: name, reason: "write error: " + describe(code))
+        throw IOError(.failed, path: name, reason: "write error: " + SystemError(code).description)
       }
       fchmod(descriptor, 0o644 & ~currentUmask())
     } catch {
@@ -89,12 +84,13 @@ public enum OutputFile {
     if close(descriptor) != 0 {
       let code = errno
       unlink(temporary)
-      throw IOError(.failed, path: name, reason: "write error: " + describe(code))
+      throw IOError(.failed, path: name, reason: "write error: " + SystemError(code).description)
     }
     if rename(temporary, path) != 0 {
       let code = errno
       unlink(temporary)
-      throw IOError(.failed, path: name, reason: "cannot replace file: " + describe(code))
+      throw IOError(
+        .failed, path: name, reason: "cannot replace file: " + SystemError(code).description)
     }
   }
 
@@ -102,10 +98,6 @@ public enum OutputFile {
     let mask = umask(0o022)
     umask(mask)
     return mask
-  }
-
-  private static func describe(_ code: Int32) -> String {
-    String(cString: strerror(code)).lowercased()
   }
 
   /// Ends the process the way a Unix filter ends when its reader goes away.

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Glibc
 
 /// Where the Dask bridge and the Python that runs it are: `FLOW_DASK_BRIDGE`, else
 /// `share/flow/flow-dask-bridge.py` beside the installed tools (`bin/../share/flow`) or in
@@ -13,8 +11,8 @@ public enum DaskBridge {
     python: String, bridge: String
   ) {
     let python: String
-    do throws(ProcessSpawner.Failure) {
-      python = try ProcessSpawner.locate("python3", environment: environment)
+    do throws(ChildProcess.Failure) {
+      python = try ChildProcess.locate("python3", environment: environment)
     } catch {
       throw .clusterUnavailable(
         "the Dask executor needs python3 (\(error.message)): \(installHint)")

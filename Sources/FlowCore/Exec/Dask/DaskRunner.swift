@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Glibc
 
 /// Runs prepared stages on a Dask cluster through the Python bridge that ships with
 /// flow (`share/flow/flow-dask-bridge.py`): Dask accepts only Python clients. The bridge
@@ -92,53 +90,31 @@ public final class DaskRunner: StageRunner {
     let requestPath = options.logDirectory + "/dask-request.json"
     try save(JSONCodec.encode(request()), to: requestPath)
     defer { unlink(requestPath) }
-    var descriptors: [Int32] = [0, 0]
-    guard pipe(&descriptors) == 0 else { throw .system(call: "pipe", errno: errno) }
-    _ = fcntl(descriptors[0], F_SETFD, FD_CLOEXEC)
-    _ = fcntl(descriptors[1], F_SETFD, FD_CLOEXEC)
-    let pid: pid_t
-    do throws(ProcessSpawner.Failure) {
-      pid = try ProcessSpawner.spawn(
-        argv: [options.python, options.bridge, requestPath], environment: options.environment,
-        directory: nil, output: descriptors[1])
+    let bridge = ChildProcess(
+      [options.python, options.bridge, requestPath], environment: options.environment)
+    var pending: [UInt8] = []
+    do throws(ChildProcess.Failure) {
+      _ = try bridge.run(
+        wake: relay.readDescriptor,
+        onWake: { pid in
+          for signalNumber in relay.drain() where stopSignal == nil {
+            stopSignal = signalNumber
+            report(.stopping(signal: signalNumber, at: MonotonicClock.now()))
+            _ = kill(pid, SIGTERM)
+          }
+        },
+        onOutput: { bytes in
+          pending += bytes
+          while let newline = pending.firstIndex(of: 10) {
+            self.handle(Array(pending[..<newline]))
+            pending.removeSubrange(...newline)
+          }
+        })
     } catch {
-      close(descriptors[0])
-      close(descriptors[1])
       throw .clusterUnavailable(error.message)
     }
-    close(descriptors[1])
-    var pending: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    var open = true
-    while open {
-      var watched = [
-        pollfd(fd: relay.readDescriptor, events: Int16(POLLIN), revents: 0),
-        pollfd(fd: descriptors[0], events: Int16(POLLIN), revents: 0),
-      ]
-      _ = poll(&watched, 2, 1000)
-      for signalNumber in relay.drain() where stopSignal == nil {
-        stopSignal = signalNumber
-        report(.stopping(signal: signalNumber, at: MonotonicClock.now()))
-        _ = kill(pid, SIGTERM)
-      }
-      guard watched[1].revents != 0 else { continue }
-      let count = read(descriptors[0], &buffer, buffer.count)
-      if count <= 0 {
-        if count < 0 && errno == EINTR { continue }
-        open = false
-      } else {
-        pending += buffer.prefix(count)
-      }
-      while let newline = pending.firstIndex(of: 10) {
-        handle(Array(pending[..<newline]))
-        pending.removeSubrange(...newline)
-      }
-    }
-    close(descriptors[0])
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     if let bridgeError {
-      throw bridgeError.status == 69
+      throw bridgeError.status == ExitStatus.unavailable.rawValue
         ? .clusterUnavailable(bridgeError.message) : .cluster(bridgeError.message)
     }
     if let first = refusals.first {
@@ -162,7 +138,7 @@ public final class DaskRunner: StageRunner {
     let now = MonotonicClock.now()
     switch (type, index) {
     case ("error", _):
-      let status = event["status"]?.integerValue.map(Int32.init) ?? 125
+      let status = event["status"]?.integerValue.map(Int32.init) ?? ExitStatus.toolFailed.rawValue
       bridgeError = (status, message ?? "the dask bridge failed")
     case ("refused", let index?):
       refusals.append((index, event["reason"]?.stringValue ?? "no worker can run it"))
@@ -173,7 +149,7 @@ public final class DaskRunner: StageRunner {
     case ("skipped", let index?):
       end(index, StageResult(outcome: .skipped, status: 0, message: message))
     case ("ended", let index?):
-      let status = event["status"]?.integerValue.map(Int32.init) ?? 125
+      let status = event["status"]?.integerValue.map(Int32.init) ?? ExitStatus.toolFailed.rawValue
       let signal = event["signal"]?.integerValue.map(Int32.init)
       end(
         index,
@@ -194,7 +170,10 @@ public final class DaskRunner: StageRunner {
     let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else { throw .system(call: "open \(path)", errno: errno) }
     defer { close(descriptor) }
-    let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-    guard written == bytes.count else { throw .system(call: "write \(path)", errno: errno) }
+    do throws(SystemError) {
+      try Descriptor.writeAll(bytes, to: descriptor)
+    } catch {
+      throw .system(call: "write \(path)", errno: error.code)
+    }
   }
 }

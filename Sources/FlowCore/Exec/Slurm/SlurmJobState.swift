@@ -60,20 +60,20 @@ public struct SlurmJobState: Sendable, Equatable {
       return StageResult(outcome: .succeeded, status: 0, seconds: seconds)
     case "TIMEOUT":
       return StageResult(
-        outcome: .failed, status: 124, timedOut: true, seconds: seconds,
+        outcome: .failed, status: ExitStatus.timedOut.rawValue, timedOut: true, seconds: seconds,
         message: "timed out after \(timeLimit ?? 0) s (slurm time limit)")
     default:
       let reason = reason.map { " (\($0))" } ?? ""
       if signal != 0 {
         return StageResult(
-          outcome: .failed, status: 128 + signal, signal: signal, seconds: seconds,
+          outcome: .failed, status: ExitStatus.signalled(signal), signal: signal, seconds: seconds,
           message: "slurm job \(state.lowercased())\(reason)")
       }
       if exitCode != 0 {
         return StageResult(outcome: .failed, status: exitCode, seconds: seconds)
       }
       return StageResult(
-        outcome: .failed, status: 125, seconds: seconds,
+        outcome: .failed, status: ExitStatus.toolFailed.rawValue, seconds: seconds,
         message: "slurm job \(state.lowercased())\(reason)")
     }
   }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Glibc
 
 /// Runs prepared stages as Slurm batch jobs: each is submitted with `sbatch`, depending
 /// (`afterok`) on the jobs of the stages it needs, then followed by polling `squeue`; the
@@ -112,7 +110,9 @@ public final class SlurmRunner: StageRunner {
       placement: options.placement.over(extraData: stage.extraData))
     guard save(submission.script, to: scriptPath) else {
       let message = "\(scriptPath): \(String(cString: strerror(errno)))"
-      end(index, StageResult(outcome: .failed, status: 125, message: message))
+      end(
+        index,
+        StageResult(outcome: .failed, status: ExitStatus.toolFailed.rawValue, message: message))
       return
     }
     let outcome = slurm.run(submission.argv, wake: relay.readDescriptor) {
@@ -130,7 +130,9 @@ public final class SlurmRunner: StageRunner {
       end(
         index,
         StageResult(
-          outcome: .failed, status: outcome.status == 127 ? 127 : 125,
+          outcome: .failed,
+          status: outcome.status == ExitStatus.notFound.rawValue
+            ? ExitStatus.notFound.rawValue : ExitStatus.toolFailed.rawValue,
           message: message ?? "sbatch failed with status \(outcome.status)"))
       return
     }
@@ -267,7 +269,6 @@ public final class SlurmRunner: StageRunner {
     let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else { return false }
     defer { close(descriptor) }
-    let bytes = Array(text.utf8)
-    return bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) } == bytes.count
+    return (try? Descriptor.writeAll(Array(text.utf8), to: descriptor)) != nil
   }
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Glibc
 
 /// Reads `/sys`, `/proc` and `/dev` below a root folder, so a fixture tree can stand in
 /// for the machine. Paths given to it are absolute (`/proc/meminfo`); the root is
@@ -26,19 +22,13 @@ public struct ProbeFileSystem: Sendable {
     return root + (path.hasPrefix("/") ? path : "/" + path)
   }
 
-  /// The content of a file, or `nil` when it cannot be read. Reads at most `limit` bytes.
+  /// The content of a file, or `nil` when it cannot be opened (empty when reading it
+  /// fails). Reads at most `limit` bytes.
   public func read(_ path: String, limit: Int = 1 << 20) -> String? {
     let descriptor = open(realPath(path), O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { return nil }
     defer { close(descriptor) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while bytes.count < limit {
-      let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, 4096) }
-      if count < 0 && errno == EINTR { continue }
-      guard count > 0 else { break }
-      bytes.append(contentsOf: buffer[0..<count])
-    }
+    let bytes = (try? Descriptor.readAll(from: descriptor, limit: limit)) ?? []
     return String(decoding: bytes, as: UTF8.self)
   }
 

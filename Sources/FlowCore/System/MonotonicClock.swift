@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Glibc
 
 /// Seconds on the monotonic clock.
 public enum MonotonicClock {

@@ -1,0 +1,90 @@
+import Glibc
+import Testing
+
+@testable import FlowCore
+
+/// The local runner with real `/bin/sh -c` children. The runner does not take over the
+/// signals here (other tests share the process), so it looks for ended stages every 20 ms.
+@Suite(.serialized) struct LocalRunnerTests {
+  let folder: TemporaryFolder
+
+  init() throws {
+    folder = try TemporaryFolder()
+  }
+
+  func stage(_ name: String, _ script: String, needs: [Int] = [], timeout: Double? = nil)
+    -> StageLaunch
+  {
+    StageLaunch(
+      name: name, needs: needs, logPath: folder.path + "/\(name).log", timeout: timeout,
+      command: { _ in (["/bin/sh", "-c", script], ["PATH": "/usr/bin:/bin"]) })
+  }
+
+  func run(_ stages: [StageLaunch], grace: Double = 10, relaysOutput: Bool = false) throws
+    -> (results: [StageResult], events: [RunEvent])
+  {
+    var events: [RunEvent] = []
+    let runner = LocalRunner(
+      stages: stages,
+      options: LocalRunner.Options(
+        grace: grace, capacity: PlanCapacity(cpu: 4, memory: 1 << 30),
+        relaysOutput: relaysOutput),
+      report: { events.append($0) })
+    runner.handlesSignals = false
+    let results = try runner.run()
+    return (results, events)
+  }
+
+  func log(_ name: String) throws -> String {
+    String(decoding: try InputFile.read(folder.path + "/\(name).log"), as: UTF8.self)
+  }
+
+  @Test func exitStatusesAndOutputInTheLog() throws {
+    let (results, _) = try run([stage("ok", "echo hello; echo oops >&2"), stage("bad", "exit 3")])
+    #expect(results[0].outcome == .succeeded && results[0].status == 0)
+    #expect(results[1].outcome == .failed && results[1].status == 3)
+    #expect(try log("ok") == "hello\noops\n")
+  }
+
+  @Test func aSignalGives128PlusItsNumber() throws {
+    let (results, _) = try run([stage("killed", "kill -KILL $$")])
+    #expect(results[0].status == 137)
+    #expect(results[0].signal == SIGKILL)
+  }
+
+  @Test func aStageThatNeedsAFailedOneIsSkipped() throws {
+    let (results, _) = try run([stage("bad", "exit 1"), stage("after", "true", needs: [0])])
+    #expect(results[1].outcome == .skipped)
+  }
+
+  @Test func aMissingCommandGives127() throws {
+    var missing = stage("missing", "")
+    missing.command = { _ in (["no-such-program-here"], ["PATH": "/usr/bin:/bin"]) }
+    let (results, _) = try run([missing])
+    #expect(results[0].status == 127)
+    #expect(try log("missing").hasPrefix("flow-exec: no-such-program-here: command not found"))
+  }
+
+  @Test func aTimeoutEndsTheWholeGroupWith124() throws {
+    let marker = folder.path + "/survived"
+    let started = MonotonicClock.now()
+    let (results, _) = try run(
+      [stage("slow", "(sleep 1; touch '\(marker)') & sleep 30", timeout: 0.3)], grace: 0.2)
+    #expect(results[0].status == 124)
+    #expect(results[0].timedOut)
+    #expect(MonotonicClock.now() - started < 10)
+    // The background child was in the stage's group: it went with it.
+    usleep(1_500_000)
+    #expect(access(marker, F_OK) != 0)
+  }
+
+  @Test func relayedOutputArrivesLineByLineAndInTheLog() throws {
+    let (_, events) = try run([stage("talk", "echo one; printf two")], relaysOutput: true)
+    let lines = events.compactMap { event -> String? in
+      if case .output(_, let line, _) = event { return line }
+      return nil
+    }
+    #expect(lines == ["one", "two"])
+    #expect(try log("talk") == "one\ntwo")
+  }
+}
