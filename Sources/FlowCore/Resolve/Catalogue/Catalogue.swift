@@ -105,7 +105,7 @@ public struct Catalogue: Sendable {
   {
     guard let status = CatalogueFiles.status(source) else {
       if !required { return [] }
-      throw ResolveError.invalidCatalogue(
+      throw ResolveError.missingCatalogue(
         Diagnostic(file: source, position: nil, message: "no such catalogue"))
     }
     if !status.isDirectory { return [source] }
@@ -123,10 +123,7 @@ public struct Catalogue: Sendable {
     if let list = environment["FLOW_CATALOG"], !list.isEmpty {
       return list.split(separator: ":").map(String.init)
     }
-    let home = environment["HOME"] ?? ""
-    let config =
-      environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
-    let folder = config + "/flow"
+    let folder = UserDirectories(environment: environment).flowConfig
     var result: [String] = []
     if CatalogueFiles.status(folder + "/packages.toml") != nil {
       result.append(folder + "/packages.toml")

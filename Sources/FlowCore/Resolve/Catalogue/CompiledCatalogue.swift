@@ -34,7 +34,6 @@ struct CompiledCatalogue: Sendable {
   /// Packages in the order first written.
   private(set) var packages: [Package] = []
   private var packageNumbers: [String: Int] = [:]
-  /// The entries begun, so that an entry written again is noticed.
   /// The records, back to back.
   private(set) var bytes: [UInt8] = []
   /// Distinct requirements, numbered in the order first read.
