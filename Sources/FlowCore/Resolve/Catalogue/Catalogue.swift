@@ -38,17 +38,31 @@ public struct Catalogue: Sendable {
 
   /// Reads and merges the given TOML files' bytes, `(file name, bytes)`, in order.
   public init(contents: [(file: String, bytes: [UInt8])]) throws {
-    var merged = CatalogueTable()
+    var merged = TOMLTable()
     for (file, bytes) in contents {
-      try Catalogue.merge(CatalogueValue.parse(bytes, file: file), into: &merged)
-      files.append(file)
+      try merge(Catalogue.parse(bytes, file: file), into: &merged, file: file)
     }
     build(from: consume merged)
   }
 
-  /// The first file is taken as it is; later ones merge key by key.
-  private static func merge(_ table: consuming CatalogueTable, into merged: inout CatalogueTable) {
-    if merged.isEmpty {
+  /// Parses a catalogue file's bytes; an invalid document (bytes that are not UTF-8
+  /// included) is an error at its place.
+  private static func parse(_ bytes: [UInt8], file: String) throws -> TOMLTable {
+    do {
+      return try TOMLReader.parse(bytes)
+    } catch {
+      throw ResolveError.invalidCatalogue(
+        Diagnostic(file: file, position: error.position, message: "invalid TOML: \(error.message)"))
+    }
+  }
+
+  /// Adds `file`, parsed as `table`: the first is taken as it is, later ones merge key by key.
+  private mutating func merge(
+    _ table: consuming TOMLTable, into merged: inout TOMLTable, file: String
+  ) {
+    if !files.isEmpty { table.setFile(files.count) }
+    files.append(file)
+    if merged.count == 0 {
       merged = table
     } else {
       merged.merge(table)
@@ -84,7 +98,7 @@ public struct Catalogue: Sendable {
   /// Reads the files as whole documents, merged.
   init(documentsOf files: [String]) throws {
     // Each file is parsed as soon as it is read, so only one file's bytes are held at once.
-    var merged = CatalogueTable()
+    var merged = TOMLTable()
     for file in files {
       let bytes: [UInt8]
       do {
@@ -93,8 +107,7 @@ public struct Catalogue: Sendable {
         throw ResolveError.invalidCatalogue(
           Diagnostic(file: file, position: nil, message: "cannot read the file: \(error.reason)"))
       }
-      try Catalogue.merge(CatalogueValue.parse(bytes, file: file), into: &merged)
-      self.files.append(file)
+      try merge(Catalogue.parse(bytes, file: file), into: &merged, file: file)
     }
     build(from: consume merged)
   }
@@ -158,7 +171,7 @@ public struct Catalogue: Sendable {
   }
 
   /// Builds the entries, releasing each package's part of the document once it is read.
-  private mutating func build(from document: consuming CatalogueTable) {
+  private mutating func build(from document: consuming TOMLTable) {
     guard var packageTable = document.take("packages")?.table else { return }
     _ = consume document
     var requirements = RequirementParsing()
@@ -166,12 +179,12 @@ public struct Catalogue: Sendable {
       guard let versionTable = packageTable.take(name)?.table else {
         problems.append(
           Catalogue.diagnostic(
-            packageTable.origin(of: name), "package '\(name)' is not a table; skipped"))
+            origin(of: name, in: packageTable), "package '\(name)' is not a table; skipped"))
         continue
       }
       var seen: [Version: String] = [:]
       for key in versionTable.keys {
-        let origin = versionTable.origin(of: key)
+        let origin = self.origin(of: key, in: versionTable)
         switch Catalogue.readEntry(
           name: name, key: key, value: versionTable[key]!, origin: origin,
           requirements: &requirements)
@@ -190,6 +203,14 @@ public struct Catalogue: Sendable {
       }
     }
     sortVersions()
+  }
+
+  /// `file:line` where `key` of `table` was first written.
+  private func origin(of key: String, in table: TOMLTable) -> String {
+    guard let file = table.file(of: key), let position = table.position(of: key) else {
+      return ""
+    }
+    return "\(files[file]):\(position.line)"
   }
 
   struct EntryError: Error {
