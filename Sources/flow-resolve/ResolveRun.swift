@@ -144,12 +144,7 @@ struct ResolveRun {
       _ = Unmanaged.passRetained(opened)
       return opened
     } catch let error as ResolveError {
-      if case .invalidCatalogue(let diagnostic) = error, diagnostic.position == nil,
-        diagnostic.message == "no such catalogue"
-      {
-        console.fail(error.description, status: .noInput)
-      }
-      console.fail(error.description, status: .config)
+      console.fail(error.description, status: error.exitStatus)
     } catch {
       console.fail("\(error)", status: .software)
     }

@@ -34,9 +34,7 @@ struct GenerateCommand: ParsableCommand {
     let console = Console(tool: "flow-resolve")
     let environment = ProcessEnvironment.current
     let path =
-      output
-      ?? (environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-        ?? (environment["HOME"] ?? "") + "/.config") + "/flow/packages.toml"
+      output ?? UserDirectories(environment: environment).flowConfig + "/packages.toml"
     let scan = InstallationScan(root: root)
     for problem in scan.problems { console.report(problem) }
     let existing = InputFile.isRegularFile(path) ? console.read(path) : []

@@ -1,15 +1,29 @@
 /// What can go wrong between a requirement and an environment.
-public enum ResolveError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum ResolveError: ToolFailure, Equatable, Sendable {
   /// A version string that cannot be read; `column` is 1-based within `text`.
   case invalidVersion(text: String, column: Int, reason: String)
   /// A version spec that cannot be read; `column` is 1-based within `text`.
   case invalidSpec(text: String, column: Int, reason: String)
   /// A requirement (`name spec`) that cannot be read.
   case invalidRequirement(text: String, column: Int, reason: String)
+  /// A catalogue source that does not exist.
+  case missingCatalogue(Diagnostic)
   /// A catalogue file that cannot be read at all.
   case invalidCatalogue(Diagnostic)
+  /// The catalogue index cannot be written, or not read back once written.
+  case indexUnwritable(Diagnostic)
   /// No set of versions satisfies the request; the text says why.
   case unsatisfiable(explanation: String)
+
+  public var exitStatus: ExitStatus {
+    switch self {
+    case .invalidVersion, .invalidSpec, .invalidRequirement: return .usage
+    case .missingCatalogue: return .noInput
+    case .invalidCatalogue: return .config
+    case .indexUnwritable: return .ioError
+    case .unsatisfiable: return .dataError
+    }
+  }
 
   public var description: String {
     switch self {
@@ -19,7 +33,8 @@ public enum ResolveError: Error, Equatable, Sendable, CustomStringConvertible {
       return "invalid version spec '\(text)' at column \(column): \(reason)"
     case .invalidRequirement(let text, let column, let reason):
       return "invalid requirement '\(text)' at column \(column): \(reason)"
-    case .invalidCatalogue(let diagnostic):
+    case .missingCatalogue(let diagnostic), .invalidCatalogue(let diagnostic),
+      .indexUnwritable(let diagnostic):
       return diagnostic.description
     case .unsatisfiable(let explanation):
       return explanation

@@ -1,8 +1,8 @@
 extension Catalogue {
   /// Reads one `[packages."NAME"."VERSION"]` table; one that cannot be read is a problem at
   /// `origin` (`file:line`), to be reported and skipped.
-  static func readEntry<Value: CatalogueEntryValue>(
-    name: String, key: String, value: Value, origin: String,
+  static func readEntry(
+    name: String, key: String, value: TOMLValue, origin: String,
     requirements: inout some RequirementReading
   ) -> Result<PackageVersion, Diagnostic> {
     do {
@@ -35,8 +35,8 @@ extension Catalogue {
   }
 
   /// Reads one `[packages."NAME"."VERSION"]` table.
-  static func entry<Value: CatalogueEntryValue>(
-    name: String, key: String, value: Value, origin: String,
+  static func entry(
+    name: String, key: String, value: TOMLValue, origin: String,
     requirements: inout some RequirementReading
   ) throws -> PackageVersion {
     let version: Version
@@ -70,7 +70,7 @@ extension Catalogue {
     return entry
   }
 
-  private static func change<Value: CatalogueEntryValue>(_ variable: String, _ value: Value)
+  private static func change(_ variable: String, _ value: TOMLValue)
     throws -> VariableChange
   {
     guard let table = value.table else {
@@ -96,8 +96,8 @@ extension Catalogue {
     return change
   }
 
-  private static func read<Value: CatalogueEntryValue>(
-    _ value: Value?, field: String, into requirements: inout some RequirementReading
+  private static func read(
+    _ value: TOMLValue?, field: String, into requirements: inout some RequirementReading
   ) throws -> [PackageRequirement] {
     guard let value else { return [] }
     guard value.items != nil, let texts = value.texts else {
@@ -108,5 +108,40 @@ extension Catalogue {
     } catch {
       throw EntryError(message: "\(field): \(error)")
     }
+  }
+}
+
+extension TOMLValue {
+  /// The text Lifeblood would use: python's `str()` of a scalar; nil for tables and arrays.
+  fileprivate var text: String? {
+    switch self {
+    case .string(let text): return text
+    case .integer(let value): return String(value)
+    case .float(let value): return String(value)
+    case .boolean(let value): return value ? "True" : "False"
+    case .offsetDateTime(let text), .localDateTime(let text), .localDate(let text),
+      .localTime(let text):
+      return text
+    case .table, .array: return nil
+    }
+  }
+
+  fileprivate var integer: Int? {
+    if case .integer(let value) = self { return value }
+    return nil
+  }
+
+  fileprivate var items: [TOMLValue]? {
+    if case .array(let items) = self { return items }
+    return nil
+  }
+
+  /// A string or a list of scalars, as `env` values and `requires` allow.
+  fileprivate var texts: [String]? {
+    if let items {
+      let texts = items.compactMap(\.text)
+      return texts.count == items.count ? texts : nil
+    }
+    return text.map { [$0] }
   }
 }

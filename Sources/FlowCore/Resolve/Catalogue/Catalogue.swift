@@ -4,31 +4,54 @@
 /// be read is reported in `problems` with its `file:line` and skipped; the rest still
 /// resolves. A file that is not valid TOML is an error.
 ///
-/// Read from files with `init(sources:)`, the entries are held compiled (`CompiledCatalogue`)
-/// and decoded a package at a time when asked for; built otherwise, they are held as values.
+/// The entries are held compiled (`CompiledCatalogue`), however the catalogue was made, and
+/// decoded a package at a time when asked for.
 public struct Catalogue: Sendable {
-  /// Versions per package, ascending. For a compiled catalogue this decodes every entry.
+  /// Versions per package, ascending. This decodes every entry.
   public var packages: [String: [PackageVersion]] {
-    guard let compiled else { return entries }
     var result: [String: [PackageVersion]] = [:]
     for name in names { result[name] = compiled.versions(of: name) }
     return result
   }
   /// Package names in the order first written.
-  public private(set) var names: [String] = []
+  public var names: [String] { compiled.names }
   /// Entries skipped because they could not be read.
-  public private(set) var problems: [Diagnostic] = []
+  public var problems: [Diagnostic] { compiled.problems }
   /// The files read, in order.
   public private(set) var files: [String] = []
-  private var entries: [String: [PackageVersion]] = [:]
-  /// The entries, when read by `init(sources:)`.
-  private(set) var compiled: CompiledCatalogue?
+  private(set) var compiled = CompiledCatalogue()
 
-  public init() {}
+  public init() { _ = compiled.finish() }
 
+  /// A catalogue of these versions, each defined where its `definedAt` says. Of entries of
+  /// one package with one key, the first is kept; of equal versions, as in files, the first
+  /// is kept and the others are problems.
   public init(packages: [PackageVersion]) {
-    for entry in packages { add(entry) }
-    sortVersions()
+    var origins: [String: Int] = [:]
+    var keys: Set<[String]> = []
+    for entry in packages where keys.insert([entry.name, entry.key]).inserted {
+      let package = compiled.package(entry.name)
+      let place = compiled.begin(of: package)
+      if origins[entry.definedAt] == nil {
+        origins[entry.definedAt] = origins.count
+        compiled.addFile(entry.definedAt)
+      }
+      let file = origins[entry.definedAt]!
+      compiled.requirements.clear()
+      do {
+        _ = try compiled.requirements.read(entry.requires.map(\.description), field: "requires")
+        _ = try compiled.requirements.read(
+          entry.conflicts.map(\.description), field: "conflicts")
+      } catch {
+        let problem = Catalogue.diagnostic(
+          entry.definedAt, "\(entry.name) \(entry.key): \(error); skipped")
+        compiled.skip(entry.key, place: place, of: package, problem: problem)
+        continue
+      }
+      // A line below 0: the origin is the whole text.
+      compiled.add(entry, place: place, of: package, file: file, line: -1)
+    }
+    _ = compiled.finish()
   }
 
   /// Reads and merges the given TOML texts, `(file name, text)`, in order.
@@ -38,17 +61,31 @@ public struct Catalogue: Sendable {
 
   /// Reads and merges the given TOML files' bytes, `(file name, bytes)`, in order.
   public init(contents: [(file: String, bytes: [UInt8])]) throws {
-    var merged = CatalogueTable()
+    var merged = TOMLTable()
     for (file, bytes) in contents {
-      try Catalogue.merge(CatalogueValue.parse(bytes, file: file), into: &merged)
-      files.append(file)
+      try merge(Catalogue.parse(bytes, file: file), into: &merged, file: file)
     }
     build(from: consume merged)
   }
 
-  /// The first file is taken as it is; later ones merge key by key.
-  private static func merge(_ table: consuming CatalogueTable, into merged: inout CatalogueTable) {
-    if merged.isEmpty {
+  /// Parses a catalogue file's bytes; an invalid document (bytes that are not UTF-8
+  /// included) is an error at its place.
+  private static func parse(_ bytes: [UInt8], file: String) throws -> TOMLTable {
+    do {
+      return try TOMLReader.parse(bytes)
+    } catch {
+      throw ResolveError.invalidCatalogue(
+        Diagnostic(file: file, position: error.position, message: "invalid TOML: \(error.message)"))
+    }
+  }
+
+  /// Adds `file`, parsed as `table`: the first is taken as it is, later ones merge key by key.
+  private mutating func merge(
+    _ table: consuming TOMLTable, into merged: inout TOMLTable, file: String
+  ) {
+    if !files.isEmpty { table.setFile(files.count) }
+    files.append(file)
+    if merged.count == 0 {
       merged = table
     } else {
       merged.merge(table)
@@ -75,8 +112,6 @@ public struct Catalogue: Sendable {
   }
 
   init(compiled: CompiledCatalogue) {
-    names = compiled.names
-    problems = compiled.problems
     files = compiled.files
     self.compiled = compiled
   }
@@ -84,7 +119,7 @@ public struct Catalogue: Sendable {
   /// Reads the files as whole documents, merged.
   init(documentsOf files: [String]) throws {
     // Each file is parsed as soon as it is read, so only one file's bytes are held at once.
-    var merged = CatalogueTable()
+    var merged = TOMLTable()
     for file in files {
       let bytes: [UInt8]
       do {
@@ -93,8 +128,7 @@ public struct Catalogue: Sendable {
         throw ResolveError.invalidCatalogue(
           Diagnostic(file: file, position: nil, message: "cannot read the file: \(error.reason)"))
       }
-      try Catalogue.merge(CatalogueValue.parse(bytes, file: file), into: &merged)
-      self.files.append(file)
+      try merge(Catalogue.parse(bytes, file: file), into: &merged, file: file)
     }
     build(from: consume merged)
   }
@@ -105,7 +139,7 @@ public struct Catalogue: Sendable {
   {
     guard let status = CatalogueFiles.status(source) else {
       if !required { return [] }
-      throw ResolveError.invalidCatalogue(
+      throw ResolveError.missingCatalogue(
         Diagnostic(file: source, position: nil, message: "no such catalogue"))
     }
     if !status.isDirectory { return [source] }
@@ -123,10 +157,7 @@ public struct Catalogue: Sendable {
     if let list = environment["FLOW_CATALOG"], !list.isEmpty {
       return list.split(separator: ":").map(String.init)
     }
-    let home = environment["HOME"] ?? ""
-    let config =
-      environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
-    let folder = config + "/flow"
+    let folder = UserDirectories(environment: environment).flowConfig
     var result: [String] = []
     if CatalogueFiles.status(folder + "/packages.toml") != nil {
       result.append(folder + "/packages.toml")
@@ -136,63 +167,51 @@ public struct Catalogue: Sendable {
     return result
   }
 
-  /// The versions of `name`, ascending. For a compiled catalogue each call decodes them: a
-  /// caller asking often for the same package keeps the answer.
-  public func versions(of name: String) -> [PackageVersion] {
-    if let compiled { return compiled.versions(of: name) }
-    return entries[name] ?? []
-  }
+  /// The versions of `name`, ascending. Each call decodes them: a caller asking often for
+  /// the same package keeps the answer.
+  public func versions(of name: String) -> [PackageVersion] { compiled.versions(of: name) }
 
   /// The number of versions in all packages.
-  public var versionCount: Int {
-    compiled?.versionCount ?? entries.values.reduce(0) { $0 + $1.count }
-  }
+  public var versionCount: Int { compiled.versionCount }
 
-  mutating func add(_ entry: PackageVersion) {
-    if entries[entry.name] == nil {
-      names.append(entry.name)
-      entries[entry.name] = []
-    }
-    entries[entry.name]!.append(entry)
-  }
-
-  mutating func sortVersions() {
-    for name in names { entries[name]!.sort { $0.version < $1.version } }
-  }
-
-  /// Builds the entries, releasing each package's part of the document once it is read.
-  private mutating func build(from document: consuming CatalogueTable) {
+  /// Compiles the entries, releasing each package's part of the document once it is read.
+  private mutating func build(from document: consuming TOMLTable) {
+    for file in files { compiled.addFile(file) }
+    defer { _ = compiled.finish() }
     guard var packageTable = document.take("packages")?.table else { return }
     _ = consume document
-    var requirements = RequirementParsing()
     for name in packageTable.keys {
+      let package = compiled.package(name)
       guard let versionTable = packageTable.take(name)?.table else {
-        problems.append(
-          Catalogue.diagnostic(
-            packageTable.origin(of: name), "package '\(name)' is not a table; skipped"))
+        let problem = Catalogue.diagnostic(
+          origin(of: name, in: packageTable), "package '\(name)' is not a table; skipped")
+        compiled.skip("", place: compiled.begin(of: package), of: package, problem: problem)
         continue
       }
-      var seen: [Version: String] = [:]
       for key in versionTable.keys {
-        let origin = versionTable.origin(of: key)
+        let place = compiled.begin(of: package)
+        let file = versionTable.file(of: key) ?? 0
+        let line = versionTable.position(of: key)?.line ?? 0
+        compiled.requirements.clear()
         switch Catalogue.readEntry(
-          name: name, key: key, value: versionTable[key]!, origin: origin,
-          requirements: &requirements)
+          name: name, key: key, value: versionTable[key]!, origin: "\(files[file]):\(line)",
+          requirements: &compiled.requirements)
         {
         case .failure(let problem):
-          problems.append(problem)
+          compiled.skip(key, place: place, of: package, problem: problem)
         case .success(let entry):
-          if let earlier = seen[entry.version] {
-            problems.append(
-              Catalogue.duplicate(name: name, key: key, earlier: earlier, origin: origin))
-            continue
-          }
-          seen[entry.version] = key
-          add(entry)
+          compiled.add(entry, place: place, of: package, file: file, line: line)
         }
       }
     }
-    sortVersions()
+  }
+
+  /// `file:line` where `key` of `table` was first written.
+  private func origin(of key: String, in table: TOMLTable) -> String {
+    guard let file = table.file(of: key), let position = table.position(of: key) else {
+      return ""
+    }
+    return "\(files[file]):\(position.line)"
   }
 
   struct EntryError: Error {

@@ -78,7 +78,8 @@ extension CompactReader {
     _ = number()
     _ = number()
     let file = number()
-    size += 24 + fileLengths[file] + 1 + String(number()).utf8.count
+    let line = number()
+    size += 24 + fileLengths[file] + (line < 0 ? 0 : 1 + String(line).utf8.count)
     let variables = number()
     size += 8
     for _ in 0..<variables {

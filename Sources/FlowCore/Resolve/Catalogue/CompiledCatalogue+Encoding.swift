@@ -97,11 +97,16 @@ extension CompiledCatalogue {
     writer.integer(reader.number())
     writer.integer(reader.number())
     let file = files[reader.number()]
-    let line = String(reader.number())
-    writer.integer(file.count + 1 + line.utf8.count)
-    writer.raw(file)
-    writer.raw(UInt8(ascii: ":"))
-    writer.raw(line)
+    let line = reader.number()
+    if line < 0 {
+      writer.string(utf8: file[...])
+    } else {
+      let digits = String(line)
+      writer.integer(file.count + 1 + digits.utf8.count)
+      writer.raw(file)
+      writer.raw(UInt8(ascii: ":"))
+      writer.raw(digits)
+    }
     let variables = reader.number()
     writer.integer(variables)
     for _ in 0..<variables {

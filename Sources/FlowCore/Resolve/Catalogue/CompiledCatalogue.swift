@@ -1,11 +1,12 @@
 /// A catalogue's entries in compact form: each version is one record of variable-length
 /// numbers and texts in one shared byte buffer, so a million versions cost tens of megabytes
-/// instead of a million small trees of strings and arrays. `CatalogueCompiler` fills it, entry
-/// by entry; `finish()` sorts the versions and settles the problems; it is then encoded to
-/// the index format directly, or decoded a package at a time.
+/// instead of a million small trees of strings and arrays. It is the one in-memory form of a
+/// `Catalogue`: `CatalogueCompiler` fills it entry by entry, `Catalogue` from merged
+/// documents or from values; `finish()` sorts the versions and settles the problems; it is
+/// then encoded to the index format directly, or decoded a package at a time.
 ///
 /// A record holds, in order: the version key; the label (text, then 1 when given, else 0);
-/// the priority; the file number and line of its origin; the variables (count, then for each
+/// the priority; the file number and line of its origin (a line below 0: none); the variables (count, then for each
 /// its name, the prepend texts, the append texts, 1 or 0 for set, the set texts); then the
 /// requires and the conflicts (count, then requirement numbers).
 struct CompiledCatalogue: Sendable {
@@ -34,7 +35,6 @@ struct CompiledCatalogue: Sendable {
   /// Packages in the order first written.
   private(set) var packages: [Package] = []
   private var packageNumbers: [String: Int] = [:]
-  /// The entries begun, so that an entry written again is noticed.
   /// The records, back to back.
   private(set) var bytes: [UInt8] = []
   /// Distinct requirements, numbered in the order first read.
@@ -187,7 +187,12 @@ struct CompiledCatalogue: Sendable {
     _ = reader.number()
     _ = reader.number()
     let file = reader.number()
-    return "\(files[file]):\(reader.number())"
+    return origin(file: file, line: reader.number())
+  }
+
+  /// `file:line`; a line below 0 stands for none, the file's text being the whole origin.
+  private func origin(file: Int, line: Int) -> String {
+    line < 0 ? files[file] : "\(files[file]):\(line)"
   }
 
   /// The versions of `name`, ascending, decoded from their records.
@@ -204,7 +209,7 @@ struct CompiledCatalogue: Sendable {
     entry.label = reader.number() == 0 ? nil : label
     entry.priority = reader.number()
     let file = reader.number()
-    entry.definedAt = "\(files[file]):\(reader.number())"
+    entry.definedAt = origin(file: file, line: reader.number())
     for _ in 0..<reader.number() {
       var change = VariableChange(name: reader.text())
       change.prepend = reader.texts()

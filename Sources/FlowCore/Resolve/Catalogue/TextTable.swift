@@ -85,8 +85,7 @@ struct TextTable: Sendable {
 
   /// FNV-1a, 64 bits, with its bits mixed so that the low ones depend on every byte.
   private static func hash(_ utf8: UnsafeBufferPointer<UInt8>) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    var hash = FNV1a.hash(utf8)
     hash = (hash ^ (hash >> 33)) &* 0xff51_afd7_ed55_8ccd
     return hash ^ (hash >> 33)
   }

@@ -58,11 +58,11 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
       .joined(separator: "/")
     if !folder.isEmpty { makeFolders(folder) }
     guard CatalogueFiles.writeAtomically(bytes, to: path) else {
-      throw ResolveError.invalidCatalogue(
+      throw ResolveError.indexUnwritable(
         Diagnostic(file: path, position: nil, message: "cannot write the catalogue index"))
     }
     guard let index = try? CatalogueIndex(path: path, expectedKey: key, rebuilt: true) else {
-      throw ResolveError.invalidCatalogue(
+      throw ResolveError.indexUnwritable(
         Diagnostic(file: path, position: nil, message: "cannot read the catalogue index back"))
     }
     return index
@@ -70,16 +70,11 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
 
   /// The default index location for these sources, under `${XDG_CACHE_HOME:-~/.cache}/flow`.
   public static func defaultPath(sources: [String], environment: [String: String]) -> String {
-    let cache =
-      environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-      ?? (environment["HOME"] ?? "/tmp") + "/.cache"
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in sources.map(CatalogueFiles.canonical).joined(separator: "\u{0}").utf8 {
-      hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-    }
-    let hex = String(hash, radix: 16)
-    return cache + "/flow/catalogue-" + String(repeating: "0", count: 16 - hex.count) + hex
-      + ".index"
+    var hash = FNV1a()
+    hash.add(sources.map(CatalogueFiles.canonical).joined(separator: "\u{0}"))
+    let hex = String(hash.value, radix: 16)
+    return UserDirectories(environment: environment).flowCache + "/catalogue-"
+      + String(repeating: "0", count: 16 - hex.count) + hex + ".index"
   }
 
   /// Paths, sizes and modification times of the files, as stored in the index header.
@@ -88,7 +83,7 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
     writer.integer(files.count)
     for file in files {
       guard let status = CatalogueFiles.status(file) else {
-        throw ResolveError.invalidCatalogue(
+        throw ResolveError.missingCatalogue(
           Diagnostic(file: file, position: nil, message: "no such catalogue"))
       }
       writer.string(file)

@@ -3,7 +3,7 @@ import Testing
 
 @testable import FlowCore
 
-@Suite struct CatalogueEncodingTests {
+@Suite struct CatalogueUTF8Tests {
   /// A catalogue file with bytes that are not UTF-8 is refused where they start, not read
   /// with replacement characters standing in for them.
   @Test func catalogueFileWithInvalidUTF8IsRefusedAtTheByte() throws {
