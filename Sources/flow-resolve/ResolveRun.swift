@@ -81,12 +81,9 @@ struct ResolveRun {
       }
     }
     let index = openIndex(console: console)
-    // Kept until the process ends, like the index: tearing it down would only cost time.
-    let solver = Solver(source: index, includePrereleases: pre)
-    _ = Unmanaged.passRetained(solver)
     let resolution: Resolution
     do {
-      resolution = try Resolution(parsed, solvedBy: solver)
+      resolution = try Resolution(parsed, source: index, includePrereleases: pre)
     } catch {
       console.fail("\(error)", status: .dataError)
     }

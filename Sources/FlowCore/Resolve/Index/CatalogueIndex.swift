@@ -7,7 +7,7 @@
 /// A catalogue compiled to one binary file, keyed by its sources' paths, sizes and
 /// modification times and rebuilt when any of them changes. The file is mapped, not read:
 /// a resolve decodes only the packages it touches, found by binary search on their names.
-public final class CatalogueIndex: PackageSource, @unchecked Sendable {
+public final class CatalogueIndex: PackageSource {
   static let magic = Array("flow-catalogue-index-4\n".utf8)
 
   /// The catalogue files it was compiled from.
@@ -35,7 +35,6 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
   /// Where the key and requirement tables start and how many entries they hold.
   private let keyTable: (offset: Int, count: Int)
   private let requirementTable: (offset: Int, count: Int)
-  private let lock = Mutex()
 
   private var memory: UnsafeRawBufferPointer {
     UnsafeRawBufferPointer(start: mapping, count: length)
@@ -211,54 +210,46 @@ public final class CatalogueIndex: PackageSource, @unchecked Sendable {
   }
 
   public func versions(of name: String) -> [PackageVersion] {
-    lock.locked {
-      if let cached = cache[name] { return cached }
-      let found = (try? decodePackage(named: name, details: true)) ?? []
-      cache[name] = found
-      return found
-    }
+    if let cached = cache[name] { return cached }
+    let found = (try? decodePackage(named: name, details: true)) ?? []
+    cache[name] = found
+    return found
   }
 
   /// Versions with only what the solver reads: version, requires and conflicts.
   public func candidates(of name: String) -> [PackageVersion] {
-    lock.locked {
-      if let cached = cache[name] ?? candidateCache[name] { return cached }
-      let found = (try? decodePackage(named: name, details: false)) ?? []
-      candidateCache[name] = found
-      return found
-    }
+    if let cached = cache[name] ?? candidateCache[name] { return cached }
+    let found = (try? decodePackage(named: name, details: false)) ?? []
+    candidateCache[name] = found
+    return found
   }
 
   /// The full entry of the `index`-th version of `name` (ascending), decoding only it.
   public func entry(of name: String, at index: Int) -> PackageVersion? {
-    lock.locked {
-      if let cached = cache[name], index < cached.count { return cached[index] }
-      if let offsets = versionOffsets[name] {
-        guard index >= 0, index < offsets.count else { return nil }
-        var reader = IndexReader(memory, at: offsets[index])
-        return try? decodeVersion(name: name, reader: &reader, details: true)
-      }
-      return try? decodePackage(named: name, details: true, only: index).first
+    if let cached = cache[name], index < cached.count { return cached[index] }
+    if let offsets = versionOffsets[name] {
+      guard index >= 0, index < offsets.count else { return nil }
+      var reader = IndexReader(memory, at: offsets[index])
+      return try? decodeVersion(name: name, reader: &reader, details: true)
     }
+    return try? decodePackage(named: name, details: true, only: index).first
   }
 
   /// The versions of `name` with requirements as their numbers in the index's table.
-  public func candidateTable(of name: String) -> CandidateTable? {
-    lock.locked {
-      if let cached = tableCache[name] { return cached }
-      var table = CandidateTable()
-      var offsets: [Int] = []
-      if var reader = try? findPackage(named: name) {
-        table = (try? decodeTable(&reader, offsets: &offsets)) ?? CandidateTable()
-      }
-      tableCache[name] = table
-      if offsets.count == table.count { versionOffsets[name] = offsets }
-      return table
+  public func candidateTable(of name: String) -> CandidateTable {
+    if let cached = tableCache[name] { return cached }
+    var table = CandidateTable()
+    var offsets: [Int] = []
+    if var reader = try? findPackage(named: name) {
+      table = (try? decodeTable(&reader, offsets: &offsets)) ?? CandidateTable()
     }
+    tableCache[name] = table
+    if offsets.count == table.count { versionOffsets[name] = offsets }
+    return table
   }
 
   public func requirement(numbered number: Int) -> PackageRequirement? {
-    lock.locked { try? requirement(number) }
+    try? requirement(number)
   }
 
   /// A reader after the name of package `name`, found by binary search of the sorted

@@ -1,42 +1,70 @@
-/// Where the solver finds a package's versions: a catalogue read from TOML, or its compiled
-/// index, which reads only the packages a resolve touches.
-public protocol PackageSource: AnyObject, Sendable {
-  /// The versions of `name`, ascending; empty when the package is unknown.
-  func versions(of name: String) -> [PackageVersion]
-
-  /// The versions with at least `version`, `key`, `requires` and `conflicts` filled in, which
-  /// is all the solver reads; a source may leave the rest out to decode less.
-  func candidates(of name: String) -> [PackageVersion]
-
-  /// The full entry of the `index`-th version of `name`, ascending.
-  func entry(of name: String, at index: Int) -> PackageVersion?
-
-  /// The versions of `name` with requirements as numbers, or nil when the source does not
-  /// number them (the solver then numbers what `candidates(of:)` gives).
-  func candidateTable(of name: String) -> CandidateTable?
+/// Where the solver finds packages: a catalogue read from TOML, or its compiled index, which
+/// reads only the packages a resolve touches. The solver asks for each package it meets once.
+public protocol PackageSource {
+  /// The versions of `name`, ascending, with requirements as numbers; empty when the package
+  /// is unknown.
+  func candidateTable(of name: String) -> CandidateTable
 
   /// The requirement a number of `candidateTable(of:)` stands for.
   func requirement(numbered number: Int) -> PackageRequirement?
+
+  /// The full entry of the `index`-th version of `name`, ascending: what a chosen version
+  /// brings (label, variables, priority).
+  func entry(of name: String, at index: Int) -> PackageVersion?
 }
 
-extension PackageSource {
-  public func candidates(of name: String) -> [PackageVersion] { versions(of: name) }
+/// Builds the candidate tables of a source that holds its entries as values, numbering their
+/// requirements: one number per distinct requirement (name and spec text), in the order
+/// first met.
+public struct CandidateTableBuilder {
+  public private(set) var requirements: [PackageRequirement] = []
+  private var numbers: [PackageRequirement: Int] = [:]
 
-  public func entry(of name: String, at index: Int) -> PackageVersion? {
-    let all = versions(of: name)
-    return index < all.count ? all[index] : nil
+  public init() {}
+
+  /// `versions` (ascending) as a candidate table, their requirements numbered here.
+  public mutating func table(of versions: [PackageVersion]) -> CandidateTable {
+    var table = CandidateTable()
+    table.reserve(versions: versions.count)
+    for entry in versions {
+      table.addVersion(entry.version, key: entry.key)
+      for requirement in entry.requires { table.addNumber(number(of: requirement)) }
+      table.endList()
+      for requirement in entry.conflicts { table.addNumber(number(of: requirement)) }
+      table.endList()
+    }
+    return table
   }
 
-  public func candidateTable(of name: String) -> CandidateTable? { nil }
+  public mutating func number(of requirement: PackageRequirement) -> Int {
+    if let number = numbers[requirement] { return number }
+    numbers[requirement] = requirements.count
+    requirements.append(requirement)
+    return requirements.count - 1
+  }
 
-  public func requirement(numbered number: Int) -> PackageRequirement? { nil }
+  public func requirement(numbered number: Int) -> PackageRequirement? {
+    requirements.indices.contains(number) ? requirements[number] : nil
+  }
 }
 
 /// A catalogue as a package source.
 public final class CatalogueSource: PackageSource {
   public let catalogue: Catalogue
+  private var builder = CandidateTableBuilder()
 
   public init(_ catalogue: Catalogue) { self.catalogue = catalogue }
 
-  public func versions(of name: String) -> [PackageVersion] { catalogue.versions(of: name) }
+  public func candidateTable(of name: String) -> CandidateTable {
+    builder.table(of: catalogue.versions(of: name))
+  }
+
+  public func requirement(numbered number: Int) -> PackageRequirement? {
+    builder.requirement(numbered: number)
+  }
+
+  public func entry(of name: String, at index: Int) -> PackageVersion? {
+    let all = catalogue.versions(of: name)
+    return all.indices.contains(index) ? all[index] : nil
+  }
 }

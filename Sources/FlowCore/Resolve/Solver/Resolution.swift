@@ -4,7 +4,9 @@ public struct Resolution: Sendable {
   public var requirements: [PackageRequirement]
   public var packages: [PackageVersion]
   public var actions: EnvironmentActions
-  let source: any PackageSource
+  /// Per chosen package, every version of it (ascending) with its key: the newer ones are
+  /// what `reasons()` explains.
+  let candidates: [(versions: [Version], keys: [String])]
   let includePrereleases: Bool
 
   /// Solves `requirements` against `source`.
@@ -12,25 +14,19 @@ public struct Resolution: Sendable {
     _ requirements: [PackageRequirement], source: any PackageSource,
     includePrereleases: Bool = false
   ) throws {
-    try self.init(
-      requirements, solvedBy: Solver(source: source, includePrereleases: includePrereleases))
-  }
-
-  /// Solves `requirements` with `solver`, which the caller may keep (a short-lived process
-  /// keeps it to the end rather than pay for tearing it down).
-  public init(_ requirements: [PackageRequirement], solvedBy solver: Solver) throws {
-    let packages = try solver.solve(requirements)
+    let solution = try Solver.solution(
+      requirements, source: source, includePrereleases: includePrereleases)
     self.requirements = requirements
-    self.packages = packages
-    self.actions = EnvironmentActions(packages: packages)
-    self.source = solver.source
-    self.includePrereleases = solver.includePrereleases
+    self.packages = solution.packages
+    self.actions = EnvironmentActions(packages: solution.packages)
+    self.candidates = solution.candidates
+    self.includePrereleases = includePrereleases
   }
 
   /// Per chosen package, in the same order: what brought it in and what kept newer versions
   /// out.
   public func reasons() -> [[String]] {
-    packages.map { package in
+    zip(packages, candidates).map { package, candidates in
       var why: [String] = requirements.filter { $0.name == package.name }.map {
         "requested as \($0)"
       }
@@ -39,13 +35,13 @@ public struct Resolution: Sendable {
           why.append("required by \(other.name) \(other.key) as \(requirement)")
         }
       }
-      let newer = source.versions(of: package.name).filter { package.version < $0.version }
+      let newer = zip(candidates.versions, candidates.keys).filter { package.version < $0.0 }
       if newer.isEmpty {
         why.append("the newest version in the catalogue")
       } else {
-        let excluded = newer.map { candidate -> String in
+        let excluded = newer.map { version, key -> String in
           func blocks(_ requirement: PackageRequirement) -> Bool {
-            !requirement.spec.matches(candidate.version, includingPrereleases: includePrereleases)
+            !requirement.spec.matches(version, includingPrereleases: includePrereleases)
           }
           var against = requirements.filter { $0.name == package.name && blocks($0) }.map(
             \.description)
@@ -64,7 +60,7 @@ public struct Resolution: Sendable {
           let blocking =
             against.isEmpty
             ? "its own requirements do not fit the rest" : against.joined(separator: "; ")
-          return "\(candidate.key) (\(blocking))"
+          return "\(key) (\(blocking))"
         }
         why.append("newer versions not chosen: " + excluded.joined(separator: ", "))
       }

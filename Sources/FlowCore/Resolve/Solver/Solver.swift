@@ -10,8 +10,8 @@
 /// with the fewest versions left (ties: first mentioned); each takes its newest version the
 /// constraints allow. Same input, same answer.
 public final class Solver {
-  public let source: any PackageSource
-  public let includePrereleases: Bool
+  let source: any PackageSource
+  let includePrereleases: Bool
 
   var names: [String] = [""]
   var packageIDs: [String: Int] = [:]
@@ -34,28 +34,41 @@ public final class Solver {
   var specCache: [String: DomainSet] = [:]
   /// The versions each requirement number allows of its package.
   var numberedDomains: [Int: DomainSet] = [:]
-  /// Whether requirement numbers come from the source; if not, the solver numbers them.
-  var sourceNumbers = false
-  var localRequirements: [PackageRequirement] = []
-  var localNumbers: [PackageRequirement: Int] = [:]
   var requests: [PackageRequirement] = []
   /// Packages 1...requestedCount are the requested ones, in request order.
   var requestedCount = 0
 
   static let root = 0
 
-  public init(source: any PackageSource, includePrereleases: Bool = false) {
+  /// What one solve found: the chosen versions and, for each, every version of its package
+  /// (ascending, with keys), which the reasons compare the choice with.
+  struct Solution {
+    var packages: [PackageVersion] = []
+    var candidates: [(versions: [Version], keys: [String])] = []
+  }
+
+  private init(source: any PackageSource, includePrereleases: Bool) {
     self.source = source
     self.includePrereleases = includePrereleases
   }
 
-  public convenience init(catalogue: Catalogue, includePrereleases: Bool = false) {
-    self.init(source: CatalogueSource(catalogue), includePrereleases: includePrereleases)
-  }
-
   /// The chosen versions, requested packages first in request order, then dependencies in
   /// the order first needed. Throws `ResolveError.unsatisfiable` with the reason in words.
-  public func solve(_ requirements: [PackageRequirement]) throws -> [PackageVersion] {
+  public static func solve(
+    _ requirements: [PackageRequirement], source: any PackageSource,
+    includePrereleases: Bool = false
+  ) throws -> [PackageVersion] {
+    try solution(requirements, source: source, includePrereleases: includePrereleases).packages
+  }
+
+  /// Solves once; the search state lives only for this call.
+  static func solution(
+    _ requirements: [PackageRequirement], source: any PackageSource, includePrereleases: Bool
+  ) throws -> Solution {
+    try Solver(source: source, includePrereleases: includePrereleases).run(requirements)
+  }
+
+  private func run(_ requirements: [PackageRequirement]) throws -> Solution {
     requests = requirements
     assign(Assignment(package: Solver.root, set: .single(1, size: 2), level: 0, cause: nil))
     for requirement in requirements {
@@ -77,14 +90,16 @@ public final class Solver {
       next = package
       decide(package)
     }
-    var result: [PackageVersion] = []
+    var result = Solution()
     for package in 1..<names.count where decided[package] {
       let choice = current[package]!.highest!
-      result.append(
+      let table = tables[package]
+      result.packages.append(
         source.entry(of: names[package], at: choice - 1)
           ?? PackageVersion(
-            name: names[package], version: tables[package].versions[choice - 1],
-            key: tables[package].keys[choice - 1]))
+            name: names[package], version: table.versions[choice - 1],
+            key: table.keys[choice - 1]))
+      result.candidates.append((table.versions, table.keys))
     }
     return result
   }
@@ -96,7 +111,7 @@ public final class Solver {
     let id = names.count
     packageIDs[name] = id
     names.append(name)
-    tables.append(table(of: name))
+    tables.append(source.candidateTable(of: name))
     byPackage.append([])
     current.append(nil)
     trail.append([])
@@ -106,34 +121,8 @@ public final class Solver {
     return id
   }
 
-  /// The source's table, or one numbered here from the source's candidates.
-  private func table(of name: String) -> CandidateTable {
-    if let table = source.candidateTable(of: name) {
-      sourceNumbers = true
-      return table
-    }
-    var table = CandidateTable()
-    let candidates = source.candidates(of: name)
-    table.reserve(versions: candidates.count)
-    for entry in candidates {
-      table.addVersion(entry.version, key: entry.key)
-      for requirement in entry.requires { table.addNumber(localNumber(requirement)) }
-      table.endList()
-      for requirement in entry.conflicts { table.addNumber(localNumber(requirement)) }
-      table.endList()
-    }
-    return table
-  }
-
-  private func localNumber(_ requirement: PackageRequirement) -> Int {
-    if let number = localNumbers[requirement] { return number }
-    localNumbers[requirement] = localRequirements.count
-    localRequirements.append(requirement)
-    return localRequirements.count - 1
-  }
-
   func requirement(numbered number: Int) -> PackageRequirement {
-    sourceNumbers ? source.requirement(numbered: number)! : localRequirements[number]
+    source.requirement(numbered: number)!
   }
 
   func size(of package: Int) -> Int { package == Solver.root ? 2 : tables[package].count + 1 }

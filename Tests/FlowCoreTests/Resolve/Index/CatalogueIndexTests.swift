@@ -63,9 +63,8 @@ import Testing
     let folder = try TemporaryFolder()
     let file = try folder.write("one.toml", CatalogueTests.houdini)
     let index = try CatalogueIndex.open(sources: [file], at: folder.path + "/i.index")
-    let chosen = try Solver(source: index).solve([
-      try PackageRequirement(parsing: "houdini.py3_10")
-    ])
+    let chosen = try Solver.solve(
+      [try PackageRequirement(parsing: "houdini.py3_10")], source: index)
     #expect(chosen.map(\.key) == ["20.0.506", "3.11.1"])
   }
 

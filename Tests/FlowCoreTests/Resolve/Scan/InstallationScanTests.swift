@@ -57,9 +57,11 @@ import Testing
     let catalogue = try Catalogue(texts: [("scan.toml", scan.catalogueText)])
     #expect(catalogue.problems.isEmpty)
     #expect(catalogue.versionCount == scan.entries.count)
-    let chosen = try Solver(catalogue: catalogue).solve([
-      try PackageRequirement(parsing: "root ~=6.28"), try PackageRequirement(parsing: "cuda <12"),
-    ])
+    let chosen = try Solver.solve(
+      [
+        try PackageRequirement(parsing: "root ~=6.28"),
+        try PackageRequirement(parsing: "cuda <12"),
+      ], source: CatalogueSource(catalogue))
     #expect(chosen.map(\.key) == ["6.28.04", "11.8.0"])
   }
 

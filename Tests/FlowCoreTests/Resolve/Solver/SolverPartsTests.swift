@@ -23,7 +23,7 @@ import Testing
 
   static func outcome(_ source: any PackageSource, _ requests: [PackageRequirement]) -> [String] {
     do {
-      return try Solver(source: source).solve(requests).map { "\($0.name) \($0.key)" }
+      return try Solver.solve(requests, source: source).map { "\($0.name) \($0.key)" }
     } catch ResolveError.unsatisfiable(let explanation) {
       return ["unsatisfiable", explanation]
     } catch {

@@ -89,7 +89,7 @@ import Testing
       let requests = try Self.randomRequests(&random, packages: 5)
       let exists = Self.anySolutionExists(catalogue, requests: requests)
       do {
-        let result = try Solver(catalogue: catalogue).solve(requests)
+        let result = try Solver.solve(requests, source: CatalogueSource(catalogue))
         let chosen = Dictionary(uniqueKeysWithValues: result.map { ($0.name, $0) })
         #expect(chosen.count == result.count)
         #expect(Self.isValid(chosen, requests: requests), "\(requests) -> \(result.map(\.key))")
@@ -112,7 +112,7 @@ import Testing
         let requests = try Self.randomRequests(&random, packages: 60)
         let first: [String]
         do {
-          let result = try Solver(catalogue: catalogue).solve(requests)
+          let result = try Solver.solve(requests, source: CatalogueSource(catalogue))
           let chosen = Dictionary(uniqueKeysWithValues: result.map { ($0.name, $0) })
           #expect(Self.isValid(chosen, requests: requests))
           first = result.map { "\($0.name) \($0.key)" }
@@ -122,7 +122,9 @@ import Testing
         // Same input, same answer.
         let again: [String]
         do {
-          again = try Solver(catalogue: catalogue).solve(requests).map { "\($0.name) \($0.key)" }
+          again = try Solver.solve(requests, source: CatalogueSource(catalogue)).map {
+            "\($0.name) \($0.key)"
+          }
         } catch ResolveError.unsatisfiable(let explanation) {
           again = [explanation]
         }

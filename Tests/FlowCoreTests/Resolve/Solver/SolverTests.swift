@@ -27,10 +27,10 @@ import Testing
   static func solve(_ catalogue: Catalogue, _ requests: [String], pre: Bool = false) throws
     -> [String]
   {
-    let solver = Solver(catalogue: catalogue, includePrereleases: pre)
-    return try solver.solve(requests.map { try PackageRequirement(parsing: $0) }).map {
-      "\($0.name) \($0.key)"
-    }
+    try Solver.solve(
+      requests.map { try PackageRequirement(parsing: $0) }, source: CatalogueSource(catalogue),
+      includePrereleases: pre
+    ).map { "\($0.name) \($0.key)" }
   }
 
   static func failure(_ catalogue: Catalogue, _ requests: [String]) throws -> String? {
