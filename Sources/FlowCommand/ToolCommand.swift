@@ -19,11 +19,19 @@ public protocol ToolCommand: ParsableCommand {}
 
 extension ToolCommand {
   public static func main() {
+    end {
+      var command = try parseAsRoot()
+      try command.run()
+    }
+  }
+
+  /// Runs `body` and ends the process as `main()` does: the exit path for an executable
+  /// that runs a command without parsing its arguments first.
+  public static func end(running body: () throws -> Void) -> Never {
     let name = configuration.commandName ?? "flow"
     let console = Console(tool: name)
     do {
-      var command = try parseAsRoot()
-      try command.run()
+      try body()
     } catch let failure as any ToolFailure {
       console.report(failure.description)
       endNow(failure.exitStatus.rawValue)

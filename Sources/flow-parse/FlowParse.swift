@@ -34,10 +34,10 @@ struct FlowParse: ToolCommand {
   func run() throws {
     let console = Console(tool: "flow-parse")
     if schema {
-      console.emit(JSONCodec.encode(WorkflowSchema.document, pretty: true), to: output)
+      try console.emit(JSONCodec.encode(WorkflowSchema.document, pretty: true), to: output)
       return
     }
-    let bytes = console.read(file)
+    let bytes = try console.read(file)
     let isStandardInput = file == "-"
     let cwd = FilePath.currentDirectory
     let source =
@@ -53,6 +53,6 @@ struct FlowParse: ToolCommand {
       throw ExitCode(ExitStatus.dataError.rawValue)
     }
     if check { return }
-    console.emit(JSONCodec.encode(workflow.document, pretty: pretty), to: output)
+    try console.emit(JSONCodec.encode(workflow.document, pretty: pretty), to: output)
   }
 }

@@ -12,9 +12,11 @@ enum FlowResolveMain {
   /// subcommands, unknown options, errors) goes through it.
   static func main() {
     if let run = ResolveRun(quickArguments: Array(CommandLine.arguments.dropFirst())) {
-      run.run()
-      // Skips tearing down the decoded catalogue: the process is done.
-      exit(ExitStatus.success.rawValue)
+      FlowResolve.end {
+        try run.run()
+        // Skips tearing down the decoded catalogue: the process is done.
+        FlowResolve.endNow(ExitStatus.success.rawValue)
+      }
     }
     FlowResolve.main()
   }
@@ -97,7 +99,7 @@ struct ResolveCommand: ParsableCommand {
   var requirements: [String] = []
 
   func run() throws {
-    ResolveRun(
+    try ResolveRun(
       catalogs: catalogue.catalogs, index: catalogue.index, format: format, baseEnv: baseEnv,
       explain: explain, pre: pre, pretty: pretty, output: output, requirements: requirements
     ).run()
