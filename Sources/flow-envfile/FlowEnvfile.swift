@@ -64,10 +64,7 @@ struct FlowEnvfile: ToolCommand {
   @Option(help: "A dotenv-linter schema (JSON) for the SchemaViolation check.")
   var schema: String?
 
-  @Option(
-    name: .shortAndLong,
-    help: ArgumentHelp("Write to FILE atomically instead of standard output.", valueName: "FILE"))
-  var output: String?
+  @OptionGroup var output: OutputOptions
 
   func run() throws {
     let console = Console(tool: "flow-envfile")
@@ -102,7 +99,7 @@ struct FlowEnvfile: ToolCommand {
       format == .json && provenance
       ? JSONCodec.encode(EnvOutput.json(result.variables, provenance: true))
       : try EnvOutput.text(result.variables, format: format)
-    try console.emit(bytes, to: output)
+    try console.emit(bytes, to: output.path)
     // Ends here rather than returning: freeing every value one by one would cost more
     // than the merge.
     Self.endNow(ExitStatus.success.rawValue)
@@ -127,7 +124,7 @@ struct FlowEnvfile: ToolCommand {
     var pipe = EnvPipeDocument(options: options, provenance: provenance)
     let loaded = pipe.load(document)
     try finish(console, warnings: pipe.warnings, errors: pipe.errors)
-    try console.emit(JSONCodec.encode(loaded), to: output)
+    try console.emit(JSONCodec.encode(loaded), to: output.path)
   }
 
   func runLint(_ console: Console) throws {
@@ -161,13 +158,13 @@ struct FlowEnvfile: ToolCommand {
     }
     switch lintFormat {
     case .json:
-      try console.emit(JSONCodec.encode(.array(problems.map(\.document))), to: output)
+      try console.emit(JSONCodec.encode(.array(problems.map(\.document))), to: output.path)
     case .text:
       var text = problems.map { "\($0)\n" }.joined()
       if !problems.isEmpty {
         text += "Found \(problems.count) problem\(problems.count == 1 ? "" : "s")\n"
       }
-      try console.emit(Array(text.utf8), to: output)
+      try console.emit(Array(text.utf8), to: output.path)
     }
     if !problems.isEmpty { throw ExitCode(ExitStatus.found.rawValue) }
   }

@@ -69,17 +69,7 @@ struct FlowExec: ToolCommand {
   @Option(help: "Seconds between SIGTERM and SIGKILL when stopping a stage.")
   var grace: Double = 10
 
-  @Option(help: "CPUs the stages may use together (default: what the probe finds).")
-  var cpus: Double?
-
-  @Option(help: "Bytes of memory the stages may use together (default: the probe's).")
-  var memory: Int64?
-
-  @Option(
-    name: .customLong("resource"),
-    help: ArgumentHelp(
-      "The amount of a named counter stages share (repeatable).", valueName: "NAME=N"))
-  var counters: [String] = []
+  @OptionGroup var capacityOptions: CapacityOptions
 
   @Option(
     help: "Run every stage with this executor: local, slurm or dask (default: the document's).")
@@ -127,16 +117,7 @@ struct FlowExec: ToolCommand {
       document = try resolve(document, environment: host)
     }
     let machine = MachineProbe(environment: host, queriesTools: false).probe()
-    var capacity = PlanCapacity(machine: machine)
-    if let cpus { capacity.cpu = cpus }
-    if let memory { capacity.memory = memory }
-    for assignment in counters {
-      guard let counter = PlanCapacity.counterAssignment(assignment) else {
-        throw CommandFailure(
-          "--resource expects NAME=N with a whole N, got '\(assignment)'", status: .toolFailed)
-      }
-      capacity.counters[counter.name] = counter.amount
-    }
+    let capacity = try capacityOptions.capacity(over: machine)
     let needsEngine = selected.contains { workflow.stages[$0].environment.image != nil }
     let chosenEngine =
       needsEngine

@@ -88,10 +88,7 @@ struct ResolveCommand: ParsableCommand {
   @Flag(help: "Indent the JSON output for people.")
   var pretty = false
 
-  @Option(
-    name: .shortAndLong,
-    help: ArgumentHelp("Write to FILE atomically instead of standard output.", valueName: "FILE"))
-  var output: String?
+  @OptionGroup var output: OutputOptions
 
   @Argument(
     help: "Requirements such as 'houdini ~=20.0.506'; none: read a pipe document on standard input."
@@ -101,7 +98,7 @@ struct ResolveCommand: ParsableCommand {
   func run() throws {
     try ResolveRun(
       catalogs: catalogue.catalogs, index: catalogue.index, format: format, baseEnv: baseEnv,
-      explain: explain, pre: pre, pretty: pretty, output: output, requirements: requirements
+      explain: explain, pre: pre, pretty: pretty, output: output.path, requirements: requirements
     ).run()
   }
 }
