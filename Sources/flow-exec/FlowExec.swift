@@ -99,7 +99,7 @@ struct FlowExec: ToolCommand {
     let console = Console(tool: "flow-exec")
     let host = ProcessEnvironment.current
     let name = file == "-" ? InputFile.standardInputName : file
-    var document: JSONValue
+    let document: JSONValue
     let workflow: Workflow
     do {
       let bytes = try InputFile.read(file)
@@ -109,38 +109,21 @@ struct FlowExec: ToolCommand {
       let message = error is JSONSyntaxError ? "\(name):\(error)" : "\(error)"
       throw CommandFailure(message, status: .toolFailed)
     }
-    let selected = try StageSelection(stage: stage, only: only, from: from).select(workflow)
-    let gaps = DocumentCompletion.gaps(document, selected: selected)
-    if strict, let first = gaps.first { throw first.error }
-    document = try DocumentCompletion.loadVariables(document, base: cleanEnv ? [:] : host)
-    if gaps.contains(where: { $0.tool == "flow-resolve" }) {
-      document = try resolve(document, environment: host)
-    }
     let machine = MachineProbe(environment: host, queriesTools: false).probe()
     let capacity = try capacityOptions.capacity(over: machine)
-    let needsEngine = selected.contains { workflow.stages[$0].environment.image != nil }
-    let chosenEngine =
-      needsEngine
-      ? try ContainerEngine.choose(named: engine, environment: host, mustBeInstalled: !dryRun)
-      : nil
-    let logs = logDir ?? (RunPreparation.folder(of: workflow) ?? ".") + "/.flow/logs"
-    var preparation = RunPreparation(
-      baseEnvironment: cleanEnv ? [:] : host, logDirectory: logs, engine: chosenEngine,
-      runID: String(getpid()), machine: machine, capacity: capacity)
-    if let chosenEngine {
-      let probe = MachineProbe(environment: host, queriesTools: false)
-      preparation.enginePassesGPUs = chosenEngine.passesNvidiaGPUs(files: probe.files)
-    }
+    var request = RunRequest(host: host)
+    request.selection = StageSelection(stage: stage, only: only, from: from)
+    (request.strict, request.cleanEnvironment, request.dryRun) = (strict, cleanEnv, dryRun)
+    (request.engine, request.logDirectory) = (engine, logDir)
+    request.executorOverride = executor.flatMap(Executor.init(name:))
     if let history {
       let (read, note) = DurationHistory.readIfPresent(history)
       if let note { console.report(note) }
-      preparation.history = read
+      request.history = read
     }
-    preparation.executorOverride = executor.flatMap(Executor.init(name:))
-    preparation.clusterExecutors = [.slurm, .dask]
-    let launches = try preparation.prepare(
-      document: document, workflow: workflow, selected: selected)
-    for note in preparation.notes { console.report(note) }
+    let (launches, logs, notes) = try request.prepare(
+      document, workflow: workflow, machine: machine, capacity: capacity)
+    for note in notes { console.report(note) }
     var settings = RunnerSettings(capacity: capacity, logDirectory: logs, environment: host)
     settings.keepGoing = keepGoing
     settings.grace = grace
@@ -160,19 +143,6 @@ struct FlowExec: ToolCommand {
     if let note = joined.note { console.report(note) }
     (settings.jobserver, settings.jobs) = (joined.jobserver, joined.jobs)
     Self.endNow(try execute(launches, settings: settings, console: console))
-  }
-
-  private func resolve(_ document: JSONValue, environment: [String: String]) throws(ExecError)
-    -> JSONValue
-  {
-    let sources = Catalogue.defaultSources(environment: environment)
-    let path = CatalogueIndex.defaultPath(sources: sources, environment: environment)
-    do {
-      let index = try CatalogueIndex.open(sources: sources, at: path)
-      return try PipeResolution(source: index).annotate(document).0
-    } catch {
-      throw .resolution("\(error)")
-    }
   }
 
   /// Runs the stages, writing one line per event, and returns the run's exit status.
