@@ -1,25 +1,45 @@
 import ArgumentParser
 import FlowCore
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// What every flow command shares: how it starts, reports mistakes and ends.
 ///
-/// A command conforms and gets a `main()` that writes help and version text with write
-/// errors checked (`--help > /dev/full` fails with 74), reports usage mistakes as
-/// `tool: message` with exit 64, and passes other exits on.
+/// A command conforms and gets a `main()`, the one place its process ends:
+/// - help and version text are written with write errors checked (`--help > /dev/full`
+///   fails with 74);
+/// - usage mistakes are reported as `tool: message` with exit 64;
+/// - a `ToolFailure` thrown from `run()` is reported as `tool: message` and ends with
+///   its `exitStatus`;
+/// - a status without a message (lint findings, a stage's status) is thrown as
+///   argument-parser's `ExitCode`.
 public protocol ToolCommand: ParsableCommand {}
 
 extension ToolCommand {
   public static func main() {
+    end {
+      var command = try parseAsRoot()
+      try command.run()
+    }
+  }
+
+  /// Runs `body` and ends the process as `main()` does: the exit path for an executable
+  /// that runs a command without parsing its arguments first.
+  public static func end(running body: () throws -> Void) -> Never {
     let name = configuration.commandName ?? "flow"
     let console = Console(tool: name)
     do {
-      var command = try parseAsRoot()
-      try command.run()
+      try body()
+    } catch let failure as any ToolFailure {
+      console.report(failure.description)
+      endNow(failure.exitStatus.rawValue)
     } catch {
       let status = exitCode(for: error)
       let message = fullMessage(for: error)
       if status == .success {
-        if !message.isEmpty { console.emit(Array((message + "\n").utf8)) }
+        if !message.isEmpty { writeOrEnd(console, Array((message + "\n").utf8)) }
         exit(withError: nil)
       }
       if let exit = error as? ExitCode {
@@ -36,6 +56,23 @@ extension ToolCommand {
         withError: ExitCode(status.rawValue == 1 ? ExitStatus.software.rawValue : status.rawValue))
     }
     exit(withError: nil)
+  }
+
+  /// Ends the process now with `status`, without returning through `run()`: the values
+  /// it built are not freed one by one, which for a large document costs more than the
+  /// work. Only for the top of an executable, where nothing is left to do.
+  public static func endNow(_ status: Int32) -> Never {
+    Glibc.exit(status)
+  }
+
+  /// Writes help or version text, ending with the write error's status when it fails.
+  private static func writeOrEnd(_ console: Console, _ bytes: [UInt8]) {
+    do throws(IOError) {
+      try OutputFile.write(bytes, to: nil)
+    } catch {
+      console.report(error.description)
+      endNow(ExitStatus.ioError.rawValue)
+    }
   }
 }
 

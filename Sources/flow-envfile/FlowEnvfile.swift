@@ -64,23 +64,20 @@ struct FlowEnvfile: ToolCommand {
   @Option(help: "A dotenv-linter schema (JSON) for the SchemaViolation check.")
   var schema: String?
 
-  @Option(
-    name: .shortAndLong,
-    help: ArgumentHelp("Write to FILE atomically instead of standard output.", valueName: "FILE"))
-  var output: String?
+  @OptionGroup var output: OutputOptions
 
   func run() throws {
     let console = Console(tool: "flow-envfile")
-    if lint { return runLint(console) }
+    if lint { return try runLint(console) }
     let options = EnvMergeOptions(
       dialect: dialect, expand: !noExpand, baseEnvironment: noEnv ? [:] : ProcessEnvironment.current
     )
     if files.isEmpty && assignments.isEmpty {
       if format != .json {
-        console.fail(
+        throw CommandFailure(
           "--format \(format.rawValue) needs files: a pipe document stays JSON", status: .usage)
       }
-      return runPipe(console, options: options)
+      return try runPipe(console, options: options)
     }
     var loader = EnvFileLoader(dialect: dialect)
     var layers: [EnvLayer] = []
@@ -94,61 +91,56 @@ struct FlowEnvfile: ToolCommand {
     do throws(EnvFileError) {
       layers.append(try EnvFileLoader.assignments(assignments, name: "--set"))
     } catch {
-      console.fail(error.description, status: .usage)
+      throw CommandFailure(error.description, status: .usage)
     }
     let result = EnvMerge.merge(layers, options: options)
-    finish(console, warnings: result.warnings, errors: errors + result.errors)
-    let bytes: [UInt8]
-    if format == .json && provenance {
-      bytes = JSONCodec.encode(EnvOutput.json(result.variables, provenance: true))
-    } else {
-      do throws(EnvFileError) {
-        bytes = try EnvOutput.text(result.variables, format: format)
-      } catch {
-        console.fail(error.description, status: .dataError)
-      }
-    }
-    console.emit(bytes, to: output)
+    try finish(console, warnings: result.warnings, errors: errors + result.errors)
+    let bytes =
+      format == .json && provenance
+      ? JSONCodec.encode(EnvOutput.json(result.variables, provenance: true))
+      : try EnvOutput.text(result.variables, format: format)
+    try console.emit(bytes, to: output.path)
     // Ends here rather than returning: freeing every value one by one would cost more
     // than the merge.
-    Glibc.exit(ExitStatus.success.rawValue)
+    Self.endNow(ExitStatus.success.rawValue)
   }
 
-  /// Reports warnings, then errors, and ends the process when there are errors.
-  func finish(_ console: Console, warnings: [Diagnostic], errors: [EnvFileError]) {
+  /// Reports warnings, then errors; with errors, ends the command with their status.
+  func finish(_ console: Console, warnings: [Diagnostic], errors: [EnvFileError]) throws(ExitCode) {
     for warning in warnings { console.report("warning: \(warning)") }
     var reported: Set<EnvFileError> = []
     for error in errors where reported.insert(error).inserted { console.report(error.description) }
-    if !errors.isEmpty { Glibc.exit(errors.exitStatus.rawValue) }
+    if !errors.isEmpty { throw ExitCode(errors.exitStatus.rawValue) }
   }
 
-  func runPipe(_ console: Console, options: EnvMergeOptions) {
-    let bytes = console.read("-")
+  func runPipe(_ console: Console, options: EnvMergeOptions) throws {
+    let bytes = try console.read("-")
     let document: JSONValue
     do throws(JSONSyntaxError) {
       document = try JSONCodec.decode(bytes)
     } catch {
-      console.fail("\(InputFile.standardInputName):\(error)", status: .dataError)
+      throw CommandFailure("\(InputFile.standardInputName):\(error)", status: .dataError)
     }
     var pipe = EnvPipeDocument(options: options, provenance: provenance)
     let loaded = pipe.load(document)
-    finish(console, warnings: pipe.warnings, errors: pipe.errors)
-    console.emit(JSONCodec.encode(loaded), to: output)
+    try finish(console, warnings: pipe.warnings, errors: pipe.errors)
+    try console.emit(JSONCodec.encode(loaded), to: output.path)
   }
 
-  func runLint(_ console: Console) {
+  func runLint(_ console: Console) throws {
     var linter = EnvLinter()
     if let schema {
+      let bytes = try console.read(schema)
       do throws(EnvFileError) {
         let document: JSONValue
         do throws(JSONSyntaxError) {
-          document = try JSONCodec.decode(console.read(schema))
+          document = try JSONCodec.decode(bytes)
         } catch {
           throw .invalidSchema(file: schema, reason: error.description)
         }
         linter.schema = try EnvLintSchema(document: document, file: schema)
       } catch {
-        console.fail(error.description, status: .config)
+        throw CommandFailure(error.description, status: .config)
       }
     }
     var problems: [EnvLintProblem] = []
@@ -159,21 +151,21 @@ struct FlowEnvfile: ToolCommand {
         bytes = try InputFile.read(path)
       } catch {
         if optional && error.kind == .missing { continue }
-        console.fail(error.description, status: error.exitStatus)
+        throw error
       }
       let name = path == "-" ? InputFile.standardInputName : path
       problems += linter.lint(EnvFileText(file: name, bytes: bytes))
     }
     switch lintFormat {
     case .json:
-      console.emit(JSONCodec.encode(.array(problems.map(\.document))), to: output)
+      try console.emit(JSONCodec.encode(.array(problems.map(\.document))), to: output.path)
     case .text:
       var text = problems.map { "\($0)\n" }.joined()
       if !problems.isEmpty {
         text += "Found \(problems.count) problem\(problems.count == 1 ? "" : "s")\n"
       }
-      console.emit(Array(text.utf8), to: output)
+      try console.emit(Array(text.utf8), to: output.path)
     }
-    if !problems.isEmpty { Glibc.exit(ExitStatus.found.rawValue) }
+    if !problems.isEmpty { throw ExitCode(ExitStatus.found.rawValue) }
   }
 }

@@ -1,3 +1,5 @@
+import FlowCore
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -7,15 +9,26 @@
 final class StatusLine {
   private let enabled: Bool
   private let colour: Bool
-  private let total: Int
+  private let stages: [StageLaunch]
   private var running: [String] = []
   private var done = 0
   private var failed = 0
 
-  init(enabled: Bool, total: Int) {
+  init(enabled: Bool, stages: [StageLaunch]) {
     self.enabled = enabled
     colour = enabled && (getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
-    self.total = total
+    self.stages = stages
+  }
+
+  /// Redraws for `event`.
+  func show(_ event: RunEvent) {
+    switch event {
+    case .started(let index, _, _, _): started(stages[index].name)
+    case .ended(let index, let result, _):
+      ended(stages[index].name, failed: result.outcome == .failed)
+    case .output(let index, let line, _): output(stages[index].name, line)
+    case .stopping, .cancelling, .submitted: break
+    }
   }
 
   func started(_ name: String) {
@@ -42,7 +55,7 @@ final class StatusLine {
   private func draw() {
     let names = running.map { colour ? "\u{1b}[1m\($0)\u{1b}[0m" : $0 }.joined(separator: ", ")
     let failures = failed > 0 ? ", \(failed) failed" : ""
-    emit("\r\u{1b}[K[\(done)/\(total)\(failures)] running: \(names)")
+    emit("\r\u{1b}[K[\(done)/\(stages.count)\(failures)] running: \(names)")
   }
 
   private func emit(_ text: String) {

@@ -21,9 +21,7 @@ struct FlowParse: ToolCommand {
   @Flag(help: "Indent the JSON output for people.")
   var pretty = false
 
-  @Option(
-    name: .shortAndLong, help: "Write the document to FILE atomically instead of standard output.")
-  var output: String?
+  @OptionGroup var output: OutputOptions
 
   @Flag(help: "Only check the workflow; print nothing when it is valid.")
   var check = false
@@ -34,10 +32,10 @@ struct FlowParse: ToolCommand {
   func run() throws {
     let console = Console(tool: "flow-parse")
     if schema {
-      console.emit(JSONCodec.encode(WorkflowSchema.document, pretty: true), to: output)
+      try console.emit(JSONCodec.encode(WorkflowSchema.document, pretty: true), to: output.path)
       return
     }
-    let bytes = console.read(file)
+    let bytes = try console.read(file)
     let isStandardInput = file == "-"
     let cwd = PathText.currentDirectory
     let source =
@@ -53,6 +51,6 @@ struct FlowParse: ToolCommand {
       throw ExitCode(ExitStatus.dataError.rawValue)
     }
     if check { return }
-    console.emit(JSONCodec.encode(workflow.document, pretty: pretty), to: output)
+    try console.emit(JSONCodec.encode(workflow.document, pretty: pretty), to: output.path)
   }
 }

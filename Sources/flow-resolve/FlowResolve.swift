@@ -12,9 +12,11 @@ enum FlowResolveMain {
   /// subcommands, unknown options, errors) goes through it.
   static func main() {
     if let run = ResolveRun(quickArguments: Array(CommandLine.arguments.dropFirst())) {
-      run.run()
-      // Skips tearing down the decoded catalogue: the process is done.
-      exit(ExitStatus.success.rawValue)
+      FlowResolve.end {
+        try run.run()
+        // Skips tearing down the decoded catalogue: the process is done.
+        FlowResolve.endNow(ExitStatus.success.rawValue)
+      }
     }
     FlowResolve.main()
   }
@@ -86,10 +88,7 @@ struct ResolveCommand: ParsableCommand {
   @Flag(help: "Indent the JSON output for people.")
   var pretty = false
 
-  @Option(
-    name: .shortAndLong,
-    help: ArgumentHelp("Write to FILE atomically instead of standard output.", valueName: "FILE"))
-  var output: String?
+  @OptionGroup var output: OutputOptions
 
   @Argument(
     help: "Requirements such as 'houdini ~=20.0.506'; none: read a pipe document on standard input."
@@ -97,9 +96,9 @@ struct ResolveCommand: ParsableCommand {
   var requirements: [String] = []
 
   func run() throws {
-    ResolveRun(
+    try ResolveRun(
       catalogs: catalogue.catalogs, index: catalogue.index, format: format, baseEnv: baseEnv,
-      explain: explain, pre: pre, pretty: pretty, output: output, requirements: requirements
+      explain: explain, pre: pre, pretty: pretty, output: output.path, requirements: requirements
     ).run()
   }
 }

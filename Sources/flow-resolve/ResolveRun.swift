@@ -1,3 +1,4 @@
+import FlowCommand
 import FlowCore
 
 #if canImport(Glibc)
@@ -66,10 +67,10 @@ struct ResolveRun {
     if requirements.isEmpty { return nil }
   }
 
-  func run() {
+  func run() throws {
     let console = Console(tool: "flow-resolve")
     if requirements.isEmpty || requirements == ["-"] {
-      runPipe(console: console)
+      try runPipe(console: console)
       return
     }
     var parsed: [PackageRequirement] = []
@@ -77,19 +78,19 @@ struct ResolveRun {
       do {
         parsed.append(try PackageRequirement(parsing: text))
       } catch {
-        console.fail("\(error)", status: .usage)
+        throw CommandFailure("\(error)", status: .usage)
       }
     }
-    let index = openIndex(console: console)
+    let index = try openIndex(console: console)
     let resolution: Resolution
     do {
       resolution = try Resolution(parsed, source: index, includePrereleases: pre)
     } catch {
-      console.fail("\(error)", status: .dataError)
+      throw CommandFailure("\(error)", status: .dataError)
     }
     switch format {
     case .json:
-      console.emit(
+      try console.emit(
         JSONCodec.encode(resolution.document(explain: explain), pretty: pretty), to: output)
     case .sh, .env:
       if explain {
@@ -98,39 +99,41 @@ struct ResolveRun {
         }
       }
       let base =
-        baseEnv.map { ProcessEnvironment.parse(console.read($0)) } ?? ProcessEnvironment.current
+        try baseEnv.map { ProcessEnvironment.parse(try console.read($0)) }
+        ?? ProcessEnvironment.current
       let applied = resolution.actions.applied(to: base)
       let text =
         format == .sh
         ? ShellExport.lines(applied, variables: resolution.actions.actions.map(\.variable))
         : ShellExport.environmentLines(applied)
-      console.emit(Array(text.utf8), to: output)
+      try console.emit(Array(text.utf8), to: output)
     }
     // Ends here: freeing the resolution and its document would only cost time.
-    exit(ExitStatus.success.rawValue)
+    FlowResolve.endNow(ExitStatus.success.rawValue)
   }
 
-  func runPipe(console: Console) {
-    let bytes = console.read("-")
+  func runPipe(console: Console) throws {
+    let bytes = try console.read("-")
     let document: JSONValue
     do {
       document = try JSONCodec.decode(bytes)
     } catch {
-      console.fail("\(InputFile.standardInputName):\(error)", status: .dataError)
+      throw CommandFailure("\(InputFile.standardInputName):\(error)", status: .dataError)
     }
-    let index = openIndex(console: console)
+    let index = try openIndex(console: console)
+    let annotated: JSONValue
     do throws(PipeResolution.StageFailure) {
-      let (annotated, _) = try PipeResolution(
+      annotated = try PipeResolution(
         source: index, includePrereleases: pre, explain: explain
-      ).annotate(document)
-      console.emit(JSONCodec.encode(annotated, pretty: pretty), to: output)
+      ).annotate(document).0
     } catch {
-      console.fail(error.description, status: .dataError)
+      throw CommandFailure(error.description, status: .dataError)
     }
+    try console.emit(JSONCodec.encode(annotated, pretty: pretty), to: output)
   }
 
-  /// Opens the catalogue's index, reporting skipped entries; ends the process on errors.
-  func openIndex(console: Console) -> CatalogueIndex {
+  /// Opens the catalogue's index, reporting skipped entries.
+  func openIndex(console: Console) throws -> CatalogueIndex {
     let environment = ProcessEnvironment.current
     let sources = catalogs.isEmpty ? Catalogue.defaultSources(environment: environment) : catalogs
     let path = index ?? CatalogueIndex.defaultPath(sources: sources, environment: environment)
@@ -141,9 +144,9 @@ struct ResolveRun {
       _ = Unmanaged.passRetained(opened)
       return opened
     } catch let error as ResolveError {
-      console.fail(error.description, status: error.exitStatus)
+      throw error
     } catch {
-      console.fail("\(error)", status: .software)
+      throw CommandFailure("\(error)", status: .software)
     }
   }
 }

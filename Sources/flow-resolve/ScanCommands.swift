@@ -1,4 +1,5 @@
 import ArgumentParser
+import FlowCommand
 import FlowCore
 
 struct ScanCommand: ParsableCommand {
@@ -12,7 +13,7 @@ struct ScanCommand: ParsableCommand {
     let console = Console(tool: "flow-resolve")
     let scan = InstallationScan(root: root)
     for problem in scan.problems { console.report(problem) }
-    console.emit(Array(scan.catalogueText.utf8))
+    try console.emit(Array(scan.catalogueText.utf8))
   }
 }
 
@@ -37,13 +38,13 @@ struct GenerateCommand: ParsableCommand {
       output ?? UserDirectories(environment: environment).flowConfig + "/packages.toml"
     let scan = InstallationScan(root: root)
     for problem in scan.problems { console.report(problem) }
-    let existing = InputFile.isRegularFile(path) ? console.read(path) : []
+    let existing = InputFile.isRegularFile(path) ? try console.read(path) : []
     let merged: [UInt8]
     do {
       merged = try scan.merged(into: existing, file: path, override: override)
     } catch {
-      console.fail("\(error)", status: .config)
+      throw CommandFailure("\(error)", status: .config)
     }
-    console.emit(merged, to: path)
+    try console.emit(merged, to: path)
   }
 }

@@ -36,19 +36,7 @@ struct FlowSched: ToolCommand {
       "Read /sys, /proc and /dev below DIR (also FLOW_PROBE_ROOT).", valueName: "DIR"))
   var probeRoot: String?
 
-  @Option(help: "CPUs to plan for, instead of the probed ones.")
-  var cpus: Double?
-
-  @Option(help: "Memory to plan for (8Gi, 16G, bytes), instead of the probed amount.")
-  var memory: String?
-
-  @Option(help: "GPUs to plan for: a count, or ids separated by commas.")
-  var gpus: String?
-
-  @Option(
-    name: .customLong("resource"),
-    help: ArgumentHelp("Capacity of a named counter; repeatable.", valueName: "NAME=N"))
-  var resources: [String] = []
+  @OptionGroup var capacityOptions: CapacityOptions
 
   @Option(
     help: ArgumentHelp(
@@ -64,10 +52,7 @@ struct FlowSched: ToolCommand {
   @Option(help: "The command the Makefile's recipes run (--format make).")
   var makeCommand: String = "flow-exec"
 
-  @Option(
-    name: .shortAndLong,
-    help: ArgumentHelp("Write to FILE atomically instead of standard output.", valueName: "FILE"))
-  var output: String?
+  @OptionGroup var output: OutputOptions
 
   @Flag(help: "Indent the JSON output.")
   var pretty = false
@@ -79,28 +64,23 @@ struct FlowSched: ToolCommand {
     let console = Console(tool: "flow-sched")
     var environment = ProcessEnvironment.current
     if let probeRoot { environment["FLOW_PROBE_ROOT"] = probeRoot }
-    let needsProbe = probe || cpus == nil || memory == nil || gpus == nil
+    let needsProbe = probe || !capacityOptions.replacesProbe
     let machine = needsProbe ? MachineProbe(environment: environment).probe() : nil
     if probe {
       guard format == .json || format == .text else {
-        console.fail("--probe prints json or text, not \(format.rawValue)", status: .usage)
+        throw CommandFailure("--probe prints json or text, not \(format.rawValue)", status: .usage)
       }
       let bytes =
         format == .text
         ? Array(MachineText.render(machine!).utf8)
         : JSONCodec.encode(machine!.jsonValue, pretty: pretty)
-      return console.emit(bytes, to: output)
+      return try console.emit(bytes, to: output.path)
     }
-    let capacity = self.capacity(machine, console)
-    let durations = history.map { loadHistory($0, console) } ?? DurationHistory()
+    let capacity = try capacityOptions.capacity(over: machine)
+    let durations = try history.map { try loadHistory($0) } ?? DurationHistory()
     let name = file == "-" ? InputFile.standardInputName : file
     let started = MonotonicClock.now()
-    var workflow: Workflow
-    do throws(DocumentError) {
-      workflow = try Workflow(documentBytes: console.read(file), file: name)
-    } catch {
-      console.fail(error.description, status: .dataError)
-    }
+    var workflow = try Workflow(documentBytes: console.read(file), file: name)
     let read = MonotonicClock.now()
     let plan: Plan
     do throws(PlanError) {
@@ -108,12 +88,11 @@ struct FlowSched: ToolCommand {
         workflow.stages.map(PlanStage.init(stage:)), capacity: capacity, history: durations,
         options: PlanOptions(waves: waves))
     } catch {
-      if case .counterWithoutCapacity = error { console.fail("\(name): \(error)", status: .usage) }
-      console.fail("\(name): \(error)", status: .dataError)
+      throw CommandFailure("\(name): \(error)", status: error.exitStatus)
     }
     let planned = MonotonicClock.now()
     for note in plan.notes { console.report("note: \(note)") }
-    console.emit(render(plan, &workflow, gpuIDs: capacity.gpuIDs, console), to: output)
+    try console.emit(render(plan, &workflow, gpuIDs: capacity.gpuIDs), to: output.path)
     if timing {
       let written = MonotonicClock.now()
       console.report(
@@ -124,8 +103,8 @@ struct FlowSched: ToolCommand {
   }
 
   private func render(
-    _ plan: Plan, _ workflow: inout Workflow, gpuIDs: [String], _ console: Console
-  ) -> [UInt8] {
+    _ plan: Plan, _ workflow: inout Workflow, gpuIDs: [String]
+  ) throws(PlanMakefileRenderer.RenderError) -> [UInt8] {
     switch format {
     case .json:
       plan.annotate(&workflow, gpuIDs: gpuIDs)
@@ -134,57 +113,22 @@ struct FlowSched: ToolCommand {
     case .dot: return Array(PlanDotRenderer.render(plan).utf8)
     case .svg: return Array(PlanSVGRenderer.render(plan).utf8)
     case .make:
-      do throws(PlanMakefileRenderer.RenderError) {
-        let document = file == "-" ? "plan.json" : file
-        return Array(
-          try PlanMakefileRenderer(command: makeCommand, document: document).render(plan).utf8)
-      } catch {
-        console.fail(error.description, status: .dataError)
-      }
+      let document = file == "-" ? "plan.json" : file
+      return Array(
+        try PlanMakefileRenderer(command: makeCommand, document: document).render(plan).utf8)
     }
   }
 
-  /// The probed capacity with the options laid over it.
-  private func capacity(_ machine: MachineDescription?, _ console: Console) -> PlanCapacity {
-    var capacity = machine.map(PlanCapacity.init(machine:)) ?? PlanCapacity(cpu: 1, memory: 0)
-    if let cpus {
-      guard cpus > 0, cpus.isFinite else { console.fail("--cpus must be above 0", status: .usage) }
-      capacity.cpu = cpus
-    }
-    if let memory {
-      guard let bytes = Quantity.bytes(memory) else {
-        console.fail("--memory: '\(memory)' is not an amount of memory (8Gi, 512M)", status: .usage)
-      }
-      capacity.memory = bytes
-    }
-    if let gpus {
-      if let count = Int(gpus), count >= 0 {
-        let probed = machine?.gpus.map(\.id) ?? []
-        capacity.gpuIDs =
-          probed.count >= count ? Array(probed.prefix(count)) : (0..<count).map(String.init)
-      } else {
-        capacity.gpuIDs = gpus.split(separator: ",").map { String($0.filter { $0 != " " }) }
-      }
-    }
-    for assignment in resources {
-      guard let counter = PlanCapacity.counterAssignment(assignment) else {
-        console.fail(
-          "--resource: expected NAME=N with a whole N, got '\(assignment)'", status: .usage)
-      }
-      capacity.counters[counter.name] = counter.amount
-    }
-    return capacity
-  }
-
-  private func loadHistory(_ path: String, _ console: Console) -> DurationHistory {
+  private func loadHistory(_ path: String) throws -> DurationHistory {
     let document: JSONValue
+    let bytes = try InputFile.read(path)
     do throws(JSONSyntaxError) {
-      document = try JSONCodec.decode(console.read(path))
+      document = try JSONCodec.decode(bytes)
     } catch {
-      console.fail("\(path):\(error)", status: .dataError)
+      throw CommandFailure("\(path):\(error)", status: .dataError)
     }
     guard let history = DurationHistory(json: document) else {
-      console.fail(
+      throw CommandFailure(
         "\(path): expected {\"stages\": {\"NAME\": SECONDS}} with seconds 0 or more",
         status: .dataError)
     }

@@ -20,7 +20,7 @@ function __flow-exec_parse_tokens -S
     set -l unparsed_tokens (__flow-exec_tokens -pc)
     switch $unparsed_tokens[1]
     case 'flow-exec'
-        __flow-exec_parse_subcommand 1 'j/jobs=' 'stage=' 'only=+' 'from=+' 'keep-going' 'dry-run' 'strict' 'stage-output' 'clean-env' 'log-dir=' 'engine=' 'trace=' 'history=' 'grace=' 'cpus=' 'memory=' 'resource=+' 'executor=' 'partition=' 'account=' 'qos=' 'dask-scheduler=' 'version' 'h/help'
+        __flow-exec_parse_subcommand 1 'j/jobs=' 'stage=' 'only=+' 'from=+' 'keep-going' 'dry-run' 'strict' 'stage-output' 'clean-env' 'log-dir=' 'engine=' 'trace=' 'history=' 'grace=' 'cpus=' 'memory=' 'gpus=' 'resource=+' 'executor=' 'partition=' 'account=' 'qos=' 'dask-scheduler=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __flow-exec_parse_subcommand -r 1 'version'
@@ -91,9 +91,10 @@ complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_op
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" trace' -l 'trace' -d 'Write Chrome trace-event JSON of the run to FILE.' -rfka ''
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" history' -l 'history' -d 'Plan with the durations in FILE and record this run\'s durations there.' -rfka ''
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" grace' -l 'grace' -d 'Seconds between SIGTERM and SIGKILL when stopping a stage.' -rfka ''
-complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" cpus' -l 'cpus' -d 'CPUs the stages may use together (default: what the probe finds).' -rfka ''
-complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" memory' -l 'memory' -d 'Bytes of memory the stages may use together (default: the probe\'s).' -rfka ''
-complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec"' -l 'resource' -d 'The amount of a named counter stages share (repeatable).' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" cpus' -l 'cpus' -d 'CPUs to plan for, instead of the probed ones.' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" memory' -l 'memory' -d 'Memory to plan for (8Gi, 16G, bytes), instead of the probed amount.' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" gpus' -l 'gpus' -d 'GPUs to plan for: a count, or ids separated by commas.' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec"' -l 'resource' -d 'Capacity of a named counter; repeatable.' -rfka ''
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" executor' -l 'executor' -d 'Run every stage with this executor: local, slurm or dask (default: the document\'s).' -rfka ''
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" partition' -l 'partition' -d 'Slurm partition for the jobs (over extra_data.slurm.partition).' -rfka ''
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" account' -l 'account' -d 'Slurm account for the jobs (over extra_data.slurm.account).' -rfka ''

@@ -1,5 +1,5 @@
 /// Everything that can be wrong with `.env` input, each with where it is.
-public enum EnvFileError: Error, Hashable, Sendable, CustomStringConvertible {
+public enum EnvFileError: ToolFailure, Hashable, Sendable {
   case missingFile(file: String, reason: String)
   /// A variables file a workflow names, at the place that names it.
   case missingVariablesFile(workflow: String, at: SourcePosition?, file: String, reason: String)

@@ -16,3 +16,15 @@ extension DurationHistory {
     return .object(JSONObject([("flow_history", .integer(1)), ("stages", .object(stages))]))
   }
 }
+
+extension DurationHistory {
+  /// The history in the file at `path`: empty when there is none yet, and empty with a
+  /// note when the file is not a history (a run is not stopped for it).
+  public static func readIfPresent(_ path: String) -> (DurationHistory, note: String?) {
+    guard InputFile.isRegularFile(path) else { return (DurationHistory(), nil) }
+    guard let bytes = try? InputFile.read(path), let json = try? JSONCodec.decode(bytes),
+      let read = DurationHistory(json: json)
+    else { return (DurationHistory(), "\(path): not a duration history; ignored") }
+    return (read, nil)
+  }
+}

@@ -2,8 +2,9 @@
   import Glibc
 #endif
 
-/// Why flow-exec cannot run a workflow (or a stage of it) at all.
-public enum ExecError: Error, Equatable, Sendable, CustomStringConvertible {
+/// Why flow-exec cannot run a workflow (or a stage of it) at all: 69 when a cluster
+/// cannot be used, else 125 (env(1)'s status for a failure of the runner itself).
+public enum ExecError: ToolFailure, Equatable, Sendable {
   case unknownStageType(stage: String, type: String?, position: SourcePosition?)
   case missingKeyword(stage: String, keyword: String, position: SourcePosition?)
   case invalidCallable(stage: String, callable: String)
@@ -26,6 +27,11 @@ public enum ExecError: Error, Equatable, Sendable, CustomStringConvertible {
   case plan(PlanError)
   case variables(String)
   case resolution(String)
+
+  public var exitStatus: ExitStatus {
+    if case .clusterUnavailable = self { return .unavailable }
+    return .toolFailed
+  }
 
   public var description: String {
     switch self {

@@ -45,6 +45,20 @@ public final class Jobserver {
     return Jobserver(read: reader, write: parts[1])
   }
 
+  /// The jobserver `MAKEFLAGS` names and the limit on stages at once. As GNU make does
+  /// when its jobserver is out of reach (a recipe without `+` under make 4.3), a run
+  /// then goes on the one slot this process already holds; `note` says so when that
+  /// holds back more than one stage.
+  public static func join(
+    makeflags: String?, jobs: Int?, stageCount: Int
+  ) -> (jobserver: Jobserver?, jobs: Int?, note: String?) {
+    do throws(ExecError) {
+      return (try connect(makeflags: makeflags), jobs, nil)
+    } catch {
+      return (nil, 1, stageCount > 1 ? "\(error); running one stage at a time" : nil)
+    }
+  }
+
   /// A job slot's byte, or `nil` when none is free now.
   public func acquire() -> UInt8? {
     var byte: UInt8 = 0

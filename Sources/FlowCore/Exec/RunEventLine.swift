@@ -1,7 +1,41 @@
 /// The JSON lines flow-exec writes on standard output, one per event:
-/// `{"type": "stage-start" | "stage-end" | "stop" | "summary" | "dry-run", "data": {…}}`.
-/// Times are seconds since the run began.
+/// `{"type": "stage-start" | "stage-end" | "stage-output" | "stage-submit" | "stop" |
+/// "cancel" | "summary" | "dry-run", "data": {…}}`. Times are seconds since the run began.
 public enum RunEventLine {
+  /// The line for `event` of a run of `stages` that began at `began` (monotonic seconds).
+  public static func event(_ event: RunEvent, stages: [StageLaunch], began: Double) -> [UInt8] {
+    switch event {
+    case .started(let index, let pid, let gpus, let time):
+      return start(stage: stages[index], pid: pid, gpus: gpus, time: time - began)
+    case .ended(let index, let result, let time):
+      return end(stage: stages[index], result: result, time: time - began)
+    case .output(let index, let text, let time):
+      return line(
+        "stage-output",
+        JSONObject([
+          ("stage", .string(stages[index].name)), ("time", .number(time - began)),
+          ("line", .string(text)),
+        ]))
+    case .stopping(let signal, let time):
+      return line(
+        "stop",
+        JSONObject([("signal", .integer(Int64(signal))), ("time", .number(time - began))]))
+    case .cancelling(let jobs, let time):
+      return line(
+        "cancel",
+        JSONObject([
+          ("jobs", .array(jobs.map(JSONValue.string))), ("time", .number(time - began)),
+        ]))
+    case .submitted(let index, let job, let time):
+      return line(
+        "stage-submit",
+        JSONObject([
+          ("stage", .string(stages[index].name)), ("time", .number(time - began)),
+          ("job", .string(job)),
+        ]))
+    }
+  }
+
   public static func line(_ type: String, _ data: JSONObject) -> [UInt8] {
     var bytes = JSONCodec.encode(
       .object(JSONObject([("type", .string(type)), ("data", .object(data))])))

@@ -15,30 +15,14 @@ public struct Console: Sendable {
     try? Descriptor.writeAll(Array("\(tool): \(message)\n".utf8), to: STDERR_FILENO)
   }
 
-  /// Reports `message` and ends the process with `status`.
-  public func fail(_ message: String, status: ExitStatus) -> Never {
-    report(message)
-    exit(status.rawValue)
+  /// Writes a result to standard output or atomically to `path` (a failure is 74).
+  public func emit(_ bytes: [UInt8], to path: String? = nil) throws(IOError) {
+    try OutputFile.write(bytes, to: path)
   }
 
-  /// Writes a result to standard output or atomically to `path`, ending the process
-  /// with 74 when that fails.
-  public func emit(_ bytes: [UInt8], to path: String? = nil) {
-    do throws(IOError) {
-      try OutputFile.write(bytes, to: path)
-    } catch {
-      fail(error.description, status: .ioError)
-    }
-  }
-
-  /// Reads an input file (or standard input for `-`), ending the process with 66 or
-  /// 74 when that fails.
-  public func read(_ path: String) -> [UInt8] {
-    do throws(IOError) {
-      return try InputFile.read(path)
-    } catch {
-      fail(error.description, status: error.exitStatus)
-    }
+  /// Reads an input file, or standard input for `-` (a failure is 66 or 74).
+  public func read(_ path: String) throws(IOError) -> [UInt8] {
+    try InputFile.read(path)
   }
 }
 

@@ -5,7 +5,7 @@
 #endif
 
 /// A failure to read or write a file or stream.
-public struct IOError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct IOError: ToolFailure, Hashable, Sendable {
   public enum Kind: Hashable, Sendable {
     /// The input does not exist or cannot be opened (exit 66).
     case missing

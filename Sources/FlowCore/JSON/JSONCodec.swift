@@ -1,10 +1,12 @@
 internal import CJansson
 
 /// Why a JSON text could not be read.
-public struct JSONSyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct JSONSyntaxError: ToolFailure, Hashable, Sendable {
   public var position: SourcePosition
   public var message: String
   public var description: String { "\(position): \(message)" }
+
+  public var exitStatus: ExitStatus { .dataError }
 }
 
 /// Reads and writes `JSONValue` through jansson. Nothing of jansson leaves this file.

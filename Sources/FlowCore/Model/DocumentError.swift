@@ -1,5 +1,5 @@
 /// Why a pipe document could not be read: where in it (`stages[2].needs`) and what.
-public struct DocumentError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct DocumentError: ToolFailure, Hashable, Sendable {
   public var file: String
   public var path: String
   public var message: String
@@ -9,6 +9,8 @@ public struct DocumentError: Error, Hashable, Sendable, CustomStringConvertible 
     self.path = path
     self.message = message
   }
+
+  public var exitStatus: ExitStatus { .dataError }
 
   public var description: String {
     path.isEmpty ? "\(file): \(message)" : "\(file): \(path): \(message)"

@@ -1,5 +1,5 @@
 /// Why a document is not valid TOML, and where: the first problem found.
-public struct TOMLError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct TOMLError: ToolFailure, Hashable, Sendable {
   /// Where the problem is, 1-based; the column counts Unicode scalars.
   public var position: SourcePosition
   /// A plain description, such as `expected ',' or ']' in an array`.
@@ -11,4 +11,7 @@ public struct TOMLError: Error, Hashable, Sendable, CustomStringConvertible {
   }
 
   public var description: String { "\(position): invalid TOML: \(message)" }
+
+  /// TOML files are configuration (catalogues): 78.
+  public var exitStatus: ExitStatus { .config }
 }

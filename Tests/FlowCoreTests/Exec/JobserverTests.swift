@@ -31,3 +31,18 @@ import Testing
     #expect(throws: ExecError.self) { try Jobserver.connect(makeflags: "--jobserver-auth=900,901") }
   }
 }
+
+@Suite struct JobserverJoiningTests {
+  @Test func anUnreachableJobserverRunsOneStageAtATime() {
+    let joined = Jobserver.join(makeflags: "--jobserver-auth=900,901", jobs: 4, stageCount: 2)
+    #expect(joined.jobserver == nil && joined.jobs == 1)
+    #expect(joined.note?.hasSuffix("; running one stage at a time") == true)
+    let single = Jobserver.join(makeflags: "--jobserver-auth=900,901", jobs: nil, stageCount: 1)
+    #expect(single.jobs == 1 && single.note == nil)
+  }
+
+  @Test func withoutAJobserverTheLimitStays() {
+    let joined = Jobserver.join(makeflags: "-j4", jobs: 3, stageCount: 5)
+    #expect(joined.jobserver == nil && joined.jobs == 3 && joined.note == nil)
+  }
+}

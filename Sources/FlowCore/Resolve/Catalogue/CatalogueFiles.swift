@@ -50,17 +50,4 @@ enum CatalogueFiles {
       $0.hasSuffix(suffix) && !$0.hasPrefix(".")
     }
   }
-
-  /// Writes `bytes` to `path` through a temporary file renamed into place.
-  static func writeAtomically(_ bytes: [UInt8], to path: String) -> Bool {
-    let temporary = path + ".tmp.\(getpid())"
-    guard let file = fopen(temporary, "wb") else { return false }
-    let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
-    let closed = fclose(file) == 0
-    guard written == bytes.count && closed, rename(temporary, path) == 0 else {
-      unlink(temporary)
-      return false
-    }
-    return true
-  }
 }

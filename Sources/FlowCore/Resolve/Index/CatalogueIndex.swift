@@ -55,8 +55,10 @@ public final class CatalogueIndex: PackageSource {
     let bytes = encode(catalogue, key: key)
     let folder = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
       .joined(separator: "/")
-    if !folder.isEmpty { makeFolders(folder) }
-    guard CatalogueFiles.writeAtomically(bytes, to: path) else {
+    if !folder.isEmpty { Directories.make(folder) }
+    do throws(IOError) {
+      try OutputFile.writeAtomically(bytes, to: path)
+    } catch {
       throw ResolveError.indexUnwritable(
         Diagnostic(file: path, position: nil, message: "cannot write the catalogue index"))
     }
@@ -364,13 +366,5 @@ public final class CatalogueIndex: PackageSource {
     result.reserveCapacity(count)
     for _ in 0..<count { result.append(try requirement(try reader.integer())) }
     return result
-  }
-
-  private static func makeFolders(_ folder: String) {
-    var path = ""
-    for part in folder.split(separator: "/") {
-      path += "/" + part
-      mkdir(path, 0o755)
-    }
   }
 }

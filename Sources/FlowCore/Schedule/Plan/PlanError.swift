@@ -1,5 +1,5 @@
 /// Why a set of stages cannot be planned.
-public enum PlanError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum PlanError: ToolFailure, Equatable, Sendable {
   case duplicateStage(String)
   case unknownNeed(stage: String, need: String)
   /// The stages of a cycle in order, the first repeated at the end.
@@ -9,6 +9,12 @@ public enum PlanError: Error, Equatable, Sendable, CustomStringConvertible {
   case counterWithoutCapacity(counter: String, stages: [String])
   case invalidDuration(stage: String, value: Double)
   case invalidDemand(stage: String, resource: String)
+
+  /// 64 for a named counter the command line gave no capacity for, else 65.
+  public var exitStatus: ExitStatus {
+    if case .counterWithoutCapacity = self { return .usage }
+    return .dataError
+  }
 
   public var description: String {
     switch self {

@@ -16,9 +16,11 @@ public struct PlanMakefileRenderer {
     self.document = document
   }
 
-  public enum RenderError: Error, Equatable, CustomStringConvertible {
+  public enum RenderError: ToolFailure, Equatable {
     case unwritableName(String)
     case unwritableSetting(String)
+
+    public var exitStatus: ExitStatus { .dataError }
 
     public var description: String {
       switch self {

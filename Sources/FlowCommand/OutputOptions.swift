@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// Where a command writes its result: `-o FILE` (atomically) or standard output.
+public struct OutputOptions: ParsableArguments {
+  @Option(
+    name: [.customLong("output"), .customShort("o")],
+    help: ArgumentHelp("Write to FILE atomically instead of standard output.", valueName: "FILE"))
+  public var path: String?
+
+  public init() {}
+}

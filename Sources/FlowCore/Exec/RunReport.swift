@@ -1,0 +1,96 @@
+/// A run as flow-exec reports it: one line per event while it runs; then its exit
+/// status, a summary, the durations for the next plan and a trace.
+public struct RunReport {
+  public let stages: [StageLaunch]
+  /// When the run began (monotonic seconds); event times count from here.
+  public let began: Double
+  /// Whether each line a stage writes becomes a `stage-output` event.
+  public var writesOutput: Bool
+  public private(set) var trace = TraceRecorder()
+  /// The status of the first stage that failed.
+  public private(set) var firstFailure: Int32?
+
+  public init(stages: [StageLaunch], began: Double, writesOutput: Bool = false) {
+    self.stages = stages
+    self.began = began
+    self.writesOutput = writesOutput
+  }
+
+  /// Records `event`; returns its line, or `nil` for output lines not written.
+  public mutating func record(_ event: RunEvent) -> [UInt8]? {
+    switch event {
+    case .started(let index, _, _, let time):
+      trace.started(index, at: time - began)
+    case .ended(let index, let result, let time):
+      trace.ended(index, name: stages[index].name, result: result, at: time - began)
+      if result.outcome == .failed, firstFailure == nil { firstFailure = result.status }
+    case .output:
+      if !writesOutput { return nil }
+    case .stopping, .cancelling, .submitted:
+      break
+    }
+    return RunEventLine.event(event, stages: stages, began: began)
+  }
+
+  /// What a person is told on standard error about `event`, if anything.
+  public static func note(for event: RunEvent) -> String? {
+    switch event {
+    case .stopping(let signal, _): "\(SignalName.of(signal)) received: stopping the run"
+    case .cancelling(let jobs, _): "cancelling slurm jobs \(jobs.joined(separator: ", "))"
+    default: nil
+    }
+  }
+
+  /// What a person is told when `runner` has ended, if anything.
+  public static func note(after runner: any StageRunner) -> String? {
+    guard let signal = runner.stopSignal, runner is SlurmRunner else { return nil }
+    return "stopped by \(SignalName.of(signal)); no job of this run is left in the queue"
+  }
+
+  /// The run's exit status: 128 plus the stop signal, else the first failing stage's
+  /// status, else 0.
+  public func status(stopSignal: Int32?) -> Int32 {
+    stopSignal.map(ExitStatus.signalled) ?? firstFailure ?? 0
+  }
+
+  /// The `summary` line: counts of outcomes, the status, seconds since the run began.
+  public func summary(_ results: [StageResult], status: Int32, now: Double) -> [UInt8] {
+    RunEventLine.summary(results: results, status: status, seconds: now - began)
+  }
+
+  /// `history` with the durations of the stages that succeeded in place of the old.
+  public func history(_ results: [StageResult], over history: DurationHistory) -> DurationHistory {
+    history.recording(
+      results.indices.filter { results[$0].outcome == .succeeded }.map {
+        (stage: stages[$0].name, seconds: results[$0].seconds)
+      })
+  }
+
+  /// Writes the history file and the trace when asked for. Returns the run's status, a
+  /// success turned into 125 when the trace cannot be written, and what went wrong, in
+  /// order (a history that cannot be written is reported but does not fail the run).
+  public func save(
+    _ results: [StageResult], status: Int32, historyPath: String?, tracePath: String?
+  ) -> (status: Int32, problems: [String]) {
+    var problems: [String] = []
+    if let historyPath {
+      let (earlier, problem) = DurationHistory.readIfPresent(historyPath)
+      if let problem { problems.append(problem) }
+      do throws(IOError) {
+        let updated = history(results, over: earlier)
+        try OutputFile.write(JSONCodec.encode(updated.document) + [10], to: historyPath)
+      } catch {
+        problems.append(error.description)
+      }
+    }
+    if let tracePath {
+      do throws(IOError) {
+        try OutputFile.write(JSONCodec.encode(trace.document) + [10], to: tracePath)
+      } catch {
+        problems.append(error.description)
+        return (status == 0 ? ExitStatus.toolFailed.rawValue : status, problems)
+      }
+    }
+    return (status, problems)
+  }
+}

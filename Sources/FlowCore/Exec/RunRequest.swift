@@ -1,0 +1,74 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// What flow-exec is asked to run, before anything runs: which stages, how strictly,
+/// from which environment, with which engine and logs. `prepare` completes what earlier
+/// tools skipped and turns the chosen stages into launches.
+public struct RunRequest {
+  public var selection = StageSelection()
+  /// Refuse a document that skipped a step of the pipeline instead of completing it.
+  public var strict = false
+  /// The environment flow-exec runs in; stages start from it unless `cleanEnvironment`.
+  public var host: [String: String]
+  public var cleanEnvironment = false
+  /// The container engine asked for; the first one installed when `nil`.
+  public var engine: String?
+  /// Only show what would run: the engine need not be installed.
+  public var dryRun = false
+  /// Where logs go; `.flow/logs` beside the workflow when `nil`.
+  public var logDirectory: String?
+  public var history = DurationHistory()
+  public var executorOverride: Executor?
+
+  public init(host: [String: String]) {
+    self.host = host
+  }
+
+  /// The launches for the chosen stages, the folder for their logs, and notes for people.
+  public func prepare(
+    _ document: JSONValue, workflow: Workflow, machine: MachineDescription,
+    capacity: PlanCapacity
+  ) throws(ExecError) -> (launches: [StageLaunch], logDirectory: String, notes: [String]) {
+    var document = document
+    let selected = try selection.select(workflow)
+    let gaps = DocumentCompletion.gaps(document, selected: selected)
+    if strict, let first = gaps.first { throw first.error }
+    document = try DocumentCompletion.loadVariables(document, base: cleanEnvironment ? [:] : host)
+    if gaps.contains(where: { $0.tool == "flow-resolve" }) {
+      document = try resolve(document)
+    }
+    let needsEngine = selected.contains { workflow.stages[$0].environment.image != nil }
+    let chosenEngine =
+      needsEngine
+      ? try ContainerEngine.choose(named: engine, environment: host, mustBeInstalled: !dryRun)
+      : nil
+    let logs = logDirectory ?? (RunPreparation.folder(of: workflow) ?? ".") + "/.flow/logs"
+    var preparation = RunPreparation(
+      baseEnvironment: cleanEnvironment ? [:] : host, logDirectory: logs, engine: chosenEngine,
+      runID: String(getpid()), machine: machine, capacity: capacity)
+    if let chosenEngine {
+      let probe = MachineProbe(environment: host, queriesTools: false)
+      preparation.enginePassesGPUs = chosenEngine.passesNvidiaGPUs(files: probe.files)
+    }
+    preparation.history = history
+    preparation.executorOverride = executorOverride
+    preparation.clusterExecutors = [.slurm, .dask]
+    let launches = try preparation.prepare(
+      document: document, workflow: workflow, selected: selected)
+    return (launches, logs, preparation.notes)
+  }
+
+  /// Resolves the requirements of a document flow-resolve did not see, with the default
+  /// catalogue.
+  private func resolve(_ document: JSONValue) throws(ExecError) -> JSONValue {
+    let sources = Catalogue.defaultSources(environment: host)
+    let path = CatalogueIndex.defaultPath(sources: sources, environment: host)
+    do {
+      let index = try CatalogueIndex.open(sources: sources, at: path)
+      return try PipeResolution(source: index).annotate(document).0
+    } catch {
+      throw .resolution("\(error)")
+    }
+  }
+}
