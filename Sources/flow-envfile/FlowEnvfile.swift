@@ -130,10 +130,16 @@ struct FlowEnvfile: ToolCommand {
     } catch {
       console.fail("\(InputFile.standardInputName):\(error)", status: .dataError)
     }
+    var workflow: Workflow
+    do throws(DocumentError) {
+      workflow = try Workflow(document: document, file: InputFile.standardInputName)
+    } catch {
+      console.fail(error.description, status: .dataError)
+    }
     var pipe = EnvPipeDocument(options: options, provenance: provenance)
-    let loaded = pipe.load(document)
+    pipe.load(&workflow)
     finish(console, warnings: pipe.warnings, errors: pipe.errors)
-    console.emit(JSONCodec.encode(loaded), to: output)
+    console.emit(JSONCodec.encode(workflow.document), to: output)
   }
 
   func runLint(_ console: Console) {

@@ -113,22 +113,20 @@ struct FlowExec: ToolCommand {
     }
     let host = ProcessEnvironment.current
     let name = file == "-" ? InputFile.standardInputName : file
-    var document: JSONValue
-    let workflow: Workflow
+    var workflow: Workflow
     do {
       let bytes = try InputFile.read(file)
-      document = try JSONCodec.decode(bytes)
-      workflow = try Workflow(document: document, file: name)
+      workflow = try Workflow(document: try JSONCodec.decode(bytes), file: name)
     } catch {
       fail(error is JSONSyntaxError ? "\(name):\(error)" : "\(error)")
     }
     do throws(ExecError) {
       let selected = try StageSelection(stage: stage, only: only, from: from).select(workflow)
-      let gaps = DocumentCompletion.gaps(document, selected: selected)
+      let gaps = DocumentCompletion.gaps(workflow, selected: selected)
       if strict, let first = gaps.first { throw first.error }
-      document = try DocumentCompletion.loadVariables(document, base: cleanEnv ? [:] : host)
+      try DocumentCompletion.loadVariables(&workflow, base: cleanEnv ? [:] : host)
       if gaps.contains(where: { $0.tool == "flow-resolve" }) {
-        document = try resolve(document, environment: host)
+        try resolve(&workflow, environment: host)
       }
       let machine = MachineProbe(environment: host, queriesTools: false).probe()
       var capacity = PlanCapacity(machine: machine)
@@ -157,8 +155,7 @@ struct FlowExec: ToolCommand {
       preparation.history = readHistory(console)
       preparation.executorOverride = executor.flatMap(Executor.init(name:))
       preparation.clusterExecutors = [.slurm, .dask]
-      let launches = try preparation.prepare(
-        document: document, workflow: workflow, selected: selected)
+      let launches = try preparation.prepare(workflow, selected: selected)
       for note in preparation.notes { console.report(note) }
       if dryRun {
         printDryRun(launches, logs: logs)
@@ -188,14 +185,14 @@ struct FlowExec: ToolCommand {
     }
   }
 
-  private func resolve(_ document: JSONValue, environment: [String: String]) throws(ExecError)
-    -> JSONValue
+  private func resolve(_ workflow: inout Workflow, environment: [String: String])
+    throws(ExecError)
   {
     let sources = Catalogue.defaultSources(environment: environment)
     let path = CatalogueIndex.defaultPath(sources: sources, environment: environment)
     do {
       let index = try CatalogueIndex.open(sources: sources, at: path)
-      return try PipeResolution(source: index).annotate(document).0
+      _ = try PipeResolution(source: index).annotate(&workflow)
     } catch {
       throw .resolution("\(error)")
     }

@@ -31,10 +31,17 @@ struct FlowParse: ToolCommand {
   @Flag(help: "Print a JSON Schema of the workflow format, for editors, and exit.")
   var schema = false
 
+  @Flag(help: "Print a JSON Schema of the pipe document the flow tools write, and exit.")
+  var documentSchema = false
+
   func run() throws {
     let console = Console(tool: "flow-parse")
     if schema {
       console.emit(JSONCodec.encode(WorkflowSchema.document, pretty: true), to: output)
+      return
+    }
+    if documentSchema {
+      console.emit(JSONCodec.encode(DocumentSchema.document, pretty: true), to: output)
       return
     }
     let bytes = console.read(file)

@@ -121,12 +121,18 @@ struct ResolveRun {
     } catch {
       console.fail("\(InputFile.standardInputName):\(error)", status: .dataError)
     }
+    var workflow: Workflow
+    do throws(DocumentError) {
+      workflow = try Workflow(document: document, file: InputFile.standardInputName)
+    } catch {
+      console.fail(error.description, status: .dataError)
+    }
     let index = openIndex(console: console)
     do throws(PipeResolution.StageFailure) {
-      let (annotated, _) = try PipeResolution(
+      _ = try PipeResolution(
         source: index, includePrereleases: pre, explain: explain
-      ).annotate(document)
-      console.emit(JSONCodec.encode(annotated, pretty: pretty), to: output)
+      ).annotate(&workflow)
+      console.emit(JSONCodec.encode(workflow.document, pretty: pretty), to: output)
     } catch {
       console.fail(error.description, status: .dataError)
     }
