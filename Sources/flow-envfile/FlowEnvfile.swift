@@ -121,10 +121,11 @@ struct FlowEnvfile: ToolCommand {
     } catch {
       throw CommandFailure("\(InputFile.standardInputName):\(error)", status: .dataError)
     }
+    var workflow = try Workflow(document: document, file: InputFile.standardInputName)
     var pipe = EnvPipeDocument(options: options, provenance: provenance)
-    let loaded = pipe.load(document)
+    pipe.load(&workflow)
     try finish(console, warnings: pipe.warnings, errors: pipe.errors)
-    try console.emit(JSONCodec.encode(loaded), to: output.path)
+    try console.emit(JSONCodec.encode(workflow.document), to: output.path)
   }
 
   func runLint(_ console: Console) throws {

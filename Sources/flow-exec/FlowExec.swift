@@ -99,12 +99,10 @@ struct FlowExec: ToolCommand {
     let console = Console(tool: "flow-exec")
     let host = ProcessEnvironment.current
     let name = file == "-" ? InputFile.standardInputName : file
-    let document: JSONValue
     let workflow: Workflow
     do {
       let bytes = try InputFile.read(file)
-      document = try JSONCodec.decode(bytes)
-      workflow = try Workflow(document: document, file: name)
+      workflow = try Workflow(document: try JSONCodec.decode(bytes), file: name)
     } catch {
       let message = error is JSONSyntaxError ? "\(name):\(error)" : "\(error)"
       throw CommandFailure(message, status: .toolFailed)
@@ -122,7 +120,7 @@ struct FlowExec: ToolCommand {
       request.history = read
     }
     let (launches, logs, notes) = try request.prepare(
-      document, workflow: workflow, machine: machine, capacity: capacity)
+      workflow, machine: machine, capacity: capacity)
     for note in notes { console.report(note) }
     var settings = RunnerSettings(capacity: capacity, logDirectory: logs, environment: host)
     settings.keepGoing = keepGoing

@@ -29,10 +29,18 @@ struct FlowParse: ToolCommand {
   @Flag(help: "Print a JSON Schema of the workflow format, for editors, and exit.")
   var schema = false
 
+  @Flag(help: "Print a JSON Schema of the pipe document the flow tools write, and exit.")
+  var documentSchema = false
+
   func run() throws {
     let console = Console(tool: "flow-parse")
     if schema {
       try console.emit(JSONCodec.encode(WorkflowSchema.document, pretty: true), to: output.path)
+      return
+    }
+    if documentSchema {
+      try console.emit(
+        JSONCodec.encode(DocumentSchema.document, pretty: true), to: output.path)
       return
     }
     let bytes = try console.read(file)

@@ -120,16 +120,16 @@ struct ResolveRun {
     } catch {
       throw CommandFailure("\(InputFile.standardInputName):\(error)", status: .dataError)
     }
+    var workflow = try Workflow(document: document, file: InputFile.standardInputName)
     let index = try openIndex(console: console)
-    let annotated: JSONValue
     do throws(PipeResolution.StageFailure) {
-      annotated = try PipeResolution(
+      _ = try PipeResolution(
         source: index, includePrereleases: pre, explain: explain
-      ).annotate(document).0
+      ).annotate(&workflow)
     } catch {
       throw CommandFailure(error.description, status: .dataError)
     }
-    try console.emit(JSONCodec.encode(annotated, pretty: pretty), to: output)
+    try console.emit(JSONCodec.encode(workflow.document, pretty: pretty), to: output)
   }
 
   /// Opens the catalogue's index, reporting skipped entries.

@@ -1,9 +1,8 @@
 /// Loads every stage's variables into a pipe document: for each stage, its
 /// `environment.variables.sources` (global first, then its files in order, then its
-/// map, as flow-parse wrote them) are merged and the result written beside them as
-/// `environment.variables.merged`, a JSON object of names to values (with
-/// `--provenance`, each value is `{"value", "from", "overrides"}`). Everything else in
-/// the document is kept as it is.
+/// map, as flow-parse wrote them) are merged and the result kept as the stage's merged
+/// variables (with `--provenance`, each with where it comes from and what it overrides).
+/// Everything else in the workflow is kept as it is.
 public struct EnvPipeDocument {
   public var options: EnvMergeOptions
   public var provenance: Bool
@@ -17,55 +16,48 @@ public struct EnvPipeDocument {
     loader = EnvFileLoader(dialect: options.dialect)
   }
 
-  /// The document with every stage's merged variables; problems are collected in
-  /// `warnings` and `errors`.
-  public mutating func load(_ document: JSONValue) -> JSONValue {
-    guard var root = document.objectValue, let stages = root["stages"]?.arrayValue else {
-      errors.append(.invalidSchema(file: "document", reason: "no 'stages' array"))
-      return document
+  /// Merges the variables of every stage (of the stages at `selected` when given);
+  /// problems are collected in `warnings` and `errors`.
+  public mutating func load(_ workflow: inout Workflow, selected: [Int]? = nil) {
+    for index in selected ?? Array(workflow.stages.indices) {
+      load(stage: &workflow.stages[index], workflow: workflow.source)
     }
-    let workflow = root["source"]?.stringValue ?? "workflow"
-    root["stages"] = .array(stages.map { load(stage: $0, workflow: workflow) })
-    return .object(root)
   }
 
-  private mutating func load(stage: JSONValue, workflow: String) -> JSONValue {
-    guard var object = stage.objectValue, var environment = object["environment"]?.objectValue
-    else { return stage }
-    var variables = environment["variables"]?.objectValue ?? JSONObject()
-    let name = object["name"]?.stringValue ?? "?"
+  private mutating func load(stage: inout Stage, workflow: String) {
     var layers: [EnvLayer] = []
-    for source in variables["sources"]?.arrayValue ?? [] {
-      let origin = source["origin"]?.stringValue ?? "stage"
-      if let path = source["file"]?.stringValue {
-        let optional = source["optional"]?.boolValue ?? false
-        guard let parsed = loader.load(path, optional: optional) else { continue }
+    for source in stage.environment.variables {
+      switch source.content {
+      case .file(let path):
+        guard let parsed = loader.load(path, optional: source.isOptional) else { continue }
         // A missing file is told where the workflow names it.
         errors += parsed.errors.map { error in
           guard case .missingFile(let file, let reason) = error else { return error }
           return .missingVariablesFile(
-            workflow: workflow, at: Self.position(source["at"]), file: file, reason: reason)
+            workflow: workflow, at: source.position, file: file, reason: reason)
         }
         layers.append(.file(parsed.entries))
-      } else if let values = source["values"]?.objectValue {
-        let label = origin == "global" ? "global variables" : "variables of stage '\(name)'"
-        layers.append(
-          .map(name: label, pairs: values.map { ($0.key, $0.value.stringValue ?? "") }))
+      case .values(let values):
+        let label =
+          source.origin == .global ? "global variables" : "variables of stage '\(stage.name)'"
+        layers.append(.map(name: label, pairs: values.map { ($0.name, $0.value) }))
       }
     }
     let result = EnvMerge.merge(layers, options: options)
     warnings += result.warnings
     errors += result.errors
-    variables["merged"] = EnvOutput.json(result.variables, provenance: provenance)
-    environment["variables"] = .object(variables)
-    object["environment"] = .object(environment)
-    return .object(object)
-  }
-
-  /// A `{"line", "column"}` document as a position.
-  static func position(_ value: JSONValue?) -> SourcePosition? {
-    guard let line = value?["line"]?.integerValue, let column = value?["column"]?.integerValue
-    else { return nil }
-    return SourcePosition(line: Int(line), column: Int(column))
+    var merged: [MergedVariable] = []
+    for (name, value) in EnvOutput.json(result.variables, provenance: provenance).objectValue
+      ?? JSONObject()
+    {
+      guard var provenance = value.objectValue else {
+        merged.append(MergedVariable(name: name, value: value.stringValue))
+        continue
+      }
+      let plain = provenance["value"]?.stringValue
+      provenance["value"] = nil
+      merged.append(MergedVariable(name: name, value: plain, provenance: provenance))
+    }
+    stage.environment.mergedVariables = merged
   }
 }

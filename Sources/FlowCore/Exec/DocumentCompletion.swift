@@ -12,37 +12,36 @@ public enum DocumentCompletion {
 
   /// The skipped steps, first stage first: variable files not loaded, requirements not
   /// resolved, no plan.
-  public static func gaps(_ document: JSONValue, selected: [Int]? = nil) -> [Gap] {
-    let stages = document["stages"]?.arrayValue ?? []
+  public static func gaps(_ workflow: Workflow, selected: [Int]? = nil) -> [Gap] {
     var gaps: [Gap] = []
-    for (index, stage) in stages.enumerated() where selected?.contains(index) ?? true {
-      let name = stage["name"]?.stringValue ?? "#\(index + 1)"
-      let variables = stage["environment"]?["variables"]
-      if !(variables?["sources"]?.arrayValue ?? []).isEmpty, variables?["merged"] == nil {
-        gaps.append(Gap(stage: name, step: "variable files not loaded", tool: "flow-envfile"))
+    for (index, stage) in workflow.stages.enumerated() where selected?.contains(index) ?? true {
+      let environment = stage.environment
+      if !environment.variables.isEmpty, environment.mergedVariables == nil {
+        gaps.append(Gap(stage: stage.name, step: "variable files not loaded", tool: "flow-envfile"))
       }
-      if !(stage["environment"]?["requirements"]?.arrayValue ?? []).isEmpty,
-        stage["resolution"] == nil
-      {
-        gaps.append(Gap(stage: name, step: "requirements not resolved", tool: "flow-resolve"))
+      if !environment.requirements.isEmpty, stage.resolution == nil {
+        gaps.append(Gap(stage: stage.name, step: "requirements not resolved", tool: "flow-resolve"))
       }
-      if stage["plan"] == nil {
-        gaps.append(Gap(stage: name, step: "no plan", tool: "flow-sched"))
+      if stage.plan == nil {
+        gaps.append(Gap(stage: stage.name, step: "no plan", tool: "flow-sched"))
       }
     }
     return gaps
   }
 
-  /// Loads the variables of every stage that has sources but no `merged`, as
+  /// Loads the variables of every stage that has sources but no merged variables, as
   /// `flow-envfile` with no options would (compose dialect, expansion against `base`).
-  public static func loadVariables(_ document: JSONValue, base: [String: String]) throws(ExecError)
-    -> JSONValue
+  public static func loadVariables(_ workflow: inout Workflow, base: [String: String])
+    throws(ExecError)
   {
-    guard gaps(document).contains(where: { $0.tool == "flow-envfile" }) else { return document }
+    let missing = workflow.stages.indices.filter { index in
+      let environment = workflow.stages[index].environment
+      return !environment.variables.isEmpty && environment.mergedVariables == nil
+    }
+    if missing.isEmpty { return }
     var pipe = EnvPipeDocument(
       options: EnvMergeOptions(dialect: .compose, expand: true, baseEnvironment: base))
-    let loaded = pipe.load(document)
+    pipe.load(&workflow, selected: missing)
     if let first = pipe.errors.first { throw .variables(first.description) }
-    return loaded
   }
 }

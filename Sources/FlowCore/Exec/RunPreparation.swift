@@ -42,12 +42,9 @@ public struct RunPreparation {
     return folder.isEmpty ? "/" : folder
   }
 
-  public mutating func prepare(
-    document: JSONValue, workflow: Workflow, selected: [Int]
-  ) throws(ExecError)
+  public mutating func prepare(_ workflow: Workflow, selected: [Int]) throws(ExecError)
     -> [StageLaunch]
   {
-    let stageDocuments = document["stages"]?.arrayValue ?? []
     let chosen = selected.map { workflow.stages[$0] }
     let position = Dictionary(uniqueKeysWithValues: chosen.enumerated().map { ($1.name, $0) })
     let executors = chosen.map { executorOverride ?? $0.environment.executor ?? .local }
@@ -61,16 +58,9 @@ public struct RunPreparation {
     let onCluster = executors.first.map { $0 != .local } ?? false
     let commands = try chosen.map { stage throws(ExecError) in try StageCommand(stage: stage) }
     var planStages = chosen.map { stage in
-      let resources = stage.environment.resources.completed
-      var counters: [String: Int64] = [:]
-      for counter in resources.counters { counters[counter.name] = counter.amount }
-      return PlanStage(
-        name: stage.name, needs: stage.needs.filter { position[$0] != nil },
-        duration: stage.duration,
-        demand: StageDemand(
-          cpu: resources.cpu ?? 1, memory: resources.memory ?? 0, gpu: resources.gpu ?? 0,
-          counters: counters),
-        processOn: resources.processOn ?? .cpu)
+      var planStage = PlanStage(stage: stage)
+      planStage.needs.removeAll { position[$0] == nil }
+      return planStage
     }
     let nvidia = machine.gpus.contains { $0.vendor == .nvidia }
     for (offset, stage) in chosen.enumerated()
@@ -89,17 +79,16 @@ public struct RunPreparation {
     let placements =
       onCluster
       ? chosen.indices.map { (order: $0, gpus: [String]()) }
-      : try placements(planStages, documents: selected.map { stageDocuments[$0] })
+      : try placements(planStages, plans: chosen.map(\.plan))
     let folder = Self.folder(of: workflow)
     var launches: [StageLaunch] = []
     for (offset, stage) in chosen.enumerated() {
-      let index = selected[offset]
       var demand = planStages[offset].demand
       if !onCluster { demand.gpu = placements[offset].gpus.count }
       let vendor = placements[offset].gpus.first.flatMap { id in
         machine.gpus.first { $0.id == id }?.vendor
       }
-      let environment = StageEnvironment(stageDocument: stageDocuments[index])
+      let environment = StageEnvironment(stage: stage)
       let command = commands[offset]
       let image = stage.environment.image
       let container: ContainerInvocation? = try image.map { image throws(ExecError) in
@@ -151,17 +140,13 @@ public struct RunPreparation {
   }
 
   /// Order and GPU ids per stage: from the document's plan, else planned here.
-  private mutating func placements(_ stages: [PlanStage], documents: [JSONValue])
+  private mutating func placements(_ stages: [PlanStage], plans: [StagePlan?])
     throws(ExecError)
     -> [(order: Int, gpus: [String])]
   {
-    let planned = documents.map { $0["plan"] }
-    if !planned.isEmpty, planned.allSatisfy({ $0?.objectValue != nil }) {
-      return planned.enumerated().map { offset, plan in
-        let order = plan?["order"]?.integerValue.map(Int.init) ?? offset
-        let ids = (plan?["gpu_ids"] ?? plan?["gpus"])?.arrayValue?.compactMap(\.stringValue) ?? []
-        return (order, ids)
-      }
+    let planned = plans.compactMap { $0 }
+    if !planned.isEmpty, planned.count == plans.count {
+      return planned.enumerated().map { offset, plan in (plan.order ?? offset, plan.gpuIDs ?? []) }
     }
     do throws(PlanError) {
       let plan = try Planner.plan(

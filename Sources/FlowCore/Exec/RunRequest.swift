@@ -27,16 +27,15 @@ public struct RunRequest {
 
   /// The launches for the chosen stages, the folder for their logs, and notes for people.
   public func prepare(
-    _ document: JSONValue, workflow: Workflow, machine: MachineDescription,
-    capacity: PlanCapacity
+    _ workflow: Workflow, machine: MachineDescription, capacity: PlanCapacity
   ) throws(ExecError) -> (launches: [StageLaunch], logDirectory: String, notes: [String]) {
-    var document = document
+    var workflow = workflow
     let selected = try selection.select(workflow)
-    let gaps = DocumentCompletion.gaps(document, selected: selected)
+    let gaps = DocumentCompletion.gaps(workflow, selected: selected)
     if strict, let first = gaps.first { throw first.error }
-    document = try DocumentCompletion.loadVariables(document, base: cleanEnvironment ? [:] : host)
+    try DocumentCompletion.loadVariables(&workflow, base: cleanEnvironment ? [:] : host)
     if gaps.contains(where: { $0.tool == "flow-resolve" }) {
-      document = try resolve(document)
+      try resolve(&workflow)
     }
     let needsEngine = selected.contains { workflow.stages[$0].environment.image != nil }
     let chosenEngine =
@@ -54,19 +53,18 @@ public struct RunRequest {
     preparation.history = history
     preparation.executorOverride = executorOverride
     preparation.clusterExecutors = [.slurm, .dask]
-    let launches = try preparation.prepare(
-      document: document, workflow: workflow, selected: selected)
+    let launches = try preparation.prepare(workflow, selected: selected)
     return (launches, logs, preparation.notes)
   }
 
   /// Resolves the requirements of a document flow-resolve did not see, with the default
   /// catalogue.
-  private func resolve(_ document: JSONValue) throws(ExecError) -> JSONValue {
+  private func resolve(_ workflow: inout Workflow) throws(ExecError) {
     let sources = Catalogue.defaultSources(environment: host)
     let path = CatalogueIndex.defaultPath(sources: sources, environment: host)
     do {
       let index = try CatalogueIndex.open(sources: sources, at: path)
-      return try PipeResolution(source: index).annotate(document).0
+      _ = try PipeResolution(source: index).annotate(&workflow)
     } catch {
       throw .resolution("\(error)")
     }

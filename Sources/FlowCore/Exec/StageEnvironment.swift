@@ -14,28 +14,13 @@ public struct StageEnvironment: Sendable, Equatable {
     self.variables = variables
   }
 
-  /// Reads a stage of a pipe document: the actions of its `resolution` and its
-  /// `environment.variables.merged` (plain values or, with provenance, `{"value": …}`).
-  public init(stageDocument stage: JSONValue) {
-    var actions: [EnvironmentActions.Action] = []
-    for item in stage["resolution"]?["actions"]?.arrayValue ?? [] {
-      guard let kindName = item["action"]?.stringValue,
-        let kind = EnvironmentActions.Action.Kind(rawValue: kindName),
-        let variable = item["variable"]?.stringValue, let value = item["value"]?.stringValue
-      else { continue }
-      actions.append(
-        .init(
-          kind: kind, variable: variable, value: value,
-          package: item["package"]?.stringValue ?? ""))
+  /// A stage's resolved package actions and merged variables (those with a value).
+  public init(stage: Stage) {
+    let variables = (stage.environment.mergedVariables ?? []).compactMap { variable in
+      variable.value.map { NameValue(variable.name, $0) }
     }
-    var variables: [NameValue] = []
-    for (name, value) in stage["environment"]?["variables"]?["merged"]?.objectValue ?? JSONObject()
-    {
-      if let text = value.stringValue ?? value["value"]?.stringValue {
-        variables.append(NameValue(name, text))
-      }
-    }
-    self.init(actions: EnvironmentActions(actions: actions), variables: variables)
+    self.init(
+      actions: EnvironmentActions(actions: stage.resolution?.actions ?? []), variables: variables)
   }
 
   /// The complete environment of a stage.

@@ -11,8 +11,10 @@ public struct Environment: Sendable, Hashable {
   public var extraData: JSONValue?
   /// Members other tools added to the environment, kept in order.
   public var annotations = JSONObject()
-  /// Members other tools added to `variables` besides its `sources` (flow-envfile's
-  /// `merged`), kept in order.
+  /// The variables after flow-envfile merged the sources, in order; nil until then.
+  public var mergedVariables: [MergedVariable]?
+  /// Members other tools added to `variables` besides `sources` and `merged`, kept in
+  /// order.
   public var variableAnnotations = JSONObject()
 
   public init(

@@ -14,9 +14,13 @@ public struct Stage: Sendable, Hashable {
   public var timeout: Double?
   /// Where the stage is written in the workflow file.
   public var position: SourcePosition?
-  /// Fields other tools added to the document (`resolved`, `plan`, …) and `x-` keys,
-  /// kept in order so that every tool passes them on.
+  /// Fields other tools added to the document and `x-` keys, kept in order so that every
+  /// tool passes them on.
   public var annotations: JSONObject
+  /// What flow-resolve chose for the requirements; nil until then.
+  public var resolution: StageResolution?
+  /// Where flow-sched placed the stage; nil until then.
+  public var plan: StagePlan?
 
   public init(
     name: String, type: String? = nil, args: [JSONValue] = [], kwargs: JSONObject = JSONObject(),

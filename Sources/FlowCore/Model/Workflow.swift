@@ -12,8 +12,11 @@ public struct Workflow: Sendable, Hashable {
   public var global: JSONValue?
   public var metadata: JSONValue?
   public var plugins: JSONValue?
-  /// Top-level fields other tools added (`schedule`, …) and `x-` keys.
+  /// Top-level fields other tools added and `x-` keys, kept in order.
   public var annotations: JSONObject
+  /// flow-sched's summary of the plan (method, makespan, bounds, capacity), as
+  /// flow-json(5) describes it; nil until then.
+  public var schedule: JSONObject?
 
   public init(
     source: String, version: JSONValue? = nil, stages: [Stage] = [], global: JSONValue? = nil,

@@ -23,54 +23,39 @@ public struct PipeResolution {
     }
   }
 
-  /// The document with resolutions added, and how many distinct requirement sets were solved.
-  public func annotate(_ document: JSONValue) throws(StageFailure) -> (JSONValue, solved: Int) {
-    guard case .object(var root) = document, case .array(var stages)? = root["stages"] else {
-      return (document, 0)
-    }
+  /// Adds the resolutions to the workflow (to the stages at `selected` when given); returns
+  /// how many distinct requirement sets were solved.
+  public func annotate(_ workflow: inout Workflow, selected: [Int]? = nil) throws(StageFailure)
+    -> Int
+  {
     var solved: [[String]: JSONValue] = [:]
-    for (index, stageValue) in stages.enumerated() {
-      guard case .object(var stage) = stageValue else { continue }
-      let name: String =
-        if case .string(let text)? = stage["name"] { text } else { "#\(index + 1)" }
-      let position = Self.position(stage["at"])
-      guard case .object(let environment)? = stage["environment"],
-        case .array(let items)? = environment["requirements"], !items.isEmpty
-      else { continue }
+    var typed: [[String]: StageResolution] = [:]
+    for index in selected ?? Array(workflow.stages.indices) {
+      let stage = workflow.stages[index]
+      let items = stage.environment.requirements
+      if items.isEmpty { continue }
       var requirements: [PackageRequirement] = []
       do {
         for item in items {
-          guard case .object(let entry) = item, case .string(let package)? = entry["package"] else {
-            throw ResolveError.invalidRequirement(
-              text: "\(item)", column: 1, reason: "expected {\"package\": …, \"spec\": …}")
-          }
-          let spec: String = if case .string(let text)? = entry["spec"] { text } else { "" }
           requirements.append(
-            PackageRequirement(name: package, spec: try VersionSpec(parsing: spec)))
+            PackageRequirement(name: item.package, spec: try VersionSpec(parsing: item.spec)))
         }
         let key = requirements.map(\.description)
         if solved[key] == nil {
           solved[key] = try Resolution(
             requirements, source: source, includePrereleases: includePrereleases
           ).document(explain: explain)
+          typed[key] = try StageResolution(document: solved[key]!)
         }
-        stage["resolution"] = solved[key]
+        workflow.stages[index].resolution = typed[key]
       } catch let error as ResolveError {
-        throw StageFailure(stage: name, position: position, error: error)
+        throw StageFailure(stage: stage.name, position: stage.position, error: error)
       } catch {
         throw StageFailure(
-          stage: name, position: position, error: .unsatisfiable(explanation: "\(error)"))
+          stage: stage.name, position: stage.position,
+          error: .unsatisfiable(explanation: "\(error)"))
       }
-      stages[index] = .object(stage)
     }
-    root["stages"] = .array(stages)
-    return (.object(root), solved.count)
-  }
-
-  private static func position(_ value: JSONValue?) -> SourcePosition? {
-    guard case .object(let at)? = value, case .integer(let line)? = at["line"],
-      case .integer(let column)? = at["column"]
-    else { return nil }
-    return SourcePosition(line: Int(line), column: Int(column))
+    return solved.count
   }
 }

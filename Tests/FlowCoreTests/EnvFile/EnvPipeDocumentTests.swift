@@ -7,7 +7,7 @@ import Testing
   func document(_ sources: [JSONValue], extra: JSONValue = .null) -> JSONValue {
     .object(
       JSONObject([
-        ("flow", .integer(1)),
+        ("flow", .integer(1)), ("source", .string("workflow")),
         (
           "stages",
           .array([
@@ -40,6 +40,13 @@ import Testing
       ]))
   }
 
+  /// The document with every stage's variables loaded by `pipe`.
+  func load(_ pipe: inout EnvPipeDocument, _ document: JSONValue) throws -> JSONValue {
+    var workflow = try Workflow(document: document, file: "document")
+    pipe.load(&workflow)
+    return workflow.document
+  }
+
   func temporaryFile(_ text: String) throws -> String {
     let path = FileManager.default.temporaryDirectory
       .appendingPathComponent("flow-pipe-\(UUID().uuidString).env").path
@@ -55,7 +62,8 @@ import Testing
       try? FileManager.default.removeItem(atPath: own)
     }
     var pipe = EnvPipeDocument(options: EnvMergeOptions())
-    let loaded = pipe.load(
+    let loaded = try load(
+      &pipe,
       document(
         [file(global, origin: "global"), file(own), values([("C", "map"), ("E", "${A}")])],
         extra: .string("kept")))
@@ -73,9 +81,10 @@ import Testing
     #expect(stage?["environment"]?["image"] == .null)
   }
 
-  @Test func provenanceNamesTheMap() {
+  @Test func provenanceNamesTheMap() throws {
     var pipe = EnvPipeDocument(options: EnvMergeOptions(), provenance: true)
-    let loaded = pipe.load(
+    let loaded = try load(
+      &pipe,
       document([values([("K", "1")], origin: "global"), values([("K", "2")])]))
     let merged = loaded["stages"]?.arrayValue?.first?["environment"]?["variables"]?["merged"]
     #expect(
@@ -83,9 +92,9 @@ import Testing
     #expect(merged?["K"]?["overrides"]?.arrayValue?.first?["map"] == .string("global variables"))
   }
 
-  @Test func missingFileIsAnErrorUnlessOptional() {
+  @Test func missingFileIsAnErrorUnlessOptional() throws {
     var pipe = EnvPipeDocument(options: EnvMergeOptions())
-    _ = pipe.load(document([file("/nonexistent/flow.env")]))
+    _ = try load(&pipe, document([file("/nonexistent/flow.env")]))
     #expect(pipe.errors.exitStatus == .noInput)
     #expect(
       pipe.errors.map(\.description) == [
@@ -94,13 +103,21 @@ import Testing
     var optional = EnvPipeDocument(options: EnvMergeOptions())
     let source = JSONValue.object(
       JSONObject([("file", .string("/nonexistent/flow.env")), ("optional", .bool(true))]))
-    _ = optional.load(document([source]))
+    let loaded = try load(&optional, document([source]))
     #expect(optional.errors.isEmpty)
+    // The flag survives the trip through the model.
+    let sources = loaded["stages"]?.arrayValue?.first?["environment"]?["variables"]?["sources"]
+    #expect(sources?.arrayValue?.first?["optional"] == .bool(true))
   }
 
-  @Test func documentWithoutStagesIsAnError() {
-    var pipe = EnvPipeDocument(options: EnvMergeOptions())
-    _ = pipe.load(.object(JSONObject()))
-    #expect(pipe.errors.exitStatus == .dataError)
+  @Test func somethingOtherThanAFlowDocumentIsAnError() {
+    #expect(throws: DocumentError.self) {
+      _ = try Workflow(document: .object(JSONObject()), file: "document")
+    }
+    #expect(throws: DocumentError.self) {
+      _ = try Workflow(
+        document: .object(JSONObject([("flow", .integer(1)), ("stages", .string("none"))])),
+        file: "document")
+    }
   }
 }

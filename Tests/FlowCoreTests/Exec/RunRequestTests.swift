@@ -16,7 +16,7 @@ import Testing
     var request = RunRequest(host: ["PATH": "/bin"])
     change(&request)
     return try request.prepare(
-      document, workflow: workflow, machine: machine,
+      workflow, machine: machine,
       capacity: PlanCapacity(cpu: 2, memory: 1 << 30)
     ).launches
   }

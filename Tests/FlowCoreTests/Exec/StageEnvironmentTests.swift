@@ -50,8 +50,11 @@ import Testing
       ),
     ]))
 
-  @Test func appliesBaseActionsVariablesThenTheRunnersOwn() {
-    let environment = StageEnvironment(stageDocument: stage).build(
+  @Test func appliesBaseActionsVariablesThenTheRunnersOwn() throws {
+    let document = JSONValue.object(
+      JSONObject([("flow", .integer(1)), ("source", .string("w")), ("stages", .array([stage]))]))
+    let read = try Workflow(document: document, file: "w.json").stages[0]
+    let environment = StageEnvironment(stage: read).build(
       base: ["PATH": "/usr/bin", "FLOW_STAGE": "outer"], stage: "fit", workflow: "/w/w.yaml",
       gpus: GPUVisibility(vendor: .amd, ids: ["1", "3"]),
       command: [("FLOW_PYTHON_CALL", "{}")])

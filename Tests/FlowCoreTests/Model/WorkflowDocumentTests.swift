@@ -22,16 +22,51 @@ import Testing
             extra_data: {slurm: {partition: p}}
         - {name: b, x-note: kept}
       """)
-    workflow.annotations["schedule"] = .object(JSONObject([("makespan", .integer(3))]))
-    workflow.stages[0].environment.variableAnnotations["merged"] = .object(
-      JSONObject([("A", .string("1"))]))
+    workflow.schedule = JSONObject([("makespan", .integer(3))])
+    workflow.stages[0].environment.mergedVariables = [
+      MergedVariable(name: "A", value: "1"), MergedVariable(name: "U", value: nil),
+      MergedVariable(
+        name: "P", value: "p", provenance: JSONObject([("from", .object(JSONObject()))])),
+    ]
+    workflow.stages[0].environment.variables.append(
+      VariableSource(.file("/o.env"), origin: .stage, isOptional: true))
     workflow.stages[0].environment.annotations["resolved"] = .array([])
+    workflow.stages[0].resolution = StageResolution(
+      requirements: ["houdini ~=20.0.506"],
+      packages: [
+        ResolvedPackage(
+          name: "houdini", version: "20.0.506", label: nil, priority: 2, definedAt: "c.toml:3",
+          because: ["requested"])
+      ],
+      actions: [.init(kind: .prepend, variable: "PATH", value: "/h/bin", package: "houdini")])
+    workflow.stages[0].plan = StagePlan(
+      order: 0, start: 0, finish: 90.5, duration: 90.5, durationSource: "estimate",
+      device: "gpu", gpuIDs: ["0", "1"], annotations: JSONObject([("x-slot", .integer(4))]))
+    workflow.stages[1].plan = StagePlan(order: 1)
     let bytes = JSONCodec.encode(workflow.document)
     let back = try Workflow(documentBytes: bytes, file: "doc.json")
+    #expect(back.schedule == workflow.schedule)
+    for index in 0..<2 {
+      #expect(back.stages[index].resolution == workflow.stages[index].resolution)
+      #expect(back.stages[index].plan == workflow.stages[index].plan)
+      #expect(
+        back.stages[index].environment.variables == workflow.stages[index].environment.variables)
+      #expect(
+        back.stages[index].environment.mergedVariables
+          == workflow.stages[index].environment.mergedVariables)
+    }
     #expect(back.document == workflow.document)
     #expect(back.stages[1].annotations["x-note"] == .string("kept"))
-    #expect(back.stages[0].environment.variableAnnotations["merged"]?["A"] == .string("1"))
     #expect(back.stages[0].environment.annotations["resolved"] == .array([]))
+    let text = String(decoding: bytes, as: UTF8.self)
+    #expect(text.contains(#""merged":{"A":"1","U":null,"P":{"value":"p","from":{}}}"#))
+    #expect(text.contains(#"{"file":"/o.env","optional":true,"origin":"stage","at":null}"#))
+    #expect(
+      text.contains(
+        #""plan":{"order":0,"start":0,"finish":90.5,"duration":90.5,"duration_source":"estimate","device":"gpu","gpu_ids":["0","1"],"x-slot":4}"#
+      ))
+    #expect(text.contains(#""x-note":"kept","plan":{"order":1}}"#))
+    #expect(text.hasSuffix(#""schedule":{"makespan":3}}"# + "\n"))
     #expect(back.stages[0].environment.requirements[0].spec == "~=20.0.506")
   }
 
@@ -67,5 +102,16 @@ import Testing
     #expect(
       message(#"{"flow": 1, "source": "s", "stages": [{"name": "a", "needs": [3]}]}"#)
         == "d: stages[0].needs[0]: expected a string")
+    #expect(
+      message(#"{"flow": 1, "source": "s", "stages": [{"name": "a", "plan": {"order": "x"}}]}"#)
+        == "d: stages[0].plan.order: expected a whole number")
+    #expect(
+      message(
+        #"{"flow": 1, "source": "s", "stages": [{"name": "a", "resolution": {"actions": [{"action": "drop"}]}}]}"#
+      ) == "d: stages[0].resolution.actions[0].action: expected prepend, append or set")
+    #expect(
+      message(
+        #"{"flow": 1, "source": "s", "stages": [{"name": "a", "environment": {"variables": {"merged": {"K": 1}}}}]}"#
+      ) == "d: stages[0].environment.variables.merged.K: expected an object")
   }
 }

@@ -8,15 +8,16 @@ import Testing
     let document = try JSONCodec.decode(
       Array(
         """
-        {"flow": 1, "stages": [
+        {"flow": 1, "source": "w.yaml", "stages": [
           {"name": "a", "environment": {"requirements": [{"package": "houdini.py3_10", "spec": ""}]}},
           {"name": "b", "environment": {"requirements": []}},
           {"name": "c", "environment": {"requirements": [{"package": "houdini.py3_10", "spec": ""}]}},
           {"name": "d", "environment": {"requirements": [{"package": "python", "spec": "<3.11"}]}}
         ]}
         """.utf8))
-    let (annotated, solved) = try PipeResolution(source: CatalogueSource(catalogue)).annotate(
-      document)
+    var workflow = try Workflow(document: document, file: "w.json")
+    let solved = try PipeResolution(source: CatalogueSource(catalogue)).annotate(&workflow)
+    let annotated = workflow.document
     #expect(solved == 2)
     guard case .object(let root) = annotated, case .array(let stages)? = root["stages"] else {
       Issue.record("no stages")
@@ -44,11 +45,12 @@ import Testing
     let document = try JSONCodec.decode(
       Array(
         """
-        {"flow": 1, "stages": [{"name": "fit", "at": {"line": 3, "column": 5},
+        {"flow": 1, "source": "w.yaml", "stages": [{"name": "fit", "at": {"line": 3, "column": 5},
           "environment": {"requirements": [{"package": "python", "spec": ">=4"}]}}]}
         """.utf8))
+    var workflow = try Workflow(document: document, file: "w.json")
     #expect {
-      _ = try PipeResolution(source: CatalogueSource(catalogue)).annotate(document)
+      _ = try PipeResolution(source: CatalogueSource(catalogue)).annotate(&workflow)
     } throws: { error in
       "\(error)"
         == "3:5: stage 'fit': python >=4 is requested and no python >=4 is in the catalogue"

@@ -18,9 +18,9 @@ extension Plan {
   /// describes them, added to the workflow.
   public func annotate(_ workflow: inout Workflow, gpuIDs: [String]) {
     for (index, planned) in stages.enumerated() where index < workflow.stages.count {
-      workflow.stages[index].annotations["plan"] = planned.document
+      workflow.stages[index].plan = planned.stagePlan
     }
-    workflow.annotations["schedule"] = summaryDocument(gpuIDs: gpuIDs)
+    workflow.schedule = summaryDocument(gpuIDs: gpuIDs).objectValue
   }
 
   public func summaryDocument(gpuIDs: [String]) -> JSONValue {
@@ -67,13 +67,10 @@ extension Plan {
 }
 
 extension PlannedStage {
-  public var document: JSONValue {
-    .object(
-      JSONObject([
-        ("order", .integer(Int64(order))), ("start", JSONValue(seconds: start)),
-        ("finish", JSONValue(seconds: finish)), ("duration", JSONValue(seconds: duration)),
-        ("duration_source", .string(durationSource.rawValue)), ("device", .string(device)),
-        ("gpu_ids", .array(gpuIDs.map(JSONValue.string))),
-      ]))
+  /// The stage's `plan` in the pipe document.
+  public var stagePlan: StagePlan {
+    StagePlan(
+      order: order, start: start, finish: finish, duration: duration,
+      durationSource: durationSource.rawValue, device: device, gpuIDs: gpuIDs)
   }
 }

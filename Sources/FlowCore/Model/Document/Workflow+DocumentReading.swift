@@ -19,7 +19,7 @@ extension Workflow {
 }
 
 /// Reads the document's fields, naming the path of the first bad one.
-private struct DocumentReader {
+struct DocumentReader {
   let file: String
 
   func fail(_ path: String, _ message: String) -> DocumentError {
@@ -53,11 +53,7 @@ private struct DocumentReader {
     return items
   }
 
-  func position(_ value: JSONValue?) -> SourcePosition? {
-    guard let line = value?["line"]?.integerValue, let column = value?["column"]?.integerValue
-    else { return nil }
-    return SourcePosition(line: Int(line), column: Int(column))
-  }
+  func position(_ value: JSONValue?) -> SourcePosition? { SourcePosition(document: value) }
 
   mutating func workflow(_ document: JSONValue) throws(DocumentError) -> Workflow {
     guard let root = document.objectValue else {
@@ -80,7 +76,10 @@ private struct DocumentReader {
     workflow.global = root["global"]
     workflow.metadata = root["metadata"]
     workflow.plugins = root["plugins"]
-    let known: Set = ["flow", "source", "version", "global", "metadata", "plugins", "stages"]
+    if let schedule = root["schedule"] { workflow.schedule = try object(schedule, "schedule") }
+    let known: Set = [
+      "flow", "source", "version", "global", "metadata", "plugins", "stages", "schedule",
+    ]
     for (key, value) in root where !known.contains(key) { workflow.annotations[key] = value }
     for (index, item) in try array(root["stages"], "stages").enumerated() {
       workflow.stages.append(try stage(item, "stages[\(index)]"))
@@ -105,8 +104,13 @@ private struct DocumentReader {
     stage.duration = try optionalNumber(object["duration"], path + ".duration")
     stage.timeout = try optionalNumber(object["timeout"], path + ".timeout")
     stage.position = position(object["at"])
+    if let resolution = object["resolution"] {
+      stage.resolution = try self.resolution(resolution, path + ".resolution")
+    }
+    if let plan = object["plan"] { stage.plan = try self.plan(plan, path + ".plan") }
     let known: Set = [
       "name", "type", "args", "kwargs", "needs", "environment", "duration", "timeout", "at",
+      "resolution", "plan",
     ]
     for (key, value) in object where !known.contains(key) { stage.annotations[key] = value }
     return stage
@@ -128,7 +132,10 @@ private struct DocumentReader {
     if let variables = object["variables"], variables != .null {
       let variablesObject = try self.object(variables, path + ".variables")
       let sources = variablesObject["sources"]
-      for (key, value) in variablesObject where key != "sources" {
+      if let merged = variablesObject["merged"] {
+        environment.mergedVariables = try mergedVariables(merged, path + ".variables.merged")
+      }
+      for (key, value) in variablesObject where key != "sources" && key != "merged" {
         environment.variableAnnotations[key] = value
       }
       for (index, item) in try array(sources, path + ".variables.sources").enumerated() {
@@ -191,7 +198,16 @@ private struct DocumentReader {
     let origin = VariableSource.Origin(rawValue: object["origin"]?.stringValue ?? "") ?? .stage
     let at = position(object["at"])
     if let file = object["file"] {
-      return VariableSource(.file(try string(file, path + ".file")), origin: origin, position: at)
+      var isOptional = false
+      if let optional = object["optional"] {
+        guard let flag = optional.boolValue else {
+          throw fail(path + ".optional", "expected true or false")
+        }
+        isOptional = flag
+      }
+      return VariableSource(
+        .file(try string(file, path + ".file")), origin: origin, position: at,
+        isOptional: isOptional)
     }
     var values: [NameValue] = []
     for (name, text) in try self.object(object["values"], path + ".values") {

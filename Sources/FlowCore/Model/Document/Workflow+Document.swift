@@ -12,6 +12,7 @@ extension Workflow {
     if let plugins { root["plugins"] = plugins }
     root["stages"] = .array(stages.map(\.document))
     for (key, value) in annotations where root[key] == nil { root[key] = value }
+    if let schedule { root["schedule"] = .object(schedule) }
     return .object(root)
   }
 }
@@ -29,6 +30,8 @@ extension Stage {
     object["timeout"] = timeout.map(JSONValue.init(seconds:)) ?? .null
     object["at"] = position.map(\.document) ?? .null
     for (key, value) in annotations where object[key] == nil { object[key] = value }
+    if let resolution { object["resolution"] = resolution.document }
+    if let plan { object["plan"] = plan.document }
     return .object(object)
   }
 }
@@ -60,7 +63,13 @@ extension Environment {
   }
 
   private var variablesDocument: JSONObject {
-    JSONObject([("sources", .array(variables.map(\.document)))]).adding(variableAnnotations)
+    var object = JSONObject([("sources", .array(variables.map(\.document)))])
+    if let mergedVariables {
+      var merged = JSONObject()
+      for variable in mergedVariables { merged[variable.name] = variable.document }
+      object["merged"] = .object(merged)
+    }
+    return object.adding(variableAnnotations)
   }
 }
 
@@ -77,7 +86,9 @@ extension VariableSource {
   public var document: JSONValue {
     var object = JSONObject()
     switch content {
-    case .file(let path): object["file"] = .string(path)
+    case .file(let path):
+      object["file"] = .string(path)
+      if isOptional { object["optional"] = .bool(true) }
     case .values(let values):
       var map = JSONObject()
       for value in values { map[value.name] = .string(value.value) }
@@ -102,6 +113,13 @@ extension Requirement {
 extension SourcePosition {
   public var document: JSONValue {
     .object(JSONObject([("line", .integer(Int64(line))), ("column", .integer(Int64(column)))]))
+  }
+
+  /// Reads a `{"line", "column"}` object; nil when it is not one.
+  public init?(document value: JSONValue?) {
+    guard let line = value?["line"]?.integerValue, let column = value?["column"]?.integerValue
+    else { return nil }
+    self.init(line: Int(line), column: Int(column))
   }
 }
 

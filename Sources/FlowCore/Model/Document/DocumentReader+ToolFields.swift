@@ -1,0 +1,104 @@
+/// Reads the fields the later tools add: flow-envfile's merged variables, flow-resolve's
+/// resolution and flow-sched's plan.
+extension DocumentReader {
+  func mergedVariables(_ value: JSONValue, _ path: String) throws(DocumentError)
+    -> [MergedVariable]
+  {
+    var variables: [MergedVariable] = []
+    for (name, item) in try object(value, path) {
+      let itemPath = path + "." + name
+      switch item {
+      case .null: variables.append(MergedVariable(name: name, value: nil))
+      case .string(let text): variables.append(MergedVariable(name: name, value: text))
+      default:
+        var provenance = try object(item, itemPath)
+        let value = take("value", from: &provenance) ?? .null
+        guard value == .null || value.stringValue != nil else {
+          throw fail(itemPath + ".value", "expected a string")
+        }
+        variables.append(
+          MergedVariable(name: name, value: value.stringValue, provenance: provenance))
+      }
+    }
+    return variables
+  }
+
+  func resolution(_ value: JSONValue, _ path: String) throws(DocumentError) -> StageResolution {
+    let object = try object(value, path)
+    var resolution = StageResolution()
+    for (index, item) in try array(object["requirements"], path + ".requirements").enumerated() {
+      resolution.requirements.append(try string(item, path + ".requirements[\(index)]"))
+    }
+    for (index, item) in try array(object["packages"], path + ".packages").enumerated() {
+      let itemPath = path + ".packages[\(index)]"
+      let entry = try self.object(item, itemPath)
+      var package = ResolvedPackage(
+        name: try string(entry["name"], itemPath + ".name"),
+        version: try string(entry["version"], itemPath + ".version"))
+      package.label = try optionalString(entry["label"], itemPath + ".label")
+      package.priority = Int(try optionalInteger(entry["priority"], itemPath + ".priority") ?? 0)
+      package.definedAt = try optionalString(entry["defined_at"], itemPath + ".defined_at") ?? ""
+      if let because = entry["because"] {
+        package.because = try array(because, itemPath + ".because").enumerated().map {
+          (offset, reason) throws(DocumentError) in
+          try string(reason, itemPath + ".because[\(offset)]")
+        }
+      }
+      resolution.packages.append(package)
+    }
+    for (index, item) in try array(object["actions"], path + ".actions").enumerated() {
+      let itemPath = path + ".actions[\(index)]"
+      let entry = try self.object(item, itemPath)
+      let kindName = try string(entry["action"], itemPath + ".action")
+      guard let kind = EnvironmentActions.Action.Kind(rawValue: kindName) else {
+        throw fail(itemPath + ".action", "expected prepend, append or set")
+      }
+      resolution.actions.append(
+        EnvironmentActions.Action(
+          kind: kind, variable: try string(entry["variable"], itemPath + ".variable"),
+          value: try string(entry["value"], itemPath + ".value"),
+          package: try optionalString(entry["package"], itemPath + ".package") ?? ""))
+    }
+    return resolution
+  }
+
+  func plan(_ value: JSONValue, _ path: String) throws(DocumentError) -> StagePlan {
+    var object = try object(value, path)
+    var plan = StagePlan()
+    plan.order = try optionalInteger(take("order", from: &object), path + ".order").map {
+      Int($0)
+    }
+    plan.start = try optionalNumber(take("start", from: &object), path + ".start")
+    plan.finish = try optionalNumber(take("finish", from: &object), path + ".finish")
+    plan.duration = try optionalNumber(take("duration", from: &object), path + ".duration")
+    plan.durationSource = try optionalString(
+      take("duration_source", from: &object), path + ".duration_source")
+    plan.device = try optionalString(take("device", from: &object), path + ".device")
+    if let ids = take("gpu_ids", from: &object) {
+      plan.gpuIDs = try array(ids, path + ".gpu_ids").enumerated().map {
+        (index, id) throws(DocumentError) in try string(id, path + ".gpu_ids[\(index)]")
+      }
+    }
+    plan.annotations = object
+    return plan
+  }
+
+  /// The member `key`, removed from `object` so that what is left are annotations.
+  private func take(_ key: String, from object: inout JSONObject) -> JSONValue? {
+    defer { object[key] = nil }
+    return object[key]
+  }
+
+  func optionalInteger(_ value: JSONValue?, _ path: String) throws(DocumentError) -> Int64? {
+    if value == nil || value == .null { return nil }
+    guard let number = value?.integerValue else { throw fail(path, "expected a whole number") }
+    return number
+  }
+}
+
+extension StageResolution {
+  /// Reads a `resolution` object as flow-resolve writes it.
+  public init(document: JSONValue) throws(DocumentError) {
+    self = try DocumentReader(file: "resolution").resolution(document, "")
+  }
+}

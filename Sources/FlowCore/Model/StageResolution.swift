@@ -1,0 +1,41 @@
+/// What flow-resolve chose for a stage's requirements: the packages and, in the order they
+/// apply, the environment actions they bring.
+public struct StageResolution: Sendable, Hashable {
+  /// The requirements solved, as written (`root>=6.30`).
+  public var requirements: [String]
+  public var packages: [ResolvedPackage]
+  public var actions: [EnvironmentActions.Action]
+
+  public init(
+    requirements: [String] = [], packages: [ResolvedPackage] = [],
+    actions: [EnvironmentActions.Action] = []
+  ) {
+    self.requirements = requirements
+    self.packages = packages
+    self.actions = actions
+  }
+}
+
+/// One package version of a resolution.
+public struct ResolvedPackage: Sendable, Hashable {
+  public var name: String
+  public var version: String
+  public var label: String?
+  public var priority: Int
+  /// The catalogue file and place that defines this version.
+  public var definedAt: String
+  /// Why it was chosen, with `--explain`.
+  public var because: [String]?
+
+  public init(
+    name: String, version: String, label: String? = nil, priority: Int = 0, definedAt: String = "",
+    because: [String]? = nil
+  ) {
+    self.name = name
+    self.version = version
+    self.label = label
+    self.priority = priority
+    self.definedAt = definedAt
+    self.because = because
+  }
+}
