@@ -37,7 +37,11 @@ let package = Package(
       dependencies: ["CYAML", "CJansson", "CFlowSystem"], swiftSettings: strict),
     .target(
       name: "FlowCommand", dependencies: ["FlowCore", argumentParser], swiftSettings: strict),
-    .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], swiftSettings: strict),
-    .testTarget(name: "CLITests", dependencies: ["FlowCore"], swiftSettings: strict),
+    // What the test targets share: scratch folders, a seeded generator, oracle processes.
+    .target(name: "FlowTestSupport", path: "Tests/FlowTestSupport", swiftSettings: strict),
+    .testTarget(
+      name: "FlowCoreTests", dependencies: ["FlowCore", "FlowTestSupport"], swiftSettings: strict),
+    .testTarget(
+      name: "CLITests", dependencies: ["FlowCore", "FlowTestSupport"], swiftSettings: strict),
   ]
 )

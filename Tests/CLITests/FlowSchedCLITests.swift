@@ -1,3 +1,4 @@
+import FlowTestSupport
 import Foundation
 import Testing
 
@@ -87,9 +88,8 @@ import Testing
   }
 
   @Test func historyGivesDurationsToStagesWithoutEstimates() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
+    let scratch = try TemporaryFolder()
+    let folder = scratch.url
     let history = folder.appendingPathComponent("history.json")
     try #"{"stages": {"b": 7}}"#.write(to: history, atomically: true, encoding: .utf8)
     let run = try ToolRun.run(

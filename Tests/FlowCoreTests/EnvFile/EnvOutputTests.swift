@@ -1,3 +1,4 @@
+import FlowTestSupport
 import Foundation
 import Testing
 
@@ -58,10 +59,8 @@ import Testing
   }
 
   @Test func makeGivesTheValuesBack() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "flow-make-\(getpid())")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
+    let folder = try TemporaryFolder()
+    let directory = folder.url
     let included = try EnvOutput.text(variables(Self.tricky), format: .make)
     try Data(included).write(to: directory.appendingPathComponent("vars.mk"))
     try Data("include vars.mk\nall:\n\t@env -0\n".utf8).write(

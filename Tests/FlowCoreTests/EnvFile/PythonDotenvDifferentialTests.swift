@@ -1,3 +1,4 @@
+import FlowTestSupport
 import Foundation
 import Testing
 
@@ -56,10 +57,8 @@ import Testing
   }
 
   @Test func generatedFilesAgreeWithPythonDotenv() throws {
-    let directory = FileManager.default.temporaryDirectory
-      .appendingPathComponent("flow-dotenv-differential-\(getpid())")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
+    let folder = try TemporaryFolder()
+    let directory = folder.url
     var generator = DotenvGenerator(seed: 0x5EED)
     var files: [String: String] = [:]
     for number in 0..<300 {

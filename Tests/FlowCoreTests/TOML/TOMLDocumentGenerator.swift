@@ -1,3 +1,5 @@
+import FlowTestSupport
+
 @testable import FlowCore
 
 /// Random valid TOML documents that use every form of the language: key styles, dotted

@@ -1,3 +1,5 @@
+import FlowTestSupport
+
 /// Random catalogue files for comparing the two ways of reading them: entries under their own
 /// headers, under `.env` sub-headers or with inline tables, every `env` form, requires and
 /// conflicts, other tables around them, and entries that cannot be read (bad version keys,

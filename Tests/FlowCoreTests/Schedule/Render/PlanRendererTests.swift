@@ -1,3 +1,4 @@
+import FlowTestSupport
 import Foundation
 import Testing
 
@@ -72,11 +73,10 @@ import Testing
   }
 
   @Test func makefileRunsForRealWithGNUMake() throws {
-    let folder = FileManager.default.temporaryDirectory
-      .appendingPathComponent("flow-make-\(UUID().uuidString)")
+    let scratch = try TemporaryFolder()
+    let folder = scratch.url
     try FileManager.default.createDirectory(
       at: folder.appendingPathComponent("out"), withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
     let fake = folder.appendingPathComponent("fake-exec")
     try """
     #!/bin/sh

@@ -1,18 +1,18 @@
 import Foundation
 
 /// Runs a reference implementation (node-semver, python semantic_version) on generated cases.
-enum OracleProcess {
-  struct Failure: Error, CustomStringConvertible {
-    var description: String
+public enum OracleProcess {
+  public struct Failure: Error, CustomStringConvertible {
+    public var description: String
   }
 
-  static var differentialFolder: URL {
+  public static var differentialFolder: URL {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("differential/resolve")
+      .appendingPathComponent("differential/resolve")
   }
 
   /// Feeds `{"versions": …, "specs": …}` to the program and returns its output lines.
-  static func run(
+  public static func run(
     _ arguments: [String], environment: [String: String] = [:], versions: [String],
     specs: [String]
   ) throws -> [String] {
