@@ -2,9 +2,7 @@ import ArgumentParser
 import FlowCommand
 import FlowCore
 
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Glibc
 
 @main
 struct FlowExec: ToolCommand {
