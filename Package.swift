@@ -16,11 +16,11 @@ func tool(_ name: String) -> Target {
     name: name, dependencies: ["FlowCore", "FlowCommand", argumentParser], swiftSettings: strict)
 }
 
+/// flow builds and runs on Linux only (glibc), so no other platform is declared.
 let tools = ["flow-parse", "flow-envfile", "flow-resolve", "flow-sched", "flow-exec"]
 
 let package = Package(
   name: "flow",
-  platforms: [.macOS(.v13)],
   products: tools.map { .executable(name: $0, targets: [$0]) } + [
     .library(name: "FlowCore", targets: ["FlowCore"])
   ],

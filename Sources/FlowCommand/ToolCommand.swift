@@ -1,9 +1,7 @@
 import ArgumentParser
 import FlowCore
 
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Glibc
 
 /// What every flow command shares: how it starts, reports mistakes and ends.
 ///

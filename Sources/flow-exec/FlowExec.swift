@@ -1,10 +1,7 @@
 import ArgumentParser
 import FlowCommand
 import FlowCore
-
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Glibc
 
 @main
 struct FlowExec: ToolCommand {
@@ -71,28 +68,11 @@ struct FlowExec: ToolCommand {
 
   @OptionGroup var capacityOptions: CapacityOptions
 
-  @Option(
-    help: "Run every stage with this executor: local, slurm or dask (default: the document's).")
-  var executor: String?
-
-  @Option(help: "Slurm partition for the jobs (over extra_data.slurm.partition).")
-  var partition: String?
-
-  @Option(help: "Slurm account for the jobs (over extra_data.slurm.account).")
-  var account: String?
-
-  @Option(help: "Slurm quality of service for the jobs (over extra_data.slurm.qos).")
-  var qos: String?
-
-  @Option(help: "The Dask scheduler's address (default: $DASK_SCHEDULER_ADDRESS).")
-  var daskScheduler: String?
+  @OptionGroup var clusterOptions: ClusterOptions
 
   func validate() throws {
     if let jobs, jobs < 1 { throw ValidationError("-j needs a positive number") }
     if grace < 0 { throw ValidationError("--grace needs a positive number of seconds") }
-    if let executor, Executor(name: executor) == nil {
-      throw ValidationError("--executor expects local, slurm or dask, got '\(executor)'")
-    }
   }
 
   func run() throws {
@@ -113,7 +93,7 @@ struct FlowExec: ToolCommand {
     request.selection = StageSelection(stage: stage, only: only, from: from)
     (request.strict, request.cleanEnvironment, request.dryRun) = (strict, cleanEnv, dryRun)
     (request.engine, request.logDirectory) = (engine, logDir)
-    request.executorOverride = executor.flatMap(Executor.init(name:))
+    request.executorOverride = clusterOptions.executorOverride
     if let history {
       let (read, note) = DurationHistory.readIfPresent(history)
       if let note { console.report(note) }
@@ -126,9 +106,7 @@ struct FlowExec: ToolCommand {
     settings.keepGoing = keepGoing
     settings.grace = grace
     settings.relaysOutput = stageOutput || isatty(STDERR_FILENO) == 1
-    settings.placement = SlurmSubmission.Placement(
-      partition: partition, account: account, qos: qos)
-    settings.daskScheduler = daskScheduler
+    clusterOptions.configure(&settings)
     if dryRun {
       for line in settings.dryRunLines(launches) { StandardOutput.write(line) }
       return

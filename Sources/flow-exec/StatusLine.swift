@@ -1,8 +1,6 @@
 import FlowCore
 
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Glibc
 
 /// On a terminal, one status line on standard error: the stages running and how many
 /// are done, redrawn at each event; bold names unless `NO_COLOR` is set.

@@ -55,8 +55,9 @@ struct FlowParse: ToolCommand {
         bytes, file: name, source: source,
         baseDirectory: isStandardInput ? cwd : PathText.directory(of: source))
     } catch {
+      // One report per problem, so that each line starts with the tool's name.
       for problem in error.problems { console.report(problem.description) }
-      throw ExitCode(ExitStatus.dataError.rawValue)
+      throw ExitCode(error.exitStatus.rawValue)
     }
     if check { return }
     try console.emit(JSONCodec.encode(workflow.document, pretty: pretty), to: output.path)

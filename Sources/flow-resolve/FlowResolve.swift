@@ -1,10 +1,7 @@
 import ArgumentParser
 import FlowCommand
 import FlowCore
-
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Glibc
 
 @main
 enum FlowResolveMain {

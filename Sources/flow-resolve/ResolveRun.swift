@@ -1,9 +1,6 @@
 import FlowCommand
 import FlowCore
-
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Glibc
 
 /// One resolve, from already parsed options: what `flow-resolve [REQ…]` does.
 struct ResolveRun {
@@ -75,19 +72,11 @@ struct ResolveRun {
     }
     var parsed: [PackageRequirement] = []
     for text in requirements {
-      do {
-        parsed.append(try PackageRequirement(parsing: text))
-      } catch {
-        throw CommandFailure("\(error)", status: .usage)
-      }
+      // A requirement that cannot be read is a ResolveError with status 64.
+      parsed.append(try PackageRequirement(parsing: text))
     }
     let index = try openIndex(console: console)
-    let resolution: Resolution
-    do {
-      resolution = try Resolution(parsed, source: index, includePrereleases: pre)
-    } catch {
-      throw CommandFailure("\(error)", status: .dataError)
-    }
+    let resolution = try Resolution(parsed, source: index, includePrereleases: pre)
     switch format {
     case .json:
       try console.emit(
@@ -102,11 +91,11 @@ struct ResolveRun {
         try baseEnv.map { ProcessEnvironment.parse(try console.read($0)) }
         ?? ProcessEnvironment.current
       let applied = resolution.actions.applied(to: base)
-      let text =
+      let bytes =
         format == .sh
-        ? ShellExport.lines(applied, variables: resolution.actions.actions.map(\.variable))
-        : ShellExport.environmentLines(applied)
-      try console.emit(Array(text.utf8), to: output)
+        ? try EnvOutput.shellExports(applied, names: resolution.actions.actions.map(\.variable))
+        : EnvOutput.environmentLines(applied)
+      try console.emit(bytes, to: output)
     }
     // Ends here: freeing the resolution and its document would only cost time.
     FlowResolve.endNow(ExitStatus.success.rawValue)

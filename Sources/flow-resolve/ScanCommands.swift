@@ -39,12 +39,8 @@ struct GenerateCommand: ParsableCommand {
     let scan = InstallationScan(root: root)
     for problem in scan.problems { console.report(problem) }
     let existing = InputFile.isRegularFile(path) ? try console.read(path) : []
-    let merged: [UInt8]
-    do {
-      merged = try scan.merged(into: existing, file: path, override: override)
-    } catch {
-      throw CommandFailure("\(error)", status: .config)
-    }
+    // A catalogue that cannot be read is a ResolveError with status 78.
+    let merged = try scan.merged(into: existing, file: path, override: override)
     try console.emit(merged, to: path)
   }
 }

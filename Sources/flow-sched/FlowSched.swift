@@ -2,11 +2,7 @@ import ArgumentParser
 import FlowCommand
 import FlowCore
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Glibc
 
 @main
 struct FlowSched: ToolCommand {

@@ -64,6 +64,33 @@ import Testing
         """)
   }
 
+  /// A catalogue's variable name never becomes shell code: `--format sh` refuses a name
+  /// that is not a shell name, and quotes every value as one word.
+  @Test func shellExportsRefuseANameThatIsShellCode() throws {
+    let marker = folder.appendingPathComponent("pwned").path
+    let evil = try write(
+      "evil.toml", "[packages.\"evil\".\"1.0\"]\nenv.\"X;touch \(marker)\" = \"1\"\n")
+    let refused = try ToolRun.run(
+      "flow-resolve", ["--catalog", evil, "--index", index, "--format", "sh", "evil"])
+    #expect(refused.status == 65)
+    #expect(refused.stdout == "")
+    #expect(
+      refused.stderr
+        == "flow-resolve: sh output cannot carry 'X;touch \(marker)': not a shell variable name\n")
+    let quoting = try write(
+      "quoting.toml", "[packages.\"quoting\".\"1.0\"]\nenv.NOTE = \"it's $(touch \(marker))\"\n")
+    let run = try ToolRun.run(
+      "flow-resolve",
+      ["--catalog", quoting, "--index", index + ".2", "--format", "sh", "quoting"])
+    #expect(run.status == 0)
+    #expect(run.stdout == "export NOTE='it'\\''s $(touch \(marker))'\n")
+    let sourced = try ToolRun.run(
+      "/bin/sh", ["-c", run.stdout + "printf '%s' \"$NOTE\""],
+      environment: ["PATH": "/usr/bin:/bin"])
+    #expect(sourced.stdout == "it's $(touch \(marker))")
+    #expect(!FileManager.default.fileExists(atPath: marker))
+  }
+
   @Test func printsTheWholeEnvironmentAndExplains() throws {
     let base = try write("base.env", "PATH=/usr/bin\nHOME=/home/artist\n")
     let run = try resolve([

@@ -1,8 +1,6 @@
 import FlowCore
 
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Glibc
 
 /// TOML catalogues: any bytes give a catalogue or an error, never a crash. The input is
 /// split at its first `#---` line into two files merged in order, read both ways: compiled

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Glibc
 
 /// A position in the bytes of a file that keeps count of lines as it moves, so every
 /// entry and error gets its `line:column` without a second pass.

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Glibc
 
 /// Why flow-exec cannot run a workflow (or a stage of it) at all: 69 when a cluster
 /// cannot be used, else 125 (env(1)'s status for a failure of the runner itself).

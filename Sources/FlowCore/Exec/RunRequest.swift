@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Glibc
 
 /// What flow-exec is asked to run, before anything runs: which stages, how strictly,
 /// from which environment, with which engine and logs. `prepare` completes what earlier

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Glibc
 
 /// How prepared stages run: the runner their executor calls for, and its settings.
 ///

@@ -9,7 +9,7 @@ final class StageOutputRelay {
   /// The write end, for the child; closed here once the child has started.
   private(set) var writeDescriptor: Int32
   private let log: Int32
-  private var partial: [UInt8] = []
+  private var splitter = LineSplitter()
 
   /// Takes ownership of `log`.
   init(log: Int32) throws(ExecError) {
@@ -33,24 +33,17 @@ final class StageOutputRelay {
   /// Reads what is there; returns the complete lines. With `final`, a last line without
   /// a newline is returned too.
   func drain(final: Bool = false) -> [String] {
-    var lines: [String] = []
+    var lines: [[UInt8]] = []
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
     while true {
       let count = SystemCall.retrying { read(readDescriptor, &buffer, buffer.count) }
       if count <= 0 { break }
       // A log that cannot be written must not stop the relay or the stage.
       try? Descriptor.writeAll(Array(buffer[..<count]), to: log)
-      partial += buffer[..<count]
-      while let newline = partial.firstIndex(of: 10) {
-        lines.append(String(decoding: partial[..<newline], as: UTF8.self))
-        partial.removeSubrange(...newline)
-      }
+      lines += splitter.lines(adding: buffer[..<count])
     }
-    if final && !partial.isEmpty {
-      lines.append(String(decoding: partial, as: UTF8.self))
-      partial = []
-    }
-    return lines
+    if final, let last = splitter.rest() { lines.append(last) }
+    return lines.map { String(decoding: $0, as: UTF8.self) }
   }
 
   deinit {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Glibc
 
 /// A failure to read or write a file or stream.
 public struct IOError: ToolFailure, Hashable, Sendable {

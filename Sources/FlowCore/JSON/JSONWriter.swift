@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Glibc
 
 /// Writes `JSONValue` as text, byte for byte as jansson writes it with the flags the
 /// toolkit uses (compact, or indented by two; reals with 15 significant digits), but

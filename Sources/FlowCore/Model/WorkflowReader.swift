@@ -124,13 +124,15 @@ public struct WorkflowReader {
   }
 }
 
-/// Every problem found in a workflow.
-public struct WorkflowError: Error, Sendable, CustomStringConvertible {
+/// Every problem found in a workflow: bad data (65).
+public struct WorkflowError: ToolFailure, Sendable {
   public var problems: [Diagnostic]
 
   public init(problems: [Diagnostic]) {
     self.problems = problems
   }
+
+  public var exitStatus: ExitStatus { .dataError }
 
   public var description: String { problems.map(\.description).joined(separator: "\n") }
 }

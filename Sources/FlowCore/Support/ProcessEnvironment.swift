@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Glibc
 
 /// The process environment as a dictionary, and the `NAME=VALUE` file format.
 public enum ProcessEnvironment {

@@ -92,7 +92,7 @@ public final class DaskRunner: StageRunner {
     defer { unlink(requestPath) }
     let bridge = ChildProcess(
       [options.python, options.bridge, requestPath], environment: options.environment)
-    var pending: [UInt8] = []
+    var splitter = LineSplitter()
     do throws(ChildProcess.Failure) {
       _ = try bridge.run(
         wake: relay.readDescriptor,
@@ -104,11 +104,7 @@ public final class DaskRunner: StageRunner {
           }
         },
         onOutput: { bytes in
-          pending += bytes
-          while let newline = pending.firstIndex(of: 10) {
-            self.handle(Array(pending[..<newline]))
-            pending.removeSubrange(...newline)
-          }
+          for line in splitter.lines(adding: bytes) { self.handle(line) }
         })
     } catch {
       throw .clusterUnavailable(error.message)

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Glibc
 
 /// Finds out what this machine lets stages use. It reads `/sys`, `/proc` and `/dev` below
 /// a root (the option, else `FLOW_PROBE_ROOT`, else `/`) and takes the environment as a

@@ -1,0 +1,24 @@
+/// A whole environment (as `flow-resolve` applies a resolution to one) in the text formats.
+extension EnvOutput {
+  /// `export NAME='value'` for each of `names` that is set, in first-mention order, once,
+  /// through the one sh writer: a name that is not a shell name is refused (65).
+  public static func shellExports(_ environment: [String: String], names: [String])
+    throws(EnvFileError) -> [UInt8]
+  {
+    var seen: Set<String> = []
+    let variables = names.filter { seen.insert($0).inserted }.compactMap { name in
+      environment[name].map { EnvVariable(key: name, value: $0, location: .map("environment")) }
+    }
+    return try text(variables, format: .sh)
+  }
+
+  /// Every variable as `NAME=VALUE`, sorted by the bytes of the name, as `env(1)` lists
+  /// an environment: for reading, not for a shell.
+  public static func environmentLines(_ environment: [String: String]) -> [UInt8] {
+    var output: [UInt8] = []
+    for name in environment.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+      output += Array("\(name)=\(environment[name]!)\n".utf8)
+    }
+    return output
+  }
+}
