@@ -46,6 +46,8 @@ extension CompiledCatalogue {
     // Roughly its size, so that it seldom grows by copying.
     index.reserveCapacity(bytes.count + bytes.count / 2 + 4096)
     index += CatalogueIndex.magic
+    let lengthSlot = index.count
+    index.appendOffset()
     index += key
     index.appendNumber(problems.count)
     for problem in problems {
@@ -71,6 +73,7 @@ extension CompiledCatalogue {
         appendRecord(at: record.offset, order: requirementOrder, to: &index)
       }
     }
+    index.setOffset(index.count, at: lengthSlot)
     return index
   }
 

@@ -8,7 +8,8 @@
 /// modification times and rebuilt when any of them changes. The file is mapped, not read:
 /// a resolve decodes only the packages it touches, found by binary search on their names.
 ///
-/// The file holds, in the records' own encoding (`RecordReader`): the magic, the source key,
+/// The file holds, in the records' own encoding (`RecordReader`): the magic, its own length
+/// (a fixed-width offset, so that a file cut short is noticed on opening), the source key,
 /// the problems, a table of distinct version keys, one of distinct requirements (name and
 /// spec), and one of packages sorted by name. A table is a count, one fixed-width offset per
 /// item, then the items. A package is its name, its version count, then per version: the key
@@ -118,11 +119,14 @@ public final class CatalogueIndex: PackageSource {
     var reader = RecordReader(UnsafeRawBufferPointer(start: mapped, count: length))
     do {
       let magic = CatalogueIndex.magic
-      guard length > magic.count + expectedKey.count,
+      let keyStart = magic.count + 8
+      guard length > keyStart + expectedKey.count,
         Array(reader.base[0..<magic.count]) == magic,
-        Array(reader.base[magic.count..<magic.count + expectedKey.count]) == expectedKey
+        Array(reader.base[keyStart..<keyStart + expectedKey.count]) == expectedKey
       else { throw RecordReader.Damaged() }
+      // A file cut short or grown since it was written is rebuilt, not read.
       reader.offset = magic.count
+      guard try reader.offsetSlot() == length else { throw RecordReader.Damaged() }
       var files: [String] = []
       for _ in 0..<(try reader.count()) {
         files.append(try reader.text())
