@@ -5,9 +5,10 @@
 /// documents or from values; `finish()` sorts the versions and settles the problems; it is
 /// then encoded to the index format directly, or decoded a package at a time.
 ///
-/// A record holds, in order: the version key; the label (text, then 1 when given, else 0);
-/// the priority; the file number and line of its origin (a line below 0: none); the variables (count, then for each
-/// its name, the prepend texts, the append texts, 1 or 0 for set, the set texts); then the
+/// A record holds, in order: the version key; the file number and line of its origin (a line
+/// below 0: none); then the body the index keeps byte for byte (`RecordReader.body`): the
+/// label (text, then 1 when given, else 0), the priority, the variables (count, then for each
+/// its name, the prepend texts, the append texts, 1 or 0 for set, the set texts), the
 /// requires and the conflicts (count, then requirement numbers).
 struct CompiledCatalogue: Sendable {
   struct Package: Sendable {
@@ -83,11 +84,11 @@ struct CompiledCatalogue: Sendable {
     }
     packages[package].records.append(Record(place: place, offset: bytes.count))
     bytes.appendText(entry.key)
+    bytes.appendNumber(file)
+    bytes.appendNumber(line)
     bytes.appendText(entry.label ?? "")
     bytes.appendNumber(entry.label == nil ? 0 : 1)
     bytes.appendNumber(entry.priority)
-    bytes.appendNumber(file)
-    bytes.appendNumber(line)
     bytes.appendNumber(entry.variables.count)
     for change in entry.variables {
       bytes.appendText(change.name)
@@ -170,9 +171,21 @@ struct CompiledCatalogue: Sendable {
 
   // MARK: - Reading records
 
+  /// Reads the record at `offset`. The records were written by `add`, so one that cannot be
+  /// read back is a fault of this type, never of its input.
+  func read<T>(at offset: Int, _ body: (inout RecordReader) throws -> T) -> T {
+    bytes.withUnsafeBytes { raw in
+      var reader = RecordReader(raw, at: offset)
+      do {
+        return try body(&reader)
+      } catch {
+        preconditionFailure("a compiled record cannot be read back")
+      }
+    }
+  }
+
   func key(at offset: Int) -> String {
-    var reader = CompactReader(bytes, at: offset)
-    return reader.text()
+    read(at: offset) { reader in try reader.text() }
   }
 
   private func version(at offset: Int) -> Version {
@@ -181,17 +194,14 @@ struct CompiledCatalogue: Sendable {
   }
 
   private func origin(at offset: Int) -> String {
-    var reader = CompactReader(bytes, at: offset)
-    reader.skipText()
-    reader.skipText()
-    _ = reader.number()
-    _ = reader.number()
-    let file = reader.number()
-    return origin(file: file, line: reader.number())
+    read(at: offset) { reader in
+      try reader.skipText()
+      return origin(file: try reader.number(), line: try reader.number())
+    }
   }
 
   /// `file:line`; a line below 0 stands for none, the file's text being the whole origin.
-  private func origin(file: Int, line: Int) -> String {
+  func origin(file: Int, line: Int) -> String {
     line < 0 ? files[file] : "\(files[file]):\(line)"
   }
 
@@ -202,30 +212,13 @@ struct CompiledCatalogue: Sendable {
   }
 
   private func entry(name: String, at offset: Int) -> PackageVersion {
-    var reader = CompactReader(bytes, at: offset)
-    let key = reader.text()
-    var entry = PackageVersion(name: name, version: version(at: offset), key: key)
-    let label = reader.text()
-    entry.label = reader.number() == 0 ? nil : label
-    entry.priority = reader.number()
-    let file = reader.number()
-    entry.definedAt = origin(file: file, line: reader.number())
-    for _ in 0..<reader.number() {
-      var change = VariableChange(name: reader.text())
-      change.prepend = reader.texts()
-      change.append = reader.texts()
-      let hasSet = reader.number() != 0
-      let set = reader.texts()
-      change.set = hasSet ? set : nil
-      entry.variables.append(change)
+    read(at: offset) { reader in
+      let key = try reader.text()
+      var entry = PackageVersion(name: name, version: version(at: offset), key: key)
+      entry.definedAt = origin(file: try reader.number(), line: try reader.number())
+      // Each requirement was read as one when its record was added.
+      try reader.body(of: &entry) { requirements.requirement($0) }
+      return entry
     }
-    // Each was read as a requirement when its record was added.
-    entry.requires = (0..<reader.number()).compactMap { _ in
-      requirements.requirement(reader.number())
-    }
-    entry.conflicts = (0..<reader.number()).compactMap { _ in
-      requirements.requirement(reader.number())
-    }
-    return entry
   }
 }

@@ -4,11 +4,19 @@
   import Darwin
 #endif
 
-/// A catalogue compiled to one binary file, keyed by its sources' paths, sizes and
+/// A compiled catalogue kept in one file, keyed by its sources' paths, sizes and
 /// modification times and rebuilt when any of them changes. The file is mapped, not read:
 /// a resolve decodes only the packages it touches, found by binary search on their names.
+///
+/// The file holds, in the records' own encoding (`RecordReader`): the magic, its own length
+/// (a fixed-width offset, so that a file cut short is noticed on opening), the source key,
+/// the problems, a table of distinct version keys, one of distinct requirements (name and
+/// spec), and one of packages sorted by name. A table is a count, one fixed-width offset per
+/// item, then the items. A package is its name, its version count, then per version: the key
+/// number, the length of what the solver skips (the origin as text, then the record's details
+/// as compiled), those bytes, and its requires and conflicts as requirement numbers.
 public final class CatalogueIndex: PackageSource {
-  static let magic = Array("flow-catalogue-index-4\n".utf8)
+  static let magic = Array("flow-catalogue-index-5\n".utf8)
 
   /// The catalogue files it was compiled from.
   public let files: [String]
@@ -52,7 +60,7 @@ public final class CatalogueIndex: PackageSource {
       return index
     }
     let catalogue = try Catalogue(sources: sources)
-    let bytes = encode(catalogue, key: key)
+    let bytes = catalogue.compiled.encode(key: key)
     let folder = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
       .joined(separator: "/")
     if !folder.isEmpty { Directories.make(folder) }
@@ -80,68 +88,70 @@ public final class CatalogueIndex: PackageSource {
 
   /// Paths, sizes and modification times of the files, as stored in the index header.
   static func sourceKey(_ files: [String]) throws -> [UInt8] {
-    var writer = IndexWriter()
-    writer.integer(files.count)
+    var key: [UInt8] = []
+    key.appendNumber(files.count)
     for file in files {
       guard let status = CatalogueFiles.status(file) else {
         throw ResolveError.missingCatalogue(
           Diagnostic(file: file, position: nil, message: "no such catalogue"))
       }
-      writer.string(file)
-      writer.integer(status.size)
-      writer.integer(status.modifiedSeconds)
-      writer.integer(status.modifiedNanoseconds)
+      key.appendText(file)
+      key.appendNumber(Int(status.size))
+      key.appendNumber(Int(status.modifiedSeconds))
+      key.appendNumber(Int(status.modifiedNanoseconds))
     }
-    return writer.bytes
+    return key
   }
 
   private init(path: String, expectedKey: [UInt8], rebuilt: Bool) throws {
     let descriptor = Glibc.open(path, O_RDONLY)
-    guard descriptor >= 0 else { throw IndexReader.Damaged() }
+    guard descriptor >= 0 else { throw RecordReader.Damaged() }
     defer { close(descriptor) }
     guard let status = CatalogueFiles.status(path), status.size > 0 else {
-      throw IndexReader.Damaged()
+      throw RecordReader.Damaged()
     }
     length = Int(status.size)
     guard let mapped = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, 0),
       mapped != MAP_FAILED
-    else { throw IndexReader.Damaged() }
+    else { throw RecordReader.Damaged() }
     mapping = mapped
     self.rebuilt = rebuilt
-    var reader = IndexReader(UnsafeRawBufferPointer(start: mapped, count: length))
+    var reader = RecordReader(UnsafeRawBufferPointer(start: mapped, count: length))
     do {
       let magic = CatalogueIndex.magic
-      guard length > magic.count + expectedKey.count,
+      let keyStart = magic.count + 8
+      guard length > keyStart + expectedKey.count,
         Array(reader.base[0..<magic.count]) == magic,
-        Array(reader.base[magic.count..<magic.count + expectedKey.count]) == expectedKey
-      else { throw IndexReader.Damaged() }
+        Array(reader.base[keyStart..<keyStart + expectedKey.count]) == expectedKey
+      else { throw RecordReader.Damaged() }
+      // A file cut short or grown since it was written is rebuilt, not read.
       reader.offset = magic.count
-      let fileCount = try reader.integer()
+      guard try reader.offsetSlot() == length else { throw RecordReader.Damaged() }
       var files: [String] = []
-      for _ in 0..<fileCount {
-        files.append(try reader.string())
-        _ = try reader.integer()
-        _ = try reader.integer()
-        _ = try reader.integer()
+      for _ in 0..<(try reader.count()) {
+        files.append(try reader.text())
+        _ = try reader.number()
+        _ = try reader.number()
+        _ = try reader.number()
       }
       self.files = files
       var problems: [Diagnostic] = []
-      for _ in 0..<(try reader.integer()) {
-        let file = try reader.string()
-        let line = try reader.integer()
-        let message = try reader.string()
+      for _ in 0..<(try reader.count()) {
+        let file = try reader.text()
+        let line = try reader.number()
+        let message = try reader.text()
         problems.append(
           Diagnostic(
             file: file, position: line > 0 ? SourcePosition(line: line, column: 1) : nil,
             message: message))
       }
       self.problems = problems
-      keyTable = try CatalogueIndex.table(&reader, stringsPerItem: 1)
-      requirementTable = try CatalogueIndex.table(&reader, stringsPerItem: 2)
-      packageCount = try reader.integer()
+      keyTable = try CatalogueIndex.table(&reader, textsPerItem: 1)
+      requirementTable = try CatalogueIndex.table(&reader, textsPerItem: 2)
+      packageCount = try reader.number()
       directoryOffset = reader.offset
-      guard packageCount >= 0, directoryOffset + packageCount * 8 <= length else {
-        throw IndexReader.Damaged()
+      guard packageCount >= 0, packageCount <= (length - directoryOffset) / 8 else {
+        throw RecordReader.Damaged()
       }
     } catch {
       munmap(mapped, length)
@@ -152,29 +162,31 @@ public final class CatalogueIndex: PackageSource {
   deinit { munmap(mapping, length) }
 
   /// Reads a table's count and skips it, returning where its offsets start.
-  private static func table(_ reader: inout IndexReader, stringsPerItem: Int) throws -> (
-    offset: Int, count: Int
-  ) {
-    let count = try reader.integer()
-    guard count >= 0, reader.offset + count * 8 <= reader.base.count else {
-      throw IndexReader.Damaged()
+  private static func table(_ reader: inout RecordReader, textsPerItem: Int)
+    throws(RecordReader.Damaged) -> (offset: Int, count: Int)
+  {
+    let count = try reader.number()
+    guard count >= 0, count <= (reader.base.count - reader.offset) / 8 else {
+      throw RecordReader.Damaged()
     }
     let start = reader.offset
     reader.offset = start + count * 8
     if count > 0 {
       // The table ends where its last item ends: go to the last item and skip it.
       reader.offset = start + (count - 1) * 8
-      reader.offset = try reader.integer()
-      for _ in 0..<stringsPerItem { try reader.skipString() }
+      reader.offset = try reader.offsetSlot()
+      for _ in 0..<textsPerItem { try reader.skipText() }
     }
     return (start, count)
   }
 
   /// A reader at item `number` of a table.
-  private func item(_ number: Int, of table: (offset: Int, count: Int)) throws -> IndexReader {
-    guard number >= 0, number < table.count else { throw IndexReader.Damaged() }
-    var pointer = IndexReader(memory, at: table.offset + number * 8)
-    return IndexReader(memory, at: try pointer.integer())
+  private func item(_ number: Int, of table: (offset: Int, count: Int))
+    throws(RecordReader.Damaged) -> RecordReader
+  {
+    guard number >= 0, number < table.count else { throw RecordReader.Damaged() }
+    var slot = RecordReader(memory, at: table.offset + number * 8)
+    return RecordReader(memory, at: try slot.offsetSlot())
   }
 
   private func version(_ number: Int) throws -> (Version, String) {
@@ -188,7 +200,7 @@ public final class CatalogueIndex: PackageSource {
       return cached
     }
     var reader = try item(number, of: keyTable)
-    let key = try reader.string()
+    let key = try reader.text()
     let parsed = (try Version(parsing: key), key)
     if slotted { versionSlots[number] = parsed } else { versionCache[number] = parsed }
     return parsed
@@ -197,8 +209,8 @@ public final class CatalogueIndex: PackageSource {
   private func requirement(_ number: Int) throws -> PackageRequirement {
     if let cached = requirementCache[number] { return cached }
     var reader = try item(number, of: requirementTable)
-    let name = try reader.string()
-    let text = try reader.string()
+    let name = try reader.text()
+    let text = try reader.text()
     let spec: VersionSpec
     if let cached = specCache[text] {
       spec = cached
@@ -231,7 +243,7 @@ public final class CatalogueIndex: PackageSource {
     if let cached = cache[name], index < cached.count { return cached[index] }
     if let offsets = versionOffsets[name] {
       guard index >= 0, index < offsets.count else { return nil }
-      var reader = IndexReader(memory, at: offsets[index])
+      var reader = RecordReader(memory, at: offsets[index])
       return try? decodeVersion(name: name, reader: &reader, details: true)
     }
     return try? decodePackage(named: name, details: true, only: index).first
@@ -256,15 +268,15 @@ public final class CatalogueIndex: PackageSource {
 
   /// A reader after the name of package `name`, found by binary search of the sorted
   /// directory; nil when the package is unknown.
-  private func findPackage(named name: String) throws -> IndexReader? {
+  private func findPackage(named name: String) throws(RecordReader.Damaged) -> RecordReader? {
     let wanted = Array(name.utf8)
     var low = 0
     var high = packageCount
     while low < high {
       let middle = (low + high) / 2
-      var pointer = IndexReader(memory, at: directoryOffset + middle * 8)
-      var reader = IndexReader(memory, at: try pointer.integer())
-      let order = try reader.compareString(wanted)
+      var slot = RecordReader(memory, at: directoryOffset + middle * 8)
+      var reader = RecordReader(memory, at: try slot.offsetSlot())
+      let order = try reader.compareText(wanted)
       if order == 0 { return reader }
       if order < 0 { low = middle + 1 } else { high = middle }
     }
@@ -280,27 +292,22 @@ public final class CatalogueIndex: PackageSource {
   }
 
   /// Versions and requirement numbers only: details are skipped by their length.
-  private func decodeTable(_ reader: inout IndexReader, offsets: inout [Int]) throws
+  private func decodeTable(_ reader: inout RecordReader, offsets: inout [Int]) throws
     -> CandidateTable
   {
-    let count = try reader.integer()
-    guard count >= 0, count <= length else { throw IndexReader.Damaged() }
+    let count = try reader.count()
     var table = CandidateTable()
     table.reserve(versions: count)
     offsets.reserveCapacity(count)
     for _ in 0..<count {
       offsets.append(reader.offset)
-      let (version, key) = try version(try reader.integer())
+      let (version, key) = try version(try reader.number())
       table.addVersion(version, key: key)
-      let detailsLength = try reader.integer()
-      guard detailsLength >= 0 else { throw IndexReader.Damaged() }
-      reader.offset += detailsLength
+      try reader.skipBlock()
       for _ in 0..<2 {
-        let numbers = try reader.integer()
-        guard numbers >= 0, numbers <= length else { throw IndexReader.Damaged() }
-        for _ in 0..<numbers {
-          let number = try reader.integer()
-          guard number >= 0, number < requirementTable.count else { throw IndexReader.Damaged() }
+        for _ in 0..<(try reader.count()) {
+          let number = try reader.number()
+          guard number >= 0, number < requirementTable.count else { throw RecordReader.Damaged() }
           table.addNumber(number)
         }
         table.endList()
@@ -311,14 +318,16 @@ public final class CatalogueIndex: PackageSource {
 
   /// The versions of one package: all of them, or only version `only`.
   private func decodeVersions(
-    name: String, reader: inout IndexReader, details: Bool, only: Int?
+    name: String, reader: inout RecordReader, details: Bool, only: Int?
   ) throws -> [PackageVersion] {
-    let count = try reader.integer()
+    let count = try reader.count()
     var result: [PackageVersion] = []
-    result.reserveCapacity(only == nil ? max(0, min(count, 1 << 20)) : 1)
+    result.reserveCapacity(only == nil ? count : 1)
     for position in 0..<count {
       if let only, position != only {
-        try reader.skipVersion()
+        _ = try reader.number()
+        try reader.skipBlock()
+        for _ in 0..<2 { _ = try reader.requirements { _ in nil } }
         continue
       }
       result.append(try decodeVersion(name: name, reader: &reader, details: details))
@@ -326,45 +335,22 @@ public final class CatalogueIndex: PackageSource {
     return result
   }
 
-  /// One version record: key, then its details (label, priority, origin, variables) behind
-  /// their byte length so they can be skipped, then requires and conflicts.
-  private func decodeVersion(name: String, reader: inout IndexReader, details: Bool) throws
+  /// One version record: its key number, its origin and details behind their byte length so
+  /// that they can be skipped, then requires and conflicts.
+  private func decodeVersion(name: String, reader: inout RecordReader, details: Bool) throws
     -> PackageVersion
   {
-    let (version, key) = try version(try reader.integer())
+    let (version, key) = try version(try reader.number())
     var entry = PackageVersion(name: name, version: version, key: key)
-    let detailsLength = try reader.integer()
     if details {
-      let label = try reader.string()
-      entry.label = try reader.integer() != 0 ? label : nil
-      entry.priority = try reader.integer()
-      entry.definedAt = try reader.string()
-      for _ in 0..<(try reader.integer()) {
-        let variable = try reader.string()
-        let prepend = try reader.strings()
-        let append = try reader.strings()
-        let hasSet = try reader.integer() != 0
-        let set = try reader.strings()
-        entry.variables.append(
-          VariableChange(
-            name: variable, prepend: prepend, append: append, set: hasSet ? set : nil))
-      }
+      _ = try reader.count()
+      entry.definedAt = try reader.text()
+      try reader.body(of: &entry) { try self.requirement($0) }
     } else {
-      guard detailsLength >= 0 else { throw IndexReader.Damaged() }
-      reader.offset += detailsLength
+      try reader.skipBlock()
+      entry.requires = try reader.requirements { try self.requirement($0) }
+      entry.conflicts = try reader.requirements { try self.requirement($0) }
     }
-    entry.requires = try requirements(&reader)
-    entry.conflicts = try requirements(&reader)
     return entry
-  }
-
-  /// Requirements are numbers into the shared table, each decoded once.
-  private func requirements(_ reader: inout IndexReader) throws -> [PackageRequirement] {
-    let count = try reader.integer()
-    guard count >= 0, count <= reader.base.count else { throw IndexReader.Damaged() }
-    var result: [PackageRequirement] = []
-    result.reserveCapacity(count)
-    for _ in 0..<count { result.append(try requirement(try reader.integer())) }
-    return result
   }
 }

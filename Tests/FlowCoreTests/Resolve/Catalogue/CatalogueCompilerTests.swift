@@ -34,7 +34,7 @@ import Testing
       #expect(fast.versions(of: name) == tree.versions(of: name))
     }
     #expect(
-      CatalogueIndex.encode(fast, key: Self.key) == CatalogueIndex.encode(tree, key: Self.key))
+      fast.compiled.encode(key: Self.key) == tree.compiled.encode(key: Self.key))
     return CatalogueCompiler.compile(files) != nil
   }
 

@@ -51,13 +51,40 @@ import Testing
     bytes = bytes.prefix(bytes.count - 10)
     try bytes.write(to: URL(fileURLWithPath: indexPath))
     let reopened = try CatalogueIndex.open(sources: [file], at: indexPath)
-    // A truncated tail still matches the header, so a damaged package decodes as missing
-    // rather than crashing; a damaged header forces a rebuild.
-    _ = reopened.versions(of: "python")
+    // The index records its own length, so a truncated tail forces a rebuild, as a damaged
+    // header does.
+    #expect(reopened.rebuilt)
+    #expect(reopened.versions(of: "python").count == 2)
     try Data("garbage".utf8).write(to: URL(fileURLWithPath: indexPath))
     let rebuilt = try CatalogueIndex.open(sources: [file], at: indexPath)
     #expect(rebuilt.rebuilt)
     #expect(rebuilt.versions(of: "python").count == 2)
+  }
+
+  /// Every single-byte change to an index is either noticed on opening (and the index
+  /// rebuilt) or read without a crash: each read is bounds-checked.
+  @Test func everyFlippedByteIsReadWithoutACrash() throws {
+    let folder = try TemporaryFolder()
+    let file = try folder.write("one.toml", CatalogueTests.houdini)
+    let indexPath = folder.path + "/catalogue.index"
+    _ = try CatalogueIndex.open(sources: [file], at: indexPath)
+    let original = try Data(contentsOf: URL(fileURLWithPath: indexPath))
+    let names = ["houdini", "houdini.py3_10", "python", "missing"]
+    for position in original.indices {
+      for flip: UInt8 in [0x01, 0x80, 0xFF] {
+        var bytes = original
+        bytes[position] ^= flip
+        try bytes.write(to: URL(fileURLWithPath: indexPath))
+        let index = try CatalogueIndex.open(sources: [file], at: indexPath)
+        for name in names {
+          _ = index.versions(of: name)
+          let table = index.candidateTable(of: name)
+          for number in 0..<table.count { _ = index.entry(of: name, at: number) }
+          _ = index.candidates(of: name)
+        }
+        _ = try? Solver.solve([try PackageRequirement(parsing: "houdini")], source: index)
+      }
+    }
   }
 
   @Test func solverWorksOnTheIndex() throws {

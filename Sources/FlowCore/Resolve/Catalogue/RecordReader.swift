@@ -1,0 +1,179 @@
+/// The one binary encoding of catalogue records, in memory (`CompiledCatalogue`) and in the
+/// index file (`CatalogueIndex`): numbers in seven-bit groups, texts behind their length.
+/// Only the index's directories, which are searched without reading what comes before,
+/// hold fixed eight-byte offsets.
+extension [UInt8] {
+  /// A signed number in seven-bit groups, zigzag-coded so small negatives stay short.
+  mutating func appendNumber(_ value: Int) {
+    var rest = UInt64(bitPattern: Int64((value << 1) ^ (value >> 63)))
+    while rest >= 0x80 {
+      append(UInt8(truncatingIfNeeded: rest) | 0x80)
+      rest >>= 7
+    }
+    append(UInt8(rest))
+  }
+
+  mutating func appendText(_ text: String) {
+    appendNumber(text.utf8.count)
+    append(contentsOf: text.utf8)
+  }
+
+  /// A text given by its UTF-8 bytes.
+  mutating func appendText<Bytes: Collection<UInt8>>(utf8 text: Bytes) {
+    appendNumber(text.count)
+    append(contentsOf: text)
+  }
+
+  mutating func appendTexts(_ texts: [String]) {
+    appendNumber(texts.count)
+    for text in texts { appendText(text) }
+  }
+
+  /// A directory slot: eight bytes, little-endian, filled later by `setOffset`.
+  mutating func appendOffset(_ value: Int = 0) {
+    Swift.withUnsafeBytes(of: Int64(value).littleEndian) { append(contentsOf: $0) }
+  }
+
+  mutating func setOffset(_ value: Int, at position: Int) {
+    Swift.withUnsafeBytes(of: Int64(value).littleEndian) { raw in
+      for (index, byte) in raw.enumerated() { self[position + index] = byte }
+    }
+  }
+}
+
+/// Reads what the `appendNumber` family wrote, from a compiled catalogue's buffer or from a
+/// mapped index file. Every read is bounds-checked, so a damaged index is an error, never a
+/// crash or a different answer.
+struct RecordReader {
+  /// The bytes end, or hold what no writer gives, where a record should be.
+  struct Damaged: Error {}
+
+  let base: UnsafeRawBufferPointer
+  var offset: Int
+
+  init(_ base: UnsafeRawBufferPointer, at offset: Int = 0) {
+    self.base = base
+    self.offset = offset
+  }
+
+  mutating func number() throws(Damaged) -> Int {
+    var value: UInt64 = 0
+    var shift: UInt64 = 0
+    while true {
+      guard offset >= 0, offset < base.count, shift < 64 else { throw Damaged() }
+      let byte = base[offset]
+      offset += 1
+      value |= UInt64(byte & 0x7F) << shift
+      if byte < 0x80 { break }
+      shift += 7
+    }
+    let signed = Int64(bitPattern: value)
+    return Int((signed >> 1) ^ -(signed & 1))
+  }
+
+  /// A number that counts what follows, each taking at least one byte.
+  mutating func count() throws(Damaged) -> Int {
+    let count = try number()
+    guard count >= 0, count <= base.count - offset else { throw Damaged() }
+    return count
+  }
+
+  /// Where the next text's bytes are; the reader moves past them.
+  mutating func textRange() throws(Damaged) -> Range<Int> {
+    let length = try count()
+    defer { offset += length }
+    return offset..<offset + length
+  }
+
+  mutating func text() throws(Damaged) -> String {
+    let range = try textRange()
+    return String(decoding: UnsafeRawBufferPointer(rebasing: base[range]), as: UTF8.self)
+  }
+
+  mutating func skipText() throws(Damaged) { _ = try textRange() }
+
+  mutating func texts() throws(Damaged) -> [String] {
+    var texts: [String] = []
+    for _ in 0..<(try count()) { texts.append(try text()) }
+    return texts
+  }
+
+  /// Compares the next text with `bytes` without copying it.
+  mutating func compareText(_ bytes: [UInt8]) throws(Damaged) -> Int {
+    let stored = UnsafeRawBufferPointer(rebasing: base[try textRange()])
+    for (a, b) in zip(stored, bytes) where a != b { return a < b ? -1 : 1 }
+    return stored.count == bytes.count ? 0 : (stored.count < bytes.count ? -1 : 1)
+  }
+
+  /// A directory slot written by `appendOffset`: a place in the same bytes.
+  mutating func offsetSlot() throws(Damaged) -> Int {
+    guard offset >= 0, offset <= base.count - 8 else { throw Damaged() }
+    let value = Int(Int64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: Int64.self)))
+    offset += 8
+    guard value >= 0, value <= base.count else { throw Damaged() }
+    return value
+  }
+}
+
+/// The body of a version record, the same in memory and in the index: label, priority and
+/// variables (its details), then requires and conflicts as requirement numbers.
+extension RecordReader {
+  /// Reads the whole body into `entry`, numbers turned into requirements by `requirement`.
+  mutating func body(
+    of entry: inout PackageVersion, requirement: (Int) throws -> PackageRequirement?
+  ) throws {
+    try details(of: &entry)
+    entry.requires = try requirements(requirement)
+    entry.conflicts = try requirements(requirement)
+  }
+
+  /// Label, priority and variables: what the solver never reads.
+  mutating func details(of entry: inout PackageVersion) throws(Damaged) {
+    let label = try text()
+    entry.label = try number() == 0 ? nil : label
+    entry.priority = try number()
+    for _ in 0..<(try count()) {
+      var change = VariableChange(name: try text())
+      change.prepend = try texts()
+      change.append = try texts()
+      let hasSet = try number() != 0
+      let set = try texts()
+      change.set = hasSet ? set : nil
+      entry.variables.append(change)
+    }
+  }
+
+  /// Moves past what `details` reads.
+  mutating func skipDetails() throws(Damaged) {
+    try skipText()
+    _ = try number()
+    _ = try number()
+    for _ in 0..<(try count()) {
+      try skipText()
+      try skipTexts()
+      try skipTexts()
+      _ = try number()
+      try skipTexts()
+    }
+  }
+
+  mutating func skipTexts() throws(Damaged) {
+    for _ in 0..<(try count()) { try skipText() }
+  }
+
+  /// A list of requirement numbers, each turned into a requirement by `requirement`.
+  mutating func requirements(_ requirement: (Int) throws -> PackageRequirement?) throws
+    -> [PackageRequirement]
+  {
+    var result: [PackageRequirement] = []
+    for _ in 0..<(try count()) {
+      if let found = try requirement(try number()) { result.append(found) }
+    }
+    return result
+  }
+}
+
+extension RecordReader {
+  /// Skips bytes behind their length, as the index keeps what the solver never reads.
+  mutating func skipBlock() throws(Damaged) { offset += try count() }
+}
