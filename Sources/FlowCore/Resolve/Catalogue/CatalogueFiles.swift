@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Glibc
 
 /// The few file-system calls the catalogue needs: read a file, list a folder, stat a path.
 enum CatalogueFiles {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Glibc
 
 /// Distinct texts, numbered in the order added and kept back to back in one buffer, found
 /// again through an open-addressing table of their numbers: no string and no allocation per

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Glibc
 
 /// A compiled catalogue kept in one file, keyed by its sources' paths, sizes and
 /// modification times and rebuilt when any of them changes. The file is mapped, not read:
