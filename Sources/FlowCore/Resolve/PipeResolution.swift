@@ -11,11 +11,14 @@ public struct PipeResolution {
     self.explain = explain
   }
 
-  /// A problem with one stage: its name and what went wrong.
-  public struct StageFailure: Error, Sendable, CustomStringConvertible {
+  /// A problem with one stage: its name and what went wrong. The requirements come from the
+  /// document, so a tool ends with the document's status, whatever the reason.
+  public struct StageFailure: ToolFailure, Sendable {
     public var stage: String
     public var position: SourcePosition?
     public var error: ResolveError
+
+    public var exitStatus: ExitStatus { .dataError }
 
     public var description: String {
       let place = position.map { "\($0): " } ?? ""
@@ -28,8 +31,7 @@ public struct PipeResolution {
   public func annotate(_ workflow: inout Workflow, selected: [Int]? = nil) throws(StageFailure)
     -> Int
   {
-    var solved: [[String]: JSONValue] = [:]
-    var typed: [[String]: StageResolution] = [:]
+    var solved: [[String]: StageResolution] = [:]
     for index in selected ?? Array(workflow.stages.indices) {
       let stage = workflow.stages[index]
       let items = stage.environment.requirements
@@ -44,10 +46,9 @@ public struct PipeResolution {
         if solved[key] == nil {
           solved[key] = try Resolution(
             requirements, source: source, includePrereleases: includePrereleases
-          ).document(explain: explain)
-          typed[key] = try StageResolution(document: solved[key]!)
+          ).stageResolution(explain: explain)
         }
-        workflow.stages[index].resolution = typed[key]
+        workflow.stages[index].resolution = solved[key]
       } catch let error as ResolveError {
         throw StageFailure(stage: stage.name, position: stage.position, error: error)
       } catch {
