@@ -32,10 +32,17 @@ public struct PipeResolution {
     -> Int
   {
     var solved: [[String]: StageResolution] = [:]
+    // Stages mostly repeat their requirements word for word: those are not parsed again.
+    var byText: [[WrittenRequirement]: StageResolution] = [:]
     for index in selected ?? Array(workflow.stages.indices) {
       let stage = workflow.stages[index]
       let items = stage.environment.requirements
       if items.isEmpty { continue }
+      let written = items.map { WrittenRequirement(package: $0.package, spec: $0.spec) }
+      if let known = byText[written] {
+        workflow.stages[index].resolution = known
+        continue
+      }
       var requirements: [PackageRequirement] = []
       do {
         for item in items {
@@ -48,6 +55,7 @@ public struct PipeResolution {
             requirements, source: source, includePrereleases: includePrereleases
           ).stageResolution(explain: explain)
         }
+        byText[written] = solved[key]
         workflow.stages[index].resolution = solved[key]
       } catch let error as ResolveError {
         throw StageFailure(stage: stage.name, position: stage.position, error: error)
@@ -58,5 +66,11 @@ public struct PipeResolution {
       }
     }
     return solved.count
+  }
+
+  /// A requirement as the document writes it.
+  private struct WrittenRequirement: Hashable {
+    var package: String
+    var spec: String
   }
 }
