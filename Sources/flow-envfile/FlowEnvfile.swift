@@ -121,7 +121,7 @@ struct FlowEnvfile: ToolCommand {
     var pipe = EnvPipeDocument(options: options, provenance: provenance)
     pipe.load(&workflow)
     try finish(console, warnings: pipe.warnings, errors: pipe.errors)
-    try console.emit(JSONCodec.encode(workflow.document), to: output.path)
+    try console.emit(workflow.documentText(), to: output.path)
   }
 
   func runLint(_ console: Console) throws {

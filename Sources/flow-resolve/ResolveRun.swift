@@ -80,7 +80,8 @@ struct ResolveRun {
     switch format {
     case .json:
       try console.emit(
-        JSONCodec.encode(resolution.document(explain: explain), pretty: pretty), to: output)
+        JSONCodec.encode(resolution.stageResolution(explain: explain).document, pretty: pretty),
+        to: output)
     case .sh, .env:
       if explain {
         for (package, reasons) in zip(resolution.packages, resolution.reasons()) {
@@ -111,14 +112,9 @@ struct ResolveRun {
     }
     var workflow = try Workflow(document: document, file: InputFile.standardInputName)
     let index = try openIndex(console: console)
-    do throws(PipeResolution.StageFailure) {
-      _ = try PipeResolution(
-        source: index, includePrereleases: pre, explain: explain
-      ).annotate(&workflow)
-    } catch {
-      throw CommandFailure(error.description, status: .dataError)
-    }
-    try console.emit(JSONCodec.encode(workflow.document, pretty: pretty), to: output)
+    _ = try PipeResolution(source: index, includePrereleases: pre, explain: explain).annotate(
+      &workflow)
+    try console.emit(workflow.documentText(pretty: pretty), to: output)
   }
 
   /// Opens the catalogue's index, reporting skipped entries.

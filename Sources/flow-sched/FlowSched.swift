@@ -104,7 +104,7 @@ struct FlowSched: ToolCommand {
     switch format {
     case .json:
       plan.annotate(&workflow, gpuIDs: gpuIDs)
-      return JSONCodec.encode(workflow.document, pretty: pretty)
+      return workflow.documentText(pretty: pretty)
     case .text: return Array(PlanTextRenderer.render(plan).utf8)
     case .dot: return Array(PlanDotRenderer.render(plan).utf8)
     case .svg: return Array(PlanSVGRenderer.render(plan).utf8)

@@ -12,20 +12,25 @@ public enum EnvOutput {
         continue
       }
       object[variable.key] = .object(
-        JSONObject([
-          ("value", value), ("from", document(variable.location)),
-          (
-            "overrides",
-            .array(
-              variable.overridden.reversed().map { definition in
-                var entry = document(definition.location).objectValue ?? JSONObject()
-                entry["value"] = definition.value.map(JSONValue.string) ?? .null
-                return .object(entry)
-              })
-          ),
-        ]))
+        JSONObject([("value", value)]).adding(Self.provenance(variable)))
     }
     return .object(object)
+  }
+
+  /// Where the value comes from and what it overrides, latest first: `{"from", "overrides"}`.
+  public static func provenance(_ variable: EnvVariable) -> JSONObject {
+    JSONObject([
+      ("from", document(variable.location)),
+      (
+        "overrides",
+        .array(
+          variable.overridden.reversed().map { definition in
+            var entry = document(definition.location).objectValue ?? JSONObject()
+            entry["value"] = definition.value.map(JSONValue.string) ?? .null
+            return .object(entry)
+          })
+      ),
+    ])
   }
 
   /// The plain JSON map written directly, byte for byte what `JSONCodec.encode` writes

@@ -47,16 +47,12 @@ public struct EnvPipeDocument {
     warnings += result.warnings
     errors += result.errors
     var merged: [MergedVariable] = []
-    for (name, value) in EnvOutput.json(result.variables, provenance: provenance).objectValue
-      ?? JSONObject()
-    {
-      guard var provenance = value.objectValue else {
-        merged.append(MergedVariable(name: name, value: value.stringValue))
-        continue
-      }
-      let plain = provenance["value"]?.stringValue
-      provenance["value"] = nil
-      merged.append(MergedVariable(name: name, value: plain, provenance: provenance))
+    merged.reserveCapacity(result.variables.count)
+    for variable in result.variables {
+      merged.append(
+        MergedVariable(
+          name: variable.key, value: variable.value,
+          provenance: provenance ? EnvOutput.provenance(variable) : nil))
     }
     stage.environment.mergedVariables = merged
   }

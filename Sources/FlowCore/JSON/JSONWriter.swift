@@ -43,24 +43,59 @@ public struct JSONWriter {
       newline(depth)
       output.append(UInt8(ascii: "]"))
     case .object(let object):
-      guard !object.isEmpty else {
-        output += [UInt8(ascii: "{"), UInt8(ascii: "}")]
-        return
-      }
-      output.append(UInt8(ascii: "{"))
-      var first = true
-      for (key, item) in object {
-        if !first { output.append(UInt8(ascii: ",")) }
-        first = false
-        newline(depth + 1)
-        Self.appendString(key, to: &output)
-        output.append(UInt8(ascii: ":"))
-        if pretty { output.append(UInt8(ascii: " ")) }
-        write(item, depth: depth + 1)
-      }
-      newline(depth)
-      output.append(UInt8(ascii: "}"))
+      write(object, depth: depth) { _, _, _ in false }
     }
+  }
+
+  /// Writes `object`; a member for which `member(key, &writer, depth)` returns true has had
+  /// its value written by it instead (a large document writes its parts as it builds them).
+  mutating func write(
+    _ object: JSONObject, depth: Int, member: (String, inout JSONWriter, Int) -> Bool
+  ) {
+    guard !object.isEmpty else {
+      output += [UInt8(ascii: "{"), UInt8(ascii: "}")]
+      return
+    }
+    output.append(UInt8(ascii: "{"))
+    var first = true
+    for (key, item) in object {
+      if !first { output.append(UInt8(ascii: ",")) }
+      first = false
+      newline(depth + 1)
+      Self.appendString(key, to: &output)
+      output.append(UInt8(ascii: ":"))
+      if pretty { output.append(UInt8(ascii: " ")) }
+      if !member(key, &self, depth + 1) { write(item, depth: depth + 1) }
+    }
+    newline(depth)
+    output.append(UInt8(ascii: "}"))
+  }
+
+  /// Writes an array of `count` items, each written by `item(index, &writer, depth)`.
+  mutating func writeArray(count: Int, depth: Int, item: (Int, inout JSONWriter, Int) -> Void) {
+    guard count > 0 else {
+      output += [UInt8(ascii: "["), UInt8(ascii: "]")]
+      return
+    }
+    output.append(UInt8(ascii: "["))
+    for index in 0..<count {
+      if index > 0 { output.append(UInt8(ascii: ",")) }
+      newline(depth + 1)
+      item(index, &self, depth + 1)
+    }
+    newline(depth)
+    output.append(UInt8(ascii: "]"))
+  }
+
+  /// Appends text written by a writer of the same style at the same depth.
+  mutating func append(written text: [UInt8]) {
+    output += text
+  }
+
+  /// The text written so far, ending with a newline.
+  mutating func finish() -> [UInt8] {
+    output.append(UInt8(ascii: "\n"))
+    return output
   }
 
   private mutating func newline(_ depth: Int) {

@@ -11,11 +11,14 @@ public struct PipeResolution {
     self.explain = explain
   }
 
-  /// A problem with one stage: its name and what went wrong.
-  public struct StageFailure: Error, Sendable, CustomStringConvertible {
+  /// A problem with one stage: its name and what went wrong. The requirements come from the
+  /// document, so a tool ends with the document's status, whatever the reason.
+  public struct StageFailure: ToolFailure, Sendable {
     public var stage: String
     public var position: SourcePosition?
     public var error: ResolveError
+
+    public var exitStatus: ExitStatus { .dataError }
 
     public var description: String {
       let place = position.map { "\($0): " } ?? ""
@@ -28,12 +31,18 @@ public struct PipeResolution {
   public func annotate(_ workflow: inout Workflow, selected: [Int]? = nil) throws(StageFailure)
     -> Int
   {
-    var solved: [[String]: JSONValue] = [:]
-    var typed: [[String]: StageResolution] = [:]
+    var solved: [[String]: StageResolution] = [:]
+    // Stages mostly repeat their requirements word for word: those are not parsed again.
+    var byText: [[WrittenRequirement]: StageResolution] = [:]
     for index in selected ?? Array(workflow.stages.indices) {
       let stage = workflow.stages[index]
       let items = stage.environment.requirements
       if items.isEmpty { continue }
+      let written = items.map { WrittenRequirement(package: $0.package, spec: $0.spec) }
+      if let known = byText[written] {
+        workflow.stages[index].resolution = known
+        continue
+      }
       var requirements: [PackageRequirement] = []
       do {
         for item in items {
@@ -44,10 +53,10 @@ public struct PipeResolution {
         if solved[key] == nil {
           solved[key] = try Resolution(
             requirements, source: source, includePrereleases: includePrereleases
-          ).document(explain: explain)
-          typed[key] = try StageResolution(document: solved[key]!)
+          ).stageResolution(explain: explain)
         }
-        workflow.stages[index].resolution = typed[key]
+        byText[written] = solved[key]
+        workflow.stages[index].resolution = solved[key]
       } catch let error as ResolveError {
         throw StageFailure(stage: stage.name, position: stage.position, error: error)
       } catch {
@@ -57,5 +66,11 @@ public struct PipeResolution {
       }
     }
     return solved.count
+  }
+
+  /// A requirement as the document writes it.
+  private struct WrittenRequirement: Hashable {
+    var package: String
+    var spec: String
   }
 }

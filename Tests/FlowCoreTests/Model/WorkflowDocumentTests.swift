@@ -70,6 +70,40 @@ import Testing
     #expect(back.stages[0].environment.requirements[0].spec == "~=20.0.506")
   }
 
+  /// The text written in one pass is the text of the tree, shared resolutions included.
+  @Test func documentTextIsTheEncodedDocument() throws {
+    let fixture = try WorkflowFixture()
+    var workflow = try fixture.read(
+      """
+      global: {variables: {G: "1"}}
+      metadata: {owner: me}
+      stages:
+        - {name: a, kwargs: {bash_command: "echo \\"x\\""}}
+        - {name: b, needs: [a]}
+        - {name: c, x-note: kept}
+        - {name: d}
+      """)
+    let houdini = StageResolution(
+      requirements: ["houdini"],
+      packages: [ResolvedPackage(name: "houdini", version: "20.0.506", because: ["requested"])],
+      actions: [.init(kind: .set, variable: "HFS", value: "/h", package: "houdini")])
+    workflow.stages[0].resolution = houdini
+    workflow.stages[1].resolution = houdini
+    workflow.stages[2].resolution = StageResolution(requirements: ["python"])
+    workflow.stages[3].annotations["resolution"] = .string("an annotation")
+    workflow.stages[3].plan = StagePlan(order: 3)
+    workflow.annotations["x-run"] = .integer(1)
+    workflow.schedule = JSONObject([("makespan", .number(2.5))])
+    for pretty in [false, true] {
+      let text = workflow.documentText(pretty: pretty)
+      #expect(text == JSONCodec.encode(workflow.document, pretty: pretty))
+      #expect(text == JSONCodec.encodeWithJansson(workflow.document, pretty: pretty))
+    }
+    #expect(
+      Workflow(source: "empty").documentText()
+        == JSONCodec.encode(Workflow(source: "empty").document))
+  }
+
   @Test func completesResourcesWithDefaults() throws {
     let workflow = try WorkflowFixture().read(
       "stages:\n  - name: a\n  - {name: b, environment: {resources: {process_on: gpu}}}\n")

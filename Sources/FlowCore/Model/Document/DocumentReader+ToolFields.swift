@@ -89,16 +89,11 @@ extension DocumentReader {
     return object[key]
   }
 
-  func optionalInteger(_ value: JSONValue?, _ path: String) throws(DocumentError) -> Int64? {
+  func optionalInteger(_ value: JSONValue?, _ path: @autoclosure () -> String)
+    throws(DocumentError) -> Int64?
+  {
     if value == nil || value == .null { return nil }
     guard let number = value?.integerValue else { throw fail(path, "expected a whole number") }
     return number
-  }
-}
-
-extension StageResolution {
-  /// Reads a `resolution` object as flow-resolve writes it.
-  public init(document: JSONValue) throws(DocumentError) {
-    self = try DocumentReader(file: "resolution").resolution(document, "")
   }
 }

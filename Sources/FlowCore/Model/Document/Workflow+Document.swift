@@ -3,6 +3,24 @@
 extension Workflow {
   /// The workflow as a pipe document, every stage complete with defaults.
   public var document: JSONValue {
+    // Stages with the same requirements share one resolution: its tree is built once.
+    var resolutions: [StageResolution: JSONValue] = [:]
+    return .object(
+      members(
+        stages: .array(
+          stages.map { stage in
+            .object(
+              stage.members { resolution in
+                if let built = resolutions[resolution] { return built }
+                let built = resolution.document
+                resolutions[resolution] = built
+                return built
+              })
+          })))
+  }
+
+  /// The document's members, with `stages` as given.
+  func members(stages: JSONValue) -> JSONObject {
     var root = JSONObject()
     root["flow"] = .integer(Self.documentVersion)
     root["source"] = .string(source)
@@ -10,15 +28,18 @@ extension Workflow {
     if let global { root["global"] = global }
     if let metadata { root["metadata"] = metadata }
     if let plugins { root["plugins"] = plugins }
-    root["stages"] = .array(stages.map(\.document))
+    root["stages"] = stages
     for (key, value) in annotations where root[key] == nil { root[key] = value }
     if let schedule { root["schedule"] = .object(schedule) }
-    return .object(root)
+    return root
   }
 }
 
 extension Stage {
-  public var document: JSONValue {
+  public var document: JSONValue { .object(members { $0.document }) }
+
+  /// The stage's members, with its resolution as `resolutionDocument` writes it.
+  func members(resolutionDocument: (StageResolution) -> JSONValue) -> JSONObject {
     var object = JSONObject()
     object["name"] = .string(name)
     object["type"] = type.map(JSONValue.string) ?? .null
@@ -30,9 +51,9 @@ extension Stage {
     object["timeout"] = timeout.map(JSONValue.init(seconds:)) ?? .null
     object["at"] = position.map(\.document) ?? .null
     for (key, value) in annotations where object[key] == nil { object[key] = value }
-    if let resolution { object["resolution"] = resolution.document }
+    if let resolution { object["resolution"] = resolutionDocument(resolution) }
     if let plan { object["plan"] = plan.document }
-    return .object(object)
+    return object
   }
 }
 
@@ -76,6 +97,8 @@ extension Environment {
 extension JSONObject {
   /// This object with the members of `other` that it does not have, appended in order.
   func adding(_ other: JSONObject) -> JSONObject {
+    // Most objects have no annotations: no copy then.
+    if other.isEmpty { return self }
     var result = self
     for (key, value) in other where result[key] == nil { result[key] = value }
     return result

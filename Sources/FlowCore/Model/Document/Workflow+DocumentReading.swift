@@ -18,7 +18,8 @@ extension Workflow {
   }
 }
 
-/// Reads the document's fields, naming the path of the first bad one.
+/// Reads the document's fields, naming the path of the first bad one. Paths are built only
+/// when a field is bad: building them for every field cost more than reading the document.
 struct DocumentReader {
   let file: String
 
@@ -26,34 +27,60 @@ struct DocumentReader {
     DocumentError(file: file, path: path, message: message)
   }
 
-  func object(_ value: JSONValue?, _ path: String) throws(DocumentError) -> JSONObject {
+  func fail(_ path: () -> String, _ message: String) -> DocumentError {
+    fail(path(), message)
+  }
+
+  func object(_ value: JSONValue?, _ path: @autoclosure () -> String) throws(DocumentError)
+    -> JSONObject
+  {
     guard let object = value?.objectValue else { throw fail(path, "expected an object") }
     return object
   }
 
-  func string(_ value: JSONValue?, _ path: String) throws(DocumentError) -> String {
+  func string(_ value: JSONValue?, _ path: @autoclosure () -> String) throws(DocumentError)
+    -> String
+  {
     guard let text = value?.stringValue else { throw fail(path, "expected a string") }
     return text
   }
 
-  func optionalString(_ value: JSONValue?, _ path: String) throws(DocumentError) -> String? {
+  func optionalString(_ value: JSONValue?, _ path: @autoclosure () -> String) throws(DocumentError)
+    -> String?
+  {
     if value == nil || value == .null { return nil }
-    return try string(value, path)
+    return try string(value, path())
   }
 
-  func optionalNumber(_ value: JSONValue?, _ path: String) throws(DocumentError) -> Double? {
+  func optionalNumber(_ value: JSONValue?, _ path: @autoclosure () -> String) throws(DocumentError)
+    -> Double?
+  {
     if value == nil || value == .null { return nil }
     guard let number = value?.doubleValue else { throw fail(path, "expected a number") }
     return number
   }
 
-  func array(_ value: JSONValue?, _ path: String) throws(DocumentError) -> [JSONValue] {
+  func array(_ value: JSONValue?, _ path: @autoclosure () -> String) throws(DocumentError)
+    -> [JSONValue]
+  {
     if value == nil { return [] }
     guard let items = value?.arrayValue else { throw fail(path, "expected an array") }
     return items
   }
 
   func position(_ value: JSONValue?) -> SourcePosition? { SourcePosition(document: value) }
+
+  /// The fields this library reads; others are kept as annotations.
+  static let workflowFields: Set = [
+    "flow", "source", "version", "global", "metadata", "plugins", "stages", "schedule",
+  ]
+  static let stageFields: Set = [
+    "name", "type", "args", "kwargs", "needs", "environment", "duration", "timeout", "at",
+    "resolution", "plan",
+  ]
+  static let environmentFields: Set = [
+    "image", "variables", "executor", "resources", "requirements", "extra_data",
+  ]
 
   mutating func workflow(_ document: JSONValue) throws(DocumentError) -> Workflow {
     guard let root = document.objectValue else {
@@ -77,10 +104,9 @@ struct DocumentReader {
     workflow.metadata = root["metadata"]
     workflow.plugins = root["plugins"]
     if let schedule = root["schedule"] { workflow.schedule = try object(schedule, "schedule") }
-    let known: Set = [
-      "flow", "source", "version", "global", "metadata", "plugins", "stages", "schedule",
-    ]
-    for (key, value) in root where !known.contains(key) { workflow.annotations[key] = value }
+    for (key, value) in root where !Self.workflowFields.contains(key) {
+      workflow.annotations[key] = value
+    }
     for (index, item) in try array(root["stages"], "stages").enumerated() {
       workflow.stages.append(try stage(item, "stages[\(index)]"))
     }
@@ -108,11 +134,9 @@ struct DocumentReader {
       stage.resolution = try self.resolution(resolution, path + ".resolution")
     }
     if let plan = object["plan"] { stage.plan = try self.plan(plan, path + ".plan") }
-    let known: Set = [
-      "name", "type", "args", "kwargs", "needs", "environment", "duration", "timeout", "at",
-      "resolution", "plan",
-    ]
-    for (key, value) in object where !known.contains(key) { stage.annotations[key] = value }
+    for (key, value) in object where !Self.stageFields.contains(key) {
+      stage.annotations[key] = value
+    }
     return stage
   }
 
@@ -153,10 +177,9 @@ struct DocumentReader {
           position: position(requirement["at"])))
     }
     if let extra = object["extra_data"], extra != .null { environment.extraData = extra }
-    let known: Set = [
-      "image", "variables", "executor", "resources", "requirements", "extra_data",
-    ]
-    for (key, value) in object where !known.contains(key) { environment.annotations[key] = value }
+    for (key, value) in object where !Self.environmentFields.contains(key) {
+      environment.annotations[key] = value
+    }
     return environment
   }
 

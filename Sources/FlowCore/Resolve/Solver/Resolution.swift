@@ -68,30 +68,18 @@ public struct Resolution: Sendable {
     }
   }
 
-  /// The resolution as JSON: packages and ordered actions (and reasons when asked).
-  public func document(explain: Bool = false) -> JSONValue {
+  /// The resolution as the pipe document carries it (and flow-resolve prints it): packages
+  /// and ordered actions, with the reasons when `explain`. `Model/Document` writes it.
+  public func stageResolution(explain: Bool = false) -> StageResolution {
     let reasons = explain ? self.reasons() : []
-    var object = JSONObject()
-    object["requirements"] = .array(requirements.map { .string($0.description) })
-    object["packages"] = .array(
-      packages.enumerated().map { index, package in
-        var entry = JSONObject()
-        entry["name"] = .string(package.name)
-        entry["version"] = .string(package.key)
-        entry["label"] = package.label.map(JSONValue.string) ?? .null
-        entry["priority"] = .integer(Int64(package.priority))
-        entry["defined_at"] = .string(package.definedAt)
-        if explain { entry["because"] = .array(reasons[index].map(JSONValue.string)) }
-        return .object(entry)
-      })
-    object["actions"] = .array(
-      actions.actions.map { action in
-        .object(
-          JSONObject([
-            ("action", .string(action.kind.rawValue)), ("variable", .string(action.variable)),
-            ("value", .string(action.value)), ("package", .string(action.package)),
-          ]))
-      })
-    return .object(object)
+    return StageResolution(
+      requirements: requirements.map(\.description),
+      packages: packages.enumerated().map { index, package in
+        ResolvedPackage(
+          name: package.name, version: package.key, label: package.label,
+          priority: package.priority, definedAt: package.definedAt,
+          because: explain ? reasons[index] : nil)
+      },
+      actions: actions.actions)
   }
 }

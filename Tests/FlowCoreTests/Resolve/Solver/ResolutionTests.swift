@@ -28,7 +28,7 @@ import Testing
         "python", "houdini.py3_10", "houdini.py3_10", "houdini.py3_10", "houdini.py3_10",
         "houdini.py3_10",
       ])
-    guard case .object(let document) = resolution.document(explain: true),
+    guard case .object(let document) = resolution.stageResolution(explain: true).document,
       case .array(let packages)? = document["packages"], case .object(let first) = packages[0],
       case .object(let second) = packages[1]
     else {
@@ -38,7 +38,7 @@ import Testing
     #expect(first["defined_at"] == .string("a.toml:1"))
     #expect(first["because"] == .array(resolution.reasons()[0].map(JSONValue.string)))
     #expect(second["because"] == .array(resolution.reasons()[1].map(JSONValue.string)))
-    guard case .object(let plain) = resolution.document(),
+    guard case .object(let plain) = resolution.stageResolution().document,
       case .array(let listed)? = plain["packages"],
       case .object(let firstPlain) = listed[0]
     else {
