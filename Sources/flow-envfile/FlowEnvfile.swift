@@ -110,14 +110,8 @@ struct FlowEnvfile: ToolCommand {
   }
 
   func runPipe(_ console: Console, options: EnvMergeOptions) throws {
-    let bytes = try console.read("-")
-    let document: JSONValue
-    do throws(JSONSyntaxError) {
-      document = try JSONCodec.decode(bytes)
-    } catch {
-      throw CommandFailure("\(InputFile.standardInputName):\(error)", status: .dataError)
-    }
-    var workflow = try Workflow(document: document, file: InputFile.standardInputName)
+    var workflow = try Workflow(
+      documentBytes: try console.read("-"), file: InputFile.standardInputName)
     var pipe = EnvPipeDocument(options: options, provenance: provenance)
     pipe.load(&workflow)
     try finish(console, warnings: pipe.warnings, errors: pipe.errors)

@@ -81,11 +81,10 @@ struct FlowExec: ToolCommand {
     let name = file == "-" ? InputFile.standardInputName : file
     let workflow: Workflow
     do {
-      let bytes = try InputFile.read(file)
-      workflow = try Workflow(document: try JSONCodec.decode(bytes), file: name)
+      workflow = try Workflow(documentBytes: try InputFile.read(file), file: name)
     } catch {
-      let message = error is JSONSyntaxError ? "\(name):\(error)" : "\(error)"
-      throw CommandFailure(message, status: .toolFailed)
+      // flow-exec's own failures end with 125, apart from the statuses of stages.
+      throw CommandFailure("\(error)", status: .toolFailed)
     }
     let machine = MachineProbe(environment: host, queriesTools: false).probe()
     let capacity = try capacityOptions.capacity(over: machine)

@@ -103,14 +103,8 @@ struct ResolveRun {
   }
 
   func runPipe(console: Console) throws {
-    let bytes = try console.read("-")
-    let document: JSONValue
-    do {
-      document = try JSONCodec.decode(bytes)
-    } catch {
-      throw CommandFailure("\(InputFile.standardInputName):\(error)", status: .dataError)
-    }
-    var workflow = try Workflow(document: document, file: InputFile.standardInputName)
+    var workflow = try Workflow(
+      documentBytes: try console.read("-"), file: InputFile.standardInputName)
     let index = try openIndex(console: console)
     _ = try PipeResolution(source: index, includePrereleases: pre, explain: explain).annotate(
       &workflow)

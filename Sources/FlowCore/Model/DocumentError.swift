@@ -3,16 +3,20 @@ public struct DocumentError: ToolFailure, Hashable, Sendable {
   public var file: String
   public var path: String
   public var message: String
+  /// Where in the text, when the document is not JSON at all.
+  public var position: SourcePosition?
 
-  public init(file: String, path: String, message: String) {
+  public init(file: String, path: String, message: String, position: SourcePosition? = nil) {
     self.file = file
     self.path = path
     self.message = message
+    self.position = position
   }
 
   public var exitStatus: ExitStatus { .dataError }
 
   public var description: String {
-    path.isEmpty ? "\(file): \(message)" : "\(file): \(path): \(message)"
+    if let position { return "\(file):\(position): \(message)" }
+    return path.isEmpty ? "\(file): \(message)" : "\(file): \(path): \(message)"
   }
 }

@@ -6,8 +6,7 @@ extension Workflow {
     do throws(JSONSyntaxError) {
       json = try JSONCodec.decode(bytes)
     } catch {
-      throw DocumentError(
-        file: file, path: "", message: "\(error.position): invalid JSON: \(error.message)")
+      throw DocumentError(file: file, path: "", message: error.message, position: error.position)
     }
     try self.init(document: json, file: file)
   }
