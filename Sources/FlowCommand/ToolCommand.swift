@@ -30,6 +30,8 @@ extension ToolCommand {
     let console = Console(tool: name)
     do {
       try body()
+    } catch let error as IOError where error.kind == .readerGone {
+      endByBrokenPipe()
     } catch let failure as any ToolFailure {
       console.report(failure.description)
       endNow(failure.exitStatus.rawValue)
@@ -63,11 +65,19 @@ extension ToolCommand {
     Glibc.exit(status)
   }
 
+  /// Ends the process the way a Unix filter ends when its reader goes away: by SIGPIPE.
+  static func endByBrokenPipe() -> Never {
+    signal(SIGPIPE, SIG_DFL)
+    raise(SIGPIPE)
+    endNow(ExitStatus.signalled(SIGPIPE))
+  }
+
   /// Writes help or version text, ending with the write error's status when it fails.
   private static func writeOrEnd(_ console: Console, _ bytes: [UInt8]) {
     do throws(IOError) {
       try OutputFile.write(bytes, to: nil)
     } catch {
+      if error.kind == .readerGone { endByBrokenPipe() }
       console.report(error.description)
       endNow(ExitStatus.ioError.rawValue)
     }

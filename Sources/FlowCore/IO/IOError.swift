@@ -7,6 +7,9 @@ public struct IOError: ToolFailure, Hashable, Sendable {
     case missing
     /// Reading or writing failed part way (exit 74).
     case failed
+    /// The reader of a pipe went away: the tool ends quietly, as by SIGPIPE, the way Unix
+    /// filters end under `| head`.
+    case readerGone
   }
 
   public var kind: Kind

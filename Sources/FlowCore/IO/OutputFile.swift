@@ -7,8 +7,8 @@ public enum OutputFile {
   ///
   /// A regular file is written to a temporary sibling, flushed to disk, then renamed
   /// over the target (a symbolic link's target when it is one). A device or a FIFO
-  /// (`/dev/full`, a named pipe) is written directly. When standard output is a pipe whose reader has gone, the process ends
-  /// quietly by SIGPIPE, as other Unix tools do.
+  /// (`/dev/full`, a named pipe) is written directly. When standard output is a pipe whose reader has gone, the error is
+  /// `readerGone`.
   public static func write(_ bytes: [UInt8], to path: String?) throws(IOError) {
     guard let path, path != "-" else {
       try writeAll(bytes, descriptor: STDOUT_FILENO, name: "standard output")
@@ -37,14 +37,14 @@ public enum OutputFile {
     try writeAll(bytes, descriptor: descriptor, name: path)
   }
 
-  /// Writes `bytes` in full to an open descriptor; a reader that went away ends the
-  /// process quietly.
+  /// Writes `bytes` in full to an open descriptor; a reader that went away is
+  /// `readerGone`, which the tool's exit path ends quietly.
   public static func writeAll(_ bytes: [UInt8], descriptor: Int32, name: String) throws(IOError) {
     do throws(SystemError) {
       try Descriptor.writeAll(bytes, to: descriptor)
     } catch {
-      if error.code == EPIPE { endByBrokenPipe() }
-      throw IOError(.failed, path: name, reason: "write error: \(error)")
+      let kind: IOError.Kind = error.code == EPIPE ? .readerGone : .failed
+      throw IOError(kind, path: name, reason: "write error: \(error)")
     }
   }
 
@@ -98,12 +98,5 @@ public enum OutputFile {
     let mask = umask(0o022)
     umask(mask)
     return mask
-  }
-
-  /// Ends the process the way a Unix filter ends when its reader goes away.
-  public static func endByBrokenPipe() -> Never {
-    signal(SIGPIPE, SIG_DFL)
-    raise(SIGPIPE)
-    exit(141)
   }
 }
