@@ -60,6 +60,6 @@ public struct ContainerEngineFailure: Sendable, Equatable {
     let count = pread(descriptor, &bytes, bytes.count, start)
     guard count > 0 else { return nil }
     let text = String(decoding: bytes.prefix(count), as: UTF8.self)
-    return text.split(separator: "\n").map { $0.trimmingWhitespace() }.last { !$0.isEmpty }
+    return text.split(separator: "\n").map { $0.trimmedString }.last { !$0.isEmpty }
   }
 }

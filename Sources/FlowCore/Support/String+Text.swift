@@ -6,6 +6,9 @@ extension StringProtocol {
     return self[start..<Swift.max(start, end)]
   }
 
+  /// The text without leading and trailing white space, as a `String`.
+  var trimmedString: String { String(trimmingSpaces) }
+
   /// The text without trailing white space.
   var trimmingTrailingSpaces: SubSequence {
     let end = lastIndex { !$0.isWhitespace }.map { index(after: $0) } ?? startIndex

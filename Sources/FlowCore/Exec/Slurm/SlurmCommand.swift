@@ -14,7 +14,7 @@ public struct SlurmCommand: Sendable {
 
     /// The output's lines without blank ones and without surrounding white space.
     public var lines: [String] {
-      output.split(separator: "\n").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+      output.split(separator: "\n").map { $0.trimmedString }.filter { !$0.isEmpty }
     }
   }
 
@@ -29,12 +29,5 @@ public struct SlurmCommand: Sendable {
     } catch {
       return Outcome(status: error.status.rawValue, output: error.message)
     }
-  }
-}
-
-extension Substring {
-  func trimmingWhitespace() -> String {
-    let kept = drop { $0.isWhitespace }
-    return String(kept.reversed().drop { $0.isWhitespace }.reversed())
   }
 }

@@ -58,8 +58,3 @@ public struct ProbeFileSystem: Sendable {
     return target.split(separator: "/").last.map(String.init)
   }
 }
-
-extension StringProtocol {
-  /// The text without surrounding white space, as a `String`.
-  var trimmedString: String { String(trimmingSpaces) }
-}
