@@ -60,6 +60,6 @@ struct FlowParse: ToolCommand {
       throw ExitCode(error.exitStatus.rawValue)
     }
     if check { return }
-    try console.emit(JSONCodec.encode(workflow.document, pretty: pretty), to: output.path)
+    try console.emit(workflow.documentText(pretty: pretty), to: output.path)
   }
 }

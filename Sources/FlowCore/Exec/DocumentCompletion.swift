@@ -16,7 +16,7 @@ public enum DocumentCompletion {
     var gaps: [Gap] = []
     for (index, stage) in workflow.stages.enumerated() where selected?.contains(index) ?? true {
       let environment = stage.environment
-      if !environment.variables.isEmpty, environment.mergedVariables == nil {
+      if lacksMergedVariables(stage) {
         gaps.append(Gap(stage: stage.name, step: "variable files not loaded", tool: "flow-envfile"))
       }
       if !environment.requirements.isEmpty, stage.resolution == nil {
@@ -29,15 +29,17 @@ public enum DocumentCompletion {
     return gaps
   }
 
+  /// Whether the stage names variable sources that no step has merged yet.
+  private static func lacksMergedVariables(_ stage: Stage) -> Bool {
+    !stage.environment.variables.isEmpty && stage.environment.mergedVariables == nil
+  }
+
   /// Loads the variables of every stage that has sources but no merged variables, as
   /// `flow-envfile` with no options would (compose dialect, expansion against `base`).
   public static func loadVariables(_ workflow: inout Workflow, base: [String: String])
     throws(ExecError)
   {
-    let missing = workflow.stages.indices.filter { index in
-      let environment = workflow.stages[index].environment
-      return !environment.variables.isEmpty && environment.mergedVariables == nil
-    }
+    let missing = workflow.stages.indices.filter { lacksMergedVariables(workflow.stages[$0]) }
     if missing.isEmpty { return }
     var pipe = EnvPipeDocument(
       options: EnvMergeOptions(dialect: .compose, expand: true, baseEnvironment: base))

@@ -199,7 +199,7 @@ public final class SlurmRunner: StageRunner {
       if final.state == "CANCELLED", job.cancelled != nil || stopSignal != nil {
         let signal = stopSignal ?? SIGTERM
         result = StageResult(
-          outcome: .failed, status: 128 + signal, signal: signal, seconds: seconds,
+          outcome: .failed, status: ExitStatus.signalled(signal), signal: signal, seconds: seconds,
           message: "slurm job cancelled")
       }
       end(index, result)
