@@ -51,8 +51,9 @@ import Testing
     #expect(first.status == 0, "\(first.stderr)")
     #expect(
       first.stdout.split(separator: "\n") == [
-        "ran --stage A plan.json", "ran --stage B plan.json", "ran --stage C plan.json",
-        "ran --stage D plan.json", "ran --stage Y plan.json",
+        "ran --stage=A -- plan.json", "ran --stage=B -- plan.json",
+        "ran --stage=C -- plan.json", "ran --stage=D -- plan.json",
+        "ran --stage=Y -- plan.json",
       ])
     let again = try make("-s FLOW_EXEC='echo ran'", in: folder)
     #expect(again.status == 0)

@@ -170,7 +170,7 @@ import Testing
     #expect(run.status == 0)
     #expect(folder.read("ran") == nil)
     let expected =
-      #"{"type":"dry-run","data":{"stage":"a","argv":["bash","-c","touch ran"],"environment":{"FLOW_STAGE":"a","FLOW_WORKFLOW":""#
+      #"{"type":"dry-run","data":{"stage":"a","argv":["bash","-c","--","touch ran"],"environment":{"FLOW_STAGE":"a","FLOW_WORKFLOW":""#
       + folder.path + #"/w.yaml","K":"v"},"directory":""# + folder.path + #"","gpus":[],"log":""#
       + folder.path + "/.flow/logs/a.log\"}}\n"
     #expect(run.stdout == expected)
@@ -208,7 +208,7 @@ import Testing
         # flow-exec: stage 'b'
         export FLOW_STAGE='b'
         export FLOW_WORKFLOW='\(folder.path)/w.yaml'
-        exec 'bash' '-c' 'echo it'\\''s'
+        exec 'bash' '-c' '--' 'echo it'\\''s'
 
         """)
     #expect(!FileManager.default.fileExists(atPath: "\(logs)/b.sbatch"))

@@ -79,7 +79,7 @@ import Testing
     #expect(gpus.count == 1)
     let flag = argv.firstIndex(of: "--gpus").map { argv[$0 + 1] }
     #expect(flag == "\"device=\(gpus.first ?? "")\"")
-    #expect(argv.contains("CUDA_VISIBLE_DEVICES=\(gpus.first ?? "")"))
+    #expect(argv.contains("--env=CUDA_VISIBLE_DEVICES=\(gpus.first ?? "")"))
   }
 
   @Test func podmanWithoutCDIRunsGPUIfAvailableOnTheCPU() throws {

@@ -120,7 +120,7 @@ import Testing
       ],
       stdin: #"{"flow": 1, "source": "w", "stages": [{"name": "a"}]}"#)
     #expect(run.status == 0)
-    #expect(run.stdout.contains("FLOW_EXEC ?= my-exec\nFLOW_DOCUMENT ?= plan.json\n"))
-    #expect(run.stdout.contains("\t$(FLOW_EXEC) --stage 'a' $(FLOW_DOCUMENT)\n"))
+    #expect(run.stdout.contains("FLOW_EXEC ?= my-exec\nFLOW_DOCUMENT ?= 'plan.json'\n"))
+    #expect(run.stdout.contains("\t$(FLOW_EXEC) --stage='a' -- $(FLOW_DOCUMENT)\n"))
   }
 }

@@ -1,8 +1,20 @@
 /// The argv that runs a stage's command inside its image, per engine: the environment
 /// passed variable by variable (never through an engine's env-file dialect), memory and
 /// CPU limits in the engine's units, the workflow folder mounted at the same path and
-/// used as the working folder, and the stage's GPUs passed through.
+/// used as the working folder, and the stage's GPUs passed through. Every value from the
+/// document is one whole word after its option (`--env=NAME=VALUE`), the image comes after
+/// `--` where the engine was seen to take it, and `checked` refuses an image or a folder
+/// that would still reach the engine as something else.
 public struct ContainerInvocation: Sendable, Equatable {
+  /// Why a stage's image or folder cannot go to a container engine.
+  public struct Refusal: Error, Equatable, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+      self.description = description
+    }
+  }
+
   public var engine: ContainerEngine
   public var image: String
   /// A name unique to the run, so the container can be stopped and removed.
@@ -27,38 +39,67 @@ public struct ContainerInvocation: Sendable, Equatable {
     self.gpus = gpus
   }
 
-  /// The engine's argv for `command`, with `environment` set inside (in name order).
+  /// An invocation whose image and folder were checked (`ContainerImage`,
+  /// `ContainerMount`), the image as the engine's word for it.
+  public static func checked(
+    engine: ContainerEngine, image: String, name: String, folder: String, homes: [String],
+    memory: Int64 = 0, cpu: Double = 0
+  ) throws(Refusal) -> ContainerInvocation {
+    try ContainerMount.check(folder, homes: homes)
+    let argument = try ContainerImage.argument(image, engine: engine, folder: folder)
+    return ContainerInvocation(
+      engine: engine, image: argument, name: name, folder: folder, memory: memory, cpu: cpu)
+  }
+
+  /// The engine's argv for `command`, with `environment` set inside (in name order);
+  /// apptainer gets the environment through its client's (`clientEnvironment`).
   public func argv(command: [String], environment: [String: String]) -> [String] {
     let variables = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
     let cpus = cpu.rounded() == cpu ? String(Int64(cpu)) : String(cpu)
     var result: [String]
     switch engine {
     case .podman, .docker:
-      result = [engine.rawValue, "run", "--rm", "--name", name]
-      for variable in variables { result += ["-e", variable] }
-      if memory > 0 { result += ["--memory", String(memory)] }
-      if cpu > 0 { result += ["--cpus", cpus] }
-      result += ["-v", "\(folder):\(folder)", "-w", folder]
+      result = [engine.rawValue, "run", "--rm", "--name=\(name)"]
+      result += variables.map { "--env=" + $0 }
+      if memory > 0 { result.append("--memory=\(memory)") }
+      if cpu > 0 { result.append("--cpus=\(cpus)") }
+      result += ["--mount=" + ContainerMount.option(folder), "--workdir=" + folder]
       result += gpuFlags
-      result.append(image)
+      result += ["--", image]
     case .apptainer:
-      result = ["apptainer", "exec", "--cleanenv"]
-      for variable in variables { result += ["--env", variable] }
-      if memory > 0 { result += ["--memory", String(memory)] }
-      if cpu > 0 { result += ["--cpus", cpus] }
-      result += ["-B", "\(folder):\(folder)", "--pwd", folder]
+      // --no-eval: values are not shell-evaluated when the container starts.
+      result = ["apptainer", "exec", "--cleanenv", "--no-eval"]
+      if memory > 0 { result.append("--memory=\(memory)") }
+      if cpu > 0 { result.append("--cpus=\(cpus)") }
+      result += ["--mount=" + ContainerMount.option(folder), "--pwd=" + folder]
       result += gpuFlags
       result.append(image)
     }
     return result + command
   }
 
+  /// The environment the engine client runs in: the host's, and for apptainer each of the
+  /// stage's variables as `APPTAINERENV_NAME` (its `--env` splits values on commas and
+  /// trims quotes), with the host's own `APPTAINERENV_` variables left out.
+  public func clientEnvironment(host: [String: String], stage environment: [String: String])
+    -> [String: String]
+  {
+    guard engine == .apptainer else { return host }
+    var result = host.filter {
+      !$0.key.hasPrefix(Self.apptainerPrefix) && !$0.key.hasPrefix("SINGULARITYENV_")
+    }
+    for (name, value) in environment { result[Self.apptainerPrefix + name] = value }
+    return result
+  }
+
+  static let apptainerPrefix = "APPTAINERENV_"
+
   /// The argv that removes the container by force, for engines that keep one.
   /// The grace period was already given to the client, so podman kills at once.
   public var removal: [String]? {
     switch engine {
-    case .podman: return ["podman", "rm", "-f", "-t", "0", name]
-    case .docker: return ["docker", "rm", "-f", name]
+    case .podman: return ["podman", "rm", "-f", "-t", "0", "--", name]
+    case .docker: return ["docker", "rm", "-f", "--", name]
     case .apptainer: return nil
     }
   }

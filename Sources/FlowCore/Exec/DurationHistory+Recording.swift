@@ -18,13 +18,18 @@ extension DurationHistory {
 }
 
 extension DurationHistory {
-  /// The history in the file at `path`: empty when there is none yet, and empty with a
-  /// note when the file is not a history (a run is not stopped for it).
+  /// The history in the file at `path`: empty when there is none yet (no file, or an empty
+  /// one), and empty with a note when the file is not a history. A run is not stopped for
+  /// it, and such a file is never written over (`note` set means: do not record).
   public static func readIfPresent(_ path: String) -> (DurationHistory, note: String?) {
     guard InputFile.isRegularFile(path) else { return (DurationHistory(), nil) }
-    guard let bytes = try? InputFile.read(path), let json = try? JSONCodec.decode(bytes),
-      let read = DurationHistory(json: json)
-    else { return (DurationHistory(), "\(path): not a duration history; ignored") }
+    guard let bytes = try? InputFile.read(path) else {
+      return (DurationHistory(), "\(path): cannot be read; not used, and not written")
+    }
+    if bytes.isEmpty { return (DurationHistory(), nil) }
+    guard let json = try? JSONCodec.decode(bytes), let read = DurationHistory(json: json) else {
+      return (DurationHistory(), "\(path): not a duration history; not used, and left as it is")
+    }
     return (read, nil)
   }
 }

@@ -20,6 +20,8 @@ public struct RunPreparation {
   public var clusterExecutors: Set<Executor> = []
   /// Choices made while preparing, for people (a stage sent to the CPU).
   public private(set) var notes: [String] = []
+  /// The user's home folders, never mounted whole into a container.
+  public var homes = ContainerMount.homes(environment: ProcessEnvironment.current)
 
   public init(
     baseEnvironment: [String: String], logDirectory: String, engine: ContainerEngine?,
@@ -56,6 +58,12 @@ public struct RunPreparation {
       throw .mixedExecutors(first.rawValue, other.rawValue)
     }
     let onCluster = executors.first.map { $0 != .local } ?? false
+    if let (first, second) = SafeName.clashes(workflow.stages.map(\.name)) {
+      throw .refused(
+        stage: second,
+        reason: "its log and container name \(SafeName.of(second)) are those of stage '\(first)';"
+          + " rename one of them")
+    }
     let commands = try chosen.map { stage throws(ExecError) in try StageCommand(stage: stage) }
     var planStages = chosen.map { stage in
       var planStage = PlanStage(stage: stage)
@@ -93,9 +101,19 @@ public struct RunPreparation {
       let image = stage.environment.image
       let container: ContainerInvocation? = try image.map { image throws(ExecError) in
         guard let engine else { throw .noContainerEngine }
-        return ContainerInvocation(
-          engine: engine, image: image, name: containerName(stage.name),
-          folder: folder ?? "/", memory: demand.memory, cpu: demand.cpu)
+        guard let folder else {
+          throw .refused(
+            stage: stage.name,
+            reason: "the workflow source \(workflow.source.debugDescription) is no absolute path,"
+              + " so there is no workflow folder to mount")
+        }
+        do throws(ContainerInvocation.Refusal) {
+          return try ContainerInvocation.checked(
+            engine: engine, image: image, name: containerName(stage.name),
+            folder: folder, homes: homes, memory: demand.memory, cpu: demand.cpu)
+        } catch {
+          throw .refused(stage: stage.name, reason: error.description)
+        }
       }
       let base = container == nil ? baseEnvironment : [:]
       let host = baseEnvironment
@@ -116,7 +134,10 @@ public struct RunPreparation {
               command: command.environment)
             guard var container else { return (command.argv, variables) }
             container.gpus = gpus.compactMap { id in gpuDevices.first { $0.id == id } }
-            return (container.argv(command: command.argv, environment: variables), host)
+            return (
+              container.argv(command: command.argv, environment: variables),
+              container.clientEnvironment(host: host, stage: variables)
+            )
           },
           containerRemoval: container?.removal)
       launch.executor = executors[offset]
@@ -127,16 +148,13 @@ public struct RunPreparation {
     return launches
   }
 
-  /// A stage's log file name: its name with `/` and leading dots made safe.
+  /// A stage's log file name: its safe name (`SafeName`) and `.log`.
   public static func logName(_ stage: String) -> String {
-    var name = stage.replacing("/", with: "_")
-    if name.hasPrefix(".") { name = "_" + name }
-    return name + ".log"
+    SafeName.of(stage) + ".log"
   }
 
   private func containerName(_ stage: String) -> String {
-    let safe = stage.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }
-    return "flow-\(runID)-\(String(safe))"
+    "flow-\(runID)-\(SafeName.of(stage))"
   }
 
   /// Order and GPU ids per stage: from the document's plan, else planned here.

@@ -75,12 +75,15 @@ public struct RunReport {
     var problems: [String] = []
     if let historyPath {
       let (earlier, problem) = DurationHistory.readIfPresent(historyPath)
-      if let problem { problems.append(problem) }
-      do throws(IOError) {
-        let updated = history(results, over: earlier)
-        try OutputFile.write(JSONCodec.encode(updated.document) + [10], to: historyPath)
-      } catch {
-        problems.append(error.description)
+      if let problem {
+        problems.append(problem)
+      } else {
+        do throws(IOError) {
+          let updated = history(results, over: earlier)
+          try OutputFile.write(JSONCodec.encode(updated.document) + [10], to: historyPath)
+        } catch {
+          problems.append(error.description)
+        }
       }
     }
     if let tracePath {

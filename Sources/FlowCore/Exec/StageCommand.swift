@@ -1,5 +1,6 @@
 /// What a stage runs, as an argv array, from its operator type: a `BashOperator` runs its
-/// `bash_command` with `bash -c`, a `PythonOperator` runs its `python_callable` through
+/// `bash_command` with `bash -c --` (after `--`, a command starting with `-` or `+` is
+/// the command, not bash options), a `PythonOperator` runs its `python_callable` through
 /// the fixed bootstrap, which reads the call from `FLOW_PYTHON_CALL`.
 public struct StageCommand: Sendable, Equatable {
   public enum Kind: String, Sendable {
@@ -32,7 +33,7 @@ public struct StageCommand: Sendable, Equatable {
       guard let command = stage.kwargs["bash_command"]?.stringValue else {
         throw .missingKeyword(stage: stage.name, keyword: "bash_command", position: stage.position)
       }
-      argv = ["bash", "-c", command]
+      argv = ["bash", "-c", "--", command]
       environment = []
     case .python:
       guard let callable = stage.kwargs["python_callable"]?.stringValue else {

@@ -50,15 +50,22 @@ public enum OutputFile {
 
   /// The one atomic file writer: `bytes` go to a temporary sibling of `path`, are flushed
   /// to disk, and the sibling is renamed over `path`, so a reader sees the old file or the
-  /// new one, never half of one, and a failure leaves nothing behind.
+  /// new one, never half of one, and a failure leaves nothing behind. A file that was
+  /// there keeps its permissions and, where this process may set them, its owner and
+  /// group (a 0600 file of secrets stays 0600); a new file gets 0666 less the umask.
+  ///
+  /// - Parameter newMode: the mode of a file that was not there, less the umask; 0o600 for
+  ///   a file that carries a stage's environment.
   public static func writeAtomically(
-    _ bytes: [UInt8], to path: String, shownAs name: String? = nil
+    _ bytes: [UInt8], to path: String, shownAs name: String? = nil, newMode: mode_t = 0o666
   ) throws(IOError) {
     let name = name ?? path
     let slash = path.lastIndex(of: "/")
     let folder = slash.map { String(path[...$0]) } ?? ""
     let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-    var template = Array((folder + "." + base + ".XXXXXX").utf8CString)
+    // A long name would make the temporary's name too long for the file system.
+    let stem = base.utf8.count > 200 ? "output" : base
+    var template = Array((folder + "." + stem + ".XXXXXX").utf8CString)
     let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
     guard descriptor >= 0 else {
       let code = errno
@@ -73,7 +80,7 @@ public enum OutputFile {
         let code = errno
         throw IOError(.failed, path: name, reason: "write error: " + SystemError(code).description)
       }
-      fchmod(descriptor, 0o644 & ~currentUmask())
+      try keepAttributes(of: path, on: descriptor, name: name, newMode: newMode)
     } catch {
       close(descriptor)
       unlink(temporary)
@@ -91,6 +98,31 @@ public enum OutputFile {
       unlink(temporary)
       throw IOError(
         .failed, path: name, reason: "cannot replace file: " + SystemError(code).description)
+    }
+  }
+
+  /// Gives the temporary file (created 0600) the mode it should end with: the replaced
+  /// file's permission bits (never set-user or set-group id), its owner and group when
+  /// they can be set, else the group and other bits dropped, so a group the old file did
+  /// not name never gains access; a new file's mode is `newMode` less the umask.
+  private static func keepAttributes(
+    of path: String, on descriptor: Int32, name: String, newMode: mode_t
+  ) throws(IOError) {
+    var old = stat()
+    var mode = newMode & ~currentUmask()
+    if stat(path, &old) == 0 {
+      mode = old.st_mode & 0o1777
+      var mine = stat()
+      if fstat(descriptor, &mine) == 0, mine.st_uid != old.st_uid || mine.st_gid != old.st_gid,
+        fchown(descriptor, old.st_uid, old.st_gid) != 0
+      {
+        mode &= 0o700
+      }
+    }
+    if fchmod(descriptor, mode) != 0 {
+      let code = errno
+      throw IOError(
+        .failed, path: name, reason: "cannot set mode: " + SystemError(code).description)
     }
   }
 

@@ -15,22 +15,37 @@ import Testing
   @Test func podmanPassesEnvironmentLimitsAndFolder() {
     #expect(
       invocation(.podman).argv(command: command, environment: environment) == [
-        "podman", "run", "--rm", "--name", "flow-7-fit", "-e", "A=1 two", "-e", "B=2",
-        "--memory", "2147483648", "--cpus", "1.5", "-v", "/work/w:/work/w", "-w", "/work/w",
+        "podman", "run", "--rm", "--name=flow-7-fit", "--env=A=1 two", "--env=B=2",
+        "--memory=2147483648", "--cpus=1.5",
+        #"--mount=type=bind,"source=/work/w","destination=/work/w""#, "--workdir=/work/w", "--",
         "docker.io/library/root:6", "bash", "-c", "make all",
       ])
-    #expect(invocation(.podman).removal == ["podman", "rm", "-f", "-t", "0", "flow-7-fit"])
-    #expect(invocation(.docker).removal == ["docker", "rm", "-f", "flow-7-fit"])
+    #expect(invocation(.podman).removal == ["podman", "rm", "-f", "-t", "0", "--", "flow-7-fit"])
+    #expect(invocation(.docker).removal == ["docker", "rm", "-f", "--", "flow-7-fit"])
   }
 
   @Test func apptainerUsesItsOwnFlags() {
     #expect(
       invocation(.apptainer).argv(command: command, environment: environment) == [
-        "apptainer", "exec", "--cleanenv", "--env", "A=1 two", "--env", "B=2", "--memory",
-        "2147483648", "--cpus", "1.5", "-B", "/work/w:/work/w", "--pwd", "/work/w",
+        "apptainer", "exec", "--cleanenv", "--no-eval", "--memory=2147483648", "--cpus=1.5",
+        #"--mount=type=bind,"source=/work/w","destination=/work/w""#, "--pwd=/work/w",
         "docker.io/library/root:6", "bash", "-c", "make all",
       ])
     #expect(invocation(.apptainer).removal == nil)
+  }
+
+  @Test func apptainerGetsTheEnvironmentThroughItsClientNotItsEnvOption() {
+    let host = ["PATH": "/bin", "APPTAINERENV_X": "host", "SINGULARITYENV_Y": "host"]
+    let values = ["A": "1,two=2", "B": "\"quoted\""]
+    #expect(
+      invocation(.apptainer).clientEnvironment(host: host, stage: values) == [
+        "PATH": "/bin", "APPTAINERENV_A": "1,two=2", "APPTAINERENV_B": "\"quoted\"",
+      ])
+    #expect(invocation(.podman).clientEnvironment(host: host, stage: values) == host)
+    #expect(
+      !invocation(.apptainer).argv(command: [], environment: values).contains {
+        $0.contains("two=2")
+      })
   }
 
   @Test func nvidiaGPUsFromTheProbeTreePerEngine() {

@@ -94,7 +94,7 @@ import Testing
     let path = try folder.write("history.json", "[1]")
     let (history, note) = DurationHistory.readIfPresent(path)
     #expect(history.seconds.isEmpty)
-    #expect(note == "\(path): not a duration history; ignored")
+    #expect(note == "\(path): not a duration history; not used, and left as it is")
     #expect(DurationHistory.readIfPresent(folder.path + "/none").note == nil)
   }
 }

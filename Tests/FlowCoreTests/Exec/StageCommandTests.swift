@@ -8,7 +8,7 @@ import Testing
       name: "a", type: "fasthep_flow.operators.BashOperator",
       kwargs: JSONObject([("bash_command", .string("echo $HOME; rm -rf x"))]))
     let command = try StageCommand(stage: stage)
-    #expect(command.argv == ["bash", "-c", "echo $HOME; rm -rf x"])
+    #expect(command.argv == ["bash", "-c", "--", "echo $HOME; rm -rf x"])
     #expect(command.environment.isEmpty)
   }
 

@@ -18,7 +18,10 @@ public enum DaskBridge {
         "the Dask executor needs python3 (\(error.message)): \(installHint)")
     }
     var candidates: [String] = []
-    if let chosen = environment["FLOW_DASK_BRIDGE"] { candidates.append(chosen) }
+    // Absolute, so python never reads the script's path as one of its options.
+    if let chosen = environment["FLOW_DASK_BRIDGE"], !chosen.isEmpty {
+      candidates.append(PathText.absolute(chosen, relativeTo: PathText.currentDirectory))
+    }
     if let folder = executableFolder() {
       candidates += ["/../share/flow/", "/../../../share/flow/"].map { folder + $0 + fileName }
     }

@@ -162,14 +162,13 @@ public final class DaskRunner: StageRunner {
     report(.ended(stage: index, result: result, at: MonotonicClock.now()))
   }
 
+  /// Writes the request whole or not at all, readable by its owner only (it carries the
+  /// stages' environments).
   private func save(_ bytes: [UInt8], to path: String) throws(ExecError) {
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else { throw .system(call: "open \(path)", errno: errno) }
-    defer { close(descriptor) }
-    do throws(SystemError) {
-      try Descriptor.writeAll(bytes, to: descriptor)
+    do throws(IOError) {
+      try OutputFile.writeAtomically(bytes, to: path, newMode: 0o600)
     } catch {
-      throw .system(call: "write \(path)", errno: error.code)
+      throw .cluster(error.description)
     }
   }
 }

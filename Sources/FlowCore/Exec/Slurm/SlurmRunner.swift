@@ -108,8 +108,8 @@ public final class SlurmRunner: StageRunner {
       stage: stage, scriptPath: scriptPath,
       dependencies: stage.needs.compactMap { jobs[$0]?.id },
       placement: options.placement.over(extraData: stage.extraData))
-    guard save(submission.script, to: scriptPath) else {
-      let message = "\(scriptPath): \(String(cString: strerror(errno)))"
+    if let problem = save(submission.script, to: scriptPath) {
+      let message = problem
       end(
         index,
         StageResult(outcome: .failed, status: ExitStatus.toolFailed.rawValue, message: message))
@@ -265,10 +265,14 @@ public final class SlurmRunner: StageRunner {
     report(.ended(stage: index, result: result, at: MonotonicClock.now()))
   }
 
-  private func save(_ text: String, to path: String) -> Bool {
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else { return false }
-    defer { close(descriptor) }
-    return (try? Descriptor.writeAll(Array(text.utf8), to: descriptor)) != nil
+  /// Writes a batch script whole or not at all, readable by its owner only (it carries the
+  /// stage's environment); what went wrong, or nil.
+  private func save(_ text: String, to path: String) -> String? {
+    do throws(IOError) {
+      try OutputFile.writeAtomically(Array(text.utf8), to: path, newMode: 0o600)
+      return nil
+    } catch {
+      return error.description
+    }
   }
 }

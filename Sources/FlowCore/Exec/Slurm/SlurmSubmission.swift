@@ -1,6 +1,8 @@
 /// One stage as a Slurm batch job: the `sbatch` argv and the batch script's text. The
 /// script sets the stage's environment explicitly, each value single-quoted, and then
-/// execs the stage's argv, each word single-quoted: no data is ever shell code.
+/// execs the stage's argv, each word single-quoted: no data is ever shell code. Every
+/// option carries its value after `=`, the job name is the stage's `SafeName`, and the
+/// script path (absolute) is the last word.
 public struct SlurmSubmission: Sendable, Equatable {
   /// Where the job goes: partition, account and QoS, when chosen.
   public struct Placement: Sendable, Equatable {
@@ -43,8 +45,9 @@ public struct SlurmSubmission: Sendable, Equatable {
   ) {
     let (command, environment) = stage.command([])
     var argv = [
-      "sbatch", "--parsable", "--job-name=\(stage.name)", "--output=\(stage.logPath)",
-      "--error=\(stage.logPath)", "--open-mode=truncate",
+      "sbatch", "--parsable", "--job-name=\(SafeName.of(stage.name))",
+      "--output=\(Self.filePattern(stage.logPath))", "--error=\(Self.filePattern(stage.logPath))",
+      "--open-mode=truncate",
       "--cpus-per-task=\(Self.cpus(stage.demand.cpu))",
     ]
     if stage.demand.memory > 0 { argv.append("--mem=\(Self.mebibytes(stage.demand.memory))M") }
@@ -87,10 +90,14 @@ public struct SlurmSubmission: Sendable, Equatable {
     }
   }
 
-  /// Where a stage's batch script is written: `STAGE.sbatch` in `directory`.
+  /// Where a stage's batch script is written: `SAFENAME.sbatch` in `directory`.
   public static func scriptPath(stage: StageLaunch, directory: String) -> String {
-    directory + "/" + RunPreparation.logName(stage.name).dropLast(4) + ".sbatch"
+    directory + "/" + SafeName.of(stage.name) + ".sbatch"
   }
+
+  /// A path as sbatch's `--output` reads it: `%` starts a replacement (`%j`, the job id),
+  /// so each is doubled.
+  static func filePattern(_ path: String) -> String { path.replacing("%", with: "%%") }
 
   /// Whole CPUs: Slurm allocates no fractions.
   static func cpus(_ cpu: Double) -> Int { max(1, Int(cpu.rounded(.up))) }
