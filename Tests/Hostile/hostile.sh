@@ -190,4 +190,44 @@ bounded "spec of 100000 characters" 20 500 0 \
 bounded "spec of 100000 opening parentheses" 20 500 64 \
   "$bin/flow-resolve" --catalog one.toml --index "$scratch/index" "a $(head -c 100000 /dev/zero | tr '\0' '(')"
 
+# --- Data that must stay data: images, mount folders, Makefile text, stage names, files --
+# An image that is an option, a workflow whose folder is /, a document path that is shell
+# code in a Makefile, names that clash or are too long for a file, and files replaced by
+# -o and --history: each ends in a clear refusal or a safe run, nothing run by accident.
+stage_doc() { # SOURCE NAME IMAGE: a pipe document of one stage that touches "ran"
+  local image=""
+  [ -n "$3" ] && image="\"image\": \"$3\", "
+  printf '{"flow":1,"source":"%s","stages":[{"name":"%s","type":"BashOperator","needs":[],' "$1" "$2"
+  printf '"kwargs":{"bash_command":"touch ran"},"environment":{%s"variables":{"merged":{}}}}]}\n' "$image"
+}
+stage_doc "$scratch/w.yaml" boxed --privileged >privileged.json
+bounded "an image named --privileged is refused" 5 300 125 \
+  "$bin/flow-exec" --dry-run --engine podman privileged.json
+expect "the refusal names the stage and the image" \
+  stderr_has "stage 'boxed' can never run: image \"--privileged\" is not an image reference"
+stage_doc /w.yaml boxed localhost/flow-test:1 >root-folder.json
+bounded "a workflow at / is never mounted" 5 300 125 \
+  "$bin/flow-exec" --dry-run --engine podman root-folder.json
+expect "the refusal says how to fix it" stderr_has "put the workflow in a folder of its own"
+mkdir -p make-case
+stage_doc "$scratch/make-case/w.yaml" '$(touch by-name)' "" >'make-case/p $(touch by-path) `touch x` #;%:.json'
+bounded "a makefile from a hostile document path and stage name" 5 300 0 \
+  "$bin/flow-sched" --cpus 1 --memory 1Gi --gpus 0 --format make -o make-case/Makefile \
+  -- "$scratch"/make-case/*.json
+bounded "make runs the hostile makefile" 20 300 0 make -s -C make-case FLOW_EXEC="$bin/flow-exec"
+expect "the stage ran" test -e make-case/ran
+expect "nothing in the path or name ran" no_file make-case/by-path
+expect "nothing in the stage name ran" no_file make-case/by-name
+long=$(head -c 300 /dev/zero | tr '\0' n)
+stage_doc "$scratch/w.yaml" "$long" "" >long-name.json
+bounded "a 300-character stage name runs and has a log" 5 300 0 "$bin/flow-exec" long-name.json
+expect "its log name fits a file name" test -n "$(find .flow/logs -name 'nnnn*-*.log')"
+printf 'SECRET=1\n' >secret.env && chmod 600 secret.env
+bounded "-o over a 0600 file" 5 300 0 "$bin/flow-envfile" --no-env -o secret.env secret.env
+expect "the file stays 0600" test "$(stat -c %a secret.env)" = 600
+printf 'my notes\n' >notes.txt
+bounded "--history naming a file that is not a history" 5 300 0 \
+  "$bin/flow-exec" --history notes.txt long-name.json
+expect "the file is left as it is" test "$(cat notes.txt)" = "my notes"
+
 finish
