@@ -64,12 +64,13 @@ import Testing
     #expect(run.stderr.contains("put the workflow in a folder of its own"))
   }
 
-  /// Container names collided for `a.b` and `a_b` and were invalid for `café`.
+  /// Container names collided for `a.b` and `a_b` and were invalid for `café`; a name
+  /// starting with `-` or 300 characters long is a valid container name too.
   @Test func stageNamesMakeDistinctValidContainerNames() throws {
     #expect(FlowExecContainerTests.prepared)
     let folder = try ExecFolder()
     defer { folder.remove() }
-    let names = ["a.b", "a_b", "café", ".hidden"]
+    let names = ["a.b", "a_b", "café", ".hidden", "-x", String(repeating: "n", count: 300)]
     let run = try ToolRun.run(
       "flow-exec", ["--engine", "podman"],
       stdin: try folder.document(names.map { stage($0, "echo \"$FLOW_STAGE\"") }))

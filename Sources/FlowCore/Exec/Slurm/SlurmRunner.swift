@@ -119,9 +119,10 @@ public final class SlurmRunner: StageRunner {
       handleSignals(relay)
     }
     // `--parsable` prints `ID` or `ID;CLUSTER`; warnings on standard error may follow it.
+    // Only ASCII digits count: the id goes into scancel's, squeue's and scontrol's argv.
     let id = outcome.lines.last { line in
       let first = line.split(separator: ";").first ?? ""
-      return !first.isEmpty && first.allSatisfy(\.isNumber)
+      return !first.isEmpty && first.allSatisfy { $0.isASCII && $0.isNumber }
     }?.split(separator: ";").first.map(String.init)
     guard outcome.status == 0, let id else {
       // A job sbatch created while failing must not be left behind.
