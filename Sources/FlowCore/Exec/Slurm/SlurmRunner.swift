@@ -57,6 +57,11 @@ public final class SlurmRunner: StageRunner {
   }
 
   public func run() throws(ExecError) -> [StageResult] {
+    for stage in stages {
+      if let problem = SlurmSubmission.logPathProblem(stage) {
+        throw .refused(stage: stage.name, reason: problem)
+      }
+    }
     let relay = try SignalRelay()
     defer { relay.restore() }
     submitAll(relay)

@@ -99,6 +99,14 @@ public struct SlurmSubmission: Sendable, Equatable {
   /// so each is doubled.
   static func filePattern(_ path: String) -> String { path.replacing("%", with: "%%") }
 
+  /// Why sbatch cannot be given the stage's log path, or nil: Slurm reads a backslash in
+  /// it as "no replacements" and drops it, so the job's output would go elsewhere.
+  public static func logPathProblem(_ stage: StageLaunch) -> String? {
+    guard stage.logPath.contains("\\") else { return nil }
+    return "its log path \(stage.logPath.debugDescription) has a backslash, which Slurm"
+      + " does not keep; choose another --log-dir"
+  }
+
   /// Whole CPUs: Slurm allocates no fractions.
   static func cpus(_ cpu: Double) -> Int { max(1, Int(cpu.rounded(.up))) }
 

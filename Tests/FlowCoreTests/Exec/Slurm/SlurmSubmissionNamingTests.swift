@@ -36,4 +36,19 @@ import Testing
     }
     #expect(paths[0] != paths[1])
   }
+
+  /// Slurm drops a backslash from an output path (and then does no replacements): such a
+  /// log path is refused before anything is submitted.
+  @Test func aLogPathWithABackslashIsRefused() throws {
+    let stage = StageLaunch(
+      name: "a", logPath: "/w/back\\slash/a.log", command: { _ in (["true"], [:]) })
+    #expect(SlurmSubmission.logPathProblem(stage)?.contains("has a backslash") == true)
+    let runner = SlurmRunner(
+      stages: [stage], options: SlurmRunner.Options(scriptDirectory: "/nonexistent"),
+      environment: [:], report: { _ in })
+    #expect(throws: ExecError.self) { try runner.run() }
+    #expect(
+      SlurmSubmission.logPathProblem(
+        StageLaunch(name: "a", logPath: "/w/100%/a.log", command: { _ in ([], [:]) })) == nil)
+  }
 }
