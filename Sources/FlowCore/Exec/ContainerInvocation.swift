@@ -54,7 +54,9 @@ public struct ContainerInvocation: Sendable, Equatable {
   /// The engine's argv for `command`, with `environment` set inside (in name order);
   /// apptainer gets the environment through its client's (`clientEnvironment`).
   public func argv(command: [String], environment: [String: String]) -> [String] {
-    let variables = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    let variables = Self.expressible(environment).sorted { $0.key < $1.key }.map {
+      "\($0.key)=\($0.value)"
+    }
     let cpus = cpu.rounded() == cpu ? String(Int64(cpu)) : String(cpu)
     var result: [String]
     switch engine {
@@ -88,8 +90,16 @@ public struct ContainerInvocation: Sendable, Equatable {
     var result = host.filter {
       !$0.key.hasPrefix(Self.apptainerPrefix) && !$0.key.hasPrefix("SINGULARITYENV_")
     }
-    for (name, value) in environment { result[Self.apptainerPrefix + name] = value }
+    for (name, value) in Self.expressible(environment) {
+      result[Self.apptainerPrefix + name] = value
+    }
     return result
+  }
+
+  /// The variables an environment entry can carry: a name that is empty or has a `=` would
+  /// be read as another name (`A=B=x` sets `A`), so it is left out.
+  static func expressible(_ environment: [String: String]) -> [String: String] {
+    environment.filter { !$0.key.isEmpty && !$0.key.contains("=") }
   }
 
   static let apptainerPrefix = "APPTAINERENV_"

@@ -73,4 +73,17 @@ import Testing
     let apptainer = invocation(.apptainer, gpus: gpus).argv(command: [], environment: [:])
     #expect(apptainer.contains("--rocm") && !apptainer.contains("--nv"))
   }
+
+  /// A variable name with `=` would set another variable inside (`A=B=x` sets `A`).
+  @Test func namesThatNoEnvironmentCanHoldAreLeftOut() {
+    let values = ["A=B": "x", "": "y", "C": "z=1"]
+    #expect(
+      invocation(.podman).argv(command: [], environment: values).filter {
+        $0.hasPrefix("--env=")
+      } == ["--env=C=z=1"])
+    #expect(
+      invocation(.apptainer).clientEnvironment(host: [:], stage: values) == [
+        "APPTAINERENV_C": "z=1"
+      ])
+  }
 }
