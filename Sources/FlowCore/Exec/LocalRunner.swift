@@ -200,8 +200,13 @@ public final class LocalRunner {
     defer { if relay == nil { close(output) } }
     let pid: Int32
     var process = ChildProcess(argv, environment: environment, directory: stage.directory)
-    let mark = processes.mark(stage: index)
-    process.environment[mark.name] = mark.value
+    // A container kept by its engine (podman, docker) runs under the engine, whose helpers
+    // (conmon, a rootless pause process) may serve other containers: such a stage is not
+    // marked, its container is removed by name instead.
+    if stage.containerRemoval == nil {
+      let mark = processes.mark(stage: index)
+      process.environment[mark.name] = mark.value
+    }
     process.diesWithParent = true
     do throws(ChildProcess.Failure) {
       pid = try process.start(output: relay?.writeDescriptor ?? output)
@@ -223,6 +228,9 @@ public final class LocalRunner {
     freeGPUs.removeAll { gpus.contains($0) }
     for (name, amount) in stage.demand.counters { freeCounters[name, default: 0] -= amount }
     groups.append(pid)
+    if let removal = stage.containerRemoval {
+      options.runRecords?.add(containerRemoval: removal, to: processes.run)
+    }
     running[pid] = Running(
       stage: index, started: now, deadline: stage.timeout.map { now + $0 }, gpus: gpus,
       token: token, relay: relay)

@@ -1,10 +1,12 @@
 import Glibc
 
-/// The local runs of this user in progress: one empty file per run, named after the run
-/// (`PID-START-N`, see `RunProcesses`), in a folder only the user may enter. A run whose
+/// The local runs of this user in progress: one file per run, named after the run
+/// (`PID-START-N`, see `RunProcesses`), in a folder only the user may enter, holding the
+/// removal argv of each container the run started (a JSON array a line). A run whose
 /// flow-exec was killed (SIGKILL leaves no time to clean up) keeps its file, so the next
 /// run finds it at start-up, sees that no process has that PID and start time any more,
-/// and stops what still carries the dead run's mark.
+/// stops what still carries the dead run's mark and removes its containers (which run
+/// under the engine, not under the run).
 public struct RunRecords: Sendable {
   public let folder: String
 
@@ -21,21 +23,24 @@ public struct RunRecords: Sendable {
     }
   }
 
-  /// Stops the processes left by runs whose flow-exec is gone and forgets those runs;
-  /// returns one note per run that had left processes.
+  /// Stops the processes and removes the containers left by runs whose flow-exec is gone,
+  /// and forgets those runs; returns one note per run that had left something.
   public func sweepStale() -> [String] {
     guard isPrivateFolder() else { return [] }
     var notes: [String] = []
     for name in DirectoryListing.names(in: folder) ?? [] {
-      let parts = name.split(separator: "-")
-      guard parts.count == 3, let pid = pid_t(parts[0]), let started = UInt64(parts[1]) else {
+      let fields = name.split(separator: "-")
+      guard fields.count == 3, let pid = pid_t(fields[0]), let started = UInt64(fields[1]) else {
         continue
       }
       if ProcessTable.startTime(of: pid) == started { continue }
       let stopped = Self.stop(run: name)
-      if stopped > 0 {
+      let removed = containerRemovals(of: name).filter { ContainerRemoval.run($0) }.count
+      let parts = [(stopped, "process", "processes"), (removed, "container", "containers")]
+        .filter { $0.0 > 0 }.map { "\($0.0) \($0.0 == 1 ? $0.1 : $0.2)" }
+      if !parts.isEmpty {
         notes.append(
-          "stopped \(stopped) process\(stopped == 1 ? "" : "es") left running by an earlier run "
+          "stopped \(parts.joined(separator: " and ")) left running by an earlier run "
             + "whose flow-exec (PID \(pid)) is gone")
       }
       unlink(folder + "/" + name)
@@ -51,6 +56,30 @@ public struct RunRecords: Sendable {
     guard descriptor >= 0 else { return false }
     close(descriptor)
     return true
+  }
+
+  /// Adds a container's removal argv to `run`'s record.
+  func add(containerRemoval argv: [String], to run: String) {
+    let descriptor = open(folder + "/" + run, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW)
+    guard descriptor >= 0 else { return }
+    defer { close(descriptor) }
+    try? Descriptor.writeAll(
+      JSONCodec.encode(.array(argv.map(JSONValue.string))) + [10], to: descriptor)
+  }
+
+  /// The removal argvs in `run`'s record: only an engine's own `rm`, never any other
+  /// command a file may hold.
+  func containerRemovals(of run: String) -> [[String]] {
+    let descriptor = open(folder + "/" + run, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+    guard descriptor >= 0 else { return [] }
+    defer { close(descriptor) }
+    let bytes = (try? Descriptor.readAll(from: descriptor, limit: 1 << 20)) ?? []
+    return bytes.split(separator: 10).compactMap { line in
+      let argv = (try? JSONCodec.decode(Array(line)))?.arrayValue?.compactMap(\.stringValue)
+      guard let argv, argv.count >= 3, ContainerEngine(rawValue: argv[0]) != nil, argv[1] == "rm"
+      else { return nil }
+      return argv
+    }
   }
 
   /// Forgets `run`: it ended and took its processes with it.

@@ -54,4 +54,21 @@ import Testing
       RunRecords(environment: ["XDG_RUNTIME_DIR": "/run/user/7"]).folder == "/run/user/7/flow/runs")
     #expect(RunRecords(environment: ["HOME": "/home/u"]).folder == "/home/u/.cache/flow/runs")
   }
+
+  /// A record holds the removal argv of each container; only an engine's own `rm` is
+  /// read back from it, never another command.
+  @Test func onlyAnEnginesRemovalIsReadBack() throws {
+    let folder = try TemporaryFolder()
+    let records = RunRecords(folder: folder.path + "/runs")
+    #expect(records.add("1-2-3"))
+    records.add(containerRemoval: ["podman", "rm", "-f", "-t", "0", "flow-1-a"], to: "1-2-3")
+    records.add(containerRemoval: ["sh", "-c", "rm -rf ~"], to: "1-2-3")
+    records.add(containerRemoval: ["docker", "run", "x"], to: "1-2-3")
+    records.add(containerRemoval: ["docker", "rm", "-f", "flow-1-b"], to: "1-2-3")
+    #expect(
+      records.containerRemovals(of: "1-2-3") == [
+        ["podman", "rm", "-f", "-t", "0", "flow-1-a"], ["docker", "rm", "-f", "flow-1-b"],
+      ])
+    #expect(records.containerRemovals(of: "no-such-run") == [])
+  }
 }
