@@ -123,8 +123,8 @@ public final class LocalRunner {
         report(.stopping(signal: signalNumber, at: MonotonicClock.now()))
         terminateAll()
       }
-      // At most one read per stage: a flood waits in its pipe while timers and signals
-      // are served.
+      // Each relay reads within bounds: a flood waits in its pipe while timers and
+      // signals are served.
       for entry in running.values {
         for line in entry.relay?.drain() ?? [] {
           report(.output(stage: entry.stage, line: line, at: MonotonicClock.now()))

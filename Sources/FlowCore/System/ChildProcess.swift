@@ -15,7 +15,9 @@ public struct ChildProcess: Sendable {
   /// Standard error goes where standard output goes; otherwise to `/dev/null`.
   public var keepsErrors = true
   /// The kernel kills the program (SIGKILL) when this process dies, however it dies
-  /// (`PR_SET_PDEATHSIG`), so a killed runner leaves no stage leader behind.
+  /// (`PR_SET_PDEATHSIG`), so a killed runner leaves no stage leader behind. posix_spawn
+  /// cannot ask for that: the program is then started by the shim's fork and exec, with
+  /// the same descriptors, folder, group and (all default) signals.
   public var diesWithParent = false
 
   public init(_ arguments: [String], environment: [String: String], directory: String? = nil) {
