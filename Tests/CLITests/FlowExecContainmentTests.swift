@@ -15,7 +15,7 @@ import Testing
       arguments: ["--stage-output"])
     let ended = run.wait(upTo: 120)
     #expect(ended?.status == 124)
-    // Peak resident memory of flow-exec (and of what it reaped), from wait4.
+    // flow-exec's own peak resident memory.
     #expect((ended?.peakKiB ?? .max) < 200 * 1024)
     #expect(ExecFolder.ends(run.stdout)["flood"]?["timed_out"] as? Bool == true)
   }
@@ -154,7 +154,7 @@ extension ExecFolder {
 }
 
 /// flow-exec started in the background on a document of `stages`, its events in a file,
-/// waited for with `wait4` so that its peak memory is known.
+/// waited for while its peak memory is sampled.
 struct BackgroundRun {
   let pid: pid_t
   let folder: ExecFolder
@@ -191,20 +191,30 @@ struct BackgroundRun {
   var stdout: String { folder.read("events.jsonl") ?? "" }
 
   /// Waits up to `limit` seconds for the run to end; on time, its exit status (128+N for
-  /// signal N) and peak resident memory. Past the limit it is killed and nil returned.
+  /// signal N) and its peak resident memory, sampled from `/proc/PID/status` (`VmHWM`)
+  /// while it runs. (wait4's `ru_maxrss` would count this test process too: posix_spawn
+  /// shares its memory until exec.) Past the limit it is killed and nil returned.
   func wait(upTo limit: Double) -> (status: Int32, peakKiB: Int)? {
     let giveUp = Date().addingTimeInterval(limit)
     var status: Int32 = 0
-    var usage = rusage()
+    var peak = 0
     while Date() < giveUp {
-      if wait4(pid, &status, WNOHANG, &usage) == pid {
+      peak = max(peak, Self.highWaterKiB(pid))
+      if waitpid(pid, &status, WNOHANG) == pid {
         let signal = status & 0x7f
-        return (signal == 0 ? (status >> 8) & 0xff : 128 + signal, usage.ru_maxrss)
+        return (signal == 0 ? (status >> 8) & 0xff : 128 + signal, peak)
       }
       usleep(50_000)
     }
     kill(pid, SIGKILL)
-    _ = wait4(pid, &status, 0, &usage)
+    _ = waitpid(pid, &status, 0)
     return nil
+  }
+
+  /// `VmHWM` of `pid` in KiB; 0 once it is gone.
+  static func highWaterKiB(_ pid: pid_t) -> Int {
+    let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+    return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
   }
 }

@@ -286,6 +286,10 @@ public final class LocalRunner {
       if let container = stage.container, code != 0 {
         checkEngine(container, stage: stage, entry: entry, result: &result)
       }
+      if let failure = entry.relay?.logFailure {
+        let note = "its log could not be written whole: \(failure)"
+        result.message = result.message.map { "\($0); \(note)" } ?? note
+      }
       finish(entry.stage, result, token: entry.token)
     }
   }

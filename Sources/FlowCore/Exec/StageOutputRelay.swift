@@ -31,6 +31,8 @@ final class StageOutputRelay {
   private(set) var writeDescriptor: Int32
   private let log: Int32
   private var splitter = LineSplitter(maxLength: lineLimit)
+  /// The first failure to write the log (a full disk): the stage goes on, its end says so.
+  private(set) var logFailure: SystemError?
   private var buffer = [UInt8](repeating: 0, count: readSize)
 
   /// Takes ownership of `log`.
@@ -91,7 +93,11 @@ final class StageOutputRelay {
     let count = SystemCall.retrying { Glibc.read(readDescriptor, &buffer, capacity) }
     guard count > 0 else { return count }
     // A log that cannot be written must not stop the relay or the stage.
-    try? Descriptor.writeAll(Array(buffer[..<count]), to: log)
+    do throws(SystemError) {
+      try Descriptor.writeAll(Array(buffer[..<count]), to: log)
+    } catch {
+      logFailure = logFailure ?? error
+    }
     lines += splitter.splitLines(adding: buffer[..<count])
     return count
   }

@@ -119,4 +119,15 @@ import Testing
     }
     #expect(state.isEmpty || state.contains(") Z"))
   }
+
+  /// Relayed output whose log cannot be written (a full disk) is still relayed, and the
+  /// stage's end says the log is not whole.
+  @Test func aLogThatCannotBeWrittenIsSaidAtTheStagesEnd() throws {
+    var full = stage("full", "echo one")
+    full.logPath = "/dev/full"
+    let (results, events) = try run([full], relaysOutput: true)
+    #expect(results[0].status == 0)
+    #expect(results[0].message == "its log could not be written whole: no space left on device")
+    #expect(events.contains { if case .output(_, "one", _) = $0 { true } else { false } })
+  }
 }
