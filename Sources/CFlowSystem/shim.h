@@ -5,13 +5,19 @@
 // only for _GNU_SOURCE, or are variadic. Each is wrapped in a plain C function here, so
 // no Swift file declares a C symbol by hand.
 
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef PR_SET_CHILD_SUBREAPER
 #define PR_SET_CHILD_SUBREAPER 36
+#endif
+#ifndef PR_SET_PDEATHSIG
+#define PR_SET_PDEATHSIG 1
 #endif
 
 extern int pipe2(int descriptors[2], int flags);
@@ -40,6 +46,82 @@ static inline int flow_make_pipe(int descriptors[2]) {
 /// `KILL` for 9; NULL for a number without a name.
 static inline const char *flow_signal_abbreviation(int signal) {
   return sigabbrev_np(signal);
+}
+
+/// Starts `path` as flow's posix_spawn does (standard input from /dev/null, output and
+/// errors into `output`, errors to /dev/null unless `keep_errors`, in `directory` when
+/// not NULL, leading a process group of its own when `own_group`, every signal at its
+/// default and none blocked) and, what posix_spawn cannot do, asks the kernel to
+/// SIGKILL the child when this process dies (PR_SET_PDEATHSIG). Returns 0 with the
+/// PID in `pid`, or the errno of the step that failed; the child reports a failure
+/// before exec through a close-on-exec pipe, so success means the program is running.
+/// Between fork and exec the child makes only async-signal-safe calls.
+static inline int flow_spawn_dying_with_parent(pid_t *pid, const char *path,
+                                               char *const argv[], char *const envp[],
+                                               int output, int keep_errors,
+                                               const char *directory, int own_group) {
+  int report[2];
+  if (pipe2(report, O_CLOEXEC) != 0) return errno;
+  sigset_t all, saved;
+  sigfillset(&all);
+  sigprocmask(SIG_SETMASK, &all, &saved);
+  pid_t parent = getpid();
+  pid_t child = fork();
+  if (child == 0) {
+    int error = 0;
+    // Signals stay blocked until no handler of the parent is left to run here.
+    for (int number = 1; number < NSIG; number++) {
+      if (number != SIGKILL && number != SIGSTOP) signal(number, SIG_DFL);
+    }
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0UL, 0UL, 0UL) != 0) error = errno;
+    // The parent died before the request was made: it will never be delivered.
+    if (error == 0 && getppid() != parent) error = ESRCH;
+    if (error == 0 && own_group && setpgid(0, 0) != 0) error = errno;
+    int out = error == 0 ? fcntl(output, F_DUPFD_CLOEXEC, 3) : -1;
+    if (error == 0 && out < 0) error = errno;
+    if (error == 0 && dup2(out, 1) < 0) error = errno;
+    if (error == 0 && keep_errors && dup2(out, 2) < 0) error = errno;
+    if (error == 0 && !keep_errors) {
+      int null = open("/dev/null", O_WRONLY);
+      if (null < 0 || dup2(null, 2) < 0) error = errno;
+      if (null > 2) close(null);
+    }
+    if (error == 0) {
+      int null = open("/dev/null", O_RDONLY);
+      if (null < 0 || dup2(null, 0) < 0) error = errno;
+      if (null > 2) close(null);
+    }
+    if (error == 0 && directory != NULL && chdir(directory) != 0) error = errno;
+    if (error == 0) {
+      sigset_t none;
+      sigemptyset(&none);
+      sigprocmask(SIG_SETMASK, &none, NULL);
+      execve(path, argv, envp);
+      error = errno;
+    }
+    while (write(report[1], &error, sizeof error) < 0 && errno == EINTR) {
+    }
+    _exit(127);
+  }
+  int forkError = child < 0 ? errno : 0;
+  sigprocmask(SIG_SETMASK, &saved, NULL);
+  close(report[1]);
+  if (forkError != 0) {
+    close(report[0]);
+    return forkError;
+  }
+  int error = 0;
+  ssize_t count;
+  while ((count = read(report[0], &error, sizeof error)) < 0 && errno == EINTR) {
+  }
+  close(report[0]);
+  if (count == (ssize_t)sizeof error) {
+    while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {
+    }
+    return error;
+  }
+  *pid = child;
+  return 0;
 }
 
 #endif

@@ -28,8 +28,10 @@ public struct CapacityOptions: ParsableArguments {
   public func capacity(over machine: MachineDescription?) throws(CommandFailure) -> PlanCapacity {
     var capacity = machine.map(PlanCapacity.init(machine:)) ?? PlanCapacity(cpu: 1, memory: 0)
     if let cpus {
-      guard cpus > 0, cpus.isFinite else {
-        throw CommandFailure("--cpus must be above 0", status: .usage)
+      if let problem = NumberOption.problem(
+        cpus, "--cpus", from: 0, upTo: NumberOption.mostCPUs, lowestExcluded: true)
+      {
+        throw CommandFailure(problem, status: .usage)
       }
       capacity.cpu = cpus
     }
@@ -41,7 +43,10 @@ public struct CapacityOptions: ParsableArguments {
       capacity.memory = bytes
     }
     if let gpus {
-      if let count = Int(gpus), count >= 0 {
+      if let count = Int(gpus) {
+        if let problem = NumberOption.problem(count, "--gpus", in: 0...NumberOption.mostGPUs) {
+          throw CommandFailure(problem, status: .usage)
+        }
         let probed = machine?.gpus.map(\.id) ?? []
         capacity.gpuIDs =
           probed.count >= count ? Array(probed.prefix(count)) : (0..<count).map(String.init)

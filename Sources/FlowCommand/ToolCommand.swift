@@ -1,6 +1,5 @@
 import ArgumentParser
 import FlowCore
-
 import Glibc
 
 /// What every flow command shares: how it starts, reports mistakes and ends.
@@ -88,4 +87,44 @@ private func lowercasedFirst(_ text: String) -> String {
   guard let first = text.first, first.isUppercase, !(text.dropFirst().first?.isUppercase ?? false)
   else { return text }
   return first.lowercased() + text.dropFirst()
+}
+
+/// The one check of the number options: a value that is not a number (nan), infinite,
+/// outside what the option means or absurdly large is a usage mistake (64) that names
+/// the option, never a run that cannot end or a capacity that cannot be allocated.
+public enum NumberOption {
+  /// `-j`: more stages at once than any machine runs.
+  public static let mostJobs = 1_000_000
+  /// `--grace`: a day.
+  public static let longestGrace = 86_400.0
+  /// `--cpus`.
+  public static let mostCPUs = 1_048_576.0
+  /// `--gpus` as a count.
+  public static let mostGPUs = 65_536
+
+  /// What is wrong with `value` for `option`, which takes `lowest...highest` (or above
+  /// `lowest`, not `lowest` itself, when `lowestExcluded`); nil when it is fine.
+  public static func problem(
+    _ value: Double, _ option: String, from lowest: Double, upTo highest: Double,
+    lowestExcluded: Bool = false
+  ) -> String? {
+    let low = lowestExcluded ? value > lowest : value >= lowest
+    guard !value.isFinite || !low || value > highest else { return nil }
+    let range = lowestExcluded ? "above \(number(lowest)) and up to" : "from \(number(lowest)) to"
+    return "\(option) takes a number \(range) \(number(highest)), got \(number(value))"
+  }
+
+  /// `problem` for a whole number.
+  public static func problem(_ value: Int, _ option: String, in range: ClosedRange<Int>)
+    -> String?
+  {
+    guard !range.contains(value) else { return nil }
+    return
+      "\(option) takes a whole number from \(range.lowerBound) to \(range.upperBound), got \(value)"
+  }
+
+  private static func number(_ value: Double) -> String {
+    value.isFinite && value == value.rounded() && abs(value) < 1e15
+      ? String(Int64(value)) : "\(value)"
+  }
 }

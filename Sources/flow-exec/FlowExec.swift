@@ -16,7 +16,8 @@ struct FlowExec: ToolCommand {
 
       Exit status: 0 when every stage succeeded, else the first failing stage's \
       status; 124 a stage timed out; 125 flow-exec failed; 126/127 a command could \
-      not run or was not found; 130/143 stopped by SIGINT/SIGTERM. See flow-exec(1).
+      not run or was not found; 130/143 stopped by SIGINT/SIGTERM; 74 the events \
+      could not be written. See flow-exec(1).
       """,
     version: FlowVersion.current)
 
@@ -71,8 +72,11 @@ struct FlowExec: ToolCommand {
   @OptionGroup var clusterOptions: ClusterOptions
 
   func validate() throws {
-    if let jobs, jobs < 1 { throw ValidationError("-j needs a positive number") }
-    if grace < 0 { throw ValidationError("--grace needs a positive number of seconds") }
+    let problems = [
+      jobs.flatMap { NumberOption.problem($0, "-j", in: 1...NumberOption.mostJobs) },
+      NumberOption.problem(grace, "--grace", from: 0, upTo: NumberOption.longestGrace),
+    ]
+    if let problem = problems.compactMap({ $0 }).first { throw ValidationError(problem) }
   }
 
   func run() throws {
@@ -101,13 +105,15 @@ struct FlowExec: ToolCommand {
     let (launches, logs, notes) = try request.prepare(
       workflow, machine: machine, capacity: capacity)
     for note in notes { console.report(note) }
+    let output = StandardOutput()
     var settings = RunnerSettings(capacity: capacity, logDirectory: logs, environment: host)
     settings.keepGoing = keepGoing
     settings.grace = grace
     settings.relaysOutput = stageOutput || isatty(STDERR_FILENO) == 1
     clusterOptions.configure(&settings)
     if dryRun {
-      for line in settings.dryRunLines(launches) { StandardOutput.write(line) }
+      for line in settings.dryRunLines(launches) { output.write(line) }
+      if let failure = output.failure { throw Self.lostEvents(failure, status: 0) }
       return
     }
     guard settings.makeLogDirectory() else {
@@ -117,12 +123,26 @@ struct FlowExec: ToolCommand {
       makeflags: host["MAKEFLAGS"], jobs: jobs, stageCount: launches.count)
     if let note = joined.note { console.report(note) }
     (settings.jobserver, settings.jobs) = (joined.jobserver, joined.jobs)
-    Self.endNow(try execute(launches, settings: settings, console: console))
+    // A run whose flow-exec was killed left its processes: they go before any log is
+    // opened again.
+    settings.runRecords = RunRecords(environment: host)
+    for note in settings.runRecords?.sweepStale() ?? [] { console.report(note) }
+    let status = try execute(launches, settings: settings, output: output, console: console)
+    if let failure = output.failure { throw Self.lostEvents(failure, status: status) }
+    Self.endNow(status)
+  }
+
+  /// The events could not all be written: the run's own status is said, the exit is 74.
+  private static func lostEvents(_ failure: SystemError, status: Int32) -> CommandFailure {
+    CommandFailure(
+      "standard output: \(failure); events were lost (the run's own status was \(status))",
+      status: .ioError)
   }
 
   /// Runs the stages, writing one line per event, and returns the run's exit status.
   private func execute(
-    _ launches: [StageLaunch], settings: RunnerSettings, console: Console
+    _ launches: [StageLaunch], settings: RunnerSettings, output: StandardOutput,
+    console: Console
   ) throws(ExecError) -> Int32 {
     let status = StatusLine(enabled: isatty(STDERR_FILENO) == 1, stages: launches)
     var report = RunReport(
@@ -132,14 +152,14 @@ struct FlowExec: ToolCommand {
         status.clear()
         console.report(note)
       }
-      if let line = report.record(event) { StandardOutput.write(line) }
+      if let line = report.record(event) { output.write(line) }
       status.show(event)
     }
     let results = try runner.run()
     status.clear()
     if let note = RunReport.note(after: runner) { console.report(note) }
     let exitStatus = report.status(stopSignal: runner.stopSignal)
-    StandardOutput.write(report.summary(results, status: exitStatus, now: MonotonicClock.now()))
+    output.write(report.summary(results, status: exitStatus, now: MonotonicClock.now()))
     let saved = report.save(results, status: exitStatus, historyPath: history, tracePath: trace)
     for problem in saved.problems { console.report(problem) }
     return saved.status

@@ -8,7 +8,7 @@ import Testing
 
   @Test(arguments: [
     (["--memory", "lots"], "--memory: 'lots' is not an amount of memory (8Gi, 512M)"),
-    (["--cpus", "0"], "--cpus must be above 0"),
+    (["--cpus", "0"], "--cpus takes a number above 0 and up to 1048576, got 0"),
     (["--resource", "licence"], "--resource: expected NAME=N with a whole N, got 'licence'"),
   ])
   func theSameMistakeIsTheSameUsageError(arguments: [String], message: String) throws {

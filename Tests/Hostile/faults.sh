@@ -68,4 +68,49 @@ else
   fail "cannot mount a tmpfs for the full-disk case: $(cat "$scratch/mount.err")"
 fi
 
+
+# ---- flow-exec: a flooding stage, escaping processes, events onto a full device ----
+# The runner's faults: a stage that writes without end must still time out with
+# flow-exec's memory bounded; what a stage started outside its process group must not
+# outlive it; events that cannot be written end with 74, a reader going away does not.
+stage_document() { # NAME TIMEOUT|null COMMAND: a one-stage pipe document
+  printf '{"flow":1,"source":"%s/w.yaml","stages":[{"name":"%s","type":"fasthep_flow.operators.BashOperator","needs":[],"timeout":%s,"kwargs":{"bash_command":"%s"}}]}\n' \
+    "$scratch" "$1" "$2" "$3"
+}
+# `bounded` takes 124 for its own time limit: a stage's timeout (124) is passed on as 200.
+stage_document flood 2 yes >flood.json
+bounded "flow-exec --stage-output: a flooding stage times out (124)" 60 200 200 \
+  sh -c '"$0" "$@"; status=$?; [ "$status" -eq 124 ] && exit 200; exit "$status"' \
+  "$bin/flow-exec" --stage-output flood.json
+stage_document zeros 2 "cat /dev/zero" >zeros.json
+bounded "flow-exec --stage-output: an endless line is cut, the stage times out" 60 200 200 \
+  sh -c '"$0" "$@"; status=$?; [ "$status" -eq 124 ] && exit 200; exit "$status"' \
+  "$bin/flow-exec" --stage-output zeros.json
+stage_document escape 1 'timeout 300 sleep 300 & echo $! > escape.pids; setsid sleep 300 & echo $! >> escape.pids; wait' >escape.json
+bounded "flow-exec: a stage with escaped processes times out (124)" 30 300 200 \
+  sh -c '"$0" "$@"; status=$?; [ "$status" -eq 124 ] && exit 200; exit "$status"' \
+  "$bin/flow-exec" --grace 1 escape.json
+escaped_gone() {
+  local pid
+  for pid in $(cat escape.pids 2>/dev/null); do
+    if kill -0 "$pid" 2>/dev/null && ! grep -q ') Z' "/proc/$pid/stat" 2>/dev/null; then
+      kill "$pid"
+      return 1
+    fi
+  done
+  [ -s escape.pids ]
+}
+expect "flow-exec: timeout's group and a setsid daemon are gone after the timeout" escaped_gone
+stage_document events null true >events.json
+bounded "flow-exec >/dev/full exits 74" 10 300 74 sh -c '"$0" "$1" >/dev/full' \
+  "$bin/flow-exec" events.json
+expect "flow-exec >/dev/full says so" stderr_has "standard output: no space left on device"
+bounded "flow-exec | head -c1 ends quietly" 10 300 0 sh -c \
+  'status=$( { { "$0" "$1"; echo $? >&3; } | head -c1 >/dev/null; } 3>&1 ); case $status in 0|141) exit 0;; *) echo "status $status" >&2; exit 1;; esac' \
+  "$bin/flow-exec" events.json
+for option in "--grace nan" "--grace inf" "--grace=-1" "-j 0" "--cpus nan" "--gpus 99999999999"; do
+  # shellcheck disable=SC2086 # the option and its value are two words
+  bounded "flow-exec $option is a usage error (64)" 10 300 64 "$bin/flow-exec" $option events.json
+done
+
 finish

@@ -3,8 +3,10 @@ import Glibc
 /// Runs prepared stages as local processes: each starts when the stages it needs have
 /// succeeded and its CPUs, memory, GPUs and counters are free (and, under make, a job
 /// slot), in its own process group, its output in its log file. Timeouts and stop
-/// signals end a stage's whole group: SIGTERM, then SIGKILL after the grace period.
-/// Nothing started is left running when `run` returns.
+/// signals end everything a stage started (its group and whatever carries its mark, see
+/// `RunProcesses`): SIGTERM, then SIGKILL after the grace period; what a stage leaves
+/// when it ends is killed. Nothing started is left running when `run` returns, and a
+/// stage's leader dies with the runner's process.
 public final class LocalRunner {
   public struct Options: Sendable {
     /// At most this many stages at once (`-j`).
@@ -16,6 +18,9 @@ public final class LocalRunner {
     public var capacity: PlanCapacity
     /// Relay each line the stages write as an `output` event (through a pipe).
     public var relaysOutput = false
+    /// Where the run is recorded while it goes, so that a later run can stop what it
+    /// left if this process is killed.
+    public var runRecords: RunRecords?
 
     public init(
       jobs: Int? = nil, keepGoing: Bool = false, grace: Double = 10, capacity: PlanCapacity,
@@ -58,6 +63,7 @@ public final class LocalRunner {
   private var removedContainers: Set<Int> = []
   /// The stop signal received, if any.
   public private(set) var stopSignal: Int32?
+  private var processes = RunProcesses(adoptsOrphans: false)
   /// Whether the run takes over the stop signals and SIGCHLD (a command does; a test
   /// that shares its process with others does not, and the loop then looks every 20 ms).
   var handlesSignals = true
@@ -84,6 +90,9 @@ public final class LocalRunner {
     defer { relay.restore() }
     // Orphans of a stage become this process's children, so they are reaped here.
     becomeChildSubreaper()
+    processes = RunProcesses(adoptsOrphans: handlesSignals)
+    options.runRecords?.add(processes.run)
+    defer { options.runRecords?.remove(processes.run) }
     let order = stages.indices.sorted {
       (stages[$0].priority, $0) < (stages[$1].priority, $1)
     }
@@ -107,12 +116,15 @@ public final class LocalRunner {
         guard stopSignal == nil else {
           // A second stop signal does not wait for the grace period.
           for pid in running.keys { _ = kill(-pid, SIGKILL) }
+          processes.signalAll(SIGKILL, leaders: Set(running.keys))
           continue
         }
         stopSignal = signalNumber
         report(.stopping(signal: signalNumber, at: MonotonicClock.now()))
         terminateAll()
       }
+      // Each relay reads within bounds: a flood waits in its pipe while timers and
+      // signals are served.
       for entry in running.values {
         for line in entry.relay?.drain() ?? [] {
           report(.output(stage: entry.stage, line: line, at: MonotonicClock.now()))
@@ -187,9 +199,17 @@ public final class LocalRunner {
     let relay = options.relaysOutput ? try? StageOutputRelay(log: output) : nil
     defer { if relay == nil { close(output) } }
     let pid: Int32
+    var process = ChildProcess(argv, environment: environment, directory: stage.directory)
+    // A container kept by its engine (podman, docker) runs under the engine, whose helpers
+    // (conmon, a rootless pause process) may serve other containers: such a stage is not
+    // marked, its container is removed by name instead.
+    if stage.containerRemoval == nil {
+      let mark = processes.mark(stage: index)
+      process.environment[mark.name] = mark.value
+    }
+    process.diesWithParent = true
     do throws(ChildProcess.Failure) {
-      pid = try ChildProcess(argv, environment: environment, directory: stage.directory)
-        .start(output: relay?.writeDescriptor ?? output)
+      pid = try process.start(output: relay?.writeDescriptor ?? output)
       relay?.childStarted()
     } catch {
       // A stage's engine that cannot start is the engine's failure, not the command's.
@@ -208,6 +228,9 @@ public final class LocalRunner {
     freeGPUs.removeAll { gpus.contains($0) }
     for (name, amount) in stage.demand.counters { freeCounters[name, default: 0] -= amount }
     groups.append(pid)
+    if let removal = stage.containerRemoval {
+      options.runRecords?.add(containerRemoval: removal, to: processes.run)
+    }
     running[pid] = Running(
       stage: index, started: now, deadline: stage.timeout.map { now + $0 }, gpus: gpus,
       token: token, relay: relay)
@@ -225,6 +248,7 @@ public final class LocalRunner {
   /// PID, and by group for what their stages left behind), never any child at all.
   private func reap() {
     var status: Int32 = 0
+    processes.reap(leaders: Set(running.keys))
     for group in lingering {
       var reaped = waitpid(-group, &status, WNOHANG)
       while reaped > 0 { reaped = waitpid(-group, &status, WNOHANG) }
@@ -232,10 +256,16 @@ public final class LocalRunner {
     }
     for pid in Array(running.keys) {
       var usage = rusage()
-      guard wait4(pid, &status, WNOHANG, &usage) == pid,
-        let entry = running.removeValue(forKey: pid)
-      else { continue }
-      for line in entry.relay?.drain(final: true) ?? [] {
+      let waited = wait4(pid, &status, WNOHANG, &usage)
+      // A leader that is no longer a child was reaped elsewhere: it ended, status unknown.
+      let lost = waited < 0 && errno == ECHILD
+      guard waited == pid || lost, let entry = running.removeValue(forKey: pid) else { continue }
+      if lost { status = 0 }
+      // What the stage left behind, in its group or escaped from it, goes with it.
+      _ = kill(-pid, SIGKILL)
+      processes.killAll(stage: entry.stage, leaders: Set(running.keys))
+      lingering.insert(pid)
+      for line in entry.relay?.drainAfterEnd() ?? [] {
         report(.output(stage: entry.stage, line: line, at: MonotonicClock.now()))
       }
       let stage = stages[entry.stage]
@@ -243,18 +273,22 @@ public final class LocalRunner {
       freeMemory += stage.demand.memory
       freeGPUs += entry.gpus
       for (name, amount) in stage.demand.counters { freeCounters[name, default: 0] += amount }
-      // What the stage left behind in its group goes with it.
-      _ = kill(-pid, SIGKILL)
-      lingering.insert(pid)
       let ended = ProcessStatus(waitStatus: status)
-      let code = entry.timedOut ? ExitStatus.timedOut.rawValue : ended.shellStatus
+      let code =
+        entry.timedOut
+        ? ExitStatus.timedOut.rawValue : lost ? ExitStatus.toolFailed.rawValue : ended.shellStatus
       var result = StageResult(
         outcome: code == 0 ? .succeeded : .failed, status: code, signal: ended.signal,
         timedOut: entry.timedOut, seconds: MonotonicClock.now() - entry.started,
         peakMemory: Int64(usage.ru_maxrss) * 1024,
-        message: entry.timedOut ? "timed out after \(stage.timeout ?? 0) s" : nil)
+        message: entry.timedOut
+          ? "timed out after \(stage.timeout ?? 0) s" : lost ? "its exit status was lost" : nil)
       if let container = stage.container, code != 0 {
         checkEngine(container, stage: stage, entry: entry, result: &result)
+      }
+      if let failure = entry.relay?.logFailure {
+        let note = "its log could not be written whole: \(failure)"
+        result.message = result.message.map { "\($0); \(note)" } ?? note
       }
       finish(entry.stage, result, token: entry.token)
     }
@@ -291,15 +325,19 @@ public final class LocalRunner {
       _ = kill(-pid, SIGTERM)
       running[pid]!.killAt = min(running[pid]!.killAt ?? killAt, killAt)
     }
+    processes.signalAll(SIGTERM, leaders: Set(running.keys))
   }
 
   private func enforceDeadlines() {
     let now = MonotonicClock.now()
     for (pid, entry) in running {
       if let killAt = entry.killAt {
-        if now >= killAt { _ = kill(-pid, SIGKILL) }
+        guard now >= killAt else { continue }
+        _ = kill(-pid, SIGKILL)
+        processes.signal(stage: entry.stage, SIGKILL)
       } else if let deadline = entry.deadline, now >= deadline {
         _ = kill(-pid, SIGTERM)
+        processes.signal(stage: entry.stage, SIGTERM)
         running[pid]!.timedOut = true
         running[pid]!.killAt = now + options.grace
       }
@@ -335,6 +373,7 @@ public final class LocalRunner {
       if alive.isEmpty || MonotonicClock.now() > giveUp { break }
       usleep(1000)
     }
+    processes.killEverything(leaders: [])
     for (index, stage) in stages.enumerated() {
       guard let removal = stage.containerRemoval, let result = results[index],
         result.signal != nil || result.timedOut, !removedContainers.contains(index)

@@ -14,6 +14,8 @@ public struct RunnerSettings {
   /// Whether the local runner reads the stages' output lines (for events or a terminal).
   public var relaysOutput = false
   public var jobserver: Jobserver?
+  /// Where local runs are recorded while they go (see `RunRecords`); none when `nil`.
+  public var runRecords: RunRecords?
   public var placement = SlurmSubmission.Placement()
   /// The Dask scheduler's address; `DASK_SCHEDULER_ADDRESS` when `nil`.
   public var daskScheduler: String?
@@ -51,12 +53,11 @@ public struct RunnerSettings {
           logDirectory: Self.absolute(logDirectory), environment: environment),
         report: report)
     default:
-      return LocalRunner(
-        stages: launches,
-        options: LocalRunner.Options(
-          jobs: jobs, keepGoing: keepGoing, grace: grace, capacity: capacity,
-          relaysOutput: relaysOutput),
-        jobserver: jobserver, report: report)
+      var options = LocalRunner.Options(
+        jobs: jobs, keepGoing: keepGoing, grace: grace, capacity: capacity,
+        relaysOutput: relaysOutput)
+      options.runRecords = runRecords
+      return LocalRunner(stages: launches, options: options, jobserver: jobserver, report: report)
     }
   }
 

@@ -5,8 +5,10 @@ extension ChildProcess {
   public struct Finished: Sendable, Equatable {
     /// Nil when it ran past its timeout and was killed.
     public var status: ProcessStatus?
-    /// Its output, unless it was handed on as it came.
+    /// Its output, unless it was handed on as it came; at most `outputLimit` bytes.
     public var output: [UInt8]
+    /// It wrote more than `outputLimit` bytes: the rest was read and dropped.
+    public var isTruncated = false
 
     public var text: String { String(decoding: output, as: UTF8.self) }
   }
@@ -20,9 +22,11 @@ extension ChildProcess {
   ///   - wake: a descriptor watched meanwhile (a signal relay's); when it is readable,
   ///     `onWake` is called with the child's PID, and the child is still waited for.
   ///   - onOutput: takes the output as it arrives instead of collecting it.
+  ///   - outputLimit: bytes collected at most; a program that writes without end is read
+  ///     to its end all the same, so it never blocks, but this process's memory is bounded.
   public func run(
     timeout: Double? = nil, wake: Int32? = nil, onWake: (pid_t) -> Void = { _ in },
-    onOutput: (([UInt8]) -> Void)? = nil
+    onOutput: (([UInt8]) -> Void)? = nil, outputLimit: Int = 1 << 26
   ) throws(Failure) -> Finished {
     let ends: (read: Int32, write: Int32)
     do throws(SystemError) {
@@ -40,7 +44,7 @@ extension ChildProcess {
       throw error
     }
     let deadline = timeout.map { MonotonicClock.now() + $0 }
-    var output: [UInt8] = []
+    var finished = Finished(status: nil, output: [])
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
     var watched = [pollfd(fd: ends.read, events: Int16(POLLIN), revents: 0)]
     if let wake { watched.append(pollfd(fd: wake, events: Int16(POLLIN), revents: 0)) }
@@ -51,7 +55,7 @@ extension ChildProcess {
         guard left > 0 else {
           _ = kill(ownsProcessGroup ? -pid : pid, SIGKILL)
           _ = Self.wait(for: pid)
-          return Finished(status: nil, output: output)
+          return finished
         }
         wait = Int32(min(left * 1000, 1000).rounded(.up))
       }
@@ -63,9 +67,12 @@ extension ChildProcess {
       if let onOutput {
         onOutput(Array(buffer[..<count]))
       } else {
-        output += buffer[..<count]
+        let room = max(0, outputLimit - finished.output.count)
+        finished.output += buffer[..<min(count, room)]
+        if count > room { finished.isTruncated = true }
       }
     }
-    return Finished(status: Self.wait(for: pid), output: output)
+    finished.status = Self.wait(for: pid)
+    return finished
   }
 }

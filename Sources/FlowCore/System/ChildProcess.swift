@@ -14,6 +14,11 @@ public struct ChildProcess: Sendable {
   public var ownsProcessGroup = true
   /// Standard error goes where standard output goes; otherwise to `/dev/null`.
   public var keepsErrors = true
+  /// The kernel kills the program (SIGKILL) when this process dies, however it dies
+  /// (`PR_SET_PDEATHSIG`), so a killed runner leaves no stage leader behind. posix_spawn
+  /// cannot ask for that: the program is then started by the shim's fork and exec, with
+  /// the same descriptors, folder, group and (all default) signals.
+  public var diesWithParent = false
 
   public init(_ arguments: [String], environment: [String: String], directory: String? = nil) {
     self.arguments = arguments
@@ -64,6 +69,32 @@ public struct ChildProcess: Sendable {
   /// Starts the program, its output into `output`, and returns its PID.
   public func start(output: Int32) throws(Failure) -> pid_t {
     let program = try Self.locate(arguments[0], environment: environment)
+    let argv = arguments.map { strdup($0) } + [nil]
+    let variables = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer {
+      for pointer in argv { free(pointer) }
+      for pointer in variables { free(pointer) }
+    }
+    var pid: pid_t = 0
+    let code =
+      diesWithParent
+      ? spawnDyingWithParent(
+        &pid, path: program, arguments: argv, environment: variables, output: output,
+        keepsErrors: keepsErrors, directory: directory, ownsProcessGroup: ownsProcessGroup)
+      : spawn(&pid, program, argv, variables, output: output)
+    guard code == 0 else {
+      throw Failure(
+        status: code == ENOENT ? .notFound : .cannotRun,
+        message: "\(program): \(String(cString: strerror(code)))")
+    }
+    return pid
+  }
+
+  /// `posix_spawn` with the settings above; returns 0 or an errno.
+  private func spawn(
+    _ pid: inout pid_t, _ program: String, _ argv: [UnsafeMutablePointer<CChar>?],
+    _ variables: [UnsafeMutablePointer<CChar>?], output: Int32
+  ) -> Int32 {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -96,21 +127,7 @@ public struct ChildProcess: Sendable {
     sigemptyset(&empty)
     posix_spawnattr_setsigmask(&attributes, &empty)
     posix_spawnattr_setflags(&attributes, Int16(flags))
-
-    let argv = arguments.map { strdup($0) } + [nil]
-    let variables = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer {
-      for pointer in argv { free(pointer) }
-      for pointer in variables { free(pointer) }
-    }
-    var pid: pid_t = 0
-    let code = posix_spawn(&pid, program, &actions, &attributes, argv, variables)
-    guard code == 0 else {
-      throw Failure(
-        status: code == ENOENT ? .notFound : .cannotRun,
-        message: "\(program): \(String(cString: strerror(code)))")
-    }
-    return pid
+    return posix_spawn(&pid, program, &actions, &attributes, argv, variables)
   }
 
   /// Waits for `pid` to end.

@@ -28,3 +28,20 @@ func signalAbbreviation(_ signal: Int32) -> String? {
 func makeCloseOnExecPipe(_ descriptors: inout [Int32]) -> Int32 {
   flow_make_pipe(&descriptors)
 }
+
+/// Starts `path` in a child that the kernel kills when this process dies
+/// (`PR_SET_PDEATHSIG`); returns 0 and sets `pid`, or an errno.
+func spawnDyingWithParent(
+  _ pid: inout pid_t, path: String, arguments: [UnsafeMutablePointer<CChar>?],
+  environment: [UnsafeMutablePointer<CChar>?], output: Int32, keepsErrors: Bool,
+  directory: String?, ownsProcessGroup: Bool
+) -> Int32 {
+  if let directory {
+    return flow_spawn_dying_with_parent(
+      &pid, path, arguments, environment, output, keepsErrors ? 1 : 0, directory,
+      ownsProcessGroup ? 1 : 0)
+  }
+  return flow_spawn_dying_with_parent(
+    &pid, path, arguments, environment, output, keepsErrors ? 1 : 0, nil,
+    ownsProcessGroup ? 1 : 0)
+}

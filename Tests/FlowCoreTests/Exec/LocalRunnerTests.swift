@@ -88,4 +88,46 @@ import Testing
     #expect(lines == ["one", "two"])
     #expect(try log("talk") == "one\ntwo")
   }
+
+  /// A line longer than 64 KiB becomes one event, cut and marked; the log has every byte.
+  @Test func anOverlongLineIsCutInTheEventsAndWholeInTheLog() throws {
+    let script = "head -c 200000 /dev/zero | tr '\\0' x; echo; echo after"
+    let (_, events) = try run([stage("long", script)], relaysOutput: true)
+    let lines = events.compactMap { event -> String? in
+      if case .output(_, let line, _) = event { return line }
+      return nil
+    }
+    #expect(lines == [String(repeating: "x", count: 65536) + StageOutputRelay.cutMark, "after"])
+    #expect(try log("long") == String(repeating: "x", count: 200_000) + "\nafter\n")
+  }
+
+  /// What a stage started in a session of its own is stopped when the stage ends.
+  @Test func aProcessThatLeftTheStagesGroupGoesWhenTheStageEnds() throws {
+    let (results, _) = try run([
+      stage("daemon", "setsid sleep 300 & echo $! > '\(folder.path)/pid'")
+    ])
+    #expect(results[0].status == 0)
+    let text = String(decoding: try InputFile.read(folder.path + "/pid"), as: UTF8.self)
+    let pid = text.split(separator: "\n").first.flatMap { pid_t($0) } ?? 0
+    #expect(pid > 0)
+    // Killed at the stage's end; a zombie at most until its new parent reaps it.
+    var state = ""
+    for _ in 0..<100 {
+      state = String(decoding: (try? InputFile.read("/proc/\(pid)/stat")) ?? [], as: UTF8.self)
+      if state.isEmpty || state.contains(") Z") { break }
+      usleep(20_000)
+    }
+    #expect(state.isEmpty || state.contains(") Z"))
+  }
+
+  /// Relayed output whose log cannot be written (a full disk) is still relayed, and the
+  /// stage's end says the log is not whole.
+  @Test func aLogThatCannotBeWrittenIsSaidAtTheStagesEnd() throws {
+    var full = stage("full", "echo one")
+    full.logPath = "/dev/full"
+    let (results, events) = try run([full], relaysOutput: true)
+    #expect(results[0].status == 0)
+    #expect(results[0].message == "its log could not be written whole: no space left on device")
+    #expect(events.contains { if case .output(_, "one", _) = $0 { true } else { false } })
+  }
 }

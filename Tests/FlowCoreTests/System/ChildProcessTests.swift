@@ -74,4 +74,14 @@ import Testing
     #expect(finished.output.isEmpty)
     #expect(String(decoding: pieces, as: UTF8.self) == "a\nb\n")
   }
+
+  /// A program that writes more than the caller keeps is read to its end all the same.
+  @Test func outputPastTheLimitIsReadAndDropped() throws {
+    let finished = try ChildProcess(
+      ["sh", "-c", "head -c 1000000 /dev/zero; exit 4"], environment: environment
+    ).run(outputLimit: 1000)
+    #expect(finished.status == .exited(4))
+    #expect(finished.output.count == 1000)
+    #expect(finished.isTruncated)
+  }
 }
