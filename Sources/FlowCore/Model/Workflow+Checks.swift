@@ -1,0 +1,55 @@
+/// A problem among the stages as a whole: the stage it is told at, the field (`name` or
+/// `needs`) and what.
+public struct StageProblem: Sendable, Equatable {
+  public var stage: Int
+  public var field: String
+  public var message: String
+}
+
+extension Workflow {
+  /// The checks across stages every reader makes: unique names, known `needs`, no stage
+  /// needing itself, no cycle. Names that are canonically equivalent (`café` written with
+  /// U+00E9 and with `e` + U+0301) are duplicates: they look the same to people and to
+  /// Swift's `String`, yet name different files. `place` tells where a stage is written,
+  /// for "first at".
+  public func stageProblems(place: (Int) -> String?) -> [StageProblem] {
+    var problems: [StageProblem] = []
+    var first: [String: Int] = [:]
+    first.reserveCapacity(stages.count)
+    for (index, stage) in stages.enumerated() {
+      guard let earlier = first[stage.name] else {
+        first[stage.name] = index
+        continue
+      }
+      let at = place(earlier).map { " (first at \($0))" } ?? ""
+      let form =
+        ExactString.sameBytes(stages[earlier].name, stage.name)
+        ? "" : ", the same name in another Unicode form"
+      problems.append(
+        StageProblem(
+          stage: index, field: "name", message: "duplicate stage name '\(stage.name)'\(at)\(form)"))
+    }
+    for (index, stage) in stages.enumerated() {
+      for need in stage.needs {
+        if need == stage.name {
+          problems.append(
+            StageProblem(
+              stage: index, field: "needs", message: "stage '\(stage.name)' needs itself"))
+        } else if first[need] == nil {
+          let hint = Suggestion.hint(for: need, among: stages.map(\.name))
+          problems.append(
+            StageProblem(
+              stage: index, field: "needs",
+              message: "stage '\(stage.name)' needs unknown stage '\(need)'\(hint)"))
+        }
+      }
+    }
+    if let cycle = dependencyCycle(), let start = first[cycle[0]] {
+      problems.append(
+        StageProblem(
+          stage: start, field: "needs",
+          message: "stages depend on each other in a cycle: " + cycle.joined(separator: " -> ")))
+    }
+    return problems
+  }
+}
