@@ -8,7 +8,16 @@ extension Workflow {
     } catch {
       throw DocumentError(file: file, path: "", message: error.message, position: error.position)
     }
-    try self.init(document: json, file: file)
+    let locator = DocumentLocator(bytes: bytes)
+    var reader = DocumentReader(file: file, locator: locator)
+    do throws(DocumentError) {
+      self = try reader.workflow(json)
+    } catch {
+      // A problem in a stage is told where the stage starts in the text too.
+      var located = error
+      located.position = reader.stageIndex(in: error.path).flatMap(locator.stage)
+      throw located
+    }
   }
 
   public init(document: JSONValue, file: String) throws(DocumentError) {
@@ -21,6 +30,21 @@ extension Workflow {
 /// when a field is bad: building them for every field cost more than reading the document.
 struct DocumentReader {
   let file: String
+  /// Finds stages in the text, when the document was read from text.
+  var locator: DocumentLocator? = nil
+
+  /// Where a stage is written, for messages: its path, and its line and column when the
+  /// document was read from text.
+  func place(ofStage index: Int) -> String {
+    let position = locator?.stage(index).map { "\($0), " } ?? ""
+    return "\(position)stages[\(index)]"
+  }
+
+  /// N of a path that starts `stages[N]`.
+  func stageIndex(in path: String) -> Int? {
+    guard path.hasPrefix("stages["), let close = path.firstIndex(of: "]") else { return nil }
+    return Int(path[path.index(path.startIndex, offsetBy: 7)..<close])
+  }
 
   func fail(_ path: String, _ message: String) -> DocumentError {
     DocumentError(file: file, path: path, message: message)
@@ -111,7 +135,7 @@ struct DocumentReader {
     }
     // The same checks across stages as flow-parse's, so that a hand-edited document
     // cannot carry a duplicate name, an unknown need or a cycle past this point.
-    if let problem = workflow.stageProblems(place: { "stages[\($0)]" }).first {
+    if let problem = workflow.stageProblems(place: place(ofStage:)).first {
       throw fail("stages[\(problem.stage)].\(problem.field)", problem.message)
     }
     return workflow
