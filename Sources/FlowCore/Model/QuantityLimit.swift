@@ -44,7 +44,7 @@ public enum QuantityLimit: Sendable, CaseIterable {
   /// Why a value is out of bounds (negative, not finite or past the maximum), if it is;
   /// `field` names it in the message (`cpu`, `timeout`, `counter 'licence'`).
   public func problem(with value: Double, field: String) -> String? {
-    guard value.isFinite, value >= 0 else {
+    guard !value.isNaN, value >= 0 else {
       return "\(field) must be a number 0 or more, not \(Self.text(value))"
     }
     guard value <= maximum else {
@@ -60,7 +60,7 @@ public enum QuantityLimit: Sendable, CaseIterable {
 
   /// A number as people write it: whole numbers without a fraction.
   static func text(_ value: Double) -> String {
-    if value.rounded() == value, abs(value) < 1e18 { return String(Int64(value)) }
+    if value.rounded() == value, abs(value) <= 9e18 { return String(Int64(value)) }
     return String(value)
   }
 }
