@@ -1,3 +1,4 @@
+import FlowTestSupport
 import Testing
 
 @testable import FlowCore
@@ -43,5 +44,14 @@ import Testing
           "the pipe document output cannot carry 'A': the value of variable 'A' must not contain a NUL"
         ])
     #expect(workflow.stages[0].environment.mergedVariables == [])
+  }
+
+  @Test func filesWhosePathsDifferOnlyInNormalizationAreReadApart() throws {
+    let folder = try TemporaryFolder()
+    let composed = try folder.write("caf\u{E9}.env", "A=nfc\n")
+    let decomposed = try folder.write("cafe\u{301}.env", "A=nfd\n")
+    var loader = EnvFileLoader(dialect: .compose)
+    #expect(loader.load(composed)?.entries.first?.value == "nfc")
+    #expect(loader.load(decomposed)?.entries.first?.value == "nfd")
   }
 }
