@@ -55,6 +55,28 @@ import Testing
     }
   }
 
+  @Test(arguments: [
+    (
+      #""name": "a", "name": "b""#, "<stdin>:2:95: duplicate object key near '\"name\"'"
+    ),
+    (
+      #""name": "a", "environment": {"requirements": [{"package": "root"}, {"package": "root"}]}"#,
+      "<stdin>:2:3: stages[0].environment.requirements[1].package: package 'root' is required twice (first at stages[0].environment.requirements[0])"
+    ),
+    (
+      #""name": "a", "environment": {"resources": {"counters": {"l\u00e9": 1, "le\u0301": 1}}}"#,
+      "<stdin>:2:3: stages[0].environment.resources.counters.le\u{301}: counter 'le\u{301}' is given twice in another Unicode form"
+    ),
+  ])
+  func everyOtherKindOfDuplicateIsRefusedByEveryReader(fields: String, message: String) throws {
+    let text = Self.document([fields])
+    for reader in Self.readers {
+      let run = try Self.run(reader, text)
+      #expect(run.status == reader.refusal, "\(reader.tool): \(run.stderr)")
+      #expect(run.stderr == "\(reader.tool): \(message)\n")
+    }
+  }
+
   @Test func aCycleInAPlannedDocumentIsRefusedByEveryReader() throws {
     let text = Self.document([
       #""name": "a", "needs": ["b"], "plan": {"order": 1}"#,
