@@ -155,4 +155,20 @@ import Testing
       documentProblem(text)
         == "d:3:5: stages[1].name: duplicate stage name 'a' (first at 2:15, stages[0])")
   }
+
+  @Test func bothSchemasStateTheReadersBounds() {
+    let resources =
+      DocumentSchema.document["definitions"]?["environment"]?["properties"]?["resources"]?[
+        "properties"]
+    #expect(resources?["cpu"]?["maximum"]?.doubleValue == QuantityLimit.maximumCPUs)
+    #expect(resources?["memory"]?["maximum"]?.integerValue == QuantityLimit.maximumMemory)
+    #expect(
+      DocumentSchema.document["definitions"]?["stageSeconds"]?["maximum"]?.doubleValue
+        == QuantityLimit.maximumSeconds)
+    let yaml = WorkflowSchema.document["definitions"]?["resources"]?["properties"]
+    #expect(yaml?["gpus"]?["maximum"]?.integerValue == QuantityLimit.maximumGPUs)
+    #expect(
+      WorkflowSchema.document["definitions"]?["stage"]?["properties"]?["name"]?["maxLength"]?
+        .integerValue == Int64(WorkflowRules.maximumStageNameBytes))
+  }
 }
