@@ -48,8 +48,16 @@ extension Workflow {
       problems.append(
         StageProblem(
           stage: start, field: "needs",
-          message: "stages depend on each other in a cycle: " + cycle.joined(separator: " -> ")))
+          message: "stages depend on each other in a cycle: " + Self.describe(cycle)))
     }
     return problems
+  }
+
+  /// A cycle as `a -> b -> a`; a long one with its middle left out, so that a message
+  /// stays a line.
+  static func describe(_ cycle: [String]) -> String {
+    guard cycle.count > 21 else { return cycle.joined(separator: " -> ") }
+    return (cycle.prefix(10) + ["... \(cycle.count - 20) more ..."] + cycle.suffix(10))
+      .joined(separator: " -> ")
   }
 }

@@ -171,4 +171,15 @@ import Testing
       WorkflowSchema.document["definitions"]?["stage"]?["properties"]?["name"]?["maxLength"]?
         .integerValue == Int64(WorkflowRules.maximumStageNameBytes))
   }
+
+  @Test func aLongCycleIsToldOnOneLineWithItsMiddleLeftOut() {
+    let stages = (0..<30).map { #"{"name": "s\#($0)", "needs": ["s\#(($0 + 29) % 30)"]}"# }
+    let text = #"{"flow": 1, "source": "s", "stages": ["# + stages.joined(separator: ",") + "]}"
+    let path = ["s0"] + (1..<30).reversed().map { "s\($0)" } + ["s0"]
+    let shown = path.prefix(10) + ["... 11 more ..."] + path.suffix(10)
+    #expect(
+      documentProblem(text)
+        == "d:1:39: stages[0].needs: stages depend on each other in a cycle: "
+        + shown.joined(separator: " -> "))
+  }
 }
