@@ -95,6 +95,11 @@ awk 'BEGIN { printf "{\"flow\":1,\"source\":\"/nonexistent/w.yaml\",\"stages\":[
   for (i = 0; i <= 100000; i++) printf "%s{\"name\":\"s%d\",\"needs\":[]}", (i ? "," : ""), (i < 100000 ? i : 0)
   print "]}" }' >duplicate.json
 printf '{"flow":1,"source":"/x","stages":[{"name":"a","environment":{"resources":{"cpu":1e19,"memory":9000000000000000000}}}]}' >huge.json
+# Every stage bad: 50000 names given twice, 100000 unknown needs. A reader stops at the
+# first problem rather than telling (and locating) each.
+awk 'BEGIN { printf "{\"flow\":1,\"source\":\"/x\",\"stages\":["
+  for (i = 0; i < 100000; i++) printf "%s{\"name\":\"s%d\",\"needs\":[\"u%d\"]}", (i ? "," : ""), i % 50000, i
+  print "]}" }' >many-bad.json
 for tool in flow-envfile flow-resolve flow-sched "flow-exec --dry-run"; do
   status=65
   [ "$tool" = "flow-exec --dry-run" ] && status=125
@@ -107,6 +112,9 @@ for tool in flow-envfile flow-resolve flow-sched "flow-exec --dry-run"; do
   # shellcheck disable=SC2086
   bounded "pipe document quantities near 2^63: $tool" 5 300 $status $bin/$tool <huge.json
   expect "pipe document quantity bound named: $tool" stderr_has "is more than the limit of 1125899906842624 bytes"
+  # shellcheck disable=SC2086
+  bounded "pipe document of 100000 bad stages: $tool" 30 600 $status $bin/$tool <many-bad.json
+  expect "pipe document first bad stage named: $tool" stderr_has "stages[50000].name: duplicate stage name 's0'"
 done
 printf '[packages."a\xff"."1.0"]\n' >bad-utf8.toml
 printf '[packages.a."1.0"]\nlabel = "x\0y"\n' >nul.toml

@@ -11,8 +11,9 @@ extension Workflow {
   /// needing itself, no cycle. Names that are canonically equivalent (`café` written with
   /// U+00E9 and with `e` + U+0301) are duplicates: they look the same to people and to
   /// Swift's `String`, yet name different files. `place` tells where a stage is written,
-  /// for "first at".
-  public func stageProblems(place: (Int) -> String?) -> [StageProblem] {
+  /// for "first at". At most `limit` problems are found: a reader that stops at the first
+  /// asks for one, so a document of many bad stages costs no more than a good one.
+  public func stageProblems(limit: Int = .max, place: (Int) -> String?) -> [StageProblem] {
     var problems: [StageProblem] = []
     var first: [String: Int] = [:]
     first.reserveCapacity(stages.count)
@@ -21,6 +22,7 @@ extension Workflow {
         first[stage.name] = index
         continue
       }
+      if problems.count == limit { return problems }
       let at = place(earlier).map { " (first at \($0))" } ?? ""
       let form =
         ExactString.sameBytes(stages[earlier].name, stage.name)
@@ -29,14 +31,17 @@ extension Workflow {
         StageProblem(
           stage: index, field: "name", message: "duplicate stage name '\(stage.name)'\(at)\(form)"))
     }
+    lazy var names = stages.map(\.name)
     for (index, stage) in stages.enumerated() {
-      for need in stage.needs {
+      for need in stage.needs where need == stage.name || first[need] == nil {
+        if problems.count == limit { return problems }
         if need == stage.name {
           problems.append(
             StageProblem(
               stage: index, field: "needs", message: "stage '\(stage.name)' needs itself"))
-        } else if first[need] == nil {
-          let hint = Suggestion.hint(for: need, among: stages.map(\.name))
+        } else {
+          // Each hint compares with every name: only the first few get one.
+          let hint = problems.count < 20 ? Suggestion.hint(for: need, among: names) : ""
           problems.append(
             StageProblem(
               stage: index, field: "needs",
@@ -44,7 +49,7 @@ extension Workflow {
         }
       }
     }
-    if let cycle = dependencyCycle(), let start = first[cycle[0]] {
+    if problems.count < limit, let cycle = dependencyCycle(), let start = first[cycle[0]] {
       problems.append(
         StageProblem(
           stage: start, field: "needs",

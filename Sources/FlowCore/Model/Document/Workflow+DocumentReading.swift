@@ -135,7 +135,7 @@ struct DocumentReader {
     }
     // The same checks across stages as flow-parse's, so that a hand-edited document
     // cannot carry a duplicate name, an unknown need or a cycle past this point.
-    if let problem = workflow.stageProblems(place: place(ofStage:)).first {
+    if let problem = workflow.stageProblems(limit: 1, place: place(ofStage:)).first {
       throw fail("stages[\(problem.stage)].\(problem.field)", problem.message)
     }
     return workflow
