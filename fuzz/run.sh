@@ -9,7 +9,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/.build/fuzz
-harnesses=(WorkflowYAML PipeDocument TOMLCatalogue VersionSpec EnvFileCompose EnvFilePython
+harnesses=(WorkflowYAML PipeDocument PipeDocumentEnvfile PipeDocumentResolve
+  PipeDocumentSchedule PipeDocumentExec TOMLCatalogue VersionSpec EnvFileCompose EnvFilePython
   EnvFileDocker)
 flags=(-sanitize=fuzzer,address -parse-as-library -O -g)
 

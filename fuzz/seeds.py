@@ -54,10 +54,14 @@ examples = sorted(root.glob("examples/*/workflow.yaml"))
 write("WorkflowYAML", [p.read_bytes() for p in examples]
       + literals([test_file("WorkflowReaderTests.swift"),
                   test_file("YAMLLoaderTests.swift")]))
-write("PipeDocument", [p.read_bytes() for p in sorted(root.glob("Tests/Fixtures/golden/*.json"))]
-      + [t for t in literals([test_file("WorkflowDocumentTests.swift"),
-                              test_file("PipeResolutionTests.swift")])
-         if t.lstrip().startswith("{")])
+documents = ([p.read_bytes() for p in sorted(root.glob("Tests/Fixtures/golden/*.json"))]
+             + [t for t in literals([test_file("WorkflowDocumentTests.swift"),
+                                     test_file("PipeResolutionTests.swift")])
+                if t.lstrip().startswith("{")])
+# Every tool's reading path starts from the same documents.
+for name in ("PipeDocument", "PipeDocumentEnvfile", "PipeDocumentResolve", "PipeDocumentSchedule",
+             "PipeDocumentExec"):
+    write(name, documents)
 write("TOMLCatalogue", [p.read_bytes() for p in sorted(root.glob("examples/*/*.toml"))]
       + literals([test_file("CatalogueTests.swift"),
                   test_file("CatalogueIndexTests.swift"),

@@ -80,6 +80,42 @@ printf '{"flow":1,"source":"\xff","stages":[]}' >bad-utf8.json
 printf '{"flow":1,"source":"a\\u0000b","stages":[]}' >nul.json
 bounded "pipe document invalid UTF-8" 5 300 65 "$bin/flow-envfile" <bad-utf8.json
 bounded "pipe document NUL escape" 5 300 0,65 "$bin/flow-envfile" <nul.json
+
+# --- JSON pipe document edited by hand: every reader holds it to flow-parse's rules -----
+# A 100000-stage chain closed into a cycle, every stage planned; a duplicate name at the
+# end of as long a list; quantities near 2^63. Each reader refuses them (flow-exec with
+# its own 125), never trapping or running nothing with status 0.
+awk 'BEGIN { printf "{\"flow\":1,\"source\":\"/nonexistent/w.yaml\",\"stages\":["
+  for (i = 0; i < 100000; i++) {
+    printf "%s{\"name\":\"s%d\",\"type\":\"BashOperator\",\"kwargs\":{\"bash_command\":\"true\"},", (i ? "," : ""), i
+    printf "\"needs\":[\"s%d\"],\"plan\":{\"order\":%d}}", (i + 99999) % 100000, i + 1
+  }
+  print "]}" }' >cycle.json
+awk 'BEGIN { printf "{\"flow\":1,\"source\":\"/nonexistent/w.yaml\",\"stages\":["
+  for (i = 0; i <= 100000; i++) printf "%s{\"name\":\"s%d\",\"needs\":[]}", (i ? "," : ""), (i < 100000 ? i : 0)
+  print "]}" }' >duplicate.json
+printf '{"flow":1,"source":"/x","stages":[{"name":"a","environment":{"resources":{"cpu":1e19,"memory":9000000000000000000}}}]}' >huge.json
+# Every stage bad: 50000 names given twice, 100000 unknown needs. A reader stops at the
+# first problem rather than telling (and locating) each.
+awk 'BEGIN { printf "{\"flow\":1,\"source\":\"/x\",\"stages\":["
+  for (i = 0; i < 100000; i++) printf "%s{\"name\":\"s%d\",\"needs\":[\"u%d\"]}", (i ? "," : ""), i % 50000, i
+  print "]}" }' >many-bad.json
+for tool in flow-envfile flow-resolve flow-sched "flow-exec --dry-run"; do
+  status=65
+  [ "$tool" = "flow-exec --dry-run" ] && status=125
+  # shellcheck disable=SC2086
+  bounded "pipe document cycle of 100000 stages: $tool" 30 600 $status $bin/$tool <cycle.json
+  expect "pipe document cycle named: $tool" stderr_has "in a cycle: s0 -> s99999 -> s99998"
+  # shellcheck disable=SC2086
+  bounded "pipe document duplicate after 100000 stages: $tool" 30 600 $status $bin/$tool <duplicate.json
+  expect "pipe document duplicate named: $tool" stderr_has "stages[100000].name: duplicate stage name 's0'"
+  # shellcheck disable=SC2086
+  bounded "pipe document quantities near 2^63: $tool" 5 300 $status $bin/$tool <huge.json
+  expect "pipe document quantity bound named: $tool" stderr_has "is more than the limit of 1125899906842624 bytes"
+  # shellcheck disable=SC2086
+  bounded "pipe document of 100000 bad stages: $tool" 30 600 $status $bin/$tool <many-bad.json
+  expect "pipe document first bad stage named: $tool" stderr_has "stages[50000].name: duplicate stage name 's0'"
+done
 printf '[packages."a\xff"."1.0"]\n' >bad-utf8.toml
 printf '[packages.a."1.0"]\nlabel = "x\0y"\n' >nul.toml
 bounded "catalogue invalid UTF-8" 5 300 78 \

@@ -2,7 +2,9 @@
 /// is named. A missing file is an error (66) unless it is marked optional.
 public struct EnvFileLoader {
   public var dialect: EnvFileDialect
-  private var cache: [String: EnvFileParseResult] = [:]
+  // Keyed by the path's bytes: paths that differ only in Unicode normalization are
+  // different files.
+  private var cache: [ExactString: EnvFileParseResult] = [:]
 
   public init(dialect: EnvFileDialect) {
     self.dialect = dialect
@@ -20,7 +22,7 @@ public struct EnvFileLoader {
   /// The parsed file, or `nil` when an optional file does not exist. Read and
   /// encoding failures come back as the result's errors.
   public mutating func load(_ path: String, optional: Bool = false) -> EnvFileParseResult? {
-    if let cached = cache[path] { return cached }
+    if let cached = cache[ExactString(path)] { return cached }
     let result: EnvFileParseResult?
     do throws(IOError) {
       let bytes = try InputFile.read(path)
@@ -34,7 +36,7 @@ public struct EnvFileLoader {
         : .unreadableFile(file: path, reason: error.reason)
       result = EnvFileParseResult(errors: [failure])
     }
-    cache[path] = result
+    cache[ExactString(path)] = result
     return result
   }
 

@@ -72,12 +72,7 @@ struct EnvKeyIndex {
   /// Byte equality: keys that differ only in Unicode normalization are different
   /// variables to a process environment.
   static func sameBytes(_ left: String, _ right: String) -> Bool {
-    guard left.utf8.count == right.utf8.count else { return false }
-    let contiguous: Bool?? = left.utf8.withContiguousStorageIfAvailable { leftBytes in
-      right.utf8.withContiguousStorageIfAvailable { leftBytes.elementsEqual($0) }
-    }
-    if case .some(.some(let equal)) = contiguous { return equal }
-    return left.utf8.elementsEqual(right.utf8)
+    ExactString.sameBytes(left, right)
   }
 
   /// FNV-1a over the UTF-8 bytes, with a final mix so the low bits used for the slot

@@ -14,7 +14,9 @@ public struct EnvLintSchema: Sendable {
   }
 
   public var allowOtherKeys: Bool
-  public var entries: [String: Entry]
+  /// Keyed by the name's bytes: keys that differ only in Unicode normalization are two
+  /// variables.
+  public var entries: [ExactString: Entry]
 
   /// Reads a schema document; the message says what is wrong with it.
   public init(document: JSONValue, file: String) throws(EnvFileError) {
@@ -31,14 +33,14 @@ public struct EnvLintSchema: Sendable {
       guard let type = ValueType(rawValue: typeName) else {
         throw invalid("unknown type \(typeName)")
       }
-      entries[key] = Entry(type: type, required: entry["required"]?.boolValue ?? false)
+      entries[ExactString(key)] = Entry(type: type, required: entry["required"]?.boolValue ?? false)
     }
   }
 
   /// The SchemaViolation message for a key and its raw value (quotes included, as
   /// dotenv-linter checks it), if any.
   func violation(key: String, value: String) -> String? {
-    guard let entry = entries[key] else {
+    guard let entry = entries[ExactString(key)] else {
       return allowOtherKeys ? nil : "The \(key) key is not defined in the schema"
     }
     if Self.matches(value, entry.type) { return nil }
@@ -53,8 +55,9 @@ public struct EnvLintSchema: Sendable {
   }
 
   /// The required keys not among those seen, sorted.
-  func missingKeys(seen: Set<String>) -> [String] {
-    entries.filter { $0.value.required && !seen.contains($0.key) }.map(\.key).sorted()
+  func missingKeys(seen: Set<ExactString>) -> [String] {
+    entries.filter { $0.value.required && !seen.contains($0.key) }.map(\.key.text)
+      .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
   }
 
   static let booleans: Set<String> = [

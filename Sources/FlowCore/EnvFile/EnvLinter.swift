@@ -31,7 +31,7 @@ public struct EnvLinter {
     var lastBlankLine: Int?
     /// The keys of the current group for UnorderedKey, in file order.
     var group: [String] = []
-    var schemaKeys: Set<String> = []
+    var schemaKeys: Set<ExactString> = []
     var lastLine = 0
 
     /// dotenv-linter's order of the checks on a line.
@@ -121,7 +121,7 @@ public struct EnvLinter {
         guard let schema else { return nil }
         lastLine = line.number
         guard let key else { return nil }
-        schemaKeys.insert(key)
+        schemaKeys.insert(ExactString(key))
         return line.value.flatMap { schema.violation(key: key, value: $0.string) }
       }
     }

@@ -42,7 +42,7 @@ public struct EnvMergeResult: Sendable {
   public var errors: [EnvFileError] = []
 
   public subscript(key: String) -> EnvVariable? {
-    variables.first { $0.key == key }
+    variables.first { ExactString.sameBytes($0.key, key) }
   }
 
   /// The values as a plain map, last definition winning.

@@ -5,8 +5,8 @@ extension EnvOutput {
   public static func shellExports(_ environment: [String: String], names: [String])
     throws(EnvFileError) -> [UInt8]
   {
-    var seen: Set<String> = []
-    let variables = names.filter { seen.insert($0).inserted }.compactMap { name in
+    var seen: Set<ExactString> = []
+    let variables = names.filter { seen.insert(ExactString($0)).inserted }.compactMap { name in
       environment[name].map { EnvVariable(key: name, value: $0, location: .map("environment")) }
     }
     return try text(variables, format: .sh)

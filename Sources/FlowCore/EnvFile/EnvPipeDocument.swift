@@ -49,6 +49,15 @@ public struct EnvPipeDocument {
     var merged: [MergedVariable] = []
     merged.reserveCapacity(result.variables.count)
     for variable in result.variables {
+      // The next tool reads the document with flow-parse's rules: a name or value they
+      // refuse is refused here, at the file that wrote it.
+      let problem =
+        WorkflowRules.problemWithVariableName(variable.key)
+        ?? variable.value.flatMap { WorkflowRules.problemWithVariableValue($0, name: variable.key) }
+      if let problem {
+        errors.append(.cannotWrite(format: "the pipe document", key: variable.key, reason: problem))
+        continue
+      }
       merged.append(
         MergedVariable(
           name: variable.key, value: variable.value,

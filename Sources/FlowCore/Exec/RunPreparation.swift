@@ -48,7 +48,7 @@ public struct RunPreparation {
     -> [StageLaunch]
   {
     let chosen = selected.map { workflow.stages[$0] }
-    let position = Dictionary(uniqueKeysWithValues: chosen.enumerated().map { ($1.name, $0) })
+    let position = Dictionary(chosen.enumerated().map { ($1.name, $0) }) { first, _ in first }
     let executors = chosen.map { executorOverride ?? $0.environment.executor ?? .local }
     for (offset, executor) in executors.enumerated()
     where executor != .local && !clusterExecutors.contains(executor) {

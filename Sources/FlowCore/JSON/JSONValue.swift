@@ -12,10 +12,11 @@ public enum JSONValue: Hashable, Sendable {
 
 /// An ordered JSON object. Small objects (the usual case) are searched linearly; a
 /// large one builds a hash index on first need, so building a map of many keys stays
-/// linear.
+/// linear. Keys are told apart by their bytes, as JSON and the OS tell them apart: `CAFÉ`
+/// written with U+00C9 and with `E` + U+0301 are two members.
 public struct JSONObject: Hashable, Sendable, Sequence {
   private var pairs: [(key: String, value: JSONValue)] = []
-  private var index: [String: Int]?
+  private var index: [ExactString: Int]?
   private static let indexThreshold = 16
 
   public init() {}
@@ -29,21 +30,21 @@ public struct JSONObject: Hashable, Sendable, Sequence {
 
   private mutating func position(of key: String) -> Int? {
     if pairs.count <= Self.indexThreshold {
-      return pairs.firstIndex { $0.key == key }
+      return pairs.firstIndex { ExactString.sameBytes($0.key, key) }
     }
     if index == nil {
-      var built: [String: Int] = [:]
+      var built: [ExactString: Int] = [:]
       built.reserveCapacity(pairs.count * 2)
-      for (offset, pair) in pairs.enumerated() { built[pair.key] = offset }
+      for (offset, pair) in pairs.enumerated() { built[ExactString(pair.key)] = offset }
       index = built
     }
-    return index![key]
+    return index![ExactString(key)]
   }
 
   public subscript(key: String) -> JSONValue? {
     get {
-      if let index { return index[key].map { pairs[$0].value } }
-      return pairs.first { $0.key == key }?.value
+      if let index { return index[ExactString(key)].map { pairs[$0].value } }
+      return pairs.first { ExactString.sameBytes($0.key, key) }?.value
     }
     set {
       if let offset = position(of: key) {
@@ -55,7 +56,7 @@ public struct JSONObject: Hashable, Sendable, Sequence {
         }
       } else if let newValue {
         pairs.append((key, newValue))
-        index?[key] = pairs.count - 1
+        index?[ExactString(key)] = pairs.count - 1
       }
     }
   }
@@ -69,13 +70,15 @@ public struct JSONObject: Hashable, Sendable, Sequence {
 
   public static func == (left: JSONObject, right: JSONObject) -> Bool {
     left.pairs.count == right.pairs.count
-      && zip(left.pairs, right.pairs).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+      && zip(left.pairs, right.pairs).allSatisfy {
+        ExactString.sameBytes($0.key, $1.key) && $0.value == $1.value
+      }
   }
 
   public func hash(into hasher: inout Hasher) {
     hasher.combine(pairs.count)
     for pair in pairs {
-      hasher.combine(pair.key)
+      hasher.combine(ExactString(pair.key))
       hasher.combine(pair.value)
     }
   }

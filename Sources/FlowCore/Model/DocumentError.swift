@@ -3,7 +3,8 @@ public struct DocumentError: ToolFailure, Hashable, Sendable {
   public var file: String
   public var path: String
   public var message: String
-  /// Where in the text, when the document is not JSON at all.
+  /// Where in the text: of the syntax error when the document is not JSON, else of the
+  /// stage the problem is in, when the document was read from text.
   public var position: SourcePosition?
 
   public init(file: String, path: String, message: String, position: SourcePosition? = nil) {
@@ -16,7 +17,10 @@ public struct DocumentError: ToolFailure, Hashable, Sendable {
   public var exitStatus: ExitStatus { .dataError }
 
   public var description: String {
-    if let position { return "\(file):\(position): \(message)" }
+    if let position {
+      return path.isEmpty
+        ? "\(file):\(position): \(message)" : "\(file):\(position): \(path): \(message)"
+    }
     return path.isEmpty ? "\(file): \(message)" : "\(file): \(path): \(message)"
   }
 }

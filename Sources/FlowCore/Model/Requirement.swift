@@ -14,14 +14,18 @@ public struct Requirement: Sendable, Hashable {
   /// Splits `"houdini ~=20.0.506"` or `"python>=3.10"`: the name runs up to the first
   /// space or operator character. Nil when there is no name.
   public init?(parsing text: String, position: SourcePosition? = nil) {
-    let trimmed = text.trimmingSpaces
-    let operators: Set<Character> = ["=", "!", "<", ">", "~", "^", " ", "\t", ","]
-    let name = trimmed.prefix { !operators.contains($0) }
+    let trimmed = text.trimmingSpaces.unicodeScalars
+    let name = trimmed.prefix { !Self.operatorCharacters.contains($0) }
     guard !name.isEmpty else { return nil }
-    self.package = String(name)
-    self.spec = String(trimmed.dropFirst(name.count).trimmingSpaces)
+    self.package = String(Substring(name))
+    self.spec = String(Substring(trimmed[name.endIndex...]).trimmingSpaces)
     self.position = position
   }
+
+  /// What ends a package name in a requirement's text.
+  static let operatorCharacters: Set<Unicode.Scalar> = [
+    "=", "!", "<", ">", "~", "^", " ", "\t", ",",
+  ]
 
   /// The requirement as one line: `houdini ~=20.0.506`.
   public var text: String { spec.isEmpty ? package : package + " " + spec }

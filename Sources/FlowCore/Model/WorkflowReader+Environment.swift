@@ -18,7 +18,7 @@ extension WorkflowReader {
       switch name {
       case "image":
         if let image = text(value, "'image'") {
-          if let problem = Self.problemWithImage(image) { report(value, problem) }
+          if let problem = WorkflowRules.problemWithImage(image) { report(value, problem) }
           environment.image = image
         }
       case "variables":
@@ -51,16 +51,6 @@ extension WorkflowReader {
     return environment
   }
 
-  /// Why an image reference cannot be passed to a container engine, if it cannot.
-  static func problemWithImage(_ image: String) -> String? {
-    if image.isEmpty { return "'image' must not be empty" }
-    if image.hasPrefix("-") { return "image '\(image)' must not start with '-'" }
-    if image.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 }) {
-      return "image '\(image)' must not contain spaces or control characters"
-    }
-    return nil
-  }
-
   mutating func readResources(_ node: YAMLNode) -> Resources {
     var resources = Resources()
     if node.scalar?.isNull ?? false { return resources }
@@ -77,6 +67,9 @@ extension WorkflowReader {
       switch canonical {
       case "memory":
         if let text, let bytes = Quantity.bytes(text) {
+          if let problem = QuantityLimit.memory.problem(with: bytes, field: "memory") {
+            report(value, problem)
+          }
           resources.memory = bytes
         } else {
           report(
@@ -86,6 +79,9 @@ extension WorkflowReader {
         }
       case "cpu":
         if let text, let cpus = Double(text), cpus >= 0, cpus.isFinite {
+          if let problem = QuantityLimit.cpu.problem(with: cpus, field: "cpu") {
+            report(value, problem)
+          }
           resources.cpu = cpus
         } else {
           report(
@@ -94,6 +90,9 @@ extension WorkflowReader {
         }
       case "gpu":
         if let text, let gpus = Int(text), gpus >= 0 {
+          if let problem = QuantityLimit.gpu.problem(with: Int64(gpus), field: "gpu") {
+            report(value, problem)
+          }
           resources.gpu = gpus
         } else {
           report(
@@ -114,7 +113,12 @@ extension WorkflowReader {
             key,
             "unknown resource '\(name)' (did you mean '\(near)'?); a named counter must not look like a built-in resource"
           )
+        } else if let problem = WorkflowRules.problemWithCounterName(name) {
+          report(key, problem)
         } else if let text, let amount = Int64(text), amount >= 0 {
+          if let problem = QuantityLimit.counter.problem(with: amount, field: "counter '\(name)'") {
+            report(value, problem)
+          }
           resources.counters.append((name, amount))
         } else {
           report(
@@ -139,6 +143,10 @@ extension WorkflowReader {
           )
           continue
         }
+        if let problem = WorkflowRules.problemWithPackageName(package) {
+          report(key, problem)
+          continue
+        }
         requirements.append(Requirement(package: package, spec: spec, position: key.position))
       }
     } else if let items = node.sequence {
@@ -147,6 +155,10 @@ extension WorkflowReader {
         guard let requirement = Requirement(parsing: line, position: item.position) else {
           report(
             item, "requirement '\(line)' has no package name: expected like 'houdini ~=20.0.506'")
+          continue
+        }
+        if let problem = WorkflowRules.problemWithPackageName(requirement.package) {
+          report(item, problem)
           continue
         }
         requirements.append(requirement)
@@ -176,12 +188,21 @@ extension WorkflowReader {
       var values: [NameValue] = []
       for (key, value) in pairs {
         guard let name = text(key, "a variable name") else { continue }
+        if let problem = WorkflowRules.problemWithVariableName(name) {
+          report(key, problem)
+          continue
+        }
         guard let scalar = value.scalar else {
           report(
             value, "the value of variable '\(name)' must be a string, not \(value.kindDescription)")
           continue
         }
-        values.append(NameValue(name, scalar.isNull ? "" : scalar.text))
+        let text = scalar.isNull ? "" : scalar.text
+        if let problem = WorkflowRules.problemWithVariableValue(text, name: name) {
+          report(value, problem)
+          continue
+        }
+        values.append(NameValue(name, text))
       }
       return [VariableSource(.values(values), origin: origin, position: node.position)]
     }

@@ -27,7 +27,7 @@ extension WorkflowReader {
         if let text = text(value, "a stage's 'name'") {
           hasName = true
           stage.name = text
-          if let problem = Self.problemWithStageName(text) { report(value, problem) }
+          if let problem = WorkflowRules.problemWithStageName(text) { report(value, problem) }
         }
       case "type": stage.type = text(value, "a stage's 'type'")
       case "args":
@@ -68,22 +68,6 @@ extension WorkflowReader {
     return stage
   }
 
-  /// Why a stage name cannot be used, if it cannot: names become file names (logs,
-  /// stamps) and Makefile targets, so they have no slash, control characters or spaces
-  /// at either end.
-  static func problemWithStageName(_ name: String) -> String? {
-    if name.isEmpty { return "a stage's name must not be empty" }
-    if name == "." || name == ".." { return "'\(name)' cannot be a stage name" }
-    if name.contains("/") { return "stage name '\(name)' must not contain '/'" }
-    if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-      return "stage name must not contain control characters"
-    }
-    if name.first!.isWhitespace || name.last!.isWhitespace {
-      return "stage name '\(name)' must not start or end with a space"
-    }
-    return nil
-  }
-
   /// A name or a list of names.
   mutating func readNames(_ node: YAMLNode, key: String) -> [String] {
     if let scalar = node.scalar {
@@ -106,6 +90,10 @@ extension WorkflowReader {
       report(
         node,
         "bad \(key) '\(scalar.text)': expected seconds or a number with a unit, like 90s, 15m, 2h")
+      return nil
+    }
+    if let problem = QuantityLimit.seconds.problem(with: seconds, field: key) {
+      report(node, problem)
       return nil
     }
     return seconds

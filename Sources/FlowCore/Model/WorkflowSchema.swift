@@ -1,6 +1,7 @@
 /// A JSON Schema (draft-07) of the workflow format, for editors' YAML language servers
-/// (`# yaml-language-server: $schema=...`). It states what `WorkflowReader` accepts;
-/// the reader stays the judge (it also checks names, needs, cycles and files).
+/// (`# yaml-language-server: $schema=...`). It states what `WorkflowReader` accepts, the
+/// bounds of `QuantityLimit` included; the reader stays the judge (it also checks names
+/// in bytes, needs, cycles and files).
 public enum WorkflowSchema {
   public static var document: JSONValue {
     // The text is a constant of this file, so it always parses.
@@ -31,7 +32,11 @@ public enum WorkflowSchema {
           "type": "object",
           "required": ["name"],
           "properties": {
-            "name": {"type": "string", "minLength": 1, "pattern": "^[^/\\u0000-\\u001f]+$"},
+            "name": {
+              "type": "string", "minLength": 1, "maxLength": \#(WorkflowRules.maximumStageNameBytes),
+              "pattern": "^[^/\\u0000-\\u001f]+$",
+              "description": "At most \#(WorkflowRules.maximumStageNameBytes) bytes of UTF-8, unique in the workflow."
+            },
             "type": {"type": "string", "examples": ["fasthep_flow.operators.BashOperator"]},
             "args": {"type": "array"},
             "kwargs": {"type": ["object", "null"]},
@@ -52,7 +57,7 @@ public enum WorkflowSchema {
         },
         "duration": {
           "oneOf": [
-            {"type": "number", "minimum": 0},
+            {"type": "number", "minimum": 0, "maximum": \#(Int64(QuantityLimit.maximumSeconds))},
             {"type": "string", "pattern": "^\\s*(\\d+(\\.\\d+)?(ms|s|m|h|d)?)+\\s*$"}
           ]
         },
@@ -120,18 +125,18 @@ public enum WorkflowSchema {
             "memory": {
               "description": "Bytes, or a size: Ki Mi Gi Ti binary, k M G T decimal.",
               "oneOf": [
-                {"type": "integer", "minimum": 0},
+                {"type": "integer", "minimum": 0, "maximum": \#(QuantityLimit.maximumMemory)},
                 {"type": "string", "pattern": "^\\s*\\d+(\\.\\d+)?\\s*([kKMGTP]i?)?B?\\s*$"}
               ]
             },
-            "cpu": {"type": "number", "minimum": 0},
-            "cpus": {"type": "number", "minimum": 0},
-            "gpu": {"type": "integer", "minimum": 0},
-            "gpus": {"type": "integer", "minimum": 0},
+            "cpu": {"type": "number", "minimum": 0, "maximum": \#(Int64(QuantityLimit.maximumCPUs))},
+            "cpus": {"type": "number", "minimum": 0, "maximum": \#(Int64(QuantityLimit.maximumCPUs))},
+            "gpu": {"type": "integer", "minimum": 0, "maximum": \#(QuantityLimit.maximumGPUs)},
+            "gpus": {"type": "integer", "minimum": 0, "maximum": \#(QuantityLimit.maximumGPUs)},
             "process_on": {"enum": ["cpu", "gpu", "gpu_if_available"]}
           },
           "additionalProperties": {
-            "type": "integer", "minimum": 0,
+            "type": "integer", "minimum": 0, "maximum": \#(QuantityLimit.maximumCounter),
             "description": "A named counter a site rations, such as a license."
           }
         }

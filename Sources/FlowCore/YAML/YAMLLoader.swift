@@ -152,7 +152,7 @@ private struct TreeBuilder {
       while index < result.count {
         let name = result[index].key.scalar?.text ?? result[index].key.keyText
         if let first = result[..<index].first(where: {
-          ($0.key.scalar?.text ?? $0.key.keyText) == name
+          ExactString.sameBytes($0.key.scalar?.text ?? $0.key.keyText, name)
         }) {
           problems.append(
             diagnostic(
@@ -166,7 +166,8 @@ private struct TreeBuilder {
       return result
     }
     var result: [(key: YAMLNode, value: YAMLNode)] = []
-    var seen: [String: SourcePosition] = [:]
+    // Keys are told apart by their bytes, as YAML compares scalars by code points.
+    var seen: [ExactString: SourcePosition] = [:]
     var sources: [YAMLNode] = []
     for pair in pairs {
       if let scalar = pair.key.scalar, scalar.text == "<<",
@@ -176,12 +177,12 @@ private struct TreeBuilder {
         continue
       }
       let name = pair.key.scalar?.text ?? pair.key.keyText
-      if let first = seen[name] {
+      if let first = seen[ExactString(name)] {
         problems.append(
           diagnostic(pair.key.position, "duplicate key '\(name)' (first defined at \(first))"))
         continue
       }
-      seen[name] = pair.key.position
+      seen[ExactString(name)] = pair.key.position
       result.append(pair)
     }
     for source in sources {
@@ -193,8 +194,8 @@ private struct TreeBuilder {
       }
       for pair in sourcePairs {
         let name = pair.key.scalar?.text ?? pair.key.keyText
-        if seen[name] == nil {
-          seen[name] = pair.key.position
+        if seen[ExactString(name)] == nil {
+          seen[ExactString(name)] = pair.key.position
           result.append(pair)
         }
       }

@@ -135,17 +135,17 @@ import Testing
     #expect(message("{") == "d:1:1: string or '}' expected near end of file")
     #expect(
       message(#"{"flow": 1, "source": "s", "stages": [{"name": "a", "needs": [3]}]}"#)
-        == "d: stages[0].needs[0]: expected a string")
+        == "d:1:39: stages[0].needs[0]: expected a string")
     #expect(
       message(#"{"flow": 1, "source": "s", "stages": [{"name": "a", "plan": {"order": "x"}}]}"#)
-        == "d: stages[0].plan.order: expected a whole number")
+        == "d:1:39: stages[0].plan.order: expected a whole number")
     #expect(
       message(
         #"{"flow": 1, "source": "s", "stages": [{"name": "a", "resolution": {"actions": [{"action": "drop"}]}}]}"#
-      ) == "d: stages[0].resolution.actions[0].action: expected prepend, append or set")
+      ) == "d:1:39: stages[0].resolution.actions[0].action: expected prepend, append or set")
     #expect(
       message(
         #"{"flow": 1, "source": "s", "stages": [{"name": "a", "environment": {"variables": {"merged": {"K": 1}}}}]}"#
-      ) == "d: stages[0].environment.variables.merged.K: expected an object")
+      ) == "d:1:39: stages[0].environment.variables.merged.K: expected an object")
   }
 }

@@ -7,6 +7,7 @@ extension DocumentReader {
     var variables: [MergedVariable] = []
     for (name, item) in try object(value, path) {
       let itemPath = path + "." + name
+      try checkVariable(name, item.stringValue ?? item["value"]?.stringValue, itemPath)
       switch item {
       case .null: variables.append(MergedVariable(name: name, value: nil))
       case .string(let text): variables.append(MergedVariable(name: name, value: text))
@@ -53,10 +54,12 @@ extension DocumentReader {
       guard let kind = EnvironmentActions.Action.Kind(rawValue: kindName) else {
         throw fail(itemPath + ".action", "expected prepend, append or set")
       }
+      let variable = try string(entry["variable"], itemPath + ".variable")
+      let value = try string(entry["value"], itemPath + ".value")
+      try checkVariable(variable, value, itemPath + ".variable")
       resolution.actions.append(
         EnvironmentActions.Action(
-          kind: kind, variable: try string(entry["variable"], itemPath + ".variable"),
-          value: try string(entry["value"], itemPath + ".value"),
+          kind: kind, variable: variable, value: value,
           package: try optionalString(entry["package"], itemPath + ".package") ?? ""))
     }
     return resolution
@@ -65,12 +68,19 @@ extension DocumentReader {
   func plan(_ value: JSONValue, _ path: String) throws(DocumentError) -> StagePlan {
     var object = try object(value, path)
     var plan = StagePlan()
-    plan.order = try optionalInteger(take("order", from: &object), path + ".order").map {
-      Int($0)
+    if let order = try optionalInteger(take("order", from: &object), path + ".order") {
+      try check(QuantityLimit.order.problem(with: order, field: "order"), path + ".order")
+      plan.order = Int(order)
     }
-    plan.start = try optionalNumber(take("start", from: &object), path + ".start")
-    plan.finish = try optionalNumber(take("finish", from: &object), path + ".finish")
-    plan.duration = try optionalNumber(take("duration", from: &object), path + ".duration")
+    // Start and finish are sums along a chain of stages: not negative, but not bounded
+    // by one stage's limit.
+    for (key, field) in [("start", \StagePlan.start), ("finish", \StagePlan.finish)] {
+      let time = try optionalNumber(take(key, from: &object), path + "." + key)
+      if let time, time < 0 { throw fail(path + "." + key, "\(key) must not be negative") }
+      plan[keyPath: field] = time
+    }
+    plan.duration = try seconds(
+      take("duration", from: &object), path + ".duration", field: "duration")
     plan.durationSource = try optionalString(
       take("duration_source", from: &object), path + ".duration_source")
     plan.device = try optionalString(take("device", from: &object), path + ".device")

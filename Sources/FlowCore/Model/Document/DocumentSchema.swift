@@ -29,6 +29,8 @@ public enum DocumentSchema {
       "additionalProperties": false,
       "definitions": {
         "seconds": {"type": "number", "minimum": 0},
+        "variableName": {"type": "string", "pattern": "^[^=\\u0000-\\u001f\\u007f]+$"},
+        "stageSeconds": {"type": "number", "minimum": 0, "maximum": \#(Int64(QuantityLimit.maximumSeconds))},
         "position": {
           "type": "object",
           "required": ["line", "column"],
@@ -45,14 +47,18 @@ public enum DocumentSchema {
             "name", "type", "args", "kwargs", "needs", "environment", "duration", "timeout", "at"
           ],
           "properties": {
-            "name": {"type": "string", "minLength": 1, "pattern": "^[^/\\u0000-\\u001f]+$"},
+            "name": {
+              "type": "string", "minLength": 1, "maxLength": \#(WorkflowRules.maximumStageNameBytes),
+              "pattern": "^[^/\\u0000-\\u001f]+$",
+              "description": "At most \#(WorkflowRules.maximumStageNameBytes) bytes of UTF-8, unique in the document."
+            },
             "type": {"type": ["string", "null"]},
             "args": {"type": "array"},
             "kwargs": {"type": "object"},
             "needs": {"type": "array", "items": {"type": "string"}},
             "environment": {"$ref": "#/definitions/environment"},
-            "duration": {"oneOf": [{"$ref": "#/definitions/seconds"}, {"type": "null"}]},
-            "timeout": {"oneOf": [{"$ref": "#/definitions/seconds"}, {"type": "null"}]},
+            "duration": {"oneOf": [{"$ref": "#/definitions/stageSeconds"}, {"type": "null"}]},
+            "timeout": {"oneOf": [{"$ref": "#/definitions/stageSeconds"}, {"type": "null"}]},
             "at": {"$ref": "#/definitions/at"},
             "plugins": {},
             "resolution": {"$ref": "#/definitions/resolution"},
@@ -75,7 +81,8 @@ public enum DocumentSchema {
                 "sources": {"type": "array", "items": {"$ref": "#/definitions/source"}},
                 "merged": {
                   "type": "object",
-                  "additionalProperties": {"$ref": "#/definitions/mergedValue"}
+                  "additionalProperties": {"$ref": "#/definitions/mergedValue"},
+                  "propertyNames": {"$ref": "#/definitions/variableName"}
                 }
               },
               "additionalProperties": false
@@ -85,13 +92,13 @@ public enum DocumentSchema {
               "type": "object",
               "required": ["memory", "cpu", "gpu", "process_on", "counters"],
               "properties": {
-                "memory": {"type": "integer", "minimum": 0},
-                "cpu": {"$ref": "#/definitions/seconds"},
-                "gpu": {"type": "integer", "minimum": 0},
+                "memory": {"type": "integer", "minimum": 0, "maximum": \#(QuantityLimit.maximumMemory)},
+                "cpu": {"type": "number", "minimum": 0, "maximum": \#(Int64(QuantityLimit.maximumCPUs))},
+                "gpu": {"type": "integer", "minimum": 0, "maximum": \#(QuantityLimit.maximumGPUs)},
                 "process_on": {"enum": ["cpu", "gpu", "gpu_if_available"]},
                 "counters": {
                   "type": "object",
-                  "additionalProperties": {"type": "integer", "minimum": 0}
+                  "additionalProperties": {"type": "integer", "minimum": 0, "maximum": \#(QuantityLimit.maximumCounter)}
                 }
               },
               "additionalProperties": false
@@ -130,7 +137,10 @@ public enum DocumentSchema {
               "type": "object",
               "required": ["values", "origin", "at"],
               "properties": {
-                "values": {"type": "object", "additionalProperties": {"type": "string"}},
+                "values": {
+                  "type": "object", "additionalProperties": {"type": "string"},
+                  "propertyNames": {"$ref": "#/definitions/variableName"}
+                },
                 "origin": {"enum": ["global", "stage"]},
                 "at": {"$ref": "#/definitions/at"}
               },
@@ -206,10 +216,10 @@ public enum DocumentSchema {
           "type": "object",
           "required": ["order"],
           "properties": {
-            "order": {"type": "integer"},
+            "order": {"type": "integer", "minimum": 0, "maximum": \#(QuantityLimit.maximumOrder)},
             "start": {"$ref": "#/definitions/seconds"},
             "finish": {"$ref": "#/definitions/seconds"},
-            "duration": {"$ref": "#/definitions/seconds"},
+            "duration": {"$ref": "#/definitions/stageSeconds"},
             "duration_source": {"enum": ["estimate", "history", "unit"]},
             "device": {"enum": ["cpu", "gpu"]},
             "gpu_ids": {"type": "array", "items": {"type": "string"}}

@@ -8,7 +8,16 @@ extension Workflow {
     } catch {
       throw DocumentError(file: file, path: "", message: error.message, position: error.position)
     }
-    try self.init(document: json, file: file)
+    let locator = DocumentLocator(bytes: bytes)
+    var reader = DocumentReader(file: file, locator: locator)
+    do throws(DocumentError) {
+      self = try reader.workflow(json)
+    } catch {
+      // A problem in a stage is told where the stage starts in the text too.
+      var located = error
+      located.position = reader.stageIndex(in: error.path).flatMap(locator.stage)
+      throw located
+    }
   }
 
   public init(document: JSONValue, file: String) throws(DocumentError) {
@@ -21,6 +30,21 @@ extension Workflow {
 /// when a field is bad: building them for every field cost more than reading the document.
 struct DocumentReader {
   let file: String
+  /// Finds stages in the text, when the document was read from text.
+  var locator: DocumentLocator? = nil
+
+  /// Where a stage is written, for messages: its path, and its line and column when the
+  /// document was read from text.
+  func place(ofStage index: Int) -> String {
+    let position = locator?.stage(index).map { "\($0), " } ?? ""
+    return "\(position)stages[\(index)]"
+  }
+
+  /// N of a path that starts `stages[N]`.
+  func stageIndex(in path: String) -> Int? {
+    guard path.hasPrefix("stages["), let close = path.firstIndex(of: "]") else { return nil }
+    return Int(path[path.index(path.startIndex, offsetBy: 7)..<close])
+  }
 
   func fail(_ path: String, _ message: String) -> DocumentError {
     DocumentError(file: file, path: path, message: message)
@@ -109,12 +133,32 @@ struct DocumentReader {
     for (index, item) in try array(root["stages"], "stages").enumerated() {
       workflow.stages.append(try stage(item, "stages[\(index)]"))
     }
+    // The same checks across stages as flow-parse's, so that a hand-edited document
+    // cannot carry a duplicate name, an unknown need or a cycle past this point.
+    if let problem = workflow.stageProblems(limit: 1, place: place(ofStage:)).first {
+      throw fail("stages[\(problem.stage)].\(problem.field)", problem.message)
+    }
     return workflow
+  }
+
+  /// Throws the problem the rule found, if any.
+  func check(_ problem: String?, _ path: @autoclosure () -> String) throws(DocumentError) {
+    if let problem { throw fail(path, problem) }
+  }
+
+  /// Seconds within `QuantityLimit.seconds`, or nil when absent.
+  func seconds(_ value: JSONValue?, _ path: @autoclosure () -> String, field: String)
+    throws(DocumentError) -> Double?
+  {
+    guard let seconds = try optionalNumber(value, path()) else { return nil }
+    try check(QuantityLimit.seconds.problem(with: seconds, field: field), path())
+    return seconds
   }
 
   func stage(_ value: JSONValue, _ path: String) throws(DocumentError) -> Stage {
     let object = try object(value, path)
     var stage = Stage(name: try string(object["name"], path + ".name"))
+    try check(WorkflowRules.problemWithStageName(stage.name), path + ".name")
     stage.type = try optionalString(object["type"], path + ".type")
     stage.args = try array(object["args"], path + ".args")
     if let kwargs = object["kwargs"], kwargs != .null {
@@ -126,8 +170,8 @@ struct DocumentReader {
     if let environment = object["environment"] {
       stage.environment = try self.environment(environment, path + ".environment")
     }
-    stage.duration = try optionalNumber(object["duration"], path + ".duration")
-    stage.timeout = try optionalNumber(object["timeout"], path + ".timeout")
+    stage.duration = try seconds(object["duration"], path + ".duration", field: "duration")
+    stage.timeout = try seconds(object["timeout"], path + ".timeout", field: "timeout")
     stage.position = position(object["at"])
     if let resolution = object["resolution"] {
       stage.resolution = try self.resolution(resolution, path + ".resolution")
@@ -143,6 +187,9 @@ struct DocumentReader {
     let object = try object(value, path)
     var environment = Environment()
     environment.image = try optionalString(object["image"], path + ".image")
+    if let image = environment.image {
+      try check(WorkflowRules.problemWithImage(image), path + ".image")
+    }
     if let executor = try optionalString(object["executor"], path + ".executor") {
       guard let known = Executor(name: executor) else {
         throw fail(path + ".executor", "unknown executor '\(executor)'")
@@ -169,9 +216,16 @@ struct DocumentReader {
     for (index, item) in try array(object["requirements"], path + ".requirements").enumerated() {
       let itemPath = path + ".requirements[\(index)]"
       let requirement = try self.object(item, itemPath)
+      let package = try string(requirement["package"], itemPath + ".package")
+      try check(WorkflowRules.problemWithPackageName(package), itemPath + ".package")
+      if let first = environment.requirements.firstIndex(where: { $0.package == package }) {
+        throw fail(
+          itemPath + ".package",
+          "package '\(package)' is required twice (first at \(path).requirements[\(first)])")
+      }
       environment.requirements.append(
         Requirement(
-          package: try string(requirement["package"], itemPath + ".package"),
+          package: package,
           spec: try optionalString(requirement["spec"], itemPath + ".spec") ?? "",
           position: position(requirement["at"])))
     }
@@ -189,13 +243,18 @@ struct DocumentReader {
       guard let bytes = memory.integerValue, bytes >= 0 else {
         throw fail(path + ".memory", "expected a whole number of bytes")
       }
+      try check(QuantityLimit.memory.problem(with: bytes, field: "memory"), path + ".memory")
       resources.memory = bytes
     }
     resources.cpu = try optionalNumber(object["cpu"], path + ".cpu")
+    if let cpu = resources.cpu {
+      try check(QuantityLimit.cpu.problem(with: cpu, field: "cpu"), path + ".cpu")
+    }
     if let gpu = object["gpu"], gpu != .null {
       guard let count = gpu.integerValue, count >= 0 else {
         throw fail(path + ".gpu", "expected a whole number of GPUs")
       }
+      try check(QuantityLimit.gpu.problem(with: count, field: "gpu"), path + ".gpu")
       resources.gpu = Int(count)
     }
     if let placement = try optionalString(object["process_on"], path + ".process_on") {
@@ -206,8 +265,16 @@ struct DocumentReader {
     }
     if let counters = object["counters"], counters != .null {
       for (name, amount) in try self.object(counters, path + ".counters") {
+        let counterPath = path + ".counters.\(name)"
+        try check(WorkflowRules.problemWithCounterName(name), counterPath)
         guard let whole = amount.integerValue, whole >= 0 else {
-          throw fail(path + ".counters.\(name)", "expected a whole number")
+          throw fail(counterPath, "expected a whole number")
+        }
+        try check(
+          QuantityLimit.counter.problem(with: whole, field: "counter '\(name)'"), counterPath)
+        // Counters are site names people type: two that look the same are one counter.
+        if resources.counters.contains(where: { $0.name == name }) {
+          throw fail(counterPath, "counter '\(name)' is given twice in another Unicode form")
         }
         resources.counters.append((name, whole))
       }
@@ -233,8 +300,18 @@ struct DocumentReader {
     }
     var values: [NameValue] = []
     for (name, text) in try self.object(object["values"], path + ".values") {
-      values.append(NameValue(name, try string(text, path + ".values.\(name)")))
+      let value = try string(text, path + ".values.\(name)")
+      try checkVariable(name, value, path + ".values.\(name)")
+      values.append(NameValue(name, value))
     }
     return VariableSource(.values(values), origin: origin, position: at)
+  }
+
+  /// A variable's name and value, held to the same rules as the workflow's.
+  func checkVariable(_ name: String, _ value: String?, _ path: @autoclosure () -> String)
+    throws(DocumentError)
+  {
+    try check(WorkflowRules.problemWithVariableName(name), path())
+    if let value { try check(WorkflowRules.problemWithVariableValue(value, name: name), path()) }
   }
 }

@@ -124,8 +124,9 @@ public struct PlanProblem: Sendable {
   }
 
   private static func format(_ amount: Double, resource: String) -> String {
-    if resource == "memory" { return ByteCount.describe(Int64(amount)) }
-    return amount.rounded() == amount ? String(Int64(amount)) : String(amount)
+    // A stage built by hand (not read) may ask for more than an Int64 holds.
+    if resource == "memory", amount < 9e18 { return ByteCount.describe(Int64(amount)) }
+    return QuantityLimit.text(amount)
   }
 
   /// Kahn's order; when stages are left over, the cycle among them, walked from one.

@@ -1,0 +1,87 @@
+/// What every reader holds a workflow to, the YAML reader and the pipe document reader
+/// alike, so that a document can carry nothing flow-parse would refuse. Names become file
+/// names, Makefile targets and environment entries; numbers feed the planner and the
+/// runners, so each kind has an upper bound far above any real machine and far below
+/// where arithmetic on it could overflow. flow-json(5) lists the bounds.
+public enum WorkflowRules {
+  /// Stage names become log and stamp file names (at most 255 bytes on most file systems,
+  /// with room left for a suffix).
+  public static let maximumStageNameBytes = 200
+
+  /// Why a stage name cannot be used, if it cannot: no slash, control characters or
+  /// spaces at either end, and not longer than `maximumStageNameBytes`.
+  public static func problemWithStageName(_ name: String) -> String? {
+    guard let first = name.first, let last = name.last else {
+      return "a stage's name must not be empty"
+    }
+    if name == "." || name == ".." { return "'\(name)' cannot be a stage name" }
+    if name.contains("/") { return "stage name '\(name)' must not contain '/'" }
+    if name.unicodeScalars.contains(where: isControl) {
+      return "stage name must not contain control characters"
+    }
+    if first.isWhitespace || last.isWhitespace {
+      return "stage name '\(name)' must not start or end with a space"
+    }
+    if name.utf8.count > maximumStageNameBytes {
+      return
+        "stage name '\(name.prefix(40))...' is \(name.utf8.count) bytes long: at most \(maximumStageNameBytes)"
+    }
+    return nil
+  }
+
+  /// Why an image reference cannot be passed to a container engine, if it cannot.
+  public static func problemWithImage(_ image: String) -> String? {
+    if image.isEmpty { return "'image' must not be empty" }
+    if image.hasPrefix("-") { return "image '\(image)' must not start with '-'" }
+    if image.unicodeScalars.contains(where: { $0.properties.isWhitespace || isControl($0) }) {
+      return "image '\(image)' must not contain spaces or control characters"
+    }
+    return nil
+  }
+
+  /// Why a name cannot be an environment variable's, if it cannot: an environment entry
+  /// is `NAME=VALUE` ending with a NUL, so a name is not empty and has no `=`; control
+  /// characters are refused too, since no shell or `.env` file can write them.
+  public static func problemWithVariableName(_ name: String) -> String? {
+    if name.isEmpty { return "a variable name must not be empty" }
+    if name.contains("=") { return "variable name '\(name)' must not contain '='" }
+    if name.unicodeScalars.contains(where: isControl) {
+      return "variable name must not contain control characters"
+    }
+    return nil
+  }
+
+  /// Why a text cannot be a variable's value, if it cannot: a NUL would end it early.
+  public static func problemWithVariableValue(_ value: String, name: String) -> String? {
+    value.utf8.contains(0) ? "the value of variable '\(name)' must not contain a NUL" : nil
+  }
+
+  /// Why a name cannot be a package's in a requirement, if it cannot: the name runs up
+  /// to the first space or operator character of `houdini ~=20.0`.
+  public static func problemWithPackageName(_ name: String) -> String? {
+    if name.isEmpty { return "a package name must not be empty" }
+    if name.unicodeScalars.contains(where: {
+      isControl($0) || $0.properties.isWhitespace || Requirement.operatorCharacters.contains($0)
+    }) {
+      return "package name '\(name)' must not contain spaces, control or operator characters"
+    }
+    return nil
+  }
+
+  /// Why a name cannot be a named counter's, if it cannot: the built-in resources have
+  /// their own fields.
+  public static func problemWithCounterName(_ name: String) -> String? {
+    if name.isEmpty { return "a counter's name must not be empty" }
+    if ["cpu", "memory", "gpu", "cpus", "gpus", "process_on"].contains(name) {
+      return "'\(name)' is a built-in resource, not a named counter"
+    }
+    if name.unicodeScalars.contains(where: isControl) {
+      return "counter name must not contain control characters"
+    }
+    return nil
+  }
+
+  static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    scalar.value < 0x20 || scalar.value == 0x7F
+  }
+}
