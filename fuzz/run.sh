@@ -10,7 +10,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/.build/fuzz
 harnesses=(WorkflowYAML PipeDocument TOMLCatalogue VersionSpec EnvFileCompose EnvFilePython
-  EnvFileDocker)
+  EnvFileDocker CompiledIndex)
 flags=(-sanitize=fuzzer,address -parse-as-library -O -g)
 
 build() {

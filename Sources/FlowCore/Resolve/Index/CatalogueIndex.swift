@@ -1,6 +1,7 @@
 /// A compiled catalogue kept in one file, keyed by its sources' paths, sizes and
-/// modification times and rebuilt when any of them changes. The file is mapped, not read:
-/// a resolve decodes only the packages it touches, found by binary search on their names.
+/// modification times and rebuilt when any of them changes. The file is mapped; opening
+/// runs over it once, at memory speed, for its checksum, and a resolve then decodes only the
+/// packages it touches, found by binary search on their names.
 ///
 /// The file holds, in the records' own encoding (`RecordReader`): the magic, its own length
 /// (a fixed-width offset, so that a file cut short is noticed on opening), the source key,
