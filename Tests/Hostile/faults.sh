@@ -135,5 +135,9 @@ bounded "a per-user folder made by someone else is not used" 10 300 0 \
 expect "it says why" stderr_has "cache folder not used (not owned by this user)"
 expect "it gives the same answer" cmp -s "$scratch/out" "$scratch/expected"
 expect "nothing is written there" sh -c "[ -z \"\$(ls -A '$scratch/tmp/flow-54321')\" ]"
+bounded "generate does not write its catalogue into it" 10 300 74 \
+  "${nobody[@]}" "$bin/flow-resolve" generate --root "$scratch/no-such-root"
+expect "it says why" stderr_has "not owned by this user; give the catalogue file with -o"
+expect "nothing is written there either" sh -c "[ -z \"\$(ls -A '$scratch/tmp/flow-54321')\" ]"
 
 finish
