@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/.build/fuzz
 harnesses=(WorkflowYAML PipeDocument PipeDocumentEnvfile PipeDocumentResolve
   PipeDocumentSchedule PipeDocumentExec TOMLCatalogue VersionSpec EnvFileCompose EnvFilePython
-  EnvFileDocker)
+  EnvFileDocker CompiledIndex)
 flags=(-sanitize=fuzzer,address -parse-as-library -O -g)
 
 build() {

@@ -79,6 +79,10 @@ struct ResolveCommand: ParsableCommand {
   @Flag(help: "Say why each version was chosen.")
   var explain = false
 
+  @Flag(
+    help: "When no set of versions fits, give every step of the reason (default: at most 100).")
+  var fullDerivation = false
+
   @Flag(help: "Allow prereleases wherever a spec allows them (Lifeblood's behaviour).")
   var pre = false
 
@@ -95,7 +99,8 @@ struct ResolveCommand: ParsableCommand {
   func run() throws {
     try ResolveRun(
       catalogs: catalogue.catalogs, index: catalogue.index, format: format, baseEnv: baseEnv,
-      explain: explain, pre: pre, pretty: pretty, output: output.path, requirements: requirements
+      explain: explain, fullDerivation: fullDerivation, pre: pre, pretty: pretty,
+      output: output.path, requirements: requirements
     ).run()
   }
 }

@@ -11,6 +11,7 @@ struct ResolveRun {
   var format: OutputFormat = .json
   var baseEnv: String?
   var explain = false
+  var fullDerivation = false
   var pre = false
   var pretty = false
   var output: String?
@@ -18,13 +19,14 @@ struct ResolveRun {
 
   init(
     catalogs: [String], index: String?, format: OutputFormat, baseEnv: String?, explain: Bool,
-    pre: Bool, pretty: Bool, output: String?, requirements: [String]
+    fullDerivation: Bool, pre: Bool, pretty: Bool, output: String?, requirements: [String]
   ) {
     self.catalogs = catalogs
     self.index = index
     self.format = format
     self.baseEnv = baseEnv
     self.explain = explain
+    self.fullDerivation = fullDerivation
     self.pre = pre
     self.pretty = pretty
     self.output = output
@@ -32,7 +34,8 @@ struct ResolveRun {
   }
 
   /// Reads the common plain form (`--catalog`, `--index`, `--format`, `--base-env`,
-  /// `--explain`, `--pre`, `--pretty`, `-o`, requirements); nil for anything else.
+  /// `--explain`, `--full-derivation`, `--pre`, `--pretty`, `-o`, requirements); nil for
+  /// anything else.
   init?(quickArguments arguments: [String]) {
     var index = 0
     func value() -> String? {
@@ -50,6 +53,7 @@ struct ResolveRun {
         guard let text = value(), let chosen = OutputFormat(rawValue: text) else { return nil }
         format = chosen
       case "--explain": explain = true
+      case "--full-derivation": fullDerivation = true
       case "--pre": pre = true
       case "--pretty": pretty = true
       default:
@@ -76,7 +80,8 @@ struct ResolveRun {
       parsed.append(try PackageRequirement(parsing: text))
     }
     let index = try openIndex(console: console)
-    let resolution = try Resolution(parsed, source: index, includePrereleases: pre)
+    let resolution = try Resolution(
+      parsed, source: index, includePrereleases: pre, fullDerivation: fullDerivation)
     switch format {
     case .json:
       try console.emit(
@@ -106,8 +111,9 @@ struct ResolveRun {
     var workflow = try Workflow(
       documentBytes: try console.read("-"), file: InputFile.standardInputName)
     let index = try openIndex(console: console)
-    _ = try PipeResolution(source: index, includePrereleases: pre, explain: explain).annotate(
-      &workflow)
+    _ = try PipeResolution(
+      source: index, includePrereleases: pre, explain: explain, fullDerivation: fullDerivation
+    ).annotate(&workflow)
     try console.emit(workflow.documentText(pretty: pretty), to: output)
   }
 
@@ -115,9 +121,12 @@ struct ResolveRun {
   func openIndex(console: Console) throws -> CatalogueIndex {
     let environment = ProcessEnvironment.current
     let sources = catalogs.isEmpty ? Catalogue.defaultSources(environment: environment) : catalogs
-    let path = index ?? CatalogueIndex.defaultPath(sources: sources, environment: environment)
+    // A file-size limit (`ulimit -f`) then fails the index write with EFBIG, which resolves
+    // from memory, instead of ending the process.
+    signal(SIGXFSZ, SIG_IGN)
     do {
-      let opened = try CatalogueIndex.open(sources: sources, at: path)
+      let opened = try CatalogueIndex.open(sources: sources, at: index, environment: environment)
+      for warning in opened.warnings { console.report(warning.description) }
       for problem in opened.problems { console.report(problem.description) }
       // Kept until the process ends: tearing down its caches would only cost time.
       _ = Unmanaged.passRetained(opened)

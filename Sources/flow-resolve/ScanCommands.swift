@@ -33,9 +33,15 @@ struct GenerateCommand: ParsableCommand {
 
   func run() throws {
     let console = Console(tool: "flow-resolve")
-    let environment = ProcessEnvironment.current
-    let path =
-      output ?? UserDirectories(environment: environment).flowConfig + "/packages.toml"
+    let directories = UserDirectories(environment: ProcessEnvironment.current)
+    // Without a home folder the default lies under /tmp: only written when private.
+    if output == nil, let folder = directories.privateFolder,
+      let problem = directories.checkPrivateFolder()
+    {
+      throw CommandFailure(
+        "\(folder): \(problem); give the catalogue file with -o", status: .ioError)
+    }
+    let path = output ?? directories.flowConfig + "/packages.toml"
     let scan = InstallationScan(root: root)
     for problem in scan.problems { console.report(problem) }
     let existing = InputFile.isRegularFile(path) ? try console.read(path) : []

@@ -113,4 +113,76 @@ for option in "--grace nan" "--grace inf" "--grace=-1" "-j 0" "--cpus nan" "--gp
   bounded "flow-exec $option is a usage error (64)" 10 300 64 "$bin/flow-exec" $option events.json
 done
 
+# ---- The catalogue index: a full, read-only or shared cache, builders in PID namespaces,
+# no home folder. The index is a cache: none of these may stop a resolve or leave a file.
+resolve=("$bin/flow-resolve" --catalog "$catalogue")
+"${resolve[@]}" --index "$scratch/index" houdini >"$scratch/expected"
+cache=$scratch/index-cache
+mkdir -p "$cache"
+if mount -t tmpfs -o size=64k flow-index "$cache" 2>"$scratch/mount.err"; then
+  head -c 65536 /dev/urandom >"$cache/filler" 2>/dev/null
+  bounded "flow-resolve with a full cache resolves from memory" 10 300 0 \
+    "${resolve[@]}" --index "$cache/flow/x.index" houdini
+  expect "it gives the same answer" cmp -s "$scratch/out" "$scratch/expected"
+  expect "it says why, once" sh -c "[ \$(grep -c 'no space left on device' '$scratch/err') = 1 ]"
+  expect "it leaves no file in the full cache" sh -c "[ -z \"\$(ls -A '$cache/flow')\" ]"
+  rm -f "$cache/filler"
+  "${resolve[@]}" --index "$cache/flow/x.index" houdini >/dev/null
+  mount -o remount,ro "$cache"
+  bounded "flow-resolve reads a valid index on a read-only cache" 10 300 0 \
+    "${resolve[@]}" --index "$cache/flow/x.index" houdini
+  expect "it says nothing" stderr_empty
+  expect "it gives the same answer" cmp -s "$scratch/out" "$scratch/expected"
+  bounded "flow-resolve with a read-only cache and no index resolves from memory" 10 300 0 \
+    "${resolve[@]}" --index "$cache/other/x.index" houdini
+  expect "it says why" stderr_has "read-only file system"
+  expect "it gives the same answer" cmp -s "$scratch/out" "$scratch/expected"
+  umount "$cache"
+else
+  fail "cannot mount a tmpfs for the full cache: $(cat "$scratch/mount.err")"
+fi
+
+# Builders in PID namespaces of their own have the same PID: each still writes its own
+# temporary file and renames it into place.
+if unshare -pf true 2>"$scratch/unshare.err"; then
+  bounded "builders in PID namespaces never fail" 60 300 0 bash -c '
+    for round in 1 2 3 4 5; do
+      rm -rf "$2/pid-cache"; pids=
+      for builder in 1 2 3 4; do
+        unshare -pf "$0" --catalog "$1" --index "$2/pid-cache/x.index" houdini \
+          >"$2/pid.$builder" & pids="$pids $!"
+      done
+      for pid in $pids; do wait $pid || exit 1; done
+      for builder in 1 2 3 4; do cmp -s "$2/pid.$builder" "$2/expected" || exit 1; done
+      [ "$(ls -A "$2/pid-cache")" = x.index ] || exit 1
+    done' "$bin/flow-resolve" "$catalogue" "$scratch"
+else
+  fail "cannot make a PID namespace: $(cat "$scratch/unshare.err")"
+fi
+
+# A user with no home folder at all (no HOME, no password entry) caches in a private
+# folder of its own, and not in one someone else made first.
+chmod 711 "$scratch"
+nobody=(setpriv --reuid=54321 --regid=54321 --clear-groups env -u HOME -u XDG_CACHE_HOME
+  -u XDG_CONFIG_HOME TMPDIR="$scratch/tmp")
+mkdir -p "$scratch/tmp"
+chmod 1777 "$scratch/tmp"
+bounded "without a home the index goes to a private per-user folder" 10 300 0 \
+  "${nobody[@]}" "${resolve[@]}" houdini
+expect "it says nothing" stderr_empty
+expect "the folder is the user's, mode 0700" \
+  sh -c "[ \"\$(stat -c '%u %a' '$scratch/tmp/flow-54321')\" = '54321 700' ]"
+expect "the index is in it" sh -c "ls '$scratch/tmp/flow-54321/.cache/flow/' | grep -q '^catalogue-.*\.index\$'"
+rm -rf "$scratch/tmp/flow-54321"
+mkdir -m 777 "$scratch/tmp/flow-54321"
+bounded "a per-user folder made by someone else is not used" 10 300 0 \
+  "${nobody[@]}" "${resolve[@]}" houdini
+expect "it says why" stderr_has "cache folder not used (not owned by this user)"
+expect "it gives the same answer" cmp -s "$scratch/out" "$scratch/expected"
+expect "nothing is written there" sh -c "[ -z \"\$(ls -A '$scratch/tmp/flow-54321')\" ]"
+bounded "generate does not write its catalogue into it" 10 300 74 \
+  "${nobody[@]}" "$bin/flow-resolve" generate --root "$scratch/no-such-root"
+expect "it says why" stderr_has "not owned by this user; give the catalogue file with -o"
+expect "nothing is written there either" sh -c "[ -z \"\$(ls -A '$scratch/tmp/flow-54321')\" ]"
+
 finish

@@ -23,7 +23,7 @@ function __flow-resolve_parse_tokens -S
         __flow-resolve_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'resolve'
-            __flow-resolve_parse_subcommand -r 1 'catalog=+' 'index=' 'format=' 'base-env=' 'explain' 'pre' 'pretty' 'o/output=' 'version' 'h/help'
+            __flow-resolve_parse_subcommand -r 1 'catalog=+' 'index=' 'format=' 'base-env=' 'explain' 'full-derivation' 'pre' 'pretty' 'o/output=' 'version' 'h/help'
         case 'scan'
             __flow-resolve_parse_subcommand 0 'root=' 'version' 'h/help'
         case 'generate'
@@ -94,6 +94,7 @@ complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" format' -l 'format' -d 'Output: json (packages and actions), sh (export lines) or env (full environment).' -rfka ''
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" base-env' -l 'base-env' -d 'With --format env or sh: the base environment (NAME=VALUE lines) instead of the current one.' -rfka ''
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" explain' -l 'explain' -d 'Say why each version was chosen.'
+complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" full-derivation' -l 'full-derivation' -d 'When no set of versions fits, give every step of the reason (default: at most 100).'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" pre' -l 'pre' -d 'Allow prereleases wherever a spec allows them (Lifeblood\'s behaviour).'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" pretty' -l 'pretty' -d 'Indent the JSON output for people.'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" o output' -l 'output' -s 'o' -d 'Write to FILE atomically instead of standard output.' -rfka ''

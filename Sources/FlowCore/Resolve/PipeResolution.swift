@@ -4,11 +4,17 @@ public struct PipeResolution {
   public let source: any PackageSource
   public let includePrereleases: Bool
   public let explain: Bool
+  /// Whether a stage that cannot be resolved is explained in full rather than summarised.
+  public let fullDerivation: Bool
 
-  public init(source: any PackageSource, includePrereleases: Bool = false, explain: Bool = false) {
+  public init(
+    source: any PackageSource, includePrereleases: Bool = false, explain: Bool = false,
+    fullDerivation: Bool = false
+  ) {
     self.source = source
     self.includePrereleases = includePrereleases
     self.explain = explain
+    self.fullDerivation = fullDerivation
   }
 
   /// A problem with one stage: its name and what went wrong. The requirements come from the
@@ -52,7 +58,8 @@ public struct PipeResolution {
         let key = requirements.map(\.description)
         if solved[key] == nil {
           solved[key] = try Resolution(
-            requirements, source: source, includePrereleases: includePrereleases
+            requirements, source: source, includePrereleases: includePrereleases,
+            fullDerivation: fullDerivation
           ).stageResolution(explain: explain)
         }
         byText[written] = solved[key]

@@ -10,8 +10,6 @@ public enum ResolveError: ToolFailure, Equatable, Sendable {
   case missingCatalogue(Diagnostic)
   /// A catalogue file that cannot be read at all.
   case invalidCatalogue(Diagnostic)
-  /// The catalogue index cannot be written, or not read back once written.
-  case indexUnwritable(Diagnostic)
   /// No set of versions satisfies the request; the text says why.
   case unsatisfiable(explanation: String)
 
@@ -20,7 +18,6 @@ public enum ResolveError: ToolFailure, Equatable, Sendable {
     case .invalidVersion, .invalidSpec, .invalidRequirement: return .usage
     case .missingCatalogue: return .noInput
     case .invalidCatalogue: return .config
-    case .indexUnwritable: return .ioError
     case .unsatisfiable: return .dataError
     }
   }
@@ -33,8 +30,7 @@ public enum ResolveError: ToolFailure, Equatable, Sendable {
       return "invalid version spec '\(text)' at column \(column): \(reason)"
     case .invalidRequirement(let text, let column, let reason):
       return "invalid requirement '\(text)' at column \(column): \(reason)"
-    case .missingCatalogue(let diagnostic), .invalidCatalogue(let diagnostic),
-      .indexUnwritable(let diagnostic):
+    case .missingCatalogue(let diagnostic), .invalidCatalogue(let diagnostic):
       return diagnostic.description
     case .unsatisfiable(let explanation):
       return explanation

@@ -157,7 +157,10 @@ public struct Catalogue: Sendable {
     if let list = environment["FLOW_CATALOG"], !list.isEmpty {
       return list.split(separator: ":").map(String.init)
     }
-    let folder = UserDirectories(environment: environment).flowConfig
+    let directories = UserDirectories(environment: environment)
+    // Without a home folder the configuration lies under /tmp: only read when private.
+    if directories.privateFolder != nil && directories.checkPrivateFolder() != nil { return [] }
+    let folder = directories.flowConfig
     var result: [String] = []
     if CatalogueFiles.status(folder + "/packages.toml") != nil {
       result.append(folder + "/packages.toml")

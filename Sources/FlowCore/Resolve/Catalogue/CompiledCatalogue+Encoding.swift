@@ -73,7 +73,10 @@ extension CompiledCatalogue {
         appendRecord(at: record.offset, order: requirementOrder, to: &index)
       }
     }
-    index.setOffset(index.count, at: lengthSlot)
+    // The length counts the checksum that ends the file.
+    index.setOffset(index.count + 8, at: lengthSlot)
+    let checksum = index.withUnsafeBytes { IndexChecksum.of($0) }
+    index.appendOffset(Int(bitPattern: UInt(checksum)))
     return index
   }
 

@@ -1,8 +1,7 @@
-import Glibc
-
 /// A compiled catalogue kept in one file, keyed by its sources' paths, sizes and
-/// modification times and rebuilt when any of them changes. The file is mapped, not read:
-/// a resolve decodes only the packages it touches, found by binary search on their names.
+/// modification times and rebuilt when any of them changes. The file is mapped; opening
+/// runs over it once, at memory speed, for its checksum, and a resolve then decodes only the
+/// packages it touches, found by binary search on their names.
 ///
 /// The file holds, in the records' own encoding (`RecordReader`): the magic, its own length
 /// (a fixed-width offset, so that a file cut short is noticed on opening), the source key,
@@ -10,9 +9,12 @@ import Glibc
 /// spec), and one of packages sorted by name. A table is a count, one fixed-width offset per
 /// item, then the items. A package is its name, its version count, then per version: the key
 /// number, the length of what the solver skips (the origin as text, then the record's details
-/// as compiled), those bytes, and its requires and conflicts as requirement numbers.
+/// as compiled), those bytes, and its requires and conflicts as requirement numbers. The last
+/// eight bytes are the `IndexChecksum` of all before them, checked on every opening, so that
+/// a damaged index is rebuilt rather than believed.
 public final class CatalogueIndex: PackageSource {
-  static let magic = Array("flow-catalogue-index-5\n".utf8)
+  static let magicPrefix = Array("flow-catalogue-index-".utf8)
+  static let magic = magicPrefix + Array("6\n".utf8)
 
   /// The catalogue files it was compiled from.
   public let files: [String]
@@ -20,9 +22,10 @@ public final class CatalogueIndex: PackageSource {
   public let problems: [Diagnostic]
   /// Whether this use compiled it (false: an up-to-date index was reused).
   public let rebuilt: Bool
+  /// What went wrong with the index file itself (damaged, not ours, not writable), once each.
+  public internal(set) var warnings: [Diagnostic] = []
 
-  private let mapping: UnsafeMutableRawPointer
-  private let length: Int
+  private let bytes: IndexBytes
   private let directoryOffset: Int
   private let packageCount: Int
   private var cache: [String: [PackageVersion]] = [:]
@@ -40,89 +43,36 @@ public final class CatalogueIndex: PackageSource {
   private let keyTable: (offset: Int, count: Int)
   private let requirementTable: (offset: Int, count: Int)
 
-  private var memory: UnsafeRawBufferPointer {
-    UnsafeRawBufferPointer(start: mapping, count: length)
-  }
+  /// The bytes before the checksum: no record read can run into it.
+  private let memory: UnsafeRawBufferPointer
 
-  /// Opens the index at `path` for `sources`, compiling it first when it is missing or stale.
-  public static func open(sources: [String], at path: String) throws -> CatalogueIndex {
-    var files: [String] = []
-    for source in sources {
-      files += try Catalogue.files(of: source, main: "config.toml", folder: "config.d")
+  /// Reads the header of `bytes`, after checking that they are a whole index in this format
+  /// (length and checksum) for the catalogue files `expectedKey` describes.
+  init(_ bytes: IndexBytes, expectedKey: [UInt8], rebuilt: Bool) throws(IndexRefusal) {
+    let memory = bytes.memory
+    let magic = CatalogueIndex.magic
+    let keyStart = magic.count + 8
+    guard memory.count >= keyStart + 8, memory.starts(with: magic) else {
+      throw memory.starts(with: CatalogueIndex.magicPrefix)
+        ? IndexRefusal.otherFormat : IndexRefusal.damaged("not a catalogue index")
     }
-    // Keyed by canonical paths, so `cat.toml` and `/abs/cat.toml` share one index.
-    let key = try sourceKey(files.map(CatalogueFiles.canonical))
-    if let index = try? CatalogueIndex(path: path, expectedKey: key, rebuilt: false) {
-      return index
+    var reader = RecordReader(memory, at: magic.count)
+    guard (try? reader.offsetSlot()) == memory.count else {
+      throw .damaged("cut short or grown")
     }
-    let catalogue = try Catalogue(sources: sources)
-    let bytes = catalogue.compiled.encode(key: key)
-    let folder = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-      .joined(separator: "/")
-    if !folder.isEmpty { Directories.make(folder) }
-    do throws(IOError) {
-      try OutputFile.writeAtomically(bytes, to: path)
-    } catch {
-      throw ResolveError.indexUnwritable(
-        Diagnostic(file: path, position: nil, message: "cannot write the catalogue index"))
-    }
-    guard let index = try? CatalogueIndex(path: path, expectedKey: key, rebuilt: true) else {
-      throw ResolveError.indexUnwritable(
-        Diagnostic(file: path, position: nil, message: "cannot read the catalogue index back"))
-    }
-    return index
-  }
-
-  /// The default index location for these sources, under `${XDG_CACHE_HOME:-~/.cache}/flow`.
-  public static func defaultPath(sources: [String], environment: [String: String]) -> String {
-    var hash = FNV1a()
-    hash.add(sources.map(CatalogueFiles.canonical).joined(separator: "\u{0}"))
-    let hex = String(hash.value, radix: 16)
-    return UserDirectories(environment: environment).flowCache + "/catalogue-"
-      + String(repeating: "0", count: 16 - hex.count) + hex + ".index"
-  }
-
-  /// Paths, sizes and modification times of the files, as stored in the index header.
-  static func sourceKey(_ files: [String]) throws -> [UInt8] {
-    var key: [UInt8] = []
-    key.appendNumber(files.count)
-    for file in files {
-      guard let status = CatalogueFiles.status(file) else {
-        throw ResolveError.missingCatalogue(
-          Diagnostic(file: file, position: nil, message: "no such catalogue"))
-      }
-      key.appendText(file)
-      key.appendNumber(Int(status.size))
-      key.appendNumber(Int(status.modifiedSeconds))
-      key.appendNumber(Int(status.modifiedNanoseconds))
-    }
-    return key
-  }
-
-  private init(path: String, expectedKey: [UInt8], rebuilt: Bool) throws {
-    let descriptor = Glibc.open(path, O_RDONLY)
-    guard descriptor >= 0 else { throw RecordReader.Damaged() }
-    defer { close(descriptor) }
-    guard let status = CatalogueFiles.status(path), status.size > 0 else {
-      throw RecordReader.Damaged()
-    }
-    length = Int(status.size)
-    guard let mapped = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, 0),
-      mapped != MAP_FAILED
-    else { throw RecordReader.Damaged() }
-    mapping = mapped
+    let checksumStart = memory.count - 8
+    let stored = UInt64(
+      littleEndian: memory.loadUnaligned(fromByteOffset: checksumStart, as: UInt64.self))
+    guard IndexChecksum.of(UnsafeRawBufferPointer(rebasing: memory[..<checksumStart])) == stored
+    else { throw .damaged("checksum mismatch") }
+    guard checksumStart >= keyStart + expectedKey.count,
+      memory[keyStart..<keyStart + expectedKey.count].elementsEqual(expectedKey)
+    else { throw .stale }
+    self.bytes = bytes
     self.rebuilt = rebuilt
-    var reader = RecordReader(UnsafeRawBufferPointer(start: mapped, count: length))
-    do {
-      let magic = CatalogueIndex.magic
-      let keyStart = magic.count + 8
-      guard length > keyStart + expectedKey.count,
-        Array(reader.base[0..<magic.count]) == magic,
-        Array(reader.base[keyStart..<keyStart + expectedKey.count]) == expectedKey
-      else { throw RecordReader.Damaged() }
-      // A file cut short or grown since it was written is rebuilt, not read.
-      reader.offset = magic.count
-      guard try reader.offsetSlot() == length else { throw RecordReader.Damaged() }
+    self.memory = UnsafeRawBufferPointer(rebasing: memory[..<checksumStart])
+    reader = RecordReader(self.memory, at: keyStart)
+    do throws(RecordReader.Damaged) {
       var files: [String] = []
       for _ in 0..<(try reader.count()) {
         files.append(try reader.text())
@@ -146,16 +96,14 @@ public final class CatalogueIndex: PackageSource {
       requirementTable = try CatalogueIndex.table(&reader, textsPerItem: 2)
       packageCount = try reader.number()
       directoryOffset = reader.offset
-      guard packageCount >= 0, packageCount <= (length - directoryOffset) / 8 else {
+      guard packageCount >= 0, packageCount <= (checksumStart - directoryOffset) / 8 else {
         throw RecordReader.Damaged()
       }
     } catch {
-      munmap(mapped, length)
-      throw error
+      // Only a file written on purpose gets here: its checksum matched.
+      throw .damaged("its layout cannot be read")
     }
   }
-
-  deinit { munmap(mapping, length) }
 
   /// Reads a table's count and skips it, returning where its offsets start.
   private static func table(_ reader: inout RecordReader, textsPerItem: Int)

@@ -9,13 +9,15 @@ public struct Resolution: Sendable {
   let candidates: [(versions: [Version], keys: [String])]
   let includePrereleases: Bool
 
-  /// Solves `requirements` against `source`.
+  /// Solves `requirements` against `source`. A failure's reason is summarised past
+  /// `Solver.summarySteps` steps unless `fullDerivation` asks for all of it.
   public init(
     _ requirements: [PackageRequirement], source: any PackageSource,
-    includePrereleases: Bool = false
+    includePrereleases: Bool = false, fullDerivation: Bool = false
   ) throws {
     let solution = try Solver.solution(
-      requirements, source: source, includePrereleases: includePrereleases)
+      requirements, source: source, includePrereleases: includePrereleases,
+      fullDerivation: fullDerivation)
     self.requirements = requirements
     self.packages = solution.packages
     self.actions = EnvironmentActions(packages: solution.packages)

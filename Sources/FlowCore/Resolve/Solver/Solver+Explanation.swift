@@ -1,32 +1,69 @@
 extension Solver {
+  /// A summary keeps this many steps of a derivation: the first `summaryHead`, then the last
+  /// ones, which lead to the conclusion. A derivation can grow exponentially with the
+  /// catalogue (n+1 packages that each need one of n exclusive places), so the whole of it is
+  /// written only when asked for.
+  static let summarySteps = 100
+  static let summaryHead = 20
+  /// A summarised step is cut to this many bytes: one step names every package it involves.
+  static let summaryLineLimit = 1000
+
   /// The derivation of a failure in words, one "because …, …" line per step, ending with why
-  /// the request cannot be satisfied.
+  /// the request cannot be satisfied; past `summarySteps`, a summary that says what it left
+  /// out. Only the steps shown are put into words.
   func explain(_ failure: Int) -> String {
-    var lines: [String] = []
-    var explained: Set<Int> = []
-    walk(failure, lines: &lines, explained: &explained)
-    if lines.isEmpty { lines.append(externalText(failure)) }
-    return lines.joined(separator: "\n")
+    let steps = derivation(of: failure)
+    if steps.isEmpty { return externalText(failure) }
+    if fullDerivation || steps.count <= Solver.summarySteps {
+      return steps.map(step).joined(separator: "\n")
+    }
+    let tail = Solver.summarySteps - Solver.summaryHead
+    let omitted = steps.count - Solver.summarySteps
+    var lines = steps.prefix(Solver.summaryHead).map(step)
+    lines.append(
+      "… \(omitted) of \(steps.count) steps left out (--full-derivation shows them all) …")
+    lines += steps.suffix(tail).map(step)
+    return lines.map(Solver.shortened).joined(separator: "\n")
   }
 
-  private func walk(_ index: Int, lines: inout [String], explained: inout Set<Int>) {
-    guard case .derived(let left, let right) = incompatibilities[index].cause,
-      !explained.contains(index)
-    else { return }
-    explained.insert(index)
-    walk(left, lines: &lines, explained: &explained)
-    walk(right, lines: &lines, explained: &explained)
-    let conclusion = statement(index)
+  /// The derived incompatibilities behind `failure`, each after the two it comes from, each
+  /// once; walked with a stack, as a derivation can be deeper than the call stack allows.
+  private func derivation(of failure: Int) -> [Int] {
+    var order: [Int] = []
+    var seen: Set<Int> = []
+    var stack: [(index: Int, isExpanded: Bool)] = [(failure, false)]
+    while let (index, isExpanded) = stack.popLast() {
+      guard case .derived(let left, let right) = incompatibilities[index].cause else { continue }
+      if isExpanded {
+        order.append(index)
+      } else if seen.insert(index).inserted {
+        stack.append((index, true))
+        stack.append((right, false))
+        stack.append((left, false))
+      }
+    }
+    return order
+  }
+
+  /// One step: why the derived incompatibility `index` holds.
+  private func step(_ index: Int) -> String {
+    guard case .derived(let left, let right) = incompatibilities[index].cause else {
+      return externalText(index)
+    }
     // A request followed by its consequence reads better without "is requested".
     for (request, other) in [(left, right), (right, left)] {
       if case .request(let requirement) = incompatibilities[request].cause,
         isTerminal(incompatibilities[index]), requests.count == 1
       {
-        lines.append("because \(phrase(other)), \(requirement) cannot be satisfied")
-        return
+        return "because \(phrase(other)), \(requirement) cannot be satisfied"
       }
     }
-    lines.append("because \(phrase(left)) and \(phrase(right)), \(conclusion)")
+    return "because \(phrase(left)) and \(phrase(right)), \(statement(index))"
+  }
+
+  private static func shortened(_ line: String) -> String {
+    guard line.utf8.count > summaryLineLimit else { return line }
+    return String(decoding: line.utf8.prefix(summaryLineLimit - 3), as: UTF8.self) + "…"
   }
 
   private func phrase(_ index: Int) -> String {

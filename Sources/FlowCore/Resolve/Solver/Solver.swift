@@ -12,6 +12,8 @@
 public final class Solver {
   let source: any PackageSource
   let includePrereleases: Bool
+  /// Whether a failure is explained in full, however long, rather than summarised.
+  let fullDerivation: Bool
 
   var names: [String] = [""]
   var packageIDs: [String: Int] = [:]
@@ -47,25 +49,32 @@ public final class Solver {
     var candidates: [(versions: [Version], keys: [String])] = []
   }
 
-  private init(source: any PackageSource, includePrereleases: Bool) {
+  private init(source: any PackageSource, includePrereleases: Bool, fullDerivation: Bool) {
     self.source = source
     self.includePrereleases = includePrereleases
+    self.fullDerivation = fullDerivation
   }
 
   /// The chosen versions, requested packages first in request order, then dependencies in
   /// the order first needed. Throws `ResolveError.unsatisfiable` with the reason in words.
   public static func solve(
     _ requirements: [PackageRequirement], source: any PackageSource,
-    includePrereleases: Bool = false
+    includePrereleases: Bool = false, fullDerivation: Bool = false
   ) throws -> [PackageVersion] {
-    try solution(requirements, source: source, includePrereleases: includePrereleases).packages
+    try solution(
+      requirements, source: source, includePrereleases: includePrereleases,
+      fullDerivation: fullDerivation
+    ).packages
   }
 
   /// Solves once; the search state lives only for this call.
   static func solution(
-    _ requirements: [PackageRequirement], source: any PackageSource, includePrereleases: Bool
+    _ requirements: [PackageRequirement], source: any PackageSource, includePrereleases: Bool,
+    fullDerivation: Bool = false
   ) throws -> Solution {
-    try Solver(source: source, includePrereleases: includePrereleases).run(requirements)
+    try Solver(
+      source: source, includePrereleases: includePrereleases, fullDerivation: fullDerivation
+    ).run(requirements)
   }
 
   private func run(_ requirements: [PackageRequirement]) throws -> Solution {
@@ -121,8 +130,11 @@ public final class Solver {
     return id
   }
 
+  /// A requirement the source cannot give (an index written on purpose to fool it) stands
+  /// for a package no catalogue can hold, so that no version needing it is chosen.
   func requirement(numbered number: Int) -> PackageRequirement {
-    source.requirement(numbered: number)!
+    source.requirement(numbered: number)
+      ?? PackageRequirement(name: "(unreadable requirement \(number))", spec: .any)
   }
 
   func size(of package: Int) -> Int { package == Solver.root ? 2 : tables[package].count + 1 }

@@ -23,9 +23,16 @@ struct VersionScanner {
   /// Where this scan stops (a `,` or `||` that ends one term), so errors keep the whole text.
   var end: Int
 
-  init(text: String, start: Int = 0, end: Int? = nil) {
+  init(text: String) {
+    self.init(text: text, bytes: Array(text.utf8), start: 0, end: nil)
+    SpecReadingWork.add(bytes.count)
+  }
+
+  /// A scanner over part of `text`, given as `bytes`: each term of a long spec shares the one
+  /// copy of its bytes.
+  init(text: String, bytes: [UInt8], start: Int, end: Int?) {
     self.text = text
-    self.bytes = Array(text.utf8)
+    self.bytes = bytes
     self.index = start
     self.end = end ?? bytes.count
   }

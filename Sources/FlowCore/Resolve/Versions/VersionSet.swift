@@ -93,6 +93,17 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
       releases: releases + other.releases, prereleases: prereleases + other.prereleases)
   }
 
+  /// The union of many sets, in one sort: united one at a time, n sets would cost n².
+  public static func union(of sets: [VersionSet]) -> VersionSet {
+    VersionSet(releases: sets.flatMap(\.releases), prereleases: sets.flatMap(\.prereleases))
+  }
+
+  /// The intersection of many sets: the complement of the union of their complements, so
+  /// that it too costs one sort.
+  public static func intersection(of sets: [VersionSet]) -> VersionSet {
+    union(of: sets.map(\.complement)).complement
+  }
+
   public func intersection(_ other: VersionSet) -> VersionSet {
     var result = VersionSet.empty
     result.releases = VersionSet.intersect(releases, other.releases)
@@ -120,6 +131,7 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
   }
 
   static func normalized(_ intervals: [VersionInterval]) -> [VersionInterval] {
+    SpecReadingWork.add(intervals.count)
     let sorted = intervals.filter { !$0.isEmpty }.sorted { $0.lower < $1.lower }
     var result: [VersionInterval] = []
     for interval in sorted {
@@ -134,6 +146,7 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
 
   static func intersect(_ left: [VersionInterval], _ right: [VersionInterval]) -> [VersionInterval]
   {
+    SpecReadingWork.add(left.count + right.count)
     var result: [VersionInterval] = []
     var i = 0
     var j = 0
@@ -147,6 +160,7 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
   }
 
   static func gaps(_ intervals: [VersionInterval]) -> [VersionInterval] {
+    SpecReadingWork.add(intervals.count)
     var result: [VersionInterval] = []
     var cursor = VersionCut.minimum
     for interval in intervals {

@@ -1,8 +1,9 @@
 extension VersionSpec {
   /// node-semver ranges: `||`-separated sets of space-separated comparators or a hyphen range.
   static func parseNode(_ text: String) throws -> VersionSpec {
-    var standard = VersionSet.empty
-    var including = VersionSet.empty
+    // United all at once: one at a time, a long list of `||` would be quadratic.
+    var standard: [VersionSet] = []
+    var including: [VersionSet] = []
     var scanner = VersionScanner(text: text)
     var standardIsAny = false
     var includingIsAny = false
@@ -16,7 +17,8 @@ extension VersionSpec {
       {
         branchEnd += 1
       }
-      let terms = try nodeTerms(text, from: branchStart, to: branchEnd)
+      SpecReadingWork.add(branchEnd - branchStart + 1)
+      let terms = try nodeTerms(text, bytes: bytes, from: branchStart, to: branchEnd)
       var exclusive = VersionSet.all
       var inclusive = VersionSet.all
       var named: [Version] = []
@@ -38,15 +40,15 @@ extension VersionSpec {
       // A branch that is only "any" makes the whole range "any" (releases only by default).
       standardIsAny = standardIsAny || exclusiveIsAny
       includingIsAny = includingIsAny || inclusiveIsAny
-      standard = standard.union(standardSet(exclusive, naming: named))
-      including = including.union(inclusive)
+      standard.append(standardSet(exclusive, naming: named))
+      including.append(inclusive)
       if branchEnd >= bytes.count { break }
       scanner.index = branchEnd + 2
     }
-    if standardIsAny { standard = VersionSet.all.releasesOnly }
-    if includingIsAny { including = .all }
     return VersionSpec(
-      text: text, syntax: .node, standard: standard, includingPrereleases: including)
+      text: text, syntax: .node,
+      standard: standardIsAny ? VersionSet.all.releasesOnly : .union(of: standard),
+      includingPrereleases: includingIsAny ? .all : .union(of: including))
   }
 
   /// One term of a node range before desugaring.
@@ -189,8 +191,10 @@ extension VersionSpec {
 
   private static let nodeOperators = [">=", "<=", ">", "<", "=", "~>", "~", "^"]
 
-  private static func nodeTerms(_ text: String, from start: Int, to end: Int) throws -> [NodeTerm] {
-    var scanner = VersionScanner(text: text, start: start, end: end)
+  private static func nodeTerms(
+    _ text: String, bytes: [UInt8], from start: Int, to end: Int
+  ) throws -> [NodeTerm] {
+    var scanner = VersionScanner(text: text, bytes: bytes, start: start, end: end)
     var terms: [NodeTerm] = []
     scanner.skipSpaces()
     while !scanner.atEnd {

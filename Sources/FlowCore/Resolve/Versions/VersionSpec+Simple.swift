@@ -2,28 +2,33 @@ extension VersionSpec {
   /// python-semanticversion `SimpleSpec`: comma-separated blocks, all of which must match.
   static func parseSimple(_ text: String) throws -> VersionSpec {
     let bytes = Array(text.utf8)
-    var standard = VersionSet.all
-    var including = VersionSet.all
+    // Intersected all at once: one at a time, a long list of `!=` would be quadratic.
+    var standard: [VersionSet] = []
+    var including: [VersionSet] = []
     var start = 0
     while true {
       var end = start
       while end < bytes.count && bytes[end] != UInt8(ascii: ",") { end += 1 }
-      let block = try simpleBlock(text, from: start, to: end)
-      including = including.intersection(block.set)
-      standard = standard.intersection(standardSet(block.set, naming: block.namedPrereleases))
+      SpecReadingWork.add(end - start + 1)
+      let block = try simpleBlock(text, bytes: bytes, from: start, to: end)
+      including.append(block.set)
+      standard.append(standardSet(block.set, naming: block.namedPrereleases))
       if end >= bytes.count { break }
       start = end + 1
     }
     return VersionSpec(
-      text: text, syntax: .simple, standard: standard, includingPrereleases: including)
+      text: text, syntax: .simple, standard: .intersection(of: standard),
+      includingPrereleases: .intersection(of: including))
   }
 
   private static let simpleOperators = ["<=", "<", "==", "=", ">=", ">", "!=", "^", "~=", "~"]
 
-  private static func simpleBlock(_ text: String, from start: Int, to end: Int) throws -> (
+  private static func simpleBlock(
+    _ text: String, bytes: [UInt8], from start: Int, to end: Int
+  ) throws -> (
     set: VersionSet, namedPrereleases: [Version]
   ) {
-    var scanner = VersionScanner(text: text, start: start, end: end)
+    var scanner = VersionScanner(text: text, bytes: bytes, start: start, end: end)
     scanner.skipSpaces()
     if scanner.atEnd {
       throw ResolveError.invalidSpec(text: text, column: scanner.index + 1, reason: "empty term")

@@ -106,8 +106,7 @@ public struct VersionSpec: Sendable, Hashable, CustomStringConvertible {
 
   /// Restricts prereleases to those of releases named by `named`.
   static func standardSet(_ set: VersionSet, naming named: [Version]) -> VersionSet {
-    var allowed = VersionSet.empty
-    for version in named { allowed = allowed.union(.prereleases(of: version)) }
+    let allowed = VersionSet.union(of: named.map { .prereleases(of: $0) })
     return set.releasesOnly.union(set.intersection(allowed))
   }
 }

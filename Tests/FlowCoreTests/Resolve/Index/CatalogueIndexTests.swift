@@ -61,30 +61,67 @@ import Testing
     #expect(rebuilt.versions(of: "python").count == 2)
   }
 
-  /// Every single-byte change to an index is either noticed on opening (and the index
-  /// rebuilt) or read without a crash: each read is bounds-checked.
-  @Test func everyFlippedByteIsReadWithoutACrash() throws {
-    let folder = try TemporaryFolder()
-    let file = try folder.write("one.toml", CatalogueTests.houdini)
-    let indexPath = folder.path + "/catalogue.index"
-    _ = try CatalogueIndex.open(sources: [file], at: indexPath)
+  /// Every single-byte change to an index, at every offset, is noticed on opening (its
+  /// checksum, length or magic no longer match) and the index rebuilt with a warning: never
+  /// a trap, never a different answer, never a lasting "no package".
+  @Test func everyFlippedByteIsRebuiltNeverBelieved() throws {
+    let (folder, file, indexPath) = try Self.indexed()
     let original = try Data(contentsOf: URL(fileURLWithPath: indexPath))
-    let names = ["houdini", "houdini.py3_10", "python", "missing"]
+    let expected = try Self.answers(CatalogueSource(Catalogue(sources: [file])))
+    defer { withExtendedLifetime(folder) {} }
     for position in original.indices {
       for flip: UInt8 in [0x01, 0x80, 0xFF] {
         var bytes = original
         bytes[position] ^= flip
         try bytes.write(to: URL(fileURLWithPath: indexPath))
         let index = try CatalogueIndex.open(sources: [file], at: indexPath)
-        for name in names {
-          _ = index.versions(of: name)
-          let table = index.candidateTable(of: name)
-          for number in 0..<table.count { _ = index.entry(of: name, at: number) }
-          _ = index.candidates(of: name)
-        }
-        _ = try? Solver.solve([try PackageRequirement(parsing: "houdini")], source: index)
+        #expect(index.rebuilt, "byte \(position) ^ \(flip) was believed")
+        #expect(index.warnings.map(\.message).contains { $0.contains("not used") })
+        #expect(try Self.answers(index) == expected, "byte \(position) ^ \(flip)")
+        // The rebuilt file is whole again: the next use reads it as it is.
+        #expect(try !CatalogueIndex.open(sources: [file], at: indexPath).rebuilt)
       }
     }
+  }
+
+  /// An index cut short at any length is rebuilt, with the same answers.
+  @Test func everyTruncatedIndexIsRebuilt() throws {
+    let (folder, file, indexPath) = try Self.indexed()
+    let original = try Data(contentsOf: URL(fileURLWithPath: indexPath))
+    let expected = try Self.answers(CatalogueSource(Catalogue(sources: [file])))
+    defer { withExtendedLifetime(folder) {} }
+    for length in 0..<original.count {
+      try original.prefix(length).write(to: URL(fileURLWithPath: indexPath))
+      let index = try CatalogueIndex.open(sources: [file], at: indexPath)
+      #expect(index.rebuilt, "cut to \(length) bytes, it was believed")
+      #expect(try Self.answers(index) == expected, "cut to \(length) bytes")
+    }
+  }
+
+  /// A folder holding a catalogue and its freshly built index.
+  static func indexed() throws -> (TemporaryFolder, file: String, index: String) {
+    let folder = try TemporaryFolder()
+    let file = try folder.write("one.toml", CatalogueTests.houdini)
+    let index = folder.path + "/catalogue.index"
+    _ = try CatalogueIndex.open(sources: [file], at: index)
+    return (folder, file, index)
+  }
+
+  /// What a source answers: every version of the catalogue's packages and one solve.
+  static func answers(_ source: any PackageSource) throws -> [String] {
+    var lines: [String] = []
+    for name in ["houdini.py3_10", "python", "missing"] {
+      let table = source.candidateTable(of: name)
+      for number in 0..<table.count {
+        let entry = try #require(source.entry(of: name, at: number))
+        lines.append("\(name) \(entry.key) \(entry.definedAt) \(entry.variables)")
+        lines.append("requires \(entry.requires) conflicts \(entry.conflicts)")
+      }
+    }
+    let chosen = try Solver.solve(
+      [try PackageRequirement(parsing: "houdini.py3_10")], source: source)
+    lines.append(chosen.map(\.key).joined(separator: " "))
+    return lines
   }
 
   @Test func solverWorksOnTheIndex() throws {

@@ -1,0 +1,162 @@
+import FlowCore
+import Glibc
+
+/// The compiled catalogue index, damaged by the input and opened as flow-resolve opens it
+/// (`CatalogueIndex.open`). The first input byte chooses the damage to a valid index:
+/// 0 the rest of the input replaces it; 1 it is cut to a length the input gives; 2 the
+/// input's (offset, byte) pairs are XORed into it; 3 the same, then sealed with a fresh
+/// checksum, as only a file written on purpose would be. For 0 to 2 the damage must be
+/// noticed (the index rebuilt) and every answer be the catalogue's own; for 3 the index's
+/// bounds-checked reads must still never trap, whatever they answer.
+let catalogueText = """
+  [packages.app."1.0.0"]
+  label = "App"
+  env.PATH.prepend = ["/opt/app1/bin"]
+  requires = ["lib >=2.0, <3"]
+
+  [packages.app."1.1.0-rc.1"]
+  priority = 60
+  requires = ["lib ^2.1.0 || ^3.0.0", "tool"]
+  conflicts = ["old"]
+
+  [packages.lib."2.0.0"]
+  env.LIB = "/opt/lib2"
+
+  [packages.lib."2.1.5"]
+  env.LIB.set = ["/opt/lib21", "/opt/extra"]
+
+  [packages.lib."3.0.0"]
+  requires = ["tool ~=1.2"]
+
+  [packages.tool."1.2.0"]
+  [packages.tool."1.3.0"]
+  env.TOOL.append = "/opt/tool"
+
+  [packages.old."0.9.0"]
+  """
+
+let packageNames = ["app", "lib", "tool", "old", "missing"]
+let requests = [["app"], ["app ==1.1.0-rc.1", "old"], ["lib <2.1", "tool"], ["missing"]]
+
+/// Where the catalogue and its index live: on tmpfs, removed when the fuzzer exits.
+let scratchFolder: String = {
+  let folder = "/dev/shm/flow-fuzz-index-\(getpid())"
+  mkdir(folder, 0o700)
+  atexit {
+    let folder = "/dev/shm/flow-fuzz-index-\(getpid())"
+    unlink(folder + "/catalogue.toml")
+    unlink(folder + "/catalogue.index")
+    rmdir(folder)
+  }
+  return folder
+}()
+let cataloguePath = scratchFolder + "/catalogue.toml"
+let indexPath = scratchFolder + "/catalogue.index"
+
+func writeFile(_ path: String, _ bytes: [UInt8]) {
+  unlink(path)
+  let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+  guard descriptor >= 0, write(descriptor, bytes, bytes.count) == bytes.count,
+    close(descriptor) == 0
+  else { fatalError("cannot write \(path)") }
+}
+
+func readFile(_ path: String) -> [UInt8] {
+  guard let file = fopen(path, "rb") else { fatalError("cannot read \(path)") }
+  defer { fclose(file) }
+  var bytes: [UInt8] = []
+  var buffer = [UInt8](repeating: 0, count: 65536)
+  while true {
+    let count = fread(&buffer, 1, buffer.count, file)
+    if count == 0 { break }
+    bytes += buffer[..<count]
+  }
+  return bytes
+}
+
+/// What a source answers: every version of every package, in full, and a few solves.
+func answers(_ source: any PackageSource) -> [String] {
+  var lines: [String] = []
+  for name in packageNames {
+    let table = source.candidateTable(of: name)
+    lines.append("\(name): \(table.keys)")
+    for number in 0..<table.count {
+      guard let entry = source.entry(of: name, at: number) else {
+        lines.append("no entry \(number)")
+        continue
+      }
+      lines.append(
+        "\(entry.key) \(entry.label ?? "-") \(entry.priority) \(entry.definedAt) "
+          + "\(entry.variables) \(entry.requires) \(entry.conflicts)")
+    }
+  }
+  for request in requests {
+    do {
+      let requirements = try request.map { try PackageRequirement(parsing: $0) }
+      let chosen = try Solver.solve(requirements, source: source)
+      lines.append(chosen.map { "\($0.name) \($0.key)" }.joined(separator: ", "))
+    } catch {
+      lines.append("\(error)")
+    }
+  }
+  return lines
+}
+
+/// The valid index and the catalogue's own answers, made once.
+let reference: (index: [UInt8], answers: [String]) = {
+  writeFile(cataloguePath, Array(catalogueText.utf8))
+  guard (try? CatalogueIndex.open(sources: [cataloguePath], at: indexPath)) != nil,
+    let catalogue = try? Catalogue(sources: [cataloguePath])
+  else { fatalError("the reference catalogue cannot be read") }
+  return (readFile(indexPath), answers(CatalogueSource(catalogue)))
+}()
+
+/// The valid index damaged as the input says.
+func damaged(_ input: [UInt8]) -> (bytes: [UInt8], sealed: Bool) {
+  var bytes = reference.index
+  guard let mode = input.first else { return (bytes, false) }
+  let rest = Array(input.dropFirst())
+  switch mode % 4 {
+  case 0:
+    return (rest, false)
+  case 1:
+    let length = rest.prefix(4).reduce(0) { $0 << 8 | Int($1) }
+    return (Array(bytes.prefix(length % (bytes.count + 1))), false)
+  default:
+    var position = 0
+    while position + 2 < rest.count {
+      let offset = (Int(rest[position]) << 8 | Int(rest[position + 1])) % bytes.count
+      bytes[offset] ^= rest[position + 2]
+      position += 3
+    }
+    let sealed = mode % 4 == 3 && bytes.count >= 8
+    if sealed {
+      let checksum = bytes.withUnsafeBytes {
+        IndexChecksum.of(UnsafeRawBufferPointer(rebasing: $0[..<(bytes.count - 8)]))
+      }
+      withUnsafeBytes(of: checksum.littleEndian) { raw in
+        for (place, byte) in raw.enumerated() { bytes[bytes.count - 8 + place] = byte }
+      }
+    }
+    return (bytes, sealed)
+  }
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzCompiledIndex(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+  let input = Array(UnsafeBufferPointer(start: data, count: size))
+  let (bytes, sealed) = damaged(input)
+  writeFile(indexPath, bytes)
+  guard let index = try? CatalogueIndex.open(sources: [cataloguePath], at: indexPath) else {
+    fatalError("the index cannot be opened although its catalogue is fine")
+  }
+  let found = answers(index)
+  if sealed { return 0 }
+  if bytes != reference.index && !index.rebuilt {
+    fatalError("a damaged index was believed")
+  }
+  if found != reference.answers {
+    fatalError("the index answers otherwise than its catalogue:\n\(found)\n\(reference.answers)")
+  }
+  return 0
+}
