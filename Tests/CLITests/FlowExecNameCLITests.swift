@@ -3,13 +3,14 @@ import Testing
 
 /// Stage names as file names, and files a run or a tool replaces.
 @Suite struct FlowExecNameCLITests {
-  /// `.hidden` and `_.hidden` shared one log; a 300-character name passed `flow-parse
-  /// --check` and then failed at run time (ENAMETOOLONG for its log).
+  /// `.hidden` and `_.hidden` shared one log; a long name passed `flow-parse --check` and
+  /// then failed at run time (ENAMETOOLONG for its log). 200 bytes is the longest name the
+  /// readers take (a 300-byte one is refused by every reader: DocumentReaderCLITests).
   @Test func everyStageGetsItsOwnBoundedLog() throws {
     let folder = try ExecFolder()
     defer { folder.remove() }
-    let long = String(repeating: "n", count: 300)
-    let names = [".hidden", "_.hidden", long, "a.b", "a_b", "café", "a/b"]
+    let long = String(repeating: "n", count: 200)
+    let names = [".hidden", "_.hidden", long, "a.b", "a_b", "café"]
     let document = try folder.document(names.map { ExecFolder.bash($0, "echo \"$FLOW_STAGE\"") })
     let run = try ToolRun.run("flow-exec", [], stdin: document)
     #expect(run.status == 0, "\(run.stderr)")

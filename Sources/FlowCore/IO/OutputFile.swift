@@ -54,10 +54,14 @@ public enum OutputFile {
   /// there keeps its permissions and, where this process may set them, its owner and
   /// group (a 0600 file of secrets stays 0600); a new file gets 0666 less the umask.
   ///
-  /// - Parameter newMode: the mode of a file that was not there, less the umask; 0o600 for
-  ///   a file that carries a stage's environment.
+  /// - Parameters:
+  ///   - newMode: the mode of a file that was not there, less the umask; 0o600 for a file
+  ///     that carries a stage's environment.
+  ///   - keepingAttributes: false for a cache, whose replaced file is distrusted: the new
+  ///     one is this user's with `newMode` whatever the old one had.
   public static func writeAtomically(
-    _ bytes: [UInt8], to path: String, shownAs name: String? = nil, newMode: mode_t = 0o666
+    _ bytes: [UInt8], to path: String, shownAs name: String? = nil, newMode: mode_t = 0o666,
+    keepingAttributes: Bool = true
   ) throws(IOError) {
     let name = name ?? path
     let slash = path.lastIndex(of: "/")
@@ -80,7 +84,9 @@ public enum OutputFile {
         let code = errno
         throw IOError(.failed, path: name, reason: "write error: " + SystemError(code).description)
       }
-      try keepAttributes(of: path, on: descriptor, name: name, newMode: newMode)
+      try setAttributes(
+        on: descriptor, name: name, newMode: newMode, keepingThoseOf: keepingAttributes ? path : nil
+      )
     } catch {
       close(descriptor)
       unlink(temporary)
@@ -105,12 +111,12 @@ public enum OutputFile {
   /// file's permission bits (never set-user or set-group id), its owner and group when
   /// they can be set, else the group and other bits dropped, so a group the old file did
   /// not name never gains access; a new file's mode is `newMode` less the umask.
-  private static func keepAttributes(
-    of path: String, on descriptor: Int32, name: String, newMode: mode_t
+  private static func setAttributes(
+    on descriptor: Int32, name: String, newMode: mode_t, keepingThoseOf path: String?
   ) throws(IOError) {
     var old = stat()
     var mode = newMode & ~currentUmask()
-    if stat(path, &old) == 0 {
+    if let path, stat(path, &old) == 0 {
       mode = old.st_mode & 0o1777
       var mine = stat()
       if fstat(descriptor, &mine) == 0, mine.st_uid != old.st_uid || mine.st_gid != old.st_gid,

@@ -91,7 +91,7 @@ extension CatalogueIndex {
       return "cannot create the folder \(folder): \(SystemError(errno))"
     }
     do throws(IOError) {
-      try OutputFile.writeAtomically(bytes, to: path)
+      try OutputFile.writeAtomically(bytes, to: path, newMode: 0o644, keepingAttributes: false)
     } catch {
       return error.reason
     }

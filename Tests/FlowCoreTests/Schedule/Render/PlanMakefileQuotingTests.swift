@@ -22,9 +22,11 @@ import Testing
       "recorder",
       """
       #!/bin/sh
-      # one line per run: the arguments, each in brackets
-      for word in "$@"; do printf '[%s]' "$word"; done >> calls.txt
-      echo >> calls.txt
+      # one line per run, the arguments each in brackets, written at once: make runs
+      # recipes in parallel and the lines must not interleave
+      line=
+      for word in "$@"; do line="$line[$word]"; done
+      printf '%s\n' "$line" >> calls.txt
       """)
     #expect(chmod(recorder, 0o755) == 0)
     try scratch.write(Self.document, "{}")
