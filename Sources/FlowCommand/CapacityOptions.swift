@@ -55,9 +55,12 @@ public struct CapacityOptions: ParsableArguments {
       }
     }
     for assignment in resources {
-      guard let counter = PlanCapacity.counterAssignment(assignment) else {
+      guard let counter = PlanCapacity.counterAssignment(assignment),
+        counter.amount <= QuantityLimit.maximumCounter
+      else {
         throw CommandFailure(
-          "--resource: expected NAME=N with a whole N, got '\(assignment)'", status: .usage)
+          "--resource: expected NAME=N with a whole N from 0 to \(QuantityLimit.maximumCounter),"
+            + " got '\(assignment)'", status: .usage)
       }
       capacity.counters[counter.name] = counter.amount
     }

@@ -9,7 +9,16 @@ import Testing
   @Test(arguments: [
     (["--memory", "lots"], "--memory: 'lots' is not an amount of memory (8Gi, 512M)"),
     (["--cpus", "0"], "--cpus takes a number above 0 and up to 1048576, got 0"),
-    (["--resource", "licence"], "--resource: expected NAME=N with a whole N, got 'licence'"),
+    (
+      ["--resource", "licence"],
+      "--resource: expected NAME=N with a whole N from 0 to 1000000000, got 'licence'"
+    ),
+    // A counter past the readers' bound used to be taken, up to Int64.max.
+    (
+      ["--resource", "licence=9223372036854775807"],
+      "--resource: expected NAME=N with a whole N from 0 to 1000000000,"
+        + " got 'licence=9223372036854775807'"
+    ),
   ])
   func theSameMistakeIsTheSameUsageError(arguments: [String], message: String) throws {
     for tool in ["flow-sched", "flow-exec"] {

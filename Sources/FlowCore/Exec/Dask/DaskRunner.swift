@@ -90,9 +90,12 @@ public final class DaskRunner: StageRunner {
     let requestPath = options.logDirectory + "/dask-request.json"
     try save(JSONCodec.encode(request()), to: requestPath)
     defer { unlink(requestPath) }
-    let bridge = ChildProcess(
+    var bridge = ChildProcess(
       [options.python, options.bridge, requestPath], environment: options.environment)
-    var splitter = LineSplitter()
+    // The bridge holds the cluster's futures: it goes when flow-exec goes.
+    bridge.diesWithParent = true
+    // The bridge's events are short JSON lines; a longer one is cut and not an event.
+    var splitter = LineSplitter(maxLength: 1 << 20)
     do throws(ChildProcess.Failure) {
       _ = try bridge.run(
         wake: relay.readDescriptor,
