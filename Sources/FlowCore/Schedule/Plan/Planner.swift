@@ -95,19 +95,20 @@ public enum Planner {
   }
 
   /// How many schedules the search builds: what the budget allows at
-  /// `placementsPerSecond` when a serial pass over n stages costs (n + 16)² (it grows
-  /// with the square of the stages, and small graphs have a fixed cost per schedule),
-  /// at most `maximumSchedules`. A count, not the clock, stops the search, so plans do
-  /// not depend on the machine's speed.
+  /// `placementsPerSecond` when a serial pass over n stages costs (n + 16)² × (1 + n / 400)
+  /// (a little more than the square of the stages, as measured, and a fixed cost per
+  /// schedule on small graphs), at most `maximumSchedules`. A count, not the clock, stops
+  /// the search, so plans do not depend on the machine's speed.
   static func scheduleLimit(_ problem: PlanProblem, budget: Double) -> Int {
-    let cost = Double(problem.count + 16) * Double(problem.count + 16)
+    let stages = Double(problem.count)
+    let cost = (stages + 16) * (stages + 16) * (1 + stages / 400)
     let affordable = (budget * placementsPerSecond / cost).rounded(.down)
     return Int(min(Double(maximumSchedules), max(0, affordable)))
   }
 
   /// The serial passes' work the search counts on in a second, set so that it takes
   /// about half its budget on a common machine that is busy with other work too.
-  static let placementsPerSecond = 3e8
+  static let placementsPerSecond = 3.9e8
   /// Past this many schedules a search gains little (the usual benchmark limit).
   static let maximumSchedules = 50_000
 
