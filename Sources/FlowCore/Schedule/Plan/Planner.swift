@@ -79,8 +79,9 @@ public enum Planner {
     } else {
       let budget = options.timeBudget ?? defaultBudget(stages: problem.count)
       let limit = scheduleLimit(problem, budget: budget)
-      // A budget too small for one schedule keeps the first plan.
-      guard limit > 0 else { return }
+      // A budget too small for one schedule keeps the first plan, and so do durations
+      // whose sum overflows: justification measures times back from the plan's end.
+      guard limit > 0, (problem.durations.reduce(0, +) * 2).isFinite else { return }
       var search = ActivityListSearch(problem: problem, seed: options.seed)
       let found = search.search(
         from: [best.starts], rank: rank, limit: limit, deadline: MonotonicClock.now() + budget,

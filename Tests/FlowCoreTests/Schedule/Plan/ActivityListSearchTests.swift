@@ -150,4 +150,20 @@ import Testing
     let none = Planner.plan(large, gpuIDs: [], options: PlanOptions(timeBudget: 0))
     #expect(PlanVerifier.violation(in: none, of: large) == nil)
   }
+
+  @Test func durationsWhoseSumOverflowsKeepAFeasibleFirstPlan() throws {
+    // The first pass misses a finite bound, and twice the durations' sum overflows.
+    let unit = Double.greatestFiniteMagnitude / 12
+    let stages = [
+      PlanStage(name: "short", duration: unit, demand: StageDemand(cpu: 2)),
+      PlanStage(name: "head", duration: unit), PlanStage(name: "side", duration: unit),
+      PlanStage(name: "tail", needs: ["head"], duration: 5 * unit),
+    ]
+    let problem = try PlanProblem(stages: stages, capacity: PlanCapacity(cpu: 2, memory: 0))
+    let plan = Planner.plan(problem, gpuIDs: [], options: PlanOptions())
+    #expect(plan.firstPassMakespan > plan.lowerBound.value)
+    #expect(plan.method == "list")
+    #expect(plan.makespan == plan.firstPassMakespan)
+    #expect(PlanVerifier.violation(in: plan, of: problem) == nil)
+  }
 }
