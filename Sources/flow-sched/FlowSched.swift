@@ -1,7 +1,6 @@
 import ArgumentParser
 import FlowCommand
 import FlowCore
-
 import Glibc
 
 @main
@@ -42,6 +41,12 @@ struct FlowSched: ToolCommand {
   @Flag(help: "Plan Snakemake-style layers with barriers, and report their idle capacity.")
   var waves = false
 
+  @Option(
+    help: ArgumentHelp(
+      "Seconds the planner may search (default 10 ms a stage, at most 1).",
+      valueName: "SECONDS"))
+  var planTime: Double?
+
   @Option(help: "Output: json, text, dot, svg or make.")
   var format: Format = .json
 
@@ -72,6 +77,9 @@ struct FlowSched: ToolCommand {
         : JSONCodec.encode(machine!.jsonValue, pretty: pretty)
       return try console.emit(bytes, to: output.path)
     }
+    if let planTime, !(planTime >= 0 && planTime <= 3600) {
+      throw CommandFailure("--plan-time takes seconds from 0 to 3600", status: .usage)
+    }
     let capacity = try capacityOptions.capacity(over: machine)
     let durations = try history.map { try loadHistory($0) } ?? DurationHistory()
     let name = file == "-" ? InputFile.standardInputName : file
@@ -82,7 +90,7 @@ struct FlowSched: ToolCommand {
     do throws(PlanError) {
       plan = try Planner.plan(
         workflow.stages.map(PlanStage.init(stage:)), capacity: capacity, history: durations,
-        options: PlanOptions(waves: waves))
+        options: PlanOptions(waves: waves, timeBudget: planTime))
     } catch {
       throw CommandFailure("\(name): \(error)", status: error.exitStatus)
     }

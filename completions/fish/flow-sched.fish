@@ -20,7 +20,7 @@ function __flow-sched_parse_tokens -S
     set -l unparsed_tokens (__flow-sched_tokens -pc)
     switch $unparsed_tokens[1]
     case 'flow-sched'
-        __flow-sched_parse_subcommand 1 'probe' 'probe-root=' 'cpus=' 'memory=' 'gpus=' 'resource=+' 'history=' 'waves' 'format=' 'make-command=' 'o/output=' 'pretty' 'timing' 'version' 'h/help'
+        __flow-sched_parse_subcommand 1 'probe' 'probe-root=' 'cpus=' 'memory=' 'gpus=' 'resource=+' 'history=' 'waves' 'plan-time=' 'format=' 'make-command=' 'o/output=' 'pretty' 'timing' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __flow-sched_parse_subcommand -r 1 'version'
@@ -85,6 +85,7 @@ complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched"' -l 'resource' -d 'Capacity of a named counter; repeatable.' -rfka ''
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" history' -l 'history' -d 'Durations of earlier runs: {"stages": {"name": seconds}}.' -rfka ''
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" waves' -l 'waves' -d 'Plan Snakemake-style layers with barriers, and report their idle capacity.'
+complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" plan-time' -l 'plan-time' -d 'Seconds the planner may search (default 10 ms a stage, at most 1).' -rfka ''
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" format' -l 'format' -d 'Output: json, text, dot, svg or make.' -rfka 'json text dot svg make'
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" make-command' -l 'make-command' -d 'The command the Makefile\'s recipes run (--format make).' -rfka ''
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" o output' -l 'output' -s 'o' -d 'Write to FILE atomically instead of standard output.' -rfka ''

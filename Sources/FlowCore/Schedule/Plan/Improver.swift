@@ -1,32 +1,29 @@
-/// The improvement pass: randomised priority rounds and forward-backward justification.
+/// The improvement pass for explicit rounds and for large graphs: randomised priority
+/// rounds of the serial scheme, or forward-backward passes of the event-driven one.
 struct Improver {
   let problem: PlanProblem
   let rank: [Double]
   private var random: SplitMix
-  /// Each stage's position in the topological order, to break ties safely.
-  private let topologicalPosition: [Int]
+  private let justifier: Justifier
 
   init(problem: PlanProblem, rank: [Double], seed: UInt64) {
     self.problem = problem
     self.rank = rank
     self.random = SplitMix(seed: seed)
-    var position = [Int](repeating: 0, count: problem.count)
-    for (index, stage) in problem.topologicalOrder.enumerated() { position[stage] = index }
-    self.topologicalPosition = position
+    self.justifier = Justifier(problem: problem)
   }
 
   typealias Schedule = (starts: [Double], makespan: Double)
 
   mutating func improveSerially(_ best: inout Schedule, rounds: Int, bound: Double) {
-    let serial = SerialScheduler(problem: problem)
     for round in 0..<rounds {
       var priority = rank
       if round > 0 {
         for stage in priority.indices { priority[stage] *= 0.25 + 1.5 * random.nextUnit() }
       }
-      let starts = serial.schedule(order: eligibleOrder(priority))
+      let starts = justifier.serial.schedule(order: problem.eligibleOrder(priority))
       var candidate = (starts: starts, makespan: Planner.makespan(problem, starts))
-      justify(&candidate, serial: serial)
+      _ = justifier.justify(&candidate)
       if candidate.makespan < best.makespan { best = candidate }
       if best.makespan <= bound * (1 + 1e-9) { return }
     }
@@ -40,52 +37,28 @@ struct Improver {
     for _ in 0..<rounds {
       let finishes = (0..<problem.count).map { current.starts[$0] + problem.durations[$0] }
       let backward = parallel.schedule(priority: finishes, reversed: true)
-      let forwardStarts = mirror(backward)
+      let forwardStarts = justifier.mirror(backward)
       let starts = parallel.schedule(priority: forwardStarts.map { -$0 })
       current = (starts, Planner.makespan(problem, starts))
       if current.makespan < best.makespan { best = current } else { break }
     }
   }
+}
 
-  /// Right-justifies then left-justifies while each pair of passes shortens the plan.
-  private func justify(_ schedule: inout Schedule, serial: SerialScheduler) {
-    while true {
-      let finishes = (0..<problem.count).map { schedule.starts[$0] + problem.durations[$0] }
-      let backwardOrder = (0..<problem.count).sorted {
-        finishes[$0] > finishes[$1]
-          || (finishes[$0] == finishes[$1] && topologicalPosition[$0] > topologicalPosition[$1])
-      }
-      let mirrored = mirror(serial.schedule(order: backwardOrder, reversed: true))
-      let forwardOrder = (0..<problem.count).sorted {
-        mirrored[$0] < mirrored[$1]
-          || (mirrored[$0] == mirrored[$1] && topologicalPosition[$0] < topologicalPosition[$1])
-      }
-      let starts = serial.schedule(order: forwardOrder)
-      let makespan = Planner.makespan(problem, starts)
-      guard makespan < schedule.makespan else { return }
-      schedule = (starts, makespan)
-    }
-  }
-
-  /// Turns times measured back from the end into start times.
-  private func mirror(_ backwardStarts: [Double]) -> [Double] {
-    let end = Planner.makespan(problem, backwardStarts)
-    return (0..<problem.count).map { end - backwardStarts[$0] - problem.durations[$0] }
-  }
-
+extension PlanProblem {
   /// Stages in an order that respects dependencies, highest priority first among those
   /// whose predecessors are all placed.
-  private func eligibleOrder(_ priority: [Double]) -> [Int] {
-    var waiting = problem.predecessors.map(\.count)
-    var eligible = IndexHeap(capacity: problem.count)
-    for stage in 0..<problem.count where waiting[stage] == 0 {
+  func eligibleOrder(_ priority: [Double]) -> [Int] {
+    var waiting = predecessors.map(\.count)
+    var eligible = IndexHeap(capacity: count)
+    for stage in 0..<count where waiting[stage] == 0 {
       eligible.push(stage, key: priority[stage])
     }
     var order: [Int] = []
-    order.reserveCapacity(problem.count)
+    order.reserveCapacity(count)
     while let next = eligible.pop() {
       order.append(next.index)
-      for successor in problem.successors[next.index] {
+      for successor in successors[next.index] {
         waiting[successor] -= 1
         if waiting[successor] == 0 { eligible.push(successor, key: priority[successor]) }
       }

@@ -5,78 +5,117 @@
 /// reach every active schedule, optimal ones included.
 struct SerialScheduler {
   let problem: PlanProblem
+  /// The resources each stage asks for some of: only those can stop it fitting.
+  private let asksFor: [[Int]]
+
+  init(problem: PlanProblem) {
+    self.problem = problem
+    asksFor = (0..<problem.count).map { stage in
+      (0..<problem.resourceCount).filter { problem.demand(stage, $0) > 0 }
+    }
+  }
 
   /// Start times for stages placed in `order`; with `reversed`, on the reversed graph.
   func schedule(order: [Int], reversed: Bool = false) -> [Double] {
-    let resources = problem.resourceCount
     let before = reversed ? problem.successors : problem.predecessors
-    let tolerance = problem.capacity.map { $0 * 1e-9 }
-    // The profile: segment k spans times[k] ..< times[k + 1] (the last one is open)
-    // and has used[k * resources + r] of resource r in use.
-    var times: [Double] = [0]
-    var used = [Double](repeating: 0, count: resources)
+    var profile = Profile(resources: problem.resourceCount, stages: problem.count)
     var starts = [Double](repeating: 0, count: problem.count)
     var finishes = [Double](repeating: 0, count: problem.count)
+    // A segment that holds each placed stage's finish, where its successors' search starts.
+    var finishSegment = [Int](repeating: 0, count: problem.count)
     for stage in order {
       var earliest = 0.0
-      for predecessor in before[stage] { earliest = max(earliest, finishes[predecessor]) }
+      var segment = 0
+      for predecessor in before[stage] where finishes[predecessor] > earliest {
+        earliest = finishes[predecessor]
+        segment = finishSegment[predecessor]
+      }
+      segment = profile.segment(containing: earliest, from: segment)
       let duration = problem.durations[stage]
-      let row = stage * resources
       guard duration > 0 else {
         starts[stage] = earliest
         finishes[stage] = earliest
+        finishSegment[stage] = segment
         continue
       }
-      var segment = Self.segment(containing: earliest, in: times)
-      var start = earliest
-      search: while true {
-        var probe = segment
-        while probe < times.count && (probe == segment || times[probe] < start + duration) {
-          for resource in 0..<resources
-          where used[probe * resources + resource] + problem.demand[row + resource]
-            > problem.capacity[resource] + tolerance[resource]
-          {
-            segment = probe + 1
-            start = times[segment]
-            continue search
-          }
-          probe += 1
+      let start = firstFit(stage, duration: duration, from: segment, earliest: earliest, profile)
+      let first = profile.split(at: start.time, in: start.segment)
+      let finish = start.time + duration
+      let end = profile.split(at: finish, in: profile.segment(containing: finish, from: first))
+      var piece = first
+      while piece != end {
+        for resource in asksFor[stage] {
+          profile.used[piece * profile.resources + resource] += problem.demand(stage, resource)
         }
-        break
+        piece = profile.next[piece]
       }
-      starts[stage] = start
-      finishes[stage] = start + duration
-      let first = Self.split(at: start, times: &times, used: &used, resources: resources)
-      let end = Self.split(at: start + duration, times: &times, used: &used, resources: resources)
-      for piece in first..<end {
-        for resource in 0..<resources {
-          used[piece * resources + resource] += problem.demand[row + resource]
-        }
-      }
+      starts[stage] = start.time
+      finishes[stage] = finish
+      finishSegment[stage] = end
     }
     return starts
   }
 
-  /// The segment whose span holds the time.
-  private static func segment(containing time: Double, in times: [Double]) -> Int {
-    var low = 0
-    var high = times.count - 1
-    while low < high {
-      let middle = (low + high + 1) / 2
-      if times[middle] <= time { low = middle } else { high = middle - 1 }
+  /// The earliest time from `earliest` on at which the stage fits for its whole duration,
+  /// and the segment holding it.
+  private func firstFit(
+    _ stage: Int, duration: Double, from segment: Int, earliest: Double, _ profile: Profile
+  ) -> (time: Double, segment: Int) {
+    var segment = segment
+    var start = earliest
+    search: while true {
+      var probe = segment
+      while probe >= 0 && (probe == segment || profile.times[probe] < start + duration) {
+        for resource in asksFor[stage]
+        where profile.used[probe * profile.resources + resource] + problem.demand(stage, resource)
+          > problem.capacity[resource] * (1 + 1e-9)
+        {
+          // The last segment is empty and every demand fits the capacity, so there is one.
+          segment = profile.next[probe]
+          start = profile.times[segment]
+          continue search
+        }
+        probe = profile.next[probe]
+      }
+      return (start, segment)
     }
-    return low
   }
 
-  /// Makes a segment start exactly at the time and returns its number.
-  private static func split(
-    at time: Double, times: inout [Double], used: inout [Double], resources: Int
-  ) -> Int {
-    let segment = segment(containing: time, in: times)
-    if times[segment] == time { return segment }
-    times.insert(time, at: segment + 1)
-    let copy = Array(used[(segment * resources)..<((segment + 1) * resources)])
-    used.insert(contentsOf: copy, at: (segment + 1) * resources)
-    return segment + 1
+  /// What the placed stages use over time: segments linked in time order, segment k from
+  /// times[k] to its successor's time (the last one open) with used[k * resources + r]
+  /// of resource r in use. Segments are only ever split, so each keeps its start time and
+  /// a segment found once is a safe place to start looking for a later time.
+  private struct Profile {
+    let resources: Int
+    var times: [Double] = [0]
+    var next: [Int] = [-1]
+    var used: [Double]
+
+    init(resources: Int, stages: Int) {
+      self.resources = resources
+      used = [Double](repeating: 0, count: resources)
+      times.reserveCapacity(2 * stages + 1)
+      next.reserveCapacity(2 * stages + 1)
+      used.reserveCapacity((2 * stages + 1) * resources)
+    }
+
+    /// The segment whose span holds the time, looking from a segment that starts no later.
+    func segment(containing time: Double, from segment: Int) -> Int {
+      var segment = segment
+      while next[segment] >= 0 && times[next[segment]] <= time { segment = next[segment] }
+      return segment
+    }
+
+    /// Makes a segment start exactly at the time, cutting the one that holds it, and
+    /// returns its number.
+    mutating func split(at time: Double, in segment: Int) -> Int {
+      if times[segment] == time { return segment }
+      let cut = times.count
+      times.append(time)
+      next.append(next[segment])
+      next[segment] = cut
+      for resource in 0..<resources { used.append(used[segment * resources + resource]) }
+      return cut
+    }
   }
 }

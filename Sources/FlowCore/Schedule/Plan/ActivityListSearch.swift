@@ -1,0 +1,129 @@
+/// A genetic search over activity lists (Hartmann's representation): each individual is
+/// an order of the stages that respects every dependency, decoded by the serial scheme
+/// and then justified forward and backward, after which it takes the order of its
+/// justified plan. Two-point crossover keeps orders valid; a swap of neighbours that do
+/// not depend on each other mutates them; the shortest distinct plans survive.
+///
+/// The search stops after a fixed number of schedules (each serial pass counts), so the
+/// same input and seed give the same plan on any machine; a deadline on the monotonic
+/// clock only caps it on a machine far slower than expected.
+struct ActivityListSearch {
+  let problem: PlanProblem
+  private let justifier: Justifier
+  private var random: SplitMix
+  /// Serial passes made so far.
+  private(set) var schedules = 0
+
+  /// Individuals kept from one generation to the next.
+  static let populationSize = 40
+  /// The chance that each neighbouring pair in a child's order is swapped.
+  static let mutationRate = 0.05
+
+  struct Individual {
+    var order: [Int]
+    var starts: [Double]
+    var makespan: Double
+  }
+
+  init(problem: PlanProblem, seed: UInt64) {
+    self.problem = problem
+    self.justifier = Justifier(problem: problem)
+    self.random = SplitMix(seed: seed)
+  }
+
+  /// The best plan found from the starting plans and the rank, within `limit` schedules.
+  mutating func search(
+    from seeds: [[Double]], rank: [Double], limit: Int, deadline: Double, bound: Double
+  ) -> Individual {
+    let target = bound * (1 + 1e-9)
+    var population: [Individual] = []
+    for starts in seeds { population.append(decode(justifier.startOrder(starts))) }
+    population.append(decode(problem.eligibleOrder(rank)))
+    while population.count < Self.populationSize && schedules < limit {
+      var priority = rank
+      for stage in priority.indices { priority[stage] *= 0.25 + 1.5 * random.nextUnit() }
+      population.append(decode(problem.eligibleOrder(priority)))
+    }
+    population = Self.survivors(population, count: Self.populationSize)
+    while schedules < limit && population[0].makespan > target
+      && MonotonicClock.now() < deadline
+    {
+      var children: [Individual] = []
+      children.reserveCapacity(population.count)
+      while children.count < population.count && schedules < limit {
+        let mother = population[pick(population.count)].order
+        let father = population[pick(population.count)].order
+        let cuts = [pick(problem.count + 1), pick(problem.count + 1)].sorted()
+        for (first, second) in [(mother, father), (father, mother)] {
+          var order = Self.crossover(first, second, cuts[0], cuts[1])
+          mutate(&order)
+          children.append(decode(order))
+        }
+      }
+      population = Self.survivors(population + children, count: Self.populationSize)
+    }
+    return population[0]
+  }
+
+  /// Builds and justifies the plan for an order; the individual keeps the order of the
+  /// justified plan, so what justification learnt is passed on.
+  private mutating func decode(_ order: [Int]) -> Individual {
+    let starts = justifier.serial.schedule(order: order)
+    var schedule = (starts: starts, makespan: Planner.makespan(problem, starts))
+    schedules += 1 + justifier.justify(&schedule)
+    return Individual(
+      order: justifier.startOrder(schedule.starts), starts: schedule.starts,
+      makespan: schedule.makespan)
+  }
+
+  /// The first `low` stages of one parent, then the other's next ones up to `high`, then
+  /// the first's remaining ones, each in its parent's order: valid when both parents are.
+  static func crossover(_ first: [Int], _ second: [Int], _ low: Int, _ high: Int) -> [Int] {
+    var taken = [Bool](repeating: false, count: first.count)
+    var child: [Int] = []
+    child.reserveCapacity(first.count)
+    for stage in first[..<low] {
+      child.append(stage)
+      taken[stage] = true
+    }
+    for stage in second where child.count < high && !taken[stage] {
+      child.append(stage)
+      taken[stage] = true
+    }
+    for stage in first where !taken[stage] { child.append(stage) }
+    return child
+  }
+
+  /// Swaps neighbours at random where neither needs the other.
+  private mutating func mutate(_ order: inout [Int]) {
+    guard order.count > 1 else { return }
+    for position in 0..<(order.count - 1) where random.nextUnit() < Self.mutationRate {
+      if !problem.predecessors[order[position + 1]].contains(order[position]) {
+        order.swapAt(position, position + 1)
+      }
+    }
+  }
+
+  private mutating func pick(_ count: Int) -> Int {
+    Int(random.next() % UInt64(count))
+  }
+
+  /// The shortest plans, one of each distinct schedule, best first; ties keep the
+  /// earlier individual so the result depends only on the input and the seed.
+  static func survivors(_ candidates: [Individual], count: Int) -> [Individual] {
+    let ranked = candidates.indices.sorted {
+      candidates[$0].makespan < candidates[$1].makespan
+        || (candidates[$0].makespan == candidates[$1].makespan && $0 < $1)
+    }
+    var kept: [Individual] = []
+    for index in ranked where kept.count < count {
+      let candidate = candidates[index]
+      if !kept.contains(where: {
+        $0.makespan == candidate.makespan && $0.starts == candidate.starts
+      }) {
+        kept.append(candidate)
+      }
+    }
+    return kept
+  }
+}
