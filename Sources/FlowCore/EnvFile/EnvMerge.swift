@@ -24,10 +24,10 @@ public struct EnvMergeOptions: Sendable {
   public var dialect: EnvFileDialect
   public var expand: Bool
   /// The environment below the files: the host's, or empty (`--no-env`).
-  public var baseEnvironment: [String: String]
+  public var baseEnvironment: EnvironmentMap
 
   public init(
-    dialect: EnvFileDialect = .compose, expand: Bool = true, baseEnvironment: [String: String] = [:]
+    dialect: EnvFileDialect = .compose, expand: Bool = true, baseEnvironment: EnvironmentMap = [:]
   ) {
     self.dialect = dialect
     self.expand = expand

@@ -2,7 +2,7 @@
 extension EnvOutput {
   /// `export NAME='value'` for each of `names` that is set, in first-mention order, once,
   /// through the one sh writer: a name that is not a shell name is refused (65).
-  public static func shellExports(_ environment: [String: String], names: [String])
+  public static func shellExports(_ environment: EnvironmentMap, names: [String])
     throws(EnvFileError) -> [UInt8]
   {
     var seen: Set<ExactString> = []
@@ -14,10 +14,10 @@ extension EnvOutput {
 
   /// Every variable as `NAME=VALUE`, sorted by the bytes of the name, as `env(1)` lists
   /// an environment: for reading, not for a shell.
-  public static func environmentLines(_ environment: [String: String]) -> [UInt8] {
+  public static func environmentLines(_ environment: EnvironmentMap) -> [UInt8] {
     var output: [UInt8] = []
-    for name in environment.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-      output += Array("\(name)=\(environment[name]!)\n".utf8)
+    for (name, value) in environment {
+      output += Array("\(name)=\(value)\n".utf8)
     }
     return output
   }

@@ -6,7 +6,7 @@ public enum ContainerEngine: String, Sendable, CaseIterable {
   /// installed (unless only its argv is wanted), else the first installed of podman,
   /// docker and apptainer.
   public static func choose(
-    named: String?, environment: [String: String], mustBeInstalled: Bool = true
+    named: String?, environment: EnvironmentMap, mustBeInstalled: Bool = true
   ) throws(ExecError) -> ContainerEngine {
     let wanted = named ?? environment["FLOW_CONTAINER_ENGINE"].flatMap { $0.isEmpty ? nil : $0 }
     if let wanted {
@@ -26,7 +26,7 @@ public enum ContainerEngine: String, Sendable, CaseIterable {
     return first
   }
 
-  public func isInstalled(environment: [String: String]) -> Bool {
+  public func isInstalled(environment: EnvironmentMap) -> Bool {
     (try? ChildProcess.locate(rawValue, environment: environment)) != nil
   }
 

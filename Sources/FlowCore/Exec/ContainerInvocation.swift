@@ -51,10 +51,10 @@ public struct ContainerInvocation: Sendable, Equatable {
       engine: engine, image: argument, name: name, folder: folder, memory: memory, cpu: cpu)
   }
 
-  /// The engine's argv for `command`, with `environment` set inside (in name order);
+  /// The engine's argv for `command`, with `environment` set inside (names in byte order);
   /// apptainer gets the environment through its client's (`clientEnvironment`).
-  public func argv(command: [String], environment: [String: String]) -> [String] {
-    let variables = Self.expressible(environment).sorted { $0.key < $1.key }.map {
+  public func argv(command: [String], environment: EnvironmentMap) -> [String] {
+    let variables = Self.expressible(environment).map {
       "\($0.key)=\($0.value)"
     }
     let cpus = cpu.rounded() == cpu ? String(Int64(cpu)) : String(cpu)
@@ -83,8 +83,8 @@ public struct ContainerInvocation: Sendable, Equatable {
   /// The environment the engine client runs in: the host's, and for apptainer each of the
   /// stage's variables as `APPTAINERENV_NAME` (its `--env` splits values on commas and
   /// trims quotes), with the host's own `APPTAINERENV_` variables left out.
-  public func clientEnvironment(host: [String: String], stage environment: [String: String])
-    -> [String: String]
+  public func clientEnvironment(host: EnvironmentMap, stage environment: EnvironmentMap)
+    -> EnvironmentMap
   {
     guard engine == .apptainer else { return host }
     var result = host.filter {
@@ -98,7 +98,7 @@ public struct ContainerInvocation: Sendable, Equatable {
 
   /// The variables an environment entry can carry: a name that is empty or has a `=` would
   /// be read as another name (`A=B=x` sets `A`), so it is left out.
-  static func expressible(_ environment: [String: String]) -> [String: String] {
+  static func expressible(_ environment: EnvironmentMap) -> EnvironmentMap {
     environment.filter { !$0.key.isEmpty && !$0.key.contains("=") }
   }
 

@@ -42,7 +42,7 @@ public enum ContainerMount {
   }
 
   /// The user's home folders: `HOME` and the password database's.
-  public static func homes(environment: [String: String]) -> [String] {
+  public static func homes(environment: EnvironmentMap) -> [String] {
     var result = environment["HOME"].map { [$0] } ?? []
     if let entry = getpwuid(getuid()), let directory = entry.pointee.pw_dir {
       result.append(String(cString: directory))

@@ -36,7 +36,7 @@ public enum DocumentCompletion {
 
   /// Loads the variables of every stage that has sources but no merged variables, as
   /// `flow-envfile` with no options would (compose dialect, expansion against `base`).
-  public static func loadVariables(_ workflow: inout Workflow, base: [String: String])
+  public static func loadVariables(_ workflow: inout Workflow, base: EnvironmentMap)
     throws(ExecError)
   {
     let missing = workflow.stages.indices.filter { lacksMergedVariables(workflow.stages[$0]) }

@@ -82,11 +82,11 @@ public enum RunEventLine {
       ]))
   }
 
-  /// What `--dry-run` prints for a stage: argv, environment (sorted by name), folder, log.
+  /// What `--dry-run` prints for a stage: argv, environment (names in byte order), folder, log.
   public static func dryRun(stage: StageLaunch) -> [UInt8] {
     let (argv, environment) = stage.command(stage.plannedGPUs)
     var variables = JSONObject()
-    for (name, value) in environment.sorted(by: { $0.key < $1.key }) {
+    for (name, value) in environment {
       variables[name] = .string(value)
     }
     return line(

@@ -3,7 +3,7 @@
 /// document's `plan` when every chosen stage has one, else from the core planner), the log
 /// file, and for a stage with an image the container engine's argv.
 public struct RunPreparation {
-  public var baseEnvironment: [String: String]
+  public var baseEnvironment: EnvironmentMap
   public var logDirectory: String
   public var engine: ContainerEngine?
   /// Makes container names unique to the run.
@@ -24,7 +24,7 @@ public struct RunPreparation {
   public var homes = ContainerMount.homes(environment: ProcessEnvironment.current)
 
   public init(
-    baseEnvironment: [String: String], logDirectory: String, engine: ContainerEngine?,
+    baseEnvironment: EnvironmentMap, logDirectory: String, engine: ContainerEngine?,
     runID: String, machine: MachineDescription, capacity: PlanCapacity
   ) {
     self.baseEnvironment = baseEnvironment

@@ -15,7 +15,7 @@ public struct RunRecords: Sendable {
   }
 
   /// `$XDG_RUNTIME_DIR/flow/runs` when that is set, else `runs` in flow's cache folder.
-  public init(environment: [String: String]) {
+  public init(environment: EnvironmentMap) {
     if let runtime = environment["XDG_RUNTIME_DIR"], runtime.hasPrefix("/") {
       folder = runtime + "/flow/runs"
     } else {

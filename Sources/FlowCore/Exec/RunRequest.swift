@@ -8,7 +8,7 @@ public struct RunRequest {
   /// Refuse a document that skipped a step of the pipeline instead of completing it.
   public var strict = false
   /// The environment flow-exec runs in; stages start from it unless `cleanEnvironment`.
-  public var host: [String: String]
+  public var host: EnvironmentMap
   public var cleanEnvironment = false
   /// The container engine asked for; the first one installed when `nil`.
   public var engine: String?
@@ -19,7 +19,7 @@ public struct RunRequest {
   public var history = DurationHistory()
   public var executorOverride: Executor?
 
-  public init(host: [String: String]) {
+  public init(host: EnvironmentMap) {
     self.host = host
   }
 

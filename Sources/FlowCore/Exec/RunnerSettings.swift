@@ -20,9 +20,9 @@ public struct RunnerSettings {
   /// The Dask scheduler's address; `DASK_SCHEDULER_ADDRESS` when `nil`.
   public var daskScheduler: String?
   public var logDirectory: String
-  public var environment: [String: String]
+  public var environment: EnvironmentMap
 
-  public init(capacity: PlanCapacity, logDirectory: String, environment: [String: String]) {
+  public init(capacity: PlanCapacity, logDirectory: String, environment: EnvironmentMap) {
     self.capacity = capacity
     self.logDirectory = logDirectory
     self.environment = environment

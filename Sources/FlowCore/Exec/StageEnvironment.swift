@@ -25,9 +25,9 @@ public struct StageEnvironment: Sendable, Equatable {
 
   /// The complete environment of a stage.
   public func build(
-    base: [String: String], stage: String, workflow: String, gpus: GPUVisibility?,
+    base: EnvironmentMap, stage: String, workflow: String, gpus: GPUVisibility?,
     command: [(name: String, value: String)] = []
-  ) -> [String: String] {
+  ) -> EnvironmentMap {
     var environment = actions.applied(to: base)
     for variable in variables { environment[variable.name] = variable.value }
     environment["FLOW_STAGE"] = stage

@@ -14,8 +14,7 @@ public struct StageLaunch: Sendable {
   /// Seconds before the stage is stopped, if limited.
   public var timeout: Double?
   /// Builds argv and environment for the GPU ids the stage is finally given.
-  public var command:
-    @Sendable (_ gpus: [String]) -> (argv: [String], environment: [String: String])
+  public var command: @Sendable (_ gpus: [String]) -> (argv: [String], environment: EnvironmentMap)
   /// When the stage runs in a container: the argv that removes it by force.
   public var containerRemoval: [String]?
   /// When the stage runs in a container: the engine and the name given to the container.
@@ -29,7 +28,7 @@ public struct StageLaunch: Sendable {
     name: String, needs: [Int] = [], priority: Int = 0, demand: StageDemand = StageDemand(),
     plannedGPUs: [String] = [], gpuVendor: GPUVendor? = nil, directory: String? = nil,
     logPath: String, timeout: Double? = nil,
-    command: @escaping @Sendable ([String]) -> (argv: [String], environment: [String: String]),
+    command: @escaping @Sendable ([String]) -> (argv: [String], environment: EnvironmentMap),
     containerRemoval: [String]? = nil
   ) {
     self.name = name

@@ -64,7 +64,7 @@ public struct EnvironmentActions: Sendable, Hashable {
   }
 
   /// The full environment after applying every action to `base`.
-  public func applied(to base: [String: String]) -> [String: String] {
+  public func applied(to base: EnvironmentMap) -> EnvironmentMap {
     var environment = base
     for action in actions {
       let value = EnvironmentActions.expand(action.value, in: environment)
@@ -82,7 +82,7 @@ public struct EnvironmentActions: Sendable, Hashable {
   }
 
   /// Replaces `$NAME` and `${NAME}` with their values in `environment`, or nothing.
-  public static func expand(_ text: String, in environment: [String: String]) -> String {
+  public static func expand(_ text: String, in environment: EnvironmentMap) -> String {
     guard text.utf8.contains(UInt8(ascii: "$")) else { return text }
     let scalars = Array(text.unicodeScalars)
     var result = String.UnicodeScalarView()

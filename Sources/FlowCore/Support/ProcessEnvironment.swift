@@ -2,8 +2,8 @@ import Glibc
 
 /// The process environment as a dictionary, and the `NAME=VALUE` file format.
 public enum ProcessEnvironment {
-  public static var current: [String: String] {
-    var result: [String: String] = [:]
+  public static var current: EnvironmentMap {
+    var result: EnvironmentMap = [:]
     var pointer = environ
     while let entry = pointer.pointee {
       let text = String(cString: entry)
@@ -16,9 +16,9 @@ public enum ProcessEnvironment {
   }
 
   /// `NAME=VALUE` entries separated by NUL (`env -0`) or, without NUL, by newlines.
-  public static func parse(_ bytes: [UInt8]) -> [String: String] {
+  public static func parse(_ bytes: [UInt8]) -> EnvironmentMap {
     let separator: UInt8 = bytes.contains(0) ? 0 : 10
-    var result: [String: String] = [:]
+    var result: EnvironmentMap = [:]
     for entry in bytes.split(separator: separator) {
       guard let equals = entry.firstIndex(of: UInt8(ascii: "=")), equals > entry.startIndex else {
         continue

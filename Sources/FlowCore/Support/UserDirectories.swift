@@ -14,12 +14,12 @@ public struct UserDirectories: Sendable {
   /// known; nil when there is one.
   public let privateFolder: String?
 
-  public init(environment: [String: String]) {
+  public init(environment: EnvironmentMap) {
     self.init(environment: environment, passwordHome: UserDirectories.passwordHome)
   }
 
   /// `passwordHome` stands for the password database (tests give their own answer).
-  init(environment: [String: String], passwordHome: () -> String?) {
+  init(environment: EnvironmentMap, passwordHome: () -> String?) {
     func variable(_ name: String) -> String? {
       environment[name].flatMap { $0.isEmpty ? nil : $0 }
     }

@@ -8,7 +8,7 @@ import Glibc
 /// here is close-on-exec: no other child inherits it.
 public struct ChildProcess: Sendable {
   public var arguments: [String]
-  public var environment: [String: String]
+  public var environment: EnvironmentMap
   public var directory: String?
   /// Leads a new process group (whose ID is its PID).
   public var ownsProcessGroup = true
@@ -20,7 +20,7 @@ public struct ChildProcess: Sendable {
   /// the same descriptors, folder, group and (all default) signals.
   public var diesWithParent = false
 
-  public init(_ arguments: [String], environment: [String: String], directory: String? = nil) {
+  public init(_ arguments: [String], environment: EnvironmentMap, directory: String? = nil) {
     self.arguments = arguments
     self.environment = environment
     self.directory = directory
@@ -41,7 +41,7 @@ public struct ChildProcess: Sendable {
   /// empty entry is the current folder) is tried in order, and the first regular file
   /// that may be executed is the program. Nothing there: not found (127); only files that
   /// may not be executed: cannot run (126).
-  public static func locate(_ program: String, environment: [String: String]) throws(Failure)
+  public static func locate(_ program: String, environment: EnvironmentMap) throws(Failure)
     -> String
   {
     if program.contains("/") {

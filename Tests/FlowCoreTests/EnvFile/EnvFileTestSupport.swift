@@ -9,7 +9,7 @@ func parse(_ text: String, _ dialect: EnvFileDialect = .compose, file: String = 
 
 func merged(
   _ text: String, _ dialect: EnvFileDialect = .compose, expand: Bool = true,
-  environment: [String: String] = [:]
+  environment: EnvironmentMap = [:]
 ) -> EnvMergeResult {
   let parsed = parse(text, dialect)
   return EnvMerge.merge(
@@ -20,7 +20,7 @@ func merged(
 /// The merged values, `nil` for python's bare keys.
 func values(
   _ text: String, _ dialect: EnvFileDialect = .compose, expand: Bool = true,
-  environment: [String: String] = [:]
+  environment: EnvironmentMap = [:]
 ) -> [String: String?] {
   merged(text, dialect, expand: expand, environment: environment).values
 }

@@ -13,7 +13,9 @@ import Testing
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("differential/envfile/dotenv_oracle.py")
 
-  static let hostEnvironment = ["FLOW_DIFF_HOST": "from-host", "FLOW_DIFF_EMPTY": ""]
+  static let hostEnvironment: EnvironmentMap = [
+    "FLOW_DIFF_HOST": "from-host", "FLOW_DIFF_EMPTY": "",
+  ]
 
   struct OracleAnswer {
     var values: [(String, String?)]
@@ -29,7 +31,7 @@ import Testing
     environment["PATH"] = ProcessInfo.processInfo.environment["PATH"]
     environment["HOME"] = ProcessInfo.processInfo.environment["HOME"]
     environment["PYENV_ROOT"] = ProcessInfo.processInfo.environment["PYENV_ROOT"]
-    process.environment = environment.compactMapValues { $0 }
+    process.environment = Dictionary(environment.map { ($0.key, $0.value) }) { $1 }
     let output = Pipe()
     let errors = Pipe()
     process.standardOutput = output

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct ContainerInvocationTests {
   let command = ["bash", "-c", "make all"]
-  let environment = ["B": "2", "A": "1 two"]
+  let environment: EnvironmentMap = ["B": "2", "A": "1 two"]
 
   func invocation(_ engine: ContainerEngine, gpus: [GPUDevice] = []) -> ContainerInvocation {
     ContainerInvocation(
@@ -35,8 +35,10 @@ import Testing
   }
 
   @Test func apptainerGetsTheEnvironmentThroughItsClientNotItsEnvOption() {
-    let host = ["PATH": "/bin", "APPTAINERENV_X": "host", "SINGULARITYENV_Y": "host"]
-    let values = ["A": "1,two=2", "B": "\"quoted\""]
+    let host: EnvironmentMap = [
+      "PATH": "/bin", "APPTAINERENV_X": "host", "SINGULARITYENV_Y": "host",
+    ]
+    let values: EnvironmentMap = ["A": "1,two=2", "B": "\"quoted\""]
     #expect(
       invocation(.apptainer).clientEnvironment(host: host, stage: values) == [
         "PATH": "/bin", "APPTAINERENV_A": "1,two=2", "APPTAINERENV_B": "\"quoted\"",
@@ -76,7 +78,7 @@ import Testing
 
   /// A variable name with `=` would set another variable inside (`A=B=x` sets `A`).
   @Test func namesThatNoEnvironmentCanHoldAreLeftOut() {
-    let values = ["A=B": "x", "": "y", "C": "z=1"]
+    let values: EnvironmentMap = ["A=B": "x", "": "y", "C": "z=1"]
     #expect(
       invocation(.podman).argv(command: [], environment: values).filter {
         $0.hasPrefix("--env=")

@@ -11,7 +11,7 @@ import Testing
     return launch
   }
 
-  func settings(environment: [String: String] = [:]) -> RunnerSettings {
+  func settings(environment: EnvironmentMap = [:]) -> RunnerSettings {
     RunnerSettings(
       capacity: PlanCapacity(cpu: 1, memory: 0), logDirectory: "logs", environment: environment)
   }

@@ -103,7 +103,9 @@ import Testing
   }
 
   @Test func namesAreWhatPythonsWordPatternMatches() {
-    let environment = ["1x": "one", "é": "accent", "x²": "square", "Ａ": "wide", "e": "plain"]
+    let environment: EnvironmentMap = [
+      "1x": "one", "é": "accent", "x²": "square", "Ａ": "wide", "e": "plain",
+    ]
     #expect(EnvironmentActions.expand("$1x ${1x}", in: environment) == "one one")
     #expect(EnvironmentActions.expand("$é/$x²/$Ａ", in: environment) == "accent/square/wide")
     // A combining mark is not part of a name.

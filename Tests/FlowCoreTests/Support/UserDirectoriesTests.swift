@@ -16,7 +16,7 @@ import Testing
 
   /// HOME unset (or empty) falls back to the password database's home, not to /tmp.
   @Test func homeUnsetUsesThePasswordDatabase() {
-    for environment in [[:], ["HOME": ""]] {
+    for environment: EnvironmentMap in [[:], ["HOME": ""]] {
       let directories = UserDirectories(environment: environment, passwordHome: { "/p" })
       #expect(directories.cache == "/p/.cache")
       #expect(directories.flowConfig == "/p/.config/flow")

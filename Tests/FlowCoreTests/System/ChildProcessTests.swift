@@ -5,7 +5,7 @@ import Testing
 @testable import FlowCore
 
 @Suite struct ChildProcessTests {
-  let environment = ["PATH": "/usr/bin:/bin"]
+  let environment: EnvironmentMap = ["PATH": "/usr/bin:/bin"]
 
   @Test func collectsOutputAndErrorsAndTheStatus() throws {
     let finished = try ChildProcess(

@@ -5,7 +5,7 @@ import Testing
 @testable import FlowCore
 
 @Suite struct ProcessTableTests {
-  let environment = ["PATH": "/usr/bin:/bin"]
+  let environment: EnvironmentMap = ["PATH": "/usr/bin:/bin"]
 
   /// A mark ended by a zero byte is a whole entry: stage 1's mark is not stage 10's.
   @Test func aMarkMatchesAWholeEntryOrAPrefix() {
@@ -21,9 +21,10 @@ import Testing
   /// inherited, and so is its child.
   @Test func findsEscapedProcessesByTheirMark() throws {
     let mark = "FLOW_RUN_TOKEN=test-\(getpid())-\(UInt64(MonotonicClock.now() * 1e9))/0"
+    var marked = environment
+    marked["FLOW_RUN_TOKEN"] = String(mark.dropFirst(15))
     var child = ChildProcess(
-      ["sh", "-c", "setsid sleep 300 & sleep 300 & wait"],
-      environment: environment.merging(["FLOW_RUN_TOKEN": String(mark.dropFirst(15))]) { $1 })
+      ["sh", "-c", "setsid sleep 300 & sleep 300 & wait"], environment: marked)
     child.diesWithParent = true
     let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
     defer { close(null) }

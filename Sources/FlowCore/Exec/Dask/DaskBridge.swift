@@ -7,7 +7,7 @@ public enum DaskBridge {
   static let fileName = "flow-dask-bridge.py"
   static let installHint = "install python3, then: python3 -m pip install 'dask[distributed]'"
 
-  public static func locate(environment: [String: String]) throws(ExecError) -> (
+  public static func locate(environment: EnvironmentMap) throws(ExecError) -> (
     python: String, bridge: String
   ) {
     let python: String

@@ -18,11 +18,11 @@ public final class DaskRunner: StageRunner {
     /// Where the request file and the bridge's own log are written.
     public var logDirectory: String
     /// The environment the bridge runs in.
-    public var environment: [String: String]
+    public var environment: EnvironmentMap
 
     public init(
       keepGoing: Bool = false, scheduler: String, bridge: String, python: String,
-      logDirectory: String, environment: [String: String] = [:]
+      logDirectory: String, environment: EnvironmentMap = [:]
     ) {
       self.environment = environment
       self.keepGoing = keepGoing
@@ -63,7 +63,7 @@ public final class DaskRunner: StageRunner {
     let entries = stages.map { stage -> JSONValue in
       let (argv, variables) = stage.command([])
       var environment = JSONObject()
-      for (name, value) in variables.sorted(by: { $0.key < $1.key }) {
+      for (name, value) in variables {
         environment[name] = .string(value)
       }
       return .object(

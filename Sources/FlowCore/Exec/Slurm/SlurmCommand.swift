@@ -2,9 +2,9 @@
 /// its end and returns its status and what it wrote (standard output and error together).
 /// It finds the cluster through the environment it is given (`SLURM_CONF`).
 public struct SlurmCommand: Sendable {
-  public var environment: [String: String]
+  public var environment: EnvironmentMap
 
-  public init(environment: [String: String]) {
+  public init(environment: EnvironmentMap) {
     self.environment = environment
   }
 

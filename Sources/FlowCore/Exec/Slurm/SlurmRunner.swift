@@ -46,7 +46,7 @@ public final class SlurmRunner: StageRunner {
 
   /// - Parameter environment: the environment Slurm's commands run in (`PATH`, `SLURM_CONF`).
   public init(
-    stages: [StageLaunch], options: Options, environment: [String: String],
+    stages: [StageLaunch], options: Options, environment: EnvironmentMap,
     report: @escaping (RunEvent) -> Void
   ) {
     self.stages = stages

@@ -66,7 +66,7 @@ public struct SlurmSubmission: Sendable, Equatable {
     var lines = [
       "#!/bin/sh", "# flow-exec: stage \(ShellWord.quote(stage.name).replacing("\n", with: " "))",
     ]
-    for (name, value) in environment.sorted(by: { $0.key < $1.key })
+    for (name, value) in environment
     where ShellWord.isName(name) && !Self.isSlurmOwned(name) {
       lines.append("export \(name)=\(ShellWord.quote(value))")
     }

@@ -153,7 +153,7 @@ public struct Catalogue: Sendable {
 
   /// Where to look without `--catalog`: `FLOW_CATALOG` (colon-separated), else
   /// `${XDG_CONFIG_HOME:-~/.config}/flow/packages.toml` then `packages.d/*.toml`.
-  public static func defaultSources(environment: [String: String]) -> [String] {
+  public static func defaultSources(environment: EnvironmentMap) -> [String] {
     if let list = environment["FLOW_CATALOG"], !list.isEmpty {
       return list.split(separator: ":").map(String.init)
     }

@@ -6,7 +6,7 @@ extension CatalogueIndex {
   /// (a read-only or full file system, a cache folder that is not private), the resolve goes
   /// on from the compiled catalogue in memory, with one warning saying why.
   public static func open(
-    sources: [String], at path: String?, environment: [String: String]
+    sources: [String], at path: String?, environment: EnvironmentMap
   ) throws -> CatalogueIndex {
     if let path { return try open(sources: sources, at: path) }
     return try open(sources: sources, directories: UserDirectories(environment: environment))
@@ -42,7 +42,7 @@ extension CatalogueIndex {
   }
 
   /// The default index location for these sources, under `${XDG_CACHE_HOME:-~/.cache}/flow`.
-  public static func defaultPath(sources: [String], environment: [String: String]) -> String {
+  public static func defaultPath(sources: [String], environment: EnvironmentMap) -> String {
     defaultPath(sources: sources, directories: UserDirectories(environment: environment))
   }
 

@@ -4,11 +4,11 @@
 /// Integrated display adapters (Intel, AMD APUs) are noted and never counted.
 struct GPUProbe {
   let files: ProbeFileSystem
-  let environment: [String: String]
+  let environment: EnvironmentMap
   var queriesTools = true
   var toolTimeout = 2.0
 
-  init(files: ProbeFileSystem, environment: [String: String]) {
+  init(files: ProbeFileSystem, environment: EnvironmentMap) {
     self.files = files
     self.environment = environment
   }

@@ -5,14 +5,14 @@ import Glibc
 /// value, so fixture trees and variables stand in for real hardware.
 public struct MachineProbe: Sendable {
   public var files: ProbeFileSystem
-  public var environment: [String: String]
+  public var environment: EnvironmentMap
   /// Whether to ask `nvidia-smi` and `rocm-smi` for details (names, memory).
   public var queriesTools: Bool
   /// How long a detail tool may take, in seconds.
   public var toolTimeout: Double
 
   public init(
-    root: String? = nil, environment: [String: String], queriesTools: Bool = true,
+    root: String? = nil, environment: EnvironmentMap, queriesTools: Bool = true,
     toolTimeout: Double = 2
   ) {
     let chosen = root ?? environment["FLOW_PROBE_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "/"

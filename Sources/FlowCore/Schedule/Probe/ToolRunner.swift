@@ -1,7 +1,7 @@
 /// Runs a program found on `PATH` with an argv array (never a shell), collects its
 /// standard output, and kills it when it takes longer than the timeout.
 struct ToolRunner {
-  var environment: [String: String]
+  var environment: EnvironmentMap
   var timeout: Double
 
   enum Outcome: Equatable {

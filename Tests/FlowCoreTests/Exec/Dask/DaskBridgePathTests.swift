@@ -8,7 +8,7 @@ import Testing
   /// like `-x.py` as one of its options.
   @Test func aRelativeBridgePathIsMadeAbsolute() throws {
     let relative = "share/flow/flow-dask-bridge.py"
-    let environment = ["PATH": "/usr/bin:/bin", "FLOW_DASK_BRIDGE": relative]
+    let environment: EnvironmentMap = ["PATH": "/usr/bin:/bin", "FLOW_DASK_BRIDGE": relative]
     let located = try DaskBridge.locate(environment: environment)
     #expect(located.bridge.hasPrefix("/"))
     if access(relative, R_OK) == 0 {

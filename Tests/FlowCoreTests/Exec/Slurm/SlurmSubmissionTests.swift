@@ -5,7 +5,7 @@ import Testing
 @Suite struct SlurmSubmissionTests {
   func launch(
     demand: StageDemand = StageDemand(), timeout: Double? = nil,
-    environment: [String: String] = ["A": "1"], argv: [String] = ["bash", "-c", "make all"]
+    environment: EnvironmentMap = ["A": "1"], argv: [String] = ["bash", "-c", "make all"]
   ) -> StageLaunch {
     StageLaunch(
       name: "fit", demand: demand, directory: "/work/w", logPath: "/work/w/.flow/logs/fit.log",

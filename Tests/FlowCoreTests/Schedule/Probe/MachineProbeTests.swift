@@ -11,7 +11,7 @@ enum ProbeFixture {
   }()
 
   static func probe(
-    _ tree: String, _ environment: [String: String] = [:], tools: Bool = false
+    _ tree: String, _ environment: EnvironmentMap = [:], tools: Bool = false
   ) -> MachineDescription {
     var variables = environment
     variables["FLOW_PROBE_ROOT"] = "\(folder)/\(tree)"
