@@ -113,7 +113,7 @@ struct FlowExec: ToolCommand {
     clusterOptions.configure(&settings)
     if dryRun {
       for line in settings.dryRunLines(launches) { output.write(line) }
-      if let failure = output.failure { throw Self.lostEvents(failure, status: 0) }
+      if let failure = output.finish() { throw Self.lostEvents(failure, status: 0) }
       return
     }
     guard settings.makeLogDirectory() else {
@@ -128,7 +128,7 @@ struct FlowExec: ToolCommand {
     settings.runRecords = RunRecords(environment: host)
     for note in settings.runRecords?.sweepStale() ?? [] { console.report(note) }
     let status = try execute(launches, settings: settings, output: output, console: console)
-    if let failure = output.failure { throw Self.lostEvents(failure, status: status) }
+    if let failure = output.finish() { throw Self.lostEvents(failure, status: status) }
     Self.endNow(status)
   }
 
@@ -144,19 +144,25 @@ struct FlowExec: ToolCommand {
     _ launches: [StageLaunch], settings: RunnerSettings, output: StandardOutput,
     console: Console
   ) throws(ExecError) -> Int32 {
-    let status = StatusLine(enabled: isatty(STDERR_FILENO) == 1, stages: launches)
+    let status = StatusLine(
+      enabled: isatty(STDERR_FILENO) == 1, stages: launches, console: console)
     var report = RunReport(
       stages: launches, began: MonotonicClock.now(), writesOutput: stageOutput)
+    var settings = settings
+    settings.outputQueues = [output.queue, status.errors]
     let runner = try settings.makeRunner(for: launches) { event in
-      if let note = RunReport.note(for: event) {
-        status.clear()
-        console.report(note)
-      }
+      if let note = RunReport.note(for: event) { status.report(note) }
       if let line = report.record(event) { output.write(line) }
       status.show(event)
     }
-    let results = try runner.run()
-    status.clear()
+    let results: [StageResult]
+    do {
+      results = try runner.run()
+    } catch {
+      status.finish()
+      throw error
+    }
+    status.finish()
     if let note = RunReport.note(after: runner) { console.report(note) }
     let exitStatus = report.status(stopSignal: runner.stopSignal)
     output.write(report.summary(results, status: exitStatus, now: MonotonicClock.now()))

@@ -3,8 +3,12 @@ import FlowCore
 import Glibc
 
 /// On a terminal, one status line on standard error: the stages running and how many
-/// are done, redrawn at each event; bold names unless `NO_COLOR` is set.
+/// are done, redrawn at each event; bold names unless `NO_COLOR` is set. Everything
+/// written to standard error during the run goes through one queue, in order, so that a
+/// terminal held by Ctrl-S never stops the run's timers and signals.
 final class StatusLine {
+  let errors = OutputQueue(descriptor: STDERR_FILENO)
+  private let console: Console
   private let enabled: Bool
   private let colour: Bool
   private let stages: [StageLaunch]
@@ -12,8 +16,9 @@ final class StatusLine {
   private var done = 0
   private var failed = 0
 
-  init(enabled: Bool, stages: [StageLaunch]) {
+  init(enabled: Bool, stages: [StageLaunch], console: Console) {
     self.enabled = enabled
+    self.console = console
     colour = enabled && (getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
     self.stages = stages
   }
@@ -50,6 +55,18 @@ final class StatusLine {
 
   func clear() { emit("\r\u{1b}[K") }
 
+  /// A note for the person running, as the console writes it, below the status line.
+  func report(_ note: String) {
+    clear()
+    errors.write(Array("\(console.tool): \(note)\n".utf8))
+  }
+
+  /// Clears the line and waits until everything queued is written.
+  func finish() {
+    clear()
+    errors.finish()
+  }
+
   private func draw() {
     let names = running.map { colour ? "\u{1b}[1m\($0)\u{1b}[0m" : $0 }.joined(separator: ", ")
     let failures = failed > 0 ? ", \(failed) failed" : ""
@@ -58,7 +75,6 @@ final class StatusLine {
 
   private func emit(_ text: String) {
     guard enabled else { return }
-    let bytes = Array(text.utf8)
-    _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    errors.write(Array(text.utf8))
   }
 }

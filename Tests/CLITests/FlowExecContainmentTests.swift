@@ -49,6 +49,46 @@ import Testing
     #expect(run.wait(upTo: 120)?.status == 130)
   }
 
+  /// A reader that stops reading never holds up the run: with the events' pipe full and
+  /// unread, Ctrl-C still stops a flooding stage, and once the reader reads again every
+  /// event arrives, the stage's end and the summary among them.
+  @Test func aStalledReaderNeverHoldsUpTheRun() throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    var ends: [Int32] = [0, 0]
+    #expect(pipe(&ends) == 0)
+    defer { close(ends[0]) }
+    let run = try BackgroundRun(
+      folder, [ExecFolder.bash("flood", "echo $$ > leader.pid; exec yes")],
+      arguments: ["--stage-output", "--grace", "1"], standardOutput: ends[1])
+    close(ends[1])
+    let leader = folder.waitForPIDs(["leader.pid"]).first ?? 0
+    defer { kill(leader, SIGKILL) }
+    #expect(leader > 0)
+    // Until the pipe is full (within a page: a line that does not fit waits whole), so
+    // that every later event write would wait for the reader.
+    let capacity = fcntl(ends[0], 1032)  // F_GETPIPE_SZ, not in Glibc's Swift module
+    var unread: Int32 = 0
+    let giveUp = Date().addingTimeInterval(60)
+    while Date() < giveUp, ioctl(ends[0], UInt(FIONREAD), &unread) == 0,
+      unread <= capacity - 4096
+    {
+      usleep(50_000)
+    }
+    #expect(unread > capacity - 4096)
+    kill(run.pid, SIGINT)
+    #expect(ProcessCheck.isGone(leader), "the stage outlived Ctrl-C while the reader stalled")
+    var events: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while case let count = read(ends[0], &buffer, buffer.count), count > 0 {
+      events += buffer[..<count]
+    }
+    #expect(run.wait(upTo: 120)?.status == 130)
+    let text = String(decoding: events, as: UTF8.self)
+    #expect(ExecFolder.ends(text)["flood"] != nil)
+    #expect(text.contains("\"type\":\"summary\""))
+  }
+
   static let escaping =
     "timeout 300 sleep 300 & echo $! > timeout.pid; setsid sleep 300 & echo $! > setsid.pid; wait"
 
@@ -161,7 +201,8 @@ struct BackgroundRun {
 
   init(
     _ folder: ExecFolder, _ stages: [[String: Any]], arguments: [String],
-    environment: [String: String] = ProcessInfo.processInfo.environment
+    environment: [String: String] = ProcessInfo.processInfo.environment,
+    standardOutput: Int32? = nil
   ) throws {
     self.folder = folder
     let document = folder.path + "/doc.json"
@@ -172,8 +213,12 @@ struct BackgroundRun {
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(
-      &actions, 1, folder.path + "/events.jsonl", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    if let standardOutput {
+      posix_spawn_file_actions_adddup2(&actions, standardOutput, 1)
+    } else {
+      posix_spawn_file_actions_addopen(
+        &actions, 1, folder.path + "/events.jsonl", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    }
     posix_spawn_file_actions_addopen(
       &actions, 2, folder.path + "/stderr.txt", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     let argv = ([program] + arguments + [document]).map { strdup($0) } + [nil]

@@ -39,19 +39,9 @@ let packageNames = ["app", "lib", "tool", "old", "missing"]
 let requests = [["app"], ["app ==1.1.0-rc.1", "old"], ["lib <2.1", "tool"], ["missing"]]
 
 /// Where the catalogue and its index live: on tmpfs, removed when the fuzzer exits.
-let scratchFolder: String = {
-  let folder = "/dev/shm/flow-fuzz-index-\(getpid())"
-  mkdir(folder, 0o700)
-  atexit {
-    let folder = "/dev/shm/flow-fuzz-index-\(getpid())"
-    unlink(folder + "/catalogue.toml")
-    unlink(folder + "/catalogue.index")
-    rmdir(folder)
-  }
-  return folder
-}()
-let cataloguePath = scratchFolder + "/catalogue.toml"
-let indexPath = scratchFolder + "/catalogue.index"
+let scratch = scratchFolder("index")
+let cataloguePath = scratch + "/catalogue.toml"
+let indexPath = scratch + "/catalogue.index"
 
 func writeFile(_ path: String, _ bytes: [UInt8]) {
   unlink(path)

@@ -7,19 +7,8 @@ import Glibc
 /// entry by entry from the files (`Catalogue(sources:)`, what the index build uses) and as
 /// whole documents (`Catalogue(contents:)`). Both must give the same catalogue, or the same
 /// error.
-/// Where the two files are written: on tmpfs, since truncating a file on a disk file system
-/// costs milliseconds per input. Removed when the fuzzer exits.
-let scratchFolder: String = {
-  let folder = "/dev/shm/flow-fuzz-catalogue-\(getpid())"
-  mkdir(folder, 0o700)
-  atexit {
-    let folder = "/dev/shm/flow-fuzz-catalogue-\(getpid())"
-    unlink(folder + "/c0.toml")
-    unlink(folder + "/c1.toml")
-    rmdir(folder)
-  }
-  return folder
-}()
+/// Where the two files are written: on tmpfs, removed when the fuzzer exits.
+let scratch = scratchFolder("catalogue")
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTOMLCatalogue(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
@@ -32,7 +21,7 @@ public func fuzzTOMLCatalogue(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int3
   }) {
     parts = [Array(bytes[..<(cut + 1)]), Array(bytes[(cut + marker.count)...])]
   }
-  let folder = scratchFolder
+  let folder = scratch
   var files: [String] = []
   for (number, part) in parts.enumerated() {
     let path = folder + "/c\(number).toml"

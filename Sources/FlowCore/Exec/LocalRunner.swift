@@ -21,6 +21,11 @@ public final class LocalRunner {
     /// Where the run is recorded while it goes, so that a later run can stop what it
     /// left if this process is killed.
     public var runRecords: RunRecords?
+    /// The queues the events and notes go through: while one is backlogged (its reader
+    /// stalled), the stages' output is not read (it waits in their pipes, slowing them
+    /// down) and timers and signals are still served, so a stalled reader never stops a
+    /// run nor grows its memory.
+    public var outputQueues: [OutputQueue] = []
 
     public init(
       jobs: Int? = nil, keepGoing: Bool = false, grace: Double = 10, capacity: PlanCapacity,
@@ -106,12 +111,15 @@ public final class LocalRunner {
       if waitingForSlot, let jobserver {
         descriptors.append(pollfd(fd: jobserver.readDescriptor, events: Int16(POLLIN), revents: 0))
       }
-      for entry in running.values {
+      let holdingOutput = options.outputQueues.contains { $0.isBacklogged }
+      for entry in running.values where !holdingOutput {
         if let relay = entry.relay {
           descriptors.append(pollfd(fd: relay.readDescriptor, events: Int16(POLLIN), revents: 0))
         }
       }
-      _ = poll(&descriptors, nfds_t(descriptors.count), pollTimeout())
+      // While output is held, the loop looks again soon for the reader to catch up.
+      let timeout = holdingOutput ? min(pollTimeout(), 20) : pollTimeout()
+      _ = poll(&descriptors, nfds_t(descriptors.count), timeout)
       for signalNumber in relay.drain() {
         guard stopSignal == nil else {
           // A second stop signal does not wait for the grace period.
@@ -125,7 +133,7 @@ public final class LocalRunner {
       }
       // Each relay reads within bounds: a flood waits in its pipe while timers and
       // signals are served.
-      for entry in running.values {
+      for entry in running.values where !holdingOutput {
         for line in entry.relay?.drain() ?? [] {
           report(.output(stage: entry.stage, line: line, at: MonotonicClock.now()))
         }

@@ -13,6 +13,8 @@ public struct RunnerSettings {
   public var capacity: PlanCapacity
   /// Whether the local runner reads the stages' output lines (for events or a terminal).
   public var relaysOutput = false
+  /// The queues the run's events and notes go through (see `LocalRunner.Options`).
+  public var outputQueues: [OutputQueue] = []
   public var jobserver: Jobserver?
   /// Where local runs are recorded while they go (see `RunRecords`); none when `nil`.
   public var runRecords: RunRecords?
@@ -57,6 +59,7 @@ public struct RunnerSettings {
         jobs: jobs, keepGoing: keepGoing, grace: grace, capacity: capacity,
         relaysOutput: relaysOutput)
       options.runRecords = runRecords
+      options.outputQueues = outputQueues
       return LocalRunner(stages: launches, options: options, jobserver: jobserver, report: report)
     }
   }

@@ -132,9 +132,34 @@ public enum OutputFile {
     }
   }
 
-  private static func currentUmask() -> mode_t {
+  /// The process's umask, read from `/proc/self/status` (Linux 4.7 and later): setting it
+  /// and setting it back, the only other way to learn it, leaves a moment in which a file
+  /// another thread creates gets the wrong mode.
+  static func currentUmask() -> mode_t {
+    if let status = try? InputFile.read("/proc/self/status", limit: 1 << 16),
+      let mask = umaskField(in: status)
+    {
+      return mask
+    }
     let mask = umask(0o022)
     umask(mask)
     return mask
+  }
+
+  /// The octal value of the `Umask:` line of a `/proc/PID/status` text, if it has one.
+  static func umaskField(in status: [UInt8]) -> mode_t? {
+    for line in status.split(separator: UInt8(ascii: "\n")) {
+      let label = Array("Umask:".utf8)
+      guard line.starts(with: label) else { continue }
+      var mask: mode_t = 0
+      var digits = 0
+      for byte in line.dropFirst(label.count) where byte != UInt8(ascii: " ") && byte != 9 {
+        guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "7"), digits < 4 else { return nil }
+        mask = mask << 3 | mode_t(byte - UInt8(ascii: "0"))
+        digits += 1
+      }
+      return digits > 0 ? mask : nil
+    }
+    return nil
   }
 }

@@ -48,6 +48,16 @@ import Testing
     #expect(mode(scratch.path + "/private") == 0o600 & ~umaskNow())
   }
 
+  /// The umask is read, never set and set back: a file another thread made in between
+  /// would get the wrong mode.
+  @Test func theUmaskIsReadWithoutChangingIt() {
+    #expect(OutputFile.currentUmask() == umaskNow())
+    let status = Array("Name:\tx\nUmask:\t0027\nState:\tR\n".utf8)
+    #expect(OutputFile.umaskField(in: status) == 0o027)
+    #expect(OutputFile.umaskField(in: Array("Umask:\t9\n".utf8)) == nil)
+    #expect(OutputFile.umaskField(in: Array("Name:\tx\n".utf8)) == nil)
+  }
+
   /// Through a symbolic link, the file the link names keeps its mode.
   @Test func aLinkedFileKeepsItsMode() throws {
     let scratch = try TemporaryFolder()
