@@ -86,6 +86,12 @@ struct ResolveCommand: ParsableCommand {
   @Flag(help: "Allow prereleases wherever a spec allows them (Lifeblood's behaviour).")
   var pre = false
 
+  @Option(
+    help: ArgumentHelp(
+      "How specs are read: lifeblood (python-semanticversion), node (node-semver) or auto.",
+      valueName: "syntax"))
+  var syntax: VersionSpec.SyntaxChoice = .auto
+
   @Flag(help: "Indent the JSON output for people.")
   var pretty = false
 
@@ -99,10 +105,11 @@ struct ResolveCommand: ParsableCommand {
   func run() throws {
     try ResolveRun(
       catalogs: catalogue.catalogs, index: catalogue.index, format: format, baseEnv: baseEnv,
-      explain: explain, fullDerivation: fullDerivation, pre: pre, pretty: pretty,
+      explain: explain, fullDerivation: fullDerivation, pre: pre, syntax: syntax, pretty: pretty,
       output: output.path, requirements: requirements
     ).run()
   }
 }
 
 extension ResolveRun.OutputFormat: ExpressibleByArgument {}
+extension VersionSpec.SyntaxChoice: ExpressibleByArgument {}

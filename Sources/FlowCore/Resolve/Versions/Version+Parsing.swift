@@ -133,7 +133,14 @@ struct VersionScanner {
         || (allowWildcards && [42, 120, 88].contains(bytes[index + 1]))
     {
       index += 1
-      partial.parts.append(try part(allowWildcards: allowWildcards, kind: kind))
+      let start = index
+      let value = try part(allowWildcards: allowWildcards, kind: kind)
+      // Both syntaxes read `1.x.5` and `x.1` as nothing sensible (node-semver refuses them).
+      if value != nil, partial.parts.contains(nil) {
+        throw failure(
+          "a number cannot follow a wildcard: write '1.x', not '1.x.5'", kind: kind, at: start)
+      }
+      partial.parts.append(value)
     }
     if peek == UInt8(ascii: ".") {
       throw failure("expected a number after '.'", kind: kind, at: index + 1)
