@@ -5,19 +5,9 @@ import Testing
 /// `flow-resolve --syntax` and the automatic choice through the built binary, and a sample of
 /// the upstream cases (node-semver's maxSatisfying, python-semanticversion's select) resolved
 /// from a catalogue of their pools.
-@Suite final class FlowResolveSyntaxCLITests {
-  let folder: URL
-  let index: String
-
-  init() throws {
-    folder = try ToolRun.temporaryFolder()
-    index = folder.appendingPathComponent("catalogue.index").path
-  }
-
-  deinit { try? FileManager.default.removeItem(at: folder) }
-
+extension FlowResolveCLITests {
   /// A catalogue with package `p` in each of `versions`.
-  func catalogue(_ versions: [String], name: String = "p.toml") throws -> String {
+  func writeCatalogue(_ versions: [String], name: String = "p.toml") throws -> String {
     let path = folder.appendingPathComponent(name).path
     let text = versions.map { "[packages.p.\"\($0)\"]\n" }.joined()
     try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -25,7 +15,7 @@ import Testing
   }
 
   /// The version of `p` chosen, or nil when nothing fits (status 65).
-  func chosen(_ catalogue: String, _ arguments: [String]) throws -> String? {
+  func picked(_ catalogue: String, _ arguments: [String]) throws -> String? {
     let run = try ToolRun.run(
       "flow-resolve", ["--catalog", catalogue, "--index", index] + arguments)
     if run.status == 65 { return nil }
@@ -37,24 +27,25 @@ import Testing
   }
 
   @Test func lifebloodSpecsWithAnXInATagAreReadAsLifebloodSyntax() throws {
-    let path = try catalogue([
+    let path = try writeCatalogue([
       "1.2.3+x86", "1.2.3+other", "2.0.0-next.3", "2.0.0-next.2", "20.0.0-next.2", "20.0.506",
       "20.0.506-rc.2", "20.0.506-rc.1",
     ])
-    #expect(try chosen(path, ["p ==1.2.3+x86"]) == "1.2.3+x86")
-    #expect(try chosen(path, ["--pre", "p !=2.0.0-next.3,<3"]) == "2.0.0-next.2")
+    #expect(try picked(path, ["p ==1.2.3+x86"]) == "1.2.3+x86")
+    #expect(try picked(path, ["--pre", "p !=2.0.0-next.3,<3"]) == "2.0.0-next.2")
     // Lifeblood's reading, `>=20.0.0-next.1,<20.0.0` without 20.0.0's prereleases, fits none.
-    #expect(try chosen(path, ["p ^20.0.0-next.1"]) == nil)
-    #expect(try chosen(path, ["--syntax", "node", "p ^20.0.0-next.1"]) == "20.0.506")
-    let candidates = try catalogue(["20.0.505", "20.0.506-rc.1", "20.0.506-rc.2"], name: "rc.toml")
-    #expect(try chosen(candidates, ["p >=20.0.506-rc.1,<21"]) == "20.0.506-rc.2")
+    #expect(try picked(path, ["p ^20.0.0-next.1"]) == nil)
+    #expect(try picked(path, ["--syntax", "node", "p ^20.0.0-next.1"]) == "20.0.506")
+    let candidates = try writeCatalogue(
+      ["20.0.505", "20.0.506-rc.1", "20.0.506-rc.2"], name: "rc.toml")
+    #expect(try picked(candidates, ["p >=20.0.506-rc.1,<21"]) == "20.0.506-rc.2")
   }
 
   @Test func syntaxOptionChoosesTheReading() throws {
-    let path = try catalogue(["0.0.3", "0.0.4", "0.1.0"])
-    #expect(try chosen(path, ["p ^0.0"]) == nil)
-    #expect(try chosen(path, ["--syntax", "lifeblood", "p ^0.0"]) == nil)
-    #expect(try chosen(path, ["--syntax", "node", "p ^0.0"]) == "0.0.4")
+    let path = try writeCatalogue(["0.0.3", "0.0.4", "0.1.0"])
+    #expect(try picked(path, ["p ^0.0"]) == nil)
+    #expect(try picked(path, ["--syntax", "lifeblood", "p ^0.0"]) == nil)
+    #expect(try picked(path, ["--syntax", "node", "p ^0.0"]) == "0.0.4")
     // The same choice holds for the specs of a pipe document.
     let workflow = folder.appendingPathComponent("workflow.yaml").path
     try """
@@ -79,7 +70,7 @@ import Testing
   }
 
   @Test func malformedXRangeIsRefusedWithItsColumn() throws {
-    let path = try catalogue(["1.0.5"])
+    let path = try writeCatalogue(["1.0.5"])
     let run = try ToolRun.run(
       "flow-resolve", ["--catalog", path, "--index", index, "p 1.x.5"])
     #expect(run.status == 64)
@@ -97,12 +88,12 @@ import Testing
   @Test(.enabled(if: SharedData.path("conformance/semver/node.json") != nil))
   func nodeSemverMaxSatisfyingSample() throws {
     let node = try Self.table("node.json")
-    let path = try catalogue(try #require(node["pool"] as? [String]))
+    let path = try writeCatalogue(try #require(node["pool"] as? [String]))
     let cases = try #require(node["maxsat"] as? [[String: Any]])
     for item in stride(from: 0, to: cases.count, by: 25).map({ cases[$0] }) {
       let range = item["range"] as! String
       let pre = item["pre"] as! Bool
-      let answer = try chosen(
+      let answer = try picked(
         path, ["--syntax", "node"] + (pre ? ["--pre"] : []) + ["p \(range)"])
       #expect(answer == item["expect"] as? String, "\(range) pre: \(pre)")
     }
@@ -113,10 +104,10 @@ import Testing
     let cases = try #require(Self.table("sv.json")["select"] as? [[String: Any]])
     for (number, item) in stride(from: 0, to: cases.count, by: 30).map({ ($0, cases[$0]) }) {
       let spec = item["spec"] as! String
-      let path = try catalogue(item["pool"] as! [String], name: "pool\(number).toml")
+      let path = try writeCatalogue(item["pool"] as! [String], name: "pool\(number).toml")
       for pre in [false, true] {
         let expect = item[pre ? "expect_pre" : "expect_default"] as? String
-        #expect(try chosen(path, (pre ? ["--pre"] : []) + ["p \(spec)"]) == expect, "\(spec)")
+        #expect(try picked(path, (pre ? ["--pre"] : []) + ["p \(spec)"]) == expect, "\(spec)")
       }
     }
   }

@@ -44,7 +44,7 @@ extension VersionSpec {
     }
     if op == "=" || op == "" { op = "==" }
     let versionStart = scanner.index
-    let partial = try scanner.version(allowWildcards: true, allowEmptyQualifiers: true)
+    let partial = try scanner.version(allowWildcards: true, lifeblood: true)
     scanner.skipSpaces()
     if !scanner.atEnd {
       throw ResolveError.invalidSpec(

@@ -12,12 +12,13 @@
 /// read as Lifeblood syntax, and as node syntax only when Lifeblood syntax cannot read it
 /// (`~>1.2`, `v1.2.3`, `^1.2.3+build`).
 ///
-/// The two readings of one text differ in many places, which is why the choice is explicit:
-/// `^0` and `^0.0` (python-semanticversion stops at the next patch), `*` and `>=0.0.0` (node
-/// keeps prereleases out even when included), carets and tildes on prereleases
-/// (python-semanticversion's `^20.0.0-rc.1` ends below `20.0.0`), bounds that prereleases
-/// cross when included (node lowers `>=1.2` to `1.2.0-0`), and build metadata (node ignores
-/// it; `==1.2.3+b` in Lifeblood syntax matches that build only).
+/// The two readings of one text differ in many places, which is why the choice can be made
+/// explicit: `^0` and `^0.0` (python-semanticversion stops at the next patch); carets and
+/// tildes on prereleases (its `^20.0.0-rc.1` ends below `20.0.0`, node's below `21.0.0-0`);
+/// the bounds prereleases cross when they are included (node lowers `>=1.2` to `>=1.2.0-0`,
+/// python-semanticversion's `<21.0.0` leaves out `21.0.0-rc.1`, and its `*` is `>=0.0.0`,
+/// without the prereleases of 0.0.0); and build metadata (node ignores it, while `==1.2.3+b`
+/// in Lifeblood syntax matches that build only).
 ///
 /// Prereleases: by default a prerelease matches only when a term of the spec (of its `||`
 /// branch, for node) names a prerelease of the same release: node-semver's rule, used for

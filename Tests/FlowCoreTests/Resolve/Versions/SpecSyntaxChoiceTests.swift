@@ -106,3 +106,36 @@ import Testing
     #expect(try matches("1.x.x-alpha+build", ["1.5.0"], syntax: .node) == ["1.5.0"])
   }
 }
+
+/// Lifeblood syntax is python-semanticversion 2.10.0's `SimpleSpec` grammar, with the few
+/// differences flow-resolve(1) lists.
+@Suite struct LifebloodSyntaxGrammarTests {
+  @Test func onlyAStarIsAWildcard() throws {
+    #expect {
+      try VersionSpec(parsing: ">=1.x,<2")
+    } throws: { error in
+      "\(error)"
+        == "invalid version spec '>=1.x,<2' at column 5: a wildcard in Lifeblood syntax is '*'"
+    }
+    #expect(throws: ResolveError.self) { try VersionSpec(parsing: "1.x", syntax: .lifeblood) }
+    #expect(try VersionSpec(parsing: ">=1.*,<2").matches(Version(1, 5)))
+  }
+
+  /// python-semanticversion reads `==1.*.5` as `==1.*`; flow refuses it, as node-semver
+  /// refuses `1.x.5`.
+  @Test func differenceANumberAfterAStarIsRefused() throws {
+    #expect(throws: ResolveError.self) { try VersionSpec(parsing: "==1.*.5", syntax: .lifeblood) }
+  }
+
+  /// python-semanticversion refuses a space anywhere in a block; flow allows spaces around one.
+  @Test func differenceSpacesAroundABlockAreAllowed() throws {
+    let spec = try VersionSpec(parsing: ">=1.2 , <2", syntax: .lifeblood)
+    #expect(spec.matches(Version(1, 5)))
+    #expect(!spec.matches(Version(2, 0)))
+  }
+
+  /// python-semanticversion refuses leading zeros; flow reads them, as versions have them.
+  @Test func differenceLeadingZerosAreRead() throws {
+    #expect(try VersionSpec(parsing: "==6.28.04", syntax: .lifeblood).matches(Version(6, 28, 4)))
+  }
+}
