@@ -130,20 +130,25 @@ struct VersionScanner {
   /// only wildcard, and `-` or `+` may be followed by nothing.
   mutating func version(allowWildcards: Bool, lifeblood: Bool = false) throws -> Partial {
     let kind: Kind = allowWildcards ? .spec : .version
+    let start = index
     var partial = Partial()
     partial.parts.append(try part(allowWildcards: allowWildcards, starOnly: lifeblood, kind: kind))
+    // Where the first wildcard ends: what a version with numbers after it should stop at.
+    var wildcardEnd: Int? = partial.parts[0] == nil ? index : nil
     while peek == UInt8(ascii: "."), index + 1 < end,
       VersionScanner.isDigit(bytes[index + 1])
         || (allowWildcards && [42, 120, 88].contains(bytes[index + 1]))
     {
       index += 1
-      let start = index
+      let partStart = index
       let value = try part(allowWildcards: allowWildcards, starOnly: lifeblood, kind: kind)
       // Both syntaxes read `1.x.5` and `x.1` as nothing sensible (node-semver refuses them).
-      if value != nil, partial.parts.contains(nil) {
+      if value != nil, let wildcardEnd {
+        let shorter = String(decoding: bytes[start..<wildcardEnd], as: UTF8.self)
         throw failure(
-          "a number cannot follow a wildcard: write '1.x', not '1.x.5'", kind: kind, at: start)
+          "a number cannot follow a wildcard: write '\(shorter)'", kind: kind, at: partStart)
       }
+      if value == nil && wildcardEnd == nil { wildcardEnd = index }
       partial.parts.append(value)
     }
     if peek == UInt8(ascii: ".") {

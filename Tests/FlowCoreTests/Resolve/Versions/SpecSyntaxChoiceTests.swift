@@ -69,7 +69,13 @@ import Testing
       try PackageRequirement(parsing: "p 1.x.5")
     } throws: { error in
       "\(error)"
-        == "invalid requirement 'p 1.x.5' at column 7: a number cannot follow a wildcard: write '1.x', not '1.x.5'"
+        == "invalid requirement 'p 1.x.5' at column 7: a number cannot follow a wildcard: write '1.x'"
+    }
+    #expect {
+      try VersionSpec(parsing: ">=x.1 <2")
+    } throws: { error in
+      "\(error)"
+        == "invalid version spec '>=x.1 <2' at column 5: a number cannot follow a wildcard: write 'x'"
     }
   }
 
