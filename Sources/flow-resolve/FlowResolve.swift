@@ -39,8 +39,9 @@ struct FlowResolve: ToolCommand {
       one first needed). Each takes the newest version the constraints still allow. The \
       same input always gives the same answer.
 
-      Prereleases are chosen only when a spec names a prerelease of the same release, or \
-      with --pre. Lifeblood always includes them; with --pre this tool picks what Lifeblood \
+      Specs are read in Lifeblood's syntax (python-semanticversion) or node-semver's, chosen \
+      per spec unless --syntax says which; flow-resolve(1) gives both grammars. Prereleases \
+      are chosen only when a spec names a prerelease of the same release, or with --pre. Lifeblood always includes them; with --pre this tool picks what Lifeblood \
       picks. Exit status: 0 resolved, 64 bad usage or requirement, 65 no set of versions \
       fits (the reason is printed), 66 a catalogue is missing, 78 a catalogue is not valid \
       TOML, 74 output could not be written.
@@ -86,6 +87,12 @@ struct ResolveCommand: ParsableCommand {
   @Flag(help: "Allow prereleases wherever a spec allows them (Lifeblood's behaviour).")
   var pre = false
 
+  @Option(
+    help: ArgumentHelp(
+      "How specs are read: lifeblood (python-semanticversion), node (node-semver) or auto.",
+      valueName: "syntax"))
+  var syntax: VersionSpec.SyntaxChoice = .auto
+
   @Flag(help: "Indent the JSON output for people.")
   var pretty = false
 
@@ -99,10 +106,11 @@ struct ResolveCommand: ParsableCommand {
   func run() throws {
     try ResolveRun(
       catalogs: catalogue.catalogs, index: catalogue.index, format: format, baseEnv: baseEnv,
-      explain: explain, fullDerivation: fullDerivation, pre: pre, pretty: pretty,
+      explain: explain, fullDerivation: fullDerivation, pre: pre, syntax: syntax, pretty: pretty,
       output: output.path, requirements: requirements
     ).run()
   }
 }
 
 extension ResolveRun.OutputFormat: ExpressibleByArgument {}
+extension VersionSpec.SyntaxChoice: ExpressibleByArgument {}

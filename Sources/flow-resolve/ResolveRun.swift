@@ -13,13 +13,15 @@ struct ResolveRun {
   var explain = false
   var fullDerivation = false
   var pre = false
+  var syntax = VersionSpec.SyntaxChoice.auto
   var pretty = false
   var output: String?
   var requirements: [String] = []
 
   init(
     catalogs: [String], index: String?, format: OutputFormat, baseEnv: String?, explain: Bool,
-    fullDerivation: Bool, pre: Bool, pretty: Bool, output: String?, requirements: [String]
+    fullDerivation: Bool, pre: Bool, syntax: VersionSpec.SyntaxChoice, pretty: Bool,
+    output: String?, requirements: [String]
   ) {
     self.catalogs = catalogs
     self.index = index
@@ -28,13 +30,14 @@ struct ResolveRun {
     self.explain = explain
     self.fullDerivation = fullDerivation
     self.pre = pre
+    self.syntax = syntax
     self.pretty = pretty
     self.output = output
     self.requirements = requirements
   }
 
   /// Reads the common plain form (`--catalog`, `--index`, `--format`, `--base-env`,
-  /// `--explain`, `--full-derivation`, `--pre`, `--pretty`, `-o`, requirements); nil for
+  /// `--explain`, `--full-derivation`, `--pre`, `--syntax`, `--pretty`, `-o`, requirements); nil for
   /// anything else.
   init?(quickArguments arguments: [String]) {
     var index = 0
@@ -52,6 +55,11 @@ struct ResolveRun {
       case "--format":
         guard let text = value(), let chosen = OutputFormat(rawValue: text) else { return nil }
         format = chosen
+      case "--syntax":
+        guard let text = value(), let chosen = VersionSpec.SyntaxChoice(rawValue: text) else {
+          return nil
+        }
+        syntax = chosen
       case "--explain": explain = true
       case "--full-derivation": fullDerivation = true
       case "--pre": pre = true
@@ -77,7 +85,7 @@ struct ResolveRun {
     var parsed: [PackageRequirement] = []
     for text in requirements {
       // A requirement that cannot be read is a ResolveError with status 64.
-      parsed.append(try PackageRequirement(parsing: text))
+      parsed.append(try PackageRequirement(parsing: text, syntax: syntax))
     }
     let index = try openIndex(console: console)
     let resolution = try Resolution(
@@ -112,7 +120,8 @@ struct ResolveRun {
       documentBytes: try console.read("-"), file: InputFile.standardInputName)
     let index = try openIndex(console: console)
     _ = try PipeResolution(
-      source: index, includePrereleases: pre, explain: explain, fullDerivation: fullDerivation
+      source: index, includePrereleases: pre, explain: explain, fullDerivation: fullDerivation,
+      syntax: syntax
     ).annotate(&workflow)
     try console.emit(workflow.documentText(pretty: pretty), to: output)
   }

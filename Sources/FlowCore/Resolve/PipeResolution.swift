@@ -6,15 +6,18 @@ public struct PipeResolution {
   public let explain: Bool
   /// Whether a stage that cannot be resolved is explained in full rather than summarised.
   public let fullDerivation: Bool
+  /// The syntax the stages' specs are read in, as for requirements given as arguments.
+  public let syntax: VersionSpec.SyntaxChoice
 
   public init(
     source: any PackageSource, includePrereleases: Bool = false, explain: Bool = false,
-    fullDerivation: Bool = false
+    fullDerivation: Bool = false, syntax: VersionSpec.SyntaxChoice = .auto
   ) {
     self.source = source
     self.includePrereleases = includePrereleases
     self.explain = explain
     self.fullDerivation = fullDerivation
+    self.syntax = syntax
   }
 
   /// A problem with one stage: its name and what went wrong. The requirements come from the
@@ -53,7 +56,8 @@ public struct PipeResolution {
       do {
         for item in items {
           requirements.append(
-            PackageRequirement(name: item.package, spec: try VersionSpec(parsing: item.spec)))
+            PackageRequirement(
+              name: item.package, spec: try VersionSpec(parsing: item.spec, syntax: syntax)))
         }
         let key = requirements.map(\.description)
         if solved[key] == nil {

@@ -12,14 +12,17 @@ public struct PackageRequirement: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// Reads `NAME [SPEC]`: the name runs while characters are letters, digits, `.`, `_` or
-  /// `-`; the rest, trimmed, is the spec (empty = any version).
-  public init(parsing text: String) throws {
+  /// `-`; the rest, trimmed, is the spec (empty = any version), read in `syntax`.
+  public init(parsing text: String, syntax: VersionSpec.SyntaxChoice = .auto) throws {
     var specs: [String: VersionSpec] = [:]
-    try self.init(parsing: text, specs: &specs)
+    try self.init(parsing: text, syntax: syntax, specs: &specs)
   }
 
   /// Reads a requirement, taking already parsed specs from `specs` and adding new ones.
-  init(parsing text: String, specs: inout [String: VersionSpec]) throws {
+  init(
+    parsing text: String, syntax: VersionSpec.SyntaxChoice = .auto,
+    specs: inout [String: VersionSpec]
+  ) throws {
     let bytes = Array(text.utf8)
     var start = 0
     while start < bytes.count && (bytes[start] == 32 || bytes[start] == 9) { start += 1 }
@@ -37,7 +40,7 @@ public struct PackageRequirement: Sendable, Hashable, CustomStringConvertible {
       return
     }
     do {
-      spec = try VersionSpec(parsing: rest)
+      spec = try VersionSpec(parsing: rest, syntax: syntax)
       description = PackageRequirement.describe(name, spec)
       specs[rest] = spec
     } catch let ResolveError.invalidSpec(_, column, reason) {

@@ -66,12 +66,16 @@ struct VersionScanner {
     isDigit(byte) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 45
   }
 
-  /// A release part: a number, or a wildcard (`*`, `x`, `X`) when allowed (nil).
-  mutating func part(allowWildcards: Bool, kind: Kind) throws -> UInt64? {
+  /// A release part: a number, or a wildcard (`*`, and `x`, `X` unless `starOnly`) when
+  /// allowed (nil).
+  mutating func part(allowWildcards: Bool, starOnly: Bool = false, kind: Kind) throws -> UInt64? {
     let start = index
     if allowWildcards, let byte = peek,
       byte == UInt8(ascii: "*") || byte == UInt8(ascii: "x") || byte == UInt8(ascii: "X")
     {
+      if starOnly && byte != UInt8(ascii: "*") {
+        throw failure("a wildcard in Lifeblood syntax is '*'", kind: kind)
+      }
       index += 1
       return nil
     }
@@ -122,18 +126,30 @@ struct VersionScanner {
     var version: Version { Version(release: fixed, prerelease: prerelease, build: build) }
   }
 
-  mutating func version(allowWildcards: Bool, allowEmptyQualifiers: Bool = false) throws
-    -> Partial
-  {
+  /// Reads a version; `lifeblood` follows python-semanticversion's spec grammar: `*` is the
+  /// only wildcard, and `-` or `+` may be followed by nothing.
+  mutating func version(allowWildcards: Bool, lifeblood: Bool = false) throws -> Partial {
     let kind: Kind = allowWildcards ? .spec : .version
+    let start = index
     var partial = Partial()
-    partial.parts.append(try part(allowWildcards: allowWildcards, kind: kind))
+    partial.parts.append(try part(allowWildcards: allowWildcards, starOnly: lifeblood, kind: kind))
+    // Where the first wildcard ends: what a version with numbers after it should stop at.
+    var wildcardEnd: Int? = partial.parts[0] == nil ? index : nil
     while peek == UInt8(ascii: "."), index + 1 < end,
       VersionScanner.isDigit(bytes[index + 1])
         || (allowWildcards && [42, 120, 88].contains(bytes[index + 1]))
     {
       index += 1
-      partial.parts.append(try part(allowWildcards: allowWildcards, kind: kind))
+      let partStart = index
+      let value = try part(allowWildcards: allowWildcards, starOnly: lifeblood, kind: kind)
+      // Both syntaxes read `1.x.5` and `x.1` as nothing sensible (node-semver refuses them).
+      if value != nil, let wildcardEnd {
+        let shorter = String(decoding: bytes[start..<wildcardEnd], as: UTF8.self)
+        throw failure(
+          "a number cannot follow a wildcard: write '\(shorter)'", kind: kind, at: partStart)
+      }
+      if value == nil && wildcardEnd == nil { wildcardEnd = index }
+      partial.parts.append(value)
     }
     if peek == UInt8(ascii: ".") {
       throw failure("expected a number after '.'", kind: kind, at: index + 1)
@@ -141,11 +157,11 @@ struct VersionScanner {
     if peek == UInt8(ascii: "-") || peek == UInt8(ascii: "+") { partial.qualifierStart = index }
     if take("-") {
       partial.prereleaseMarked = true
-      partial.prerelease = try identifiers(kind: kind, allowEmpty: allowEmptyQualifiers)
+      partial.prerelease = try identifiers(kind: kind, allowEmpty: lifeblood)
     }
     if take("+") {
       partial.buildMarked = true
-      partial.build = try identifiers(kind: kind, allowEmpty: allowEmptyQualifiers)
+      partial.build = try identifiers(kind: kind, allowEmpty: lifeblood)
     }
     return partial
   }

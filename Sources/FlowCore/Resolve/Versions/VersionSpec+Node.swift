@@ -92,8 +92,9 @@ extension VersionSpec {
       case .tilde, .caret:
         if fixed.isEmpty { return [] }
         let isCaret = if case .caret = kind { true } else { false }
-        // node-semver 7.3 lowers a partial caret to `-0` with prereleases, not a tilde.
-        let lowered = include && isCaret
+        // With prereleases included, node-semver 7.8 lowers the start of a partial caret or
+        // tilde to `-0` (7.3 lowered carets only), and never that of a full version.
+        let lowered = include
         if fixed.count == 1 {
           return [
             atLeast(v(major, 0, 0, lowest: lowered)), below(v(major + 1, 0, 0, lowest: true)),
@@ -112,10 +113,7 @@ extension VersionSpec {
           major != 0
           ? v(major + 1, 0, 0, lowest: true)
           : minor != 0 ? v(0, minor + 1, 0, lowest: true) : v(0, 0, patch + 1, lowest: true)
-        let low =
-          !partial.prerelease.isEmpty || major != 0
-          ? full : (include ? full.lowestPrerelease : full)
-        return [atLeast(low), below(high)]
+        return [atLeast(full), below(high)]
       case .hyphen(let to):
         var result: [Comparator] = []
         if fixed.count == 1 {
@@ -206,7 +204,8 @@ extension VersionSpec {
       scanner.skipSpaces()
       while scanner.take("=") || scanner.take("v") {}
       let partial = try scanner.version(allowWildcards: true)
-      if partial.fixed.count < 3 && partial.prereleaseMarked {
+      // A prerelease needs all three parts written; on `1.x.x-alpha` node-semver ignores it.
+      if partial.parts.count < 3 && partial.prereleaseMarked {
         throw ResolveError.invalidSpec(
           text: text, column: scanner.index + 1,
           reason: "a partial version cannot carry a prerelease")

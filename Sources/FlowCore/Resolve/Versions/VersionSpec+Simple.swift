@@ -3,8 +3,10 @@ extension VersionSpec {
   static func parseSimple(_ text: String) throws -> VersionSpec {
     let bytes = Array(text.utf8)
     // Intersected all at once: one at a time, a long list of `!=` would be quadratic.
-    var standard: [VersionSet] = []
     var including: [VersionSet] = []
+    // The prerelease opt-in looks at the whole spec, as node-semver looks at a whole
+    // comparator set: in `>=20.0.506-rc.1,<21` the first block lets 20.0.506-rc.2 in.
+    var named: [Version] = []
     var start = 0
     while true {
       var end = start
@@ -12,13 +14,14 @@ extension VersionSpec {
       SpecReadingWork.add(end - start + 1)
       let block = try simpleBlock(text, bytes: bytes, from: start, to: end)
       including.append(block.set)
-      standard.append(standardSet(block.set, naming: block.namedPrereleases))
+      named += block.namedPrereleases
       if end >= bytes.count { break }
       start = end + 1
     }
+    let matched = VersionSet.intersection(of: including)
     return VersionSpec(
-      text: text, syntax: .simple, standard: .intersection(of: standard),
-      includingPrereleases: .intersection(of: including))
+      text: text, syntax: .simple, standard: standardSet(matched, naming: named),
+      includingPrereleases: matched)
   }
 
   private static let simpleOperators = ["<=", "<", "==", "=", ">=", ">", "!=", "^", "~=", "~"]
@@ -41,7 +44,7 @@ extension VersionSpec {
     }
     if op == "=" || op == "" { op = "==" }
     let versionStart = scanner.index
-    let partial = try scanner.version(allowWildcards: true, allowEmptyQualifiers: true)
+    let partial = try scanner.version(allowWildcards: true, lifeblood: true)
     scanner.skipSpaces()
     if !scanner.atEnd {
       throw ResolveError.invalidSpec(

@@ -1,20 +1,38 @@
 /// A version spec in either syntax a catalogue or request may use, with its meaning as sets.
 ///
-/// - `simple`: python-semanticversion's `SimpleSpec`, as Lifeblood uses it: comma = and,
-///   `==` `!=` `<` `<=` `>` `>=` `~` `^` `~=`, `*` wildcards, a bare `20.0` as a prefix.
-/// - `node`: node-semver ranges: space = and, `||`, hyphen ranges, `x` wildcards,
-///   caret on `0.x`.
+/// - Lifeblood syntax (`simple`): python-semanticversion 2.10.0's `SimpleSpec`, as Lifeblood
+///   uses it: comma = and, `==` `!=` `<` `<=` `>` `>=` `~` `^` `~=`, `*` wildcards, a bare
+///   `20.0` as a prefix.
+/// - `node`: node-semver 7.8.5 ranges (strict mode): space = and, `||`, hyphen ranges,
+///   `x` wildcards, `~>`.
 ///
-/// A spec with a comma is simple; one with `||`, a space between terms or an `x` wildcard is
-/// node; a single term is read as simple (Lifeblood's meaning) and as node only when simple
-/// cannot read it. The two differ on a single term only for `^0`, `^0.0` and `*`.
+/// With `SyntaxChoice.auto`, a spec with a comma is Lifeblood syntax; one with `||`, a space
+/// or tab inside it, or an `x`/`X` written as a release part (not inside a prerelease or build
+/// tag, so `2.0.0-next.3` and `1.2.3+x86` stay Lifeblood syntax) is node syntax; any other is
+/// read as Lifeblood syntax, and as node syntax only when Lifeblood syntax cannot read it
+/// (`~>1.2`, `v1.2.3`, `^1.2.3+build`).
 ///
-/// Prereleases: by default a prerelease matches only when a term of the spec names a
-/// prerelease of the same release (node-semver's rule, used for both syntaxes). With
-/// prereleases included, a simple spec matches exactly what python-semanticversion matches
-/// (what Lifeblood picks), and a node spec what node-semver matches with `includePrerelease`.
+/// The two readings of one text differ in many places, which is why the choice can be made
+/// explicit: `^0` and `^0.0` (python-semanticversion stops at the next patch); carets and
+/// tildes on prereleases (its `^20.0.0-rc.1` ends below `20.0.0`, node's below `21.0.0-0`);
+/// the bounds prereleases cross when they are included (node lowers `>=1.2` to `>=1.2.0-0`,
+/// python-semanticversion's `<21.0.0` leaves out `21.0.0-rc.1`, and its `*` is `>=0.0.0`,
+/// without the prereleases of 0.0.0); and build metadata (node ignores it, while `==1.2.3+b`
+/// in Lifeblood syntax matches that build only).
+///
+/// Prereleases: by default a prerelease matches only when a term of the spec (of its `||`
+/// branch, for node) names a prerelease of the same release: node-semver's rule, used for
+/// both syntaxes, a Lifeblood-syntax spec counting as one branch. With prereleases included,
+/// a Lifeblood-syntax spec matches exactly what python-semanticversion matches (what Lifeblood
+/// picks), and a node spec what node-semver matches with `includePrerelease`.
 public struct VersionSpec: Sendable, Hashable, CustomStringConvertible {
+  /// The syntax a spec was read in: `simple` is Lifeblood's.
   public enum Syntax: String, Sendable, Hashable { case simple, node }
+
+  /// Which syntax reads a spec: `auto` chooses per spec, as the type's documentation says.
+  public enum SyntaxChoice: String, Sendable, Hashable, CaseIterable {
+    case auto, lifeblood, node
+  }
 
   /// Shared, immutable storage: specs are copied often and compared by text.
   private final class Storage: Sendable {
@@ -49,7 +67,7 @@ public struct VersionSpec: Sendable, Hashable, CustomStringConvertible {
       text: text, syntax: syntax, standard: standard, includingPrereleases: includingPrereleases)
   }
 
-  public init(parsing text: String) throws {
+  public init(parsing text: String, syntax choice: SyntaxChoice = .auto) throws {
     let trimmed = text.trimmingSpaces
     if trimmed.isEmpty {
       self = VersionSpec(
@@ -57,25 +75,43 @@ public struct VersionSpec: Sendable, Hashable, CustomStringConvertible {
         includingPrereleases: .all)
       return
     }
-    let bytes = Array(text.utf8)
-    let hasComma = bytes.contains(UInt8(ascii: ","))
-    let looksNode =
-      trimmed.contains("||") || trimmed.utf8.contains(32) || trimmed.utf8.contains(9)
-      || trimmed.utf8.contains(UInt8(ascii: "x")) || trimmed.utf8.contains(UInt8(ascii: "X"))
-    if hasComma || !looksNode {
+    switch choice {
+    case .lifeblood: self = try VersionSpec.parseSimple(text)
+    case .node: self = try VersionSpec.parseNode(text)
+    case .auto:
+      let bytes = Array(trimmed.utf8)
+      let hasComma = bytes.contains(UInt8(ascii: ","))
+      if !hasComma && VersionSpec.looksNode(bytes) {
+        self = try VersionSpec.parseNode(text)
+        return
+      }
       do {
         self = try VersionSpec.parseSimple(text)
-        return
       } catch {
         if hasComma { throw error }
-        if let node = try? VersionSpec.parseNode(text) {
-          self = node
-          return
-        }
-        throw error
+        guard let node = try? VersionSpec.parseNode(text) else { throw error }
+        self = node
       }
     }
-    self = try VersionSpec.parseNode(text)
+  }
+
+  /// Whether `bytes` (trimmed, without a comma) can only be node syntax: it has `||`, a space
+  /// or tab, or an `x`/`X` standing for a release part. An `x` after a `-` or `+` is part of
+  /// a prerelease or build tag (`2.0.0-next.3`, `1.2.3+x86`) and says nothing.
+  static func looksNode(_ bytes: [UInt8]) -> Bool {
+    var inTag = false
+    var previous: UInt8 = 0
+    for byte in bytes {
+      switch byte {
+      case 32, 9: return true
+      case UInt8(ascii: "|") where previous == UInt8(ascii: "|"): return true
+      case UInt8(ascii: "-"), UInt8(ascii: "+"): inTag = true
+      case UInt8(ascii: "x") where !inTag, UInt8(ascii: "X") where !inTag: return true
+      default: break
+      }
+      previous = byte
+    }
+    return false
   }
 
   public func versions(includingPrereleases include: Bool) -> VersionSet {

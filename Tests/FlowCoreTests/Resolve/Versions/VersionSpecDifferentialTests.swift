@@ -103,7 +103,9 @@ import Testing
   /// `check` looks at one spec and version given our two answers and the oracle's line.
   static func compare(
     specs: [String], versions: [String], oracle: [String], mine: [[Bool]?], name: String,
-    check: (_ standard: Bool, _ including: Bool, _ line: [Character], _ position: Int) -> String?
+    check: (
+      _ spec: String, _ standard: Bool, _ including: Bool, _ line: [Character], _ position: Int
+    ) -> String?
   ) -> (mismatches: [String], compared: Int) {
     var mismatches: [String] = []
     var compared = 0
@@ -120,12 +122,24 @@ import Testing
       let line = Array(expected)
       for (position, version) in versions.enumerated() {
         compared += 1
-        if let problem = check(results[position * 2], results[position * 2 + 1], line, position) {
+        if let problem = check(
+          spec, results[position * 2], results[position * 2 + 1], line, position)
+        {
           mismatches.append("\(spec) on \(version): \(problem)")
         }
       }
     }
     return (mismatches, compared)
+  }
+
+  /// node-semver 7.8 changed two answers with prereleases included that Debian's 7.3.5, the
+  /// oracle here, still gives: a partial tilde (`~1`, `~1.2`) starts at `X.Y.0-0`, and a caret
+  /// on a full version (`^0.2.3`) no longer starts at `0.2.3-0`. The fixtures of 7.8.5 check
+  /// both exactly (`SpecConformanceTests`); here such an answer on a prerelease is let pass.
+  static func changedSince7Point3(_ spec: String, _ version: String, ours: Bool) -> Bool {
+    guard version.contains("-") else { return false }
+    if ours { return spec.contains("~") && version.prefix { $0 != "-" }.hasSuffix(".0") }
+    return spec.contains("^")
   }
 
   @Test func nodeSemverAgreesOnGeneratedRanges() throws {
@@ -140,11 +154,13 @@ import Testing
     // A line holds the default answers, a space, then the answers with prereleases.
     let (mismatches, compared) = Self.compare(
       specs: specs, versions: versions, oracle: oracle, mine: mine, name: "node-semver"
-    ) { standard, including, line, position in
+    ) { spec, standard, including, line, position in
       let expectedStandard = line[position] == "1"
       let expectedIncluding = line[versions.count + 1 + position] == "1"
       if standard != expectedStandard { return "node-semver says \(expectedStandard)" }
-      if including != expectedIncluding {
+      if including != expectedIncluding,
+        !Self.changedSince7Point3(spec, versions[position], ours: including)
+      {
         return "with prereleases node-semver says \(expectedIncluding)"
       }
       return nil
@@ -163,7 +179,7 @@ import Testing
     let mine = try Self.ours(specs, versions: versions, parse: VersionSpec.parseSimple)
     let (mismatches, compared) = Self.compare(
       specs: specs, versions: versions, oracle: oracle, mine: mine, name: "semantic_version"
-    ) { standard, including, line, position in
+    ) { _, standard, including, line, position in
       let expected = line[position] == "1"
       if including != expected { return "semantic_version says \(expected)" }
       // By default a prerelease matches only when the spec names one of its release.
