@@ -98,7 +98,7 @@ public struct EnvLinter {
         return "The \(key) key should be in uppercase"
       case .quoteCharacter:
         return line.value.flatMap(Self.hasNeedlessQuotes) == true
-          ? "The value has quote characters (\\', \\\")" : nil
+          ? "The value has quote characters (', \")" : nil
       case .spaceCharacter:
         let parts = line.raw.split(separator: "=", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].last == " " || parts[1].first == " " else { return nil }
@@ -158,9 +158,11 @@ public struct EnvLinter {
     }
 
     /// QuoteCharacter: a value with quotes and nothing quotes are needed for (no
-    /// whitespace, `$`, `#` or `\n` escape).
+    /// whitespace, `$`, `#`, `&`, `=` or `\n` escape).
     static func hasNeedlessQuotes(_ value: Text) -> Bool {
-      let needsQuotes = value.contains { $0.properties.isWhitespace || $0 == "$" || $0 == "#" }
+      let needsQuotes = value.contains {
+        $0.properties.isWhitespace || $0 == "$" || $0 == "#" || $0 == "&" || $0 == "="
+      }
       if needsQuotes || Self.containsEscapedNewline(value) { return false }
       return value.contains { $0 == "\"" || $0 == "'" }
     }

@@ -54,8 +54,9 @@ public struct EnvMergeResult: Sendable {
 }
 
 /// Merges layers in order, later definitions winning. Expansion sees the keys defined
-/// before the value (the latest definition of each), then the base environment; a
-/// reference to a key defined only later is a warning. Linear in the input.
+/// before the value (the latest definition of each), then the base environment (in the
+/// compose dialect the base environment first, as docker compose does); a reference to a
+/// key defined only later is a warning. Linear in the input.
 public struct EnvMerge {
   private let options: EnvMergeOptions
   private var result = EnvMergeResult()
@@ -184,6 +185,8 @@ public struct EnvMerge {
   }
 
   private func lookup(_ name: String, _ misses: inout [String]) -> String? {
+    // docker compose asks the shell environment first, the keys read before second.
+    if options.dialect == .compose, let value = options.baseEnvironment[name] { return value }
     if let index = indexOfKey.position(of: name) { return result.variables[index].value ?? "" }
     misses.append(name)
     return options.baseEnvironment[name]
