@@ -53,15 +53,21 @@ public struct EnvLintSchema: Sendable {
     }
   }
 
+  /// The entries' regular expressions, compiled once for a lint run.
+  func compiledPatterns() -> [ExactString: Regex<AnyRegexOutput>] {
+    entries.compactMapValues { entry in entry.regex.flatMap { try? Regex($0) } }
+  }
+
   /// The SchemaViolation message for a key and its raw value (quotes included, as
-  /// dotenv-linter checks it), if any.
-  func violation(key: String, value: String) -> String? {
+  /// dotenv-linter checks it), if any; `patterns` are the compiled regular expressions.
+  func violation(
+    key: String, value: String, patterns: [ExactString: Regex<AnyRegexOutput>]
+  ) -> String? {
     guard let entry = entries[ExactString(key)] else {
       return allowOtherKeys ? nil : "The \(key) key is not defined in the schema"
     }
     if Self.matches(value, entry.type) {
-      guard let regex = entry.regex, let pattern = try? Regex(regex),
-        (try? pattern.firstMatch(in: value)) == nil
+      guard let pattern = patterns[ExactString(key)], (try? pattern.firstMatch(in: value)) == nil
       else { return nil }
       return "The \(key) key does not match the regex"
     }

@@ -32,6 +32,7 @@ public struct EnvLinter {
     /// The keys of the current group for UnorderedKey, in file order.
     var group: [String] = []
     var schemaKeys: Set<ExactString> = []
+    let schemaPatterns: [ExactString: Regex<AnyRegexOutput>]
     var lastLine = 0
 
     /// dotenv-linter's order of the checks on a line.
@@ -41,6 +42,7 @@ public struct EnvLinter {
     init(file: String, schema: EnvLintSchema?) {
       self.file = file
       self.schema = schema
+      schemaPatterns = schema?.compiledPatterns() ?? [:]
     }
 
     mutating func report(_ check: EnvLintCheck, _ line: Int, _ message: String) {
@@ -122,7 +124,9 @@ public struct EnvLinter {
         lastLine = line.number
         guard let key else { return nil }
         schemaKeys.insert(ExactString(key))
-        return line.value.flatMap { schema.violation(key: key, value: $0.string) }
+        return line.value.flatMap {
+          schema.violation(key: key, value: $0.string, patterns: schemaPatterns)
+        }
       }
     }
 
