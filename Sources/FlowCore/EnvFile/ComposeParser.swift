@@ -1,6 +1,6 @@
 /// The compose dialect: keys of letters and digits (any script's) and `_ . - [ ]`, an
 /// optional `export `, `KEY=value` or `KEY: value`, unquoted values cut at a `#` that
-/// follows a blank, `'…'` literal (only `\'` is an escape), `"…"` with escapes (an
+/// follows a space, `'…'` literal (only `\'` is an escape), `"…"` with escapes (an
 /// unknown one keeps its backslash), both able to span lines, a bare `KEY` inheriting
 /// from the base environment.
 struct ComposeParser {
@@ -104,7 +104,6 @@ struct ComposeParser {
           file: file, at: cursor.position, detail: "unexpected '\(found)' in key '\(key)'"))
       return
     }
-    let separatorEnd = cursor.index
     cursor.skipSpacesAndTabs()
     let value: QuotedValue
     switch cursor.current {
@@ -112,7 +111,7 @@ struct ComposeParser {
       guard let quoted = quotedValue() else { return }
       value = quoted
     default:
-      let (text, hasDollar) = unquotedValue(blankBefore: cursor.index > separatorEnd)
+      let (text, hasDollar) = unquotedValue()
       value = QuotedValue(value: text, template: hasDollar ? text : nil, quoting: .none)
     }
     // Built once and moved: an entry holds several strings, each copy retains them all.
@@ -134,15 +133,17 @@ struct ComposeParser {
     cursor.skipLine()
   }
 
-  /// The value up to a comment or the end of the line, and whether it holds a `$`.
-  private mutating func unquotedValue(blankBefore: Bool) -> (String, hasDollar: Bool) {
+  /// The value up to a comment or the end of the line, and whether it holds a `$`. As in
+  /// compose, only a space then `#` inside the value starts a comment: `A=a\t#b` keeps
+  /// its `#`, and so does `A= #b`, whose blanks before the value are not part of it.
+  private mutating func unquotedValue() -> (String, hasDollar: Bool) {
     let bytes = cursor.bytes
     let start = cursor.index
     let lineEnd = cursor.endOfLine()
     var end = lineEnd
     var offset = start
     while let hash = cursor.find(.hash, from: offset, to: lineEnd) {
-      if hash == start ? blankBefore : bytes[hash - 1].isSpaceOrTab {
+      if hash > start && bytes[hash - 1] == .space {
         end = hash
         break
       }

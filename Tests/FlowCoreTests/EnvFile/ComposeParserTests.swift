@@ -38,9 +38,12 @@ import Testing
       ])
   }
 
-  @Test func unquotedValueCutAtBlankHash() {
-    let result = values("A=a#b\nB=a #b\nC=a\t#b\nD= #c\nE=#x\nF=x   \n")
-    #expect(result == ["A": "a#b", "B": "a", "C": "a", "D": "", "E": "#x", "F": "x"])
+  /// compose cuts an unquoted value at a space then `#` inside it, and nowhere else: a
+  /// tab before `#`, or blanks between `=` and `#`, leave the `#` in the value.
+  @Test func unquotedValueCutAtSpaceHashOnly() {
+    let result = values("A=a#b\nB=a #b\nC=a\t#b\nD= #c\nE=#x\nF=x   \nG=a\t #b\n")
+    #expect(
+      result == ["A": "a#b", "B": "a", "C": "a\t#b", "D": "#c", "E": "#x", "F": "x", "G": "a"])
   }
 
   @Test func singleQuotesAreLiteralExceptEscapedQuote() {
