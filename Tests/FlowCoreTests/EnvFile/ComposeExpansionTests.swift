@@ -70,6 +70,21 @@ import Testing
     #expect(values("A=${A:-1}\nB=$A\n", environment: ["A": "5"]) == ["A": "5", "B": "5"])
   }
 
+  /// Taking a name from the environment while the file defined it earlier with another
+  /// value is a warning that names both places; the same value, or no earlier key, is not.
+  @Test func environmentShadowingAnEarlierKeyIsAWarning() {
+    let result = merged("A=1\nB=${A}\nC=$A$A\n", environment: ["A": "5"])
+    #expect(result.values["B"] == "5")
+    #expect(
+      result.warnings.map(\.description) == [
+        "t.env:2:1: 'B' takes 'A' from the environment, not from t.env:1:1: compose reads the environment first",
+        "t.env:3:1: 'C' takes 'A' from the environment, not from t.env:1:1: compose reads the environment first",
+      ])
+    #expect(merged("A=5\nB=${A}\n", environment: ["A": "5"]).warnings.isEmpty)
+    #expect(merged("B=${A}\n", environment: ["A": "5"]).warnings.isEmpty)
+    #expect(merged("A=1\nB=${A}\n", .python, environment: ["A": "5"]).warnings.isEmpty)
+  }
+
   @Test func selfReferenceSeesTheHostThenTheEarlierDefinition() {
     #expect(values("P=/a\nP=$P:/b\n", environment: ["P": "/host"])["P"] == "/host:/b")
     #expect(values("P=/a\nP=$P:/b\n")["P"] == "/a:/b")

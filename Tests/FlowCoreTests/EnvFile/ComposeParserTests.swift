@@ -85,6 +85,17 @@ import Testing
     #expect(values(#"A='a\\'"# + "\n" + #"B='x\ny'"#) == ["A": #"a\\"#, "B": #"x\ny"#])
   }
 
+  /// compose reads `="value"` as a variable named by the empty string (case
+  /// cg-parsing-43); no environment can hold one, so flow refuses the key.
+  @Test func emptyKeyIsRefused() {
+    let result = parse(#"="value""# + "\nOK=1\n")
+    #expect(result.entries.map(\.key) == ["OK"])
+    #expect(
+      result.errors.map(\.description) == [
+        "t.env:1:1: invalid key: unexpected '=' where a key starts"
+      ])
+  }
+
   /// Keys take letters and digits of any script and `[ ]`, as compose does.
   @Test func keysOfAnyScriptAndBrackets() {
     let text = "a[1]=c\nárvíztűrő-TÜKÖRFÚRÓGÉP=x\nЖ_٣=y\n"
