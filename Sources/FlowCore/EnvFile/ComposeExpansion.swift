@@ -28,13 +28,19 @@ struct ComposeExpansion {
     }
   }
 
-  /// Copies text and substitutions until the end, or an unmatched `}` inside braces.
+  /// Copies text and substitutions until the end, or an unmatched `}` inside braces: a
+  /// word's own `{…}` pairs are text, so `${V:-{"a":1}}` ends at its last brace.
   private mutating func text(into output: inout [UInt8], insideBraces: Bool, evaluate: Bool)
     throws(ExpansionFailure)
   {
+    var openBraces = 0
     while index < bytes.count {
       let byte = bytes[index]
-      if byte == .closeBrace && insideBraces { return }
+      if insideBraces && byte == .openBrace { openBraces += 1 }
+      if insideBraces && byte == .closeBrace {
+        if openBraces == 0 { return }
+        openBraces -= 1
+      }
       guard byte == .dollar, index + 1 < bytes.count else {
         output.append(byte)
         index += 1

@@ -1,7 +1,8 @@
-/// The compose dialect: keys of letters, digits and `_ . -`, an optional `export `,
-/// `KEY=value` or `KEY: value`, unquoted values cut at a `#` that follows a blank,
-/// `'…'` literal (only `\'` is an escape), `"…"` with escapes, both able to span
-/// lines, a bare `KEY` inheriting from the base environment.
+/// The compose dialect: keys of letters and digits (any script's) and `_ . - [ ]`, an
+/// optional `export `, `KEY=value` or `KEY: value`, unquoted values cut at a `#` that
+/// follows a space, `'…'` literal (only `\'` is an escape), `"…"` with escapes (an
+/// unknown one keeps its backslash), both able to span lines, a bare `KEY` inheriting
+/// from the base environment.
 struct ComposeParser {
   private var cursor: EnvFileCursor
   private let file: String
@@ -12,8 +13,41 @@ struct ComposeParser {
     self.file = file
   }
 
+  /// An ASCII byte of a key: also the rule for the names `make` can take.
   static func isKeyByte(_ byte: UInt8) -> Bool {
     byte.isNameCharacter || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
+  }
+
+  /// Whether a character is one compose takes in a key: ASCII key bytes, `[` and `]`,
+  /// and letters and numbers of any script (Unicode categories L and N).
+  static func isKeyCharacter(_ scalar: Unicode.Scalar) -> Bool {
+    if scalar.isASCII {
+      let byte = UInt8(scalar.value)
+      return isKeyByte(byte) || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]")
+    }
+    switch scalar.properties.generalCategory {
+    case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+      .decimalNumber, .letterNumber, .otherNumber:
+      return true
+    default:
+      return false
+    }
+  }
+
+  /// Whether the compose dialect reads `key` as a key.
+  static func isKey(_ key: String) -> Bool {
+    !key.isEmpty && key.unicodeScalars.allSatisfy(isKeyCharacter)
+  }
+
+  /// The byte length of the key character at the cursor, or 0. The bytes are valid
+  /// UTF-8, checked before parsing.
+  private func keyCharacterLength() -> Int {
+    guard let first = cursor.current else { return 0 }
+    if first < 0x80 { return Self.isKeyCharacter(Unicode.Scalar(first)) ? 1 : 0 }
+    let length = EnvFileText.sequenceLength(cursor.bytes, at: cursor.index)
+    guard length > 0 else { return 0 }
+    let scalar = String(cursor.bytes[cursor.index..<(cursor.index + length)]).unicodeScalars.first
+    return scalar.map(Self.isKeyCharacter) == true ? length : 0
   }
 
   mutating func parse() -> EnvFileParseResult {
@@ -41,7 +75,7 @@ struct ComposeParser {
       isExported = true
     }
     let keyStart = cursor.index
-    while let byte = cursor.current, Self.isKeyByte(byte) { cursor.index += 1 }
+    while case let length = keyCharacterLength(), length > 0 { cursor.index += length }
     let keyEnd = cursor.index
     if keyStart == keyEnd {
       let found = cursor.character(at: keyStart)
@@ -70,7 +104,6 @@ struct ComposeParser {
           file: file, at: cursor.position, detail: "unexpected '\(found)' in key '\(key)'"))
       return
     }
-    let separatorEnd = cursor.index
     cursor.skipSpacesAndTabs()
     let value: QuotedValue
     switch cursor.current {
@@ -78,7 +111,7 @@ struct ComposeParser {
       guard let quoted = quotedValue() else { return }
       value = quoted
     default:
-      let (text, hasDollar) = unquotedValue(blankBefore: cursor.index > separatorEnd)
+      let (text, hasDollar) = unquotedValue()
       value = QuotedValue(value: text, template: hasDollar ? text : nil, quoting: .none)
     }
     // Built once and moved: an entry holds several strings, each copy retains them all.
@@ -100,15 +133,17 @@ struct ComposeParser {
     cursor.skipLine()
   }
 
-  /// The value up to a comment or the end of the line, and whether it holds a `$`.
-  private mutating func unquotedValue(blankBefore: Bool) -> (String, hasDollar: Bool) {
+  /// The value up to a comment or the end of the line, and whether it holds a `$`. As in
+  /// compose, only a space then `#` inside the value starts a comment: `A=a\t#b` keeps
+  /// its `#`, and so does `A= #b`, whose blanks before the value are not part of it.
+  private mutating func unquotedValue() -> (String, hasDollar: Bool) {
     let bytes = cursor.bytes
     let start = cursor.index
     let lineEnd = cursor.endOfLine()
     var end = lineEnd
     var offset = start
     while let hash = cursor.find(.hash, from: offset, to: lineEnd) {
-      if hash == start ? blankBefore : bytes[hash - 1].isSpaceOrTab {
+      if hash > start && bytes[hash - 1] == .space {
         end = hash
         break
       }
@@ -139,26 +174,27 @@ struct ComposeParser {
       }
       if byte == quote { break }
       if byte == .backslash, let next = cursor.byte(at: cursor.index + 1) {
-        if isDouble {
-          value.append(contentsOf: bytes[runStart..<cursor.index])
-          if next == .dollar { escapedDollars.append(value.count) }
-          if next == .newline {
-            cursor.index += 1
-            cursor.advance()
-            value.append(.newline)
-          } else {
-            value.append(Self.escaped(next))
-            cursor.index += 2
-          }
-          runStart = cursor.index
-          continue
-        } else if next == .singleQuote {
-          value.append(contentsOf: bytes[runStart..<cursor.index])
-          value.append(.singleQuote)
-          cursor.index += 2
-          runStart = cursor.index
-          continue
+        value.append(contentsOf: bytes[runStart..<cursor.index])
+        if next == quote {
+          value.append(quote)
+        } else if isDouble && next == .dollar {
+          escapedDollars.append(value.count)
+          value.append(.dollar)
+        } else if isDouble, let replacement = Self.escaped(next) {
+          value.append(replacement)
+        } else if isDouble, next == UInt8(ascii: "0"), let octal = octalEscape(at: cursor.index) {
+          value.append(contentsOf: String(octal).utf8)
+          cursor.index += 3
+        } else {
+          // Not an escape of this quote: the backslash stays, and the character after
+          // it is taken as it is (a quote after it does not close the value).
+          value.append(.backslash)
+          value.append(next)
         }
+        cursor.index += 1
+        cursor.advance()
+        runStart = cursor.index
+        continue
       }
       if byte == .carriageReturn && cursor.byte(at: cursor.index + 1) == .newline {
         value.append(contentsOf: bytes[runStart..<cursor.index])
@@ -198,8 +234,8 @@ struct ComposeParser {
     }
   }
 
-  /// The byte a double-quoted `\x` stands for; unknown escapes give the character itself.
-  static func escaped(_ byte: UInt8) -> UInt8 {
+  /// The byte a double-quoted `\x` stands for, for the escapes compose knows.
+  static func escaped(_ byte: UInt8) -> UInt8? {
     switch byte {
     case UInt8(ascii: "a"): return 0x07
     case UInt8(ascii: "b"): return 0x08
@@ -208,7 +244,23 @@ struct ComposeParser {
     case UInt8(ascii: "r"): return .carriageReturn
     case UInt8(ascii: "t"): return .tab
     case UInt8(ascii: "v"): return 0x0B
-    default: return byte
+    case .backslash: return .backslash
+    default: return nil
     }
+  }
+
+  /// The character of `\0ooo` at an offset: three octal digits after the zero, at most
+  /// `377`. Shorter or larger forms are no escape and stay as written.
+  private func octalEscape(at offset: Int) -> Unicode.Scalar? {
+    var code: UInt32 = 0
+    for position in (offset + 2)..<(offset + 5) {
+      guard let digit = cursor.byte(at: position), digit >= UInt8(ascii: "0"),
+        digit <= UInt8(ascii: "7")
+      else { return nil }
+      code = code * 8 + UInt32(digit - UInt8(ascii: "0"))
+    }
+    // compose reads up to three digits after the zero; a fourth digit is text, so
+    // `\01234` is `S4`, while `\0400` is over a byte and stays as written.
+    return code <= 0o377 ? Unicode.Scalar(code) : nil
   }
 }

@@ -1,7 +1,7 @@
 /// dotenv-linter's schema for SchemaViolation, read from its JSON form:
 /// `{"version": "1.0", "allow_other_keys": bool, "entries": {"KEY": {"type":
-/// "String|Integer|Float|Boolean|Url|Email", "required": bool}}}`. (Its `regex` field
-/// is not supported; a schema holding one is refused.)
+/// "String|Integer|Float|Boolean|Url|Email", "required": bool, "regex": "…"}}}`; keys
+/// it does not name are refused unless `allow_other_keys` is true.
 public struct EnvLintSchema: Sendable {
   public enum ValueType: String, Sendable {
     case string = "String", integer = "Integer", float = "Float", boolean = "Boolean"
@@ -11,6 +11,9 @@ public struct EnvLintSchema: Sendable {
   public struct Entry: Sendable {
     public var type: ValueType
     public var required: Bool
+    /// A regular expression the value must match somewhere, as dotenv-linter's
+    /// `is_match` asks; checked to compile when the schema is read.
+    public var regex: String?
   }
 
   public var allowOtherKeys: Bool
@@ -24,26 +27,50 @@ public struct EnvLintSchema: Sendable {
       .invalidSchema(file: file, reason: reason)
     }
     guard let object = document.objectValue else { throw invalid("not a JSON object") }
-    allowOtherKeys = object["allow_other_keys"]?.boolValue ?? true
+    // Keys the schema does not name are refused unless it says otherwise.
+    allowOtherKeys = object["allow_other_keys"]?.boolValue ?? false
     entries = [:]
     for (key, value) in object["entries"]?.objectValue ?? JSONObject() {
       guard let entry = value.objectValue else { throw invalid("entry \(key) is not an object") }
-      if entry["regex"] != nil { throw invalid("regex in entry \(key) is not supported") }
+      var regex: String?
+      if let source = entry["regex"] {
+        guard let text = source.stringValue else {
+          throw invalid("regex in entry \(key) is not a string")
+        }
+        do {
+          _ = try Regex(text)
+          regex = text
+        } catch {
+          throw invalid("regex in entry \(key) is not a valid regular expression: \(error)")
+        }
+      }
       let typeName = entry["type"]?.stringValue ?? "String"
       guard let type = ValueType(rawValue: typeName) else {
         throw invalid("unknown type \(typeName)")
       }
-      entries[ExactString(key)] = Entry(type: type, required: entry["required"]?.boolValue ?? false)
+      entries[ExactString(key)] = Entry(
+        type: type, required: entry["required"]?.boolValue ?? false, regex: regex)
     }
   }
 
+  /// The entries' regular expressions, compiled once for a lint run.
+  func compiledPatterns() -> [ExactString: Regex<AnyRegexOutput>] {
+    entries.compactMapValues { entry in entry.regex.flatMap { try? Regex($0) } }
+  }
+
   /// The SchemaViolation message for a key and its raw value (quotes included, as
-  /// dotenv-linter checks it), if any.
-  func violation(key: String, value: String) -> String? {
+  /// dotenv-linter checks it), if any; `patterns` are the compiled regular expressions.
+  func violation(
+    key: String, value: String, patterns: [ExactString: Regex<AnyRegexOutput>]
+  ) -> String? {
     guard let entry = entries[ExactString(key)] else {
       return allowOtherKeys ? nil : "The \(key) key is not defined in the schema"
     }
-    if Self.matches(value, entry.type) { return nil }
+    if Self.matches(value, entry.type) {
+      guard let pattern = patterns[ExactString(key)], (try? pattern.firstMatch(in: value)) == nil
+      else { return nil }
+      return "The \(key) key does not match the regex"
+    }
     switch entry.type {
     case .string: return nil
     case .integer: return "The \(key) key is not an integer"

@@ -32,6 +32,7 @@ public struct EnvLinter {
     /// The keys of the current group for UnorderedKey, in file order.
     var group: [String] = []
     var schemaKeys: Set<ExactString> = []
+    let schemaPatterns: [ExactString: Regex<AnyRegexOutput>]
     var lastLine = 0
 
     /// dotenv-linter's order of the checks on a line.
@@ -41,6 +42,7 @@ public struct EnvLinter {
     init(file: String, schema: EnvLintSchema?) {
       self.file = file
       self.schema = schema
+      schemaPatterns = schema?.compiledPatterns() ?? [:]
     }
 
     mutating func report(_ check: EnvLintCheck, _ line: Int, _ message: String) {
@@ -98,7 +100,7 @@ public struct EnvLinter {
         return "The \(key) key should be in uppercase"
       case .quoteCharacter:
         return line.value.flatMap(Self.hasNeedlessQuotes) == true
-          ? "The value has quote characters (\\', \\\")" : nil
+          ? "The value has quote characters (', \")" : nil
       case .spaceCharacter:
         let parts = line.raw.split(separator: "=", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].last == " " || parts[1].first == " " else { return nil }
@@ -122,7 +124,9 @@ public struct EnvLinter {
         lastLine = line.number
         guard let key else { return nil }
         schemaKeys.insert(ExactString(key))
-        return line.value.flatMap { schema.violation(key: key, value: $0.string) }
+        return line.value.flatMap {
+          schema.violation(key: key, value: $0.string, patterns: schemaPatterns)
+        }
       }
     }
 
@@ -158,9 +162,11 @@ public struct EnvLinter {
     }
 
     /// QuoteCharacter: a value with quotes and nothing quotes are needed for (no
-    /// whitespace, `$`, `#` or `\n` escape).
+    /// whitespace, `$`, `#`, `&`, `=` or `\n` escape).
     static func hasNeedlessQuotes(_ value: Text) -> Bool {
-      let needsQuotes = value.contains { $0.properties.isWhitespace || $0 == "$" || $0 == "#" }
+      let needsQuotes = value.contains {
+        $0.properties.isWhitespace || $0 == "$" || $0 == "#" || $0 == "&" || $0 == "="
+      }
       if needsQuotes || Self.containsEscapedNewline(value) { return false }
       return value.contains { $0 == "\"" || $0 == "'" }
     }

@@ -54,8 +54,9 @@ public struct EnvMergeResult: Sendable {
 }
 
 /// Merges layers in order, later definitions winning. Expansion sees the keys defined
-/// before the value (the latest definition of each), then the base environment; a
-/// reference to a key defined only later is a warning. Linear in the input.
+/// before the value (the latest definition of each), then the base environment (in the
+/// compose dialect the base environment first, as docker compose does); a reference to a
+/// key defined only later is a warning. Linear in the input.
 public struct EnvMerge {
   private let options: EnvMergeOptions
   private var result = EnvMergeResult()
@@ -146,7 +147,7 @@ public struct EnvMerge {
       define(entry.pointee.key, value: literal, at: entry.pointee.location)
       return
     }
-    let expanded: (value: String, misses: [String], inserted: Int)
+    let expanded: (value: String, misses: [String], shadowed: [String], inserted: Int)
     do {
       expanded = try expand(template)
     } catch {
@@ -154,6 +155,7 @@ public struct EnvMerge {
       return
     }
     for name in expanded.misses { misses.append((name, order, entry.pointee)) }
+    warnShadowed(expanded.shadowed, entry: entry.pointee)
     substitutionAllowance -= expanded.inserted
     define(entry.pointee.key, value: expanded.value, at: entry.pointee.location)
   }
@@ -161,15 +163,16 @@ public struct EnvMerge {
   /// Expands a template against the keys defined so far. Kept apart from `define`
   /// so nothing still holds the merge's storage when it changes.
   private func expand(_ template: String) throws(ExpansionFailure) -> (
-    value: String, misses: [String], inserted: Int
+    value: String, misses: [String], shadowed: [String], inserted: Int
   ) {
     var misses: [String] = []
+    var shadowed: [String] = []
     var inserted = 0
     let allowance = substitutionAllowance
     // Past the allowance a lookup inserts nothing, so the work stops growing too.
     func substitute(_ name: String) -> String? {
       guard inserted <= allowance else { return "" }
-      let value = lookup(name, &misses)
+      let value = lookup(name, &misses, &shadowed)
       inserted += value?.utf8.count ?? 0
       return inserted <= allowance ? value : ""
     }
@@ -180,13 +183,40 @@ public struct EnvMerge {
       value = try ComposeExpansion.expand(template, lookup: substitute)
     }
     guard inserted <= allowance else { throw .tooLarge(limit: substitutionLimit) }
-    return (value, misses, inserted)
+    return (value, misses, shadowed, inserted)
   }
 
-  private func lookup(_ name: String, _ misses: inout [String]) -> String? {
-    if let index = indexOfKey.position(of: name) { return result.variables[index].value ?? "" }
+  /// The value of a name a template refers to. Names found nowhere are `misses`; names
+  /// the environment answers although an earlier key holds another value are `shadowed`.
+  private func lookup(_ name: String, _ misses: inout [String], _ shadowed: inout [String])
+    -> String?
+  {
+    let index = indexOfKey.position(of: name)
+    // docker compose asks the shell environment first, the keys read before second.
+    if options.dialect == .compose, let value = options.baseEnvironment[name] {
+      if let index, !ExactString.sameBytes(result.variables[index].value ?? "", value) {
+        shadowed.append(name)
+      }
+      return value
+    }
+    if let index { return result.variables[index].value ?? "" }
     misses.append(name)
     return options.baseEnvironment[name]
+  }
+
+  /// A value that took a name from the environment while the file defines it before is
+  /// most likely not what its author meant, so it is a warning that says where.
+  private mutating func warnShadowed(_ names: [String], entry: EnvFileEntry) {
+    var reported: Set<ExactString> = []
+    for name in names where reported.insert(ExactString(name)).inserted {
+      guard let index = indexOfKey.position(of: name) else { continue }
+      result.warnings.append(
+        Diagnostic(
+          file: entry.file, position: entry.position,
+          message:
+            "'\(entry.key)' takes '\(name)' from the environment, not from \(result.variables[index].location): compose reads the environment first"
+        ))
+    }
   }
 
   private func expansionError(_ failure: ExpansionFailure, entry: EnvFileEntry) -> EnvFileError {

@@ -99,7 +99,7 @@ public enum EnvOutput {
         ShellWord.appendQuotedContent(value, to: &output)
         output.append(contentsOf: "'\n".utf8)
       case .dotenv:
-        guard !key.isEmpty, key.utf8.allSatisfy(ComposeParser.isKeyByte) else {
+        guard ComposeParser.isKey(key) else {
           throw refuse("not a key of the compose dialect")
         }
         output += Array("\(key)=\"".utf8)

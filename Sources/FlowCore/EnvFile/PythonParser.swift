@@ -1,8 +1,8 @@
 /// python-dotenv's dialect, rule for rule: keys are any run of characters other than
 /// `=`, `#` and blanks (or `'quoted'`); an optional `export `; unquoted values are cut
 /// at the first blank-preceded `#` and right-trimmed; `'…'` knows `\\ \'`, `"…"` knows
-/// `\\ \' \" \a \b \f \n \r \t \v`; both span lines, and an unterminated quote closes at
-/// the last escaped quote of the file when there is one, as its regular expressions do.
+/// `\\ \' \" \a \b \f \n \r \t \v`; both span lines, and a backslash always takes the
+/// character after it, so an unterminated quote is refused (python-dotenv 1.2.4).
 /// Where python-dotenv drops a statement with a warning, this reports an error.
 struct PythonParser {
   private var cursor: EnvFileCursor
@@ -83,9 +83,15 @@ struct PythonParser {
     var quoting = EnvFileEntry.Quoting.none
     if cursor.current == .equals {
       cursor.index += 1
-      cursor.index += inlineWhitespaceRun(from: cursor.index)
-      guard let parsed = self.value() else { return false }
-      (value, quoting) = parsed
+      let blanks = inlineWhitespaceRun(from: cursor.index)
+      cursor.index += blanks
+      // `KEY= # comment` is empty; only `KEY=#text`, with no blank, keeps the `#`.
+      if blanks > 0 && cursor.current == .hash {
+        value = ""
+      } else {
+        guard let parsed = self.value() else { return false }
+        (value, quoting) = parsed
+      }
     }
     let beforeComment = cursor.index
     cursor.index += inlineWhitespaceRun(from: cursor.index)
@@ -142,29 +148,17 @@ struct PythonParser {
   }
 
   /// The bytes between a quote and its close, following the regular expression
-  /// `Q((?:\\Q|[^Q])*)Q`: the first quote not escaped, or else the last escaped one.
+  /// `Q((?:\\.|[^Q\\])*)Q`: a backslash always takes the character after it, so `'b\\'`
+  /// ends at its last quote; nil when no quote closes the value.
   private mutating func quoted(_ quote: UInt8) -> Slice<UnsafeBufferPointer<UInt8>>? {
     let bytes = cursor.bytes
     var offset = cursor.index + 1
-    var lastEscapedQuote = -1
-    var close = -1
-    while offset < bytes.count {
-      let byte = bytes[offset]
-      if byte == .backslash && offset + 1 < bytes.count && bytes[offset + 1] == quote {
-        lastEscapedQuote = offset + 1
-        offset += 2
-        continue
-      }
-      if byte == quote {
-        close = offset
-        break
-      }
-      offset += 1
+    while offset < bytes.count && bytes[offset] != quote {
+      offset += bytes[offset] == .backslash ? 2 : 1
     }
-    if close < 0 { close = lastEscapedQuote }
-    guard close >= 0 else { return nil }
-    let content = bytes[(cursor.index + 1)..<close]
-    while cursor.index <= close { cursor.advance() }
+    guard offset < bytes.count else { return nil }
+    let content = bytes[(cursor.index + 1)..<offset]
+    while cursor.index <= offset { cursor.advance() }
     return content
   }
 

@@ -57,25 +57,55 @@ import Testing
     #expect(result.errors.first?.exitStatus == .dataError)
   }
 
-  @Test func earlierKeysThenBaseEnvironment() {
-    let text = "A=file\nB=${A}-${HOST_ONLY}\nA=again\nC=$A\n"
+  /// docker compose asks the host environment before the keys read earlier in the file.
+  @Test func baseEnvironmentThenEarlierKeys() {
+    let text =
+      "A=file\nB=${A}-${HOST_ONLY}\nA=again\nC=$A\nD=${FILE_ONLY}\nFILE_ONLY=f\nE=$FILE_ONLY\n"
     let result = values(text, environment: ["A": "host", "HOST_ONLY": "h"])
-    #expect(result == ["A": "again", "B": "file-h", "C": "again"])
+    #expect(result["A"] == "again")
+    #expect(result["B"] == "host-h")
+    #expect(result["C"] == "host")
+    #expect(result["E"] == "f")
+    #expect(values("A=1\nB=${A}\n", environment: ["A": "5"])["B"] == "5")
+    #expect(values("A=${A:-1}\nB=$A\n", environment: ["A": "5"]) == ["A": "5", "B": "5"])
   }
 
-  @Test func selfReferenceSeesTheEarlierDefinition() {
-    let result = values("P=/a\nP=$P:/b\n", environment: ["P": "/host"])
-    #expect(result["P"] == "/a:/b")
-    #expect(values("P=$P:/b\n", environment: ["P": "/host"])["P"] == "/host:/b")
+  /// Taking a name from the environment while the file defined it earlier with another
+  /// value is a warning that names both places; the same value, or no earlier key, is not.
+  @Test func environmentShadowingAnEarlierKeyIsAWarning() {
+    let result = merged("A=1\nB=${A}\nC=$A$A\n", environment: ["A": "5"])
+    #expect(result.values["B"] == "5")
+    #expect(
+      result.warnings.map(\.description) == [
+        "t.env:2:1: 'B' takes 'A' from the environment, not from t.env:1:1: compose reads the environment first",
+        "t.env:3:1: 'C' takes 'A' from the environment, not from t.env:1:1: compose reads the environment first",
+      ])
+    #expect(merged("A=5\nB=${A}\n", environment: ["A": "5"]).warnings.isEmpty)
+    #expect(merged("B=${A}\n", environment: ["A": "5"]).warnings.isEmpty)
+    #expect(merged("A=1\nB=${A}\n", .python, environment: ["A": "5"]).warnings.isEmpty)
+  }
+
+  @Test func selfReferenceSeesTheHostThenTheEarlierDefinition() {
+    #expect(values("P=/a\nP=$P:/b\n", environment: ["P": "/host"])["P"] == "/host:/b")
+    #expect(values("P=/a\nP=$P:/b\n")["P"] == "/a:/b")
   }
 
   @Test func forwardReferenceIsAWarning() {
-    let result = merged("A=${B:-none}\nB=2\n", environment: ["B": "host"])
-    #expect(result.values["A"] == "host")
+    let result = merged("A=${B:-none}\nB=2\n")
+    #expect(result.values["A"] == "none")
     #expect(
       result.warnings.map(\.description) == [
         "t.env:1:1: 'A' refers to 'B', which is defined only later (t.env:2:1)"
       ])
+  }
+
+  /// A default's own braces are text: `${V:-{"a":1}}` ends at its last brace, set or not.
+  @Test func bracesInsideAWordArePaired() throws {
+    let json = #"{"json":2}"#
+    #expect(values(#"R=ok ${JSON:-{"json":1}}"#, environment: ["JSON": json])["R"] == "ok \(json)")
+    #expect(values(#"R=ok ${JSON-{"json":1}}"#, environment: ["JSON": json])["R"] == "ok \(json)")
+    #expect(values(#"R=ok ${JSON:-{"json":1}}"#)["R"] == #"ok {"json":1}"#)
+    #expect(values(#"R=${X:+{a}{b}}!"#, environment: ["X": "1"])["R"] == "{a}{b}!")
   }
 
   @Test func noExpandKeepsTemplates() {

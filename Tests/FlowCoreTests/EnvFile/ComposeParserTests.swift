@@ -38,9 +38,12 @@ import Testing
       ])
   }
 
-  @Test func unquotedValueCutAtBlankHash() {
-    let result = values("A=a#b\nB=a #b\nC=a\t#b\nD= #c\nE=#x\nF=x   \n")
-    #expect(result == ["A": "a#b", "B": "a", "C": "a", "D": "", "E": "#x", "F": "x"])
+  /// compose cuts an unquoted value at a space then `#` inside it, and nowhere else: a
+  /// tab before `#`, or blanks between `=` and `#`, leave the `#` in the value.
+  @Test func unquotedValueCutAtSpaceHashOnly() {
+    let result = values("A=a#b\nB=a #b\nC=a\t#b\nD= #c\nE=#x\nF=x   \nG=a\t #b\n")
+    #expect(
+      result == ["A": "a#b", "B": "a", "C": "a\t#b", "D": "#c", "E": "#x", "F": "x", "G": "a"])
   }
 
   @Test func singleQuotesAreLiteralExceptEscapedQuote() {
@@ -49,8 +52,54 @@ import Testing
   }
 
   @Test func doubleQuoteEscapes() {
-    let result = values(#"A="\a\b\f\n\r\t\v\\\"\'\q""#)
-    #expect(result["A"] == "\u{07}\u{08}\u{0C}\n\r\t\u{0B}\\\"'q")
+    let result = values(#"A="\a\b\f\n\r\t\v\\\"\0123""#)
+    #expect(result["A"] == "\u{07}\u{08}\u{0C}\n\r\t\u{0B}\\\"S")
+  }
+
+  /// compose keeps the backslash of an escape it does not know: `\q`, `\'`, `\x07`,
+  /// `\u12e4`, a backslash before a blank or a line break.
+  @Test func unknownEscapesKeepTheirBackslash() {
+    let result = values(#"A="\q \' \x07 \u12e4 \ b""# + "\n" + "B=\"x\\\ny\"\n")
+    #expect(result["A"] == #"\q \' \x07 \u12e4 \ b"#)
+    #expect(result["B"] == "x\\\ny")
+  }
+
+  /// `\0` and three octal digits is a character up to `\0377`; shorter, larger or
+  /// non-octal forms stay as written, and a fourth digit is text.
+  @Test func octalEscapes() {
+    let text = #"A="\0123" B="\0101\0102" C="\01234" D="\0" E="\012" F="\0400" G="\0128" H="\0377""#
+    let result = values(text.split(separator: " ").joined(separator: "\n"))
+    #expect(result["A"] == "S")
+    #expect(result["B"] == "AB")
+    #expect(result["C"] == "S4")
+    #expect(result["D"] == #"\0"#)
+    #expect(result["E"] == #"\012"#)
+    #expect(result["F"] == #"\0400"#)
+    #expect(result["G"] == #"\0128"#)
+    #expect(result["H"] == "\u{FF}")
+  }
+
+  /// In single quotes a backslash takes the next character too, so `'a\\'` ends at its
+  /// last quote, keeping both backslashes.
+  @Test func singleQuotedBackslashPairs() {
+    #expect(values(#"A='a\\'"# + "\n" + #"B='x\ny'"#) == ["A": #"a\\"#, "B": #"x\ny"#])
+  }
+
+  /// compose reads `="value"` as a variable named by the empty string (case
+  /// cg-parsing-43); no environment can hold one, so flow refuses the key.
+  @Test func emptyKeyIsRefused() {
+    let result = parse(#"="value""# + "\nOK=1\n")
+    #expect(result.entries.map(\.key) == ["OK"])
+    #expect(
+      result.errors.map(\.description) == [
+        "t.env:1:1: invalid key: unexpected '=' where a key starts"
+      ])
+  }
+
+  /// Keys take letters and digits of any script and `[ ]`, as compose does.
+  @Test func keysOfAnyScriptAndBrackets() {
+    let text = "a[1]=c\nárvíztűrő-TÜKÖRFÚRÓGÉP=x\nЖ_٣=y\n"
+    #expect(values(text) == ["a[1]": "c", "árvíztűrő-TÜKÖRFÚRÓGÉP": "x", "Ж_٣": "y"])
   }
 
   @Test func escapedDollarStaysLiteralThroughExpansion() {
@@ -100,7 +149,7 @@ import Testing
     #expect(result == ["HOME_X": "/h", "SHELL_X": "sh"])
   }
 
-  @Test(arguments: ["A B=1", "'A'=1", "A$=1", "=1", "A#=1", "Ä=1"])
+  @Test(arguments: ["A B=1", "'A'=1", "A$=1", "=1", "A#=1", "A€=1"])
   func invalidKeys(_ line: String) {
     let result = parse(line + "\nOK=1")
     #expect(result.errors.count == 1)

@@ -45,4 +45,13 @@ import Testing
   @Test func noMultiLineValues() {
     #expect(values("A=\"x\ny\"", .docker) == ["A": "\"x"])
   }
+
+  /// docker refuses a line over 64 KiB (its scanner's limit, cases
+  /// docker-moby-line-too-long and docker-cli-line-too-long); flow reads it.
+  @Test func linesOverSixtyFourKiBAreRead() {
+    let long = String(repeating: "a", count: 65_578)
+    let parsed = parse("foo=" + long + "\nbar=1\n", .docker)
+    #expect(parsed.errors.isEmpty)
+    #expect(parsed.entries.map(\.value) == [long, "1"])
+  }
 }

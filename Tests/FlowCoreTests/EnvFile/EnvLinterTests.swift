@@ -26,7 +26,7 @@ import Testing
     ("A-B=1\n", ".env:1 IncorrectDelimiter: The A-B key has incorrect delimiter"),
     ("A\n", ".env:1 KeyWithoutValue: The A key should be with a value or have an equal sign"),
     ("Ab=1\n", ".env:1 LowercaseKey: The Ab key should be in uppercase"),
-    ("A='x'\n", ".env:1 QuoteCharacter: The value has quote characters (\\', \\\")"),
+    ("A='x'\n", ".env:1 QuoteCharacter: The value has quote characters (', \")"),
     ("A=${B\n", ".env:1 SubstitutionKey: The A key is not assigned properly"),
     ("B=1\nA=2\n", ".env:2 UnorderedKey: The A key should go before the B key"),
     ("A=a\tb\n", ".env:1 ValueWithoutQuotes: This value needs to be surrounded in quotes"),
@@ -104,7 +104,19 @@ import Testing
       findings(.quoteCharacter, "A=x\nB='x y'\nC=\"$X\"\nD='#c'\nE=\"a\\nb\"\nF='x\ny'\n") == [])
     #expect(
       findings(.quoteCharacter, "A='x'\nB=\"x\"\nC=it's\nD=\"\"\n")
-        == (1...4).map { "\($0): The value has quote characters (\\', \\\")" })
+        == (1...4).map { "\($0): The value has quote characters (', \")" })
+  }
+
+  /// dotenv-linter 4 prints the message without the backslashes of its Rust source.
+  @Test func quoteCharacterMessageHasNoEscapes() {
+    #expect(lint("A=\"B\"\n") == [#".env:1 QuoteCharacter: The value has quote characters (', ")"#])
+  }
+
+  /// Quotes around a value with `&` or `=` are needed, as dotenv-linter 4 judges them.
+  @Test func quoteCharacterExemptsAmpersandAndEquals() {
+    #expect(
+      findings(.quoteCharacter, "A=\"TLS&SSL\"\nB='TLS&SSL'\nC=\"authSource=admin\"\nD='k=v'\n")
+        == [])
   }
 
   @Test func spaceCharacterOnlyAroundTheOnlyEqualsSign() {
@@ -215,6 +227,41 @@ import Testing
         ".env:1 SchemaViolation: The ON key is not a valid boolean",
         ".env:2 SchemaViolation: The PORT key is not an integer",
       ])
+  }
+
+  /// A schema that does not say `allow_other_keys` refuses keys it does not name.
+  @Test func schemaWithoutAllowOtherKeysRefusesOtherKeys() throws {
+    let strict = try EnvLintSchema(
+      document: JSONCodec.decode(Array(#"{"entries": {"NAME": {"type": "String"}}}"#.utf8)),
+      file: "schema.json")
+    #expect(
+      lint("NAME=joe\nUSER=joe\n", schema: strict).filter { $0.contains("Schema") } == [
+        ".env:2 SchemaViolation: The USER key is not defined in the schema"
+      ])
+    let open = try EnvLintSchema(
+      document: JSONCodec.decode(
+        Array(#"{"allow_other_keys": true, "entries": {"NAME": {"type": "String"}}}"#.utf8)),
+      file: "schema.json")
+    #expect(lint("NAME=joe\nUSER=joe\n", schema: open).filter { $0.contains("Schema") } == [])
+  }
+
+  /// An entry's `regex` must match somewhere in the value; one that does not compile
+  /// makes the schema unusable.
+  @Test func schemaRegexMustMatch() throws {
+    let schema = try EnvLintSchema(
+      document: JSONCodec.decode(
+        Array(#"{"entries": {"NAME": {"type": "String", "regex": "^[ABCD]*$"}}}"#.utf8)),
+      file: "schema.json")
+    #expect(lint("NAME=BAD\n", schema: schema).filter { $0.contains("Schema") } == [])
+    #expect(
+      lint("NAME=joe\n", schema: schema).filter { $0.contains("Schema") } == [
+        ".env:1 SchemaViolation: The NAME key does not match the regex"
+      ])
+    #expect(throws: EnvFileError.self) {
+      try EnvLintSchema(
+        document: JSONCodec.decode(Array(#"{"entries": {"N": {"regex": "("}}}"#.utf8)),
+        file: "schema.json")
+    }
   }
 
   @Test func everyCheckHasAName() {

@@ -6,8 +6,16 @@ import Testing
 /// python-dotenv itself on generated files.
 @Suite struct PythonParserTests {
   @Test func unquotedValuesCutAtBlankHashOnly() {
-    let result = values("F=unq#x\nG= # c\nH=a  b  #c\nI=x\u{A0}\n", .python)
-    #expect(result == ["F": "unq#x", "G": "# c", "H": "a  b", "I": "x"])
+    let result = values("F=unq#x\nG=#c\nH=a  b  #c\nI=x\u{A0}\n", .python)
+    #expect(result == ["F": "unq#x", "G": "#c", "H": "a  b", "I": "x"])
+  }
+
+  /// python-dotenv 1.2.4: a blank after `=` makes a `#` start a comment, so the value
+  /// is empty (1.2.2 read `# comment` as the value).
+  @Test func blankAfterEqualsThenHashIsAnEmptyValue() {
+    let result = values("KEY= # comment\nB=  # b\nC=\t#c\nD=#d\nE=\u{A0}#e\n", .python)
+    #expect(result == ["KEY": "", "B": "", "C": "", "D": "#d", "E": ""])
+    #expect(parse("KEY= # comment\nOTHER=val", .python).errors.isEmpty)
   }
 
   @Test func bareKeyIsNoneAndShadowsTheHost() {
@@ -47,14 +55,22 @@ import Testing
     #expect(result.warnings.count == 1)
   }
 
-  @Test func unterminatedQuoteClosesAtTheLastEscapedQuote() {
-    #expect(values("A='abc\\'\nB=2\n", .python) == ["A": "abc\\", "B": "2"])
+  /// python-dotenv 1.2.4: a backslash always takes the next character, so `'b\\'` ends at
+  /// its last quote (what `set_key` writes for a Windows path), in both quotes.
+  @Test func escapedTrailingBackslashIsRead() {
+    #expect(values(#"a='b\\'"# + "\n" + #"c='d'"#, .python) == ["a": #"b\"#, "c": "d"])
+    #expect(values(#"a="b\\""# + "\n" + #"c="d""#, .python) == ["a": #"b\"#, "c": "d"])
+    #expect(
+      values(#"a='C:\\Users\\'"# + "\nb='sentinel'\n", .python) == [
+        "a": #"C:\Users\"#, "b": "sentinel",
+      ])
   }
 
-  @Test func unterminatedQuoteSwallowingLinesIsReported() {
-    let result = merged("A=\"x\\\\\"\nB=\"y\"\nC=3\n", .python)
-    #expect(result.values == ["C": "3"])
-    let parsed = parse("A=\"x\\\\\"\nB=\"y\"\nC=3\n", .python)
+  /// An escaped quote never closes a value: with no other quote the statement is refused
+  /// (python-dotenv 1.2.2 closed it at the last escaped quote of the file).
+  @Test func unterminatedQuoteIsRefusedNotClosedAtAnEscapedQuote() {
+    let parsed = parse("A='abc\\'\nB=2\n", .python)
+    #expect(parsed.entries.map(\.key) == ["B"])
     #expect(
       parsed.errors == [.unparsableStatement(file: "t.env", at: SourcePosition(line: 1, column: 1))]
     )

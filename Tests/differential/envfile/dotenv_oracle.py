@@ -5,17 +5,29 @@ Usage: dotenv_oracle.py FILE...
 Prints one JSON object per file and mode:
   {"file": F, "interpolate": bool, "values": [[key, value-or-null], ...], "errors": N}
 where errors counts the statements python-dotenv refused (it logs a warning for each).
-Exits 69 when python-dotenv cannot be imported.
+Exits 69 when python-dotenv cannot be imported or is older than 1.2.4, the release
+flow's python dialect follows.
 """
 
 import json
 import logging
 import sys
+from importlib import metadata
+
+WANTED = (1, 2, 4)
 
 try:
     from dotenv import dotenv_values
 except ImportError:
-    sys.stderr.write("dotenv_oracle: python-dotenv is missing: pip install python-dotenv\n")
+    sys.stderr.write("dotenv_oracle: python-dotenv is missing: pip install 'python-dotenv>=1.2.4'\n")
+    sys.exit(69)
+
+version = metadata.version("python-dotenv")
+if tuple(int(part) for part in version.split(".")[:3] if part.isdigit()) < WANTED:
+    sys.stderr.write(
+        "dotenv_oracle: python-dotenv %s reads some files differently from 1.2.4: "
+        "pip install 'python-dotenv>=1.2.4', or name another interpreter in FLOW_PYTHON\n" % version
+    )
     sys.exit(69)
 
 
