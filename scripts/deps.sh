@@ -9,7 +9,8 @@ test_apt=(mandoc man-db jq node-semver python3-pip podman runc busybox-static ti
 bench_apt=(hyperfine)
 demo_apt=(jq)
 # PyPI packages per purpose.
-test_pip=(pyyaml jsonschema python-dotenv semantic_version distributed toml psutil)
+# python-dotenv is the release flow's python dialect follows; an older one is upgraded.
+test_pip=(pyyaml jsonschema python-dotenv==1.2.4 semantic_version distributed toml psutil)
 bench_pip=(pyyaml)
 # PyPI packages installed without their dependencies: Lifeblood, the reference for
 # flow-resolve's environments, whose resolver needs only semantic_version, toml and psutil.
@@ -45,14 +46,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# pip_install [OPTION...] -- PACKAGE...: installs the packages pip does not know yet.
+# pip_install [OPTION...] -- PACKAGE...: installs the packages pip does not know yet, and
+# those pinned with == to another version than the one installed.
 pip_install() {
   local options=()
   while [ "$1" != -- ]; do options+=("$1"); shift; done
   shift
   local missing=() package
   for package in "$@"; do
-    python3 -m pip show -q "${package%%==*}" >/dev/null 2>&1 || missing+=("$package")
+    local installed
+    installed=$(python3 -m pip show "${package%%==*}" 2>/dev/null | sed -n 's/^Version: //p')
+    if [ -z "$installed" ] || { [ "$package" != "${package%%==*}" ] && [ "$installed" != "${package#*==}" ]; }; then
+      missing+=("$package")
+    fi
   done
   [ ${#missing[@]} -gt 0 ] || return 0
   echo "deps.sh: installing ${missing[*]} from PyPI"
