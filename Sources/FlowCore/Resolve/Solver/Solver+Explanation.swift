@@ -93,16 +93,41 @@ extension Solver {
     return describe(package, term.set)
   }
 
-  /// " and no … is in the catalogue" when a requirement matches nothing.
+  /// Versions a message lists before saying how many more there are.
+  static let listedVersions = 5
+
+  /// What the catalogue holds when a requirement matches nothing: " and no package … is in
+  /// the catalogue"; " and only 2.3.4-beta matches: use --pre" when only prereleases, left
+  /// out by default, would match; else " and no … is in the catalogue", with the versions it
+  /// does hold, newest first.
   private func missing(_ requirement: PackageRequirement) -> String {
     let package = id(of: requirement.name)
-    if tables[package].count == 0 {
+    let table = tables[package]
+    if table.count == 0 {
       return " and no package \(requirement.name) is in the catalogue"
     }
-    if domain(package, matching: requirement.spec).isEmpty {
-      return " and no \(requirement) is in the catalogue"
+    if !domain(package, matching: requirement.spec).isEmpty { return "" }
+    if !includePrereleases {
+      let allowed = requirement.spec.versions(includingPrereleases: true)
+      let prereleases = table.versions.indices.filter { allowed.contains(table.versions[$0]) }
+      if !prereleases.isEmpty {
+        let verb = prereleases.count == 1 ? "matches" : "match"
+        return " and only \(Solver.listed(prereleases.reversed().map { table.keys[$0] })) "
+          + "\(verb): use --pre"
+      }
     }
-    return ""
+    let present = Solver.listed(table.keys.reversed())
+    return " and no \(requirement) is in the catalogue (\(requirement.name) has \(present))"
+  }
+
+  /// `a, b and c`; past `listedVersions`, the first of them and "and N more".
+  static func listed(_ keys: some Collection<String>) -> String {
+    let shown = Array(keys.prefix(listedVersions))
+    if keys.count > shown.count {
+      return shown.joined(separator: ", ") + " and \(keys.count - shown.count) more"
+    }
+    if shown.count == 1 { return shown[0] }
+    return shown.dropLast().joined(separator: ", ") + " and " + shown.last!
   }
 
   /// What a derived incompatibility means.
