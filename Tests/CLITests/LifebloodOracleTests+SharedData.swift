@@ -121,6 +121,7 @@ extension LifebloodOracleTests {
     return try ToolRun.run("flow-resolve", options + arguments, environment: environment)
   }
 
+  /// The versions of `flow-resolve`'s JSON output, per package.
   static func versions(_ json: String) throws -> [String: String] {
     let document = try #require(
       try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
@@ -129,6 +130,16 @@ extension LifebloodOracleTests {
       versions[package["name"] as? String ?? ""] = package["version"] as? String
     }
     return versions
+  }
+
+  /// The variables of `--format env` output.
+  static func environment(_ lines: String) -> [String: String] {
+    var environment: [String: String] = [:]
+    for line in lines.split(separator: "\n") {
+      let parts = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+      environment[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+    }
+    return environment
   }
 
   @Test(.enabled(if: SharedData.isPresent))
@@ -164,11 +175,7 @@ extension LifebloodOracleTests {
       root: root, folder: folder, throughVariable: throughVariable,
       pre + ["--format", "env", "--base-env", baseFile.path] + item.requirements)
     #expect(env.status == 0, "\(item)\n\(env.stderr)")
-    var environment: [String: String] = [:]
-    for line in env.stdout.split(separator: "\n") {
-      let parts = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-      environment[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
-    }
+    let environment = Self.environment(env.stdout)
     for (name, value) in item.environment {
       #expect(environment[name] == value, "\(item): \(name)")
     }
