@@ -347,4 +347,23 @@ import Testing
     #expect(run.status == 0, "\(run.stderr)")
     #expect(folder.read("seen") == "/opt/tool-1.2 /opt/tool-1.2/bin:/base\n")
   }
+
+  @Test func missingLifebloodRootIsReportedWithTheVariableThatNamedIt() throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    let stage = ExecFolder.bash(
+      "use", "true",
+      extra: ["environment": ["requirements": [["package": "tool", "spec": "~=1.2"]]]])
+    var environment = ProcessInfo.processInfo.environment
+    environment["FLOW_CATALOG"] = nil
+    environment["LIFEBLOOD_CONFIG_LOCATION"] = folder.path + "/nowhere"
+    environment["XDG_CACHE_HOME"] = folder.path + "/cache"
+    let run = try ToolRun.run(
+      "flow-exec", [], stdin: try folder.document([stage]), environment: environment)
+    #expect(run.status != 0)
+    #expect(
+      run.stderr.contains(
+        "\(folder.path)/nowhere/standard_environment_resolver: no such catalogue "
+          + "(from LIFEBLOOD_CONFIG_LOCATION)"), "\(run.stderr)")
+  }
 }

@@ -240,7 +240,9 @@ import Testing
       environment: ["HOME": folder.path, "LIFEBLOOD_CONFIG_LOCATION": missing])
     #expect(none.status == 66)
     #expect(
-      none.stderr == "flow-resolve: \(missing)/standard_environment_resolver: no such catalogue\n")
+      none.stderr
+        == "flow-resolve: \(missing)/standard_environment_resolver: no such catalogue "
+        + "(from LIFEBLOOD_CONFIG_LOCATION)\n")
   }
 
   @Test func onlyAPrereleaseMatchingSaysUsePre() throws {

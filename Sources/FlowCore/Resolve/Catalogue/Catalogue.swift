@@ -208,6 +208,23 @@ public struct Catalogue: Sendable {
     return result
   }
 
+  /// The variable `defaultSources` took its answer from, when one did: a catalogue it names
+  /// that is missing is reported with it, as the user may not know it is set.
+  public static func defaultSourcesVariable(environment: EnvironmentMap) -> String? {
+    ["FLOW_CATALOG", "LIFEBLOOD_CONFIG_LOCATION"].first { !(environment[$0] ?? "").isEmpty }
+  }
+
+  /// `error`, when it is a missing catalogue that a variable named, saying which.
+  public static func namingVariable(_ error: ResolveError, environment: EnvironmentMap)
+    -> ResolveError
+  {
+    guard case .missingCatalogue(var diagnostic) = error,
+      let variable = defaultSourcesVariable(environment: environment)
+    else { return error }
+    diagnostic.message += " (from \(variable))"
+    return .missingCatalogue(diagnostic)
+  }
+
   /// Lifeblood's default configuration root below the home folder.
   #if os(macOS)
     static let lifebloodDefaultRoot = "/Library/Preferences/lifeblood"
