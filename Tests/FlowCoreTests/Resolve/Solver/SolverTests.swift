@@ -136,6 +136,14 @@ import Testing
     #expect(
       try Self.failure(several, ["lib >=1.5"])
         == "lib >=1.5 is requested and only 2.0.0-beta matches: use --pre")
+    // Inside a sentence the hint goes in parentheses.
+    let dependency = try Self.catalogue([
+      "houdini 20.0.506: python >=3.9.5", "python 3.9.0", "python 3.10.0-rc.1",
+    ])
+    #expect(
+      try Self.failure(dependency, ["houdini"])
+        == "because houdini 20.0.506 requires python >=3.9.5 and only 3.10.0-rc.1 matches "
+        + "(use --pre), houdini cannot be satisfied")
   }
 
   @Test func unmatchedRequirementListsTheVersionsPresentWithinABound() throws {
