@@ -136,6 +136,8 @@ import Testing
     try root.write("standard_environment_resolver/config.toml", Self.houdini)
     try root.write(
       "standard_environment_resolver/config.d/10-more.toml", "[packages.tool.\"1.0.0\"]\n")
+    // Unlike Lifeblood, a hidden file (an editor's copy) is not read.
+    try root.write("standard_environment_resolver/config.d/.10-more.toml", "[packages.old]\n")
     let catalogue = try Catalogue(sources: [root.path])
     let resolver = root.path + "/standard_environment_resolver"
     #expect(catalogue.files == [resolver + "/config.toml", resolver + "/config.d/10-more.toml"])
