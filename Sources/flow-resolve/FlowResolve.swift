@@ -54,7 +54,9 @@ struct FlowResolve: ToolCommand {
 struct CatalogueOptions: ParsableArguments {
   @Option(
     name: .customLong("catalog"),
-    help: "A catalogue file or folder (config.toml then config.d/*.toml); repeatable.")
+    help: ArgumentHelp(
+      "A catalogue file, a folder (config.toml then config.d/*.toml) or Lifeblood's "
+        + "configuration root; repeatable."))
   var catalogs: [String] = []
 
   @Option(help: "Where to keep the compiled catalogue index (default: under ~/.cache/flow).")

@@ -141,7 +141,7 @@ struct ResolveRun {
       _ = Unmanaged.passRetained(opened)
       return opened
     } catch let error as ResolveError {
-      throw error
+      throw catalogs.isEmpty ? Catalogue.namingVariable(error, environment: environment) : error
     } catch {
       throw CommandFailure("\(error)", status: .software)
     }

@@ -313,11 +313,15 @@ import Testing
   }
 
   /// A document whose requirements were never resolved is resolved here, against the
-  /// same default catalogue flow-resolve reads (FLOW_CATALOG), and the actions applied.
-  @Test func resolvesRequirementsTheDocumentDidNotResolve() throws {
+  /// same default catalogue flow-resolve reads (FLOW_CATALOG, or the resolver folder of the
+  /// Lifeblood root LIFEBLOOD_CONFIG_LOCATION names), and the actions applied.
+  @Test(arguments: [false, true])
+  func resolvesRequirementsTheDocumentDidNotResolve(throughLifeblood: Bool) throws {
     let folder = try ExecFolder()
     defer { folder.remove() }
-    let catalogue = folder.path + "/packages.toml"
+    let resolver = folder.path + "/lifeblood/standard_environment_resolver"
+    try FileManager.default.createDirectory(atPath: resolver, withIntermediateDirectories: true)
+    let catalogue = throughLifeblood ? resolver + "/config.toml" : folder.path + "/packages.toml"
     try """
     [packages.tool."1.2.0"]
     env.TOOL_HOME = "/opt/tool-1.2"
@@ -330,12 +334,36 @@ import Testing
       "use", "echo $TOOL_HOME $SEARCH > seen",
       extra: ["environment": ["requirements": [["package": "tool", "spec": "~=1.2"]]]])
     var environment = ProcessInfo.processInfo.environment
-    environment["FLOW_CATALOG"] = catalogue
+    if throughLifeblood {
+      environment["FLOW_CATALOG"] = nil
+      environment["LIFEBLOOD_CONFIG_LOCATION"] = folder.path + "/lifeblood"
+    } else {
+      environment["FLOW_CATALOG"] = catalogue
+    }
     environment["XDG_CACHE_HOME"] = folder.path + "/cache"
     environment["SEARCH"] = "/base"
     let run = try ToolRun.run(
       "flow-exec", [], stdin: try folder.document([stage]), environment: environment)
     #expect(run.status == 0, "\(run.stderr)")
     #expect(folder.read("seen") == "/opt/tool-1.2 /opt/tool-1.2/bin:/base\n")
+  }
+
+  @Test func missingLifebloodRootIsReportedWithTheVariableThatNamedIt() throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    let stage = ExecFolder.bash(
+      "use", "true",
+      extra: ["environment": ["requirements": [["package": "tool", "spec": "~=1.2"]]]])
+    var environment = ProcessInfo.processInfo.environment
+    environment["FLOW_CATALOG"] = nil
+    environment["LIFEBLOOD_CONFIG_LOCATION"] = folder.path + "/nowhere"
+    environment["XDG_CACHE_HOME"] = folder.path + "/cache"
+    let run = try ToolRun.run(
+      "flow-exec", [], stdin: try folder.document([stage]), environment: environment)
+    #expect(run.status != 0)
+    #expect(
+      run.stderr.contains(
+        "\(folder.path)/nowhere/standard_environment_resolver: no such catalogue "
+          + "(from LIFEBLOOD_CONFIG_LOCATION)"), "\(run.stderr)")
   }
 }

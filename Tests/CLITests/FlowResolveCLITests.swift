@@ -186,6 +186,82 @@ import Testing
     #expect(run.stderr == "flow-resolve: \(path): no such catalogue\n")
   }
 
+  static let lifebloodTestCatalogue = """
+    [packages.houdini."18.5.666"]
+    priority = 60
+    env.PATH.prepend = ["/path/to/hfs/bin", "/some/other/path/dunno"]
+    [packages.assmouth."2.3.4-beta"]
+    env.PATH.prepend = "bananus"
+    """
+
+  @Test func catalogPointingAtALifebloodRootReadsItsResolverFolder() throws {
+    let config = try write(
+      "lifeblood/standard_environment_resolver/config.toml", Self.lifebloodTestCatalogue)
+    let root = folder.appendingPathComponent("lifeblood").path
+    let run = try ToolRun.run(
+      "flow-resolve", ["--catalog", root, "--index", index, "houdini >18.0.0,<19.0.0"])
+    #expect(run.status == 0)
+    #expect(run.stderr == "")
+    let houdini = try #require((try json(run.stdout)["packages"] as? [[String: Any]])?.first)
+    #expect(houdini["version"] as? String == "18.5.666")
+    #expect(houdini["defined_at"] as? String == config + ":1")
+  }
+
+  @Test func folderWithoutACatalogueExits66() throws {
+    _ = try write("empty/standard_environment_resolver/notes.txt", "")
+    let path = folder.appendingPathComponent("empty").path
+    let run = try ToolRun.run("flow-resolve", ["--catalog", path, "--index", index, "a"])
+    #expect(run.status == 66)
+    #expect(
+      run.stderr
+        == "flow-resolve: \(path): no catalogue in this folder: expected config.toml, "
+        + "config.d/*.toml or standard_environment_resolver/ holding them "
+        + "(a Lifeblood configuration root)\n")
+  }
+
+  @Test func lifebloodConfigLocationIsHonouredAndMustHoldACatalogue() throws {
+    _ = try write(
+      "lifeblood/standard_environment_resolver/config.d/10.toml", Self.lifebloodTestCatalogue)
+    let root = folder.appendingPathComponent("lifeblood").path
+    let environment = ["HOME": folder.path, "LIFEBLOOD_CONFIG_LOCATION": root]
+    let run = try ToolRun.run(
+      "flow-resolve", ["--index", index, "--pre", "assmouth ~=2.3.2"], environment: environment)
+    #expect(run.status == 0)
+    #expect(chosen(try json(run.stdout)) == ["assmouth 2.3.4-beta"])
+    // FLOW_CATALOG comes first.
+    let flowCatalog = try write("flow.toml", "[packages.assmouth.\"9.0.0\"]\n")
+    var both = environment
+    both["FLOW_CATALOG"] = flowCatalog
+    let first = try ToolRun.run("flow-resolve", ["--index", index, "assmouth"], environment: both)
+    #expect(chosen(try json(first.stdout)) == ["assmouth 9.0.0"])
+    let missing = folder.appendingPathComponent("nowhere").path
+    let none = try ToolRun.run(
+      "flow-resolve", ["--index", index, "assmouth"],
+      environment: ["HOME": folder.path, "LIFEBLOOD_CONFIG_LOCATION": missing])
+    #expect(none.status == 66)
+    #expect(
+      none.stderr
+        == "flow-resolve: \(missing)/standard_environment_resolver: no such catalogue "
+        + "(from LIFEBLOOD_CONFIG_LOCATION)\n")
+  }
+
+  @Test func onlyAPrereleaseMatchingSaysUsePre() throws {
+    let path = try write("lifeblood.toml", Self.lifebloodTestCatalogue)
+    let run = try ToolRun.run(
+      "flow-resolve", ["--catalog", path, "--index", index, "houdini", "assmouth ~=2.3.2"])
+    #expect(run.status == 65)
+    #expect(
+      run.stderr
+        == "flow-resolve: assmouth ~=2.3.2 is requested and only 2.3.4-beta matches: use --pre\n")
+    let none = try ToolRun.run(
+      "flow-resolve", ["--catalog", path, "--index", index, "--pre", "houdini >=19"])
+    #expect(none.status == 65)
+    #expect(
+      none.stderr
+        == "flow-resolve: houdini >=19 is requested and no houdini >=19 is in the catalogue "
+        + "(houdini has 18.5.666)\n")
+  }
+
   @Test func badSpecPointsAtTheColumn() throws {
     let run = try resolve(["houdini ~=20.x.!"])
     #expect(run.status == 64)

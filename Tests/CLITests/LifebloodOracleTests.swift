@@ -5,8 +5,8 @@ import Testing
 
 /// Lifeblood's own StandardEnvironmentResolver (PyPI `lifeblood`, installed by
 /// `scripts/deps.sh test`) as the reference for `flow-resolve --pre --format env`: on generated
-/// catalogues and requests both must choose the same versions and return the same
-/// environment. A missing Lifeblood fails the test.
+/// catalogues, laid out as a Lifeblood configuration root, and requests both must choose the
+/// same versions and return the same environment. A missing Lifeblood fails the test.
 ///
 /// Generated cases stay within what both tools read alike: strict `X.Y.Z[-pre]` version keys
 /// (Lifeblood rejects every other shape), specs in `SimpleSpec` syntax, no `requires` or
@@ -213,36 +213,33 @@ import Testing
   }
 
   /// flow-resolve's answer: the chosen versions and the environment, or its exit status.
-  static func flowResolve(_ item: Case, catalogue: URL, folder: URL) throws -> Result<
+  /// `root` is a Lifeblood configuration root, found through `--catalog` for even cases and
+  /// through `LIFEBLOOD_CONFIG_LOCATION`, as Lifeblood finds it, for odd ones.
+  static func flowResolve(_ item: Case, root: URL, folder: URL) throws -> Result<
     (versions: [String: String], environment: [String: String]), Failure
   > {
     let baseFile = folder.appendingPathComponent("base-\(item.number)")
     let baseText = item.base.map { "\($0.key)=\($0.value)\u{0}" }.joined()
     try Data(baseText.utf8).write(to: baseFile)
-    let common = [
-      "--catalog", catalogue.path, "--index", folder.appendingPathComponent("index").path, "--pre",
-    ]
+    var common = ["--index", folder.appendingPathComponent("index").path, "--pre"]
+    var host = ProcessInfo.processInfo.environment
+    host["FLOW_CATALOG"] = nil
+    if item.number % 2 == 0 {
+      common += ["--catalog", root.path]
+    } else {
+      host["LIFEBLOOD_CONFIG_LOCATION"] = root.path
+    }
     let requested = item.requirements.map { "\($0.name) \($0.spec)" }
-    let json = try ToolRun.run("flow-resolve", common + requested)
+    let json = try ToolRun.run("flow-resolve", common + requested, environment: host)
     let env = try ToolRun.run(
-      "flow-resolve", common + ["--format", "env", "--base-env", baseFile.path] + requested)
+      "flow-resolve", common + ["--format", "env", "--base-env", baseFile.path] + requested,
+      environment: host)
     guard json.status == 0 else {
       #expect(env.status == json.status, "\(item.report)\n\(env.stderr)")
       return .failure(Failure(status: json.status, message: json.stderr))
     }
     #expect(env.status == 0, "\(item.report)\n\(env.stderr)")
-    let document = try #require(
-      try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-    var versions: [String: String] = [:]
-    for package in document["packages"] as? [[String: Any]] ?? [] {
-      versions[package["name"] as? String ?? ""] = package["version"] as? String
-    }
-    var environment: [String: String] = [:]
-    for line in env.stdout.split(separator: "\n") {
-      let parts = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-      environment[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
-    }
-    return .success((versions, environment))
+    return .success((try versions(json.stdout), environment(env.stdout)))
   }
 
   struct Failure: Error {
@@ -263,7 +260,8 @@ import Testing
     let cases = (0..<Self.caseCount).map { Self.generate($0, &random) }
     let folder = try ToolRun.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let catalogue = folder.appendingPathComponent("catalogue")
+    let root = folder.appendingPathComponent("lifeblood")
+    let catalogue = root.appendingPathComponent("standard_environment_resolver")
     for file in Self.fileNames {
       let url = catalogue.appendingPathComponent(file)
       try FileManager.default.createDirectory(
@@ -276,7 +274,7 @@ import Testing
     var unsatisfiable = 0
     var mismatches = 0
     for (item, answer) in zip(cases, answers) {
-      let result = try Self.flowResolve(item, catalogue: catalogue, folder: folder)
+      let result = try Self.flowResolve(item, root: root, folder: folder)
       let expected: [String: String]
       let mine: (versions: [String: String], environment: [String: String])
       switch (answer, result) {

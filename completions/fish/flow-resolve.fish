@@ -89,7 +89,7 @@ complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_posit
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_positional "flow-resolve" -eq 1' -fa 'scan' -d 'Print a catalogue of the software installed here.'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_positional "flow-resolve" -eq 1' -fa 'generate' -d 'Add the software installed here to a catalogue file.'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_positional "flow-resolve" -eq 1' -fa 'help' -d 'Show subcommand help information.'
-complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve"' -l 'catalog' -d 'A catalogue file or folder (config.toml then config.d/*.toml); repeatable.' -rfka ''
+complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve"' -l 'catalog' -d 'A catalogue file, a folder (config.toml then config.d/*.toml) or Lifeblood\'s configuration root; repeatable.' -rfka ''
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" index' -l 'index' -d 'Where to keep the compiled catalogue index (default: under ~/.cache/flow).' -rfka ''
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" format' -l 'format' -d 'Output: json (packages and actions), sh (export lines) or env (full environment).' -rfka ''
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" base-env' -l 'base-env' -d 'With --format env or sh: the base environment (NAME=VALUE lines) instead of the current one.' -rfka ''

@@ -63,6 +63,8 @@ public struct RunRequest {
     do {
       let index = try CatalogueIndex.open(sources: sources, at: path)
       _ = try PipeResolution(source: index).annotate(&workflow)
+    } catch let error as ResolveError {
+      throw .resolution("\(Catalogue.namingVariable(error, environment: host))")
     } catch {
       throw .resolution("\(error)")
     }

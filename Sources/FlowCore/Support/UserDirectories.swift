@@ -13,6 +13,8 @@ public struct UserDirectories: Sendable {
   /// `${TMPDIR:-/tmp}/flow-UID`, holding `.config` and `.cache` when no home folder is
   /// known; nil when there is one.
   public let privateFolder: String?
+  /// The home folder: `$HOME`, else the password database's; nil when neither names one.
+  public let home: String?
 
   public init(environment: EnvironmentMap) {
     self.init(environment: environment, passwordHome: UserDirectories.passwordHome)
@@ -24,6 +26,7 @@ public struct UserDirectories: Sendable {
       environment[name].flatMap { $0.isEmpty ? nil : $0 }
     }
     let home = variable("HOME") ?? passwordHome()
+    self.home = home
     if home == nil {
       let temporary = variable("TMPDIR").flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/tmp"
       privateFolder = temporary + "/flow-" + String(geteuid())

@@ -53,7 +53,8 @@ import Testing
       _ = try PipeResolution(source: CatalogueSource(catalogue)).annotate(&workflow)
     } throws: { error in
       "\(error)"
-        == "3:5: stage 'fit': python >=4 is requested and no python >=4 is in the catalogue"
+        == "3:5: stage 'fit': python >=4 is requested and no python >=4 is in the catalogue "
+        + "(python has 3.11.1 and 3.10.4)"
     }
   }
 }

@@ -133,7 +133,10 @@ public struct Catalogue: Sendable {
     build(from: consume merged)
   }
 
-  /// The files a source stands for, in reading order.
+  /// The files a source stands for, in reading order. A folder holds `config.toml` then
+  /// `config.d/*.toml`, or is Lifeblood's configuration root, whose resolver keeps them in
+  /// `standard_environment_resolver/`. A folder holding neither is an error, as an empty
+  /// catalogue would only turn every request into "no such package".
   static func files(of source: String, main: String, folder: String, required: Bool = true)
     throws -> [String]
   {
@@ -143,21 +146,51 @@ public struct Catalogue: Sendable {
         Diagnostic(file: source, position: nil, message: "no such catalogue"))
     }
     if !status.isDirectory { return [source] }
-    var result: [String] = []
-    let mainFile = source + "/" + main
-    if CatalogueFiles.status(mainFile) != nil { result.append(mainFile) }
-    let extra = source + "/" + folder
-    result += CatalogueFiles.list(extra, suffix: ".toml").map { extra + "/" + $0 }
-    return result
+    func contents(of directory: String) -> [String] {
+      var result: [String] = []
+      let mainFile = directory + "/" + main
+      if CatalogueFiles.status(mainFile) != nil { result.append(mainFile) }
+      let extra = directory + "/" + folder
+      result += CatalogueFiles.list(extra, suffix: ".toml").map { extra + "/" + $0 }
+      return result
+    }
+    let direct = contents(of: source)
+    if !direct.isEmpty { return direct }
+    let resolver = source + "/" + Catalogue.lifebloodResolverFolder
+    if CatalogueFiles.status(resolver)?.isDirectory == true {
+      let nested = contents(of: resolver)
+      if !nested.isEmpty { return nested }
+    }
+    if !required { return [] }
+    throw ResolveError.missingCatalogue(
+      Diagnostic(
+        file: source, position: nil,
+        message: "no catalogue in this folder: expected \(main), \(folder)/*.toml or "
+          + "\(Catalogue.lifebloodResolverFolder)/ holding them (a Lifeblood configuration root)"))
   }
 
-  /// Where to look without `--catalog`: `FLOW_CATALOG` (colon-separated), else
-  /// `${XDG_CONFIG_HOME:-~/.config}/flow/packages.toml` then `packages.d/*.toml`.
+  /// The folder of Lifeblood's configuration root that holds its standard environment
+  /// resolver's files.
+  public static let lifebloodResolverFolder = "standard_environment_resolver"
+
+  /// Where to look without `--catalog`, first that applies:
+  /// 1. `FLOW_CATALOG` (colon-separated);
+  /// 2. `LIFEBLOOD_CONFIG_LOCATION`, Lifeblood's configuration root, whose
+  ///    `standard_environment_resolver/` folder must then hold a catalogue;
+  /// 3. `${XDG_CONFIG_HOME:-~/.config}/flow/packages.toml` then `packages.d/*.toml`, when any
+  ///    exists;
+  /// 4. Lifeblood's default root, `~/lifeblood` (`~/Library/Preferences/lifeblood` on macOS),
+  ///    when its resolver folder holds a catalogue.
+  ///
+  /// An empty variable counts as unset.
   public static func defaultSources(environment: EnvironmentMap) -> [String] {
     if let list = environment["FLOW_CATALOG"], !list.isEmpty {
       return list.split(separator: ":").map(String.init)
     }
     let directories = UserDirectories(environment: environment)
+    if let root = environment["LIFEBLOOD_CONFIG_LOCATION"], !root.isEmpty {
+      return [lifebloodResolver(root: expandingHome(root, home: directories.home))]
+    }
     // Without a home folder the configuration lies under /tmp: only read when private.
     if directories.privateFolder != nil && directories.checkPrivateFolder() != nil { return [] }
     let folder = directories.flowConfig
@@ -167,7 +200,48 @@ public struct Catalogue: Sendable {
     }
     let extra = folder + "/packages.d"
     result += CatalogueFiles.list(extra, suffix: ".toml").map { extra + "/" + $0 }
+    if result.isEmpty, let home = directories.home {
+      let lifeblood = lifebloodResolver(root: home + lifebloodDefaultRoot)
+      let files = (try? files(of: lifeblood, main: "config.toml", folder: "config.d")) ?? []
+      if !files.isEmpty { result.append(lifeblood) }
+    }
     return result
+  }
+
+  /// The variable `defaultSources` took its answer from, when one did: a catalogue it names
+  /// that is missing is reported with it, as the user may not know it is set.
+  public static func defaultSourcesVariable(environment: EnvironmentMap) -> String? {
+    ["FLOW_CATALOG", "LIFEBLOOD_CONFIG_LOCATION"].first { !(environment[$0] ?? "").isEmpty }
+  }
+
+  /// `error`, when it is a missing catalogue that a variable named, saying which.
+  public static func namingVariable(_ error: ResolveError, environment: EnvironmentMap)
+    -> ResolveError
+  {
+    guard case .missingCatalogue(var diagnostic) = error,
+      let variable = defaultSourcesVariable(environment: environment)
+    else { return error }
+    diagnostic.message += " (from \(variable))"
+    return .missingCatalogue(diagnostic)
+  }
+
+  /// Lifeblood's default configuration root below the home folder.
+  #if os(macOS)
+    static let lifebloodDefaultRoot = "/Library/Preferences/lifeblood"
+  #else
+    static let lifebloodDefaultRoot = "/lifeblood"
+  #endif
+
+  /// The resolver's folder in a Lifeblood configuration root.
+  static func lifebloodResolver(root: String) -> String {
+    (root.hasSuffix("/") ? root : root + "/") + lifebloodResolverFolder
+  }
+
+  /// `~` and `~/…` with the home folder, as Lifeblood expands its configuration root; any
+  /// other path (`~user` included) as it is.
+  static func expandingHome(_ path: String, home: String?) -> String {
+    guard let home, path == "~" || path.hasPrefix("~/") else { return path }
+    return home + path.dropFirst()
   }
 
   /// The versions of `name`, ascending. Each call decodes them: a caller asking often for

@@ -13,7 +13,7 @@ extension Solver {
   /// out. Only the steps shown are put into words.
   func explain(_ failure: Int) -> String {
     let steps = derivation(of: failure)
-    if steps.isEmpty { return externalText(failure) }
+    if steps.isEmpty { return externalText(failure, ending: true) }
     if fullDerivation || steps.count <= Solver.summarySteps {
       return steps.map(step).joined(separator: "\n")
     }
@@ -72,13 +72,16 @@ extension Solver {
   }
 
   /// What an incompatibility given by the catalogue or the request says.
-  private func externalText(_ index: Int) -> String {
+  /// `ending`: the text ends the message, so a hint can follow a colon; inside a sentence it
+  /// goes in parentheses.
+  private func externalText(_ index: Int, ending: Bool = false) -> String {
     let incompatibility = incompatibilities[index]
     switch incompatibility.cause {
     case .request(let requirement):
-      return "\(requirement) is requested" + missing(requirement)
+      return "\(requirement) is requested" + missing(requirement, ending: ending)
     case .dependency(let package, let requirement):
-      return "\(holders(incompatibility, package)) requires \(requirement)" + missing(requirement)
+      return "\(holders(incompatibility, package)) requires \(requirement)"
+        + missing(requirement, ending: ending)
     case .conflict(let package, let requirement):
       return "\(holders(incompatibility, package)) conflicts with \(requirement)"
     case .derived:
@@ -93,16 +96,41 @@ extension Solver {
     return describe(package, term.set)
   }
 
-  /// " and no … is in the catalogue" when a requirement matches nothing.
-  private func missing(_ requirement: PackageRequirement) -> String {
+  /// Versions a message lists before saying how many more there are.
+  static let listedVersions = 5
+
+  /// What the catalogue holds when a requirement matches nothing: " and no package … is in
+  /// the catalogue"; " and only 2.3.4-beta matches: use --pre" when only prereleases, left
+  /// out by default, would match (" (use --pre)" inside a sentence); else " and no … is in the
+  /// catalogue", with the versions it does hold, newest first.
+  private func missing(_ requirement: PackageRequirement, ending: Bool) -> String {
     let package = id(of: requirement.name)
-    if tables[package].count == 0 {
+    let table = tables[package]
+    if table.count == 0 {
       return " and no package \(requirement.name) is in the catalogue"
     }
-    if domain(package, matching: requirement.spec).isEmpty {
-      return " and no \(requirement) is in the catalogue"
+    if !domain(package, matching: requirement.spec).isEmpty { return "" }
+    if !includePrereleases {
+      let allowed = requirement.spec.versions(includingPrereleases: true)
+      let prereleases = table.versions.indices.filter { allowed.contains(table.versions[$0]) }
+      if !prereleases.isEmpty {
+        let verb = prereleases.count == 1 ? "matches" : "match"
+        return " and only \(Solver.listed(prereleases.reversed().map { table.keys[$0] })) "
+          + "\(verb)" + (ending ? ": use --pre" : " (use --pre)")
+      }
     }
-    return ""
+    let present = Solver.listed(table.keys.reversed())
+    return " and no \(requirement) is in the catalogue (\(requirement.name) has \(present))"
+  }
+
+  /// `a, b and c`; past `listedVersions`, the first of them and "and N more".
+  static func listed(_ keys: some Collection<String>) -> String {
+    let shown = Array(keys.prefix(listedVersions))
+    if keys.count > shown.count {
+      return shown.joined(separator: ", ") + " and \(keys.count - shown.count) more"
+    }
+    if shown.count == 1 { return shown[0] }
+    return shown.dropLast().joined(separator: ", ") + " and " + shown.last!
   }
 
   /// What a derived incompatibility means.

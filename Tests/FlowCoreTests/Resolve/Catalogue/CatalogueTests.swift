@@ -130,6 +130,80 @@ import Testing
     #expect(python.variables.first?.set == ["/late"])
   }
 
+  @Test func lifebloodConfigurationRootIsReadThroughItsResolverFolder() throws {
+    let root = try TemporaryFolder()
+    try root.write("scheduler/config.toml", "[core]\n")
+    try root.write("standard_environment_resolver/config.toml", Self.houdini)
+    try root.write(
+      "standard_environment_resolver/config.d/10-more.toml", "[packages.tool.\"1.0.0\"]\n")
+    // Unlike Lifeblood, a hidden file (an editor's copy) is not read.
+    try root.write("standard_environment_resolver/config.d/.10-more.toml", "[packages.old]\n")
+    let catalogue = try Catalogue(sources: [root.path])
+    let resolver = root.path + "/standard_environment_resolver"
+    #expect(catalogue.files == [resolver + "/config.toml", resolver + "/config.d/10-more.toml"])
+    #expect(catalogue.names == ["houdini.py3_10", "python", "tool"])
+  }
+
+  @Test func folderWithoutACatalogueIsAnErrorNotAnEmptyCatalogue() throws {
+    let folder = try TemporaryFolder()
+    try folder.write("notes.txt", "no catalogue here")
+    try folder.write("standard_environment_resolver/readme.txt", "nor here")
+    try folder.write("config.d/notes.txt", "not toml")
+    do {
+      _ = try Catalogue(sources: [folder.path])
+      Issue.record("an empty catalogue was read")
+    } catch let ResolveError.missingCatalogue(diagnostic) {
+      #expect(ResolveError.missingCatalogue(diagnostic).exitStatus.rawValue == 66)
+      #expect(diagnostic.file == folder.path)
+      #expect(diagnostic.message.hasPrefix("no catalogue in this folder: expected config.toml"))
+    }
+  }
+
+  @Test func lifebloodConfigLocationComesAfterFlowCatalogAndBeforeFlowsFiles() throws {
+    let home = try TemporaryFolder()
+    try home.write(".config/flow/packages.toml", "")
+    #expect(
+      Catalogue.defaultSources(environment: [
+        "FLOW_CATALOG": "/a", "LIFEBLOOD_CONFIG_LOCATION": "/lb", "HOME": home.path,
+      ]) == ["/a"])
+    #expect(
+      Catalogue.defaultSources(environment: ["LIFEBLOOD_CONFIG_LOCATION": "/lb", "HOME": home.path])
+        == ["/lb/standard_environment_resolver"])
+    #expect(
+      Catalogue.defaultSources(environment: ["LIFEBLOOD_CONFIG_LOCATION": "lb/", "HOME": home.path])
+        == ["lb/standard_environment_resolver"])
+    // Lifeblood expands `~` in its root; an empty variable is taken as unset.
+    #expect(
+      Catalogue.defaultSources(environment: [
+        "LIFEBLOOD_CONFIG_LOCATION": "~/lb", "HOME": home.path,
+      ])
+        == [home.path + "/lb/standard_environment_resolver"])
+    #expect(
+      Catalogue.defaultSources(environment: ["LIFEBLOOD_CONFIG_LOCATION": "~", "HOME": home.path])
+        == [home.path + "/standard_environment_resolver"])
+    #expect(
+      Catalogue.defaultSources(environment: ["LIFEBLOOD_CONFIG_LOCATION": "", "HOME": home.path])
+        == [home.path + "/.config/flow/packages.toml"])
+  }
+
+  @Test func lifebloodsDefaultRootIsReadWhenFlowHasNoCatalogue() throws {
+    let home = try TemporaryFolder()
+    #expect(Catalogue.defaultSources(environment: ["HOME": home.path]) == [])
+    // A resolver folder without a catalogue is not a source: Lifeblood would write one there.
+    let root = String(Catalogue.lifebloodDefaultRoot.dropFirst())
+    try home.write(root + "/standard_environment_resolver/x", "")
+    #expect(Catalogue.defaultSources(environment: ["HOME": home.path]) == [])
+    try home.write(root + "/standard_environment_resolver/config.toml", Self.houdini)
+    let folder = home.path + "/" + root + "/standard_environment_resolver"
+    #expect(Catalogue.defaultSources(environment: ["HOME": home.path]) == [folder])
+    #expect(try Catalogue(sources: [folder]).names.contains("houdini.py3_10"))
+    try home.write(".config/flow/packages.d/a.toml", "")
+    #expect(
+      Catalogue.defaultSources(environment: ["HOME": home.path]) == [
+        home.path + "/.config/flow/packages.d/a.toml"
+      ])
+  }
+
   @Test func missingSourceIsAnError() {
     #expect(throws: ResolveError.self) { try Catalogue(sources: ["/nonexistent/flow/catalog"]) }
   }

@@ -112,10 +112,56 @@ import Testing
     #expect(
       try Self.failure(catalogue, ["houdini ~=20.0.506"])
         == "because houdini 20.0.506 requires python ~=3.10 and no python ~=3.10 is in the "
-        + "catalogue, houdini ~=20.0.506 cannot be satisfied")
+        + "catalogue (python has 3.9.1), houdini ~=20.0.506 cannot be satisfied")
     #expect(
       try Self.failure(catalogue, ["blender"])
         == "blender is requested and no package blender is in the catalogue")
+  }
+
+  @Test func onlyPrereleaseMatchingSaysUsePreNotMissing() throws {
+    let catalogue = try Self.catalogue(["houdini 18.5.666", "assmouth 2.3.4-beta"])
+    #expect(
+      try Self.failure(catalogue, ["assmouth ~=2.3.2"])
+        == "assmouth ~=2.3.2 is requested and only 2.3.4-beta matches: use --pre")
+    #expect(
+      try Self.failure(catalogue, ["houdini >18.0.0,<19.0.0", "assmouth ~=2.3.2"])
+        == "assmouth ~=2.3.2 is requested and only 2.3.4-beta matches: use --pre")
+    #expect(try Self.solve(catalogue, ["assmouth ~=2.3.2"], pre: true) == ["assmouth 2.3.4-beta"])
+    let several = try Self.catalogue([
+      "tool 1.0.0", "tool 2.0.0-rc.1", "tool 2.0.0-rc.2", "lib 1.0.0", "lib 2.0.0-beta: tool >=2",
+    ])
+    #expect(
+      try Self.failure(several, ["tool >=1.5"])
+        == "tool >=1.5 is requested and only 2.0.0-rc.2 and 2.0.0-rc.1 match: use --pre")
+    #expect(
+      try Self.failure(several, ["lib >=1.5"])
+        == "lib >=1.5 is requested and only 2.0.0-beta matches: use --pre")
+    // Inside a sentence the hint goes in parentheses.
+    let dependency = try Self.catalogue([
+      "houdini 20.0.506: python >=3.9.5", "python 3.9.0", "python 3.10.0-rc.1",
+    ])
+    #expect(
+      try Self.failure(dependency, ["houdini"])
+        == "because houdini 20.0.506 requires python >=3.9.5 and only 3.10.0-rc.1 matches "
+        + "(use --pre), houdini cannot be satisfied")
+  }
+
+  @Test func unmatchedRequirementListsTheVersionsPresentWithinABound() throws {
+    let few = try Self.catalogue(["assmouth 2.3.4-beta"])
+    #expect(
+      try Self.failure(few, ["assmouth ~=3.0"])
+        == "assmouth ~=3.0 is requested and no assmouth ~=3.0 is in the catalogue "
+        + "(assmouth has 2.3.4-beta)")
+    let many = try Self.catalogue((0..<12).map { "python 3.\($0).0" })
+    #expect(
+      try Self.failure(many, ["python >=4"])
+        == "python >=4 is requested and no python >=4 is in the catalogue "
+        + "(python has 3.11.0, 3.10.0, 3.9.0, 3.8.0, 3.7.0 and 7 more)")
+    let dependency = try Self.catalogue(["houdini 20.0.506: python ~=3.10", "python 3.9.1"])
+    #expect(
+      try Self.failure(dependency, ["houdini"])
+        == "because houdini 20.0.506 requires python ~=3.10 and no python ~=3.10 is in the "
+        + "catalogue (python has 3.9.1), houdini cannot be satisfied")
   }
 
   @Test func conflictingRequirementsAreExplainedStepByStep() throws {
