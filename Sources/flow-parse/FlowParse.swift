@@ -23,10 +23,7 @@ struct FlowParse: ToolCommand {
 
   @OptionGroup var output: OutputOptions
 
-  @Flag(
-    help:
-      "Only check the workflow, and that flow-exec can run each stage; print nothing when it is valid."
-  )
+  @Flag(help: "Only check the workflow and that flow-exec can run its stages; print nothing.")
   var check = false
 
   @Flag(help: "Print a JSON Schema of the workflow format, for editors, and exit.")
