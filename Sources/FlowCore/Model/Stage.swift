@@ -44,7 +44,8 @@ extension Stage {
   /// The name fasthep-flow gives the task: each ASCII space or punctuation character
   /// (Python's `string.whitespace` and `string.punctuation`) becomes `_`, so
   /// `touch /tmp/date.txt` is `touch__tmp_date_txt`. Two stages with one task name are
-  /// one task to fasthep-flow, so they are duplicates; `needs` may name a stage either way.
+  /// one task to fasthep-flow, so a workflow file may not have them; its `needs` may name
+  /// a stage either way.
   public static func taskName(_ name: String) -> String {
     String(
       String.UnicodeScalarView(

@@ -7,8 +7,8 @@ public struct StageProblem: Sendable, Equatable {
 }
 
 extension Workflow {
-  /// The checks across stages every reader makes: unique names and task names
-  /// (`Stage.taskName`), known `needs`, no stage needing itself, no cycle. Names that are canonically equivalent (`café` written with
+  /// The checks across stages every reader makes: unique names, known `needs`, no stage
+  /// needing itself, no cycle. Names that are canonically equivalent (`café` written with
   /// U+00E9 and with `e` + U+0301) are duplicates: they look the same to people and to
   /// Swift's `String`, yet name different files. `place` tells where a stage is written,
   /// for "first at". At most `limit` problems are found: a reader that stops at the first
@@ -16,30 +16,20 @@ extension Workflow {
   public func stageProblems(limit: Int = .max, place: (Int) -> String?) -> [StageProblem] {
     var problems: [StageProblem] = []
     var first: [String: Int] = [:]
-    var firstTask: [String: Int] = [:]
     first.reserveCapacity(stages.count)
-    firstTask.reserveCapacity(stages.count)
     for (index, stage) in stages.enumerated() {
-      let task = stage.taskName
-      guard let earlier = firstTask[task] else {
+      guard let earlier = first[stage.name] else {
         first[stage.name] = index
-        firstTask[task] = index
         continue
       }
       if problems.count == limit { return problems }
       let at = place(earlier).map { " (first at \($0))" } ?? ""
-      let message: String
-      if stages[earlier].name == stage.name {
-        let form =
-          ExactString.sameBytes(stages[earlier].name, stage.name)
-          ? "" : ", the same name in another Unicode form"
-        message = "duplicate stage name '\(stage.name)'\(at)\(form)"
-      } else {
-        message =
-          "stage names '\(stages[earlier].name)'\(at) and '\(stage.name)' are one task name"
-          + " '\(task)' (spaces and punctuation become '_')"
-      }
-      problems.append(StageProblem(stage: index, field: "name", message: message))
+      let form =
+        ExactString.sameBytes(stages[earlier].name, stage.name)
+        ? "" : ", the same name in another Unicode form"
+      problems.append(
+        StageProblem(
+          stage: index, field: "name", message: "duplicate stage name '\(stage.name)'\(at)\(form)"))
     }
     lazy var names = stages.map(\.name)
     for (index, stage) in stages.enumerated() {
