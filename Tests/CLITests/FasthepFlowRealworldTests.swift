@@ -199,8 +199,9 @@ import Testing
     #expect(run.stderr.contains("w.yaml:\(place): "), "\(run.stderr)")
   }
 
-  /// Blocks of one section of a workflow, without its `tasks`, which fasthep-flow
-  /// requires; the two settings pages with their first alternatives chosen.
+  /// Blocks of one section of a workflow, without its `tasks`, which fasthep-flow's
+  /// configuration requires (its top level holds `tasks`, `metadata` and `plugins`); the
+  /// two settings pages with their first alternatives chosen.
   @Test(arguments: [
     ("doc-legacy-provenance-L35.yaml", [(String, String)]()),
     ("doc-legacy-register-L18.yaml", []),
@@ -268,7 +269,9 @@ import Testing
     #expect(try scratch.needs() == ["root_data": [], "printMET": ["root_data"]])
   }
 
-  /// The products page adds a stage key flow does not read.
+  /// The products page adds a stage key that fasthep-flow's task configuration (name,
+  /// type, needs, args, kwargs, plugins, merged into a structured OmegaConf schema) does
+  /// not have either; flow refuses it by name.
   @Test func theProductsKeyIsNotRead() throws {
     let run = try Scratch("doc-selection-products-L6.yaml").parse()
     #expect(run.status == 65)
