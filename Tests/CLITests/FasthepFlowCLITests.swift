@@ -91,6 +91,25 @@ import Testing
     #expect(result.exec.stderr.contains(message), "\(result.exec.stderr)")
   }
 
+  /// A name made to be another stage's log name is refused by both, at the stage.
+  @Test func theCheckRefusesACraftedLogNameClash() throws {
+    let folder = try TemporaryFolder()
+    let result = try Self.run(
+      """
+      tasks:
+        - {name: .hidden, type: BashOperator, kwargs: {bash_command: touch ran}}
+        - {name: _hidden-28280da0cdcb6865, type: BashOperator, kwargs: {bash_command: touch ran}}
+      """, in: folder)
+    let message =
+      "stage '_hidden-28280da0cdcb6865' can never run: its log and container name"
+      + " _hidden-28280da0cdcb6865 are those of stage '.hidden'; rename one of them"
+    #expect(result.check.status == 65)
+    #expect(result.check.stderr == "flow-parse: \(folder.path)/w.yaml:3:5: \(message)\n")
+    #expect(result.exec.status == 125)
+    #expect(result.exec.stderr.contains(message), "\(result.exec.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: folder.path + "/ran"))
+  }
+
   /// Task Dependencies: A and B have no `needs` while the others do, so they start the
   /// graph together rather than B waiting for A.
   @Test func aStageWithoutNeedsIsARootOnceAnyStageHasThem() throws {

@@ -137,11 +137,11 @@ public struct StageCommand: Sendable, Equatable {
 }
 
 extension Workflow {
-  /// Why each stage could not be run, in stage order, told at the stage: the check
-  /// flow-exec makes before it starts anything (`StageCommand`), made by
-  /// `flow-parse --check` too.
+  /// What flow-exec refuses in a workflow before it starts anything, told at the stage:
+  /// a stage it cannot run (`StageCommand`), and two stages whose names would share a log
+  /// and container name. `flow-parse --check` makes the same checks.
   public func commandProblems(file: String) -> [Diagnostic] {
-    stages.compactMap { stage in
+    var problems: [Diagnostic] = stages.compactMap { stage in
       do throws(ExecError) {
         _ = try StageCommand(stage: stage)
         return nil
@@ -149,5 +149,20 @@ extension Workflow {
         return Diagnostic(file: file, position: stage.position, message: error.message)
       }
     }
+    if let clash = safeNameClash(), case .refused(let name, _) = clash {
+      let position = stages.last { $0.name == name }?.position
+      problems.append(Diagnostic(file: file, position: position, message: clash.message))
+    }
+    return problems
+  }
+
+  /// The refusal of the first two stages whose names make one log and container name
+  /// (`SafeName`), which only a name made for it can do.
+  public func safeNameClash() -> ExecError? {
+    guard let (first, second) = SafeName.clashes(stages.map(\.name)) else { return nil }
+    return .refused(
+      stage: second,
+      reason: "its log and container name \(SafeName.of(second)) are those of stage '\(first)';"
+        + " rename one of them")
   }
 }
