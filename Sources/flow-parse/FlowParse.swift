@@ -23,7 +23,7 @@ struct FlowParse: ToolCommand {
 
   @OptionGroup var output: OutputOptions
 
-  @Flag(help: "Only check the workflow; print nothing when it is valid.")
+  @Flag(help: "Only check the workflow and that flow-exec can run its stages; print nothing.")
   var check = false
 
   @Flag(help: "Print a JSON Schema of the workflow format, for editors, and exit.")
@@ -59,7 +59,13 @@ struct FlowParse: ToolCommand {
       for problem in error.problems { console.report(problem.description) }
       throw ExitCode(error.exitStatus.rawValue)
     }
-    if check { return }
+    if check {
+      // What flow-exec would refuse before starting anything is refused here too.
+      let problems = workflow.commandProblems(file: name)
+      for problem in problems { console.report(problem.description) }
+      if !problems.isEmpty { throw ExitCode(WorkflowError(problems: problems).exitStatus.rawValue) }
+      return
+    }
     try console.emit(workflow.documentText(pretty: pretty), to: output.path)
   }
 }

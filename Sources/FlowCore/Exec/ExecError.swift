@@ -6,6 +6,7 @@ public enum ExecError: ToolFailure, Equatable, Sendable {
   case unknownStageType(stage: String, type: String?, position: SourcePosition?)
   case missingKeyword(stage: String, keyword: String, position: SourcePosition?)
   case invalidCallable(stage: String, callable: String)
+  case badKeyword(stage: String, keyword: String, expected: String, position: SourcePosition?)
   case unknownStage(String, suggestion: String?)
   case skippedStep(stage: String, step: String, tool: String)
   case unsupportedExecutor(stage: String, executor: String)
@@ -32,16 +33,33 @@ public enum ExecError: ToolFailure, Equatable, Sendable {
   }
 
   public var description: String {
+    position.map { "\($0): \(message)" } ?? message
+  }
+
+  /// Where in the workflow the stage a problem is about is written, if the problem is
+  /// about one stage's own fields.
+  public var position: SourcePosition? {
     switch self {
-    case .unknownStageType(let stage, let type, let position):
-      let place = position.map { "\($0): " } ?? ""
+    case .unknownStageType(_, _, let position), .missingKeyword(_, _, let position),
+      .badKeyword(_, _, _, let position):
+      return position
+    default: return nil
+    }
+  }
+
+  /// The description without the position, for a tool that tells it with the file name.
+  public var message: String {
+    switch self {
+    case .unknownStageType(let stage, let type, _):
       let named = type.map { "unknown stage type '\($0)'" } ?? "no stage type"
-      return "\(place)stage '\(stage)': \(named) (expected BashOperator or PythonOperator)"
-    case .missingKeyword(let stage, let keyword, let position):
-      let place = position.map { "\($0): " } ?? ""
-      return "\(place)stage '\(stage)': kwargs.\(keyword) is missing or not a string"
+      return "stage '\(stage)': \(named) (expected BashOperator or PythonOperator)"
+    case .missingKeyword(let stage, let keyword, _):
+      return "stage '\(stage)': kwargs.\(keyword) is missing or not a string"
     case .invalidCallable(let stage, let callable):
-      return "stage '\(stage)': python_callable '\(callable)' is not of the form module.function"
+      return
+        "stage '\(stage)': python_callable '\(callable)' is not a builtin such as print or a module.function"
+    case .badKeyword(let stage, let keyword, let expected, _):
+      return "stage '\(stage)': kwargs.\(keyword) must be \(expected)"
     case .unknownStage(let name, let suggestion):
       return "no stage named '\(name)'" + (suggestion.map { " (did you mean '\($0)'?)" } ?? "")
     case .skippedStep(let stage, let step, let tool):

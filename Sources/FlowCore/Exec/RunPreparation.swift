@@ -58,12 +58,7 @@ public struct RunPreparation {
       throw .mixedExecutors(first.rawValue, other.rawValue)
     }
     let onCluster = executors.first.map { $0 != .local } ?? false
-    if let (first, second) = SafeName.clashes(workflow.stages.map(\.name)) {
-      throw .refused(
-        stage: second,
-        reason: "its log and container name \(SafeName.of(second)) are those of stage '\(first)';"
-          + " rename one of them")
-    }
+    if let clash = workflow.safeNameClash() { throw clash }
     let commands = try chosen.map { stage throws(ExecError) in try StageCommand(stage: stage) }
     var planStages = chosen.map { stage in
       var planStage = PlanStage(stage: stage)

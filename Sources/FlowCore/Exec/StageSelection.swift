@@ -11,14 +11,19 @@ public struct StageSelection: Sendable, Equatable {
     self.from = from
   }
 
-  /// The indexes of the chosen stages, in workflow order.
+  /// The indexes of the chosen stages, in workflow order. A stage is named as written,
+  /// or by its fasthep-flow task name (`touch__tmp_date_txt` for `touch /tmp/date.txt`)
+  /// when that names one stage.
   public func select(_ workflow: Workflow) throws(ExecError) -> [Int] {
     let names = workflow.stages.map(\.name)
     func index(_ name: String) throws(ExecError) -> Int {
-      guard let found = names.firstIndex(of: name) else {
+      if let found = names.firstIndex(of: name) { return found }
+      let task = Stage.taskName(name)
+      let byTask = workflow.stages.indices.filter { workflow.stages[$0].taskName == task }
+      guard byTask.count == 1 else {
         throw .unknownStage(name, suggestion: Suggestion.closest(to: name, among: names))
       }
-      return found
+      return byTask[0]
     }
     var chosen = Set<Int>()
     if let stage { chosen.insert(try index(stage)) }

@@ -39,3 +39,28 @@ public struct Stage: Sendable, Hashable {
     self.annotations = annotations
   }
 }
+
+extension Stage {
+  /// The name fasthep-flow gives the task: each ASCII space or punctuation character
+  /// (Python's `string.whitespace` and `string.punctuation`) becomes `_`, so
+  /// `touch /tmp/date.txt` is `touch__tmp_date_txt`. Two stages with one task name are
+  /// one task to fasthep-flow, so a workflow file may not have them; its `needs` may name
+  /// a stage either way.
+  public static func taskName(_ name: String) -> String {
+    String(
+      String.UnicodeScalarView(
+        name.unicodeScalars.map { scalar in
+          scalar.isASCII && (scalar.properties.isWhitespace || isASCIIPunctuation(scalar))
+            ? "_" : scalar
+        }))
+  }
+
+  public var taskName: String { Self.taskName(name) }
+
+  private static func isASCIIPunctuation(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x21...0x2F, 0x3A...0x40, 0x5B...0x60, 0x7B...0x7E: return true
+    default: return false
+    }
+  }
+}

@@ -1,10 +1,26 @@
 extension WorkflowReader {
-  /// Checks across stages, the same as the pipe document reader's: unique names, known
-  /// `needs`, no cycles.
+  /// Checks across stages, the same as the pipe document reader's (unique names, known
+  /// `needs`, no cycles), and fasthep-flow's own: two stages with one task name
+  /// (`Stage.taskName`) are one task to it, so a workflow file may not have them. A pipe
+  /// document names stages exactly and files them by `SafeName`, so it may.
   mutating func check(_ workflow: inout Workflow) {
     let stages = workflow.stages
     for problem in workflow.stageProblems(place: { stages[$0].position.map { "\($0)" } }) {
       report(at: stages[problem.stage].position, problem.message)
+    }
+    var firstTask: [String: Stage] = [:]
+    for stage in stages {
+      guard let earlier = firstTask[stage.taskName] else {
+        firstTask[stage.taskName] = stage
+        continue
+      }
+      // One name written twice is reported above as a duplicate.
+      if earlier.name == stage.name { continue }
+      let at = earlier.position.map { " (first at \($0))" } ?? ""
+      report(
+        at: stage.position,
+        "stage names '\(earlier.name)'\(at) and '\(stage.name)' are one task name"
+          + " '\(stage.taskName)' (spaces and punctuation become '_')")
     }
   }
 }

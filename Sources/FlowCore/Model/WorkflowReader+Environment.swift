@@ -2,9 +2,10 @@ extension WorkflowReader {
   static let environmentKeys = [
     "image", "variables", "executor", "flow", "resources", "requirements", "extra_data",
   ]
-  /// fasthep-flow's Global Settings page documents these too; they are kept in the
-  /// document's `global` and not applied to stages.
-  static let globalOnlyKeys = ["histogram", "output"]
+  /// fasthep-flow's Global Settings pages document these too (`output.directory` in one
+  /// version, `output_dir` in another); they are kept in the document's `global` and not
+  /// applied to stages: flow has no histogram or output folder of its own.
+  static let globalOnlyKeys = ["histogram", "output", "output_dir"]
   static let resourceKeys = ["memory", "cpu", "cpus", "gpu", "gpus", "process_on"]
 
   mutating func readEnvironment(_ node: YAMLNode, isGlobal: Bool) -> Environment {

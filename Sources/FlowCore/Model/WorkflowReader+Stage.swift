@@ -7,8 +7,8 @@ extension WorkflowReader {
   /// Keys with two names: a stage may use either, not both.
   static let keyAliases = [("kwargs", "with"), ("needs", "dependencies")]
 
-  /// Reads one stage. A stage without `needs` waits for the stage before it.
-  mutating func readStage(_ node: YAMLNode, previous: String?) -> Stage? {
+  /// Reads one stage, and whether it names `needs` (or `dependencies`) at all.
+  mutating func readStage(_ node: YAMLNode) -> (stage: Stage, namesNeeds: Bool)? {
     guard let pairs = mapping(node, "a stage") else { return nil }
     var stage = Stage(name: "", position: node.position)
     var hasName = false
@@ -64,8 +64,36 @@ extension WorkflowReader {
       report(node, "a stage needs a 'name'")
       return nil
     }
-    if !needsGiven, let previous, previous != stage.name { stage.needs = [previous] }
-    return stage
+    return (stage, needsGiven)
+  }
+
+  /// fasthep-flow's rule for the order of stages: when no stage names `needs`, each waits
+  /// for the one before it (its stages run in the order written); once any does, a stage
+  /// without `needs` waits for none (it is a root of the graph).
+  static func applyOrder(_ read: [(stage: Stage, namesNeeds: Bool)]) -> [Stage] {
+    var stages = read.map(\.stage)
+    guard !read.contains(where: \.namesNeeds) else { return stages }
+    for index in stages.indices.dropFirst() where stages[index - 1].name != stages[index].name {
+      stages[index].needs = [stages[index - 1].name]
+    }
+    return stages
+  }
+
+  /// A `needs` entry that names no stage as written but one as fasthep-flow maps it
+  /// (`Common selection` for `Common_selection`) becomes that stage's name, so that the
+  /// document names stages exactly.
+  static func resolveNeeds(_ stages: inout [Stage]) {
+    var exact: Set<String> = []
+    var byTaskName: [String: String] = [:]
+    for stage in stages {
+      exact.insert(stage.name)
+      if byTaskName[stage.taskName] == nil { byTaskName[stage.taskName] = stage.name }
+    }
+    for index in stages.indices {
+      stages[index].needs = stages[index].needs.map { need in
+        exact.contains(need) ? need : byTaskName[Stage.taskName(need)] ?? need
+      }
+    }
   }
 
   /// A name or a list of names.

@@ -58,6 +58,10 @@ public struct WorkflowReader {
   mutating func readWorkflow(_ root: YAMLNode, source: String) -> Workflow {
     var workflow = Workflow(source: source)
     guard let pairs = mapping(root, "the workflow") else { return workflow }
+    if let newer = Self.newerFormatKey(pairs) {
+      report(newer, Self.newerFormatMessage)
+      return workflow
+    }
     var stagesNode: YAMLNode?
     var globalEnvironment = Environment()
     for (key, value) in pairs {
@@ -90,14 +94,33 @@ public struct WorkflowReader {
       report(stagesNode, "'stages' must be a list of stages, not \(stagesNode.kindDescription)")
       return workflow
     }
-    var previous: String?
+    var read: [(stage: Stage, namesNeeds: Bool)] = []
     for item in items {
-      guard var stage = readStage(item, previous: previous) else { continue }
-      stage.environment = stage.environment.overlaying(globalEnvironment)
-      previous = stage.name
-      workflow.stages.append(stage)
+      if let entry = readStage(item) { read.append(entry) }
     }
+    var stages = Self.applyOrder(read)
+    Self.resolveNeeds(&stages)
+    for index in stages.indices {
+      stages[index].environment = stages[index].environment.overlaying(globalEnvironment)
+    }
+    workflow.stages = stages
     return workflow
+  }
+
+  /// Top-level keys of fasthep-flow's newer format (`hepflow`: `analysis:` with
+  /// `stages:` of `id`/`op`, `execution:`), which flow does not read.
+  static let newerFormatKeys = ["analysis", "execution"]
+
+  static let newerFormatMessage =
+    "this is fasthep-flow's newer workflow format ('analysis:'/'execution:'), which flow"
+    + " does not read; flow reads its earlier format: 'stages:' (or 'tasks:'), each stage"
+    + " with a 'name', a 'type' such as fasthep_flow.operators.BashOperator and 'kwargs'"
+
+  /// The first key of the newer format, in a file that has no `stages` or `tasks`.
+  static func newerFormatKey(_ pairs: [(key: YAMLNode, value: YAMLNode)]) -> YAMLNode? {
+    let names = pairs.map { $0.key.scalar?.text ?? "" }
+    guard !names.contains("stages"), !names.contains("tasks") else { return nil }
+    return pairs.first { newerFormatKeys.contains($0.key.scalar?.text ?? "") }?.key
   }
 
   // MARK: - Helpers shared by the sections

@@ -8,19 +8,14 @@ public enum WorkflowRules {
   /// with room left for a suffix).
   public static let maximumStageNameBytes = 200
 
-  /// Why a stage name cannot be used, if it cannot: no slash, control characters or
-  /// spaces at either end, and not longer than `maximumStageNameBytes`.
+  /// Why a stage name cannot be used, if it cannot: not empty, no control characters
+  /// (a message tells a name on one line), and not longer than `maximumStageNameBytes`.
+  /// Spaces, `/` and other punctuation are fasthep-flow's to map (`Stage.taskName`);
+  /// files and containers are named by `SafeName`.
   public static func problemWithStageName(_ name: String) -> String? {
-    guard let first = name.first, let last = name.last else {
-      return "a stage's name must not be empty"
-    }
-    if name == "." || name == ".." { return "'\(name)' cannot be a stage name" }
-    if name.contains("/") { return "stage name '\(name)' must not contain '/'" }
+    if name.isEmpty { return "a stage's name must not be empty" }
     if name.unicodeScalars.contains(where: isControl) {
       return "stage name must not contain control characters"
-    }
-    if first.isWhitespace || last.isWhitespace {
-      return "stage name '\(name)' must not start or end with a space"
     }
     if name.utf8.count > maximumStageNameBytes {
       return

@@ -34,7 +34,7 @@ public enum WorkflowSchema {
           "properties": {
             "name": {
               "type": "string", "minLength": 1, "maxLength": \#(WorkflowRules.maximumStageNameBytes),
-              "pattern": "^[^/\\u0000-\\u001f]+$",
+              "pattern": "^[^\\u0000-\\u001f\\u007f]+$",
               "description": "At most \#(WorkflowRules.maximumStageNameBytes) bytes of UTF-8, unique in the workflow."
             },
             "type": {"type": "string", "examples": ["fasthep_flow.operators.BashOperator"]},
@@ -52,7 +52,7 @@ public enum WorkflowSchema {
           "additionalProperties": false
         },
         "names": {
-          "description": "A stage name or a list of names. Without it a stage waits for the one before.",
+          "description": "A stage name (as written, or as fasthep-flow maps it) or a list of names. When no stage of the workflow names 'needs' or 'dependencies', each stage waits for the one before; once one does, a stage without them waits for none.",
           "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
         },
         "duration": {
@@ -107,7 +107,8 @@ public enum WorkflowSchema {
             "requirements": {"$ref": "#/definitions/environmentProperties/requirements"},
             "extra_data": {},
             "histogram": {},
-            "output": {}
+            "output": {},
+            "output_dir": {"type": "string"}
           },
           "patternProperties": {"^x-": {}},
           "additionalProperties": false
@@ -116,7 +117,8 @@ public enum WorkflowSchema {
           "type": "string",
           "anyOf": [
             {"enum": ["LocalExecutor", "DaskExecutor", "SlurmExecutor"]},
-            {"pattern": "^([Ll]ocal|[Ss]equential|[Cc]oncurrent|[Dd]ask|[Ss]lurm)(::.*)?$"}
+            {"pattern": "^([Ll]ocal|[Ss]equential|[Cc]oncurrent|[Dd]ask|[Ss]lurm)(::.*)?$"},
+            {"pattern": "^[Pp]refect::([Ss]equential|[Cc]oncurrent|[Dd]ask)TaskRunner$"}
           ]
         },
         "resources": {

@@ -31,10 +31,12 @@ import Testing
     #expect(throws: ExecError.self) { try StageCommand(stage: Stage(name: "x", type: type)) }
   }
 
-  @Test func aCallableNeedsAModule() {
+  @Test(arguments: ["1run", "pkg..run", "os.system; x", "", "a b"])
+  func aCallableMustBeAPythonName(callable: String) {
     let stage = Stage(
-      name: "p", type: "PythonOperator", kwargs: JSONObject([("python_callable", .string("run"))]))
-    #expect(throws: ExecError.invalidCallable(stage: "p", callable: "run")) {
+      name: "p", type: "PythonOperator",
+      kwargs: JSONObject([("python_callable", .string(callable))]))
+    #expect(throws: ExecError.invalidCallable(stage: "p", callable: callable)) {
       try StageCommand(stage: stage)
     }
   }

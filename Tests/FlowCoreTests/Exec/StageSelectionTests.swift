@@ -30,4 +30,15 @@ import Testing
       try StageSelection(stage: "dd").select(workflow)
     }
   }
+
+  @Test func aStageMayBeNamedByItsTaskNameWhenThatNamesOne() throws {
+    let named = Workflow(
+      source: "/w.yaml",
+      stages: [
+        Stage(name: "touch /tmp/date.txt"), Stage(name: "a b"), Stage(name: "a/b"),
+      ])
+    #expect(try StageSelection(only: ["touch__tmp_date_txt"]).select(named) == [0])
+    #expect(try StageSelection(stage: "a/b").select(named) == [2])
+    #expect(throws: ExecError.self) { try StageSelection(stage: "a_b").select(named) }
+  }
 }

@@ -211,8 +211,8 @@ struct WorkflowFixture {
         "w.yaml:2:27: both 'kwargs' and 'with' given: they are one key"
       ])
     #expect(
-      fixture.problems("stages:\n  - {name: a/b}\n") == [
-        "w.yaml:2:12: stage name 'a/b' must not contain '/'"
+      fixture.problems("stages:\n  - {name: \"a\\u0001b\"}\n") == [
+        "w.yaml:2:12: stage name must not contain control characters"
       ])
     #expect(
       fixture.problems("stages: []\nstagse: 1\n") == [

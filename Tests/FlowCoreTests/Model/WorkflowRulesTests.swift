@@ -134,7 +134,10 @@ import Testing
         #""plan": {"order": 1, "start": -1}"#,
         "d:1:39: stages[0].plan.start: start must not be negative"
       ),
-      (#""name": "a/b""#, "d:1:39: stages[0].name: stage name 'a/b' must not contain '/'"),
+      (
+        #""name": "a\u0001b""#,
+        "d:1:39: stages[0].name: stage name must not contain control characters"
+      ),
     ]
     for (fields, message) in cases {
       // A second "name" would be a duplicate key: the name case replaces the first.

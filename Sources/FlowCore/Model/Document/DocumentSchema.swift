@@ -49,7 +49,7 @@ public enum DocumentSchema {
           "properties": {
             "name": {
               "type": "string", "minLength": 1, "maxLength": \#(WorkflowRules.maximumStageNameBytes),
-              "pattern": "^[^/\\u0000-\\u001f]+$",
+              "pattern": "^[^\\u0000-\\u001f\\u007f]+$",
               "description": "At most \#(WorkflowRules.maximumStageNameBytes) bytes of UTF-8, unique in the document."
             },
             "type": {"type": ["string", "null"]},
