@@ -5,8 +5,9 @@
 #   make fuzz FUZZ_SECONDS=N   run each fuzz harness for N seconds (default 600); FUZZ_RUNS=N
 #                              also stops each after N executions
 #   make sanitize              the unit and CLI tests under AddressSanitizer, ThreadSanitizer
-#   make install PREFIX=DIR    binaries, man pages and completions under DIR
-#                              (BUILD_DIR=DIR installs binaries already built there)
+#   make install PREFIX=DIR    the binary (bin/flow, under each tool's name), man pages and
+#                              completions under DIR, and the installed size
+#                              (BUILD_DIR=DIR installs a binary already built there)
 #   make completions           regenerate completions/ from the tools' argument parsers
 .POSIX:
 .SUFFIXES:
@@ -18,6 +19,8 @@ BASH_COMPLETION_DIR = $(PREFIX)/share/bash-completion/completions
 ZSH_COMPLETION_DIR = $(PREFIX)/share/zsh/site-functions
 FISH_COMPLETION_DIR = $(PREFIX)/share/fish/vendor_completions.d
 BUILD_DIR = .build/release
+# The installed binary goes without its symbol table (half its size); STRIP=true keeps it.
+STRIP = strip
 SWIFT = swift
 FUZZ_SECONDS = 600
 CHECK_FUZZ_SECONDS = 3
@@ -82,8 +85,10 @@ install:
 	if [ "$(BUILD_DIR)" = .build/release ]; then $(MAKE) build; fi
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	mkdir -p $(DESTDIR)$(BASH_COMPLETION_DIR) $(DESTDIR)$(ZSH_COMPLETION_DIR) $(DESTDIR)$(FISH_COMPLETION_DIR)
+	rm -f $(DESTDIR)$(BINDIR)/flow.new && cp $(BUILD_DIR)/flow $(DESTDIR)$(BINDIR)/flow.new && \
+	  $(STRIP) $(DESTDIR)$(BINDIR)/flow.new && mv -f $(DESTDIR)$(BINDIR)/flow.new $(DESTDIR)$(BINDIR)/flow
 	for tool in $(TOOLS); do \
-	  cp $(BUILD_DIR)/$$tool $(DESTDIR)$(BINDIR)/$$tool && \
+	  ln -sf flow $(DESTDIR)$(BINDIR)/$$tool && \
 	  cp completions/bash/$$tool $(DESTDIR)$(BASH_COMPLETION_DIR)/$$tool && \
 	  cp completions/zsh/_$$tool $(DESTDIR)$(ZSH_COMPLETION_DIR)/_$$tool && \
 	  cp completions/fish/$$tool.fish $(DESTDIR)$(FISH_COMPLETION_DIR)/$$tool.fish || exit 1; \
@@ -92,6 +97,14 @@ install:
 	for page in man/*.1; do [ -e "$$page" ] && cp "$$page" $(DESTDIR)$(MANDIR)/man1/; done; true
 	for page in man/*.5; do [ -e "$$page" ] && cp "$$page" $(DESTDIR)$(MANDIR)/man5/; done; true
 	for page in man/*.7; do [ -e "$$page" ] && cp "$$page" $(DESTDIR)$(MANDIR)/man7/; done; true
+	@du -ck $(DESTDIR)$(BINDIR)/flow $(DESTDIR)$(PREFIX)/share/flow \
+	  $(DESTDIR)$(MANDIR)/man5/flow-json.5 $(DESTDIR)$(MANDIR)/man7/flow.7 \
+	  $$(for tool in $(TOOLS); do echo $(DESTDIR)$(MANDIR)/man1/$$tool.1 \
+	    $(DESTDIR)$(BASH_COMPLETION_DIR)/$$tool $(DESTDIR)$(ZSH_COMPLETION_DIR)/_$$tool \
+	    $(DESTDIR)$(FISH_COMPLETION_DIR)/$$tool.fish; done) \
+	  | awk -v tools="$$(echo $(TOOLS))" 'END { printf \
+	    "flow: installed %.1f MB: one binary, $(BINDIR)/flow, under the names %s\n", \
+	    $$1 / 1024, tools }'
 
 clean:
 	rm -rf .build bench/data bench/out

@@ -10,24 +10,42 @@ let strict: [SwiftSetting] =
   Context.environment["FLOW_WARNINGS_AS_ERRORS"] == nil
   ? [] : [.unsafeFlags(["-warnings-as-errors"])]
 
-/// A flow command: a thin executable over the core.
-func tool(_ name: String) -> Target {
-  .executableTarget(
-    name: name, dependencies: ["FlowCore", "FlowCommand", argumentParser], swiftSettings: strict)
-}
-
 /// flow builds and runs on Linux only (glibc), so no other platform is declared.
 let tools = ["flow-parse", "flow-envfile", "flow-resolve", "flow-sched", "flow-exec"]
+
+/// The library that holds a tool's command (`flow-parse` → `FlowParseTool`, its sources in
+/// `Sources/flow-parse`), run by the tool's own executable and by `flow`.
+func commandModule(_ tool: String) -> String {
+  tool.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined() + "Tool"
+}
+
+func command(_ tool: String) -> Target {
+  .target(
+    name: commandModule(tool), dependencies: ["FlowCore", "FlowCommand", argumentParser],
+    path: "Sources/" + tool, swiftSettings: strict)
+}
+
+/// A tool's own executable: one line calling its command.
+func executable(_ tool: String) -> Target {
+  .executableTarget(
+    name: tool, dependencies: [.target(name: commandModule(tool))],
+    path: "Sources/Executables/" + tool, swiftSettings: strict)
+}
 
 let package = Package(
   name: "flow",
   products: tools.map { .executable(name: $0, targets: [$0]) } + [
-    .library(name: "FlowCore", targets: ["FlowCore"])
+    .executable(name: "flow", targets: ["flow"]),
+    .library(name: "FlowCore", targets: ["FlowCore"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
   ],
-  targets: tools.map(tool) + [
+  targets: tools.map(command) + tools.map(executable) + [
+    // The installed binary: one file under every tool's name, run as the name says.
+    .executableTarget(
+      name: "flow", dependencies: ["FlowCommand"] + tools.map { .target(name: commandModule($0)) },
+      swiftSettings: strict),
     .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
     .systemLibrary(name: "CJansson", pkgConfig: "jansson", providers: [.apt(["libjansson-dev"])]),
     // glibc declarations the Glibc module leaves out, as plain C functions.

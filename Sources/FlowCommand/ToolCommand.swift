@@ -15,9 +15,12 @@ import Glibc
 public protocol ToolCommand: ParsableCommand {}
 
 extension ToolCommand {
-  public static func main() {
+  public static func main() { main(arguments: nil) }
+
+  /// Runs the command on `arguments` (the process's own, after its name, when nil).
+  public static func main(arguments: [String]?) {
     end {
-      var command = try parseAsRoot()
+      var command = try parseAsRoot(arguments)
       try command.run()
     }
   }

@@ -7,7 +7,15 @@ import Glibc
 extension EnvFileDialect: ExpressibleByArgument {}
 extension EnvOutputFormat: ExpressibleByArgument {}
 
-@main
+/// flow-envfile's start, for its own executable and for `flow`, the one binary installed under
+/// every tool's name.
+public enum FlowEnvfileMain {
+  /// Runs the tool on `arguments`, the words after its name.
+  public static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
+    FlowEnvfile.main(arguments: arguments)
+  }
+}
+
 struct FlowEnvfile: ToolCommand {
   enum LintFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 

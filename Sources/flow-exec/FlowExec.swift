@@ -3,7 +3,15 @@ import FlowCommand
 import FlowCore
 import Glibc
 
-@main
+/// flow-exec's start, for its own executable and for `flow`, the one binary installed under
+/// every tool's name.
+public enum FlowExecMain {
+  /// Runs the tool on `arguments`, the words after its name.
+  public static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
+    FlowExec.main(arguments: arguments)
+  }
+}
+
 struct FlowExec: ToolCommand {
   static let configuration = CommandConfiguration(
     commandName: "flow-exec",

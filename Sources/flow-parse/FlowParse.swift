@@ -2,7 +2,15 @@ import ArgumentParser
 import FlowCommand
 import FlowCore
 
-@main
+/// flow-parse's start, for its own executable and for `flow`, the one binary installed under
+/// every tool's name.
+public enum FlowParseMain {
+  /// Runs the tool on `arguments`, the words after its name.
+  public static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
+    FlowParse.main(arguments: arguments)
+  }
+}
+
 struct FlowParse: ToolCommand {
   static let configuration = CommandConfiguration(
     commandName: "flow-parse",

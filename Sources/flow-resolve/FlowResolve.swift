@@ -3,19 +3,20 @@ import FlowCommand
 import FlowCore
 import Glibc
 
-@main
-enum FlowResolveMain {
+/// flow-resolve's start, for its own executable and for `flow`, the one binary installed
+/// under every tool's name.
+public enum FlowResolveMain {
   /// A plain resolve skips the argument parser's start-up cost; anything else (help,
   /// subcommands, unknown options, errors) goes through it.
-  static func main() {
-    if let run = ResolveRun(quickArguments: Array(CommandLine.arguments.dropFirst())) {
+  public static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
+    if let run = ResolveRun(quickArguments: arguments) {
       FlowResolve.end {
         try run.run()
         // Skips tearing down the decoded catalogue: the process is done.
         FlowResolve.endNow(ExitStatus.success.rawValue)
       }
     }
-    FlowResolve.main()
+    FlowResolve.main(arguments: arguments)
   }
 }
 

@@ -3,7 +3,15 @@ import FlowCommand
 import FlowCore
 import Glibc
 
-@main
+/// flow-sched's start, for its own executable and for `flow`, the one binary installed under
+/// every tool's name.
+public enum FlowSchedMain {
+  /// Runs the tool on `arguments`, the words after its name.
+  public static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
+    FlowSched.main(arguments: arguments)
+  }
+}
+
 struct FlowSched: ToolCommand {
   enum Format: String, ExpressibleByArgument, CaseIterable { case json, text, dot, svg, make }
 

@@ -15,6 +15,13 @@ import Testing
       ],
       environment: ["PATH": "/usr/bin:/bin"])
     #expect(install.status == 0, "\(install.stderr)")
+    // One binary under every tool's name, and the size said.
+    #expect(install.stdout.contains("flow: installed "), "\(install.stdout)")
+    for tool in ToolList.names {
+      let link = try? FileManager.default.destinationOfSymbolicLink(
+        atPath: prefix.appendingPathComponent("bin/" + tool).path)
+      #expect(link == "flow", "bin/\(tool) is not a link to flow")
+    }
     try binariesRun(prefix)
     try manFindsThePages(prefix)
     try bashLoadsTheCompletions(prefix)

@@ -1,0 +1,3 @@
+import FlowEnvfileTool
+
+FlowEnvfileMain.main()

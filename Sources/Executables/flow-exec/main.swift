@@ -1,0 +1,3 @@
+import FlowExecTool
+
+FlowExecMain.main()

@@ -1,0 +1,3 @@
+import FlowParseTool
+
+FlowParseMain.main()

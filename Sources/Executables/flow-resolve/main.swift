@@ -1,0 +1,3 @@
+import FlowResolveTool
+
+FlowResolveMain.main()

@@ -1,0 +1,3 @@
+import FlowSchedTool
+
+FlowSchedMain.main()
