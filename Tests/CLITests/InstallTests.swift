@@ -41,6 +41,11 @@ import Testing
       let run = try ToolRun.run(prefix.appendingPathComponent("bin/" + tool).path, ["--version"])
       #expect(run.status == 0, "\(tool): \(run.stderr)")
     }
+    try Self.pipelineRuns(from: prefix.path + "/bin")
+  }
+
+  /// The example's pipeline runs with the tools found in `folder` first on the PATH.
+  static func pipelineRuns(from folder: String) throws {
     let run = try ToolRun.run(
       "/bin/bash",
       [
@@ -48,7 +53,7 @@ import Testing
         "set -o pipefail; flow-parse examples/diamond/workflow.yaml | flow-envfile"
           + " | flow-sched --cpus 2 --memory 1Gi --gpus 0 --format text",
       ],
-      in: ToolRun.root, environment: ["PATH": prefix.path + "/bin:/usr/bin:/bin"])
+      in: ToolRun.root, environment: ["PATH": folder + ":/usr/bin:/bin"])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(!run.stdout.isEmpty)
   }

@@ -27,16 +27,7 @@ import Testing
         #expect(linked.stderr == own.stderr, "\(tool) \(arguments)")
       }
     }
-    let pipeline = try ToolRun.run(
-      "/bin/bash",
-      [
-        "-c",
-        "set -o pipefail; flow-parse examples/diamond/workflow.yaml | flow-envfile"
-          + " | flow-sched --cpus 2 --memory 1Gi --gpus 0 --format text",
-      ],
-      in: ToolRun.root, environment: ["PATH": links.path + ":/usr/bin:/bin"])
-    #expect(pipeline.status == 0, "\(pipeline.stderr)")
-    #expect(pipeline.stdout.contains("A"))
+    try InstallTests.pipelineRuns(from: links.path)
   }
 
   @Test func flowToolRunsTheTool() throws {
