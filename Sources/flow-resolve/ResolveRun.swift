@@ -77,6 +77,21 @@ struct ResolveRun {
   }
 
   func run() throws {
+    guard catalogs.isEmpty else { return try resolve() }
+    let environment = ProcessEnvironment.current
+    let sources = Catalogue.defaultSources(environment: environment)
+    do {
+      try resolve()
+    } catch let error as ResolveError {
+      throw Catalogue.explainingDefaultLookup(error, sources: sources, environment: environment)
+    } catch var failure as PipeResolution.StageFailure {
+      failure.error = Catalogue.explainingDefaultLookup(
+        failure.error, sources: sources, environment: environment)
+      throw failure
+    }
+  }
+
+  private func resolve() throws {
     let console = Console(tool: "flow-resolve")
     if requirements.isEmpty || requirements == ["-"] {
       try runPipe(console: console)
@@ -141,7 +156,7 @@ struct ResolveRun {
       _ = Unmanaged.passRetained(opened)
       return opened
     } catch let error as ResolveError {
-      throw catalogs.isEmpty ? Catalogue.namingVariable(error, environment: environment) : error
+      throw error
     } catch {
       throw CommandFailure("\(error)", status: .software)
     }

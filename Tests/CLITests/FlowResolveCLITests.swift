@@ -245,6 +245,28 @@ import Testing
         + "(from LIFEBLOOD_CONFIG_LOCATION)\n")
   }
 
+  /// With no catalogue anywhere the default lookup looks, a failed resolve says so and how
+  /// to give one, rather than only that the package is missing.
+  @Test func noCatalogueFoundIsSaid() throws {
+    let environment = ["HOME": folder.path]
+    let run = try ToolRun.run(
+      "flow-resolve", ["--index", index, "houdini"], environment: environment)
+    #expect(run.status == 65)
+    #expect(run.stderr.contains("houdini is requested and no package houdini is in the catalogue"))
+    #expect(
+      run.stderr.contains(
+        "no catalogue was found: pass --catalog FILE, set FLOW_CATALOG or "
+          + "LIFEBLOOD_CONFIG_LOCATION, or write \(folder.path)/.config/flow/packages.toml"))
+    let document = try ToolRun.run(
+      "flow-parse", ["-"],
+      stdin: "stages:\n  - name: a\n    type: BashOperator\n    kwargs: {bash_command: 'true'}\n"
+        + "    environment: {requirements: [houdini]}\n")
+    let piped = try ToolRun.run(
+      "flow-resolve", ["--index", index], stdin: document.stdout, environment: environment)
+    #expect(piped.status == 65)
+    #expect(piped.stderr.contains("no catalogue was found"))
+  }
+
   @Test func onlyAPrereleaseMatchingSaysUsePre() throws {
     let path = try write("lifeblood.toml", Self.lifebloodTestCatalogue)
     let run = try ToolRun.run(

@@ -63,8 +63,14 @@ public struct RunRequest {
     do {
       let index = try CatalogueIndex.open(sources: sources, at: path)
       _ = try PipeResolution(source: index).annotate(&workflow)
+    } catch var failure as PipeResolution.StageFailure {
+      failure.error = Catalogue.explainingDefaultLookup(
+        failure.error, sources: sources, environment: host)
+      throw .resolution("\(failure)")
     } catch let error as ResolveError {
-      throw .resolution("\(Catalogue.namingVariable(error, environment: host))")
+      let explained = Catalogue.explainingDefaultLookup(
+        error, sources: sources, environment: host)
+      throw .resolution("\(explained)")
     } catch {
       throw .resolution("\(error)")
     }

@@ -214,6 +214,23 @@ public struct Catalogue: Sendable {
     ["FLOW_CATALOG", "LIFEBLOOD_CONFIG_LOCATION"].first { !(environment[$0] ?? "").isEmpty }
   }
 
+  /// `error` for a resolve that used the default lookup (`defaultSources`): a missing
+  /// catalogue a variable named says which variable; a failed resolve where the lookup found
+  /// no catalogue at all says so and how to give one, since "no package houdini" alone
+  /// reads as if the catalogue had been read.
+  public static func explainingDefaultLookup(
+    _ error: ResolveError, sources: [String], environment: EnvironmentMap
+  ) -> ResolveError {
+    if case .unsatisfiable(let explanation) = error, sources.isEmpty {
+      return .unsatisfiable(
+        explanation: explanation + "\nno catalogue was found: pass --catalog FILE, set "
+          + "FLOW_CATALOG or LIFEBLOOD_CONFIG_LOCATION, or write "
+          + UserDirectories(environment: environment).flowConfig
+          + "/packages.toml ('flow-resolve generate' writes one from what is installed)")
+    }
+    return namingVariable(error, environment: environment)
+  }
+
   /// `error`, when it is a missing catalogue that a variable named, saying which.
   public static func namingVariable(_ error: ResolveError, environment: EnvironmentMap)
     -> ResolveError
