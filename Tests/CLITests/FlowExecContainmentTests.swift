@@ -50,8 +50,9 @@ import Testing
   }
 
   /// A reader that stops reading never holds up the run: with the events' pipe full and
-  /// unread, Ctrl-C still stops a flooding stage, and once the reader reads again every
-  /// event arrives, the stage's end and the summary among them.
+  /// unread, Ctrl-C still stops a flooding stage, flow-exec's memory stays bounded while
+  /// the events wait, and once the reader reads again every event arrives, the stage's end
+  /// and the summary among them.
   @Test func aStalledReaderNeverHoldsUpTheRun() throws {
     let folder = try ExecFolder()
     defer { folder.remove() }
@@ -78,6 +79,8 @@ import Testing
     #expect(unread > capacity - 4096)
     kill(run.pid, SIGINT)
     #expect(ProcessCheck.isGone(leader), "the stage outlived Ctrl-C while the reader stalled")
+    // Held events once kept each line's reserved buffer: 250 MB after a second or two.
+    #expect(BackgroundRun.highWaterKiB(run.pid) < 100 * 1024)
     var events: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 65536)
     while case let count = read(ends[0], &buffer, buffer.count), count > 0 {

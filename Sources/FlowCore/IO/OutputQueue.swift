@@ -16,8 +16,10 @@ public final class OutputQueue: @unchecked Sendable {
   private let limit: Int
   private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
   private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-  // Guarded by `lock`.
-  private var chunks: [[UInt8]] = []
+  // Guarded by `lock`. The bytes are kept in one buffer, not as the arrays they came in:
+  // an event line's array may reserve many times its length, and thousands waiting would
+  // hold that many times the memory.
+  private var pending: [UInt8] = []
   private var waiting = 0
   private var finishing = false
   private var failure: SystemError?
@@ -43,7 +45,7 @@ public final class OutputQueue: @unchecked Sendable {
     guard !bytes.isEmpty else { return }
     locked {
       guard failure == nil, !finishing else { return }
-      chunks.append(bytes)
+      pending += bytes
       waiting += bytes.count
       if thread == nil { startThread() }
       pthread_cond_broadcast(changed)
@@ -93,30 +95,28 @@ public final class OutputQueue: @unchecked Sendable {
     } else {
       // No thread: the bytes are written here and now, as an unqueued write would be.
       Unmanaged<OutputQueue>.fromOpaque(context).release()
-      let batch = chunks
-      chunks = []
+      failure = Self.write(pending, to: descriptor)
+      pending = []
       waiting = 0
-      for chunk in batch where failure == nil { failure = Self.write(chunk, to: descriptor) }
     }
   }
 
   private func writeUntilFinished() {
     while true {
-      let batch: [[UInt8]]? = locked {
-        while chunks.isEmpty && !finishing { pthread_cond_wait(changed, lock) }
-        if chunks.isEmpty { return nil }
-        defer { chunks = [] }
-        return chunks
+      let batch: [UInt8]? = locked {
+        while pending.isEmpty && !finishing { pthread_cond_wait(changed, lock) }
+        if pending.isEmpty { return nil }
+        defer { pending = [] }
+        return pending
       }
       guard let batch else { return }
-      var error: SystemError?
-      for chunk in batch where error == nil { error = Self.write(chunk, to: descriptor) }
+      let error = Self.write(batch, to: descriptor)
       locked {
-        waiting -= batch.reduce(0) { $0 + $1.count }
+        waiting -= batch.count
         if failure == nil { failure = error }
         if failure != nil {
-          waiting -= chunks.reduce(0) { $0 + $1.count }
-          chunks = []
+          waiting -= pending.count
+          pending = []
         }
         pthread_cond_broadcast(changed)
       }
