@@ -3,7 +3,7 @@ import ArgumentParser
 /// Where a command writes its result: `-o FILE` (atomically) or standard output.
 public struct OutputOptions: ParsableArguments {
   @Option(
-    name: [.customLong("output"), .customShort("o")],
+    name: [.customLong("output"), .customShort("o", allowingJoined: true)],
     help: ArgumentHelp("Write to FILE atomically instead of standard output.", valueName: "FILE"))
   public var path: String?
 

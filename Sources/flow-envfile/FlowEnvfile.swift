@@ -1,7 +1,6 @@
 import ArgumentParser
 import FlowCommand
 import FlowCore
-
 import Glibc
 
 extension EnvFileDialect: ExpressibleByArgument {}
@@ -111,7 +110,7 @@ struct FlowEnvfile: ToolCommand {
 
   func runPipe(_ console: Console, options: EnvMergeOptions) throws {
     var workflow = try Workflow(
-      documentBytes: try console.read("-"), file: InputFile.standardInputName)
+      pipeInput: try console.read("-"), file: InputFile.standardInputName, tool: "flow-envfile")
     var pipe = EnvPipeDocument(options: options, provenance: provenance)
     pipe.load(&workflow)
     try finish(console, warnings: pipe.warnings, errors: pipe.errors)

@@ -5,13 +5,15 @@ import Glibc
 
 @main
 struct FlowExec: ToolCommand {
+  enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
   static let configuration = CommandConfiguration(
     commandName: "flow-exec",
     abstract: "Run a workflow's stages as processes or containers, in parallel as capacity allows.",
     discussion: """
-      Reads a pipe document (FILE or standard input), completes what earlier tools \
-      skipped (variable files, requirements, plan) unless --strict, and runs the \
-      stages. Writes one JSON line per event on standard output; each stage's output \
+      Reads a pipe document (FILE or standard input) or a workflow file (FILE, read \
+      as flow-parse reads it), completes what earlier tools skipped (variable files, \
+      requirements, plan) unless --strict, and runs the stages. Writes one JSON line per event on standard output; each stage's output \
       goes to its log file.
 
       Exit status: 0 when every stage succeeded, else the first failing stage's \
@@ -21,10 +23,12 @@ struct FlowExec: ToolCommand {
       """,
     version: FlowVersion.current)
 
-  @Argument(help: "The pipe document; - or nothing reads standard input.")
+  @Argument(help: "A workflow file or pipe document; - or nothing reads a pipe document.")
   var file: String = "-"
 
-  @Option(name: .shortAndLong, help: "Run at most N stages at once.")
+  @Option(
+    name: [.customShort("j", allowingJoined: true), .long],
+    help: ArgumentHelp("Run at most N stages at once (-j2 or -j 2).", valueName: "N"))
   var jobs: Int?
 
   @Option(help: "Run only this stage (for Makefile recipes); its needs are taken as done.")
@@ -39,8 +43,14 @@ struct FlowExec: ToolCommand {
   @Flag(help: "After a failure, keep running the stages that do not depend on it.")
   var keepGoing = false
 
-  @Flag(help: "Print each stage's exact argv and environment; run nothing.")
+  @Flag(help: "Print what each stage would run and what flow sets in its environment; run nothing.")
   var dryRun = false
+
+  @Option(
+    help:
+      "How --dry-run prints: text (a table, the default) or json (each stage's exact argv and environment)."
+  )
+  var format: Format = .text
 
   @Flag(help: "Refuse a document that skipped a step of the pipeline, naming it.")
   var strict = false
@@ -82,14 +92,7 @@ struct FlowExec: ToolCommand {
   func run() throws {
     let console = Console(tool: "flow-exec")
     let host = ProcessEnvironment.current
-    let name = file == "-" ? InputFile.standardInputName : file
-    let workflow: Workflow
-    do {
-      workflow = try Workflow(documentBytes: try InputFile.read(file), file: name)
-    } catch {
-      // flow-exec's own failures end with 125, apart from the statuses of stages.
-      throw CommandFailure("\(error)", status: .toolFailed)
-    }
+    let workflow = try Self.readWorkflow(file, console: console)
     let machine = MachineProbe(environment: host, queriesTools: false).probe()
     let capacity = try capacityOptions.capacity(over: machine)
     var request = RunRequest(host: host)
@@ -112,7 +115,11 @@ struct FlowExec: ToolCommand {
     settings.relaysOutput = stageOutput || isatty(STDERR_FILENO) == 1
     clusterOptions.configure(&settings)
     if dryRun {
-      for line in settings.dryRunLines(launches) { output.write(line) }
+      if format == .json {
+        for line in settings.dryRunLines(launches) { output.write(line) }
+      } else {
+        output.write(Array(DryRunTable.render(launches).utf8))
+      }
       if let failure = output.failure { throw Self.lostEvents(failure, status: 0) }
       return
     }
@@ -130,6 +137,35 @@ struct FlowExec: ToolCommand {
     let status = try execute(launches, settings: settings, output: output, console: console)
     if let failure = output.failure { throw Self.lostEvents(failure, status: status) }
     Self.endNow(status)
+  }
+
+  /// The workflow to run: a pipe document, or a workflow file named on the command line,
+  /// read as flow-parse reads it (standard input stays the pipe document). flow-exec's own
+  /// failures end with 125, apart from the statuses of stages.
+  private static func readWorkflow(_ file: String, console: Console) throws(CommandFailure)
+    -> Workflow
+  {
+    let bytes: [UInt8]
+    do throws(IOError) {
+      bytes = try InputFile.read(file)
+    } catch {
+      throw CommandFailure(error.description, status: .toolFailed)
+    }
+    if file != "-", !Workflow.startsLikeDocument(bytes), Workflow.misplacedInput(bytes) != .empty {
+      do throws(WorkflowError) {
+        return try Workflow(workflowFile: bytes, path: file)
+      } catch {
+        // One line per problem, each starting with the tool's name, as flow-parse says them.
+        for problem in error.problems.dropLast() { console.report(problem.description) }
+        throw CommandFailure(error.problems.last?.description ?? "", status: .toolFailed)
+      }
+    }
+    do {
+      let name = file == "-" ? InputFile.standardInputName : file
+      return try Workflow(pipeInput: bytes, file: name, tool: "flow-exec")
+    } catch {
+      throw CommandFailure("\(error)", status: .toolFailed)
+    }
   }
 
   /// The events could not all be written: the run's own status is said, the exit is 74.

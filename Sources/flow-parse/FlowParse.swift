@@ -44,16 +44,9 @@ struct FlowParse: ToolCommand {
       return
     }
     let bytes = try console.read(file)
-    let isStandardInput = file == "-"
-    let cwd = PathText.currentDirectory
-    let source =
-      isStandardInput ? InputFile.standardInputName : PathText.absolute(file, relativeTo: cwd)
-    let name = isStandardInput ? InputFile.standardInputName : file
     let workflow: Workflow
     do throws(WorkflowError) {
-      workflow = try WorkflowReader.read(
-        bytes, file: name, source: source,
-        baseDirectory: isStandardInput ? cwd : PathText.directory(of: source))
+      workflow = try Workflow(workflowFile: bytes, path: file)
     } catch {
       // One report per problem, so that each line starts with the tool's name.
       for problem in error.problems { console.report(problem.description) }

@@ -25,7 +25,9 @@ struct GenerateCommand: ParsableCommand {
   @Option(help: "Look under DIR instead of / (its opt, usr and usr/local folders).")
   var root: String = ""
 
-  @Option(name: .shortAndLong, help: "The catalogue file (default: ~/.config/flow/packages.toml).")
+  @Option(
+    name: [.customShort("o", allowingJoined: true), .long],
+    help: "The catalogue file (default: ~/.config/flow/packages.toml).")
   var output: String?
 
   @Flag(help: "Replace entries that already exist instead of keeping them.")

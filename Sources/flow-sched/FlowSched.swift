@@ -84,7 +84,7 @@ struct FlowSched: ToolCommand {
     let durations = try history.map { try loadHistory($0) } ?? DurationHistory()
     let name = file == "-" ? InputFile.standardInputName : file
     let started = MonotonicClock.now()
-    var workflow = try Workflow(documentBytes: console.read(file), file: name)
+    var workflow = try Workflow(pipeInput: console.read(file), file: name, tool: "flow-sched")
     let read = MonotonicClock.now()
     let plan: Plan
     do throws(PlanError) {

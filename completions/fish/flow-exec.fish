@@ -20,7 +20,7 @@ function __flow-exec_parse_tokens -S
     set -l unparsed_tokens (__flow-exec_tokens -pc)
     switch $unparsed_tokens[1]
     case 'flow-exec'
-        __flow-exec_parse_subcommand 1 'j/jobs=' 'stage=' 'only=+' 'from=+' 'keep-going' 'dry-run' 'strict' 'stage-output' 'clean-env' 'log-dir=' 'engine=' 'trace=' 'history=' 'grace=' 'cpus=' 'memory=' 'gpus=' 'resource=+' 'executor=' 'partition=' 'account=' 'qos=' 'dask-scheduler=' 'version' 'h/help'
+        __flow-exec_parse_subcommand 1 'j/jobs=' 'stage=' 'only=+' 'from=+' 'keep-going' 'dry-run' 'format=' 'strict' 'stage-output' 'clean-env' 'log-dir=' 'engine=' 'trace=' 'history=' 'grace=' 'cpus=' 'memory=' 'gpus=' 'resource=+' 'executor=' 'partition=' 'account=' 'qos=' 'dask-scheduler=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __flow-exec_parse_subcommand -r 1 'version'
@@ -77,12 +77,13 @@ function __flow-exec_custom_completion
 end
 
 complete -c 'flow-exec' -f
-complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" j jobs' -l 'jobs' -s 'j' -d 'Run at most N stages at once.' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" j jobs' -s 'j' -l 'jobs' -d 'Run at most N stages at once (-j2 or -j 2).' -rfka ''
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" stage' -l 'stage' -d 'Run only this stage (for Makefile recipes); its needs are taken as done.' -rfka ''
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec"' -l 'only' -d 'Run only these stages (repeatable).' -rfka ''
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec"' -l 'from' -d 'Run this stage and every stage after it (repeatable).' -rfka ''
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" keep-going' -l 'keep-going' -d 'After a failure, keep running the stages that do not depend on it.'
-complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" dry-run' -l 'dry-run' -d 'Print each stage\'s exact argv and environment; run nothing.'
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" dry-run' -l 'dry-run' -d 'Print what each stage would run and what flow sets in its environment; run nothing.'
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" format' -l 'format' -d 'How --dry-run prints: text (a table, the default) or json (each stage\'s exact argv and environment).' -rfka 'text json'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" strict' -l 'strict' -d 'Refuse a document that skipped a step of the pipeline, naming it.'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" stage-output' -l 'stage-output' -d 'Also report each line the stages write as a stage-output event.'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" clean-env' -l 'clean-env' -d 'Start stages from an empty environment instead of this one.'

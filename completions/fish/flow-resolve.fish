@@ -104,7 +104,7 @@ complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve scan" version' -l 'version' -d 'Show the version.'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve scan" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve generate" root' -l 'root' -d 'Look under DIR instead of / (its opt, usr and usr/local folders).' -rfka ''
-complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve generate" o output' -l 'output' -s 'o' -d 'The catalogue file (default: ~/.config/flow/packages.toml).' -rfka ''
+complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve generate" o output' -s 'o' -l 'output' -d 'The catalogue file (default: ~/.config/flow/packages.toml).' -rfka ''
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve generate" override' -l 'override' -d 'Replace entries that already exist instead of keeping them.'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve generate" version' -l 'version' -d 'Show the version.'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve generate" h help' -s 'h' -l 'help' -d 'Show help information.'

@@ -3,8 +3,9 @@ import Glibc
 /// Why flow-exec cannot run a workflow (or a stage of it) at all: 69 when a cluster
 /// cannot be used, else 125 (env(1)'s status for a failure of the runner itself).
 public enum ExecError: ToolFailure, Equatable, Sendable {
-  case unknownStageType(stage: String, type: String?, position: SourcePosition?)
-  case missingKeyword(stage: String, keyword: String, position: SourcePosition?)
+  /// `place` is where the stage is written (`FILE:LINE:COLUMN`), when known.
+  case unknownStageType(stage: String, type: String?, place: String?)
+  case missingKeyword(stage: String, keyword: String, place: String?)
   case invalidCallable(stage: String, callable: String)
   case unknownStage(String, suggestion: String?)
   case skippedStep(stage: String, step: String, tool: String)
@@ -25,6 +26,8 @@ public enum ExecError: ToolFailure, Equatable, Sendable {
   case plan(PlanError)
   case variables(String)
   case resolution(String)
+  /// A stage's requirements cannot be resolved; `place` as for `unknownStageType`.
+  case stageResolution(stage: String, place: String?, reason: String)
 
   public var exitStatus: ExitStatus {
     if case .clusterUnavailable = self { return .unavailable }
@@ -33,12 +36,12 @@ public enum ExecError: ToolFailure, Equatable, Sendable {
 
   public var description: String {
     switch self {
-    case .unknownStageType(let stage, let type, let position):
-      let place = position.map { "\($0): " } ?? ""
+    case .unknownStageType(let stage, let type, let place):
+      let place = place.map { "\($0): " } ?? ""
       let named = type.map { "unknown stage type '\($0)'" } ?? "no stage type"
       return "\(place)stage '\(stage)': \(named) (expected BashOperator or PythonOperator)"
-    case .missingKeyword(let stage, let keyword, let position):
-      let place = position.map { "\($0): " } ?? ""
+    case .missingKeyword(let stage, let keyword, let place):
+      let place = place.map { "\($0): " } ?? ""
       return "\(place)stage '\(stage)': kwargs.\(keyword) is missing or not a string"
     case .invalidCallable(let stage, let callable):
       return "stage '\(stage)': python_callable '\(callable)' is not of the form module.function"
@@ -76,6 +79,9 @@ public enum ExecError: ToolFailure, Equatable, Sendable {
       return message
     case .resolution(let message):
       return "resolving requirements: \(message)"
+    case .stageResolution(let stage, let place, let reason):
+      let place = place.map { "\($0): " } ?? ""
+      return "\(place)stage '\(stage)': resolving requirements: \(reason)"
     }
   }
 }

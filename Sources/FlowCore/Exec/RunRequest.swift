@@ -63,6 +63,9 @@ public struct RunRequest {
     do {
       let index = try CatalogueIndex.open(sources: sources, at: path)
       _ = try PipeResolution(source: index).annotate(&workflow)
+    } catch let failure as PipeResolution.StageFailure {
+      throw .stageResolution(
+        stage: failure.stage, place: failure.place, reason: failure.error.description)
     } catch {
       throw .resolution("\(error)")
     }

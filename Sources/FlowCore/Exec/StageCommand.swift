@@ -22,23 +22,24 @@ public struct StageCommand: Sendable, Equatable {
   /// The variable the Python bootstrap reads the call from.
   public static let pythonCallVariable = "FLOW_PYTHON_CALL"
 
-  public init(stage: Stage) throws(ExecError) {
+  /// `place` says where the stage is written, for messages (`Workflow.place(of:)`).
+  public init(stage: Stage, place: String? = nil) throws(ExecError) {
     let typeName = stage.type.map { String($0.split(separator: ".").last ?? "") }
     guard let typeName, let kind = Kind(rawValue: typeName) else {
-      throw .unknownStageType(stage: stage.name, type: stage.type, position: stage.position)
+      throw .unknownStageType(stage: stage.name, type: stage.type, place: place)
     }
     self.kind = kind
     switch kind {
     case .bash:
       guard let command = stage.kwargs["bash_command"]?.stringValue else {
-        throw .missingKeyword(stage: stage.name, keyword: "bash_command", position: stage.position)
+        throw .missingKeyword(stage: stage.name, keyword: "bash_command", place: place)
       }
       argv = ["bash", "-c", "--", command]
       environment = []
     case .python:
       guard let callable = stage.kwargs["python_callable"]?.stringValue else {
         throw .missingKeyword(
-          stage: stage.name, keyword: "python_callable", position: stage.position)
+          stage: stage.name, keyword: "python_callable", place: place)
       }
       let parts = callable.split(separator: ".", omittingEmptySubsequences: false)
       guard parts.count >= 2, parts.allSatisfy({ !$0.isEmpty }) else {
