@@ -4,7 +4,8 @@ import ArgumentParser
 public struct OutputOptions: ParsableArguments {
   @Option(
     name: [.customLong("output"), .customShort("o", allowingJoined: true)],
-    help: ArgumentHelp("Write to FILE atomically instead of standard output.", valueName: "FILE"))
+    help: ArgumentHelp("Write to FILE atomically instead of standard output.", valueName: "FILE"),
+    completion: .file())
   public var path: String?
 
   public init() {}

@@ -27,7 +27,8 @@ struct FlowEnvfile: ToolCommand {
       """,
     version: FlowVersion.current)
 
-  @Argument(help: "The .env files in order; PATH? is optional, - is standard input.")
+  @Argument(
+    help: "The .env files in order; PATH? is optional, - is standard input.", completion: .file())
   var files: [String] = []
 
   @Option(
@@ -56,7 +57,8 @@ struct FlowEnvfile: ToolCommand {
   @Option(help: "The lint report's format.")
   var lintFormat: LintFormat = .text
 
-  @Option(help: "A dotenv-linter schema (JSON) for the SchemaViolation check.")
+  @Option(
+    help: "A dotenv-linter schema (JSON) for the SchemaViolation check.", completion: .file())
   var schema: String?
 
   @OptionGroup var output: OutputOptions

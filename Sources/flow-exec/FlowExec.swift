@@ -23,7 +23,9 @@ struct FlowExec: ToolCommand {
       """,
     version: FlowVersion.current)
 
-  @Argument(help: "A workflow file or pipe document; - or nothing reads a pipe document.")
+  @Argument(
+    help: "A workflow file or pipe document; - or nothing reads a pipe document.",
+    completion: .file())
   var file: String = "-"
 
   @Option(
@@ -31,13 +33,17 @@ struct FlowExec: ToolCommand {
     help: ArgumentHelp("Run at most N stages at once (-j2 or -j 2).", valueName: "N"))
   var jobs: Int?
 
-  @Option(help: "Run only this stage (for Makefile recipes); its needs are taken as done.")
+  @Option(
+    help: "Run only this stage (for Makefile recipes); its needs are taken as done.",
+    completion: Completion.stageNames)
   var stage: String?
 
-  @Option(help: "Run only these stages (repeatable).")
+  @Option(help: "Run only these stages (repeatable).", completion: Completion.stageNames)
   var only: [String] = []
 
-  @Option(help: "Run this stage and every stage after it (repeatable).")
+  @Option(
+    help: "Run this stage and every stage after it (repeatable).",
+    completion: Completion.stageNames)
   var from: [String] = []
 
   @Flag(help: "After a failure, keep running the stages that do not depend on it.")
@@ -62,16 +68,20 @@ struct FlowExec: ToolCommand {
   @Flag(help: "Start stages from an empty environment instead of this one.")
   var cleanEnv = false
 
-  @Option(help: "Folder for the stages' log files (default: .flow/logs beside the workflow).")
+  @Option(
+    help: "Folder for the stages' log files (default: .flow/logs beside the workflow).",
+    completion: .directory)
   var logDir: String?
 
-  @Option(help: "Container engine: podman, docker or apptainer.")
+  @Option(help: "Container engine: podman, docker or apptainer.", completion: Completion.engines)
   var engine: String?
 
-  @Option(help: "Write Chrome trace-event JSON of the run to FILE.")
+  @Option(help: "Write Chrome trace-event JSON of the run to FILE.", completion: .file())
   var trace: String?
 
-  @Option(help: "Plan with the durations in FILE and record this run's durations there.")
+  @Option(
+    help: "Plan with the durations in FILE and record this run's durations there.",
+    completion: .file())
   var history: String?
 
   @Option(help: "Seconds between SIGTERM and SIGKILL when stopping a stage.")

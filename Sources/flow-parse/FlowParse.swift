@@ -15,7 +15,7 @@ struct FlowParse: ToolCommand {
       """,
     version: FlowVersion.current)
 
-  @Argument(help: "The workflow file, or - for standard input.")
+  @Argument(help: "The workflow file, or - for standard input.", completion: .file())
   var file: String = "-"
 
   @Flag(help: "Indent the JSON output for people.")

@@ -53,10 +53,13 @@ struct FlowResolve: ToolCommand {
 struct CatalogueOptions: ParsableArguments {
   @Option(
     name: .customLong("catalog"),
-    help: "A catalogue file or folder (config.toml then config.d/*.toml); repeatable.")
+    help: "A catalogue file or folder (config.toml then config.d/*.toml); repeatable.",
+    completion: .file())
   var catalogs: [String] = []
 
-  @Option(help: "Where to keep the compiled catalogue index (default: under ~/.cache/flow).")
+  @Option(
+    help: "Where to keep the compiled catalogue index (default: under ~/.cache/flow).",
+    completion: .file())
   var index: String?
 }
 
@@ -72,8 +75,8 @@ struct ResolveCommand: ParsableCommand {
 
   @Option(
     help:
-      "With --format env or sh: the base environment (NAME=VALUE lines) instead of the current one."
-  )
+      "With --format env or sh: the base environment (NAME=VALUE lines) instead of the current one.",
+    completion: .file())
   var baseEnv: String?
 
   @Flag(help: "Say why each version was chosen.")

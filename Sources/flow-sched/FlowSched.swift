@@ -20,7 +20,7 @@ struct FlowSched: ToolCommand {
       """,
     version: FlowVersion.current)
 
-  @Argument(help: "The pipe document; - or nothing reads standard input.")
+  @Argument(help: "The pipe document; - or nothing reads standard input.", completion: .file())
   var file: String = "-"
 
   @Flag(help: "Print what this machine offers instead of planning.")
@@ -28,14 +28,16 @@ struct FlowSched: ToolCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Read /sys, /proc and /dev below DIR (also FLOW_PROBE_ROOT).", valueName: "DIR"))
+      "Read /sys, /proc and /dev below DIR (also FLOW_PROBE_ROOT).", valueName: "DIR"),
+    completion: .directory)
   var probeRoot: String?
 
   @OptionGroup var capacityOptions: CapacityOptions
 
   @Option(
     help: ArgumentHelp(
-      "Durations of earlier runs: {\"stages\": {\"name\": seconds}}.", valueName: "FILE"))
+      "Durations of earlier runs: {\"stages\": {\"name\": seconds}}.", valueName: "FILE"),
+    completion: .file())
   var history: String?
 
   @Flag(help: "Plan Snakemake-style layers with barriers, and report their idle capacity.")

@@ -89,22 +89,22 @@ complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_posit
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_positional "flow-resolve" -eq 1' -fa 'scan' -d 'Print a catalogue of the software installed here.'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_positional "flow-resolve" -eq 1' -fa 'generate' -d 'Add the software installed here to a catalogue file.'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_positional "flow-resolve" -eq 1' -fa 'help' -d 'Show subcommand help information.'
-complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve"' -l 'catalog' -d 'A catalogue file or folder (config.toml then config.d/*.toml); repeatable.' -rfka ''
-complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" index' -l 'index' -d 'Where to keep the compiled catalogue index (default: under ~/.cache/flow).' -rfka ''
+complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve"' -l 'catalog' -d 'A catalogue file or folder (config.toml then config.d/*.toml); repeatable.' -rF
+complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" index' -l 'index' -d 'Where to keep the compiled catalogue index (default: under ~/.cache/flow).' -rF
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" format' -l 'format' -d 'Output: json (packages and actions), sh (export lines) or env (full environment).' -rfka ''
-complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" base-env' -l 'base-env' -d 'With --format env or sh: the base environment (NAME=VALUE lines) instead of the current one.' -rfka ''
+complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" base-env' -l 'base-env' -d 'With --format env or sh: the base environment (NAME=VALUE lines) instead of the current one.' -rF
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" explain' -l 'explain' -d 'Say why each version was chosen.'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" full-derivation' -l 'full-derivation' -d 'When no set of versions fits, give every step of the reason (default: at most 100).'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" pre' -l 'pre' -d 'Allow prereleases wherever a spec allows them (Lifeblood\'s behaviour).'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" pretty' -l 'pretty' -d 'Indent the JSON output for people.'
-complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" o output' -l 'output' -s 'o' -d 'Write to FILE atomically instead of standard output.' -rfka ''
+complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" o output' -l 'output' -s 'o' -d 'Write to FILE atomically instead of standard output.' -rF
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" version' -l 'version' -d 'Show the version.'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve scan" root' -l 'root' -d 'Look under DIR instead of / (its opt, usr and usr/local folders).' -rfka ''
+complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve scan" root' -l 'root' -d 'Look under DIR instead of / (its opt, usr and usr/local folders).' -rfa '(__flow-resolve_complete_directories)'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve scan" version' -l 'version' -d 'Show the version.'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve scan" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve generate" root' -l 'root' -d 'Look under DIR instead of / (its opt, usr and usr/local folders).' -rfka ''
-complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve generate" o output' -s 'o' -l 'output' -d 'The catalogue file (default: ~/.config/flow/packages.toml).' -rfka ''
+complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve generate" root' -l 'root' -d 'Look under DIR instead of / (its opt, usr and usr/local folders).' -rfa '(__flow-resolve_complete_directories)'
+complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve generate" o output' -s 'o' -l 'output' -d 'The catalogue file (default: ~/.config/flow/packages.toml).' -rF
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve generate" override' -l 'override' -d 'Replace entries that already exist instead of keeping them.'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve generate" version' -l 'version' -d 'Show the version.'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve generate" h help' -s 'h' -l 'help' -d 'Show help information.'
