@@ -16,6 +16,7 @@ import Testing
     #expect(Workflow.misplacedInput(Array(#"{"flow":1}"#.utf8)) == nil)
     #expect(Workflow.misplacedInput(Array("[1, 2]".utf8)) == nil)
     #expect(Workflow.misplacedInput(Array("stages: [\n".utf8)) == nil)
+    #expect(Workflow.misplacedInput([0xEF, 0xBB, 0xBF] + Array(#"{"flow":1}"#.utf8)) == nil)
   }
 
   @Test func messagesSayWhichStepToRun() {

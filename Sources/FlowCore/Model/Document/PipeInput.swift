@@ -55,8 +55,8 @@ extension Workflow {
   /// file. A pipe document is a JSON object, so only text that does not start with `{` is
   /// read as YAML to find out.
   public static func misplacedInput(_ bytes: [UInt8]) -> PipeInputError.Kind? {
-    guard let first = bytes.first(where: { !Self.whiteSpace.contains($0) }) else { return .empty }
-    guard first != Self.documentStart else { return nil }
+    guard bytes.contains(where: { !Self.whiteSpace.contains($0) }) else { return .empty }
+    guard !startsLikeDocument(bytes) else { return nil }
     // A workflow file is a YAML mapping; a pipe document, though YAML too, starts with `{`.
     guard let loaded = try? YAMLLoader().load(bytes, file: ""), loaded.root?.mapping != nil
     else { return nil }
@@ -64,10 +64,14 @@ extension Workflow {
   }
 
   /// Whether the text's first character other than white space is the `{` that starts
-  /// every pipe document.
+  /// every pipe document. A byte order mark before it counts as the start too: such
+  /// text is JSON (refused by the JSON reader, which says why), not a workflow.
   public static func startsLikeDocument(_ bytes: [UInt8]) -> Bool {
-    bytes.first { !Self.whiteSpace.contains($0) } == Self.documentStart
+    let text = bytes.starts(with: Self.byteOrderMark) ? bytes.dropFirst(3) : bytes[...]
+    return text.first { !Self.whiteSpace.contains($0) } == Self.documentStart
   }
+
+  private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
   private static let documentStart = UInt8(ascii: "{")
   private static let whiteSpace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
