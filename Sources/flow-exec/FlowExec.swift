@@ -13,8 +13,8 @@ struct FlowExec: ToolCommand {
     discussion: """
       Reads a pipe document (FILE or standard input) or a workflow file (FILE, read \
       as flow-parse reads it), completes what earlier tools skipped (variable files, \
-      requirements, plan) unless --strict, and runs the stages. Writes one JSON line per event on standard output; each stage's output \
-      goes to its log file.
+      requirements, plan) unless --strict, and runs the stages. Writes one JSON line \
+      per event on standard output; each stage's output goes to its log file.
 
       Exit status: 0 when every stage succeeded, else the first failing stage's \
       status; 124 a stage timed out; 125 flow-exec failed; 126/127 a command could \
