@@ -91,11 +91,30 @@ final class ShellSession {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     posix_spawn_file_actions_adddup2(&actions, 1, 2)
-    let words = ["/usr/bin/tmux", "-L", server, "-f", "/dev/null"] + arguments
+    // The server outlives this call: it must not keep other tests' pipes open, or their
+    // readers would never see the end of their input. A shell closes every descriptor
+    // above 2 that the child inherited, then becomes tmux.
+    let closing =
+      #"for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec "$@""#
+    let words =
+      ["/bin/bash", "-c", closing, "bash", "/usr/bin/tmux", "-L", server, "-f", "/dev/null"]
+      + arguments
     var argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
     defer { for word in argv { free(word) } }
+    // The test runner's threads block most signals, and a spawned process inherits the
+    // mask: without clearing it the server would never end on kill-server's SIGTERM.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var none = sigset_t()
+    sigemptyset(&none)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    var every = sigset_t()
+    sigfillset(&every)
+    posix_spawnattr_setsigdefault(&attributes, &every)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var pid: pid_t = 0
-    guard posix_spawn(&pid, "/usr/bin/tmux", &actions, nil, &argv, environ) == 0 else {
+    guard posix_spawn(&pid, "/bin/bash", &actions, &attributes, &argv, environ) == 0 else {
       throw ShellSessionError(message: "tmux could not be started")
     }
     var status: Int32 = 0
