@@ -221,7 +221,7 @@ else fail "sigterm during an sbatch (status $status, sbatch log: $(tr '\n' ' ' <
 
 # --dry-run shows what sbatch would get, and submits nothing.
 diamond drydiamond "{memory: 100Mi}" "{cpu: 1}" "true"
-SBATCH_LOG="$work/drydiamond/sbatch.log" PATH="$work/slowbin:$PATH" run drydiamond --dry-run
+SBATCH_LOG="$work/drydiamond/sbatch.log" PATH="$work/slowbin:$PATH" run drydiamond --dry-run --format json
 if [ "$status" = 0 ] && [ ! -e "$work/drydiamond/sbatch.log" ] && queue_empty \
   && [ "$(jq -r 'select(.data.stage == "Y") | .data.argv[0]' "$work/drydiamond/events.jsonl")" = sbatch ] \
   && jq -r 'select(.data.stage == "Y") | .data.argv[]' "$work/drydiamond/events.jsonl" \

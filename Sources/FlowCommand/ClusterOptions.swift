@@ -5,7 +5,8 @@ import FlowCore
 /// of the jobs, and the Dask scheduler to use.
 public struct ClusterOptions: ParsableArguments {
   @Option(
-    help: "Run every stage with this executor: local, slurm or dask (default: the document's).")
+    help: "Run every stage with this executor: local, slurm or dask (default: the document's).",
+    completion: Completion.executors)
   public var executor: String?
 
   @Option(help: "Slurm partition for the jobs (over extra_data.slurm.partition).")

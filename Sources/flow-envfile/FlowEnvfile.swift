@@ -1,7 +1,6 @@
 import ArgumentParser
 import FlowCommand
 import FlowCore
-
 import Glibc
 
 extension EnvFileDialect: ExpressibleByArgument {}
@@ -36,7 +35,8 @@ struct FlowEnvfile: ToolCommand {
       """,
     version: FlowVersion.current)
 
-  @Argument(help: "The .env files in order; PATH? is optional, - is standard input.")
+  @Argument(
+    help: "The .env files in order; PATH? is optional, - is standard input.", completion: .file())
   var files: [String] = []
 
   @Option(
@@ -65,7 +65,8 @@ struct FlowEnvfile: ToolCommand {
   @Option(help: "The lint report's format.")
   var lintFormat: LintFormat = .text
 
-  @Option(help: "A dotenv-linter schema (JSON) for the SchemaViolation check.")
+  @Option(
+    help: "A dotenv-linter schema (JSON) for the SchemaViolation check.", completion: .file())
   var schema: String?
 
   @OptionGroup var output: OutputOptions
@@ -119,7 +120,7 @@ struct FlowEnvfile: ToolCommand {
 
   func runPipe(_ console: Console, options: EnvMergeOptions) throws {
     var workflow = try Workflow(
-      documentBytes: try console.read("-"), file: InputFile.standardInputName)
+      pipeInput: try console.read("-"), file: InputFile.standardInputName, tool: "flow-envfile")
     var pipe = EnvPipeDocument(options: options, provenance: provenance)
     pipe.load(&workflow)
     try finish(console, warnings: pipe.warnings, errors: pipe.errors)

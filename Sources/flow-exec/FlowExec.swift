@@ -13,14 +13,16 @@ public enum FlowExecMain {
 }
 
 struct FlowExec: ToolCommand {
+  enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
   static let configuration = CommandConfiguration(
     commandName: "flow-exec",
     abstract: "Run a workflow's stages as processes or containers, in parallel as capacity allows.",
     discussion: """
-      Reads a pipe document (FILE or standard input), completes what earlier tools \
-      skipped (variable files, requirements, plan) unless --strict, and runs the \
-      stages. Writes one JSON line per event on standard output; each stage's output \
-      goes to its log file.
+      Reads a pipe document (FILE or standard input) or a workflow file (FILE, read \
+      as flow-parse reads it), completes what earlier tools skipped (variable files, \
+      requirements, plan) unless --strict, and runs the stages. Writes one JSON line \
+      per event on standard output; each stage's output goes to its log file.
 
       Exit status: 0 when every stage succeeded, else the first failing stage's \
       status; 124 a stage timed out; 125 flow-exec failed; 126/127 a command could \
@@ -29,26 +31,40 @@ struct FlowExec: ToolCommand {
       """,
     version: FlowVersion.current)
 
-  @Argument(help: "The pipe document; - or nothing reads standard input.")
+  @Argument(
+    help: "A workflow file or pipe document; - or nothing reads a pipe document.",
+    completion: .file())
   var file: String = "-"
 
-  @Option(name: .shortAndLong, help: "Run at most N stages at once.")
+  @Option(
+    name: [.customShort("j", allowingJoined: true), .long],
+    help: ArgumentHelp("Run at most N stages at once (-j2 or -j 2).", valueName: "N"))
   var jobs: Int?
 
-  @Option(help: "Run only this stage (for Makefile recipes); its needs are taken as done.")
+  @Option(
+    help: "Run only this stage (for Makefile recipes); its needs are taken as done.",
+    completion: Completion.stageNames)
   var stage: String?
 
-  @Option(help: "Run only these stages (repeatable).")
+  @Option(help: "Run only these stages (repeatable).", completion: Completion.stageNames)
   var only: [String] = []
 
-  @Option(help: "Run this stage and every stage after it (repeatable).")
+  @Option(
+    help: "Run this stage and every stage after it (repeatable).",
+    completion: Completion.stageNames)
   var from: [String] = []
 
   @Flag(help: "After a failure, keep running the stages that do not depend on it.")
   var keepGoing = false
 
-  @Flag(help: "Print each stage's exact argv and environment; run nothing.")
+  @Flag(help: "Print what each stage would run and what flow sets in its environment; run nothing.")
   var dryRun = false
+
+  @Option(
+    help:
+      "How --dry-run prints: text (a table, the default) or json (each stage's exact argv and environment)."
+  )
+  var format: Format = .text
 
   @Flag(help: "Refuse a document that skipped a step of the pipeline, naming it.")
   var strict = false
@@ -60,16 +76,20 @@ struct FlowExec: ToolCommand {
   @Flag(help: "Start stages from an empty environment instead of this one.")
   var cleanEnv = false
 
-  @Option(help: "Folder for the stages' log files (default: .flow/logs beside the workflow).")
+  @Option(
+    help: "Folder for the stages' log files (default: .flow/logs beside the workflow).",
+    completion: .directory)
   var logDir: String?
 
-  @Option(help: "Container engine: podman, docker or apptainer.")
+  @Option(help: "Container engine: podman, docker or apptainer.", completion: Completion.engines)
   var engine: String?
 
-  @Option(help: "Write Chrome trace-event JSON of the run to FILE.")
+  @Option(help: "Write Chrome trace-event JSON of the run to FILE.", completion: .file())
   var trace: String?
 
-  @Option(help: "Plan with the durations in FILE and record this run's durations there.")
+  @Option(
+    help: "Plan with the durations in FILE and record this run's durations there.",
+    completion: .file())
   var history: String?
 
   @Option(help: "Seconds between SIGTERM and SIGKILL when stopping a stage.")
@@ -90,14 +110,7 @@ struct FlowExec: ToolCommand {
   func run() throws {
     let console = Console(tool: "flow-exec")
     let host = ProcessEnvironment.current
-    let name = file == "-" ? InputFile.standardInputName : file
-    let workflow: Workflow
-    do {
-      workflow = try Workflow(documentBytes: try InputFile.read(file), file: name)
-    } catch {
-      // flow-exec's own failures end with 125, apart from the statuses of stages.
-      throw CommandFailure("\(error)", status: .toolFailed)
-    }
+    let workflow = try Self.readWorkflow(file, console: console)
     let machine = MachineProbe(environment: host, queriesTools: false).probe()
     let capacity = try capacityOptions.capacity(over: machine)
     var request = RunRequest(host: host)
@@ -120,7 +133,11 @@ struct FlowExec: ToolCommand {
     settings.relaysOutput = stageOutput || isatty(STDERR_FILENO) == 1
     clusterOptions.configure(&settings)
     if dryRun {
-      for line in settings.dryRunLines(launches) { output.write(line) }
+      if format == .json {
+        for line in settings.dryRunLines(launches) { output.write(line) }
+      } else {
+        output.write(Array(DryRunTable.render(launches).utf8))
+      }
       if let failure = output.finish() { throw Self.lostEvents(failure, status: 0) }
       return
     }
@@ -138,6 +155,35 @@ struct FlowExec: ToolCommand {
     let status = try execute(launches, settings: settings, output: output, console: console)
     if let failure = output.finish() { throw Self.lostEvents(failure, status: status) }
     Self.endNow(status)
+  }
+
+  /// The workflow to run: a pipe document, or a workflow file named on the command line,
+  /// read as flow-parse reads it (standard input stays the pipe document). flow-exec's own
+  /// failures end with 125, apart from the statuses of stages.
+  private static func readWorkflow(_ file: String, console: Console) throws(CommandFailure)
+    -> Workflow
+  {
+    let bytes: [UInt8]
+    do throws(IOError) {
+      bytes = try InputFile.read(file)
+    } catch {
+      throw CommandFailure(error.description, status: .toolFailed)
+    }
+    if file != "-", !Workflow.startsLikeDocument(bytes), Workflow.misplacedInput(bytes) != .empty {
+      do throws(WorkflowError) {
+        return try Workflow(workflowFile: bytes, path: file)
+      } catch {
+        // One line per problem, each starting with the tool's name, as flow-parse says them.
+        for problem in error.problems.dropLast() { console.report(problem.description) }
+        throw CommandFailure(error.problems.last?.description ?? "", status: .toolFailed)
+      }
+    }
+    do {
+      let name = file == "-" ? InputFile.standardInputName : file
+      return try Workflow(pipeInput: bytes, file: name, tool: "flow-exec")
+    } catch {
+      throw CommandFailure("\(error)", status: .toolFailed)
+    }
   }
 
   /// The events could not all be written: the run's own status is said, the exit is 74.

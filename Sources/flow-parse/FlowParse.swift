@@ -23,7 +23,7 @@ struct FlowParse: ToolCommand {
       """,
     version: FlowVersion.current)
 
-  @Argument(help: "The workflow file, or - for standard input.")
+  @Argument(help: "The workflow file, or - for standard input.", completion: .file())
   var file: String = "-"
 
   @Flag(help: "Indent the JSON output for people.")
@@ -52,16 +52,9 @@ struct FlowParse: ToolCommand {
       return
     }
     let bytes = try console.read(file)
-    let isStandardInput = file == "-"
-    let cwd = PathText.currentDirectory
-    let source =
-      isStandardInput ? InputFile.standardInputName : PathText.absolute(file, relativeTo: cwd)
-    let name = isStandardInput ? InputFile.standardInputName : file
     let workflow: Workflow
     do throws(WorkflowError) {
-      workflow = try WorkflowReader.read(
-        bytes, file: name, source: source,
-        baseDirectory: isStandardInput ? cwd : PathText.directory(of: source))
+      workflow = try Workflow(workflowFile: bytes, path: file)
     } catch {
       // One report per problem, so that each line starts with the tool's name.
       for problem in error.problems { console.report(problem.description) }
@@ -69,7 +62,8 @@ struct FlowParse: ToolCommand {
     }
     if check {
       // What flow-exec would refuse before starting anything is refused here too.
-      let problems = workflow.commandProblems(file: name)
+      let problems = workflow.commandProblems(
+        file: file == "-" ? InputFile.standardInputName : file)
       for problem in problems { console.report(problem.description) }
       if !problems.isEmpty { throw ExitCode(WorkflowError(problems: problems).exitStatus.rawValue) }
       return

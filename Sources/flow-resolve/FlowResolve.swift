@@ -57,10 +57,13 @@ struct CatalogueOptions: ParsableArguments {
     name: .customLong("catalog"),
     help: ArgumentHelp(
       "A catalogue file, a folder (config.toml then config.d/*.toml) or Lifeblood's "
-        + "configuration root; repeatable."))
+        + "configuration root; repeatable."),
+    completion: .file())
   var catalogs: [String] = []
 
-  @Option(help: "Where to keep the compiled catalogue index (default: under ~/.cache/flow).")
+  @Option(
+    help: "Where to keep the compiled catalogue index (default: under ~/.cache/flow).",
+    completion: .file())
   var index: String?
 }
 
@@ -76,8 +79,8 @@ struct ResolveCommand: ParsableCommand {
 
   @Option(
     help:
-      "With --format env or sh: the base environment (NAME=VALUE lines) instead of the current one."
-  )
+      "With --format env or sh: the base environment (NAME=VALUE lines) instead of the current one.",
+    completion: .file())
   var baseEnv: String?
 
   @Flag(help: "Say why each version was chosen.")

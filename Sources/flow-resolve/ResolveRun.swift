@@ -132,7 +132,7 @@ struct ResolveRun {
 
   func runPipe(console: Console) throws {
     var workflow = try Workflow(
-      documentBytes: try console.read("-"), file: InputFile.standardInputName)
+      pipeInput: try console.read("-"), file: InputFile.standardInputName, tool: "flow-resolve")
     let index = try openIndex(console: console)
     _ = try PipeResolution(
       source: index, includePrereleases: pre, explain: explain, fullDerivation: fullDerivation,

@@ -6,7 +6,9 @@ struct ScanCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "scan", abstract: "Print a catalogue of the software installed here.")
 
-  @Option(help: "Look under DIR instead of / (its opt, usr and usr/local folders).")
+  @Option(
+    help: "Look under DIR instead of / (its opt, usr and usr/local folders).",
+    completion: .directory)
   var root: String = ""
 
   func run() throws {
@@ -22,10 +24,14 @@ struct GenerateCommand: ParsableCommand {
     commandName: "generate",
     abstract: "Add the software installed here to a catalogue file.")
 
-  @Option(help: "Look under DIR instead of / (its opt, usr and usr/local folders).")
+  @Option(
+    help: "Look under DIR instead of / (its opt, usr and usr/local folders).",
+    completion: .directory)
   var root: String = ""
 
-  @Option(name: .shortAndLong, help: "The catalogue file (default: ~/.config/flow/packages.toml).")
+  @Option(
+    name: [.customShort("o", allowingJoined: true), .long],
+    help: "The catalogue file (default: ~/.config/flow/packages.toml).", completion: .file())
   var output: String?
 
   @Flag(help: "Replace entries that already exist instead of keeping them.")

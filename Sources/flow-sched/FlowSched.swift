@@ -28,7 +28,7 @@ struct FlowSched: ToolCommand {
       """,
     version: FlowVersion.current)
 
-  @Argument(help: "The pipe document; - or nothing reads standard input.")
+  @Argument(help: "The pipe document; - or nothing reads standard input.", completion: .file())
   var file: String = "-"
 
   @Flag(help: "Print what this machine offers instead of planning.")
@@ -36,14 +36,16 @@ struct FlowSched: ToolCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Read /sys, /proc and /dev below DIR (also FLOW_PROBE_ROOT).", valueName: "DIR"))
+      "Read /sys, /proc and /dev below DIR (also FLOW_PROBE_ROOT).", valueName: "DIR"),
+    completion: .directory)
   var probeRoot: String?
 
   @OptionGroup var capacityOptions: CapacityOptions
 
   @Option(
     help: ArgumentHelp(
-      "Durations of earlier runs: {\"stages\": {\"name\": seconds}}.", valueName: "FILE"))
+      "Durations of earlier runs: {\"stages\": {\"name\": seconds}}.", valueName: "FILE"),
+    completion: .file())
   var history: String?
 
   @Flag(help: "Plan Snakemake-style layers with barriers, and report their idle capacity.")
@@ -92,7 +94,7 @@ struct FlowSched: ToolCommand {
     let durations = try history.map { try loadHistory($0) } ?? DurationHistory()
     let name = file == "-" ? InputFile.standardInputName : file
     let started = MonotonicClock.now()
-    var workflow = try Workflow(documentBytes: console.read(file), file: name)
+    var workflow = try Workflow(pipeInput: console.read(file), file: name, tool: "flow-sched")
     let read = MonotonicClock.now()
     let plan: Plan
     do throws(PlanError) {

@@ -38,11 +38,13 @@ import Testing
       ])
     let document = try folder.document([stage])
     let run = try ToolRun.run(
-      "flow-exec", ["--dry-run", "--memory", "8Gi", "--gpus", "7,9"], stdin: document)
+      "flow-exec", ["--dry-run", "--format", "json", "--memory", "8Gi", "--gpus", "7,9"],
+      stdin: document)
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout.contains(#""gpus":["7"]"#))
     let small = try ToolRun.run(
-      "flow-exec", ["--dry-run", "--memory", "1Gi", "--gpus", "1"], stdin: document)
+      "flow-exec", ["--dry-run", "--format", "json", "--memory", "1Gi", "--gpus", "1"],
+      stdin: document)
     #expect(small.status == 125)
     #expect(small.stderr.contains("memory"))
   }

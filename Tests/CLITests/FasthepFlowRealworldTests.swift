@@ -170,7 +170,7 @@ import Testing
     let check = try scratch.parse(["--check"])
     #expect(check.status == 0 && check.stderr.isEmpty, "\(check.stderr)")
     #expect(try scratch.needs() == ["runROOTMacro": [], "runStatsCode": ["runROOTMacro"]])
-    let (run, _) = try scratch.run(["--dry-run", "--engine", "podman"])
+    let (run, _) = try scratch.run(["--dry-run", "--format", "json", "--engine", "podman"])
     #expect(run.status == 0, "\(run.stderr)")
     let argv = ExecFolder.events(run.stdout).compactMap { event -> [String]? in
       (event["data"] as? [String: Any])?["argv"] as? [String]

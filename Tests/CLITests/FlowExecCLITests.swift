@@ -166,7 +166,8 @@ import Testing
         "a", "touch ran", extra: ["environment": ["variables": ["merged": ["K": "v"]]]])
     ])
     let run = try ToolRun.run(
-      "flow-exec", ["--dry-run", "--clean-env"], stdin: document, environment: ["PATH": "/bin"])
+      "flow-exec", ["--dry-run", "--format", "json", "--clean-env"], stdin: document,
+      environment: ["PATH": "/bin"])
     #expect(run.status == 0)
     #expect(folder.read("ran") == nil)
     let expected =
@@ -174,6 +175,36 @@ import Testing
       + folder.path + #"/w.yaml","K":"v"},"directory":""# + folder.path + #"","gpus":[],"log":""#
       + folder.path + "/.flow/logs/a.log\"}}\n"
     #expect(run.stdout == expected)
+  }
+
+  /// The default dry run is a table for people: the stage's own command and only the
+  /// variables flow sets, not the environment it inherits; a line break in a command is
+  /// shown as an escape.
+  @Test func dryRunPrintsATableOfWhatFlowAdds() throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    let document = try folder.document([
+      ExecFolder.bash(
+        "a", "touch ran", extra: ["environment": ["variables": ["merged": ["K": "v"]]]]),
+      ExecFolder.bash("b", "echo 'two\nlines'", needs: ["a"]),
+    ])
+    let run = try ToolRun.run(
+      "flow-exec", ["--dry-run"], stdin: document,
+      environment: ["PATH": "/bin", "INHERITED": "1"])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(folder.read("ran") == nil)
+    #expect(
+      run.stdout == #"""
+        STAGE  EXECUTOR  IMAGE  GPUS  AFTER  COMMAND
+        a      local     -      -     -      bash -c -- 'touch ran'
+            FLOW_STAGE=a
+            FLOW_WORKFLOW=\#(folder.path)/w.yaml
+            K=v
+        b      local     -      -     a      bash -c -- 'echo '\''two\nlines'\'''
+            FLOW_STAGE=b
+            FLOW_WORKFLOW=\#(folder.path)/w.yaml
+
+        """#)
   }
 
   /// For Slurm the dry run shows what sbatch would get: its argv with the options and
@@ -186,7 +217,11 @@ import Testing
       ExecFolder.bash("b", "echo it's", needs: ["a"], extra: ["timeout": 90]),
     ])
     let run = try ToolRun.run(
-      "flow-exec", ["--dry-run", "--clean-env", "--executor", "slurm", "--partition", "short"],
+      "flow-exec",
+      [
+        "--dry-run", "--format", "json", "--clean-env", "--executor", "slurm", "--partition",
+        "short",
+      ],
       stdin: document, environment: ["PATH": "/nonexistent"])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(folder.read("ran") == nil)

@@ -39,7 +39,8 @@ import Testing
     let folder = try ExecFolder()
     defer { folder.remove() }
     let run = try ToolRun.run(
-      "flow-exec", ["--dry-run", "--clean-env"], stdin: try document(in: folder),
+      "flow-exec", ["--dry-run", "--format", "json", "--clean-env"],
+      stdin: try document(in: folder),
       environment: ["PATH": "/usr/bin:/bin"])
     #expect(run.status == 0, "\(run.stderr)")
     let output = Array(run.stdout.utf8)

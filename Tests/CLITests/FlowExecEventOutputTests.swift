@@ -5,7 +5,7 @@ import Testing
 @Suite struct FlowExecEventOutputTests {
   /// `flow-exec > /dev/full` once exited 0 with every event lost: the run goes on to its
   /// end (its work is in its logs), then flow-exec says so once and exits 74.
-  @Test(arguments: [[String](), ["--dry-run"]])
+  @Test(arguments: [[String](), ["--dry-run"], ["--dry-run", "--format", "json"]])
   func eventsToAFullDiskEndWith74(arguments: [String]) throws {
     let folder = try ExecFolder()
     defer { folder.remove() }

@@ -69,7 +69,7 @@ import Testing
     let folder = try ExecFolder()
     defer { folder.remove() }
     let run = try ToolRun.run(
-      "flow-exec", ["--dry-run", "--engine", "docker"],
+      "flow-exec", ["--dry-run", "--format", "json", "--engine", "docker"],
       stdin: try folder.document([containerGPUStage(on: "gpu")]),
       environment: environment(tree: "nvidia-four"))
     #expect(run.status == 0, "\(run.stderr)")
@@ -86,7 +86,7 @@ import Testing
     let folder = try ExecFolder()
     defer { folder.remove() }
     let fallback = try ToolRun.run(
-      "flow-exec", ["--dry-run", "--engine", "podman"],
+      "flow-exec", ["--dry-run", "--format", "json", "--engine", "podman"],
       stdin: try folder.document([containerGPUStage(on: "gpu_if_available")]),
       environment: environment(tree: "nvidia-four"))
     #expect(fallback.status == 0, "\(fallback.stderr)")
@@ -95,7 +95,7 @@ import Testing
     #expect(!fallback.stdout.contains("nvidia.com/gpu"))
 
     let required = try ToolRun.run(
-      "flow-exec", ["--dry-run", "--engine", "podman"],
+      "flow-exec", ["--dry-run", "--format", "json", "--engine", "podman"],
       stdin: try folder.document([containerGPUStage(on: "gpu")]),
       environment: environment(tree: "nvidia-four"))
     #expect(required.status == 125)

@@ -51,7 +51,7 @@ container_ms=""
 podman_ms=""
 if command -v podman >/dev/null && podman image exists localhost/flow-test:1; then
   # The bare run is the exact podman command flow-exec runs (its --dry-run argv).
-  bare=$("$flow" --dry-run --engine podman "$data/container.json" \
+  bare=$("$flow" --dry-run --format json --engine podman "$data/container.json" \
     | python3 -c 'import json, shlex, sys; print(shlex.join(json.load(sys.stdin)["data"]["argv"]))')
   podman_ms=$(measure 7 "$bare")
   container_ms=$(measure 7 "$flow --engine podman --log-dir $data/logs $data/container.json")

@@ -77,6 +77,7 @@ function __flow-envfile_custom_completion
 end
 
 complete -c 'flow-envfile' -f
+complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_positional "flow-envfile" -ge 1' -F
 complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_flags_or_options "flow-envfile"' -l 'set' -d 'Set a variable after the files.' -rfka ''
 complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_flags_or_options "flow-envfile" dialect' -l 'dialect' -d 'The .env dialect.' -rfka 'compose python docker'
 complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_flags_or_options "flow-envfile" no-env' -l 'no-env' -d 'Leave the host environment out: no inheritance, no expansion from it.'
@@ -85,9 +86,9 @@ complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_flags
 complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_flags_or_options "flow-envfile" format' -l 'format' -d 'The output format.' -rfka 'json sh dotenv docker make null'
 complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_flags_or_options "flow-envfile" lint' -l 'lint' -d 'Lint the files with dotenv-linter\'s checks instead; exit 1 on findings.'
 complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_flags_or_options "flow-envfile" lint-format' -l 'lint-format' -d 'The lint report\'s format.' -rfka 'text json'
-complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_flags_or_options "flow-envfile" schema' -l 'schema' -d 'A dotenv-linter schema (JSON) for the SchemaViolation check.' -rfka ''
-complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_flags_or_options "flow-envfile" o output' -l 'output' -s 'o' -d 'Write to FILE atomically instead of standard output.' -rfka ''
+complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_flags_or_options "flow-envfile" schema' -l 'schema' -d 'A dotenv-linter schema (JSON) for the SchemaViolation check.' -rF
+complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_flags_or_options "flow-envfile" o output' -l 'output' -s 'o' -d 'Write to FILE atomically instead of standard output.' -rF
 complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_flags_or_options "flow-envfile" version' -l 'version' -d 'Show the version.'
 complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_flags_or_options "flow-envfile" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_positional "flow-envfile" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_positional "flow-envfile" -eq 2' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_flags_or_options "flow-envfile help" version' -l 'version' -d 'Show the version.'

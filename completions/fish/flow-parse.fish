@@ -77,12 +77,13 @@ function __flow-parse_custom_completion
 end
 
 complete -c 'flow-parse' -f
+complete -c 'flow-parse' -n '__flow-parse_should_offer_completions_for_positional "flow-parse" -eq 1' -F
 complete -c 'flow-parse' -n '__flow-parse_should_offer_completions_for_flags_or_options "flow-parse" pretty' -l 'pretty' -d 'Indent the JSON output for people.'
-complete -c 'flow-parse' -n '__flow-parse_should_offer_completions_for_flags_or_options "flow-parse" o output' -l 'output' -s 'o' -d 'Write to FILE atomically instead of standard output.' -rfka ''
+complete -c 'flow-parse' -n '__flow-parse_should_offer_completions_for_flags_or_options "flow-parse" o output' -l 'output' -s 'o' -d 'Write to FILE atomically instead of standard output.' -rF
 complete -c 'flow-parse' -n '__flow-parse_should_offer_completions_for_flags_or_options "flow-parse" check' -l 'check' -d 'Only check the workflow and that flow-exec can run its stages; print nothing.'
 complete -c 'flow-parse' -n '__flow-parse_should_offer_completions_for_flags_or_options "flow-parse" schema' -l 'schema' -d 'Print a JSON Schema of the workflow format, for editors, and exit.'
 complete -c 'flow-parse' -n '__flow-parse_should_offer_completions_for_flags_or_options "flow-parse" document-schema' -l 'document-schema' -d 'Print a JSON Schema of the pipe document the flow tools write, and exit.'
 complete -c 'flow-parse' -n '__flow-parse_should_offer_completions_for_flags_or_options "flow-parse" version' -l 'version' -d 'Show the version.'
 complete -c 'flow-parse' -n '__flow-parse_should_offer_completions_for_flags_or_options "flow-parse" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'flow-parse' -n '__flow-parse_should_offer_completions_for_positional "flow-parse" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'flow-parse' -n '__flow-parse_should_offer_completions_for_positional "flow-parse" -eq 2' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'flow-parse' -n '__flow-parse_should_offer_completions_for_flags_or_options "flow-parse help" version' -l 'version' -d 'Show the version.'

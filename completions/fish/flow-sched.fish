@@ -77,21 +77,22 @@ function __flow-sched_custom_completion
 end
 
 complete -c 'flow-sched' -f
+complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_positional "flow-sched" -eq 1' -F
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" probe' -l 'probe' -d 'Print what this machine offers instead of planning.'
-complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" probe-root' -l 'probe-root' -d 'Read /sys, /proc and /dev below DIR (also FLOW_PROBE_ROOT).' -rfka ''
+complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" probe-root' -l 'probe-root' -d 'Read /sys, /proc and /dev below DIR (also FLOW_PROBE_ROOT).' -rfa '(__flow-sched_complete_directories)'
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" cpus' -l 'cpus' -d 'CPUs to plan for, instead of the probed ones.' -rfka ''
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" memory' -l 'memory' -d 'Memory to plan for (8Gi, 16G, bytes), instead of the probed amount.' -rfka ''
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" gpus' -l 'gpus' -d 'GPUs to plan for: a count, or ids separated by commas.' -rfka ''
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched"' -l 'resource' -d 'Capacity of a named counter; repeatable.' -rfka ''
-complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" history' -l 'history' -d 'Durations of earlier runs: {"stages": {"name": seconds}}.' -rfka ''
+complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" history' -l 'history' -d 'Durations of earlier runs: {"stages": {"name": seconds}}.' -rF
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" waves' -l 'waves' -d 'Plan Snakemake-style layers with barriers, and report their idle capacity.'
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" plan-time' -l 'plan-time' -d 'Seconds the planner may search (default 10 ms a stage, at most 1).' -rfka ''
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" format' -l 'format' -d 'Output: json, text, dot, svg or make.' -rfka 'json text dot svg make'
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" make-command' -l 'make-command' -d 'The command the Makefile\'s recipes run (--format make).' -rfka ''
-complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" o output' -l 'output' -s 'o' -d 'Write to FILE atomically instead of standard output.' -rfka ''
+complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" o output' -l 'output' -s 'o' -d 'Write to FILE atomically instead of standard output.' -rF
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" pretty' -l 'pretty' -d 'Indent the JSON output.'
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" timing' -l 'timing' -d 'Report on standard error how long reading, planning and writing took.'
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" version' -l 'version' -d 'Show the version.'
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_positional "flow-sched" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_positional "flow-sched" -eq 2' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched help" version' -l 'version' -d 'Show the version.'

@@ -3,10 +3,11 @@ import Glibc
 /// Why flow-exec cannot run a workflow (or a stage of it) at all: 69 when a cluster
 /// cannot be used, else 125 (env(1)'s status for a failure of the runner itself).
 public enum ExecError: ToolFailure, Equatable, Sendable {
-  case unknownStageType(stage: String, type: String?, position: SourcePosition?)
-  case missingKeyword(stage: String, keyword: String, position: SourcePosition?)
+  /// `place` is where the stage is written (`FILE:LINE:COLUMN`), when known.
+  case unknownStageType(stage: String, type: String?, place: String?)
+  case missingKeyword(stage: String, keyword: String, place: String?)
   case invalidCallable(stage: String, callable: String)
-  case badKeyword(stage: String, keyword: String, expected: String, position: SourcePosition?)
+  case badKeyword(stage: String, keyword: String, expected: String, place: String?)
   case unknownStage(String, suggestion: String?)
   case skippedStep(stage: String, step: String, tool: String)
   case unsupportedExecutor(stage: String, executor: String)
@@ -26,6 +27,8 @@ public enum ExecError: ToolFailure, Equatable, Sendable {
   case plan(PlanError)
   case variables(String)
   case resolution(String)
+  /// A stage's requirements cannot be resolved; `place` as for `unknownStageType`.
+  case stageResolution(stage: String, place: String?, reason: String)
 
   public var exitStatus: ExitStatus {
     if case .clusterUnavailable = self { return .unavailable }
@@ -33,21 +36,21 @@ public enum ExecError: ToolFailure, Equatable, Sendable {
   }
 
   public var description: String {
-    position.map { "\($0): \(message)" } ?? message
+    place.map { "\($0): \(message)" } ?? message
   }
 
-  /// Where in the workflow the stage a problem is about is written, if the problem is
-  /// about one stage's own fields.
-  public var position: SourcePosition? {
+  /// Where in the workflow the stage a problem is about is written (`FILE:LINE:COLUMN`),
+  /// if the problem is about one stage's own fields and the place is known.
+  public var place: String? {
     switch self {
-    case .unknownStageType(_, _, let position), .missingKeyword(_, _, let position),
-      .badKeyword(_, _, _, let position):
-      return position
+    case .unknownStageType(_, _, let place), .missingKeyword(_, _, let place),
+      .badKeyword(_, _, _, let place):
+      return place
     default: return nil
     }
   }
 
-  /// The description without the position, for a tool that tells it with the file name.
+  /// The description without the place, for a tool that tells the place its own way.
   public var message: String {
     switch self {
     case .unknownStageType(let stage, let type, _):
@@ -94,6 +97,9 @@ public enum ExecError: ToolFailure, Equatable, Sendable {
       return message
     case .resolution(let message):
       return "resolving requirements: \(message)"
+    case .stageResolution(let stage, let place, let reason):
+      let place = place.map { "\($0): " } ?? ""
+      return "\(place)stage '\(stage)': resolving requirements: \(reason)"
     }
   }
 }

@@ -59,7 +59,9 @@ public struct RunPreparation {
     }
     let onCluster = executors.first.map { $0 != .local } ?? false
     if let clash = workflow.safeNameClash() { throw clash }
-    let commands = try chosen.map { stage throws(ExecError) in try StageCommand(stage: stage) }
+    let commands = try chosen.map { stage throws(ExecError) in
+      try StageCommand(stage: stage, place: workflow.place(of: stage))
+    }
     var planStages = chosen.map { stage in
       var planStage = PlanStage(stage: stage)
       planStage.needs.removeAll { position[$0] == nil }
@@ -138,6 +140,15 @@ public struct RunPreparation {
       launch.executor = executors[offset]
       launch.container = container.map { ($0.engine, $0.name) }
       launch.extraData = stage.environment.extraData
+      launch.image = image
+      launch.stageArgv = command.argv
+      launch.addedEnvironment = { gpus in
+        let visibility = vendor.map { GPUVisibility(vendor: $0, ids: gpus) }
+        let variables = environment.build(
+          base: base, stage: name, workflow: source, gpus: visibility,
+          command: command.environment)
+        return variables.filter { base[$0.key] != $0.value }
+      }
       launches.append(launch)
     }
     return launches

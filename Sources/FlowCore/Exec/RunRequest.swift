@@ -63,10 +63,11 @@ public struct RunRequest {
     do {
       let index = try CatalogueIndex.open(sources: sources, at: path)
       _ = try PipeResolution(source: index).annotate(&workflow)
-    } catch var failure as PipeResolution.StageFailure {
-      failure.error = Catalogue.explainingDefaultLookup(
+    } catch let failure as PipeResolution.StageFailure {
+      let explained = Catalogue.explainingDefaultLookup(
         failure.error, sources: sources, environment: host)
-      throw .resolution("\(failure)")
+      throw .stageResolution(
+        stage: failure.stage, place: failure.place, reason: explained.description)
     } catch let error as ResolveError {
       let explained = Catalogue.explainingDefaultLookup(
         error, sources: sources, environment: host)

@@ -42,18 +42,19 @@ public struct StageCommand: Sendable, Equatable {
   /// The variable the Python bootstrap reads the call from.
   public static let pythonCallVariable = "FLOW_PYTHON_CALL"
 
-  public init(stage: Stage) throws(ExecError) {
+  /// `place` says where the stage is written, for messages (`Workflow.place(of:)`).
+  public init(stage: Stage, place: String? = nil) throws(ExecError) {
     guard let type = stage.type, let kind = Kind(type: type) else {
-      throw .unknownStageType(stage: stage.name, type: stage.type, position: stage.position)
+      throw .unknownStageType(stage: stage.name, type: stage.type, place: place)
     }
     self.kind = kind
     switch kind {
     case .bash:
       guard let command = stage.kwargs["bash_command"]?.stringValue else {
-        throw .missingKeyword(stage: stage.name, keyword: "bash_command", position: stage.position)
+        throw .missingKeyword(stage: stage.name, keyword: "bash_command", place: place)
       }
       if let given = stage.kwargs["arguments"] {
-        let arguments = try Self.words(given, keyword: "arguments", stage: stage)
+        let arguments = try Self.words(given, keyword: "arguments", stage: stage, place: place)
         argv = ["bash", "-c", "--", command + #" "$@""#, "bash"] + arguments
       } else {
         argv = ["bash", "-c", "--", command]
@@ -62,7 +63,7 @@ public struct StageCommand: Sendable, Equatable {
     case .python:
       guard let callable = stage.kwargs["python_callable"]?.stringValue else {
         throw .missingKeyword(
-          stage: stage.name, keyword: "python_callable", position: stage.position)
+          stage: stage.name, keyword: "python_callable", place: place)
       }
       guard Self.isDottedName(callable) else {
         throw .invalidCallable(stage: stage.name, callable: callable)
@@ -74,7 +75,7 @@ public struct StageCommand: Sendable, Equatable {
         guard let value = keywords[name] else { continue }
         guard let items = value.arrayValue else {
           throw .badKeyword(
-            stage: stage.name, keyword: name, expected: "a list", position: stage.position)
+            stage: stage.name, keyword: name, expected: "a list", place: place)
         }
         positional += items
         keywords[name] = nil
@@ -83,7 +84,7 @@ public struct StageCommand: Sendable, Equatable {
         guard let extra = value.objectValue else {
           throw .badKeyword(
             stage: stage.name, keyword: "op_kwargs", expected: "a mapping",
-            position: stage.position)
+            place: place)
         }
         keywords["op_kwargs"] = nil
         for (name, item) in extra { keywords[name] = item }
@@ -102,13 +103,14 @@ public struct StageCommand: Sendable, Equatable {
 
   /// A list of strings or whole numbers as argv words; numbers as fasthep-flow passes
   /// them (Python's `str`).
-  static func words(_ value: JSONValue, keyword: String, stage: Stage) throws(ExecError)
+  static func words(_ value: JSONValue, keyword: String, stage: Stage, place: String?)
+    throws(ExecError)
     -> [String]
   {
     let expected = "a list of strings"
     guard let items = value.arrayValue else {
       throw .badKeyword(
-        stage: stage.name, keyword: keyword, expected: expected, position: stage.position)
+        stage: stage.name, keyword: keyword, expected: expected, place: place)
     }
     var words: [String] = []
     for item in items {
@@ -117,7 +119,7 @@ public struct StageCommand: Sendable, Equatable {
       case .integer(let number): words.append(String(number))
       default:
         throw .badKeyword(
-          stage: stage.name, keyword: keyword, expected: expected, position: stage.position)
+          stage: stage.name, keyword: keyword, expected: expected, place: place)
       }
     }
     return words

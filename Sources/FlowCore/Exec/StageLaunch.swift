@@ -23,6 +23,13 @@ public struct StageLaunch: Sendable {
   public var executor: Executor = .local
   /// The stage's `extra_data` (options for its executor, such as `slurm.partition`).
   public var extraData: JSONValue?
+  /// The container image the stage runs in, if any.
+  public var image: String?
+  /// The stage's own argv, before a container engine wraps it, for people.
+  public var stageArgv: [String] = []
+  /// What flow sets in the stage's environment for the GPU ids given: the variables that
+  /// differ from the environment it starts from (all of them in a container), for people.
+  public var addedEnvironment: @Sendable (_ gpus: [String]) -> EnvironmentMap = { _ in [:] }
 
   public init(
     name: String, needs: [Int] = [], priority: Int = 0, demand: StageDemand = StageDemand(),

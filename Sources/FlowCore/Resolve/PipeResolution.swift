@@ -24,13 +24,14 @@ public struct PipeResolution {
   /// document, so a tool ends with the document's status, whatever the reason.
   public struct StageFailure: ToolFailure, Sendable {
     public var stage: String
-    public var position: SourcePosition?
+    /// Where the stage is written (`FILE:LINE:COLUMN`), when known.
+    public var place: String?
     public var error: ResolveError
 
     public var exitStatus: ExitStatus { .dataError }
 
     public var description: String {
-      let place = position.map { "\($0): " } ?? ""
+      let place = place.map { "\($0): " } ?? ""
       return "\(place)stage '\(stage)': \(error)"
     }
   }
@@ -69,10 +70,10 @@ public struct PipeResolution {
         byText[written] = solved[key]
         workflow.stages[index].resolution = solved[key]
       } catch let error as ResolveError {
-        throw StageFailure(stage: stage.name, position: stage.position, error: error)
+        throw StageFailure(stage: stage.name, place: workflow.place(of: stage), error: error)
       } catch {
         throw StageFailure(
-          stage: stage.name, position: stage.position,
+          stage: stage.name, place: workflow.place(of: stage),
           error: .unsatisfiable(explanation: "\(error)"))
       }
     }

@@ -12,6 +12,16 @@ public enum ShellWord {
     return String(decoding: output, as: UTF8.self)
   }
 
+  /// `text` as it is when a shell reads it back unchanged (letters, digits and `_-./+=,:@%`),
+  /// else `quote(text)`: commands shown to people stay as they would type them.
+  public static func quotedIfNeeded(_ text: String) -> String {
+    let plain = !text.isEmpty && text.unicodeScalars.allSatisfy { plainCharacters.contains($0) }
+    return plain ? text : quote(text)
+  }
+
+  private static let plainCharacters = Set(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./+=,:@%".unicodeScalars)
+
   /// The inside of single quotes for `text`: each `'` becomes `'\''`.
   public static func appendQuotedContent(_ text: String, to output: inout [UInt8]) {
     var text = text

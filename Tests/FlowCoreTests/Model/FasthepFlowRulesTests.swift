@@ -31,7 +31,7 @@ import Testing
         kwargs: JSONObject([("bash_command", .string("echo")), ("arguments", value)]))
       #expect(
         throws: ExecError.badKeyword(
-          stage: "A", keyword: "arguments", expected: "a list of strings", position: nil)
+          stage: "A", keyword: "arguments", expected: "a list of strings", place: nil)
       ) { try StageCommand(stage: stage) }
     }
   }

@@ -40,7 +40,7 @@ import Testing
     #expect(versions(stages[3]) == ["3.10.4"])
   }
 
-  @Test func unsatisfiableStageNamesTheStage() throws {
+  @Test func unsatisfiableStageNamesTheStageAndItsFile() throws {
     let catalogue = try Catalogue(texts: [("a.toml", CatalogueTests.houdini)])
     let document = try JSONCodec.decode(
       Array(
@@ -53,8 +53,8 @@ import Testing
       _ = try PipeResolution(source: CatalogueSource(catalogue)).annotate(&workflow)
     } throws: { error in
       "\(error)"
-        == "3:5: stage 'fit': python >=4 is requested and no python >=4 is in the catalogue "
-        + "(python has 3.11.1 and 3.10.4)"
+        == "w.yaml:3:5: stage 'fit': python >=4 is requested and no python >=4 is in the "
+        + "catalogue (python has 3.11.1 and 3.10.4)"
     }
   }
 }
