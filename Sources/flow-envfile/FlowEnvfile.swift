@@ -106,8 +106,9 @@ struct FlowEnvfile: ToolCommand {
       : try EnvOutput.text(result.variables, format: format)
     try console.emit(bytes, to: output.path)
     // Ends here rather than returning: freeing every value one by one would cost more
-    // than the merge.
-    Self.endNow(ExitStatus.success.rawValue)
+    // than the merge. The parsed files and the merge are kept to the end, or they would
+    // be freed entry by entry right after their last use.
+    withExtendedLifetime((loader, layers, result)) { Self.endNow(ExitStatus.success.rawValue) }
   }
 
   /// Reports warnings, then errors; with errors, ends the command with their status.

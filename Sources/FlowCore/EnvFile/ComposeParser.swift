@@ -7,6 +7,9 @@ struct ComposeParser {
   private var cursor: EnvFileCursor
   private let file: String
   private var result = EnvFileParseResult()
+  /// The bytes of the quoted value being read, one buffer kept for every quoted value of
+  /// the file rather than one allocated and freed for each.
+  private var quotedBytes: [UInt8] = []
 
   init(bytes: UnsafeBufferPointer<UInt8>, file: String) {
     cursor = EnvFileCursor(bytes: bytes)
@@ -163,6 +166,9 @@ struct ComposeParser {
     let opening = cursor.position
     let isDouble = quote == .doubleQuote
     var value: [UInt8] = []
+    swap(&value, &quotedBytes)
+    value.removeAll(keepingCapacity: true)
+    defer { quotedBytes = value }
     var escapedDollars: [Int] = []
     cursor.index += 1
     var runStart = cursor.index

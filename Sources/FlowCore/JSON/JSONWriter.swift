@@ -109,36 +109,56 @@ public struct JSONWriter {
   private static let `false` = Array("false".utf8)
   private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
+  /// For each byte, the letter of its short escape (`\\n`), `u` for `\\u00xx`, or 0 when
+  /// the byte is written as it is: one load per byte decides, where three comparisons did.
+  private static let escapes: [UInt8] = {
+    var table = [UInt8](repeating: 0, count: 256)
+    for byte in 0..<0x20 { table[byte] = UInt8(ascii: "u") }
+    table[0x08] = UInt8(ascii: "b")
+    table[0x0C] = UInt8(ascii: "f")
+    table[0x0A] = UInt8(ascii: "n")
+    table[0x0D] = UInt8(ascii: "r")
+    table[0x09] = UInt8(ascii: "t")
+    table[Int(UInt8(ascii: "\""))] = UInt8(ascii: "\"")
+    table[Int(UInt8(ascii: "\\"))] = UInt8(ascii: "\\")
+    return table
+  }()
+
   /// A string with jansson's escapes: `\" \\ \b \f \n \r \t`, `\u00xx` for other control
-  /// characters; everything else, UTF-8 included, as it is.
+  /// characters; everything else, UTF-8 included, as it is. Runs without escapes are
+  /// copied whole.
   public static func appendString(_ text: String, to output: inout [UInt8]) {
     output.append(UInt8(ascii: "\""))
-    var text = text
-    text.withUTF8 { utf8 in
+    // Read in place: a copy of the string (or `withUTF8`'s mutable access) costs a
+    // retain, a release and a uniqueness check for every key and value.
+    let written: Void? = text.utf8.withContiguousStorageIfAvailable {
+      appendEscaped($0, to: &output)
+    }
+    if written == nil {
+      Array(text.utf8).withUnsafeBufferPointer { appendEscaped($0, to: &output) }
+    }
+    output.append(UInt8(ascii: "\""))
+  }
+
+  private static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+    escapes.withUnsafeBufferPointer { escapes in
       var start = 0
       for index in 0..<utf8.count {
-        let byte = utf8[index]
-        guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else {
-          continue
-        }
+        let escape = escapes[Int(utf8[index])]
+        guard escape != 0 else { continue }
         output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
         start = index + 1
-        output.append(UInt8(ascii: "\\"))
-        switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.append(byte)
-        case 0x08: output.append(UInt8(ascii: "b"))
-        case 0x0C: output.append(UInt8(ascii: "f"))
-        case 0x0A: output.append(UInt8(ascii: "n"))
-        case 0x0D: output.append(UInt8(ascii: "r"))
-        case 0x09: output.append(UInt8(ascii: "t"))
-        default:
-          output += [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")]
+        if escape == UInt8(ascii: "u") {
+          let byte = utf8[index]
+          output += [UInt8(ascii: "\\"), escape, UInt8(ascii: "0"), UInt8(ascii: "0")]
           output += [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
+        } else {
+          output.append(UInt8(ascii: "\\"))
+          output.append(escape)
         }
       }
       output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
     }
-    output.append(UInt8(ascii: "\""))
   }
 
   static func appendInteger(_ number: Int64, to output: inout [UInt8]) {

@@ -59,6 +59,19 @@ import Testing
     }
   }
 
+  /// Every ASCII character, alone and between text, escaped as jansson escapes it: the
+  /// writer decides by a table, which must hold each control character's escape.
+  @Test func escapesEveryASCIICharacterAsJanssonDoes() {
+    for code in UInt8(0)..<0x80 {
+      let character = Character(Unicode.Scalar(code))
+      for text in ["\(character)", "a\(character)b\(character)\(character)c"] {
+        #expect(
+          JSONWriter.encode(.string(text)) == JSONCodec.encodeWithJansson(.string(text)),
+          "byte \(code)")
+      }
+    }
+  }
+
   @Test func writesIntegerExtremes() {
     for number in [Int64.min, Int64.max, 0, -1, 10, -10] {
       #expect(JSONWriter.encode(.integer(number)) == JSONCodec.encodeWithJansson(.integer(number)))
