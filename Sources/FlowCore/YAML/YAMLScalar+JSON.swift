@@ -83,9 +83,15 @@ extension YAMLNode {
     case .sequence(let items): return .array(items.map(\.jsonValue))
     case .mapping(let pairs):
       var object = JSONObject()
-      for pair in pairs { object[pair.key.scalar?.text ?? pair.key.keyText] = pair.value.jsonValue }
+      for pair in pairs { object[pair.key.keyName] = pair.value.jsonValue }
       return .object(object)
     }
+  }
+
+  /// The name a mapping key stands for: a scalar's text, else `keyText`.
+  var keyName: String {
+    if case .scalar(let scalar) = content { return scalar.text }
+    return keyText
   }
 
   /// A text for a non-scalar key, so that such keys still have a name in JSON.
