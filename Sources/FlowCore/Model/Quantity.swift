@@ -53,9 +53,16 @@ public enum Quantity {
 
   /// A plain decimal number, without exponent, sign or spaces inside.
   private static func decimal(_ text: Substring) -> Double? {
-    guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-      text.filter({ $0 == "." }).count <= 1, text != "."
-    else { return nil }
+    // Bytes rather than Characters: only ASCII digits and one `.` are allowed.
+    var dots = 0
+    for byte in text.utf8 {
+      if byte == UInt8(ascii: ".") {
+        dots += 1
+      } else if byte < UInt8(ascii: "0") || byte > UInt8(ascii: "9") {
+        return nil
+      }
+    }
+    guard !text.isEmpty, dots <= 1, text != "." else { return nil }
     return Double(String(text))
   }
 }

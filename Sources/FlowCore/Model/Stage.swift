@@ -47,19 +47,20 @@ extension Stage {
   /// one task to fasthep-flow, so a workflow file may not have them; its `needs` may name
   /// a stage either way.
   public static func taskName(_ name: String) -> String {
-    String(
-      String.UnicodeScalarView(
-        name.unicodeScalars.map { scalar in
-          scalar.isASCII && (scalar.properties.isWhitespace || isASCIIPunctuation(scalar))
-            ? "_" : scalar
-        }))
+    // Only ASCII bytes change, into another ASCII byte, so the result stays valid UTF-8;
+    // a name with none to change (the usual `stage_001`) is returned without a copy.
+    guard name.utf8.contains(where: becomesUnderscore) else { return name }
+    return String(
+      decoding: name.utf8.map { becomesUnderscore($0) ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
   }
 
   public var taskName: String { Self.taskName(name) }
 
-  private static func isASCIIPunctuation(_ scalar: Unicode.Scalar) -> Bool {
-    switch scalar.value {
-    case 0x21...0x2F, 0x3A...0x40, 0x5B...0x60, 0x7B...0x7E: return true
+  /// Whether a byte is ASCII whitespace (`\t \n \v \f \r` and space) or punctuation other
+  /// than `_` itself, which stays as it is.
+  private static func becomesUnderscore(_ byte: UInt8) -> Bool {
+    switch byte {
+    case 0x09...0x0D, 0x20...0x2F, 0x3A...0x40, 0x5B...0x5E, 0x60, 0x7B...0x7E: return true
     default: return false
     }
   }

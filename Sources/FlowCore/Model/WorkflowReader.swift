@@ -140,7 +140,7 @@ public struct WorkflowReader {
   }
 
   mutating func reportUnknownKey(_ key: YAMLNode, in place: String, allowed: [String]) {
-    let name = key.scalar?.text ?? key.keyText
+    let name = key.keyName
     let hint = Suggestion.hint(for: name, among: allowed)
     let list = allowed.map { "'\($0)'" }.joined(separator: ", ")
     report(key, "unknown key '\(name)' in \(place)\(hint); expected one of \(list)")

@@ -28,7 +28,7 @@ public enum WorkflowRules {
   public static func problemWithImage(_ image: String) -> String? {
     if image.isEmpty { return "'image' must not be empty" }
     if image.hasPrefix("-") { return "image '\(image)' must not start with '-'" }
-    if image.unicodeScalars.contains(where: { $0.properties.isWhitespace || isControl($0) }) {
+    if image.unicodeScalars.contains(where: { isWhitespace($0) || isControl($0) }) {
       return "image '\(image)' must not contain spaces or control characters"
     }
     return nil
@@ -56,7 +56,7 @@ public enum WorkflowRules {
   public static func problemWithPackageName(_ name: String) -> String? {
     if name.isEmpty { return "a package name must not be empty" }
     if name.unicodeScalars.contains(where: {
-      isControl($0) || $0.properties.isWhitespace || Requirement.operatorCharacters.contains($0)
+      isControl($0) || isWhitespace($0) || Requirement.operatorCharacters.contains($0)
     }) {
       return "package name '\(name)' must not contain spaces, control or operator characters"
     }
@@ -74,6 +74,16 @@ public enum WorkflowRules {
       return "counter name must not contain control characters"
     }
     return nil
+  }
+
+  /// Unicode's White_Space, answered for ASCII without the property tables, whose
+  /// look-up cost more than the rest of reading a stage.
+  static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x09...0x0D, 0x20: return true
+    case 0..<0x80: return false
+    default: return scalar.properties.isWhitespace
+    }
   }
 
   static func isControl(_ scalar: Unicode.Scalar) -> Bool {

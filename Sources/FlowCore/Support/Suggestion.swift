@@ -4,9 +4,14 @@ public enum Suggestion {
   /// likely typo (at most a third of the word's length, and at most 3 edits).
   public static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
     let limit = min(3, max(1, word.count / 3))
+    let letters = Array(word.lowercased())
     var best: (candidate: String, distance: Int)?
     for candidate in candidates where candidate != word {
-      let distance = editDistance(word, candidate)
+      let other = Array(candidate.lowercased())
+      // The distance is at least the difference in length: most candidates end here,
+      // which matters where every named counter of a large workflow is checked.
+      guard abs(letters.count - other.count) <= limit else { continue }
+      let distance = editDistance(letters, other)
       if distance <= limit, distance < (best?.distance ?? .max) { best = (candidate, distance) }
     }
     return best?.candidate
@@ -19,8 +24,10 @@ public enum Suggestion {
 
   /// Levenshtein distance, counting a swap of two neighbours as one edit.
   public static func editDistance(_ left: String, _ right: String) -> Int {
-    let a = Array(left.lowercased())
-    let b = Array(right.lowercased())
+    editDistance(Array(left.lowercased()), Array(right.lowercased()))
+  }
+
+  private static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
     if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
     var before = [Int](repeating: 0, count: b.count + 1)
     var previous = Array(0...b.count)

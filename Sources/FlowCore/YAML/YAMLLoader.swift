@@ -35,13 +35,10 @@ public struct YAMLLoader {
 /// Builds the tree from parser events with an explicit stack, so deep input cannot
 /// overflow the call stack.
 private struct TreeBuilder {
-  /// A list or mapping being read. Frames are mutated in place on the stack, so
-  /// appending a child never copies its siblings.
+  /// A list or mapping being read; its children so far are `children[start...]`.
   struct Frame {
     var isMapping: Bool
-    var items: [YAMLNode] = []
-    var pairs: [(key: YAMLNode, value: YAMLNode)] = []
-    var pendingKey: YAMLNode?
+    var start: Int
     var anchor: String?
     var position: SourcePosition
     var size = 1
@@ -50,6 +47,10 @@ private struct TreeBuilder {
   let loader: YAMLLoader
   let file: String
   var stack: [Frame] = []
+  /// The children of every open list and mapping, innermost last (a mapping's keys and
+  /// values alternate). One growing buffer, so that each finished container is one
+  /// allocation of its exact size rather than an array grown child by child.
+  var children: [YAMLNode] = []
   var anchors: [String: YAMLNode] = [:]
   var root: YAMLNode?
   var documents = 0
@@ -92,25 +93,31 @@ private struct TreeBuilder {
       try add(node, anchor: nil)
     case .sequenceStart(let anchor, let position):
       ownNodes += 1
-      try push(Frame(isMapping: false, anchor: anchor, position: position))
+      try push(Frame(isMapping: false, start: children.count, anchor: anchor, position: position))
     case .mappingStart(let anchor, let position):
       ownNodes += 1
-      try push(Frame(isMapping: true, anchor: anchor, position: position))
+      try push(Frame(isMapping: true, start: children.count, anchor: anchor, position: position))
     case .sequenceEnd, .mappingEnd:
       guard let frame = stack.popLast() else { return }
+      let node: YAMLNode
       if frame.isMapping {
-        let merged = resolveMerges(frame.pairs)
+        var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+        pairs.reserveCapacity((children.count - frame.start) / 2)
+        for index in stride(from: frame.start, to: children.count - 1, by: 2) {
+          pairs.append((children[index], children[index + 1]))
+        }
+        children.removeSubrange(frame.start...)
+        let merged = resolveMerges(pairs)
         let size = merged.reduce(1) {
           $0.addingSaturated($1.key.expandedSize.addingSaturated($1.value.expandedSize))
         }
-        try add(
-          YAMLNode(.mapping(merged), position: frame.position, expandedSize: size),
-          anchor: frame.anchor)
+        node = YAMLNode(.mapping(merged), position: frame.position, expandedSize: size)
       } else {
-        try add(
-          YAMLNode(.sequence(frame.items), position: frame.position, expandedSize: frame.size),
-          anchor: frame.anchor)
+        let items = Array(children[frame.start...])
+        children.removeSubrange(frame.start...)
+        node = YAMLNode(.sequence(items), position: frame.position, expandedSize: frame.size)
       }
+      try add(node, anchor: frame.anchor)
     }
   }
 
@@ -129,14 +136,9 @@ private struct TreeBuilder {
       return
     }
     if !stack[top].isMapping {
-      stack[top].items.append(node)
       stack[top].size = stack[top].size.addingSaturated(node.expandedSize)
-    } else if let key = stack[top].pendingKey {
-      stack[top].pairs.append((key, node))
-      stack[top].pendingKey = nil
-    } else {
-      stack[top].pendingKey = node
     }
+    children.append(node)
   }
 
   /// Applies merge keys (`<<: *base` or `<<: [*a, *b]`): merged keys come after the
@@ -176,7 +178,7 @@ private struct TreeBuilder {
         if let items = pair.value.sequence { sources += items } else { sources.append(pair.value) }
         continue
       }
-      let name = pair.key.scalar?.text ?? pair.key.keyText
+      let name = pair.key.keyName
       if let first = seen[ExactString(name)] {
         problems.append(
           diagnostic(pair.key.position, "duplicate key '\(name)' (first defined at \(first))"))
@@ -193,7 +195,7 @@ private struct TreeBuilder {
         continue
       }
       for pair in sourcePairs {
-        let name = pair.key.scalar?.text ?? pair.key.keyText
+        let name = pair.key.keyName
         if seen[ExactString(name)] == nil {
           seen[ExactString(name)] = pair.key.position
           result.append(pair)

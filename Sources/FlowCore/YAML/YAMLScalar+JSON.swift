@@ -39,10 +39,21 @@ extension YAMLScalar {
       radix = 8
       digits = digits.dropFirst(2)
     }
-    guard !digits.isEmpty, digits.allSatisfy({ $0.isHexDigit }),
+    guard !digits.isEmpty, digits.utf8.allSatisfy(Self.isASCIIHexDigit),
       let magnitude = Int64(digits, radix: radix)
     else { return nil }
     return negative ? -magnitude : magnitude
+  }
+
+  /// An ASCII hex digit: checked on bytes, as `Character.isHexDigit` costs a Unicode
+  /// look-up and would let through full-width digits that no radix reads anyway.
+  private static func isASCIIHexDigit(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"),
+      UInt8(ascii: "A")...UInt8(ascii: "F"):
+      return true
+    default: return false
+    }
   }
 
   /// The scalar read as a core-schema float, if it is one.
@@ -72,9 +83,15 @@ extension YAMLNode {
     case .sequence(let items): return .array(items.map(\.jsonValue))
     case .mapping(let pairs):
       var object = JSONObject()
-      for pair in pairs { object[pair.key.scalar?.text ?? pair.key.keyText] = pair.value.jsonValue }
+      for pair in pairs { object[pair.key.keyName] = pair.value.jsonValue }
       return .object(object)
     }
+  }
+
+  /// The name a mapping key stands for: a scalar's text, else `keyText`.
+  var keyName: String {
+    if case .scalar(let scalar) = content { return scalar.text }
+    return keyText
   }
 
   /// A text for a non-scalar key, so that such keys still have a name in JSON.

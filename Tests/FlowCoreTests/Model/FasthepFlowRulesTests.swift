@@ -73,6 +73,14 @@ import Testing
     #expect(Stage.taskName("café-1") == "café_1")
   }
 
+  @Test func taskNamesMapEveryASCIISpaceButLeaveOtherScalarsAsWritten() {
+    #expect(Stage.taskName("a\tb\nc\u{0B}d\u{0C}e\rf g") == "a_b_c_d_e_f_g")
+    #expect(Stage.taskName("stage_000001") == "stage_000001")
+    // Unicode spaces and control characters outside ASCII are not fasthep-flow's to map.
+    #expect(Stage.taskName("x\u{A0}y\u{2003}z\u{85}") == "x\u{A0}y\u{2003}z\u{85}")
+    #expect(Stage.taskName("a\u{1F}b\u{7F}") == "a\u{1F}b\u{7F}")
+  }
+
   @Test func namesWithSlashesReadAndKeepTheirWrittenForm() throws {
     let workflow = try fixture.read(
       "tasks:\n  - name: touch /tmp/date.txt\n    type: BashOperator\n  - name: ..\n")

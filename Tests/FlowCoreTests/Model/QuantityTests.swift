@@ -31,7 +31,7 @@ import Testing
     #expect(Quantity.seconds(text) == seconds)
   }
 
-  @Test(arguments: ["3 weeks", "-5", "m", "", "5x", "1h-3m"])
+  @Test(arguments: ["3 weeks", "-5", "m", "", "5x", "1h-3m", "1..5", ".", "１５m", "٣s", "1.5.h"])
   func refusesBadDurations(text: String) {
     #expect(Quantity.seconds(text) == nil)
   }

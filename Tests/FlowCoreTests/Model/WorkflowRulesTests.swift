@@ -21,6 +21,15 @@ import Testing
     }
   }
 
+  @Test func imagesAndPackageNamesWithUnicodeSpacesAreRefused() {
+    #expect(WorkflowRules.problemWithImage("img\u{2003}x") != nil)
+    #expect(WorkflowRules.problemWithImage("img\u{A0}x") != nil)
+    #expect(WorkflowRules.problemWithImage("img\u{0B}x") != nil)
+    #expect(WorkflowRules.problemWithImage("registry.example.org/root:6.30") == nil)
+    #expect(WorkflowRules.problemWithPackageName("py\u{3000}thon") != nil)
+    #expect(WorkflowRules.problemWithPackageName("café") == nil)
+  }
+
   func stage(_ fields: String) -> String {
     #"{"flow": 1, "source": "s", "stages": [{"name": "a", "# + fields + "}]}"
   }

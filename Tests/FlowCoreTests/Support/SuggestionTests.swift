@@ -15,6 +15,15 @@ import Testing
     #expect(Suggestion.hint(for: "zzz", among: ["name"]) == "")
   }
 
+  @Test func findsTheNearestResourceAmongCandidatesOfOtherLengths() {
+    let resources = ["memory", "cpu", "cpus", "gpu", "gpus", "process_on"]
+    #expect(Suggestion.closest(to: "memry", among: resources) == "memory")
+    #expect(Suggestion.closest(to: "Memory", among: resources) == "memory")
+    #expect(Suggestion.closest(to: "procss_on", among: resources) == "process_on")
+    #expect(Suggestion.closest(to: "cpuss", among: resources) == "cpus")
+    #expect(Suggestion.closest(to: "houdini_license", among: resources) == nil)
+  }
+
   @Test func countsASwapAsOneEdit() {
     #expect(Suggestion.editDistance("nmae", "name") == 1)
   }

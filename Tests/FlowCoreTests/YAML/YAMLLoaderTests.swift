@@ -28,6 +28,19 @@ import Testing
     #expect(json["g"] == .integer(31))
   }
 
+  @Test func readsOnlyASCIIDigitsAsIntegers() throws {
+    let root = try #require(
+      try load("a: 0o17\nb: +0x10\nc: -12\nd: ０x1\ne: 0xG\nf: ١٢\ng: 0x\n").root)
+    let json = root.jsonValue
+    #expect(json["a"] == .integer(15))
+    #expect(json["b"] == .integer(16))
+    #expect(json["c"] == .integer(-12))
+    #expect(json["d"] == .string("０x1"))
+    #expect(json["e"] == .string("0xG"))
+    #expect(json["f"] == .string("١٢"))
+    #expect(json["g"] == .string("0x"))
+  }
+
   @Test func keepsPositions() throws {
     let root = try #require(try load("a:\n  - x\n  - y\n").root)
     let items = try #require(root.mapping?.first?.value.sequence)
