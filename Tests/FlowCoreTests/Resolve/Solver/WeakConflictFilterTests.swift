@@ -5,21 +5,9 @@ import Testing
 /// Weak references (`~name spec`), conflicts (`!name spec`) in requirements and requests,
 /// and the filters (`--exclude`, `--time`) that hide versions from the solver.
 @Suite struct WeakConflictFilterTests {
-  /// Builds a catalogue from `name version [@released]: requires; …` lines, marks kept.
+  /// A catalogue of `name version [@released]: requires; …` lines, marks kept in `requires`.
   static func catalogue(_ lines: [String]) throws -> Catalogue {
-    try Catalogue(
-      packages: lines.map { line in
-        let words = line.split(separator: ":", maxSplits: 1)
-        let head = words[0].split(separator: " ")
-        let relations =
-          words.count > 1
-          ? words[1].split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) } : []
-        return PackageVersion(
-          name: String(head[0]), version: try Version(parsing: String(head[1])),
-          key: String(head[1]),
-          requires: try relations.map { try PackageRequirement(parsing: $0) },
-          released: head.count > 2 ? String(head[2].dropFirst()) : nil)
-      })
+    try SolverTests.catalogue(lines, marksInRequires: true)
   }
 
   static func solve(
@@ -52,6 +40,8 @@ import Testing
   @Test func requirementsReadTheirMark() throws {
     let weak = try PackageRequirement(parsing: " ~numpy >=1.20")
     #expect(weak.kind == .weak && weak.name == "numpy" && weak.description == "~numpy >=1.20")
+    let unspaced = try PackageRequirement(parsing: "~numpy>=1.20")
+    #expect(unspaced.kind == .weak && unspaced.description == "~numpy >=1.20")
     let conflict = try PackageRequirement(parsing: "!python")
     #expect(conflict.kind == .conflict && conflict.name == "python")
     #expect(conflict.description == "!python")
