@@ -72,7 +72,7 @@ import Testing
     #expect(run.stdout == "export PYTHONHOME='/opt/python3.10'\n")
     #expect(
       run.stderr.contains(
-        "app 1.0.0: requested as app; the newest version in the catalogue; versions hidden: "
+        "app 1.0.0: requested as app; the newest version not hidden; versions hidden: "
           + "2.0.0 (excluded by --exclude 'app 2')"))
     let failed = try resolve(["--exclude", "numpy", "tool"])
     #expect(failed.status == 65)

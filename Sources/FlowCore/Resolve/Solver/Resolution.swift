@@ -46,7 +46,8 @@ public struct Resolution: Sendable {
       }
       let newer = zip(candidates.versions, candidates.keys).filter { package.version < $0.0 }
       if newer.isEmpty {
-        why.append("the newest version in the catalogue")
+        why.append(
+          hidden == nil ? "the newest version in the catalogue" : "the newest version not hidden")
       } else {
         let excluded = newer.map { version, key -> String in
           func blocks(_ requirement: PackageRequirement) -> Bool {

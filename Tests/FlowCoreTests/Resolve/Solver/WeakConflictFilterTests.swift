@@ -148,7 +148,7 @@ import Testing
     #expect(
       resolution.reasons() == [
         [
-          "requested as python", "the newest version in the catalogue",
+          "requested as python", "the newest version not hidden",
           "versions hidden: 3.11.0 (excluded by --exclude 'python 3.11.0')",
         ]
       ])
