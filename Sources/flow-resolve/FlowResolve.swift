@@ -30,8 +30,8 @@ struct FlowResolve: ToolCommand {
       flow-resolve generate [--root <root>] [--output <output>] [--override]
       """,
     discussion: """
-      Reads the catalogue of installed software (Lifeblood's TOML format plus `requires` and \
-      `conflicts`), chooses one version per package so that every requirement holds, and \
+      Reads the catalogue of installed software (Lifeblood's TOML format plus `requires`, \
+      `conflicts` and `released`), chooses one version per package so that every requirement holds, and \
       prints the chosen packages and the ordered environment actions. Without requirements, \
       reads a pipe document on standard input and adds a resolution to every stage.
 
@@ -99,13 +99,27 @@ struct ResolveCommand: ParsableCommand {
       valueName: "syntax"))
   var syntax: VersionSpec.SyntaxChoice = .auto
 
+  @Option(
+    help: ArgumentHelp(
+      "Never choose the versions a 'name spec' allows (any spec: every version); repeatable.",
+      valueName: "requirement"))
+  var exclude: [String] = []
+
+  @Option(
+    help: ArgumentHelp(
+      "Choose from what was released by this date (2024-05-01 or 2024-05-01T12:00:00Z); "
+        + "versions without 'released' stay visible.",
+      valueName: "date"))
+  var time: String?
+
   @Flag(help: "Indent the JSON output for people.")
   var pretty = false
 
   @OptionGroup var output: OutputOptions
 
   @Argument(
-    help: "Requirements such as 'houdini ~=20.0.506'; none: read a pipe document on standard input."
+    help:
+      "Requirements such as 'houdini ~=20.0.506', '~numpy >=1.20' (weak) or '!python 2' (conflict); none: read a pipe document on standard input."
   )
   var requirements: [String] = []
 
@@ -113,7 +127,7 @@ struct ResolveCommand: ParsableCommand {
     try ResolveRun(
       catalogs: catalogue.catalogs, index: catalogue.index, format: format, baseEnv: baseEnv,
       explain: explain, fullDerivation: fullDerivation, pre: pre, syntax: syntax, pretty: pretty,
-      output: output.path, requirements: requirements
+      output: output.path, requirements: requirements, exclusions: exclude, time: time
     ).run()
   }
 }

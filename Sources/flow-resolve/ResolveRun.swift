@@ -17,12 +17,18 @@ struct ResolveRun {
   var pretty = false
   var output: String?
   var requirements: [String] = []
+  /// `--exclude` specs, as written.
+  var exclusions: [String] = []
+  /// `--time`, as written.
+  var time: String?
 
   init(
     catalogs: [String], index: String?, format: OutputFormat, baseEnv: String?, explain: Bool,
     fullDerivation: Bool, pre: Bool, syntax: VersionSpec.SyntaxChoice, pretty: Bool,
-    output: String?, requirements: [String]
+    output: String?, requirements: [String], exclusions: [String] = [], time: String? = nil
   ) {
+    self.exclusions = exclusions
+    self.time = time
     self.catalogs = catalogs
     self.index = index
     self.format = format
@@ -37,8 +43,8 @@ struct ResolveRun {
   }
 
   /// Reads the common plain form (`--catalog`, `--index`, `--format`, `--base-env`,
-  /// `--explain`, `--full-derivation`, `--pre`, `--syntax`, `--pretty`, `-o`, requirements); nil for
-  /// anything else.
+  /// `--explain`, `--full-derivation`, `--pre`, `--syntax`, `--pretty`, `-o`, `--exclude`,
+  /// `--time`, requirements); nil for anything else.
   init?(quickArguments arguments: [String]) {
     var index = 0
     func value() -> String? {
@@ -52,6 +58,8 @@ struct ResolveRun {
       case "--index": guard let path = value() else { return nil }; self.index = path
       case "--base-env": guard let path = value() else { return nil }; baseEnv = path
       case "-o", "--output": guard let path = value() else { return nil }; output = path
+      case "--exclude": guard let text = value() else { return nil }; exclusions.append(text)
+      case "--time": guard let text = value() else { return nil }; time = text
       case "--format":
         guard let text = value(), let chosen = OutputFormat(rawValue: text) else { return nil }
         format = chosen
@@ -102,7 +110,7 @@ struct ResolveRun {
       // A requirement that cannot be read is a ResolveError with status 64.
       parsed.append(try PackageRequirement(parsing: text, syntax: syntax))
     }
-    let index = try openIndex(console: console)
+    let index = try openSource(console: console)
     let resolution = try Resolution(
       parsed, source: index, includePrereleases: pre, fullDerivation: fullDerivation)
     switch format {
@@ -133,12 +141,23 @@ struct ResolveRun {
   func runPipe(console: Console) throws {
     var workflow = try Workflow(
       pipeInput: try console.read("-"), file: InputFile.standardInputName, tool: "flow-resolve")
-    let index = try openIndex(console: console)
+    let index = try openSource(console: console)
     _ = try PipeResolution(
       source: index, includePrereleases: pre, explain: explain, fullDerivation: fullDerivation,
       syntax: syntax
     ).annotate(&workflow)
     try console.emit(workflow.documentText(pretty: pretty), to: output)
+  }
+
+  /// The catalogue's index, without what `--exclude` and `--time` hide.
+  func openSource(console: Console) throws -> any PackageSource {
+    var excluded: [PackageRequirement] = []
+    for text in exclusions {
+      excluded.append(try PackageRequirement(parsing: text, syntax: syntax))
+    }
+    let filter = try PackageFilter(exclusions: excluded, time: time)
+    let index = try openIndex(console: console)
+    return filter.isEmpty ? index : FilteredSource(index, filter: filter)
   }
 
   /// Opens the catalogue's index, reporting skipped entries.

@@ -1,5 +1,6 @@
 /// A software requirement: a package name and a version spec (`houdini ~=20.0.506`).
-/// The spec is kept as written; flow-resolve reads it.
+/// The spec is kept as written; flow-resolve reads it. A weak reference (`~numpy >=1.20`)
+/// or a conflict (`!python 2`) keeps its mark at the start of `package`.
 public struct Requirement: Sendable, Hashable {
   public var package: String
   public var spec: String
@@ -11,13 +12,16 @@ public struct Requirement: Sendable, Hashable {
     self.position = position
   }
 
-  /// Splits `"houdini ~=20.0.506"` or `"python>=3.10"`: the name runs up to the first
-  /// space or operator character. Nil when there is no name.
+  /// Splits `"houdini ~=20.0.506"`, `"python>=3.10"` or `"~numpy >=1.20"`: after an
+  /// optional mark (`~` or `!`), the name runs up to the first space or operator character.
+  /// Nil when there is no name.
   public init?(parsing text: String, position: SourcePosition? = nil) {
     let trimmed = text.trimmingSpaces.unicodeScalars
-    let name = trimmed.prefix { !Self.operatorCharacters.contains($0) }
+    let marked = trimmed.first.map(Self.marks.contains) ?? false
+    let afterMark = marked ? trimmed.index(after: trimmed.startIndex) : trimmed.startIndex
+    let name = trimmed[afterMark...].prefix { !Self.operatorCharacters.contains($0) }
     guard !name.isEmpty else { return nil }
-    self.package = String(Substring(name))
+    self.package = String(Substring(trimmed[..<name.endIndex]))
     self.spec = String(Substring(trimmed[name.endIndex...]).trimmingSpaces)
     self.position = position
   }
@@ -26,6 +30,9 @@ public struct Requirement: Sendable, Hashable {
   static let operatorCharacters: Set<Unicode.Scalar> = [
     "=", "!", "<", ">", "~", "^", " ", "\t", ",",
   ]
+
+  /// What may come before a package name: `~` (a weak reference) or `!` (a conflict).
+  static let marks: Set<Unicode.Scalar> = ["~", "!"]
 
   /// The requirement as one line: `houdini ~=20.0.506`.
   public var text: String { spec.isEmpty ? package : package + " " + spec }

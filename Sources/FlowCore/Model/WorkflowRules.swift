@@ -55,7 +55,12 @@ public enum WorkflowRules {
   /// to the first space or operator character of `houdini ~=20.0`.
   public static func problemWithPackageName(_ name: String) -> String? {
     if name.isEmpty { return "a package name must not be empty" }
-    if name.unicodeScalars.contains(where: {
+    // A weak reference or a conflict is marked before the name.
+    let unmarked =
+      name.unicodeScalars.first.map(Requirement.marks.contains) ?? false
+      ? name.unicodeScalars.dropFirst() : name.unicodeScalars[...]
+    if unmarked.isEmpty { return "a package name must follow '\(name)'" }
+    if unmarked.contains(where: {
       isControl($0) || isWhitespace($0) || Requirement.operatorCharacters.contains($0)
     }) {
       return "package name '\(name)' must not contain spaces, control or operator characters"

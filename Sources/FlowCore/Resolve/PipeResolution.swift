@@ -56,9 +56,12 @@ public struct PipeResolution {
       var requirements: [PackageRequirement] = []
       do {
         for item in items {
+          // A weak reference or a conflict carries its mark before the package name.
+          let kind = item.package.utf8.first.map(PackageRequirement.kind(marked:)) ?? .required
           requirements.append(
             PackageRequirement(
-              name: item.package, spec: try VersionSpec(parsing: item.spec, syntax: syntax)))
+              name: kind == .required ? item.package : String(item.package.dropFirst()),
+              spec: try VersionSpec(parsing: item.spec, syntax: syntax), kind: kind))
         }
         let key = requirements.map(\.description)
         if solved[key] == nil {

@@ -6,6 +6,8 @@ public enum ResolveError: ToolFailure, Equatable, Sendable {
   case invalidSpec(text: String, column: Int, reason: String)
   /// A requirement (`name spec`) that cannot be read.
   case invalidRequirement(text: String, column: Int, reason: String)
+  /// A `--time` that is not a date or date-time.
+  case invalidTime(String)
   /// A catalogue source that does not exist.
   case missingCatalogue(Diagnostic)
   /// A catalogue file that cannot be read at all.
@@ -15,7 +17,7 @@ public enum ResolveError: ToolFailure, Equatable, Sendable {
 
   public var exitStatus: ExitStatus {
     switch self {
-    case .invalidVersion, .invalidSpec, .invalidRequirement: return .usage
+    case .invalidVersion, .invalidSpec, .invalidRequirement, .invalidTime: return .usage
     case .missingCatalogue: return .noInput
     case .invalidCatalogue: return .config
     case .unsatisfiable: return .dataError
@@ -30,6 +32,9 @@ public enum ResolveError: ToolFailure, Equatable, Sendable {
       return "invalid version spec '\(text)' at column \(column): \(reason)"
     case .invalidRequirement(let text, let column, let reason):
       return "invalid requirement '\(text)' at column \(column): \(reason)"
+    case .invalidTime(let text):
+      return "invalid time '\(text)': expected a date or date-time such as 2024-05-01 or "
+        + "2024-05-01T12:00:00Z"
     case .missingCatalogue(let diagnostic), .invalidCatalogue(let diagnostic):
       return diagnostic.description
     case .unsatisfiable(let explanation):

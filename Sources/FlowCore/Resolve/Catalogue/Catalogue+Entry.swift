@@ -57,6 +57,13 @@ extension Catalogue {
       }
       entry.priority = number
     }
+    if let released = table["released"] {
+      guard let text = released.text, ReleaseTime(parsing: text) != nil else {
+        throw EntryError(
+          message: "released: expected a date or date-time such as 2024-05-01T12:00:00Z")
+      }
+      entry.released = text
+    }
     if let environment = table["env"] {
       guard let variables = environment.table else {
         throw EntryError(message: "env is not a table")
@@ -102,6 +109,15 @@ extension Catalogue {
     guard let value else { return [] }
     guard value.items != nil, let texts = value.texts else {
       throw EntryError(message: "\(field) is not a list of strings")
+    }
+    if field == "conflicts",
+      let marked = texts.first(where: {
+        $0.utf8.first { $0 != 32 && $0 != 9 }.map(PackageRequirement.kind(marked:)) != .required
+      })
+    {
+      throw EntryError(
+        message: "conflicts: '\(marked)' has a mark; write the name alone here, "
+          + "or the mark in requires")
     }
     do {
       return try requirements.read(texts, field: field)

@@ -7,7 +7,8 @@
 ///
 /// A record holds, in order: the version key; the file number and line of its origin (a line
 /// below 0: none); then the body the index keeps byte for byte (`RecordReader.body`): the
-/// label (text, then 1 when given, else 0), the priority, the variables (count, then for each
+/// label (text, then 1 when given, else 0), the priority, the release time (the same way),
+/// the variables (count, then for each
 /// its name, the prepend texts, the append texts, 1 or 0 for set, the set texts), the
 /// requires and the conflicts (count, then requirement numbers).
 struct CompiledCatalogue: Sendable {
@@ -89,6 +90,8 @@ struct CompiledCatalogue: Sendable {
     bytes.appendText(entry.label ?? "")
     bytes.appendNumber(entry.label == nil ? 0 : 1)
     bytes.appendNumber(entry.priority)
+    bytes.appendText(entry.released ?? "")
+    bytes.appendNumber(entry.released == nil ? 0 : 1)
     bytes.appendNumber(entry.variables.count)
     for change in entry.variables {
       bytes.appendText(change.name)

@@ -11,14 +11,18 @@ public struct PackageVersion: Sendable, Hashable {
   public var variables: [VariableChange]
   public var requires: [PackageRequirement]
   public var conflicts: [PackageRequirement]
+  /// When the version was released, as written in the catalogue (`released`); nil when not
+  /// given. `--time` hides versions released after its date.
+  public var released: String?
   /// Where the entry is defined, `file:line`.
   public var definedAt: String
 
   public init(
     name: String, version: Version, key: String, label: String? = nil, priority: Int = 50,
     variables: [VariableChange] = [], requires: [PackageRequirement] = [],
-    conflicts: [PackageRequirement] = [], definedAt: String = ""
+    conflicts: [PackageRequirement] = [], released: String? = nil, definedAt: String = ""
   ) {
+    self.released = released
     self.name = name
     self.version = version
     self.key = key
@@ -29,6 +33,9 @@ public struct PackageVersion: Sendable, Hashable {
     self.conflicts = conflicts
     self.definedAt = definedAt
   }
+
+  /// `released` as a time; nil when not given (or, in a value built in code, not readable).
+  public var releaseTime: ReleaseTime? { released.flatMap(ReleaseTime.init(parsing:)) }
 }
 
 /// What one package does to one variable: prepend, append (each a list of values, kept in

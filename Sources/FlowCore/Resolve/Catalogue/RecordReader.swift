@@ -127,11 +127,13 @@ extension RecordReader {
     entry.conflicts = try requirements(requirement)
   }
 
-  /// Label, priority and variables: what the solver never reads.
+  /// Label, priority, release time and variables: what the solver never reads.
   mutating func details(of entry: inout PackageVersion) throws(Damaged) {
     let label = try text()
     entry.label = try number() == 0 ? nil : label
     entry.priority = try number()
+    let released = try text()
+    entry.released = try number() == 0 ? nil : released
     for _ in 0..<(try count()) {
       var change = VariableChange(name: try text())
       change.prepend = try texts()
@@ -147,6 +149,8 @@ extension RecordReader {
   mutating func skipDetails() throws(Damaged) {
     try skipText()
     _ = try number()
+    _ = try number()
+    try skipText()
     _ = try number()
     for _ in 0..<(try count()) {
       try skipText()

@@ -49,10 +49,13 @@ struct RequirementNumbering: RequirementReading {
     return texts.add(name)
   }
 
-  /// Requirement `number`'s name and spec text, as the index stores them.
+  /// Requirement `number`'s name (after its kind's mark, if any) and spec text, as the index
+  /// stores them.
   func parts(of number: Int) -> (name: ArraySlice<UInt8>, spec: ArraySlice<UInt8>) {
     let text = texts.text(number)
-    let end = text.firstIndex { !PackageRequirement.isNameByte($0) } ?? text.endIndex
+    let marked = text.first.map { PackageRequirement.kind(marked: $0) != .required } ?? false
+    let nameStart = marked ? text.index(after: text.startIndex) : text.startIndex
+    let end = text[nameStart...].firstIndex { !PackageRequirement.isNameByte($0) } ?? text.endIndex
     return (text[..<end], text[end...])
   }
 

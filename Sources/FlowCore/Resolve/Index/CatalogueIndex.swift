@@ -14,7 +14,7 @@
 /// a damaged index is rebuilt rather than believed.
 public final class CatalogueIndex: PackageSource {
   static let magicPrefix = Array("flow-catalogue-index-".utf8)
-  static let magic = magicPrefix + Array("6\n".utf8)
+  static let magic = magicPrefix + Array("7\n".utf8)
 
   /// The catalogue files it was compiled from.
   public let files: [String]
@@ -153,8 +153,11 @@ public final class CatalogueIndex: PackageSource {
   private func requirement(_ number: Int) throws -> PackageRequirement {
     if let cached = requirementCache[number] { return cached }
     var reader = try item(number, of: requirementTable)
-    let name = try reader.text()
+    var name = try reader.text()
     let text = try reader.text()
+    // A weak reference or a conflict keeps its mark before the name.
+    let kind = name.utf8.first.map(PackageRequirement.kind(marked:)) ?? .required
+    if kind != .required { name.removeFirst() }
     let spec: VersionSpec
     if let cached = specCache[text] {
       spec = cached
@@ -162,7 +165,7 @@ public final class CatalogueIndex: PackageSource {
       spec = try VersionSpec(parsing: text)
       specCache[text] = spec
     }
-    let parsed = PackageRequirement(name: name, spec: spec)
+    let parsed = PackageRequirement(name: name, spec: spec, kind: kind)
     requirementCache[number] = parsed
     return parsed
   }

@@ -40,6 +40,21 @@ public struct CandidateTable: Sendable {
   /// Ends the current version's requires (first call) or conflicts (second call).
   public mutating func endList() { bounds.append(numbers.count) }
 
+  /// The same table with only the versions at `indices` (ascending), each with its own
+  /// requirement numbers.
+  func keeping(_ indices: [Int]) -> CandidateTable {
+    var table = CandidateTable()
+    table.reserve(versions: indices.count)
+    for index in indices {
+      table.addVersion(versions[index], key: keys[index])
+      for number in requires(of: index) { table.addNumber(number) }
+      table.endList()
+      for number in conflicts(of: index) { table.addNumber(number) }
+      table.endList()
+    }
+    return table
+  }
+
   func requires(of index: Int) -> ArraySlice<Int> {
     numbers[bounds[2 * index]..<bounds[2 * index + 1]]
   }

@@ -44,6 +44,13 @@ struct DomainSet: Hashable, Sendable {
   /// Holds bit 0: the term is satisfied when the package is absent.
   var includesAbsent: Bool { first & 1 != 0 }
 
+  /// The same versions without bit 0.
+  var removingAbsent: DomainSet {
+    var result = self
+    result.first &= ~1
+    return result
+  }
+
   func intersection(_ other: DomainSet) -> DomainSet {
     var result = self
     result.first &= other.first

@@ -8,6 +8,8 @@ public struct Resolution: Sendable {
   /// what `reasons()` explains.
   let candidates: [(versions: [Version], keys: [String])]
   let includePrereleases: Bool
+  /// Per chosen package, the versions a filter hid, in words; nil when none.
+  let hidden: [String?]
 
   /// Solves `requirements` against `source`. A failure's reason is summarised past
   /// `Solver.summarySteps` steps unless `fullDerivation` asks for all of it.
@@ -23,27 +25,33 @@ public struct Resolution: Sendable {
     self.actions = EnvironmentActions(packages: solution.packages)
     self.candidates = solution.candidates
     self.includePrereleases = includePrereleases
+    self.hidden = solution.packages.map { source.hiddenText(of: $0.name) }
   }
 
   /// Per chosen package, in the same order: what brought it in and what kept newer versions
   /// out.
   public func reasons() -> [[String]] {
-    zip(packages, candidates).map { package, candidates in
+    zip(zip(packages, candidates), hidden).map { chosen, hidden in
+      let (package, candidates) = chosen
       var why: [String] = requirements.filter { $0.name == package.name }.map {
-        "requested as \($0)"
+        $0.kind == .required ? "requested as \($0)" : "constrained by the request \($0)"
       }
       for other in packages {
         for requirement in other.requires where requirement.name == package.name {
-          why.append("required by \(other.name) \(other.key) as \(requirement)")
+          why.append(
+            requirement.kind == .required
+              ? "required by \(other.name) \(other.key) as \(requirement)"
+              : "constrained by \(other.name) \(other.key) as \(requirement)")
         }
       }
       let newer = zip(candidates.versions, candidates.keys).filter { package.version < $0.0 }
       if newer.isEmpty {
-        why.append("the newest version in the catalogue")
+        why.append(
+          hidden == nil ? "the newest version in the catalogue" : "the newest version not hidden")
       } else {
         let excluded = newer.map { version, key -> String in
           func blocks(_ requirement: PackageRequirement) -> Bool {
-            !requirement.spec.matches(version, includingPrereleases: includePrereleases)
+            !requirement.isKept(by: version, includingPrereleases: includePrereleases)
           }
           var against = requirements.filter { $0.name == package.name && blocks($0) }.map(
             \.description)
@@ -66,6 +74,7 @@ public struct Resolution: Sendable {
         }
         why.append("newer versions not chosen: " + excluded.joined(separator: ", "))
       }
+      if let hidden { why.append("versions hidden: \(hidden)") }
       return why
     }
   }

@@ -78,14 +78,35 @@ extension Solver {
     let incompatibility = incompatibilities[index]
     switch incompatibility.cause {
     case .request(let requirement):
-      return "\(requirement) is requested" + missing(requirement, ending: ending)
+      switch requirement.kind {
+      case .required:
+        return "\(requirement) is requested" + missing(requirement, ending: ending)
+      case .weak, .conflict:
+        return "\(requirement) is requested (\(Solver.meaning(of: requirement)))"
+      }
     case .dependency(let package, let requirement):
       return "\(holders(incompatibility, package)) requires \(requirement)"
         + missing(requirement, ending: ending)
     case .conflict(let package, let requirement):
-      return "\(holders(incompatibility, package)) conflicts with \(requirement)"
+      let holders = holders(incompatibility, package)
+      if requirement.kind == .required { return "\(holders) conflicts with \(requirement)" }
+      return "\(holders) requires \(requirement) (\(Solver.meaning(of: requirement)))"
     case .derived:
       return statement(index)
+    }
+  }
+
+  /// What a weak reference or a conflict says, in words.
+  static func meaning(of requirement: PackageRequirement) -> String {
+    let named = PackageRequirement(name: requirement.name, spec: requirement.spec)
+    switch requirement.kind {
+    case .required: return "\(named) must be selected"
+    case .weak:
+      return "a weak reference: \(requirement.name), if selected, must be \(named)"
+    case .conflict:
+      return named.description == requirement.name
+        ? "a conflict: \(requirement.name) must not be selected"
+        : "a conflict: \(named) must not be selected"
     }
   }
 
@@ -106,7 +127,9 @@ extension Solver {
   private func missing(_ requirement: PackageRequirement, ending: Bool) -> String {
     let package = id(of: requirement.name)
     let table = tables[package]
+    let hidden = source.hiddenText(of: requirement.name)
     if table.count == 0 {
+      if let hidden { return " and every version of \(requirement.name) is hidden: \(hidden)" }
       return " and no package \(requirement.name) is in the catalogue"
     }
     if !domain(package, matching: requirement.spec).isEmpty { return "" }
@@ -120,7 +143,9 @@ extension Solver {
       }
     }
     let present = Solver.listed(table.keys.reversed())
-    return " and no \(requirement) is in the catalogue (\(requirement.name) has \(present))"
+    let unseen = hidden.map { "; hidden: \($0)" } ?? ""
+    return
+      " and no \(requirement) is in the catalogue (\(requirement.name) has \(present)\(unseen))"
   }
 
   /// `a, b and c`; past `listedVersions`, the first of them and "and N more".

@@ -83,13 +83,13 @@ public final class Solver {
     for requirement in requirements {
       let package = id(of: requirement.name)
       requestedCount = max(requestedCount, package)
-      let wanted = domain(package, matching: requirement.spec)
+      let matching = domain(package, matching: requirement.spec)
+      guard let forbidden = Solver.forbidden(requirement.kind, matching: matching) else {
+        continue
+      }
       add(
         Incompatibility(
-          terms: [
-            Term(package: Solver.root, set: .single(1, size: 2)),
-            Term(package: package, set: wanted.complement),
-          ],
+          terms: [Term(package: Solver.root, set: .single(1, size: 2)), forbidden(package)],
           cause: .request(requirement)))
     }
     var next = Solver.root
@@ -321,20 +321,30 @@ public final class Solver {
     let requirement = requirement(numbered: number)
     let other = id(of: requirement.name)
     let matching = domain(numbered: number, of: other, requirement.spec)
-    if conflict {
-      if matching.isEmpty { return }
-      add(
-        Incompatibility(
-          terms: [Term(package: package, set: holders), Term(package: other, set: matching)],
-          cause: .conflict(package: package, requirement)))
-    } else {
-      add(
-        Incompatibility(
-          terms: [
-            Term(package: package, set: holders), Term(package: other, set: matching.complement),
-          ],
-          cause: .dependency(package: package, requirement)))
+    // An entry's `conflicts` list holds plain names; each is a conflict however written.
+    let kind = conflict ? .conflict : requirement.kind
+    guard let forbidden = Solver.forbidden(kind, matching: matching) else { return }
+    add(
+      Incompatibility(
+        terms: [Term(package: package, set: holders), forbidden(other)],
+        cause: kind == .required
+          ? .dependency(package: package, requirement)
+          : .conflict(package: package, requirement)))
+  }
+
+  /// The term a requirement of `kind` rules out, given the versions its spec allows: for a
+  /// required package, any other choice, absence included; for a weak reference, the other
+  /// versions only (absence stays allowed, so it never brings the package in); for a
+  /// conflict, the allowed versions themselves. Nil when nothing is ruled out.
+  static func forbidden(_ kind: PackageRequirement.Kind, matching: DomainSet) -> ((Int) -> Term)? {
+    let set: DomainSet
+    switch kind {
+    case .required: set = matching.complement
+    case .weak: set = matching.complement.removingAbsent
+    case .conflict: set = matching
     }
+    if set.isEmpty { return nil }
+    return { Term(package: $0, set: set) }
   }
 }
 

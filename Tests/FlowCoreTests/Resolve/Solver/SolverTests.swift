@@ -3,8 +3,9 @@ import Testing
 @testable import FlowCore
 
 @Suite struct SolverTests {
-  /// Builds a catalogue from `name version: requires...` lines; `!req` is a conflict.
-  static func catalogue(_ lines: [String]) throws -> Catalogue {
+  /// Builds a catalogue from `name version [@released]: requires...` lines; `!req` is a
+  /// conflict, in `conflicts` or, with `marksInRequires`, kept in `requires` as written.
+  static func catalogue(_ lines: [String], marksInRequires: Bool = false) throws -> Catalogue {
     try Catalogue(
       packages: lines.map { line in
         let words = line.split(separator: ":", maxSplits: 1)
@@ -12,15 +13,17 @@ import Testing
         let relations =
           words.count > 1
           ? words[1].split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) } : []
+        let isListedConflict = { (text: String) in !marksInRequires && text.hasPrefix("!") }
         return PackageVersion(
           name: String(head[0]), version: try Version(parsing: String(head[1])),
           key: String(head[1]),
-          requires: try relations.filter { !$0.hasPrefix("!") }.map {
+          requires: try relations.filter { !isListedConflict($0) }.map {
             try PackageRequirement(parsing: $0)
           },
-          conflicts: try relations.filter { $0.hasPrefix("!") }.map {
+          conflicts: try relations.filter(isListedConflict).map {
             try PackageRequirement(parsing: String($0.dropFirst()))
-          })
+          },
+          released: head.count > 2 ? String(head[2].dropFirst()) : nil)
       })
   }
 
