@@ -95,6 +95,9 @@ struct FlowExec: ToolCommand {
   @Option(help: "Seconds between SIGTERM and SIGKILL when stopping a stage.")
   var grace: Double = 10
 
+  @Option(help: syntaxOptionHelp)
+  var syntax: VersionSpec.SyntaxChoice = .auto
+
   @OptionGroup var capacityOptions: CapacityOptions
 
   @OptionGroup var clusterOptions: ClusterOptions
@@ -118,6 +121,7 @@ struct FlowExec: ToolCommand {
     (request.strict, request.cleanEnvironment, request.dryRun) = (strict, cleanEnv, dryRun)
     (request.engine, request.logDirectory) = (engine, logDir)
     request.executorOverride = clusterOptions.executorOverride
+    request.syntax = syntax
     if let history {
       let (read, note) = DurationHistory.readIfPresent(history)
       if let note { console.report(note) }

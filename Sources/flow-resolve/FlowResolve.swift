@@ -93,10 +93,7 @@ struct ResolveCommand: ParsableCommand {
   @Flag(help: "Allow prereleases wherever a spec allows them (Lifeblood's behaviour).")
   var pre = false
 
-  @Option(
-    help: ArgumentHelp(
-      "How specs are read: lifeblood (python-semanticversion), node (node-semver) or auto.",
-      valueName: "syntax"))
+  @Option(help: syntaxOptionHelp)
   var syntax: VersionSpec.SyntaxChoice = .auto
 
   @Option(
@@ -133,4 +130,3 @@ struct ResolveCommand: ParsableCommand {
 }
 
 extension ResolveRun.OutputFormat: ExpressibleByArgument {}
-extension VersionSpec.SyntaxChoice: ExpressibleByArgument {}

@@ -383,6 +383,30 @@ import Testing
     #expect(folder.read("seen") == "/opt/tool-1.2 /opt/tool-1.2/bin:/base\n")
   }
 
+  /// `--syntax` reads the specs flow-exec resolves itself as flow-resolve's does: `1.x` is
+  /// a node range, and no Lifeblood spec.
+  @Test func syntaxChoosesHowSpecsAreRead() throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    let catalogue = folder.path + "/packages.toml"
+    try "[packages.tool.\"1.2.0\"]\nenv.TOOL_HOME = \"/opt/tool-1.2\"\n".write(
+      toFile: catalogue, atomically: true, encoding: .utf8)
+    let stage = ExecFolder.bash(
+      "use", "echo $TOOL_HOME > seen",
+      extra: ["environment": ["requirements": [["package": "tool", "spec": "1.x"]]]])
+    var environment = ProcessInfo.processInfo.environment
+    environment["FLOW_CATALOG"] = catalogue
+    environment["XDG_CACHE_HOME"] = folder.path + "/cache"
+    for (syntax, status) in [("auto", Int32(0)), ("node", 0), ("lifeblood", 125)] {
+      let run = try ToolRun.run(
+        "flow-exec", ["--syntax", syntax], stdin: try folder.document([stage]),
+        environment: environment)
+      #expect(run.status == status, "\(syntax): \(run.stderr)")
+      if status == 0 { #expect(folder.read("seen") == "/opt/tool-1.2\n") }
+      if status != 0 { #expect(run.stderr.contains("a wildcard in Lifeblood syntax is '*'")) }
+    }
+  }
+
   @Test func missingLifebloodRootIsReportedWithTheVariableThatNamedIt() throws {
     let folder = try ExecFolder()
     defer { folder.remove() }

@@ -23,9 +23,10 @@ import Testing
     let run = try ToolRun.run(
       tool, [], stdin: try String(contentsOf: Self.diamond, encoding: .utf8))
     #expect(Int(run.status) == status)
+    let direct = tool == "flow-exec" ? ", or flow-exec WORKFLOW.yaml" : ""
     #expect(
       run.stderr
-        == "\(tool): standard input is a workflow file, not a pipe document: run flow-parse WORKFLOW.yaml | \(tool)\n"
+        == "\(tool): standard input is a workflow file, not a pipe document: run flow-parse WORKFLOW.yaml | \(tool)\(direct)\n"
     )
   }
 

@@ -18,6 +18,8 @@ public struct RunRequest {
   public var logDirectory: String?
   public var history = DurationHistory()
   public var executorOverride: Executor?
+  /// How the specs of requirements flow-resolve did not see are read.
+  public var syntax = VersionSpec.SyntaxChoice.auto
 
   public init(host: EnvironmentMap) {
     self.host = host
@@ -62,7 +64,7 @@ public struct RunRequest {
     let path = CatalogueIndex.defaultPath(sources: sources, environment: host)
     do {
       let index = try CatalogueIndex.open(sources: sources, at: path)
-      _ = try PipeResolution(source: index).annotate(&workflow)
+      _ = try PipeResolution(source: index, syntax: syntax).annotate(&workflow)
     } catch let failure as PipeResolution.StageFailure {
       let explained = Catalogue.explainingDefaultLookup(
         failure.error, sources: sources, environment: host)

@@ -32,8 +32,10 @@ public struct PipeInputError: ToolFailure, Equatable, Sendable {
     case .empty:
       return "\(file): the file is empty, not a pipe document (flow-parse writes one)"
     case .workflowFile where isStandardInput:
+      // flow-exec reads a workflow file it is given by name.
+      let direct = tool == "flow-exec" ? ", or flow-exec WORKFLOW.yaml" : ""
       return "standard input is a workflow file, not a pipe document:"
-        + " run flow-parse WORKFLOW.yaml | \(tool)"
+        + " run flow-parse WORKFLOW.yaml | \(tool)\(direct)"
     case .workflowFile:
       return "\(file) is a workflow file, not a pipe document:"
         + " run flow-parse \(ShellWord.quotedIfNeeded(file)) | \(tool)"
