@@ -86,17 +86,22 @@ struct ResolveRun {
 
   func run() throws {
     guard catalogs.isEmpty else { return try resolve() }
-    let environment = ProcessEnvironment.current
-    let sources = Catalogue.defaultSources(environment: environment)
     do {
       try resolve()
     } catch let error as ResolveError {
-      throw Catalogue.explainingDefaultLookup(error, sources: sources, environment: environment)
+      throw Self.withDefaultLookup(error)
     } catch var failure as PipeResolution.StageFailure {
-      failure.error = Catalogue.explainingDefaultLookup(
-        failure.error, sources: sources, environment: environment)
+      failure.error = Self.withDefaultLookup(failure.error)
       throw failure
     }
+  }
+
+  /// `error` told with what the default catalogue lookup found; looked up only once a
+  /// resolve has failed, so that a run that succeeds does not look twice.
+  private static func withDefaultLookup(_ error: ResolveError) -> ResolveError {
+    let environment = ProcessEnvironment.current
+    return Catalogue.explainingDefaultLookup(
+      error, sources: Catalogue.defaultSources(environment: environment), environment: environment)
   }
 
   private func resolve() throws {
