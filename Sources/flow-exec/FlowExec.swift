@@ -102,6 +102,8 @@ struct FlowExec: ToolCommand {
 
   @OptionGroup var clusterOptions: ClusterOptions
 
+  @OptionGroup var defaultExecutor: DefaultExecutorOption
+
   func validate() throws {
     let problems = [
       jobs.flatMap { NumberOption.problem($0, "-j", in: 1...NumberOption.mostJobs) },
@@ -113,7 +115,8 @@ struct FlowExec: ToolCommand {
   func run() throws {
     let console = Console(tool: "flow-exec")
     let host = ProcessEnvironment.current
-    let workflow = try Self.readWorkflow(file, console: console)
+    var workflow = try Self.readWorkflow(file, console: console)
+    defaultExecutor.apply(to: &workflow)
     let machine = MachineProbe(environment: host, queriesTools: false).probe()
     let capacity = try capacityOptions.capacity(over: machine)
     var request = RunRequest(host: host)

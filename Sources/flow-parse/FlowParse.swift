@@ -34,6 +34,8 @@ struct FlowParse: ToolCommand {
   @Flag(help: "Only check the workflow and that flow-exec can run its stages; print nothing.")
   var check = false
 
+  @OptionGroup var defaultExecutor: DefaultExecutorOption
+
   @Flag(help: "Print a JSON Schema of the workflow format, for editors, and exit.")
   var schema = false
 
@@ -52,9 +54,10 @@ struct FlowParse: ToolCommand {
       return
     }
     let bytes = try console.read(file)
-    let workflow: Workflow
+    var workflow: Workflow
     do throws(WorkflowError) {
       workflow = try Workflow(workflowFile: bytes, path: file)
+      defaultExecutor.apply(to: &workflow)
     } catch {
       // One report per problem, so that each line starts with the tool's name.
       for problem in error.problems { console.report(problem.description) }

@@ -99,7 +99,7 @@ struct FlowSched: ToolCommand {
     let plan: Plan
     do throws(PlanError) {
       plan = try Planner.plan(
-        workflow.stages.map(PlanStage.init(stage:)), capacity: capacity, history: durations,
+        workflow.stages.map(PlanStage.init(plannedHere:)), capacity: capacity, history: durations,
         options: PlanOptions(waves: waves, timeBudget: planTime))
     } catch {
       throw CommandFailure("\(name): \(error)", status: error.exitStatus)

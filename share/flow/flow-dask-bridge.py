@@ -1,7 +1,8 @@
 """flow-exec's bridge to a Dask cluster.
 
 Reads one JSON document from the file named by its argument:
-  {"scheduler": "tcp://host:port", "keep_going": false, "bridge_log": "path",
+  {"scheduler": "tcp://host:port" | null, "keep_going": false, "bridge_log": "path",
+   "local_cluster": {"threads": n, "resources": {"MEMORY": bytes, ...}} | null,
    "stages": [{"name", "argv", "environment", "directory", "log", "needs": [indexes],
                "resources": {"GPU": 1, "MEMORY": bytes, "<counter>": n}}]}
 and writes one JSON line per event on standard output:
@@ -10,6 +11,9 @@ and writes one JSON line per event on standard output:
   {"type": "started", "stage": i}
   {"type": "ended", "stage": i, "status": n, "signal": n|null, "message": "..."|null}
   {"type": "error", "status": n, "message": "..."}   the bridge itself cannot go on
+Without a scheduler the bridge starts a Dask cluster in its own process for the run (one
+worker with local_cluster's threads and resources, in-process transport: nothing listens
+on any port) and closes it at the end; it goes with the bridge's process whatever happens.
 Each stage's command runs on a worker as a process (argv, never a shell string), with the
 stage's resources as Dask resource annotations. SIGTERM or SIGINT cancels: running
 commands are stopped (SIGTERM to their process group, SIGKILL after 5 s) and queued ones
@@ -36,7 +40,7 @@ log_descriptor = os.open(request["bridge_log"], os.O_WRONLY | os.O_CREAT | os.O_
 os.dup2(log_descriptor, 2)
 
 try:
-    from distributed import Client, Event, as_completed
+    from distributed import Client, Event, LocalCluster, as_completed
 except ImportError:
     emit(type="error", status=69,
          message="the Dask executor needs the Python package 'distributed': "
@@ -86,16 +90,36 @@ def fits(demand, worker):
 
 
 def main():
-    stages = request["stages"]
     stopping = threading.Event()
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, lambda *_: stopping.set())
+    cluster = None
     try:
-        client = Client(request["scheduler"], timeout="10s")
-    except Exception as error:  # the scheduler cannot be reached
-        emit(type="error", status=69,
-             message=f"cannot connect to the Dask scheduler {request['scheduler']}: {error}")
+        if request["scheduler"] is None:
+            local = request["local_cluster"]
+            cluster = LocalCluster(
+                n_workers=1, threads_per_worker=local["threads"], processes=False,
+                dashboard_address=None, resources=local["resources"], memory_limit=0)
+            print(f"flow: local Dask cluster {cluster.scheduler_address} for this run",
+                  file=sys.stderr, flush=True)
+        client = Client(cluster if cluster is not None else request["scheduler"], timeout="10s")
+    except Exception as error:  # the scheduler cannot be reached or started
+        if cluster is not None:
+            cluster.close()
+        where = request["scheduler"] or "a local Dask cluster"
+        emit(type="error", status=69, message=f"cannot connect to {where}: {error}")
         return 69
+    try:
+        return run(client, stopping)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+            print("flow: local Dask cluster closed", file=sys.stderr, flush=True)
+
+
+def run(client, stopping):
+    stages = request["stages"]
     workers = [info.get("resources", {}) for info in client.scheduler_info()["workers"].values()]
     refused = False
     for index, stage in enumerate(stages):
@@ -105,7 +129,6 @@ def main():
                  reason=f"no worker has {json.dumps(stage['resources'])} (workers: {have})")
             refused = True
     if refused:
-        client.close()
         return 0
 
     stop_name = f"flow-stop-{uuid.uuid4().hex}"
@@ -158,7 +181,6 @@ def main():
             emit(type="ended", stage=index, **outcome)
         if not stopping.is_set():
             submit_ready()
-    client.close()
     return 0
 
 

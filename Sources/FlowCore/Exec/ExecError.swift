@@ -11,7 +11,6 @@ public enum ExecError: ToolFailure, Equatable, Sendable {
   case unknownStage(String, suggestion: String?)
   case skippedStep(stage: String, step: String, tool: String)
   case unsupportedExecutor(stage: String, executor: String)
-  case mixedExecutors(String, String)
   /// A cluster cannot be used at all: what is missing, and how to get it (exit 69).
   case clusterUnavailable(String)
   case cluster(String)
@@ -69,9 +68,6 @@ public enum ExecError: ToolFailure, Equatable, Sendable {
       return "stage '\(stage)': \(step) (run \(tool) first, or leave out --strict)"
     case .unsupportedExecutor(let stage, let executor):
       return "stage '\(stage)': executor \(executor) is not supported by this runner"
-    case .mixedExecutors(let first, let second):
-      return
-        "the chosen stages use both \(first) and \(second); run them separately or choose one with --executor"
     case .clusterUnavailable(let message), .cluster(let message):
       return message
     case .refused(let stage, let reason):

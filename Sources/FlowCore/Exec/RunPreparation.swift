@@ -54,10 +54,9 @@ public struct RunPreparation {
     where executor != .local && !clusterExecutors.contains(executor) {
       throw .unsupportedExecutor(stage: chosen[offset].name, executor: executor.rawValue)
     }
-    if let first = executors.first, let other = executors.first(where: { $0 != first }) {
-      throw .mixedExecutors(first.rawValue, other.rawValue)
-    }
-    let onCluster = executors.first.map { $0 != .local } ?? false
+    // A cluster places its stages itself: only local stages are planned against this
+    // machine, and only they get its GPU ids.
+    let onCluster = executors.map { $0 != .local }
     if let clash = workflow.safeNameClash() { throw clash }
     let commands = try chosen.map { stage throws(ExecError) in
       try StageCommand(stage: stage, place: workflow.place(of: stage))
@@ -80,16 +79,14 @@ public struct RunPreparation {
       case .cpu: break
       }
     }
-    // A cluster places stages itself: only the order matters here, and no local GPU ids.
-    let placements =
-      onCluster
-      ? chosen.indices.map { (order: $0, gpus: [String]()) }
-      : try placements(planStages, plans: chosen.map(\.plan))
+    let placements = try ClusterPlacement.placements(
+      planStages, onCluster: onCluster, plans: chosen.map(\.plan)
+    ) { (stages, plans) throws(ExecError) in try self.placements(stages, plans: plans) }
     let folder = Self.folder(of: workflow)
     var launches: [StageLaunch] = []
     for (offset, stage) in chosen.enumerated() {
       var demand = planStages[offset].demand
-      if !onCluster { demand.gpu = placements[offset].gpus.count }
+      if !onCluster[offset] { demand.gpu = placements[offset].gpus.count }
       let vendor = placements[offset].gpus.first.flatMap { id in
         machine.gpus.first { $0.id == id }?.vendor
       }

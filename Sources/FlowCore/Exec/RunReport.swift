@@ -43,7 +43,10 @@ public struct RunReport {
 
   /// What a person is told when `runner` has ended, if anything.
   public static func note(after runner: any StageRunner) -> String? {
-    guard let signal = runner.stopSignal, runner is SlurmRunner else { return nil }
+    let usedSlurm =
+      runner is SlurmRunner
+      || (runner as? ExecutorCoordinator)?.executorsUsed.contains(.slurm) == true
+    guard let signal = runner.stopSignal, usedSlurm else { return nil }
     return "stopped by \(SignalName.of(signal)); no job of this run is left in the queue"
   }
 

@@ -2,8 +2,8 @@ import Glibc
 
 /// How prepared stages run: the runner their executor calls for, and its settings.
 ///
-/// The first stage's executor decides, since preparation refuses a mix: Slurm, Dask, or
-/// this machine.
+/// Each stage goes to its executor's runner (Slurm, Dask, or this machine); a run that
+/// mixes executors goes through an `ExecutorCoordinator`.
 public struct RunnerSettings {
   public var keepGoing = false
   /// Seconds between SIGTERM and SIGKILL when a local stage is stopped.
@@ -19,7 +19,8 @@ public struct RunnerSettings {
   /// Where local runs are recorded while they go (see `RunRecords`); none when `nil`.
   public var runRecords: RunRecords?
   public var placement = SlurmSubmission.Placement()
-  /// The Dask scheduler's address; `DASK_SCHEDULER_ADDRESS` when `nil`.
+  /// The Dask scheduler's address; `DASK_SCHEDULER_ADDRESS` when `nil`, and a local Dask
+  /// cluster started for the run when neither is set.
   public var daskScheduler: String?
   public var logDirectory: String
   public var environment: EnvironmentMap
@@ -30,11 +31,27 @@ public struct RunnerSettings {
     self.environment = environment
   }
 
-  /// The runner for `launches`, reporting to `report`.
+  /// The runner for `launches`, reporting to `report`: the one backend of their executor
+  /// when they all share one, else a coordinator that gives each stage to its own.
   public func makeRunner(
     for launches: [StageLaunch], report: @escaping (RunEvent) -> Void
   ) throws(ExecError) -> any StageRunner {
-    switch launches.first?.executor {
+    let executors = Set(launches.map(\.executor))
+    guard executors.count > 1 else {
+      return try backend(executors.first ?? .local, launches, report: report)
+    }
+    return ExecutorCoordinator(
+      stages: launches, keepGoing: keepGoing,
+      backend: { (executor, stages, report) throws(ExecError) in
+        try self.backend(executor, stages, report: report)
+      }, report: report)
+  }
+
+  /// The runner of one executor for `launches`, all of which go to it.
+  func backend(
+    _ executor: Executor, _ launches: [StageLaunch], report: @escaping (RunEvent) -> Void
+  ) throws(ExecError) -> any StageRunner {
+    switch executor {
     case .slurm:
       return SlurmRunner(
         stages: Self.clusterLaunches(launches),
@@ -43,18 +60,13 @@ public struct RunnerSettings {
           scriptDirectory: Self.absolute(logDirectory)),
         environment: environment, report: report)
     case .dask:
-      guard let scheduler = daskScheduler ?? environment["DASK_SCHEDULER_ADDRESS"] else {
-        throw .clusterUnavailable(
-          "no Dask scheduler: pass --dask-scheduler or set DASK_SCHEDULER_ADDRESS")
-      }
       let (python, bridge) = try DaskBridge.locate(environment: environment)
-      return DaskRunner(
-        stages: Self.clusterLaunches(launches),
-        options: DaskRunner.Options(
-          keepGoing: keepGoing, scheduler: scheduler, bridge: bridge, python: python,
-          logDirectory: Self.absolute(logDirectory), environment: environment),
-        report: report)
-    default:
+      var options = DaskRunner.Options(
+        keepGoing: keepGoing, scheduler: daskAddress, bridge: bridge, python: python,
+        logDirectory: Self.absolute(logDirectory), environment: environment)
+      options.localCluster = DaskRunner.LocalCluster(capacity: capacity)
+      return DaskRunner(stages: Self.clusterLaunches(launches), options: options, report: report)
+    case .local:
       var options = LocalRunner.Options(
         jobs: jobs, keepGoing: keepGoing, grace: grace, capacity: capacity,
         relaysOutput: relaysOutput)
@@ -64,16 +76,27 @@ public struct RunnerSettings {
     }
   }
 
+  /// The running Dask scheduler chosen (`--dask-scheduler`, else `DASK_SCHEDULER_ADDRESS`);
+  /// nil when none is, and Dask stages then run on a local cluster started for the run.
+  public var daskAddress: String? {
+    let address = daskScheduler ?? environment["DASK_SCHEDULER_ADDRESS"]
+    return address?.isEmpty == false ? address : nil
+  }
+
   /// What would run, one `dry-run` line per stage: each stage's argv and environment, or
-  /// for Slurm what sbatch would get.
+  /// for a Slurm stage what sbatch would get.
   public func dryRunLines(_ launches: [StageLaunch]) -> [[UInt8]] {
-    guard launches.first?.executor == .slurm else {
+    guard launches.contains(where: { $0.executor == .slurm }) else {
       return launches.map { RunEventLine.dryRun(stage: $0) }
     }
     let stages = Self.clusterLaunches(launches)
     let planned = SlurmSubmission.planned(
       stages: stages, placement: placement, scriptDirectory: Self.absolute(logDirectory))
-    return planned.map { RunEventLine.dryRun(stage: stages[$0.stage], submission: $0.submission) }
+    return planned.map { entry in
+      stages[entry.stage].executor == .slurm
+        ? RunEventLine.dryRun(stage: stages[entry.stage], submission: entry.submission)
+        : RunEventLine.dryRun(stage: launches[entry.stage])
+    }
   }
 
   /// Creates the log folder and the folders above it; `false` when one cannot be made.

@@ -8,10 +8,38 @@ import Glibc
 /// succeeded, and writes events as JSON lines. A stop signal is passed on to the bridge,
 /// which stops the running commands; `run` returns when the bridge has ended.
 public final class DaskRunner: StageRunner {
+  /// A Dask cluster on this machine, started by the bridge for one run and closed at its
+  /// end: one worker whose threads and resources are this machine's capacity. Every
+  /// listener binds 127.0.0.1 and no dashboard is served.
+  public struct LocalCluster: Sendable, Equatable {
+    public var threads: Int
+    /// The worker's resources (`MEMORY` in bytes, `GPU`, named counters).
+    public var resources: JSONObject
+
+    public init(capacity: PlanCapacity) {
+      threads = max(1, Int(capacity.cpu.rounded(.down)))
+      var resources = JSONObject()
+      // A machine whose memory is unknown offers what any stage asks.
+      resources["MEMORY"] = .integer(capacity.memory)
+      if !capacity.gpuIDs.isEmpty { resources["GPU"] = .integer(Int64(capacity.gpuIDs.count)) }
+      for (name, amount) in capacity.counters.sorted(by: { $0.key < $1.key }) {
+        resources[name] = .integer(amount)
+      }
+      self.resources = resources
+    }
+
+    var document: JSONValue {
+      .object(
+        JSONObject([("threads", .integer(Int64(threads))), ("resources", .object(resources))]))
+    }
+  }
+
   public struct Options: Sendable {
     public var keepGoing: Bool
-    /// The scheduler's address (`tcp://host:port`).
-    public var scheduler: String
+    /// The scheduler's address (`tcp://host:port`); nil starts `localCluster` for the run.
+    public var scheduler: String?
+    /// The cluster started when no scheduler is given.
+    public var localCluster: LocalCluster?
     /// The bridge script and the Python that runs it.
     public var bridge: String
     public var python: String
@@ -21,7 +49,7 @@ public final class DaskRunner: StageRunner {
     public var environment: EnvironmentMap
 
     public init(
-      keepGoing: Bool = false, scheduler: String, bridge: String, python: String,
+      keepGoing: Bool = false, scheduler: String?, bridge: String, python: String,
       logDirectory: String, environment: EnvironmentMap = [:]
     ) {
       self.environment = environment
@@ -78,7 +106,9 @@ public final class DaskRunner: StageRunner {
     }
     return .object(
       JSONObject([
-        ("scheduler", .string(options.scheduler)), ("keep_going", .bool(options.keepGoing)),
+        ("scheduler", options.scheduler.map(JSONValue.string) ?? .null),
+        ("local_cluster", options.localCluster?.document ?? .null),
+        ("keep_going", .bool(options.keepGoing)),
         ("bridge_log", .string(options.logDirectory + "/dask-bridge.log")),
         ("stages", .array(entries)),
       ]))

@@ -75,7 +75,9 @@ public struct SlurmSubmission: Sendable, Equatable {
   }
 
   /// What a run would submit, in the order it would: each stage's submission, the job ids
-  /// of the stages it needs shown as `<NAME>` (Slurm gives the ids only when submitting).
+  /// of the Slurm stages it needs shown as `<NAME>` (Slurm gives the ids only when
+  /// submitting). A stage it needs on another executor is no dependency: the job is
+  /// submitted only after that stage succeeded.
   public static func planned(
     stages: [StageLaunch], placement: Placement, scriptDirectory: String
   ) -> [(stage: Int, submission: SlurmSubmission)] {
@@ -84,7 +86,9 @@ public struct SlurmSubmission: Sendable, Equatable {
       let stage = stages[index]
       let submission = SlurmSubmission(
         stage: stage, scriptPath: scriptPath(stage: stage, directory: scriptDirectory),
-        dependencies: stage.needs.map { "<\(stages[$0].name)>" },
+        dependencies: stage.needs.filter { stages[$0].executor == stage.executor }.map {
+          "<\(stages[$0].name)>"
+        },
         placement: placement.over(extraData: stage.extraData))
       return (index, submission)
     }
