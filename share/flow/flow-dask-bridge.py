@@ -4,7 +4,8 @@ Reads one JSON document from the file named by its argument:
   {"scheduler": "tcp://host:port" | null, "keep_going": false, "bridge_log": "path",
    "local_cluster": {"threads": n, "resources": {"MEMORY": bytes, ...}} | null,
    "stages": [{"name", "argv", "environment", "directory", "log", "needs": [indexes],
-               "resources": {"GPU": 1, "MEMORY": bytes, "<counter>": n}}]}
+               "resources": {"GPU": 1, "MEMORY": bytes, "<counter>": n},
+               "gpu_if_available": false}]}
 and writes one JSON line per event on standard output:
   {"type": "refused", "stage": i, "reason": "..."}   before anything is submitted
   {"type": "submitted", "stage": i, "key": "..."}
@@ -123,6 +124,12 @@ def run(client, stopping):
     workers = [info.get("resources", {}) for info in client.scheduler_info()["workers"].values()]
     refused = False
     for index, stage in enumerate(stages):
+        if stage.get("gpu_if_available") and "GPU" in stage["resources"] and not any(
+                fits(stage["resources"], worker) for worker in workers):
+            # No worker has a GPU to give: the stage runs on a worker's CPUs.
+            del stage["resources"]["GPU"]
+            print(f"flow: stage {stage['name']} runs on the cpu: no worker has a GPU"
+                  " (gpu_if_available)", file=sys.stderr, flush=True)
         if not any(fits(stage["resources"], worker) for worker in workers):
             have = "; ".join(json.dumps(worker) for worker in workers) or "no workers"
             emit(type="refused", stage=index,

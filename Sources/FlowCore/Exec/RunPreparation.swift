@@ -135,6 +135,7 @@ public struct RunPreparation {
           },
           containerRemoval: container?.removal)
       launch.executor = executors[offset]
+      launch.gpuIfAvailable = onCluster[offset] && planStages[offset].processOn == .gpuIfAvailable
       launch.container = container.map { ($0.engine, $0.name) }
       launch.extraData = stage.environment.extraData
       launch.image = image

@@ -6,9 +6,12 @@ import Glibc
 /// flow-exec was killed (SIGKILL leaves no time to clean up) keeps its file, so the next
 /// run finds it at start-up, sees that no process has that PID and start time any more,
 /// stops what still carries the dead run's mark and removes its containers (which run
-/// under the engine, not under the run).
+/// under the engine, not under the run). A run's Slurm jobs are recorded too (a JSON
+/// object a line, see `RunRecords+Slurm`): the next run cancels those still queued.
 public struct RunRecords: Sendable {
   public let folder: String
+  /// The environment Slurm's commands run in when a stale run's jobs are cancelled.
+  public var slurmEnvironment: EnvironmentMap = [:]
 
   public init(folder: String) {
     self.folder = folder
@@ -21,6 +24,7 @@ public struct RunRecords: Sendable {
     } else {
       folder = UserDirectories(environment: environment).flowCache + "/runs"
     }
+    slurmEnvironment = environment
   }
 
   /// Stops the processes and removes the containers left by runs whose flow-exec is gone,
@@ -36,8 +40,12 @@ public struct RunRecords: Sendable {
       if ProcessTable.startTime(of: pid) == started { continue }
       let stopped = Self.stop(run: name)
       let removed = containerRemovals(of: name).filter { ContainerRemoval.run($0) }.count
-      let parts = [(stopped, "process", "processes"), (removed, "container", "containers")]
-        .filter { $0.0 > 0 }.map { "\($0.0) \($0.0 == 1 ? $0.1 : $0.2)" }
+      let cancelled = cancelSlurmJobs(of: name)
+      let parts = [
+        (stopped, "process", "processes"), (removed, "container", "containers"),
+        (cancelled, "slurm job", "slurm jobs"),
+      ]
+      .filter { $0.0 > 0 }.map { "\($0.0) \($0.0 == 1 ? $0.1 : $0.2)" }
       if !parts.isEmpty {
         notes.append(
           "stopped \(parts.joined(separator: " and ")) left running by an earlier run "

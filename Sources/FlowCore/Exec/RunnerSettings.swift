@@ -16,7 +16,8 @@ public struct RunnerSettings {
   /// The queues the run's events and notes go through (see `LocalRunner.Options`).
   public var outputQueues: [OutputQueue] = []
   public var jobserver: Jobserver?
-  /// Where local runs are recorded while they go (see `RunRecords`); none when `nil`.
+  /// Where local runs and Slurm jobs are recorded while they go (see `RunRecords`); none
+  /// when `nil`.
   public var runRecords: RunRecords?
   public var placement = SlurmSubmission.Placement()
   /// The Dask scheduler's address; `DASK_SCHEDULER_ADDRESS` when `nil`, and a local Dask
@@ -53,12 +54,12 @@ public struct RunnerSettings {
   ) throws(ExecError) -> any StageRunner {
     switch executor {
     case .slurm:
+      var options = SlurmRunner.Options(
+        keepGoing: keepGoing, placement: placement, scriptDirectory: Self.absolute(logDirectory))
+      options.runRecords = runRecords
       return SlurmRunner(
-        stages: Self.clusterLaunches(launches),
-        options: SlurmRunner.Options(
-          keepGoing: keepGoing, placement: placement,
-          scriptDirectory: Self.absolute(logDirectory)),
-        environment: environment, report: report)
+        stages: Self.clusterLaunches(launches), options: options, environment: environment,
+        report: report)
     case .dask:
       let (python, bridge) = try DaskBridge.locate(environment: environment)
       var options = DaskRunner.Options(

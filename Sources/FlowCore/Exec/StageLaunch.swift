@@ -21,6 +21,9 @@ public struct StageLaunch: Sendable {
   public var container: (engine: ContainerEngine, name: String)?
   /// Which system runs the stage.
   public var executor: Executor = .local
+  /// A cluster stage that takes a GPU where its cluster has one and runs on CPUs
+  /// otherwise (`process_on: gpu_if_available`): the cluster, not this machine, decides.
+  public var gpuIfAvailable = false
   /// The stage's `extra_data` (options for its executor, such as `slurm.partition`).
   public var extraData: JSONValue?
   /// The container image the stage runs in, if any.

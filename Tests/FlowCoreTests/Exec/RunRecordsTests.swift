@@ -71,4 +71,23 @@ import Testing
       ])
     #expect(records.containerRemovals(of: "no-such-run") == [])
   }
+
+  /// A record holds the run's Slurm jobs beside its containers; only digit ids with names
+  /// flow gives jobs are read back, since both go into scancel's argv.
+  @Test func slurmJobsAreRecordedAndOnlySafeOnesReadBack() throws {
+    let folder = try TemporaryFolder()
+    let records = RunRecords(folder: folder.path + "/runs")
+    #expect(records.add("1-2-3"))
+    records.add(slurmJob: "41", name: "train", to: "1-2-3")
+    records.add(containerRemoval: ["podman", "rm", "-f", "flow-1-a"], to: "1-2-3")
+    records.add(slurmJob: "42;cluster", name: "score", to: "1-2-3")
+    records.add(slurmJob: "43", name: "--user=root", to: "1-2-3")
+    records.add(slurmJob: "44", name: "a b", to: "1-2-3")
+    records.add(slurmJob: "45", name: "plot", to: "1-2-3")
+    #expect(
+      records.slurmJobs(of: "1-2-3").map { "\($0.id) \($0.name)" } == ["41 train", "45 plot"])
+    #expect(records.containerRemovals(of: "1-2-3") == [["podman", "rm", "-f", "flow-1-a"]])
+    // Without Slurm's commands nothing is cancelled, and the sweep still forgets the run.
+    #expect(records.cancelSlurmJobs(of: "1-2-3") == 0)
+  }
 }

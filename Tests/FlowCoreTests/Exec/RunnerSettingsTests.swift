@@ -22,13 +22,47 @@ import Testing
     #expect(try settings().makeRunner(for: [launch(.slurm)]) { _ in } is SlurmRunner)
   }
 
-  @Test func daskWithoutASchedulerIsUnavailable() {
+  @Test func stagesOnDifferentExecutorsGoThroughTheCoordinator() throws {
+    let runner = try settings().makeRunner(for: [launch(.local), launch(.slurm)]) { _ in }
+    #expect(runner is ExecutorCoordinator)
+  }
+
+  @Test func daskWithoutASchedulerStartsALocalClusterSizedFromTheCapacity() throws {
+    let folder = try TemporaryFolder()
+    let bridge = try folder.write("bridge.py", "")
+    var chosen = settings(environment: [
+      "PATH": "/usr/local/bin:/usr/bin:/bin", "FLOW_DASK_BRIDGE": bridge,
+    ])
+    chosen.capacity = PlanCapacity(cpu: 3.5, memory: 1000, gpuIDs: ["0"], counters: ["licence": 2])
+    let runner = try #require(try chosen.makeRunner(for: [launch(.dask)]) { _ in } as? DaskRunner)
+    let request = runner.request()
+    #expect(request["scheduler"] == .null)
+    #expect(request["local_cluster"]?["threads"] == .integer(3))
     #expect(
-      throws: ExecError.clusterUnavailable(
-        "no Dask scheduler: pass --dask-scheduler or set DASK_SCHEDULER_ADDRESS")
-    ) { try settings().makeRunner(for: [launch(.dask)]) { _ in } }
+      request["local_cluster"]?["resources"]
+        == .object(
+          JSONObject([("MEMORY", .integer(1000)), ("GPU", .integer(1)), ("licence", .integer(2))])))
+    chosen.daskScheduler = "tcp://127.0.0.1:1"
+    let given = try #require(try chosen.makeRunner(for: [launch(.dask)]) { _ in } as? DaskRunner)
+    #expect(given.request()["scheduler"] == .string("tcp://127.0.0.1:1"))
+    chosen.daskScheduler = nil
+    chosen.environment["DASK_SCHEDULER_ADDRESS"] = "tcp://127.0.0.1:2"
+    #expect(chosen.daskAddress == "tcp://127.0.0.1:2")
     #expect(ExecError.clusterUnavailable("x").exitStatus == .unavailable)
     #expect(ExecError.cluster("x").exitStatus == .toolFailed)
+  }
+
+  @Test func dryRunOfAMixShowsSbatchOnlyForSlurmStagesAndNoDependencyOnOthers() {
+    var slurm = launch(.slurm)
+    slurm.name = "b"
+    slurm.needs = [0]
+    let lines = settings().dryRunLines([launch(.local), slurm]).map {
+      String(decoding: $0, as: UTF8.self)
+    }
+    #expect(lines.count == 2)
+    #expect(!lines[0].contains("sbatch"))
+    #expect(lines[1].contains("sbatch"))
+    #expect(!lines[1].contains("--dependency"))
   }
 
   @Test func clusterPathsAreAbsoluteAsWritten() {

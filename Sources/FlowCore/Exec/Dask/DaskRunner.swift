@@ -102,6 +102,7 @@ public final class DaskRunner: StageRunner {
           ("log", .string(stage.logPath)),
           ("needs", .array(stage.needs.map { .integer(Int64($0)) })),
           ("resources", .object(Self.resources(stage.demand))),
+          ("gpu_if_available", .bool(stage.gpuIfAvailable)),
         ]))
     }
     return .object(

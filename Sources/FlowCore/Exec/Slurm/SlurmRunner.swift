@@ -15,6 +15,9 @@ public final class SlurmRunner: StageRunner {
     public var scriptDirectory: String
     /// Seconds between two looks at the queue.
     public var pollInterval: Double
+    /// Where the run's jobs are recorded while it goes, so that a later run cancels them
+    /// if this process is killed.
+    public var runRecords: RunRecords?
 
     public init(
       keepGoing: Bool = false, placement: SlurmSubmission.Placement = .init(),
@@ -42,6 +45,8 @@ public final class SlurmRunner: StageRunner {
   private var jobs: [Int: Job] = [:]
   private var failed = false
   private var usesAccounting = true
+  /// This run's name in the run records.
+  private let recordName = RunProcesses(adoptsOrphans: false).run
   public private(set) var stopSignal: Int32?
 
   /// - Parameter environment: the environment Slurm's commands run in (`PATH`, `SLURM_CONF`).
@@ -64,6 +69,8 @@ public final class SlurmRunner: StageRunner {
     }
     let relay = try SignalRelay()
     defer { relay.restore() }
+    options.runRecords?.add(recordName)
+    defer { options.runRecords?.remove(recordName) }
     submitAll(relay)
     while !jobs.isEmpty {
       pause(relay)
@@ -143,6 +150,7 @@ public final class SlurmRunner: StageRunner {
       return
     }
     jobs[index] = Job(id: id)
+    options.runRecords?.add(slurmJob: id, name: SafeName.of(stage.name), to: recordName)
     report(.submitted(stage: index, job: id, at: MonotonicClock.now()))
     if stopSignal != nil { cancel([index]) }
   }

@@ -1,0 +1,104 @@
+import FlowTestSupport
+import Foundation
+import Testing
+
+/// Stages on different executors in one flow-exec run.
+@Suite struct MixedExecutorCLITests {
+  /// Whether python3 with Dask's `distributed` package is on this machine.
+  static let daskIsInstalled: Bool = {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", "import distributed"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return false }
+    process.waitUntilExit()
+    return process.terminationStatus == 0
+  }()
+
+  static let environmentsExample = "realworld/fasthep-flow/doc-legacy-environments-L18.yaml"
+
+  /// fasthep-flow's Environments example: `runROOTMacro` on the local executor,
+  /// `runStatsCode` on the default one, Dask under `--default-executor dask`. Its images
+  /// and commands cannot run here (no registry, no ROOT), so the commands are replaced and
+  /// the images dropped; the executors, variables and resources are the example's own.
+  @Test(.enabled(if: SharedData.isPresent && daskIsInstalled))
+  func theEnvironmentsExampleRunsLocallyAndOnALocalDaskClusterGoneAfterwards() throws {
+    let source = try #require(SharedData.path(Self.environmentsExample))
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    var lines: [String] = []
+    for line in try String(contentsOfFile: source, encoding: .utf8).split(
+      separator: "\n", omittingEmptySubsequences: false)
+    {
+      let text = line.trimmingCharacters(in: .whitespaces)
+      if text.hasPrefix("image:") || text == "variables: <path to .env>" { continue }
+      if text.hasPrefix("bash_command: root") {
+        lines.append(
+          line.replacingOccurrences(of: text, with: "bash_command: echo root > root.txt"))
+      } else if text.hasPrefix("bash_command: ./localStatsCode.sh") {
+        // The Dask worker that runs the command is its parent: its pid and command line.
+        let record =
+          #"bash_command: 'echo $PPID > worker.pid; tr "\0" " " < /proc/$PPID/cmdline > worker.cmd; echo "$STATS_METHOD" > stats.txt'"#
+        lines.append(line.replacingOccurrences(of: text, with: record))
+      } else {
+        lines.append(String(line))
+      }
+    }
+    let workflow = folder.path + "/w.yaml"
+    try lines.joined(separator: "\n").write(toFile: workflow, atomically: true, encoding: .utf8)
+    let parsed = try ToolRun.run("flow-parse", ["--default-executor", "dask", workflow])
+    #expect(parsed.status == 0, "\(parsed.stderr)")
+    var environment = ProcessInfo.processInfo.environment
+    environment["DASK_SCHEDULER_ADDRESS"] = nil
+    let run = try ToolRun.run(
+      "flow-exec", ["--memory", "16Gi", "--cpus", "2"], stdin: parsed.stdout,
+      environment: environment)
+    #expect(run.status == 0, "\(run.stderr)\n\(run.stdout)")
+    let ends = ExecFolder.ends(run.stdout)
+    #expect(ends["runROOTMacro"]?["outcome"] as? String == "succeeded")
+    #expect(ends["runStatsCode"]?["outcome"] as? String == "succeeded")
+    let submitted = ExecFolder.events(run.stdout).filter { $0["type"] as? String == "stage-submit" }
+    #expect(
+      submitted.compactMap { ($0["data"] as? [String: Any])?["stage"] as? String } == [
+        "runStatsCode"
+      ])
+    #expect(folder.read("root.txt") == "root\n")
+    #expect(folder.read("stats.txt") == "CLS\n")
+    // A local Dask cluster ran the stage, and nothing of it is left.
+    #expect(folder.read("worker.cmd")?.contains("flow-dask-bridge.py") == true)
+    let worker = try #require(
+      Int32(folder.read("worker.pid")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""))
+    #expect(kill(worker, 0) != 0)
+    let bridgeLog = folder.read(".flow/logs/dask-bridge.log") ?? ""
+    #expect(bridgeLog.contains("flow: local Dask cluster closed"), "\(bridgeLog)")
+  }
+
+  @Test func defaultExecutorGoesToStagesNamingNoneBelowGlobal() throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    let yaml = """
+      stages:
+        - {name: a, type: BashOperator, kwargs: {bash_command: "true"}}
+        - {name: b, type: BashOperator, kwargs: {bash_command: "true"}, environment: {executor: local}}
+      """
+    let workflow = folder.path + "/w.yaml"
+    try yaml.write(toFile: workflow, atomically: true, encoding: .utf8)
+    let parsed = try ToolRun.run("flow-parse", ["--default-executor", "dask", workflow])
+    #expect(parsed.status == 0, "\(parsed.stderr)")
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [String: Any])
+    let executors = (document["stages"] as? [[String: Any]] ?? []).map {
+      ($0["environment"] as? [String: Any])?["executor"] as? String
+    }
+    #expect(executors == ["DaskExecutor", "LocalExecutor"])
+    let global = "global: {executor: slurm}\n" + yaml
+    try global.write(toFile: workflow, atomically: true, encoding: .utf8)
+    let below = try ToolRun.run("flow-parse", ["--default-executor", "dask", workflow])
+    #expect(below.stdout.contains("SlurmExecutor"))
+    #expect(!below.stdout.contains("DaskExecutor"))
+    let wrong = try ToolRun.run("flow-parse", ["--default-executor", "kubernetes", workflow])
+    #expect(wrong.status == 64)
+    #expect(wrong.stderr.contains("--default-executor expects local, slurm or dask"))
+  }
+}
