@@ -239,9 +239,7 @@ if [ "$status" = 125 ] && event toobig big message | grep -q "Requested node con
 then pass "a stage asking more than the node has is refused with slurm's reason"
 else fail "too big (status $status: $(event toobig big message))"; fi
 
-"$here/slurm-localcluster.sh" stop >/dev/null 2>&1
-
-# The same on Dask: the diamond with resources, a refusal before submitting, Ctrl-C, and
+# The same on Dask (Slurm stays up for the runs that mix executors at the end): the diamond with resources, a refusal before submitting, Ctrl-C, and
 # what happens without the distributed package or without python3.
 eval "$("$here/dask-localcluster.sh" start)"
 export DASK_SCHEDULER_ADDRESS
@@ -294,5 +292,92 @@ set -e
 if [ "$status" = 69 ] && grep -q "needs python3" "$work/daskdiamond/stderr"
 then pass "dask: without python3, exit 69 naming what to install"
 else fail "dask without python3 (status $status)"; fi
+
+# One run, four executors' worth of stages: local -> Slurm -> Slurm -> Dask -> local, each
+# reading what the one before wrote. The second Slurm job is submitted while the first is
+# still queued or running (afterok on the cluster), the Dask stage once both succeeded.
+# mixed NAME [flow-exec options]: runs NAME's workflow with no --executor.
+mixed() {
+  local name=$1; shift
+  set +e
+  "$bin/flow-parse" "$work/$name/workflow.yaml" \
+    | "$bin/flow-exec" "$@" >"$work/$name/events.jsonl" 2>"$work/$name/stderr"
+  status=$?
+  set -e
+}
+workflow mixed <<'YAML'
+stages:
+  - {name: pre, type: BashOperator, kwargs: {bash_command: "echo pre > chain.txt"}}
+  - {name: train, type: BashOperator, kwargs: {bash_command: "sleep 1; echo train >> chain.txt"}, needs: [pre], environment: {executor: slurm}}
+  - {name: score, type: BashOperator, kwargs: {bash_command: "echo score >> chain.txt"}, needs: [train], environment: {executor: slurm}}
+  - {name: plot, type: BashOperator, kwargs: {bash_command: "echo plot >> chain.txt"}, needs: [score], environment: {executor: dask}}
+  - {name: post, type: BashOperator, kwargs: {bash_command: "echo post >> chain.txt"}, needs: [plot]}
+YAML
+mixed mixed
+stage_time() { jq -r "select(.type == \"$2\" and .data.stage == \"$3\") | .data.time" "$work/$1/events.jsonl"; }
+if [ "$status" = 0 ] && [ "$(tr '\n' ' ' <"$work/mixed/chain.txt")" = "pre train score plot post " ] \
+  && [ "$(jq -s '[.[] | select(.type == "summary")] | length' "$work/mixed/events.jsonl")" = 1 ] \
+  && submitted_ids mixed | head -2 | grep -qx '[0-9]*' \
+  && submitted_ids mixed | tail -1 | grep -q '^flow-plot-' \
+  && awk "BEGIN { exit !($(stage_time mixed stage-submit score) < $(stage_time mixed stage-end train)) }" \
+  && queue_empty
+then pass "local, slurm, dask and local stages with cross-executor needs in one run"
+else fail "mixed executors (status $status)"; fi
+
+# Ctrl-C while the Slurm stage of a mixed run runs: its job is cancelled, the Dask and
+# local stages after it never start, one summary, status 130.
+workflow mixedstop <<'YAML'
+stages:
+  - {name: pre, type: BashOperator, kwargs: {bash_command: "true"}}
+  - {name: long, type: BashOperator, kwargs: {bash_command: "sleep 300"}, needs: [pre], environment: {executor: slurm}}
+  - {name: plot, type: BashOperator, kwargs: {bash_command: "touch plotted"}, needs: [long], environment: {executor: dask}}
+  - {name: post, type: BashOperator, kwargs: {bash_command: "touch posted"}, needs: [plot]}
+YAML
+"$bin/flow-parse" "$work/mixedstop/workflow.yaml" >"$work/mixedstop/document.json"
+"$bin/flow-exec" "$work/mixedstop/document.json" >"$work/mixedstop/events.jsonl" \
+  2>"$work/mixedstop/stderr" &
+runner=$!
+wait_for eval '[ "$(squeue --noheader --state=RUNNING --format=%i | wc -l)" = 1 ]' \
+  || echo "the slurm stage never ran" >&2
+kill -INT "$runner"
+finish "$runner"
+# shellcheck disable=SC2046
+if [ "$status" = 130 ] && queue_empty && all_cancelled $(submitted_ids mixedstop) \
+  && [ "$(event mixedstop plot outcome)" = skipped ] && [ "$(event mixedstop post outcome)" = skipped ] \
+  && [ ! -e "$work/mixedstop/plotted" ] && [ ! -e "$work/mixedstop/posted" ] \
+  && [ "$(jq -s '[.[] | select(.type == "summary")] | length' "$work/mixedstop/events.jsonl")" = 1 ]
+then pass "ctrl-c in a mixed run cancels its slurm job and starts nothing more"
+else fail "ctrl-c in a mixed run (status $status)"; fi
+
+# A SIGKILLed flow-exec cannot cancel its jobs: the next run (same user, same run records)
+# cancels the jobs it recorded, and only those.
+export XDG_RUNTIME_DIR="$work/runtime"
+mkdir -p "$XDG_RUNTIME_DIR"
+workflow killed <<'YAML'
+stages:
+  - {name: orphan, type: BashOperator, kwargs: {bash_command: "sleep 300"}}
+YAML
+"$bin/flow-parse" "$work/killed/workflow.yaml" >"$work/killed/document.json"
+"$bin/flow-exec" --executor slurm "$work/killed/document.json" >"$work/killed/events.jsonl" \
+  2>"$work/killed/stderr" &
+runner=$!
+wait_for jobs_in_queue || echo "the job was never queued" >&2
+orphan=$(squeue --noheader --format=%i)
+# Another job of this user with the same name, which no run recorded.
+other=$(sbatch --parsable --job-name=orphan --wrap "sleep 300")
+kill -KILL "$runner"
+set +e; wait "$runner"; set -e
+workflow sweep <<'YAML'
+stages:
+  - {name: next, type: BashOperator, kwargs: {bash_command: "true"}}
+YAML
+mixed sweep
+if [ "$status" = 0 ] && [ -n "$orphan" ] && all_cancelled "$orphan" \
+  && squeue --noheader --format=%i | grep -qx "$other" \
+  && grep -q "1 slurm job left running by an earlier run" "$work/sweep/stderr"
+then pass "the next run cancels the slurm job of a SIGKILLed flow-exec, and no other"
+else fail "sweep of a killed run's jobs (status $status, job '$orphan')"; fi
+scancel "$other"
+unset XDG_RUNTIME_DIR
 
 [ "$failures" = 0 ] || { echo "$failures cluster test(s) failed" >&2; exit 1; }
