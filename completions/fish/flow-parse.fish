@@ -20,7 +20,7 @@ function __flow-parse_parse_tokens -S
     set -l unparsed_tokens (__flow-parse_tokens -pc)
     switch $unparsed_tokens[1]
     case 'flow-parse'
-        __flow-parse_parse_subcommand 1 'pretty' 'o/output=' 'check' 'schema' 'document-schema' 'version' 'h/help'
+        __flow-parse_parse_subcommand 1 'pretty' 'o/output=' 'check' 'default-executor=' 'schema' 'document-schema' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __flow-parse_parse_subcommand -r 1 'version'
@@ -81,6 +81,7 @@ complete -c 'flow-parse' -n '__flow-parse_should_offer_completions_for_positiona
 complete -c 'flow-parse' -n '__flow-parse_should_offer_completions_for_flags_or_options "flow-parse" pretty' -l 'pretty' -d 'Indent the JSON output for people.'
 complete -c 'flow-parse' -n '__flow-parse_should_offer_completions_for_flags_or_options "flow-parse" o output' -l 'output' -s 'o' -d 'Write to FILE atomically instead of standard output.' -rF
 complete -c 'flow-parse' -n '__flow-parse_should_offer_completions_for_flags_or_options "flow-parse" check' -l 'check' -d 'Only check the workflow and that flow-exec can run its stages; print nothing.'
+complete -c 'flow-parse' -n '__flow-parse_should_offer_completions_for_flags_or_options "flow-parse" default-executor' -l 'default-executor' -d 'Executor of the stages that name none, below global.executor: local (the default), slurm or dask.' -rfka 'local slurm dask'
 complete -c 'flow-parse' -n '__flow-parse_should_offer_completions_for_flags_or_options "flow-parse" schema' -l 'schema' -d 'Print a JSON Schema of the workflow format, for editors, and exit.'
 complete -c 'flow-parse' -n '__flow-parse_should_offer_completions_for_flags_or_options "flow-parse" document-schema' -l 'document-schema' -d 'Print a JSON Schema of the pipe document the flow tools write, and exit.'
 complete -c 'flow-parse' -n '__flow-parse_should_offer_completions_for_flags_or_options "flow-parse" version' -l 'version' -d 'Show the version.'
