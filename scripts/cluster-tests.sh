@@ -229,15 +229,18 @@ if [ "$status" = 0 ] && [ ! -e "$work/drydiamond/sbatch.log" ] && queue_empty \
 then pass "dry run on slurm prints sbatch's argv and submits nothing"
 else fail "dry run on slurm (status $status)"; fi
 
-# More GPUs than the node has: refused with Slurm's reason.
+# More GPUs than the node has: refused before anything is submitted, with the numbers
+# sinfo gives.
 workflow toobig <<'YAML'
 stages:
+  - {name: small, type: BashOperator, kwargs: {bash_command: "true"}}
   - {name: big, type: BashOperator, kwargs: {bash_command: "true"}, environment: {resources: {gpu: 3}}}
 YAML
 run toobig
-if [ "$status" = 125 ] && event toobig big message | grep -q "Requested node configuration is not available"
-then pass "a stage asking more than the node has is refused with slurm's reason"
-else fail "too big (status $status: $(event toobig big message))"; fi
+if [ "$status" = 125 ] && [ -z "$(submitted_ids toobig)" ] \
+  && grep -q "stage 'big' .*needs 1 cpu, 0 MiB and 3 gpu, which no node of Slurm partition 'debug' has (localhost: 2 cpu, 2000 MiB, 2 gpu)" "$work/toobig/stderr"
+then pass "a stage asking more than any node has is refused before submitting, with the numbers"
+else fail "too big (status $status: $(cat "$work/toobig/stderr"))"; fi
 
 # The same on Dask (Slurm stays up for the runs that mix executors at the end): the diamond with resources, a refusal before submitting, Ctrl-C, and
 # what happens without the distributed package or without python3.

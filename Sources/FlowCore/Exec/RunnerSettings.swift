@@ -37,6 +37,9 @@ public struct RunnerSettings {
   public func makeRunner(
     for launches: [StageLaunch], report: @escaping (RunEvent) -> Void
   ) throws(ExecError) -> any StageRunner {
+    // A Slurm stage no node could hold is refused before any stage of the run starts.
+    try SlurmPartitionCapacity.check(
+      launches, placement: placement, slurm: SlurmCommand(environment: environment))
     let executors = Set(launches.map(\.executor))
     guard executors.count > 1 else {
       return try backend(executors.first ?? .local, launches, report: report)
