@@ -101,4 +101,26 @@ import Testing
     #expect(wrong.status == 64)
     #expect(wrong.stderr.contains("--default-executor expects local, slurm or dask"))
   }
+
+  /// On a 2-CPU login node the 8-CPU, 2-GPU Slurm stage is not planned against this
+  /// machine: flow-sched plans the run, and the dry run shows what sbatch would get.
+  @Test func clusterStagesAreNotPlannedAgainstTheLoginNode() throws {
+    let workflow = ToolRun.root.appendingPathComponent("examples/cluster/workflow.yaml").path
+    let document = try ToolRun.run("flow-parse", [workflow])
+    #expect(document.status == 0, "\(document.stderr)")
+    let small = ["--cpus", "2", "--memory", "4Gi", "--gpus", "0"]
+    let plan = try ToolRun.run("flow-sched", small, stdin: document.stdout)
+    #expect(plan.status == 0, "\(plan.stderr)")
+    let dryRun = try ToolRun.run(
+      "flow-exec", ["--dry-run", "--format", "json"] + small, stdin: document.stdout)
+    #expect(dryRun.status == 0, "\(dryRun.stderr)")
+    let train = ExecFolder.events(dryRun.stdout).compactMap { $0["data"] as? [String: Any] }
+      .first { $0["stage"] as? String == "train" }
+    let argv = train?["argv"] as? [String] ?? []
+    #expect(argv.first == "sbatch")
+    #expect(argv.contains("--gres=gpu:2"))
+    #expect(argv.contains("--partition=gpu"))
+    // Its need is a local stage: the job is submitted after it, with no Slurm dependency.
+    #expect(!argv.contains { $0.hasPrefix("--dependency") })
+  }
 }
