@@ -61,11 +61,7 @@ public final class ExecutorCoordinator: StageRunner {
       stopSignal = runner.stopSignal
     }
     for index in stages.indices where results[index] == nil {
-      let reason =
-        stopSignal != nil
-        ? "the run was stopped"
-        : failed ? "not started after a failure" : "a stage it needs did not succeed"
-      end(index, StageResult(outcome: .skipped, status: 0, message: reason))
+      end(index, .notStarted(stopped: stopSignal != nil, afterFailure: failed))
     }
     return results.map { $0! }
   }

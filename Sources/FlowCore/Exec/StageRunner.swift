@@ -8,3 +8,15 @@ public protocol StageRunner: AnyObject {
 }
 
 extension LocalRunner: StageRunner {}
+
+extension StageResult {
+  /// How a stage that never started ended: skipped because the run was stopped, because a
+  /// failure stopped new starts, or because a stage it needs did not succeed.
+  static func notStarted(stopped: Bool, afterFailure: Bool) -> StageResult {
+    let reason =
+      stopped
+      ? "the run was stopped"
+      : afterFailure ? "not started after a failure" : "a stage it needs did not succeed"
+    return StageResult(outcome: .skipped, status: 0, message: reason)
+  }
+}
