@@ -40,6 +40,7 @@ public struct RunnerSettings {
     // A Slurm stage no node could hold is refused before any stage of the run starts.
     try SlurmPartitionCapacity.check(
       launches, placement: placement, slurm: SlurmCommand(environment: environment))
+    if daskAddress == nil { try DaskRunner.LocalCluster(capacity: capacity).check(launches) }
     let executors = Set(launches.map(\.executor))
     guard executors.count > 1 else {
       return try backend(executors.first ?? .local, launches, report: report)

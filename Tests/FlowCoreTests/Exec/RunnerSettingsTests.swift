@@ -52,6 +52,26 @@ import Testing
     #expect(ExecError.cluster("x").exitStatus == .toolFailed)
   }
 
+  @Test func aDaskStageTheLocalClusterCouldNeverRunIsRefusedBeforeAnythingStarts() throws {
+    let folder = try TemporaryFolder()
+    let bridge = try folder.write("bridge.py", "")
+    var chosen = settings(environment: ["PATH": "/usr/bin:/bin", "FLOW_DASK_BRIDGE": bridge])
+    chosen.capacity = PlanCapacity(cpu: 2, memory: 1000)
+    var gpuStage = launch(.dask)
+    gpuStage.demand = StageDemand(cpu: 1, memory: 500, gpu: 1)
+    #expect(
+      throws: ExecError.refused(
+        stage: "a",
+        reason: "it needs GPU 1 but the local Dask cluster's worker has MEMORY 1000"
+          + " (name a scheduler with --dask-scheduler)")
+    ) { try chosen.makeRunner(for: [launch(.local), gpuStage]) { _ in } }
+    gpuStage.gpuIfAvailable = true
+    #expect(try chosen.makeRunner(for: [launch(.local), gpuStage]) { _ in } is ExecutorCoordinator)
+    gpuStage.gpuIfAvailable = false
+    chosen.daskScheduler = "tcp://127.0.0.1:1"
+    #expect(try chosen.makeRunner(for: [gpuStage]) { _ in } is DaskRunner)
+  }
+
   @Test func dryRunOfAMixShowsSbatchOnlyForSlurmStagesAndNoDependencyOnOthers() {
     var slurm = launch(.slurm)
     slurm.name = "b"

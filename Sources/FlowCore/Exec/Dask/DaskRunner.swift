@@ -32,6 +32,28 @@ public final class DaskRunner: StageRunner {
       .object(
         JSONObject([("threads", .integer(Int64(threads))), ("resources", .object(resources))]))
     }
+
+    /// Refuses the first Dask stage among `launches` that the worker could never run,
+    /// before any stage of the run starts (the bridge would refuse it only when its turn
+    /// came); a `gpu_if_available` stage needs no GPU here.
+    public func check(_ launches: [StageLaunch]) throws(ExecError) {
+      for stage in launches where stage.executor == .dask {
+        var demand = stage.demand
+        if stage.gpuIfAvailable, resources["GPU"] == nil { demand.gpu = 0 }
+        let wanted = DaskRunner.resources(demand)
+        let short = wanted.filter { name, amount in
+          (amount.integerValue ?? 0) > (resources[name]?.integerValue ?? 0)
+        }
+        guard !short.isEmpty else { continue }
+        let needs = short.map { "\($0.key) \($0.value.integerValue ?? 0)" }
+        let offers = resources.map { "\($0.key) \($0.value.integerValue ?? 0)" }
+        throw .refused(
+          stage: stage.name,
+          reason: "it needs \(needs.joined(separator: ", ")) but the local Dask cluster's worker"
+            + " has \(offers.isEmpty ? "none" : offers.joined(separator: ", "))"
+            + " (name a scheduler with --dask-scheduler)")
+      }
+    }
   }
 
   public struct Options: Sendable {
