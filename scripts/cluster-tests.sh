@@ -296,6 +296,26 @@ if [ "$status" = 69 ] && grep -q "needs python3" "$work/daskdiamond/stderr"
 then pass "dask: without python3, exit 69 naming what to install"
 else fail "dask without python3 (status $status)"; fi
 
+# Without a scheduler, Dask stages run on a local Dask cluster started for the run; Ctrl-C
+# stops the running command, and the cluster (inside the bridge) is gone with it.
+workflow localdask <<'YAML'
+stages:
+  - {name: pre, type: BashOperator, kwargs: {bash_command: "true"}}
+  - {name: long, type: BashOperator, kwargs: {bash_command: "echo $$ > pid; echo $PPID > worker; exec sleep 300"}, needs: [pre], environment: {executor: dask}}
+YAML
+"$bin/flow-parse" "$work/localdask/workflow.yaml" >"$work/localdask/document.json"
+env -u DASK_SCHEDULER_ADDRESS "$bin/flow-exec" "$work/localdask/document.json" \
+  >"$work/localdask/events.jsonl" 2>"$work/localdask/stderr" &
+runner=$!
+wait_for test -s "$work/localdask/pid" || echo "the dask stage never started" >&2
+kill -INT "$runner"
+finish "$runner"
+if [ "$status" = 130 ] && ! kill -0 "$(cat "$work/localdask/pid")" 2>/dev/null \
+  && ! kill -0 "$(cat "$work/localdask/worker")" 2>/dev/null \
+  && grep -q "local Dask cluster closed" "$work/localdask/.flow/logs/dask-bridge.log"
+then pass "dask without a scheduler: a local cluster for the run, ctrl-c leaves nothing of it"
+else fail "local dask cluster and ctrl-c (status $status)"; fi
+
 # One run, four executors' worth of stages: local -> Slurm -> Slurm -> Dask -> local, each
 # reading what the one before wrote. The second Slurm job is submitted while the first is
 # still queued or running (afterok on the cluster), the Dask stage once both succeeded.
