@@ -49,6 +49,9 @@ public struct RunRequest {
     if let chosenEngine {
       let probe = MachineProbe(environment: host, queriesTools: false)
       preparation.enginePassesGPUs = chosenEngine.passesNvidiaGPUs(files: probe.files)
+      if chosenEngine == .apptainer {
+        preparation.apptainerVersion = ApptainerVersion.installed(environment: host)
+      }
     }
     preparation.history = history
     preparation.executorOverride = executorOverride

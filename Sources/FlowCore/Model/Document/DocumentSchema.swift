@@ -94,7 +94,8 @@ public enum DocumentSchema {
               "properties": {
                 "memory": {"type": "integer", "minimum": 0, "maximum": \#(QuantityLimit.maximumMemory)},
                 "cpu": {"type": "number", "minimum": 0, "maximum": \#(Int64(QuantityLimit.maximumCPUs))},
-                "gpu": {"type": "integer", "minimum": 0, "maximum": \#(QuantityLimit.maximumGPUs)},
+                "gpu": {"type": "number", "minimum": 0, "maximum": \#(QuantityLimit.maximumGPUs)},
+                "gpu_memory": {"type": "integer", "minimum": 1, "maximum": \#(QuantityLimit.maximumMemory)},
                 "process_on": {"enum": ["cpu", "gpu", "gpu_if_available"]},
                 "counters": {
                   "type": "object",
