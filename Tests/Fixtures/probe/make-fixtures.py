@@ -82,6 +82,9 @@ write("nvidia-dev-only", "/dev/nvidia-uvm")
 machine("nvidia-mig")
 nvidia("nvidia-mig", 0, "0000:07:00.0", "GPU-5c1a2b3c-1111-2222-3333-444455556666",
        model="NVIDIA A100-SXM4-40GB")
+write("nvidia-mig", "/nvidia-smi.csv",
+      "0, GPU-5c1a2b3c-1111-2222-3333-444455556666, NVIDIA A100-SXM4-40GB, 40960, "
+      "00000000:07:00.0, Enabled\n")
 write("nvidia-mig", "/nvidia-smi-L.txt",
       "GPU 0: NVIDIA A100-SXM4-40GB (UUID: GPU-5c1a2b3c-1111-2222-3333-444455556666)\n"
       "  MIG 3g.20gb     Device  0: (UUID: MIG-c7384736-a75d-5afc-978f-d2f1294409fd)\n"
