@@ -34,6 +34,9 @@ struct FlowSched: ToolCommand {
   @Flag(help: "Print what this machine offers instead of planning.")
   var probe = false
 
+  @Flag(help: "Print why each stage that asks for a GPU gets one or not, instead of the plan.")
+  var explain = false
+
   @Option(
     help: ArgumentHelp(
       "Read /sys, /proc and /dev below DIR (also FLOW_PROBE_ROOT).", valueName: "DIR"),
@@ -96,17 +99,28 @@ struct FlowSched: ToolCommand {
     let started = MonotonicClock.now()
     var workflow = try Workflow(pipeInput: console.read(file), file: name, tool: "flow-sched")
     let read = MonotonicClock.now()
+    var decisions = StageGPUDecisions(
+      workflow, preflight: gpuPreflight(machine: machine, environment: environment),
+      gpuIDs: capacity.gpuIDs)
+    if let refusal = decisions.refusal {
+      if explain { try console.emit(Array(decisions.text.utf8), to: output.path) }
+      throw CommandFailure("\(name): \(refusal)", status: .dataError)
+    }
     let plan: Plan
     do throws(PlanError) {
       plan = try Planner.plan(
-        workflow.stages.map(PlanStage.init(plannedHere:)), capacity: capacity, history: durations,
+        decisions.planStages(workflow), capacity: capacity, history: durations,
         options: PlanOptions(waves: waves, timeBudget: planTime))
     } catch {
+      if explain { try console.emit(Array(decisions.text.utf8), to: output.path) }
       throw CommandFailure("\(name): \(error)", status: error.exitStatus)
     }
+    decisions.record(plan)
+    if explain { return try console.emit(Array(decisions.text.utf8), to: output.path) }
     let planned = MonotonicClock.now()
-    for note in plan.notes { console.report("note: \(note)") }
-    try console.emit(render(plan, &workflow, gpuIDs: capacity.gpuIDs), to: output.path)
+    for note in decisions.notes + plan.notes { console.report("note: \(note)") }
+    try console.emit(
+      render(plan, &workflow, gpuIDs: capacity.gpuIDs, decisions: decisions), to: output.path)
     if timing {
       let written = MonotonicClock.now()
       console.report(
@@ -117,11 +131,12 @@ struct FlowSched: ToolCommand {
   }
 
   private func render(
-    _ plan: Plan, _ workflow: inout Workflow, gpuIDs: [String]
+    _ plan: Plan, _ workflow: inout Workflow, gpuIDs: [String], decisions: StageGPUDecisions
   ) throws(PlanMakefileRenderer.RenderError) -> [UInt8] {
     switch format {
     case .json:
       plan.annotate(&workflow, gpuIDs: gpuIDs)
+      decisions.annotate(&workflow)
       return workflow.documentText(pretty: pretty)
     case .text: return Array(PlanTextRenderer.render(plan).utf8)
     case .dot: return Array(PlanDotRenderer.render(plan).utf8)

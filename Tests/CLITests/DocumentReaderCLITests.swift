@@ -169,7 +169,7 @@ import Testing
       #""memory": 9000000000000000000"#, "memory",
       "memory 9000000000000000000 is more than the limit of 1125899906842624 bytes"
     ),
-    (#""gpu": 1e300"#, "gpu", "expected a whole number of GPUs"),
+    (#""gpu": 1e300"#, "gpu", "expected a whole number of GPUs or a share of one below 1"),
   ])
   func quantitiesNearTwoToTheSixtyThreeAreRefusedNotTrapped(
     field: String, path: String, message: String

@@ -79,7 +79,10 @@ import Testing
     #expect(gpus.count == 1)
     let flag = argv.firstIndex(of: "--gpus").map { argv[$0 + 1] }
     #expect(flag == "\"device=\(gpus.first ?? "")\"")
-    #expect(argv.contains("--env=CUDA_VISIBLE_DEVICES=\(gpus.first ?? "")"))
+    // Inside, docker shows only the given GPU: it is named by UUID, not by its host index.
+    let id = gpus.first ?? ""
+    #expect(
+      argv.contains("--env=CUDA_VISIBLE_DEVICES=GPU-0000000\(id)-aaaa-bbbb-cccc-00000000000\(id)"))
   }
 
   @Test func podmanWithoutCDIRunsGPUIfAvailableOnTheCPU() throws {

@@ -20,7 +20,7 @@ function __flow-sched_parse_tokens -S
     set -l unparsed_tokens (__flow-sched_tokens -pc)
     switch $unparsed_tokens[1]
     case 'flow-sched'
-        __flow-sched_parse_subcommand 1 'probe' 'probe-root=' 'cpus=' 'memory=' 'gpus=' 'resource=+' 'history=' 'waves' 'plan-time=' 'format=' 'make-command=' 'o/output=' 'pretty' 'timing' 'version' 'h/help'
+        __flow-sched_parse_subcommand 1 'probe' 'explain' 'probe-root=' 'cpus=' 'memory=' 'gpus=' 'resource=+' 'history=' 'waves' 'plan-time=' 'format=' 'make-command=' 'o/output=' 'pretty' 'timing' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __flow-sched_parse_subcommand -r 1 'version'
@@ -79,6 +79,7 @@ end
 complete -c 'flow-sched' -f
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_positional "flow-sched" -eq 1' -F
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" probe' -l 'probe' -d 'Print what this machine offers instead of planning.'
+complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" explain' -l 'explain' -d 'Print why each stage that asks for a GPU gets one or not, instead of the plan.'
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" probe-root' -l 'probe-root' -d 'Read /sys, /proc and /dev below DIR (also FLOW_PROBE_ROOT).' -rfa '(__flow-sched_complete_directories)'
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" cpus' -l 'cpus' -d 'CPUs to plan for, instead of the probed ones.' -rfka ''
 complete -c 'flow-sched' -n '__flow-sched_should_offer_completions_for_flags_or_options "flow-sched" memory' -l 'memory' -d 'Memory to plan for (8Gi, 16G, bytes), instead of the probed amount.' -rfka ''

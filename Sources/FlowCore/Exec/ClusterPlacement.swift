@@ -38,6 +38,8 @@ extension PlanStage {
     demand.cpu = 0
     demand.memory = 0
     demand.gpu = 0
+    demand.gpuFraction = 0
+    demand.gpuMemory = 0
     processOn = .cpu
   }
 }

@@ -1,3 +1,5 @@
+import Glibc
+
 /// A stage's `image` as the word its engine gets, checked first: a document's image never
 /// reaches an engine as an option or as anything but an image.
 ///
@@ -5,9 +7,10 @@
 /// components of lower-case letters and digits joined by `.`, `_`, `__` or dashes, a host
 /// when the first component has a `.` or a `:` or is `localhost`, a tag of at most 128
 /// word characters, dots and dashes, and a digest `ALGORITHM:HEX`. apptainer takes
-/// `docker://` and `oras://` with such a reference, `library://` with its own path, or
-/// else a local image (a `.sif` file or a folder), which is made absolute against the
-/// workflow folder, so it never starts with `-`.
+/// `docker://` and `oras://` with such a reference, `library://` with its own path, a
+/// registry reference without a scheme (given `docker://`), or else a local image (a
+/// `.sif` file or a folder), which is made absolute against the workflow folder, so it
+/// never starts with `-`.
 public enum ContainerImage {
   /// The image word for `engine`, or why `image` cannot be one.
   public static func argument(
@@ -26,7 +29,8 @@ public enum ContainerImage {
         guard !image.unicodeScalars.contains(where: \.isControl) else {
           throw .init("\(shown) has a control character")
         }
-        return image.hasPrefix("/") ? image : (folder == "/" ? "" : folder) + "/" + image
+        let local = image.hasPrefix("/") ? image : (folder == "/" ? "" : folder) + "/" + image
+        return isLocalApptainerImage(image, at: local) ? local : "docker://" + image
       }
       let rest = String(image[scheme.upperBound...])
       switch image[..<scheme.lowerBound] {
@@ -44,6 +48,17 @@ public enum ContainerImage {
       }
       return image
     }
+  }
+
+  /// Whether apptainer should read a scheme-less image as a local file or folder: a path
+  /// (`/`, `./`, `../`), an image file name (`.sif`, `.img`), something present in the
+  /// workflow folder, or anything that is no OCI reference. A registry name such as
+  /// `rootproject/root:6.30` is none of these, and apptainer would take it for a missing
+  /// local file, so it goes as `docker://`.
+  static func isLocalApptainerImage(_ image: String, at local: String) -> Bool {
+    let pathLike = ["/", "./", "../"].contains { image.hasPrefix($0) }
+    let imageFile = [".sif", ".img", ".simg"].contains { image.hasSuffix($0) }
+    return pathLike || imageFile || access(local, F_OK) == 0 || referenceProblem(image) != nil
   }
 
   /// What makes `text` no OCI reference, or nil when it is one.

@@ -25,6 +25,8 @@ public struct ContainerInvocation: Sendable, Equatable {
   /// CPUs; 0 sets no limit.
   public var cpu: Double
   public var gpus: [GPUDevice]
+  /// The installed apptainer's version; unknown is taken for one before CDI `--device`.
+  public var apptainerVersion: ApptainerVersion?
 
   public init(
     engine: ContainerEngine, image: String, name: String, folder: String, memory: Int64 = 0,
@@ -54,7 +56,7 @@ public struct ContainerInvocation: Sendable, Equatable {
   /// The engine's argv for `command`, with `environment` set inside (names in byte order);
   /// apptainer gets the environment through its client's (`clientEnvironment`).
   public func argv(command: [String], environment: EnvironmentMap) -> [String] {
-    let variables = Self.expressible(environment).map {
+    let variables = Self.expressible(visibleInside(environment)).map {
       "\($0.key)=\($0.value)"
     }
     let cpus = cpu.rounded() == cpu ? String(Int64(cpu)) : String(cpu)
@@ -90,7 +92,7 @@ public struct ContainerInvocation: Sendable, Equatable {
     var result = host.filter {
       !$0.key.hasPrefix(Self.apptainerPrefix) && !$0.key.hasPrefix("SINGULARITYENV_")
     }
-    for (name, value) in Self.expressible(environment) {
+    for (name, value) in Self.expressible(visibleInside(environment)) {
       result[Self.apptainerPrefix + name] = value
     }
     return result
@@ -114,6 +116,31 @@ public struct ContainerInvocation: Sendable, Equatable {
     }
   }
 
+  /// Whether the engine gives the container only the stage's NVIDIA GPUs (CDI devices,
+  /// docker's `--gpus`), so that inside they are numbered from 0. apptainer's `--nv` binds
+  /// every GPU of the machine, numbered as on the host.
+  var passesOnlyTheStagesNvidiaGPUs: Bool {
+    engine != .apptainer || (apptainerVersion?.takesCDIDevices ?? false)
+  }
+
+  /// The stage's environment with `CUDA_VISIBLE_DEVICES` naming its GPUs as the container
+  /// sees them: by UUID (or MIG id), else by position, where the engine passes only those
+  /// GPUs, whose host indices would name no device inside; the host's ids under `--nv`,
+  /// which keeps the stage to its own GPUs among all the machine's.
+  func visibleInside(_ environment: EnvironmentMap) -> EnvironmentMap {
+    let nvidia = gpus.filter { $0.vendor == .nvidia }
+    guard !nvidia.isEmpty else { return environment }
+    var result = environment
+    let ids =
+      passesOnlyTheStagesNvidiaGPUs
+      ? nvidia.enumerated().map { position, device in
+        device.uuid ?? (device.id.hasPrefix("MIG-") ? device.id : String(position))
+      }
+      : nvidia.map(\.id)
+    result[GPUVendor.nvidia.visibilityVariable] = ids.joined(separator: ",")
+    return result
+  }
+
   private var gpuFlags: [String] {
     let nvidia = gpus.filter { $0.vendor == .nvidia }.map(\.id)
     let amd = gpus.filter { $0.vendor == .amd }
@@ -124,7 +151,11 @@ public struct ContainerInvocation: Sendable, Equatable {
     case .podman:
       for id in nvidia { flags += ["--device", "nvidia.com/gpu=\(id)"] }
     case .apptainer:
-      if !nvidia.isEmpty { flags.append("--nv") }
+      if passesOnlyTheStagesNvidiaGPUs {
+        for id in nvidia { flags += ["--device", "nvidia.com/gpu=\(id)"] }
+      } else if !nvidia.isEmpty {
+        flags.append("--nv")
+      }
       if !amd.isEmpty { flags.append("--rocm") }
       return flags
     }

@@ -14,6 +14,8 @@ public struct RunPreparation {
   public var history = DurationHistory()
   /// Whether the container engine can hand the machine's NVIDIA GPUs to a container.
   public var enginePassesGPUs = true
+  /// The installed apptainer's version, which decides how GPUs reach its containers.
+  public var apptainerVersion: ApptainerVersion?
   /// Runs every stage with this executor whatever the document says (`--executor`).
   public var executorOverride: Executor?
   /// The executors this run can use besides the local one.
@@ -102,9 +104,11 @@ public struct RunPreparation {
               + " so there is no workflow folder to mount")
         }
         do throws(ContainerInvocation.Refusal) {
-          return try ContainerInvocation.checked(
+          var invocation = try ContainerInvocation.checked(
             engine: engine, image: image, name: containerName(stage.name),
             folder: folder, homes: homes, memory: demand.memory, cpu: demand.cpu)
+          invocation.apptainerVersion = apptainerVersion
+          return invocation
         } catch {
           throw .refused(stage: stage.name, reason: error.description)
         }

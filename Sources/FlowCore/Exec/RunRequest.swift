@@ -43,18 +43,26 @@ public struct RunRequest {
       ? try ContainerEngine.choose(named: engine, environment: host, mustBeInstalled: !dryRun)
       : nil
     let logs = logDirectory ?? (RunPreparation.folder(of: workflow) ?? ".") + "/.flow/logs"
+    var gpuNotes: [String] = []
     var preparation = RunPreparation(
       baseEnvironment: cleanEnvironment ? [:] : host, logDirectory: logs, engine: chosenEngine,
       runID: String(getpid()), machine: machine, capacity: capacity)
     if let chosenEngine {
       let probe = MachineProbe(environment: host, queriesTools: false)
       preparation.enginePassesGPUs = chosenEngine.passesNvidiaGPUs(files: probe.files)
+      if chosenEngine == .apptainer {
+        preparation.apptainerVersion = ApptainerVersion.installed(environment: host)
+      }
+      gpuNotes = try GPUPreflight(
+        machine: machine, files: probe.files, environment: host, engine: chosenEngine,
+        apptainerVersion: preparation.apptainerVersion
+      ).apply(to: &workflow, selected: selected)
     }
     preparation.history = history
     preparation.executorOverride = executorOverride
     preparation.clusterExecutors = [.slurm, .dask]
     let launches = try preparation.prepare(workflow, selected: selected)
-    return (launches, logs, preparation.notes)
+    return (launches, logs, gpuNotes + preparation.notes)
   }
 
   /// Resolves the requirements of a document flow-resolve did not see, with the default

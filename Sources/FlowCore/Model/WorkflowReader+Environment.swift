@@ -6,7 +6,7 @@ extension WorkflowReader {
   /// version, `output_dir` in another); they are kept in the document's `global` and not
   /// applied to stages: flow has no histogram or output folder of its own.
   static let globalOnlyKeys = ["histogram", "output", "output_dir"]
-  static let resourceKeys = ["memory", "cpu", "cpus", "gpu", "gpus", "process_on"]
+  static let resourceKeys = ["memory", "cpu", "cpus", "gpu", "gpus", "gpu_memory", "process_on"]
 
   mutating func readEnvironment(_ node: YAMLNode, isGlobal: Bool) -> Environment {
     var environment = Environment()
@@ -95,10 +95,25 @@ extension WorkflowReader {
             report(value, problem)
           }
           resources.gpu = gpus
+        } else if let text, let share = GPUShare.fraction(text) {
+          resources.gpuFraction = share
         } else {
           report(
             value,
-            "bad gpu count '\(text ?? value.kindDescription)': expected a whole number like 0 or 1")
+            "bad gpu count '\(text ?? value.kindDescription)': expected a whole number like 0 or 1,"
+              + " or a share of one gpu below 1 like 0.25")
+        }
+      case "gpu_memory":
+        if let text, let bytes = Quantity.bytes(text), bytes > 0 {
+          if let problem = QuantityLimit.memory.problem(with: bytes, field: "gpu_memory") {
+            report(value, problem)
+          }
+          resources.gpuMemory = bytes
+        } else {
+          report(
+            value,
+            "bad gpu_memory '\(text ?? value.kindDescription)': expected a size of one gpu's memory"
+              + " like 20Gi")
         }
       case "process_on":
         if let text, let placement = ProcessOn(rawValue: text) {

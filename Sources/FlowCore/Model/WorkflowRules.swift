@@ -72,7 +72,7 @@ public enum WorkflowRules {
   /// their own fields.
   public static func problemWithCounterName(_ name: String) -> String? {
     if name.isEmpty { return "a counter's name must not be empty" }
-    if ["cpu", "memory", "gpu", "cpus", "gpus", "process_on"].contains(name) {
+    if ["cpu", "memory", "gpu", "cpus", "gpus", "gpu_memory", "process_on"].contains(name) {
       return "'\(name)' is a built-in resource, not a named counter"
     }
     if name.unicodeScalars.contains(where: isControl) {

@@ -133,8 +133,18 @@ public enum WorkflowSchema {
             },
             "cpu": {"type": "number", "minimum": 0, "maximum": \#(Int64(QuantityLimit.maximumCPUs))},
             "cpus": {"type": "number", "minimum": 0, "maximum": \#(Int64(QuantityLimit.maximumCPUs))},
-            "gpu": {"type": "integer", "minimum": 0, "maximum": \#(QuantityLimit.maximumGPUs)},
-            "gpus": {"type": "integer", "minimum": 0, "maximum": \#(QuantityLimit.maximumGPUs)},
+            "gpu": {
+              "description": "Whole GPUs, or a share of one GPU below 1 (0.25).",
+              "type": "number", "minimum": 0, "maximum": \#(QuantityLimit.maximumGPUs)
+            },
+            "gpus": {"type": "number", "minimum": 0, "maximum": \#(QuantityLimit.maximumGPUs)},
+            "gpu_memory": {
+              "description": "Memory of one GPU to share it by: bytes, or a size like 20Gi.",
+              "oneOf": [
+                {"type": "integer", "minimum": 1, "maximum": \#(QuantityLimit.maximumMemory)},
+                {"type": "string", "pattern": "^\\s*\\d+(\\.\\d+)?\\s*([kKMGTP]i?)?B?\\s*$"}
+              ]
+            },
             "process_on": {"enum": ["cpu", "gpu", "gpu_if_available"]}
           },
           "additionalProperties": {

@@ -82,9 +82,55 @@ write("nvidia-dev-only", "/dev/nvidia-uvm")
 machine("nvidia-mig")
 nvidia("nvidia-mig", 0, "0000:07:00.0", "GPU-5c1a2b3c-1111-2222-3333-444455556666",
        model="NVIDIA A100-SXM4-40GB")
+write("nvidia-mig", "/nvidia-smi.csv",
+      "0, GPU-5c1a2b3c-1111-2222-3333-444455556666, NVIDIA A100-SXM4-40GB, 40960, "
+      "00000000:07:00.0, Enabled\n")
+write("nvidia-mig", "/nvidia-smi-L.txt",
+      "GPU 0: NVIDIA A100-SXM4-40GB (UUID: GPU-5c1a2b3c-1111-2222-3333-444455556666)\n"
+      "  MIG 3g.20gb     Device  0: (UUID: MIG-c7384736-a75d-5afc-978f-d2f1294409fd)\n"
+      "  MIG 3g.20gb     Device  1: (UUID: MIG-a28ad590-3fd2-5e2a-b4e7-8d9b2e8e0a9f)\n")
 for gi in (1, 2):
     write("nvidia-mig", f"/proc/driver/nvidia/capabilities/gpu0/mig/gi{gi}/access", "DeviceFileMinor: 1\n")
     write("nvidia-mig", f"/proc/driver/nvidia/capabilities/gpu0/mig/gi{gi}/ci0/access", "DeviceFileMinor: 2\n")
+
+A100_80GB = "GPU-a1008000-0000-4000-8000-000000000000"
+machine("nvidia-80gb", cpus="0-31")
+nvidia("nvidia-80gb", 0, "0000:41:00.0", A100_80GB, model="NVIDIA A100-SXM4-80GB")
+write("nvidia-80gb", "/proc/driver/nvidia/version",
+      "NVRM version: NVIDIA UNIX x86_64 Kernel Module  550.54.15  Tue Mar  5 22:23:56 UTC 2024\n"
+      "GCC version:  gcc version 12.2.0 (Debian 12.2.0-14)\n")
+write("nvidia-80gb", "/nvidia-smi.csv",
+      f"0, {A100_80GB}, NVIDIA A100-SXM4-80GB, 81920, 00000000:41:00.0, Disabled\n")
+
+# A driver upgraded from 535 to 550 after the CDI specification was generated.
+STALE = "GPU-5a1e0000-0000-4000-8000-000000000000"
+machine("nvidia-stale-cdi")
+nvidia("nvidia-stale-cdi", 0, "0000:3b:00.0", STALE, model="NVIDIA L4")
+write("nvidia-stale-cdi", "/proc/driver/nvidia/version",
+      "NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  550.54.15  Release Build"
+      "  (dvs-builder@U16-I3-B03-4-3)  Tue Mar  5 19:24:05 UTC 2024\n")
+write("nvidia-stale-cdi", "/etc/cdi/nvidia.yaml",
+      "cdiVersion: 0.5.0\nkind: nvidia.com/gpu\ndevices:\n- name: \"0\"\n  containerEdits:\n"
+      "    deviceNodes:\n    - path: /dev/nvidia0\ncontainerEdits:\n  mounts:\n"
+      "  - hostPath: /usr/lib/x86_64-linux-gnu/libcuda.so.535.104.05\n"
+      "    containerPath: /usr/lib/x86_64-linux-gnu/libcuda.so.535.104.05\n"
+      "  - hostPath: /usr/lib/x86_64-linux-gnu/libnvidia-ml.so.535.104.05\n"
+      "    containerPath: /usr/lib/x86_64-linux-gnu/libnvidia-ml.so.535.104.05\n")
+
+# Driver 535 (CUDA 12.2 at most) and a local image built for CUDA 12.6.
+OLD_DRIVER = "GPU-53500000-0000-4000-8000-000000000000"
+machine("nvidia-535")
+nvidia("nvidia-535", 0, "0000:3b:00.0", OLD_DRIVER, model="NVIDIA L4")
+write("nvidia-535", "/proc/driver/nvidia/version",
+      "NVRM version: NVIDIA UNIX x86_64 Kernel Module  535.104.05  Sat Aug 19 01:15:15 UTC 2023\n")
+write("nvidia-535", "/etc/cdi/nvidia.yaml",
+      "cdiVersion: 0.5.0\nkind: nvidia.com/gpu\ncontainerEdits:\n  mounts:\n"
+      "  - hostPath: /usr/lib/x86_64-linux-gnu/libcuda.so.535.104.05\n")
+write("nvidia-535", "/podman-images/localhost_cuda-app_12.6.json", json.dumps([{
+    "Id": "5f3c0de0", "Config": {
+        "Env": ["PATH=/usr/local/nvidia/bin:/usr/local/cuda/bin:/usr/bin:/bin",
+                "CUDA_VERSION=12.6.3", "NVIDIA_REQUIRE_CUDA=cuda>=12.6"],
+        "Labels": {"maintainer": "NVIDIA CORPORATION <cudatools@nvidia.com>"}}}]))
 
 machine("amd-mi300x", cpus="0-95")
 write("amd-mi300x", "/dev/kfd")

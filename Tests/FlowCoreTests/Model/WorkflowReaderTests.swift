@@ -167,7 +167,7 @@ struct WorkflowFixture {
         "w.yaml:7:27: bad memory '8 bananas': expected bytes or a size like 8Gi, 512Mi, 2G",
         "w.yaml:7:38: unknown resource 'memroy' (did you mean 'memory'?); a named counter must not look like a built-in resource",
         "w.yaml:7:54: bad cpu count 'two': expected a number like 1, 2 or 0.5",
-        "w.yaml:7:64: bad gpu count '1.5': expected a whole number like 0 or 1",
+        "w.yaml:7:64: bad gpu count '1.5': expected a whole number like 0 or 1, or a share of one gpu below 1 like 0.25",
         "w.yaml:7:81: bad process_on 'gpuu' (did you mean 'gpu'?): expected cpu, gpu or gpu_if_available",
         "w.yaml:7:92: bad amount for counter 'lic': expected a whole number, not 'x'",
         "w.yaml:8:18: variables file 'missing.env' not found (looked for \(fixture.folder)/missing.env)",
@@ -175,6 +175,29 @@ struct WorkflowFixture {
         "w.yaml:10:14: image '-v /:/host' must not start with '-'",
         "w.yaml:11:15: bad duration '3 weeks': expected seconds or a number with a unit, like 90s, 15m, 2h",
       ])
+  }
+
+  @Test func readsSharesOfOneGPUByMemoryAndByFraction() throws {
+    let workflow = try fixture.read(
+      """
+      global:
+        resources: {gpu: 1}
+      stages:
+        - {name: a, environment: {resources: {gpu_memory: 20Gi, process_on: gpu}}}
+        - {name: b, environment: {resources: {gpu: 0.25}}}
+        - {name: c}
+      """)
+    let resources = workflow.stages.map { $0.environment.resources.completed }
+    #expect(resources[0].gpuMemory == 20 << 30)
+    #expect(resources[0].gpu == 0)
+    #expect(resources[1].gpuFraction == 0.25)
+    #expect(resources[1].gpu == 0)
+    #expect(resources[2].gpu == 1)
+    #expect(
+      fixture.problems("stages:\n  - {name: a, environment: {resources: {gpu_memory: lots}}}\n")
+        == [
+          "w.yaml:2:53: bad gpu_memory 'lots': expected a size of one gpu's memory like 20Gi"
+        ])
   }
 
   @Test func reportsAStageThatNeedsItself() {

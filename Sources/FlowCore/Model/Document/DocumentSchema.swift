@@ -94,7 +94,8 @@ public enum DocumentSchema {
               "properties": {
                 "memory": {"type": "integer", "minimum": 0, "maximum": \#(QuantityLimit.maximumMemory)},
                 "cpu": {"type": "number", "minimum": 0, "maximum": \#(Int64(QuantityLimit.maximumCPUs))},
-                "gpu": {"type": "integer", "minimum": 0, "maximum": \#(QuantityLimit.maximumGPUs)},
+                "gpu": {"type": "number", "minimum": 0, "maximum": \#(QuantityLimit.maximumGPUs)},
+                "gpu_memory": {"type": "integer", "minimum": 1, "maximum": \#(QuantityLimit.maximumMemory)},
                 "process_on": {"enum": ["cpu", "gpu", "gpu_if_available"]},
                 "counters": {
                   "type": "object",
@@ -222,7 +223,25 @@ public enum DocumentSchema {
             "duration": {"$ref": "#/definitions/stageSeconds"},
             "duration_source": {"enum": ["estimate", "history", "unit"]},
             "device": {"enum": ["cpu", "gpu"]},
-            "gpu_ids": {"type": "array", "items": {"type": "string"}}
+            "gpu_ids": {"type": "array", "items": {"type": "string"}},
+            "gpu_decision": {
+              "type": "object",
+              "required": [
+                "request", "visibility", "evidence", "driver", "engine", "image", "outcome",
+                "reason", "gpu_ids"
+              ],
+              "properties": {
+                "request": {"type": "object"},
+                "visibility": {"type": "object", "additionalProperties": {"type": "string"}},
+                "evidence": {"type": "array", "items": {"type": "object"}},
+                "driver": {"type": ["object", "null"]},
+                "engine": {"type": ["object", "null"]},
+                "image": {"type": ["object", "null"]},
+                "outcome": {"enum": ["gpu", "cpu", "refused"]},
+                "reason": {"type": ["string", "null"]},
+                "gpu_ids": {"type": "array", "items": {"type": "string"}}
+              }
+            }
           },
           "patternProperties": {"^x-": {}},
           "additionalProperties": false

@@ -73,10 +73,10 @@ extension Environment {
             JSONObject([
               ("memory", .integer(resources.memory ?? 0)),
               ("cpu", JSONValue(seconds: resources.cpu ?? 1)),
-              ("gpu", .integer(Int64(resources.gpu ?? 0))),
+              ("gpu", resources.gpuDocument),
               ("process_on", .string((resources.processOn ?? .cpu).rawValue)),
               ("counters", .object(counters)),
-            ]))
+            ]).adding(resources.gpuMemoryDocument))
         ),
         ("requirements", .array(requirements.map(\.document))),
         ("extra_data", extraData ?? .null),

@@ -251,11 +251,22 @@ struct DocumentReader {
       try check(QuantityLimit.cpu.problem(with: cpu, field: "cpu"), path + ".cpu")
     }
     if let gpu = object["gpu"], gpu != .null {
-      guard let count = gpu.integerValue, count >= 0 else {
-        throw fail(path + ".gpu", "expected a whole number of GPUs")
+      if let count = gpu.integerValue, count >= 0 {
+        try check(QuantityLimit.gpu.problem(with: count, field: "gpu"), path + ".gpu")
+        resources.gpu = Int(count)
+      } else if let share = gpu.doubleValue, share > 0, share < 1 {
+        resources.gpuFraction = share
+      } else {
+        throw fail(path + ".gpu", "expected a whole number of GPUs or a share of one below 1")
       }
-      try check(QuantityLimit.gpu.problem(with: count, field: "gpu"), path + ".gpu")
-      resources.gpu = Int(count)
+    }
+    if let memory = object["gpu_memory"], memory != .null {
+      guard let bytes = memory.integerValue, bytes > 0 else {
+        throw fail(path + ".gpu_memory", "expected a whole number of bytes above 0")
+      }
+      try check(
+        QuantityLimit.memory.problem(with: bytes, field: "gpu_memory"), path + ".gpu_memory")
+      resources.gpuMemory = bytes
     }
     if let placement = try optionalString(object["process_on"], path + ".process_on") {
       guard let known = ProcessOn(rawValue: placement) else {

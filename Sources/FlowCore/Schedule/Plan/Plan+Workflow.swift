@@ -4,11 +4,13 @@ extension PlanStage {
     let resources = stage.environment.resources.completed
     var counters: [String: Int64] = [:]
     for counter in resources.counters { counters[counter.name] = counter.amount }
+    var demand = StageDemand(
+      cpu: resources.cpu ?? 1, memory: resources.memory ?? 0, gpu: resources.gpu ?? 0,
+      counters: counters)
+    demand.gpuFraction = resources.gpuFraction ?? 0
+    demand.gpuMemory = resources.gpuMemory ?? 0
     self.init(
-      name: stage.name, needs: stage.needs, duration: stage.duration,
-      demand: StageDemand(
-        cpu: resources.cpu ?? 1, memory: resources.memory ?? 0, gpu: resources.gpu ?? 0,
-        counters: counters),
+      name: stage.name, needs: stage.needs, duration: stage.duration, demand: demand,
       processOn: resources.processOn ?? .cpu)
   }
 }

@@ -41,6 +41,9 @@ public struct Plan: Sendable {
   public var capacity: [Double]
   /// The stages each stage needs, by index, for renderers.
   public var needs: [[Int]]
+  /// Whether shares of GPUs could not all be put on devices (`GPUAssignment`); the plan
+  /// is then replaced by one with whole GPUs.
+  public var gpuSharesUnplaced = false
 
   /// How far above the lower bound: makespan / bound − 1 (0 when the plan is optimal).
   public var gap: Double {

@@ -6,6 +6,8 @@ public enum PlanError: ToolFailure, Equatable, Sendable {
   case cycle([String])
   case neverFits(stage: String, resource: String, demand: String, capacity: String)
   case gpuRequired(stage: String)
+  /// A stage asks for `gpu_memory` and the memory of this GPU is not known.
+  case gpuMemoryUnknown(stage: String, gpu: String)
   case counterWithoutCapacity(counter: String, stages: [String])
   case invalidDuration(stage: String, value: Double)
   case invalidDemand(stage: String, resource: String)
@@ -30,6 +32,10 @@ public enum PlanError: ToolFailure, Equatable, Sendable {
         "stage '\(stage)' can never run: it needs \(demand) \(resource) but only \(capacity) is available"
     case .gpuRequired(let stage):
       return "stage '\(stage)' must run on a gpu (process_on: gpu) but no gpu is available"
+    case .gpuMemoryUnknown(let stage, let gpu):
+      return
+        "stage '\(stage)' asks for gpu_memory but the memory of gpu \(gpu) is unknown "
+        + "(nvidia-smi told none); ask for a share of one gpu instead, like gpu: 0.25"
     case .counterWithoutCapacity(let counter, let stages):
       let names = stages.map { "'\($0)'" }.joined(separator: ", ")
       return

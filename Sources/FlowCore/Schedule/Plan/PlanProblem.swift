@@ -26,8 +26,10 @@ public struct PlanProblem: Sendable {
     demand[stage * resourceNames.count + resource]
   }
 
+  /// `wholeGPUs` gives each stage that asks for a share of a GPU a whole one instead.
   public init(
-    stages: [PlanStage], capacity: PlanCapacity, history: DurationHistory = DurationHistory()
+    stages: [PlanStage], capacity: PlanCapacity, history: DurationHistory = DurationHistory(),
+    wholeGPUs: Bool = false
   ) throws(PlanError) {
     var index: [String: Int] = [:]
     for (position, stage) in stages.enumerated() {
@@ -71,13 +73,16 @@ public struct PlanProblem: Sendable {
       guard durations[position].isFinite, durations[position] >= 0 else {
         throw .invalidDuration(stage: stage.name, value: durations[position])
       }
-      var gpus = stage.demand.gpu
+      var gpus = Double(stage.demand.gpu)
+      if gpus == 0, stage.processOn != .gpuIfAvailable || hasGPU {
+        gpus = try Self.share(of: stage, capacity: capacity, whole: wholeGPUs)
+      }
       switch stage.processOn {
       case .gpu:
         guard hasGPU else { throw .gpuRequired(stage: stage.name) }
-        gpus = max(gpus, 1)
+        if gpus == 0 { gpus = 1 }
       case .gpuIfAvailable where hasGPU:
-        gpus = max(gpus, 1)
+        if gpus == 0 { gpus = 1 }
       case .gpuIfAvailable:
         gpus = 0
         notes.append(
@@ -87,7 +92,7 @@ public struct PlanProblem: Sendable {
       }
       onGPU.append(gpus > 0)
       let row =
-        [stage.demand.cpu, Double(stage.demand.memory), Double(gpus)]
+        [stage.demand.cpu, Double(stage.demand.memory), gpus]
         + counters.map { Double(stage.demand.counters[$0] ?? 0) }
       for (resource, amount) in row.enumerated() {
         guard amount.isFinite, amount >= 0 else {
@@ -121,6 +126,33 @@ public struct PlanProblem: Sendable {
     self.notes = notes
     self.topologicalOrder = try Self.topologicalOrder(
       names: self.names, successors: successors, predecessors: predecessors)
+  }
+
+  /// The part of one device a stage holds when it asks for a share (`GPUShare.held`), 1
+  /// with `whole`, else 0. Memory is a share of the smallest device, so the share fits
+  /// whichever device the stage is given.
+  private static func share(of stage: PlanStage, capacity: PlanCapacity, whole: Bool)
+    throws(PlanError) -> Double
+  {
+    var fraction = stage.demand.gpuFraction
+    if fraction <= 0, stage.demand.gpuMemory > 0, !capacity.gpuIDs.isEmpty {
+      let sizes = capacity.gpuIDs.map { capacity.gpuMemory[$0] }
+      if let unknown = capacity.gpuIDs.first(where: { capacity.gpuMemory[$0] == nil }) {
+        throw .gpuMemoryUnknown(stage: stage.name, gpu: unknown)
+      }
+      let smallest = sizes.compactMap { $0 }.min()!
+      guard stage.demand.gpuMemory <= smallest else {
+        throw .neverFits(
+          stage: stage.name, resource: "gpu memory",
+          demand: ByteCount.describe(stage.demand.gpuMemory),
+          capacity: ByteCount.describe(smallest) + " on one gpu")
+      }
+      fraction = Double(stage.demand.gpuMemory) / Double(smallest)
+    } else if fraction <= 0, stage.demand.gpuMemory > 0 {
+      fraction = 1
+    }
+    guard fraction > 0 else { return 0 }
+    return whole ? 1 : GPUShare.held(fraction: fraction)
   }
 
   private static func format(_ amount: Double, resource: String) -> String {

@@ -3,6 +3,10 @@ public struct StageDemand: Sendable, Equatable {
   public var cpu: Double
   public var memory: Int64
   public var gpu: Int
+  /// A share of one GPU below 1, packed with others on one device (`gpu: 0.25`).
+  public var gpuFraction: Double = 0
+  /// Bytes of one GPU's memory, a share of the device by memory (`gpu_memory: 20Gi`).
+  public var gpuMemory: Int64 = 0
   /// Named counters (licences, database connections), by name.
   public var counters: [String: Int64]
 
@@ -43,6 +47,8 @@ public struct PlanCapacity: Sendable, Equatable {
   /// The GPU ids handed out to stages; their number is the GPU capacity.
   public var gpuIDs: [String]
   public var counters: [String: Int64]
+  /// Each GPU's memory in bytes, by id, where known: what `gpu_memory` shares are of.
+  public var gpuMemory: [String: Int64] = [:]
 
   public init(cpu: Double, memory: Int64, gpuIDs: [String] = [], counters: [String: Int64] = [:]) {
     self.cpu = cpu
@@ -56,5 +62,8 @@ public struct PlanCapacity: Sendable, Equatable {
     self.init(
       cpu: machine.usableCPUs.value, memory: machine.usableMemory?.value ?? Int64.max,
       gpuIDs: machine.gpus.map(\.id))
+    for gpu in machine.gpus {
+      if let bytes = gpu.memoryBytes { gpuMemory[gpu.id] = bytes }
+    }
   }
 }

@@ -38,7 +38,18 @@ public enum Planner {
     options: PlanOptions = PlanOptions()
   ) throws(PlanError) -> Plan {
     let problem = try PlanProblem(stages: stages, capacity: capacity, history: history)
-    return plan(problem, gpuIDs: capacity.gpuIDs, options: options)
+    let planned = plan(problem, gpuIDs: capacity.gpuIDs, options: options)
+    guard !planned.gpuSharesUnplaced else {
+      // Sound before close: a share then holds a whole device.
+      let whole = try PlanProblem(
+        stages: stages, capacity: capacity, history: history, wholeGPUs: true)
+      var fallback = plan(whole, gpuIDs: capacity.gpuIDs, options: options)
+      fallback.notes.append(
+        "stages sharing gpus were given whole gpus: their shares did not fit side by side on"
+          + " the devices at every moment")
+      return fallback
+    }
+    return planned
   }
 
   public static func plan(_ problem: PlanProblem, gpuIDs: [String], options: PlanOptions) -> Plan {
@@ -123,7 +134,8 @@ public enum Planner {
     _ problem: PlanProblem, starts: [Double], gpuIDs: [String], bound: LowerBound, method: String,
     firstPassMakespan: Double, waves: WaveSummary?
   ) -> Plan {
-    let assigned = GPUAssignment.assign(problem, starts: starts, gpuIDs: gpuIDs)
+    let packed = GPUAssignment.assign(problem, starts: starts, gpuIDs: gpuIDs)
+    let assigned = packed ?? [[String]](repeating: [], count: problem.count)
     let byStart = (0..<problem.count).sorted {
       starts[$0] < starts[$1] || (starts[$0] == starts[$1] && $0 < $1)
     }
@@ -137,9 +149,11 @@ public enum Planner {
         device: problem.onGPU[stage] ? "gpu" : "cpu",
         gpuIDs: assigned[stage])
     }
-    return Plan(
+    var plan = Plan(
       stages: planned, makespan: makespan(problem, starts), lowerBound: bound, method: method,
       firstPassMakespan: firstPassMakespan, notes: problem.notes, waves: waves,
       resourceNames: problem.resourceNames, capacity: problem.capacity, needs: problem.predecessors)
+    plan.gpuSharesUnplaced = packed == nil
+    return plan
   }
 }

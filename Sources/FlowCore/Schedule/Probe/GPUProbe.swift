@@ -46,6 +46,11 @@ struct GPUProbe {
     if let output = detail(from: "nvidia-smi", NvidiaSMIQuery.arguments, notes: &notes) {
       NvidiaSMIQuery.enrich(&devices, with: NvidiaSMIQuery.parse(output))
     }
+    if devices.contains(where: { $0.migParent != nil }),
+      let output = detail(from: "nvidia-smi", NvidiaSMIQuery.listArguments, notes: &notes)
+    {
+      NvidiaSMIQuery.nameMIGInstances(&devices, from: output)
+    }
   }
 
   private func enrichAMD(_ devices: inout [GPUDevice], notes: inout [String]) {
@@ -79,6 +84,15 @@ struct GPUProbe {
         notes.append("NVIDIA_VISIBLE_DEVICES=\(container): no nvidia gpu is visible")
       }
       return []
+    }
+    // Slurm's GPU ids are machine-wide indices; inside a job whose devices are
+    // constrained, CUDA numbers the job's GPUs from 0, so they are handed out by UUID.
+    if environment["CUDA_VISIBLE_DEVICES"] == nil, environment["SLURM_JOB_GPUS"] != nil {
+      return apply(["SLURM_JOB_GPUS"], to: devices, notes: &notes).map { device in
+        var named = device
+        if device.migParent == nil, let uuid = device.uuid { named.id = uuid }
+        return named
+      }
     }
     return apply(["CUDA_VISIBLE_DEVICES"], to: devices, notes: &notes)
   }

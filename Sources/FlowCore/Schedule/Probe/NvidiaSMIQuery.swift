@@ -6,6 +6,43 @@ struct NvidiaSMIQuery {
     "--format=csv,noheader,nounits",
   ]
 
+  /// `nvidia-smi -L`: each GPU's UUID and, below it, its MIG instances' `MIG-` UUIDs.
+  static let listArguments = ["-L"]
+
+  /// The MIG UUIDs under each GPU UUID, in the order listed.
+  static func migInstances(_ output: String) -> [String: [String]] {
+    var result: [String: [String]] = [:]
+    var parent: String?
+    for line in output.split(separator: "\n") {
+      guard let start = line.firstRange(of: "(UUID: "), let end = line.lastIndex(of: ")") else {
+        continue
+      }
+      let uuid = String(line[start.upperBound..<end])
+      if line.trimmedString.hasPrefix("GPU ") {
+        parent = uuid
+      } else if line.trimmedString.hasPrefix("MIG "), let parent {
+        result[parent, default: []].append(uuid)
+      }
+    }
+    return result
+  }
+
+  /// Names MIG instances by the `MIG-` UUIDs drivers from R470 on take in
+  /// `CUDA_VISIBLE_DEVICES`, matched in order with the instances the kernel shows (GPU
+  /// instance, then compute instance); left as they are when the counts differ.
+  static func nameMIGInstances(_ devices: inout [GPUDevice], from output: String) {
+    let listed = migInstances(output)
+    for (parent, uuids) in listed {
+      let positions = devices.indices.filter { devices[$0].migParent == parent }
+      guard positions.count == uuids.count else { continue }
+      for (position, uuid) in zip(positions, uuids) {
+        devices[position].id = uuid
+        devices[position].uuid = uuid
+        devices[position].sources.append("nvidia-smi -L")
+      }
+    }
+  }
+
   struct Row: Equatable {
     var index: Int
     var uuid: String
