@@ -1,7 +1,10 @@
 /// The answer for one set of requirements: the chosen versions, why each was chosen, and the
 /// ordered environment actions that install them.
 public struct Resolution: Sendable {
+  /// The requests, the machine's facts (`ImplicitPackages.requests`) last.
   public var requirements: [PackageRequirement]
+  /// How many of `requirements` are the machine's facts rather than asked for.
+  public var implicitCount = 0
   public var packages: [PackageVersion]
   public var actions: EnvironmentActions
   /// Per chosen package, every version of it (ascending) with its key: the newer ones are
@@ -14,12 +17,21 @@ public struct Resolution: Sendable {
   /// above the chosen one.
   let otherVariants: [[(entry: PackageVersion, preferred: Bool)]]
 
-  /// Solves `requirements` against `source`. A failure's reason is summarised past
+  /// Solves `requirements` against `source`, with the machine's facts as packages and weak
+  /// requests when `implicits` are given. A failure's reason is summarised past
   /// `Solver.summarySteps` steps unless `fullDerivation` asks for all of it.
   public init(
     _ requirements: [PackageRequirement], source: any PackageSource,
-    includePrereleases: Bool = false, fullDerivation: Bool = false
+    implicits: ImplicitPackages? = nil, includePrereleases: Bool = false,
+    fullDerivation: Bool = false
   ) throws {
+    var requirements = requirements
+    var source = source
+    if let implicits {
+      requirements += implicits.requests
+      implicitCount = implicits.requests.count
+      source = ImplicitSource(source, implicits: implicits)
+    }
     let solution = try Solver.solution(
       requirements, source: source, includePrereleases: includePrereleases,
       fullDerivation: fullDerivation)
@@ -91,7 +103,7 @@ public struct Resolution: Sendable {
   public func stageResolution(explain: Bool = false) -> StageResolution {
     let reasons = explain ? self.reasons() : []
     return StageResolution(
-      requirements: requirements.map(\.description),
+      requirements: requirements.dropLast(implicitCount).map(\.description),
       packages: packages.enumerated().map { index, package in
         ResolvedPackage(
           name: package.name, version: package.key, label: package.label,
@@ -124,14 +136,25 @@ extension Resolution {
     return why
   }
 
-  /// The first requirement or conflict of `entry` that the chosen packages break, in words.
+  /// The first requirement or conflict of `entry` that the chosen packages or the requests
+  /// break, in words.
   private func broken(_ entry: PackageVersion) -> String? {
+    for requirement in entry.requires where requirement.kind != .conflict {
+      let allowed = requirement.spec.versions(includingPrereleases: includePrereleases)
+      for request in requirements
+      where request.name == requirement.name && request.kind != .conflict {
+        let asked = request.spec.versions(includingPrereleases: includePrereleases)
+        if allowed.intersection(asked).isEmpty {
+          return "it requires \(requirement), which the request \(request) rules out"
+        }
+      }
+    }
     for requirement in entry.requires {
       guard let chosen = packages.first(where: { $0.name == requirement.name }),
         !requirement.isKept(by: chosen.version, includingPrereleases: includePrereleases)
       else { continue }
       return requirement.kind == .conflict
-          ? "it conflicts with \(chosen.name) \(chosen.key)"
+        ? "it conflicts with \(chosen.name) \(chosen.key)"
         : "it requires \(requirement), and \(chosen.name) \(chosen.key) is selected"
     }
     for conflict in entry.conflicts {

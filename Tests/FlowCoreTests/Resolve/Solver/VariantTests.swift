@@ -9,7 +9,7 @@ import Testing
   static let text = """
     [packages.plugin."1.0.0"]
     requires = ["openexr"]
-    variants = [["houdini ~=19.5", "python ~=3.9"], ["houdini ~=20.0", "python ~=3.10"]]
+    variants = [["houdini ==19.5.*", "python ==3.9.*"], ["houdini ==20.0.*", "python ==3.10.*"]]
     env.PLUGIN_HOME = "/opt/plugin"
 
     [packages.renderer."2.0.0"]
@@ -47,14 +47,17 @@ import Testing
     let catalogue = try Self.catalogue()
     #expect(catalogue.problems.isEmpty)
     let plugin = try #require(catalogue.versions(of: "plugin").first)
-    #expect(plugin.variants.map { $0.requires.map(\.description) } == [
-      ["houdini ~=19.5", "python ~=3.9"], ["houdini ~=20.0", "python ~=3.10"],
-    ])
+    #expect(
+      plugin.variants.map { $0.requires.map(\.description) } == [
+        ["houdini ==19.5.*", "python ==3.9.*"], ["houdini ==20.0.*", "python ==3.10.*"],
+      ])
     let renderer = try #require(catalogue.versions(of: "renderer").first)
-    #expect(renderer.variants.map { $0.requires.map(\.description) } == [
-      ["gpu 1", "cuda_driver >=12.1"], [],
-    ])
-    #expect(renderer.variants.map { $0.variables.map(\.name) } == [["RENDERER_MODE"], ["RENDERER_MODE"]])
+    #expect(
+      renderer.variants.map { $0.requires.map(\.description) } == [
+        ["gpu 1", "cuda_driver >=12.1"], [],
+      ])
+    let names = renderer.variants.map { $0.variables.map(\.name) }
+    #expect(names == [["RENDERER_MODE"], ["RENDERER_MODE"]])
     let candidates = renderer.candidates
     #expect(candidates.map(\.candidateKey) == ["2.0.0[0]", "2.0.0[1]"])
     #expect(candidates[1].variables.map(\.name) == ["RENDERER", "RENDERER_MODE"])
@@ -89,7 +92,7 @@ import Testing
       try Self.solve(["plugin", "houdini <20"], source: source) == [
         "plugin 1.0.0[0]", "houdini 19.5.640", "openexr 3.2.0", "python 3.9.18",
       ])
-    #expect(try Self.solve(["plugin", "python ~=3.9"], source: source).first == "plugin 1.0.0[0]")
+    #expect(try Self.solve(["plugin", "python <3.10"], source: source).first == "plugin 1.0.0[0]")
   }
 
   @Test func rezsRuleRanksRequestedPackagesThenFewerAdditionsThenRanges() throws {
@@ -125,7 +128,9 @@ import Testing
       ])
     let because = try #require(document.packages[0].because)
     #expect(because.contains("variant 1 of 2.0.0"))
-    #expect(because.contains("variant 0 not chosen: it requires gpu 1, and gpu 0 is selected"))
+    #expect(
+      because.contains("variant 0 not chosen: it requires gpu 1, which the request gpu 0 rules out")
+    )
   }
 
   @Test func theIndexCarriesVariants() throws {
@@ -139,7 +144,16 @@ import Testing
         try Self.solve(requests, source: index)
           == Self.solve(requests, source: CatalogueSource(catalogue)))
     }
-    #expect(index.versions(of: "renderer") == catalogue.versions(of: "renderer"))
+    let withoutOrigin = { (versions: [PackageVersion]) in
+      versions.map { version -> PackageVersion in
+        var version = version
+        version.definedAt = ""
+        return version
+      }
+    }
+    #expect(
+      withoutOrigin(index.versions(of: "renderer"))
+        == withoutOrigin(catalogue.versions(of: "renderer")))
     let entry = try #require(index.entry(of: "renderer", at: 1))
     #expect(entry.variant == 1 && entry.variables.map(\.name) == ["RENDERER", "RENDERER_MODE"])
   }
