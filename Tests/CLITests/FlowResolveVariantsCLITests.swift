@@ -5,16 +5,14 @@ import Testing
 /// `flow-resolve` with variants and the machine's facts, from probe fixture trees, as
 /// arguments and in a pipe document.
 @Suite struct FlowResolveVariantsCLITests {
+  /// The variants as inline tables, each with its requirements and environment.
   static let catalogue = """
     [packages.renderer."2.0.0"]
     env.RENDERER = "/opt/renderer"
-
-    [[packages.renderer."2.0.0".variants]]
-    requires = ["gpu 1", "cuda_driver >=12.1"]
-    env.RENDERER_MODE = "gpu"
-
-    [[packages.renderer."2.0.0".variants]]
-    env.RENDERER_MODE = "cpu"
+    variants = [
+      { requires = ["gpu 1", "cuda_driver >=12.1"], env = { RENDERER_MODE = "gpu" } },
+      { env = { RENDERER_MODE = "cpu" } },
+    ]
     """
 
   static func resolve(_ arguments: [String], tree: String, stdin: String? = nil) throws

@@ -21,9 +21,6 @@ public struct PackageVersion: Sendable, Hashable {
   public var variants: [PackageVariant] = []
   /// In a resolution, the index of the variant chosen; nil for a version without variants.
   public var variant: Int?
-  /// What the version stands in for: `houdini` providing `python ==3.10.10` satisfies
-  /// requirements on python without a python package (`provides` in the catalogue).
-  public var provides: [PackageRequirement] = []
 
   public init(
     name: String, version: Version, key: String, label: String? = nil, priority: Int = 50,

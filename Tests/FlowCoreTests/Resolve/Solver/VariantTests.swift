@@ -63,6 +63,22 @@ import Testing
     #expect(candidates[1].variables.map(\.name) == ["RENDERER", "RENDERER_MODE"])
   }
 
+  @Test func entriesWithVariantsSurviveBeingWrittenAndBuiltFromValues() throws {
+    let catalogue = try Self.catalogue()
+    let versions = catalogue.names.flatMap { catalogue.versions(of: $0) }
+    let written = try Catalogue(texts: [("w.toml", InstallationScan.text(of: versions))])
+    let fromValues = Catalogue(packages: versions)
+    for name in catalogue.names {
+      let expected = catalogue.versions(of: name).map(\.variants)
+      #expect(written.versions(of: name).map(\.variants) == expected)
+      #expect(fromValues.versions(of: name).map(\.variants) == expected)
+    }
+    var dated = try #require(catalogue.versions(of: "renderer").first)
+    dated.released = "2024-05-01T12:00:00Z"
+    let back = try Catalogue(texts: [("d.toml", InstallationScan.text(of: [dated]))])
+    #expect(back.versions(of: "renderer").first?.released == dated.released)
+  }
+
   @Test func aVariantThatCannotBeReadSkipsItsEntry() throws {
     let catalogue = try Self.catalogue(
       """
