@@ -109,6 +109,13 @@ struct ResolveCommand: ParsableCommand {
       valueName: "date"))
   var time: String?
 
+  @Flag(
+    inversion: .prefixedNo,
+    help: ArgumentHelp(
+      "Offer the machine's facts as packages (gpu, cuda_driver, glibc); default: on for a "
+        + "pipe document, off for requirements given here."))
+  var implicits: Bool?
+
   @Flag(help: "Indent the JSON output for people.")
   var pretty = false
 
@@ -124,7 +131,8 @@ struct ResolveCommand: ParsableCommand {
     try ResolveRun(
       catalogs: catalogue.catalogs, index: catalogue.index, format: format, baseEnv: baseEnv,
       explain: explain, fullDerivation: fullDerivation, pre: pre, syntax: syntax, pretty: pretty,
-      output: output.path, requirements: requirements, exclusions: exclude, time: time
+      output: output.path, requirements: requirements, exclusions: exclude, time: time,
+      implicits: implicits
     ).run()
   }
 }

@@ -21,12 +21,16 @@ struct ResolveRun {
   var exclusions: [String] = []
   /// `--time`, as written.
   var time: String?
+  /// `--implicits` or `--no-implicits`; nil: on in pipe mode only.
+  var implicits: Bool?
 
   init(
     catalogs: [String], index: String?, format: OutputFormat, baseEnv: String?, explain: Bool,
     fullDerivation: Bool, pre: Bool, syntax: VersionSpec.SyntaxChoice, pretty: Bool,
-    output: String?, requirements: [String], exclusions: [String] = [], time: String? = nil
+    output: String?, requirements: [String], exclusions: [String] = [], time: String? = nil,
+    implicits: Bool? = nil
   ) {
+    self.implicits = implicits
     self.exclusions = exclusions
     self.time = time
     self.catalogs = catalogs
@@ -44,7 +48,7 @@ struct ResolveRun {
 
   /// Reads the common plain form (`--catalog`, `--index`, `--format`, `--base-env`,
   /// `--explain`, `--full-derivation`, `--pre`, `--syntax`, `--pretty`, `-o`, `--exclude`,
-  /// `--time`, requirements); nil for anything else.
+  /// `--time`, `--implicits`, `--no-implicits`, requirements); nil for anything else.
   init?(quickArguments arguments: [String]) {
     var index = 0
     func value() -> String? {
@@ -72,6 +76,8 @@ struct ResolveRun {
       case "--full-derivation": fullDerivation = true
       case "--pre": pre = true
       case "--pretty": pretty = true
+      case "--implicits": implicits = true
+      case "--no-implicits": implicits = false
       default:
         if argument.hasPrefix("-") { return nil }
         if requirements.isEmpty && ["resolve", "scan", "generate", "help"].contains(argument) {
@@ -117,7 +123,8 @@ struct ResolveRun {
     }
     let index = try openSource(console: console)
     let resolution = try Resolution(
-      parsed, source: index, includePrereleases: pre, fullDerivation: fullDerivation)
+      parsed, source: index, implicits: implicits == true ? Self.machineFacts() : nil,
+      includePrereleases: pre, fullDerivation: fullDerivation)
     switch format {
     case .json:
       try console.emit(
@@ -147,11 +154,19 @@ struct ResolveRun {
     var workflow = try Workflow(
       pipeInput: try console.read("-"), file: InputFile.standardInputName, tool: "flow-resolve")
     let index = try openSource(console: console)
-    _ = try PipeResolution(
+    var resolution = PipeResolution(
       source: index, includePrereleases: pre, explain: explain, fullDerivation: fullDerivation,
-      syntax: syntax
-    ).annotate(&workflow)
+      syntax: syntax)
+    if implicits != false { resolution.implicits = Self.machineFacts() }
+    _ = try resolution.annotate(&workflow)
     try console.emit(workflow.documentText(pretty: pretty), to: output)
+  }
+
+  /// This machine's facts as packages, read by the probe (`FLOW_PROBE_ROOT` stands in a
+  /// fixture tree), without asking tools.
+  static func machineFacts() -> ImplicitPackages {
+    let probe = MachineProbe(environment: ProcessEnvironment.current, queriesTools: false)
+    return ImplicitPackages(machine: probe.probe(), files: probe.files)
   }
 
   /// The catalogue's index, without what `--exclude` and `--time` hide.

@@ -125,6 +125,16 @@ bounded "catalogue NUL byte" 5 300 78 \
 printf '[packages.a."1.0"]\n' >one.toml
 bounded "spec invalid UTF-8" 5 300 64 \
   "$bin/flow-resolve" --catalog one.toml --index "$scratch/index" "$(printf 'a >=1\xff')"
+# One version with 500 variants, each needing a version of b that does not exist but the
+# last: ranking and trying them stays bounded.
+{
+  printf '[packages.a."1.0"]\nvariants = ['
+  i=0
+  while [ $i -lt 500 ]; do printf '["b ==%d", "c"],' $((i + 2)); i=$((i + 1)); done
+  printf '["b ==1"]]\n[packages.b."1"]\n[packages.c."1"]\n'
+} >variants.toml
+bounded "catalogue of 500 variants" 30 600 0 \
+  "$bin/flow-resolve" --catalog variants.toml --index "$scratch/variants-index" a
 
 # --- values that look like commands are never run ------------------------------------
 canary=$scratch/canary

@@ -23,7 +23,7 @@ function __flow-resolve_parse_tokens -S
         __flow-resolve_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'resolve'
-            __flow-resolve_parse_subcommand -r 1 'catalog=+' 'index=' 'format=' 'base-env=' 'explain' 'full-derivation' 'pre' 'syntax=' 'exclude=+' 'time=' 'pretty' 'o/output=' 'version' 'h/help'
+            __flow-resolve_parse_subcommand -r 1 'catalog=+' 'index=' 'format=' 'base-env=' 'explain' 'full-derivation' 'pre' 'syntax=' 'exclude=+' 'time=' 'implicits' 'no-implicits' 'pretty' 'o/output=' 'version' 'h/help'
         case 'scan'
             __flow-resolve_parse_subcommand 0 'root=' 'version' 'h/help'
         case 'generate'
@@ -99,6 +99,8 @@ complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" syntax' -l 'syntax' -d 'How specs are read: lifeblood (python-semanticversion), node (node-semver) or auto.' -rfka 'auto lifeblood node'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve"' -l 'exclude' -d 'Never choose the versions a \'name spec\' allows (any spec: every version); repeatable.' -rfka ''
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" time' -l 'time' -d 'Choose from what was released by this date (2024-05-01 or 2024-05-01T12:00:00Z); versions without \'released\' stay visible.' -rfka ''
+complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" implicits' -l 'implicits' -d 'Offer the machine\'s facts as packages (gpu, cuda_driver, glibc); default: on for a pipe document, off for requirements given here.'
+complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" no-implicits' -l 'no-implicits' -d 'Offer the machine\'s facts as packages (gpu, cuda_driver, glibc); default: on for a pipe document, off for requirements given here.'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" pretty' -l 'pretty' -d 'Indent the JSON output for people.'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" o output' -l 'output' -s 'o' -d 'Write to FILE atomically instead of standard output.' -rF
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" version' -l 'version' -d 'Show the version.'

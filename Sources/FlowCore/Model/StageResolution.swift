@@ -26,11 +26,14 @@ public struct ResolvedPackage: Sendable, Hashable {
   public var definedAt: String
   /// Why it was chosen, with `--explain`.
   public var because: [String]?
+  /// The index of the variant chosen, for a version with variants.
+  public var variant: Int?
 
   public init(
     name: String, version: String, label: String? = nil, priority: Int = 0, definedAt: String = "",
-    because: [String]? = nil
+    because: [String]? = nil, variant: Int? = nil
   ) {
+    self.variant = variant
     self.name = name
     self.version = version
     self.label = label

@@ -8,6 +8,9 @@ public struct PipeResolution {
   public let fullDerivation: Bool
   /// The syntax the stages' specs are read in, as for requirements given as arguments.
   public let syntax: VersionSpec.SyntaxChoice
+  /// The machine's facts as packages (`ImplicitPackages`), given to each stage that runs on
+  /// this machine (`ImplicitPackages.forStage`); nil: none.
+  public var implicits: ImplicitPackages?
 
   public init(
     source: any PackageSource, includePrereleases: Bool = false, explain: Bool = false,
@@ -48,7 +51,12 @@ public struct PipeResolution {
       let stage = workflow.stages[index]
       let items = stage.environment.requirements
       if items.isEmpty { continue }
-      let written = items.map { WrittenRequirement(package: $0.package, spec: $0.spec) }
+      let facts = implicits?.forStage(stage)
+      let written =
+        items.map { WrittenRequirement(package: $0.package, spec: $0.spec) }
+        + (facts?.requests ?? []).map {
+          WrittenRequirement(package: "~" + $0.name, spec: $0.spec.text)
+        }
       if let known = byText[written] {
         workflow.stages[index].resolution = known
         continue
@@ -63,10 +71,10 @@ public struct PipeResolution {
               name: kind == .required ? item.package : String(item.package.dropFirst()),
               spec: try VersionSpec(parsing: item.spec, syntax: syntax), kind: kind))
         }
-        let key = requirements.map(\.description)
+        let key = (requirements + (facts?.requests ?? [])).map(\.description)
         if solved[key] == nil {
           solved[key] = try Resolution(
-            requirements, source: source, includePrereleases: includePrereleases,
+            requirements, source: source, implicits: facts, includePrereleases: includePrereleases,
             fullDerivation: fullDerivation
           ).stageResolution(explain: explain)
         }

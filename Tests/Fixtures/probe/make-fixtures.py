@@ -64,6 +64,7 @@ pci("no-gpu", "0000:03:00.0", "0x1a03", "0x030000", "ast")
 machine("nvidia-one")
 nvidia("nvidia-one", 0, "0000:3b:00.0", "GPU-6f1e2c4a-0d6b-4c7e-9a51-1f0b6de2a7a1")
 write("nvidia-one", "/dev/nvidiactl")
+write("nvidia-one", "/sys/module/nvidia/version", "550.54.14\n")
 
 machine("nvidia-four", cpus="0-31")
 for i, bus in enumerate(["0000:1a:00.0", "0000:1b:00.0", "0000:3d:00.0", "0000:3e:00.0"]):

@@ -39,6 +39,7 @@ extension DocumentReader {
       package.label = try optionalString(entry["label"], itemPath + ".label")
       package.priority = Int(try optionalInteger(entry["priority"], itemPath + ".priority") ?? 0)
       package.definedAt = try optionalString(entry["defined_at"], itemPath + ".defined_at") ?? ""
+      package.variant = try optionalInteger(entry["variant"], itemPath + ".variant").map(Int.init)
       if let because = entry["because"] {
         package.because = try array(because, itemPath + ".because").enumerated().map {
           (offset, reason) throws(DocumentError) in

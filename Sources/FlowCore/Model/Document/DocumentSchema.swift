@@ -191,6 +191,7 @@ public enum DocumentSchema {
                   "label": {"type": ["string", "null"]},
                   "priority": {"type": "integer"},
                   "defined_at": {"type": "string"},
+                  "variant": {"type": "integer", "minimum": 0},
                   "because": {"type": "array", "items": {"type": "string"}}
                 },
                 "additionalProperties": false

@@ -38,6 +38,7 @@ extension ResolvedPackage {
       ("label", label.map(JSONValue.string) ?? .null), ("priority", .integer(Int64(priority))),
       ("defined_at", .string(definedAt)),
     ])
+    if let variant { object["variant"] = .integer(Int64(variant)) }
     if let because { object["because"] = .array(because.map(JSONValue.string)) }
     return .object(object)
   }

@@ -64,17 +64,43 @@ extension Catalogue {
       }
       entry.released = text
     }
-    if let environment = table["env"] {
-      guard let variables = environment.table else {
-        throw EntryError(message: "env is not a table")
-      }
-      entry.variables = try variables.keys.map { variable in
-        try change(variable, variables[variable]!)
-      }
-    }
+    entry.variables = try variables(table["env"], field: "env")
     entry.requires = try read(table["requires"], field: "requires", into: &requirements)
     entry.conflicts = try read(table["conflicts"], field: "conflicts", into: &requirements)
+    if let variants = table["variants"] {
+      entry.variants = try readVariants(variants, into: &requirements)
+    }
     return entry
+  }
+
+  /// An `env` table: per variable, its changes.
+  private static func variables(_ value: TOMLValue?, field: String) throws -> [VariableChange] {
+    guard let value else { return [] }
+    guard let variables = value.table else { throw EntryError(message: "\(field) is not a table") }
+    return try variables.keys.map { variable in try change(variable, variables[variable]!) }
+  }
+
+  /// `variants`: a list whose items are each a list of requirements, or a table with
+  /// `requires` and `env`.
+  private static func readVariants(
+    _ value: TOMLValue, into requirements: inout some RequirementReading
+  ) throws -> [PackageVariant] {
+    let expected =
+      "variants: expected a list of requirement lists, or of tables with 'requires' and 'env'"
+    guard let items = value.items, !items.isEmpty else { throw EntryError(message: expected) }
+    return try items.enumerated().map { index, item in
+      let field = "variants[\(index)]"
+      if let table = item.table {
+        for key in table.keys where key != "requires" && key != "env" {
+          throw EntryError(message: "\(field).\(key): expected 'requires' or 'env'")
+        }
+        return PackageVariant(
+          requires: try read(table["requires"] ?? .array([]), field: field, into: &requirements),
+          variables: try variables(table["env"], field: "\(field).env"))
+      }
+      guard item.items != nil else { throw EntryError(message: expected) }
+      return PackageVariant(requires: try read(item, field: field, into: &requirements))
+    }
   }
 
   private static func change(_ variable: String, _ value: TOMLValue)

@@ -42,6 +42,10 @@ public struct Catalogue: Sendable {
         _ = try compiled.requirements.read(entry.requires.map(\.description), field: "requires")
         _ = try compiled.requirements.read(
           entry.conflicts.map(\.description), field: "conflicts")
+        for (index, variant) in entry.variants.enumerated() {
+          _ = try compiled.requirements.read(
+            variant.requires.map(\.description), field: "variants[\(index)]")
+        }
       } catch {
         let problem = Catalogue.diagnostic(
           entry.definedAt, "\(entry.name) \(entry.key): \(error); skipped")

@@ -28,14 +28,9 @@ extension CompiledCatalogue {
           _ = try reader.number()
           _ = try reader.number()
           try reader.skipDetails()
-          for _ in 0..<2 {
-            for _ in 0..<(try reader.count()) {
-              let number = try reader.number()
-              if requirementOrder[number] < 0 {
-                requirementOrder[number] = orderedRequirements.count
-                orderedRequirements.append(number)
-              }
-            }
+          for number in try reader.numberLists().joined() where requirementOrder[number] < 0 {
+            requirementOrder[number] = orderedRequirements.count
+            orderedRequirements.append(number)
           }
         }
       }
@@ -108,11 +103,7 @@ extension CompiledCatalogue {
       index += prefix
       index.append(contentsOf: origin.utf8)
       index += bytes[detailsStart..<reader.offset]
-      for _ in 0..<2 {
-        let count = try reader.count()
-        index.appendNumber(count)
-        for _ in 0..<count { index.appendNumber(order[try reader.number()]) }
-      }
+      index.appendNumberLists(try reader.numberLists().map { $0.map { order[$0] } })
     }
   }
 }

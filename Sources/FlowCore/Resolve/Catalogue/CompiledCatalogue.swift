@@ -9,8 +9,9 @@
 /// below 0: none); then the body the index keeps byte for byte (`RecordReader.body`): the
 /// label (text, then 1 when given, else 0), the priority, the release time (the same way),
 /// the variables (count, then for each
-/// its name, the prepend texts, the append texts, 1 or 0 for set, the set texts), the
-/// requires and the conflicts (count, then requirement numbers).
+/// its name, the prepend texts, the append texts, 1 or 0 for set, the set texts), the number
+/// of variants and each variant's variables the same way; then the requires, the conflicts
+/// (count, then requirement numbers), the number of variants and each variant's requires.
 struct CompiledCatalogue: Sendable {
   struct Package: Sendable {
     var name: String
@@ -92,18 +93,11 @@ struct CompiledCatalogue: Sendable {
     bytes.appendNumber(entry.priority)
     bytes.appendText(entry.released ?? "")
     bytes.appendNumber(entry.released == nil ? 0 : 1)
-    bytes.appendNumber(entry.variables.count)
-    for change in entry.variables {
-      bytes.appendText(change.name)
-      bytes.appendTexts(change.prepend)
-      bytes.appendTexts(change.append)
-      bytes.appendNumber(change.set == nil ? 0 : 1)
-      bytes.appendTexts(change.set ?? [])
-    }
-    for numbers in [requirements.requires, requirements.conflicts] {
-      bytes.appendNumber(numbers.count)
-      for number in numbers { bytes.appendNumber(number) }
-    }
+    bytes.appendVariables(entry.variables)
+    bytes.appendNumber(entry.variants.count)
+    for variant in entry.variants { bytes.appendVariables(variant.variables) }
+    bytes.appendNumberLists(
+      [requirements.requires, requirements.conflicts] + requirements.variants)
   }
 
   // MARK: - Finishing

@@ -16,6 +16,11 @@ public struct PackageVersion: Sendable, Hashable {
   public var released: String?
   /// Where the entry is defined, `file:line`.
   public var definedAt: String
+  /// The builds of this version, each with requirements and environment of its own
+  /// (`variants` in the catalogue); empty when the version has one build.
+  public var variants: [PackageVariant] = []
+  /// In a resolution, the index of the variant chosen; nil for a version without variants.
+  public var variant: Int?
 
   public init(
     name: String, version: Version, key: String, label: String? = nil, priority: Int = 50,

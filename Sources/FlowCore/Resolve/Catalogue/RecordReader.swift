@@ -29,6 +29,30 @@ extension [UInt8] {
     for text in texts { appendText(text) }
   }
 
+  /// Environment changes: their count, then per variable its name, the prepend texts, the
+  /// append texts, 1 or 0 for set, the set texts.
+  mutating func appendVariables(_ changes: [VariableChange]) {
+    appendNumber(changes.count)
+    for change in changes {
+      appendText(change.name)
+      appendTexts(change.prepend)
+      appendTexts(change.append)
+      appendNumber(change.set == nil ? 0 : 1)
+      appendTexts(change.set ?? [])
+    }
+  }
+
+  /// A record's requirement lists (`RecordReader.numberLists`): requires, conflicts, the
+  /// number of variants, then each variant's requires.
+  mutating func appendNumberLists(_ lists: [[Int]]) {
+    for (position, numbers) in lists.enumerated() {
+      if position == 2 { appendNumber(lists.count - 2) }
+      appendNumber(numbers.count)
+      for number in numbers { appendNumber(number) }
+    }
+    if lists.count == 2 { appendNumber(0) }
+  }
+
   /// A directory slot: eight bytes, little-endian, filled later by `setOffset`.
   mutating func appendOffset(_ value: Int = 0) {
     Swift.withUnsafeBytes(of: Int64(value).littleEndian) { append(contentsOf: $0) }
@@ -115,8 +139,9 @@ struct RecordReader {
   }
 }
 
-/// The body of a version record, the same in memory and in the index: label, priority and
-/// variables (its details), then requires and conflicts as requirement numbers.
+/// The body of a version record, the same in memory and in the index: label, priority,
+/// release time, variables and each variant's variables (its details), then requires,
+/// conflicts and each variant's requires as requirement numbers.
 extension RecordReader {
   /// Reads the whole body into `entry`, numbers turned into requirements by `requirement`.
   mutating func body(
@@ -125,15 +150,42 @@ extension RecordReader {
     try details(of: &entry)
     entry.requires = try requirements(requirement)
     entry.conflicts = try requirements(requirement)
+    guard try count() == entry.variants.count else { throw Damaged() }
+    for index in entry.variants.indices {
+      entry.variants[index].requires = try requirements(requirement)
+    }
   }
 
-  /// Label, priority, release time and variables: what the solver never reads.
+  /// The requirement lists that end a record, as numbers: requires, conflicts, then each
+  /// variant's requires.
+  mutating func numberLists() throws(Damaged) -> [[Int]] {
+    var lists: [[Int]] = []
+    func list() throws(Damaged) {
+      var numbers: [Int] = []
+      for _ in 0..<(try count()) { numbers.append(try number()) }
+      lists.append(numbers)
+    }
+    try list()
+    try list()
+    for _ in 0..<(try count()) { try list() }
+    return lists
+  }
+
+  /// Label, priority, release time, variables and each variant's variables: what the solver
+  /// never reads.
   mutating func details(of entry: inout PackageVersion) throws(Damaged) {
     let label = try text()
     entry.label = try number() == 0 ? nil : label
     entry.priority = try number()
     let released = try text()
     entry.released = try number() == 0 ? nil : released
+    entry.variables = try variables()
+    for _ in 0..<(try count()) { entry.variants.append(PackageVariant(variables: try variables())) }
+  }
+
+  /// What `appendVariables` wrote.
+  mutating func variables() throws(Damaged) -> [VariableChange] {
+    var changes: [VariableChange] = []
     for _ in 0..<(try count()) {
       var change = VariableChange(name: try text())
       change.prepend = try texts()
@@ -141,8 +193,9 @@ extension RecordReader {
       let hasSet = try number() != 0
       let set = try texts()
       change.set = hasSet ? set : nil
-      entry.variables.append(change)
+      changes.append(change)
     }
+    return changes
   }
 
   /// Moves past what `details` reads.
@@ -152,6 +205,11 @@ extension RecordReader {
     _ = try number()
     try skipText()
     _ = try number()
+    try skipVariables()
+    for _ in 0..<(try count()) { try skipVariables() }
+  }
+
+  mutating func skipVariables() throws(Damaged) {
     for _ in 0..<(try count()) {
       try skipText()
       try skipTexts()

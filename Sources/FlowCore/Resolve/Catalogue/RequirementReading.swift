@@ -24,6 +24,8 @@ struct RequirementNumbering: RequirementReading {
   /// The numbers of the last `requires` and `conflicts` read.
   private(set) var requires: [Int] = []
   private(set) var conflicts: [Int] = []
+  /// Those of each variant's `requires`, in order (fields `variants[N]`).
+  private(set) var variants: [[Int]] = []
   private var specs: [String: VersionSpec] = [:]
 
   /// Gives no requirements: their numbers are in `requires` and `conflicts`.
@@ -31,13 +33,18 @@ struct RequirementNumbering: RequirementReading {
     var numbers: [Int] = []
     numbers.reserveCapacity(texts.count)
     for text in texts { numbers.append(try number(of: text)) }
-    if field == "requires" { requires = numbers } else { conflicts = numbers }
+    switch field {
+    case "requires": requires = numbers
+    case "conflicts": conflicts = numbers
+    default: variants.append(numbers)
+    }
     return []
   }
 
   mutating func clear() {
     requires = []
     conflicts = []
+    variants = []
   }
 
   private mutating func number(of text: String) throws -> Int {

@@ -9,12 +9,13 @@
 /// spec), and one of packages sorted by name. A table is a count, one fixed-width offset per
 /// item, then the items. A package is its name, its version count, then per version: the key
 /// number, the length of what the solver skips (the origin as text, then the record's details
-/// as compiled), those bytes, and its requires and conflicts as requirement numbers. The last
+/// as compiled), those bytes, and its requires, conflicts, number of variants and each
+/// variant's requires as requirement numbers. The last
 /// eight bytes are the `IndexChecksum` of all before them, checked on every opening, so that
 /// a damaged index is rebuilt rather than believed.
 public final class CatalogueIndex: PackageSource {
   static let magicPrefix = Array("flow-catalogue-index-".utf8)
-  static let magic = magicPrefix + Array("7\n".utf8)
+  static let magic = magicPrefix + Array("8\n".utf8)
 
   /// The catalogue files it was compiled from.
   public let files: [String]
@@ -185,15 +186,20 @@ public final class CatalogueIndex: PackageSource {
     return found
   }
 
-  /// The full entry of the `index`-th version of `name` (ascending), decoding only it.
+  /// The full entry of the `index`-th candidate of `name`, decoding only its version once the
+  /// package was read as a candidate table.
   public func entry(of name: String, at index: Int) -> PackageVersion? {
-    if let cached = cache[name], index < cached.count { return cached[index] }
-    if let offsets = versionOffsets[name] {
+    if let offsets = versionOffsets[name], let table = tableCache[name] {
       guard index >= 0, index < offsets.count else { return nil }
       var reader = RecordReader(memory, at: offsets[index])
-      return try? decodeVersion(name: name, reader: &reader, details: true)
+      guard let version = try? decodeVersion(name: name, reader: &reader, details: true) else {
+        return nil
+      }
+      let variant = table.variants[index]
+      return variant < 0 ? version : version.candidates[variant]
     }
-    return try? decodePackage(named: name, details: true, only: index).first
+    let all = versions(of: name).flatMap(\.candidates)
+    return all.indices.contains(index) ? all[index] : nil
   }
 
   /// The versions of `name` with requirements as their numbers in the index's table.
@@ -230,12 +236,10 @@ public final class CatalogueIndex: PackageSource {
     return nil
   }
 
-  /// Decodes one package: the listed version only, or all.
-  private func decodePackage(named name: String, details: Bool, only: Int? = nil) throws
-    -> [PackageVersion]
-  {
+  /// Decodes one package's versions.
+  private func decodePackage(named name: String, details: Bool) throws -> [PackageVersion] {
     guard var reader = try findPackage(named: name) else { return [] }
-    return try decodeVersions(name: name, reader: &reader, details: details, only: only)
+    return try decodeVersions(name: name, reader: &reader, details: details)
   }
 
   /// Versions and requirement numbers only: details are skipped by their length.
@@ -247,36 +251,36 @@ public final class CatalogueIndex: PackageSource {
     table.reserve(versions: count)
     offsets.reserveCapacity(count)
     for _ in 0..<count {
-      offsets.append(reader.offset)
+      let offset = reader.offset
       let (version, key) = try version(try reader.number())
-      table.addVersion(version, key: key)
       try reader.skipBlock()
-      for _ in 0..<2 {
-        for _ in 0..<(try reader.count()) {
-          let number = try reader.number()
-          guard number >= 0, number < requirementTable.count else { throw RecordReader.Damaged() }
-          table.addNumber(number)
-        }
+      let lists = try reader.numberLists()
+      for number in lists.joined()
+      where number < 0 || number >= requirementTable.count {
+        throw RecordReader.Damaged()
+      }
+      // A version with variants is one candidate per variant.
+      for variant in lists.count == 2 ? [-1] : Array(0..<lists.count - 2) {
+        offsets.append(offset)
+        table.addVersion(version, key: key, variant: variant < 0 ? nil : variant)
+        for number in lists[0] { table.addNumber(number) }
+        if variant >= 0 { for number in lists[2 + variant] { table.addNumber(number) } }
+        table.endList()
+        for number in lists[1] { table.addNumber(number) }
         table.endList()
       }
     }
     return table
   }
 
-  /// The versions of one package: all of them, or only version `only`.
-  private func decodeVersions(
-    name: String, reader: inout RecordReader, details: Bool, only: Int?
-  ) throws -> [PackageVersion] {
+  /// The versions of one package.
+  private func decodeVersions(name: String, reader: inout RecordReader, details: Bool) throws
+    -> [PackageVersion]
+  {
     let count = try reader.count()
     var result: [PackageVersion] = []
-    result.reserveCapacity(only == nil ? count : 1)
-    for position in 0..<count {
-      if let only, position != only {
-        _ = try reader.number()
-        try reader.skipBlock()
-        for _ in 0..<2 { _ = try reader.requirements { _ in nil } }
-        continue
-      }
+    result.reserveCapacity(count)
+    for _ in 0..<count {
       result.append(try decodeVersion(name: name, reader: &reader, details: details))
     }
     return result
@@ -295,8 +299,10 @@ public final class CatalogueIndex: PackageSource {
       try reader.body(of: &entry) { try self.requirement($0) }
     } else {
       try reader.skipBlock()
-      entry.requires = try reader.requirements { try self.requirement($0) }
-      entry.conflicts = try reader.requirements { try self.requirement($0) }
+      let lists = try reader.numberLists().map { try $0.map { try self.requirement($0) } }
+      entry.requires = lists[0]
+      entry.conflicts = lists[1]
+      entry.variants = lists.dropFirst(2).map { PackageVariant(requires: $0) }
     }
     return entry
   }

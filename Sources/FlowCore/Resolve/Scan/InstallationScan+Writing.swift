@@ -61,8 +61,32 @@ extension InstallationScan {
       if !entry.conflicts.isEmpty {
         text += "conflicts = \(list(entry.conflicts.map(\.description)))\n"
       }
+      if let released = entry.released { text += "released = \(quoted(released))\n" }
+      if !entry.variants.isEmpty {
+        text += "variants = [\n"
+        for variant in entry.variants {
+          var members = ["requires = \(list(variant.requires.map(\.description)))"]
+          if !variant.variables.isEmpty {
+            members.append("env = \(inlineEnvironment(variant.variables))")
+          }
+          text += "  { \(members.joined(separator: ", ")) },\n"
+        }
+        text += "]\n"
+      }
     }
     return text
+  }
+
+  /// Environment changes as one inline table: `{ "NAME" = { prepend = […], set = […] } }`.
+  static func inlineEnvironment(_ changes: [VariableChange]) -> String {
+    let variables = changes.map { change -> String in
+      var members: [String] = []
+      if !change.prepend.isEmpty { members.append("prepend = \(list(change.prepend))") }
+      if !change.append.isEmpty { members.append("append = \(list(change.append))") }
+      if let set = change.set { members.append("set = \(list(set))") }
+      return "\(quoted(change.name)) = { \(members.joined(separator: ", ")) }"
+    }
+    return "{ \(variables.joined(separator: ", ")) }"
   }
 
   static func list(_ values: [String]) -> String {

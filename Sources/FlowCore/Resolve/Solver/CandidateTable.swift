@@ -1,11 +1,15 @@
-/// What the solver reads of one package: its versions (ascending) with their keys, and the
-/// numbers of each version's requirements and conflicts. Within one source a number stands
+/// What the solver reads of one package: its candidates, versions (ascending) with their keys,
+/// one per variant for a version with variants, and the numbers of each candidate's
+/// requirements and conflicts. Within one source a number stands
 /// for one requirement (name and spec text), so equal numbers mean equal requirements and
 /// the solver compares integers, not strings.
 public struct CandidateTable: Sendable {
   public private(set) var versions: [Version] = []
   /// The version keys as written in the catalogue.
   public private(set) var keys: [String] = []
+  /// Per candidate, the index of its variant; -1 for a version without variants. The
+  /// variants of one version are consecutive candidates of the same version.
+  public private(set) var variants: [Int] = []
   /// Requirement numbers of every version: its requires, then its conflicts.
   private var numbers: [Int] = []
   /// Version `i`'s requires are `numbers[bounds[2i]..<bounds[2i+1]]`, its conflicts
@@ -23,16 +27,24 @@ public struct CandidateTable: Sendable {
   public mutating func reserve(versions count: Int) {
     versions.reserveCapacity(count)
     keys.reserveCapacity(count)
+    variants.reserveCapacity(count)
     bounds.reserveCapacity(2 * count + 1)
     numbers.reserveCapacity(2 * count)
   }
 
   /// Starts a version: add its requirement numbers, end the list, add its conflict numbers,
   /// end the list.
-  public mutating func addVersion(_ version: Version, key: String) {
+  /// A version with variants is added once per variant, `variant` its index.
+  public mutating func addVersion(_ version: Version, key: String, variant: Int? = nil) {
     if version.isPrerelease || !version.build.isEmpty { hasOnlyPlainReleases = false }
     versions.append(version)
     keys.append(key)
+    variants.append(variant ?? -1)
+  }
+
+  /// How messages name candidate `index`: its key, with `[N]` for variant N.
+  public func name(of index: Int) -> String {
+    variants[index] < 0 ? keys[index] : "\(keys[index])[\(variants[index])]"
   }
 
   public mutating func addNumber(_ number: Int) { numbers.append(number) }
@@ -40,13 +52,14 @@ public struct CandidateTable: Sendable {
   /// Ends the current version's requires (first call) or conflicts (second call).
   public mutating func endList() { bounds.append(numbers.count) }
 
-  /// The same table with only the versions at `indices` (ascending), each with its own
+  /// The same table with only the candidates at `indices`, in that order, each with its own
   /// requirement numbers.
   func keeping(_ indices: [Int]) -> CandidateTable {
     var table = CandidateTable()
     table.reserve(versions: indices.count)
     for index in indices {
-      table.addVersion(versions[index], key: keys[index])
+      table.addVersion(
+        versions[index], key: keys[index], variant: variants[index] < 0 ? nil : variants[index])
       for number in requires(of: index) { table.addNumber(number) }
       table.endList()
       for number in conflicts(of: index) { table.addNumber(number) }

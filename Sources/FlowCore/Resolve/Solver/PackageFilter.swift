@@ -97,6 +97,7 @@ extension PackageSource {
   /// What a filter hid of `name`, in words: `2.0 (excluded by --exclude 'foo >=2')`, …;
   /// nil when this source hides nothing of it.
   func hiddenText(of name: String) -> String? {
+    if let implicit = self as? ImplicitSource { return implicit.inner.hiddenText(of: name) }
     guard let filtered = self as? FilteredSource else { return nil }
     let hidden = filtered.hidden(of: name)
     if hidden.isEmpty { return nil }

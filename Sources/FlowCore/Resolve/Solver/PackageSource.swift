@@ -1,15 +1,15 @@
 /// Where the solver finds packages: a catalogue read from TOML, or its compiled index, which
 /// reads only the packages a resolve touches. The solver asks for each package it meets once.
 public protocol PackageSource {
-  /// The versions of `name`, ascending, with requirements as numbers; empty when the package
-  /// is unknown.
+  /// The candidates of `name` (`PackageVersion.candidates` of its versions, ascending), with
+  /// requirements as numbers; empty when the package is unknown.
   func candidateTable(of name: String) -> CandidateTable
 
   /// The requirement a number of `candidateTable(of:)` stands for.
   func requirement(numbered number: Int) -> PackageRequirement?
 
-  /// The full entry of the `index`-th version of `name`, ascending: what a chosen version
-  /// brings (label, variables, priority).
+  /// The full entry of the `index`-th candidate of `name`: what a chosen version brings
+  /// (label, variables, priority, the variant's index).
   func entry(of name: String, at index: Int) -> PackageVersion?
 }
 
@@ -26,8 +26,8 @@ public struct CandidateTableBuilder {
   public mutating func table(of versions: [PackageVersion]) -> CandidateTable {
     var table = CandidateTable()
     table.reserve(versions: versions.count)
-    for entry in versions {
-      table.addVersion(entry.version, key: entry.key)
+    for entry in versions.flatMap(\.candidates) {
+      table.addVersion(entry.version, key: entry.key, variant: entry.variant)
       for requirement in entry.requires { table.addNumber(number(of: requirement)) }
       table.endList()
       for requirement in entry.conflicts { table.addNumber(number(of: requirement)) }
@@ -64,7 +64,7 @@ public final class CatalogueSource: PackageSource {
   }
 
   public func entry(of name: String, at index: Int) -> PackageVersion? {
-    let all = catalogue.versions(of: name)
+    let all = catalogue.versions(of: name).flatMap(\.candidates)
     return all.indices.contains(index) ? all[index] : nil
   }
 }

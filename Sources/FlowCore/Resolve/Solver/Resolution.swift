@@ -1,7 +1,10 @@
 /// The answer for one set of requirements: the chosen versions, why each was chosen, and the
 /// ordered environment actions that install them.
 public struct Resolution: Sendable {
+  /// The requests, the machine's facts (`ImplicitPackages.requests`) last.
   public var requirements: [PackageRequirement]
+  /// How many of `requirements` are the machine's facts rather than asked for.
+  public var implicitCount = 0
   public var packages: [PackageVersion]
   public var actions: EnvironmentActions
   /// Per chosen package, every version of it (ascending) with its key: the newer ones are
@@ -10,13 +13,25 @@ public struct Resolution: Sendable {
   let includePrereleases: Bool
   /// Per chosen package, the versions a filter hid, in words; nil when none.
   let hidden: [String?]
+  /// Per chosen package, the other variants of its version, each with whether it ranked
+  /// above the chosen one.
+  let otherVariants: [[(entry: PackageVersion, preferred: Bool)]]
 
-  /// Solves `requirements` against `source`. A failure's reason is summarised past
+  /// Solves `requirements` against `source`, with the machine's facts as packages and weak
+  /// requests when `implicits` are given. A failure's reason is summarised past
   /// `Solver.summarySteps` steps unless `fullDerivation` asks for all of it.
   public init(
     _ requirements: [PackageRequirement], source: any PackageSource,
-    includePrereleases: Bool = false, fullDerivation: Bool = false
+    implicits: ImplicitPackages? = nil, includePrereleases: Bool = false,
+    fullDerivation: Bool = false
   ) throws {
+    var requirements = requirements
+    var source = source
+    if let implicits {
+      requirements += implicits.requests
+      implicitCount = implicits.requests.count
+      source = ImplicitSource(source, implicits: implicits)
+    }
     let solution = try Solver.solution(
       requirements, source: source, includePrereleases: includePrereleases,
       fullDerivation: fullDerivation)
@@ -26,12 +41,13 @@ public struct Resolution: Sendable {
     self.candidates = solution.candidates
     self.includePrereleases = includePrereleases
     self.hidden = solution.packages.map { source.hiddenText(of: $0.name) }
+    self.otherVariants = solution.otherVariants
   }
 
   /// Per chosen package, in the same order: what brought it in and what kept newer versions
   /// out.
   public func reasons() -> [[String]] {
-    zip(zip(packages, candidates), hidden).map { chosen, hidden in
+    zip(zip(packages, candidates), hidden).map { chosen, hidden -> [String] in
       let (package, candidates) = chosen
       var why: [String] = requirements.filter { $0.name == package.name }.map {
         $0.kind == .required ? "requested as \($0)" : "constrained by the request \($0)"
@@ -44,7 +60,10 @@ public struct Resolution: Sendable {
               : "constrained by \(other.name) \(other.key) as \(requirement)")
         }
       }
-      let newer = zip(candidates.versions, candidates.keys).filter { package.version < $0.0 }
+      var seen: Set<String> = []
+      let newer = zip(candidates.versions, candidates.keys).filter {
+        package.version < $0.0 && seen.insert($0.1).inserted
+      }
       if newer.isEmpty {
         why.append(
           hidden == nil ? "the newest version in the catalogue" : "the newest version not hidden")
@@ -75,7 +94,7 @@ public struct Resolution: Sendable {
         why.append("newer versions not chosen: " + excluded.joined(separator: ", "))
       }
       if let hidden { why.append("versions hidden: \(hidden)") }
-      return why
+      return why + variantReasons(package)
     }
   }
 
@@ -84,13 +103,65 @@ public struct Resolution: Sendable {
   public func stageResolution(explain: Bool = false) -> StageResolution {
     let reasons = explain ? self.reasons() : []
     return StageResolution(
-      requirements: requirements.map(\.description),
+      requirements: requirements.dropLast(implicitCount).map(\.description),
       packages: packages.enumerated().map { index, package in
         ResolvedPackage(
           name: package.name, version: package.key, label: package.label,
           priority: package.priority, definedAt: package.definedAt,
-          because: explain ? reasons[index] : nil)
+          because: explain ? reasons[index] : nil, variant: package.variant)
       },
       actions: actions.actions)
+  }
+}
+
+extension Resolution {
+  /// For a package with variants: which variant was chosen, and why each other variant of
+  /// its version was not: a requirement the chosen packages break, else its rank below the
+  /// chosen one by rez's rule, else that its requirements do not fit the rest.
+  func variantReasons(_ package: PackageVersion) -> [String] {
+    guard let variant = package.variant, let index = packages.firstIndex(of: package) else {
+      return []
+    }
+    var why = ["variant \(variant) of \(package.key)"]
+    for (other, preferred) in otherVariants[index] {
+      let label = "variant \(other.variant ?? 0) not chosen"
+      if let broken = broken(other) {
+        why.append("\(label): \(broken)")
+      } else if !preferred {
+        why.append("\(label): ranked below variant \(variant) by the variant rule")
+      } else {
+        why.append("\(label): its requirements do not fit the rest")
+      }
+    }
+    return why
+  }
+
+  /// The first requirement or conflict of `entry` that the chosen packages or the requests
+  /// break, in words.
+  private func broken(_ entry: PackageVersion) -> String? {
+    for requirement in entry.requires where requirement.kind != .conflict {
+      let allowed = requirement.spec.versions(includingPrereleases: includePrereleases)
+      for request in requirements
+      where request.name == requirement.name && request.kind != .conflict {
+        let asked = request.spec.versions(includingPrereleases: includePrereleases)
+        if allowed.intersection(asked).isEmpty {
+          return "it requires \(requirement), which the request \(request) rules out"
+        }
+      }
+    }
+    for requirement in entry.requires {
+      guard let chosen = packages.first(where: { $0.name == requirement.name }),
+        !requirement.isKept(by: chosen.version, includingPrereleases: includePrereleases)
+      else { continue }
+      return requirement.kind == .conflict
+        ? "it conflicts with \(chosen.name) \(chosen.key)"
+        : "it requires \(requirement), and \(chosen.name) \(chosen.key) is selected"
+    }
+    for conflict in entry.conflicts {
+      if let chosen = packages.first(where: { $0.name == conflict.name }) {
+        return "it conflicts with \(chosen.name) \(chosen.key)"
+      }
+    }
+    return nil
   }
 }

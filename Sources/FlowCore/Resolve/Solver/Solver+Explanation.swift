@@ -186,7 +186,8 @@ extension Solver {
   /// `name` with the versions of a positive set as ranges: `python >=3.10.0,<=3.10.9`.
   func describe(_ package: Int, _ set: DomainSet) -> String {
     let name = names[package]
-    let keys = tables[package].keys
+    let table = tables[package]
+    let keys = table.keys.indices.map { table.name(of: $0) }
     let chosen = set.members.filter { $0 > 0 }.map { $0 - 1 }
     if chosen.isEmpty { return "no version of \(name)" }
     if chosen.count == keys.count && keys.count > 1 { return name }

@@ -8,7 +8,8 @@
 ///
 /// Preference: requested packages are decided first, in request order; then the dependency
 /// with the fewest versions left (ties: first mentioned); each takes its newest version the
-/// constraints allow. Same input, same answer.
+/// constraints allow, and of its variants the first by rez's rule (`variantOrder`). Same
+/// input, same answer.
 public final class Solver {
   let source: any PackageSource
   let includePrereleases: Bool
@@ -18,6 +19,9 @@ public final class Solver {
   var names: [String] = [""]
   var packageIDs: [String: Int] = [:]
   @exclusivity(unchecked) var tables: [CandidateTable] = [CandidateTable()]
+  /// Per package with variants, the source's index of each candidate of its table, whose
+  /// variants the solver put in its order of preference (`variantOrder`).
+  var sourceIndices: [[Int]?] = [nil]
   @exclusivity(unchecked) var incompatibilities: [Incompatibility] = []
   @exclusivity(unchecked) var byPackage: [[Int]] = [[]]
   @exclusivity(unchecked) var assignments: [Assignment] = []
@@ -47,6 +51,8 @@ public final class Solver {
   struct Solution {
     var packages: [PackageVersion] = []
     var candidates: [(versions: [Version], keys: [String])] = []
+    /// Per chosen package, the other variants of its version, most preferred first.
+    var otherVariants: [[(entry: PackageVersion, preferred: Bool)]] = []
   }
 
   private init(source: any PackageSource, includePrereleases: Bool, fullDerivation: Bool) {
@@ -104,11 +110,12 @@ public final class Solver {
       let choice = current[package]!.highest!
       let table = tables[package]
       result.packages.append(
-        source.entry(of: names[package], at: choice - 1)
+        source.entry(of: names[package], at: sourceIndex(package, choice - 1))
           ?? PackageVersion(
             name: names[package], version: table.versions[choice - 1],
             key: table.keys[choice - 1]))
       result.candidates.append((table.versions, table.keys))
+      result.otherVariants.append(otherVariants(package, choice - 1))
     }
     return result
   }
@@ -120,7 +127,10 @@ public final class Solver {
     let id = names.count
     packageIDs[name] = id
     names.append(name)
-    tables.append(source.candidateTable(of: name))
+    let table = source.candidateTable(of: name)
+    let order = variantOrder(of: table)
+    sourceIndices.append(order)
+    tables.append(order.map { table.keeping($0) } ?? table)
     byPackage.append([])
     current.append(nil)
     trail.append([])
@@ -135,6 +145,21 @@ public final class Solver {
   func requirement(numbered number: Int) -> PackageRequirement {
     source.requirement(numbered: number)
       ?? PackageRequirement(name: "(unreadable requirement \(number))", spec: .any)
+  }
+
+  /// The source's index of candidate `index` of `package`'s table.
+  func sourceIndex(_ package: Int, _ index: Int) -> Int { sourceIndices[package]?[index] ?? index }
+
+  /// The variants of candidate `index`'s version other than it, most preferred first, each
+  /// with whether it ranks above it.
+  func otherVariants(_ package: Int, _ index: Int) -> [(entry: PackageVersion, preferred: Bool)] {
+    let table = tables[package]
+    guard table.variants[index] >= 0 else { return [] }
+    return table.versions.indices.reversed().filter {
+      $0 != index && table.versions[$0] == table.versions[index] && table.variants[$0] >= 0
+    }.compactMap { other in
+      source.entry(of: names[package], at: sourceIndex(package, other)).map { ($0, other > index) }
+    }
   }
 
   func size(of package: Int) -> Int { package == Solver.root ? 2 : tables[package].count + 1 }
