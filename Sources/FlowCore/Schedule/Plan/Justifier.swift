@@ -18,10 +18,11 @@ struct Justifier {
 
   typealias Schedule = (starts: [Double], makespan: Double)
 
-  /// Justifies the schedule in place and returns how many serial passes it took.
-  func justify(_ schedule: inout Schedule) -> Int {
+  /// Justifies the schedule in place, for at most `rounds` pairs of passes, and returns
+  /// how many serial passes it took.
+  func justify(_ schedule: inout Schedule, rounds: Int = .max) -> Int {
     var passes = 0
-    while true {
+    for _ in 0..<rounds {
       let finishes = (0..<problem.count).map { schedule.starts[$0] + problem.durations[$0] }
       let backwardOrder = (0..<problem.count).sorted {
         finishes[$0] > finishes[$1]
@@ -34,6 +35,7 @@ struct Justifier {
       guard makespan < schedule.makespan else { return passes }
       schedule = (starts, makespan)
     }
+    return passes
   }
 
   /// The stages by start time, ties in topological order: an order that respects every

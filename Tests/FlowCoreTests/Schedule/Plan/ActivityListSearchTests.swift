@@ -139,6 +139,47 @@ import Testing
     }
   }
 
+  @Test func movingAStageWithinItsAllowedPlacesKeepsEveryDependency() throws {
+    let problem = try Self.randomProblem(seed: 11, stages: 40)
+    let order = problem.eligibleOrder(problem.upwardRank())
+    for index in order.indices {
+      let allowed = ActivityListSearch.allowedPlaces(of: index, in: order, problem)
+      #expect(allowed.contains(index))
+      for place in allowed {
+        var moved = order
+        ActivityListSearch.move(&moved, from: index, to: place)
+        #expect(moved[place] == order[index])
+        #expect(moved.sorted() == Array(0..<40))
+        var position = [Int](repeating: 0, count: 40)
+        for (at, stage) in moved.enumerated() { position[stage] = at }
+        for stage in 0..<40 {
+          #expect(problem.predecessors[stage].allSatisfy { position[$0] < position[stage] })
+        }
+      }
+      // One place further either way would put the stage before a predecessor or after
+      // a successor, where there is one.
+      let stage = order[index]
+      if allowed.lowerBound > 0 {
+        #expect(problem.predecessors[stage].contains(order[allowed.lowerBound - 1]))
+      }
+      if allowed.upperBound < order.count - 1 {
+        #expect(problem.successors[stage].contains(order[allowed.upperBound + 1]))
+      }
+    }
+  }
+
+  @Test func justificationStopsAfterTheRoundsAsked() throws {
+    let problem = try Self.randomProblem(seed: 3, stages: 60)
+    let justifier = Justifier(problem: problem)
+    let starts = justifier.serial.schedule(order: problem.eligibleOrder(problem.upwardRank()))
+    var once = (starts: starts, makespan: Planner.makespan(problem, starts))
+    #expect(justifier.justify(&once, rounds: 1) == 2)
+    var unbounded = (starts: starts, makespan: Planner.makespan(problem, starts))
+    #expect(justifier.justify(&unbounded) >= 2)
+    #expect(unbounded.makespan <= once.makespan)
+    #expect(once.makespan <= Planner.makespan(problem, starts))
+  }
+
   @Test func scheduleCountFollowsTheBudgetAndTheSize() throws {
     let small = try Self.randomProblem(seed: 1, stages: 30)
     let large = try Self.randomProblem(seed: 1, stages: 300)
