@@ -18,6 +18,8 @@ public struct RunnerSettings {
   public var jobserver: Jobserver?
   /// Where local runs are recorded while they go (see `RunRecords`); none when `nil`.
   public var runRecords: RunRecords?
+  /// Skips the local stages an earlier run did and records those that succeed.
+  public var cache: StageCache?
   public var placement = SlurmSubmission.Placement()
   /// The Dask scheduler's address; `DASK_SCHEDULER_ADDRESS` when `nil`.
   public var daskScheduler: String?
@@ -60,6 +62,7 @@ public struct RunnerSettings {
         relaysOutput: relaysOutput)
       options.runRecords = runRecords
       options.outputQueues = outputQueues
+      options.cache = cache
       return LocalRunner(stages: launches, options: options, jobserver: jobserver, report: report)
     }
   }
