@@ -6,12 +6,12 @@ set -euo pipefail
 # Debian packages per purpose.
 build_apt=(libyaml-dev libjansson-dev pkg-config)
 test_apt=(mandoc man-db jq node-semver python3-pip podman runc busybox-static time slurm-wlm munge tmux zsh fish)
-bench_apt=(hyperfine)
+bench_apt=(hyperfine ninja-build)
 demo_apt=(jq)
 # PyPI packages per purpose.
 # python-dotenv is the release flow's python dialect follows; an older one is upgraded.
 test_pip=(pyyaml jsonschema python-dotenv==1.2.4 semantic_version distributed toml psutil)
-bench_pip=(pyyaml)
+bench_pip=(pyyaml snakemake)
 # PyPI packages installed without their dependencies: Lifeblood, the reference for
 # flow-resolve's environments, whose resolver needs only semantic_version, toml and psutil.
 test_pip_alone=(lifeblood==0.14.0)

@@ -54,6 +54,17 @@ struct FlowExec: ToolCommand {
     completion: Completion.stageNames)
   var from: [String] = []
 
+  @Option(
+    help: "Run this stage even if the stage cache has it (repeatable).",
+    completion: Completion.stageNames)
+  var rerun: [String] = []
+
+  @Flag(help: "Run every stage whatever the stage cache has; still record them.")
+  var noCache = false
+
+  @Flag(help: "Print why each stage would run or is cached; run nothing.")
+  var why = false
+
   @Flag(help: "After a failure, keep running the stages that do not depend on it.")
   var keepGoing = false
 
@@ -139,6 +150,14 @@ struct FlowExec: ToolCommand {
     settings.grace = grace
     settings.relaysOutput = stageOutput || isatty(STDERR_FILENO) == 1
     clusterOptions.configure(&settings)
+    settings.cache = try StageCacheOptions(rerun: rerun, noCache: noCache).cache(
+      for: launches, workflow: workflow, environment: host, console: console)
+    if why {
+      let explained = settings.cache?.explain() ?? launches.map { ($0.name, "not cached") }
+      output.write(Array(StageCacheOptions.whyTable(explained).utf8))
+      if let failure = output.finish() { throw Self.lostEvents(failure, status: 0) }
+      return
+    }
     if dryRun {
       if format == .json {
         for line in settings.dryRunLines(launches) { output.write(line) }
@@ -211,6 +230,7 @@ struct FlowExec: ToolCommand {
       stages: launches, began: MonotonicClock.now(), writesOutput: stageOutput)
     var settings = settings
     settings.outputQueues = [output.queue, status.errors]
+    if let cache = settings.cache { report.reason = { cache.reasons[$0] } }
     let runner = try settings.makeRunner(for: launches) { event in
       if let note = RunReport.note(for: event) { status.report(note) }
       if let line = report.record(event) { output.write(line) }

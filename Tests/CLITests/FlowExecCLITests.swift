@@ -53,7 +53,8 @@ import Testing
     #expect(seen.contains("FLOW_WORKFLOW=\(folder.path)/w.yaml"))
 
     let clean = try ToolRun.run(
-      "flow-exec", ["--clean-env"], stdin: try folder.document([stage]), environment: environment)
+      "flow-exec", ["--clean-env", "--no-cache"], stdin: try folder.document([stage]),
+      environment: environment)
     #expect(clean.status == 0)
     let cleanSeen = folder.read("seen") ?? ""
     #expect(!cleanSeen.contains("ONLY_BASE"))

@@ -18,7 +18,8 @@ import Testing
 
     try? FileManager.default.removeItem(at: folder.url.appendingPathComponent("left.here"))
     try? FileManager.default.removeItem(at: folder.url.appendingPathComponent("right.here"))
-    let apart = try ToolRun.run("flow-exec", ["--cpus", "1"], stdin: try folder.document(stages))
+    let apart = try ToolRun.run(
+      "flow-exec", ["--cpus", "1", "--no-cache"], stdin: try folder.document(stages))
     #expect(apart.status == 9)
   }
 

@@ -26,6 +26,8 @@ public final class LocalRunner {
     /// down) and timers and signals are still served, so a stalled reader never stops a
     /// run nor grows its memory.
     public var outputQueues: [OutputQueue] = []
+    /// Asked as each stage is ready whether it may be skipped, told as each one ends.
+    public var cache: StageCache?
 
     public init(
       jobs: Int? = nil, keepGoing: Bool = false, grace: Double = 10, capacity: PlanCapacity,
@@ -157,14 +159,18 @@ public final class LocalRunner {
     for index in order
     where results[index] == nil && !running.values.contains(where: { $0.stage == index }) {
       let needs = stages[index].needs.map { results[$0] }
-      if needs.contains(where: { $0 != nil && $0!.outcome != .succeeded }) {
+      if needs.contains(where: { $0 != nil && !$0!.outcome.letsDependantsRun }) {
         let result = StageResult(
           outcome: .skipped, status: 0, message: "a stage it needs did not succeed")
         results[index] = result
         report(.ended(stage: index, result: result, at: MonotonicClock.now()))
         continue
       }
-      guard needs.allSatisfy({ $0?.outcome == .succeeded }) else { continue }
+      guard needs.allSatisfy({ $0?.outcome.letsDependantsRun ?? false }) else { continue }
+      if let cached = options.cache?.skip(index) {
+        finish(index, cached, token: nil)
+        continue
+      }
       if let jobs = options.jobs, running.count >= jobs { break }
       guard fits(stages[index].demand) || running.isEmpty else { continue }
       var token: UInt8?
@@ -248,6 +254,7 @@ public final class LocalRunner {
   private func finish(_ index: Int, _ result: StageResult, token: UInt8?) {
     if let token { jobserver?.release(token) }
     if result.outcome == .failed { failed = true }
+    options.cache?.ended(index, result)
     results[index] = result
     report(.ended(stage: index, result: result, at: MonotonicClock.now()))
   }

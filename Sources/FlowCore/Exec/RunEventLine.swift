@@ -3,10 +3,14 @@
 /// "cancel" | "summary" | "dry-run", "data": {…}}`. Times are seconds since the run began.
 public enum RunEventLine {
   /// The line for `event` of a run of `stages` that began at `began` (monotonic seconds).
-  public static func event(_ event: RunEvent, stages: [StageLaunch], began: Double) -> [UInt8] {
+  public static func event(
+    _ event: RunEvent, stages: [StageLaunch], began: Double,
+    reason: (Int) -> String? = { _ in nil }
+  ) -> [UInt8] {
     switch event {
     case .started(let index, let pid, let gpus, let time):
-      return start(stage: stages[index], pid: pid, gpus: gpus, time: time - began)
+      return start(
+        stage: stages[index], pid: pid, gpus: gpus, time: time - began, reason: reason(index))
     case .ended(let index, let result, let time):
       return end(stage: stages[index], result: result, time: time - began)
     case .output(let index, let text, let time):
@@ -43,14 +47,16 @@ public enum RunEventLine {
     return bytes
   }
 
-  public static func start(stage: StageLaunch, pid: Int32, gpus: [String], time: Double) -> [UInt8]
-  {
-    line(
-      "stage-start",
-      JSONObject([
-        ("stage", .string(stage.name)), ("time", .number(time)), ("pid", .integer(Int64(pid))),
-        ("gpus", .array(gpus.map(JSONValue.string))), ("log", .string(stage.logPath)),
-      ]))
+  /// A stage's start; `reason` says why it runs, when the stage cache was asked.
+  public static func start(
+    stage: StageLaunch, pid: Int32, gpus: [String], time: Double, reason: String? = nil
+  ) -> [UInt8] {
+    var data = JSONObject([
+      ("stage", .string(stage.name)), ("time", .number(time)), ("pid", .integer(Int64(pid))),
+      ("gpus", .array(gpus.map(JSONValue.string))), ("log", .string(stage.logPath)),
+    ])
+    if let reason { data["reason"] = .string(reason) }
+    return line("stage-start", data)
   }
 
   public static func end(stage: StageLaunch, result: StageResult, time: Double) -> [UInt8] {
@@ -58,7 +64,7 @@ public enum RunEventLine {
       ("stage", .string(stage.name)), ("time", .number(time)),
       ("outcome", .string(result.outcome.rawValue)), ("status", .integer(Int64(result.status))),
     ])
-    if result.outcome != .skipped {
+    if result.outcome != .skipped && result.outcome != .cached {
       data["duration"] = .number(result.seconds)
       data["peak_memory"] = .integer(result.peakMemory)
       data["signal"] = result.signal.map { .integer(Int64($0)) } ?? .null
@@ -78,7 +84,7 @@ public enum RunEventLine {
       JSONObject([
         ("status", .integer(Int64(status))), ("stages", .integer(Int64(results.count))),
         ("succeeded", count(.succeeded)), ("failed", count(.failed)),
-        ("skipped", count(.skipped)), ("duration", .number(seconds)),
+        ("skipped", count(.skipped)), ("cached", count(.cached)), ("duration", .number(seconds)),
       ]))
   }
 

@@ -144,6 +144,8 @@ public struct RunPreparation {
       launch.extraData = stage.environment.extraData
       launch.image = image
       launch.stageArgv = command.argv
+      launch.cacheEntry = StageCacheEntry(
+        stage: stage, executor: executors[offset], device: demand.gpu > 0 ? "gpu" : "cpu")
       launch.addedEnvironment = { gpus in
         let visibility = vendor.map { GPUVisibility(vendor: $0, ids: gpus) }
         let variables = environment.build(

@@ -9,6 +9,8 @@ public struct RunReport {
   public private(set) var trace = TraceRecorder()
   /// The status of the first stage that failed.
   public private(set) var firstFailure: Int32?
+  /// Why a stage runs or is cached, for its events (`StageCache.reasons`).
+  public var reason: (Int) -> String? = { _ in nil }
 
   public init(stages: [StageLaunch], began: Double, writesOutput: Bool = false) {
     self.stages = stages
@@ -29,7 +31,7 @@ public struct RunReport {
     case .stopping, .cancelling, .submitted:
       break
     }
-    return RunEventLine.event(event, stages: stages, began: began)
+    return RunEventLine.event(event, stages: stages, began: began, reason: reason)
   }
 
   /// What a person is told on standard error about `event`, if anything.

@@ -19,6 +19,8 @@ public struct RunnerSettings {
   /// Where local runs and Slurm jobs are recorded while they go (see `RunRecords`); none
   /// when `nil`.
   public var runRecords: RunRecords?
+  /// Skips the local stages an earlier run did and records those that succeed.
+  public var cache: StageCache?
   public var placement = SlurmSubmission.Placement()
   /// The Dask scheduler's address; `DASK_SCHEDULER_ADDRESS` when `nil`, and a local Dask
   /// cluster started for the run when neither is set.
@@ -77,6 +79,7 @@ public struct RunnerSettings {
         relaysOutput: relaysOutput)
       options.runRecords = runRecords
       options.outputQueues = outputQueues
+      options.cache = cache
       return LocalRunner(stages: launches, options: options, jobserver: jobserver, report: report)
     }
   }

@@ -33,6 +33,8 @@ public struct StageLaunch: Sendable {
   /// What flow sets in the stage's environment for the GPU ids given: the variables that
   /// differ from the environment it starts from (all of them in a container), for people.
   public var addedEnvironment: @Sendable (_ gpus: [String]) -> EnvironmentMap = { _ in [:] }
+  /// What the stage cache keys the stage by; nil for a stage it never skips.
+  public var cacheEntry: StageCacheEntry?
 
   public init(
     name: String, needs: [Int] = [], priority: Int = 0, demand: StageDemand = StageDemand(),
@@ -61,6 +63,11 @@ public struct StageResult: Sendable, Equatable {
     case succeeded, failed
     /// Not started because a stage it needs failed or the run was stopped.
     case skipped
+    /// Not started because an earlier run did the same work (`StageCache`).
+    case cached
+
+    /// Whether the stages that need it may start.
+    public var letsDependantsRun: Bool { self == .succeeded || self == .cached }
   }
 
   public var outcome: Outcome

@@ -59,9 +59,12 @@ public enum OutputFile {
   ///     that carries a stage's environment.
   ///   - keepingAttributes: false for a cache, whose replaced file is distrusted: the new
   ///     one is this user's with `newMode` whatever the old one had.
+  ///   - durable: false where losing the file with the machine's power costs only redoing
+  ///     work (cache records, thousands per run): it is not flushed to disk first. A crash
+  ///     of the process still leaves the old file or the new one.
   public static func writeAtomically(
     _ bytes: [UInt8], to path: String, shownAs name: String? = nil, newMode: mode_t = 0o666,
-    keepingAttributes: Bool = true
+    durable: Bool = true, keepingAttributes: Bool = true
   ) throws(IOError) {
     let name = name ?? path
     let slash = path.lastIndex(of: "/")
@@ -80,7 +83,7 @@ public enum OutputFile {
       decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     do throws(IOError) {
       try writeAll(bytes, descriptor: descriptor, name: name)
-      if fsync(descriptor) != 0 {
+      if durable && fsync(descriptor) != 0 {
         let code = errno
         throw IOError(.failed, path: name, reason: "write error: " + SystemError(code).description)
       }

@@ -14,6 +14,12 @@ public struct Stage: Sendable, Hashable {
   public var timeout: Double?
   /// Where the stage is written in the workflow file.
   public var position: SourcePosition?
+  /// Files the stage reads, as paths or globs relative to the workflow folder: their
+  /// contents are part of the stage's cache key (`StageCacheKey`).
+  public var inputs: [String] = []
+  /// Files the stage writes, as paths or globs relative to the workflow folder: a cached
+  /// stage is skipped only while they hold what it wrote.
+  public var outputs: [String] = []
   /// Fields other tools added to the document and `x-` keys, kept in order so that every
   /// tool passes them on.
   public var annotations: JSONObject

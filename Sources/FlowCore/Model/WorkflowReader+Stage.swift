@@ -1,7 +1,7 @@
 extension WorkflowReader {
   static let stageKeys = [
     "name", "type", "args", "kwargs", "with", "needs", "dependencies", "environment",
-    "duration", "timeout", "plugins",
+    "duration", "timeout", "plugins", "inputs", "outputs",
   ]
 
   /// Keys with two names: a stage may use either, not both.
@@ -52,6 +52,8 @@ extension WorkflowReader {
         if name == "duration" { stage.duration = seconds } else { stage.timeout = seconds }
       case "plugins":
         stage.annotations["plugins"] = value.jsonValue
+      case "inputs": stage.inputs = readStagePaths(value, key: name)
+      case "outputs": stage.outputs = readStagePaths(value, key: name)
       default:
         if name.hasPrefix("x-") {
           stage.annotations[name] = value.jsonValue
@@ -106,6 +108,28 @@ extension WorkflowReader {
       return []
     }
     return items.compactMap { text($0, "each entry of '\(key)'") }
+  }
+
+  /// A path or glob, or a list of them, each relative to the workflow folder and inside it.
+  mutating func readStagePaths(_ node: YAMLNode, key: String) -> [String] {
+    let items: [YAMLNode]
+    if let scalar = node.scalar {
+      if scalar.isNull { return [] }
+      items = [node]
+    } else if let sequence = node.sequence {
+      items = sequence
+    } else {
+      report(node, "'\(key)' must be a path or a list of paths, not \(node.kindDescription)")
+      return []
+    }
+    return items.compactMap { item in
+      guard let path = text(item, "each entry of '\(key)'") else { return nil }
+      if let problem = WorkflowRules.problemWithStagePath(path, key: key) {
+        report(item, problem)
+        return nil
+      }
+      return path
+    }
   }
 
   /// Seconds from a number or a duration text such as `90s`, `15m`, `2h`.

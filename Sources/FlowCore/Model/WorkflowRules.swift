@@ -24,6 +24,23 @@ public enum WorkflowRules {
     return nil
   }
 
+  /// Why a path of a stage's `inputs` or `outputs` cannot be used, if it cannot: it names
+  /// files in the workflow folder, so it is relative and never climbs out with `..`; a
+  /// control character could not be shown in a message on one line.
+  public static func problemWithStagePath(_ path: String, key: String) -> String? {
+    if path.isEmpty { return "an entry of '\(key)' must not be empty" }
+    if path.hasPrefix("/") {
+      return "'\(key)' entry '\(path)' must be relative to the workflow folder, not absolute"
+    }
+    if path.split(separator: "/").contains("..") {
+      return "'\(key)' entry '\(path)' must stay inside the workflow folder: no '..'"
+    }
+    if path.unicodeScalars.contains(where: isControl) {
+      return "'\(key)' entry must not contain control characters"
+    }
+    return nil
+  }
+
   /// Why an image reference cannot be passed to a container engine, if it cannot.
   public static func problemWithImage(_ image: String) -> String? {
     if image.isEmpty { return "'image' must not be empty" }

@@ -46,10 +46,16 @@ public enum WorkflowSchema {
             "environment": {"$ref": "#/definitions/environment"},
             "duration": {"$ref": "#/definitions/duration", "description": "An estimate, for planning."},
             "timeout": {"$ref": "#/definitions/duration", "description": "A limit the runners enforce."},
+            "inputs": {"$ref": "#/definitions/stagePaths", "description": "Files the stage reads; their contents are part of its cache key."},
+            "outputs": {"$ref": "#/definitions/stagePaths", "description": "Files the stage writes; a cached stage is skipped only while they are unchanged."},
             "plugins": {}
           },
           "patternProperties": {"^x-": {}},
           "additionalProperties": false
+        },
+        "stagePaths": {
+          "description": "A path or glob relative to the workflow folder, or a list of them; never absolute, never '..'.",
+          "oneOf": [{"type": "string", "minLength": 1}, {"type": "array", "items": {"type": "string", "minLength": 1}}]
         },
         "names": {
           "description": "A stage name (as written, or as fasthep-flow maps it) or a list of names. When no stage of the workflow names 'needs' or 'dependencies', each stage waits for the one before; once one does, a stage without them waits for none.",

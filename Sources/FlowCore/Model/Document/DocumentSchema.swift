@@ -60,6 +60,8 @@ public enum DocumentSchema {
             "duration": {"oneOf": [{"$ref": "#/definitions/stageSeconds"}, {"type": "null"}]},
             "timeout": {"oneOf": [{"$ref": "#/definitions/stageSeconds"}, {"type": "null"}]},
             "at": {"$ref": "#/definitions/at"},
+            "inputs": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            "outputs": {"type": "array", "items": {"type": "string", "minLength": 1}},
             "plugins": {},
             "resolution": {"$ref": "#/definitions/resolution"},
             "plan": {"$ref": "#/definitions/plan"}

@@ -50,6 +50,9 @@ extension Stage {
     object["duration"] = duration.map(JSONValue.init(seconds:)) ?? .null
     object["timeout"] = timeout.map(JSONValue.init(seconds:)) ?? .null
     object["at"] = position.map(\.document) ?? .null
+    // Optional: written only when the workflow declares them.
+    if !inputs.isEmpty { object["inputs"] = .array(inputs.map(JSONValue.string)) }
+    if !outputs.isEmpty { object["outputs"] = .array(outputs.map(JSONValue.string)) }
     for (key, value) in annotations where object[key] == nil { object[key] = value }
     if let resolution { object["resolution"] = resolutionDocument(resolution) }
     if let plan { object["plan"] = plan.document }

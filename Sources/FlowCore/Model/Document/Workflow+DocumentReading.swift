@@ -99,7 +99,7 @@ struct DocumentReader {
   ]
   static let stageFields: Set = [
     "name", "type", "args", "kwargs", "needs", "environment", "duration", "timeout", "at",
-    "resolution", "plan",
+    "resolution", "plan", "inputs", "outputs",
   ]
   static let environmentFields: Set = [
     "image", "variables", "executor", "resources", "requirements", "extra_data",
@@ -173,6 +173,8 @@ struct DocumentReader {
     stage.duration = try seconds(object["duration"], path + ".duration", field: "duration")
     stage.timeout = try seconds(object["timeout"], path + ".timeout", field: "timeout")
     stage.position = position(object["at"])
+    stage.inputs = try stagePaths(object["inputs"], path + ".inputs", key: "inputs")
+    stage.outputs = try stagePaths(object["outputs"], path + ".outputs", key: "outputs")
     if let resolution = object["resolution"] {
       stage.resolution = try self.resolution(resolution, path + ".resolution")
     }
@@ -181,6 +183,18 @@ struct DocumentReader {
       stage.annotations[key] = value
     }
     return stage
+  }
+
+  /// A stage's `inputs` or `outputs`: absent, or a list of paths flow-parse would accept.
+  func stagePaths(_ value: JSONValue?, _ path: String, key: String) throws(DocumentError)
+    -> [String]
+  {
+    guard let value, value != .null else { return [] }
+    return try array(value, path).enumerated().map { (index, item) throws(DocumentError) in
+      let text = try string(item, path + "[\(index)]")
+      try check(WorkflowRules.problemWithStagePath(text, key: key), path + "[\(index)]")
+      return text
+    }
   }
 
   func environment(_ value: JSONValue, _ path: String) throws(DocumentError) -> Environment {

@@ -1,7 +1,9 @@
 /// The plan as a Makefile for `make -jN`: one target per stage, a stamp file under
 /// `.flow-stamps/` made when the stage succeeds, and a recipe that runs that one stage
 /// (`$(FLOW_EXEC) --stage='NAME' -- $(FLOW_DOCUMENT)`); each stamp depends on the stamps of
-/// the stages it needs.
+/// the stages it needs. Whether a stage reruns is the stage cache's to say, by its key,
+/// not the stamps' times: every recipe runs (each stamp also depends on `FORCE`), and
+/// flow-exec skips a stage whose key has a record.
 ///
 /// Nothing from the data is ever make syntax or shell code: stamp names are the stage's
 /// number and `SafeName`, so a target holds no space, `%`, `:` or `$`; the stage name
@@ -51,15 +53,16 @@ public struct PlanMakefileRenderer {
     output += "FLOW_EXEC ?= \(Self.assignable(command))\n"
     output += "FLOW_DOCUMENT ?= \(Self.assignable(ShellWord.quote(document)))\n"
     output += "STAMPS := .flow-stamps\n\n"
-    output += ".PHONY: all\n.DELETE_ON_ERROR:\n\n"
+    output += ".PHONY: all FORCE\n.DELETE_ON_ERROR:\n\n"
     let byOrder = plan.stages.indices.sorted { plan.stages[$0].order < plan.stages[$1].order }
-    output += "all:" + byOrder.map { " " + stamps[$0] }.joined() + "\n\n"
+    output += "all:" + byOrder.map { " " + stamps[$0] }.joined() + "\n\nFORCE:\n\n"
     for index in byOrder {
       let stage = plan.stages[index]
       guard !stage.name.unicodeScalars.contains(where: \.isControl) else {
         throw .unwritableName(stage.name)
       }
-      output += "\(stamps[index]):" + plan.needs[index].map { " " + stamps[$0] }.joined() + "\n"
+      output +=
+        "\(stamps[index]):" + plan.needs[index].map { " " + stamps[$0] }.joined() + " FORCE\n"
       output +=
         "\t$(FLOW_EXEC) --stage=\(Self.makeSafe(ShellWord.quote(stage.name))) -- $(FLOW_DOCUMENT)\n"
       output += "\t@mkdir -p $(STAMPS) && touch $@\n\n"

@@ -1,0 +1,215 @@
+/// The stage cache of one run. When a stage is ready (the stages it needs have ended),
+/// `skip` computes its key (`StageCacheKey`) and says whether an earlier run that ended
+/// with status 0 under that key, and whose declared outputs still hold what it wrote,
+/// lets it be skipped with outcome `cached`; if not, `reasons` says why it runs. When a
+/// stage ends, `ended` records it if it succeeded, at once and whole, so that a run
+/// killed midway keeps what finished.
+///
+/// Only the run loop's thread calls it (runner options are `Sendable` since they are
+/// built on one thread and handed to another).
+public final class StageCache: @unchecked Sendable {
+  private let launches: [StageLaunch]
+  /// The workflow file: records of stages are kept per workflow.
+  private let workflow: String
+  private let store: CacheStore
+  private let files: FileDigests
+  /// Stages that run whatever their records say (`--rerun`), and whether all do
+  /// (`--no-cache`).
+  private let forced: Set<String>
+  private let forcesAll: Bool
+  private let warn: (String) -> Void
+  private let position: [String: Int]
+  /// Why each stage runs, or `cached`; nil before it was ready.
+  public private(set) var reasons: [String?]
+  private var keys: [String?]
+  private var parts: [JSONObject?]
+  private var inputStamps: [[String: FileStamp]]
+  private var ran: [Bool]
+  /// Stages found to run: a stage that waits for capacity is asked about again.
+  private var mustRun: [Bool]
+  private var foldersMade = false
+  private var warnedAboutWriting = false
+
+  public init(
+    launches: [StageLaunch], workflow: String, folder: String, store: CacheStore,
+    forced: Set<String> = [], forcesAll: Bool = false, warn: @escaping (String) -> Void
+  ) {
+    self.launches = launches
+    self.workflow = workflow
+    self.store = store
+    self.files = FileDigests(folder: folder)
+    self.forced = forced
+    self.forcesAll = forcesAll
+    self.warn = warn
+    position = Dictionary(launches.enumerated().map { ($1.name, $0) }) { first, _ in first }
+    reasons = Array(repeating: nil, count: launches.count)
+    keys = reasons
+    parts = Array(repeating: nil, count: launches.count)
+    inputStamps = Array(repeating: [:], count: launches.count)
+    ran = Array(repeating: false, count: launches.count)
+    mustRun = ran
+  }
+
+  /// The result of a stage that need not run, or nil when it must (`reasons[index]`).
+  public func skip(_ index: Int) -> StageResult? {
+    guard !mustRun[index], let entry = launches[index].cacheEntry else { return nil }
+    let name = launches[index].name
+    let latest = believed(store.latest(workflow: workflow, stage: name))
+    if let latest { rememberDigests(latest) }
+    var inputs = JSONObject()
+    var stamps: [String: FileStamp] = [:]
+    for pattern in entry.inputs {
+      // A stage's own outputs are never its inputs (`*.out` beside its `y.out`).
+      for path in files.expand(pattern)
+      where inputs[path] == nil && !FileDigests.matches(path, anyOf: entry.outputs) {
+        let content = files.content(of: path)
+        inputs[path] = .string(content.digest)
+        if let stamp = content.stamp { stamps[path] = stamp }
+      }
+    }
+    var needs = JSONObject()
+    for need in entry.needs { needs[need] = .string(key(of: need)) }
+    var all = entry.fixedParts
+    all["inputs"] = .object(inputs)
+    all["needs"] = .object(needs)
+    let key = StageCacheKey.digest(of: all)
+    (keys[index], parts[index], inputStamps[index]) = (key, all, stamps)
+    (ran[index], mustRun[index]) = (true, true)
+    if forcesAll || forced.contains(name) {
+      reasons[index] = "forced"
+      return nil
+    }
+    let candidate = latest?.key == key ? latest : believed(store.record(key: key))
+    if let candidate {
+      rememberDigests(candidate)
+      if let changed = changedOutput(candidate) {
+        reasons[index] = changed
+        return nil
+      }
+      reasons[index] = "cached"
+      (ran[index], mustRun[index]) = (false, false)
+      return StageResult(outcome: .cached, status: 0)
+    }
+    guard let latest else {
+      reasons[index] = "no record"
+      return nil
+    }
+    reasons[index] =
+      StageCacheKey.firstDifference(all, from: latest.parts) { need in
+        position[need].map { ran[$0] } ?? false
+      } ?? "its key changed"
+    return nil
+  }
+
+  /// Records a stage that succeeded, with the digests of its outputs as they are now.
+  public func ended(_ index: Int, _ result: StageResult) {
+    guard result.outcome == .succeeded, let entry = launches[index].cacheEntry,
+      let key = keys[index], let parts = parts[index]
+    else { return }
+    var outputs: [(path: String, content: FileDigests.Content)] = []
+    for pattern in entry.outputs {
+      for path in files.expand(pattern) where !outputs.contains(where: { $0.path == path }) {
+        outputs.append((path, files.content(of: path)))
+      }
+    }
+    let record = CacheRecord(
+      key: key, stage: launches[index].name, workflow: workflow, parts: parts,
+      inputStamps: inputStamps[index], outputs: outputs, seconds: result.seconds)
+    if !foldersMade {
+      if let folder = store.makeFolders() {
+        warnOnce("cannot create the cache folder \(folder): stages are not recorded")
+        return
+      }
+      foldersMade = true
+    }
+    do throws(IOError) {
+      try store.write(record)
+    } catch {
+      warnOnce("cannot record stage '\(launches[index].name)' in the cache: \(error)")
+    }
+  }
+
+  /// Why each stage would run or not, in the launches' order, running nothing: a stage
+  /// after one that would run is said to rerun for it, as its key is not known yet.
+  public func explain() -> [(stage: String, reason: String)] {
+    var wouldRun = Array(repeating: false, count: launches.count)
+    for index in Self.order(launches) {
+      let name = launches[index].name
+      if let need = launches[index].needs.first(where: { wouldRun[$0] }),
+        !(forcesAll || forced.contains(name))
+      {
+        reasons[index] = "needs \(launches[need].name), which would rerun"
+        wouldRun[index] = true
+      } else if skip(index) == nil {
+        wouldRun[index] = true
+      }
+    }
+    return launches.indices.map { (launches[$0].name, reasons[$0] ?? "not cached") }
+  }
+
+  /// The stages in an order where each comes after those it needs.
+  static func order(_ launches: [StageLaunch]) -> [Int] {
+    var remaining = launches.map(\.needs.count)
+    var dependants = Array(repeating: [Int](), count: launches.count)
+    for (index, launch) in launches.enumerated() {
+      for need in launch.needs { dependants[need].append(index) }
+    }
+    var order = remaining.indices.filter { remaining[$0] == 0 }
+    var next = 0
+    while next < order.count {
+      for dependant in dependants[order[next]] {
+        remaining[dependant] -= 1
+        if remaining[dependant] == 0 { order.append(dependant) }
+      }
+      next += 1
+    }
+    return order
+  }
+
+  /// The key of a needed stage: the one computed in this run, else its newest record's
+  /// (a stage not run now, under `--stage`), else `none`.
+  private func key(of need: String) -> String {
+    if let index = position[need] { return keys[index] ?? "unknown" }
+    return believed(store.latest(workflow: workflow, stage: need))?.key ?? "none"
+  }
+
+  /// The first declared output that no longer holds what the record says, said for a
+  /// person; nil when all do.
+  private func changedOutput(_ record: CacheRecord) -> String? {
+    for (path, content) in record.outputs {
+      let now = files.content(of: path)
+      if now.digest == content.digest { continue }
+      return now == .missing ? "output \(path) is missing" : "output \(path) changed"
+    }
+    return nil
+  }
+
+  private func rememberDigests(_ record: CacheRecord) {
+    for (path, stamp) in record.inputStamps {
+      if let digest = record.parts["inputs"]?[path]?.stringValue {
+        files.remember(path, stamp: stamp, digest: digest)
+      }
+    }
+    for (path, content) in record.outputs {
+      if case .file(let stamp, let digest) = content {
+        files.remember(path, stamp: stamp, digest: digest)
+      }
+    }
+  }
+
+  private func believed(_ lookup: CacheStore.Lookup) -> CacheRecord? {
+    switch lookup {
+    case .absent: return nil
+    case .record(let record): return record
+    case .corrupt(let path, let reason):
+      warn("ignoring cache record \(path): \(reason); the stage runs again")
+      return nil
+    }
+  }
+
+  private func warnOnce(_ message: String) {
+    guard !warnedAboutWriting else { return }
+    warnedAboutWriting = true
+    warn(message)
+  }
+}

@@ -1,0 +1,91 @@
+/// A stage's cache key: the SHA-256 of its parts, each a text or a map of names to texts.
+///
+/// In the key: the stage's name, which flow hands it as `FLOW_STAGE` (`name`); its type,
+/// args and kwargs (`command`); the packages chosen for it,
+/// with the catalogue place that defines each (`packages`); the environment actions they
+/// produce (`software`); its merged variables (`variables`); its image (`image`); where
+/// it runs (`executor`, `device`); the outputs it declares (`outputs`); the digests of its declared inputs (`inputs`); and the
+/// keys of the stages it needs (`needs`). Not in it: CPU and memory requests, timeouts,
+/// log paths, run ids, and anything of the stages' order, so that none of these reruns a
+/// stage.
+public enum StageCacheKey {
+  /// The parts in the order a changed one is named: the first that differs is the reason.
+  public static let partNames = [
+    "name", "command", "packages", "software", "variables", "image", "executor", "device",
+    "outputs", "inputs", "needs",
+  ]
+
+  public static func digest(of parts: JSONObject) -> String {
+    var hasher = SHA256()
+    hasher.add(JSONCodec.encode(.object(parts)))
+    return hasher.finish()
+  }
+
+  /// Why a stage with `parts` reruns after one with `earlier`: the first part that
+  /// differs, said for a person; nil when none does. `reran` tells whether a needed
+  /// stage ran in this run rather than being cached.
+  public static func firstDifference(
+    _ parts: JSONObject, from earlier: JSONObject, reran: (String) -> Bool
+  ) -> String? {
+    for name in partNames where parts[name] != earlier[name] {
+      let now = parts[name] ?? .null
+      let before = earlier[name] ?? .null
+      guard let map = now.objectValue, let old = before.objectValue else {
+        return describe(name, before: before.stringValue, now: now.stringValue)
+      }
+      for (entry, value) in map where old[entry] != value {
+        return describe(
+          name, entry: entry, before: old[entry]?.stringValue, now: value.stringValue,
+          reran: reran)
+      }
+      for (entry, value) in old where map[entry] == nil {
+        return describe(
+          name, entry: entry, before: value.stringValue, now: nil, reran: reran)
+      }
+      return "\(name) changed"
+    }
+    return nil
+  }
+
+  private static func describe(_ name: String, before: String?, now: String?) -> String {
+    switch name {
+    case "name": return "its name changed"
+    case "command": return "its type, args or kwargs changed"
+    case "software": return "its software environment changed"
+    case "outputs": return "its declared outputs changed"
+    default: return "\(name) \(before ?? "none") → \(now ?? "none")"
+    }
+  }
+
+  private static func describe(
+    _ name: String, entry: String, before: String?, now: String?, reran: (String) -> Bool
+  ) -> String {
+    switch name {
+    case "packages":
+      guard let before else { return "package \(entry) added" }
+      guard let now else { return "package \(entry) no longer used" }
+      return "\(entry) \(version(before)) → \(version(now))"
+    case "variables":
+      guard let before else { return "variable \(entry) added" }
+      guard let now else { return "variable \(entry) removed" }
+      return "variable \(entry) changed \(before) → \(now)"
+    case "inputs":
+      if before == nil || before == "missing" { return "input \(entry) appeared" }
+      if now == nil { return "input \(entry) no longer declared" }
+      if now == "missing" { return "input \(entry) is missing" }
+      return "input \(entry) changed"
+    case "needs":
+      if before == nil { return "needs \(entry), newly" }
+      if now == nil { return "no longer needs \(entry)" }
+      return reran(entry) ? "needs \(entry), which reran" : "needs \(entry), which changed"
+    default:
+      return "\(name) \(entry) changed"
+    }
+  }
+
+  /// A package part is `VERSION from PLACE`; a person first wants the version.
+  private static func version(_ part: String) -> String {
+    guard let range = part.firstRange(of: " from ") else { return part }
+    return String(part[..<range.lowerBound])
+  }
+}

@@ -1,0 +1,272 @@
+import Foundation
+import Testing
+
+/// The stage cache end to end: flow-exec run twice on a workflow file in a scratch
+/// folder, with its inputs, outputs and variable files changed between runs.
+@Suite struct FlowExecCacheTests {
+  /// A diamond whose stages declare what they read and write: A and B read `in/`, C and D
+  /// read A's and B's outputs, Y reads C's and D's.
+  static let diamond = """
+    stages:
+      - name: A
+        type: BashOperator
+        kwargs: {bash_command: "cat in/a.txt > a.out"}
+        inputs: in/a.txt
+        outputs: a.out
+      - name: B
+        type: BashOperator
+        kwargs: {bash_command: "cat in/b.txt > b.out"}
+        inputs: [in/b.txt]
+        outputs: [b.out]
+      - name: C
+        type: BashOperator
+        kwargs: {bash_command: "cat a.out b.out > c.out"}
+        needs: [A, B]
+        inputs: [a.out, b.out]
+        outputs: [c.out]
+      - name: D
+        type: BashOperator
+        kwargs: {bash_command: "cat b.out > d.out"}
+        needs: [B]
+        inputs: [b.out]
+        outputs: [d.out]
+      - name: Y
+        type: BashOperator
+        kwargs: {bash_command: "cat c.out d.out > y.out"}
+        needs: [C, D]
+        inputs: ["*.out"]
+        outputs: [y.out]
+
+    """
+
+  struct Folder {
+    let folder: ExecFolder
+    var url: URL { folder.url }
+
+    init(workflow: String = FlowExecCacheTests.diamond) throws {
+      folder = try ExecFolder()
+      try FileManager.default.createDirectory(
+        at: url.appendingPathComponent("in"), withIntermediateDirectories: true)
+      try write("in/a.txt", "alpha\n")
+      try write("in/b.txt", "beta\n")
+      try write("w.yaml", workflow)
+    }
+
+    func write(_ name: String, _ text: String) throws {
+      try text.write(to: url.appendingPathComponent(name), atomically: false, encoding: .utf8)
+    }
+
+    /// Runs flow-exec on the workflow; the outcome of each stage and why it ran.
+    func run(_ options: [String] = []) throws -> (
+      status: Int32, outcomes: [String: String], reasons: [String: String], stderr: String
+    ) {
+      let run = try ToolRun.run("flow-exec", options + ["w.yaml"], in: url)
+      var reasons: [String: String] = [:]
+      for event in ExecFolder.events(run.stdout) where event["type"] as? String == "stage-start" {
+        let data = event["data"] as! [String: Any]
+        reasons[data["stage"] as! String] = data["reason"] as? String
+      }
+      let outcomes = ExecFolder.ends(run.stdout).mapValues { $0["outcome"] as! String }
+      return (run.status, outcomes, reasons, run.stderr)
+    }
+
+    /// What `--why` says per stage.
+    func why() throws -> [String: String] {
+      let run = try ToolRun.run("flow-exec", ["--why", "w.yaml"], in: url)
+      #expect(run.status == 0, "\(run.stderr)")
+      var reasons: [String: String] = [:]
+      for line in run.stdout.split(separator: "\n").dropFirst() {
+        let parts = line.split(separator: " ", maxSplits: 1)
+        reasons[String(parts[0])] = parts[1].trimmingCharacters(in: .whitespaces)
+      }
+      return reasons
+    }
+
+    /// The stages that ran (were not cached).
+    static func ran(_ outcomes: [String: String]) -> Set<String> {
+      Set(outcomes.filter { $0.value != "cached" }.keys)
+    }
+  }
+
+  @Test func diamondTwiceRunsNothingTheSecondTime() throws {
+    let folder = try Folder()
+    defer { folder.folder.remove() }
+    let first = try folder.run()
+    #expect(first.status == 0, "\(first.stderr)")
+    #expect(
+      first.reasons == [
+        "A": "no record", "B": "no record", "C": "no record", "D": "no record", "Y": "no record",
+      ])
+    let second = try folder.run()
+    #expect(second.status == 0, "\(second.stderr)")
+    #expect(
+      second.outcomes == [
+        "A": "cached", "B": "cached", "C": "cached", "D": "cached", "Y": "cached",
+      ])
+    #expect(second.reasons.isEmpty)
+    #expect(try folder.why().values.allSatisfy { $0 == "cached" })
+  }
+
+  @Test func touchingAnInputRerunsNothing() throws {
+    let folder = try Folder()
+    defer { folder.folder.remove() }
+    #expect(try folder.run().status == 0)
+    var later = Date().addingTimeInterval(5)
+    for name in ["in/a.txt", "in/b.txt", "a.out", "b.out", "c.out"] {
+      try FileManager.default.setAttributes(
+        [.modificationDate: later], ofItemAtPath: folder.url.appendingPathComponent(name).path)
+      later = later.addingTimeInterval(1)
+    }
+    let second = try folder.run()
+    #expect(Folder.ran(second.outcomes).isEmpty, "\(second.outcomes)")
+  }
+
+  @Test func oneByteChangedRerunsExactlyWhatIsDownstreamAndWhySaysSo() throws {
+    let folder = try Folder()
+    defer { folder.folder.remove() }
+    #expect(try folder.run().status == 0)
+    try folder.write("in/a.txt", "alphA\n")
+    let why = try folder.why()
+    #expect(why["A"] == "input in/a.txt changed")
+    #expect(why["B"] == "cached" && why["D"] == "cached")
+    #expect(why["C"] == "needs A, which would rerun")
+    let second = try folder.run()
+    #expect(Folder.ran(second.outcomes) == ["A", "C", "Y"], "\(second.outcomes)")
+    #expect(second.reasons["A"] == "input in/a.txt changed")
+    #expect(second.reasons["C"] == "input a.out changed")
+    // Y reads *.out, a.out among them.
+    #expect(second.reasons["Y"] == "input a.out changed")
+  }
+
+  @Test func sameOutputAfterARerunStopsTheRerunsThere() throws {
+    let folder = try Folder()
+    defer { folder.folder.remove() }
+    #expect(try folder.run().status == 0)
+    let forced = try folder.run(["--rerun", "B"])
+    #expect(Folder.ran(forced.outcomes) == ["B"], "\(forced.outcomes)")
+    #expect(forced.reasons["B"] == "forced")
+    let all = try folder.run(["--no-cache"])
+    #expect(Folder.ran(all.outcomes).count == 5)
+  }
+
+  @Test func aChangedOrMissingOutputRerunsItsStage() throws {
+    let folder = try Folder()
+    defer { folder.folder.remove() }
+    #expect(try folder.run().status == 0)
+    try FileManager.default.removeItem(at: folder.url.appendingPathComponent("d.out"))
+    let second = try folder.run()
+    #expect(second.reasons["D"] == "output d.out is missing")
+    #expect(Folder.ran(second.outcomes) == ["D"], "\(second.outcomes)")
+  }
+
+  @Test func aVariableUsedByOneStageRerunsItAndItsDependants() throws {
+    let workflow = """
+      stages:
+        - name: first
+          type: BashOperator
+          kwargs: {bash_command: "echo $NEVENTS > n.out"}
+          environment: {variables: .env}
+          outputs: n.out
+        - name: other
+          type: BashOperator
+          kwargs: {bash_command: "echo other > o.out"}
+        - name: after
+          type: BashOperator
+          kwargs: {bash_command: "cat n.out > after.out"}
+          needs: [first]
+          inputs: n.out
+
+      """
+    let folder = try Folder(workflow: workflow)
+    defer { folder.folder.remove() }
+    try folder.write(".env", "NEVENTS=1000\n")
+    #expect(try folder.run().status == 0)
+    try folder.write(".env", "NEVENTS=2000\n")
+    let second = try folder.run()
+    #expect(Folder.ran(second.outcomes) == ["first", "after"], "\(second.outcomes)")
+    #expect(second.reasons["first"] == "variable NEVENTS changed 1000 → 2000")
+    #expect(second.reasons["after"] == "input n.out changed")
+  }
+
+  @Test func aChangedCommandRerunsWithItsReason() throws {
+    let folder = try Folder()
+    defer { folder.folder.remove() }
+    #expect(try folder.run().status == 0)
+    try folder.write(
+      "w.yaml", Self.diamond.replacing("cat b.out > d.out", with: "cat b.out b.out > d.out"))
+    let second = try folder.run()
+    #expect(second.reasons["D"] == "its type, args or kwargs changed")
+    #expect(Folder.ran(second.outcomes) == ["D", "Y"], "\(second.outcomes)")
+  }
+
+  @Test func aCorruptRecordIsIgnoredWithAWarning() throws {
+    let folder = try Folder()
+    defer { folder.folder.remove() }
+    #expect(try folder.run().status == 0)
+    let stages = folder.url.appendingPathComponent(".flow/cache/stages")
+    let records = folder.url.appendingPathComponent(".flow/cache/records")
+    for folder in [stages, records] {
+      for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+        let file = folder.appendingPathComponent(name)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        try String(text.prefix(text.count / 2)).write(to: file, atomically: false, encoding: .utf8)
+      }
+    }
+    let second = try folder.run()
+    #expect(second.status == 0)
+    #expect(Folder.ran(second.outcomes).count == 5)
+    #expect(second.stderr.contains("ignoring cache record"), "\(second.stderr)")
+    #expect(Folder.ran(try folder.run().outcomes).isEmpty)
+  }
+
+  @Test func killedMidRunKeepsTheStagesThatFinished() throws {
+    let workflow = """
+      stages:
+        - name: quick
+          type: BashOperator
+          kwargs: {bash_command: "echo q > q.out"}
+          outputs: q.out
+        - name: slow
+          type: BashOperator
+          kwargs: {bash_command: "test -e started || { touch started; sleep 30; }; echo s > s.out"}
+          needs: [quick]
+          outputs: s.out
+
+      """
+    let folder = try Folder(workflow: workflow)
+    defer { folder.folder.remove() }
+    let process = Process()
+    process.executableURL = ToolRun.binaries.appendingPathComponent("flow-exec")
+    process.arguments = ["w.yaml"]
+    process.currentDirectoryURL = folder.url
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let started = folder.url.appendingPathComponent("started").path
+    for _ in 0..<600 where !FileManager.default.fileExists(atPath: started) {
+      usleep(50_000)
+    }
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    let second = try folder.run()
+    #expect(second.outcomes["quick"] == "cached", "\(second.outcomes) \(second.stderr)")
+    #expect(second.outcomes["slow"] == "succeeded" || second.status != 0)
+    #expect(!second.stderr.contains("ignoring cache record"))
+  }
+
+  @Test func inputsAndOutputsOutsideTheFolderAreRefused() throws {
+    let workflow = """
+      stages:
+        - name: a
+          inputs: [/etc/passwd]
+          outputs: ../up.txt
+
+      """
+    let run = try ToolRun.run("flow-parse", ["--check", "-"], stdin: workflow)
+    #expect(run.status == 65)
+    #expect(
+      run.stderr.contains(":3:14: 'inputs' entry '/etc/passwd' must be relative"), "\(run.stderr)")
+    #expect(
+      run.stderr.contains(":4:14: 'outputs' entry '../up.txt' must stay inside"), "\(run.stderr)")
+  }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+@testable import FlowCore
+
+@Suite struct StageCacheKeyTests {
+  @Test func sha256MatchesTheStandardVectors() {
+    #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    let long = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
+    #expect(SHA256.hex(long) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    var hasher = SHA256()
+    for _ in 0..<1000 { hasher.add(String(repeating: "a", count: 1000)) }
+    #expect(hasher.finish() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+  }
+
+  private func parts(_ changes: [(String, JSONValue)] = []) -> JSONObject {
+    var parts = JSONObject([
+      ("command", .string("c1")),
+      ("packages", .object(JSONObject([("houdini", .string("20.0.547 from cat.toml:3"))]))),
+      ("software", .string("s1")),
+      ("variables", .object(JSONObject([("NEVENTS", .string("1000"))]))),
+      ("image", .null), ("executor", .string("local")), ("device", .string("cpu")),
+      ("outputs", .string("")), ("inputs", .object(JSONObject([("data/a.root", .string("d1"))]))),
+      ("needs", .object(JSONObject([("skim", .string("k1"))]))),
+    ])
+    for (name, value) in changes { parts[name] = value }
+    return parts
+  }
+
+  private func why(_ changes: [(String, JSONValue)], reran: Bool = true) -> String? {
+    StageCacheKey.firstDifference(parts(changes), from: parts()) { _ in reran }
+  }
+
+  @Test func theFirstChangedPartIsTheReason() {
+    #expect(why([]) == nil)
+    #expect(
+      why([("variables", .object(JSONObject([("NEVENTS", .string("2000"))])))])
+        == "variable NEVENTS changed 1000 → 2000")
+    #expect(
+      why([("packages", .object(JSONObject([("houdini", .string("20.0.590 from cat.toml:9"))])))])
+        == "houdini 20.0.547 → 20.0.590")
+    #expect(
+      why([("inputs", .object(JSONObject([("data/a.root", .string("d2"))])))])
+        == "input data/a.root changed")
+    #expect(
+      why([("needs", .object(JSONObject([("skim", .string("k2"))])))]) == "needs skim, which reran")
+    #expect(
+      why([("needs", .object(JSONObject([("skim", .string("k2"))])))], reran: false)
+        == "needs skim, which changed")
+    #expect(why([("image", .string("docker.io/x:2"))]) == "image none → docker.io/x:2")
+    #expect(
+      why([("command", .string("c2")), ("variables", .object(JSONObject()))])
+        == "its type, args or kwargs changed")
+  }
+
+  @Test func keysDependOnEveryPartButNotOnRequestsOrTimeouts() {
+    var stage = Stage(name: "fit", kwargs: JSONObject([("bash_command", .string("fit"))]))
+    let key = { (stage: Stage) in
+      StageCacheKey.digest(
+        of: StageCacheEntry(stage: stage, executor: .local, device: "cpu").fixedParts)
+    }
+    let first = key(stage)
+    stage.timeout = 60
+    stage.environment.resources.memory = 1 << 30
+    #expect(key(stage) == first)
+    stage.environment.image = "docker.io/library/alpine:3"
+    #expect(key(stage) != first)
+  }
+
+  @Test func aTornRecordIsRefusedAndAWholeOneRead() throws {
+    let record = CacheRecord(
+      key: StageCacheKey.digest(of: parts()), stage: "fit", workflow: "/w/w.yaml", parts: parts(),
+      inputStamps: [:], outputs: [("out.txt", .missing)], seconds: 1)
+    let bytes = JSONCodec.encode(record.document)
+    guard case .success(let read) = CacheRecord.read(bytes) else {
+      Issue.record("a whole record was refused")
+      return
+    }
+    #expect(read.key == record.key && read.outputs.count == 1)
+    guard case .failure = CacheRecord.read(Array(bytes.prefix(bytes.count / 2))) else {
+      Issue.record("a torn record was believed")
+      return
+    }
+    var changed = record
+    changed.parts["command"] = .string("other")
+    guard case .failure = CacheRecord.read(JSONCodec.encode(changed.document)) else {
+      Issue.record("a record whose key is not its parts' digest was believed")
+      return
+    }
+  }
+
+  @Test func anUnchangedFileIsNotReadAgainAndATouchedOneKeepsItsDigest() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "flow-digests-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try "one".write(to: folder.appendingPathComponent("a.txt"), atomically: false, encoding: .utf8)
+    let digests = FileDigests(folder: folder.path)
+    let first = digests.content(of: "a.txt")
+    #expect(first.digest == SHA256.hex("one"))
+    // A remembered digest for the same stamp is believed without reading the file.
+    let later = FileDigests(folder: folder.path)
+    later.remember("a.txt", stamp: first.stamp!, digest: "remembered")
+    #expect(later.content(of: "a.txt").digest == "remembered")
+    try FileManager.default.setAttributes(
+      [.modificationDate: Date().addingTimeInterval(60)],
+      ofItemAtPath: folder.appendingPathComponent("a.txt").path)
+    #expect(later.content(of: "a.txt").digest == SHA256.hex("one"))
+    #expect(digests.content(of: "missing.txt") == .missing)
+    try "two".write(to: folder.appendingPathComponent("b.txt"), atomically: false, encoding: .utf8)
+    #expect(digests.expand("*.txt") == ["a.txt", "b.txt"])
+    #expect(digests.expand("c.txt") == ["c.txt"])
+  }
+}
