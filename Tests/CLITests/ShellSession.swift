@@ -63,6 +63,9 @@ final class ShellSession {
 
   func pressTab() throws { try tmux(["send-keys", "Tab"]) }
 
+  /// Presses Ctrl-C, which the terminal turns into SIGINT for the program in front.
+  func pressControlC() throws { try tmux(["send-keys", "C-c"]) }
+
   /// What the terminal shows now.
   func screen() throws -> String { try tmux(["capture-pane", "-p"]) }
 
