@@ -162,7 +162,8 @@ struct FlowExec: ToolCommand {
       if let failure = output.finish() { throw Self.lostEvents(failure, status: 0) }
       return
     }
-    let keeping = try RunKeeping(runFolder, kept: keepRuns, console: console)
+    let keeping = try RunKeeping(
+      runFolder, kept: keepRuns, withLogs: logDir == nil, console: console)
     guard settings.makeLogDirectory() else {
       throw CommandFailure("cannot create log folder \(logs)", status: .toolFailed)
     }

@@ -11,9 +11,9 @@ final class RunKeeping {
 
   /// Makes the run folder, points `latest` at it and prunes past `kept` runs; what went
   /// wrong on the way is said through `console`.
-  init(_ folder: RunFolder, kept: Int, console: Console) throws(CommandFailure) {
+  init(_ folder: RunFolder, kept: Int, withLogs: Bool, console: Console) throws(CommandFailure) {
     self.folder = folder
-    guard folder.make() else {
+    guard folder.make(withLogs: withLogs) else {
       throw CommandFailure(
         "cannot create the run folder \(folder.path): \(String(cString: strerror(errno)))",
         status: .toolFailed)

@@ -73,4 +73,20 @@ import Testing
     #expect(screen.contains(#"{"type":"summary""#), "\(screen)")
     #expect(!screen.contains("STAGE"), "\(screen)")
   }
+
+  @Test(.enabled(if: canRun))
+  func noColorLeavesTheViewPlain() throws {
+    let folder = try workflowFolder([
+      #"{name: bad, type: BashOperator, kwargs: {bash_command: "exit 2"}}"#
+    ])
+    defer { folder.remove() }
+    let session = try ShellSession("bash", in: folder.url, tools: [])
+    try session.type("flow-exec workflow.yaml; echo exit=$?\n")
+    #expect(try session.shows("exit=2"))
+    #expect(try session.styledScreen().contains("\u{1b}[31m"), "coloured by default")
+    try session.type("clear; NO_COLOR=1 flow-exec workflow.yaml; echo exit=$?\n")
+    #expect(try session.shows("exit=2"))
+    let screen = try session.styledScreen()
+    #expect(screen.contains("FAILED: bad") && !screen.contains("\u{1b}[31m"), "\(screen)")
+  }
 }

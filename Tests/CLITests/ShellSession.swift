@@ -69,6 +69,9 @@ final class ShellSession {
   /// What the terminal shows now.
   func screen() throws -> String { try tmux(["capture-pane", "-p"]) }
 
+  /// What the terminal shows now, with the escape sequences of its colours and styles.
+  func styledScreen() throws -> String { try tmux(["capture-pane", "-p", "-e"]) }
+
   /// Whether the screen comes to show `text` while it is looked at again and again, up
   /// to a generous bound (a loaded machine is slow; the bound only ends a failing test).
   /// With `present: false`, whether it comes to no longer show it.

@@ -35,8 +35,9 @@ public struct RunFolder: Sendable {
   public var plan: String { path + "/plan.json" }
   public var report: String { path + "/report.html" }
 
-  /// Makes the folder and its logs folder; `false` when they cannot be made.
-  public func make() -> Bool { Directories.make(logs) }
+  /// Makes the folder, with its logs folder unless the logs go elsewhere; `false` when
+  /// they cannot be made.
+  public func make(withLogs: Bool = true) -> Bool { Directories.make(withLogs ? logs : path) }
 
   /// Points `latest` at this run, replacing what it named (a new link renamed over it,
   /// so a reader never finds it missing).

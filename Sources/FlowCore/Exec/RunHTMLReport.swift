@@ -49,7 +49,9 @@ public enum RunHTMLReport {
     let labelWidth = min(260, 16 + 7 * Double(stages.map(\.name.count).max() ?? 4))
     let width = labelWidth + chartWidth + 24
     let height = top + rowHeight * Double(max(stages.count, 1)) + 40
-    let span = max(timeline.span, timeline.plannedMakespan ?? 0, 1e-3)
+    // The chart spans the real run: a plan's bars past its end are cut there (a plan
+    // made from assumed durations can be many times longer than the run).
+    let span = max(timeline.span, 1e-3)
     func x(_ time: Double) -> String { number(labelWidth + time / span * chartWidth) }
     func length(_ seconds: Double) -> String { number(max(1, seconds / span * chartWidth)) }
 
@@ -91,9 +93,10 @@ public enum RunHTMLReport {
       svg += "<g class=\"stage\" data-stage=\"\(escaped(stage.name))\">"
       svg += "<text x=\"\(number(labelWidth - 6))\" y=\"\(number(y + 14))\" text-anchor=\"end\">"
       svg += "\(escaped(stage.name))</text>"
-      if let planned = stage.planned {
+      if let planned = stage.planned, planned.start < span {
+        let shown = min(planned.seconds, span - planned.start)
         svg += "<rect x=\"\(x(planned.start))\" y=\"\(number(y + 16))\" "
-        svg += "width=\"\(length(planned.seconds))\" height=\"3\" fill=\"#555\">"
+        svg += "width=\"\(length(shown))\" height=\"3\" fill=\"#555\">"
         svg += "<title>planned \(Seconds.describe(rounded(planned.start)))–"
         svg += "\(Seconds.describe(rounded(planned.start + planned.seconds))) s</title></rect>"
       }
