@@ -160,7 +160,8 @@ final class TerminalView {
     let waiting = stages.indices.filter { entries[$0].start == nil && entries[$0].result == nil }
     for index in waiting.prefix(5) {
       lines.append(
-        "  waiting  \(visible(stages[index].name))  \(waitReason(index, running: running))")
+        "  waiting  \(visible(stages[index].name))  \(visible(timeline.waitReason(index, capacity: capacity)))"
+      )
     }
     if waiting.count > 5 { lines.append("  … and \(waiting.count - 5) more waiting") }
     if stopping {
@@ -169,25 +170,6 @@ final class TerminalView {
     }
     let width = Self.terminalWidth()
     return lines.map { Self.cut($0, to: width) }
-  }
-
-  /// Why a stage has not started: a stage it needs, or the room a running stage holds.
-  private func waitReason(_ index: Int, running: [Int]) -> String {
-    let stage = timeline.stages[index]
-    if let need = stage.needs.first(where: { timeline.entries[$0].result == nil }) {
-      return "for \(visible(timeline.stages[need].name))"
-    }
-    if stage.demand.gpu > 0 {
-      let held = running.flatMap { holder in timeline.entries[holder].gpus.map { ($0, holder) } }
-      if capacity.gpuIDs.count - held.count < stage.demand.gpu, let (gpu, holder) = held.first {
-        return "for GPU \(gpu), held by \(visible(timeline.stages[holder].name))"
-      }
-    }
-    let cpu = running.map { timeline.stages[$0].demand.cpu }.reduce(0, +)
-    if cpu + stage.demand.cpu > capacity.cpu + 1e-9 { return "for CPUs" }
-    let memory = running.map { timeline.stages[$0].demand.memory }.reduce(0, +)
-    if memory + stage.demand.memory > capacity.memory { return "for memory" }
-    return "for a free slot"
   }
 
   private func write(_ text: String) {

@@ -89,4 +89,21 @@ import Testing
     let screen = try session.styledScreen()
     #expect(screen.contains("FAILED: bad") && !screen.contains("\u{1b}[31m"), "\(screen)")
   }
+
+  @Test(.enabled(if: canRun))
+  func aRunningStageShowsTheTimeLeftByItsHistory() throws {
+    let folder = try workflowFolder([
+      #"{name: nap, type: BashOperator, kwargs: {bash_command: "sleep 30"}}"#
+    ])
+    defer { folder.remove() }
+    try #"{"flow_history": 1, "stages": {"nap": 600}}"#.write(
+      to: folder.url.appendingPathComponent("history.json"), atomically: true, encoding: .utf8)
+    let session = try ShellSession("bash", in: folder.url, tools: [])
+    try session.type("flow-exec --history history.json workflow.yaml; echo exit=$?\n")
+    #expect(try session.shows("min"))
+    let line = try session.screen().split(separator: "\n").first { $0.contains("running  nap") }
+    #expect(line?.contains("local") == true && line?.contains("left") == true, "\(line ?? "")")
+    try session.pressControlC()
+    #expect(try session.shows("exit=130"))
+  }
 }

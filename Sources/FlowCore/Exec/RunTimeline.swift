@@ -63,6 +63,28 @@ public struct RunTimeline: Sendable {
     ["failed", "timed out", "stopped"].contains(verdict(index))
   }
 
+  /// Why a stage that has not started waits: for a stage it needs, for a GPU and the
+  /// stage holding it, for CPUs or memory running stages hold within `capacity`, else
+  /// for a free slot (`-j`, make's jobserver).
+  public func waitReason(_ index: Int, capacity: PlanCapacity) -> String {
+    let stage = stages[index]
+    if let need = stage.needs.first(where: { entries[$0].result == nil }) {
+      return "for \(stages[need].name)"
+    }
+    let running = stages.indices.filter { entries[$0].start != nil && entries[$0].result == nil }
+    if stage.demand.gpu > 0 {
+      let held = running.flatMap { holder in entries[holder].gpus.map { ($0, holder) } }
+      if capacity.gpuIDs.count - held.count < stage.demand.gpu, let (gpu, holder) = held.first {
+        return "for GPU \(gpu), held by \(stages[holder].name)"
+      }
+    }
+    let cpu = running.map { stages[$0].demand.cpu }.reduce(0, +)
+    if cpu + stage.demand.cpu > capacity.cpu + 1e-9 { return "for CPUs" }
+    let memory = running.map { stages[$0].demand.memory }.reduce(0, +)
+    if memory + stage.demand.memory > capacity.memory { return "for memory" }
+    return "for a free slot"
+  }
+
   /// The plan's makespan: when the last planned stage was to end; nil when unplanned.
   public var plannedMakespan: Double? {
     let ends = stages.compactMap { $0.planned.map { $0.start + $0.seconds } }

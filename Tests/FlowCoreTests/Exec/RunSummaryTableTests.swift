@@ -85,4 +85,24 @@ import Testing
   @Test func logLinksArePercentEncoded() {
     #expect(RunHTMLReport.fileLink("/w/a b#c.log") == "file:///w/a%20b%23c.log")
   }
+
+  @Test func aWaitingStageSaysWhatItWaitsFor() {
+    let train = StageLaunch(
+      name: "train", demand: StageDemand(cpu: 1, gpu: 1), logPath: "/w/train.log",
+      command: { _ in (["true"], [:]) })
+    var tune = train
+    tune.name = "tune"
+    var plot = StageLaunch(name: "plot", logPath: "/w/plot.log", command: { _ in (["true"], [:]) })
+    plot.needs = [0]
+    var big = plot
+    (big.name, big.needs, big.demand) = ("big", [], StageDemand(cpu: 4))
+    var timeline = RunTimeline(stages: [train, tune, plot, big], began: 0)
+    timeline.record(.started(stage: 0, pid: 1, gpus: ["0"], at: 0))
+    let capacity = PlanCapacity(cpu: 4, memory: 1 << 30, gpuIDs: ["0"])
+    #expect(timeline.waitReason(1, capacity: capacity) == "for GPU 0, held by train")
+    #expect(timeline.waitReason(2, capacity: capacity) == "for train")
+    #expect(timeline.waitReason(3, capacity: capacity) == "for CPUs")
+    let roomy = PlanCapacity(cpu: 8, memory: 1 << 30, gpuIDs: ["0", "1"])
+    #expect(timeline.waitReason(1, capacity: roomy) == "for a free slot")
+  }
 }
