@@ -77,15 +77,8 @@ public enum RunHTMLReport {
     svg += "<line x1=\"\(number(legendX))\" y1=\"16\" x2=\"\(number(legendX + 14))\" y2=\"16\" "
     svg += "stroke=\"#555\" stroke-width=\"3\"/><text x=\"\(number(legendX + 18))\" y=\"20\">"
     svg += "planned</text>\n"
-    let axisY = height - 28
-    for tick in PlanSVGRenderer.ticks(upTo: span) {
-      svg += "<line x1=\"\(x(tick))\" y1=\"\(number(top - 6))\" x2=\"\(x(tick))\" "
-      svg += "y2=\"\(number(axisY))\" stroke=\"#e0e0e0\"/>\n"
-      svg += "<text x=\"\(x(tick))\" y=\"\(number(axisY + 16))\" text-anchor=\"middle\" "
-      svg += "fill=\"#444\">\(Seconds.describe(tick)) s</text>\n"
-    }
-    svg += "<line x1=\"\(number(labelWidth))\" y1=\"\(number(axisY))\" "
-    svg += "x2=\"\(number(labelWidth + chartWidth))\" y2=\"\(number(axisY))\" stroke=\"#444\"/>\n"
+    svg += PlanSVGRenderer.timeAxis(
+      span: span, left: labelWidth, width: chartWidth, top: top - 6, axis: height - 28)
     for (row, stage) in stages.enumerated() {
       let entry = timeline.entries[row]
       let y = top + Double(row) * rowHeight
