@@ -236,7 +236,9 @@ struct FlowExec: ToolCommand {
     let view =
       forPerson
       ? TerminalView(
-        output: output.queue, live: isatty(STDOUT_FILENO) == 1,
+        // A make recipe's runs share its terminal with others: no live block to redraw.
+        output: output.queue,
+        live: isatty(STDOUT_FILENO) == 1 && settings.environment["MAKELEVEL"] == nil,
         colour: isatty(STDOUT_FILENO) == 1 && TerminalStyle.colourWanted(settings.environment),
         tool: console.tool, stages: launches, capacity: settings.capacity,
         began: MonotonicClock.now())

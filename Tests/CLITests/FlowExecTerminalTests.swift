@@ -84,8 +84,8 @@ import Testing
     try session.type("flow-exec workflow.yaml; echo exit=$?\n")
     #expect(try session.shows("exit=2"))
     #expect(try session.styledScreen().contains("\u{1b}[31m"), "coloured by default")
-    try session.type("clear; NO_COLOR=1 flow-exec workflow.yaml; echo exit=$?\n")
-    #expect(try session.shows("exit=2"))
+    try session.type("clear; NO_COLOR=1 flow-exec workflow.yaml; echo plain=$?\n")
+    #expect(try session.shows("plain=2"))
     let screen = try session.styledScreen()
     #expect(screen.contains("FAILED: bad") && !screen.contains("\u{1b}[31m"), "\(screen)")
   }
@@ -105,5 +105,29 @@ import Testing
     #expect(line?.contains("local") == true && line?.contains("left") == true, "\(line ?? "")")
     try session.pressControlC()
     #expect(try session.shows("exit=130"))
+  }
+
+  /// Under make (`MAKELEVEL` set) a recipe's flow-exec shares the terminal with others
+  /// at `-j`: it writes its lines and summary but draws no live block.
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+  func aMakeRecipeDrawsNoLiveBlock() throws {
+    let folder = try workflowFolder([
+      #"{name: hello, type: BashOperator, kwargs: {bash_command: "echo hi"}}"#
+    ])
+    defer { folder.remove() }
+    func onATerminal(_ environment: [String: String]) throws -> String {
+      var environment = environment
+      environment["PATH"] = ToolRun.binaries.path + ":/usr/bin:/bin"
+      let run = try ToolRun.run(
+        "/usr/bin/script", ["-qec", "flow-exec workflow.yaml", "/dev/null"], in: folder.url,
+        environment: environment)
+      #expect(run.status == 0, "\(run.stdout)")
+      return run.stdout
+    }
+    let erase = "\u{1b}[J"
+    #expect(try onATerminal([:]).contains(erase), "a live block is drawn and cleared")
+    let underMake = try onATerminal(["MAKELEVEL": "1", "NO_COLOR": "1"])
+    #expect(!underMake.contains(erase) && underMake.contains("hello | hi"), "\(underMake)")
+    #expect(underMake.contains("1 stage: 1 succeeded"))
   }
 }

@@ -54,11 +54,12 @@ public struct RunFolder: Sendable {
   }
 
   /// Removes the oldest runs so that `kept` remain, this one among them; returns what
-  /// could not be removed. Only entries named as run ids are touched, and links are
-  /// removed, never followed.
+  /// could not be removed. Only entries named as run ids are touched, links are removed,
+  /// never followed, and a run whose flow-exec is still alive is left alone (under
+  /// `make -j` several run at once, and one must not take another's logs away).
   public func prune(keeping kept: Int) -> [String] {
     let names = (DirectoryListing.names(in: runs) ?? []).filter {
-      Self.isRunID($0) && $0 != id
+      Self.isRunID($0) && $0 != id && !Self.isRunning($0)
     }
     var problems: [String] = []
     for name in names.dropLast(max(kept - 1, 0)) {
@@ -72,6 +73,14 @@ public struct RunFolder: Sendable {
     let parts = name.split(separator: "-", omittingEmptySubsequences: false)
     return parts.count == 3 && parts[0].count == 8 && parts[1].count == 6
       && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+  }
+
+  /// Whether the flow-exec of run `id` (its process id is the id's last part) is alive.
+  static func isRunning(_ id: String) -> Bool {
+    guard let pid = id.split(separator: "-").last.flatMap({ Int32($0) }), pid > 0 else {
+      return false
+    }
+    return kill(pid, 0) == 0 || errno == EPERM
   }
 
   /// Removes `path` and everything under it without following a link; what went wrong.

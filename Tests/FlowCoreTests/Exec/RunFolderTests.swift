@@ -33,8 +33,9 @@ import Testing
   @Test func pruningKeepsTheNewestRunsAndTouchesNothingElse() throws {
     let scratch = try TemporaryFolder()
     let outside = try scratch.write("outside/keep.txt", "kept")
+    // No process has this id (it is above Linux's largest), so none of these runs is alive.
     let runs = (0..<4).map {
-      RunFolder(base: scratch.path, now: 1_796_220_264 + time_t($0), pid: 9)
+      RunFolder(base: scratch.path, now: 1_796_220_264 + time_t($0), pid: 99_999_999)
     }
     for run in runs {
       #expect(run.make())
@@ -48,5 +49,16 @@ import Testing
     let left = try FileManager.default.contentsOfDirectory(atPath: scratch.path + "/.flow/runs")
     #expect(Set(left) == [runs[2].id, runs[3].id, "notes.txt"])
     #expect(FileManager.default.fileExists(atPath: outside))
+  }
+
+  @Test func aRunStillGoingIsNeverPruned() throws {
+    let scratch = try TemporaryFolder()
+    let going = RunFolder(base: scratch.path, now: 1_796_220_264, pid: getpid())
+    let done = RunFolder(base: scratch.path, now: 1_796_220_265, pid: 99_999_999)
+    let newest = RunFolder(base: scratch.path, now: 1_796_220_266, pid: 99_999_998)
+    for run in [going, done, newest] { #expect(run.make()) }
+    #expect(newest.prune(keeping: 1) == [])
+    let left = try FileManager.default.contentsOfDirectory(atPath: scratch.path + "/.flow/runs")
+    #expect(Set(left) == [going.id, newest.id])
   }
 }
