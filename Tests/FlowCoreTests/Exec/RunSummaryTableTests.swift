@@ -105,4 +105,18 @@ import Testing
     let roomy = PlanCapacity(cpu: 8, memory: 1 << 30, gpuIDs: ["0", "1"])
     #expect(timeline.waitReason(1, capacity: roomy) == "for a free slot")
   }
+
+  @Test func theReportShowsAWaitForRoomAndTheExecutor() {
+    var timeline = RunTimeline(stages: Array(stages.prefix(2)), began: 0)
+    timeline.record(.started(stage: 0, pid: 1, gpus: [], at: 0))
+    timeline.record(
+      .ended(stage: 0, result: StageResult(outcome: .succeeded, status: 0, seconds: 3), at: 3))
+    timeline.record(.started(stage: 1, pid: 2, gpus: ["1"], at: 3))
+    timeline.record(
+      .ended(stage: 1, result: StageResult(outcome: .failed, status: 2, seconds: 1), at: 4))
+    let html = RunHTMLReport.render(timeline, status: 2, title: "run")
+    #expect(html.contains("fit waited 3 s for room"))
+    #expect(html.contains("fit: failed, 3–4 s on local, GPU 1"))
+    #expect(!html.contains("prep waited"))
+  }
 }
