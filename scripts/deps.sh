@@ -5,7 +5,7 @@ set -euo pipefail
 
 # Debian packages per purpose.
 build_apt=(libyaml-dev libjansson-dev pkg-config)
-test_apt=(mandoc man-db jq node-semver python3-pip podman runc busybox-static time slurm-wlm munge tmux zsh fish)
+test_apt=(mandoc man-db jq node-semver python3-pip podman runc busybox-static time slurm-wlm munge tmux zsh fish chromium)
 bench_apt=(hyperfine ninja-build)
 demo_apt=(jq)
 # PyPI packages per purpose.

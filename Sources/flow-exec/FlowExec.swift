@@ -21,8 +21,12 @@ struct FlowExec: ToolCommand {
     discussion: """
       Reads a pipe document (FILE or standard input) or a workflow file (FILE, read \
       as flow-parse reads it), completes what earlier tools skipped (variable files, \
-      requirements, plan) unless --strict, and runs the stages. Writes one JSON line \
-      per event on standard output; each stage's output goes to its log file.
+      requirements, plan) unless --strict, and runs the stages. On a terminal it shows \
+      the run for a person (a live view, then a table of every stage); otherwise it \
+      writes one JSON line per event on standard output (--format chooses). Each stage's \
+      output goes to its log file; the logs, events, trace, plan and an HTML report of \
+      each run are kept in .flow/runs/ID beside the workflow (.flow/runs/latest is the \
+      newest).
 
       Exit status: 0 when every stage succeeded, else the first failing stage's \
       status; 124 a stage timed out; 125 flow-exec failed; 126/127 a command could \
@@ -72,10 +76,19 @@ struct FlowExec: ToolCommand {
   var dryRun = false
 
   @Option(
-    help:
-      "How --dry-run prints: text (a table, the default) or json (each stage's exact argv and environment)."
-  )
-  var format: Format = .text
+    help: ArgumentHelp(
+      "text: for a person (a live view, then a table; --dry-run: a table); json: one JSON line per event (--dry-run: each stage's exact argv and environment). Default: text on a terminal and for --dry-run, else json."
+    ))
+  var format: Format?
+
+  @Option(help: ArgumentHelp("Keep the newest N runs in .flow/runs.", valueName: "N"))
+  var keepRuns: Int = RunFolder.defaultKept
+
+  @Option(
+    help: ArgumentHelp(
+      "Also write the run's HTML report (Gantt chart, stage table) to FILE.", valueName: "FILE"),
+    completion: .file())
+  var report: String?
 
   @Flag(help: "Refuse a document that skipped a step of the pipeline, naming it.")
   var strict = false
@@ -88,7 +101,7 @@ struct FlowExec: ToolCommand {
   var cleanEnv = false
 
   @Option(
-    help: "Folder for the stages' log files (default: .flow/logs beside the workflow).",
+    help: "Folder for the stages' log files (default: .flow/runs/ID/logs beside the workflow).",
     completion: .directory)
   var logDir: String?
 
@@ -119,6 +132,7 @@ struct FlowExec: ToolCommand {
     let problems = [
       jobs.flatMap { NumberOption.problem($0, "-j", in: 1...NumberOption.mostJobs) },
       NumberOption.problem(grace, "--grace", from: 0, upTo: NumberOption.longestGrace),
+      NumberOption.problem(keepRuns, "--keep-runs", in: 1...NumberOption.mostJobs),
     ]
     if let problem = problems.compactMap({ $0 }).first { throw ValidationError(problem) }
   }
@@ -134,6 +148,8 @@ struct FlowExec: ToolCommand {
     request.selection = StageSelection(stage: stage, only: only, from: from)
     (request.strict, request.cleanEnvironment, request.dryRun) = (strict, cleanEnv, dryRun)
     (request.engine, request.logDirectory) = (engine, logDir)
+    let runFolder = RunFolder(base: RunPreparation.folder(of: workflow) ?? Self.currentFolder())
+    if logDir == nil { request.logDirectory = runFolder.logs }
     request.executorOverride = clusterOptions.executorOverride
     request.syntax = syntax
     if let history {
@@ -148,7 +164,8 @@ struct FlowExec: ToolCommand {
     var settings = RunnerSettings(capacity: capacity, logDirectory: logs, environment: host)
     settings.keepGoing = keepGoing
     settings.grace = grace
-    settings.relaysOutput = stageOutput || isatty(STDERR_FILENO) == 1
+    let forPerson = format.map { $0 == .text } ?? (isatty(STDOUT_FILENO) == 1)
+    settings.relaysOutput = stageOutput || isatty(STDERR_FILENO) == 1 || forPerson
     clusterOptions.configure(&settings)
     settings.cache = try StageCacheOptions(rerun: rerun, noCache: noCache).cache(
       for: launches, workflow: workflow, environment: host, console: console)
@@ -167,6 +184,8 @@ struct FlowExec: ToolCommand {
       if let failure = output.finish() { throw Self.lostEvents(failure, status: 0) }
       return
     }
+    let keeping = try RunKeeping(
+      runFolder, kept: keepRuns, withLogs: logDir == nil, console: console)
     guard settings.makeLogDirectory() else {
       throw CommandFailure("cannot create log folder \(logs)", status: .toolFailed)
     }
@@ -178,7 +197,9 @@ struct FlowExec: ToolCommand {
     // opened again.
     settings.runRecords = RunRecords(environment: host)
     for note in settings.runRecords?.sweepStale() ?? [] { console.report(note) }
-    let status = try execute(launches, settings: settings, output: output, console: console)
+    let status = try execute(
+      launches, settings: settings, output: output, console: console,
+      keeping: keeping, forPerson: forPerson)
     if let failure = output.finish() { throw Self.lostEvents(failure, status: status) }
     Self.endNow(status)
   }
@@ -212,6 +233,13 @@ struct FlowExec: ToolCommand {
     }
   }
 
+  /// The current folder, absolute: where a workflow read from standard input keeps its runs.
+  private static func currentFolder() -> String {
+    guard let folder = getcwd(nil, 0) else { return "." }
+    defer { free(folder) }
+    return String(cString: folder)
+  }
+
   /// The events could not all be written: the run's own status is said, the exit is 74.
   private static func lostEvents(_ failure: SystemError, status: Int32) -> CommandFailure {
     CommandFailure(
@@ -222,33 +250,61 @@ struct FlowExec: ToolCommand {
   /// Runs the stages, writing one line per event, and returns the run's exit status.
   private func execute(
     _ launches: [StageLaunch], settings: RunnerSettings, output: StandardOutput,
-    console: Console
+    console: Console, keeping: RunKeeping, forPerson: Bool
   ) throws(ExecError) -> Int32 {
+    // A person's view replaces the status line: both would draw on the same terminal.
     let status = StatusLine(
-      enabled: isatty(STDERR_FILENO) == 1, stages: launches, console: console)
+      enabled: isatty(STDERR_FILENO) == 1 && !forPerson, stages: launches, console: console)
+    let view =
+      forPerson
+      ? TerminalView(
+        // A make recipe's runs share its terminal with others: no live block to redraw.
+        output: output.queue,
+        live: isatty(STDOUT_FILENO) == 1 && settings.environment["MAKELEVEL"] == nil,
+        colour: isatty(STDOUT_FILENO) == 1 && TerminalStyle.colourWanted(settings.environment),
+        tool: console.tool, stages: launches, capacity: settings.capacity,
+        began: MonotonicClock.now())
+      : nil
+    var timeline = RunTimeline(stages: launches, began: MonotonicClock.now())
     var report = RunReport(
       stages: launches, began: MonotonicClock.now(), writesOutput: stageOutput)
     var settings = settings
     settings.outputQueues = [output.queue, status.errors]
     if let cache = settings.cache { report.reason = { cache.reasons[$0] } }
     let runner = try settings.makeRunner(for: launches) { event in
-      if let note = RunReport.note(for: event) { status.report(note) }
-      if let line = report.record(event) { output.write(line) }
+      timeline.record(event)
+      if let view {
+        view.show(event)
+      } else if let note = RunReport.note(for: event) {
+        status.report(note)
+      }
+      if let line = report.record(event) {
+        if view == nil { output.write(line) }
+        keeping.record(line)
+      }
       status.show(event)
     }
+    view?.start()
     let results: [StageResult]
     do {
       results = try runner.run()
     } catch {
       status.finish()
+      view?.finish(status: ExitStatus.toolFailed.rawValue)
       throw error
     }
     status.finish()
-    if let note = RunReport.note(after: runner) { console.report(note) }
+    if let note = RunReport.note(after: runner) { view?.note(note) ?? console.report(note) }
     let exitStatus = report.status(stopSignal: runner.stopSignal)
-    output.write(report.summary(results, status: exitStatus, now: MonotonicClock.now()))
+    let summary = report.summary(results, status: exitStatus, now: MonotonicClock.now())
+    if view == nil { output.write(summary) }
+    keeping.record(summary)
+    view?.finish(status: exitStatus)
     let saved = report.save(results, status: exitStatus, historyPath: history, tracePath: trace)
     for problem in saved.problems { console.report(problem) }
-    return saved.status
+    let kept = keeping.finish(
+      timeline: timeline, trace: report.trace.document, status: exitStatus, reportPath: self.report)
+    for problem in kept.problems { console.report(problem) }
+    return kept.reportFailed && saved.status == 0 ? ExitStatus.toolFailed.rawValue : saved.status
   }
 }

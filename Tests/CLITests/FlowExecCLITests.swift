@@ -156,7 +156,7 @@ import Testing
     ]
     let failed = try ToolRun.run("flow-exec", [], stdin: try folder.document([failing]))
     #expect(failed.status == 1)
-    #expect(folder.read(".flow/logs/py.log")?.contains("AttributeError") == true)
+    #expect(folder.read(".flow/runs/latest/logs/py.log")?.contains("AttributeError") == true)
   }
 
   @Test func dryRunPrintsArgvAndEnvironmentAndRunsNothing() throws {
@@ -174,8 +174,9 @@ import Testing
     let expected =
       #"{"type":"dry-run","data":{"stage":"a","argv":["bash","-c","--","touch ran"],"environment":{"FLOW_STAGE":"a","FLOW_WORKFLOW":""#
       + folder.path + #"/w.yaml","K":"v"},"directory":""# + folder.path + #"","gpus":[],"log":""#
-      + folder.path + "/.flow/logs/a.log\"}}\n"
-    #expect(run.stdout == expected)
+      + folder.path + "/.flow/runs/ID/logs/a.log\"}}\n"
+    // A dry run shows the logs in the run folder a run would get now.
+    #expect(run.stdout.replacing(/runs\/[0-9]{8}-[0-9]{6}-[0-9]+\//, with: "runs/ID/") == expected)
   }
 
   /// The default dry run is a table for people: the stage's own command and only the
@@ -228,7 +229,9 @@ import Testing
     #expect(folder.read("ran") == nil)
     let lines = ExecFolder.events(run.stdout).compactMap { $0["data"] as? [String: Any] }
     #expect(lines.map { $0["stage"] as? String } == ["a", "b"])
-    let logs = folder.path + "/.flow/logs"
+    let log = lines.last?["log"] as? String ?? ""
+    let logs = String(log.dropLast("/b.log".count))
+    #expect(logs.hasPrefix(folder.path + "/.flow/runs/") && logs.hasSuffix("/logs"), "\(logs)")
     #expect(
       lines.last?["argv"] as? [String] == [
         "sbatch", "--parsable", "--job-name=b", "--output=\(logs)/b.log",
@@ -306,7 +309,7 @@ import Testing
     let lines = ExecFolder.events(run.stdout).filter { $0["type"] as? String == "stage-output" }
       .compactMap { ($0["data"] as? [String: Any])?["line"] as? String }
     #expect(lines == ["one", "two", "three"])
-    #expect(folder.read(".flow/logs/talk.log") == "one\ntwo\nthree")
+    #expect(folder.read(".flow/runs/latest/logs/talk.log") == "one\ntwo\nthree")
   }
 
   /// A complete document (variables merged, no requirements, a plan) passes --strict, and

@@ -29,7 +29,8 @@ import Testing
       "flow-exec", ["--clean-env"], stdin: try document(in: folder),
       environment: ["PATH": "/usr/bin:/bin"])
     #expect(run.status == 0, "\(run.stderr)")
-    let log = try Data(contentsOf: folder.url.appendingPathComponent(".flow/logs/a.log"))
+    let log = try Data(
+      contentsOf: folder.url.appendingPathComponent(".flow/runs/latest/logs/a.log"))
     let logLines = lines(Array(log))
     #expect(logLines.contains(Array("\(composed)=nfc".utf8)))
     #expect(logLines.contains(Array("\(decomposed)=nfd".utf8)))

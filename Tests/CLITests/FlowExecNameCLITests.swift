@@ -14,10 +14,11 @@ import Testing
     let document = try folder.document(names.map { ExecFolder.bash($0, "echo \"$FLOW_STAGE\"") })
     let run = try ToolRun.run("flow-exec", [], stdin: document)
     #expect(run.status == 0, "\(run.stderr)")
-    let logs = try FileManager.default.contentsOfDirectory(atPath: folder.path + "/.flow/logs")
+    let logs = try FileManager.default.contentsOfDirectory(
+      atPath: folder.path + "/.flow/runs/latest/logs")
     #expect(logs.count == names.count)
     #expect(logs.allSatisfy { $0.utf8.count <= 68 })
-    let texts = Set(logs.compactMap { folder.read(".flow/logs/" + $0) })
+    let texts = Set(logs.compactMap { folder.read(".flow/runs/latest/logs/" + $0) })
     #expect(texts == Set(names.map { $0 + "\n" }))
   }
 

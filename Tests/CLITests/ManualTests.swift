@@ -60,7 +60,7 @@ import Testing
 
   static func unescaped(_ line: String) -> String {
     line.replacingOccurrences(of: "\\-", with: "-").replacingOccurrences(of: "\\(dq", with: "\"")
-      .replacingOccurrences(of: "\\e", with: "\\")
+      .replacingOccurrences(of: "\\e", with: "\\").replacingOccurrences(of: "\\&", with: "")
   }
 
   @Test func everyToolHasAPage() {
@@ -96,6 +96,41 @@ import Testing
     #expect(run.stderr == "")
     #expect(run.stdout.contains("NAME"))
     #expect(run.stdout.contains("SEE ALSO"))
+  }
+
+  /// The page as man(1) renders it for a reader, `width` columns wide.
+  static func rendered(_ page: String, width: Int) throws -> String {
+    try ToolRun.run(
+      "/usr/bin/man", ["-l", folder.appendingPathComponent(page).path],
+      environment: [
+        "PATH": "/usr/bin:/bin", "MANPAGER": "cat", "MANWIDTH": String(width), "LANG": "C.UTF-8",
+      ]
+    ).stdout
+  }
+
+  /// A quote macro given a second one on its line encloses it (`‘8Gi, ‘16G’’`), and a
+  /// lone `.` given as a word sticks to the word before it (`workflow.yaml. &&`): the
+  /// rendered page has no quote opened inside another, and each example command reads
+  /// as written, every space where it was.
+  @Test(arguments: pages)
+  func rendersWithoutStrayQuotesOrEatenSpaces(page: String) throws {
+    let text = try Self.rendered(page, width: 400)
+    var open = 0
+    for character in text {
+      if character == "‘" { open += 1 }
+      if character == "’" { open -= 1 }
+      #expect(open == 0 || open == 1, "\(page): a quote inside a quote or closed twice")
+      if open < 0 || open > 1 { break }
+    }
+    #expect(open == 0, "\(page): a quote left open")
+    func collapsed(_ text: String) -> String {
+      text.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+    }
+    let shown = collapsed(text)
+    for command in Self.exampleCommands(try Self.text(page)) where !command.contains("\n") {
+      let asWritten = shown.contains(collapsed(command))
+      #expect(asWritten, "\(page) shows \(command) otherwise")
+    }
   }
 
   @Test(arguments: pages)

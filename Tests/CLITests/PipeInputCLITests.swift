@@ -54,7 +54,7 @@ import Testing
     let run = try ToolRun.run("flow-exec", ["workflow.yaml"], in: folder.url)
     #expect(run.status == 0, "\(run.stderr)")
     #expect(folder.read("y.txt") == "A\nB\nA\nB\n")
-    #expect(folder.read(".flow/logs/Y.log") != nil)
+    #expect(folder.read(".flow/runs/latest/logs/Y.log") != nil)
     let summary = ExecFolder.events(run.stdout).last { $0["type"] as? String == "summary" }
     #expect((summary?["data"] as? [String: Any])?["succeeded"] as? Int == 5)
   }

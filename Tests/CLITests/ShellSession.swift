@@ -63,8 +63,14 @@ final class ShellSession {
 
   func pressTab() throws { try tmux(["send-keys", "Tab"]) }
 
+  /// Presses Ctrl-C, which the terminal turns into SIGINT for the program in front.
+  func pressControlC() throws { try tmux(["send-keys", "C-c"]) }
+
   /// What the terminal shows now.
   func screen() throws -> String { try tmux(["capture-pane", "-p"]) }
+
+  /// What the terminal shows now, with the escape sequences of its colours and styles.
+  func styledScreen() throws -> String { try tmux(["capture-pane", "-p", "-e"]) }
 
   /// Whether the screen comes to show `text` while it is looked at again and again, up
   /// to a generous bound (a loaded machine is slow; the bound only ends a failing test).

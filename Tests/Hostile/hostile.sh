@@ -268,14 +268,15 @@ expect "nothing in the stage name ran" no_file make-case/by-name
 long=$(head -c 200 /dev/zero | tr '\0' n)
 stage_doc "$scratch/w.yaml" "$long" "" >long-name.json
 bounded "a 200-character stage name runs and has a log" 5 300 0 "$bin/flow-exec" long-name.json
-expect "its log name fits a file name" test -n "$(find .flow/logs -name 'nnnn*-*.log')"
+expect "its log name fits a file name" test -n "$(find .flow/runs/latest/logs/ -name 'nnnn*-*.log')"
 # Names may hold '/' and '..' (fasthep-flow's own do): the log stays in the log folder.
-mkdir -p escape-case/.flow/logs
+mkdir -p escape-case
 stage_doc "$scratch/escape-case/w.yaml" "../../escaped" "" >escape-case/name.json
 bounded "a stage named ../../escaped runs" 5 300 0 "$bin/flow-exec" escape-case/name.json
-expect "its log is in the log folder" test -n "$(find escape-case/.flow/logs -name '*escaped-*.log')"
+expect "its log is in the log folder" \
+  test -n "$(find escape-case/.flow/runs/latest/logs/ -name '*escaped-*.log')"
 expect "nothing was written outside it" \
-  test -z "$(find . -name '*escaped*' -not -path './escape-case/.flow/logs/*')"
+  test -z "$(find . -name '*escaped*' -not -path './escape-case/.flow/runs/*/logs/*')"
 printf 'SECRET=1\n' >secret.env && chmod 600 secret.env
 bounded "-o over a 0600 file" 5 300 0 "$bin/flow-envfile" --no-env -o secret.env secret.env
 expect "the file stays 0600" test "$(stat -c %a secret.env)" = 600

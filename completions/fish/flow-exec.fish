@@ -20,7 +20,7 @@ function __flow-exec_parse_tokens -S
     set -l unparsed_tokens (__flow-exec_tokens -pc)
     switch $unparsed_tokens[1]
     case 'flow-exec'
-        __flow-exec_parse_subcommand 1 'j/jobs=' 'stage=' 'only=+' 'from=+' 'rerun=+' 'no-cache' 'why' 'keep-going' 'dry-run' 'format=' 'strict' 'stage-output' 'clean-env' 'log-dir=' 'engine=' 'trace=' 'history=' 'grace=' 'syntax=' 'cpus=' 'memory=' 'gpus=' 'resource=+' 'executor=' 'partition=' 'account=' 'qos=' 'dask-scheduler=' 'version' 'h/help'
+        __flow-exec_parse_subcommand 1 'j/jobs=' 'stage=' 'only=+' 'from=+' 'keep-going' 'dry-run' 'format=' 'keep-runs=' 'report=' 'strict' 'stage-output' 'clean-env' 'log-dir=' 'engine=' 'trace=' 'history=' 'grace=' 'syntax=' 'cpus=' 'memory=' 'gpus=' 'resource=+' 'executor=' 'partition=' 'account=' 'qos=' 'dask-scheduler=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __flow-exec_parse_subcommand -r 1 'version'
@@ -82,16 +82,15 @@ complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_op
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" stage' -l 'stage' -d 'Run only this stage (for Makefile recipes); its needs are taken as done.' -rfka '(__flow-exec_custom_completion ---completion -- --stage (count (__flow-exec_tokens -pc)) (__flow-exec_tokens -tC))'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec"' -l 'only' -d 'Run only these stages (repeatable).' -rfka '(__flow-exec_custom_completion ---completion -- --only (count (__flow-exec_tokens -pc)) (__flow-exec_tokens -tC))'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec"' -l 'from' -d 'Run this stage and every stage after it (repeatable).' -rfka '(__flow-exec_custom_completion ---completion -- --from (count (__flow-exec_tokens -pc)) (__flow-exec_tokens -tC))'
-complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec"' -l 'rerun' -d 'Run this stage even if the stage cache has it (repeatable).' -rfka '(__flow-exec_custom_completion ---completion -- --rerun (count (__flow-exec_tokens -pc)) (__flow-exec_tokens -tC))'
-complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" no-cache' -l 'no-cache' -d 'Run every stage whatever the stage cache has; still record them.'
-complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" why' -l 'why' -d 'Print why each stage would run or is cached; run nothing.'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" keep-going' -l 'keep-going' -d 'After a failure, keep running the stages that do not depend on it.'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" dry-run' -l 'dry-run' -d 'Print what each stage would run and what flow sets in its environment; run nothing.'
-complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" format' -l 'format' -d 'How --dry-run prints: text (a table, the default) or json (each stage\'s exact argv and environment).' -rfka 'text json'
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" format' -l 'format' -d 'text: for a person (a live view, then a table; --dry-run: a table); json: one JSON line per event (--dry-run: each stage\'s exact argv and environment). Default: text on a terminal and for --dry-run, else json.' -rfka 'text json'
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" keep-runs' -l 'keep-runs' -d 'Keep the newest N runs in .flow/runs.' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" report' -l 'report' -d 'Also write the run\'s HTML report (Gantt chart, stage table) to FILE.' -rF
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" strict' -l 'strict' -d 'Refuse a document that skipped a step of the pipeline, naming it.'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" stage-output' -l 'stage-output' -d 'Also report each line the stages write as a stage-output event.'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" clean-env' -l 'clean-env' -d 'Start stages from an empty environment instead of this one.'
-complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" log-dir' -l 'log-dir' -d 'Folder for the stages\' log files (default: .flow/logs beside the workflow).' -rfa '(__flow-exec_complete_directories)'
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" log-dir' -l 'log-dir' -d 'Folder for the stages\' log files (default: .flow/runs/ID/logs beside the workflow).' -rfa '(__flow-exec_complete_directories)'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" engine' -l 'engine' -d 'Container engine: podman, docker or apptainer.' -rfka 'podman docker apptainer'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" trace' -l 'trace' -d 'Write Chrome trace-event JSON of the run to FILE.' -rF
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" history' -l 'history' -d 'Plan with the durations in FILE and record this run\'s durations there.' -rF

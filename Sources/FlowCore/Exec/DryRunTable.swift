@@ -40,7 +40,7 @@ public enum DryRunTable {
   }
 
   /// The executor as `--executor` names it.
-  static func shortName(_ executor: Executor) -> String {
+  public static func shortName(_ executor: Executor) -> String {
     switch executor {
     case .local: return "local"
     case .dask: return "dask"
@@ -50,7 +50,7 @@ public enum DryRunTable {
 
   /// `text` with control characters written as escapes, so that a command or value cannot
   /// break the table or drive the terminal.
-  static func visible(_ text: String) -> String {
+  public static func visible(_ text: String) -> String {
     var shown = ""
     for scalar in text.unicodeScalars {
       switch scalar {

@@ -298,6 +298,7 @@ public final class LocalRunner {
         peakMemory: Int64(usage.ru_maxrss) * 1024,
         message: entry.timedOut
           ? "timed out after \(stage.timeout ?? 0) s" : lost ? "its exit status was lost" : nil)
+      result.cpuSeconds = usage.cpuSeconds
       if let container = stage.container, code != 0 {
         checkEngine(container, stage: stage, entry: entry, result: &result)
       }

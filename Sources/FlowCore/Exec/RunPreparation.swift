@@ -22,6 +22,8 @@ public struct RunPreparation {
   public var clusterExecutors: Set<Executor> = []
   /// Choices made while preparing, for people (a stage sent to the CPU).
   public private(set) var notes: [String] = []
+  /// The plan's start and expected duration per chosen stage, once `prepare` has them.
+  private var plannedTimes: [(start: Double, seconds: Double, known: Bool)]?
   /// The user's home folders, never mounted whole into a container.
   public var homes = ContainerMount.homes(environment: ProcessEnvironment.current)
 
@@ -146,6 +148,8 @@ public struct RunPreparation {
       launch.stageArgv = command.argv
       launch.cacheEntry = StageCacheEntry(
         stage: stage, executor: executors[offset], device: demand.gpu > 0 ? "gpu" : "cpu")
+      launch.planned = plannedTimes.map { ($0[offset].start, $0[offset].seconds) }
+      launch.expectedSeconds = plannedTimes.flatMap { $0[offset].known ? $0[offset].seconds : nil }
       launch.addedEnvironment = { gpus in
         let visibility = vendor.map { GPUVisibility(vendor: $0, ids: gpus) }
         let variables = environment.build(
@@ -174,6 +178,9 @@ public struct RunPreparation {
   {
     let planned = plans.compactMap { $0 }
     if !planned.isEmpty, planned.count == plans.count {
+      plannedTimes = planned.map {
+        ($0.start ?? 0, $0.duration ?? 0, $0.durationSource.map { $0 != "unit" } ?? false)
+      }
       return planned.enumerated().map { offset, plan in (plan.order ?? offset, plan.gpuIDs ?? []) }
     }
     do throws(PlanError) {
@@ -181,6 +188,7 @@ public struct RunPreparation {
         stages, capacity: capacity, history: history,
         options: PlanOptions(improvementRounds: 0))
       notes += plan.notes
+      plannedTimes = plan.stages.map { ($0.start, $0.duration, $0.durationSource != .unit) }
       return plan.stages.map { ($0.order, $0.gpuIDs) }
     } catch {
       throw .plan(error)

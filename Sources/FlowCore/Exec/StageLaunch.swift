@@ -35,6 +35,12 @@ public struct StageLaunch: Sendable {
   public var addedEnvironment: @Sendable (_ gpus: [String]) -> EnvironmentMap = { _ in [:] }
   /// What the stage cache keys the stage by; nil for a stage it never skips.
   public var cacheEntry: StageCacheEntry?
+  /// When the plan starts the stage and how long it expects it to take (from the duration
+  /// history where there is one), in seconds; nil when unplanned.
+  public var planned: (start: Double, seconds: Double)?
+  /// Seconds the stage is expected to take, from the duration history or its own
+  /// estimate; nil when the plan only assumed a default.
+  public var expectedSeconds: Double?
 
   public init(
     name: String, needs: [Int] = [], priority: Int = 0, demand: StageDemand = StageDemand(),
@@ -82,6 +88,9 @@ public struct StageResult: Sendable, Equatable {
   public var peakMemory: Int64
   /// Why it could not start or was skipped.
   public var message: String?
+  /// User and system CPU seconds of the stage's process tree (wait4's rusage); 0 when the
+  /// executor does not say.
+  public var cpuSeconds: Double = 0
 
   public init(
     outcome: Outcome, status: Int32, signal: Int32? = nil, timedOut: Bool = false,

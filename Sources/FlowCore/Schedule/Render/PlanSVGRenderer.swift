@@ -30,14 +30,7 @@ public enum PlanSVGRenderer {
       svg += "<text x=\"\(number(left + 18))\" y=\"40\">\(name)</text>\n"
     }
     let axisY = height - 28
-    for tick in ticks(upTo: span) {
-      svg += "<line x1=\"\(number(x(tick)))\" y1=\"\(number(top - 6))\" x2=\"\(number(x(tick)))\" "
-      svg += "y2=\"\(number(axisY))\" stroke=\"#e0e0e0\"/>\n"
-      svg += "<text x=\"\(number(x(tick)))\" y=\"\(number(axisY + 16))\" text-anchor=\"middle\" "
-      svg += "fill=\"#444\">\(Seconds.describe(tick)) s</text>\n"
-    }
-    svg += "<line x1=\"\(number(labelWidth))\" y1=\"\(number(axisY))\" "
-    svg += "x2=\"\(number(labelWidth + chartWidth))\" y2=\"\(number(axisY))\" stroke=\"#444\"/>\n"
+    svg += timeAxis(span: span, left: labelWidth, width: chartWidth, top: top - 6, axis: axisY)
     for (row, label) in rowLabels.enumerated() {
       let y = top + Double(row) * rowHeight
       svg += "<text x=\"\(number(labelWidth - 6))\" y=\"\(number(y + 14))\" text-anchor=\"end\">"
@@ -95,6 +88,24 @@ public enum PlanSVGRenderer {
       }
     }
     return (rowOf, laneFree.indices.map { "lane \($0 + 1)" })
+  }
+
+  /// The time axis at `axis` from `left`, `width` wide for `span` seconds, with a grid
+  /// line from `top` at each round tick, labelled in seconds.
+  static func timeAxis(span: Double, left: Double, width: Double, top: Double, axis: Double)
+    -> String
+  {
+    var svg = ""
+    for tick in ticks(upTo: span) {
+      let x = number(left + tick * (width / span))
+      svg += "<line x1=\"\(x)\" y1=\"\(number(top))\" x2=\"\(x)\" "
+      svg += "y2=\"\(number(axis))\" stroke=\"#e0e0e0\"/>\n"
+      svg += "<text x=\"\(x)\" y=\"\(number(axis + 16))\" text-anchor=\"middle\" "
+      svg += "fill=\"#444\">\(Seconds.describe(tick)) s</text>\n"
+    }
+    svg += "<line x1=\"\(number(left))\" y1=\"\(number(axis))\" "
+    svg += "x2=\"\(number(left + width))\" y2=\"\(number(axis))\" stroke=\"#444\"/>\n"
+    return svg
   }
 
   /// About ten round tick marks: steps of 1, 2 or 5 times a power of ten.
