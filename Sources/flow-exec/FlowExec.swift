@@ -209,7 +209,9 @@ struct FlowExec: ToolCommand {
     var settings = settings
     settings.outputQueues = [output.queue, status.errors]
     let runner = try settings.makeRunner(for: launches) { event in
-      if let note = RunReport.note(for: event) { status.report(note) }
+      if let note = RunReport.note(for: event) ?? report.retryNote(for: event) {
+        status.report(note)
+      }
       if let line = report.record(event) { output.write(line) }
       status.show(event)
     }

@@ -30,6 +30,17 @@ public struct StageLaunch: Sendable {
   /// What flow sets in the stage's environment for the GPU ids given: the variables that
   /// differ from the environment it starts from (all of them in a container), for people.
   public var addedEnvironment: @Sendable (_ gpus: [String]) -> EnvironmentMap = { _ in [:] }
+  /// For a stage that runs where its base environment is that machine's own (a Slurm
+  /// node's): what flow sets over it, in order; nil where `command` gives it whole.
+  public var nodeAssignments: [NodeAssignment]?
+  /// How often the stage is tried and after which failures; nil: once.
+  public var retry: RetryPolicy?
+  /// The command under another memory limit, for a retry (a container's limit is in its
+  /// argv); nil where the limit is not part of the command.
+  public var commandWithMemory:
+    (
+      @Sendable (_ gpus: [String], _ memory: Int64) -> (argv: [String], environment: EnvironmentMap)
+    )?
 
   public init(
     name: String, needs: [Int] = [], priority: Int = 0, demand: StageDemand = StageDemand(),
@@ -72,6 +83,10 @@ public struct StageResult: Sendable, Equatable {
   public var peakMemory: Int64
   /// Why it could not start or was skipped.
   public var message: String?
+  /// Why the last attempt failed, when it did.
+  public var failure: FailureClass?
+  /// The attempts that failed before this one, first first.
+  public var earlierAttempts: [StageAttempt] = []
 
   public init(
     outcome: Outcome, status: Int32, signal: Int32? = nil, timedOut: Bool = false,
@@ -98,4 +113,6 @@ public enum RunEvent: Sendable {
   case submitted(stage: Int, job: String, at: Double)
   /// These cluster jobs are being cancelled (after a failure or a stop signal).
   case cancelling(jobs: [String], at: Double)
+  /// An attempt of the stage failed and it is tried again with the limits of `next`.
+  case retrying(stage: Int, failed: StageAttempt, next: RetryDecision, at: Double)
 }

@@ -46,6 +46,7 @@ public enum WorkflowSchema {
             "environment": {"$ref": "#/definitions/environment"},
             "duration": {"$ref": "#/definitions/duration", "description": "An estimate, for planning."},
             "timeout": {"$ref": "#/definitions/duration", "description": "A limit the runners enforce."},
+            "retry": {"$ref": "#/definitions/retry"},
             "plugins": {}
           },
           "patternProperties": {"^x-": {}},
@@ -96,6 +97,24 @@ public enum WorkflowSchema {
           "patternProperties": {"^x-": {}},
           "additionalProperties": false
         },
+        "retry": {
+          "type": ["object", "null"],
+          "description": "How often the stage is tried in all and after which failures; null: once.",
+          "required": ["attempts"],
+          "properties": {
+            "attempts": {"type": "integer", "minimum": 1, "maximum": \#(RetryPolicy.maximumAttempts)},
+            "on": {
+              "oneOf": [
+                {"$ref": "#/definitions/failureClass"},
+                {"type": "array", "items": {"$ref": "#/definitions/failureClass"}}
+              ]
+            },
+            "memory_factor": {"type": "number", "minimum": 1, "maximum": \#(Int(RetryPolicy.maximumFactor))},
+            "time_factor": {"type": "number", "minimum": 1, "maximum": \#(Int(RetryPolicy.maximumFactor))}
+          },
+          "additionalProperties": false
+        },
+        "failureClass": {"enum": ["oom", "timeout", "lost", "failed"]},
         "global": {
           "type": ["object", "null"],
           "properties": {
@@ -108,7 +127,8 @@ public enum WorkflowSchema {
             "extra_data": {},
             "histogram": {},
             "output": {},
-            "output_dir": {"type": "string"}
+            "output_dir": {"type": "string"},
+            "retry": {"$ref": "#/definitions/retry"}
           },
           "patternProperties": {"^x-": {}},
           "additionalProperties": false

@@ -50,6 +50,7 @@ extension Stage {
     object["duration"] = duration.map(JSONValue.init(seconds:)) ?? .null
     object["timeout"] = timeout.map(JSONValue.init(seconds:)) ?? .null
     object["at"] = position.map(\.document) ?? .null
+    if let retry { object["retry"] = retry.document }
     for (key, value) in annotations where object[key] == nil { object[key] = value }
     if let resolution { object["resolution"] = resolutionDocument(resolution) }
     if let plan { object["plan"] = plan.document }

@@ -99,7 +99,7 @@ struct DocumentReader {
   ]
   static let stageFields: Set = [
     "name", "type", "args", "kwargs", "needs", "environment", "duration", "timeout", "at",
-    "resolution", "plan",
+    "resolution", "plan", "retry",
   ]
   static let environmentFields: Set = [
     "image", "variables", "executor", "resources", "requirements", "extra_data",
@@ -173,6 +173,9 @@ struct DocumentReader {
     stage.duration = try seconds(object["duration"], path + ".duration", field: "duration")
     stage.timeout = try seconds(object["timeout"], path + ".timeout", field: "timeout")
     stage.position = position(object["at"])
+    if let retry = object["retry"], retry != .null {
+      stage.retry = try self.retry(retry, path + ".retry")
+    }
     if let resolution = object["resolution"] {
       stage.resolution = try self.resolution(resolution, path + ".resolution")
     }
