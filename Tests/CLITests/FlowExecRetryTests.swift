@@ -30,7 +30,10 @@ import Testing
           "retry": ["attempts": 3, "on": ["oom"], "memory_factor": 2],
         ])
     ])
-    let run = try ToolRun.run("flow-exec", ["--engine", "podman"], stdin: document)
+    // In the folder: podman's conmon (with runc on cgroups v1) leaves a file `oom` in the
+    // working folder of the client when the kernel kills the container.
+    let run = try ToolRun.run(
+      "flow-exec", ["--engine", "podman"], stdin: document, in: folder.url)
     #expect(run.status == 0, "\(run.stderr)")
     let retries = Self.retries(run.stdout)
     #expect(retries.map { $0["failure"] as? String } == ["oom", "oom"])
