@@ -72,52 +72,45 @@ import Testing
     #expect(SlurmJobState(sacct: "CANCELLED by 0|0:15\n")?.failureClass == .failed)
   }
 
+  func local(
+    _ result: StageResult, memory: Int64?, stopped: Bool = false, kernel: Bool = false
+  ) -> FailureClass {
+    FailureClass(
+      local: result, containerMemory: memory, stoppedByRunner: stopped, kernelOOMKill: kernel)
+  }
+
   @Test func classifiesLocalAttempts() {
     let killed = StageResult(outcome: .failed, status: 137)
-    #expect(
-      FailureClass(
-        local: killed, containerMemory: 100, stoppedByRunner: false, kernelOOMKill: false)
-        == .oom)
-    #expect(
-      FailureClass(local: killed, containerMemory: 0, stoppedByRunner: false, kernelOOMKill: false)
-        == .failed)
-    #expect(
-      FailureClass(local: killed, containerMemory: 100, stoppedByRunner: true, kernelOOMKill: false)
-        == .failed)
+    #expect(local(killed, memory: 100) == .oom)
+    #expect(local(killed, memory: 0) == .failed)
+    #expect(local(killed, memory: 100, stopped: true) == .failed)
     let signalled = StageResult(outcome: .failed, status: 137, signal: 9)
-    #expect(
-      FailureClass(
-        local: signalled, containerMemory: nil, stoppedByRunner: false, kernelOOMKill: true)
-        == .oom)
-    #expect(
-      FailureClass(
-        local: signalled, containerMemory: nil, stoppedByRunner: false, kernelOOMKill: false)
-        == .failed)
+    #expect(local(signalled, memory: nil, kernel: true) == .oom)
+    #expect(local(signalled, memory: nil) == .failed)
     let timedOut = StageResult(outcome: .failed, status: 124, timedOut: true)
-    #expect(
-      FailureClass(
-        local: timedOut, containerMemory: nil, stoppedByRunner: true, kernelOOMKill: false)
-        == .timeout)
-    let three = StageResult(outcome: .failed, status: 3)
-    #expect(
-      FailureClass(local: three, containerMemory: 100, stoppedByRunner: false, kernelOOMKill: false)
-        == .failed)
+    #expect(local(timedOut, memory: nil, stopped: true) == .timeout)
+    #expect(local(StageResult(outcome: .failed, status: 3), memory: 100) == .failed)
+  }
+
+  /// The count in a fake `/proc/self/cgroup` and cgroup tree, both in `folder`.
+  func oomKills(_ folder: TemporaryFolder, listing: String, file: String, text: String) throws
+    -> Int64?
+  {
+    try folder.write("listing", listing)
+    try folder.write("cg/" + file, text)
+    return OOMKillCount.current(cgroupFile: folder.path + "/listing", root: folder.path + "/cg")
   }
 
   @Test func readsTheKernelsOOMKillCount() throws {
     let folder = try TemporaryFolder()
-    try folder.write("proc-cgroup-v2", "0::/user.slice/flow\n")
-    try folder.write(
-      "cg/user.slice/flow/memory.events", "low 0\nhigh 0\nmax 4\noom 2\noom_kill 2\n")
-    #expect(
-      OOMKillCount.current(cgroupFile: folder.path + "/proc-cgroup-v2", root: folder.path + "/cg")
-        == 2)
-    try folder.write("proc-cgroup-v1", "9:pids:/\n4:memory:/job/7\n0::/\n")
-    try folder.write(
-      "v1/memory/job/7/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 5\n")
-    #expect(
-      OOMKillCount.current(cgroupFile: folder.path + "/proc-cgroup-v1", root: folder.path + "/v1")
-        == 5)
+    let v2 = try oomKills(
+      folder, listing: "0::/user.slice/flow\n", file: "user.slice/flow/memory.events",
+      text: "low 0\nhigh 0\nmax 4\noom 2\noom_kill 2\n")
+    #expect(v2 == 2)
+    let v1 = try oomKills(
+      folder, listing: "9:pids:/\n4:memory:/job/7\n", file: "memory/job/7/memory.oom_control",
+      text: "oom_kill_disable 0\nunder_oom 0\noom_kill 5\n")
+    #expect(v1 == 5)
     #expect(OOMKillCount.current(cgroupFile: folder.path + "/none", root: folder.path) == nil)
   }
 }
