@@ -119,9 +119,11 @@ YAML
 "$bin/flow-exec" --executor slurm "$work/stop/document.json" >"$work/stop/events.jsonl" \
   2>"$work/stop/stderr" &
 runner=$!
+# Also until flow-exec itself saw the first job start (it looks every half second).
 for _ in $(seq 100); do
   [ "$(squeue --noheader --state=RUNNING --format=%i | wc -l)" = 1 ] \
-    && [ "$(squeue --noheader --state=PENDING --format=%i | wc -l)" = 1 ] && break
+    && [ "$(squeue --noheader --state=PENDING --format=%i | wc -l)" = 1 ] \
+    && grep -q '"type":"stage-start","data":{"stage":"first"' "$work/stop/events.jsonl" && break
   sleep 0.2
 done
 kill -INT "$runner"
@@ -241,6 +243,55 @@ if [ "$status" = 125 ] && [ -z "$(submitted_ids toobig)" ] \
   && grep -q "stage 'big' .*needs 1 cpu, 0 MiB and 3 gpu, which no node of Slurm partition 'debug' has (localhost: 2 cpu, 2000 MiB, 2 gpu)" "$work/toobig/stderr"
 then pass "a stage asking more than any node has is refused before submitting, with the numbers"
 else fail "too big (status $status: $(cat "$work/toobig/stderr"))"; fi
+
+# The same environment everywhere: a stage whose package sets TOOL_HOME and prepends to
+# PATH, submitted from a polluted shell with SBATCH_EXPORT=NONE, starts from the node's
+# own environment (--export=NONE): nothing of the submitting shell, PATH the node's with
+# the package's folder first, and flow's own variables as a local run of the stage has
+# them. Allowed to differ: SLURM_* and what the node's login environment sets.
+workflow parity <<'YAML'
+stages:
+  - name: dump
+    type: BashOperator
+    kwargs: {bash_command: 'env | sort > "dump-${SLURM_JOB_ID:+slurm}${SLURM_JOB_ID:-local}.txt"'}
+    environment: {variables: {MODE: fast}}
+YAML
+"$bin/flow-parse" "$work/parity/workflow.yaml" | jq -c '.stages[0].resolution = {actions: [
+  {action: "set", variable: "TOOL_HOME", value: "/opt/tool", package: "tool"},
+  {action: "prepend", variable: "PATH", value: "$TOOL_HOME/bin", package: "tool"}]}' \
+  >"$work/parity/document.json"
+set +e
+POLLUTED=yes PATH="/polluted/bin:$PATH" SBATCH_EXPORT=NONE "$bin/flow-exec" --executor slurm \
+  "$work/parity/document.json" >"$work/parity/events.jsonl" 2>"$work/parity/stderr"
+status=$?
+POLLUTED=yes "$bin/flow-exec" --executor local "$work/parity/document.json" \
+  >>"$work/parity/events.jsonl" 2>>"$work/parity/stderr"
+local_status=$?
+set -e
+slurm_dump=$(ls "$work"/parity/dump-slurm*.txt 2>/dev/null | head -1)
+flow_vars() { grep -E '^(FLOW_STAGE|FLOW_WORKFLOW|MODE|TOOL_HOME)=' "$1"; }
+if [ "$status" = 0 ] && [ "$local_status" = 0 ] && [ -n "$slurm_dump" ] \
+  && ! grep -q '^POLLUTED=' "$slurm_dump" && ! grep -q '/polluted/' "$slurm_dump" \
+  && grep -q '^PATH=/opt/tool/bin:/' "$slurm_dump" \
+  && [ "$(flow_vars "$slurm_dump")" = "$(flow_vars "$work/parity/dump-local.txt")" ] \
+  && [ "$(flow_vars "$slurm_dump" | wc -l)" = 4 ]
+then pass "slurm: the node's own environment with flow's additions, as locally"
+else fail "environment parity on slurm (status $status/$local_status: $(cat "$slurm_dump" 2>/dev/null))"; fi
+
+# A failed attempt tried again (on: [failed]) is resubmitted, and the stage that waited
+# for it runs after the new job.
+workflow retry <<'YAML'
+stages:
+  - {name: flaky, type: BashOperator, kwargs: {bash_command: 'echo x >> tries; [ $(wc -l < tries) -ge 2 ]'}, retry: {attempts: 2, on: [failed]}}
+  - {name: after, type: BashOperator, kwargs: {bash_command: "cat tries > after.txt"}, needs: [flaky]}
+YAML
+run retry
+if [ "$status" = 0 ] && [ "$(wc -l <"$work/retry/after.txt")" = 2 ] \
+  && [ "$(jq -s '[.[] | select(.type == "stage-retry")] | length' "$work/retry/events.jsonl")" = 1 ] \
+  && [ "$(jq -s '[.[] | select(.type == "stage-submit")] | length' "$work/retry/events.jsonl")" = 3 ] \
+  && queue_empty
+then pass "slurm: a retried job is resubmitted and its dependants follow the new job"
+else fail "retry on slurm (status $status)"; fi
 
 # The same on Dask (Slurm stays up for the runs that mix executors at the end): the diamond with resources, a refusal before submitting, Ctrl-C, and
 # what happens without the distributed package or without python3.

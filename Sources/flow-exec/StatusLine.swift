@@ -30,6 +30,8 @@ final class StatusLine {
     case .ended(let index, let result, _):
       ended(stages[index].name, failed: result.outcome == .failed)
     case .output(let index, let line, _): output(stages[index].name, line)
+    // A stage being tried again is started again: it leaves the running ones meanwhile.
+    case .retrying(let index, _, _, _): running.removeAll { $0 == stages[index].name }
     case .stopping, .cancelling, .submitted: break
     }
   }

@@ -235,7 +235,8 @@ import Testing
     #expect(
       lines.last?["argv"] as? [String] == [
         "sbatch", "--parsable", "--job-name=b", "--output=\(logs)/b.log",
-        "--error=\(logs)/b.log", "--open-mode=truncate", "--cpus-per-task=1", "--time=2",
+        "--error=\(logs)/b.log", "--open-mode=truncate", "--cpus-per-task=1", "--export=NONE",
+        "--time=2",
         "--dependency=afterok:<a>", "--chdir=\(folder.path)", "--partition=short",
         "\(logs)/b.sbatch",
       ])

@@ -33,7 +33,7 @@ import Testing
     #expect(
       run.stderr
         == """
-        flow-parse: <stdin>:3:5: unknown key 'nedes' in a stage (did you mean 'needs'?); expected one of 'name', 'type', 'args', 'kwargs', 'with', 'needs', 'dependencies', 'environment', 'duration', 'timeout', 'plugins', 'inputs', 'outputs'
+        flow-parse: <stdin>:3:5: unknown key 'nedes' in a stage (did you mean 'needs'?); expected one of 'name', 'type', 'args', 'kwargs', 'with', 'needs', 'dependencies', 'environment', 'duration', 'timeout', 'retry', 'plugins', 'inputs', 'outputs'
         flow-parse: <stdin>:4:5: duplicate stage name 'a' (first at 2:5)
 
         """)

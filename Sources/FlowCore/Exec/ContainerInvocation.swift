@@ -63,7 +63,9 @@ public struct ContainerInvocation: Sendable, Equatable {
     var result: [String]
     switch engine {
     case .podman, .docker:
-      result = [engine.rawValue, "run", "--rm", "--name=\(name)"]
+      // --init: a tiny init is PID 1 and forwards signals, so a shell that would be PID 1
+      // (and ignore SIGTERM, having no handler) stops at once, not after the grace period.
+      result = [engine.rawValue, "run", "--rm", "--init", "--name=\(name)"]
       result += variables.map { "--env=" + $0 }
       if memory > 0 { result.append("--memory=\(memory)") }
       if cpu > 0 { result.append("--cpus=\(cpus)") }
@@ -71,7 +73,8 @@ public struct ContainerInvocation: Sendable, Equatable {
       result += gpuFlags
       result += ["--", image]
     case .apptainer:
-      // --no-eval: values are not shell-evaluated when the container starts.
+      // --no-eval: values are not shell-evaluated when the container starts. No --init:
+      // exec shares the host's PID namespace (no --pid), so the command is never PID 1.
       result = ["apptainer", "exec", "--cleanenv", "--no-eval"]
       if memory > 0 { result.append("--memory=\(memory)") }
       if cpu > 0 { result.append("--cpus=\(cpus)") }

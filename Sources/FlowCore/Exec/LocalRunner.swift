@@ -50,6 +50,11 @@ public final class LocalRunner {
     var gpus: [String]
     var token: UInt8?
     var relay: StageOutputRelay?
+    /// What this attempt was given: its demand (the memory grows on retries) and limit.
+    var demand: StageDemand
+    var timeout: Double?
+    /// The kernel's OOM kills in this cgroup when it started, for a stage that may retry.
+    var oomKills: Int64?
   }
 
   private let stages: [StageLaunch]
@@ -68,6 +73,10 @@ public final class LocalRunner {
   private var failed = false
   /// Stages whose container was already removed after their engine died.
   private var removedContainers: Set<Int> = []
+  /// The limits of each stage's next attempt, once one failed and is tried again.
+  private var retryLimits: [Int: RetryDecision] = [:]
+  /// Each stage's failed attempts so far.
+  private var failedAttempts: [Int: [StageAttempt]] = [:]
   /// The stop signal received, if any.
   public private(set) var stopSignal: Int32?
   private var processes = RunProcesses(adoptsOrphans: false)
@@ -172,7 +181,7 @@ public final class LocalRunner {
         continue
       }
       if let jobs = options.jobs, running.count >= jobs { break }
-      guard fits(stages[index].demand) || running.isEmpty else { continue }
+      guard fits(demand(of: index)) || running.isEmpty else { continue }
       var token: UInt8?
       if let jobserver, !running.isEmpty {
         guard let taken = jobserver.acquire() else {
@@ -187,6 +196,13 @@ public final class LocalRunner {
     return waitingForSlot
   }
 
+  /// A stage's demand for its next attempt.
+  private func demand(of index: Int) -> StageDemand {
+    var demand = stages[index].demand
+    if let limits = retryLimits[index] { demand.memory = limits.memory }
+    return demand
+  }
+
   private func fits(_ demand: StageDemand) -> Bool {
     guard demand.cpu <= freeCPU + 1e-9, demand.memory <= freeMemory, demand.gpu <= freeGPUs.count
     else { return false }
@@ -199,7 +215,13 @@ public final class LocalRunner {
       $0
     }
     for id in freeGPUs where gpus.count < stage.demand.gpu && !gpus.contains(id) { gpus.append(id) }
-    let (argv, environment) = stage.command(gpus)
+    let demand = demand(of: index)
+    let limits = retryLimits[index]
+    let timeout = limits.map(\.timeout) ?? stage.timeout
+    let (argv, environment) =
+      limits != nil
+      ? stage.commandWithMemory?(gpus, demand.memory) ?? stage.command(gpus)
+      : stage.command(gpus)
     let now = MonotonicClock.now()
     let output = open(stage.logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard output >= 0 else {
@@ -237,21 +259,24 @@ public final class LocalRunner {
       finish(index, failure, token: token)
       return
     }
-    freeCPU -= stage.demand.cpu
-    freeMemory -= stage.demand.memory
+    freeCPU -= demand.cpu
+    freeMemory -= demand.memory
     freeGPUs.removeAll { gpus.contains($0) }
-    for (name, amount) in stage.demand.counters { freeCounters[name, default: 0] -= amount }
+    for (name, amount) in demand.counters { freeCounters[name, default: 0] -= amount }
     groups.append(pid)
     if let removal = stage.containerRemoval {
       options.runRecords?.add(containerRemoval: removal, to: processes.run)
     }
     running[pid] = Running(
-      stage: index, started: now, deadline: stage.timeout.map { now + $0 }, gpus: gpus,
-      token: token, relay: relay)
+      stage: index, started: now, deadline: timeout.map { now + $0 }, gpus: gpus,
+      token: token, relay: relay, demand: demand, timeout: timeout,
+      oomKills: stage.retry != nil ? OOMKillCount.current() : nil)
     report(.started(stage: index, pid: pid, gpus: gpus, at: now))
   }
 
   private func finish(_ index: Int, _ result: StageResult, token: UInt8?) {
+    var result = result
+    result.earlierAttempts = failedAttempts[index] ?? []
     if let token { jobserver?.release(token) }
     if result.outcome == .failed { failed = true }
     options.cache?.ended(index, result)
@@ -284,10 +309,10 @@ public final class LocalRunner {
         report(.output(stage: entry.stage, line: line, at: MonotonicClock.now()))
       }
       let stage = stages[entry.stage]
-      freeCPU += stage.demand.cpu
-      freeMemory += stage.demand.memory
+      freeCPU += entry.demand.cpu
+      freeMemory += entry.demand.memory
       freeGPUs += entry.gpus
-      for (name, amount) in stage.demand.counters { freeCounters[name, default: 0] += amount }
+      for (name, amount) in entry.demand.counters { freeCounters[name, default: 0] += amount }
       let ended = ProcessStatus(waitStatus: status)
       let code =
         entry.timedOut
@@ -297,7 +322,7 @@ public final class LocalRunner {
         timedOut: entry.timedOut, seconds: MonotonicClock.now() - entry.started,
         peakMemory: Int64(usage.ru_maxrss) * 1024,
         message: entry.timedOut
-          ? "timed out after \(stage.timeout ?? 0) s" : lost ? "its exit status was lost" : nil)
+          ? "timed out after \(entry.timeout ?? 0) s" : lost ? "its exit status was lost" : nil)
       result.cpuSeconds = usage.cpuSeconds
       if let container = stage.container, code != 0 {
         checkEngine(container, stage: stage, entry: entry, result: &result)
@@ -306,8 +331,35 @@ public final class LocalRunner {
         let note = "its log could not be written whole: \(failure)"
         result.message = result.message.map { "\($0); \(note)" } ?? note
       }
+      if result.outcome == .failed, retried(entry, &result) { continue }
       finish(entry.stage, result, token: entry.token)
     }
+  }
+
+  /// Classifies a failed attempt and, when the stage's retry policy allows another, says
+  /// so and makes the stage ready again with the limits `RetryDecision` gives.
+  private func retried(_ entry: Running, _ result: inout StageResult) -> Bool {
+    let stage = stages[entry.stage]
+    let kernelOOMKill = entry.oomKills.flatMap { before in
+      OOMKillCount.current().map { $0 > before }
+    }
+    let failure = FailureClass(
+      local: result, containerMemory: stage.container != nil ? entry.demand.memory : nil,
+      stoppedByRunner: entry.killAt != nil, kernelOOMKill: kernelOOMKill ?? false)
+    result.failure = failure
+    let attempt = StageAttempt(
+      number: (failedAttempts[entry.stage]?.count ?? 0) + 1, failure: failure,
+      status: result.status, memory: entry.demand.memory, timeout: entry.timeout,
+      seconds: result.seconds)
+    guard stopSignal == nil, !(failed && !options.keepGoing),
+      let next = RetryDecision.after(
+        attempt, policy: stage.retry, memoryCeiling: options.capacity.memory)
+    else { return false }
+    failedAttempts[entry.stage, default: []].append(attempt)
+    retryLimits[entry.stage] = next
+    if let token = entry.token { jobserver?.release(token) }
+    report(.retrying(stage: entry.stage, failed: attempt, next: next, at: MonotonicClock.now()))
+    return true
   }
 
   /// Reports a container engine's own failure as such; when the engine died by a signal

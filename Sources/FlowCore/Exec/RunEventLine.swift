@@ -1,6 +1,6 @@
 /// The JSON lines flow-exec writes on standard output, one per event:
-/// `{"type": "stage-start" | "stage-end" | "stage-output" | "stage-submit" | "stop" |
-/// "cancel" | "summary" | "dry-run", "data": {…}}`. Times are seconds since the run began.
+/// `{"type": "stage-start" | "stage-end" | "stage-output" | "stage-submit" | "stage-retry" |
+/// "stop" | "cancel" | "summary" | "dry-run", "data": {…}}`. Times are seconds since the run began.
 public enum RunEventLine {
   /// The line for `event` of a run of `stages` that began at `began` (monotonic seconds).
   public static func event(
@@ -37,7 +37,26 @@ public enum RunEventLine {
           ("stage", .string(stages[index].name)), ("time", .number(time - began)),
           ("job", .string(job)),
         ]))
+    case .retrying(let index, let failed, let next, let time):
+      var data = JSONObject([
+        ("stage", .string(stages[index].name)), ("time", .number(time - began)),
+      ])
+      for (key, value) in attemptMembers(failed) { data[key] = value }
+      data["next_attempt"] = .integer(Int64(next.attempt))
+      data["next_memory"] = .integer(next.memory)
+      data["next_timeout"] = next.timeout.map(JSONValue.init(seconds:)) ?? .null
+      return line("stage-retry", data)
     }
+  }
+
+  /// An attempt's members: its number, failure class, status, limits and seconds.
+  static func attemptMembers(_ attempt: StageAttempt) -> JSONObject {
+    JSONObject([
+      ("attempt", .integer(Int64(attempt.number))), ("failure", .string(attempt.failure.rawValue)),
+      ("status", .integer(Int64(attempt.status))), ("memory", .integer(attempt.memory)),
+      ("timeout", attempt.timeout.map(JSONValue.init(seconds:)) ?? .null),
+      ("duration", .number(attempt.seconds)),
+    ])
   }
 
   public static func line(_ type: String, _ data: JSONObject) -> [UInt8] {
@@ -72,20 +91,36 @@ public enum RunEventLine {
       data["log"] = .string(stage.logPath)
     }
     if let message = result.message { data["message"] = .string(message) }
+    if let failure = result.failure { data["failure"] = .string(failure.rawValue) }
+    if !result.earlierAttempts.isEmpty {
+      data["attempts"] = .integer(Int64(result.earlierAttempts.count + 1))
+      data["earlier_attempts"] = .array(result.earlierAttempts.map { .object(attemptMembers($0)) })
+    }
     return line("stage-end", data)
   }
 
-  public static func summary(results: [StageResult], status: Int32, seconds: Double) -> [UInt8] {
+  /// - Parameter names: the stages' names, for the `retries` member (stages that were
+  ///   tried more than once: each one's failure classes, attempt by attempt).
+  public static func summary(
+    results: [StageResult], status: Int32, seconds: Double, names: [String] = []
+  ) -> [UInt8] {
     func count(_ outcome: StageResult.Outcome) -> JSONValue {
       .integer(Int64(results.filter { $0.outcome == outcome }.count))
     }
-    return line(
-      "summary",
-      JSONObject([
-        ("status", .integer(Int64(status))), ("stages", .integer(Int64(results.count))),
-        ("succeeded", count(.succeeded)), ("failed", count(.failed)),
-        ("skipped", count(.skipped)), ("cached", count(.cached)), ("duration", .number(seconds)),
-      ]))
+    var data = JSONObject([
+      ("status", .integer(Int64(status))), ("stages", .integer(Int64(results.count))),
+      ("succeeded", count(.succeeded)), ("failed", count(.failed)),
+      ("skipped", count(.skipped)), ("cached", count(.cached)), ("duration", .number(seconds)),
+    ])
+    var retries = JSONObject()
+    for (index, result) in results.enumerated()
+    where !result.earlierAttempts.isEmpty && index < names.count {
+      var classes = result.earlierAttempts.map { JSONValue.string($0.failure.rawValue) }
+      classes.append(.string(result.failure?.rawValue ?? result.outcome.rawValue))
+      retries[names[index]] = .array(classes)
+    }
+    if !retries.isEmpty { data["retries"] = .object(retries) }
+    return line("summary", data)
   }
 
   /// What `--dry-run` prints for a stage: argv, environment (names in byte order), folder, log.

@@ -24,6 +24,8 @@ public struct RunPreparation {
   public private(set) var notes: [String] = []
   /// The plan's start and expected duration per chosen stage, once `prepare` has them.
   private var plannedTimes: [(start: Double, seconds: Double, known: Bool)]?
+  /// Images' own environments, by image, as read for this run.
+  private var imageEnvironments: [String: EnvironmentMap] = [:]
   /// The user's home folders, never mounted whole into a container.
   public var homes = ContainerMount.homes(environment: ProcessEnvironment.current)
 
@@ -115,11 +117,25 @@ public struct RunPreparation {
           throw .refused(stage: stage.name, reason: error.description)
         }
       }
-      let base = container == nil ? baseEnvironment : [:]
+      let base = container.map { imageEnvironment($0, stage: stage) } ?? baseEnvironment
       let host = baseEnvironment
       let gpuDevices = machine.gpus
       let name = stage.name
       let source = workflow.source
+      let build: @Sendable ([String], Int64) -> (argv: [String], environment: EnvironmentMap) = {
+        gpus, memory in
+        let visibility = vendor.map { GPUVisibility(vendor: $0, ids: gpus) }
+        let variables = environment.build(
+          base: base, stage: name, workflow: source, gpus: visibility,
+          command: command.environment)
+        guard var container else { return (command.argv, variables) }
+        container.gpus = gpus.compactMap { id in gpuDevices.first { $0.id == id } }
+        container.memory = memory
+        return (
+          container.argv(command: command.argv, environment: variables),
+          container.clientEnvironment(host: host, stage: variables)
+        )
+      }
       var launch =
         StageLaunch(
           name: stage.name, needs: planStages[offset].needs.compactMap { position[$0] },
@@ -127,18 +143,7 @@ public struct RunPreparation {
           plannedGPUs: placements[offset].gpus, gpuVendor: vendor,
           directory: container == nil ? folder : nil,
           logPath: logDirectory + "/" + Self.logName(stage.name), timeout: stage.timeout,
-          command: { gpus in
-            let visibility = vendor.map { GPUVisibility(vendor: $0, ids: gpus) }
-            let variables = environment.build(
-              base: base, stage: name, workflow: source, gpus: visibility,
-              command: command.environment)
-            guard var container else { return (command.argv, variables) }
-            container.gpus = gpus.compactMap { id in gpuDevices.first { $0.id == id } }
-            return (
-              container.argv(command: command.argv, environment: variables),
-              container.clientEnvironment(host: host, stage: variables)
-            )
-          },
+          command: { [memory = container?.memory ?? 0] gpus in build(gpus, memory) },
           containerRemoval: container?.removal)
       launch.executor = executors[offset]
       launch.gpuIfAvailable = onCluster[offset] && planStages[offset].processOn == .gpuIfAvailable
@@ -150,6 +155,17 @@ public struct RunPreparation {
         stage: stage, executor: executors[offset], device: demand.gpu > 0 ? "gpu" : "cpu")
       launch.planned = plannedTimes.map { ($0[offset].start, $0[offset].seconds) }
       launch.expectedSeconds = plannedTimes.flatMap { $0[offset].known ? $0[offset].seconds : nil }
+      launch.retry = stage.retry
+      if executors[offset] == .slurm {
+        // The node's own environment is the base; a container's is built in its argv.
+        launch.nodeAssignments =
+          container != nil
+          ? []
+          : environment.nodeAssignments(
+            stage: name, workflow: source, command: command.environment,
+            skipping: SlurmSubmission.isSlurmOwned)
+      }
+      if container != nil { launch.commandWithMemory = build }
       launch.addedEnvironment = { gpus in
         let visibility = vendor.map { GPUVisibility(vendor: $0, ids: gpus) }
         let variables = environment.build(
@@ -160,6 +176,28 @@ public struct RunPreparation {
       launches.append(launch)
     }
     return launches
+  }
+
+  /// The image's own environment, the base of a container stage's, read once per image
+  /// for stages whose packages change the environment (the engine keeps the image's
+  /// variables that the stage does not set); none where the engine cannot say, with a note.
+  private mutating func imageEnvironment(_ container: ContainerInvocation, stage: Stage)
+    -> EnvironmentMap
+  {
+    guard !(stage.resolution?.actions ?? []).isEmpty else { return [:] }
+    if let known = imageEnvironments[container.image] { return known }
+    let read = ContainerImageEnvironment.read(
+      engine: container.engine, image: container.image, environment: baseEnvironment)
+    imageEnvironments[container.image] = read ?? [:]
+    if read == nil,
+      ContainerImageEnvironment.query(engine: container.engine, image: container.image) != nil
+    {
+      notes.append(
+        "the environment of image \(container.image) could not be read (not pulled yet?):"
+          + " stage '\(stage.name)' starts from none, so its packages' variables replace the"
+          + " image's")
+    }
+    return read ?? [:]
   }
 
   /// A stage's log file name: its safe name (`SafeName`) and `.log`.

@@ -28,7 +28,7 @@ public struct RunReport {
       if result.outcome == .failed, firstFailure == nil { firstFailure = result.status }
     case .output:
       if !writesOutput { return nil }
-    case .stopping, .cancelling, .submitted:
+    case .stopping, .cancelling, .submitted, .retrying:
       break
     }
     return RunEventLine.event(event, stages: stages, began: began, reason: reason)
@@ -41,6 +41,21 @@ public struct RunReport {
     case .cancelling(let jobs, _): "cancelling slurm jobs \(jobs.joined(separator: ", "))"
     default: nil
     }
+  }
+
+  /// What a person is told on standard error about a stage tried again.
+  public func retryNote(for event: RunEvent) -> String? {
+    guard case .retrying(let index, let failed, let next, _) = event else { return nil }
+    var note =
+      "stage '\(stages[index].name)' failed (\(failed.failure.rawValue), status \(failed.status));"
+      + " attempt \(next.attempt)"
+    if let policy = stages[index].retry { note += " of \(policy.attempts)" }
+    if next.memory != failed.memory { note += " with \(ByteCount.describe(next.memory))" }
+    if let timeout = next.timeout, timeout != failed.timeout {
+      let whole = timeout.rounded() == timeout && timeout < 9e15
+      note += " with a time limit of \(whole ? String(Int64(timeout)) : String(timeout)) s"
+    }
+    return note
   }
 
   /// What a person is told when `runner` has ended, if anything.
@@ -60,7 +75,8 @@ public struct RunReport {
 
   /// The `summary` line: counts of outcomes, the status, seconds since the run began.
   public func summary(_ results: [StageResult], status: Int32, now: Double) -> [UInt8] {
-    RunEventLine.summary(results: results, status: status, seconds: now - began)
+    RunEventLine.summary(
+      results: results, status: status, seconds: now - began, names: stages.map(\.name))
   }
 
   /// `history` with the durations of the stages that succeeded in place of the old.

@@ -41,6 +41,17 @@ public struct StageLaunch: Sendable {
   /// Seconds the stage is expected to take, from the duration history or its own
   /// estimate; nil when the plan only assumed a default.
   public var expectedSeconds: Double?
+  /// For a stage that runs where its base environment is that machine's own (a Slurm
+  /// node's): what flow sets over it, in order; nil where `command` gives it whole.
+  public var nodeAssignments: [NodeAssignment]?
+  /// How often the stage is tried and after which failures; nil: once.
+  public var retry: RetryPolicy?
+  /// The command under another memory limit, for a retry (a container's limit is in its
+  /// argv); nil where the limit is not part of the command.
+  public var commandWithMemory:
+    (
+      @Sendable (_ gpus: [String], _ memory: Int64) -> (argv: [String], environment: EnvironmentMap)
+    )?
 
   public init(
     name: String, needs: [Int] = [], priority: Int = 0, demand: StageDemand = StageDemand(),
@@ -91,6 +102,10 @@ public struct StageResult: Sendable, Equatable {
   /// User and system CPU seconds of the stage's process tree (wait4's rusage); 0 when the
   /// executor does not say.
   public var cpuSeconds: Double = 0
+  /// Why the last attempt failed, when it did.
+  public var failure: FailureClass?
+  /// The attempts that failed before this one, first first.
+  public var earlierAttempts: [StageAttempt] = []
 
   public init(
     outcome: Outcome, status: Int32, signal: Int32? = nil, timedOut: Bool = false,
@@ -117,4 +132,6 @@ public enum RunEvent: Sendable {
   case submitted(stage: Int, job: String, at: Double)
   /// These cluster jobs are being cancelled (after a failure or a stop signal).
   case cancelling(jobs: [String], at: Double)
+  /// An attempt of the stage failed and it is tried again with the limits of `next`.
+  case retrying(stage: Int, failed: StageAttempt, next: RetryDecision, at: Double)
 }

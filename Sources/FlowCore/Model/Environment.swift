@@ -7,6 +7,8 @@ public struct Environment: Sendable, Hashable {
   public var executor: Executor?
   public var resources: Resources
   public var requirements: [Requirement]
+  /// The stage said `requirements: {}`: the global requirements do not apply to it.
+  public var optsOutOfGlobalRequirements = false
   /// Passed through untouched for executors and plugins.
   public var extraData: JSONValue?
   /// Members other tools added to the environment, kept in order.
@@ -35,7 +37,8 @@ public struct Environment: Sendable, Hashable {
   /// both are kept, global first.
   public func overlaying(_ global: Environment) -> Environment {
     var requirements = global.requirements.filter { requirement in
-      !self.requirements.contains { $0.package == requirement.package }
+      !optsOutOfGlobalRequirements
+        && !self.requirements.contains { $0.package == requirement.package }
     }
     requirements += self.requirements
     return Environment(

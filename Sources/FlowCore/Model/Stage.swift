@@ -12,6 +12,9 @@ public struct Stage: Sendable, Hashable {
   public var duration: Double?
   /// A limit on the run time in seconds, enforced by the runners.
   public var timeout: Double?
+  /// How often the stage is tried and after which failures (its own `retry`, else the
+  /// global one); nil: once.
+  public var retry: RetryPolicy?
   /// Where the stage is written in the workflow file.
   public var position: SourcePosition?
   /// Files the stage reads, as paths or globs relative to the workflow folder: their

@@ -6,6 +6,8 @@ extension WorkflowReader {
   /// version, `output_dir` in another); they are kept in the document's `global` and not
   /// applied to stages: flow has no histogram or output folder of its own.
   static let globalOnlyKeys = ["histogram", "output", "output_dir"]
+  /// Stage keys the `global` block gives every stage that has none (read by the workflow).
+  static let globalStageKeys = ["retry"]
   static let resourceKeys = ["memory", "cpu", "cpus", "gpu", "gpus", "gpu_memory", "process_on"]
 
   mutating func readEnvironment(_ node: YAMLNode, isGlobal: Bool) -> Environment {
@@ -40,13 +42,25 @@ extension WorkflowReader {
               + "LocalExecutor, DaskExecutor or SlurmExecutor")
         }
       case "resources": environment.resources = readResources(value)
-      case "requirements": environment.requirements = readRequirements(value)
+      case "requirements":
+        environment.requirements = readRequirements(value)
+        // `requirements: {}` (or `[]`) on a stage: none, not even the global ones.
+        if !isGlobal && (value.mapping?.isEmpty ?? value.sequence?.isEmpty ?? false) {
+          environment.optsOutOfGlobalRequirements = true
+        }
       case "extra_data": environment.extraData = value.jsonValue
       default:
-        if isGlobal && (Self.globalOnlyKeys.contains(name) || name.hasPrefix("x-")) { continue }
+        if isGlobal
+          && (Self.globalOnlyKeys.contains(name) || Self.globalStageKeys.contains(name)
+            || name.hasPrefix("x-"))
+        {
+          continue
+        }
         if !isGlobal && name.hasPrefix("x-") { continue }
         reportUnknownKey(
-          key, in: place, allowed: Self.environmentKeys + (isGlobal ? Self.globalOnlyKeys : []))
+          key, in: place,
+          allowed: Self.environmentKeys
+            + (isGlobal ? Self.globalOnlyKeys + Self.globalStageKeys : []))
       }
     }
     return environment

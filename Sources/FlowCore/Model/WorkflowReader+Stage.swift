@@ -1,7 +1,7 @@
 extension WorkflowReader {
   static let stageKeys = [
     "name", "type", "args", "kwargs", "with", "needs", "dependencies", "environment",
-    "duration", "timeout", "plugins", "inputs", "outputs",
+    "duration", "timeout", "retry", "plugins", "inputs", "outputs",
   ]
 
   /// Keys with two names: a stage may use either, not both.
@@ -50,6 +50,8 @@ extension WorkflowReader {
       case "duration", "timeout":
         let seconds = readSeconds(value, key: name)
         if name == "duration" { stage.duration = seconds } else { stage.timeout = seconds }
+      case "retry":
+        if let policy = readRetry(value) { stage.retry = policy }
       case "plugins":
         stage.annotations["plugins"] = value.jsonValue
       case "inputs": stage.inputs = readStagePaths(value, key: name)

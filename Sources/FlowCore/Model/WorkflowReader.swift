@@ -64,6 +64,7 @@ public struct WorkflowReader {
     }
     var stagesNode: YAMLNode?
     var globalEnvironment = Environment()
+    var globalRetry: RetryPolicy?
     for (key, value) in pairs {
       let name = key.scalar?.text ?? ""
       switch name {
@@ -75,6 +76,9 @@ public struct WorkflowReader {
       case "global":
         workflow.global = value.jsonValue
         globalEnvironment = readEnvironment(value, isGlobal: true)
+        if let retry = value.mapping?.first(where: { $0.key.scalar?.text == "retry" }) {
+          globalRetry = readRetry(retry.value)
+        }
       case "version": workflow.version = value.jsonValue
       case "metadata": workflow.metadata = value.jsonValue
       case "plugins": workflow.plugins = value.jsonValue
@@ -102,6 +106,7 @@ public struct WorkflowReader {
     Self.resolveNeeds(&stages)
     for index in stages.indices {
       stages[index].environment = stages[index].environment.overlaying(globalEnvironment)
+      if stages[index].retry == nil { stages[index].retry = globalRetry }
     }
     workflow.stages = stages
     return workflow

@@ -48,6 +48,7 @@ public enum WorkflowSchema {
             "timeout": {"$ref": "#/definitions/duration", "description": "A limit the runners enforce."},
             "inputs": {"$ref": "#/definitions/stagePaths", "description": "Files the stage reads; their contents are part of its cache key."},
             "outputs": {"$ref": "#/definitions/stagePaths", "description": "Files the stage writes; a cached stage is skipped only while they are unchanged."},
+            "retry": {"$ref": "#/definitions/retry"},
             "plugins": {}
           },
           "patternProperties": {"^x-": {}},
@@ -102,6 +103,24 @@ public enum WorkflowSchema {
           "patternProperties": {"^x-": {}},
           "additionalProperties": false
         },
+        "retry": {
+          "type": ["object", "null"],
+          "description": "How often the stage is tried in all and after which failures; null: once.",
+          "required": ["attempts"],
+          "properties": {
+            "attempts": {"type": "integer", "minimum": 1, "maximum": \#(RetryPolicy.maximumAttempts)},
+            "on": {
+              "oneOf": [
+                {"$ref": "#/definitions/failureClass"},
+                {"type": "array", "items": {"$ref": "#/definitions/failureClass"}}
+              ]
+            },
+            "memory_factor": {"type": "number", "minimum": 1, "maximum": \#(Int(RetryPolicy.maximumFactor))},
+            "time_factor": {"type": "number", "minimum": 1, "maximum": \#(Int(RetryPolicy.maximumFactor))}
+          },
+          "additionalProperties": false
+        },
+        "failureClass": {"enum": ["oom", "timeout", "lost", "failed"]},
         "global": {
           "type": ["object", "null"],
           "properties": {
@@ -114,7 +133,8 @@ public enum WorkflowSchema {
             "extra_data": {},
             "histogram": {},
             "output": {},
-            "output_dir": {"type": "string"}
+            "output_dir": {"type": "string"},
+            "retry": {"$ref": "#/definitions/retry"}
           },
           "patternProperties": {"^x-": {}},
           "additionalProperties": false

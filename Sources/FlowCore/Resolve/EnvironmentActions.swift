@@ -84,13 +84,34 @@ public struct EnvironmentActions: Sendable, Hashable {
   /// Replaces `$NAME` and `${NAME}` with their values in `environment`, or nothing.
   public static func expand(_ text: String, in environment: EnvironmentMap) -> String {
     guard text.utf8.contains(UInt8(ascii: "$")) else { return text }
+    var result = ""
+    for piece in pieces(text) {
+      switch piece {
+      case .text(let literal): result += literal
+      case .variable(let name): result += environment[name] ?? ""
+      }
+    }
+    return result
+  }
+
+  /// A value as `expand` reads it: its literal text and the names it refers to, in order.
+  public enum Piece: Sendable, Hashable {
+    case text(String)
+    case variable(String)
+  }
+
+  /// The pieces of `text`: `$NAME` and `${NAME}` are variables, the rest (a `$` not
+  /// followed by a name, an unclosed `${`) literal text.
+  public static func pieces(_ text: String) -> [Piece] {
+    guard text.utf8.contains(UInt8(ascii: "$")) else { return text.isEmpty ? [] : [.text(text)] }
     let scalars = Array(text.unicodeScalars)
-    var result = String.UnicodeScalarView()
+    var result: [Piece] = []
+    var literal = String.UnicodeScalarView()
     var index = 0
     while index < scalars.count {
       let scalar = scalars[index]
       guard scalar == "$", index + 1 < scalars.count else {
-        result.append(scalar)
+        literal.append(scalar)
         index += 1
         continue
       }
@@ -101,15 +122,17 @@ public struct EnvironmentActions: Sendable, Hashable {
       while end < scalars.count && isNameCharacter(scalars[end]) { end += 1 }
       let closed = !braced || (end < scalars.count && scalars[end] == "}")
       guard end > start, closed else {
-        result.append(scalar)
+        literal.append(scalar)
         index += 1
         continue
       }
-      let name = String(String.UnicodeScalarView(scalars[start..<end]))
-      result.append(contentsOf: (environment[name] ?? "").unicodeScalars)
+      if !literal.isEmpty { result.append(.text(String(literal))) }
+      literal = String.UnicodeScalarView()
+      result.append(.variable(String(String.UnicodeScalarView(scalars[start..<end]))))
       index = braced ? end + 1 : end
     }
-    return String(result)
+    if !literal.isEmpty { result.append(.text(String(literal))) }
+    return result
   }
 
   /// What Python's `\w` matches, as Lifeblood's names do: `_`, and letters and numerals of any

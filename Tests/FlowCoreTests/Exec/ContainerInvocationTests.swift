@@ -15,7 +15,7 @@ import Testing
   @Test func podmanPassesEnvironmentLimitsAndFolder() {
     #expect(
       invocation(.podman).argv(command: command, environment: environment) == [
-        "podman", "run", "--rm", "--name=flow-7-fit", "--env=A=1 two", "--env=B=2",
+        "podman", "run", "--rm", "--init", "--name=flow-7-fit", "--env=A=1 two", "--env=B=2",
         "--memory=2147483648", "--cpus=1.5",
         #"--mount=type=bind,"source=/work/w","destination=/work/w""#, "--workdir=/work/w", "--",
         "docker.io/library/root:6", "bash", "-c", "make all",

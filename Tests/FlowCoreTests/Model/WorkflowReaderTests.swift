@@ -162,7 +162,7 @@ struct WorkflowFixture {
     #expect(
       problems == [
         "w.yaml:2:5: stage 'fit' needs unknown stage 'fitt' (did you mean 'fit'?)",
-        "w.yaml:3:5: unknown key 'enviroment' in a stage (did you mean 'environment'?); expected one of 'name', 'type', 'args', 'kwargs', 'with', 'needs', 'dependencies', 'environment', 'duration', 'timeout', 'plugins', 'inputs', 'outputs'",
+        "w.yaml:3:5: unknown key 'enviroment' in a stage (did you mean 'environment'?); expected one of 'name', 'type', 'args', 'kwargs', 'with', 'needs', 'dependencies', 'environment', 'duration', 'timeout', 'retry', 'plugins', 'inputs', 'outputs'",
         "w.yaml:5:5: duplicate stage name 'fit' (first at 2:5)",
         "w.yaml:7:27: bad memory '8 bananas': expected bytes or a size like 8Gi, 512Mi, 2G",
         "w.yaml:7:38: unknown resource 'memroy' (did you mean 'memory'?); a named counter must not look like a built-in resource",

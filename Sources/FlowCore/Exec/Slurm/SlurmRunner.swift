@@ -47,6 +47,12 @@ public final class SlurmRunner: StageRunner {
   private var usesAccounting = true
   /// This run's name in the run records.
   private let recordName = RunProcesses(adoptsOrphans: false).run
+  /// The limits of each stage's next attempt, once one failed and is tried again.
+  private var retryLimits: [Int: RetryDecision] = [:]
+  /// Each stage's failed attempts so far.
+  private var failedAttempts: [Int: [StageAttempt]] = [:]
+  /// Stages whose retry is yet to be submitted.
+  private var resubmissions: [Int] = []
   public private(set) var stopSignal: Int32?
 
   /// - Parameter environment: the environment Slurm's commands run in (`PATH`, `SLURM_CONF`).
@@ -75,6 +81,7 @@ public final class SlurmRunner: StageRunner {
     while !jobs.isEmpty {
       pause(relay)
       follow()
+      resubmit(relay)
     }
     for index in stages.indices where results[index] == nil {
       end(index, .notStarted(stopped: stopSignal != nil, afterFailure: failed))
@@ -110,7 +117,7 @@ public final class SlurmRunner: StageRunner {
   /// (sbatch itself, in its own process group, goes on): the job it then returns is
   /// cancelled as soon as its id is known.
   private func submit(_ index: Int, _ relay: SignalRelay) {
-    let stage = stages[index]
+    let stage = launch(index)
     let scriptPath = SlurmSubmission.scriptPath(stage: stage, directory: options.scriptDirectory)
     let submission = SlurmSubmission(
       stage: stage, scriptPath: scriptPath,
@@ -212,6 +219,10 @@ public final class SlurmRunner: StageRunner {
           outcome: .failed, status: ExitStatus.signalled(signal), signal: signal, seconds: seconds,
           message: "slurm job cancelled")
       }
+      if result.outcome == .failed, job.cancelled == nil, stopSignal == nil {
+        result.failure = final.failureClass
+        if retried(index, result) { continue }
+      }
       end(index, result)
       if result.outcome == .failed { afterFailure(of: index) }
     }
@@ -269,7 +280,59 @@ public final class SlurmRunner: StageRunner {
     return outcome.status == 0 ? SlurmJobState(scontrol: outcome.output) : nil
   }
 
+  /// A stage as its next attempt is submitted: with the memory and time limit of its
+  /// retry, if one failed.
+  private func launch(_ index: Int) -> StageLaunch {
+    var stage = stages[index]
+    guard let limits = retryLimits[index] else { return stage }
+    stage.demand.memory = limits.memory
+    stage.timeout = limits.timeout
+    if let resized = stage.commandWithMemory {
+      stage.command = { gpus in resized(gpus, limits.memory) }
+    }
+    return stage
+  }
+
+  /// Whether the stage's retry policy gives a failed job another attempt; if so, it is
+  /// reported and queued for submission.
+  private func retried(_ index: Int, _ result: StageResult) -> Bool {
+    let stage = launch(index)
+    let attempt = StageAttempt(
+      number: (failedAttempts[index]?.count ?? 0) + 1, failure: result.failure ?? .failed,
+      status: result.status, memory: stage.demand.memory, timeout: stage.timeout,
+      seconds: result.seconds)
+    guard !(failed && !options.keepGoing),
+      let next = RetryDecision.after(attempt, policy: stage.retry)
+    else { return false }
+    failedAttempts[index, default: []].append(attempt)
+    retryLimits[index] = next
+    resubmissions.append(index)
+    report(.retrying(stage: index, failed: attempt, next: next, at: MonotonicClock.now()))
+    return true
+  }
+
+  /// Submits the retries due, then points the queued jobs that waited for an earlier
+  /// attempt at the new job (`afterok` on a failed job never starts).
+  private func resubmit(_ relay: SignalRelay) {
+    let due = resubmissions
+    resubmissions = []
+    for index in due where stopSignal == nil {
+      submit(index, relay)
+      guard jobs[index] != nil else {
+        afterFailure(of: index)
+        continue
+      }
+      for (waiting, job) in jobs where stages[waiting].needs.contains(index) {
+        let ids = stages[waiting].needs.compactMap { jobs[$0]?.id }
+        let dependency = ids.isEmpty ? "" : "afterok:" + ids.joined(separator: ":")
+        _ = slurm.run(["scontrol", "update", "JobId=" + job.id, "Dependency=" + dependency])
+      }
+    }
+  }
+
   private func end(_ index: Int, _ result: StageResult) {
+    var result = result
+    result.earlierAttempts = failedAttempts[index] ?? []
     if result.outcome == .failed { failed = true }
     results[index] = result
     report(.ended(stage: index, result: result, at: MonotonicClock.now()))

@@ -50,6 +50,8 @@ public struct SlurmSubmission: Sendable, Equatable {
       "--open-mode=truncate",
       "--cpus-per-task=\(Self.cpus(stage.demand.cpu))",
     ]
+    // The node's own environment is the base, never a copy of the submitting shell's.
+    if stage.nodeAssignments != nil { argv.append("--export=NONE") }
     if stage.demand.memory > 0 { argv.append("--mem=\(Self.mebibytes(stage.demand.memory))M") }
     if stage.demand.gpu > 0 { argv.append("--gres=gpu:\(stage.demand.gpu)") }
     if let timeout = stage.timeout { argv.append("--time=\(Self.minutes(timeout))") }
@@ -66,9 +68,13 @@ public struct SlurmSubmission: Sendable, Equatable {
     var lines = [
       "#!/bin/sh", "# flow-exec: stage \(ShellWord.quote(stage.name).replacing("\n", with: " "))",
     ]
-    for (name, value) in environment
-    where ShellWord.isName(name) && !Self.isSlurmOwned(name) {
-      lines.append("export \(name)=\(ShellWord.quote(value))")
+    if let assignments = stage.nodeAssignments {
+      lines += assignments.map(\.shell)
+    } else {
+      for (name, value) in environment
+      where ShellWord.isName(name) && !Self.isSlurmOwned(name) {
+        lines.append("export \(name)=\(ShellWord.quote(value))")
+      }
     }
     lines.append("exec " + command.map(ShellWord.quote).joined(separator: " "))
     script = lines.joined(separator: "\n") + "\n"

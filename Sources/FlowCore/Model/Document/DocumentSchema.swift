@@ -62,6 +62,19 @@ public enum DocumentSchema {
             "at": {"$ref": "#/definitions/at"},
             "inputs": {"type": "array", "items": {"type": "string", "minLength": 1}},
             "outputs": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            "retry": {
+              "type": "object",
+              "required": ["attempts", "on", "memory_factor", "time_factor"],
+              "properties": {
+                "attempts": {"type": "integer", "minimum": 1, "maximum": \#(RetryPolicy.maximumAttempts)},
+                "on": {
+                  "type": "array", "items": {"enum": ["oom", "timeout", "lost", "failed"]}
+                },
+                "memory_factor": {"type": "number", "minimum": 1, "maximum": \#(Int(RetryPolicy.maximumFactor))},
+                "time_factor": {"type": "number", "minimum": 1, "maximum": \#(Int(RetryPolicy.maximumFactor))}
+              },
+              "additionalProperties": false
+            },
             "plugins": {},
             "resolution": {"$ref": "#/definitions/resolution"},
             "plan": {"$ref": "#/definitions/plan"}

@@ -53,6 +53,7 @@ extension Stage {
     // Optional: written only when the workflow declares them.
     if !inputs.isEmpty { object["inputs"] = .array(inputs.map(JSONValue.string)) }
     if !outputs.isEmpty { object["outputs"] = .array(outputs.map(JSONValue.string)) }
+    if let retry { object["retry"] = retry.document }
     for (key, value) in annotations where object[key] == nil { object[key] = value }
     if let resolution { object["resolution"] = resolutionDocument(resolution) }
     if let plan { object["plan"] = plan.document }

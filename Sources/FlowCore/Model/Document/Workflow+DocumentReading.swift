@@ -99,7 +99,7 @@ struct DocumentReader {
   ]
   static let stageFields: Set = [
     "name", "type", "args", "kwargs", "needs", "environment", "duration", "timeout", "at",
-    "resolution", "plan", "inputs", "outputs",
+    "resolution", "plan", "inputs", "outputs", "retry",
   ]
   static let environmentFields: Set = [
     "image", "variables", "executor", "resources", "requirements", "extra_data",
@@ -175,6 +175,9 @@ struct DocumentReader {
     stage.position = position(object["at"])
     stage.inputs = try stagePaths(object["inputs"], path + ".inputs", key: "inputs")
     stage.outputs = try stagePaths(object["outputs"], path + ".outputs", key: "outputs")
+    if let retry = object["retry"], retry != .null {
+      stage.retry = try self.retry(retry, path + ".retry")
+    }
     if let resolution = object["resolution"] {
       stage.resolution = try self.resolution(resolution, path + ".resolution")
     }

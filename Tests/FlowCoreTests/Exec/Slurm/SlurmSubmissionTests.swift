@@ -96,3 +96,27 @@ import Testing
     #expect(!planned[1].submission.argv.contains { $0.hasPrefix("--dependency") })
   }
 }
+
+@Suite struct SlurmNodeEnvironmentTests {
+  /// With node assignments, the job starts from the node's environment (`--export=NONE`)
+  /// and the script sets only what flow adds.
+  @Test func aStageWithNodeAssignmentsExportsNothingFromTheSubmittingShell() {
+    var stage = StageLaunch(
+      name: "fit", directory: "/w", logPath: "/w/fit.log",
+      command: { _ in (["env"], ["POLLUTED": "yes", "PATH": "/login/bin"]) })
+    stage.nodeAssignments = [
+      NodeAssignment(name: "FLOW_STAGE", parts: [.text("fit")])
+    ]
+    let submission = SlurmSubmission(
+      stage: stage, scriptPath: "/w/fit.sbatch", dependencies: [], placement: .init())
+    #expect(submission.argv.contains("--export=NONE"))
+    #expect(
+      submission.script == """
+        #!/bin/sh
+        # flow-exec: stage 'fit'
+        export FLOW_STAGE='fit'
+        exec 'env'
+
+        """)
+  }
+}

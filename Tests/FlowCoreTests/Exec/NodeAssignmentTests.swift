@@ -1,0 +1,58 @@
+import Testing
+
+@testable import FlowCore
+
+@Suite struct NodeAssignmentTests {
+  let actions = EnvironmentActions(actions: [
+    .init(kind: .set, variable: "HFS", value: "/opt/hfs20", package: "houdini"),
+    .init(kind: .prepend, variable: "PATH", value: "$HFS/bin", package: "houdini"),
+    .init(kind: .append, variable: "LD_LIBRARY_PATH", value: "${HFS}/lib", package: "houdini"),
+    .init(kind: .set, variable: "ODD", value: "it's $ÄRGER $5", package: "x"),
+  ])
+
+  /// Packages build on the node's own variables there; values never become shell code.
+  @Test func actionsJoinTheNodesOwnValuesInTheScript() {
+    let environment = StageEnvironment(actions: actions, variables: [NameValue("MODE", "$(fast)")])
+    let lines = environment.nodeAssignments(
+      stage: "fit", workflow: "/w/w.yaml", command: [("FLOW_PYTHON_CALL", "{}")],
+      skipping: SlurmSubmission.isSlurmOwned
+    ).map(\.shell)
+    #expect(
+      lines == [
+        "export HFS='/opt/hfs20'",
+        #"export PATH="${HFS}"'/bin'${PATH+:}"${PATH}""#,
+        #"export LD_LIBRARY_PATH="${LD_LIBRARY_PATH}"${LD_LIBRARY_PATH+:}"${HFS}"'/lib'"#,
+        #"export ODD='it'\''s '' '"#,
+        "export MODE='$(fast)'",
+        "export FLOW_STAGE='fit'",
+        "export FLOW_WORKFLOW='/w/w.yaml'",
+        "export FLOW_PYTHON_CALL='{}'",
+      ])
+  }
+
+  /// The script's assignments give what `applied(to:)` gives over the same base.
+  @Test func theShellBuildsWhatFlowBuildsLocally() throws {
+    let environment = StageEnvironment(actions: actions)
+    let script =
+      environment.nodeAssignments(stage: "s", workflow: "w").map(\.shell).joined(separator: "\n")
+      + "\nprintf '%s\\n' \"$HFS\" \"$PATH\" \"$LD_LIBRARY_PATH\" \"$ODD\"\n"
+    let bases: [EnvironmentMap] = [
+      ["PATH": "/usr/bin:/bin"], ["PATH": "/bin", "LD_LIBRARY_PATH": ""],
+    ]
+    for base in bases {
+      let built = environment.build(base: base, stage: "s", workflow: "w", gpus: nil)
+      let run = try ChildProcess(["/bin/sh", "-c", script], environment: base).run()
+      #expect(
+        run.text
+          == [built["HFS"]!, built["PATH"]!, built["LD_LIBRARY_PATH"]!, built["ODD"]!]
+          .map { $0 + "\n" }.joined())
+    }
+  }
+
+  @Test func piecesKeepTextAndNames() {
+    #expect(
+      EnvironmentActions.pieces("a$B/${C}d$ ${E")
+        == [.text("a"), .variable("B"), .text("/"), .variable("C"), .text("d$ ${E")])
+    #expect(EnvironmentActions.pieces("") == [])
+  }
+}
