@@ -110,6 +110,9 @@ struct ResolveRun {
       try runPipe(console: console)
       return
     }
+    if let repositories = try rezRepositories() {
+      try resolveRez(repositories, console: console)
+    }
     var parsed: [PackageRequirement] = []
     for text in requirements {
       // A requirement that cannot be read is a ResolveError with status 64.
@@ -118,6 +121,11 @@ struct ResolveRun {
     let index = try openSource(console: console)
     let resolution = try Resolution(
       parsed, source: index, includePrereleases: pre, fullDerivation: fullDerivation)
+    try emit(resolution, console: console)
+  }
+
+  /// Prints a resolution in the chosen format, then ends the process.
+  func emit(_ resolution: Resolution, console: Console) throws -> Never {
     switch format {
     case .json:
       try console.emit(

@@ -77,6 +77,8 @@ public final class FilteredSource: PackageSource {
     return hidden.isEmpty ? table : table.keeping(kept)
   }
 
+  public var decidesInDiscoveryOrder: Bool { inner.decidesInDiscoveryOrder }
+
   public func requirement(numbered number: Int) -> PackageRequirement? {
     inner.requirement(numbered: number)
   }

@@ -11,6 +11,14 @@ public protocol PackageSource {
   /// The full entry of the `index`-th version of `name`, ascending: what a chosen version
   /// brings (label, variables, priority).
   func entry(of name: String, at index: Int) -> PackageVersion?
+
+  /// Whether dependencies are decided in the order first met, as rez decides them, rather
+  /// than the one with the fewest versions left first.
+  var decidesInDiscoveryOrder: Bool { get }
+}
+
+extension PackageSource {
+  public var decidesInDiscoveryOrder: Bool { false }
 }
 
 /// Builds the candidate tables of a source that holds its entries as values, numbering their
