@@ -164,6 +164,7 @@ struct ResolveRun {
 
   /// The catalogue's index, without what `--exclude` and `--time` hide.
   func openSource(console: Console) throws -> any PackageSource {
+    if let roots = try rezRepositories() { return try openRez(roots).source }
     var excluded: [PackageRequirement] = []
     for text in exclusions {
       excluded.append(try PackageRequirement(parsing: text, syntax: syntax))

@@ -26,8 +26,19 @@ extension ResolveRun {
     }
   }
 
-  func resolveRez(_ roots: [String], console: Console) throws -> Never {
+  /// The repositories, and them without what `--exclude` and `--time` hide.
+  func openRez(_ roots: [String]) throws -> (
+    repository: RezRepository, source: any PackageSource
+  ) {
     let repository = try RezRepository(roots: roots)
+    var excluded: [PackageRequirement] = []
+    for text in exclusions { excluded.append(try repository.requirement(parsing: text)) }
+    let filter = try PackageFilter(exclusions: excluded, time: time)
+    return (repository, filter.isEmpty ? repository : FilteredSource(repository, filter: filter))
+  }
+
+  func resolveRez(_ roots: [String], console: Console) throws -> Never {
+    let (repository, source) = try openRez(roots)
     var parsed: [PackageRequirement] = []
     var requests: [RezRequirement] = []
     for text in requirements {
@@ -35,11 +46,6 @@ extension ResolveRun {
       parsed.append(try repository.requirement(parsing: text))
     }
     repository.requests = requests
-    var excluded: [PackageRequirement] = []
-    for text in exclusions { excluded.append(try repository.requirement(parsing: text)) }
-    let filter = try PackageFilter(exclusions: excluded, time: time)
-    let source: any PackageSource =
-      filter.isEmpty ? repository : FilteredSource(repository, filter: filter)
     // Package files are read as the solver meets them: what was skipped is known after.
     let resolution: Resolution
     do {

@@ -67,11 +67,17 @@ struct PythonModuleReader {
         index += 1
         skipSpaces()
         let valueStart = position
-        let value = try literal()
+        let value: PythonLiteral
+        do throws(Failure) {
+          value = try literal()
+        } catch {
+          throw Failure(
+            position: error.position, message: "'\(name)' is not a literal: \(error.message)")
+        }
         skipSpaces()
         if let byte = peek, byte != 10, byte != 13, byte != UInt8(ascii: "#") {
           throw failure(
-            "'\(name)' must be a literal (strings, numbers, lists, tuples, dicts, True, "
+            "'\(name)' is not a literal (strings, numbers, lists, tuples, dicts, True, "
               + "False, None): nothing may follow it")
         }
         assignments[name] = Assignment(value: value, position: valueStart)
@@ -90,8 +96,18 @@ struct PythonModuleReader {
     lineStart = index
   }
 
+  /// Spaces, and `\` line continuations, within one logical line.
   mutating func skipSpaces() {
-    while let byte = peek, byte == 32 || byte == 9 || byte == 12 { index += 1 }
+    while let byte = peek {
+      if byte == 32 || byte == 9 || byte == 12 {
+        index += 1
+      } else if byte == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == 10 {
+        index += 1
+        newline()
+      } else {
+        return
+      }
+    }
   }
 
   /// Spaces, newlines and comments, as inside brackets.

@@ -12,10 +12,18 @@ struct RezCommands {
 
   /// Reads `lines`, the first being line `firstLine` of the file; `expansions` gives the
   /// value of each `{key}`.
+  ///
+  /// A line indented deeper than the body's first belongs to a block (`if`, `for`) whose
+  /// opening line was not understood: it is left out with that line's warning.
   init(lines: [String], firstLine: Int, expansions: [String: String]) {
+    var indent: Int?
     for (offset, written) in lines.enumerated() {
       let text = String(written.trimmingSpaces)
-      if text.isEmpty || text.hasPrefix("#") || text == "pass" { continue }
+      if text.isEmpty || text.hasPrefix("#") { continue }
+      let depth = written.utf8.prefix { $0 == 32 || $0 == 9 }.count
+      if indent == nil { indent = depth }
+      if let indent, depth > indent { continue }
+      if text == "pass" { continue }
       guard let change = RezCommands.change(text, expansions: expansions) else {
         skipped.append((firstLine + offset, text))
         continue

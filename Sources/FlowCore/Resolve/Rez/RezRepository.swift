@@ -75,19 +75,19 @@ public final class RezRepository: PackageSource {
       for name in names where !name.hasPrefix(".") {
         let package = root + "/" + name
         var found = folders[name] ?? []
+        var held = Set(found.map(\.version))
         if let file = RezRepository.packageFile(in: package) {
-          if !found.contains(where: { $0.version == .empty }) {
+          if held.insert(.empty).inserted {
             found.append(Folder(version: .empty, root: package, file: file))
           }
         } else {
           for text in DirectoryListing.names(in: package) ?? [] where !text.hasPrefix(".") {
             let folder = package + "/" + text
-            guard let version = try? RezVersion(parsing: text),
+            guard let version = try? RezVersion(parsing: text), !held.contains(version),
               let file = RezRepository.packageFile(in: folder)
             else { continue }
-            if !found.contains(where: { $0.version == version }) {
-              found.append(Folder(version: version, root: folder, file: file))
-            }
+            held.insert(version)
+            found.append(Folder(version: version, root: folder, file: file))
           }
         }
         if found.isEmpty { continue }
@@ -153,6 +153,11 @@ public final class RezRepository: PackageSource {
 
   /// Rez's order: requests in order, then dependencies as they are met.
   public var decidesInDiscoveryOrder: Bool { true }
+
+  /// A rez range, whatever the syntax asked for: a rez repository holds rez versions.
+  public func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec {
+    spec(for: try RezRange(parsing: text.trimmedString))
+  }
 
   public func candidateTable(of name: String) -> CandidateTable {
     builder.table(of: candidates(of: name))

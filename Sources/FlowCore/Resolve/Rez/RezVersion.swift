@@ -10,22 +10,34 @@
 public struct RezVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
   /// One run of digits, or of other characters, within a token.
   struct Run: Sendable, Hashable, Comparable {
-    let text: String
+    let bytes: [UInt8]
     let isNumber: Bool
+    /// For a number, where its digits start once leading zeros are left out.
+    let significantStart: Int
+
+    init(bytes: [UInt8], isNumber: Bool) {
+      self.bytes = bytes
+      self.isNumber = isNumber
+      var start = 0
+      if isNumber { while start < bytes.count && bytes[start] == UInt8(ascii: "0") { start += 1 } }
+      significantStart = start
+    }
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
 
     static func < (left: Run, right: Run) -> Bool {
       if left.isNumber != right.isNumber { return !left.isNumber }
-      if !left.isNumber { return Array(left.text.utf8).lexicographicallyPrecedes(right.text.utf8) }
-      let a = Run.significantDigits(left.text)
-      let b = Run.significantDigits(right.text)
-      if a.count != b.count { return a.count < b.count }
-      if a != b { return a.lexicographicallyPrecedes(b) }
-      return Array(left.text.utf8).lexicographicallyPrecedes(right.text.utf8)
-    }
-
-    /// The digits without leading zeros: numbers of any length compare by these.
-    private static func significantDigits(_ text: String) -> [UInt8] {
-      Array(text.utf8.drop { $0 == UInt8(ascii: "0") })
+      if left.isNumber {
+        let a = left.bytes.count - left.significantStart
+        let b = right.bytes.count - right.significantStart
+        if a != b { return a < b }
+        for offset in 0..<a {
+          let x = left.bytes[left.significantStart + offset]
+          let y = right.bytes[right.significantStart + offset]
+          if x != y { return x < y }
+        }
+      }
+      return left.bytes.lexicographicallyPrecedes(right.bytes)
     }
   }
 
@@ -86,7 +98,7 @@ public struct RezVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
       var end = start
       while end < token.endIndex && VersionScanner.isDigit(token[end]) == isNumber { end += 1 }
       result.append(
-        Run(text: String(decoding: token[start..<end], as: UTF8.self), isNumber: isNumber))
+        Run(bytes: Array(token[start..<end]), isNumber: isNumber))
       start = end
     }
     return result
@@ -101,9 +113,9 @@ public struct RezVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
     guard var tokens, let last = tokens.popLast() else { return .infinity }
     var runs = last
     if let final = runs.last, !final.isNumber {
-      runs[runs.count - 1] = Run(text: final.text + "_", isNumber: false)
+      runs[runs.count - 1] = Run(bytes: final.bytes + [UInt8(ascii: "_")], isNumber: false)
     } else {
-      runs.append(Run(text: "_", isNumber: false))
+      runs.append(Run(bytes: [UInt8(ascii: "_")], isNumber: false))
     }
     tokens.append(runs)
     return RezVersion(tokens: tokens, text: text + "_")

@@ -79,6 +79,10 @@ public final class FilteredSource: PackageSource {
 
   public var decidesInDiscoveryOrder: Bool { inner.decidesInDiscoveryOrder }
 
+  public func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec {
+    try inner.spec(parsing: text, syntax: syntax)
+  }
+
   public func requirement(numbered number: Int) -> PackageRequirement? {
     inner.requirement(numbered: number)
   }

@@ -15,10 +15,17 @@ public protocol PackageSource {
   /// Whether dependencies are decided in the order first met, as rez decides them, rather
   /// than the one with the fewest versions left first.
   var decidesInDiscoveryOrder: Bool { get }
+
+  /// Reads a spec of a requirement for this source, in `syntax`.
+  func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec
 }
 
 extension PackageSource {
   public var decidesInDiscoveryOrder: Bool { false }
+
+  public func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec {
+    try VersionSpec(parsing: text, syntax: syntax)
+  }
 }
 
 /// Builds the candidate tables of a source that holds its entries as values, numbering their

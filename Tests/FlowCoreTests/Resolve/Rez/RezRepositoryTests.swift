@@ -98,7 +98,7 @@ import Testing
     let repository = try RezRepository(roots: [folder.path])
     _ = repository.candidateTable(of: "bad")
     let problem = try #require(repository.problems.first)
-    #expect(problem.description.contains("bad/1.0/package.py:2:12: expected a literal"))
+    #expect(problem.description.contains("bad/1.0/package.py:2:12: 'requires' is not a literal"))
     #expect(problem.description.hasSuffix("bad-1.0 skipped"))
   }
 
