@@ -18,15 +18,16 @@
 public final class RezRepository: PackageSource {
   struct Folder {
     var version: RezVersion
+    /// The version's folder (the package's, for an unversioned package).
     var root: String
-    var file: String
+    /// The version's position among every distinct version of the repositories.
+    var rank = 0
   }
 
   /// Per package, its version folders, ascending.
   private var folders: [String: [Folder]] = [:]
   /// Every distinct version, ascending: a version's position is its rank.
   private var ordered: [RezVersion] = []
-  private var ranks: [RezVersion: Int] = [:]
   /// Per package read so far, its candidates and the variant index of each.
   private var entries: [String: [PackageVersion]] = [:]
   private var variantIndices: [String: [Int?]] = [:]
@@ -62,9 +63,10 @@ public final class RezRepository: PackageSource {
     packageFiles.map { folder + "/" + $0 }.first { CatalogueFiles.status($0) != nil }
   }
 
-  /// Lists the repositories; a missing one is an error.
+  /// Lists the repositories; a missing one is an error. Package files are looked for only
+  /// when their package is read: a version folder without one is then left out.
   public init(roots: [String]) throws {
-    var all = Set<RezVersion>()
+    var listed: [String: [Folder]] = [:]
     for root in roots {
       guard CatalogueFiles.status(root)?.isDirectory == true,
         let names = DirectoryListing.names(in: root)
@@ -74,38 +76,44 @@ public final class RezRepository: PackageSource {
       }
       for name in names where !name.hasPrefix(".") {
         let package = root + "/" + name
-        var found = folders[name] ?? []
-        var held = Set(found.map(\.version))
-        if let file = RezRepository.packageFile(in: package) {
-          if held.insert(.empty).inserted {
-            found.append(Folder(version: .empty, root: package, file: file))
-          }
-        } else {
-          for text in DirectoryListing.names(in: package) ?? [] where !text.hasPrefix(".") {
-            let folder = package + "/" + text
-            guard let version = try? RezVersion(parsing: text), !held.contains(version),
-              let file = RezRepository.packageFile(in: folder)
-            else { continue }
-            held.insert(version)
-            found.append(Folder(version: version, root: folder, file: file))
-          }
+        guard let contents = DirectoryListing.names(in: package) else { continue }
+        if contents.contains(where: RezRepository.packageFiles.contains) {
+          listed[name, default: []].append(Folder(version: .empty, root: package))
+          continue
         }
-        if found.isEmpty { continue }
-        found.sort { $0.version < $1.version }
-        for folder in found { all.insert(folder.version) }
-        folders[name] = found
+        for text in contents where !text.hasPrefix(".") {
+          guard let version = try? RezVersion(parsing: text) else { continue }
+          listed[name, default: []].append(Folder(version: version, root: package + "/" + text))
+        }
       }
     }
-    ordered = all.sorted()
-    for (rank, version) in ordered.enumerated() { ranks[version] = rank }
+    var all: [(version: RezVersion, name: String, index: Int)] = []
+    for (name, list) in listed {
+      // Of equal versions, the first listed (the earlier repository's) is kept.
+      let sorted = list.enumerated().sorted {
+        $0.element.version < $1.element.version
+          || ($0.element.version == $1.element.version && $0.offset < $1.offset)
+      }
+      var unique: [Folder] = []
+      for (_, folder) in sorted where unique.last?.version != folder.version {
+        unique.append(folder)
+      }
+      for (index, folder) in unique.enumerated() { all.append((folder.version, name, index)) }
+      folders[name] = unique
+    }
+    all.sort { $0.version < $1.version }
+    for item in all {
+      if ordered.last != item.version { ordered.append(item.version) }
+      folders[item.name]![item.index].rank = ordered.count - 1
+    }
   }
 
   /// The package names, sorted.
   public var names: [String] { folders.keys.sorted() }
 
-  /// A rez version as the solver sees it: its rank, counted from 1.
-  func solverVersion(_ version: RezVersion) -> Version {
-    Version(release: [UInt64(ranks[version]! + 1)])
+  /// A version folder's version as the solver sees it: its rank, counted from 1.
+  func solverVersion(_ folder: Folder) -> Version {
+    Version(release: [UInt64(folder.rank + 1)])
   }
 
   /// The number of held versions below which `isBelow` stops holding (it holds for a
@@ -183,10 +191,11 @@ public final class RezRepository: PackageSource {
     var result: [PackageVersion] = []
     var indices: [Int?] = []
     for folder in folders[name] ?? [] {
+      guard let file = RezRepository.packageFile(in: folder.root) else { continue }
       let package: RezPackage
       do throws(Diagnostic) {
         package = try RezPackage.read(
-          file: folder.file, root: folder.root, name: name, version: folder.version)
+          file: file, root: folder.root, name: name, version: folder.version)
       } catch {
         problems.append(
           Diagnostic(
@@ -198,10 +207,10 @@ public final class RezRepository: PackageSource {
       do {
         let common = try package.requires.map(RezRequirement.init(parsing:))
         var entry = PackageVersion(
-          name: name, version: solverVersion(folder.version), key: folder.version.text,
+          name: name, version: solverVersion(folder), key: folder.version.text,
           variables: package.variables, requires: common.map(requirement(for:)),
           released: package.timestamp.map(RezRepository.releaseText),
-          definedAt: folder.file)
+          definedAt: file)
         if package.variants.isEmpty {
           result.append(entry)
           indices.append(nil)
@@ -213,14 +222,14 @@ public final class RezRepository: PackageSource {
         }
         for variant in variants.sorted(by: { isLessPreferred($0, than: $1) }) {
           entry.requires = variant.requires.map(requirement(for:))
-          entry.definedAt = "\(folder.file), variant \(variant.index)"
+          entry.definedAt = "\(file), variant \(variant.index)"
           result.append(entry)
           indices.append(variant.index)
         }
       } catch {
         problems.append(
           Diagnostic(
-            file: folder.file, position: nil, message: "\(error); \(name)-\(folder.version) skipped"
+            file: file, position: nil, message: "\(error); \(name)-\(folder.version) skipped"
           ))
       }
     }
