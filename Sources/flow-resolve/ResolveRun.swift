@@ -116,6 +116,9 @@ struct ResolveRun {
       try runPipe(console: console)
       return
     }
+    if let repositories = try rezRepositories() {
+      try resolveRez(repositories, console: console)
+    }
     var parsed: [PackageRequirement] = []
     for text in requirements {
       // A requirement that cannot be read is a ResolveError with status 64.
@@ -125,6 +128,11 @@ struct ResolveRun {
     let resolution = try Resolution(
       parsed, source: index, implicits: implicits == true ? Self.machineFacts() : nil,
       includePrereleases: pre, fullDerivation: fullDerivation)
+    try emit(resolution, console: console)
+  }
+
+  /// Prints a resolution in the chosen format, then ends the process.
+  func emit(_ resolution: Resolution, console: Console) throws -> Never {
     switch format {
     case .json:
       try console.emit(
@@ -171,6 +179,7 @@ struct ResolveRun {
 
   /// The catalogue's index, without what `--exclude` and `--time` hide.
   func openSource(console: Console) throws -> any PackageSource {
+    if let roots = try rezRepositories() { return try openRez(roots).source }
     var excluded: [PackageRequirement] = []
     for text in exclusions {
       excluded.append(try PackageRequirement(parsing: text, syntax: syntax))

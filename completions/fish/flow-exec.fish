@@ -95,7 +95,7 @@ complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_op
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" trace' -l 'trace' -d 'Write Chrome trace-event JSON of the run to FILE.' -rF
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" history' -l 'history' -d 'Plan with the durations in FILE and record this run\'s durations there.' -rF
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" grace' -l 'grace' -d 'Seconds between SIGTERM and SIGKILL when stopping a stage.' -rfka ''
-complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" syntax' -l 'syntax' -d 'How specs are read: lifeblood (python-semanticversion), node (node-semver) or auto.' -rfka 'auto lifeblood node'
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" syntax' -l 'syntax' -d 'How specs are read: lifeblood (python-semanticversion), node (node-semver), rez, or auto.' -rfka 'auto lifeblood node rez'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" cpus' -l 'cpus' -d 'CPUs to plan for, instead of the probed ones.' -rfka ''
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" memory' -l 'memory' -d 'Memory to plan for (8Gi, 16G, bytes), instead of the probed amount.' -rfka ''
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" gpus' -l 'gpus' -d 'GPUs to plan for: a count, or ids separated by commas.' -rfka ''

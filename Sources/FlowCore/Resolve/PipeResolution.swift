@@ -69,7 +69,7 @@ public struct PipeResolution {
           requirements.append(
             PackageRequirement(
               name: kind == .required ? item.package : String(item.package.dropFirst()),
-              spec: try VersionSpec(parsing: item.spec, syntax: syntax), kind: kind))
+              spec: try source.spec(parsing: item.spec, syntax: syntax), kind: kind))
         }
         let key = (requirements + (facts?.requests ?? [])).map(\.description)
         if solved[key] == nil {

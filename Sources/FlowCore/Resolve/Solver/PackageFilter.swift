@@ -77,6 +77,12 @@ public final class FilteredSource: PackageSource {
     return hidden.isEmpty ? table : table.keeping(kept)
   }
 
+  public var decidesInDiscoveryOrder: Bool { inner.decidesInDiscoveryOrder }
+
+  public func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec {
+    try inner.spec(parsing: text, syntax: syntax)
+  }
+
   public func requirement(numbered number: Int) -> PackageRequirement? {
     inner.requirement(numbered: number)
   }

@@ -11,6 +11,21 @@ public protocol PackageSource {
   /// The full entry of the `index`-th candidate of `name`: what a chosen version brings
   /// (label, variables, priority, the variant's index).
   func entry(of name: String, at index: Int) -> PackageVersion?
+
+  /// Whether dependencies are decided in the order first met, as rez decides them, rather
+  /// than the one with the fewest versions left first.
+  var decidesInDiscoveryOrder: Bool { get }
+
+  /// Reads a spec of a requirement for this source, in `syntax`.
+  func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec
+}
+
+extension PackageSource {
+  public var decidesInDiscoveryOrder: Bool { false }
+
+  public func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec {
+    try VersionSpec(parsing: text, syntax: syntax)
+  }
 }
 
 /// Builds the candidate tables of a source that holds its entries as values, numbering their

@@ -15,6 +15,8 @@ public final class Solver {
   let includePrereleases: Bool
   /// Whether a failure is explained in full, however long, rather than summarised.
   let fullDerivation: Bool
+  /// Whether dependencies are decided in the order first met (`PackageSource`).
+  let discoveryOrder: Bool
 
   var names: [String] = [""]
   var packageIDs: [String: Int] = [:]
@@ -59,6 +61,7 @@ public final class Solver {
     self.source = source
     self.includePrereleases = includePrereleases
     self.fullDerivation = fullDerivation
+    discoveryOrder = source.decidesInDiscoveryOrder
   }
 
   /// The chosen versions, requested packages first in request order, then dependencies in
@@ -232,12 +235,14 @@ public final class Solver {
   }
 
   /// Places `package` in the decision queue: requested packages first (rank 0), then by the
-  /// number of versions left; out of it when decided or not needed.
+  /// number of versions left, or in the order first met when the source decides so; out of
+  /// it when decided or not needed.
   func rank(_ package: Int) {
     guard !decided[package], let set = current[package], !set.includesAbsent else {
       waiting.set(package, rank: nil)
       return
     }
+    if discoveryOrder { return waiting.set(package, rank: package) }
     waiting.set(package, rank: package <= requestedCount ? 0 : set.count)
   }
 

@@ -26,12 +26,13 @@
 /// a Lifeblood-syntax spec matches exactly what python-semanticversion matches (what Lifeblood
 /// picks), and a node spec what node-semver matches with `includePrerelease`.
 public struct VersionSpec: Sendable, Hashable, CustomStringConvertible {
-  /// The syntax a spec was read in: `simple` is Lifeblood's.
-  public enum Syntax: String, Sendable, Hashable { case simple, node }
+  /// The syntax a spec was read in: `simple` is Lifeblood's; `rez` a rez range, read by a
+  /// `RezRepository` against the versions it holds.
+  public enum Syntax: String, Sendable, Hashable { case simple, node, rez }
 
   /// Which syntax reads a spec: `auto` chooses per spec, as the type's documentation says.
   public enum SyntaxChoice: String, Sendable, Hashable, CaseIterable {
-    case auto, lifeblood, node
+    case auto, lifeblood, node, rez
   }
 
   /// Shared, immutable storage: specs are copied often and compared by text.
@@ -78,6 +79,10 @@ public struct VersionSpec: Sendable, Hashable, CustomStringConvertible {
     switch choice {
     case .lifeblood: self = try VersionSpec.parseSimple(text)
     case .node: self = try VersionSpec.parseNode(text)
+    case .rez:
+      // A rez range means something only against a repository's versions.
+      throw ResolveError.invalidSpec(
+        text: text, column: 1, reason: "rez ranges are read with rez repositories (--catalog DIR)")
     case .auto:
       let bytes = Array(trimmed.utf8)
       let hasComma = bytes.contains(UInt8(ascii: ","))

@@ -1,0 +1,384 @@
+/// Reads the top-level assignments of a Python module whose values are literals, without
+/// executing anything: what a declarative rez `package.py` says.
+///
+/// Only the names in `fields` are read; their value must be a literal (`PythonLiteral`),
+/// anything else is an error at its `line:column`. Every other statement is skipped whole,
+/// strings and brackets included. The body of `def commands():` is kept as text, with the
+/// line it starts on, for `RezCommands` to read.
+struct PythonModuleReader {
+  struct Failure: Error {
+    var position: SourcePosition
+    var message: String
+  }
+
+  struct Assignment {
+    var value: PythonLiteral
+    var position: SourcePosition
+  }
+
+  /// The function body of `def commands():`, dedented, and the line of its first statement.
+  struct FunctionBody {
+    var lines: [String]
+    var firstLine: Int
+  }
+
+  let bytes: [UInt8]
+  var index = 0
+  var line = 1
+  var lineStart = 0
+
+  init(bytes: [UInt8]) { self.bytes = bytes }
+
+  var position: SourcePosition { SourcePosition(line: line, column: index - lineStart + 1) }
+  var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+  func failure(_ message: String) -> Failure { Failure(position: position, message: message) }
+
+  /// The literal assignments to `fields`, and the body of `def commands():` when present.
+  mutating func read(fields: Set<String>) throws(Failure) -> (
+    assignments: [String: Assignment], commands: FunctionBody?
+  ) {
+    var assignments: [String: Assignment] = [:]
+    var commands: FunctionBody?
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == 10 {
+        newline()
+        continue
+      }
+      if byte == 32 || byte == 9 || byte == 13 || byte == 12 || byte == UInt8(ascii: "#") {
+        try skipStatement()
+        continue
+      }
+      let start = index
+      let name = identifier()
+      if name == "def" {
+        skipSpaces()
+        if identifier() == "commands" {
+          try skipStatement()
+          commands = functionBody()
+          continue
+        }
+      }
+      skipSpaces()
+      if let name, name != "def", fields.contains(name), peek == UInt8(ascii: "="),
+        index + 1 >= bytes.count || bytes[index + 1] != UInt8(ascii: "=")
+      {
+        index += 1
+        skipSpaces()
+        let valueStart = position
+        let value: PythonLiteral
+        do throws(Failure) {
+          value = try literal()
+        } catch {
+          throw Failure(
+            position: error.position, message: "'\(name)' is not a literal: \(error.message)")
+        }
+        skipSpaces()
+        if let byte = peek, byte != 10, byte != 13, byte != UInt8(ascii: "#") {
+          throw failure(
+            "'\(name)' is not a literal (strings, numbers, lists, tuples, dicts, True, "
+              + "False, None): nothing may follow it")
+        }
+        assignments[name] = Assignment(value: value, position: valueStart)
+        continue
+      }
+      // A statement starting with a string (a docstring) is skipped with its string.
+      if index == start && byte != UInt8(ascii: "'") && byte != UInt8(ascii: "\"") { index += 1 }
+      try skipStatement()
+    }
+    return (assignments, commands)
+  }
+
+  private mutating func newline() {
+    index += 1
+    line += 1
+    lineStart = index
+  }
+
+  /// Spaces, and `\` line continuations, within one logical line.
+  mutating func skipSpaces() {
+    while let byte = peek {
+      if byte == 32 || byte == 9 || byte == 12 {
+        index += 1
+      } else if byte == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == 10 {
+        index += 1
+        newline()
+      } else {
+        return
+      }
+    }
+  }
+
+  /// Spaces, newlines and comments, as inside brackets.
+  mutating func skipBlank() {
+    while let byte = peek {
+      if byte == 32 || byte == 9 || byte == 12 || byte == 13 {
+        index += 1
+      } else if byte == 10 {
+        newline()
+      } else if byte == UInt8(ascii: "#") {
+        while let byte = peek, byte != 10 { index += 1 }
+      } else if byte == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == 10 {
+        index += 1
+        newline()
+      } else {
+        return
+      }
+    }
+  }
+
+  mutating func identifier() -> String? {
+    let start = index
+    while let byte = peek,
+      RezVersion.isTokenByte(byte) && !(index == start && VersionScanner.isDigit(byte))
+    {
+      index += 1
+    }
+    return index > start ? String(decoding: bytes[start..<index], as: UTF8.self) : nil
+  }
+
+  /// Skips to the end of the logical line: brackets, strings and `\` continuations included.
+  mutating func skipStatement() throws(Failure) {
+    var depth = 0
+    while let byte = peek {
+      switch byte {
+      case 10:
+        newline()
+        if depth == 0 { return }
+      case UInt8(ascii: "#"):
+        while let byte = peek, byte != 10 { index += 1 }
+      case UInt8(ascii: "'"), UInt8(ascii: "\""):
+        _ = try string(raw: false)
+      case UInt8(ascii: "\\"):
+        index += 1
+        if peek == 10 { newline() }
+      case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"):
+        depth += 1
+        index += 1
+      case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
+        depth = max(0, depth - 1)
+        index += 1
+      default:
+        index += 1
+      }
+    }
+  }
+
+  /// The indented lines after a `def` line (blank lines and comments included), up to the
+  /// next line that starts at column 1; the reader stops before it.
+  mutating func functionBody() -> FunctionBody {
+    var lines: [String] = []
+    let firstLine = line
+    while index < bytes.count {
+      let byte = bytes[index]
+      let isBlankLine = byte == 10 || byte == 13
+      if !(byte == 32 || byte == 9 || isBlankLine) { break }
+      let start = index
+      while let byte = peek, byte != 10 { index += 1 }
+      lines.append(String(decoding: bytes[start..<index], as: UTF8.self))
+      if index < bytes.count { newline() }
+    }
+    return FunctionBody(lines: lines, firstLine: firstLine)
+  }
+
+  // MARK: literals
+
+  mutating func literal() throws(Failure) -> PythonLiteral {
+    guard let byte = peek else { throw failure("expected a literal, found the end of the file") }
+    switch byte {
+    case UInt8(ascii: "["):
+      index += 1
+      return .list(try items(closing: UInt8(ascii: "]")).items)
+    case UInt8(ascii: "("):
+      index += 1
+      let (items, trailingComma) = try items(closing: UInt8(ascii: ")"))
+      // `(x)` is x itself; `(x,)` and `()` are tuples.
+      if items.count == 1 && !trailingComma { return items[0] }
+      return .tuple(items)
+    case UInt8(ascii: "{"):
+      index += 1
+      return try dictionary()
+    case UInt8(ascii: "'"), UInt8(ascii: "\""):
+      return try strings(raw: false)
+    case UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), 48...57:
+      return try number()
+    default:
+      let start = index
+      let startPosition = position
+      let word = identifier()
+      switch word {
+      case "True": return .boolean(true)
+      case "False": return .boolean(false)
+      case "None": return .none
+      case let prefix?
+      where prefix.count <= 2 && (peek == UInt8(ascii: "'") || peek == UInt8(ascii: "\"")):
+        let lowered = prefix.lowercased()
+        if lowered.contains("f") {
+          index = start
+          throw failure("an f-string is not a literal")
+        }
+        if lowered.allSatisfy({ "rub".contains($0) }) {
+          return try strings(raw: lowered.contains("r"))
+        }
+      default: break
+      }
+      index = start
+      throw Failure(
+        position: startPosition,
+        message: "expected a literal (a string, number, list, tuple, dict, True, False or None)")
+    }
+  }
+
+  /// Items up to `closing`, separated by commas; whether a comma came last.
+  mutating func items(closing: UInt8) throws(Failure) -> (
+    items: [PythonLiteral], trailingComma: Bool
+  ) {
+    var result: [PythonLiteral] = []
+    var trailingComma = false
+    while true {
+      skipBlank()
+      if peek == closing {
+        index += 1
+        return (result, trailingComma)
+      }
+      result.append(try literal())
+      skipBlank()
+      if peek == UInt8(ascii: ",") {
+        index += 1
+        trailingComma = true
+        continue
+      }
+      trailingComma = false
+      skipBlank()
+      guard peek == closing else {
+        throw failure("expected ',' or '\(Character(Unicode.Scalar(closing)))'")
+      }
+    }
+  }
+
+  mutating func dictionary() throws(Failure) -> PythonLiteral {
+    var pairs: [(key: PythonLiteral, value: PythonLiteral)] = []
+    while true {
+      skipBlank()
+      if peek == UInt8(ascii: "}") {
+        index += 1
+        return .dictionary(pairs)
+      }
+      let key = try literal()
+      skipBlank()
+      guard peek == UInt8(ascii: ":") else { throw failure("expected ':' after a dict key") }
+      index += 1
+      skipBlank()
+      pairs.append((key, try literal()))
+      skipBlank()
+      if peek == UInt8(ascii: ",") {
+        index += 1
+      } else if peek != UInt8(ascii: "}") {
+        throw failure("expected ',' or '}'")
+      }
+    }
+  }
+
+  mutating func number() throws(Failure) -> PythonLiteral {
+    let start = index
+    let startPosition = position
+    if peek == UInt8(ascii: "-") || peek == UInt8(ascii: "+") { index += 1 }
+    var isFloat = false
+    while let byte = peek {
+      if VersionScanner.isDigit(byte) || byte == UInt8(ascii: "_") {
+        index += 1
+      } else if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+      {
+        isFloat = true
+        index += 1
+        if byte != UInt8(ascii: "."), peek == UInt8(ascii: "-") || peek == UInt8(ascii: "+") {
+          index += 1
+        }
+      } else {
+        break
+      }
+    }
+    let text = String(decoding: bytes[start..<index], as: UTF8.self).filter { $0 != "_" }
+    if !isFloat, let value = Int64(text) { return .integer(value) }
+    if isFloat, let value = Double(text) { return .float(value) }
+    throw Failure(position: startPosition, message: "not a number literal: '\(text)'")
+  }
+
+  /// One string literal or several written next to each other, joined.
+  mutating func strings(raw: Bool) throws(Failure) -> PythonLiteral {
+    var text = try string(raw: raw)
+    while true {
+      let save = (index, line, lineStart)
+      skipSpaces()
+      let prefix = identifier()?.lowercased()
+      guard peek == UInt8(ascii: "'") || peek == UInt8(ascii: "\""),
+        prefix == nil || prefix!.allSatisfy({ "rub".contains($0) })
+      else {
+        (index, line, lineStart) = save
+        return .string(text)
+      }
+      text += try string(raw: prefix?.contains("r") ?? false)
+    }
+  }
+
+  /// A quoted string at the reader, single or triple quoted, its escapes read unless `raw`.
+  mutating func string(raw: Bool) throws(Failure) -> String {
+    let startPosition = position
+    let quote = bytes[index]
+    let triple =
+      index + 2 < bytes.count && bytes[index + 1] == quote && bytes[index + 2] == quote
+    index += triple ? 3 : 1
+    var result: [UInt8] = []
+    while true {
+      guard let byte = peek else {
+        throw Failure(position: startPosition, message: "this string is never closed")
+      }
+      if byte == quote {
+        if !triple {
+          index += 1
+          break
+        }
+        if index + 2 < bytes.count && bytes[index + 1] == quote && bytes[index + 2] == quote {
+          index += 3
+          break
+        }
+      }
+      if byte == 10 {
+        guard triple else {
+          throw Failure(position: startPosition, message: "this string is never closed")
+        }
+        result.append(10)
+        newline()
+        continue
+      }
+      if byte == UInt8(ascii: "\\"), index + 1 < bytes.count {
+        let next = bytes[index + 1]
+        if raw {
+          result.append(byte)
+          result.append(next)
+          index += 2
+          if next == 10 { line += 1; lineStart = index }
+          continue
+        }
+        index += 2
+        switch next {
+        case 10: line += 1; lineStart = index
+        case UInt8(ascii: "n"): result.append(10)
+        case UInt8(ascii: "t"): result.append(9)
+        case UInt8(ascii: "r"): result.append(13)
+        case UInt8(ascii: "0"): result.append(0)
+        case UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "\""): result.append(next)
+        default:
+          // Escapes this reader does not turn into characters stay as written.
+          result.append(byte)
+          result.append(next)
+        }
+        continue
+      }
+      result.append(byte)
+      index += 1
+    }
+    return String(decoding: result, as: UTF8.self)
+  }
+}

@@ -1,0 +1,151 @@
+/// One version of one package in a rez repository, as its `package.py` or `package.yaml`
+/// declares it: what a resolve needs, read without executing anything.
+public struct RezPackage: Sendable {
+  public var name: String
+  public var version: RezVersion
+  /// Requirements in rez's syntax (`python-3.7+<4`, `~maya-2020`, `!foo`), as written.
+  public var requires: [String]
+  /// Each variant's extra requirements, in the order written (its index is its position).
+  public var variants: [[String]]
+  /// When the package was released, in seconds since 1970, when the file says.
+  public var timestamp: Int64?
+  /// The environment changes its `commands` make, when they are simple ones.
+  public var variables: [VariableChange]
+  /// The package file.
+  public var file: String
+  /// What was left out (commands not understood, a version that differs from its folder).
+  public var warnings: [Diagnostic]
+
+  /// The fields read; others are left alone.
+  static let fields: Set<String> = [
+    "name", "version", "requires", "variants", "timestamp", "commands",
+  ]
+
+  /// Reads the package file `file` of the version folder `root`, whose folder names give
+  /// `name` and `version` (rez's layout, which wins over what the file says).
+  public static func read(file: String, root: String, name: String, version: RezVersion)
+    throws(Diagnostic) -> RezPackage
+  {
+    let bytes: [UInt8]
+    do {
+      bytes = try InputFile.read(file)
+    } catch {
+      throw Diagnostic(file: file, position: nil, message: "cannot read the file: \(error.reason)")
+    }
+    var fields: [String: (value: PythonLiteral, position: SourcePosition)] = [:]
+    var commandLines: (lines: [String], firstLine: Int)?
+    if file.hasSuffix(".yaml") {
+      fields = try yamlFields(bytes, file: file)
+    } else {
+      var reader = PythonModuleReader(bytes: bytes)
+      do throws(PythonModuleReader.Failure) {
+        let read = try reader.read(fields: RezPackage.fields)
+        for (key, assignment) in read.assignments {
+          fields[key] = (assignment.value, assignment.position)
+        }
+        if let body = read.commands { commandLines = (body.lines, body.firstLine) }
+      } catch {
+        throw Diagnostic(file: file, position: error.position, message: error.message)
+      }
+    }
+    var package = RezPackage(
+      name: name, version: version, requires: [], variants: [], timestamp: nil, variables: [],
+      file: file, warnings: [])
+    func problem(_ key: String, _ expected: String) -> Diagnostic {
+      Diagnostic(
+        file: file, position: fields[key]?.position, message: "'\(key)' must be \(expected)")
+    }
+    if let (value, position) = fields["name"], value.string != name {
+      package.warnings.append(
+        Diagnostic(
+          file: file, position: position,
+          message: "name \(value.string.map { "'\($0)'" } ?? "is not a string") differs from "
+            + "its folder '\(name)': the folder's is used"))
+    }
+    if let (value, position) = fields["version"] {
+      let written = value.string.flatMap { try? RezVersion(parsing: $0) }
+      if written != version {
+        package.warnings.append(
+          Diagnostic(
+            file: file, position: position,
+            message: "version differs from its folder '\(version)': the folder's is used"))
+      }
+    }
+    if let (value, _) = fields["requires"] {
+      guard let items = value.items, let strings = Optional(items.compactMap(\.string)),
+        strings.count == items.count
+      else { throw problem("requires", "a list of requirement strings") }
+      package.requires = strings
+    }
+    if let (value, _) = fields["variants"] {
+      guard let variants = value.items else {
+        throw problem("variants", "a list of lists of requirement strings")
+      }
+      for variant in variants {
+        guard let items = variant.items, let strings = Optional(items.compactMap(\.string)),
+          strings.count == items.count
+        else { throw problem("variants", "a list of lists of requirement strings") }
+        package.variants.append(strings)
+      }
+    }
+    if let (value, _) = fields["timestamp"] {
+      switch value {
+      case .integer(let seconds): package.timestamp = seconds
+      case .float(let seconds): package.timestamp = Int64(seconds)
+      case .none: break
+      default: throw problem("timestamp", "a number of seconds since 1970")
+      }
+    }
+    if let (value, position) = fields["commands"] {
+      // The string form: the body of the function as text.
+      guard let text = value.string else { throw problem("commands", "a function or a string") }
+      commandLines = (
+        text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
+        position.line
+      )
+    }
+    if let commandLines {
+      let commands = RezCommands(
+        lines: commandLines.lines, firstLine: commandLines.firstLine,
+        expansions: [
+          "root": root, "version": version.text, "name": name, "base": root,
+        ])
+      package.variables = commands.variables
+      for (line, text) in commands.skipped {
+        package.warnings.append(
+          Diagnostic(
+            file: file, position: SourcePosition(line: line, column: 1),
+            message: "rez package \(name)-\(version): command not read, left out: \(text)"))
+      }
+    }
+    return package
+  }
+
+  /// The top-level keys of a `package.yaml`, as literals: scalars are strings, except a
+  /// plain integer (a `timestamp`).
+  private static func yamlFields(_ bytes: [UInt8], file: String) throws(Diagnostic) -> [String: (
+    value: PythonLiteral, position: SourcePosition
+  )] {
+    guard let root = try YAMLLoader().load(bytes, file: file).root else { return [:] }
+    guard let pairs = root.mapping else {
+      throw Diagnostic(file: file, position: root.position, message: "expected a mapping of fields")
+    }
+    func literal(_ node: YAMLNode) -> PythonLiteral {
+      switch node.content {
+      case .scalar(let scalar):
+        if scalar.style == .plain, let number = Int64(scalar.text) { return .integer(number) }
+        if scalar.style == .plain && scalar.isNull { return .none }
+        return .string(scalar.text)
+      case .sequence(let items): return .list(items.map(literal))
+      case .mapping(let pairs):
+        return .dictionary(pairs.map { (literal($0.key), literal($0.value)) })
+      }
+    }
+    var result: [String: (value: PythonLiteral, position: SourcePosition)] = [:]
+    for (key, value) in pairs {
+      guard let name = key.scalar?.text, fields.contains(name) else { continue }
+      result[name] = (literal(value), value.position)
+    }
+    return result
+  }
+}

@@ -1,0 +1,70 @@
+import FlowTestSupport
+import Foundation
+import Testing
+
+/// `flow-resolve --catalog DIR` on a rez repository, through the built binary.
+@Suite struct FlowResolveRezCLITests {
+  static func repository() throws -> TemporaryFolder {
+    let folder = try TemporaryFolder()
+    try folder.write("python/2.7.18/package.py", "name = 'python'\nversion = '2.7.18'\n")
+    try folder.write("python/3.9.1/package.py", "name = 'python'\nversion = '3.9.1'\n")
+    try folder.write("platform/linux/package.py", "name = 'platform'\n")
+    try folder.write(
+      "tool/1.0/package.py",
+      """
+      name = 'tool'
+      requires = ['~platform==linux']
+      variants = [['python-2.7'], ['python-3']]
+      def commands():
+          env.PATH.prepend('{root}/bin')
+          if intersects(ephemerals.get('gpu', '0'), '1'):
+              env.GPU.set('1')
+
+      """)
+    try folder.write("broken/1.0/package.py", "requires = ['python-' + version]\n")
+    return folder
+  }
+
+  static func packages(_ run: ToolRun) throws -> [String] {
+    let document = try #require(
+      JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    let packages = try #require(document["packages"] as? [[String: Any]])
+    return packages.map { package in
+      let place = package["defined_at"] as? String ?? ""
+      let variant = place.range(of: ", variant ").map { "[" + place[$0.upperBound...] + "]" }
+      return "\(package["name"]!)-\(package["version"]!)" + (variant ?? "")
+    }
+  }
+
+  @Test func aRezRepositoryIsReadWithRezSyntaxByDefault() throws {
+    let folder = try Self.repository()
+    let run = try ToolRun.run("flow-resolve", ["--catalog", folder.path, "tool", "python<3"])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(try Self.packages(run) == ["tool-1.0[0]", "python-2.7.18"])
+    #expect(run.stdout.contains(folder.path + "/tool/1.0/bin"))
+    #expect(
+      run.stderr.contains(
+        "tool/1.0/package.py:6:1: rez package tool-1.0: command not read, left out: if intersects"
+      ))
+  }
+
+  @Test func aFieldThatIsNotALiteralIsReportedWithItsPlace() throws {
+    let folder = try Self.repository()
+    let run = try ToolRun.run("flow-resolve", ["--catalog", folder.path, "broken"])
+    #expect(run.status == 65)
+    #expect(
+      run.stderr.contains("broken/1.0/package.py:1:23: 'requires' is not a literal: expected ','"))
+  }
+
+  @Test func rezSyntaxNeedsRezRepositories() throws {
+    let folder = try Self.repository()
+    let catalogue = try folder.write("catalogue.toml", "[packages.p.\"1.0\"]\n")
+    let run = try ToolRun.run(
+      "flow-resolve", ["--catalog", catalogue, "--syntax", "rez", "p-1"])
+    #expect(run.status == 66)
+    #expect(run.stderr.contains("not a rez repository"))
+    let badRange = try ToolRun.run("flow-resolve", ["--catalog", folder.path, "python-3+<2"])
+    #expect(badRange.status == 64)
+    #expect(badRange.stderr.contains("invalid requirement 'python-3+<2'"))
+  }
+}

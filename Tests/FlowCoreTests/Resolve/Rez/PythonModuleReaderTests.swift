@@ -1,0 +1,115 @@
+import Testing
+
+@testable import FlowCore
+
+/// Reading the literal assignments of a `package.py` without running it.
+@Suite struct PythonModuleReaderTests {
+  static func read(_ text: String, fields: Set<String> = RezPackage.fields) throws
+    -> [String: PythonLiteral]
+  {
+    var reader = PythonModuleReader(bytes: Array(text.utf8))
+    return try reader.read(fields: fields).assignments.mapValues(\.value)
+  }
+
+  static func failure(_ text: String) -> PythonModuleReader.Failure? {
+    var reader = PythonModuleReader(bytes: Array(text.utf8))
+    do {
+      _ = try reader.read(fields: RezPackage.fields)
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  @Test func literalsOfEveryKindAreRead() throws {
+    let fields = try Self.read(
+      """
+      # -*- coding: utf-8 -*-
+      name = 'cope'
+      version = "3.79" '.3'
+      requires = [
+          'bonus-18.2.0+<19',  # a comment
+          r'raw\\d',
+      ]
+      variants = (["wave-2.7"], ('wave-3.6',),)
+      timestamp = 1600129484
+      """, fields: ["name", "version", "requires", "variants", "timestamp"])
+    #expect(fields["name"] == .string("cope"))
+    #expect(fields["version"] == .string("3.79.3"))
+    #expect(fields["requires"] == .list([.string("bonus-18.2.0+<19"), .string("raw\\d")]))
+    #expect(
+      fields["variants"] == .tuple([.list([.string("wave-2.7")]), .tuple([.string("wave-3.6")])]))
+    #expect(fields["timestamp"] == .integer(1_600_129_484))
+    let more = try Self.read(
+      "a = {'k': [True, False, None], 'n': -1.5}\nb = ()\n", fields: ["a", "b"])
+    #expect(
+      more["a"]
+        == .dictionary([
+          (.string("k"), .list([.boolean(true), .boolean(false), .none])),
+          (.string("n"), .float(-1.5)),
+        ]))
+    #expect(more["b"] == .tuple([]))
+    let continued = try Self.read(
+      "variants = \\\n    [['a-1',\n      'b']]\n", fields: ["variants"])
+    #expect(continued["variants"] == .list([.list([.string("a-1"), .string("b")])]))
+  }
+
+  @Test func otherStatementsAreSkippedWhole() throws {
+    let fields = try Self.read(
+      """
+      \"\"\"A docstring with name = 'not this'\"\"\"
+      import os
+      description = \"\"\"
+      requires = ['not this either']
+      \"\"\"
+      def build_command():
+          requires = ['inside a function']
+      @early()
+      def tools():
+          return ['x']
+      requires = ['python-3']
+      """)
+    #expect(fields.count == 1)
+    #expect(fields["requires"] == .list([.string("python-3")]))
+  }
+
+  @Test func aFieldThatIsNotALiteralNamesItsPlace() throws {
+    let call = try #require(Self.failure("name = 'x'\nrequires = get_requires()\n"))
+    #expect(call.position == SourcePosition(line: 2, column: 12))
+    let sum = try #require(Self.failure("version = '1' + '2'\n"))
+    #expect(sum.position.line == 1)
+    #expect(sum.message.hasPrefix("'version' is not a literal"))
+    #expect(call.message.hasPrefix("'requires' is not a literal: expected a literal"))
+    let fstring = try #require(Self.failure("requires = [f'python-{x}']\n"))
+    #expect(fstring.position == SourcePosition(line: 1, column: 13))
+    let open = try #require(Self.failure("requires = ['a',\n"))
+    #expect(open.position.line == 2)
+  }
+
+  @Test func commandsBodyIsKeptWithItsLine() throws {
+    var reader = PythonModuleReader(
+      bytes: Array("name = 'a'\ndef commands():\n    env.PATH.append('{root}/bin')\n\nx = 1\n".utf8)
+    )
+    let body = try #require(try reader.read(fields: ["name"]).commands)
+    #expect(body.firstLine == 3)
+    #expect(body.lines.first == "    env.PATH.append('{root}/bin')")
+  }
+
+  @Test func simpleCommandsBecomeVariableChanges() {
+    let commands = RezCommands(
+      lines: [
+        "env.PATH.append('{root}/bin')", "env.PATH.prepend(\"{this.root}/pre\")",
+        "setenv('A_VERSION', '{version}')", "env.LIB.set('{root}/lib')",
+        "env.LIB.append('{env.HOME}/lib')", "env.ONE = 'x'  # a comment",
+        "if building:", "    env.X.set(os.getcwd())", "pass",
+      ], firstLine: 10, expansions: ["root": "/r/a/1.0", "version": "1.0"])
+    #expect(
+      commands.variables == [
+        VariableChange(name: "PATH", prepend: ["/r/a/1.0/pre"], append: ["/r/a/1.0/bin"]),
+        VariableChange(name: "A_VERSION", set: ["1.0"]),
+        VariableChange(name: "LIB", set: ["/r/a/1.0/lib", "${HOME}/lib"]),
+        VariableChange(name: "ONE", set: ["x"]),
+      ])
+    #expect(commands.skipped.map(\.line) == [16])
+  }
+}

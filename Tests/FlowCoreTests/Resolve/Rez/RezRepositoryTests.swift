@@ -1,0 +1,123 @@
+import FlowTestSupport
+import Testing
+
+@testable import FlowCore
+
+/// Rez repositories as a package source: folders, package files, variants, rez's order.
+@Suite struct RezRepositoryTests {
+  /// Writes `package.py` files: `path` (NAME/VERSION) to its body.
+  static func repository(_ packages: [String: String]) throws -> TemporaryFolder {
+    let folder = try TemporaryFolder()
+    for (path, body) in packages {
+      let file = path.hasSuffix(".yaml") ? path : path + "/package.py"
+      try folder.write(file, body)
+    }
+    return folder
+  }
+
+  static func solve(_ folder: TemporaryFolder, _ requests: [String]) throws -> [String] {
+    let repository = try RezRepository(roots: [folder.path])
+    repository.requests = try requests.map(RezRequirement.init(parsing:))
+    let solution = try Solver.solution(
+      requests.map(repository.requirement(parsing:)), source: repository,
+      includePrereleases: true)
+    return solution.packages.map { package in
+      let variant = package.definedAt.range(of: ", variant ").map {
+        "[" + package.definedAt[$0.upperBound...] + "]"
+      }
+      return "\(package.name)-\(package.key)" + (variant ?? "")
+    }
+  }
+
+  static let pipeline: [String: String] = [
+    "python/2.7.18": "name = 'python'\nversion = '2.7.18'\n",
+    "python/3.7.4": "name = 'python'\nversion = '3.7.4'\n",
+    "python/3.9.1": "name = 'python'\nversion = '3.9.1'\n",
+    "maya/2020.1": "name = 'maya'\nrequires = ['python-3.7']\n",
+    "tool/1.0": """
+    name = 'tool'
+    variants = [['python-2.7'], ['python-3']]
+    def commands():
+        env.PATH.prepend('{root}/bin')
+        import os
+    """,
+    "lib/1.0/package.yaml": "name: lib\nversion: '1.0'\nrequires: [python-3+<3.8]\n",
+  ]
+
+  @Test func versionsAndRangesFollowRez() throws {
+    let folder = try Self.repository(Self.pipeline)
+    #expect(try Self.solve(folder, ["maya"]) == ["maya-2020.1", "python-3.7.4"])
+    #expect(try Self.solve(folder, ["python-3"]) == ["python-3.9.1"])
+    #expect(try Self.solve(folder, ["python<3"]) == ["python-2.7.18"])
+    #expect(try Self.solve(folder, ["python==3.7.4"]) == ["python-3.7.4"])
+    #expect(try Self.solve(folder, ["lib"]) == ["lib-1.0", "python-3.7.4"])
+  }
+
+  @Test func weakAndConflictRequestsConstrainWithoutPullingIn() throws {
+    let folder = try Self.repository(Self.pipeline)
+    #expect(try Self.solve(folder, ["~python-2"]) == [])
+    #expect(try Self.solve(folder, ["!python-3.9", "python"]) == ["python-3.7.4"])
+    #expect(throws: ResolveError.self) { try Self.solve(folder, ["~python-2", "maya"]) }
+  }
+
+  @Test func variantsAreChosenByRezPreference() throws {
+    let folder = try Self.repository(Self.pipeline)
+    // Neither variant shares a package with the request: the higher range wins.
+    #expect(try Self.solve(folder, ["tool"]) == ["tool-1.0[1]", "python-3.9.1"])
+    // The request rules the preferred variant out: the other one is taken.
+    #expect(try Self.solve(folder, ["tool", "python-2"]) == ["tool-1.0[0]", "python-2.7.18"])
+    #expect(try Self.solve(folder, ["python-2", "tool"]) == ["python-2.7.18", "tool-1.0[0]"])
+  }
+
+  @Test func dependenciesAreDecidedInTheOrderMet() throws {
+    // Fewest versions first would decide c first (c-2) and then b-2; rez decides b first.
+    let folder = try Self.repository([
+      "a/1": "requires = ['b', 'c']\n", "b/1": "", "b/2": "",
+      "b/3": "requires = ['c-1']\n", "c/1": "", "c/2": "",
+    ])
+    #expect(try Self.solve(folder, ["a"]) == ["a-1", "b-3", "c-1"])
+  }
+
+  @Test func commandsBecomeActionsAndTheRestAWarning() throws {
+    let folder = try Self.repository(Self.pipeline)
+    let repository = try RezRepository(roots: [folder.path])
+    let entry = try #require(repository.entry(of: "tool", at: 0))
+    let root = folder.path + "/tool/1.0"
+    #expect(entry.variables == [VariableChange(name: "PATH", prepend: [root + "/bin"])])
+    let warning = try #require(repository.problems.first)
+    #expect(
+      warning.description.hasSuffix(
+        "tool/1.0/package.py:5:1: rez package tool-1.0: command not read, left out: import os"))
+  }
+
+  @Test func aFieldThatIsNotALiteralSkipsTheVersionNamingItsPlace() throws {
+    let folder = try Self.repository([
+      "bad/1.0": "name = 'bad'\nrequires = resolve()\n", "bad/0.9": "",
+    ])
+    #expect(try Self.solve(folder, ["bad"]) == ["bad-0.9"])
+    let repository = try RezRepository(roots: [folder.path])
+    _ = repository.candidateTable(of: "bad")
+    let problem = try #require(repository.problems.first)
+    #expect(problem.description.contains("bad/1.0/package.py:2:12: 'requires' is not a literal"))
+    #expect(problem.description.hasSuffix("bad-1.0 skipped"))
+  }
+
+  @Test func theFirstRepositoryHoldingAVersionWins() throws {
+    let first = try Self.repository(["p/1.0": "requires = ['q']\n", "q/1": ""])
+    let second = try Self.repository(["p/1.0": "", "p/2.0": "requires = ['!q']\n"])
+    let repository = try RezRepository(roots: [first.path, second.path])
+    let table = repository.candidateTable(of: "p")
+    #expect(table.keys == ["1.0", "2.0"])
+    #expect(repository.entry(of: "p", at: 0)?.requires.map(\.name) == ["q"])
+    #expect(RezRepository.isRepository(first.path))
+    #expect(!RezRepository.isRepository(first.path + "/p/1.0/package.py"))
+  }
+
+  @Test func timestampsBecomeReleaseTimes() throws {
+    #expect(RezRepository.releaseText(0) == "1970-01-01T00:00:00Z")
+    #expect(RezRepository.releaseText(1_600_129_484) == "2020-09-15T00:24:44Z")
+    let folder = try Self.repository(["p/1": "timestamp = 1600129484\n"])
+    let repository = try RezRepository(roots: [folder.path])
+    #expect(repository.entry(of: "p", at: 0)?.releaseTime != nil)
+  }
+}
