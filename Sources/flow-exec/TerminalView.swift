@@ -88,6 +88,9 @@ final class TerminalView {
       return "\(visible(timeline.stages[index].name)): submitted as job \(job)\n"
     case .started(let index, _, _, _):
       return live ? "" : "\(visible(timeline.stages[index].name)): started\n"
+    case .retrying(let index, let failed, let next, _):
+      return "\(visible(timeline.stages[index].name)): \(failed.failure.rawValue), exit status "
+        + "\(failed.status); trying again (attempt \(next.attempt))\n"
     }
   }
 

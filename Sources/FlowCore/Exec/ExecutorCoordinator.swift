@@ -129,6 +129,8 @@ public final class ExecutorCoordinator: StageRunner {
       return .output(stage: group[stage], line: line, at: time)
     case .submitted(let stage, let job, let time):
       return .submitted(stage: group[stage], job: job, at: time)
+    case .retrying(let stage, let failed, let next, let time):
+      return .retrying(stage: group[stage], failed: failed, next: next, at: time)
     case .stopping, .cancelling:
       return event
     }

@@ -35,6 +35,9 @@ public struct RunTimeline: Sendable {
       span = max(span, time - began)
     case .stopping(_, let time):
       stoppedAt = stoppedAt ?? time - began
+    case .retrying(let index, _, _, _):
+      // The next attempt's start replaces this one's; the attempts are in the result.
+      entries[index].start = nil
     case .output, .submitted, .cancelling:
       break
     }
