@@ -96,3 +96,36 @@ import Testing
     #expect(retries.map { $0["next_timeout"] as? Int } == [4])
   }
 }
+
+/// Every podman container starts with `--init`.
+@Suite(.serialized) struct FlowExecContainerInitTests {
+  /// A shell that would be PID 1 (which ignores SIGTERM without a handler) stops on Ctrl-C
+  /// without waiting for the grace period: the init forwards the signal to it.
+  @Test func ctrlCStopsAShellThatWouldBePIDOne() throws {
+    #expect(FlowExecContainerTests.prepared)
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    try folder.document([
+      ExecFolder.bash(
+        "shell", "touch started; sleep 300",
+        extra: ["environment": ["image": FlowExecContainerTests.image]])
+    ]).write(
+      to: folder.url.appendingPathComponent("doc.json"), atomically: true, encoding: .utf8)
+    let process = Process()
+    process.executableURL = ToolRun.binaries.appendingPathComponent("flow-exec")
+    process.arguments = ["--engine", "podman", "--grace", "300", folder.path + "/doc.json"]
+    process.standardOutput = FileHandle.nullDevice
+    process.currentDirectoryURL = folder.url
+    try process.run()
+    for _ in 0..<600 where folder.read("started") == nil { usleep(50_000) }
+    kill(process.processIdentifier, SIGINT)
+    // Without an init the shell ignores SIGTERM and flow-exec waits the 300 s grace.
+    for _ in 0..<1200 where process.isRunning { usleep(50_000) }
+    #expect(!process.isRunning, "the shell in the container ignored SIGTERM")
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 130)
+    #expect(
+      try FlowExecContainerTests.containers(named: "flow-\(process.processIdentifier)-").isEmpty)
+  }
+}

@@ -27,6 +27,13 @@ public struct ContainerInvocation: Sendable, Equatable {
   public var gpus: [GPUDevice]
   /// The installed apptainer's version; unknown is taken for one before CDI `--device`.
   public var apptainerVersion: ApptainerVersion?
+  /// The GPUs are those a scheduler gives the job where it runs (Slurm's
+  /// `CUDA_VISIBLE_DEVICES`), known only there: the argv holds `schedulerGPUFlags` where
+  /// their flags go, for the batch script to fill in (`SlurmSubmission`).
+  public var gpusFromScheduler = false
+  /// The word standing for the flags of the scheduler's GPUs; no argv word from a document
+  /// can be it (they never hold a NUL).
+  public static let schedulerGPUFlags = "\u{0}scheduler-gpu-flags"
 
   public init(
     engine: ContainerEngine, image: String, name: String, folder: String, memory: Int64 = 0,
@@ -70,7 +77,7 @@ public struct ContainerInvocation: Sendable, Equatable {
       if memory > 0 { result.append("--memory=\(memory)") }
       if cpu > 0 { result.append("--cpus=\(cpus)") }
       result += ["--mount=" + ContainerMount.option(folder), "--workdir=" + folder]
-      result += gpuFlags
+      result += gpusFromScheduler ? [Self.schedulerGPUFlags] : gpuFlags
       result += ["--", image]
     case .apptainer:
       // --no-eval: values are not shell-evaluated when the container starts. No --init:
@@ -79,7 +86,8 @@ public struct ContainerInvocation: Sendable, Equatable {
       if memory > 0 { result.append("--memory=\(memory)") }
       if cpu > 0 { result.append("--cpus=\(cpus)") }
       result += ["--mount=" + ContainerMount.option(folder), "--pwd=" + folder]
-      result += gpuFlags
+      // apptainer binds the GPUs the job sees itself.
+      result += gpusFromScheduler ? ["--nv"] : gpuFlags
       result.append(image)
     }
     return result + command

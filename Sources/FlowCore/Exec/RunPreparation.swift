@@ -99,7 +99,7 @@ public struct RunPreparation {
       let environment = StageEnvironment(stage: stage)
       let command = commands[offset]
       let image = stage.environment.image
-      let container: ContainerInvocation? = try image.map { image throws(ExecError) in
+      var invocation: ContainerInvocation? = try image.map { image throws(ExecError) in
         guard let engine else { throw .noContainerEngine }
         guard let folder else {
           throw .refused(
@@ -117,6 +117,9 @@ public struct RunPreparation {
           throw .refused(stage: stage.name, reason: error.description)
         }
       }
+      // On Slurm the job's GPUs are known only on its node, where the script names them.
+      if executors[offset] == .slurm && demand.gpu > 0 { invocation?.gpusFromScheduler = true }
+      let container = invocation
       let base = container.map { imageEnvironment($0, stage: stage) } ?? baseEnvironment
       let host = baseEnvironment
       let gpuDevices = machine.gpus

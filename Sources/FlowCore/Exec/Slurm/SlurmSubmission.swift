@@ -76,8 +76,31 @@ public struct SlurmSubmission: Sendable, Equatable {
         lines.append("export \(name)=\(ShellWord.quote(value))")
       }
     }
-    lines.append("exec " + command.map(ShellWord.quote).joined(separator: " "))
+    var words = command.map(ShellWord.quote)
+    if let slot = command.firstIndex(of: ContainerInvocation.schedulerGPUFlags) {
+      lines += Self.gpuFlagLines(engine: command.first ?? "")
+      words[slot] = #""$@""#
+    }
+    lines.append("exec " + words.joined(separator: " "))
     script = lines.joined(separator: "\n") + "\n"
+  }
+
+  /// Sets the positional parameters to the container engine's flags for the GPUs Slurm
+  /// gave the job (`CUDA_VISIBLE_DEVICES`, as the local runner passes the ones it gives):
+  /// podman's CDI `--device nvidia.com/gpu=ID` each, docker's `--gpus "device=IDS"`. Each
+  /// id stays inside its word: split on commas only, with no pathname expansion.
+  static func gpuFlagLines(engine: String) -> [String] {
+    if engine == ContainerEngine.docker.rawValue {
+      return [
+        "set --",
+        #"if [ -n "${CUDA_VISIBLE_DEVICES-}" ]; then set -- --gpus "\"device=$CUDA_VISIBLE_DEVICES\""; fi"#,
+      ]
+    }
+    return [
+      "set -f --", "IFS=,",
+      #"for id in ${CUDA_VISIBLE_DEVICES-}; do set -- "$@" --device "nvidia.com/gpu=$id"; done"#,
+      "unset IFS; set +f",
+    ]
   }
 
   /// What a run would submit, in the order it would: each stage's submission, the job ids

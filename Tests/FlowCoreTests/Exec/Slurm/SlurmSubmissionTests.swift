@@ -120,3 +120,52 @@ import Testing
         """)
   }
 }
+
+@Suite struct SlurmContainerGPUTests {
+  func script(engine: ContainerEngine) -> String {
+    var container = ContainerInvocation(
+      engine: engine, image: "img:1", name: "flow-1-fit", folder: "/w")
+    container.gpusFromScheduler = true
+    let argv = container.argv(command: ["nvidia-smi"], environment: [:])
+    var stage = StageLaunch(
+      name: "fit", demand: StageDemand(gpu: 1), logPath: "/w/fit.log",
+      command: { _ in (argv, [:]) })
+    stage.nodeAssignments = []
+    return SlurmSubmission(stage: stage, scriptPath: "s", dependencies: [], placement: .init())
+      .script
+  }
+
+  /// A container stage on Slurm gets the GPUs Slurm gave the job, named on the node.
+  @Test func podmanGetsACDIDeviceForEachGPUOfTheJob() {
+    #expect(
+      script(engine: .podman) == """
+        #!/bin/sh
+        # flow-exec: stage 'fit'
+        set -f --
+        IFS=,
+        for id in ${CUDA_VISIBLE_DEVICES-}; do set -- "$@" --device "nvidia.com/gpu=$id"; done
+        unset IFS; set +f
+        exec 'podman' 'run' '--rm' '--init' '--name=flow-1-fit' '--mount=type=bind,"source=/w","destination=/w"' '--workdir=/w' "$@" '--' 'img:1' 'nvidia-smi'
+
+        """)
+  }
+
+  @Test func dockerGetsTheJobsGPUsAsOneDeviceList() {
+    let text = script(engine: .docker)
+    #expect(
+      text.contains(
+        #"if [ -n "${CUDA_VISIBLE_DEVICES-}" ]; then set -- --gpus "\"device=$CUDA_VISIBLE_DEVICES\""; fi"#
+      ))
+    #expect(text.contains(#"'--workdir=/w' "$@" '--' 'img:1'"#))
+  }
+
+  /// The local runner names its GPUs itself: no placeholder reaches an engine there.
+  @Test func localContainersNameTheirGPUs() {
+    let container = ContainerInvocation(
+      engine: .podman, image: "img:1", name: "n", folder: "/w",
+      gpus: [GPUDevice(vendor: .nvidia, id: "0", hardwareIndex: 0, sources: [])])
+    let argv = container.argv(command: ["true"], environment: [:])
+    #expect(!argv.contains(ContainerInvocation.schedulerGPUFlags))
+    #expect(argv.contains("nvidia.com/gpu=0"))
+  }
+}
