@@ -114,7 +114,7 @@ struct FlowExec: ToolCommand {
     let console = Console(tool: "flow-exec")
     let host = ProcessEnvironment.current
     let workflow = try Self.readWorkflow(file, console: console)
-    let machine = MachineProbe(environment: host, queriesTools: false).probe()
+    let machine = MachineProbe(environment: host, queriesTools: workflow.asksForGPUMemory).probe()
     let capacity = try capacityOptions.capacity(over: machine)
     var request = RunRequest(host: host)
     request.selection = StageSelection(stage: stage, only: only, from: from)
