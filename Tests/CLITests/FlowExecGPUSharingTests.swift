@@ -4,17 +4,10 @@ import Testing
 /// flow-exec runs stages that share a GPU by memory together on it, and never more than
 /// fit: the 80 GB fixture GPU takes four stages of 20 GiB at once.
 @Suite struct FlowExecGPUSharingTests {
-  static let fixtures = ToolRun.root.appendingPathComponent("Tests/Fixtures/probe").path
   static let twentyGiB = 20 << 30
 
   var environment: [String: String] {
-    var environment = ProcessInfo.processInfo.environment
-    environment["FLOW_PROBE_ROOT"] = "\(Self.fixtures)/nvidia-80gb"
-    environment["PATH"] = "\(Self.fixtures)/bin:" + (environment["PATH"] ?? "/usr/bin:/bin")
-    for name in ["CUDA_VISIBLE_DEVICES", "SLURM_JOB_GPUS", "NVIDIA_VISIBLE_DEVICES"] {
-      environment[name] = nil
-    }
-    return environment
+    ProbeTreeEnvironment.make(tree: "nvidia-80gb", tools: "bin")
   }
 
   static func sharing(_ name: String, _ script: String) -> [String: Any] {
