@@ -142,7 +142,7 @@ struct FlowExec: ToolCommand {
     let host = ProcessEnvironment.current
     var workflow = try Self.readWorkflow(file, console: console)
     defaultExecutor.apply(to: &workflow)
-    let machine = MachineProbe(environment: host, queriesTools: false).probe()
+    let machine = MachineProbe(environment: host, queriesTools: workflow.asksForGPUMemory).probe()
     let capacity = try capacityOptions.capacity(over: machine)
     var request = RunRequest(host: host)
     request.selection = StageSelection(stage: stage, only: only, from: from)

@@ -3,10 +3,17 @@ import FlowCore
 extension FlowSched {
   /// The checks a stage's GPUs get before planning: the probed machine, the container
   /// engine that would run images (`FLOW_CONTAINER_ENGINE`, else the first installed),
-  /// and apptainer's version when that is the engine.
-  func gpuPreflight(machine: MachineDescription?, environment: EnvironmentMap) -> GPUPreflight {
+  /// and apptainer's version when that is the engine; the engine is looked for only when
+  /// a stage with an image asks for a GPU.
+  func gpuPreflight(
+    _ workflow: Workflow, machine: MachineDescription?, environment: EnvironmentMap
+  ) -> GPUPreflight {
     let probe = MachineProbe(environment: environment, queriesTools: false)
-    let engine = try? ContainerEngine.choose(named: nil, environment: environment)
+    let needsEngine = workflow.stages.contains {
+      $0.environment.image != nil && GPUDecision.asksForGPU($0.environment.resources)
+    }
+    let engine =
+      needsEngine ? try? ContainerEngine.choose(named: nil, environment: environment) : nil
     return GPUPreflight(
       machine: machine, files: probe.files, environment: environment, engine: engine,
       apptainerVersion: engine == .apptainer

@@ -100,7 +100,7 @@ struct FlowSched: ToolCommand {
     var workflow = try Workflow(pipeInput: console.read(file), file: name, tool: "flow-sched")
     let read = MonotonicClock.now()
     var decisions = StageGPUDecisions(
-      workflow, preflight: gpuPreflight(machine: machine, environment: environment),
+      workflow, preflight: gpuPreflight(workflow, machine: machine, environment: environment),
       gpuIDs: capacity.gpuIDs)
     if let refusal = decisions.refusal {
       if explain { try console.emit(Array(decisions.text.utf8), to: output.path) }

@@ -4,16 +4,8 @@ import Testing
 /// flow-exec refuses, before anything starts, a GPU stage whose container could not use
 /// the GPU, and sends one asking `gpu_if_available` to the CPU with the reason.
 @Suite struct FlowExecGPUPreflightTests {
-  static let fixtures = ToolRun.root.appendingPathComponent("Tests/Fixtures/probe").path
-
   func environment(tree: String) -> [String: String] {
-    var environment = ProcessInfo.processInfo.environment
-    environment["FLOW_PROBE_ROOT"] = "\(Self.fixtures)/\(tree)"
-    environment["PATH"] = "\(Self.fixtures)/image-bin:" + (environment["PATH"] ?? "/usr/bin:/bin")
-    for name in ["CUDA_VISIBLE_DEVICES", "SLURM_JOB_GPUS", "NVIDIA_VISIBLE_DEVICES"] {
-      environment[name] = nil
-    }
-    return environment
+    ProbeTreeEnvironment.make(tree: tree, tools: "image-bin")
   }
 
   func stage(image: String, on: String) -> [String: Any] {
@@ -61,5 +53,21 @@ import Testing
     let fine = try run(tree: "nvidia-535", image: "localhost/other:1", on: "gpu", folder: folder)
     #expect(fine.status == 0, "\(fine.stderr)")
     #expect(fine.stdout.contains("nvidia.com/gpu=0"))
+  }
+}
+
+/// The environment of a run on a fake machine tree of `Tests/Fixtures/probe/`, with the
+/// stand-in tools of one of its folders first on `PATH` and no GPU visibility variable.
+enum ProbeTreeEnvironment {
+  static let fixtures = ToolRun.root.appendingPathComponent("Tests/Fixtures/probe").path
+
+  static func make(tree: String, tools: String) -> [String: String] {
+    var environment = ProcessInfo.processInfo.environment
+    environment["FLOW_PROBE_ROOT"] = "\(fixtures)/\(tree)"
+    environment["PATH"] = "\(fixtures)/\(tools):" + (environment["PATH"] ?? "/usr/bin:/bin")
+    for name in ["CUDA_VISIBLE_DEVICES", "SLURM_JOB_GPUS", "NVIDIA_VISIBLE_DEVICES"] {
+      environment[name] = nil
+    }
+    return environment
   }
 }

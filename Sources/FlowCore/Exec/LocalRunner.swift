@@ -69,6 +69,8 @@ public final class LocalRunner {
   private var freeCPU: Double
   private var freeMemory: Int64
   private var freeGPUs: [String]
+  /// The part of each shared GPU its running stages hold; a shared GPU is not free.
+  private var gpuShares: [String: Double] = [:]
   private var freeCounters: [String: Int64]
   private var failed = false
   /// Stages whose container was already removed after their engine died.
@@ -181,7 +183,9 @@ public final class LocalRunner {
         continue
       }
       if let jobs = options.jobs, running.count >= jobs { break }
-      guard fits(demand(of: index)) || running.isEmpty else { continue }
+      guard (fits(demand(of: index)) && shareFits(stages[index])) || running.isEmpty else {
+        continue
+      }
       var token: UInt8?
       if let jobserver, !running.isEmpty {
         guard let taken = jobserver.acquire() else {
@@ -209,12 +213,41 @@ public final class LocalRunner {
     return demand.counters.allSatisfy { freeCounters[$0.key, default: 0] >= $0.value }
   }
 
+  /// Whether a stage holding a share of a GPU has a device to go on now.
+  private func shareFits(_ stage: StageLaunch) -> Bool {
+    stage.demand.gpuFraction <= 0 || sharedGPU(for: stage) != nil
+  }
+
+  /// The device a stage holding a share goes on: its planned one, else any shared one
+  /// with room, else a free one; nil for a stage without a share, or when none has room.
+  private func sharedGPU(for stage: StageLaunch) -> String? {
+    let share = stage.demand.gpuFraction
+    guard share > 0 else { return nil }
+    let room = { (id: String) -> Bool in
+      self.gpuShares[id].map { $0 + share <= 1 + GPUShare.tolerance } ?? self.freeGPUs.contains(id)
+    }
+    return stage.plannedGPUs.first(where: room)
+      ?? gpuShares.keys.sorted().first(where: room) ?? freeGPUs.first(where: room)
+  }
+
+  /// The GPUs an ended stage makes free: all it held whole, and a shared one only when no
+  /// running stage holds a share of it any more.
+  private func releasing(_ gpus: [String], share: Double) -> [String] {
+    guard share > 0 else { return gpus }
+    return gpus.filter { id in
+      let left = (gpuShares[id] ?? 0) - share
+      gpuShares[id] = left > GPUShare.tolerance ? left : nil
+      return gpuShares[id] == nil
+    }
+  }
+
   private func start(_ index: Int, token: UInt8?) {
     let stage = stages[index]
     var gpus = stage.plannedGPUs.filter { freeGPUs.contains($0) }.prefix(stage.demand.gpu).map {
       $0
     }
     for id in freeGPUs where gpus.count < stage.demand.gpu && !gpus.contains(id) { gpus.append(id) }
+    if let shared = sharedGPU(for: stage) { gpus = [shared] }
     let demand = demand(of: index)
     let limits = retryLimits[index]
     let timeout = limits.map(\.timeout) ?? stage.timeout
@@ -262,6 +295,9 @@ public final class LocalRunner {
     freeCPU -= demand.cpu
     freeMemory -= demand.memory
     freeGPUs.removeAll { gpus.contains($0) }
+    for id in gpus where demand.gpuFraction > 0 {
+      gpuShares[id, default: 0] += demand.gpuFraction
+    }
     for (name, amount) in demand.counters { freeCounters[name, default: 0] -= amount }
     groups.append(pid)
     if let removal = stage.containerRemoval {
@@ -311,7 +347,7 @@ public final class LocalRunner {
       let stage = stages[entry.stage]
       freeCPU += entry.demand.cpu
       freeMemory += entry.demand.memory
-      freeGPUs += entry.gpus
+      freeGPUs += releasing(entry.gpus, share: entry.demand.gpuFraction)
       for (name, amount) in entry.demand.counters { freeCounters[name, default: 0] += amount }
       let ended = ProcessStatus(waitStatus: status)
       let code =

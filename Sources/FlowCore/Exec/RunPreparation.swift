@@ -81,6 +81,8 @@ public struct RunPreparation {
       case .gpuIfAvailable:
         planStages[offset].processOn = .cpu
         planStages[offset].demand.gpu = 0
+        planStages[offset].demand.gpuFraction = 0
+        planStages[offset].demand.gpuMemory = 0
         notes.append("stage '\(stage.name)' runs on the cpu: \(reason) (gpu_if_available)")
       case .cpu: break
       }
@@ -92,7 +94,10 @@ public struct RunPreparation {
     var launches: [StageLaunch] = []
     for (offset, stage) in chosen.enumerated() {
       var demand = planStages[offset].demand
-      if !onCluster[offset] { demand.gpu = placements[offset].gpus.count }
+      if !onCluster[offset] {
+        demand.gpu = placements[offset].gpus.count
+        demand.holdShare(of: capacity, gpus: placements[offset].gpus)
+      }
       let vendor = placements[offset].gpus.first.flatMap { id in
         machine.gpus.first { $0.id == id }?.vendor
       }

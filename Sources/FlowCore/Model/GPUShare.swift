@@ -36,3 +36,40 @@ extension Resources {
     return JSONObject([("gpu_memory", .integer(gpuMemory))])
   }
 }
+
+extension StageDemand {
+  /// Whole GPUs to ask a cluster for: a stage holding a share asks one.
+  public var wholeGPUs: Int {
+    gpu > 0 ? gpu : (gpuFraction > 0 || gpuMemory > 0 ? 1 : 0)
+  }
+
+  /// This demand on the GPUs its plan gave it, as the local runner holds it: with one GPU,
+  /// the share of that device (`GPUShare.held`, memory over the smallest GPU's) and no
+  /// whole GPU; otherwise (no GPU, several, a GPU whose memory is unknown) no share, only
+  /// the whole GPUs given. Unchanged for a stage without a share.
+  mutating func holdShare(of capacity: PlanCapacity, gpus: [String]) {
+    guard gpuFraction > 0 || gpuMemory > 0 else { return }
+    var fraction: Double? = gpuFraction > 0 ? gpuFraction : nil
+    if fraction == nil {
+      let sizes = capacity.gpuIDs.map { capacity.gpuMemory[$0] }
+      if let smallest = sizes.compactMap({ $0 }).min(), sizes.allSatisfy({ $0 != nil }) {
+        fraction = min(1, Double(gpuMemory) / Double(smallest))
+      }
+    }
+    gpuMemory = 0
+    guard let fraction, gpus.count == 1, gpu <= 1 else {
+      gpuFraction = 0
+      return
+    }
+    gpu = 0
+    gpuFraction = GPUShare.held(fraction: fraction)
+  }
+}
+
+extension Workflow {
+  /// Whether a stage shares a GPU by memory, so the probe must learn each GPU's memory
+  /// from `nvidia-smi`, which it otherwise may skip.
+  public var asksForGPUMemory: Bool {
+    stages.contains { ($0.environment.resources.gpuMemory ?? 0) > 0 }
+  }
+}

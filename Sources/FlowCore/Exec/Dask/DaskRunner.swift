@@ -100,7 +100,7 @@ public final class DaskRunner: StageRunner {
   /// The resource annotations of a stage.
   public static func resources(_ demand: StageDemand) -> JSONObject {
     var resources = JSONObject()
-    if demand.gpu > 0 { resources["GPU"] = .integer(Int64(demand.gpu)) }
+    if demand.wholeGPUs > 0 { resources["GPU"] = .integer(Int64(demand.wholeGPUs)) }
     if demand.memory > 0 { resources["MEMORY"] = .integer(demand.memory) }
     for (name, amount) in demand.counters.sorted(by: { $0.key < $1.key }) {
       resources[name] = .integer(amount)

@@ -53,7 +53,7 @@ public struct SlurmSubmission: Sendable, Equatable {
     // The node's own environment is the base, never a copy of the submitting shell's.
     if stage.nodeAssignments != nil { argv.append("--export=NONE") }
     if stage.demand.memory > 0 { argv.append("--mem=\(Self.mebibytes(stage.demand.memory))M") }
-    if stage.demand.gpu > 0 { argv.append("--gres=gpu:\(stage.demand.gpu)") }
+    if stage.demand.wholeGPUs > 0 { argv.append("--gres=gpu:\(stage.demand.wholeGPUs)") }
     if let timeout = stage.timeout { argv.append("--time=\(Self.minutes(timeout))") }
     if !dependencies.isEmpty {
       argv.append("--dependency=afterok:" + dependencies.joined(separator: ":"))
