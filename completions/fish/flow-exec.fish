@@ -20,7 +20,7 @@ function __flow-exec_parse_tokens -S
     set -l unparsed_tokens (__flow-exec_tokens -pc)
     switch $unparsed_tokens[1]
     case 'flow-exec'
-        __flow-exec_parse_subcommand 1 'j/jobs=' 'stage=' 'only=+' 'from=+' 'keep-going' 'dry-run' 'format=' 'keep-runs=' 'report=' 'strict' 'stage-output' 'clean-env' 'log-dir=' 'engine=' 'trace=' 'history=' 'grace=' 'syntax=' 'cpus=' 'memory=' 'gpus=' 'resource=+' 'executor=' 'partition=' 'account=' 'qos=' 'dask-scheduler=' 'version' 'h/help'
+        __flow-exec_parse_subcommand 1 'j/jobs=' 'stage=' 'only=+' 'from=+' 'rerun=+' 'no-cache' 'why' 'keep-going' 'dry-run' 'format=' 'keep-runs=' 'report=' 'strict' 'stage-output' 'clean-env' 'log-dir=' 'engine=' 'trace=' 'history=' 'grace=' 'syntax=' 'cpus=' 'memory=' 'gpus=' 'resource=+' 'executor=' 'partition=' 'account=' 'qos=' 'dask-scheduler=' 'default-executor=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __flow-exec_parse_subcommand -r 1 'version'
@@ -82,6 +82,9 @@ complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_op
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" stage' -l 'stage' -d 'Run only this stage (for Makefile recipes); its needs are taken as done.' -rfka '(__flow-exec_custom_completion ---completion -- --stage (count (__flow-exec_tokens -pc)) (__flow-exec_tokens -tC))'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec"' -l 'only' -d 'Run only these stages (repeatable).' -rfka '(__flow-exec_custom_completion ---completion -- --only (count (__flow-exec_tokens -pc)) (__flow-exec_tokens -tC))'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec"' -l 'from' -d 'Run this stage and every stage after it (repeatable).' -rfka '(__flow-exec_custom_completion ---completion -- --from (count (__flow-exec_tokens -pc)) (__flow-exec_tokens -tC))'
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec"' -l 'rerun' -d 'Run this stage even if the stage cache has it (repeatable).' -rfka '(__flow-exec_custom_completion ---completion -- --rerun (count (__flow-exec_tokens -pc)) (__flow-exec_tokens -tC))'
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" no-cache' -l 'no-cache' -d 'Run every stage whatever the stage cache has; still record them.'
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" why' -l 'why' -d 'Print why each stage would run or is cached; run nothing.'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" keep-going' -l 'keep-going' -d 'After a failure, keep running the stages that do not depend on it.'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" dry-run' -l 'dry-run' -d 'Print what each stage would run and what flow sets in its environment; run nothing.'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" format' -l 'format' -d 'text: for a person (a live view, then a table; --dry-run: a table); json: one JSON line per event (--dry-run: each stage\'s exact argv and environment). Default: text on a terminal and for --dry-run, else json.' -rfka 'text json'
@@ -105,6 +108,7 @@ complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_op
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" account' -l 'account' -d 'Slurm account for the jobs (over extra_data.slurm.account).' -rfka ''
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" qos' -l 'qos' -d 'Slurm quality of service for the jobs (over extra_data.slurm.qos).' -rfka ''
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" dask-scheduler' -l 'dask-scheduler' -d 'The Dask scheduler\'s address (default: $DASK_SCHEDULER_ADDRESS).' -rfka ''
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" default-executor' -l 'default-executor' -d 'Executor of the stages that name none, below global.executor: local (the default), slurm or dask.' -rfka 'local slurm dask'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" version' -l 'version' -d 'Show the version.'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_positional "flow-exec" -eq 2' -fa 'help' -d 'Show subcommand help information.'

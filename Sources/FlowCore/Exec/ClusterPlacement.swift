@@ -3,7 +3,10 @@
 /// own stages on its own nodes, so a stage this machine could never hold is no refusal
 /// here); a cluster stage keeps its place in the workflow's order and gets no local GPU ids.
 enum ClusterPlacement {
-  typealias Placement = (order: Int, gpus: [String])
+  /// When the plan starts a stage and for how long, and whether that length is known
+  /// (from history or an estimate) rather than a default.
+  typealias PlannedTime = (start: Double, seconds: Double, known: Bool)
+  typealias Placement = (order: Int, gpus: [String], time: PlannedTime?)
 
   /// - Parameter planLocal: plans stages (their `needs` among themselves) with their plans.
   static func placements(
@@ -12,7 +15,7 @@ enum ClusterPlacement {
   ) throws(ExecError) -> [Placement] {
     let local = stages.indices.filter { !onCluster[$0] }
     if local.count == stages.count { return try planLocal(stages, plans) }
-    var placements = stages.indices.map { (order: $0, gpus: [String]()) }
+    var placements = stages.indices.map { (order: $0, gpus: [String](), time: PlannedTime?.none) }
     guard !local.isEmpty else { return placements }
     let names = Set(local.map { stages[$0].name })
     let localStages = local.map { index in
@@ -22,7 +25,7 @@ enum ClusterPlacement {
     }
     let planned = try planLocal(localStages, local.map { plans[$0] })
     for (offset, index) in local.enumerated() {
-      placements[index] = (order: planned[offset].order, gpus: planned[offset].gpus)
+      placements[index] = planned[offset]
     }
     return placements
   }

@@ -22,8 +22,6 @@ public struct RunPreparation {
   public var clusterExecutors: Set<Executor> = []
   /// Choices made while preparing, for people (a stage sent to the CPU).
   public private(set) var notes: [String] = []
-  /// The plan's start and expected duration per chosen stage, once `prepare` has them.
-  private var plannedTimes: [(start: Double, seconds: Double, known: Bool)]?
   /// Images' own environments, by image, as read for this run.
   private var imageEnvironments: [String: EnvironmentMap] = [:]
   /// The user's home folders, never mounted whole into a container.
@@ -161,8 +159,9 @@ public struct RunPreparation {
       launch.stageArgv = command.argv
       launch.cacheEntry = StageCacheEntry(
         stage: stage, executor: executors[offset], device: demand.gpu > 0 ? "gpu" : "cpu")
-      launch.planned = plannedTimes.map { ($0[offset].start, $0[offset].seconds) }
-      launch.expectedSeconds = plannedTimes.flatMap { $0[offset].known ? $0[offset].seconds : nil }
+      let time = placements[offset].time
+      launch.planned = time.map { ($0.start, $0.seconds) }
+      launch.expectedSeconds = time.flatMap { $0.known ? $0.seconds : nil }
       launch.retry = stage.retry
       if executors[offset] == .slurm {
         // The node's own environment is the base; a container's is built in its argv.
@@ -220,22 +219,25 @@ public struct RunPreparation {
   /// Order and GPU ids per stage: from the document's plan, else planned here.
   private mutating func placements(_ stages: [PlanStage], plans: [StagePlan?])
     throws(ExecError)
-    -> [(order: Int, gpus: [String])]
+    -> [ClusterPlacement.Placement]
   {
     let planned = plans.compactMap { $0 }
     if !planned.isEmpty, planned.count == plans.count {
-      plannedTimes = planned.map {
-        ($0.start ?? 0, $0.duration ?? 0, $0.durationSource.map { $0 != "unit" } ?? false)
+      return planned.enumerated().map { offset, plan in
+        let known = plan.durationSource.map { $0 != "unit" } ?? false
+        return (
+          plan.order ?? offset, plan.gpuIDs ?? [], (plan.start ?? 0, plan.duration ?? 0, known)
+        )
       }
-      return planned.enumerated().map { offset, plan in (plan.order ?? offset, plan.gpuIDs ?? []) }
     }
     do throws(PlanError) {
       let plan = try Planner.plan(
         stages, capacity: capacity, history: history,
         options: PlanOptions(improvementRounds: 0))
       notes += plan.notes
-      plannedTimes = plan.stages.map { ($0.start, $0.duration, $0.durationSource != .unit) }
-      return plan.stages.map { ($0.order, $0.gpuIDs) }
+      return plan.stages.map {
+        ($0.order, $0.gpuIDs, ($0.start, $0.duration, $0.durationSource != .unit))
+      }
     } catch {
       throw .plan(error)
     }
