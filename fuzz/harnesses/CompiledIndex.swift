@@ -33,10 +33,16 @@ let catalogueText = """
   env.TOOL.append = "/opt/tool"
 
   [packages.old."0.9.0"]
+
+  [packages.plug."1.0.0"]
+  env.PLUG = "/opt/plug"
+  variants = [["lib <3"], { requires = ["tool", "!old"], env = { PLUG_MODE = "tool" } }]
   """
 
-let packageNames = ["app", "lib", "tool", "old", "missing"]
-let requests = [["app"], ["app ==1.1.0-rc.1", "old"], ["lib <2.1", "tool"], ["missing"]]
+let packageNames = ["app", "lib", "tool", "old", "missing", "plug"]
+let requests = [
+  ["app"], ["app ==1.1.0-rc.1", "old"], ["lib <2.1", "tool"], ["missing"], ["plug", "tool"],
+]
 
 /// Where the catalogue and its index live: on tmpfs, removed when the fuzzer exits.
 let scratch = scratchFolder("index")

@@ -132,6 +132,17 @@ import Testing
     #expect(try Self.solve(["tool", "a 1"], source: source).first == "tool 1.0[3]")
   }
 
+  @Test func aFailureNamesTheVariantsItTried() throws {
+    let source = CatalogueSource(try Self.catalogue())
+    do {
+      _ = try Self.solve(["plugin", "houdini >=20", "python <3.10"], source: source)
+      Issue.record("solved")
+    } catch let ResolveError.unsatisfiable(explanation) {
+      #expect(explanation.contains("plugin 1.0.0[0] requires houdini ==19.5.*"))
+      #expect(explanation.contains("plugin 1.0.0[1] requires python ==3.10.*"))
+    }
+  }
+
   @Test func theOutputCarriesTheVariantAndItsEnvironment() throws {
     let source = CatalogueSource(try Self.catalogue())
     let requests = try ["renderer", "gpu 0"].map { try PackageRequirement(parsing: $0) }
