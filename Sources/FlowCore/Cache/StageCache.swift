@@ -80,7 +80,9 @@ public final class StageCache: @unchecked Sendable {
       return nil
     }
     let candidate = latest?.key == key ? latest : believed(store.record(key: key))
-    if let candidate {
+    // The parts compared, not only the key: a record edited or written by something else
+    // under this key is not this stage's (comparing costs less than hashing them again).
+    if let candidate, candidate.parts == all {
       rememberDigests(candidate)
       if let changed = changedOutput(candidate) {
         reasons[index] = changed
