@@ -82,6 +82,18 @@ import Testing
       return reasons
     }
 
+    /// Replaces the text of every cache record with what `change` makes of it.
+    func rewriteRecords(_ change: (String) -> String) throws {
+      for sub in ["stages", "records"] {
+        let records = url.appendingPathComponent(".flow/cache/" + sub)
+        for name in try FileManager.default.contentsOfDirectory(atPath: records.path) {
+          let file = records.appendingPathComponent(name)
+          let text = try String(contentsOf: file, encoding: .utf8)
+          try change(text).write(to: file, atomically: false, encoding: .utf8)
+        }
+      }
+    }
+
     /// The stages that ran (were not cached).
     static func ran(_ outcomes: [String: String]) -> Set<String> {
       Set(outcomes.filter { $0.value != "cached" }.keys)
@@ -240,15 +252,8 @@ import Testing
     let folder = try Folder()
     defer { folder.folder.remove() }
     #expect(try folder.run().status == 0)
-    let stages = folder.url.appendingPathComponent(".flow/cache/stages")
-    let records = folder.url.appendingPathComponent(".flow/cache/records")
-    for folder in [stages, records] {
-      for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
-        let file = folder.appendingPathComponent(name)
-        let text = try String(contentsOf: file, encoding: .utf8)
-        try String(text.prefix(text.count / 2)).write(to: file, atomically: false, encoding: .utf8)
-      }
-    }
+    // Torn as a write cut short would leave them, were they not written whole.
+    try folder.rewriteRecords { String($0.prefix($0.count / 2)) }
     let second = try folder.run()
     #expect(second.status == 0)
     #expect(Folder.ran(second.outcomes).count == 5)
@@ -260,15 +265,7 @@ import Testing
     let folder = try Folder()
     defer { folder.folder.remove() }
     #expect(try folder.run().status == 0)
-    for sub in ["stages", "records"] {
-      let records = folder.url.appendingPathComponent(".flow/cache/" + sub)
-      for name in try FileManager.default.contentsOfDirectory(atPath: records.path) {
-        let file = records.appendingPathComponent(name)
-        let text = try String(contentsOf: file, encoding: .utf8)
-        try text.replacing("\"device\":\"cpu\"", with: "\"device\":\"gpu\"").write(
-          to: file, atomically: false, encoding: .utf8)
-      }
-    }
+    try folder.rewriteRecords { $0.replacing("\"device\":\"cpu\"", with: "\"device\":\"gpu\"") }
     let second = try folder.run()
     #expect(Folder.ran(second.outcomes).count == 5, "\(second.outcomes)")
     #expect(second.reasons["A"] == "device gpu → cpu")
