@@ -82,6 +82,18 @@ import Testing
       return reasons
     }
 
+    /// Replaces the text of every cache record with what `change` makes of it.
+    func rewriteRecords(_ change: (String) -> String) throws {
+      for sub in ["stages", "records"] {
+        let records = url.appendingPathComponent(".flow/cache/" + sub)
+        for name in try FileManager.default.contentsOfDirectory(atPath: records.path) {
+          let file = records.appendingPathComponent(name)
+          let text = try String(contentsOf: file, encoding: .utf8)
+          try change(text).write(to: file, atomically: false, encoding: .utf8)
+        }
+      }
+    }
+
     /// The stages that ran (were not cached).
     static func ran(_ outcomes: [String: String]) -> Set<String> {
       Set(outcomes.filter { $0.value != "cached" }.keys)
@@ -199,24 +211,64 @@ import Testing
     #expect(Folder.ran(second.outcomes) == ["D", "Y"], "\(second.outcomes)")
   }
 
+  @Test func aNewerCatalogueVersionRerunsTheStagesThatResolveIt() throws {
+    let workflow = """
+      stages:
+        - name: render
+          type: BashOperator
+          kwargs: {bash_command: "echo $HFS > render.out"}
+          environment: {requirements: ["houdini ~=20.0"]}
+          needs: []
+        - name: other
+          type: BashOperator
+          kwargs: {bash_command: "true"}
+          needs: []
+
+      """
+    let folder = try Folder(workflow: workflow)
+    defer { folder.folder.remove() }
+    let entry = { (version: String) in
+      "[packages.\"houdini\".\"\(version)\"]\nenv.HFS = \"/opt/hfs\(version)\"\n"
+    }
+    try folder.write("catalogue.toml", entry("20.0.547"))
+    let environment = [
+      "PATH": "/usr/bin:/bin", "FLOW_CATALOG": folder.url.path + "/catalogue.toml",
+      "XDG_CACHE_HOME": folder.url.path + "/xdg",
+    ]
+    let first = try ToolRun.run("flow-exec", ["w.yaml"], in: folder.url, environment: environment)
+    #expect(first.status == 0, "\(first.stderr)")
+    try folder.write("catalogue.toml", entry("20.0.547") + entry("20.0.590"))
+    let second = try ToolRun.run("flow-exec", ["w.yaml"], in: folder.url, environment: environment)
+    #expect(second.status == 0, "\(second.stderr)")
+    let outcomes = ExecFolder.ends(second.stdout).mapValues { $0["outcome"] as! String }
+    #expect(outcomes == ["render": "succeeded", "other": "cached"])
+    let start = ExecFolder.events(second.stdout).first { $0["type"] as? String == "stage-start" }
+    #expect(
+      (start?["data"] as? [String: Any])?["reason"] as? String == "houdini 20.0.547 → 20.0.590")
+    #expect(folder.folder.read("render.out") == "/opt/hfs20.0.590\n")
+  }
+
   @Test func aCorruptRecordIsIgnoredWithAWarning() throws {
     let folder = try Folder()
     defer { folder.folder.remove() }
     #expect(try folder.run().status == 0)
-    let stages = folder.url.appendingPathComponent(".flow/cache/stages")
-    let records = folder.url.appendingPathComponent(".flow/cache/records")
-    for folder in [stages, records] {
-      for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
-        let file = folder.appendingPathComponent(name)
-        let text = try String(contentsOf: file, encoding: .utf8)
-        try String(text.prefix(text.count / 2)).write(to: file, atomically: false, encoding: .utf8)
-      }
-    }
+    // Torn as a write cut short would leave them, were they not written whole.
+    try folder.rewriteRecords { String($0.prefix($0.count / 2)) }
     let second = try folder.run()
     #expect(second.status == 0)
     #expect(Folder.ran(second.outcomes).count == 5)
     #expect(second.stderr.contains("ignoring cache record"), "\(second.stderr)")
     #expect(Folder.ran(try folder.run().outcomes).isEmpty)
+  }
+
+  @Test func aRecordWhosePartsAreNotTheStagesNeverSkipsIt() throws {
+    let folder = try Folder()
+    defer { folder.folder.remove() }
+    #expect(try folder.run().status == 0)
+    try folder.rewriteRecords { $0.replacing("\"device\":\"cpu\"", with: "\"device\":\"gpu\"") }
+    let second = try folder.run()
+    #expect(Folder.ran(second.outcomes).count == 5, "\(second.outcomes)")
+    #expect(second.reasons["A"] == "device gpu → cpu")
   }
 
   @Test func killedMidRunKeepsTheStagesThatFinished() throws {

@@ -80,7 +80,9 @@ public final class StageCache: @unchecked Sendable {
       return nil
     }
     let candidate = latest?.key == key ? latest : believed(store.record(key: key))
-    if let candidate {
+    // The parts compared, not only the key: a record edited or written by something else
+    // under this key is not this stage's (comparing costs less than hashing them again).
+    if let candidate, candidate.parts == all {
       rememberDigests(candidate)
       if let changed = changedOutput(candidate) {
         reasons[index] = changed
@@ -133,37 +135,31 @@ public final class StageCache: @unchecked Sendable {
   /// after one that would run is said to rerun for it, as its key is not known yet.
   public func explain() -> [(stage: String, reason: String)] {
     var wouldRun = Array(repeating: false, count: launches.count)
-    for index in Self.order(launches) {
-      let name = launches[index].name
-      if let need = launches[index].needs.first(where: { wouldRun[$0] }),
-        !(forcesAll || forced.contains(name))
-      {
-        reasons[index] = "needs \(launches[need].name), which would rerun"
-        wouldRun[index] = true
-      } else if skip(index) == nil {
-        wouldRun[index] = true
+    var explained = wouldRun
+    // Each stage after the stages it needs, walked depth first (documents have no cycles).
+    for root in launches.indices {
+      var path = [root]
+      while let index = path.last {
+        if explained[index] {
+          path.removeLast()
+        } else if let need = launches[index].needs.first(where: { !explained[$0] }) {
+          path.append(need)
+        } else {
+          path.removeLast()
+          explained[index] = true
+          let name = launches[index].name
+          if let need = launches[index].needs.first(where: { wouldRun[$0] }),
+            !(forcesAll || forced.contains(name))
+          {
+            reasons[index] = "needs \(launches[need].name), which would rerun"
+            wouldRun[index] = true
+          } else if skip(index) == nil {
+            wouldRun[index] = true
+          }
+        }
       }
     }
     return launches.indices.map { (launches[$0].name, reasons[$0] ?? "not cached") }
-  }
-
-  /// The stages in an order where each comes after those it needs.
-  static func order(_ launches: [StageLaunch]) -> [Int] {
-    var remaining = launches.map(\.needs.count)
-    var dependants = Array(repeating: [Int](), count: launches.count)
-    for (index, launch) in launches.enumerated() {
-      for need in launch.needs { dependants[need].append(index) }
-    }
-    var order = remaining.indices.filter { remaining[$0] == 0 }
-    var next = 0
-    while next < order.count {
-      for dependant in dependants[order[next]] {
-        remaining[dependant] -= 1
-        if remaining[dependant] == 0 { order.append(dependant) }
-      }
-      next += 1
-    }
-    return order
   }
 
   /// The key of a needed stage: the one computed in this run, else its newest record's

@@ -103,7 +103,15 @@ public struct SHA256: Sendable {
   }
 
   private mutating func compress(_ block: UnsafeRawBufferPointer) {
-    var schedule = [UInt32](repeating: 0, count: 64)
+    // On the stack: a block is compressed for every 64 bytes hashed.
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { schedule in
+      compress(block, schedule: schedule)
+    }
+  }
+
+  private mutating func compress(
+    _ block: UnsafeRawBufferPointer, schedule: UnsafeMutableBufferPointer<UInt32>
+  ) {
     for index in 0..<16 {
       let offset = index * 4
       schedule[index] =
