@@ -363,7 +363,7 @@ kill -INT "$runner"
 finish "$runner"
 if [ "$status" = 130 ] && ! kill -0 "$(cat "$work/localdask/pid")" 2>/dev/null \
   && ! kill -0 "$(cat "$work/localdask/worker")" 2>/dev/null \
-  && grep -q "local Dask cluster closed" "$work/localdask/.flow/logs/dask-bridge.log"
+  && grep -q "local Dask cluster closed" "$work/localdask/.flow/runs/latest/logs/dask-bridge.log"
 then pass "dask without a scheduler: a local cluster for the run, ctrl-c leaves nothing of it"
 else fail "local dask cluster and ctrl-c (status $status)"; fi
 

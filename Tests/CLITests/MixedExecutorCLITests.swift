@@ -70,7 +70,7 @@ import Testing
     let worker = try #require(
       Int32(folder.read("worker.pid")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""))
     #expect(kill(worker, 0) != 0)
-    let bridgeLog = folder.read(".flow/logs/dask-bridge.log") ?? ""
+    let bridgeLog = folder.read(".flow/runs/latest/logs/dask-bridge.log") ?? ""
     #expect(bridgeLog.contains("flow: local Dask cluster closed"), "\(bridgeLog)")
   }
 
