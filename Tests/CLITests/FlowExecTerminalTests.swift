@@ -119,7 +119,8 @@ import Testing
       var environment = environment
       environment["PATH"] = ToolRun.binaries.path + ":/usr/bin:/bin"
       let run = try ToolRun.run(
-        "/usr/bin/script", ["-qec", "flow-exec --no-cache workflow.yaml", "/dev/null"], in: folder.url,
+        "/usr/bin/script", ["-qec", "flow-exec --no-cache workflow.yaml", "/dev/null"],
+        in: folder.url,
         environment: environment)
       #expect(run.status == 0, "\(run.stdout)")
       return run.stdout
