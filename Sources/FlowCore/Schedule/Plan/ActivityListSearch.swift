@@ -7,8 +7,9 @@
 /// walk from the best plan found, a few moves at a time.
 ///
 /// The search stops after a fixed number of schedules (each serial pass counts), so the
-/// same input and seed give the same plan on any machine; a deadline on the monotonic
-/// clock only caps it on a machine far slower than expected.
+/// same input and seed give the same plan on any machine; a deadline on the thread's
+/// processor time only caps it on a machine far slower than expected, and other work on
+/// a busy machine does not bring it closer.
 struct ActivityListSearch {
   let problem: PlanProblem
   private let justifier: Justifier
@@ -61,7 +62,7 @@ struct ActivityListSearch {
     population = Self.survivors(population, count: Self.populationSize)
     let generationsLimit = limit - Int(Double(limit) * Self.walkShare)
     while schedules < generationsLimit && population[0].makespan > target
-      && MonotonicClock.now() < deadline
+      && ThreadCPUClock.now() < deadline
     {
       var children: [Individual] = []
       children.reserveCapacity(population.count)
@@ -88,7 +89,7 @@ struct ActivityListSearch {
   {
     var current = start
     var best = start
-    while schedules < limit && best.makespan > target && MonotonicClock.now() < deadline {
+    while schedules < limit && best.makespan > target && ThreadCPUClock.now() < deadline {
       var order = current.order
       for _ in 0..<(1 + pick(Self.walkMoves)) { moveOne(&order) }
       let next = decode(order)

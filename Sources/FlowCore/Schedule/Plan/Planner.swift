@@ -95,7 +95,7 @@ public enum Planner {
       guard limit > 0, (problem.durations.reduce(0, +) * 2).isFinite else { return }
       var search = ActivityListSearch(problem: problem, seed: options.seed)
       let found = search.search(
-        from: [best.starts], rank: rank, limit: limit, deadline: MonotonicClock.now() + budget,
+        from: [best.starts], rank: rank, limit: limit, deadline: ThreadCPUClock.now() + budget,
         bound: bound)
       if found.makespan < best.makespan { best = (found.starts, found.makespan) }
     }
