@@ -126,7 +126,9 @@ struct ResolveRun {
     }
     let index = try openSource(console: console)
     let resolution = try Resolution(
-      parsed, source: index, implicits: implicits == true ? Self.machineFacts() : nil,
+      parsed, source: index,
+      implicits: implicits == true
+        ? ImplicitPackages.probed(environment: ProcessEnvironment.current) : nil,
       includePrereleases: pre, fullDerivation: fullDerivation)
     try emit(resolution, console: console)
   }
@@ -165,16 +167,11 @@ struct ResolveRun {
     var resolution = PipeResolution(
       source: index, includePrereleases: pre, explain: explain, fullDerivation: fullDerivation,
       syntax: syntax)
-    if implicits != false { resolution.implicits = Self.machineFacts() }
+    if implicits != false {
+      resolution.implicits = ImplicitPackages.probed(environment: ProcessEnvironment.current)
+    }
     _ = try resolution.annotate(&workflow)
     try console.emit(workflow.documentText(pretty: pretty), to: output)
-  }
-
-  /// This machine's facts as packages, read by the probe (`FLOW_PROBE_ROOT` stands in a
-  /// fixture tree), without asking tools.
-  static func machineFacts() -> ImplicitPackages {
-    let probe = MachineProbe(environment: ProcessEnvironment.current, queriesTools: false)
-    return ImplicitPackages(machine: probe.probe(), files: probe.files)
   }
 
   /// The catalogue's index, without what `--exclude` and `--time` hide.

@@ -60,4 +60,33 @@ import Testing
     let off = try Self.resolve(["--no-implicits"], tree: "nvidia-one", stdin: document)
     #expect(off.stdout.contains("\"variant\":1"))
   }
+
+  /// flow-exec resolving a workflow itself gives the machine's facts as flow-resolve does in
+  /// a pipe: the GPU variant on a GPU machine, the CPU variant elsewhere.
+  @Test(arguments: [("nvidia-one", "gpu"), ("no-gpu", "cpu")])
+  func flowExecResolvingItselfSeesTheMachinesFacts(tree: String, mode: String) throws {
+    let folder = try TemporaryFolder()
+    let catalogue = try folder.write("catalogue.toml", Self.catalogue)
+    let workflow = try folder.write(
+      "w.yaml",
+      """
+      stages:
+        - name: render
+          type: BashOperator
+          kwargs: {bash_command: 'echo "$RENDERER_MODE" > mode'}
+          environment: {requirements: {renderer: ""}}
+
+      """)
+    let run = try withExtendedLifetime(folder) {
+      try ToolRun.run(
+        "flow-exec", ["--no-cache", workflow],
+        environment: [
+          "PATH": "/usr/bin:/bin", "FLOW_CATALOG": catalogue,
+          "XDG_CACHE_HOME": folder.path + "/cache",
+          "FLOW_PROBE_ROOT": ToolRun.root.path + "/Tests/Fixtures/probe/" + tree,
+        ])
+    }
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(try String(contentsOfFile: folder.path + "/mode", encoding: .utf8) == mode + "\n")
+  }
 }

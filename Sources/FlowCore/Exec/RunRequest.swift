@@ -72,7 +72,10 @@ public struct RunRequest {
     let path = CatalogueIndex.defaultPath(sources: sources, environment: host)
     do {
       let index = try CatalogueIndex.open(sources: sources, at: path)
-      _ = try PipeResolution(source: index, syntax: syntax).annotate(&workflow)
+      var resolution = PipeResolution(source: index, syntax: syntax)
+      // As flow-resolve does in a pipe: the machine's facts are packages a variant may need.
+      resolution.implicits = ImplicitPackages.probed(environment: host)
+      _ = try resolution.annotate(&workflow)
     } catch let failure as PipeResolution.StageFailure {
       let explained = Catalogue.explainingDefaultLookup(
         failure.error, sources: sources, environment: host)

@@ -20,6 +20,13 @@ public struct ImplicitPackages: Sendable {
 
   public init(facts: [Fact]) { self.facts = facts }
 
+  /// The facts of the machine flow runs on, read by the probe from kernel evidence
+  /// (`FLOW_PROBE_ROOT` stands in a fixture tree), without asking tools.
+  public static func probed(environment: EnvironmentMap) -> ImplicitPackages {
+    let probe = MachineProbe(environment: environment, queriesTools: false)
+    return ImplicitPackages(machine: probe.probe(), files: probe.files)
+  }
+
   /// The facts of a probed machine; `files` is where the probe read it, whose root tells
   /// whether the running process's own C library is the machine's.
   public init(machine: MachineDescription, files: ProbeFileSystem) {
