@@ -42,13 +42,13 @@ import Testing
     #expect(run.stderr == "")
     let document = try json(run.stdout)
     #expect(document["requirements"] as? [String] == ["houdini ~=20.0.506"])
-    #expect(chosen(document) == ["houdini 20.0.547", "python 3.11.7"])
+    #expect(chosen(document) == ["houdini 20.0.547", "python 3.10.13"])
     let houdini = try #require((document["packages"] as? [[String: Any]])?.first)
     #expect(houdini["defined_at"] as? String == catalogue + ":14")
     let actions = try #require(document["actions"] as? [[String: Any]])
     #expect(
       actions.map { "\($0["action"]!) \($0["variable"]!) \($0["value"]!)" } == [
-        "prepend PATH /opt/python3.11/bin", "set HFS /opt/hfs20.0.547", "prepend PATH $HFS/bin",
+        "prepend PATH /opt/python3.10/bin", "set HFS /opt/hfs20.0.547", "prepend PATH $HFS/bin",
       ])
   }
 
@@ -58,7 +58,7 @@ import Testing
     #expect(run.status == 0)
     #expect(
       run.stdout == """
-        export PATH='/opt/hfs20.0.547/bin:/opt/python3.11/bin:/usr/bin'
+        export PATH='/opt/hfs20.0.547/bin:/opt/python3.10/bin:/usr/bin'
         export HFS='/opt/hfs20.0.547'
 
         """)
@@ -101,21 +101,21 @@ import Testing
       run.stdout == """
         HFS=/opt/hfs20.0.547
         HOME=/home/artist
-        PATH=/opt/hfs20.0.547/bin:/opt/python3.11/bin:/usr/bin:/opt/redshift/bin
+        PATH=/opt/hfs20.0.547/bin:/opt/python3.10/bin:/usr/bin:/opt/redshift/bin
         REDSHIFT_COREDATAPATH=/opt/redshift
 
         """)
     #expect(
       run.stderr.contains(
-        "flow-resolve: python 3.11.7: required by houdini 20.0.547 as python ~=3.10"))
+        "flow-resolve: python 3.10.13: required by houdini 20.0.547 as python ~=3.10.0"))
     #expect(run.stderr.contains("flow-resolve: redshift 3.5.19: requested as redshift"))
   }
 
   @Test func explainsInTheJSON() throws {
     let run = try resolve(["--explain", "houdini <20"])
     #expect(run.status == 0)
-    #expect(chosen(try json(run.stdout)) == ["houdini 19.5.640", "python 3.11.7"])
-    #expect(run.stdout.contains("required by houdini 19.5.640 as python ~=3.9"))
+    #expect(chosen(try json(run.stdout)) == ["houdini 19.5.640", "python 3.9.18"])
+    #expect(run.stdout.contains("required by houdini 19.5.640 as python ~=3.9.0"))
   }
 
   @Test func prereleasesOnlyWithPre() throws {
@@ -143,8 +143,8 @@ import Testing
     let resolutions = stages.map { $0["resolution"] as? [String: Any] ?? [:] }
     #expect(
       resolutions.map(chosen) == [
-        ["houdini 20.0.547", "python 3.11.7"],
-        ["houdini 20.0.547", "redshift 3.5.19", "python 3.11.7"],
+        ["houdini 20.0.547", "python 3.10.13"],
+        ["houdini 20.0.547", "redshift 3.5.19", "python 3.10.13"],
       ])
   }
 
@@ -155,8 +155,8 @@ import Testing
     #expect(
       run.stderr
         == """
-        flow-resolve: because houdini >=20.0.506 requires python ~=3.10 and houdini ~=20.0.506 is requested, python >=3.10.13 must be selected
-        because python >=3.10.13 must be selected and python <3.10 is requested, houdini ~=20.0.506 and python <3.10 cannot be satisfied together
+        flow-resolve: because houdini >=20.0.506 requires python ~=3.10.0 and houdini ~=20.0.506 is requested, python 3.10.13 must be selected
+        because python 3.10.13 must be selected and python <3.10 is requested, houdini ~=20.0.506 and python <3.10 cannot be satisfied together
 
         """)
   }

@@ -5,9 +5,9 @@ import Glibc
 /// (`plan.json`) and its report (`report.html`). `.flow/runs/latest` names the newest run;
 /// the oldest are removed past a count.
 ///
-/// A run id is the UTC time the run began and flow-exec's process id,
-/// `20261202-140424-4711`: ids sort in the order runs began, and two runs started in the
-/// same second differ.
+/// A run id is the UTC time the run began, to the microsecond, and flow-exec's process id,
+/// `20261202-140424.250113-4711`: ids sort in the order runs began (process ids do not:
+/// they wrap, and 991 sorts after 1000), and two runs started at once differ.
 public struct RunFolder: Sendable {
   /// How many runs are kept when not told (`--keep-runs`).
   public static let defaultKept = 20
@@ -17,15 +17,29 @@ public struct RunFolder: Sendable {
   public let runs: String
 
   /// The run folder for a run beginning now, under `base/.flow/runs` (nothing is made).
-  public init(base: String, now: time_t = time(nil), pid: Int32 = getpid()) {
+  public init(base: String, now: timespec = RunFolder.realTime(), pid: Int32 = getpid()) {
     var moment = tm()
-    var seconds = now
+    var seconds = now.tv_sec
     gmtime_r(&seconds, &moment)
     func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : String(value) }
+    let micro = String(now.tv_nsec / 1000)
     id =
       "\(moment.tm_year + 1900)\(two(moment.tm_mon + 1))\(two(moment.tm_mday))-"
-      + "\(two(moment.tm_hour))\(two(moment.tm_min))\(two(moment.tm_sec))-\(pid)"
+      + "\(two(moment.tm_hour))\(two(moment.tm_min))\(two(moment.tm_sec))."
+      + String(repeating: "0", count: max(0, 6 - micro.count)) + micro + "-\(pid)"
     runs = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/.flow/runs"
+  }
+
+  /// The run folder for a run beginning at `now`, a whole second.
+  public init(base: String, now: time_t, pid: Int32 = getpid()) {
+    self.init(base: base, now: timespec(tv_sec: now, tv_nsec: 0), pid: pid)
+  }
+
+  /// The time of day now, to the nanosecond.
+  public static func realTime() -> timespec {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return now
   }
 
   public var path: String { runs + "/" + id }
@@ -68,11 +82,18 @@ public struct RunFolder: Sendable {
     return problems
   }
 
-  /// Whether `name` has the shape of a run id: digits, a dash, digits, a dash, digits.
+  /// Whether `name` has the shape of a run id: 8 digits, a dash, 6 digits, a dot and 6
+  /// digits (or none, as ids were once written), a dash, digits.
   static func isRunID(_ name: String) -> Bool {
     let parts = name.split(separator: "-", omittingEmptySubsequences: false)
-    return parts.count == 3 && parts[0].count == 8 && parts[1].count == 6
-      && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+    guard parts.count == 3, parts[0].count == 8 else { return false }
+    let time = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+    guard time[0].count == 6, time.count == 1 || (time.count == 2 && time[1].count == 6) else {
+      return false
+    }
+    return ([parts[0], parts[2]] + time).allSatisfy {
+      !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber)
+    }
   }
 
   /// Whether the flow-exec of run `id` (its process id is the id's last part) is alive.

@@ -8,13 +8,28 @@ import Testing
   @Test func theIdIsTheUTCTimeAndTheProcess() {
     // 2026-12-02 14:04:24 UTC.
     let folder = RunFolder(base: "/work/w/", now: 1_796_220_264, pid: 4711)
-    #expect(folder.id == "20261202-140424-4711")
-    #expect(folder.path == "/work/w/.flow/runs/20261202-140424-4711")
+    #expect(folder.id == "20261202-140424.000000-4711")
+    #expect(folder.path == "/work/w/.flow/runs/20261202-140424.000000-4711")
     #expect(folder.logs == folder.path + "/logs")
     #expect(RunFolder.isRunID(folder.id))
     #expect(
       !RunFolder.isRunID("latest") && !RunFolder.isRunID("2026-12-02") && !RunFolder.isRunID("../x")
     )
+    // Ids written before they had microseconds are still runs to prune.
+    #expect(RunFolder.isRunID("20261202-140424-4711"))
+    #expect(!RunFolder.isRunID("20261202-140424.12-4711"))
+  }
+
+  /// Two runs begun in the same second sort in the order they began, whatever their process
+  /// ids (991 sorts after 1000 as text), so pruning removes the older one.
+  @Test func runsBegunInTheSameSecondSortInTheOrderTheyBegan() {
+    let earlier = RunFolder(
+      base: "/w", now: timespec(tv_sec: 1_796_220_264, tv_nsec: 5_000), pid: 1000)
+    let later = RunFolder(
+      base: "/w", now: timespec(tv_sec: 1_796_220_264, tv_nsec: 900_000_000), pid: 991)
+    #expect(earlier.id == "20261202-140424.000005-1000")
+    #expect(later.id == "20261202-140424.900000-991")
+    #expect(earlier.id < later.id)
   }
 
   @Test func latestNamesTheNewestRun() throws {
