@@ -176,7 +176,9 @@ import Testing
       + folder.path + #"/w.yaml","K":"v"},"directory":""# + folder.path + #"","gpus":[],"log":""#
       + folder.path + "/.flow/runs/ID/logs/a.log\"}}\n"
     // A dry run shows the logs in the run folder a run would get now.
-    #expect(run.stdout.replacing(/runs\/[0-9]{8}-[0-9]{6}\.[0-9]{6}-[0-9]+\//, with: "runs/ID/") == expected)
+    #expect(
+      run.stdout.replacing(/runs\/[0-9]{8}-[0-9]{6}\.[0-9]{6}-[0-9]+\//, with: "runs/ID/")
+        == expected)
   }
 
   /// The default dry run is a table for people: the stage's own command and only the
