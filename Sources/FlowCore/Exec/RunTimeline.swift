@@ -66,13 +66,19 @@ public struct RunTimeline: Sendable {
     ["failed", "timed out", "stopped"].contains(verdict(index))
   }
 
-  /// Why a stage that has not started waits: for a stage it needs, for a GPU and the
-  /// stage holding it, for CPUs or memory running stages hold within `capacity`, else
+  /// Why a stage that has not started waits: for a stage it needs (or nothing, when one it
+  /// needs did not succeed and it is about to be skipped), for a GPU and the stage holding it, for CPUs or memory running stages hold within `capacity`, else
   /// for a free slot (`-j`, make's jobserver).
   public func waitReason(_ index: Int, capacity: PlanCapacity) -> String {
     let stage = stages[index]
     if let need = stage.needs.first(where: { entries[$0].result == nil }) {
       return "for \(stages[need].name)"
+    }
+    // Every stage it needs has ended, one of them badly: the runner skips it next.
+    if let need = stage.needs.first(where: {
+      ![.succeeded, .cached].contains(entries[$0].result?.outcome)
+    }) {
+      return "to be skipped: \(stages[need].name) did not succeed"
     }
     let running = stages.indices.filter { entries[$0].start != nil && entries[$0].result == nil }
     if stage.demand.gpu > 0 {

@@ -106,6 +106,20 @@ import Testing
     #expect(timeline.waitReason(1, capacity: roomy) == "for a free slot")
   }
 
+  /// A stage whose need failed is about to be skipped: it waits for no slot.
+  @Test func aStageWhoseNeedFailedIsToBeSkipped() {
+    let fit = StageLaunch(name: "fit", logPath: "/w/fit.log", command: { _ in (["false"], [:]) })
+    var report = fit
+    (report.name, report.needs) = ("report", [0])
+    var timeline = RunTimeline(stages: [fit, report], began: 0)
+    timeline.record(.started(stage: 0, pid: 1, gpus: [], at: 0))
+    let capacity = PlanCapacity(cpu: 4, memory: 1 << 30, gpuIDs: [])
+    #expect(timeline.waitReason(1, capacity: capacity) == "for fit")
+    let failed = StageResult(outcome: .failed, status: 3)
+    timeline.record(.ended(stage: 0, result: failed, at: 1))
+    #expect(timeline.waitReason(1, capacity: capacity) == "to be skipped: fit did not succeed")
+  }
+
   @Test func theReportShowsAWaitForRoomAndTheExecutor() {
     var timeline = RunTimeline(stages: Array(stages.prefix(2)), began: 0)
     timeline.record(.started(stage: 0, pid: 1, gpus: [], at: 0))
