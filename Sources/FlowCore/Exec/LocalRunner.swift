@@ -75,6 +75,9 @@ public final class LocalRunner {
   private var failed = false
   /// Stages whose container was already removed after their engine died.
   private var removedContainers: Set<Int> = []
+  /// Stages the runner stopped (timeout or Ctrl-C): their containers are removed at the end
+  /// even when the client exited on its own, since the engine's `--rm` may still be running.
+  private var stoppedStages: Set<Int> = []
   /// The limits of each stage's next attempt, once one failed and is tried again.
   private var retryLimits: [Int: RetryDecision] = [:]
   /// Each stage's failed attempts so far.
@@ -337,6 +340,7 @@ public final class LocalRunner {
       let lost = waited < 0 && errno == ECHILD
       guard waited == pid || lost, let entry = running.removeValue(forKey: pid) else { continue }
       if lost { status = 0 }
+      if entry.killAt != nil { stoppedStages.insert(entry.stage) }
       // What the stage left behind, in its group or escaped from it, goes with it.
       _ = kill(-pid, SIGKILL)
       processes.killAll(stage: entry.stage, leaders: Set(running.keys))
@@ -480,7 +484,8 @@ public final class LocalRunner {
     processes.killEverything(leaders: [])
     for (index, stage) in stages.enumerated() {
       guard let removal = stage.containerRemoval, let result = results[index],
-        result.signal != nil || result.timedOut, !removedContainers.contains(index)
+        result.signal != nil || result.timedOut || stoppedStages.contains(index),
+        !removedContainers.contains(index)
       else { continue }
       ContainerRemoval.run(removal)
     }
