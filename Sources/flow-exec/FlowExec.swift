@@ -122,6 +122,8 @@ struct FlowExec: ToolCommand {
   @Option(help: syntaxOptionHelp)
   var syntax: VersionSpec.SyntaxChoice = .auto
 
+  @OptionGroup var catalogue: CatalogueOptions
+
   @OptionGroup var capacityOptions: CapacityOptions
 
   @OptionGroup var clusterOptions: ClusterOptions
@@ -152,6 +154,7 @@ struct FlowExec: ToolCommand {
     if logDir == nil { request.logDirectory = runFolder.logs }
     request.executorOverride = clusterOptions.executorOverride
     request.syntax = syntax
+    (request.catalogs, request.index) = (catalogue.catalogs, catalogue.index)
     if let history {
       let (read, note) = DurationHistory.readIfPresent(history)
       if let note { console.report(note) }

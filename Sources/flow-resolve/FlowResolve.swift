@@ -52,21 +52,6 @@ struct FlowResolve: ToolCommand {
     defaultSubcommand: ResolveCommand.self)
 }
 
-struct CatalogueOptions: ParsableArguments {
-  @Option(
-    name: .customLong("catalog"),
-    help: ArgumentHelp(
-      "A catalogue file, a folder (config.toml then config.d/*.toml) or Lifeblood's "
-        + "configuration root; repeatable."),
-    completion: .file())
-  var catalogs: [String] = []
-
-  @Option(
-    help: "Where to keep the compiled catalogue index (default: under ~/.cache/flow).",
-    completion: .file())
-  var index: String?
-}
-
 struct ResolveCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "resolve", abstract: "Resolve requirements (the default subcommand).",

@@ -255,7 +255,7 @@ import Testing
     #expect(run.stderr.contains("houdini is requested and no package houdini is in the catalogue"))
     #expect(
       run.stderr.contains(
-        "no catalogue was found: give flow-resolve --catalog FILE, set FLOW_CATALOG or "
+        "no catalogue was found: give --catalog FILE, set FLOW_CATALOG or "
           + "LIFEBLOOD_CONFIG_LOCATION, or write \(folder.path)/.config/flow/packages.toml"))
     let document = try ToolRun.run(
       "flow-parse", ["-"],

@@ -78,13 +78,30 @@ import Testing
   @Test func stageThatCannotFitExits65() throws {
     let run = try ToolRun.run(
       "flow-sched",
-      ["--cpus", "1", "--memory", "8Gi", "--gpus", "0", "--resource", "licence=1"],
+      ["--cpus", "4", "--memory", "8Gi", "--gpus", "0", "--resource", "licence=0"],
       stdin: document)
     #expect(run.status == 65)
     #expect(
       run.stderr
-        == "flow-sched: <stdin>: stage 'train' can never run: it needs 2 cpu but only 1 is available\n"
+        == "flow-sched: <stdin>: stage 'train' can never run: it needs 1 licence but only 0 is available\n"
     )
+  }
+
+  /// CPUs are shared in time: a stage asking more than the machine has is planned on all
+  /// of them, with a note, where memory or a counter beyond the machine is refused.
+  @Test func stageAskingMoreCPUsThanTheMachineHasRunsOnAllOfThem() throws {
+    let run = try ToolRun.run(
+      "flow-sched",
+      ["--cpus", "1", "--memory", "8Gi", "--gpus", "0", "--resource", "licence=1"],
+      stdin: document)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(
+      run.stderr.contains(
+        "flow-sched: note: stage 'train' asks 2 cpu but only 1 is available: it runs on 1, slower\n"
+      ))
+    let plan = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+    let stages = plan["stages"] as! [[String: Any]]
+    #expect(stages.count == 3)
   }
 
   @Test func historyGivesDurationsToStagesWithoutEstimates() throws {

@@ -93,6 +93,7 @@ public struct RunPreparation {
     for (offset, stage) in chosen.enumerated() {
       var demand = planStages[offset].demand
       if !onCluster[offset] {
+        demand.cpu = capacity.cpuGranted(to: demand.cpu)
         demand.gpu = placements[offset].gpus.count
         demand.holdShare(of: capacity, gpus: placements[offset].gpus)
       }

@@ -20,6 +20,11 @@ public struct RunRequest {
   public var executorOverride: Executor?
   /// How the specs of requirements flow-resolve did not see are read.
   public var syntax = VersionSpec.SyntaxChoice.auto
+  /// The catalogues requirements are resolved from (flow-resolve's `--catalog`); empty: the
+  /// default lookup.
+  public var catalogs: [String] = []
+  /// Where the compiled index is kept (`--index`); nil: the per-user cache.
+  public var index: String?
 
   public init(host: EnvironmentMap) {
     self.host = host
@@ -65,13 +70,12 @@ public struct RunRequest {
     return (launches, logs, gpuNotes + preparation.notes)
   }
 
-  /// Resolves the requirements of a document flow-resolve did not see, with the default
-  /// catalogue.
+  /// Resolves the requirements of a document flow-resolve did not see, with the catalogues
+  /// given or the default lookup.
   private func resolve(_ workflow: inout Workflow) throws(ExecError) {
-    let sources = Catalogue.defaultSources(environment: host)
-    let path = CatalogueIndex.defaultPath(sources: sources, environment: host)
+    let sources = catalogs.isEmpty ? Catalogue.defaultSources(environment: host) : catalogs
     do {
-      let index = try CatalogueIndex.open(sources: sources, at: path)
+      let index = try CatalogueIndex.open(sources: sources, at: self.index, environment: host)
       var resolution = PipeResolution(source: index, syntax: syntax)
       // As flow-resolve does in a pipe: the machine's facts are packages a variant may need.
       resolution.implicits = ImplicitPackages.probed(environment: host)

@@ -227,7 +227,7 @@ public struct Catalogue: Sendable {
   ) -> ResolveError {
     if case .unsatisfiable(let explanation) = error, sources.isEmpty {
       return .unsatisfiable(
-        explanation: explanation + "\nno catalogue was found: give flow-resolve --catalog FILE, "
+        explanation: explanation + "\nno catalogue was found: give --catalog FILE, "
           + "set FLOW_CATALOG or LIFEBLOOD_CONFIG_LOCATION, or write "
           + UserDirectories(environment: environment).flowConfig
           + "/packages.toml ('flow-resolve generate' writes one from what is installed)")

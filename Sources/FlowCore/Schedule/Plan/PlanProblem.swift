@@ -91,8 +91,15 @@ public struct PlanProblem: Sendable {
         break
       }
       onGPU.append(gpus > 0)
+      let cpu = capacity.cpuGranted(to: stage.demand.cpu)
+      if cpu < stage.demand.cpu {
+        notes.append(
+          "stage '\(stage.name)' asks \(Self.format(stage.demand.cpu, resource: "cpu")) cpu"
+            + " but only \(Self.format(cpu, resource: "cpu")) is available: it runs on"
+            + " \(Self.format(cpu, resource: "cpu")), slower")
+      }
       let row =
-        [stage.demand.cpu, Double(stage.demand.memory), gpus]
+        [cpu, Double(stage.demand.memory), gpus]
         + counters.map { Double(stage.demand.counters[$0] ?? 0) }
       for (resource, amount) in row.enumerated() {
         guard amount.isFinite, amount >= 0 else {

@@ -57,6 +57,12 @@ public struct PlanCapacity: Sendable, Equatable {
     self.counters = counters
   }
 
+  /// The CPUs a stage asking `demand` is given: all it asks, or the whole machine when it
+  /// asks more. CPUs are shared in time, so a stage asking 4 on a 2-CPU machine runs there,
+  /// slower (as Snakemake scales `threads` down to `--cores`); memory, GPUs and counters
+  /// cannot be stretched, so a stage asking more of them than there is can never run.
+  public func cpuGranted(to demand: Double) -> Double { min(demand, cpu) }
+
   /// The capacity the probe found: usable CPUs, usable memory and visible GPUs.
   public init(machine: MachineDescription) {
     self.init(

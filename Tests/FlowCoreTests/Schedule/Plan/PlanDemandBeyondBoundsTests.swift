@@ -8,8 +8,7 @@ import Testing
   @Test func aDemandPastInt64IsToldAsNeverFitting() {
     let capacity = PlanCapacity(cpu: 4, memory: 1 << 30)
     for (demand, resource, amount) in [
-      (StageDemand(cpu: 1e19), "cpu", "1e+19"),
-      (StageDemand(memory: .max), "memory", String(Double(Int64.max))),
+      (StageDemand(memory: .max), "memory", String(Double(Int64.max)))
     ] {
       #expect(
         throws: PlanError.neverFits(

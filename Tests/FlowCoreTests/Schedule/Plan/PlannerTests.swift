@@ -56,10 +56,12 @@ import Testing
     let error = PlanError.neverFits(stage: "wide", resource: "cpu", demand: "8", capacity: "4")
     #expect(
       error.description == "stage 'wide' can never run: it needs 8 cpu but only 4 is available")
-    #expect(throws: PlanError.neverFits(stage: "wide", resource: "cpu", demand: "8", capacity: "4"))
-    {
-      try Planner.plan([stage("wide", cpu: 8)], capacity: fourCPUs)
-    }
+  }
+
+  @Test func stageAskingMoreCPUsThanThereAreIsPlannedOnAllOfThem() throws {
+    let plan = try Planner.plan([stage("wide", cpu: 8), stage("narrow")], capacity: fourCPUs)
+    #expect(plan.notes == ["stage 'wide' asks 8 cpu but only 4 is available: it runs on 4, slower"])
+    #expect(plan.stages.map(\.name).sorted() == ["narrow", "wide"])
   }
 
   @Test func gpuStageWithoutGPUIsAnError() {
