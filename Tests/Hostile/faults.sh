@@ -185,4 +185,52 @@ bounded "generate does not write its catalogue into it" 10 300 74 \
 expect "it says why" stderr_has "not owned by this user; give the catalogue file with -o"
 expect "nothing is written there either" sh -c "[ -z \"\$(ls -A '$scratch/tmp/flow-54321')\" ]"
 
+
+# ---- Permission denied: what root never sees ----
+# The suite runs as root, which reads and writes anything; these run as an ordinary user
+# (uid 54321), so a file or folder without permission fails as it would for a user: one
+# clear line with the documented status, nothing half-written, nothing run.
+denied=$scratch/denied
+mkdir -p "$denied/home/.cache/flow" "$denied/readonly"
+cp "$workflow" "$denied/w.yaml"
+"$bin/flow-parse" "$denied/w.yaml" >"$denied/doc.json"
+cp "$denied/w.yaml" "$denied/unreadable.yaml"
+cp "$denied/doc.json" "$denied/unreadable.json"
+printf 'A=1\n' >"$denied/unreadable.env"
+cp "$catalogue" "$denied/unreadable.toml"
+chmod 000 "$denied"/unreadable.*
+echo previous >"$denied/readonly/out.json"
+chown -R 54321:54321 "$denied/home"
+chmod 500 "$denied/home/.cache/flow"
+chmod 555 "$denied/readonly" "$denied"
+as_user=(setpriv --reuid=54321 --regid=54321 --clear-groups env -u XDG_CACHE_HOME
+  -u XDG_CONFIG_HOME -u FLOW_CATALOG -u LIFEBLOOD_CONFIG_LOCATION HOME="$denied/home")
+for entry in "flow-parse|74|unreadable.yaml" "flow-envfile|74|unreadable.env" \
+  "flow-sched|74|unreadable.json" "flow-exec|125|unreadable.json" \
+  "flow-resolve|74|--catalog|$denied/unreadable.toml|houdini"; do
+  IFS='|' read -r -a argv <<<"$entry"
+  tool=${argv[0]} status=${argv[1]} arguments=()
+  for argument in "${argv[@]:2}"; do
+    case $argument in unreadable.*) arguments+=("$denied/$argument") ;; *) arguments+=("$argument") ;; esac
+  done
+  bounded "$tool on a file it may not read exits $status" 10 300 "$status" \
+    "${as_user[@]}" "$bin/$tool" "${arguments[@]}"
+  expect "$tool says permission denied" stderr_has "permission denied"
+  expect "$tool writes nothing on stdout" sh -c "[ ! -s '$scratch/out' ]"
+done
+bounded "flow-parse -o into a folder it may not write exits 74" 10 300 74 \
+  "${as_user[@]}" "$bin/flow-parse" "$denied/w.yaml" -o "$denied/readonly/out.json"
+expect "it says so" stderr_has "permission denied"
+expect "the existing file is kept" sh -c "[ \"\$(cat '$denied/readonly/out.json')\" = previous ]"
+expect "no temporary file is left" sh -c "[ \"\$(ls -A '$denied/readonly')\" = out.json ]"
+bounded "an index folder it may not write resolves from memory" 10 300 0 \
+  "${as_user[@]}" "$bin/flow-resolve" --catalog "$catalogue" houdini
+expect "it says why" stderr_has "cannot write the catalogue index"
+expect "it gives the answer" stdout_has '"name":"houdini"'
+bounded "flow-exec in a workflow folder it may not write exits 125" 10 300 125 \
+  "${as_user[@]}" "$bin/flow-exec" "$denied/w.yaml"
+expect "it names the run folder" stderr_has "cannot create the run folder $denied/.flow/runs/"
+expect "no stage ran" sh -c "[ ! -s '$scratch/out' ] && [ ! -e '$denied/.flow' ]"
+chmod 755 "$denied"
+
 finish

@@ -10,8 +10,10 @@ public enum ResolveError: ToolFailure, Equatable, Sendable {
   case invalidTime(String)
   /// A catalogue source that does not exist.
   case missingCatalogue(Diagnostic)
-  /// A catalogue file that cannot be read at all.
+  /// A catalogue file that is not a valid catalogue.
   case invalidCatalogue(Diagnostic)
+  /// A catalogue file that exists but cannot be read (permissions, an I/O error).
+  case unreadableCatalogue(Diagnostic)
   /// No set of versions satisfies the request; the text says why.
   case unsatisfiable(explanation: String)
 
@@ -20,6 +22,7 @@ public enum ResolveError: ToolFailure, Equatable, Sendable {
     case .invalidVersion, .invalidSpec, .invalidRequirement, .invalidTime: return .usage
     case .missingCatalogue: return .noInput
     case .invalidCatalogue: return .config
+    case .unreadableCatalogue: return .ioError
     case .unsatisfiable: return .dataError
     }
   }
@@ -35,7 +38,8 @@ public enum ResolveError: ToolFailure, Equatable, Sendable {
     case .invalidTime(let text):
       return "invalid time '\(text)': expected a date or date-time such as 2024-05-01 or "
         + "2024-05-01T12:00:00Z"
-    case .missingCatalogue(let diagnostic), .invalidCatalogue(let diagnostic):
+    case .missingCatalogue(let diagnostic), .invalidCatalogue(let diagnostic),
+      .unreadableCatalogue(let diagnostic):
       return diagnostic.description
     case .unsatisfiable(let explanation):
       return explanation

@@ -129,7 +129,7 @@ public struct Catalogue: Sendable {
       do {
         bytes = try InputFile.read(file)
       } catch {
-        throw ResolveError.invalidCatalogue(
+        throw ResolveError.unreadableCatalogue(
           Diagnostic(file: file, position: nil, message: "cannot read the file: \(error.reason)"))
       }
       try merge(Catalogue.parse(bytes, file: file), into: &merged, file: file)
