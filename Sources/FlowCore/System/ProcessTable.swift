@@ -24,6 +24,63 @@ enum ProcessTable {
     return found
   }
 
+  /// This user's processes (this one and zombies excepted), each with its process group
+  /// and, when its environment holds an entry starting with `prefix`, the rest of that
+  /// entry.
+  static func scan(markPrefix prefix: String) -> [(pid: pid_t, group: pid_t, mark: String?)] {
+    let wanted = Array(prefix.utf8)
+    let user = getuid()
+    let own = getpid()
+    var found: [(pid: pid_t, group: pid_t, mark: String?)] = []
+    for name in DirectoryListing.names(in: "/proc") ?? [] {
+      guard let pid = pid_t(name), pid != own else { continue }
+      var status = stat()
+      guard stat("/proc/\(name)", &status) == 0, status.st_uid == user,
+        let group = processGroup(of: pid)
+      else { continue }
+      let environment = read("/proc/\(name)/environ", limit: 1 << 22) ?? []
+      found.append((pid, group, entry(in: environment, startingWith: wanted)))
+    }
+    return found
+  }
+
+  /// The files `pid` holds open, as the links in `/proc/PID/fd` name them; empty when
+  /// they cannot be read.
+  static func openFiles(of pid: pid_t) -> [String] {
+    var files: [String] = []
+    var buffer = [CChar](repeating: 0, count: 4096)
+    for descriptor in DirectoryListing.names(in: "/proc/\(pid)/fd") ?? [] {
+      let count = readlink("/proc/\(pid)/fd/\(descriptor)", &buffer, buffer.count - 1)
+      guard count > 0 else { continue }
+      files.append(
+        String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
+    return files
+  }
+
+  /// The process group of `pid` (field 5 of `/proc/PID/stat`); nil when it has ended.
+  static func processGroup(of pid: pid_t) -> pid_t? {
+    guard let text = read("/proc/\(pid)/stat", limit: 4096),
+      let close = text.lastIndex(of: UInt8(ascii: ")"))
+    else { return nil }
+    let fields = text[(close + 1)...].split(separator: UInt8(ascii: " "))
+    guard fields.count > 2 else { return nil }
+    return pid_t(String(decoding: fields[2], as: UTF8.self))
+  }
+
+  /// The rest of the first entry of `environment` that starts with `wanted`.
+  private static func entry(in environment: [UInt8], startingWith wanted: [UInt8]) -> String? {
+    var start = 0
+    while start < environment.count {
+      let end = environment[start...].firstIndex(of: 0) ?? environment.count
+      if environment[start..<end].starts(with: wanted) {
+        return String(decoding: environment[(start + wanted.count)..<end], as: UTF8.self)
+      }
+      start = end + 1
+    }
+    return nil
+  }
+
   /// The children of this process now, from each of its threads' `children` lists.
   static func children() -> [pid_t] {
     var found: [pid_t] = []
