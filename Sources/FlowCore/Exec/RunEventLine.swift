@@ -132,16 +132,15 @@ public enum RunEventLine {
     for (name, value) in environment {
       variables[name] = .string(value)
     }
-    return line(
-      "dry-run",
-      JSONObject([
-        ("stage", .string(stage.name)), ("argv", .array(argv.map(JSONValue.string))),
-        ("environment", .object(variables)),
-        ("directory", stage.directory.map(JSONValue.string) ?? .null),
-        ("gpus", .array(stage.plannedGPUs.map(JSONValue.string))),
-        ("log", .string(stage.logPath)),
-        ("gpu_decision", stage.gpuDecision?.json ?? .null),
-      ]))
+    var data = JSONObject([
+      ("stage", .string(stage.name)), ("argv", .array(argv.map(JSONValue.string))),
+      ("environment", .object(variables)),
+      ("directory", stage.directory.map(JSONValue.string) ?? .null),
+      ("gpus", .array(stage.plannedGPUs.map(JSONValue.string))),
+      ("log", .string(stage.logPath)),
+    ])
+    if let decision = stage.gpuDecision { data["gpu_decision"] = decision.json }
+    return line("dry-run", data)
   }
 
   /// What `--dry-run` prints for a stage bound for Slurm: the `sbatch` argv, the batch

@@ -60,12 +60,8 @@ enum ProcessTable {
 
   /// The process group of `pid` (field 5 of `/proc/PID/stat`); nil when it has ended.
   static func processGroup(of pid: pid_t) -> pid_t? {
-    guard let text = read("/proc/\(pid)/stat", limit: 4096),
-      let close = text.lastIndex(of: UInt8(ascii: ")"))
-    else { return nil }
-    let fields = text[(close + 1)...].split(separator: UInt8(ascii: " "))
-    guard fields.count > 2 else { return nil }
-    return pid_t(String(decoding: fields[2], as: UTF8.self))
+    guard let fields = statFields(of: pid), fields.count > 2 else { return nil }
+    return pid_t(fields[2])
   }
 
   /// The rest of the first entry of `environment` that starts with `wanted`.
@@ -96,13 +92,20 @@ enum ProcessTable {
   /// When `pid` started, in clock ticks since boot (field 22 of `/proc/PID/stat`); nil
   /// when no such process is running.
   static func startTime(of pid: pid_t) -> UInt64? {
+    guard let fields = statFields(of: pid), fields.count > 19 else { return nil }
+    return UInt64(fields[19])
+  }
+
+  /// The fields of `/proc/PID/stat` after the command name, from the state (field 3) on;
+  /// nil when no such process is running.
+  private static func statFields(of pid: pid_t) -> [String]? {
     guard let text = read("/proc/\(pid)/stat", limit: 4096),
       let close = text.lastIndex(of: UInt8(ascii: ")"))
     else { return nil }
     // The command name, in parentheses, may hold spaces; the fields after it do not.
-    let fields = text[(close + 1)...].split(separator: UInt8(ascii: " "))
-    guard fields.count > 19 else { return nil }
-    return UInt64(String(decoding: fields[19], as: UTF8.self))
+    return text[(close + 1)...].split(separator: UInt8(ascii: " ")).map {
+      String(decoding: $0, as: UTF8.self)
+    }
   }
 
   /// Whether `environment` (`NAME=VALUE` entries, each ended by a zero byte) holds an
