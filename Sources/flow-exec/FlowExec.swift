@@ -278,7 +278,9 @@ struct FlowExec: ToolCommand {
       timeline.record(event)
       if let view {
         view.show(event)
-      } else if let note = RunReport.note(for: event) ?? report.retryNote(for: event) {
+      } else if let note = RunReport.note(for: event) ?? report.retryNote(for: event)
+        ?? report.gpuNote(for: event)
+      {
         status.report(note)
       }
       if let line = report.record(event) {

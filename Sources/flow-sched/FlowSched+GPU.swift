@@ -14,9 +14,11 @@ extension FlowSched {
     }
     let engine =
       needsEngine ? try? ContainerEngine.choose(named: nil, environment: environment) : nil
-    return GPUPreflight(
+    var preflight = GPUPreflight(
       machine: machine, files: probe.files, environment: environment, engine: engine,
       apptainerVersion: engine == .apptainer
         ? ApptainerVersion.installed(environment: environment) : nil)
+    preflight.folder = RunPreparation.folder(of: workflow)
+    return preflight
   }
 }

@@ -2,28 +2,17 @@
 /// configuration), the base a container stage's environment is built on, as the local
 /// environment is for a stage on this machine: resolved actions then prepend to the
 /// image's `PATH` instead of replacing it. podman and docker say it exactly through
-/// `image inspect`; apptainer assembles its environment from scripts in the image when it
-/// starts, so no base is read for it.
+/// `image inspect` (`ImageInspections`); apptainer assembles its environment from scripts
+/// in the image when it starts, so no base is read for it.
 public enum ContainerImageEnvironment {
-  /// The argv that prints the image's environment as a JSON list of `NAME=VALUE`, or nil
-  /// for an engine that has no such query.
-  public static func query(engine: ContainerEngine, image: String) -> [String]? {
-    switch engine {
-    case .podman, .docker:
-      [engine.rawValue, "image", "inspect", "--format", "{{json .Config.Env}}", image]
-    case .apptainer: nil
-    }
-  }
-
-  /// The environment in the query's output (`["PATH=/usr/bin", "LANG=C.UTF-8"]`, or `null`
-  /// for an image that sets none); nil when the output is no such list.
-  public static func parse(_ output: String) -> EnvironmentMap? {
-    guard
-      let line = output.split(separator: "\n").first(where: {
-        $0.hasPrefix("[") || $0 == "null"
-      })
+  /// The environment in an `image inspect` document's first image (`Config.Env`, a list
+  /// of `NAME=VALUE`, or `null` for an image that sets none); nil when there is no such
+  /// list.
+  public static func environment(inInspection document: JSONValue) -> EnvironmentMap? {
+    guard let image = document.arrayValue?.first ?? document.objectValue.map(JSONValue.object),
+      let config = image["Config"]
     else { return nil }
-    guard let value = try? JSONCodec.decode(Array(line.utf8)) else { return nil }
+    let value = config["Env"] ?? .null
     if value == .null { return [:] }
     guard let items = value.arrayValue else { return nil }
     var environment: EnvironmentMap = [:]
@@ -39,19 +28,19 @@ public enum ContainerImageEnvironment {
   /// The `PATH` podman and docker give a container whose image sets none.
   public static let enginePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-  /// Reads the image's environment with the engine's client, run in `environment`; nil
-  /// when the engine cannot say (an image not pulled yet, no such query).
-  public static func read(engine: ContainerEngine, image: String, environment: EnvironmentMap)
-    -> EnvironmentMap?
-  {
-    guard let argv = query(engine: engine, image: image) else { return nil }
-    do throws(ChildProcess.Failure) {
-      let finished = try ChildProcess(argv, environment: environment).run(timeout: 60)
-      guard finished.status?.shellStatus == 0, var image = parse(finished.text) else { return nil }
-      if image["PATH"] == nil { image["PATH"] = enginePath }
-      return image
-    } catch {
-      return nil
-    }
+  /// Whether the engine has an image environment to read at all.
+  public static func isReadable(engine: ContainerEngine) -> Bool { engine != .apptainer }
+
+  /// The image's environment, from the run's one inspection of it; nil when the engine
+  /// cannot say (an image not pulled yet, apptainer).
+  public static func read(
+    engine: ContainerEngine, image: String, inspections: ImageInspections
+  ) -> EnvironmentMap? {
+    guard isReadable(engine: engine),
+      case .document(let document) = inspections.answer(engine: engine, image: image),
+      var found = environment(inInspection: document)
+    else { return nil }
+    if found["PATH"] == nil { found["PATH"] = enginePath }
+    return found
   }
 }

@@ -20,7 +20,8 @@ public enum DryRunTable {
           launch.stageArgv.map(ShellWord.quotedIfNeeded).joined(separator: " "),
         ].map(visible))
       variables.append(
-        launch.addedEnvironment(launch.plannedGPUs).map { visible("\($0.key)=\($0.value)") })
+        launch.addedEnvironment(launch.plannedGPUs).map { visible("\($0.key)=\($0.value)") }
+          + (launch.gpuDecision.map { ["gpu decision: " + visible($0.summary)] } ?? []))
     }
     let widths = (0..<rows[0].count - 1).map { column in
       rows.map { $0[column].count }.max() ?? 0

@@ -85,6 +85,8 @@ public final class LocalRunner {
   /// The stop signal received, if any.
   public private(set) var stopSignal: Int32?
   private var processes = RunProcesses(adoptsOrphans: false)
+  /// Whether the stages given GPUs open them.
+  private let gpuUse = GPUUseWatch()
   /// Whether the run takes over the stop signals and SIGCHLD (a command does; a test
   /// that shares its process with others does not, and the loop then looks every 20 ms).
   var handlesSignals = true
@@ -154,6 +156,7 @@ public final class LocalRunner {
           report(.output(stage: entry.stage, line: line, at: MonotonicClock.now()))
         }
       }
+      gpuUse.look(now: MonotonicClock.now(), run: processes.run)
       reap()
       enforceDeadlines()
     }
@@ -310,6 +313,18 @@ public final class LocalRunner {
       stage: index, started: now, deadline: timeout.map { now + $0 }, gpus: gpus,
       token: token, relay: relay, demand: demand, timeout: timeout,
       oomKills: stage.retry != nil ? OOMKillCount.current() : nil)
+    if !gpus.isEmpty {
+      gpuUse.begin(
+        stage: index, leader: pid, gpus: gpus,
+        nodes: gpus.flatMap { stage.gpuDeviceNodes[$0] ?? [] },
+        unknown: stage.container.flatMap { container in
+          // podman's and docker's containers run under the engine's own processes.
+          stage.containerRemoval == nil
+            ? nil
+            : "unknown: the container's processes run under \(container.engine.rawValue),"
+              + " out of flow-exec's sight"
+        })
+    }
     report(.started(stage: index, pid: pid, gpus: gpus, at: now))
   }
 
@@ -364,6 +379,7 @@ public final class LocalRunner {
         message: entry.timedOut
           ? "timed out after \(entry.timeout ?? 0) s" : lost ? "its exit status was lost" : nil)
       result.cpuSeconds = usage.cpuSeconds
+      result.gpuUse = gpuUse.end(stage: entry.stage)
       if let container = stage.container, code != 0 {
         checkEngine(container, stage: stage, entry: entry, result: &result)
       }
@@ -463,7 +479,8 @@ public final class LocalRunner {
       }
     }
     // A second at most: children are reaped even if a wake-up were lost.
-    let longest: Double = handlesSignals ? 1000 : 20
+    // A stage given GPUs is looked at every `GPUUseWatch.interval` seconds while it runs.
+    let longest: Double = handlesSignals ? (gpuUse.isWatching ? 500 : 1000) : 20
     guard next.isFinite else { return Int32(longest) }
     return Int32(max(0, min(longest, ((next - now) * 1000).rounded(.up))))
   }

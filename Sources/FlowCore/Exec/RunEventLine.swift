@@ -75,6 +75,7 @@ public enum RunEventLine {
       ("gpus", .array(gpus.map(JSONValue.string))), ("log", .string(stage.logPath)),
     ])
     if let reason { data["reason"] = .string(reason) }
+    if let decision = stage.gpuDecision { data["gpu_decision"] = decision.json }
     return line("stage-start", data)
   }
 
@@ -92,6 +93,7 @@ public enum RunEventLine {
     }
     if let message = result.message { data["message"] = .string(message) }
     if let failure = result.failure { data["failure"] = .string(failure.rawValue) }
+    if let use = result.gpuUse { data["gpu_use"] = use.json }
     if !result.earlierAttempts.isEmpty {
       data["attempts"] = .integer(Int64(result.earlierAttempts.count + 1))
       data["earlier_attempts"] = .array(result.earlierAttempts.map { .object(attemptMembers($0)) })
@@ -130,15 +132,15 @@ public enum RunEventLine {
     for (name, value) in environment {
       variables[name] = .string(value)
     }
-    return line(
-      "dry-run",
-      JSONObject([
-        ("stage", .string(stage.name)), ("argv", .array(argv.map(JSONValue.string))),
-        ("environment", .object(variables)),
-        ("directory", stage.directory.map(JSONValue.string) ?? .null),
-        ("gpus", .array(stage.plannedGPUs.map(JSONValue.string))),
-        ("log", .string(stage.logPath)),
-      ]))
+    var data = JSONObject([
+      ("stage", .string(stage.name)), ("argv", .array(argv.map(JSONValue.string))),
+      ("environment", .object(variables)),
+      ("directory", stage.directory.map(JSONValue.string) ?? .null),
+      ("gpus", .array(stage.plannedGPUs.map(JSONValue.string))),
+      ("log", .string(stage.logPath)),
+    ])
+    if let decision = stage.gpuDecision { data["gpu_decision"] = decision.json }
+    return line("dry-run", data)
   }
 
   /// What `--dry-run` prints for a stage bound for Slurm: the `sbatch` argv, the batch

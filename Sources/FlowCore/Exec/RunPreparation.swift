@@ -24,6 +24,8 @@ public struct RunPreparation {
   public private(set) var notes: [String] = []
   /// Images' own environments, by image, as read for this run.
   private var imageEnvironments: [String: EnvironmentMap] = [:]
+  /// What the engine said of each image, asked once per image per run.
+  public var inspections: ImageInspections
   /// The user's home folders, never mounted whole into a container.
   public var homes = ContainerMount.homes(environment: ProcessEnvironment.current)
 
@@ -37,6 +39,7 @@ public struct RunPreparation {
     self.runID = runID
     self.machine = machine
     self.capacity = capacity
+    inspections = ImageInspections(environment: baseEnvironment)
   }
 
   /// The folder relative paths and stages run in: the workflow file's folder.
@@ -164,6 +167,10 @@ public struct RunPreparation {
       launch.planned = time.map { ($0.start, $0.seconds) }
       launch.expectedSeconds = time.flatMap { $0.known ? $0.seconds : nil }
       launch.retry = stage.retry
+      if !onCluster[offset] {
+        launch.gpuDeviceNodes = Dictionary(
+          machine.gpus.map { ($0.id, $0.deviceNodes) }, uniquingKeysWith: { first, _ in first })
+      }
       if executors[offset] == .slurm {
         // The node's own environment is the base; a container's is built in its argv.
         launch.nodeAssignments =
@@ -195,11 +202,9 @@ public struct RunPreparation {
     guard !(stage.resolution?.actions ?? []).isEmpty else { return [:] }
     if let known = imageEnvironments[container.image] { return known }
     let read = ContainerImageEnvironment.read(
-      engine: container.engine, image: container.image, environment: baseEnvironment)
+      engine: container.engine, image: container.image, inspections: inspections)
     imageEnvironments[container.image] = read ?? [:]
-    if read == nil,
-      ContainerImageEnvironment.query(engine: container.engine, image: container.image) != nil
-    {
+    if read == nil, ContainerImageEnvironment.isReadable(engine: container.engine) {
       notes.append(
         "the environment of image \(container.image) could not be read (not pulled yet?):"
           + " stage '\(stage.name)' starts from none, so its packages' variables replace the"

@@ -58,6 +58,12 @@ public struct RunReport {
     return note
   }
 
+  /// What a person is told about a stage that was granted GPUs and did not open them.
+  public func gpuNote(for event: RunEvent) -> String? {
+    guard case .ended(let index, let result, _) = event else { return nil }
+    return result.gpuUse?.note(stage: stages[index].name)
+  }
+
   /// What a person is told when `runner` has ended, if anything.
   public static func note(after runner: any StageRunner) -> String? {
     let usedSlurm =

@@ -52,21 +52,29 @@ public struct RunRequest {
     var preparation = RunPreparation(
       baseEnvironment: cleanEnvironment ? [:] : host, logDirectory: logs, engine: chosenEngine,
       runID: String(getpid()), machine: machine, capacity: capacity)
+    // One inspection per image serves the GPU checks and the images' environments.
+    preparation.inspections = ImageInspections(environment: host)
+    let probe = MachineProbe(environment: host, queriesTools: false)
+    if chosenEngine == .apptainer {
+      preparation.apptainerVersion = ApptainerVersion.installed(environment: host)
+    }
+    var preflight = GPUPreflight(
+      machine: machine, files: probe.files, environment: host, engine: chosenEngine,
+      apptainerVersion: preparation.apptainerVersion)
+    preflight.inspections = preparation.inspections
+    preflight.folder = RunPreparation.folder(of: workflow)
+    // Made before a stage asking `gpu_if_available` is sent to the CPU, so its record
+    // says why.
+    let decisions = StageGPUDecisions(workflow, preflight: preflight, gpuIDs: capacity.gpuIDs)
     if let chosenEngine {
-      let probe = MachineProbe(environment: host, queriesTools: false)
       preparation.enginePassesGPUs = chosenEngine.passesNvidiaGPUs(files: probe.files)
-      if chosenEngine == .apptainer {
-        preparation.apptainerVersion = ApptainerVersion.installed(environment: host)
-      }
-      gpuNotes = try GPUPreflight(
-        machine: machine, files: probe.files, environment: host, engine: chosenEngine,
-        apptainerVersion: preparation.apptainerVersion
-      ).apply(to: &workflow, selected: selected)
+      gpuNotes = try preflight.apply(to: &workflow, selected: selected)
     }
     preparation.history = history
     preparation.executorOverride = executorOverride
     preparation.clusterExecutors = [.slurm, .dask]
-    let launches = try preparation.prepare(workflow, selected: selected)
+    var launches = try preparation.prepare(workflow, selected: selected)
+    decisions.attach(to: &launches, selected: selected)
     return (launches, logs, gpuNotes + preparation.notes)
   }
 

@@ -37,6 +37,12 @@ public enum RunSummaryTable {
         column == 1 && colour ? TerminalStyle.paint(cell, for: timeline.verdict(index)) : cell
       }
     }
+    for index in timeline.stages.indices {
+      if let note = timeline.entries[index].result?.gpuUse?.note(stage: timeline.stages[index].name)
+      {
+        text += "note: " + DryRunTable.visible(note) + "\n"
+      }
+    }
     return text + countsLine(timeline, status: status) + "\n"
   }
 

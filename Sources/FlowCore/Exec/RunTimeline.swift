@@ -111,13 +111,14 @@ extension RunTimeline {
           "stages",
           .array(
             stages.map { stage in
-              .object(
-                JSONObject([
-                  ("stage", .string(stage.name)),
-                  ("start", stage.planned.map { .number($0.start) } ?? .null),
-                  ("duration", stage.planned.map { .number($0.seconds) } ?? .null),
-                  ("gpus", .array(stage.plannedGPUs.map(JSONValue.string))),
-                ]))
+              var object = JSONObject([
+                ("stage", .string(stage.name)),
+                ("start", stage.planned.map { .number($0.start) } ?? .null),
+                ("duration", stage.planned.map { .number($0.seconds) } ?? .null),
+                ("gpus", .array(stage.plannedGPUs.map(JSONValue.string))),
+              ])
+              if let decision = stage.gpuDecision { object["gpu_decision"] = decision.json }
+              return .object(object)
             })
         ),
         ("makespan", plannedMakespan.map(JSONValue.number) ?? .null),

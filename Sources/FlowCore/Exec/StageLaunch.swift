@@ -46,6 +46,11 @@ public struct StageLaunch: Sendable {
   public var nodeAssignments: [NodeAssignment]?
   /// How often the stage is tried and after which failures; nil: once.
   public var retry: RetryPolicy?
+  /// The device files of each GPU of this machine, by id, as the probe named them
+  /// (`GPUDevice.deviceNodes`): what the runner looks for among the stage's open files.
+  public var gpuDeviceNodes: [String: [String]] = [:]
+  /// Why the stage got the GPUs it got, when it asks for one and runs on this machine.
+  public var gpuDecision: GPUDecision?
   /// The command under another memory limit, for a retry (a container's limit is in its
   /// argv); nil where the limit is not part of the command.
   public var commandWithMemory:
@@ -106,6 +111,8 @@ public struct StageResult: Sendable, Equatable {
   public var failure: FailureClass?
   /// The attempts that failed before this one, first first.
   public var earlierAttempts: [StageAttempt] = []
+  /// For a stage given GPUs on this machine: whether it opened them.
+  public var gpuUse: GPUUse?
 
   public init(
     outcome: Outcome, status: Int32, signal: Int32? = nil, timedOut: Bool = false,

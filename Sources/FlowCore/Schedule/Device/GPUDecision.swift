@@ -151,10 +151,15 @@ public struct GPUDecision: Sendable, Equatable {
         lines.append("  image: \(image), CUDA requirement \(imageUnknown ?? "none asked")")
       }
     }
-    var outcomeLine = "  outcome: \(outcome.rawValue)"
-    if outcome == .gpu { outcomeLine += " " + gpuIDs.joined(separator: ",") }
-    if let reason { outcomeLine += ": \(reason)" }
-    lines.append(outcomeLine)
+    lines.append("  outcome: \(summary)")
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// The outcome in a few words: `gpu 0,1`, `cpu: no gpu is available`.
+  public var summary: String {
+    var text = outcome.rawValue
+    if outcome == .gpu { text += " " + gpuIDs.joined(separator: ",") }
+    if let reason { text += ": \(reason)" }
+    return text
   }
 }

@@ -12,6 +12,10 @@ public struct GPUPreflight {
   public var apptainerVersion: ApptainerVersion?
   /// Whether to ask the engine what a locally stored image needs (`image inspect`).
   public var inspectsImages = true
+  /// The run's inspections, shared with what else reads the images.
+  public var inspections: ImageInspections
+  /// The workflow folder, against which apptainer's local image paths are made absolute.
+  public var folder: String?
 
   public init(
     machine: MachineDescription?, files: ProbeFileSystem, environment: EnvironmentMap,
@@ -22,6 +26,7 @@ public struct GPUPreflight {
     self.environment = environment
     self.engine = engine
     self.apptainerVersion = apptainerVersion
+    inspections = ImageInspections(environment: environment)
   }
 
   /// The decision for a stage that asks for a GPU, given the GPU ids stages may use;
@@ -115,11 +120,14 @@ public struct GPUPreflight {
       }
     }
     guard inspectsImages else { return check }
-    if engine == .apptainer {
-      check.unknown = "unknown: apptainer images are not inspected"
+    let word: String
+    do throws(ContainerInvocation.Refusal) {
+      word = try ContainerImage.argument(image, engine: engine, folder: folder ?? "/")
+    } catch {
+      check.unknown = "unknown: \(error.description)"
       return check
     }
-    let found = ImageCUDARequirement.inspect(image, engine: engine, environment: environment)
+    let found = ImageCUDARequirement.inspect(word, engine: engine, inspections: inspections)
     check.requirement = found.requirement
     check.unknown = found.unknown
     if check.problem == nil, let driver, let requirement = found.requirement {

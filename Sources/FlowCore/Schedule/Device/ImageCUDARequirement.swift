@@ -3,7 +3,8 @@
 /// space-separated alternatives hold when any one does, each a comma-separated list of
 /// `cuda>=12.6`, `driver>=535`, `brand=tesla` conditions that must all hold, else
 /// `CUDA_VERSION`. `NVIDIA_DISABLE_REQUIRE` turns the check off, as in NVIDIA's
-/// container toolkit. Only an image already stored locally is looked at: none is pulled.
+/// container toolkit. apptainer's local image files say the same in their environment
+/// scripts and labels. Only an image already stored locally is looked at: none is pulled.
 public struct ImageCUDARequirement: Sendable, Equatable {
   /// The CUDA release the image was built for, when it says.
   public var cuda: CUDAVersion?
@@ -18,8 +19,8 @@ public struct ImageCUDARequirement: Sendable, Equatable {
     self.source = source
   }
 
-  /// The requirement in an inspect document's first image, from `Config.Env` and
-  /// `Config.Labels`; nil when the image asks for nothing.
+  /// The requirement in a podman or docker `image inspect` document's first image, from
+  /// `Config.Env` and `Config.Labels`; nil when the image asks for nothing.
   public init?(inspect document: JSONValue, source: String) {
     guard let image = document.arrayValue?.first ?? document.objectValue.map(JSONValue.object),
       let config = image["Config"]
@@ -32,6 +33,30 @@ public struct ImageCUDARequirement: Sendable, Equatable {
     for (name, value) in config["Labels"]?.objectValue ?? JSONObject() {
       if values[name] == nil, let text = value.stringValue { values[name] = text }
     }
+    self.init(values: values, source: source)
+  }
+
+  /// The requirement in apptainer's `inspect --json --labels --environment` document: the
+  /// `export NAME=VALUE` lines of the image's environment scripts (a SIF built from an OCI
+  /// image writes its `ENV` there, as `export NAME="${NAME:-"VALUE"}"`), then its labels.
+  public init?(apptainer document: JSONValue, source: String) {
+    guard let attributes = document["data"]?["attributes"] else { return nil }
+    var values: [String: String] = [:]
+    var scripts: [String] = []
+    if let text = attributes["environment"]?.stringValue { scripts.append(text) }
+    for (_, value) in attributes["environment"]?.objectValue ?? JSONObject() {
+      if let text = value.stringValue { scripts.append(text) }
+    }
+    for script in scripts {
+      for (name, value) in Self.exports(script) where values[name] == nil { values[name] = value }
+    }
+    for (name, value) in attributes["labels"]?.objectValue ?? JSONObject() {
+      if values[name] == nil, let text = value.stringValue { values[name] = text }
+    }
+    self.init(values: values, source: source)
+  }
+
+  private init?(values: [String: String], source: String) {
     if let disabled = values["NVIDIA_DISABLE_REQUIRE"],
       ["1", "true", "yes"].contains(disabled.lowercased())
     {
@@ -41,6 +66,33 @@ public struct ImageCUDARequirement: Sendable, Equatable {
     let cuda = values["CUDA_VERSION"].flatMap { CUDAVersion($0) }
     guard requirement != nil || cuda != nil else { return nil }
     self.init(cuda: cuda, requirement: requirement, source: source)
+  }
+
+  /// The variables of a shell script's `export NAME=VALUE` lines, unquoted, with a
+  /// default written `${NAME:-VALUE}` taken as the value; other lines are not read.
+  static func exports(_ script: String) -> [(String, String)] {
+    var found: [(String, String)] = []
+    for line in script.split(separator: "\n") {
+      var text = line.trimmedString
+      guard text.hasPrefix("export ") else { continue }
+      text.removeFirst("export ".count)
+      guard let equals = text.firstIndex(of: "="), equals != text.startIndex else { continue }
+      let name = String(text[..<equals]).trimmedString
+      var value = Self.unquoted(String(text[text.index(after: equals)...]).trimmedString)
+      if value.hasPrefix("${"), value.hasSuffix("}"), let dash = value.firstRange(of: ":-") {
+        value = Self.unquoted(String(value[dash.upperBound..<value.index(before: value.endIndex)]))
+      }
+      found.append((name, value))
+    }
+    return found
+  }
+
+  private static func unquoted(_ text: String) -> String {
+    for quote in ["\"", "'"] where text.count >= 2 && text.hasPrefix(quote) && text.hasSuffix(quote)
+    {
+      return String(text.dropFirst().dropLast())
+    }
+    return text
   }
 
   /// Whether the image runs on `driver`: nil when it does (or cannot be told), else why not.
@@ -119,28 +171,20 @@ public struct ImageCUDARequirement: Sendable, Equatable {
     }
   }
 
-  /// The requirement of a locally stored image, asked of podman or docker
-  /// (`image inspect -- NAME`, never a pull); nil with a reason when it cannot be told.
+  /// The requirement of a locally stored image, from the run's one inspection of it
+  /// (`image` is the word the engine gets); nil with a reason when it cannot be told.
   public static func inspect(
-    _ image: String, engine: ContainerEngine, environment: EnvironmentMap, timeout: Double = 10
+    _ image: String, engine: ContainerEngine, inspections: ImageInspections
   ) -> (requirement: ImageCUDARequirement?, unknown: String?) {
-    guard engine != .apptainer else {
-      return (nil, "unknown: apptainer images are not inspected")
-    }
-    let runner = ToolRunner(environment: environment, timeout: timeout)
-    let command = "\(engine.rawValue) image inspect"
-    switch runner.run(engine.rawValue, arguments: ["image", "inspect", "--", image]) {
-    case .finished(0, let output):
-      guard let document = try? JSONCodec.decode(Array(output.utf8)) else {
-        return (nil, "unknown: \(command) printed no json")
-      }
-      return (ImageCUDARequirement(inspect: document, source: command), nil)
-    case .finished:
-      return (nil, "unknown: the image is not stored locally")
-    case .timedOut:
-      return (nil, "unknown: \(command) took longer than \(timeout) s")
-    case .notFound, .failedToStart:
-      return (nil, "unknown: \(engine.rawValue) could not be run")
+    switch inspections.answer(engine: engine, image: image) {
+    case .unknown(let reason):
+      return (nil, reason)
+    case .document(let document) where engine == .apptainer:
+      return (ImageCUDARequirement(apptainer: document, source: "apptainer inspect"), nil)
+    case .document(let document):
+      return (
+        ImageCUDARequirement(inspect: document, source: "\(engine.rawValue) image inspect"), nil
+      )
     }
   }
 }

@@ -56,6 +56,24 @@ public struct StageGPUDecisions: Sendable {
     }
   }
 
+  /// Hands each launch on this machine its stage's record, with the ids it was planned
+  /// with; `selected` gives each launch's stage index. A stage on a cluster gets none:
+  /// its cluster decides.
+  public func attach(to launches: inout [StageLaunch], selected: [Int]) {
+    for (offset, index) in selected.enumerated()
+    where offset < launches.count && launches[offset].executor == .local {
+      guard var decision = decisions.first(where: { $0.stage == index })?.decision else {
+        continue
+      }
+      decision.gpuIDs = launches[offset].plannedGPUs
+      if decision.outcome == .gpu, decision.gpuIDs.isEmpty {
+        decision.outcome = .cpu
+        decision.reason = GPUPreflight.noGPU
+      }
+      launches[offset].gpuDecision = decision
+    }
+  }
+
   /// Each record into its stage's `plan`, as `gpu_decision`.
   public func annotate(_ workflow: inout Workflow) {
     for (index, decision) in decisions where index < workflow.stages.count {

@@ -44,6 +44,10 @@ struct AMDKernelEvidence {
           hex(domain, 4) + ":" + hex(bus, 2) + ":" + hex(slot, 2) + "." + String(function)
       }
       device.minor = properties["drm_render_minor"].map(Int.init)
+      // ROCm opens `/dev/kfd` for any GPU, and the render node of each GPU it uses.
+      device.deviceNodes = [
+        files.realPath(device.minor.map { "/dev/dri/renderD\($0)" } ?? "/dev/kfd")
+      ]
       let bankPath = "\(folder)/\(node)/mem_banks/0/properties"
       if let size = keyValues(files.read(bankPath))["size_in_bytes"], size > 0 {
         device.memoryBytes = Int64(size)

@@ -30,6 +30,10 @@ public struct GPUDevice: Sendable, Equatable {
   public var minor: Int?
   /// Where each of the facts above came from.
   public var sources: [String]
+  /// The device files a process opens to use this GPU (`/dev/nvidia0`, its parent GPU's
+  /// for a MIG instance, `/dev/dri/renderD128` or `/dev/kfd`), as this process finds them:
+  /// below the probe's root, so a fixture tree can stand in for `/dev`.
+  public var deviceNodes: [String] = []
 
   public init(
     vendor: GPUVendor, id: String, hardwareIndex: Int, uuid: String? = nil, name: String? = nil,

@@ -72,6 +72,7 @@ extension MachineDescription {
       object["pci_bus_id"] = device.pciBusID.map(JSONValue.string) ?? .null
       object["mig_parent"] = device.migParent.map(JSONValue.string) ?? .null
       object["sources"] = .array(device.sources.map(JSONValue.string))
+      object["device_nodes"] = .array(device.deviceNodes.map(JSONValue.string))
       return .object(object)
     }
     return .object(

@@ -8,6 +8,11 @@ struct NvidiaKernelEvidence {
     var devices = fromProcDriver()
     if devices.isEmpty { devices = fromDeviceNodes() }
     if devices.isEmpty { devices = fromPCI(pci) }
+    for position in devices.indices {
+      let minor = devices[position].minor ?? devices[position].hardwareIndex
+      devices[position].deviceNodes = [files.realPath("/dev/nvidia\(minor)")]
+    }
+    // A MIG instance is used through its parent GPU's device file, which it keeps.
     return devices.flatMap(splitIntoMIG)
   }
 

@@ -68,3 +68,32 @@ import Testing
     #expect(requirement(["PATH=/bin"]) == nil)
   }
 }
+
+/// apptainer's local image files say which CUDA they need in their environment scripts.
+@Suite struct ApptainerImageCUDATests {
+  @Test func sifEnvironmentScriptsNameTheCUDAVersion() throws {
+    let text = try #require(
+      ProbeFileSystem(root: ProbeFixture.folder + "/nvidia-535").read(
+        "/apptainer-images/cuda-app.sif.json"))
+    let document = try JSONCodec.decode(Array(text.utf8))
+    let found = try #require(
+      ImageCUDARequirement(apptainer: document, source: "apptainer inspect"))
+    #expect(found.cuda == CUDAVersion("12.6.3"))
+    #expect(found.requirement == "cuda>=12.6")
+    #expect(
+      found.problem(with: NvidiaDriver(version: "535.104.05"), image: "/w/cuda-app.sif")?
+        .hasPrefix("image /w/cuda-app.sif needs cuda>=12.6 but driver 535.104.05") == true)
+  }
+
+  @Test func exportLinesAreReadWithTheirDefaults() {
+    let script = """
+      #!/bin/sh
+      export A="${A:-"x y"}"
+      export B='b'
+      export C=c
+      D=not-exported
+      """
+    #expect(
+      ImageCUDARequirement.exports(script).map { "\($0.0)=\($0.1)" } == ["A=x y", "B=b", "C=c"])
+  }
+}
