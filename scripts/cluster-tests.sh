@@ -442,17 +442,18 @@ else fail "local and slurm at the same time (status $status)"; fi
 # each reading what the one before wrote, in one invocation.
 image=localhost/flow-test:1
 "$here/podman-setup.sh" >/dev/null 2>&1 || echo "podman-setup.sh failed" >&2
-flow_containers() { podman ps -a --noheading --format '{{.Names}}' | grep -c '^flow-' || true; }
+# flow_containers STAGE: the containers left of this run's stage STAGE (flow-RUN-STAGE).
+flow_containers() { podman ps -a --noheading --format '{{.Names}}' | grep -c -- "^flow-.*-$1\$" || true; }
 workflow fourway <<YAML
 stages:
   - {name: pre, type: BashOperator, kwargs: {bash_command: "echo pre > chain.txt"}}
   - {name: train, type: BashOperator, kwargs: {bash_command: "echo train >> chain.txt"}, needs: [pre], environment: {executor: slurm}}
   - {name: plot, type: BashOperator, kwargs: {bash_command: "echo plot >> chain.txt"}, needs: [train], environment: {executor: dask}}
-  - {name: boxed, type: BashOperator, kwargs: {bash_command: "cat chain.txt > boxed.txt; echo boxed >> boxed.txt"}, needs: [plot], environment: {image: $image}}
+  - {name: fourwaybox, type: BashOperator, kwargs: {bash_command: "cat chain.txt > boxed.txt; echo boxed >> boxed.txt"}, needs: [plot], environment: {image: $image}}
 YAML
 mixed fourway
 if [ "$status" = 0 ] && [ "$(tr '\n' ' ' <"$work/fourway/boxed.txt")" = "pre train plot boxed " ] \
-  && queue_empty && [ "$(flow_containers)" = 0 ]
+  && queue_empty && [ "$(flow_containers fourwaybox)" = 0 ]
 then pass "local, slurm, dask and local-container stages with cross-executor needs in one run"
 else fail "local, slurm, dask and a local container (status $status)"; fi
 
@@ -469,7 +470,7 @@ no_dask_tasks() {
 }
 workflow mixedstop2 <<YAML
 stages:
-  - {name: boxed, type: BashOperator, kwargs: {bash_command: "echo started > boxed.txt; sleep 300"}, environment: {image: $image}}
+  - {name: stopbox, type: BashOperator, kwargs: {bash_command: "echo started > boxed.txt; sleep 300"}, environment: {image: $image}}
   - {name: long, type: BashOperator, kwargs: {bash_command: "sleep 300"}, environment: {executor: slurm}}
   - {name: there, type: BashOperator, kwargs: {bash_command: "echo \$\$ > there.pid; exec sleep 300"}, environment: {executor: dask}}
   - {name: after, type: BashOperator, kwargs: {bash_command: "touch after"}, needs: [long]}
@@ -478,21 +479,21 @@ YAML
 "$bin/flow-exec" --grace 2 "$work/mixedstop2/document.json" >"$work/mixedstop2/events.jsonl" \
   2>"$work/mixedstop2/stderr" &
 runner=$!
-wait_for eval '[ -s "$work/mixedstop2/boxed.txt" ] && [ -s "$work/mixedstop2/there.pid" ]
-  && [ "$(squeue --noheader --state=RUNNING --format=%i | wc -l)" = 1 ]' \
+wait_for eval '[ -s "$work/mixedstop2/boxed.txt" ] && [ -s "$work/mixedstop2/there.pid" ] &&
+  [ "$(squeue --noheader --state=RUNNING --format=%i | wc -l)" = 1 ]' \
   || echo "the mixed stages never all ran" >&2
 kill -INT "$runner"
 finish "$runner"
 # shellcheck disable=SC2046
 if [ "$status" = 130 ] && queue_empty && all_cancelled $(submitted_ids mixedstop2 | grep -x '[0-9]*') \
   && ! kill -0 "$(cat "$work/mixedstop2/there.pid")" 2>/dev/null \
-  && no_dask_tasks && [ "$(flow_containers)" = 0 ] \
+  && no_dask_tasks && [ "$(flow_containers stopbox)" = 0 ] \
   && [ -z "$(pgrep -f "$work/mixedstop2" || true)" ] \
   && [ "$(event mixedstop2 after outcome)" = skipped ] && [ ! -e "$work/mixedstop2/after" ] \
   && [ "$(jq -s '[.[] | select(.type == "stop")] | length' "$work/mixedstop2/events.jsonl")" = 1 ] \
   && [ "$(jq -s '[.[] | select(.type == "summary")] | length' "$work/mixedstop2/events.jsonl")" = 1 ]
 then pass "ctrl-c in a run of a local container, a slurm job and a dask task leaves nothing"
-else fail "ctrl-c across local container, slurm and dask (status $status, containers $(flow_containers), dask tasks $(dask_tasks))"; fi
+else fail "ctrl-c across local container, slurm and dask (status $status, containers $(flow_containers stopbox), dask tasks $(dask_tasks))"; fi
 
 # A SIGKILLed flow-exec cannot cancel its jobs: the next run (same user, same run records)
 # cancels the jobs it recorded, and only those.
