@@ -438,6 +438,21 @@ if [ "$status" = 0 ] && [ "$(event overlap wait outcome)" = succeeded ] \
 then pass "a local stage and an unrelated slurm stage run at the same time"
 else fail "local and slurm at the same time (status $status)"; fi
 
+# Without --keep-going a failure on one executor stops new starts on the others: the local
+# stage fails while the first Slurm job runs; that job ends only once flow-exec printed the
+# failure, and the job queued after it (afterok) is cancelled, never run.
+workflow failstop <<'YAML'
+stages:
+  - {name: bad, type: BashOperator, kwargs: {bash_command: "for i in $(seq 600); do [ -e started ] && break; sleep 0.1; done; exit 4"}}
+  - {name: first, type: BashOperator, kwargs: {bash_command: "touch started; for i in $(seq 600); do grep -q 'stage-end\",\"data\":{\"stage\":\"bad\"' events.jsonl && break; sleep 0.1; done"}, environment: {executor: slurm}}
+  - {name: second, type: BashOperator, kwargs: {bash_command: "touch second"}, needs: [first], environment: {executor: slurm}}
+YAML
+mixed failstop
+if [ "$status" = 4 ] && [ "$(event failstop first outcome)" = succeeded ] \
+  && [ "$(event failstop second outcome)" = skipped ] && [ ! -e "$work/failstop/second" ] && queue_empty
+then pass "a local failure stops new slurm starts: the queued job is cancelled"
+else fail "a failure across executors (status $status)"; fi
+
 # local -> Slurm -> Dask -> a local container (podman, the image the container tests use),
 # each reading what the one before wrote, in one invocation.
 image=localhost/flow-test:1

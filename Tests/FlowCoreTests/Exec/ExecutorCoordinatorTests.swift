@@ -126,6 +126,47 @@ import Testing
   }
 }
 
+extension ExecutorCoordinatorTests {
+  /// Without `--keep-going`, a failure on one executor stops new starts on the others:
+  /// `bad` (local) fails while `first` (another executor) runs, and `second`, which needs
+  /// `first`, never starts; with it, `second` runs. `first` ends only once the run has
+  /// reported the failure (the report writes the file it waits for): nothing is timed.
+  @Test(arguments: [false, true])
+  func aFailureStopsNewStartsOnEveryExecutor(keepGoing: Bool) throws {
+    let folder = "/tmp/flow-coordinator-\(getpid())-\(UInt64(MonotonicClock.now() * 1e9))"
+    #expect(mkdir(folder, 0o700) == 0)
+    defer {
+      for name in ["started", "reported", "second"] { unlink(folder + "/" + name) }
+      rmdir(folder)
+    }
+    let waitFor = { (name: String) in
+      "for i in $(seq 600); do [ -e \(folder)/\(name) ] && break; sleep 0.1; done"
+    }
+    let stages: [StageLaunch] = [
+      ("bad", Executor.local, [Int](), waitFor("started") + "; exit 1"),
+      ("first", .slurm, [], "touch \(folder)/started; " + waitFor("reported")),
+      ("second", .slurm, [1], "touch \(folder)/second"),
+    ].map { name, executor, needs, command in
+      var launch = StageLaunch(
+        name: name, needs: needs, logPath: "/dev/null",
+        command: { _ in (["/bin/sh", "-c", command], [:]) })
+      launch.executor = executor
+      return launch
+    }
+    let coordinator = ExecutorCoordinator(
+      stages: stages, keepGoing: keepGoing, backend: Self.localBackend(ThreadLockedList()),
+      report: { event in
+        if case .ended(0, let result, _) = event, result.outcome == .failed {
+          close(open(folder + "/reported", O_WRONLY | O_CREAT, 0o600))
+        }
+      })
+    coordinator.handlesSignals = false
+    let results = try coordinator.run()
+    #expect(results.map(\.outcome) == [.failed, .succeeded, keepGoing ? .succeeded : .skipped])
+    #expect((access(folder + "/second", F_OK) == 0) == keepGoing)
+  }
+}
+
 /// A list that several threads append to.
 final class ThreadLockedList<Item>: @unchecked Sendable {
   private let lock = ThreadLock()
