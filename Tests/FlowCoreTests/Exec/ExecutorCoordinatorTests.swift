@@ -93,6 +93,17 @@ import Testing
     #expect(ends["score"] == .failed)
   }
 
+  /// A stage on `executor` that runs `command` with `sh -c`.
+  static func shellStage(
+    _ name: String, _ executor: Executor, _ needs: [Int], _ command: String
+  ) -> StageLaunch {
+    var launch = StageLaunch(
+      name: name, needs: needs, logPath: "/dev/null",
+      command: { _ in (["/bin/sh", "-c", command], [:]) })
+    launch.executor = executor
+    return launch
+  }
+
   /// The backends run at the same time: `wait` (local) ends only once `post` wrote its
   /// file, and `post` (local) runs only after `remote` (another executor), which runs
   /// only after `pre` (local). Run one executor's group after another, `wait` would give
@@ -105,17 +116,11 @@ import Testing
       rmdir(folder)
     }
     let waits = "for i in $(seq 600); do [ -e \(folder)/done ] && exit 0; sleep 0.1; done; exit 1"
-    let stages: [StageLaunch] = [
+    let stages = [
       ("wait", Executor.local, [Int](), waits), ("pre", .local, [], "true"),
       ("remote", .slurm, [1], "touch \(folder)/remote"),
       ("post", .local, [2], "test -e \(folder)/remote && touch \(folder)/done"),
-    ].map { name, executor, needs, command in
-      var launch = StageLaunch(
-        name: name, needs: needs, logPath: "/dev/null",
-        command: { _ in (["/bin/sh", "-c", command], [:]) })
-      launch.executor = executor
-      return launch
-    }
+    ].map(Self.shellStage)
     let groups = ThreadLockedList<(Executor, [String], [[Int]])>()
     let coordinator = ExecutorCoordinator(
       stages: stages, keepGoing: false, backend: Self.localBackend(groups), report: { _ in })
@@ -142,17 +147,11 @@ extension ExecutorCoordinatorTests {
     let waitFor = { (name: String) in
       "for i in $(seq 600); do [ -e \(folder)/\(name) ] && break; sleep 0.1; done"
     }
-    let stages: [StageLaunch] = [
+    let stages = [
       ("bad", Executor.local, [Int](), waitFor("started") + "; exit 1"),
       ("first", .slurm, [], "touch \(folder)/started; " + waitFor("reported")),
       ("second", .slurm, [1], "touch \(folder)/second"),
-    ].map { name, executor, needs, command in
-      var launch = StageLaunch(
-        name: name, needs: needs, logPath: "/dev/null",
-        command: { _ in (["/bin/sh", "-c", command], [:]) })
-      launch.executor = executor
-      return launch
-    }
+    ].map(Self.shellStage)
     let coordinator = ExecutorCoordinator(
       stages: stages, keepGoing: keepGoing, backend: Self.localBackend(ThreadLockedList()),
       report: { event in
