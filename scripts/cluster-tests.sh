@@ -423,6 +423,93 @@ if [ "$status" = 130 ] && queue_empty && all_cancelled $(submitted_ids mixedstop
 then pass "ctrl-c in a mixed run cancels its slurm job and starts nothing more"
 else fail "ctrl-c in a mixed run (status $status)"; fi
 
+# The executors' backends run at the same time: the local stage waits (at most 60 s) for
+# the file a Slurm job with no relation to it writes, and fails if they ran one after the
+# other. The local stage after that job starts once it succeeded.
+workflow overlap <<'YAML'
+stages:
+  - {name: wait, type: BashOperator, kwargs: {bash_command: "for i in $(seq 600); do [ -e slurm.txt ] && exit 0; sleep 0.1; done; exit 1"}}
+  - {name: remote, type: BashOperator, kwargs: {bash_command: "echo slurm > slurm.txt"}, environment: {executor: slurm}}
+  - {name: after, type: BashOperator, kwargs: {bash_command: "cat slurm.txt > after.txt"}, needs: [remote]}
+YAML
+mixed overlap
+if [ "$status" = 0 ] && [ "$(event overlap wait outcome)" = succeeded ] \
+  && [ "$(cat "$work/overlap/after.txt" 2>/dev/null)" = slurm ] && queue_empty
+then pass "a local stage and an unrelated slurm stage run at the same time"
+else fail "local and slurm at the same time (status $status)"; fi
+
+# Without --keep-going a failure on one executor stops new starts on the others: the local
+# stage fails while the first Slurm job runs; that job ends only once flow-exec printed the
+# failure, and the job queued after it (afterok) is cancelled, never run.
+workflow failstop <<'YAML'
+stages:
+  - {name: bad, type: BashOperator, kwargs: {bash_command: "for i in $(seq 600); do [ -e started ] && break; sleep 0.1; done; exit 4"}}
+  - {name: first, type: BashOperator, kwargs: {bash_command: "touch started; for i in $(seq 600); do grep -q 'stage-end\",\"data\":{\"stage\":\"bad\"' events.jsonl && break; sleep 0.1; done"}, environment: {executor: slurm}}
+  - {name: second, type: BashOperator, kwargs: {bash_command: "touch second"}, needs: [first], environment: {executor: slurm}}
+YAML
+mixed failstop
+if [ "$status" = 4 ] && [ "$(event failstop first outcome)" = succeeded ] \
+  && [ "$(event failstop second outcome)" = skipped ] && [ ! -e "$work/failstop/second" ] && queue_empty
+then pass "a local failure stops new slurm starts: the queued job is cancelled"
+else fail "a failure across executors (status $status)"; fi
+
+# local -> Slurm -> Dask -> a local container (podman, the image the container tests use),
+# each reading what the one before wrote, in one invocation.
+image=localhost/flow-test:1
+"$here/podman-setup.sh" >/dev/null 2>&1 || echo "podman-setup.sh failed" >&2
+# flow_containers STAGE: the containers left of this run's stage STAGE (flow-RUN-STAGE).
+flow_containers() { podman ps -a --noheading --format '{{.Names}}' | grep -c -- "^flow-.*-$1\$" || true; }
+workflow fourway <<YAML
+stages:
+  - {name: pre, type: BashOperator, kwargs: {bash_command: "echo pre > chain.txt"}}
+  - {name: train, type: BashOperator, kwargs: {bash_command: "echo train >> chain.txt"}, needs: [pre], environment: {executor: slurm}}
+  - {name: plot, type: BashOperator, kwargs: {bash_command: "echo plot >> chain.txt"}, needs: [train], environment: {executor: dask}}
+  - {name: fourwaybox, type: BashOperator, kwargs: {bash_command: "cat chain.txt > boxed.txt; echo boxed >> boxed.txt"}, needs: [plot], environment: {image: $image}}
+YAML
+mixed fourway
+if [ "$status" = 0 ] && [ "$(tr '\n' ' ' <"$work/fourway/boxed.txt")" = "pre train plot boxed " ] \
+  && queue_empty && [ "$(flow_containers fourwaybox)" = 0 ]
+then pass "local, slurm, dask and local-container stages with cross-executor needs in one run"
+else fail "local, slurm, dask and a local container (status $status)"; fi
+
+# Ctrl-C while a local container, a Slurm job and a Dask task run at once: one owner of the
+# signals stops them all; no process, container, Slurm job or Dask task is left.
+dask_tasks() {
+  python3 -c 'import sys; from distributed import Client
+c = Client(sys.argv[1], timeout=10)
+print(len(c.run_on_scheduler(lambda dask_scheduler: dask_scheduler.tasks)))' "$DASK_SCHEDULER_ADDRESS"
+}
+# The scheduler forgets a stopped run's tasks once its client is gone: give it ten looks.
+no_dask_tasks() {
+  for _ in $(seq 10); do [ "$(dask_tasks)" = 0 ] && return 0; sleep 1; done; return 1
+}
+workflow mixedstop2 <<YAML
+stages:
+  - {name: stopbox, type: BashOperator, kwargs: {bash_command: "echo started > boxed.txt; sleep 300"}, environment: {image: $image}}
+  - {name: long, type: BashOperator, kwargs: {bash_command: "sleep 300"}, environment: {executor: slurm}}
+  - {name: there, type: BashOperator, kwargs: {bash_command: "echo \$\$ > there.pid; exec sleep 300"}, environment: {executor: dask}}
+  - {name: after, type: BashOperator, kwargs: {bash_command: "touch after"}, needs: [long]}
+YAML
+"$bin/flow-parse" "$work/mixedstop2/workflow.yaml" >"$work/mixedstop2/document.json"
+"$bin/flow-exec" --grace 2 "$work/mixedstop2/document.json" >"$work/mixedstop2/events.jsonl" \
+  2>"$work/mixedstop2/stderr" &
+runner=$!
+wait_for eval '[ -s "$work/mixedstop2/boxed.txt" ] && [ -s "$work/mixedstop2/there.pid" ] &&
+  [ "$(squeue --noheader --state=RUNNING --format=%i | wc -l)" = 1 ]' \
+  || echo "the mixed stages never all ran" >&2
+kill -INT "$runner"
+finish "$runner"
+# shellcheck disable=SC2046
+if [ "$status" = 130 ] && queue_empty && all_cancelled $(submitted_ids mixedstop2 | grep -x '[0-9]*') \
+  && ! kill -0 "$(cat "$work/mixedstop2/there.pid")" 2>/dev/null \
+  && no_dask_tasks && [ "$(flow_containers stopbox)" = 0 ] \
+  && [ -z "$(pgrep -f "$work/mixedstop2" || true)" ] \
+  && [ "$(event mixedstop2 after outcome)" = skipped ] && [ ! -e "$work/mixedstop2/after" ] \
+  && [ "$(jq -s '[.[] | select(.type == "stop")] | length' "$work/mixedstop2/events.jsonl")" = 1 ] \
+  && [ "$(jq -s '[.[] | select(.type == "summary")] | length' "$work/mixedstop2/events.jsonl")" = 1 ]
+then pass "ctrl-c in a run of a local container, a slurm job and a dask task leaves nothing"
+else fail "ctrl-c across local container, slurm and dask (status $status, containers $(flow_containers stopbox), dask tasks $(dask_tasks))"; fi
+
 # A SIGKILLed flow-exec cannot cancel its jobs: the next run (same user, same run records)
 # cancels the jobs it recorded, and only those.
 export XDG_RUNTIME_DIR="$work/runtime"

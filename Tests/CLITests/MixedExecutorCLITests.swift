@@ -123,4 +123,127 @@ import Testing
     // Its need is a local stage: the job is submitted after it, with no Slurm dependency.
     #expect(!argv.contains { $0.hasPrefix("--dependency") })
   }
+
+  /// A Dask stage, started by the bridge on a local cluster, in the stage document.
+  static func onDask(_ stage: [String: Any]) -> [String: Any] {
+    var stage = stage
+    stage["environment"] = ["executor": "DaskExecutor"]
+    return stage
+  }
+
+  /// Starts flow-exec in the background on `document`, with Dask stages on a local cluster.
+  static func start(
+    _ folder: ExecFolder, _ document: String, _ arguments: [String], output: Pipe? = nil
+  ) throws -> Process {
+    let path = folder.path + "/doc.json"
+    try document.write(toFile: path, atomically: true, encoding: .utf8)
+    let process = Process()
+    process.executableURL = ToolRun.binaries.appendingPathComponent("flow-exec")
+    process.arguments = ["--cpus", "2", "--memory", "4Gi"] + arguments + [path]
+    var environment = ProcessInfo.processInfo.environment
+    environment["DASK_SCHEDULER_ADDRESS"] = nil
+    process.environment = environment
+    process.standardOutput = output ?? FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+  }
+
+  /// The PIDs the stages wrote into `names`, once all are there (two minutes at most).
+  static func waitForPIDs(_ names: [String], in folder: ExecFolder) -> [Int32] {
+    let pid = { (name: String) in
+      Int32(folder.read(name)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+    }
+    for _ in 0..<1200 where names.contains(where: { pid($0) == nil }) { usleep(100_000) }
+    return names.compactMap(pid)
+  }
+
+  /// The local and Dask backends run at the same time: `wait` (local) ends only once the
+  /// Dask stage, which has no relation to it, wrote its file, and `after` (local) starts
+  /// once that Dask stage succeeded. Run one executor after the other, `wait` would give
+  /// up and fail; nothing here is timed.
+  @Test(.enabled(if: daskIsInstalled))
+  func aLocalStageAndAnUnrelatedDaskStageRunAtTheSameTime() throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    let document = try folder.document([
+      ExecFolder.bash(
+        "wait", "for i in $(seq 1200); do [ -e dask.txt ] && exit 0; sleep 0.1; done; exit 1"),
+      Self.onDask(ExecFolder.bash("remote", "echo dask > dask.txt")),
+      ExecFolder.bash("after", "cat dask.txt > after.txt", needs: ["remote"]),
+    ])
+    var environment = ProcessInfo.processInfo.environment
+    environment["DASK_SCHEDULER_ADDRESS"] = nil
+    let run = try ToolRun.run(
+      "flow-exec", ["--cpus", "2", "--memory", "4Gi"], stdin: document, environment: environment)
+    #expect(run.status == 0, "\(run.stderr)\n\(run.stdout)")
+    let ends = ExecFolder.ends(run.stdout)
+    for name in ["wait", "remote", "after"] {
+      #expect(ends[name]?["outcome"] as? String == "succeeded", "\(name)")
+    }
+    #expect(folder.read("after.txt") == "dask\n")
+  }
+
+  /// Ctrl-C while a local stage and a Dask stage run: one owner of the signals stops both
+  /// at once, flow-exec exits 130 with one summary, and neither stage's process, nor the
+  /// local Dask cluster's worker, is left.
+  @Test(.enabled(if: daskIsInstalled))
+  func anInterruptStopsTheLocalAndTheDaskStagesAtOnce() throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    let document = try folder.document([
+      ExecFolder.bash("here", "echo $$ > here.pid; exec sleep 300"),
+      Self.onDask(
+        ExecFolder.bash("there", "echo $PPID > worker.pid; echo $$ > there.pid; exec sleep 300")),
+      ExecFolder.bash("later", "touch later", needs: ["there"]),
+    ])
+    let output = Pipe()
+    let process = try Self.start(folder, document, [], output: output)
+    let pids = Self.waitForPIDs(["here.pid", "there.pid", "worker.pid"], in: folder)
+    #expect(pids.count == 3)
+    kill(process.processIdentifier, SIGINT)
+    let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 130, "\(stdout)")
+    for pid in pids {
+      #expect(kill(pid, 0) == -1 && errno == ESRCH, "process \(pid) survived")
+    }
+    let events = ExecFolder.events(stdout)
+    #expect(events.filter { $0["type"] as? String == "summary" }.count == 1)
+    #expect(events.filter { $0["type"] as? String == "stop" }.count == 1)
+    #expect(ExecFolder.ends(stdout)["later"]?["outcome"] as? String == "skipped")
+    #expect(folder.read("later") == nil)
+  }
+
+  /// A second Ctrl-C in a run of several executors kills the local stage at once instead
+  /// of waiting out its grace period (an hour here), and the Dask stage goes with the run.
+  @Test(.enabled(if: daskIsInstalled))
+  func aSecondInterruptKillsTheLocalStageOfAMixedRunAtOnce() throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    let document = try folder.document([
+      ExecFolder.bash("held", "trap '' TERM; echo $$ > held.pid; sleep 300"),
+      Self.onDask(ExecFolder.bash("there", "echo $$ > there.pid; exec sleep 300")),
+    ])
+    let process = try Self.start(folder, document, ["--grace", "3600"])
+    let pids = Self.waitForPIDs(["held.pid", "there.pid"], in: folder)
+    guard pids.count == 2 else {
+      Issue.record("the stages never started")
+      kill(process.processIdentifier, SIGKILL)
+      return
+    }
+    kill(process.processIdentifier, SIGINT)
+    // The held stage ignores SIGTERM: the run waits for it until the second Ctrl-C.
+    for _ in 0..<100 where kill(pids[1], 0) == 0 { usleep(100_000) }
+    #expect(process.isRunning)
+    kill(process.processIdentifier, SIGINT)
+    for _ in 0..<1200 where process.isRunning { usleep(100_000) }
+    #expect(!process.isRunning)
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 130)
+    for pid in pids {
+      #expect(kill(pid, 0) == -1 && errno == ESRCH, "process \(pid) survived")
+    }
+  }
 }

@@ -90,6 +90,9 @@ public final class LocalRunner {
   /// Whether the run takes over the stop signals and SIGCHLD (a command does; a test
   /// that shares its process with others does not, and the loop then looks every 20 ms).
   var handlesSignals = true
+  /// Ties this run to the other executors' backends in a run of several; nil when it
+  /// runs alone.
+  public var link: BackendLink?
 
   public init(
     stages: [StageLaunch], options: Options, jobserver: Jobserver? = nil,
@@ -109,11 +112,12 @@ public final class LocalRunner {
   /// Runs every stage (or as many as a failure or a stop signal allows) and returns how
   /// each ended, in the order of `stages`.
   public func run() throws(ExecError) -> [StageResult] {
-    let relay = try SignalRelay(handlingSignals: handlesSignals)
-    defer { relay.restore() }
+    let relay = try SignalRelay.forRun(linkedBy: link, handlingSignals: handlesSignals)
+    defer { if link == nil { relay.restore() } }
     // Orphans of a stage become this process's children, so they are reaped here.
     becomeChildSubreaper()
-    processes = RunProcesses(adoptsOrphans: handlesSignals)
+    // Beside other backends, this process's children are not all this run's.
+    processes = RunProcesses(adoptsOrphans: handlesSignals && link == nil)
     options.runRecords?.add(processes.run)
     defer { options.runRecords?.remove(processes.run) }
     let order = stages.indices.sorted {
@@ -121,10 +125,10 @@ public final class LocalRunner {
     }
     while true {
       var waitingForSlot = false
-      if stopSignal == nil && !(failed && !options.keepGoing) {
+      if stopSignal == nil && !stopsStarting {
         waitingForSlot = startReady(order)
       }
-      if running.isEmpty { break }
+      if running.isEmpty && !waitsForOtherExecutors { break }
       var descriptors = [pollfd(fd: relay.readDescriptor, events: Int16(POLLIN), revents: 0)]
       if waitingForSlot, let jobserver {
         descriptors.append(pollfd(fd: jobserver.readDescriptor, events: Int16(POLLIN), revents: 0))
@@ -170,20 +174,36 @@ public final class LocalRunner {
     return results.map { $0! }
   }
 
+  /// Whether no stage starts any more: after a failure without `--keep-going`, here or on
+  /// another executor of the run.
+  private var stopsStarting: Bool {
+    (failed && !options.keepGoing) || link?.stopsStarts == true
+  }
+
+  /// Whether a stage yet to start waits for one on another executor to end.
+  private var waitsForOtherExecutors: Bool {
+    guard let link, stopSignal == nil, !stopsStarting else { return false }
+    return stages.indices.contains { results[$0] == nil && link.needsElsewhereSucceeded($0) == nil }
+  }
+
   /// Starts what is ready and fits; says whether a stage waits only for a job slot.
   private func startReady(_ order: [Int]) -> Bool {
     var waitingForSlot = false
     for index in order
     where results[index] == nil && !running.values.contains(where: { $0.stage == index }) {
       let needs = stages[index].needs.map { results[$0] }
-      if needs.contains(where: { $0 != nil && !$0!.outcome.letsDependantsRun }) {
+      let needsElsewhere = link.map { $0.needsElsewhereSucceeded(index) } ?? true
+      if needs.contains(where: { $0 != nil && !$0!.outcome.letsDependantsRun })
+        || needsElsewhere == false
+      {
         let result = StageResult(
           outcome: .skipped, status: 0, message: "a stage it needs did not succeed")
         results[index] = result
         report(.ended(stage: index, result: result, at: MonotonicClock.now()))
         continue
       }
-      guard needs.allSatisfy({ $0?.outcome.letsDependantsRun ?? false }) else { continue }
+      guard needsElsewhere == true, needs.allSatisfy({ $0?.outcome.letsDependantsRun ?? false })
+      else { continue }
       if let cached = options.cache?.skip(index) {
         finish(index, cached, token: nil)
         continue
@@ -201,7 +221,7 @@ public final class LocalRunner {
         token = taken
       }
       start(index, token: token)
-      if failed && !options.keepGoing { break }
+      if stopsStarting { break }
     }
     return waitingForSlot
   }
@@ -407,7 +427,7 @@ public final class LocalRunner {
       number: (failedAttempts[entry.stage]?.count ?? 0) + 1, failure: failure,
       status: result.status, memory: entry.demand.memory, timeout: entry.timeout,
       seconds: result.seconds)
-    guard stopSignal == nil, !(failed && !options.keepGoing),
+    guard stopSignal == nil, !stopsStarting,
       let next = RetryDecision.after(
         attempt, policy: stage.retry, memoryCeiling: options.capacity.memory)
     else { return false }

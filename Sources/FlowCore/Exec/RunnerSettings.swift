@@ -49,30 +49,37 @@ public struct RunnerSettings {
     }
     return ExecutorCoordinator(
       stages: launches, keepGoing: keepGoing,
-      backend: { (executor, stages, report) throws(ExecError) in
-        try self.backend(executor, stages, report: report)
+      backend: { (executor, stages, link, report) throws(ExecError) in
+        try self.backend(executor, stages, link: link, report: report)
       }, report: report)
   }
 
-  /// The runner of one executor for `launches`, all of which go to it.
+  /// The runner of one executor for `launches`, all of which go to it; `link` ties it to
+  /// the other executors' in a run of several.
   func backend(
-    _ executor: Executor, _ launches: [StageLaunch], report: @escaping (RunEvent) -> Void
+    _ executor: Executor, _ launches: [StageLaunch], link: BackendLink? = nil,
+    report: @escaping (RunEvent) -> Void
   ) throws(ExecError) -> any StageRunner {
     switch executor {
     case .slurm:
       var options = SlurmRunner.Options(
         keepGoing: keepGoing, placement: placement, scriptDirectory: Self.absolute(logDirectory))
       options.runRecords = runRecords
-      return SlurmRunner(
+      let runner = SlurmRunner(
         stages: Self.clusterLaunches(launches), options: options, environment: environment,
         report: report)
+      runner.link = link
+      return runner
     case .dask:
       let (python, bridge) = try DaskBridge.locate(environment: environment)
       var options = DaskRunner.Options(
         keepGoing: keepGoing, scheduler: daskAddress, bridge: bridge, python: python,
         logDirectory: Self.absolute(logDirectory), environment: environment)
       options.localCluster = DaskRunner.LocalCluster(capacity: capacity)
-      return DaskRunner(stages: Self.clusterLaunches(launches), options: options, report: report)
+      let runner = DaskRunner(
+        stages: Self.clusterLaunches(launches), options: options, report: report)
+      runner.link = link
+      return runner
     case .local:
       var options = LocalRunner.Options(
         jobs: jobs, keepGoing: keepGoing, grace: grace, capacity: capacity,
@@ -80,7 +87,10 @@ public struct RunnerSettings {
       options.runRecords = runRecords
       options.outputQueues = outputQueues
       options.cache = cache
-      return LocalRunner(stages: launches, options: options, jobserver: jobserver, report: report)
+      let runner = LocalRunner(
+        stages: launches, options: options, jobserver: jobserver, report: report)
+      runner.link = link
+      return runner
     }
   }
 

@@ -59,14 +59,28 @@ public final class SignalRelay {
 
   /// The stop signals received since the last call (SIGCHLD only wakes the loop).
   public func drain() -> [Int32] {
-    var stops: [Int32] = []
+    drainAll().filter { $0 != SIGCHLD }
+  }
+
+  /// Every signal received since the last call, SIGCHLD included.
+  func drainAll() -> [Int32] {
+    var received: [Int32] = []
     var buffer = [UInt8](repeating: 0, count: 64)
     while true {
       let count = SystemCall.retrying { read(readDescriptor, &buffer, buffer.count) }
       if count <= 0 { break }
-      for byte in buffer.prefix(count) where Int32(byte) != SIGCHLD { stops.append(Int32(byte)) }
+      received += buffer.prefix(count).map { Int32($0) }
     }
-    return stops
+    return received
+  }
+
+  /// Passes `signalNumber` on to whoever reads this relay, as if it had been received
+  /// (SIGCHLD only wakes the reader). A relay that installs nothing is fed this way by the
+  /// one that does.
+  func forward(_ signalNumber: Int32) {
+    guard writeDescriptor >= 0 else { return }
+    var byte = UInt8(truncatingIfNeeded: signalNumber)
+    _ = write(writeDescriptor, &byte, 1)
   }
 
   /// Puts the default handlers back and closes the pipe; the relay is spent.

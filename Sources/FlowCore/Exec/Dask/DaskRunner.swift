@@ -91,6 +91,9 @@ public final class DaskRunner: StageRunner {
   private var refusals: [(stage: Int, reason: String)] = []
   private var bridgeError: (status: Int32, message: String)?
   public private(set) var stopSignal: Int32?
+  /// Ties this run to the other executors' backends in a run of several (only its stop
+  /// signals come through it); nil when it runs alone.
+  public var link: BackendLink?
 
   public init(stages: [StageLaunch], options: Options, report: @escaping (RunEvent) -> Void) {
     (self.stages, self.options, self.report) = (stages, options, report)
@@ -138,8 +141,8 @@ public final class DaskRunner: StageRunner {
   }
 
   public func run() throws(ExecError) -> [StageResult] {
-    let relay = try SignalRelay()
-    defer { relay.restore() }
+    let relay = try SignalRelay.forRun(linkedBy: link)
+    defer { if link == nil { relay.restore() } }
     let requestPath = options.logDirectory + "/dask-request.json"
     try save(JSONCodec.encode(request()), to: requestPath)
     defer { unlink(requestPath) }

@@ -54,6 +54,9 @@ public final class SlurmRunner: StageRunner {
   /// Stages whose retry is yet to be submitted.
   private var resubmissions: [Int] = []
   public private(set) var stopSignal: Int32?
+  /// Ties this run to the other executors' backends in a run of several; nil when it
+  /// runs alone.
+  public var link: BackendLink?
 
   /// - Parameter environment: the environment Slurm's commands run in (`PATH`, `SLURM_CONF`).
   public init(
@@ -73,8 +76,8 @@ public final class SlurmRunner: StageRunner {
         throw .refused(stage: stage.name, reason: problem)
       }
     }
-    let relay = try SignalRelay()
-    defer { relay.restore() }
+    let relay = try SignalRelay.forRun(linkedBy: link)
+    defer { if link == nil { relay.restore() } }
     options.runRecords?.add(recordName)
     defer { options.runRecords?.remove(recordName) }
     submitAll(relay)
@@ -82,6 +85,7 @@ public final class SlurmRunner: StageRunner {
       pause(relay)
       follow()
       resubmit(relay)
+      followFailureElsewhere()
     }
     for index in stages.indices where results[index] == nil {
       end(index, .notStarted(stopped: stopSignal != nil, afterFailure: failed))
@@ -92,7 +96,9 @@ public final class SlurmRunner: StageRunner {
   /// Submits every stage whose needs were submitted, in the plan's order.
   private func submitAll(_ relay: SignalRelay) {
     var order = stages.indices.sorted { (stages[$0].priority, $0) < (stages[$1].priority, $1) }
-    while !order.isEmpty, stopSignal == nil, !(failed && !options.keepGoing) {
+    while !order.isEmpty, stopSignal == nil, !(failed && !options.keepGoing),
+      link?.stopsStarts != true
+    {
       guard
         let next = order.firstIndex(where: { index in
           stages[index].needs.allSatisfy { jobs[$0] != nil || results[$0] != nil }
@@ -226,6 +232,14 @@ public final class SlurmRunner: StageRunner {
       end(index, result)
       if result.outcome == .failed { afterFailure(of: index) }
     }
+  }
+
+  /// A stage that failed on another executor stops this run's starts as a failure here
+  /// would without `--keep-going`: nothing more is submitted, the queued jobs are cancelled.
+  private func followFailureElsewhere() {
+    guard link?.stopsStarts == true, !failed else { return }
+    failed = true
+    cancel(jobs.filter { $0.value.started == nil }.map(\.key))
   }
 
   private func started(_ index: Int, at time: Double) {
