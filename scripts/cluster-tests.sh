@@ -367,10 +367,11 @@ else fail "dask worker lost (status $status)"; fi
 # environment: a Slurm node's under --export=NONE (taken from a plain job), and the local
 # run and the Dask worker are started in that same environment; Slurm and Dask runs are
 # submitted from a polluted shell with SBATCH_EXPORT=NONE. The dumps of each kind are
-# compared whole but for the allow-list of flow-exec(1) (ENVIRONMENT NOTES).
+# compared whole but for the allow-list in flow-exec(1), "Environment parity".
 allowed='^(SLURM_[A-Z0-9_]*|SLURMD_NODENAME|ENVIRONMENT|HOSTNAME|FLOW_RUN_TOKEN|PWD|OLDPWD|SHLVL|_)='
 "$here/podman-setup.sh" >/dev/null
-nodeenv_job=$(sbatch --parsable --export=NONE --output="$work/parity2/node.env" --wrap 'env -0')
+mkdir -p "$work/parity2"
+sbatch --parsable --export=NONE --output="$work/parity2/node.env" --wrap "env -0" >/dev/null
 wait_for test -s "$work/parity2/node.env" || echo "the node's environment never came" >&2
 wait_for queue_empty || true
 node_env=()

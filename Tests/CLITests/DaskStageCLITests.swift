@@ -125,15 +125,7 @@ struct DaskStageCLITests {
     let folder = try ExecFolder()
     defer { folder.remove() }
     let document = try folder.document([
-      ExecFolder.bash(
-        "grows", "busybox dd if=/dev/zero of=/dev/null bs=300000000 count=1",
-        extra: [
-          "environment": [
-            "executor": "DaskExecutor", "image": FlowExecContainerTests.image,
-            "resources": ["memory": 104_857_600],
-          ],
-          "retry": ["attempts": 3, "on": ["oom"], "memory_factor": 2],
-        ])
+      FlowExecRetryTests.growingContainerStage(environment: Self.dask)
     ])
     let run = try Self.run(document, ["--engine", "podman"], in: folder)
     #expect(run.status == 0, "\(run.stderr)")

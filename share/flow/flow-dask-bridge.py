@@ -25,7 +25,8 @@ Without a scheduler the bridge starts a Dask cluster in its own process for the 
 worker with local_cluster's threads and resources, in-process transport: nothing listens
 on any port) and closes it at the end; it goes with the bridge's process whatever happens.
 Each stage's command runs on a worker as a process (argv, never a shell string) in the
-worker's own environment with the assignments applied over it in order (a "variable" part
+environment the worker was started with (see started_environment in run_stage), with
+the assignments applied over it in order (a "variable" part
 is that variable's value as built so far, "separator_if_set" a ":" when it is set), with
 the stage's resources as Dask resource annotations. A stage given GPUs gets ids among the
 worker's (see run_stage): in a container they replace the placeholders of its argv,
@@ -137,11 +138,28 @@ def run_stage(stage, stop_name, local_gpu_ids):
             with worker._flow_gpu_lock:
                 worker._flow_free_gpus.extend(gpus)
 
+    def started_environment():
+        # The environment the worker was started with: its nanny's (which Dask names in
+        # __DASK_PARENT_PID), else its own as it was at exec; not what Python (LC_CTYPE)
+        # or Dask (OMP_NUM_THREADS=1, MALLOC_TRIM_THRESHOLD_, PYTHONHASHSEED...) set for the
+        # worker's process since, which would change how a stage's programs run.
+        for pid in (os.environ.get("__DASK_PARENT_PID"), "self"):
+            if not pid:
+                continue
+            try:
+                with open(f"/proc/{pid}/environ", "rb") as file:
+                    data = file.read()
+            except OSError:
+                continue
+            entries = [item.split(b"=", 1) for item in data.split(b"\0") if b"=" in item]
+            return {os.fsdecode(name): os.fsdecode(value) for name, value in entries}
+        return dict(os.environ)
+
     try:
         if stage.get("assignments") is None:
             environment = dict(stage["environment"])
         else:
-            environment = dict(os.environ)
+            environment = started_environment()
             for assignment in stage["assignments"]:
                 value = ""
                 for kind, text in assignment["parts"]:

@@ -5,7 +5,11 @@ import Glibc
 /// gets the stages as one JSON file, refuses before submitting anything a stage no
 /// worker could ever run (Dask would wait for it forever), submits each stage's command
 /// with its resources as annotations (`GPU`, `MEMORY`, named counters) once its needs
-/// succeeded, and writes events as JSON lines. A stop signal is passed on to the bridge,
+/// succeeded, and writes events as JSON lines. Each stage starts from its worker's own
+/// environment with flow's additions over it (`NodeAssignment`, as on a Slurm node). A
+/// failed attempt is classified here (`lost` when its worker died) and, when the stage's
+/// `RetryDecision` gives another, the bridge is told to run it with the new limits
+/// (through the decisions file it reads). A stop signal is passed on to the bridge,
 /// which stops the running commands; `run` returns when the bridge has ended.
 public final class DaskRunner: StageRunner {
   /// A Dask cluster on this machine, started by the bridge for one run and closed at its
@@ -199,6 +203,9 @@ public final class DaskRunner: StageRunner {
     let requestPath = options.logDirectory + "/dask-request.json"
     try save([], to: decisionsPath)
     decisions = open(decisionsPath, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW)
+    guard decisions >= 0 else {
+      throw .cluster("\(decisionsPath): \(String(cString: strerror(errno)))")
+    }
     defer {
       close(decisions)
       unlink(decisionsPath)
