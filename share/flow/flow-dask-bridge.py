@@ -66,23 +66,22 @@ except ImportError:
     sys.exit(69)
 
 
-# Runs apart from the worker, as its own session: reads the stage's process group from
-# its standard input, then waits. When the worker ends the stage ("done"), it kills what
-# the stage left in its group; when the worker's end of the pipe closes without that (the
-# worker, or the bridge holding an in-process cluster, was killed), it kills the group and
-# removes the stage's container, so nothing of the stage outlives the process that ran it.
+# Leads the process group the stage runs in (in the worker's session), and waits. When the
+# worker ends the stage ("done"), it kills what the stage left in the group; when the
+# worker's end of the pipe closes without that (the worker, or the bridge holding an
+# in-process cluster, was killed), it removes the stage's container and kills the group.
+# It exists before the stage does, so no moment is left in which the stage could outlive
+# the worker. The group's stop signals are not for it.
 WATCHDOG = """
 import json, os, signal, subprocess, sys
-group = int(sys.stdin.readline())
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+signal.signal(signal.SIGINT, signal.SIG_IGN)
 done = sys.stdin.read(4) == "done"
-try:
-    os.killpg(group, signal.SIGKILL)
-except OSError:
-    pass
 removal = json.loads(sys.argv[1])
 if not done and removal:
     subprocess.run(removal, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
+os.killpg(0, signal.SIGKILL)
 """
 
 
@@ -193,23 +192,30 @@ def supervise(argv, environment, stage, stop):
 
     timeout = stage.get("timeout")
     with open(stage["log"], "wb") as output:
-        try:
-            process = subprocess.Popen(
-                argv, env=environment, cwd=stage["directory"], stdin=subprocess.DEVNULL,
-                stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
-        except FileNotFoundError as error:
-            return {"status": 127, "signal": None, "message": str(error)}
-        except PermissionError as error:
-            return {"status": 126, "signal": None, "message": str(error)}
+        def joining(group):
+            # setpgid in the child: a group of the worker's session (0: a new one).
+            if sys.version_info >= (3, 11):
+                return {"process_group": group}
+            return {"preexec_fn": lambda: os.setpgid(0, group)}
+
         reading, writing = os.pipe()
         try:
             watchdog = subprocess.Popen(
                 [sys.executable, "-c", WATCHDOG, json.dumps(stage.get("removal"))],
                 stdin=reading, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                start_new_session=True)
+                **joining(0))
         finally:
             os.close(reading)
-        os.write(writing, f"{process.pid}\n".encode())
+        group = watchdog.pid
+        try:
+            process = subprocess.Popen(
+                argv, env=environment, cwd=stage["directory"], stdin=subprocess.DEVNULL,
+                stdout=output, stderr=subprocess.STDOUT, **joining(group))
+        except (FileNotFoundError, PermissionError) as error:
+            os.close(writing)
+            watchdog.wait()
+            status = 127 if isinstance(error, FileNotFoundError) else 126
+            return {"status": status, "signal": None, "message": str(error)}
         deadline = None if timeout is None else time.monotonic() + timeout
         stopped = timed_out = False
         while True:
@@ -223,11 +229,11 @@ def supervise(argv, environment, stage, stop):
             timed_out = deadline is not None and time.monotonic() >= deadline
             if timed_out or stop.is_set():
                 stopped = True
-                os.killpg(process.pid, signal.SIGTERM)
+                os.killpg(group, signal.SIGTERM)
                 try:
                     process.wait(timeout=5)
                 except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
+                    os.killpg(group, signal.SIGKILL)
         try:
             os.write(writing, b"done")
         except OSError:  # the watchdog is gone already
