@@ -165,12 +165,7 @@ struct DaskStageCLITests {
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
     for pid in pids {
-      var gone = false
-      for _ in 0..<200 {
-        gone = kill(pid, 0) == -1 && errno == ESRCH
-        if gone { break }
-        usleep(50_000)
-      }
+      let gone = ProcessCheck.isGone(pid)
       #expect(gone, "process \(pid) survived")
       if !gone { kill(pid, SIGKILL) }
     }
