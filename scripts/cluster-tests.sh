@@ -520,7 +520,7 @@ runner=$!
 wait_for jobs_in_queue || echo "the job was never queued" >&2
 orphan=$(squeue --noheader --format=%i)
 # Another job of this user with the same name, which no run recorded.
-other=$(sbatch --parsable --job-name=orphan --wrap "sleep 300")
+other=$(sbatch --parsable --job-name=orphan --output=/dev/null --wrap "sleep 300")
 kill -KILL "$runner"
 set +e; wait "$runner"; set -e
 workflow sweep <<'YAML'
