@@ -347,6 +347,88 @@ if [ "$status" = 69 ] && grep -q "needs python3" "$work/daskdiamond/stderr"
 then pass "dask: without python3, exit 69 naming what to install"
 else fail "dask without python3 (status $status)"; fi
 
+# A Dask stage whose worker dies under it (the stage kills its worker's process; the
+# scheduler allows no other try, DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=0 in
+# dask-localcluster.sh) is `lost`, tried again on the worker its nanny starts anew.
+workflow dasklost <<'YAML'
+stages:
+  - {name: shaky, type: BashOperator, kwargs: {bash_command: 'echo x >> tries; if [ "$(wc -l < tries)" = 1 ]; then kill -KILL $PPID; sleep 60; fi'}, retry: {attempts: 2, on: [lost]}}
+YAML
+run dasklost
+if [ "$status" = 0 ] && [ "$(wc -l <"$work/dasklost/tries")" = 2 ] \
+  && [ "$(jq -r 'select(.type == "stage-retry") | .data.failure' "$work/dasklost/events.jsonl")" = lost ] \
+  && [ "$(event dasklost shaky outcome)" = succeeded ] \
+  && [ "$(jq -r 'select(.type == "stage-end") | .data.earlier_attempts[0].failure' "$work/dasklost/events.jsonl")" = lost ]
+then pass "dask: a stage whose worker was lost is classified lost and tried again"
+else fail "dask worker lost (status $status)"; fi
+
+# Whole-dump environment parity: one stage as a process and one in podman, each printing
+# `env | sort`, run locally, on Slurm and on Dask. The base everywhere is the machine's own
+# environment: a Slurm node's under --export=NONE (taken from a plain job), and the local
+# run and the Dask worker are started in that same environment; Slurm and Dask runs are
+# submitted from a polluted shell with SBATCH_EXPORT=NONE. The dumps of each kind are
+# compared whole but for the allow-list in flow-exec(1), "Environment parity".
+allowed='^(SLURM_[A-Z0-9_]*|SLURMD_NODENAME|ENVIRONMENT|HOSTNAME|FLOW_RUN_TOKEN|PWD|OLDPWD|SHLVL|_)='
+"$here/podman-setup.sh" >/dev/null
+mkdir -p "$work/parity2"
+sbatch --parsable --export=NONE --output="$work/parity2/node.env" --wrap "env -0" >/dev/null
+wait_for test -s "$work/parity2/node.env" || echo "the node's environment never came" >&2
+wait_for queue_empty || true
+node_env=()
+while IFS= read -r -d '' entry; do
+  [[ "$entry" =~ $allowed ]] || node_env+=("$entry")
+done <"$work/parity2/node.env"
+workflow parity2 <<'YAML'
+stages:
+  - name: proc
+    type: BashOperator
+    kwargs: {bash_command: 'env | sort > proc.txt'}
+    environment: {variables: {MODE: fast}}
+  - name: box
+    type: BashOperator
+    kwargs: {bash_command: 'env | sort > box.txt'}
+    environment: {variables: {MODE: fast}, image: "localhost/flow-test:1"}
+YAML
+"$bin/flow-parse" "$work/parity2/workflow.yaml" | jq -c '.stages[].resolution = {actions: [
+  {action: "set", variable: "TOOL_HOME", value: "/opt/tool", package: "tool"},
+  {action: "prepend", variable: "PATH", value: "$TOOL_HOME/bin", package: "tool"}]}' \
+  >"$work/parity2/document.json"
+# Dask's worker, started anew in the node's environment.
+"$here/dask-localcluster.sh" stop
+# python3 as itself: a wrapper such as pyenv's shim adds variables to the worker's.
+eval "$(env -i "${node_env[@]}" DASK_TEST_DIR="$DASK_TEST_DIR" \
+  DASK_TEST_PYTHON="$(python3 -c 'import sys; print(sys.executable)')" \
+  "$here/dask-localcluster.sh" start)"
+parity_status=""
+for where in local slurm dask; do
+  set +e
+  if [ "$where" = local ]; then
+    (cd "$work/parity2" && env -i "${node_env[@]}" "$bin/flow-exec" --executor local \
+      --engine podman document.json) >"$work/parity2/events-$where.jsonl" 2>>"$work/parity2/stderr"
+  else
+    (cd "$work/parity2" && POLLUTED=yes PATH="/polluted/bin:$PATH" SBATCH_EXPORT=NONE \
+      "$bin/flow-exec" --executor "$where" --engine podman document.json) \
+      >"$work/parity2/events-$where.jsonl" 2>>"$work/parity2/stderr"
+  fi
+  parity_status+="$where:$? "
+  set -e
+  for kind in proc box; do
+    grep -vE "$allowed" "$work/parity2/$kind.txt" >"$work/parity2/$kind-$where.txt" 2>/dev/null || true
+    rm -f "$work/parity2/$kind.txt"
+  done
+done
+parity_diff=$(for kind in proc box; do for where in slurm dask; do
+  diff "$work/parity2/$kind-local.txt" "$work/parity2/$kind-$where.txt" | sed "s/^/$kind-$where: /"
+done; done)
+if [ "$parity_status" = "local:0 slurm:0 dask:0 " ] && [ -z "$parity_diff" ] \
+  && [ -s "$work/parity2/proc-local.txt" ] && [ -s "$work/parity2/box-local.txt" ] \
+  && grep -q '^PATH=/opt/tool/bin:' "$work/parity2/proc-dask.txt" \
+  && ! grep -q 'POLLUTED\|/polluted/' "$work/parity2"/*-slurm.txt "$work/parity2"/*-dask.txt
+then pass "the same whole environment locally, in podman, on slurm and on dask"
+else fail "whole-dump parity ($parity_status): $parity_diff $(cat "$work/parity2/stderr")"; fi
+"$here/dask-localcluster.sh" stop
+eval "$("$here/dask-localcluster.sh" start)"
+
 # Without a scheduler, Dask stages run on a local Dask cluster started for the run; Ctrl-C
 # stops the running command, and the cluster (inside the bridge) is gone with it.
 workflow localdask <<'YAML'
@@ -525,7 +607,7 @@ runner=$!
 wait_for jobs_in_queue || echo "the job was never queued" >&2
 orphan=$(squeue --noheader --format=%i)
 # Another job of this user with the same name, which no run recorded.
-other=$(sbatch --parsable --job-name=orphan --wrap "sleep 300")
+other=$(sbatch --parsable --job-name=orphan --output=/dev/null --wrap "sleep 300")
 kill -KILL "$runner"
 set +e; wait "$runner"; set -e
 workflow sweep <<'YAML'

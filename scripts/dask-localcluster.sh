@@ -5,28 +5,34 @@
 #   scripts/dask-localcluster.sh start    # prints: export DASK_SCHEDULER_ADDRESS=...
 #   scripts/dask-localcluster.sh stop     # SIGTERM by recorded PID, then SIGKILL
 # Knobs: DASK_TEST_DIR (default /tmp/dask-test), DASK_TEST_PORT (18786),
-#        DASK_TEST_RESOURCES (GPU=1,MEMORY=2e9,licence=1), DASK_TEST_THREADS (2).
+#        DASK_TEST_RESOURCES (GPU=1,MEMORY=2e9,licence=1), DASK_TEST_THREADS (2),
+#        DASK_TEST_PYTHON (python3).
 set -euo pipefail
 DIR=${DASK_TEST_DIR:-/tmp/dask-test}
 PORT=${DASK_TEST_PORT:-18786}
 RESOURCES=${DASK_TEST_RESOURCES:-GPU=1,MEMORY=2e9,licence=1}
 THREADS=${DASK_TEST_THREADS:-2}
+PYTHON=${DASK_TEST_PYTHON:-python3}
 ADDRESS=tcp://127.0.0.1:$PORT
 
 log() { echo "[dask-localcluster] $*" >&2; }
 
 cmd_start() {
   mkdir -p "$DIR/run" "$DIR/log" "$DIR/worker"
-  python3 -m distributed.cli.dask_scheduler --host 127.0.0.1 --port "$PORT" \
+  # A task whose worker dies fails at once (KilledWorker), so flow-exec sees the loss.
+  DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=0 \
+    "$PYTHON" -m distributed.cli.dask_scheduler --host 127.0.0.1 --port "$PORT" \
     --dashboard-address "127.0.0.1:$((PORT + 1))" >"$DIR/log/scheduler.log" 2>&1 &
   echo $! >"$DIR/run/scheduler.pid"
-  python3 -m distributed.cli.dask_worker "$ADDRESS" --host 127.0.0.1 \
+  # The worker's environment is the caller's, without this script's own knobs.
+  env -u DASK_TEST_DIR -u DASK_TEST_PORT -u DASK_TEST_RESOURCES -u DASK_TEST_THREADS \
+    -u DASK_TEST_PYTHON "$PYTHON" -m distributed.cli.dask_worker "$ADDRESS" --host 127.0.0.1 \
     --dashboard-address 127.0.0.1:0 --nworkers 1 --nthreads "$THREADS" \
     --resources "$RESOURCES" --local-directory "$DIR/worker" >"$DIR/log/worker.log" 2>&1 &
   echo $! >"$DIR/run/worker.pid"
   local ready=""
   for _ in $(seq 300); do
-    ready=$(python3 - "$ADDRESS" <<'PY' 2>/dev/null || true
+    ready=$("$PYTHON" - "$ADDRESS" <<'PY' 2>/dev/null || true
 import sys
 from distributed import Client
 with Client(sys.argv[1], timeout="2s") as client:

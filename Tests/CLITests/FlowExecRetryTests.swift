@@ -14,22 +14,28 @@ import Testing
       as? [String: Any]
   }
 
+  /// A container stage that takes 300 MB under a limit of 100Mi, tried up to 3 times
+  /// after `oom` with twice the memory each time; `environment` adds to its environment.
+  static func growingContainerStage(environment: [String: Any] = [:]) -> [String: Any] {
+    var settings: [String: Any] = [
+      "image": FlowExecContainerTests.image, "resources": ["memory": 104_857_600],
+    ]
+    for (key, value) in environment { settings[key] = value }
+    return ExecFolder.bash(
+      "grows", "busybox dd if=/dev/zero of=/dev/null bs=300000000 count=1",
+      extra: [
+        "environment": settings,
+        "retry": ["attempts": 3, "on": ["oom"], "memory_factor": 2],
+      ])
+  }
+
   /// 300 MB under 100Mi is killed by the kernel in the container: classified oom, tried
   /// again at 200Mi (killed again) and at 400Mi, where it succeeds.
   @Test func aContainerKilledForMemoryIsRetriedWithMoreMemory() throws {
     #expect(FlowExecContainerTests.prepared)
     let folder = try ExecFolder()
     defer { folder.remove() }
-    let document = try folder.document([
-      ExecFolder.bash(
-        "grows", "busybox dd if=/dev/zero of=/dev/null bs=300000000 count=1",
-        extra: [
-          "environment": [
-            "image": FlowExecContainerTests.image, "resources": ["memory": 104_857_600],
-          ],
-          "retry": ["attempts": 3, "on": ["oom"], "memory_factor": 2],
-        ])
-    ])
+    let document = try folder.document([Self.growingContainerStage()])
     // In the folder: podman's conmon (with runc on cgroups v1) leaves a file `oom` in the
     // working folder of the client when the kernel kills the container.
     let run = try ToolRun.run(

@@ -34,6 +34,23 @@ public struct ContainerInvocation: Sendable, Equatable {
   /// The word standing for the flags of the scheduler's GPUs; no argv word from a document
   /// can be it (they never hold a NUL).
   public static let schedulerGPUFlags = "\u{0}scheduler-gpu-flags"
+  /// The number of GPUs a Dask worker gives the stage where it runs, their ids known only
+  /// there: the argv names them by `workerGPUPlaceholders`, which the bridge replaces by the
+  /// worker's ids, so that the flags are this type's own for any id.
+  public var gpusFromWorker = 0
+
+  /// Stand-ins for the ids of the GPUs a worker gives; none can be in a document's word.
+  public static func workerGPUPlaceholders(_ count: Int) -> [String] {
+    (0..<max(0, count)).map { "\u{0}worker-gpu-\($0)" }
+  }
+
+  /// The GPUs the argv passes: the stage's, or a worker's stand-ins.
+  private var passedGPUs: [GPUDevice] {
+    guard gpusFromWorker > 0 else { return gpus }
+    return Self.workerGPUPlaceholders(gpusFromWorker).enumerated().map { index, id in
+      GPUDevice(vendor: .nvidia, id: id, hardwareIndex: index, sources: [])
+    }
+  }
 
   public init(
     engine: ContainerEngine, image: String, name: String, folder: String, memory: Int64 = 0,
@@ -139,7 +156,7 @@ public struct ContainerInvocation: Sendable, Equatable {
   /// GPUs, whose host indices would name no device inside; the host's ids under `--nv`,
   /// which keeps the stage to its own GPUs among all the machine's.
   func visibleInside(_ environment: EnvironmentMap) -> EnvironmentMap {
-    let nvidia = gpus.filter { $0.vendor == .nvidia }
+    let nvidia = passedGPUs.filter { $0.vendor == .nvidia }
     guard !nvidia.isEmpty else { return environment }
     var result = environment
     let ids =
@@ -153,8 +170,8 @@ public struct ContainerInvocation: Sendable, Equatable {
   }
 
   private var gpuFlags: [String] {
-    let nvidia = gpus.filter { $0.vendor == .nvidia }.map(\.id)
-    let amd = gpus.filter { $0.vendor == .amd }
+    let nvidia = passedGPUs.filter { $0.vendor == .nvidia }.map(\.id)
+    let amd = passedGPUs.filter { $0.vendor == .amd }
     var flags: [String] = []
     switch engine {
     case .docker:

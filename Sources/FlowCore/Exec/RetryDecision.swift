@@ -68,3 +68,18 @@ public struct RetryDecision: Sendable, Equatable {
     return RetryDecision(attempt: failed.number + 1, memory: memory, timeout: timeout)
   }
 }
+
+extension StageLaunch {
+  /// The stage as its next attempt runs on a cluster: with the memory and time limits of
+  /// `limits` (its retry), the container's memory limit in its argv included; itself when nil.
+  public func limited(by limits: RetryDecision?) -> StageLaunch {
+    guard let limits else { return self }
+    var stage = self
+    stage.demand.memory = limits.memory
+    stage.timeout = limits.timeout
+    if let resized = commandWithMemory {
+      stage.command = { gpus in resized(gpus, limits.memory) }
+    }
+    return stage
+  }
+}

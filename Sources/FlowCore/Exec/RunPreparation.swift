@@ -126,6 +126,11 @@ public struct RunPreparation {
       }
       // On Slurm the job's GPUs are known only on its node, where the script names them.
       if executors[offset] == .slurm && demand.gpu > 0 { invocation?.gpusFromScheduler = true }
+      // On Dask they are the worker's, named where the stage starts (not for a stage that may
+      // run on CPUs instead: its argv is made before the bridge knows).
+      if executors[offset] == .dask && planStages[offset].processOn == .gpu {
+        invocation?.gpusFromWorker = demand.wholeGPUs
+      }
       let container = invocation
       let base = container.map { imageEnvironment($0, stage: stage) } ?? baseEnvironment
       let host = baseEnvironment
@@ -171,14 +176,15 @@ public struct RunPreparation {
         launch.gpuDeviceNodes = Dictionary(
           machine.gpus.map { ($0.id, $0.deviceNodes) }, uniquingKeysWith: { first, _ in first })
       }
-      if executors[offset] == .slurm {
-        // The node's own environment is the base; a container's is built in its argv.
+      if executors[offset] == .slurm || executors[offset] == .dask {
+        // The node's (or Dask worker's) own environment is the base; a container's is built
+        // in its argv.
         launch.nodeAssignments =
           container != nil
           ? []
           : environment.nodeAssignments(
             stage: name, workflow: source, command: command.environment,
-            skipping: SlurmSubmission.isSlurmOwned)
+            skipping: executors[offset] == .slurm ? SlurmSubmission.isSlurmOwned : { _ in false })
       }
       if container != nil { launch.commandWithMemory = build }
       launch.addedEnvironment = { gpus in

@@ -5,7 +5,11 @@ import Glibc
 /// gets the stages as one JSON file, refuses before submitting anything a stage no
 /// worker could ever run (Dask would wait for it forever), submits each stage's command
 /// with its resources as annotations (`GPU`, `MEMORY`, named counters) once its needs
-/// succeeded, and writes events as JSON lines. A stop signal is passed on to the bridge,
+/// succeeded, and writes events as JSON lines. Each stage starts from its worker's own
+/// environment with flow's additions over it (`NodeAssignment`, as on a Slurm node). A
+/// failed attempt is classified here (`lost` when its worker died) and, when the stage's
+/// `RetryDecision` gives another, the bridge is told to run it with the new limits
+/// (through the decisions file it reads). A stop signal is passed on to the bridge,
 /// which stops the running commands; `run` returns when the bridge has ended.
 public final class DaskRunner: StageRunner {
   /// A Dask cluster on this machine, started by the bridge for one run and closed at its
@@ -15,9 +19,12 @@ public final class DaskRunner: StageRunner {
     public var threads: Int
     /// The worker's resources (`MEMORY` in bytes, `GPU`, named counters).
     public var resources: JSONObject
+    /// The ids of this machine's GPUs, handed to the stages that take some.
+    public var gpuIDs: [String]
 
     public init(capacity: PlanCapacity) {
       threads = max(1, Int(capacity.cpu.rounded(.down)))
+      gpuIDs = capacity.gpuIDs
       var resources = JSONObject()
       // A machine whose memory is unknown offers what any stage asks.
       resources["MEMORY"] = .integer(capacity.memory)
@@ -30,7 +37,10 @@ public final class DaskRunner: StageRunner {
 
     var document: JSONValue {
       .object(
-        JSONObject([("threads", .integer(Int64(threads))), ("resources", .object(resources))]))
+        JSONObject([
+          ("threads", .integer(Int64(threads))), ("resources", .object(resources)),
+          ("gpu_ids", .array(gpuIDs.map(JSONValue.string))),
+        ]))
     }
 
     /// Refuses the first Dask stage among `launches` that the worker could never run,
@@ -90,6 +100,13 @@ public final class DaskRunner: StageRunner {
   private var started: [Int: Double] = [:]
   private var refusals: [(stage: Int, reason: String)] = []
   private var bridgeError: (status: Int32, message: String)?
+  private var failed = false
+  /// The limits of each stage's next attempt, once one failed and is tried again.
+  private var retryLimits: [Int: RetryDecision] = [:]
+  /// Each stage's failed attempts so far.
+  private var failedAttempts: [Int: [StageAttempt]] = [:]
+  /// Where the answers about failed attempts go to the bridge (`decisions` of the request).
+  private var decisions: Int32 = -1
   public private(set) var stopSignal: Int32?
   /// Ties this run to the other executors' backends in a run of several (only its stop
   /// signals come through it); nil when it runs alone.
@@ -113,37 +130,89 @@ public final class DaskRunner: StageRunner {
 
   /// What the bridge reads.
   public func request() -> JSONValue {
-    let entries = stages.map { stage -> JSONValue in
-      let (argv, variables) = stage.command([])
-      var environment = JSONObject()
-      for (name, value) in variables {
-        environment[name] = .string(value)
-      }
-      return .object(
-        JSONObject([
-          ("name", .string(stage.name)), ("argv", .array(argv.map(JSONValue.string))),
-          ("environment", .object(environment)),
-          ("directory", stage.directory.map(JSONValue.string) ?? .null),
-          ("log", .string(stage.logPath)),
-          ("needs", .array(stage.needs.map { .integer(Int64($0)) })),
-          ("resources", .object(Self.resources(stage.demand))),
-          ("gpu_if_available", .bool(stage.gpuIfAvailable)),
-        ]))
-    }
-    return .object(
+    .object(
       JSONObject([
         ("scheduler", options.scheduler.map(JSONValue.string) ?? .null),
         ("local_cluster", options.localCluster?.document ?? .null),
         ("keep_going", .bool(options.keepGoing)),
         ("bridge_log", .string(options.logDirectory + "/dask-bridge.log")),
-        ("stages", .array(entries)),
+        ("decisions", .string(decisionsPath)),
+        ("stages", .array(stages.indices.map { .object(entry(launch($0))) })),
       ]))
+  }
+
+  private var decisionsPath: String { options.logDirectory + "/dask-decisions.jsonl" }
+
+  /// A stage's attempt as the bridge runs it. Where the stage's base is the worker's own
+  /// environment (`nodeAssignments`), only what flow sets over it goes: the assignments,
+  /// or for a container (whose environment is in its argv) what its engine's client needs
+  /// beyond the worker's (apptainer's `APPTAINERENV_` variables).
+  func entry(_ stage: StageLaunch) -> JSONObject {
+    let (argv, variables) = stage.command([])
+    var entry = JSONObject([
+      ("name", .string(stage.name)), ("argv", .array(argv.map(JSONValue.string))),
+      ("directory", stage.directory.map(JSONValue.string) ?? .null),
+      ("log", .string(stage.logPath)),
+      ("needs", .array(stage.needs.map { .integer(Int64($0)) })),
+      ("resources", .object(Self.resources(stage.demand))),
+      ("gpu_if_available", .bool(stage.gpuIfAvailable)),
+      ("timeout", stage.timeout.map(JSONValue.init(seconds:)) ?? .null),
+      ("removal", stage.containerRemoval.map { .array($0.map(JSONValue.string)) } ?? .null),
+      ("retry", .bool(stage.retry != nil)),
+    ])
+    if stage.container != nil {
+      entry["gpu_placeholders"] = .array(
+        ContainerInvocation.workerGPUPlaceholders(stage.demand.wholeGPUs).map(JSONValue.string))
+    }
+    guard let assignments = stage.nodeAssignments else {
+      var environment = JSONObject()
+      for (name, value) in variables.sorted(by: { $0.key < $1.key }) {
+        environment[name] = .string(value)
+      }
+      entry["environment"] = .object(environment)
+      entry["assignments"] = .null
+      return entry
+    }
+    var over = assignments
+    if stage.container != nil {
+      over = variables.filter { options.environment[$0.key] != $0.value }
+        .sorted { $0.key < $1.key }
+        .map { NodeAssignment(name: $0.key, parts: [.text($0.value)]) }
+    }
+    entry["assignments"] = .array(over.map(Self.document))
+    return entry
+  }
+
+  /// An assignment as the bridge applies it: its name and its parts in order.
+  static func document(_ assignment: NodeAssignment) -> JSONValue {
+    let parts = assignment.parts.map { part -> JSONValue in
+      switch part {
+      case .text(let text): .array([.string("text"), .string(text)])
+      case .variable(let name): .array([.string("variable"), .string(name)])
+      case .separatorIfSet(let name): .array([.string("separator_if_set"), .string(name)])
+      }
+    }
+    return .object(JSONObject([("name", .string(assignment.name)), ("parts", .array(parts))]))
+  }
+
+  /// A stage as its next attempt runs: with the limits of its retry, if one failed.
+  private func launch(_ index: Int) -> StageLaunch {
+    stages[index].limited(by: retryLimits[index])
   }
 
   public func run() throws(ExecError) -> [StageResult] {
     let relay = try SignalRelay.forRun(linkedBy: link)
     defer { if link == nil { relay.restore() } }
     let requestPath = options.logDirectory + "/dask-request.json"
+    try save([], to: decisionsPath)
+    decisions = open(decisionsPath, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW)
+    guard decisions >= 0 else {
+      throw .cluster("\(decisionsPath): \(String(cString: strerror(errno)))")
+    }
+    defer {
+      close(decisions)
+      unlink(decisionsPath)
+    }
     try save(JSONCodec.encode(request()), to: requestPath)
     defer { unlink(requestPath) }
     var bridge = ChildProcess(
@@ -206,17 +275,68 @@ public final class DaskRunner: StageRunner {
     case ("ended", let index?):
       let status = event["status"]?.integerValue.map(Int32.init) ?? ExitStatus.toolFailed.rawValue
       let signal = event["signal"]?.integerValue.map(Int32.init)
-      end(
-        index,
-        StageResult(
-          outcome: status == 0 ? .succeeded : .failed, status: status, signal: signal,
-          seconds: now - (started[index] ?? now), message: message))
+      var result = StageResult(
+        outcome: status == 0 ? .succeeded : .failed, status: status, signal: signal,
+        timedOut: event["timed_out"]?.boolValue ?? false,
+        seconds: now - (started[index] ?? now), message: message)
+      if result.outcome == .failed {
+        result.failure = failureClass(index, result, lost: event["lost"]?.boolValue ?? false)
+      }
+      if event["deciding"]?.boolValue == true {
+        let retry = retried(index, result)
+        answer(index, retry: retry)
+        if retry != nil { return }
+      }
+      end(index, result)
     default:
       break
     }
   }
 
+  /// The class of a failed attempt: its worker lost (Dask's `KilledWorker`), else as a
+  /// local stage's (its time limit; 137 in a container under a memory limit flow did not stop).
+  private func failureClass(_ index: Int, _ result: StageResult, lost: Bool) -> FailureClass {
+    if lost { return .lost }
+    let stage = launch(index)
+    return FailureClass(
+      local: result, containerMemory: stage.container != nil ? stage.demand.memory : nil,
+      stoppedByRunner: stopSignal != nil, kernelOOMKill: false)
+  }
+
+  /// The next attempt of a failed stage, when its retry policy gives one; it is reported.
+  private func retried(_ index: Int, _ result: StageResult) -> RetryDecision? {
+    let stage = launch(index)
+    let attempt = StageAttempt(
+      number: (failedAttempts[index]?.count ?? 0) + 1, failure: result.failure ?? .failed,
+      status: result.status, memory: stage.demand.memory, timeout: stage.timeout,
+      seconds: result.seconds)
+    guard stopSignal == nil, !(failed && !options.keepGoing),
+      let next = RetryDecision.after(
+        attempt, policy: stage.retry,
+        memoryCeiling: options.scheduler == nil
+          ? options.localCluster?.resources["MEMORY"]?.integerValue : nil)
+    else { return nil }
+    failedAttempts[index, default: []].append(attempt)
+    retryLimits[index] = next
+    report(.retrying(stage: index, failed: attempt, next: next, at: MonotonicClock.now()))
+    return next
+  }
+
+  /// Tells the bridge whether a failed stage is tried again, and how.
+  private func answer(_ index: Int, retry: RetryDecision?) {
+    var answer = JSONObject([("stage", .integer(Int64(index))), ("retry", .bool(retry != nil))])
+    if retry != nil {
+      for (key, value) in entry(launch(index)) where key != "name" && key != "needs" {
+        answer[key] = value
+      }
+    }
+    try? Descriptor.writeAll(JSONCodec.encode(.object(answer)) + [10], to: decisions)
+  }
+
   private func end(_ index: Int, _ result: StageResult) {
+    var result = result
+    result.earlierAttempts = failedAttempts[index] ?? []
+    if result.outcome == .failed { failed = true }
     results[index] = result
     report(.ended(stage: index, result: result, at: MonotonicClock.now()))
   }

@@ -297,14 +297,7 @@ public final class SlurmRunner: StageRunner {
   /// A stage as its next attempt is submitted: with the memory and time limit of its
   /// retry, if one failed.
   private func launch(_ index: Int) -> StageLaunch {
-    var stage = stages[index]
-    guard let limits = retryLimits[index] else { return stage }
-    stage.demand.memory = limits.memory
-    stage.timeout = limits.timeout
-    if let resized = stage.commandWithMemory {
-      stage.command = { gpus in resized(gpus, limits.memory) }
-    }
-    return stage
+    stages[index].limited(by: retryLimits[index])
   }
 
   /// Whether the stage's retry policy gives a failed job another attempt; if so, it is
