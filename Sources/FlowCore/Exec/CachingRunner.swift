@@ -17,6 +17,8 @@ public final class CachingRunner: StageRunner {
   private let backend: Backend
   private let report: (RunEvent) -> Void
   public private(set) var stopSignal: Int32?
+  /// The cluster's runner, once stages were given to it; nil while all are cached.
+  public private(set) var clusterRunner: (any StageRunner)?
 
   public init(
     stages: [StageLaunch], cache: StageCache, report: @escaping (RunEvent) -> Void,
@@ -43,6 +45,7 @@ public final class CachingRunner: StageRunner {
       if case .ended(let index, let result, _) = event { cache.ended(index, result) }
       report(event)
     }
+    clusterRunner = runner
     let ran = try runner.run()
     for (offset, result) in ran.enumerated() { results[running[offset]] = result }
     stopSignal = runner.stopSignal
