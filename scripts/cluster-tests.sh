@@ -81,6 +81,22 @@ if [ "$status" = 0 ] && [ "$(tr '\n' ' ' <"$work/diamond/y.txt")" = "A B B A " ]
   && [ "$(jq -s '[.[] | select(.type == "stage-submit")] | length' "$work/diamond/events.jsonl")" = 5 ]
 then pass "diamond on slurm, dependencies honoured"; else fail "diamond (status $status)"; fi
 
+# Slurm stages are cached as local ones are: a record is written as each job ends with
+# status 0, and a cached stage is never submitted. --rerun C submits C and Y, which needs
+# it (its key is known once C ended); the run after that submits nothing again.
+# count NAME JQ_FILTER: how many events of NAME's last run the filter keeps.
+count() { jq -s "[.[] | select($2)] | length" "$work/$1/events.jsonl"; }
+run diamond
+submits_again=$(count diamond '.type == "stage-submit"')
+cached_again=$(count diamond '.type == "stage-end" and .data.outcome == "cached"')
+run diamond --rerun C
+submitted_rerun=$(jq -r 'select(.type == "stage-submit") | .data.stage' "$work/diamond/events.jsonl" | tr '\n' ' ')
+run diamond
+if [ "$status" = 0 ] && [ "$submits_again" = 0 ] && [ "$cached_again" = 5 ] \
+  && [ "$submitted_rerun" = "C Y " ] && [ "$(count diamond '.type == "stage-submit"')" = 0 ]
+then pass "slurm stages cached: nothing submitted again, --rerun C submits C and Y only"
+else fail "slurm cache (status $status, again $submits_again/$cached_again, rerun '$submitted_rerun')"; fi
+
 # A GPU stage gets its device from Slurm.
 workflow gpu <<'YAML'
 stages:
@@ -303,6 +319,20 @@ run daskdiamond
 if [ "$status" = 5 ] && [ "$(tr '\n' ' ' <"$work/daskdiamond/y.txt")" = "A B B A " ] \
   && [ "$(event daskdiamond Y status)" = 5 ]
 then pass "diamond on dask with resources, exit code comes back"; else fail "dask diamond (status $status)"; fi
+
+# Dask stages are cached as local ones are: the second run submits nothing.
+workflow daskcache <<'YAML'
+stages:
+  - {name: first, type: BashOperator, kwargs: {bash_command: "echo one > one.txt"}, outputs: [one.txt]}
+  - {name: second, type: BashOperator, kwargs: {bash_command: "cat one.txt > two.txt"}, needs: [first], inputs: [one.txt], outputs: [two.txt]}
+YAML
+run daskcache
+first_submits=$(count daskcache '.type == "stage-submit"')
+run daskcache
+if [ "$status" = 0 ] && [ "$first_submits" = 2 ] && [ "$(count daskcache '.type == "stage-submit"')" = 0 ] \
+  && [ "$(count daskcache '.type == "stage-end" and .data.outcome == "cached"')" = 2 ]
+then pass "dask stages cached: the second run submits nothing"
+else fail "dask cache (status $status, first run submitted $first_submits)"; fi
 
 workflow daskbig <<'YAML'
 stages:

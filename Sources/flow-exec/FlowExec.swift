@@ -219,7 +219,8 @@ struct FlowExec: ToolCommand {
     } catch {
       throw CommandFailure(error.description, status: .toolFailed)
     }
-    if file != "-", !Workflow.startsLikeDocument(bytes), Workflow.misplacedInput(bytes) != .empty {
+    // Not `misplacedInput`, which reads a workflow file's YAML once more only to say it is one.
+    if file != "-", !Workflow.startsLikeDocument(bytes), !Workflow.isBlank(bytes) {
       do throws(WorkflowError) {
         return try Workflow(workflowFile: bytes, path: file)
       } catch {

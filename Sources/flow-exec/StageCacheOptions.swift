@@ -7,8 +7,8 @@ struct StageCacheOptions {
   var rerun: [String]
   var noCache: Bool
 
-  /// The cache for `launches`: none when they run on a cluster (which keeps no records)
-  /// or when the workflow has no folder to keep them in.
+  /// The cache for `launches`: none when they run on more than one executor (whose
+  /// runners see parts of the run) or when the workflow has no folder to keep them in.
   func cache(
     for launches: [StageLaunch], workflow: Workflow, environment: EnvironmentMap, console: Console
   ) throws(ExecError) -> StageCache? {
@@ -16,7 +16,7 @@ struct StageCacheOptions {
     if let unknown = rerun.first(where: { !names.contains($0) }) {
       throw .unknownStage(unknown, suggestion: Suggestion.closest(to: unknown, among: names))
     }
-    guard launches.allSatisfy({ $0.executor == .local }),
+    guard Set(launches.map(\.executor)).count <= 1,
       let folder = RunPreparation.folder(of: workflow)
     else { return nil }
     return StageCache(

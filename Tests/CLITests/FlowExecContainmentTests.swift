@@ -157,6 +157,31 @@ import Testing
       "\(next.stderr)")
     for pid in pids.dropFirst() { #expect(ProcessCheck.isGone(pid), "process \(pid) survived") }
   }
+
+  /// What a stage leaves when it ends goes with it at once, also while another stage runs
+  /// (so the runner has children besides the ended stage's): a `setsid` daemon and an
+  /// orphaned background child. The other stage fails unless both are gone in time.
+  @Test func whatAStageLeavesGoesWhenItEndsWhileAnotherRuns() throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    let leaver =
+      "setsid sleep 300 & echo $! > setsid.pid; (sleep 300 & echo $! > orphan.pid); true"
+    let watcher =
+      "for i in $(seq 300); do [ -s orphan.pid ] && [ -s setsid.pid ] && break; sleep 0.1; done;"
+      + " for i in $(seq 300); do kill -0 $(cat setsid.pid) 2>/dev/null"
+      + " || kill -0 $(cat orphan.pid) 2>/dev/null || exit 0; sleep 0.1; done; exit 3"
+    let document = try folder.document([
+      ExecFolder.bash("leaver", leaver), ExecFolder.bash("watcher", watcher),
+    ])
+    let run = try ToolRun.run(
+      "flow-exec", ["-j", "2", "--log-dir", folder.path + "/logs"], stdin: document)
+    let pids = ["setsid.pid", "orphan.pid"].compactMap { name in
+      folder.read(name).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+    defer { pids.forEach { kill($0, SIGTERM) } }
+    #expect(run.status == 0, "\(run.stdout)")
+    #expect(pids.count == 2)
+  }
 }
 
 /// Whether processes still exist, by PID.

@@ -56,24 +56,7 @@ public final class StageCache: @unchecked Sendable {
     let name = launches[index].name
     let latest = believed(store.latest(workflow: workflow, stage: name))
     if let latest { rememberDigests(latest) }
-    var inputs = JSONObject()
-    var stamps: [String: FileStamp] = [:]
-    for pattern in entry.inputs {
-      // A stage's own outputs are never its inputs (`*.out` beside its `y.out`).
-      for path in files.expand(pattern)
-      where inputs[path] == nil && !FileDigests.matches(path, anyOf: entry.outputs) {
-        let content = files.content(of: path)
-        inputs[path] = .string(content.digest)
-        if let stamp = content.stamp { stamps[path] = stamp }
-      }
-    }
-    var needs = JSONObject()
-    for need in entry.needs { needs[need] = .string(key(of: need)) }
-    var all = entry.fixedParts
-    all["inputs"] = .object(inputs)
-    all["needs"] = .object(needs)
-    let key = StageCacheKey.digest(of: all)
-    (keys[index], parts[index], inputStamps[index]) = (key, all, stamps)
+    let (key, all) = computeKey(index, entry)
     (ran[index], mustRun[index]) = (true, true)
     if forcesAll || forced.contains(name) {
       reasons[index] = "forced"
@@ -103,11 +86,44 @@ public final class StageCache: @unchecked Sendable {
     return nil
   }
 
-  /// Records a stage that succeeded, with the digests of its outputs as they are now.
+  /// Computes a stage's key from its declared inputs as they are now and the keys of the
+  /// stages it needs, and keeps it with its parts for its record.
+  private func computeKey(_ index: Int, _ entry: StageCacheEntry) -> (String, JSONObject) {
+    var inputs = JSONObject()
+    var stamps: [String: FileStamp] = [:]
+    for pattern in entry.inputs {
+      // A stage's own outputs are never its inputs (`*.out` beside its `y.out`).
+      for path in files.expand(pattern)
+      where inputs[path] == nil && !FileDigests.matches(path, anyOf: entry.outputs) {
+        let content = files.content(of: path)
+        inputs[path] = .string(content.digest)
+        if let stamp = content.stamp { stamps[path] = stamp }
+      }
+    }
+    var needs = JSONObject()
+    for need in entry.needs { needs[need] = .string(key(of: need)) }
+    var all = entry.fixedParts
+    all["inputs"] = .object(inputs)
+    all["needs"] = .object(needs)
+    let key = StageCacheKey.digest(of: all)
+    (keys[index], parts[index], inputStamps[index]) = (key, all, stamps)
+    return (key, all)
+  }
+
+  /// Says that a stage runs for `reason` without looking at its records: a cluster stage
+  /// submitted before a stage it needs has run (its key is known only when it ends).
+  public func runs(_ index: Int, because reason: String) {
+    (ran[index], mustRun[index]) = (true, true)
+    reasons[index] = reason
+  }
+
+  /// Records a stage that succeeded, with the digests of its outputs as they are now. A
+  /// stage whose key was not computed when it started (`runs(_:because:)`) gets it now,
+  /// from its inputs as it leaves them.
   public func ended(_ index: Int, _ result: StageResult) {
-    guard result.outcome == .succeeded, let entry = launches[index].cacheEntry,
-      let key = keys[index], let parts = parts[index]
-    else { return }
+    guard result.outcome == .succeeded, let entry = launches[index].cacheEntry else { return }
+    if keys[index] == nil { _ = computeKey(index, entry) }
+    guard let key = keys[index], let parts = parts[index] else { return }
     var outputs: [(path: String, content: FileDigests.Content)] = []
     for pattern in entry.outputs {
       for path in files.expand(pattern) where !outputs.contains(where: { $0.path == path }) {

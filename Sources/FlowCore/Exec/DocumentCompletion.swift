@@ -14,7 +14,9 @@ public enum DocumentCompletion {
   /// resolved, no plan.
   public static func gaps(_ workflow: Workflow, selected: [Int]? = nil) -> [Gap] {
     var gaps: [Gap] = []
-    for (index, stage) in workflow.stages.enumerated() where selected?.contains(index) ?? true {
+    // A set: looking each stage up in the selection's array costs its length per stage.
+    let chosen = selected.map(Set.init)
+    for (index, stage) in workflow.stages.enumerated() where chosen?.contains(index) ?? true {
       let environment = stage.environment
       if lacksMergedVariables(stage) {
         gaps.append(Gap(stage: stage.name, step: "variable files not loaded", tool: "flow-envfile"))

@@ -73,6 +73,8 @@ public final class LocalRunner {
   private var gpuShares: [String: Double] = [:]
   private var freeCounters: [String: Int64]
   private var failed = false
+  /// How many stages at the front of the plan's order have ended (`startReady`).
+  private var endedInOrder = 0
   /// Stages whose container was already removed after their engine died.
   private var removedContainers: Set<Int> = []
   /// Stages the runner stopped (timeout or Ctrl-C): their containers are removed at the end
@@ -115,9 +117,10 @@ public final class LocalRunner {
     let relay = try SignalRelay.forRun(linkedBy: link, handlingSignals: handlesSignals)
     defer { if link == nil { relay.restore() } }
     // Orphans of a stage become this process's children, so they are reaped here.
-    becomeChildSubreaper()
+    let subreaper = becomeChildSubreaper() == 0
     // Beside other backends, this process's children are not all this run's.
     processes = RunProcesses(adoptsOrphans: handlesSignals && link == nil)
+    processes.isSubreaper = subreaper
     options.runRecords?.add(processes.run)
     defer { options.runRecords?.remove(processes.run) }
     let order = stages.indices.sorted {
@@ -188,22 +191,23 @@ public final class LocalRunner {
 
   /// Starts what is ready and fits; says whether a stage waits only for a job slot.
   private func startReady(_ order: [Int]) -> Bool {
+    // The ended stages at the front of the order are not looked at again: a run of many
+    // stages would otherwise walk all of them after each stage that ends.
+    while endedInOrder < order.count, results[order[endedInOrder]] != nil { endedInOrder += 1 }
+    let runningStages = Set(running.values.map(\.stage))
     var waitingForSlot = false
-    for index in order
-    where results[index] == nil && !running.values.contains(where: { $0.stage == index }) {
-      let needs = stages[index].needs.map { results[$0] }
-      let needsElsewhere = link.map { $0.needsElsewhereSucceeded(index) } ?? true
-      if needs.contains(where: { $0 != nil && !$0!.outcome.letsDependantsRun })
-        || needsElsewhere == false
-      {
+    for index in order[endedInOrder...]
+    where results[index] == nil && !runningStages.contains(index) {
+      switch readiness(of: index) {
+      case .waiting: continue
+      case .blocked:
         let result = StageResult(
           outcome: .skipped, status: 0, message: "a stage it needs did not succeed")
         results[index] = result
         report(.ended(stage: index, result: result, at: MonotonicClock.now()))
         continue
+      case .ready: break
       }
-      guard needsElsewhere == true, needs.allSatisfy({ $0?.outcome.letsDependantsRun ?? false })
-      else { continue }
       if let cached = options.cache?.skip(index) {
         finish(index, cached, token: nil)
         continue
@@ -224,6 +228,26 @@ public final class LocalRunner {
       if stopsStarting { break }
     }
     return waitingForSlot
+  }
+
+  private enum Readiness { case ready, waiting, blocked }
+
+  /// Whether the stages a stage needs let it start: all ended and let dependants run
+  /// (ready), one ended and does not (blocked), or one has not ended yet (waiting).
+  private func readiness(of index: Int) -> Readiness {
+    var readiness = Readiness.ready
+    for need in stages[index].needs {
+      guard let result = results[need] else {
+        readiness = .waiting
+        continue
+      }
+      if !result.outcome.letsDependantsRun { return .blocked }
+    }
+    switch link?.needsElsewhereSucceeded(index) {
+    case false?: return .blocked
+    case nil where link != nil: return .waiting
+    default: return readiness
+    }
   }
 
   /// A stage's demand for its next attempt.

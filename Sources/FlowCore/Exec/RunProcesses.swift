@@ -16,6 +16,8 @@ final class RunProcesses {
   /// reused) and the moment the run began (several runs may share a process).
   let run: String
   private let adoptsOrphans: Bool
+  /// Whether this process is a child subreaper (`PR_SET_CHILD_SUBREAPER` succeeded).
+  var isSubreaper = false
   /// Processes signalled here that may end as this process's children, to be reaped.
   private var signalled: Set<pid_t> = []
 
@@ -56,6 +58,14 @@ final class RunProcesses {
   /// while the last ones were killed is found by the next look. The stages still running
   /// (`leaders`) are not reaped here.
   func killAll(stage: Int, leaders: Set<pid_t>) {
+    // A child subreaper inherits every orphan below it, so whatever of the stage is left
+    // is one of its children or below one: with no child but the running stages' leaders,
+    // nothing is left, and reading every process's environment (a cost paid per stage,
+    // and growing with what else the machine runs) is spared.
+    if adoptsOrphans && isSubreaper && ProcessTable.children().allSatisfy(leaders.contains) {
+      reap(leaders: leaders)
+      return
+    }
     for _ in 0..<10 {
       let found = ProcessTable.processes(withEnvironmentEntry: entry(stage: stage))
       if found.isEmpty { break }

@@ -69,6 +69,7 @@ public struct RunReport {
     let usedSlurm =
       runner is SlurmRunner
       || (runner as? ExecutorCoordinator)?.executorsUsed.contains(.slurm) == true
+      || (runner as? CachingRunner)?.clusterRunner is SlurmRunner
     guard let signal = runner.stopSignal, usedSlurm else { return nil }
     return "stopped by \(SignalName.of(signal)); no job of this run is left in the queue"
   }

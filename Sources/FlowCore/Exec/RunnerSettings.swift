@@ -19,7 +19,8 @@ public struct RunnerSettings {
   /// Where local runs and Slurm jobs are recorded while they go (see `RunRecords`); none
   /// when `nil`.
   public var runRecords: RunRecords?
-  /// Skips the local stages an earlier run did and records those that succeed.
+  /// Skips the stages an earlier run did and records those that succeed (for a run on one
+  /// executor: its indexes are the run's).
   public var cache: StageCache?
   public var placement = SlurmSubmission.Placement()
   /// The Dask scheduler's address; `DASK_SCHEDULER_ADDRESS` when `nil`, and a local Dask
@@ -45,7 +46,14 @@ public struct RunnerSettings {
     if daskAddress == nil { try DaskRunner.LocalCluster(capacity: capacity).check(launches) }
     let executors = Set(launches.map(\.executor))
     guard executors.count > 1 else {
-      return try backend(executors.first ?? .local, launches, report: report)
+      let executor = executors.first ?? .local
+      // The local runner asks the cache itself, as each stage is ready.
+      if let cache, executor != .local {
+        return CachingRunner(stages: launches, cache: cache, report: report) {
+          (stages, report) throws(ExecError) in try self.backend(executor, stages, report: report)
+        }
+      }
+      return try backend(executor, launches, report: report)
     }
     return ExecutorCoordinator(
       stages: launches, keepGoing: keepGoing,

@@ -57,12 +57,17 @@ extension Workflow {
   /// file. A pipe document is a JSON object, so only text that does not start with `{` is
   /// read as YAML to find out.
   public static func misplacedInput(_ bytes: [UInt8]) -> PipeInputError.Kind? {
-    guard bytes.contains(where: { !Self.whiteSpace.contains($0) }) else { return .empty }
+    guard !isBlank(bytes) else { return .empty }
     guard !startsLikeDocument(bytes) else { return nil }
     // A workflow file is a YAML mapping; a pipe document, though YAML too, starts with `{`.
     guard let loaded = try? YAMLLoader().load(bytes, file: ""), loaded.root?.mapping != nil
     else { return nil }
     return .workflowFile
+  }
+
+  /// Whether the text holds nothing but white space (an empty input).
+  public static func isBlank(_ bytes: [UInt8]) -> Bool {
+    !bytes.contains { !Self.whiteSpace.contains($0) }
   }
 
   /// Whether the text's first character other than white space is the `{` that starts
