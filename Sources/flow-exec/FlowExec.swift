@@ -128,6 +128,8 @@ struct FlowExec: ToolCommand {
 
   @OptionGroup var defaultExecutor: DefaultExecutorOption
 
+  @OptionGroup var lock: LockOptions
+
   func validate() throws {
     let problems = [
       jobs.flatMap { NumberOption.problem($0, "-j", in: 1...NumberOption.mostJobs) },
@@ -152,6 +154,11 @@ struct FlowExec: ToolCommand {
     if logDir == nil { request.logDirectory = runFolder.logs }
     request.executorOverride = clusterOptions.executorOverride
     request.syntax = syntax
+    if var use = try lock.use(for: workflow) {
+      // A run that runs nothing checks the lock but leaves it as it is.
+      use.readOnly = dryRun || why
+      request.lock = RunLockKeeping(use)
+    }
     if let history {
       let (read, note) = DurationHistory.readIfPresent(history)
       if let note { console.report(note) }

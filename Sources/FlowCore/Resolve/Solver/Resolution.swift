@@ -19,11 +19,12 @@ public struct Resolution: Sendable {
 
   /// Solves `requirements` against `source`, with the machine's facts as packages and weak
   /// requests when `implicits` are given. A failure's reason is summarised past
-  /// `Solver.summarySteps` steps unless `fullDerivation` asks for all of it.
+  /// `Solver.summarySteps` steps unless `fullDerivation` asks for all of it. A package
+  /// takes its version in `preferences` while the constraints allow it (a lock's).
   public init(
     _ requirements: [PackageRequirement], source: any PackageSource,
     implicits: ImplicitPackages? = nil, includePrereleases: Bool = false,
-    fullDerivation: Bool = false
+    fullDerivation: Bool = false, preferences: [String: PreferredVersion] = [:]
   ) throws {
     var requirements = requirements
     var source = source
@@ -34,7 +35,7 @@ public struct Resolution: Sendable {
     }
     let solution = try Solver.solution(
       requirements, source: source, includePrereleases: includePrereleases,
-      fullDerivation: fullDerivation)
+      fullDerivation: fullDerivation, preferences: preferences)
     self.requirements = requirements
     self.packages = solution.packages
     self.actions = EnvironmentActions(packages: solution.packages)
