@@ -10,9 +10,11 @@ import Testing
         type: BashOperator
         kwargs: {bash_command: "echo $HFS > render.out"}
         environment: {requirements: ["houdini ~=20.0"]}
+        needs: []
       - name: other
         type: BashOperator
         kwargs: {bash_command: "true"}
+        needs: []
 
     """
 

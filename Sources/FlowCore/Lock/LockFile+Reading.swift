@@ -63,7 +63,8 @@ private struct LockReader {
     guard text.hasPrefix("sha256:"), hex.utf8.count == 64,
       hex.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) })
     else {
-      throw failure(node, "expected \(what) as sha256: and 64 hex digits, found \(text.debugDescription)")
+      throw failure(
+        node, "expected \(what) as sha256: and 64 hex digits, found \(text.debugDescription)")
     }
     return text
   }

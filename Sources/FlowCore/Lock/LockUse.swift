@@ -1,5 +1,3 @@
-import Glibc
-
 /// One tool's use of the lock in one run: which file, what it held when read, and whether
 /// `--locked` forbids changing it.
 public struct LockUse: Sendable {
@@ -24,7 +22,7 @@ public struct LockUse: Sendable {
     let beside = RunPreparation.folder(of: workflow).map { $0 + "/" + LockFile.name }
     let path: String
     if let explicit {
-      path = explicit
+      path = PathText.absolute(explicit, relativeTo: PathText.currentDirectory)
     } else if let beside, InputFile.isRegularFile(beside) {
       path = beside
     } else {
@@ -46,20 +44,27 @@ public struct LockUse: Sendable {
     throws(LockFailure)
   {
     if locked {
-      guard changes.isEmpty else {
-        throw LockFailure(
-          "\(path) would change, which --locked refuses:\n"
-            + changes.map { "  " + $0 }.joined(separator: "\n"))
-      }
+      guard changes.isEmpty else { throw refusal(changes) }
       return
     }
     if readOnly { return }
     if let lock, lock.json(of: section) == updated.json(of: section) { return }
     // A section with nothing in it is not worth creating.
-    if lock?.has(section) != true, updated.json(of: section) == LockFile().with(section).json(of: section) {
+    if lock?.has(section) != true,
+      updated.json(of: section) == LockFile().with(section).json(of: section)
+    {
       return
     }
     try updated.write(section, to: path)
+  }
+}
+
+extension LockUse {
+  /// What `--locked` says of `changes`: one line each, under the lock's name.
+  public func refusal(_ changes: [String]) -> LockFailure {
+    LockFailure(
+      "\(path) would change, which --locked refuses:\n"
+        + changes.map { "  " + $0 }.joined(separator: "\n"))
   }
 }
 

@@ -12,9 +12,10 @@ public enum PackageLock {
       .array(
         list.map { change in
           .array(
-            [.string(change.name)] + [change.prepend, change.append, change.set ?? []].map {
-              .array($0.map(JSONValue.string))
-            } + [.bool(change.set != nil)])
+            [.string(change.name)]
+              + [change.prepend, change.append, change.set ?? []].map {
+                .array($0.map(JSONValue.string))
+              } + [.bool(change.set != nil)])
         })
     }
     let fields: [JSONValue] = [
@@ -31,7 +32,8 @@ public enum PackageLock {
   /// The section for `workflow`'s resolved stages, the stages of `earlier` that were not
   /// resolved now (not selected) kept while the workflow still has them.
   public static func section(
-    of workflow: Workflow, source: any PackageSource, keeping earlier: [String: [String: LockedPackage]]?
+    of workflow: Workflow, source: any PackageSource,
+    keeping earlier: [String: [String: LockedPackage]]?
   ) -> [String: [String: LockedPackage]] {
     var digests = EntryDigests(source: source)
     var stages: [String: [String: LockedPackage]] = [:]

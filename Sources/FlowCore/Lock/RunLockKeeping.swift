@@ -7,6 +7,8 @@ public final class RunLockKeeping: @unchecked Sendable {
   private var current: LockFile
   /// The catalogue the packages were resolved from, for the digests of their entries.
   public var source: (any PackageSource)?
+  /// Under `--locked`, the changes of the sections settled so far: all are told at once.
+  private var refused: [String] = []
 
   public init(_ use: LockUse) {
     self.use = use
@@ -47,7 +49,8 @@ public final class RunLockKeeping: @unchecked Sendable {
     }
   }
 
-  /// Checks (`--locked`) or records the images and machine facts of this run.
+  /// Checks (`--locked`) or records the images and machine facts of this run; under
+  /// `--locked`, refuses what changed in any section, all told at once.
   public func keep(_ observed: RunLock) throws(ExecError) {
     var updated = current
     updated.images = (current.images ?? [:]).merging(observed.images) { $1 }
@@ -56,6 +59,7 @@ public final class RunLockKeeping: @unchecked Sendable {
       try settle(
         .exec, updated,
         observed.changes(images: current.images ?? [:], probe: current.probe ?? [:]))
+      if !refused.isEmpty { throw use.refusal(refused) }
     } catch {
       throw .lock(error)
     }
@@ -64,6 +68,10 @@ public final class RunLockKeeping: @unchecked Sendable {
   private func settle(_ section: LockFile.Section, _ updated: LockFile, _ changes: [String])
     throws(LockFailure)
   {
+    if use.locked {
+      refused += changes
+      return
+    }
     var use = self.use
     use.lock = current
     try use.settle(section, updated: updated, changes: changes)

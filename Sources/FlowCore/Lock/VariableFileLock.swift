@@ -71,8 +71,8 @@ public struct VariableFileLock: Sendable {
       }
       if before.digest == file.locked.digest { continue }
       var told = false
-      for key in file.locked.values.keys.sorted() where before.values[key] != file.locked.values[key]
-      {
+      for key in file.locked.values.keys.sorted()
+      where before.values[key] != file.locked.values[key] {
         let place = file.places[key].map { "\(file.path):\($0)" } ?? file.path
         lines.append(
           before.values[key] == nil

@@ -44,14 +44,17 @@ import Testing
   @Test func anEditedValueIsRefusedAtItsPlace() throws {
     let cases: [(String, String)] = [
       ("{\"version\": 2}", "flow.lock:1:13: expected version 1, found \"2\""),
-      ("{\"version\": 1,\n \"flow-resolv\": {}}", "flow.lock:2:2: unknown key \"flow-resolv\"; did you mean 'flow-resolve'?"),
+      (
+        "{\"version\": 1,\n \"flow-resolv\": {}}",
+        "flow.lock:2:2: unknown key \"flow-resolv\"; did you mean 'flow-resolve'?"
+      ),
       (
         "{\"version\": 1, \"flow-envfile\": {\"files\": {\".env\": {\"digest\": \"md5:1\"}}}}",
-        "flow.lock:1:58: expected the digest of .env as sha256: and 64 hex digits"
+        "flow.lock:1:62: expected the digest of .env as sha256: and 64 hex digits"
       ),
       (
         "{\"version\": 1, \"flow-resolve\": {\"stages\": {\"a\": {\"x\": {\"version\": \"1\"}}}}}",
-        "flow.lock:1:52: package x needs \"version\" and \"entry\""
+        "flow.lock:1:55: package x needs \"version\" and \"entry\""
       ),
       ("[]", "flow.lock:1:1: expected the lock (an object), found a list"),
       ("{}", "flow.lock:1:1: no \"version\""),

@@ -24,13 +24,15 @@ import Testing
   @Test func aPreferredVersionIsKeptWhileTheConstraintsAllowIt() throws {
     #expect(try solve(["app"], [:]) == ["app 2.0", "lib 3.0"])
     #expect(
-      try solve(["app"], ["app": PreferredVersion(key: "1.0"), "lib": PreferredVersion(key: "1.0")])
+      try solve(
+        ["app"], ["app": PreferredVersion(key: "1.0"), "lib": PreferredVersion(key: "1.0")])
         == ["app 1.0", "lib 1.0"])
   }
 
   @Test func aPreferenceTheConstraintsRuleOutGivesWayToTheNewestAllowed() throws {
     // app 2.0 needs lib >=2: the locked lib 1.0 cannot stay.
-    #expect(try solve(["app >=2"], ["lib": PreferredVersion(key: "1.0")]) == ["app 2.0", "lib 3.0"])
+    #expect(
+      try solve(["app >=2"], ["lib": PreferredVersion(key: "1.0")]) == ["app 2.0", "lib 3.0"])
     #expect(try solve(["app"], ["app": PreferredVersion(key: "9.9")]) == ["app 2.0", "lib 3.0"])
   }
 }
