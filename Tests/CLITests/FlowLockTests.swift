@@ -4,22 +4,13 @@ import Testing
 /// flow.lock end to end: written where the user asks, kept while it fits, refused with
 /// what would change under --locked, moved on by flow-resolve --update-lock.
 @Suite struct FlowLockTests {
-  static let workflow = """
-    stages:
-      - name: render
-        type: BashOperator
-        kwargs: {bash_command: "echo $HFS > render.out"}
-        environment: {requirements: ["houdini ~=20.0"]}
-        needs: []
-      - name: other
-        type: BashOperator
-        kwargs: {bash_command: "true"}
-        needs: []
+  static let workflow = FlowExecCacheTests.houdini
 
-    """
-
+  /// A catalogue entry of `name` `version`.
   static func entry(_ name: String, _ version: String) -> String {
-    "[packages.\"\(name)\".\"\(version)\"]\nenv.HFS = \"/opt/\(name)\(version)\"\n"
+    name == "houdini"
+      ? FlowExecCacheTests.entry(version)
+      : "[packages.\"\(name)\".\"\(version)\"]\nenv.\(name.uppercased()) = \"/opt/\(name)\(version)\"\n"
   }
 
   struct Scratch {
