@@ -16,6 +16,8 @@ public struct Resolution: Sendable {
   /// Per chosen package, the other variants of its version, each with whether it ranked
   /// above the chosen one.
   let otherVariants: [[(entry: PackageVersion, preferred: Bool)]]
+  /// The versions the solve was asked to keep (a lock's), which the reasons name.
+  let preferences: [String: PreferredVersion]
 
   /// Solves `requirements` against `source`, with the machine's facts as packages and weak
   /// requests when `implicits` are given. A failure's reason is summarised past
@@ -43,6 +45,7 @@ public struct Resolution: Sendable {
     self.includePrereleases = includePrereleases
     self.hidden = solution.packages.map { source.hiddenText(of: $0.name) }
     self.otherVariants = solution.otherVariants
+    self.preferences = preferences
   }
 
   /// Per chosen package, in the same order: what brought it in and what kept newer versions
@@ -68,6 +71,8 @@ public struct Resolution: Sendable {
       if newer.isEmpty {
         why.append(
           hidden == nil ? "the newest version in the catalogue" : "the newest version not hidden")
+      } else if preferences[package.name]?.key == package.key {
+        why.append("kept as locked; newer versions: " + newer.map { $0.1 }.joined(separator: ", "))
       } else {
         let excluded = newer.map { version, key -> String in
           func blocks(_ requirement: PackageRequirement) -> Bool {

@@ -29,6 +29,14 @@ import Testing
         == ["app 1.0", "lib 1.0"])
   }
 
+  @Test func theReasonOfAKeptVersionSaysItWasLocked() throws {
+    let catalogue = try Catalogue(texts: [("c.toml", Self.catalogue)])
+    let resolution = try Resolution(
+      [try PackageRequirement(parsing: "lib")], source: CatalogueSource(catalogue),
+      preferences: ["lib": PreferredVersion(key: "1.0")])
+    #expect(resolution.reasons()[0].last == "kept as locked; newer versions: 2.0, 3.0")
+  }
+
   @Test func aPreferenceTheConstraintsRuleOutGivesWayToTheNewestAllowed() throws {
     // app 2.0 needs lib >=2: the locked lib 1.0 cannot stay.
     #expect(
