@@ -192,6 +192,11 @@ import Testing
       "flow-resolve", ["--lock", "mine.lock"], stdin: document, in: scratch.url,
       environment: scratch.environment)
     #expect(named.status == 0, "\(named.stderr)")
+    let folder = try ToolRun.run(
+      "flow-resolve", ["--lock", "."], stdin: document, in: scratch.url,
+      environment: scratch.environment)
+    #expect(folder.status == 64)
+    #expect(folder.stderr.contains("--lock .: not a regular file"), "\(folder.stderr)")
     #expect(scratch.folder.folder.read("mine.lock")?.contains("20.0.547") == true)
   }
 }

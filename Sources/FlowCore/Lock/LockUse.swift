@@ -1,3 +1,5 @@
+import Glibc
+
 /// One tool's use of the lock in one run: which file, what it held when read, and whether
 /// `--locked` forbids changing it.
 public struct LockUse: Sendable {
@@ -23,6 +25,10 @@ public struct LockUse: Sendable {
     let path: String
     if let explicit {
       path = PathText.absolute(explicit, relativeTo: PathText.currentDirectory)
+      // A folder, a pipe or a device is never read or replaced as a lock.
+      if access(path, F_OK) == 0 && !InputFile.isRegularFile(path) {
+        throw LockFailure("--lock \(explicit): not a regular file", status: .usage)
+      }
     } else if let beside, InputFile.isRegularFile(beside) {
       path = beside
     } else {
