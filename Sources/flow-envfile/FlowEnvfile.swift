@@ -71,12 +71,18 @@ struct FlowEnvfile: ToolCommand {
 
   @OptionGroup var output: OutputOptions
 
+  @OptionGroup var lock: LockOptions
+
   func run() throws {
     let console = Console(tool: "flow-envfile")
     if lint { return try runLint(console) }
     let options = EnvMergeOptions(
       dialect: dialect, expand: !noExpand, baseEnvironment: noEnv ? [:] : ProcessEnvironment.current
     )
+    if (lock.path != nil || lock.locked) && !(files.isEmpty && assignments.isEmpty) {
+      throw CommandFailure(
+        "--lock and --locked apply to a pipe document, not to files named here", status: .usage)
+    }
     if files.isEmpty && assignments.isEmpty {
       if format != .json {
         throw CommandFailure(
@@ -125,6 +131,16 @@ struct FlowEnvfile: ToolCommand {
     var pipe = EnvPipeDocument(options: options, provenance: provenance)
     pipe.load(&workflow)
     try finish(console, warnings: pipe.warnings, errors: pipe.errors)
+    // Written before the document goes on, so that the next tool of a pipeline, which
+    // starts once it has read the whole document, reads the lock with this section.
+    if let use = try lock.use(for: workflow) {
+      let files = VariableFileLock(workflow, lockFolder: use.folder, dialect: dialect)
+      var updated = use.lock ?? LockFile()
+      updated.variableFiles = files.section()
+      try use.settle(
+        .envfile, updated: updated,
+        changes: files.changes(from: use.lock?.variableFiles ?? [:], complete: true))
+    }
     try console.emit(workflow.documentText(), to: output.path)
   }
 

@@ -130,6 +130,8 @@ struct FlowExec: ToolCommand {
 
   @OptionGroup var defaultExecutor: DefaultExecutorOption
 
+  @OptionGroup var lock: LockOptions
+
   func validate() throws {
     let problems = [
       jobs.flatMap { NumberOption.problem($0, "-j", in: 1...NumberOption.mostJobs) },
@@ -155,6 +157,11 @@ struct FlowExec: ToolCommand {
     request.executorOverride = clusterOptions.executorOverride
     request.syntax = syntax
     (request.catalogs, request.index) = (catalogue.catalogs, catalogue.index)
+    if var use = try lock.use(for: workflow) {
+      // A run that runs nothing checks the lock but leaves it as it is.
+      use.readOnly = dryRun || why
+      request.lock = RunLockKeeping(use)
+    }
     if let history {
       let (read, note) = DurationHistory.readIfPresent(history)
       if let note { console.report(note) }

@@ -106,6 +106,14 @@ struct ResolveCommand: ParsableCommand {
 
   @OptionGroup var output: OutputOptions
 
+  @OptionGroup var lock: LockOptions
+
+  @Flag(
+    help: ArgumentHelp(
+      "Move the lock on: resolve the packages named as arguments (none: every package) afresh "
+        + "and record them; the others keep their locked versions while they fit."))
+  var updateLock = false
+
   @Argument(
     help:
       "Requirements such as 'houdini ~=20.0.506', '~numpy >=1.20' (weak) or '!python 2' (conflict); none: read a pipe document on standard input."
@@ -117,7 +125,9 @@ struct ResolveCommand: ParsableCommand {
       catalogs: catalogue.catalogs, index: catalogue.index, format: format, baseEnv: baseEnv,
       explain: explain, fullDerivation: fullDerivation, pre: pre, syntax: syntax, pretty: pretty,
       output: output.path, requirements: requirements, exclusions: exclude, time: time,
-      implicits: implicits
+      implicits: implicits,
+      lock: ResolveRun.LockRequest(
+        path: lock.path, locked: lock.locked, updating: updateLock ? Set(requirements) : nil)
     ).run()
   }
 }

@@ -23,13 +23,25 @@ struct ResolveRun {
   var time: String?
   /// `--implicits` or `--no-implicits`; nil: on in pipe mode only.
   var implicits: Bool?
+  var lock = LockRequest()
+
+  /// What the options ask of the lock: `--lock FILE`, `--locked`, `--update-lock [PKG…]`.
+  struct LockRequest {
+    var path: String?
+    var locked = false
+    /// The packages `--update-lock` moves on (empty: all); nil without it.
+    var updating: Set<String>?
+
+    var isAsked: Bool { path != nil || locked || updating != nil }
+  }
 
   init(
     catalogs: [String], index: String?, format: OutputFormat, baseEnv: String?, explain: Bool,
     fullDerivation: Bool, pre: Bool, syntax: VersionSpec.SyntaxChoice, pretty: Bool,
     output: String?, requirements: [String], exclusions: [String] = [], time: String? = nil,
-    implicits: Bool? = nil
+    implicits: Bool? = nil, lock: LockRequest = LockRequest()
   ) {
+    self.lock = lock
     self.implicits = implicits
     self.exclusions = exclusions
     self.time = time
@@ -112,9 +124,18 @@ struct ResolveRun {
 
   private func resolve() throws {
     let console = Console(tool: "flow-resolve")
-    if requirements.isEmpty || requirements == ["-"] {
+    if lock.updating != nil && lock.locked {
+      throw CommandFailure("--update-lock changes the lock, which --locked refuses", status: .usage)
+    }
+    // With --update-lock the arguments name the packages to move on.
+    if requirements.isEmpty || requirements == ["-"] || lock.updating != nil {
       try runPipe(console: console)
       return
+    }
+    if lock.isAsked {
+      throw CommandFailure(
+        "--lock, --locked and --update-lock apply to a pipe document, not to requirements "
+          + "named here", status: .usage)
     }
     if let repositories = try rezRepositories() {
       try resolveRez(repositories, console: console)
@@ -170,7 +191,36 @@ struct ResolveRun {
     if implicits != false {
       resolution.implicits = ImplicitPackages.probed(environment: ProcessEnvironment.current)
     }
+    let use = try LockUse.open(explicit: lock.path, locked: lock.locked, workflow: workflow)
+    if lock.updating != nil && use == nil {
+      throw CommandFailure(
+        "--update-lock: no lock to move on (none beside the workflow; --lock FILE names one)",
+        status: .usage)
+    }
+    if let moving = lock.updating {
+      let known = Set((use?.lock?.packages ?? [:]).values.flatMap(\.keys))
+      if let unknown = moving.sorted().first(where: { !known.contains($0) }) {
+        let hint = Suggestion.closest(to: unknown, among: known).map { " (did you mean '\($0)'?)" }
+        throw CommandFailure(
+          "--update-lock: the lock holds no package '\(unknown)'\(hint ?? "")", status: .usage)
+      }
+    }
+    if let locked = use?.lock?.packages {
+      resolution.preferences = PackageLock.preferences(locked, moving: lock.updating)
+    }
     _ = try resolution.annotate(&workflow)
+    if let use {
+      // Written before the document goes on, as flow-envfile does, for the next tool.
+      let section = PackageLock.section(of: workflow, source: index, keeping: nil)
+      var updated = use.lock ?? LockFile()
+      updated.packages = section
+      let places = Dictionary(
+        workflow.stages.compactMap { stage in workflow.place(of: stage).map { (stage.name, $0) } }
+      ) { first, _ in first }
+      try use.settle(
+        .resolve, updated: updated,
+        changes: PackageLock.changes(from: use.lock?.packages ?? [:], to: section, places: places))
+    }
     try console.emit(workflow.documentText(pretty: pretty), to: output)
   }
 

@@ -211,25 +211,30 @@ import Testing
     #expect(Folder.ran(second.outcomes) == ["D", "Y"], "\(second.outcomes)")
   }
 
-  @Test func aNewerCatalogueVersionRerunsTheStagesThatResolveIt() throws {
-    let workflow = """
-      stages:
-        - name: render
-          type: BashOperator
-          kwargs: {bash_command: "echo $HFS > render.out"}
-          environment: {requirements: ["houdini ~=20.0"]}
-          needs: []
-        - name: other
-          type: BashOperator
-          kwargs: {bash_command: "true"}
-          needs: []
+  /// Two stages, one resolving houdini; FlowLockTests runs it too.
+  static let houdini = """
+    stages:
+      - name: render
+        type: BashOperator
+        kwargs: {bash_command: "echo $HFS > render.out"}
+        environment: {requirements: ["houdini ~=20.0"]}
+        needs: []
+      - name: other
+        type: BashOperator
+        kwargs: {bash_command: "true"}
+        needs: []
 
-      """
-    let folder = try Folder(workflow: workflow)
+    """
+
+  /// A catalogue entry of houdini `version`.
+  static func entry(_ version: String) -> String {
+    "[packages.\"houdini\".\"\(version)\"]\nenv.HFS = \"/opt/hfs\(version)\"\n"
+  }
+
+  @Test func aNewerCatalogueVersionRerunsTheStagesThatResolveIt() throws {
+    let folder = try Folder(workflow: Self.houdini)
     defer { folder.folder.remove() }
-    let entry = { (version: String) in
-      "[packages.\"houdini\".\"\(version)\"]\nenv.HFS = \"/opt/hfs\(version)\"\n"
-    }
+    let entry = Self.entry
     try folder.write("catalogue.toml", entry("20.0.547"))
     let environment = [
       "PATH": "/usr/bin:/bin", "FLOW_CATALOG": folder.url.path + "/catalogue.toml",

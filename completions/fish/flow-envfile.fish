@@ -20,7 +20,7 @@ function __flow-envfile_parse_tokens -S
     set -l unparsed_tokens (__flow-envfile_tokens -pc)
     switch $unparsed_tokens[1]
     case 'flow-envfile'
-        __flow-envfile_parse_subcommand -r 1 'set=+' 'dialect=' 'no-env' 'no-expand' 'provenance' 'format=' 'lint' 'lint-format=' 'schema=' 'o/output=' 'version' 'h/help'
+        __flow-envfile_parse_subcommand -r 1 'set=+' 'dialect=' 'no-env' 'no-expand' 'provenance' 'format=' 'lint' 'lint-format=' 'schema=' 'o/output=' 'lock=' 'locked' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __flow-envfile_parse_subcommand -r 1 'version'
@@ -88,6 +88,8 @@ complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_flags
 complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_flags_or_options "flow-envfile" lint-format' -l 'lint-format' -d 'The lint report\'s format.' -rfka 'text json'
 complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_flags_or_options "flow-envfile" schema' -l 'schema' -d 'A dotenv-linter schema (JSON) for the SchemaViolation check.' -rF
 complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_flags_or_options "flow-envfile" o output' -l 'output' -s 'o' -d 'Write to FILE atomically instead of standard output.' -rF
+complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_flags_or_options "flow-envfile" lock' -l 'lock' -d 'Keep to and record the lock in FILE, created when missing (default: flow.lock beside the workflow, when it exists).' -rF
+complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_flags_or_options "flow-envfile" locked' -l 'locked' -d 'Refuse any change to the lock: print what would change and exit 65.'
 complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_flags_or_options "flow-envfile" version' -l 'version' -d 'Show the version.'
 complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_flags_or_options "flow-envfile" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'flow-envfile' -n '__flow-envfile_should_offer_completions_for_positional "flow-envfile" -eq 2' -fa 'help' -d 'Show subcommand help information.'

@@ -20,7 +20,7 @@ function __flow-exec_parse_tokens -S
     set -l unparsed_tokens (__flow-exec_tokens -pc)
     switch $unparsed_tokens[1]
     case 'flow-exec'
-        __flow-exec_parse_subcommand 1 'j/jobs=' 'stage=' 'only=+' 'from=+' 'rerun=+' 'no-cache' 'why' 'keep-going' 'dry-run' 'format=' 'keep-runs=' 'report=' 'strict' 'stage-output' 'clean-env' 'log-dir=' 'engine=' 'trace=' 'history=' 'grace=' 'syntax=' 'catalog=+' 'index=' 'cpus=' 'memory=' 'gpus=' 'resource=+' 'executor=' 'partition=' 'account=' 'qos=' 'dask-scheduler=' 'default-executor=' 'version' 'h/help'
+        __flow-exec_parse_subcommand 1 'j/jobs=' 'stage=' 'only=+' 'from=+' 'rerun=+' 'no-cache' 'why' 'keep-going' 'dry-run' 'format=' 'keep-runs=' 'report=' 'strict' 'stage-output' 'clean-env' 'log-dir=' 'engine=' 'trace=' 'history=' 'grace=' 'syntax=' 'cpus=' 'memory=' 'gpus=' 'resource=+' 'executor=' 'partition=' 'account=' 'qos=' 'dask-scheduler=' 'default-executor=' 'lock=' 'locked' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __flow-exec_parse_subcommand -r 1 'version'
@@ -99,8 +99,6 @@ complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_op
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" history' -l 'history' -d 'Plan with the durations in FILE and record this run\'s durations there.' -rF
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" grace' -l 'grace' -d 'Seconds between SIGTERM and SIGKILL when stopping a stage.' -rfka ''
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" syntax' -l 'syntax' -d 'How specs are read: lifeblood (python-semanticversion), node (node-semver), rez, or auto.' -rfka 'auto lifeblood node rez'
-complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec"' -l 'catalog' -d 'A catalogue file, a folder (config.toml then config.d/*.toml) or Lifeblood\'s configuration root; repeatable.' -rF
-complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" index' -l 'index' -d 'Where to keep the compiled catalogue index (default: under ~/.cache/flow).' -rF
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" cpus' -l 'cpus' -d 'CPUs to plan for, instead of the probed ones.' -rfka ''
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" memory' -l 'memory' -d 'Memory to plan for (8Gi, 16G, bytes), instead of the probed amount.' -rfka ''
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" gpus' -l 'gpus' -d 'GPUs to plan for: a count, or ids separated by commas.' -rfka ''
@@ -111,6 +109,8 @@ complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_op
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" qos' -l 'qos' -d 'Slurm quality of service for the jobs (over extra_data.slurm.qos).' -rfka ''
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" dask-scheduler' -l 'dask-scheduler' -d 'The Dask scheduler\'s address (default: $DASK_SCHEDULER_ADDRESS).' -rfka ''
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" default-executor' -l 'default-executor' -d 'Executor of the stages that name none, below global.executor: local (the default), slurm or dask.' -rfka 'local slurm dask'
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" lock' -l 'lock' -d 'Keep to and record the lock in FILE, created when missing (default: flow.lock beside the workflow, when it exists).' -rF
+complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" locked' -l 'locked' -d 'Refuse any change to the lock: print what would change and exit 65.'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" version' -l 'version' -d 'Show the version.'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_flags_or_options "flow-exec" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'flow-exec' -n '__flow-exec_should_offer_completions_for_positional "flow-exec" -eq 2' -fa 'help' -d 'Show subcommand help information.'

@@ -23,7 +23,7 @@ function __flow-resolve_parse_tokens -S
         __flow-resolve_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'resolve'
-            __flow-resolve_parse_subcommand -r 1 'catalog=+' 'index=' 'format=' 'base-env=' 'explain' 'full-derivation' 'pre' 'syntax=' 'exclude=+' 'time=' 'implicits' 'no-implicits' 'pretty' 'o/output=' 'version' 'h/help'
+            __flow-resolve_parse_subcommand -r 1 'catalog=+' 'index=' 'format=' 'base-env=' 'explain' 'full-derivation' 'pre' 'syntax=' 'exclude=+' 'time=' 'implicits' 'no-implicits' 'pretty' 'o/output=' 'lock=' 'locked' 'update-lock' 'version' 'h/help'
         case 'scan'
             __flow-resolve_parse_subcommand 0 'root=' 'version' 'h/help'
         case 'generate'
@@ -103,6 +103,9 @@ complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" no-implicits' -l 'no-implicits' -d 'Offer the machine\'s facts as packages (gpu, cuda_driver, glibc); default: on for a pipe document, off for requirements given here.'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" pretty' -l 'pretty' -d 'Indent the JSON output for people.'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" o output' -l 'output' -s 'o' -d 'Write to FILE atomically instead of standard output.' -rF
+complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" lock' -l 'lock' -d 'Keep to and record the lock in FILE, created when missing (default: flow.lock beside the workflow, when it exists).' -rF
+complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" locked' -l 'locked' -d 'Refuse any change to the lock: print what would change and exit 65.'
+complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" update-lock' -l 'update-lock' -d 'Move the lock on: resolve the packages named as arguments (none: every package) afresh and record them; the others keep their locked versions while they fit.'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" version' -l 'version' -d 'Show the version.'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve resolve" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'flow-resolve' -n '__flow-resolve_should_offer_completions_for_flags_or_options "flow-resolve scan" root' -l 'root' -d 'Look under DIR instead of / (its opt, usr and usr/local folders).' -rfa '(__flow-resolve_complete_directories)'

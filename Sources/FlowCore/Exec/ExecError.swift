@@ -28,9 +28,12 @@ public enum ExecError: ToolFailure, Equatable, Sendable {
   case resolution(String)
   /// A stage's requirements cannot be resolved; `place` as for `unknownStageType`.
   case stageResolution(stage: String, place: String?, reason: String)
+  /// The lock cannot be read or written, or holds what `--locked` refuses to change.
+  case lock(LockFailure)
 
   public var exitStatus: ExitStatus {
     if case .clusterUnavailable = self { return .unavailable }
+    if case .lock(let failure) = self { return failure.exitStatus }
     return .toolFailed
   }
 
@@ -96,6 +99,8 @@ public enum ExecError: ToolFailure, Equatable, Sendable {
     case .stageResolution(let stage, let place, let reason):
       let place = place.map { "\($0): " } ?? ""
       return "\(place)stage '\(stage)': resolving requirements: \(reason)"
+    case .lock(let failure):
+      return failure.description
     }
   }
 }

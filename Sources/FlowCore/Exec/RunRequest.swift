@@ -25,6 +25,9 @@ public struct RunRequest {
   public var catalogs: [String] = []
   /// Where the compiled index is kept (`--index`); nil: the per-user cache.
   public var index: String?
+  /// The lock this run keeps to (`RunLockKeeping`), checked and written once the document
+  /// is complete; nil: none.
+  public var lock: RunLockKeeping?
 
   public init(host: EnvironmentMap) {
     self.host = host
@@ -42,11 +45,17 @@ public struct RunRequest {
     if gaps.contains(where: { $0.tool == "flow-resolve" }) {
       try resolve(&workflow)
     }
+    try lock?.keep(
+      workflow, selected: selected, variables: gaps.contains { $0.tool == "flow-envfile" },
+      packages: gaps.contains { $0.tool == "flow-resolve" })
     let needsEngine = selected.contains { workflow.stages[$0].environment.image != nil }
     let chosenEngine =
       needsEngine
       ? try ContainerEngine.choose(named: engine, environment: host, mustBeInstalled: !dryRun)
       : nil
+    try lock?.keep(
+      RunLock.observe(
+        workflow, selected: selected, engine: chosenEngine, machine: machine, environment: host))
     let logs = logDirectory ?? (RunPreparation.folder(of: workflow) ?? ".") + "/.flow/logs"
     var gpuNotes: [String] = []
     var preparation = RunPreparation(
@@ -85,6 +94,8 @@ public struct RunRequest {
     do {
       let index = try CatalogueIndex.open(sources: sources, at: self.index, environment: host)
       var resolution = PipeResolution(source: index, syntax: syntax)
+      resolution.preferences = lock?.packagePreferences ?? [:]
+      lock?.source = index
       // As flow-resolve does in a pipe: the machine's facts are packages a variant may need.
       resolution.implicits = ImplicitPackages.probed(environment: host)
       _ = try resolution.annotate(&workflow)

@@ -11,6 +11,9 @@ public struct PipeResolution {
   /// The machine's facts as packages (`ImplicitPackages`), given to each stage that runs on
   /// this machine (`ImplicitPackages.forStage`); nil: none.
   public var implicits: ImplicitPackages?
+  /// Per stage name, the versions to keep while they still fit (a lock's); see
+  /// `PreferredVersion`.
+  public var preferences: [String: [String: PreferredVersion]] = [:]
 
   public init(
     source: any PackageSource, includePrereleases: Bool = false, explain: Bool = false,
@@ -52,11 +55,16 @@ public struct PipeResolution {
       let items = stage.environment.requirements
       if items.isEmpty { continue }
       let facts = implicits?.forStage(stage)
+      let preferred = preferences[stage.name] ?? [:]
+      // Stages that share requirements but keep different locked versions are solved apart.
+      let kept = preferred.sorted { $0.key < $1.key }.map {
+        WrittenRequirement(package: "=" + $0.key, spec: $0.value.key + "/\($0.value.variant ?? -1)")
+      }
       let written =
         items.map { WrittenRequirement(package: $0.package, spec: $0.spec) }
         + (facts?.requests ?? []).map {
           WrittenRequirement(package: "~" + $0.name, spec: $0.spec.text)
-        }
+        } + kept
       if let known = byText[written] {
         workflow.stages[index].resolution = known
         continue
@@ -71,11 +79,13 @@ public struct PipeResolution {
               name: kind == .required ? item.package : String(item.package.dropFirst()),
               spec: try source.spec(parsing: item.spec, syntax: syntax), kind: kind))
         }
-        let key = (requirements + (facts?.requests ?? [])).map(\.description)
+        let key =
+          (requirements + (facts?.requests ?? [])).map(\.description)
+          + kept.map { $0.package + $0.spec }
         if solved[key] == nil {
           solved[key] = try Resolution(
             requirements, source: source, implicits: facts, includePrereleases: includePrereleases,
-            fullDerivation: fullDerivation
+            fullDerivation: fullDerivation, preferences: preferred
           ).stageResolution(explain: explain)
         }
         byText[written] = solved[key]

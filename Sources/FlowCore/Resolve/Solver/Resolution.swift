@@ -16,14 +16,17 @@ public struct Resolution: Sendable {
   /// Per chosen package, the other variants of its version, each with whether it ranked
   /// above the chosen one.
   let otherVariants: [[(entry: PackageVersion, preferred: Bool)]]
+  /// The versions the solve was asked to keep (a lock's), which the reasons name.
+  let preferences: [String: PreferredVersion]
 
   /// Solves `requirements` against `source`, with the machine's facts as packages and weak
   /// requests when `implicits` are given. A failure's reason is summarised past
-  /// `Solver.summarySteps` steps unless `fullDerivation` asks for all of it.
+  /// `Solver.summarySteps` steps unless `fullDerivation` asks for all of it. A package
+  /// takes its version in `preferences` while the constraints allow it (a lock's).
   public init(
     _ requirements: [PackageRequirement], source: any PackageSource,
     implicits: ImplicitPackages? = nil, includePrereleases: Bool = false,
-    fullDerivation: Bool = false
+    fullDerivation: Bool = false, preferences: [String: PreferredVersion] = [:]
   ) throws {
     var requirements = requirements
     var source = source
@@ -34,7 +37,7 @@ public struct Resolution: Sendable {
     }
     let solution = try Solver.solution(
       requirements, source: source, includePrereleases: includePrereleases,
-      fullDerivation: fullDerivation)
+      fullDerivation: fullDerivation, preferences: preferences)
     self.requirements = requirements
     self.packages = solution.packages
     self.actions = EnvironmentActions(packages: solution.packages)
@@ -42,6 +45,7 @@ public struct Resolution: Sendable {
     self.includePrereleases = includePrereleases
     self.hidden = solution.packages.map { source.hiddenText(of: $0.name) }
     self.otherVariants = solution.otherVariants
+    self.preferences = preferences
   }
 
   /// Per chosen package, in the same order: what brought it in and what kept newer versions
@@ -67,6 +71,8 @@ public struct Resolution: Sendable {
       if newer.isEmpty {
         why.append(
           hidden == nil ? "the newest version in the catalogue" : "the newest version not hidden")
+      } else if preferences[package.name]?.key == package.key {
+        why.append("kept as locked; newer versions: " + newer.map { $0.1 }.joined(separator: ", "))
       } else {
         let excluded = newer.map { version, key -> String in
           func blocks(_ requirement: PackageRequirement) -> Bool {

@@ -45,6 +45,8 @@ public final class Solver {
   var requests: [PackageRequirement] = []
   /// Packages 1...requestedCount are the requested ones, in request order.
   var requestedCount = 0
+  /// Versions to take when the constraints still allow them, by package (a lock's).
+  var preferences: [String: PreferredVersion] = [:]
 
   static let root = 0
 
@@ -79,11 +81,12 @@ public final class Solver {
   /// Solves once; the search state lives only for this call.
   static func solution(
     _ requirements: [PackageRequirement], source: any PackageSource, includePrereleases: Bool,
-    fullDerivation: Bool = false
+    fullDerivation: Bool = false, preferences: [String: PreferredVersion] = [:]
   ) throws -> Solution {
-    try Solver(
-      source: source, includePrereleases: includePrereleases, fullDerivation: fullDerivation
-    ).run(requirements)
+    let solver = Solver(
+      source: source, includePrereleases: includePrereleases, fullDerivation: fullDerivation)
+    solver.preferences = preferences
+    return try solver.run(requirements)
   }
 
   private func run(_ requirements: [PackageRequirement]) throws -> Solution {
@@ -321,7 +324,7 @@ public final class Solver {
   func nextPackage() -> Int? { waiting.first }
 
   func decide(_ package: Int) {
-    let choice = current[package]!.highest!
+    let choice = preferredChoice(package) ?? current[package]!.highest!
     if !versionsWithRelations[package].contains(choice) {
       versionsWithRelations[package].insert(choice)
       for number in tables[package].requires(of: choice - 1) {

@@ -1,0 +1,123 @@
+/// flow-resolve's section of the lock: per stage, the packages chosen, each with a digest
+/// of its catalogue entry, so that an entry edited in place (a new path, a new
+/// requirement under the same version) shows as a change as much as a new version does.
+public enum PackageLock {
+  /// The entry of a package that is a fact of this machine (`gpu`, `cuda_driver`), which
+  /// no catalogue holds.
+  public static let machineEntry = "machine"
+
+  /// `sha256:HEX` of a catalogue entry as read: everything a resolve takes from it.
+  public static func digest(of entry: PackageVersion) -> String {
+    func changes(_ list: [VariableChange]) -> JSONValue {
+      .array(
+        list.map { change in
+          .array(
+            [.string(change.name)]
+              + [change.prepend, change.append, change.set ?? []].map {
+                .array($0.map(JSONValue.string))
+              } + [.bool(change.set != nil)])
+        })
+    }
+    let fields: [JSONValue] = [
+      .string(entry.name), .string(entry.key), entry.label.map(JSONValue.string) ?? .null,
+      .integer(Int64(entry.priority)), changes(entry.variables),
+      .array(entry.requires.map { .string($0.description) }),
+      .array(entry.conflicts.map { .string($0.description) }),
+      entry.released.map(JSONValue.string) ?? .null,
+      entry.variant.map { .integer(Int64($0)) } ?? .null,
+    ]
+    return "sha256:" + SHA256.hex(String(decoding: JSONCodec.encode(.array(fields)), as: UTF8.self))
+  }
+
+  /// The section for `workflow`'s resolved stages, the stages of `earlier` that were not
+  /// resolved now (not selected) kept while the workflow still has them.
+  public static func section(
+    of workflow: Workflow, source: any PackageSource,
+    keeping earlier: [String: [String: LockedPackage]]?
+  ) -> [String: [String: LockedPackage]] {
+    var digests = EntryDigests(source: source)
+    var stages: [String: [String: LockedPackage]] = [:]
+    for stage in workflow.stages {
+      guard let resolution = stage.resolution else {
+        if !stage.environment.requirements.isEmpty, let kept = earlier?[stage.name] {
+          stages[stage.name] = kept
+        }
+        continue
+      }
+      var packages: [String: LockedPackage] = [:]
+      for package in resolution.packages {
+        packages[package.name] = LockedPackage(
+          version: package.version, entry: digests.digest(package), variant: package.variant)
+      }
+      stages[stage.name] = packages
+    }
+    return stages
+  }
+
+  /// The versions a resolve keeps, per stage: all the lock holds but the packages named in
+  /// `moving` (nil: none moves; empty: every one moves).
+  public static func preferences(
+    _ locked: [String: [String: LockedPackage]], moving: Set<String>?
+  ) -> [String: [String: PreferredVersion]] {
+    if let moving, moving.isEmpty { return [:] }
+    return locked.mapValues { packages in
+      var kept: [String: PreferredVersion] = [:]
+      for (name, package) in packages where !(moving?.contains(name) ?? false) {
+        kept[name] = PreferredVersion(key: package.version, variant: package.variant)
+      }
+      return kept
+    }
+  }
+
+  /// What moved from `old` to `new`, one line per change, for a person; empty when
+  /// nothing did. `places` says where a stage is written (`FILE:LINE:COLUMN`).
+  public static func changes(
+    from old: [String: [String: LockedPackage]], to new: [String: [String: LockedPackage]],
+    places: [String: String] = [:]
+  ) -> [String] {
+    var lines: [String] = []
+    for stage in Set(old.keys).union(new.keys).sorted() {
+      let prefix = (places[stage].map { "\($0): " } ?? "") + "stage '\(stage)': "
+      let before = old[stage] ?? [:]
+      let now = new[stage] ?? [:]
+      for name in Set(before.keys).union(now.keys).sorted() {
+        switch (before[name], now[name]) {
+        case (nil, let added?): lines.append(prefix + "\(name) \(added.label) added")
+        case (let gone?, nil): lines.append(prefix + "\(name) \(gone.label) no longer chosen")
+        case (let was?, let is_?) where was.label != is_.label:
+          lines.append(prefix + "\(name) \(was.label) → \(is_.label)")
+        case (let was?, let is_?) where was.entry != is_.entry:
+          lines.append(
+            prefix + "\(name) \(was.label): its catalogue entry changed (\(is_.entry))")
+        default: break
+        }
+      }
+    }
+    return lines
+  }
+
+  /// Looks up each chosen package's entry once.
+  private struct EntryDigests {
+    let source: any PackageSource
+    var known: [String: String] = [:]
+
+    init(source: any PackageSource) { self.source = source }
+
+    mutating func digest(_ package: ResolvedPackage) -> String {
+      let key = package.name + "\u{0}" + package.version + "\u{0}\(package.variant ?? -1)"
+      if let digest = known[key] { return digest }
+      let table = source.candidateTable(of: package.name)
+      var digest = PackageLock.machineEntry
+      for index in table.versions.indices
+      where table.keys[index] == package.version && table.variants[index] == (package.variant ?? -1)
+      {
+        if let entry = source.entry(of: package.name, at: index) {
+          digest = PackageLock.digest(of: entry)
+        }
+        break
+      }
+      known[key] = digest
+      return digest
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import Glibc
+
+/// flow-exec's section of the lock: each image's digest as the engine reports it, and the
+/// facts of this machine that shaped the plan (its GPUs' model and NVIDIA driver), asked
+/// for only when a stage may run on a GPU.
+public struct RunLock: Sendable, Equatable {
+  public var images: [String: String] = [:]
+  public var probe: [String: String] = [:]
+
+  public init(images: [String: String] = [:], probe: [String: String] = [:]) {
+    self.images = images
+    self.probe = probe
+  }
+
+  /// The facts for the stages at `selected` of `workflow`: the digest of each image with
+  /// `engine` (never pulled: an image the engine does not hold is `LockFile.imageNotLocal`),
+  /// and the GPU facts of `machine` when a stage may use a GPU.
+  public static func observe(
+    _ workflow: Workflow, selected: [Int], engine: ContainerEngine?, machine: MachineDescription,
+    environment: EnvironmentMap
+  ) -> RunLock {
+    var lock = RunLock()
+    var mayUseGPU = false
+    for index in selected {
+      let stage = workflow.stages[index]
+      let resources = stage.environment.resources
+      if (resources.processOn ?? .cpu) != .cpu || (resources.gpu ?? 0) > 0
+        || (resources.gpuFraction ?? 0) > 0
+      {
+        mayUseGPU = true
+      }
+      guard let image = stage.environment.image, lock.images[image] == nil else { continue }
+      lock.images[image] =
+        engine.flatMap { digest(of: image, engine: $0, environment: environment) }
+        ?? LockFile.imageNotLocal
+    }
+    if mayUseGPU {
+      let probe = MachineProbe(environment: environment, queriesTools: true)
+      // The model comes from nvidia-smi or rocm-smi, which a plan without GPU memory skips.
+      let gpus = machine.gpus.contains { $0.name == nil } ? probe.probe().gpus : machine.gpus
+      let driver = NvidiaDriver(files: probe.files)
+      var counts: [String: Int] = [:]
+      for gpu in gpus { counts[gpu.name ?? gpu.vendor.rawValue, default: 0] += 1 }
+      lock.probe["gpu"] =
+        counts.isEmpty
+        ? "none" : counts.keys.sorted().map { "\(counts[$0]!) × \($0)" }.joined(separator: ", ")
+      lock.probe["driver"] = driver?.version ?? "none"
+    }
+    return lock
+  }
+
+  /// The image's digest as `engine` holds it: the registry digest it was pulled by, else
+  /// its local id; for apptainer, the digest of a local image file. nil when not local.
+  public static func digest(of image: String, engine: ContainerEngine, environment: EnvironmentMap)
+    -> String?
+  {
+    switch engine {
+    case .apptainer:
+      guard image.hasPrefix("/") || image.hasPrefix("."), InputFile.isRegularFile(image) else {
+        return nil
+      }
+      return SHA256.file(image).map { "sha256:" + $0 }
+    case .podman, .docker:
+      let argv = [
+        engine.rawValue, "image", "inspect", "--format", "{{json .RepoDigests}} {{.Id}}", image,
+      ]
+      guard let finished = try? ChildProcess(argv, environment: environment).run(timeout: 60),
+        finished.status?.shellStatus == 0
+      else { return nil }
+      return parseInspection(finished.text)
+    }
+  }
+
+  /// The digest in `image inspect`'s answer (`["repo@sha256:…"] ID`): the first repository
+  /// digest, else the image id.
+  static func parseInspection(_ text: String) -> String? {
+    guard let line = text.split(separator: "\n").first, let space = line.lastIndex(of: " ") else {
+      return nil
+    }
+    let repositoryDigests = (try? JSONCodec.decode(Array(line[..<space].utf8)))?.arrayValue ?? []
+    if let first = repositoryDigests.first?.stringValue, let at = first.lastIndex(of: "@") {
+      return String(first[first.index(after: at)...])
+    }
+    let id = line[line.index(after: space)...]
+    guard !id.isEmpty else { return nil }
+    return id.hasPrefix("sha256:") ? String(id) : "sha256:" + id
+  }
+
+  /// What differs from `images` and `probe` as locked, one line per change; only the
+  /// images and facts observed now are compared.
+  public func changes(images lockedImages: [String: String], probe lockedProbe: [String: String])
+    -> [String]
+  {
+    var lines: [String] = []
+    for image in images.keys.sorted() where lockedImages[image] != images[image] {
+      lines.append(
+        "image \(image): \(lockedImages[image] ?? "not in \(LockFile.name)") → \(images[image]!)")
+    }
+    for fact in probe.keys.sorted() where lockedProbe[fact] != probe[fact] {
+      lines.append("\(fact): \(lockedProbe[fact] ?? "not in \(LockFile.name)") → \(probe[fact]!)")
+    }
+    return lines
+  }
+}

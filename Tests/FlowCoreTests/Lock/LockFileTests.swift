@@ -1,0 +1,119 @@
+import FlowTestSupport
+import Testing
+
+@testable import FlowCore
+
+@Suite struct LockFileTests {
+  static let digest = "sha256:" + String(repeating: "ab", count: 32)
+
+  static func sample() -> LockFile {
+    var lock = LockFile()
+    lock.packages = [
+      "render": [
+        "houdini": LockedPackage(version: "20.0.547", entry: digest),
+        "plugin": LockedPackage(version: "1.0", entry: digest, variant: 1),
+      ]
+    ]
+    lock.variableFiles = [".env": LockedVariableFile(digest: digest, values: ["N": digest])]
+    lock.images = ["docker.io/library/alpine:3": LockFile.imageNotLocal]
+    lock.probe = ["driver": "550.54.15", "gpu": "1 × NVIDIA H200"]
+    return lock
+  }
+
+  @Test func aWrittenLockReadsBackTheSameAndItsKeysAreSorted() throws {
+    let text = Self.sample().text
+    let read = try LockFile.parse(text, file: "flow.lock")
+    #expect(read == Self.sample())
+    let lines = String(decoding: text, as: UTF8.self).split(separator: "\n")
+    #expect(lines[1] == "  \"flow-envfile\": {")
+    #expect(lines.last == "}")
+  }
+
+  @Test func aTornLockIsRefusedAtTheLineAndColumnWhereItBreaks() throws {
+    let text = Self.sample().text
+    let torn = Array(text.prefix(text.count / 2))
+    #expect {
+      _ = try LockFile.parse(torn, file: "w/flow.lock")
+    } throws: { error in
+      let failure = error as! LockFailure
+      return failure.exitStatus == .dataError && failure.description.hasPrefix("w/flow.lock:")
+        && failure.description.contains("not valid JSON")
+    }
+  }
+
+  @Test func anEditedValueIsRefusedAtItsPlace() throws {
+    let cases: [(String, String)] = [
+      ("{\"version\": 2}", "flow.lock:1:13: expected version 1, found \"2\""),
+      (
+        "{\"version\": 1,\n \"flow-resolv\": {}}",
+        "flow.lock:2:2: unknown key \"flow-resolv\"; did you mean 'flow-resolve'?"
+      ),
+      (
+        "{\"version\": 1, \"flow-envfile\": {\"files\": {\".env\": {\"digest\": \"md5:1\"}}}}",
+        "flow.lock:1:62: expected the digest of .env as sha256: and 64 hex digits"
+      ),
+      (
+        "{\"version\": 1, \"flow-resolve\": {\"stages\": {\"a\": {\"x\": {\"version\": \"1\"}}}}}",
+        "flow.lock:1:55: package x needs \"version\" and \"entry\""
+      ),
+      ("[]", "flow.lock:1:1: expected the lock (an object), found a list"),
+      ("{}", "flow.lock:1:1: no \"version\""),
+    ]
+    for (text, expected) in cases {
+      #expect {
+        _ = try LockFile.parse(Array(text.utf8), file: "flow.lock")
+      } throws: { error in
+        "\(error)".hasPrefix(expected)
+      }
+    }
+  }
+
+  @Test func writingASectionKeepsTheOthersAsTheFileHoldsThem() throws {
+    let folder = try TemporaryFolder()
+    let path = folder.path + "/flow.lock"
+    try Self.sample().write(.envfile, to: path)
+    var other = LockFile()
+    other.packages = ["a": ["x": LockedPackage(version: "2", entry: PackageLock.machineEntry)]]
+    try other.write(.resolve, to: path)
+    let read = try #require(try LockFile.read(path))
+    #expect(read.variableFiles == Self.sample().variableFiles)
+    #expect(read.packages == other.packages)
+    #expect(read.images == nil)
+  }
+
+  @Test func theChangesOfPackagesAreSaidPerStageAndPackage() {
+    let old = ["render": ["houdini": LockedPackage(version: "20.0.547", entry: Self.digest)]]
+    var new = old
+    new["render"]!["houdini"]!.version = "20.0.590"
+    new["render"]!["python"] = LockedPackage(version: "3.10", entry: Self.digest)
+    #expect(
+      PackageLock.changes(from: old, to: new, places: ["render": "w.yaml:2:5"]) == [
+        "w.yaml:2:5: stage 'render': houdini 20.0.547 → 20.0.590",
+        "w.yaml:2:5: stage 'render': python 3.10 added",
+      ])
+    var edited = old
+    edited["render"]!["houdini"]!.entry = "sha256:" + String(repeating: "cd", count: 32)
+    #expect(
+      PackageLock.changes(from: old, to: edited).first?.hasPrefix(
+        "stage 'render': houdini 20.0.547: its catalogue entry changed") == true)
+  }
+
+  @Test func anEntryDigestChangesWithWhatTheEntryDoesNotOnlyItsVersion() throws {
+    let version = try Version(parsing: "1.0.0")
+    let plain = PackageVersion(name: "a", version: version, key: "1.0.0", definedAt: "c.toml:1")
+    var moved = plain
+    moved.definedAt = "c.toml:9"
+    var changed = plain
+    changed.variables = [VariableChange(name: "PATH", prepend: ["/opt/a"])]
+    #expect(PackageLock.digest(of: plain) == PackageLock.digest(of: moved))
+    #expect(PackageLock.digest(of: plain) != PackageLock.digest(of: changed))
+  }
+
+  @Test func imageInspectionGivesTheRepositoryDigestElseTheId() {
+    #expect(
+      RunLock.parseInspection("[\"docker.io/library/alpine@sha256:abc\"] 123\n") == "sha256:abc")
+    #expect(RunLock.parseInspection("[] 0123abcd\n") == "sha256:0123abcd")
+    #expect(RunLock.parseInspection("null sha256:99\n") == "sha256:99")
+    #expect(RunLock.parseInspection("") == nil)
+  }
+}
