@@ -71,8 +71,11 @@ public struct RunRequest {
     let sources = Catalogue.defaultSources(environment: host)
     let path = CatalogueIndex.defaultPath(sources: sources, environment: host)
     do {
-      let index = try CatalogueIndex.open(sources: sources, at: path)
-      var resolution = PipeResolution(source: index, syntax: syntax)
+      // Rez repositories are read as flow-resolve reads them in a pipe.
+      let source: any PackageSource =
+        try RezRepository.roots(of: sources, syntax: syntax).map { try RezRepository(roots: $0) }
+        ?? CatalogueIndex.open(sources: sources, at: path)
+      var resolution = PipeResolution(source: source, syntax: syntax)
       // As flow-resolve does in a pipe: the machine's facts are packages a variant may need.
       resolution.implicits = ImplicitPackages.probed(environment: host)
       _ = try resolution.annotate(&workflow)

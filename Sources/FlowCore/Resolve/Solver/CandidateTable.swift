@@ -68,6 +68,29 @@ public struct CandidateTable: Sendable {
     return table
   }
 
+  /// The same table after one candidate per provided version (`Solver+Provides`), each
+  /// without requirements of its own. Versions then no longer ascend throughout, so specs are
+  /// matched version by version.
+  func prepending(_ provided: [ProvidedVersion]) -> CandidateTable {
+    var table = CandidateTable()
+    table.reserve(versions: provided.count + count)
+    for item in provided {
+      table.addVersion(item.version, key: item.key)
+      table.endList()
+      table.endList()
+    }
+    for index in 0..<count {
+      table.addVersion(
+        versions[index], key: keys[index], variant: variants[index] < 0 ? nil : variants[index])
+      for number in requires(of: index) { table.addNumber(number) }
+      table.endList()
+      for number in conflicts(of: index) { table.addNumber(number) }
+      table.endList()
+    }
+    table.hasOnlyPlainReleases = false
+    return table
+  }
+
   func requires(of index: Int) -> ArraySlice<Int> {
     numbers[bounds[2 * index]..<bounds[2 * index + 1]]
   }

@@ -83,8 +83,24 @@ public final class FilteredSource: PackageSource {
     try inner.spec(parsing: text, syntax: syntax)
   }
 
+  public func requirement(package: String, spec: String, syntax: VersionSpec.SyntaxChoice)
+    throws -> PackageRequirement
+  {
+    try inner.requirement(package: package, spec: spec, syntax: syntax)
+  }
+
   public func requirement(numbered number: Int) -> PackageRequirement? {
     inner.requirement(numbered: number)
+  }
+
+  /// What an exclusion names is hidden here too; a provider the filter hides takes what it
+  /// provides with it, as nothing can then select it.
+  public func providedVersions(of name: String) -> [ProvidedVersion] {
+    inner.providedVersions(of: name).filter { provided in
+      !filter.exclusions.contains {
+        $0.name == name && $0.spec.matches(provided.version, includingPrereleases: true)
+      }
+    }
   }
 
   public func entry(of name: String, at index: Int) -> PackageVersion? {

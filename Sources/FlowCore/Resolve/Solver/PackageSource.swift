@@ -18,10 +18,29 @@ public protocol PackageSource {
 
   /// Reads a spec of a requirement for this source, in `syntax`.
   func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec
+
+  /// The versions of `name` that versions of other packages provide (`provides`), ascending.
+  func providedVersions(of name: String) -> [ProvidedVersion]
+
+  /// Reads a requirement as a pipe document writes it: the package with its mark (`~`,
+  /// `!`) and the spec, in `syntax`.
+  func requirement(package: String, spec: String, syntax: VersionSpec.SyntaxChoice) throws
+    -> PackageRequirement
 }
 
 extension PackageSource {
   public var decidesInDiscoveryOrder: Bool { false }
+
+  public func providedVersions(of name: String) -> [ProvidedVersion] { [] }
+
+  public func requirement(package: String, spec: String, syntax: VersionSpec.SyntaxChoice)
+    throws -> PackageRequirement
+  {
+    let kind = package.utf8.first.map(PackageRequirement.kind(marked:)) ?? .required
+    return PackageRequirement(
+      name: kind == .required ? package : String(package.dropFirst()),
+      spec: try self.spec(parsing: spec, syntax: syntax), kind: kind)
+  }
 
   public func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec {
     try VersionSpec(parsing: text, syntax: syntax)
@@ -81,5 +100,9 @@ public final class CatalogueSource: PackageSource {
   public func entry(of name: String, at index: Int) -> PackageVersion? {
     let all = catalogue.versions(of: name).flatMap(\.candidates)
     return all.indices.contains(index) ? all[index] : nil
+  }
+
+  public func providedVersions(of name: String) -> [ProvidedVersion] {
+    catalogue.compiled.provisions[name] ?? []
   }
 }
