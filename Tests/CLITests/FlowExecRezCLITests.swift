@@ -5,6 +5,15 @@ import Testing
 /// flow-exec resolving a workflow itself against rez repositories, with requirements in
 /// rez's syntax, as flow-resolve does in a pipe.
 @Suite struct FlowExecRezCLITests {
+  /// flow-exec's environment with the repository as the catalogue.
+  static func environment(_ folder: TemporaryFolder) -> [String: String] {
+    [
+      "PATH": "/usr/bin:/bin", "FLOW_CATALOG": folder.path + "/repo",
+      "XDG_CACHE_HOME": folder.path + "/cache",
+      "FLOW_PROBE_ROOT": ToolRun.root.path + "/Tests/Fixtures/probe/no-gpu",
+    ]
+  }
+
   static func repository(_ folder: TemporaryFolder) throws {
     try folder.write("repo/python/3.9.1/package.py", "name = 'python'\nversion = '3.9.1'\n")
     try folder.write("repo/python/3.11.4/package.py", "name = 'python'\nversion = '3.11.4'\n")
@@ -41,11 +50,7 @@ import Testing
           environment: {requirements: {tool: "1.2"}}
 
       """)
-    let environment = [
-      "PATH": "/usr/bin:/bin", "FLOW_CATALOG": folder.path + "/repo",
-      "XDG_CACHE_HOME": folder.path + "/cache",
-      "FLOW_PROBE_ROOT": ToolRun.root.path + "/Tests/Fixtures/probe/no-gpu",
-    ]
+    let environment = Self.environment(folder)
     let run = try ToolRun.run("flow-exec", ["--no-cache", workflow], environment: environment)
     #expect(run.status == 0, "\(run.stderr)")
     for name in ["list-out", "map-out"] {
@@ -73,11 +78,7 @@ import Testing
 
       """)
     let run = try ToolRun.run(
-      "flow-exec", ["--no-cache", workflow],
-      environment: [
-        "PATH": "/usr/bin:/bin", "FLOW_CATALOG": folder.path + "/repo",
-        "XDG_CACHE_HOME": folder.path + "/cache",
-      ])
+      "flow-exec", ["--no-cache", workflow], environment: Self.environment(folder))
     // flow-exec's own status for a run that could not start, as env(1) uses it.
     #expect(run.status == 125, "\(run.stderr)")
     #expect(run.stderr.contains("stage 'impossible': resolving requirements:"))

@@ -112,7 +112,7 @@ public struct ImplicitPackages: Sendable {
 
 /// A package source with the machine's facts as packages: a name a fact has is the fact's
 /// one version, whatever the catalogue holds under it.
-public final class ImplicitSource: PackageSource {
+public final class ImplicitSource: WrappingSource {
   public let inner: any PackageSource
   public let implicits: ImplicitPackages
 
@@ -135,22 +135,6 @@ public final class ImplicitSource: PackageSource {
     table.endList()
     table.endList()
     return table
-  }
-
-  public func requirement(numbered number: Int) -> PackageRequirement? {
-    inner.requirement(numbered: number)
-  }
-
-  public var decidesInDiscoveryOrder: Bool { inner.decidesInDiscoveryOrder }
-
-  public func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec {
-    try inner.spec(parsing: text, syntax: syntax)
-  }
-
-  public func requirement(package: String, spec: String, syntax: VersionSpec.SyntaxChoice)
-    throws -> PackageRequirement
-  {
-    try inner.requirement(package: package, spec: spec, syntax: syntax)
   }
 
   /// A fact is the one version of its name: nothing provides another.

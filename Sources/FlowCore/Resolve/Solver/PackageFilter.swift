@@ -46,7 +46,7 @@ public struct PackageFilter: Sendable {
 
 /// A package source without the versions a filter hides: the solver never sees them, and
 /// the explanations ask `hidden(of:)` what was left out and why.
-public final class FilteredSource: PackageSource {
+public final class FilteredSource: WrappingSource {
   public let inner: any PackageSource
   public let filter: PackageFilter
   /// Per package, the inner index of each visible version, ascending.
@@ -75,22 +75,6 @@ public final class FilteredSource: PackageSource {
     visible[name] = kept
     hiddenVersions[name] = hidden
     return hidden.isEmpty ? table : table.keeping(kept)
-  }
-
-  public var decidesInDiscoveryOrder: Bool { inner.decidesInDiscoveryOrder }
-
-  public func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec {
-    try inner.spec(parsing: text, syntax: syntax)
-  }
-
-  public func requirement(package: String, spec: String, syntax: VersionSpec.SyntaxChoice)
-    throws -> PackageRequirement
-  {
-    try inner.requirement(package: package, spec: spec, syntax: syntax)
-  }
-
-  public func requirement(numbered number: Int) -> PackageRequirement? {
-    inner.requirement(numbered: number)
   }
 
   /// What an exclusion names is hidden here too; a provider the filter hides takes what it

@@ -47,6 +47,31 @@ extension PackageSource {
   }
 }
 
+/// A source that changes what another holds of some packages (hides versions, adds the
+/// machine's facts): how requirements are read and numbered, and the decision order, are
+/// the other's.
+public protocol WrappingSource: PackageSource {
+  var inner: any PackageSource { get }
+}
+
+extension WrappingSource {
+  public var decidesInDiscoveryOrder: Bool { inner.decidesInDiscoveryOrder }
+
+  public func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec {
+    try inner.spec(parsing: text, syntax: syntax)
+  }
+
+  public func requirement(package: String, spec: String, syntax: VersionSpec.SyntaxChoice)
+    throws -> PackageRequirement
+  {
+    try inner.requirement(package: package, spec: spec, syntax: syntax)
+  }
+
+  public func requirement(numbered number: Int) -> PackageRequirement? {
+    inner.requirement(numbered: number)
+  }
+}
+
 /// Builds the candidate tables of a source that holds its entries as values, numbering their
 /// requirements: one number per distinct requirement (name and spec text), in the order
 /// first met.
