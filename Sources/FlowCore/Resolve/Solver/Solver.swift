@@ -8,7 +8,8 @@
 ///
 /// Preference: requested packages are decided first, in request order; then the dependency
 /// with the fewest versions left (ties: first mentioned); each takes its newest version the
-/// constraints allow, and of its variants the first by rez's rule (`variantOrder`). Same
+/// constraints allow, and of its variants the first by rez's rule (`variantOrder`); a
+/// package's own versions before those other packages provide (`Solver+Provides`). Same
 /// input, same answer.
 public final class Solver {
   let source: any PackageSource

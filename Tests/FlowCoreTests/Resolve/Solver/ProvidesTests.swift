@@ -108,6 +108,27 @@ import Testing
       ])
   }
 
+  @Test func aVariantNeedingThePythonItsDCCProvidesIsChosen() throws {
+    let text = """
+      [packages.houdini."20.0.547"]
+      provides = ["python ==3.10.10"]
+      [packages.python."3.11.7"]
+      [packages.plugin."1.0.0"]
+      variants = [["houdini ==20.0.*", "python ==3.10.*"], ["python ==3.11.*"]]
+      """
+    let resolution = try Self.solve(["plugin", "houdini ~=20.0"], text)
+    #expect(
+      resolution.packages.map { "\($0.name) \($0.candidateKey)" } == [
+        "plugin 1.0.0[0]", "houdini 20.0.547", "python 3.10.10",
+      ])
+    #expect(resolution.packages[2].providedBy == "houdini 20.0.547")
+    // Without houdini the other variant and a real python.
+    #expect(
+      try Self.solve(["plugin"], text).packages.map { "\($0.name) \($0.candidateKey)" } == [
+        "plugin 1.0.0[1]", "python 3.11.7",
+      ])
+  }
+
   @Test func explainSaysWhoProvidedIt() throws {
     let reasons = try Self.solve(["houdini ~=20.0", "python ~=3.10"]).reasons()
     #expect(
