@@ -9,21 +9,7 @@ extension ResolveRun {
     let sources =
       catalogs.isEmpty
       ? Catalogue.defaultSources(environment: ProcessEnvironment.current) : catalogs
-    switch syntax {
-    case .rez:
-      for source in sources where !RezRepository.isRepository(source) {
-        throw ResolveError.missingCatalogue(
-          Diagnostic(
-            file: source, position: nil,
-            message: "not a rez repository (expected NAME/VERSION/package.py or package.yaml)"))
-      }
-      return sources
-    case .auto:
-      guard !sources.isEmpty, sources.allSatisfy(RezRepository.isRepository) else { return nil }
-      return sources
-    case .lifeblood, .node:
-      return nil
-    }
+    return try RezRepository.roots(of: sources, syntax: syntax)
   }
 
   /// The repositories, and them without what `--exclude` and `--time` hide.

@@ -92,10 +92,13 @@ public struct RunRequest {
   private func resolve(_ workflow: inout Workflow) throws(ExecError) {
     let sources = catalogs.isEmpty ? Catalogue.defaultSources(environment: host) : catalogs
     do {
-      let index = try CatalogueIndex.open(sources: sources, at: self.index, environment: host)
-      var resolution = PipeResolution(source: index, syntax: syntax)
+      // Rez repositories are read as flow-resolve reads them in a pipe.
+      let source: any PackageSource =
+        try RezRepository.roots(of: sources, syntax: syntax).map { try RezRepository(roots: $0) }
+        ?? CatalogueIndex.open(sources: sources, at: self.index, environment: host)
+      var resolution = PipeResolution(source: source, syntax: syntax)
       resolution.preferences = lock?.packagePreferences ?? [:]
-      lock?.source = index
+      lock?.source = source
       // As flow-resolve does in a pipe: the machine's facts are packages a variant may need.
       resolution.implicits = ImplicitPackages.probed(environment: host)
       _ = try resolution.annotate(&workflow)

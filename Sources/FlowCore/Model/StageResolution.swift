@@ -28,12 +28,16 @@ public struct ResolvedPackage: Sendable, Hashable {
   public var because: [String]?
   /// The index of the variant chosen, for a version with variants.
   public var variant: Int?
+  /// For a version another package carries inside it (`provides`): that package and its
+  /// version, `houdini 20.0.547`. Such a version brings no actions.
+  public var providedBy: String?
 
   public init(
     name: String, version: String, label: String? = nil, priority: Int = 0, definedAt: String = "",
-    because: [String]? = nil, variant: Int? = nil
+    because: [String]? = nil, variant: Int? = nil, providedBy: String? = nil
   ) {
     self.variant = variant
+    self.providedBy = providedBy
     self.name = name
     self.version = version
     self.label = label

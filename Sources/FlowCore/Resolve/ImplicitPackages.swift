@@ -2,8 +2,10 @@ import Glibc
 
 /// Facts of the machine as packages a requirement can name (rez's implicit packages), each
 /// with one version: `gpu 1` or `gpu 0`, `cuda_driver 12.4` (the highest CUDA the NVIDIA
-/// driver supports), `glibc 2.36`. A variant written for GPUs (`["gpu 1", "cuda_driver
-/// >=12.1"]`) is then chosen where they are and the CPU variant elsewhere.
+/// driver supports), `glibc 2.36`, and rez's own three, `platform linux`, `arch x86_64` and
+/// `os Ubuntu-22.04` (`MachineIdentity`). A variant written for GPUs (`["gpu 1",
+/// "cuda_driver >=12.1"]`) is then chosen where they are and the CPU variant elsewhere.
+/// Versions that are not numbers (`linux`) can only be named in rez's syntax.
 ///
 /// Each fact is also a weak request after the stage's own (`~gpu ==1`), as rez adds its
 /// implicit packages to every request: a variant that names a fact ranks as one sharing a
@@ -39,6 +41,7 @@ public struct ImplicitPackages: Sendable {
     if files.root == "/", let glibc = ImplicitPackages.glibcVersion() {
       facts.append(Fact(name: "glibc", version: glibc, source: "gnu_get_libc_version()"))
     }
+    facts += MachineIdentity(files).facts
     self.init(facts: facts)
   }
 
@@ -109,7 +112,7 @@ public struct ImplicitPackages: Sendable {
 
 /// A package source with the machine's facts as packages: a name a fact has is the fact's
 /// one version, whatever the catalogue holds under it.
-public final class ImplicitSource: PackageSource {
+public final class ImplicitSource: WrappingSource {
   public let inner: any PackageSource
   public let implicits: ImplicitPackages
 
@@ -134,8 +137,9 @@ public final class ImplicitSource: PackageSource {
     return table
   }
 
-  public func requirement(numbered number: Int) -> PackageRequirement? {
-    inner.requirement(numbered: number)
+  /// A fact is the one version of its name: nothing provides another.
+  public func providedVersions(of name: String) -> [ProvidedVersion] {
+    fact(name) == nil ? inner.providedVersions(of: name) : []
   }
 
   public func entry(of name: String, at index: Int) -> PackageVersion? {

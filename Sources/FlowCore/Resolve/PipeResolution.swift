@@ -72,12 +72,8 @@ public struct PipeResolution {
       var requirements: [PackageRequirement] = []
       do {
         for item in items {
-          // A weak reference or a conflict carries its mark before the package name.
-          let kind = item.package.utf8.first.map(PackageRequirement.kind(marked:)) ?? .required
           requirements.append(
-            PackageRequirement(
-              name: kind == .required ? item.package : String(item.package.dropFirst()),
-              spec: try source.spec(parsing: item.spec, syntax: syntax), kind: kind))
+            try source.requirement(package: item.package, spec: item.spec, syntax: syntax))
         }
         let key =
           (requirements + (facts?.requests ?? [])).map(\.description)

@@ -59,12 +59,17 @@ def kfd_node(tree, node, properties):
 
 
 machine("no-gpu")
+write("no-gpu", "/proc/sys/kernel/arch", "aarch64\n")
+write("no-gpu", "/etc/os-release", 'NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="12"\n')
 pci("no-gpu", "0000:03:00.0", "0x1a03", "0x030000", "ast")
 
 machine("nvidia-one")
 nvidia("nvidia-one", 0, "0000:3b:00.0", "GPU-6f1e2c4a-0d6b-4c7e-9a51-1f0b6de2a7a1")
 write("nvidia-one", "/dev/nvidiactl")
 write("nvidia-one", "/sys/module/nvidia/version", "550.54.14\n")
+write("nvidia-one", "/proc/sys/kernel/arch", "x86_64\n")
+write("nvidia-one", "/etc/lsb-release", 'DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=22.04\nDISTRIB_CODENAME=jammy\n')
+write("nvidia-one", "/etc/os-release", 'ID=ubuntu\nVERSION_ID="22.04"\n')
 
 machine("nvidia-four", cpus="0-31")
 for i, bus in enumerate(["0000:1a:00.0", "0000:1b:00.0", "0000:3d:00.0", "0000:3e:00.0"]):

@@ -19,11 +19,33 @@ import Testing
 
   @Test func theProbeGivesGPUAndTheDriversCUDA() {
     let gpu = Self.facts("nvidia-one")
-    #expect(gpu.facts.map { "\($0.name) \($0.version)" } == ["gpu 1", "cuda_driver 12.4"])
+    #expect(
+      gpu.facts.map { "\($0.name) \($0.version)" } == [
+        "gpu 1", "cuda_driver 12.4", "platform linux", "arch x86_64", "os Ubuntu-22.04",
+      ])
     #expect(gpu.facts[1].source == "/sys/module/nvidia/version (driver 550.54.14)")
+    // Versions that are not numbers cannot be written in Lifeblood's syntax.
     #expect(gpu.requests.map(\.description) == ["~gpu ==1", "~cuda_driver ==12.4"])
     // A fixture tree is not this machine: its C library is not the running process's.
-    #expect(Self.facts("no-gpu").facts.map { "\($0.name) \($0.version)" } == ["gpu 0"])
+    #expect(
+      Self.facts("no-gpu").facts.map { "\($0.name) \($0.version)" } == [
+        "gpu 0", "platform linux", "arch aarch64", "os debian-12",
+      ])
+  }
+
+  @Test func platformArchAndOSFollowRezsDefaultImplicitPackages() {
+    // lsb-release first, as rez reads it first; os-release otherwise.
+    let ubuntu = MachineIdentity(ProbeFileSystem(root: "\(ProbeFixture.folder)/nvidia-one"))
+    #expect(ubuntu.os?.value == "Ubuntu-22.04")
+    #expect(ubuntu.os?.source == "/etc/lsb-release")
+    #expect(ubuntu.arch?.source == "/proc/sys/kernel/arch")
+    // A tree without them says only the platform: the running machine's are not its.
+    let bare = MachineIdentity(ProbeFileSystem(root: "\(ProbeFixture.folder)/amd-apu"))
+    #expect(bare.facts.map(\.name) == ["platform"])
+    #expect(
+      MachineIdentity.assignments("ID='rhel'\nVERSION_ID=\"9.4\"\n") == [
+        "ID": "rhel", "VERSION_ID": "9.4",
+      ])
   }
 
   @Test func aGPUMachineTakesTheGPUVariantAndACPUMachineTheOther() throws {

@@ -207,6 +207,7 @@ public enum DocumentSchema {
                   "priority": {"type": "integer"},
                   "defined_at": {"type": "string"},
                   "variant": {"type": "integer", "minimum": 0},
+                  "provided_by": {"type": "string"},
                   "because": {"type": "array", "items": {"type": "string"}}
                 },
                 "additionalProperties": false

@@ -39,6 +39,7 @@ extension ResolvedPackage {
       ("defined_at", .string(definedAt)),
     ])
     if let variant { object["variant"] = .integer(Int64(variant)) }
+    if let providedBy { object["provided_by"] = .string(providedBy) }
     if let because { object["because"] = .array(because.map(JSONValue.string)) }
     return .object(object)
   }

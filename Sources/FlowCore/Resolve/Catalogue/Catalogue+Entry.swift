@@ -70,6 +70,21 @@ extension Catalogue {
     if let variants = table["variants"] {
       entry.variants = try readVariants(variants, into: &requirements)
     }
+    if let provides = table["provides"] {
+      guard provides.items != nil, let texts = provides.texts else {
+        throw EntryError(message: "provides is not a list of strings")
+      }
+      do {
+        entry.provides = try texts.map {
+          try ProvidedVersion.parsing($0, provider: name, providerKey: key)
+        }
+      } catch {
+        throw EntryError(message: "\(error)")
+      }
+      if let own = entry.provides.first(where: { $0.name == name }) {
+        throw EntryError(message: "provides: '\(own.requirementText)' names the package itself")
+      }
+    }
     return entry
   }
 

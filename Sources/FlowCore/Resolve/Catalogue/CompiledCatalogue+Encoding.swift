@@ -56,6 +56,15 @@ extension CompiledCatalogue {
       index.appendText(utf8: parts.name)
       index.appendText(utf8: parts.spec)
     }
+    // What versions provide, by the name provided: few, so read whole on opening.
+    var provided: [ProvidedVersion] = []
+    for name in provisions.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+      provided += provisions[name]!
+    }
+    index.appendNumber(provided.count)
+    for item in provided {
+      for text in [item.name, item.key, item.provider, item.providerKey] { index.appendText(text) }
+    }
     let order = packages.indices.filter { !packages[$0].records.isEmpty }.sorted {
       packages[$0].name.utf8.lexicographicallyPrecedes(packages[$1].name.utf8)
     }

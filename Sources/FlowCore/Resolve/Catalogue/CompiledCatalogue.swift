@@ -10,7 +10,8 @@
 /// label (text, then 1 when given, else 0), the priority, the release time (the same way),
 /// the variables (count, then for each
 /// its name, the prepend texts, the append texts, 1 or 0 for set, the set texts), the number
-/// of variants and each variant's variables the same way; then the requires, the conflicts
+/// of variants and each variant's variables the same way, what the version provides (count,
+/// then each name and version key); then the requires, the conflicts
 /// (count, then requirement numbers), the number of variants and each variant's requires.
 struct CompiledCatalogue: Sendable {
   struct Package: Sendable {
@@ -25,6 +26,8 @@ struct CompiledCatalogue: Sendable {
     /// The version of the last record, while each is above the one before.
     var lastVersion: Version?
     var isAscending = true
+    /// Where the records that provide other packages (`provides`) start.
+    var providing: Set<Int> = []
   }
 
   struct Record: Sendable {
@@ -48,6 +51,9 @@ struct CompiledCatalogue: Sendable {
   private(set) var problems: [Diagnostic] = []
   private(set) var versionCount = 0
   private var namesToPackages: [String: Int] = [:]
+  /// Set by `finish()`: per package name, the versions other packages provide of it,
+  /// ascending, providers in written order.
+  private(set) var provisions: [String: [ProvidedVersion]] = [:]
 
   // MARK: - Filling
 
@@ -96,6 +102,10 @@ struct CompiledCatalogue: Sendable {
     bytes.appendVariables(entry.variables)
     bytes.appendNumber(entry.variants.count)
     for variant in entry.variants { bytes.appendVariables(variant.variables) }
+    bytes.appendProvides(entry.provides)
+    if !entry.provides.isEmpty {
+      packages[package].providing.insert(packages[package].records.last!.offset)
+    }
     bytes.appendNumberLists(
       [requirements.requires, requirements.conflicts] + requirements.variants)
   }
@@ -108,6 +118,7 @@ struct CompiledCatalogue: Sendable {
   /// which only the whole documents can tell the meaning of.
   mutating func finish() -> Bool {
     packageNumbers = [:]
+    provisions = [:]
     requirements.finish()
     for number in packages.indices {
       packages[number].lastVersion = nil
@@ -123,8 +134,25 @@ struct CompiledCatalogue: Sendable {
       }
       problems += package.problems.sorted { $0.place < $1.place }.map(\.problem)
       packages[number].problems = []
+      for record in package.records where package.providing.contains(record.offset) {
+        for provided in provides(name: package.name, at: record.offset) {
+          provisions[provided.name, default: []].append(provided)
+        }
+      }
+    }
+    for name in provisions.keys {
+      // Stable: of equal versions, providers stay in written order.
+      provisions[name] = provisions[name]!.enumerated().sorted {
+        $0.element.version < $1.element.version
+          || ($0.element.version == $1.element.version && $0.offset < $1.offset)
+      }.map(\.element)
     }
     return true
+  }
+
+  /// What the record at `offset` provides.
+  private func provides(name: String, at offset: Int) -> [ProvidedVersion] {
+    entry(name: name, at: offset).provides
   }
 
   /// Whether each skipped entry's key is its own: no other entry of the package has it.

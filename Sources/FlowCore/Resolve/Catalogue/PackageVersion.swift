@@ -21,6 +21,12 @@ public struct PackageVersion: Sendable, Hashable {
   public var variants: [PackageVariant] = []
   /// In a resolution, the index of the variant chosen; nil for a version without variants.
   public var variant: Int?
+  /// The versions of other packages this one carries inside it (`provides`), each
+  /// standing in for that package while this version is selected.
+  public var provides: [ProvidedVersion] = []
+  /// In a resolution, for a version another package provides: that package's version,
+  /// `houdini 20.0.547`; nil for a package of the catalogue's own.
+  public var providedBy: String?
 
   public init(
     name: String, version: Version, key: String, label: String? = nil, priority: Int = 50,

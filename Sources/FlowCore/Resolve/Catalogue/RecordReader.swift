@@ -53,6 +53,16 @@ extension [UInt8] {
     if lists.count == 2 { appendNumber(0) }
   }
 
+  /// What a version provides (`ProvidedVersion`): the count, then per item its name and
+  /// version key.
+  mutating func appendProvides(_ provides: [ProvidedVersion]) {
+    appendNumber(provides.count)
+    for provided in provides {
+      appendText(provided.name)
+      appendText(provided.key)
+    }
+  }
+
   /// A directory slot: eight bytes, little-endian, filled later by `setOffset`.
   mutating func appendOffset(_ value: Int = 0) {
     Swift.withUnsafeBytes(of: Int64(value).littleEndian) { append(contentsOf: $0) }
@@ -171,8 +181,8 @@ extension RecordReader {
     return lists
   }
 
-  /// Label, priority, release time, variables and each variant's variables: what the solver
-  /// never reads.
+  /// Label, priority, release time, variables, each variant's variables and what the
+  /// version provides: what the solver never reads.
   mutating func details(of entry: inout PackageVersion) throws(Damaged) {
     let label = try text()
     entry.label = try number() == 0 ? nil : label
@@ -181,6 +191,23 @@ extension RecordReader {
     entry.released = try number() == 0 ? nil : released
     entry.variables = try variables()
     for _ in 0..<(try count()) { entry.variants.append(PackageVariant(variables: try variables())) }
+    entry.provides = try provides(provider: entry.name, providerKey: entry.key)
+  }
+
+  /// What `appendProvides` wrote; a version that is not one is damage.
+  mutating func provides(provider: String, providerKey: String) throws(Damaged)
+    -> [ProvidedVersion]
+  {
+    var result: [ProvidedVersion] = []
+    for _ in 0..<(try count()) {
+      let name = try text()
+      let key = try text()
+      guard let version = try? Version(parsing: key) else { throw Damaged() }
+      result.append(
+        ProvidedVersion(
+          name: name, version: version, key: key, provider: provider, providerKey: providerKey))
+    }
+    return result
   }
 
   /// What `appendVariables` wrote.
@@ -207,6 +234,10 @@ extension RecordReader {
     _ = try number()
     try skipVariables()
     for _ in 0..<(try count()) { try skipVariables() }
+    for _ in 0..<(try count()) {
+      try skipText()
+      try skipText()
+    }
   }
 
   mutating func skipVariables() throws(Damaged) {

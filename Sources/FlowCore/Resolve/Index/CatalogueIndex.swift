@@ -6,7 +6,9 @@
 /// The file holds, in the records' own encoding (`RecordReader`): the magic, its own length
 /// (a fixed-width offset, so that a file cut short is noticed on opening), the source key,
 /// the problems, a table of distinct version keys, one of distinct requirements (name and
-/// spec), and one of packages sorted by name. A table is a count, one fixed-width offset per
+/// spec), what versions provide (a count, then per item the name and version provided and
+/// the providing package and version key, by name provided), and one of packages sorted by
+/// name. A table is a count, one fixed-width offset per
 /// item, then the items. A package is its name, its version count, then per version: the key
 /// number, the length of what the solver skips (the origin as text, then the record's details
 /// as compiled), those bytes, and its requires, conflicts, number of variants and each
@@ -15,7 +17,7 @@
 /// a damaged index is rebuilt rather than believed.
 public final class CatalogueIndex: PackageSource {
   static let magicPrefix = Array("flow-catalogue-index-".utf8)
-  static let magic = magicPrefix + Array("8\n".utf8)
+  static let magic = magicPrefix + Array("9\n".utf8)
 
   /// The catalogue files it was compiled from.
   public let files: [String]
@@ -43,6 +45,9 @@ public final class CatalogueIndex: PackageSource {
   /// Where the key and requirement tables start and how many entries they hold.
   private let keyTable: (offset: Int, count: Int)
   private let requirementTable: (offset: Int, count: Int)
+
+  /// Per package name, the versions other packages provide of it (`provides`).
+  private let provisions: [String: [ProvidedVersion]]
 
   /// The bytes before the checksum: no record read can run into it.
   private let memory: UnsafeRawBufferPointer
@@ -95,6 +100,18 @@ public final class CatalogueIndex: PackageSource {
       self.problems = problems
       keyTable = try CatalogueIndex.table(&reader, textsPerItem: 1)
       requirementTable = try CatalogueIndex.table(&reader, textsPerItem: 2)
+      var provisions: [String: [ProvidedVersion]] = [:]
+      for _ in 0..<(try reader.count()) {
+        let name = try reader.text()
+        let key = try reader.text()
+        let provider = try reader.text()
+        let providerKey = try reader.text()
+        guard let version = try? Version(parsing: key) else { throw RecordReader.Damaged() }
+        provisions[name, default: []].append(
+          ProvidedVersion(
+            name: name, version: version, key: key, provider: provider, providerKey: providerKey))
+      }
+      self.provisions = provisions
       packageCount = try reader.number()
       directoryOffset = reader.offset
       guard packageCount >= 0, packageCount <= (checksumStart - directoryOffset) / 8 else {
@@ -218,6 +235,8 @@ public final class CatalogueIndex: PackageSource {
   public func requirement(numbered number: Int) -> PackageRequirement? {
     try? requirement(number)
   }
+
+  public func providedVersions(of name: String) -> [ProvidedVersion] { provisions[name] ?? [] }
 
   /// A reader after the name of package `name`, found by binary search of the sorted
   /// directory; nil when the package is unknown.

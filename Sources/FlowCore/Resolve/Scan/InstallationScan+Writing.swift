@@ -62,6 +62,9 @@ extension InstallationScan {
         text += "conflicts = \(list(entry.conflicts.map(\.description)))\n"
       }
       if let released = entry.released { text += "released = \(quoted(released))\n" }
+      if !entry.provides.isEmpty {
+        text += "provides = \(list(entry.provides.map(\.requirementText)))\n"
+      }
       if !entry.variants.isEmpty {
         text += "variants = [\n"
         for variant in entry.variants {

@@ -57,14 +57,33 @@ public struct CandidateTable: Sendable {
   func keeping(_ indices: [Int]) -> CandidateTable {
     var table = CandidateTable()
     table.reserve(versions: indices.count)
-    for index in indices {
-      table.addVersion(
-        versions[index], key: keys[index], variant: variants[index] < 0 ? nil : variants[index])
-      for number in requires(of: index) { table.addNumber(number) }
+    for index in indices { table.addCandidate(index, of: self) }
+    return table
+  }
+
+  /// Adds candidate `index` of `table`, with its requirement numbers.
+  private mutating func addCandidate(_ index: Int, of table: CandidateTable) {
+    let variant = table.variants[index]
+    addVersion(table.versions[index], key: table.keys[index], variant: variant < 0 ? nil : variant)
+    for number in table.requires(of: index) { addNumber(number) }
+    endList()
+    for number in table.conflicts(of: index) { addNumber(number) }
+    endList()
+  }
+
+  /// The same table after one candidate per provided version (`Solver+Provides`), each
+  /// without requirements of its own. Versions then no longer ascend throughout, so specs are
+  /// matched version by version.
+  func prepending(_ provided: [ProvidedVersion]) -> CandidateTable {
+    var table = CandidateTable()
+    table.reserve(versions: provided.count + count)
+    for item in provided {
+      table.addVersion(item.version, key: item.key)
       table.endList()
-      for number in conflicts(of: index) { table.addNumber(number) }
       table.endList()
     }
+    for index in 0..<count { table.addCandidate(index, of: self) }
+    table.hasOnlyPlainReleases = false
     return table
   }
 

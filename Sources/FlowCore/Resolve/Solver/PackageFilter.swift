@@ -46,7 +46,7 @@ public struct PackageFilter: Sendable {
 
 /// A package source without the versions a filter hides: the solver never sees them, and
 /// the explanations ask `hidden(of:)` what was left out and why.
-public final class FilteredSource: PackageSource {
+public final class FilteredSource: WrappingSource {
   public let inner: any PackageSource
   public let filter: PackageFilter
   /// Per package, the inner index of each visible version, ascending.
@@ -77,14 +77,14 @@ public final class FilteredSource: PackageSource {
     return hidden.isEmpty ? table : table.keeping(kept)
   }
 
-  public var decidesInDiscoveryOrder: Bool { inner.decidesInDiscoveryOrder }
-
-  public func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec {
-    try inner.spec(parsing: text, syntax: syntax)
-  }
-
-  public func requirement(numbered number: Int) -> PackageRequirement? {
-    inner.requirement(numbered: number)
+  /// What an exclusion names is hidden here too; a provider the filter hides takes what it
+  /// provides with it, as nothing can then select it.
+  public func providedVersions(of name: String) -> [ProvidedVersion] {
+    inner.providedVersions(of: name).filter { provided in
+      !filter.exclusions.contains {
+        $0.name == name && $0.spec.matches(provided.version, includingPrereleases: true)
+      }
+    }
   }
 
   public func entry(of name: String, at index: Int) -> PackageVersion? {

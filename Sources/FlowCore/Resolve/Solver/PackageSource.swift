@@ -18,13 +18,57 @@ public protocol PackageSource {
 
   /// Reads a spec of a requirement for this source, in `syntax`.
   func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec
+
+  /// The versions of `name` that versions of other packages provide (`provides`), ascending.
+  func providedVersions(of name: String) -> [ProvidedVersion]
+
+  /// Reads a requirement as a pipe document writes it: the package with its mark (`~`,
+  /// `!`) and the spec, in `syntax`.
+  func requirement(package: String, spec: String, syntax: VersionSpec.SyntaxChoice) throws
+    -> PackageRequirement
 }
 
 extension PackageSource {
   public var decidesInDiscoveryOrder: Bool { false }
 
+  public func providedVersions(of name: String) -> [ProvidedVersion] { [] }
+
+  public func requirement(package: String, spec: String, syntax: VersionSpec.SyntaxChoice)
+    throws -> PackageRequirement
+  {
+    let kind = package.utf8.first.map(PackageRequirement.kind(marked:)) ?? .required
+    return PackageRequirement(
+      name: kind == .required ? package : String(package.dropFirst()),
+      spec: try self.spec(parsing: spec, syntax: syntax), kind: kind)
+  }
+
   public func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec {
     try VersionSpec(parsing: text, syntax: syntax)
+  }
+}
+
+/// A source that changes what another holds of some packages (hides versions, adds the
+/// machine's facts): how requirements are read and numbered, and the decision order, are
+/// the other's.
+public protocol WrappingSource: PackageSource {
+  var inner: any PackageSource { get }
+}
+
+extension WrappingSource {
+  public var decidesInDiscoveryOrder: Bool { inner.decidesInDiscoveryOrder }
+
+  public func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec {
+    try inner.spec(parsing: text, syntax: syntax)
+  }
+
+  public func requirement(package: String, spec: String, syntax: VersionSpec.SyntaxChoice)
+    throws -> PackageRequirement
+  {
+    try inner.requirement(package: package, spec: spec, syntax: syntax)
+  }
+
+  public func requirement(numbered number: Int) -> PackageRequirement? {
+    inner.requirement(numbered: number)
   }
 }
 
@@ -81,5 +125,9 @@ public final class CatalogueSource: PackageSource {
   public func entry(of name: String, at index: Int) -> PackageVersion? {
     let all = catalogue.versions(of: name).flatMap(\.candidates)
     return all.indices.contains(index) ? all[index] : nil
+  }
+
+  public func providedVersions(of name: String) -> [ProvidedVersion] {
+    catalogue.compiled.provisions[name] ?? []
   }
 }

@@ -56,6 +56,11 @@ public struct Resolution: Sendable {
       var why: [String] = requirements.filter { $0.name == package.name }.map {
         $0.kind == .required ? "requested as \($0)" : "constrained by the request \($0)"
       }
+      if let provider = package.providedBy {
+        return why + [
+          "provided by \(provider), which stands in for any other \(package.name) while selected"
+        ]
+      }
       for other in packages {
         for requirement in other.requires where requirement.name == package.name {
           why.append(
@@ -114,7 +119,8 @@ public struct Resolution: Sendable {
         ResolvedPackage(
           name: package.name, version: package.key, label: package.label,
           priority: package.priority, definedAt: package.definedAt,
-          because: explain ? reasons[index] : nil, variant: package.variant)
+          because: explain ? reasons[index] : nil, variant: package.variant,
+          providedBy: package.providedBy)
       },
       actions: actions.actions)
   }

@@ -91,6 +91,8 @@ extension Solver {
       let holders = holders(incompatibility, package)
       if requirement.kind == .required { return "\(holders) conflicts with \(requirement)" }
       return "\(holders) requires \(requirement) (\(Solver.meaning(of: requirement)))"
+    case .provided, .provides, .unneededProvider:
+      return Solver.providesText(incompatibility.cause) ?? ""
     case .derived:
       return statement(index)
     }
@@ -188,9 +190,15 @@ extension Solver {
     let name = names[package]
     let table = tables[package]
     let keys = table.keys.indices.map { table.name(of: $0) }
-    let chosen = set.members.filter { $0 > 0 }.map { $0 - 1 }
+    var chosen = set.members.filter { $0 > 0 }.map { $0 - 1 }
     if chosen.isEmpty { return "no version of \(name)" }
     if chosen.count == keys.count && keys.count > 1 { return name }
+    // Provided versions come first and out of order: each is named with its provider.
+    let provided = providedVersions[package]
+    let carried = chosen.filter { $0 < provided.count }.map {
+      "\(provided[$0].key) (provided by \(provided[$0].providerText))"
+    }
+    chosen.removeAll { $0 < provided.count }
     var runs: [(Int, Int)] = []
     for index in chosen {
       if let last = runs.last, last.1 == index - 1 {
@@ -202,10 +210,10 @@ extension Solver {
     let parts = runs.map { run -> String in
       let (first, last) = run
       if first == last { return keys[first] }
-      if first == 0 { return "<=\(keys[last])" }
+      if first == provided.count { return "<=\(keys[last])" }
       if last == keys.count - 1 { return ">=\(keys[first])" }
       return ">=\(keys[first]),<=\(keys[last])"
     }
-    return "\(name) \(parts.joined(separator: " or "))"
+    return "\(name) \((carried + parts).joined(separator: " or "))"
   }
 }

@@ -8,7 +8,8 @@
 ///
 /// Preference: requested packages are decided first, in request order; then the dependency
 /// with the fewest versions left (ties: first mentioned); each takes its newest version the
-/// constraints allow, and of its variants the first by rez's rule (`variantOrder`). Same
+/// constraints allow, and of its variants the first by rez's rule (`variantOrder`); a
+/// package's own versions before those other packages provide (`Solver+Provides`). Same
 /// input, same answer.
 public final class Solver {
   let source: any PackageSource
@@ -47,6 +48,11 @@ public final class Solver {
   var requestedCount = 0
   /// Versions to take when the constraints still allow them, by package (a lock's).
   var preferences: [String: PreferredVersion] = [:]
+  /// Per package, the versions other packages provide of it: the first candidates of its
+  /// table, in this order (`Solver+Provides`).
+  var providedVersions: [[ProvidedVersion]] = [[]]
+  /// Provided versions ruled out, as their providers were selected only for them.
+  let hiddenProvisions: Set<ProvidedVersion>
 
   static let root = 0
 
@@ -57,9 +63,15 @@ public final class Solver {
     var candidates: [(versions: [Version], keys: [String])] = []
     /// Per chosen package, the other variants of its version, most preferred first.
     var otherVariants: [[(entry: PackageVersion, preferred: Bool)]] = []
+    /// Per chosen package, the provided version it is; nil for a version of its own.
+    var provided: [ProvidedVersion?] = []
   }
 
-  private init(source: any PackageSource, includePrereleases: Bool, fullDerivation: Bool) {
+  private init(
+    source: any PackageSource, includePrereleases: Bool, fullDerivation: Bool,
+    hiddenProvisions: Set<ProvidedVersion>
+  ) {
+    self.hiddenProvisions = hiddenProvisions
     self.source = source
     self.includePrereleases = includePrereleases
     self.fullDerivation = fullDerivation
@@ -83,10 +95,18 @@ public final class Solver {
     _ requirements: [PackageRequirement], source: any PackageSource, includePrereleases: Bool,
     fullDerivation: Bool = false, preferences: [String: PreferredVersion] = [:]
   ) throws -> Solution {
-    let solver = Solver(
-      source: source, includePrereleases: includePrereleases, fullDerivation: fullDerivation)
-    solver.preferences = preferences
-    return try solver.run(requirements)
+    var hidden: Set<ProvidedVersion> = []
+    while true {
+      let solver = Solver(
+        source: source, includePrereleases: includePrereleases, fullDerivation: fullDerivation,
+        hiddenProvisions: hidden)
+      solver.preferences = preferences
+      let solution = try solver.run(requirements)
+      // Each round hides at least one more provided version, so this ends.
+      let unneeded = unneededProviders(solution, requests: requirements)
+      if unneeded.isEmpty { return solution }
+      hidden.formUnion(unneeded)
+    }
   }
 
   private func run(_ requirements: [PackageRequirement]) throws -> Solution {
@@ -115,12 +135,25 @@ public final class Solver {
     for package in 1..<names.count where decided[package] {
       let choice = current[package]!.highest!
       let table = tables[package]
+      let provided = providedVersions[package]
+      // The reasons compare a choice with the package's own versions only.
+      let own = (
+        Array(table.versions.dropFirst(provided.count)), Array(table.keys.dropFirst(provided.count))
+      )
+      if choice - 1 < provided.count {
+        result.packages.append(Solver.providedEntry(provided[choice - 1]))
+        result.candidates.append(own)
+        result.otherVariants.append([])
+        result.provided.append(provided[choice - 1])
+        continue
+      }
+      result.provided.append(nil)
       result.packages.append(
         source.entry(of: names[package], at: sourceIndex(package, choice - 1))
           ?? PackageVersion(
             name: names[package], version: table.versions[choice - 1],
             key: table.keys[choice - 1]))
-      result.candidates.append((table.versions, table.keys))
+      result.candidates.append(own)
       result.otherVariants.append(otherVariants(package, choice - 1))
     }
     return result
@@ -136,13 +169,17 @@ public final class Solver {
     let table = source.candidateTable(of: name)
     let order = variantOrder(of: table)
     sourceIndices.append(order)
-    tables.append(order.map { table.keeping($0) } ?? table)
+    let provided = source.providedVersions(of: name)
+    providedVersions.append(provided)
+    let own = order.map { table.keeping($0) } ?? table
+    tables.append(provided.isEmpty ? own : own.prepending(provided))
     byPackage.append([])
     current.append(nil)
     trail.append([])
     decided.append(false)
     addedRelations.append([])
     versionsWithRelations.append(DomainSet(size: size(of: id)))
+    if !provided.isEmpty { addProvisionRelations(id) }
     return id
   }
 
@@ -153,8 +190,12 @@ public final class Solver {
       ?? PackageRequirement(name: "(unreadable requirement \(number))", spec: .any)
   }
 
-  /// The source's index of candidate `index` of `package`'s table.
-  func sourceIndex(_ package: Int, _ index: Int) -> Int { sourceIndices[package]?[index] ?? index }
+  /// The source's index of candidate `index` of `package`'s table, one of its own versions
+  /// (after those provided).
+  func sourceIndex(_ package: Int, _ index: Int) -> Int {
+    let own = index - providedVersions[package].count
+    return sourceIndices[package]?[own] ?? own
+  }
 
   /// The variants of candidate `index`'s version other than it, most preferred first, each
   /// with whether it ranks above it.
@@ -391,6 +432,12 @@ struct Incompatibility: Sendable {
     case request(PackageRequirement)
     case dependency(package: Int, PackageRequirement)
     case conflict(package: Int, PackageRequirement)
+    /// A provided version needs its provider (`Solver+Provides`).
+    case provided(ProvidedVersion)
+    /// While a provider is selected, no other version of what it provides can be.
+    case provides(ProvidedVersion)
+    /// A provided version whose provider nothing else selects.
+    case unneededProvider(ProvidedVersion)
     case derived(Int, Int)
   }
 
