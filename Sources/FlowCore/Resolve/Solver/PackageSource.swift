@@ -18,10 +18,16 @@ public protocol PackageSource {
 
   /// Reads a spec of a requirement for this source, in `syntax`.
   func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec
+
+  /// The candidate of `name` to decide when the constraints allow it, by key and variant
+  /// (a rez repository's answer from rez's own search); nil: the newest allowed.
+  func preferredCandidate(of name: String) -> (key: String, variant: Int?)?
 }
 
 extension PackageSource {
   public var decidesInDiscoveryOrder: Bool { false }
+
+  public func preferredCandidate(of name: String) -> (key: String, variant: Int?)? { nil }
 
   public func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec {
     try VersionSpec(parsing: text, syntax: syntax)

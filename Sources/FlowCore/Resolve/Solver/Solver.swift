@@ -321,7 +321,7 @@ public final class Solver {
   func nextPackage() -> Int? { waiting.first }
 
   func decide(_ package: Int) {
-    let choice = current[package]!.highest!
+    let choice = preferredChoice(package) ?? current[package]!.highest!
     if !versionsWithRelations[package].contains(choice) {
       versionsWithRelations[package].insert(choice)
       for number in tables[package].requires(of: choice - 1) {
