@@ -553,57 +553,44 @@ final class RezSolver {
 
   // MARK: variant preference
 
-  /// `variants` most preferred first (rez's `_PackageEntry.sort`, `version_priority`):
-  /// higher ranges on requested packages (earlier requests first), then fewer other
-  /// packages, then higher ranges on those (then their names), then the higher index.
+  /// `variants` most preferred first: rez's `_PackageEntry.sort` in its `version_priority`
+  /// mode, the rule `VariantKey` ranks by.
   func sortedByPreference(_ variants: [Variant]) -> [Variant] {
     guard variants.count > 1 else { return variants }
     let keys = variants.map(preferenceKey)
-    return variants.indices.sorted { isPreferred(keys[$0], over: keys[$1]) }.map {
-      variants[$0]
-    }
+    return variants.indices.sorted { keys[$0] > keys[$1] }.map { variants[$0] }
   }
 
-  struct PreferenceKey {
-    var requested: [(order: Int, range: RezRange?)]
-    var others: [(range: RezRange?, name: String)]
-    var index: Int
-  }
-
-  func preferenceKey(_ variant: Variant) -> PreferenceKey {
-    var requested: [(order: Int, range: RezRange?)] = []
+  func preferenceKey(_ variant: Variant) -> VariantKey<RangeOrder> {
+    var requested: [VariantKey<RangeOrder>.Item] = []
     var names = Set<String>()
     for (position, request) in requests.requirements.enumerated() where !request.conflict {
       guard let requirement = variant.requires.get(request.name) else { continue }
-      requested.append((-position, requirement.range))
+      requested.append(.init(order: -position, range: RangeOrder(requirement.range), name: ""))
       names.insert(requirement.name)
     }
     let others = variant.requires.requirements.filter { !$0.conflict && !names.contains($0.name) }
-      .map { (range: $0.range, name: $0.name) }
-    return PreferenceKey(requested: requested, others: others, index: variant.index ?? 0)
+      .map { VariantKey<RangeOrder>.Item(order: 0, range: RangeOrder($0.range), name: $0.name) }
+    return VariantKey(
+      requested: requested, fewerOthers: -others.count, others: others, index: variant.index ?? 0)
   }
 
-  static func compare(_ a: RezRange?, _ b: RezRange?) -> Int {
-    switch (a, b) {
-    case (nil, nil): return 0
-    case (nil, _): return -1
-    case (_, nil): return 1
-    case (let a?, let b?): return a.compare(to: b)
-    }
-  }
+  /// A range as rez orders ranges (`RezRange.compare(to:)`); no range (`~foo`) lowest.
+  struct RangeOrder: Comparable {
+    var range: RezRange?
 
-  func isPreferred(_ a: PreferenceKey, over b: PreferenceKey) -> Bool {
-    let requested = RezRange.compare(a.requested, b.requested) {
-      $0.order != $1.order ? ($0.order < $1.order ? -1 : 1) : RezSolver.compare($0.range, $1.range)
+    init(_ range: RezRange?) { self.range = range }
+
+    func compare(to other: RangeOrder) -> Int {
+      switch (range, other.range) {
+      case (nil, nil): return 0
+      case (nil, _): return -1
+      case (_, nil): return 1
+      case (let a?, let b?): return a.compare(to: b)
+      }
     }
-    if requested != 0 { return requested > 0 }
-    if a.others.count != b.others.count { return a.others.count < b.others.count }
-    let others = RezRange.compare(a.others, b.others) {
-      let ranges = RezSolver.compare($0.range, $1.range)
-      if ranges != 0 { return ranges }
-      return $0.name == $1.name ? 0 : ($0.name < $1.name ? -1 : 1)
-    }
-    if others != 0 { return others > 0 }
-    return a.index > b.index
+
+    static func == (a: RangeOrder, b: RangeOrder) -> Bool { a.compare(to: b) == 0 }
+    static func < (a: RangeOrder, b: RangeOrder) -> Bool { a.compare(to: b) < 0 }
   }
 }
