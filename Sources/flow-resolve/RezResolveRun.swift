@@ -13,10 +13,10 @@ extension ResolveRun {
   }
 
   /// The repositories, and them without what `--exclude` and `--time` hide.
-  func openRez(_ roots: [String]) throws -> (
+  func openRez(_ roots: [String], facts: ImplicitPackages? = nil) throws -> (
     repository: RezRepository, source: any PackageSource
   ) {
-    let repository = try RezRepository(roots: roots)
+    let repository = try RezRepository(roots: roots, facts: facts?.facts ?? [])
     var excluded: [PackageRequirement] = []
     for text in exclusions { excluded.append(try repository.requirement(parsing: text)) }
     let filter = try PackageFilter(exclusions: excluded, time: time)
@@ -24,23 +24,32 @@ extension ResolveRun {
   }
 
   func resolveRez(_ roots: [String], console: Console) throws -> Never {
-    let (repository, source) = try openRez(roots)
+    // The machine's facts are packages of the repository, ranked among its versions, each
+    // also a weak request after the asked ones, as rez adds its implicit packages.
+    let facts =
+      implicits == true ? ImplicitPackages.probed(environment: ProcessEnvironment.current) : nil
+    let (repository, source) = try openRez(roots, facts: facts)
     var parsed: [PackageRequirement] = []
     var requests: [RezRequirement] = []
-    for text in requirements {
+    let factRequests = (facts?.facts ?? []).filter { (try? RezVersion(parsing: $0.version)) != nil }
+      .map { "~\($0.name)==\($0.version)" }
+    for text in requirements + factRequests {
       requests.append(try RezRequirement(parsing: text))
       parsed.append(try repository.requirement(parsing: text))
     }
-    repository.requests = requests
-    // Package files are read as the solver meets them: what was skipped is known after.
-    let resolution: Resolution
+    // Package files are read as the searches meet them: what was skipped is known after.
+    var resolution: Resolution
     do {
+      // Rez's own search gives the answer rez gives; it knows no filters, with which the
+      // solver decides in its own order.
+      if source is RezRepository { try repository.followRez(requests) }
       resolution = try Resolution(
         parsed, source: source, includePrereleases: true, fullDerivation: fullDerivation)
     } catch {
       for problem in repository.problems { console.report(problem.description) }
       throw error
     }
+    resolution.implicitCount = factRequests.count
     for problem in repository.problems { console.report(problem.description) }
     try emit(resolution, console: console)
   }

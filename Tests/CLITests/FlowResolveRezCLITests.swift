@@ -30,8 +30,7 @@ import Testing
       JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
     let packages = try #require(document["packages"] as? [[String: Any]])
     return packages.map { package in
-      let place = package["defined_at"] as? String ?? ""
-      let variant = place.range(of: ", variant ").map { "[" + place[$0.upperBound...] + "]" }
+      let variant = (package["variant"] as? Int).map { "[\($0)]" }
       return "\(package["name"]!)-\(package["version"]!)" + (variant ?? "")
     }
   }
@@ -46,6 +45,24 @@ import Testing
       run.stderr.contains(
         "tool/1.0/package.py:6:1: rez package tool-1.0: command not read, left out: if intersects"
       ))
+  }
+
+  @Test func implicitsMakeTheMachinesFactsPackagesOfARezRepository() throws {
+    let folder = try TemporaryFolder()
+    try folder.write(
+      "r/2.0/package.py", "variants = [['gpu-1', 'cuda_driver-12.1+'], ['gpu-0']]\n")
+    func packages(onMachine tree: String) throws -> [String] {
+      let run = try ToolRun.run(
+        "flow-resolve", ["--catalog", folder.path, "--implicits", "r"],
+        environment: [
+          "PATH": "/usr/bin:/bin",
+          "FLOW_PROBE_ROOT": ToolRun.root.path + "/Tests/Fixtures/probe/" + tree,
+        ])
+      #expect(run.status == 0, "\(run.stderr)")
+      return try Self.packages(run)
+    }
+    #expect(try packages(onMachine: "nvidia-one").contains("r-2.0[0]"))
+    #expect(try packages(onMachine: "no-gpu") == ["r-2.0[1]", "gpu-0"])
   }
 
   @Test func aFieldThatIsNotALiteralIsReportedWithItsPlace() throws {

@@ -40,9 +40,7 @@ def flow_solver(flow, packages):
             raise SystemExit(f"flow-resolve failed ({run.returncode}) on {request}: {run.stderr}")
         answer = {}
         for package in json.loads(run.stdout)["packages"]:
-            place = package["defined_at"]
-            variant = int(place.rsplit(", variant ", 1)[1]) if ", variant " in place else None
-            answer[package["name"]] = (package["version"], variant)
+            answer[package["name"]] = (package["version"], package.get("variant"))
         return answer, run.stderr
 
     return solve

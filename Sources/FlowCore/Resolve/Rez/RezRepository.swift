@@ -10,11 +10,9 @@
 /// it holds, so requirements are read here (`requirement(parsing:)`), against the versions
 /// the repositories hold.
 ///
-/// A version with variants becomes one candidate per variant, each with the version's
-/// requirements and its own; within the version they sit in rez's order of preference (the
-/// solver takes the last): variants sharing packages with the request first (by the
-/// earliest such request, then the higher range), then fewer additional packages, then the
-/// higher ranges of those, then the higher index.
+/// A version with variants becomes a `PackageVersion` with `variants`, one candidate per
+/// variant; the solver orders them by rez's rule (`Solver.variantOrder`). Resolves follow
+/// rez's own search (`RezSolver`, `followRez(_:)`) where it finds an answer.
 public final class RezRepository: PackageSource {
   struct Folder {
     var version: RezVersion
@@ -22,19 +20,23 @@ public final class RezRepository: PackageSource {
     var root: String
     /// The version's position among every distinct version of the repositories.
     var rank = 0
+    /// The machine's fact this version stands for, instead of a package file.
+    var fact: ImplicitPackages.Fact? = nil
   }
 
   /// Per package, its version folders, ascending.
   private var folders: [String: [Folder]] = [:]
   /// Every distinct version, ascending: a version's position is its rank.
   private var ordered: [RezVersion] = []
-  /// Per package read so far, its candidates and the variant index of each.
+  /// Per package read so far, its versions (ascending), their candidates, and what rez's
+  /// search reads of each version: its requirements and each variant's.
+  private var versions: [String: [PackageVersion]] = [:]
   private var entries: [String: [PackageVersion]] = [:]
-  private var variantIndices: [String: [Int?]] = [:]
+  private var rezVersions: [String: [RezSolver.Read]] = [:]
   private var builder = CandidateTableBuilder()
   private var specs: [String: VersionSpec] = [:]
-  /// The requests of the resolve, for the order of variants.
-  public var requests: [RezRequirement] = []
+  /// The answer of rez's search, per package its version and variant: what the solver takes.
+  private var preferred: [String: (key: String, variant: Int?)] = [:]
   /// Versions skipped and commands left out, reported as packages are read.
   public private(set) var problems: [Diagnostic] = []
 
@@ -64,8 +66,10 @@ public final class RezRepository: PackageSource {
   }
 
   /// Lists the repositories; a missing one is an error. Package files are looked for only
-  /// when their package is read: a version folder without one is then left out.
-  public init(roots: [String]) throws {
+  /// when their package is read: a version folder without one is then left out. Each of
+  /// `facts` (the machine's, `--implicits`) is a package of one version, whatever the
+  /// repositories hold under its name, ranked among theirs as rez compares versions.
+  public init(roots: [String], facts: [ImplicitPackages.Fact] = []) throws {
     var listed: [String: [Folder]] = [:]
     for root in roots {
       guard CatalogueFiles.status(root)?.isDirectory == true,
@@ -86,6 +90,10 @@ public final class RezRepository: PackageSource {
           listed[name, default: []].append(Folder(version: version, root: package + "/" + text))
         }
       }
+    }
+    for fact in facts {
+      guard let version = try? RezVersion(parsing: fact.version) else { continue }
+      listed[fact.name] = [Folder(version: version, root: "", fact: fact)]
     }
     var all: [(version: RezVersion, name: String, index: Int)] = []
     for (name, list) in listed {
@@ -168,7 +176,8 @@ public final class RezRepository: PackageSource {
   }
 
   public func candidateTable(of name: String) -> CandidateTable {
-    builder.table(of: candidates(of: name))
+    _ = candidates(of: name)
+    return builder.table(of: versions[name] ?? [])
   }
 
   public func requirement(numbered number: Int) -> PackageRequirement? {
@@ -180,17 +189,19 @@ public final class RezRepository: PackageSource {
     return all.indices.contains(index) ? all[index] : nil
   }
 
-  /// The variant index of the `index`-th candidate of `name`; nil without variants.
-  public func variant(of name: String, at index: Int) -> Int? {
-    _ = candidates(of: name)
-    return variantIndices[name].flatMap { $0.indices.contains(index) ? $0[index] : nil }
-  }
-
   private func candidates(of name: String) -> [PackageVersion] {
     if let known = entries[name] { return known }
     var result: [PackageVersion] = []
-    var indices: [Int?] = []
+    var read: [RezSolver.Read] = []
     for folder in folders[name] ?? [] {
+      if let fact = folder.fact {
+        result.append(
+          PackageVersion(
+            name: name, version: solverVersion(folder), key: fact.version,
+            definedAt: "implicit: \(fact.source)"))
+        read.append((folder.version, [], []))
+        continue
+      }
       guard let file = RezRepository.packageFile(in: folder.root) else { continue }
       let package: RezPackage
       do throws(Diagnostic) {
@@ -206,26 +217,15 @@ public final class RezRepository: PackageSource {
       problems += package.warnings
       do {
         let common = try package.requires.map(RezRequirement.init(parsing:))
+        let variants = try package.variants.map { try $0.map(RezRequirement.init(parsing:)) }
         var entry = PackageVersion(
           name: name, version: solverVersion(folder), key: folder.version.text,
           variables: package.variables, requires: common.map(requirement(for:)),
           released: package.timestamp.map(RezRepository.releaseText),
           definedAt: file)
-        if package.variants.isEmpty {
-          result.append(entry)
-          indices.append(nil)
-          continue
-        }
-        var variants: [(index: Int, requires: [RezRequirement])] = []
-        for (index, extra) in package.variants.enumerated() {
-          variants.append((index, common + (try extra.map(RezRequirement.init(parsing:)))))
-        }
-        for variant in variants.sorted(by: { isLessPreferred($0, than: $1) }) {
-          entry.requires = variant.requires.map(requirement(for:))
-          entry.definedAt = "\(file), variant \(variant.index)"
-          result.append(entry)
-          indices.append(variant.index)
-        }
+        entry.variants = variants.map { PackageVariant(requires: $0.map(requirement(for:))) }
+        result.append(entry)
+        read.append((folder.version, common, variants))
       } catch {
         problems.append(
           Diagnostic(
@@ -233,9 +233,38 @@ public final class RezRepository: PackageSource {
           ))
       }
     }
-    entries[name] = result
-    variantIndices[name] = indices
-    return result
+    versions[name] = result
+    let flattened = result.flatMap(\.candidates)
+    entries[name] = flattened
+    rezVersions[name] = read
+    return flattened
+  }
+
+  /// Searches as rez does for `requests` and has the solver take that answer; when rez's
+  /// search finds none (or gives up), the solver decides in its own order and explains.
+  /// Throws `ResolveError.unsatisfiable` for an answer whose packages require each other in
+  /// a cycle, which rez rejects.
+  public func followRez(_ requests: [RezRequirement]) throws {
+    preferred = [:]
+    let search = RezSolver(requests: requests) { [unowned self] name in
+      guard folders[name] != nil else { return nil }
+      _ = candidates(of: name)
+      return rezVersions[name]
+    }
+    switch try? search.solve() {
+    case .solved(let answer)?:
+      for (name, choice) in answer { preferred[name] = (choice.version.text, choice.variant) }
+    case .cyclic(let names)?:
+      throw ResolveError.unsatisfiable(
+        explanation: "the packages rez's search chose require each other in a cycle, "
+          + "which rez rejects: " + names.joined(separator: " -> "))
+    case .failed?, nil:
+      return
+    }
+  }
+
+  public func preferredCandidate(of name: String) -> PreferredVersion? {
+    preferred[name].map { PreferredVersion(key: $0.key, variant: $0.variant) }
   }
 
   /// `released` for a timestamp: the UTC date and time it stands for.
@@ -255,52 +284,5 @@ public final class RezRepository: PackageSource {
     func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
     return "\(year)-\(two(month))-\(two(day))T\(two(clock / 3600)):\(two(clock / 60 % 60)):"
       + "\(two(clock % 60))Z"
-  }
-
-  // MARK: variant preference
-
-  /// Rez's sort key of a variant, compared field by field (`RezRequirement.Key`).
-  private func preferenceKey(_ requires: [RezRequirement]) -> (
-    requested: [(Int, RezRange)], additionalCount: Int, additional: [(RezRange, String)]
-  ) {
-    var merged: [String: RezRange] = [:]
-    var order: [String] = []
-    for requirement in requires where requirement.kind == .required {
-      if merged[requirement.name] == nil { order.append(requirement.name) }
-      merged[requirement.name] =
-        merged[requirement.name].map {
-          $0.intersection(requirement.range)
-        } ?? requirement.range
-    }
-    var requested: [(Int, RezRange)] = []
-    var names = Set<String>()
-    for (position, request) in requests.enumerated() where request.kind == .required {
-      if let range = merged[request.name], names.insert(request.name).inserted {
-        requested.append((-position, range))
-      }
-    }
-    let additional = order.filter { !names.contains($0) }.map { (merged[$0]!, $0) }
-    return (requested, additional.count, additional)
-  }
-
-  private func isLessPreferred(
-    _ a: (index: Int, requires: [RezRequirement]), than b: (index: Int, requires: [RezRequirement])
-  ) -> Bool {
-    let left = preferenceKey(a.requires)
-    let right = preferenceKey(b.requires)
-    let requested = RezRange.compare(left.requested, right.requested) {
-      $0.0 != $1.0 ? ($0.0 < $1.0 ? -1 : 1) : $0.1.compare(to: $1.1)
-    }
-    if requested != 0 { return requested < 0 }
-    if left.additionalCount != right.additionalCount {
-      return left.additionalCount > right.additionalCount
-    }
-    let additional = RezRange.compare(left.additional, right.additional) {
-      let ranges = $0.0.compare(to: $1.0)
-      if ranges != 0 { return ranges }
-      return $0.1 == $1.1 ? 0 : ($0.1 < $1.1 ? -1 : 1)
-    }
-    if additional != 0 { return additional < 0 }
-    return a.index < b.index
   }
 }

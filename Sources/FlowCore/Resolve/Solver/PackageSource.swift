@@ -26,6 +26,10 @@ public protocol PackageSource {
   /// `!`) and the spec, in `syntax`.
   func requirement(package: String, spec: String, syntax: VersionSpec.SyntaxChoice) throws
     -> PackageRequirement
+
+  /// The candidate of `name` to decide when the constraints allow it, by key and variant
+  /// (a rez repository's answer from rez's own search); nil: the newest allowed.
+  func preferredCandidate(of name: String) -> PreferredVersion?
 }
 
 extension PackageSource {
@@ -42,6 +46,8 @@ extension PackageSource {
       spec: try self.spec(parsing: spec, syntax: syntax), kind: kind)
   }
 
+  public func preferredCandidate(of name: String) -> PreferredVersion? { nil }
+
   public func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec {
     try VersionSpec(parsing: text, syntax: syntax)
   }
@@ -56,6 +62,10 @@ public protocol WrappingSource: PackageSource {
 
 extension WrappingSource {
   public var decidesInDiscoveryOrder: Bool { inner.decidesInDiscoveryOrder }
+
+  public func preferredCandidate(of name: String) -> PreferredVersion? {
+    inner.preferredCandidate(of: name)
+  }
 
   public func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec {
     try inner.spec(parsing: text, syntax: syntax)

@@ -39,10 +39,10 @@ extension Solver {
     return order
   }
 
-  private func variantKey(_ table: CandidateTable, _ index: Int) -> VariantKey {
+  private func variantKey(_ table: CandidateTable, _ index: Int) -> VariantKey<RangeKey> {
     let requires = table.requires(of: index).map { requirement(numbered: $0) }
       .filter { $0.kind != .conflict }
-    var requested: [VariantKey.Item] = []
+    var requested: [VariantKey<RangeKey>.Item] = []
     var names: Set<String> = []
     for (position, request) in requests.enumerated() where request.kind != .conflict {
       guard let match = requires.first(where: { $0.name == request.name }) else { continue }
@@ -59,11 +59,13 @@ extension Solver {
 }
 
 /// What ranks one variant against the others of its version; a higher key is preferred.
-struct VariantKey: Comparable {
+/// `Range` ranks the ranges: a catalogue's by their intervals (`RangeKey`), a rez
+/// repository's as rez compares them (`RezSolver.RangeOrder`).
+struct VariantKey<Range: Comparable>: Comparable {
   struct Item: Comparable {
     /// Minus the request's position; 0 for a requirement not requested.
     var order: Int
-    var range: RangeKey
+    var range: Range
     var name: String
 
     static func < (left: Item, right: Item) -> Bool {

@@ -17,15 +17,12 @@ import Testing
 
   static func solve(_ folder: TemporaryFolder, _ requests: [String]) throws -> [String] {
     let repository = try RezRepository(roots: [folder.path])
-    repository.requests = try requests.map(RezRequirement.init(parsing:))
+    try repository.followRez(try requests.map(RezRequirement.init(parsing:)))
     let solution = try Solver.solution(
       requests.map(repository.requirement(parsing:)), source: repository,
       includePrereleases: true)
     return solution.packages.map { package in
-      let variant = package.definedAt.range(of: ", variant ").map {
-        "[" + package.definedAt[$0.upperBound...] + "]"
-      }
-      return "\(package.name)-\(package.key)" + (variant ?? "")
+      "\(package.name)-\(package.key)" + (package.variant.map { "[\($0)]" } ?? "")
     }
   }
 
@@ -76,6 +73,60 @@ import Testing
       "b/3": "requires = ['c-1']\n", "c/1": "", "c/2": "",
     ])
     #expect(try Self.solve(folder, ["a"]) == ["a-1", "b-3", "c-1"])
+  }
+
+  @Test func commonDependenciesAreExtractedAndSplitInNameOrderAsRezDoes() throws {
+    // a requires z then b: rez extracts both (b before z, by name) and splits b first,
+    // taking b-2, which rules out z-2; deciding in the order written would take z-2, b-1.
+    let folder = try Self.repository([
+      "a/1": "requires = ['z', 'b']\n", "b/1": "", "b/2": "",
+      "z/1": "", "z/2": "requires = ['b-1']\n",
+    ])
+    #expect(try Self.solve(folder, ["a"]).sorted() == ["a-1", "b-2", "z-1"])
+  }
+
+  @Test func packagesThatRequireEachOtherFailAsInRez() throws {
+    let folder = try Self.repository(["c/1": "requires = ['d']\n", "d/1": "requires = ['c']\n"])
+    #expect(throws: ResolveError.self) { try Self.solve(folder, ["c"]) }
+  }
+
+  @Test func theMachinesFactsArePackagesRankedAmongTheRepositorysVersions() throws {
+    let folder = try Self.repository([
+      "r/2.0": "variants = [['gpu-1', 'cuda_driver-12.1+'], ['gpu-0']]\n",
+      "gpu/7": "",
+    ])
+    func solve(_ facts: [ImplicitPackages.Fact]) throws -> [String] {
+      let repository = try RezRepository(roots: [folder.path], facts: facts)
+      let requests = ["r"] + facts.map { "~\($0.name)==\($0.version)" }
+      try repository.followRez(try requests.map(RezRequirement.init(parsing:)))
+      let solution = try Solver.solution(
+        requests.map(repository.requirement(parsing:)), source: repository,
+        includePrereleases: true)
+      return solution.packages.map {
+        "\($0.name)-\($0.key)" + ($0.variant.map { "[\($0)]" } ?? "")
+      }.sorted()
+    }
+    let gpu = [
+      ImplicitPackages.Fact(name: "gpu", version: "1", source: "test"),
+      ImplicitPackages.Fact(name: "cuda_driver", version: "12.4", source: "test"),
+    ]
+    #expect(try solve(gpu) == ["cuda_driver-12.4", "gpu-1", "r-2.0[0]"])
+    let cpu = [ImplicitPackages.Fact(name: "gpu", version: "0", source: "test")]
+    #expect(try solve(cpu) == ["gpu-0", "r-2.0[1]"])
+  }
+
+  @Test func rangesAsSetsOfVersionsFollowRez() throws {
+    func range(_ text: String) throws -> RezRange { try RezRange(parsing: text) }
+    func version(_ text: String) throws -> RezVersion { try RezVersion(parsing: text) }
+    let difference = try range("1+<2").subtracting(range("1.5"))
+    #expect(difference.contains(try version("1.4")))
+    #expect(!difference.contains(try version("1.5.2")))
+    #expect(difference.contains(try version("1.6")))
+    #expect(RezRange.any.complement.isEmpty)
+    #expect(try range("1").isSuperset(of: range("1.5")))
+    #expect(try !range("1.5").isSuperset(of: range("1")))
+    #expect(try range("1+<3").union(range("2+<4")).holdsSameVersions(as: range("1+<4")))
+    #expect(try !range("1").intersects(range("2+")))
   }
 
   @Test func commandsBecomeActionsAndTheRestAWarning() throws {
