@@ -43,3 +43,20 @@ print(f"{'PyYAML CSafeLoader + json.dumps':<34}{pyyaml:>10.1f}{pyyaml / flow:>14
 print(f"flow-parse is {pyyaml / flow:.1f}x faster than PyYAML-C (goal >= 5) and "
       f"{flow / floor:.2f}x the floor (goal <= 2)")
 PY
+
+# Instruction counts repeat where wall times on a shared machine do not: the ratio to the
+# floor under callgrind, when valgrind is installed.
+if command -v valgrind >/dev/null; then
+  count() {
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null \
+      | sed -n 's/.*Collected : //p'
+  }
+  floor_instructions=$(count "$data/events" "$data/workflow.yaml")
+  flow_instructions=$(count "$flow" "$data/workflow.yaml")
+  python3 - "$floor_instructions" "$flow_instructions" <<'PY'
+import sys
+floor, flow = map(int, sys.argv[1:])
+print(f"instructions (callgrind): floor {floor:,}, flow-parse {flow:,}: "
+      f"{flow / floor:.2f}x the floor (goal <= 2)")
+PY
+fi

@@ -87,6 +87,41 @@ public struct JSONWriter {
     output.append(UInt8(ascii: "]"))
   }
 
+  /// Starts an object whose members are written one by one: `member` before each value,
+  /// `closeObject` after the last. The object must have at least one member.
+  mutating func openObject() {
+    output.append(UInt8(ascii: "{"))
+  }
+
+  /// Writes what comes before a member's value, for an object at `depth - 1`. The key is
+  /// copied as it is: the document's own keys have nothing to escape, and looking for it
+  /// cost more than writing them.
+  mutating func member(_ key: StaticString, first: Bool = false, depth: Int) {
+    if !first { output.append(UInt8(ascii: ",")) }
+    newline(depth)
+    output.append(UInt8(ascii: "\""))
+    key.withUTF8Buffer { output.append(contentsOf: $0) }
+    output.append(UInt8(ascii: "\""))
+    output.append(UInt8(ascii: ":"))
+    if pretty { output.append(UInt8(ascii: " ")) }
+  }
+
+  /// Writes what comes before a member's value, for an object at `depth - 1`, escaping
+  /// the key.
+  mutating func member(text key: String, depth: Int) {
+    output.append(UInt8(ascii: ","))
+    newline(depth)
+    Self.appendString(key, to: &output)
+    output.append(UInt8(ascii: ":"))
+    if pretty { output.append(UInt8(ascii: " ")) }
+  }
+
+  /// Ends an object opened at `depth` by `openObject`.
+  mutating func closeObject(depth: Int) {
+    newline(depth)
+    output.append(UInt8(ascii: "}"))
+  }
+
   /// Appends text written by a writer of the same style at the same depth.
   mutating func append(written text: [UInt8]) {
     output += text

@@ -13,14 +13,16 @@ public enum Quantity {
   /// (powers of 1024), `k K M G T P` decimal (powers of 1000); a trailing `B` is allowed
   /// (`8GiB`, `2GB`). Fractions round to the nearest byte (`1.5Gi`).
   public static func bytes(_ text: String) -> Int64? {
-    let trimmed = text.trimmingSpaces
-    var number = Substring(trimmed)
-    var unit = ""
-    while let last = number.last, last.isLetter {
-      unit = String(last) + unit
-      number = number.dropLast()
+    let trimmed = Substring(text.trimmingSpaces)
+    // Bytes rather than Characters: a unit is ASCII letters, and a number with anything
+    // else in it is refused by `decimal` either way.
+    let utf8 = trimmed.utf8
+    var unitStart = utf8.endIndex
+    while unitStart > utf8.startIndex, isASCIILetter(utf8[utf8.index(before: unitStart)]) {
+      unitStart = utf8.index(before: unitStart)
     }
-    number = number.trimmingTrailingSpaces
+    var unit = String(trimmed[unitStart...])
+    let number = trimmed[..<unitStart].trimmingTrailingSpaces
     if unit.count > 1, unit.hasSuffix("B") { unit.removeLast() } else if unit == "B" { unit = "" }
     guard let factor = memoryFactors[unit], let value = decimal(number), value >= 0 else {
       return nil
@@ -39,16 +41,29 @@ public enum Quantity {
     var rest = Substring(trimmed)
     guard !rest.isEmpty else { return nil }
     while !rest.isEmpty {
-      let number = rest.prefix { $0.isNumber || $0 == "." }
-      rest = rest.dropFirst(number.count)
-      let unit = rest.prefix { $0.isLetter }
-      rest = rest.dropFirst(unit.count)
+      // Bytes rather than Characters: digits and units are ASCII; any other character
+      // ends a part that `decimal` or the unit table then refuses.
+      let numberEnd =
+        rest.utf8.firstIndex { !isASCIIDigit($0) && $0 != UInt8(ascii: ".") } ?? rest.endIndex
+      let number = rest[..<numberEnd]
+      rest = rest[numberEnd...]
+      let unitEnd = rest.utf8.firstIndex { !isASCIILetter($0) } ?? rest.endIndex
+      let unit = rest[..<unitEnd]
+      rest = rest[unitEnd...]
       guard let value = decimal(number), let factor = durationUnits[String(unit)] else {
         return nil
       }
       total += value * factor
     }
     return total
+  }
+
+  private static func isASCIILetter(_ byte: UInt8) -> Bool {
+    (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+  }
+
+  private static func isASCIIDigit(_ byte: UInt8) -> Bool {
+    byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
   }
 
   /// A plain decimal number, without exponent, sign or spaces inside.

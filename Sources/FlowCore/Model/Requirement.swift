@@ -19,17 +19,21 @@ public struct Requirement: Sendable, Hashable {
     let trimmed = text.trimmingSpaces.unicodeScalars
     let marked = trimmed.first.map(Self.marks.contains) ?? false
     let afterMark = marked ? trimmed.index(after: trimmed.startIndex) : trimmed.startIndex
-    let name = trimmed[afterMark...].prefix { !Self.operatorCharacters.contains($0) }
+    let name = trimmed[afterMark...].prefix { !Self.isOperatorCharacter($0) }
     guard !name.isEmpty else { return nil }
     self.package = String(Substring(trimmed[..<name.endIndex]))
     self.spec = String(Substring(trimmed[name.endIndex...]).trimmingSpaces)
     self.position = position
   }
 
-  /// What ends a package name in a requirement's text.
-  static let operatorCharacters: Set<Unicode.Scalar> = [
-    "=", "!", "<", ">", "~", "^", " ", "\t", ",",
-  ]
+  /// What ends a package name in a requirement's text: a switch, where a set's hashing
+  /// cost more than the rest of checking a name.
+  static func isOperatorCharacter(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar {
+    case "=", "!", "<", ">", "~", "^", " ", "\t", ",": return true
+    default: return false
+    }
+  }
 
   /// What may come before a package name: `~` (a weak reference) or `!` (a conflict).
   static let marks: Set<Unicode.Scalar> = ["~", "!"]

@@ -8,12 +8,16 @@ extension WorkflowReader {
     for problem in workflow.stageProblems(place: { stages[$0].position.map { "\($0)" } }) {
       report(at: stages[problem.stage].position, problem.message)
     }
-    var firstTask: [String: Stage] = [:]
-    for stage in stages {
-      guard let earlier = firstTask[stage.taskName] else {
-        firstTask[stage.taskName] = stage
+    // Indices rather than stages: a stage copied into the table costs a retain of each field.
+    var firstTask: [String: Int] = [:]
+    firstTask.reserveCapacity(stages.count)
+    for (index, stage) in stages.enumerated() {
+      let taskName = stage.taskName
+      guard let earlierIndex = firstTask[taskName] else {
+        firstTask[taskName] = index
         continue
       }
+      let earlier = stages[earlierIndex]
       // One name written twice is reported above as a duplicate.
       if earlier.name == stage.name { continue }
       let at = earlier.position.map { " (first at \($0))" } ?? ""

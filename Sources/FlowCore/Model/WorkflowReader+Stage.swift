@@ -7,68 +7,95 @@ extension WorkflowReader {
   /// Keys with two names: a stage may use either, not both.
   static let keyAliases = [("kwargs", "with"), ("needs", "dependencies")]
 
-  /// Reads one stage, and whether it names `needs` (or `dependencies`) at all.
-  mutating func readStage(_ node: YAMLNode) -> (stage: Stage, namesNeeds: Bool)? {
-    guard let pairs = mapping(node, "a stage") else { return nil }
-    var stage = Stage(name: "", position: node.position)
+  /// What is known of a stage while its keys are read.
+  struct StageReading {
+    var stage: Stage
     var hasName = false
     var needsGiven = false
     var seenAliases: [String: YAMLNode] = [:]
-    for (key, value) in pairs {
-      let name = key.scalar?.text ?? ""
-      for (first, second) in Self.keyAliases where name == first || name == second {
-        if let other = seenAliases[first] {
-          report(key, "both '\(other.scalar?.text ?? first)' and '\(name)' given: they are one key")
-        }
-        seenAliases[first] = key
-      }
-      switch name {
-      case "name":
-        if let text = text(value, "a stage's 'name'") {
-          hasName = true
-          stage.name = text
-          if let problem = WorkflowRules.problemWithStageName(text) { report(value, problem) }
-        }
-      case "type": stage.type = text(value, "a stage's 'type'")
-      case "args":
-        if let items = value.sequence {
-          stage.args = items.map(\.jsonValue)
-        } else {
-          report(value, "'args' must be a list, not \(value.kindDescription)")
-        }
-      case "kwargs", "with":
-        if value.mapping != nil, let object = value.jsonValue.objectValue {
-          stage.kwargs = object
-        } else if !(value.scalar?.isNull ?? false) {
-          report(value, "'\(name)' must be a mapping, not \(value.kindDescription)")
-        }
-      case "needs", "dependencies":
-        needsGiven = true
-        stage.needs = readNames(value, key: name)
-      case "environment":
-        stage.environment = readEnvironment(value, isGlobal: false)
-      case "duration", "timeout":
-        let seconds = readSeconds(value, key: name)
-        if name == "duration" { stage.duration = seconds } else { stage.timeout = seconds }
-      case "retry":
-        if let policy = readRetry(value) { stage.retry = policy }
-      case "plugins":
-        stage.annotations["plugins"] = value.jsonValue
-      case "inputs": stage.inputs = readStagePaths(value, key: name)
-      case "outputs": stage.outputs = readStagePaths(value, key: name)
-      default:
-        if name.hasPrefix("x-") {
-          stage.annotations[name] = value.jsonValue
-        } else {
-          reportUnknownKey(key, in: "a stage", allowed: Self.stageKeys)
-        }
-      }
+
+    init(position: SourcePosition) {
+      stage = Stage(name: "", position: position)
     }
-    if !hasName {
-      report(node, "a stage needs a 'name'")
+  }
+
+  /// Reads one stage, and whether it names `needs` (or `dependencies`) at all.
+  mutating func readStage(_ node: YAMLNode) -> (stage: Stage, namesNeeds: Bool)? {
+    guard let pairs = mapping(node, "a stage") else { return nil }
+    var reading = StageReading(position: node.position)
+    for (key, value) in pairs {
+      readStageField(key, name: key.scalar?.text ?? "", value: value, into: &reading)
+    }
+    return finishStage(reading, at: node.position)
+  }
+
+  /// The stage read, or nil after reporting that the stage written at `position` has no
+  /// name.
+  mutating func finishStage(_ reading: StageReading, at position: SourcePosition) -> (
+    stage: Stage, namesNeeds: Bool
+  )? {
+    if !reading.hasName {
+      report(at: position, "a stage needs a 'name'")
       return nil
     }
-    return (stage, needsGiven)
+    return (reading.stage, reading.needsGiven)
+  }
+
+  /// Reads one key of a stage.
+  mutating func readStageField(
+    _ key: YAMLNode, name: String, value: YAMLNode, into reading: inout StageReading
+  ) {
+    for (first, second) in Self.keyAliases where name == first || name == second {
+      if let other = reading.seenAliases[first] {
+        report(key, "both '\(other.scalar?.text ?? first)' and '\(name)' given: they are one key")
+      }
+      reading.seenAliases[first] = key
+    }
+    switch name {
+    case "name":
+      if let text = text(value, "a stage's 'name'") {
+        reading.hasName = true
+        reading.stage.name = text
+        if let problem = WorkflowRules.problemWithStageName(text) { report(value, problem) }
+      }
+    case "type": reading.stage.type = text(value, "a stage's 'type'")
+    case "args":
+      if let items = value.sequence {
+        reading.stage.args = items.map(\.jsonValue)
+      } else {
+        report(value, "'args' must be a list, not \(value.kindDescription)")
+      }
+    case "kwargs", "with":
+      if value.mapping != nil, let object = value.jsonValue.objectValue {
+        reading.stage.kwargs = object
+      } else if !(value.scalar?.isNull ?? false) {
+        report(value, "'\(name)' must be a mapping, not \(value.kindDescription)")
+      }
+    case "needs", "dependencies":
+      reading.needsGiven = true
+      reading.stage.needs = readNames(value, key: name)
+    case "environment":
+      reading.stage.environment = readEnvironment(value, isGlobal: false)
+    case "duration", "timeout":
+      let seconds = readSeconds(value, key: name)
+      if name == "duration" {
+        reading.stage.duration = seconds
+      } else {
+        reading.stage.timeout = seconds
+      }
+    case "retry":
+      if let policy = readRetry(value) { reading.stage.retry = policy }
+    case "plugins":
+      reading.stage.annotations["plugins"] = value.jsonValue
+    case "inputs": reading.stage.inputs = readStagePaths(value, key: name)
+    case "outputs": reading.stage.outputs = readStagePaths(value, key: name)
+    default:
+      if name.hasPrefix("x-") {
+        reading.stage.annotations[name] = value.jsonValue
+      } else {
+        reportUnknownKey(key, in: "a stage", allowed: Self.stageKeys)
+      }
+    }
   }
 
   /// fasthep-flow's rule for the order of stages: when no stage names `needs`, each waits

@@ -16,6 +16,20 @@ public struct WorkflowReader {
   public static func read(
     _ bytes: [UInt8], file: String, source: String, baseDirectory: String
   ) throws(WorkflowError) -> Workflow {
+    // The usual workflow is read straight from the parser's events; anything else, and
+    // every workflow with a problem, is read through the tree, which words the messages.
+    if let workflow = WorkflowEventReader.read(
+      bytes, file: file, source: source, baseDirectory: baseDirectory)
+    {
+      return workflow
+    }
+    return try readTree(bytes, file: file, source: source, baseDirectory: baseDirectory)
+  }
+
+  /// Reads a workflow through its `YAMLNode` tree.
+  static func readTree(
+    _ bytes: [UInt8], file: String, source: String, baseDirectory: String
+  ) throws(WorkflowError) -> Workflow {
     var reader = WorkflowReader(file: file, baseDirectory: baseDirectory)
     let loaded: (root: YAMLNode?, problems: [Diagnostic])
     do throws(Diagnostic) {
@@ -63,8 +77,7 @@ public struct WorkflowReader {
       return workflow
     }
     var stagesNode: YAMLNode?
-    var globalEnvironment = Environment()
-    var globalRetry: RetryPolicy?
+    var globals = GlobalDefaults()
     for (key, value) in pairs {
       let name = key.scalar?.text ?? ""
       switch name {
@@ -73,21 +86,7 @@ public struct WorkflowReader {
           report(key, "both 'stages' and 'tasks' given: 'tasks' is another name for 'stages'")
         }
         stagesNode = value
-      case "global":
-        workflow.global = value.jsonValue
-        globalEnvironment = readEnvironment(value, isGlobal: true)
-        if let retry = value.mapping?.first(where: { $0.key.scalar?.text == "retry" }) {
-          globalRetry = readRetry(retry.value)
-        }
-      case "version": workflow.version = value.jsonValue
-      case "metadata": workflow.metadata = value.jsonValue
-      case "plugins": workflow.plugins = value.jsonValue
-      default:
-        if name.hasPrefix("x-") {
-          workflow.annotations[name] = value.jsonValue
-        } else {
-          reportUnknownKey(key, in: "the workflow", allowed: Self.topLevelKeys)
-        }
+      default: readTopLevel(key, name: name, value: value, into: &workflow, globals: &globals)
       }
     }
     guard let stagesNode else {
@@ -102,14 +101,52 @@ public struct WorkflowReader {
     for item in items {
       if let entry = readStage(item) { read.append(entry) }
     }
-    var stages = Self.applyOrder(read)
-    Self.resolveNeeds(&stages)
-    for index in stages.indices {
-      stages[index].environment = stages[index].environment.overlaying(globalEnvironment)
-      if stages[index].retry == nil { stages[index].retry = globalRetry }
-    }
-    workflow.stages = stages
+    workflow.stages = Self.finish(read, globals: globals)
     return workflow
+  }
+
+  /// What the `global` block gives every stage.
+  struct GlobalDefaults {
+    var environment = Environment()
+    var retry: RetryPolicy?
+  }
+
+  /// Reads one top-level member other than the stages.
+  mutating func readTopLevel(
+    _ key: YAMLNode, name: String, value: YAMLNode, into workflow: inout Workflow,
+    globals: inout GlobalDefaults
+  ) {
+    switch name {
+    case "global":
+      workflow.global = value.jsonValue
+      globals.environment = readEnvironment(value, isGlobal: true)
+      if let retry = value.mapping?.first(where: { $0.key.scalar?.text == "retry" }) {
+        globals.retry = readRetry(retry.value)
+      }
+    case "version": workflow.version = value.jsonValue
+    case "metadata": workflow.metadata = value.jsonValue
+    case "plugins": workflow.plugins = value.jsonValue
+    default:
+      if name.hasPrefix("x-") {
+        workflow.annotations[name] = value.jsonValue
+      } else {
+        reportUnknownKey(key, in: "the workflow", allowed: Self.topLevelKeys)
+      }
+    }
+  }
+
+  /// The stages as read, in fasthep-flow's order, their needs named exactly and the global
+  /// defaults applied.
+  static func finish(
+    _ read: [(stage: Stage, namesNeeds: Bool)], globals: GlobalDefaults
+  ) -> [Stage] {
+    var stages = applyOrder(read)
+    resolveNeeds(&stages)
+    for index in stages.indices {
+      stages[index].environment = stages[index].environment.overlaying(globals.environment)
+      if stages[index].retry == nil { stages[index].retry = globals.retry }
+    }
+    return stages
   }
 
   /// Top-level keys of fasthep-flow's newer format (`hepflow`: `analysis:` with

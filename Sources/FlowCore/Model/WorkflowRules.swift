@@ -78,7 +78,7 @@ public enum WorkflowRules {
       ? name.unicodeScalars.dropFirst() : name.unicodeScalars[...]
     if unmarked.isEmpty { return "a package name must follow '\(name)'" }
     if unmarked.contains(where: {
-      isControl($0) || isWhitespace($0) || Requirement.operatorCharacters.contains($0)
+      isControl($0) || isWhitespace($0) || Requirement.isOperatorCharacter($0)
     }) {
       return "package name '\(name)' must not contain spaces, control or operator characters"
     }

@@ -33,8 +33,8 @@ public struct YAMLLoader {
 }
 
 /// Builds the tree from parser events with an explicit stack, so deep input cannot
-/// overflow the call stack.
-private struct TreeBuilder {
+/// overflow the call stack. `root` is set once the first node is complete.
+struct TreeBuilder {
   /// A list or mapping being read; its children so far are `children[start...]`.
   struct Frame {
     var isMapping: Bool

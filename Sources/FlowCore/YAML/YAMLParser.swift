@@ -17,59 +17,123 @@ final class YAMLParser {
     var message: String
   }
 
-  private var parser = yaml_parser_t()
+  /// An event's kind, for readers that look at the current event in place.
+  enum Kind {
+    case streamStart, streamEnd, documentStart, documentEnd, alias, scalar
+    case sequenceStart, sequenceEnd, mappingStart, mappingEnd
+  }
+
+  // The parser and the current event are reached through pointers: a class's stored
+  // structs are checked for exclusive access at each use, which cost as much as a quarter
+  // of reading the events.
+  private let parser: UnsafeMutablePointer<yaml_parser_t>
   private let input: UnsafeMutableBufferPointer<UInt8>
+  /// The event `advance()` read last; libyaml's storage, freed by the next `advance()`.
+  private let current: UnsafeMutablePointer<yaml_event_t>
 
   init(bytes: [UInt8]) {
     input = .allocate(capacity: max(bytes.count, 1))
     _ = input.initialize(from: bytes)
-    yaml_parser_initialize(&parser)
-    yaml_parser_set_input_string(&parser, input.baseAddress, bytes.count)
+    parser = .allocate(capacity: 1)
+    parser.initialize(to: yaml_parser_t())
+    current = .allocate(capacity: 1)
+    current.initialize(to: yaml_event_t())
+    yaml_parser_initialize(parser)
+    yaml_parser_set_input_string(parser, input.baseAddress, bytes.count)
   }
 
   deinit {
-    yaml_parser_delete(&parser)
+    // A deleted or never-read event is all zeros, which frees nothing.
+    yaml_event_delete(current)
+    yaml_parser_delete(parser)
+    current.deallocate()
+    parser.deallocate()
     input.deallocate()
   }
 
   /// The next event, or a failure with the position libyaml gives for it.
   func next() throws(Failure) -> Event {
-    var event = yaml_event_t()
-    guard yaml_parser_parse(&parser, &event) == 1 else { throw failure() }
-    defer { yaml_event_delete(&event) }
-    let position = SourcePosition(
-      line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
-    switch event.type {
+    try advance()
+    return event
+  }
+
+  /// Reads the next event in place, where `kind`, `position`, `hasAnchor` and `scalar`
+  /// look at it without building an `Event`.
+  func advance() throws(Failure) {
+    yaml_event_delete(current)
+    guard yaml_parser_parse(parser, current) == 1 else { throw failure() }
+  }
+
+  var kind: Kind {
+    switch current.pointee.type {
     case YAML_STREAM_START_EVENT: return .streamStart
-    case YAML_STREAM_END_EVENT: return .streamEnd
-    case YAML_DOCUMENT_START_EVENT: return .documentStart(position)
+    case YAML_DOCUMENT_START_EVENT: return .documentStart
     case YAML_DOCUMENT_END_EVENT: return .documentEnd
-    case YAML_ALIAS_EVENT: return .alias(Self.text(event.data.alias.anchor), position)
-    case YAML_SCALAR_EVENT:
-      let data = event.data.scalar
-      let text = String(
-        decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
-      let style: YAMLScalar.Style
-      switch data.style {
-      case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
-      case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
-      case YAML_LITERAL_SCALAR_STYLE: style = .literal
-      case YAML_FOLDED_SCALAR_STYLE: style = .folded
-      default: style = .plain
-      }
-      var tag = data.tag.map { Self.text($0) }
-      if tag == "!" { tag = "tag:yaml.org,2002:str" }
-      return .scalar(
-        YAMLScalar(text: text, style: style, tag: tag), anchor: data.anchor.map { Self.text($0) },
-        position)
-    case YAML_SEQUENCE_START_EVENT:
-      return .sequenceStart(
-        anchor: event.data.sequence_start.anchor.map { Self.text($0) }, position)
+    case YAML_ALIAS_EVENT: return .alias
+    case YAML_SCALAR_EVENT: return .scalar
+    case YAML_SEQUENCE_START_EVENT: return .sequenceStart
     case YAML_SEQUENCE_END_EVENT: return .sequenceEnd
-    case YAML_MAPPING_START_EVENT:
-      return .mappingStart(anchor: event.data.mapping_start.anchor.map { Self.text($0) }, position)
+    case YAML_MAPPING_START_EVENT: return .mappingStart
     case YAML_MAPPING_END_EVENT: return .mappingEnd
     default: return .streamEnd
+    }
+  }
+
+  /// Where the current event starts.
+  var position: SourcePosition {
+    SourcePosition(
+      line: Int(current.pointee.start_mark.line) + 1,
+      column: Int(current.pointee.start_mark.column) + 1)
+  }
+
+  /// Whether the current scalar, list or mapping names an anchor.
+  var hasAnchor: Bool {
+    switch current.pointee.type {
+    case YAML_SCALAR_EVENT: return current.pointee.data.scalar.anchor != nil
+    case YAML_SEQUENCE_START_EVENT: return current.pointee.data.sequence_start.anchor != nil
+    case YAML_MAPPING_START_EVENT: return current.pointee.data.mapping_start.anchor != nil
+    default: return false
+    }
+  }
+
+  /// The current event, which must be a scalar, as a `YAMLScalar`.
+  var scalar: YAMLScalar {
+    let data = current.pointee.data.scalar
+    let text = String(
+      decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
+    let style: YAMLScalar.Style
+    switch data.style {
+    case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
+    case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
+    case YAML_LITERAL_SCALAR_STYLE: style = .literal
+    case YAML_FOLDED_SCALAR_STYLE: style = .folded
+    default: style = .plain
+    }
+    var tag = data.tag.map { Self.text($0) }
+    if tag == "!" { tag = "tag:yaml.org,2002:str" }
+    return YAMLScalar(text: text, style: style, tag: tag)
+  }
+
+  /// The current event as an `Event`.
+  var event: Event {
+    let position = self.position
+    switch kind {
+    case .streamStart: return .streamStart
+    case .streamEnd: return .streamEnd
+    case .documentStart: return .documentStart(position)
+    case .documentEnd: return .documentEnd
+    case .alias: return .alias(Self.text(current.pointee.data.alias.anchor), position)
+    case .scalar:
+      return .scalar(
+        scalar, anchor: current.pointee.data.scalar.anchor.map { Self.text($0) }, position)
+    case .sequenceStart:
+      return .sequenceStart(
+        anchor: current.pointee.data.sequence_start.anchor.map { Self.text($0) }, position)
+    case .sequenceEnd: return .sequenceEnd
+    case .mappingStart:
+      return .mappingStart(
+        anchor: current.pointee.data.mapping_start.anchor.map { Self.text($0) }, position)
+    case .mappingEnd: return .mappingEnd
     }
   }
 
@@ -78,19 +142,19 @@ final class YAMLParser {
   }
 
   private func failure() -> Failure {
-    let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
-    if parser.error == YAML_READER_ERROR {
+    let problem = parser.pointee.problem.map { String(cString: $0) } ?? "invalid YAML"
+    if parser.pointee.error == YAML_READER_ERROR {
       // The reader reports a byte offset rather than a line and column.
       let message =
-        problem == "control characters are not allowed" && parser.problem_value == 0
+        problem == "control characters are not allowed" && parser.pointee.problem_value == 0
         ? "NUL byte is not allowed" : problem
-      return Failure(position: position(ofByte: parser.problem_offset), message: message)
+      return Failure(position: position(ofByte: parser.pointee.problem_offset), message: message)
     }
-    let mark = parser.problem_mark
+    let mark = parser.pointee.problem_mark
     var message = problem
-    if let context = parser.context.map({ String(cString: $0) }) {
+    if let context = parser.pointee.context.map({ String(cString: $0) }) {
       message += " " + context
-      let contextMark = parser.context_mark
+      let contextMark = parser.pointee.context_mark
       message += " at line \(contextMark.line + 1), column \(contextMark.column + 1)"
     }
     return Failure(
