@@ -9,8 +9,7 @@ public enum ContainerImageEnvironment {
   /// of `NAME=VALUE`, or `null` for an image that sets none); nil when there is no such
   /// list.
   public static func environment(inInspection document: JSONValue) -> EnvironmentMap? {
-    guard let image = document.arrayValue?.first ?? document.objectValue.map(JSONValue.object),
-      let config = image["Config"]
+    guard let image = ImageInspections.firstImage(in: document), let config = image["Config"]
     else { return nil }
     let value = config["Env"] ?? .null
     if value == .null { return [:] }

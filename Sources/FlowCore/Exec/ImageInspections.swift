@@ -27,6 +27,12 @@ public final class ImageInspections {
     self.timeout = timeout
   }
 
+  /// The first image of a podman or docker `image inspect` document (an array of images,
+  /// or one image object).
+  public static func firstImage(in document: JSONValue) -> JSONValue? {
+    document.arrayValue?.first ?? document.objectValue.map(JSONValue.object)
+  }
+
   /// The argv that inspects `image` (the word the engine gets, `ContainerImage.argument`),
   /// or nil when the engine cannot inspect it: apptainer inspects local image files only.
   public static func argv(engine: ContainerEngine, image: String) -> [String]? {

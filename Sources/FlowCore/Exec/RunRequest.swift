@@ -53,16 +53,18 @@ public struct RunRequest {
       needsEngine
       ? try ContainerEngine.choose(named: engine, environment: host, mustBeInstalled: !dryRun)
       : nil
+    // One inspection per image serves the lock, the GPU checks and the images' environments.
+    let inspections = ImageInspections(environment: host)
     try lock?.keep(
       RunLock.observe(
-        workflow, selected: selected, engine: chosenEngine, machine: machine, environment: host))
+        workflow, selected: selected, engine: chosenEngine, machine: machine, environment: host,
+        inspections: inspections))
     let logs = logDirectory ?? (RunPreparation.folder(of: workflow) ?? ".") + "/.flow/logs"
     var gpuNotes: [String] = []
     var preparation = RunPreparation(
       baseEnvironment: cleanEnvironment ? [:] : host, logDirectory: logs, engine: chosenEngine,
       runID: String(getpid()), machine: machine, capacity: capacity)
-    // One inspection per image serves the GPU checks and the images' environments.
-    preparation.inspections = ImageInspections(environment: host)
+    preparation.inspections = inspections
     let probe = MachineProbe(environment: host, queriesTools: false)
     if chosenEngine == .apptainer {
       preparation.apptainerVersion = ApptainerVersion.installed(environment: host)

@@ -13,11 +13,11 @@ public struct RunLock: Sendable, Equatable {
   }
 
   /// The facts for the stages at `selected` of `workflow`: the digest of each image with
-  /// `engine` (never pulled: an image the engine does not hold is `LockFile.imageNotLocal`),
-  /// and the GPU facts of `machine` when a stage may use a GPU.
+  /// `engine`, from the run's `inspections` (never pulled: an image the engine does not hold
+  /// is `LockFile.imageNotLocal`), and the GPU facts of `machine` when a stage may use a GPU.
   public static func observe(
     _ workflow: Workflow, selected: [Int], engine: ContainerEngine?, machine: MachineDescription,
-    environment: EnvironmentMap
+    environment: EnvironmentMap, inspections: ImageInspections
   ) -> RunLock {
     var lock = RunLock()
     var mayUseGPU = false
@@ -31,7 +31,7 @@ public struct RunLock: Sendable, Equatable {
       }
       guard let image = stage.environment.image, lock.images[image] == nil else { continue }
       lock.images[image] =
-        engine.flatMap { digest(of: image, engine: $0, environment: environment) }
+        engine.flatMap { digest(of: image, engine: $0, inspections: inspections) }
         ?? LockFile.imageNotLocal
     }
     if mayUseGPU {
@@ -51,7 +51,9 @@ public struct RunLock: Sendable, Equatable {
 
   /// The image's digest as `engine` holds it: the registry digest it was pulled by, else
   /// its local id; for apptainer, the digest of a local image file. nil when not local.
-  public static func digest(of image: String, engine: ContainerEngine, environment: EnvironmentMap)
+  public static func digest(
+    of image: String, engine: ContainerEngine, inspections: ImageInspections
+  )
     -> String?
   {
     switch engine {
@@ -61,29 +63,22 @@ public struct RunLock: Sendable, Equatable {
       }
       return SHA256.file(image).map { "sha256:" + $0 }
     case .podman, .docker:
-      let argv = [
-        engine.rawValue, "image", "inspect", "--format", "{{json .RepoDigests}} {{.Id}}", image,
-      ]
-      guard let finished = try? ChildProcess(argv, environment: environment).run(timeout: 60),
-        finished.status?.shellStatus == 0
+      guard case .document(let document) = inspections.answer(engine: engine, image: image)
       else { return nil }
-      return parseInspection(finished.text)
+      return digest(inInspection: document)
     }
   }
 
-  /// The digest in `image inspect`'s answer (`["repo@sha256:…"] ID`): the first repository
-  /// digest, else the image id.
-  static func parseInspection(_ text: String) -> String? {
-    guard let line = text.split(separator: "\n").first, let space = line.lastIndex(of: " ") else {
-      return nil
-    }
-    let repositoryDigests = (try? JSONCodec.decode(Array(line[..<space].utf8)))?.arrayValue ?? []
+  /// The digest in an `image inspect` document's first image: its first repository digest
+  /// (`RepoDigests`, `repo@sha256:…`), else its id.
+  static func digest(inInspection document: JSONValue) -> String? {
+    guard let image = ImageInspections.firstImage(in: document) else { return nil }
+    let repositoryDigests = image["RepoDigests"]?.arrayValue ?? []
     if let first = repositoryDigests.first?.stringValue, let at = first.lastIndex(of: "@") {
       return String(first[first.index(after: at)...])
     }
-    let id = line[line.index(after: space)...]
-    guard !id.isEmpty else { return nil }
-    return id.hasPrefix("sha256:") ? String(id) : "sha256:" + id
+    guard let id = image["Id"]?.stringValue, !id.isEmpty else { return nil }
+    return id.hasPrefix("sha256:") ? id : "sha256:" + id
   }
 
   /// What differs from `images` and `probe` as locked, one line per change; only the

@@ -109,11 +109,15 @@ import Testing
     #expect(PackageLock.digest(of: plain) != PackageLock.digest(of: changed))
   }
 
-  @Test func imageInspectionGivesTheRepositoryDigestElseTheId() {
+  @Test func imageInspectionGivesTheRepositoryDigestElseTheId() throws {
+    func digest(_ text: String) throws -> String? {
+      RunLock.digest(inInspection: try JSONCodec.decode(Array(text.utf8)))
+    }
     #expect(
-      RunLock.parseInspection("[\"docker.io/library/alpine@sha256:abc\"] 123\n") == "sha256:abc")
-    #expect(RunLock.parseInspection("[] 0123abcd\n") == "sha256:0123abcd")
-    #expect(RunLock.parseInspection("null sha256:99\n") == "sha256:99")
-    #expect(RunLock.parseInspection("") == nil)
+      try digest(#"[{"RepoDigests": ["docker.io/library/alpine@sha256:abc"], "Id": "123"}]"#)
+        == "sha256:abc")
+    #expect(try digest(#"[{"RepoDigests": [], "Id": "0123abcd"}]"#) == "sha256:0123abcd")
+    #expect(try digest(#"[{"RepoDigests": null, "Id": "sha256:99"}]"#) == "sha256:99")
+    #expect(try digest("[]") == nil)
   }
 }

@@ -22,8 +22,7 @@ public struct ImageCUDARequirement: Sendable, Equatable {
   /// The requirement in a podman or docker `image inspect` document's first image, from
   /// `Config.Env` and `Config.Labels`; nil when the image asks for nothing.
   public init?(inspect document: JSONValue, source: String) {
-    guard let image = document.arrayValue?.first ?? document.objectValue.map(JSONValue.object),
-      let config = image["Config"]
+    guard let image = ImageInspections.firstImage(in: document), let config = image["Config"]
     else { return nil }
     var values: [String: String] = [:]
     for entry in config["Env"]?.arrayValue ?? [] {
