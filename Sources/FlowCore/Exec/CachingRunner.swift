@@ -34,13 +34,8 @@ public final class CachingRunner: StageRunner {
     var results = [StageResult?](repeating: nil, count: stages.count)
     let running = stagesToRun(&results)
     guard !running.isEmpty else { return results.map { $0! } }
-    let position = Dictionary(uniqueKeysWithValues: running.enumerated().map { ($1, $0) })
-    let members = running.map { index in
-      var launch = stages[index]
-      launch.needs = launch.needs.compactMap { position[$0] }
-      return launch
-    }
-    let runner = try backend(members) { [cache, report] event in
+    let runner = try backend(ExecutorCoordinator.members(running, of: stages)) {
+      [cache, report] event in
       let event = ExecutorCoordinator.renumbered(event, running)
       if case .ended(let index, let result, _) = event { cache.ended(index, result) }
       report(event)

@@ -136,14 +136,11 @@ public final class ExecutorCoordinator: StageRunner {
     BackendThread, BackendLink
   ) {
     let executor = stages[group[0]].executor
-    let position = Dictionary(uniqueKeysWithValues: group.enumerated().map { ($1, $0) })
-    let members = group.map { index in
-      var launch = stages[index]
-      launch.needs = launch.needs.compactMap { position[$0] }
-      return launch
-    }
+    let inGroup = Set(group)
+    let members = Self.members(group, of: stages)
     let link = try lock.withLock { () throws(ExecError) -> BackendLink in
-      let needsElsewhere = group.map { index in stages[index].needs.filter { position[$0] == nil } }
+      let needsElsewhere = group.map { index in stages[index].needs.filter { !inGroup.contains($0) }
+      }
       let link = try BackendLink(needsElsewhere: needsElsewhere)
       for need in Set(needsElsewhere.joined()) {
         if let result = results[need] {
@@ -249,6 +246,17 @@ public final class ExecutorCoordinator: StageRunner {
   /// Ends a stage no backend ran, with the lock held.
   private func end(_ index: Int, _ result: StageResult) {
     record(.ended(stage: index, result: result, at: MonotonicClock.now()))
+  }
+
+  /// The stages at `group` (indexes of `stages`) as a backend of that group gets them:
+  /// `needs` among the group only, numbered by their places in it.
+  static func members(_ group: [Int], of stages: [StageLaunch]) -> [StageLaunch] {
+    let position = Dictionary(uniqueKeysWithValues: group.enumerated().map { ($1, $0) })
+    return group.map { index in
+      var launch = stages[index]
+      launch.needs = launch.needs.compactMap { position[$0] }
+      return launch
+    }
   }
 
   /// An event of a group's backend, its stage index turned into the run's.
