@@ -213,7 +213,10 @@ public final class CatalogueIndex: PackageSource {
         return nil
       }
       let variant = table.variants[index]
-      return variant < 0 ? version : version.candidates[variant]
+      if variant < 0 { return version }
+      // An index written on purpose (its checksum whole) may still name a variant the
+      // version does not have: no entry, never a trap.
+      return version.candidates.indices.contains(variant) ? version.candidates[variant] : nil
     }
     let all = versions(of: name).flatMap(\.candidates)
     return all.indices.contains(index) ? all[index] : nil
