@@ -1,5 +1,4 @@
 import Glibc
-import Synchronization
 
 /// What ties one executor's backend to the others in a run of several executors, whose
 /// backends run at the same time (see `ExecutorCoordinator`).
@@ -15,7 +14,8 @@ public final class BackendLink {
   let relay: SignalRelay
   /// Each of the backend's stages' needs on other executors, as stage indexes of the run.
   private let needsElsewhere: [[Int]]
-  private let state = Mutex(State())
+  private let lock = ThreadLock()
+  private var state = State()  // guarded by `lock`
 
   private struct State {
     /// Whether each stage of the run that ended succeeded, by its index in the run.
@@ -35,7 +35,7 @@ public final class BackendLink {
   func needsElsewhereSucceeded(_ stage: Int) -> Bool? {
     let needs = stage < needsElsewhere.count ? needsElsewhere[stage] : []
     guard !needs.isEmpty else { return true }
-    return state.withLock { state in
+    return lock.withLock {
       let ends = needs.map { state.succeeded[$0] }
       if ends.contains(false) { return false }
       return ends.contains(nil) ? nil : true
@@ -44,17 +44,17 @@ public final class BackendLink {
 
   /// Whether no stage of this backend starts any more: one failed on another executor and
   /// the run does not keep going.
-  var stopsStarts: Bool { state.withLock { $0.stopsStarts } }
+  var stopsStarts: Bool { lock.withLock { state.stopsStarts } }
 
   /// Tells the backend that the run's stage `stage` ended; wakes it when it waits for it.
   func ended(_ stage: Int, succeeded: Bool) {
-    state.withLock { $0.succeeded[stage] = succeeded }
+    lock.withLock { state.succeeded[stage] = succeeded }
     if needsElsewhere.contains(where: { $0.contains(stage) }) { relay.forward(SIGCHLD) }
   }
 
   /// Stops the backend's new starts, and wakes it to see so.
   func stopStarts() {
-    state.withLock { $0.stopsStarts = true }
+    lock.withLock { state.stopsStarts = true }
     relay.forward(SIGCHLD)
   }
 }

@@ -1,13 +1,20 @@
 import Glibc
 
-/// A mutual-exclusion lock for state that several threads share.
-final class ThreadLock {
+/// The one lock for state that several threads share, with the condition its holders wait
+/// on: a queue's writer thread waits for bytes, a run's threads for each other's news.
+final class ThreadLock: @unchecked Sendable {
   private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+  private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
-  init() { pthread_mutex_init(mutex, nil) }
+  init() {
+    pthread_mutex_init(mutex, nil)
+    pthread_cond_init(changed, nil)
+  }
 
   deinit {
+    pthread_cond_destroy(changed)
     pthread_mutex_destroy(mutex)
+    changed.deallocate()
     mutex.deallocate()
   }
 
@@ -16,5 +23,50 @@ final class ThreadLock {
     pthread_mutex_lock(mutex)
     defer { pthread_mutex_unlock(mutex) }
     return try body()
+  }
+
+  /// Inside `withLock`: lets the lock go until another holder calls `broadcast`, then takes
+  /// it again. The caller checks its condition again after, as a wake-up may be spurious.
+  func wait() { pthread_cond_wait(changed, mutex) }
+
+  /// Inside `withLock`: wakes every holder waiting in `wait`.
+  func broadcast() { pthread_cond_broadcast(changed) }
+}
+
+/// A thread of flow's own. Every signal is blocked on it: signals go to the thread that
+/// serves them (a run's main thread), never to a writer or a backend.
+final class QuietThread {
+  private var thread: pthread_t?
+
+  /// Starts `body` on a new thread.
+  init(_ body: @escaping () -> Void) throws(SystemError) {
+    final class Start {
+      let body: () -> Void
+      init(_ body: @escaping () -> Void) { self.body = body }
+    }
+    var started = pthread_t()
+    let context = Unmanaged.passRetained(Start(body)).toOpaque()
+    let result = pthread_create(
+      &started, nil,
+      { context in
+        let start = Unmanaged<Start>.fromOpaque(context!).takeRetainedValue()
+        var all = sigset_t()
+        sigfillset(&all)
+        pthread_sigmask(SIG_BLOCK, &all, nil)
+        start.body()
+        return nil
+      }, context)
+    guard result == 0 else {
+      Unmanaged<Start>.fromOpaque(context).release()
+      throw SystemError(result)
+    }
+    thread = started
+  }
+
+  /// Waits for the thread's body to return; at most once.
+  func join() {
+    guard let running = thread else { return }
+    thread = nil
+    pthread_join(running, nil)
   }
 }
