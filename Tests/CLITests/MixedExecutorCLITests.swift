@@ -184,6 +184,41 @@ import Testing
     #expect(folder.read("after.txt") == "dask\n")
   }
 
+  /// Without `--keep-going`, a local failure stops the Dask stages not yet started, as a
+  /// failure on Dask itself would: `first` runs on Dask when `fail` fails, and is let go
+  /// only once flow-exec reported the failure; `second`, which needs it, never starts.
+  @Test(.enabled(if: daskIsInstalled))
+  func aFailureOnAnotherExecutorStopsTheDaskStagesNotYetStarted() throws {
+    let folder = try ExecFolder()
+    defer { folder.remove() }
+    let document = try folder.document([
+      ExecFolder.bash(
+        "fail", "for i in $(seq 1200); do [ -e first.started ] && exit 1; sleep 0.1; done"),
+      Self.onDask(
+        ExecFolder.bash(
+          "first",
+          "touch first.started; for i in $(seq 1200); do [ -e go ] && exit 0; sleep 0.1; done")),
+      Self.onDask(ExecFolder.bash("second", "touch second", needs: ["first"])),
+    ])
+    let output = Pipe()
+    let process = try Self.start(folder, document, [], output: output)
+    var stdout = ""
+    while !ExecFolder.ends(stdout).keys.contains("fail") {
+      let data = output.fileHandleForReading.availableData
+      if data.isEmpty { break }
+      stdout += String(decoding: data, as: UTF8.self)
+    }
+    _ = FileManager.default.createFile(atPath: folder.path + "/go", contents: nil)
+    stdout += String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 1, "\(stdout)")
+    let ends = ExecFolder.ends(stdout)
+    #expect(ends["fail"]?["outcome"] as? String == "failed")
+    #expect(ends["first"]?["outcome"] as? String == "succeeded")
+    #expect(ends["second"]?["outcome"] as? String == "skipped", "\(stdout)")
+    #expect(folder.read("second") == nil)
+  }
+
   /// Ctrl-C while a local stage and a Dask stage run: one owner of the signals stops both
   /// at once, flow-exec exits 130 with one summary, and neither stage's process, nor the
   /// local Dask cluster's worker, is left.

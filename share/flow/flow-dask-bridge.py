@@ -21,6 +21,8 @@ and writes one JSON line per event on standard output:
   {"type": "error", "status": n, "message": "..."}   the bridge itself cannot go on
 An attempt that failed with "deciding" true waits for flow-exec's answer, a line it
 appends to the decisions file: the stage is tried again with the fields given, or fails.
+A line {"stop_starts": true} there says a stage failed on another executor of the run
+(without keep_going): nothing more is submitted, as after a failure here.
 Without a scheduler the bridge starts a Dask cluster in its own process for the run (one
 worker with local_cluster's threads and resources, in-process transport: nothing listens
 on any port) and closes it at the end; it goes with the bridge's process whatever happens.
@@ -287,7 +289,8 @@ def main():
 class Decisions:
     """flow-exec's answers about failed attempts of stages that may be retried, as JSON
     lines appended to a file: {"stage": i, "retry": false} or {"stage": i, "retry": true,
-    "argv", "resources", "timeout", ...} (the stage's fields for its next attempt)."""
+    "argv", "resources", "timeout", ...} (the stage's fields for its next attempt); and
+    {"stop_starts": true} once a stage failed on another executor."""
 
     def __init__(self, path):
         self.file = open(path, "r") if path else None
@@ -360,6 +363,9 @@ def run(client, stopping):
 
     def decide(answer):
         nonlocal failed
+        if answer.get("stop_starts"):
+            failed = True
+            return
         index = answer["stage"]
         if results[index] != "deciding":
             return

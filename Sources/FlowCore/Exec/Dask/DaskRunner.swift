@@ -101,6 +101,9 @@ public final class DaskRunner: StageRunner {
   private var refusals: [(stage: Int, reason: String)] = []
   private var bridgeError: (status: Int32, message: String)?
   private var failed = false
+  /// Whether the bridge was told to start nothing more: a stage failed on another
+  /// executor and the run does not keep going.
+  private var toldToStopStarts = false
   /// The limits of each stage's next attempt, once one failed and is tried again.
   private var retryLimits: [Int: RetryDecision] = [:]
   /// Each stage's failed attempts so far.
@@ -230,6 +233,10 @@ public final class DaskRunner: StageRunner {
             report(.stopping(signal: signalNumber, at: MonotonicClock.now()))
             _ = kill(pid, SIGTERM)
           }
+          if link?.stopsStarts == true, !toldToStopStarts {
+            toldToStopStarts = true
+            tellBridge(JSONObject([("stop_starts", .bool(true))]))
+          }
         },
         onOutput: { bytes in
           for line in splitter.lines(adding: bytes) { self.handle(line) }
@@ -330,7 +337,12 @@ public final class DaskRunner: StageRunner {
         answer[key] = value
       }
     }
-    try? Descriptor.writeAll(JSONCodec.encode(.object(answer)) + [10], to: decisions)
+    tellBridge(answer)
+  }
+
+  /// Appends a line to the decisions file the bridge reads.
+  private func tellBridge(_ line: JSONObject) {
+    try? Descriptor.writeAll(JSONCodec.encode(.object(line)) + [10], to: decisions)
   }
 
   private func end(_ index: Int, _ result: StageResult) {
