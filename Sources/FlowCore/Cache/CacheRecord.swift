@@ -4,7 +4,9 @@
 /// hit needs the record's parts to be the stage's own (`StageCache`), so a record whose
 /// key is not the digest of its parts never skips a stage.
 public struct CacheRecord: Sendable {
-  public static let formatVersion: Int64 = 1
+  /// 2: a package's part holds its catalogue entry's digest rather than its place. A
+  /// record of another format is not read (`isOtherFormat`): its stage runs once more.
+  public static let formatVersion: Int64 = 2
 
   public var key: String
   public var stage: String
@@ -59,8 +61,12 @@ public struct CacheRecord: Sendable {
     } catch {
       return .failure(Problem("not JSON (\(error.message)): a torn or foreign file"))
     }
-    guard value["flow_cache"]?.integerValue == formatVersion else {
-      return .failure(Problem("not a flow cache record of format \(formatVersion)"))
+    guard let format = value["flow_cache"]?.integerValue else {
+      return .failure(Problem("not a flow cache record"))
+    }
+    guard format == formatVersion else {
+      return .failure(
+        Problem("a record of format \(format), not \(formatVersion)", isOtherFormat: true))
     }
     guard let key = value["key"]?.stringValue, let stage = value["stage"]?.stringValue,
       let workflow = value["workflow"]?.stringValue, value["status"]?.integerValue == 0,
@@ -95,6 +101,11 @@ public struct CacheRecord: Sendable {
 
   public struct Problem: Error, Sendable {
     public var reason: String
-    init(_ reason: String) { self.reason = reason }
+    /// A whole record of another flow's format, not a damaged one: nothing to warn about.
+    public var isOtherFormat = false
+    init(_ reason: String, isOtherFormat: Bool = false) {
+      self.reason = reason
+      self.isOtherFormat = isOtherFormat
+    }
   }
 }

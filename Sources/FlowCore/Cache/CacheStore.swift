@@ -57,6 +57,7 @@ public struct CacheStore: Sendable {
     }
     switch CacheRecord.read(bytes) {
     case .success(let record): return .record(record)
+    case .failure(let problem) where problem.isOtherFormat: return .absent
     case .failure(let problem): return .corrupt(path: path, reason: problem.reason)
     }
   }

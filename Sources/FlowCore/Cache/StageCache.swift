@@ -6,7 +6,9 @@
 /// killed midway keeps what finished.
 ///
 /// Only the run loop's thread calls it (runner options are `Sendable` since they are
-/// built on one thread and handed to another).
+/// built on one thread and handed to another); in a run that mixes executors, each
+/// executor's runner asks a part of it (`part(for:)`) from its own thread, and the parts
+/// take turns.
 public final class StageCache: @unchecked Sendable {
   private let launches: [StageLaunch]
   /// The workflow file: records of stages are kept per workflow.
@@ -29,6 +31,12 @@ public final class StageCache: @unchecked Sendable {
   private var mustRun: [Bool]
   private var foldersMade = false
   private var warnedAboutWriting = false
+  /// For a part (`part(for:)`): the cache of the whole run, and each of the part's stages'
+  /// index in it. A part keeps nothing itself.
+  private var whole: StageCache?
+  private var runIndexes: [Int] = []
+  /// Taken by the parts, whose runners go at the same time.
+  private let turns = ThreadLock()
 
   public init(
     launches: [StageLaunch], workflow: String, folder: String, store: CacheStore,
@@ -50,8 +58,21 @@ public final class StageCache: @unchecked Sendable {
     mustRun = ran
   }
 
+  /// The cache as a runner of `stages`, some of the run's, sees it: their indexes are
+  /// their places among `stages`. nil when one is not a stage of the run.
+  public func part(for stages: [StageLaunch]) -> StageCache? {
+    let root = whole ?? self
+    let indexes = stages.compactMap { root.position[$0.name] }
+    guard indexes.count == stages.count else { return nil }
+    let part = StageCache(
+      launches: [], workflow: workflow, folder: "", store: store, warn: warn)
+    (part.whole, part.runIndexes) = (root, indexes)
+    return part
+  }
+
   /// The result of a stage that need not run, or nil when it must (`reasons[index]`).
   public func skip(_ index: Int) -> StageResult? {
+    if let whole { return whole.turns.withLock { whole.skip(runIndexes[index]) } }
     guard !mustRun[index], let entry = launches[index].cacheEntry else { return nil }
     let name = launches[index].name
     let latest = believed(store.latest(workflow: workflow, stage: name))
@@ -113,6 +134,7 @@ public final class StageCache: @unchecked Sendable {
   /// Says that a stage runs for `reason` without looking at its records: a cluster stage
   /// submitted before a stage it needs has run (its key is known only when it ends).
   public func runs(_ index: Int, because reason: String) {
+    if let whole { return whole.turns.withLock { whole.runs(runIndexes[index], because: reason) } }
     (ran[index], mustRun[index]) = (true, true)
     reasons[index] = reason
   }
@@ -121,6 +143,7 @@ public final class StageCache: @unchecked Sendable {
   /// stage whose key was not computed when it started (`runs(_:because:)`) gets it now,
   /// from its inputs as it leaves them.
   public func ended(_ index: Int, _ result: StageResult) {
+    if let whole { return whole.turns.withLock { whole.ended(runIndexes[index], result) } }
     guard result.outcome == .succeeded, let entry = launches[index].cacheEntry else { return }
     if keys[index] == nil { _ = computeKey(index, entry) }
     guard let key = keys[index], let parts = parts[index] else { return }

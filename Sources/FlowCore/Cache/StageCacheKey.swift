@@ -1,8 +1,8 @@
 /// A stage's cache key: the SHA-256 of its parts, each a text or a map of names to texts.
 ///
 /// In the key: the stage's name, which flow hands it as `FLOW_STAGE` (`name`); its type,
-/// args and kwargs (`command`); the packages chosen for it,
-/// with the catalogue place that defines each (`packages`); the environment actions they
+/// args and kwargs (`command`); the packages chosen for it, each with the digest of its
+/// catalogue entry as flow.lock holds it (`packages`); the environment actions they
 /// produce (`software`); its merged variables (`variables`); its image (`image`); where
 /// it runs (`executor`, `device`); the outputs it declares (`outputs`); the digests of its declared inputs (`inputs`); and the
 /// keys of the stages it needs (`needs`). Not in it: CPU and memory requests, timeouts,
@@ -64,6 +64,9 @@ public enum StageCacheKey {
     case "packages":
       guard let before else { return "package \(entry) added" }
       guard let now else { return "package \(entry) no longer used" }
+      if version(before) == version(now) {
+        return "\(entry) \(version(now)): its catalogue entry changed"
+      }
       return "\(entry) \(version(before)) → \(version(now))"
     case "variables":
       guard let before else { return "variable \(entry) added" }
@@ -83,9 +86,9 @@ public enum StageCacheKey {
     }
   }
 
-  /// A package part is `VERSION from PLACE`; a person first wants the version.
+  /// A package part is `VERSION ENTRY` (the entry's digest); a person wants the version.
   private static func version(_ part: String) -> String {
-    guard let range = part.firstRange(of: " from ") else { return part }
-    return String(part[..<range.lowerBound])
+    guard let space = part.firstIndex(of: " ") else { return part }
+    return String(part[..<space])
   }
 }
