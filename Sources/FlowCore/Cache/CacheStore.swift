@@ -69,8 +69,7 @@ public struct CacheStore: Sendable {
 
   /// Writes `record` under its key and as its stage's newest (`makeFolders` first).
   public func write(_ record: CacheRecord) throws(IOError) {
-    var bytes = JSONCodec.encode(record.document)
-    bytes.append(10)
+    let bytes = record.bytes
     for path in [
       recordPath(key: record.key), latestPath(workflow: record.workflow, stage: record.stage),
     ] {

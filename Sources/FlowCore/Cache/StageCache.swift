@@ -24,8 +24,9 @@ public final class StageCache: @unchecked Sendable {
   /// Why each stage runs, or `cached`; nil before it was ready.
   public private(set) var reasons: [String?]
   private var keys: [String?]
-  private var parts: [JSONObject?]
-  private var inputStamps: [[String: FileStamp]]
+  /// Each stage's parts as hashed (`StageCacheKey.text`), which a hit's record holds.
+  private var partsTexts: [[UInt8]]
+  private var inputs: [[(path: String, content: FileDigests.Content)]]
   private var ran: [Bool]
   /// Stages found to run: a stage that waits for capacity is asked about again.
   private var mustRun: [Bool]
@@ -52,8 +53,8 @@ public final class StageCache: @unchecked Sendable {
     position = Dictionary(launches.enumerated().map { ($1.name, $0) }) { first, _ in first }
     reasons = Array(repeating: nil, count: launches.count)
     keys = reasons
-    parts = Array(repeating: nil, count: launches.count)
-    inputStamps = Array(repeating: [:], count: launches.count)
+    partsTexts = Array(repeating: [], count: launches.count)
+    inputs = Array(repeating: [], count: launches.count)
     ran = Array(repeating: false, count: launches.count)
     mustRun = ran
   }
@@ -77,7 +78,7 @@ public final class StageCache: @unchecked Sendable {
     let name = launches[index].name
     let latest = believed(store.latest(workflow: workflow, stage: name))
     if let latest { rememberDigests(latest) }
-    let (key, all) = computeKey(index, entry)
+    let (key, all, text) = computeKey(index, entry)
     (ran[index], mustRun[index]) = (true, true)
     if forcesAll || forced.contains(name) {
       reasons[index] = "forced"
@@ -86,7 +87,7 @@ public final class StageCache: @unchecked Sendable {
     let candidate = latest?.key == key ? latest : believed(store.record(key: key))
     // The parts compared, not only the key: a record edited or written by something else
     // under this key is not this stage's (comparing costs less than hashing them again).
-    if let candidate, candidate.parts == all {
+    if let candidate, candidate.partsText == text {
       rememberDigests(candidate)
       if let changed = changedOutput(candidate) {
         reasons[index] = changed
@@ -101,7 +102,7 @@ public final class StageCache: @unchecked Sendable {
       return nil
     }
     reasons[index] =
-      StageCacheKey.firstDifference(all, from: latest.parts) { need in
+      StageCacheKey.firstDifference(all, from: latest.parts ?? JSONObject()) { need in
         position[need].map { ran[$0] } ?? false
       } ?? "its key changed"
     return nil
@@ -109,26 +110,29 @@ public final class StageCache: @unchecked Sendable {
 
   /// Computes a stage's key from its declared inputs as they are now and the keys of the
   /// stages it needs, and keeps it with its parts for its record.
-  private func computeKey(_ index: Int, _ entry: StageCacheEntry) -> (String, JSONObject) {
-    var inputs = JSONObject()
-    var stamps: [String: FileStamp] = [:]
+  private func computeKey(_ index: Int, _ entry: StageCacheEntry) -> (
+    String, JSONObject, [UInt8]
+  ) {
+    var digests = JSONObject()
+    var read: [(path: String, content: FileDigests.Content)] = []
     for pattern in entry.inputs {
       // A stage's own outputs are never its inputs (`*.out` beside its `y.out`).
       for path in files.expand(pattern)
-      where inputs[path] == nil && !FileDigests.matches(path, anyOf: entry.outputs) {
+      where digests[path] == nil && !FileDigests.matches(path, anyOf: entry.outputs) {
         let content = files.content(of: path)
-        inputs[path] = .string(content.digest)
-        if let stamp = content.stamp { stamps[path] = stamp }
+        digests[path] = .string(content.digest)
+        read.append((path, content))
       }
     }
     var needs = JSONObject()
     for need in entry.needs { needs[need] = .string(key(of: need)) }
     var all = entry.fixedParts
-    all["inputs"] = .object(inputs)
+    all["inputs"] = .object(digests)
     all["needs"] = .object(needs)
-    let key = StageCacheKey.digest(of: all)
-    (keys[index], parts[index], inputStamps[index]) = (key, all, stamps)
-    return (key, all)
+    let text = StageCacheKey.text(of: all)
+    let key = StageCacheKey.digest(ofText: text)
+    (keys[index], partsTexts[index], inputs[index]) = (key, text, read)
+    return (key, all, text)
   }
 
   /// Says that a stage runs for `reason` without looking at its records: a cluster stage
@@ -146,7 +150,7 @@ public final class StageCache: @unchecked Sendable {
     if let whole { return whole.turns.withLock { whole.ended(runIndexes[index], result) } }
     guard result.outcome == .succeeded, let entry = launches[index].cacheEntry else { return }
     if keys[index] == nil { _ = computeKey(index, entry) }
-    guard let key = keys[index], let parts = parts[index] else { return }
+    guard let key = keys[index] else { return }
     var outputs: [(path: String, content: FileDigests.Content)] = []
     for pattern in entry.outputs {
       for path in files.expand(pattern) where !outputs.contains(where: { $0.path == path }) {
@@ -154,8 +158,8 @@ public final class StageCache: @unchecked Sendable {
       }
     }
     let record = CacheRecord(
-      key: key, stage: launches[index].name, workflow: workflow, parts: parts,
-      inputStamps: inputStamps[index], outputs: outputs, seconds: result.seconds)
+      key: key, stage: launches[index].name, workflow: workflow, partsText: partsTexts[index],
+      inputs: inputs[index], outputs: outputs, seconds: result.seconds)
     if !foldersMade {
       if let folder = store.makeFolders() {
         warnOnce("cannot create the cache folder \(folder): stages are not recorded")
@@ -220,12 +224,7 @@ public final class StageCache: @unchecked Sendable {
   }
 
   private func rememberDigests(_ record: CacheRecord) {
-    for (path, stamp) in record.inputStamps {
-      if let digest = record.parts["inputs"]?[path]?.stringValue {
-        files.remember(path, stamp: stamp, digest: digest)
-      }
-    }
-    for (path, content) in record.outputs {
+    for (path, content) in record.inputs + record.outputs {
       if case .file(let stamp, let digest) = content {
         files.remember(path, stamp: stamp, digest: digest)
       }

@@ -16,8 +16,19 @@ public enum StageCacheKey {
   ]
 
   public static func digest(of parts: JSONObject) -> String {
+    digest(ofText: text(of: parts))
+  }
+
+  /// The parts as the key hashes them and a record keeps them: one line, no newline.
+  public static func text(of parts: JSONObject) -> [UInt8] {
+    var text = JSONCodec.encode(.object(parts))
+    while text.last == 10 { text.removeLast() }
+    return text
+  }
+
+  public static func digest(ofText text: [UInt8]) -> String {
     var hasher = SHA256()
-    hasher.add(JSONCodec.encode(.object(parts)))
+    hasher.add(text)
     return hasher.finish()
   }
 
