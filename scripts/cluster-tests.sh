@@ -510,6 +510,23 @@ if [ "$status" = 0 ] && [ "$(tr '\n' ' ' <"$work/mixed/chain.txt")" = "pre train
 then pass "local, slurm, dask and local stages with cross-executor needs in one run"
 else fail "mixed executors (status $status)"; fi
 
+# A run that mixes executors is cached as one on a single executor: the second run submits
+# nothing to Slurm or Dask and starts nothing here. --rerun score submits score alone: the
+# stages after it, on Dask and here, declare no files, so its rerun changes no key of theirs.
+mixed mixed
+again_submits=$(count mixed '.type == "stage-submit"')
+again_starts=$(count mixed '.type == "stage-start"')
+again_cached=$(count mixed '.type == "stage-end" and .data.outcome == "cached"')
+again_status=$status
+mixed mixed --rerun score
+rerun_submitted=$(jq -r 'select(.type == "stage-submit") | .data.stage' "$work/mixed/events.jsonl" | tr '\n' ' ')
+if [ "$again_status" = 0 ] && [ "$again_submits" = 0 ] && [ "$again_starts" = 0 ] \
+  && [ "$again_cached" = 5 ] && [ "$status" = 0 ] && [ "$rerun_submitted" = "score " ] \
+  && [ "$(count mixed '.type == "stage-end" and .data.outcome == "cached"')" = 4 ] \
+  && [ "$(tr '\n' ' ' <"$work/mixed/chain.txt")" = "pre train score plot post score " ]
+then pass "a mixed run twice: the second submits and runs nothing; --rerun score submits it alone"
+else fail "mixed cache (status $again_status/$status, again $again_submits/$again_starts/$again_cached, rerun '$rerun_submitted')"; fi
+
 # Ctrl-C while the Slurm stage of a mixed run runs: its job is cancelled, the Dask and
 # local stages after it never start, one summary, status 130.
 workflow mixedstop <<'YAML'

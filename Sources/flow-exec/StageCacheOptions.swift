@@ -7,8 +7,7 @@ struct StageCacheOptions {
   var rerun: [String]
   var noCache: Bool
 
-  /// The cache for `launches`: none when they run on more than one executor (whose
-  /// runners see parts of the run) or when the workflow has no folder to keep them in.
+  /// The cache for `launches`: none when the workflow has no folder to keep them in.
   func cache(
     for launches: [StageLaunch], workflow: Workflow, environment: EnvironmentMap, console: Console
   ) throws(ExecError) -> StageCache? {
@@ -16,9 +15,7 @@ struct StageCacheOptions {
     if let unknown = rerun.first(where: { !names.contains($0) }) {
       throw .unknownStage(unknown, suggestion: Suggestion.closest(to: unknown, among: names))
     }
-    guard Set(launches.map(\.executor)).count <= 1,
-      let folder = RunPreparation.folder(of: workflow)
-    else { return nil }
+    guard let folder = RunPreparation.folder(of: workflow) else { return nil }
     return StageCache(
       launches: launches, workflow: workflow.source, folder: folder,
       store: CacheStore(workflowFolder: folder, environment: environment),

@@ -211,7 +211,7 @@ struct ResolveRun {
     _ = try resolution.annotate(&workflow)
     if let use {
       // Written before the document goes on, as flow-envfile does, for the next tool.
-      let section = PackageLock.section(of: workflow, source: index, keeping: nil)
+      let section = PackageLock.section(of: workflow, keeping: nil)
       var updated = use.lock ?? LockFile()
       updated.packages = section
       let places = Dictionary(

@@ -253,6 +253,60 @@ import Testing
     #expect(folder.folder.read("render.out") == "/opt/hfs20.0.590\n")
   }
 
+  @Test func anEntryEditedUnderTheSameVersionRerunsItsStageAndWhyNamesThePackage() throws {
+    let folder = try Folder(workflow: Self.houdini)
+    defer { folder.folder.remove() }
+    try folder.write("catalogue.toml", Self.entry("20.0.547"))
+    let environment = [
+      "PATH": "/usr/bin:/bin", "FLOW_CATALOG": folder.url.path + "/catalogue.toml",
+      "XDG_CACHE_HOME": folder.url.path + "/xdg",
+    ]
+    let first = try ToolRun.run("flow-exec", ["w.yaml"], in: folder.url, environment: environment)
+    #expect(first.status == 0, "\(first.stderr)")
+    try folder.write(
+      "catalogue.toml", Self.entry("20.0.547").replacing("/opt/hfs", with: "/srv/hfs"))
+    let why = try ToolRun.run(
+      "flow-exec", ["--why", "w.yaml"], in: folder.url, environment: environment)
+    #expect(why.status == 0, "\(why.stderr)")
+    #expect(
+      why.stdout == "STAGE   WHY\nrender  houdini 20.0.547: its catalogue entry changed\n"
+        + "other   cached\n", "\(why.stdout)")
+    let second = try ToolRun.run("flow-exec", ["w.yaml"], in: folder.url, environment: environment)
+    #expect(second.status == 0, "\(second.stderr)")
+    let outcomes = ExecFolder.ends(second.stdout).mapValues { $0["outcome"] as! String }
+    #expect(outcomes == ["render": "succeeded", "other": "cached"])
+    #expect(folder.folder.read("render.out") == "/srv/hfs20.0.547\n")
+  }
+
+  @Test func anEntryOnlyMovedInItsCatalogueRerunsNothing() throws {
+    let folder = try Folder(workflow: Self.houdini)
+    defer { folder.folder.remove() }
+    try folder.write("catalogue.toml", Self.entry("20.0.547"))
+    let environment = [
+      "PATH": "/usr/bin:/bin", "FLOW_CATALOG": folder.url.path + "/catalogue.toml",
+      "XDG_CACHE_HOME": folder.url.path + "/xdg",
+    ]
+    let first = try ToolRun.run("flow-exec", ["w.yaml"], in: folder.url, environment: environment)
+    #expect(first.status == 0, "\(first.stderr)")
+    // The entry now starts on another line: its place changed, not its content.
+    try folder.write("catalogue.toml", "# render farm builds\n\n" + Self.entry("20.0.547"))
+    let second = try ToolRun.run("flow-exec", ["w.yaml"], in: folder.url, environment: environment)
+    #expect(second.status == 0, "\(second.stderr)")
+    let outcomes = ExecFolder.ends(second.stdout).mapValues { $0["outcome"] as! String }
+    #expect(outcomes == ["render": "cached", "other": "cached"])
+  }
+
+  @Test func aRecordOfAnEarlierFormatRerunsItsStageWithoutAWarning() throws {
+    let folder = try Folder()
+    defer { folder.folder.remove() }
+    #expect(try folder.run().status == 0)
+    try folder.rewriteRecords { $0.replacing("\"flow_cache\":2", with: "\"flow_cache\":1") }
+    let second = try folder.run()
+    #expect(second.status == 0)
+    #expect(Set(second.reasons.values) == ["no record"], "\(second.reasons)")
+    #expect(second.stderr == "", "\(second.stderr)")
+  }
+
   @Test func aCorruptRecordIsIgnoredWithAWarning() throws {
     let folder = try Folder()
     defer { folder.folder.remove() }

@@ -57,6 +57,7 @@ public struct CacheStore: Sendable {
     }
     switch CacheRecord.read(bytes) {
     case .success(let record): return .record(record)
+    case .failure(let problem) where problem.isOtherFormat: return .absent
     case .failure(let problem): return .corrupt(path: path, reason: problem.reason)
     }
   }
@@ -68,8 +69,7 @@ public struct CacheStore: Sendable {
 
   /// Writes `record` under its key and as its stage's newest (`makeFolders` first).
   public func write(_ record: CacheRecord) throws(IOError) {
-    var bytes = JSONCodec.encode(record.document)
-    bytes.append(10)
+    let bytes = record.bytes
     for path in [
       recordPath(key: record.key), latestPath(workflow: record.workflow, stage: record.stage),
     ] {

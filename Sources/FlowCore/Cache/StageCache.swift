@@ -6,7 +6,9 @@
 /// killed midway keeps what finished.
 ///
 /// Only the run loop's thread calls it (runner options are `Sendable` since they are
-/// built on one thread and handed to another).
+/// built on one thread and handed to another); in a run that mixes executors, each
+/// executor's runner asks a part of it (`part(for:)`) from its own thread, and the parts
+/// take turns.
 public final class StageCache: @unchecked Sendable {
   private let launches: [StageLaunch]
   /// The workflow file: records of stages are kept per workflow.
@@ -22,13 +24,20 @@ public final class StageCache: @unchecked Sendable {
   /// Why each stage runs, or `cached`; nil before it was ready.
   public private(set) var reasons: [String?]
   private var keys: [String?]
-  private var parts: [JSONObject?]
-  private var inputStamps: [[String: FileStamp]]
+  /// Each stage's parts as hashed (`StageCacheKey.text`), which a hit's record holds.
+  private var partsTexts: [[UInt8]]
+  private var inputs: [[(path: String, content: FileDigests.Content)]]
   private var ran: [Bool]
   /// Stages found to run: a stage that waits for capacity is asked about again.
   private var mustRun: [Bool]
   private var foldersMade = false
   private var warnedAboutWriting = false
+  /// For a part (`part(for:)`): the cache of the whole run, and each of the part's stages'
+  /// index in it. A part keeps nothing itself.
+  private var whole: StageCache?
+  private var runIndexes: [Int] = []
+  /// Taken by the parts, whose runners go at the same time.
+  private let turns = ThreadLock()
 
   public init(
     launches: [StageLaunch], workflow: String, folder: String, store: CacheStore,
@@ -44,19 +53,32 @@ public final class StageCache: @unchecked Sendable {
     position = Dictionary(launches.enumerated().map { ($1.name, $0) }) { first, _ in first }
     reasons = Array(repeating: nil, count: launches.count)
     keys = reasons
-    parts = Array(repeating: nil, count: launches.count)
-    inputStamps = Array(repeating: [:], count: launches.count)
+    partsTexts = Array(repeating: [], count: launches.count)
+    inputs = Array(repeating: [], count: launches.count)
     ran = Array(repeating: false, count: launches.count)
     mustRun = ran
   }
 
+  /// The cache as a runner of `stages`, some of the run's, sees it: their indexes are
+  /// their places among `stages`. nil when one is not a stage of the run.
+  public func part(for stages: [StageLaunch]) -> StageCache? {
+    let root = whole ?? self
+    let indexes = stages.compactMap { root.position[$0.name] }
+    guard indexes.count == stages.count else { return nil }
+    let part = StageCache(
+      launches: [], workflow: workflow, folder: "", store: store, warn: warn)
+    (part.whole, part.runIndexes) = (root, indexes)
+    return part
+  }
+
   /// The result of a stage that need not run, or nil when it must (`reasons[index]`).
   public func skip(_ index: Int) -> StageResult? {
+    if let whole { return whole.turns.withLock { whole.skip(runIndexes[index]) } }
     guard !mustRun[index], let entry = launches[index].cacheEntry else { return nil }
     let name = launches[index].name
     let latest = believed(store.latest(workflow: workflow, stage: name))
     if let latest { rememberDigests(latest) }
-    let (key, all) = computeKey(index, entry)
+    let (key, all, text) = computeKey(index, entry)
     (ran[index], mustRun[index]) = (true, true)
     if forcesAll || forced.contains(name) {
       reasons[index] = "forced"
@@ -65,7 +87,7 @@ public final class StageCache: @unchecked Sendable {
     let candidate = latest?.key == key ? latest : believed(store.record(key: key))
     // The parts compared, not only the key: a record edited or written by something else
     // under this key is not this stage's (comparing costs less than hashing them again).
-    if let candidate, candidate.parts == all {
+    if let candidate, candidate.partsText == text {
       rememberDigests(candidate)
       if let changed = changedOutput(candidate) {
         reasons[index] = changed
@@ -80,7 +102,7 @@ public final class StageCache: @unchecked Sendable {
       return nil
     }
     reasons[index] =
-      StageCacheKey.firstDifference(all, from: latest.parts) { need in
+      StageCacheKey.firstDifference(all, from: latest.parts ?? JSONObject()) { need in
         position[need].map { ran[$0] } ?? false
       } ?? "its key changed"
     return nil
@@ -88,31 +110,35 @@ public final class StageCache: @unchecked Sendable {
 
   /// Computes a stage's key from its declared inputs as they are now and the keys of the
   /// stages it needs, and keeps it with its parts for its record.
-  private func computeKey(_ index: Int, _ entry: StageCacheEntry) -> (String, JSONObject) {
-    var inputs = JSONObject()
-    var stamps: [String: FileStamp] = [:]
+  private func computeKey(_ index: Int, _ entry: StageCacheEntry) -> (
+    String, JSONObject, [UInt8]
+  ) {
+    var digests = JSONObject()
+    var read: [(path: String, content: FileDigests.Content)] = []
     for pattern in entry.inputs {
       // A stage's own outputs are never its inputs (`*.out` beside its `y.out`).
       for path in files.expand(pattern)
-      where inputs[path] == nil && !FileDigests.matches(path, anyOf: entry.outputs) {
+      where digests[path] == nil && !FileDigests.matches(path, anyOf: entry.outputs) {
         let content = files.content(of: path)
-        inputs[path] = .string(content.digest)
-        if let stamp = content.stamp { stamps[path] = stamp }
+        digests[path] = .string(content.digest)
+        read.append((path, content))
       }
     }
     var needs = JSONObject()
     for need in entry.needs { needs[need] = .string(key(of: need)) }
     var all = entry.fixedParts
-    all["inputs"] = .object(inputs)
+    all["inputs"] = .object(digests)
     all["needs"] = .object(needs)
-    let key = StageCacheKey.digest(of: all)
-    (keys[index], parts[index], inputStamps[index]) = (key, all, stamps)
-    return (key, all)
+    let text = StageCacheKey.text(of: all)
+    let key = StageCacheKey.digest(ofText: text)
+    (keys[index], partsTexts[index], inputs[index]) = (key, text, read)
+    return (key, all, text)
   }
 
   /// Says that a stage runs for `reason` without looking at its records: a cluster stage
   /// submitted before a stage it needs has run (its key is known only when it ends).
   public func runs(_ index: Int, because reason: String) {
+    if let whole { return whole.turns.withLock { whole.runs(runIndexes[index], because: reason) } }
     (ran[index], mustRun[index]) = (true, true)
     reasons[index] = reason
   }
@@ -121,9 +147,10 @@ public final class StageCache: @unchecked Sendable {
   /// stage whose key was not computed when it started (`runs(_:because:)`) gets it now,
   /// from its inputs as it leaves them.
   public func ended(_ index: Int, _ result: StageResult) {
+    if let whole { return whole.turns.withLock { whole.ended(runIndexes[index], result) } }
     guard result.outcome == .succeeded, let entry = launches[index].cacheEntry else { return }
     if keys[index] == nil { _ = computeKey(index, entry) }
-    guard let key = keys[index], let parts = parts[index] else { return }
+    guard let key = keys[index] else { return }
     var outputs: [(path: String, content: FileDigests.Content)] = []
     for pattern in entry.outputs {
       for path in files.expand(pattern) where !outputs.contains(where: { $0.path == path }) {
@@ -131,8 +158,8 @@ public final class StageCache: @unchecked Sendable {
       }
     }
     let record = CacheRecord(
-      key: key, stage: launches[index].name, workflow: workflow, parts: parts,
-      inputStamps: inputStamps[index], outputs: outputs, seconds: result.seconds)
+      key: key, stage: launches[index].name, workflow: workflow, partsText: partsTexts[index],
+      inputs: inputs[index], outputs: outputs, seconds: result.seconds)
     if !foldersMade {
       if let folder = store.makeFolders() {
         warnOnce("cannot create the cache folder \(folder): stages are not recorded")
@@ -197,12 +224,7 @@ public final class StageCache: @unchecked Sendable {
   }
 
   private func rememberDigests(_ record: CacheRecord) {
-    for (path, stamp) in record.inputStamps {
-      if let digest = record.parts["inputs"]?[path]?.stringValue {
-        files.remember(path, stamp: stamp, digest: digest)
-      }
-    }
-    for (path, content) in record.outputs {
+    for (path, content) in record.inputs + record.outputs {
       if case .file(let stamp, let digest) = content {
         files.remember(path, stamp: stamp, digest: digest)
       }

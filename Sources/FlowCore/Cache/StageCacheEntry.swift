@@ -19,7 +19,10 @@ public struct StageCacheEntry: Sendable {
     command.add(JSONCodec.encode(.object(stage.kwargs)))
     var packages = JSONObject()
     for package in stage.resolution?.packages ?? [] {
-      packages[package.name] = .string(package.version + " from " + package.definedAt)
+      // The entry's digest, as flow.lock holds it: an entry edited under the same version
+      // reruns the stage, an entry only moved in its file does not.
+      packages[package.name] = .string(
+        package.version + " " + (package.entry ?? PackageLock.machineEntry))
     }
     var software = SHA256()
     for action in stage.resolution?.actions ?? [] {

@@ -1,8 +1,8 @@
 /// A stage's cache key: the SHA-256 of its parts, each a text or a map of names to texts.
 ///
 /// In the key: the stage's name, which flow hands it as `FLOW_STAGE` (`name`); its type,
-/// args and kwargs (`command`); the packages chosen for it,
-/// with the catalogue place that defines each (`packages`); the environment actions they
+/// args and kwargs (`command`); the packages chosen for it, each with the digest of its
+/// catalogue entry as flow.lock holds it (`packages`); the environment actions they
 /// produce (`software`); its merged variables (`variables`); its image (`image`); where
 /// it runs (`executor`, `device`); the outputs it declares (`outputs`); the digests of its declared inputs (`inputs`); and the
 /// keys of the stages it needs (`needs`). Not in it: CPU and memory requests, timeouts,
@@ -16,8 +16,19 @@ public enum StageCacheKey {
   ]
 
   public static func digest(of parts: JSONObject) -> String {
+    digest(ofText: text(of: parts))
+  }
+
+  /// The parts as the key hashes them and a record keeps them: one line, no newline.
+  public static func text(of parts: JSONObject) -> [UInt8] {
+    var text = JSONCodec.encode(.object(parts))
+    while text.last == 10 { text.removeLast() }
+    return text
+  }
+
+  public static func digest(ofText text: [UInt8]) -> String {
     var hasher = SHA256()
-    hasher.add(JSONCodec.encode(.object(parts)))
+    hasher.add(text)
     return hasher.finish()
   }
 
@@ -64,6 +75,9 @@ public enum StageCacheKey {
     case "packages":
       guard let before else { return "package \(entry) added" }
       guard let now else { return "package \(entry) no longer used" }
+      if version(before) == version(now) {
+        return "\(entry) \(version(now)): its catalogue entry changed"
+      }
       return "\(entry) \(version(before)) → \(version(now))"
     case "variables":
       guard let before else { return "variable \(entry) added" }
@@ -83,9 +97,9 @@ public enum StageCacheKey {
     }
   }
 
-  /// A package part is `VERSION from PLACE`; a person first wants the version.
+  /// A package part is `VERSION ENTRY` (the entry's digest); a person wants the version.
   private static func version(_ part: String) -> String {
-    guard let range = part.firstRange(of: " from ") else { return part }
-    return String(part[..<range.lowerBound])
+    guard let space = part.firstIndex(of: " ") else { return part }
+    return String(part[..<space])
   }
 }

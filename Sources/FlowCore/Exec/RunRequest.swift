@@ -100,7 +100,6 @@ public struct RunRequest {
         ?? CatalogueIndex.open(sources: sources, at: self.index, environment: host)
       var resolution = PipeResolution(source: source, syntax: syntax)
       resolution.preferences = lock?.packagePreferences ?? [:]
-      lock?.source = source
       // As flow-resolve does in a pipe: the machine's facts are packages a variant may need.
       resolution.implicits = ImplicitPackages.probed(environment: host)
       _ = try resolution.annotate(&workflow)

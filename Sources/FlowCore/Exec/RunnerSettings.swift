@@ -19,8 +19,8 @@ public struct RunnerSettings {
   /// Where local runs and Slurm jobs are recorded while they go (see `RunRecords`); none
   /// when `nil`.
   public var runRecords: RunRecords?
-  /// Skips the stages an earlier run did and records those that succeed (for a run on one
-  /// executor: its indexes are the run's).
+  /// Skips the stages an earlier run did and records those that succeed; each executor's
+  /// runner in a run of several asks it about its own stages (`StageCache.part(for:)`).
   public var cache: StageCache?
   public var placement = SlurmSubmission.Placement()
   /// The Dask scheduler's address; `DASK_SCHEDULER_ADDRESS` when `nil`, and a local Dask
@@ -46,26 +46,36 @@ public struct RunnerSettings {
     if daskAddress == nil { try DaskRunner.LocalCluster(capacity: capacity).check(launches) }
     let executors = Set(launches.map(\.executor))
     guard executors.count > 1 else {
-      let executor = executors.first ?? .local
-      // The local runner asks the cache itself, as each stage is ready.
-      if let cache, executor != .local {
-        return CachingRunner(stages: launches, cache: cache, report: report) {
-          (stages, report) throws(ExecError) in try self.backend(executor, stages, report: report)
-        }
-      }
-      return try backend(executor, launches, report: report)
+      return try cachedBackend(executors.first ?? .local, launches, cache: cache, report: report)
     }
     return ExecutorCoordinator(
       stages: launches, keepGoing: keepGoing,
       backend: { (executor, stages, link, report) throws(ExecError) in
-        try self.backend(executor, stages, link: link, report: report)
+        try self.cachedBackend(
+          executor, stages, cache: self.cache?.part(for: stages), link: link, report: report)
       }, report: report)
+  }
+
+  /// The runner of one executor for `launches`, with `cache` (whose indexes are theirs):
+  /// the local runner asks it itself, as each stage is ready; a cluster's runner gets only
+  /// the stages it does not skip (`CachingRunner`).
+  func cachedBackend(
+    _ executor: Executor, _ launches: [StageLaunch], cache: StageCache?,
+    link: BackendLink? = nil, report: @escaping (RunEvent) -> Void
+  ) throws(ExecError) -> any StageRunner {
+    guard let cache, executor != .local else {
+      return try backend(executor, launches, cache: cache, link: link, report: report)
+    }
+    return CachingRunner(stages: launches, cache: cache, report: report) {
+      (stages, report) throws(ExecError) in
+      try self.backend(executor, stages, cache: nil, link: link, report: report)
+    }
   }
 
   /// The runner of one executor for `launches`, all of which go to it; `link` ties it to
   /// the other executors' in a run of several.
   func backend(
-    _ executor: Executor, _ launches: [StageLaunch], link: BackendLink? = nil,
+    _ executor: Executor, _ launches: [StageLaunch], cache: StageCache?, link: BackendLink?,
     report: @escaping (RunEvent) -> Void
   ) throws(ExecError) -> any StageRunner {
     switch executor {

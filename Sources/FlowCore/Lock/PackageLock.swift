@@ -30,12 +30,11 @@ public enum PackageLock {
   }
 
   /// The section for `workflow`'s resolved stages, the stages of `earlier` that were not
-  /// resolved now (not selected) kept while the workflow still has them.
+  /// resolved now (not selected) kept while the workflow still has them. Each package's
+  /// entry is the digest its resolution carries, which the stage cache's key holds too.
   public static func section(
-    of workflow: Workflow, source: any PackageSource,
-    keeping earlier: [String: [String: LockedPackage]]?
+    of workflow: Workflow, keeping earlier: [String: [String: LockedPackage]]?
   ) -> [String: [String: LockedPackage]] {
-    var digests = EntryDigests(source: source)
     var stages: [String: [String: LockedPackage]] = [:]
     for stage in workflow.stages {
       guard let resolution = stage.resolution else {
@@ -47,7 +46,8 @@ public enum PackageLock {
       var packages: [String: LockedPackage] = [:]
       for package in resolution.packages {
         packages[package.name] = LockedPackage(
-          version: package.version, entry: digests.digest(package), variant: package.variant)
+          version: package.version, entry: package.entry ?? machineEntry,
+          variant: package.variant)
       }
       stages[stage.name] = packages
     }
@@ -94,30 +94,5 @@ public enum PackageLock {
       }
     }
     return lines
-  }
-
-  /// Looks up each chosen package's entry once.
-  private struct EntryDigests {
-    let source: any PackageSource
-    var known: [String: String] = [:]
-
-    init(source: any PackageSource) { self.source = source }
-
-    mutating func digest(_ package: ResolvedPackage) -> String {
-      let key = package.name + "\u{0}" + package.version + "\u{0}\(package.variant ?? -1)"
-      if let digest = known[key] { return digest }
-      let table = source.candidateTable(of: package.name)
-      var digest = PackageLock.machineEntry
-      for index in table.versions.indices
-      where table.keys[index] == package.version && table.variants[index] == (package.variant ?? -1)
-      {
-        if let entry = source.entry(of: package.name, at: index) {
-          digest = PackageLock.digest(of: entry)
-        }
-        break
-      }
-      known[key] = digest
-      return digest
-    }
   }
 }

@@ -6,6 +6,9 @@ import Glibc
 public struct RunLock: Sendable, Equatable {
   public var images: [String: String] = [:]
   public var probe: [String: String] = [:]
+  /// Every image a stage of the workflow names, run now or not: the lock keeps the digests
+  /// of these alone.
+  public var imagesInUse: Set<String> = []
 
   public init(images: [String: String] = [:], probe: [String: String] = [:]) {
     self.images = images
@@ -20,6 +23,7 @@ public struct RunLock: Sendable, Equatable {
     environment: EnvironmentMap, inspections: ImageInspections
   ) -> RunLock {
     var lock = RunLock()
+    lock.imagesInUse = Set(workflow.stages.compactMap(\.environment.image))
     var mayUseGPU = false
     for index in selected {
       let stage = workflow.stages[index]
@@ -81,12 +85,21 @@ public struct RunLock: Sendable, Equatable {
     return id.hasPrefix("sha256:") ? id : "sha256:" + id
   }
 
-  /// What differs from `images` and `probe` as locked, one line per change; only the
-  /// images and facts observed now are compared.
+  /// The images section after this run: the digests observed now, and those locked
+  /// before of images the workflow still names.
+  public func images(keeping lockedImages: [String: String]) -> [String: String] {
+    lockedImages.filter { imagesInUse.contains($0.key) }.merging(images) { $1 }
+  }
+
+  /// What differs from `images` and `probe` as locked, one line per change: the images and
+  /// facts observed now, and each image locked that no stage names any more.
   public func changes(images lockedImages: [String: String], probe lockedProbe: [String: String])
     -> [String]
   {
     var lines: [String] = []
+    for image in lockedImages.keys.sorted() where !imagesInUse.contains(image) {
+      lines.append("image \(image): no longer used")
+    }
     for image in images.keys.sorted() where lockedImages[image] != images[image] {
       lines.append(
         "image \(image): \(lockedImages[image] ?? "not in \(LockFile.name)") → \(images[image]!)")

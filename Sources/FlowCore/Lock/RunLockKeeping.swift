@@ -5,8 +5,6 @@ public final class RunLockKeeping: @unchecked Sendable {
   public let use: LockUse
   /// What the lock holds now, with each section settled so far.
   private var current: LockFile
-  /// The catalogue the packages were resolved from, for the digests of their entries.
-  public var source: (any PackageSource)?
   /// Under `--locked`, the changes of the sections settled so far: all are told at once.
   private var refused: [String] = []
 
@@ -33,8 +31,8 @@ public final class RunLockKeeping: @unchecked Sendable {
         updated.variableFiles = files.section(keeping: current.variableFiles)
         try settle(.envfile, updated, files.changes(from: current.variableFiles ?? [:]))
       }
-      if packages, let source {
-        let section = PackageLock.section(of: workflow, source: source, keeping: current.packages)
+      if packages {
+        let section = PackageLock.section(of: workflow, keeping: current.packages)
         var updated = current
         updated.packages = section
         let places = Dictionary(
@@ -53,7 +51,7 @@ public final class RunLockKeeping: @unchecked Sendable {
   /// `--locked`, refuses what changed in any section, all told at once.
   public func keep(_ observed: RunLock) throws(ExecError) {
     var updated = current
-    updated.images = (current.images ?? [:]).merging(observed.images) { $1 }
+    updated.images = observed.images(keeping: current.images ?? [:])
     updated.probe = (current.probe ?? [:]).merging(observed.probe) { $1 }
     do throws(LockFailure) {
       try settle(

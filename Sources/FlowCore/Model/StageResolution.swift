@@ -31,6 +31,10 @@ public struct ResolvedPackage: Sendable, Hashable {
   /// For a version another package carries inside it (`provides`): that package and its
   /// version, `houdini 20.0.547`. Such a version brings no actions.
   public var providedBy: String?
+  /// The digest of the catalogue entry chosen (`PackageLock.digest(of:)`), which flow.lock
+  /// and the stage cache's key hold; nil for a fact of the machine, which no catalogue
+  /// holds.
+  public var entry: String?
 
   public init(
     name: String, version: String, label: String? = nil, priority: Int = 0, definedAt: String = "",

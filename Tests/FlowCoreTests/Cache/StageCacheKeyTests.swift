@@ -70,17 +70,22 @@ import Testing
 
   @Test func aTornRecordIsRefusedAndAWholeOneRead() throws {
     let record = CacheRecord(
-      key: StageCacheKey.digest(of: parts()), stage: "fit", workflow: "/w/w.yaml", parts: parts(),
-      inputStamps: [:], outputs: [("out.txt", .missing)], seconds: 1)
-    let bytes = JSONCodec.encode(record.document)
+      key: StageCacheKey.digest(of: parts()), stage: "fit", workflow: "/w/w.yaml",
+      partsText: StageCacheKey.text(of: parts()), inputs: [("in.txt", .missing)],
+      outputs: [("out.txt", .missing)], seconds: 1)
+    let bytes = record.bytes
     guard case .success(let read) = CacheRecord.read(bytes) else {
       Issue.record("a whole record was refused")
       return
     }
-    #expect(read.key == record.key && read.outputs.count == 1)
-    guard case .failure = CacheRecord.read(Array(bytes.prefix(bytes.count / 2))) else {
-      Issue.record("a torn record was believed")
-      return
+    #expect(read.key == record.key && read.inputs.count == 1 && read.outputs.count == 1)
+    #expect(read.partsText == record.partsText && read.parts == parts())
+    // Cut in its first line, in its parts, or one byte short: each is refused.
+    for kept in [bytes.count / 4, bytes.count - 20, bytes.count - 1] {
+      guard case .failure = CacheRecord.read(Array(bytes.prefix(kept))) else {
+        Issue.record("a record torn after \(kept) bytes was believed")
+        return
+      }
     }
   }
 

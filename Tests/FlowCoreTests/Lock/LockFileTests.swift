@@ -109,6 +109,35 @@ import Testing
     #expect(PackageLock.digest(of: plain) != PackageLock.digest(of: changed))
   }
 
+  @Test func anImageNoStageNamesAnyMoreLeavesTheLock() throws {
+    let folder = try TemporaryFolder()
+    let path = folder.path + "/flow.lock"
+    var earlier = LockFile()
+    earlier.images = ["old:1": Self.digest, "other:1": Self.digest]
+    try earlier.write(.exec, to: path)
+    var shown = Stage(name: "shown")
+    shown.environment.image = "new:1"
+    var other = Stage(name: "other")
+    other.environment.image = "other:1"
+    let workflow = Workflow(source: folder.path + "/w.yaml", stages: [shown, other])
+    // Only `shown` runs now (`--stage`): `other` still names its image, which stays.
+    let observed = RunLock.observe(
+      workflow, selected: [0], engine: nil,
+      machine: MachineDescription(usableCPUs: ProbeFact(1, from: "test")), environment: [:],
+      inspections: ImageInspections(environment: [:]))
+    #expect(
+      observed.changes(images: earlier.images ?? [:], probe: [:]) == [
+        "image old:1: no longer used", "image new:1: not in flow.lock → not local",
+      ])
+    let keeping = RunLockKeeping(
+      LockUse(path: path, lock: try LockFile.read(path), locked: false))
+    try keeping.keep(observed)
+    #expect(
+      try LockFile.read(path)?.images == [
+        "new:1": LockFile.imageNotLocal, "other:1": Self.digest,
+      ])
+  }
+
   @Test func imageInspectionGivesTheRepositoryDigestElseTheId() throws {
     func digest(_ text: String) throws -> String? {
       RunLock.digest(inInspection: try JSONCodec.decode(Array(text.utf8)))

@@ -41,6 +41,7 @@ extension DocumentReader {
       package.definedAt = try optionalString(entry["defined_at"], itemPath + ".defined_at") ?? ""
       package.variant = try optionalInteger(entry["variant"], itemPath + ".variant").map(Int.init)
       package.providedBy = try optionalString(entry["provided_by"], itemPath + ".provided_by")
+      package.entry = try optionalString(entry["entry"], itemPath + ".entry")
       if let because = entry["because"] {
         package.because = try array(because, itemPath + ".because").enumerated().map {
           (offset, reason) throws(DocumentError) in

@@ -208,6 +208,7 @@ public enum DocumentSchema {
                   "defined_at": {"type": "string"},
                   "variant": {"type": "integer", "minimum": 0},
                   "provided_by": {"type": "string"},
+                  "entry": {"type": "string"},
                   "because": {"type": "array", "items": {"type": "string"}}
                 },
                 "additionalProperties": false

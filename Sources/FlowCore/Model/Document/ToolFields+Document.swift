@@ -40,6 +40,7 @@ extension ResolvedPackage {
     ])
     if let variant { object["variant"] = .integer(Int64(variant)) }
     if let providedBy { object["provided_by"] = .string(providedBy) }
+    if let entry { object["entry"] = .string(entry) }
     if let because { object["because"] = .array(because.map(JSONValue.string)) }
     return .object(object)
   }

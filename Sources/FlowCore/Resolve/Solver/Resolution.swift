@@ -113,14 +113,17 @@ public struct Resolution: Sendable {
   /// and ordered actions, with the reasons when `explain`. `Model/Document` writes it.
   public func stageResolution(explain: Bool = false) -> StageResolution {
     let reasons = explain ? self.reasons() : []
+    let facts = Set(requirements.suffix(implicitCount).map(\.name))
     return StageResolution(
       requirements: requirements.dropLast(implicitCount).map(\.description),
       packages: packages.enumerated().map { index, package in
-        ResolvedPackage(
+        var resolved = ResolvedPackage(
           name: package.name, version: package.key, label: package.label,
           priority: package.priority, definedAt: package.definedAt,
           because: explain ? reasons[index] : nil, variant: package.variant,
           providedBy: package.providedBy)
+        resolved.entry = facts.contains(package.name) ? nil : PackageLock.digest(of: package)
+        return resolved
       },
       actions: actions.actions)
   }
