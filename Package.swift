@@ -43,9 +43,13 @@ let package = Package(
   ],
   targets: tools.map(command) + tools.map(executable) + [
     // The installed binary: one file under every tool's name, run as the name says.
+    // Linked as a static executable in release builds: no dynamic loader resolving the
+    // C++ runtime's symbols at every start, which took more than half of a tool's
+    // start-up.
     .executableTarget(
       name: "flow", dependencies: ["FlowCommand"] + tools.map { .target(name: commandModule($0)) },
-      swiftSettings: strict),
+      swiftSettings: strict,
+      linkerSettings: [.unsafeFlags(["-static-executable"], .when(configuration: .release))]),
     .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
     .systemLibrary(name: "CJansson", pkgConfig: "jansson", providers: [.apt(["libjansson-dev"])]),
     // glibc declarations the Glibc module leaves out, as plain C functions.
@@ -59,6 +63,12 @@ let package = Package(
     .target(name: "FlowTestSupport", path: "Tests/FlowTestSupport", swiftSettings: strict),
     .testTarget(
       name: "FlowCoreTests", dependencies: ["FlowCore", "FlowTestSupport"], swiftSettings: strict),
+    // Each tool's plain reading of its arguments held to the argument parser's.
+    .testTarget(
+      name: "PlainArgumentsTests",
+      dependencies: ["FlowCommand", argumentParser]
+        + tools.map { .target(name: commandModule($0)) },
+      swiftSettings: strict),
     .testTarget(
       name: "CLITests", dependencies: ["FlowCore", "FlowTestSupport"], swiftSettings: strict),
   ]

@@ -19,6 +19,15 @@ extension ToolCommand {
 
   /// Runs the command on `arguments` (the process's own, after its name, when nil).
   public static func main(arguments: [String]?) {
+    // `--version` alone is answered as the argument parser answers it, without building
+    // its model of the command first, which costs several times the answer.
+    if (arguments ?? Array(CommandLine.arguments.dropFirst())) == ["--version"],
+      !configuration.version.isEmpty
+    {
+      let name = configuration.commandName ?? "flow"
+      writeOrEnd(Console(tool: name), Array((configuration.version + "\n").utf8))
+      exit(withError: nil)
+    }
     end {
       var command = try parseAsRoot(arguments)
       try command.run()

@@ -11,6 +11,9 @@ extension EnvOutputFormat: ExpressibleByArgument {}
 public enum FlowEnvfileMain {
   /// Runs the tool on `arguments`, the words after its name.
   public static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
+    if let run = EnvfileRun(plain: arguments) {
+      FlowEnvfile.end { try run.run() }
+    }
     FlowEnvfile.main(arguments: arguments)
   }
 }
@@ -73,13 +76,91 @@ struct FlowEnvfile: ToolCommand {
 
   @OptionGroup var lock: LockOptions
 
+  /// The run these options ask for.
+  var plainRun: EnvfileRun {
+    EnvfileRun(
+      files: files, assignments: assignments, dialect: dialect, noEnv: noEnv, noExpand: noExpand,
+      provenance: provenance, format: format, lint: lint, lintFormat: lintFormat, schema: schema,
+      output: output.path, lockPath: lock.path, locked: lock.locked)
+  }
+
+  func run() throws {
+    try plainRun.run()
+  }
+}
+
+/// One flow-envfile run, from its options however they were read.
+struct EnvfileRun: Equatable {
+  var files: [String] = []
+  var assignments: [String] = []
+  var dialect: EnvFileDialect = .compose
+  var noEnv = false
+  var noExpand = false
+  var provenance = false
+  var format: EnvOutputFormat = .json
+  var lint = false
+  var lintFormat: FlowEnvfile.LintFormat = .text
+  var schema: String?
+  var output: String?
+  var lockPath: String?
+  var locked = false
+
+  /// The plain form: files, `--set`, `--dialect`, `--no-env`, `--no-expand`,
+  /// `--provenance`, `--format` and `--output`/`-o`; nil for anything else (linting, the
+  /// lock), which the argument parser reads.
+  static let plainForm = PlainArguments.Form(
+    flags: ["--no-env", "--no-expand", "--provenance"], options: ["--dialect", "--format"],
+    repeatable: ["--set"], mostWords: .max
+  ).adding(.output)
+
+  init(
+    files: [String] = [], assignments: [String] = [], dialect: EnvFileDialect = .compose,
+    noEnv: Bool = false, noExpand: Bool = false, provenance: Bool = false,
+    format: EnvOutputFormat = .json, lint: Bool = false,
+    lintFormat: FlowEnvfile.LintFormat = .text, schema: String? = nil, output: String? = nil,
+    lockPath: String? = nil, locked: Bool = false
+  ) {
+    self.files = files
+    self.assignments = assignments
+    self.dialect = dialect
+    self.noEnv = noEnv
+    self.noExpand = noExpand
+    self.provenance = provenance
+    self.format = format
+    self.lint = lint
+    self.lintFormat = lintFormat
+    self.schema = schema
+    self.output = output
+    self.lockPath = lockPath
+    self.locked = locked
+  }
+
+  init?(plain arguments: [String]) {
+    guard let plain = PlainArguments(arguments, form: Self.plainForm) else { return nil }
+    files = plain.words
+    assignments = plain.all("--set")
+    noEnv = plain.has("--no-env")
+    noExpand = plain.has("--no-expand")
+    provenance = plain.has("--provenance")
+    output = plain.value("--output")
+    // A value that names no dialect or format is reported by the argument parser.
+    if let name = plain.value("--dialect") {
+      guard let chosen = EnvFileDialect(rawValue: name) else { return nil }
+      dialect = chosen
+    }
+    if let name = plain.value("--format") {
+      guard let chosen = EnvOutputFormat(rawValue: name) else { return nil }
+      format = chosen
+    }
+  }
+
   func run() throws {
     let console = Console(tool: "flow-envfile")
     if lint { return try runLint(console) }
     let options = EnvMergeOptions(
       dialect: dialect, expand: !noExpand, baseEnvironment: noEnv ? [:] : ProcessEnvironment.current
     )
-    if (lock.path != nil || lock.locked) && !(files.isEmpty && assignments.isEmpty) {
+    if (lockPath != nil || locked) && !(files.isEmpty && assignments.isEmpty) {
       throw CommandFailure(
         "--lock and --locked apply to a pipe document, not to files named here", status: .usage)
     }
@@ -110,11 +191,13 @@ struct FlowEnvfile: ToolCommand {
       format == .json && provenance
       ? JSONCodec.encode(EnvOutput.json(result.variables, provenance: true))
       : try EnvOutput.text(result.variables, format: format)
-    try console.emit(bytes, to: output.path)
+    try console.emit(bytes, to: output)
     // Ends here rather than returning: freeing every value one by one would cost more
     // than the merge. The parsed files and the merge are kept to the end, or they would
     // be freed entry by entry right after their last use.
-    withExtendedLifetime((loader, layers, result)) { Self.endNow(ExitStatus.success.rawValue) }
+    withExtendedLifetime((loader, layers, result)) {
+      FlowEnvfile.endNow(ExitStatus.success.rawValue)
+    }
   }
 
   /// Reports warnings, then errors; with errors, ends the command with their status.
@@ -133,7 +216,7 @@ struct FlowEnvfile: ToolCommand {
     try finish(console, warnings: pipe.warnings, errors: pipe.errors)
     // Written before the document goes on, so that the next tool of a pipeline, which
     // starts once it has read the whole document, reads the lock with this section.
-    if let use = try lock.use(for: workflow) {
+    if let use = try LockUse.open(explicit: lockPath, locked: locked, workflow: workflow) {
       let files = VariableFileLock(workflow, lockFolder: use.folder, dialect: dialect)
       var updated = use.lock ?? LockFile()
       updated.variableFiles = files.section()
@@ -141,7 +224,7 @@ struct FlowEnvfile: ToolCommand {
         .envfile, updated: updated,
         changes: files.changes(from: use.lock?.variableFiles ?? [:], complete: true))
     }
-    try console.emit(workflow.documentText(), to: output.path)
+    try console.emit(workflow.documentText(), to: output)
   }
 
   func runLint(_ console: Console) throws {
@@ -175,13 +258,13 @@ struct FlowEnvfile: ToolCommand {
     }
     switch lintFormat {
     case .json:
-      try console.emit(JSONCodec.encode(.array(problems.map(\.document))), to: output.path)
+      try console.emit(JSONCodec.encode(.array(problems.map(\.document))), to: output)
     case .text:
       var text = problems.map { "\($0)\n" }.joined()
       if !problems.isEmpty {
         text += "Found \(problems.count) problem\(problems.count == 1 ? "" : "s")\n"
       }
-      try console.emit(Array(text.utf8), to: output.path)
+      try console.emit(Array(text.utf8), to: output)
     }
     if !problems.isEmpty { throw ExitCode(ExitStatus.found.rawValue) }
   }

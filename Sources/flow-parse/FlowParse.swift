@@ -7,6 +7,9 @@ import FlowCore
 public enum FlowParseMain {
   /// Runs the tool on `arguments`, the words after its name.
   public static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
+    if let run = ParseRun(plain: arguments) {
+      FlowParse.end { try run.run() }
+    }
     FlowParse.main(arguments: arguments)
   }
 }
@@ -42,22 +45,76 @@ struct FlowParse: ToolCommand {
   @Flag(help: "Print a JSON Schema of the pipe document the flow tools write, and exit.")
   var documentSchema = false
 
+  /// The run these options ask for.
+  var plainRun: ParseRun {
+    ParseRun(
+      file: file, pretty: pretty, output: output.path, check: check,
+      defaultExecutor: defaultExecutor.defaultExecutor.flatMap(Executor.init(name:)),
+      schema: schema, documentSchema: documentSchema)
+  }
+
+  func run() throws {
+    try plainRun.run()
+  }
+}
+
+/// One flow-parse run, from its options however they were read.
+struct ParseRun: Equatable {
+  var file = "-"
+  var pretty = false
+  var output: String?
+  var check = false
+  var defaultExecutor: Executor?
+  var schema = false
+  var documentSchema = false
+
+  /// The plain form: the file, `--pretty`, `--check`, `--output`/`-o` and
+  /// `--default-executor`; nil for anything else, which the argument parser reads.
+  static let plainForm = PlainArguments.Form(
+    flags: ["--pretty", "--check"], options: ["--default-executor"], mostWords: 1
+  ).adding(.output)
+
+  init(
+    file: String = "-", pretty: Bool = false, output: String? = nil, check: Bool = false,
+    defaultExecutor: Executor? = nil, schema: Bool = false, documentSchema: Bool = false
+  ) {
+    self.file = file
+    self.pretty = pretty
+    self.output = output
+    self.check = check
+    self.defaultExecutor = defaultExecutor
+    self.schema = schema
+    self.documentSchema = documentSchema
+  }
+
+  init?(plain arguments: [String]) {
+    guard let plain = PlainArguments(arguments, form: Self.plainForm) else { return nil }
+    file = plain.words.first ?? "-"
+    pretty = plain.has("--pretty")
+    check = plain.has("--check")
+    output = plain.value("--output")
+    if let name = plain.value("--default-executor") {
+      // A name that is not an executor is reported by the argument parser.
+      guard let executor = Executor(name: name) else { return nil }
+      defaultExecutor = executor
+    }
+  }
+
   func run() throws {
     let console = Console(tool: "flow-parse")
     if schema {
-      try console.emit(JSONCodec.encode(WorkflowSchema.document, pretty: true), to: output.path)
+      try console.emit(JSONCodec.encode(WorkflowSchema.document, pretty: true), to: output)
       return
     }
     if documentSchema {
-      try console.emit(
-        JSONCodec.encode(DocumentSchema.document, pretty: true), to: output.path)
+      try console.emit(JSONCodec.encode(DocumentSchema.document, pretty: true), to: output)
       return
     }
     let bytes = try console.read(file)
     var workflow: Workflow
     do throws(WorkflowError) {
       workflow = try Workflow(workflowFile: bytes, path: file)
-      defaultExecutor.apply(to: &workflow)
+      if let defaultExecutor { workflow.setDefaultExecutor(defaultExecutor) }
     } catch {
       // One report per problem, so that each line starts with the tool's name.
       for problem in error.problems { console.report(problem.description) }
@@ -71,6 +128,6 @@ struct FlowParse: ToolCommand {
       if !problems.isEmpty { throw ExitCode(WorkflowError(problems: problems).exitStatus.rawValue) }
       return
     }
-    try console.emit(workflow.documentText(pretty: pretty), to: output.path)
+    try console.emit(workflow.documentText(pretty: pretty), to: output)
   }
 }

@@ -9,7 +9,7 @@ public enum FlowResolveMain {
   /// A plain resolve skips the argument parser's start-up cost; anything else (help,
   /// subcommands, unknown options, errors) goes through it.
   public static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
-    if let run = ResolveRun(quickArguments: arguments) {
+    if let run = ResolveRun(plain: arguments) {
       FlowResolve.end {
         try run.run()
         // Skips tearing down the decoded catalogue: the process is done.
@@ -120,15 +120,19 @@ struct ResolveCommand: ParsableCommand {
   )
   var requirements: [String] = []
 
-  func run() throws {
-    try ResolveRun(
+  /// The run these options ask for.
+  var plainRun: ResolveRun {
+    ResolveRun(
       catalogs: catalogue.catalogs, index: catalogue.index, format: format, baseEnv: baseEnv,
       explain: explain, fullDerivation: fullDerivation, pre: pre, syntax: syntax, pretty: pretty,
       output: output.path, requirements: requirements, exclusions: exclude, time: time,
       implicits: implicits,
       lock: ResolveRun.LockRequest(
-        path: lock.path, locked: lock.locked, updating: updateLock ? Set(requirements) : nil)
-    ).run()
+        path: lock.path, locked: lock.locked, updating: updateLock ? Set(requirements) : nil))
+  }
+
+  func run() throws {
+    try plainRun.run()
   }
 }
 

@@ -3,7 +3,7 @@ import FlowCore
 import Glibc
 
 /// One resolve, from already parsed options: what `flow-resolve [REQ…]` does.
-struct ResolveRun {
+struct ResolveRun: Equatable {
   enum OutputFormat: String { case json, sh, env }
 
   var catalogs: [String] = []
@@ -26,7 +26,7 @@ struct ResolveRun {
   var lock = LockRequest()
 
   /// What the options ask of the lock: `--lock FILE`, `--locked`, `--update-lock [PKG…]`.
-  struct LockRequest {
+  struct LockRequest: Equatable {
     var path: String?
     var locked = false
     /// The packages `--update-lock` moves on (empty: all); nil without it.
@@ -58,48 +58,45 @@ struct ResolveRun {
     self.requirements = requirements
   }
 
-  /// Reads the common plain form (`--catalog`, `--index`, `--format`, `--base-env`,
-  /// `--explain`, `--full-derivation`, `--pre`, `--syntax`, `--pretty`, `-o`, `--exclude`,
-  /// `--time`, `--implicits`, `--no-implicits`, requirements); nil for anything else.
-  init?(quickArguments arguments: [String]) {
-    var index = 0
-    func value() -> String? {
-      index += 1
-      return index < arguments.count ? arguments[index] : nil
+  /// The plain form: `--catalog`, `--index`, `--format`, `--base-env`, `--explain`,
+  /// `--full-derivation`, `--pre`, `--syntax`, `--pretty`, `--output`/`-o`, `--exclude`,
+  /// `--time`, `--implicits` or `--no-implicits`, and requirements.
+  static let plainForm = PlainArguments.Form(
+    flags: [
+      "--explain", "--full-derivation", "--pre", "--pretty", "--implicits", "--no-implicits",
+    ],
+    options: ["--index", "--base-env", "--time", "--format", "--syntax"],
+    repeatable: ["--catalog", "--exclude"], mostWords: .max
+  ).adding(.output)
+
+  /// A resolve of requirements given in the plain form; nil for anything else (a pipe
+  /// document, a subcommand, the lock), which the argument parser reads.
+  init?(plain arguments: [String]) {
+    guard let plain = PlainArguments(arguments, form: Self.plainForm),
+      let first = plain.words.first, !["resolve", "scan", "generate", "help"].contains(first),
+      !(plain.has("--implicits") && plain.has("--no-implicits"))
+    else { return nil }
+    requirements = plain.words
+    catalogs = plain.all("--catalog")
+    exclusions = plain.all("--exclude")
+    index = plain.value("--index")
+    baseEnv = plain.value("--base-env")
+    time = plain.value("--time")
+    output = plain.value("--output")
+    explain = plain.has("--explain")
+    fullDerivation = plain.has("--full-derivation")
+    pre = plain.has("--pre")
+    pretty = plain.has("--pretty")
+    implicits = plain.has("--implicits") ? true : plain.has("--no-implicits") ? false : nil
+    // A value that names no format or syntax is reported by the argument parser.
+    if let name = plain.value("--format") {
+      guard let chosen = OutputFormat(rawValue: name) else { return nil }
+      format = chosen
     }
-    while index < arguments.count {
-      let argument = arguments[index]
-      switch argument {
-      case "--catalog": guard let path = value() else { return nil }; catalogs.append(path)
-      case "--index": guard let path = value() else { return nil }; self.index = path
-      case "--base-env": guard let path = value() else { return nil }; baseEnv = path
-      case "-o", "--output": guard let path = value() else { return nil }; output = path
-      case "--exclude": guard let text = value() else { return nil }; exclusions.append(text)
-      case "--time": guard let text = value() else { return nil }; time = text
-      case "--format":
-        guard let text = value(), let chosen = OutputFormat(rawValue: text) else { return nil }
-        format = chosen
-      case "--syntax":
-        guard let text = value(), let chosen = VersionSpec.SyntaxChoice(rawValue: text) else {
-          return nil
-        }
-        syntax = chosen
-      case "--explain": explain = true
-      case "--full-derivation": fullDerivation = true
-      case "--pre": pre = true
-      case "--pretty": pretty = true
-      case "--implicits": implicits = true
-      case "--no-implicits": implicits = false
-      default:
-        if argument.hasPrefix("-") { return nil }
-        if requirements.isEmpty && ["resolve", "scan", "generate", "help"].contains(argument) {
-          return nil
-        }
-        requirements.append(argument)
-      }
-      index += 1
+    if let name = plain.value("--syntax") {
+      guard let chosen = VersionSpec.SyntaxChoice(rawValue: name) else { return nil }
+      syntax = chosen
     }
-    if requirements.isEmpty { return nil }
   }
 
   func run() throws {

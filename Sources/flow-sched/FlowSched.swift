@@ -8,6 +8,9 @@ import Glibc
 public enum FlowSchedMain {
   /// Runs the tool on `arguments`, the words after its name.
   public static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
+    if let command = FlowSched(plain: arguments) {
+      FlowSched.end { try command.run() }
+    }
     FlowSched.main(arguments: arguments)
   }
 }
