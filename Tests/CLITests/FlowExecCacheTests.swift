@@ -231,19 +231,25 @@ import Testing
     "[packages.\"houdini\".\"\(version)\"]\nenv.HFS = \"/opt/hfs\(version)\"\n"
   }
 
+  /// flow-exec on `folder`'s workflow, resolved against its catalogue.toml.
+  static func runWithCatalogue(_ folder: Folder, _ options: [String] = []) throws -> ToolRun {
+    let environment = [
+      "PATH": "/usr/bin:/bin", "FLOW_CATALOG": folder.url.path + "/catalogue.toml",
+      "XDG_CACHE_HOME": folder.url.path + "/xdg",
+    ]
+    return try ToolRun.run(
+      "flow-exec", options + ["w.yaml"], in: folder.url, environment: environment)
+  }
+
   @Test func aNewerCatalogueVersionRerunsTheStagesThatResolveIt() throws {
     let folder = try Folder(workflow: Self.houdini)
     defer { folder.folder.remove() }
     let entry = Self.entry
     try folder.write("catalogue.toml", entry("20.0.547"))
-    let environment = [
-      "PATH": "/usr/bin:/bin", "FLOW_CATALOG": folder.url.path + "/catalogue.toml",
-      "XDG_CACHE_HOME": folder.url.path + "/xdg",
-    ]
-    let first = try ToolRun.run("flow-exec", ["w.yaml"], in: folder.url, environment: environment)
+    let first = try Self.runWithCatalogue(folder)
     #expect(first.status == 0, "\(first.stderr)")
     try folder.write("catalogue.toml", entry("20.0.547") + entry("20.0.590"))
-    let second = try ToolRun.run("flow-exec", ["w.yaml"], in: folder.url, environment: environment)
+    let second = try Self.runWithCatalogue(folder)
     #expect(second.status == 0, "\(second.stderr)")
     let outcomes = ExecFolder.ends(second.stdout).mapValues { $0["outcome"] as! String }
     #expect(outcomes == ["render": "succeeded", "other": "cached"])
@@ -257,21 +263,16 @@ import Testing
     let folder = try Folder(workflow: Self.houdini)
     defer { folder.folder.remove() }
     try folder.write("catalogue.toml", Self.entry("20.0.547"))
-    let environment = [
-      "PATH": "/usr/bin:/bin", "FLOW_CATALOG": folder.url.path + "/catalogue.toml",
-      "XDG_CACHE_HOME": folder.url.path + "/xdg",
-    ]
-    let first = try ToolRun.run("flow-exec", ["w.yaml"], in: folder.url, environment: environment)
+    let first = try Self.runWithCatalogue(folder)
     #expect(first.status == 0, "\(first.stderr)")
     try folder.write(
       "catalogue.toml", Self.entry("20.0.547").replacing("/opt/hfs", with: "/srv/hfs"))
-    let why = try ToolRun.run(
-      "flow-exec", ["--why", "w.yaml"], in: folder.url, environment: environment)
+    let why = try Self.runWithCatalogue(folder, ["--why"])
     #expect(why.status == 0, "\(why.stderr)")
     #expect(
       why.stdout == "STAGE   WHY\nrender  houdini 20.0.547: its catalogue entry changed\n"
         + "other   cached\n", "\(why.stdout)")
-    let second = try ToolRun.run("flow-exec", ["w.yaml"], in: folder.url, environment: environment)
+    let second = try Self.runWithCatalogue(folder)
     #expect(second.status == 0, "\(second.stderr)")
     let outcomes = ExecFolder.ends(second.stdout).mapValues { $0["outcome"] as! String }
     #expect(outcomes == ["render": "succeeded", "other": "cached"])
@@ -282,15 +283,11 @@ import Testing
     let folder = try Folder(workflow: Self.houdini)
     defer { folder.folder.remove() }
     try folder.write("catalogue.toml", Self.entry("20.0.547"))
-    let environment = [
-      "PATH": "/usr/bin:/bin", "FLOW_CATALOG": folder.url.path + "/catalogue.toml",
-      "XDG_CACHE_HOME": folder.url.path + "/xdg",
-    ]
-    let first = try ToolRun.run("flow-exec", ["w.yaml"], in: folder.url, environment: environment)
+    let first = try Self.runWithCatalogue(folder)
     #expect(first.status == 0, "\(first.stderr)")
     // The entry now starts on another line: its place changed, not its content.
     try folder.write("catalogue.toml", "# render farm builds\n\n" + Self.entry("20.0.547"))
-    let second = try ToolRun.run("flow-exec", ["w.yaml"], in: folder.url, environment: environment)
+    let second = try Self.runWithCatalogue(folder)
     #expect(second.status == 0, "\(second.stderr)")
     let outcomes = ExecFolder.ends(second.stdout).mapValues { $0["outcome"] as! String }
     #expect(outcomes == ["render": "cached", "other": "cached"])

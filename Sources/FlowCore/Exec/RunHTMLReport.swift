@@ -2,7 +2,8 @@
 /// in SVG with a row per stage (its wait for room shaded, its run coloured by outcome,
 /// outlined by executor, the plan's bar beneath), the real makespan beside the plan's,
 /// and a table per stage: outcome, status, executor, duration, wait, CPU time, peak
-/// memory, GPU ids and a link to its log.
+/// memory, GPU ids and a link to its log. Stages the cache skipped are counted, not drawn:
+/// a rerun of 10,000 stages that runs one writes a page of one row.
 public enum RunHTMLReport {
   public static func render(_ timeline: RunTimeline, status: Int32, title: String) -> String {
     var html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -15,8 +16,14 @@ public enum RunHTMLReport {
       html += " · planned makespan \(Seconds.describe(rounded(planned))) s"
     }
     html += "</p>\n"
-    html += gantt(timeline)
-    html += table(timeline)
+    let shown = timeline.stages.indices.filter { timeline.verdict($0) != "cached" }
+    html += gantt(timeline, rows: shown)
+    html += table(timeline, rows: shown)
+    let cached = timeline.stages.count - shown.count
+    if cached > 0 {
+      html += "<p class=\"cached\">\(cached) stage\(cached == 1 ? "" : "s") cached,"
+      html += " not drawn: an earlier run did \(cached == 1 ? "it" : "them")</p>\n"
+    }
     // Counts the chart's rows once the page is read, so a browser can be asked what it drew.
     html += "<script>document.body.dataset.rows = "
     html += "document.querySelectorAll('svg g.stage').length;</script>\n"
@@ -41,8 +48,8 @@ public enum RunHTMLReport {
 
     """
 
-  private static func gantt(_ timeline: RunTimeline) -> String {
-    let stages = timeline.stages
+  private static func gantt(_ timeline: RunTimeline, rows shown: [Int]) -> String {
+    let stages = shown.map { timeline.stages[$0] }
     let rowHeight = 20.0
     let top = 56.0
     let chartWidth = 900.0
@@ -79,9 +86,9 @@ public enum RunHTMLReport {
     svg += "planned</text>\n"
     svg += PlanSVGRenderer.timeAxis(
       span: span, left: labelWidth, width: chartWidth, top: top - 6, axis: height - 28)
-    for (row, stage) in stages.enumerated() {
+    for (offset, (row, stage)) in zip(shown, stages).enumerated() {
       let entry = timeline.entries[row]
-      let y = top + Double(row) * rowHeight
+      let y = top + Double(offset) * rowHeight
       let verdict = timeline.verdict(row)
       svg += "<g class=\"stage\" data-stage=\"\(escaped(stage.name))\">"
       svg += "<text x=\"\(number(labelWidth - 6))\" y=\"\(number(y + 14))\" text-anchor=\"end\">"
@@ -119,11 +126,12 @@ public enum RunHTMLReport {
     return svg + "</svg>\n"
   }
 
-  private static func table(_ timeline: RunTimeline) -> String {
+  private static func table(_ timeline: RunTimeline, rows shown: [Int]) -> String {
     var html = "<table>\n<tr><th>stage</th><th>outcome</th><th>status</th><th>executor</th>"
     html += "<th>start</th><th>duration</th><th>waited</th><th>CPU time</th>"
     html += "<th>peak memory</th><th>GPUs</th><th>log</th></tr>\n"
-    for (index, stage) in timeline.stages.enumerated() {
+    for index in shown {
+      let stage = timeline.stages[index]
       let entry = timeline.entries[index]
       let result = entry.result
       let ran = entry.start != nil

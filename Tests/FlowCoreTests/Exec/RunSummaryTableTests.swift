@@ -82,6 +82,18 @@ import Testing
     #expect(!html.contains("src=") && !html.contains("href=\"http") && !html.contains("url("))
   }
 
+  @Test func cachedStagesAreCountedNotDrawnSoARerunsPageGrowsWithWhatRan() {
+    var timeline = RunTimeline(stages: stages, began: 0)
+    timeline.record(.ended(stage: 0, result: StageResult(outcome: .cached, status: 0), at: 0))
+    timeline.record(.started(stage: 1, pid: 1, gpus: [], at: 0))
+    timeline.record(
+      .ended(stage: 1, result: StageResult(outcome: .succeeded, status: 0, seconds: 1), at: 1))
+    let html = RunHTMLReport.render(timeline, status: 0, title: "run")
+    #expect(html.components(separatedBy: "<g class=\"stage\"").count - 1 == stages.count - 1)
+    #expect(!html.contains("data-stage=\"\(stages[0].name)\""))
+    #expect(html.contains("1 stage cached, not drawn"))
+  }
+
   @Test func logLinksArePercentEncoded() {
     #expect(RunHTMLReport.fileLink("/w/a b#c.log") == "file:///w/a%20b%23c.log")
   }
