@@ -56,7 +56,9 @@ public enum WorkflowRules {
   /// characters are refused too, since no shell or `.env` file can write them.
   public static func problemWithVariableName(_ name: String) -> String? {
     if name.isEmpty { return "a variable name must not be empty" }
-    if name.contains("=") { return "variable name '\(name)' must not contain '='" }
+    // By bytes, not characters: `=` followed by a combining mark is one character that
+    // is not `=`, yet the byte would still end the name in the environment entry.
+    if name.utf8.contains(UInt8(ascii: "=")) { return "variable name '\(name)' must not contain '='" }
     if name.unicodeScalars.contains(where: isControl) {
       return "variable name must not contain control characters"
     }
