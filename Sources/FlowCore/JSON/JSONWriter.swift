@@ -238,6 +238,30 @@ public struct JSONWriter {
       output += Self.null
       return
     }
+    // Most reals in a document are short (half a CPU, an hour and a half). A shortest
+    // form of at most 15 significant digits and no exponent is what `%.15g` writes:
+    // 15 digits always come back from a double unchanged (DBL_DIG). Formatting through
+    // `vsnprintf` cost ten times more.
+    if abs(number) >= 1e-4, abs(number) < 1e15 {
+      let text = number.description
+      var digits = 0
+      var leading = true
+      var plain = true
+      for byte in text.utf8 {
+        switch byte {
+        case UInt8(ascii: "0"): if !leading { digits += 1 }
+        case UInt8(ascii: "1")...UInt8(ascii: "9"):
+          leading = false
+          digits += 1
+        case UInt8(ascii: "-"), UInt8(ascii: "."): break
+        default: plain = false
+        }
+      }
+      if plain && digits <= 15 {
+        output += text.utf8
+        return
+      }
+    }
     var buffer = [CChar](repeating: 0, count: 40)
     let count = withVaList([number]) { arguments in
       vsnprintf(&buffer, buffer.count, "%.15g", arguments)

@@ -117,7 +117,7 @@ struct WorkflowEventReader {
     _ first: String, key: YAMLNode, in reading: inout WorkflowReader.StageReading
   ) throws(Unusual) {
     guard reading.seenAliases[first] == nil else { throw Unusual() }
-    reading.seenAliases[first] = key
+    reading.seenAliases[first] = key.scalar?.text ?? first
   }
 
   /// A list of stage names, each checked as `WorkflowReader.readNames` checks it.

@@ -94,9 +94,9 @@ extension WorkflowReader {
   ) {
     let canonical = name == "cpus" ? "cpu" : name == "gpus" ? "gpu" : name
     if let first = seen[canonical] {
-      report(key, "both '\(first.scalar?.text ?? "")' and '\(name)' given: they are one key")
+      report(key, "both '\(first)' and '\(name)' given: they are one key")
     }
-    seen[canonical] = key
+    seen[canonical] = key.scalar?.text ?? ""
     let text = value.scalar.flatMap { $0.isNull ? nil : $0.text }
     switch canonical {
     case "memory":

@@ -47,9 +47,9 @@ extension WorkflowReader {
   ) {
     for (first, second) in Self.keyAliases where name == first || name == second {
       if let other = reading.seenAliases[first] {
-        report(key, "both '\(other.scalar?.text ?? first)' and '\(name)' given: they are one key")
+        report(key, "both '\(other)' and '\(name)' given: they are one key")
       }
-      reading.seenAliases[first] = key
+      reading.seenAliases[first] = key.scalar?.text ?? first
     }
     switch name {
     case "name":
