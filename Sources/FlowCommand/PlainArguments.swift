@@ -86,6 +86,14 @@ public struct PlainArguments: Sendable {
   /// The value of `option`, or nil when it was not given.
   public func value(_ option: String) -> String? { values[option]?.last }
 
+  /// The value of `option` as one of `T`'s cases, `fallback` when it was not given; nil
+  /// when it names no case, which is left to the argument parser to report.
+  public func choice<T: RawRepresentable>(_ option: String, else fallback: T) -> T?
+  where T.RawValue == String {
+    guard let name = value(option) else { return fallback }
+    return T(rawValue: name)
+  }
+
   /// Every value of a repeatable `option`, in order.
   public func all(_ option: String) -> [String] { values[option] ?? [] }
 }

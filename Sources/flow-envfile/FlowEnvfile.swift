@@ -136,22 +136,18 @@ struct EnvfileRun: Equatable {
   }
 
   init?(plain arguments: [String]) {
-    guard let plain = PlainArguments(arguments, form: Self.plainForm) else { return nil }
+    guard let plain = PlainArguments(arguments, form: Self.plainForm),
+      let dialect = plain.choice("--dialect", else: EnvFileDialect.compose),
+      let format = plain.choice("--format", else: EnvOutputFormat.json)
+    else { return nil }
+    self.dialect = dialect
+    self.format = format
     files = plain.words
     assignments = plain.all("--set")
     noEnv = plain.has("--no-env")
     noExpand = plain.has("--no-expand")
     provenance = plain.has("--provenance")
     output = plain.value("--output")
-    // A value that names no dialect or format is reported by the argument parser.
-    if let name = plain.value("--dialect") {
-      guard let chosen = EnvFileDialect(rawValue: name) else { return nil }
-      dialect = chosen
-    }
-    if let name = plain.value("--format") {
-      guard let chosen = EnvOutputFormat(rawValue: name) else { return nil }
-      format = chosen
-    }
   }
 
   func run() throws {

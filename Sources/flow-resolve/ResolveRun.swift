@@ -74,8 +74,12 @@ struct ResolveRun: Equatable {
   init?(plain arguments: [String]) {
     guard let plain = PlainArguments(arguments, form: Self.plainForm),
       let first = plain.words.first, !["resolve", "scan", "generate", "help"].contains(first),
-      !(plain.has("--implicits") && plain.has("--no-implicits"))
+      !(plain.has("--implicits") && plain.has("--no-implicits")),
+      let format = plain.choice("--format", else: OutputFormat.json),
+      let syntax = plain.choice("--syntax", else: VersionSpec.SyntaxChoice.auto)
     else { return nil }
+    self.format = format
+    self.syntax = syntax
     requirements = plain.words
     catalogs = plain.all("--catalog")
     exclusions = plain.all("--exclude")
@@ -88,15 +92,6 @@ struct ResolveRun: Equatable {
     pre = plain.has("--pre")
     pretty = plain.has("--pretty")
     implicits = plain.has("--implicits") ? true : plain.has("--no-implicits") ? false : nil
-    // A value that names no format or syntax is reported by the argument parser.
-    if let name = plain.value("--format") {
-      guard let chosen = OutputFormat(rawValue: name) else { return nil }
-      format = chosen
-    }
-    if let name = plain.value("--syntax") {
-      guard let chosen = VersionSpec.SyntaxChoice(rawValue: name) else { return nil }
-      syntax = chosen
-    }
   }
 
   func run() throws {

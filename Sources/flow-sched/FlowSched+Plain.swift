@@ -28,11 +28,7 @@ extension FlowSched {
       guard let number = Double(text) else { return nil }
       planTime = number
     }
-    var format = Format.json
-    if let text = plain.value("--format") {
-      guard let chosen = Format(rawValue: text) else { return nil }
-      format = chosen
-    }
+    guard let format = plain.choice("--format", else: Format.json) else { return nil }
     self.init()
     file = plain.words.first ?? "-"
     probe = plain.has("--probe")

@@ -36,11 +36,15 @@ public struct Environment: Sendable, Hashable {
   /// key by key (resources field by field; requirements by package name); variables of
   /// both are kept, global first.
   public func overlaying(_ global: Environment) -> Environment {
-    var requirements = global.requirements.filter { requirement in
-      !optsOutOfGlobalRequirements
-        && !self.requirements.contains { $0.package == requirement.package }
+    // Most workflows have no global requirements: the stage's own are kept without a copy.
+    var requirements = self.requirements
+    if !global.requirements.isEmpty {
+      requirements =
+        global.requirements.filter { requirement in
+          !optsOutOfGlobalRequirements
+            && !self.requirements.contains { $0.package == requirement.package }
+        } + self.requirements
     }
-    requirements += self.requirements
     return Environment(
       image: image ?? global.image, variables: global.variables + variables,
       executor: executor ?? global.executor, resources: resources.overlaying(global.resources),

@@ -78,6 +78,13 @@ public enum Quantity {
       }
     }
     guard !text.isEmpty, dots <= 1, text != "." else { return nil }
+    // A whole number of up to 15 digits is exactly a Double: no need to make a String
+    // for `strtod`, which gives the same value.
+    if dots == 0, text.utf8.count <= 15 {
+      var whole = 0
+      for byte in text.utf8 { whole = whole * 10 + Int(byte - UInt8(ascii: "0")) }
+      return Double(whole)
+    }
     return Double(String(text))
   }
 }

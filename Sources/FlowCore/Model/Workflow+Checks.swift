@@ -49,7 +49,9 @@ extension Workflow {
         }
       }
     }
-    if problems.count < limit, let cycle = dependencyCycle(), let start = first[cycle[0]] {
+    if problems.count < limit, let cycle = dependencyCycle(firstIndex: first),
+      let start = first[cycle[0]]
+    {
       problems.append(
         StageProblem(
           stage: start, field: "needs",

@@ -7,8 +7,21 @@ extension Workflow {
     for (position, stage) in stages.enumerated() where index[stage.name] == nil {
       index[stage.name] = position
     }
-    let edges = stages.enumerated().map { position, stage in
-      stage.needs.compactMap { index[$0] }.filter { $0 != position }
+    return dependencyCycle(firstIndex: index)
+  }
+
+  /// `dependencyCycle()` with the position of each name's first stage already known.
+  func dependencyCycle(firstIndex index: [String: Int]) -> [String]? {
+    // Every stage's edges in one list, stage `n`'s from `starts[n]` to `starts[n + 1]`:
+    // one allocation rather than one per stage.
+    var starts: [Int] = [0]
+    starts.reserveCapacity(stages.count + 1)
+    var targets: [Int] = []
+    for (position, stage) in stages.enumerated() {
+      for need in stage.needs {
+        if let target = index[need], target != position { targets.append(target) }
+      }
+      starts.append(targets.count)
     }
     // 0 = not seen, 1 = on the current path, 2 = done. Iterative, so deep chains
     // cannot overflow the stack.
@@ -17,9 +30,9 @@ extension Workflow {
       var path: [(node: Int, next: Int)] = [(start, 0)]
       state[start] = 1
       while let top = path.last {
-        if top.next < edges[top.node].count {
+        if top.next < starts[top.node + 1] - starts[top.node] {
           path[path.count - 1].next += 1
-          let target = edges[top.node][top.next]
+          let target = targets[starts[top.node] + top.next]
           if state[target] == 1 {
             let from = path.firstIndex { $0.node == target }!
             return path[from...].map { stages[$0.node].name } + [stages[target].name]

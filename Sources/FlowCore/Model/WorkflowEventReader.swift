@@ -69,8 +69,10 @@ struct WorkflowEventReader {
     try advance()
     guard parser.kind == .documentEnd else { throw Unusual() }
     try advance()
-    guard parser.kind == .streamEnd, let read else { throw Unusual() }
-    workflow.stages = WorkflowReader.finish(read, globals: globals)
+    guard parser.kind == .streamEnd, let stages = read else { throw Unusual() }
+    // The only reference to the stages read, so that they are moved rather than copied.
+    read = nil
+    workflow.stages = WorkflowReader.finish(consume stages, globals: globals)
     reader.check(&workflow)
     guard reader.problems.isEmpty else { throw Unusual() }
     return workflow
@@ -115,7 +117,7 @@ struct WorkflowEventReader {
     _ first: String, key: YAMLNode, in reading: inout WorkflowReader.StageReading
   ) throws(Unusual) {
     guard reading.seenAliases[first] == nil else { throw Unusual() }
-    reading.seenAliases[first] = key
+    reading.seenAliases[first] = key.scalar?.text ?? first
   }
 
   /// A list of stage names, each checked as `WorkflowReader.readNames` checks it.
@@ -178,7 +180,7 @@ struct WorkflowEventReader {
 
   private mutating func readResources() throws(Unusual) -> Resources {
     var resources = Resources()
-    var seen: [String: YAMLNode] = [:]
+    var seen = SeenKeys()
     let keys = try enterMapping()
     while let (key, name) = try nextKey(keys) {
       let value = try scalarNode()

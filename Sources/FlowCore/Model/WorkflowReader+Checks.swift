@@ -8,6 +8,9 @@ extension WorkflowReader {
     for problem in workflow.stageProblems(place: { stages[$0].position.map { "\($0)" } }) {
       report(at: stages[problem.stage].position, problem.message)
     }
+    // Where every name is its own task name (nothing in it becomes '_'), two stages share
+    // a task name only when they share a name, which is reported above.
+    guard stages.contains(where: { $0.taskName != $0.name }) else { return }
     // Indices rather than stages: a stage copied into the table costs a retain of each field.
     var firstTask: [String: Int] = [:]
     firstTask.reserveCapacity(stages.count)

@@ -80,7 +80,7 @@ extension WorkflowReader {
     var resources = Resources()
     if node.scalar?.isNull ?? false { return resources }
     guard let pairs = mapping(node, "'resources'") else { return resources }
-    var seen: [String: YAMLNode] = [:]
+    var seen = SeenKeys()
     for (key, value) in pairs {
       readResource(key, name: key.scalar?.text ?? "", value: value, into: &resources, seen: &seen)
     }
@@ -90,13 +90,13 @@ extension WorkflowReader {
   /// Reads one key of `resources`; `seen` holds the keys read before, by canonical name.
   mutating func readResource(
     _ key: YAMLNode, name: String, value: YAMLNode, into resources: inout Resources,
-    seen: inout [String: YAMLNode]
+    seen: inout SeenKeys
   ) {
     let canonical = name == "cpus" ? "cpu" : name == "gpus" ? "gpu" : name
     if let first = seen[canonical] {
-      report(key, "both '\(first.scalar?.text ?? "")' and '\(name)' given: they are one key")
+      report(key, "both '\(first)' and '\(name)' given: they are one key")
     }
-    seen[canonical] = key
+    seen[canonical] = key.scalar?.text ?? ""
     let text = value.scalar.flatMap { $0.isNull ? nil : $0.text }
     switch canonical {
     case "memory":

@@ -12,7 +12,7 @@ extension WorkflowReader {
     var stage: Stage
     var hasName = false
     var needsGiven = false
-    var seenAliases: [String: YAMLNode] = [:]
+    var seenAliases = SeenKeys()
 
     init(position: SourcePosition) {
       stage = Stage(name: "", position: position)
@@ -47,9 +47,9 @@ extension WorkflowReader {
   ) {
     for (first, second) in Self.keyAliases where name == first || name == second {
       if let other = reading.seenAliases[first] {
-        report(key, "both '\(other.scalar?.text ?? first)' and '\(name)' given: they are one key")
+        report(key, "both '\(other)' and '\(name)' given: they are one key")
       }
-      reading.seenAliases[first] = key
+      reading.seenAliases[first] = key.scalar?.text ?? first
     }
     switch name {
     case "name":
@@ -101,9 +101,18 @@ extension WorkflowReader {
   /// fasthep-flow's rule for the order of stages: when no stage names `needs`, each waits
   /// for the one before it (its stages run in the order written); once any does, a stage
   /// without `needs` waits for none (it is a root of the graph).
-  static func applyOrder(_ read: [(stage: Stage, namesNeeds: Bool)]) -> [Stage] {
-    var stages = read.map(\.stage)
-    guard !read.contains(where: \.namesNeeds) else { return stages }
+  static func applyOrder(_ read: consuming [(stage: Stage, namesNeeds: Bool)]) -> [Stage] {
+    // The stages are moved out rather than copied: copying then freeing each stage's
+    // fields cost a visible part of reading a large workflow.
+    var stages: [Stage] = []
+    stages.reserveCapacity(read.count)
+    var namesNeeds = false
+    while let (stage, names) = read.popLast() {
+      stages.append(stage)
+      namesNeeds = namesNeeds || names
+    }
+    stages.reverse()
+    guard !namesNeeds else { return stages }
     for index in stages.indices.dropFirst() where stages[index - 1].name != stages[index].name {
       stages[index].needs = [stages[index - 1].name]
     }
@@ -115,14 +124,19 @@ extension WorkflowReader {
   /// document names stages exactly.
   static func resolveNeeds(_ stages: inout [Stage]) {
     var exact: Set<String> = []
-    var byTaskName: [String: String] = [:]
-    for stage in stages {
-      exact.insert(stage.name)
-      if byTaskName[stage.taskName] == nil { byTaskName[stage.taskName] = stage.name }
-    }
-    for index in stages.indices {
+    exact.reserveCapacity(stages.count)
+    for stage in stages { exact.insert(stage.name) }
+    // Task names are worked out only when some entry names no stage exactly, which is rare.
+    var byTaskName: [String: String]?
+    for index in stages.indices where stages[index].needs.contains(where: { !exact.contains($0) }) {
+      let taskNames =
+        byTaskName
+        ?? stages.reduce(into: [:]) { names, stage in
+          if names[stage.taskName] == nil { names[stage.taskName] = stage.name }
+        }
+      byTaskName = taskNames
       stages[index].needs = stages[index].needs.map { need in
-        exact.contains(need) ? need : byTaskName[Stage.taskName(need)] ?? need
+        exact.contains(need) ? need : taskNames[Stage.taskName(need)] ?? need
       }
     }
   }

@@ -138,7 +138,7 @@ public struct WorkflowReader {
   /// The stages as read, in fasthep-flow's order, their needs named exactly and the global
   /// defaults applied.
   static func finish(
-    _ read: [(stage: Stage, namesNeeds: Bool)], globals: GlobalDefaults
+    _ read: consuming [(stage: Stage, namesNeeds: Bool)], globals: GlobalDefaults
   ) -> [Stage] {
     var stages = applyOrder(read)
     resolveNeeds(&stages)

@@ -14,7 +14,7 @@ public enum WorkflowRules {
   /// files and containers are named by `SafeName`.
   public static func problemWithStageName(_ name: String) -> String? {
     if name.isEmpty { return "a stage's name must not be empty" }
-    if name.unicodeScalars.contains(where: isControl) {
+    if containsScalar(name, where: isControl) {
       return "stage name must not contain control characters"
     }
     if name.utf8.count > maximumStageNameBytes {
@@ -45,7 +45,7 @@ public enum WorkflowRules {
   public static func problemWithImage(_ image: String) -> String? {
     if image.isEmpty { return "'image' must not be empty" }
     if image.hasPrefix("-") { return "image '\(image)' must not start with '-'" }
-    if image.unicodeScalars.contains(where: { isWhitespace($0) || isControl($0) }) {
+    if containsScalar(image, where: { isWhitespace($0) || isControl($0) }) {
       return "image '\(image)' must not contain spaces or control characters"
     }
     return nil
@@ -56,8 +56,12 @@ public enum WorkflowRules {
   /// characters are refused too, since no shell or `.env` file can write them.
   public static func problemWithVariableName(_ name: String) -> String? {
     if name.isEmpty { return "a variable name must not be empty" }
-    if name.contains("=") { return "variable name '\(name)' must not contain '='" }
-    if name.unicodeScalars.contains(where: isControl) {
+    // By bytes, not characters: `=` followed by a combining mark is one character that
+    // is not `=`, yet the byte would still end the name in the environment entry.
+    if name.utf8.contains(UInt8(ascii: "=")) {
+      return "variable name '\(name)' must not contain '='"
+    }
+    if containsScalar(name, where: isControl) {
       return "variable name must not contain control characters"
     }
     return nil
@@ -75,11 +79,14 @@ public enum WorkflowRules {
     // A weak reference or a conflict is marked before the name.
     let unmarked =
       name.unicodeScalars.first.map(Requirement.marks.contains) ?? false
-      ? name.unicodeScalars.dropFirst() : name.unicodeScalars[...]
+      ? Substring(name.unicodeScalars.dropFirst()) : Substring(name)
     if unmarked.isEmpty { return "a package name must follow '\(name)'" }
-    if unmarked.contains(where: {
-      isControl($0) || isWhitespace($0) || Requirement.isOperatorCharacter($0)
-    }) {
+    if containsScalar(
+      unmarked,
+      where: {
+        isControl($0) || isWhitespace($0) || Requirement.isOperatorCharacter($0)
+      })
+    {
       return "package name '\(name)' must not contain spaces, control or operator characters"
     }
     return nil
@@ -92,7 +99,7 @@ public enum WorkflowRules {
     if ["cpu", "memory", "gpu", "cpus", "gpus", "gpu_memory", "process_on"].contains(name) {
       return "'\(name)' is a built-in resource, not a named counter"
     }
-    if name.unicodeScalars.contains(where: isControl) {
+    if containsScalar(name, where: isControl) {
       return "counter name must not contain control characters"
     }
     return nil
@@ -106,6 +113,18 @@ public enum WorkflowRules {
     case 0..<0x80: return false
     default: return scalar.properties.isWhitespace
     }
+  }
+
+  /// Whether a scalar of `text` matches, read byte by byte while they are ASCII (where a
+  /// byte is its scalar), without decoding.
+  static func containsScalar(
+    _ text: some StringProtocol, where matches: (Unicode.Scalar) -> Bool
+  ) -> Bool {
+    for byte in text.utf8 {
+      guard byte < 0x80 else { return text.unicodeScalars.contains(where: matches) }
+      if matches(Unicode.Scalar(byte)) { return true }
+    }
+    return false
   }
 
   static func isControl(_ scalar: Unicode.Scalar) -> Bool {

@@ -4,9 +4,15 @@ public enum Suggestion {
   /// likely typo (at most a third of the word's length, and at most 3 edits).
   public static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
     let limit = min(3, max(1, word.count / 3))
-    let letters = Array(word.lowercased())
+    // ASCII text keeps its length when lowercased, so a candidate of ASCII whose length
+    // is too far off is passed over before either is split into characters.
+    let asciiLength = isASCII(word) ? word.utf8.count : nil
+    lazy var letters = Array(word.lowercased())
     var best: (candidate: String, distance: Int)?
     for candidate in candidates where candidate != word {
+      if let asciiLength, isASCII(candidate), abs(asciiLength - candidate.utf8.count) > limit {
+        continue
+      }
       let other = Array(candidate.lowercased())
       // The distance is at least the difference in length: most candidates end here,
       // which matters where every named counter of a large workflow is checked.
@@ -15,6 +21,10 @@ public enum Suggestion {
       if distance <= limit, distance < (best?.distance ?? .max) { best = (candidate, distance) }
     }
     return best?.candidate
+  }
+
+  private static func isASCII(_ text: String) -> Bool {
+    text.utf8.allSatisfy { $0 < 0x80 }
   }
 
   /// `" (did you mean 'x'?)"`, or an empty string when nothing is close.

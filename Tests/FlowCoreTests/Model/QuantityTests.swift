@@ -35,4 +35,18 @@ import Testing
   func refusesBadDurations(text: String) {
     #expect(Quantity.seconds(text) == nil)
   }
+
+  /// Whole numbers are read without `strtod`, to the same value; longer numbers and
+  /// fractions still go through it. Space around a size is trimmed as before.
+  @Test func wholeNumbersReadAsStrtodReadsThem() {
+    for text in [
+      "0", "7", "007", "90", "123456789012345", "1234567890123456", "2.5", "12345678901234567890",
+    ] {
+      #expect(Quantity.seconds(text) == Double(text), "\(text)")
+    }
+    #expect(Quantity.bytes(" 8Gi") == 8 << 30)
+    #expect(Quantity.bytes("8Gi\t") == 8 << 30)
+    #expect(Quantity.bytes("8 Gi") == 8 << 30)
+    #expect(Quantity.bytes("\u{A0}8Gi\u{A0}") == Quantity.bytes("8Gi"))
+  }
 }

@@ -194,4 +194,12 @@ import Testing
         == "d:1:39: stages[0].needs: stages depend on each other in a cycle: "
         + shown.joined(separator: " -> "))
   }
+
+  /// `=` followed by a combining mark is one character that is not `=`, but its byte
+  /// would still end the name in the environment entry.
+  @Test func aVariableNameWithAnEqualsByteBeforeACombiningMarkIsRefused() {
+    #expect(WorkflowRules.problemWithVariableName("A=\u{301}B") != nil)
+    #expect(WorkflowRules.problemWithVariableName("A=B") != nil)
+    #expect(WorkflowRules.problemWithVariableName("ÉTÉ") == nil)
+  }
 }

@@ -27,4 +27,12 @@ import Testing
   @Test func countsASwapAsOneEdit() {
     #expect(Suggestion.editDistance("nmae", "name") == 1)
   }
+
+  /// Candidates of ASCII too long or short are passed over by their length alone; others
+  /// are still compared letter by letter after lowercasing.
+  @Test func comparesOtherScriptsAfterLowercasing() {
+    #expect(Suggestion.closest(to: "gpus", among: ["gpu_memory", "GPU"]) == "GPU")
+    #expect(Suggestion.closest(to: "cafe", among: ["CAFÉ", "coffee_house"]) == "CAFÉ")
+    #expect(Suggestion.closest(to: "houdini_licence", among: ["memory", "cpu", "gpu"]) == nil)
+  }
 }

@@ -143,9 +143,13 @@ extension Resources {
     writer.member("process_on", depth: inner)
     writer.write(.string((processOn ?? .cpu).rawValue), depth: inner)
     writer.member("counters", depth: inner)
-    var counters = JSONObject()
-    for counter in self.counters { counters[counter.name] = .integer(counter.amount) }
-    writer.write(.object(counters), depth: inner)
+    if counters.isEmpty {
+      writer.write(.object(JSONObject()), depth: inner)
+    } else {
+      var counters = JSONObject()
+      for counter in self.counters { counters[counter.name] = .integer(counter.amount) }
+      writer.write(.object(counters), depth: inner)
+    }
     for (key, value) in gpuMemoryDocument {
       writer.member(text: key, depth: inner)
       writer.write(value, depth: inner)
@@ -168,17 +172,39 @@ extension VariableSource {
         writer.write(.bool(true), depth: inner)
       }
     case .values(let values):
-      // Built as an object, so that a name given twice is written once, as the tree has it.
-      var map = JSONObject()
-      for value in values { map[value.name] = .string(value.value) }
       writer.member("values", first: true, depth: inner)
-      writer.write(.object(map), depth: inner)
+      if Self.namesDiffer(values) {
+        writer.writeObject(count: values.count, depth: inner) { index, writer, depth in
+          writer.member(name: values[index].name, first: index == 0, depth: depth)
+          writer.write(.string(values[index].value), depth: depth)
+        }
+      } else {
+        // Built as an object, so that a name given twice is written once, as the tree has it.
+        var map = JSONObject()
+        for value in values { map[value.name] = .string(value.value) }
+        writer.write(.object(map), depth: inner)
+      }
     }
     writer.member("origin", depth: inner)
     writer.write(.string(origin.rawValue), depth: inner)
     writer.member("at", depth: inner)
     writePosition(position, into: &writer, depth: inner)
     writer.closeObject(depth: depth)
+  }
+}
+
+extension VariableSource {
+  /// Whether no two of `values` share a name (by their bytes, as `JSONObject` tells keys
+  /// apart); a stage's few variables are compared pairwise.
+  fileprivate static func namesDiffer(_ values: [NameValue]) -> Bool {
+    guard values.count > 1 else { return true }
+    guard values.count <= 16 else { return false }
+    for second in 1..<values.count {
+      for first in 0..<second where ExactString.sameBytes(values[first].name, values[second].name) {
+        return false
+      }
+    }
+    return true
   }
 }
 
