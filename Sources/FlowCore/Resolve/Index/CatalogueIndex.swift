@@ -318,9 +318,11 @@ public final class CatalogueIndex: PackageSource {
       let middle = (low + high) / 2
       let (start, end) = try itemRange(middle, of: directory)
       var length = try reader(start, min(end, start + 10))
-      let nameEnd = try length.number() + length.offset
-      guard nameEnd >= length.offset, nameEnd <= end else { throw RecordReader.Damaged() }
-      var named = try reader(start, nameEnd)
+      let nameLength = try length.number()
+      guard nameLength >= 0, nameLength <= end - length.offset else {
+        throw RecordReader.Damaged()
+      }
+      var named = try reader(start, length.offset + nameLength)
       let order = try named.compareText(wanted)
       if order == 0 {
         var package = try reader(start, end)
