@@ -1,13 +1,14 @@
 import FlowCore
 import Glibc
 
-/// The compiled catalogue index, damaged by the input and opened as flow-resolve opens it
-/// (`CatalogueIndex.open`). The first input byte chooses the damage to a valid index:
-/// 0 the rest of the input replaces it; 1 it is cut to a length the input gives; 2 the
-/// input's (offset, byte) pairs are XORed into it; 3 the same, then sealed with a fresh
-/// checksum, as only a file written on purpose would be. For 0 to 2 the damage must be
-/// noticed (the index rebuilt) and every answer be the catalogue's own; for 3 the index's
-/// bounds-checked reads must still never trap, whatever they answer.
+/// The compiled catalogue index, damaged in memory by the input and opened as flow-resolve
+/// opens a file (`CatalogueIndex.open(sources:copying:)`: the same checks, without writing a
+/// file for every input). The first input byte chooses the damage to a valid index: 0 the
+/// rest of the input replaces it; 1 it is cut to a length the input gives; 2 the input's
+/// (offset, byte) pairs are XORed into it; 3 the same within its data, then sealed afresh
+/// (`IndexSeal`), as only a file written on purpose would be. For 0 to 2 the damage must be
+/// noticed (the index rebuilt, as every block is read) and every answer be the catalogue's
+/// own; for 3 the index's bounds-checked reads must still never trap, whatever they answer.
 let catalogueText = """
   [packages.app."1.0.0"]
   label = "App"
@@ -40,11 +41,19 @@ let catalogueText = """
   """
 
 let packageNames = ["app", "lib", "tool", "old", "missing", "plug"]
+/// The requests solved on every input, read once: reading them is no part of what is tested.
 let requests = [
   ["app"], ["app ==1.1.0-rc.1", "old"], ["lib <2.1", "tool"], ["missing"], ["plug", "tool"],
-]
+].map { request in
+  request.map { text in
+    guard let requirement = try? PackageRequirement(parsing: text) else {
+      fatalError("cannot read the request \(text)")
+    }
+    return requirement
+  }
+}
 
-/// Where the catalogue and its index live: on tmpfs, removed when the fuzzer exits.
+/// Where the catalogue and its reference index live: on tmpfs, removed when the fuzzer exits.
 let scratch = scratchFolder("index")
 let cataloguePath = scratch + "/catalogue.toml"
 let indexPath = scratch + "/catalogue.index"
@@ -88,8 +97,7 @@ func answers(_ source: any PackageSource) -> [String] {
   }
   for request in requests {
     do {
-      let requirements = try request.map { try PackageRequirement(parsing: $0) }
-      let chosen = try Solver.solve(requirements, source: source)
+      let chosen = try Solver.solve(request, source: source)
       lines.append(chosen.map { "\($0.name) \($0.key)" }.joined(separator: ", "))
     } catch {
       lines.append("\(error)")
@@ -98,13 +106,17 @@ func answers(_ source: any PackageSource) -> [String] {
   return lines
 }
 
-/// The valid index and the catalogue's own answers, made once.
-let reference: (index: [UInt8], answers: [String]) = {
+/// The valid index, the length of its data and the catalogue's own answers, made once.
+let reference: (index: [UInt8], dataLength: Int, answers: [String]) = {
   writeFile(cataloguePath, Array(catalogueText.utf8))
   guard (try? CatalogueIndex.open(sources: [cataloguePath], at: indexPath)) != nil,
     let catalogue = try? Catalogue(sources: [cataloguePath])
   else { fatalError("the reference catalogue cannot be read") }
-  return (readFile(indexPath), answers(CatalogueSource(catalogue)))
+  let index = readFile(indexPath)
+  guard let dataLength = IndexSeal.dataLength(of: index) else {
+    fatalError("the reference index has no seal")
+  }
+  return (index, dataLength, answers(CatalogueSource(catalogue)))
 }()
 
 /// The valid index damaged as the input says.
@@ -119,21 +131,15 @@ func damaged(_ input: [UInt8]) -> (bytes: [UInt8], sealed: Bool) {
     let length = rest.prefix(4).reduce(0) { $0 << 8 | Int($1) }
     return (Array(bytes.prefix(length % (bytes.count + 1))), false)
   default:
+    let sealed = mode % 4 == 3
+    if sealed { bytes.removeLast(bytes.count - reference.dataLength) }
     var position = 0
     while position + 2 < rest.count {
       let offset = (Int(rest[position]) << 8 | Int(rest[position + 1])) % bytes.count
       bytes[offset] ^= rest[position + 2]
       position += 3
     }
-    let sealed = mode % 4 == 3 && bytes.count >= 8
-    if sealed {
-      let checksum = bytes.withUnsafeBytes {
-        IndexChecksum.of(UnsafeRawBufferPointer(rebasing: $0[..<(bytes.count - 8)]))
-      }
-      withUnsafeBytes(of: checksum.littleEndian) { raw in
-        for (place, byte) in raw.enumerated() { bytes[bytes.count - 8 + place] = byte }
-      }
-    }
+    if sealed { IndexSeal.seal(&bytes) }
     return (bytes, sealed)
   }
 }
@@ -142,8 +148,7 @@ func damaged(_ input: [UInt8]) -> (bytes: [UInt8], sealed: Bool) {
 public func fuzzCompiledIndex(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   let input = Array(UnsafeBufferPointer(start: data, count: size))
   let (bytes, sealed) = damaged(input)
-  writeFile(indexPath, bytes)
-  guard let index = try? CatalogueIndex.open(sources: [cataloguePath], at: indexPath) else {
+  guard let index = try? CatalogueIndex.open(sources: [cataloguePath], copying: bytes) else {
     fatalError("the index cannot be opened although its catalogue is fine")
   }
   let found = answers(index)

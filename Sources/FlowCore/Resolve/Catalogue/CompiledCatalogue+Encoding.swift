@@ -43,6 +43,10 @@ extension CompiledCatalogue {
     index += CatalogueIndex.magic
     let lengthSlot = index.count
     index.appendOffset()
+    // Where the key table, the requirement table, what versions provide and the packages
+    // start, filled in as each is written.
+    let partSlots = index.count
+    for _ in 0..<CatalogueIndex.partCount { index.appendOffset() }
     index += key
     index.appendNumber(problems.count)
     for problem in problems {
@@ -50,7 +54,9 @@ extension CompiledCatalogue {
       index.appendNumber(problem.position?.line ?? 0)
       index.appendText(problem.message)
     }
+    index.setOffset(index.count, at: partSlots)
     CompiledCatalogue.appendTable(keys, to: &index) { index, key in index.appendText(key) }
+    index.setOffset(index.count, at: partSlots + 8)
     CompiledCatalogue.appendTable(orderedRequirements, to: &index) { index, number in
       let parts = requirements.parts(of: number)
       index.appendText(utf8: parts.name)
@@ -61,6 +67,7 @@ extension CompiledCatalogue {
     for name in provisions.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
       provided += provisions[name]!
     }
+    index.setOffset(index.count, at: partSlots + 16)
     index.appendNumber(provided.count)
     for item in provided {
       for text in [item.name, item.key, item.provider, item.providerKey] { index.appendText(text) }
@@ -68,6 +75,7 @@ extension CompiledCatalogue {
     let order = packages.indices.filter { !packages[$0].records.isEmpty }.sorted {
       packages[$0].name.utf8.lexicographicallyPrecedes(packages[$1].name.utf8)
     }
+    index.setOffset(index.count, at: partSlots + 24)
     CompiledCatalogue.appendTable(order, to: &index) { index, number in
       let package = packages[number]
       index.appendText(package.name)
@@ -77,10 +85,9 @@ extension CompiledCatalogue {
         appendRecord(at: record.offset, order: requirementOrder, to: &index)
       }
     }
-    // The length counts the checksum that ends the file.
-    index.setOffset(index.count + 8, at: lengthSlot)
-    let checksum = index.withUnsafeBytes { IndexChecksum.of($0) }
-    index.appendOffset(Int(bitPattern: UInt(checksum)))
+    // The length counts the seal that ends the file.
+    index.setOffset(index.count + IndexSeal.length(forDataOf: index.count), at: lengthSlot)
+    IndexSeal.seal(&index)
     return index
   }
 

@@ -26,15 +26,32 @@ extension CatalogueIndex {
   /// Opens the index at `path` for `sources`, compiling it first when it is missing, stale,
   /// damaged or not to be trusted (owned by another user, writable by others).
   public static func open(sources: [String], at path: String) throws -> CatalogueIndex {
+    try open(sources: sources, path: path) { () throws(IndexRefusal) in
+      try IndexBytes(mapping: path)
+    }
+  }
+
+  /// Reads an index already in memory (a copy of its file) as `open(sources:at:)` reads the
+  /// file, except that an index compiled again stays in memory.
+  public static func open(sources: [String], copying index: [UInt8]) throws -> CatalogueIndex {
+    try open(sources: sources, path: nil) { () throws(IndexRefusal) in
+      IndexBytes(copying: index)
+    }
+  }
+
+  private static func open(
+    sources: [String], path: String?, bytes: () throws(IndexRefusal) -> IndexBytes
+  ) throws -> CatalogueIndex {
     let key = try sourceKey(of: sources)
     var warnings: [Diagnostic] = []
     do throws(IndexRefusal) {
-      return try CatalogueIndex(IndexBytes(mapping: path), expectedKey: key, rebuilt: false)
+      return try CatalogueIndex(
+        try bytes(), expectedKey: key, rebuilt: false, sources: sources, path: path)
     } catch {
       if let reason = error.reason {
         warnings.append(
           Diagnostic(
-            file: path, position: nil,
+            file: path ?? sources.joined(separator: ", "), position: nil,
             message: "catalogue index not used: \(reason); rebuilding it from the catalogue"))
       }
     }
@@ -69,14 +86,15 @@ extension CatalogueIndex {
             message: "cannot write the catalogue index (\(failure)); "
               + "resolving from the catalogue in memory"))
       } else if let index = try? CatalogueIndex(
-        IndexBytes(mapping: path), expectedKey: key, rebuilt: true)
+        IndexBytes(mapping: path), expectedKey: key, rebuilt: true, sources: sources, path: path)
       {
         index.warnings = warnings
         return index
       }
     }
     // Read as a file would be: the same checks, so that no second reader exists.
-    let index = try CatalogueIndex(IndexBytes(copying: bytes), expectedKey: key, rebuilt: true)
+    let index = try CatalogueIndex(
+      IndexBytes(copying: bytes), expectedKey: key, rebuilt: true, sources: sources, path: nil)
     index.warnings = warnings
     return index
   }
@@ -84,7 +102,7 @@ extension CatalogueIndex {
   /// Writes the index under a unique temporary name beside `path` and renames it into place,
   /// so that concurrent builders never share a file and a reader's mapped file is never
   /// rewritten. Folders it makes are private (0700). Nil when written, else why not.
-  private static func write(_ bytes: [UInt8], to path: String) -> String? {
+  static func write(_ bytes: [UInt8], to path: String) -> String? {
     let folder = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
       .joined(separator: "/")
     if !folder.isEmpty && !Directories.make(folder, mode: 0o700) {

@@ -1,10 +1,12 @@
 /// A compiled catalogue kept in one file, keyed by its sources' paths, sizes and
-/// modification times and rebuilt when any of them changes. The file is mapped; opening
-/// runs over it once, at memory speed, for its checksum, and a resolve then decodes only the
-/// packages it touches, found by binary search on their names.
+/// modification times and rebuilt when any of them changes. The file is mapped; a resolve
+/// decodes only the packages it touches, found by binary search on their names, and checks
+/// only the blocks it reads (`IndexSeal`).
 ///
 /// The file holds, in the records' own encoding (`RecordReader`): the magic, its own length
-/// (a fixed-width offset, so that a file cut short is noticed on opening), the source key,
+/// (a fixed-width offset, so that a file cut short is noticed on opening), where the key
+/// table, the requirement table, what versions provide and the package table start (four
+/// fixed-width offsets, so that each part's end is known before it is read), the source key,
 /// the problems, a table of distinct version keys, one of distinct requirements (name and
 /// spec), what versions provide (a count, then per item the name and version provided and
 /// the providing package and version key, by name provided), and one of packages sorted by
@@ -12,72 +14,125 @@
 /// item, then the items. A package is its name, its version count, then per version: the key
 /// number, the length of what the solver skips (the origin as text, then the record's details
 /// as compiled), those bytes, and its requires, conflicts, number of variants and each
-/// variant's requires as requirement numbers. The last
-/// eight bytes are the `IndexChecksum` of all before them, checked on every opening, so that
-/// a damaged index is rebuilt rather than believed.
+/// variant's requires as requirement numbers. The `IndexSeal` ends the file: a block whose
+/// bytes do not match it is never believed, and the index is rebuilt from the catalogue.
 public final class CatalogueIndex: PackageSource {
   static let magicPrefix = Array("flow-catalogue-index-".utf8)
-  static let magic = magicPrefix + Array("9\n".utf8)
+  static let magic = magicPrefix + Array("10\n".utf8)
+  /// Where the parts after the source key start, after the length in the header.
+  static let partCount = 4
 
   /// The catalogue files it was compiled from.
   public let files: [String]
   /// Entries skipped when it was compiled, still reported on every use.
   public let problems: [Diagnostic]
-  /// Whether this use compiled it (false: an up-to-date index was reused).
-  public let rebuilt: Bool
+  /// Whether this use compiled it (false: an up-to-date index was reused). It turns true
+  /// when a block found damaged while reading makes this use compile it again.
+  public private(set) var rebuilt: Bool
   /// What went wrong with the index file itself (damaged, not ours, not writable), once each.
   public internal(set) var warnings: [Diagnostic] = []
+  /// Told each warning found after opening, when a block read later turns out damaged.
+  public var reportWarning: ((Diagnostic) -> Void)?
 
-  private let bytes: IndexBytes
-  private let directoryOffset: Int
-  private let packageCount: Int
+  private var bytes: IndexBytes
+  /// Bytes replaced by a copy compiled again, kept while readers of them may remain.
+  private var replaced: [IndexBytes] = []
+  private var seal: IndexSeal
+  /// Where the index was read from, and what it was compiled from: what a block found
+  /// damaged later needs to compile it again and write it back.
+  private let place: (sources: [String], key: [UInt8], path: String?)
+  /// Set once compiling again gave bytes other than the damaged ones: the catalogue
+  /// changed since opening, and no damaged block can be read any more.
+  private var cannotRepair = false
+  private let directory: Table
   private var cache: [String: [PackageVersion]] = [:]
   private var candidateCache: [String: [PackageVersion]] = [:]
   private var tableCache: [String: CandidateTable] = [:]
-  /// Where each version's record starts, for the packages read as candidate tables.
-  private var versionOffsets: [String: [Int]] = [:]
+  /// Where each version's record starts and where the package ends, for the packages read
+  /// as candidate tables.
+  private var versionOffsets: [String: (starts: [Int], end: Int)] = [:]
   private var specCache: [String: VersionSpec] = [:]
   private var versionCache: [Int: (Version, String)] = [:]
   /// The same, by key number, when the key table is small enough to hold a slot per key.
   private var versionSlots: [(Version, String)?] = []
   private static let slotLimit = 1 << 14
   private var requirementCache: [Int: PackageRequirement] = [:]
-  /// Where the key and requirement tables start and how many entries they hold.
-  private let keyTable: (offset: Int, count: Int)
-  private let requirementTable: (offset: Int, count: Int)
+  private let keyTable: Table
+  private let requirementTable: Table
 
   /// Per package name, the versions other packages provide of it (`provides`).
   private let provisions: [String: [ProvidedVersion]]
 
-  /// The bytes before the checksum: no record read can run into it.
-  private let memory: UnsafeRawBufferPointer
+  /// The data before the seal: no record read can run into it.
+  private var memory: UnsafeRawBufferPointer
+
+  /// Where a table's offsets start, how many items it holds and where its last item ends.
+  private struct Table {
+    var slots = 0
+    var count = 0
+    var end = 0
+  }
 
   /// Reads the header of `bytes`, after checking that they are a whole index in this format
-  /// (length and checksum) for the catalogue files `expectedKey` describes.
-  init(_ bytes: IndexBytes, expectedKey: [UInt8], rebuilt: Bool) throws(IndexRefusal) {
-    let memory = bytes.memory
+  /// (length, seal and the header's blocks) for the catalogue files `expectedKey` describes.
+  /// `sources` and `path` say how to compile and write it again when a block read later is
+  /// damaged (no path: in memory only).
+  init(
+    _ bytes: IndexBytes, expectedKey: [UInt8], rebuilt: Bool, sources: [String], path: String?
+  ) throws(IndexRefusal) {
+    let whole = bytes.memory
     let magic = CatalogueIndex.magic
-    let keyStart = magic.count + 8
-    guard memory.count >= keyStart + 8, memory.starts(with: magic) else {
-      throw memory.starts(with: CatalogueIndex.magicPrefix)
+    let keyStart = magic.count + 8 * (1 + CatalogueIndex.partCount)
+    guard whole.count >= keyStart, whole.starts(with: magic) else {
+      throw whole.starts(with: CatalogueIndex.magicPrefix)
         ? IndexRefusal.otherFormat : IndexRefusal.damaged("not a catalogue index")
     }
-    var reader = RecordReader(memory, at: magic.count)
-    guard (try? reader.offsetSlot()) == memory.count else {
+    var reader = RecordReader(whole, at: magic.count)
+    guard (try? reader.offsetSlot()) == whole.count else {
       throw .damaged("cut short or grown")
     }
-    let checksumStart = memory.count - 8
-    let stored = UInt64(
-      littleEndian: memory.loadUnaligned(fromByteOffset: checksumStart, as: UInt64.self))
-    guard IndexChecksum.of(UnsafeRawBufferPointer(rebasing: memory[..<checksumStart])) == stored
-    else { throw .damaged("checksum mismatch") }
-    guard checksumStart >= keyStart + expectedKey.count,
-      memory[keyStart..<keyStart + expectedKey.count].elementsEqual(expectedKey)
+    var seal = try IndexSeal(whole)
+    let memory = UnsafeRawBufferPointer(rebasing: whole[..<seal.dataLength])
+    guard memory.count >= keyStart, seal.check(0..<keyStart, in: memory) == nil else {
+      throw .damaged("checksum mismatch")
+    }
+    // The parts in order, each within the data: then every range below is well formed.
+    var parts = [keyStart]
+    reader = RecordReader(memory, at: magic.count + 8)
+    for _ in 0..<CatalogueIndex.partCount {
+      guard let start = try? reader.offsetSlot(), start >= parts.last! else {
+        throw .damaged("its layout cannot be read")
+      }
+      parts.append(start)
+    }
+    parts.append(memory.count)
+    // The header (key and problems) is read whole on opening.
+    guard seal.check(keyStart..<parts[1], in: memory) == nil else {
+      throw .damaged("checksum mismatch")
+    }
+    let header = UnsafeRawBufferPointer(rebasing: memory[..<parts[1]])
+    guard header.count >= keyStart + expectedKey.count,
+      header[keyStart..<keyStart + expectedKey.count].elementsEqual(expectedKey)
     else { throw .stale }
     self.bytes = bytes
     self.rebuilt = rebuilt
-    self.memory = UnsafeRawBufferPointer(rebasing: memory[..<checksumStart])
-    reader = RecordReader(self.memory, at: keyStart)
+    self.memory = memory
+    place = (sources, expectedKey, path)
+    // Tables and what versions provide are checked here as any later read is.
+    func checked(_ start: Int, _ end: Int) throws(IndexRefusal) -> RecordReader {
+      guard seal.check(start..<end, in: memory) == nil else {
+        throw .damaged("checksum mismatch")
+      }
+      return RecordReader(UnsafeRawBufferPointer(rebasing: memory[..<end]), at: start)
+    }
+    func table(_ start: Int, _ end: Int) throws(IndexRefusal) -> Table {
+      var counter = try checked(start, min(end, start + 10))
+      guard let count = try? counter.number(), count >= 0,
+        count <= (end - counter.offset) / 8
+      else { throw .damaged("its layout cannot be read") }
+      return Table(slots: counter.offset, count: count, end: end)
+    }
+    reader = RecordReader(header, at: keyStart)
     do throws(RecordReader.Damaged) {
       var files: [String] = []
       for _ in 0..<(try reader.count()) {
@@ -98,8 +153,15 @@ public final class CatalogueIndex: PackageSource {
             message: message))
       }
       self.problems = problems
-      keyTable = try CatalogueIndex.table(&reader, textsPerItem: 1)
-      requirementTable = try CatalogueIndex.table(&reader, textsPerItem: 2)
+    } catch {
+      // Only a file written on purpose gets here: its checksums matched.
+      throw .damaged("its layout cannot be read")
+    }
+    keyTable = try table(parts[1], parts[2])
+    requirementTable = try table(parts[2], parts[3])
+    directory = try table(parts[4], parts[5])
+    reader = try checked(parts[3], parts[4])
+    do throws(RecordReader.Damaged) {
       var provisions: [String: [ProvidedVersion]] = [:]
       for _ in 0..<(try reader.count()) {
         let name = try reader.text()
@@ -112,43 +174,46 @@ public final class CatalogueIndex: PackageSource {
             name: name, version: version, key: key, provider: provider, providerKey: providerKey))
       }
       self.provisions = provisions
-      packageCount = try reader.number()
-      directoryOffset = reader.offset
-      guard packageCount >= 0, packageCount <= (checksumStart - directoryOffset) / 8 else {
-        throw RecordReader.Damaged()
-      }
     } catch {
-      // Only a file written on purpose gets here: its checksum matched.
       throw .damaged("its layout cannot be read")
     }
+    self.seal = seal
   }
 
-  /// Reads a table's count and skips it, returning where its offsets start.
-  private static func table(_ reader: inout RecordReader, textsPerItem: Int)
-    throws(RecordReader.Damaged) -> (offset: Int, count: Int)
-  {
-    let count = try reader.number()
-    guard count >= 0, count <= (reader.base.count - reader.offset) / 8 else {
-      throw RecordReader.Damaged()
+  /// A reader at `start` that cannot read past `end`, once the blocks between are checked.
+  /// A damaged block compiles the index again; when that cannot give the same bytes, the
+  /// read fails as a damaged record does.
+  private func reader(_ start: Int, _ end: Int) throws(RecordReader.Damaged) -> RecordReader {
+    guard start >= 0, start <= end, end <= memory.count else { throw RecordReader.Damaged() }
+    if let block = seal.check(start..<end, in: memory) {
+      guard repair(damaged: block) else { throw RecordReader.Damaged() }
     }
-    let start = reader.offset
-    reader.offset = start + count * 8
-    if count > 0 {
-      // The table ends where its last item ends: go to the last item and skip it.
-      reader.offset = start + (count - 1) * 8
-      reader.offset = try reader.offsetSlot()
-      for _ in 0..<textsPerItem { try reader.skipText() }
-    }
-    return (start, count)
+    return RecordReader(UnsafeRawBufferPointer(rebasing: memory[..<end]), at: start)
   }
 
-  /// A reader at item `number` of a table.
-  private func item(_ number: Int, of table: (offset: Int, count: Int))
-    throws(RecordReader.Damaged) -> RecordReader
+  /// Where item `number` of a table starts and ends, from its offset and the next one.
+  private func itemRange(_ number: Int, of table: Table) throws(RecordReader.Damaged)
+    -> (start: Int, end: Int)
   {
     guard number >= 0, number < table.count else { throw RecordReader.Damaged() }
-    var slot = RecordReader(memory, at: table.offset + number * 8)
-    return RecordReader(memory, at: try slot.offsetSlot())
+    let slot = table.slots + number * 8
+    let last = number == table.count - 1
+    _ = try reader(slot, slot + (last ? 8 : 16))
+    var slots = RecordReader(memory, at: slot)
+    let start = try slots.offsetSlot()
+    let end = last ? table.end : try slots.offsetSlot()
+    guard start >= table.slots + table.count * 8, start <= end, end <= table.end else {
+      throw RecordReader.Damaged()
+    }
+    return (start, end)
+  }
+
+  /// A reader over item `number` of a table.
+  private func item(_ number: Int, of table: Table) throws(RecordReader.Damaged)
+    -> RecordReader
+  {
+    let range = try itemRange(number, of: table)
+    return try reader(range.start, range.end)
   }
 
   private func version(_ number: Int) throws -> (Version, String) {
@@ -207,11 +272,10 @@ public final class CatalogueIndex: PackageSource {
   /// package was read as a candidate table.
   public func entry(of name: String, at index: Int) -> PackageVersion? {
     if let offsets = versionOffsets[name], let table = tableCache[name] {
-      guard index >= 0, index < offsets.count else { return nil }
-      var reader = RecordReader(memory, at: offsets[index])
-      guard let version = try? decodeVersion(name: name, reader: &reader, details: true) else {
-        return nil
-      }
+      guard index >= 0, index < offsets.starts.count,
+        var reader = try? reader(offsets.starts[index], offsets.end),
+        let version = try? decodeVersion(name: name, reader: &reader, details: true)
+      else { return nil }
       let variant = table.variants[index]
       if variant < 0 { return version }
       // An index written on purpose (its checksum whole) may still name a variant the
@@ -227,11 +291,13 @@ public final class CatalogueIndex: PackageSource {
     if let cached = tableCache[name] { return cached }
     var table = CandidateTable()
     var offsets: [Int] = []
+    var end = 0
     if var reader = try? findPackage(named: name) {
+      end = reader.base.count
       table = (try? decodeTable(&reader, offsets: &offsets)) ?? CandidateTable()
     }
     tableCache[name] = table
-    if offsets.count == table.count { versionOffsets[name] = offsets }
+    if offsets.count == table.count { versionOffsets[name] = (offsets, end) }
     return table
   }
 
@@ -242,20 +308,71 @@ public final class CatalogueIndex: PackageSource {
   public func providedVersions(of name: String) -> [ProvidedVersion] { provisions[name] ?? [] }
 
   /// A reader after the name of package `name`, found by binary search of the sorted
-  /// directory; nil when the package is unknown.
+  /// directory, that ends where the package ends; nil when the package is unknown. While
+  /// searching, only the names compared are checked.
   private func findPackage(named name: String) throws(RecordReader.Damaged) -> RecordReader? {
     let wanted = Array(name.utf8)
     var low = 0
-    var high = packageCount
+    var high = directory.count
     while low < high {
       let middle = (low + high) / 2
-      var slot = RecordReader(memory, at: directoryOffset + middle * 8)
-      var reader = RecordReader(memory, at: try slot.offsetSlot())
-      let order = try reader.compareText(wanted)
-      if order == 0 { return reader }
+      let (start, end) = try itemRange(middle, of: directory)
+      var length = try reader(start, min(end, start + 10))
+      let nameLength = try length.number()
+      guard nameLength >= 0, nameLength <= end - length.offset else {
+        throw RecordReader.Damaged()
+      }
+      var named = try reader(start, length.offset + nameLength)
+      let order = try named.compareText(wanted)
+      if order == 0 {
+        var package = try reader(start, end)
+        try package.skipText()
+        return package
+      }
       if order < 0 { low = middle + 1 } else { high = middle }
     }
     return nil
+  }
+
+  /// Compiles the index again after a damaged block was found in it, writes it back, and
+  /// reads on from the new bytes when they are the very bytes the seal describes (the
+  /// catalogue is unchanged): what was read before then stays true. A catalogue changed
+  /// since opening cannot be mixed with what was read from the old one, so then no damaged
+  /// block is read at all. Whether the block can now be read.
+  private func repair(damaged block: Int) -> Bool {
+    if cannotRepair { return false }
+    cannotRepair = true
+    let file = place.path ?? place.sources.joined(separator: ", ")
+    func warn(_ message: String) {
+      let warning = Diagnostic(file: file, position: nil, message: message)
+      warnings.append(warning)
+      reportWarning?(warning)
+    }
+    // Worded as when the damage is found on opening: to the user it is the same event.
+    warn("catalogue index not used: damaged (checksum mismatch); rebuilding it from the catalogue")
+    rebuilt = true
+    guard let key = try? CatalogueIndex.sourceKey(of: place.sources),
+      let compiled = try? Catalogue(sources: place.sources).compiled.encode(key: key)
+    else {
+      warn("the catalogue cannot be compiled again; the damaged part is not read")
+      return false
+    }
+    if let path = place.path, let failure = CatalogueIndex.write(compiled, to: path) {
+      warn("cannot write the catalogue index (\(failure)); resolving from the catalogue in memory")
+    }
+    let fresh = IndexBytes(copying: compiled)
+    guard key == place.key, let freshSeal = try? IndexSeal(fresh.memory),
+      freshSeal.sameChecksums(as: seal)
+    else {
+      warn("the catalogue changed while it was read; resolve again")
+      return false
+    }
+    replaced.append(bytes)
+    bytes = fresh
+    memory = UnsafeRawBufferPointer(rebasing: fresh.memory[..<seal.dataLength])
+    seal.checkAll()
+    cannotRepair = false
+    return true
   }
 
   /// Decodes one package's versions.

@@ -33,9 +33,9 @@ final class IndexBytes {
     guard status.st_mode & 0o022 == 0 else { throw .writableByOthers }
     let length = Int(status.st_size)
     guard length > 0 else { throw .damaged("empty") }
-    // Populated at once: opening reads every byte to check the checksum.
+    // Not populated: a resolve reads, and checks, only the blocks it needs.
     guard
-      let mapped = mmap(nil, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor, 0),
+      let mapped = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, 0),
       mapped != MAP_FAILED
     else { throw .unreadable(SystemError(errno).description) }
     memory = UnsafeRawBufferPointer(start: mapped, count: length)

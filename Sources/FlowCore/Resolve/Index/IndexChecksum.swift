@@ -1,6 +1,7 @@
-/// The 64-bit checksum that guards a catalogue index against flipped or lost bytes: four
-/// independent lanes of multiply-rotate steps over 8-byte words, so that the processor
-/// overlaps their multiplications and the whole file is checked at close to memory speed
+/// The 64-bit checksum that guards each block of a catalogue index (`IndexSeal`) against
+/// flipped or lost bytes: four independent lanes of multiply-rotate steps over 8-byte words,
+/// so that the processor overlaps their multiplications and a block is checked at close to
+/// memory speed
 /// (FNV-1a, one byte at a time, is about ten times slower). Each step is invertible, so a
 /// change in one word always changes its lane. It detects damage; it is no defence against
 /// someone who rewrites the file on purpose (the index's owner and mode are checked for that).
