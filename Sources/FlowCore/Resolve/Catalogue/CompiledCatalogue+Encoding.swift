@@ -65,6 +65,8 @@ extension CompiledCatalogue {
     for item in provided {
       for text in [item.name, item.key, item.provider, item.providerKey] { index.appendText(text) }
     }
+    // Versions and requirements in flow's syntax.
+    index.appendNumber(0)
     let order = packages.indices.filter { !packages[$0].records.isEmpty }.sorted {
       packages[$0].name.utf8.lexicographicallyPrecedes(packages[$1].name.utf8)
     }

@@ -6,27 +6,57 @@ extension CatalogueIndex {
   /// (a read-only or full file system, a cache folder that is not private), the resolve goes
   /// on from the compiled catalogue in memory, with one warning saying why.
   public static func open(
-    sources: [String], at path: String?, environment: EnvironmentMap
+    sources: [String], at path: String?, environment: EnvironmentMap, kind: Kind = .catalogue
   ) throws -> CatalogueIndex {
-    if let path { return try open(sources: sources, at: path) }
-    return try open(sources: sources, directories: UserDirectories(environment: environment))
+    if let path { return try open(sources: sources, at: path, kind: kind) }
+    return try open(
+      sources: sources, directories: UserDirectories(environment: environment), kind: kind)
+  }
+
+  /// What an index is compiled from; each has its own source key and compiler, and one file
+  /// format.
+  public enum Kind: Sendable {
+    /// TOML catalogues (`config.toml` and `config.d`).
+    case catalogue
+    /// Rez repositories (`RezIndex`).
+    case rez
+
+    func key(of sources: [String]) throws -> [UInt8] {
+      switch self {
+      case .catalogue: return try sourceKey(of: sources)
+      case .rez: return try RezIndex.sourceKey(of: sources)
+      }
+    }
+
+    func compile(_ sources: [String], key: [UInt8]) throws -> [UInt8] {
+      switch self {
+      case .catalogue: return try Catalogue(sources: sources).compiled.encode(key: key)
+      case .rez: return try RezIndex.compile(sources, key: key)
+      }
+    }
   }
 
   /// Opens the index at its default path under `directories`' cache.
-  static func open(sources: [String], directories: UserDirectories) throws -> CatalogueIndex {
+  static func open(sources: [String], directories: UserDirectories, kind: Kind = .catalogue)
+    throws -> CatalogueIndex
+  {
     if let folder = directories.privateFolder, let problem = directories.checkPrivateFolder() {
       let warning = Diagnostic(
         file: folder, position: nil,
         message: "cache folder not used (\(problem)); resolving from the catalogue in memory")
-      return try compile(sources, key: try sourceKey(of: sources), writingTo: nil, [warning])
+      return try compile(
+        sources, key: try kind.key(of: sources), writingTo: nil, [warning], kind: kind)
     }
-    return try open(sources: sources, at: defaultPath(sources: sources, directories: directories))
+    return try open(
+      sources: sources, at: defaultPath(sources: sources, directories: directories), kind: kind)
   }
 
   /// Opens the index at `path` for `sources`, compiling it first when it is missing, stale,
   /// damaged or not to be trusted (owned by another user, writable by others).
-  public static func open(sources: [String], at path: String) throws -> CatalogueIndex {
-    let key = try sourceKey(of: sources)
+  public static func open(sources: [String], at path: String, kind: Kind = .catalogue) throws
+    -> CatalogueIndex
+  {
+    let key = try kind.key(of: sources)
     var warnings: [Diagnostic] = []
     do throws(IndexRefusal) {
       return try CatalogueIndex(IndexBytes(mapping: path), expectedKey: key, rebuilt: false)
@@ -38,7 +68,7 @@ extension CatalogueIndex {
             message: "catalogue index not used: \(reason); rebuilding it from the catalogue"))
       }
     }
-    return try compile(sources, key: key, writingTo: path, warnings)
+    return try compile(sources, key: key, writingTo: path, warnings, kind: kind)
   }
 
   /// The default index location for these sources, under `${XDG_CACHE_HOME:-~/.cache}/flow`.
@@ -56,11 +86,12 @@ extension CatalogueIndex {
 
   /// Compiles the catalogue, writes it to `path` when given and possible, and opens it: from
   /// the file when written, else from memory.
-  private static func compile(
-    _ sources: [String], key: [UInt8], writingTo path: String?, _ warnings: [Diagnostic]
+  static func compile(
+    _ sources: [String], key: [UInt8], writingTo path: String?, _ warnings: [Diagnostic],
+    kind: Kind = .catalogue
   ) throws -> CatalogueIndex {
     var warnings = warnings
-    let bytes = try Catalogue(sources: sources).compiled.encode(key: key)
+    let bytes = try kind.compile(sources, key: key)
     if let path {
       if let failure = write(bytes, to: path) {
         warnings.append(

@@ -17,7 +17,7 @@
 /// a damaged index is rebuilt rather than believed.
 public final class CatalogueIndex: PackageSource {
   static let magicPrefix = Array("flow-catalogue-index-".utf8)
-  static let magic = magicPrefix + Array("9\n".utf8)
+  static let magic = magicPrefix + Array("10\n".utf8)
 
   /// The catalogue files it was compiled from.
   public let files: [String]
@@ -30,7 +30,9 @@ public final class CatalogueIndex: PackageSource {
 
   private let bytes: IndexBytes
   private let directoryOffset: Int
-  private let packageCount: Int
+  let packageCount: Int
+  /// Where what a rez repository's index adds lies (`RezIndex`); nil in a TOML catalogue's.
+  let rezSection: Range<Int>?
   private var cache: [String: [PackageVersion]] = [:]
   private var candidateCache: [String: [PackageVersion]] = [:]
   private var tableCache: [String: CandidateTable] = [:]
@@ -43,14 +45,14 @@ public final class CatalogueIndex: PackageSource {
   private static let slotLimit = 1 << 14
   private var requirementCache: [Int: PackageRequirement] = [:]
   /// Where the key and requirement tables start and how many entries they hold.
-  private let keyTable: (offset: Int, count: Int)
-  private let requirementTable: (offset: Int, count: Int)
+  let keyTable: (offset: Int, count: Int)
+  let requirementTable: (offset: Int, count: Int)
 
   /// Per package name, the versions other packages provide of it (`provides`).
   private let provisions: [String: [ProvidedVersion]]
 
   /// The bytes before the checksum: no record read can run into it.
-  private let memory: UnsafeRawBufferPointer
+  let memory: UnsafeRawBufferPointer
 
   /// Reads the header of `bytes`, after checking that they are a whole index in this format
   /// (length and checksum) for the catalogue files `expectedKey` describes.
@@ -112,6 +114,13 @@ public final class CatalogueIndex: PackageSource {
             name: name, version: version, key: key, provider: provider, providerKey: providerKey))
       }
       self.provisions = provisions
+      if try reader.number() == 0 {
+        rezSection = nil
+      } else {
+        let length = try reader.count()
+        rezSection = reader.offset..<reader.offset + length
+        reader.offset += length
+      }
       packageCount = try reader.number()
       directoryOffset = reader.offset
       guard packageCount >= 0, packageCount <= (checksumStart - directoryOffset) / 8 else {
@@ -143,7 +152,7 @@ public final class CatalogueIndex: PackageSource {
   }
 
   /// A reader at item `number` of a table.
-  private func item(_ number: Int, of table: (offset: Int, count: Int))
+  func item(_ number: Int, of table: (offset: Int, count: Int))
     throws(RecordReader.Damaged) -> RecordReader
   {
     guard number >= 0, number < table.count else { throw RecordReader.Damaged() }
@@ -243,7 +252,7 @@ public final class CatalogueIndex: PackageSource {
 
   /// A reader after the name of package `name`, found by binary search of the sorted
   /// directory; nil when the package is unknown.
-  private func findPackage(named name: String) throws(RecordReader.Damaged) -> RecordReader? {
+  func findPackage(named name: String) throws(RecordReader.Damaged) -> RecordReader? {
     let wanted = Array(name.utf8)
     var low = 0
     var high = packageCount
