@@ -34,8 +34,10 @@ public final class RezRepository: PackageSource {
   private var rankKeys: [Int] = []
   private var parsedKeys: [Int: RezVersion] = [:]
   private var facts: [String: FactVersion] = [:]
-  /// The facts' names, in the order given.
-  private let factOrder: [String]
+  /// The facts, in the order given.
+  private let factList: [ImplicitPackages.Fact]
+  /// The same repositories with other facts, per stage of a pipe document.
+  private var views: [[ImplicitPackages.Fact]: RezRepository] = [:]
   /// Per package read so far, its versions (ascending), their candidates, and what rez's
   /// search reads of each version: its requirements and each variant's.
   private var versions: [String: [PackageVersion]] = [:]
@@ -112,15 +114,19 @@ public final class RezRepository: PackageSource {
     self.ranks = ranks
     for (key, rank) in ranks.enumerated() where rank == rankKeys.count { rankKeys.append(key) }
     problems = index.warnings
-    factOrder = facts.map(\.name)
+    factList = facts
     self.facts = placing(facts)
   }
 
   /// The same repositories with other facts of the machine: the index and its decoded
   /// versions are shared, what depends on the facts is not.
   public func with(facts: [ImplicitPackages.Fact]) -> RezRepository {
+    if facts == factList { return self }
+    if let known = views[facts] { return known }
     // The index was read once already: a second reading cannot fail.
-    (try? RezRepository(index: index, path: indexPath, facts: facts)) ?? self
+    let view = (try? RezRepository(index: index, path: indexPath, facts: facts)) ?? self
+    views[facts] = view
+    return view
   }
 
   /// The facts, each at its place among the ranks: a held version's rank, else between the
@@ -210,7 +216,7 @@ public final class RezRepository: PackageSource {
   /// The machine's facts as weak requests, in rez's syntax (`~platform==linux`), as rez
   /// adds its implicit packages after the asked ones.
   public var factRequests: [String] {
-    factOrder.compactMap { facts[$0] }.map { "~\($0.fact.name)==\($0.fact.version)" }
+    factList.compactMap { facts[$0.name] }.map { "~\($0.fact.name)==\($0.fact.version)" }
   }
 
   // MARK: PackageSource
