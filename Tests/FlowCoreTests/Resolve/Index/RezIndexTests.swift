@@ -1,5 +1,5 @@
-import Foundation
 import FlowTestSupport
+import Foundation
 import Testing
 
 @testable import FlowCore
@@ -77,7 +77,10 @@ import Testing
     try Self.backdate(folder.path)
     let cache = try TemporaryFolder()
     let path = cache.path + "/rez.index"
-    #expect(Self.keys(try RezRepository.open(roots: [folder.path], at: path, environment: [:]), "p") == ["1.0"])
+    #expect(
+      Self.keys(try RezRepository.open(roots: [folder.path], at: path, environment: [:]), "p") == [
+        "1.0"
+      ])
 
     try folder.write("p/2.0/package.py", "")
     let repository = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
