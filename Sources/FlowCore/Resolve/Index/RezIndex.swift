@@ -42,8 +42,12 @@ enum RezIndex {
     var file: String
     var released: String?
     var variables: [VariableChange]
-    var requires: [String]
-    var variants: [[String]]
+    /// The requirements as written, when read from the file.
+    var requires: [String] = []
+    var variants: [[String]] = []
+    /// Read from the index: the requirements' numbers in its table, the version's own
+    /// first, then each variant's.
+    var numbers: [[Int]]? = nil
   }
 
   /// One package: its version folders, the versions read from them, and what was skipped.
@@ -312,17 +316,13 @@ extension CatalogueIndex {
       var version = PackageVersion(name: name, version: Version(0), key: "")
       try reader.details(of: &version)
       let lists = try reader.numberLists()
-      func texts(_ numbers: [Int]) throws(RecordReader.Damaged) -> [String] {
-        var texts: [String] = []
-        for number in numbers { texts.append(try rezRequirementText(number)) }
-        return texts
+      for number in lists.joined() where number < 0 || number >= requirementTable.count {
+        throw RecordReader.Damaged()
       }
-      var variants: [[String]] = []
-      for list in lists.dropFirst(2) { variants.append(try texts(list)) }
       family.entries.append(
         RezIndex.Entry(
           key: key, file: file, released: version.released, variables: version.variables,
-          requires: try texts(lists[0]), variants: variants))
+          numbers: [lists[0]] + lists.dropFirst(2)))
     }
     for _ in 0..<(try reader.count()) {
       let key = try reader.number()

@@ -44,6 +44,8 @@ public final class RezRepository: PackageSource {
   private var entries: [String: [PackageVersion]] = [:]
   private var rezVersions: [String: [RezSolver.Read]] = [:]
   private var requirements: [String: RezRequirement] = [:]
+  /// Per requirement number of the index, the requirement read, both ways.
+  private var numbered: [Int: (rez: RezRequirement, solver: PackageRequirement)?] = [:]
   private var builder = CandidateTableBuilder()
   private var specs: [String: VersionSpec] = [:]
   /// The answer of rez's search, per package its version and variant: what the solver takes.
@@ -250,6 +252,38 @@ public final class RezRepository: PackageSource {
     return parsed
   }
 
+  /// A version's requirements, its own then each variant's, both ways; nil when one cannot
+  /// be read (each was read when the index was compiled).
+  private func requirementLists(of entry: RezIndex.Entry) -> [[(
+    rez: RezRequirement, solver: PackageRequirement
+  )]]? {
+    var lists: [[(rez: RezRequirement, solver: PackageRequirement)]] = []
+    if let numbers = entry.numbers {
+      for list in numbers {
+        var converted: [(rez: RezRequirement, solver: PackageRequirement)] = []
+        for number in list {
+          if numbered[number] == nil {
+            numbered[number] = (try? index.rezRequirementText(number)).flatMap(rezRequirement)
+              .map { ($0, requirement(for: $0)) }
+          }
+          guard let known = numbered[number]! else { return nil }
+          converted.append(known)
+        }
+        lists.append(converted)
+      }
+      return lists
+    }
+    for list in [entry.requires] + entry.variants {
+      var converted: [(rez: RezRequirement, solver: PackageRequirement)] = []
+      for text in list {
+        guard let parsed = rezRequirement(text) else { return nil }
+        converted.append((parsed, requirement(for: parsed)))
+      }
+      lists.append(converted)
+    }
+    return lists
+  }
+
   /// Package `name` as the index holds it, or read from its files when one changed since.
   private func family(_ name: String) -> RezIndex.Family? {
     let found: RezIndex.Family?
@@ -284,19 +318,16 @@ public final class RezRepository: PackageSource {
     } else if let family = family(name) {
       problems += family.problems
       for entry in family.entries {
-        let common = entry.requires.compactMap(rezRequirement)
-        let variants = entry.variants.map { $0.compactMap(rezRequirement) }
         guard let key = try? index.keyText(entry.key),
-          common.count == entry.requires.count,
-          zip(variants, entry.variants).allSatisfy({ $0.count == $1.count })
+          let lists = requirementLists(of: entry)
         else { continue }
         var version = PackageVersion(
           name: name, version: Version(release: [UInt64(ranks[entry.key] + 1)]), key: key,
-          variables: entry.variables, requires: common.map(requirement(for:)),
+          variables: entry.variables, requires: lists[0].map(\.solver),
           released: entry.released, definedAt: entry.file)
-        version.variants = variants.map { PackageVariant(requires: $0.map(requirement(for:))) }
+        version.variants = lists.dropFirst().map { PackageVariant(requires: $0.map(\.solver)) }
         result.append(version)
-        read.append((keyVersion(entry.key), common, variants))
+        read.append((keyVersion(entry.key), lists[0].map(\.rez), lists.dropFirst().map { $0.map(\.rez) }))
       }
     }
     versions[name] = result
