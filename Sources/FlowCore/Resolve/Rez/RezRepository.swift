@@ -327,7 +327,8 @@ public final class RezRepository: PackageSource {
           released: entry.released, definedAt: entry.file)
         version.variants = lists.dropFirst().map { PackageVariant(requires: $0.map(\.solver)) }
         result.append(version)
-        read.append((keyVersion(entry.key), lists[0].map(\.rez), lists.dropFirst().map { $0.map(\.rez) }))
+        read.append(
+          (keyVersion(entry.key), lists[0].map(\.rez), lists.dropFirst().map { $0.map(\.rez) }))
       }
     }
     versions[name] = result
