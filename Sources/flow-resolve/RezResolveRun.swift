@@ -1,5 +1,6 @@
 import FlowCommand
 import FlowCore
+import Glibc
 
 /// Resolving against rez repositories (`--catalog DIR` holding `NAME/VERSION/package.py`):
 /// with `--syntax rez`, or by default when every catalogue is one.
@@ -16,7 +17,14 @@ extension ResolveRun {
   func openRez(_ roots: [String], facts: ImplicitPackages? = nil) throws -> (
     repository: RezRepository, source: any PackageSource
   ) {
-    let repository = try RezRepository(roots: roots, facts: facts?.facts ?? [])
+    // A file-size limit (`ulimit -f`) then fails the index write with EFBIG, which resolves
+    // from memory, instead of ending the process.
+    signal(SIGXFSZ, SIG_IGN)
+    let repository = try RezRepository.open(
+      roots: roots, at: index, environment: ProcessEnvironment.current,
+      facts: facts?.facts ?? [])
+    // Kept until the process ends: tearing down its caches would only cost time.
+    _ = Unmanaged.passRetained(repository)
     var excluded: [PackageRequirement] = []
     for text in exclusions { excluded.append(try repository.requirement(parsing: text)) }
     let filter = try PackageFilter(exclusions: excluded, time: time)
@@ -31,8 +39,7 @@ extension ResolveRun {
     let (repository, source) = try openRez(roots, facts: facts)
     var parsed: [PackageRequirement] = []
     var requests: [RezRequirement] = []
-    let factRequests = (facts?.facts ?? []).filter { (try? RezVersion(parsing: $0.version)) != nil }
-      .map { "~\($0.name)==\($0.version)" }
+    let factRequests = repository.factRequests
     for text in requirements + factRequests {
       requests.append(try RezRequirement(parsing: text))
       parsed.append(try repository.requirement(parsing: text))

@@ -96,7 +96,9 @@ public struct RunRequest {
     do {
       // Rez repositories are read as flow-resolve reads them in a pipe.
       let source: any PackageSource =
-        try RezRepository.roots(of: sources, syntax: syntax).map { try RezRepository(roots: $0) }
+        try RezRepository.roots(of: sources, syntax: syntax).map {
+          try RezRepository.open(roots: $0, at: self.index, environment: host)
+        }
         ?? CatalogueIndex.open(sources: sources, at: self.index, environment: host)
       var resolution = PipeResolution(source: source, syntax: syntax)
       resolution.preferences = lock?.packagePreferences ?? [:]

@@ -58,3 +58,30 @@ import Testing
     }
   }
 }
+
+extension PipeResolutionTests {
+  /// On a rez repository a stage's facts are rez versions (`platform linux`), ranked as rez
+  /// ranks them, so a variant naming one is chosen.
+  @Test func aStageOnARezRepositoryChoosesTheVariantItsFactsName() throws {
+    let folder = try RezRepositoryTests.repository([
+      "tool/1.0": "variants = [['platform-windows'], ['platform-linux']]\n",
+      "platform/osx": "",
+    ])
+    let document = try JSONCodec.decode(
+      Array(
+        """
+        {"flow": 1, "source": "w.yaml", "stages": [
+          {"name": "a", "environment": {"requirements": [{"package": "tool", "spec": ""}]}}
+        ]}
+        """.utf8))
+    var workflow = try Workflow(document: document, file: "w.json")
+    var resolution = PipeResolution(source: try RezRepository(roots: [folder.path]))
+    resolution.implicits = ImplicitPackages(facts: [
+      ImplicitPackages.Fact(name: "platform", version: "linux", source: "test")
+    ])
+    _ = try resolution.annotate(&workflow)
+    let packages = try #require(workflow.stages[0].resolution?.packages)
+    #expect(packages.map { "\($0.name)-\($0.version)" }.sorted() == ["platform-linux", "tool-1.0"])
+    #expect(packages.first { $0.name == "tool" }?.variant == 1)
+  }
+}

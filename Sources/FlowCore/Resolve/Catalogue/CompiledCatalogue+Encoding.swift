@@ -37,57 +37,55 @@ extension CompiledCatalogue {
       keyNumberOfRecord.append(numbers)
     }
 
-    var index: [UInt8] = []
-    // Roughly its size, so that it seldom grows by copying.
-    index.reserveCapacity(bytes.count + bytes.count / 2 + 4096)
-    index += CatalogueIndex.magic
-    let lengthSlot = index.count
-    index.appendOffset()
-    // Where the key table, the requirement table, what versions provide and the packages
-    // start, filled in as each is written.
-    let partSlots = index.count
-    for _ in 0..<CatalogueIndex.partCount { index.appendOffset() }
-    index += key
-    index.appendNumber(problems.count)
-    for problem in problems {
-      index.appendText(problem.file)
-      index.appendNumber(problem.position?.line ?? 0)
-      index.appendText(problem.message)
-    }
-    index.setOffset(index.count, at: partSlots)
-    CompiledCatalogue.appendTable(keys, to: &index) { index, key in index.appendText(key) }
-    index.setOffset(index.count, at: partSlots + 8)
-    CompiledCatalogue.appendTable(orderedRequirements, to: &index) { index, number in
-      let parts = requirements.parts(of: number)
-      index.appendText(utf8: parts.name)
-      index.appendText(utf8: parts.spec)
-    }
     // What versions provide, by the name provided: few, so read whole on opening.
     var provided: [ProvidedVersion] = []
     for name in provisions.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
       provided += provisions[name]!
     }
-    index.setOffset(index.count, at: partSlots + 16)
-    index.appendNumber(provided.count)
-    for item in provided {
-      for text in [item.name, item.key, item.provider, item.providerKey] { index.appendText(text) }
-    }
     let order = packages.indices.filter { !packages[$0].records.isEmpty }.sorted {
       packages[$0].name.utf8.lexicographicallyPrecedes(packages[$1].name.utf8)
     }
-    index.setOffset(index.count, at: partSlots + 24)
-    CompiledCatalogue.appendTable(order, to: &index) { index, number in
-      let package = packages[number]
-      index.appendText(package.name)
-      index.appendNumber(package.records.count)
-      for (position, record) in package.records.enumerated() {
-        index.appendNumber(keyNumberOfRecord[number][position])
-        appendRecord(at: record.offset, order: requirementOrder, to: &index)
-      }
-    }
-    // The length counts the seal that ends the file.
-    index.setOffset(index.count + IndexSeal.length(forDataOf: index.count), at: lengthSlot)
-    IndexSeal.seal(&index)
+    // Roughly its size, so that it seldom grows by copying.
+    let index = CatalogueIndex.layout(
+      key: key, size: bytes.count + bytes.count / 2 + 4096,
+      header: { index in
+        index.appendNumber(problems.count)
+        for problem in problems {
+          index.appendText(problem.file)
+          index.appendNumber(problem.position?.line ?? 0)
+          index.appendText(problem.message)
+        }
+      },
+      keys: { index in
+        CompiledCatalogue.appendTable(keys, to: &index) { index, key in index.appendText(key) }
+      },
+      requirements: { index in
+        CompiledCatalogue.appendTable(orderedRequirements, to: &index) { index, number in
+          let parts = requirements.parts(of: number)
+          index.appendText(utf8: parts.name)
+          index.appendText(utf8: parts.spec)
+        }
+      },
+      provisions: { index in
+        index.appendNumber(provided.count)
+        for item in provided {
+          for text in [item.name, item.key, item.provider, item.providerKey] {
+            index.appendText(text)
+          }
+        }
+      },
+      rez: { _ in },
+      packages: { index in
+        CompiledCatalogue.appendTable(order, to: &index) { index, number in
+          let package = packages[number]
+          index.appendText(package.name)
+          index.appendNumber(package.records.count)
+          for (position, record) in package.records.enumerated() {
+            index.appendNumber(keyNumberOfRecord[number][position])
+            appendRecord(at: record.offset, order: requirementOrder, to: &index)
+          }
+        }
+      })
     return index
   }
 

@@ -94,15 +94,7 @@ struct CompiledCatalogue: Sendable {
     bytes.appendText(entry.key)
     bytes.appendNumber(file)
     bytes.appendNumber(line)
-    bytes.appendText(entry.label ?? "")
-    bytes.appendNumber(entry.label == nil ? 0 : 1)
-    bytes.appendNumber(entry.priority)
-    bytes.appendText(entry.released ?? "")
-    bytes.appendNumber(entry.released == nil ? 0 : 1)
-    bytes.appendVariables(entry.variables)
-    bytes.appendNumber(entry.variants.count)
-    for variant in entry.variants { bytes.appendVariables(variant.variables) }
-    bytes.appendProvides(entry.provides)
+    bytes.appendDetails(of: entry)
     if !entry.provides.isEmpty {
       packages[package].providing.insert(packages[package].records.last!.offset)
     }

@@ -53,6 +53,20 @@ extension [UInt8] {
     if lists.count == 2 { appendNumber(0) }
   }
 
+  /// What `RecordReader.details` reads: label, priority, release time, variables, each
+  /// variant's variables and what the version provides.
+  mutating func appendDetails(of entry: PackageVersion) {
+    appendText(entry.label ?? "")
+    appendNumber(entry.label == nil ? 0 : 1)
+    appendNumber(entry.priority)
+    appendText(entry.released ?? "")
+    appendNumber(entry.released == nil ? 0 : 1)
+    appendVariables(entry.variables)
+    appendNumber(entry.variants.count)
+    for variant in entry.variants { appendVariables(variant.variables) }
+    appendProvides(entry.provides)
+  }
+
   /// What a version provides (`ProvidedVersion`): the count, then per item its name and
   /// version key.
   mutating func appendProvides(_ provides: [ProvidedVersion]) {

@@ -6,47 +6,80 @@ extension CatalogueIndex {
   /// (a read-only or full file system, a cache folder that is not private), the resolve goes
   /// on from the compiled catalogue in memory, with one warning saying why.
   public static func open(
-    sources: [String], at path: String?, environment: EnvironmentMap
+    sources: [String], at path: String?, environment: EnvironmentMap, kind: Kind = .catalogue
   ) throws -> CatalogueIndex {
-    if let path { return try open(sources: sources, at: path) }
-    return try open(sources: sources, directories: UserDirectories(environment: environment))
+    if let path { return try open(sources: sources, at: path, kind: kind) }
+    return try open(
+      sources: sources, directories: UserDirectories(environment: environment), kind: kind)
+  }
+
+  /// What an index is compiled from; each has its own source key and compiler, and one file
+  /// format.
+  public enum Kind: Sendable {
+    /// TOML catalogues (`config.toml` and `config.d`).
+    case catalogue
+    /// Rez repositories (`RezIndex`).
+    case rez
+
+    func key(of sources: [String]) throws -> [UInt8] {
+      switch self {
+      case .catalogue: return try sourceKey(of: sources)
+      case .rez: return try RezIndex.sourceKey(of: sources)
+      }
+    }
+
+    func compile(_ sources: [String], key: [UInt8]) throws -> [UInt8] {
+      switch self {
+      case .catalogue: return try Catalogue(sources: sources).compiled.encode(key: key)
+      case .rez: return try RezIndex.compile(sources, key: key)
+      }
+    }
   }
 
   /// Opens the index at its default path under `directories`' cache.
-  static func open(sources: [String], directories: UserDirectories) throws -> CatalogueIndex {
+  static func open(sources: [String], directories: UserDirectories, kind: Kind = .catalogue)
+    throws -> CatalogueIndex
+  {
     if let folder = directories.privateFolder, let problem = directories.checkPrivateFolder() {
       let warning = Diagnostic(
         file: folder, position: nil,
         message: "cache folder not used (\(problem)); resolving from the catalogue in memory")
-      return try compile(sources, key: try sourceKey(of: sources), writingTo: nil, [warning])
+      return try compile(
+        sources, key: try kind.key(of: sources), writingTo: nil, [warning], kind: kind)
     }
-    return try open(sources: sources, at: defaultPath(sources: sources, directories: directories))
+    return try open(
+      sources: sources, at: defaultPath(sources: sources, directories: directories), kind: kind)
   }
 
   /// Opens the index at `path` for `sources`, compiling it first when it is missing, stale,
   /// damaged or not to be trusted (owned by another user, writable by others).
-  public static func open(sources: [String], at path: String) throws -> CatalogueIndex {
-    try open(sources: sources, path: path) { () throws(IndexRefusal) in
+  public static func open(sources: [String], at path: String, kind: Kind = .catalogue) throws
+    -> CatalogueIndex
+  {
+    try open(sources: sources, path: path, kind: kind) { () throws(IndexRefusal) in
       try IndexBytes(mapping: path)
     }
   }
 
   /// Reads an index already in memory (a copy of its file) as `open(sources:at:)` reads the
   /// file, except that an index compiled again stays in memory.
-  public static func open(sources: [String], copying index: [UInt8]) throws -> CatalogueIndex {
-    try open(sources: sources, path: nil) { () throws(IndexRefusal) in
+  public static func open(sources: [String], copying index: [UInt8], kind: Kind = .catalogue)
+    throws -> CatalogueIndex
+  {
+    try open(sources: sources, path: nil, kind: kind) { () throws(IndexRefusal) in
       IndexBytes(copying: index)
     }
   }
 
   private static func open(
-    sources: [String], path: String?, bytes: () throws(IndexRefusal) -> IndexBytes
+    sources: [String], path: String?, kind: Kind,
+    bytes: () throws(IndexRefusal) -> IndexBytes
   ) throws -> CatalogueIndex {
-    let key = try sourceKey(of: sources)
+    let key = try kind.key(of: sources)
     var warnings: [Diagnostic] = []
     do throws(IndexRefusal) {
       return try CatalogueIndex(
-        try bytes(), expectedKey: key, rebuilt: false, sources: sources, path: path)
+        try bytes(), expectedKey: key, rebuilt: false, sources: sources, path: path, kind: kind)
     } catch {
       if let reason = error.reason {
         warnings.append(
@@ -55,7 +88,7 @@ extension CatalogueIndex {
             message: "catalogue index not used: \(reason); rebuilding it from the catalogue"))
       }
     }
-    return try compile(sources, key: key, writingTo: path, warnings)
+    return try compile(sources, key: key, writingTo: path, warnings, kind: kind)
   }
 
   /// The default index location for these sources, under `${XDG_CACHE_HOME:-~/.cache}/flow`.
@@ -73,11 +106,12 @@ extension CatalogueIndex {
 
   /// Compiles the catalogue, writes it to `path` when given and possible, and opens it: from
   /// the file when written, else from memory.
-  private static func compile(
-    _ sources: [String], key: [UInt8], writingTo path: String?, _ warnings: [Diagnostic]
+  static func compile(
+    _ sources: [String], key: [UInt8], writingTo path: String?, _ warnings: [Diagnostic],
+    kind: Kind = .catalogue
   ) throws -> CatalogueIndex {
     var warnings = warnings
-    let bytes = try Catalogue(sources: sources).compiled.encode(key: key)
+    let bytes = try kind.compile(sources, key: key)
     if let path {
       if let failure = write(bytes, to: path) {
         warnings.append(
@@ -86,7 +120,8 @@ extension CatalogueIndex {
             message: "cannot write the catalogue index (\(failure)); "
               + "resolving from the catalogue in memory"))
       } else if let index = try? CatalogueIndex(
-        IndexBytes(mapping: path), expectedKey: key, rebuilt: true, sources: sources, path: path)
+        IndexBytes(mapping: path), expectedKey: key, rebuilt: true, sources: sources, path: path,
+        kind: kind)
       {
         index.warnings = warnings
         return index
@@ -94,7 +129,8 @@ extension CatalogueIndex {
     }
     // Read as a file would be: the same checks, so that no second reader exists.
     let index = try CatalogueIndex(
-      IndexBytes(copying: bytes), expectedKey: key, rebuilt: true, sources: sources, path: nil)
+      IndexBytes(copying: bytes), expectedKey: key, rebuilt: true, sources: sources, path: nil,
+      kind: kind)
     index.warnings = warnings
     return index
   }

@@ -5,12 +5,13 @@
 ///
 /// The file holds, in the records' own encoding (`RecordReader`): the magic, its own length
 /// (a fixed-width offset, so that a file cut short is noticed on opening), where the key
-/// table, the requirement table, what versions provide and the package table start (four
-/// fixed-width offsets, so that each part's end is known before it is read), the source key,
-/// the problems, a table of distinct version keys, one of distinct requirements (name and
-/// spec), what versions provide (a count, then per item the name and version provided and
-/// the providing package and version key, by name provided), and one of packages sorted by
-/// name. A table is a count, one fixed-width offset per
+/// table, the requirement table, what versions provide, the rez part and the package table
+/// start (five fixed-width offsets, so that each part's end is known before it is read), the
+/// source key, the problems, a table of distinct version keys, one of distinct requirements
+/// (name and spec), what versions provide (a count, then per item the name and version
+/// provided and the providing package and version key, by name provided), what a rez
+/// repository's index adds (`RezIndex`; empty in a TOML catalogue's), and one of packages
+/// sorted by name. A table is a count, one fixed-width offset per
 /// item, then the items. A package is its name, its version count, then per version: the key
 /// number, the length of what the solver skips (the origin as text, then the record's details
 /// as compiled), those bytes, and its requires, conflicts, number of variants and each
@@ -20,7 +21,7 @@ public final class CatalogueIndex: PackageSource {
   static let magicPrefix = Array("flow-catalogue-index-".utf8)
   static let magic = magicPrefix + Array("10\n".utf8)
   /// Where the parts after the source key start, after the length in the header.
-  static let partCount = 4
+  static let partCount = 5
 
   /// The catalogue files it was compiled from.
   public let files: [String]
@@ -40,7 +41,7 @@ public final class CatalogueIndex: PackageSource {
   private var seal: IndexSeal
   /// Where the index was read from, and what it was compiled from: what a block found
   /// damaged later needs to compile it again and write it back.
-  private let place: (sources: [String], key: [UInt8], path: String?)
+  private let place: (sources: [String], key: [UInt8], path: String?, kind: Kind)
   /// Set once compiling again gave bytes other than the damaged ones: the catalogue
   /// changed since opening, and no damaged block can be read any more.
   private var cannotRepair = false
@@ -57,8 +58,10 @@ public final class CatalogueIndex: PackageSource {
   private var versionSlots: [(Version, String)?] = []
   private static let slotLimit = 1 << 14
   private var requirementCache: [Int: PackageRequirement] = [:]
-  private let keyTable: Table
-  private let requirementTable: Table
+  let keyTable: Table
+  let requirementTable: Table
+  /// Where what a rez repository's index adds lies (`RezIndex`); nil in a TOML catalogue's.
+  let rezSection: Range<Int>?
 
   /// Per package name, the versions other packages provide of it (`provides`).
   private let provisions: [String: [ProvidedVersion]]
@@ -67,10 +70,42 @@ public final class CatalogueIndex: PackageSource {
   private var memory: UnsafeRawBufferPointer
 
   /// Where a table's offsets start, how many items it holds and where its last item ends.
-  private struct Table {
+  struct Table {
     var slots = 0
     var count = 0
     var end = 0
+  }
+
+  /// An index file's bytes: the magic, its length, where each part starts, the source key,
+  /// what `header` writes, each part in the order of the file, and the seal.
+  static func layout(
+    key: [UInt8], size: Int, header: (inout [UInt8]) -> Void,
+    keys: (inout [UInt8]) -> Void, requirements: (inout [UInt8]) -> Void,
+    provisions: (inout [UInt8]) -> Void, rez: (inout [UInt8]) -> Void,
+    packages: (inout [UInt8]) -> Void
+  ) -> [UInt8] {
+    var index: [UInt8] = []
+    index.reserveCapacity(size)
+    index += magic
+    let lengthSlot = index.count
+    index.appendOffset()
+    let partSlots = index.count
+    for _ in 0..<partCount { index.appendOffset() }
+    index += key
+    header(&index)
+    func part(_ number: Int, _ write: (inout [UInt8]) -> Void) {
+      index.setOffset(index.count, at: partSlots + number * 8)
+      write(&index)
+    }
+    part(0, keys)
+    part(1, requirements)
+    part(2, provisions)
+    part(3, rez)
+    part(4, packages)
+    // The length counts the seal that ends the file.
+    index.setOffset(index.count + IndexSeal.length(forDataOf: index.count), at: lengthSlot)
+    IndexSeal.seal(&index)
+    return index
   }
 
   /// Reads the header of `bytes`, after checking that they are a whole index in this format
@@ -78,7 +113,8 @@ public final class CatalogueIndex: PackageSource {
   /// `sources` and `path` say how to compile and write it again when a block read later is
   /// damaged (no path: in memory only).
   init(
-    _ bytes: IndexBytes, expectedKey: [UInt8], rebuilt: Bool, sources: [String], path: String?
+    _ bytes: IndexBytes, expectedKey: [UInt8], rebuilt: Bool, sources: [String], path: String?,
+    kind: Kind
   ) throws(IndexRefusal) {
     let whole = bytes.memory
     let magic = CatalogueIndex.magic
@@ -117,7 +153,7 @@ public final class CatalogueIndex: PackageSource {
     self.bytes = bytes
     self.rebuilt = rebuilt
     self.memory = memory
-    place = (sources, expectedKey, path)
+    place = (sources, expectedKey, path, kind)
     // Tables and what versions provide are checked here as any later read is.
     func checked(_ start: Int, _ end: Int) throws(IndexRefusal) -> RecordReader {
       guard seal.check(start..<end, in: memory) == nil else {
@@ -159,7 +195,8 @@ public final class CatalogueIndex: PackageSource {
     }
     keyTable = try table(parts[1], parts[2])
     requirementTable = try table(parts[2], parts[3])
-    directory = try table(parts[4], parts[5])
+    rezSection = parts[4] < parts[5] ? parts[4]..<parts[5] : nil
+    directory = try table(parts[5], parts[6])
     reader = try checked(parts[3], parts[4])
     do throws(RecordReader.Damaged) {
       var provisions: [String: [ProvidedVersion]] = [:]
@@ -183,7 +220,7 @@ public final class CatalogueIndex: PackageSource {
   /// A reader at `start` that cannot read past `end`, once the blocks between are checked.
   /// A damaged block compiles the index again; when that cannot give the same bytes, the
   /// read fails as a damaged record does.
-  private func reader(_ start: Int, _ end: Int) throws(RecordReader.Damaged) -> RecordReader {
+  func reader(_ start: Int, _ end: Int) throws(RecordReader.Damaged) -> RecordReader {
     guard start >= 0, start <= end, end <= memory.count else { throw RecordReader.Damaged() }
     if let block = seal.check(start..<end, in: memory) {
       guard repair(damaged: block) else { throw RecordReader.Damaged() }
@@ -209,7 +246,7 @@ public final class CatalogueIndex: PackageSource {
   }
 
   /// A reader over item `number` of a table.
-  private func item(_ number: Int, of table: Table) throws(RecordReader.Damaged)
+  func item(_ number: Int, of table: Table) throws(RecordReader.Damaged)
     -> RecordReader
   {
     let range = try itemRange(number, of: table)
@@ -310,7 +347,7 @@ public final class CatalogueIndex: PackageSource {
   /// A reader after the name of package `name`, found by binary search of the sorted
   /// directory, that ends where the package ends; nil when the package is unknown. While
   /// searching, only the names compared are checked.
-  private func findPackage(named name: String) throws(RecordReader.Damaged) -> RecordReader? {
+  func findPackage(named name: String) throws(RecordReader.Damaged) -> RecordReader? {
     let wanted = Array(name.utf8)
     var low = 0
     var high = directory.count
@@ -351,8 +388,8 @@ public final class CatalogueIndex: PackageSource {
     // Worded as when the damage is found on opening: to the user it is the same event.
     warn("catalogue index not used: damaged (checksum mismatch); rebuilding it from the catalogue")
     rebuilt = true
-    guard let key = try? CatalogueIndex.sourceKey(of: place.sources),
-      let compiled = try? Catalogue(sources: place.sources).compiled.encode(key: key)
+    guard let key = try? place.kind.key(of: place.sources),
+      let compiled = try? place.kind.compile(place.sources, key: key)
     else {
       warn("the catalogue cannot be compiled again; the damaged part is not read")
       return false

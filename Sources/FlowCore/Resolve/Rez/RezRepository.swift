@@ -1,8 +1,11 @@
+import Glibc
+
 /// Rez package repositories (`NAME/VERSION/package.py` or `package.yaml`, or `NAME/package.py`
 /// for an unversioned package) as a package source, read without executing Python.
 ///
-/// The folders give every name and version at once; a package file is read only when the
-/// solver first asks for its package. Of equal versions in several repositories, the first
+/// The repositories are read through their compiled index (`RezIndex`), which holds every
+/// name and version and what each package file declares; a package is decoded only when the
+/// solver first asks for it. Of equal versions in several repositories, the first
 /// repository's wins, as rez's packages path does.
 ///
 /// The solver works on `Version`s: each distinct rez version of every repository gets its
@@ -14,30 +17,41 @@
 /// variant; the solver orders them by rez's rule (`Solver.variantOrder`). Resolves follow
 /// rez's own search (`RezSolver`, `followRez(_:)`) where it finds an answer.
 public final class RezRepository: PackageSource {
-  struct Folder {
+  /// A machine's fact as a package: its version, and where it stands among the ranks.
+  struct FactVersion {
+    var fact: ImplicitPackages.Fact
     var version: RezVersion
-    /// The version's folder (the package's, for an unversioned package).
-    var root: String
-    /// The version's position among every distinct version of the repositories.
-    var rank = 0
-    /// The machine's fact this version stands for, instead of a package file.
-    var fact: ImplicitPackages.Fact? = nil
+    var solverVersion: Version
+    /// Whether no repository holds its version, so that it stands between two ranks.
+    var isBetween: Bool
   }
 
-  /// Per package, its version folders, ascending.
-  private var folders: [String: [Folder]] = [:]
-  /// Every distinct version, ascending: a version's position is its rank.
-  private var ordered: [RezVersion] = []
+  let index: CatalogueIndex
+  /// The index file, removed when a package is found changed since it was compiled.
+  private let indexPath: String?
+  /// Each key's rank, and one key of each rank.
+  private let ranks: [Int]
+  private var rankKeys: [Int] = []
+  private var parsedKeys: [Int: RezVersion] = [:]
+  private var facts: [String: FactVersion] = [:]
+  /// The facts, in the order given.
+  private let factList: [ImplicitPackages.Fact]
+  /// The same repositories with other facts, per stage of a pipe document.
+  private var views: [[ImplicitPackages.Fact]: RezRepository] = [:]
   /// Per package read so far, its versions (ascending), their candidates, and what rez's
   /// search reads of each version: its requirements and each variant's.
   private var versions: [String: [PackageVersion]] = [:]
   private var entries: [String: [PackageVersion]] = [:]
   private var rezVersions: [String: [RezSolver.Read]] = [:]
+  private var requirements: [String: RezRequirement] = [:]
+  /// Per requirement number of the index, the requirement read, both ways.
+  private var numbered: [Int: (rez: RezRequirement, solver: PackageRequirement)?] = [:]
   private var builder = CandidateTableBuilder()
   private var specs: [String: VersionSpec] = [:]
   /// The answer of rez's search, per package its version and variant: what the solver takes.
   private var preferred: [String: (key: String, variant: Int?)] = [:]
-  /// Versions skipped and commands left out, reported as packages are read.
+  /// What the index reported on opening, then versions skipped and commands left out, as
+  /// packages are read.
   public private(set) var problems: [Diagnostic] = []
 
   /// The package files rez reads, in order of preference.
@@ -65,75 +79,114 @@ public final class RezRepository: PackageSource {
     packageFiles.map { folder + "/" + $0 }.first { CatalogueFiles.status($0) != nil }
   }
 
-  /// Lists the repositories; a missing one is an error. Package files are looked for only
-  /// when their package is read: a version folder without one is then left out. Each of
+  /// Reads the repositories through their index file: at `path`, else under the user's
+  /// cache, compiled first when missing or stale (`RezIndex` says what is checked). Each of
   /// `facts` (the machine's, `--implicits`) is a package of one version, whatever the
   /// repositories hold under its name, ranked among theirs as rez compares versions.
-  public init(roots: [String], facts: [ImplicitPackages.Fact] = []) throws {
-    var listed: [String: [Folder]] = [:]
-    for root in roots {
-      guard CatalogueFiles.status(root)?.isDirectory == true,
-        let names = DirectoryListing.names(in: root)
-      else {
-        throw ResolveError.missingCatalogue(
-          Diagnostic(file: root, position: nil, message: "no such rez repository"))
-      }
-      for name in names where !name.hasPrefix(".") {
-        let package = root + "/" + name
-        guard let contents = DirectoryListing.names(in: package) else { continue }
-        if contents.contains(where: RezRepository.packageFiles.contains) {
-          listed[name, default: []].append(Folder(version: .empty, root: package))
-          continue
-        }
-        for text in contents where !text.hasPrefix(".") {
-          guard let version = try? RezVersion(parsing: text) else { continue }
-          listed[name, default: []].append(Folder(version: version, root: package + "/" + text))
-        }
-      }
+  public static func open(
+    roots: [String], at path: String?, environment: EnvironmentMap,
+    facts: [ImplicitPackages.Fact] = []
+  ) throws -> RezRepository {
+    let index = try CatalogueIndex.open(
+      sources: roots, at: path, environment: environment, kind: .rez)
+    // An index that could not be written (or a cache folder not used) is not removed.
+    let written =
+      index.warnings.isEmpty
+      ? path ?? CatalogueIndex.defaultPath(sources: roots, environment: environment) : nil
+    return try RezRepository(index: index, path: written, facts: facts)
+  }
+
+  /// Reads the repositories, compiled in memory. A missing one is an error.
+  public convenience init(roots: [String], facts: [ImplicitPackages.Fact] = []) throws {
+    let index = try CatalogueIndex.compile(
+      roots, key: try RezIndex.sourceKey(of: roots), writingTo: nil, [], kind: .rez)
+    try self.init(index: index, path: nil, facts: facts)
+  }
+
+  init(index: CatalogueIndex, path: String?, facts: [ImplicitPackages.Fact]) throws {
+    // Only a file written on purpose gets here (its checksum matched).
+    guard let ranks = try? index.rezRanks() else {
+      throw ResolveError.unreadableCatalogue(
+        Diagnostic(
+          file: path ?? "rez repository index", position: nil,
+          message: "not a rez repository's index; remove it to compile it anew"))
     }
+    self.index = index
+    self.indexPath = path
+    self.ranks = ranks
+    for (key, rank) in ranks.enumerated() where rank == rankKeys.count { rankKeys.append(key) }
+    problems = index.warnings
+    factList = facts
+    self.facts = placing(facts)
+  }
+
+  /// The same repositories with other facts of the machine: the index and its decoded
+  /// versions are shared, what depends on the facts is not.
+  public func with(facts: [ImplicitPackages.Fact]) -> RezRepository {
+    if facts == factList { return self }
+    if let known = views[facts] { return known }
+    // The index was read once already: a second reading cannot fail.
+    let view = (try? RezRepository(index: index, path: indexPath, facts: facts)) ?? self
+    views[facts] = view
+    return view
+  }
+
+  /// The facts, each at its place among the ranks: a held version's rank, else between the
+  /// ranks around it (`[rank, n]`, n counting the facts' distinct versions there).
+  private func placing(_ facts: [ImplicitPackages.Fact]) -> [String: FactVersion] {
+    var placed: [String: FactVersion] = [:]
+    var between: [(below: Int, version: RezVersion, name: String)] = []
     for fact in facts {
       guard let version = try? RezVersion(parsing: fact.version) else { continue }
-      listed[fact.name] = [Folder(version: version, root: "", fact: fact)]
+      let below = count { $0 < version }
+      let held = below < rankKeys.count && rankVersion(below) == version
+      placed[fact.name] = FactVersion(
+        fact: fact, version: version, solverVersion: Version(release: [UInt64(below + 1)]),
+        isBetween: !held)
+      if !held { between.append((below, version, fact.name)) }
     }
-    var all: [(version: RezVersion, name: String, index: Int)] = []
-    for (name, list) in listed {
-      // Of equal versions, the first listed (the earlier repository's) is kept.
-      let sorted = list.enumerated().sorted {
-        $0.element.version < $1.element.version
-          || ($0.element.version == $1.element.version && $0.offset < $1.offset)
+    between.sort { ($0.below, $0.version) < ($1.below, $1.version) }
+    var step: UInt64 = 0
+    for (position, item) in between.enumerated() {
+      if position == 0 || item.below != between[position - 1].below {
+        step = 1
+      } else if item.version != between[position - 1].version {
+        step += 1
       }
-      var unique: [Folder] = []
-      for (_, folder) in sorted where unique.last?.version != folder.version {
-        unique.append(folder)
-      }
-      for (index, folder) in unique.enumerated() { all.append((folder.version, name, index)) }
-      folders[name] = unique
+      placed[item.name]!.solverVersion = Version(release: [UInt64(item.below), step])
     }
-    all.sort { $0.version < $1.version }
-    for item in all {
-      if ordered.last != item.version { ordered.append(item.version) }
-      folders[item.name]![item.index].rank = ordered.count - 1
-    }
+    return placed
   }
 
-  /// The package names, sorted.
-  public var names: [String] { folders.keys.sorted() }
-
-  /// A version folder's version as the solver sees it: its rank, counted from 1.
-  func solverVersion(_ folder: Folder) -> Version {
-    Version(release: [UInt64(folder.rank + 1)])
+  private func keyVersion(_ key: Int) -> RezVersion {
+    if let known = parsedKeys[key] { return known }
+    // Every key was read as a version when the index was compiled.
+    let version = (try? index.keyText(key)).flatMap { try? RezVersion(parsing: $0) } ?? .empty
+    parsedKeys[key] = version
+    return version
   }
 
-  /// The number of held versions below which `isBelow` stops holding (it holds for a
-  /// prefix of the ascending versions).
+  private func rankVersion(_ rank: Int) -> RezVersion { keyVersion(rankKeys[rank]) }
+
+  /// The number of ranks below which `isBelow` stops holding (it holds for a prefix of the
+  /// ascending versions).
   private func count(while isBelow: (RezVersion) -> Bool) -> Int {
     var low = 0
-    var high = ordered.count
+    var high = rankKeys.count
     while low < high {
       let middle = (low + high) / 2
-      if isBelow(ordered[middle]) { low = middle + 1 } else { high = middle }
+      if isBelow(rankVersion(middle)) { low = middle + 1 } else { high = middle }
     }
     return low
+  }
+
+  /// Where `isBelow` stops holding among the ranks and the facts' versions between them.
+  private func cut(while isBelow: (RezVersion) -> Bool) -> Version {
+    var cut = Version(release: [UInt64(count(while: isBelow) + 1)])
+    for fact in facts.values where fact.isBetween && !isBelow(fact.version) {
+      if fact.solverVersion < cut { cut = fact.solverVersion }
+    }
+    return cut
   }
 
   /// The ranks a range holds, as a spec whose text is the range as written.
@@ -141,13 +194,10 @@ public final class RezRepository: PackageSource {
     if let known = specs[range.text] { return known }
     var intervals: [VersionInterval] = []
     for bound in range.bounds {
-      let start = count { !bound.isAboveLower($0) }
-      let end = count { bound.isBelowUpper($0) }
+      let start = cut { !bound.isAboveLower($0) }
+      let end = cut { bound.isBelowUpper($0) }
       guard start < end else { continue }
-      intervals.append(
-        VersionInterval(
-          .below(Version(release: [UInt64(start + 1)])),
-          .below(Version(release: [UInt64(end + 1)]))))
+      intervals.append(VersionInterval(.below(start), .below(end)))
     }
     let set = VersionSet(intervals)
     let spec = VersionSpec(
@@ -163,6 +213,12 @@ public final class RezRepository: PackageSource {
 
   func requirement(for parsed: RezRequirement) -> PackageRequirement {
     PackageRequirement(name: parsed.name, spec: spec(for: parsed.range), kind: parsed.kind)
+  }
+
+  /// The machine's facts as weak requests, in rez's syntax (`~platform==linux`), as rez
+  /// adds its implicit packages after the asked ones.
+  public var factRequests: [String] {
+    factList.compactMap { facts[$0.name] }.map { "~\($0.fact.name)==\($0.fact.version)" }
   }
 
   // MARK: PackageSource
@@ -189,48 +245,90 @@ public final class RezRepository: PackageSource {
     return all.indices.contains(index) ? all[index] : nil
   }
 
+  private func rezRequirement(_ text: String) -> RezRequirement? {
+    if let known = requirements[text] { return known }
+    let parsed = try? RezRequirement(parsing: text)
+    requirements[text] = parsed
+    return parsed
+  }
+
+  /// A version's requirements, its own then each variant's, both ways; nil when one cannot
+  /// be read (each was read when the index was compiled).
+  private func requirementLists(of entry: RezIndex.Entry) -> [[(
+    rez: RezRequirement, solver: PackageRequirement
+  )]]? {
+    var lists: [[(rez: RezRequirement, solver: PackageRequirement)]] = []
+    if let numbers = entry.numbers {
+      for list in numbers {
+        var converted: [(rez: RezRequirement, solver: PackageRequirement)] = []
+        for number in list {
+          if numbered[number] == nil {
+            numbered[number] = (try? index.rezRequirementText(number)).flatMap(rezRequirement)
+              .map { ($0, requirement(for: $0)) }
+          }
+          guard let known = numbered[number]! else { return nil }
+          converted.append(known)
+        }
+        lists.append(converted)
+      }
+      return lists
+    }
+    for list in [entry.requires] + entry.variants {
+      var converted: [(rez: RezRequirement, solver: PackageRequirement)] = []
+      for text in list {
+        guard let parsed = rezRequirement(text) else { return nil }
+        converted.append((parsed, requirement(for: parsed)))
+      }
+      lists.append(converted)
+    }
+    return lists
+  }
+
+  /// Package `name` as the index holds it, or read from its files when one changed since.
+  private func family(_ name: String) -> RezIndex.Family? {
+    let found: RezIndex.Family?
+    do {
+      found = try index.rezFamily(named: name)
+    } catch {
+      // Damage the checksum missed reads as no package; the index is compiled anew next time.
+      forget()
+      return nil
+    }
+    guard let stored = found, !stored.folders.allSatisfy(\.isUnchanged) else { return found }
+    forget()
+    return RezIndex.readFamily(
+      name, folders: stored.folders.map { ($0.key, keyVersion($0.key), $0.path) })
+  }
+
+  /// Removes the index file, so that the next resolve compiles it anew.
+  private func forget() {
+    if let indexPath { unlink(indexPath) }
+  }
+
   private func candidates(of name: String) -> [PackageVersion] {
     if let known = entries[name] { return known }
     var result: [PackageVersion] = []
     var read: [RezSolver.Read] = []
-    for folder in folders[name] ?? [] {
-      if let fact = folder.fact {
-        result.append(
-          PackageVersion(
-            name: name, version: solverVersion(folder), key: fact.version,
-            definedAt: "implicit: \(fact.source)"))
-        read.append((folder.version, [], []))
-        continue
-      }
-      guard let file = RezRepository.packageFile(in: folder.root) else { continue }
-      let package: RezPackage
-      do throws(Diagnostic) {
-        package = try RezPackage.read(
-          file: file, root: folder.root, name: name, version: folder.version)
-      } catch {
-        problems.append(
-          Diagnostic(
-            file: error.file, position: error.position,
-            message: "\(error.message); \(name)-\(folder.version) skipped"))
-        continue
-      }
-      problems += package.warnings
-      do {
-        let common = try package.requires.map(RezRequirement.init(parsing:))
-        let variants = try package.variants.map { try $0.map(RezRequirement.init(parsing:)) }
-        var entry = PackageVersion(
-          name: name, version: solverVersion(folder), key: folder.version.text,
-          variables: package.variables, requires: common.map(requirement(for:)),
-          released: package.timestamp.map(RezRepository.releaseText),
-          definedAt: file)
-        entry.variants = variants.map { PackageVariant(requires: $0.map(requirement(for:))) }
-        result.append(entry)
-        read.append((folder.version, common, variants))
-      } catch {
-        problems.append(
-          Diagnostic(
-            file: file, position: nil, message: "\(error); \(name)-\(folder.version) skipped"
-          ))
+    if let fact = facts[name] {
+      result.append(
+        PackageVersion(
+          name: name, version: fact.solverVersion, key: fact.fact.version,
+          definedAt: "implicit: \(fact.fact.source)"))
+      read.append((fact.version, [], []))
+    } else if let family = family(name) {
+      problems += family.problems
+      for entry in family.entries {
+        guard let key = try? index.keyText(entry.key),
+          let lists = requirementLists(of: entry)
+        else { continue }
+        var version = PackageVersion(
+          name: name, version: Version(release: [UInt64(ranks[entry.key] + 1)]), key: key,
+          variables: entry.variables, requires: lists[0].map(\.solver),
+          released: entry.released, definedAt: entry.file)
+        version.variants = lists.dropFirst().map { PackageVariant(requires: $0.map(\.solver)) }
+        result.append(version)
+        read.append(
+          (keyVersion(entry.key), lists[0].map(\.rez), lists.dropFirst().map { $0.map(\.rez) }))
       }
     }
     versions[name] = result
@@ -247,8 +345,12 @@ public final class RezRepository: PackageSource {
   public func followRez(_ requests: [RezRequirement]) throws {
     preferred = [:]
     let search = RezSolver(requests: requests) { [unowned self] name in
-      guard folders[name] != nil else { return nil }
       _ = candidates(of: name)
+      // A package no repository holds is not one with no versions.
+      guard
+        facts[name] != nil || !(versions[name] ?? []).isEmpty
+          || (try? index.findPackage(named: name)) != nil
+      else { return nil }
       return rezVersions[name]
     }
     switch try? search.solve() {

@@ -78,6 +78,8 @@ final class RezSolver {
     /// The names required, and those only constrained.
     var names: Set<String> = []
     var conflictNames: Set<String> = []
+    /// Both.
+    var allNames: Set<String> = []
     /// Two requirements no version satisfies together.
     var conflict: (Requirement, Requirement)?
 
@@ -100,6 +102,7 @@ final class RezSolver {
         } else {
           names.insert(requirement.name)
         }
+        allNames.insert(requirement.name)
       }
     }
 
@@ -132,11 +135,14 @@ final class RezSolver {
   final class Slice {
     let family: Family
     let entries: [Entry]
-    var extracted: Set<String> = []
     let count: Int
-    /// The packages every variant requires, and every package any variant names.
-    let commonNames: Set<String>
+    /// The packages every variant requires, in name order, and every package any variant
+    /// names.
+    let commonNames: [String]
     let namedNames: Set<String>
+    /// How many of `commonNames` were extracted: the search extracts them in name order, so
+    /// they are always the first.
+    var extractedCount = 0
 
     init(family: Family, entries: [Entry]) {
       self.family = family
@@ -147,26 +153,30 @@ final class RezSolver {
       for entry in entries {
         for position in entry.variants {
           let requires = family.variants[entry.version][position].requires
-          common = common.map { $0.intersection(requires.names) } ?? requires.names
-          named.formUnion(requires.names)
-          named.formUnion(requires.conflictNames)
+          if common == nil {
+            common = requires.names
+          } else if !common!.isEmpty {
+            common!.formIntersection(requires.names)
+          }
+          named.formUnion(requires.allNames)
         }
       }
-      commonNames = common ?? []
+      commonNames = (common ?? []).sorted()
       namedNames = named
     }
 
-    /// The same variants with `extracted`: a narrowed slice starts without, as in rez.
-    private init(_ other: Slice, extracted: Set<String>) {
+    /// The same variants with `extractedCount` of their common packages extracted: a
+    /// narrowed slice starts without, as in rez.
+    private init(_ other: Slice, extractedCount: Int) {
       family = other.family
       entries = other.entries
       count = other.count
       commonNames = other.commonNames
       namedNames = other.namedNames
-      self.extracted = extracted
+      self.extractedCount = extractedCount
     }
 
-    var isExtractable: Bool { !extracted.isSuperset(of: commonNames) }
+    var isExtractable: Bool { extractedCount < commonNames.count }
 
     func variant(_ entry: Entry, _ position: Int) -> Variant {
       family.variants[entry.version][position]
@@ -185,7 +195,8 @@ final class RezSolver {
     /// The first package (by name) every variant requires and not yet extracted, as the
     /// union of the ranges they require it in.
     func extract() -> (Slice, Requirement)? {
-      guard let name = commonNames.subtracting(extracted).min() else { return nil }
+      guard isExtractable else { return nil }
+      let name = commonNames[extractedCount]
       var ranges: [RezRange] = []
       forEachVariant { variant in
         guard let range = variant.requires.get(name)?.range else { return }
@@ -193,7 +204,7 @@ final class RezSolver {
       }
       let union = ranges.dropFirst().reduce(ranges.first ?? .any) { $0.union($1) }
       return (
-        Slice(self, extracted: extracted.union([name])),
+        Slice(self, extractedCount: extractedCount + 1),
         Requirement(name: name, range: union, conflict: false)
       )
     }
@@ -247,7 +258,7 @@ final class RezSolver {
         return (Slice(family: family, entries: first), Slice(family: family, entries: rest))
       }
       guard count > 2 else { return parts(0, 1) }
-      var shared = firstVariant.requires.names.subtracting(extracted)
+      var shared = firstVariant.requires.names.subtracting(commonNames[..<extractedCount])
       if shared.isEmpty { return parts(0, 1) }
       var previous = (0, 1)
       for (index, entry) in entries.enumerated() {
@@ -476,18 +487,19 @@ final class RezSolver {
       }
       let count = scopes.count
       if count == previousCount && changed.isEmpty && widened.isEmpty { break }
-      var pairs = Set<Pair>()
+      // The pairs to reduce, marked in a table rather than hashed: then read in order.
+      var marked = [Bool](repeating: false, count: count * count)
       for x in 0..<previousCount {
-        for y in changed { pairs.insert(Pair(x, y)) }
-        for y in previousCount..<count { pairs.insert(Pair(x, y)) }
+        for y in changed { marked[x * count + y] = true }
+        for y in previousCount..<count { marked[x * count + y] = true }
       }
-      for x in previousCount..<count {
-        for y in 0..<count { pairs.insert(Pair(x, y)) }
+      for x in Array(previousCount..<count) + widened {
+        for y in 0..<count { marked[x * count + y] = true }
       }
-      for x in widened {
-        for y in 0..<count { pairs.insert(Pair(x, y)) }
+      var pending: [Pair] = []
+      for x in 0..<count {
+        for y in 0..<count where marked[x * count + y] { pending.append(Pair(x, y)) }
       }
-      var pending = pairs.sorted()
       while let pair = pending.popLast() {
         if pair.x == pair.y { continue }
         guard let slice = scopes[pair.x].slice else { continue }

@@ -31,9 +31,10 @@ public struct Resolution: Sendable {
     var requirements = requirements
     var source = source
     if let implicits {
-      requirements += implicits.requests
-      implicitCount = implicits.requests.count
-      source = ImplicitSource(source, implicits: implicits)
+      let (placed, requests) = implicits.applied(to: source)
+      requirements += requests
+      implicitCount = requests.count
+      source = placed
     }
     let solution = try Solver.solution(
       requirements, source: source, includePrereleases: includePrereleases,

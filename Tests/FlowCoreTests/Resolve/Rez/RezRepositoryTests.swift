@@ -172,3 +172,37 @@ import Testing
     #expect(repository.entry(of: "p", at: 0)?.releaseTime != nil)
   }
 }
+
+extension RezRepositoryTests {
+  /// Pipe mode gives the facts to each stage's resolution: they rank as rez ranks them, so a
+  /// name (`linux`) is a version and a number is among the repository's ranks.
+  @Test func factsGivenToAResolutionRankAsRezRanksThem() throws {
+    let folder = try Self.repository([
+      "tool/1.0": "variants = [['platform-windows'], ['platform-linux', 'gpu-1']]\n",
+      "platform/osx": "",
+      "gpu/0": "",
+      "gpu/7": "",
+    ])
+    let repository = try RezRepository(roots: [folder.path])
+    func solve(_ facts: [(String, String)], source: any PackageSource) throws -> [String] {
+      let implicits = ImplicitPackages(
+        facts: facts.map { ImplicitPackages.Fact(name: $0.0, version: $0.1, source: "test") })
+      let resolution = try Resolution(
+        [try repository.requirement(parsing: "tool")], source: source, implicits: implicits,
+        includePrereleases: true)
+      #expect(resolution.implicitCount == facts.count)
+      return resolution.packages.map {
+        "\($0.name)-\($0.key)" + ($0.variant.map { "[\($0)]" } ?? "")
+      }.sorted()
+    }
+    let linux = [("platform", "linux"), ("gpu", "1")]
+    #expect(try solve(linux, source: repository) == ["gpu-1", "platform-linux", "tool-1.0[1]"])
+    let windows = [("platform", "windows"), ("gpu", "1")]
+    #expect(try solve(windows, source: repository) == ["platform-windows", "tool-1.0[0]"])
+    // Through a filter too, as `--exclude` and `--time` wrap the repository.
+    let filtered = FilteredSource(
+      repository,
+      filter: try PackageFilter(exclusions: [try repository.requirement(parsing: "gpu-7")]))
+    #expect(try solve(linux, source: filtered) == ["gpu-1", "platform-linux", "tool-1.0[1]"])
+  }
+}

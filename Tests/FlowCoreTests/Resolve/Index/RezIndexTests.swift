@@ -1,0 +1,117 @@
+import FlowTestSupport
+import Foundation
+import Testing
+
+@testable import FlowCore
+
+/// Rez repositories through their compiled index: reused while nothing changed, compiled
+/// anew after a release, and a package file edited since read from the file.
+@Suite struct RezIndexTests {
+  /// A repository whose folders carry an old modification time, so that any change made by
+  /// the test gives them another, however fast the clock ticks.
+  static func repository(_ packages: [String: String]) throws -> TemporaryFolder {
+    let folder = try RezRepositoryTests.repository(packages)
+    try backdate(folder.path)
+    return folder
+  }
+
+  static func backdate(_ root: String) throws {
+    let old = Date(timeIntervalSince1970: 1_600_000_000)
+    let folders = FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []
+    for relative in folders + [""] {
+      let path = relative.isEmpty ? root : root + "/" + relative
+      try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: path)
+    }
+  }
+
+  static func keys(_ repository: RezRepository, _ name: String) -> [String] {
+    let table = repository.candidateTable(of: name)
+    return (0..<table.count).compactMap { repository.entry(of: name, at: $0)?.key }
+  }
+
+  @Test func anIndexIsReusedUntilAReleaseAddsAVersionOrAPackage() throws {
+    let folder = try Self.repository(["p/1.0": "requires = ['q']\n", "q/1": ""])
+    let cache = try TemporaryFolder()
+    let path = cache.path + "/rez.index"
+    func open() throws -> RezRepository {
+      try RezRepository.open(roots: [folder.path], at: path, environment: [:])
+    }
+    #expect(try open().index.rebuilt)
+    let reused = try open()
+    #expect(!reused.index.rebuilt)
+    #expect(Self.keys(reused, "p") == ["1.0"])
+
+    try folder.write("p/2.0/package.py", "requires = ['q']\n")
+    let released = try open()
+    #expect(released.index.rebuilt)
+    #expect(Self.keys(released, "p") == ["1.0", "2.0"])
+
+    try folder.write("r/3/package.py", "")
+    let added = try open()
+    #expect(added.index.rebuilt)
+    #expect(Self.keys(added, "r") == ["3"])
+    #expect(!(try open().index.rebuilt))
+  }
+
+  @Test func anEditedPackageFileIsReadAgainAndTheIndexCompiledAnew() throws {
+    let folder = try Self.repository(["p/1.0": "requires = ['q']\n", "q/1": "", "s/1": ""])
+    let cache = try TemporaryFolder()
+    let path = cache.path + "/rez.index"
+    _ = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
+
+    try folder.write("p/1.0/package.py", "requires = ['q', 's']\n")
+    let edited = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
+    #expect(!edited.index.rebuilt)
+    _ = edited.candidateTable(of: "p")
+    #expect(edited.entry(of: "p", at: 0)?.requires.map(\.name) == ["q", "s"])
+    #expect(!FileManager.default.fileExists(atPath: path))
+    let next = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
+    #expect(next.index.rebuilt)
+    #expect(next.entry(of: "p", at: 0)?.requires.map(\.name) == ["q", "s"])
+  }
+
+  @Test func aPackageFileAddedToAnEmptyVersionFolderIsRead() throws {
+    let folder = try Self.repository(["p/1.0": ""])
+    try FileManager.default.createDirectory(
+      atPath: folder.path + "/p/2.0", withIntermediateDirectories: true)
+    try Self.backdate(folder.path)
+    let cache = try TemporaryFolder()
+    let path = cache.path + "/rez.index"
+    #expect(
+      Self.keys(try RezRepository.open(roots: [folder.path], at: path, environment: [:]), "p") == [
+        "1.0"
+      ])
+
+    try folder.write("p/2.0/package.py", "")
+    let repository = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
+    #expect(!repository.index.rebuilt)
+    #expect(Self.keys(repository, "p") == ["1.0", "2.0"])
+  }
+
+  @Test func aDamagedRezIndexIsCompiledAnew() throws {
+    let folder = try Self.repository(["p/1.0": ""])
+    let cache = try TemporaryFolder()
+    let path = cache.path + "/rez.index"
+    _ = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
+    var bytes = try InputFile.read(path)
+    bytes[bytes.count / 2] ^= 0xFF
+    try cache.write("rez.index", bytes)
+    let reopened = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
+    #expect(reopened.index.rebuilt)
+    #expect(reopened.problems.contains { $0.message.contains("damaged") })
+    #expect(Self.keys(reopened, "p") == ["1.0"])
+  }
+
+  @Test func aTOMLCatalogueIndexIsNotReadAsARezOne() throws {
+    let folder = try Self.repository(["p/1.0": ""])
+    let index = try RezRepository(roots: [folder.path]).index
+    #expect(index.rezSection != nil)
+    let catalogue = try TemporaryFolder()
+    let file = try catalogue.write("cat.toml", "[packages.p.\"1.0\"]\n")
+    let toml = try CatalogueIndex.open(sources: [file], at: catalogue.path + "/toml.index")
+    #expect(toml.rezSection == nil)
+    #expect(throws: ResolveError.self) {
+      _ = try RezRepository(index: toml, path: nil, facts: [])
+    }
+  }
+}
