@@ -76,7 +76,9 @@ write("CompiledIndex", [bytes([0]), bytes([1, 0, 0, 0, 40]), bytes([2, 0, 30, 1]
                         bytes([2, 0, 0, 255, 0, 200, 128]), bytes([3, 0, 120, 4]),
                         bytes([3, 0, 90, 255, 0, 91, 255]),
                         # A sealed index naming a variant its version lacks (once a trap).
-                        b"\xff\xff?RRet"])
+                        b"\xff\xff?RRet",
+                        # A sealed index where lib 3.0.0 requires lib itself (once a trap).
+                        bytes([3, 1, 0x20, 80])])
 envfiles = literals(sorted((tests / "EnvFile").glob("*.swift")), short=True)
 envfiles = [t for t in envfiles if "=" in t]
 for dialect in ("Compose", "Python", "Docker"):

@@ -6,9 +6,14 @@ nonisolated(unsafe) private var scratchFolders: [String] = []
 /// A private folder on tmpfs for the files a harness writes on every input: truncating a
 /// file on a disk file system costs milliseconds an input. It is named after the purpose
 /// and the process, so that harnesses running side by side never share one, and it goes
-/// with every file in it when the fuzzer exits.
+/// with every file in it when the fuzzer exits. The process number is written with ten
+/// digits, so that paths kept in what a harness damages (the compiled index's source key)
+/// have one length and a seed damages the same place in every run.
 func scratchFolder(_ purpose: String) -> String {
-  let folder = "/dev/shm/flow-fuzz-\(purpose)-\(getpid())"
+  let process = String(getpid())
+  let folder =
+    "/dev/shm/flow-fuzz-\(purpose)-" + String(repeating: "0", count: max(0, 10 - process.count))
+    + process
   guard mkdir(folder, 0o700) == 0 || errno == EEXIST else {
     fatalError("cannot make \(folder)")
   }

@@ -244,14 +244,25 @@ public final class Solver {
     return set
   }
 
-  @discardableResult
-  func add(_ incompatibility: Incompatibility) -> Int {
+  /// Adds an incompatibility with one term per package: terms on the same package (a
+  /// version that requires or conflicts with its own package, a package that provides
+  /// itself) become one, their intersection. When that is empty the versions can never be
+  /// selected together and nothing is added.
+  func add(_ incompatibility: Incompatibility) {
     let index = incompatibilities.count
     var kept = incompatibility
-    kept.terms.removeAll { $0.set.isAll }
+    var merged: [Term] = []
+    for term in kept.terms {
+      if let same = merged.firstIndex(where: { $0.package == term.package }) {
+        merged[same].set = merged[same].set.intersection(term.set)
+        if merged[same].set.isEmpty { return }
+      } else {
+        merged.append(term)
+      }
+    }
+    kept.terms = merged.filter { !$0.set.isAll }
     incompatibilities.append(kept)
     for term in kept.terms { byPackage[term.package].append(index) }
-    return index
   }
 
   /// Records a derived incompatibility for explanations without watching it.

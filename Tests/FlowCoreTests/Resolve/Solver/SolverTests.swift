@@ -96,6 +96,22 @@ import Testing
     #expect(try Self.solve(catalogue, ["nuke", "python"]) == ["nuke 14.0.0", "python 3.10.0"])
   }
 
+  /// A version naming its own package: a requirement or conflict that excludes the version
+  /// itself rules it out; one that includes it says nothing. (Met first by the compiled index
+  /// fuzzer: the solver trapped on it.)
+  @Test func aVersionNamingItsOwnPackageIsRuledOutOrUnaffected() throws {
+    let catalogue = try Self.catalogue([
+      "lib 2.0.0", "lib 3.0.0: lib >=2.0, <3", "lib 4.0.0: lib >=4; !lib <3", "lib 5.0.0: !lib",
+      "app 1.0.0: lib >=3",
+    ])
+    #expect(try Self.solve(catalogue, ["lib"]) == ["lib 4.0.0"])
+    #expect(try Self.solve(catalogue, ["lib <4"]) == ["lib 2.0.0"])
+    #expect(try Self.solve(catalogue, ["app"]) == ["app 1.0.0", "lib 4.0.0"])
+    #expect(
+      try Self.failure(catalogue, ["lib ==3.0.0"])
+        == "because lib 3.0.0 requires lib >=2.0, <3, lib ==3.0.0 cannot be satisfied")
+  }
+
   @Test func backjumpsPastAnUnrelatedDecision() throws {
     // pub's documented "conflict resolution with a partial satisfier" shape.
     let catalogue = try Self.catalogue([
