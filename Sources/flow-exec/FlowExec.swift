@@ -167,6 +167,7 @@ struct FlowExec: ToolCommand {
       if let note { console.report(note) }
       request.history = read
     }
+    request.report = { console.report($0) }
     let (launches, logs, notes) = try request.prepare(
       workflow, machine: machine, capacity: capacity)
     for note in notes { console.report(note) }

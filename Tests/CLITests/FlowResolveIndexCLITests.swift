@@ -95,6 +95,34 @@ import Testing
         + "rebuilding it from the catalogue\n")
   }
 
+  /// flow-exec, resolving a workflow's requirements itself, says what flow-resolve says of
+  /// the index and the catalogue: a damaged index rebuilt (found on opening or while
+  /// resolving), and each entry skipped, even when the resolve then fails.
+  @Test(arguments: ["200", "$(($(wc -c < x.index) - 1000))"])
+  func flowExecSaysWhatFlowResolveSays(damagedAt offset: String) throws {
+    let run = try Self.shell(
+      """
+      printf 'stages:\\n  - name: a\\n    type: BashOperator\\n    kwargs: {bash_command: "true"}\\n    environment: {requirements: [p39]}\\n' > w.yaml
+      flow-resolve --catalog chain.toml --index x.index p39 > /dev/null
+      printf '\\377' | dd of=x.index bs=1 seek=\(offset) conv=notrunc status=none
+      flow-exec --format json --catalog chain.toml --index x.index w.yaml > /dev/null
+      echo "exit $?"
+      printf '[packages.p0."1.x"]\\n' > bad.toml
+      sed -i 's/p39/p40/' w.yaml
+      flow-exec --format json --catalog chain.toml --catalog bad.toml --index y.index w.yaml
+      echo "exit $?"
+      """)
+    #expect(run.stdout == "exit 0\nexit 125\n")
+    #expect(
+      run.stderr
+        == "flow-exec: x.index: catalogue index not used: damaged (checksum mismatch); "
+        + "rebuilding it from the catalogue\n"
+        + "flow-exec: bad.toml:1:1: p0 1.x: invalid version '1.x' at column 3: expected a "
+        + "number after '.'; skipped\n"
+        + "flow-exec: w.yaml:2:5: stage 'a': resolving requirements: p40 is requested and no "
+        + "package p40 is in the catalogue\n")
+  }
+
   /// A relative `--index` is relative to the working folder: its folders are made there,
   /// never at `/`.
   @Test func relativeIndexPathStaysRelative() throws {

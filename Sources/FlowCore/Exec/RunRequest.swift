@@ -28,6 +28,9 @@ public struct RunRequest {
   /// The lock this run keeps to (`RunLockKeeping`), checked and written once the document
   /// is complete; nil: none.
   public var lock: RunLockKeeping?
+  /// Told what flow-resolve would report while it resolves the stages' requirements: entries
+  /// skipped, and an index rebuilt, not written or not used, with why.
+  public var report: (String) -> Void = { _ in }
 
   public init(host: EnvironmentMap) {
     self.host = host
@@ -90,16 +93,25 @@ public struct RunRequest {
   }
 
   /// Resolves the requirements of a document flow-resolve did not see, with the catalogues
-  /// given or the default lookup.
+  /// given or the default lookup, reporting what flow-resolve would (`report`).
   private func resolve(_ workflow: inout Workflow) throws(ExecError) {
     let sources = catalogs.isEmpty ? Catalogue.defaultSources(environment: host) : catalogs
     do {
       // Rez repositories are read as flow-resolve reads them in a pipe.
-      let source: any PackageSource =
-        try RezRepository.roots(of: sources, syntax: syntax).map {
-          try RezRepository.open(roots: $0, at: self.index, environment: host)
-        }
-        ?? CatalogueIndex.open(sources: sources, at: self.index, environment: host)
+      let repository = try RezRepository.roots(of: sources, syntax: syntax).map {
+        try RezRepository.open(roots: $0, at: self.index, environment: host)
+      }
+      // A repository's problems are found as its packages are read: told once resolved.
+      defer { for problem in repository?.problems ?? [] { report(problem.description) } }
+      let source: any PackageSource
+      if let repository {
+        source = repository
+      } else {
+        let index = try CatalogueIndex.open(sources: sources, at: self.index, environment: host)
+        for problem in index.warnings + index.problems { report(problem.description) }
+        index.reportWarning = { [report] in report($0.description) }
+        source = index
+      }
       var resolution = PipeResolution(source: source, syntax: syntax)
       resolution.preferences = lock?.packagePreferences ?? [:]
       // As flow-resolve does in a pipe: the machine's facts are packages a variant may need.
