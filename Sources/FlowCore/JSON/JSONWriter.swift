@@ -249,41 +249,48 @@ public struct JSONWriter {
     }
   }
 
-  /// Writes `text` as a JSON string, as `appendString` does, at `target`, which has room
-  /// for `quotedCount(text)` bytes; returns the end of what it wrote.
-  static func writeString(_ text: String, at target: UnsafeMutablePointer<UInt8>)
-    -> UnsafeMutablePointer<UInt8>
-  {
+  /// Writes `text` as a JSON string, as `appendString` does, at `target`; returns the end
+  /// of what it wrote, or nil when that would pass `end`.
+  static func writeString(
+    _ text: String, at target: UnsafeMutablePointer<UInt8>, end: UnsafeMutablePointer<UInt8>
+  ) -> UnsafeMutablePointer<UInt8>? {
     var output = target
-    output.pointee = UInt8(ascii: "\"")
-    output += 1
-    withUTF8(of: text) { utf8 in
-      guard let base = utf8.baseAddress else { return }
-      var start = 0
-      while true {
-        let index = firstEscape(in: utf8, from: start)
-        // The C library's copy: a copy written in Swift here went byte by byte.
-        memcpy(output, base + start, index - start)
-        output += index - start
-        guard index < utf8.count else { return }
-        let byte = utf8[index]
-        let escape = escapes[Int(byte)]
-        output[0] = UInt8(ascii: "\\")
-        output[1] = escape
-        if escape == UInt8(ascii: "u") {
-          output[2] = UInt8(ascii: "0")
-          output[3] = UInt8(ascii: "0")
-          output[4] = hexDigits[Int(byte >> 4)]
-          output[5] = hexDigits[Int(byte & 0xF)]
-          output += 6
-        } else {
-          output += 2
+    let fits = withUTF8(of: text) { utf8 -> Bool in
+      guard output.distance(to: end) >= 2 else { return false }
+      output.pointee = UInt8(ascii: "\"")
+      output += 1
+      if let base = utf8.baseAddress {
+        var start = 0
+        while true {
+          let index = firstEscape(in: utf8, from: start)
+          // Room for the run and what follows it: an escape, or the closing quote.
+          let room = index - start + (index < utf8.count ? 7 : 1)
+          guard output.distance(to: end) >= room else { return false }
+          // The C library's copy: a copy written in Swift here went byte by byte.
+          memcpy(output, base + start, index - start)
+          output += index - start
+          guard index < utf8.count else { break }
+          let byte = utf8[index]
+          let escape = escapes[Int(byte)]
+          output[0] = UInt8(ascii: "\\")
+          output[1] = escape
+          if escape == UInt8(ascii: "u") {
+            output[2] = UInt8(ascii: "0")
+            output[3] = UInt8(ascii: "0")
+            output[4] = hexDigits[Int(byte >> 4)]
+            output[5] = hexDigits[Int(byte & 0xF)]
+            output += 6
+          } else {
+            output += 2
+          }
+          start = index + 1
         }
-        start = index + 1
       }
+      output.pointee = UInt8(ascii: "\"")
+      output += 1
+      return true
     }
-    output.pointee = UInt8(ascii: "\"")
-    return output + 1
+    return fits ? output : nil
   }
 
   /// Runs `body` on the UTF-8 of `text`, read in place where the string is contiguous.
