@@ -184,34 +184,121 @@ public struct JSONWriter {
     output.append(UInt8(ascii: "\""))
     // Read in place: a copy of the string (or `withUTF8`'s mutable access) costs a
     // retain, a release and a uniqueness check for every key and value.
-    let written: Void? = text.utf8.withContiguousStorageIfAvailable {
-      appendEscaped($0, to: &output)
-    }
-    if written == nil {
-      Array(text.utf8).withUnsafeBufferPointer { appendEscaped($0, to: &output) }
-    }
+    withUTF8(of: text) { appendEscaped($0, to: &output) }
     output.append(UInt8(ascii: "\""))
   }
 
   private static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
-    escapes.withUnsafeBufferPointer { escapes in
-      var start = 0
-      for index in 0..<utf8.count {
-        let escape = escapes[Int(utf8[index])]
-        guard escape != 0 else { continue }
-        output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
-        start = index + 1
-        if escape == UInt8(ascii: "u") {
+    var start = 0
+    while true {
+      let index = firstEscape(in: utf8, from: start)
+      output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
+      guard index < utf8.count else { return }
+      let escape = escapes[Int(utf8[index])]
+      if escape == UInt8(ascii: "u") {
+        let byte = utf8[index]
+        output += [UInt8(ascii: "\\"), escape, UInt8(ascii: "0"), UInt8(ascii: "0")]
+        output += [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
+      } else {
+        output.append(UInt8(ascii: "\\"))
+        output.append(escape)
+      }
+      start = index + 1
+    }
+  }
+
+  /// The offset of the first byte at or after `start` that needs an escape, or the end.
+  /// Plain text is passed over eight bytes at a time: whether a word holds a control
+  /// character, a quote or a backslash is three borrow tests on the whole word.
+  static func firstEscape(in utf8: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    guard let base = utf8.baseAddress else { return 0 }
+    let count = utf8.count
+    var index = start
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let high: UInt64 = 0x8080_8080_8080_8080
+    while index + 8 <= count {
+      let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+      let quote = word ^ (ones &* 0x22)
+      let backslash = word ^ (ones &* 0x5C)
+      let control = (word &- ones &* 0x20) & ~word
+      let quoted = (quote &- ones) & ~quote
+      let escaped = (backslash &- ones) & ~backslash
+      if (control | quoted | escaped) & high != 0 { break }
+      index += 8
+    }
+    while index < count && !needsEscape(base[index]) { index += 1 }
+    return index
+  }
+
+  /// Whether a byte is written escaped: the rule of the `escapes` table, compared in
+  /// place so that the few bytes after the last whole word need no table.
+  private static func needsEscape(_ byte: UInt8) -> Bool {
+    byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+  }
+
+  /// The length of `text` written as a JSON string, quotes included.
+  static func quotedCount(_ text: String) -> Int {
+    withUTF8(of: text) { utf8 in
+      var count = utf8.count + 2
+      var index = firstEscape(in: utf8, from: 0)
+      while index < utf8.count {
+        count += escapes[Int(utf8[index])] == UInt8(ascii: "u") ? 5 : 1
+        index = firstEscape(in: utf8, from: index + 1)
+      }
+      return count
+    }
+  }
+
+  /// Writes `text` as a JSON string, as `appendString` does, at `target`; returns the end
+  /// of what it wrote, or nil when that would pass `end`.
+  static func writeString(
+    _ text: String, at target: UnsafeMutablePointer<UInt8>, end: UnsafeMutablePointer<UInt8>
+  ) -> UnsafeMutablePointer<UInt8>? {
+    var output = target
+    let fits = withUTF8(of: text) { utf8 -> Bool in
+      guard output.distance(to: end) >= 2 else { return false }
+      output.pointee = UInt8(ascii: "\"")
+      output += 1
+      if let base = utf8.baseAddress {
+        var start = 0
+        while true {
+          let index = firstEscape(in: utf8, from: start)
+          // Room for the run and what follows it: an escape, or the closing quote.
+          let room = index - start + (index < utf8.count ? 7 : 1)
+          guard output.distance(to: end) >= room else { return false }
+          // The C library's copy: a copy written in Swift here went byte by byte.
+          memcpy(output, base + start, index - start)
+          output += index - start
+          guard index < utf8.count else { break }
           let byte = utf8[index]
-          output += [UInt8(ascii: "\\"), escape, UInt8(ascii: "0"), UInt8(ascii: "0")]
-          output += [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
-        } else {
-          output.append(UInt8(ascii: "\\"))
-          output.append(escape)
+          let escape = escapes[Int(byte)]
+          output[0] = UInt8(ascii: "\\")
+          output[1] = escape
+          if escape == UInt8(ascii: "u") {
+            output[2] = UInt8(ascii: "0")
+            output[3] = UInt8(ascii: "0")
+            output[4] = hexDigits[Int(byte >> 4)]
+            output[5] = hexDigits[Int(byte & 0xF)]
+            output += 6
+          } else {
+            output += 2
+          }
+          start = index + 1
         }
       }
-      output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+      output.pointee = UInt8(ascii: "\"")
+      output += 1
+      return true
     }
+    return fits ? output : nil
+  }
+
+  /// Runs `body` on the UTF-8 of `text`, read in place where the string is contiguous.
+  private static func withUTF8<Result>(
+    of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result
+  ) -> Result {
+    text.utf8.withContiguousStorageIfAvailable(body)
+      ?? Array(text.utf8).withUnsafeBufferPointer(body)
   }
 
   static func appendInteger(_ number: Int64, to output: inout [UInt8]) {

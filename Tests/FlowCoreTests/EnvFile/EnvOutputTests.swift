@@ -145,4 +145,21 @@ import Testing
     #expect(EnvOutput.jsonText(variables) == JSONCodec.encode(EnvOutput.json(variables)))
     #expect(EnvOutput.jsonText([]) == JSONCodec.encode(EnvOutput.json([])))
   }
+
+  /// Plain text is passed over a word at a time: an escaped byte is found at every
+  /// place in and after a word, and text that outgrows the first buffer is written
+  /// again; jansson is the judge.
+  @Test func escapesAtEveryOffsetOfAWordAsJanssonDoes() {
+    var variables: [EnvVariable] = []
+    for escaped in ["\"", "\\", "\n", "\u{01}", "\u{1F}", "é"] {
+      for offset in 0..<18 {
+        let text = String(repeating: "a", count: offset) + escaped + "bbbbbbbbb"
+        variables.append(EnvVariable(key: text, value: text, location: .map("m")))
+      }
+    }
+    #expect(EnvOutput.jsonText(variables) == JSONCodec.encodeWithJansson(EnvOutput.json(variables)))
+    let controls = String(repeating: "\u{01}", count: 5000)
+    let crowded = [EnvVariable(key: "C", value: controls, location: .map("m"))]
+    #expect(EnvOutput.jsonText(crowded) == JSONCodec.encodeWithJansson(EnvOutput.json(crowded)))
+  }
 }
