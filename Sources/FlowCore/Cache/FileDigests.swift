@@ -26,25 +26,15 @@ public struct FileStamp: Sendable, Hashable {
     modifiedNanoseconds = Int64(info.st_mtim.tv_nsec)
   }
 
-  /// `[device, inode, size, seconds, nanoseconds]`, as records keep it.
-  var document: JSONValue {
-    .array(
-      [
-        Int64(bitPattern: device), Int64(bitPattern: inode), size, modifiedSeconds,
-        modifiedNanoseconds,
-      ]
-      .map(JSONValue.integer))
-  }
-
-  init?(document: JSONValue?) {
-    guard let items = document?.arrayValue?.compactMap(\.integerValue), items.count == 5 else {
-      return nil
-    }
-    device = UInt64(bitPattern: items[0])
-    inode = UInt64(bitPattern: items[1])
-    size = items[2]
-    modifiedSeconds = items[3]
-    modifiedNanoseconds = items[4]
+  init(
+    device: UInt64, inode: UInt64, size: Int64, modifiedSeconds: Int64,
+    modifiedNanoseconds: Int64
+  ) {
+    self.device = device
+    self.inode = inode
+    self.size = size
+    self.modifiedSeconds = modifiedSeconds
+    self.modifiedNanoseconds = modifiedNanoseconds
   }
 }
 
