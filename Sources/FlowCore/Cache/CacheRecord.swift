@@ -1,3 +1,5 @@
+import Glibc
+
 /// What a stage that succeeded leaves in the cache: its key, the parts the key was made
 /// of (so that a later run can say which one changed), the inputs it read with their
 /// stamps and the digests of the outputs it wrote. A torn record is refused; a hit needs
@@ -114,7 +116,10 @@ public struct CacheRecord: Sendable {
       return .failure(
         Problem("a record of format \(format), not \(formatVersion)", isOtherFormat: true))
     }
-    var named: [String: String] = [:]
+    var key: String?
+    var stage: String?
+    var workflow: String?
+    var seconds: Double?
     var inputs: [(path: String, content: FileDigests.Content)] = []
     var outputs: [(path: String, content: FileDigests.Content)] = []
     while let fields = reader.fields() {
@@ -122,7 +127,13 @@ public struct CacheRecord: Sendable {
       switch name {
       case "key", "stage", "workflow", "seconds":
         guard fields.count == 2 else { return .failure(Problem("'\(name)' is not one field")) }
-        named[name] = reader.text(fields[1])
+        let value = reader.text(fields[1])
+        switch name {
+        case "key": key = value
+        case "stage": stage = value
+        case "workflow": workflow = value
+        default: seconds = Double(value)
+        }
       case "input", "output":
         guard let file = reader.file(fields) else {
           return .failure(Problem("an \(name) is not a digest, a path and a stamp"))
@@ -137,14 +148,14 @@ public struct CacheRecord: Sendable {
         guard bytes.count - start == Int(length) + 1, bytes.last == Self.newline else {
           return .failure(Problem("its parts are not the \(length) bytes it says: a torn file"))
         }
-        guard let key = named["key"], let stage = named["stage"],
-          let workflow = named["workflow"]
-        else { return .failure(Problem("a field is missing")) }
+        guard let key, let stage, let workflow else {
+          return .failure(Problem("a field is missing"))
+        }
         return .success(
           CacheRecord(
             key: key, stage: stage, workflow: workflow,
             partsText: Array(bytes[start..<(bytes.count - 1)]), inputs: inputs,
-            outputs: outputs, seconds: named["seconds"].flatMap(Double.init) ?? 0))
+            outputs: outputs, seconds: seconds ?? 0))
       default:
         return .failure(Problem("an unknown line '\(name)'"))
       }
@@ -177,8 +188,12 @@ public struct CacheRecord: Sendable {
     /// The next line's fields as ranges of `bytes`; nil at the end or when the last line
     /// has no newline (a torn file).
     mutating func fields() -> [Range<Int>]? {
-      guard let end = bytes[offset...].firstIndex(of: CacheRecord.newline) else { return nil }
+      guard offset < bytes.count, let base = bytes.baseAddress,
+        let found = memchr(base + offset, Int32(CacheRecord.newline), bytes.count - offset)
+      else { return nil }
+      let end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
       var fields: [Range<Int>] = []
+      fields.reserveCapacity(8)
       var start = offset
       for index in offset..<end where bytes[index] == CacheRecord.tab {
         fields.append(start..<index)
