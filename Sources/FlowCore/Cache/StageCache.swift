@@ -84,11 +84,13 @@ public final class StageCache: @unchecked Sendable {
       reasons[index] = "forced"
       return nil
     }
-    let candidate = latest?.key == key ? latest : believed(store.record(key: key))
+    let isLatest = latest?.key == key
+    let candidate = isLatest ? latest : believed(store.record(key: key))
     // The parts compared, not only the key: a record edited or written by something else
     // under this key is not this stage's (comparing costs less than hashing them again).
     if let candidate, candidate.partsText == text {
-      rememberDigests(candidate)
+      // The newest record's digests are remembered already.
+      if !isLatest { rememberDigests(candidate) }
       if let changed = changedOutput(candidate) {
         reasons[index] = changed
         return nil
