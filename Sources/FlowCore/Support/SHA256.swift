@@ -126,21 +126,19 @@ public struct SHA256: Sendable {
     for index in 16..<64 {
       let early = schedule[index - 15]
       let late = schedule[index - 2]
-      let sigma0 = early.rotatedRight(7) ^ early.rotatedRight(18) ^ (early &>> 3)
-      let sigma1 = late.rotatedRight(17) ^ late.rotatedRight(19) ^ (late &>> 10)
+      let sigma0 = early.rotatedRight(7) ^ early.rotatedRight(18) ^ (early >> 3)
+      let sigma1 = late.rotatedRight(17) ^ late.rotatedRight(19) ^ (late >> 10)
       schedule[index] = schedule[index - 16] &+ sigma0 &+ schedule[index - 7] &+ sigma1
     }
     var (a, b, c, d, e, f, g, h) = state
-    Self.constants.withUnsafeBufferPointer { constants in
-      for index in 0..<64 {
-        let sum1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
-        let choice = (e & f) ^ (~e & g)
-        let first = h &+ sum1 &+ choice &+ constants[index] &+ schedule[index]
-        let sum0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
-        let majority = (a & b) ^ (a & c) ^ (b & c)
-        let second = sum0 &+ majority
-        (h, g, f, e, d, c, b, a) = (g, f, e, d &+ first, c, b, a, first &+ second)
-      }
+    for index in 0..<64 {
+      let sum1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
+      let choice = (e & f) ^ (~e & g)
+      let first = h &+ sum1 &+ choice &+ Self.constants[index] &+ schedule[index]
+      let sum0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
+      let majority = (a & b) ^ (a & c) ^ (b & c)
+      let second = sum0 &+ majority
+      (h, g, f, e, d, c, b, a) = (g, f, e, d &+ first, c, b, a, first &+ second)
     }
     state = (
       state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f,
@@ -152,8 +150,6 @@ public struct SHA256: Sendable {
 extension UInt32 {
   @inline(__always)
   fileprivate func rotatedRight(_ count: UInt32) -> UInt32 {
-    // Masking shifts: the count is always in 1...31, and the checked shifts' tests for
-    // larger counts cost more than the rotation itself.
-    (self &>> count) | (self &<< (32 &- count))
+    (self >> count) | (self << (32 - count))
   }
 }
