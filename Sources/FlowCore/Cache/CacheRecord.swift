@@ -1,18 +1,34 @@
+import Glibc
+
 /// What a stage that succeeded leaves in the cache: its key, the parts the key was made
 /// of (so that a later run can say which one changed), the inputs it read with their
 /// stamps and the digests of the outputs it wrote. A torn record is refused; a hit needs
 /// the record's parts to be the stage's own (`StageCache`), so a record whose key is not
 /// the digest of its parts never skips a stage.
 ///
-/// A record is two lines of JSON: the first holds all but the parts, with the length of
-/// the second, which holds the parts exactly as they were hashed. A run compares the
-/// second line's bytes with its own and parses them only to say why a stage reruns: most
-/// of a record is its parts, and a run that skips every stage reads every stage's record.
+/// A record is lines of text fields separated by tabs, then its parts as one line of JSON
+/// exactly as they were hashed, after a line that gives its length:
+///
+///     flow-cache 3
+///     key KEY
+///     stage NAME
+///     workflow PATH
+///     seconds SECONDS
+///     input DIGEST PATH DEVICE INODE SIZE SECONDS NANOSECONDS   (one per input)
+///     output DIGEST PATH DEVICE INODE SIZE SECONDS NANOSECONDS  (one per output)
+///     parts LENGTH
+///     {"name":…}
+///
+/// A file's stamp is left out when it has none (a digest of `missing`, `folder` or
+/// `unreadable`). A name or path has its backslashes, tabs and newlines written `\\`,
+/// `\t` and `\n`. A run that skips every stage reads every stage's record, so reading
+/// one parses no JSON: the parts' bytes are compared with the stage's own and parsed only
+/// to say why a stage reruns.
 public struct CacheRecord: Sendable {
-  /// 2: a package's part holds its catalogue entry's digest rather than its place, and
-  /// the parts are a line of their own. A record of another format is not read
-  /// (`isOtherFormat`): its stage runs once more.
-  public static let formatVersion: Int64 = 2
+  /// 3: the head is lines of text, not JSON (2: a package's part holds its catalogue
+  /// entry's digest rather than its place, and the parts are a line of their own). A
+  /// record of another format is not read (`isOtherFormat`): its stage runs once more.
+  public static let formatVersion: Int64 = 3
 
   public var key: String
   public var stage: String
@@ -35,16 +51,33 @@ public struct CacheRecord: Sendable {
 
   /// The record as its file holds it.
   public var bytes: [UInt8] {
-    let head: JSONValue = .object(
-      JSONObject([
-        ("flow_cache", .integer(Self.formatVersion)), ("key", .string(key)),
-        ("stage", .string(stage)), ("workflow", .string(workflow)), ("status", .integer(0)),
-        ("seconds", .number(seconds)), ("inputs", Self.document(inputs)),
-        ("outputs", Self.document(outputs)), ("parts_length", .integer(Int64(partsText.count))),
-      ]))
-    var line = JSONCodec.encode(head)
-    while line.last == 10 { line.removeLast() }
-    return line + [10] + partsText + [10]
+    var text: [UInt8] = []
+    text.reserveCapacity(partsText.count + 512)
+    func line(_ fields: [String]) {
+      for (index, field) in fields.enumerated() {
+        if index > 0 { text.append(Self.tab) }
+        Self.appendEscaped(field, to: &text)
+      }
+      text.append(Self.newline)
+    }
+    line(["flow-cache", String(Self.formatVersion)])
+    line(["key", key])
+    line(["stage", stage])
+    line(["workflow", workflow])
+    line(["seconds", String(seconds)])
+    for (kind, files) in [("input", inputs), ("output", outputs)] {
+      for (path, content) in files {
+        var fields = [kind, content.digest, path]
+        if let stamp = content.stamp {
+          fields += [Int64(bitPattern: stamp.device), Int64(bitPattern: stamp.inode), stamp.size]
+            .map { String($0) }
+          fields += [String(stamp.modifiedSeconds), String(stamp.modifiedNanoseconds)]
+        }
+        line(fields)
+      }
+    }
+    line(["parts", String(partsText.count)])
+    return text + partsText + [Self.newline]
   }
 
   public init(
@@ -63,75 +96,177 @@ public struct CacheRecord: Sendable {
 
   /// Reads a record; says what is wrong with one that cannot be believed.
   public static func read(_ bytes: [UInt8]) -> Result<CacheRecord, Problem> {
-    let end = bytes.firstIndex(of: 10) ?? bytes.endIndex
-    let value: JSONValue
-    do throws(JSONSyntaxError) {
-      value = try JSONCodec.decode(Array(bytes[..<end]))
-    } catch {
-      return .failure(Problem("not JSON (\(error.message)): a torn or foreign file"))
+    bytes.withUnsafeBufferPointer { read(in: $0) }
+  }
+
+  private static func read(in bytes: UnsafeBufferPointer<UInt8>) -> Result<CacheRecord, Problem> {
+    var reader = LineReader(bytes: bytes)
+    guard let first = reader.fields(), first.first.map({ reader.text($0) }) == "flow-cache"
+    else {
+      // Format 1 and 2 were JSON, whose first field was the format.
+      if bytes.starts(with: Array(#"{"flow_cache":"#.utf8)) {
+        return .failure(Problem("a record of an earlier format", isOtherFormat: true))
+      }
+      return .failure(Problem("not a flow cache record: a torn or foreign file"))
     }
-    guard let format = value["flow_cache"]?.integerValue else {
-      return .failure(Problem("not a flow cache record"))
+    guard first.count == 2, let format = reader.integer(first[1]) else {
+      return .failure(Problem("its format is not a number"))
     }
     guard format == formatVersion else {
       return .failure(
         Problem("a record of format \(format), not \(formatVersion)", isOtherFormat: true))
     }
-    guard let key = value["key"]?.stringValue, let stage = value["stage"]?.stringValue,
-      let workflow = value["workflow"]?.stringValue, value["status"]?.integerValue == 0,
-      let read = value["inputs"]?.objectValue, let written = value["outputs"]?.objectValue,
-      let length = value["parts_length"]?.integerValue
-    else { return .failure(Problem("a field is missing or of the wrong kind")) }
-    // The parts and one newline, no more and no less: a record cut short is refused.
-    guard length >= 0, bytes.count - end == Int(length) + 2, bytes.last == 10 else {
-      return .failure(Problem("its parts are not the \(length) bytes it says: a torn file"))
-    }
-    let inputs: [(path: String, content: FileDigests.Content)]
-    let outputs: [(path: String, content: FileDigests.Content)]
-    switch (contents(read), contents(written)) {
-    case (.success(let a), .success(let b)): (inputs, outputs) = (a, b)
-    case (.failure(let problem), _), (_, .failure(let problem)): return .failure(problem)
-    }
-    return .success(
-      CacheRecord(
-        key: key, stage: stage, workflow: workflow,
-        partsText: Array(bytes[(end + 1)..<(bytes.count - 1)]), inputs: inputs,
-        outputs: outputs, seconds: value["seconds"]?.doubleValue ?? 0))
-  }
-
-  /// `{PATH: {"digest": …, "stamp": [...]}}`, a file's stamp beside its digest.
-  private static func document(_ files: [(path: String, content: FileDigests.Content)])
-    -> JSONValue
-  {
-    var object = JSONObject()
-    for (path, content) in files {
-      var entry = JSONObject([("digest", .string(content.digest))])
-      if let stamp = content.stamp { entry["stamp"] = stamp.document }
-      object[path] = .object(entry)
-    }
-    return .object(object)
-  }
-
-  private static func contents(_ object: JSONObject) -> Result<
-    [(path: String, content: FileDigests.Content)], Problem
-  > {
-    var files: [(path: String, content: FileDigests.Content)] = []
-    for (path, entry) in object {
-      guard let digest = entry["digest"]?.stringValue else {
-        return .failure(Problem("'\(path)' has no digest"))
-      }
-      let content: FileDigests.Content =
-        switch digest {
-        case "missing": .missing
-        case "folder": .folder
-        case "unreadable": .unreadable
-        default:
-          FileStamp(document: entry["stamp"]).map { .file(stamp: $0, digest: digest) }
-            ?? .unreadable
+    var key: String?
+    var stage: String?
+    var workflow: String?
+    var seconds: Double?
+    var inputs: [(path: String, content: FileDigests.Content)] = []
+    var outputs: [(path: String, content: FileDigests.Content)] = []
+    while let fields = reader.fields() {
+      let name = reader.text(fields[0])
+      switch name {
+      case "key", "stage", "workflow", "seconds":
+        guard fields.count == 2 else { return .failure(Problem("'\(name)' is not one field")) }
+        let value = reader.text(fields[1])
+        switch name {
+        case "key": key = value
+        case "stage": stage = value
+        case "workflow": workflow = value
+        default: seconds = Double(value)
         }
-      files.append((path, content))
+      case "input", "output":
+        guard let file = reader.file(fields) else {
+          return .failure(Problem("an \(name) is not a digest, a path and a stamp"))
+        }
+        if name == "input" { inputs.append(file) } else { outputs.append(file) }
+      case "parts":
+        guard fields.count == 2, let length = reader.integer(fields[1]), length >= 0 else {
+          return .failure(Problem("'parts' is not a length"))
+        }
+        // The parts and one newline, no more and no less: a record cut short is refused.
+        let start = reader.offset
+        guard bytes.count - start == Int(length) + 1, bytes.last == Self.newline else {
+          return .failure(Problem("its parts are not the \(length) bytes it says: a torn file"))
+        }
+        guard let key, let stage, let workflow else {
+          return .failure(Problem("a field is missing"))
+        }
+        return .success(
+          CacheRecord(
+            key: key, stage: stage, workflow: workflow,
+            partsText: Array(bytes[start..<(bytes.count - 1)]), inputs: inputs,
+            outputs: outputs, seconds: seconds ?? 0))
+      default:
+        return .failure(Problem("an unknown line '\(name)'"))
+      }
     }
-    return .success(files)
+    return .failure(Problem("it has no parts: a torn file"))
+  }
+
+  private static let tab = UInt8(ascii: "\t")
+  private static let newline = UInt8(ascii: "\n")
+  private static let backslash = UInt8(ascii: "\\")
+
+  /// A field as a record holds it: backslashes, tabs and newlines escaped.
+  private static func appendEscaped(_ field: String, to text: inout [UInt8]) {
+    for byte in field.utf8 {
+      switch byte {
+      case backslash: text += [backslash, backslash]
+      case tab: text += [backslash, UInt8(ascii: "t")]
+      case newline: text += [backslash, UInt8(ascii: "n")]
+      default: text.append(byte)
+      }
+    }
+  }
+
+  /// The lines of a record's head, each split at its tabs.
+  private struct LineReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// Where the next line begins.
+    var offset = 0
+
+    /// The next line's fields as ranges of `bytes`; nil at the end or when the last line
+    /// has no newline (a torn file).
+    mutating func fields() -> [Range<Int>]? {
+      guard offset < bytes.count, let base = bytes.baseAddress,
+        let found = memchr(base + offset, Int32(CacheRecord.newline), bytes.count - offset)
+      else { return nil }
+      let end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+      var fields: [Range<Int>] = []
+      fields.reserveCapacity(8)
+      var start = offset
+      for index in offset..<end where bytes[index] == CacheRecord.tab {
+        fields.append(start..<index)
+        start = index + 1
+      }
+      fields.append(start..<end)
+      offset = end + 1
+      return fields
+    }
+
+    func text(_ field: Range<Int>) -> String {
+      let raw = UnsafeBufferPointer(rebasing: bytes[field])
+      guard raw.contains(CacheRecord.backslash) else {
+        return String(decoding: raw, as: UTF8.self)
+      }
+      var plain: [UInt8] = []
+      var escaped = false
+      for byte in raw {
+        if escaped {
+          plain.append(
+            byte == UInt8(ascii: "t")
+              ? CacheRecord.tab : byte == UInt8(ascii: "n") ? CacheRecord.newline : byte)
+          escaped = false
+        } else if byte == CacheRecord.backslash {
+          escaped = true
+        } else {
+          plain.append(byte)
+        }
+      }
+      return String(decoding: plain, as: UTF8.self)
+    }
+
+    /// A decimal integer, with an optional minus sign; nil for anything else.
+    func integer(_ field: Range<Int>) -> Int64? {
+      var index = field.lowerBound
+      let negative = index < field.upperBound && bytes[index] == UInt8(ascii: "-")
+      if negative { index += 1 }
+      guard index < field.upperBound else { return nil }
+      // Read as a magnitude: Int64.min (a device or inode of 2^63 as records write it)
+      // has no positive counterpart.
+      var magnitude: UInt64 = 0
+      while index < field.upperBound {
+        let digit = bytes[index] &- UInt8(ascii: "0")
+        guard digit < 10 else { return nil }
+        let (tens, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+        guard !overflow, tens <= UInt64.max - UInt64(digit) else { return nil }
+        magnitude = tens + UInt64(digit)
+        index += 1
+      }
+      guard magnitude <= (negative ? Int64.min.magnitude : UInt64(Int64.max)) else { return nil }
+      return negative ? Int64(truncatingIfNeeded: 0 &- magnitude) : Int64(magnitude)
+    }
+
+    /// `KIND DIGEST PATH`, then the five numbers of its stamp when it is a file.
+    func file(_ fields: [Range<Int>]) -> (path: String, content: FileDigests.Content)? {
+      guard fields.count == 3 || fields.count == 8 else { return nil }
+      let digest = text(fields[1])
+      let path = text(fields[2])
+      switch digest {
+      case "missing": return (path, .missing)
+      case "folder": return (path, .folder)
+      case "unreadable": return (path, .unreadable)
+      default:
+        guard fields.count == 8, let device = integer(fields[3]), let inode = integer(fields[4]),
+          let size = integer(fields[5]), let seconds = integer(fields[6]),
+          let nanoseconds = integer(fields[7])
+        else { return nil }
+        let stamp = FileStamp(
+          device: UInt64(bitPattern: device), inode: UInt64(bitPattern: inode), size: size,
+          modifiedSeconds: seconds, modifiedNanoseconds: nanoseconds)
+        return (path, .file(stamp: stamp, digest: digest))
+      }
+    }
   }
 
   public struct Problem: Error, Sendable {

@@ -43,17 +43,11 @@ public struct CacheStore: Sendable {
   }
 
   private func read(_ path: String) -> Lookup {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { return .absent }
-    defer { close(descriptor) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 16384)
-    while true {
-      let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-      if count < 0 && errno == EINTR { continue }
-      if count < 0 { return .corrupt(path: path, reason: String(cString: strerror(errno))) }
-      if count == 0 { break }
-      bytes += buffer.prefix(count)
+    let bytes: [UInt8]
+    do throws(IOError) {
+      bytes = try InputFile.read(path)
+    } catch {
+      return error.kind == .missing ? .absent : .corrupt(path: path, reason: error.reason)
     }
     switch CacheRecord.read(bytes) {
     case .success(let record): return .record(record)

@@ -26,25 +26,15 @@ public struct FileStamp: Sendable, Hashable {
     modifiedNanoseconds = Int64(info.st_mtim.tv_nsec)
   }
 
-  /// `[device, inode, size, seconds, nanoseconds]`, as records keep it.
-  var document: JSONValue {
-    .array(
-      [
-        Int64(bitPattern: device), Int64(bitPattern: inode), size, modifiedSeconds,
-        modifiedNanoseconds,
-      ]
-      .map(JSONValue.integer))
-  }
-
-  init?(document: JSONValue?) {
-    guard let items = document?.arrayValue?.compactMap(\.integerValue), items.count == 5 else {
-      return nil
-    }
-    device = UInt64(bitPattern: items[0])
-    inode = UInt64(bitPattern: items[1])
-    size = items[2]
-    modifiedSeconds = items[3]
-    modifiedNanoseconds = items[4]
+  init(
+    device: UInt64, inode: UInt64, size: Int64, modifiedSeconds: Int64,
+    modifiedNanoseconds: Int64
+  ) {
+    self.device = device
+    self.inode = inode
+    self.size = size
+    self.modifiedSeconds = modifiedSeconds
+    self.modifiedNanoseconds = modifiedNanoseconds
   }
 }
 
@@ -114,7 +104,9 @@ public final class FileDigests {
   /// The paths a declared entry names, relative and in byte order: itself when it has no
   /// glob characters (there or not), else the files that match it now.
   public func expand(_ pattern: String) -> [String] {
-    guard pattern.contains(where: { "*?[".contains($0) }) else { return [pattern] }
+    guard pattern.utf8.contains(where: { $0 == 42 || $0 == 63 || $0 == 91 }) else {  // * ? [
+      return [pattern]
+    }
     var found = glob_t()
     defer { globfree(&found) }
     let escapedFolder = String(

@@ -78,17 +78,19 @@ public final class StageCache: @unchecked Sendable {
     let name = launches[index].name
     let latest = believed(store.latest(workflow: workflow, stage: name))
     if let latest { rememberDigests(latest) }
-    let (key, all, text) = computeKey(index, entry)
+    let (key, text) = computeKey(index, entry)
     (ran[index], mustRun[index]) = (true, true)
     if forcesAll || forced.contains(name) {
       reasons[index] = "forced"
       return nil
     }
-    let candidate = latest?.key == key ? latest : believed(store.record(key: key))
+    let isLatest = latest?.key == key
+    let candidate = isLatest ? latest : believed(store.record(key: key))
     // The parts compared, not only the key: a record edited or written by something else
     // under this key is not this stage's (comparing costs less than hashing them again).
     if let candidate, candidate.partsText == text {
-      rememberDigests(candidate)
+      // The newest record's digests are remembered already.
+      if !isLatest { rememberDigests(candidate) }
       if let changed = changedOutput(candidate) {
         reasons[index] = changed
         return nil
@@ -101,8 +103,10 @@ public final class StageCache: @unchecked Sendable {
       reasons[index] = "no record"
       return nil
     }
+    // The stage's own parts are read back from their text only here, to say why it runs.
+    let parts = (try? JSONCodec.decode(text).objectValue) ?? JSONObject()
     reasons[index] =
-      StageCacheKey.firstDifference(all, from: latest.parts ?? JSONObject()) { need in
+      StageCacheKey.firstDifference(parts, from: latest.parts ?? JSONObject()) { need in
         position[need].map { ran[$0] } ?? false
       } ?? "its key changed"
     return nil
@@ -110,29 +114,29 @@ public final class StageCache: @unchecked Sendable {
 
   /// Computes a stage's key from its declared inputs as they are now and the keys of the
   /// stages it needs, and keeps it with its parts for its record.
-  private func computeKey(_ index: Int, _ entry: StageCacheEntry) -> (
-    String, JSONObject, [UInt8]
-  ) {
-    var digests = JSONObject()
+  private func computeKey(_ index: Int, _ entry: StageCacheEntry) -> (String, [UInt8]) {
+    var digests: [(String, String)] = []
+    var seen: Set<String> = []
     var read: [(path: String, content: FileDigests.Content)] = []
     for pattern in entry.inputs {
       // A stage's own outputs are never its inputs (`*.out` beside its `y.out`).
       for path in files.expand(pattern)
-      where digests[path] == nil && !FileDigests.matches(path, anyOf: entry.outputs) {
+      where !seen.contains(path) && !FileDigests.matches(path, anyOf: entry.outputs) {
         let content = files.content(of: path)
-        digests[path] = .string(content.digest)
+        seen.insert(path)
+        digests.append((path, content.digest))
         read.append((path, content))
       }
     }
-    var needs = JSONObject()
-    for need in entry.needs { needs[need] = .string(key(of: need)) }
-    var all = entry.fixedParts
-    all["inputs"] = .object(digests)
-    all["needs"] = .object(needs)
-    let text = StageCacheKey.text(of: all)
+    // Each need once, as a map of the parts holds it.
+    var needs: [(String, String)] = []
+    for need in entry.needs where !needs.contains(where: { $0.0 == need }) {
+      needs.append((need, key(of: need)))
+    }
+    let text = StageCacheKey.text(fixed: entry.fixedParts, inputs: digests, needs: needs)
     let key = StageCacheKey.digest(ofText: text)
     (keys[index], partsTexts[index], inputs[index]) = (key, text, read)
-    return (key, all, text)
+    return (key, text)
   }
 
   /// Says that a stage runs for `reason` without looking at its records: a cluster stage

@@ -26,6 +26,31 @@ public enum StageCacheKey {
     return text
   }
 
+  /// `text(of:)` of the fixed parts with `inputs` and `needs` (names to digests and keys,
+  /// in their order) after them, byte for byte, written without building a map of all
+  /// the parts: a stage's key is computed for every stage of every run.
+  public static func text(
+    fixed: JSONObject, inputs: [(String, String)], needs: [(String, String)]
+  ) -> [UInt8] {
+    var text = self.text(of: fixed)
+    text.removeLast()
+    for (name, members) in [("inputs", inputs), ("needs", needs)] {
+      if text.count > 1 { text.append(UInt8(ascii: ",")) }
+      JSONWriter.appendString(name, to: &text)
+      text.append(UInt8(ascii: ":"))
+      text.append(UInt8(ascii: "{"))
+      for (index, (key, value)) in members.enumerated() {
+        if index > 0 { text.append(UInt8(ascii: ",")) }
+        JSONWriter.appendString(key, to: &text)
+        text.append(UInt8(ascii: ":"))
+        JSONWriter.appendString(value, to: &text)
+      }
+      text.append(UInt8(ascii: "}"))
+    }
+    text.append(UInt8(ascii: "}"))
+    return text
+  }
+
   public static func digest(ofText text: [UInt8]) -> String {
     var hasher = SHA256()
     hasher.add(text)

@@ -32,10 +32,11 @@ public enum WorkflowRules {
     if path.hasPrefix("/") {
       return "'\(key)' entry '\(path)' must be relative to the workflow folder, not absolute"
     }
-    if path.split(separator: "/").contains("..") {
+    if hasParentComponent(path) {
       return "'\(key)' entry '\(path)' must stay inside the workflow folder: no '..'"
     }
-    if path.unicodeScalars.contains(where: isControl) {
+    // By bytes: a control character is one byte below 0x80, never part of a longer one.
+    if path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
       return "'\(key)' entry must not contain control characters"
     }
     return nil
@@ -125,6 +126,23 @@ public enum WorkflowRules {
       if matches(Unicode.Scalar(byte)) { return true }
     }
     return false
+  }
+
+  /// Whether one of the `/`-separated components of `path` is `..`, found without
+  /// splitting it: each stage's inputs and outputs are checked on every run.
+  static func hasParentComponent(_ path: String) -> Bool {
+    var length = 0
+    var dots = 0
+    for byte in path.utf8 {
+      if byte == UInt8(ascii: "/") {
+        if length == 2 && dots == 2 { return true }
+        (length, dots) = (0, 0)
+      } else {
+        length += 1
+        if byte == UInt8(ascii: ".") { dots += 1 }
+      }
+    }
+    return length == 2 && dots == 2
   }
 
   static func isControl(_ scalar: Unicode.Scalar) -> Bool {

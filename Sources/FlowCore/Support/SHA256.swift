@@ -56,24 +56,29 @@ public struct SHA256: Sendable {
   /// The digest as 64 lowercase hex digits; the hasher is spent.
   public mutating func finish() -> String {
     let bits = length &* 8
-    var tail: [UInt8] = [0x80]
-    tail += [UInt8](repeating: 0, count: (119 - pending.count) % 64)
-    for shift in stride(from: 56, through: 0, by: -8) {
-      tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift)))
-    }
-    let total = length
-    tail.withUnsafeBytes { add($0) }
-    length = total
-    let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
-    let digits = Array("0123456789abcdef".utf8)
-    var hex: [UInt8] = []
-    hex.reserveCapacity(64)
-    for word in words {
-      for shift in stride(from: 28, through: 0, by: -4) {
-        hex.append(digits[Int((word >> UInt32(shift)) & 0xf)])
+    // 0x80, zeros up to 8 bytes short of a block's end, then the length in bits: written
+    // on the stack, as every key and file digest ends here.
+    let zeros = (119 - pending.count) % 64
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 72) { tail in
+      tail[0] = 0x80
+      for index in 0..<zeros { tail[1 + index] = 0 }
+      for index in 0..<8 {
+        tail[1 + zeros + index] = UInt8(truncatingIfNeeded: bits >> UInt64(56 - 8 * index))
       }
+      let total = length
+      add(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: tail[..<(9 + zeros)])))
+      length = total
     }
-    return String(decoding: hex, as: UTF8.self)
+    let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
+    return String(unsafeUninitializedCapacity: 64) { hex in
+      for (place, word) in words.enumerated() {
+        for digit in 0..<8 {
+          let value = UInt8(truncatingIfNeeded: word >> UInt32(28 - 4 * digit)) & 0xf
+          hex[place * 8 + digit] = value < 10 ? 0x30 + value : 0x57 + value
+        }
+      }
+      return 64
+    }
   }
 
   /// The digest of `text`'s UTF-8 bytes.

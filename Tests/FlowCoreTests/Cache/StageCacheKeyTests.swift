@@ -89,6 +89,79 @@ import Testing
     }
   }
 
+  @Test func theKeyTextWrittenPartByPartIsTheTextOfAllTheParts() {
+    var fixed = parts()
+    fixed["inputs"] = nil
+    fixed["needs"] = nil
+    let inputs = [("data/a \"b\".root", "d1"), ("tab\there", "missing")]
+    let needs = [("skim", "k1"), ("fit", "k2")]
+    var all = fixed
+    all["inputs"] = .object(JSONObject(inputs.map { ($0, JSONValue.string($1)) }))
+    all["needs"] = .object(JSONObject(needs.map { ($0, JSONValue.string($1)) }))
+    #expect(
+      StageCacheKey.text(fixed: fixed, inputs: inputs, needs: needs)
+        == StageCacheKey.text(of: all))
+    #expect(
+      StageCacheKey.text(fixed: JSONObject(), inputs: [], needs: [])
+        == StageCacheKey.text(
+          of: JSONObject([("inputs", .object(JSONObject())), ("needs", .object(JSONObject()))])))
+  }
+
+  @Test func aRecordKeepsNamesAndPathsWithTabsNewlinesAndBackslashesAndWholeStamps() {
+    let stamp = FileStamp(
+      device: UInt64.max, inode: 1 << 63, size: 12, modifiedSeconds: -5,
+      modifiedNanoseconds: 999_999_999)
+    let record = CacheRecord(
+      key: "k", stage: "odd\tstage\\name", workflow: "/w/a\nb.yaml", partsText: Array("{}".utf8),
+      inputs: [("in\t1.txt", .file(stamp: stamp, digest: "d1")), ("gone", .missing)],
+      outputs: [("out\\n.txt", .folder), ("secret", .unreadable)], seconds: 0.25)
+    guard case .success(let read) = CacheRecord.read(record.bytes) else {
+      Issue.record("a whole record was refused")
+      return
+    }
+    #expect(read.stage == record.stage && read.workflow == record.workflow)
+    #expect(read.inputs.map(\.path) == ["in\t1.txt", "gone"])
+    #expect(read.inputs.map(\.content) == [.file(stamp: stamp, digest: "d1"), .missing])
+    #expect(read.outputs.map(\.path) == ["out\\n.txt", "secret"])
+    #expect(read.outputs.map(\.content) == [.folder, .unreadable])
+    #expect(read.seconds == 0.25 && read.partsText == Array("{}".utf8))
+  }
+
+  @Test func aRecordOfAnEarlierFormatIsOtherNotCorrupt() {
+    let earlier = Array("{\"flow_cache\":2,\"key\":\"k\"}\n{}\n".utf8)
+    guard case .failure(let problem) = CacheRecord.read(earlier) else {
+      Issue.record("a record of format 2 was read")
+      return
+    }
+    #expect(problem.isOtherFormat)
+    guard case .failure(let foreign) = CacheRecord.read(Array("hello\n".utf8)) else {
+      Issue.record("a foreign file was read as a record")
+      return
+    }
+    #expect(!foreign.isOtherFormat)
+  }
+
+  @Test func aRecordWithANumberTooLongIsRefusedNotTrapped() {
+    let whole =
+      "flow-cache\t3\nkey\tk\nstage\ts\nworkflow\t/w.yaml\n"
+      + "input\td\ta\t1\t2\t3\t4\t5\nparts\t2\n{}\n"
+    guard case .success = CacheRecord.read(Array(whole.utf8)) else {
+      Issue.record("a whole record was refused")
+      return
+    }
+    for number in ["99999999999999999999999", "-9999999999999999999", "-", "1x", ""] {
+      for changed in [
+        whole.replacing("\t1\t2\t", with: "\t\(number)\t2\t"),
+        whole.replacing("parts\t2", with: "parts\t\(number)"),
+      ] {
+        guard case .failure = CacheRecord.read(Array(changed.utf8)) else {
+          Issue.record("a record with the number '\(number)' was read")
+          return
+        }
+      }
+    }
+  }
+
   @Test func anUnchangedFileIsNotReadAgainAndATouchedOneKeepsItsDigest() throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
       "flow-digests-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")

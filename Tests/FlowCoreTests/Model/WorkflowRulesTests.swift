@@ -202,4 +202,20 @@ import Testing
     #expect(WorkflowRules.problemWithVariableName("A=B") != nil)
     #expect(WorkflowRules.problemWithVariableName("ÉTÉ") == nil)
   }
+
+  @Test func aStagePathWithAParentComponentOrAControlCharacterIsRefused() {
+    for path in ["..", "../a", "a/..", "a/../b", "a//../b"] {
+      #expect(
+        WorkflowRules.problemWithStagePath(path, key: "inputs")?.contains("no '..'") == true,
+        "\(path)")
+    }
+    for path in ["a..", "..a", "a/.../b", "...", "a/.b/c", "./a", "é/..é"] {
+      #expect(WorkflowRules.problemWithStagePath(path, key: "inputs") == nil, "\(path)")
+    }
+    for path in ["a\tb", "a\u{7F}", "é\nx"] {
+      #expect(
+        WorkflowRules.problemWithStagePath(path, key: "outputs")?.contains("control") == true,
+        "\(path)")
+    }
+  }
 }
