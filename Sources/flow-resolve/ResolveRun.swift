@@ -237,9 +237,7 @@ struct ResolveRun: Equatable {
     signal(SIGXFSZ, SIG_IGN)
     do {
       let opened = try CatalogueIndex.open(sources: sources, at: index, environment: environment)
-      for warning in opened.warnings { console.report(warning.description) }
-      opened.reportWarning = { console.report($0.description) }
-      for problem in opened.problems { console.report(problem.description) }
+      opened.report { console.report($0.description) }
       // Kept until the process ends: tearing down its caches would only cost time.
       _ = Unmanaged.passRetained(opened)
       return opened

@@ -108,8 +108,7 @@ public struct RunRequest {
         source = repository
       } else {
         let index = try CatalogueIndex.open(sources: sources, at: self.index, environment: host)
-        for problem in index.warnings + index.problems { report(problem.description) }
-        index.reportWarning = { [report] in report($0.description) }
+        index.report { [report] in report($0.description) }
         source = index
       }
       var resolution = PipeResolution(source: source, syntax: syntax)

@@ -35,6 +35,13 @@ public final class CatalogueIndex: PackageSource {
   /// Told each warning found after opening, when a block read later turns out damaged.
   public var reportWarning: ((Diagnostic) -> Void)?
 
+  /// Tells `report` what opening found (warnings about the index file, then the entries
+  /// skipped), and every warning found later while reading.
+  public func report(to report: @escaping (Diagnostic) -> Void) {
+    for diagnostic in warnings + problems { report(diagnostic) }
+    reportWarning = report
+  }
+
   private var bytes: IndexBytes
   /// Bytes replaced by a copy compiled again, kept while readers of them may remain.
   private var replaced: [IndexBytes] = []
