@@ -31,6 +31,7 @@ public final class StageCache: @unchecked Sendable {
   /// Stages found to run: a stage that waits for capacity is asked about again.
   private var mustRun: [Bool]
   private var foldersMade = false
+  private var storeOpened = false
   private var warnedAboutWriting = false
   /// For a part (`part(for:)`): the cache of the whole run, and each of the part's stages'
   /// index in it. A part keeps nothing itself.
@@ -75,6 +76,7 @@ public final class StageCache: @unchecked Sendable {
   public func skip(_ index: Int) -> StageResult? {
     if let whole { return whole.turns.withLock { whole.skip(runIndexes[index]) } }
     guard !mustRun[index], let entry = launches[index].cacheEntry else { return nil }
+    openStore()
     let name = launches[index].name
     let latest = believed(store.latest(workflow: workflow, stage: name))
     if let latest { rememberDigests(latest) }
@@ -153,6 +155,7 @@ public final class StageCache: @unchecked Sendable {
   public func ended(_ index: Int, _ result: StageResult) {
     if let whole { return whole.turns.withLock { whole.ended(runIndexes[index], result) } }
     guard result.outcome == .succeeded, let entry = launches[index].cacheEntry else { return }
+    openStore()
     if keys[index] == nil { _ = computeKey(index, entry) }
     guard let key = keys[index] else { return }
     var outputs: [(path: String, content: FileDigests.Content)] = []
@@ -233,6 +236,13 @@ public final class StageCache: @unchecked Sendable {
         files.remember(path, stamp: stamp, digest: digest)
       }
     }
+  }
+
+  /// Reads the records when first needed, and warns of damaged ones.
+  private func openStore() {
+    guard !storeOpened else { return }
+    storeOpened = true
+    for warning in store.open() { warn(warning) }
   }
 
   private func believed(_ lookup: CacheStore.Lookup) -> CacheRecord? {
