@@ -152,6 +152,28 @@ import Testing
     #expect(Folder.ran(second.outcomes).isEmpty, "\(second.outcomes)")
   }
 
+  @Test func aHitOnTouchedFilesRecordsTheirNewStampsOnceAndWhyRecordsNothing() throws {
+    let folder = try Folder()
+    defer { folder.folder.remove() }
+    #expect(try folder.run().status == 0)
+    let written = try folder.records().count
+    let later = Date().addingTimeInterval(5)
+    try FileManager.default.setAttributes(
+      [.modificationDate: later], ofItemAtPath: folder.url.appendingPathComponent("in/a.txt").path)
+    _ = try folder.why()
+    #expect(try folder.records().count == written)
+    // A reads in/a.txt; C, D and Y read nothing touched.
+    #expect(Folder.ran(try folder.run().outcomes).isEmpty)
+    let records = try folder.records().map { String(decoding: $0, as: UTF8.self) }
+    #expect(records.count == written + 1)
+    let seconds = String(Int(later.timeIntervalSince1970))
+    #expect(records.last!.contains("\nstage\tA\n"))
+    #expect(records.last!.contains("\tin/a.txt\t") && records.last!.contains("\t\(seconds)\t"))
+    // Found unchanged with its stamp now: nothing is recorded again.
+    #expect(Folder.ran(try folder.run().outcomes).isEmpty)
+    #expect(try folder.records().count == written + 1)
+  }
+
   @Test func oneByteChangedRerunsExactlyWhatIsDownstreamAndWhySaysSo() throws {
     let folder = try Folder()
     defer { folder.folder.remove() }
