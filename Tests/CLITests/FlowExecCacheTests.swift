@@ -385,11 +385,16 @@ import Testing
     // Y ends last: its record, the log's last, cut as a kill -9 during its write leaves it.
     let bytes = try Data(contentsOf: folder.log)
     try bytes.prefix(bytes.count - 30).write(to: folder.log)
+    try Self.expectRerun(of: "Y", warning: "it is cut short; its stage runs again", in: folder)
+  }
+
+  /// The next run reruns only `stage` and warns; the one after finds the log whole (the
+  /// damage compacted away) and reruns nothing.
+  static func expectRerun(of stage: String, warning: String, in folder: Folder) throws {
     let second = try folder.run()
     #expect(second.status == 0)
-    #expect(Folder.ran(second.outcomes) == ["Y"], "\(second.outcomes)")
-    #expect(second.stderr.contains("it is cut short; its stage runs again"), "\(second.stderr)")
-    // The torn bytes are gone from the log: no warning again.
+    #expect(Folder.ran(second.outcomes) == [stage], "\(second.outcomes)")
+    #expect(second.stderr.contains(warning), "\(second.stderr)")
     let third = try folder.run()
     #expect(Folder.ran(third.outcomes).isEmpty && third.stderr == "", "\(third.stderr)")
   }
@@ -408,13 +413,8 @@ import Testing
     let at = bytes.indices.first { bytes[$0...].starts(with: records[damaged]) }!
     bytes[at + records[damaged].count / 2] ^= 1
     try Data(bytes).write(to: folder.log)
-    let second = try folder.run()
-    #expect(second.status == 0)
     // B runs again and writes what it wrote before: C and D stay cached.
-    #expect(Folder.ran(second.outcomes) == ["B"], "\(second.outcomes)")
-    #expect(second.stderr.contains("it is damaged"), "\(second.stderr)")
-    let third = try folder.run()
-    #expect(Folder.ran(third.outcomes).isEmpty && third.stderr == "", "\(third.stderr)")
+    try Self.expectRerun(of: "B", warning: "it is damaged", in: folder)
   }
 
   @Test func twoRunsAppendingToOneSharedCacheAtOnceKeepEveryRecord() throws {

@@ -310,7 +310,12 @@ final class CacheLog: @unchecked Sendable {
   private func lockShared(_ descriptor: Int32) -> Int32? {
     var descriptor = descriptor
     for _ in 0..<100 {
-      guard SystemCall.retrying({ flock(descriptor, LOCK_SH) }) == 0 else { break }
+      guard SystemCall.retrying({ flock(descriptor, LOCK_SH) }) == 0 else {
+        // A file system without locks (some network and FUSE ones): no run compacts the
+        // log there, as compacting needs the exclusive lock, so appending needs none.
+        if errno == ENOLCK || errno == EOPNOTSUPP || errno == EINVAL { return descriptor }
+        break
+      }
       var held = stat()
       var named = stat()
       if fstat(descriptor, &held) == 0, lstat(path, &named) == 0, held.st_dev == named.st_dev,
