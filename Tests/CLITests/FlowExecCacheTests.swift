@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import FlowCore
+
 /// The stage cache end to end: flow-exec run twice on a workflow file in a scratch
 /// folder, with its inputs, outputs and variable files changed between runs.
 @Suite struct FlowExecCacheTests {
@@ -82,16 +84,33 @@ import Testing
       return reasons
     }
 
-    /// Replaces the text of every cache record with what `change` makes of it.
-    func rewriteRecords(_ change: (String) -> String) throws {
-      for sub in ["stages", "records"] {
-        let records = url.appendingPathComponent(".flow/cache/" + sub)
-        for name in try FileManager.default.contentsOfDirectory(atPath: records.path) {
-          let file = records.appendingPathComponent(name)
-          let text = try String(contentsOf: file, encoding: .utf8)
-          try change(text).write(to: file, atomically: false, encoding: .utf8)
-        }
+    /// This user's cache log.
+    var log: URL {
+      url.appendingPathComponent(".flow/cache/" + CacheLog.name(user: geteuid()))
+    }
+
+    /// The payload of each record in the cache log, in order.
+    func records() throws -> [[UInt8]] {
+      let bytes = try [UInt8](Data(contentsOf: log))
+      var records: [[UInt8]] = []
+      var offset = CacheLog.header.count
+      while let newline = bytes[offset...].firstIndex(of: UInt8(ascii: "\n")) {
+        let fields = bytes[offset..<newline].split(separator: UInt8(ascii: "\t"))
+        let length = Int(String(decoding: fields[1], as: UTF8.self))!
+        records.append(Array(bytes[(newline + 1)..<(newline + 1 + length)]))
+        offset = newline + 1 + length
       }
+      return records
+    }
+
+    /// Replaces the text of every cache record with what `change` makes of it, each
+    /// framed as a whole record is (its length and checksum those of the new text).
+    func rewriteRecords(_ change: (String) -> String) throws {
+      var bytes = CacheLog.header
+      for record in try records() {
+        bytes += CacheLog.frame(Array(change(String(decoding: record, as: UTF8.self)).utf8))
+      }
+      try Data(bytes).write(to: log)
     }
 
     /// The stages that ran (were not cached).
@@ -131,6 +150,28 @@ import Testing
     }
     let second = try folder.run()
     #expect(Folder.ran(second.outcomes).isEmpty, "\(second.outcomes)")
+  }
+
+  @Test func aHitOnTouchedFilesRecordsTheirNewStampsOnceAndWhyRecordsNothing() throws {
+    let folder = try Folder()
+    defer { folder.folder.remove() }
+    #expect(try folder.run().status == 0)
+    let written = try folder.records().count
+    let later = Date().addingTimeInterval(5)
+    try FileManager.default.setAttributes(
+      [.modificationDate: later], ofItemAtPath: folder.url.appendingPathComponent("in/a.txt").path)
+    _ = try folder.why()
+    #expect(try folder.records().count == written)
+    // A reads in/a.txt; C, D and Y read nothing touched.
+    #expect(Folder.ran(try folder.run().outcomes).isEmpty)
+    let records = try folder.records().map { String(decoding: $0, as: UTF8.self) }
+    #expect(records.count == written + 1)
+    let seconds = String(Int(later.timeIntervalSince1970))
+    #expect(records.last!.contains("\nstage\tA\n"))
+    #expect(records.last!.contains("\tin/a.txt\t") && records.last!.contains("\t\(seconds)\t"))
+    // Found unchanged with its stamp now: nothing is recorded again.
+    #expect(Folder.ran(try folder.run().outcomes).isEmpty)
+    #expect(try folder.records().count == written + 1)
   }
 
   @Test func oneByteChangedRerunsExactlyWhatIsDownstreamAndWhySaysSo() throws {
@@ -294,17 +335,29 @@ import Testing
   }
 
   @Test func aRecordOfAnEarlierOrLaterFormatRerunsItsStageWithoutAWarning() throws {
-    let otherFormats: [(String) -> String] = [
-      // Format 2 was two lines of JSON, the first of them holding the format.
-      { _ in "{\"flow_cache\":2,\"key\":\"0\"}\n{}\n" },
-      // A later flow's record.
-      { $0.replacing("flow-cache\t3\n", with: "flow-cache\t4\n") },
+    // Format 3 kept a file per record and one per stage's newest; 2 was JSON.
+    let earlier = [
+      ("records/k.json", "flow-cache\t3\nkey\tk\nstage\tA\nworkflow\tw.yaml\nparts\t2\n{}\n"),
+      ("stages/s.json", "{\"flow_cache\":2,\"key\":\"0\"}\n{}\n"),
+    ]
+    let otherFormats: [(Folder) throws -> Void] = [
+      { folder in
+        try FileManager.default.removeItem(at: folder.log)
+        for (path, text) in earlier {
+          let file = folder.url.appendingPathComponent(".flow/cache/" + path)
+          try FileManager.default.createDirectory(
+            at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+          try folder.write(".flow/cache/" + path, text)
+        }
+      },
+      // A later flow's records.
+      { try $0.rewriteRecords { $0.replacing("flow-cache\t4\n", with: "flow-cache\t5\n") } },
     ]
     for otherFormat in otherFormats {
       let folder = try Folder()
       defer { folder.folder.remove() }
       #expect(try folder.run().status == 0)
-      try folder.rewriteRecords(otherFormat)
+      try otherFormat(folder)
       let second = try folder.run()
       #expect(second.status == 0)
       #expect(Set(second.reasons.values) == ["no record"], "\(second.reasons)")
@@ -323,6 +376,85 @@ import Testing
     #expect(Folder.ran(second.outcomes).count == 5)
     #expect(second.stderr.contains("ignoring cache record"), "\(second.stderr)")
     #expect(Folder.ran(try folder.run().outcomes).isEmpty)
+  }
+
+  @Test func aTornTailIsIgnoredWithAWarningAndOnlyItsStageReruns() throws {
+    let folder = try Folder()
+    defer { folder.folder.remove() }
+    #expect(try folder.run().status == 0)
+    // Y ends last: its record, the log's last, cut as a kill -9 during its write leaves it.
+    let bytes = try Data(contentsOf: folder.log)
+    try bytes.prefix(bytes.count - 30).write(to: folder.log)
+    try Self.expectRerun(of: "Y", warning: "it is cut short; its stage runs again", in: folder)
+  }
+
+  /// The next run reruns only `stage` and warns; the one after finds the log whole (the
+  /// damage compacted away) and reruns nothing.
+  static func expectRerun(of stage: String, warning: String, in folder: Folder) throws {
+    let second = try folder.run()
+    #expect(second.status == 0)
+    #expect(Folder.ran(second.outcomes) == [stage], "\(second.outcomes)")
+    #expect(second.stderr.contains(warning), "\(second.stderr)")
+    let third = try folder.run()
+    #expect(Folder.ran(third.outcomes).isEmpty && third.stderr == "", "\(third.stderr)")
+  }
+
+  @Test func aDamagedRecordInTheMiddleIsSkippedAndTheRecordsAfterItRead() throws {
+    let folder = try Folder()
+    defer { folder.folder.remove() }
+    #expect(try folder.run().status == 0)
+    let records = try folder.records()
+    let damaged = records.firstIndex {
+      String(decoding: $0, as: UTF8.self).contains("\nstage\tB\n")
+    }!
+    #expect(damaged < records.count - 1)
+    // One byte of B's record changed where it lies: its checksum no longer matches.
+    var bytes = try [UInt8](Data(contentsOf: folder.log))
+    let at = bytes.indices.first { bytes[$0...].starts(with: records[damaged]) }!
+    bytes[at + records[damaged].count / 2] ^= 1
+    try Data(bytes).write(to: folder.log)
+    // B runs again and writes what it wrote before: C and D stay cached.
+    try Self.expectRerun(of: "B", warning: "it is damaged", in: folder)
+  }
+
+  @Test func twoRunsAppendingToOneSharedCacheAtOnceKeepEveryRecord() throws {
+    // Two workflows of 40 stages each, run at the same time with one FLOW_CACHE.
+    let chain = (0..<40).map { index in
+      """
+        - name: s\(index)
+          type: BashOperator
+          kwargs: {bash_command: "echo \(index) > s\(index).out"}
+          outputs: s\(index).out
+      """
+    }.joined(separator: "\n")
+    let folders = try (0..<2).map { _ in try Folder(workflow: "stages:\n" + chain + "\n") }
+    let shared = try ExecFolder()
+    defer {
+      for folder in folders { folder.folder.remove() }
+      shared.remove()
+    }
+    let environment = ProcessInfo.processInfo.environment.merging(
+      ["FLOW_CACHE": shared.url.path]) { $1 }
+    let processes = folders.map { folder in
+      let process = Process()
+      process.executableURL = ToolRun.binaries.appendingPathComponent("flow-exec")
+      process.arguments = ["-j", "4", "w.yaml"]
+      process.currentDirectoryURL = folder.url
+      process.environment = environment
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      return process
+    }
+    for process in processes { try process.run() }
+    for process in processes { process.waitUntilExit() }
+    #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+    for folder in folders {
+      let again = try ToolRun.run(
+        "flow-exec", ["w.yaml"], in: folder.url, environment: environment)
+      let outcomes = ExecFolder.ends(again.stdout).mapValues { $0["outcome"] as! String }
+      #expect(outcomes.count == 40 && Folder.ran(outcomes).isEmpty, "\(outcomes)")
+      #expect(again.stderr == "", "\(again.stderr)")
+    }
   }
 
   @Test func aRecordWhosePartsAreNotTheStagesNeverSkipsIt() throws {

@@ -20,7 +20,8 @@ jobs=$(nproc)
 limit=${BENCH_LIMIT:-1800}
 
 # Seconds of wall time of one run of a shell command in a folder; "-" when it failed,
-# "slow" when it ran past the limit. No file a command writes may pass 1 MiB (ulimit -f),
+# "slow" when it ran past the limit. No file a command writes may pass 64 MiB (ulimit -f;
+# flow-exec's cache log of 10,000 stages holds about 9 MB),
 # so a stage whose output grew without bound fails instead of filling the disk.
 measure() {
   python3 - "$1" "$2" "$limit" <<'PY'
@@ -28,7 +29,7 @@ import subprocess, sys, time
 folder, command, limit = sys.argv[1], sys.argv[2], float(sys.argv[3])
 start = time.perf_counter()
 try:
-    done = subprocess.run(["bash", "-c", "ulimit -f 2048 && " + command], cwd=folder,
+    done = subprocess.run(["bash", "-c", "ulimit -f 65536 && " + command], cwd=folder,
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=limit)
 except subprocess.TimeoutExpired:
     print("slow")

@@ -9,7 +9,7 @@ import Glibc
 /// A record is lines of text fields separated by tabs, then its parts as one line of JSON
 /// exactly as they were hashed, after a line that gives its length:
 ///
-///     flow-cache 3
+///     flow-cache 4
 ///     key KEY
 ///     stage NAME
 ///     workflow PATH
@@ -25,10 +25,11 @@ import Glibc
 /// one parses no JSON: the parts' bytes are compared with the stage's own and parsed only
 /// to say why a stage reruns.
 public struct CacheRecord: Sendable {
-  /// 3: the head is lines of text, not JSON (2: a package's part holds its catalogue
-  /// entry's digest rather than its place, and the parts are a line of their own). A
-  /// record of another format is not read (`isOtherFormat`): its stage runs once more.
-  public static let formatVersion: Int64 = 3
+  /// 4: records are frames of one log per user (`CacheLog`), not a file each (3: the
+  /// head is lines of text, not JSON; 2: a package's part holds its catalogue entry's
+  /// digest rather than its place, and the parts are a line of their own). A record of
+  /// another format is not read (`isOtherFormat`): its stage runs once more.
+  public static let formatVersion: Int64 = 4
 
   public var key: String
   public var stage: String
@@ -99,23 +100,26 @@ public struct CacheRecord: Sendable {
     bytes.withUnsafeBufferPointer { read(in: $0) }
   }
 
-  private static func read(in bytes: UnsafeBufferPointer<UInt8>) -> Result<CacheRecord, Problem> {
+  /// The key, stage and workflow of a record, read from its first lines alone (a log
+  /// is indexed by them when read; a record is read whole only when looked up).
+  static func head(of bytes: UnsafeBufferPointer<UInt8>) -> Result<
+    (key: String, stage: String, workflow: String), Problem
+  > {
     var reader = LineReader(bytes: bytes)
-    guard let first = reader.fields(), first.first.map({ reader.text($0) }) == "flow-cache"
-    else {
-      // Format 1 and 2 were JSON, whose first field was the format.
-      if bytes.starts(with: Array(#"{"flow_cache":"#.utf8)) {
-        return .failure(Problem("a record of an earlier format", isOtherFormat: true))
+    if case .failure(let problem) = reader.format() { return .failure(problem) }
+    var values: [String] = []
+    for name in ["key", "stage", "workflow"] {
+      guard let fields = reader.fields(), fields.count == 2, reader.text(fields[0]) == name else {
+        return .failure(Problem("its '\(name)' line is not where a record has it"))
       }
-      return .failure(Problem("not a flow cache record: a torn or foreign file"))
+      values.append(reader.text(fields[1]))
     }
-    guard first.count == 2, let format = reader.integer(first[1]) else {
-      return .failure(Problem("its format is not a number"))
-    }
-    guard format == formatVersion else {
-      return .failure(
-        Problem("a record of format \(format), not \(formatVersion)", isOtherFormat: true))
-    }
+    return .success((values[0], values[1], values[2]))
+  }
+
+  static func read(in bytes: UnsafeBufferPointer<UInt8>) -> Result<CacheRecord, Problem> {
+    var reader = LineReader(bytes: bytes)
+    if case .failure(let problem) = reader.format() { return .failure(problem) }
     var key: String?
     var stage: String?
     var workflow: String?
@@ -184,6 +188,26 @@ public struct CacheRecord: Sendable {
     let bytes: UnsafeBufferPointer<UInt8>
     /// Where the next line begins.
     var offset = 0
+
+    /// Reads the first line, which names the record's format.
+    mutating func format() -> Result<Void, Problem> {
+      guard let first = fields(), first.first.map({ text($0) }) == "flow-cache" else {
+        // Format 1 and 2 were JSON, whose first field was the format.
+        if bytes.starts(with: Array(#"{"flow_cache":"#.utf8)) {
+          return .failure(Problem("a record of an earlier format", isOtherFormat: true))
+        }
+        return .failure(Problem("not a flow cache record: a torn or foreign file"))
+      }
+      guard first.count == 2, let format = integer(first[1]) else {
+        return .failure(Problem("its format is not a number"))
+      }
+      guard format == CacheRecord.formatVersion else {
+        return .failure(
+          Problem(
+            "a record of format \(format), not \(CacheRecord.formatVersion)", isOtherFormat: true))
+      }
+      return .success(())
+    }
 
     /// The next line's fields as ranges of `bytes`; nil at the end or when the last line
     /// has no newline (a torn file).

@@ -31,6 +31,10 @@ public final class StageCache: @unchecked Sendable {
   /// Stages found to run: a stage that waits for capacity is asked about again.
   private var mustRun: [Bool]
   private var foldersMade = false
+  private var storeOpened = false
+  /// Whether a hit on files touched since is recorded again; not while explaining, which
+  /// changes nothing.
+  private var refreshesStamps = true
   private var warnedAboutWriting = false
   /// For a part (`part(for:)`): the cache of the whole run, and each of the part's stages'
   /// index in it. A part keeps nothing itself.
@@ -75,6 +79,7 @@ public final class StageCache: @unchecked Sendable {
   public func skip(_ index: Int) -> StageResult? {
     if let whole { return whole.turns.withLock { whole.skip(runIndexes[index]) } }
     guard !mustRun[index], let entry = launches[index].cacheEntry else { return nil }
+    openStore()
     let name = launches[index].name
     let latest = believed(store.latest(workflow: workflow, stage: name))
     if let latest { rememberDigests(latest) }
@@ -91,9 +96,22 @@ public final class StageCache: @unchecked Sendable {
     if let candidate, candidate.partsText == text {
       // The newest record's digests are remembered already.
       if !isLatest { rememberDigests(candidate) }
-      if let changed = changedOutput(candidate) {
+      let outputs = candidate.outputs.map { ($0.path, files.content(of: $0.path)) }
+      if let changed = changedOutput(candidate, now: outputs) {
         reasons[index] = changed
         return nil
+      }
+      // Files touched since (the same digests under new stamps) are recorded again as
+      // they are now: later runs then find them unchanged with one stat each, instead of
+      // reading them on every run.
+      if refreshesStamps,
+        inputs[index].map(\.content) != candidate.inputs.map(\.content)
+          || outputs.map(\.1) != candidate.outputs.map(\.content)
+      {
+        append(
+          CacheRecord(
+            key: key, stage: name, workflow: workflow, partsText: text, inputs: inputs[index],
+            outputs: outputs, seconds: candidate.seconds))
       }
       reasons[index] = "cached"
       (ran[index], mustRun[index]) = (false, false)
@@ -153,6 +171,7 @@ public final class StageCache: @unchecked Sendable {
   public func ended(_ index: Int, _ result: StageResult) {
     if let whole { return whole.turns.withLock { whole.ended(runIndexes[index], result) } }
     guard result.outcome == .succeeded, let entry = launches[index].cacheEntry else { return }
+    openStore()
     if keys[index] == nil { _ = computeKey(index, entry) }
     guard let key = keys[index] else { return }
     var outputs: [(path: String, content: FileDigests.Content)] = []
@@ -161,9 +180,13 @@ public final class StageCache: @unchecked Sendable {
         outputs.append((path, files.content(of: path)))
       }
     }
-    let record = CacheRecord(
-      key: key, stage: launches[index].name, workflow: workflow, partsText: partsTexts[index],
-      inputs: inputs[index], outputs: outputs, seconds: result.seconds)
+    append(
+      CacheRecord(
+        key: key, stage: launches[index].name, workflow: workflow, partsText: partsTexts[index],
+        inputs: inputs[index], outputs: outputs, seconds: result.seconds))
+  }
+
+  private func append(_ record: CacheRecord) {
     if !foldersMade {
       if let folder = store.makeFolders() {
         warnOnce("cannot create the cache folder \(folder): stages are not recorded")
@@ -174,13 +197,14 @@ public final class StageCache: @unchecked Sendable {
     do throws(IOError) {
       try store.write(record)
     } catch {
-      warnOnce("cannot record stage '\(launches[index].name)' in the cache: \(error)")
+      warnOnce("cannot record stage '\(record.stage)' in the cache: \(error)")
     }
   }
 
   /// Why each stage would run or not, in the launches' order, running nothing: a stage
   /// after one that would run is said to rerun for it, as its key is not known yet.
   public func explain() -> [(stage: String, reason: String)] {
+    refreshesStamps = false
     var wouldRun = Array(repeating: false, count: launches.count)
     var explained = wouldRun
     // Each stage after the stages it needs, walked depth first (documents have no cycles).
@@ -218,9 +242,10 @@ public final class StageCache: @unchecked Sendable {
 
   /// The first declared output that no longer holds what the record says, said for a
   /// person; nil when all do.
-  private func changedOutput(_ record: CacheRecord) -> String? {
-    for (path, content) in record.outputs {
-      let now = files.content(of: path)
+  private func changedOutput(
+    _ record: CacheRecord, now outputs: [(String, FileDigests.Content)]
+  ) -> String? {
+    for ((path, content), (_, now)) in zip(record.outputs, outputs) {
       if now.digest == content.digest { continue }
       return now == .missing ? "output \(path) is missing" : "output \(path) changed"
     }
@@ -233,6 +258,13 @@ public final class StageCache: @unchecked Sendable {
         files.remember(path, stamp: stamp, digest: digest)
       }
     }
+  }
+
+  /// Reads the records when first needed, and warns of damaged ones.
+  private func openStore() {
+    guard !storeOpened else { return }
+    storeOpened = true
+    for warning in store.open() { warn(warning) }
   }
 
   private func believed(_ lookup: CacheStore.Lookup) -> CacheRecord? {

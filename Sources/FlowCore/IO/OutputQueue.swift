@@ -61,6 +61,11 @@ public final class OutputQueue: @unchecked Sendable {
   }
 
   /// Called with the lock held.
+  /// How long the writer waits after the first bytes for more to come, and how many
+  /// waiting bytes end that wait early.
+  private static let gatheringMicroseconds: UInt32 = 500
+  private static let gatheringLimit = 1 << 16
+
   private func startThread() {
     do throws(SystemError) {
       thread = try QuietThread { [self] in writeUntilFinished() }
@@ -74,8 +79,15 @@ public final class OutputQueue: @unchecked Sendable {
 
   private func writeUntilFinished() {
     while true {
-      let batch: [UInt8]? = lock.withLock {
+      let woken: Bool = lock.withLock {
         while pending.isEmpty && !finishing { lock.wait() }
+        return !finishing && pending.count < Self.gatheringLimit
+      }
+      // Bytes come in bursts of short lines (an event per stage, thousands a second when
+      // a rerun skips them): lines gathered for a moment go out in one write, where each
+      // line would cost a wake-up of this thread and a write of its own.
+      if woken { usleep(Self.gatheringMicroseconds) }
+      let batch: [UInt8]? = lock.withLock {
         if pending.isEmpty { return nil }
         defer { pending = [] }
         return pending

@@ -36,7 +36,10 @@ public enum Descriptor {
     -> [UInt8]
   {
     var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    // Most of what is read so is a few hundred bytes (files under /proc, whose size
+    // `stat` does not give): a first chunk of a page, grown for longer inputs, spares
+    // clearing 64 KiB for each.
+    var chunk = [UInt8](repeating: 0, count: 1 << 12)
     while bytes.count < limit {
       let wanted = min(chunk.count, limit - bytes.count)
       let filled = chunk.withUnsafeMutableBytes { raw in
@@ -47,6 +50,7 @@ public enum Descriptor {
       let count = try filled.get()
       bytes += chunk[..<count]
       if count < wanted { break }
+      if chunk.count < 1 << 16 { chunk = [UInt8](repeating: 0, count: chunk.count * 4) }
     }
     return bytes
   }

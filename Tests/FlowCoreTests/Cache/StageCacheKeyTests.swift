@@ -143,7 +143,7 @@ import Testing
 
   @Test func aRecordWithANumberTooLongIsRefusedNotTrapped() {
     let whole =
-      "flow-cache\t3\nkey\tk\nstage\ts\nworkflow\t/w.yaml\n"
+      "flow-cache\t4\nkey\tk\nstage\ts\nworkflow\t/w.yaml\n"
       + "input\td\ta\t1\t2\t3\t4\t5\nparts\t2\n{}\n"
     guard case .success = CacheRecord.read(Array(whole.utf8)) else {
       Issue.record("a whole record was refused")
