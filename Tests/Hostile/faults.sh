@@ -113,6 +113,19 @@ for option in "--grace nan" "--grace inf" "--grace=-1" "-j 0" "--cpus nan" "--gp
   bounded "flow-exec $option is a usage error (64)" 10 300 64 "$bin/flow-exec" $option events.json
 done
 
+# A file-size limit below what the run writes: the writes past it fail with EFBIG, are
+# reported, and the run goes on (SIGXFSZ would otherwise end it with nothing recorded).
+mkdir -p limited
+awk 'BEGIN { print "stages:"; for (i = 0; i < 40; i++)
+  printf "  - name: s%d\n    type: BashOperator\n    kwargs:\n      bash_command: \"true\"\n", i }' \
+  >limited/w.yaml
+for run in first second; do
+  bounded "flow-exec under ulimit -f 1 finishes its $run run" 10 300 0 bash -c \
+    'ulimit -f 1; "$0" "$1" | cat >/dev/null; exit "${PIPESTATUS[0]}"' \
+    "$bin/flow-exec" limited/w.yaml
+  expect "it says the cache could not be written ($run run)" stderr_has "cannot record stage"
+done
+
 # ---- The catalogue index: a full, read-only or shared cache, builders in PID namespaces,
 # no home folder. The index is a cache: none of these may stop a resolve or leave a file.
 resolve=("$bin/flow-resolve" --catalog "$catalogue")

@@ -397,7 +397,12 @@ final class CacheLog: @unchecked Sendable {
         SystemCall.retrying { write(descriptor, raw.baseAddress!, raw.count) }
       }
       guard written == frame.count else {
-        let reason = written < 0 ? SystemError(errno).description : "the disk is full"
+        // A short write: the disk filled up or a file-size limit (`ulimit -f`) was
+        // reached; the frame's checksum marks the part written as damaged.
+        let reason =
+          written < 0
+          ? SystemError(errno).description
+          : "only \(written) of \(frame.count) bytes written (disk full or file-size limit)"
         throw IOError(.failed, path: path, reason: "write error: " + reason)
       }
       let file = files.count - 1

@@ -50,6 +50,9 @@ public final class SignalRelay {
       sigaction(signalNumber, &action, nil)
     }
     signal(SIGPIPE, SIG_IGN)
+    // A file-size limit (`ulimit -f`) then fails a write with EFBIG, reported as any
+    // write error is, instead of killing the run with its stages left unrecorded.
+    signal(SIGXFSZ, SIG_IGN)
     // A parent may have started this process with these signals blocked.
     var wanted = sigset_t()
     sigemptyset(&wanted)

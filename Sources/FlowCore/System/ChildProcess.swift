@@ -115,11 +115,11 @@ public struct ChildProcess: Sendable {
       flags |= POSIX_SPAWN_SETPGROUP
       posix_spawnattr_setpgroup(&attributes, 0)
     }
-    // What this process catches or ignores (the signal relay's signals, SIGPIPE) is
+    // What this process catches or ignores (the signal relay's signals, SIGPIPE, SIGXFSZ) is
     // the default again in the child.
     var defaults = sigset_t()
     sigemptyset(&defaults)
-    for signal in [SIGINT, SIGTERM, SIGCHLD, SIGPIPE, SIGHUP, SIGQUIT] {
+    for signal in [SIGINT, SIGTERM, SIGCHLD, SIGPIPE, SIGHUP, SIGQUIT, SIGXFSZ] {
       sigaddset(&defaults, signal)
     }
     posix_spawnattr_setsigdefault(&attributes, &defaults)
