@@ -281,7 +281,31 @@ final class CacheLog: @unchecked Sendable {
       return nil
     }
     close(old)
+    Self.removeLeftovers(in: folder, named: Self.name(user: geteuid()))
     return new.descriptor
+  }
+
+  /// Removes this user's files that a compaction or a first write killed midway left
+  /// behind: those under the unique names `newFile` gives, untouched for ten minutes (a
+  /// younger one may be another run's first log, about to be linked).
+  private static func removeLeftovers(in folder: String, named name: String) {
+    guard let directory = opendir(folder) else { return }
+    defer { closedir(directory) }
+    let prefix = "." + name + "."
+    let oldest = time(nil) - 600
+    while let entry = readdir(directory) {
+      let entryName = withUnsafeBytes(of: entry.pointee.d_name) {
+        String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+      }
+      guard entryName.hasPrefix(prefix), entryName.count == prefix.count + 6 else { continue }
+      let path = folder + "/" + entryName
+      var status = stat()
+      if lstat(path, &status) == 0, status.st_uid == geteuid(),
+        (status.st_mode & S_IFMT) == S_IFREG, status.st_mtim.tv_sec < oldest
+      {
+        unlink(path)
+      }
+    }
   }
 
   /// A file holding `bytes` under a unique name in `folder`, open for appending, with the

@@ -39,6 +39,28 @@ import Testing
     try checkCompaction(in: folder)
   }
 
+  @Test func compactionRemovesWhatAKilledCompactionLeftBehind() throws {
+    let folder = try TemporaryFolder()
+    do {
+      let first = CacheStore(folder: folder.path)
+      #expect(first.makeFolders() == nil)
+      for _ in 0..<5 { try first.write(Self.record("fit", key: "k1")) }
+    }
+    // A compaction killed before its rename, an hour ago, and one of a run at work now.
+    let stale = folder.path + "/." + CacheLog.name(user: geteuid()) + ".Ab12Cd"
+    let young = folder.path + "/." + CacheLog.name(user: geteuid()) + ".Ef34Gh"
+    for path in [stale, young] {
+      #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+    }
+    let hourAgo = Date().addingTimeInterval(-3600)
+    try FileManager.default.setAttributes([.modificationDate: hourAgo], ofItemAtPath: stale)
+    let second = CacheStore(folder: folder.path)
+    #expect(second.open().isEmpty)
+    #expect(try frames(in: folder.path) == 1)
+    #expect(!FileManager.default.fileExists(atPath: stale))
+    #expect(FileManager.default.fileExists(atPath: young))
+  }
+
   private func checkCompaction(in folder: TemporaryFolder) throws {
     // Alone, a run compacts it: the newest record of each key and each stage is left.
     let third = CacheStore(folder: folder.path)
