@@ -8,24 +8,20 @@ struct ComposeExpansion {
   private var depth = 0
   /// How deeply `${…}` may nest, so a hostile value cannot exhaust the stack.
   static let maximumDepth = 64
-  /// The value of a name, `.none` when it is unset; its bytes must stay valid until
-  /// the expansion returns.
-  private let lookup: (EnvBytes) -> EnvBytes
 
-  private init(_ template: UnsafeBufferPointer<UInt8>, lookup: @escaping (EnvBytes) -> EnvBytes) {
+  private init(_ template: UnsafeBufferPointer<UInt8>) {
     bytes = template
-    self.lookup = lookup
   }
 
-  /// Appends the expansion of `template` to `output`.
+  /// Appends the expansion of `template` to `output`. `lookup` gives the value of a name,
+  /// `.none` when it is unset, in bytes that stay valid until this returns; it is passed
+  /// down rather than kept, so that no closure is stored or allocated.
   static func expand(
     _ template: UnsafeBufferPointer<UInt8>, into output: inout [UInt8],
     lookup: (EnvBytes) -> EnvBytes
   ) throws(ExpansionFailure) {
-    try withoutActuallyEscaping(lookup) { lookup throws(ExpansionFailure) in
-      var expansion = ComposeExpansion(template, lookup: lookup)
-      try expansion.text(into: &output, insideBraces: false, evaluate: true)
-    }
+    var expansion = ComposeExpansion(template)
+    try expansion.text(into: &output, insideBraces: false, evaluate: true, lookup: lookup)
   }
 
   /// The expansion of a string, names looked up as strings.
@@ -43,9 +39,10 @@ struct ComposeExpansion {
 
   /// Copies text and substitutions until the end, or an unmatched `}` inside braces: a
   /// word's own `{…}` pairs are text, so `${V:-{"a":1}}` ends at its last brace.
-  private mutating func text(into output: inout [UInt8], insideBraces: Bool, evaluate: Bool)
-    throws(ExpansionFailure)
-  {
+  private mutating func text(
+    into output: inout [UInt8], insideBraces: Bool, evaluate: Bool,
+    lookup: (EnvBytes) -> EnvBytes
+  ) throws(ExpansionFailure) {
     var openBraces = 0
     while index < bytes.count {
       let byte = bytes[index]
@@ -64,7 +61,7 @@ struct ComposeExpansion {
         output.append(.dollar)
         index += 2
       } else if next == .openBrace {
-        try braced(into: &output, evaluate: evaluate)
+        try braced(into: &output, evaluate: evaluate, lookup: lookup)
       } else if next.isASCIILetter || next == UInt8(ascii: "_") {
         index += 1
         let name = scanName()
@@ -87,8 +84,9 @@ struct ComposeExpansion {
 
   /// A `${…}`. Its word is written straight to `output` and taken back when it is not
   /// used, so a substitution costs no buffer of its own.
-  private mutating func braced(into output: inout [UInt8], evaluate: Bool) throws(ExpansionFailure)
-  {
+  private mutating func braced(
+    into output: inout [UInt8], evaluate: Bool, lookup: (EnvBytes) -> EnvBytes
+  ) throws(ExpansionFailure) {
     depth += 1
     defer { depth -= 1 }
     guard depth <= Self.maximumDepth else { throw .tooDeep }
@@ -121,7 +119,8 @@ struct ComposeExpansion {
     default: usesWord = !isSet
     }
     let wordStart = output.count
-    try text(into: &output, insideBraces: true, evaluate: evaluate && usesWord)
+    try text(
+      into: &output, insideBraces: true, evaluate: evaluate && usesWord, lookup: lookup)
     index += 1
     guard evaluate else { return }
     switch operation {

@@ -20,6 +20,31 @@ struct ComposeParser {
     byte.isNameCharacter || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
   }
 
+  /// The ASCII bytes a key may hold (key bytes, `[` and `]`), one bit each, so the
+  /// bytes of a key are told apart by a shift and a test.
+  private static let asciiKeyBits: (low: UInt64, high: UInt64) = {
+    var bits: (low: UInt64, high: UInt64) = (0, 0)
+    for byte in UInt8(0)..<0x80
+    where isKeyByte(byte) || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]") {
+      if byte < 64 { bits.low |= 1 << UInt64(byte) } else { bits.high |= 1 << UInt64(byte - 64) }
+    }
+    return bits
+  }()
+
+  /// The end of the run of ASCII key bytes from `start`.
+  private func endOfASCIIKey(from start: Int) -> Int {
+    let bytes = cursor.bytes
+    let (low, high) = Self.asciiKeyBits
+    var index = start
+    while index < bytes.count {
+      let byte = UInt64(bytes[index])
+      let bits = byte < 64 ? low >> byte : (byte < 128 ? high >> (byte &- 64) : 0)
+      if bits & 1 == 0 { break }
+      index += 1
+    }
+    return index
+  }
+
   /// Whether a character is one compose takes in a key: ASCII key bytes, `[` and `]`,
   /// and letters and numbers of any script (Unicode categories L and N).
   static func isKeyCharacter(_ scalar: Unicode.Scalar) -> Bool {
@@ -72,7 +97,7 @@ struct ComposeParser {
   private mutating func statement() {
     let start = cursor.position
     var isExported = false
-    if cursor.hasPrefix("export", at: cursor.index),
+    if cursor.current == UInt8(ascii: "e"), cursor.hasPrefix("export", at: cursor.index),
       let after = cursor.byte(at: cursor.index + 6), after.isSpaceOrTab
     {
       cursor.index += 6
@@ -80,7 +105,14 @@ struct ComposeParser {
       isExported = true
     }
     let keyStart = cursor.index
-    while case let length = keyCharacterLength(), length > 0 { cursor.index += length }
+    // ASCII runs by the table; a byte past ASCII by its Unicode category.
+    while true {
+      cursor.index = endOfASCIIKey(from: cursor.index)
+      guard let byte = cursor.current, byte >= 0x80 else { break }
+      let length = keyCharacterLength()
+      if length == 0 { break }
+      cursor.index += length
+    }
     let keyEnd = cursor.index
     if keyStart == keyEnd {
       let found = cursor.character(at: keyStart)

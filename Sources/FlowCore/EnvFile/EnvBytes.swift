@@ -49,9 +49,10 @@ struct EnvBytes {
 /// Bytes copied once and kept in place until the arena is freed: blocks that never
 /// move, so an `EnvBytes` into them stays valid while the arena lives.
 final class EnvByteArena: @unchecked Sendable {
-  private var blocks: [UnsafeMutableRawPointer] = []
-  private var next: UnsafeMutablePointer<UInt8>?
-  private var room = 0
+  // Used by one merge at a time: no access is checked for overlap at run time.
+  @exclusivity(unchecked) private var blocks: [UnsafeMutableRawPointer] = []
+  @exclusivity(unchecked) private var next: UnsafeMutablePointer<UInt8>?
+  @exclusivity(unchecked) private var room = 0
   private static let blockSize = 64 << 10
 
   init() {}

@@ -142,8 +142,11 @@ public struct EnvMerge {
   private var misses: [(name: EnvBytes, order: Int, key: EnvBytes, location: EnvMergedLocation)] =
     []
   private var order = 0
-  /// The expanded value being written, one buffer for every value of the merge.
+  /// The expanded value being written, and the names it missed and took from the
+  /// environment: buffers kept for every value of the merge, not made for each.
   private var scratch: [UInt8] = []
+  private var scratchMisses: [EnvBytes] = []
+  private var scratchShadowed: [EnvBytes] = []
   /// Bytes substitutions may still insert: 64 MiB plus the size of the input's values, so
   /// memory stays in proportion to the input whatever the values refer to.
   private var substitutionAllowance = 64 << 20
@@ -291,31 +294,40 @@ public struct EnvMerge {
       return
     }
     var output: [UInt8] = []
+    var missed: [EnvBytes] = []
+    var shadowed: [EnvBytes] = []
     swap(&output, &scratch)
+    swap(&missed, &scratchMisses)
+    swap(&shadowed, &scratchShadowed)
     output.removeAll(keepingCapacity: true)
-    let expanded: (misses: [EnvBytes], shadowed: [EnvBytes], inserted: Int)
-    do {
-      expanded = try expand(storage.template(of: record), into: &output)
-    } catch {
+    missed.removeAll(keepingCapacity: true)
+    shadowed.removeAll(keepingCapacity: true)
+    defer {
       swap(&output, &scratch)
+      swap(&missed, &scratchMisses)
+      swap(&shadowed, &scratchShadowed)
+    }
+    let inserted: Int
+    do {
+      inserted = try expand(
+        storage.template(of: record), into: &output, misses: &missed, shadowed: &shadowed)
+    } catch {
       result.errors.append(expansionError(error, key: key, location: location))
       return
     }
-    for name in expanded.misses { misses.append((name, order, key, location)) }
-    if !expanded.shadowed.isEmpty { warnShadowed(expanded.shadowed, key: key, location: location) }
-    substitutionAllowance -= expanded.inserted
+    for name in missed { misses.append((name, order, key, location)) }
+    if !shadowed.isEmpty { warnShadowed(shadowed, key: key, location: location) }
+    substitutionAllowance -= inserted
     let value = output.withUnsafeBufferPointer { result.storage.arena.copy($0) }
-    swap(&output, &scratch)
     define(key, value: value, at: location)
   }
 
-  /// Expands a template against the keys defined so far. Kept apart from `define`
-  /// so nothing still holds the merge's storage when it changes.
-  private func expand(_ template: EnvBytes, into output: inout [UInt8]) throws(ExpansionFailure)
-    -> (misses: [EnvBytes], shadowed: [EnvBytes], inserted: Int)
-  {
-    var misses: [EnvBytes] = []
-    var shadowed: [EnvBytes] = []
+  /// Expands a template against the keys defined so far; gives the bytes substituted.
+  /// Mutating, as `lookup` is, so that the merge is read in place, never copied.
+  private mutating func expand(
+    _ template: EnvBytes, into output: inout [UInt8], misses: inout [EnvBytes],
+    shadowed: inout [EnvBytes]
+  ) throws(ExpansionFailure) -> Int {
     var inserted = 0
     let allowance = substitutionAllowance
     // Past the allowance a lookup inserts nothing, so the work stops growing too.
@@ -331,12 +343,17 @@ public struct EnvMerge {
       try ComposeExpansion.expand(template.buffer, into: &output, lookup: substitute)
     }
     guard inserted <= allowance else { throw .tooLarge(limit: substitutionLimit) }
-    return (misses, shadowed, inserted)
+    return inserted
   }
 
   /// The value of a name a template refers to. Names found nowhere are `misses`; names
   /// the environment answers although an earlier key holds another value are `shadowed`.
-  private func lookup(_ name: EnvBytes, _ misses: inout [EnvBytes], _ shadowed: inout [EnvBytes])
+  /// Mutating, though it changes nothing: called from the expansion's closure, a
+  /// non-mutating call would copy the whole merge first.
+  @inline(never)
+  private mutating func lookup(
+    _ name: EnvBytes, _ misses: inout [EnvBytes], _ shadowed: inout [EnvBytes]
+  )
     -> EnvBytes
   {
     let index = indexOfKey.position(of: name)
