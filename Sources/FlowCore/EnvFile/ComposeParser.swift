@@ -20,26 +20,19 @@ struct ComposeParser {
     byte.isNameCharacter || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
   }
 
-  /// The ASCII bytes a key may hold (key bytes, `[` and `]`), one bit each, so the
-  /// bytes of a key are told apart by a shift and a test.
-  private static let asciiKeyBits: (low: UInt64, high: UInt64) = {
-    var bits: (low: UInt64, high: UInt64) = (0, 0)
-    for byte in UInt8(0)..<0x80
-    where isKeyByte(byte) || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]") {
-      if byte < 64 { bits.low |= 1 << UInt64(byte) } else { bits.high |= 1 << UInt64(byte - 64) }
-    }
-    return bits
-  }()
+  /// The ASCII bytes a key may hold, one bit each: `-`, `.` and the digits below 64;
+  /// letters, `[`, `]` and `_` above. Constants, so that reading them costs nothing.
+  static let asciiKeyBitsLow: UInt64 = 0x03FF_6000_0000_0000
+  static let asciiKeyBitsHigh: UInt64 = 0x07FF_FFFE_AFFF_FFFE
 
   /// The end of the run of ASCII key bytes from `start`.
   private func endOfASCIIKey(from start: Int) -> Int {
     let bytes = cursor.bytes
-    let (low, high) = Self.asciiKeyBits
     var index = start
     while index < bytes.count {
       let byte = UInt64(bytes[index])
-      let bits = byte < 64 ? low >> byte : (byte < 128 ? high >> (byte &- 64) : 0)
-      if bits & 1 == 0 { break }
+      let bits = byte & 64 == 0 ? Self.asciiKeyBitsLow : Self.asciiKeyBitsHigh
+      if byte >= 128 || (bits >> (byte & 63)) & 1 == 0 { break }
       index += 1
     }
     return index
@@ -187,21 +180,60 @@ struct ComposeParser {
   private mutating func unquotedValue() -> (EnvSpan, hasDollar: Bool) {
     let bytes = cursor.bytes
     let start = cursor.index
-    let lineEnd = cursor.endOfLine()
-    var end = lineEnd
+    // One pass over the line for its end, a comment and a `$`.
+    var lineEnd = bytes.count
+    var end = -1
+    var hasDollar = false
     var offset = start
-    while let hash = cursor.find(.hash, from: offset, to: lineEnd) {
-      if hash > start && bytes[hash - 1] == .space {
-        end = hash
+    while case let found = nextLineEndHashOrDollar(from: offset), found < bytes.count {
+      if bytes[found] == .newline {
+        lineEnd = found
         break
       }
-      offset = hash + 1
+      if bytes[found] == .dollar {
+        hasDollar = true
+      } else if found > start && bytes[found - 1] == .space {
+        end = found
+        lineEnd = cursor.find(.newline, from: found + 1, to: bytes.count) ?? bytes.count
+        break
+      }
+      offset = found + 1
     }
+    if end < 0 { end = lineEnd }
     while end > start && (bytes[end - 1].isSpaceOrTab || bytes[end - 1] == .carriageReturn) {
       end -= 1
     }
     cursor.index = lineEnd
-    return (output.span(start..<end), cursor.find(.dollar, from: start, to: end) != nil)
+    return (output.span(start..<end), hasDollar)
+  }
+
+  /// The offset of the first newline, `#` or `$` at or after `start`, or the end: eight
+  /// bytes at a time, each word tested for the three bytes at once.
+  private func nextLineEndHashOrDollar(from start: Int) -> Int {
+    let bytes = cursor.bytes
+    guard let base = bytes.baseAddress, start < bytes.count else { return bytes.count }
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    // A high bit for each byte of the word that is one of the three, exact up to the
+    // first: a borrow can only mark bytes after a match.
+    func matches(_ word: UInt64) -> UInt64 {
+      let newline = word ^ (ones &* UInt64(UInt8.newline))
+      let hash = word ^ (ones &* UInt64(UInt8.hash))
+      let dollar = word ^ (ones &* UInt64(UInt8.dollar))
+      return ((newline &- ones) & ~newline | (hash &- ones) & ~hash | (dollar &- ones) & ~dollar)
+        & 0x8080_8080_8080_8080
+    }
+    var offset = start
+    while offset + 8 <= bytes.count {
+      let found = matches(UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self))
+      if found != 0 { return offset + found.trailingZeroBitCount / 8 }
+      offset += 8
+    }
+    while offset < bytes.count {
+      let byte = bytes[offset]
+      if byte == .newline || byte == .hash || byte == .dollar { return offset }
+      offset += 1
+    }
+    return offset
   }
 
   /// Reads a quoted value; nil when it is unterminated or followed by text. A value

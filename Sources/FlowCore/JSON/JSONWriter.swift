@@ -214,16 +214,6 @@ public struct JSONWriter {
     guard let base = utf8.baseAddress else { return 0 }
     let count = utf8.count
     var index = start
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    let high: UInt64 = 0x8080_8080_8080_8080
-    func isPlain(_ word: UInt64) -> Bool {
-      let quote = word ^ (ones &* 0x22)
-      let backslash = word ^ (ones &* 0x5C)
-      let control = (word &- ones &* 0x20) & ~word
-      let quoted = (quote &- ones) & ~quote
-      let escaped = (backslash &- ones) & ~backslash
-      return (control | quoted | escaped) & high == 0
-    }
     while index + 8 <= count {
       guard isPlain(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) else { break }
       index += 8
@@ -237,6 +227,17 @@ public struct JSONWriter {
     }
     while index < count && !needsEscape(base[index]) { index += 1 }
     return index
+  }
+
+  /// Whether eight bytes hold no control character, quote or backslash.
+  private static func isPlain(_ word: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let quote = word ^ (ones &* 0x22)
+    let backslash = word ^ (ones &* 0x5C)
+    let control = (word &- ones &* 0x20) & ~word
+    let quoted = (quote &- ones) & ~quote
+    let escaped = (backslash &- ones) & ~backslash
+    return (control | quoted | escaped) & 0x8080_8080_8080_8080 == 0
   }
 
   /// Whether a byte is written escaped: the rule of the `escapes` table, compared in
@@ -277,6 +278,7 @@ public struct JSONWriter {
   ) -> UnsafeMutablePointer<UInt8>? {
     var output = target
     guard output.distance(to: end) >= 2 else { return nil }
+    if let written = writePlainString(utf8, at: target, end: end) { return written }
     output.pointee = UInt8(ascii: "\"")
     output += 1
     if let base = utf8.baseAddress {
@@ -308,6 +310,41 @@ public struct JSONWriter {
     output.pointee = UInt8(ascii: "\"")
     output += 1
     return output
+  }
+
+  /// Writes a string of at least eight bytes that needs no escape, read and written a
+  /// word at a time (the last word overlapping the one before); nil when it is shorter,
+  /// needs an escape, or does not fit, for the general writer to take.
+  private static func writePlainString(
+    _ utf8: UnsafeBufferPointer<UInt8>, at target: UnsafeMutablePointer<UInt8>,
+    end: UnsafeMutablePointer<UInt8>
+  ) -> UnsafeMutablePointer<UInt8>? {
+    let count = utf8.count
+    guard count >= 8, let base = utf8.baseAddress, target.distance(to: end) >= count + 2 else {
+      return nil
+    }
+    let source = UnsafeRawPointer(base)
+    var offset = 0
+    while offset < count - 8 {
+      guard isPlain(source.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) else {
+        return nil
+      }
+      offset += 8
+    }
+    let last = source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+    guard isPlain(last) else { return nil }
+    target.pointee = UInt8(ascii: "\"")
+    let text = UnsafeMutableRawPointer(target + 1)
+    offset = 0
+    while offset < count - 8 {
+      text.storeBytes(
+        of: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset,
+        as: UInt64.self)
+      offset += 8
+    }
+    text.storeBytes(of: last, toByteOffset: count - 8, as: UInt64.self)
+    target[count + 1] = UInt8(ascii: "\"")
+    return target + count + 2
   }
 
   /// Copies a run of text: short runs (most keys and values) as two overlapping words,

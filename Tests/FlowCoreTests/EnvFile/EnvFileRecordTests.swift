@@ -70,3 +70,35 @@ import Testing
     #expect(parsed.errors.count == 1)
   }
 }
+
+@Suite struct EnvBytesWritingTests {
+  @Test func theKeyBitTableIsTheKeyRuleForASCII() {
+    for byte in UInt8(0)..<0x80 {
+      let bits = byte < 64 ? ComposeParser.asciiKeyBitsLow : ComposeParser.asciiKeyBitsHigh
+      let inTable = (bits >> UInt64(byte & 63)) & 1 == 1
+      #expect(inTable == ComposeParser.isKeyCharacter(Unicode.Scalar(byte)), "byte \(byte)")
+    }
+  }
+
+  @Test func stringsWrittenWordByWordMatchTheGeneralWriter() {
+    for length in 0...40 {
+      for special in [nil, "\"", "\\", "\n", "\u{1}", "é"] as [String?] {
+        for position in 0...max(length - 1, 0) {
+          var text = String(repeating: "a", count: length)
+          if let special, length > 0 {
+            let index = text.index(text.startIndex, offsetBy: position)
+            text.replaceSubrange(index...index, with: special)
+          }
+          var expected: [UInt8] = []
+          JSONWriter.appendString(text, to: &expected)
+          let written = [UInt8](unsafeUninitializedCapacity: expected.count + 16) { buffer, count in
+            let start = buffer.baseAddress!
+            let end = JSONWriter.writeString(text, at: start, end: start + buffer.count)
+            count = end.map { start.distance(to: $0) } ?? 0
+          }
+          #expect(written == expected, "\(text.debugDescription)")
+        }
+      }
+    }
+  }
+}
