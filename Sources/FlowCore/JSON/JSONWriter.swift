@@ -214,30 +214,20 @@ public struct JSONWriter {
     guard let base = utf8.baseAddress else { return 0 }
     let count = utf8.count
     var index = start
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let high: UInt64 = 0x8080_8080_8080_8080
     while index + 8 <= count {
-      guard isPlain(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) else { break }
+      let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+      let quote = word ^ (ones &* 0x22)
+      let backslash = word ^ (ones &* 0x5C)
+      let control = (word &- ones &* 0x20) & ~word
+      let quoted = (quote &- ones) & ~quote
+      let escaped = (backslash &- ones) & ~backslash
+      if (control | quoted | escaped) & high != 0 { break }
       index += 8
-    }
-    // The last few bytes are read as the word that ends the text, overlapping what was
-    // read already, rather than one at a time.
-    if index + 8 > count && count >= 8
-      && isPlain(UnsafeRawPointer(base + count - 8).loadUnaligned(as: UInt64.self))
-    {
-      return count
     }
     while index < count && !needsEscape(base[index]) { index += 1 }
     return index
-  }
-
-  /// Whether eight bytes hold no control character, quote or backslash.
-  private static func isPlain(_ word: UInt64) -> Bool {
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    let quote = word ^ (ones &* 0x22)
-    let backslash = word ^ (ones &* 0x5C)
-    let control = (word &- ones &* 0x20) & ~word
-    let quoted = (quote &- ones) & ~quote
-    let escaped = (backslash &- ones) & ~backslash
-    return (control | quoted | escaped) & 0x8080_8080_8080_8080 == 0
   }
 
   /// Whether a byte is written escaped: the rule of the `escapes` table, compared in
@@ -278,7 +268,6 @@ public struct JSONWriter {
   ) -> UnsafeMutablePointer<UInt8>? {
     var output = target
     guard output.distance(to: end) >= 2 else { return nil }
-    if let written = writePlainString(utf8, at: target, end: end) { return written }
     output.pointee = UInt8(ascii: "\"")
     output += 1
     if let base = utf8.baseAddress {
@@ -288,7 +277,8 @@ public struct JSONWriter {
         // Room for the run and what follows it: an escape, or the closing quote.
         let room = index - start + (index < utf8.count ? 7 : 1)
         guard output.distance(to: end) >= room else { return nil }
-        copy(base + start, to: output, count: index - start)
+        // The C library's copy: a copy written in Swift here went byte by byte.
+        memcpy(output, base + start, index - start)
         output += index - start
         guard index < utf8.count else { break }
         let byte = utf8[index]
@@ -310,58 +300,6 @@ public struct JSONWriter {
     output.pointee = UInt8(ascii: "\"")
     output += 1
     return output
-  }
-
-  /// Writes a string of at least eight bytes that needs no escape, read and written a
-  /// word at a time (the last word overlapping the one before); nil when it is shorter,
-  /// needs an escape, or does not fit, for the general writer to take.
-  private static func writePlainString(
-    _ utf8: UnsafeBufferPointer<UInt8>, at target: UnsafeMutablePointer<UInt8>,
-    end: UnsafeMutablePointer<UInt8>
-  ) -> UnsafeMutablePointer<UInt8>? {
-    let count = utf8.count
-    guard count >= 8, let base = utf8.baseAddress, target.distance(to: end) >= count + 2 else {
-      return nil
-    }
-    let source = UnsafeRawPointer(base)
-    var offset = 0
-    while offset < count - 8 {
-      guard isPlain(source.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) else {
-        return nil
-      }
-      offset += 8
-    }
-    let last = source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-    guard isPlain(last) else { return nil }
-    target.pointee = UInt8(ascii: "\"")
-    let text = UnsafeMutableRawPointer(target + 1)
-    offset = 0
-    while offset < count - 8 {
-      text.storeBytes(
-        of: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset,
-        as: UInt64.self)
-      offset += 8
-    }
-    text.storeBytes(of: last, toByteOffset: count - 8, as: UInt64.self)
-    target[count + 1] = UInt8(ascii: "\"")
-    return target + count + 2
-  }
-
-  /// Copies a run of text: short runs (most keys and values) as two overlapping words,
-  /// longer ones by the C library, whose call costs more than the copy of a short run.
-  private static func copy(
-    _ source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count: Int
-  ) {
-    if count >= 8 && count <= 16 {
-      let first = UnsafeRawPointer(source).loadUnaligned(as: UInt64.self)
-      let last = UnsafeRawPointer(source + count - 8).loadUnaligned(as: UInt64.self)
-      UnsafeMutableRawPointer(target).storeBytes(of: first, as: UInt64.self)
-      UnsafeMutableRawPointer(target + count - 8).storeBytes(of: last, as: UInt64.self)
-    } else if count < 8 {
-      for offset in 0..<count { target[offset] = source[offset] }
-    } else {
-      memcpy(target, source, count)
-    }
   }
 
   /// Runs `body` on the UTF-8 of `text`, read in place where the string is contiguous.
