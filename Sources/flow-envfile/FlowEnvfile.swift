@@ -174,7 +174,7 @@ struct EnvfileRun: Equatable {
       let (path, optional) = EnvFileLoader.splitOptionalMarker(argument)
       guard let parsed = loader.load(path, optional: optional) else { continue }
       errors += parsed.errors
-      layers.append(.file(parsed.entries))
+      layers.append(.parsed(parsed))
     }
     do throws(EnvFileError) {
       layers.append(try EnvFileLoader.assignments(assignments, name: "--set"))
@@ -186,7 +186,7 @@ struct EnvfileRun: Equatable {
     let bytes =
       format == .json && provenance
       ? JSONCodec.encode(EnvOutput.json(result.variables, provenance: true))
-      : try EnvOutput.text(result.variables, format: format)
+      : try EnvOutput.text(result, format: format)
     try console.emit(bytes, to: output)
     // Ends here rather than returning: freeing every value one by one would cost more
     // than the merge. The parsed files and the merge are kept to the end, or they would

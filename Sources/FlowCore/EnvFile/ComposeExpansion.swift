@@ -3,36 +3,46 @@
 /// substitutions. A word is expanded only when it is used, so `${SET:?${X:?m}}`
 /// does not fail. A `$` followed by anything else, `$(…)` included, is text.
 struct ComposeExpansion {
-  private let bytes: [UInt8]
+  private let bytes: UnsafeBufferPointer<UInt8>
   private var index = 0
   private var depth = 0
   /// How deeply `${…}` may nest, so a hostile value cannot exhaust the stack.
   static let maximumDepth = 64
-  private let lookup: (String) -> String?
 
-  init(_ template: String, lookup: @escaping (String) -> String?) {
-    bytes = Array(template.utf8)
-    self.lookup = lookup
+  private init(_ template: UnsafeBufferPointer<UInt8>) {
+    bytes = template
   }
 
+  /// Appends the expansion of `template` to `output`. `lookup` gives the value of a name,
+  /// `.none` when it is unset, in bytes that stay valid until this returns; it is passed
+  /// down rather than kept, so that no closure is stored or allocated.
+  static func expand(
+    _ template: UnsafeBufferPointer<UInt8>, into output: inout [UInt8],
+    lookup: (EnvBytes) -> EnvBytes
+  ) throws(ExpansionFailure) {
+    var expansion = ComposeExpansion(template)
+    try expansion.text(into: &output, insideBraces: false, evaluate: true, lookup: lookup)
+  }
+
+  /// The expansion of a string, names looked up as strings.
   static func expand(_ template: String, lookup: (String) -> String?) throws(ExpansionFailure)
     -> String
   {
     guard template.utf8Contains(where: { $0 == .dollar }) else { return template }
-    return try withoutActuallyEscaping(lookup) { lookup throws(ExpansionFailure) in
-      var expansion = ComposeExpansion(template, lookup: lookup)
-      var output: [UInt8] = []
-      output.reserveCapacity(expansion.bytes.count)
-      try expansion.text(into: &output, insideBraces: false, evaluate: true)
-      return String(decoding: output, as: UTF8.self)
+    let values = EnvByteArena()
+    var output: [UInt8] = []
+    try Array(template.utf8).withUnsafeBufferPointer { template throws(ExpansionFailure) in
+      try expand(template, into: &output) { values.copy(lookup($0.string)) }
     }
+    return String(decoding: output, as: UTF8.self)
   }
 
   /// Copies text and substitutions until the end, or an unmatched `}` inside braces: a
   /// word's own `{…}` pairs are text, so `${V:-{"a":1}}` ends at its last brace.
-  private mutating func text(into output: inout [UInt8], insideBraces: Bool, evaluate: Bool)
-    throws(ExpansionFailure)
-  {
+  private mutating func text(
+    into output: inout [UInt8], insideBraces: Bool, evaluate: Bool,
+    lookup: (EnvBytes) -> EnvBytes
+  ) throws(ExpansionFailure) {
     var openBraces = 0
     while index < bytes.count {
       let byte = bytes[index]
@@ -51,11 +61,11 @@ struct ComposeExpansion {
         output.append(.dollar)
         index += 2
       } else if next == .openBrace {
-        try braced(into: &output, evaluate: evaluate)
+        try braced(into: &output, evaluate: evaluate, lookup: lookup)
       } else if next.isASCIILetter || next == UInt8(ascii: "_") {
         index += 1
         let name = scanName()
-        if evaluate, let value = lookup(name) { output.append(contentsOf: value.utf8) }
+        if evaluate { output.append(contentsOf: lookup(name).buffer) }
       } else {
         output.append(.dollar)
         index += 1
@@ -64,27 +74,30 @@ struct ComposeExpansion {
     if insideBraces { throw .unterminated }
   }
 
-  private mutating func scanName() -> String {
+  private mutating func scanName() -> EnvBytes {
     let start = index
     if index < bytes.count && (bytes[index].isASCIILetter || bytes[index] == UInt8(ascii: "_")) {
       while index < bytes.count && bytes[index].isNameCharacter { index += 1 }
     }
-    return String(bytes[start..<index])
+    return EnvBytes(UnsafeBufferPointer(rebasing: bytes[start..<index]))
   }
 
-  private mutating func braced(into output: inout [UInt8], evaluate: Bool) throws(ExpansionFailure)
-  {
+  /// A `${…}`. Its word is written straight to `output` and taken back when it is not
+  /// used, so a substitution costs no buffer of its own.
+  private mutating func braced(
+    into output: inout [UInt8], evaluate: Bool, lookup: (EnvBytes) -> EnvBytes
+  ) throws(ExpansionFailure) {
     depth += 1
     defer { depth -= 1 }
     guard depth <= Self.maximumDepth else { throw .tooDeep }
     let start = index
     index += 2
     let name = scanName()
-    guard !name.isEmpty, index < bytes.count else { throw invalidOrUnterminated(from: start) }
+    guard name.count > 0, index < bytes.count else { throw invalidOrUnterminated(from: start) }
     var colon = false
     if bytes[index] == .closeBrace {
       index += 1
-      if evaluate, let value = lookup(name) { output.append(contentsOf: value.utf8) }
+      if evaluate { output.append(contentsOf: lookup(name).buffer) }
       return
     }
     if bytes[index] == .colon {
@@ -98,27 +111,33 @@ struct ComposeExpansion {
         || operation == UInt8(ascii: "+")
     else { throw invalidOrUnterminated(from: start) }
     index += 1
-    let value = evaluate ? lookup(name) : nil
-    let isSet = colon ? !(value?.isEmpty ?? true) : value != nil
+    let value = evaluate ? lookup(name) : .none
+    let isSet = colon ? value.count > 0 : !value.isNone
     let usesWord: Bool
     switch operation {
     case UInt8(ascii: "+"): usesWord = isSet
     default: usesWord = !isSet
     }
-    var word: [UInt8] = []
-    try text(into: &word, insideBraces: true, evaluate: evaluate && usesWord)
+    let wordStart = output.count
+    try text(
+      into: &output, insideBraces: true, evaluate: evaluate && usesWord, lookup: lookup)
     index += 1
     guard evaluate else { return }
     switch operation {
     case UInt8(ascii: "-"):
-      output.append(contentsOf: isSet ? Array(value!.utf8) : word)
+      if isSet {
+        output.removeLast(output.count - wordStart)
+        output.append(contentsOf: value.buffer)
+      }
     case UInt8(ascii: "+"):
-      if isSet { output.append(contentsOf: word) }
+      if !isSet { output.removeLast(output.count - wordStart) }
     default:
       guard isSet else {
-        throw .required(name: name, message: String(decoding: word, as: UTF8.self))
+        let message = String(decoding: output[wordStart...], as: UTF8.self)
+        throw .required(name: name.string, message: message)
       }
-      output.append(contentsOf: value!.utf8)
+      output.removeLast(output.count - wordStart)
+      output.append(contentsOf: value.buffer)
     }
   }
 

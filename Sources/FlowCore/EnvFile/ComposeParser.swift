@@ -6,19 +6,36 @@
 struct ComposeParser {
   private var cursor: EnvFileCursor
   private let file: String
-  private var result = EnvFileParseResult()
-  /// The bytes of the quoted value being read, one buffer kept for every quoted value of
-  /// the file rather than one allocated and freed for each.
-  private var quotedBytes: [UInt8] = []
+  private var output: EnvFileRecordWriter
+  private var errors: [EnvFileError] = []
 
   init(bytes: UnsafeBufferPointer<UInt8>, file: String) {
     cursor = EnvFileCursor(bytes: bytes)
     self.file = file
+    output = EnvFileRecordWriter(textCount: bytes.count)
   }
 
   /// An ASCII byte of a key: also the rule for the names `make` can take.
   static func isKeyByte(_ byte: UInt8) -> Bool {
     byte.isNameCharacter || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
+  }
+
+  /// The ASCII bytes a key may hold, one bit each: `-`, `.` and the digits below 64;
+  /// letters, `[`, `]` and `_` above. Constants, so that reading them costs nothing.
+  static let asciiKeyBitsLow: UInt64 = 0x03FF_6000_0000_0000
+  static let asciiKeyBitsHigh: UInt64 = 0x07FF_FFFE_AFFF_FFFE
+
+  /// The end of the run of ASCII key bytes from `start`.
+  private func endOfASCIIKey(from start: Int) -> Int {
+    let bytes = cursor.bytes
+    var index = start
+    while index < bytes.count {
+      let byte = UInt64(bytes[index])
+      let bits = byte & 64 == 0 ? Self.asciiKeyBitsLow : Self.asciiKeyBitsHigh
+      if byte >= 128 || (bits >> (byte & 63)) & 1 == 0 { break }
+      index += 1
+    }
+    return index
   }
 
   /// Whether a character is one compose takes in a key: ASCII key bytes, `[` and `]`,
@@ -53,8 +70,9 @@ struct ComposeParser {
     return scalar.map(Self.isKeyCharacter) == true ? length : 0
   }
 
-  mutating func parse() -> EnvFileParseResult {
-    result.entries.reserveCapacity(cursor.newlineCount + 1)
+  /// The records and errors, the records pointing into `text` (the bytes parsed).
+  mutating func parse(text: [UInt8]) -> EnvFileParseResult {
+    output.records.reserveCapacity(cursor.newlineCount + 1)
     while true {
       cursor.skipBlankLines()
       guard let byte = cursor.current else { break }
@@ -64,13 +82,15 @@ struct ComposeParser {
       }
       statement()
     }
-    return result
+    return EnvFileParseResult(
+      storage: EnvFileStorage(file: file, text: text, decoded: output.decoded),
+      records: output.records, errors: errors)
   }
 
   private mutating func statement() {
     let start = cursor.position
     var isExported = false
-    if cursor.hasPrefix("export", at: cursor.index),
+    if cursor.current == UInt8(ascii: "e"), cursor.hasPrefix("export", at: cursor.index),
       let after = cursor.byte(at: cursor.index + 6), after.isSpaceOrTab
     {
       cursor.index += 6
@@ -78,7 +98,14 @@ struct ComposeParser {
       isExported = true
     }
     let keyStart = cursor.index
-    while case let length = keyCharacterLength(), length > 0 { cursor.index += length }
+    // ASCII runs by the table; a byte past ASCII by its Unicode category.
+    while true {
+      cursor.index = endOfASCIIKey(from: cursor.index)
+      guard let byte = cursor.current, byte >= 0x80 else { break }
+      let length = keyCharacterLength()
+      if length == 0 { break }
+      cursor.index += length
+    }
     let keyEnd = cursor.index
     if keyStart == keyEnd {
       let found = cursor.character(at: keyStart)
@@ -87,7 +114,7 @@ struct ComposeParser {
           file: file, at: cursor.position, detail: "unexpected '\(found)' where a key starts"))
       return
     }
-    let key = String(cursor.bytes[keyStart..<keyEnd])
+    let key = output.span(keyStart..<keyEnd)
     cursor.skipSpacesAndTabs()
     let separator = cursor.current ?? .newline
     if separator == .equals || separator == .colon {
@@ -95,16 +122,17 @@ struct ComposeParser {
     } else if separator == .newline || separator == .carriageReturn
       || (separator == .hash && cursor.index > keyEnd)
     {
-      result.entries.append(
-        EnvFileEntry(
-          key: key, value: nil, template: nil, isExported: isExported, file: file, position: start))
+      output.records.append(
+        EnvFileRecord(
+          key: key, value: nil, expands: false, isExported: isExported, position: start))
       cursor.skipLine()
       return
     } else {
       let found = cursor.character(at: cursor.index)
+      let keyText = String(cursor.bytes[keyStart..<keyEnd])
       fail(
         .invalidKey(
-          file: file, at: cursor.position, detail: "unexpected '\(found)' in key '\(key)'"))
+          file: file, at: cursor.position, detail: "unexpected '\(found)' in key '\(keyText)'"))
       return
     }
     cursor.skipSpacesAndTabs()
@@ -115,87 +143,140 @@ struct ComposeParser {
       value = quoted
     default:
       let (text, hasDollar) = unquotedValue()
-      value = QuotedValue(value: text, template: hasDollar ? text : nil, quoting: .none)
+      value = QuotedValue(value: text, expands: hasDollar, quoting: .none)
     }
-    // Built once and moved: an entry holds several strings, each copy retains them all.
-    let entry = EnvFileEntry(
-      key: key, value: value.value, template: value.template, quoting: value.quoting,
-      isExported: isExported, file: file, position: start)
-    result.entries.append(consume entry)
+    output.records.append(
+      EnvFileRecord(
+        key: key, value: value.value, template: value.template, expands: value.expands,
+        quoting: value.quoting, isExported: isExported, position: start))
   }
 
-  /// A value as read: its text, what expansion reads, how it was quoted.
+  /// A value as read: its bytes, whether it is expanded, what expansion reads when that
+  /// differs from the value, how it was quoted.
   struct QuotedValue {
-    var value: String
-    var template: String?
+    var value: EnvSpan
+    var template: EnvSpan?
+    var expands: Bool
     var quoting: EnvFileEntry.Quoting
+
+    init(
+      value: EnvSpan, template: EnvSpan? = nil, expands: Bool, quoting: EnvFileEntry.Quoting
+    ) {
+      self.value = value
+      self.template = template
+      self.expands = expands
+      self.quoting = quoting
+    }
   }
 
   private mutating func fail(_ error: EnvFileError) {
-    result.errors.append(error)
+    errors.append(error)
     cursor.skipLine()
   }
 
   /// The value up to a comment or the end of the line, and whether it holds a `$`. As in
   /// compose, only a space then `#` inside the value starts a comment: `A=a\t#b` keeps
   /// its `#`, and so does `A= #b`, whose blanks before the value are not part of it.
-  private mutating func unquotedValue() -> (String, hasDollar: Bool) {
+  private mutating func unquotedValue() -> (EnvSpan, hasDollar: Bool) {
     let bytes = cursor.bytes
     let start = cursor.index
-    let lineEnd = cursor.endOfLine()
-    var end = lineEnd
+    // One pass over the line for its end, a comment and a `$`.
+    var lineEnd = bytes.count
+    var end = -1
+    var hasDollar = false
     var offset = start
-    while let hash = cursor.find(.hash, from: offset, to: lineEnd) {
-      if hash > start && bytes[hash - 1] == .space {
-        end = hash
+    while case let found = nextLineEndHashOrDollar(from: offset), found < bytes.count {
+      if bytes[found] == .newline {
+        lineEnd = found
         break
       }
-      offset = hash + 1
+      if bytes[found] == .dollar {
+        hasDollar = true
+      } else if found > start && bytes[found - 1] == .space {
+        end = found
+        lineEnd = cursor.find(.newline, from: found + 1, to: bytes.count) ?? bytes.count
+        break
+      }
+      offset = found + 1
     }
+    if end < 0 { end = lineEnd }
     while end > start && (bytes[end - 1].isSpaceOrTab || bytes[end - 1] == .carriageReturn) {
       end -= 1
     }
     cursor.index = lineEnd
-    return (String(bytes[start..<end]), cursor.find(.dollar, from: start, to: end) != nil)
+    return (output.span(start..<end), hasDollar)
   }
 
-  /// Reads a quoted value; nil when it is unterminated or followed by text.
+  /// The offset of the first newline, `#` or `$` at or after `start`, or the end: eight
+  /// bytes at a time, each word tested for the three bytes at once.
+  private func nextLineEndHashOrDollar(from start: Int) -> Int {
+    let bytes = cursor.bytes
+    guard let base = bytes.baseAddress, start < bytes.count else { return bytes.count }
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    // A high bit for each byte of the word that is one of the three, exact up to the
+    // first: a borrow can only mark bytes after a match.
+    func matches(_ word: UInt64) -> UInt64 {
+      let newline = word ^ (ones &* UInt64(UInt8.newline))
+      let hash = word ^ (ones &* UInt64(UInt8.hash))
+      let dollar = word ^ (ones &* UInt64(UInt8.dollar))
+      return ((newline &- ones) & ~newline | (hash &- ones) & ~hash | (dollar &- ones) & ~dollar)
+        & 0x8080_8080_8080_8080
+    }
+    var offset = start
+    while offset + 8 <= bytes.count {
+      let found = matches(UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self))
+      if found != 0 { return offset + found.trailingZeroBitCount / 8 }
+      offset += 8
+    }
+    while offset < bytes.count {
+      let byte = bytes[offset]
+      if byte == .newline || byte == .hash || byte == .dollar { return offset }
+      offset += 1
+    }
+    return offset
+  }
+
+  /// Reads a quoted value; nil when it is unterminated or followed by text. A value
+  /// without escapes is a span of the file; one with escapes is decoded into the
+  /// records' own bytes.
   private mutating func quotedValue() -> QuotedValue? {
     let bytes = cursor.bytes
     let quote = bytes[cursor.index]
     let opening = cursor.position
     let isDouble = quote == .doubleQuote
-    var value: [UInt8] = []
-    swap(&value, &quotedBytes)
-    value.removeAll(keepingCapacity: true)
-    defer { quotedBytes = value }
+    let decodedStart = output.decoded.count
+    var decodes = false
+    // Offsets in the decoded value of the `$`s an escape protects.
     var escapedDollars: [Int] = []
     cursor.index += 1
+    let contentStart = cursor.index
     var runStart = cursor.index
     while true {
       guard let byte = cursor.current else {
-        result.errors.append(
+        output.decoded.removeLast(output.decoded.count - decodedStart)
+        errors.append(
           .unterminatedQuote(file: file, at: opening, quote: Character(Unicode.Scalar(quote))))
         return nil
       }
       if byte == quote { break }
       if byte == .backslash, let next = cursor.byte(at: cursor.index + 1) {
-        value.append(contentsOf: bytes[runStart..<cursor.index])
+        decodes = true
+        output.decoded.append(contentsOf: bytes[runStart..<cursor.index])
         if next == quote {
-          value.append(quote)
+          output.decoded.append(quote)
         } else if isDouble && next == .dollar {
-          escapedDollars.append(value.count)
-          value.append(.dollar)
+          escapedDollars.append(output.decoded.count - decodedStart)
+          output.decoded.append(.dollar)
         } else if isDouble, let replacement = Self.escaped(next) {
-          value.append(replacement)
+          output.decoded.append(replacement)
         } else if isDouble, next == UInt8(ascii: "0"), let octal = octalEscape(at: cursor.index) {
-          value.append(contentsOf: String(octal).utf8)
+          output.decoded.append(contentsOf: String(octal).utf8)
           cursor.index += 3
         } else {
           // Not an escape of this quote: the backslash stays, and the character after
           // it is taken as it is (a quote after it does not close the value).
-          value.append(.backslash)
-          value.append(next)
+          output.decoded.append(.backslash)
+          output.decoded.append(next)
         }
         cursor.index += 1
         cursor.advance()
@@ -203,41 +284,52 @@ struct ComposeParser {
         continue
       }
       if byte == .carriageReturn && cursor.byte(at: cursor.index + 1) == .newline {
-        value.append(contentsOf: bytes[runStart..<cursor.index])
+        decodes = true
+        output.decoded.append(contentsOf: bytes[runStart..<cursor.index])
         cursor.index += 1
         runStart = cursor.index
         continue
       }
       cursor.advance()
     }
-    value.append(contentsOf: bytes[runStart..<cursor.index])
+    let contentEnd = cursor.index
+    if decodes { output.decoded.append(contentsOf: bytes[runStart..<contentEnd]) }
     cursor.index += 1
     cursor.skipSpacesAndTabs()
     switch cursor.current {
     case nil, .newline?, .carriageReturn?, .hash?:
       cursor.skipLine()
     default:
+      output.decoded.removeLast(output.decoded.count - decodedStart)
       fail(.textAfterQuote(file: file, at: cursor.position))
       return nil
     }
-    let text = String(decoding: value, as: UTF8.self)
-    guard isDouble else { return QuotedValue(value: text, template: nil, quoting: .single) }
-    if escapedDollars.isEmpty {
-      let hasDollar = value.contains(.dollar)
-      return QuotedValue(value: text, template: hasDollar ? text : nil, quoting: .double)
-    } else {
-      var template: [UInt8] = []
-      template.reserveCapacity(value.count + escapedDollars.count)
-      var previous = 0
-      for offset in escapedDollars {
-        template.append(contentsOf: value[previous..<offset])
-        template.append(.dollar)
-        previous = offset
-      }
-      template.append(contentsOf: value[previous...])
-      return QuotedValue(
-        value: text, template: String(decoding: template, as: UTF8.self), quoting: .double)
+    let value =
+      decodes
+      ? EnvSpan(
+        start: output.textCount + decodedStart, count: output.decoded.count - decodedStart)
+      : output.span(contentStart..<contentEnd)
+    guard isDouble else { return QuotedValue(value: value, expands: false, quoting: .single) }
+    guard !escapedDollars.isEmpty else {
+      let hasDollar =
+        decodes
+        ? output.decoded[decodedStart...].contains(.dollar)
+        : cursor.find(.dollar, from: contentStart, to: contentEnd) != nil
+      return QuotedValue(value: value, expands: hasDollar, quoting: .double)
     }
+    // What expansion reads: each protected `$` doubled, after the value in the same bytes.
+    let decodedValue = Array(output.decoded[decodedStart...])
+    let templateStart = output.decoded.count
+    var previous = 0
+    for offset in escapedDollars {
+      output.decoded.append(contentsOf: decodedValue[previous..<offset])
+      output.decoded.append(.dollar)
+      previous = offset
+    }
+    output.decoded.append(contentsOf: decodedValue[previous...])
+    let template = EnvSpan(
+      start: output.textCount + templateStart, count: output.decoded.count - templateStart)
+    return QuotedValue(value: value, template: template, expands: true, quoting: .double)
   }
 
   /// The byte a double-quoted `\x` stands for, for the escapes compose knows.

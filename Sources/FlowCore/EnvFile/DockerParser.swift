@@ -11,9 +11,11 @@ struct DockerParser {
     self.file = file
   }
 
-  mutating func parse() -> EnvFileParseResult {
-    var result = EnvFileParseResult()
-    result.entries.reserveCapacity(cursor.newlineCount + 1)
+  /// The records and errors, the records pointing into `text` (the bytes parsed).
+  mutating func parse(text: [UInt8]) -> EnvFileParseResult {
+    var output = EnvFileRecordWriter(textCount: cursor.bytes.count)
+    var errors: [EnvFileError] = []
+    output.records.reserveCapacity(cursor.newlineCount + 1)
     let bytes = cursor.bytes
     while !cursor.isAtEnd {
       var lineEnd = cursor.endOfLine()
@@ -31,22 +33,24 @@ struct DockerParser {
         while separator < lineEnd && bytes[separator] != .equals { separator += 1 }
         let keyBytes = bytes[cursor.index..<separator]
         if keyBytes.isEmpty {
-          result.errors.append(.invalidKey(file: file, at: start, detail: "no key before '='"))
+          errors.append(.invalidKey(file: file, at: start, detail: "no key before '='"))
         } else if let blank = keyBytes.firstIndex(where: { $0.isSpaceOrTab }) {
           var at = start
           at.column += blank - cursor.index
-          result.errors.append(
+          errors.append(
             .invalidKey(file: file, at: at, detail: "'\(String(keyBytes))' contains a blank"))
         } else {
-          let key = String(keyBytes)
-          let value = separator < lineEnd ? String(bytes[(separator + 1)..<lineEnd]) : nil
-          result.entries.append(
-            EnvFileEntry(key: key, value: value, template: nil, file: file, position: start))
+          let key = output.span(cursor.index..<separator)
+          let value = separator < lineEnd ? output.span((separator + 1)..<lineEnd) : nil
+          output.records.append(
+            EnvFileRecord(key: key, value: value, expands: false, position: start))
         }
       }
       cursor.index = nextLine
       if !cursor.isAtEnd { cursor.advance() }
     }
-    return result
+    return EnvFileParseResult(
+      storage: EnvFileStorage(file: file, text: text, decoded: []), records: output.records,
+      errors: errors)
   }
 }

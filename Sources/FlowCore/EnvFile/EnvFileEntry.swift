@@ -45,12 +45,47 @@ public struct EnvFileEntry: Hashable, Sendable {
 }
 
 /// What parsing one file gave: its definitions in order, and the statements it refused.
+/// The definitions are kept as byte ranges of the file; `entries` makes their strings.
 public struct EnvFileParseResult: Sendable {
-  public var entries: [EnvFileEntry] = []
+  /// The bytes the records point into; nil when nothing was parsed.
+  var storage: EnvFileStorage?
+  var records: [EnvFileRecord] = []
   public var errors: [EnvFileError] = []
 
-  public init(entries: [EnvFileEntry] = [], errors: [EnvFileError] = []) {
-    self.entries = entries
+  public init(errors: [EnvFileError] = []) {
     self.errors = errors
+  }
+
+  init(storage: EnvFileStorage, records: [EnvFileRecord], errors: [EnvFileError]) {
+    self.storage = storage
+    self.records = records
+    self.errors = errors
+  }
+
+  /// Entries that all come from one file, as records: for a merge of entries made
+  /// elsewhere.
+  init(entries: ArraySlice<EnvFileEntry>) {
+    var writer = EnvFileRecordWriter(textCount: 0)
+    writer.records.reserveCapacity(entries.count)
+    for entry in entries {
+      let key = writer.keep(entry.key.utf8)
+      let value = entry.value.map { writer.keep($0.utf8) }
+      let template =
+        entry.template == nil || entry.template == entry.value
+        ? nil : writer.keep(entry.template!.utf8)
+      writer.records.append(
+        EnvFileRecord(
+          key: key, value: value, template: template, expands: entry.template != nil,
+          quoting: entry.quoting, isExported: entry.isExported, position: entry.position))
+    }
+    storage = EnvFileStorage(
+      file: entries.first?.file ?? "", text: [], decoded: writer.decoded)
+    records = writer.records
+  }
+
+  /// The definitions in order, each with its strings.
+  public var entries: [EnvFileEntry] {
+    guard let storage else { return [] }
+    return records.map(storage.entry)
   }
 }

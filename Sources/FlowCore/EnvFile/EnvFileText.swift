@@ -93,17 +93,18 @@ public struct EnvFileText: Sendable {
     case .compose:
       return bytes.withUnsafeBufferPointer { buffer in
         var parser = ComposeParser(bytes: buffer, file: file)
-        return parser.parse()
+        return parser.parse(text: bytes)
       }
     case .python:
-      return PythonParser.universalNewlines(bytes).withUnsafeBufferPointer { buffer in
+      let text = PythonParser.universalNewlines(bytes)
+      return text.withUnsafeBufferPointer { buffer in
         var parser = PythonParser(bytes: buffer, file: file)
-        return parser.parse()
+        return parser.parse(text: text)
       }
     case .docker:
       return bytes.withUnsafeBufferPointer { buffer in
         var parser = DockerParser(bytes: buffer, file: file)
-        return parser.parse()
+        return parser.parse(text: bytes)
       }
     }
   }

@@ -1,7 +1,8 @@
 /// The positions of keys in a merge, in the order they were first added: an
 /// open-addressing table over a cheap hash of the bytes, since hashing every key of a
 /// large file through `Hasher` costs more than parsing it. Keys come from files, not from
-/// an adversary choosing collisions; a bad spread only slows lookups.
+/// an adversary choosing collisions; a bad spread only slows lookups. The keys are bytes
+/// kept alive by their owner (the parsed files, the merge's arena).
 struct EnvKeyIndex {
   /// Eight bytes, so the table of a large file stays small (every page of it touched
   /// costs a page fault).
@@ -11,7 +12,7 @@ struct EnvKeyIndex {
     var position: Int32
   }
 
-  private(set) var keys: [String] = []
+  private(set) var keys: [EnvBytes] = []
   private var slots: [Slot]
   private var mask: Int
 
@@ -26,13 +27,13 @@ struct EnvKeyIndex {
   var count: Int { keys.count }
 
   /// The position of a key, if it was added.
-  func position(of key: String) -> Int? {
+  func position(of key: EnvBytes) -> Int? {
     let hash = Self.hash(key)
     var slot = Int(truncatingIfNeeded: hash) & mask
     while true {
       let entry = slots[slot]
       if entry.position < 0 { return nil }
-      if entry.hash == hash && Self.sameBytes(keys[Int(entry.position)], key) {
+      if entry.hash == hash && EnvBytes.sameBytes(keys[Int(entry.position)], key) {
         return Int(entry.position)
       }
       slot = (slot + 1) & mask
@@ -40,13 +41,13 @@ struct EnvKeyIndex {
   }
 
   /// The position of a key, adding it at the end when it is new.
-  mutating func add(_ key: String) -> (position: Int, added: Bool) {
+  mutating func add(_ key: EnvBytes) -> (position: Int, added: Bool) {
     let hash = Self.hash(key)
     var slot = Int(truncatingIfNeeded: hash) & mask
     while true {
       let entry = slots[slot]
       if entry.position < 0 { break }
-      if entry.hash == hash && Self.sameBytes(keys[Int(entry.position)], key) {
+      if entry.hash == hash && EnvBytes.sameBytes(keys[Int(entry.position)], key) {
         return (Int(entry.position), false)
       }
       slot = (slot + 1) & mask
@@ -69,35 +70,25 @@ struct EnvKeyIndex {
     }
   }
 
-  /// Byte equality: keys that differ only in Unicode normalization are different
-  /// variables to a process environment.
-  static func sameBytes(_ left: String, _ right: String) -> Bool {
-    ExactString.sameBytes(left, right)
-  }
-
   /// The UTF-8 bytes taken eight at a time (then one at a time), each word mixed in by
   /// a multiply and a shift, with a final mix so the low bits used for the slot depend
   /// on every byte. Keys are short: FNV-1a's byte at a time cost more than the lookup.
-  static func hash(_ key: String) -> UInt32 {
-    func mix(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-      var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-      guard let base = bytes.baseAddress else { return hash }
+  static func hash(_ key: EnvBytes) -> UInt32 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    if let base = key.start {
+      let count = max(key.count, 0)
       var index = 0
-      while index + 8 <= bytes.count {
+      while index + 8 <= count {
         let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
         hash = (hash ^ word) &* 0x9e37_79b9_7f4a_7c15
         hash ^= hash >> 32
         index += 8
       }
-      while index < bytes.count {
+      while index < count {
         hash = (hash ^ UInt64(base[index])) &* 0x0000_0100_0000_01b3
         index += 1
       }
-      return hash
     }
-    var hash =
-      key.utf8.withContiguousStorageIfAvailable(mix)
-      ?? Array(key.utf8).withUnsafeBufferPointer(mix)
     hash ^= hash >> 29
     hash = hash &* 0xbf58_476d_1ce4_e5b9
     return UInt32(truncatingIfNeeded: hash ^ (hash >> 32))

@@ -2,6 +2,8 @@
 /// (`--set K=V`, a pipe document's `values`).
 public enum EnvLayer: Sendable {
   case file([EnvFileEntry])
+  /// A parsed file, its keys and values read in place.
+  case parsed(EnvFileParseResult)
   case map(name: String, pairs: [(key: String, value: String)])
 }
 
@@ -35,74 +37,185 @@ public struct EnvMergeOptions: Sendable {
   }
 }
 
+/// Where a merged definition came from: a source of the merge (a file or a map, by its
+/// place among the merge's sources) and, in a file, its line and column (line 0 for a map).
+struct EnvMergedLocation {
+  var source: Int32
+  var line: UInt32
+  var column: UInt32
+}
+
+/// A merged variable as the merge keeps it: bytes, no `String`s.
+struct EnvMergedVariable {
+  var key: EnvBytes
+  var value: EnvBytes
+  var location: EnvMergedLocation
+  /// The latest definition this one overrode, in the result's `definitions`, or -1.
+  var overridden: Int32
+}
+
+/// A definition that lost to a later one, and the one it overrode in turn (or -1).
+struct EnvOverriddenDefinition {
+  var value: EnvBytes
+  var location: EnvMergedLocation
+  var previous: Int32
+}
+
+/// What the merged keys and values point into: the parsed files and the bytes the merge
+/// made (expanded values, maps, the base environment), kept as long as the result.
+final class EnvMergeStorage: @unchecked Sendable {
+  var files: [EnvFileStorage] = []
+  let arena = EnvByteArena()
+}
+
 /// The merged variables in order of first definition, with what went wrong.
 public struct EnvMergeResult: Sendable {
-  public var variables: [EnvVariable] = []
+  /// The names of the merge's sources: files and maps, in the order merged.
+  var sources: [(name: String, isFile: Bool)] = []
+  var merged: [EnvMergedVariable] = []
+  var definitions: [EnvOverriddenDefinition] = []
+  var storage = EnvMergeStorage()
   public var warnings: [Diagnostic] = []
   public var errors: [EnvFileError] = []
 
+  /// The merged variables, each with its strings and what it overrode.
+  public var variables: [EnvVariable] { merged.map(variable) }
+
   public subscript(key: String) -> EnvVariable? {
-    variables.first { ExactString.sameBytes($0.key, key) }
+    var key = key
+    let found = key.withUTF8 { bytes in
+      merged.first { EnvBytes.sameBytes($0.key, EnvBytes(bytes)) }
+    }
+    return found.map(variable)
   }
 
   /// The values as a plain map, last definition winning.
   public var values: [String: String?] {
     var map: [String: String?] = [:]
-    for variable in variables { map[variable.key] = .some(variable.value) }
+    for variable in merged { map[variable.key.string] = .some(variable.value.optionalString) }
     return map
+  }
+
+  func location(_ location: EnvMergedLocation) -> EnvFileLocation {
+    let source = sources[Int(location.source)]
+    guard source.isFile else { return .map(source.name) }
+    return .file(
+      source.name, SourcePosition(line: Int(location.line), column: Int(location.column)))
+  }
+
+  /// The definitions a variable overrode, oldest first.
+  func overridden(_ variable: EnvMergedVariable) -> [EnvDefinition] {
+    var list: [EnvDefinition] = []
+    var next = variable.overridden
+    while next >= 0 {
+      let definition = definitions[Int(next)]
+      list.append(
+        EnvDefinition(
+          location: location(definition.location), value: definition.value.optionalString))
+      next = definition.previous
+    }
+    return list.reversed()
+  }
+
+  func variable(_ variable: EnvMergedVariable) -> EnvVariable {
+    EnvVariable(
+      key: variable.key.string, value: variable.value.optionalString,
+      location: location(variable.location), overridden: overridden(variable))
   }
 }
 
 /// Merges layers in order, later definitions winning. Expansion sees the keys defined
 /// before the value (the latest definition of each), then the base environment (in the
 /// compose dialect the base environment first, as docker compose does); a reference to a
-/// key defined only later is a warning. Linear in the input.
+/// key defined only later is a warning. Linear in the input. Keys and values stay bytes
+/// of the files (or of the merge's arena) throughout.
 public struct EnvMerge {
   private let options: EnvMergeOptions
   private var result = EnvMergeResult()
   private var indexOfKey = EnvKeyIndex()
+  /// The base environment, indexed once by bytes.
+  private var baseIndex = EnvKeyIndex()
+  private var baseValues: [EnvBytes] = []
   /// For each merged variable, when it was first defined.
   private var firstOrder: [Int] = []
   /// Names expansion did not find among earlier keys, to check once all are known.
-  private var misses: [(name: String, order: Int, entry: EnvFileEntry)] = []
+  private var misses: [(name: EnvBytes, order: Int, key: EnvBytes, location: EnvMergedLocation)] =
+    []
   private var order = 0
+  /// The expanded value being written, and the names it missed and took from the
+  /// environment: buffers kept for every value of the merge, not made for each.
+  private var scratch: [UInt8] = []
+  private var scratchMisses: [EnvBytes] = []
+  private var scratchShadowed: [EnvBytes] = []
   /// Bytes substitutions may still insert: 64 MiB plus the size of the input's values, so
   /// memory stays in proportion to the input whatever the values refer to.
   private var substitutionAllowance = 64 << 20
   private var substitutionLimit = 64 << 20
 
+  /// A layer with its records in place.
+  private enum Part {
+    case parsed(EnvFileParseResult)
+    case map(name: String, pairs: [(key: String, value: String)])
+  }
+
   public static func merge(_ layers: [EnvLayer], options: EnvMergeOptions) -> EnvMergeResult {
     var merge = EnvMerge(options: options)
-    let definitions = layers.reduce(0) { total, layer in
+    var parts: [Part] = []
+    parts.reserveCapacity(layers.count)
+    for layer in layers {
       switch layer {
-      case .file(let entries): return total + entries.count
-      case .map(_, let pairs): return total + pairs.count
+      case .parsed(let parsed): parts.append(.parsed(parsed))
+      case .map(let name, let pairs): parts.append(.map(name: name, pairs: pairs))
+      case .file(let entries):
+        // Entries made elsewhere may come from several files: one part for each run.
+        var start = entries.startIndex
+        while start < entries.endIndex {
+          var end = start + 1
+          while end < entries.endIndex && entries[end].file == entries[start].file { end += 1 }
+          parts.append(.parsed(EnvFileParseResult(entries: entries[start..<end])))
+          start = end
+        }
       }
     }
-    let inputBytes = layers.reduce(0) { total, layer in
-      switch layer {
-      case .file(let entries):
-        return entries.reduce(total) { $0 + ($1.template?.utf8.count ?? $1.value?.utf8.count ?? 0) }
-      case .map(_, let pairs): return pairs.reduce(total) { $0 + $1.value.utf8.count }
+    var definitions = 0
+    var inputBytes = 0
+    for part in parts {
+      switch part {
+      case .parsed(let parsed):
+        definitions += parsed.records.count
+        for record in parsed.records where record.hasValue {
+          inputBytes += Int(
+            record.expands && record.hasDistinctTemplate
+              ? record.template.count : record.value.count)
+        }
+      case .map(_, let pairs):
+        definitions += pairs.count
+        inputBytes = pairs.reduce(inputBytes) { $0 + $1.value.utf8.count }
       }
     }
     merge.substitutionAllowance += inputBytes
     merge.substitutionLimit = merge.substitutionAllowance
     merge.indexOfKey = EnvKeyIndex(capacity: definitions)
     merge.firstOrder.reserveCapacity(definitions)
-    merge.result.variables.reserveCapacity(definitions)
-    for layer in layers {
-      switch layer {
-      case .file(let entries):
-        // Through a pointer, so each entry is read in place rather than copied.
-        entries.withUnsafeBufferPointer { buffer in
-          guard let start = buffer.baseAddress else { return }
-          for index in buffer.indices { merge.add(start + index) }
+    merge.result.merged.reserveCapacity(definitions)
+    merge.indexBaseEnvironment()
+    for part in parts {
+      switch part {
+      case .parsed(let parsed):
+        guard let storage = parsed.storage else { continue }
+        merge.result.storage.files.append(storage)
+        let source = merge.addSource(storage.file, isFile: true)
+        // Through a pointer, so each record is read in place rather than copied.
+        parsed.records.withUnsafeBufferPointer { records in
+          for record in records { merge.add(record, from: storage, source: source) }
         }
       case .map(let name, let pairs):
+        let source = merge.addSource(name, isFile: false)
+        let location = EnvMergedLocation(source: source, line: 0, column: 0)
         for pair in pairs {
           merge.order += 1
-          merge.define(pair.key, value: pair.value, at: .map(name))
+          let arena = merge.result.storage.arena
+          merge.define(arena.copy(pair.key), value: arena.copy(pair.value), at: location)
         }
       }
     }
@@ -114,142 +227,206 @@ public struct EnvMerge {
     self.options = options
   }
 
+  private mutating func addSource(_ name: String, isFile: Bool) -> Int32 {
+    result.sources.append((name, isFile))
+    return Int32(result.sources.count - 1)
+  }
+
+  private mutating func indexBaseEnvironment() {
+    guard !options.baseEnvironment.isEmpty else { return }
+    baseIndex = EnvKeyIndex(capacity: options.baseEnvironment.count)
+    let arena = result.storage.arena
+    for (name, value) in options.baseEnvironment {
+      _ = baseIndex.add(arena.copy(name))
+      baseValues.append(arena.copy(value))
+    }
+  }
+
+  /// The base environment's value of a name, or `.none`.
+  private func baseValue(_ name: EnvBytes) -> EnvBytes {
+    guard !baseValues.isEmpty, let index = baseIndex.position(of: name) else { return .none }
+    return baseValues[index]
+  }
+
   /// A name looked up before its first definition is a forward reference: the value
   /// saw the base environment (or nothing) instead.
   private mutating func warnForwardReferences() {
     var reported: Set<[String]> = []
     for miss in misses {
       guard let index = indexOfKey.position(of: miss.name), firstOrder[index] > miss.order,
-        reported.insert([String(miss.order), miss.name]).inserted
+        reported.insert([String(miss.order), miss.name.string]).inserted
       else { continue }
-      let variable = result.variables[index]
-      let later = variable.overridden.first?.location ?? variable.location
+      let variable = result.merged[index]
+      var first = variable.location
+      var next = variable.overridden
+      while next >= 0 {
+        first = result.definitions[Int(next)].location
+        next = result.definitions[Int(next)].previous
+      }
+      let later = result.location(first)
+      guard case .file(let file, let position) = result.location(miss.location) else { continue }
       result.warnings.append(
         Diagnostic(
-          file: miss.entry.file, position: miss.entry.position,
+          file: file, position: position,
           message:
-            "'\(miss.entry.key)' refers to '\(miss.name)', which is defined only later (\(later))"
+            "'\(miss.key.string)' refers to '\(miss.name.string)', which is defined only later (\(later))"
         ))
     }
   }
 
-  private mutating func add(_ entry: UnsafePointer<EnvFileEntry>) {
+  private mutating func add(
+    _ record: EnvFileRecord, from storage: EnvFileStorage, source: Int32
+  ) {
     order += 1
-    guard let literal = entry.pointee.value else {
+    let key = storage.key(of: record)
+    let location = EnvMergedLocation(source: source, line: record.line, column: record.column)
+    guard record.hasValue else {
       if options.dialect == .python {
-        define(entry.pointee.key, value: nil, at: entry.pointee.location)
-      } else if let inherited = options.baseEnvironment[entry.pointee.key] {
-        define(entry.pointee.key, value: inherited, at: entry.pointee.location)
+        define(key, value: .none, at: location)
+      } else {
+        let inherited = baseValue(key)
+        if !inherited.isNone { define(key, value: inherited, at: location) }
       }
       return
     }
-    guard options.expand, let template = entry.pointee.template else {
-      define(entry.pointee.key, value: literal, at: entry.pointee.location)
+    guard options.expand, record.expands else {
+      define(key, value: storage.value(of: record), at: location)
       return
     }
-    let expanded: (value: String, misses: [String], shadowed: [String], inserted: Int)
+    var output: [UInt8] = []
+    var missed: [EnvBytes] = []
+    var shadowed: [EnvBytes] = []
+    swap(&output, &scratch)
+    swap(&missed, &scratchMisses)
+    swap(&shadowed, &scratchShadowed)
+    output.removeAll(keepingCapacity: true)
+    missed.removeAll(keepingCapacity: true)
+    shadowed.removeAll(keepingCapacity: true)
+    defer {
+      swap(&output, &scratch)
+      swap(&missed, &scratchMisses)
+      swap(&shadowed, &scratchShadowed)
+    }
+    let inserted: Int
     do {
-      expanded = try expand(template)
+      inserted = try expand(
+        storage.template(of: record), into: &output, misses: &missed, shadowed: &shadowed)
     } catch {
-      result.errors.append(expansionError(error, entry: entry.pointee))
+      result.errors.append(expansionError(error, key: key, location: location))
       return
     }
-    for name in expanded.misses { misses.append((name, order, entry.pointee)) }
-    warnShadowed(expanded.shadowed, entry: entry.pointee)
-    substitutionAllowance -= expanded.inserted
-    define(entry.pointee.key, value: expanded.value, at: entry.pointee.location)
+    for name in missed { misses.append((name, order, key, location)) }
+    if !shadowed.isEmpty { warnShadowed(shadowed, key: key, location: location) }
+    substitutionAllowance -= inserted
+    let value = output.withUnsafeBufferPointer { result.storage.arena.copy($0) }
+    define(key, value: value, at: location)
   }
 
-  /// Expands a template against the keys defined so far. Kept apart from `define`
-  /// so nothing still holds the merge's storage when it changes.
-  private func expand(_ template: String) throws(ExpansionFailure) -> (
-    value: String, misses: [String], shadowed: [String], inserted: Int
-  ) {
-    var misses: [String] = []
-    var shadowed: [String] = []
+  /// Expands a template against the keys defined so far; gives the bytes substituted.
+  /// Mutating, as `lookup` is, so that the merge is read in place, never copied.
+  private mutating func expand(
+    _ template: EnvBytes, into output: inout [UInt8], misses: inout [EnvBytes],
+    shadowed: inout [EnvBytes]
+  ) throws(ExpansionFailure) -> Int {
     var inserted = 0
     let allowance = substitutionAllowance
     // Past the allowance a lookup inserts nothing, so the work stops growing too.
-    func substitute(_ name: String) -> String? {
-      guard inserted <= allowance else { return "" }
+    func substitute(_ name: EnvBytes) -> EnvBytes {
+      guard inserted <= allowance else { return .empty }
       let value = lookup(name, &misses, &shadowed)
-      inserted += value?.utf8.count ?? 0
-      return inserted <= allowance ? value : ""
+      inserted += max(value.count, 0)
+      return inserted <= allowance ? value : .empty
     }
-    let value: String
     if options.dialect == .python {
-      value = PythonExpansion.expand(template, lookup: substitute)
+      PythonExpansion.expand(template.buffer, into: &output, lookup: substitute)
     } else {
-      value = try ComposeExpansion.expand(template, lookup: substitute)
+      try ComposeExpansion.expand(template.buffer, into: &output, lookup: substitute)
     }
     guard inserted <= allowance else { throw .tooLarge(limit: substitutionLimit) }
-    return (value, misses, shadowed, inserted)
+    return inserted
   }
 
   /// The value of a name a template refers to. Names found nowhere are `misses`; names
   /// the environment answers although an earlier key holds another value are `shadowed`.
-  private func lookup(_ name: String, _ misses: inout [String], _ shadowed: inout [String])
-    -> String?
+  /// Mutating, though it changes nothing: called from the expansion's closure, a
+  /// non-mutating call would copy the whole merge first.
+  @inline(never)
+  private mutating func lookup(
+    _ name: EnvBytes, _ misses: inout [EnvBytes], _ shadowed: inout [EnvBytes]
+  )
+    -> EnvBytes
   {
     let index = indexOfKey.position(of: name)
     // docker compose asks the shell environment first, the keys read before second.
-    if options.dialect == .compose, let value = options.baseEnvironment[name] {
-      if let index, !ExactString.sameBytes(result.variables[index].value ?? "", value) {
-        shadowed.append(name)
+    if options.dialect == .compose, case let value = baseValue(name), !value.isNone {
+      if let index {
+        let defined = result.merged[index].value
+        if !EnvBytes.sameBytes(defined.isNone ? .empty : defined, value) { shadowed.append(name) }
       }
       return value
     }
-    if let index { return result.variables[index].value ?? "" }
+    if let index {
+      let value = result.merged[index].value
+      return value.isNone ? .empty : value
+    }
     misses.append(name)
-    return options.baseEnvironment[name]
+    return baseValue(name)
   }
 
   /// A value that took a name from the environment while the file defines it before is
   /// most likely not what its author meant, so it is a warning that says where.
-  private mutating func warnShadowed(_ names: [String], entry: EnvFileEntry) {
+  private mutating func warnShadowed(
+    _ names: [EnvBytes], key: EnvBytes, location: EnvMergedLocation
+  ) {
+    guard case .file(let file, let position) = result.location(location) else { return }
     var reported: Set<ExactString> = []
-    for name in names where reported.insert(ExactString(name)).inserted {
+    for name in names where reported.insert(ExactString(name.string)).inserted {
       guard let index = indexOfKey.position(of: name) else { continue }
+      let earlier = result.location(result.merged[index].location)
       result.warnings.append(
         Diagnostic(
-          file: entry.file, position: entry.position,
+          file: file, position: position,
           message:
-            "'\(entry.key)' takes '\(name)' from the environment, not from \(result.variables[index].location): compose reads the environment first"
+            "'\(key.string)' takes '\(name.string)' from the environment, not from \(earlier): compose reads the environment first"
         ))
     }
   }
 
-  private func expansionError(_ failure: ExpansionFailure, entry: EnvFileEntry) -> EnvFileError {
+  private func expansionError(
+    _ failure: ExpansionFailure, key: EnvBytes, location: EnvMergedLocation
+  ) -> EnvFileError {
+    let location = result.location(location)
+    let key = key.string
     switch failure {
     case .unterminated:
-      return .unterminatedSubstitution(location: entry.location, key: entry.key)
+      return .unterminatedSubstitution(location: location, key: key)
     case .invalid(let text):
-      return .invalidSubstitution(location: entry.location, key: entry.key, text: text)
+      return .invalidSubstitution(location: location, key: key, text: text)
     case .tooDeep:
       return .invalidSubstitution(
-        location: entry.location, key: entry.key,
+        location: location, key: key,
         text: "more than \(ComposeExpansion.maximumDepth) nested '${'")
     case .required(let name, let message):
-      return .requiredVariable(
-        location: entry.location, key: entry.key, name: name, message: message)
+      return .requiredVariable(location: location, key: key, name: name, message: message)
     case .tooLarge(let limit):
-      return .expansionTooLarge(location: entry.location, key: entry.key, limit: limit)
+      return .expansionTooLarge(location: location, key: key, limit: limit)
     }
   }
 
-  private mutating func define(
-    _ key: String, value: consuming String?, at location: consuming EnvFileLocation
-  ) {
+  private mutating func define(_ key: EnvBytes, value: EnvBytes, at location: EnvMergedLocation) {
     let (index, added) = indexOfKey.add(key)
     if !added {
-      let previous = EnvDefinition(
-        location: result.variables[index].location, value: result.variables[index].value)
-      result.variables[index].overridden.append(previous)
-      result.variables[index].value = value
-      result.variables[index].location = location
+      let previous = result.merged[index]
+      result.definitions.append(
+        EnvOverriddenDefinition(
+          value: previous.value, location: previous.location, previous: previous.overridden))
+      result.merged[index].overridden = Int32(result.definitions.count - 1)
+      result.merged[index].value = value
+      result.merged[index].location = location
     } else {
       firstOrder.append(order)
-      result.variables.append(EnvVariable(key: key, value: value, location: location))
+      result.merged.append(
+        EnvMergedVariable(key: key, value: value, location: location, overridden: -1))
     }
   }
 }

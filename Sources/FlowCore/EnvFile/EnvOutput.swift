@@ -37,24 +37,47 @@ public enum EnvOutput {
   /// for `json(variables)`, without building the tree first: for files of 100,000 lines
   /// that tree costs more than parsing them.
   public static func jsonText(_ variables: [EnvVariable]) -> [UInt8] {
-    variables.withUnsafeBufferPointer { variables in
-      // Written in place into one buffer, first one sized from the plain lengths with
-      // room for a few escapes: measuring every escape first cost a fifth of the writing.
-      // A text with more escapes is measured exactly and written again.
-      var plain = 3
-      for index in variables.indices {
-        plain += variables[index].key.utf8.count + 4 + (variables[index].value?.utf8.count ?? 2) + 2
-      }
-      if let text = jsonText(variables, capacity: plain + plain / 16 + 64) { return text }
-      var capacity = 3 + punctuationRoom
-      for index in variables.indices {
-        capacity += JSONWriter.quotedCount(variables[index].key) + 2
-        capacity += variables[index].value.map(JSONWriter.quotedCount) ?? 4
-      }
-      while true {
-        if let text = jsonText(variables, capacity: capacity) { return text }
-        capacity *= 2
-      }
+    withMerged(variables) { jsonText($0) }
+  }
+
+  /// A merge's variables as the plain JSON map, written from their bytes.
+  public static func jsonText(_ result: EnvMergeResult) -> [UInt8] {
+    result.merged.withUnsafeBufferPointer { jsonText($0) }
+  }
+
+  /// Variables made elsewhere, as the merge keeps them, for the one set of writers.
+  private static func withMerged<Result>(
+    _ variables: [EnvVariable], _ body: (UnsafeBufferPointer<EnvMergedVariable>) -> Result
+  ) -> Result {
+    let arena = EnvByteArena()
+    let location = EnvMergedLocation(source: 0, line: 0, column: 0)
+    let merged = variables.map { variable in
+      EnvMergedVariable(
+        key: arena.copy(variable.key), value: arena.copy(variable.value), location: location,
+        overridden: -1)
+    }
+    return withExtendedLifetime(arena) { merged.withUnsafeBufferPointer(body) }
+  }
+
+  private static func jsonText(_ variables: UnsafeBufferPointer<EnvMergedVariable>) -> [UInt8] {
+    // Written in place into one buffer, first one sized from the plain lengths with
+    // room for a few escapes: measuring every escape first cost a fifth of the writing.
+    // A text with more escapes is measured exactly and written again.
+    var plain = 3
+    for index in variables.indices {
+      let value = variables[index].value
+      plain += variables[index].key.count + 4 + (value.isNone ? 2 : value.count) + 2
+    }
+    if let text = jsonText(variables, capacity: plain + plain / 16 + 64) { return text }
+    var capacity = 3 + punctuationRoom
+    for index in variables.indices {
+      capacity += JSONWriter.quotedCount(variables[index].key.buffer) + 2
+      let value = variables[index].value
+      capacity += value.isNone ? 4 : JSONWriter.quotedCount(value.buffer)
+    }
+    while true {
+      if let text = jsonText(variables, capacity: capacity) { return text }
+      capacity *= 2
     }
   }
 
@@ -63,9 +86,9 @@ public enum EnvOutput {
   private static let punctuationRoom = 8
 
   /// The JSON map written into a buffer of `capacity` bytes, or nil when it needs more.
-  private static func jsonText(_ variables: UnsafeBufferPointer<EnvVariable>, capacity: Int)
-    -> [UInt8]?
-  {
+  private static func jsonText(
+    _ variables: UnsafeBufferPointer<EnvMergedVariable>, capacity: Int
+  ) -> [UInt8]? {
     var fits = true
     let text = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
       guard let start = buffer.baseAddress, capacity > punctuationRoom else {
@@ -81,7 +104,8 @@ public enum EnvOutput {
           output.pointee = UInt8(ascii: ",")
           output += 1
         }
-        guard let afterKey = JSONWriter.writeString(variables[index].key, at: output, end: end)
+        guard
+          let afterKey = JSONWriter.writeString(variables[index].key.buffer, at: output, end: end)
         else {
           fits = false
           return
@@ -89,8 +113,9 @@ public enum EnvOutput {
         output = afterKey
         output.pointee = .colon
         output += 1
-        if let value = variables[index].value {
-          guard let afterValue = JSONWriter.writeString(value, at: output, end: end) else {
+        let value = variables[index].value
+        if !value.isNone {
+          guard let afterValue = JSONWriter.writeString(value.buffer, at: output, end: end) else {
             fits = false
             return
           }
@@ -128,55 +153,81 @@ public enum EnvOutput {
   public static func text(_ variables: [EnvVariable], format: EnvOutputFormat) throws(EnvFileError)
     -> [UInt8]
   {
+    try withMerged(variables) { variables in
+      Result { () throws(EnvFileError) in try text(variables, format: format) }
+    }.get()
+  }
+
+  /// A merge's variables in a text format, written from their bytes.
+  public static func text(_ result: EnvMergeResult, format: EnvOutputFormat) throws(EnvFileError)
+    -> [UInt8]
+  {
+    try result.merged.withUnsafeBufferPointer { variables in
+      Result { () throws(EnvFileError) in try text(variables, format: format) }
+    }.get()
+  }
+
+  private static func text(
+    _ variables: UnsafeBufferPointer<EnvMergedVariable>, format: EnvOutputFormat
+  ) throws(EnvFileError) -> [UInt8] {
     if format == .json { return jsonText(variables) }
     var output: [UInt8] = []
     output.reserveCapacity(variables.count * 32)
     for index in variables.indices {
-      guard let value = variables[index].value else { continue }
+      let value = variables[index].value
+      guard !value.isNone else { continue }
       let key = variables[index].key
       func refuse(_ reason: String) -> EnvFileError {
-        .cannotWrite(format: format.rawValue, key: key, reason: reason)
+        .cannotWrite(format: format.rawValue, key: key.string, reason: reason)
       }
       switch format {
       case .json:
         break
       case .sh:
-        guard ShellWord.isName(key) else { throw refuse("not a shell variable name") }
+        guard ShellWord.isName(key.buffer) else { throw refuse("not a shell variable name") }
         output.append(contentsOf: "export ".utf8)
-        output.append(contentsOf: key.utf8)
+        output.append(contentsOf: key.buffer)
         output.append(contentsOf: "='".utf8)
-        ShellWord.appendQuotedContent(value, to: &output)
+        ShellWord.appendQuotedContent(value.buffer, to: &output)
         output.append(contentsOf: "'\n".utf8)
       case .dotenv:
-        guard ComposeParser.isKey(key) else {
+        guard ComposeParser.isKey(key.string) else {
           throw refuse("not a key of the compose dialect")
         }
-        output += Array("\(key)=\"".utf8)
-        appendDoubleQuoted(value, to: &output)
-        output += Array("\"\n".utf8)
+        output.append(contentsOf: key.buffer)
+        output.append(contentsOf: "=\"".utf8)
+        appendDoubleQuoted(value.buffer, to: &output)
+        output.append(contentsOf: "\"\n".utf8)
       case .docker:
-        guard !key.isEmpty, !key.utf8Contains(where: { $0 == .equals || $0.isSpaceOrTab }),
-          key.utf8.first != .hash
+        guard key.count > 0, !key.buffer.contains(where: { $0 == .equals || $0.isSpaceOrTab }),
+          key.buffer.first != .hash
         else { throw refuse("docker keys cannot be empty, hold '=' or blanks, or start with '#'") }
-        if value.utf8Contains(where: { $0 == .newline || $0 == .carriageReturn }) {
+        if value.contains(.newline) || value.contains(.carriageReturn) {
           throw refuse("docker --env-file values cannot hold newlines")
         }
-        output += Array("\(key)=\(value)\n".utf8)
+        output.append(contentsOf: key.buffer)
+        output.append(.equals)
+        output.append(contentsOf: value.buffer)
+        output.append(.newline)
       case .make:
-        guard !key.isEmpty, key.utf8.allSatisfy(ComposeParser.isKeyByte) else {
+        guard key.count > 0, key.buffer.allSatisfy(ComposeParser.isKeyByte) else {
           throw refuse("not a make variable name")
         }
-        if value.utf8Contains(where: { $0 == .newline || $0 == .carriageReturn }) {
+        if value.contains(.newline) || value.contains(.carriageReturn) {
           throw refuse("make assignments cannot hold newlines")
         }
-        output += Array("export \(key) := ".utf8)
-        appendMakeValue(value, to: &output)
+        output.append(contentsOf: "export ".utf8)
+        output.append(contentsOf: key.buffer)
+        output.append(contentsOf: " := ".utf8)
+        appendMakeValue(value.buffer, to: &output)
         output.append(.newline)
       case .null:
-        guard !key.isEmpty, !key.utf8Contains(where: { $0 == .equals }) else {
+        guard key.count > 0, !key.contains(.equals) else {
           throw refuse("the key holds '='")
         }
-        output += Array("\(key)=\(value)".utf8)
+        output.append(contentsOf: key.buffer)
+        output.append(.equals)
+        output.append(contentsOf: value.buffer)
         output.append(0)
       }
     }
@@ -184,8 +235,8 @@ public enum EnvOutput {
   }
 
   /// A value for the inside of compose double quotes, reading back to itself.
-  static func appendDoubleQuoted(_ value: String, to output: inout [UInt8]) {
-    for byte in value.utf8 {
+  static func appendDoubleQuoted(_ value: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+    for byte in value {
       switch byte {
       case .backslash, .doubleQuote, .dollar: output += [.backslash, byte]
       case .newline: output += [.backslash, UInt8(ascii: "n")]
@@ -203,8 +254,7 @@ public enum EnvOutput {
   /// A value for the right of `:=`: `$` doubled; `#` escaped, with the backslashes
   /// before it doubled, since make halves them there; `$()` in front of leading blanks
   /// and after a trailing backslash, so make neither strips the one nor joins lines.
-  static func appendMakeValue(_ value: String, to output: inout [UInt8]) {
-    let bytes = Array(value.utf8)
+  static func appendMakeValue(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
     if let first = bytes.first, first.isSpaceOrTab { output += Array("$()".utf8) }
     var backslashes = 0
     for byte in bytes {

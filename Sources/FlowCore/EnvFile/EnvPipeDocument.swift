@@ -36,7 +36,7 @@ public struct EnvPipeDocument {
           return .missingVariablesFile(
             workflow: workflow, at: source.position, file: file, reason: reason)
         }
-        layers.append(.file(parsed.entries))
+        layers.append(.parsed(parsed))
       case .values(let values):
         let label =
           source.origin == .global ? "global variables" : "variables of stage '\(stage.name)'"

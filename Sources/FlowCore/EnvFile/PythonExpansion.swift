@@ -4,11 +4,12 @@
 /// stay text. One pass: the next `}` and `:` are found with cursors that only move
 /// forward, so a value full of unclosed `${` stays linear.
 enum PythonExpansion {
-  static func expand(_ template: String, lookup: (String) -> String?) -> String {
-    guard template.utf8Contains(where: { $0 == .dollar }) else { return template }
-    let bytes = Array(template.utf8)
-    var output: [UInt8] = []
-    output.reserveCapacity(bytes.count)
+  /// Appends the expansion of `bytes` to `output`; `lookup` gives a name's value, `.none`
+  /// when it is unset, in bytes that stay valid until this returns.
+  static func expand(
+    _ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8],
+    lookup: (EnvBytes) -> EnvBytes
+  ) {
     var nextBrace = ForwardSearch(target: .closeBrace)
     var nextColon = ForwardSearch(target: .colon)
     var index = 0
@@ -27,7 +28,7 @@ enum PythonExpansion {
       }
       let colon = nextColon.find(in: bytes, from: nameStart)
       let nameEnd: Int
-      var fallback: ArraySlice<UInt8>?
+      var fallback: Slice<UnsafeBufferPointer<UInt8>>?
       if let colon, colon < brace {
         guard bytes[colon + 1] == UInt8(ascii: "-") else {
           output.append(byte)
@@ -39,15 +40,14 @@ enum PythonExpansion {
       } else {
         nameEnd = brace
       }
-      let name = String(bytes[nameStart..<nameEnd])
-      if let value = lookup(name) {
-        output.append(contentsOf: value.utf8)
+      let value = lookup(EnvBytes(UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd])))
+      if !value.isNone {
+        output.append(contentsOf: value.buffer)
       } else if let fallback {
-        output.append(contentsOf: fallback)
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: fallback))
       }
       index = brace + 1
     }
-    return String(decoding: output, as: UTF8.self)
   }
 
   /// The first offset of a byte at or after a position, for positions that never
@@ -57,7 +57,7 @@ enum PythonExpansion {
     var found = -1
     var scannedTo = 0
 
-    mutating func find(in bytes: [UInt8], from start: Int) -> Int? {
+    mutating func find(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
       if found >= start { return found == Int.max ? nil : found }
       var offset = max(start, scannedTo)
       while offset < bytes.count && bytes[offset] != target { offset += 1 }

@@ -7,12 +7,14 @@
 struct PythonParser {
   private var cursor: EnvFileCursor
   private let file: String
-  private var result = EnvFileParseResult()
+  private var output: EnvFileRecordWriter
+  private var errors: [EnvFileError] = []
 
   /// Parses bytes already passed through `universalNewlines`.
   init(bytes: UnsafeBufferPointer<UInt8>, file: String) {
     cursor = EnvFileCursor(bytes: bytes)
     self.file = file
+    output = EnvFileRecordWriter(textCount: bytes.count)
   }
 
   /// Python reads text files with universal newlines: `\r\n` and `\r` become `\n`.
@@ -34,18 +36,24 @@ struct PythonParser {
     return output
   }
 
-  mutating func parse() -> EnvFileParseResult {
-    result.entries.reserveCapacity(cursor.newlineCount + 1)
+  /// The records and errors, the records pointing into `text` (the bytes parsed).
+  mutating func parse(text: [UInt8]) -> EnvFileParseResult {
+    output.records.reserveCapacity(cursor.newlineCount + 1)
     while true {
       skipWhitespace(newlines: true)
       if cursor.isAtEnd { break }
       let start = cursor.position
+      let decodedCount = output.decoded.count
       if !statement(start: start) {
-        result.errors.append(.unparsableStatement(file: file, at: start))
+        // What a refused statement decoded is no one's.
+        output.decoded.removeLast(output.decoded.count - decodedCount)
+        errors.append(.unparsableStatement(file: file, at: start))
         cursor.skipLine()
       }
     }
-    return result
+    return EnvFileParseResult(
+      storage: EnvFileStorage(file: file, text: text, decoded: output.decoded),
+      records: output.records, errors: errors)
   }
 
   private mutating func statement(start: SourcePosition) -> Bool {
@@ -59,14 +67,14 @@ struct PythonParser {
       }
     }
     guard let first = cursor.current else { return false }
-    var key: String?
+    var key: EnvSpan?
     if first == .hash {
       key = nil
     } else if first == .singleQuote {
       var close = cursor.index + 1
       while close < bytes.count && bytes[close] != .singleQuote { close += 1 }
       guard close < bytes.count && close > cursor.index + 1 else { return false }
-      key = String(bytes[(cursor.index + 1)..<close])
+      key = output.span((cursor.index + 1)..<close)
       while cursor.index <= close { cursor.advance() }
     } else {
       let keyStart = cursor.index
@@ -76,10 +84,11 @@ struct PythonParser {
         cursor.index += 1
       }
       guard cursor.index > keyStart else { return false }
-      key = String(bytes[keyStart..<cursor.index])
+      key = output.span(keyStart..<cursor.index)
     }
     cursor.index += inlineWhitespaceRun(from: cursor.index)
-    var value: String?
+    var value: EnvSpan?
+    var hasDollar = false
     var quoting = EnvFileEntry.Quoting.none
     if cursor.current == .equals {
       cursor.index += 1
@@ -87,10 +96,10 @@ struct PythonParser {
       cursor.index += blanks
       // `KEY= # comment` is empty; only `KEY=#text`, with no blank, keeps the `#`.
       if blanks > 0 && cursor.current == .hash {
-        value = ""
+        value = .empty
       } else {
         guard let parsed = self.value() else { return false }
-        (value, quoting) = parsed
+        (value, hasDollar, quoting) = parsed
       }
     }
     let beforeComment = cursor.index
@@ -105,26 +114,30 @@ struct PythonParser {
       guard byte == .newline else { return false }
       cursor.advance()
     }
+    // Every value is expanded; one without `$` would come back unchanged.
     if let key {
-      result.entries.append(
-        EnvFileEntry(
-          key: key, value: value, template: value, quoting: quoting, isExported: isExported,
-          file: file, position: start))
+      output.records.append(
+        EnvFileRecord(
+          key: key, value: value, expands: hasDollar, quoting: quoting, isExported: isExported,
+          position: start))
     }
     return true
   }
 
-  private mutating func value() -> (String, EnvFileEntry.Quoting)? {
+  /// The value, whether it holds a `$`, and how it was quoted.
+  private mutating func value() -> (EnvSpan, hasDollar: Bool, EnvFileEntry.Quoting)? {
     let bytes = cursor.bytes
     switch cursor.current {
     case nil, .newline?:
-      return ("", .none)
+      return (.empty, false, .none)
     case .singleQuote?:
       guard let content = quoted(.singleQuote) else { return nil }
-      return (Self.decode(content, escapes: Self.singleQuoteEscapes), .single)
+      let (value, hasDollar) = decode(content, escapes: Self.singleQuoteEscapes)
+      return (value, hasDollar, .single)
     case .doubleQuote?:
       guard let content = quoted(.doubleQuote) else { return nil }
-      return (Self.decode(content, escapes: Self.doubleQuoteEscapes), .double)
+      let (value, hasDollar) = decode(content, escapes: Self.doubleQuoteEscapes)
+      return (value, hasDollar, .double)
     default:
       let start = cursor.index
       let lineEnd = cursor.endOfLine()
@@ -143,7 +156,8 @@ struct PythonParser {
         end -= blank
       }
       cursor.index = lineEnd
-      return (String(bytes[start..<end]), .none)
+      let hasDollar = cursor.find(.dollar, from: start, to: end) != nil
+      return (output.span(start..<end), hasDollar, .none)
     }
   }
 
@@ -172,27 +186,31 @@ struct PythonParser {
     UInt8(ascii: "v"): 0x0B,
   ]
 
-  /// Replaces the escapes of a quoted value from left to right, as `re.sub` does.
-  static func decode(
+  /// Replaces the escapes of a quoted value from left to right, as `re.sub` does; a
+  /// value without escapes stays a span of the file. Also whether it holds a `$`.
+  private mutating func decode(
     _ content: Slice<UnsafeBufferPointer<UInt8>>, escapes: [UInt8: UInt8]
-  ) -> String {
-    guard content.contains(.backslash) else { return String(content) }
-    var output: [UInt8] = []
-    output.reserveCapacity(content.count)
+  ) -> (EnvSpan, hasDollar: Bool) {
+    let hasDollar = content.contains(.dollar)
+    guard content.contains(.backslash) else {
+      return (output.span(content.startIndex..<content.endIndex), hasDollar)
+    }
+    let start = output.decoded.count
     var index = content.startIndex
     while index < content.endIndex {
       let byte = content[index]
       if byte == .backslash, index + 1 < content.endIndex,
         let replacement = escapes[content[index + 1]]
       {
-        output.append(replacement)
+        output.decoded.append(replacement)
         index += 2
       } else {
-        output.append(byte)
+        output.decoded.append(byte)
         index += 1
       }
     }
-    return String(decoding: output, as: UTF8.self)
+    let span = EnvSpan(start: output.textCount + start, count: output.decoded.count - start)
+    return (span, hasDollar)
   }
 
   private mutating func skipWhitespace(newlines: Bool) {

@@ -238,15 +238,18 @@ public struct JSONWriter {
 
   /// The length of `text` written as a JSON string, quotes included.
   static func quotedCount(_ text: String) -> Int {
-    withUTF8(of: text) { utf8 in
-      var count = utf8.count + 2
-      var index = firstEscape(in: utf8, from: 0)
-      while index < utf8.count {
-        count += escapes[Int(utf8[index])] == UInt8(ascii: "u") ? 5 : 1
-        index = firstEscape(in: utf8, from: index + 1)
-      }
-      return count
+    withUTF8(of: text, quotedCount)
+  }
+
+  /// The length of UTF-8 bytes written as a JSON string, quotes included.
+  static func quotedCount(_ utf8: UnsafeBufferPointer<UInt8>) -> Int {
+    var count = utf8.count + 2
+    var index = firstEscape(in: utf8, from: 0)
+    while index < utf8.count {
+      count += escapes[Int(utf8[index])] == UInt8(ascii: "u") ? 5 : 1
+      index = firstEscape(in: utf8, from: index + 1)
     }
+    return count
   }
 
   /// Writes `text` as a JSON string, as `appendString` does, at `target`; returns the end
@@ -254,43 +257,49 @@ public struct JSONWriter {
   static func writeString(
     _ text: String, at target: UnsafeMutablePointer<UInt8>, end: UnsafeMutablePointer<UInt8>
   ) -> UnsafeMutablePointer<UInt8>? {
+    withUTF8(of: text) { writeString($0, at: target, end: end) }
+  }
+
+  /// Writes UTF-8 bytes as a JSON string at `target`; returns the end of what it wrote,
+  /// or nil when that would pass `end`.
+  static func writeString(
+    _ utf8: UnsafeBufferPointer<UInt8>, at target: UnsafeMutablePointer<UInt8>,
+    end: UnsafeMutablePointer<UInt8>
+  ) -> UnsafeMutablePointer<UInt8>? {
     var output = target
-    let fits = withUTF8(of: text) { utf8 -> Bool in
-      guard output.distance(to: end) >= 2 else { return false }
-      output.pointee = UInt8(ascii: "\"")
-      output += 1
-      if let base = utf8.baseAddress {
-        var start = 0
-        while true {
-          let index = firstEscape(in: utf8, from: start)
-          // Room for the run and what follows it: an escape, or the closing quote.
-          let room = index - start + (index < utf8.count ? 7 : 1)
-          guard output.distance(to: end) >= room else { return false }
-          // The C library's copy: a copy written in Swift here went byte by byte.
-          memcpy(output, base + start, index - start)
-          output += index - start
-          guard index < utf8.count else { break }
-          let byte = utf8[index]
-          let escape = escapes[Int(byte)]
-          output[0] = UInt8(ascii: "\\")
-          output[1] = escape
-          if escape == UInt8(ascii: "u") {
-            output[2] = UInt8(ascii: "0")
-            output[3] = UInt8(ascii: "0")
-            output[4] = hexDigits[Int(byte >> 4)]
-            output[5] = hexDigits[Int(byte & 0xF)]
-            output += 6
-          } else {
-            output += 2
-          }
-          start = index + 1
+    guard output.distance(to: end) >= 2 else { return nil }
+    output.pointee = UInt8(ascii: "\"")
+    output += 1
+    if let base = utf8.baseAddress {
+      var start = 0
+      while true {
+        let index = firstEscape(in: utf8, from: start)
+        // Room for the run and what follows it: an escape, or the closing quote.
+        let room = index - start + (index < utf8.count ? 7 : 1)
+        guard output.distance(to: end) >= room else { return nil }
+        // The C library's copy: a copy written in Swift here went byte by byte.
+        memcpy(output, base + start, index - start)
+        output += index - start
+        guard index < utf8.count else { break }
+        let byte = utf8[index]
+        let escape = escapes[Int(byte)]
+        output[0] = UInt8(ascii: "\\")
+        output[1] = escape
+        if escape == UInt8(ascii: "u") {
+          output[2] = UInt8(ascii: "0")
+          output[3] = UInt8(ascii: "0")
+          output[4] = hexDigits[Int(byte >> 4)]
+          output[5] = hexDigits[Int(byte & 0xF)]
+          output += 6
+        } else {
+          output += 2
         }
+        start = index + 1
       }
-      output.pointee = UInt8(ascii: "\"")
-      output += 1
-      return true
     }
-    return fits ? output : nil
+    output.pointee = UInt8(ascii: "\"")
+    output += 1
+    return output
   }
 
   /// Runs `body` on the UTF-8 of `text`, read in place where the string is contiguous.

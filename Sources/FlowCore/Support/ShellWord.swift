@@ -25,23 +25,30 @@ public enum ShellWord {
   /// The inside of single quotes for `text`: each `'` becomes `'\''`.
   public static func appendQuotedContent(_ text: String, to output: inout [UInt8]) {
     var text = text
-    text.withUTF8 { bytes in
-      var start = 0
-      for index in bytes.indices where bytes[index] == UInt8(ascii: "'") {
-        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-        output.append(contentsOf: #"'\''"#.utf8)
-        start = index + 1
-      }
-      output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+    text.withUTF8 { appendQuotedContent($0, to: &output) }
+  }
+
+  /// The inside of single quotes for UTF-8 bytes.
+  static func appendQuotedContent(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+    var start = 0
+    for index in bytes.indices where bytes[index] == UInt8(ascii: "'") {
+      output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+      output.append(contentsOf: #"'\''"#.utf8)
+      start = index + 1
     }
+    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
   }
 
   /// Whether `name` is `[A-Za-z_][A-Za-z0-9_]*`, a name POSIX shells accept for a variable.
   public static func isName(_ name: String) -> Bool {
-    guard let first = name.utf8.first, isLetter(first) || first == UInt8(ascii: "_") else {
+    isName(name.utf8)
+  }
+
+  static func isName(_ name: some Collection<UInt8>) -> Bool {
+    guard let first = name.first, isLetter(first) || first == UInt8(ascii: "_") else {
       return false
     }
-    return name.utf8.allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") }
+    return name.allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") }
   }
 
   private static func isDigit(_ byte: UInt8) -> Bool {

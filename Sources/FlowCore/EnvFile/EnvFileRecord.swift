@@ -1,0 +1,148 @@
+/// Where a key or value lies in a parsed file's storage. Offsets count first through the
+/// bytes the parser read, then through the bytes it decoded from quoted values, so one
+/// pair of numbers says both which buffer and where. Files are refused past 1 GiB, so
+/// offsets fit in 32 bits.
+struct EnvSpan {
+  var start: UInt32
+  var count: UInt32
+
+  init(start: Int, count: Int) {
+    self.start = UInt32(truncatingIfNeeded: start)
+    self.count = UInt32(truncatingIfNeeded: count)
+  }
+
+  static let empty = EnvSpan(start: 0, count: 0)
+}
+
+/// One definition of a parsed file as the parser found it: byte ranges of the file's
+/// storage, no `String`s, so a file of many lines costs no allocation per line.
+struct EnvFileRecord {
+  var key: EnvSpan
+  var value: EnvSpan
+  /// What expansion reads, when it is not the value itself (a `\$` in double quotes).
+  var template: EnvSpan
+  var line: UInt32
+  var column: UInt32
+  private var flags: UInt8
+
+  private static let hasValueFlag: UInt8 = 1
+  private static let expandsFlag: UInt8 = 2
+  private static let distinctTemplateFlag: UInt8 = 4
+  private static let exportedFlag: UInt8 = 8
+
+  /// A definition; `value` nil for a bare `KEY`, `template` nil when the value is taken
+  /// literally (quoted so, or holding no `$`).
+  init(
+    key: EnvSpan, value: EnvSpan?, template: EnvSpan? = nil, expands: Bool,
+    quoting: EnvFileEntry.Quoting = .none, isExported: Bool = false, position: SourcePosition
+  ) {
+    self.key = key
+    self.value = value ?? .empty
+    self.template = template ?? .empty
+    line = UInt32(truncatingIfNeeded: position.line)
+    column = UInt32(truncatingIfNeeded: position.column)
+    var flags: UInt8 = 0
+    if value != nil { flags |= Self.hasValueFlag }
+    if value != nil && expands { flags |= Self.expandsFlag }
+    if template != nil { flags |= Self.distinctTemplateFlag }
+    if isExported { flags |= Self.exportedFlag }
+    switch quoting {
+    case .none: break
+    case .single: flags |= 0x10
+    case .double: flags |= 0x20
+    }
+    self.flags = flags
+  }
+
+  var hasValue: Bool { flags & Self.hasValueFlag != 0 }
+  var expands: Bool { flags & Self.expandsFlag != 0 }
+  var hasDistinctTemplate: Bool { flags & Self.distinctTemplateFlag != 0 }
+  var isExported: Bool { flags & Self.exportedFlag != 0 }
+  var quoting: EnvFileEntry.Quoting {
+    switch flags & 0x30 {
+    case 0x10: return .single
+    case 0x20: return .double
+    default: return .none
+    }
+  }
+
+  var position: SourcePosition { SourcePosition(line: Int(line), column: Int(column)) }
+}
+
+/// The bytes a file's records point into: the text the parser read and the values it
+/// decoded. Both arrays are constants, so their storage stays where it is while this
+/// object lives, and the merge reads keys and values in place through `EnvBytes`.
+final class EnvFileStorage: @unchecked Sendable {
+  let file: String
+  private let text: [UInt8]
+  private let decoded: [UInt8]
+  private let textStart: UnsafePointer<UInt8>?
+  private let decodedStart: UnsafePointer<UInt8>?
+  private let textCount: Int
+
+  init(file: String, text: [UInt8], decoded: [UInt8]) {
+    self.file = file
+    self.text = text
+    self.decoded = decoded
+    textStart = text.withUnsafeBufferPointer { $0.baseAddress }
+    decodedStart = decoded.withUnsafeBufferPointer { $0.baseAddress }
+    textCount = text.count
+  }
+
+  func bytes(_ span: EnvSpan) -> EnvBytes {
+    let start = Int(span.start)
+    let base =
+      start < textCount
+      ? textStart.map { $0 + start } : decodedStart.map { $0 + (start - textCount) }
+    return EnvBytes(start: base, count: Int(span.count))
+  }
+
+  func key(of record: EnvFileRecord) -> EnvBytes { bytes(record.key) }
+
+  func value(of record: EnvFileRecord) -> EnvBytes {
+    record.hasValue ? bytes(record.value) : .none
+  }
+
+  /// The bytes expansion reads, or `.none` when the value is taken literally.
+  func template(of record: EnvFileRecord) -> EnvBytes {
+    guard record.expands else { return .none }
+    return bytes(record.hasDistinctTemplate ? record.template : record.value)
+  }
+
+  func entry(_ record: EnvFileRecord) -> EnvFileEntry {
+    EnvFileEntry(
+      key: key(of: record).string, value: value(of: record).optionalString,
+      template: template(of: record).optionalString, quoting: record.quoting,
+      isExported: record.isExported, file: file, position: record.position)
+  }
+}
+
+/// Builds the records of a file and the decoded bytes they point into.
+struct EnvFileRecordWriter {
+  /// How many bytes the parser reads: decoded bytes are counted after them.
+  let textCount: Int
+  var records: [EnvFileRecord] = []
+  var decoded: [UInt8] = []
+
+  init(textCount: Int) {
+    self.textCount = textCount
+  }
+
+  /// The span of text the parser read.
+  func span(_ range: Range<Int>) -> EnvSpan {
+    EnvSpan(start: range.lowerBound, count: range.count)
+  }
+
+  /// Keeps decoded bytes and gives their span.
+  mutating func keep(_ bytes: some Sequence<UInt8>) -> EnvSpan {
+    let start = decoded.count
+    decoded.append(contentsOf: bytes)
+    return EnvSpan(start: textCount + start, count: decoded.count - start)
+  }
+
+  mutating func keep(_ bytes: UnsafeBufferPointer<UInt8>) -> EnvSpan {
+    let start = decoded.count
+    decoded.append(contentsOf: bytes)
+    return EnvSpan(start: textCount + start, count: decoded.count - start)
+  }
+}

@@ -1,0 +1,104 @@
+import Testing
+
+@testable import FlowCore
+
+/// Parsed files are kept as byte ranges of their text and merged from them in place; the
+/// strings made from those ranges, and the merge of entries made elsewhere, must agree.
+@Suite struct EnvFileRecordTests {
+  static let tricky = """
+    export A="a\\$b $c \\n \\t \\0101 \\q \\" 'q'"
+    B='lit $A \\' x' # c
+    C=plain value # comment
+    D
+    E="multi
+    line $A"
+    H=${A}${B}$${C}
+    I=${A:-${B:-z}}
+    J=${UNSET-d}${UNSET+p}${A+p}${A:+p}
+    K=é€😀
+    L=${LATER}
+    LATER=x
+    A=again
+    M=${HOME}
+    """
+
+  func options(_ dialect: EnvFileDialect) -> EnvMergeOptions {
+    EnvMergeOptions(dialect: dialect, baseEnvironment: ["HOME": "/home/h", "D": "inherited"])
+  }
+
+  @Test(arguments: EnvFileDialect.allCases)
+  func parsedFilesMergeAsTheirEntriesDo(_ dialect: EnvFileDialect) {
+    let parsed = EnvFileText(file: "t.env", text: Self.tricky).parse(dialect)
+    let inPlace = EnvMerge.merge([.parsed(parsed)], options: options(dialect))
+    let fromEntries = EnvMerge.merge([.file(parsed.entries)], options: options(dialect))
+    #expect(inPlace.variables == fromEntries.variables)
+    #expect(inPlace.warnings == fromEntries.warnings)
+    #expect(inPlace.errors == fromEntries.errors)
+    for format in EnvOutputFormat.allCases {
+      let written = Result { () throws(EnvFileError) in try EnvOutput.text(inPlace, format: format)
+      }
+      let fromStrings = Result { () throws(EnvFileError) in
+        try EnvOutput.text(inPlace.variables, format: format)
+      }
+      #expect(written == fromStrings)
+    }
+  }
+
+  @Test func anEscapedDollarGivesATemplateApartFromTheValue() {
+    let entries = EnvFileText(file: "t.env", text: "A=\"x\\$y $z\"\nB=\"$q\"\nC='$s'\n")
+      .parse(.compose).entries
+    #expect(entries.map(\.value) == ["x$y $z", "$q", "$s"])
+    #expect(entries.map(\.template) == ["x$$y $z", "$q", nil])
+    #expect(entries.map(\.quoting) == [.double, .double, .single])
+  }
+
+  @Test func entriesOfSeveralFilesInOneLayerKeepTheirFiles() {
+    let first = EnvFileText(file: "a.env", text: "A=1\n").parse(.compose).entries
+    let second = EnvFileText(file: "b.env", text: "\nA=2\nB=$A\n").parse(.compose).entries
+    let result = EnvMerge.merge([.file(first + second)], options: EnvMergeOptions())
+    #expect(result["A"]?.location == .file("b.env", SourcePosition(line: 2, column: 1)))
+    #expect(
+      result["A"]?.overridden == [
+        EnvDefinition(location: .file("a.env", SourcePosition(line: 1, column: 1)), value: "1")
+      ])
+    #expect(result["B"]?.value == "2")
+  }
+
+  @Test func aRefusedStatementLeavesNoDecodedBytesBehind() {
+    let parsed = EnvFileText(file: "t.env", text: "A=\"x\\ny\" junk\nB=\"p\\tq\"\n").parse(.compose)
+    #expect(parsed.entries.map(\.value) == ["p\tq"])
+    #expect(parsed.errors.count == 1)
+  }
+}
+
+@Suite struct EnvBytesWritingTests {
+  @Test func theKeyBitTableIsTheKeyRuleForASCII() {
+    for byte in UInt8(0)..<0x80 {
+      let bits = byte < 64 ? ComposeParser.asciiKeyBitsLow : ComposeParser.asciiKeyBitsHigh
+      let inTable = (bits >> UInt64(byte & 63)) & 1 == 1
+      #expect(inTable == ComposeParser.isKeyCharacter(Unicode.Scalar(byte)), "byte \(byte)")
+    }
+  }
+
+  @Test func stringsWrittenWordByWordMatchTheGeneralWriter() {
+    for length in 0...40 {
+      for special in [nil, "\"", "\\", "\n", "\u{1}", "é"] as [String?] {
+        for position in 0...max(length - 1, 0) {
+          var text = String(repeating: "a", count: length)
+          if let special, length > 0 {
+            let index = text.index(text.startIndex, offsetBy: position)
+            text.replaceSubrange(index...index, with: special)
+          }
+          var expected: [UInt8] = []
+          JSONWriter.appendString(text, to: &expected)
+          let written = [UInt8](unsafeUninitializedCapacity: expected.count + 16) { buffer, count in
+            let start = buffer.baseAddress!
+            let end = JSONWriter.writeString(text, at: start, end: start + buffer.count)
+            count = end.map { start.distance(to: $0) } ?? 0
+          }
+          #expect(written == expected, "\(text.debugDescription)")
+        }
+      }
+    }
+  }
+}
