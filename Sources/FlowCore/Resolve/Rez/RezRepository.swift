@@ -376,7 +376,7 @@ public final class RezRepository: PackageSource {
   private func family(_ name: String) -> RezIndex.Family? {
     let found: RezIndex.Family?
     do {
-      found = try index.rezFamily(named: name)
+      found = try index.rezFamily(named: name, details: false)
     } catch {
       // Damage the checksum missed reads as no package; the index is compiled anew next time.
       forget()
@@ -417,6 +417,13 @@ public final class RezRepository: PackageSource {
 
   /// One version as the solver reads it; nil when it cannot be read.
   private func packageVersion(_ name: String, _ entry: RezIndex.Entry) -> PackageVersion? {
+    var entry = entry
+    do {
+      try index.readDetails(of: &entry)
+    } catch {
+      forget()
+      return nil
+    }
     guard let key = try? index.keyText(entry.key), let lists = requirementLists(of: entry) else {
       return nil
     }

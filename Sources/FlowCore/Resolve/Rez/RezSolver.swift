@@ -86,14 +86,26 @@ final class RezSolver {
     var variants: [Variant] = []
     /// Per position in `variants`, its version's position in `versions`.
     var versionOf: [Int32] = []
-    /// Every package some variant names, required or constrained.
-    var named: Set<Int32> = []
+    /// Every package some variant names, required or constrained, one bit per package.
+    var named: [UInt64] = []
     /// Per range number, the versions it holds, one bit per position in `versions`.
     var held: [Int32: [UInt64]] = [:]
 
     init(id: Int32, name: String) {
       self.id = id
       self.name = name
+    }
+
+    /// Whether some variant names package `id`.
+    func names(_ id: Int32) -> Bool {
+      let word = Int(id) / 64
+      return word < named.count && named[word] & (1 << UInt64(id % 64)) != 0
+    }
+
+    func addNamed(_ id: Int32) {
+      let word = Int(id) / 64
+      if word >= named.count { named += Array(repeating: 0, count: word + 1 - named.count) }
+      named[word] |= 1 << UInt64(id % 64)
     }
   }
 
@@ -173,7 +185,7 @@ final class RezSolver {
     /// The slice without the variants whose requirement on `request`'s package conflicts
     /// with it; nil when none is left.
     func reduce(by request: Scope, _ solver: RezSolver) -> Slice? {
-      guard request.constrains, family.named.contains(request.family) else { return self }
+      guard request.constrains, family.names(request.family) else { return self }
       var tested: [(Requirement, Bool)] = []
       var kept: [Int32] = []
       kept.reserveCapacity(positions.count)
@@ -404,16 +416,22 @@ final class RezSolver {
   /// Requirements merged per package, in the order first named; `names` only when `naming`.
   private func list(_ items: [Requirement], naming: Bool = true) -> RequirementList {
     var result = RequirementList()
+    // Short lists (a variant's) are searched; long ones (the requests, an extraction) hashed.
     var positions: [Int32: Int] = [:]
+    let hashed = items.count > 24
     for requirement in items {
-      if let index = positions[requirement.family] {
+      let found =
+        hashed
+        ? positions[requirement.family]
+        : result.requirements.firstIndex { $0.family == requirement.family }
+      if let index = found {
         guard let merged = merged(result.requirements[index], requirement) else {
           result.conflict = true
           return result
         }
         result.requirements[index] = merged
       } else {
-        positions[requirement.family] = result.requirements.count
+        if hashed { positions[requirement.family] = result.requirements.count }
         result.requirements.append(requirement)
       }
     }
@@ -457,7 +475,7 @@ final class RezSolver {
         if list.conflict {
           throw Failure.error("\(name)-\(item.version) has conflicting requirements")
         }
-        for requirement in list.requirements { family.named.insert(requirement.family) }
+        for requirement in list.requirements { family.addNamed(requirement.family) }
         variants.append(Variant(index: item.variants.isEmpty ? nil : index, requires: list))
       }
       let version = Int32(family.versions.count)
@@ -551,26 +569,37 @@ final class RezSolver {
       }
       let count = scopes.count
       if count == previousCount && changed.isEmpty && widened.isEmpty { break }
-      // The pairs to reduce, marked in a table rather than hashed: then read in order.
-      var marked = [Bool](repeating: false, count: count * count)
-      for x in 0..<previousCount {
-        for y in changed { marked[x * count + y] = true }
-        for y in previousCount..<count { marked[x * count + y] = true }
-      }
-      for x in Array(previousCount..<count) + widened {
-        for y in 0..<count { marked[x * count + y] = true }
-      }
+      // The pairs to reduce, in rez's order, leaving out those that cannot reduce: a scope
+      // is only reduced by a package some of its variants name, and by a constraint only
+      // when it has a range.
+      var isNew = [Bool](repeating: false, count: count)
+      for x in previousCount..<count { isNew[x] = true }
+      for x in widened { isNew[x] = true }
+      let partial = (Set(changed).union(previousCount..<count)).sorted()
+      let families = scopes.map(\.slice?.family)
+      let constraining = scopes.map { $0.constrains ? $0.family : -1 }
       var pending: [Pair] = []
       for x in 0..<count {
-        for y in 0..<count where marked[x * count + y] { pending.append(Pair(x, y)) }
+        guard let family = families[x] else { continue }
+        if isNew[x] {
+          for y in 0..<count where y != x && constraining[y] >= 0 && family.names(constraining[y]) {
+            pending.append(Pair(x, y))
+          }
+        } else {
+          for y in partial where y != x && constraining[y] >= 0 && family.names(constraining[y]) {
+            pending.append(Pair(x, y))
+          }
+        }
       }
       while let pair = pending.popLast() {
-        if pair.x == pair.y { continue }
         guard let slice = scopes[pair.x].slice else { continue }
         guard let reduced = slice.reduce(by: scopes[pair.y], self) else { return ended(.failed) }
         if reduced !== slice {
           scopes[pair.x] = Scope(slice: reduced)
-          for other in 0..<count where other != pair.x { pending.append(Pair(other, pair.x)) }
+          let named = scopes[pair.x].family
+          for other in 0..<count where other != pair.x && families[other]?.names(named) == true {
+            pending.append(Pair(other, pair.x))
+          }
         }
       }
       changed = []
