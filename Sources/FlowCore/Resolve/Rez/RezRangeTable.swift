@@ -10,14 +10,12 @@ final class RezRangeTable {
     var bounds: [RezRange.Bound]
   }
 
-  private var ranges: [RezRange] = []
-  private var empty: [Bool] = []
-  private var numbers: [Key: Int32] = [:]
-  private var unions: [UInt64: Int32] = [:]
-  private var meetings: [UInt64: Int32] = [:]
-  private var differences: [UInt64: Int32] = [:]
-  private var complements: [Int32: Int32] = [:]
-  private var supersets: [UInt64: Bool] = [:]
+  @exclusivity(unchecked) private var ranges: [RezRange] = []
+  @exclusivity(unchecked) private var empty: [Bool] = []
+  @exclusivity(unchecked) private var numbers: [Key: Int32] = [:]
+  /// The result of each operation done, by operation and operands (`key`).
+  @exclusivity(unchecked) private var results: [UInt64: Int32] = [:]
+  @exclusivity(unchecked) private var supersets: [UInt64: Bool] = [:]
   /// Every version.
   private(set) var any: Int32 = 0
 
@@ -37,45 +35,43 @@ final class RezRangeTable {
 
   func isEmpty(_ number: Int32) -> Bool { empty[Int(number)] }
 
-  private static func pair(_ a: Int32, _ b: Int32) -> UInt64 {
-    UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b))
+  private enum Operation: UInt64 { case union, meeting, difference, complement }
+
+  /// The key of an operation on two numbers (each below 2^31).
+  private static func key(_ operation: Operation, _ a: Int32, _ b: Int32) -> UInt64 {
+    operation.rawValue << 62 | UInt64(UInt32(bitPattern: a)) << 31 | UInt64(UInt32(bitPattern: b))
+  }
+
+  private func remembered(
+    _ operation: Operation, _ a: Int32, _ b: Int32, _ compute: () -> RezRange
+  ) -> Int32 {
+    let key = Self.key(operation, a, b)
+    if let known = results[key] { return known }
+    let result = id(of: compute())
+    results[key] = result
+    return result
   }
 
   func union(_ a: Int32, _ b: Int32) -> Int32 {
-    let key = Self.pair(min(a, b), max(a, b))
-    if let known = unions[key] { return known }
-    let result = id(of: range(a).union(range(b)))
-    unions[key] = result
-    return result
+    remembered(.union, min(a, b), max(a, b)) { range(a).union(range(b)) }
   }
 
   /// The versions both hold.
   func meeting(_ a: Int32, _ b: Int32) -> Int32 {
-    let key = Self.pair(min(a, b), max(a, b))
-    if let known = meetings[key] { return known }
-    let result = id(of: range(a).meeting(range(b)))
-    meetings[key] = result
-    return result
+    remembered(.meeting, min(a, b), max(a, b)) { range(a).meeting(range(b)) }
   }
 
   /// The versions `a` holds and `b` does not.
   func subtracting(_ a: Int32, _ b: Int32) -> Int32 {
-    let key = Self.pair(a, b)
-    if let known = differences[key] { return known }
-    let result = id(of: range(a).subtracting(range(b)))
-    differences[key] = result
-    return result
+    remembered(.difference, a, b) { range(a).subtracting(range(b)) }
   }
 
   func complement(_ a: Int32) -> Int32 {
-    if let known = complements[a] { return known }
-    let result = id(of: range(a).complement)
-    complements[a] = result
-    return result
+    remembered(.complement, a, 0) { range(a).complement }
   }
 
   func isSuperset(_ a: Int32, of b: Int32) -> Bool {
-    let key = Self.pair(a, b)
+    let key = Self.key(.difference, a, b)
     if let known = supersets[key] { return known }
     let result = range(a).isSuperset(of: range(b))
     supersets[key] = result

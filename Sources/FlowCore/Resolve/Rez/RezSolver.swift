@@ -83,13 +83,13 @@ final class RezSolver {
     let id: Int32
     let name: String
     var versions: [RezVersion] = []
-    var variants: [Variant] = []
+    @exclusivity(unchecked) var variants: [Variant] = []
     /// Per position in `variants`, its version's position in `versions`.
-    var versionOf: [Int32] = []
+    @exclusivity(unchecked) var versionOf: [Int32] = []
     /// Every package some variant names, required or constrained, one bit per package.
-    var named: [UInt64] = []
+    @exclusivity(unchecked) var named: [UInt64] = []
     /// Per range number, the versions it holds, one bit per position in `versions`.
-    var held: [Int32: [UInt64]] = [:]
+    @exclusivity(unchecked) var held: [Int32: [UInt64]] = [:]
 
     init(id: Int32, name: String) {
       self.id = id
@@ -292,11 +292,11 @@ final class RezSolver {
   let written: (Int) -> RezRequirement
   let ranges = RezRangeTable()
   private(set) var requests = RequirementList()
-  private var names: [String] = []
-  private var familyIDs: [String: Int32] = [:]
-  private var families: [Family?] = []
+  @exclusivity(unchecked) private var names: [String] = []
+  @exclusivity(unchecked) private var familyIDs: [String: Int32] = [:]
+  @exclusivity(unchecked) private var families: [Family?] = []
   /// Per requirement number, the requirement as the search holds it.
-  private var converted: [Requirement?] = []
+  @exclusivity(unchecked) private var converted: [Requirement?] = []
   /// Phases solved before the search gives up (rez has no limit; flow's solver then
   /// answers in its own order).
   static let phaseLimit = 200_000
