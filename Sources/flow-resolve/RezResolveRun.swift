@@ -50,8 +50,13 @@ extension ResolveRun {
       // Rez's own search gives the answer rez gives; it knows no filters, with which the
       // solver decides in its own order.
       if source is RezRepository { try repository.followRez(requests) }
-      resolution = try Resolution(
-        parsed, source: source, includePrereleases: true, fullDerivation: fullDerivation)
+      // Rez's answer as it is, unless explained: the explanation compares it with the rest.
+      if source is RezRepository, !explain, let answer = repository.resolution(of: parsed) {
+        resolution = answer
+      } else {
+        resolution = try Resolution(
+          parsed, source: source, includePrereleases: true, fullDerivation: fullDerivation)
+      }
     } catch {
       for problem in repository.problems { console.report(problem.description) }
       throw error

@@ -48,6 +48,9 @@ enum RezIndex {
     /// Read from the index: the requirements' numbers in its table, the version's own
     /// first, then each variant's.
     var numbers: [[Int]]? = nil
+    /// Read from the index without its file and details: where they lie, for
+    /// `CatalogueIndex.readDetails(of:)` once the version is needed.
+    var details: Range<Int>? = nil
   }
 
   /// One package: its version folders, the versions read from them, and what was skipped.
@@ -289,6 +292,25 @@ extension CatalogueIndex {
     return ranks
   }
 
+  /// The file and details of a version read without them (`rezFamily(named:details:)`).
+  func readDetails(of entry: inout RezIndex.Entry) throws(RecordReader.Damaged) {
+    guard let range = entry.details else { return }
+    var reader = try reader(range.lowerBound, range.upperBound)
+    try readDetails(of: &entry, with: &reader)
+    guard reader.offset == range.upperBound else { throw RecordReader.Damaged() }
+    entry.details = nil
+  }
+
+  private func readDetails(of entry: inout RezIndex.Entry, with reader: inout RecordReader)
+    throws(RecordReader.Damaged)
+  {
+    entry.file = try reader.text()
+    var version = PackageVersion(name: "", version: Version(0), key: "")
+    try reader.details(of: &version)
+    entry.released = version.released
+    entry.variables = version.variables
+  }
+
   /// Key `number`'s text.
   func keyText(_ number: Int) throws(RecordReader.Damaged) -> String {
     var reader = try item(number, of: keyTable)
@@ -302,25 +324,31 @@ extension CatalogueIndex {
     return try reader.text()
   }
 
-  /// Package `name` as compiled; nil when no repository holds it.
-  func rezFamily(named name: String) throws(RecordReader.Damaged) -> RezIndex.Family? {
+  /// Package `name` as compiled; nil when no repository holds it. Each version's file and
+  /// details are read when `details`, else left where they lie (`readDetails(of:)`): a
+  /// search reads many versions and chooses few.
+  func rezFamily(named name: String, details: Bool = true) throws(RecordReader.Damaged)
+    -> RezIndex.Family?
+  {
     guard var reader = try findPackage(named: name) else { return nil }
     var family = RezIndex.Family()
     for _ in 0..<(try reader.count()) {
       let key = try reader.number()
       guard key >= 0, key < keyTable.count else { throw RecordReader.Damaged() }
-      _ = try reader.count()
-      let file = try reader.text()
-      var version = PackageVersion(name: name, version: Version(0), key: "")
-      try reader.details(of: &version)
+      var entry = RezIndex.Entry(key: key, file: "", released: nil, variables: [])
+      let length = try reader.count()
+      if details {
+        try readDetails(of: &entry, with: &reader)
+      } else {
+        entry.details = reader.offset..<reader.offset + length
+        reader.offset += length
+      }
       let lists = try reader.numberLists()
       for number in lists.joined() where number < 0 || number >= requirementTable.count {
         throw RecordReader.Damaged()
       }
-      family.entries.append(
-        RezIndex.Entry(
-          key: key, file: file, released: version.released, variables: version.variables,
-          numbers: [lists[0]] + lists.dropFirst(2)))
+      entry.numbers = [lists[0]] + lists.dropFirst(2)
+      family.entries.append(entry)
     }
     for _ in 0..<(try reader.count()) {
       let key = try reader.number()

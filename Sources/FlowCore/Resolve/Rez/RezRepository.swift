@@ -42,7 +42,17 @@ public final class RezRepository: PackageSource {
   /// search reads of each version: its requirements and each variant's.
   private var versions: [String: [PackageVersion]] = [:]
   private var entries: [String: [PackageVersion]] = [:]
-  private var rezVersions: [String: [RezSolver.Read]] = [:]
+  /// Per package read so far, as the repositories hold it (nil: none holds it).
+  private var stored: [String: RezIndex.Family?] = [:]
+  /// Per package, what rez's search reads of each version: its requirements and each
+  /// variant's, as numbers: the index's, then those of packages read from their files.
+  private var searchVersions: [String: [RezSolver.Read]] = [:]
+  private var indexRequirements: [RezRequirement?] = []
+  private var indexRequirementsRead: [Bool] = []
+  private var fileRequirements: [RezRequirement] = []
+  private var fileNumbers: [String: Int] = [:]
+  /// Whether rez's search found an answer (`preferred`, empty when nothing is needed).
+  private var answered = false
   private var requirements: [String: RezRequirement] = [:]
   /// Per requirement number of the index, the requirement read, both ways.
   private var numbered: [Int: (rez: RezRequirement, solver: PackageRequirement)?] = [:]
@@ -284,11 +294,89 @@ public final class RezRepository: PackageSource {
     return lists
   }
 
+  /// Package `name` as `family(_:)` reads it, once; its problems are reported when first
+  /// read.
+  private func storedFamily(_ name: String) -> RezIndex.Family? {
+    if let known = stored[name] { return known }
+    let found = family(name)
+    if let found { problems += found.problems }
+    stored[name] = .some(found)
+    return found
+  }
+
+  /// Requirement `number` of the index, read once; nil when it cannot be read.
+  private func indexRequirement(_ number: Int) -> RezRequirement? {
+    if indexRequirements.isEmpty {
+      indexRequirements = Array(repeating: nil, count: index.requirementTable.count)
+      indexRequirementsRead = Array(repeating: false, count: index.requirementTable.count)
+    }
+    guard indexRequirements.indices.contains(number) else { return nil }
+    if indexRequirementsRead[number] { return indexRequirements[number] }
+    indexRequirementsRead[number] = true
+    indexRequirements[number] = (try? index.rezRequirementText(number)).flatMap(rezRequirement)
+    return indexRequirements[number]
+  }
+
+  /// The requirement a search number stands for (`searchNumbers(of:)`).
+  private func searchRequirement(_ number: Int) -> RezRequirement {
+    let base = indexRequirements.count
+    if number >= base { return fileRequirements[number - base] }
+    // Only numbers read by `searchNumbers(of:)` get here, each read.
+    return indexRequirement(number)!
+  }
+
+  /// A version's requirements, its own then each variant's, as search numbers: the index's
+  /// own numbers, then, for a package read from its files, numbers after those; nil when one
+  /// cannot be read (each was read when the index was compiled).
+  private func searchNumbers(of entry: RezIndex.Entry) -> [[Int]]? {
+    if let numbers = entry.numbers {
+      for number in numbers.joined() where indexRequirement(number) == nil { return nil }
+      return numbers
+    }
+    if indexRequirements.isEmpty { _ = indexRequirement(0) }
+    var lists: [[Int]] = []
+    for list in [entry.requires] + entry.variants {
+      var numbers: [Int] = []
+      for text in list {
+        if let known = fileNumbers[text] {
+          numbers.append(known)
+          continue
+        }
+        guard let parsed = rezRequirement(text) else { return nil }
+        let number = indexRequirements.count + fileRequirements.count
+        fileNumbers[text] = number
+        fileRequirements.append(parsed)
+        numbers.append(number)
+      }
+      lists.append(numbers)
+    }
+    return lists
+  }
+
+  /// What rez's search reads of package `name`: its versions, ascending, each with its
+  /// requirements' numbers; empty when no repository holds it.
+  private func searchRead(_ name: String) -> [RezSolver.Read] {
+    if let known = searchVersions[name] { return known }
+    var read: [RezSolver.Read] = []
+    if let fact = facts[name] {
+      read.append((fact.version, [], []))
+    } else if let family = storedFamily(name) {
+      for entry in family.entries {
+        guard (try? index.keyText(entry.key)) != nil, let lists = searchNumbers(of: entry) else {
+          continue
+        }
+        read.append((keyVersion(entry.key), lists[0], Array(lists.dropFirst())))
+      }
+    }
+    searchVersions[name] = read
+    return read
+  }
+
   /// Package `name` as the index holds it, or read from its files when one changed since.
   private func family(_ name: String) -> RezIndex.Family? {
     let found: RezIndex.Family?
     do {
-      found = try index.rezFamily(named: name)
+      found = try index.rezFamily(named: name, details: false)
     } catch {
       // Damage the checksum missed reads as no package; the index is compiled anew next time.
       forget()
@@ -308,34 +396,43 @@ public final class RezRepository: PackageSource {
   private func candidates(of name: String) -> [PackageVersion] {
     if let known = entries[name] { return known }
     var result: [PackageVersion] = []
-    var read: [RezSolver.Read] = []
     if let fact = facts[name] {
-      result.append(
-        PackageVersion(
-          name: name, version: fact.solverVersion, key: fact.fact.version,
-          definedAt: "implicit: \(fact.fact.source)"))
-      read.append((fact.version, [], []))
-    } else if let family = family(name) {
-      problems += family.problems
+      result.append(factVersion(fact))
+    } else if let family = storedFamily(name) {
       for entry in family.entries {
-        guard let key = try? index.keyText(entry.key),
-          let lists = requirementLists(of: entry)
-        else { continue }
-        var version = PackageVersion(
-          name: name, version: Version(release: [UInt64(ranks[entry.key] + 1)]), key: key,
-          variables: entry.variables, requires: lists[0].map(\.solver),
-          released: entry.released, definedAt: entry.file)
-        version.variants = lists.dropFirst().map { PackageVariant(requires: $0.map(\.solver)) }
-        result.append(version)
-        read.append(
-          (keyVersion(entry.key), lists[0].map(\.rez), lists.dropFirst().map { $0.map(\.rez) }))
+        if let version = packageVersion(name, entry) { result.append(version) }
       }
     }
     versions[name] = result
     let flattened = result.flatMap(\.candidates)
     entries[name] = flattened
-    rezVersions[name] = read
     return flattened
+  }
+
+  private func factVersion(_ fact: FactVersion) -> PackageVersion {
+    PackageVersion(
+      name: fact.fact.name, version: fact.solverVersion, key: fact.fact.version,
+      definedAt: "implicit: \(fact.fact.source)")
+  }
+
+  /// One version as the solver reads it; nil when it cannot be read.
+  private func packageVersion(_ name: String, _ entry: RezIndex.Entry) -> PackageVersion? {
+    var entry = entry
+    do {
+      try index.readDetails(of: &entry)
+    } catch {
+      forget()
+      return nil
+    }
+    guard let key = try? index.keyText(entry.key), let lists = requirementLists(of: entry) else {
+      return nil
+    }
+    var version = PackageVersion(
+      name: name, version: Version(release: [UInt64(ranks[entry.key] + 1)]), key: key,
+      variables: entry.variables, requires: lists[0].map(\.solver),
+      released: entry.released, definedAt: entry.file)
+    version.variants = lists.dropFirst().map { PackageVariant(requires: $0.map(\.solver)) }
+    return version
   }
 
   /// Searches as rez does for `requests` and has the solver take that answer; when rez's
@@ -344,18 +441,14 @@ public final class RezRepository: PackageSource {
   /// a cycle, which rez rejects.
   public func followRez(_ requests: [RezRequirement]) throws {
     preferred = [:]
-    let search = RezSolver(requests: requests) { [unowned self] name in
-      _ = candidates(of: name)
-      // A package no repository holds is not one with no versions.
-      guard
-        facts[name] != nil || !(versions[name] ?? []).isEmpty
-          || (try? index.findPackage(named: name)) != nil
-      else { return nil }
-      return rezVersions[name]
-    }
+    answered = false
+    let search = RezSolver(
+      requests: requests, read: { [unowned self] in searchRead($0) },
+      written: { [unowned self] in searchRequirement($0) })
     switch try? search.solve() {
     case .solved(let answer)?:
       for (name, choice) in answer { preferred[name] = (choice.version.text, choice.variant) }
+      answered = true
     case .cyclic(let names)?:
       throw ResolveError.unsatisfiable(
         explanation: "the packages rez's search chose require each other in a cycle, "
@@ -363,6 +456,56 @@ public final class RezRepository: PackageSource {
     case .failed?, nil:
       return
     }
+  }
+
+  /// Rez's answer (`followRez(_:)`) as the resolution of `requests`, built without flow's
+  /// solver; nil when rez's search found none. The packages come in the order the solver
+  /// gives them when it takes that answer: by the order it first meets each name (the
+  /// requests, then the requirements of each package it decides, in order), deciding next
+  /// the first met of those needed and not decided. Each name met is read, as the solver
+  /// reads it, so that the same problems are reported. What only explanations compare with
+  /// (other versions and variants) is left out.
+  public func resolution(of requests: [PackageRequirement]) -> Resolution? {
+    guard answered else { return nil }
+    var numbers: [String: Int] = [:]
+    var names: [String] = []
+    var chosen: [PackageVersion?] = []
+    var waiting = Set<Int>()
+    func number(of name: String) -> Int {
+      if let known = numbers[name] { return known }
+      numbers[name] = chosen.count
+      names.append(name)
+      chosen.append(nil)
+      if facts[name] == nil { _ = storedFamily(name) }
+      return chosen.count - 1
+    }
+    for request in requests {
+      let package = number(of: request.name)
+      if request.kind == .required { waiting.insert(package) }
+    }
+    while let package = waiting.min() {
+      waiting.remove(package)
+      guard let entry = chosenEntry(names[package]) else { return nil }
+      chosen[package] = entry
+      for requirement in entry.requires {
+        let other = number(of: requirement.name)
+        if requirement.kind == .required && chosen[other] == nil { waiting.insert(other) }
+      }
+      for requirement in entry.conflicts { _ = number(of: requirement.name) }
+    }
+    return Resolution(requirements: requests, chosen: chosen.compactMap { $0 })
+  }
+
+  /// The candidate of package `name` rez's search chose.
+  private func chosenEntry(_ name: String) -> PackageVersion? {
+    guard let choice = preferred[name] else { return nil }
+    if facts[name] != nil { return candidates(of: name).first }
+    guard let family = storedFamily(name),
+      let entry = family.entries.first(where: { keyVersion($0.key).text == choice.key }),
+      let version = packageVersion(name, entry)
+    else { return nil }
+    let all = version.candidates
+    return all.first { $0.variant == choice.variant }
   }
 
   public func preferredCandidate(of name: String) -> PreferredVersion? {

@@ -19,8 +19,15 @@
 /// extracted (or, without one, the first variant) against the rest; the first half is solved
 /// next, the second kept for when it fails.
 ///
-/// The answer is a choice per package; the caller has the conflict-learning `Solver` take
-/// those choices, which keeps one way of building outputs and explanations.
+/// The search repeats the same few operations on the same packages and ranges many thousand
+/// times, so it works on numbers: a package is its number in this search, a range its
+/// number in a table of the distinct ranges met (`RezRangeTable`, which remembers each union,
+/// intersection and difference it computed), and a remaining set of variants an ascending
+/// list of positions in its package's variants. Which versions a range holds is computed
+/// once per package and range. Each step computes what rez computes, on the same sets of
+/// versions, so the decisions are rez's.
+///
+/// The answer is a choice per package; the caller turns it into a resolution.
 final class RezSolver {
   /// One way the search stops without an answer.
   enum Failure: Error {
@@ -32,81 +39,35 @@ final class RezSolver {
   }
 
   /// A requirement as rez's solver holds it: a weak reference `~foo-R` is the conflict
-  /// `!foo` with every version outside R (nil for `~foo` without a range, which constrains
+  /// `!foo` with every version outside R (no range for `~foo` without one, which constrains
   /// nothing).
   struct Requirement: Hashable {
-    var name: String
-    var range: RezRange?
+    var family: Int32
+    /// The range's number in `ranges`; `RezRangeTable.none` for no range.
+    var range: Int32
     var conflict: Bool
-
-    init(name: String, range: RezRange?, conflict: Bool) {
-      self.name = name
-      self.range = range
-      self.conflict = conflict
-    }
-
-    init(_ written: RezRequirement) {
-      name = written.name
-      switch written.kind {
-      case .required: (range, conflict) = (written.range, false)
-      case .conflict: (range, conflict) = (written.range, true)
-      case .weak: (range, conflict) = (written.range.isAny ? nil : written.range.complement, true)
-      }
-    }
-
-    /// Both at once (rez's `Requirement.merged`); nil when no version satisfies both.
-    func merged(with other: Requirement) -> Requirement? {
-      guard let mine = range else { return other }
-      guard let theirs = other.range else { return self }
-      let result: RezRange
-      switch (self.conflict, other.conflict) {
-      case (true, true):
-        return Requirement(name: name, range: mine.union(theirs), conflict: true)
-      case (true, false): result = theirs.subtracting(mine)
-      case (false, true): result = mine.subtracting(theirs)
-      case (false, false): result = mine.meeting(theirs)
-      }
-      if result.isEmpty { return nil }
-      return Requirement(name: name, range: result, conflict: false)
-    }
   }
 
-  /// Requirements merged per name, in the order first named (rez's `RequirementList`).
+  /// Requirements merged per package, in the order first named (rez's `RequirementList`).
   struct RequirementList {
     var requirements: [Requirement] = []
-    var byName: [String: Int] = [:]
-    /// The names required, and those only constrained.
-    var names: Set<String> = []
-    var conflictNames: Set<String> = []
-    /// Both.
-    var allNames: Set<String> = []
+    /// The packages required (not only constrained), in name order.
+    var names: [Int32] = []
     /// Two requirements no version satisfies together.
-    var conflict: (Requirement, Requirement)?
+    var conflict = false
 
-    init(_ list: [Requirement]) {
-      for requirement in list {
-        if let index = byName[requirement.name] {
-          guard let merged = requirements[index].merged(with: requirement) else {
-            conflict = (requirements[index], requirement)
-            return
-          }
-          requirements[index] = merged
-        } else {
-          byName[requirement.name] = requirements.count
-          requirements.append(requirement)
-        }
-      }
-      for requirement in requirements {
-        if requirement.conflict {
-          conflictNames.insert(requirement.name)
-        } else {
-          names.insert(requirement.name)
-        }
-        allNames.insert(requirement.name)
-      }
+    func get(_ family: Int32) -> Requirement? {
+      for requirement in requirements where requirement.family == family { return requirement }
+      return nil
     }
 
-    func get(_ name: String) -> Requirement? { byName[name].map { requirements[$0] } }
+    /// Whether `family` is required (not only constrained).
+    func requires(_ family: Int32) -> Bool {
+      for requirement in requirements where requirement.family == family {
+        return !requirement.conflict
+      }
+      return false
+    }
   }
 
   struct Variant {
@@ -116,157 +77,153 @@ final class RezSolver {
   }
 
   /// A package's versions, newest first, each with its variants in rez's order of
-  /// preference (which no step of the search changes, so they are sorted once).
+  /// preference (which no step of the search changes, so they are sorted once), all in one
+  /// list: a slice is a list of positions in it.
   final class Family {
+    let id: Int32
     let name: String
     var versions: [RezVersion] = []
-    var variants: [[Variant]] = []
+    @exclusivity(unchecked) var variants: [Variant] = []
+    /// Per position in `variants`, its version's position in `versions`.
+    @exclusivity(unchecked) var versionOf: [Int32] = []
+    /// Every package some variant names, required or constrained, one bit per package.
+    @exclusivity(unchecked) var named: [UInt64] = []
+    /// Per range number, the versions it holds, one bit per position in `versions`.
+    @exclusivity(unchecked) var held: [Int32: [UInt64]] = [:]
 
-    init(name: String) { self.name = name }
-  }
+    init(id: Int32, name: String) {
+      self.id = id
+      self.name = name
+    }
 
-  /// One version of a slice: the positions of its remaining variants in the family's list.
-  struct Entry {
-    var version: Int
-    var variants: [Int]
+    /// Whether some variant names package `id`.
+    func names(_ id: Int32) -> Bool {
+      let word = Int(id) / 64
+      return word < named.count && named[word] & (1 << UInt64(id % 64)) != 0
+    }
+
+    func addNamed(_ id: Int32) {
+      let word = Int(id) / 64
+      if word >= named.count { named += Array(repeating: 0, count: word + 1 - named.count) }
+      named[word] |= 1 << UInt64(id % 64)
+    }
   }
 
   /// The variants a scope still allows, with what the search extracted from them.
   final class Slice {
     let family: Family
-    let entries: [Entry]
-    let count: Int
-    /// The packages every variant requires, in name order, and every package any variant
-    /// names.
-    let commonNames: [String]
-    let namedNames: Set<String>
+    /// Positions in the family's variants, ascending: versions newest first, each version's
+    /// variants most preferred first.
+    let positions: [Int32]
+    /// The packages every variant requires, in name order.
+    let commonNames: [Int32]
     /// How many of `commonNames` were extracted: the search extracts them in name order, so
     /// they are always the first.
     var extractedCount = 0
 
-    init(family: Family, entries: [Entry]) {
+    init(family: Family, positions: [Int32]) {
       self.family = family
-      self.entries = entries
-      count = entries.reduce(0) { $0 + $1.variants.count }
-      var common: Set<String>? = nil
-      var named: Set<String> = []
-      for entry in entries {
-        for position in entry.variants {
-          let requires = family.variants[entry.version][position].requires
-          if common == nil {
-            common = requires.names
-          } else if !common!.isEmpty {
-            common!.formIntersection(requires.names)
-          }
-          named.formUnion(requires.allNames)
+      self.positions = positions
+      let first = family.variants[Int(positions[0])].requires
+      var common = first.names
+      if positions.count > 1 {
+        common.removeAll { name in
+          positions.dropFirst().contains { !family.variants[Int($0)].requires.requires(name) }
         }
       }
-      commonNames = (common ?? []).sorted()
-      namedNames = named
+      commonNames = common
     }
 
     /// The same variants with `extractedCount` of their common packages extracted: a
     /// narrowed slice starts without, as in rez.
     private init(_ other: Slice, extractedCount: Int) {
       family = other.family
-      entries = other.entries
-      count = other.count
+      positions = other.positions
       commonNames = other.commonNames
-      namedNames = other.namedNames
       self.extractedCount = extractedCount
     }
 
+    var count: Int { positions.count }
+
     var isExtractable: Bool { extractedCount < commonNames.count }
 
-    func variant(_ entry: Entry, _ position: Int) -> Variant {
-      family.variants[entry.version][position]
-    }
+    func variant(_ position: Int32) -> Variant { family.variants[Int(position)] }
 
-    var firstVariant: Variant { variant(entries[0], entries[0].variants[0]) }
+    var firstVariant: Variant { variant(positions[0]) }
 
-    func forEachVariant(_ body: (Variant) -> Void) {
-      for entry in entries {
-        for position in entry.variants { body(variant(entry, position)) }
-      }
-    }
-
-    func version(_ entry: Entry) -> RezVersion { family.versions[entry.version] }
+    var firstVersion: RezVersion { family.versions[Int(family.versionOf[Int(positions[0])])] }
 
     /// The first package (by name) every variant requires and not yet extracted, as the
     /// union of the ranges they require it in.
-    func extract() -> (Slice, Requirement)? {
+    func extract(_ table: RezRangeTable) -> (Slice, Requirement)? {
       guard isExtractable else { return nil }
       let name = commonNames[extractedCount]
-      var ranges: [RezRange] = []
-      forEachVariant { variant in
-        guard let range = variant.requires.get(name)?.range else { return }
-        if !ranges.contains(where: { $0.holdsSameVersions(as: range) }) { ranges.append(range) }
+      var ranges: [Int32] = []
+      for position in positions {
+        guard let range = variant(position).requires.get(name)?.range,
+          range != RezRangeTable.none
+        else { continue }
+        if !ranges.contains(range) { ranges.append(range) }
       }
-      let union = ranges.dropFirst().reduce(ranges.first ?? .any) { $0.union($1) }
+      var union = ranges.first ?? table.any
+      for range in ranges.dropFirst() { union = table.union(union, range) }
       return (
         Slice(self, extractedCount: extractedCount + 1),
-        Requirement(name: name, range: union, conflict: false)
+        Requirement(family: name, range: union, conflict: false)
       )
     }
 
-    /// The slice without the versions outside `range`; nil when none is left.
-    func intersect(_ range: RezRange) -> Slice? {
-      if range.isAny { return self }
-      let kept = entries.filter { range.contains(version($0)) }
+    /// The slice without the versions outside range `range`; nil when none is left.
+    func intersect(_ range: Int32, _ solver: RezSolver) -> Slice? {
+      if range == solver.ranges.any { return self }
+      let held = solver.held(family, range)
+      let kept = positions.filter { RezSolver.contains(held, family.versionOf[Int($0)]) }
       if kept.isEmpty { return nil }
-      return kept.count < entries.count ? Slice(family: family, entries: kept) : self
+      return kept.count < positions.count ? Slice(family: family, positions: kept) : self
     }
 
     /// The slice without the variants whose requirement on `request`'s package conflicts
     /// with it; nil when none is left.
-    func reduce(by request: Scope) -> Slice? {
-      guard request.constrains, namedNames.contains(request.name) else { return self }
-      var tested: [Requirement: Bool] = [:]
-      var kept: [Entry] = []
-      var reduced = false
-      for entry in entries {
-        let remaining = entry.variants.filter { position in
-          guard let requirement = variant(entry, position).requires.get(request.name) else {
-            return true
-          }
-          if let known = tested[requirement] { return !known }
-          let conflicts = request.conflicts(with: requirement)
-          tested[requirement] = conflicts
-          return !conflicts
+    func reduce(by request: Scope, _ solver: RezSolver) -> Slice? {
+      guard request.constrains, family.names(request.family) else { return self }
+      var tested: [(Requirement, Bool)] = []
+      var kept: [Int32] = []
+      kept.reserveCapacity(positions.count)
+      for position in positions {
+        guard let requirement = variant(position).requires.get(request.family) else {
+          kept.append(position)
+          continue
         }
-        if remaining.count < entry.variants.count { reduced = true }
-        if !remaining.isEmpty { kept.append(Entry(version: entry.version, variants: remaining)) }
+        let conflicts: Bool
+        if let known = tested.first(where: { $0.0 == requirement }) {
+          conflicts = known.1
+        } else {
+          conflicts = request.conflicts(with: requirement, solver)
+          tested.append((requirement, conflicts))
+        }
+        if !conflicts { kept.append(position) }
       }
       if kept.isEmpty { return nil }
-      return reduced ? Slice(family: family, entries: kept) : self
+      return kept.count < positions.count ? Slice(family: family, positions: kept) : self
     }
 
     /// The preferred part and the rest: the leading variants sharing a requirement not
     /// extracted yet, or the first variant alone.
     func split() throws -> (Slice, Slice) {
-      func parts(_ index: Int, _ taken: Int) -> (Slice, Slice) {
-        let entry = entries[index]
-        var first = Array(entries[..<index])
-        var rest = Array(entries[(index + 1)...])
-        if taken < entry.variants.count {
-          first.append(Entry(version: entry.version, variants: Array(entry.variants[..<taken])))
-          rest.insert(
-            Entry(version: entry.version, variants: Array(entry.variants[taken...])), at: 0)
-        } else {
-          first.append(entry)
-        }
-        return (Slice(family: family, entries: first), Slice(family: family, entries: rest))
+      func parts(_ cut: Int) -> (Slice, Slice) {
+        (
+          Slice(family: family, positions: Array(positions[..<cut])),
+          Slice(family: family, positions: Array(positions[cut...]))
+        )
       }
-      guard count > 2 else { return parts(0, 1) }
-      var shared = firstVariant.requires.names.subtracting(commonNames[..<extractedCount])
-      if shared.isEmpty { return parts(0, 1) }
-      var previous = (0, 1)
-      for (index, entry) in entries.enumerated() {
-        for (offset, position) in entry.variants.enumerated() {
-          shared.formIntersection(variant(entry, position).requires.names)
-          if shared.isEmpty { return parts(previous.0, previous.1) }
-          previous = (index, offset + 1)
-        }
+      guard count > 2 else { return parts(1) }
+      let extracted = commonNames[..<extractedCount]
+      var shared = firstVariant.requires.names.filter { !extracted.contains($0) }
+      if shared.isEmpty { return parts(1) }
+      for (offset, position) in positions.enumerated() {
+        let requires = variant(position).requires
+        shared.removeAll { !requires.requires($0) }
+        if shared.isEmpty { return parts(max(offset, 1)) }
       }
       throw Failure.error("\(family.name): every variant still shares a requirement")
     }
@@ -275,18 +232,18 @@ final class RezSolver {
   /// What one package may still be: its remaining variants, or, for a package only
   /// constrained (`!foo`, `~foo-2`), the constraint.
   final class Scope {
-    let name: String
+    let family: Int32
     let slice: Slice?
     let constraint: Requirement?
 
     init(slice: Slice) {
-      name = slice.family.name
+      family = slice.family.id
       self.slice = slice
       constraint = nil
     }
 
     init(constraint: Requirement) {
-      name = constraint.name
+      family = constraint.family
       slice = nil
       self.constraint = constraint
     }
@@ -296,21 +253,25 @@ final class RezSolver {
     var isSolved: Bool { slice.map { $0.count == 1 && !$0.isExtractable } ?? true }
 
     /// Whether this scope can rule out a variant's requirement at all.
-    var constrains: Bool { slice != nil || constraint?.range != nil }
+    var constrains: Bool { slice != nil || (constraint?.range ?? RezRangeTable.none) >= 0 }
 
     /// Whether `requirement` (of some variant, on this package) cannot hold together with
     /// this scope (rez's `Requirement.conflicts_with` against the scope's request, which for
     /// a package with variants left is exactly the versions left).
-    func conflicts(with requirement: Requirement) -> Bool {
-      guard let range = requirement.range else { return false }
+    func conflicts(with requirement: Requirement, _ solver: RezSolver) -> Bool {
+      guard requirement.range != RezRangeTable.none else { return false }
       if let slice {
+        let held = solver.held(slice.family, requirement.range)
+        let versionOf = slice.family.versionOf
         if requirement.conflict {
-          return slice.entries.allSatisfy { range.contains(slice.version($0)) }
+          return slice.positions.allSatisfy { RezSolver.contains(held, versionOf[Int($0)]) }
         }
-        return !slice.entries.contains { range.contains(slice.version($0)) }
+        return !slice.positions.contains { RezSolver.contains(held, versionOf[Int($0)]) }
       }
-      guard !requirement.conflict, let constrained = constraint?.range else { return false }
-      return constrained.isSuperset(of: range)
+      guard !requirement.conflict, let constrained = constraint?.range,
+        constrained != RezRangeTable.none
+      else { return false }
+      return solver.ranges.isSuperset(constrained, of: requirement.range)
     }
   }
 
@@ -321,20 +282,32 @@ final class RezSolver {
     var status: Status
   }
 
-  /// One version as the search reads it: its requirements and each variant's.
-  typealias Read = (version: RezVersion, requires: [RezRequirement], variants: [[RezRequirement]])
+  /// One version as the search reads it: its requirements and each variant's, as numbers
+  /// that `written` reads.
+  typealias Read = (version: RezVersion, requires: [Int], variants: [[Int]])
 
-  let requests: RequirementList
   /// Reads a package's versions, ascending; nil for a package the repositories do not hold.
   let read: (String) -> [Read]?
-  private var families: [String: Family] = [:]
+  /// A requirement number's requirement.
+  let written: (Int) -> RezRequirement
+  let ranges = RezRangeTable()
+  private(set) var requests = RequirementList()
+  @exclusivity(unchecked) private var names: [String] = []
+  @exclusivity(unchecked) private var familyIDs: [String: Int32] = [:]
+  @exclusivity(unchecked) private var families: [Family?] = []
+  /// Per requirement number, the requirement as the search holds it.
+  @exclusivity(unchecked) private var converted: [Requirement?] = []
   /// Phases solved before the search gives up (rez has no limit; flow's solver then
   /// answers in its own order).
   static let phaseLimit = 200_000
 
-  init(requests: [RezRequirement], read: @escaping (String) -> [Read]?) {
-    self.requests = RequirementList(requests.map(Requirement.init))
+  init(
+    requests: [RezRequirement], read: @escaping (String) -> [Read]?,
+    written: @escaping (Int) -> RezRequirement
+  ) {
     self.read = read
+    self.written = written
+    self.requests = list(requests.map(requirement))
   }
 
   enum Outcome {
@@ -347,7 +320,7 @@ final class RezSolver {
 
   /// What rez's search ends with.
   func solve() throws -> Outcome {
-    if requests.conflict != nil { return .failed }
+    if requests.conflict { return .failed }
     var initial = Phase(scopes: [], changed: [], status: .pending)
     for requirement in requests.requirements {
       initial.scopes.append(try scope(for: requirement))
@@ -382,67 +355,173 @@ final class RezSolver {
     var result: [String: (version: RezVersion, variant: Int?)] = [:]
     for scope in phase.scopes {
       guard let slice = scope.slice else { continue }
-      result[scope.name] = (slice.version(slice.entries[0]), slice.firstVariant.index)
+      result[slice.family.name] = (slice.firstVersion, slice.firstVariant.index)
     }
     return result
   }
 
+  // MARK: packages, requirements and ranges
+
+  /// The package's number in this search, given when first named.
+  private func id(of name: String) -> Int32 {
+    if let known = familyIDs[name] { return known }
+    let id = Int32(names.count)
+    familyIDs[name] = id
+    names.append(name)
+    families.append(nil)
+    return id
+  }
+
+  private func requirement(_ written: RezRequirement) -> Requirement {
+    let family = id(of: written.name)
+    switch written.kind {
+    case .required:
+      return Requirement(family: family, range: ranges.id(of: written.range), conflict: false)
+    case .conflict:
+      return Requirement(family: family, range: ranges.id(of: written.range), conflict: true)
+    case .weak:
+      let range =
+        written.range.isAny ? RezRangeTable.none : ranges.complement(ranges.id(of: written.range))
+      return Requirement(family: family, range: range, conflict: true)
+    }
+  }
+
+  private func requirement(numbered number: Int) -> Requirement {
+    if number < converted.count, let known = converted[number] { return known }
+    if number >= converted.count {
+      converted += Array(repeating: nil, count: number + 1 - converted.count)
+    }
+    let result = requirement(written(number))
+    converted[number] = result
+    return result
+  }
+
+  /// Both at once (rez's `Requirement.merged`); nil when no version satisfies both.
+  private func merged(_ mine: Requirement, _ other: Requirement) -> Requirement? {
+    guard mine.range != RezRangeTable.none else { return other }
+    guard other.range != RezRangeTable.none else { return mine }
+    let result: Int32
+    switch (mine.conflict, other.conflict) {
+    case (true, true):
+      return Requirement(
+        family: mine.family, range: ranges.union(mine.range, other.range), conflict: true)
+    case (true, false): result = ranges.subtracting(other.range, mine.range)
+    case (false, true): result = ranges.subtracting(mine.range, other.range)
+    case (false, false): result = ranges.meeting(mine.range, other.range)
+    }
+    if ranges.isEmpty(result) { return nil }
+    return Requirement(family: mine.family, range: result, conflict: false)
+  }
+
+  /// Requirements merged per package, in the order first named; `names` only when `naming`.
+  private func list(_ items: [Requirement], naming: Bool = true) -> RequirementList {
+    var result = RequirementList()
+    // Short lists (a variant's) are searched; long ones (the requests, an extraction) hashed.
+    var positions: [Int32: Int] = [:]
+    let hashed = items.count > 24
+    for requirement in items {
+      let found =
+        hashed
+        ? positions[requirement.family]
+        : result.requirements.firstIndex { $0.family == requirement.family }
+      if let index = found {
+        guard let merged = merged(result.requirements[index], requirement) else {
+          result.conflict = true
+          return result
+        }
+        result.requirements[index] = merged
+      } else {
+        if hashed { positions[requirement.family] = result.requirements.count }
+        result.requirements.append(requirement)
+      }
+    }
+    guard naming else { return result }
+    result.names = result.requirements.filter { !$0.conflict }.map(\.family)
+    result.names.sort { self.names[Int($0)] < self.names[Int($1)] }
+    return result
+  }
+
+  /// The versions of `family` range `range` holds.
+  fileprivate func held(_ family: Family, _ range: Int32) -> [UInt64] {
+    if let known = family.held[range] { return known }
+    let value = ranges.range(range)
+    var bits = [UInt64](repeating: 0, count: (family.versions.count + 63) / 64)
+    for (index, version) in family.versions.enumerated() where value.contains(version) {
+      bits[index / 64] |= 1 << UInt64(index % 64)
+    }
+    family.held[range] = bits
+    return bits
+  }
+
+  fileprivate static func contains(_ bits: [UInt64], _ index: Int32) -> Bool {
+    bits[Int(index) / 64] & (1 << UInt64(index % 64)) != 0
+  }
+
   // MARK: families and scopes
 
-  func family(_ name: String) throws -> Family {
-    if let known = families[name] { return known }
+  func family(_ id: Int32) throws -> Family {
+    if let known = families[Int(id)] { return known }
+    let name = names[Int(id)]
     guard let versions = read(name), !versions.isEmpty else {
       throw Failure.error("package family not found: \(name)")
     }
-    let family = Family(name: name)
+    let family = Family(id: id, name: name)
     for item in versions.reversed() {
-      let common = item.requires.map(Requirement.init)
+      let common = item.requires.map(requirement(numbered:))
       var variants: [Variant] = []
       let extras = item.variants.isEmpty ? [[]] : item.variants
       for (index, extra) in extras.enumerated() {
-        let list = RequirementList(common + extra.map(Requirement.init))
-        if list.conflict != nil {
+        let list = list(common + extra.map(requirement(numbered:)))
+        if list.conflict {
           throw Failure.error("\(name)-\(item.version) has conflicting requirements")
         }
+        for requirement in list.requirements { family.addNamed(requirement.family) }
         variants.append(Variant(index: item.variants.isEmpty ? nil : index, requires: list))
       }
+      let version = Int32(family.versions.count)
       family.versions.append(item.version)
-      family.variants.append(sortedByPreference(variants))
+      for variant in sortedByPreference(variants) {
+        family.variants.append(variant)
+        family.versionOf.append(version)
+      }
     }
-    families[name] = family
+    families[Int(id)] = family
     return family
   }
 
   /// A scope for a request or an extracted requirement (rez's `_PackageScope`).
   func scope(for requirement: Requirement) throws -> Scope {
     if requirement.conflict { return Scope(constraint: requirement) }
-    guard let slice = try slice(requirement.name, in: requirement.range ?? .any) else {
-      throw Failure.error("package not found: \(requirement.name)")
+    let range = requirement.range == RezRangeTable.none ? ranges.any : requirement.range
+    guard let slice = try slice(requirement.family, in: range) else {
+      throw Failure.error("package not found: \(names[Int(requirement.family)])")
     }
     return Scope(slice: slice)
   }
 
-  func slice(_ name: String, in range: RezRange) throws -> Slice? {
-    let family = try family(name)
-    var entries: [Entry] = []
-    for (index, version) in family.versions.enumerated() where range.contains(version) {
-      entries.append(Entry(version: index, variants: Array(family.variants[index].indices)))
+  func slice(_ id: Int32, in range: Int32) throws -> Slice? {
+    let family = try family(id)
+    let held = self.held(family, range)
+    var positions: [Int32] = []
+    for (position, version) in family.versionOf.enumerated()
+    where RezSolver.contains(held, version) {
+      positions.append(Int32(position))
     }
-    return entries.isEmpty ? nil : Slice(family: family, entries: entries)
+    return positions.isEmpty ? nil : Slice(family: family, positions: positions)
   }
 
-  /// `scope` narrowed to `range`: the same scope when nothing goes, nil when all does.
-  func intersect(_ scope: Scope, _ range: RezRange) throws -> Scope? {
+  /// `scope` narrowed to range `range`: the same scope when nothing goes, nil when all does.
+  func intersect(_ scope: Scope, _ range: Int32) throws -> Scope? {
     if let slice = scope.slice {
-      guard let narrowed = slice.intersect(range) else { return nil }
+      guard let narrowed = slice.intersect(range, self) else { return nil }
       return narrowed === slice ? scope : Scope(slice: narrowed)
     }
     var allowed = range
-    if let excluded = scope.constraint?.range {
-      allowed = range.subtracting(excluded)
-      if allowed.isEmpty { return nil }
+    if let excluded = scope.constraint?.range, excluded != RezRangeTable.none {
+      allowed = ranges.subtracting(range, excluded)
+      if ranges.isEmpty(allowed) { return nil }
     }
-    return try slice(scope.name, in: allowed).map(Scope.init(slice:))
+    return try slice(scope.family, in: allowed).map(Scope.init(slice:))
   }
 
   // MARK: phases
@@ -460,19 +539,22 @@ final class RezSolver {
       while true {
         var extracted: [Requirement] = []
         for index in scopes.indices {
-          while let slice = scopes[index].slice, let (rest, requirement) = slice.extract() {
+          while let slice = scopes[index].slice, let (rest, requirement) = slice.extract(ranges) {
             extracted.append(requirement)
             scopes[index] = Scope(slice: rest)
           }
         }
         if extracted.isEmpty { break }
-        let list = RequirementList(extracted)
-        if list.conflict != nil { return ended(.failed) }
-        var named = Set<String>()
+        let list = list(extracted, naming: false)
+        if list.conflict { return ended(.failed) }
+        var byFamily: [Int32: Requirement] = [:]
+        for requirement in list.requirements { byFamily[requirement.family] = requirement }
+        var named = Set<Int32>()
         for index in scopes.indices {
-          guard let requirement = list.get(scopes[index].name) else { continue }
-          named.insert(requirement.name)
-          guard let narrowed = try intersect(scopes[index], requirement.range ?? .any) else {
+          guard let requirement = byFamily[scopes[index].family] else { continue }
+          named.insert(requirement.family)
+          let range = requirement.range == RezRangeTable.none ? ranges.any : requirement.range
+          guard let narrowed = try intersect(scopes[index], range) else {
             return ended(.failed)
           }
           if narrowed !== scopes[index] {
@@ -481,32 +563,43 @@ final class RezSolver {
             changed.insert(index)
           }
         }
-        for requirement in list.requirements where !named.contains(requirement.name) {
+        for requirement in list.requirements where !named.contains(requirement.family) {
           scopes.append(try scope(for: requirement))
         }
       }
       let count = scopes.count
       if count == previousCount && changed.isEmpty && widened.isEmpty { break }
-      // The pairs to reduce, marked in a table rather than hashed: then read in order.
-      var marked = [Bool](repeating: false, count: count * count)
-      for x in 0..<previousCount {
-        for y in changed { marked[x * count + y] = true }
-        for y in previousCount..<count { marked[x * count + y] = true }
-      }
-      for x in Array(previousCount..<count) + widened {
-        for y in 0..<count { marked[x * count + y] = true }
-      }
+      // The pairs to reduce, in rez's order, leaving out those that cannot reduce: a scope
+      // is only reduced by a package some of its variants name, and by a constraint only
+      // when it has a range.
+      var isNew = [Bool](repeating: false, count: count)
+      for x in previousCount..<count { isNew[x] = true }
+      for x in widened { isNew[x] = true }
+      let partial = (Set(changed).union(previousCount..<count)).sorted()
+      let families = scopes.map(\.slice?.family)
+      let constraining = scopes.map { $0.constrains ? $0.family : -1 }
       var pending: [Pair] = []
       for x in 0..<count {
-        for y in 0..<count where marked[x * count + y] { pending.append(Pair(x, y)) }
+        guard let family = families[x] else { continue }
+        if isNew[x] {
+          for y in 0..<count where y != x && constraining[y] >= 0 && family.names(constraining[y]) {
+            pending.append(Pair(x, y))
+          }
+        } else {
+          for y in partial where y != x && constraining[y] >= 0 && family.names(constraining[y]) {
+            pending.append(Pair(x, y))
+          }
+        }
       }
       while let pair = pending.popLast() {
-        if pair.x == pair.y { continue }
         guard let slice = scopes[pair.x].slice else { continue }
-        guard let reduced = slice.reduce(by: scopes[pair.y]) else { return ended(.failed) }
+        guard let reduced = slice.reduce(by: scopes[pair.y], self) else { return ended(.failed) }
         if reduced !== slice {
           scopes[pair.x] = Scope(slice: reduced)
-          for other in 0..<count where other != pair.x { pending.append(Pair(other, pair.x)) }
+          let named = scopes[pair.x].family
+          for other in 0..<count where other != pair.x && families[other]?.names(named) == true {
+            pending.append(Pair(other, pair.x))
+          }
         }
       }
       changed = []
@@ -514,11 +607,10 @@ final class RezSolver {
     return ended(scopes.allSatisfy(\.isSolved) ? .solved : .exhausted)
   }
 
-  struct Pair: Hashable, Comparable {
+  struct Pair {
     var x: Int
     var y: Int
     init(_ x: Int, _ y: Int) { (self.x, self.y) = (x, y) }
-    static func < (a: Pair, b: Pair) -> Bool { a.x != b.x ? a.x < b.x : a.y < b.y }
   }
 
   /// The phase with its first splittable scope's preferred part, and with the rest.
@@ -541,8 +633,8 @@ final class RezSolver {
     var edges: [String: [String]] = [:]
     for scope in phase.scopes {
       guard let slice = scope.slice else { continue }
-      edges[scope.name] = slice.firstVariant.requires.requirements.filter { !$0.conflict }.map(
-        \.name)
+      edges[slice.family.name] = slice.firstVariant.requires.requirements.filter { !$0.conflict }
+        .map { names[Int($0.family)] }
     }
     var done = Set<String>()
     var path: [String] = []
@@ -575,16 +667,23 @@ final class RezSolver {
 
   func preferenceKey(_ variant: Variant) -> VariantKey<RangeOrder> {
     var requested: [VariantKey<RangeOrder>.Item] = []
-    var names = Set<String>()
+    var named = Set<Int32>()
     for (position, request) in requests.requirements.enumerated() where !request.conflict {
-      guard let requirement = variant.requires.get(request.name) else { continue }
-      requested.append(.init(order: -position, range: RangeOrder(requirement.range), name: ""))
-      names.insert(requirement.name)
+      guard let requirement = variant.requires.get(request.family) else { continue }
+      requested.append(.init(order: -position, range: order(requirement.range), name: ""))
+      named.insert(requirement.family)
     }
-    let others = variant.requires.requirements.filter { !$0.conflict && !names.contains($0.name) }
-      .map { VariantKey<RangeOrder>.Item(order: 0, range: RangeOrder($0.range), name: $0.name) }
+    let others = variant.requires.requirements.filter { !$0.conflict && !named.contains($0.family) }
+      .map {
+        VariantKey<RangeOrder>.Item(
+          order: 0, range: order($0.range), name: names[Int($0.family)])
+      }
     return VariantKey(
       requested: requested, fewerOthers: -others.count, others: others, index: variant.index ?? 0)
+  }
+
+  private func order(_ range: Int32) -> RangeOrder {
+    RangeOrder(range == RezRangeTable.none ? nil : ranges.range(range))
   }
 
   /// A range as rez orders ranges (`RezRange.compare(to:)`); no range (`~foo`) lowest.

@@ -49,6 +49,20 @@ public struct Resolution: Sendable {
     self.preferences = preferences
   }
 
+  /// The resolution of packages chosen elsewhere (rez's own search over rez repositories),
+  /// in the order given. Without the other versions and variants the chosen ones were
+  /// compared with, which only `reasons()` reads: explanations take the solver's way.
+  init(requirements: [PackageRequirement], chosen packages: [PackageVersion]) {
+    self.requirements = requirements
+    self.packages = packages
+    self.actions = EnvironmentActions(packages: packages)
+    self.candidates = packages.map { _ in ([], []) }
+    self.includePrereleases = true
+    self.hidden = packages.map { _ in nil }
+    self.otherVariants = packages.map { _ in [] }
+    self.preferences = [:]
+  }
+
   /// Per chosen package, in the same order: what brought it in and what kept newer versions
   /// out.
   public func reasons() -> [[String]] {

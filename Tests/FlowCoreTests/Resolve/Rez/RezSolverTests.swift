@@ -1,0 +1,70 @@
+import FlowTestSupport
+import Testing
+
+@testable import FlowCore
+
+/// Rez's search on numbers: its table of ranges, and its answer turned into a resolution
+/// without flow's solver.
+@Suite struct RezSolverTests {
+  @Test func rangesHoldingTheSameVersionsShareOneNumber() throws {
+    let table = RezRangeTable()
+    let written = table.id(of: try RezRange(parsing: "1+<3"))
+    let same = table.id(of: try RezRange(parsing: ">=1,<3"))
+    #expect(written == same)
+    #expect(table.id(of: try RezRange(parsing: "")) == table.any)
+    let low = table.id(of: try RezRange(parsing: "1+<2"))
+    let high = table.id(of: try RezRange(parsing: "2+<3"))
+    // Computed once and remembered, however the operands are ordered.
+    #expect(table.union(low, high) == written)
+    #expect(table.union(high, low) == written)
+    #expect(table.isEmpty(table.meeting(low, high)))
+    #expect(table.subtracting(written, high) == low)
+    #expect(table.isSuperset(written, of: low))
+    #expect(!table.isSuperset(low, of: written))
+    #expect(table.complement(table.complement(low)) == low)
+    #expect(!table.isEmpty(table.complement(low)))
+  }
+
+  /// The packages of the resolution built from rez's answer, and of flow's solver taking
+  /// that answer, in their order, with their variants and requirements.
+  static func bothWays(_ folder: TemporaryFolder, _ requests: [String]) throws -> (
+    direct: [PackageVersion], solver: [PackageVersion]
+  ) {
+    let repository = try RezRepository(roots: [folder.path])
+    try repository.followRez(try requests.map(RezRequirement.init(parsing:)))
+    let parsed = try requests.map(repository.requirement(parsing:))
+    let direct = try #require(repository.resolution(of: parsed))
+    let solver = try Resolution(parsed, source: repository, includePrereleases: true)
+    return (direct.packages, solver.packages)
+  }
+
+  @Test func rezsAnswerIsListedInTheOrderFlowsSolverListsIt() throws {
+    let folder = try RezRepositoryTests.repository([
+      "app/1": "requires = ['zlib', 'lib-1', '~python-3', '!old']\n",
+      "lib/1": "variants = [['python-2'], ['python-3']]\nrequires = ['base']\n",
+      "base/1": "requires = ['zlib']\n",
+      "zlib/1": "", "zlib/2": "",
+      "python/2.7": "", "python/3.9": "",
+      "old/1": "",
+      "tool/1": "requires = ['python']\n",
+    ])
+    for requests in [["app"], ["tool", "app"], ["~zlib-1", "app", "tool"], ["python-3", "app"]] {
+      let (direct, solver) = try Self.bothWays(folder, requests)
+      #expect(direct == solver, "\(requests)")
+      #expect(!direct.isEmpty)
+    }
+  }
+
+  @Test func anAnswerNeedingNothingIsAnEmptyResolution() throws {
+    let folder = try RezRepositoryTests.repository(["python/2.7": "", "python/3.9": ""])
+    let (direct, solver) = try Self.bothWays(folder, ["~python-2"])
+    #expect(direct.isEmpty && solver.isEmpty)
+  }
+
+  @Test func withoutAnAnswerTheSolverDecides() throws {
+    let folder = try RezRepositoryTests.repository(["a/1": "requires = ['b-2']\n", "b/1": ""])
+    let repository = try RezRepository(roots: [folder.path])
+    try repository.followRez([try RezRequirement(parsing: "a")])
+    #expect(repository.resolution(of: [try repository.requirement(parsing: "a")]) == nil)
+  }
+}
