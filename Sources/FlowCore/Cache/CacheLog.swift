@@ -105,7 +105,7 @@ final class CacheLog: @unchecked Sendable {
       let other = folder + "/" + name
       let descriptor = Glibc.open(other, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
       guard descriptor >= 0 else { continue }
-      if let bytes = Self.readWhole(descriptor) {
+      if let bytes = Self.readWhole(descriptor, other) {
         // Its owner may be appending to it: a frame cut short at its end is theirs to finish.
         _ = index(bytes, name: other, warnings: &warnings, tailIsFinal: false)
       }
@@ -141,7 +141,7 @@ final class CacheLog: @unchecked Sendable {
       }
       descriptor = shared
     }
-    let bytes = Self.readWhole(descriptor) ?? []
+    let bytes = Self.readWhole(descriptor, path) ?? []
     let file = files.count
     var warnings: [String] = []
     let (liveBytes, damaged) = index(bytes, name: path, warnings: &warnings, tailIsFinal: alone)
@@ -365,18 +365,14 @@ final class CacheLog: @unchecked Sendable {
     return nil
   }
 
-  private static func readWhole(_ descriptor: Int32) -> [UInt8]? {
+  /// A log's bytes, or nil when it is not a regular file (a device or a pipe put in its
+  /// place is never read) or cannot be read.
+  private static func readWhole(_ descriptor: Int32, _ path: String) -> [UInt8]? {
     var status = stat()
-    guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG,
-      status.st_size <= InputFile.maximumSize
-    else { return nil }
-    var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
-    let count = bytes.withUnsafeMutableBytes { raw in
-      try? Descriptor.fill(raw, from: descriptor)
+    guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+      return nil
     }
-    guard let count else { return nil }
-    bytes.removeLast(bytes.count - count)
-    return bytes
+    return try? InputFile.read(descriptor: descriptor, name: path)
   }
 
   /// The newest record under `key`, or of a stage of a workflow.

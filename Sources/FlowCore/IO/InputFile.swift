@@ -15,7 +15,7 @@ public enum InputFile {
   /// device) is read until it passes the limit, holding at most the limit and one chunk.
   public static func read(_ path: String, limit: Int = maximumSize) throws(IOError) -> [UInt8] {
     if path == "-" {
-      return try readOpen(descriptor: STDIN_FILENO, name: standardInputName, limit: limit)
+      return try read(descriptor: STDIN_FILENO, name: standardInputName, limit: limit)
     }
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else {
@@ -23,10 +23,12 @@ public enum InputFile {
       throw IOError(code == ENOENT || code == ENOTDIR ? .missing : .failed, path: path, errno: code)
     }
     defer { close(descriptor) }
-    return try readOpen(descriptor: descriptor, name: path, limit: limit)
+    return try read(descriptor: descriptor, name: path, limit: limit)
   }
 
-  private static func readOpen(descriptor: Int32, name: String, limit: Int) throws(IOError)
+  /// Reads an open descriptor from its current offset to the end, as `read(_:limit:)`
+  /// does; `name` is the file's name in messages.
+  static func read(descriptor: Int32, name: String, limit: Int = maximumSize) throws(IOError)
     -> [UInt8]
   {
     var status = stat()

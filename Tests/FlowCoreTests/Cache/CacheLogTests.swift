@@ -20,13 +20,21 @@ import Testing
     return text.split(separator: "\n").filter { $0.hasPrefix("record\t") }.count
   }
 
+  /// A store that made the cache folder and wrote fit's record under `key` `count` times.
+  private static func store(
+    in folder: TemporaryFolder, writingFitUnder key: String, times count: Int
+  ) throws -> CacheStore {
+    let store = CacheStore(folder: folder.path)
+    #expect(store.makeFolders() == nil)
+    for _ in 0..<count { try store.write(Self.record("fit", key: key)) }
+    return store
+  }
+
   @Test func compactionKeepsTheNewestRecordOfEachStageAndEachKey() throws {
     let folder = try TemporaryFolder()
     do {
-      let first = CacheStore(folder: folder.path)
-      #expect(first.makeFolders() == nil)
       // fit ran under key k1 five times (--rerun), then under k2; skim once.
-      for _ in 0..<5 { try first.write(Self.record("fit", key: "k1")) }
+      let first = try Self.store(in: folder, writingFitUnder: "k1", times: 5)
       try first.write(Self.record("fit", key: "k2"))
       try first.write(Self.record("skim", key: "k3"))
       #expect(try frames(in: folder.path) == 7)
@@ -41,11 +49,7 @@ import Testing
 
   @Test func compactionRemovesWhatAKilledCompactionLeftBehind() throws {
     let folder = try TemporaryFolder()
-    do {
-      let first = CacheStore(folder: folder.path)
-      #expect(first.makeFolders() == nil)
-      for _ in 0..<5 { try first.write(Self.record("fit", key: "k1")) }
-    }
+    _ = try Self.store(in: folder, writingFitUnder: "k1", times: 5)
     // A compaction killed before its rename, an hour ago, and one of a run at work now.
     let stale = folder.path + "/." + CacheLog.name(user: geteuid()) + ".Ab12Cd"
     let young = folder.path + "/." + CacheLog.name(user: geteuid()) + ".Ef34Gh"

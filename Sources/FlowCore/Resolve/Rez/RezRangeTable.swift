@@ -37,9 +37,14 @@ final class RezRangeTable {
 
   private enum Operation: UInt64 { case union, meeting, difference, complement }
 
-  /// The key of an operation on two numbers (each below 2^31).
+  /// Two numbers (each below 2^31) in one word.
+  private static func pair(_ a: Int32, _ b: Int32) -> UInt64 {
+    UInt64(UInt32(bitPattern: a)) << 31 | UInt64(UInt32(bitPattern: b))
+  }
+
+  /// The key of an operation on two numbers.
   private static func key(_ operation: Operation, _ a: Int32, _ b: Int32) -> UInt64 {
-    operation.rawValue << 62 | UInt64(UInt32(bitPattern: a)) << 31 | UInt64(UInt32(bitPattern: b))
+    operation.rawValue << 62 | pair(a, b)
   }
 
   private func remembered(
@@ -70,8 +75,9 @@ final class RezRangeTable {
     remembered(.complement, a, 0) { range(a).complement }
   }
 
+  /// Whether `a` holds every version `b` holds, remembered in a table of its own.
   func isSuperset(_ a: Int32, of b: Int32) -> Bool {
-    let key = Self.key(.difference, a, b)
+    let key = Self.pair(a, b)
     if let known = supersets[key] { return known }
     let result = range(a).isSuperset(of: range(b))
     supersets[key] = result
