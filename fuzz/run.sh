@@ -2,7 +2,10 @@
 # Builds the libFuzzer harnesses over the core sources and runs each for a while.
 #   fuzz/run.sh build              compile the core once, then one binary per harness
 #   fuzz/run.sh run SECONDS [NAME]  run each harness (or one) for SECONDS on its corpus
+#   fuzz/run.sh reach NAME          the project's source files the harness's corpus reaches
 # FUZZ_RUNS=N also stops each harness after N executions, whichever comes first.
+# `reach` tells which files a long run vouches for: a run made before a change still holds
+# when `git diff RUN-COMMIT -- $(fuzz/run.sh reach NAME)` is empty.
 # Binaries go to .build/fuzz; corpora grow under .build/fuzz/corpus, seeded from
 # .build/fuzz/seeds (written from the test fixtures and examples by fuzz/seeds.py).
 # A crash leaves its input under .build/fuzz/findings and fails the run.
@@ -76,8 +79,28 @@ run() {
   return $failed
 }
 
+reach() {
+  local name=$1 scratch
+  [ -x "$out/$name" ] || { echo "fuzz: no harness $name (fuzz/run.sh build first)" >&2; return 66; }
+  scratch=$(mktemp -d)
+  mkdir -p "$scratch/new" "$out/corpus/$name" "$out/seeds/$name"
+  # Every input of the corpus and the seeds, run once; the functions they reached, by file.
+  local status=0
+  "$out/$name" "$scratch/new" "$out/corpus/$name" "$out/seeds/$name" -runs=0 -print_coverage=1 \
+    -max_len=65536 -rss_limit_mb=2048 -timeout=10 >"$scratch/coverage" 2>&1 || status=$?
+  if [ "$status" -eq 0 ]; then
+    awk '$1 == "COVERED_FUNC:" && $3 > 0 { print $NF }' "$scratch/coverage" |
+      sed -e 's/:[0-9]*$//' -e "s|^$root/||" | { grep -E '^(Sources|fuzz)/' || true; } | sort -u
+  else
+    tail -20 "$scratch/coverage" >&2
+  fi
+  rm -rf "$scratch"
+  return "$status"
+}
+
 case ${1:-} in
   build) build ;;
   run) build; run "${2:?seconds}" "${3:-}" ;;
-  *) echo "usage: fuzz/run.sh build | run SECONDS [HARNESS]" >&2; exit 64 ;;
+  reach) reach "${2:?harness}" ;;
+  *) echo "usage: fuzz/run.sh build | run SECONDS [HARNESS] | reach HARNESS" >&2; exit 64 ;;
 esac

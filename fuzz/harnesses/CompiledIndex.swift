@@ -80,34 +80,36 @@ func readFile(_ path: String) -> [UInt8] {
 }
 
 /// What a source answers: every version of every package, in full, and a few solves.
-func answers(_ source: any PackageSource) -> [String] {
-  var lines: [String] = []
+/// Compared as values, not as text: describing entries by reflection cost more than the
+/// rest of an execution.
+struct Answers: Equatable {
+  var keys: [[String]] = []
+  var entries: [PackageVersion?] = []
+  var solves: [String] = []
+}
+
+func answers(_ source: any PackageSource) -> Answers {
+  var found = Answers()
   for name in packageNames {
     let table = source.candidateTable(of: name)
-    lines.append("\(name): \(table.keys)")
+    found.keys.append(table.keys)
     for number in 0..<table.count {
-      guard let entry = source.entry(of: name, at: number) else {
-        lines.append("no entry \(number)")
-        continue
-      }
-      lines.append(
-        "\(entry.key) \(entry.label ?? "-") \(entry.priority) \(entry.definedAt) "
-          + "\(entry.variables) \(entry.requires) \(entry.conflicts)")
+      found.entries.append(source.entry(of: name, at: number))
     }
   }
   for request in requests {
     do {
       let chosen = try Solver.solve(request, source: source)
-      lines.append(chosen.map { "\($0.name) \($0.key)" }.joined(separator: ", "))
+      found.solves.append(chosen.map { "\($0.name) \($0.key)" }.joined(separator: ", "))
     } catch {
-      lines.append("\(error)")
+      found.solves.append("\(error)")
     }
   }
-  return lines
+  return found
 }
 
 /// The valid index, the length of its data and the catalogue's own answers, made once.
-let reference: (index: [UInt8], dataLength: Int, answers: [String]) = {
+let reference: (index: [UInt8], dataLength: Int, answers: Answers) = {
   writeFile(cataloguePath, Array(catalogueText.utf8))
   guard (try? CatalogueIndex.open(sources: [cataloguePath], at: indexPath)) != nil,
     let catalogue = try? Catalogue(sources: [cataloguePath])
