@@ -15,31 +15,38 @@ out=$root/.build/fuzz
 harnesses=(WorkflowYAML PipeDocument PipeDocumentEnvfile PipeDocumentResolve
   PipeDocumentSchedule PipeDocumentExec TOMLCatalogue VersionSpec EnvFileCompose EnvFilePython
   EnvFileDocker CompiledIndex)
-flags=(-sanitize=fuzzer,address -parse-as-library -O -g)
 
+# build [reach]: the harnesses as they run, optimised and under AddressSanitizer, in
+# .build/fuzz; or with `reach`, unoptimised and without it in .build/fuzz/reach, so that
+# no function is inlined into another file's and every function reached is named.
 build() {
-  mkdir -p "$out/core"
+  local bin=$out flags=(-sanitize=fuzzer,address -O -parse-as-library -g)
+  if [ "${1:-}" = reach ]; then
+    bin=$out/reach flags=(-sanitize=fuzzer -Onone -parse-as-library -g)
+  fi
+  mkdir -p "$bin/core"
   local sources
   mapfile -t sources < <(find "$root/Sources/FlowCore" -name '*.swift' | sort)
-  local stamp=$out/core/libFlowCore.a
+  local stamp=$bin/core/libFlowCore.a
   if [ ! -e "$stamp" ] || [ -n "$(find "$root/Sources/FlowCore" -newer "$stamp" -name '*.swift')" ]; then
     echo "fuzz: compiling the core (${#sources[@]} files)"
-    (cd "$out/core" && swiftc "${flags[@]}" -whole-module-optimization -module-name FlowCore \
+    (cd "$bin/core" && swiftc "${flags[@]}" -whole-module-optimization -module-name FlowCore \
       -emit-module -emit-library -static -o libFlowCore.a \
       -I "$root/Sources/CYAML" -I "$root/Sources/CJansson" -I "$root/Sources/CFlowSystem" \
       "${sources[@]}")
   fi
   local shared
   mapfile -t shared < <(find "$root/fuzz/shared" -name '*.swift' | sort)
+  local name
   for name in "${harnesses[@]}"; do
-    local binary=$out/$name
+    local binary=$bin/$name
     if [ ! -e "$binary" ] || [ "$stamp" -nt "$binary" ] || [ -n "$(find "$root/fuzz/harnesses/$name.swift" "$root/fuzz/shared" -newer "$binary")" ]; then
       echo "fuzz: linking $name"
       swiftc "${flags[@]}" -use-ld=lld -module-name "Fuzz$name" \
-        -I "$out/core" -I "$root/Sources/CYAML" -I "$root/Sources/CJansson" \
+        -I "$bin/core" -I "$root/Sources/CYAML" -I "$root/Sources/CJansson" \
         -I "$root/Sources/CFlowSystem" \
         "$root/fuzz/harnesses/$name.swift" "${shared[@]}" \
-        -L "$out/core" -lFlowCore -lyaml -ljansson -o "$binary"
+        -L "$bin/core" -lFlowCore -lyaml -ljansson -o "$binary"
     fi
   done
 }
@@ -53,6 +60,7 @@ run() {
   export ASAN_OPTIONS=${ASAN_OPTIONS-malloc_context_size=0}
   mkdir -p "$out/findings"
   python3 "$root/fuzz/seeds.py" "$out/seeds"
+  local name
   for name in "${harnesses[@]}"; do
     [ -z "$only" ] || [ "$only" = "$name" ] || continue
     local corpus=$out/corpus/$name
@@ -81,12 +89,14 @@ run() {
 
 reach() {
   local name=$1 scratch
-  [ -x "$out/$name" ] || { echo "fuzz: no harness $name (fuzz/run.sh build first)" >&2; return 66; }
+  [[ " ${harnesses[*]} " == *" $name "* ]] || { echo "fuzz: no harness $name" >&2; return 64; }
+  build reach >&2
+  python3 "$root/fuzz/seeds.py" "$out/seeds" >&2
   scratch=$(mktemp -d)
   mkdir -p "$scratch/new" "$out/corpus/$name" "$out/seeds/$name"
   # Every input of the corpus and the seeds, run once; the functions they reached, by file.
   local status=0
-  "$out/$name" "$scratch/new" "$out/corpus/$name" "$out/seeds/$name" -runs=0 -print_coverage=1 \
+  "$out/reach/$name" "$scratch/new" "$out/corpus/$name" "$out/seeds/$name" -runs=0 -print_coverage=1 \
     -max_len=65536 -rss_limit_mb=2048 -timeout=10 >"$scratch/coverage" 2>&1 || status=$?
   if [ "$status" -eq 0 ]; then
     awk '$1 == "COVERED_FUNC:" && $3 > 0 { print $NF }' "$scratch/coverage" |
