@@ -2,6 +2,7 @@
 # Builds the libFuzzer harnesses over the core sources and runs each for a while.
 #   fuzz/run.sh build              compile the core once, then one binary per harness
 #   fuzz/run.sh run SECONDS [NAME]  run each harness (or one) for SECONDS on its corpus
+#   fuzz/run.sh replay              every corpus run once more on an unoptimised build
 #   fuzz/run.sh reach NAME          the project's source files the harness's corpus reaches
 # FUZZ_RUNS=N also stops each harness after N executions, whichever comes first.
 # `reach` tells which files a long run vouches for: a run made before a change still holds
@@ -87,30 +88,63 @@ run() {
   return $failed
 }
 
+# replay_once NAME LOG [OPTION...]: every input of the harness's corpus and seeds run once on
+# the unoptimised build, where unsafe buffers check their bounds and assertions hold; its
+# output to LOG. A crash saves the input under .build/fuzz/findings.
+replay_once() {
+  local name=$1 log=$2 scratch
+  shift 2
+  scratch=$(mktemp -d)
+  mkdir -p "$out/corpus/$name" "$out/seeds/$name" "$out/findings"
+  local status=0
+  "$out/reach/$name" "$scratch" "$out/corpus/$name" "$out/seeds/$name" -runs=0 \
+    -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
+    -artifact_prefix="$out/findings/$name-replay-" "$@" >"$log" 2>&1 || status=$?
+  rm -rf "$scratch"
+  return "$status"
+}
+
+# The corpora run again with every check on: the fast runs (optimised) skip the bounds
+# checks of unsafe buffers, so a read just past an input goes unseen there.
+replay() {
+  local failed=0 name
+  build reach
+  python3 "$root/fuzz/seeds.py" "$out/seeds"
+  for name in "${harnesses[@]}"; do
+    if replay_once "$name" "$out/$name.replay.log"; then
+      echo "fuzz: $name: corpus replayed with every check, no finding"
+    else
+      echo "fuzz: $name: FINDING on replay (log $out/$name.replay.log)" >&2
+      tail -40 "$out/$name.replay.log" >&2
+      failed=1
+    fi
+  done
+  return $failed
+}
+
 reach() {
-  local name=$1 scratch
+  local name=$1 coverage
   [[ " ${harnesses[*]} " == *" $name "* ]] || { echo "fuzz: no harness $name" >&2; return 64; }
   build reach >&2
   python3 "$root/fuzz/seeds.py" "$out/seeds" >&2
-  scratch=$(mktemp -d)
-  mkdir -p "$scratch/new" "$out/corpus/$name" "$out/seeds/$name"
-  # Every input of the corpus and the seeds, run once; the functions they reached, by file.
+  coverage=$(mktemp)
+  # The functions the inputs reached, by file.
   local status=0
-  "$out/reach/$name" "$scratch/new" "$out/corpus/$name" "$out/seeds/$name" -runs=0 -print_coverage=1 \
-    -max_len=65536 -rss_limit_mb=2048 -timeout=10 >"$scratch/coverage" 2>&1 || status=$?
+  replay_once "$name" "$coverage" -print_coverage=1 || status=$?
   if [ "$status" -eq 0 ]; then
-    awk '$1 == "COVERED_FUNC:" && $3 > 0 { print $NF }' "$scratch/coverage" |
+    awk '$1 == "COVERED_FUNC:" && $3 > 0 { print $NF }' "$coverage" |
       sed -e 's/:[0-9]*$//' -e "s|^$root/||" | { grep -E '^(Sources|fuzz)/' || true; } | sort -u
   else
-    tail -20 "$scratch/coverage" >&2
+    tail -20 "$coverage" >&2
   fi
-  rm -rf "$scratch"
+  rm -f "$coverage"
   return "$status"
 }
 
 case ${1:-} in
   build) build ;;
   run) build; run "${2:?seconds}" "${3:-}" ;;
+  replay) replay ;;
   reach) reach "${2:?harness}" ;;
-  *) echo "usage: fuzz/run.sh build | run SECONDS [HARNESS] | reach HARNESS" >&2; exit 64 ;;
+  *) echo "usage: fuzz/run.sh build | run SECONDS [HARNESS] | replay | reach HARNESS" >&2; exit 64 ;;
 esac

@@ -108,10 +108,10 @@ struct ComposeParser {
     }
     let keyEnd = cursor.index
     if keyStart == keyEnd {
-      let found = cursor.character(at: keyStart)
+      let found = cursor.described(at: keyStart)
       fail(
         .invalidKey(
-          file: file, at: cursor.position, detail: "unexpected '\(found)' where a key starts"))
+          file: file, at: cursor.position, detail: "unexpected \(found) where a key starts"))
       return
     }
     let key = output.span(keyStart..<keyEnd)
@@ -128,11 +128,11 @@ struct ComposeParser {
       cursor.skipLine()
       return
     } else {
-      let found = cursor.character(at: cursor.index)
+      let found = cursor.described(at: cursor.index)
       let keyText = String(cursor.bytes[keyStart..<keyEnd])
       fail(
         .invalidKey(
-          file: file, at: cursor.position, detail: "unexpected '\(found)' in key '\(keyText)'"))
+          file: file, at: cursor.position, detail: "unexpected \(found) in key '\(keyText)'"))
       return
     }
     cursor.skipSpacesAndTabs()

@@ -99,10 +99,19 @@ struct EnvFileCursor {
     }
   }
 
-  /// The character at an offset, for messages.
-  func character(at offset: Int) -> String {
+  /// What is found at an offset, for messages: the character quoted, a control character
+  /// by its code point, or the end of a line or of the file (which a key may meet at once:
+  /// `export ` ending the file).
+  func described(at offset: Int) -> String {
+    guard offset < bytes.count else { return "end of file" }
+    let byte = bytes[offset]
+    if byte == .newline || byte == .carriageReturn { return "end of line" }
+    if byte < 0x20 || byte == 0x7F {
+      let hex = String(byte, radix: 16, uppercase: true)
+      return "control character U+" + String(repeating: "0", count: 4 - hex.count) + hex
+    }
     var end = offset + 1
     while end < bytes.count && bytes[end] & 0xC0 == 0x80 { end += 1 }
-    return String(bytes[offset..<end])
+    return "'" + String(bytes[offset..<end]) + "'"
   }
 }

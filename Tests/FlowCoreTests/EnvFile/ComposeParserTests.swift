@@ -96,6 +96,30 @@ import Testing
       ])
   }
 
+  /// `export` followed by blanks and nothing else names no key: the error says what was
+  /// found there, the end of the file or of the line, and never reads past the file.
+  @Test func exportWithoutAKeyAtTheEndOfTheFileOrLine() {
+    #expect(
+      parse("export \t").errors.map(\.description) == [
+        "t.env:1:9: invalid key: unexpected end of file where a key starts"
+      ])
+    let result = parse("export \nOK=1\n")
+    #expect(result.entries.map(\.key) == ["OK"])
+    #expect(
+      result.errors.map(\.description) == [
+        "t.env:1:8: invalid key: unexpected end of line where a key starts"
+      ])
+  }
+
+  /// A control character is named by its code point, never written into the message.
+  @Test func controlCharactersAreNamedInKeyErrors() {
+    #expect(
+      parse("\u{1B}[2J=x\nA\u{7F}=y\n").errors.map(\.description) == [
+        "t.env:1:1: invalid key: unexpected control character U+001B where a key starts",
+        "t.env:2:2: invalid key: unexpected control character U+007F in key 'A'",
+      ])
+  }
+
   /// Keys take letters and digits of any script and `[ ]`, as compose does.
   @Test func keysOfAnyScriptAndBrackets() {
     let text = "a[1]=c\nárvíztűrő-TÜKÖRFÚRÓGÉP=x\nЖ_٣=y\n"
