@@ -101,6 +101,19 @@ extension Version {
       }
     }
 
+    /// The identifier written as `bytes`, read as `init(_:)` reads text.
+    init(bytes: ArraySlice<UInt8>) {
+      var value: UInt64 = 0
+      var isNumber = !bytes.isEmpty
+      for byte in bytes where isNumber {
+        let (tens, tensOverflow) = value.multipliedReportingOverflow(by: 10)
+        let (sum, sumOverflow) = tens.addingReportingOverflow(UInt64(byte &- 48))
+        isNumber = byte >= 48 && byte <= 57 && !tensOverflow && !sumOverflow
+        value = sum
+      }
+      self = isNumber ? .numeric(value) : .text(String(decoding: bytes, as: UTF8.self))
+    }
+
     public var description: String {
       switch self {
       case .numeric(let value): return String(value)

@@ -102,6 +102,22 @@ public struct VersionInterval: Sendable, Hashable, CustomStringConvertible {
 
   public var isEmpty: Bool { !(lower < upper) }
 
+  /// Every version.
+  static let all = VersionInterval(.minimum, .maximum)
+
+  /// Every prerelease of the release of `version` (`X.Y.Z-0` up to `X.Y.Z`).
+  static func prereleases(of version: Version) -> VersionInterval {
+    let release = version.releaseOnly
+    return VersionInterval(.below(release.lowestPrerelease), .below(release))
+  }
+
+  /// The versions in both, nil when none: as `VersionSet.intersection` meets two intervals,
+  /// so that ties between equal cuts keep the same ends.
+  func intersection(_ other: VersionInterval) -> VersionInterval? {
+    let meet = VersionInterval(max(lower, other.lower), min(upper, other.upper))
+    return meet.isEmpty ? nil : meet
+  }
+
   public func contains(_ version: Version) -> Bool {
     lower.compare(to: version) < 0 && upper.compare(to: version) > 0
   }

@@ -14,7 +14,8 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
 
   /// The same intervals for releases and prereleases.
   public init(_ intervals: [VersionInterval]) {
-    self.init(releases: intervals, prereleases: intervals)
+    releases = VersionSet.normalized(intervals)
+    prereleases = releases
   }
 
   public static let all = VersionSet([VersionInterval(.minimum, .maximum)])
@@ -27,10 +28,7 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
 
   /// Every prerelease of the release of `version` (`X.Y.Z-0` up to `X.Y.Z`).
   public static func prereleases(of version: Version) -> VersionSet {
-    let release = version.releaseOnly
-    return VersionSet(
-      releases: [],
-      prereleases: [VersionInterval(.below(release.lowestPrerelease), .below(release))])
+    VersionSet(releases: [], prereleases: [.prereleases(of: version)])
   }
 
   public var isEmpty: Bool { releases.isEmpty && prereleases.isEmpty }
@@ -101,7 +99,32 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
   /// The intersection of many sets: the complement of the union of their complements, so
   /// that it too costs one sort.
   public static func intersection(of sets: [VersionSet]) -> VersionSet {
-    union(of: sets.map(\.complement)).complement
+    if let releases = meet(sets, \.releases), let prereleases = meet(sets, \.prereleases) {
+      var result = VersionSet.empty
+      result.releases = releases
+      result.prereleases = prereleases
+      return result
+    }
+    return union(of: sets.map(\.complement)).complement
+  }
+
+  /// The intersection of `list` of every set when each has at most one interval (most specs'
+  /// terms), nil otherwise. It keeps the ends the complement of the union would: of equal
+  /// cuts (`1.2` and `1.2.0`), the first written.
+  private static func meet(_ sets: [VersionSet], _ list: KeyPath<VersionSet, [VersionInterval]>)
+    -> [VersionInterval]?
+  {
+    SpecReadingWork.add(sets.count)
+    var lower = VersionCut.minimum
+    var upper = VersionCut.maximum
+    for set in sets {
+      let intervals = set[keyPath: list]
+      guard let interval = intervals.first else { return [] }
+      if intervals.count > 1 { return nil }
+      if lower < interval.lower { lower = interval.lower }
+      if interval.upper < upper { upper = interval.upper }
+    }
+    return lower < upper ? [VersionInterval(lower, upper)] : []
   }
 
   public func intersection(_ other: VersionSet) -> VersionSet {
@@ -132,8 +155,15 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
 
   static func normalized(_ intervals: [VersionInterval]) -> [VersionInterval] {
     SpecReadingWork.add(intervals.count)
-    let sorted = intervals.filter { !$0.isEmpty }.sorted { $0.lower < $1.lower }
+    if intervals.count <= 1 { return intervals.first?.isEmpty ?? true ? [] : intervals }
+    var sorted = intervals.filter { !$0.isEmpty }
+    // Specs list their alternatives mostly in order: told in one pass, the sort is skipped.
+    // The sort keeps equal cuts in their order, so skipping it changes nothing.
+    if !sorted.indices.dropFirst().allSatisfy({ !(sorted[$0].lower < sorted[$0 - 1].lower) }) {
+      sorted.sort { $0.lower < $1.lower }
+    }
     var result: [VersionInterval] = []
+    result.reserveCapacity(sorted.count)
     for interval in sorted {
       if let last = result.last, !(last.upper < interval.lower) {
         if last.upper < interval.upper { result[result.count - 1].upper = interval.upper }
