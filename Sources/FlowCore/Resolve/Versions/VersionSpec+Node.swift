@@ -166,7 +166,9 @@ extension VersionSpec {
           case "<": return [below(full)]
           case "<=": return [atMost(full)]
           default:
-            return [Comparator(interval: VersionInterval(.below(full), .above(full)), version: full)]
+            return [
+              Comparator(interval: VersionInterval(.below(full), .above(full)), version: full)
+            ]
           }
         }
         if op == "=" { op = "" }
