@@ -156,22 +156,28 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
   static func normalized(_ intervals: [VersionInterval]) -> [VersionInterval] {
     SpecReadingWork.add(intervals.count)
     if intervals.count <= 1 { return intervals.first?.isEmpty ?? true ? [] : intervals }
-    var sorted = intervals.filter { !$0.isEmpty }
-    // Specs list their alternatives mostly in order: told in one pass, the sort is skipped.
-    // The sort keeps equal cuts in their order, so skipping it changes nothing.
-    if !sorted.indices.dropFirst().allSatisfy({ !(sorted[$0].lower < sorted[$0 - 1].lower) }) {
-      sorted.sort { $0.lower < $1.lower }
-    }
-    var result: [VersionInterval] = []
-    result.reserveCapacity(sorted.count)
-    for interval in sorted {
-      if let last = result.last, !(last.upper < interval.lower) {
-        if last.upper < interval.upper { result[result.count - 1].upper = interval.upper }
-      } else {
-        result.append(interval)
+    return intervals.withUnsafeBufferPointer { intervals in
+      // Positions are sorted rather than the intervals, whose every move would retain and
+      // release the versions at both ends. The sort keeps equal cuts in the order written.
+      var order = intervals.indices.filter { !intervals[$0].isEmpty }
+      // Specs list their alternatives mostly in order: told in one pass, the sort is skipped.
+      if !order.indices.dropFirst().allSatisfy({
+        !(intervals[order[$0]].lower < intervals[order[$0 - 1]].lower)
+      }) {
+        order.sort { intervals[$0].lower < intervals[$1].lower }
       }
+      var result: [VersionInterval] = []
+      result.reserveCapacity(order.count)
+      for position in order {
+        let interval = intervals[position]
+        if let last = result.last, !(last.upper < interval.lower) {
+          if last.upper < interval.upper { result[result.count - 1].upper = interval.upper }
+        } else {
+          result.append(interval)
+        }
+      }
+      return result
     }
-    return result
   }
 
   static func intersect(_ left: [VersionInterval], _ right: [VersionInterval]) -> [VersionInterval]
