@@ -133,12 +133,10 @@ struct VersionScanner {
 
     /// Leading parts before the first wildcard.
     var fixed: [UInt64] {
-      var result: [UInt64] = []
-      for part in parts {
-        guard let part else { break }
-        result.append(part)
-      }
-      return result
+      var count = 0
+      while count < parts.count, parts[count] != nil { count += 1 }
+      // Mapped from a slice of known length: one allocation, none for growing.
+      return parts[..<count].map { $0 ?? 0 }
     }
     var version: Version { Version(release: fixed, prerelease: prerelease, build: build) }
   }
@@ -149,6 +147,8 @@ struct VersionScanner {
     let kind: Kind = allowWildcards ? .spec : .version
     let start = index
     var partial = Partial()
+    // Room for the usual three parts and a fourth, so that reading them allocates once.
+    partial.parts.reserveCapacity(4)
     partial.parts.append(try part(allowWildcards: allowWildcards, starOnly: lifeblood, kind: kind))
     // Where the first wildcard ends: what a version with numbers after it should stop at.
     var wildcardEnd: Int? = partial.parts[0] == nil ? index : nil

@@ -34,8 +34,11 @@ public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
 
   /// The lowest prerelease of this release, `X.Y.Z-0`: nothing of the release sorts before it.
   public var lowestPrerelease: Version {
-    Version(release: release, prerelease: [.numeric(0)])
+    Version(release: release, prerelease: Version.lowestTag)
   }
+
+  /// The prerelease tag `0`, shared by every lowest prerelease a spec names.
+  private static let lowestTag: [Identifier] = [.numeric(0)]
 
   public var description: String {
     var text = release.map(String.init).joined(separator: ".")

@@ -99,7 +99,9 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
   /// The intersection of many sets: the complement of the union of their complements, so
   /// that it too costs one sort.
   public static func intersection(of sets: [VersionSet]) -> VersionSet {
-    if let releases = meet(sets, \.releases), let prereleases = meet(sets, \.prereleases) {
+    if let releases = meet(sets, prereleases: false),
+      let prereleases = meet(sets, prereleases: true)
+    {
       var result = VersionSet.empty
       result.releases = releases
       result.prereleases = prereleases
@@ -111,18 +113,15 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
   /// The intersection of `list` of every set when each has at most one interval (most specs'
   /// terms), nil otherwise. It keeps the ends the complement of the union would: of equal
   /// cuts (`1.2` and `1.2.0`), the first written.
-  private static func meet(_ sets: [VersionSet], _ list: KeyPath<VersionSet, [VersionInterval]>)
-    -> [VersionInterval]?
-  {
+  private static func meet(_ sets: [VersionSet], prereleases: Bool) -> [VersionInterval]? {
     SpecReadingWork.add(sets.count)
     var lower = VersionCut.minimum
     var upper = VersionCut.maximum
-    for set in sets {
-      let intervals = set[keyPath: list]
-      guard let interval = intervals.first else { return [] }
-      if intervals.count > 1 { return nil }
-      if lower < interval.lower { lower = interval.lower }
-      if interval.upper < upper { upper = interval.upper }
+    for index in sets.indices {
+      let intervals = prereleases ? sets[index].prereleases : sets[index].releases
+      guard intervals.count == 1 else { return intervals.isEmpty ? [] : nil }
+      if lower < intervals[0].lower { lower = intervals[0].lower }
+      if intervals[0].upper < upper { upper = intervals[0].upper }
     }
     return lower < upper ? [VersionInterval(lower, upper)] : []
   }
@@ -168,12 +167,14 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
       }
       var result: [VersionInterval] = []
       result.reserveCapacity(order.count)
+      // Read in place, through positions: copying an interval retains both its versions.
       for position in order {
-        let interval = intervals[position]
-        if let last = result.last, !(last.upper < interval.lower) {
-          if last.upper < interval.upper { result[result.count - 1].upper = interval.upper }
+        if let last = result.indices.last, !(result[last].upper < intervals[position].lower) {
+          if result[last].upper < intervals[position].upper {
+            result[last].upper = intervals[position].upper
+          }
         } else {
-          result.append(interval)
+          result.append(intervals[position])
         }
       }
       return result

@@ -28,17 +28,20 @@ extension VersionSpec {
       var named: [Version] = []
       var exclusiveIsAny = true
       var inclusiveIsAny = true
-      for term in terms {
-        for comparator in term.comparators(includingPrereleases: false) {
-          exclusive = exclusive?.intersection(comparator.interval)
-          exclusiveIsAny = exclusiveIsAny && comparator.isAny
-          if comparator.version.isPrerelease && !comparator.isAny {
-            named.append(comparator.version)
+      // Read through positions, in place: a copy of a comparator retains its versions.
+      for term in terms.indices {
+        let byDefault = terms[term].comparators(includingPrereleases: false)
+        for index in byDefault.indices {
+          exclusive = exclusive?.intersection(byDefault[index].interval)
+          exclusiveIsAny = exclusiveIsAny && byDefault[index].isAny
+          if byDefault[index].version.isPrerelease && !byDefault[index].isAny {
+            named.append(byDefault[index].version)
           }
         }
-        for comparator in term.comparators(includingPrereleases: true) {
-          inclusive = inclusive?.intersection(comparator.interval)
-          inclusiveIsAny = inclusiveIsAny && comparator.isAny
+        let withPrereleases = terms[term].comparators(includingPrereleases: true)
+        for index in withPrereleases.indices {
+          inclusive = inclusive?.intersection(withPrereleases[index].interval)
+          inclusiveIsAny = inclusiveIsAny && withPrereleases[index].isAny
         }
       }
       // A branch that is only "any" makes the whole range "any" (releases only by default).
