@@ -52,16 +52,29 @@ struct VersionScanner {
     while let byte = peek, byte == 32 || byte == 9 { index += 1 }
   }
 
+  /// Steps over `literal` if the text continues with it. Compared byte by byte in place: a
+  /// spec tries every operator at every term, and copying each into an array was most of the
+  /// cost of reading one.
   mutating func take(_ literal: String) -> Bool {
-    let literalBytes = Array(literal.utf8)
-    guard index + literalBytes.count <= end,
-      Array(bytes[index..<index + literalBytes.count]) == literalBytes
-    else { return false }
-    index += literalBytes.count
+    var position = index
+    for byte in literal.utf8 {
+      guard position < end, bytes[position] == byte else { return false }
+      position += 1
+    }
+    index = position
+    return true
+  }
+
+  /// Steps over one `byte` if it comes next.
+  mutating func take(byte: UInt8) -> Bool {
+    guard index < end, bytes[index] == byte else { return false }
+    index += 1
     return true
   }
 
   static func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
+  /// `*`, `x` or `X`.
+  static func isWildcard(_ byte: UInt8) -> Bool { byte == 42 || byte == 120 || byte == 88 }
   static func isIdentifierByte(_ byte: UInt8) -> Bool {
     isDigit(byte) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 45
   }
@@ -70,21 +83,25 @@ struct VersionScanner {
   /// allowed (nil).
   mutating func part(allowWildcards: Bool, starOnly: Bool = false, kind: Kind) throws -> UInt64? {
     let start = index
-    if allowWildcards, let byte = peek,
-      byte == UInt8(ascii: "*") || byte == UInt8(ascii: "x") || byte == UInt8(ascii: "X")
-    {
+    if allowWildcards, let byte = peek, VersionScanner.isWildcard(byte) {
       if starOnly && byte != UInt8(ascii: "*") {
         throw failure("a wildcard in Lifeblood syntax is '*'", kind: kind)
       }
       index += 1
       return nil
     }
-    while let byte = peek, VersionScanner.isDigit(byte) { index += 1 }
+    var value: UInt64 = 0
+    var overflow = false
+    while let byte = peek, VersionScanner.isDigit(byte) {
+      let (tens, tensOverflow) = value.multipliedReportingOverflow(by: 10)
+      let (sum, sumOverflow) = tens.addingReportingOverflow(UInt64(byte - 48))
+      overflow = overflow || tensOverflow || sumOverflow
+      value = sum
+      index += 1
+    }
     guard index > start else { throw failure("expected a number", kind: kind) }
     // The largest part is one below UInt64's: specs take the next number up (`^N`, `N.x`).
-    guard let value = UInt64(String(decoding: bytes[start..<index], as: UTF8.self)),
-      value < .max
-    else {
+    guard !overflow, value < .max else {
       throw failure("number too large", kind: kind, at: start)
     }
     return value
@@ -98,8 +115,8 @@ struct VersionScanner {
       let start = index
       while let byte = peek, VersionScanner.isIdentifierByte(byte) { index += 1 }
       guard index > start else { throw failure("expected an identifier", kind: kind) }
-      result.append(Version.Identifier(Substring(decoding: bytes[start..<index], as: UTF8.self)))
-    } while take(".")
+      result.append(Version.Identifier(bytes: bytes[start..<index]))
+    } while take(byte: UInt8(ascii: "."))
     return result
   }
 
@@ -116,12 +133,10 @@ struct VersionScanner {
 
     /// Leading parts before the first wildcard.
     var fixed: [UInt64] {
-      var result: [UInt64] = []
-      for part in parts {
-        guard let part else { break }
-        result.append(part)
-      }
-      return result
+      var count = 0
+      while count < parts.count, parts[count] != nil { count += 1 }
+      // Mapped from a slice of known length: one allocation, none for growing.
+      return parts[..<count].map { $0 ?? 0 }
     }
     var version: Version { Version(release: fixed, prerelease: prerelease, build: build) }
   }
@@ -132,12 +147,14 @@ struct VersionScanner {
     let kind: Kind = allowWildcards ? .spec : .version
     let start = index
     var partial = Partial()
+    // Room for the usual three parts and a fourth, so that reading them allocates once.
+    partial.parts.reserveCapacity(4)
     partial.parts.append(try part(allowWildcards: allowWildcards, starOnly: lifeblood, kind: kind))
     // Where the first wildcard ends: what a version with numbers after it should stop at.
     var wildcardEnd: Int? = partial.parts[0] == nil ? index : nil
     while peek == UInt8(ascii: "."), index + 1 < end,
       VersionScanner.isDigit(bytes[index + 1])
-        || (allowWildcards && [42, 120, 88].contains(bytes[index + 1]))
+        || (allowWildcards && VersionScanner.isWildcard(bytes[index + 1]))
     {
       index += 1
       let partStart = index
@@ -155,11 +172,11 @@ struct VersionScanner {
       throw failure("expected a number after '.'", kind: kind, at: index + 1)
     }
     if peek == UInt8(ascii: "-") || peek == UInt8(ascii: "+") { partial.qualifierStart = index }
-    if take("-") {
+    if take(byte: UInt8(ascii: "-")) {
       partial.prereleaseMarked = true
       partial.prerelease = try identifiers(kind: kind, allowEmpty: lifeblood)
     }
-    if take("+") {
+    if take(byte: UInt8(ascii: "+")) {
       partial.buildMarked = true
       partial.build = try identifiers(kind: kind, allowEmpty: lifeblood)
     }

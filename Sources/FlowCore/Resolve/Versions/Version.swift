@@ -34,8 +34,11 @@ public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
 
   /// The lowest prerelease of this release, `X.Y.Z-0`: nothing of the release sorts before it.
   public var lowestPrerelease: Version {
-    Version(release: release, prerelease: [.numeric(0)])
+    Version(release: release, prerelease: Version.lowestTag)
   }
+
+  /// The prerelease tag `0`, shared by every lowest prerelease a spec names.
+  private static let lowestTag: [Identifier] = [.numeric(0)]
 
   public var description: String {
     var text = release.map(String.init).joined(separator: ".")
@@ -99,6 +102,19 @@ extension Version {
       } else {
         self = .text(String(text))
       }
+    }
+
+    /// The identifier written as `bytes`, read as `init(_:)` reads text.
+    init(bytes: ArraySlice<UInt8>) {
+      var value: UInt64 = 0
+      var isNumber = !bytes.isEmpty
+      for byte in bytes where isNumber {
+        let (tens, tensOverflow) = value.multipliedReportingOverflow(by: 10)
+        let (sum, sumOverflow) = tens.addingReportingOverflow(UInt64(byte &- 48))
+        isNumber = byte >= 48 && byte <= 57 && !tensOverflow && !sumOverflow
+        value = sum
+      }
+      self = isNumber ? .numeric(value) : .text(String(decoding: bytes, as: UTF8.self))
     }
 
     public var description: String {

@@ -10,13 +10,15 @@ public struct VersionCut: Sendable, Hashable, Comparable, CustomStringConvertibl
     case aboveAll = 4
   }
 
-  let version: Version?
+  /// The version the cut is placed at; a placeholder at the infinities, never read there.
+  /// Not optional, so that comparing two cuts reads their versions in place.
+  let version: Version
   let level: Level
   /// -1 below everything, 0 finite, 1 above everything.
   let infinity: Int8
 
-  public static let minimum = VersionCut(version: nil, level: .belowAll, infinity: -1)
-  public static let maximum = VersionCut(version: nil, level: .aboveAll, infinity: 1)
+  public static let minimum = VersionCut(version: Version(0), level: .belowAll, infinity: -1)
+  public static let maximum = VersionCut(version: Version(0), level: .aboveAll, infinity: 1)
 
   public static func below(_ version: Version) -> VersionCut {
     VersionCut(version: version.withoutBuild, level: .belowAll, infinity: 0)
@@ -34,14 +36,14 @@ public struct VersionCut: Sendable, Hashable, Comparable, CustomStringConvertibl
   /// Orders a cut against a version, which sits at level 2 among cuts of its precedence.
   func compare(to version: Version) -> Int {
     if infinity != 0 { return Int(infinity) }
-    let order = self.version!.comparePrecedence(version)
+    let order = self.version.comparePrecedence(version)
     if order != 0 { return order }
     switch level {
     case .belowAll: return -1
     case .aboveAll: return 1
     case .justBelow, .justAbove:
       let builds = Version.compareIdentifiers(
-        self.version!.build, version.build, emptyIsHighest: false)
+        self.version.build, version.build, emptyIsHighest: false)
       if builds != 0 { return builds }
       return level == .justBelow ? -1 : 1
     }
@@ -49,12 +51,14 @@ public struct VersionCut: Sendable, Hashable, Comparable, CustomStringConvertibl
 
   public static func < (left: VersionCut, right: VersionCut) -> Bool {
     if left.infinity != right.infinity { return left.infinity < right.infinity }
-    guard let a = left.version, let b = right.version else { return false }
-    let order = a.comparePrecedence(b)
+    // Both at the same infinity: equal.
+    if left.infinity != 0 { return false }
+    let order = left.version.comparePrecedence(right.version)
     if order != 0 { return order < 0 }
     if left.tier != right.tier { return left.tier < right.tier }
     if left.tier != 1 { return false }
-    let builds = Version.compareIdentifiers(a.build, b.build, emptyIsHighest: false)
+    let builds = Version.compareIdentifiers(
+      left.version.build, right.version.build, emptyIsHighest: false)
     if builds != 0 { return builds < 0 }
     return left.level.rawValue < right.level.rawValue
   }
@@ -75,17 +79,17 @@ public struct VersionCut: Sendable, Hashable, Comparable, CustomStringConvertibl
   public func hash(into hasher: inout Hasher) {
     hasher.combine(infinity)
     hasher.combine(level)
-    hasher.combine(version?.withoutBuild)
+    hasher.combine(infinity == 0 ? version.withoutBuild : nil)
   }
 
   public var description: String {
     if infinity < 0 { return "-inf" }
     if infinity > 0 { return "+inf" }
     switch level {
-    case .belowAll: return "<\(version!)"
-    case .justBelow: return "<=\(version!)"
-    case .justAbove: return "\(version!)>="
-    case .aboveAll: return "\(version!)>"
+    case .belowAll: return "<\(version)"
+    case .justBelow: return "<=\(version)"
+    case .justAbove: return "\(version)>="
+    case .aboveAll: return "\(version)>"
     }
   }
 }
@@ -101,6 +105,22 @@ public struct VersionInterval: Sendable, Hashable, CustomStringConvertible {
   }
 
   public var isEmpty: Bool { !(lower < upper) }
+
+  /// Every version.
+  static let all = VersionInterval(.minimum, .maximum)
+
+  /// Every prerelease of the release of `version` (`X.Y.Z-0` up to `X.Y.Z`).
+  static func prereleases(of version: Version) -> VersionInterval {
+    let release = version.releaseOnly
+    return VersionInterval(.below(release.lowestPrerelease), .below(release))
+  }
+
+  /// The versions in both, nil when none: as `VersionSet.intersection` meets two intervals,
+  /// so that ties between equal cuts keep the same ends.
+  func intersection(_ other: VersionInterval) -> VersionInterval? {
+    let meet = VersionInterval(max(lower, other.lower), min(upper, other.upper))
+    return meet.isEmpty ? nil : meet
+  }
 
   public func contains(_ version: Version) -> Bool {
     lower.compare(to: version) < 0 && upper.compare(to: version) > 0

@@ -14,7 +14,8 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
 
   /// The same intervals for releases and prereleases.
   public init(_ intervals: [VersionInterval]) {
-    self.init(releases: intervals, prereleases: intervals)
+    releases = VersionSet.normalized(intervals)
+    prereleases = releases
   }
 
   public static let all = VersionSet([VersionInterval(.minimum, .maximum)])
@@ -27,10 +28,7 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
 
   /// Every prerelease of the release of `version` (`X.Y.Z-0` up to `X.Y.Z`).
   public static func prereleases(of version: Version) -> VersionSet {
-    let release = version.releaseOnly
-    return VersionSet(
-      releases: [],
-      prereleases: [VersionInterval(.below(release.lowestPrerelease), .below(release))])
+    VersionSet(releases: [], prereleases: [.prereleases(of: version)])
   }
 
   public var isEmpty: Bool { releases.isEmpty && prereleases.isEmpty }
@@ -101,7 +99,31 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
   /// The intersection of many sets: the complement of the union of their complements, so
   /// that it too costs one sort.
   public static func intersection(of sets: [VersionSet]) -> VersionSet {
-    union(of: sets.map(\.complement)).complement
+    if let releases = meet(sets, prereleases: false),
+      let prereleases = meet(sets, prereleases: true)
+    {
+      var result = VersionSet.empty
+      result.releases = releases
+      result.prereleases = prereleases
+      return result
+    }
+    return union(of: sets.map(\.complement)).complement
+  }
+
+  /// The intersection of `list` of every set when each has at most one interval (most specs'
+  /// terms), nil otherwise. It keeps the ends the complement of the union would: of equal
+  /// cuts (`1.2` and `1.2.0`), the first written.
+  private static func meet(_ sets: [VersionSet], prereleases: Bool) -> [VersionInterval]? {
+    SpecReadingWork.add(sets.count)
+    var lower = VersionCut.minimum
+    var upper = VersionCut.maximum
+    for index in sets.indices {
+      let intervals = prereleases ? sets[index].prereleases : sets[index].releases
+      guard intervals.count == 1 else { return intervals.isEmpty ? [] : nil }
+      if lower < intervals[0].lower { lower = intervals[0].lower }
+      if intervals[0].upper < upper { upper = intervals[0].upper }
+    }
+    return lower < upper ? [VersionInterval(lower, upper)] : []
   }
 
   public func intersection(_ other: VersionSet) -> VersionSet {
@@ -132,16 +154,31 @@ public struct VersionSet: Sendable, Hashable, CustomStringConvertible {
 
   static func normalized(_ intervals: [VersionInterval]) -> [VersionInterval] {
     SpecReadingWork.add(intervals.count)
-    let sorted = intervals.filter { !$0.isEmpty }.sorted { $0.lower < $1.lower }
-    var result: [VersionInterval] = []
-    for interval in sorted {
-      if let last = result.last, !(last.upper < interval.lower) {
-        if last.upper < interval.upper { result[result.count - 1].upper = interval.upper }
-      } else {
-        result.append(interval)
+    if intervals.count <= 1 { return intervals.first?.isEmpty ?? true ? [] : intervals }
+    return intervals.withUnsafeBufferPointer { intervals in
+      // Positions are sorted rather than the intervals, whose every move would retain and
+      // release the versions at both ends. The sort keeps equal cuts in the order written.
+      var order = intervals.indices.filter { !intervals[$0].isEmpty }
+      // Specs list their alternatives mostly in order: told in one pass, the sort is skipped.
+      if !order.indices.dropFirst().allSatisfy({
+        !(intervals[order[$0]].lower < intervals[order[$0 - 1]].lower)
+      }) {
+        order.sort { intervals[$0].lower < intervals[$1].lower }
       }
+      var result: [VersionInterval] = []
+      result.reserveCapacity(order.count)
+      // Read in place, through positions: copying an interval retains both its versions.
+      for position in order {
+        if let last = result.indices.last, !(result[last].upper < intervals[position].lower) {
+          if result[last].upper < intervals[position].upper {
+            result[last].upper = intervals[position].upper
+          }
+        } else {
+          result.append(intervals[position])
+        }
+      }
+      return result
     }
-    return result
   }
 
   static func intersect(_ left: [VersionInterval], _ right: [VersionInterval]) -> [VersionInterval]

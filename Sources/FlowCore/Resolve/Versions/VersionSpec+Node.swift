@@ -1,9 +1,12 @@
 extension VersionSpec {
   /// node-semver ranges: `||`-separated sets of space-separated comparators or a hyphen range.
   static func parseNode(_ text: String) throws -> VersionSpec {
-    // United all at once: one at a time, a long list of `||` would be quadratic.
-    var standard: [VersionSet] = []
-    var including: [VersionSet] = []
+    // Every branch adds its intervals to one list, sorted and merged once at the end: united
+    // one at a time, a long list of `||` would be quadratic, and building a set per branch
+    // was most of the work of reading one.
+    var standardReleases: [VersionInterval] = []
+    var standardPrereleases: [VersionInterval] = []
+    var including: [VersionInterval] = []
     var scanner = VersionScanner(text: text)
     var standardIsAny = false
     var includingIsAny = false
@@ -19,36 +22,49 @@ extension VersionSpec {
       }
       SpecReadingWork.add(branchEnd - branchStart + 1)
       let terms = try nodeTerms(text, bytes: bytes, from: branchStart, to: branchEnd)
-      var exclusive = VersionSet.all
-      var inclusive = VersionSet.all
+      // A branch's comparators are single intervals, so what they leave is one interval too.
+      var exclusive = Optional(VersionInterval.all)
+      var inclusive = Optional(VersionInterval.all)
       var named: [Version] = []
       var exclusiveIsAny = true
       var inclusiveIsAny = true
-      for term in terms {
-        for comparator in term.comparators(includingPrereleases: false) {
-          exclusive = exclusive.intersection(comparator.set)
-          exclusiveIsAny = exclusiveIsAny && comparator.isAny
-          if comparator.version.isPrerelease && !comparator.isAny {
-            named.append(comparator.version)
+      // Read through positions, in place: a copy of a comparator retains its versions.
+      for term in terms.indices {
+        let byDefault = terms[term].comparators(includingPrereleases: false)
+        for index in byDefault.indices {
+          exclusive = exclusive?.intersection(byDefault[index].interval)
+          exclusiveIsAny = exclusiveIsAny && byDefault[index].isAny
+          if byDefault[index].version.isPrerelease && !byDefault[index].isAny {
+            named.append(byDefault[index].version)
           }
         }
-        for comparator in term.comparators(includingPrereleases: true) {
-          inclusive = inclusive.intersection(comparator.set)
-          inclusiveIsAny = inclusiveIsAny && comparator.isAny
+        let withPrereleases = terms[term].comparators(includingPrereleases: true)
+        for index in withPrereleases.indices {
+          inclusive = inclusive?.intersection(withPrereleases[index].interval)
+          inclusiveIsAny = inclusiveIsAny && withPrereleases[index].isAny
         }
       }
       // A branch that is only "any" makes the whole range "any" (releases only by default).
       standardIsAny = standardIsAny || exclusiveIsAny
       includingIsAny = includingIsAny || inclusiveIsAny
-      standard.append(standardSet(exclusive, naming: named))
-      including.append(inclusive)
+      if let exclusive {
+        standardReleases.append(exclusive)
+        // Prereleases only of the releases the branch names (see `standardSet`).
+        if !named.isEmpty {
+          let allowed = VersionSet.normalized(named.map(VersionInterval.prereleases(of:)))
+          standardPrereleases += VersionSet.intersect([exclusive], allowed)
+        }
+      }
+      if let inclusive { including.append(inclusive) }
       if branchEnd >= bytes.count { break }
       scanner.index = branchEnd + 2
     }
     return VersionSpec(
       text: text, syntax: .node,
-      standard: standardIsAny ? VersionSet.all.releasesOnly : .union(of: standard),
-      includingPrereleases: includingIsAny ? .all : .union(of: including))
+      standard: standardIsAny
+        ? VersionSet.all.releasesOnly
+        : VersionSet(releases: standardReleases, prereleases: standardPrereleases),
+      includingPrereleases: includingIsAny ? .all : VersionSet(including))
   }
 
   /// One term of a node range before desugaring.
@@ -62,10 +78,13 @@ extension VersionSpec {
     var partial: VersionScanner.Partial
 
     struct Comparator {
-      var set: VersionSet
+      var interval: VersionInterval
       var version: Version
       var isAny = false
     }
+
+    static let zero = Version(0, 0, 0)
+    static let lowestZero = zero.lowestPrerelease
 
     /// node-semver's desugaring (`replaceTilde`, `replaceCaret`, `replaceXRange`,
     /// `hyphenReplace`), where `includePrerelease` lowers some bounds to `-0`.
@@ -79,13 +98,16 @@ extension VersionSpec {
       }
       func atLeast(_ version: Version) -> Comparator {
         // `>=0.0.0` (`>=0.0.0-0` with prereleases) becomes node-semver's "any" comparator.
-        if version == (include ? Version(0, 0, 0).lowestPrerelease : Version(0, 0, 0)) {
-          return Comparator(set: .all, version: version, isAny: true)
+        if version == (include ? NodeTerm.lowestZero : NodeTerm.zero) {
+          return Comparator(interval: .all, version: version, isAny: true)
         }
-        return Comparator(set: VersionSpec.atLeast(version), version: version)
+        return Comparator(interval: VersionInterval(.below(version), .maximum), version: version)
       }
       func below(_ version: Version) -> Comparator {
-        Comparator(set: VersionSpec.below(version), version: version)
+        Comparator(interval: VersionInterval(.minimum, .below(version)), version: version)
+      }
+      func atMost(_ version: Version) -> Comparator {
+        Comparator(interval: VersionInterval(.minimum, .above(version)), version: version)
       }
       let full = Version(release: fixed, prerelease: partial.prerelease)
       switch kind {
@@ -132,7 +154,7 @@ extension VersionSpec {
           result.append(below(v(toFixed[0], toFixed[1] + 1, 0, lowest: true)))
         } else if toFixed.count >= 3 {
           if !to.prerelease.isEmpty || !include {
-            result.append(Comparator(set: VersionSpec.atMost(toFull), version: toFull))
+            result.append(atMost(toFull))
           } else {
             result.append(below(v(toFixed[0], toFixed[1], toFixed[2] + 1, lowest: true)))
           }
@@ -141,11 +163,15 @@ extension VersionSpec {
       case .primitive(var op):
         if fixed.count >= 3 {
           switch op {
-          case ">": return [Comparator(set: VersionSpec.above(full), version: full)]
+          case ">":
+            return [Comparator(interval: VersionInterval(.above(full), .maximum), version: full)]
           case ">=": return [atLeast(full)]
           case "<": return [below(full)]
-          case "<=": return [Comparator(set: VersionSpec.atMost(full), version: full)]
-          default: return [Comparator(set: VersionSpec.exactly(full), version: full)]
+          case "<=": return [atMost(full)]
+          default:
+            return [
+              Comparator(interval: VersionInterval(.below(full), .above(full)), version: full)
+            ]
           }
         }
         if op == "=" { op = "" }

@@ -147,6 +147,8 @@ public struct VersionSpec: Sendable, Hashable, CustomStringConvertible {
 
   /// Restricts prereleases to those of releases named by `named`.
   static func standardSet(_ set: VersionSet, naming named: [Version]) -> VersionSet {
+    // Naming none, no prerelease is allowed: the releases alone, already sorted and merged.
+    if named.isEmpty { return set.releasesOnly }
     let allowed = VersionSet.union(of: named.map { .prereleases(of: $0) })
     return set.releasesOnly.union(set.intersection(allowed))
   }

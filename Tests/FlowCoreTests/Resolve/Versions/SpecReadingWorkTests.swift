@@ -46,6 +46,23 @@ import Testing
     #expect(growth < 12)
   }
 
+  /// A range of 20,000 alternatives, written in order and backwards, reads into one interval
+  /// per alternative: it has to finish within the test run, and it once took about 50 µs an
+  /// alternative.
+  @Test func twentyThousandAlternativesRead() throws {
+    let versions = (0..<20_000).map { "\($0 / 100).\($0 % 100).0" }
+    for written in [versions, versions.reversed()] {
+      let spec = try VersionSpec(parsing: written.map { "=" + $0 }.joined(separator: " || "))
+      #expect(spec.standard.releases.count == 20_000)
+      #expect(spec.standard.prereleases.isEmpty)
+      #expect(spec.includingPrereleases.releases.count == 20_000)
+      #expect(spec.includingPrereleases.prereleases.count == 20_000)
+      #expect(spec.matches(try Version(parsing: "199.99.0")))
+      #expect(spec.matches(try Version(parsing: "0.0.0")))
+      #expect(!spec.matches(try Version(parsing: "199.99.1")))
+    }
+  }
+
   /// The specs above still mean what they say.
   @Test func longSpecsKeepTheirMeaning() throws {
     let alternatives = try VersionSpec(parsing: Self.list(600, separator: " || ") { "=\($0).0.0" })
