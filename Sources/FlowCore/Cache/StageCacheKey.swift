@@ -83,6 +83,114 @@ public enum StageCacheKey {
     return nil
   }
 
+  /// Why a stage whose parts are `text` reruns after a record whose parts are `earlier`
+  /// (both as `text(of:)` writes them): `firstDifference` of the two, reading only the
+  /// parts whose bytes differ, as every stage that reruns is explained and reading all
+  /// of both cost more than deciding to rerun it. nil when no part differs.
+  public static func reason(
+    _ text: [UInt8], from earlier: [UInt8], reran: (String) -> Bool
+  ) -> String? {
+    // Both read whole: a text that is not an object of parts, as a record edited by hand.
+    func whole() -> String? {
+      let parts = (try? JSONCodec.decode(text).objectValue) ?? JSONObject()
+      let before = (try? JSONCodec.decode(earlier).objectValue) ?? JSONObject()
+      return firstDifference(parts, from: before, reran: reran)
+    }
+    guard let members = topLevelMembers(text), let old = topLevelMembers(earlier) else {
+      return whole()
+    }
+    for name in partNames {
+      let now = members[name].map { Array(text[$0]) }
+      let before = old[name].map { Array(earlier[$0]) }
+      if now == before { continue }
+      // Bytes that differ may still be the same value (a record written by hand).
+      let nowValue = now.flatMap { try? JSONCodec.decode($0) }
+      let beforeValue = before.flatMap { try? JSONCodec.decode($0) }
+      if (now != nil && nowValue == nil) || (before != nil && beforeValue == nil) {
+        return whole()
+      }
+      if nowValue == beforeValue { continue }
+      var parts = JSONObject()
+      var previous = JSONObject()
+      if let nowValue { parts[name] = nowValue }
+      if let beforeValue { previous[name] = beforeValue }
+      return firstDifference(parts, from: previous, reran: reran)
+    }
+    return nil
+  }
+
+  /// The members of a JSON object's text, by name, as ranges of its bytes; nil when it is
+  /// no object, or one this simple reading does not take (escaped or repeated names),
+  /// which is then read whole.
+  static func topLevelMembers(_ text: [UInt8]) -> [String: Range<Int>]? {
+    let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+    var members: [String: Range<Int>] = [:]
+    var index = 0
+    func skipSpace() {
+      while index < text.count, [32, 9, 10, 13].contains(text[index]) { index += 1 }
+    }
+    skipSpace()
+    guard index < text.count, text[index] == UInt8(ascii: "{") else { return nil }
+    index += 1
+    skipSpace()
+    if index < text.count, text[index] == UInt8(ascii: "}") { return members }
+    while true {
+      skipSpace()
+      guard index < text.count, text[index] == quote else { return nil }
+      let nameStart = index + 1
+      index = nameStart
+      while index < text.count, text[index] != quote {
+        if text[index] == backslash { return nil }
+        index += 1
+      }
+      guard index < text.count else { return nil }
+      let name = String(decoding: text[nameStart..<index], as: UTF8.self)
+      index += 1
+      skipSpace()
+      guard index < text.count, text[index] == UInt8(ascii: ":") else { return nil }
+      index += 1
+      skipSpace()
+      // The value: up to the comma or brace that ends it, outside strings and nesting.
+      let valueStart = index
+      var depth = 0
+      var inString = false
+      var valueEnd: Int?
+      while index < text.count {
+        let byte = text[index]
+        if inString {
+          if byte == backslash {
+            index += 1
+          } else if byte == quote {
+            inString = false
+          }
+        } else if byte == quote {
+          inString = true
+        } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+          depth += 1
+        } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
+          if depth == 0 {
+            valueEnd = index
+            break
+          }
+          depth -= 1
+        } else if byte == UInt8(ascii: ","), depth == 0 {
+          valueEnd = index
+          break
+        }
+        index += 1
+      }
+      guard var end = valueEnd, end > valueStart else { return nil }
+      while end > valueStart, [32, 9, 10, 13].contains(text[end - 1]) { end -= 1 }
+      guard members.updateValue(valueStart..<end, forKey: name) == nil else { return nil }
+      if text[index] == UInt8(ascii: "}") {
+        index += 1
+        skipSpace()
+        return index == text.count ? members : nil
+      }
+      index += 1
+    }
+  }
+
   private static func describe(_ name: String, before: String?, now: String?) -> String {
     switch name {
     case "name": return "its name changed"
