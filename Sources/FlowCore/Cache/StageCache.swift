@@ -162,7 +162,7 @@ public final class StageCache: @unchecked Sendable {
     for need in entry.needs where !needs.contains(where: { $0.0 == need }) {
       needs.append((need, key(of: need)))
     }
-    let text = StageCacheKey.text(fixed: entry.fixedParts, inputs: digests, needs: needs)
+    let text = StageCacheKey.text(fixedText: entry.fixedText, inputs: digests, needs: needs)
     (partsTexts[index], inputs[index]) = (text, read)
     return text
   }

@@ -21,7 +21,12 @@ public enum StageCacheKey {
 
   /// The parts as the key hashes them and a record keeps them: one line, no newline.
   public static func text(of parts: JSONObject) -> [UInt8] {
-    var text = JSONCodec.encode(.object(parts))
+    text(of: .object(parts))
+  }
+
+  /// A value as the parts' text holds it: compact, no newline.
+  static func text(of value: JSONValue) -> [UInt8] {
+    var text = JSONCodec.encode(value)
     while text.last == 10 { text.removeLast() }
     return text
   }
@@ -32,8 +37,16 @@ public enum StageCacheKey {
   public static func text(
     fixed: JSONObject, inputs: [(String, String)], needs: [(String, String)]
   ) -> [UInt8] {
-    var text = self.text(of: fixed)
-    text.removeLast()
+    text(fixedText: self.text(of: fixed).dropLast(), inputs: inputs, needs: needs)
+  }
+
+  /// The same from the fixed parts' text without its closing brace
+  /// (`StageCacheEntry.fixedText`).
+  public static func text(
+    fixedText: some Collection<UInt8>, inputs: [(String, String)], needs: [(String, String)]
+  ) -> [UInt8] {
+    var text = Array(fixedText)
+    text.reserveCapacity(text.count + 80 * (inputs.count + needs.count) + 32)
     for (name, members) in [("inputs", inputs), ("needs", needs)] {
       if text.count > 1 { text.append(UInt8(ascii: ",")) }
       JSONWriter.appendString(name, to: &text)

@@ -123,6 +123,30 @@ import Testing
     #expect(key(stage) != first)
   }
 
+  @Test func theFixedTextIsTheTextOfTheFixedParts() {
+    var stage = Stage(
+      name: "fit \"1\"", kwargs: JSONObject([("bash_command", .string("fit\t<x>"))]))
+    stage.environment.image = "alpine:3"
+    stage.environment.mergedVariables = [
+      MergedVariable(name: "NEVENTS", value: "1000"), MergedVariable(name: "UNSET", value: nil),
+    ]
+    stage.outputs = ["a.out", "b.out"]
+    let plain = StageCacheEntry(stage: Stage(name: "plain"), executor: .local, device: "cpu")
+    stage.resolution = StageResolution(
+      requirements: ["houdini"],
+      packages: [ResolvedPackage(name: "houdini", version: "20.0.506", because: ["requested"])],
+      actions: [.init(kind: .prepend, variable: "PATH", value: "/h/bin", package: "houdini")])
+    let resolved = StageCacheEntry(stage: stage, executor: .slurm, device: "gpu")
+    for entry in [plain, resolved] {
+      // Read back and written again, the same bytes: the text JSON writes for the parts.
+      #expect(StageCacheKey.text(of: entry.fixedParts) == entry.fixedText + Array("}".utf8))
+      #expect(entry.fixedParts.map(\.key) == Array(StageCacheKey.partNames.prefix(9)))
+    }
+    #expect(plain.fixedParts["software"] == .string(SHA256.hex("")))
+    #expect(resolved.fixedParts["software"] != .string(SHA256.hex("")))
+    #expect(resolved.fixedParts["variables"]?.objectValue?["UNSET"] == .null)
+  }
+
   @Test func aTornRecordIsRefusedAndAWholeOneRead() throws {
     let record = CacheRecord(
       key: StageCacheKey.digest(of: parts()), stage: "fit", workflow: "/w/w.yaml",
