@@ -145,14 +145,21 @@ public final class StageCache: @unchecked Sendable {
   /// are now and the keys of the stages it needs, kept for its record.
   private func computeText(_ index: Int, _ entry: StageCacheEntry) -> [UInt8] {
     var digests: [(String, String)] = []
-    var seen: Set<String> = []
     var read: [(path: String, content: FileDigests.Content)] = []
+    // Paths seen once are looked up in a set only when there are many (globs): most
+    // stages declare a few, which a look along the list finds sooner.
+    var seen: Set<String> = []
     for pattern in entry.inputs {
       // A stage's own outputs are never its inputs (`*.out` beside its `y.out`).
       for path in files.expand(pattern)
-      where !seen.contains(path) && !FileDigests.matches(path, anyOf: entry.outputs) {
+      where !(read.count < 16 ? read.contains { $0.path == path } : seen.contains(path))
+        && !FileDigests.matches(path, anyOf: entry.outputs)
+      {
         let content = files.content(of: path)
-        seen.insert(path)
+        if read.count >= 15 {
+          if seen.isEmpty { seen = Set(read.map(\.path)) }
+          seen.insert(path)
+        }
         digests.append((path, content.digest))
         read.append((path, content))
       }
