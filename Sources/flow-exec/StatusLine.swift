@@ -50,6 +50,7 @@ final class StatusLine {
 
   /// A stage's line, prefixed with its name as `docker compose` does, above the status.
   func output(_ name: String, _ line: String) {
+    guard enabled else { return }
     let prefix = colour ? "\u{1b}[36m\(name) |\u{1b}[0m" : "\(name) |"
     emit("\r\u{1b}[K\(prefix) \(line)\n")
     draw()
@@ -70,6 +71,8 @@ final class StatusLine {
   }
 
   private func draw() {
+    // Off the terminal nothing is drawn: nothing is built for each of a run's events.
+    guard enabled else { return }
     let names = running.map { colour ? "\u{1b}[1m\($0)\u{1b}[0m" : $0 }.joined(separator: ", ")
     let failures = failed > 0 ? ", \(failed) failed" : ""
     emit("\r\u{1b}[K[\(done)/\(stages.count)\(failures)] running: \(names)")

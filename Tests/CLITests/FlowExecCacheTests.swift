@@ -467,6 +467,25 @@ import Testing
     #expect(second.reasons["A"] == "device gpu → cpu")
   }
 
+  @Test func aHitOnARecordWhoseKeyWasEditedNamesThatKeyAndItsDependantsRun() throws {
+    let folder = try Folder()
+    defer { folder.folder.remove() }
+    #expect(try folder.run().status == 0)
+    // A's record keeps its parts under another key: A is done as its parts say, but the
+    // stages that need it hold A's true key in their records, so they run.
+    let records = try folder.records().map { String(decoding: $0, as: UTF8.self) }
+    let recordOfA = try #require(records.first { $0.contains("\nstage\tA\n") })
+    let keyOfA = try #require(
+      recordOfA.split(separator: "\n").first { $0.hasPrefix("key\t") }?.dropFirst(4))
+    try folder.rewriteRecords {
+      $0.replacing("key\t" + keyOfA, with: "key\t" + String(repeating: "0", count: 64))
+    }
+    let second = try folder.run()
+    #expect(second.outcomes["A"] == "cached" && second.outcomes["B"] == "cached")
+    #expect(Folder.ran(second.outcomes) == ["C", "Y"], "\(second.outcomes)")
+    #expect(second.reasons["C"] == "needs A, which changed", "\(second.reasons)")
+  }
+
   @Test func killedMidRunKeepsTheStagesThatFinished() throws {
     let workflow = """
       stages:

@@ -127,7 +127,8 @@ public struct CacheRecord: Sendable {
     var inputs: [(path: String, content: FileDigests.Content)] = []
     var outputs: [(path: String, content: FileDigests.Content)] = []
     while let fields = reader.fields() {
-      let name = reader.text(fields[0])
+      // The line's name compared as bytes: a string is made of it only for a message.
+      let name = reader.name(fields[0])
       switch name {
       case "key", "stage", "workflow", "seconds":
         guard fields.count == 2 else { return .failure(Problem("'\(name)' is not one field")) }
@@ -161,7 +162,7 @@ public struct CacheRecord: Sendable {
             partsText: Array(bytes[start..<(bytes.count - 1)]), inputs: inputs,
             outputs: outputs, seconds: seconds ?? 0))
       default:
-        return .failure(Problem("an unknown line '\(name)'"))
+        return .failure(Problem("an unknown line '\(reader.text(fields[0]))'"))
       }
     }
     return .failure(Problem("it has no parts: a torn file"))
@@ -209,6 +210,25 @@ public struct CacheRecord: Sendable {
       return .success(())
     }
 
+    /// The fields of the line read last, kept between lines: a record is read for every
+    /// cached stage of every run, and an array made per line showed.
+    private var lineFields: [Range<Int>] = []
+
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+      self.bytes = bytes
+      lineFields.reserveCapacity(8)
+    }
+
+    /// The names of a record's lines, which `name(_:)` tells apart without making strings.
+    private static let names = ["key", "stage", "workflow", "seconds", "input", "output", "parts"]
+      .map { (text: $0, bytes: Array($0.utf8)) }
+
+    /// A line's name when it is one of `names`, else "".
+    func name(_ field: Range<Int>) -> String {
+      let raw = UnsafeBufferPointer(rebasing: bytes[field])
+      return Self.names.first { raw.elementsEqual($0.bytes) }?.text ?? ""
+    }
+
     /// The next line's fields as ranges of `bytes`; nil at the end or when the last line
     /// has no newline (a torn file).
     mutating func fields() -> [Range<Int>]? {
@@ -216,16 +236,15 @@ public struct CacheRecord: Sendable {
         let found = memchr(base + offset, Int32(CacheRecord.newline), bytes.count - offset)
       else { return nil }
       let end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-      var fields: [Range<Int>] = []
-      fields.reserveCapacity(8)
+      lineFields.removeAll(keepingCapacity: true)
       var start = offset
       for index in offset..<end where bytes[index] == CacheRecord.tab {
-        fields.append(start..<index)
+        lineFields.append(start..<index)
         start = index + 1
       }
-      fields.append(start..<end)
+      lineFields.append(start..<end)
       offset = end + 1
-      return fields
+      return lineFields
     }
 
     func text(_ field: Range<Int>) -> String {

@@ -98,15 +98,24 @@ public final class FileDigests {
 
   /// Whether the relative `path` is one of `patterns` or matches one as a glob.
   public static func matches(_ path: String, anyOf patterns: [String]) -> Bool {
-    patterns.contains { $0 == path || fnmatch($0, path, FNM_PATHNAME | FNM_PERIOD) == 0 }
+    patterns.contains { pattern in
+      // A pattern without glob characters or escapes matches only itself: no `fnmatch`
+      // (and no C strings made) for the plain paths most stages declare.
+      pattern == path
+        || (isPattern(pattern, escapes: true)
+          && fnmatch(pattern, path, FNM_PATHNAME | FNM_PERIOD) == 0)
+    }
+  }
+
+  /// Whether `entry` holds a glob character (`*`, `?`, `[`), or with `escapes` a backslash.
+  static func isPattern(_ entry: String, escapes: Bool = false) -> Bool {
+    entry.utf8.contains { $0 == 42 || $0 == 63 || $0 == 91 || (escapes && $0 == 92) }
   }
 
   /// The paths a declared entry names, relative and in byte order: itself when it has no
   /// glob characters (there or not), else the files that match it now.
   public func expand(_ pattern: String) -> [String] {
-    guard pattern.utf8.contains(where: { $0 == 42 || $0 == 63 || $0 == 91 }) else {  // * ? [
-      return [pattern]
-    }
+    guard Self.isPattern(pattern) else { return [pattern] }
     var found = glob_t()
     defer { globfree(&found) }
     let escapedFolder = String(

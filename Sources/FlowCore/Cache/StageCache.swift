@@ -83,16 +83,23 @@ public final class StageCache: @unchecked Sendable {
     let name = launches[index].name
     let latest = believed(store.latest(workflow: workflow, stage: name))
     if let latest { rememberDigests(latest) }
-    let (key, text) = computeKey(index, entry)
+    let text = computeText(index, entry)
     (ran[index], mustRun[index]) = (true, true)
     if forcesAll || forced.contains(name) {
+      keys[index] = StageCacheKey.digest(ofText: text)
       reasons[index] = "forced"
       return nil
     }
-    let isLatest = latest?.key == key
-    let candidate = isLatest ? latest : believed(store.record(key: key))
     // The parts compared, not only the key: a record edited or written by something else
-    // under this key is not this stage's (comparing costs less than hashing them again).
+    // under this key is not this stage's. The newest record holding exactly this stage's
+    // parts is its hit, under the key flow wrote it with, the digest of those parts: they
+    // are not hashed again, which cost more than the rest of skipping a stage. (A record
+    // given another key by hand then names this stage's key to the stages that need it,
+    // which then differ from their own records and run.)
+    let isLatest = latest?.partsText == text
+    let key = isLatest ? latest!.key : StageCacheKey.digest(ofText: text)
+    keys[index] = key
+    let candidate = isLatest ? latest : believed(store.record(key: key))
     if let candidate, candidate.partsText == text {
       // The newest record's digests are remembered already.
       if !isLatest { rememberDigests(candidate) }
@@ -121,10 +128,8 @@ public final class StageCache: @unchecked Sendable {
       reasons[index] = "no record"
       return nil
     }
-    // The stage's own parts are read back from their text only here, to say why it runs.
-    let parts = (try? JSONCodec.decode(text).objectValue) ?? JSONObject()
     reasons[index] =
-      StageCacheKey.firstDifference(parts, from: latest.parts ?? JSONObject()) { need in
+      StageCacheKey.reason(text, from: latest.partsText) { need in
         position[need].map { ran[$0] } ?? false
       } ?? "its key changed"
     return nil
@@ -132,16 +137,29 @@ public final class StageCache: @unchecked Sendable {
 
   /// Computes a stage's key from its declared inputs as they are now and the keys of the
   /// stages it needs, and keeps it with its parts for its record.
-  private func computeKey(_ index: Int, _ entry: StageCacheEntry) -> (String, [UInt8]) {
+  private func computeKey(_ index: Int, _ entry: StageCacheEntry) {
+    keys[index] = StageCacheKey.digest(ofText: computeText(index, entry))
+  }
+
+  /// The parts of a stage's key (`StageCacheKey.text`), from its declared inputs as they
+  /// are now and the keys of the stages it needs, kept for its record.
+  private func computeText(_ index: Int, _ entry: StageCacheEntry) -> [UInt8] {
     var digests: [(String, String)] = []
-    var seen: Set<String> = []
     var read: [(path: String, content: FileDigests.Content)] = []
+    // Paths seen once are looked up in a set only when there are many (globs): most
+    // stages declare a few, which a look along the list finds sooner.
+    var seen: Set<String> = []
     for pattern in entry.inputs {
       // A stage's own outputs are never its inputs (`*.out` beside its `y.out`).
       for path in files.expand(pattern)
-      where !seen.contains(path) && !FileDigests.matches(path, anyOf: entry.outputs) {
+      where !(read.count < 16 ? read.contains { $0.path == path } : seen.contains(path))
+        && !FileDigests.matches(path, anyOf: entry.outputs)
+      {
         let content = files.content(of: path)
-        seen.insert(path)
+        if read.count >= 15 {
+          if seen.isEmpty { seen = Set(read.map(\.path)) }
+          seen.insert(path)
+        }
         digests.append((path, content.digest))
         read.append((path, content))
       }
@@ -151,10 +169,9 @@ public final class StageCache: @unchecked Sendable {
     for need in entry.needs where !needs.contains(where: { $0.0 == need }) {
       needs.append((need, key(of: need)))
     }
-    let text = StageCacheKey.text(fixed: entry.fixedParts, inputs: digests, needs: needs)
-    let key = StageCacheKey.digest(ofText: text)
-    (keys[index], partsTexts[index], inputs[index]) = (key, text, read)
-    return (key, text)
+    let text = StageCacheKey.text(fixedText: entry.fixedText, inputs: digests, needs: needs)
+    (partsTexts[index], inputs[index]) = (text, read)
+    return text
   }
 
   /// Says that a stage runs for `reason` without looking at its records: a cluster stage
@@ -172,7 +189,7 @@ public final class StageCache: @unchecked Sendable {
     if let whole { return whole.turns.withLock { whole.ended(runIndexes[index], result) } }
     guard result.outcome == .succeeded, let entry = launches[index].cacheEntry else { return }
     openStore()
-    if keys[index] == nil { _ = computeKey(index, entry) }
+    if keys[index] == nil { computeKey(index, entry) }
     guard let key = keys[index] else { return }
     var outputs: [(path: String, content: FileDigests.Content)] = []
     for pattern in entry.outputs {

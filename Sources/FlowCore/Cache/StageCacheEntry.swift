@@ -2,12 +2,22 @@
 /// what the rest is taken from when the stage is ready: its declared inputs and outputs
 /// and the names of the stages it needs.
 public struct StageCacheEntry: Sendable {
-  /// The key's parts other than `inputs` and `needs`.
-  public var fixedParts: JSONObject
+  /// The key's parts other than `inputs` and `needs`, as `StageCacheKey.text(of:)` writes
+  /// them but for the closing brace, which `StageCacheKey.text(fixed:inputs:needs:)`
+  /// writes after the rest: written once here, as every stage's key text starts with it.
+  public var fixedText: [UInt8]
   public var inputs: [String]
   public var outputs: [String]
   /// Every stage it needs, by name, also those not run now (`--stage`).
   public var needs: [String]
+
+  /// The key's parts other than `inputs` and `needs`.
+  public var fixedParts: JSONObject {
+    (try? JSONCodec.decode(fixedText + [UInt8(ascii: "}")]).objectValue) ?? JSONObject()
+  }
+
+  /// The digest of no actions, the software part of most stages.
+  private static let noSoftware = SHA256.hex("")
 
   /// The entry of `stage` run by `executor` on `device` (`cpu` or `gpu`).
   public init(stage: Stage, executor: Executor, device: String) {
@@ -24,8 +34,9 @@ public struct StageCacheEntry: Sendable {
       packages[package.name] = .string(
         package.version + " " + (package.entry ?? PackageLock.machineEntry))
     }
+    let actions = stage.resolution?.actions ?? []
     var software = SHA256()
-    for action in stage.resolution?.actions ?? [] {
+    for action in actions {
       for text in [action.kind.rawValue, action.variable, action.value, action.package] {
         software.add(text)
         software.add([0])
@@ -35,15 +46,30 @@ public struct StageCacheEntry: Sendable {
     for variable in stage.environment.mergedVariables ?? [] {
       variables[variable.name] = variable.value.map(JSONValue.string) ?? .null
     }
-    fixedParts = JSONObject([
-      // flow gives each stage its name (FLOW_STAGE): two stages alike but for it differ.
-      ("name", .string(stage.name)), ("command", .string(command.finish())),
-      ("packages", .object(packages)),
-      ("software", .string(software.finish())), ("variables", .object(variables)),
-      ("image", stage.environment.image.map(JSONValue.string) ?? .null),
-      ("executor", .string(executor.rawValue)), ("device", .string(device)),
-      ("outputs", .string(stage.outputs.joined(separator: "\n"))),
-    ])
+    // flow gives each stage its name (FLOW_STAGE): two stages alike but for it differ.
+    var text: [UInt8] = []
+    text.reserveCapacity(400)
+    func member(_ name: String, _ value: JSONValue) {
+      text.append(UInt8(ascii: text.isEmpty ? "{" : ","))
+      JSONWriter.appendString(name, to: &text)
+      text.append(UInt8(ascii: ":"))
+      switch value {
+      case .string(let string): JSONWriter.appendString(string, to: &text)
+      case .null: text += Array("null".utf8)
+      case .object(let object) where object.isEmpty: text += [UInt8(ascii: "{"), UInt8(ascii: "}")]
+      default: text += StageCacheKey.text(of: value)
+      }
+    }
+    member("name", .string(stage.name))
+    member("command", .string(command.finish()))
+    member("packages", .object(packages))
+    member("software", .string(actions.isEmpty ? Self.noSoftware : software.finish()))
+    member("variables", .object(variables))
+    member("image", stage.environment.image.map(JSONValue.string) ?? .null)
+    member("executor", .string(executor.rawValue))
+    member("device", .string(device))
+    member("outputs", .string(stage.outputs.joined(separator: "\n")))
+    fixedText = text
     inputs = stage.inputs
     outputs = stage.outputs
     needs = stage.needs

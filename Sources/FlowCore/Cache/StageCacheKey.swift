@@ -21,7 +21,12 @@ public enum StageCacheKey {
 
   /// The parts as the key hashes them and a record keeps them: one line, no newline.
   public static func text(of parts: JSONObject) -> [UInt8] {
-    var text = JSONCodec.encode(.object(parts))
+    text(of: .object(parts))
+  }
+
+  /// A value as the parts' text holds it: compact, no newline.
+  static func text(of value: JSONValue) -> [UInt8] {
+    var text = JSONCodec.encode(value)
     while text.last == 10 { text.removeLast() }
     return text
   }
@@ -32,8 +37,16 @@ public enum StageCacheKey {
   public static func text(
     fixed: JSONObject, inputs: [(String, String)], needs: [(String, String)]
   ) -> [UInt8] {
-    var text = self.text(of: fixed)
-    text.removeLast()
+    text(fixedText: self.text(of: fixed).dropLast(), inputs: inputs, needs: needs)
+  }
+
+  /// The same from the fixed parts' text without its closing brace
+  /// (`StageCacheEntry.fixedText`).
+  public static func text(
+    fixedText: some Collection<UInt8>, inputs: [(String, String)], needs: [(String, String)]
+  ) -> [UInt8] {
+    var text = Array(fixedText)
+    text.reserveCapacity(text.count + 80 * (inputs.count + needs.count) + 32)
     for (name, members) in [("inputs", inputs), ("needs", needs)] {
       if text.count > 1 { text.append(UInt8(ascii: ",")) }
       JSONWriter.appendString(name, to: &text)
@@ -81,6 +94,114 @@ public enum StageCacheKey {
       return "\(name) changed"
     }
     return nil
+  }
+
+  /// Why a stage whose parts are `text` reruns after a record whose parts are `earlier`
+  /// (both as `text(of:)` writes them): `firstDifference` of the two, reading only the
+  /// parts whose bytes differ, as every stage that reruns is explained and reading all
+  /// of both cost more than deciding to rerun it. nil when no part differs.
+  public static func reason(
+    _ text: [UInt8], from earlier: [UInt8], reran: (String) -> Bool
+  ) -> String? {
+    // Both read whole: a text that is not an object of parts, as a record edited by hand.
+    func whole() -> String? {
+      let parts = (try? JSONCodec.decode(text).objectValue) ?? JSONObject()
+      let before = (try? JSONCodec.decode(earlier).objectValue) ?? JSONObject()
+      return firstDifference(parts, from: before, reran: reran)
+    }
+    guard let members = topLevelMembers(text), let old = topLevelMembers(earlier) else {
+      return whole()
+    }
+    for name in partNames {
+      let now = members[name].map { Array(text[$0]) }
+      let before = old[name].map { Array(earlier[$0]) }
+      if now == before { continue }
+      // Bytes that differ may still be the same value (a record written by hand).
+      let nowValue = now.flatMap { try? JSONCodec.decode($0) }
+      let beforeValue = before.flatMap { try? JSONCodec.decode($0) }
+      if (now != nil && nowValue == nil) || (before != nil && beforeValue == nil) {
+        return whole()
+      }
+      if nowValue == beforeValue { continue }
+      var parts = JSONObject()
+      var previous = JSONObject()
+      if let nowValue { parts[name] = nowValue }
+      if let beforeValue { previous[name] = beforeValue }
+      return firstDifference(parts, from: previous, reran: reran)
+    }
+    return nil
+  }
+
+  /// The members of a JSON object's text, by name, as ranges of its bytes; nil when it is
+  /// no object, or one this simple reading does not take (escaped or repeated names),
+  /// which is then read whole.
+  static func topLevelMembers(_ text: [UInt8]) -> [String: Range<Int>]? {
+    let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+    var members: [String: Range<Int>] = [:]
+    var index = 0
+    func skipSpace() {
+      while index < text.count, [32, 9, 10, 13].contains(text[index]) { index += 1 }
+    }
+    skipSpace()
+    guard index < text.count, text[index] == UInt8(ascii: "{") else { return nil }
+    index += 1
+    skipSpace()
+    if index < text.count, text[index] == UInt8(ascii: "}") { return members }
+    while true {
+      skipSpace()
+      guard index < text.count, text[index] == quote else { return nil }
+      let nameStart = index + 1
+      index = nameStart
+      while index < text.count, text[index] != quote {
+        if text[index] == backslash { return nil }
+        index += 1
+      }
+      guard index < text.count else { return nil }
+      let name = String(decoding: text[nameStart..<index], as: UTF8.self)
+      index += 1
+      skipSpace()
+      guard index < text.count, text[index] == UInt8(ascii: ":") else { return nil }
+      index += 1
+      skipSpace()
+      // The value: up to the comma or brace that ends it, outside strings and nesting.
+      let valueStart = index
+      var depth = 0
+      var inString = false
+      var valueEnd: Int?
+      while index < text.count {
+        let byte = text[index]
+        if inString {
+          if byte == backslash {
+            index += 1
+          } else if byte == quote {
+            inString = false
+          }
+        } else if byte == quote {
+          inString = true
+        } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+          depth += 1
+        } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
+          if depth == 0 {
+            valueEnd = index
+            break
+          }
+          depth -= 1
+        } else if byte == UInt8(ascii: ","), depth == 0 {
+          valueEnd = index
+          break
+        }
+        index += 1
+      }
+      guard var end = valueEnd, end > valueStart else { return nil }
+      while end > valueStart, [32, 9, 10, 13].contains(text[end - 1]) { end -= 1 }
+      guard members.updateValue(valueStart..<end, forKey: name) == nil else { return nil }
+      if text[index] == UInt8(ascii: "}") {
+        index += 1
+        skipSpace()
+        return index == text.count ? members : nil
+      }
+      index += 1
+    }
   }
 
   private static func describe(_ name: String, before: String?, now: String?) -> String {

@@ -10,36 +10,39 @@ public enum RunEventLine {
     switch event {
     case .started(let index, let pid, let gpus, let time):
       return start(
-        stage: stages[index], pid: pid, gpus: gpus, time: time - began, reason: reason(index))
+        stage: stages[index], pid: pid, gpus: gpus, time: eventTime(time - began),
+        reason: reason(index))
     case .ended(let index, let result, let time):
-      return end(stage: stages[index], result: result, time: time - began)
+      return end(stage: stages[index], result: result, time: eventTime(time - began))
     case .output(let index, let text, let time):
       return line(
         "stage-output",
         JSONObject([
-          ("stage", .string(stages[index].name)), ("time", .number(time - began)),
+          ("stage", .string(stages[index].name)), ("time", .number(eventTime(time - began))),
           ("line", .string(text)),
         ]))
     case .stopping(let signal, let time):
       return line(
         "stop",
-        JSONObject([("signal", .integer(Int64(signal))), ("time", .number(time - began))]))
+        JSONObject([
+          ("signal", .integer(Int64(signal))), ("time", .number(eventTime(time - began))),
+        ]))
     case .cancelling(let jobs, let time):
       return line(
         "cancel",
         JSONObject([
-          ("jobs", .array(jobs.map(JSONValue.string))), ("time", .number(time - began)),
+          ("jobs", .array(jobs.map(JSONValue.string))), ("time", .number(eventTime(time - began))),
         ]))
     case .submitted(let index, let job, let time):
       return line(
         "stage-submit",
         JSONObject([
-          ("stage", .string(stages[index].name)), ("time", .number(time - began)),
+          ("stage", .string(stages[index].name)), ("time", .number(eventTime(time - began))),
           ("job", .string(job)),
         ]))
     case .retrying(let index, let failed, let next, let time):
       var data = JSONObject([
-        ("stage", .string(stages[index].name)), ("time", .number(time - began)),
+        ("stage", .string(stages[index].name)), ("time", .number(eventTime(time - began))),
       ])
       for (key, value) in attemptMembers(failed) { data[key] = value }
       data["next_attempt"] = .integer(Int64(next.attempt))
@@ -80,6 +83,12 @@ public enum RunEventLine {
   }
 
   public static func end(stage: StageLaunch, result: StageResult, time: Double) -> [UInt8] {
+    if result.outcome == .cached, result.message == nil, result.failure == nil,
+      result.gpuUse == nil, result.earlierAttempts.isEmpty,
+      let cached = cachedEnd(stage: stage.name, status: result.status, time: time)
+    {
+      return cached
+    }
     var data = JSONObject([
       ("stage", .string(stage.name)), ("time", .number(time)),
       ("outcome", .string(result.outcome.rawValue)), ("status", .integer(Int64(result.status))),
@@ -99,6 +108,50 @@ public enum RunEventLine {
       data["earlier_attempts"] = .array(result.earlierAttempts.map { .object(attemptMembers($0)) })
     }
     return line("stage-end", data)
+  }
+
+  /// A cached stage's end, the same bytes `line` writes for it, written directly: a run
+  /// that finds every stage cached writes one per stage and little else. nil for a time
+  /// the integer form does not cover.
+  static func cachedEnd(stage: String, status: Int32, time: Double) -> [UInt8]? {
+    guard time >= 0, time < 1e9 else { return nil }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(96 + stage.utf8.count)
+    bytes += #"{"type":"stage-end","data":{"stage":"#.utf8
+    JSONWriter.appendString(stage, to: &bytes)
+    bytes += #","time":"#.utf8
+    appendMicroseconds(Int64((time * 1e6).rounded()), to: &bytes)
+    bytes += #","outcome":"cached","status":"#.utf8
+    bytes += String(status).utf8
+    bytes += "}}\n".utf8
+    return bytes
+  }
+
+  /// An event's time (seconds since the run began) to the microsecond: a short number,
+  /// which costs far less to write than a double's 15 digits, and all a person or a
+  /// program reading the events can use.
+  static func eventTime(_ seconds: Double) -> Double {
+    guard seconds.isFinite, abs(seconds) < 1e9 else { return seconds }
+    return (seconds * 1e6).rounded() / 1e6
+  }
+
+  /// `microseconds` as seconds, as `JSONWriter` writes a short number: the whole
+  /// seconds, a point, the fraction without trailing zeros but at least one digit.
+  static func appendMicroseconds(_ microseconds: Int64, to bytes: inout [UInt8]) {
+    bytes += String(microseconds / 1_000_000).utf8
+    bytes.append(UInt8(ascii: "."))
+    var fraction = microseconds % 1_000_000
+    var digits = 6
+    while digits > 1 && fraction % 10 == 0 {
+      fraction /= 10
+      digits -= 1
+    }
+    var divisor: Int64 = 1
+    for _ in 1..<digits { divisor *= 10 }
+    while divisor > 0 {
+      bytes.append(UInt8(ascii: "0") + UInt8(fraction / divisor % 10))
+      divisor /= 10
+    }
   }
 
   /// - Parameter names: the stages' names, for the `retries` member (stages that were

@@ -163,25 +163,42 @@ public enum RunHTMLReport {
   /// A `file:` link to `path`, its bytes outside the unreserved set percent-encoded.
   static func fileLink(_ path: String) -> String {
     let path = RunnerSettings.absolute(path)
-    let safe = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/".utf8)
-    var link = "file://"
+    let hex = Array("0123456789ABCDEF".utf8)
+    var link = Array("file://".utf8)
+    link.reserveCapacity(link.count + path.utf8.count)
     for byte in path.utf8 {
-      if safe.contains(byte) {
-        link.append(Character(Unicode.Scalar(byte)))
-      } else {
-        let hex = Array("0123456789ABCDEF")
-        link += "%\(hex[Int(byte >> 4)])\(hex[Int(byte & 15)])"
+      switch byte {
+      case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+        UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+        link.append(byte)
+      default:
+        link += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
       }
     }
-    return link
+    return String(decoding: link, as: UTF8.self)
   }
 
   /// A log's file name, the link's text (the whole path is its title).
   private static func logName(_ path: String) -> String {
-    path.split(separator: "/").last.map(String.init) ?? path
+    // After the last slash: one search, not the path split at every slash, for each row.
+    if let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")),
+      path.utf8.index(after: slash) != path.utf8.endIndex
+    {
+      return String(path[path.utf8.index(after: slash)...])
+    }
+    return path.split(separator: "/").last.map(String.init) ?? path
   }
 
-  private static func escaped(_ text: String) -> String { PlanSVGRenderer.escaped(text) }
+  /// Most names and paths hold nothing to escape: those are not copied character by
+  /// character, for each row of a report of thousands of stages.
+  private static func escaped(_ text: String) -> String {
+    let special = text.utf8.contains {
+      $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
+        || $0 == UInt8(ascii: "\"")
+    }
+    return special ? PlanSVGRenderer.escaped(text) : text
+  }
 
   private static func rounded(_ seconds: Double) -> Double { (seconds * 100).rounded() / 100 }
 

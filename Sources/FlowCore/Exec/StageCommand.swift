@@ -20,6 +20,12 @@ public struct StageCommand: Sendable, Equatable {
     /// (`fasthep_flow.operators.BashOperator`, `airflow::BashOperator`), with
     /// fasthep-flow's `LocalBashOperator` and `LocalPythonOperator` the same operators.
     public init?(type: String) {
+      // The plain names first: looking for separators character by character cost more
+      // than the rest of preparing a stage.
+      if let plain = Kind(rawValue: type) {
+        self = plain
+        return
+      }
       var name = Substring(type)
       if let colon = name.lastIndex(of: ":") { name = name[name.index(after: colon)...] }
       if let dot = name.lastIndex(of: ".") { name = name[name.index(after: dot)...] }

@@ -8,10 +8,15 @@ public struct SHA256: Sendable {
     0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab,
     0x5be0_cd19
   )
-  private var pending: [UInt8] = []
+  /// The bytes of a block not yet whole, and how many there are: kept inline, as a key
+  /// is hashed for every stage of every run and a heap buffer per hasher showed.
+  private var pending: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (
+    0, 0, 0, 0, 0, 0, 0, 0
+  )
+  private var pendingCount = 0
   private var length: UInt64 = 0
 
-  public init() { pending.reserveCapacity(64) }
+  public init() {}
 
   private static let constants: [UInt32] = [
     0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4,
@@ -27,21 +32,32 @@ public struct SHA256: Sendable {
   ]
 
   public mutating func add(_ bytes: UnsafeRawBufferPointer) {
+    guard var next = bytes.baseAddress, !bytes.isEmpty else { return }
     length &+= UInt64(bytes.count)
-    var rest = bytes[...]
-    if !pending.isEmpty {
-      let taken = min(64 - pending.count, rest.count)
-      pending += rest.prefix(taken)
-      rest = rest.dropFirst(taken)
-      guard pending.count == 64 else { return }
-      pending.withUnsafeBytes { compress($0) }
-      pending.removeAll(keepingCapacity: true)
+    var left = bytes.count
+    if pendingCount > 0 {
+      let taken = min(64 - pendingCount, left)
+      let count = pendingCount
+      withUnsafeMutableBytes(of: &pending) { block in
+        block.baseAddress!.advanced(by: count).copyMemory(from: next, byteCount: taken)
+      }
+      (pendingCount, next, left) = (pendingCount + taken, next + taken, left - taken)
+      guard pendingCount == 64 else { return }
+      let block = pending
+      withUnsafeBytes(of: block) { compress($0.baseAddress!, blocks: 1) }
+      pendingCount = 0
     }
-    while rest.count >= 64 {
-      compress(UnsafeRawBufferPointer(rebasing: rest.prefix(64)))
-      rest = rest.dropFirst(64)
+    if left >= 64 {
+      compress(next, blocks: left / 64)
+      next += left / 64 * 64
+      left %= 64
     }
-    pending += rest
+    if left > 0 {
+      withUnsafeMutableBytes(of: &pending) { block in
+        block.baseAddress!.copyMemory(from: next, byteCount: left)
+      }
+      pendingCount = left
+    }
   }
 
   public mutating func add(_ bytes: [UInt8]) {
@@ -58,23 +74,28 @@ public struct SHA256: Sendable {
     let bits = length &* 8
     // 0x80, zeros up to 8 bytes short of a block's end, then the length in bits: written
     // on the stack, as every key and file digest ends here.
-    let zeros = (119 - pending.count) % 64
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 72) { tail in
+    let zeros = (119 - pendingCount) % 64
+    var tail: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (
+      0, 0, 0, 0, 0, 0, 0, 0, 0
+    )
+    withUnsafeMutableBytes(of: &tail) { tail in
       tail[0] = 0x80
-      for index in 0..<zeros { tail[1 + index] = 0 }
       for index in 0..<8 {
         tail[1 + zeros + index] = UInt8(truncatingIfNeeded: bits >> UInt64(56 - 8 * index))
       }
       let total = length
-      add(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: tail[..<(9 + zeros)])))
+      add(UnsafeRawBufferPointer(rebasing: tail[..<(9 + zeros)]))
       length = total
     }
-    let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
+    let words = state
     return String(unsafeUninitializedCapacity: 64) { hex in
-      for (place, word) in words.enumerated() {
-        for digit in 0..<8 {
-          let value = UInt8(truncatingIfNeeded: word >> UInt32(28 - 4 * digit)) & 0xf
-          hex[place * 8 + digit] = value < 10 ? 0x30 + value : 0x57 + value
+      withUnsafeBytes(of: words) { raw in
+        for place in 0..<8 {
+          let word = raw.load(fromByteOffset: place * 4, as: UInt32.self)
+          for digit in 0..<8 {
+            let value = UInt8(truncatingIfNeeded: word >> UInt32(28 - 4 * digit)) & 0xf
+            hex[place * 8 + digit] = value < 10 ? 0x30 + value : 0x57 + value
+          }
         }
       }
       return 64
@@ -94,47 +115,58 @@ public struct SHA256: Sendable {
     guard descriptor >= 0 else { return nil }
     defer { close(descriptor) }
     var hasher = SHA256()
-    var buffer = [UInt8](repeating: 0, count: 65536)
+    // Not zeroed first: most files a stage declares are far smaller than the buffer.
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
+    defer { buffer.deallocate() }
     while true {
-      let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+      let count = read(descriptor, buffer.baseAddress, buffer.count)
       if count < 0 {
         if errno == EINTR { continue }
         return nil
       }
       if count == 0 { break }
-      buffer.withUnsafeBytes { hasher.add(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
+      hasher.add(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
     }
     return hasher.finish()
   }
 
-  private mutating func compress(_ block: UnsafeRawBufferPointer) {
-    // On the stack: a block is compressed for every 64 bytes hashed.
+  /// Compresses `blocks` whole blocks of 64 bytes from `start`, which need not be aligned.
+  private mutating func compress(_ start: UnsafeRawPointer, blocks: Int) {
+    // On the stack, and the round constants read through a pointer taken once: a block
+    // is compressed for every 64 bytes hashed, and checked array reads in its 64 rounds
+    // cost more than the rounds themselves.
     withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { schedule in
-      compress(block, schedule: schedule)
+      Self.constants.withUnsafeBufferPointer { constants in
+        let schedule = schedule.baseAddress!
+        let constants = constants.baseAddress!
+        for block in 0..<blocks {
+          compress(start + block * 64, schedule: schedule, constants: constants)
+        }
+      }
     }
   }
 
+  @inline(__always)
   private mutating func compress(
-    _ block: UnsafeRawBufferPointer, schedule: UnsafeMutableBufferPointer<UInt32>
+    _ block: UnsafeRawPointer, schedule: UnsafeMutablePointer<UInt32>,
+    constants: UnsafePointer<UInt32>
   ) {
     for index in 0..<16 {
-      let offset = index * 4
-      schedule[index] =
-        UInt32(block[offset]) << 24 | UInt32(block[offset + 1]) << 16
-        | UInt32(block[offset + 2]) << 8 | UInt32(block[offset + 3])
+      schedule[index] = UInt32(
+        bigEndian: block.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))
     }
     for index in 16..<64 {
       let early = schedule[index - 15]
       let late = schedule[index - 2]
-      let sigma0 = early.rotatedRight(7) ^ early.rotatedRight(18) ^ (early >> 3)
-      let sigma1 = late.rotatedRight(17) ^ late.rotatedRight(19) ^ (late >> 10)
+      let sigma0 = early.rotatedRight(7) ^ early.rotatedRight(18) ^ (early &>> 3)
+      let sigma1 = late.rotatedRight(17) ^ late.rotatedRight(19) ^ (late &>> 10)
       schedule[index] = schedule[index - 16] &+ sigma0 &+ schedule[index - 7] &+ sigma1
     }
     var (a, b, c, d, e, f, g, h) = state
     for index in 0..<64 {
       let sum1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
       let choice = (e & f) ^ (~e & g)
-      let first = h &+ sum1 &+ choice &+ Self.constants[index] &+ schedule[index]
+      let first = h &+ sum1 &+ choice &+ constants[index] &+ schedule[index]
       let sum0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
       let majority = (a & b) ^ (a & c) ^ (b & c)
       let second = sum0 &+ majority
@@ -150,6 +182,6 @@ public struct SHA256: Sendable {
 extension UInt32 {
   @inline(__always)
   fileprivate func rotatedRight(_ count: UInt32) -> UInt32 {
-    (self >> count) | (self << (32 - count))
+    (self &>> count) | (self &<< (32 &- count))
   }
 }

@@ -14,6 +14,32 @@ import Testing
     #expect(hasher.finish() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
   }
 
+  @Test func sha256IsTheSameWhateverPiecesTheBytesComeIn() {
+    let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
+    var whole = SHA256()
+    whole.add(bytes)
+    let expected = whole.finish()
+    for size in [1, 3, 55, 56, 63, 64, 65, 127, 200] {
+      var pieces = SHA256()
+      var start = 0
+      while start < bytes.count {
+        pieces.add(Array(bytes[start..<min(start + size, bytes.count)]))
+        start += size
+      }
+      #expect(pieces.finish() == expected, "pieces of \(size)")
+    }
+    // Lengths around the padding's edges: 55 bytes fit one block, 56 need two.
+    #expect(
+      SHA256.hex(String(repeating: "a", count: 55))
+        == "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318")
+    #expect(
+      SHA256.hex(String(repeating: "a", count: 56))
+        == "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a")
+    #expect(
+      SHA256.hex(String(repeating: "a", count: 64))
+        == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb")
+  }
+
   private func parts(_ changes: [(String, JSONValue)] = []) -> JSONObject {
     var parts = JSONObject([
       ("command", .string("c1")),
@@ -54,6 +80,35 @@ import Testing
         == "its type, args or kwargs changed")
   }
 
+  @Test func theReasonReadFromTheTextsIsTheReasonOfTheParts() {
+    let changes: [[(String, JSONValue)]] = [
+      [], [("command", .string("c2"))], [("image", .string("alpine:3.20"))],
+      [("variables", .object(JSONObject([("NEVENTS", .string("2,000 {\"x\"}"))])))],
+      [("inputs", .object(JSONObject([("data/a.root", .string("missing"))])))],
+      [("needs", .object(JSONObject([("skim", .string("k2")), ("more", .string("k3"))])))],
+      [("software", .string("s2")), ("needs", .object(JSONObject()))],
+    ]
+    for change in changes {
+      for reran in [true, false] {
+        let now = StageCacheKey.text(of: parts(change))
+        let before = StageCacheKey.text(of: parts())
+        #expect(
+          StageCacheKey.reason(now, from: before) { _ in reran }
+            == why(change, reran: reran), "\(change)")
+      }
+    }
+    // The same values written otherwise (spaces, an escaped letter) are no change.
+    let spaced = Array(
+      #"{ "name" : "n", "command":"\u0063\u0031", "needs" : { } }"#.utf8)
+    let plain = Array(#"{"name":"n","command":"c1","needs":{}}"#.utf8)
+    #expect(StageCacheKey.reason(spaced, from: plain) { _ in true } == nil)
+    // Not an object of parts: read whole, as before.
+    #expect(
+      StageCacheKey.reason(plain, from: Array("not json".utf8)) { _ in true }
+        == "its name changed")
+    #expect(StageCacheKey.topLevelMembers(Array(#"{"a":"},{","b":[1,{"c":2}]}"#.utf8))?.count == 2)
+  }
+
   @Test func keysDependOnEveryPartButNotOnRequestsOrTimeouts() {
     var stage = Stage(name: "fit", kwargs: JSONObject([("bash_command", .string("fit"))]))
     let key = { (stage: Stage) in
@@ -66,6 +121,30 @@ import Testing
     #expect(key(stage) == first)
     stage.environment.image = "docker.io/library/alpine:3"
     #expect(key(stage) != first)
+  }
+
+  @Test func theFixedTextIsTheTextOfTheFixedParts() {
+    var stage = Stage(
+      name: "fit \"1\"", kwargs: JSONObject([("bash_command", .string("fit\t<x>"))]))
+    stage.environment.image = "alpine:3"
+    stage.environment.mergedVariables = [
+      MergedVariable(name: "NEVENTS", value: "1000"), MergedVariable(name: "UNSET", value: nil),
+    ]
+    stage.outputs = ["a.out", "b.out"]
+    let plain = StageCacheEntry(stage: Stage(name: "plain"), executor: .local, device: "cpu")
+    stage.resolution = StageResolution(
+      requirements: ["houdini"],
+      packages: [ResolvedPackage(name: "houdini", version: "20.0.506", because: ["requested"])],
+      actions: [.init(kind: .prepend, variable: "PATH", value: "/h/bin", package: "houdini")])
+    let resolved = StageCacheEntry(stage: stage, executor: .slurm, device: "gpu")
+    for entry in [plain, resolved] {
+      // Read back and written again, the same bytes: the text JSON writes for the parts.
+      #expect(StageCacheKey.text(of: entry.fixedParts) == entry.fixedText + Array("}".utf8))
+      #expect(entry.fixedParts.map(\.key) == Array(StageCacheKey.partNames.prefix(9)))
+    }
+    #expect(plain.fixedParts["software"] == .string(SHA256.hex("")))
+    #expect(resolved.fixedParts["software"] != .string(SHA256.hex("")))
+    #expect(resolved.fixedParts["variables"]?.objectValue?["UNSET"] == .null)
   }
 
   @Test func aTornRecordIsRefusedAndAWholeOneRead() throws {

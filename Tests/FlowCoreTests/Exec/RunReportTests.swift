@@ -37,6 +37,37 @@ import Testing
         == true)
   }
 
+  @Test func cachedStageEndLineIsTheGeneralLineByteForByte() {
+    for time in [0, 1, 0.5, 0.535928720986703, 12.000_000_4, 3600.25, 123_456.000_001] {
+      let rounded = RunEventLine.eventTime(time)
+      let cached = StageResult(outcome: .cached, status: 0)
+      let direct = RunEventLine.end(stage: stages[0], result: cached, time: rounded)
+      var general = RunEventLine.line(
+        "stage-end",
+        JSONObject([
+          ("stage", .string("fit")), ("time", .number(rounded)),
+          ("outcome", .string("cached")), ("status", .integer(0)),
+        ]))
+      #expect(text(direct) == text(general), "time \(time)")
+      general = RunEventLine.event(
+        .ended(stage: 0, result: cached, at: 100 + time), stages: stages, began: 100)
+      #expect(text(general)?.contains(#""outcome":"cached""#) == true)
+    }
+  }
+
+  @Test func eventTimesAreWrittenToTheMicrosecond() {
+    var report = RunReport(stages: stages, began: 100, writesOutput: true)
+    let line = text(report.record(.output(stage: 0, line: "x", at: 100.535928720986703)))
+    #expect(
+      line == #"{"type":"stage-output","data":{"stage":"fit","time":0.535929,"line":"x"}}"# + "\n")
+    let ended = text(
+      report.record(.ended(stage: 1, result: StageResult(outcome: .cached, status: 0), at: 102.25)))
+    #expect(
+      ended
+        == #"{"type":"stage-end","data":{"stage":"plot","time":2.25,"outcome":"cached","status":0}}"#
+        + "\n")
+  }
+
   @Test func outputLinesOnlyWhenAskedFor() {
     var report = RunReport(stages: stages, began: 0)
     #expect(report.record(.output(stage: 0, line: "x", at: 1)) == nil)
