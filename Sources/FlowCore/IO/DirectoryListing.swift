@@ -18,6 +18,9 @@ public enum DirectoryListing {
       let name = String(cString: start)
       if name != "." && name != ".." { names.append(name) }
     }
+    // Among ASCII names String's own order is byte order, and far cheaper than walking two
+    // UTF-8 views per comparison (a rez repository lists thousands of names).
+    if names.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) { return names.sorted() }
     return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
   }
 }

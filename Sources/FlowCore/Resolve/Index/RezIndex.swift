@@ -29,11 +29,6 @@ enum RezIndex {
     var key: Int
     var path: String
     var checks: [(suffix: String, state: [Int])]
-
-    /// Whether every checked file is as it was when compiled.
-    var isUnchanged: Bool {
-      checks.allSatisfy { RezIndex.state(of: path + $0.suffix) == $0.state }
-    }
   }
 
   /// One version read from its package file.
@@ -56,6 +51,10 @@ enum RezIndex {
   /// One package: its version folders, the versions read from them, and what was skipped.
   struct Family: Sendable {
     var folders: [Folder] = []
+    /// Read from the index without its folders: where their records lie, for
+    /// `CatalogueIndex.rezFoldersUnchanged(_:)`, which checks them where they lie, and
+    /// `rezFolders(_:)`.
+    var folderRecords: Range<Int>? = nil
     var entries: [Entry] = []
     var problems: [Diagnostic] = []
   }
@@ -63,12 +62,17 @@ enum RezIndex {
   /// What a file's `stat` says that changes when it is written or replaced: size, modification
   /// and change times, inode; `[-1]` when it does not exist.
   static func state(of path: String) -> [Int] {
+    path.withCString { state(at: $0).map { [$0.0, $0.1, $0.2, $0.3, $0.4, $0.5] } ?? [-1] }
+  }
+
+  /// `state(of:)` without an array; nil when the file does not exist.
+  static func state(at path: UnsafePointer<CChar>) -> (Int, Int, Int, Int, Int, Int)? {
     var info = stat()
-    guard stat(path, &info) == 0 else { return [-1] }
-    return [
+    guard stat(path, &info) == 0 else { return nil }
+    return (
       Int(info.st_size), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec),
-      Int(info.st_ctim.tv_sec), Int(info.st_ctim.tv_nsec), Int(bitPattern: UInt(info.st_ino)),
-    ]
+      Int(info.st_ctim.tv_sec), Int(info.st_ctim.tv_nsec), Int(bitPattern: UInt(info.st_ino))
+    )
   }
 
   /// The source key: each repository folder and every package folder in it.
@@ -311,6 +315,74 @@ extension CatalogueIndex {
     entry.variables = version.variables
   }
 
+  /// The version folders whose records lie at `records` (`RezIndex.Family.folderRecords`).
+  func rezFolders(_ records: Range<Int>) throws(RecordReader.Damaged) -> [RezIndex.Folder] {
+    var reader = try reader(records.lowerBound, records.upperBound)
+    return try readFolders(&reader)
+  }
+
+  private func readFolders(_ reader: inout RecordReader) throws(RecordReader.Damaged)
+    -> [RezIndex.Folder]
+  {
+    var folders: [RezIndex.Folder] = []
+    for _ in 0..<(try reader.count()) {
+      let key = try reader.number()
+      guard key >= 0, key < keyTable.count else { throw RecordReader.Damaged() }
+      let path = try reader.text()
+      var checks: [(suffix: String, state: [Int])] = []
+      for _ in 0..<(try reader.count()) {
+        let suffix = try reader.text()
+        var state: [Int] = []
+        for _ in 0..<(try reader.count()) { state.append(try reader.number()) }
+        checks.append((suffix, state))
+      }
+      folders.append(RezIndex.Folder(key: key, path: path, checks: checks))
+    }
+    return folders
+  }
+
+  private func skipFolders(_ reader: inout RecordReader) throws(RecordReader.Damaged) {
+    for _ in 0..<(try reader.count()) {
+      let key = try reader.number()
+      guard key >= 0, key < keyTable.count else { throw RecordReader.Damaged() }
+      try reader.skipText()
+      for _ in 0..<(try reader.count()) {
+        try reader.skipText()
+        for _ in 0..<(try reader.count()) { _ = try reader.number() }
+      }
+    }
+  }
+
+  /// Whether every file the folder records at `records` check is as it was when compiled
+  /// (`RezIndex.state(of:)`), read where the records lie: a package's first reading
+  /// checks each of its versions, and paths and states made for that alone would cost more
+  /// than the `stat` calls.
+  func rezFoldersUnchanged(_ records: Range<Int>) throws(RecordReader.Damaged) -> Bool {
+    var reader = try reader(records.lowerBound, records.upperBound)
+    var path: [CChar] = []
+    for _ in 0..<(try reader.count()) {
+      _ = try reader.number()
+      let folder = try reader.textRange()
+      for _ in 0..<(try reader.count()) {
+        let suffix = try reader.textRange()
+        path.removeAll(keepingCapacity: true)
+        for byte in reader.base[folder] { path.append(CChar(bitPattern: byte)) }
+        for byte in reader.base[suffix] { path.append(CChar(bitPattern: byte)) }
+        path.append(0)
+        let count = try reader.count()
+        guard let state = RezIndex.state(at: path) else {
+          guard count == 1, try reader.number() == -1 else { return false }
+          continue
+        }
+        guard count == 6 else { return false }
+        for value in [state.0, state.1, state.2, state.3, state.4, state.5] {
+          guard try reader.number() == value else { return false }
+        }
+      }
+    }
+    return true
+  }
+
   /// Key `number`'s text.
   func keyText(_ number: Int) throws(RecordReader.Damaged) -> String {
     var reader = try item(number, of: keyTable)
@@ -325,8 +397,8 @@ extension CatalogueIndex {
   }
 
   /// Package `name` as compiled; nil when no repository holds it. Each version's file and
-  /// details are read when `details`, else left where they lie (`readDetails(of:)`): a
-  /// search reads many versions and chooses few.
+  /// details, and the version folders, are read when `details`, else left where they lie
+  /// (`readDetails(of:)`, `folderRecords`): a search reads many versions and chooses few.
   func rezFamily(named name: String, details: Bool = true) throws(RecordReader.Damaged)
     -> RezIndex.Family?
   {
@@ -350,30 +422,60 @@ extension CatalogueIndex {
       entry.numbers = [lists[0]] + lists.dropFirst(2)
       family.entries.append(entry)
     }
+    let folders = reader.offset
+    if details {
+      family.folders = try readFolders(&reader)
+    } else {
+      try skipFolders(&reader)
+      family.folderRecords = folders..<reader.offset
+    }
+    family.problems = try readProblems(&reader)
+    return family
+  }
+
+  /// Package `name`'s version folders (where their records lie) and problems, its versions
+  /// skipped; nil when no repository holds it.
+  func rezFamilyOutline(named name: String) throws(RecordReader.Damaged)
+    -> (folderRecords: Range<Int>, problems: [Diagnostic])?
+  {
+    guard var reader = try findPackage(named: name) else { return nil }
     for _ in 0..<(try reader.count()) {
       let key = try reader.number()
       guard key >= 0, key < keyTable.count else { throw RecordReader.Damaged() }
-      let path = try reader.text()
-      var checks: [(suffix: String, state: [Int])] = []
-      for _ in 0..<(try reader.count()) {
-        let suffix = try reader.text()
-        var state: [Int] = []
-        for _ in 0..<(try reader.count()) { state.append(try reader.number()) }
-        checks.append((suffix, state))
-      }
-      family.folders.append(RezIndex.Folder(key: key, path: path, checks: checks))
+      reader.offset += try reader.count()
+      // Requires, conflicts, then each variant's requires (`RecordReader.numberLists`).
+      try skipRequirementNumbers(&reader)
+      try skipRequirementNumbers(&reader)
+      for _ in 0..<(try reader.count()) { try skipRequirementNumbers(&reader) }
     }
+    let folders = reader.offset
+    try skipFolders(&reader)
+    return (folders..<reader.offset, try readProblems(&reader))
+  }
+
+  /// One list of requirement numbers, each checked as `rezFamily(named:details:)` checks it.
+  private func skipRequirementNumbers(_ reader: inout RecordReader) throws(RecordReader.Damaged) {
+    for _ in 0..<(try reader.count()) {
+      let number = try reader.number()
+      guard number >= 0, number < requirementTable.count else { throw RecordReader.Damaged() }
+    }
+  }
+
+  private func readProblems(_ reader: inout RecordReader) throws(RecordReader.Damaged)
+    -> [Diagnostic]
+  {
+    var problems: [Diagnostic] = []
     for _ in 0..<(try reader.count()) {
       let file = try reader.text()
       let line = try reader.number()
       let column = try reader.number()
       let message = try reader.text()
-      family.problems.append(
+      problems.append(
         Diagnostic(
           file: file,
           position: line > 0 ? SourcePosition(line: line, column: max(column, 1)) : nil,
           message: message))
     }
-    return family
+    return problems
   }
 }

@@ -130,12 +130,13 @@ struct RezRangeReader {
 
   var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
 
-  mutating func take(_ literal: String) -> Bool {
-    let literal = Array(literal.utf8)
-    guard index + literal.count <= bytes.count,
-      Array(bytes[index..<index + literal.count]) == literal
-    else { return false }
-    index += literal.count
+  mutating func take(_ literal: StaticString) -> Bool {
+    // Compared where they lie: every range read tries several operators at each step.
+    let count = literal.utf8CodeUnitCount
+    guard index + count <= bytes.count else { return false }
+    let start = literal.utf8Start
+    for offset in 0..<count where bytes[index + offset] != start[offset] { return false }
+    index += count
     return true
   }
 

@@ -16,6 +16,7 @@ final class RezRangeTable {
   /// The result of each operation done, by operation and operands (`key`).
   @exclusivity(unchecked) private var results: [UInt64: Int32] = [:]
   @exclusivity(unchecked) private var supersets: [UInt64: Bool] = [:]
+  @exclusivity(unchecked) private var orders: [UInt64: Int8] = [:]
   /// Every version.
   private(set) var any: Int32 = 0
 
@@ -73,6 +74,19 @@ final class RezRangeTable {
 
   func complement(_ a: Int32) -> Int32 {
     remembered(.complement, a, 0) { range(a).complement }
+  }
+
+  /// Rez's order of two ranges (-1, 0, 1: `RezRange.compare(to:)`), remembered in a table of
+  /// its own; `none` (no range, `~foo`) below every range.
+  func compare(_ a: Int32, _ b: Int32) -> Int {
+    if a == b { return 0 }
+    if a == RezRangeTable.none { return -1 }
+    if b == RezRangeTable.none { return 1 }
+    let key = Self.pair(a, b)
+    if let known = orders[key] { return Int(known) }
+    let result = range(a).compare(to: range(b))
+    orders[key] = Int8(result)
+    return result
   }
 
   /// Whether `a` holds every version `b` holds, remembered in a table of its own.

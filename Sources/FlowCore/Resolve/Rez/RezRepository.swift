@@ -32,7 +32,8 @@ public final class RezRepository: PackageSource {
   /// Each key's rank, and one key of each rank.
   private let ranks: [Int]
   private var rankKeys: [Int] = []
-  private var parsedKeys: [Int: RezVersion] = [:]
+  /// Per key number, its version once read.
+  private var parsedKeys: [RezVersion?] = []
   private var facts: [String: FactVersion] = [:]
   /// The facts, in the order given.
   private let factList: [ImplicitPackages.Fact]
@@ -44,6 +45,8 @@ public final class RezRepository: PackageSource {
   private var entries: [String: [PackageVersion]] = [:]
   /// Per package read so far, as the repositories hold it (nil: none holds it).
   private var stored: [String: RezIndex.Family?] = [:]
+  /// The packages whose problems were reported without reading their versions.
+  private var problemsReported: Set<String> = []
   /// Per package, what rez's search reads of each version: its requirements and each
   /// variant's, as numbers: the index's, then those of packages read from their files.
   private var searchVersions: [String: [RezSolver.Read]] = [:]
@@ -168,10 +171,15 @@ public final class RezRepository: PackageSource {
     return placed
   }
 
-  private func keyVersion(_ key: Int) -> RezVersion {
-    if let known = parsedKeys[key] { return known }
+  private func keyVersion(_ key: Int) -> RezVersion { readableKeyVersion(key) ?? .empty }
+
+  /// Key `key`'s version; nil when its text cannot be read.
+  private func readableKeyVersion(_ key: Int) -> RezVersion? {
+    if parsedKeys.isEmpty { parsedKeys = Array(repeating: nil, count: index.keyTable.count) }
+    if parsedKeys.indices.contains(key), let known = parsedKeys[key] { return known }
+    guard let text = try? index.keyText(key) else { return nil }
     // Every key was read as a version when the index was compiled.
-    let version = (try? index.keyText(key)).flatMap { try? RezVersion(parsing: $0) } ?? .empty
+    let version = (try? RezVersion(parsing: text)) ?? .empty
     parsedKeys[key] = version
     return version
   }
@@ -273,8 +281,7 @@ public final class RezRepository: PackageSource {
         var converted: [(rez: RezRequirement, solver: PackageRequirement)] = []
         for number in list {
           if numbered[number] == nil {
-            numbered[number] = (try? index.rezRequirementText(number)).flatMap(rezRequirement)
-              .map { ($0, requirement(for: $0)) }
+            numbered[number] = indexRequirement(number).map { ($0, requirement(for: $0)) }
           }
           guard let known = numbered[number]! else { return nil }
           converted.append(known)
@@ -299,9 +306,35 @@ public final class RezRepository: PackageSource {
   private func storedFamily(_ name: String) -> RezIndex.Family? {
     if let known = stored[name] { return known }
     let found = family(name)
-    if let found { problems += found.problems }
+    if let found, !problemsReported.contains(name) { problems += found.problems }
     stored[name] = .some(found)
     return found
+  }
+
+  /// Reports package `name`'s problems as `storedFamily(_:)` does, reading only them and its
+  /// folders' checks while they hold: a resolution names packages its search never read (those
+  /// only constrained), whose versions it does not need.
+  private func reportProblems(of name: String) {
+    if stored[name] != nil || problemsReported.contains(name) { return }
+    let outline: (folderRecords: Range<Int>, problems: [Diagnostic])?
+    do {
+      outline = try index.rezFamilyOutline(named: name)
+      if let outline, try !index.rezFoldersUnchanged(outline.folderRecords) {
+        _ = storedFamily(name)
+        return
+      }
+    } catch {
+      // As `family(_:)` on damage: no package, the index compiled anew next time.
+      forget()
+      stored[name] = .some(nil)
+      return
+    }
+    guard let outline else {
+      stored[name] = .some(nil)
+      return
+    }
+    problems += outline.problems
+    problemsReported.insert(name)
   }
 
   /// Requirement `number` of the index, read once; nil when it cannot be read.
@@ -313,7 +346,10 @@ public final class RezRepository: PackageSource {
     guard indexRequirements.indices.contains(number) else { return nil }
     if indexRequirementsRead[number] { return indexRequirements[number] }
     indexRequirementsRead[number] = true
-    indexRequirements[number] = (try? index.rezRequirementText(number)).flatMap(rezRequirement)
+    // Each text of the index's table is another, so it is read here without `requirements`.
+    indexRequirements[number] = (try? index.rezRequirementText(number)).flatMap {
+      try? RezRequirement(parsing: $0)
+    }
     return indexRequirements[number]
   }
 
@@ -362,10 +398,9 @@ public final class RezRepository: PackageSource {
       read.append((fact.version, [], []))
     } else if let family = storedFamily(name) {
       for entry in family.entries {
-        guard (try? index.keyText(entry.key)) != nil, let lists = searchNumbers(of: entry) else {
-          continue
-        }
-        read.append((keyVersion(entry.key), lists[0], Array(lists.dropFirst())))
+        guard let version = readableKeyVersion(entry.key), let lists = searchNumbers(of: entry)
+        else { continue }
+        read.append((version, lists[0], Array(lists.dropFirst())))
       }
     }
     searchVersions[name] = read
@@ -374,18 +409,21 @@ public final class RezRepository: PackageSource {
 
   /// Package `name` as the index holds it, or read from its files when one changed since.
   private func family(_ name: String) -> RezIndex.Family? {
-    let found: RezIndex.Family?
+    let folders: [RezIndex.Folder]
     do {
-      found = try index.rezFamily(named: name, details: false)
+      guard let found = try index.rezFamily(named: name, details: false) else { return nil }
+      guard let records = found.folderRecords, try !index.rezFoldersUnchanged(records) else {
+        return found
+      }
+      folders = try index.rezFolders(records)
     } catch {
       // Damage the checksum missed reads as no package; the index is compiled anew next time.
       forget()
       return nil
     }
-    guard let stored = found, !stored.folders.allSatisfy(\.isUnchanged) else { return found }
     forget()
     return RezIndex.readFamily(
-      name, folders: stored.folders.map { ($0.key, keyVersion($0.key), $0.path) })
+      name, folders: folders.map { ($0.key, keyVersion($0.key), $0.path) })
   }
 
   /// Removes the index file, so that the next resolve compiles it anew.
@@ -462,8 +500,8 @@ public final class RezRepository: PackageSource {
   /// solver; nil when rez's search found none. The packages come in the order the solver
   /// gives them when it takes that answer: by the order it first meets each name (the
   /// requests, then the requirements of each package it decides, in order), deciding next
-  /// the first met of those needed and not decided. Each name met is read, as the solver
-  /// reads it, so that the same problems are reported. What only explanations compare with
+  /// the first met of those needed and not decided. The problems of each name met are
+  /// reported, as the solver's reading it reports them. What only explanations compare with
   /// (other versions and variants) is left out.
   public func resolution(of requests: [PackageRequirement]) -> Resolution? {
     guard answered else { return nil }
@@ -476,7 +514,7 @@ public final class RezRepository: PackageSource {
       numbers[name] = chosen.count
       names.append(name)
       chosen.append(nil)
-      if facts[name] == nil { _ = storedFamily(name) }
+      if facts[name] == nil { reportProblems(of: name) }
       return chosen.count - 1
     }
     for request in requests {

@@ -682,26 +682,17 @@ final class RezSolver {
       requested: requested, fewerOthers: -others.count, others: others, index: variant.index ?? 0)
   }
 
-  private func order(_ range: Int32) -> RangeOrder {
-    RangeOrder(range == RezRangeTable.none ? nil : ranges.range(range))
-  }
+  private func order(_ range: Int32) -> RangeOrder { RangeOrder(number: range, table: ranges) }
 
-  /// A range as rez orders ranges (`RezRange.compare(to:)`); no range (`~foo`) lowest.
+  /// A range as rez orders ranges (`RezRangeTable.compare`), by its number in the search's
+  /// table: sorting a package's variants compares the same few ranges over and over.
   struct RangeOrder: Comparable {
-    var range: RezRange?
+    var number: Int32
+    /// The search's own table, which outlives every sort (and is not counted by each copy).
+    unowned(unsafe) let table: RezRangeTable
 
-    init(_ range: RezRange?) { self.range = range }
-
-    func compare(to other: RangeOrder) -> Int {
-      switch (range, other.range) {
-      case (nil, nil): return 0
-      case (nil, _): return -1
-      case (_, nil): return 1
-      case (let a?, let b?): return a.compare(to: b)
-      }
-    }
-
-    static func == (a: RangeOrder, b: RangeOrder) -> Bool { a.compare(to: b) == 0 }
-    static func < (a: RangeOrder, b: RangeOrder) -> Bool { a.compare(to: b) < 0 }
+    /// Equal numbers are the same bounds, which is what rez's order calls equal.
+    static func == (a: RangeOrder, b: RangeOrder) -> Bool { a.number == b.number }
+    static func < (a: RangeOrder, b: RangeOrder) -> Bool { a.table.compare(a.number, b.number) < 0 }
   }
 }

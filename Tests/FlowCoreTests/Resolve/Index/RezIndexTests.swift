@@ -88,6 +88,48 @@ import Testing
     #expect(Self.keys(repository, "p") == ["1.0", "2.0"])
   }
 
+  /// `p` weakly requiring `bad`, whose newest version cannot be read, resolved through an
+  /// index compiled before `edit`: the search never reads `bad`, the resolution names it.
+  /// The folders are returned to keep them while the test looks.
+  static func resolveOnlyConstraining(edit: (TemporaryFolder) throws -> Void) throws -> (
+    repository: RezRepository, index: String, folders: [TemporaryFolder]
+  ) {
+    let folder = try Self.repository([
+      "p/1.0": "requires = ['~bad']\n", "bad/1.0": "name = 'bad'\nrequires = resolve()\n",
+      "bad/0.9": "",
+    ])
+    let cache = try TemporaryFolder()
+    let path = cache.path + "/rez.index"
+    _ = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
+    try edit(folder)
+    let repository = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
+    #expect(!repository.index.rebuilt)
+    try repository.followRez([RezRequirement(parsing: "p")])
+    let answer = try #require(repository.resolution(of: [repository.requirement(parsing: "p")]))
+    #expect(answer.packages.map(\.name) == ["p"])
+    return (repository, path, [folder, cache])
+  }
+
+  /// A resolution names packages its search never read (only constrained, `~bad`): their
+  /// problems are still reported, once, read from the index without their versions.
+  @Test func aPackageOnlyConstrainedInTheAnswerHasItsProblemsReportedOnce() throws {
+    let (repository, index, folders) = try Self.resolveOnlyConstraining { _ in }
+    let skipped = repository.problems.filter { $0.message.hasSuffix("bad-1.0 skipped") }
+    #expect(skipped.count == 1)
+    #expect(FileManager.default.fileExists(atPath: index))
+    withExtendedLifetime(folders) {}
+  }
+
+  /// The same package edited since the index was compiled is read from its files.
+  @Test func anEditedPackageOnlyConstrainedInTheAnswerIsReadFromItsFiles() throws {
+    let (repository, index, folders) = try Self.resolveOnlyConstraining { folder in
+      try folder.write("bad/1.0/package.py", "name = 'bad'\n")
+    }
+    #expect(!repository.problems.contains { $0.message.contains("skipped") })
+    #expect(!FileManager.default.fileExists(atPath: index))
+    withExtendedLifetime(folders) {}
+  }
+
   @Test func aDamagedRezIndexIsCompiledAnew() throws {
     let folder = try Self.repository(["p/1.0": ""])
     let cache = try TemporaryFolder()
