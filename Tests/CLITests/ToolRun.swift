@@ -49,14 +49,17 @@ struct ToolRun {
     _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
     let outHandle = try FileHandle(forWritingTo: outURL)
     let errHandle = try FileHandle(forWritingTo: errURL)
-    let input = Pipe()
+    // Standard input from a file too: a tool that exits before reading it (a usage error)
+    // would otherwise end the test process with SIGPIPE as its input is written.
+    let inURL = scratch.appendingPathComponent("stdin")
+    _ = FileManager.default.createFile(atPath: inURL.path, contents: Data((stdin ?? "").utf8))
+    let inHandle = try FileHandle(forReadingFrom: inURL)
     process.standardOutput = outHandle
     process.standardError = errHandle
-    process.standardInput = input
+    process.standardInput = inHandle
     try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
     process.waitUntilExit()
+    try inHandle.close()
     try outHandle.close()
     try errHandle.close()
     let outData = try Data(contentsOf: outURL)
