@@ -40,11 +40,13 @@ workflow() { mkdir -p "$work/$1"; cat >"$work/$1/workflow.yaml"; }
 event() { jq -r "select(.type == \"stage-end\" and .data.stage == \"$2\") | .data.$3" \
   "$work/$1/events.jsonl"; }
 queue_empty() { [ -z "$(squeue --noheader --format=%i)" ]; }
-# all_cancelled ID...: Slurm says each job was cancelled (scontrol: no sacct here).
+# all_cancelled ID...: Slurm says each job was cancelled (scontrol: no sacct here) within
+# 30 s; scontrol may time out on a loaded machine, so one look is not enough.
+is_cancelled() { scontrol show job "$1" 2>/dev/null | grep -q "JobState=CANCELLED"; }
 all_cancelled() {
   local id
   for id in "$@"; do
-    scontrol show job "$id" | grep -q "JobState=CANCELLED" || { echo "job $id: $(scontrol show job "$id" | grep -o 'JobState=[A-Z]*')" >&2; return 1; }
+    wait_for is_cancelled "$id" || { echo "job $id: $(scontrol show job "$id" 2>&1 | grep -o 'JobState=[A-Z]*\|error.*')" >&2; return 1; }
   done
 }
 submitted_ids() { jq -r 'select(.type == "stage-submit") | .data.job' "$work/$1/events.jsonl"; }
@@ -653,6 +655,9 @@ YAML
 runner=$!
 wait_for jobs_in_queue || echo "the job was never queued" >&2
 orphan=$(squeue --noheader --format=%i)
+# The job is in the run's record before flow-exec is killed (sbatch returns first).
+wait_for grep -qs '"slurm_job"' "$XDG_RUNTIME_DIR"/flow/runs/* \
+  || echo "the job was never recorded" >&2
 # Another job of this user with the same name, which no run recorded.
 other=$(sbatch --parsable --job-name=orphan --output=/dev/null --wrap "sleep 300")
 kill -KILL "$runner"

@@ -55,7 +55,8 @@ pip_install() {
   local missing=() package
   for package in "$@"; do
     local installed
-    installed=$(python3 -m pip show "${package%%==*}" 2>/dev/null | sed -n 's/^Version: //p')
+    # pip show exits 1 for a package it does not know: that is the case looked for.
+    installed=$({ python3 -m pip show "${package%%==*}" 2>/dev/null || true; } | sed -n 's/^Version: //p')
     if [ -z "$installed" ] || { [ "$package" != "${package%%==*}" ] && [ "$installed" != "${package#*==}" ]; }; then
       missing+=("$package")
     fi

@@ -146,20 +146,12 @@ public final class StageCache: @unchecked Sendable {
   private func computeText(_ index: Int, _ entry: StageCacheEntry) -> [UInt8] {
     var digests: [(String, String)] = []
     var read: [(path: String, content: FileDigests.Content)] = []
-    // Paths seen once are looked up in a set only when there are many (globs): most
-    // stages declare a few, which a look along the list finds sooner.
-    var seen: Set<String> = []
+    var seen = SeenPaths()
     for pattern in entry.inputs {
       // A stage's own outputs are never its inputs (`*.out` beside its `y.out`).
       for path in files.expand(pattern)
-      where !(read.count < 16 ? read.contains { $0.path == path } : seen.contains(path))
-        && !FileDigests.matches(path, anyOf: entry.outputs)
-      {
+      where !FileDigests.matches(path, anyOf: entry.outputs) && seen.insert(path) {
         let content = files.content(of: path)
-        if read.count >= 15 {
-          if seen.isEmpty { seen = Set(read.map(\.path)) }
-          seen.insert(path)
-        }
         digests.append((path, content.digest))
         read.append((path, content))
       }
@@ -298,5 +290,25 @@ public final class StageCache: @unchecked Sendable {
     guard !warnedAboutWriting else { return }
     warnedAboutWriting = true
     warn(message)
+  }
+}
+
+/// The input paths of a stage seen so far. Most stages declare a few, which a look along
+/// a list finds sooner than a hash; globs can give many, which a set finds sooner.
+private struct SeenPaths {
+  private static let listLimit = 16
+  private var list: [String] = []
+  private var set: Set<String> = []
+
+  /// Adds `path`; false when it was seen before.
+  mutating func insert(_ path: String) -> Bool {
+    guard set.isEmpty else { return set.insert(path).inserted }
+    if list.contains(path) { return false }
+    list.append(path)
+    if list.count == Self.listLimit {
+      set = Set(list)
+      list = []
+    }
+    return true
   }
 }
