@@ -48,19 +48,23 @@ public struct StageCommand: Sendable, Equatable {
   /// The variable the Python bootstrap reads the call from.
   public static let pythonCallVariable = "FLOW_PYTHON_CALL"
 
-  /// `place` says where the stage is written, for messages (`Workflow.place(of:)`).
-  public init(stage: Stage, place: String? = nil) throws(ExecError) {
+  /// `place` says where the stage is written, for messages (`Workflow.place(of:)`): asked
+  /// only for a message, as finding it costs more than the rest for a stage that is fine.
+  public init(stage: Stage, place placeOfStage: @autoclosure () -> String? = nil)
+    throws(ExecError)
+  {
     guard let type = stage.type, let kind = Kind(type: type) else {
-      throw .unknownStageType(stage: stage.name, type: stage.type, place: place)
+      throw .unknownStageType(stage: stage.name, type: stage.type, place: placeOfStage())
     }
     self.kind = kind
     switch kind {
     case .bash:
       guard let command = stage.kwargs["bash_command"]?.stringValue else {
-        throw .missingKeyword(stage: stage.name, keyword: "bash_command", place: place)
+        throw .missingKeyword(stage: stage.name, keyword: "bash_command", place: placeOfStage())
       }
       if let given = stage.kwargs["arguments"] {
-        let arguments = try Self.words(given, keyword: "arguments", stage: stage, place: place)
+        let arguments = try Self.words(
+          given, keyword: "arguments", stage: stage, place: placeOfStage())
         argv = ["bash", "-c", "--", command + #" "$@""#, "bash"] + arguments
       } else {
         argv = ["bash", "-c", "--", command]
@@ -69,7 +73,7 @@ public struct StageCommand: Sendable, Equatable {
     case .python:
       guard let callable = stage.kwargs["python_callable"]?.stringValue else {
         throw .missingKeyword(
-          stage: stage.name, keyword: "python_callable", place: place)
+          stage: stage.name, keyword: "python_callable", place: placeOfStage())
       }
       guard Self.isDottedName(callable) else {
         throw .invalidCallable(stage: stage.name, callable: callable)
@@ -81,7 +85,7 @@ public struct StageCommand: Sendable, Equatable {
         guard let value = keywords[name] else { continue }
         guard let items = value.arrayValue else {
           throw .badKeyword(
-            stage: stage.name, keyword: name, expected: "a list", place: place)
+            stage: stage.name, keyword: name, expected: "a list", place: placeOfStage())
         }
         positional += items
         keywords[name] = nil
@@ -90,7 +94,7 @@ public struct StageCommand: Sendable, Equatable {
         guard let extra = value.objectValue else {
           throw .badKeyword(
             stage: stage.name, keyword: "op_kwargs", expected: "a mapping",
-            place: place)
+            place: placeOfStage())
         }
         keywords["op_kwargs"] = nil
         for (name, item) in extra { keywords[name] = item }

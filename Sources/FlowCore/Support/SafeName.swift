@@ -15,6 +15,12 @@ public enum SafeName {
   static let prefixLength = 40
 
   public static func of(_ name: String) -> String {
+    // Most names are kept as they are: told from their bytes, with no string made.
+    if let first = name.utf8.first, first != UInt8(ascii: "."), first != UInt8(ascii: "-"),
+      name.utf8.count <= maximumLength, name.utf8.allSatisfy(isKept)
+    {
+      return name
+    }
     var readable = String(name.unicodeScalars.map { isKept($0) ? Character($0) : "_" })
     if let first = readable.first, first == "." || first == "-" {
       readable = "_" + readable.dropFirst()
@@ -37,6 +43,10 @@ public enum SafeName {
       seen[safe] = name
     }
     return nil
+  }
+
+  private static func isKept(_ byte: UInt8) -> Bool {
+    byte < 0x80 && isKept(Unicode.Scalar(byte))
   }
 
   private static func isKept(_ scalar: Unicode.Scalar) -> Bool {
