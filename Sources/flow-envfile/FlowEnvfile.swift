@@ -11,6 +11,7 @@ extension EnvOutputFormat: ExpressibleByArgument {}
 public enum FlowEnvfileMain {
   /// Runs the tool on `arguments`, the words after its name.
   public static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
+    ProcessMemory.preferOneLargeHeap()
     if let run = EnvfileRun(plain: arguments) {
       FlowEnvfile.end { try run.run() }
     }
