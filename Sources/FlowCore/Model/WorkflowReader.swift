@@ -167,17 +167,22 @@ public struct WorkflowReader {
 
   // MARK: - Helpers shared by the sections
 
+  // What a node is (`what`) is said only in a message: it is made only then, not for
+  // every node of a large workflow that is fine.
+
   /// The pairs of a mapping, or nil after reporting what was found instead.
-  mutating func mapping(_ node: YAMLNode, _ what: String) -> [(key: YAMLNode, value: YAMLNode)]? {
+  mutating func mapping(_ node: YAMLNode, _ what: @autoclosure () -> String)
+    -> [(key: YAMLNode, value: YAMLNode)]?
+  {
     if let pairs = node.mapping { return pairs }
-    report(node, "\(what) must be a mapping, not \(node.kindDescription)")
+    report(node, "\(what()) must be a mapping, not \(node.kindDescription)")
     return nil
   }
 
   /// A scalar's text, or nil after reporting the node's kind.
-  mutating func text(_ node: YAMLNode, _ what: String) -> String? {
+  mutating func text(_ node: YAMLNode, _ what: @autoclosure () -> String) -> String? {
     if let scalar = node.scalar, !scalar.isNull { return scalar.text }
-    report(node, "\(what) must be a string, not \(node.kindDescription)")
+    report(node, "\(what()) must be a string, not \(node.kindDescription)")
     return nil
   }
 
