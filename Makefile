@@ -3,7 +3,8 @@
 #   make check                 install what is missing, run every test (the project's
 #                              own targets built with warnings as errors)
 #   make fuzz FUZZ_SECONDS=N   run each fuzz harness for N seconds (default 600); FUZZ_RUNS=N
-#                              also stops each after N executions; then each grown corpus
+#                              also stops each after N executions, FUZZ_TIMEOUT=N sets the
+#                              seconds one input may take (10); then each grown corpus
 #                              runs once more on an unoptimised build, every check on
 #   make sanitize              the unit and CLI tests under AddressSanitizer, ThreadSanitizer
 #   make install PREFIX=DIR    the binary (bin/flow, under each tool's name), man pages and

@@ -5,6 +5,9 @@
 #   fuzz/run.sh replay              every corpus run once more on an unoptimised build
 #   fuzz/run.sh reach NAME          the project's source files the harness's corpus reaches
 # FUZZ_RUNS=N also stops each harness after N executions, whichever comes first.
+# FUZZ_TIMEOUT=N (default 10) is how many seconds one input may take before it counts as a
+# finding. The clock is the wall clock: a long run beside other work, at a low priority,
+# may raise it, since an input then waits for the processor as long as it runs.
 # `reach` tells which files a long run vouches for: a run made before a change still holds
 # when `git diff RUN-COMMIT -- $(fuzz/run.sh reach NAME)` is empty.
 # Binaries go to .build/fuzz; corpora grow under .build/fuzz/corpus, seeded from
@@ -74,7 +77,7 @@ run() {
     [ -n "${FUZZ_RUNS:-}" ] && limits+=(-runs="$FUZZ_RUNS")
     local started=$SECONDS
     if "$out/$name" "$corpus" "$seeds" "${limits[@]}" -max_len=65536 \
-      -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 "${dictionary[@]}" \
+      -rss_limit_mb=2048 -timeout="${FUZZ_TIMEOUT:-10}" -print_final_stats=1 "${dictionary[@]}" \
       -artifact_prefix="$out/findings/$name-" >"$log" 2>&1; then
       local runs
       runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
@@ -98,7 +101,7 @@ replay_once() {
   mkdir -p "$out/corpus/$name" "$out/seeds/$name" "$out/findings"
   local status=0
   "$out/reach/$name" "$scratch" "$out/corpus/$name" "$out/seeds/$name" -runs=0 \
-    -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
+    -max_len=65536 -rss_limit_mb=2048 -timeout="${FUZZ_TIMEOUT:-10}" \
     -artifact_prefix="$out/findings/$name-replay-" "$@" >"$log" 2>&1 || status=$?
   rm -rf "$scratch"
   return "$status"
