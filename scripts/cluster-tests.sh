@@ -656,8 +656,9 @@ runner=$!
 wait_for jobs_in_queue || echo "the job was never queued" >&2
 orphan=$(squeue --noheader --format=%i)
 # The job is in the run's record before flow-exec is killed (sbatch returns first).
-wait_for grep -qs '"slurm_job"' "$XDG_RUNTIME_DIR"/flow/runs/* \
-  || echo "the job was never recorded" >&2
+# (A function, so that the glob is expanded at each look, not once before the first.)
+job_recorded() { grep -qs '"slurm_job"' "$XDG_RUNTIME_DIR"/flow/runs/*; }
+wait_for job_recorded || echo "the job was never recorded" >&2
 # Another job of this user with the same name, which no run recorded.
 other=$(sbatch --parsable --job-name=orphan --output=/dev/null --wrap "sleep 300")
 kill -KILL "$runner"

@@ -113,14 +113,16 @@ public struct StageCommand: Sendable, Equatable {
 
   /// A list of strings or whole numbers as argv words; numbers as fasthep-flow passes
   /// them (Python's `str`).
-  static func words(_ value: JSONValue, keyword: String, stage: Stage, place: String?)
+  static func words(
+    _ value: JSONValue, keyword: String, stage: Stage, place: @autoclosure () -> String?
+  )
     throws(ExecError)
     -> [String]
   {
     let expected = "a list of strings"
     guard let items = value.arrayValue else {
       throw .badKeyword(
-        stage: stage.name, keyword: keyword, expected: expected, place: place)
+        stage: stage.name, keyword: keyword, expected: expected, place: place())
     }
     var words: [String] = []
     for item in items {
@@ -129,7 +131,7 @@ public struct StageCommand: Sendable, Equatable {
       case .integer(let number): words.append(String(number))
       default:
         throw .badKeyword(
-          stage: stage.name, keyword: keyword, expected: expected, place: place)
+          stage: stage.name, keyword: keyword, expected: expected, place: place())
       }
     }
     return words
