@@ -8,11 +8,15 @@ import Glibc
 public enum FlowExecMain {
   /// Runs the tool on `arguments`, the words after its name.
   public static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
+    FlowExec.arguments = arguments
     FlowExec.main(arguments: arguments)
   }
 }
 
 struct FlowExec: ToolCommand {
+  /// The words the tool was given, as they came: a quick rerun holds only for the same.
+  nonisolated(unsafe) static var arguments: [String] = []
+
   enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
   static let configuration = CommandConfiguration(
@@ -144,7 +148,28 @@ struct FlowExec: ToolCommand {
   func run() throws {
     let console = Console(tool: "flow-exec")
     let host = ProcessEnvironment.current
+    if let quickFile = quickRerunFile {
+      let machine = MachineProbe(environment: host, queriesTools: false).probe()
+      let capacity = try capacityOptions.capacity(over: machine)
+      if let quick = quickRerun(of: quickFile, host: host, capacity: capacity) {
+        for note in quick.notes { console.report(note) }
+        let folder = PathText.directory(of: quickFile)
+        let runFolder = RunFolder(base: folder)
+        let logs = logDir ?? runFolder.logs
+        let launches = quick.launches(folder: folder, logDirectory: logs)
+        var settings = runnerSettings(capacity: capacity, logs: logs, host: host)
+        settings.cache = StageCache(
+          launches: launches, workflow: quickFile, folder: folder,
+          store: CacheStore(workflowFolder: folder, environment: host), allCached: true,
+          warn: { console.report($0) })
+        let (status, _) = try runStages(
+          launches, settings: settings, runFolder: runFolder, console: console, host: host)
+        Self.endNow(status)
+      }
+    }
+    var stamped = stampsBeforeReading()
     var workflow = try Self.readWorkflow(file, console: console)
+    stamped += variableFileStamps(workflow)
     defaultExecutor.apply(to: &workflow)
     let machine = MachineProbe(environment: host, queriesTools: workflow.asksForGPUMemory).probe()
     let capacity = try capacityOptions.capacity(over: machine)
@@ -162,9 +187,14 @@ struct FlowExec: ToolCommand {
       use.readOnly = dryRun || why
       request.lock = RunLockKeeping(use)
     }
+    // What preparing the run tells people, which a quick rerun tells again.
+    var told: [String] = []
     if let history {
       let (read, note) = DurationHistory.readIfPresent(history)
-      if let note { console.report(note) }
+      if let note {
+        console.report(note)
+        told.append(note)
+      }
       request.history = read
     }
     request.report = { console.report($0) }
@@ -172,12 +202,7 @@ struct FlowExec: ToolCommand {
       workflow, machine: machine, capacity: capacity)
     for note in notes { console.report(note) }
     let output = StandardOutput()
-    var settings = RunnerSettings(capacity: capacity, logDirectory: logs, environment: host)
-    settings.keepGoing = keepGoing
-    settings.grace = grace
-    let forPerson = format.map { $0 == .text } ?? (isatty(STDOUT_FILENO) == 1)
-    settings.relaysOutput = stageOutput || isatty(STDERR_FILENO) == 1 || forPerson
-    clusterOptions.configure(&settings)
+    var settings = runnerSettings(capacity: capacity, logs: logs, host: host)
     settings.cache = try StageCacheOptions(rerun: rerun, noCache: noCache).cache(
       for: launches, workflow: workflow, environment: host, console: console)
     if why {
@@ -195,10 +220,43 @@ struct FlowExec: ToolCommand {
       if let failure = output.finish() { throw Self.lostEvents(failure, status: 0) }
       return
     }
+    let (status, results) = try runStages(
+      launches, settings: settings, runFolder: runFolder, console: console, host: host,
+      output: output)
+    keepQuickRerun(
+      launches: launches, results: results, cache: settings.cache, workflow: workflow,
+      stamped: stamped, keepsLock: request.lock != nil, notes: told + notes, host: host,
+      capacity: capacity)
+    Self.endNow(status)
+  }
+
+  /// How the runner runs the stages, but for the stage cache.
+  private func runnerSettings(capacity: PlanCapacity, logs: String, host: EnvironmentMap)
+    -> RunnerSettings
+  {
+    var settings = RunnerSettings(capacity: capacity, logDirectory: logs, environment: host)
+    settings.keepGoing = keepGoing
+    settings.grace = grace
+    settings.relaysOutput = stageOutput || isatty(STDERR_FILENO) == 1 || forPerson
+    clusterOptions.configure(&settings)
+    return settings
+  }
+
+  /// Whether the run is shown for a person rather than as JSON events.
+  private var forPerson: Bool { format.map { $0 == .text } ?? (isatty(STDOUT_FILENO) == 1) }
+
+  /// Runs the launches in a new run folder, writing the events: the run's exit status and
+  /// each stage's result.
+  private func runStages(
+    _ launches: [StageLaunch], settings: RunnerSettings, runFolder: RunFolder,
+    console: Console, host: EnvironmentMap, output: StandardOutput = StandardOutput()
+  ) throws -> (status: Int32, results: [StageResult]) {
+    var settings = settings
     let keeping = try RunKeeping(
       runFolder, kept: keepRuns, withLogs: logDir == nil, console: console)
     guard settings.makeLogDirectory() else {
-      throw CommandFailure("cannot create log folder \(logs)", status: .toolFailed)
+      throw CommandFailure(
+        "cannot create log folder \(settings.logDirectory)", status: .toolFailed)
     }
     let joined = Jobserver.join(
       makeflags: host["MAKEFLAGS"], jobs: jobs, stageCount: launches.count)
@@ -208,11 +266,11 @@ struct FlowExec: ToolCommand {
     // opened again.
     settings.runRecords = RunRecords(environment: host)
     for note in settings.runRecords?.sweepStale() ?? [] { console.report(note) }
-    let status = try execute(
+    let (status, results) = try execute(
       launches, settings: settings, output: output, console: console,
       keeping: keeping, forPerson: forPerson)
     if let failure = output.finish() { throw Self.lostEvents(failure, status: status) }
-    Self.endNow(status)
+    return (status, results)
   }
 
   /// The workflow to run: a pipe document, or a workflow file named on the command line,
@@ -263,7 +321,7 @@ struct FlowExec: ToolCommand {
   private func execute(
     _ launches: [StageLaunch], settings: RunnerSettings, output: StandardOutput,
     console: Console, keeping: RunKeeping, forPerson: Bool
-  ) throws(ExecError) -> Int32 {
+  ) throws(ExecError) -> (status: Int32, results: [StageResult]) {
     // A person's view replaces the status line: both would draw on the same terminal.
     let status = StatusLine(
       enabled: isatty(STDERR_FILENO) == 1 && !forPerson, stages: launches, console: console)
@@ -319,6 +377,9 @@ struct FlowExec: ToolCommand {
     let kept = keeping.finish(
       timeline: timeline, trace: report.trace.document, status: exitStatus, reportPath: self.report)
     for problem in kept.problems { console.report(problem) }
-    return kept.reportFailed && saved.status == 0 ? ExitStatus.toolFailed.rawValue : saved.status
+    return (
+      kept.reportFailed && saved.status == 0 ? ExitStatus.toolFailed.rawValue : saved.status,
+      results
+    )
   }
 }

@@ -64,6 +64,16 @@ public final class FileDigests {
       if case .file(let stamp, _) = self { return stamp }
       return nil
     }
+
+    /// What its `stat` said, without the digest.
+    public var look: Look {
+      switch self {
+      case .file(let stamp, _): .file(stamp)
+      case .folder: .folder
+      case .missing: .missing
+      case .unreadable: .unreadable
+      }
+    }
   }
 
   /// The workflow folder the declared paths are relative to.
@@ -82,18 +92,36 @@ public final class FileDigests {
   /// What the file at the relative `path` holds now.
   public func content(of path: String) -> Content {
     let full = folder + "/" + path
-    var info = stat()
-    guard stat(full, &info) == 0 else {
-      return errno == ENOENT || errno == ENOTDIR ? .missing : .unreadable
+    let stamp: FileStamp
+    switch Self.look(at: full) {
+    case .file(let found): stamp = found
+    case .folder: return .folder
+    case .missing: return .missing
+    case .unreadable: return .unreadable
     }
-    if (info.st_mode & S_IFMT) == S_IFDIR { return .folder }
-    let stamp = FileStamp(info)
     if let earlier = known[path], earlier.stamp == stamp {
       return .file(stamp: stamp, digest: earlier.digest)
     }
     guard let digest = SHA256.file(full) else { return .unreadable }
     known[path] = (stamp, digest)
     return .file(stamp: stamp, digest: digest)
+  }
+
+  /// What a path names as its `stat` alone says: a file's stamp, without its digest.
+  public enum Look: Sendable, Hashable {
+    case file(FileStamp)
+    case folder
+    case missing
+    case unreadable
+  }
+
+  /// What is at `path` (absolute, or relative to the current folder) now, from one `stat`.
+  public static func look(at path: String) -> Look {
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+      return errno == ENOENT || errno == ENOTDIR ? .missing : .unreadable
+    }
+    return (info.st_mode & S_IFMT) == S_IFDIR ? .folder : .file(FileStamp(info))
   }
 
   /// Whether the relative `path` is one of `patterns` or matches one as a glob.

@@ -19,6 +19,9 @@ public final class StageCache: @unchecked Sendable {
   /// (`--no-cache`).
   private let forced: Set<String>
   private let forcesAll: Bool
+  /// Every stage was found unchanged before the run began (`QuickRerun`): each is
+  /// `cached` without its records being read.
+  private let allCached: Bool
   private let warn: (String) -> Void
   private let position: [String: Int]
   /// Why each stage runs, or `cached`; nil before it was ready.
@@ -28,6 +31,11 @@ public final class StageCache: @unchecked Sendable {
   private var partsTexts: [[UInt8]]
   private var inputs: [[(path: String, content: FileDigests.Content)]]
   private var ran: [Bool]
+  /// The declared files of each stage as its record of this run holds them, its inputs
+  /// then its outputs: set when it was found cached or recorded after it succeeded.
+  private var recordedFiles: [[(path: String, content: FileDigests.Content)]?]
+  /// A record could not be written: the next run may not find what this one did.
+  private var recordingFailed = false
   /// Stages found to run: a stage that waits for capacity is asked about again.
   private var mustRun: [Bool]
   private var foldersMade = false
@@ -45,7 +53,8 @@ public final class StageCache: @unchecked Sendable {
 
   public init(
     launches: [StageLaunch], workflow: String, folder: String, store: CacheStore,
-    forced: Set<String> = [], forcesAll: Bool = false, warn: @escaping (String) -> Void
+    forced: Set<String> = [], forcesAll: Bool = false, allCached: Bool = false,
+    warn: @escaping (String) -> Void
   ) {
     self.launches = launches
     self.workflow = workflow
@@ -53,6 +62,7 @@ public final class StageCache: @unchecked Sendable {
     self.files = FileDigests(folder: folder)
     self.forced = forced
     self.forcesAll = forcesAll
+    self.allCached = allCached
     self.warn = warn
     position = Dictionary(launches.enumerated().map { ($1.name, $0) }) { first, _ in first }
     reasons = Array(repeating: nil, count: launches.count)
@@ -61,6 +71,7 @@ public final class StageCache: @unchecked Sendable {
     inputs = Array(repeating: [], count: launches.count)
     ran = Array(repeating: false, count: launches.count)
     mustRun = ran
+    recordedFiles = Array(repeating: nil, count: launches.count)
   }
 
   /// The cache as a runner of `stages`, some of the run's, sees it: their indexes are
@@ -78,6 +89,10 @@ public final class StageCache: @unchecked Sendable {
   /// The result of a stage that need not run, or nil when it must (`reasons[index]`).
   public func skip(_ index: Int) -> StageResult? {
     if let whole { return whole.turns.withLock { whole.skip(runIndexes[index]) } }
+    if allCached {
+      reasons[index] = "cached"
+      return StageResult(outcome: .cached, status: 0)
+    }
     guard !mustRun[index], let entry = launches[index].cacheEntry else { return nil }
     openStore()
     let name = launches[index].name
@@ -122,6 +137,7 @@ public final class StageCache: @unchecked Sendable {
       }
       reasons[index] = "cached"
       (ran[index], mustRun[index]) = (false, false)
+      recordedFiles[index] = inputs[index] + outputs
       return StageResult(outcome: .cached, status: 0)
     }
     guard let latest else {
@@ -193,11 +209,20 @@ public final class StageCache: @unchecked Sendable {
       CacheRecord(
         key: key, stage: launches[index].name, workflow: workflow, partsText: partsTexts[index],
         inputs: inputs[index], outputs: outputs, seconds: result.seconds))
+    if !recordingFailed { recordedFiles[index] = inputs[index] + outputs }
+  }
+
+  /// For each stage, the declared files its record holds, inputs then outputs, when the
+  /// next run with nothing changed will find it cached: it was found cached in this run or
+  /// recorded when it succeeded. nil when some record could not be written.
+  public var filesOfRecords: [[(path: String, content: FileDigests.Content)]?]? {
+    recordingFailed ? nil : recordedFiles
   }
 
   private func append(_ record: CacheRecord) {
     if !foldersMade {
       if let folder = store.makeFolders() {
+        recordingFailed = true
         warnOnce("cannot create the cache folder \(folder): stages are not recorded")
         return
       }
@@ -206,6 +231,7 @@ public final class StageCache: @unchecked Sendable {
     do throws(IOError) {
       try store.write(record)
     } catch {
+      recordingFailed = true
       warnOnce("cannot record stage '\(record.stage)' in the cache: \(error)")
     }
   }
