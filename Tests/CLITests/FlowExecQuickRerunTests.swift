@@ -120,6 +120,22 @@ import Testing
     #expect(Folder.ran(try folder.run().outcomes).isEmpty)
   }
 
+  @Test func aDurationHistoryLeftAsItWasKeepsTheRerunQuick() throws {
+    let folder = try Self.chainFolder()
+    defer { folder.folder.remove() }
+    let history = ["--history", "h.json"]
+    #expect(try folder.run(history).status == 0)
+    // The history the first run wrote is new to what it kept: the full way, every stage
+    // cached, which leaves the history as it is.
+    let written = try Data(contentsOf: folder.url.appendingPathComponent("h.json"))
+    #expect(try folder.run(history).status == 0)
+    #expect(try Data(contentsOf: folder.url.appendingPathComponent("h.json")) == written)
+    try Self.spoilWorkflowKeepingItsStamp(folder)
+    let quick = try folder.run(history)
+    #expect(quick.status == 0, "\(quick.stderr)")
+    #expect(Folder.ran(quick.outcomes).isEmpty)
+  }
+
   @Test func anOutputRemovedTakesTheFullWay() throws {
     let folder = try Self.chainFolder()
     defer { folder.folder.remove() }

@@ -1,15 +1,16 @@
 import Glibc
 
 /// What a run that left every stage cached or recorded knew, kept beside the workflow
-/// (`.flow/quick-rerun`) so that the next run with nothing changed is told from it in one
-/// pass: no workflow read, no stage prepared, no record read, one `stat` per file.
+/// (`.flow/quick-rerun-NAME`) so that the next run with nothing changed is told from it in
+/// one pass: no workflow read, no stage prepared, no record read, one `stat` per file.
 ///
 /// It holds when everything a full run would look at is as it was: the same flow-exec (its
 /// file's stamp), arguments, current folder and environment; the workflow file and the
-/// other files the run read (variable files, the cache's logs and their folder, a duration
-/// history) under the same stamps; the same CPUs, GPU ids and counters (and memory, when a
-/// stage asks for some); and each stage's declared inputs and outputs under the stamps its
-/// record holds. A full run would then find every stage cached under the key it had: the
+/// other files the run read (variable files, a duration history, a lock beside the
+/// workflow: each stamped before it was read) and the cache's folder and logs (as the run
+/// left them) under the same stamps; the same CPUs, GPU ids and counters (and memory, when
+/// a stage asks for some); and each stage's declared inputs and outputs under the stamps
+/// its record holds. A full run would then find every stage cached under the key it had: the
 /// launches kept here run instead, each `cached`, and the events, summary and run folder
 /// are the ones a full run writes. Anything else, or a damaged or foreign file, and the run
 /// takes the full way, which writes it anew.

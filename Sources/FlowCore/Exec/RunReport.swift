@@ -107,8 +107,12 @@ public struct RunReport {
         problems.append(problem)
       } else {
         do throws(IOError) {
-          let updated = history(results, over: earlier)
-          try OutputFile.write(JSONCodec.encode(updated.document) + [10], to: historyPath)
+          let updated = JSONCodec.encode(history(results, over: earlier).document) + [10]
+          // Left as it is when nothing changed (a run of cached stages): its stamp then
+          // still says so to a quick rerun.
+          if (try? InputFile.read(historyPath)) != updated {
+            try OutputFile.write(updated, to: historyPath)
+          }
         } catch {
           problems.append(error.description)
         }
