@@ -148,8 +148,12 @@ struct FlowExec: ToolCommand {
   func run() throws {
     let console = Console(tool: "flow-exec")
     let host = ProcessEnvironment.current
+    // Probed without asking tools for GPU memory: the full way uses it again unless its
+    // workflow asks for GPU memory.
+    var probed: MachineDescription?
     if let quickFile = quickRerunFile {
       let machine = MachineProbe(environment: host, queriesTools: false).probe()
+      probed = machine
       let capacity = try capacityOptions.capacity(over: machine)
       if let quick = quickRerun(of: quickFile, host: host, capacity: capacity) {
         for note in quick.notes { console.report(note) }
@@ -171,7 +175,10 @@ struct FlowExec: ToolCommand {
     var workflow = try Self.readWorkflow(file, console: console)
     stamped += variableFileStamps(workflow)
     defaultExecutor.apply(to: &workflow)
-    let machine = MachineProbe(environment: host, queriesTools: workflow.asksForGPUMemory).probe()
+    let machine =
+      workflow.asksForGPUMemory
+      ? MachineProbe(environment: host, queriesTools: true).probe()
+      : probed ?? MachineProbe(environment: host, queriesTools: false).probe()
     let capacity = try capacityOptions.capacity(over: machine)
     var request = RunRequest(host: host)
     request.selection = StageSelection(stage: stage, only: only, from: from)
