@@ -353,23 +353,22 @@ public final class RezRepository: PackageSource {
     return indexRequirements[number]
   }
 
-  /// The requirement a search number stands for (`searchNumbers(of:)`).
-  private func searchRequirement(_ number: Int) -> RezRequirement {
+  /// The requirement a search number stands for (`searchNumbers(of:)`); nil when the
+  /// index's text cannot be read (each was read when the index was compiled).
+  private func searchRequirement(_ number: Int) -> RezRequirement? {
+    if indexRequirements.isEmpty { _ = indexRequirement(0) }
     let base = indexRequirements.count
     if number >= base { return fileRequirements[number - base] }
-    // Only numbers read by `searchNumbers(of:)` get here, each read.
-    return indexRequirement(number)!
+    return indexRequirement(number)
   }
 
   /// A version's requirements, its own then each variant's, as search numbers: the index's
-  /// own numbers, then, for a package read from its files, numbers after those; nil when one
-  /// cannot be read (each was read when the index was compiled).
+  /// own numbers, read only when the search makes the version's variants, then, for a
+  /// package read from its files, numbers after those; nil when one of its files'
+  /// requirements cannot be read.
   private func searchNumbers(of entry: RezIndex.Entry) -> [[Int]]? {
-    if let numbers = entry.numbers {
-      for number in numbers.joined() where indexRequirement(number) == nil { return nil }
-      return numbers
-    }
     if indexRequirements.isEmpty { _ = indexRequirement(0) }
+    if let numbers = entry.numbers { return numbers }
     var lists: [[Int]] = []
     for list in [entry.requires] + entry.variants {
       var numbers: [Int] = []

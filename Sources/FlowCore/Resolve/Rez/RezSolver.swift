@@ -78,15 +78,20 @@ final class RezSolver {
 
   /// A package's versions, newest first, each with its variants in rez's order of
   /// preference (which no step of the search changes, so they are sorted once), all in one
-  /// list: a slice is a list of positions in it.
+  /// list: a slice is a list of positions in it. A version's variants are made when a slice
+  /// first holds it, as rez loads a version's variants only when a range first holds it.
   final class Family {
     let id: Int32
     let name: String
     var versions: [RezVersion] = []
+    /// Per version, its requirement numbers as read, until its variants are made.
+    var unmade: [Read?] = []
+    /// Per version, the position of its first variant.
+    var firstPosition: [Int32] = []
     @exclusivity(unchecked) var variants: [Variant] = []
     /// Per position in `variants`, its version's position in `versions`.
     @exclusivity(unchecked) var versionOf: [Int32] = []
-    /// Every package some variant names, required or constrained, one bit per package.
+    /// Every package some variant made names, required or constrained, one bit per package.
     @exclusivity(unchecked) var named: [UInt64] = []
     /// Per range number, the versions it holds, one bit per position in `versions`.
     @exclusivity(unchecked) var held: [Int32: [UInt64]] = [:]
@@ -96,7 +101,7 @@ final class RezSolver {
       self.name = name
     }
 
-    /// Whether some variant names package `id`.
+    /// Whether some variant made names package `id`: every variant of a slice is made.
     func names(_ id: Int32) -> Bool {
       let word = Int(id) / 64
       return word < named.count && named[word] & (1 << UInt64(id % 64)) != 0
@@ -288,8 +293,8 @@ final class RezSolver {
 
   /// Reads a package's versions, ascending; nil for a package the repositories do not hold.
   let read: (String) -> [Read]?
-  /// A requirement number's requirement.
-  let written: (Int) -> RezRequirement
+  /// A requirement number's requirement; nil when it cannot be read.
+  let written: (Int) -> RezRequirement?
   let ranges = RezRangeTable()
   private(set) var requests = RequirementList()
   @exclusivity(unchecked) private var names: [String] = []
@@ -303,7 +308,7 @@ final class RezSolver {
 
   init(
     requests: [RezRequirement], read: @escaping (String) -> [Read]?,
-    written: @escaping (Int) -> RezRequirement
+    written: @escaping (Int) -> RezRequirement?
   ) {
     self.read = read
     self.written = written
@@ -386,12 +391,14 @@ final class RezSolver {
     }
   }
 
-  private func requirement(numbered number: Int) -> Requirement {
+  /// Requirement `number` as the search holds it; nil when it cannot be read.
+  private func requirement(numbered number: Int) -> Requirement? {
     if number < converted.count, let known = converted[number] { return known }
     if number >= converted.count {
       converted += Array(repeating: nil, count: number + 1 - converted.count)
     }
-    let result = requirement(written(number))
+    guard let written = written(number) else { return nil }
+    let result = requirement(written)
     converted[number] = result
     return result
   }
@@ -466,27 +473,48 @@ final class RezSolver {
       throw Failure.error("package family not found: \(name)")
     }
     let family = Family(id: id, name: name)
+    let placeholder = Variant(index: nil, requires: RequirementList())
     for item in versions.reversed() {
-      let common = item.requires.map(requirement(numbered:))
-      var variants: [Variant] = []
-      let extras = item.variants.isEmpty ? [[]] : item.variants
-      for (index, extra) in extras.enumerated() {
-        let list = list(common + extra.map(requirement(numbered:)))
-        if list.conflict {
-          throw Failure.error("\(name)-\(item.version) has conflicting requirements")
-        }
-        for requirement in list.requirements { family.addNamed(requirement.family) }
-        variants.append(Variant(index: item.variants.isEmpty ? nil : index, requires: list))
-      }
       let version = Int32(family.versions.count)
       family.versions.append(item.version)
-      for variant in sortedByPreference(variants) {
-        family.variants.append(variant)
+      family.unmade.append(item)
+      family.firstPosition.append(Int32(family.variants.count))
+      for _ in 0..<max(item.variants.count, 1) {
+        family.variants.append(placeholder)
         family.versionOf.append(version)
       }
     }
     families[Int(id)] = family
     return family
+  }
+
+  /// Makes the variants of `family`'s version at `version`, most preferred first, unless
+  /// made already.
+  private func make(_ family: Family, version: Int) throws {
+    guard let item = family.unmade[version] else { return }
+    family.unmade[version] = nil
+    func converted(_ number: Int) throws -> Requirement {
+      guard let known = requirement(numbered: number) else {
+        throw Failure.error("\(family.name)-\(item.version): a requirement cannot be read")
+      }
+      return known
+    }
+    let common = try item.requires.map(converted)
+    var variants: [Variant] = []
+    let extras = item.variants.isEmpty ? [[]] : item.variants
+    for (index, extra) in extras.enumerated() {
+      let list = list(common + (try extra.map(converted)))
+      if list.conflict {
+        throw Failure.error("\(family.name)-\(item.version) has conflicting requirements")
+      }
+      for requirement in list.requirements { family.addNamed(requirement.family) }
+      variants.append(Variant(index: item.variants.isEmpty ? nil : index, requires: list))
+    }
+    var position = Int(family.firstPosition[version])
+    for variant in sortedByPreference(variants) {
+      family.variants[position] = variant
+      position += 1
+    }
   }
 
   /// A scope for a request or an extracted requirement (rez's `_PackageScope`).
@@ -505,6 +533,7 @@ final class RezSolver {
     var positions: [Int32] = []
     for (position, version) in family.versionOf.enumerated()
     where RezSolver.contains(held, version) {
+      try make(family, version: Int(version))
       positions.append(Int32(position))
     }
     return positions.isEmpty ? nil : Slice(family: family, positions: positions)

@@ -67,4 +67,23 @@ import Testing
     try repository.followRez([try RezRequirement(parsing: "a")])
     #expect(repository.resolution(of: [try repository.requirement(parsing: "a")]) == nil)
   }
+
+  /// Rez makes a version's variants only when a range first holds it: a version whose own
+  /// requirements conflict stops the search only when it is in range.
+  @Test func aVersionOutOfRangeIsNotMadeSoItsOwnConflictDoesNotCount() throws {
+    let folder = try RezRepositoryTests.repository([
+      "lib/1": "requires = ['x-1']\n",
+      "lib/2": "requires = ['x-1', 'x-2']\n",
+      "x/1": "", "x/2": "",
+    ])
+    let repository = try RezRepository(roots: [folder.path])
+    try repository.followRez([try RezRequirement(parsing: "lib-1")])
+    let answer = try #require(
+      repository.resolution(of: [try repository.requirement(parsing: "lib-1")]))
+    #expect(answer.packages.map { "\($0.name) \($0.version)" } == ["lib 1", "x 1"])
+    // In range, the conflict is rez's error: its search gives no answer.
+    let all = try RezRepository(roots: [folder.path])
+    try all.followRez([try RezRequirement(parsing: "lib")])
+    #expect(all.resolution(of: [try all.requirement(parsing: "lib")]) == nil)
+  }
 }
