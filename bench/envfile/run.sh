@@ -2,7 +2,7 @@
 # Times, in one run, reading a generated 100,000-line .env file (a tenth of the lines
 # use ${...} expansion) by:
 #   wc -l                                   the floor: reading the file at all
-#   flow-envfile (release, static stdlib)   whole process, JSON to /dev/null
+#   flow-envfile (as installed)             whole process, JSON to /dev/null
 #   flow-envfile --no-expand                whole process
 #   python-dotenv dotenv_values(interpolate=False)
 #   python-dotenv dotenv_values()           with expansion: quadratic, minutes
@@ -18,9 +18,15 @@ data=bench/data
 mkdir -p "$data"
 file="$data/envfile-$lines.env"
 [ -f "$file" ] || python3 bench/envfile/generate.py "$file" "$lines"
-# Static standard library: how a tool that starts five times per pipe should ship.
-swift build -c release --static-swift-stdlib --product flow-envfile --scratch-path .build-static >/dev/null
-tool=.build-static/release/flow-envfile
+# The tool as `make install` installs it: the one static `flow` binary, stripped, run
+# under the tool's name (a start without the dynamic loader).
+swift build -c release --static-swift-stdlib --product flow --scratch-path .build-static >/dev/null
+mkdir -p .build-static/installed
+cp .build-static/release/flow .build-static/installed/flow.new
+strip .build-static/installed/flow.new
+mv -f .build-static/installed/flow.new .build-static/installed/flow
+ln -sf flow .build-static/installed/flow-envfile
+tool=.build-static/installed/flow-envfile
 python3 -c 'import dotenv' || { echo "run.sh: python-dotenv is missing: pip install python-dotenv" >&2; exit 69; }
 python3 - "$file" "$tool" "$runs" "${SKIP_SLOW:-0}" <<'PY'
 import resource, statistics, subprocess, sys, time
