@@ -47,7 +47,7 @@ final class RunKeeping {
     var problems: [String] = []
     for (bytes, path) in [
       (JSONCodec.encode(trace) + [10], folder.trace),
-      (JSONCodec.encode(timeline.planDocument) + [10], folder.plan), (html, folder.report),
+      (timeline.planText + [10], folder.plan), (html, folder.report),
     ] {
       do throws(IOError) {
         try OutputFile.write(bytes, to: path)

@@ -102,26 +102,39 @@ public struct RunTimeline: Sendable {
 }
 
 extension RunTimeline {
-  /// The plan the run followed, for `plan.json`: each stage's planned start and duration
-  /// in seconds (null when unplanned) and the planned makespan.
-  public var planDocument: JSONValue {
-    .object(
-      JSONObject([
-        (
-          "stages",
-          .array(
-            stages.map { stage in
-              var object = JSONObject([
-                ("stage", .string(stage.name)),
-                ("start", stage.planned.map { .number($0.start) } ?? .null),
-                ("duration", stage.planned.map { .number($0.seconds) } ?? .null),
-                ("gpus", .array(stage.plannedGPUs.map(JSONValue.string))),
-              ])
-              if let decision = stage.gpuDecision { object["gpu_decision"] = decision.json }
-              return .object(object)
-            })
-        ),
-        ("makespan", plannedMakespan.map(JSONValue.number) ?? .null),
-      ]))
+  /// The plan the run followed, the text of `plan.json`: each stage's planned start and
+  /// duration in seconds (null when unplanned) and the planned makespan, ending with a
+  /// newline. Written member by member rather than as a tree, which cost more than the
+  /// rest of a rerun of many cached stages.
+  public var planText: [UInt8] {
+    var writer = JSONWriter()
+    writer.openObject()
+    writer.member("stages", first: true, depth: 1)
+    writer.writeArray(count: stages.count, depth: 1) { index, writer, depth in
+      // Member by member: a copy of the whole launch cost more than writing it.
+      let inner = depth + 1
+      let planned = stages[index].planned
+      let gpus = stages[index].plannedGPUs
+      writer.openObject()
+      writer.member("stage", first: true, depth: inner)
+      writer.write(.string(stages[index].name), depth: inner)
+      writer.member("start", depth: inner)
+      writer.write(planned.map { .number($0.start) } ?? .null, depth: inner)
+      writer.member("duration", depth: inner)
+      writer.write(planned.map { .number($0.seconds) } ?? .null, depth: inner)
+      writer.member("gpus", depth: inner)
+      writer.writeArray(count: gpus.count, depth: inner) { gpu, writer, depth in
+        writer.write(.string(gpus[gpu]), depth: depth)
+      }
+      if let decision = stages[index].gpuDecision {
+        writer.member("gpu_decision", depth: inner)
+        writer.write(decision.json, depth: inner)
+      }
+      writer.closeObject(depth: depth)
+    }
+    writer.member("makespan", depth: 1)
+    writer.write(plannedMakespan.map(JSONValue.number) ?? .null, depth: 1)
+    writer.closeObject(depth: 0)
+    return writer.finish()
   }
 }
