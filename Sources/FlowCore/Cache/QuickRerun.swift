@@ -109,14 +109,22 @@ public struct QuickRerun: Sendable {
   /// with their logs in `logDirectory`: they start nothing (their command is `false`, for
   /// a stage the cache would not skip).
   public func launches(folder: String, logDirectory: String) -> [StageLaunch] {
-    stages.map { stage in
-      var launch = StageLaunch(
-        name: stage.name, needs: stage.needs, priority: stage.priority, demand: stage.demand,
-        directory: folder, logPath: logDirectory + "/" + RunPreparation.logName(stage.name),
-        timeout: stage.timeout, command: { _ in (["false"], [:]) })
-      launch.planned = stage.planned.map { ($0.start, $0.seconds) }
-      return launch
+    // Each launch is made in its place: a copy of one cost as much as making it.
+    var launches: [StageLaunch] = []
+    launches.reserveCapacity(stages.count)
+    for index in stages.indices {
+      let name = stages[index].name
+      launches.append(
+        StageLaunch(
+          name: name, needs: stages[index].needs, priority: stages[index].priority,
+          demand: stages[index].demand, directory: folder,
+          logPath: logDirectory + "/" + RunPreparation.logName(name),
+          timeout: stages[index].timeout, command: { _ in (["false"], [:]) }))
+      if let planned = stages[index].planned {
+        launches[index].planned = (planned.start, planned.seconds)
+      }
     }
+    return launches
   }
 
   /// The files and stages of `launches` as they are kept, when every one can be: it runs on

@@ -23,7 +23,11 @@ public final class StageCache: @unchecked Sendable {
   /// `cached` without its records being read.
   private let allCached: Bool
   private let warn: (String) -> Void
-  private let position: [String: Int]
+  /// Each stage's index by its name, made when first asked for: a run whose stages were
+  /// all found unchanged before it began never asks.
+  private lazy var position: [String: Int] = Dictionary(
+    launches.indices.map { (launches[$0].name, $0) }
+  ) { first, _ in first }
   /// Why each stage runs, or `cached`; nil before it was ready.
   public private(set) var reasons: [String?]
   private var keys: [String?]
@@ -64,7 +68,6 @@ public final class StageCache: @unchecked Sendable {
     self.forcesAll = forcesAll
     self.allCached = allCached
     self.warn = warn
-    position = Dictionary(launches.enumerated().map { ($1.name, $0) }) { first, _ in first }
     reasons = Array(repeating: nil, count: launches.count)
     keys = reasons
     partsTexts = Array(repeating: [], count: launches.count)
@@ -78,7 +81,8 @@ public final class StageCache: @unchecked Sendable {
   /// their places among `stages`. nil when one is not a stage of the run.
   public func part(for stages: [StageLaunch]) -> StageCache? {
     let root = whole ?? self
-    let indexes = stages.compactMap { root.position[$0.name] }
+    // Under the turns: another part's runner may be making the names' map.
+    let indexes = root.turns.withLock { stages.compactMap { root.position[$0.name] } }
     guard indexes.count == stages.count else { return nil }
     let part = StageCache(
       launches: [], workflow: workflow, folder: "", store: store, warn: warn)

@@ -13,7 +13,9 @@ public enum RunEventLine {
         stage: stages[index], pid: pid, gpus: gpus, time: eventTime(time - began),
         reason: reason(index))
     case .ended(let index, let result, let time):
-      return end(stage: stages[index], result: result, time: eventTime(time - began))
+      // A cached stage's line needs its name alone, not a copy of its launch.
+      return cachedEnd(stage: stages[index].name, result: result, time: eventTime(time - began))
+        ?? end(stage: stages[index], result: result, time: eventTime(time - began))
     case .output(let index, let text, let time):
       return line(
         "stage-output",
@@ -83,12 +85,7 @@ public enum RunEventLine {
   }
 
   public static func end(stage: StageLaunch, result: StageResult, time: Double) -> [UInt8] {
-    if result.outcome == .cached, result.message == nil, result.failure == nil,
-      result.gpuUse == nil, result.earlierAttempts.isEmpty,
-      let cached = cachedEnd(stage: stage.name, status: result.status, time: time)
-    {
-      return cached
-    }
+    if let cached = cachedEnd(stage: stage.name, result: result, time: time) { return cached }
     var data = JSONObject([
       ("stage", .string(stage.name)), ("time", .number(time)),
       ("outcome", .string(result.outcome.rawValue)), ("status", .integer(Int64(result.status))),
@@ -111,10 +108,13 @@ public enum RunEventLine {
   }
 
   /// A cached stage's end, the same bytes `line` writes for it, written directly: a run
-  /// that finds every stage cached writes one per stage and little else. nil for a time
-  /// the integer form does not cover.
-  static func cachedEnd(stage: String, status: Int32, time: Double) -> [UInt8]? {
-    guard time >= 0, time < 1e9 else { return nil }
+  /// that finds every stage cached writes one per stage and little else. nil for another
+  /// end, one with more to say, or a time the integer form does not cover.
+  static func cachedEnd(stage: String, result: StageResult, time: Double) -> [UInt8]? {
+    guard result.outcome == .cached, result.message == nil, result.failure == nil,
+      result.gpuUse == nil, result.earlierAttempts.isEmpty, time >= 0, time < 1e9
+    else { return nil }
+    let status = result.status
     var bytes: [UInt8] = []
     bytes.reserveCapacity(96 + stage.utf8.count)
     bytes += #"{"type":"stage-end","data":{"stage":"#.utf8
@@ -159,8 +159,11 @@ public enum RunEventLine {
   public static func summary(
     results: [StageResult], status: Int32, seconds: Double, names: [String] = []
   ) -> [UInt8] {
+    // Counted in place: a filtered copy of every result cost more than the line.
     func count(_ outcome: StageResult.Outcome) -> JSONValue {
-      .integer(Int64(results.filter { $0.outcome == outcome }.count))
+      var count: Int64 = 0
+      for index in results.indices where results[index].outcome == outcome { count += 1 }
+      return .integer(count)
     }
     var data = JSONObject([
       ("status", .integer(Int64(status))), ("stages", .integer(Int64(results.count))),

@@ -40,11 +40,16 @@ public struct RunnerSettings {
   public func makeRunner(
     for launches: [StageLaunch], report: @escaping (RunEvent) -> Void
   ) throws(ExecError) -> any StageRunner {
+    var executors: Set<Executor> = []
+    for index in launches.indices { executors.insert(launches[index].executor) }
     // A Slurm stage no node could hold is refused before any stage of the run starts.
-    try SlurmPartitionCapacity.check(
-      launches, placement: placement, slurm: SlurmCommand(environment: environment))
-    if daskAddress == nil { try DaskRunner.LocalCluster(capacity: capacity).check(launches) }
-    let executors = Set(launches.map(\.executor))
+    if executors.contains(.slurm) {
+      try SlurmPartitionCapacity.check(
+        launches, placement: placement, slurm: SlurmCommand(environment: environment))
+    }
+    if executors.contains(.dask), daskAddress == nil {
+      try DaskRunner.LocalCluster(capacity: capacity).check(launches)
+    }
     guard executors.count > 1 else {
       return try cachedBackend(executors.first ?? .local, launches, cache: cache, report: report)
     }
