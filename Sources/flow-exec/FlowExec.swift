@@ -151,11 +151,16 @@ struct FlowExec: ToolCommand {
     // Probed without asking tools for GPU memory: the full way uses it again unless its
     // workflow asks for GPU memory.
     var probed: MachineDescription?
+    // A kept quick rerun whose context holds: told from it when every stage is unchanged,
+    // else the full way asks only about the stages that are not.
+    var kept: (unchanged: QuickRerun.Unchanged, watched: [(path: String, stamp: FileStamp?)])?
     if let quickFile = quickRerunFile {
       let machine = MachineProbe(environment: host, queriesTools: false).probe()
       probed = machine
       let capacity = try capacityOptions.capacity(over: machine)
-      if let quick = quickRerun(of: quickFile, host: host, capacity: capacity) {
+      kept = quickRerun(of: quickFile, host: host, capacity: capacity)
+      if let kept, kept.unchanged.all {
+        let quick = kept.unchanged.run
         for note in quick.notes { console.report(note) }
         let folder = PathText.directory(of: quickFile)
         let runFolder = RunFolder(base: folder)
@@ -164,7 +169,7 @@ struct FlowExec: ToolCommand {
         var settings = runnerSettings(capacity: capacity, logs: logs, host: host)
         settings.cache = StageCache(
           launches: launches, workflow: quickFile, folder: folder,
-          store: CacheStore(workflowFolder: folder, environment: host), allCached: true,
+          store: CacheStore(workflowFolder: folder, environment: host), unchanged: kept.unchanged,
           warn: { console.report($0) })
         let (status, _) = try runStages(
           launches, settings: settings, runFolder: runFolder, console: console, host: host)
@@ -211,7 +216,8 @@ struct FlowExec: ToolCommand {
     let output = StandardOutput()
     var settings = runnerSettings(capacity: capacity, logs: logs, host: host)
     settings.cache = try StageCacheOptions(rerun: rerun, noCache: noCache).cache(
-      for: launches, workflow: workflow, environment: host, console: console)
+      for: launches, workflow: workflow, environment: host, console: console,
+      unchanged: Self.unchanged(kept, launches: launches, stamped: stamped))
     if why {
       let explained = settings.cache?.explain() ?? launches.map { ($0.name, "not cached") }
       output.write(Array(StageCacheOptions.whyTable(explained).utf8))

@@ -8,8 +8,10 @@ struct StageCacheOptions {
   var noCache: Bool
 
   /// The cache for `launches`: none when the workflow has no folder to keep them in.
+  /// `unchanged` names the stages a kept quick rerun found unchanged.
   func cache(
-    for launches: [StageLaunch], workflow: Workflow, environment: EnvironmentMap, console: Console
+    for launches: [StageLaunch], workflow: Workflow, environment: EnvironmentMap, console: Console,
+    unchanged: QuickRerun.Unchanged? = nil
   ) throws(ExecError) -> StageCache? {
     let names = Set(launches.map(\.name))
     if let unknown = rerun.first(where: { !names.contains($0) }) {
@@ -19,7 +21,8 @@ struct StageCacheOptions {
     return StageCache(
       launches: launches, workflow: workflow.source, folder: folder,
       store: CacheStore(workflowFolder: folder, environment: environment),
-      forced: Set(rerun), forcesAll: noCache, warn: { console.report($0) })
+      forced: Set(rerun), forcesAll: noCache, unchanged: unchanged,
+      warn: { console.report($0) })
   }
 
   /// What `--why` prints: one line per stage, its name and why it would run.

@@ -120,6 +120,76 @@ import Testing
     #expect(Folder.ran(try folder.run().outcomes).isEmpty)
   }
 
+  /// Changes one byte of stage A's record in the cache log in place, then gives the log
+  /// back its modification time: its stamp is as it was, so only a run that reads it sees
+  /// the damage (and then runs A again).
+  static func damageRecordOfAKeepingItsStamp(_ folder: Folder) throws {
+    let path = folder.log.path
+    var before = stat()
+    try #require(stat(path, &before) == 0)
+    let bytes = try [UInt8](Data(contentsOf: folder.log))
+    let mark = Array("stage\tA\n".utf8)
+    let at = try #require(
+      bytes.indices.first { bytes[$0...].starts(with: mark) })
+    let handle = try FileHandle(forWritingTo: folder.log)
+    try handle.seek(toOffset: UInt64(at + mark.count - 2))
+    try handle.write(contentsOf: Data("Z".utf8))
+    try handle.close()
+    var times = [before.st_atim, before.st_mtim]
+    try #require(utimensat(AT_FDCWD, path, &times, 0) == 0)
+  }
+
+  @Test func aChangedInputRerunsItsStagesAndTellsTheOthersFromTheKeptRun() throws {
+    let folder = try Self.chainFolder()
+    defer { folder.folder.remove() }
+    #expect(try folder.run().status == 0)
+    try folder.write("in/b.txt", "betA\n")
+    // A and B are unchanged: their records are not asked (a full run would find A's
+    // damaged and run it again).
+    try Self.damageRecordOfAKeepingItsStamp(folder)
+    let changed = try folder.run()
+    #expect(changed.status == 0, "\(changed.stderr)")
+    #expect(changed.outcomes == ["A": "cached", "B": "cached", "C": "succeeded"])
+    #expect(changed.reasons["C"] == "input in/b.txt changed")
+    // Kept again, with A and B as they were: the next run is told without the workflow.
+    try Self.spoilWorkflowKeepingItsStamp(folder)
+    let quick = try folder.run()
+    #expect(quick.status == 0, "\(quick.stderr)")
+    #expect(quick.outcomes == ["A": "cached", "B": "cached", "C": "cached"])
+  }
+
+  @Test func whatAChangedInputRerunsIsWhatTheFullWayReruns() throws {
+    // The same change in two folders: one keeps its quick rerun, one has it removed. C,
+    // which reruns, is keyed with the key B had.
+    var runs: [(stdout: String, stderr: String, plan: String)] = []
+    for keepsQuickRerun in [true, false] {
+      let folder = try Self.chainFolder()
+      defer { folder.folder.remove() }
+      #expect(try folder.run().status == 0)
+      try folder.write("in/b.txt", "betA\n")
+      if !keepsQuickRerun { try FileManager.default.removeItem(at: Self.kept(folder)) }
+      let run = try ToolRun.run("flow-exec", ["w.yaml"], in: folder.url)
+      #expect(run.status == 0, "\(run.stderr)")
+      let plan = try String(
+        contentsOf: folder.url.appendingPathComponent(".flow/runs/latest/plan.json"),
+        encoding: .utf8)
+      // The events as a person would compare them: no times, folders, process ids or sizes.
+      let events = ExecFolder.events(run.stdout).map { event in
+        let data = event["data"] as? [String: Any] ?? [:]
+        let fields = ["stage", "outcome", "status", "reason", "stages", "succeeded", "cached"]
+        return "\(event["type"] ?? "")"
+          + fields.map { " \($0)=\(data[$0].map { "\($0)" } ?? "-")" }.joined()
+      }
+      runs.append((events.joined(separator: "\n"), run.stderr, plan))
+      // Each stage keyed as a full run keys it: other words, the full way, all cached.
+      let full = try folder.run(["--jobs", "2"])
+      #expect(full.outcomes == ["A": "cached", "B": "cached", "C": "cached"], "\(full.reasons)")
+    }
+    #expect(runs[0].stdout == runs[1].stdout)
+    #expect(runs[0].stderr == runs[1].stderr)
+    #expect(runs[0].plan == runs[1].plan)
+  }
+
   @Test func aDurationHistoryLeftAsItWasKeepsTheRerunQuick() throws {
     let folder = try Self.chainFolder()
     defer { folder.folder.remove() }

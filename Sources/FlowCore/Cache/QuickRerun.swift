@@ -31,6 +31,8 @@ public struct QuickRerun: Sendable {
     public var planned: Planned?
     /// Its declared inputs then outputs, as places in `files`.
     public var files: [Int]
+    /// Its key in the run that kept it (`StageCacheKey`).
+    public var key: String
 
     public struct Planned: Sendable, Equatable {
       public var start: Double
@@ -55,7 +57,7 @@ public struct QuickRerun: Sendable {
   public var files: [File]
   public var stages: [Stage]
 
-  static let formatLine = Array("flow quick-rerun 1\n".utf8)
+  static let formatLine = Array("flow quick-rerun 2\n".utf8)
 
   /// Where the workflow file `file` (absolute) keeps it: beside it, under its name.
   public static func path(of file: String) -> String {
@@ -100,9 +102,44 @@ public struct QuickRerun: Sendable {
   /// Whether some stage asks for memory, so that the machine's memory can change its plan.
   public var countsMemory: Bool { stages.contains { $0.demand.memory > 0 } }
 
-  /// Whether every declared file is as the records hold it, looked at from `folder`.
-  public func filesUnchanged(folder: String) -> Bool {
-    files.allSatisfy { FileDigests.look(at: folder + "/" + $0.path) == $0.look }
+  /// The stages found unchanged, looked at from `folder`: each whose declared files are as
+  /// its record holds them and whose needs are all unchanged. With the context unchanged,
+  /// a full run would find each of them cached under the key it had.
+  public func unchanged(folder: String) -> Unchanged {
+    let holds = files.map { FileDigests.look(at: folder + "/" + $0.path) == $0.look }
+    var stageHolds = stages.map { $0.files.allSatisfy { holds[$0] } }
+    guard stageHolds.contains(false) else {
+      return Unchanged(run: self, stages: stageHolds, all: true)
+    }
+    // What needs a changed stage changed too, and what needs that, whatever their order.
+    var dependants = Array(repeating: [Int](), count: stages.count)
+    for (index, stage) in stages.enumerated() {
+      for need in stage.needs { dependants[need].append(index) }
+    }
+    var changed = stageHolds.indices.filter { !stageHolds[$0] }
+    while let index = changed.popLast() {
+      for dependant in dependants[index] where stageHolds[dependant] {
+        stageHolds[dependant] = false
+        changed.append(dependant)
+      }
+    }
+    return Unchanged(run: self, stages: stageHolds, all: false)
+  }
+
+  /// A kept run and which of its stages are unchanged now (`unchanged(folder:)`), in its
+  /// order.
+  public struct Unchanged: Sendable {
+    public var run: QuickRerun
+    public var stages: [Bool]
+    /// Whether every one is.
+    public var all: Bool
+
+    /// Whether `launches`, as a full run prepared them, are the kept run's stages in its
+    /// order, so that what is said of each holds for them.
+    public func fits(_ launches: [StageLaunch]) -> Bool {
+      launches.count == run.stages.count
+        && zip(launches, run.stages).allSatisfy { $0.name == $1.name && $0.needs == $1.needs }
+    }
   }
 
   /// The launches of a run in which every stage is cached, in the workflow folder `folder`
@@ -129,35 +166,36 @@ public struct QuickRerun: Sendable {
 
   /// The files and stages of `launches` as they are kept, when every one can be: it runs on
   /// this machine in `folder` without an image or GPU, its inputs name no glob, and
-  /// `recorded` (the cache's `filesOfRecords`) holds its record's files. nil otherwise.
+  /// `recorded` (the cache's `filesOfRecords`) holds its record's files and `keys` (the
+  /// cache's `keysOfStages`) its key. nil otherwise.
   public static func stages(
     of launches: [StageLaunch], folder: String,
-    recorded: [[(path: String, content: FileDigests.Content)]?]
+    recorded: [[(path: String, look: FileDigests.Look)]?], keys: [String?]
   ) -> (files: [File], stages: [Stage])? {
-    guard recorded.count == launches.count else { return nil }
+    guard recorded.count == launches.count, keys.count == launches.count else { return nil }
     var files: [File] = []
     var place: [String: Int] = [:]
     var stages: [Stage] = []
     stages.reserveCapacity(launches.count)
-    for (launch, recorded) in zip(launches, recorded) {
+    for ((launch, recorded), key) in zip(zip(launches, recorded), keys) {
       guard launch.executor == .local, launch.image == nil, launch.container == nil,
         launch.directory == folder, launch.demand.gpu == 0, launch.demand.gpuFraction == 0,
         launch.demand.gpuMemory == 0, launch.gpuDecision == nil, launch.plannedGPUs.isEmpty,
         let entry = launch.cacheEntry,
         !entry.inputs.contains(where: { FileDigests.isPattern($0, escapes: true) }),
-        let recorded
+        let recorded, let key
       else { return nil }
       var places: [Int] = []
-      for (path, content) in recorded {
-        if content == .unreadable { return nil }
+      for (path, look) in recorded {
+        if look == .unreadable { return nil }
         if let known = place[path] {
           // One path, two stamps: a file that changed during the run.
-          if files[known].look != content.look { return nil }
+          if files[known].look != look { return nil }
           places.append(known)
         } else {
           place[path] = files.count
           places.append(files.count)
-          files.append(File(path: path, look: content.look))
+          files.append(File(path: path, look: look))
         }
       }
       stages.append(
@@ -165,7 +203,7 @@ public struct QuickRerun: Sendable {
           name: launch.name, needs: launch.needs, priority: launch.priority,
           demand: launch.demand, timeout: launch.timeout,
           planned: launch.planned.map { Stage.Planned(start: $0.start, seconds: $0.seconds) },
-          files: places))
+          files: places, key: key))
     }
     return (files, stages)
   }
@@ -236,6 +274,7 @@ public struct QuickRerun: Sendable {
       out.add(optional: stage.planned?.start)
       out.add(optional: stage.planned?.seconds)
       out.add(stage.files)
+      out.add(stage.key)
     }
     var hasher = SHA256()
     hasher.add(out.bytes)
@@ -273,7 +312,7 @@ public struct QuickRerun: Sendable {
           let priority = input.signed(), let cpu = input.double(), let memory = input.signed(),
           let counters = input.counters(), let timeout = input.optionalDouble(),
           let start = input.optionalDouble(), let seconds = input.optionalDouble(),
-          let places = input.places(below: fileCount)
+          let places = input.places(below: fileCount), let key = input.string()
         else { return nil }
         let planned = start.flatMap { start in
           seconds.map { Stage.Planned(start: start, seconds: $0) }
@@ -282,7 +321,7 @@ public struct QuickRerun: Sendable {
           Stage(
             name: name, needs: needs, priority: Int(priority),
             demand: StageDemand(cpu: cpu, memory: memory, counters: counters),
-            timeout: timeout, planned: planned, files: places))
+            timeout: timeout, planned: planned, files: places, key: key))
       }
       guard input.isAtEnd else { return nil }
       return QuickRerun(

@@ -19,9 +19,9 @@ public final class StageCache: @unchecked Sendable {
   /// (`--no-cache`).
   private let forced: Set<String>
   private let forcesAll: Bool
-  /// Every stage was found unchanged before the run began (`QuickRerun`): each is
-  /// `cached` without its records being read.
-  private let allCached: Bool
+  /// The stages found unchanged before the run began (`QuickRerun`): each is `cached`
+  /// under the key it had, without its records being read.
+  private let unchanged: QuickRerun.Unchanged?
   private let warn: (String) -> Void
   /// Each stage's index by its name, made when first asked for: a run whose stages were
   /// all found unchanged before it began never asks.
@@ -57,7 +57,7 @@ public final class StageCache: @unchecked Sendable {
 
   public init(
     launches: [StageLaunch], workflow: String, folder: String, store: CacheStore,
-    forced: Set<String> = [], forcesAll: Bool = false, allCached: Bool = false,
+    forced: Set<String> = [], forcesAll: Bool = false, unchanged: QuickRerun.Unchanged? = nil,
     warn: @escaping (String) -> Void
   ) {
     self.launches = launches
@@ -66,7 +66,7 @@ public final class StageCache: @unchecked Sendable {
     self.files = FileDigests(folder: folder)
     self.forced = forced
     self.forcesAll = forcesAll
-    self.allCached = allCached
+    self.unchanged = unchanged
     self.warn = warn
     reasons = Array(repeating: nil, count: launches.count)
     keys = reasons
@@ -93,7 +93,7 @@ public final class StageCache: @unchecked Sendable {
   /// The result of a stage that need not run, or nil when it must (`reasons[index]`).
   public func skip(_ index: Int) -> StageResult? {
     if let whole { return whole.turns.withLock { whole.skip(runIndexes[index]) } }
-    if allCached {
+    if isUnchanged(index) {
       reasons[index] = "cached"
       return StageResult(outcome: .cached, status: 0)
     }
@@ -217,10 +217,29 @@ public final class StageCache: @unchecked Sendable {
   }
 
   /// For each stage, the declared files its record holds, inputs then outputs, when the
-  /// next run with nothing changed will find it cached: it was found cached in this run or
-  /// recorded when it succeeded. nil when some record could not be written.
-  public var filesOfRecords: [[(path: String, content: FileDigests.Content)]?]? {
-    recordingFailed ? nil : recordedFiles
+  /// next run with nothing changed will find it cached: it was found cached or unchanged in
+  /// this run or recorded when it succeeded. nil when some record could not be written.
+  public var filesOfRecords: [[(path: String, look: FileDigests.Look)]?]? {
+    guard !recordingFailed else { return nil }
+    return recordedFiles.indices.map { index in
+      if let files = recordedFiles[index] { return files.map { ($0.path, $0.content.look) } }
+      guard let unchanged, isUnchanged(index) else { return nil }
+      return unchanged.run.stages[index].files.map {
+        (unchanged.run.files[$0].path, unchanged.run.files[$0].look)
+      }
+    }
+  }
+
+  /// Each stage's key in this run: computed, or kept for a stage found unchanged; nil for
+  /// one whose key is not known.
+  public var keysOfStages: [String?] { keys.indices.map(key(at:)) }
+
+  /// Whether the stage was found unchanged before the run began.
+  private func isUnchanged(_ index: Int) -> Bool { unchanged?.stages[index] ?? false }
+
+  /// A stage's key: computed in this run, or the one it had when found unchanged.
+  private func key(at index: Int) -> String? {
+    keys[index] ?? (isUnchanged(index) ? unchanged?.run.stages[index].key : nil)
   }
 
   private func append(_ record: CacheRecord) {
@@ -275,7 +294,7 @@ public final class StageCache: @unchecked Sendable {
   /// The key of a needed stage: the one computed in this run, else its newest record's
   /// (a stage not run now, under `--stage`), else `none`.
   private func key(of need: String) -> String {
-    if let index = position[need] { return keys[index] ?? "unknown" }
+    if let index = position[need] { return key(at: index) ?? "unknown" }
     return believed(store.latest(workflow: workflow, stage: need))?.key ?? "none"
   }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import FlowCore
@@ -20,10 +21,11 @@ import Testing
       QuickRerun.Stage(
         name: "A", needs: [], priority: 0,
         demand: StageDemand(cpu: 0.5, memory: 1 << 40, counters: ["licence": 2, "db": -1]),
-        timeout: 2.5, planned: .init(start: 0, seconds: 60), files: [0, 1]),
+        timeout: 2.5, planned: .init(start: 0, seconds: 60), files: [0, 1],
+        key: String(repeating: "0f", count: 32)),
       QuickRerun.Stage(
         name: "B", needs: [0], priority: -3, demand: StageDemand(), timeout: nil, planned: nil,
-        files: [2, 0]),
+        files: [2, 0], key: "a key édited by hand"),
     ])
 
   @Test func readsBackWhatItWrites() throws {
@@ -57,21 +59,57 @@ import Testing
       change(&launch)
       return launch
     }
-    let recorded: [[(path: String, content: FileDigests.Content)]?] = [
-      [("in/a.txt", .missing)]
-    ]
-    #expect(QuickRerun.stages(of: [launch { _ in }], folder: "/w", recorded: recorded) != nil)
+    let recorded: [[(path: String, look: FileDigests.Look)]?] = [[("in/a.txt", .missing)]]
+    func stages(_ launch: StageLaunch, _ recorded: [[(path: String, look: FileDigests.Look)]?])
+      -> (files: [QuickRerun.File], stages: [QuickRerun.Stage])?
+    {
+      QuickRerun.stages(of: [launch], folder: "/w", recorded: recorded, keys: ["k"])
+    }
+    #expect(stages(launch { _ in }, recorded) != nil)
     let others: [(inout StageLaunch) -> Void] = [
       { $0.demand.gpu = 1 }, { $0.image = "alpine" }, { $0.executor = .slurm },
       { $0.cacheEntry = nil }, { $0.directory = "/elsewhere" },
       { $0.cacheEntry?.inputs = ["in/*.txt"] },
     ]
     for change in others {
-      #expect(QuickRerun.stages(of: [launch(change)], folder: "/w", recorded: recorded) == nil)
+      #expect(stages(launch(change), recorded) == nil)
     }
-    #expect(QuickRerun.stages(of: [launch { _ in }], folder: "/w", recorded: [nil]) == nil)
+    #expect(stages(launch { _ in }, [nil]) == nil)
+    #expect(stages(launch { _ in }, [[("in/a.txt", .unreadable)]]) == nil)
     #expect(
-      QuickRerun.stages(
-        of: [launch { _ in }], folder: "/w", recorded: [[("in/a.txt", .unreadable)]]) == nil)
+      QuickRerun.stages(of: [launch { _ in }], folder: "/w", recorded: recorded, keys: [nil])
+        == nil)
+  }
+
+  @Test func aStageIsUnchangedWhenItsFilesAndEveryStageItNeedsAre() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "flow-quick-" + UUID().uuidString)
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("a.txt").path
+    try "alpha\n".write(toFile: path, atomically: false, encoding: .utf8)
+    let look = FileDigests.look(at: path)
+    func stage(_ name: String, needs: [Int], files: [Int]) -> QuickRerun.Stage {
+      QuickRerun.Stage(
+        name: name, needs: needs, priority: 0, demand: StageDemand(), timeout: nil,
+        planned: nil, files: files, key: name)
+    }
+    // Listed before the stages they need, as a pipe document may list them.
+    let run = QuickRerun(
+      context: "", watched: [], notes: [],
+      files: [
+        QuickRerun.File(path: "a.txt", look: look), QuickRerun.File(path: "b.txt", look: .missing),
+      ],
+      stages: [
+        stage("D", needs: [1], files: []), stage("C", needs: [2], files: []),
+        stage("A", needs: [], files: [0]), stage("B", needs: [], files: [1]),
+        stage("E", needs: [3], files: [0]),
+      ])
+    let before = run.unchanged(folder: folder.path)
+    #expect(before.all && before.stages == [true, true, true, true, true])
+    try "alpha, changed\n".write(toFile: path, atomically: false, encoding: .utf8)
+    let after = run.unchanged(folder: folder.path)
+    #expect(!after.all)
+    #expect(after.stages == [false, false, false, true, false])
   }
 }
