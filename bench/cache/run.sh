@@ -12,8 +12,7 @@ sizes=("${@:-100 1000 10000}")
 read -r -a sizes <<<"${sizes[*]}"
 data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
-swift build -c release --product flow-exec >/dev/null
-flow=$PWD/.build/release/flow-exec
+flow=$(bench/installed.sh)/flow-exec
 jobs=$(nproc)
 
 # Each command may run this long (seconds) before it counts as "slow" (BENCH_LIMIT).

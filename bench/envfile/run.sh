@@ -18,13 +18,7 @@ data=bench/data
 mkdir -p "$data"
 file="$data/envfile-$lines.env"
 [ -f "$file" ] || python3 bench/envfile/generate.py "$file" "$lines"
-# The tool as `make install` installs it (that target, into a scratch folder): the one
-# static `flow` binary, stripped, run under the tool's name (a start without the dynamic
-# loader).
-swift build -c release --static-swift-stdlib --product flow --scratch-path .build-static >/dev/null
-make -s install BUILD_DIR=.build-static/release DESTDIR="$root/.build-static/installed" \
-  PREFIX=/usr >/dev/null
-tool=.build-static/installed/usr/bin/flow-envfile
+tool=$(bench/installed.sh)/flow-envfile
 python3 -c 'import dotenv' || { echo "run.sh: python-dotenv is missing: pip install python-dotenv" >&2; exit 69; }
 python3 - "$file" "$tool" "$runs" "${SKIP_SLOW:-0}" <<'PY'
 import resource, statistics, subprocess, sys, time

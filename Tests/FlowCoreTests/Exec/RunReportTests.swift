@@ -41,7 +41,7 @@ import Testing
     for time in [0, 1, 0.5, 0.535928720986703, 12.000_000_4, 3600.25, 123_456.000_001] {
       let rounded = RunEventLine.eventTime(time)
       let cached = StageResult(outcome: .cached, status: 0)
-      let direct = RunEventLine.end(stage: stages[0], result: cached, time: rounded)
+      let direct = RunEventLine.cachedEnd(stage: "fit", result: cached, time: rounded)
       var general = RunEventLine.line(
         "stage-end",
         JSONObject([
@@ -49,6 +49,8 @@ import Testing
           ("outcome", .string("cached")), ("status", .integer(0)),
         ]))
       #expect(text(direct) == text(general), "time \(time)")
+      #expect(
+        text(RunEventLine.end(stage: stages[0], result: cached, time: rounded)) == text(general))
       general = RunEventLine.event(
         .ended(stage: 0, result: cached, at: 100 + time), stages: stages, began: 100)
       #expect(text(general)?.contains(#""outcome":"cached""#) == true)
