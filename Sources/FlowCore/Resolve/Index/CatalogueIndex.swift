@@ -19,7 +19,7 @@
 /// bytes do not match it is never believed, and the index is rebuilt from the catalogue.
 public final class CatalogueIndex: PackageSource {
   static let magicPrefix = Array("flow-catalogue-index-".utf8)
-  static let magic = magicPrefix + Array("10\n".utf8)
+  static let magic = magicPrefix + Array("11\n".utf8)
   /// Where the parts after the source key start, after the length in the header.
   static let partCount = 5
 

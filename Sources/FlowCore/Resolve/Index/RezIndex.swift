@@ -7,7 +7,9 @@ import Glibc
 /// In this form the key table holds every version folder's name in rez's order (ties by their
 /// bytes), so a key's number follows its place; the rez section gives each key its rank among
 /// the distinct versions (equal versions written differently share one). A requirement is its
-/// marked name and its whole text as written (`~foo-1.2+<2`). Each package's item ends, after
+/// marked name and its whole text as written (`~foo-1.2+<2`), then its range as read
+/// (`appendRequirement`), so that a resolve reads no requirement's text. Each package's item
+/// ends, after
 /// its versions, with its version folders (key number, path, and what is checked of it) and
 /// the problems met reading it. A version's origin is its package file.
 ///
@@ -216,9 +218,7 @@ enum RezIndex {
       },
       requirements: { index in
         CompiledCatalogue.appendTable(requirements, to: &index) { index, requirement in
-          let mark = requirement.kind == .required ? "" : String(requirement.text.prefix(1))
-          index.appendText(mark + requirement.name)
-          index.appendText(requirement.text)
+          appendRequirement(requirement, keyNumbers: keyNumbers, to: &index)
         }
       },
       provisions: { index in index.appendNumber(0) },
@@ -232,6 +232,49 @@ enum RezIndex {
           appendFamily(names[number], families[number], lists: numbered[number], to: &index)
         }
       })
+  }
+
+  /// A requirement's item: its marked name and text, as a TOML catalogue's, then its range's
+  /// text and bounds, each bound its lower then its upper end (`appendEnd`).
+  static func appendRequirement(
+    _ requirement: RezRequirement, keyNumbers: [String: Int], to index: inout [UInt8]
+  ) {
+    let mark = requirement.kind == .required ? "" : String(requirement.text.prefix(1))
+    index.appendText(mark + requirement.name)
+    index.appendText(requirement.text)
+    index.appendText(requirement.range.text)
+    index.appendNumber(requirement.range.bounds.count)
+    for bound in requirement.range.bounds {
+      appendEnd(bound.lower, keyNumbers: keyNumbers, to: &index)
+      appendEnd(bound.upper, keyNumbers: keyNumbers, to: &index)
+    }
+  }
+
+  /// How an end's version is written, doubled, plus one when the end is included: a key's
+  /// number (the key's text is the version's own), the version's text, or no more
+  /// (`infinity`).
+  enum EndForm: Int {
+    case key = 0
+    case text = 1
+    case infinity = 2
+  }
+
+  /// One end of a bound: its form and inclusion (`EndForm`), then the key's number or the
+  /// version's text. The version read back from either is the one read from the range: the
+  /// same text read the same way.
+  private static func appendEnd(
+    _ end: RezRange.End, keyNumbers: [String: Int], to index: inout [UInt8]
+  ) {
+    let included = end.inclusive ? 1 : 0
+    if end.version.tokens == nil {
+      index.appendNumber(EndForm.infinity.rawValue * 2 + included)
+    } else if let key = keyNumbers[end.version.text] {
+      index.appendNumber(EndForm.key.rawValue * 2 + included)
+      index.appendNumber(key)
+    } else {
+      index.appendNumber(EndForm.text.rawValue * 2 + included)
+      index.appendText(end.version.text)
+    }
   }
 
   /// A package's directory item: its name and versions as a TOML catalogue's, then its
@@ -389,11 +432,43 @@ extension CatalogueIndex {
     return try reader.text()
   }
 
-  /// Requirement `number`'s text as written.
-  func rezRequirementText(_ number: Int) throws(RecordReader.Damaged) -> String {
+  /// Requirement `number` as compiled (`RezIndex.appendRequirement`), its text not read
+  /// again: `keyVersion` gives a key's version, `textVersion` one written in the range.
+  func rezRequirement(
+    _ number: Int, keyVersion: (Int) -> RezVersion?, textVersion: (String) -> RezVersion?
+  ) throws(RecordReader.Damaged) -> RezRequirement {
     var reader = try item(number, of: requirementTable)
-    try reader.skipText()
-    return try reader.text()
+    var name = try reader.text()
+    let text = try reader.text()
+    let kind = name.utf8.first.map(PackageRequirement.kind(marked:)) ?? .required
+    if kind != .required { name.removeFirst() }
+    let rangeText = try reader.text()
+    let count = try reader.count()
+    var bounds: [RezRange.Bound] = []
+    bounds.reserveCapacity(count)
+    func end() throws(RecordReader.Damaged) -> RezRange.End {
+      let code = try reader.number()
+      let inclusive = code & 1 == 1
+      let version: RezVersion?
+      switch RezIndex.EndForm(rawValue: code >> 1) {
+      case .key?:
+        let key = try reader.number()
+        guard key >= 0, key < keyTable.count else { throw RecordReader.Damaged() }
+        version = keyVersion(key)
+      case .text?: version = textVersion(try reader.text())
+      case .infinity?: version = .infinity
+      case nil: throw RecordReader.Damaged()
+      }
+      guard let version else { throw RecordReader.Damaged() }
+      return RezRange.End(version: version, inclusive: inclusive)
+    }
+    for _ in 0..<count {
+      let lower = try end()
+      bounds.append(RezRange.Bound(lower: lower, upper: try end()))
+    }
+    guard !name.isEmpty else { throw RecordReader.Damaged() }
+    return RezRequirement(
+      name: name, range: RezRange(mergedBounds: bounds, text: rangeText), kind: kind, text: text)
   }
 
   /// Package `name` as compiled; nil when no repository holds it. Each version's file and
@@ -415,11 +490,7 @@ extension CatalogueIndex {
         entry.details = reader.offset..<reader.offset + length
         reader.offset += length
       }
-      let lists = try reader.numberLists()
-      for number in lists.joined() where number < 0 || number >= requirementTable.count {
-        throw RecordReader.Damaged()
-      }
-      entry.numbers = [lists[0]] + lists.dropFirst(2)
+      entry.numbers = try readRequirementNumbers(&reader)
       family.entries.append(entry)
     }
     let folders = reader.offset
@@ -451,6 +522,31 @@ extension CatalogueIndex {
     let folders = reader.offset
     try skipFolders(&reader)
     return (folders..<reader.offset, try readProblems(&reader))
+  }
+
+  /// A version's requirement numbers (`RecordReader.numberLists`) without its conflicts,
+  /// which a rez package has none of: its own, then each variant's.
+  private func readRequirementNumbers(_ reader: inout RecordReader) throws(RecordReader.Damaged)
+    -> [[Int]]
+  {
+    func list() throws(RecordReader.Damaged) -> [Int] {
+      let count = try reader.count()
+      var numbers: [Int] = []
+      numbers.reserveCapacity(count)
+      for _ in 0..<count {
+        let number = try reader.number()
+        guard number >= 0, number < requirementTable.count else { throw RecordReader.Damaged() }
+        numbers.append(number)
+      }
+      return numbers
+    }
+    let requires = try list()
+    guard try reader.count() == 0 else { throw RecordReader.Damaged() }
+    let variants = try reader.count()
+    var lists = [requires]
+    lists.reserveCapacity(variants + 1)
+    for _ in 0..<variants { lists.append(try list()) }
+    return lists
   }
 
   /// One list of requirement numbers, each checked as `rezFamily(named:details:)` checks it.

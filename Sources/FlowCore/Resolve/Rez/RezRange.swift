@@ -53,6 +53,12 @@ public struct RezRange: Sendable, Hashable, CustomStringConvertible {
     self.text = text
   }
 
+  /// Bounds merged before, as `bounds` holds them (a range read back from an index).
+  init(mergedBounds: [Bound], text: String) {
+    self.bounds = mergedBounds
+    self.text = text
+  }
+
   public var isAny: Bool { bounds == [.any] }
 
   public var description: String { text }

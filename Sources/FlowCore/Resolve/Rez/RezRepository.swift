@@ -52,6 +52,8 @@ public final class RezRepository: PackageSource {
   private var searchVersions: [String: [RezSolver.Read]] = [:]
   private var indexRequirements: [RezRequirement?] = []
   private var indexRequirementsRead: [Bool] = []
+  /// The versions written in the index's ranges that are no key's text, once read.
+  private var rangeVersions: [String: RezVersion?] = [:]
   private var fileRequirements: [RezRequirement] = []
   private var fileNumbers: [String: Int] = [:]
   /// Whether rez's search found an answer (`preferred`, empty when nothing is needed).
@@ -337,26 +339,36 @@ public final class RezRepository: PackageSource {
     problemsReported.insert(name)
   }
 
-  /// Requirement `number` of the index, read once; nil when it cannot be read.
+  /// Gives the index's requirements their slots, one per item of its table, unless given.
+  private func sizeIndexRequirements() {
+    guard indexRequirements.isEmpty else { return }
+    indexRequirements = Array(repeating: nil, count: index.requirementTable.count)
+    indexRequirementsRead = Array(repeating: false, count: index.requirementTable.count)
+  }
+
+  /// Requirement `number` of the index, read once as compiled; nil when it cannot be read.
   private func indexRequirement(_ number: Int) -> RezRequirement? {
-    if indexRequirements.isEmpty {
-      indexRequirements = Array(repeating: nil, count: index.requirementTable.count)
-      indexRequirementsRead = Array(repeating: false, count: index.requirementTable.count)
-    }
+    sizeIndexRequirements()
     guard indexRequirements.indices.contains(number) else { return nil }
     if indexRequirementsRead[number] { return indexRequirements[number] }
     indexRequirementsRead[number] = true
-    // Each text of the index's table is another, so it is read here without `requirements`.
-    indexRequirements[number] = (try? index.rezRequirementText(number)).flatMap {
-      try? RezRequirement(parsing: $0)
-    }
+    indexRequirements[number] = try? index.rezRequirement(
+      number, keyVersion: readableKeyVersion, textVersion: rangeVersion)
     return indexRequirements[number]
   }
 
+  /// A version written in a range of the index that is no key's text, read once.
+  private func rangeVersion(_ text: String) -> RezVersion? {
+    if let known = rangeVersions[text] { return known }
+    let version = try? RezVersion(parsing: text)
+    rangeVersions[text] = version
+    return version
+  }
+
   /// The requirement a search number stands for (`searchNumbers(of:)`); nil when the
-  /// index's text cannot be read (each was read when the index was compiled).
+  /// index's requirement cannot be read.
   private func searchRequirement(_ number: Int) -> RezRequirement? {
-    if indexRequirements.isEmpty { _ = indexRequirement(0) }
+    sizeIndexRequirements()
     let base = indexRequirements.count
     if number >= base { return fileRequirements[number - base] }
     return indexRequirement(number)
@@ -367,7 +379,7 @@ public final class RezRepository: PackageSource {
   /// package read from its files, numbers after those; nil when one of its files'
   /// requirements cannot be read.
   private func searchNumbers(of entry: RezIndex.Entry) -> [[Int]]? {
-    if indexRequirements.isEmpty { _ = indexRequirement(0) }
+    sizeIndexRequirements()
     if let numbers = entry.numbers { return numbers }
     var lists: [[Int]] = []
     for list in [entry.requires] + entry.variants {

@@ -10,6 +10,15 @@ public struct RezRequirement: Sendable, Hashable, CustomStringConvertible {
   public let kind: PackageRequirement.Kind
   public let text: String
 
+  /// A requirement read before (`CatalogueIndex.rezRequirement`): `text` read as
+  /// `init(parsing:)` reads it gives the rest.
+  init(name: String, range: RezRange, kind: PackageRequirement.Kind, text: String) {
+    self.name = name
+    self.range = range
+    self.kind = kind
+    self.text = text
+  }
+
   public init(parsing text: String) throws {
     self.text = text
     var bytes = Array(text.utf8)[...]

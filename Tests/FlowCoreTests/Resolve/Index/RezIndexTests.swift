@@ -156,4 +156,59 @@ import Testing
       _ = try RezRepository(index: toml, path: nil, facts: [])
     }
   }
+  /// Every requirement of a compiled index, read back without its text, is the one its text
+  /// reads as: name, kind and range, each end's version as written.
+  @Test func requirementsReadBackFromTheIndexAreThoseTheirTextsRead() throws {
+    let written = [
+      "q", "q-1", "q-1.0", "q-1-0", "~q-1.2+<2", "!q-2", "!q", "~q", "q==1.0", "q<3", "q>1<=5",
+      "q-1..5", "q-<2,>=1.0", "q-1.0|2+", "q-1|1_", "q-1+,<2", "q>=1.0", "q@1.0", "q#2.beta",
+      "q-1.0+<1.0.1|", "r-alpha1", "r-01",
+    ]
+    var packages = ["q/1.0": "", "q/2": "", "q/2.beta": "", "r/01": ""]
+    let list = written.map { "'\($0)'" }.joined(separator: ", ")
+    packages["p/1"] = "requires = [\(list)]\nvariants = [['q-2'], ['r']]\n"
+    let folder = try Self.repository(packages)
+    let cache = try TemporaryFolder()
+    let path = cache.path + "/rez.index"
+    _ = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
+    let reopened = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
+    #expect(!reopened.index.rebuilt)
+    let index = reopened.index
+    var texts: [String] = []
+    for number in 0..<index.requirementTable.count {
+      let read = try index.rezRequirement(
+        number, keyVersion: { try? RezVersion(parsing: index.keyText($0)) },
+        textVersion: { try? RezVersion(parsing: $0) })
+      let parsed = try RezRequirement(parsing: read.text)
+      #expect(read == parsed)
+      #expect(read.range.text == parsed.range.text)
+      let ends = { (range: RezRange) in
+        range.bounds.flatMap { [$0.lower, $0.upper] }.map { "\($0.version.text) \($0.inclusive)" }
+      }
+      #expect(ends(read.range) == ends(parsed.range))
+      texts.append(read.text)
+    }
+    #expect(Set(texts) == Set(written + ["q-2", "r"]))
+  }
+
+  /// An index written in an earlier layout is not read: it is compiled anew, with a warning.
+  @Test func anIndexOfAnotherFormatIsCompiledAnew() throws {
+    let folder = try Self.repository(["p/1.0": "requires = ['q-1']\n", "q/1": ""])
+    let cache = try TemporaryFolder()
+    let path = cache.path + "/rez.index"
+    _ = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
+    var bytes = try InputFile.read(path)
+    let prefix = CatalogueIndex.magicPrefix.count
+    #expect(bytes[prefix..<prefix + 3].elementsEqual("11\n".utf8))
+    bytes.replaceSubrange(prefix..<prefix + 3, with: Array("10\n".utf8))
+    try cache.write("rez.index", bytes)
+    let reopened = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
+    #expect(reopened.index.rebuilt)
+    #expect(reopened.problems.contains { $0.message.contains("written in another format") })
+    try reopened.followRez([RezRequirement(parsing: "p")])
+    let answer = try #require(reopened.resolution(of: [reopened.requirement(parsing: "p")]))
+    #expect(answer.packages.map(\.key) == ["1.0", "1"])
+    let again = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
+    #expect(!again.index.rebuilt)
+  }
 }
