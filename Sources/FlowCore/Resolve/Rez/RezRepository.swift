@@ -273,14 +273,19 @@ public final class RezRepository: PackageSource {
   }
 
   /// A version's requirements, its own then each variant's, both ways; nil when one cannot
-  /// be read (each was read when the index was compiled).
-  private func requirementLists(of entry: RezIndex.Entry) -> [[(
+  /// be read (each was read when the index was compiled). With `variant`, only the version's
+  /// own and that variant's are read from the index, the other variants' left empty.
+  private func requirementLists(of entry: RezIndex.Entry, variant: Int? = nil) -> [[(
     rez: RezRequirement, solver: PackageRequirement
   )]]? {
     var lists: [[(rez: RezRequirement, solver: PackageRequirement)]] = []
     if let numbers = entry.numbers {
-      for list in numbers {
+      for (position, list) in numbers.enumerated() {
         var converted: [(rez: RezRequirement, solver: PackageRequirement)] = []
+        if let variant, position > 0, position != variant + 1 {
+          lists.append(converted)
+          continue
+        }
         for number in list {
           if numbered[number] == nil {
             numbered[number] = indexRequirement(number).map { ($0, requirement(for: $0)) }
@@ -464,8 +469,11 @@ public final class RezRepository: PackageSource {
       definedAt: "implicit: \(fact.fact.source)")
   }
 
-  /// One version as the solver reads it; nil when it cannot be read.
-  private func packageVersion(_ name: String, _ entry: RezIndex.Entry) -> PackageVersion? {
+  /// One version as the solver reads it; nil when it cannot be read. With `variant`, only
+  /// that variant's requirements (`requirementLists(of:variant:)`): for that candidate alone.
+  private func packageVersion(_ name: String, _ entry: RezIndex.Entry, variant: Int? = nil)
+    -> PackageVersion?
+  {
     var entry = entry
     do {
       try index.readDetails(of: &entry)
@@ -473,9 +481,9 @@ public final class RezRepository: PackageSource {
       forget()
       return nil
     }
-    guard let key = try? index.keyText(entry.key), let lists = requirementLists(of: entry) else {
-      return nil
-    }
+    guard let key = try? index.keyText(entry.key),
+      let lists = requirementLists(of: entry, variant: variant)
+    else { return nil }
     var version = PackageVersion(
       name: name, version: Version(release: [UInt64(ranks[entry.key] + 1)]), key: key,
       variables: entry.variables, requires: lists[0].map(\.solver),
@@ -551,7 +559,7 @@ public final class RezRepository: PackageSource {
     if facts[name] != nil { return candidates(of: name).first }
     guard let family = storedFamily(name),
       let entry = family.entries.first(where: { keyVersion($0.key).text == choice.key }),
-      let version = packageVersion(name, entry)
+      let version = packageVersion(name, entry, variant: choice.variant)
     else { return nil }
     let all = version.candidates
     return all.first { $0.variant == choice.variant }
