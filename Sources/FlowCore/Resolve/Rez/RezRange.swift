@@ -27,11 +27,13 @@ public struct RezRange: Sendable, Hashable, CustomStringConvertible {
     }
 
     func isAboveLower(_ version: RezVersion) -> Bool {
-      lower.version < version || (lower.inclusive && lower.version == version)
+      let order = RezVersion.compare(lower.version, version)
+      return order < 0 || (order == 0 && lower.inclusive)
     }
 
     func isBelowUpper(_ version: RezVersion) -> Bool {
-      version < upper.version || (upper.inclusive && upper.version == version)
+      let order = RezVersion.compare(version, upper.version)
+      return order < 0 || (order == 0 && upper.inclusive)
     }
 
     /// Whether the lower end lies at or below the upper one with something between.

@@ -25,19 +25,28 @@ public struct RezVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    static func < (left: Run, right: Run) -> Bool {
-      if left.isNumber != right.isNumber { return !left.isNumber }
+    static func < (left: Run, right: Run) -> Bool { compare(left, right) < 0 }
+
+    /// The order of two runs as -1, 0 or 1: text before numbers, numbers by value then by
+    /// their text, text by byte value.
+    static func compare(_ left: Run, _ right: Run) -> Int {
+      if left.isNumber != right.isNumber { return left.isNumber ? 1 : -1 }
       if left.isNumber {
         let a = left.bytes.count - left.significantStart
         let b = right.bytes.count - right.significantStart
-        if a != b { return a < b }
+        if a != b { return a < b ? -1 : 1 }
         for offset in 0..<a {
           let x = left.bytes[left.significantStart + offset]
           let y = right.bytes[right.significantStart + offset]
-          if x != y { return x < y }
+          if x != y { return x < y ? -1 : 1 }
         }
       }
-      return left.bytes.lexicographicallyPrecedes(right.bytes)
+      for offset in 0..<min(left.bytes.count, right.bytes.count) {
+        let x = left.bytes[offset]
+        let y = right.bytes[offset]
+        if x != y { return x < y ? -1 : 1 }
+      }
+      return RezVersion.compareCounts(left.bytes.count, right.bytes.count)
     }
   }
 
@@ -124,9 +133,28 @@ public struct RezVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
   public var description: String { text }
 
   public static func < (left: RezVersion, right: RezVersion) -> Bool {
-    guard let a = left.tokens else { return false }
-    guard let b = right.tokens else { return true }
-    return a.lexicographicallyPrecedes(b) { $0.lexicographicallyPrecedes($1) }
+    compare(left, right) < 0
+  }
+
+  /// The order of two versions as -1, 0 or 1 (0: equal, as `==` says), in one pass over
+  /// their tokens where `<` and `==` together take two.
+  static func compare(_ left: RezVersion, _ right: RezVersion) -> Int {
+    guard let a = left.tokens else { return right.tokens == nil ? 0 : 1 }
+    guard let b = right.tokens else { return -1 }
+    for token in 0..<min(a.count, b.count) {
+      let (x, y) = (a[token], b[token])
+      for run in 0..<min(x.count, y.count) {
+        let order = Run.compare(x[run], y[run])
+        if order != 0 { return order }
+      }
+      if x.count != y.count { return compareCounts(x.count, y.count) }
+    }
+    return compareCounts(a.count, b.count)
+  }
+
+  /// A list that runs out first is the smaller.
+  fileprivate static func compareCounts(_ a: Int, _ b: Int) -> Int {
+    a == b ? 0 : (a < b ? -1 : 1)
   }
 
   /// Equal versions are equal whatever their separators.

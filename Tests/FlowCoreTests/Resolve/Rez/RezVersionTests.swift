@@ -37,6 +37,24 @@ import Testing
     #expect(try Self.version("2.99") < RezVersion.infinity)
   }
 
+  /// The three-way order agrees with `<` and `==` on every pair, padded numbers, text runs,
+  /// prefixes, separators and `infinity` among them.
+  @Test func compareAgreesWithLessThanAndEquality() throws {
+    let versions =
+      try [
+        "", "0", "00", "01", "1", "1.0", "1-0", "1.0.0", "1_", "1.a", "1.a_", "a", "a1", "a01",
+        "1a", "10", "2.beta", "2.0", "x86_64", "CentOS-7",
+      ].map(Self.version) + [RezVersion.infinity]
+    for left in versions {
+      for right in versions {
+        let order = RezVersion.compare(left, right)
+        #expect((order < 0) == (left < right), "\(left) \(right)")
+        #expect((order == 0) == (left == right), "\(left) \(right)")
+        #expect(order == -RezVersion.compare(right, left), "\(left) \(right)")
+      }
+    }
+  }
+
   @Test func nextIsAboveEveryVersionItPrefixes() throws {
     let next = try Self.version("1.2").next
     #expect(try Self.version("1.2.99.1") < next)
