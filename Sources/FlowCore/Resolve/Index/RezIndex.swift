@@ -402,18 +402,22 @@ extension CatalogueIndex {
   /// than the `stat` calls.
   func rezFoldersUnchanged(_ records: Range<Int>) throws(RecordReader.Damaged) -> Bool {
     var reader = try reader(records.lowerBound, records.upperBound)
-    var path: [CChar] = []
+    var path: [UInt8] = []
     for _ in 0..<(try reader.count()) {
       _ = try reader.number()
       let folder = try reader.textRange()
       for _ in 0..<(try reader.count()) {
         let suffix = try reader.textRange()
+        // Copied as blocks of bytes: a package's first reading builds one path per version.
         path.removeAll(keepingCapacity: true)
-        for byte in reader.base[folder] { path.append(CChar(bitPattern: byte)) }
-        for byte in reader.base[suffix] { path.append(CChar(bitPattern: byte)) }
+        path.append(contentsOf: UnsafeRawBufferPointer(rebasing: reader.base[folder]))
+        path.append(contentsOf: UnsafeRawBufferPointer(rebasing: reader.base[suffix]))
         path.append(0)
         let count = try reader.count()
-        guard let state = RezIndex.state(at: path) else {
+        let found = path.withUnsafeBufferPointer { bytes in
+          bytes.withMemoryRebound(to: CChar.self) { RezIndex.state(at: $0.baseAddress!) }
+        }
+        guard let state = found else {
           guard count == 1, try reader.number() == -1 else { return false }
           continue
         }
