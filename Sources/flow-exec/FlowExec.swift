@@ -153,14 +153,14 @@ struct FlowExec: ToolCommand {
     var probed: MachineDescription?
     // A kept quick rerun whose context holds: told from it when every stage is unchanged,
     // else the full way asks only about the stages that are not.
-    var kept: (unchanged: QuickRerun.Unchanged, watched: [(path: String, stamp: FileStamp?)])?
+    var kept: QuickRerun.Unchanged?
     if let quickFile = quickRerunFile {
       let machine = MachineProbe(environment: host, queriesTools: false).probe()
       probed = machine
       let capacity = try capacityOptions.capacity(over: machine)
       kept = quickRerun(of: quickFile, host: host, capacity: capacity)
-      if let kept, kept.unchanged.all {
-        let quick = kept.unchanged.run
+      if let kept, kept.all {
+        let quick = kept.run
         for note in quick.notes { console.report(note) }
         let folder = PathText.directory(of: quickFile)
         let runFolder = RunFolder(base: folder)
@@ -169,7 +169,7 @@ struct FlowExec: ToolCommand {
         var settings = runnerSettings(capacity: capacity, logs: logs, host: host)
         settings.cache = StageCache(
           launches: launches, workflow: quickFile, folder: folder,
-          store: CacheStore(workflowFolder: folder, environment: host), unchanged: kept.unchanged,
+          store: CacheStore(workflowFolder: folder, environment: host), unchanged: kept,
           warn: { console.report($0) })
         let (status, _) = try runStages(
           launches, settings: settings, runFolder: runFolder, console: console, host: host)
@@ -217,7 +217,8 @@ struct FlowExec: ToolCommand {
     var settings = runnerSettings(capacity: capacity, logs: logs, host: host)
     settings.cache = try StageCacheOptions(rerun: rerun, noCache: noCache).cache(
       for: launches, workflow: workflow, environment: host, console: console,
-      unchanged: Self.unchanged(kept, launches: launches, stamped: stamped))
+      // Unless the launches are not the kept stages, or a file read changed since.
+      unchanged: kept.flatMap { $0.fits(launches, read: stamped) ? $0 : nil })
     if why {
       let explained = settings.cache?.explain() ?? launches.map { ($0.name, "not cached") }
       output.write(Array(StageCacheOptions.whyTable(explained).utf8))

@@ -20,33 +20,17 @@ extension FlowExec {
   }
 
   /// The quick rerun kept for `file` when its context holds now (nothing the run depends
-  /// on besides its stages' files changed), with the stages found unchanged and the stamps
-  /// of the files it watches as they were found.
-  func quickRerun(of file: String, host: EnvironmentMap, capacity: PlanCapacity) -> (
-    unchanged: QuickRerun.Unchanged, watched: [(path: String, stamp: FileStamp?)]
-  )? {
+  /// on besides its stages' files changed), with the stages found unchanged.
+  func quickRerun(of file: String, host: EnvironmentMap, capacity: PlanCapacity)
+    -> QuickRerun.Unchanged?
+  {
     guard let quick = QuickRerun.read(for: file) else { return nil }
     let watched = QuickRerun.stamps(quick.watched)
     let context = QuickRerun.context(
       arguments: Self.arguments, environment: host, capacity: capacity,
       countsMemory: quick.countsMemory, watched: watched)
     guard context == quick.context else { return nil }
-    return (quick.unchanged(folder: PathText.directory(of: file)), watched)
-  }
-
-  /// The stages of a kept run found unchanged, for the full way's `launches`: when they are
-  /// the kept run's stages and each file the full way read (`stamped`, stamped before it was
-  /// read) was as the context found it. nil otherwise: every stage is then asked about.
-  static func unchanged(
-    _ found: (unchanged: QuickRerun.Unchanged, watched: [(path: String, stamp: FileStamp?)])?,
-    launches: [StageLaunch], stamped: [(path: String, stamp: FileStamp?)]
-  ) -> QuickRerun.Unchanged? {
-    guard let found, found.unchanged.fits(launches) else { return nil }
-    let seen = Dictionary(found.watched.map { ($0.path, $0.stamp) }) { first, _ in first }
-    for (path, stamp) in stamped {
-      guard let was = seen[path], was == stamp else { return nil }
-    }
-    return found.unchanged
+    return quick.unchanged(folder: PathText.directory(of: file), watched: watched)
   }
 
   /// The files a full run reads before its stages, stamped before it reads them, for

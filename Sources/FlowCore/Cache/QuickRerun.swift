@@ -103,13 +103,16 @@ public struct QuickRerun: Sendable {
   public var countsMemory: Bool { stages.contains { $0.demand.memory > 0 } }
 
   /// The stages found unchanged, looked at from `folder`: each whose declared files are as
-  /// its record holds them and whose needs are all unchanged. With the context unchanged,
-  /// a full run would find each of them cached under the key it had.
-  public func unchanged(folder: String) -> Unchanged {
+  /// its record holds them and whose needs are all unchanged. With the context unchanged
+  /// (`watched`: the watched files' stamps it was found with), a full run would find each of
+  /// them cached under the key it had.
+  public func unchanged(folder: String, watched: [(path: String, stamp: FileStamp?)])
+    -> Unchanged
+  {
     let holds = files.map { FileDigests.look(at: folder + "/" + $0.path) == $0.look }
     var stageHolds = stages.map { $0.files.allSatisfy { holds[$0] } }
     guard stageHolds.contains(false) else {
-      return Unchanged(run: self, stages: stageHolds, all: true)
+      return Unchanged(run: self, stages: stageHolds, all: true, watched: watched)
     }
     // What needs a changed stage changed too, and what needs that, whatever their order.
     var dependants = Array(repeating: [Int](), count: stages.count)
@@ -123,22 +126,30 @@ public struct QuickRerun: Sendable {
         changed.append(dependant)
       }
     }
-    return Unchanged(run: self, stages: stageHolds, all: false)
+    return Unchanged(run: self, stages: stageHolds, all: false, watched: watched)
   }
 
-  /// A kept run and which of its stages are unchanged now (`unchanged(folder:)`), in its
-  /// order.
+  /// A kept run and which of its stages are unchanged now (`unchanged(folder:watched:)`), in
+  /// its order.
   public struct Unchanged: Sendable {
     public var run: QuickRerun
     public var stages: [Bool]
     /// Whether every one is.
     public var all: Bool
+    /// The watched files' stamps its context was found with.
+    var watched: [(path: String, stamp: FileStamp?)]
 
-    /// Whether `launches`, as a full run prepared them, are the kept run's stages in its
-    /// order, so that what is said of each holds for them.
-    public func fits(_ launches: [StageLaunch]) -> Bool {
-      launches.count == run.stages.count
-        && zip(launches, run.stages).allSatisfy { $0.name == $1.name && $0.needs == $1.needs }
+    /// Whether what is said of each stage holds for `launches`, as a full run prepared them
+    /// from the files stamped in `read` (each before it was read): they are the kept run's
+    /// stages in its order, and each of those files was as the context found it.
+    public func fits(_ launches: [StageLaunch], read: [(path: String, stamp: FileStamp?)])
+      -> Bool
+    {
+      guard launches.count == run.stages.count,
+        zip(launches, run.stages).allSatisfy({ $0.name == $1.name && $0.needs == $1.needs })
+      else { return false }
+      let found = Dictionary(watched.map { ($0.path, $0.stamp) }) { first, _ in first }
+      return read.allSatisfy { path, stamp in found[path].map { $0 == stamp } ?? false }
     }
   }
 

@@ -81,6 +81,30 @@ import Testing
         == nil)
   }
 
+  @Test func whatIsFoundUnchangedHoldsOnlyForTheKeptStagesReadFromTheFilesFound() {
+    let stamp = FileStamp(
+      device: 1, inode: 2, size: 3, modifiedSeconds: 4, modifiedNanoseconds: 5)
+    let found = Self.sample.unchanged(
+      folder: "/nowhere", watched: [("/w/flow.yaml", stamp), ("/w/.env", nil)])
+    func launch(_ name: String, needs: [Int]) -> StageLaunch {
+      StageLaunch(
+        name: name, needs: needs, directory: "/w", logPath: "/w/\(name).log",
+        command: { _ in ([], [:]) })
+    }
+    let launches = [launch("A", needs: []), launch("B", needs: [0])]
+    #expect(found.fits(launches, read: [("/w/flow.yaml", stamp), ("/w/.env", nil)]))
+    #expect(found.fits(launches, read: []))
+    // A file read that changed, appeared or was not watched; other stages or needs.
+    var later = stamp
+    later.modifiedNanoseconds += 1
+    #expect(!found.fits(launches, read: [("/w/flow.yaml", later)]))
+    #expect(!found.fits(launches, read: [("/w/.env", stamp)]))
+    #expect(!found.fits(launches, read: [("/w/other.env", nil)]))
+    #expect(!found.fits([launch("A", needs: []), launch("C", needs: [0])], read: []))
+    #expect(!found.fits([launch("A", needs: []), launch("B", needs: [])], read: []))
+    #expect(!found.fits([launch("A", needs: [])], read: []))
+  }
+
   @Test func aStageIsUnchangedWhenItsFilesAndEveryStageItNeedsAre() throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
       "flow-quick-" + UUID().uuidString)
@@ -105,10 +129,10 @@ import Testing
         stage("A", needs: [], files: [0]), stage("B", needs: [], files: [1]),
         stage("E", needs: [3], files: [0]),
       ])
-    let before = run.unchanged(folder: folder.path)
+    let before = run.unchanged(folder: folder.path, watched: [])
     #expect(before.all && before.stages == [true, true, true, true, true])
     try "alpha, changed\n".write(toFile: path, atomically: false, encoding: .utf8)
-    let after = run.unchanged(folder: folder.path)
+    let after = run.unchanged(folder: folder.path, watched: [])
     #expect(!after.all)
     #expect(after.stages == [false, false, false, true, false])
   }
