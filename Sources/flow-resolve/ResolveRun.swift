@@ -176,13 +176,10 @@ struct ResolveRun: Equatable {
   func runPipe(console: Console) throws {
     var workflow = try Workflow(
       pipeInput: try console.read("-"), file: InputFile.standardInputName, tool: "flow-resolve")
-    let index = try openSource(console: console)
-    var resolution = PipeResolution(
-      source: index, includePrereleases: pre, explain: explain, fullDerivation: fullDerivation,
-      syntax: syntax)
-    if implicits != false {
-      resolution.implicits = ImplicitPackages.probed(environment: ProcessEnvironment.current)
-    }
+    let roots = try rezRepositories()
+    let index = try roots == nil ? openSource(console: console) : nil
+    let machine =
+      implicits != false ? ImplicitPackages.probed(environment: ProcessEnvironment.current) : nil
     let use = try LockUse.open(explicit: lock.path, locked: lock.locked, workflow: workflow)
     if lock.updating != nil && use == nil {
       throw CommandFailure(
@@ -197,10 +194,25 @@ struct ResolveRun: Equatable {
           "--update-lock: the lock holds no package '\(unknown)'\(hint ?? "")", status: .usage)
       }
     }
-    if let locked = use?.lock?.packages {
-      resolution.preferences = PackageLock.preferences(locked, moving: lock.updating)
+    // The document annotated against `source`, on a copy: a rez repository's reading found
+    // out of date is read again.
+    func annotated(_ source: any PackageSource) throws -> Workflow {
+      var resolution = PipeResolution(
+        source: source, includePrereleases: pre, explain: explain,
+        fullDerivation: fullDerivation, syntax: syntax)
+      if let machine { resolution.implicits = machine }
+      if let locked = use?.lock?.packages {
+        resolution.preferences = PackageLock.preferences(locked, moving: lock.updating)
+      }
+      var copy = workflow
+      _ = try resolution.annotate(&copy)
+      return copy
     }
-    _ = try resolution.annotate(&workflow)
+    if let index {
+      workflow = try annotated(index)
+    } else if let roots {
+      workflow = try readingRez(roots, console: console) { _, source in try annotated(source) }
+    }
     if let use {
       // Written before the document goes on, as flow-envfile does, for the next tool.
       let section = PackageLock.section(of: workflow, keeping: nil)
@@ -216,9 +228,8 @@ struct ResolveRun: Equatable {
     try console.emit(workflow.documentText(pretty: pretty), to: output)
   }
 
-  /// The catalogue's index, without what `--exclude` and `--time` hide.
+  /// The TOML catalogues' index, without what `--exclude` and `--time` hide.
   func openSource(console: Console) throws -> any PackageSource {
-    if let roots = try rezRepositories() { return try openRez(roots).source }
     var excluded: [PackageRequirement] = []
     for text in exclusions {
       excluded.append(try PackageRequirement(parsing: text, syntax: syntax))

@@ -13,22 +13,28 @@ extension ResolveRun {
     return try RezRepository.roots(of: sources, syntax: syntax)
   }
 
-  /// The repositories, and them without what `--exclude` and `--time` hide.
-  func openRez(_ roots: [String], facts: ImplicitPackages? = nil) throws -> (
-    repository: RezRepository, source: any PackageSource
-  ) {
+  /// Runs `body` on the repositories and on them without what `--exclude` and `--time` hide,
+  /// once more on them compiled anew when the reading was out of date
+  /// (`RezRepository.reading`).
+  func readingRez<Result>(
+    _ roots: [String], facts: ImplicitPackages? = nil, console: Console,
+    _ body: (RezRepository, any PackageSource) throws -> Result
+  ) throws -> Result {
     // A file-size limit (`ulimit -f`) then fails the index write with EFBIG, which resolves
     // from memory, instead of ending the process.
     signal(SIGXFSZ, SIG_IGN)
-    let repository = try RezRepository.open(
+    return try RezRepository.reading(
       roots: roots, at: index, environment: ProcessEnvironment.current,
-      facts: facts?.facts ?? [])
-    // Kept until the process ends: tearing down its caches would only cost time.
-    _ = Unmanaged.passRetained(repository)
-    var excluded: [PackageRequirement] = []
-    for text in exclusions { excluded.append(try repository.requirement(parsing: text)) }
-    let filter = try PackageFilter(exclusions: excluded, time: time)
-    return (repository, filter.isEmpty ? repository : FilteredSource(repository, filter: filter))
+      facts: facts?.facts ?? [], report: { console.report($0.description) }
+    ) { repository in
+      // Kept until the process ends: tearing down its caches would only cost time.
+      _ = Unmanaged.passRetained(repository)
+      var excluded: [PackageRequirement] = []
+      for text in exclusions { excluded.append(try repository.requirement(parsing: text)) }
+      let filter = try PackageFilter(exclusions: excluded, time: time)
+      return try body(
+        repository, filter.isEmpty ? repository : FilteredSource(repository, filter: filter))
+    }
   }
 
   func resolveRez(_ roots: [String], console: Console) throws -> Never {
@@ -36,17 +42,17 @@ extension ResolveRun {
     // also a weak request after the asked ones, as rez adds its implicit packages.
     let facts =
       implicits == true ? ImplicitPackages.probed(environment: ProcessEnvironment.current) : nil
-    let (repository, source) = try openRez(roots, facts: facts)
-    var parsed: [PackageRequirement] = []
-    var requests: [RezRequirement] = []
-    let factRequests = repository.factRequests
-    for text in requirements + factRequests {
-      requests.append(try RezRequirement(parsing: text))
-      parsed.append(try repository.requirement(parsing: text))
-    }
-    // Package files are read as the searches meet them: what was skipped is known after.
-    var resolution: Resolution
-    do {
+    let resolution = try readingRez(roots, facts: facts, console: console) {
+      repository, source in
+      var parsed: [PackageRequirement] = []
+      var requests: [RezRequirement] = []
+      let factRequests = repository.factRequests
+      for text in requirements + factRequests {
+        requests.append(try RezRequirement(parsing: text))
+        parsed.append(try repository.requirement(parsing: text))
+      }
+      // Package files are read as the searches meet them: what was skipped is told after.
+      var resolution: Resolution
       // Rez's own search gives the answer rez gives; it knows no filters, with which the
       // solver decides in its own order.
       if source is RezRepository { try repository.followRez(requests) }
@@ -57,12 +63,9 @@ extension ResolveRun {
         resolution = try Resolution(
           parsed, source: source, includePrereleases: true, fullDerivation: fullDerivation)
       }
-    } catch {
-      for problem in repository.problems { console.report(problem.description) }
-      throw error
+      resolution.implicitCount = factRequests.count
+      return resolution
     }
-    resolution.implicitCount = factRequests.count
-    for problem in repository.problems { console.report(problem.description) }
     try emit(resolution, console: console)
   }
 }

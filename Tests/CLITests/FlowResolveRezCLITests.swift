@@ -47,6 +47,41 @@ import Testing
       ))
   }
 
+  /// A release in a package the resolve reads is found when read (opening checks only the
+  /// repository folder): alone and in a pipe, the next run answers with the new version,
+  /// its warnings told once, and leaves an index for the run after.
+  @Test func aReleaseIsResolvedByTheNextRunAloneAndInAPipe() throws {
+    let folder = try Self.repository()
+    let cache = try TemporaryFolder()
+    let index = cache.path + "/rez.index"
+    let workflow = try cache.write(
+      "w.yaml", "stages:\n  - name: a\n    environment:\n      requirements: [tool]\n")
+    let parsed = try ToolRun.run("flow-parse", [workflow])
+    #expect(parsed.status == 0, "\(parsed.stderr)")
+    func resolve(_ pipe: Bool) throws -> (packages: [String], stderr: String) {
+      let arguments = ["--catalog", folder.path, "--index", index, "--syntax", "rez"]
+      let run = try ToolRun.run(
+        "flow-resolve", arguments + (pipe ? [] : ["tool"]), stdin: pipe ? parsed.stdout : nil)
+      #expect(run.status == 0, "\(run.stderr)")
+      guard pipe else { return (try Self.packages(run), run.stderr) }
+      let document = try #require(
+        JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+      let stage = try #require((document["stages"] as? [[String: Any]])?.first)
+      let packages = try #require(
+        (stage["resolution"] as? [String: Any])?["packages"] as? [[String: Any]])
+      return (packages.map { "\($0["name"]!)-\($0["version"]!)" }, run.stderr)
+    }
+    #expect(try resolve(false).packages == ["tool-1.0[1]", "python-3.9.1"])
+    for (pipe, release) in [(false, "3.10.2"), (true, "3.11.0")] {
+      try folder.write("python/\(release)/package.py", "name = 'python'\n")
+      let (packages, stderr) = try resolve(pipe)
+      #expect(packages.contains("python-\(release)"), "\(packages)")
+      #expect(
+        stderr.components(separatedBy: "command not read").count == 2, "\(stderr)")
+      #expect(FileManager.default.fileExists(atPath: index))
+    }
+  }
+
   @Test func implicitsMakeTheMachinesFactsPackagesOfARezRepository() throws {
     let folder = try TemporaryFolder()
     try folder.write(

@@ -22,14 +22,15 @@ with tarfile.open(os.path.join(source, "packages.tar.gz")) as archive:
 shutil.copy(os.path.join(source, "requests.json"), sys.argv[1])
 PY
 fi
-(cd "$repo" && swift build -c release --product flow-resolve >/dev/null)
+# flow-resolve as `make install` installs it (the one static binary under the tool's name).
+flow=$("$repo/bench/installed.sh")/flow-resolve
 # The repository's index is compiled (when missing or stale) by a first resolve before the
 # timed part, as once after a release: its time is printed, not counted.
 first=$("$data/venv/bin/python" -c 'import json, sys; print(" ".join(json.load(open(sys.argv[1]))[0]))' "$data/requests.json")
 start=$(date +%s.%N)
 # shellcheck disable=SC2086 # the first request's items, one argument each
-"$repo/.build/release/flow-resolve" --catalog "$data/packages" --syntax rez $first >/dev/null
+"$flow" --catalog "$data/packages" --syntax rez $first >/dev/null
 echo "first resolve, compiling the index if needed: $(echo "$(date +%s.%N) - $start" | bc) s"
 uptime
-"$data/venv/bin/python" "$here/bench.py" "$data" --flow "$repo/.build/release/flow-resolve" \
+"$data/venv/bin/python" "$here/bench.py" "$data" --flow "$flow" \
   --out "$data/answers.json" "$@"

@@ -97,25 +97,28 @@ public struct RunRequest {
   private func resolve(_ workflow: inout Workflow) throws(ExecError) {
     let sources = catalogs.isEmpty ? Catalogue.defaultSources(environment: host) : catalogs
     do {
-      // Rez repositories are read as flow-resolve reads them in a pipe.
-      let repository = try RezRepository.roots(of: sources, syntax: syntax).map {
-        try RezRepository.open(roots: $0, at: self.index, environment: host)
-      }
-      // A repository's problems are found as its packages are read: told once resolved.
-      defer { for problem in repository?.problems ?? [] { report(problem.description) } }
-      let source: any PackageSource
-      if let repository {
-        source = repository
-      } else {
-        let index = try CatalogueIndex.open(sources: sources, at: self.index, environment: host)
-        index.report { [report] in report($0.description) }
-        source = index
-      }
-      var resolution = PipeResolution(source: source, syntax: syntax)
-      resolution.preferences = lock?.packagePreferences ?? [:]
       // As flow-resolve does in a pipe: the machine's facts are packages a variant may need.
-      resolution.implicits = ImplicitPackages.probed(environment: host)
-      _ = try resolution.annotate(&workflow)
+      let machine = ImplicitPackages.probed(environment: host)
+      func annotated(_ source: any PackageSource) throws -> Workflow {
+        var resolution = PipeResolution(source: source, syntax: syntax)
+        resolution.preferences = lock?.packagePreferences ?? [:]
+        resolution.implicits = machine
+        var copy = workflow
+        _ = try resolution.annotate(&copy)
+        return copy
+      }
+      // Rez repositories are read as flow-resolve reads them in a pipe, again when the
+      // reading was out of date; their problems are found as packages are read: told once
+      // resolved.
+      if let roots = try RezRepository.roots(of: sources, syntax: syntax) {
+        workflow = try RezRepository.reading(
+          roots: roots, at: index, environment: host, report: { report($0.description) },
+          annotated)
+      } else {
+        let opened = try CatalogueIndex.open(sources: sources, at: index, environment: host)
+        opened.report { [report] in report($0.description) }
+        workflow = try annotated(opened)
+      }
     } catch let failure as PipeResolution.StageFailure {
       let explained = Catalogue.explainingDefaultLookup(
         failure.error, sources: sources, environment: host)

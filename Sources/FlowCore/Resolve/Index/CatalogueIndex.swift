@@ -19,7 +19,7 @@
 /// bytes do not match it is never believed, and the index is rebuilt from the catalogue.
 public final class CatalogueIndex: PackageSource {
   static let magicPrefix = Array("flow-catalogue-index-".utf8)
-  static let magic = magicPrefix + Array("11\n".utf8)
+  static let magic = magicPrefix + Array("12\n".utf8)
   /// Where the parts after the source key start, after the length in the header.
   static let partCount = 5
 
@@ -32,6 +32,10 @@ public final class CatalogueIndex: PackageSource {
   public private(set) var rebuilt: Bool
   /// What went wrong with the index file itself (damaged, not ours, not writable), once each.
   public internal(set) var warnings: [Diagnostic] = []
+  /// Whether a reading found a package whose version folders changed since this index was
+  /// compiled (a rez repository's, `RezIndex.Change.versions`): what it answered may miss a
+  /// version.
+  var foundOutOfDate = false
   /// Told each warning found after opening, when a block read later turns out damaged.
   public var reportWarning: ((Diagnostic) -> Void)?
 

@@ -13,17 +13,19 @@ import Glibc
 /// its versions, with its version folders (key number, path, and what is checked of it) and
 /// the problems met reading it. A version's origin is its package file.
 ///
-/// What is checked, and when:
-/// - on every opening, each repository folder and each package folder in it (the source key:
-///   size and modification time): a release adds a version folder, which changes its package
-///   folder, and a new package changes the repository folder, so either compiles the index
-///   anew, as rez takes a package folder's time as its last release;
-/// - when a resolve first reads a package, each of its version folders' package file (size,
-///   modification and change times, inode), and the folder itself where it holds no
-///   `package.py`, so that an edit, even of a version released long ago, is seen. A package
-///   found changed is read from its files instead, and the index file is removed so that the
-///   next resolve compiles it anew. Checking only what a resolve reads costs a few hundred
-///   `stat` calls instead of one per version (18,226 on rez's benchmark).
+/// What is checked, and when (`stat` calls only for what a resolve reads, so that a
+/// repository of thousands of packages, on a network file system too, costs a resolve no
+/// more than the packages it meets):
+/// - on every opening, each repository folder (the source key: size and modification time):
+///   a new or removed package changes it, which compiles the index anew;
+/// - when a resolve first reads a package, its folder in each repository (size, modification
+///   and change times, inode: a release adds a version folder, which changes it, as rez takes
+///   a package folder's time as its last release), and each of its version folders' package
+///   file, and the folder itself where it holds no `package.py`, so that an edit, even of a
+///   version released long ago, is seen. A package whose files changed is read from them
+///   instead; one whose version folders changed marks the reading out of date
+///   (`RezRepository.isStale`), as the index does not rank its new versions. Either way the
+///   index file is removed, so that the next opening compiles it anew.
 enum RezIndex {
   /// One version folder: its key's number, its path, and the state of each file checked, by
   /// its path's end (empty: the folder itself).
@@ -50,8 +52,19 @@ enum RezIndex {
     var details: Range<Int>? = nil
   }
 
-  /// One package: its version folders, the versions read from them, and what was skipped.
+  /// What a package's first reading finds against its index: nothing changed, a package
+  /// file changed (the package is read from its files), or its version folders did (a
+  /// version added or removed: the index must be compiled anew).
+  enum Change {
+    case none
+    case files
+    case versions
+  }
+
+  /// One package: its folder in each repository holding it (with its state, `state(of:)`),
+  /// its version folders, the versions read from them, and what was skipped.
   struct Family: Sendable {
+    var packageFolders: [(path: String, state: [Int])] = []
     var folders: [Folder] = []
     /// Read from the index without its folders: where their records lie, for
     /// `CatalogueIndex.rezFoldersUnchanged(_:)`, which checks them where they lie, and
@@ -77,30 +90,32 @@ enum RezIndex {
     )
   }
 
-  /// The source key: each repository folder and every package folder in it.
+  /// The source key: each repository folder (a package's own folder is checked when a
+  /// resolve reads it).
   static func sourceKey(of roots: [String]) throws -> [UInt8] {
-    var files: [String] = []
-    for root in roots.map(CatalogueFiles.canonical) {
-      guard CatalogueFiles.status(root)?.isDirectory == true,
-        let names = DirectoryListing.names(in: root)
-      else {
-        throw ResolveError.missingCatalogue(
-          Diagnostic(file: root, position: nil, message: "no such rez repository"))
-      }
-      files.append(root)
-      for name in names where !name.hasPrefix(".") { files.append(root + "/" + name) }
+    let folders = roots.map(CatalogueFiles.canonical)
+    for root in folders where CatalogueFiles.status(root)?.isDirectory != true {
+      throw ResolveError.missingCatalogue(
+        Diagnostic(file: root, position: nil, message: "no such rez repository"))
     }
-    return try CatalogueIndex.sourceKey(files)
+    return try CatalogueIndex.sourceKey(folders)
   }
 
   /// Lists the repositories' version folders: per package, ascending, of equal versions the
-  /// first repository's.
-  static func list(_ roots: [String]) -> [String: [(version: RezVersion, path: String)]] {
+  /// first repository's; and each package's folder in every repository holding it, with its
+  /// state taken before its listing, so that a release while listing is seen next time.
+  static func list(_ roots: [String]) -> (
+    versions: [String: [(version: RezVersion, path: String)]],
+    packageFolders: [String: [(path: String, state: [Int])]]
+  ) {
     var listed: [String: [(version: RezVersion, path: String)]] = [:]
+    var packageFolders: [String: [(path: String, state: [Int])]] = [:]
     for root in roots {
       for name in DirectoryListing.names(in: root) ?? [] where !name.hasPrefix(".") {
         let package = root + "/" + name
+        let state = state(of: package)
         guard let contents = DirectoryListing.names(in: package) else { continue }
+        packageFolders[name, default: []].append((package, state))
         if contents.contains(where: RezRepository.packageFiles.contains) {
           listed[name, default: []].append((.empty, package))
           continue
@@ -122,7 +137,7 @@ enum RezIndex {
       }
       listed[name] = unique
     }
-    return listed
+    return (listed, packageFolders)
   }
 
   /// Reads a package's version folders from their files (`key`: each folder's key number).
@@ -173,7 +188,7 @@ enum RezIndex {
 
   /// The index file's bytes for the repositories `roots`, with `key` as its source key.
   static func compile(_ roots: [String], key: [UInt8]) throws -> [UInt8] {
-    let listed = list(roots.map(CatalogueFiles.canonical))
+    let (listed, packageFolders) = list(roots.map(CatalogueFiles.canonical))
     var versions: [String: RezVersion] = [:]
     for folders in listed.values {
       for folder in folders { versions[folder.version.text] = folder.version }
@@ -191,8 +206,10 @@ enum RezIndex {
     }
     let names = listed.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     let families = names.map { name in
-      readFamily(
+      var family = readFamily(
         name, folders: listed[name]!.map { (keyNumbers[$0.version.text]!, $0.version, $0.path) })
+      family.packageFolders = packageFolders[name] ?? []
+      return family
     }
     // Requirements are numbered as met, as a TOML catalogue's are.
     var requirementNumbers: [String: Int] = [:]
@@ -278,7 +295,7 @@ enum RezIndex {
   }
 
   /// A package's directory item: its name and versions as a TOML catalogue's, then its
-  /// version folders and problems.
+  /// folders (`Family.packageFolders`), its version folders, and its problems.
   private static func appendFamily(
     _ name: String, _ family: Family, lists: [[[Int]]], to index: inout [UInt8]
   ) {
@@ -296,6 +313,12 @@ enum RezIndex {
       index.appendNumber(details.count)
       index += details
       index.appendNumberLists(lists)
+    }
+    index.appendNumber(family.packageFolders.count)
+    for folder in family.packageFolders {
+      index.appendText(folder.path)
+      index.appendNumber(folder.state.count)
+      for value in folder.state { index.appendNumber(value) }
     }
     index.appendNumber(family.folders.count)
     for folder in family.folders {
@@ -361,7 +384,21 @@ extension CatalogueIndex {
   /// The version folders whose records lie at `records` (`RezIndex.Family.folderRecords`).
   func rezFolders(_ records: Range<Int>) throws(RecordReader.Damaged) -> [RezIndex.Folder] {
     var reader = try reader(records.lowerBound, records.upperBound)
+    _ = try readPackageFolders(&reader)
     return try readFolders(&reader)
+  }
+
+  private func readPackageFolders(_ reader: inout RecordReader) throws(RecordReader.Damaged)
+    -> [(path: String, state: [Int])]
+  {
+    var folders: [(path: String, state: [Int])] = []
+    for _ in 0..<(try reader.count()) {
+      let path = try reader.text()
+      var state: [Int] = []
+      for _ in 0..<(try reader.count()) { state.append(try reader.number()) }
+      folders.append((path, state))
+    }
+    return folders
   }
 
   private func readFolders(_ reader: inout RecordReader) throws(RecordReader.Damaged)
@@ -384,7 +421,12 @@ extension CatalogueIndex {
     return folders
   }
 
+  /// Skips a package's folders and its version folders.
   private func skipFolders(_ reader: inout RecordReader) throws(RecordReader.Damaged) {
+    for _ in 0..<(try reader.count()) {
+      try reader.skipText()
+      for _ in 0..<(try reader.count()) { _ = try reader.number() }
+    }
     for _ in 0..<(try reader.count()) {
       let key = try reader.number()
       guard key >= 0, key < keyTable.count else { throw RecordReader.Damaged() }
@@ -396,38 +438,46 @@ extension CatalogueIndex {
     }
   }
 
-  /// Whether every file the folder records at `records` check is as it was when compiled
-  /// (`RezIndex.state(of:)`), read where the records lie: a package's first reading
-  /// checks each of its versions, and paths and states made for that alone would cost more
-  /// than the `stat` calls.
-  func rezFoldersUnchanged(_ records: Range<Int>) throws(RecordReader.Damaged) -> Bool {
+  /// What changed since the index was compiled among the folders and files the records at
+  /// `records` check (`RezIndex.state(of:)`): the package's folders first, then its version
+  /// folders. Read where the records lie: a package's first reading checks each of its
+  /// versions, and paths and states made for that alone would cost more than the `stat`
+  /// calls.
+  func rezChanges(_ records: Range<Int>) throws(RecordReader.Damaged) -> RezIndex.Change {
     var reader = try reader(records.lowerBound, records.upperBound)
     var path: [UInt8] = []
+    // The path copied as blocks of bytes: a package's first reading builds one per version.
+    func unchanged(_ parts: Range<Int>...) throws(RecordReader.Damaged) -> Bool {
+      path.removeAll(keepingCapacity: true)
+      for part in parts {
+        path.append(contentsOf: UnsafeRawBufferPointer(rebasing: reader.base[part]))
+      }
+      path.append(0)
+      let count = try reader.count()
+      let found = path.withUnsafeBufferPointer { bytes in
+        bytes.withMemoryRebound(to: CChar.self) { RezIndex.state(at: $0.baseAddress!) }
+      }
+      guard let state = found else {
+        guard count == 1 else { return false }
+        return try reader.number() == -1
+      }
+      guard count == 6 else { return false }
+      for value in [state.0, state.1, state.2, state.3, state.4, state.5] {
+        guard try reader.number() == value else { return false }
+      }
+      return true
+    }
+    for _ in 0..<(try reader.count()) {
+      guard try unchanged(try reader.textRange()) else { return .versions }
+    }
     for _ in 0..<(try reader.count()) {
       _ = try reader.number()
       let folder = try reader.textRange()
       for _ in 0..<(try reader.count()) {
-        let suffix = try reader.textRange()
-        // Copied as blocks of bytes: a package's first reading builds one path per version.
-        path.removeAll(keepingCapacity: true)
-        path.append(contentsOf: UnsafeRawBufferPointer(rebasing: reader.base[folder]))
-        path.append(contentsOf: UnsafeRawBufferPointer(rebasing: reader.base[suffix]))
-        path.append(0)
-        let count = try reader.count()
-        let found = path.withUnsafeBufferPointer { bytes in
-          bytes.withMemoryRebound(to: CChar.self) { RezIndex.state(at: $0.baseAddress!) }
-        }
-        guard let state = found else {
-          guard count == 1, try reader.number() == -1 else { return false }
-          continue
-        }
-        guard count == 6 else { return false }
-        for value in [state.0, state.1, state.2, state.3, state.4, state.5] {
-          guard try reader.number() == value else { return false }
-        }
+        guard try unchanged(folder, try reader.textRange()) else { return .files }
       }
     }
-    return true
+    return .none
   }
 
   /// Key `number`'s text.
@@ -499,6 +549,7 @@ extension CatalogueIndex {
     }
     let folders = reader.offset
     if details {
+      family.packageFolders = try readPackageFolders(&reader)
       family.folders = try readFolders(&reader)
     } else {
       try skipFolders(&reader)

@@ -39,6 +39,7 @@ public final class RezRepository: PackageSource {
   private let factList: [ImplicitPackages.Fact]
   /// The same repositories with other facts, per stage of a pipe document.
   private var views: [[ImplicitPackages.Fact]: RezRepository] = [:]
+  private var viewOrder: [RezRepository] = []
   /// Per package read so far, its versions (ascending), their candidates, and what rez's
   /// search reads of each version: its requirements and each variant's.
   private var versions: [String: [PackageVersion]] = [:]
@@ -65,29 +66,43 @@ public final class RezRepository: PackageSource {
   private var specs: [String: VersionSpec] = [:]
   /// The answer of rez's search, per package its version and variant: what the solver takes.
   private var preferred: [String: (key: String, variant: Int?)] = [:]
-  /// What the index reported on opening, then versions skipped and commands left out, as
-  /// packages are read.
-  public private(set) var problems: [Diagnostic] = []
+  /// What the index reported (on opening, and of damage found later), then versions skipped
+  /// and commands left out, as packages are read, here and by the views with other facts
+  /// (`with(facts:)`, in the order made), each once.
+  public var problems: [Diagnostic] {
+    var all = index.warnings + packageProblems
+    var seen = Set(all)
+    for view in viewOrder {
+      for problem in view.packageProblems where seen.insert(problem).inserted {
+        all.append(problem)
+      }
+    }
+    return all
+  }
+  private var packageProblems: [Diagnostic] = []
 
   /// The package files rez reads, in order of preference.
   static let packageFiles = ["package.py", "package.yaml"]
 
-  /// Whether `folder` looks like a rez repository: a folder of package folders, the first
-  /// of which (in byte order) holds a package file directly or in a version folder.
+  /// Whether `folder` looks like a rez repository: a folder without `config.toml` where a
+  /// package folder holds a package file, directly or in a version folder. The folders are
+  /// taken as listed, up to the first that does (usually the first): a repository of
+  /// thousands of packages is not listed whole.
   public static func isRepository(_ folder: String) -> Bool {
     guard CatalogueFiles.status(folder)?.isDirectory == true,
-      CatalogueFiles.status(folder + "/config.toml") == nil,
-      let names = DirectoryListing.names(in: folder)
+      CatalogueFiles.status(folder + "/config.toml") == nil
     else { return false }
-    for name in names where !name.hasPrefix(".") {
+    let found = DirectoryListing.contains(in: folder) { name in
       let package = folder + "/" + name
-      guard CatalogueFiles.status(package)?.isDirectory == true else { continue }
-      if packageFile(in: package) != nil { return true }
-      for version in DirectoryListing.names(in: package) ?? [] where !version.hasPrefix(".") {
-        if packageFile(in: package + "/" + version) != nil { return true }
+      guard !name.hasPrefix("."), CatalogueFiles.status(package)?.isDirectory == true else {
+        return false
       }
+      if packageFile(in: package) != nil { return true }
+      return DirectoryListing.contains(in: package) { version in
+        !version.hasPrefix(".") && packageFile(in: package + "/" + version) != nil
+      } == true
     }
-    return false
+    return found == true
   }
 
   static func packageFile(in folder: String) -> String? {
@@ -130,7 +145,6 @@ public final class RezRepository: PackageSource {
     self.indexPath = path
     self.ranks = ranks
     for (key, rank) in ranks.enumerated() where rank == rankKeys.count { rankKeys.append(key) }
-    problems = index.warnings
     factList = facts
     self.facts = placing(facts)
   }
@@ -143,6 +157,7 @@ public final class RezRepository: PackageSource {
     // The index was read once already: a second reading cannot fail.
     let view = (try? RezRepository(index: index, path: indexPath, facts: facts)) ?? self
     views[facts] = view
+    if view !== self { viewOrder.append(view) }
     return view
   }
 
@@ -313,7 +328,7 @@ public final class RezRepository: PackageSource {
   private func storedFamily(_ name: String) -> RezIndex.Family? {
     if let known = stored[name] { return known }
     let found = family(name)
-    if let found, !problemsReported.contains(name) { problems += found.problems }
+    if let found, !problemsReported.contains(name) { packageProblems += found.problems }
     stored[name] = .some(found)
     return found
   }
@@ -326,7 +341,7 @@ public final class RezRepository: PackageSource {
     let outline: (folderRecords: Range<Int>, problems: [Diagnostic])?
     do {
       outline = try index.rezFamilyOutline(named: name)
-      if let outline, try !index.rezFoldersUnchanged(outline.folderRecords) {
+      if let outline, try index.rezChanges(outline.folderRecords) != .none {
         _ = storedFamily(name)
         return
       }
@@ -340,7 +355,7 @@ public final class RezRepository: PackageSource {
       stored[name] = .some(nil)
       return
     }
-    problems += outline.problems
+    packageProblems += outline.problems
     problemsReported.insert(name)
   }
 
@@ -423,13 +438,18 @@ public final class RezRepository: PackageSource {
     return read
   }
 
-  /// Package `name` as the index holds it, or read from its files when one changed since.
+  /// Package `name` as the index holds it, or read from its files when one changed since (its
+  /// version folders as the index lists them: when they changed too, the reading is out of
+  /// date, `isStale`).
   private func family(_ name: String) -> RezIndex.Family? {
     let folders: [RezIndex.Folder]
     do {
       guard let found = try index.rezFamily(named: name, details: false) else { return nil }
-      guard let records = found.folderRecords, try !index.rezFoldersUnchanged(records) else {
-        return found
+      guard let records = found.folderRecords else { return found }
+      switch try index.rezChanges(records) {
+      case .none: return found
+      case .files: break
+      case .versions: index.foundOutOfDate = true
       }
       folders = try index.rezFolders(records)
     } catch {
@@ -440,6 +460,45 @@ public final class RezRepository: PackageSource {
     forget()
     return RezIndex.readFamily(
       name, folders: folders.map { ($0.key, keyVersion($0.key), $0.path) })
+  }
+
+  /// Whether this reading met a package whose version folders changed since the index was
+  /// compiled (a release): what it answered may miss a version. The index file was removed,
+  /// so that the repositories opened again are compiled anew (`reading(roots:at:environment:
+  /// facts:_:)` does so).
+  public var isStale: Bool { index.foundOutOfDate }
+
+  /// Runs `body` on the repositories (`open(roots:at:environment:facts:)`), and once more on
+  /// them opened anew when that reading was out of date (`isStale`), then compiled anew: to
+  /// the index file, or in memory should the file outlive the first reading (a cache that
+  /// cannot be written). An error thrown by an out-of-date reading is not the answer either.
+  /// The problems of the reading that answers (`problems`, found as packages are read) go to
+  /// `report` once it is done, whether it returns or throws.
+  public static func reading<Result>(
+    roots: [String], at path: String?, environment: EnvironmentMap,
+    facts: [ImplicitPackages.Fact] = [], report: (Diagnostic) -> Void,
+    _ body: (RezRepository) throws -> Result
+  ) throws -> Result {
+    let first = try open(roots: roots, at: path, environment: environment, facts: facts)
+    do {
+      let result = try body(first)
+      if !first.isStale {
+        first.problems.forEach(report)
+        return result
+      }
+    } catch {
+      if !first.isStale {
+        first.problems.forEach(report)
+        throw error
+      }
+    }
+    let file = path ?? CatalogueIndex.defaultPath(sources: roots, environment: environment)
+    let second =
+      CatalogueFiles.status(file) != nil
+      ? try RezRepository(roots: roots, facts: facts)
+      : try open(roots: roots, at: path, environment: environment, facts: facts)
+    defer { second.problems.forEach(report) }
+    return try body(second)
   }
 
   /// Removes the index file, so that the next resolve compiles it anew.

@@ -29,7 +29,9 @@ import Testing
     return (0..<table.count).compactMap { repository.entry(of: name, at: $0)?.key }
   }
 
-  @Test func anIndexIsReusedUntilAReleaseAddsAVersionOrAPackage() throws {
+  /// Opening checks the repository folder alone: a new package compiles the index anew, a
+  /// release in a package does not, until a resolve reads that package.
+  @Test func anOpeningIsCompiledAnewForANewPackageNotForARelease() throws {
     let folder = try Self.repository(["p/1.0": "requires = ['q']\n", "q/1": ""])
     let cache = try TemporaryFolder()
     let path = cache.path + "/rez.index"
@@ -40,17 +42,109 @@ import Testing
     let reused = try open()
     #expect(!reused.index.rebuilt)
     #expect(Self.keys(reused, "p") == ["1.0"])
+    #expect(!reused.isStale)
 
+    let key = try RezIndex.sourceKey(of: [folder.path])
     try folder.write("p/2.0/package.py", "requires = ['q']\n")
-    let released = try open()
-    #expect(released.index.rebuilt)
-    #expect(Self.keys(released, "p") == ["1.0", "2.0"])
+    #expect(try RezIndex.sourceKey(of: [folder.path]) == key)
+    #expect(!(try open().index.rebuilt))
 
     try folder.write("r/3/package.py", "")
+    #expect(try RezIndex.sourceKey(of: [folder.path]) != key)
     let added = try open()
     #expect(added.index.rebuilt)
     #expect(Self.keys(added, "r") == ["3"])
+    #expect(Self.keys(added, "p") == ["1.0", "2.0"])
     #expect(!(try open().index.rebuilt))
+  }
+
+  /// A release found when its package is read: the reading is out of date and the index
+  /// file removed; read again (`reading`), the index is compiled anew and has the version.
+  @Test func aReleaseFoundWhenItsPackageIsReadHasTheResolveReadAgain() throws {
+    let folder = try Self.repository(["p/1.0": "requires = ['q']\n", "q/1": "", "s/1": ""])
+    let cache = try TemporaryFolder()
+    let path = cache.path + "/rez.index"
+    _ = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
+    try folder.write("p/2.0/package.py", "requires = ['q', 's']\n")
+
+    let stale = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
+    #expect(!stale.index.rebuilt)
+    _ = Self.keys(stale, "q")
+    #expect(!stale.isStale)
+    #expect(Self.keys(stale, "p") == ["1.0"])
+    #expect(stale.isStale)
+    #expect(!FileManager.default.fileExists(atPath: path))
+
+    try folder.write("p/3.0/package.py", "")
+    var readings: [(rebuilt: Bool, answer: [String])] = []
+    let answer = try RezRepository.reading(
+      roots: [folder.path], at: path, environment: [:], report: { _ in }
+    ) {
+      repository in
+      try repository.followRez([RezRequirement(parsing: "p-2")])
+      let resolution = repository.resolution(of: [try repository.requirement(parsing: "p-2")])
+      let keys = resolution?.packages.map { "\($0.name)-\($0.key)" } ?? []
+      readings.append((repository.index.rebuilt, keys))
+      return keys
+    }
+    // The first reading compiled the index anew (its file was removed): nothing is stale.
+    #expect(readings.count == 1)
+    #expect(answer == ["p-2.0", "q-1", "s-1"])
+
+    // A release found by the reading itself: the answer is the second reading's. (The
+    // folders backdated and the index compiled with them, so that the release changes them
+    // however fast the clock ticks.)
+    try Self.backdate(folder.path)
+    try FileManager.default.removeItem(atPath: path)
+    #expect(try RezRepository.open(roots: [folder.path], at: path, environment: [:]).index.rebuilt)
+    try folder.write("p/2.5/package.py", "")
+    var rebuilt: [Bool] = []
+    let newest = try RezRepository.reading(
+      roots: [folder.path], at: path, environment: [:], report: { _ in }
+    ) {
+      repository in
+      rebuilt.append(repository.index.rebuilt)
+      return Self.keys(repository, "p")
+    }
+    #expect(rebuilt == [false, true])
+    #expect(newest == ["1.0", "2.0", "2.5", "3.0"])
+    #expect(FileManager.default.fileExists(atPath: path))
+    let next = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
+    #expect(!next.index.rebuilt)
+    #expect(Self.keys(next, "p") == ["1.0", "2.0", "2.5", "3.0"])
+    #expect(!next.isStale)
+  }
+
+  /// An error from a reading out of date is not the answer: read again, the new version
+  /// solves it.
+  @Test func anErrorOfAReadingOutOfDateIsReadAgain() throws {
+    let folder = try Self.repository(["p/1.0": ""])
+    let cache = try TemporaryFolder()
+    let path = cache.path + "/rez.index"
+    _ = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
+    try folder.write("p/2.0/package.py", "")
+    let keys = try RezRepository.reading(
+      roots: [folder.path], at: path, environment: [:], report: { _ in }
+    ) {
+      repository -> [String] in
+      let keys = Self.keys(repository, "p")
+      guard keys.contains("2.0") else { throw ResolveError.unsatisfiable(explanation: "no p-2") }
+      return keys
+    }
+    #expect(keys == ["1.0", "2.0"])
+  }
+
+  /// A release in a package the resolve never reads changes nothing it reads.
+  @Test func aReleaseInAPackageNotReadLeavesTheIndexAsItIs() throws {
+    let folder = try Self.repository(["p/1.0": "", "s/1": ""])
+    let cache = try TemporaryFolder()
+    let path = cache.path + "/rez.index"
+    _ = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
+    try folder.write("s/2/package.py", "")
+    let repository = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
+    #expect(Self.keys(repository, "p") == ["1.0"])
+    #expect(!repository.isStale)
+    #expect(FileManager.default.fileExists(atPath: path))
   }
 
   @Test func anEditedPackageFileIsReadAgainAndTheIndexCompiledAnew() throws {
@@ -138,10 +232,12 @@ import Testing
     var bytes = try InputFile.read(path)
     bytes[bytes.count / 2] ^= 0xFF
     try cache.write("rez.index", bytes)
+    // Found on opening or, in a block read later, when read: either way compiled anew and
+    // told.
     let reopened = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
+    #expect(Self.keys(reopened, "p") == ["1.0"])
     #expect(reopened.index.rebuilt)
     #expect(reopened.problems.contains { $0.message.contains("damaged") })
-    #expect(Self.keys(reopened, "p") == ["1.0"])
   }
 
   @Test func aTOMLCatalogueIndexIsNotReadAsARezOne() throws {
@@ -199,8 +295,8 @@ import Testing
     _ = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
     var bytes = try InputFile.read(path)
     let prefix = CatalogueIndex.magicPrefix.count
-    #expect(bytes[prefix..<prefix + 3].elementsEqual("11\n".utf8))
-    bytes.replaceSubrange(prefix..<prefix + 3, with: Array("10\n".utf8))
+    #expect(bytes[prefix..<prefix + 3].elementsEqual("12\n".utf8))
+    bytes.replaceSubrange(prefix..<prefix + 3, with: Array("11\n".utf8))
     try cache.write("rez.index", bytes)
     let reopened = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
     #expect(reopened.index.rebuilt)
