@@ -283,7 +283,7 @@ enum RezIndex {
     _ end: RezRange.End, keyNumbers: [String: Int], to index: inout [UInt8]
   ) {
     let included = end.inclusive ? 1 : 0
-    if end.version.tokens == nil {
+    if end.version.isInfinity {
       index.appendNumber(EndForm.infinity.rawValue * 2 + included)
     } else if let key = keyNumbers[end.version.text] {
       index.appendNumber(EndForm.key.rawValue * 2 + included)

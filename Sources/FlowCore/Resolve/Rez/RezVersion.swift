@@ -1,3 +1,5 @@
+import Glibc
+
 /// A version as rez writes it: tokens of letters, digits and `_`, separated by single
 /// characters (`1.2.3`, `CentOS-7`, `x86_64`, `2.alpha1`), ordered by rez's rules.
 ///
@@ -8,58 +10,30 @@
 /// values padded differently, by their text (`01` < `1`). The empty version is the smallest
 /// of all; `infinity`, above every version, ends an unbounded range.
 public struct RezVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
-  /// One run of digits, or of other characters, within a token.
-  struct Run: Sendable, Hashable, Comparable {
-    let bytes: [UInt8]
-    let isNumber: Bool
-    /// For a number, where its digits start once leading zeros are left out.
-    let significantStart: Int
-
-    init(bytes: [UInt8], isNumber: Bool) {
-      self.bytes = bytes
-      self.isNumber = isNumber
-      var start = 0
-      if isNumber { while start < bytes.count && bytes[start] == UInt8(ascii: "0") { start += 1 } }
-      significantStart = start
-    }
-
-    var text: String { String(decoding: bytes, as: UTF8.self) }
-
-    static func < (left: Run, right: Run) -> Bool { compare(left, right) < 0 }
-
-    /// The order of two runs as -1, 0 or 1: text before numbers, numbers by value then by
-    /// their text, text by byte value.
-    static func compare(_ left: Run, _ right: Run) -> Int {
-      if left.isNumber != right.isNumber { return left.isNumber ? 1 : -1 }
-      if left.isNumber {
-        let a = left.bytes.count - left.significantStart
-        let b = right.bytes.count - right.significantStart
-        if a != b { return a < b ? -1 : 1 }
-        for offset in 0..<a {
-          let x = left.bytes[left.significantStart + offset]
-          let y = right.bytes[right.significantStart + offset]
-          if x != y { return x < y ? -1 : 1 }
-        }
-      }
-      for offset in 0..<min(left.bytes.count, right.bytes.count) {
-        let x = left.bytes[offset]
-        let y = right.bytes[offset]
-        if x != y { return x < y ? -1 : 1 }
-      }
-      return RezVersion.compareCounts(left.bytes.count, right.bytes.count)
-    }
-  }
-
-  /// The tokens, each as its runs; nil for `infinity`.
-  let tokens: [[Run]]?
+  /// The version as bytes whose order, compared as bytes, is rez's order, and which are equal
+  /// exactly when the versions are: one allocation per version, and a comparison that is a
+  /// comparison of bytes. Each token is its runs, then `tokenEnd`:
+  /// - a run of text: `textRun`, its bytes, then 0 (below every byte of a text);
+  /// - a run of digits: `numberRun`, the count of its digits without leading zeros (two
+  ///   bytes, most significant first), those digits, then two bytes ordering equal values
+  ///   padded differently as their texts order (`01` < `1`, `0` < `00`).
+  /// `tokenEnd` stands below both runs, so that a token whose runs run out first is the
+  /// smaller, and a version whose tokens run out first is the smaller as a prefix. The empty
+  /// version is no bytes; `infinity` is `infinityKey`, above every run.
+  let key: [UInt8]
   /// The version as written.
   public let text: String
 
-  public static let empty = RezVersion(tokens: [], text: "")
-  public static let infinity = RezVersion(tokens: nil, text: "[INF]")
+  static let tokenEnd: UInt8 = 1
+  static let textRun: UInt8 = 2
+  static let numberRun: UInt8 = 3
+  static let infinityKey: [UInt8] = [0xFF]
 
-  init(tokens: [[Run]]?, text: String) {
-    self.tokens = tokens
+  public static let empty = RezVersion(key: [], text: "")
+  public static let infinity = RezVersion(key: infinityKey, text: "[INF]")
+
+  init(key: [UInt8], text: String) {
+    self.key = key
     self.text = text
   }
 
@@ -67,31 +41,46 @@ public struct RezVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
   /// character (only `.` or `-` when `rangeSeparators`, as inside a range). Empty text is the
   /// empty version. Throws `ResolveError.invalidVersion` at the first bad character.
   public init(parsing text: String, rangeSeparators: Bool = false) throws {
-    let bytes = Array(text.utf8)
-    var tokens: [[Run]] = []
+    var text = text
+    let key = try text.withUTF8 { bytes in
+      try RezVersion.key(of: bytes, rangeSeparators: rangeSeparators) { column, reason in
+        ResolveError.invalidVersion(
+          text: String(decoding: bytes, as: UTF8.self), column: column, reason: reason)
+      }
+    }
+    self.init(key: key, text: text)
+  }
+
+  /// The key (`key`) of the version written in `bytes`; `failure` makes the error for a bad
+  /// character at a column, counted from 1.
+  private static func key(
+    of bytes: UnsafeBufferPointer<UInt8>, rangeSeparators: Bool,
+    _ failure: (Int, String) -> ResolveError
+  ) throws -> [UInt8] {
+    var key: [UInt8] = []
+    key.reserveCapacity(bytes.count + 8)
     var index = 0
+    var tokens = 0
     while index < bytes.count {
       let start = index
-      while index < bytes.count && RezVersion.isTokenByte(bytes[index]) { index += 1 }
+      while index < bytes.count && isTokenByte(bytes[index]) { index += 1 }
       guard index > start else {
-        throw ResolveError.invalidVersion(
-          text: text, column: index + 1,
-          reason: tokens.isEmpty ? "expected a letter, digit or '_'" : "two separators in a row")
+        throw failure(
+          index + 1, tokens == 0 ? "expected a letter, digit or '_'" : "two separators in a row")
       }
-      tokens.append(RezVersion.runs(of: bytes[start..<index]))
+      appendRuns(of: UnsafeBufferPointer(rebasing: bytes[start..<index]), to: &key)
+      tokens += 1
       guard index < bytes.count else { break }
       let separator = bytes[index]
       if rangeSeparators && separator != UInt8(ascii: ".") && separator != UInt8(ascii: "-") {
-        throw ResolveError.invalidVersion(
-          text: text, column: index + 1, reason: "expected '.' or '-' between tokens")
+        throw failure(index + 1, "expected '.' or '-' between tokens")
       }
       index += 1
       guard index < bytes.count else {
-        throw ResolveError.invalidVersion(
-          text: text, column: index, reason: "a version cannot end with a separator")
+        throw failure(index, "a version cannot end with a separator")
       }
     }
-    self.init(tokens: tokens, text: text)
+    return key
   }
 
   static func isTokenByte(_ byte: UInt8) -> Bool {
@@ -99,35 +88,56 @@ public struct RezVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
       || byte == UInt8(ascii: "_")
   }
 
-  private static func runs(of token: ArraySlice<UInt8>) -> [Run] {
-    var result: [Run] = []
-    var start = token.startIndex
-    while start < token.endIndex {
+  /// One token's runs, then `tokenEnd`.
+  private static func appendRuns(of token: UnsafeBufferPointer<UInt8>, to key: inout [UInt8]) {
+    var start = 0
+    while start < token.count {
       let isNumber = VersionScanner.isDigit(token[start])
       var end = start
-      while end < token.endIndex && VersionScanner.isDigit(token[end]) == isNumber { end += 1 }
-      result.append(
-        Run(bytes: Array(token[start..<end]), isNumber: isNumber))
+      while end < token.count && VersionScanner.isDigit(token[end]) == isNumber { end += 1 }
+      if isNumber {
+        var significant = start
+        while significant < end && token[significant] == UInt8(ascii: "0") { significant += 1 }
+        let digits = end - significant
+        let zeros = significant - start
+        // More leading zeros order a value's text lower, unless it is all zeros (`0` < `00`).
+        let padding = digits > 0 ? 0xFFFF - min(zeros, 0xFFFF) : min(zeros, 0xFFFF)
+        key.append(numberRun)
+        key.append(UInt8(truncatingIfNeeded: min(digits, 0xFFFF) >> 8))
+        key.append(UInt8(truncatingIfNeeded: min(digits, 0xFFFF)))
+        key.append(contentsOf: UnsafeBufferPointer(rebasing: token[significant..<end]))
+        key.append(UInt8(truncatingIfNeeded: padding >> 8))
+        key.append(UInt8(truncatingIfNeeded: padding))
+      } else {
+        key.append(textRun)
+        key.append(contentsOf: UnsafeBufferPointer(rebasing: token[start..<end]))
+        key.append(0)
+      }
       start = end
     }
-    return result
+    key.append(tokenEnd)
   }
 
-  public var isEmpty: Bool { tokens?.isEmpty ?? false }
+  public var isEmpty: Bool { key.isEmpty }
+
+  /// Whether this is `infinity`, the end of an unbounded range.
+  public var isInfinity: Bool { key == RezVersion.infinityKey }
 
   /// The smallest version above every version this one prefixes: `1.2` gives `1.2_`, so
   /// that the range `1.2` holds `1.2`, `1.2.5` and `1.2.5.1` but not `1.20`. After the empty
   /// version comes `infinity`.
   public var next: RezVersion {
-    guard var tokens, let last = tokens.popLast() else { return .infinity }
-    var runs = last
-    if let final = runs.last, !final.isNumber {
-      runs[runs.count - 1] = Run(bytes: final.bytes + [UInt8(ascii: "_")], isNumber: false)
+    if key.isEmpty || isInfinity { return .infinity }
+    // `_` joins the last run when it is text, else starts a text run of its own.
+    var key = key
+    key.removeLast()
+    if let last = text.utf8.last, !VersionScanner.isDigit(last) {
+      key.removeLast()
+      key += [UInt8(ascii: "_"), 0, RezVersion.tokenEnd]
     } else {
-      runs.append(Run(bytes: [UInt8(ascii: "_")], isNumber: false))
+      key += [RezVersion.textRun, UInt8(ascii: "_"), 0, RezVersion.tokenEnd]
     }
-    tokens.append(runs)
-    return RezVersion(tokens: tokens, text: text + "_")
+    return RezVersion(key: key, text: text + "_")
   }
 
   public var description: String { text }
@@ -136,31 +146,24 @@ public struct RezVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
     compare(left, right) < 0
   }
 
-  /// The order of two versions as -1, 0 or 1 (0: equal, as `==` says), in one pass over
-  /// their tokens where `<` and `==` together take two.
+  /// The order of two versions as -1, 0 or 1 (0: equal, as `==` says): their keys' bytes.
   static func compare(_ left: RezVersion, _ right: RezVersion) -> Int {
-    guard let a = left.tokens else { return right.tokens == nil ? 0 : 1 }
-    guard let b = right.tokens else { return -1 }
-    for token in 0..<min(a.count, b.count) {
-      let (x, y) = (a[token], b[token])
-      for run in 0..<min(x.count, y.count) {
-        let order = Run.compare(x[run], y[run])
-        if order != 0 { return order }
+    left.key.withUnsafeBufferPointer { a in
+      right.key.withUnsafeBufferPointer { b in
+        let common = min(a.count, b.count)
+        if common > 0 {
+          let order = memcmp(a.baseAddress!, b.baseAddress!, common)
+          if order != 0 { return order < 0 ? -1 : 1 }
+        }
+        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
       }
-      if x.count != y.count { return compareCounts(x.count, y.count) }
     }
-    return compareCounts(a.count, b.count)
-  }
-
-  /// A list that runs out first is the smaller.
-  fileprivate static func compareCounts(_ a: Int, _ b: Int) -> Int {
-    a == b ? 0 : (a < b ? -1 : 1)
   }
 
   /// Equal versions are equal whatever their separators.
   public static func == (left: RezVersion, right: RezVersion) -> Bool {
-    left.tokens == right.tokens
+    left.key == right.key
   }
 
-  public func hash(into hasher: inout Hasher) { hasher.combine(tokens) }
+  public func hash(into hasher: inout Hasher) { hasher.combine(key) }
 }

@@ -1,3 +1,4 @@
+import FlowTestSupport
 import Testing
 
 @testable import FlowCore
@@ -51,6 +52,77 @@ import Testing
         #expect((order < 0) == (left < right), "\(left) \(right)")
         #expect((order == 0) == (left == right), "\(left) \(right)")
         #expect(order == -RezVersion.compare(right, left), "\(left) \(right)")
+      }
+    }
+  }
+
+  /// Rez's rule, written out as rez states it: tokens in order, each as its runs (digits or
+  /// not), text before numbers, numbers by value then by their text, text by bytes, a list
+  /// that runs out first the smaller.
+  static func rezOrder(_ left: String, _ right: String) -> Int {
+    func runs(_ token: Substring) -> [(isNumber: Bool, text: [UInt8])] {
+      var result: [(isNumber: Bool, text: [UInt8])] = []
+      for byte in token.utf8 {
+        let isNumber = byte >= 48 && byte <= 57
+        if let last = result.last, last.isNumber == isNumber {
+          result[result.count - 1].text.append(byte)
+        } else {
+          result.append((isNumber, [byte]))
+        }
+      }
+      return result
+    }
+    func order<T: Comparable>(_ a: T, _ b: T) -> Int { a < b ? -1 : (a == b ? 0 : 1) }
+    func bytes(_ a: [UInt8], _ b: [UInt8]) -> Int {
+      for (x, y) in zip(a, b) where x != y { return order(x, y) }
+      return order(a.count, b.count)
+    }
+    let a = left.split(whereSeparator: { ".-".contains($0) }).map(runs)
+    let b = right.split(whereSeparator: { ".-".contains($0) }).map(runs)
+    for (x, y) in zip(a, b) {
+      for (p, q) in zip(x, y) {
+        if p.isNumber != q.isNumber { return p.isNumber ? 1 : -1 }
+        if p.isNumber {
+          let (s, t) = (Array(p.text.drop { $0 == 48 }), Array(q.text.drop { $0 == 48 }))
+          if s.count != t.count { return order(s.count, t.count) }
+          if bytes(s, t) != 0 { return bytes(s, t) }
+        }
+        if bytes(p.text, q.text) != 0 { return bytes(p.text, q.text) }
+      }
+      if x.count != y.count { return order(x.count, y.count) }
+    }
+    return order(a.count, b.count)
+  }
+
+  /// Random versions of zeros, digits, letters and `_`, a thousand pairs: the key's order
+  /// and equality are rez's rule's.
+  @Test func theOrderIsRezsRuleOnRandomVersions() throws {
+    var generator = SeededGenerator(seed: 20)
+    func token() -> String {
+      String(
+        (0..<Int.random(in: 1...4, using: &generator)).map { _ in
+          generator.pick(Array("000123459aZb_"))
+        })
+    }
+    func text() -> String {
+      (0..<Int.random(in: 0...4, using: &generator)).map { _ in token() }.joined(
+        separator: generator.pick([".", "-"]))
+    }
+    for _ in 0..<1000 {
+      let (left, right) = (text(), text())
+      let (a, b) = (try Self.version(left), try Self.version(right))
+      let expected = Self.rezOrder(left, right)
+      #expect(RezVersion.compare(a, b) == expected, "\(left) \(right)")
+      #expect((a == b) == (expected == 0), "\(left) \(right)")
+      #expect((a.hashValue == b.hashValue) || expected != 0, "\(left) \(right)")
+      // `next` stands above every version the first prefixes.
+      if !left.isEmpty {
+        let prefixed = left + generator.pick([".", "-"]) + token()
+        #expect(a.next > (try Self.version(prefixed)), "\(prefixed)")
+        // It is the version written with `_` after the last token, as rez's `next()` is.
+        #expect(a.next == (try Self.version(left + "_")), "\(left)")
+        #expect(
+          RezVersion.compare(a.next, b) == Self.rezOrder(left + "_", right), "\(left) \(right)")
       }
     }
   }
