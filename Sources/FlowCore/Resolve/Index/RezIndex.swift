@@ -392,13 +392,18 @@ extension CatalogueIndex {
     -> [(path: String, state: [Int])]
   {
     var folders: [(path: String, state: [Int])] = []
-    for _ in 0..<(try reader.count()) {
-      let path = try reader.text()
-      var state: [Int] = []
-      for _ in 0..<(try reader.count()) { state.append(try reader.number()) }
-      folders.append((path, state))
-    }
+    for _ in 0..<(try reader.count()) { folders.append(try readState(&reader)) }
     return folders
+  }
+
+  /// A path (or a path's end) and the state recorded of it (`RezIndex.state(of:)`).
+  private func readState(_ reader: inout RecordReader) throws(RecordReader.Damaged)
+    -> (String, [Int])
+  {
+    let path = try reader.text()
+    var state: [Int] = []
+    for _ in 0..<(try reader.count()) { state.append(try reader.number()) }
+    return (path, state)
   }
 
   private func readFolders(_ reader: inout RecordReader) throws(RecordReader.Damaged)
@@ -410,12 +415,7 @@ extension CatalogueIndex {
       guard key >= 0, key < keyTable.count else { throw RecordReader.Damaged() }
       let path = try reader.text()
       var checks: [(suffix: String, state: [Int])] = []
-      for _ in 0..<(try reader.count()) {
-        let suffix = try reader.text()
-        var state: [Int] = []
-        for _ in 0..<(try reader.count()) { state.append(try reader.number()) }
-        checks.append((suffix, state))
-      }
+      for _ in 0..<(try reader.count()) { checks.append(try readState(&reader)) }
       folders.append(RezIndex.Folder(key: key, path: path, checks: checks))
     }
     return folders
