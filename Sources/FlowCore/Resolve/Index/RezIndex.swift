@@ -9,9 +9,9 @@ import Glibc
 /// the distinct versions (equal versions written differently share one). A requirement is its
 /// marked name and its whole text as written (`~foo-1.2+<2`), then its range as read
 /// (`appendRequirement`), so that a resolve reads no requirement's text. Each package's item
-/// ends, after
-/// its versions, with its version folders (key number, path, and what is checked of it) and
-/// the problems met reading it. A version's origin is its package file.
+/// ends, after its versions, with its folder in each repository (path and state), its version
+/// folders (key number, path, and what is checked of it) and the problems met reading it. A
+/// version's origin is its package file.
 ///
 /// What is checked, and when (`stat` calls only for what a resolve reads, so that a
 /// repository of thousands of packages, on a network file system too, costs a resolve no
@@ -67,7 +67,7 @@ enum RezIndex {
     var packageFolders: [(path: String, state: [Int])] = []
     var folders: [Folder] = []
     /// Read from the index without its folders: where their records lie, for
-    /// `CatalogueIndex.rezFoldersUnchanged(_:)`, which checks them where they lie, and
+    /// `CatalogueIndex.rezChanges(_:)`, which checks them where they lie, and
     /// `rezFolders(_:)`.
     var folderRecords: Range<Int>? = nil
     var entries: [Entry] = []

@@ -465,7 +465,7 @@ public final class RezRepository: PackageSource {
   /// Whether this reading met a package whose version folders changed since the index was
   /// compiled (a release): what it answered may miss a version. The index file was removed,
   /// so that the repositories opened again are compiled anew (`reading(roots:at:environment:
-  /// facts:_:)` does so).
+  /// facts:report:_:)` does so).
   public var isStale: Bool { index.foundOutOfDate }
 
   /// Runs `body` on the repositories (`open(roots:at:environment:facts:)`), and once more on
