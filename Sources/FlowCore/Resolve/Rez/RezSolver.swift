@@ -298,10 +298,16 @@ final class RezSolver {
   let ranges = RezRangeTable()
   private(set) var requests = RequirementList()
   @exclusivity(unchecked) private var names: [String] = []
+  /// Per package number, the leading eight bytes of its name's UTF-8, big-endian and padded
+  /// with zeros: what orders most pairs of names (`namePrecedes`).
+  @exclusivity(unchecked) private var nameLeads: [UInt64] = []
   @exclusivity(unchecked) private var familyIDs: [String: Int32] = [:]
   @exclusivity(unchecked) private var families: [Family?] = []
   /// Per requirement number, the requirement as the search holds it.
   @exclusivity(unchecked) private var converted: [Requirement?] = []
+  /// Per package number, one more than its requirement's position in the list
+  /// `list(_:naming:)` is making; 0 outside it.
+  @exclusivity(unchecked) private var listSlots: [Int32] = []
   /// Phases solved before the search gives up (rez has no limit; flow's solver then
   /// answers in its own order).
   static let phaseLimit = 200_000
@@ -373,8 +379,21 @@ final class RezSolver {
     let id = Int32(names.count)
     familyIDs[name] = id
     names.append(name)
+    var leading: UInt64 = 0
+    for (offset, byte) in name.utf8.prefix(8).enumerated() {
+      leading |= UInt64(byte) << UInt64(56 - 8 * offset)
+    }
+    nameLeads.append(leading)
     families.append(nil)
     return id
+  }
+
+  /// Whether package `a`'s name comes before `b`'s, by code point as rez (Python) orders
+  /// strings: by the leading eight bytes of their UTF-8, then by the whole.
+  private func namePrecedes(_ a: Int32, _ b: Int32) -> Bool {
+    let (first, second) = (nameLeads[Int(a)], nameLeads[Int(b)])
+    if first != second { return first < second }
+    return names[Int(a)].utf8.lexicographicallyPrecedes(names[Int(b)].utf8)
   }
 
   private func requirement(_ written: RezRequirement) -> Requirement {
@@ -423,28 +442,27 @@ final class RezSolver {
   /// Requirements merged per package, in the order first named; `names` only when `naming`.
   private func list(_ items: [Requirement], naming: Bool = true) -> RequirementList {
     var result = RequirementList()
-    // Short lists (a variant's) are searched; long ones (the requests, an extraction) hashed.
-    var positions: [Int32: Int] = [:]
-    let hashed = items.count > 24
+    result.requirements.reserveCapacity(items.count)
+    if listSlots.count < names.count {
+      listSlots += Array(repeating: 0, count: names.count - listSlots.count)
+    }
+    defer { for requirement in result.requirements { listSlots[Int(requirement.family)] = 0 } }
     for requirement in items {
-      let found =
-        hashed
-        ? positions[requirement.family]
-        : result.requirements.firstIndex { $0.family == requirement.family }
-      if let index = found {
-        guard let merged = merged(result.requirements[index], requirement) else {
+      let slot = Int(listSlots[Int(requirement.family)])
+      if slot > 0 {
+        guard let merged = merged(result.requirements[slot - 1], requirement) else {
           result.conflict = true
           return result
         }
-        result.requirements[index] = merged
+        result.requirements[slot - 1] = merged
       } else {
-        if hashed { positions[requirement.family] = result.requirements.count }
         result.requirements.append(requirement)
+        listSlots[Int(requirement.family)] = Int32(result.requirements.count)
       }
     }
     guard naming else { return result }
     result.names = result.requirements.filter { !$0.conflict }.map(\.family)
-    result.names.sort { self.names[Int($0)] < self.names[Int($1)] }
+    result.names.sort(by: namePrecedes)
     return result
   }
 
@@ -499,11 +517,14 @@ final class RezSolver {
       }
       return known
     }
-    let common = try item.requires.map(converted)
+    var requirements = try item.requires.map(converted)
+    let common = requirements.count
     var variants: [Variant] = []
     let extras = item.variants.isEmpty ? [[]] : item.variants
     for (index, extra) in extras.enumerated() {
-      let list = list(common + (try extra.map(converted)))
+      requirements.removeSubrange(common...)
+      for number in extra { requirements.append(try converted(number)) }
+      let list = list(requirements)
       if list.conflict {
         throw Failure.error("\(family.name)-\(item.version) has conflicting requirements")
       }
@@ -576,12 +597,17 @@ final class RezSolver {
         if extracted.isEmpty { break }
         let list = list(extracted, naming: false)
         if list.conflict { return ended(.failed) }
-        var byFamily: [Int32: Requirement] = [:]
-        for requirement in list.requirements { byFamily[requirement.family] = requirement }
-        var named = Set<Int32>()
+        // Per package number, one more than its position in the list; negated once a scope
+        // of that package took it.
+        var slots = [Int32](repeating: 0, count: names.count)
+        for (position, requirement) in list.requirements.enumerated() {
+          slots[Int(requirement.family)] = Int32(position + 1)
+        }
         for index in scopes.indices {
-          guard let requirement = byFamily[scopes[index].family] else { continue }
-          named.insert(requirement.family)
+          let slot = slots[Int(scopes[index].family)]
+          guard slot > 0 else { continue }
+          let requirement = list.requirements[Int(slot - 1)]
+          slots[Int(requirement.family)] = -slot
           let range = requirement.range == RezRangeTable.none ? ranges.any : requirement.range
           guard let narrowed = try intersect(scopes[index], range) else {
             return ended(.failed)
@@ -592,7 +618,7 @@ final class RezSolver {
             changed.insert(index)
           }
         }
-        for requirement in list.requirements where !named.contains(requirement.family) {
+        for requirement in list.requirements where slots[Int(requirement.family)] > 0 {
           scopes.append(try scope(for: requirement))
         }
       }
@@ -605,17 +631,27 @@ final class RezSolver {
       for x in previousCount..<count { isNew[x] = true }
       for x in widened { isNew[x] = true }
       let partial = (Set(changed).union(previousCount..<count)).sorted()
-      let families = scopes.map(\.slice?.family)
+      // Per scope, the packages its variants name (`Family.named`), one row of bits each;
+      // none for a scope of a constraint.
+      let width = (names.count + 63) / 64
+      var named = [UInt64](repeating: 0, count: count * width)
+      for x in 0..<count {
+        guard let words = scopes[x].slice?.family.named else { continue }
+        for (offset, word) in words.enumerated() { named[x * width + offset] = word }
+      }
+      func scopeNames(_ x: Int, _ id: Int32) -> Bool {
+        named[x * width + Int(id) / 64] & (1 << UInt64(id % 64)) != 0
+      }
       let constraining = scopes.map { $0.constrains ? $0.family : -1 }
       var pending: [Pair] = []
       for x in 0..<count {
-        guard let family = families[x] else { continue }
         if isNew[x] {
-          for y in 0..<count where y != x && constraining[y] >= 0 && family.names(constraining[y]) {
+          for y in 0..<count where y != x && constraining[y] >= 0 && scopeNames(x, constraining[y])
+          {
             pending.append(Pair(x, y))
           }
         } else {
-          for y in partial where y != x && constraining[y] >= 0 && family.names(constraining[y]) {
+          for y in partial where y != x && constraining[y] >= 0 && scopeNames(x, constraining[y]) {
             pending.append(Pair(x, y))
           }
         }
@@ -625,8 +661,8 @@ final class RezSolver {
         guard let reduced = slice.reduce(by: scopes[pair.y], self) else { return ended(.failed) }
         if reduced !== slice {
           scopes[pair.x] = Scope(slice: reduced)
-          let named = scopes[pair.x].family
-          for other in 0..<count where other != pair.x && families[other]?.names(named) == true {
+          let family = scopes[pair.x].family
+          for other in 0..<count where other != pair.x && scopeNames(other, family) {
             pending.append(Pair(other, pair.x))
           }
         }
