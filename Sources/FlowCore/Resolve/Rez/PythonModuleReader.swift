@@ -26,6 +26,11 @@ struct PythonModuleReader {
   var index = 0
   var line = 1
   var lineStart = 0
+  /// How many lists, tuples and dicts the literal being read is inside.
+  var depth = 0
+  /// Python's own parser refuses more than 200 nested brackets; so does this reader, before
+  /// the call stack runs out.
+  static let maximumDepth = 200
 
   init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -186,6 +191,14 @@ struct PythonModuleReader {
 
   mutating func literal() throws(Failure) -> PythonLiteral {
     guard let byte = peek else { throw failure("expected a literal, found the end of the file") }
+    let opens = byte == UInt8(ascii: "[") || byte == UInt8(ascii: "(") || byte == UInt8(ascii: "{")
+    if opens {
+      guard depth < Self.maximumDepth else {
+        throw failure("more than \(Self.maximumDepth) nested brackets")
+      }
+      depth += 1
+    }
+    defer { if opens { depth -= 1 } }
     switch byte {
     case UInt8(ascii: "["):
       index += 1

@@ -86,6 +86,25 @@ import Testing
     #expect(open.position.line == 2)
   }
 
+  /// Brackets nest as deep as Python's own parser allows (200) and no deeper: a list nested
+  /// a hundred thousand times is an error at its place, not a crash of the call stack, as a
+  /// dict or tuple is.
+  @Test func bracketsNestedDeeperThanPythonAllowsAreAnErrorNotAStackOverflow() throws {
+    func nested(_ depth: Int, _ open: String = "[", _ close: String = "]") -> String {
+      "requires = " + String(repeating: open, count: depth) + String(repeating: close, count: depth)
+        + "\nname = 'x'\n"
+    }
+    let deepest = try Self.read(nested(PythonModuleReader.maximumDepth))
+    #expect(deepest["name"] == .string("x"))
+    for (open, close) in [("[", "]"), ("(", ")"), ("{", "}")] {
+      for depth in [PythonModuleReader.maximumDepth + 1, 100_000] {
+        let failure = try #require(Self.failure(nested(depth, open, close)))
+        #expect(failure.position == SourcePosition(line: 1, column: 12 + 200))
+        #expect(failure.message.hasSuffix("more than 200 nested brackets"))
+      }
+    }
+  }
+
   @Test func commandsBodyIsKeptWithItsLine() throws {
     var reader = PythonModuleReader(
       bytes: Array("name = 'a'\ndef commands():\n    env.PATH.append('{root}/bin')\n\nx = 1\n".utf8)

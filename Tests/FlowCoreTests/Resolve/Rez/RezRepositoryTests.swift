@@ -153,6 +153,20 @@ import Testing
     #expect(problem.description.hasSuffix("bad-1.0 skipped"))
   }
 
+  /// A `package.py` whose requirements nest deeper than Python allows skips its version with
+  /// a warning at its place; the repository is read and the other version resolves.
+  @Test func aFieldNestedTooDeepSkipsTheVersionNotTheResolve() throws {
+    let deep = String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000)
+    let folder = try Self.repository(["deep/2.0": "requires = \(deep)\n", "deep/1.0": ""])
+    #expect(try Self.solve(folder, ["deep"]) == ["deep-1.0"])
+    let repository = try RezRepository(roots: [folder.path])
+    _ = repository.candidateTable(of: "deep")
+    let problem = try #require(repository.problems.first)
+    #expect(problem.description.contains("deep/2.0/package.py:1:212: 'requires' is not a literal"))
+    #expect(problem.description.contains("more than 200 nested brackets"))
+    #expect(problem.description.hasSuffix("deep-2.0 skipped"))
+  }
+
   @Test func theFirstRepositoryHoldingAVersionWins() throws {
     let first = try Self.repository(["p/1.0": "requires = ['q']\n", "q/1": ""])
     let second = try Self.repository(["p/1.0": "", "p/2.0": "requires = ['!q']\n"])
