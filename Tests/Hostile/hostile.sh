@@ -236,6 +236,26 @@ bounded "spec of 100000 characters" 20 500 0 \
 bounded "spec of 100000 opening parentheses" 20 500 64 \
   "$bin/flow-resolve" --catalog one.toml --index "$scratch/index" "a $(head -c 100000 /dev/zero | tr '\0' '(')"
 
+# --- rez repositories: a literal nested too deep, a long requirement on many variants ---
+mkdir -p rez/deep/1.0 rez/deep/0.9 rez/wide/1.0 rez/x/1.0
+{ printf 'requires = '; head -c 100000 /dev/zero | tr '\0' '['; echo; } >rez/deep/1.0/package.py
+: >rez/deep/0.9/package.py
+: >rez/x/1.0/package.py
+# A requirement of a megabyte on 20,000 variants, which fails: the solver that explains the
+# failure reads every variant, and the requirement's text is hashed once, not per variant.
+{
+  printf 'requires = ["'; head -c 1000000 /dev/zero | tr '\0' 'a'; printf '"]\nvariants = ['
+  awk 'BEGIN { for (i = 0; i < 20000; i++) printf "[\"x\"],"; }'
+  echo ']'
+} >rez/wide/1.0/package.py
+bounded "rez package.py nesting 100000 lists" 10 300 0 \
+  "$bin/flow-resolve" --catalog rez --syntax rez --index "$scratch/rez-index" deep
+expect "the version nested too deep skipped by name" stderr_has "more than 200 nested brackets"
+expect "the other version chosen" stdout_has '"0.9"'
+bounded "rez requirement of a megabyte on 20000 variants" 20 800 65 \
+  "$bin/flow-resolve" --catalog rez --syntax rez --index "$scratch/rez-index" wide
+rm -rf rez "$scratch/rez-index"
+
 # --- Data that must stay data: images, mount folders, Makefile text, stage names, files --
 # An image that is an option, a workflow whose folder is /, a document path that is shell
 # code in a Makefile, names that clash or are too long for a file, and files replaced by

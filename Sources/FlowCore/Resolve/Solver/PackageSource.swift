@@ -92,15 +92,31 @@ public struct CandidateTableBuilder {
   public init() {}
 
   /// `versions` (ascending) as a candidate table, their requirements numbered here.
+  ///
+  /// A version's own requirements and conflicts are every one of its candidates' (each
+  /// variant's requirements come after them), so they are numbered once per version, not
+  /// hashed again for each variant: a long requirement on a version of many variants costs
+  /// its length once. The numbers are those given in candidate order.
   public mutating func table(of versions: [PackageVersion]) -> CandidateTable {
     var table = CandidateTable()
     table.reserve(versions: versions.count)
-    for entry in versions.flatMap(\.candidates) {
-      table.addVersion(entry.version, key: entry.key, variant: entry.variant)
-      for requirement in entry.requires { table.addNumber(number(of: requirement)) }
-      table.endList()
-      for requirement in entry.conflicts { table.addNumber(number(of: requirement)) }
-      table.endList()
+    for version in versions {
+      var own: [Int]?
+      var conflicts: [Int]?
+      for entry in version.candidates {
+        table.addVersion(entry.version, key: entry.key, variant: entry.variant)
+        let shared = own ?? version.requires.map { number(of: $0) }
+        own = shared
+        for number in shared { table.addNumber(number) }
+        for requirement in entry.requires.dropFirst(shared.count) {
+          table.addNumber(number(of: requirement))
+        }
+        table.endList()
+        let excluded = conflicts ?? entry.conflicts.map { number(of: $0) }
+        conflicts = excluded
+        for number in excluded { table.addNumber(number) }
+        table.endList()
+      }
     }
     return table
   }

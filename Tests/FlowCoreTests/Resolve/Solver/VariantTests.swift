@@ -43,6 +43,37 @@ import Testing
     }
   }
 
+  /// The candidate table numbers a version's own requirements once for all its variants and
+  /// gives every requirement the number it gets when each candidate's are numbered in turn:
+  /// requirements first, then conflicts, in candidate order.
+  @Test func aCandidateTableNumbersRequirementsInCandidateOrder() throws {
+    func requirement(_ text: String) throws -> PackageRequirement {
+      try PackageRequirement(parsing: text)
+    }
+    var version = PackageVersion(
+      name: "p", version: Version(release: [1]), key: "1",
+      requires: [try requirement("a >=1"), try requirement("b")],
+      conflicts: [try requirement("c")])
+    version.variants = [
+      PackageVariant(requires: [try requirement("d 1")]), PackageVariant(),
+      PackageVariant(requires: [try requirement("b"), try requirement("e")]),
+    ]
+    let plain = PackageVersion(
+      name: "p", version: Version(release: [2]), key: "2", requires: [try requirement("e")])
+    var builder = CandidateTableBuilder()
+    let table = builder.table(of: [version, plain])
+    var expected = CandidateTableBuilder()
+    let candidates = [version, plain].flatMap(\.candidates)
+    #expect(table.count == 4)
+    for (index, candidate) in candidates.enumerated() {
+      #expect(
+        Array(table.requires(of: index)) == candidate.requires.map { expected.number(of: $0) })
+      #expect(
+        Array(table.conflicts(of: index)) == candidate.conflicts.map { expected.number(of: $0) })
+    }
+    #expect(builder.requirements == expected.requirements)
+  }
+
   @Test func variantsAreReadAsListsOrTables() throws {
     let catalogue = try Self.catalogue()
     #expect(catalogue.problems.isEmpty)
