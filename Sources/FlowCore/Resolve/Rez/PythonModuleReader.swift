@@ -59,10 +59,21 @@ struct PythonModuleReader {
       let name = identifier()
       if name == "def" {
         skipSpaces()
-        if identifier() == "commands" {
+        let functionPosition = position
+        let function = identifier()
+        // A later binding replaces an earlier one, as in Python.
+        if function == "commands" {
           try skipStatement()
           commands = functionBody()
+          assignments["commands"] = nil
           continue
+        }
+        // A field as a function (rez's `@late()` binding) is worked out when the package is
+        // used, by running it, which is never done here.
+        if let function, fields.contains(function) {
+          throw Failure(
+            position: functionPosition,
+            message: "'\(function)' is a function, not a literal: its value is not read")
         }
       }
       skipSpaces()
@@ -86,6 +97,7 @@ struct PythonModuleReader {
               + "False, None): nothing may follow it")
         }
         assignments[name] = Assignment(value: value, position: valueStart)
+        if name == "commands" { commands = nil }
         continue
       }
       // A statement starting with a string (a docstring) is skipped with its string.

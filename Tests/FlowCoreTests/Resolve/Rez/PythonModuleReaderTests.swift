@@ -105,6 +105,31 @@ import Testing
     }
   }
 
+  /// `commands` as a string and as a function: the later binding is the one read, as Python
+  /// would bind it.
+  @Test func theLaterBindingOfCommandsIsTheOneRead() throws {
+    var reader = PythonModuleReader(
+      bytes: Array("commands = 'env.A = 1'\ndef commands():\n    env.B = 2\n".utf8))
+    let functionLast = try reader.read(fields: RezPackage.fields)
+    #expect(functionLast.assignments["commands"] == nil)
+    #expect(functionLast.commands?.lines == ["    env.B = 2"])
+    reader = PythonModuleReader(
+      bytes: Array("def commands():\n    env.B = 2\ncommands = 'env.A = 1'\n".utf8))
+    let stringLast = try reader.read(fields: RezPackage.fields)
+    #expect(stringLast.assignments["commands"]?.value == .string("env.A = 1"))
+    #expect(stringLast.commands == nil)
+  }
+
+  /// A field written as a function (rez's late binding, `@late() def requires():`) is not
+  /// taken as absent: its value is unknown without running it, which is an error at its name.
+  @Test func aFieldWrittenAsAFunctionIsAnErrorAtItsName() throws {
+    let failure = try #require(
+      Self.failure("requires = ['a']\n@late()\ndef requires():\n    return ['b']\n"))
+    #expect(failure.position == SourcePosition(line: 3, column: 5))
+    #expect(failure.message == "'requires' is a function, not a literal: its value is not read")
+    #expect(try Self.read("def helper():\n    return 1\nname = 'x'\n")["name"] == .string("x"))
+  }
+
   @Test func commandsBodyIsKeptWithItsLine() throws {
     var reader = PythonModuleReader(
       bytes: Array("name = 'a'\ndef commands():\n    env.PATH.append('{root}/bin')\n\nx = 1\n".utf8)
