@@ -30,6 +30,11 @@ public final class BackendLink {
     self.needsElsewhere = needsElsewhere
   }
 
+  /// Whether the backend's `stage` needs stages on other executors.
+  func hasNeedsElsewhere(_ stage: Int) -> Bool {
+    stage < needsElsewhere.count && !needsElsewhere[stage].isEmpty
+  }
+
   /// Whether the needs of the backend's `stage` on other executors all succeeded: false
   /// once one did not, nil while one has not ended.
   func needsElsewhereSucceeded(_ stage: Int) -> Bool? {

@@ -183,10 +183,14 @@ public final class LocalRunner {
     (failed && !options.keepGoing) || link?.stopsStarts == true
   }
 
-  /// Whether a stage yet to start waits for one on another executor to end.
+  /// Whether a stage yet to start has needs on another executor that did not fail: it
+  /// waits for them, or they succeeded after `startReady` looked (a backend's thread may
+  /// end one at any moment), and the next look starts it.
   private var waitsForOtherExecutors: Bool {
     guard let link, stopSignal == nil, !stopsStarting else { return false }
-    return stages.indices.contains { results[$0] == nil && link.needsElsewhereSucceeded($0) == nil }
+    return stages.indices.contains {
+      results[$0] == nil && link.hasNeedsElsewhere($0) && link.needsElsewhereSucceeded($0) != false
+    }
   }
 
   /// Starts what is ready and fits; says whether a stage waits only for a job slot.

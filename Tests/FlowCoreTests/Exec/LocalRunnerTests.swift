@@ -130,4 +130,24 @@ import Testing
     #expect(results[0].message == "its log could not be written whole: no space left on device")
     #expect(events.contains { if case .output(_, "one", _) = $0 { true } else { false } })
   }
+
+  /// A stage waiting for one on another executor starts when that one succeeds, even at
+  /// the moment the runner looks whether it still waits for anything: here the wait ends
+  /// while the runner reports the stage it skips in the same look.
+  @Test func aNeedElsewhereEndingDuringALookStillStartsItsStage() throws {
+    // Stage 0 needs the run's stage 10, stage 1 its stage 11 (which failed).
+    let link = try BackendLink(needsElsewhere: [[10], [11]])
+    link.ended(11, succeeded: false)
+    let runner = LocalRunner(
+      stages: [stage("waiter", "true"), stage("doomed", "true")],
+      options: LocalRunner.Options(capacity: PlanCapacity(cpu: 4, memory: 1 << 30)),
+      report: { event in
+        if case .ended(1, _, _) = event { link.ended(10, succeeded: true) }
+      })
+    runner.handlesSignals = false
+    runner.link = link
+    let results = try runner.run()
+    #expect(results[0].outcome == .succeeded)
+    #expect(results[1].outcome == .skipped)
+  }
 }
