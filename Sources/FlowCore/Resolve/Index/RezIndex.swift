@@ -15,17 +15,19 @@ import Glibc
 ///
 /// What is checked, and when (`stat` calls only for what a resolve reads, so that a
 /// repository of thousands of packages, on a network file system too, costs a resolve no
-/// more than the packages it meets):
+/// more than the versions it reads, as rez loads no more):
 /// - on every opening, each repository folder (the source key: size and modification time):
 ///   a new or removed package changes it, which compiles the index anew;
 /// - when a resolve first reads a package, its folder in each repository (size, modification
 ///   and change times, inode: a release adds a version folder, which changes it, as rez takes
-///   a package folder's time as its last release), and each of its version folders' package
-///   file, and the folder itself where it holds no `package.py`, so that an edit, even of a
-///   version released long ago, is seen. A package whose files changed is read from them
-///   instead; one whose version folders changed marks the reading out of date
-///   (`RezRepository.isStale`), as the index does not rank its new versions. Either way the
-///   index file is removed, so that the next opening compiles it anew.
+///   a package folder's time as its last release), and the version folders the index holds
+///   no version of (unreadable when compiled), or all of them when reading the package met
+///   problems, so that a fixed or broken file changes what is skipped and reported;
+/// - when a resolve first reads a version's requirements or details, its folder's package
+///   file (or the folder itself where it holds no `package.py`), so that an edit, even of a
+///   version released long ago, is seen when it matters to the answer.
+/// Any change marks the reading out of date (`RezRepository.isStale`) and removes the index
+/// file: the resolve is done again from the index compiled anew.
 enum RezIndex {
   /// One version folder: its key's number, its path, and the state of each file checked, by
   /// its path's end (empty: the folder itself).
@@ -52,23 +54,13 @@ enum RezIndex {
     var details: Range<Int>? = nil
   }
 
-  /// What a package's first reading finds against its index: nothing changed, a package
-  /// file changed (the package is read from its files), or its version folders did (a
-  /// version added or removed: the index must be compiled anew).
-  enum Change {
-    case none
-    case files
-    case versions
-  }
-
   /// One package: its folder in each repository holding it (with its state, `state(of:)`),
   /// its version folders, the versions read from them, and what was skipped.
   struct Family: Sendable {
     var packageFolders: [(path: String, state: [Int])] = []
     var folders: [Folder] = []
     /// Read from the index without its folders: where their records lie, for
-    /// `CatalogueIndex.rezChanges(_:)`, which checks them where they lie, and
-    /// `rezFolders(_:)`.
+    /// `CatalogueIndex.rezChanged(_:checkedNow:later:)`, which checks them where they lie.
     var folderRecords: Range<Int>? = nil
     var entries: [Entry] = []
     var problems: [Diagnostic] = []
@@ -381,13 +373,6 @@ extension CatalogueIndex {
     entry.variables = version.variables
   }
 
-  /// The version folders whose records lie at `records` (`RezIndex.Family.folderRecords`).
-  func rezFolders(_ records: Range<Int>) throws(RecordReader.Damaged) -> [RezIndex.Folder] {
-    var reader = try reader(records.lowerBound, records.upperBound)
-    _ = try readPackageFolders(&reader)
-    return try readFolders(&reader)
-  }
-
   private func readPackageFolders(_ reader: inout RecordReader) throws(RecordReader.Damaged)
     -> [(path: String, state: [Int])]
   {
@@ -438,46 +423,83 @@ extension CatalogueIndex {
     }
   }
 
-  /// What changed since the index was compiled among the folders and files the records at
-  /// `records` check (`RezIndex.state(of:)`): the package's folders first, then its version
-  /// folders. Read where the records lie: a package's first reading checks each of its
-  /// versions, and paths and states made for that alone would cost more than the `stat`
-  /// calls.
-  func rezChanges(_ records: Range<Int>) throws(RecordReader.Damaged) -> RezIndex.Change {
+  /// Whether anything changed since the index was compiled among the folders and files the
+  /// records at `records` check (`RezIndex.state(of:)`): the package's folders, then those of
+  /// its version folders that `checkedNow` picks by key number. The records of the others
+  /// go to `later`, by key number, for `rezFolderChanged(_:)` once their version is read.
+  /// Read where the records lie: paths and states made for that alone would cost more than
+  /// the `stat` calls.
+  func rezChanged(
+    _ records: Range<Int>, checkedNow: (Int) -> Bool, later: inout [Int: Range<Int>]
+  ) throws(RecordReader.Damaged) -> Bool {
     var reader = try reader(records.lowerBound, records.upperBound)
     var path: [UInt8] = []
-    // The path copied as blocks of bytes: a package's first reading builds one per version.
-    func unchanged(_ parts: Range<Int>...) throws(RecordReader.Damaged) -> Bool {
-      path.removeAll(keepingCapacity: true)
-      for part in parts {
-        path.append(contentsOf: UnsafeRawBufferPointer(rebasing: reader.base[part]))
-      }
-      path.append(0)
-      let count = try reader.count()
-      let found = path.withUnsafeBufferPointer { bytes in
-        bytes.withMemoryRebound(to: CChar.self) { RezIndex.state(at: $0.baseAddress!) }
-      }
-      guard let state = found else {
-        guard count == 1 else { return false }
-        return try reader.number() == -1
-      }
-      guard count == 6 else { return false }
-      for value in [state.0, state.1, state.2, state.3, state.4, state.5] {
-        guard try reader.number() == value else { return false }
-      }
-      return true
+    for _ in 0..<(try reader.count()) {
+      guard try stateHolds(&reader, path: &path, try reader.textRange()) else { return true }
     }
     for _ in 0..<(try reader.count()) {
-      guard try unchanged(try reader.textRange()) else { return .versions }
+      let start = reader.offset
+      let key = try reader.number()
+      guard checkedNow(key) else {
+        try reader.skipText()
+        for _ in 0..<(try reader.count()) {
+          try reader.skipText()
+          for _ in 0..<(try reader.count()) { _ = try reader.number() }
+        }
+        later[key] = start..<reader.offset
+        continue
+      }
+      if try folderChanged(&reader, path: &path) { return true }
     }
+    return false
+  }
+
+  /// Whether a version folder's files changed since the index was compiled: its record lies
+  /// at `record` (from `rezChanged(_:checkedNow:later:)`).
+  func rezFolderChanged(_ record: Range<Int>) throws(RecordReader.Damaged) -> Bool {
+    var reader = try reader(record.lowerBound, record.upperBound)
+    var path: [UInt8] = []
+    _ = try reader.number()
+    return try folderChanged(&reader, path: &path)
+  }
+
+  /// Reads a version folder's path and checks, past its key number; whether one changed.
+  private func folderChanged(_ reader: inout RecordReader, path: inout [UInt8])
+    throws(RecordReader.Damaged) -> Bool
+  {
+    let folder = try reader.textRange()
     for _ in 0..<(try reader.count()) {
-      _ = try reader.number()
-      let folder = try reader.textRange()
-      for _ in 0..<(try reader.count()) {
-        guard try unchanged(folder, try reader.textRange()) else { return .files }
+      guard try stateHolds(&reader, path: &path, folder, try reader.textRange()) else {
+        return true
       }
     }
-    return .none
+    return false
+  }
+
+  /// Whether the file whose path is the bytes at `parts`, joined, is as the state that
+  /// follows in `reader` records; `path` is a buffer for the path, which a package's first
+  /// reading builds once per version checked.
+  private func stateHolds(
+    _ reader: inout RecordReader, path: inout [UInt8], _ parts: Range<Int>...
+  ) throws(RecordReader.Damaged) -> Bool {
+    path.removeAll(keepingCapacity: true)
+    for part in parts {
+      path.append(contentsOf: UnsafeRawBufferPointer(rebasing: reader.base[part]))
+    }
+    path.append(0)
+    let count = try reader.count()
+    let found = path.withUnsafeBufferPointer { bytes in
+      bytes.withMemoryRebound(to: CChar.self) { RezIndex.state(at: $0.baseAddress!) }
+    }
+    guard let state = found else {
+      guard count == 1 else { return false }
+      return try reader.number() == -1
+    }
+    guard count == 6 else { return false }
+    for value in [state.0, state.1, state.2, state.3, state.4, state.5] {
+      guard try reader.number() == value else { return false }
+    }
+    return true
   }
 
   /// Key `number`'s text.
@@ -559,15 +581,17 @@ extension CatalogueIndex {
     return family
   }
 
-  /// Package `name`'s version folders (where their records lie) and problems, its versions
-  /// skipped; nil when no repository holds it.
+  /// Package `name`'s version folders (where their records lie), its versions' key numbers
+  /// and its problems, the rest of its versions skipped; nil when no repository holds it.
   func rezFamilyOutline(named name: String) throws(RecordReader.Damaged)
-    -> (folderRecords: Range<Int>, problems: [Diagnostic])?
+    -> (folderRecords: Range<Int>, keys: [Int], problems: [Diagnostic])?
   {
     guard var reader = try findPackage(named: name) else { return nil }
+    var keys: [Int] = []
     for _ in 0..<(try reader.count()) {
       let key = try reader.number()
       guard key >= 0, key < keyTable.count else { throw RecordReader.Damaged() }
+      keys.append(key)
       reader.offset += try reader.count()
       // Requires, conflicts, then each variant's requires (`RecordReader.numberLists`).
       try skipRequirementNumbers(&reader)
@@ -576,7 +600,7 @@ extension CatalogueIndex {
     }
     let folders = reader.offset
     try skipFolders(&reader)
-    return (folders..<reader.offset, try readProblems(&reader))
+    return (folders..<reader.offset, keys, try readProblems(&reader))
   }
 
   /// A version's requirement numbers (`RecordReader.numberLists`) without its conflicts,

@@ -49,17 +49,20 @@ public final class RezRepository: PackageSource {
   /// The packages whose problems were reported without reading their versions.
   private var problemsReported: Set<String> = []
   /// Per package, what rez's search reads of each version: its requirements and each
-  /// variant's, as numbers: the index's, then those of packages read from their files.
+  /// variant's, as the index's numbers.
   private var searchVersions: [String: [RezSolver.Read]] = [:]
+  /// Per package, the key numbers of the versions in `searchVersions`, in its order (-1 for
+  /// a fact of the machine, which has no folder).
+  private var searchKeys: [String: [Int]] = [:]
+  /// Per package read, its version folders not checked yet: where each one's record lies in
+  /// the index, by its key number (`CatalogueIndex.rezChanged(_:checkedNow:later:)`).
+  private var unchecked: [String: [Int: Range<Int>]] = [:]
   private var indexRequirements: [RezRequirement?] = []
   private var indexRequirementsRead: [Bool] = []
   /// The versions written in the index's ranges that are no key's text, once read.
   private var rangeVersions: [String: RezVersion?] = [:]
-  private var fileRequirements: [RezRequirement] = []
-  private var fileNumbers: [String: Int] = [:]
   /// Whether rez's search found an answer (`preferred`, empty when nothing is needed).
   private var answered = false
-  private var requirements: [String: RezRequirement] = [:]
   /// Per requirement number of the index, the requirement read, both ways.
   private var numbered: [Int: (rez: RezRequirement, solver: PackageRequirement)?] = [:]
   private var builder = CandidateTableBuilder()
@@ -280,43 +283,26 @@ public final class RezRepository: PackageSource {
     return all.indices.contains(index) ? all[index] : nil
   }
 
-  private func rezRequirement(_ text: String) -> RezRequirement? {
-    if let known = requirements[text] { return known }
-    let parsed = try? RezRequirement(parsing: text)
-    requirements[text] = parsed
-    return parsed
-  }
-
   /// A version's requirements, its own then each variant's, both ways; nil when one cannot
   /// be read (each was read when the index was compiled). With `variant`, only the version's
   /// own and that variant's are read from the index, the other variants' left empty.
   private func requirementLists(of entry: RezIndex.Entry, variant: Int? = nil) -> [[(
     rez: RezRequirement, solver: PackageRequirement
   )]]? {
+    guard let numbers = entry.numbers else { return nil }
     var lists: [[(rez: RezRequirement, solver: PackageRequirement)]] = []
-    if let numbers = entry.numbers {
-      for (position, list) in numbers.enumerated() {
-        var converted: [(rez: RezRequirement, solver: PackageRequirement)] = []
-        if let variant, position > 0, position != variant + 1 {
-          lists.append(converted)
-          continue
-        }
-        for number in list {
-          if numbered[number] == nil {
-            numbered[number] = indexRequirement(number).map { ($0, requirement(for: $0)) }
-          }
-          guard let known = numbered[number]! else { return nil }
-          converted.append(known)
-        }
-        lists.append(converted)
-      }
-      return lists
-    }
-    for list in [entry.requires] + entry.variants {
+    for (position, list) in numbers.enumerated() {
       var converted: [(rez: RezRequirement, solver: PackageRequirement)] = []
-      for text in list {
-        guard let parsed = rezRequirement(text) else { return nil }
-        converted.append((parsed, requirement(for: parsed)))
+      if let variant, position > 0, position != variant + 1 {
+        lists.append(converted)
+        continue
+      }
+      for number in list {
+        if numbered[number] == nil {
+          numbered[number] = indexRequirement(number).map { ($0, requirement(for: $0)) }
+        }
+        guard let known = numbered[number]! else { return nil }
+        converted.append(known)
       }
       lists.append(converted)
     }
@@ -333,17 +319,23 @@ public final class RezRepository: PackageSource {
     return found
   }
 
-  /// Reports package `name`'s problems as `storedFamily(_:)` does, reading only them and its
-  /// folders' checks while they hold: a resolution names packages its search never read (those
-  /// only constrained), whose versions it does not need.
+  /// Reports package `name`'s problems as `storedFamily(_:)` does, reading only them, its
+  /// versions' key numbers and the checks `family(_:)` makes first: a resolution names
+  /// packages its search never read (those only constrained), whose versions it does not
+  /// need.
   private func reportProblems(of name: String) {
     if stored[name] != nil || problemsReported.contains(name) { return }
-    let outline: (folderRecords: Range<Int>, problems: [Diagnostic])?
+    let outline: (folderRecords: Range<Int>, keys: [Int], problems: [Diagnostic])?
     do {
       outline = try index.rezFamilyOutline(named: name)
-      if let outline, try index.rezChanges(outline.folderRecords) != .none {
-        _ = storedFamily(name)
-        return
+      var later: [Int: Range<Int>] = [:]
+      if let outline,
+        try index.rezChanged(
+          outline.folderRecords,
+          checkedNow: Self.checkedFirst(keys: outline.keys, problems: outline.problems),
+          later: &later)
+      {
+        outOfDate()
       }
     } catch {
       // As `family(_:)` on damage: no package, the index compiled anew next time.
@@ -385,87 +377,77 @@ public final class RezRepository: PackageSource {
     return version
   }
 
-  /// The requirement a search number stands for (`searchNumbers(of:)`); nil when the
-  /// index's requirement cannot be read.
-  private func searchRequirement(_ number: Int) -> RezRequirement? {
-    sizeIndexRequirements()
-    let base = indexRequirements.count
-    if number >= base { return fileRequirements[number - base] }
-    return indexRequirement(number)
-  }
-
-  /// A version's requirements, its own then each variant's, as search numbers: the index's
-  /// own numbers, read only when the search makes the version's variants, then, for a
-  /// package read from its files, numbers after those; nil when one of its files'
-  /// requirements cannot be read.
-  private func searchNumbers(of entry: RezIndex.Entry) -> [[Int]]? {
-    sizeIndexRequirements()
-    if let numbers = entry.numbers { return numbers }
-    var lists: [[Int]] = []
-    for list in [entry.requires] + entry.variants {
-      var numbers: [Int] = []
-      for text in list {
-        if let known = fileNumbers[text] {
-          numbers.append(known)
-          continue
-        }
-        guard let parsed = rezRequirement(text) else { return nil }
-        let number = indexRequirements.count + fileRequirements.count
-        fileNumbers[text] = number
-        fileRequirements.append(parsed)
-        numbers.append(number)
-      }
-      lists.append(numbers)
-    }
-    return lists
-  }
-
   /// What rez's search reads of package `name`: its versions, ascending, each with its
   /// requirements' numbers; empty when no repository holds it.
   private func searchRead(_ name: String) -> [RezSolver.Read] {
     if let known = searchVersions[name] { return known }
     var read: [RezSolver.Read] = []
+    var keys: [Int] = []
     if let fact = facts[name] {
       read.append((fact.version, [], []))
+      keys.append(-1)
     } else if let family = storedFamily(name) {
       for entry in family.entries {
-        guard let version = readableKeyVersion(entry.key), let lists = searchNumbers(of: entry)
+        guard let version = readableKeyVersion(entry.key), let lists = entry.numbers
         else { continue }
         read.append((version, lists[0], Array(lists.dropFirst())))
+        keys.append(entry.key)
       }
     }
     searchVersions[name] = read
+    searchKeys[name] = keys
     return read
   }
 
-  /// Package `name` as the index holds it, or read from its files when one changed since (its
-  /// version folders as the index lists them: when they changed too, the reading is out of
-  /// date, `isStale`).
+  /// Checks the folder of package `name`'s version with key number `key` when not done
+  /// yet: a change since the index was compiled makes this reading out of date.
+  private func check(_ name: String, key: Int) {
+    guard let record = unchecked[name]?.removeValue(forKey: key) else { return }
+    do {
+      if try index.rezFolderChanged(record) { outOfDate() }
+    } catch {
+      outOfDate()
+    }
+  }
+
+  /// Which version folders of a package are checked when it is first read, by key number:
+  /// those the index holds no version of (`keys`: those it holds), or all of them when
+  /// reading the package met `problems`.
+  private static func checkedFirst(keys: [Int], problems: [Diagnostic]) -> (Int) -> Bool {
+    if !problems.isEmpty { return { _ in true } }
+    let held = Set(keys)
+    return { !held.contains($0) }
+  }
+
+  /// Marks this reading out of date (`isStale`) and removes the index file.
+  private func outOfDate() {
+    index.foundOutOfDate = true
+    forget()
+  }
+
+  /// Package `name` as the index holds it, its folders checked as `checkedFirst` says (the
+  /// other version folders are checked as their versions are read, `check(_:key:)`): a
+  /// change makes the reading out of date.
   private func family(_ name: String) -> RezIndex.Family? {
-    let folders: [RezIndex.Folder]
     do {
       guard let found = try index.rezFamily(named: name, details: false) else { return nil }
       guard let records = found.folderRecords else { return found }
-      switch try index.rezChanges(records) {
-      case .none: return found
-      case .files: break
-      case .versions: index.foundOutOfDate = true
-      }
-      folders = try index.rezFolders(records)
+      var later: [Int: Range<Int>] = [:]
+      let checkedNow = Self.checkedFirst(keys: found.entries.map(\.key), problems: found.problems)
+      if try index.rezChanged(records, checkedNow: checkedNow, later: &later) { outOfDate() }
+      unchecked[name] = later
+      return found
     } catch {
       // Damage the checksum missed reads as no package; the index is compiled anew next time.
       forget()
       return nil
     }
-    forget()
-    return RezIndex.readFamily(
-      name, folders: folders.map { ($0.key, keyVersion($0.key), $0.path) })
   }
 
-  /// Whether this reading met a package whose version folders changed since the index was
-  /// compiled (a release): what it answered may miss a version. The index file was removed,
-  /// so that the repositories opened again are compiled anew (`reading(roots:at:environment:
-  /// facts:report:_:)` does so).
+  /// Whether this reading met a package whose folders or files changed since the index was
+  /// compiled (a release, an edit): what it answered may miss a version or be another's. The
+  /// index file was removed, so that the repositories opened again are compiled anew
+  /// (`reading(roots:at:environment:facts:report:_:)` does so).
   public var isStale: Bool { index.foundOutOfDate }
 
   /// Runs `body` on the repositories (`open(roots:at:environment:facts:)`), and once more on
@@ -533,6 +515,7 @@ public final class RezRepository: PackageSource {
   private func packageVersion(_ name: String, _ entry: RezIndex.Entry, variant: Int? = nil)
     -> PackageVersion?
   {
+    check(name, key: entry.key)
     var entry = entry
     do {
       try index.readDetails(of: &entry)
@@ -560,7 +543,8 @@ public final class RezRepository: PackageSource {
     answered = false
     let search = RezSolver(
       requests: requests, read: { [unowned self] in searchRead($0) },
-      written: { [unowned self] in searchRequirement($0) })
+      written: { [unowned self] in indexRequirement($0) },
+      reading: { [unowned self] name, place in check(name, key: searchKeys[name]![place]) })
     switch try? search.solve() {
     case .solved(let answer)?:
       for (name, choice) in answer { preferred[name] = (choice.version.text, choice.variant) }

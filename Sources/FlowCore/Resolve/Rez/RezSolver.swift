@@ -295,6 +295,9 @@ final class RezSolver {
   let read: (String) -> [Read]?
   /// A requirement number's requirement; nil when it cannot be read.
   let written: (Int) -> RezRequirement?
+  /// Told of each version whose requirements the search reads, once, before it reads them:
+  /// its package and its place in what `read` gave.
+  let reading: (String, Int) -> Void
   let ranges = RezRangeTable()
   private(set) var requests = RequirementList()
   @exclusivity(unchecked) private var names: [String] = []
@@ -314,10 +317,12 @@ final class RezSolver {
 
   init(
     requests: [RezRequirement], read: @escaping (String) -> [Read]?,
-    written: @escaping (Int) -> RezRequirement?
+    written: @escaping (Int) -> RezRequirement?,
+    reading: @escaping (String, Int) -> Void = { _, _ in }
   ) {
     self.read = read
     self.written = written
+    self.reading = reading
     self.requests = list(requests.map(requirement))
   }
 
@@ -511,6 +516,7 @@ final class RezSolver {
   private func make(_ family: Family, version: Int) throws {
     guard let item = family.unmade[version] else { return }
     family.unmade[version] = nil
+    reading(family.name, family.versions.count - 1 - version)
     func converted(_ number: Int) throws -> Requirement {
       guard let known = requirement(numbered: number) else {
         throw Failure.error("\(family.name)-\(item.version): a requirement cannot be read")

@@ -147,7 +147,27 @@ import Testing
     #expect(FileManager.default.fileExists(atPath: path))
   }
 
-  @Test func anEditedPackageFileIsReadAgainAndTheIndexCompiledAnew() throws {
+  /// Rez's search on `request` as `reading` runs it (read again from an index compiled anew
+  /// when the first reading is out of date): the answer's packages as NAME-KEY, and whether
+  /// each reading compiled the index anew.
+  static func solve(_ request: String, in folder: TemporaryFolder, index path: String) throws
+    -> (answer: [String], rebuilt: [Bool])
+  {
+    var rebuilt: [Bool] = []
+    let answer = try RezRepository.reading(
+      roots: [folder.path], at: path, environment: [:], report: { _ in }
+    ) { repository in
+      rebuilt.append(repository.index.rebuilt)
+      try repository.followRez([RezRequirement(parsing: request)])
+      let resolution = repository.resolution(of: [try repository.requirement(parsing: request)])
+      return resolution?.packages.map { "\($0.name)-\($0.key)" } ?? []
+    }
+    return (answer, rebuilt)
+  }
+
+  /// A package file edited since the index was compiled, of a version the search reads: the
+  /// reading is out of date, and the answer is that of the index compiled anew.
+  @Test func anEditedPackageFileTheSearchReadsHasTheResolveReadAgain() throws {
     let folder = try Self.repository(["p/1.0": "requires = ['q']\n", "q/1": "", "s/1": ""])
     let cache = try TemporaryFolder()
     let path = cache.path + "/rez.index"
@@ -157,13 +177,44 @@ import Testing
     let edited = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
     #expect(!edited.index.rebuilt)
     _ = edited.candidateTable(of: "p")
-    #expect(edited.entry(of: "p", at: 0)?.requires.map(\.name) == ["q", "s"])
+    #expect(edited.isStale)
     #expect(!FileManager.default.fileExists(atPath: path))
+
+    let solved = try Self.solve("p", in: folder, index: path)
+    #expect(solved.answer == ["p-1.0", "q-1", "s-1"])
+    #expect(solved.rebuilt == [true])
+    try folder.write("p/1.0/package.py", "requires = ['q']\n")
+    let again = try Self.solve("p", in: folder, index: path)
+    #expect(again.answer == ["p-1.0", "q-1"])
+    #expect(again.rebuilt == [false, true])
     let next = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
-    #expect(next.index.rebuilt)
-    #expect(next.entry(of: "p", at: 0)?.requires.map(\.name) == ["q", "s"])
+    #expect(!next.index.rebuilt)
+    #expect(next.entry(of: "p", at: 0)?.requires.map(\.name) == ["q"])
   }
 
+  /// A package file edited since the index was compiled, of a version no range of the
+  /// search holds (rez does not load it either): the answer cannot depend on it, so the
+  /// reading holds and the index stays; its package file is not even looked at.
+  @Test func anEditedPackageFileTheSearchNeverReadsLeavesTheIndexAsItIs() throws {
+    let folder = try Self.repository([
+      "p/1.0": "requires = ['q']\n", "p/2.0": "requires = ['q-1']\n", "q/1": "", "q/2": "",
+    ])
+    let cache = try TemporaryFolder()
+    let path = cache.path + "/rez.index"
+    _ = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
+    try folder.write("p/1.0/package.py", "requires = ['q-2']\n")
+    let solved = try Self.solve("p-2", in: folder, index: path)
+    #expect(solved.answer == ["p-2.0", "q-1"])
+    #expect(solved.rebuilt == [false])
+    #expect(FileManager.default.fileExists(atPath: path))
+    // Once the search reads it, the edit is seen.
+    let older = try Self.solve("p-1", in: folder, index: path)
+    #expect(older.answer == ["p-1.0", "q-2"])
+    #expect(older.rebuilt == [false, true])
+  }
+
+  /// A version folder the index holds no version of (no package file when compiled) is
+  /// checked when its package is first read: a package file added there is a version.
   @Test func aPackageFileAddedToAnEmptyVersionFolderIsRead() throws {
     let folder = try Self.repository(["p/1.0": ""])
     try FileManager.default.createDirectory(
@@ -177,9 +228,9 @@ import Testing
       ])
 
     try folder.write("p/2.0/package.py", "")
-    let repository = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
-    #expect(!repository.index.rebuilt)
-    #expect(Self.keys(repository, "p") == ["1.0", "2.0"])
+    let solved = try Self.solve("p", in: folder, index: path)
+    #expect(solved.answer == ["p-2.0"])
+    #expect(solved.rebuilt == [false, true])
   }
 
   /// `p` weakly requiring `bad`, whose newest version cannot be read, resolved through an
@@ -214,14 +265,28 @@ import Testing
     withExtendedLifetime(folders) {}
   }
 
-  /// The same package edited since the index was compiled is read from its files.
-  @Test func anEditedPackageOnlyConstrainedInTheAnswerIsReadFromItsFiles() throws {
+  /// The same package edited since the index was compiled (its unreadable version fixed):
+  /// the reading is out of date, and the one that answers, from the index compiled anew,
+  /// reports no version skipped.
+  @Test func anEditedPackageOnlyConstrainedInTheAnswerIsReadAgain() throws {
     let (repository, index, folders) = try Self.resolveOnlyConstraining { folder in
       try folder.write("bad/1.0/package.py", "name = 'bad'\n")
     }
-    #expect(!repository.problems.contains { $0.message.contains("skipped") })
+    #expect(repository.isStale)
     #expect(!FileManager.default.fileExists(atPath: index))
-    withExtendedLifetime(folders) {}
+    var reported: [Diagnostic] = []
+    var rebuilt: [Bool] = []
+    let answer = try RezRepository.reading(
+      roots: [folders[0].path], at: index, environment: [:], report: { reported.append($0) }
+    ) { repository in
+      rebuilt.append(repository.index.rebuilt)
+      try repository.followRez([RezRequirement(parsing: "p")])
+      let resolution = repository.resolution(of: [try repository.requirement(parsing: "p")])
+      return resolution?.packages.map(\.name) ?? []
+    }
+    #expect(answer == ["p"])
+    #expect(rebuilt == [true])
+    #expect(!reported.contains { $0.message.contains("skipped") })
   }
 
   @Test func aDamagedRezIndexIsCompiledAnew() throws {
