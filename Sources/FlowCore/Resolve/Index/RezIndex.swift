@@ -60,7 +60,7 @@ enum RezIndex {
     var packageFolders: [(path: String, state: [Int])] = []
     var folders: [Folder] = []
     /// Read from the index without its folders: where their records lie, for
-    /// `CatalogueIndex.rezChanged(_:checkedNow:later:)`, which checks them where they lie.
+    /// `CatalogueIndex.rezChanged(_:deferring:starts:)`, which checks them where they lie.
     var folderRecords: Range<Int>? = nil
     var entries: [Entry] = []
     var problems: [Diagnostic] = []
@@ -424,40 +424,47 @@ extension CatalogueIndex {
   }
 
   /// Whether anything changed since the index was compiled among the folders and files the
-  /// records at `records` check (`RezIndex.state(of:)`): the package's folders, then those of
-  /// its version folders that `checkedNow` picks by key number. The records of the others
-  /// go to `later`, by key number, for `rezFolderChanged(_:)` once their version is read.
-  /// Read where the records lie: paths and states made for that alone would cost more than
-  /// the `stat` calls.
-  func rezChanged(
-    _ records: Range<Int>, checkedNow: (Int) -> Bool, later: inout [Int: Range<Int>]
-  ) throws(RecordReader.Damaged) -> Bool {
+  /// records at `records` check (`RezIndex.state(of:)`): the package's folders, then its
+  /// version folders but those of `deferred`, the key numbers of versions in ascending order
+  /// (as the folders are). Each of those is checked once its version is read: where its
+  /// record starts goes to `records` at the key's place in `deferred` (-1 when it has none),
+  /// for `rezFolderChanged(at:in:)`. Read where the records lie: paths and states made for
+  /// that alone would cost more than the `stat` calls.
+  func rezChanged(_ records: Range<Int>, deferring deferred: [Int], starts: inout [Int])
+    throws(RecordReader.Damaged) -> Bool
+  {
     var reader = try reader(records.lowerBound, records.upperBound)
     var path: [UInt8] = []
     for _ in 0..<(try reader.count()) {
       guard try stateHolds(&reader, path: &path, try reader.textRange()) else { return true }
     }
+    starts = Array(repeating: -1, count: deferred.count)
+    var next = 0
     for _ in 0..<(try reader.count()) {
       let start = reader.offset
       let key = try reader.number()
-      guard checkedNow(key) else {
-        try reader.skipText()
-        for _ in 0..<(try reader.count()) {
-          try reader.skipText()
-          for _ in 0..<(try reader.count()) { _ = try reader.number() }
-        }
-        later[key] = start..<reader.offset
+      while next < deferred.count && deferred[next] < key { next += 1 }
+      guard next < deferred.count, deferred[next] == key else {
+        if try folderChanged(&reader, path: &path) { return true }
         continue
       }
-      if try folderChanged(&reader, path: &path) { return true }
+      starts[next] = start
+      try reader.skipText()
+      for _ in 0..<(try reader.count()) {
+        try reader.skipText()
+        for _ in 0..<(try reader.count()) { _ = try reader.number() }
+      }
     }
     return false
   }
 
-  /// Whether a version folder's files changed since the index was compiled: its record lies
-  /// at `record` (from `rezChanged(_:checkedNow:later:)`).
-  func rezFolderChanged(_ record: Range<Int>) throws(RecordReader.Damaged) -> Bool {
-    var reader = try reader(record.lowerBound, record.upperBound)
+  /// Whether a version folder's files changed since the index was compiled: its record
+  /// starts at `start` among `records` (from `rezChanged(_:deferring:starts:)`).
+  func rezFolderChanged(at start: Int, in records: Range<Int>) throws(RecordReader.Damaged)
+    -> Bool
+  {
+    guard records.contains(start) else { throw RecordReader.Damaged() }
+    var reader = try reader(start, records.upperBound)
     var path: [UInt8] = []
     _ = try reader.number()
     return try folderChanged(&reader, path: &path)

@@ -51,12 +51,13 @@ public final class RezRepository: PackageSource {
   /// Per package, what rez's search reads of each version: its requirements and each
   /// variant's, as the index's numbers.
   private var searchVersions: [String: [RezSolver.Read]] = [:]
-  /// Per package, the key numbers of the versions in `searchVersions`, in its order (-1 for
-  /// a fact of the machine, which has no folder).
-  private var searchKeys: [String: [Int]] = [:]
-  /// Per package read, its version folders not checked yet: where each one's record lies in
-  /// the index, by its key number (`CatalogueIndex.rezChanged(_:checkedNow:later:)`).
-  private var unchecked: [String: [Int: Range<Int>]] = [:]
+  /// Per package, the places in its family's entries of the versions in `searchVersions`,
+  /// in its order (-1 for a fact of the machine, which has no folder).
+  private var searchPlaces: [String: [Int]] = [:]
+  /// Per package read, its folders' records and, per entry, where the record of its version
+  /// folder starts while not checked yet, else -1 (`CatalogueIndex.rezChanged(_:deferring:
+  /// starts:)`).
+  private var unchecked: [String: (records: Range<Int>, starts: [Int])] = [:]
   private var indexRequirements: [RezRequirement?] = []
   private var indexRequirementsRead: [Bool] = []
   /// The versions written in the index's ranges that are no key's text, once read.
@@ -328,12 +329,12 @@ public final class RezRepository: PackageSource {
     let outline: (folderRecords: Range<Int>, keys: [Int], problems: [Diagnostic])?
     do {
       outline = try index.rezFamilyOutline(named: name)
-      var later: [Int: Range<Int>] = [:]
+      var starts: [Int] = []
       if let outline,
         try index.rezChanged(
           outline.folderRecords,
-          checkedNow: Self.checkedFirst(keys: outline.keys, problems: outline.problems),
-          later: &later)
+          deferring: Self.deferred(keys: outline.keys, problems: outline.problems),
+          starts: &starts)
       {
         outOfDate()
       }
@@ -382,41 +383,44 @@ public final class RezRepository: PackageSource {
   private func searchRead(_ name: String) -> [RezSolver.Read] {
     if let known = searchVersions[name] { return known }
     var read: [RezSolver.Read] = []
-    var keys: [Int] = []
+    var places: [Int] = []
     if let fact = facts[name] {
       read.append((fact.version, [], []))
-      keys.append(-1)
+      places.append(-1)
     } else if let family = storedFamily(name) {
-      for entry in family.entries {
+      for (place, entry) in family.entries.enumerated() {
         guard let version = readableKeyVersion(entry.key), let lists = entry.numbers
         else { continue }
         read.append((version, lists[0], Array(lists.dropFirst())))
-        keys.append(entry.key)
+        places.append(place)
       }
     }
     searchVersions[name] = read
-    searchKeys[name] = keys
+    searchPlaces[name] = places
     return read
   }
 
-  /// Checks the folder of package `name`'s version with key number `key` when not done
-  /// yet: a change since the index was compiled makes this reading out of date.
-  private func check(_ name: String, key: Int) {
-    guard let record = unchecked[name]?.removeValue(forKey: key) else { return }
+  /// Checks the version folder of package `name`'s entry at `place` when not done yet: a
+  /// change since the index was compiled makes this reading out of date.
+  private func check(_ name: String, entry place: Int) {
+    guard let slot = unchecked.index(forKey: name),
+      unchecked.values[slot].starts.indices.contains(place)
+    else { return }
+    let start = unchecked.values[slot].starts[place]
+    guard start >= 0 else { return }
+    unchecked.values[slot].starts[place] = -1
     do {
-      if try index.rezFolderChanged(record) { outOfDate() }
+      if try index.rezFolderChanged(at: start, in: unchecked.values[slot].records) { outOfDate() }
     } catch {
       outOfDate()
     }
   }
 
-  /// Which version folders of a package are checked when it is first read, by key number:
-  /// those the index holds no version of (`keys`: those it holds), or all of them when
-  /// reading the package met `problems`.
-  private static func checkedFirst(keys: [Int], problems: [Diagnostic]) -> (Int) -> Bool {
-    if !problems.isEmpty { return { _ in true } }
-    let held = Set(keys)
-    return { !held.contains($0) }
+  /// The key numbers of the versions whose folders are checked when they are read rather
+  /// than when their package is first read: all the index holds (`keys`), unless reading
+  /// the package met `problems`; the others are those it could not read.
+  private static func deferred(keys: [Int], problems: [Diagnostic]) -> [Int] {
+    problems.isEmpty ? keys : []
   }
 
   /// Marks this reading out of date (`isStale`) and removes the index file.
@@ -425,17 +429,17 @@ public final class RezRepository: PackageSource {
     forget()
   }
 
-  /// Package `name` as the index holds it, its folders checked as `checkedFirst` says (the
-  /// other version folders are checked as their versions are read, `check(_:key:)`): a
-  /// change makes the reading out of date.
+  /// Package `name` as the index holds it, its folders checked but those `deferred(keys:
+  /// problems:)` leaves to when their versions are read (`check(_:entry:)`): a change makes
+  /// the reading out of date.
   private func family(_ name: String) -> RezIndex.Family? {
     do {
       guard let found = try index.rezFamily(named: name, details: false) else { return nil }
       guard let records = found.folderRecords else { return found }
-      var later: [Int: Range<Int>] = [:]
-      let checkedNow = Self.checkedFirst(keys: found.entries.map(\.key), problems: found.problems)
-      if try index.rezChanged(records, checkedNow: checkedNow, later: &later) { outOfDate() }
-      unchecked[name] = later
+      let deferred = Self.deferred(keys: found.entries.map(\.key), problems: found.problems)
+      var starts: [Int] = []
+      if try index.rezChanged(records, deferring: deferred, starts: &starts) { outOfDate() }
+      unchecked[name] = (records, starts)
       return found
     } catch {
       // Damage the checksum missed reads as no package; the index is compiled anew next time.
@@ -494,8 +498,8 @@ public final class RezRepository: PackageSource {
     if let fact = facts[name] {
       result.append(factVersion(fact))
     } else if let family = storedFamily(name) {
-      for entry in family.entries {
-        if let version = packageVersion(name, entry) { result.append(version) }
+      for place in family.entries.indices {
+        if let version = packageVersion(name, entry: place, of: family) { result.append(version) }
       }
     }
     versions[name] = result
@@ -512,11 +516,11 @@ public final class RezRepository: PackageSource {
 
   /// One version as the solver reads it; nil when it cannot be read. With `variant`, only
   /// that variant's requirements (`requirementLists(of:variant:)`): for that candidate alone.
-  private func packageVersion(_ name: String, _ entry: RezIndex.Entry, variant: Int? = nil)
-    -> PackageVersion?
-  {
-    check(name, key: entry.key)
-    var entry = entry
+  private func packageVersion(
+    _ name: String, entry place: Int, of family: RezIndex.Family, variant: Int? = nil
+  ) -> PackageVersion? {
+    check(name, entry: place)
+    var entry = family.entries[place]
     do {
       try index.readDetails(of: &entry)
     } catch {
@@ -544,7 +548,7 @@ public final class RezRepository: PackageSource {
     let search = RezSolver(
       requests: requests, read: { [unowned self] in searchRead($0) },
       written: { [unowned self] in indexRequirement($0) },
-      reading: { [unowned self] name, place in check(name, key: searchKeys[name]![place]) })
+      reading: { [unowned self] name, read in check(name, entry: searchPlaces[name]![read]) })
     switch try? search.solve() {
     case .solved(let answer)?:
       for (name, choice) in answer { preferred[name] = (choice.version.text, choice.variant) }
@@ -601,8 +605,8 @@ public final class RezRepository: PackageSource {
     guard let choice = preferred[name] else { return nil }
     if facts[name] != nil { return candidates(of: name).first }
     guard let family = storedFamily(name),
-      let entry = family.entries.first(where: { keyVersion($0.key).text == choice.key }),
-      let version = packageVersion(name, entry, variant: choice.variant)
+      let place = family.entries.firstIndex(where: { keyVersion($0.key).text == choice.key }),
+      let version = packageVersion(name, entry: place, of: family, variant: choice.variant)
     else { return nil }
     let all = version.candidates
     return all.first { $0.variant == choice.variant }
