@@ -70,6 +70,9 @@ public final class RezRepository: PackageSource {
   private var specs: [String: VersionSpec] = [:]
   /// The answer of rez's search, per package its version and variant: what the solver takes.
   private var preferred: [String: (key: String, variant: Int?)] = [:]
+  /// The last search, kept: freeing its packages' variants one by one when it ends would
+  /// cost a resolve more than anything it still holds.
+  private var search: RezSolver?
   /// What the index reported (on opening, and of damage found later), then versions skipped
   /// and commands left out, as packages are read, here and by the views with other facts
   /// (`with(facts:)`, in the order made), each once.
@@ -549,6 +552,7 @@ public final class RezRepository: PackageSource {
       requests: requests, read: { [unowned self] in searchRead($0) },
       written: { [unowned self] in indexRequirement($0) },
       reading: { [unowned self] name, read in check(name, entry: searchPlaces[name]![read]) })
+    self.search = search
     switch try? search.solve() {
     case .solved(let answer)?:
       for (name, choice) in answer { preferred[name] = (choice.version.text, choice.variant) }

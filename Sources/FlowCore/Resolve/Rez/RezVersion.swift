@@ -165,5 +165,10 @@ public struct RezVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
     left.key == right.key
   }
 
-  public func hash(into hasher: inout Hasher) { hasher.combine(key) }
+  /// The key's bytes as one block (an array hashes its elements one by one), after its
+  /// count, so that versions hashed one after another stay apart.
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(key.count)
+    key.withUnsafeBytes { hasher.combine(bytes: $0) }
+  }
 }
