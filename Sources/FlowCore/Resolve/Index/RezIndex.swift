@@ -60,7 +60,8 @@ enum RezIndex {
     var packageFolders: [(path: String, state: [Int])] = []
     var folders: [Folder] = []
     /// Read from the index without its folders: where their records lie, for
-    /// `CatalogueIndex.rezChanged(_:deferring:starts:)`, which checks them where they lie.
+    /// `CatalogueIndex.rezChanged(_:deferring:deferredRecords:)`, which checks them where
+    /// they lie.
     var folderRecords: Range<Int>? = nil
     var entries: [Entry] = []
     var problems: [Diagnostic] = []
@@ -427,77 +428,72 @@ extension CatalogueIndex {
   /// records at `records` check (`RezIndex.state(of:)`): the package's folders, then its
   /// version folders but those of `deferred`, the key numbers of versions in ascending order
   /// (as the folders are). Each of those is checked once its version is read: where its
-  /// record starts goes to `records` at the key's place in `deferred` (-1 when it has none),
-  /// for `rezFolderChanged(at:in:)`. Read where the records lie: paths and states made for
-  /// that alone would cost more than the `stat` calls.
-  func rezChanged(_ records: Range<Int>, deferring deferred: [Int], starts: inout [Int])
-    throws(RecordReader.Damaged) -> Bool
-  {
+  /// record lies goes to `deferredRecords` at the key's place in `deferred` (empty when it
+  /// has none), for `rezFolderChanged(_:)`. Read where the records lie: paths and states
+  /// made for that alone would cost more than the `stat` calls.
+  func rezChanged(
+    _ records: Range<Int>, deferring deferred: [Int], deferredRecords: inout [Range<Int>]
+  ) throws(RecordReader.Damaged) -> Bool {
     var reader = try reader(records.lowerBound, records.upperBound)
-    var path: [UInt8] = []
     for _ in 0..<(try reader.count()) {
-      guard try stateHolds(&reader, path: &path, try reader.textRange()) else { return true }
+      guard try stateHolds(&reader, try reader.textRange()) else { return true }
     }
-    starts = Array(repeating: -1, count: deferred.count)
+    deferredRecords = Array(repeating: 0..<0, count: deferred.count)
     var next = 0
     for _ in 0..<(try reader.count()) {
       let start = reader.offset
       let key = try reader.number()
       while next < deferred.count && deferred[next] < key { next += 1 }
       guard next < deferred.count, deferred[next] == key else {
-        if try folderChanged(&reader, path: &path) { return true }
+        if try folderChanged(&reader) { return true }
         continue
       }
-      starts[next] = start
       try reader.skipText()
       for _ in 0..<(try reader.count()) {
         try reader.skipText()
         for _ in 0..<(try reader.count()) { _ = try reader.number() }
       }
+      deferredRecords[next] = start..<reader.offset
     }
     return false
   }
 
   /// Whether a version folder's files changed since the index was compiled: its record
-  /// starts at `start` among `records` (from `rezChanged(_:deferring:starts:)`).
-  func rezFolderChanged(at start: Int, in records: Range<Int>) throws(RecordReader.Damaged)
-    -> Bool
-  {
-    guard records.contains(start) else { throw RecordReader.Damaged() }
-    var reader = try reader(start, records.upperBound)
-    var path: [UInt8] = []
+  /// lies at `record` (from `rezChanged(_:deferring:deferredRecords:)`).
+  func rezFolderChanged(_ record: Range<Int>) throws(RecordReader.Damaged) -> Bool {
+    var reader = try reader(record.lowerBound, record.upperBound)
     _ = try reader.number()
-    return try folderChanged(&reader, path: &path)
+    return try folderChanged(&reader)
   }
 
   /// Reads a version folder's path and checks, past its key number; whether one changed.
-  private func folderChanged(_ reader: inout RecordReader, path: inout [UInt8])
-    throws(RecordReader.Damaged) -> Bool
-  {
+  private func folderChanged(_ reader: inout RecordReader) throws(RecordReader.Damaged) -> Bool {
     let folder = try reader.textRange()
     for _ in 0..<(try reader.count()) {
-      guard try stateHolds(&reader, path: &path, folder, try reader.textRange()) else {
+      guard try stateHolds(&reader, folder, try reader.textRange()) else {
         return true
       }
     }
     return false
   }
 
-  /// Whether the file whose path is the bytes at `parts`, joined, is as the state that
-  /// follows in `reader` records; `path` is a buffer for the path, which a package's first
-  /// reading builds once per version checked.
+  /// Whether the file whose path is the bytes at `folder` then those at `end` is as the
+  /// state that follows in `reader` records. The path is made on the stack: a package's
+  /// first reading makes one per version it checks.
   private func stateHolds(
-    _ reader: inout RecordReader, path: inout [UInt8], _ parts: Range<Int>...
+    _ reader: inout RecordReader, _ folder: Range<Int>, _ end: Range<Int> = 0..<0
   ) throws(RecordReader.Damaged) -> Bool {
-    path.removeAll(keepingCapacity: true)
-    for part in parts {
-      path.append(contentsOf: UnsafeRawBufferPointer(rebasing: reader.base[part]))
+    let base = reader.base
+    let length = folder.count + end.count
+    let found = withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { path in
+      let bytes = UnsafeMutableRawBufferPointer(path)
+      bytes.copyMemory(from: UnsafeRawBufferPointer(rebasing: base[folder]))
+      UnsafeMutableRawBufferPointer(rebasing: bytes[folder.count...]).copyMemory(
+        from: UnsafeRawBufferPointer(rebasing: base[end]))
+      path[length] = 0
+      return RezIndex.state(at: path.baseAddress!)
     }
-    path.append(0)
     let count = try reader.count()
-    let found = path.withUnsafeBufferPointer { bytes in
-      bytes.withMemoryRebound(to: CChar.self) { RezIndex.state(at: $0.baseAddress!) }
-    }
     guard let state = found else {
       guard count == 1 else { return false }
       return try reader.number() == -1

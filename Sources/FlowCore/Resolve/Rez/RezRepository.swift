@@ -54,10 +54,10 @@ public final class RezRepository: PackageSource {
   /// Per package, the places in its family's entries of the versions in `searchVersions`,
   /// in its order (-1 for a fact of the machine, which has no folder).
   private var searchPlaces: [String: [Int]] = [:]
-  /// Per package read, its folders' records and, per entry, where the record of its version
-  /// folder starts while not checked yet, else -1 (`CatalogueIndex.rezChanged(_:deferring:
-  /// starts:)`).
-  private var unchecked: [String: (records: Range<Int>, starts: [Int])] = [:]
+  /// Per package read, per entry, where the record of its version folder lies while not
+  /// checked yet, else an empty range (`CatalogueIndex.rezChanged(_:deferring:
+  /// deferredRecords:)`).
+  private var unchecked: [String: [Range<Int>]] = [:]
   private var indexRequirements: [RezRequirement?] = []
   private var indexRequirementsRead: [Bool] = []
   /// The versions written in the index's ranges that are no key's text, once read.
@@ -332,12 +332,12 @@ public final class RezRepository: PackageSource {
     let outline: (folderRecords: Range<Int>, keys: [Int], problems: [Diagnostic])?
     do {
       outline = try index.rezFamilyOutline(named: name)
-      var starts: [Int] = []
+      var deferredRecords: [Range<Int>] = []
       if let outline,
         try index.rezChanged(
           outline.folderRecords,
           deferring: Self.deferred(keys: outline.keys, problems: outline.problems),
-          starts: &starts)
+          deferredRecords: &deferredRecords)
       {
         outOfDate()
       }
@@ -407,13 +407,13 @@ public final class RezRepository: PackageSource {
   /// change since the index was compiled makes this reading out of date.
   private func check(_ name: String, entry place: Int) {
     guard let slot = unchecked.index(forKey: name),
-      unchecked.values[slot].starts.indices.contains(place)
+      unchecked.values[slot].indices.contains(place)
     else { return }
-    let start = unchecked.values[slot].starts[place]
-    guard start >= 0 else { return }
-    unchecked.values[slot].starts[place] = -1
+    let record = unchecked.values[slot][place]
+    guard !record.isEmpty else { return }
+    unchecked.values[slot][place] = 0..<0
     do {
-      if try index.rezFolderChanged(at: start, in: unchecked.values[slot].records) { outOfDate() }
+      if try index.rezFolderChanged(record) { outOfDate() }
     } catch {
       outOfDate()
     }
@@ -440,9 +440,11 @@ public final class RezRepository: PackageSource {
       guard let found = try index.rezFamily(named: name, details: false) else { return nil }
       guard let records = found.folderRecords else { return found }
       let deferred = Self.deferred(keys: found.entries.map(\.key), problems: found.problems)
-      var starts: [Int] = []
-      if try index.rezChanged(records, deferring: deferred, starts: &starts) { outOfDate() }
-      unchecked[name] = (records, starts)
+      var deferredRecords: [Range<Int>] = []
+      if try index.rezChanged(records, deferring: deferred, deferredRecords: &deferredRecords) {
+        outOfDate()
+      }
+      unchecked[name] = deferredRecords
       return found
     } catch {
       // Damage the checksum missed reads as no package; the index is compiled anew next time.
