@@ -68,8 +68,9 @@ public final class RezRepository: PackageSource {
   private var numbered: [Int: (rez: RezRequirement, solver: PackageRequirement)?] = [:]
   private var builder = CandidateTableBuilder()
   private var specs: [String: VersionSpec] = [:]
-  /// The answer of rez's search, per package its version and variant: what the solver takes.
-  private var preferred: [String: (key: String, variant: Int?)] = [:]
+  /// The answer of rez's search, per package its version, variant and place in the
+  /// package's entries (-1 for a fact of the machine): what the solver takes.
+  private var preferred: [String: (key: String, variant: Int?, entry: Int)] = [:]
   /// The last search, kept: freeing its packages' variants one by one when it ends would
   /// cost a resolve more than anything it still holds.
   private var search: RezSolver?
@@ -557,7 +558,9 @@ public final class RezRepository: PackageSource {
     self.search = search
     switch try? search.solve() {
     case .solved(let answer)?:
-      for (name, choice) in answer { preferred[name] = (choice.version.text, choice.variant) }
+      for (name, choice) in answer {
+        preferred[name] = (choice.version.text, choice.variant, searchPlaces[name]![choice.read])
+      }
       answered = true
     case .cyclic(let names)?:
       throw ResolveError.unsatisfiable(
@@ -611,8 +614,8 @@ public final class RezRepository: PackageSource {
     guard let choice = preferred[name] else { return nil }
     if facts[name] != nil { return candidates(of: name).first }
     guard let family = storedFamily(name),
-      let place = family.entries.firstIndex(where: { keyVersion($0.key).text == choice.key }),
-      let version = packageVersion(name, entry: place, of: family, variant: choice.variant)
+      family.entries.indices.contains(choice.entry),
+      let version = packageVersion(name, entry: choice.entry, of: family, variant: choice.variant)
     else { return nil }
     let all = version.candidates
     return all.first { $0.variant == choice.variant }

@@ -326,9 +326,16 @@ final class RezSolver {
     self.requests = list(requests.map(requirement))
   }
 
+  /// A package's chosen version and variant, and the version's place in what `read` gave.
+  struct Choice {
+    var version: RezVersion
+    var variant: Int?
+    var read: Int
+  }
+
   enum Outcome {
-    /// The chosen version and variant per package.
-    case solved([String: (version: RezVersion, variant: Int?)])
+    /// The choice per package.
+    case solved([String: Choice])
     case failed
     /// An answer whose packages require each other in this cycle, which rez rejects.
     case cyclic([String])
@@ -367,11 +374,15 @@ final class RezSolver {
     }
   }
 
-  private func answer(_ phase: Phase) -> [String: (version: RezVersion, variant: Int?)] {
-    var result: [String: (version: RezVersion, variant: Int?)] = [:]
+  private func answer(_ phase: Phase) -> [String: Choice] {
+    var result: [String: Choice] = [:]
     for scope in phase.scopes {
       guard let slice = scope.slice else { continue }
-      result[slice.family.name] = (slice.firstVersion, slice.firstVariant.index)
+      let family = slice.family
+      let version = Int(family.versionOf[Int(slice.positions[0])])
+      result[family.name] = Choice(
+        version: family.versions[version], variant: slice.firstVariant.index,
+        read: family.versions.count - 1 - version)
     }
     return result
   }
