@@ -22,7 +22,8 @@ import Glibc
 ///   and change times, inode: a release adds a version folder, which changes it, as rez takes
 ///   a package folder's time as its last release), and the version folders the index holds
 ///   no version of (unreadable when compiled), or all of them when reading the package met
-///   problems, so that a fixed or broken file changes what is skipped and reported;
+///   problems, so that a package file added or fixed since is a version, and the warnings
+///   told are those of the files as they are;
 /// - when a resolve first reads a version's requirements or details, its folder's package
 ///   file (or the folder itself where it holds no `package.py`), so that an edit, even of a
 ///   version released long ago, is seen when it matters to the answer.

@@ -156,7 +156,8 @@ final class RezSolver {
 
     var firstVariant: Variant { variant(positions[0]) }
 
-    var firstVersion: RezVersion { family.versions[Int(family.versionOf[Int(positions[0])])] }
+    /// The position in `family.versions` of the first variant's version.
+    var firstVersion: Int { Int(family.versionOf[Int(positions[0])]) }
 
     /// The first package (by name) every variant requires and not yet extracted, as the
     /// union of the ranges they require it in.
@@ -318,7 +319,7 @@ final class RezSolver {
   init(
     requests: [RezRequirement], read: @escaping (String) -> [Read]?,
     written: @escaping (Int) -> RezRequirement?,
-    reading: @escaping (String, Int) -> Void = { _, _ in }
+    reading: @escaping (String, Int) -> Void
   ) {
     self.read = read
     self.written = written
@@ -379,7 +380,7 @@ final class RezSolver {
     for scope in phase.scopes {
       guard let slice = scope.slice else { continue }
       let family = slice.family
-      let version = Int(family.versionOf[Int(slice.positions[0])])
+      let version = slice.firstVersion
       result[family.name] = Choice(
         version: family.versions[version], variant: slice.firstVariant.index,
         read: family.versions.count - 1 - version)
