@@ -59,6 +59,12 @@ static inline int flow_prefer_one_large_heap(size_t step) {
   return result;
 }
 
+/// Asks the processor to bring the cache line at `address` in, for writing, while other
+/// work goes on: for tables read at places known a little ahead (a hash table's slots).
+static inline void flow_prefetch_for_writing(const void *address) {
+  __builtin_prefetch(address, 1, 3);
+}
+
 /// Whether the processor has the SHA-256 instructions (and the SSE4.1 and SSSE3 ones
 /// `flow_sha256_blocks` also takes).
 static inline int flow_sha256_has_instructions(void) {

@@ -1,3 +1,5 @@
+internal import CFlowSystem
+
 /// The positions of keys in a merge, in the order they were first added: an
 /// open-addressing table over a cheap hash of the bytes, since hashing every key of a
 /// large file through `Hasher` costs more than parsing it. Keys come from files, not from
@@ -42,7 +44,11 @@ struct EnvKeyIndex {
 
   /// The position of a key, adding it at the end when it is new.
   mutating func add(_ key: EnvBytes) -> (position: Int, added: Bool) {
-    let hash = Self.hash(key)
+    add(key, hash: Self.hash(key))
+  }
+
+  /// `add` with the key's `hash` known, as when its slot was prefetched.
+  mutating func add(_ key: EnvBytes, hash: UInt32) -> (position: Int, added: Bool) {
     var slot = Int(truncatingIfNeeded: hash) & mask
     while true {
       let entry = slots[slot]
@@ -57,6 +63,17 @@ struct EnvKeyIndex {
     slots[slot] = Slot(hash: hash, position: Int32(position))
     if keys.count * 3 > slots.count * 2 { grow() }
     return (position, true)
+  }
+
+  /// Starts bringing the slots that keys of these hashes go to into the cache, so that
+  /// adding the keys then finds them there.
+  func prefetch(_ hashes: ArraySlice<UInt32>) {
+    slots.withUnsafeBufferPointer { slots in
+      guard let base = slots.baseAddress else { return }
+      for hash in hashes {
+        flow_prefetch_for_writing(base + (Int(truncatingIfNeeded: hash) & mask))
+      }
+    }
   }
 
   private mutating func grow() {

@@ -208,26 +208,84 @@ public struct JSONWriter {
   }
 
   /// The offset of the first byte at or after `start` that needs an escape, or the end.
-  /// Plain text is passed over eight bytes at a time: whether a word holds a control
-  /// character, a quote or a backslash is three borrow tests on the whole word.
+  /// Plain text is passed over eight bytes at a time, and its last few bytes by one word
+  /// that ends where the text ends (it overlaps bytes already passed), so a short string
+  /// costs a test or two rather than a loop over its bytes.
   static func firstEscape(in utf8: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
     guard let base = utf8.baseAddress else { return 0 }
+    let raw = UnsafeRawPointer(base)
     let count = utf8.count
     var index = start
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    let high: UInt64 = 0x8080_8080_8080_8080
     while index + 8 <= count {
-      let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-      let quote = word ^ (ones &* 0x22)
-      let backslash = word ^ (ones &* 0x5C)
-      let control = (word &- ones &* 0x20) & ~word
-      let quoted = (quote &- ones) & ~quote
-      let escaped = (backslash &- ones) & ~backslash
-      if (control | quoted | escaped) & high != 0 { break }
+      if hasEscape(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { break }
       index += 8
+    }
+    if index + 8 > count {
+      if count - start >= 8 {
+        if !hasEscape(raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) {
+          return count
+        }
+      } else if count - start >= 4 {
+        let first = UInt64(raw.loadUnaligned(fromByteOffset: start, as: UInt32.self))
+        let last = UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+        if !hasEscape(first | last << 32) { return count }
+      }
     }
     while index < count && !needsEscape(base[index]) { index += 1 }
     return index
+  }
+
+  /// Whether a word holds a byte written escaped: a control character, a quote or a
+  /// backslash, found by two borrow tests on the whole word (exact for whether any byte
+  /// matches).
+  @inline(__always)
+  private static func hasEscape(_ word: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    // Flipping one bit takes a quote to 0x20 and keeps control characters below it, so
+    // one test finds both: a byte below 0x21 after the flip.
+    let flipped = word ^ (ones &* 0x02)
+    let quoteOrControl = (flipped &- ones &* 0x21) & ~flipped
+    let backslash = word ^ (ones &* 0x5C)
+    let escaped = (backslash &- ones) & ~backslash
+    return (quoteOrControl | escaped) & 0x8080_8080_8080_8080 != 0
+  }
+
+  /// Copies bytes that need no escape, testing each word as it goes: word by word, the
+  /// last word ending where the bytes end (overlapping the one before); below eight
+  /// bytes as two halves that may overlap, below four byte by byte. False, with some
+  /// bytes copied, at the first that needs an escape.
+  @inline(__always)
+  private static func copyIfPlain(
+    _ source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count: Int
+  ) -> Bool {
+    let from = UnsafeRawPointer(source)
+    let to = UnsafeMutableRawPointer(target)
+    if count >= 8 {
+      var offset = 0
+      while offset + 8 < count {
+        let word = from.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        if hasEscape(word) { return false }
+        to.storeBytes(of: word, toByteOffset: offset, as: UInt64.self)
+        offset += 8
+      }
+      let last = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+      if hasEscape(last) { return false }
+      to.storeBytes(of: last, toByteOffset: count - 8, as: UInt64.self)
+      return true
+    }
+    if count >= 4 {
+      let first = from.loadUnaligned(as: UInt32.self)
+      let last = from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+      if hasEscape(UInt64(first) | UInt64(last) << 32) { return false }
+      to.storeBytes(of: first, as: UInt32.self)
+      to.storeBytes(of: last, toByteOffset: count - 4, as: UInt32.self)
+      return true
+    }
+    for offset in 0..<count {
+      if needsEscape(source[offset]) { return false }
+      target[offset] = source[offset]
+    }
+    return true
   }
 
   /// Whether a byte is written escaped: the rule of the `escapes` table, compared in
@@ -261,8 +319,27 @@ public struct JSONWriter {
   }
 
   /// Writes UTF-8 bytes as a JSON string at `target`; returns the end of what it wrote,
-  /// or nil when that would pass `end`.
+  /// or nil when that would pass `end`. Most keys and values are short and plain: they
+  /// are tested and copied a word or two at a time where the string is written, and only
+  /// the others take a call.
+  @inline(__always)
   static func writeString(
+    _ utf8: UnsafeBufferPointer<UInt8>, at target: UnsafeMutablePointer<UInt8>,
+    end: UnsafeMutablePointer<UInt8>
+  ) -> UnsafeMutablePointer<UInt8>? {
+    if let base = utf8.baseAddress, utf8.count <= 64, target.distance(to: end) >= utf8.count + 2,
+      copyIfPlain(base, to: target + 1, count: utf8.count)
+    {
+      target.pointee = UInt8(ascii: "\"")
+      target[utf8.count + 1] = UInt8(ascii: "\"")
+      return target + utf8.count + 2
+    }
+    return writeEscapedString(utf8, at: target, end: end)
+  }
+
+  /// `writeString` for any text: runs without escapes copied whole, each escape written.
+  @inline(never)
+  private static func writeEscapedString(
     _ utf8: UnsafeBufferPointer<UInt8>, at target: UnsafeMutablePointer<UInt8>,
     end: UnsafeMutablePointer<UInt8>
   ) -> UnsafeMutablePointer<UInt8>? {
@@ -277,7 +354,6 @@ public struct JSONWriter {
         // Room for the run and what follows it: an escape, or the closing quote.
         let room = index - start + (index < utf8.count ? 7 : 1)
         guard output.distance(to: end) >= room else { return nil }
-        // The C library's copy: a copy written in Swift here went byte by byte.
         memcpy(output, base + start, index - start)
         output += index - start
         guard index < utf8.count else { break }

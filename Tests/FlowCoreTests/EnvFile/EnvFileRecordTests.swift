@@ -101,4 +101,76 @@ import Testing
       }
     }
   }
+
+  /// JSON's escapes as jansson writes them, one byte at a time: what the word-at-a-time
+  /// tests and copies must give.
+  static func escapedByteByByte(_ bytes: [UInt8]) -> [UInt8] {
+    var output: [UInt8] = [UInt8(ascii: "\"")]
+    let short: [UInt8: Character] = [
+      0x22: "\"", 0x5C: "\\", 0x08: "b", 0x0C: "f", 0x0A: "n", 0x0D: "r", 0x09: "t",
+    ]
+    for byte in bytes {
+      if let letter = short[byte] {
+        output += [UInt8(ascii: "\\"), UInt8(ascii: letter.unicodeScalars.first!)]
+      } else if byte < 0x20 {
+        let hex = Array("0123456789ABCDEF".utf8)
+        output += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+      } else {
+        output.append(byte)
+      }
+    }
+    return output + [UInt8(ascii: "\"")]
+  }
+
+  /// Every byte value at every place of strings of up to 33 bytes and around 64 (where
+  /// the word-by-word path ends), alone and beside a second one: strings are tested and
+  /// copied by overlapping words, so a byte missed at any place would show here.
+  @Test func everyByteAtEveryPlaceIsWrittenAsByteByByte() {
+    for length in Array(1...33) + [63, 64, 65, 70] {
+      for position in 0..<length {
+        for byte in UInt8.min...UInt8.max {
+          var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+          bytes[position] = byte
+          var second = bytes
+          second[length - 1 - position] = byte == 0x5C ? 0x01 : 0x5C
+          for text in [bytes, second] {
+            let expected = Self.escapedByteByByte(text)
+            let written = text.withUnsafeBufferPointer { text in
+              // Room for an escape's longest form past the text, as the writer asks.
+              [UInt8](unsafeUninitializedCapacity: expected.count + 6) { buffer, count in
+                let start = buffer.baseAddress!
+                let end = JSONWriter.writeString(text, at: start, end: start + buffer.count)
+                count = end.map { start.distance(to: $0) } ?? 0
+              }
+            }
+            if written != expected {
+              Issue.record("\(text) written as \(written), not \(expected)")
+              return
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// A buffer one byte short of the string is refused, however the string is written;
+  /// a plain one fits a buffer of its exact size.
+  @Test func aStringThatDoesNotFitIsRefused() {
+    let texts = [
+      "", "abc", "abcdefgh", "abcdefghijklmnop", "a\"b", String(repeating: "x", count: 40),
+    ]
+    for text in texts {
+      let bytes = Array(text.utf8)
+      let needed = Self.escapedByteByByte(bytes).count
+      bytes.withUnsafeBufferPointer { bytes in
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: needed)
+        defer { buffer.deallocate() }
+        #expect(JSONWriter.writeString(bytes, at: buffer, end: buffer + needed - 1) == nil)
+        if !text.contains("\"") {
+          #expect(
+            JSONWriter.writeString(bytes, at: buffer, end: buffer + needed) == buffer + needed)
+        }
+      }
+    }
+  }
 }
