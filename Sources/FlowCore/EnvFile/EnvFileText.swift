@@ -36,10 +36,19 @@ public struct EnvFileText: Sendable {
       let high: UInt64 = 0x8080_8080_8080_8080
       let ones: UInt64 = 0x0101_0101_0101_0101
       while index < count {
-        // Eight bytes at a time while they are ASCII and not NUL.
+        // Sixteen bytes at a time while they are ASCII and not NUL, then eight.
         if index + 8 <= count, let base = buffer.baseAddress {
-          let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-          if word & high == 0 && (word &- ones) & ~word & high == 0 {
+          let raw = UnsafeRawPointer(base + index)
+          let first = raw.loadUnaligned(as: UInt64.self)
+          if index + 16 <= count {
+            let second = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            let nul = (first &- ones) & ~first | (second &- ones) & ~second
+            if (first | second | nul) & high == 0 {
+              index += 16
+              continue
+            }
+          }
+          if (first | (first &- ones) & ~first) & high == 0 {
             index += 8
             continue
           }

@@ -65,14 +65,12 @@ struct EnvKeyIndex {
     return (position, true)
   }
 
-  /// Starts bringing the slots that keys of these hashes go to into the cache, so that
-  /// adding the keys then finds them there.
-  func prefetch(_ hashes: ArraySlice<UInt32>) {
+  /// Starts bringing the slot a key of this hash goes to into the cache, so that adding
+  /// the key a little later finds it there.
+  func prefetch(hash: UInt32) {
     slots.withUnsafeBufferPointer { slots in
       guard let base = slots.baseAddress else { return }
-      for hash in hashes {
-        flow_prefetch_for_writing(base + (Int(truncatingIfNeeded: hash) & mask))
-      }
+      flow_prefetch_for_writing(base + (Int(truncatingIfNeeded: hash) & mask))
     }
   }
 

@@ -213,8 +213,9 @@ import Testing
 
   @Test(arguments: [UInt8(0), 0xFF, 0x80])
   func encodingErrorsAreFoundAtEveryOffsetOfALongLine(_ bad: UInt8) {
-    for offset in 0..<20 {
-      var bytes = Array("KEY=abcdefghijklmnop\n".utf8)
+    // Past two blocks of sixteen bytes, so each place in a block and after it is met.
+    for offset in 0..<41 {
+      var bytes = Array("KEY=abcdefghijklmnopqrstuvwxyz0123456789\n".utf8)
       bytes.insert(bad, at: offset)
       let position = SourcePosition(line: 1, column: offset + 1)
       #expect(
