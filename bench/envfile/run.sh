@@ -6,7 +6,8 @@
 #   flow-envfile --no-expand                whole process
 #   python-dotenv dotenv_values(interpolate=False)
 #   python-dotenv dotenv_values()           with expansion: quadratic, minutes
-# and prints medians and ratios. Needs python3 with python-dotenv
+# and prints medians and ratios, then (with valgrind) the instructions each flow-envfile
+# run and wc -l take, which repeat where times do not. Needs python3 with python-dotenv
 # (pip install python-dotenv). LINES=N changes the size; SKIP_SLOW=1 leaves out the
 # quadratic python-dotenv run; RUNS=N the repetitions of the fast ones (default 11).
 set -eu
@@ -56,3 +57,16 @@ for name, (wall, cpu) in results:
     print(f"{name:30} {wall*1000:8.1f}ms {wall/floor:8.1f} {wall/ours:8.1f}"
           f" {cpu*1000:8.1f}ms {cpu/max(floor_cpu, 1e-4):8.1f} {cpu/ours_cpu:8.1f}")
 PY
+
+# Instruction counts repeat where wall times on a shared machine do not.
+if command -v valgrind >/dev/null; then
+  floor=$(sh bench/instructions.sh wc -l "$file")
+  expand=$(sh bench/instructions.sh "$tool" "$file")
+  literal=$(sh bench/instructions.sh "$tool" --no-expand "$file")
+  python3 - "$floor" "$expand" "$literal" <<'PY'
+import sys
+floor, expand, literal = map(int, sys.argv[1:])
+print(f"instructions (callgrind, whole process): wc -l {floor:,}; flow-envfile {expand:,} "
+      f"({expand / floor:.1f}x); --no-expand {literal:,} ({literal / floor:.1f}x)")
+PY
+fi

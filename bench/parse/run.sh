@@ -47,12 +47,8 @@ PY
 # Instruction counts repeat where wall times on a shared machine do not: the ratio to the
 # floor under callgrind, when valgrind is installed.
 if command -v valgrind >/dev/null; then
-  count() {
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null \
-      | sed -n 's/.*Collected : //p'
-  }
-  floor_instructions=$(count "$data/events" "$data/workflow.yaml")
-  flow_instructions=$(count "$flow" "$data/workflow.yaml")
+  floor_instructions=$(sh bench/instructions.sh "$data/events" "$data/workflow.yaml")
+  flow_instructions=$(sh bench/instructions.sh "$flow" "$data/workflow.yaml")
   python3 - "$floor_instructions" "$flow_instructions" <<'PY'
 import sys
 floor, flow = map(int, sys.argv[1:])

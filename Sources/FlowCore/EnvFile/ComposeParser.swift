@@ -72,7 +72,7 @@ struct ComposeParser {
 
   /// The records and errors, the records pointing into `text` (the bytes parsed).
   mutating func parse(text: [UInt8]) -> EnvFileParseResult {
-    output.records.reserveCapacity(cursor.newlineCount + 1)
+    output.records.reserveCapacity(cursor.expectedRecordCount)
     while true {
       cursor.skipBlankLines()
       guard let byte = cursor.current else { break }

@@ -15,7 +15,7 @@ struct DockerParser {
   mutating func parse(text: [UInt8]) -> EnvFileParseResult {
     var output = EnvFileRecordWriter(textCount: cursor.bytes.count)
     var errors: [EnvFileError] = []
-    output.records.reserveCapacity(cursor.newlineCount + 1)
+    output.records.reserveCapacity(cursor.expectedRecordCount)
     let bytes = cursor.bytes
     while !cursor.isAtEnd {
       var lineEnd = cursor.endOfLine()

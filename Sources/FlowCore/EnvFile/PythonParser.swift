@@ -38,7 +38,7 @@ struct PythonParser {
 
   /// The records and errors, the records pointing into `text` (the bytes parsed).
   mutating func parse(text: [UInt8]) -> EnvFileParseResult {
-    output.records.reserveCapacity(cursor.newlineCount + 1)
+    output.records.reserveCapacity(cursor.expectedRecordCount)
     while true {
       skipWhitespace(newlines: true)
       if cursor.isAtEnd { break }

@@ -185,6 +185,17 @@ import Testing
     #expect(result.entries.map(\.key) == ["OK"])
   }
 
+  /// Room is made for one record per sixteen bytes: a file of shorter lines has them all.
+  @Test func aFileOfShortLinesHasEveryRecord() {
+    let text = EnvFileText(file: "t.env", text: String(repeating: "A=1\nB\n", count: 500))
+    for dialect in EnvFileDialect.allCases {
+      let parsed = text.parse(dialect)
+      #expect(parsed.errors.isEmpty)
+      #expect(parsed.records.count == 1000, "\(dialect)")
+      #expect(parsed.entries.last?.position == SourcePosition(line: 1000, column: 1))
+    }
+  }
+
   @Test func invalidUTF8AndNulHavePositions() {
     let bad = EnvFileText(file: "t.env", bytes: Array("A=1\nB=x".utf8) + [0xC3, 0x28])
     #expect(
