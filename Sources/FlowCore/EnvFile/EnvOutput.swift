@@ -171,6 +171,7 @@ public enum EnvOutput {
     _ variables: UnsafeBufferPointer<EnvMergedVariable>, format: EnvOutputFormat
   ) throws(EnvFileError) -> [UInt8] {
     if format == .json { return jsonText(variables) }
+    if format == .sh { return try shText(variables) }
     var output: [UInt8] = []
     output.reserveCapacity(variables.count * 32)
     for index in variables.indices {
@@ -181,15 +182,8 @@ public enum EnvOutput {
         .cannotWrite(format: format.rawValue, key: key.string, reason: reason)
       }
       switch format {
-      case .json:
+      case .json, .sh:
         break
-      case .sh:
-        guard ShellWord.isName(key.buffer) else { throw refuse("not a shell variable name") }
-        output.append(contentsOf: "export ".utf8)
-        output.append(contentsOf: key.buffer)
-        output.append(contentsOf: "='".utf8)
-        ShellWord.appendQuotedContent(value.buffer, to: &output)
-        output.append(contentsOf: "'\n".utf8)
       case .dotenv:
         guard ComposeParser.isKey(key.string) else {
           throw refuse("not a key of the compose dialect")
@@ -232,6 +226,43 @@ public enum EnvOutput {
       }
     }
     return output
+  }
+
+  /// `export KEY='value'` lines, written in place into one buffer measured first (a
+  /// value's quotes are each written `'\''`): appending each piece to an array cost
+  /// several times the writing.
+  private static func shText(
+    _ variables: UnsafeBufferPointer<EnvMergedVariable>
+  ) throws(EnvFileError) -> [UInt8] {
+    let export = "export ".utf8.count
+    var size = 0
+    for variable in variables where !variable.value.isNone {
+      guard ShellWord.isName(variable.key.buffer) else {
+        throw .cannotWrite(
+          format: EnvOutputFormat.sh.rawValue, key: variable.key.string,
+          reason: "not a shell variable name")
+      }
+      size += export + variable.key.count + 2 + ShellWord.quotedContentCount(variable.value.buffer)
+      size += 2
+    }
+    return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+      guard var output = buffer.baseAddress else { return }
+      for variable in variables where !variable.value.isNone {
+        for byte in "export ".utf8 {
+          output.pointee = byte
+          output += 1
+        }
+        if let key = variable.key.start { output.update(from: key, count: variable.key.count) }
+        output += variable.key.count
+        output[0] = .equals
+        output[1] = .singleQuote
+        output = ShellWord.writeQuotedContent(variable.value.buffer, at: output + 2)
+        output[0] = .singleQuote
+        output[1] = .newline
+        output += 2
+      }
+      count = size
+    }
   }
 
   /// A value for the inside of compose double quotes, reading back to itself.

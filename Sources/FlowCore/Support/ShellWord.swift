@@ -1,3 +1,5 @@
+import Glibc
+
 /// POSIX shell words: the one place data is quoted for a shell.
 ///
 /// flow never builds a shell command out of data; where a script must carry data (a
@@ -30,13 +32,53 @@ public enum ShellWord {
 
   /// The inside of single quotes for UTF-8 bytes.
   static func appendQuotedContent(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
-    var start = 0
-    for index in bytes.indices where bytes[index] == UInt8(ascii: "'") {
-      output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-      output.append(contentsOf: #"'\''"#.utf8)
-      start = index + 1
+    let start = output.count
+    output.append(contentsOf: repeatElement(0, count: quotedContentCount(bytes)))
+    output.withUnsafeMutableBufferPointer { output in
+      _ = writeQuotedContent(bytes, at: output.baseAddress! + start)
     }
-    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+  }
+
+  /// The length of the inside of single quotes for UTF-8 bytes: each `'` takes four.
+  static func quotedContentCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    var count = bytes.count
+    var offset = 0
+    while let quote = nextQuote(in: bytes, from: offset) {
+      count += 3
+      offset = quote + 1
+    }
+    return count
+  }
+
+  /// Writes the inside of single quotes for UTF-8 bytes at `target`, which has room for
+  /// `quotedContentCount(bytes)` bytes; returns the end of what it wrote.
+  static func writeQuotedContent(
+    _ bytes: UnsafeBufferPointer<UInt8>, at target: UnsafeMutablePointer<UInt8>
+  ) -> UnsafeMutablePointer<UInt8> {
+    guard let base = bytes.baseAddress else { return target }
+    var output = target
+    var start = 0
+    while true {
+      let end = nextQuote(in: bytes, from: start) ?? bytes.count
+      output.update(from: base + start, count: end - start)
+      output += end - start
+      guard end < bytes.count else { return output }
+      // Close the quotes, a quoted quote, open them again.
+      output[0] = UInt8(ascii: "'")
+      output[1] = UInt8(ascii: "\\")
+      output[2] = UInt8(ascii: "'")
+      output[3] = UInt8(ascii: "'")
+      output += 4
+      start = end + 1
+    }
+  }
+
+  /// The offset of the next `'` at or after `start`, by the C library's vector search.
+  private static func nextQuote(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+    guard let base = bytes.baseAddress, start < bytes.count,
+      let found = memchr(base + start, Int32(UInt8(ascii: "'")), bytes.count - start)
+    else { return nil }
+    return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
   }
 
   /// Whether `name` is `[A-Za-z_][A-Za-z0-9_]*`, a name POSIX shells accept for a variable.
@@ -48,15 +90,18 @@ public enum ShellWord {
     guard let first = name.first, isLetter(first) || first == UInt8(ascii: "_") else {
       return false
     }
-    return name.allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") }
+    for byte in name where !(isLetter(byte) || isDigit(byte) || byte == UInt8(ascii: "_")) {
+      return false
+    }
+    return true
   }
 
   private static func isDigit(_ byte: UInt8) -> Bool {
-    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    byte &- UInt8(ascii: "0") < 10
   }
 
+  /// An ASCII letter: setting the bit that tells case apart takes capitals to small ones.
   private static func isLetter(_ byte: UInt8) -> Bool {
-    (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-      || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+    (byte | 0x20) &- UInt8(ascii: "a") < 26
   }
 }

@@ -52,7 +52,8 @@ import Testing
 
   @Test(arguments: ["/bin/dash", "/bin/bash"])
   func shellEvalGivesTheValuesBack(_ shell: String) throws {
-    let pairs = Self.tricky + [("NEWLINE", "a\nb\n")]
+    let pairs =
+      Self.tricky + [("NEWLINE", "a\nb\n"), ("QUOTES", "'a''b'"), ("ONE_QUOTE", "'")]
     let script = String(decoding: try EnvOutput.text(variables(pairs), format: .sh), as: UTF8.self)
     let output = try run(shell, ["-c", "eval \"$1\" && env -0", "sh", script])
     expectSame(environment(output), pairs)
