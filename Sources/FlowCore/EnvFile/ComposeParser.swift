@@ -185,7 +185,9 @@ struct ComposeParser {
     var end = -1
     var hasDollar = false
     var offset = start
-    while case let found = nextLineEndHashOrDollar(from: offset), found < bytes.count {
+    while case let found = next(.newline, .hash, .dollar, .dollar, from: offset),
+      found < bytes.count
+    {
       if bytes[found] == .newline {
         lineEnd = found
         break
@@ -207,19 +209,22 @@ struct ComposeParser {
     return (output.span(start..<end), hasDollar)
   }
 
-  /// The offset of the first newline, `#` or `$` at or after `start`, or the end: eight
-  /// bytes at a time, each word tested for the three bytes at once.
-  private func nextLineEndHashOrDollar(from start: Int) -> Int {
+  /// The offset of the first of four bytes (a byte may be named twice) at or after
+  /// `start`, or the end: eight bytes at a time, each word tested for the four at once.
+  private func next(
+    _ first: UInt8, _ second: UInt8, _ third: UInt8, _ fourth: UInt8, from start: Int
+  ) -> Int {
     let bytes = cursor.bytes
     guard let base = bytes.baseAddress, start < bytes.count else { return bytes.count }
     let ones: UInt64 = 0x0101_0101_0101_0101
-    // A high bit for each byte of the word that is one of the three, exact up to the
+    // A high bit for each byte of the word that is one of the four, exact up to the
     // first: a borrow can only mark bytes after a match.
     func matches(_ word: UInt64) -> UInt64 {
-      let newline = word ^ (ones &* UInt64(UInt8.newline))
-      let hash = word ^ (ones &* UInt64(UInt8.hash))
-      let dollar = word ^ (ones &* UInt64(UInt8.dollar))
-      return ((newline &- ones) & ~newline | (hash &- ones) & ~hash | (dollar &- ones) & ~dollar)
+      let a = word ^ (ones &* UInt64(first))
+      let b = word ^ (ones &* UInt64(second))
+      let c = word ^ (ones &* UInt64(third))
+      let d = word ^ (ones &* UInt64(fourth))
+      return ((a &- ones) & ~a | (b &- ones) & ~b | (c &- ones) & ~c | (d &- ones) & ~d)
         & 0x8080_8080_8080_8080
     }
     var offset = start
@@ -230,7 +235,7 @@ struct ComposeParser {
     }
     while offset < bytes.count {
       let byte = bytes[offset]
-      if byte == .newline || byte == .hash || byte == .dollar { return offset }
+      if byte == first || byte == second || byte == third || byte == fourth { return offset }
       offset += 1
     }
     return offset
@@ -252,6 +257,8 @@ struct ComposeParser {
     let contentStart = cursor.index
     var runStart = cursor.index
     while true {
+      // Plain text up to the next byte that matters is passed over a word at a time.
+      cursor.index = next(quote, .backslash, .carriageReturn, .newline, from: cursor.index)
       guard let byte = cursor.current else {
         output.decoded.removeLast(output.decoded.count - decodedStart)
         errors.append(

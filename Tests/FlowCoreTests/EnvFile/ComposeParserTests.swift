@@ -185,6 +185,29 @@ import Testing
     #expect(result.entries.map(\.key) == ["OK"])
   }
 
+  /// Quoted text is passed over a word at a time up to a quote, backslash or line end:
+  /// the lines it spans are counted wherever in a word they end.
+  @Test func quotedValuesSpanningLinesKeepTheLineCount() {
+    for length in 0..<20 {
+      let plain = String(repeating: "x", count: length)
+      for (quote, lineEnd, value) in [
+        ("\"", "\n", "\(plain)\n\(plain)"), ("\"", "\r\n", "\(plain)\n\(plain)"),
+        ("'", "\n", "\(plain)\n\(plain)"), ("\"", "\n", "\(plain)\n\(plain)\n"),
+      ] {
+        let body = value.replacingOccurrences(of: "\n", with: lineEnd)
+        let text = "A=\(quote)\(body)\(quote)\nB=\(quote)\(plain)\\\(quote)\(quote)\n"
+        let entries = EnvFileText(file: "t.env", text: text).parse(.compose).entries
+        let lines = value.filter { $0 == "\n" }.count
+        #expect(entries.map(\.key) == ["A", "B"], "\(text.debugDescription)")
+        #expect(entries.first?.value == value, "\(text.debugDescription)")
+        #expect(entries.last?.value == plain + quote, "\(text.debugDescription)")
+        #expect(
+          entries.last?.position == SourcePosition(line: lines + 2, column: 1),
+          "\(text.debugDescription)")
+      }
+    }
+  }
+
   /// Room is made for one record per sixteen bytes: a file of shorter lines has them all.
   @Test func aFileOfShortLinesHasEveryRecord() {
     let text = EnvFileText(file: "t.env", text: String(repeating: "A=1\nB\n", count: 500))
