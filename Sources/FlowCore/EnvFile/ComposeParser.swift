@@ -59,6 +59,16 @@ struct ComposeParser {
     !key.isEmpty && key.unicodeScalars.allSatisfy(isKeyCharacter)
   }
 
+  /// `isKey` for UTF-8 bytes: ASCII by the bit table, other text by its characters.
+  static func isKey(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+    for byte in key {
+      if byte >= 0x80 { return isKey(String(decoding: key, as: UTF8.self)) }
+      let bits = byte & 64 == 0 ? asciiKeyBitsLow : asciiKeyBitsHigh
+      if (bits >> UInt64(byte & 63)) & 1 == 0 { return false }
+    }
+    return !key.isEmpty
+  }
+
   /// The byte length of the key character at the cursor, or 0. The bytes are valid
   /// UTF-8, checked before parsing.
   private func keyCharacterLength() -> Int {

@@ -185,13 +185,13 @@ public enum EnvOutput {
       case .json, .sh:
         break
       case .dotenv:
-        guard ComposeParser.isKey(key.string) else {
+        guard ComposeParser.isKey(key.buffer) else {
           throw refuse("not a key of the compose dialect")
         }
         output.append(contentsOf: key.buffer)
-        output.append(contentsOf: "=\"".utf8)
+        append("=\"", to: &output)
         appendDoubleQuoted(value.buffer, to: &output)
-        output.append(contentsOf: "\"\n".utf8)
+        append("\"\n", to: &output)
       case .docker:
         guard key.count > 0, !key.buffer.contains(where: { $0 == .equals || $0.isSpaceOrTab }),
           key.buffer.first != .hash
@@ -210,9 +210,9 @@ public enum EnvOutput {
         if value.contains(.newline) || value.contains(.carriageReturn) {
           throw refuse("make assignments cannot hold newlines")
         }
-        output.append(contentsOf: "export ".utf8)
+        append("export ", to: &output)
         output.append(contentsOf: key.buffer)
-        output.append(contentsOf: " := ".utf8)
+        append(" := ", to: &output)
         appendMakeValue(value.buffer, to: &output)
         output.append(.newline)
       case .null:
@@ -265,20 +265,40 @@ public enum EnvOutput {
     }
   }
 
-  /// A value for the inside of compose double quotes, reading back to itself.
+  /// Appends the bytes of a literal: through a string's UTF-8 view, each piece cost a
+  /// generic copy of its own.
+  private static func append(_ literal: StaticString, to output: inout [UInt8]) {
+    literal.withUTF8Buffer { output.append(contentsOf: $0) }
+  }
+
+  /// A value for the inside of compose double quotes, reading back to itself: runs
+  /// without escapes copied whole.
   static func appendDoubleQuoted(_ value: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
-    for byte in value {
-      switch byte {
-      case .backslash, .doubleQuote, .dollar: output += [.backslash, byte]
-      case .newline: output += [.backslash, UInt8(ascii: "n")]
-      case .carriageReturn: output += [.backslash, UInt8(ascii: "r")]
-      case .tab: output += [.backslash, UInt8(ascii: "t")]
-      case 0x07: output += [.backslash, UInt8(ascii: "a")]
-      case 0x08: output += [.backslash, UInt8(ascii: "b")]
-      case 0x0B: output += [.backslash, UInt8(ascii: "v")]
-      case 0x0C: output += [.backslash, UInt8(ascii: "f")]
-      default: output.append(byte)
-      }
+    var start = 0
+    for index in value.indices {
+      let escape = doubleQuotedEscape(value[index])
+      guard escape != 0 else { continue }
+      output.append(contentsOf: UnsafeBufferPointer(rebasing: value[start..<index]))
+      output.append(.backslash)
+      output.append(escape)
+      start = index + 1
+    }
+    output.append(contentsOf: UnsafeBufferPointer(rebasing: value[start...]))
+  }
+
+  /// What follows the backslash that escapes a byte inside compose double quotes, or 0
+  /// for a byte written as it is.
+  private static func doubleQuotedEscape(_ byte: UInt8) -> UInt8 {
+    switch byte {
+    case .backslash, .doubleQuote, .dollar: return byte
+    case .newline: return UInt8(ascii: "n")
+    case .carriageReturn: return UInt8(ascii: "r")
+    case .tab: return UInt8(ascii: "t")
+    case 0x07: return UInt8(ascii: "a")
+    case 0x08: return UInt8(ascii: "b")
+    case 0x0B: return UInt8(ascii: "v")
+    case 0x0C: return UInt8(ascii: "f")
+    default: return 0
     }
   }
 

@@ -80,6 +80,17 @@ import Testing
     }
   }
 
+  @Test func keysCheckedAsBytesAreTheKeysCheckedAsText() {
+    let keys = [
+      "", "A", "KEY_1", "a.b-c[0]", "1", "A B", "A=", "A#", "é", "KEY_é", "名前", "A\u{301}",
+      "A😀", "\u{0}", "a\nb", "_",
+    ]
+    for key in keys {
+      let asBytes = Array(key.utf8).withUnsafeBufferPointer { ComposeParser.isKey($0) }
+      #expect(asBytes == ComposeParser.isKey(key), "\(key.debugDescription)")
+    }
+  }
+
   @Test func stringsWrittenWordByWordMatchTheGeneralWriter() {
     for length in 0...40 {
       for special in [nil, "\"", "\\", "\n", "\u{1}", "é"] as [String?] {
