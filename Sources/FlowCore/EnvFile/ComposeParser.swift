@@ -25,16 +25,18 @@ struct ComposeParser {
   static let asciiKeyBitsLow: UInt64 = 0x03FF_6000_0000_0000
   static let asciiKeyBitsHigh: UInt64 = 0x07FF_FFFE_AFFF_FFFE
 
+  /// Whether a byte is an ASCII byte a key may hold, by the bit table.
+  @inline(__always)
+  static func isASCIIKeyByte(_ byte: UInt8) -> Bool {
+    let bits = byte & 64 == 0 ? asciiKeyBitsLow : asciiKeyBitsHigh
+    return byte < 128 && (bits >> UInt64(byte & 63)) & 1 == 1
+  }
+
   /// The end of the run of ASCII key bytes from `start`.
   private func endOfASCIIKey(from start: Int) -> Int {
     let bytes = cursor.bytes
     var index = start
-    while index < bytes.count {
-      let byte = UInt64(bytes[index])
-      let bits = byte & 64 == 0 ? Self.asciiKeyBitsLow : Self.asciiKeyBitsHigh
-      if byte >= 128 || (bits >> (byte & 63)) & 1 == 0 { break }
-      index += 1
-    }
+    while index < bytes.count && Self.isASCIIKeyByte(bytes[index]) { index += 1 }
     return index
   }
 
@@ -63,8 +65,7 @@ struct ComposeParser {
   static func isKey(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
     for byte in key {
       if byte >= 0x80 { return isKey(String(decoding: key, as: UTF8.self)) }
-      let bits = byte & 64 == 0 ? asciiKeyBitsLow : asciiKeyBitsHigh
-      if (bits >> UInt64(byte & 63)) & 1 == 0 { return false }
+      if !isASCIIKeyByte(byte) { return false }
     }
     return !key.isEmpty
   }

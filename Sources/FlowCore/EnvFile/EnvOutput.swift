@@ -234,7 +234,7 @@ public enum EnvOutput {
   private static func shText(
     _ variables: UnsafeBufferPointer<EnvMergedVariable>
   ) throws(EnvFileError) -> [UInt8] {
-    let export = "export ".utf8.count
+    let export: StaticString = "export "
     var size = 0
     for variable in variables where !variable.value.isNone {
       guard ShellWord.isName(variable.key.buffer) else {
@@ -242,16 +242,15 @@ public enum EnvOutput {
           format: EnvOutputFormat.sh.rawValue, key: variable.key.string,
           reason: "not a shell variable name")
       }
-      size += export + variable.key.count + 2 + ShellWord.quotedContentCount(variable.value.buffer)
-      size += 2
+      let value = ShellWord.quotedContentCount(variable.value.buffer)
+      // `='` before the value, `'` and a newline after it.
+      size += export.utf8CodeUnitCount + variable.key.count + value + 4
     }
     return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
       guard var output = buffer.baseAddress else { return }
       for variable in variables where !variable.value.isNone {
-        for byte in "export ".utf8 {
-          output.pointee = byte
-          output += 1
-        }
+        output.update(from: export.utf8Start, count: export.utf8CodeUnitCount)
+        output += export.utf8CodeUnitCount
         if let key = variable.key.start { output.update(from: key, count: variable.key.count) }
         output += variable.key.count
         output[0] = .equals

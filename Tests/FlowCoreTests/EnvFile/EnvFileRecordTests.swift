@@ -74,10 +74,11 @@ import Testing
 @Suite struct EnvBytesWritingTests {
   @Test func theKeyBitTableIsTheKeyRuleForASCII() {
     for byte in UInt8(0)..<0x80 {
-      let bits = byte < 64 ? ComposeParser.asciiKeyBitsLow : ComposeParser.asciiKeyBitsHigh
-      let inTable = (bits >> UInt64(byte & 63)) & 1 == 1
-      #expect(inTable == ComposeParser.isKeyCharacter(Unicode.Scalar(byte)), "byte \(byte)")
+      #expect(
+        ComposeParser.isASCIIKeyByte(byte) == ComposeParser.isKeyCharacter(Unicode.Scalar(byte)),
+        "byte \(byte)")
     }
+    for byte in UInt8(0x80)...0xFF { #expect(!ComposeParser.isASCIIKeyByte(byte)) }
   }
 
   @Test func keysCheckedAsBytesAreTheKeysCheckedAsText() {
