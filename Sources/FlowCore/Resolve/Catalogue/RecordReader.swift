@@ -105,6 +105,11 @@ struct RecordReader {
   }
 
   mutating func number() throws(Damaged) -> Int {
+    // Most numbers of an index (requirement numbers, counts, short lengths) take one byte.
+    if offset >= 0, offset < base.count, case let byte = base[offset], byte < 0x80 {
+      offset += 1
+      return Int(byte >> 1) ^ -Int(byte & 1)
+    }
     var value: UInt64 = 0
     var shift: UInt64 = 0
     while true {

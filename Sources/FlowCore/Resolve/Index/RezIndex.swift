@@ -71,13 +71,18 @@ enum RezIndex {
   /// What a file's `stat` says that changes when it is written or replaced: size, modification
   /// and change times, inode; `[-1]` when it does not exist.
   static func state(of path: String) -> [Int] {
-    path.withCString { state(at: $0).map { [$0.0, $0.1, $0.2, $0.3, $0.4, $0.5] } ?? [-1] }
+    path.withCString {
+      state(in: AT_FDCWD, at: $0).map { [$0.0, $0.1, $0.2, $0.3, $0.4, $0.5] } ?? [-1]
+    }
   }
 
-  /// `state(of:)` without an array; nil when the file does not exist.
-  static func state(at path: UnsafePointer<CChar>) -> (Int, Int, Int, Int, Int, Int)? {
+  /// `state(of:)` without an array, of `path` from the open folder `folder` (or from
+  /// the working folder, `AT_FDCWD`); nil when the file does not exist.
+  static func state(in folder: Int32, at path: UnsafePointer<CChar>) -> (
+    Int, Int, Int, Int, Int, Int
+  )? {
     var info = stat()
-    guard stat(path, &info) == 0 else { return nil }
+    guard fstatat(folder, path, &info, 0) == 0 else { return nil }
     return (
       Int(info.st_size), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec),
       Int(info.st_ctim.tv_sec), Int(info.st_ctim.tv_nsec), Int(bitPattern: UInt(info.st_ino))
@@ -492,7 +497,7 @@ extension CatalogueIndex {
       UnsafeMutableRawBufferPointer(rebasing: bytes[folder.count...]).copyMemory(
         from: UnsafeRawBufferPointer(rebasing: base[end]))
       path[length] = 0
-      return RezIndex.state(at: path.baseAddress!)
+      return fileState(at: path.baseAddress!, length: length)
     }
     let count = try reader.count()
     guard let state = found else {

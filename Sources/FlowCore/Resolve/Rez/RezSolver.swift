@@ -164,15 +164,23 @@ final class RezSolver {
     func extract(_ table: RezRangeTable) -> (Slice, Requirement)? {
       guard isExtractable else { return nil }
       let name = commonNames[extractedCount]
-      var ranges: [Int32] = []
+      // The union of the distinct ranges in order of first appearance; most slices name
+      // one, so the list of those seen is made only for a second.
+      var first = RezRangeTable.none
+      var seen: [Int32] = []
+      var union = table.any
       for position in positions {
-        guard let range = variant(position).requires.get(name)?.range,
-          range != RezRangeTable.none
+        guard let range = family.variants[Int(position)].requires.get(name)?.range,
+          range != RezRangeTable.none, range != first
         else { continue }
-        if !ranges.contains(range) { ranges.append(range) }
+        if first == RezRangeTable.none {
+          first = range
+          union = range
+        } else if !seen.contains(range) {
+          seen.append(range)
+          union = table.union(union, range)
+        }
       }
-      var union = ranges.first ?? table.any
-      for range in ranges.dropFirst() { union = table.union(union, range) }
       return (
         Slice(self, extractedCount: extractedCount + 1),
         Requirement(family: name, range: union, conflict: false)
@@ -192,20 +200,26 @@ final class RezSolver {
     /// with it; nil when none is left.
     func reduce(by request: Scope, _ solver: RezSolver) -> Slice? {
       guard request.constrains, family.names(request.family) else { return self }
+      // The requirements tested, the last apart: most variants repeat the one before.
+      var last: (requirement: Requirement, conflicts: Bool)?
       var tested: [(Requirement, Bool)] = []
       var kept: [Int32] = []
       kept.reserveCapacity(positions.count)
       for position in positions {
-        guard let requirement = variant(position).requires.get(request.family) else {
+        guard let requirement = family.variants[Int(position)].requires.get(request.family)
+        else {
           kept.append(position)
           continue
         }
         let conflicts: Bool
-        if let known = tested.first(where: { $0.0 == requirement }) {
+        if let last, last.requirement == requirement {
+          conflicts = last.conflicts
+        } else if let known = tested.first(where: { $0.0 == requirement }) {
           conflicts = known.1
         } else {
           conflicts = request.conflicts(with: requirement, solver)
-          tested.append((requirement, conflicts))
+          if let last { tested.append(last) }
+          last = (requirement, conflicts)
         }
         if !conflicts { kept.append(position) }
       }
@@ -312,6 +326,11 @@ final class RezSolver {
   /// Per package number, one more than its requirement's position in the list
   /// `list(_:naming:)` is making; 0 outside it.
   @exclusivity(unchecked) private var listSlots: [Int32] = []
+  /// Per package number, the same for the requirements one round of extraction merged.
+  @exclusivity(unchecked) private var extractSlots: [Int32] = []
+  /// Per package number, one more than its place among the requests that require it (not
+  /// only constrain it); 0 for the others.
+  private var requestPlaces: [Int32] = []
   /// Phases solved before the search gives up (rez has no limit; flow's solver then
   /// answers in its own order).
   static let phaseLimit = 200_000
@@ -325,6 +344,10 @@ final class RezSolver {
     self.written = written
     self.reading = reading
     self.requests = list(requests.map(requirement))
+    requestPlaces = Array(repeating: 0, count: names.count)
+    for (place, request) in self.requests.requirements.enumerated() where !request.conflict {
+      requestPlaces[Int(request.family)] = Int32(place + 1)
+    }
   }
 
   /// A package's chosen version and variant, and the version's place in what `read` gave.
@@ -478,7 +501,10 @@ final class RezSolver {
       }
     }
     guard naming else { return result }
-    result.names = result.requirements.filter { !$0.conflict }.map(\.family)
+    result.names.reserveCapacity(result.requirements.count)
+    for requirement in result.requirements where !requirement.conflict {
+      result.names.append(requirement.family)
+    }
     result.names.sort(by: namePrecedes)
     return result
   }
@@ -616,16 +642,19 @@ final class RezSolver {
         let list = list(extracted, naming: false)
         if list.conflict { return ended(.failed) }
         // Per package number, one more than its position in the list; negated once a scope
-        // of that package took it.
-        var slots = [Int32](repeating: 0, count: names.count)
+        // of that package took it. Kept for every round, each clearing what it set.
+        if extractSlots.count < names.count {
+          extractSlots += Array(repeating: 0, count: names.count - extractSlots.count)
+        }
+        defer { for requirement in list.requirements { extractSlots[Int(requirement.family)] = 0 } }
         for (position, requirement) in list.requirements.enumerated() {
-          slots[Int(requirement.family)] = Int32(position + 1)
+          extractSlots[Int(requirement.family)] = Int32(position + 1)
         }
         for index in scopes.indices {
-          let slot = slots[Int(scopes[index].family)]
+          let slot = extractSlots[Int(scopes[index].family)]
           guard slot > 0 else { continue }
           let requirement = list.requirements[Int(slot - 1)]
-          slots[Int(requirement.family)] = -slot
+          extractSlots[Int(requirement.family)] = -slot
           let range = requirement.range == RezRangeTable.none ? ranges.any : requirement.range
           guard let narrowed = try intersect(scopes[index], range) else {
             return ended(.failed)
@@ -636,7 +665,7 @@ final class RezSolver {
             changed.insert(index)
           }
         }
-        for requirement in list.requirements where slots[Int(requirement.family)] > 0 {
+        for requirement in list.requirements where extractSlots[Int(requirement.family)] > 0 {
           scopes.append(try scope(for: requirement))
         }
       }
@@ -749,18 +778,21 @@ final class RezSolver {
   }
 
   func preferenceKey(_ variant: Variant) -> VariantKey<RangeOrder> {
-    var requested: [VariantKey<RangeOrder>.Item] = []
-    var named = Set<Int32>()
-    for (position, request) in requests.requirements.enumerated() where !request.conflict {
-      guard let requirement = variant.requires.get(request.family) else { continue }
-      requested.append(.init(order: -position, range: order(requirement.range), name: ""))
-      named.insert(requirement.family)
-    }
-    let others = variant.requires.requirements.filter { !$0.conflict && !named.contains($0.family) }
-      .map {
-        VariantKey<RangeOrder>.Item(
-          order: 0, range: order($0.range), name: names[Int($0.family)])
+    typealias Item = VariantKey<RangeOrder>.Item
+    var requested: [Item] = []
+    var others: [Item] = []
+    others.reserveCapacity(variant.requires.requirements.count)
+    for requirement in variant.requires.requirements {
+      let family = Int(requirement.family)
+      let place = family < requestPlaces.count ? Int(requestPlaces[family]) : 0
+      if place > 0 {
+        requested.append(Item(order: 1 - place, range: order(requirement.range), name: ""))
+      } else if !requirement.conflict {
+        others.append(Item(order: 0, range: order(requirement.range), name: names[family]))
       }
+    }
+    // In request order: the variant lists its requirements in its own.
+    requested.sort { $0.order > $1.order }
     return VariantKey(
       requested: requested, fewerOthers: -others.count, others: others, index: variant.index ?? 0)
   }
