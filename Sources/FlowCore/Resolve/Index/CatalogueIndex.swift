@@ -51,7 +51,7 @@ public final class CatalogueIndex: PackageSource {
   private var bytes: IndexBytes
   /// Bytes replaced by a copy compiled again, kept while readers of them may remain.
   private var replaced: [IndexBytes] = []
-  private var seal: IndexSeal
+  @exclusivity(unchecked) private var seal: IndexSeal
   /// Where the index was read from, and what it was compiled from: what a block found
   /// damaged later needs to compile it again and write it back.
   private let place: (sources: [String], key: [UInt8], path: String?, kind: Kind)

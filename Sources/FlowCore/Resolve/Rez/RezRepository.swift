@@ -33,7 +33,7 @@ public final class RezRepository: PackageSource {
   private let ranks: [Int]
   private var rankKeys: [Int] = []
   /// Per key number, its version once read.
-  private var parsedKeys: [RezVersion?] = []
+  @exclusivity(unchecked) private var parsedKeys: [RezVersion?] = []
   private var facts: [String: FactVersion] = [:]
   /// The facts, in the order given.
   private let factList: [ImplicitPackages.Fact]
@@ -152,7 +152,9 @@ public final class RezRepository: PackageSource {
     self.index = index
     self.indexPath = path
     self.ranks = ranks
+    var rankKeys: [Int] = []
     for (key, rank) in ranks.enumerated() where rank == rankKeys.count { rankKeys.append(key) }
+    self.rankKeys = rankKeys
     factList = facts
     self.facts = placing(facts)
   }

@@ -298,7 +298,8 @@ final class RezSolver {
   struct Phase {
     enum Status { case pending, exhausted, solved, failed, cyclic }
     var scopes: [Scope]
-    var changed: Set<Int>
+    /// The scopes changed since the phase was last reduced, in any order, perhaps twice.
+    var changed: [Int]
     var status: Status
   }
 
@@ -372,7 +373,7 @@ final class RezSolver {
     for requirement in requests.requirements {
       initial.scopes.append(try scope(for: requirement))
     }
-    initial.changed = Set(initial.scopes.indices)
+    initial.changed = Array(initial.scopes.indices)
     var stack = [initial]
     var solves = 0
     while true {
@@ -535,6 +536,12 @@ final class RezSolver {
     }
     let family = Family(id: id, name: name)
     let placeholder = Variant(index: nil, requires: RequirementList())
+    let variantCount = versions.reduce(0) { $0 + max($1.variants.count, 1) }
+    family.versions.reserveCapacity(versions.count)
+    family.unmade.reserveCapacity(versions.count)
+    family.firstPosition.reserveCapacity(versions.count)
+    family.variants.reserveCapacity(variantCount)
+    family.versionOf.reserveCapacity(variantCount)
     for item in versions.reversed() {
       let version = Int32(family.versions.count)
       family.versions.append(item.version)
@@ -629,7 +636,7 @@ final class RezSolver {
     }
     while true {
       let previousCount = scopes.count
-      var widened = Set<Int>()
+      var widened: [Int] = []
       while true {
         var extracted: [Requirement] = []
         for index in scopes.indices {
@@ -660,9 +667,9 @@ final class RezSolver {
             return ended(.failed)
           }
           if narrowed !== scopes[index] {
-            if scopes[index].isConflict && !narrowed.isConflict { widened.insert(index) }
+            if scopes[index].isConflict && !narrowed.isConflict { widened.append(index) }
             scopes[index] = narrowed
-            changed.insert(index)
+            changed.append(index)
           }
         }
         for requirement in list.requirements where extractSlots[Int(requirement.family)] > 0 {
@@ -677,7 +684,9 @@ final class RezSolver {
       var isNew = [Bool](repeating: false, count: count)
       for x in previousCount..<count { isNew[x] = true }
       for x in widened { isNew[x] = true }
-      let partial = (Set(changed).union(previousCount..<count)).sorted()
+      var isPartial = isNew
+      for x in changed { isPartial[x] = true }
+      let partial = isPartial.indices.filter { isPartial[$0] }
       // Per scope, the packages its variants name (`Family.named`), one row of bits each;
       // none for a scope of a constraint.
       let width = (names.count + 63) / 64
