@@ -6,9 +6,11 @@ public enum ProcessEnvironment {
     var result: EnvironmentMap = [:]
     var pointer = environ
     while let entry = pointer.pointee {
-      let text = String(cString: entry)
-      if let equals = text.firstIndex(of: "=") {
-        result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+      // Split at the first `=` byte: a name holds none, whatever follows it.
+      let bytes = UnsafeRawBufferPointer(start: entry, count: strlen(entry))
+      if let equals = bytes.firstIndex(of: UInt8(ascii: "=")) {
+        result[String(decoding: bytes[..<equals], as: UTF8.self)] = String(
+          decoding: bytes[(equals + 1)...], as: UTF8.self)
       }
       pointer += 1
     }
