@@ -164,8 +164,8 @@ final class RezSolver {
     func extract(_ table: RezRangeTable) -> (Slice, Requirement)? {
       guard isExtractable else { return nil }
       let name = commonNames[extractedCount]
-      // The union of the distinct ranges in order of first appearance; most slices name
-      // one, so the list of those seen is made only for a second.
+      // The union of the distinct ranges, in the order first met. Most slices name one
+      // range, so the list of the others met is made only when a second one appears.
       var first = RezRangeTable.none
       var seen: [Int32] = []
       var union = table.any
