@@ -354,20 +354,32 @@ public struct EnvMerge {
   ) throws(ExpansionFailure) -> Int {
     var inserted = 0
     let allowance = substitutionAllowance
-    // Past the allowance a lookup inserts nothing, so the work stops growing too.
-    func substitute(_ name: EnvBytes) -> EnvBytes {
-      guard inserted <= allowance else { return .empty }
-      let value = lookup(name, &misses, &shadowed)
-      inserted += max(value.count, 0)
-      return inserted <= allowance ? value : .empty
-    }
+    // Closures written at the call, not a local function: a closure known not to escape
+    // has its captures checked for overlap when compiled, not at every lookup.
     if options.dialect == .python {
-      PythonExpansion.expand(template.buffer, into: &output, lookup: substitute)
+      PythonExpansion.expand(template.buffer, into: &output) { name in
+        substitute(name, &inserted, allowance, &misses, &shadowed)
+      }
     } else {
-      try ComposeExpansion.expand(template.buffer, into: &output, lookup: substitute)
+      try ComposeExpansion.expand(template.buffer, into: &output) { name in
+        substitute(name, &inserted, allowance, &misses, &shadowed)
+      }
     }
     guard inserted <= allowance else { throw .tooLarge(limit: substitutionLimit) }
     return inserted
+  }
+
+  /// A name's value for a substitution, counted in `inserted`: past the allowance a
+  /// lookup inserts nothing, so the work stops growing too.
+  @inline(__always)
+  private mutating func substitute(
+    _ name: EnvBytes, _ inserted: inout Int, _ allowance: Int, _ misses: inout [EnvBytes],
+    _ shadowed: inout [EnvBytes]
+  ) -> EnvBytes {
+    guard inserted <= allowance else { return .empty }
+    let value = lookup(name, &misses, &shadowed)
+    inserted += max(value.count, 0)
+    return inserted <= allowance ? value : .empty
   }
 
   /// The value of a name a template refers to. Names found nowhere are `misses`; names
