@@ -247,12 +247,8 @@ final class CacheLog: @unchecked Sendable {
   private static func nextFrameStart(after offset: Int, in bytes: UnsafeBufferPointer<UInt8>)
     -> Int?
   {
-    guard let base = bytes.baseAddress else { return nil }
     var from = offset + 1
-    while from < bytes.count,
-      let found = memchr(base + from, Int32(frameStart[0]), bytes.count - from)
-    {
-      let at = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    while from < bytes.count, let at = bytes.firstIndex(of: frameStart[0], in: from..<bytes.count) {
       if at + frameStart.count <= bytes.count,
         UnsafeBufferPointer(rebasing: bytes[at..<(at + frameStart.count)]).elementsEqual(frameStart)
       {

@@ -232,10 +232,9 @@ public struct CacheRecord: Sendable {
     /// The next line's fields as ranges of `bytes`; nil at the end or when the last line
     /// has no newline (a torn file).
     mutating func fields() -> [Range<Int>]? {
-      guard offset < bytes.count, let base = bytes.baseAddress,
-        let found = memchr(base + offset, Int32(CacheRecord.newline), bytes.count - offset)
+      guard offset < bytes.count,
+        let end = bytes.firstIndex(of: CacheRecord.newline, in: offset..<bytes.count)
       else { return nil }
-      let end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
       lineFields.removeAll(keepingCapacity: true)
       var start = offset
       for index in offset..<end where bytes[index] == CacheRecord.tab {

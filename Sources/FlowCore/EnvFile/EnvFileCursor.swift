@@ -65,12 +65,10 @@ struct EnvFileCursor {
     find(.newline, from: index, to: bytes.count) ?? bytes.count
   }
 
-  /// The offset of the first `byte` in `start..<end`, found by the C library's
-  /// vectorised search.
+  /// The offset of the first `byte` in `start..<end`.
   func find(_ byte: UInt8, from start: Int, to end: Int) -> Int? {
-    guard start < end, let base = bytes.baseAddress else { return nil }
-    guard let found = memchr(base + start, Int32(byte), end - start) else { return nil }
-    return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    guard start < end else { return nil }
+    return bytes.firstIndex(of: byte, in: start..<end)
   }
 
   /// Moves to the start of the next line.

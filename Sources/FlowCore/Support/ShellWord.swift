@@ -1,5 +1,3 @@
-import Glibc
-
 /// POSIX shell words: the one place data is quoted for a shell.
 ///
 /// flow never builds a shell command out of data; where a script must carry data (a
@@ -73,12 +71,9 @@ public enum ShellWord {
     }
   }
 
-  /// The offset of the next `'` at or after `start`, by the C library's vector search.
+  /// The offset of the next `'` at or after `start` (at most the end).
   private static func nextQuote(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-    guard let base = bytes.baseAddress, start < bytes.count,
-      let found = memchr(base + start, Int32(UInt8(ascii: "'")), bytes.count - start)
-    else { return nil }
-    return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+    bytes.firstIndex(of: UInt8(ascii: "'"), in: start..<bytes.count)
   }
 
   /// Whether `name` is `[A-Za-z_][A-Za-z0-9_]*`, a name POSIX shells accept for a variable.

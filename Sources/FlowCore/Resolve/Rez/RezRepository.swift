@@ -31,7 +31,7 @@ public final class RezRepository: PackageSource {
   private let indexPath: String?
   /// Each key's rank, and one key of each rank.
   private let ranks: [Int]
-  private var rankKeys: [Int] = []
+  private let rankKeys: [Int]
   /// Per key number, its version once read.
   @exclusivity(unchecked) private var parsedKeys: [RezVersion?] = []
   private var facts: [String: FactVersion] = [:]
