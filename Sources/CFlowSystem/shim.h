@@ -35,8 +35,13 @@ extern const char *sigabbrev_np(int signal);
 /// of up to 32 MiB come from the heap instead of a fresh mapping each (zero-filled page by
 /// page at first touch, unmapped at free, mapped again when the array grows), freed space
 /// stays in the heap, the heap grows `step` bytes at a time, and the kernel is asked to
-/// back its first step with huge pages (where transparent huge pages are set to
-/// `madvise`). A few megabytes of input then cost a few page faults rather than thousands.
+/// back it with huge pages (where transparent huge pages are set to `madvise`). A few
+/// megabytes of input then cost a few page faults rather than thousands.
+///
+/// A 2 MiB stretch gets a huge page only when nothing in it was touched before: the first
+/// allocation after this one starts at the next 2 MiB boundary past the space the heap
+/// already used (the few bytes up to it stay unused), and the one write at the end of
+/// the block that grows the heap falls 31 MiB further on.
 /// Returns 0, or the errno of madvise (the heap settings hold either way).
 static inline int flow_prefer_one_large_heap(size_t step) {
   mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
@@ -46,7 +51,7 @@ static inline int flow_prefer_one_large_heap(size_t step) {
   uintptr_t start = (uintptr_t)sbrk(0);
   // Larger than any space free at start-up and below the mapping threshold, so the heap
   // grows by it and the pad.
-  void *block = malloc(16 * 1024 * 1024);
+  void *block = malloc(31 * 1024 * 1024);
   // Passed on, so that the compiler cannot leave out the allocation.
   if (block == NULL || malloc_usable_size(block) == 0) return ENOMEM;
   uintptr_t end = (uintptr_t)sbrk(0);
@@ -56,6 +61,14 @@ static inline int flow_prefer_one_large_heap(size_t step) {
     result = errno;
   }
   free(block);
+  // The freed block is the top of the heap again; taking the bytes up to the boundary
+  // (less two chunk headers) leaves the next allocation at it.
+  uintptr_t huge = 2 * 1024 * 1024;
+  uintptr_t boundary = ((uintptr_t)block + huge - 1) & ~(huge - 1);
+  if (boundary - (uintptr_t)block > 64) {
+    void *pad = malloc(boundary - (uintptr_t)block - 32);
+    if (pad == NULL || malloc_usable_size(pad) == 0) return ENOMEM;
+  }
   return result;
 }
 
