@@ -9,6 +9,7 @@ public enum FlowResolveMain {
   /// A plain resolve skips the argument parser's start-up cost; anything else (help,
   /// subcommands, unknown options, errors) goes through it.
   public static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
+    ProcessMemory.preferOneLargeHeap()
     if let run = ResolveRun(plain: arguments) {
       FlowResolve.end {
         try run.run()
