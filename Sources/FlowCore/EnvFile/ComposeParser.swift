@@ -47,6 +47,14 @@ struct ComposeParser {
       let byte = UInt8(scalar.value)
       return isKeyByte(byte) || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]")
     }
+    return isLetterOrNumber(scalar)
+  }
+
+  /// Out of line: Unicode's categories are a type whose size is known only at run time,
+  /// and a function that holds one asks the runtime for it at every call, which cost the
+  /// statement loop a tenth of its time while inlined there.
+  @inline(never)
+  private static func isLetterOrNumber(_ scalar: Unicode.Scalar) -> Bool {
     switch scalar.properties.generalCategory {
     case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
       .decimalNumber, .letterNumber, .otherNumber:

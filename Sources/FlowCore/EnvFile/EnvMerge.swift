@@ -136,8 +136,6 @@ public struct EnvMerge {
   /// The base environment, indexed once by bytes.
   private var baseIndex = EnvKeyIndex()
   private var baseValues: [EnvBytes] = []
-  /// For each merged variable, when it was first defined.
-  private var firstOrder: [Int] = []
   /// Names expansion did not find among earlier keys, to check once all are known.
   private var misses: [(name: EnvBytes, order: Int, key: EnvBytes, location: EnvMergedLocation)] =
     []
@@ -196,7 +194,6 @@ public struct EnvMerge {
     merge.substitutionAllowance += inputBytes
     merge.substitutionLimit = merge.substitutionAllowance
     merge.indexOfKey = EnvKeyIndex(capacity: definitions)
-    merge.firstOrder.reserveCapacity(definitions)
     merge.result.merged.reserveCapacity(definitions)
     merge.indexBaseEnvironment()
     for part in parts {
@@ -249,11 +246,14 @@ public struct EnvMerge {
   }
 
   /// A name looked up before its first definition is a forward reference: the value
-  /// saw the base environment (or nothing) instead.
+  /// saw the base environment (or nothing) instead. A name missed then and known now was
+  /// defined later, unless it is the key of the very definition that looked it up
+  /// (`A=${A}`), which is defined only once its value is known.
   private mutating func warnForwardReferences() {
     var reported: Set<[String]> = []
     for miss in misses {
-      guard let index = indexOfKey.position(of: miss.name), firstOrder[index] > miss.order,
+      guard let index = indexOfKey.position(of: miss.name),
+        !EnvBytes.sameBytes(miss.name, miss.key),
         reported.insert([String(miss.order), miss.name.string]).inserted
       else { continue }
       let variable = result.merged[index]
@@ -466,7 +466,6 @@ public struct EnvMerge {
       result.merged[index].value = value
       result.merged[index].location = location
     } else {
-      firstOrder.append(order)
       result.merged.append(
         EnvMergedVariable(key: key, value: value, location: location, overridden: -1))
     }

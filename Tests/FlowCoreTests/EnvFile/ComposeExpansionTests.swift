@@ -99,6 +99,18 @@ import Testing
       ])
   }
 
+  /// A value that names its own key refers to no later definition, though the key is
+  /// defined only once the value is known, and defined again further on.
+  @Test func selfReferenceIsNoForwardReference() {
+    #expect(merged("A=${A:-none}\nA=2\n").warnings.isEmpty)
+    let result = merged("A=${A:-x}${B:-y}\nB=${B}\nB=1\n")
+    #expect(result.values["A"] == "xy")
+    #expect(
+      result.warnings.map(\.description) == [
+        "t.env:1:1: 'A' refers to 'B', which is defined only later (t.env:2:1)"
+      ])
+  }
+
   /// A default's own braces are text: `${V:-{"a":1}}` ends at its last brace, set or not.
   @Test func bracesInsideAWordArePaired() throws {
     let json = #"{"json":2}"#

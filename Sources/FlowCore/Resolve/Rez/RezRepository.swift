@@ -16,6 +16,10 @@ import Glibc
 /// A version with variants becomes a `PackageVersion` with `variants`, one candidate per
 /// variant; the solver orders them by rez's rule (`Solver.variantOrder`). Resolves follow
 /// rez's own search (`RezSolver`, `followRez(_:)`) where it finds an answer.
+///
+/// Tables marked `@exclusivity(unchecked)` are read and written on every package the search
+/// meets; one resolve uses them at a time and each access ends before the next begins, so
+/// they are not checked for overlap at run time.
 public final class RezRepository: PackageSource {
   /// A machine's fact as a package: its version, and where it stands among the ranks.
   struct FactVersion {
@@ -45,23 +49,23 @@ public final class RezRepository: PackageSource {
   private var versions: [String: [PackageVersion]] = [:]
   private var entries: [String: [PackageVersion]] = [:]
   /// Per package read so far, as the repositories hold it (nil: none holds it).
-  private var stored: [String: RezIndex.Family?] = [:]
+  @exclusivity(unchecked) private var stored: [String: RezIndex.Family?] = [:]
   /// The packages whose problems were reported without reading their versions.
   private var problemsReported: Set<String> = []
   /// Per package, what rez's search reads of each version: its requirements and each
   /// variant's, as the index's numbers.
-  private var searchVersions: [String: [RezSolver.Read]] = [:]
+  @exclusivity(unchecked) private var searchVersions: [String: [RezSolver.Read]] = [:]
   /// Per package, the places in its family's entries of the versions in `searchVersions`,
   /// in its order (-1 for a fact of the machine, which has no folder).
-  private var searchPlaces: [String: [Int]] = [:]
+  @exclusivity(unchecked) private var searchPlaces: [String: [Int]] = [:]
   /// Per package read, per entry, where the record of its version folder lies while not
   /// checked yet, else an empty range (`CatalogueIndex.rezChanged(_:deferring:
   /// deferredRecords:)`).
-  private var unchecked: [String: [Range<Int>]] = [:]
-  private var indexRequirements: [RezRequirement?] = []
-  private var indexRequirementsRead: [Bool] = []
+  @exclusivity(unchecked) private var unchecked: [String: [Range<Int>]] = [:]
+  @exclusivity(unchecked) private var indexRequirements: [RezRequirement?] = []
+  @exclusivity(unchecked) private var indexRequirementsRead: [Bool] = []
   /// The versions written in the index's ranges that are no key's text, once read.
-  private var rangeVersions: [String: RezVersion?] = [:]
+  @exclusivity(unchecked) private var rangeVersions: [String: RezVersion?] = [:]
   /// Whether rez's search found an answer (`preferred`, empty when nothing is needed).
   private var answered = false
   /// Per requirement number of the index, the requirement read, both ways.

@@ -83,11 +83,11 @@ final class RezSolver {
   final class Family {
     let id: Int32
     let name: String
-    var versions: [RezVersion] = []
+    @exclusivity(unchecked) var versions: [RezVersion] = []
     /// Per version, its requirement numbers as read, until its variants are made.
-    var unmade: [Read?] = []
+    @exclusivity(unchecked) var unmade: [Read?] = []
     /// Per version, the position of its first variant.
-    var firstPosition: [Int32] = []
+    @exclusivity(unchecked) var firstPosition: [Int32] = []
     @exclusivity(unchecked) var variants: [Variant] = []
     /// Per position in `variants`, its version's position in `versions`.
     @exclusivity(unchecked) var versionOf: [Int32] = []
