@@ -376,11 +376,12 @@ final class RezSolver {
     initial.changed = Array(initial.scopes.indices)
     var stack = [initial]
     var solves = 0
+    // Each phase is moved, never copied, from the stack to the solve: a list of scopes
+    // held twice would be copied whole at its first change.
     while true {
-      let top = stack[stack.count - 1]
-      switch top.status {
-      case .cyclic: return .cyclic(cycle(top) ?? [])
-      case .solved: return .solved(answer(top))
+      switch stack[stack.count - 1].status {
+      case .cyclic: return .cyclic(cycle(stack[stack.count - 1]) ?? [])
+      case .solved: return .solved(answer(stack[stack.count - 1]))
       case .failed where stack.count == 1: return .failed
       default: break
       }
@@ -389,11 +390,11 @@ final class RezSolver {
       var phase = stack.removeLast()
       if phase.status == .failed { phase = stack.removeLast() }
       if phase.status == .exhausted {
-        let (first, rest) = try split(phase)
+        let (first, rest) = try split(consume phase)
         stack.append(rest)
         phase = first
       }
-      var solved = try solve(phase)
+      var solved = try solve(consume phase)
       if solved.status == .solved && cycle(solved) != nil { solved.status = .cyclic }
       stack.append(solved)
     }
@@ -628,9 +629,12 @@ final class RezSolver {
   // MARK: phases
 
   /// Extracts and reduces until nothing changes (rez's `_ResolvePhase.solve`).
-  func solve(_ phase: Phase) throws -> Phase {
-    var scopes = phase.scopes
-    var changed = phase.changed
+  func solve(_ phase: consuming Phase) throws -> Phase {
+    // Taken out of the phase, so that the list is changed in place.
+    var scopes: [Scope] = []
+    var changed: [Int] = []
+    swap(&scopes, &phase.scopes)
+    swap(&changed, &phase.changed)
     func ended(_ status: Phase.Status) -> Phase {
       Phase(scopes: scopes, changed: [], status: status)
     }
@@ -735,17 +739,21 @@ final class RezSolver {
   }
 
   /// The phase with its first splittable scope's preferred part, and with the rest.
-  func split(_ phase: Phase) throws -> (Phase, Phase) {
-    for (index, scope) in phase.scopes.enumerated() {
-      guard let slice = scope.slice, slice.count > 1 else { continue }
-      let (first, rest) = try slice.split()
-      var preferred = Phase(scopes: phase.scopes, changed: [index], status: .pending)
-      var other = preferred
-      preferred.scopes[index] = Scope(slice: first)
-      other.scopes[index] = Scope(slice: rest)
-      return (preferred, other)
+  /// The phase's list of scopes is copied once, for the rest; the preferred part keeps it.
+  func split(_ phase: consuming Phase) throws -> (Phase, Phase) {
+    guard
+      let index = phase.scopes.firstIndex(where: { ($0.slice?.count ?? 0) > 1 }),
+      let slice = phase.scopes[index].slice
+    else {
+      throw Failure.error("an exhausted phase with nothing to split")
     }
-    throw Failure.error("an exhausted phase with nothing to split")
+    let (first, rest) = try slice.split()
+    var other = Phase(scopes: phase.scopes, changed: [index], status: .pending)
+    other.scopes[index] = Scope(slice: rest)
+    phase.scopes[index] = Scope(slice: first)
+    phase.changed = [index]
+    phase.status = .pending
+    return (phase, other)
   }
 
   /// The chosen packages that require each other in a cycle, the first again at the end;
