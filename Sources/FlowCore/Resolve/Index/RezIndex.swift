@@ -49,7 +49,7 @@ enum RezIndex {
     var variants: [[String]] = []
     /// Read from the index: the requirements' numbers in its table, the version's own
     /// first, then each variant's.
-    var numbers: [[Int]]? = nil
+    var numbers: RequirementNumbers? = nil
     /// Read from the index without its file and details: where they lie, for
     /// `CatalogueIndex.readDetails(of:)` once the version is needed.
     var details: Range<Int>? = nil
@@ -613,28 +613,27 @@ extension CatalogueIndex {
   }
 
   /// A version's requirement numbers (`RecordReader.numberLists`) without its conflicts,
-  /// which a rez package has none of: its own, then each variant's.
+  /// which rez packages never have; each checked as `rezFamily(named:details:)` checks it.
   private func readRequirementNumbers(_ reader: inout RecordReader) throws(RecordReader.Damaged)
-    -> [[Int]]
+    -> RequirementNumbers
   {
-    func list() throws(RecordReader.Damaged) -> [Int] {
+    var storage: [Int32] = []
+    storage.reserveCapacity(16)
+    func list() throws(RecordReader.Damaged) {
       let count = try reader.count()
-      var numbers: [Int] = []
-      numbers.reserveCapacity(count)
+      guard let length = Int32(exactly: count) else { throw RecordReader.Damaged() }
+      storage.append(length)
       for _ in 0..<count {
         let number = try reader.number()
-        guard number >= 0, number < requirementTable.count else { throw RecordReader.Damaged() }
-        numbers.append(number)
+        guard number >= 0, number < requirementTable.count, let stored = Int32(exactly: number)
+        else { throw RecordReader.Damaged() }
+        storage.append(stored)
       }
-      return numbers
     }
-    let requires = try list()
+    try list()
     guard try reader.count() == 0 else { throw RecordReader.Damaged() }
-    let variants = try reader.count()
-    var lists = [requires]
-    lists.reserveCapacity(variants + 1)
-    for _ in 0..<variants { lists.append(try list()) }
-    return lists
+    for _ in 0..<(try reader.count()) { try list() }
+    return RequirementNumbers(storage: storage)
   }
 
   /// One list of requirement numbers, each checked as `rezFamily(named:details:)` checks it.

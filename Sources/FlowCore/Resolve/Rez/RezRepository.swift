@@ -302,13 +302,19 @@ public final class RezRepository: PackageSource {
   )]]? {
     guard let numbers = entry.numbers else { return nil }
     var lists: [[(rez: RezRequirement, solver: PackageRequirement)]] = []
-    for (position, list) in numbers.enumerated() {
+    var offset = 0
+    var position = -1
+    while numbers.hasList(at: offset) {
+      let list = numbers.list(at: offset)
+      offset = list.next
+      position += 1
       var converted: [(rez: RezRequirement, solver: PackageRequirement)] = []
       if let variant, position > 0, position != variant + 1 {
         lists.append(converted)
         continue
       }
-      for number in list {
+      for place in list.numbers {
+        let number = numbers[place]
         if numbered[number] == nil {
           numbered[number] = indexRequirement(number).map { ($0, requirement(for: $0)) }
         }
@@ -395,13 +401,13 @@ public final class RezRepository: PackageSource {
     var read: [RezSolver.Read] = []
     var places: [Int] = []
     if let fact = facts[name] {
-      read.append((fact.version, [], []))
+      read.append((fact.version, .none))
       places.append(-1)
     } else if let family = storedFamily(name) {
       for (place, entry) in family.entries.enumerated() {
-        guard let version = readableKeyVersion(entry.key), let lists = entry.numbers
+        guard let version = readableKeyVersion(entry.key), let numbers = entry.numbers
         else { continue }
-        read.append((version, lists[0], Array(lists.dropFirst())))
+        read.append((version, numbers))
         places.append(place)
       }
     }

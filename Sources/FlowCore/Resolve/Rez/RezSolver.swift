@@ -305,7 +305,7 @@ final class RezSolver {
 
   /// One version as the search reads it: its requirements and each variant's, as numbers
   /// that `written` reads.
-  typealias Read = (version: RezVersion, requires: [Int], variants: [[Int]])
+  typealias Read = (version: RezVersion, numbers: RequirementNumbers)
 
   /// Reads a package's versions, ascending; nil for a package the repositories do not hold.
   let read: (String) -> [Read]?
@@ -537,18 +537,20 @@ final class RezSolver {
     }
     let family = Family(id: id, name: name)
     let placeholder = Variant(index: nil, requires: RequirementList())
-    let variantCount = versions.reduce(0) { $0 + max($1.variants.count, 1) }
+    let variantCounts = versions.map { max($0.numbers.variantCount, 1) }
+    let variantCount = variantCounts.reduce(0, +)
     family.versions.reserveCapacity(versions.count)
     family.unmade.reserveCapacity(versions.count)
     family.firstPosition.reserveCapacity(versions.count)
     family.variants.reserveCapacity(variantCount)
     family.versionOf.reserveCapacity(variantCount)
-    for item in versions.reversed() {
+    for position in versions.indices.reversed() {
+      let item = versions[position]
       let version = Int32(family.versions.count)
       family.versions.append(item.version)
       family.unmade.append(item)
       family.firstPosition.append(Int32(family.variants.count))
-      for _ in 0..<max(item.variants.count, 1) {
+      for _ in 0..<variantCounts[position] {
         family.variants.append(placeholder)
         family.versionOf.append(version)
       }
@@ -569,20 +571,31 @@ final class RezSolver {
       }
       return known
     }
-    var requirements = try item.requires.map(converted)
+    let numbers = item.numbers
+    let own = numbers.own
+    var requirements: [Requirement] = []
+    for place in own.numbers { requirements.append(try converted(numbers[place])) }
     let common = requirements.count
     var variants: [Variant] = []
-    let extras = item.variants.isEmpty ? [[]] : item.variants
-    for (index, extra) in extras.enumerated() {
+    // A version without variants is one variant of its own list, without an index.
+    let hasVariants = numbers.hasList(at: own.next)
+    var offset = own.next
+    var index = 0
+    repeat {
       requirements.removeSubrange(common...)
-      for number in extra { requirements.append(try converted(number)) }
+      if hasVariants {
+        let extra = numbers.list(at: offset)
+        offset = extra.next
+        for place in extra.numbers { requirements.append(try converted(numbers[place])) }
+      }
       let list = list(requirements)
       if list.conflict {
         throw Failure.error("\(family.name)-\(item.version) has conflicting requirements")
       }
       for requirement in list.requirements { family.addNamed(requirement.family) }
-      variants.append(Variant(index: item.variants.isEmpty ? nil : index, requires: list))
-    }
+      variants.append(Variant(index: hasVariants ? index : nil, requires: list))
+      index += 1
+    } while numbers.hasList(at: offset)
     var position = Int(family.firstPosition[version])
     for variant in sortedByPreference(variants) {
       family.variants[position] = variant
