@@ -38,4 +38,16 @@ struct RequirementNumbers: Sendable {
     }
     return count
   }
+
+  /// How many numbers the longest variant's list holds: 0 for a version without variants.
+  var longestVariantList: Int {
+    var longest = 0
+    var offset = own.next
+    while hasList(at: offset) {
+      let list = list(at: offset)
+      longest = max(longest, list.numbers.count)
+      offset = list.next
+    }
+    return longest
+  }
 }

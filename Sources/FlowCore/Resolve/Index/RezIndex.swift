@@ -617,8 +617,9 @@ extension CatalogueIndex {
   private func readRequirementNumbers(_ reader: inout RecordReader) throws(RecordReader.Damaged)
     -> RequirementNumbers
   {
+    // Room for most versions' numbers at once: a few lists of a few numbers each.
     var storage: [Int32] = []
-    storage.reserveCapacity(16)
+    storage.reserveCapacity(32)
     func list() throws(RecordReader.Damaged) {
       let count = try reader.count()
       guard let length = Int32(exactly: count) else { throw RecordReader.Damaged() }

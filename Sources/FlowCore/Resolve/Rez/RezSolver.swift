@@ -574,6 +574,7 @@ final class RezSolver {
     let numbers = item.numbers
     let own = numbers.own
     var requirements: [Requirement] = []
+    requirements.reserveCapacity(own.numbers.count + numbers.longestVariantList)
     for place in own.numbers { requirements.append(try converted(numbers[place])) }
     let common = requirements.count
     var variants: [Variant] = []
