@@ -1,8 +1,9 @@
 /// A rez version's requirement numbers, as the index numbers its requirements: the
 /// version's own list, then each variant's, each written as its length and then its
 /// numbers, all in one array. Reading a package's versions makes one array per version
-/// this way, where a list of lists made one per variant and one more.
-struct RequirementNumbers: Sendable {
+/// this way, where a list of lists made one per variant and one more. As a sequence, it
+/// gives each list as the places of its numbers, the version's own first.
+struct RequirementNumbers: Sequence, Sendable {
   private let storage: [Int32]
 
   init(storage: [Int32]) {
@@ -12,42 +13,26 @@ struct RequirementNumbers: Sendable {
   /// No requirements and no variants: a fact of the machine.
   static let none = RequirementNumbers(storage: [0])
 
-  /// The version's own list: where its numbers lie, and where the next list starts.
-  var own: (numbers: Range<Int>, next: Int) { list(at: 0) }
-
-  /// The list that starts at `offset` (the version's own at 0, each variant's at the
-  /// `next` of the one before): where its numbers lie, and where the next list starts.
-  func list(at offset: Int) -> (numbers: Range<Int>, next: Int) {
-    let end = offset + 1 + Int(storage[offset])
-    return (offset + 1..<end, end)
-  }
-
-  /// Whether a list starts at `offset`.
-  func hasList(at offset: Int) -> Bool { offset < storage.count }
-
-  /// The requirement number at a place `list(at:)` gave.
+  /// The requirement number at a place a list gave.
   subscript(place: Int) -> Int { Int(storage[place]) }
 
-  /// How many variants the version has: 0 for a version without.
-  var variantCount: Int {
-    var count = 0
-    var offset = own.next
-    while hasList(at: offset) {
-      offset = list(at: offset).next
-      count += 1
+  struct Iterator: IteratorProtocol {
+    fileprivate let storage: [Int32]
+    fileprivate var offset = 0
+
+    mutating func next() -> Range<Int>? {
+      guard offset < storage.count else { return nil }
+      let end = offset + 1 + Int(storage[offset])
+      defer { offset = end }
+      return offset + 1..<end
     }
-    return count
   }
 
+  func makeIterator() -> Iterator { Iterator(storage: storage) }
+
+  /// How many variants the version has: 0 for a version without.
+  var variantCount: Int { reduce(-1) { count, _ in count + 1 } }
+
   /// How many numbers the longest variant's list holds: 0 for a version without variants.
-  var longestVariantList: Int {
-    var longest = 0
-    var offset = own.next
-    while hasList(at: offset) {
-      let list = list(at: offset)
-      longest = max(longest, list.numbers.count)
-      offset = list.next
-    }
-    return longest
-  }
+  var longestVariantList: Int { dropFirst().reduce(0) { Swift.max($0, $1.count) } }
 }

@@ -302,18 +302,13 @@ public final class RezRepository: PackageSource {
   )]]? {
     guard let numbers = entry.numbers else { return nil }
     var lists: [[(rez: RezRequirement, solver: PackageRequirement)]] = []
-    var offset = 0
-    var position = -1
-    while numbers.hasList(at: offset) {
-      let list = numbers.list(at: offset)
-      offset = list.next
-      position += 1
+    for (position, places) in numbers.enumerated() {
       var converted: [(rez: RezRequirement, solver: PackageRequirement)] = []
       if let variant, position > 0, position != variant + 1 {
         lists.append(converted)
         continue
       }
-      for place in list.numbers {
+      for place in places {
         let number = numbers[place]
         if numbered[number] == nil {
           numbered[number] = indexRequirement(number).map { ($0, requirement(for: $0)) }

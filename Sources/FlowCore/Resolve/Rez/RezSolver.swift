@@ -572,23 +572,20 @@ final class RezSolver {
       return known
     }
     let numbers = item.numbers
-    let own = numbers.own
+    var lists = numbers.makeIterator()
+    let own = lists.next() ?? 0..<0
     var requirements: [Requirement] = []
-    requirements.reserveCapacity(own.numbers.count + numbers.longestVariantList)
-    for place in own.numbers { requirements.append(try converted(numbers[place])) }
+    requirements.reserveCapacity(own.count + numbers.longestVariantList)
+    for place in own { requirements.append(try converted(numbers[place])) }
     let common = requirements.count
     var variants: [Variant] = []
     // A version without variants is one variant of its own list, without an index.
-    let hasVariants = numbers.hasList(at: own.next)
-    var offset = own.next
+    var extra = lists.next()
+    let hasVariants = extra != nil
     var index = 0
     repeat {
       requirements.removeSubrange(common...)
-      if hasVariants {
-        let extra = numbers.list(at: offset)
-        offset = extra.next
-        for place in extra.numbers { requirements.append(try converted(numbers[place])) }
-      }
+      for place in extra ?? 0..<0 { requirements.append(try converted(numbers[place])) }
       let list = list(requirements)
       if list.conflict {
         throw Failure.error("\(family.name)-\(item.version) has conflicting requirements")
@@ -596,7 +593,8 @@ final class RezSolver {
       for requirement in list.requirements { family.addNamed(requirement.family) }
       variants.append(Variant(index: hasVariants ? index : nil, requires: list))
       index += 1
-    } while numbers.hasList(at: offset)
+      extra = lists.next()
+    } while extra != nil
     var position = Int(family.firstPosition[version])
     for variant in sortedByPreference(variants) {
       family.variants[position] = variant
