@@ -137,23 +137,24 @@ struct PythonParser {
       return (.empty, false, .none)
     case .singleQuote?:
       guard let content = quoted(.singleQuote) else { return nil }
-      let (value, hasDollar) = decode(content, escapes: Self.singleQuoteEscapes)
+      let (value, hasDollar) = decode(content, inDoubleQuotes: false)
       return (value, hasDollar, .single)
     case .doubleQuote?:
       guard let content = quoted(.doubleQuote) else { return nil }
-      let (value, hasDollar) = decode(content, escapes: Self.doubleQuoteEscapes)
+      let (value, hasDollar) = decode(content, inDoubleQuotes: true)
       return (value, hasDollar, .double)
     default:
       let start = cursor.index
       let lineEnd = cursor.endOfLine()
+      // A comment starts at a `#` after a blank; the `#`s are found by the C library.
       var end = lineEnd
       var offset = start + 1
-      while offset < lineEnd {
-        if bytes[offset] == .hash && PythonWhitespace.lengthEnding(bytes, at: offset) > 0 {
-          end = offset
+      while let hash = bytes.firstIndex(of: .hash, in: offset..<lineEnd) {
+        if PythonWhitespace.lengthEnding(bytes, at: hash) > 0 {
+          end = hash
           break
         }
-        offset += 1
+        offset = hash + 1
       }
       while end > start {
         let blank = PythonWhitespace.lengthEnding(bytes, at: end)
@@ -181,39 +182,59 @@ struct PythonParser {
     return content
   }
 
-  static let singleQuoteEscapes: [UInt8: UInt8] = [
-    .backslash: .backslash, .singleQuote: .singleQuote,
-  ]
-  static let doubleQuoteEscapes: [UInt8: UInt8] = [
-    .backslash: .backslash, .singleQuote: .singleQuote, .doubleQuote: .doubleQuote,
-    UInt8(ascii: "a"): 0x07, UInt8(ascii: "b"): 0x08, UInt8(ascii: "f"): 0x0C,
-    UInt8(ascii: "n"): .newline, UInt8(ascii: "r"): .carriageReturn, UInt8(ascii: "t"): .tab,
-    UInt8(ascii: "v"): 0x0B,
-  ]
+  /// The byte an escape `\x` stands for in a quoted value, or nil where `\x` stays as
+  /// written: single quotes take `\\` and `\'`, double quotes also `\"` and the C escapes.
+  static func escaped(_ byte: UInt8, inDoubleQuotes: Bool) -> UInt8? {
+    switch byte {
+    case .backslash, .singleQuote: return byte
+    default: break
+    }
+    guard inDoubleQuotes else { return nil }
+    switch byte {
+    case .doubleQuote: return byte
+    case UInt8(ascii: "a"): return 0x07
+    case UInt8(ascii: "b"): return 0x08
+    case UInt8(ascii: "f"): return 0x0C
+    case UInt8(ascii: "n"): return .newline
+    case UInt8(ascii: "r"): return .carriageReturn
+    case UInt8(ascii: "t"): return .tab
+    case UInt8(ascii: "v"): return 0x0B
+    default: return nil
+    }
+  }
 
   /// Replaces the escapes of a quoted value from left to right, as `re.sub` does; a
-  /// value without escapes stays a span of the file. Also whether it holds a `$`.
+  /// value without escapes stays a span of the file. Also whether it holds a `$`. The
+  /// bytes between backslashes are found and copied whole.
   private mutating func decode(
-    _ content: Slice<UnsafeBufferPointer<UInt8>>, escapes: [UInt8: UInt8]
+    _ content: Slice<UnsafeBufferPointer<UInt8>>, inDoubleQuotes: Bool
   ) -> (EnvSpan, hasDollar: Bool) {
-    let hasDollar = content.contains(.dollar)
-    guard content.contains(.backslash) else {
-      return (output.span(content.startIndex..<content.endIndex), hasDollar)
+    let bytes = content.base
+    let range = content.startIndex..<content.endIndex
+    let hasDollar = bytes.firstIndex(of: .dollar, in: range) != nil
+    guard var backslash = bytes.firstIndex(of: .backslash, in: range) else {
+      return (output.span(range), hasDollar)
     }
     let start = output.decoded.count
-    var index = content.startIndex
-    while index < content.endIndex {
-      let byte = content[index]
-      if byte == .backslash, index + 1 < content.endIndex,
-        let replacement = escapes[content[index + 1]]
+    var runStart = range.lowerBound
+    while true {
+      output.decoded.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<backslash]))
+      if backslash + 1 < range.upperBound,
+        let replacement = Self.escaped(bytes[backslash + 1], inDoubleQuotes: inDoubleQuotes)
       {
         output.decoded.append(replacement)
-        index += 2
+        runStart = backslash + 2
       } else {
-        output.decoded.append(byte)
-        index += 1
+        output.decoded.append(.backslash)
+        runStart = backslash + 1
       }
+      guard let next = bytes.firstIndex(of: .backslash, in: runStart..<range.upperBound) else {
+        break
+      }
+      backslash = next
     }
+    output.decoded.append(
+      contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<range.upperBound]))
     let span = EnvSpan(start: output.textCount + start, count: output.decoded.count - start)
     return (span, hasDollar)
   }
