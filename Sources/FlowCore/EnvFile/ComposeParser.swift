@@ -32,21 +32,16 @@ struct ComposeParser {
     return byte < 128 && (bits >> UInt64(byte & 63)) & 1 == 1
   }
 
-  /// One entry per byte value, 1 for an ASCII byte a key may hold: read in two
-  /// instructions a byte, where the bit test takes six. Made once and kept to the end;
-  /// never written after.
-  nonisolated(unsafe) private static let asciiKeyTable: UnsafePointer<UInt8> = {
-    let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
-    for byte in 0..<256 { table[byte] = isASCIIKeyByte(UInt8(byte)) ? 1 : 0 }
-    return UnsafePointer(table)
-  }()
+  /// The ASCII bytes a key may hold, as a set read in two instructions a byte, where the
+  /// bit test takes six.
+  private static let asciiKeyBytes = ByteSet(isASCIIKeyByte)
 
   /// The end of the run of ASCII key bytes from `start`.
   private func endOfASCIIKey(from start: Int) -> Int {
     let bytes = cursor.bytes
-    let table = Self.asciiKeyTable
+    let keyBytes = Self.asciiKeyBytes
     var index = start
-    while index < bytes.count && table[Int(bytes[index])] != 0 { index += 1 }
+    while index < bytes.count && keyBytes.contains(bytes[index]) { index += 1 }
     return index
   }
 

@@ -61,6 +61,11 @@ struct PythonParser {
       records: output.records, errors: errors)
   }
 
+  /// The ASCII bytes an unquoted key goes on over: all but `=`, `#` and blanks.
+  private static let plainKeyBytes = ByteSet { byte in
+    byte < 0x80 && byte != .equals && byte != .hash && !PythonWhitespace.isASCII(byte)
+  }
+
   private mutating func statement(start: SourcePosition) -> Bool {
     let bytes = cursor.bytes
     var isExported = false
@@ -82,10 +87,15 @@ struct PythonParser {
       key = output.span((cursor.index + 1)..<close)
       while cursor.index <= close { cursor.advance() }
     } else {
+      // A key runs to `=`, `#` or a blank: ASCII bytes by the set, others by the blanks
+      // of any script.
       let keyStart = cursor.index
-      while let byte = cursor.current, byte != .equals, byte != .hash,
-        PythonWhitespace.length(bytes, at: cursor.index) == 0
-      {
+      let plain = Self.plainKeyBytes
+      while cursor.index < bytes.count {
+        let byte = bytes[cursor.index]
+        if !plain.contains(byte) {
+          if byte < 0x80 || PythonWhitespace.length(bytes, at: cursor.index) > 0 { break }
+        }
         cursor.index += 1
       }
       guard cursor.index > keyStart else { return false }
