@@ -69,7 +69,7 @@ struct PythonParser {
   private mutating func statement(start: SourcePosition) -> Bool {
     let bytes = cursor.bytes
     var isExported = false
-    if cursor.hasPrefix("export", at: cursor.index) {
+    if cursor.current == UInt8(ascii: "e"), cursor.hasPrefix("export", at: cursor.index) {
       let blanks = inlineWhitespaceRun(from: cursor.index + 6)
       if blanks > 0 {
         cursor.index += 6 + blanks
@@ -188,7 +188,14 @@ struct PythonParser {
     }
     guard offset < bytes.count else { return nil }
     let content = bytes[(cursor.index + 1)..<offset]
-    while cursor.index <= offset { cursor.advance() }
+    // Past the closing quote, counting the lines the value spans.
+    var newline = cursor.index
+    while let found = bytes.firstIndex(of: .newline, in: newline..<offset) {
+      cursor.line += 1
+      cursor.lineStart = found + 1
+      newline = found + 1
+    }
+    cursor.index = offset + 1
     return content
   }
 
