@@ -298,7 +298,7 @@ struct ComposeParser {
         } else if isDouble && next == .dollar {
           escapedDollars.append(output.decoded.count - decodedStart)
           output.decoded.append(.dollar)
-        } else if isDouble, let replacement = Self.escaped(next) {
+        } else if isDouble, let replacement = next.cEscaped {
           output.decoded.append(replacement)
         } else if isDouble, next == UInt8(ascii: "0"), let octal = octalEscape(at: cursor.index) {
           output.decoded.append(contentsOf: String(octal).utf8)
@@ -361,21 +361,6 @@ struct ComposeParser {
     let template = EnvSpan(
       start: output.textCount + templateStart, count: output.decoded.count - templateStart)
     return QuotedValue(value: value, template: template, expands: true, quoting: .double)
-  }
-
-  /// The byte a double-quoted `\x` stands for, for the escapes compose knows.
-  static func escaped(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "a"): return 0x07
-    case UInt8(ascii: "b"): return 0x08
-    case UInt8(ascii: "f"): return 0x0C
-    case UInt8(ascii: "n"): return .newline
-    case UInt8(ascii: "r"): return .carriageReturn
-    case UInt8(ascii: "t"): return .tab
-    case UInt8(ascii: "v"): return 0x0B
-    case .backslash: return .backslash
-    default: return nil
-    }
   }
 
   /// The character of `\0ooo` at an offset: three octal digits after the zero, at most

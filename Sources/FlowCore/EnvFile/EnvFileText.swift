@@ -135,6 +135,22 @@ extension UInt8 {
   static let colon = UInt8(ascii: ":")
 
   var isSpaceOrTab: Bool { self == .space || self == .tab }
+
+  /// The byte C's escape with this letter stands for (`\a \b \f \n \r \t \v \\`), as
+  /// the dialects that decode double-quoted escapes read them; nil for any other byte.
+  var cEscaped: UInt8? {
+    switch self {
+    case UInt8(ascii: "a"): return 0x07
+    case UInt8(ascii: "b"): return 0x08
+    case UInt8(ascii: "f"): return 0x0C
+    case UInt8(ascii: "n"): return .newline
+    case UInt8(ascii: "r"): return .carriageReturn
+    case UInt8(ascii: "t"): return .tab
+    case UInt8(ascii: "v"): return 0x0B
+    case .backslash: return .backslash
+    default: return nil
+    }
+  }
   var isASCIILetter: Bool {
     (self | 0x20) >= UInt8(ascii: "a") && (self | 0x20) <= UInt8(ascii: "z")
   }

@@ -200,23 +200,12 @@ struct PythonParser {
   }
 
   /// The byte an escape `\x` stands for in a quoted value, or nil where `\x` stays as
-  /// written: single quotes take `\\` and `\'`, double quotes also `\"` and the C escapes.
+  /// written: single quotes take `\\` and `\'`, double quotes also `\"` and C's escapes.
   static func escaped(_ byte: UInt8, inDoubleQuotes: Bool) -> UInt8? {
     switch byte {
     case .backslash, .singleQuote: return byte
-    default: break
-    }
-    guard inDoubleQuotes else { return nil }
-    switch byte {
-    case .doubleQuote: return byte
-    case UInt8(ascii: "a"): return 0x07
-    case UInt8(ascii: "b"): return 0x08
-    case UInt8(ascii: "f"): return 0x0C
-    case UInt8(ascii: "n"): return .newline
-    case UInt8(ascii: "r"): return .carriageReturn
-    case UInt8(ascii: "t"): return .tab
-    case UInt8(ascii: "v"): return 0x0B
-    default: return nil
+    case .doubleQuote: return inDoubleQuotes ? byte : nil
+    default: return inDoubleQuotes ? byte.cEscaped : nil
     }
   }
 
