@@ -20,21 +20,12 @@ struct ComposeParser {
     byte.isNameCharacter || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
   }
 
-  /// The ASCII bytes a key may hold, one bit each: `-`, `.` and the digits below 64;
-  /// letters, `[`, `]` and `_` above. Constants, so that reading them costs nothing.
-  static let asciiKeyBitsLow: UInt64 = 0x03FF_6000_0000_0000
-  static let asciiKeyBitsHigh: UInt64 = 0x07FF_FFFE_AFFF_FFFE
+  /// The ASCII bytes a key may hold (`isKeyCharacter`'s ASCII part), as a set read in two
+  /// instructions a byte.
+  private static let asciiKeyBytes = ByteSet { $0 < 0x80 && isKeyCharacter(Unicode.Scalar($0)) }
 
-  /// Whether a byte is an ASCII byte a key may hold, by the bit table.
-  @inline(__always)
-  static func isASCIIKeyByte(_ byte: UInt8) -> Bool {
-    let bits = byte & 64 == 0 ? asciiKeyBitsLow : asciiKeyBitsHigh
-    return byte < 128 && (bits >> UInt64(byte & 63)) & 1 == 1
-  }
-
-  /// The ASCII bytes a key may hold, as a set read in two instructions a byte, where the
-  /// bit test takes six.
-  private static let asciiKeyBytes = ByteSet(isASCIIKeyByte)
+  /// Whether a byte is an ASCII byte a key may hold.
+  static func isASCIIKeyByte(_ byte: UInt8) -> Bool { asciiKeyBytes.contains(byte) }
 
   /// The end of the run of ASCII key bytes from `start`.
   private func endOfASCIIKey(from start: Int) -> Int {
@@ -74,11 +65,12 @@ struct ComposeParser {
     !key.isEmpty && key.unicodeScalars.allSatisfy(isKeyCharacter)
   }
 
-  /// `isKey` for UTF-8 bytes: ASCII by the bit table, other text by its characters.
+  /// `isKey` for UTF-8 bytes: ASCII by the set, other text by its characters.
   static func isKey(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+    let keyBytes = asciiKeyBytes
     for byte in key {
       if byte >= 0x80 { return isKey(String(decoding: key, as: UTF8.self)) }
-      if !isASCIIKeyByte(byte) { return false }
+      if !keyBytes.contains(byte) { return false }
     }
     return !key.isEmpty
   }

@@ -31,8 +31,7 @@ struct EnvBytes {
   var optionalString: String? { isNone ? nil : string }
 
   func contains(_ byte: UInt8) -> Bool {
-    guard count > 0, let start else { return false }
-    return memchr(start, Int32(byte), count) != nil
+    buffer.firstIndex(of: byte, in: 0..<buffer.count) != nil
   }
 
   /// Byte equality: keys that differ only in Unicode normalization are different

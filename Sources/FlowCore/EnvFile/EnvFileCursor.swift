@@ -71,6 +71,18 @@ struct EnvFileCursor {
     return bytes.firstIndex(of: byte, in: start..<end)
   }
 
+  /// Moves to `offset`, at or after the cursor, counting the lines it passes: their
+  /// newlines found by the C library's search, not a byte at a time.
+  mutating func advance(to offset: Int) {
+    var from = index
+    while let newline = bytes.firstIndex(of: .newline, in: from..<offset) {
+      line += 1
+      lineStart = newline + 1
+      from = newline + 1
+    }
+    index = offset
+  }
+
   /// Moves to the start of the next line.
   mutating func skipLine() {
     index = endOfLine()

@@ -85,7 +85,7 @@ struct PythonParser {
       while close < bytes.count && bytes[close] != .singleQuote { close += 1 }
       guard close < bytes.count && close > cursor.index + 1 else { return false }
       key = output.span((cursor.index + 1)..<close)
-      while cursor.index <= close { cursor.advance() }
+      cursor.advance(to: close + 1)
     } else {
       // A key runs to `=`, `#` or a blank: ASCII bytes by the set, others by the blanks
       // of any script.
@@ -188,14 +188,7 @@ struct PythonParser {
     }
     guard offset < bytes.count else { return nil }
     let content = bytes[(cursor.index + 1)..<offset]
-    // Past the closing quote, counting the lines the value spans.
-    var newline = cursor.index
-    while let found = bytes.firstIndex(of: .newline, in: newline..<offset) {
-      cursor.line += 1
-      cursor.lineStart = found + 1
-      newline = found + 1
-    }
-    cursor.index = offset + 1
+    cursor.advance(to: offset + 1)
     return content
   }
 
