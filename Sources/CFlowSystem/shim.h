@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/mman.h>
@@ -30,6 +31,40 @@ extern int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *acti
                                                 const char *path);
 // glibc 2.32 and later.
 extern const char *sigabbrev_np(int signal);
+// Declared for _GNU_SOURCE only; the masks are taken as plain bytes (`flow_cpu_mask`).
+extern int sched_getcpu(void);
+extern int sched_getaffinity(pid_t process, size_t size, void *mask);
+extern int pthread_attr_setaffinity_np(pthread_attr_t *attributes, size_t size, const void *mask);
+extern int pthread_setaffinity_np(pthread_t thread, size_t size, const void *mask);
+
+/// A set of up to 1,024 CPUs, one bit each, as the kernel's affinity calls take it.
+typedef struct {
+  unsigned long bits[16];
+} flow_cpu_mask;
+
+/// Sets `attributes` so that a thread created with them starts on one of the CPUs the
+/// caller may use other than the one it runs on, when there is one, and gives in `allowed`
+/// the CPUs the caller may use, for the thread to take back once it runs
+/// (`flow_allow_cpus`). Otherwise the scheduler starts a new thread on its creator's CPU
+/// and moves it at its next balancing, which can come milliseconds later: work split in
+/// two for a few milliseconds then runs one half after the other. Returns 0, or an errno
+/// (the attributes are then as they were).
+static inline int flow_start_elsewhere(pthread_attr_t *attributes, flow_cpu_mask *allowed) {
+  if (sched_getaffinity(0, sizeof allowed->bits, allowed->bits) != 0) return errno;
+  int here = sched_getcpu();
+  if (here < 0 || here >= 1024) return ENOTSUP;
+  flow_cpu_mask others = *allowed;
+  others.bits[here / 64] &= ~(1UL << (here % 64));
+  unsigned long any = 0;
+  for (int index = 0; index < 16; index++) any |= others.bits[index];
+  if (any == 0) return ENOTSUP;
+  return pthread_attr_setaffinity_np(attributes, sizeof others.bits, others.bits);
+}
+
+/// Lets the calling thread run on the CPUs of `allowed` again.
+static inline int flow_allow_cpus(const flow_cpu_mask *allowed) {
+  return pthread_setaffinity_np(pthread_self(), sizeof allowed->bits, allowed->bits);
+}
 
 /// Sets the heap up for a process that builds large arrays once and then exits: blocks
 /// of up to 32 MiB come from the heap instead of a fresh mapping each (zero-filled page by
@@ -41,9 +76,12 @@ extern const char *sigabbrev_np(int signal);
 /// A 2 MiB stretch gets a huge page only when nothing in it was touched before: the first
 /// allocation after this one starts at the next 2 MiB boundary past the space the heap
 /// already used (the few bytes up to it stay unused), and the one write at the end of
-/// the block that grows the heap falls 31 MiB further on.
+/// the block that grows the heap falls 31 MiB further on. Every thread allocates from
+/// that heap: a second thread would otherwise get an arena of its own, mapped in 4 KiB
+/// pages.
 /// Returns 0, or the errno of madvise (the heap settings hold either way).
 static inline int flow_prefer_one_large_heap(size_t step) {
+  mallopt(M_ARENA_MAX, 1);
   mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
   mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024);
   mallopt(M_TOP_PAD, (int)step);

@@ -168,6 +168,25 @@ struct EnvfileRun: Equatable {
       }
       return try runPipe(console, options: options)
     }
+    let (result, errors) = try mergeFiles(options: options)
+    try finish(console, warnings: result.warnings, errors: errors + result.errors)
+    let bytes =
+      format == .json && provenance
+      ? JSONCodec.encode(EnvOutput.json(result.variables, provenance: true))
+      : try EnvOutput.text(result, format: format)
+    try console.emit(bytes, to: output)
+    // Ends here rather than returning: freeing every value one by one would cost more
+    // than the merge. The merge is kept to the end, or it would be freed entry by entry
+    // right after its last use.
+    withExtendedLifetime(result) {
+      FlowEnvfile.endNow(ExitStatus.success.rawValue)
+    }
+  }
+
+  /// The files and `--set` assignments merged, with the files' parse errors. The files'
+  /// records are freed on return (one block each): the output, written next, takes that
+  /// memory, whose pages are in place already, rather than pages the kernel must clear.
+  func mergeFiles(options: EnvMergeOptions) throws -> (EnvMergeResult, [EnvFileError]) {
     var loader = EnvFileLoader(dialect: dialect)
     var layers: [EnvLayer] = []
     var errors: [EnvFileError] = []
@@ -182,19 +201,7 @@ struct EnvfileRun: Equatable {
     } catch {
       throw CommandFailure(error.description, status: .usage)
     }
-    let result = EnvMerge.merge(layers, options: options)
-    try finish(console, warnings: result.warnings, errors: errors + result.errors)
-    let bytes =
-      format == .json && provenance
-      ? JSONCodec.encode(EnvOutput.json(result.variables, provenance: true))
-      : try EnvOutput.text(result, format: format)
-    try console.emit(bytes, to: output)
-    // Ends here rather than returning: freeing every value one by one would cost more
-    // than the merge. The parsed files and the merge are kept to the end, or they would
-    // be freed entry by entry right after their last use.
-    withExtendedLifetime((loader, layers, result)) {
-      FlowEnvfile.endNow(ExitStatus.success.rawValue)
-    }
+    return (EnvMerge.merge(layers, options: options), errors)
   }
 
   /// Reports warnings, then errors; with errors, ends the command with their status.

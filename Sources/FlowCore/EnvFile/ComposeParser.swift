@@ -3,16 +3,16 @@
 /// follows a space, `'…'` literal (only `\'` is an escape), `"…"` with escapes (an
 /// unknown one keeps its backslash), both able to span lines, a bare `KEY` inheriting
 /// from the base environment.
-struct ComposeParser {
-  private var cursor: EnvFileCursor
-  private let file: String
-  private var output: EnvFileRecordWriter
-  private var errors: [EnvFileError] = []
+struct ComposeParser: EnvFileDialectParser {
+  private(set) var cursor: EnvFileCursor
+  let file: String
+  var output: EnvFileRecordWriter
+  var errors: [EnvFileError] = []
 
-  init(bytes: UnsafeBufferPointer<UInt8>, file: String) {
-    cursor = EnvFileCursor(bytes: bytes)
+  init(file: String, cursor: EnvFileCursor, textCount: Int) {
+    self.cursor = cursor
     self.file = file
-    output = EnvFileRecordWriter(textCount: bytes.count)
+    output = EnvFileRecordWriter(textCount: textCount)
   }
 
   /// An ASCII byte of a key: also the rule for the names `make` can take.
@@ -86,21 +86,16 @@ struct ComposeParser {
     return scalar.map(Self.isKeyCharacter) == true ? length : 0
   }
 
-  /// The records and errors, the records pointing into `text` (the bytes parsed).
-  mutating func parse(text: [UInt8]) -> EnvFileParseResult {
-    output.records.reserveCapacity(cursor.expectedRecordCount)
-    while true {
-      cursor.skipBlankLines()
-      guard let byte = cursor.current else { break }
-      if byte == .hash {
-        cursor.skipLine()
-        continue
-      }
+  mutating func skipToStatement() {
+    cursor.skipBlankLines()
+  }
+
+  mutating func readStatement() {
+    if cursor.current == .hash {
+      cursor.skipLine()
+    } else {
       statement()
     }
-    return EnvFileParseResult(
-      storage: EnvFileStorage(file: file, text: text, decoded: output.decoded),
-      records: output.records, errors: errors)
   }
 
   private mutating func statement() {

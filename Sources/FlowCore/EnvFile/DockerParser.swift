@@ -2,55 +2,53 @@
 /// quotes, escapes or expansion; trailing blanks kept), leading blanks dropped, lines
 /// starting with `#` ignored, a bare `KEY` inheriting from the base environment, keys
 /// with blanks refused.
-struct DockerParser {
-  private var cursor: EnvFileCursor
-  private let file: String
+struct DockerParser: EnvFileDialectParser {
+  private(set) var cursor: EnvFileCursor
+  let file: String
+  var output: EnvFileRecordWriter
+  var errors: [EnvFileError] = []
 
-  init(bytes: UnsafeBufferPointer<UInt8>, file: String) {
-    cursor = EnvFileCursor(bytes: bytes)
+  init(file: String, cursor: EnvFileCursor, textCount: Int) {
+    self.cursor = cursor
     self.file = file
+    output = EnvFileRecordWriter(textCount: textCount)
   }
 
-  /// The records and errors, the records pointing into `text` (the bytes parsed).
-  mutating func parse(text: [UInt8]) -> EnvFileParseResult {
-    var output = EnvFileRecordWriter(textCount: cursor.bytes.count)
-    var errors: [EnvFileError] = []
-    output.records.reserveCapacity(cursor.expectedRecordCount)
+  /// Every line is a statement: its blanks are read with it.
+  mutating func skipToStatement() {}
+
+  /// Reads the line at the cursor and moves to the next.
+  mutating func readStatement() {
     let bytes = cursor.bytes
-    while !cursor.isAtEnd {
-      var lineEnd = cursor.endOfLine()
-      let nextLine = lineEnd
-      if lineEnd > cursor.index && bytes[lineEnd - 1] == .carriageReturn { lineEnd -= 1 }
-      while cursor.index < lineEnd
-        && (bytes[cursor.index].isSpaceOrTab || bytes[cursor.index] == 0x0B
-          || bytes[cursor.index] == 0x0C || bytes[cursor.index] == .carriageReturn)
-      {
-        cursor.index += 1
-      }
-      if cursor.index < lineEnd && bytes[cursor.index] != .hash {
-        let start = cursor.position
-        var separator = cursor.index
-        while separator < lineEnd && bytes[separator] != .equals { separator += 1 }
-        let keyBytes = bytes[cursor.index..<separator]
-        if keyBytes.isEmpty {
-          errors.append(.invalidKey(file: file, at: start, detail: "no key before '='"))
-        } else if let blank = keyBytes.firstIndex(where: { $0.isSpaceOrTab }) {
-          var at = start
-          at.column += blank - cursor.index
-          errors.append(
-            .invalidKey(file: file, at: at, detail: "'\(String(keyBytes))' contains a blank"))
-        } else {
-          let key = output.span(cursor.index..<separator)
-          let value = separator < lineEnd ? output.span((separator + 1)..<lineEnd) : nil
-          output.records.append(
-            EnvFileRecord(key: key, value: value, expands: false, position: start))
-        }
-      }
-      cursor.index = nextLine
-      if !cursor.isAtEnd { cursor.advance() }
+    var lineEnd = cursor.endOfLine()
+    let nextLine = lineEnd
+    if lineEnd > cursor.index && bytes[lineEnd - 1] == .carriageReturn { lineEnd -= 1 }
+    while cursor.index < lineEnd
+      && (bytes[cursor.index].isSpaceOrTab || bytes[cursor.index] == 0x0B
+        || bytes[cursor.index] == 0x0C || bytes[cursor.index] == .carriageReturn)
+    {
+      cursor.index += 1
     }
-    return EnvFileParseResult(
-      storage: EnvFileStorage(file: file, text: text, decoded: []), records: output.records,
-      errors: errors)
+    if cursor.index < lineEnd && bytes[cursor.index] != .hash {
+      let start = cursor.position
+      var separator = cursor.index
+      while separator < lineEnd && bytes[separator] != .equals { separator += 1 }
+      let keyBytes = bytes[cursor.index..<separator]
+      if keyBytes.isEmpty {
+        errors.append(.invalidKey(file: file, at: start, detail: "no key before '='"))
+      } else if let blank = keyBytes.firstIndex(where: { $0.isSpaceOrTab }) {
+        var at = start
+        at.column += blank - cursor.index
+        errors.append(
+          .invalidKey(file: file, at: at, detail: "'\(String(keyBytes))' contains a blank"))
+      } else {
+        let key = output.span(cursor.index..<separator)
+        let value = separator < lineEnd ? output.span((separator + 1)..<lineEnd) : nil
+        output.records.append(
+          EnvFileRecord(key: key, value: value, expands: false, position: start))
+      }
+    }
+    cursor.index = nextLine
+    if !cursor.isAtEnd { cursor.advance() }
   }
 }

@@ -18,11 +18,20 @@ struct EnvFileCursor {
     }
   }
 
-  /// How many records to make room for at first: one for every sixteen bytes (more than
-  /// most files have lines), up to a million. Counting the newlines instead took a search
-  /// per line, a thirtieth of a large file's instructions; a file of shorter lines, or of
-  /// more than a million, grows the list as it goes, and room never used is never touched.
-  var expectedRecordCount: Int { min(bytes.count / 16, 1 << 20) + 1 }
+  /// A cursor at `start`, the first byte of line `line`.
+  init(bytes: UnsafeBufferPointer<UInt8>, at start: Int, line: Int) {
+    self.bytes = bytes
+    index = start
+    lineStart = start
+    self.line = line
+  }
+
+  /// How many records to make room for at first in `count` bytes: one for every sixteen
+  /// bytes (more than most files have lines), up to a million. Counting the newlines
+  /// instead took a search per line, a thirtieth of a large file's instructions; a file of
+  /// shorter lines, or of more than a million, grows the list as it goes, and room never
+  /// used is never touched.
+  static func expectedRecordCount(_ count: Int) -> Int { min(count / 16, 1 << 20) + 1 }
 
   var isAtEnd: Bool { index >= bytes.count }
   var current: UInt8? { index < bytes.count ? bytes[index] : nil }

@@ -145,4 +145,27 @@ struct EnvFileRecordWriter {
     decoded.append(contentsOf: bytes)
     return EnvSpan(start: textCount + start, count: decoded.count - start)
   }
+
+  /// Adds after these records those another writer made from the same text, `lines`
+  /// further down, and its decoded bytes after these ones, moving its records' spans into
+  /// them to match.
+  mutating func append(_ other: EnvFileRecordWriter, lines: UInt32) {
+    let shift = UInt32(truncatingIfNeeded: decoded.count)
+    let firstDecoded = UInt32(truncatingIfNeeded: textCount)
+    func moved(_ span: EnvSpan) -> EnvSpan {
+      guard span.start >= firstDecoded else { return span }
+      var span = span
+      span.start += shift
+      return span
+    }
+    records.reserveCapacity(records.count + other.records.count)
+    for var record in other.records {
+      record.key = moved(record.key)
+      record.value = moved(record.value)
+      record.template = moved(record.template)
+      record.line += lines
+      records.append(record)
+    }
+    decoded.append(contentsOf: other.decoded)
+  }
 }

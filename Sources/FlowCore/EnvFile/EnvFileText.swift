@@ -30,9 +30,14 @@ public struct EnvFileText: Sendable {
 
   /// The first NUL byte or invalid UTF-8 sequence, if any.
   public func encodingError() -> EnvFileError? {
-    let count = bytes.count
+    encodingError(in: 0..<bytes.count)
+  }
+
+  /// The first NUL byte or invalid UTF-8 sequence starting within `range`, if any.
+  func encodingError(in range: Range<Int>) -> EnvFileError? {
+    let count = range.upperBound
     return bytes.withUnsafeBufferPointer { buffer -> EnvFileError? in
-      var index = 0
+      var index = range.lowerBound
       let high: UInt64 = 0x8080_8080_8080_8080
       let ones: UInt64 = 0x0101_0101_0101_0101
       while index < count {
@@ -94,27 +99,25 @@ public struct EnvFileText: Sendable {
     }
   }
 
-  /// Parses the text in a dialect. Encoding errors stop parsing: nothing after them
-  /// can be trusted.
+  /// Parses the text in a dialect (`parse(_:with:halvesFrom:checked:)`).
   public func parse(_ dialect: EnvFileDialect) -> EnvFileParseResult {
-    if let error = encodingError() { return EnvFileParseResult(errors: [error]) }
+    parse(dialect, halvesFrom: Self.sizeReadInHalves)
+  }
+
+  /// `parse(_:)`, reading the text in two halves at once from `halvesFrom` bytes.
+  func parse(_ dialect: EnvFileDialect, halvesFrom: Int) -> EnvFileParseResult {
     switch dialect {
     case .compose:
-      return bytes.withUnsafeBufferPointer { buffer in
-        var parser = ComposeParser(bytes: buffer, file: file)
-        return parser.parse(text: bytes)
-      }
-    case .python:
-      let text = PythonParser.universalNewlines(bytes)
-      return text.withUnsafeBufferPointer { buffer in
-        var parser = PythonParser(bytes: buffer, file: file)
-        return parser.parse(text: text)
-      }
+      return parse(bytes, with: ComposeParser.self, halvesFrom: halvesFrom)
     case .docker:
-      return bytes.withUnsafeBufferPointer { buffer in
-        var parser = DockerParser(bytes: buffer, file: file)
-        return parser.parse(text: bytes)
+      return parse(bytes, with: DockerParser.self, halvesFrom: halvesFrom)
+    case .python:
+      guard let converted = PythonParser.universalNewlines(bytes) else {
+        return parse(bytes, with: PythonParser.self, halvesFrom: halvesFrom)
       }
+      // Checked before converting, so that an error's line is the file's own.
+      if let error = encodingError() { return EnvFileParseResult(errors: [error]) }
+      return parse(converted, with: PythonParser.self, halvesFrom: halvesFrom, checked: true)
     }
   }
 }

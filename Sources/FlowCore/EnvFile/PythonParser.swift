@@ -4,27 +4,28 @@
 /// `\\ \' \" \a \b \f \n \r \t \v`; both span lines, and a backslash always takes the
 /// character after it, so an unterminated quote is refused (python-dotenv 1.2.4).
 /// Where python-dotenv drops a statement with a warning, this reports an error.
-struct PythonParser {
-  private var cursor: EnvFileCursor
-  private let file: String
-  private var output: EnvFileRecordWriter
-  private var errors: [EnvFileError] = []
+struct PythonParser: EnvFileDialectParser {
+  private(set) var cursor: EnvFileCursor
+  let file: String
+  var output: EnvFileRecordWriter
+  var errors: [EnvFileError] = []
 
   /// Parses bytes already passed through `universalNewlines`.
-  init(bytes: UnsafeBufferPointer<UInt8>, file: String) {
-    cursor = EnvFileCursor(bytes: bytes)
+  init(file: String, cursor: EnvFileCursor, textCount: Int) {
+    self.cursor = cursor
     self.file = file
-    output = EnvFileRecordWriter(textCount: bytes.count)
+    output = EnvFileRecordWriter(textCount: textCount)
   }
 
-  /// Python reads text files with universal newlines: `\r\n` and `\r` become `\n`.
-  static func universalNewlines(_ bytes: [UInt8]) -> [UInt8] {
-    // Most files hold no carriage return: the C library's search says so at once, where
-    // a loop over the bytes took a tenth of the parse.
+  /// Python reads text files with universal newlines: `\r\n` and `\r` become `\n`. Nil
+  /// when the bytes hold no carriage return, as most files do.
+  static func universalNewlines(_ bytes: [UInt8]) -> [UInt8]? {
+    // The C library's search says so at once, where a loop over the bytes took a tenth
+    // of the parse.
     let hasReturn = bytes.withUnsafeBufferPointer {
       $0.firstIndex(of: .carriageReturn, in: 0..<$0.count) != nil
     }
-    guard hasReturn else { return bytes }
+    guard hasReturn else { return nil }
     var output: [UInt8] = []
     output.reserveCapacity(bytes.count)
     var index = 0
@@ -41,24 +42,19 @@ struct PythonParser {
     return output
   }
 
-  /// The records and errors, the records pointing into `text` (the bytes parsed).
-  mutating func parse(text: [UInt8]) -> EnvFileParseResult {
-    output.records.reserveCapacity(cursor.expectedRecordCount)
-    while true {
-      skipWhitespace(newlines: true)
-      if cursor.isAtEnd { break }
-      let start = cursor.position
-      let decodedCount = output.decoded.count
-      if !statement(start: start) {
-        // What a refused statement decoded is no one's.
-        output.decoded.removeLast(output.decoded.count - decodedCount)
-        errors.append(.unparsableStatement(file: file, at: start))
-        cursor.skipLine()
-      }
+  mutating func skipToStatement() {
+    skipWhitespace(newlines: true)
+  }
+
+  mutating func readStatement() {
+    let start = cursor.position
+    let decodedCount = output.decoded.count
+    if !statement(start: start) {
+      // What a refused statement decoded is no one's.
+      output.decoded.removeLast(output.decoded.count - decodedCount)
+      errors.append(.unparsableStatement(file: file, at: start))
+      cursor.skipLine()
     }
-    return EnvFileParseResult(
-      storage: EnvFileStorage(file: file, text: text, decoded: output.decoded),
-      records: output.records, errors: errors)
   }
 
   /// The ASCII bytes an unquoted key goes on over: all but `=`, `#` and blanks.

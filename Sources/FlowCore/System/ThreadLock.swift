@@ -1,3 +1,4 @@
+internal import CFlowSystem
 import Glibc
 
 /// The one lock for state that several threads share, with the condition its holders wait
@@ -38,21 +39,31 @@ final class ThreadLock: @unchecked Sendable {
 final class QuietThread {
   private var thread: pthread_t?
 
-  /// Starts `body` on a new thread.
-  init(_ body: @escaping () -> Void) throws(SystemError) {
+  /// Starts `body` on a new thread; `elsewhere`: on another CPU than the caller's where it
+  /// may use one (`flow_start_elsewhere`), for work split to run at once on both.
+  init(elsewhere: Bool = false, _ body: @escaping () -> Void) throws(SystemError) {
     final class Start {
       let body: () -> Void
+      /// The CPUs to take back once started elsewhere.
+      var allowed = flow_cpu_mask()
+      var placed = false
       init(_ body: @escaping () -> Void) { self.body = body }
     }
+    var attributes = pthread_attr_t()
+    pthread_attr_init(&attributes)
+    defer { pthread_attr_destroy(&attributes) }
+    let start = Start(body)
+    if elsewhere { start.placed = flow_start_elsewhere(&attributes, &start.allowed) == 0 }
     var started = pthread_t()
-    let context = Unmanaged.passRetained(Start(body)).toOpaque()
+    let context = Unmanaged.passRetained(start).toOpaque()
     let result = pthread_create(
-      &started, nil,
+      &started, &attributes,
       { context in
         let start = Unmanaged<Start>.fromOpaque(context!).takeRetainedValue()
         var all = sigset_t()
         sigfillset(&all)
         pthread_sigmask(SIG_BLOCK, &all, nil)
+        if start.placed { _ = flow_allow_cpus(&start.allowed) }
         start.body()
         return nil
       }, context)
