@@ -432,7 +432,7 @@ final class RezSolver {
 
   /// Whether package `a`'s name comes before `b`'s, by code point as rez (Python) orders
   /// strings: by the leading eight bytes of their UTF-8, then by the whole.
-  private func namePrecedes(_ a: Int32, _ b: Int32) -> Bool {
+  fileprivate func namePrecedes(_ a: Int32, _ b: Int32) -> Bool {
     let (first, second) = (nameLeads[Int(a)], nameLeads[Int(b)])
     if first != second { return first < second }
     return names[Int(a)].utf8.lexicographicallyPrecedes(names[Int(b)].utf8)
@@ -806,18 +806,23 @@ final class RezSolver {
     return variants.indices.sorted { keys[$0] > keys[$1] }.map { variants[$0] }
   }
 
-  func preferenceKey(_ variant: Variant) -> VariantKey<RangeOrder> {
-    typealias Item = VariantKey<RangeOrder>.Item
+  func preferenceKey(_ variant: Variant) -> VariantKey<RangeOrder, NameOrder> {
+    typealias Item = VariantKey<RangeOrder, NameOrder>.Item
     var requested: [Item] = []
     var others: [Item] = []
     others.reserveCapacity(variant.requires.requirements.count)
     for requirement in variant.requires.requirements {
       let family = Int(requirement.family)
       let place = family < requestPlaces.count ? Int(requestPlaces[family]) : 0
+      // A requested package's items differ in `order` (one request per package), so its
+      // name never decides.
+      let item = Item(
+        order: place > 0 ? 1 - place : 0, range: order(requirement.range),
+        name: NameOrder(number: requirement.family, solver: self))
       if place > 0 {
-        requested.append(Item(order: 1 - place, range: order(requirement.range), name: ""))
+        requested.append(item)
       } else if !requirement.conflict {
-        others.append(Item(order: 0, range: order(requirement.range), name: names[family]))
+        others.append(item)
       }
     }
     // In request order: the variant lists its requirements in its own.
@@ -827,6 +832,20 @@ final class RezSolver {
   }
 
   private func order(_ range: Int32) -> RangeOrder { RangeOrder(number: range, table: ranges) }
+
+  /// A package's name as rez (Python) orders names, by its number in this search
+  /// (`namePrecedes`): a variant's key then holds no string to copy, retain and release.
+  struct NameOrder: Comparable {
+    var number: Int32
+    /// The search itself, which outlives every sort (and is not counted by each copy).
+    unowned(unsafe) let solver: RezSolver
+
+    /// Equal numbers are the same name.
+    static func == (a: NameOrder, b: NameOrder) -> Bool { a.number == b.number }
+    static func < (a: NameOrder, b: NameOrder) -> Bool {
+      a.number != b.number && a.solver.namePrecedes(a.number, b.number)
+    }
+  }
 
   /// A range as rez orders ranges (`RezRangeTable.compare`), by its number in the search's
   /// table: sorting a package's variants compares the same few ranges over and over.

@@ -39,10 +39,10 @@ extension Solver {
     return order
   }
 
-  private func variantKey(_ table: CandidateTable, _ index: Int) -> VariantKey<RangeKey> {
+  private func variantKey(_ table: CandidateTable, _ index: Int) -> VariantKey<RangeKey, String> {
     let requires = table.requires(of: index).map { requirement(numbered: $0) }
       .filter { $0.kind != .conflict }
-    var requested: [VariantKey<RangeKey>.Item] = []
+    var requested: [VariantKey<RangeKey, String>.Item] = []
     var names: Set<String> = []
     for (position, request) in requests.enumerated() where request.kind != .conflict {
       guard let match = requires.first(where: { $0.name == request.name }) else { continue }
@@ -60,13 +60,15 @@ extension Solver {
 
 /// What ranks one variant against the others of its version; a higher key is preferred.
 /// `Range` ranks the ranges: a catalogue's by their intervals (`RangeKey`), a rez
-/// repository's as rez compares them (`RezSolver.RangeOrder`).
-struct VariantKey<Range: Comparable>: Comparable {
+/// repository's as rez compares them (`RezSolver.RangeOrder`). `Name` ranks the package
+/// names: a catalogue's as strings, a rez search's by their numbers in it
+/// (`RezSolver.NameOrder`).
+struct VariantKey<Range: Comparable, Name: Comparable>: Comparable {
   struct Item: Comparable {
     /// Minus the request's position; 0 for a requirement not requested.
     var order: Int
     var range: Range
-    var name: String
+    var name: Name
 
     static func < (left: Item, right: Item) -> Bool {
       if left.order != right.order { return left.order < right.order }
