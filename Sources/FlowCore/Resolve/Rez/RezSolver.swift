@@ -769,29 +769,33 @@ final class RezSolver {
   }
 
   /// The chosen packages that require each other in a cycle, the first again at the end;
-  /// nil when none do.
+  /// nil when none do. The packages are visited by their numbers, in name order, each
+  /// following its requirements in the order its variant lists them.
   func cycle(_ phase: Phase) -> [String]? {
-    var edges: [String: [String]] = [:]
+    // Per package number, the packages its chosen variant requires; nil when not chosen.
+    var edges = [[Int32]?](repeating: nil, count: names.count)
+    var chosen: [Int32] = []
     for scope in phase.scopes {
       guard let slice = scope.slice else { continue }
-      edges[slice.family.name] = slice.firstVariant.requires.requirements.filter { !$0.conflict }
-        .map { names[Int($0.family)] }
+      edges[Int(slice.family.id)] = slice.firstVariant.requires.requirements
+        .filter { !$0.conflict }.map(\.family)
+      chosen.append(slice.family.id)
     }
-    var done = Set<String>()
-    var path: [String] = []
-    func visit(_ name: String) -> [String]? {
-      if let start = path.firstIndex(of: name) { return Array(path[start...]) + [name] }
-      guard !done.contains(name) else { return nil }
-      path.append(name)
-      for next in edges[name] ?? [] {
+    var done = [Bool](repeating: false, count: names.count)
+    var path: [Int32] = []
+    func visit(_ id: Int32) -> [Int32]? {
+      if let start = path.firstIndex(of: id) { return Array(path[start...]) + [id] }
+      guard !done[Int(id)] else { return nil }
+      path.append(id)
+      for next in edges[Int(id)] ?? [] {
         if let found = visit(next) { return found }
       }
       path.removeLast()
-      done.insert(name)
+      done[Int(id)] = true
       return nil
     }
-    for name in edges.keys.sorted() {
-      if let found = visit(name) { return found }
+    for id in chosen.sorted(by: namePrecedes) {
+      if let found = visit(id) { return found.map { names[Int($0)] } }
     }
     return nil
   }
