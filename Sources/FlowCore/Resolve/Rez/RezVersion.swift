@@ -52,35 +52,50 @@ public struct RezVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
   }
 
   /// The key (`key`) of the version written in `bytes`; `failure` makes the error for a bad
-  /// character at a column, counted from 1.
+  /// character at a column, counted from 1. Written on the stack, in room enough for any
+  /// text of that length (`longestKey(forTextOf:)`), then copied once into an array of its
+  /// length: appending byte by byte checked the capacity for every byte and grew the array
+  /// for most versions, and every version of every package a search meets is read.
   private static func key(
     of bytes: UnsafeBufferPointer<UInt8>, rangeSeparators: Bool,
     _ failure: (Int, String) -> ResolveError
   ) throws -> [UInt8] {
-    var key: [UInt8] = []
-    key.reserveCapacity(bytes.count + 8)
-    var index = 0
-    var tokens = 0
-    while index < bytes.count {
-      let start = index
-      while index < bytes.count && isTokenByte(bytes[index]) { index += 1 }
-      guard index > start else {
-        throw failure(
-          index + 1, tokens == 0 ? "expected a letter, digit or '_'" : "two separators in a row")
+    try withUnsafeTemporaryAllocation(
+      of: UInt8.self, capacity: longestKey(forTextOf: bytes.count)
+    ) { room in
+      var key = KeyWriter(room: room.baseAddress!)
+      var index = 0
+      var tokens = 0
+      while index < bytes.count {
+        let start = index
+        while index < bytes.count && isTokenByte(bytes[index]) { index += 1 }
+        guard index > start else {
+          throw failure(
+            index + 1, tokens == 0 ? "expected a letter, digit or '_'" : "two separators in a row")
+        }
+        key.appendRuns(of: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        tokens += 1
+        guard index < bytes.count else { break }
+        let separator = bytes[index]
+        if rangeSeparators && separator != UInt8(ascii: ".") && separator != UInt8(ascii: "-") {
+          throw failure(index + 1, "expected '.' or '-' between tokens")
+        }
+        index += 1
+        guard index < bytes.count else {
+          throw failure(index, "a version cannot end with a separator")
+        }
       }
-      appendRuns(of: UnsafeBufferPointer(rebasing: bytes[start..<index]), to: &key)
-      tokens += 1
-      guard index < bytes.count else { break }
-      let separator = bytes[index]
-      if rangeSeparators && separator != UInt8(ascii: ".") && separator != UInt8(ascii: "-") {
-        throw failure(index + 1, "expected '.' or '-' between tokens")
-      }
-      index += 1
-      guard index < bytes.count else {
-        throw failure(index, "a version cannot end with a separator")
-      }
+      return Array(UnsafeBufferPointer(start: room.baseAddress!, count: key.count))
     }
-    return key
+  }
+
+  /// The most bytes the key of a text of `length` bytes can take. A token's key is its
+  /// bytes, 2 more per run of text, 5 more per run of digits (kind, length, padding) and
+  /// `tokenEnd`; runs alternate, so a token of n bytes takes at most 4.5n + 3.5 (one-byte
+  /// runs, digits first and last), and the text's tokens together at most 4.5 × its length
+  /// + 3.5.
+  private static func longestKey(forTextOf length: Int) -> Int {
+    length * 5 + 8
   }
 
   static func isTokenByte(_ byte: UInt8) -> Bool {
@@ -88,34 +103,56 @@ public struct RezVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
       || byte == UInt8(ascii: "_")
   }
 
-  /// One token's runs, then `tokenEnd`.
-  private static func appendRuns(of token: UnsafeBufferPointer<UInt8>, to key: inout [UInt8]) {
-    var start = 0
-    while start < token.count {
-      let isNumber = VersionScanner.isDigit(token[start])
-      var end = start
-      while end < token.count && VersionScanner.isDigit(token[end]) == isNumber { end += 1 }
-      if isNumber {
-        var significant = start
-        while significant < end && token[significant] == UInt8(ascii: "0") { significant += 1 }
-        let digits = end - significant
-        let zeros = significant - start
-        // More leading zeros order a value's text lower, unless it is all zeros (`0` < `00`).
-        let padding = digits > 0 ? 0xFFFF - min(zeros, 0xFFFF) : min(zeros, 0xFFFF)
-        key.append(numberRun)
-        key.append(UInt8(truncatingIfNeeded: min(digits, 0xFFFF) >> 8))
-        key.append(UInt8(truncatingIfNeeded: min(digits, 0xFFFF)))
-        key.append(contentsOf: UnsafeBufferPointer(rebasing: token[significant..<end]))
-        key.append(UInt8(truncatingIfNeeded: padding >> 8))
-        key.append(UInt8(truncatingIfNeeded: padding))
-      } else {
-        key.append(textRun)
-        key.append(contentsOf: UnsafeBufferPointer(rebasing: token[start..<end]))
-        key.append(0)
-      }
-      start = end
+  /// Writes a key into room known to be large enough (`longestKey(forTextOf:)`).
+  private struct KeyWriter {
+    let room: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+
+    init(room: UnsafeMutablePointer<UInt8>) {
+      self.room = room
     }
-    key.append(tokenEnd)
+
+    mutating func append(_ byte: UInt8) {
+      room[count] = byte
+      count += 1
+    }
+
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>.SubSequence) {
+      let source = UnsafeBufferPointer(rebasing: bytes)
+      guard let start = source.baseAddress, !source.isEmpty else { return }
+      (room + count).initialize(from: start, count: source.count)
+      count += source.count
+    }
+
+    /// One token's runs, then `tokenEnd`.
+    mutating func appendRuns(of token: UnsafeBufferPointer<UInt8>) {
+      var start = 0
+      while start < token.count {
+        let isNumber = VersionScanner.isDigit(token[start])
+        var end = start
+        while end < token.count && VersionScanner.isDigit(token[end]) == isNumber { end += 1 }
+        if isNumber {
+          var significant = start
+          while significant < end && token[significant] == UInt8(ascii: "0") { significant += 1 }
+          let digits = end - significant
+          let zeros = significant - start
+          // More leading zeros order a value's text lower, unless it is all zeros (`0` < `00`).
+          let padding = digits > 0 ? 0xFFFF - min(zeros, 0xFFFF) : min(zeros, 0xFFFF)
+          append(RezVersion.numberRun)
+          append(UInt8(truncatingIfNeeded: min(digits, 0xFFFF) >> 8))
+          append(UInt8(truncatingIfNeeded: min(digits, 0xFFFF)))
+          append(token[significant..<end])
+          append(UInt8(truncatingIfNeeded: padding >> 8))
+          append(UInt8(truncatingIfNeeded: padding))
+        } else {
+          append(RezVersion.textRun)
+          append(token[start..<end])
+          append(0)
+        }
+        start = end
+      }
+      append(RezVersion.tokenEnd)
+    }
   }
 
   public var isEmpty: Bool { key.isEmpty }

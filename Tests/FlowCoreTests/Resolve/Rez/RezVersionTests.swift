@@ -23,6 +23,18 @@ import Testing
     #expect(try Self.version("CentOS-7") == Self.version("CentOS.7"))
   }
 
+  /// Versions whose keys are longest for their length (one-byte runs alternating, in
+  /// tokens of one byte) are read whole, and order by their last run.
+  @Test func versionsOfOneByteRunsAreReadWhole() throws {
+    let runs = String(repeating: "1a", count: 200) + "1"
+    #expect(try Self.version(runs + "0") < Self.version(runs + "1"))
+    #expect(try Self.version(runs) == Self.version(runs))
+    let tokens = Array(repeating: "7", count: 300).joined(separator: ".")
+    #expect(try Self.version(tokens) < Self.version(tokens + ".0"))
+    #expect(try Self.version(tokens).key.count == 300 * 7)
+    #expect(try Self.version("1").key.count == 7)
+  }
+
   @Test func versionsAscendInRezOrder() throws {
     let ascending = [
       "", "0.0.0", "1", "2", "2.alpha1", "2.alpha2", "2.beta", "2.0", "2.0.8.8", "2.1", "2.1.0",
