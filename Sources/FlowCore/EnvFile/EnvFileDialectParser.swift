@@ -67,15 +67,17 @@ extension EnvFileText {
         return first.result(text: text)
       }
       let second = SecondHalf<Parser>(text: self, buffer: buffer, start: middle + 1)
-      let thread = try? QuietThread(elsewhere: true) { second.read(checked: checked) }
-      if thread == nil { second.read(checked: checked) }
-      if !checked, let error = encodingError(in: 0..<second.start) {
-        thread?.join()
+      var firstError: EnvFileError?
+      var end = 0
+      runAtOnce {
+        firstError = checked ? nil : encodingError(in: 0..<second.start)
+        if firstError == nil { end = first.read(until: second.start) }
+      } there: {
+        second.read(checked: checked)
+      }
+      if let error = firstError ?? second.encodingError {
         return EnvFileParseResult(errors: [error])
       }
-      let end = first.read(until: second.start)
-      thread?.join()
-      if let error = second.encodingError { return EnvFileParseResult(errors: [error]) }
       if let parser = second.parser, parser.errors.isEmpty, end == second.firstStatement.index {
         let lines = first.cursor.line - second.firstStatement.line
         first.output.append(parser.output, lines: UInt32(truncatingIfNeeded: lines))

@@ -37,7 +37,12 @@ public enum EnvOutput {
   /// for `json(variables)`, without building the tree first: for files of 100,000 lines
   /// that tree costs more than parsing them.
   public static func jsonText(_ variables: [EnvVariable]) -> [UInt8] {
-    withMerged(variables) { jsonText($0) }
+    jsonText(variables, halvesFrom: sizeWrittenInHalves)
+  }
+
+  /// `jsonText(_:)`, writing the map's two halves at once from `halvesFrom` bytes.
+  static func jsonText(_ variables: [EnvVariable], halvesFrom: Int) -> [UInt8] {
+    withMerged(variables) { jsonText($0, halvesFrom: halvesFrom) }
   }
 
   /// A merge's variables as the plain JSON map, written from their bytes.
@@ -59,79 +64,141 @@ public enum EnvOutput {
     return withExtendedLifetime(arena) { merged.withUnsafeBufferPointer(body) }
   }
 
-  private static func jsonText(_ variables: UnsafeBufferPointer<EnvMergedVariable>) -> [UInt8] {
+  private static func jsonText(
+    _ variables: UnsafeBufferPointer<EnvMergedVariable>, halvesFrom: Int = sizeWrittenInHalves
+  ) -> [UInt8] {
     // Written in place into one buffer, first one sized from the plain lengths with
     // room for a few escapes: measuring every escape first cost a fifth of the writing.
     // A text with more escapes is measured exactly and written again.
-    var plain = 3
+    if let text = jsonText(variables, halvesFrom: halvesFrom, room: plainRoom) { return text }
+    // The writer asks for room for the longest escape before each one, so the exact
+    // size gets a margin, doubled until it is enough.
+    var margin = punctuationRoom * 2
+    while true {
+      let text = jsonText(variables, halvesFrom: halvesFrom) { variables in
+        var room = margin
+        for index in variables.indices {
+          room += JSONWriter.quotedCount(variables[index].key.buffer) + 2
+          let value = variables[index].value
+          room += value.isNone ? 4 : JSONWriter.quotedCount(value.buffer)
+        }
+        return room
+      }
+      if let text { return text }
+      margin *= 2
+    }
+  }
+
+  /// The room variables take as members, `"key":"value",`, with a sixteenth more for
+  /// escapes and the punctuation's room.
+  private static func plainRoom(_ variables: UnsafeBufferPointer<EnvMergedVariable>) -> Int {
+    var plain = 0
     for index in variables.indices {
       let value = variables[index].value
       plain += variables[index].key.count + 4 + (value.isNone ? 2 : value.count) + 2
     }
-    if let text = jsonText(variables, capacity: plain + plain / 16 + 64) { return text }
-    var capacity = 3 + punctuationRoom
-    for index in variables.indices {
-      capacity += JSONWriter.quotedCount(variables[index].key.buffer) + 2
-      let value = variables[index].value
-      capacity += value.isNone ? 4 : JSONWriter.quotedCount(value.buffer)
-    }
-    while true {
-      if let text = jsonText(variables, capacity: capacity) { return text }
-      capacity *= 2
-    }
+    return plain + plain / 16 + 32
   }
 
   /// The bytes kept free after each string: a comma, a colon, `null` and the closing
   /// `}` and newline always fit, so only strings check for room.
   private static let punctuationRoom = 8
 
-  /// The JSON map written into a buffer of `capacity` bytes, or nil when it needs more.
+  /// The size from which a map's two halves are written at once, each on its own thread.
+  static let sizeWrittenInHalves = 1 << 20
+
+  /// The JSON map written into one buffer, each half of the variables given the room
+  /// `room` says (the punctuation's included); nil when a half needs more. From
+  /// `halvesFrom` bytes, the second half is written on a thread of its own, after the
+  /// room of the first, then moved down to where the first ends.
   private static func jsonText(
-    _ variables: UnsafeBufferPointer<EnvMergedVariable>, capacity: Int
+    _ variables: UnsafeBufferPointer<EnvMergedVariable>, halvesFrom: Int,
+    room: (UnsafeBufferPointer<EnvMergedVariable>) -> Int
   ) -> [UInt8]? {
+    var middle = variables.count
+    var firstRoom = room(variables)
+    var secondRoom = 0
+    if firstRoom >= halvesFrom && variables.count > 1 {
+      middle = variables.count / 2
+      firstRoom = room(UnsafeBufferPointer(rebasing: variables[..<middle]))
+      secondRoom = room(UnsafeBufferPointer(rebasing: variables[middle...]))
+    }
+    let capacity = 1 + firstRoom + secondRoom + punctuationRoom
     var fits = true
     let text = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
-      guard let start = buffer.baseAddress, capacity > punctuationRoom else {
+      guard let start = buffer.baseAddress else {
         fits = false
         return
       }
-      let end = start + (capacity - punctuationRoom)
-      var output = start
-      output.pointee = UInt8(ascii: "{")
-      output += 1
-      for index in variables.indices {
-        if index > 0 {
-          output.pointee = UInt8(ascii: ",")
-          output += 1
+      start.pointee = UInt8(ascii: "{")
+      let second = start + 1 + firstRoom
+      var firstEnd: UnsafeMutablePointer<UInt8>?
+      var secondEnd: UnsafeMutablePointer<UInt8>?
+      let first = UnsafeBufferPointer(rebasing: variables[..<middle])
+      if middle == variables.count {
+        firstEnd = writeMembers(first, at: start + 1, end: second)
+      } else {
+        let rest = UnsafeBufferPointer(rebasing: variables[middle...])
+        // The other thread's end is read once it has been joined.
+        final class End: @unchecked Sendable { var end: UnsafeMutablePointer<UInt8>? }
+        let written = End()
+        runAtOnce {
+          firstEnd = writeMembers(first, at: start + 1, end: second)
+        } there: {
+          written.end = writeMembers(rest, after: true, at: second, end: second + secondRoom)
         }
-        guard
-          let afterKey = JSONWriter.writeString(variables[index].key.buffer, at: output, end: end)
-        else {
-          fits = false
-          return
-        }
-        output = afterKey
-        output.pointee = .colon
-        output += 1
-        let value = variables[index].value
-        if !value.isNone {
-          guard let afterValue = JSONWriter.writeString(value.buffer, at: output, end: end) else {
-            fits = false
-            return
-          }
-          output = afterValue
-        } else {
-          for byte in "null".utf8 {
-            output.pointee = byte
-            output += 1
-          }
-        }
+        secondEnd = written.end
+      }
+      guard var output = firstEnd, middle == variables.count || secondEnd != nil else {
+        fits = false
+        return
+      }
+      if let secondEnd {
+        let moved = second.distance(to: secondEnd)
+        output.update(from: second, count: moved)
+        output += moved
       }
       output[0] = UInt8(ascii: "}")
       output[1] = .newline
       count = start.distance(to: output) + 2
     }
     return fits ? text : nil
+  }
+
+  /// Writes variables as JSON members from `start`, `"key":"value"` each, a comma before
+  /// each but the first (and before the first too when `after`); the end of what was
+  /// written, or nil when it would pass `end` less the punctuation's room.
+  private static func writeMembers(
+    _ variables: UnsafeBufferPointer<EnvMergedVariable>, after: Bool = false,
+    at start: UnsafeMutablePointer<UInt8>, end: UnsafeMutablePointer<UInt8>
+  ) -> UnsafeMutablePointer<UInt8>? {
+    let end = end - punctuationRoom
+    var output = start
+    for index in variables.indices {
+      if index > 0 || after {
+        output.pointee = UInt8(ascii: ",")
+        output += 1
+      }
+      guard
+        let afterKey = JSONWriter.writeString(variables[index].key.buffer, at: output, end: end)
+      else { return nil }
+      output = afterKey
+      output.pointee = .colon
+      output += 1
+      let value = variables[index].value
+      if !value.isNone {
+        guard let afterValue = JSONWriter.writeString(value.buffer, at: output, end: end) else {
+          return nil
+        }
+        output = afterValue
+      } else {
+        for byte in "null".utf8 {
+          output.pointee = byte
+          output += 1
+        }
+      }
+    }
+    return output
   }
 
   /// Where a definition came from, as JSON: `{"file", "line", "column"}` or `{"map"}`.

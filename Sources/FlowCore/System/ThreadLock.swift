@@ -81,3 +81,14 @@ final class QuietThread {
     pthread_join(running, nil)
   }
 }
+
+/// Runs `here` on this thread and `there` on a thread of its own, started on another CPU
+/// where the process may use one (`QuietThread(elsewhere:)`), and returns once both have
+/// returned: for work split in two to run at once. Where no thread can be started, runs
+/// `there`, then `here`.
+func runAtOnce(here: () -> Void, there: @escaping () -> Void) {
+  let thread = try? QuietThread(elsewhere: true, there)
+  if thread == nil { there() }
+  here()
+  thread?.join()
+}

@@ -163,4 +163,28 @@ import Testing
     let crowded = [EnvVariable(key: "C", value: controls, location: .map("m"))]
     #expect(EnvOutput.jsonText(crowded) == JSONCodec.encodeWithJansson(EnvOutput.json(crowded)))
   }
+
+  /// A map written in two halves at once is the map written whole: with escapes in
+  /// either half, with a half whose escapes outgrow its first room (written again,
+  /// measured), with bare keys, and with one or two variables.
+  @Test func halvesWrittenAtOnceAsTheWhole() {
+    let controls = String(repeating: "\u{01}", count: 300)
+    func variable(_ key: String, _ value: String?) -> EnvVariable {
+      EnvVariable(key: key, value: value, location: .map("m"))
+    }
+    let plain = (0..<40).map { variable("K\($0)", "value \($0)") }
+    // Short escapes, each growing its value by one byte only: the exact measure's case.
+    let tabs = (0..<40).map { variable("T\($0)", String(repeating: "\t", count: 10)) }
+    let escaped = (0..<40).map { variable("E\($0)\"", $0 % 3 == 0 ? nil : "a\\b\n\($0)é") }
+    for variables in [
+      plain, plain + escaped, escaped + plain, plain + [variable("C", controls)], plain + tabs,
+      tabs + plain, tabs,
+      [variable("C", controls)] + plain, [variable("A", "1")],
+      [variable("A", "1"), variable("B", nil)], [],
+    ] {
+      let whole = JSONCodec.encodeWithJansson(EnvOutput.json(variables))
+      #expect(EnvOutput.jsonText(variables, halvesFrom: 0) == whole)
+      #expect(EnvOutput.jsonText(variables, halvesFrom: .max) == whole)
+    }
+  }
 }
