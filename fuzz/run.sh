@@ -34,8 +34,10 @@ build() {
   local stamp=$bin/core/libFlowCore.a
   if [ ! -e "$stamp" ] || [ -n "$(find "$root/Sources/FlowCore" -newer "$stamp" -name '*.swift')" ]; then
     echo "fuzz: compiling the core (${#sources[@]} files)"
+    # With testing enabled, so that a harness can compare internal forms of one reading
+    # (a text read whole and in halves).
     (cd "$bin/core" && swiftc "${flags[@]}" -whole-module-optimization -module-name FlowCore \
-      -emit-module -emit-library -static -o libFlowCore.a \
+      -enable-testing -emit-module -emit-library -static -o libFlowCore.a \
       -I "$root/Sources/CYAML" -I "$root/Sources/CJansson" -I "$root/Sources/CFlowSystem" \
       "${sources[@]}")
   fi

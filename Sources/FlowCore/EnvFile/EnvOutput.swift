@@ -115,13 +115,14 @@ public enum EnvOutput {
     _ variables: UnsafeBufferPointer<EnvMergedVariable>, halvesFrom: Int,
     room: (UnsafeBufferPointer<EnvMergedVariable>) -> Int
   ) -> [UInt8]? {
-    var middle = variables.count
-    var firstRoom = room(variables)
-    var secondRoom = 0
-    if firstRoom >= halvesFrom && variables.count > 1 {
-      middle = variables.count / 2
-      firstRoom = room(UnsafeBufferPointer(rebasing: variables[..<middle]))
-      secondRoom = room(UnsafeBufferPointer(rebasing: variables[middle...]))
+    // Each half measured once; a small map is written whole, in the room of both.
+    var middle = variables.count / 2
+    var firstRoom = room(UnsafeBufferPointer(rebasing: variables[..<middle]))
+    var secondRoom = room(UnsafeBufferPointer(rebasing: variables[middle...]))
+    if firstRoom + secondRoom < halvesFrom || middle == 0 {
+      middle = variables.count
+      firstRoom += secondRoom
+      secondRoom = 0
     }
     let capacity = 1 + firstRoom + secondRoom + punctuationRoom
     var fits = true
