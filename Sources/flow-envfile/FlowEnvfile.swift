@@ -184,8 +184,9 @@ struct EnvfileRun: Equatable {
   }
 
   /// The files and `--set` assignments merged, with the files' parse errors. The files'
-  /// records are freed on return (one block each): the output, written next, takes that
-  /// memory, whose pages are in place already, rather than pages the kernel must clear.
+  /// records, which the merge no longer needs, are freed on return: one block each, so
+  /// freeing them costs no more than keeping them, and the output written next may reuse
+  /// that memory.
   func mergeFiles(options: EnvMergeOptions) throws -> (EnvMergeResult, [EnvFileError]) {
     var loader = EnvFileLoader(dialect: dialect)
     var layers: [EnvLayer] = []
