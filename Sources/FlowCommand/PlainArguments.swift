@@ -9,25 +9,28 @@
 /// differently; it only answers sooner. Tests hold each tool's plain reading to the
 /// argument parser's on every option the tool reads here.
 public struct PlainArguments: Sendable {
-  /// What a command accepts in its plain form.
+  /// What a command accepts in its plain form. Short lists searched in order, not sets
+  /// or dictionaries: the first `Set<String>` or `[String: String]` a process makes costs
+  /// more to set up (its generic type is built from its mangled name at run time) than
+  /// searching these lists ever does.
   public struct Form: Sendable {
     /// Options without a value.
-    public var flags: Set<String>
+    public var flags: [String]
     /// Options that take the next word as their value.
-    public var options: Set<String>
+    public var options: [String]
     /// Options that may be given more than once, each value kept in order.
-    public var repeatable: Set<String>
-    /// Other names of options, each to the name it is read as (`-o` to `--output`).
-    public var aliases: [String: String]
+    public var repeatable: [String]
+    /// Other names of options, each with the name it is read as (`-o`, `--output`).
+    public var aliases: [(name: String, readAs: String)]
     /// The most words besides options.
     public var mostWords: Int
 
     public init(
-      flags: Set<String> = [], options: Set<String> = [], repeatable: Set<String> = [],
-      aliases: [String: String] = [:], mostWords: Int
+      flags: [String] = [], options: [String] = [], repeatable: [String] = [],
+      aliases: [(name: String, readAs: String)] = [], mostWords: Int
     ) {
       self.flags = flags
-      self.options = options.union(repeatable)
+      self.options = options + repeatable.filter { !options.contains($0) }
       self.repeatable = repeatable
       self.aliases = aliases
       self.mostWords = mostWords
@@ -35,21 +38,30 @@ public struct PlainArguments: Sendable {
 
     /// The options every tool's output goes by (`OutputOptions`).
     public static let output = Form(
-      options: ["--output"], aliases: ["-o": "--output"], mostWords: 0)
+      options: ["--output"], aliases: [("-o", "--output")], mostWords: 0)
 
     /// This form and `other` together: the options of both, the words of this one.
     public func adding(_ other: Form) -> Form {
-      Form(
-        flags: flags.union(other.flags), options: options.union(other.options),
-        repeatable: repeatable.union(other.repeatable),
-        aliases: aliases.merging(other.aliases) { first, _ in first }, mostWords: mostWords)
+      func union(_ first: [String], _ second: [String]) -> [String] {
+        first + second.filter { !first.contains($0) }
+      }
+      let newAliases = other.aliases.filter { alias in !aliases.contains { $0.name == alias.name } }
+      return Form(
+        flags: union(flags, other.flags), options: union(options, other.options),
+        repeatable: union(repeatable, other.repeatable), aliases: aliases + newAliases,
+        mostWords: mostWords)
+    }
+
+    /// The name a written option is read as: its alias's, or itself.
+    public func name(of written: String) -> String {
+      aliases.first { $0.name == written }?.readAs ?? written
     }
   }
 
   /// The flags given.
-  public private(set) var flags: Set<String> = []
-  /// Each option's values in the order given.
-  public private(set) var values: [String: [String]] = [:]
+  public private(set) var flags: [String] = []
+  /// Each option given, with its values in the order given.
+  private var values: [(option: String, values: [String])] = []
   /// The words that are not options, in order.
   public private(set) var words: [String] = []
 
@@ -58,7 +70,7 @@ public struct PlainArguments: Sendable {
     var index = 0
     while index < arguments.count {
       let written = arguments[index]
-      let argument = form.aliases[written] ?? written
+      let argument = form.name(of: written)
       index += 1
       // A lone `-` is a word (standard input); anything else starting with `-` is an option.
       guard written.hasPrefix("-"), written != "-" else {
@@ -67,12 +79,16 @@ public struct PlainArguments: Sendable {
         continue
       }
       if form.flags.contains(argument) {
-        guard flags.insert(argument).inserted else { return nil }
+        guard !flags.contains(argument) else { return nil }
+        flags.append(argument)
       } else if form.options.contains(argument) {
-        guard index < arguments.count, !arguments[index].hasPrefix("-"),
-          form.repeatable.contains(argument) || values[argument] == nil
-        else { return nil }
-        values[argument, default: []].append(arguments[index])
+        guard index < arguments.count, !arguments[index].hasPrefix("-") else { return nil }
+        if let given = values.firstIndex(where: { $0.option == argument }) {
+          guard form.repeatable.contains(argument) else { return nil }
+          values[given].values.append(arguments[index])
+        } else {
+          values.append((argument, [arguments[index]]))
+        }
         index += 1
       } else {
         return nil
@@ -84,7 +100,7 @@ public struct PlainArguments: Sendable {
   public func has(_ flag: String) -> Bool { flags.contains(flag) }
 
   /// The value of `option`, or nil when it was not given.
-  public func value(_ option: String) -> String? { values[option]?.last }
+  public func value(_ option: String) -> String? { all(option).last }
 
   /// The value of `option` as one of `T`'s cases, `fallback` when it was not given; nil
   /// when it names no case, which is left to the argument parser to report.
@@ -95,5 +111,7 @@ public struct PlainArguments: Sendable {
   }
 
   /// Every value of a repeatable `option`, in order.
-  public func all(_ option: String) -> [String] { values[option] ?? [] }
+  public func all(_ option: String) -> [String] {
+    values.first { $0.option == option }?.values ?? []
+  }
 }

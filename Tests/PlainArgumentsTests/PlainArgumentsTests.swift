@@ -20,8 +20,8 @@ import Testing
     _ form: PlainArguments.Form, samples: [String: [String]], words: [[String]]
   ) -> [[String]] {
     var pieces: [[String]] = form.flags.sorted().map { [$0] }
-    for option in form.options.union(form.aliases.keys).sorted() {
-      let name = form.aliases[option] ?? option
+    for option in Set(form.options + form.aliases.map(\.name)).sorted() {
+      let name = form.name(of: option)
       for value in samples[name] ?? ["value"] { pieces.append([option, value]) }
     }
     var lines: [[String]] = [[]]
