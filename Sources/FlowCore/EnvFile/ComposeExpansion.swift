@@ -46,6 +46,16 @@ struct ComposeExpansion {
     var openBraces = 0
     while index < bytes.count {
       let byte = bytes[index]
+      if !Self.isSpecial(byte, insideBraces: insideBraces) {
+        // A run of plain text, copied at once.
+        let start = index
+        index += 1
+        while index < bytes.count && !Self.isSpecial(bytes[index], insideBraces: insideBraces) {
+          index += 1
+        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        continue
+      }
       if insideBraces && byte == .openBrace { openBraces += 1 }
       if insideBraces && byte == .closeBrace {
         if openBraces == 0 { return }
@@ -72,6 +82,12 @@ struct ComposeExpansion {
       }
     }
     if insideBraces { throw .unterminated }
+  }
+
+  /// A byte `text` looks at: `$`, and inside braces `{` and `}`.
+  @inline(__always)
+  private static func isSpecial(_ byte: UInt8, insideBraces: Bool) -> Bool {
+    byte == .dollar || insideBraces && (byte == .openBrace || byte == .closeBrace)
   }
 
   private mutating func scanName() -> EnvBytes {

@@ -30,7 +30,12 @@ struct EnvKeyIndex {
 
   /// The position of a key, if it was added.
   func position(of key: EnvBytes) -> Int? {
-    let hash = Self.hash(key)
+    position(of: key, hash: Self.hash(key))
+  }
+
+  /// `position(of:)` with the key's `hash` known, as when one name is looked up in two
+  /// tables.
+  func position(of key: EnvBytes, hash: UInt32) -> Int? {
     var slot = Int(truncatingIfNeeded: hash) & mask
     while true {
       let entry = slots[slot]

@@ -241,7 +241,13 @@ public struct EnvMerge {
 
   /// The base environment's value of a name, or `.none`.
   private func baseValue(_ name: EnvBytes) -> EnvBytes {
-    guard !baseValues.isEmpty, let index = baseIndex.position(of: name) else { return .none }
+    baseValue(name, hash: EnvKeyIndex.hash(name))
+  }
+
+  private func baseValue(_ name: EnvBytes, hash: UInt32) -> EnvBytes {
+    guard !baseValues.isEmpty, let index = baseIndex.position(of: name, hash: hash) else {
+      return .none
+    }
     return baseValues[index]
   }
 
@@ -392,9 +398,10 @@ public struct EnvMerge {
   )
     -> EnvBytes
   {
-    let index = indexOfKey.position(of: name)
+    let hash = EnvKeyIndex.hash(name)
+    let index = indexOfKey.position(of: name, hash: hash)
     // docker compose asks the shell environment first, the keys read before second.
-    if options.dialect == .compose, case let value = baseValue(name), !value.isNone {
+    if options.dialect == .compose, case let value = baseValue(name, hash: hash), !value.isNone {
       if let index {
         let defined = result.merged[index].value
         if !EnvBytes.sameBytes(defined.isNone ? .empty : defined, value) { shadowed.append(name) }
@@ -406,7 +413,7 @@ public struct EnvMerge {
       return value.isNone ? .empty : value
     }
     misses.append(name)
-    return baseValue(name)
+    return baseValue(name, hash: hash)
   }
 
   /// A value that took a name from the environment while the file defines it before is
