@@ -8,6 +8,9 @@ struct ComposeParser: EnvFileDialectParser {
   let file: String
   var output: EnvFileRecordWriter
   var errors: [EnvFileError] = []
+  /// `asciiKeyBytes`, read once here: a static is checked for its first use at every
+  /// read, once per statement in the loop.
+  private let keyBytes = Self.asciiKeyBytes
 
   init(file: String, cursor: EnvFileCursor, textCount: Int) {
     self.cursor = cursor
@@ -30,7 +33,6 @@ struct ComposeParser: EnvFileDialectParser {
   /// The end of the run of ASCII key bytes from `start`.
   private func endOfASCIIKey(from start: Int) -> Int {
     let bytes = cursor.bytes
-    let keyBytes = Self.asciiKeyBytes
     var index = start
     while index < bytes.count && keyBytes.contains(bytes[index]) { index += 1 }
     return index

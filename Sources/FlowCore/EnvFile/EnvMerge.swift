@@ -233,7 +233,7 @@ public struct EnvMerge {
     guard !options.baseEnvironment.isEmpty else { return }
     baseIndex = EnvKeyIndex(capacity: options.baseEnvironment.count)
     let arena = result.storage.arena
-    for (name, value) in options.baseEnvironment {
+    options.baseEnvironment.forEachUnordered { name, value in
       _ = baseIndex.add(arena.copy(name))
       baseValues.append(arena.copy(value))
     }

@@ -9,6 +9,8 @@ struct PythonParser: EnvFileDialectParser {
   let file: String
   var output: EnvFileRecordWriter
   var errors: [EnvFileError] = []
+  /// `plainKeyBytes`, read once here rather than checked for its first use per statement.
+  private let plainKeyBytes = Self.plainKeyBytes
 
   /// Parses bytes already passed through `universalNewlines`.
   init(file: String, cursor: EnvFileCursor, textCount: Int) {
@@ -86,7 +88,7 @@ struct PythonParser: EnvFileDialectParser {
       // A key runs to `=`, `#` or a blank: ASCII bytes by the set, others by the blanks
       // of any script.
       let keyStart = cursor.index
-      let plain = Self.plainKeyBytes
+      let plain = plainKeyBytes
       while cursor.index < bytes.count {
         let byte = bytes[cursor.index]
         if !plain.contains(byte) {

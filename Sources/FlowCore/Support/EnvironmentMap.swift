@@ -45,6 +45,12 @@ public struct EnvironmentMap: Sendable, Equatable, Sequence, ExpressibleByDictio
     EnvironmentMap(try sortedEntries.filter(isIncluded))
   }
 
+  /// Each entry, in no particular order: for a consumer the order does not reach (an
+  /// index of the names), which then pays for no sort.
+  func forEachUnordered(_ body: (_ name: String, _ value: String) -> Void) {
+    for (name, value) in storage { body(name.text, value) }
+  }
+
   public func makeIterator() -> IndexingIterator<[Element]> {
     sortedEntries.makeIterator()
   }
