@@ -517,6 +517,12 @@ extension CatalogueIndex {
     return try reader.text()
   }
 
+  /// Checks key `number`'s text as `keyText(_:)` reads it, without making the text.
+  func checkKeyText(_ number: Int) throws(RecordReader.Damaged) {
+    var reader = try item(number, of: keyTable)
+    try reader.skipText()
+  }
+
   /// Requirement `number` as compiled (`RezIndex.appendRequirement`), its text not read
   /// again: `keyVersion` gives a key's version, `textVersion` one written in the range.
   func rezRequirement(

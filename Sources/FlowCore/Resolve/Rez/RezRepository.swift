@@ -215,6 +215,18 @@ public final class RezRepository: PackageSource {
     return version
   }
 
+  /// Whether key `key`'s text can be read (`readableKeyVersion(_:)`), without reading it as
+  /// a version.
+  private func isReadableKey(_ key: Int) -> Bool {
+    if parsedKeys.indices.contains(key), parsedKeys[key] != nil { return true }
+    do {
+      try index.checkKeyText(key)
+      return true
+    } catch {
+      return false
+    }
+  }
+
   private func rankVersion(_ rank: Int) -> RezVersion { keyVersion(rankKeys[rank]) }
 
   /// The number of ranks below which `isBelow` stops holding (it holds for a prefix of the
@@ -396,13 +408,15 @@ public final class RezRepository: PackageSource {
     var read: [RezSolver.Read] = []
     var places: [Int] = []
     if let fact = facts[name] {
-      read.append((fact.version, .none))
+      read.append((.version(fact.version), .none))
       places.append(-1)
     } else if let family = storedFamily(name) {
+      // A version's text is read as a version only when the search compares it
+      // (`keyVersion(_:)`); here it is only checked, so that the versions skipped are those
+      // whose text cannot be read.
       for (place, entry) in family.entries.enumerated() {
-        guard let version = readableKeyVersion(entry.key), let numbers = entry.numbers
-        else { continue }
-        read.append((version, numbers))
+        guard isReadableKey(entry.key), let numbers = entry.numbers else { continue }
+        read.append((.key(entry.key), numbers))
         places.append(place)
       }
     }
@@ -560,6 +574,7 @@ public final class RezRepository: PackageSource {
     answered = false
     let search = RezSolver(
       requests: requests, read: { [unowned self] in searchRead($0) },
+      keyVersion: { [unowned self] in keyVersion($0) },
       written: { [unowned self] in indexRequirement($0) },
       reading: { [unowned self] name, read in check(name, entry: searchPlaces[name]![read]) })
     self.search = search

@@ -83,7 +83,9 @@ final class RezSolver {
   final class Family {
     let id: Int32
     let name: String
-    @exclusivity(unchecked) var versions: [RezVersion] = []
+    /// Each version as read, until the search first compares it (`version(_:at:)`): the
+    /// versions a range holds are found by bisection, so most are never compared.
+    @exclusivity(unchecked) var versions: [ReadVersion] = []
     /// Per version, its requirement numbers as read, until its variants are made.
     @exclusivity(unchecked) var unmade: [Read?] = []
     /// Per version, the position of its first variant.
@@ -305,10 +307,19 @@ final class RezSolver {
 
   /// One version as the search reads it: its requirements and each variant's, as numbers
   /// that `written` reads.
-  typealias Read = (version: RezVersion, numbers: RequirementNumbers)
+  typealias Read = (version: ReadVersion, numbers: RequirementNumbers)
+
+  /// A version as `read` gives it: the version itself, or the number of the index key whose
+  /// text it is, read as a version (`keyVersion`) only when the search first compares it.
+  enum ReadVersion {
+    case version(RezVersion)
+    case key(Int)
+  }
 
   /// Reads a package's versions, ascending; nil for a package the repositories do not hold.
   let read: (String) -> [Read]?
+  /// An index key's version (`ReadVersion.key`).
+  let keyVersion: (Int) -> RezVersion
   /// A requirement number's requirement; nil when it cannot be read.
   let written: (Int) -> RezRequirement?
   /// Told of each version whose requirements the search reads, once, before it reads them:
@@ -338,10 +349,12 @@ final class RezSolver {
 
   init(
     requests: [RezRequirement], read: @escaping (String) -> [Read]?,
+    keyVersion: @escaping (Int) -> RezVersion,
     written: @escaping (Int) -> RezRequirement?,
     reading: @escaping (String, Int) -> Void
   ) {
     self.read = read
+    self.keyVersion = keyVersion
     self.written = written
     self.reading = reading
     self.requests = list(requests.map(requirement))
@@ -407,7 +420,7 @@ final class RezSolver {
       let family = slice.family
       let version = slice.firstVersion
       result[family.name] = Choice(
-        version: family.versions[version], variant: slice.firstVariant.index,
+        version: self.version(family, at: version), variant: slice.firstVariant.index,
         read: family.versions.count - 1 - version)
     }
     return result
@@ -511,13 +524,39 @@ final class RezSolver {
     return result
   }
 
-  /// The versions of `family` range `range` holds.
+  /// `family`'s version at `index`, read as a version when first asked for.
+  private func version(_ family: Family, at index: Int) -> RezVersion {
+    switch family.versions[index] {
+    case .version(let version): return version
+    case .key(let key):
+      let version = keyVersion(key)
+      family.versions[index] = .version(version)
+      return version
+    }
+  }
+
+  /// The versions of `family` range `range` holds. A family's versions are distinct and
+  /// newest first, so each bound holds one run of them, found by bisection: the first
+  /// version below its upper end, and the first below its lower end.
   fileprivate func held(_ family: Family, _ range: Int32) -> [UInt64] {
     if let known = family.held[range] { return known }
-    let value = ranges.range(range)
-    var bits = [UInt64](repeating: 0, count: (family.versions.count + 63) / 64)
-    for (index, version) in family.versions.enumerated() where value.contains(version) {
-      bits[index / 64] |= 1 << UInt64(index % 64)
+    let count = family.versions.count
+    var bits = [UInt64](repeating: 0, count: (count + 63) / 64)
+    /// The first index from which `holds` holds (it does for a suffix of the versions).
+    func start(_ holds: (RezVersion) -> Bool) -> Int {
+      var low = 0
+      var high = count
+      while low < high {
+        let middle = (low + high) / 2
+        if holds(version(family, at: middle)) { high = middle } else { low = middle + 1 }
+      }
+      return low
+    }
+    for bound in ranges.range(range).bounds {
+      let first = start { bound.isBelowUpper($0) }
+      let end = start { !bound.isAboveLower($0) }
+      guard first < end else { continue }
+      for index in first..<end { bits[index / 64] |= 1 << UInt64(index % 64) }
     }
     family.held[range] = bits
     return bits
@@ -567,7 +606,8 @@ final class RezSolver {
     reading(family.name, family.versions.count - 1 - version)
     func converted(_ number: Int) throws -> Requirement {
       guard let known = requirement(numbered: number) else {
-        throw Failure.error("\(family.name)-\(item.version): a requirement cannot be read")
+        throw Failure.error(
+          "\(family.name)-\(self.version(family, at: version)): a requirement cannot be read")
       }
       return known
     }
@@ -588,7 +628,8 @@ final class RezSolver {
       for place in extra ?? 0..<0 { requirements.append(try converted(numbers[place])) }
       let list = list(requirements)
       if list.conflict {
-        throw Failure.error("\(family.name)-\(item.version) has conflicting requirements")
+        throw Failure.error(
+          "\(family.name)-\(self.version(family, at: version)) has conflicting requirements")
       }
       for requirement in list.requirements { family.addNamed(requirement.family) }
       variants.append(Variant(index: hasVariants ? index : nil, requires: list))
