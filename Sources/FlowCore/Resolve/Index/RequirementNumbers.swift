@@ -3,7 +3,7 @@
 /// numbers, all in one array. Reading a package's versions makes one array per version
 /// this way, where a list of lists made one per variant and one more. As a sequence, it
 /// gives each list as the places of its numbers, the version's own first.
-struct RequirementNumbers: Sequence, Sendable {
+struct RequirementNumbers: Sequence, Sendable, Hashable {
   private let storage: [Int32]
 
   init(storage: [Int32]) {
@@ -29,6 +29,13 @@ struct RequirementNumbers: Sequence, Sendable {
   }
 
   func makeIterator() -> Iterator { Iterator(storage: storage) }
+
+  /// The numbers as one block of bytes (an array hashes its elements one by one), after
+  /// their count.
+  func hash(into hasher: inout Hasher) {
+    hasher.combine(storage.count)
+    storage.withUnsafeBytes { hasher.combine(bytes: $0) }
+  }
 
   /// How many variants the version has: 0 for a version without.
   var variantCount: Int { reduce(-1) { count, _ in count + 1 } }

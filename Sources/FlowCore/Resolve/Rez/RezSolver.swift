@@ -88,6 +88,10 @@ final class RezSolver {
     @exclusivity(unchecked) var versions: [ReadVersion] = []
     /// Per version, its requirement numbers as read, until its variants are made.
     @exclusivity(unchecked) var unmade: [Read?] = []
+    /// Per list of requirement numbers, the version whose variants were made from it: most
+    /// versions repeat the requirements of another version of their package, and their
+    /// variants are then the same.
+    @exclusivity(unchecked) var madeFrom: [RequirementNumbers: Int32] = [:]
     /// Per version, the position of its first variant.
     @exclusivity(unchecked) var firstPosition: [Int32] = []
     @exclusivity(unchecked) var variants: [Variant] = []
@@ -599,7 +603,8 @@ final class RezSolver {
   }
 
   /// Makes the variants of `family`'s version at `version`, most preferred first, unless
-  /// made already.
+  /// made already; a version with the same requirement numbers as one made before takes its
+  /// variants (`Family.madeFrom`).
   private func make(_ family: Family, version: Int) throws {
     guard let item = family.unmade[version] else { return }
     family.unmade[version] = nil
@@ -612,6 +617,16 @@ final class RezSolver {
       return known
     }
     let numbers = item.numbers
+    var position = Int(family.firstPosition[version])
+    if let made = family.madeFrom[numbers] {
+      var source = Int(family.firstPosition[Int(made)])
+      while position < family.versionOf.count && family.versionOf[position] == version {
+        family.variants[position] = family.variants[source]
+        position += 1
+        source += 1
+      }
+      return
+    }
     var lists = numbers.makeIterator()
     let own = lists.next() ?? 0..<0
     var requirements: [Requirement] = []
@@ -636,11 +651,11 @@ final class RezSolver {
       index += 1
       extra = lists.next()
     } while extra != nil
-    var position = Int(family.firstPosition[version])
     for variant in sortedByPreference(variants) {
       family.variants[position] = variant
       position += 1
     }
+    family.madeFrom[numbers] = Int32(version)
   }
 
   /// A scope for a request or an extracted requirement (rez's `_PackageScope`).
