@@ -1,12 +1,12 @@
 /// A rez version's requirement numbers, as the index numbers its requirements: the
 /// version's own list, then each variant's, each written as its length and then its
-/// numbers, all in one array. Reading a package's versions makes one array per version
-/// this way, where a list of lists made one per variant and one more. As a sequence, it
-/// gives each list as the places of its numbers, the version's own first.
+/// numbers, all in one slice of an array that a package's versions share (one allocation
+/// per package, where a list of lists made one per variant and one more). As a sequence,
+/// it gives each list as the places of its numbers in that array, the version's own first.
 struct RequirementNumbers: Sequence, Sendable, Hashable {
-  private let storage: [Int32]
+  private let storage: ArraySlice<Int32>
 
-  init(storage: [Int32]) {
+  init(storage: ArraySlice<Int32>) {
     self.storage = storage
   }
 
@@ -17,18 +17,18 @@ struct RequirementNumbers: Sequence, Sendable, Hashable {
   subscript(place: Int) -> Int { Int(storage[place]) }
 
   struct Iterator: IteratorProtocol {
-    fileprivate let storage: [Int32]
-    fileprivate var offset = 0
+    fileprivate let storage: ArraySlice<Int32>
+    fileprivate var offset: Int
 
     mutating func next() -> Range<Int>? {
-      guard offset < storage.count else { return nil }
+      guard offset < storage.endIndex else { return nil }
       let end = offset + 1 + Int(storage[offset])
       defer { offset = end }
       return offset + 1..<end
     }
   }
 
-  func makeIterator() -> Iterator { Iterator(storage: storage) }
+  func makeIterator() -> Iterator { Iterator(storage: storage, offset: storage.startIndex) }
 
   /// The numbers as one block of bytes (an array hashes its elements one by one), after
   /// their count.

@@ -570,19 +570,31 @@ extension CatalogueIndex {
   {
     guard var reader = try findPackage(named: name) else { return nil }
     var family = RezIndex.Family()
-    for _ in 0..<(try reader.count()) {
+    let count = try reader.count()
+    family.entries.reserveCapacity(count)
+    // Every version's requirement numbers in one array, each version's a slice of it: one
+    // allocation per package rather than one per version.
+    var numbers: [Int32] = []
+    numbers.reserveCapacity(count * 8)
+    var numberRanges: [Range<Int>] = []
+    numberRanges.reserveCapacity(count)
+    for _ in 0..<count {
       let key = try reader.number()
       guard key >= 0, key < keyTable.count else { throw RecordReader.Damaged() }
-      var entry = RezIndex.Entry(key: key, file: "", released: nil, variables: [])
+      family.entries.append(RezIndex.Entry(key: key, file: "", released: nil, variables: []))
       let length = try reader.count()
       if details {
-        try readDetails(of: &entry, with: &reader)
+        try readDetails(of: &family.entries[family.entries.count - 1], with: &reader)
       } else {
-        entry.details = reader.offset..<reader.offset + length
+        family.entries[family.entries.count - 1].details = reader.offset..<reader.offset + length
         reader.offset += length
       }
-      entry.numbers = try readRequirementNumbers(&reader)
-      family.entries.append(entry)
+      let start = numbers.count
+      try readRequirementNumbers(&reader, into: &numbers)
+      numberRanges.append(start..<numbers.count)
+    }
+    for (place, range) in numberRanges.enumerated() {
+      family.entries[place].numbers = RequirementNumbers(storage: numbers[range])
     }
     let folders = reader.offset
     if details {
@@ -619,13 +631,11 @@ extension CatalogueIndex {
   }
 
   /// A version's requirement numbers (`RecordReader.numberLists`) without its conflicts,
-  /// which rez packages never have; each checked as `rezFamily(named:details:)` checks it.
-  private func readRequirementNumbers(_ reader: inout RecordReader) throws(RecordReader.Damaged)
-    -> RequirementNumbers
-  {
-    // Room for most versions' numbers at once: a few lists of a few numbers each.
-    var storage: [Int32] = []
-    storage.reserveCapacity(32)
+  /// which rez packages never have, appended to `storage` as `RequirementNumbers` holds
+  /// them; each checked as `rezFamily(named:details:)` checks it.
+  private func readRequirementNumbers(
+    _ reader: inout RecordReader, into storage: inout [Int32]
+  ) throws(RecordReader.Damaged) {
     func list() throws(RecordReader.Damaged) {
       let count = try reader.count()
       guard let length = Int32(exactly: count) else { throw RecordReader.Damaged() }
@@ -640,7 +650,6 @@ extension CatalogueIndex {
     try list()
     guard try reader.count() == 0 else { throw RecordReader.Damaged() }
     for _ in 0..<(try reader.count()) { try list() }
-    return RequirementNumbers(storage: storage)
   }
 
   /// One list of requirement numbers, each checked as `rezFamily(named:details:)` checks it.

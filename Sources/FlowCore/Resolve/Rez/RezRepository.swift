@@ -414,9 +414,12 @@ public final class RezRepository: PackageSource {
       // A version's text is read as a version only when the search compares it
       // (`keyVersion(_:)`); here it is only checked, so that the versions skipped are those
       // whose text cannot be read.
-      for (place, entry) in family.entries.enumerated() {
-        guard isReadableKey(entry.key), let numbers = entry.numbers else { continue }
-        read.append((.key(entry.key), numbers))
+      read.reserveCapacity(family.entries.count)
+      places.reserveCapacity(family.entries.count)
+      for place in family.entries.indices {
+        let key = family.entries[place].key
+        guard isReadableKey(key), let numbers = family.entries[place].numbers else { continue }
+        read.append((.key(key), numbers))
         places.append(place)
       }
     }
