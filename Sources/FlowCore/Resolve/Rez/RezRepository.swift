@@ -53,11 +53,9 @@ public final class RezRepository: PackageSource {
   /// The packages whose problems were reported without reading their versions.
   private var problemsReported: Set<String> = []
   /// Per package, what rez's search reads of each version: its requirements and each
-  /// variant's, as the index's numbers.
+  /// variant's, as the index's numbers, and its place in the package's entries (-1 for a
+  /// fact of the machine, which has no folder).
   @exclusivity(unchecked) private var searchVersions: [String: [RezSolver.Read]] = [:]
-  /// Per package, the places in its family's entries of the versions in `searchVersions`,
-  /// in its order (-1 for a fact of the machine, which has no folder).
-  @exclusivity(unchecked) private var searchPlaces: [String: [Int]] = [:]
   /// Per package read, per entry, where the record of its version folder lies while not
   /// checked yet, else an empty range (`CatalogueIndex.rezChanged(_:deferring:
   /// deferredRecords:)`).
@@ -406,25 +404,20 @@ public final class RezRepository: PackageSource {
   private func searchRead(_ name: String) -> [RezSolver.Read] {
     if let known = searchVersions[name] { return known }
     var read: [RezSolver.Read] = []
-    var places: [Int] = []
     if let fact = facts[name] {
-      read.append((.version(fact.version), .none))
-      places.append(-1)
+      read.append((.version(fact.version), .none, -1))
     } else if let family = storedFamily(name) {
       // A version's text is read as a version only when the search compares it
       // (`keyVersion(_:)`); here it is only checked, so that the versions skipped are those
       // whose text cannot be read.
       read.reserveCapacity(family.entries.count)
-      places.reserveCapacity(family.entries.count)
       for place in family.entries.indices {
         let key = family.entries[place].key
         guard isReadableKey(key), let numbers = family.entries[place].numbers else { continue }
-        read.append((.key(key), numbers))
-        places.append(place)
+        read.append((.key(key), numbers, place))
       }
     }
     searchVersions[name] = read
-    searchPlaces[name] = places
     return read
   }
 
@@ -579,12 +572,12 @@ public final class RezRepository: PackageSource {
       requests: requests, read: { [unowned self] in searchRead($0) },
       keyVersion: { [unowned self] in keyVersion($0) },
       written: { [unowned self] in indexRequirement($0) },
-      reading: { [unowned self] name, read in check(name, entry: searchPlaces[name]![read]) })
+      reading: { [unowned self] name, place in check(name, entry: place) })
     self.search = search
     switch try? search.solve() {
     case .solved(let answer)?:
       for (name, choice) in answer {
-        preferred[name] = (choice.version.text, choice.variant, searchPlaces[name]![choice.read])
+        preferred[name] = (choice.version.text, choice.variant, choice.place)
       }
       answered = true
     case .cyclic(let names)?:

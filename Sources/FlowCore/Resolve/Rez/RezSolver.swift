@@ -88,6 +88,8 @@ final class RezSolver {
     @exclusivity(unchecked) var versions: [ReadVersion] = []
     /// Per version, its requirement numbers as read, until its variants are made.
     @exclusivity(unchecked) var unmade: [Read?] = []
+    /// Per version, its place (`Read.place`).
+    @exclusivity(unchecked) var places: [Int] = []
     /// Per list of requirement numbers, the version whose variants were made from it: most
     /// versions repeat the requirements of another version of their package, and their
     /// variants are then the same.
@@ -310,8 +312,9 @@ final class RezSolver {
   }
 
   /// One version as the search reads it: its requirements and each variant's, as numbers
-  /// that `written` reads.
-  typealias Read = (version: ReadVersion, numbers: RequirementNumbers)
+  /// that `written` reads, and the number the reader gave it (its `place`, told back in
+  /// `reading` and `Choice`).
+  typealias Read = (version: ReadVersion, numbers: RequirementNumbers, place: Int)
 
   /// A version as `read` gives it: the version itself, or the number of the index key whose
   /// text it is, read as a version (`keyVersion`) only when the search first compares it.
@@ -327,7 +330,7 @@ final class RezSolver {
   /// A requirement number's requirement; nil when it cannot be read.
   let written: (Int) -> RezRequirement?
   /// Told of each version whose requirements the search reads, once, before it reads them:
-  /// its package and its place in what `read` gave.
+  /// its package and its place (`Read.place`).
   let reading: (String, Int) -> Void
   let ranges = RezRangeTable()
   private(set) var requests = RequirementList()
@@ -368,11 +371,11 @@ final class RezSolver {
     }
   }
 
-  /// A package's chosen version and variant, and the version's place in what `read` gave.
+  /// A package's chosen version and variant, and the version's place (`Read.place`).
   struct Choice {
     var version: RezVersion
     var variant: Int?
-    var read: Int
+    var place: Int
   }
 
   enum Outcome {
@@ -425,7 +428,7 @@ final class RezSolver {
       let version = slice.firstVersion
       result[family.name] = Choice(
         version: self.version(family, at: version), variant: slice.firstVariant.index,
-        read: family.versions.count - 1 - version)
+        place: family.places[version])
     }
     return result
   }
@@ -584,6 +587,7 @@ final class RezSolver {
     let variantCount = variantCounts.reduce(0, +)
     family.versions.reserveCapacity(versions.count)
     family.unmade.reserveCapacity(versions.count)
+    family.places.reserveCapacity(versions.count)
     family.firstPosition.reserveCapacity(versions.count)
     family.variants.reserveCapacity(variantCount)
     family.versionOf.reserveCapacity(variantCount)
@@ -592,6 +596,7 @@ final class RezSolver {
       let version = Int32(family.versions.count)
       family.versions.append(item.version)
       family.unmade.append(item)
+      family.places.append(item.place)
       family.firstPosition.append(Int32(family.variants.count))
       for _ in 0..<variantCounts[position] {
         family.variants.append(placeholder)
@@ -608,7 +613,7 @@ final class RezSolver {
   private func make(_ family: Family, version: Int) throws {
     guard let item = family.unmade[version] else { return }
     family.unmade[version] = nil
-    reading(family.name, family.versions.count - 1 - version)
+    reading(family.name, family.places[version])
     func converted(_ number: Int) throws -> Requirement {
       guard let known = requirement(numbered: number) else {
         throw Failure.error(
