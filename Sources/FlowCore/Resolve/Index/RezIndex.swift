@@ -63,9 +63,17 @@ enum RezIndex {
     /// Read from the index without its folders: where their records lie, for
     /// `CatalogueIndex.rezChanged(_:deferring:deferredRecords:)`, which checks them where
     /// they lie.
-    var folderRecords: Range<Int>? = nil
+    var folderRecords: FolderRecords? = nil
     var entries: [Entry] = []
     var problems: [Diagnostic] = []
+  }
+
+  /// Where a package's folder records lie in the index: its folders' records together, then
+  /// each version folder's key number and record, found in the one pass that reads past
+  /// them to the package's problems.
+  struct FolderRecords: Sendable {
+    var packageFolders: Range<Int>
+    var versionFolders: [(key: Int, record: Range<Int>)]
   }
 
   /// What a file's `stat` says that changes when it is written or replaced: size, modification
@@ -413,13 +421,21 @@ extension CatalogueIndex {
     return folders
   }
 
-  /// Skips a package's folders and its version folders.
-  private func skipFolders(_ reader: inout RecordReader) throws(RecordReader.Damaged) {
+  /// Reads past a package's folders and its version folders, giving where their records lie.
+  private func folderRecords(_ reader: inout RecordReader) throws(RecordReader.Damaged)
+    -> RezIndex.FolderRecords
+  {
+    let start = reader.offset
     for _ in 0..<(try reader.count()) {
       try reader.skipText()
       for _ in 0..<(try reader.count()) { _ = try reader.number() }
     }
-    for _ in 0..<(try reader.count()) {
+    let packageFolders = start..<reader.offset
+    let count = try reader.count()
+    var versionFolders: [(key: Int, record: Range<Int>)] = []
+    versionFolders.reserveCapacity(count)
+    for _ in 0..<count {
+      let record = reader.offset
       let key = try reader.number()
       guard key >= 0, key < keyTable.count else { throw RecordReader.Damaged() }
       try reader.skipText()
@@ -427,7 +443,9 @@ extension CatalogueIndex {
         try reader.skipText()
         for _ in 0..<(try reader.count()) { _ = try reader.number() }
       }
+      versionFolders.append((key, record..<reader.offset))
     }
+    return RezIndex.FolderRecords(packageFolders: packageFolders, versionFolders: versionFolders)
   }
 
   /// Whether anything changed since the index was compiled among the folders and files the
@@ -438,28 +456,23 @@ extension CatalogueIndex {
   /// has none), for `rezFolderChanged(_:)`. Read where the records lie: paths and states
   /// made for that alone would cost more than the `stat` calls.
   func rezChanged(
-    _ records: Range<Int>, deferring deferred: [Int], deferredRecords: inout [Range<Int>]
+    _ records: RezIndex.FolderRecords, deferring deferred: [Int],
+    deferredRecords: inout [Range<Int>]
   ) throws(RecordReader.Damaged) -> Bool {
-    var reader = try reader(records.lowerBound, records.upperBound)
+    let folders = records.packageFolders
+    var reader = try reader(folders.lowerBound, folders.upperBound)
     for _ in 0..<(try reader.count()) {
       guard try stateHolds(&reader, try reader.textRange()) else { return true }
     }
     deferredRecords = Array(repeating: 0..<0, count: deferred.count)
     var next = 0
-    for _ in 0..<(try reader.count()) {
-      let start = reader.offset
-      let key = try reader.number()
-      while next < deferred.count && deferred[next] < key { next += 1 }
-      guard next < deferred.count, deferred[next] == key else {
-        if try folderChanged(&reader) { return true }
+    for folder in records.versionFolders {
+      while next < deferred.count && deferred[next] < folder.key { next += 1 }
+      guard next < deferred.count, deferred[next] == folder.key else {
+        if try rezFolderChanged(folder.record) { return true }
         continue
       }
-      try reader.skipText()
-      for _ in 0..<(try reader.count()) {
-        try reader.skipText()
-        for _ in 0..<(try reader.count()) { _ = try reader.number() }
-      }
-      deferredRecords[next] = start..<reader.offset
+      deferredRecords[next] = folder.record
     }
     return false
   }
@@ -596,13 +609,11 @@ extension CatalogueIndex {
     for (place, range) in numberRanges.enumerated() {
       family.entries[place].numbers = RequirementNumbers(storage: numbers[range])
     }
-    let folders = reader.offset
     if details {
       family.packageFolders = try readPackageFolders(&reader)
       family.folders = try readFolders(&reader)
     } else {
-      try skipFolders(&reader)
-      family.folderRecords = folders..<reader.offset
+      family.folderRecords = try folderRecords(&reader)
     }
     family.problems = try readProblems(&reader)
     return family
@@ -611,7 +622,7 @@ extension CatalogueIndex {
   /// Package `name`'s version folders (where their records lie), its versions' key numbers
   /// and its problems, the rest of its versions skipped; nil when no repository holds it.
   func rezFamilyOutline(named name: String) throws(RecordReader.Damaged)
-    -> (folderRecords: Range<Int>, keys: [Int], problems: [Diagnostic])?
+    -> (folderRecords: RezIndex.FolderRecords, keys: [Int], problems: [Diagnostic])?
   {
     guard var reader = try findPackage(named: name) else { return nil }
     var keys: [Int] = []
@@ -625,9 +636,8 @@ extension CatalogueIndex {
       try skipRequirementNumbers(&reader)
       for _ in 0..<(try reader.count()) { try skipRequirementNumbers(&reader) }
     }
-    let folders = reader.offset
-    try skipFolders(&reader)
-    return (folders..<reader.offset, keys, try readProblems(&reader))
+    let records = try folderRecords(&reader)
+    return (records, keys, try readProblems(&reader))
   }
 
   /// A version's requirement numbers (`RecordReader.numberLists`) without its conflicts,

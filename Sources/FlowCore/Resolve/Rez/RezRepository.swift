@@ -347,7 +347,7 @@ public final class RezRepository: PackageSource {
   /// need.
   private func reportProblems(of name: String) {
     if stored[name] != nil || problemsReported.contains(name) { return }
-    let outline: (folderRecords: Range<Int>, keys: [Int], problems: [Diagnostic])?
+    let outline: (folderRecords: RezIndex.FolderRecords, keys: [Int], problems: [Diagnostic])?
     do {
       outline = try index.rezFamilyOutline(named: name)
       var deferredRecords: [Range<Int>] = []
