@@ -234,7 +234,12 @@ public final class RezRepository: PackageSource {
     var high = rankKeys.count
     while low < high {
       let middle = (low + high) / 2
-      if isBelow(rankVersion(middle)) { low = middle + 1 } else { high = middle }
+      // Tested where it is kept once read: a copy of each version tested would cost more
+      // than the test.
+      let key = rankKeys[middle]
+      let known = parsedKeys.indices.contains(key) && parsedKeys[key] != nil
+      let below = known ? isBelow(parsedKeys[key].unsafelyUnwrapped) : isBelow(keyVersion(key))
+      if below { low = middle + 1 } else { high = middle }
     }
     return low
   }
