@@ -83,9 +83,12 @@ final class RezSolver {
   final class Family {
     let id: Int32
     let name: String
-    /// Each version as read, until the search first compares it (`version(_:at:)`): the
+    /// Each version once the search compares it (`version(_:at:)`), nil before: the
     /// versions a range holds are found by bisection, so most are never compared.
-    @exclusivity(unchecked) var versions: [ReadVersion] = []
+    @exclusivity(unchecked) var versions: [RezVersion?] = []
+    /// Per version, the number of the index key it is read from (`ReadVersion.key`); -1 for
+    /// a version read as itself.
+    @exclusivity(unchecked) var keys: [Int] = []
     /// Per version, its requirement numbers as read, until its variants are made.
     @exclusivity(unchecked) var unmade: [Read?] = []
     /// Per version, its place (`Read.place`).
@@ -533,13 +536,10 @@ final class RezSolver {
 
   /// `family`'s version at `index`, read as a version when first asked for.
   private func version(_ family: Family, at index: Int) -> RezVersion {
-    switch family.versions[index] {
-    case .version(let version): return version
-    case .key(let key):
-      let version = keyVersion(key)
-      family.versions[index] = .version(version)
-      return version
-    }
+    if let known = family.versions[index] { return known }
+    let version = keyVersion(family.keys[index])
+    family.versions[index] = version
+    return version
   }
 
   /// The versions of `family` range `range` holds. A family's versions are distinct and
@@ -555,7 +555,14 @@ final class RezSolver {
       var high = count
       while low < high {
         let middle = (low + high) / 2
-        if holds(version(family, at: middle)) { high = middle } else { low = middle + 1 }
+        // Tested where it is kept once read: a copy of each version tested would cost more
+        // than the test.
+        if family.versions[middle] == nil { _ = version(family, at: middle) }
+        if holds(family.versions[middle].unsafelyUnwrapped) {
+          high = middle
+        } else {
+          low = middle + 1
+        }
       }
       return low
     }
@@ -586,6 +593,7 @@ final class RezSolver {
     let variantCounts = versions.map { max($0.numbers.variantCount, 1) }
     let variantCount = variantCounts.reduce(0, +)
     family.versions.reserveCapacity(versions.count)
+    family.keys.reserveCapacity(versions.count)
     family.unmade.reserveCapacity(versions.count)
     family.places.reserveCapacity(versions.count)
     family.firstPosition.reserveCapacity(versions.count)
@@ -594,7 +602,14 @@ final class RezSolver {
     for position in versions.indices.reversed() {
       let item = versions[position]
       let version = Int32(family.versions.count)
-      family.versions.append(item.version)
+      switch item.version {
+      case .version(let version):
+        family.versions.append(version)
+        family.keys.append(-1)
+      case .key(let key):
+        family.versions.append(nil)
+        family.keys.append(key)
+      }
       family.unmade.append(item)
       family.places.append(item.place)
       family.firstPosition.append(Int32(family.variants.count))
