@@ -105,11 +105,7 @@ struct RecordReader {
   }
 
   mutating func number() throws(Damaged) -> Int {
-    // Most numbers of an index (requirement numbers, counts, short lengths) take one byte.
-    if offset >= 0, offset < base.count, case let byte = base[offset], byte < 0x80 {
-      offset += 1
-      return Int(byte >> 1) ^ -Int(byte & 1)
-    }
+    if let value = oneByteNumber() { return value }
     var value: UInt64 = 0
     var shift: UInt64 = 0
     while true {
@@ -122,6 +118,26 @@ struct RecordReader {
     }
     let signed = Int64(bitPattern: value)
     return Int((signed >> 1) ^ -(signed & 1))
+  }
+
+  /// The next number when it takes one byte, read; nil, reading nothing, otherwise. Most
+  /// numbers of an index (requirement numbers, counts, short lengths) take one byte.
+  private mutating func oneByteNumber() -> Int? {
+    guard offset >= 0, offset < base.count, case let byte = base[offset], byte < 0x80 else {
+      return nil
+    }
+    offset += 1
+    return Int(byte >> 1) ^ -Int(byte & 1)
+  }
+
+  /// Reads past `count` numbers, each checked to lie in `0..<limit`; those of one byte
+  /// without a call each, as lists of them are skipped whole.
+  mutating func skipNumbers(_ count: Int, below limit: Int) throws(Damaged) {
+    for _ in 0..<count {
+      let value: Int
+      if let short = oneByteNumber() { value = short } else { value = try number() }
+      guard value >= 0, value < limit else { throw Damaged() }
+    }
   }
 
   /// A number that counts what follows, each taking at least one byte.

@@ -664,10 +664,7 @@ extension CatalogueIndex {
 
   /// One list of requirement numbers, each checked as `rezFamily(named:details:)` checks it.
   private func skipRequirementNumbers(_ reader: inout RecordReader) throws(RecordReader.Damaged) {
-    for _ in 0..<(try reader.count()) {
-      let number = try reader.number()
-      guard number >= 0, number < requirementTable.count else { throw RecordReader.Damaged() }
-    }
+    try reader.skipNumbers(try reader.count(), below: requirementTable.count)
   }
 
   private func readProblems(_ reader: inout RecordReader) throws(RecordReader.Damaged)
