@@ -90,7 +90,7 @@ final class RezSolver {
     /// a version read as itself.
     @exclusivity(unchecked) var keys: [Int] = []
     /// Per version, its requirement numbers as read, until its variants are made.
-    @exclusivity(unchecked) var unmade: [Read?] = []
+    @exclusivity(unchecked) var unmade: [RequirementNumbers?] = []
     /// Per version, its place (`Read.place`).
     @exclusivity(unchecked) var places: [Int] = []
     /// Per list of requirement numbers, the version whose variants were made from it: most
@@ -600,9 +600,8 @@ final class RezSolver {
     family.variants.reserveCapacity(variantCount)
     family.versionOf.reserveCapacity(variantCount)
     for position in versions.indices.reversed() {
-      let item = versions[position]
       let version = Int32(family.versions.count)
-      switch item.version {
+      switch versions[position].version {
       case .version(let version):
         family.versions.append(version)
         family.keys.append(-1)
@@ -610,8 +609,8 @@ final class RezSolver {
         family.versions.append(nil)
         family.keys.append(key)
       }
-      family.unmade.append(item)
-      family.places.append(item.place)
+      family.unmade.append(versions[position].numbers)
+      family.places.append(versions[position].place)
       family.firstPosition.append(Int32(family.variants.count))
       for _ in 0..<variantCounts[position] {
         family.variants.append(placeholder)
@@ -626,7 +625,7 @@ final class RezSolver {
   /// made already; a version with the same requirement numbers as one made before takes its
   /// variants (`Family.madeFrom`).
   private func make(_ family: Family, version: Int) throws {
-    guard let item = family.unmade[version] else { return }
+    guard let numbers = family.unmade[version] else { return }
     family.unmade[version] = nil
     reading(family.name, family.places[version])
     func converted(_ number: Int) throws -> Requirement {
@@ -636,7 +635,6 @@ final class RezSolver {
       }
       return known
     }
-    let numbers = item.numbers
     var position = Int(family.firstPosition[version])
     if let made = family.madeFrom[numbers] {
       var source = Int(family.firstPosition[Int(made)])
