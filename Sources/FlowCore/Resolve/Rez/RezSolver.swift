@@ -137,14 +137,18 @@ final class RezSolver {
     /// they are always the first.
     var extractedCount = 0
 
-    init(family: Family, positions: [Int32]) {
+    /// `known`: packages all these variants are known to require, those common to the
+    /// slice they were taken from; only the first variant's other packages are checked
+    /// against every variant.
+    init(family: Family, positions: [Int32], knownCommon known: [Int32] = []) {
       self.family = family
       self.positions = positions
       let first = family.variants[Int(positions[0])].requires
       var common = first.names
       if positions.count > 1 {
         common.removeAll { name in
-          positions.dropFirst().contains { !family.variants[Int($0)].requires.requires(name) }
+          !known.contains(name)
+            && positions.dropFirst().contains { !family.variants[Int($0)].requires.requires(name) }
         }
       }
       commonNames = common
@@ -204,7 +208,8 @@ final class RezSolver {
       let held = solver.held(family, range)
       let kept = positions.filter { RezSolver.contains(held, family.versionOf[Int($0)]) }
       if kept.isEmpty { return nil }
-      return kept.count < positions.count ? Slice(family: family, positions: kept) : self
+      return kept.count < positions.count
+        ? Slice(family: family, positions: kept, knownCommon: commonNames) : self
     }
 
     /// The slice without the variants whose requirement on `request`'s package conflicts
@@ -235,7 +240,8 @@ final class RezSolver {
         if !conflicts { kept.append(position) }
       }
       if kept.isEmpty { return nil }
-      return kept.count < positions.count ? Slice(family: family, positions: kept) : self
+      return kept.count < positions.count
+        ? Slice(family: family, positions: kept, knownCommon: commonNames) : self
     }
 
     /// The preferred part and the rest: the leading variants sharing a requirement not
@@ -243,8 +249,8 @@ final class RezSolver {
     func split() throws -> (Slice, Slice) {
       func parts(_ cut: Int) -> (Slice, Slice) {
         (
-          Slice(family: family, positions: Array(positions[..<cut])),
-          Slice(family: family, positions: Array(positions[cut...]))
+          Slice(family: family, positions: Array(positions[..<cut]), knownCommon: commonNames),
+          Slice(family: family, positions: Array(positions[cut...]), knownCommon: commonNames)
         )
       }
       guard count > 2 else { return parts(1) }
