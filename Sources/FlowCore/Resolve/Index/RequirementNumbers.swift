@@ -3,7 +3,7 @@
 /// numbers, all in one slice of an array that a package's versions share (one allocation
 /// per package, where a list of lists made one per variant and one more). As a sequence,
 /// it gives each list as the places of its numbers in that array, the version's own first.
-struct RequirementNumbers: Sequence, Sendable, Hashable {
+struct RequirementNumbers: Sequence, Sendable, Equatable {
   private let storage: ArraySlice<Int32>
 
   init(storage: ArraySlice<Int32>) {
@@ -29,13 +29,6 @@ struct RequirementNumbers: Sequence, Sendable, Hashable {
   }
 
   func makeIterator() -> Iterator { Iterator(storage: storage, offset: storage.startIndex) }
-
-  /// The numbers as one block of bytes (an array hashes its elements one by one), after
-  /// their count.
-  func hash(into hasher: inout Hasher) {
-    hasher.combine(storage.count)
-    storage.withUnsafeBytes { hasher.combine(bytes: $0) }
-  }
 
   /// How many variants the version has: 0 for a version without.
   var variantCount: Int { reduce(-1) { count, _ in count + 1 } }

@@ -93,10 +93,10 @@ final class RezSolver {
     @exclusivity(unchecked) var unmade: [RequirementNumbers?] = []
     /// Per version, its place (`Read.place`).
     @exclusivity(unchecked) var places: [Int] = []
-    /// Per list of requirement numbers, the version whose variants were made from it: most
-    /// versions repeat the requirements of another version of their package, and their
-    /// variants are then the same.
-    @exclusivity(unchecked) var madeFrom: [RequirementNumbers: Int32] = [:]
+    /// The version whose variants were made last, and its requirement numbers: most versions
+    /// repeat the requirements of the version next to them, and their variants are then the
+    /// same.
+    @exclusivity(unchecked) var lastMade: (version: Int32, numbers: RequirementNumbers)?
     /// Per version, the position of its first variant.
     @exclusivity(unchecked) var firstPosition: [Int32] = []
     @exclusivity(unchecked) var variants: [Variant] = []
@@ -628,8 +628,8 @@ final class RezSolver {
   }
 
   /// Makes the variants of `family`'s version at `version`, most preferred first, unless
-  /// made already; a version with the same requirement numbers as one made before takes its
-  /// variants (`Family.madeFrom`).
+  /// made already; a version with the same requirement numbers as the version made last
+  /// takes its variants (`Family.lastMade`).
   private func make(_ family: Family, version: Int) throws {
     guard let numbers = family.unmade[version] else { return }
     family.unmade[version] = nil
@@ -642,8 +642,8 @@ final class RezSolver {
       return known
     }
     var position = Int(family.firstPosition[version])
-    if let made = family.madeFrom[numbers] {
-      var source = Int(family.firstPosition[Int(made)])
+    if let made = family.lastMade, made.numbers == numbers {
+      var source = Int(family.firstPosition[Int(made.version)])
       while position < family.versionOf.count && family.versionOf[position] == version {
         family.variants[position] = family.variants[source]
         position += 1
@@ -679,7 +679,7 @@ final class RezSolver {
       family.variants[position] = variant
       position += 1
     }
-    family.madeFrom[numbers] = Int32(version)
+    family.lastMade = (Int32(version), numbers)
   }
 
   /// A scope for a request or an extracted requirement (rez's `_PackageScope`).
