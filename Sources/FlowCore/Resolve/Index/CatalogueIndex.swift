@@ -94,19 +94,42 @@ public final class CatalogueIndex: PackageSource {
   }
 
   deinit {
+    _ = rezFolderChecks?.finish()
     for root in openRoots ?? [] { close(root.descriptor) }
+  }
+
+  /// The version folders a rez search leaves to be checked on a thread of their own
+  /// (`checkRezFolder(_:)`).
+  private var rezFolderChecks: RezFolderChecks?
+
+  /// Checks a version folder of a rez repository (its record at `record`) while the search
+  /// reads on; `finishRezFolderChecks` says what the checks found.
+  func checkRezFolder(_ record: Range<Int>) {
+    if rezFolderChecks == nil { rezFolderChecks = RezFolderChecks(index: self) }
+    rezFolderChecks?.add(record)
+  }
+
+  /// Waits for the checks `checkRezFolder(_:)` began; whether one found a folder changed
+  /// (or its record damaged), said once.
+  func finishRezFolderChecks() -> Bool {
+    rezFolderChecks?.finish() ?? false
+  }
+
+  /// Opens the repositories' folders `fileState(at:length:)` looks files up from, unless
+  /// open: before another thread looks files up too.
+  func prepareFileStates() {
+    guard openRoots == nil else { return }
+    openRoots = place.sources.map(CatalogueFiles.canonical).compactMap { root in
+      let descriptor = Glibc.open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+      return descriptor >= 0 ? (Array(root.utf8), descriptor) : nil
+    }
   }
 
   /// `RezIndex.state(in:at:)` of the file at `path` (`length` bytes, then a NUL), looked up
   /// from its repository's open folder when it lies in one: a third less time a file on
   /// a path a few folders deep, and a resolve checks a file for each version it reads.
   func fileState(at path: UnsafePointer<CChar>, length: Int) -> (Int, Int, Int, Int, Int, Int)? {
-    if openRoots == nil {
-      openRoots = place.sources.map(CatalogueFiles.canonical).compactMap { root in
-        let descriptor = Glibc.open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        return descriptor >= 0 ? (Array(root.utf8), descriptor) : nil
-      }
-    }
+    prepareFileStates()
     for root in openRoots ?? [] {
       let count = root.path.count
       guard length > count + 1, path[count] == CChar(UInt8(ascii: "/")),

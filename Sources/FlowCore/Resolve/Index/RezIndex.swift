@@ -480,8 +480,21 @@ extension CatalogueIndex {
   /// Whether a version folder's files changed since the index was compiled: its record
   /// lies at `record` (from `rezChanged(_:deferring:deferredRecords:)`).
   func rezFolderChanged(_ record: Range<Int>) throws(RecordReader.Damaged) -> Bool {
+    try rezFolderChanged(reading: try rezFolderRecord(record))
+  }
+
+  /// A reader of the version folder's record at `record`, past its key number: the blocks
+  /// it lies in checked here, so that `rezFolderChanged(reading:)` reads nothing else of
+  /// the index and may run on another thread.
+  func rezFolderRecord(_ record: Range<Int>) throws(RecordReader.Damaged) -> RecordReader {
     var reader = try reader(record.lowerBound, record.upperBound)
     _ = try reader.number()
+    return reader
+  }
+
+  /// Whether the version folder a `rezFolderRecord(_:)` reader reads changed.
+  func rezFolderChanged(reading reader: RecordReader) throws(RecordReader.Damaged) -> Bool {
+    var reader = reader
     return try folderChanged(&reader)
   }
 

@@ -435,11 +435,7 @@ public final class RezRepository: PackageSource {
     let record = unchecked.values[slot][place]
     guard !record.isEmpty else { return }
     unchecked.values[slot][place] = 0..<0
-    do {
-      if try index.rezFolderChanged(record) { outOfDate() }
-    } catch {
-      outOfDate()
-    }
+    index.checkRezFolder(record)
   }
 
   /// The key numbers of the versions whose folders are checked when they are read rather
@@ -480,7 +476,12 @@ public final class RezRepository: PackageSource {
   /// compiled (a release, an edit): what it answered may miss a version or be another's. The
   /// index file was removed, so that the repositories opened again are compiled anew
   /// (`reading(roots:at:environment:facts:report:_:)` does so).
-  public var isStale: Bool { index.foundOutOfDate }
+  public var isStale: Bool {
+    // The version folders checked while the search read on: the answer counts once the
+    // last is done.
+    if index.finishRezFolderChecks() { outOfDate() }
+    return index.foundOutOfDate
+  }
 
   /// Runs `body` on the repositories (`open(roots:at:environment:facts:)`), and once more on
   /// them opened anew when that reading was out of date (`isStale`), then compiled anew: to

@@ -192,6 +192,29 @@ import Testing
     #expect(next.entry(of: "p", at: 0)?.requires.map(\.name) == ["q"])
   }
 
+  /// A search that reads many versions has their folders checked on another thread, a
+  /// batch at a time: an edit to the version read last is still seen before the answer
+  /// counts, and with no edit the answer stands and the index stays.
+  @Test func versionsCheckedOnAnotherThreadStillMakeAnEditSeen() throws {
+    // p-1 to p-80 each require their own q, and only q-1 exists: the search reads every
+    // p, the highest first, down to p-1.
+    var packages: [String: String] = ["q/1": "", "r/1": ""]
+    for number in 1...80 { packages["p/\(number)"] = "requires = ['q-\(number)']\n" }
+    let folder = try Self.repository(packages)
+    let cache = try TemporaryFolder()
+    let path = cache.path + "/rez.index"
+    let first = try Self.solve("p", in: folder, index: path)
+    #expect(first.answer == ["p-1", "q-1"])
+    let unchanged = try Self.solve("p", in: folder, index: path)
+    #expect(unchanged.answer == ["p-1", "q-1"])
+    #expect(unchanged.rebuilt == [false])
+
+    try folder.write("p/1/package.py", "requires = ['q-1', 'r']\n")
+    let edited = try Self.solve("p", in: folder, index: path)
+    #expect(edited.answer == ["p-1", "q-1", "r-1"])
+    #expect(edited.rebuilt == [false, true])
+  }
+
   /// A package file edited since the index was compiled, of a version no range of the
   /// search holds (rez does not load it either): the answer cannot depend on it, so the
   /// reading holds and the index stays; its package file is not even looked at.
