@@ -16,6 +16,7 @@
 #include <spawn.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -176,6 +177,14 @@ __attribute__((target("sha,sse4.1,ssse3"))) static inline void flow_sha256_block
   high = _mm_alignr_epi8(dchg, feba, 8);        // HGFE
   _mm_storeu_si128((__m128i *)&state[0], low);
   _mm_storeu_si128((__m128i *)&state[4], high);
+}
+
+/// Reads entries of the open folder `descriptor` into `buffer` (`getdents64`, records of
+/// an 8-byte inode, an 8-byte offset, a 2-byte record length, a type byte, then the name
+/// and its NUL): the bytes read, 0 at the end, or -1 with errno. Unlike `readdir`, whose
+/// buffer is 32 KiB, the caller chooses how many entries the kernel reads at once.
+static inline long flow_read_directory(int descriptor, void *buffer, size_t size) {
+  return syscall(SYS_getdents64, descriptor, buffer, size);
 }
 
 /// Makes orphans of this process's descendants its own children, so it reaps them.

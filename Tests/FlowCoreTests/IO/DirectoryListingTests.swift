@@ -27,5 +27,29 @@ import Testing
 
   @Test func missingFolderIsNil() {
     #expect(DirectoryListing.names(in: "/nonexistent-flow-folder") == nil)
+    #expect(DirectoryListing.contains(in: "/nonexistent-flow-folder") { _ in true } == nil)
+  }
+
+  /// The first read of a folder asks for a few dozen entries only: a name past them is
+  /// still found, in whatever read it comes, and every name is offered before `false`.
+  @Test func containsLooksPastTheFirstRead() throws {
+    let folder = NSTemporaryDirectory() + "flow-listing-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    for number in 0..<600 {
+      let name = "package-\(number)-" + String(repeating: "x", count: number % 40)
+      #expect(FileManager.default.createFile(atPath: folder + "/" + name, contents: nil))
+    }
+    for number in [0, 299, 599] {
+      let wanted = "package-\(number)-" + String(repeating: "x", count: number % 40)
+      #expect(DirectoryListing.contains(in: folder) { $0 == wanted } == true)
+    }
+    var offered = 0
+    #expect(
+      DirectoryListing.contains(in: folder) { _ in
+        offered += 1
+        return false
+      } == false)
+    #expect(offered == 600)
   }
 }
