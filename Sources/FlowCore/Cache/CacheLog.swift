@@ -285,14 +285,10 @@ final class CacheLog: @unchecked Sendable {
   /// behind: those under the unique names `newFile` gives, untouched for ten minutes (a
   /// younger one may be another run's first log, about to be linked).
   private static func removeLeftovers(in folder: String, named name: String) {
-    guard let directory = opendir(folder) else { return }
-    defer { closedir(directory) }
+    guard let entries = DirectoryListing.names(in: folder) else { return }
     let prefix = "." + name + "."
     let oldest = time(nil) - 600
-    while let entry = readdir(directory) {
-      let entryName = withUnsafeBytes(of: entry.pointee.d_name) {
-        String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-      }
+    for entryName in entries {
       guard entryName.hasPrefix(prefix), entryName.count == prefix.count + 6 else { continue }
       let path = folder + "/" + entryName
       var status = stat()
