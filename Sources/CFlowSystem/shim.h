@@ -120,6 +120,7 @@ static inline void flow_prefetch_for_writing(const void *address) {
 
 /// Whether the processor has the SHA-256 instructions (and the SSE4.1 and SSSE3 ones
 /// `flow_sha256_blocks` also takes).
+///
 /// Asked with CPUID here, not `__builtin_cpu_supports`: that links in libgcc's start-up
 /// probe of every processor feature, which runs in every process before main (about
 /// 0.1 ms on a virtual machine, where each CPUID traps to the hypervisor).

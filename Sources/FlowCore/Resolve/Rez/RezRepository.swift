@@ -213,10 +213,15 @@ public final class RezRepository: PackageSource {
     return version
   }
 
+  /// Whether key `key` was read as a version already (`readableKeyVersion(_:)`).
+  private func isParsed(_ key: Int) -> Bool {
+    parsedKeys.indices.contains(key) && parsedKeys[key] != nil
+  }
+
   /// Whether key `key`'s text can be read (`readableKeyVersion(_:)`), without reading it as
   /// a version.
   private func isReadableKey(_ key: Int) -> Bool {
-    if parsedKeys.indices.contains(key), parsedKeys[key] != nil { return true }
+    if isParsed(key) { return true }
     do {
       try index.checkKeyText(key)
       return true
@@ -237,8 +242,8 @@ public final class RezRepository: PackageSource {
       // Tested where it is kept once read: a copy of each version tested would cost more
       // than the test.
       let key = rankKeys[middle]
-      let known = parsedKeys.indices.contains(key) && parsedKeys[key] != nil
-      let below = known ? isBelow(parsedKeys[key].unsafelyUnwrapped) : isBelow(keyVersion(key))
+      let below =
+        isParsed(key) ? isBelow(parsedKeys[key].unsafelyUnwrapped) : isBelow(keyVersion(key))
       if below { low = middle + 1 } else { high = middle }
     }
     return low
