@@ -183,26 +183,25 @@ struct EnvfileRun: Equatable {
     }
   }
 
-  /// The files and `--set` assignments merged, with the files' parse errors. The files'
-  /// records, which the merge no longer needs, are freed on return: one block each, so
-  /// freeing them costs no more than keeping them, and the output written next may reuse
-  /// that memory.
+  /// The files and `--set` assignments merged, with the files' parse errors. Each file is
+  /// merged as it is read. The files' records, which the merge no longer needs, are freed
+  /// on return: a few blocks each, so freeing them costs no more than keeping them, and
+  /// the output written next may reuse that memory.
   func mergeFiles(options: EnvMergeOptions) throws -> (EnvMergeResult, [EnvFileError]) {
     var loader = EnvFileLoader(dialect: dialect)
-    var layers: [EnvLayer] = []
+    var merge = EnvMerge(options: options)
     var errors: [EnvFileError] = []
     for argument in files {
       let (path, optional) = EnvFileLoader.splitOptionalMarker(argument)
-      guard let parsed = loader.load(path, optional: optional) else { continue }
-      errors += parsed.errors
-      layers.append(.parsed(parsed))
+      guard let fileErrors = loader.load(path, optional: optional, into: &merge) else { continue }
+      errors += fileErrors
     }
     do throws(EnvFileError) {
-      layers.append(try EnvFileLoader.assignments(assignments, name: "--set"))
+      merge.add(try EnvFileLoader.assignments(assignments, name: "--set"))
     } catch {
       throw CommandFailure(error.description, status: .usage)
     }
-    return (EnvMerge.merge(layers, options: options), errors)
+    return (merge.finish(), errors)
   }
 
   /// Reports warnings, then errors; with errors, ends the command with their status.

@@ -24,102 +24,196 @@ extension EnvFileDialectParser {
     }
   }
 
-  /// What was read, the records pointing into `text` (the bytes parsed).
-  func result(text: [UInt8]) -> EnvFileParseResult {
-    EnvFileParseResult(
+  /// The records read since the last run was taken, as a run pointing into `text` (the
+  /// bytes parsed); the parser goes on with an empty output.
+  mutating func takeSegment(text: [UInt8]) -> EnvFileSegment {
+    let segment = EnvFileSegment(
       storage: EnvFileStorage(file: file, text: text, decoded: output.decoded),
-      records: output.records, errors: errors)
+      records: output.records, end: cursor.index)
+    output = EnvFileRecordWriter(textCount: output.textCount)
+    return segment
   }
 }
 
-extension EnvFileText {
-  /// The size from which a file's two halves are read at once, each on its own thread;
-  /// below it, starting a thread costs more than it saves.
-  static let sizeReadInHalves = 1 << 19
+/// How a text is read in two parts at once: from what size, where the second starts, and
+/// how much of it is handed over at a time.
+struct EnvFileParts {
+  /// The size from which a text is read in two parts, each on its own thread; below it,
+  /// starting a thread costs more than it saves.
+  var from = 1 << 19
+  /// The first part's share of the text, in 64ths: a half when the records are only
+  /// kept, a quarter when they are merged as they come, so that the first thread's
+  /// reading and merging take about as long as the second's reading.
+  var firstShare = 32
+  /// About how many bytes of the second part are read before their records are handed
+  /// over.
+  var handOver = 1 << 16
 
-  /// Parses `text` (these bytes, or python's with its newlines converted) with `Parser`.
-  /// Encoding errors stop parsing: nothing after them can be trusted. `checked`: the
-  /// encoding was checked already.
+  static let halves = EnvFileParts()
+  static let merged = EnvFileParts(firstShare: 16)
+}
+
+extension EnvFileText {
+  /// Parses `text` (these bytes, or python's with its newlines converted) with `Parser`,
+  /// handing each run of records to `take` once it is final (see `EnvFileParseResult`).
+  /// Encoding errors stop parsing: nothing after them can be trusted, so no run is
+  /// handed over. `checked`: the encoding was checked already.
   ///
-  /// A text of `halvesFrom` bytes or more is read in two halves at once. The second starts
-  /// at the first line start past the middle, on a thread of its own, which also checks
-  /// its half's encoding; it counts its lines from 1. Its records are the text's, their
-  /// lines moved down by the first half's, if the first half's last statement ends where
-  /// the second half's first begins. Where a statement spans that line start (a quoted
-  /// value of several lines), or where the second half found errors (whose positions are
-  /// the first half's to tell), its reading is dropped and the first half's parser reads
+  /// A text of `parts.from` bytes or more is read in two parts at once. The second starts
+  /// at the first line start past the first part's share, on a thread of its own, which
+  /// also checks its part's encoding and counts the lines before it; it hands its records
+  /// over in runs as it reads. If the first part's last statement ends where the second
+  /// part's first begins, the first part's records are handed over, then the second's as
+  /// they come; where a statement spans that line start (a quoted value of several lines),
+  /// the second part's reading is stopped and dropped, and the first part's parser reads
   /// on to the end.
   func parse<Parser: EnvFileDialectParser>(
-    _ text: [UInt8], with _: Parser.Type, halvesFrom: Int, checked: Bool = false
+    _ text: [UInt8], with _: Parser.Type, parts: EnvFileParts, checked: Bool = false,
+    take: (EnvFileSegment) -> Void
   ) -> EnvFileParseResult {
     text.withUnsafeBufferPointer { buffer in
       let count = buffer.count
       var first = Parser(file: file, cursor: EnvFileCursor(bytes: buffer), textCount: count)
-      first.output.records.reserveCapacity(EnvFileCursor.expectedRecordCount(count))
-      guard count >= halvesFrom,
-        let middle = buffer.firstIndex(of: .newline, in: (count / 2)..<count),
-        middle + 1 < count
+      func readToTheEnd() -> EnvFileParseResult {
+        _ = first.read(until: count)
+        let segment = first.takeSegment(text: text)
+        take(segment)
+        return EnvFileParseResult(segments: [segment], errors: first.errors)
+      }
+      guard count >= parts.from,
+        let split = buffer.firstIndex(of: .newline, in: (count / 64 * parts.firstShare)..<count),
+        split + 1 < count
       else {
         if !checked, let error = encodingError(in: 0..<count) {
           return EnvFileParseResult(errors: [error])
         }
-        _ = first.read(until: count)
-        return first.result(text: text)
+        first.output.records.reserveCapacity(EnvFileCursor.expectedRecordCount(count))
+        return readToTheEnd()
       }
-      let second = SecondHalf<Parser>(text: self, buffer: buffer, start: middle + 1)
-      var firstError: EnvFileError?
-      var end = 0
-      runAtOnce {
-        firstError = checked ? nil : encodingError(in: 0..<second.start)
-        if firstError == nil { end = first.read(until: second.start) }
-      } there: {
-        second.read(checked: checked)
-      }
-      if let error = firstError ?? second.encodingError {
+      let second = SecondPart<Parser>(
+        text: self, bytes: text, buffer: buffer, start: split + 1, handOver: parts.handOver,
+        checked: checked)
+      let thread = try? QuietThread(elsewhere: true) { second.read() }
+      if thread == nil { second.read() }
+      defer { thread?.join() }
+      if !checked, let error = encodingError(in: 0..<second.start) {
+        second.stop()
         return EnvFileParseResult(errors: [error])
       }
-      if let parser = second.parser, parser.errors.isEmpty, end == second.firstStatement.index {
-        let lines = first.cursor.line - second.firstStatement.line
-        first.output.append(parser.output, lines: UInt32(truncatingIfNeeded: lines))
-      } else {
-        _ = first.read(until: count)
+      first.output.records.reserveCapacity(EnvFileCursor.expectedRecordCount(second.start))
+      let end = first.read(until: second.start)
+      let (encodingError, firstStatement) = second.started()
+      if let encodingError {
+        return EnvFileParseResult(errors: [encodingError])
       }
-      return first.result(text: text)
+      guard end == firstStatement else {
+        second.stop()
+        first.output.records.reserveCapacity(EnvFileCursor.expectedRecordCount(count))
+        return readToTheEnd()
+      }
+      var segments = [first.takeSegment(text: text)]
+      take(segments[0])
+      while let runs = second.next(after: segments.count - 1) {
+        for segment in runs { take(segment) }
+        segments += runs
+      }
+      return EnvFileParseResult(segments: segments, errors: first.errors + second.errors)
     }
   }
 }
 
-/// The second half of a text, read on a thread of its own; its results are read once
-/// that thread has been joined.
-private final class SecondHalf<Parser: EnvFileDialectParser>: @unchecked Sendable {
+/// The second part of a text, read on a thread of its own and handed over in runs of
+/// records as it is read.
+private final class SecondPart<Parser: EnvFileDialectParser>: @unchecked Sendable {
   let text: EnvFileText
+  let bytes: [UInt8]
   let buffer: UnsafeBufferPointer<UInt8>
-  /// The line start the half begins at.
+  /// The line start the part begins at.
   let start: Int
-  private(set) var encodingError: EnvFileError?
-  private(set) var parser: Parser?
-  /// Where the half's first statement starts, past the blank lines at its start, and its
-  /// line counted from the half's start.
-  private(set) var firstStatement = (index: -1, line: 0)
+  let handOver: Int
+  let checked: Bool
+  private let lock = ThreadLock()
+  // Guarded by `lock`:
+  private var hasStarted = false
+  private var encodingError: EnvFileError?
+  /// Where the part's first statement starts, past the blank lines at its start.
+  private var firstStatement = -1
+  private var segments: [EnvFileSegment] = []
+  private var isDone = false
+  private var isStopped = false
+  /// The parse errors of the whole part, once it is done.
+  private(set) var errors: [EnvFileError] = []
 
-  init(text: EnvFileText, buffer: UnsafeBufferPointer<UInt8>, start: Int) {
+  init(
+    text: EnvFileText, bytes: [UInt8], buffer: UnsafeBufferPointer<UInt8>, start: Int,
+    handOver: Int, checked: Bool
+  ) {
     self.text = text
+    self.bytes = bytes
     self.buffer = buffer
     self.start = start
+    self.handOver = handOver
+    self.checked = checked
   }
 
-  func read(checked: Bool) {
+  func read() {
     if !checked, let error = text.encodingError(in: start..<buffer.count) {
-      encodingError = error
+      lock.withLock {
+        encodingError = error
+        hasStarted = true
+        isDone = true
+        lock.broadcast()
+      }
       return
     }
+    let line = 1 + buffer.count(of: .newline, in: 0..<start)
     var parser = Parser(
-      file: text.file, cursor: EnvFileCursor(bytes: buffer, at: start, line: 1),
+      file: text.file, cursor: EnvFileCursor(bytes: buffer, at: start, line: line),
       textCount: buffer.count)
-    parser.output.records.reserveCapacity(EnvFileCursor.expectedRecordCount(buffer.count - start))
     parser.skipToStatement()
-    firstStatement = (parser.cursor.index, parser.cursor.line)
-    _ = parser.read(until: buffer.count)
-    self.parser = parser
+    lock.withLock {
+      firstStatement = parser.cursor.index
+      hasStarted = true
+      lock.broadcast()
+    }
+    var next = parser.cursor.index
+    while next < buffer.count {
+      parser.output.records.reserveCapacity(EnvFileCursor.expectedRecordCount(handOver))
+      next = parser.read(until: next + handOver)
+      let segment = parser.takeSegment(text: bytes)
+      let stopped = lock.withLock {
+        segments.append(segment)
+        lock.broadcast()
+        return isStopped
+      }
+      if stopped { return }
+    }
+    lock.withLock {
+      errors = parser.errors
+      isDone = true
+      lock.broadcast()
+    }
+  }
+
+  /// Waits until the part's encoding is checked and its first statement found.
+  func started() -> (encodingError: EnvFileError?, firstStatement: Int) {
+    lock.withLock {
+      while !hasStarted { lock.wait() }
+      return (encodingError, firstStatement)
+    }
+  }
+
+  /// The runs read after the first `taken`, waiting for at least one; nil once the part
+  /// is read and every run taken.
+  func next(after taken: Int) -> [EnvFileSegment]? {
+    lock.withLock {
+      while segments.count == taken && !isDone { lock.wait() }
+      return segments.count == taken ? nil : Array(segments[taken...])
+    }
+  }
+
+  /// Asks the reading to stop at its next hand-over: its records will not be used.
+  func stop() {
+    lock.withLock { isStopped = true }
   }
 }

@@ -47,18 +47,17 @@ public struct EnvFileEntry: Hashable, Sendable {
 /// What parsing one file gave: its definitions in order, and the statements it refused.
 /// The definitions are kept as byte ranges of the file; `entries` makes their strings.
 public struct EnvFileParseResult: Sendable {
-  /// The bytes the records point into; nil when nothing was parsed.
-  var storage: EnvFileStorage?
-  var records: [EnvFileRecord] = []
+  /// The records in order, in runs each with the bytes it points into: one run, or one
+  /// for each part of a file read in parts at once. None when nothing was parsed.
+  var segments: [EnvFileSegment] = []
   public var errors: [EnvFileError] = []
 
   public init(errors: [EnvFileError] = []) {
     self.errors = errors
   }
 
-  init(storage: EnvFileStorage, records: [EnvFileRecord], errors: [EnvFileError]) {
-    self.storage = storage
-    self.records = records
+  init(segments: [EnvFileSegment], errors: [EnvFileError]) {
+    self.segments = segments
     self.errors = errors
   }
 
@@ -78,14 +77,16 @@ public struct EnvFileParseResult: Sendable {
           key: key, value: value, template: template, expands: entry.template != nil,
           quoting: entry.quoting, isExported: entry.isExported, position: entry.position))
     }
-    storage = EnvFileStorage(
+    let storage = EnvFileStorage(
       file: entries.first?.file ?? "", text: [], decoded: writer.decoded)
-    records = writer.records
+    segments = [EnvFileSegment(storage: storage, records: writer.records, end: 0)]
   }
+
+  /// How many definitions were read.
+  var recordCount: Int { segments.reduce(0) { $0 + $1.records.count } }
 
   /// The definitions in order, each with its strings.
   public var entries: [EnvFileEntry] {
-    guard let storage else { return [] }
-    return records.map(storage.entry)
+    segments.flatMap { segment in segment.records.map(segment.storage.entry) }
   }
 }

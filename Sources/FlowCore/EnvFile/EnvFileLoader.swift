@@ -22,12 +22,35 @@ public struct EnvFileLoader {
   /// The parsed file, or `nil` when an optional file does not exist. Read and
   /// encoding failures come back as the result's errors.
   public mutating func load(_ path: String, optional: Bool = false) -> EnvFileParseResult? {
-    if let cached = cache[ExactString(path)] { return cached }
+    load(path, optional: optional, parts: .halves) { _ in }
+  }
+
+  /// Loads a file into a merge, which reads the first of a large file's records while
+  /// the rest are still being read; gives the parse's errors, or `nil` when an optional
+  /// file does not exist.
+  public mutating func load(
+    _ path: String, optional: Bool = false, into merge: inout EnvMerge
+  ) -> [EnvFileError]? {
+    var first = true
+    return load(path, optional: optional, parts: .merged) { segment in
+      merge.add(segment, first: first)
+      first = false
+    }?.errors
+  }
+
+  /// `load(_:optional:)`, handing each run of records to `take` once it is final.
+  mutating func load(
+    _ path: String, optional: Bool, parts: EnvFileParts, take: (EnvFileSegment) -> Void
+  ) -> EnvFileParseResult? {
+    if let cached = cache[ExactString(path)] {
+      cached.segments.forEach(take)
+      return cached
+    }
     let result: EnvFileParseResult?
     do throws(IOError) {
       let bytes = try InputFile.read(path)
       let name = path == "-" ? InputFile.standardInputName : path
-      result = EnvFileText(file: name, bytes: bytes).parse(dialect)
+      result = EnvFileText(file: name, bytes: bytes).parse(dialect, parts: parts, take: take)
     } catch {
       if error.kind == .missing && optional { return nil }
       let failure: EnvFileError =

@@ -78,7 +78,9 @@ final class EnvFileStorage: @unchecked Sendable {
   private let decoded: [UInt8]
   private let textStart: UnsafePointer<UInt8>?
   private let decodedStart: UnsafePointer<UInt8>?
-  private let textCount: Int
+  /// The bytes the parser read, and those it decoded.
+  let textCount: Int
+  var decodedCount: Int { decoded.count }
 
   init(file: String, text: [UInt8], decoded: [UInt8]) {
     self.file = file
@@ -117,6 +119,21 @@ final class EnvFileStorage: @unchecked Sendable {
   }
 }
 
+/// A run of a file's records, in order, and the bytes they point into. A file read in
+/// parts at once is several runs, each part's decoded bytes its own.
+struct EnvFileSegment {
+  let storage: EnvFileStorage
+  let records: [EnvFileRecord]
+  /// Where in the text the reading that made the run stopped.
+  var end: Int
+
+  /// About how many records the whole file holds, judged from this run, its first.
+  var expectedFileRecords: Int {
+    guard end > 0 && end < storage.textCount else { return records.count }
+    return Int(Double(records.count) * Double(storage.textCount) / Double(end) * 1.05) + 16
+  }
+}
+
 /// Builds the records of a file and the decoded bytes they point into.
 struct EnvFileRecordWriter {
   /// How many bytes the parser reads: decoded bytes are counted after them.
@@ -144,28 +161,5 @@ struct EnvFileRecordWriter {
     let start = decoded.count
     decoded.append(contentsOf: bytes)
     return EnvSpan(start: textCount + start, count: decoded.count - start)
-  }
-
-  /// Adds after these records those another writer made from the same text, `lines`
-  /// further down, and its decoded bytes after these ones, moving its records' spans into
-  /// them to match.
-  mutating func append(_ other: EnvFileRecordWriter, lines: UInt32) {
-    let shift = UInt32(truncatingIfNeeded: decoded.count)
-    let firstDecoded = UInt32(truncatingIfNeeded: textCount)
-    func moved(_ span: EnvSpan) -> EnvSpan {
-      guard span.start >= firstDecoded else { return span }
-      var span = span
-      span.start += shift
-      return span
-    }
-    records.reserveCapacity(records.count + other.records.count)
-    for var record in other.records {
-      record.key = moved(record.key)
-      record.value = moved(record.value)
-      record.template = moved(record.template)
-      record.line += lines
-      records.append(record)
-    }
-    decoded.append(contentsOf: other.decoded)
   }
 }

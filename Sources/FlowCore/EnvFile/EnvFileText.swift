@@ -99,25 +99,28 @@ public struct EnvFileText: Sendable {
     }
   }
 
-  /// Parses the text in a dialect (`parse(_:with:halvesFrom:checked:)`).
+  /// Parses the text in a dialect (`parse(_:with:parts:checked:take:)`).
   public func parse(_ dialect: EnvFileDialect) -> EnvFileParseResult {
-    parse(dialect, halvesFrom: Self.sizeReadInHalves)
+    parse(dialect, parts: .halves)
   }
 
-  /// `parse(_:)`, reading the text in two halves at once from `halvesFrom` bytes.
-  func parse(_ dialect: EnvFileDialect, halvesFrom: Int) -> EnvFileParseResult {
+  /// `parse(_:)`, handing each run of records to `take` once it is final: a merge reads
+  /// the first runs while the rest are still being read.
+  func parse(
+    _ dialect: EnvFileDialect, parts: EnvFileParts, take: (EnvFileSegment) -> Void = { _ in }
+  ) -> EnvFileParseResult {
     switch dialect {
     case .compose:
-      return parse(bytes, with: ComposeParser.self, halvesFrom: halvesFrom)
+      return parse(bytes, with: ComposeParser.self, parts: parts, take: take)
     case .docker:
-      return parse(bytes, with: DockerParser.self, halvesFrom: halvesFrom)
+      return parse(bytes, with: DockerParser.self, parts: parts, take: take)
     case .python:
       guard let converted = PythonParser.universalNewlines(bytes) else {
-        return parse(bytes, with: PythonParser.self, halvesFrom: halvesFrom)
+        return parse(bytes, with: PythonParser.self, parts: parts, take: take)
       }
       // Checked before converting, so that an error's line is the file's own.
       if let error = encodingError() { return EnvFileParseResult(errors: [error]) }
-      return parse(converted, with: PythonParser.self, halvesFrom: halvesFrom, checked: true)
+      return parse(converted, with: PythonParser.self, parts: parts, checked: true, take: take)
     }
   }
 }

@@ -79,10 +79,21 @@ struct EnvKeyIndex {
     }
   }
 
-  private mutating func grow() {
+  /// Makes room for `more` keys beyond those added, so that adding them moves nothing.
+  mutating func reserve(_ more: Int) {
+    let capacity = keys.count + more
+    keys.reserveCapacity(capacity)
+    var size = slots.count
+    while size < capacity + capacity / 2 { size <<= 1 }
+    if size > slots.count { rehash(size: size) }
+  }
+
+  private mutating func grow() { rehash(size: slots.count * 2) }
+
+  private mutating func rehash(size: Int) {
     let old = slots
-    slots = Array(repeating: Slot(hash: 0, position: -1), count: old.count * 2)
-    mask = slots.count - 1
+    slots = Array(repeating: Slot(hash: 0, position: -1), count: size)
+    mask = size - 1
     for entry in old where entry.position >= 0 {
       var slot = Int(truncatingIfNeeded: entry.hash) & mask
       while slots[slot].position >= 0 { slot = (slot + 1) & mask }

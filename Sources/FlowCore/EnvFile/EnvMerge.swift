@@ -145,83 +145,89 @@ public struct EnvMerge {
   private var scratch: [UInt8] = []
   private var scratchMisses: [EnvBytes] = []
   private var scratchShadowed: [EnvBytes] = []
-  /// Bytes substitutions may still insert: 64 MiB plus the size of the input's values, so
-  /// memory stays in proportion to the input whatever the values refer to.
+  /// Bytes substitutions may still insert: 64 MiB plus the size of the input merged so
+  /// far (`add(_:first:)`), so memory stays in proportion to the input whatever the
+  /// values refer to.
   private var substitutionAllowance = 64 << 20
   private var substitutionLimit = 64 << 20
 
-  /// A layer with its records in place.
-  private enum Part {
-    case parsed(EnvFileParseResult)
-    case map(name: String, pairs: [(key: String, value: String)])
-  }
+  /// The source the runs of records being added belong to.
+  private var source: Int32 = -1
 
+  /// Merges `layers` in order: `init(options:)`, `add(_:)` for each, then `finish()`.
   public static func merge(_ layers: [EnvLayer], options: EnvMergeOptions) -> EnvMergeResult {
     var merge = EnvMerge(options: options)
-    var parts: [Part] = []
-    parts.reserveCapacity(layers.count)
-    for layer in layers {
-      switch layer {
-      case .parsed(let parsed): parts.append(.parsed(parsed))
-      case .map(let name, let pairs): parts.append(.map(name: name, pairs: pairs))
-      case .file(let entries):
-        // Entries made elsewhere may come from several files: one part for each run.
-        var start = entries.startIndex
-        while start < entries.endIndex {
-          var end = start + 1
-          while end < entries.endIndex && entries[end].file == entries[start].file { end += 1 }
-          parts.append(.parsed(EnvFileParseResult(entries: entries[start..<end])))
-          start = end
-        }
-      }
-    }
-    var definitions = 0
-    var inputBytes = 0
-    for part in parts {
-      switch part {
-      case .parsed(let parsed):
-        definitions += parsed.records.count
-        for record in parsed.records where record.hasValue {
-          inputBytes += Int(
-            record.expands && record.hasDistinctTemplate
-              ? record.template.count : record.value.count)
-        }
-      case .map(_, let pairs):
-        definitions += pairs.count
-        inputBytes = pairs.reduce(inputBytes) { $0 + $1.value.utf8.count }
-      }
-    }
-    merge.substitutionAllowance += inputBytes
-    merge.substitutionLimit = merge.substitutionAllowance
-    merge.indexOfKey = EnvKeyIndex(capacity: definitions)
-    merge.result.merged.reserveCapacity(definitions)
-    merge.indexBaseEnvironment()
-    for part in parts {
-      switch part {
-      case .parsed(let parsed):
-        guard let storage = parsed.storage else { continue }
-        merge.result.storage.files.append(storage)
-        let source = merge.addSource(storage.file, isFile: true)
-        // Through a pointer, so each record is read in place rather than copied.
-        parsed.records.withUnsafeBufferPointer { records in
-          merge.add(records, from: storage, source: source)
-        }
-      case .map(let name, let pairs):
-        let source = merge.addSource(name, isFile: false)
-        let location = EnvMergedLocation(source: source, line: 0, column: 0)
-        for pair in pairs {
-          merge.order += 1
-          let arena = merge.result.storage.arena
-          merge.define(arena.copy(pair.key), value: arena.copy(pair.value), at: location)
-        }
-      }
-    }
-    merge.warnForwardReferences()
-    return merge.result
+    for layer in layers { merge.add(layer) }
+    return merge.finish()
   }
 
-  private init(options: EnvMergeOptions) {
+  /// A merge with no layer yet, the base environment indexed.
+  public init(options: EnvMergeOptions) {
     self.options = options
+    indexBaseEnvironment()
+  }
+
+  /// Merges a layer after those added before.
+  public mutating func add(_ layer: EnvLayer) {
+    switch layer {
+    case .parsed(let parsed): add(parsed)
+    case .map(let name, let pairs): add(map: name, pairs: pairs)
+    case .file(let entries):
+      // Entries made elsewhere may come from several files: one source for each run.
+      var start = entries.startIndex
+      while start < entries.endIndex {
+        var end = start + 1
+        while end < entries.endIndex && entries[end].file == entries[start].file { end += 1 }
+        add(EnvFileParseResult(entries: entries[start..<end]))
+        start = end
+      }
+    }
+  }
+
+  /// The merged variables, with the warnings only the whole merge can tell.
+  public mutating func finish() -> EnvMergeResult {
+    warnForwardReferences()
+    return result
+  }
+
+  mutating func add(_ parsed: EnvFileParseResult) {
+    for (position, segment) in parsed.segments.enumerated() { add(segment, first: position == 0) }
+  }
+
+  /// Merges a file's next run of records; a file's first run starts its source. The
+  /// substitutions allowed grow by the bytes the run points into: the file's text with
+  /// its first run, then each run's decoded bytes.
+  mutating func add(_ segment: EnvFileSegment, first: Bool) {
+    let storage = segment.storage
+    var bytes = storage.decodedCount
+    if first {
+      source = addSource(storage.file, isFile: true)
+      let expected = segment.expectedFileRecords
+      indexOfKey.reserve(expected)
+      result.merged.reserveCapacity(result.merged.count + expected)
+      bytes += storage.textCount
+    }
+    substitutionAllowance += bytes
+    substitutionLimit += bytes
+    result.storage.files.append(storage)
+    // Through a pointer, so each record is read in place rather than copied.
+    segment.records.withUnsafeBufferPointer { records in
+      add(records, from: storage, source: source)
+    }
+  }
+
+  private mutating func add(map name: String, pairs: [(key: String, value: String)]) {
+    let source = addSource(name, isFile: false)
+    let bytes = pairs.reduce(0) { $0 + $1.value.utf8.count }
+    substitutionAllowance += bytes
+    substitutionLimit += bytes
+    indexOfKey.reserve(pairs.count)
+    let location = EnvMergedLocation(source: source, line: 0, column: 0)
+    let arena = result.storage.arena
+    for pair in pairs {
+      order += 1
+      define(arena.copy(pair.key), value: arena.copy(pair.value), at: location)
+    }
   }
 
   private mutating func addSource(_ name: String, isFile: Bool) -> Int32 {

@@ -2,8 +2,9 @@ import Testing
 
 @testable import FlowCore
 
-/// A file read in two halves at once gives what reading it from start to end gives: the
-/// same entries, errors and positions, whichever statement the middle falls in.
+/// A file read in two parts at once gives what reading it from start to end gives: the
+/// same entries, errors and positions, whichever statement the split falls in, and the
+/// same however the second part's records are handed over.
 @Suite struct EnvFileHalvesTests {
   /// Lines that each dialect reads differently: quoted values over several lines (which
   /// the middle may fall into), escapes (decoded into the records' own bytes), comments,
@@ -28,13 +29,27 @@ import Testing
     return (0..<count).map { _ in lines[Int(next() % UInt64(lines.count))] }.joined(separator: "\n")
   }
 
+  /// Two parts always: halves, a first quarter, and the second part handed over after
+  /// every statement or every few.
+  static let everyParts = [
+    EnvFileParts(from: 0), EnvFileParts(from: 0, firstShare: 16),
+    EnvFileParts(from: 0, firstShare: 16, handOver: 1),
+    EnvFileParts(from: 0, firstShare: 8, handOver: 7),
+  ]
+
   static func expectSame(_ text: EnvFileText, _ dialect: EnvFileDialect) {
-    let whole = text.parse(dialect, halvesFrom: .max)
-    let halves = text.parse(dialect, halvesFrom: 0)
-    #expect(
-      halves.entries == whole.entries, "\(dialect): \(String(decoding: text.bytes, as: UTF8.self))")
-    #expect(
-      halves.errors == whole.errors, "\(dialect): \(String(decoding: text.bytes, as: UTF8.self))")
+    let whole = text.parse(dialect, parts: EnvFileParts(from: .max))
+    let source = String(decoding: text.bytes, as: UTF8.self)
+    for parts in everyParts {
+      var taken: [EnvFileEntry] = []
+      let read = text.parse(dialect, parts: parts) { segment in
+        taken += segment.records.map(segment.storage.entry)
+      }
+      #expect(read.entries == whole.entries, "\(dialect) \(parts): \(source)")
+      #expect(read.errors == whole.errors, "\(dialect) \(parts): \(source)")
+      // Every run is handed over once, in order; none where encoding stopped the parse.
+      #expect(taken == read.entries, "\(dialect) \(parts): \(source)")
+    }
   }
 
   @Test(arguments: EnvFileDialect.allCases)
@@ -46,6 +61,32 @@ import Testing
     }
   }
 
+  /// A merge that takes each run as it is read gives what merging the whole parse gives:
+  /// the same variables, where each was defined, what it overrode, warnings and errors.
+  @Test(arguments: EnvFileDialect.allCases)
+  func mergedAsReadIsMergedAfter(_ dialect: EnvFileDialect) {
+    let options = EnvMergeOptions(
+      dialect: dialect, baseEnvironment: ["A": "from the environment", "HOME": "/h"])
+    for seed in 0..<200 {
+      let text = EnvFileText(
+        file: "t.env", text: Self.text(seed: UInt64(seed), count: 3 + seed % 23))
+      let after = EnvMerge.merge(
+        [.parsed(text.parse(dialect, parts: EnvFileParts(from: .max)))], options: options)
+      for parts in Self.everyParts {
+        var merge = EnvMerge(options: options)
+        var first = true
+        _ = text.parse(dialect, parts: parts) { segment in
+          merge.add(segment, first: first)
+          first = false
+        }
+        let asRead = merge.finish()
+        #expect(asRead.variables == after.variables, "\(dialect) \(parts) seed \(seed)")
+        #expect(asRead.warnings == after.warnings, "\(dialect) \(parts) seed \(seed)")
+        #expect(asRead.errors == after.errors, "\(dialect) \(parts) seed \(seed)")
+      }
+    }
+  }
+
   /// The middle inside a quoted value of several lines: the second half's reading is
   /// dropped, and the value read whole.
   @Test(arguments: EnvFileDialect.allCases)
@@ -53,7 +94,8 @@ import Testing
     let text = EnvFileText(file: "t.env", text: "A=1\nB=\"x\ny\nC=2\nD=3\nz\"\nE=4\n")
     Self.expectSame(text, dialect)
     if dialect != .docker {
-      #expect(text.parse(dialect, halvesFrom: 0).entries.map(\.key) == ["A", "B", "E"])
+      #expect(
+        text.parse(dialect, parts: EnvFileParts(from: 0)).entries.map(\.key) == ["A", "B", "E"])
     }
   }
 
@@ -77,14 +119,14 @@ import Testing
       bytes[offset] = bad
       let text = EnvFileText(file: "t.env", bytes: bytes)
       Self.expectSame(text, dialect)
-      #expect(text.parse(dialect, halvesFrom: 0).errors == [text.encodingError()!])
+      #expect(text.parse(dialect, parts: EnvFileParts(from: 0)).errors == [text.encodingError()!])
     }
     var both = good
     both[4] = 0
     both[22] = 0xFF
     let text = EnvFileText(file: "t.env", bytes: both)
     #expect(
-      text.parse(dialect, halvesFrom: 0).errors == [
+      text.parse(dialect, parts: EnvFileParts(from: 0)).errors == [
         .nulByte(file: "t.env", at: SourcePosition(line: 2, column: 1))
       ])
   }
