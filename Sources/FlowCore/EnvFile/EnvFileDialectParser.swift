@@ -42,15 +42,17 @@ struct EnvFileParts {
   /// starting a thread costs more than it saves.
   var from = 1 << 19
   /// The first part's share of the text, in 64ths: a half when the records are only
-  /// kept, a quarter when they are merged as they come, so that the first thread's
-  /// reading and merging take about as long as the second's reading.
+  /// kept. When they are merged as they come, merging them all takes the first thread
+  /// longer than the second takes to read the rest, so the first part is only long
+  /// enough for the second thread to have its first records ready when the first
+  /// thread's own are merged.
   var firstShare = 32
   /// About how many bytes of the second part are read before their records are handed
   /// over.
   var handOver = 1 << 16
 
   static let halves = EnvFileParts()
-  static let merged = EnvFileParts(firstShare: 16)
+  static let merged = EnvFileParts(firstShare: 4)
 }
 
 extension EnvFileText {
