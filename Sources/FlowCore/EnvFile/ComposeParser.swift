@@ -12,10 +12,10 @@ struct ComposeParser: EnvFileDialectParser {
   /// read, once per statement in the loop.
   private let keyBytes = Self.asciiKeyBytes
 
-  init(file: String, cursor: EnvFileCursor, textCount: Int) {
+  init(file: String, cursor: EnvFileCursor) {
     self.cursor = cursor
     self.file = file
-    output = EnvFileRecordWriter(textCount: textCount)
+    output = EnvFileRecordWriter(text: cursor.bytes)
   }
 
   /// An ASCII byte of a key: also the rule for the names `make` can take.
@@ -135,7 +135,7 @@ struct ComposeParser: EnvFileDialectParser {
     } else if separator == .newline || separator == .carriageReturn
       || (separator == .hash && cursor.index > keyEnd)
     {
-      output.records.append(
+      output.add(
         EnvFileRecord(
           key: key, value: nil, expands: false, isExported: isExported, position: start))
       cursor.skipLine()
@@ -158,7 +158,7 @@ struct ComposeParser: EnvFileDialectParser {
       let (text, hasDollar) = unquotedValue()
       value = QuotedValue(value: text, expands: hasDollar, quoting: .none)
     }
-    output.records.append(
+    output.add(
       EnvFileRecord(
         key: key, value: value.value, template: value.template, expands: value.expands,
         quoting: value.quoting, isExported: isExported, position: start))

@@ -8,10 +8,10 @@ struct DockerParser: EnvFileDialectParser {
   var output: EnvFileRecordWriter
   var errors: [EnvFileError] = []
 
-  init(file: String, cursor: EnvFileCursor, textCount: Int) {
+  init(file: String, cursor: EnvFileCursor) {
     self.cursor = cursor
     self.file = file
-    output = EnvFileRecordWriter(textCount: textCount)
+    output = EnvFileRecordWriter(text: cursor.bytes)
   }
 
   /// Every line is a statement: its blanks are read with it.
@@ -44,7 +44,7 @@ struct DockerParser: EnvFileDialectParser {
       } else {
         let key = output.span(cursor.index..<separator)
         let value = separator < lineEnd ? output.span((separator + 1)..<lineEnd) : nil
-        output.records.append(
+        output.add(
           EnvFileRecord(key: key, value: value, expands: false, position: start))
       }
     }

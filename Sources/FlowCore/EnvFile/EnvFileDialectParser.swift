@@ -2,7 +2,7 @@
 /// where the one before ended. Where a statement starts depends on nothing read before it
 /// but the cursor, so a parser can start at any line start and read on from there.
 protocol EnvFileDialectParser {
-  init(file: String, cursor: EnvFileCursor, textCount: Int)
+  init(file: String, cursor: EnvFileCursor)
   var file: String { get }
   var cursor: EnvFileCursor { get }
   var output: EnvFileRecordWriter { get set }
@@ -30,7 +30,7 @@ extension EnvFileDialectParser {
     let segment = EnvFileSegment(
       storage: EnvFileStorage(file: file, text: text, decoded: output.decoded),
       records: output.records, end: cursor.index)
-    output = EnvFileRecordWriter(textCount: output.textCount)
+    output = EnvFileRecordWriter(text: output.text)
     return segment
   }
 }
@@ -75,7 +75,7 @@ extension EnvFileText {
   ) -> EnvFileParseResult {
     text.withUnsafeBufferPointer { buffer in
       let count = buffer.count
-      var first = Parser(file: file, cursor: EnvFileCursor(bytes: buffer), textCount: count)
+      var first = Parser(file: file, cursor: EnvFileCursor(bytes: buffer))
       func readToTheEnd() -> EnvFileParseResult {
         _ = first.read(until: count)
         let segment = first.takeSegment(text: text)
@@ -89,7 +89,7 @@ extension EnvFileText {
         if !checked, let error = encodingError(in: 0..<count) {
           return EnvFileParseResult(errors: [error])
         }
-        first.output.records.reserveCapacity(EnvFileCursor.expectedRecordCount(count))
+        first.output.reserveCapacity(EnvFileCursor.expectedRecordCount(count))
         return readToTheEnd()
       }
       let second = SecondPart<Parser>(
@@ -102,7 +102,7 @@ extension EnvFileText {
         second.stop()
         return EnvFileParseResult(errors: [error])
       }
-      first.output.records.reserveCapacity(EnvFileCursor.expectedRecordCount(second.start))
+      first.output.reserveCapacity(EnvFileCursor.expectedRecordCount(second.start))
       let end = first.read(until: second.start)
       let (encodingError, firstStatement) = second.started()
       if let encodingError {
@@ -110,7 +110,7 @@ extension EnvFileText {
       }
       guard end == firstStatement else {
         second.stop()
-        first.output.records.reserveCapacity(EnvFileCursor.expectedRecordCount(count))
+        first.output.reserveCapacity(EnvFileCursor.expectedRecordCount(count))
         return readToTheEnd()
       }
       var segments = [first.takeSegment(text: text)]
@@ -170,8 +170,7 @@ private final class SecondPart<Parser: EnvFileDialectParser>: @unchecked Sendabl
     }
     let line = 1 + buffer.count(of: .newline, in: 0..<start)
     var parser = Parser(
-      file: text.file, cursor: EnvFileCursor(bytes: buffer, at: start, line: line),
-      textCount: buffer.count)
+      file: text.file, cursor: EnvFileCursor(bytes: buffer, at: start, line: line))
     parser.skipToStatement()
     lock.withLock {
       firstStatement = parser.cursor.index
@@ -180,7 +179,7 @@ private final class SecondPart<Parser: EnvFileDialectParser>: @unchecked Sendabl
     }
     var next = parser.cursor.index
     while next < buffer.count {
-      parser.output.records.reserveCapacity(EnvFileCursor.expectedRecordCount(handOver))
+      parser.output.reserveCapacity(EnvFileCursor.expectedRecordCount(handOver))
       next = parser.read(until: next + handOver)
       let segment = parser.takeSegment(text: bytes)
       let stopped = lock.withLock {

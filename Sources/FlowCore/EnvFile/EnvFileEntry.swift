@@ -64,15 +64,15 @@ public struct EnvFileParseResult: Sendable {
   /// Entries that all come from one file, as records: for a merge of entries made
   /// elsewhere.
   init(entries: ArraySlice<EnvFileEntry>) {
-    var writer = EnvFileRecordWriter(textCount: 0)
-    writer.records.reserveCapacity(entries.count)
+    var writer = EnvFileRecordWriter(text: UnsafeBufferPointer(start: nil, count: 0))
+    writer.reserveCapacity(entries.count)
     for entry in entries {
       let key = writer.keep(entry.key.utf8)
       let value = entry.value.map { writer.keep($0.utf8) }
       let template =
         entry.template == nil || entry.template == entry.value
         ? nil : writer.keep(entry.template!.utf8)
-      writer.records.append(
+      writer.add(
         EnvFileRecord(
           key: key, value: value, template: template, expands: entry.template != nil,
           quoting: entry.quoting, isExported: entry.isExported, position: entry.position))

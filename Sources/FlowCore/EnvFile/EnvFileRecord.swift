@@ -23,6 +23,8 @@ struct EnvFileRecord {
   var template: EnvSpan
   var line: UInt32
   var column: UInt32
+  /// `EnvKeyIndex.hash` of the key, computed by the thread that read the record.
+  var keyHash: UInt32 = 0
   private var flags: UInt8
 
   private static let hasValueFlag: UInt8 = 1
@@ -136,14 +138,33 @@ struct EnvFileSegment {
 
 /// Builds the records of a file and the decoded bytes they point into.
 struct EnvFileRecordWriter {
-  /// How many bytes the parser reads: decoded bytes are counted after them.
-  let textCount: Int
-  var records: [EnvFileRecord] = []
+  /// The bytes the parser reads: decoded bytes are counted after them.
+  let text: UnsafeBufferPointer<UInt8>
+  var textCount: Int { text.count }
+  private(set) var records: [EnvFileRecord] = []
   var decoded: [UInt8] = []
 
-  init(textCount: Int) {
-    self.textCount = textCount
+  init(text: UnsafeBufferPointer<UInt8>) {
+    self.text = text
   }
+
+  /// Adds a record, its key hashed here: on the thread that read it, not in the merge.
+  mutating func add(_ record: EnvFileRecord) {
+    var record = record
+    let start = Int(record.key.start)
+    let count = Int(record.key.count)
+    if start < textCount {
+      record.keyHash = EnvKeyIndex.hash(EnvBytes(start: text.baseAddress! + start, count: count))
+    } else {
+      let offset = start - textCount
+      record.keyHash = decoded.withUnsafeBufferPointer { decoded in
+        EnvKeyIndex.hash(EnvBytes(start: decoded.baseAddress.map { $0 + offset }, count: count))
+      }
+    }
+    records.append(record)
+  }
+
+  mutating func reserveCapacity(_ count: Int) { records.reserveCapacity(count) }
 
   /// The span of text the parser read.
   func span(_ range: Range<Int>) -> EnvSpan {

@@ -289,30 +289,22 @@ public struct EnvMerge {
   /// Merges a file's records in order, each key's slot in the index prefetched sixteen
   /// records before. A large file's table is megabytes, so each new key's slot is a
   /// cache miss (a quarter of a 100,000-line merge's time went to that one load); asked
-  /// for that far ahead, it has arrived when the record is merged.
+  /// for that far ahead, it has arrived when the record is merged. The keys' hashes come
+  /// with the records, computed by the threads that read them.
   private mutating func add(
     _ records: UnsafeBufferPointer<EnvFileRecord>, from storage: EnvFileStorage, source: Int32
   ) {
-    // The hashes of the records prefetched and not yet merged, by position modulo 16.
-    var hashes = InlineArray<16, UInt32>(repeating: 0)
-    let last = hashes.count - 1
-    for index in 0..<(records.count + hashes.count) {
-      if index >= hashes.count {
-        let merged = index - hashes.count
-        add(records[merged], keyHash: hashes[merged & last], from: storage, source: source)
-      }
-      if index < records.count {
-        let hash = EnvKeyIndex.hash(storage.key(of: records[index]))
-        hashes[index & last] = hash
-        indexOfKey.prefetch(hash: hash)
-      }
+    let ahead = 16
+    for record in records.prefix(ahead) { indexOfKey.prefetch(hash: record.keyHash) }
+    for index in records.indices {
+      if index + ahead < records.count { indexOfKey.prefetch(hash: records[index + ahead].keyHash) }
+      add(records[index], from: storage, source: source)
     }
   }
 
   @inline(__always)
-  private mutating func add(
-    _ record: EnvFileRecord, keyHash: UInt32, from storage: EnvFileStorage, source: Int32
-  ) {
+  private mutating func add(_ record: EnvFileRecord, from storage: EnvFileStorage, source: Int32) {
+    let keyHash = record.keyHash
     order += 1
     let key = storage.key(of: record)
     let location = EnvMergedLocation(source: source, line: record.line, column: record.column)

@@ -13,10 +13,10 @@ struct PythonParser: EnvFileDialectParser {
   private let plainKeyBytes = Self.plainKeyBytes
 
   /// Parses bytes already passed through `universalNewlines`.
-  init(file: String, cursor: EnvFileCursor, textCount: Int) {
+  init(file: String, cursor: EnvFileCursor) {
     self.cursor = cursor
     self.file = file
-    output = EnvFileRecordWriter(textCount: textCount)
+    output = EnvFileRecordWriter(text: cursor.bytes)
   }
 
   /// Python reads text files with universal newlines: `\r\n` and `\r` become `\n`. Nil
@@ -129,7 +129,7 @@ struct PythonParser: EnvFileDialectParser {
     }
     // Every value is expanded; one without `$` would come back unchanged.
     if let key {
-      output.records.append(
+      output.add(
         EnvFileRecord(
           key: key, value: value, expands: hasDollar, quoting: quoting, isExported: isExported,
           position: start))

@@ -26,6 +26,20 @@ import Testing
     EnvMergeOptions(dialect: dialect, baseEnvironment: ["HOME": "/home/h", "D": "inherited"])
   }
 
+  /// Each record carries its key's hash, whether the key lies in the text or among the
+  /// decoded bytes, and records made from entries too.
+  @Test(arguments: EnvFileDialect.allCases)
+  func recordsCarryTheirKeysHashes(_ dialect: EnvFileDialect) {
+    let parsed = EnvFileText(file: "t.env", text: Self.tricky).parse(dialect)
+    let fromEntries = EnvFileParseResult(entries: parsed.entries[...])
+    for segment in parsed.segments + fromEntries.segments {
+      for record in segment.records {
+        #expect(record.keyHash == EnvKeyIndex.hash(segment.storage.key(of: record)))
+      }
+    }
+    #expect(parsed.recordCount > 5)
+  }
+
   @Test(arguments: EnvFileDialect.allCases)
   func parsedFilesMergeAsTheirEntriesDo(_ dialect: EnvFileDialect) {
     let parsed = EnvFileText(file: "t.env", text: Self.tricky).parse(dialect)
