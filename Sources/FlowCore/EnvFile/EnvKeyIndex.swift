@@ -5,6 +5,10 @@ internal import CFlowSystem
 /// large file through `Hasher` costs more than parsing it. Keys come from files, not from
 /// an adversary choosing collisions; a bad spread only slows lookups. The keys are bytes
 /// kept alive by their owner (the parsed files, the merge's arena).
+///
+/// The slots and the keys lie in memory the index allocates itself (`Table`), written
+/// through pointers: arrays would check at every write whether they are shared, twice for
+/// each key added. So an index is not copied: a copy would share its table.
 struct EnvKeyIndex {
   /// Eight bytes, so the table of a large file stays small (every page of it touched
   /// costs a page fault).
@@ -14,19 +18,44 @@ struct EnvKeyIndex {
     var position: Int32
   }
 
-  private(set) var keys: [EnvBytes] = []
-  private var slots: [Slot]
-  private var mask: Int
+  /// The slots, a power of two of them, and room for the keys that fit before the
+  /// table is two thirds full and grows.
+  private final class Table {
+    let slots: UnsafeMutablePointer<Slot>
+    let size: Int
+    let keys: UnsafeMutablePointer<EnvBytes>
+    let capacity: Int
 
-  init(capacity: Int = 8) {
-    var size = 8
-    while size < capacity + capacity / 2 { size <<= 1 }
-    slots = Array(repeating: Slot(hash: 0, position: -1), count: size)
-    mask = size - 1
-    keys.reserveCapacity(capacity)
+    init(size: Int) {
+      self.size = size
+      capacity = size * 2 / 3
+      slots = .allocate(capacity: size)
+      slots.initialize(repeating: Slot(hash: 0, position: -1), count: size)
+      keys = .allocate(capacity: capacity)
+    }
+
+    deinit {
+      slots.deallocate()
+      keys.deallocate()
+    }
   }
 
-  var count: Int { keys.count }
+  private var table: Table
+  private(set) var count = 0
+
+  init(capacity: Int = 8) {
+    table = Table(size: Self.size(for: capacity))
+  }
+
+  /// The number of slots that holds `capacity` keys.
+  private static func size(for capacity: Int) -> Int {
+    var size = 8
+    while size * 2 / 3 < capacity { size <<= 1 }
+    return size
+  }
+
+  /// The keys in the order they were added.
+  var keys: [EnvBytes] { Array(UnsafeBufferPointer(start: table.keys, count: count)) }
 
   /// The position of a key, if it was added.
   func position(of key: EnvBytes) -> Int? {
@@ -36,11 +65,13 @@ struct EnvKeyIndex {
   /// `position(of:)` with the key's `hash` known, as when one name is looked up in two
   /// tables.
   func position(of key: EnvBytes, hash: UInt32) -> Int? {
+    let table = table
+    let mask = table.size - 1
     var slot = Int(truncatingIfNeeded: hash) & mask
     while true {
-      let entry = slots[slot]
+      let entry = table.slots[slot]
       if entry.position < 0 { return nil }
-      if entry.hash == hash && EnvBytes.sameBytes(keys[Int(entry.position)], key) {
+      if entry.hash == hash && EnvBytes.sameBytes(table.keys[Int(entry.position)], key) {
         return Int(entry.position)
       }
       slot = (slot + 1) & mask
@@ -54,51 +85,50 @@ struct EnvKeyIndex {
 
   /// `add` with the key's `hash` known, as when its slot was prefetched.
   mutating func add(_ key: EnvBytes, hash: UInt32) -> (position: Int, added: Bool) {
+    if count == table.capacity { rehash(size: table.size * 2) }
+    let table = table
+    let mask = table.size - 1
     var slot = Int(truncatingIfNeeded: hash) & mask
     while true {
-      let entry = slots[slot]
+      let entry = table.slots[slot]
       if entry.position < 0 { break }
-      if entry.hash == hash && EnvBytes.sameBytes(keys[Int(entry.position)], key) {
+      if entry.hash == hash && EnvBytes.sameBytes(table.keys[Int(entry.position)], key) {
         return (Int(entry.position), false)
       }
       slot = (slot + 1) & mask
     }
-    let position = keys.count
-    keys.append(key)
-    slots[slot] = Slot(hash: hash, position: Int32(position))
-    if keys.count * 3 > slots.count * 2 { grow() }
+    let position = count
+    (table.keys + position).initialize(to: key)
+    table.slots[slot] = Slot(hash: hash, position: Int32(position))
+    count += 1
     return (position, true)
   }
 
   /// Starts bringing the slot a key of this hash goes to into the cache, so that adding
   /// the key a little later finds it there.
   func prefetch(hash: UInt32) {
-    slots.withUnsafeBufferPointer { slots in
-      guard let base = slots.baseAddress else { return }
-      flow_prefetch_for_writing(base + (Int(truncatingIfNeeded: hash) & mask))
-    }
+    flow_prefetch_for_writing(table.slots + (Int(truncatingIfNeeded: hash) & (table.size - 1)))
   }
 
   /// Makes room for `more` keys beyond those added, so that adding them moves nothing.
   mutating func reserve(_ more: Int) {
-    let capacity = keys.count + more
-    keys.reserveCapacity(capacity)
-    var size = slots.count
-    while size < capacity + capacity / 2 { size <<= 1 }
-    if size > slots.count { rehash(size: size) }
+    let size = Self.size(for: count + more)
+    if size > table.size { rehash(size: size) }
   }
 
-  private mutating func grow() { rehash(size: slots.count * 2) }
-
+  /// Moves the keys and slots into a table of `size` slots.
   private mutating func rehash(size: Int) {
-    let old = slots
-    slots = Array(repeating: Slot(hash: 0, position: -1), count: size)
-    mask = size - 1
-    for entry in old where entry.position >= 0 {
+    let old = table
+    let new = Table(size: size)
+    new.keys.initialize(from: old.keys, count: count)
+    let mask = size - 1
+    for index in 0..<old.size where old.slots[index].position >= 0 {
+      let entry = old.slots[index]
       var slot = Int(truncatingIfNeeded: entry.hash) & mask
-      while slots[slot].position >= 0 { slot = (slot + 1) & mask }
-      slots[slot] = entry
+      while new.slots[slot].position >= 0 { slot = (slot + 1) & mask }
+      new.slots[slot] = entry
     }
+    table = new
   }
 
   /// The UTF-8 bytes taken eight at a time (then one at a time), each word mixed in by
