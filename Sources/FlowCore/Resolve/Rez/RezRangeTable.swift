@@ -6,8 +6,24 @@ final class RezRangeTable {
   /// No range at all (`~foo`, which constrains nothing).
   static let none: Int32 = -1
 
+  /// A range's bounds with their hash, computed once: hashing every version of the bounds
+  /// costs more than the rest of a lookup, and the table hashes each key it holds again
+  /// whenever it grows. The bounds are hashed one by one: the array's own `hashValue` runs
+  /// unspecialized here, copying each bound.
   private struct Key: Hashable {
-    var bounds: [RezRange.Bound]
+    let bounds: [RezRange.Bound]
+    let hash: Int
+
+    init(bounds: [RezRange.Bound]) {
+      self.bounds = bounds
+      var hasher = Hasher()
+      for bound in bounds { hasher.combine(bound) }
+      hash = hasher.finalize()
+    }
+
+    static func == (a: Key, b: Key) -> Bool { a.hash == b.hash && a.bounds == b.bounds }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
   }
 
   @exclusivity(unchecked) private var ranges: [RezRange] = []
