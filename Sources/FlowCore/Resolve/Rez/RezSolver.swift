@@ -135,7 +135,7 @@ final class RezSolver {
     let commonNames: [Int32]
     /// How many of `commonNames` were extracted: the search extracts them in name order, so
     /// they are always the first.
-    var extractedCount = 0
+    let extractedCount: Int
 
     /// `known`: packages all these variants are known to require, those common to the
     /// slice they were taken from; only the first variant's other packages are checked
@@ -152,6 +152,7 @@ final class RezSolver {
         }
       }
       commonNames = common
+      extractedCount = 0
     }
 
     /// The same variants with `extractedCount` of their common packages extracted: a
@@ -272,17 +273,22 @@ final class RezSolver {
     let family: Int32
     let slice: Slice?
     let constraint: Requirement?
+    /// Whether extraction can take a package from this scope (`Slice.isExtractable`), kept
+    /// here: each round of extraction passes every scope, and most have nothing left.
+    let isExtractable: Bool
 
     init(slice: Slice) {
       family = slice.family.id
       self.slice = slice
       constraint = nil
+      isExtractable = slice.isExtractable
     }
 
     init(constraint: Requirement) {
       family = constraint.family
       slice = nil
       self.constraint = constraint
+      isExtractable = false
     }
 
     var isConflict: Bool { slice == nil }
@@ -735,7 +741,7 @@ final class RezSolver {
       var widened: [Int] = []
       while true {
         var extracted: [Requirement] = []
-        for index in scopes.indices {
+        for index in scopes.indices where scopes[index].isExtractable {
           while let slice = scopes[index].slice, let (rest, requirement) = slice.extract(ranges) {
             extracted.append(requirement)
             scopes[index] = Scope(slice: rest)
