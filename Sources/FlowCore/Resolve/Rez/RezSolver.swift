@@ -102,6 +102,11 @@ final class RezSolver {
     @exclusivity(unchecked) var variants: [Variant] = []
     /// Per position in `variants`, its version's position in `versions`.
     @exclusivity(unchecked) var versionOf: [Int32] = []
+    /// Per position in `variants`, the position of the variant whose requirements it holds
+    /// (its own, unless taken from the version made before: `lastMade`). Where the next
+    /// position of a slice holds the same, extraction and reduction decide it as the one
+    /// before without reading its requirements again.
+    @exclusivity(unchecked) var sameAs: [Int32] = []
     /// Every package some variant made names, required or constrained, one bit per package.
     @exclusivity(unchecked) var named: [UInt64] = []
     /// Per range number, the versions it holds, one bit per position in `versions`.
@@ -185,7 +190,11 @@ final class RezSolver {
       var first = RezRangeTable.none
       var seen: [Int32] = []
       var union = table.any
+      var previous: Int32 = -1
       for position in positions {
+        let same = family.sameAs[Int(position)]
+        if same == previous { continue }
+        previous = same
         guard let range = family.variants[Int(position)].requires.get(name)?.range,
           range != RezRangeTable.none, range != first
         else { continue }
@@ -222,7 +231,14 @@ final class RezSolver {
       var tested: [(Requirement, Bool)] = []
       var kept: [Int32] = []
       kept.reserveCapacity(positions.count)
+      var previous: (same: Int32, kept: Bool) = (-1, false)
       for position in positions {
+        let same = family.sameAs[Int(position)]
+        if same == previous.same {
+          if previous.kept { kept.append(position) }
+          continue
+        }
+        previous = (same, true)
         guard let requirement = family.variants[Int(position)].requires.get(request.family)
         else {
           kept.append(position)
@@ -238,6 +254,7 @@ final class RezSolver {
           if let last { tested.append(last) }
           last = (requirement, conflicts)
         }
+        previous.kept = !conflicts
         if !conflicts { kept.append(position) }
       }
       if kept.isEmpty { return nil }
@@ -611,6 +628,7 @@ final class RezSolver {
     family.firstPosition.reserveCapacity(versions.count)
     family.variants.reserveCapacity(variantCount)
     family.versionOf.reserveCapacity(variantCount)
+    family.sameAs.reserveCapacity(variantCount)
     for position in versions.indices.reversed() {
       let version = Int32(family.versions.count)
       switch versions[position].version {
@@ -625,6 +643,7 @@ final class RezSolver {
       family.places.append(versions[position].place)
       family.firstPosition.append(Int32(family.variants.count))
       for _ in 0..<variantCounts[position] {
+        family.sameAs.append(Int32(family.variants.count))
         family.variants.append(placeholder)
         family.versionOf.append(version)
       }
@@ -652,6 +671,7 @@ final class RezSolver {
       var source = Int(family.firstPosition[Int(made.version)])
       while position < family.versionOf.count && family.versionOf[position] == version {
         family.variants[position] = family.variants[source]
+        family.sameAs[position] = family.sameAs[source]
         position += 1
         source += 1
       }
