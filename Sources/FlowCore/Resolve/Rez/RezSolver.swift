@@ -107,8 +107,6 @@ final class RezSolver {
     /// position of a slice holds the same, extraction and reduction decide it as the one
     /// before without reading its requirements again.
     @exclusivity(unchecked) var sameAs: [Int32] = []
-    /// Every package some variant made names, required or constrained, one bit per package.
-    @exclusivity(unchecked) var named: [UInt64] = []
     /// Per range number, the versions it holds, one bit per position in `versions`.
     @exclusivity(unchecked) var held: [Int32: [UInt64]] = [:]
 
@@ -116,17 +114,38 @@ final class RezSolver {
       self.id = id
       self.name = name
     }
+  }
 
-    /// Whether some variant made names package `id`: every variant of a slice is made.
-    func names(_ id: Int32) -> Bool {
+  /// Per package number, the packages the variants made of it name, required or
+  /// constrained, one row of bits per package (every variant of a slice is made). Kept by
+  /// the search rather than by each family: the reduction asks it for each pair of scopes,
+  /// and a row read here costs no reference counting.
+  struct NamedRows {
+    private var words: [UInt64] = []
+    /// Words per row, and rows.
+    private var width = 0
+    private var rows = 0
+
+    /// Whether package `row`'s variants name package `id`.
+    func contains(_ row: Int32, _ id: Int32) -> Bool {
       let word = Int(id) / 64
-      return word < named.count && named[word] & (1 << UInt64(id % 64)) != 0
+      guard Int(row) < rows, word < width else { return false }
+      return words[Int(row) * width + word] & (1 << UInt64(id % 64)) != 0
     }
 
-    func addNamed(_ id: Int32) {
+    mutating func insert(_ id: Int32, into row: Int32) {
       let word = Int(id) / 64
-      if word >= named.count { named += Array(repeating: 0, count: word + 1 - named.count) }
-      named[word] |= 1 << UInt64(id % 64)
+      if word >= width || Int(row) >= rows {
+        // Grown by half again or more, copying each row to its place.
+        let newWidth = word < width ? width : max(word + 1, width + width / 2)
+        let newRows = Int(row) < rows ? rows : max(Int(row) + 1, rows + rows / 2)
+        var grown = [UInt64](repeating: 0, count: newRows * newWidth)
+        for old in 0..<rows {
+          for offset in 0..<width { grown[old * newWidth + offset] = words[old * width + offset] }
+        }
+        (words, width, rows) = (grown, newWidth, newRows)
+      }
+      words[Int(row) * width + word] |= 1 << UInt64(id % 64)
     }
   }
 
@@ -225,7 +244,9 @@ final class RezSolver {
     /// The slice without the variants whose requirement on `request`'s package conflicts
     /// with it; nil when none is left.
     func reduce(by request: Scope, _ solver: RezSolver) -> Slice? {
-      guard request.constrains, family.names(request.family) else { return self }
+      guard request.constrains, solver.named.contains(family.id, request.family) else {
+        return self
+      }
       // The requirements tested, the last apart: most variants repeat the one before.
       var last: (requirement: Requirement, conflicts: Bool)?
       var tested: [(Requirement, Bool)] = []
@@ -379,6 +400,8 @@ final class RezSolver {
   @exclusivity(unchecked) private var listSlots: [Int32] = []
   /// Per package number, the same for the requirements one round of extraction merged.
   @exclusivity(unchecked) private var extractSlots: [Int32] = []
+  /// Per package number, the packages its variants name (`NamedRows`).
+  @exclusivity(unchecked) private(set) var named = NamedRows()
   /// Per package number, one more than its place among the requests that require it (not
   /// only constrain it); 0 for the others.
   private var requestPlaces: [Int32] = []
@@ -696,7 +719,7 @@ final class RezSolver {
         throw Failure.error(
           "\(family.name)-\(self.version(family, at: version)) has conflicting requirements")
       }
-      for requirement in list.requirements { family.addNamed(requirement.family) }
+      for requirement in list.requirements { named.insert(requirement.family, into: family.id) }
       variants.append(Variant(index: hasVariants ? index : nil, requires: list))
       index += 1
       extra = lists.next()
@@ -809,16 +832,11 @@ final class RezSolver {
       var isPartial = isNew
       for x in changed { isPartial[x] = true }
       let partial = isPartial.indices.filter { isPartial[$0] }
-      // Per scope, the packages its variants name (`Family.named`), one row of bits each;
-      // none for a scope of a constraint.
-      let width = (names.count + 63) / 64
-      var named = [UInt64](repeating: 0, count: count * width)
-      for x in 0..<count {
-        guard let words = scopes[x].slice?.family.named else { continue }
-        for (offset, word) in words.enumerated() { named[x * width + offset] = word }
-      }
+      // Per scope, its package when its variants name others (`named`); -1 for a scope of
+      // a constraint.
+      let naming = scopes.map { $0.isConflict ? -1 : $0.family }
       func scopeNames(_ x: Int, _ id: Int32) -> Bool {
-        named[x * width + Int(id) / 64] & (1 << UInt64(id % 64)) != 0
+        naming[x] >= 0 && named.contains(naming[x], id)
       }
       let constraining = scopes.map { $0.constrains ? $0.family : -1 }
       var pending: [Pair] = []
