@@ -24,7 +24,7 @@ extension RezRange {
 
   /// The versions both hold, without a text that grows with each step.
   public func meeting(_ other: RezRange) -> RezRange {
-    RezRange(bounds: intersection(other).bounds)
+    RezRange(bounds: sharedBounds(other))
   }
 
   public func union(_ other: RezRange) -> RezRange { RezRange(bounds: bounds + other.bounds) }

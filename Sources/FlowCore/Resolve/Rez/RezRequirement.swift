@@ -52,6 +52,11 @@ public struct RezRequirement: Sendable, Hashable, CustomStringConvertible {
 extension RezRange {
   /// The versions both ranges hold.
   public func intersection(_ other: RezRange) -> RezRange {
+    RezRange(bounds: sharedBounds(other), text: text + "&" + other.text)
+  }
+
+  /// The bounds of the versions both ranges hold, not merged yet.
+  func sharedBounds(_ other: RezRange) -> [Bound] {
     var result: [Bound] = []
     for a in bounds {
       for b in other.bounds {
@@ -61,7 +66,7 @@ extension RezRange {
         if bound.isValid { result.append(bound) }
       }
     }
-    return RezRange(bounds: result, text: text + "&" + other.text)
+    return result
   }
 
   /// Rez's order of ranges (-1, 0, 1): their bounds in turn, each by its lower end, then its
