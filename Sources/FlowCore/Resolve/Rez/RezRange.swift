@@ -93,12 +93,20 @@ public struct RezRange: Sendable, Hashable, CustomStringConvertible {
 
   /// Sorts the bounds and joins those that overlap or touch (`1|1_` is `1+<1__`).
   static func merged(_ bounds: [Bound]) -> [Bound] {
-    let sorted = bounds.sorted { RezRange.lowerPrecedes($0.lower, $1.lower) }
+    // Sorted only when out of order: most lists join ranges already sorted, and a bound
+    // copied costs a reference count for each version it holds.
+    let inOrder = zip(bounds, bounds.dropFirst()).allSatisfy {
+      !RezRange.lowerPrecedes($1.lower, $0.lower)
+    }
+    let sorted = inOrder ? bounds : bounds.sorted { RezRange.lowerPrecedes($0.lower, $1.lower) }
     var result: [Bound] = []
+    result.reserveCapacity(sorted.count)
     for bound in sorted {
-      if var last = result.last, RezRange.touches(last.upper, bound.lower) {
-        if RezRange.upperPrecedes(last.upper, bound.upper) { last.upper = bound.upper }
-        result[result.count - 1] = last
+      let last = result.count - 1
+      if last >= 0, RezRange.touches(result[last].upper, bound.lower) {
+        if RezRange.upperPrecedes(result[last].upper, bound.upper) {
+          result[last].upper = bound.upper
+        }
       } else {
         result.append(bound)
       }
