@@ -896,13 +896,13 @@ final class RezSolver {
   /// nil when none do. The packages are visited by their numbers, in name order, each
   /// following its requirements in the order its variant lists them.
   func cycle(_ phase: Phase) -> [String]? {
-    // Per package number, the packages its chosen variant requires; nil when not chosen.
-    var edges = [[Int32]?](repeating: nil, count: names.count)
+    // Per package number, its chosen variant's requirements, whose packages required (not
+    // only constrained) it leads to; nil when not chosen. The variant's own list, not a copy.
+    var edges = [[Requirement]?](repeating: nil, count: names.count)
     var chosen: [Int32] = []
     for scope in phase.scopes {
       guard let slice = scope.slice else { continue }
       edges[Int(slice.family.id)] = slice.firstVariant.requires.requirements
-        .filter { !$0.conflict }.map(\.family)
       chosen.append(slice.family.id)
     }
     var done = [Bool](repeating: false, count: names.count)
@@ -911,8 +911,8 @@ final class RezSolver {
       if let start = path.firstIndex(of: id) { return Array(path[start...]) + [id] }
       guard !done[Int(id)] else { return nil }
       path.append(id)
-      for next in edges[Int(id)] ?? [] {
-        if let found = visit(next) { return found }
+      for next in edges[Int(id)] ?? [] where !next.conflict {
+        if let found = visit(next.family) { return found }
       }
       path.removeLast()
       done[Int(id)] = true
