@@ -235,10 +235,15 @@ final class RezSolver {
     func intersect(_ range: Int32, _ solver: RezSolver) -> Slice? {
       if range == solver.ranges.any { return self }
       let held = solver.held(family, range)
-      let kept = positions.filter { RezSolver.contains(held, family.versionOf[Int($0)]) }
+      func holds(_ position: Int32) -> Bool {
+        RezSolver.contains(held, family.versionOf[Int(position)])
+      }
+      // Most narrowings leave every version: the positions kept are listed only once one
+      // is left out.
+      guard let out = positions.firstIndex(where: { !holds($0) }) else { return self }
+      let kept = Array(positions[..<out]) + positions[(out + 1)...].filter(holds)
       if kept.isEmpty { return nil }
-      return kept.count < positions.count
-        ? Slice(family: family, positions: kept, knownCommon: commonNames) : self
+      return Slice(family: family, positions: kept, knownCommon: commonNames)
     }
 
     /// The slice without the variants whose requirement on `request`'s package conflicts
