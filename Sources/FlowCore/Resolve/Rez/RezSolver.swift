@@ -255,37 +255,39 @@ final class RezSolver {
       // The requirements tested, the last apart: most variants repeat the one before.
       var last: (requirement: Requirement, conflicts: Bool)?
       var tested: [(Requirement, Bool)] = []
-      var kept: [Int32] = []
-      kept.reserveCapacity(positions.count)
+      // The positions kept, listed only once one is left out: most reductions leave all.
+      var kept: [Int32]?
       var previous: (same: Int32, kept: Bool) = (-1, false)
-      for position in positions {
+      for (offset, position) in positions.enumerated() {
         let same = family.sameAs[Int(position)]
+        let keep: Bool
         if same == previous.same {
-          if previous.kept { kept.append(position) }
-          continue
-        }
-        previous = (same, true)
-        guard let requirement = family.variants[Int(position)].requires.get(request.family)
-        else {
-          kept.append(position)
-          continue
-        }
-        let conflicts: Bool
-        if let last, last.requirement == requirement {
-          conflicts = last.conflicts
-        } else if let known = tested.first(where: { $0.0 == requirement }) {
-          conflicts = known.1
+          keep = previous.kept
+        } else if let requirement = family.variants[Int(position)].requires.get(request.family) {
+          let conflicts: Bool
+          if let last, last.requirement == requirement {
+            conflicts = last.conflicts
+          } else if let known = tested.first(where: { $0.0 == requirement }) {
+            conflicts = known.1
+          } else {
+            conflicts = request.conflicts(with: requirement, solver)
+            if let last { tested.append(last) }
+            last = (requirement, conflicts)
+          }
+          keep = !conflicts
         } else {
-          conflicts = request.conflicts(with: requirement, solver)
-          if let last { tested.append(last) }
-          last = (requirement, conflicts)
+          keep = true
         }
-        previous.kept = !conflicts
-        if !conflicts { kept.append(position) }
+        previous = (same, keep)
+        if keep {
+          kept?.append(position)
+        } else if kept == nil {
+          kept = Array(positions[..<offset])
+        }
       }
+      guard let kept else { return self }
       if kept.isEmpty { return nil }
-      return kept.count < positions.count
-        ? Slice(family: family, positions: kept, knownCommon: commonNames) : self
+      return Slice(family: family, positions: kept, knownCommon: commonNames)
     }
 
     /// The preferred part and the rest: the leading variants sharing a requirement not
