@@ -89,18 +89,26 @@ public struct IndexSeal {
     guard !range.isEmpty, range.lowerBound >= 0, range.upperBound <= dataLength else {
       return nil
     }
-    for block in range.lowerBound / blockSize...(range.upperBound - 1) / blockSize {
-      let bit: UInt64 = 1 << UInt64(block & 63)
-      if checked[block >> 6] & bit != 0 { continue }
+    let first = range.lowerBound / blockSize
+    let last = (range.upperBound - 1) / blockSize
+    // Most reads lie in one block checked before: answered without the loop.
+    if first == last && isChecked(first) { return nil }
+    for block in first...last {
+      if isChecked(block) { continue }
       let start = block * blockSize
       let bytes = UnsafeRawBufferPointer(
         rebasing: data[start..<min(start + blockSize, dataLength)])
       let stored = UInt64(
         littleEndian: sums.loadUnaligned(fromByteOffset: block * 8, as: UInt64.self))
       guard IndexChecksum.of(bytes) == stored else { return block }
-      checked[block >> 6] |= bit
+      checked[block >> 6] |= 1 << UInt64(block & 63)
     }
     return nil
+  }
+
+  /// Whether block `block` was found to match.
+  private func isChecked(_ block: Int) -> Bool {
+    checked[block >> 6] & (1 << UInt64(block & 63)) != 0
   }
 
   /// Whether `other` holds the same checksums: data sealed by it is this seal's data.
