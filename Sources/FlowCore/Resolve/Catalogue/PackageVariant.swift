@@ -18,14 +18,17 @@ extension PackageVersion {
   /// version's and its environment after the version's, `variant` set and no variants left.
   public var candidates: [PackageVersion] {
     if variants.isEmpty { return [self] }
-    return variants.enumerated().map { index, build in
-      var candidate = self
-      candidate.variants = []
-      candidate.variant = index
-      candidate.requires += build.requires
-      candidate.variables += build.variables
-      return candidate
-    }
+    return variants.indices.map { candidate(variant: $0) }
+  }
+
+  /// The candidate of variant `index` (one of `variants`' indices), made alone.
+  func candidate(variant index: Int) -> PackageVersion {
+    var candidate = self
+    candidate.variants = []
+    candidate.variant = index
+    candidate.requires += variants[index].requires
+    candidate.variables += variants[index].variables
+    return candidate
   }
 
   /// The version key with the variant index, as messages name a candidate: `1.2.0[1]`.

@@ -646,8 +646,9 @@ public final class RezRepository: PackageSource {
       family.entries.indices.contains(choice.entry),
       let version = packageVersion(name, entry: choice.entry, of: family, variant: choice.variant)
     else { return nil }
-    let all = version.candidates
-    return all.first { $0.variant == choice.variant }
+    // Only the chosen candidate is made: a version without variants is its own.
+    guard let variant = choice.variant else { return version.variants.isEmpty ? version : nil }
+    return version.variants.indices.contains(variant) ? version.candidate(variant: variant) : nil
   }
 
   public func preferredCandidate(of name: String) -> PreferredVersion? {
