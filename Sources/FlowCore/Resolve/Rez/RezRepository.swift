@@ -66,8 +66,9 @@ public final class RezRepository: PackageSource {
   @exclusivity(unchecked) private var rangeVersions: [String: RezVersion?] = [:]
   /// Whether rez's search found an answer (`preferred`, empty when nothing is needed).
   private var answered = false
-  /// Per requirement number of the index, the requirement read, both ways.
-  private var numbered: [Int: (rez: RezRequirement, solver: PackageRequirement)?] = [:]
+  /// Per requirement number of the index, the requirement read as the solver reads it; nil
+  /// when it cannot be read.
+  private var numbered: [Int: PackageRequirement?] = [:]
   private var builder = CandidateTableBuilder()
   private var specs: [String: VersionSpec] = [:]
   /// The answer of rez's search, per package its version, variant and place in the
@@ -314,16 +315,17 @@ public final class RezRepository: PackageSource {
     return all.indices.contains(index) ? all[index] : nil
   }
 
-  /// A version's requirements, its own then each variant's, both ways; nil when one cannot
-  /// be read (each was read when the index was compiled). With `variant`, only the version's
-  /// own and that variant's are read from the index, the other variants' left empty.
-  private func requirementLists(of entry: RezIndex.Entry, variant: Int? = nil) -> [[(
-    rez: RezRequirement, solver: PackageRequirement
-  )]]? {
+  /// A version's requirements as the solver reads them, its own then each variant's; nil
+  /// when one cannot be read (each was read when the index was compiled). With `variant`,
+  /// only the version's own and that variant's are read from the index, the other variants'
+  /// left empty.
+  private func requirementLists(of entry: RezIndex.Entry, variant: Int? = nil)
+    -> [[PackageRequirement]]?
+  {
     guard let numbers = entry.numbers else { return nil }
-    var lists: [[(rez: RezRequirement, solver: PackageRequirement)]] = []
+    var lists: [[PackageRequirement]] = []
     for (position, places) in numbers.enumerated() {
-      var converted: [(rez: RezRequirement, solver: PackageRequirement)] = []
+      var converted: [PackageRequirement] = []
       if let variant, position > 0, position != variant + 1 {
         lists.append(converted)
         continue
@@ -331,7 +333,7 @@ public final class RezRepository: PackageSource {
       for place in places {
         let number = numbers[place]
         if numbered[number] == nil {
-          numbered[number] = indexRequirement(number).map { ($0, requirement(for: $0)) }
+          numbered[number] = .some(indexRequirement(number).map { requirement(for: $0) })
         }
         guard let known = numbered[number]! else { return nil }
         converted.append(known)
@@ -566,9 +568,9 @@ public final class RezRepository: PackageSource {
     else { return nil }
     var version = PackageVersion(
       name: name, version: Version(release: [UInt64(ranks[entry.key] + 1)]), key: key,
-      variables: entry.variables, requires: lists[0].map(\.solver),
+      variables: entry.variables, requires: lists[0],
       released: entry.released, definedAt: entry.file)
-    version.variants = lists.dropFirst().map { PackageVariant(requires: $0.map(\.solver)) }
+    version.variants = lists.dropFirst().map { PackageVariant(requires: $0) }
     return version
   }
 
