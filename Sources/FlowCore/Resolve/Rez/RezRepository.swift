@@ -614,12 +614,15 @@ public final class RezRepository: PackageSource {
     var numbers: [String: Int] = [:]
     var names: [String] = []
     var chosen: [PackageVersion?] = []
+    // Whether each package was decided, read without copying its version out of `chosen`.
+    var isChosen: [Bool] = []
     var waiting = Set<Int>()
     func number(of name: String) -> Int {
       if let known = numbers[name] { return known }
       numbers[name] = chosen.count
       names.append(name)
       chosen.append(nil)
+      isChosen.append(false)
       if facts[name] == nil { reportProblems(of: name) }
       return chosen.count - 1
     }
@@ -631,9 +634,10 @@ public final class RezRepository: PackageSource {
       waiting.remove(package)
       guard let entry = chosenEntry(names[package]) else { return nil }
       chosen[package] = entry
+      isChosen[package] = true
       for requirement in entry.requires {
         let other = number(of: requirement.name)
-        if requirement.kind == .required && chosen[other] == nil { waiting.insert(other) }
+        if requirement.kind == .required && !isChosen[other] { waiting.insert(other) }
       }
       for requirement in entry.conflicts { _ = number(of: requirement.name) }
     }
