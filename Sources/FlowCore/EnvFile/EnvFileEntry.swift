@@ -82,9 +82,6 @@ public struct EnvFileParseResult: Sendable {
     segments = [EnvFileSegment(storage: storage, records: writer.records, end: 0)]
   }
 
-  /// How many definitions were read.
-  var recordCount: Int { segments.reduce(0) { $0 + $1.records.count } }
-
   /// The definitions in order, each with its strings.
   public var entries: [EnvFileEntry] {
     segments.flatMap { segment in segment.records.map(segment.storage.entry) }

@@ -12,6 +12,16 @@ struct EnvSpan {
   }
 
   static let empty = EnvSpan(start: 0, count: 0)
+
+  /// The span's bytes: in the text the parser read, or past its end in the bytes it
+  /// decoded, which start at `decoded`.
+  func bytes(text: UnsafeBufferPointer<UInt8>, decoded: UnsafePointer<UInt8>?) -> EnvBytes {
+    let start = Int(self.start)
+    let base =
+      start < text.count
+      ? text.baseAddress.map { $0 + start } : decoded.map { $0 + (start - text.count) }
+    return EnvBytes(start: base, count: Int(count))
+  }
 }
 
 /// One definition of a parsed file as the parser found it: byte ranges of the file's
@@ -94,11 +104,7 @@ final class EnvFileStorage: @unchecked Sendable {
   }
 
   func bytes(_ span: EnvSpan) -> EnvBytes {
-    let start = Int(span.start)
-    let base =
-      start < textCount
-      ? textStart.map { $0 + start } : decodedStart.map { $0 + (start - textCount) }
-    return EnvBytes(start: base, count: Int(span.count))
+    span.bytes(text: UnsafeBufferPointer(start: textStart, count: textCount), decoded: decodedStart)
   }
 
   func key(of record: EnvFileRecord) -> EnvBytes { bytes(record.key) }
@@ -151,15 +157,8 @@ struct EnvFileRecordWriter {
   /// Adds a record, its key hashed here: on the thread that read it, not in the merge.
   mutating func add(_ record: EnvFileRecord) {
     var record = record
-    let start = Int(record.key.start)
-    let count = Int(record.key.count)
-    if start < textCount {
-      record.keyHash = EnvKeyIndex.hash(EnvBytes(start: text.baseAddress! + start, count: count))
-    } else {
-      let offset = start - textCount
-      record.keyHash = decoded.withUnsafeBufferPointer { decoded in
-        EnvKeyIndex.hash(EnvBytes(start: decoded.baseAddress.map { $0 + offset }, count: count))
-      }
+    record.keyHash = decoded.withUnsafeBufferPointer { decoded in
+      EnvKeyIndex.hash(record.key.bytes(text: text, decoded: decoded.baseAddress))
     }
     records.append(record)
   }

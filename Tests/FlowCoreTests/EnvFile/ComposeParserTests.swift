@@ -214,7 +214,7 @@ import Testing
     for dialect in EnvFileDialect.allCases {
       let parsed = text.parse(dialect)
       #expect(parsed.errors.isEmpty)
-      #expect(parsed.recordCount == 1000, "\(dialect)")
+      #expect(parsed.entries.count == 1000, "\(dialect)")
       #expect(parsed.entries.last?.position == SourcePosition(line: 1000, column: 1))
     }
   }

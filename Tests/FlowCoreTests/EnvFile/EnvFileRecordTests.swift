@@ -37,7 +37,7 @@ import Testing
         #expect(record.keyHash == EnvKeyIndex.hash(segment.storage.key(of: record)))
       }
     }
-    #expect(parsed.recordCount > 5)
+    #expect(parsed.entries.count > 5)
   }
 
   @Test(arguments: EnvFileDialect.allCases)
