@@ -57,14 +57,17 @@ public enum InputFile {
   }
 
   /// Reads a regular file of known size straight into one buffer, then whatever it
-  /// grew by meanwhile.
+  /// grew by meanwhile. From `sizeReadInHalves` bytes, in two halves at once.
   private static func readRegular(descriptor: Int32, size: Int, name: String, limit: Int)
     throws(IOError) -> [UInt8]
   {
     var failure: SystemError?
     var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
       do throws(SystemError) {
-        count = try Descriptor.fill(UnsafeMutableRawBufferPointer(buffer), from: descriptor)
+        let raw = UnsafeMutableRawBufferPointer(buffer)
+        count =
+          size >= sizeReadInHalves
+          ? try fillInHalves(raw, from: descriptor) : try Descriptor.fill(raw, from: descriptor)
       } catch {
         failure = error
       }
@@ -74,6 +77,45 @@ public enum InputFile {
       bytes += try readAll(descriptor: descriptor, name: name, limit: limit, alreadyRead: size)
     }
     return bytes
+  }
+
+  /// The size from which a regular file is read in two halves at once, the second on a
+  /// thread of its own: copying the bytes out of the page cache, and the first touch of
+  /// each page they are copied to, then take two CPUs half as long. A 2.8 MB file took
+  /// 0.65 ms to read, before the threads that parse it could start.
+  static let sizeReadInHalves = 1 << 20
+
+  /// Fills `buffer` from the descriptor's offset as one read would (the offset then past
+  /// what was read): the first half on this thread, the second on a thread of its own.
+  /// Where the first half comes up short (the file shrank meanwhile), only it counts.
+  private static func fillInHalves(_ buffer: UnsafeMutableRawBufferPointer, from descriptor: Int32)
+    throws(SystemError) -> Int
+  {
+    let start = Int(lseek(descriptor, 0, SEEK_CUR))
+    guard start >= 0 else { return try Descriptor.fill(buffer, from: descriptor) }
+    let half = buffer.count / 2
+    final class SecondHalf: @unchecked Sendable {
+      /// Set by the reading thread, read once it is joined.
+      var read: Result<Int, SystemError> = .success(0)
+    }
+    let second = SecondHalf()
+    let secondBuffer = UnsafeMutableRawBufferPointer(rebasing: buffer[half...])
+    let readSecond = {
+      second.read = Result { () throws(SystemError) in
+        try Descriptor.fill(secondBuffer, from: descriptor, at: start + half)
+      }
+    }
+    let thread = try? QuietThread(elsewhere: true, readSecond)
+    if thread == nil { readSecond() }
+    let first = Result { () throws(SystemError) in
+      try Descriptor.fill(
+        UnsafeMutableRawBufferPointer(rebasing: buffer[..<half]), from: descriptor, at: start)
+    }
+    thread?.join()
+    let firstCount = try first.get()
+    let count = firstCount < half ? firstCount : half + (try second.read.get())
+    guard lseek(descriptor, off_t(start + count), SEEK_SET) >= 0 else { throw .current }
+    return count
   }
 
   /// Reads to the end in chunks that grow up to 4 MiB, kept apart until the end: no

@@ -16,13 +16,18 @@ public enum Descriptor {
   }
 
   /// Reads until `buffer` is full or the input ends; returns how many bytes were read.
-  static func fill(_ buffer: UnsafeMutableRawBufferPointer, from descriptor: Int32)
-    throws(SystemError) -> Int
-  {
+  /// From `offset` when one is given (the descriptor's own offset is then left as it is),
+  /// else from the descriptor's offset.
+  static func fill(
+    _ buffer: UnsafeMutableRawBufferPointer, from descriptor: Int32, at offset: Int? = nil
+  ) throws(SystemError) -> Int {
     var count = 0
     while count < buffer.count {
       let read = SystemCall.retrying {
-        Glibc.read(descriptor, buffer.baseAddress! + count, buffer.count - count)
+        let target = buffer.baseAddress! + count
+        let wanted = buffer.count - count
+        guard let offset else { return Glibc.read(descriptor, target, wanted) }
+        return pread(descriptor, target, wanted, off_t(offset + count))
       }
       guard read >= 0 else { throw .current }
       if read == 0 { break }

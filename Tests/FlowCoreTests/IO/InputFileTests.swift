@@ -43,4 +43,29 @@ import Testing
     #expect(bytes.count == expected.count)
     #expect(Data(bytes) == expected)
   }
+
+  /// A regular file from `sizeReadInHalves` bytes is read in two halves at once: every
+  /// byte comes back in order, at every size around an odd or even split, and from a
+  /// descriptor part-way into its file (standard input may start there), whose offset is
+  /// left past what was read.
+  @Test func aLargeFileReadInHalvesIsReadWhole() throws {
+    let path = NSTemporaryDirectory() + "flow-halves-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let random = try #require(FileHandle(forReadingAtPath: "/dev/urandom"))
+    let threshold = InputFile.sizeReadInHalves
+    let all = [UInt8](random.readData(ofLength: threshold + 3))
+    try random.close()
+    for size in [threshold - 1, threshold, threshold + 1, threshold + 3] {
+      let expected = Array(all[..<size])
+      try Data(expected).write(to: URL(fileURLWithPath: path))
+      #expect(try InputFile.read(path) == expected, "size \(size)")
+      let descriptor = open(path, O_RDONLY)
+      try #require(descriptor >= 0)
+      defer { close(descriptor) }
+      #expect(lseek(descriptor, 5, SEEK_SET) == 5)
+      let rest = try InputFile.read(descriptor: descriptor, name: path)
+      #expect(rest == Array(expected[5...]), "size \(size) from offset 5")
+      #expect(lseek(descriptor, 0, SEEK_CUR) == off_t(size))
+    }
+  }
 }
