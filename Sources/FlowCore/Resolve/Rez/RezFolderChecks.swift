@@ -4,7 +4,9 @@
 /// whole resolve. Checks are handed over in batches, so that the thread is woken once per
 /// batch, not once per check; a search that reads few versions checks them itself at the
 /// end and starts no thread. What the checks found counts only once they are all done
-/// (`finish`): a resolve's answer waits for them, as it waited for each before.
+/// (`finish`): a resolve's answer waits for them, as it waited for each before, and the
+/// search's thread, done searching, checks batches the other has not taken yet alongside
+/// it rather than waiting.
 final class RezFolderChecks: @unchecked Sendable {
   // Unowned and unchecked: the index owns these checks and waits for their thread before
   // it goes, so it outlives every use here, its own `deinit` included.
@@ -12,8 +14,10 @@ final class RezFolderChecks: @unchecked Sendable {
   private let lock = ThreadLock()
   /// Records read here, not handed over yet.
   private var batch: [RecordReader] = []
-  /// Records handed over, not yet taken by the thread; under `lock`.
+  /// Records handed over, the first `taken` of them taken by a thread to check; under
+  /// `lock`.
   private var handed: [RecordReader] = []
+  private var taken = 0
   /// Set with the last batch; under `lock`.
   private var handedAll = false
   private var thread: QuietThread?
@@ -49,11 +53,15 @@ final class RezFolderChecks: @unchecked Sendable {
     }
   }
 
-  /// Waits for every check handed over; whether one found a change, said once.
+  /// Checks what is left with the thread, then waits for it; whether one check found a
+  /// change, said once.
   func finish() -> Bool {
     if !finished {
       finished = true
       hand(last: true)
+      if thread != nil {
+        while !foundHere, let work = nextBatch(waiting: false) { check(work, found: &foundHere) }
+      }
       thread?.join()
       thread = nil
     }
@@ -82,16 +90,20 @@ final class RezFolderChecks: @unchecked Sendable {
   }
 
   private func run() {
-    var work: [RecordReader] = []
-    while true {
-      let last = lock.withLock { () -> Bool in
-        while handed.isEmpty && !handedAll { lock.wait() }
-        swap(&work, &handed)
-        return handedAll
-      }
-      check(work, found: &foundThere)
-      work.removeAll(keepingCapacity: true)
-      if last { return }
+    while let work = nextBatch(waiting: true) { check(work, found: &foundThere) }
+  }
+
+  /// The next batch of records handed over and not taken: waiting for one unless
+  /// `waiting` is false; nil once all were handed over and taken.
+  private func nextBatch(waiting: Bool) -> [RecordReader]? {
+    lock.withLock {
+      while waiting && taken == handed.count && !handedAll { lock.wait() }
+      guard taken < handed.count else { return nil }
+      let end = min(taken + Self.batchSize, handed.count)
+      defer { taken = end }
+      // A copy: a slice would keep the list shared, and the next batch handed over would
+      // copy all of it.
+      return Array(handed[taken..<end])
     }
   }
 

@@ -193,8 +193,9 @@ import Testing
   }
 
   /// A search that reads many versions has their folders checked on another thread, a
-  /// batch at a time: an edit to the version read last is still seen before the answer
-  /// counts, and with no edit the answer stands and the index stays.
+  /// batch at a time, and by the search's own thread once it is done: an edit to the
+  /// version read last, or to the one read first, is still seen before the answer counts,
+  /// and with no edit the answer stands and the index stays.
   @Test func versionsCheckedOnAnotherThreadStillMakeAnEditSeen() throws {
     // p-1 to p-80 each require their own q, and only q-1 exists: the search reads every
     // p, the highest first, down to p-1.
@@ -213,6 +214,13 @@ import Testing
     let edited = try Self.solve("p", in: folder, index: path)
     #expect(edited.answer == ["p-1", "q-1", "r-1"])
     #expect(edited.rebuilt == [false, true])
+
+    // Still without its q: the search reads on to p-1 as before, the edit in the first
+    // batch checked.
+    try folder.write("p/80/package.py", "requires = ['q-80', 'r']\n")
+    let editedFirst = try Self.solve("p", in: folder, index: path)
+    #expect(editedFirst.answer == ["p-1", "q-1", "r-1"])
+    #expect(editedFirst.rebuilt == [false, true])
   }
 
   /// A package file edited since the index was compiled, of a version no range of the
