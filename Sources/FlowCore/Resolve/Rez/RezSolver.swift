@@ -412,6 +412,10 @@ final class RezSolver {
   /// Per package number, one more than its place among the requests that require it (not
   /// only constrain it); 0 for the others.
   private var requestPlaces: [Int32] = []
+  /// The phases still on the stack when the search ended, kept as the search itself is
+  /// (`RezRepository`): freeing each one's scopes one by one would cost more than holding
+  /// them.
+  private var leftPhases: [Phase] = []
   /// Phases solved before the search gives up (rez has no limit; flow's solver then
   /// answers in its own order).
   static let phaseLimit = 200_000
@@ -457,6 +461,7 @@ final class RezSolver {
     }
     initial.changed = Array(initial.scopes.indices)
     var stack = [initial]
+    defer { leftPhases = stack }
     var solves = 0
     // Each phase is moved, never copied, from the stack to the solve: a list of scopes
     // held twice would be copied whole at its first change.
