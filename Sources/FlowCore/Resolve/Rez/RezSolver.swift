@@ -149,7 +149,7 @@ final class RezSolver {
     }
   }
 
-  /// The variants a scope still allows, with what the search extracted from them.
+  /// The variants a scope still allows.
   final class Slice {
     let family: Family
     /// Positions in the family's variants, ascending: versions newest first, each version's
@@ -157,9 +157,6 @@ final class RezSolver {
     let positions: [Int32]
     /// The packages every variant requires, in name order.
     let commonNames: [Int32]
-    /// How many of `commonNames` were extracted: the search extracts them in name order, so
-    /// they are always the first.
-    let extractedCount: Int
 
     /// `known`: packages all these variants are known to require, those common to the
     /// slice they were taken from; only the first variant's other packages are checked
@@ -176,21 +173,9 @@ final class RezSolver {
         }
       }
       commonNames = common
-      extractedCount = 0
-    }
-
-    /// The same variants with `extractedCount` of their common packages extracted: a
-    /// narrowed slice starts without, as in rez.
-    private init(_ other: Slice, extractedCount: Int) {
-      family = other.family
-      positions = other.positions
-      commonNames = other.commonNames
-      self.extractedCount = extractedCount
     }
 
     var count: Int { positions.count }
-
-    var isExtractable: Bool { extractedCount < commonNames.count }
 
     func variant(_ position: Int32) -> Variant { family.variants[Int(position)] }
 
@@ -199,11 +184,10 @@ final class RezSolver {
     /// The position in `family.versions` of the first variant's version.
     var firstVersion: Int { Int(family.versionOf[Int(positions[0])]) }
 
-    /// The first package (by name) every variant requires and not yet extracted, as the
-    /// union of the ranges they require it in.
-    func extract(_ table: RezRangeTable) -> (Slice, Requirement)? {
-      guard isExtractable else { return nil }
-      let name = commonNames[extractedCount]
+    /// The package every variant requires at `place` in `commonNames`, as the union of the
+    /// ranges they require it in.
+    func extract(_ place: Int, _ table: RezRangeTable) -> Requirement {
+      let name = commonNames[place]
       // The union of the distinct ranges, in the order first met. Most slices name one
       // range, so the list of the others met is made only when a second one appears.
       var first = RezRangeTable.none
@@ -225,10 +209,7 @@ final class RezSolver {
           union = table.union(union, range)
         }
       }
-      return (
-        Slice(self, extractedCount: extractedCount + 1),
-        Requirement(family: name, range: union, conflict: false)
-      )
+      return Requirement(family: name, range: union, conflict: false)
     }
 
     /// The slice without the versions outside range `range`; nil when none is left.
@@ -291,8 +272,9 @@ final class RezSolver {
     }
 
     /// The preferred part and the rest: the leading variants sharing a requirement not
-    /// extracted yet, or the first variant alone.
-    func split() throws -> (Slice, Slice) {
+    /// extracted yet (beyond the first `extractedCount` of `commonNames`), or the first
+    /// variant alone.
+    func split(extractedCount: Int) throws -> (Slice, Slice) {
       func parts(_ cut: Int) -> (Slice, Slice) {
         (
           Slice(family: family, positions: Array(positions[..<cut]), knownCommon: commonNames),
@@ -312,21 +294,26 @@ final class RezSolver {
     }
   }
 
-  /// What one package may still be: its remaining variants, or, for a package only
-  /// constrained (`!foo`, `~foo-2`), the constraint.
-  final class Scope {
+  /// What one package may still be: its remaining variants, with how many of the packages
+  /// they all require were extracted, or, for a package only constrained (`!foo`,
+  /// `~foo-2`), the constraint. A value: extracting counts on in place, where a scope and a
+  /// slice made anew for each package extracted cost two allocations and their release.
+  struct Scope {
     let family: Int32
     let slice: Slice?
     let constraint: Requirement?
-    /// Whether extraction can take a package from this scope (`Slice.isExtractable`), kept
-    /// here: each round of extraction passes every scope, and most have nothing left.
-    let isExtractable: Bool
+    /// How many of the slice's `commonNames` were extracted: the search extracts them in
+    /// name order, so they are always the first. A narrowed slice starts without, as in rez.
+    private(set) var extractedCount: Int32 = 0
+    /// Whether extraction can take a package from this scope, kept here: each round of
+    /// extraction passes every scope, and most have nothing left.
+    private(set) var isExtractable: Bool
 
     init(slice: Slice) {
       family = slice.family.id
       self.slice = slice
       constraint = nil
-      isExtractable = slice.isExtractable
+      isExtractable = !slice.commonNames.isEmpty
     }
 
     init(constraint: Requirement) {
@@ -338,7 +325,17 @@ final class RezSolver {
 
     var isConflict: Bool { slice == nil }
 
-    var isSolved: Bool { slice.map { $0.count == 1 && !$0.isExtractable } ?? true }
+    var isSolved: Bool { slice.map { $0.count == 1 && !isExtractable } ?? true }
+
+    /// The first package (by name) every variant requires and not yet extracted, counted as
+    /// extracted (`Slice.extract(_:_:)`); nil when none is left.
+    mutating func extract(_ table: RezRangeTable) -> Requirement? {
+      guard isExtractable, let slice else { return nil }
+      let requirement = slice.extract(Int(extractedCount), table)
+      extractedCount += 1
+      isExtractable = Int(extractedCount) < slice.commonNames.count
+      return requirement
+    }
 
     /// Whether this scope can rule out a variant's requirement at all.
     var constrains: Bool { slice != nil || (constraint?.range ?? RezRangeTable.none) >= 0 }
@@ -765,7 +762,8 @@ final class RezSolver {
     return positions.isEmpty ? nil : Slice(family: family, positions: positions)
   }
 
-  /// `scope` narrowed to range `range`: the same scope when nothing goes, nil when all does.
+  /// `scope` narrowed to range `range`: the same scope (the same slice) when nothing goes,
+  /// nil when all does.
   func intersect(_ scope: Scope, _ range: Int32) throws -> Scope? {
     if let slice = scope.slice {
       guard let narrowed = slice.intersect(range, self) else { return nil }
@@ -797,10 +795,7 @@ final class RezSolver {
       while true {
         var extracted: [Requirement] = []
         for index in scopes.indices where scopes[index].isExtractable {
-          while let slice = scopes[index].slice, let (rest, requirement) = slice.extract(ranges) {
-            extracted.append(requirement)
-            scopes[index] = Scope(slice: rest)
-          }
+          while let requirement = scopes[index].extract(ranges) { extracted.append(requirement) }
         }
         if extracted.isEmpty { break }
         let list = list(extracted, naming: false)
@@ -823,7 +818,7 @@ final class RezSolver {
           guard let narrowed = try intersect(scopes[index], range) else {
             return ended(.failed)
           }
-          if narrowed !== scopes[index] {
+          if narrowed.slice !== scopes[index].slice {
             if scopes[index].isConflict && !narrowed.isConflict { widened.append(index) }
             scopes[index] = narrowed
             changed.append(index)
@@ -895,7 +890,8 @@ final class RezSolver {
     else {
       throw Failure.error("an exhausted phase with nothing to split")
     }
-    let (first, rest) = try slice.split()
+    let (first, rest) = try slice.split(
+      extractedCount: Int(phase.scopes[index].extractedCount))
     var other = Phase(scopes: phase.scopes, changed: [index], status: .pending)
     other.scopes[index] = Scope(slice: rest)
     phase.scopes[index] = Scope(slice: first)
