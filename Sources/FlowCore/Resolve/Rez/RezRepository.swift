@@ -60,15 +60,17 @@ public final class RezRepository: PackageSource {
   /// checked yet, else an empty range (`CatalogueIndex.rezChanged(_:deferring:
   /// deferredRecords:)`).
   @exclusivity(unchecked) private var unchecked: [String: [Range<Int>]] = [:]
-  @exclusivity(unchecked) private var indexRequirements: [RezRequirement?] = []
-  @exclusivity(unchecked) private var indexRequirementsRead: [Bool] = []
+  /// Per requirement number of the index, the requirement read once as compiled
+  /// (`indexRequirement(_:)`), nil for one that cannot be read.
+  @exclusivity(unchecked) private var indexRequirements: NumberedValues<RezRequirement?>
   /// The versions written in the index's ranges that are no key's text, once read.
   @exclusivity(unchecked) private var rangeVersions: [String: RezVersion?] = [:]
   /// Whether rez's search found an answer (`preferred`, empty when nothing is needed).
   private var answered = false
-  /// Per requirement number of the index, the requirement read as the solver reads it; nil
-  /// when it cannot be read.
-  private var numbered: [Int: PackageRequirement?] = [:]
+  /// Per requirement number of the index, the requirement read as the solver reads it
+  /// (`numberedRequirement(_:)`): kept by number, not hashed, as `indexRequirements` is, for
+  /// an answer asks for each requirement of each chosen version.
+  @exclusivity(unchecked) private var numbered: NumberedValues<PackageRequirement>
   private var builder = CandidateTableBuilder()
   private var specs: [String: VersionSpec] = [:]
   /// The answer of rez's search, per package its version, variant and place in the
@@ -155,6 +157,8 @@ public final class RezRepository: PackageSource {
     self.index = index
     self.indexPath = path
     self.ranks = ranks
+    indexRequirements = NumberedValues(count: index.requirementTable.count)
+    numbered = NumberedValues(count: index.requirementTable.count)
     var rankKeys: [Int] = []
     for (key, rank) in ranks.enumerated() where rank == rankKeys.count { rankKeys.append(key) }
     self.rankKeys = rankKeys
@@ -331,16 +335,23 @@ public final class RezRepository: PackageSource {
         continue
       }
       for place in places {
-        let number = numbers[place]
-        if numbered[number] == nil {
-          numbered[number] = .some(indexRequirement(number).map { requirement(for: $0) })
-        }
-        guard let known = numbered[number]! else { return nil }
+        guard let known = numberedRequirement(numbers[place]) else { return nil }
         converted.append(known)
       }
       lists.append(converted)
     }
     return lists
+  }
+
+  /// Requirement `number` of the index as the solver reads it, converted once; nil when it
+  /// cannot be read (`indexRequirement(_:)`, which remembers that).
+  private func numberedRequirement(_ number: Int) -> PackageRequirement? {
+    guard numbered.contains(number) else { return nil }
+    if let known = numbered[number] { return known }
+    guard let read = indexRequirement(number) else { return nil }
+    let converted = requirement(for: read)
+    numbered.keep(converted, for: number)
+    return converted
   }
 
   /// Package `name` as `family(_:)` reads it, once; its problems are reported when first
@@ -385,22 +396,14 @@ public final class RezRepository: PackageSource {
     problemsReported.insert(name)
   }
 
-  /// Gives the index's requirements their slots, one per item of its table, unless given.
-  private func sizeIndexRequirements() {
-    guard indexRequirements.isEmpty else { return }
-    indexRequirements = Array(repeating: nil, count: index.requirementTable.count)
-    indexRequirementsRead = Array(repeating: false, count: index.requirementTable.count)
-  }
-
   /// Requirement `number` of the index, read once as compiled; nil when it cannot be read.
   private func indexRequirement(_ number: Int) -> RezRequirement? {
-    sizeIndexRequirements()
-    guard indexRequirements.indices.contains(number) else { return nil }
-    if indexRequirementsRead[number] { return indexRequirements[number] }
-    indexRequirementsRead[number] = true
-    indexRequirements[number] = try? index.rezRequirement(
+    guard indexRequirements.contains(number) else { return nil }
+    if let known = indexRequirements[number] { return known }
+    let read = try? index.rezRequirement(
       number, keyVersion: readableKeyVersion, textVersion: rangeVersion)
-    return indexRequirements[number]
+    indexRequirements.keep(read, for: number)
+    return read
   }
 
   /// A version written in a range of the index that is no key's text, read once.
