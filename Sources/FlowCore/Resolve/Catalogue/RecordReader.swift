@@ -105,7 +105,7 @@ struct RecordReader {
   }
 
   mutating func number() throws(Damaged) -> Int {
-    if let value = oneByteNumber() { return value }
+    if let value = shortNumber() { return value }
     var value: UInt64 = 0
     var shift: UInt64 = 0
     while true {
@@ -120,22 +120,32 @@ struct RecordReader {
     return Int((signed >> 1) ^ -(signed & 1))
   }
 
-  /// The next number when it takes one byte, read; nil, reading nothing, otherwise. Most
-  /// numbers of an index (requirement numbers, counts, short lengths) take one byte.
-  private mutating func oneByteNumber() -> Int? {
-    guard offset >= 0, offset < base.count, case let byte = base[offset], byte < 0x80 else {
+  /// The next number when it takes one or two bytes, read; nil, reading nothing, otherwise.
+  /// Most numbers of an index take one (counts, short lengths) or two (requirement numbers,
+  /// of which a repository has thousands), so that the lists of them read here go without
+  /// a call for each.
+  @inline(__always)
+  mutating func shortNumber() -> Int? {
+    guard offset >= 0, offset < base.count else { return nil }
+    let first = base[offset]
+    if first < 0x80 {
+      offset += 1
+      return Int(first >> 1) ^ -Int(first & 1)
+    }
+    guard offset + 1 < base.count, case let second = base[offset + 1], second < 0x80 else {
       return nil
     }
-    offset += 1
-    return Int(byte >> 1) ^ -Int(byte & 1)
+    offset += 2
+    let value = Int(first & 0x7F) | Int(second) << 7
+    return (value >> 1) ^ -(value & 1)
   }
 
-  /// Reads past `count` numbers, each checked to lie in `0..<limit`; those of one byte
-  /// without a call each, as lists of them are skipped whole.
+  /// Reads past `count` numbers, each checked to lie in `0..<limit`; those of one or two
+  /// bytes without a call each, as lists of them are skipped whole.
   mutating func skipNumbers(_ count: Int, below limit: Int) throws(Damaged) {
     for _ in 0..<count {
       let value: Int
-      if let short = oneByteNumber() { value = short } else { value = try number() }
+      if let short = shortNumber() { value = short } else { value = try number() }
       guard value >= 0, value < limit else { throw Damaged() }
     }
   }

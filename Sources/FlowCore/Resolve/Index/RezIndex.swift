@@ -664,7 +664,8 @@ extension CatalogueIndex {
       guard let length = Int32(exactly: count) else { throw RecordReader.Damaged() }
       storage.append(length)
       for _ in 0..<count {
-        let number = try reader.number()
+        let number: Int
+        if let short = reader.shortNumber() { number = short } else { number = try reader.number() }
         guard number >= 0, number < requirementTable.count, let stored = Int32(exactly: number)
         else { throw RecordReader.Damaged() }
         storage.append(stored)
