@@ -140,16 +140,6 @@ struct RecordReader {
     return (value >> 1) ^ -(value & 1)
   }
 
-  /// Reads past `count` numbers, each checked to lie in `0..<limit`; those of one or two
-  /// bytes without a call each, as lists of them are skipped whole.
-  mutating func skipNumbers(_ count: Int, below limit: Int) throws(Damaged) {
-    for _ in 0..<count {
-      let value: Int
-      if let short = shortNumber() { value = short } else { value = try number() }
-      guard value >= 0, value < limit else { throw Damaged() }
-    }
-  }
-
   /// A number that counts what follows, each taking at least one byte.
   mutating func count() throws(Damaged) -> Int {
     let count = try number()
@@ -314,4 +304,7 @@ extension RecordReader {
 extension RecordReader {
   /// Skips bytes behind their length, as the index keeps what the solver never reads.
   mutating func skipBlock() throws(Damaged) { offset += try count() }
+
+  /// Where the bytes behind their length lie; the reader moves past them.
+  mutating func blockRange() throws(Damaged) -> Range<Int> { try textRange() }
 }

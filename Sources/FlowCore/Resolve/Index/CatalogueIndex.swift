@@ -13,15 +13,15 @@ import Glibc
 /// (name and spec), what versions provide (a count, then per item the name and version
 /// provided and the providing package and version key, by name provided), what a rez
 /// repository's index adds (`RezIndex`; empty in a TOML catalogue's), and one of packages
-/// sorted by name. A table is a count, one fixed-width offset per
-/// item, then the items. A package is its name, its version count, then per version: the key
-/// number, the length of what the solver skips (the origin as text, then the record's details
-/// as compiled), those bytes, and its requires, conflicts, number of variants and each
-/// variant's requires as requirement numbers. The `IndexSeal` ends the file: a block whose
+/// sorted by name. A table is a count, one fixed-width offset per item, then the items. A
+/// package (a rez repository's holds more, `RezIndex`) is its name, its version count, then
+/// per version: the key number, the length of what the solver skips (the origin as text,
+/// then the record's details as compiled), those bytes, and its requires, conflicts, number
+/// of variants and each variant's requires as requirement numbers. The `IndexSeal` ends the file: a block whose
 /// bytes do not match it is never believed, and the index is rebuilt from the catalogue.
 public final class CatalogueIndex: PackageSource {
   static let magicPrefix = Array("flow-catalogue-index-".utf8)
-  static let magic = magicPrefix + Array("12\n".utf8)
+  static let magic = magicPrefix + Array("13\n".utf8)
   /// Where the parts after the source key start, after the length in the header.
   static let partCount = 5
 

@@ -9,9 +9,11 @@ import Glibc
 /// the distinct versions (equal versions written differently share one). A requirement is its
 /// marked name and its whole text as written (`~foo-1.2+<2`), then its range as read
 /// (`appendRequirement`), so that a resolve reads no requirement's text. Each package's item
-/// ends, after its versions, with its folder in each repository (path and state), its version
-/// folders (key number, path, and what is checked of it) and the problems met reading it. A
-/// version's origin is its package file.
+/// holds, between its name and its versions, the problems met reading it, then its folder
+/// in each repository (path and state) and its version folders (path, and what is checked
+/// of it), those checked when the package is first read apart from those checked when their
+/// versions are (`appendFamily`): a package only constrained in an answer has its problems
+/// and first checks read without its versions. A version's origin is its package file.
 ///
 /// What is checked, and when (`stat` calls only for what a resolve reads, so that a
 /// repository of thousands of packages, on a network file system too, costs a resolve no
@@ -61,19 +63,19 @@ enum RezIndex {
     var packageFolders: [(path: String, state: [Int])] = []
     var folders: [Folder] = []
     /// Read from the index without its folders: where their records lie, for
-    /// `CatalogueIndex.rezChanged(_:deferring:deferredRecords:)`, which checks them where
-    /// they lie.
+    /// `CatalogueIndex.rezChanged(_:)` and `CatalogueIndex.rezFolderRecord(_:)`, which
+    /// check them where they lie.
     var folderRecords: FolderRecords? = nil
     var entries: [Entry] = []
     var problems: [Diagnostic] = []
   }
 
-  /// Where a package's folder records lie in the index: its folders' records together, then
-  /// each version folder's key number and record, found in the one pass that reads past
-  /// them to the package's problems.
+  /// Where a package's folder records lie in the index: those checked when the package is
+  /// first read together, then the record of each version's folder, checked once the
+  /// version is read (none when all are checked first, `appendFamily`).
   struct FolderRecords: Sendable {
-    var packageFolders: Range<Int>
-    var versionFolders: [(key: Int, record: Range<Int>)]
+    var firstChecks: Range<Int>
+    var versionFolders: [Range<Int>]
   }
 
   /// What a file's `stat` says that changes when it is written or replaced: size, modification
@@ -301,12 +303,54 @@ enum RezIndex {
     }
   }
 
-  /// A package's directory item: its name and versions as a TOML catalogue's, then its
-  /// folders (`Family.packageFolders`), its version folders, and its problems.
+  /// A package's directory item: its name; its problems; what is checked when a resolve
+  /// first reads it, behind its length: its folders (`Family.packageFolders`), then the
+  /// version folders it holds no version of, or all of them when reading it met problems
+  /// (so that a package file added or fixed since is a version, and the warnings told are
+  /// those of the files as they are); the record of each version's folder, behind its
+  /// length, unless all were in the first checks; then its versions as a TOML catalogue's.
   private static func appendFamily(
     _ name: String, _ family: Family, lists: [[[Int]]], to index: inout [UInt8]
   ) {
     index.appendText(name)
+    index.appendNumber(family.problems.count)
+    for problem in family.problems {
+      index.appendText(problem.file)
+      index.appendNumber(problem.position?.line ?? 0)
+      index.appendNumber(problem.position?.column ?? 0)
+      index.appendText(problem.message)
+    }
+    func appendFolder(_ folder: Folder, to record: inout [UInt8]) {
+      record.appendText(folder.path)
+      record.appendNumber(folder.checks.count)
+      for check in folder.checks {
+        record.appendText(check.suffix)
+        record.appendNumber(check.state.count)
+        for value in check.state { record.appendNumber(value) }
+      }
+    }
+    let versionKeys = family.problems.isEmpty ? Set(family.entries.map(\.key)) : []
+    var firstChecks: [UInt8] = []
+    firstChecks.appendNumber(family.packageFolders.count)
+    for folder in family.packageFolders {
+      firstChecks.appendText(folder.path)
+      firstChecks.appendNumber(folder.state.count)
+      for value in folder.state { firstChecks.appendNumber(value) }
+    }
+    let checkedFirst = family.folders.filter { !versionKeys.contains($0.key) }
+    firstChecks.appendNumber(checkedFirst.count)
+    for folder in checkedFirst { appendFolder(folder, to: &firstChecks) }
+    index.appendNumber(firstChecks.count)
+    index += firstChecks
+    // A version's folder is the one of its key: one per version, in the same order.
+    let versionFolders = family.folders.filter { versionKeys.contains($0.key) }
+    index.appendNumber(versionFolders.count)
+    for folder in versionFolders {
+      var record: [UInt8] = []
+      appendFolder(folder, to: &record)
+      index.appendNumber(record.count)
+      index += record
+    }
     index.appendNumber(family.entries.count)
     for (entry, lists) in zip(family.entries, lists) {
       index.appendNumber(entry.key)
@@ -320,30 +364,6 @@ enum RezIndex {
       index.appendNumber(details.count)
       index += details
       index.appendNumberLists(lists)
-    }
-    index.appendNumber(family.packageFolders.count)
-    for folder in family.packageFolders {
-      index.appendText(folder.path)
-      index.appendNumber(folder.state.count)
-      for value in folder.state { index.appendNumber(value) }
-    }
-    index.appendNumber(family.folders.count)
-    for folder in family.folders {
-      index.appendNumber(folder.key)
-      index.appendText(folder.path)
-      index.appendNumber(folder.checks.count)
-      for check in folder.checks {
-        index.appendText(check.suffix)
-        index.appendNumber(check.state.count)
-        for value in check.state { index.appendNumber(value) }
-      }
-    }
-    index.appendNumber(family.problems.count)
-    for problem in family.problems {
-      index.appendText(problem.file)
-      index.appendNumber(problem.position?.line ?? 0)
-      index.appendNumber(problem.position?.column ?? 0)
-      index.appendText(problem.message)
     }
   }
 }
@@ -369,127 +389,39 @@ extension CatalogueIndex {
     return ranks
   }
 
-  /// The file and details of a version read without them (`rezFamily(named:details:)`).
+  /// The file and details of a version read without them (`rezFamily(named:)`).
   func readDetails(of entry: inout RezIndex.Entry) throws(RecordReader.Damaged) {
     guard let range = entry.details else { return }
     var reader = try reader(range.lowerBound, range.upperBound)
-    try readDetails(of: &entry, with: &reader)
-    guard reader.offset == range.upperBound else { throw RecordReader.Damaged() }
-    entry.details = nil
-  }
-
-  private func readDetails(of entry: inout RezIndex.Entry, with reader: inout RecordReader)
-    throws(RecordReader.Damaged)
-  {
     entry.file = try reader.text()
     var version = PackageVersion(name: "", version: Version(0), key: "")
     try reader.details(of: &version)
     entry.released = version.released
     entry.variables = version.variables
+    guard reader.offset == range.upperBound else { throw RecordReader.Damaged() }
+    entry.details = nil
   }
 
-  private func readPackageFolders(_ reader: inout RecordReader) throws(RecordReader.Damaged)
-    -> [(path: String, state: [Int])]
-  {
-    var folders: [(path: String, state: [Int])] = []
-    for _ in 0..<(try reader.count()) { folders.append(try readState(&reader)) }
-    return folders
-  }
-
-  /// A path (or a path's end) and the state recorded of it (`RezIndex.state(of:)`).
-  private func readState(_ reader: inout RecordReader) throws(RecordReader.Damaged)
-    -> (String, [Int])
-  {
-    let path = try reader.text()
-    var state: [Int] = []
-    for _ in 0..<(try reader.count()) { state.append(try reader.number()) }
-    return (path, state)
-  }
-
-  private func readFolders(_ reader: inout RecordReader) throws(RecordReader.Damaged)
-    -> [RezIndex.Folder]
-  {
-    var folders: [RezIndex.Folder] = []
-    for _ in 0..<(try reader.count()) {
-      let key = try reader.number()
-      guard key >= 0, key < keyTable.count else { throw RecordReader.Damaged() }
-      let path = try reader.text()
-      var checks: [(suffix: String, state: [Int])] = []
-      for _ in 0..<(try reader.count()) { checks.append(try readState(&reader)) }
-      folders.append(RezIndex.Folder(key: key, path: path, checks: checks))
-    }
-    return folders
-  }
-
-  /// Reads past a package's folders and its version folders, giving where their records lie.
-  private func folderRecords(_ reader: inout RecordReader) throws(RecordReader.Damaged)
-    -> RezIndex.FolderRecords
-  {
-    let start = reader.offset
-    for _ in 0..<(try reader.count()) {
-      try reader.skipText()
-      for _ in 0..<(try reader.count()) { _ = try reader.number() }
-    }
-    let packageFolders = start..<reader.offset
-    let count = try reader.count()
-    var versionFolders: [(key: Int, record: Range<Int>)] = []
-    versionFolders.reserveCapacity(count)
-    for _ in 0..<count {
-      let record = reader.offset
-      let key = try reader.number()
-      guard key >= 0, key < keyTable.count else { throw RecordReader.Damaged() }
-      try reader.skipText()
-      for _ in 0..<(try reader.count()) {
-        try reader.skipText()
-        for _ in 0..<(try reader.count()) { _ = try reader.number() }
-      }
-      versionFolders.append((key, record..<reader.offset))
-    }
-    return RezIndex.FolderRecords(packageFolders: packageFolders, versionFolders: versionFolders)
-  }
-
-  /// Whether anything changed since the index was compiled among the folders and files the
-  /// records at `records` check (`RezIndex.state(of:)`): the package's folders, then its
-  /// version folders but those of `deferred`, the key numbers of versions in ascending order
-  /// (as the folders are). Each of those is checked once its version is read: where its
-  /// record lies goes to `deferredRecords` at the key's place in `deferred` (empty when it
-  /// has none), for `rezFolderChanged(_:)`. Read where the records lie: paths and states
-  /// made for that alone would cost more than the `stat` calls.
-  func rezChanged(
-    _ records: RezIndex.FolderRecords, deferring deferred: [Int],
-    deferredRecords: inout [Range<Int>]
-  ) throws(RecordReader.Damaged) -> Bool {
-    let folders = records.packageFolders
-    var reader = try reader(folders.lowerBound, folders.upperBound)
+  /// Whether anything changed since the index was compiled among the folders and files a
+  /// package's first checks, at `firstChecks`, record (`RezIndex.state(of:)`): its folders,
+  /// then version folders (`RezIndex.appendFamily`). Read where the records lie: paths and
+  /// states made for that alone would cost more than the `stat` calls.
+  func rezChanged(_ firstChecks: Range<Int>) throws(RecordReader.Damaged) -> Bool {
+    var reader = try reader(firstChecks.lowerBound, firstChecks.upperBound)
     for _ in 0..<(try reader.count()) {
       guard try stateHolds(&reader, try reader.textRange()) else { return true }
     }
-    deferredRecords = Array(repeating: 0..<0, count: deferred.count)
-    var next = 0
-    for folder in records.versionFolders {
-      while next < deferred.count && deferred[next] < folder.key { next += 1 }
-      guard next < deferred.count, deferred[next] == folder.key else {
-        if try rezFolderChanged(folder.record) { return true }
-        continue
-      }
-      deferredRecords[next] = folder.record
+    for _ in 0..<(try reader.count()) {
+      if try folderChanged(&reader) { return true }
     }
     return false
   }
 
-  /// Whether a version folder's files changed since the index was compiled: its record
-  /// lies at `record` (from `rezChanged(_:deferring:deferredRecords:)`).
-  func rezFolderChanged(_ record: Range<Int>) throws(RecordReader.Damaged) -> Bool {
-    try rezFolderChanged(reading: try rezFolderRecord(record))
-  }
-
-  /// A reader of the version folder's record at `record`, past its key number: the blocks
-  /// it lies in checked here, so that `rezFolderChanged(reading:)` reads nothing else of
-  /// the index and may run on another thread.
+  /// A reader of the version folder's record at `record` (`RezIndex.FolderRecords`): the
+  /// blocks it lies in checked here, so that `rezFolderChanged(reading:)` reads nothing else
+  /// of the index and may run on another thread.
   func rezFolderRecord(_ record: Range<Int>) throws(RecordReader.Damaged) -> RecordReader {
-    var reader = try reader(record.lowerBound, record.upperBound)
-    _ = try reader.number()
-    return reader
+    try reader(record.lowerBound, record.upperBound)
   }
 
   /// Whether the version folder a `rezFolderRecord(_:)` reader reads changed.
@@ -498,7 +430,7 @@ extension CatalogueIndex {
     return try folderChanged(&reader)
   }
 
-  /// Reads a version folder's path and checks, past its key number; whether one changed.
+  /// Reads a version folder's path and checks; whether one changed.
   private func folderChanged(_ reader: inout RecordReader) throws(RecordReader.Damaged) -> Bool {
     let folder = try reader.textRange()
     for _ in 0..<(try reader.count()) {
@@ -589,14 +521,24 @@ extension CatalogueIndex {
   }
 
   /// Package `name` as compiled; nil when no repository holds it. Each version's file and
-  /// details, and the version folders, are read when `details`, else left where they lie
-  /// (`readDetails(of:)`, `folderRecords`): a search reads many versions and chooses few.
-  func rezFamily(named name: String, details: Bool = true) throws(RecordReader.Damaged)
-    -> RezIndex.Family?
-  {
+  /// details, and the folders, are left where they lie (`readDetails(of:)`,
+  /// `RezIndex.FolderRecords`): a search reads many versions and chooses few.
+  func rezFamily(named name: String) throws(RecordReader.Damaged) -> RezIndex.Family? {
     guard var reader = try findPackage(named: name) else { return nil }
     var family = RezIndex.Family()
+    family.problems = try readProblems(&reader)
+    let firstChecks = try reader.blockRange()
+    let folderCount = try reader.count()
+    var versionFolders: [Range<Int>] = []
+    versionFolders.reserveCapacity(folderCount)
+    for _ in 0..<folderCount { versionFolders.append(try reader.blockRange()) }
+    family.folderRecords = RezIndex.FolderRecords(
+      firstChecks: firstChecks, versionFolders: versionFolders)
     let count = try reader.count()
+    // A folder record per version, unless reading the package met problems.
+    guard folderCount == (family.problems.isEmpty ? count : 0) else {
+      throw RecordReader.Damaged()
+    }
     family.entries.reserveCapacity(count)
     // Every version's requirement numbers in one array, each version's a slice of it: one
     // allocation per package rather than one per version.
@@ -607,14 +549,11 @@ extension CatalogueIndex {
     for _ in 0..<count {
       let key = try reader.number()
       guard key >= 0, key < keyTable.count else { throw RecordReader.Damaged() }
-      family.entries.append(RezIndex.Entry(key: key, file: "", released: nil, variables: []))
       let length = try reader.count()
-      if details {
-        try readDetails(of: &family.entries[family.entries.count - 1], with: &reader)
-      } else {
-        family.entries[family.entries.count - 1].details = reader.offset..<reader.offset + length
-        reader.offset += length
-      }
+      var entry = RezIndex.Entry(key: key, file: "", released: nil, variables: [])
+      entry.details = reader.offset..<reader.offset + length
+      family.entries.append(entry)
+      reader.offset += length
       let start = numbers.count
       try readRequirementNumbers(&reader, into: &numbers)
       numberRanges.append(start..<numbers.count)
@@ -622,40 +561,22 @@ extension CatalogueIndex {
     for (place, range) in numberRanges.enumerated() {
       family.entries[place].numbers = RequirementNumbers(storage: numbers[range])
     }
-    if details {
-      family.packageFolders = try readPackageFolders(&reader)
-      family.folders = try readFolders(&reader)
-    } else {
-      family.folderRecords = try folderRecords(&reader)
-    }
-    family.problems = try readProblems(&reader)
     return family
   }
 
-  /// Package `name`'s version folders (where their records lie), its versions' key numbers
-  /// and its problems, the rest of its versions skipped; nil when no repository holds it.
+  /// Package `name`'s problems and where its first checks lie (`rezChanged(_:)`), its
+  /// versions and their folders not read; nil when no repository holds it.
   func rezFamilyOutline(named name: String) throws(RecordReader.Damaged)
-    -> (folderRecords: RezIndex.FolderRecords, keys: [Int], problems: [Diagnostic])?
+    -> (firstChecks: Range<Int>, problems: [Diagnostic])?
   {
     guard var reader = try findPackage(named: name) else { return nil }
-    var keys: [Int] = []
-    for _ in 0..<(try reader.count()) {
-      let key = try reader.number()
-      guard key >= 0, key < keyTable.count else { throw RecordReader.Damaged() }
-      keys.append(key)
-      reader.offset += try reader.count()
-      // Requires, conflicts, then each variant's requires (`RecordReader.numberLists`).
-      try skipRequirementNumbers(&reader)
-      try skipRequirementNumbers(&reader)
-      for _ in 0..<(try reader.count()) { try skipRequirementNumbers(&reader) }
-    }
-    let records = try folderRecords(&reader)
-    return (records, keys, try readProblems(&reader))
+    let problems = try readProblems(&reader)
+    return (try reader.blockRange(), problems)
   }
 
   /// A version's requirement numbers (`RecordReader.numberLists`) without its conflicts,
   /// which rez packages never have, appended to `storage` as `RequirementNumbers` holds
-  /// them; each checked as `rezFamily(named:details:)` checks it.
+  /// them; each checked.
   private func readRequirementNumbers(
     _ reader: inout RecordReader, into storage: inout [Int32]
   ) throws(RecordReader.Damaged) {
@@ -674,11 +595,6 @@ extension CatalogueIndex {
     try list()
     guard try reader.count() == 0 else { throw RecordReader.Damaged() }
     for _ in 0..<(try reader.count()) { try list() }
-  }
-
-  /// One list of requirement numbers, each checked as `rezFamily(named:details:)` checks it.
-  private func skipRequirementNumbers(_ reader: inout RecordReader) throws(RecordReader.Damaged) {
-    try reader.skipNumbers(try reader.count(), below: requirementTable.count)
   }
 
   private func readProblems(_ reader: inout RecordReader) throws(RecordReader.Damaged)

@@ -34,8 +34,8 @@ final class RezFolderChecks: @unchecked Sendable {
     self.index = index
   }
 
-  /// Checks the version folder whose record lies at `record`
-  /// (`CatalogueIndex.rezChanged(_:deferring:deferredRecords:)`), now or on the thread.
+  /// Checks the version folder whose record lies at `record` (`RezIndex.FolderRecords`),
+  /// now or on the thread.
   func add(_ record: Range<Int>) {
     let reader: RecordReader
     do {

@@ -57,8 +57,8 @@ public final class RezRepository: PackageSource {
   /// fact of the machine, which has no folder).
   @exclusivity(unchecked) private var searchVersions: [String: [RezSolver.Read]] = [:]
   /// Per package read, per entry, where the record of its version folder lies while not
-  /// checked yet, else an empty range (`CatalogueIndex.rezChanged(_:deferring:
-  /// deferredRecords:)`).
+  /// checked yet, else an empty range; none when all were checked when the package was read
+  /// (`RezIndex.FolderRecords`).
   @exclusivity(unchecked) private var unchecked: [String: [Range<Int>]] = [:]
   /// Per requirement number of the index, the requirement read once as compiled
   /// (`indexRequirement(_:)`), nil for one that cannot be read.
@@ -364,24 +364,15 @@ public final class RezRepository: PackageSource {
     return found
   }
 
-  /// Reports package `name`'s problems as `storedFamily(_:)` does, reading only them, its
-  /// versions' key numbers and the checks `family(_:)` makes first: a resolution names
-  /// packages its search never read (those only constrained), whose versions it does not
-  /// need.
+  /// Reports package `name`'s problems as `storedFamily(_:)` does, reading only them and
+  /// the checks `family(_:)` makes first: a resolution names packages its search never read
+  /// (those only constrained), whose versions it does not need.
   private func reportProblems(of name: String) {
     if stored[name] != nil || problemsReported.contains(name) { return }
-    let outline: (folderRecords: RezIndex.FolderRecords, keys: [Int], problems: [Diagnostic])?
+    let outline: (firstChecks: Range<Int>, problems: [Diagnostic])?
     do {
       outline = try index.rezFamilyOutline(named: name)
-      var deferredRecords: [Range<Int>] = []
-      if let outline,
-        try index.rezChanged(
-          outline.folderRecords,
-          deferring: Self.deferred(keys: outline.keys, problems: outline.problems),
-          deferredRecords: &deferredRecords)
-      {
-        outOfDate()
-      }
+      if let outline, try index.rezChanged(outline.firstChecks) { outOfDate() }
     } catch {
       // As `family(_:)` on damage: no package, the index compiled anew next time.
       forget()
@@ -448,32 +439,21 @@ public final class RezRepository: PackageSource {
     index.checkRezFolder(record)
   }
 
-  /// The key numbers of the versions whose folders are checked when they are read rather
-  /// than when their package is first read: all the index holds (`keys`), unless reading
-  /// the package met `problems`; the others are those it could not read.
-  private static func deferred(keys: [Int], problems: [Diagnostic]) -> [Int] {
-    problems.isEmpty ? keys : []
-  }
-
   /// Marks this reading out of date (`isStale`) and removes the index file.
   private func outOfDate() {
     index.foundOutOfDate = true
     forget()
   }
 
-  /// Package `name` as the index holds it, its folders checked but those `deferred(keys:
-  /// problems:)` leaves to when their versions are read (`check(_:entry:)`): a change makes
+  /// Package `name` as the index holds it, its folders checked but those left to when
+  /// their versions are read (`check(_:entry:)`, `RezIndex.FolderRecords`): a change makes
   /// the reading out of date.
   private func family(_ name: String) -> RezIndex.Family? {
     do {
-      guard let found = try index.rezFamily(named: name, details: false) else { return nil }
+      guard let found = try index.rezFamily(named: name) else { return nil }
       guard let records = found.folderRecords else { return found }
-      let deferred = Self.deferred(keys: found.entries.map(\.key), problems: found.problems)
-      var deferredRecords: [Range<Int>] = []
-      if try index.rezChanged(records, deferring: deferred, deferredRecords: &deferredRecords) {
-        outOfDate()
-      }
-      unchecked[name] = deferredRecords
+      if try index.rezChanged(records.firstChecks) { outOfDate() }
+      unchecked[name] = records.versionFolders
       return found
     } catch {
       // Damage the checksum missed reads as no package; the index is compiled anew next time.
