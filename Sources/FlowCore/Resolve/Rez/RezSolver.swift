@@ -308,12 +308,16 @@ final class RezSolver {
     /// Whether extraction can take a package from this scope, kept here: each round of
     /// extraction passes every scope, and most have nothing left.
     private(set) var isExtractable: Bool
+    /// Whether this scope can rule out a variant's requirement at all: it has variants, or
+    /// its constraint a range.
+    let constrains: Bool
 
     init(slice: Slice) {
       family = slice.family.id
       self.slice = slice
       constraint = nil
       isExtractable = !slice.commonNames.isEmpty
+      constrains = true
     }
 
     init(constraint: Requirement) {
@@ -321,6 +325,7 @@ final class RezSolver {
       slice = nil
       self.constraint = constraint
       isExtractable = false
+      constrains = constraint.range >= 0
     }
 
     var isConflict: Bool { slice == nil }
@@ -336,9 +341,6 @@ final class RezSolver {
       isExtractable = Int(extractedCount) < slice.commonNames.count
       return requirement
     }
-
-    /// Whether this scope can rule out a variant's requirement at all.
-    var constrains: Bool { slice != nil || (constraint?.range ?? RezRangeTable.none) >= 0 }
 
     /// Whether `requirement` (of some variant, on this package) cannot hold together with
     /// this scope (rez's `Requirement.conflicts_with` against the scope's request, which for
@@ -363,7 +365,8 @@ final class RezSolver {
   struct Phase {
     enum Status { case pending, exhausted, solved, failed, cyclic }
     var scopes: [Scope]
-    /// The scopes changed since the phase was last reduced, in any order, perhaps twice.
+    /// The scopes changed since the phase was last reduced, in any order, perhaps twice: the
+    /// only ones extraction may take a package from (`Scope.isExtractable`).
     var changed: [Int]
     var status: Status
   }
@@ -402,8 +405,6 @@ final class RezSolver {
   /// Per package number, one more than its requirement's position in the list
   /// `list(_:naming:)` is making; 0 outside it.
   @exclusivity(unchecked) private var listSlots: [Int32] = []
-  /// Per package number, the same for the requirements one round of extraction merged.
-  @exclusivity(unchecked) private var extractSlots: [Int32] = []
   /// Per package number, the packages its variants name (`NamedRows`).
   @exclusivity(unchecked) private(set) var named = NamedRows()
   /// Per package number, one more than its place among the requests that require it (not
@@ -789,32 +790,44 @@ final class RezSolver {
     func ended(_ status: Phase.Status) -> Phase {
       Phase(scopes: scopes, changed: [], status: status)
     }
+    // Only a scope changed since extraction last passed it can give a package
+    // (`Scope.isExtractable`): those the phase names as changed, then those narrowed, opened
+    // or reduced here. Extraction passes them in the order of the scopes.
+    var extractable = changed
+    // Per package number, one more than the index of its scope; 0 for the others.
+    var scopeSlots = [Int32](repeating: 0, count: names.count)
+    for index in scopes.indices { scopeSlots[Int(scopes[index].family)] = Int32(index + 1) }
     while true {
       let previousCount = scopes.count
       var widened: [Int] = []
       while true {
         var extracted: [Requirement] = []
-        for index in scopes.indices where scopes[index].isExtractable {
+        extractable.sort()
+        for index in extractable {
           while let requirement = scopes[index].extract(ranges) { extracted.append(requirement) }
         }
+        extractable = []
         if extracted.isEmpty { break }
         let list = list(extracted, naming: false)
         if list.conflict { return ended(.failed) }
-        // Per package number, one more than its position in the list; negated once a scope
-        // of that package took it. Kept for every round, each clearing what it set.
-        if extractSlots.count < names.count {
-          extractSlots += Array(repeating: 0, count: names.count - extractSlots.count)
+        if scopeSlots.count < names.count {
+          scopeSlots += Array(repeating: 0, count: names.count - scopeSlots.count)
         }
-        defer { for requirement in list.requirements { extractSlots[Int(requirement.family)] = 0 } }
-        for (position, requirement) in list.requirements.enumerated() {
-          extractSlots[Int(requirement.family)] = Int32(position + 1)
+        // The scopes of the packages extracted are narrowed in the order of the scopes; the
+        // other packages get scopes of their own after, in the order of the list.
+        var narrowing: [(index: Int, range: Int32)] = []
+        var opening: [Requirement] = []
+        for requirement in list.requirements {
+          let slot = scopeSlots[Int(requirement.family)]
+          if slot > 0 {
+            narrowing.append((Int(slot - 1), requirement.range))
+          } else {
+            opening.append(requirement)
+          }
         }
-        for index in scopes.indices {
-          let slot = extractSlots[Int(scopes[index].family)]
-          guard slot > 0 else { continue }
-          let requirement = list.requirements[Int(slot - 1)]
-          extractSlots[Int(requirement.family)] = -slot
-          let range = requirement.range == RezRangeTable.none ? ranges.any : requirement.range
+        narrowing.sort { $0.index < $1.index }
+        for (index, extractedRange) in narrowing {
+          let range = extractedRange == RezRangeTable.none ? ranges.any : extractedRange
           guard let narrowed = try intersect(scopes[index], range) else {
             return ended(.failed)
           }
@@ -822,10 +835,13 @@ final class RezSolver {
             if scopes[index].isConflict && !narrowed.isConflict { widened.append(index) }
             scopes[index] = narrowed
             changed.append(index)
+            extractable.append(index)
           }
         }
-        for requirement in list.requirements where extractSlots[Int(requirement.family)] > 0 {
+        for requirement in opening {
+          extractable.append(scopes.count)
           scopes.append(try scope(for: requirement))
+          scopeSlots[Int(requirement.family)] = Int32(scopes.count)
         }
       }
       let count = scopes.count
@@ -839,24 +855,19 @@ final class RezSolver {
       var isPartial = isNew
       for x in changed { isPartial[x] = true }
       let partial = isPartial.indices.filter { isPartial[$0] }
-      // Per scope, its package when its variants name others (`named`); -1 for a scope of
-      // a constraint.
-      let naming = scopes.map { $0.isConflict ? -1 : $0.family }
       func scopeNames(_ x: Int, _ id: Int32) -> Bool {
-        naming[x] >= 0 && named.contains(naming[x], id)
+        !scopes[x].isConflict && named.contains(scopes[x].family, id)
       }
-      let constraining = scopes.map { $0.constrains ? $0.family : -1 }
       var pending: [Pair] = []
-      for x in 0..<count {
+      for x in 0..<count where !scopes[x].isConflict {
+        let family = scopes[x].family
+        func reduces(_ y: Int) -> Bool {
+          y != x && scopes[y].constrains && named.contains(family, scopes[y].family)
+        }
         if isNew[x] {
-          for y in 0..<count where y != x && constraining[y] >= 0 && scopeNames(x, constraining[y])
-          {
-            pending.append(Pair(x, y))
-          }
+          for y in 0..<count where reduces(y) { pending.append(Pair(x, y)) }
         } else {
-          for y in partial where y != x && constraining[y] >= 0 && scopeNames(x, constraining[y]) {
-            pending.append(Pair(x, y))
-          }
+          for y in partial where reduces(y) { pending.append(Pair(x, y)) }
         }
       }
       while let pair = pending.popLast() {
@@ -864,6 +875,7 @@ final class RezSolver {
         guard let reduced = slice.reduce(by: scopes[pair.y], self) else { return ended(.failed) }
         if reduced !== slice {
           scopes[pair.x] = Scope(slice: reduced)
+          extractable.append(pair.x)
           let family = scopes[pair.x].family
           for other in 0..<count where other != pair.x && scopeNames(other, family) {
             pending.append(Pair(other, pair.x))
