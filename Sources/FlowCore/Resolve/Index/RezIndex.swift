@@ -539,27 +539,30 @@ extension CatalogueIndex {
     guard folderCount == (family.problems.isEmpty ? count : 0) else {
       throw RecordReader.Damaged()
     }
-    family.entries.reserveCapacity(count)
     // Every version's requirement numbers in one array, each version's a slice of it: one
-    // allocation per package rather than one per version.
+    // allocation per package rather than one per version. The entries are made once it is
+    // whole, each at once: an entry made and then changed in the list is copied.
     var numbers: [Int32] = []
     numbers.reserveCapacity(count * 8)
-    var numberRanges: [Range<Int>] = []
-    numberRanges.reserveCapacity(count)
+    var read: [(key: Int, details: Range<Int>, numbers: Range<Int>)] = []
+    read.reserveCapacity(count)
     for _ in 0..<count {
       let key = try reader.number()
       guard key >= 0, key < keyTable.count else { throw RecordReader.Damaged() }
       let length = try reader.count()
-      var entry = RezIndex.Entry(key: key, file: "", released: nil, variables: [])
-      entry.details = reader.offset..<reader.offset + length
-      family.entries.append(entry)
+      let details = reader.offset..<reader.offset + length
       reader.offset += length
       let start = numbers.count
       try readRequirementNumbers(&reader, into: &numbers)
-      numberRanges.append(start..<numbers.count)
+      read.append((key, details, start..<numbers.count))
     }
-    for (place, range) in numberRanges.enumerated() {
-      family.entries[place].numbers = RequirementNumbers(storage: numbers[range])
+    family.entries.reserveCapacity(count)
+    for version in read {
+      family.entries.append(
+        RezIndex.Entry(
+          key: version.key, file: "", released: nil, variables: [],
+          numbers: RequirementNumbers(storage: numbers[version.numbers]),
+          details: version.details))
     }
     return family
   }
