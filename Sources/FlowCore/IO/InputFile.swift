@@ -94,24 +94,23 @@ public enum InputFile {
     let start = Int(lseek(descriptor, 0, SEEK_CUR))
     guard start >= 0 else { return try Descriptor.fill(buffer, from: descriptor) }
     let half = buffer.count / 2
+    // The other thread's count is read once it has been joined.
     final class SecondHalf: @unchecked Sendable {
-      /// Set by the reading thread, read once it is joined.
       var read: Result<Int, SystemError> = .success(0)
     }
     let second = SecondHalf()
     let secondBuffer = UnsafeMutableRawBufferPointer(rebasing: buffer[half...])
-    let readSecond = {
+    var first: Result<Int, SystemError> = .success(0)
+    runAtOnce {
+      first = Result { () throws(SystemError) in
+        try Descriptor.fill(
+          UnsafeMutableRawBufferPointer(rebasing: buffer[..<half]), from: descriptor, at: start)
+      }
+    } there: {
       second.read = Result { () throws(SystemError) in
         try Descriptor.fill(secondBuffer, from: descriptor, at: start + half)
       }
     }
-    let thread = try? QuietThread(elsewhere: true, readSecond)
-    if thread == nil { readSecond() }
-    let first = Result { () throws(SystemError) in
-      try Descriptor.fill(
-        UnsafeMutableRawBufferPointer(rebasing: buffer[..<half]), from: descriptor, at: start)
-    }
-    thread?.join()
     let firstCount = try first.get()
     let count = firstCount < half ? firstCount : half + (try second.read.get())
     guard lseek(descriptor, off_t(start + count), SEEK_SET) >= 0 else { throw .current }

@@ -17,8 +17,9 @@ import Glibc
 /// package (a rez repository's holds more, `RezIndex`) is its name, its version count, then
 /// per version: the key number, the length of what the solver skips (the origin as text,
 /// then the record's details as compiled), those bytes, and its requires, conflicts, number
-/// of variants and each variant's requires as requirement numbers. The `IndexSeal` ends the file: a block whose
-/// bytes do not match it is never believed, and the index is rebuilt from the catalogue.
+/// of variants and each variant's requires as requirement numbers. The `IndexSeal` ends the
+/// file: a block whose bytes do not match it is never believed, and the index is rebuilt
+/// from the catalogue.
 public final class CatalogueIndex: PackageSource {
   static let magicPrefix = Array("flow-catalogue-index-".utf8)
   static let magic = magicPrefix + Array("13\n".utf8)
