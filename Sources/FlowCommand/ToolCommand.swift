@@ -71,9 +71,13 @@ extension ToolCommand {
 
   /// Ends the process now with `status`, without returning through `run()`: the values
   /// it built are not freed one by one, which for a large document costs more than the
-  /// work. Only for the top of an executable, where nothing is left to do.
+  /// work. Only for the top of an executable, where nothing is left to do. Buffered
+  /// standard streams are flushed, then the process ends without the C library's exit
+  /// handlers, which for a static binary run the runtime's teardown: a tenth of a
+  /// millisecond that changes nothing the process leaves behind.
   public static func endNow(_ status: Int32) -> Never {
-    Glibc.exit(status)
+    fflush(nil)
+    Glibc._exit(status)
   }
 
   /// Ends the process the way a Unix filter ends when its reader goes away: by SIGPIPE.
