@@ -118,6 +118,55 @@ static inline void flow_prefetch_for_writing(const void *address) {
   __builtin_prefetch(address, 1, 3);
 }
 
+/// The offset of the first byte of `bytes[start..<count]` that is NUL or not ASCII, or
+/// `count`: sixteen bytes to a comparison, where a text is almost all ASCII.
+static inline size_t flow_first_nul_or_non_ascii(const uint8_t *bytes, size_t start,
+                                                 size_t count) {
+  size_t index = start;
+  const __m128i zero = _mm_setzero_si128();
+  while (index + 32 <= count) {
+    __m128i first = _mm_loadu_si128((const __m128i *)(bytes + index));
+    __m128i second = _mm_loadu_si128((const __m128i *)(bytes + index + 16));
+    // A byte's high bit is set when it is not ASCII, or when it is NUL (compared equal).
+    __m128i firstFound = _mm_or_si128(first, _mm_cmpeq_epi8(first, zero));
+    __m128i secondFound = _mm_or_si128(second, _mm_cmpeq_epi8(second, zero));
+    if (_mm_movemask_epi8(_mm_or_si128(firstFound, secondFound)) != 0) break;
+    index += 32;
+  }
+  while (index + 16 <= count) {
+    __m128i word = _mm_loadu_si128((const __m128i *)(bytes + index));
+    int found = _mm_movemask_epi8(_mm_or_si128(word, _mm_cmpeq_epi8(word, zero)));
+    if (found != 0) return index + (size_t)__builtin_ctz((unsigned)found);
+    index += 16;
+  }
+  while (index < count && bytes[index] != 0 && bytes[index] < 0x80) index++;
+  return index;
+}
+
+/// The offset of the first of four bytes (a byte may be named twice) in
+/// `bytes[start..<count]`, or `count`: sixteen bytes to a comparison.
+static inline size_t flow_first_of_four(const uint8_t *bytes, size_t start, size_t count,
+                                        uint8_t first, uint8_t second, uint8_t third,
+                                        uint8_t fourth) {
+  size_t index = start;
+  const __m128i a = _mm_set1_epi8((char)first), b = _mm_set1_epi8((char)second);
+  const __m128i c = _mm_set1_epi8((char)third), d = _mm_set1_epi8((char)fourth);
+  while (index + 16 <= count) {
+    __m128i word = _mm_loadu_si128((const __m128i *)(bytes + index));
+    __m128i found = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(word, a), _mm_cmpeq_epi8(word, b)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(word, c), _mm_cmpeq_epi8(word, d)));
+    int mask = _mm_movemask_epi8(found);
+    if (mask != 0) return index + (size_t)__builtin_ctz((unsigned)mask);
+    index += 16;
+  }
+  while (index < count) {
+    uint8_t byte = bytes[index];
+    if (byte == first || byte == second || byte == third || byte == fourth) return index;
+    index++;
+  }
+  return index;
+}
+
 /// Whether the processor has the SHA-256 instructions (and the SSE4.1 and SSSE3 ones
 /// `flow_sha256_blocks` also takes).
 ///

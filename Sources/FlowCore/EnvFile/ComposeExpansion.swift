@@ -90,10 +90,15 @@ struct ComposeExpansion {
     byte == .dollar || insideBraces && (byte == .openBrace || byte == .closeBrace)
   }
 
+  /// The bytes of a name after its first, as a table: read once per byte of every name.
+  private static let nameBytes = ByteSet { $0.isNameCharacter }
+
   private mutating func scanName() -> EnvBytes {
     let start = index
     if index < bytes.count && (bytes[index].isASCIILetter || bytes[index] == UInt8(ascii: "_")) {
-      while index < bytes.count && bytes[index].isNameCharacter { index += 1 }
+      let nameBytes = Self.nameBytes
+      index += 1
+      while index < bytes.count && nameBytes.contains(bytes[index]) { index += 1 }
     }
     return EnvBytes(UnsafeBufferPointer(rebasing: bytes[start..<index]))
   }

@@ -1,3 +1,5 @@
+internal import CFlowSystem
+
 /// The compose dialect: keys of letters and digits (any script's) and `_ . - [ ]`, an
 /// optional `export `, `KEY=value` or `KEY: value`, unquoted values cut at a `#` that
 /// follows a space, `'…'` literal (only `\'` is an escape), `"…"` with escapes (an
@@ -223,35 +225,13 @@ struct ComposeParser: EnvFileDialectParser {
   }
 
   /// The offset of the first of four bytes (a byte may be named twice) at or after
-  /// `start`, or the end: eight bytes at a time, each word tested for the four at once.
+  /// `start`, or the end (`flow_first_of_four`).
   private func next(
     _ first: UInt8, _ second: UInt8, _ third: UInt8, _ fourth: UInt8, from start: Int
   ) -> Int {
     let bytes = cursor.bytes
     guard let base = bytes.baseAddress, start < bytes.count else { return bytes.count }
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    // A high bit for each byte of the word that is one of the four, exact up to the
-    // first: a borrow can only mark bytes after a match.
-    func matches(_ word: UInt64) -> UInt64 {
-      let a = word ^ (ones &* UInt64(first))
-      let b = word ^ (ones &* UInt64(second))
-      let c = word ^ (ones &* UInt64(third))
-      let d = word ^ (ones &* UInt64(fourth))
-      return ((a &- ones) & ~a | (b &- ones) & ~b | (c &- ones) & ~c | (d &- ones) & ~d)
-        & 0x8080_8080_8080_8080
-    }
-    var offset = start
-    while offset + 8 <= bytes.count {
-      let found = matches(UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self))
-      if found != 0 { return offset + found.trailingZeroBitCount / 8 }
-      offset += 8
-    }
-    while offset < bytes.count {
-      let byte = bytes[offset]
-      if byte == first || byte == second || byte == third || byte == fourth { return offset }
-      offset += 1
-    }
-    return offset
+    return flow_first_of_four(base, start, bytes.count, first, second, third, fourth)
   }
 
   /// Reads a quoted value; nil when it is unterminated or followed by text. A value
@@ -281,7 +261,8 @@ struct ComposeParser: EnvFileDialectParser {
       if byte == quote { break }
       if byte == .backslash, let next = cursor.byte(at: cursor.index + 1) {
         decodes = true
-        output.decoded.append(contentsOf: bytes[runStart..<cursor.index])
+        output.decoded.append(
+          contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<cursor.index]))
         if next == quote {
           output.decoded.append(quote)
         } else if isDouble && next == .dollar {
@@ -305,7 +286,8 @@ struct ComposeParser: EnvFileDialectParser {
       }
       if byte == .carriageReturn && cursor.byte(at: cursor.index + 1) == .newline {
         decodes = true
-        output.decoded.append(contentsOf: bytes[runStart..<cursor.index])
+        output.decoded.append(
+          contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<cursor.index]))
         cursor.index += 1
         runStart = cursor.index
         continue
@@ -313,11 +295,15 @@ struct ComposeParser: EnvFileDialectParser {
       cursor.advance()
     }
     let contentEnd = cursor.index
-    if decodes { output.decoded.append(contentsOf: bytes[runStart..<contentEnd]) }
+    if decodes {
+      output.decoded.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<contentEnd]))
+    }
     cursor.index += 1
     cursor.skipSpacesAndTabs()
     switch cursor.current {
-    case nil, .newline?, .carriageReturn?, .hash?:
+    case .newline?:
+      cursor.advance()
+    case nil, .carriageReturn?, .hash?:
       cursor.skipLine()
     default:
       output.decoded.removeLast(output.decoded.count - decodedStart)
@@ -333,7 +319,9 @@ struct ComposeParser: EnvFileDialectParser {
     guard !escapedDollars.isEmpty else {
       let hasDollar =
         decodes
-        ? output.decoded[decodedStart...].contains(.dollar)
+        ? output.decoded.withUnsafeBufferPointer {
+          $0.firstIndex(of: .dollar, in: decodedStart..<$0.count) != nil
+        }
         : cursor.find(.dollar, from: contentStart, to: contentEnd) != nil
       return QuotedValue(value: value, expands: hasDollar, quoting: .double)
     }

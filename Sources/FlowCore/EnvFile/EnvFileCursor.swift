@@ -101,9 +101,12 @@ struct EnvFileCursor {
   func hasPrefix(_ word: StaticString, at offset: Int) -> Bool {
     let count = word.utf8CodeUnitCount
     guard offset + count <= bytes.count else { return false }
-    // Most lines differ at the first byte: it is compared before the loop is set up.
-    if count > 0 && word.hasPointerRepresentation && bytes[offset] != word.utf8Start.pointee {
-      return false
+    // Most lines differ at the first byte: it is compared before the rest.
+    if count > 0 && word.hasPointerRepresentation {
+      guard let base = bytes.baseAddress, bytes[offset] == word.utf8Start.pointee else {
+        return false
+      }
+      return memcmp(base + offset, word.utf8Start, count) == 0
     }
     return word.withUTF8Buffer { buffer in
       for position in 0..<count where bytes[offset + position] != buffer[position] {

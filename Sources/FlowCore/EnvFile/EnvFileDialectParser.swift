@@ -178,10 +178,15 @@ private final class SecondPart<Parser: EnvFileDialectParser>: @unchecked Sendabl
       lock.broadcast()
     }
     var next = parser.cursor.index
+    // Room for the first run's records as for any text, for each later run's as for the
+    // run before with an eighth more: runs of similar lines hold similar counts, and room
+    // left unused between runs would still be part of the heap every run after spans.
+    var room = EnvFileCursor.expectedRecordCount(handOver)
     while next < buffer.count {
-      parser.output.reserveCapacity(EnvFileCursor.expectedRecordCount(handOver))
+      parser.output.reserveCapacity(room)
       next = parser.read(until: next + handOver)
       let segment = parser.takeSegment(text: bytes)
+      room = min(segment.records.count + segment.records.count / 8 + 16, room)
       let stopped = lock.withLock {
         segments.append(segment)
         lock.broadcast()

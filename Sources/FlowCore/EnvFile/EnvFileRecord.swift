@@ -88,8 +88,13 @@ final class EnvFileStorage: @unchecked Sendable {
   let file: String
   private let text: [UInt8]
   private let decoded: [UInt8]
-  private let textStart: UnsafePointer<UInt8>?
-  private let decodedStart: UnsafePointer<UInt8>?
+  /// The address a span's start is added to: the text's first byte, and for decoded
+  /// bytes, which are counted after the text, the first decoded byte less the text's
+  /// length. Plain addresses, so that a span costs a comparison and an addition, not two
+  /// optionals unwrapped (a large file's merge reads two or three spans a line). An empty
+  /// array's is 0, and only empty spans point there.
+  private let textBase: UInt
+  private let decodedBase: UInt
   /// The bytes the parser read, and those it decoded.
   let textCount: Int
   var decodedCount: Int { decoded.count }
@@ -98,13 +103,19 @@ final class EnvFileStorage: @unchecked Sendable {
     self.file = file
     self.text = text
     self.decoded = decoded
-    textStart = text.withUnsafeBufferPointer { $0.baseAddress }
-    decodedStart = decoded.withUnsafeBufferPointer { $0.baseAddress }
     textCount = text.count
+    textBase = text.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+    decodedBase =
+      decoded.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+      &- UInt(bitPattern: text.count)
   }
 
+  @inline(__always)
   func bytes(_ span: EnvSpan) -> EnvBytes {
-    span.bytes(text: UnsafeBufferPointer(start: textStart, count: textCount), decoded: decodedStart)
+    let start = Int(span.start)
+    let base = start < textCount ? textBase : decodedBase
+    return EnvBytes(
+      start: UnsafePointer(bitPattern: base &+ UInt(bitPattern: start)), count: Int(span.count))
   }
 
   func key(of record: EnvFileRecord) -> EnvBytes { bytes(record.key) }

@@ -1,3 +1,5 @@
+internal import CFlowSystem
+
 /// The bytes of one `.env` file, checked once for what no dialect accepts
 /// (invalid UTF-8, NUL bytes) before any parser looks at them.
 public struct EnvFileText: Sendable {
@@ -33,37 +35,17 @@ public struct EnvFileText: Sendable {
     encodingError(in: 0..<bytes.count)
   }
 
-  /// The first NUL byte or invalid UTF-8 sequence starting within `range`, if any.
+  /// The first NUL byte or invalid UTF-8 sequence starting within `range`, if any: runs
+  /// of ASCII passed over by `flow_first_nul_or_non_ascii`, other bytes checked here.
   func encodingError(in range: Range<Int>) -> EnvFileError? {
     let count = range.upperBound
     return bytes.withUnsafeBufferPointer { buffer -> EnvFileError? in
+      guard let base = buffer.baseAddress else { return nil }
       var index = range.lowerBound
-      let high: UInt64 = 0x8080_8080_8080_8080
-      let ones: UInt64 = 0x0101_0101_0101_0101
       while index < count {
-        // Sixteen bytes at a time while they are ASCII and not NUL, then eight.
-        if index + 8 <= count, let base = buffer.baseAddress {
-          let raw = UnsafeRawPointer(base + index)
-          let first = raw.loadUnaligned(as: UInt64.self)
-          if index + 16 <= count {
-            let second = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-            let nul = (first &- ones) & ~first | (second &- ones) & ~second
-            if (first | second | nul) & high == 0 {
-              index += 16
-              continue
-            }
-          }
-          if (first | (first &- ones) & ~first) & high == 0 {
-            index += 8
-            continue
-          }
-        }
-        let byte = buffer[index]
-        if byte >= 0x01 && byte < 0x80 {
-          index += 1
-          continue
-        }
-        if byte == 0 { return .nulByte(file: file, at: position(of: index)) }
+        index = flow_first_nul_or_non_ascii(base, index, count)
+        guard index < count else { return nil }
+        if buffer[index] == 0 { return .nulByte(file: file, at: position(of: index)) }
         let length = EnvFileText.sequenceLength(buffer, at: index)
         if length == 0 { return .invalidUTF8(file: file, at: position(of: index)) }
         index += length

@@ -40,12 +40,33 @@ struct EnvKeyIndex {
     }
   }
 
-  private var table: Table
+  /// The table, and its slots and keys read through pointers kept here: taking the
+  /// table itself at each lookup would retain and release it.
+  private var table: Table {
+    didSet {
+      slots = table.slots
+      addedKeys = table.keys
+      mask = table.size - 1
+      capacity = table.capacity
+    }
+  }
+  private var slots: UnsafeMutablePointer<Slot>
+  private var addedKeys: UnsafeMutablePointer<EnvBytes>
+  private var mask: Int
+  private var capacity: Int
   private(set) var count = 0
 
   init(capacity: Int = 8) {
-    table = Table(size: Self.size(for: capacity))
+    let table = Table(size: Self.size(for: capacity))
+    self.table = table
+    slots = table.slots
+    addedKeys = table.keys
+    mask = table.size - 1
+    self.capacity = table.capacity
   }
+
+  /// The keys in the order they were added.
+  var keys: [EnvBytes] { Array(UnsafeBufferPointer(start: addedKeys, count: count)) }
 
   /// The number of slots that holds `capacity` keys.
   private static func size(for capacity: Int) -> Int {
@@ -53,9 +74,6 @@ struct EnvKeyIndex {
     while size * 2 / 3 < capacity { size <<= 1 }
     return size
   }
-
-  /// The keys in the order they were added.
-  var keys: [EnvBytes] { Array(UnsafeBufferPointer(start: table.keys, count: count)) }
 
   /// The position of a key, if it was added.
   func position(of key: EnvBytes) -> Int? {
@@ -65,13 +83,11 @@ struct EnvKeyIndex {
   /// `position(of:)` with the key's `hash` known, as when one name is looked up in two
   /// tables.
   func position(of key: EnvBytes, hash: UInt32) -> Int? {
-    let table = table
-    let mask = table.size - 1
     var slot = Int(truncatingIfNeeded: hash) & mask
     while true {
-      let entry = table.slots[slot]
+      let entry = slots[slot]
       if entry.position < 0 { return nil }
-      if entry.hash == hash && EnvBytes.sameBytes(table.keys[Int(entry.position)], key) {
+      if entry.hash == hash && EnvBytes.sameBytes(addedKeys[Int(entry.position)], key) {
         return Int(entry.position)
       }
       slot = (slot + 1) & mask
@@ -83,23 +99,23 @@ struct EnvKeyIndex {
     add(key, hash: Self.hash(key))
   }
 
-  /// `add` with the key's `hash` known, as when its slot was prefetched.
+  /// `add` with the key's `hash` known, as when its slot was prefetched. Inlined: a
+  /// large file's merge adds a key per line, and the call cost a third of the adding.
+  @inline(__always)
   mutating func add(_ key: EnvBytes, hash: UInt32) -> (position: Int, added: Bool) {
-    if count == table.capacity { rehash(size: table.size * 2) }
-    let table = table
-    let mask = table.size - 1
+    if count == capacity { rehash(size: (mask + 1) * 2) }
     var slot = Int(truncatingIfNeeded: hash) & mask
     while true {
-      let entry = table.slots[slot]
+      let entry = slots[slot]
       if entry.position < 0 { break }
-      if entry.hash == hash && EnvBytes.sameBytes(table.keys[Int(entry.position)], key) {
+      if entry.hash == hash && EnvBytes.sameBytes(addedKeys[Int(entry.position)], key) {
         return (Int(entry.position), false)
       }
       slot = (slot + 1) & mask
     }
     let position = count
-    (table.keys + position).initialize(to: key)
-    table.slots[slot] = Slot(hash: hash, position: Int32(position))
+    (addedKeys + position).initialize(to: key)
+    slots[slot] = Slot(hash: hash, position: Int32(position))
     count += 1
     return (position, true)
   }
@@ -107,7 +123,7 @@ struct EnvKeyIndex {
   /// Starts bringing the slot a key of this hash goes to into the cache, so that adding
   /// the key a little later finds it there.
   func prefetch(hash: UInt32) {
-    flow_prefetch_for_writing(table.slots + (Int(truncatingIfNeeded: hash) & (table.size - 1)))
+    flow_prefetch_for_writing(slots + (Int(truncatingIfNeeded: hash) & mask))
   }
 
   /// Makes room for `more` keys beyond those added, so that adding them moves nothing.

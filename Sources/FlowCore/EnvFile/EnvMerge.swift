@@ -327,9 +327,11 @@ public struct EnvMerge {
     swap(&output, &scratch)
     swap(&missed, &scratchMisses)
     swap(&shadowed, &scratchShadowed)
-    output.removeAll(keepingCapacity: true)
-    missed.removeAll(keepingCapacity: true)
-    shadowed.removeAll(keepingCapacity: true)
+    // Emptied only when not empty: emptying is a call even for an empty array, and
+    // the names missed or shadowed almost always are.
+    if !output.isEmpty { output.removeAll(keepingCapacity: true) }
+    if !missed.isEmpty { missed.removeAll(keepingCapacity: true) }
+    if !shadowed.isEmpty { shadowed.removeAll(keepingCapacity: true) }
     defer {
       swap(&output, &scratch)
       swap(&missed, &scratchMisses)

@@ -234,6 +234,30 @@ import Testing
     }
   }
 
+  @Test func aValueEndsAtItsCommentOrLineAndSeesItsDollarAtEveryOffset() {
+    // Values shorter and longer than the sixteen bytes searched at once, each special
+    // byte at each place, and the value at the very end of the text or before more lines.
+    let plain = Array("abcdefghijklmnopqrstuvwxyz0123456789ABCD")
+    for length in [0, 1, 7, 15, 16, 17, 31, 33, plain.count] {
+      let value = String(plain[0..<length])
+      for ending in ["", "\n", "\nB=2\n"] {
+        // (`A= #note` keeps its `#`: the blanks before a value are not part of it.)
+        if length > 0 {
+          let entries = parse("A=" + value + " #note" + ending).entries
+          #expect(entries.first?.value == value)
+          #expect(entries.first?.template == nil)
+        }
+        #expect(parse("A=" + value + ending).entries.first?.value == value)
+        for place in 0...length {
+          let dollar = String(plain[0..<place]) + "$X" + String(plain[place..<length])
+          #expect(parse("A=" + dollar + ending).entries.first?.template == dollar)
+          let hash = String(plain[0..<place]) + "#" + String(plain[place..<length])
+          #expect(parse("A=" + hash + ending).entries.first?.value == hash)
+        }
+      }
+    }
+  }
+
   @Test func overlongAndSurrogateEncodingsAreInvalid() {
     for bytes: [UInt8] in [
       [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82],
@@ -247,9 +271,12 @@ import Testing
 
   @Test(arguments: [UInt8(0), 0xFF, 0x80])
   func encodingErrorsAreFoundAtEveryOffsetOfALongLine(_ bad: UInt8) {
-    // Past two blocks of sixteen bytes, so each place in a block and after it is met.
-    for offset in 0..<41 {
-      var bytes = Array("KEY=abcdefghijklmnopqrstuvwxyz0123456789\n".utf8)
+    // Past two blocks of thirty-two bytes, then one of sixteen and a few bytes alone, so
+    // each place in each kind of block and after them is met.
+    let letters = "abcdefghijklmnopqrstuvwxyz0123456789"
+    let line = "KEY=" + letters + letters + "ABCD\n"
+    for offset in 0..<line.utf8.count {
+      var bytes = Array(line.utf8)
       bytes.insert(bad, at: offset)
       let position = SourcePosition(line: 1, column: offset + 1)
       #expect(
