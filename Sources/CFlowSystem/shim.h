@@ -143,6 +143,28 @@ static inline size_t flow_first_nul_or_non_ascii(const uint8_t *bytes, size_t st
   return index;
 }
 
+/// Copies `count` bytes, sixteen or more, from `source` to `target` sixteen at a time
+/// (the last sixteen ending where the bytes end, overlapping the ones before) while none
+/// is one JSON writes escaped: a control character, a quote or a backslash. 1 when all
+/// were copied; 0, with some copied, at the first that needs an escape.
+static inline int flow_copy_json_plain(const uint8_t *source, uint8_t *target, size_t count) {
+  const __m128i lastControl = _mm_set1_epi8(0x1F), zero = _mm_setzero_si128();
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+  size_t offset = 0;
+  for (;;) {
+    if (offset + 16 > count) offset = count - 16;
+    __m128i word = _mm_loadu_si128((const __m128i *)(source + offset));
+    // Below 0x20 exactly where subtracting 0x1F, saturating at zero, leaves zero.
+    __m128i control = _mm_cmpeq_epi8(_mm_subs_epu8(word, lastControl), zero);
+    __m128i escaped = _mm_or_si128(
+        control, _mm_or_si128(_mm_cmpeq_epi8(word, quote), _mm_cmpeq_epi8(word, backslash)));
+    if (_mm_movemask_epi8(escaped) != 0) return 0;
+    _mm_storeu_si128((__m128i *)(target + offset), word);
+    if (offset + 16 == count) return 1;
+    offset += 16;
+  }
+}
+
 /// The offset of the first of four bytes (a byte may be named twice) in
 /// `bytes[start..<count]`, or `count`: sixteen bytes to a comparison.
 static inline size_t flow_first_of_four(const uint8_t *bytes, size_t start, size_t count,

@@ -72,6 +72,27 @@ import Testing
     }
   }
 
+  /// Strings of every length up to past the longest copied without a call, each escaped
+  /// byte at each place: the plain copy is tested a word, half a word or sixteen bytes at
+  /// a time, with the last block overlapping the one before.
+  @Test func escapesAtEveryPlaceOfEveryLengthAsJanssonDoes() {
+    let letters = Array(String(repeating: "abcdefghijklmnopqrstuvwxyz0123456789_-+=.", count: 2))
+    for length in 0...70 {
+      let plain = String(letters[0..<length])
+      #expect(JSONWriter.encode(.string(plain)) == JSONCodec.encodeWithJansson(.string(plain)))
+      for escaped in ["\"", "\\", "\n", "\u{1}", "\u{1F}"] {
+        for place in 0..<length {
+          var text = letters[0..<length]
+          text[place] = Character(escaped)
+          let string = String(text)
+          #expect(
+            JSONWriter.encode(.string(string)) == JSONCodec.encodeWithJansson(.string(string)),
+            "length \(length), place \(place)")
+        }
+      }
+    }
+  }
+
   @Test func writesIntegerExtremes() {
     for number in [Int64.min, Int64.max, 0, -1, 10, -10] {
       #expect(JSONWriter.encode(.integer(number)) == JSONCodec.encodeWithJansson(.integer(number)))
