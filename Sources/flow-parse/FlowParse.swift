@@ -129,6 +129,10 @@ struct ParseRun: Equatable {
       if !problems.isEmpty { throw ExitCode(WorkflowError(problems: problems).exitStatus.rawValue) }
       return
     }
-    try console.emit(workflow.documentText(pretty: pretty), to: output)
+    // A document's text is about one and a half times its workflow's size, compact, and
+    // the room set aside beyond what is written is never touched.
+    try console.emit(
+      workflow.documentText(pretty: pretty, expectedSize: bytes.count * (pretty ? 4 : 2)),
+      to: output)
   }
 }

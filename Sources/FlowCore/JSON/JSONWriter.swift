@@ -10,14 +10,15 @@ public struct JSONWriter {
   public var pretty: Bool
   private(set) var output: [UInt8] = []
 
-  public init(pretty: Bool = false) {
+  /// A writer; with `capacity`, room for that many bytes made at once.
+  public init(pretty: Bool = false, capacity: Int = 0) {
     self.pretty = pretty
+    output.reserveCapacity(capacity)
   }
 
   /// The text of `value`, ending with a newline.
   public static func encode(_ value: JSONValue, pretty: Bool = false) -> [UInt8] {
-    var writer = JSONWriter(pretty: pretty)
-    writer.output.reserveCapacity(4096)
+    var writer = JSONWriter(pretty: pretty, capacity: 4096)
     writer.write(value, depth: 0)
     writer.output.append(UInt8(ascii: "\n"))
     return writer.output

@@ -27,19 +27,26 @@ final class YAMLParser {
   // structs are checked for exclusive access at each use, which cost as much as a quarter
   // of reading the events.
   private let parser: UnsafeMutablePointer<yaml_parser_t>
-  private let input: UnsafeMutableBufferPointer<UInt8>
+  /// The bytes libyaml reads, in place: a constant array, whose storage stays where it
+  /// is while this object lives (a copy of a large workflow cost its pages' first touch).
+  private let bytes: [UInt8]
+  private let input: UnsafeBufferPointer<UInt8>
   /// The event `advance()` read last; libyaml's storage, freed by the next `advance()`.
   private let current: UnsafeMutablePointer<yaml_event_t>
 
+  /// What libyaml reads for an empty input, whose array may have no storage to point to.
+  nonisolated(unsafe) private static let empty = UnsafePointer(
+    UnsafeMutablePointer<UInt8>.allocate(capacity: 1))
+
   init(bytes: [UInt8]) {
-    input = .allocate(capacity: max(bytes.count, 1))
-    _ = input.initialize(from: bytes)
+    self.bytes = bytes
+    input = bytes.withUnsafeBufferPointer { $0 }
     parser = .allocate(capacity: 1)
     parser.initialize(to: yaml_parser_t())
     current = .allocate(capacity: 1)
     current.initialize(to: yaml_event_t())
     yaml_parser_initialize(parser)
-    yaml_parser_set_input_string(parser, input.baseAddress, bytes.count)
+    yaml_parser_set_input_string(parser, input.baseAddress ?? Self.empty, bytes.count)
   }
 
   deinit {
@@ -48,7 +55,6 @@ final class YAMLParser {
     yaml_parser_delete(parser)
     current.deallocate()
     parser.deallocate()
-    input.deallocate()
   }
 
   /// The next event, or a failure with the position libyaml gives for it.

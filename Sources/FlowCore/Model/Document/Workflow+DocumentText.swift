@@ -2,9 +2,11 @@
 /// writes: each stage is written as soon as it is built rather than after the whole tree,
 /// and each distinct resolution (most stages share a few) is written once and copied.
 extension Workflow {
-  /// The document's text, compact or indented by two, ending with a newline.
-  public func documentText(pretty: Bool = false) -> [UInt8] {
-    var writer = JSONWriter(pretty: pretty)
+  /// The document's text, compact or indented by two, ending with a newline. With
+  /// `expectedSize`, room for that many bytes is made at once: a large document grown by
+  /// doubling first touches about twice its size in memory, copying as it goes.
+  public func documentText(pretty: Bool = false, expectedSize: Int = 0) -> [UInt8] {
+    var writer = JSONWriter(pretty: pretty, capacity: expectedSize)
     var resolutions: [StageResolution: [UInt8]] = [:]
     writer.write(members(stages: .null), depth: 0) { key, writer, depth in
       guard key == "stages" else { return false }
