@@ -10,8 +10,8 @@ mkdir -p "$data"
 python3 bench/parse/generate.py "$stages" "$data"
 python3 -c 'import yaml; yaml.CSafeLoader' 2>/dev/null || { echo "bench/parse: PyYAML with its C loader is needed (pip install pyyaml)" >&2; exit 69; }
 cc -O2 -o "$data/events" bench/parse/events.c $(pkg-config --cflags --libs yaml-0.1)
-swift build -c release --static-swift-stdlib --product flow-parse >/dev/null
-flow=.build/release/flow-parse
+# flow-parse as `make install` installs it (the one static binary under the tool's name).
+flow=$(bench/installed.sh)/flow-parse
 size=$(du -h "$data/workflow.yaml" | cut -f1)
 echo "workflow: $stages stages, $size"
 "$flow" "$data/workflow.yaml" > "$data/flow.json"
@@ -30,8 +30,27 @@ for _ in range(runs):
 print(f"{statistics.median(times):.1f}")
 PY
 }
-floor=$(measure 7 "$data/events" "$data/workflow.yaml")
-flow_ms=$(measure 7 "$flow" "$data/workflow.yaml")
+# The floor and flow-parse are timed in rounds, each once a round, in turn (forward, then
+# backward), so that whatever the machine does over the run falls on both alike.
+read -r floor flow_ms < <(python3 - 11 "$data/events" "$flow" "$data/workflow.yaml" <<'PY'
+import os, statistics, sys, time
+rounds, floor, flow, workflow = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+devnull = os.open(os.devnull, os.O_WRONLY)
+def spawn(program):
+    start = time.perf_counter()
+    pid = os.posix_spawn(program, [program, workflow], os.environ,
+                         file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 1)])
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"bench/parse: {program} failed")
+    return (time.perf_counter() - start) * 1000
+times = {floor: [], flow: []}
+for turn in range(rounds):
+    for program in ([floor, flow] if turn % 2 == 0 else [flow, floor]):
+        times[program].append(spawn(program))
+print(f"{statistics.median(times[floor]):.1f} {statistics.median(times[flow]):.1f}")
+PY
+)
 pyyaml=$(measure 5 python3 bench/parse/pyyaml.py "$data/workflow.yaml")
 python3 - "$floor" "$flow_ms" "$pyyaml" <<'PY'
 import sys
