@@ -53,7 +53,7 @@ struct WorkflowEventReader {
     try advance()
     var workflow = Workflow(source: source)
     var globals = WorkflowReader.GlobalDefaults()
-    var read: [(stage: Stage, namesNeeds: Bool)]?
+    var read: WorkflowReader.ReadStages?
     let keys = try enterMapping()
     while let (key, name) = try nextKey(keys) {
       switch name {
@@ -78,9 +78,9 @@ struct WorkflowEventReader {
     return workflow
   }
 
-  private mutating func readStages() throws(Unusual) -> [(stage: Stage, namesNeeds: Bool)] {
+  private mutating func readStages() throws(Unusual) -> WorkflowReader.ReadStages {
     try enterSequence()
-    var read: [(stage: Stage, namesNeeds: Bool)] = []
+    var read = WorkflowReader.ReadStages()
     while try nextItem() {
       guard let stage = try readStage() else { throw Unusual() }
       read.append(stage)

@@ -98,25 +98,26 @@ extension WorkflowReader {
     }
   }
 
+  /// The stages as read, in the order written, and whether any names `needs`: kept as
+  /// they come, so that the list is the workflow's list, never copied into another.
+  struct ReadStages {
+    var stages: [Stage] = []
+    var anyNamesNeeds = false
+
+    mutating func append(_ read: (stage: Stage, namesNeeds: Bool)) {
+      stages.append(read.stage)
+      anyNamesNeeds = anyNamesNeeds || read.namesNeeds
+    }
+  }
+
   /// fasthep-flow's rule for the order of stages: when no stage names `needs`, each waits
   /// for the one before it (its stages run in the order written); once any does, a stage
   /// without `needs` waits for none (it is a root of the graph).
-  static func applyOrder(_ read: consuming [(stage: Stage, namesNeeds: Bool)]) -> [Stage] {
-    // The stages are moved out rather than copied: copying then freeing each stage's
-    // fields cost a visible part of reading a large workflow.
-    var stages: [Stage] = []
-    stages.reserveCapacity(read.count)
-    var namesNeeds = false
-    while let (stage, names) = read.popLast() {
-      stages.append(stage)
-      namesNeeds = namesNeeds || names
-    }
-    stages.reverse()
-    guard !namesNeeds else { return stages }
+  static func applyOrder(_ stages: inout [Stage], anyNamesNeeds: Bool) {
+    guard !anyNamesNeeds else { return }
     for index in stages.indices.dropFirst() where stages[index - 1].name != stages[index].name {
       stages[index].needs = [stages[index - 1].name]
     }
-    return stages
   }
 
   /// A `needs` entry that names no stage as written but one as fasthep-flow maps it

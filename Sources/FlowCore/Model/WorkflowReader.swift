@@ -97,7 +97,7 @@ public struct WorkflowReader {
       report(stagesNode, "'stages' must be a list of stages, not \(stagesNode.kindDescription)")
       return workflow
     }
-    var read: [(stage: Stage, namesNeeds: Bool)] = []
+    var read = ReadStages()
     for item in items {
       if let entry = readStage(item) { read.append(entry) }
     }
@@ -137,10 +137,12 @@ public struct WorkflowReader {
 
   /// The stages as read, in fasthep-flow's order, their needs named exactly and the global
   /// defaults applied.
-  static func finish(
-    _ read: consuming [(stage: Stage, namesNeeds: Bool)], globals: GlobalDefaults
-  ) -> [Stage] {
-    var stages = applyOrder(read)
+  static func finish(_ read: consuming ReadStages, globals: GlobalDefaults) -> [Stage] {
+    // Taken out of what was read, so that the list has one owner and changes in place.
+    var read = consume read
+    var stages: [Stage] = []
+    swap(&stages, &read.stages)
+    applyOrder(&stages, anyNamesNeeds: read.anyNamesNeeds)
     resolveNeeds(&stages)
     for index in stages.indices {
       stages[index].environment = stages[index].environment.overlaying(globals.environment)
