@@ -15,12 +15,34 @@ struct EnvSpan {
 
   /// The span's bytes: in the text the parser read, or past its end in the bytes it
   /// decoded, which start at `decoded`.
+  @inline(__always)
   func bytes(text: UnsafeBufferPointer<UInt8>, decoded: UnsafePointer<UInt8>?) -> EnvBytes {
+    bytes(in: Bases(text: text, decoded: decoded))
+  }
+
+  /// Where spans are counted from: the address a span's start is added to, the text's
+  /// first byte, and for decoded bytes, which are counted after the text, the first
+  /// decoded byte less the text's length. Plain addresses, so that a span costs a
+  /// comparison and an addition, not two optionals unwrapped (a large file's merge reads
+  /// two or three spans a line). An empty buffer's is 0, and only empty spans point there.
+  struct Bases {
+    let text: UInt
+    let decoded: UInt
+    let textCount: Int
+
+    init(text: UnsafeBufferPointer<UInt8>, decoded: UnsafePointer<UInt8>?) {
+      self.text = UInt(bitPattern: text.baseAddress)
+      self.decoded = UInt(bitPattern: decoded) &- UInt(bitPattern: text.count)
+      textCount = text.count
+    }
+  }
+
+  @inline(__always)
+  func bytes(in bases: Bases) -> EnvBytes {
     let start = Int(self.start)
-    let base =
-      start < text.count
-      ? text.baseAddress.map { $0 + start } : decoded.map { $0 + (start - text.count) }
-    return EnvBytes(start: base, count: Int(count))
+    let base = start < bases.textCount ? bases.text : bases.decoded
+    return EnvBytes(
+      start: UnsafePointer(bitPattern: base &+ UInt(bitPattern: start)), count: Int(count))
   }
 }
 
@@ -88,35 +110,22 @@ final class EnvFileStorage: @unchecked Sendable {
   let file: String
   private let text: [UInt8]
   private let decoded: [UInt8]
-  /// The address a span's start is added to: the text's first byte, and for decoded
-  /// bytes, which are counted after the text, the first decoded byte less the text's
-  /// length. Plain addresses, so that a span costs a comparison and an addition, not two
-  /// optionals unwrapped (a large file's merge reads two or three spans a line). An empty
-  /// array's is 0, and only empty spans point there.
-  private let textBase: UInt
-  private let decodedBase: UInt
+  private let bases: EnvSpan.Bases
   /// The bytes the parser read, and those it decoded.
-  let textCount: Int
+  var textCount: Int { bases.textCount }
   var decodedCount: Int { decoded.count }
 
   init(file: String, text: [UInt8], decoded: [UInt8]) {
     self.file = file
     self.text = text
     self.decoded = decoded
-    textCount = text.count
-    textBase = text.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
-    decodedBase =
-      decoded.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
-      &- UInt(bitPattern: text.count)
+    bases = text.withUnsafeBufferPointer { text in
+      decoded.withUnsafeBufferPointer { EnvSpan.Bases(text: text, decoded: $0.baseAddress) }
+    }
   }
 
   @inline(__always)
-  func bytes(_ span: EnvSpan) -> EnvBytes {
-    let start = Int(span.start)
-    let base = start < textCount ? textBase : decodedBase
-    return EnvBytes(
-      start: UnsafePointer(bitPattern: base &+ UInt(bitPattern: start)), count: Int(span.count))
-  }
+  func bytes(_ span: EnvSpan) -> EnvBytes { span.bytes(in: bases) }
 
   func key(of record: EnvFileRecord) -> EnvBytes { bytes(record.key) }
 
@@ -166,6 +175,8 @@ struct EnvFileRecordWriter {
   }
 
   /// Adds a record, its key hashed here: on the thread that read it, not in the merge.
+  /// Inlined, as each parser's statement loop calls it once a line.
+  @inline(__always)
   mutating func add(_ record: EnvFileRecord) {
     var record = record
     record.keyHash = decoded.withUnsafeBufferPointer { decoded in

@@ -252,11 +252,11 @@ public struct JSONWriter {
     return (quoteOrControl | escaped) & 0x8080_8080_8080_8080 != 0
   }
 
-  /// Copies bytes that need no escape, testing each word as it goes: from sixteen bytes
-  /// sixteen at a time (`flow_copy_json_plain`), else word by word, the
-  /// last word ending where the bytes end (overlapping the one before); below eight
-  /// bytes as two halves that may overlap, below four byte by byte. False, with some
-  /// bytes copied, at the first that needs an escape.
+  /// Copies bytes that need no escape, testing each word as it goes: sixteen bytes or
+  /// more sixteen at a time (`flow_copy_json_plain`), fewer word by word, the last word
+  /// ending where the bytes end (overlapping the one before); below eight bytes as two
+  /// halves that may overlap, below four byte by byte. False, with some bytes copied, at
+  /// the first that needs an escape.
   @inline(__always)
   private static func copyIfPlain(
     _ source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count: Int
