@@ -79,11 +79,15 @@ static inline int flow_allow_cpus(const flow_cpu_mask *allowed) {
 /// allocation after this one starts at the next 2 MiB boundary past the space the heap
 /// already used (the few bytes up to it stay unused), and the one write at the end of
 /// the block that grows the heap falls 31 MiB further on. Every thread allocates from
-/// that heap: a second thread would otherwise get an arena of its own, mapped in 4 KiB
-/// pages.
+/// that heap, where `heaps` is 1: a second thread would otherwise get an arena of its
+/// own, mapped in 4 KiB pages. With `heaps` 2, the first of the process's own threads to
+/// allocate takes a heap of its own instead, and after it ends the next, for work that
+/// allocates on two threads at once (sharing one heap, each waited on its lock as long as
+/// it worked); see `flow_prefer_huge_pages_on_thread_heap`. The number of heaps is fixed
+/// at the first allocation on a thread of the process's own.
 /// Returns 0, or the errno of madvise (the heap settings hold either way).
-static inline int flow_prefer_one_large_heap(size_t step) {
-  mallopt(M_ARENA_MAX, 1);
+static inline int flow_prefer_one_large_heap(size_t step, int heaps) {
+  mallopt(M_ARENA_MAX, heaps);
   mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
   mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024);
   mallopt(M_TOP_PAD, (int)step);
@@ -110,6 +114,25 @@ static inline int flow_prefer_one_large_heap(size_t step) {
     if (pad == NULL || malloc_usable_size(pad) == 0) return ENOMEM;
   }
   return result;
+}
+
+/// Called on a thread that may have a heap of its own (`flow_prefer_one_large_heap` with
+/// `heaps` 2): asks the kernel to back that heap with huge pages, as the first heap is. A thread's heap is one
+/// mapping of 64 MiB, aligned to its size (glibc's HEAP_MAX_SIZE on 64-bit systems), made
+/// writable whole at once under `flow_prefer_one_large_heap`'s pad.
+/// Returns 0, or the errno of madvise; ENOENT where the thread allocates from the first
+/// heap.
+static inline int flow_prefer_huge_pages_on_thread_heap(void) {
+  uintptr_t size = 64 * 1024 * 1024;
+  void *probe = malloc(1);
+  if (probe == NULL) return ENOMEM;
+  uintptr_t address = (uintptr_t)probe;
+  free(probe);
+  // The first heap lies between the program's end and the break.
+  extern char end;
+  if (address >= (uintptr_t)&end && address < (uintptr_t)sbrk(0)) return ENOENT;
+  if (madvise((void *)(address & ~(size - 1)), size, MADV_HUGEPAGE) != 0) return errno;
+  return 0;
 }
 
 /// Asks the processor to bring the cache line at `address` in, for writing, while other

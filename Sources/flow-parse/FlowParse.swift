@@ -7,7 +7,7 @@ import FlowCore
 public enum FlowParseMain {
   /// Runs the tool on `arguments`, the words after its name.
   public static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
-    ProcessMemory.preferOneLargeHeap()
+    ProcessMemory.preferOneLargeHeap(secondHeap: true)
     if let run = ParseRun(plain: arguments) {
       FlowParse.end { try run.run() }
     }

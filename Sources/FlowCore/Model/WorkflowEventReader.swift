@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Reads the usual workflow straight from libyaml's events: stages, environments,
 /// resources, variables, requirements and `kwargs` become the model as their events
 /// arrive, without a `YAMLNode` tree in between, which cost more than the events
@@ -21,19 +23,93 @@ struct WorkflowEventReader {
   /// mapping's repeated keys are found without a set of its own.
   private var seenKeys: [String] = []
 
+  /// The second part of a cut stage list, when this reader reads either part: the text
+  /// before it, while the part is read on another thread, or the part itself.
+  private var secondPart: SecondStages?
+
   /// Nesting past this is left to the tree reader, which bounds it with its own message.
   private static let maximumDepth = 200
 
+  /// A workflow of this many bytes or more has its stage list read in two parts at once
+  /// (`StageListSplit`); below it, starting a thread costs more than it saves.
+  static let splitFrom = 1 << 17
+
   /// The workflow, or nil when the tree reader is to read it.
   static func read(
-    _ bytes: [UInt8], file: String, source: String, baseDirectory: String
+    _ bytes: [UInt8], file: String, source: String, baseDirectory: String,
+    splitFrom: Int = splitFrom
   ) -> Workflow? {
+    if bytes.count >= splitFrom, let split = StageListSplit(bytes),
+      let workflow = readInTwoParts(
+        bytes, split: split, file: file, source: source, baseDirectory: baseDirectory)
+    {
+      return workflow
+    }
     var events = WorkflowEventReader(
       reader: WorkflowReader(file: file, baseDirectory: baseDirectory),
       parser: YAMLParser(bytes: bytes))
     do throws(Unusual) {
       return try events.readDocument(source: source)
     } catch {
+      return nil
+    }
+  }
+
+  /// The workflow read with its stage list's second part (from `split` on) read on a
+  /// thread of its own; nil when either part does not read as usual or the text is not
+  /// cut where a stage starts, and the whole is to be read in one part.
+  static func readInTwoParts(
+    _ bytes: [UInt8], split: StageListSplit, file: String, source: String,
+    baseDirectory: String
+  ) -> Workflow? {
+    guard let second = SecondStages(bytes, split: split, file: file, baseDirectory: baseDirectory)
+    else { return nil }
+    defer { _ = second.take() }
+    var events = WorkflowEventReader(
+      reader: WorkflowReader(file: file, baseDirectory: baseDirectory),
+      parser: YAMLParser(bytes: bytes, range: 0..<split.offset))
+    events.secondPart = second
+    do throws(Unusual) {
+      return try events.readDocument(source: source)
+    } catch {
+      second.abandon()
+      return nil
+    }
+  }
+
+  /// The stages of the part of a stage list that `split` starts, read as a text of its
+  /// own: a document that is nothing but the rest of the list.
+  fileprivate static func readStageListPart(
+    _ bytes: [UInt8], part: SecondStages, file: String, baseDirectory: String
+  ) -> WorkflowReader.ReadStages? {
+    let split = part.split
+    var events = WorkflowEventReader(
+      reader: WorkflowReader(file: file, baseDirectory: baseDirectory),
+      parser: YAMLParser(bytes: bytes, range: split.offset..<bytes.count, firstLine: split.line))
+    events.secondPart = part
+    // Within the whole, the list is inside the workflow's mapping.
+    events.depth = 1
+    do throws(Unusual) {
+      try events.advance()
+      guard events.parser.kind == .streamStart else { throw Unusual() }
+      try events.advance()
+      guard events.parser.kind == .documentStart, events.parser.isImplicitDocumentBoundary
+      else { throw Unusual() }
+      try events.advance()
+      guard events.parser.kind == .sequenceStart,
+        events.parser.position == SourcePosition(line: split.line, column: split.column)
+      else { throw Unusual() }
+      let read = try events.readStages()
+      try events.advance()
+      guard events.parser.kind == .documentEnd, events.parser.isImplicitDocumentBoundary
+      else { throw Unusual() }
+      try events.advance()
+      guard events.parser.kind == .streamEnd, events.reader.problems.isEmpty else {
+        throw Unusual()
+      }
+      return read
+    } catch {
+      part.abandon()
       return nil
     }
   }
@@ -49,17 +125,26 @@ struct WorkflowEventReader {
     try advance()
     guard parser.kind == .streamStart else { throw Unusual() }
     try advance()
-    guard parser.kind == .documentStart else { throw Unusual() }
+    // Tags of the document's own would name the second part's tags otherwise than it
+    // names them read on its own.
+    guard parser.kind == .documentStart, secondPart == nil || !parser.declaresTags else {
+      throw Unusual()
+    }
     try advance()
     var workflow = Workflow(source: source)
     var globals = WorkflowReader.GlobalDefaults()
     var read: WorkflowReader.ReadStages?
     let keys = try enterMapping()
     while let (key, name) = try nextKey(keys) {
+      // With the rest of the list read elsewhere, the list ends this part: it is last.
+      guard read == nil || secondPart == nil else { throw Unusual() }
       switch name {
       case "stages", "tasks":
         // Both given is a problem the tree reader words.
         guard read == nil else { throw Unusual() }
+        if let secondPart, parser.position.column != secondPart.split.column {
+          throw Unusual()
+        }
         read = try readStages()
       default:
         let value = try subtree()
@@ -67,11 +152,18 @@ struct WorkflowEventReader {
       }
     }
     try advance()
-    guard parser.kind == .documentEnd else { throw Unusual() }
+    guard parser.kind == .documentEnd, secondPart == nil || parser.isImplicitDocumentBoundary
+    else { throw Unusual() }
     try advance()
-    guard parser.kind == .streamEnd, let stages = read else { throw Unusual() }
-    // The only reference to the stages read, so that they are moved rather than copied.
-    read = nil
+    // Taken, so that the stages read have one owner and are moved rather than copied.
+    guard parser.kind == .streamEnd, var stages = read.take() else { throw Unusual() }
+    if let secondPart {
+      // This part ends where the second starts, and the second is the rest of the list.
+      guard parser.position.line == secondPart.split.line, let rest = secondPart.take() else {
+        throw Unusual()
+      }
+      stages.append(contentsOf: rest)
+    }
     workflow.stages = WorkflowReader.finish(consume stages, globals: globals)
     reader.check(&workflow)
     guard reader.problems.isEmpty else { throw Unusual() }
@@ -82,6 +174,8 @@ struct WorkflowEventReader {
     try enterSequence()
     var read = WorkflowReader.ReadStages()
     while try nextItem() {
+      // Where the other part of a cut list is not as usual, neither reading is kept.
+      if let secondPart, secondPart.isAbandoned { throw Unusual() }
       guard let stage = try readStage() else { throw Unusual() }
       read.append(stage)
     }
@@ -279,7 +373,7 @@ struct WorkflowEventReader {
 
   // MARK: - Moving through the events
 
-  private func advance() throws(Unusual) {
+  fileprivate func advance() throws(Unusual) {
     do throws(YAMLParser.Failure) {
       try parser.advance()
     } catch {
@@ -330,5 +424,161 @@ struct WorkflowEventReader {
     guard parser.kind == .sequenceEnd else { return true }
     depth -= 1
     return false
+  }
+}
+
+/// Where a large workflow's stage list is cut in two, to be read at once on two threads:
+/// the first line past the middle of the text that starts as the list's first item does,
+/// `-` at the same column. This is a guess from the bytes alone. It holds when the first
+/// part, read as a text of its own, ends with the stage list at that column as the
+/// workflow's last key, and the second, read as a text of its own, is nothing but the
+/// rest of that list: then each part reads as it does within the whole (every line of
+/// the second is indented at least as far as the list's items, so nothing in it reaches
+/// back into the first). Otherwise the workflow is read again in one part.
+struct StageListSplit {
+  /// The first byte of the second part, which starts a line.
+  var offset: Int
+  /// That line's number in the whole text.
+  var line: Int
+  /// The column of the list items' `-`.
+  var column: Int
+}
+
+extension StageListSplit {
+  /// Where to cut `bytes`: at the first line that starts an item past the middle, or
+  /// from `offset` on; nil where there is no such line.
+  init?(_ bytes: [UInt8], from offset: Int? = nil) {
+    guard
+      let split = bytes.withUnsafeBufferPointer({
+        Self.find(in: $0, from: offset ?? $0.count / 2)
+      })
+    else { return nil }
+    self = split
+  }
+
+  private static let newline = UInt8(ascii: "\n")
+  private static let carriageReturn = UInt8(ascii: "\r")
+  private static let space = UInt8(ascii: " ")
+  private static let dash = UInt8(ascii: "-")
+  private static let comment = UInt8(ascii: "#")
+  private static let listKeys = [Array("stages:".utf8), Array("tasks:".utf8)]
+
+  private static func find(in text: UnsafeBufferPointer<UInt8>, from offset: Int)
+    -> StageListSplit?
+  {
+    // The list's key starts a line before `offset`: `stages:` or `tasks:`, alone on its
+    // line but for a comment. The first line after it with anything but blanks and a
+    // comment is the list's first item, whose `-` gives the column.
+    var start = 0
+    var keyFound = false
+    var indent: Int?
+    while start < offset {
+      let end = text.firstIndex(of: newline, in: start..<text.count) ?? text.count
+      if !keyFound {
+        keyFound = isListKey(text, start..<end)
+      } else if let first = (start..<end).first(where: {
+        text[$0] != space && text[$0] != carriageReturn
+      }), text[first] != comment {
+        guard isItem(text, at: start, indent: first - start) else { return nil }
+        indent = first - start
+        break
+      }
+      start = end + 1
+    }
+    guard let indent, endsInList(text, indent: indent) else { return nil }
+    // The first line from `offset` on that starts an item at that column.
+    var newline = text.firstIndex(of: Self.newline, in: max(offset - 1, start)..<text.count)
+    while let found = newline, found + 1 < text.count {
+      if isItem(text, at: found + 1, indent: indent) {
+        return StageListSplit(
+          offset: found + 1, line: text.count(of: Self.newline, in: 0..<found + 1) + 1,
+          column: indent + 1)
+      }
+      newline = text.firstIndex(of: Self.newline, in: found + 1..<text.count)
+    }
+    return nil
+  }
+
+  /// Whether the line `range` is `stages:` or `tasks:` and nothing else but blanks and
+  /// a comment.
+  private static func isListKey(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>)
+    -> Bool
+  {
+    for key in listKeys where range.count >= key.count {
+      let rest = range.lowerBound + key.count..<range.upperBound
+      guard text[range.lowerBound..<rest.lowerBound].elementsEqual(key) else { continue }
+      guard let first = rest.first(where: { text[$0] != space && text[$0] != carriageReturn })
+      else { return true }
+      return text[first] == comment && text[first - 1] == space
+    }
+    return false
+  }
+
+  /// Whether the text ends inside a list whose items are `indent` spaces in: its last
+  /// line indented no further, blank lines and comments aside, starts an item. Otherwise
+  /// a key follows the list, and a cut would be refused once both parts were read.
+  private static func endsInList(_ text: UnsafeBufferPointer<UInt8>, indent: Int) -> Bool {
+    var end = text.count
+    while end > 0 {
+      var start = end
+      while start > 0, text[start - 1] != newline { start -= 1 }
+      if let first = (start..<end).first(where: {
+        text[$0] != space && text[$0] != carriageReturn
+      }), text[first] != comment, first - start <= indent {
+        return isItem(text, at: start, indent: indent)
+      }
+      end = start - 1
+    }
+    return false
+  }
+
+  /// Whether the line at `start` is `indent` spaces, then `-` and a blank or its end.
+  private static func isItem(_ text: UnsafeBufferPointer<UInt8>, at start: Int, indent: Int)
+    -> Bool
+  {
+    let dashAt = start + indent
+    guard dashAt < text.count, text[dashAt] == dash,
+      (start..<dashAt).allSatisfy({ text[$0] == space })
+    else { return false }
+    guard dashAt + 1 < text.count else { return true }
+    let next = text[dashAt + 1]
+    return next == space || next == newline || next == carriageReturn
+  }
+}
+
+/// The second part of a stage list (`StageListSplit`), read on a thread of its own.
+private final class SecondStages: @unchecked Sendable {
+  let split: StageListSplit
+  private var thread: QuietThread?
+  /// The stages read: set by the thread, read once it has ended.
+  private var read: WorkflowReader.ReadStages?
+  /// Set where either part does not read as usual, so that the other stops too.
+  private let abandoned = Atomic(false)
+
+  /// Starts reading the part; nil where no thread can be started.
+  init?(_ bytes: [UInt8], split: StageListSplit, file: String, baseDirectory: String) {
+    self.split = split
+    do {
+      thread = try QuietThread(elsewhere: true) { [self] in
+        ProcessMemory.takeSecondHeap()
+        read = WorkflowEventReader.readStageListPart(
+          bytes, part: self, file: file, baseDirectory: baseDirectory)
+      }
+    } catch {
+      return nil
+    }
+  }
+
+  /// Stops both readings at their next stage.
+  func abandon() { abandoned.store(true, ordering: .relaxed) }
+
+  var isAbandoned: Bool { abandoned.load(ordering: .relaxed) }
+
+  /// The stages read, once the thread has ended; nil when the part is not the rest of a
+  /// stage list that reads as usual.
+  func take() -> WorkflowReader.ReadStages? {
+    thread?.join()
+    thread = nil
+    return read.take()
   }
 }

@@ -108,6 +108,11 @@ extension WorkflowReader {
       stages.append(read.stage)
       anyNamesNeeds = anyNamesNeeds || read.namesNeeds
     }
+
+    mutating func append(contentsOf other: ReadStages) {
+      stages += other.stages
+      anyNamesNeeds = anyNamesNeeds || other.anyNamesNeeds
+    }
   }
 
   /// fasthep-flow's rule for the order of stages: when no stage names `needs`, each waits

@@ -11,7 +11,23 @@ public enum ProcessMemory {
   /// such a tool starts (flow-envfile reads a large file's halves at once) takes from the
   /// same heap. Not for flow-exec: its threads and its memory freed and taken again over
   /// a long run spent more system time so, not less.
-  public static func preferOneLargeHeap() {
-    _ = flow_prefer_one_large_heap(64 << 20)
+  /// `secondHeap`: for a tool whose work allocates on two threads at once (flow-parse
+  /// reads a large stage list's halves at once), one thread of its own at a time takes a
+  /// heap of its own, set up by calling `takeSecondHeap` on it first. Sharing the one heap,
+  /// both threads spent as long waiting for its lock as working.
+  public static func preferOneLargeHeap(secondHeap: Bool = false) {
+    _ = flow_prefer_one_large_heap(64 << 20, secondHeap ? 2 : 1)
+    hasOneLargeHeap = true
+  }
+
+  /// Whether `preferOneLargeHeap` set this process's heap up; set once, before any thread
+  /// of flow's own starts.
+  nonisolated(unsafe) private static var hasOneLargeHeap = false
+
+  /// On a thread that allocates while another does, before it allocates: under
+  /// `preferOneLargeHeap(secondHeap: true)`, its heap is backed by huge pages, as the first
+  /// heap is.
+  static func takeSecondHeap() {
+    if hasOneLargeHeap { _ = flow_prefer_huge_pages_on_thread_heap() }
   }
 }

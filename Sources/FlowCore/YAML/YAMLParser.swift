@@ -33,20 +33,27 @@ final class YAMLParser {
   private let input: UnsafeBufferPointer<UInt8>
   /// The event `advance()` read last; libyaml's storage, freed by the next `advance()`.
   private let current: UnsafeMutablePointer<yaml_event_t>
+  /// The number, in the whole text, of the first line read: where a part of a text is
+  /// read on its own, its positions are the whole text's.
+  private let firstLine: Int
 
   /// What libyaml reads for an empty input, whose array may have no storage to point to.
   nonisolated(unsafe) private static let empty = UnsafePointer(
     UnsafeMutablePointer<UInt8>.allocate(capacity: 1))
 
-  init(bytes: [UInt8]) {
+  /// Reads `bytes`, or the part of them in `range`, which starts a line: line
+  /// `firstLine` of the whole text.
+  init(bytes: [UInt8], range: Range<Int>? = nil, firstLine: Int = 1) {
     self.bytes = bytes
-    input = bytes.withUnsafeBufferPointer { $0 }
+    let whole = bytes.withUnsafeBufferPointer { $0 }
+    input = range.map { UnsafeBufferPointer(rebasing: whole[$0]) } ?? whole
+    self.firstLine = firstLine
     parser = .allocate(capacity: 1)
     parser.initialize(to: yaml_parser_t())
     current = .allocate(capacity: 1)
     current.initialize(to: yaml_event_t())
     yaml_parser_initialize(parser)
-    yaml_parser_set_input_string(parser, input.baseAddress ?? Self.empty, bytes.count)
+    yaml_parser_set_input_string(parser, input.baseAddress ?? Self.empty, input.count)
   }
 
   deinit {
@@ -88,8 +95,25 @@ final class YAMLParser {
   /// Where the current event starts.
   var position: SourcePosition {
     SourcePosition(
-      line: Int(current.pointee.start_mark.line) + 1,
+      line: Int(current.pointee.start_mark.line) + firstLine,
       column: Int(current.pointee.start_mark.column) + 1)
+  }
+
+  /// Whether the current document start or end is implied rather than written (`---`,
+  /// `...`).
+  var isImplicitDocumentBoundary: Bool {
+    switch current.pointee.type {
+    case YAML_DOCUMENT_START_EVENT: return current.pointee.data.document_start.implicit != 0
+    case YAML_DOCUMENT_END_EVENT: return current.pointee.data.document_end.implicit != 0
+    default: return false
+    }
+  }
+
+  /// Whether the current document start names tags of the document's own (`%TAG`).
+  var declaresTags: Bool {
+    let directives = current.pointee.data.document_start.tag_directives
+    return current.pointee.type == YAML_DOCUMENT_START_EVENT
+      && directives.start != directives.end
   }
 
   /// Whether the current scalar, list or mapping names an anchor.
@@ -161,16 +185,16 @@ final class YAMLParser {
     if let context = parser.pointee.context.map({ String(cString: $0) }) {
       message += " " + context
       let contextMark = parser.pointee.context_mark
-      message += " at line \(contextMark.line + 1), column \(contextMark.column + 1)"
+      message += " at line \(Int(contextMark.line) + firstLine), column \(contextMark.column + 1)"
     }
     return Failure(
-      position: SourcePosition(line: Int(mark.line) + 1, column: Int(mark.column) + 1),
+      position: SourcePosition(line: Int(mark.line) + firstLine, column: Int(mark.column) + 1),
       message: message)
   }
 
   /// Line and column (in characters) of a byte offset in the input.
   private func position(ofByte offset: Int) -> SourcePosition {
-    var line = 1
+    var line = firstLine
     var column = 1
     for byte in input.prefix(min(offset, input.count)) {
       if byte == UInt8(ascii: "\n") {
