@@ -143,6 +143,42 @@ public struct JSONWriter {
   }
 
   /// Appends text written by a writer of the same style at the same depth.
+  /// As `writeArray`, where with `split` the items from it on are written at once on a
+  /// thread of their own into a text of their own, then appended to the first items': for
+  /// long lists of items costly to write. `itemWriter` gives each part its writer of items,
+  /// which share nothing that they change.
+  mutating func writeArray(
+    count: Int, depth: Int, secondPartFrom split: Int?,
+    itemWriter: () -> (Int, inout JSONWriter, Int) -> Void
+  ) {
+    guard let split, split > 0, split < count else {
+      writeArray(count: count, depth: depth, item: itemWriter())
+      return
+    }
+    let firstItems = itemWriter()
+    let secondItems = itemWriter()
+    var second = JSONWriter(pretty: pretty, capacity: output.capacity / 2)
+    output.append(UInt8(ascii: "["))
+    runAtOnce(
+      here: {
+        for index in 0..<split {
+          if index > 0 { output.append(UInt8(ascii: ",")) }
+          newline(depth + 1)
+          firstItems(index, &self, depth + 1)
+        }
+      },
+      there: {
+        for index in split..<count {
+          second.output.append(UInt8(ascii: ","))
+          second.newline(depth + 1)
+          secondItems(index, &second, depth + 1)
+        }
+      })
+    output += second.output
+    newline(depth)
+    output.append(UInt8(ascii: "]"))
+  }
+
   mutating func append(written text: [UInt8]) {
     output += text
   }

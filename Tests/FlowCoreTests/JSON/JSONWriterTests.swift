@@ -93,6 +93,29 @@ import Testing
     }
   }
 
+  /// A list written in two parts at once is the list written in one, wherever it is cut,
+  /// compact or indented, at any depth.
+  @Test(arguments: [false, true])
+  func writesAListInTwoPartsAsInOne(pretty: Bool) {
+    var generator = Generator(state: 7)
+    let items = (0..<9).map { _ in randomValue(&generator, depth: 1) }
+    for depth in [0, 3] {
+      var whole = JSONWriter(pretty: pretty)
+      whole.write(.array(items), depth: depth)
+      for split in [nil] + Array(0...items.count + 1) {
+        var parts = JSONWriter(pretty: pretty)
+        var made = 0
+        parts.writeArray(count: items.count, depth: depth, secondPartFrom: split) {
+          made += 1
+          return { index, writer, depth in writer.write(items[index], depth: depth) }
+        }
+        #expect(parts.output == whole.output, "cut at \(split.map(String.init) ?? "none")")
+        // Each part has a writer of its own.
+        #expect(made == ((split ?? 0) > 0 && (split ?? 0) < items.count ? 2 : 1))
+      }
+    }
+  }
+
   @Test func writesIntegerExtremes() {
     for number in [Int64.min, Int64.max, 0, -1, 10, -10] {
       #expect(JSONWriter.encode(.integer(number)) == JSONCodec.encodeWithJansson(.integer(number)))

@@ -165,4 +165,28 @@ import Testing
           == JSONCodec.encode(workflow.document, pretty: pretty))
     }
   }
+
+  /// A document with enough stages to be written in two parts at once is the text of its
+  /// tree: every kind of stage in either part, resolutions met in both.
+  @Test func documentTextWritesManyStagesAsTheirTree() throws {
+    let first = try #require(try? bothReadings(Self.usualWorkflows[0]).tree.get())
+    var workflow = first
+    workflow.stages = []
+    let count = Workflow.stagesWrittenInTwoParts + 7
+    for index in 0..<count {
+      var stage = first.stages[index % first.stages.count]
+      stage.name = "s\(index)"
+      stage.needs = []
+      if index % 5 == 0 { stage.annotations["x-index"] = .integer(Int64(index)) }
+      if index % 3 == 0 {
+        stage.resolution = StageResolution(requirements: ["python", "root\(index % 4)"])
+      }
+      workflow.stages.append(stage)
+    }
+    for pretty in [false, true] {
+      #expect(
+        workflow.documentText(pretty: pretty)
+          == JSONCodec.encode(workflow.document, pretty: pretty))
+    }
+  }
 }

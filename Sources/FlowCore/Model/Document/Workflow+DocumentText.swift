@@ -7,35 +7,45 @@ extension Workflow {
   /// doubling first touches about twice its size in memory, copying as it goes.
   public func documentText(pretty: Bool = false, expectedSize: Int = 0) -> [UInt8] {
     var writer = JSONWriter(pretty: pretty, capacity: expectedSize)
-    var resolutions: [StageResolution: [UInt8]] = [:]
+    let stages = self.stages
     writer.write(members(stages: .null), depth: 0) { key, writer, depth in
       guard key == "stages" else { return false }
-      writer.writeArray(count: stages.count, depth: depth) { index, writer, depth in
-        let stage = stages[index]
-        let writeResolution = { (resolution: StageResolution, writer: inout JSONWriter) in
-          if resolutions[resolution] == nil {
-            // Every resolution sits at the same depth, so its text is the same everywhere.
-            var text = JSONWriter(pretty: pretty)
-            text.write(resolution.document, depth: depth + 1)
-            resolutions[resolution] = text.output
+      let split = stages.count >= Self.stagesWrittenInTwoParts ? stages.count / 2 : nil
+      writer.writeArray(count: stages.count, depth: depth, secondPartFrom: split) {
+        // Each part keeps its own texts of the resolutions it met.
+        var resolutions: [StageResolution: [UInt8]] = [:]
+        return { index, writer, depth in
+          let stage = stages[index]
+          let writeResolution = { (resolution: StageResolution, writer: inout JSONWriter) in
+            if resolutions[resolution] == nil {
+              // Every resolution sits at the same depth, so its text is the same everywhere.
+              var text = JSONWriter(pretty: pretty)
+              text.write(resolution.document, depth: depth + 1)
+              resolutions[resolution] = text.output
+            }
+            writer.append(written: resolutions[resolution]!)
           }
-          writer.append(written: resolutions[resolution]!)
-        }
-        guard stage.annotations.isEmpty else {
-          // Annotations may stand among the members: the tree places them.
-          writer.write(stage.members { _ in .null }, depth: depth) { key, writer, _ in
-            guard key == "resolution", let resolution = stage.resolution else { return false }
-            writeResolution(resolution, &writer)
-            return true
+          guard stage.annotations.isEmpty else {
+            // Annotations may stand among the members: the tree places them.
+            writer.write(stage.members { _ in .null }, depth: depth) { key, writer, _ in
+              guard key == "resolution", let resolution = stage.resolution else { return false }
+              writeResolution(resolution, &writer)
+              return true
+            }
+            return
           }
-          return
+          stage.write(into: &writer, depth: depth, resolution: writeResolution)
         }
-        stage.write(into: &writer, depth: depth, resolution: writeResolution)
       }
       return true
     }
     return writer.finish()
   }
+
+  /// A document with this many stages or more has its stages' second half written on a
+  /// thread of its own while the first is written (about 2.5 ms of work for a thousand
+  /// stages; starting a thread, a twentieth of a millisecond).
+  static let stagesWrittenInTwoParts = 1024
 }
 
 /// A stage without annotations written member by member, in the order `Stage.members` gives
