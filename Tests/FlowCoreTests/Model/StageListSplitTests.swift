@@ -169,6 +169,57 @@ import Testing
     #expect(cutsRead > 0)
   }
 
+  struct Generator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return state ^ (state >> 29)
+    }
+  }
+
+  /// Workflows changed at random (a line taken out, doubled, moved, indented further or
+  /// less, a character that means something to YAML put in): cut at any line, each reads
+  /// in two parts as it reads in one, or is read again in one part.
+  @Test func changedWorkflowsReadInTwoPartsAsInOne() {
+    var generator = Generator(state: 21)
+    let lines = Self.workflow(stages: 6).split(separator: "\n", omittingEmptySubsequences: false)
+      .map(String.init)
+    let marks = [
+      ":", "-", "- ", "\"", "'", "[", "]", "{", "}", "#", " #", "&a ", "*a", "!t ", "|", ">",
+      "\t", " ", "\n", "\r", "\u{85}", "...", "---", "%TAG ! x:", "? ", ",",
+    ]
+    var cutsRead = 0
+    for _ in 0..<300 {
+      var changed = lines
+      for _ in 0..<Int.random(in: 1...3, using: &generator) {
+        let line = Int.random(in: 0..<changed.count, using: &generator)
+        switch Int.random(in: 0..<6, using: &generator) {
+        case 0: changed.remove(at: line)
+        case 1: changed.insert(changed[line], at: line)
+        case 2: changed.swapAt(line, Int.random(in: 0..<changed.count, using: &generator))
+        case 3: changed[line] = "  " + changed[line]
+        case 4:
+          let spaces = changed[line].prefix { $0 == " " }.count
+          changed[line] = String(changed[line].dropFirst(min(2, spaces)))
+        default:
+          var text = Array(changed[line])
+          let mark = marks.randomElement(using: &generator)!
+          text.insert(contentsOf: mark, at: Int.random(in: 0...text.count, using: &generator))
+          changed[line] = String(text)
+        }
+        if changed.isEmpty { changed = lines }
+      }
+      let text = changed.joined(separator: "\n")
+      let (whole, cuts) = readings(text)
+      for cut in cuts {
+        #expect(cut.parts == nil || cut.parts == whole, "\(text)\ncut at line \(cut.split.line)")
+        if cut.parts != nil { cutsRead += 1 }
+      }
+    }
+    // Most changes leave most cuts as they were.
+    #expect(cutsRead > 120)
+  }
+
   /// Large enough to be cut, a workflow reads as it does in one part, through the path
   /// every tool takes.
   @Test func aLargeWorkflowIsReadInTwoParts() throws {
