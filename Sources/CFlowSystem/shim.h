@@ -117,9 +117,9 @@ static inline int flow_prefer_one_large_heap(size_t step, int heaps) {
 }
 
 /// Called on a thread that may have a heap of its own (`flow_prefer_one_large_heap` with
-/// `heaps` 2): asks the kernel to back that heap with huge pages, as the first heap is. A thread's heap is one
-/// mapping of 64 MiB, aligned to its size (glibc's HEAP_MAX_SIZE on 64-bit systems), made
-/// writable whole at once under `flow_prefer_one_large_heap`'s pad.
+/// `heaps` 2): asks the kernel to back that heap with huge pages, as the first heap is.
+/// A thread's heap is one mapping of 64 MiB, aligned to its size (glibc's HEAP_MAX_SIZE on
+/// 64-bit systems), made writable whole at once under `flow_prefer_one_large_heap`'s pad.
 /// Returns 0, or the errno of madvise; ENOENT where the thread allocates from the first
 /// heap.
 static inline int flow_prefer_huge_pages_on_thread_heap(void) {
