@@ -8,7 +8,7 @@ import Glibc
 public enum FlowSchedMain {
   /// Runs the tool on `arguments`, the words after its name.
   public static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
-    ProcessMemory.preferOneLargeHeap()
+    ProcessMemory.preferOneLargeHeap(secondHeap: true)
     if let command = FlowSched(plain: arguments) {
       FlowSched.end { try command.run() }
     }

@@ -79,6 +79,9 @@ public enum JSONCodec {
       return .object(object)
     case JSON_ARRAY:
       let count = json_array_size(node)
+      if count >= arrayTakenInTwoParts, ProcessMemory.allowsAllocatingOnTwoThreads {
+        return .array(itemsInTwoParts(of: node, count: count))
+      }
       var array: [JSONValue] = []
       array.reserveCapacity(count)
       for index in 0..<count { array.append(value(of: json_array_get(node, index))) }
@@ -93,6 +96,35 @@ public enum JSONCodec {
     case JSON_TRUE: return .bool(true)
     case JSON_FALSE: return .bool(false)
     default: return .null
+    }
+  }
+
+  /// A list of this many items or more (a large document's stages) is taken from jansson
+  /// in two halves at once (`itemsInTwoParts`).
+  static let arrayTakenInTwoParts = 1024
+
+  /// A list's items, its second half taken on a thread of its own while this one takes the
+  /// first, each written in place in the list made for them. jansson's values are only
+  /// read, which it allows from several threads at once.
+  private static func itemsInTwoParts(of node: UnsafeMutablePointer<json_t>, count: Int)
+    -> [JSONValue]
+  {
+    [JSONValue](unsafeUninitializedCapacity: count) { buffer, initialized in
+      let items = buffer.baseAddress!
+      let half = count / 2
+      runAtOnce(
+        here: {
+          for index in 0..<half {
+            (items + index).initialize(to: value(of: json_array_get(node, index)))
+          }
+        },
+        there: {
+          ProcessMemory.takeSecondHeap()
+          for index in half..<count {
+            (items + index).initialize(to: value(of: json_array_get(node, index)))
+          }
+        })
+      initialized = count
     }
   }
 

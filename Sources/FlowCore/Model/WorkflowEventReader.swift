@@ -39,7 +39,8 @@ struct WorkflowEventReader {
     _ bytes: [UInt8], file: String, source: String, baseDirectory: String,
     splitFrom: Int = splitFrom
   ) -> Workflow? {
-    if bytes.count >= splitFrom, let split = StageListSplit(bytes),
+    if bytes.count >= splitFrom, ProcessMemory.allowsAllocatingOnTwoThreads,
+      let split = StageListSplit(bytes),
       let workflow = readInTwoParts(
         bytes, split: split, file: file, source: source, baseDirectory: baseDirectory)
     {

@@ -20,11 +20,18 @@ public enum ProcessMemory {
   public static func preferOneLargeHeap(secondHeap: Bool = false) {
     _ = flow_prefer_one_large_heap(64 << 20, secondHeap ? 2 : 1)
     hasOneLargeHeap = true
+    hasSecondHeap = secondHeap
   }
 
-  /// Whether `preferOneLargeHeap` set this process's heap up; set once, before any thread
-  /// of flow's own starts.
+  /// Whether `preferOneLargeHeap` set this process's heap up, and with a second heap; set
+  /// once, before any thread of flow's own starts.
   nonisolated(unsafe) private static var hasOneLargeHeap = false
+  nonisolated(unsafe) private static var hasSecondHeap = false
+
+  /// Whether work that allocates much may be split over two threads (a large workflow's
+  /// stage list read in two parts, a large JSON list taken from jansson in two parts):
+  /// not where the process keeps to one heap, whose lock both threads would wait on.
+  static var allowsAllocatingOnTwoThreads: Bool { !hasOneLargeHeap || hasSecondHeap }
 
   /// On a thread that allocates while another does, before it allocates: under
   /// `preferOneLargeHeap(secondHeap: true)`, its heap is backed by huge pages, as the first

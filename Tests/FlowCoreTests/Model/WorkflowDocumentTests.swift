@@ -118,6 +118,48 @@ import Testing
     #expect(resources?[1]?["gpu"] == .integer(1))
   }
 
+  /// A document with enough stages to be read in two parts at once reads back as written,
+  /// and a bad stage in either part is named as when the stages are read one by one: the
+  /// first in the list's order.
+  @Test func readsManyStagesInTwoPartsAsInOne() throws {
+    let count = DocumentReader.stagesReadInTwoParts + 77
+    var workflow = Workflow(source: "/w.yaml")
+    for index in 0..<count {
+      var stage = Stage(name: "s\(index)", position: SourcePosition(line: index + 1, column: 3))
+      stage.needs = index > 0 ? ["s\(index - 1)"] : []
+      stage.duration = Double(index % 7)
+      stage.kwargs = JSONObject([("i", .integer(Int64(index)))])
+      if index % 9 == 0 { stage.annotations["x-mark"] = .string("m\(index)") }
+      workflow.stages.append(stage)
+    }
+    let text = workflow.documentText()
+    let back = try Workflow(documentBytes: text, file: "d")
+    #expect(back.stages.count == count)
+    #expect(back.documentText() == text)
+    func problem(badAt indices: [Int]) -> DocumentError? {
+      var object = try? JSONCodec.decode(text).objectValue
+      guard case .array(var stages)? = object?["stages"] else { return nil }
+      for index in indices {
+        guard var stage = stages[index].objectValue else { return nil }
+        stage["duration"] = .string("long")
+        stages[index] = .object(stage)
+      }
+      object?["stages"] = .array(stages)
+      do throws(DocumentError) {
+        _ = try Workflow(documentBytes: JSONCodec.encode(.object(object!)), file: "d")
+        return nil
+      } catch {
+        return error
+      }
+    }
+    let half = count / 2
+    for indices in [[3], [half - 1], [half], [count - 1], [5, count - 2], [half + 4, half - 4]] {
+      let error = try #require(problem(badAt: indices))
+      #expect(error.path == "stages[\(indices.min()!)].duration", "\(indices)")
+      #expect(error.message == "expected a number")
+    }
+  }
+
   @Test func checksTheVersionBeforeAnythingElse() {
     func message(_ text: String) -> String? {
       do throws(DocumentError) {

@@ -130,15 +130,66 @@ struct DocumentReader {
     for (key, value) in root where !Self.workflowFields.contains(key) {
       workflow.annotations[key] = value
     }
-    for (index, item) in try array(root["stages"], "stages").enumerated() {
-      workflow.stages.append(try stage(item, "stages[\(index)]"))
-    }
+    workflow.stages = try stages(try array(root["stages"], "stages"))
     // The same checks across stages as flow-parse's, so that a hand-edited document
     // cannot carry a duplicate name, an unknown need or a cycle past this point.
     if let problem = workflow.stageProblems(limit: 1, place: place(ofStage:)).first {
       throw fail("stages[\(problem.stage)].\(problem.field)", problem.message)
     }
     return workflow
+  }
+
+  /// A document with this many stages or more has its second half read on a thread of its
+  /// own while this one reads the first.
+  static let stagesReadInTwoParts = 1024
+
+  /// The stages of `items`, in two halves at once where there are many; the problem
+  /// named is the first in the list's order, as when they are read one by one.
+  func stages(_ items: [JSONValue]) throws(DocumentError) -> [Stage] {
+    guard items.count >= Self.stagesReadInTwoParts, ProcessMemory.allowsAllocatingOnTwoThreads
+    else {
+      var stages: [Stage] = []
+      stages.reserveCapacity(items.count)
+      for (index, item) in items.enumerated() {
+        stages.append(try stage(item, "stages[\(index)]"))
+      }
+      return stages
+    }
+    let half = items.count / 2
+    var failure: DocumentError?
+    // Each half is read in place in the list made for all, so nothing is copied after.
+    let stages = [Stage](unsafeUninitializedCapacity: items.count) { buffer, initialized in
+      let base = buffer.baseAddress!
+      var read = (first: 0, second: 0)
+      var problems: (first: DocumentError?, second: DocumentError?)
+      func readStages(_ range: Range<Int>, count: inout Int, problem: inout DocumentError?) {
+        for index in range {
+          do throws(DocumentError) {
+            (base + index).initialize(to: try stage(items[index], "stages[\(index)]"))
+            count += 1
+          } catch {
+            problem = error
+            return
+          }
+        }
+      }
+      runAtOnce(
+        here: { readStages(0..<half, count: &read.first, problem: &problems.first) },
+        there: {
+          ProcessMemory.takeSecondHeap()
+          readStages(half..<items.count, count: &read.second, problem: &problems.second)
+        })
+      if let problem = problems.first ?? problems.second {
+        base.deinitialize(count: read.first)
+        (base + half).deinitialize(count: read.second)
+        failure = problem
+        initialized = 0
+      } else {
+        initialized = items.count
+      }
+    }
+    if let failure { throw failure }
+    return stages
   }
 
   /// Throws the problem the rule found, if any.
