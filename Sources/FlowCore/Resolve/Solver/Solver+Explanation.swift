@@ -152,12 +152,7 @@ extension Solver {
 
   /// `a, b and c`; past `listedVersions`, the first of them and "and N more".
   static func listed(_ keys: some Collection<String>) -> String {
-    let shown = Array(keys.prefix(listedVersions))
-    if keys.count > shown.count {
-      return shown.joined(separator: ", ") + " and \(keys.count - shown.count) more"
-    }
-    if shown.count == 1 { return shown[0] }
-    return shown.dropLast().joined(separator: ", ") + " and " + shown.last!
+    ListedText.listed(keys, atMost: listedVersions)
   }
 
   /// What a derived incompatibility means.

@@ -37,7 +37,7 @@ public enum PlanError: ToolFailure, Equatable, Sendable {
         "stage '\(stage)' asks for gpu_memory but the memory of gpu \(gpu) is unknown "
         + "(nvidia-smi told none); ask for a share of one gpu instead, like gpu: 0.25"
     case .counterWithoutCapacity(let counter, let stages):
-      let names = stages.map { "'\($0)'" }.joined(separator: ", ")
+      let names = ListedText.listed(stages.lazy.map { "'\($0)'" }, atMost: 5)
       return
         "resource '\(counter)' has no capacity (give --resource \(counter)=N); used by \(names)"
     case .invalidDuration(let stage, let value):

@@ -110,7 +110,13 @@ import Testing
     }
     #expect(
       PlanError.counterWithoutCapacity(counter: "licence", stages: ["a", "c"]).description
-        == "resource 'licence' has no capacity (give --resource licence=N); used by 'a', 'c'")
+        == "resource 'licence' has no capacity (give --resource licence=N); used by 'a' and 'c'")
+    // Thousands of stages are named by the first few: the message stays a line.
+    let many = (0..<2500).map { "s\($0)" }
+    #expect(
+      PlanError.counterWithoutCapacity(counter: "licence", stages: many).description
+        == "resource 'licence' has no capacity (give --resource licence=N); used by 's0', 's1',"
+        + " 's2', 's3', 's4' and 2495 more")
   }
 
   @Test func namedCounterLimitsConcurrency() throws {
