@@ -160,8 +160,12 @@ struct DocumentReader {
     // Each half is read in place in the list made for all, so nothing is copied after.
     let stages = [Stage](unsafeUninitializedCapacity: items.count) { buffer, initialized in
       let base = buffer.baseAddress!
-      var read = (first: 0, second: 0)
-      var problems: (first: DocumentError?, second: DocumentError?)
+      // One variable per half, each used by one thread: two halves of one tuple would be
+      // one variable changed by both.
+      var firstRead = 0
+      var secondRead = 0
+      var firstProblem: DocumentError?
+      var secondProblem: DocumentError?
       func readStages(_ range: Range<Int>, count: inout Int, problem: inout DocumentError?) {
         for index in range {
           do throws(DocumentError) {
@@ -174,14 +178,14 @@ struct DocumentReader {
         }
       }
       runAtOnce(
-        here: { readStages(0..<half, count: &read.first, problem: &problems.first) },
+        here: { readStages(0..<half, count: &firstRead, problem: &firstProblem) },
         there: {
           ProcessMemory.takeSecondHeap()
-          readStages(half..<items.count, count: &read.second, problem: &problems.second)
+          readStages(half..<items.count, count: &secondRead, problem: &secondProblem)
         })
-      if let problem = problems.first ?? problems.second {
-        base.deinitialize(count: read.first)
-        (base + half).deinitialize(count: read.second)
+      if let problem = firstProblem ?? secondProblem {
+        base.deinitialize(count: firstRead)
+        (base + half).deinitialize(count: secondRead)
         failure = problem
         initialized = 0
       } else {
