@@ -80,7 +80,7 @@ public enum JSONCodec {
     case JSON_ARRAY:
       let count = json_array_size(node)
       if count >= arrayTakenInTwoParts, ProcessMemory.allowsAllocatingOnTwoThreads {
-        return .array(itemsInTwoParts(of: node, count: count))
+        return .array(makeInTwoHalves(count: count) { value(of: json_array_get(node, $0)) })
       }
       var array: [JSONValue] = []
       array.reserveCapacity(count)
@@ -100,33 +100,9 @@ public enum JSONCodec {
   }
 
   /// A list of this many items or more (a large document's stages) is taken from jansson
-  /// in two halves at once (`itemsInTwoParts`).
+  /// in two halves at once (`makeInTwoHalves`); jansson's values are only read, which it
+  /// allows from several threads at once.
   static let arrayTakenInTwoParts = 1024
-
-  /// A list's items, its second half taken on a thread of its own while this one takes the
-  /// first, each written in place in the list made for them. jansson's values are only
-  /// read, which it allows from several threads at once.
-  private static func itemsInTwoParts(of node: UnsafeMutablePointer<json_t>, count: Int)
-    -> [JSONValue]
-  {
-    [JSONValue](unsafeUninitializedCapacity: count) { buffer, initialized in
-      let items = buffer.baseAddress!
-      let half = count / 2
-      runAtOnce(
-        here: {
-          for index in 0..<half {
-            (items + index).initialize(to: value(of: json_array_get(node, index)))
-          }
-        },
-        there: {
-          ProcessMemory.takeSecondHeap()
-          for index in half..<count {
-            (items + index).initialize(to: value(of: json_array_get(node, index)))
-          }
-        })
-      initialized = count
-    }
-  }
 
   private static func node(for value: JSONValue) -> UnsafeMutablePointer<json_t> {
     switch value {

@@ -80,13 +80,21 @@ public struct JSONWriter {
       return
     }
     output.append(UInt8(ascii: "["))
-    for index in 0..<count {
+    writeItems(0..<count, depth: depth, item: item)
+    newline(depth)
+    output.append(UInt8(ascii: "]"))
+  }
+
+  /// The items of `range` of an array at `depth`, each after its comma (but the array's
+  /// first) and its line.
+  private mutating func writeItems(
+    _ range: Range<Int>, depth: Int, item: (Int, inout JSONWriter, Int) -> Void
+  ) {
+    for index in range {
       if index > 0 { output.append(UInt8(ascii: ",")) }
       newline(depth + 1)
       item(index, &self, depth + 1)
     }
-    newline(depth)
-    output.append(UInt8(ascii: "]"))
   }
 
   /// Starts an object whose members are written one by one: `member` before each value,
@@ -142,7 +150,6 @@ public struct JSONWriter {
     output.append(UInt8(ascii: "}"))
   }
 
-  /// Appends text written by a writer of the same style at the same depth.
   /// As `writeArray`, where with `split` the items from it on are written at once on a
   /// thread of their own into a text of their own, then appended to the first items': for
   /// long lists of items costly to write. `itemWriter` gives each part its writer of items,
@@ -160,25 +167,14 @@ public struct JSONWriter {
     var second = JSONWriter(pretty: pretty, capacity: output.capacity / 2)
     output.append(UInt8(ascii: "["))
     runAtOnce(
-      here: {
-        for index in 0..<split {
-          if index > 0 { output.append(UInt8(ascii: ",")) }
-          newline(depth + 1)
-          firstItems(index, &self, depth + 1)
-        }
-      },
-      there: {
-        for index in split..<count {
-          second.output.append(UInt8(ascii: ","))
-          second.newline(depth + 1)
-          secondItems(index, &second, depth + 1)
-        }
-      })
+      here: { writeItems(0..<split, depth: depth, item: firstItems) },
+      there: { second.writeItems(split..<count, depth: depth, item: secondItems) })
     output += second.output
     newline(depth)
     output.append(UInt8(ascii: "]"))
   }
 
+  /// Appends text written by a writer of the same style at the same depth.
   mutating func append(written text: [UInt8]) {
     output += text
   }

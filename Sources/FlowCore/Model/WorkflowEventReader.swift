@@ -561,7 +561,6 @@ private final class SecondStages: @unchecked Sendable {
     self.split = split
     do {
       thread = try QuietThread(elsewhere: true) { [self] in
-        ProcessMemory.takeSecondHeap()
         read = WorkflowEventReader.readStageListPart(
           bytes, part: self, file: file, baseDirectory: baseDirectory)
       }

@@ -15,8 +15,8 @@ public enum ProcessMemory {
   ///
   /// `secondHeap`: for a tool whose work allocates on two threads at once (flow-parse
   /// reads a large stage list's halves at once), one thread of its own at a time takes a
-  /// heap of its own, set up by calling `takeSecondHeap` on it first. Sharing the one heap,
-  /// both threads spent as long waiting for its lock as working.
+  /// heap of its own, set up by `takeSecondHeap` as the thread starts. Sharing the one
+  /// heap, both threads spent as long waiting for its lock as working.
   public static func preferOneLargeHeap(secondHeap: Bool = false) {
     _ = flow_prefer_one_large_heap(64 << 20, secondHeap ? 2 : 1)
     hasOneLargeHeap = true
@@ -33,10 +33,11 @@ public enum ProcessMemory {
   /// not where the process keeps to one heap, whose lock both threads would wait on.
   static var allowsAllocatingOnTwoThreads: Bool { !hasOneLargeHeap || hasSecondHeap }
 
-  /// On a thread that allocates while another does, before it allocates: under
+  /// On a thread that allocates while another does, before it allocates (a thread of
+  /// work split to run at once, `QuietThread(elsewhere:)`): under
   /// `preferOneLargeHeap(secondHeap: true)`, its heap is backed by huge pages, as the first
   /// heap is.
   static func takeSecondHeap() {
-    if hasOneLargeHeap { _ = flow_prefer_huge_pages_on_thread_heap() }
+    if hasSecondHeap { _ = flow_prefer_huge_pages_on_thread_heap() }
   }
 }

@@ -40,19 +40,25 @@ final class QuietThread {
   private var thread: pthread_t?
 
   /// Starts `body` on a new thread; `elsewhere`: on another CPU than the caller's where it
-  /// may use one (`flow_start_elsewhere`), for work split to run at once on both.
+  /// may use one (`flow_start_elsewhere`), for work split to run at once on both, which
+  /// allocates on its own heap where the process keeps a second one
+  /// (`ProcessMemory.takeSecondHeap`).
   init(elsewhere: Bool = false, _ body: @escaping () -> Void) throws(SystemError) {
     final class Start {
       let body: () -> Void
+      let elsewhere: Bool
       /// The CPUs to take back once started elsewhere.
       var allowed = flow_cpu_mask()
       var placed = false
-      init(_ body: @escaping () -> Void) { self.body = body }
+      init(_ body: @escaping () -> Void, elsewhere: Bool) {
+        self.body = body
+        self.elsewhere = elsewhere
+      }
     }
     var attributes = pthread_attr_t()
     pthread_attr_init(&attributes)
     defer { pthread_attr_destroy(&attributes) }
-    let start = Start(body)
+    let start = Start(body, elsewhere: elsewhere)
     if elsewhere { start.placed = flow_start_elsewhere(&attributes, &start.allowed) == 0 }
     var started = pthread_t()
     let context = Unmanaged.passRetained(start).toOpaque()
@@ -64,6 +70,7 @@ final class QuietThread {
         sigfillset(&all)
         pthread_sigmask(SIG_BLOCK, &all, nil)
         if start.placed { _ = flow_allow_cpus(&start.allowed) }
+        if start.elsewhere { ProcessMemory.takeSecondHeap() }
         start.body()
         return nil
       }, context)
@@ -91,4 +98,51 @@ func runAtOnce(here: () -> Void, there: @escaping () -> Void) {
   if thread == nil { there() }
   here()
   thread?.join()
+}
+
+/// The `count` elements `make` makes from their indices, the second half made on a thread
+/// of its own while this one makes the first (`runAtOnce`), each in place in the array made
+/// for all, so that nothing is copied after. Where `make` fails, the failure of the first
+/// element in order that failed is thrown, as when they are made one by one.
+func makeInTwoHalves<Element, Failure: Error>(
+  count: Int, _ make: (Int) throws(Failure) -> Element
+) throws(Failure) -> [Element] {
+  guard count > 1 else { return try (0..<count).map { (index) throws(Failure) in try make(index) } }
+  let half = count / 2
+  var failure: Failure?
+  let made = withoutActuallyEscaping(make) { make in
+    [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+      let base = buffer.baseAddress!
+      // One variable per half, each changed by one thread: two members of one tuple would
+      // be one variable changed by both.
+      var firstMade = 0
+      var secondMade = 0
+      var firstFailure: Failure?
+      var secondFailure: Failure?
+      func makeElements(_ range: Range<Int>, made: inout Int, failure: inout Failure?) {
+        for index in range {
+          do throws(Failure) {
+            (base + index).initialize(to: try make(index))
+            made += 1
+          } catch {
+            failure = error
+            return
+          }
+        }
+      }
+      runAtOnce(
+        here: { makeElements(0..<half, made: &firstMade, failure: &firstFailure) },
+        there: { makeElements(half..<count, made: &secondMade, failure: &secondFailure) })
+      if let first = firstFailure ?? secondFailure {
+        base.deinitialize(count: firstMade)
+        (base + half).deinitialize(count: secondMade)
+        failure = first
+        initialized = 0
+      } else {
+        initialized = count
+      }
+    }
+  }
+  if let failure { throw failure }
+  return made
 }

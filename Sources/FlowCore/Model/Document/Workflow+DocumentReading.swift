@@ -155,45 +155,9 @@ struct DocumentReader {
       }
       return stages
     }
-    let half = items.count / 2
-    var failure: DocumentError?
-    // Each half is read in place in the list made for all, so nothing is copied after.
-    let stages = [Stage](unsafeUninitializedCapacity: items.count) { buffer, initialized in
-      let base = buffer.baseAddress!
-      // One variable per half, each used by one thread: two halves of one tuple would be
-      // one variable changed by both.
-      var firstRead = 0
-      var secondRead = 0
-      var firstProblem: DocumentError?
-      var secondProblem: DocumentError?
-      func readStages(_ range: Range<Int>, count: inout Int, problem: inout DocumentError?) {
-        for index in range {
-          do throws(DocumentError) {
-            (base + index).initialize(to: try stage(items[index], "stages[\(index)]"))
-            count += 1
-          } catch {
-            problem = error
-            return
-          }
-        }
-      }
-      runAtOnce(
-        here: { readStages(0..<half, count: &firstRead, problem: &firstProblem) },
-        there: {
-          ProcessMemory.takeSecondHeap()
-          readStages(half..<items.count, count: &secondRead, problem: &secondProblem)
-        })
-      if let problem = firstProblem ?? secondProblem {
-        base.deinitialize(count: firstRead)
-        (base + half).deinitialize(count: secondRead)
-        failure = problem
-        initialized = 0
-      } else {
-        initialized = items.count
-      }
+    return try makeInTwoHalves(count: items.count) { (index) throws(DocumentError) in
+      try stage(items[index], "stages[\(index)]")
     }
-    if let failure { throw failure }
-    return stages
   }
 
   /// Throws the problem the rule found, if any.
