@@ -374,7 +374,7 @@ struct WorkflowEventReader {
 
   // MARK: - Moving through the events
 
-  fileprivate func advance() throws(Unusual) {
+  private func advance() throws(Unusual) {
     do throws(YAMLParser.Failure) {
       try parser.advance()
     } catch {
