@@ -86,7 +86,9 @@ public struct JSONWriter {
   }
 
   /// The items of `range` of an array at `depth`, each after its comma (but the array's
-  /// first) and its line.
+  /// first) and its line. Inlined into each caller: called through, it had each stage
+  /// the items' closures capture copied for each array written.
+  @inline(__always)
   private mutating func writeItems(
     _ range: Range<Int>, depth: Int, item: (Int, inout JSONWriter, Int) -> Void
   ) {

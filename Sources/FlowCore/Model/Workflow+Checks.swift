@@ -17,35 +17,38 @@ extension Workflow {
     var problems: [StageProblem] = []
     var first: [String: Int] = [:]
     first.reserveCapacity(stages.count)
-    for (index, stage) in stages.enumerated() {
-      guard let earlier = first[stage.name] else {
-        first[stage.name] = index
+    // Each stage's fields are read in place: a stage taken whole from the list is a copy.
+    for index in stages.indices {
+      let name = stages[index].name
+      guard let earlier = first[name] else {
+        first[name] = index
         continue
       }
       if problems.count == limit { return problems }
       let at = place(earlier).map { " (first at \($0))" } ?? ""
       let form =
-        ExactString.sameBytes(stages[earlier].name, stage.name)
+        ExactString.sameBytes(stages[earlier].name, name)
         ? "" : ", the same name in another Unicode form"
       problems.append(
         StageProblem(
-          stage: index, field: "name", message: "duplicate stage name '\(stage.name)'\(at)\(form)"))
+          stage: index, field: "name", message: "duplicate stage name '\(name)'\(at)\(form)"))
     }
     lazy var names = stages.map(\.name)
-    for (index, stage) in stages.enumerated() {
-      for need in stage.needs where need == stage.name || first[need] == nil {
+    for index in stages.indices {
+      let name = stages[index].name
+      for need in stages[index].needs where need == name || first[need] == nil {
         if problems.count == limit { return problems }
-        if need == stage.name {
+        if need == name {
           problems.append(
             StageProblem(
-              stage: index, field: "needs", message: "stage '\(stage.name)' needs itself"))
+              stage: index, field: "needs", message: "stage '\(name)' needs itself"))
         } else {
           // Each hint compares with every name: only the first few get one.
           let hint = problems.count < 20 ? Suggestion.hint(for: need, among: names) : ""
           problems.append(
             StageProblem(
               stage: index, field: "needs",
-              message: "stage '\(stage.name)' needs unknown stage '\(need)'\(hint)"))
+              message: "stage '\(name)' needs unknown stage '\(need)'\(hint)"))
         }
       }
     }

@@ -10,24 +10,26 @@ extension WorkflowReader {
     }
     // Where every name is its own task name (nothing in it becomes '_'), two stages share
     // a task name only when they share a name, which is reported above.
-    guard stages.contains(where: { $0.taskName != $0.name }) else { return }
+    guard stages.indices.contains(where: { stages[$0].taskName != stages[$0].name }) else {
+      return
+    }
     // Indices rather than stages: a stage copied into the table costs a retain of each field.
     var firstTask: [String: Int] = [:]
     firstTask.reserveCapacity(stages.count)
-    for (index, stage) in stages.enumerated() {
-      let taskName = stage.taskName
+    for index in stages.indices {
+      let taskName = stages[index].taskName
       guard let earlierIndex = firstTask[taskName] else {
         firstTask[taskName] = index
         continue
       }
-      let earlier = stages[earlierIndex]
+      let (earlier, stage) = (stages[earlierIndex], stages[index])
       // One name written twice is reported above as a duplicate.
       if earlier.name == stage.name { continue }
       let at = earlier.position.map { " (first at \($0))" } ?? ""
       report(
         at: stage.position,
         "stage names '\(earlier.name)'\(at) and '\(stage.name)' are one task name"
-          + " '\(stage.taskName)' (spaces and punctuation become '_')")
+          + " '\(taskName)' (spaces and punctuation become '_')")
     }
   }
 }

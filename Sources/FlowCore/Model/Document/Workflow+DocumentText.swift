@@ -15,7 +15,6 @@ extension Workflow {
         // Each part keeps its own texts of the resolutions it met.
         var resolutions: [StageResolution: [UInt8]] = [:]
         return { index, writer, depth in
-          let stage = stages[index]
           let writeResolution = { (resolution: StageResolution, writer: inout JSONWriter) in
             if resolutions[resolution] == nil {
               // Every resolution sits at the same depth, so its text is the same everywhere.
@@ -25,7 +24,9 @@ extension Workflow {
             }
             writer.append(written: resolutions[resolution]!)
           }
-          guard stage.annotations.isEmpty else {
+          // The stage is read in place: taken from the list whole, it is a copy.
+          guard stages[index].annotations.isEmpty else {
+            let stage = stages[index]
             // Annotations may stand among the members: the tree places them.
             writer.write(stage.members { _ in .null }, depth: depth) { key, writer, _ in
               guard key == "resolution", let resolution = stage.resolution else { return false }
@@ -34,7 +35,7 @@ extension Workflow {
             }
             return
           }
-          stage.write(into: &writer, depth: depth, resolution: writeResolution)
+          stages[index].write(into: &writer, depth: depth, resolution: writeResolution)
         }
       }
       return true
