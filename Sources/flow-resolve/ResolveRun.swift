@@ -138,7 +138,7 @@ struct ResolveRun: Equatable {
       parsed.append(try PackageRequirement(parsing: text, syntax: syntax))
     }
     let index = try openSource(console: console)
-    let resolution = try Resolution(
+    let resolution = try Resolution.resolving(
       parsed, source: index,
       implicits: implicits == true
         ? ImplicitPackages.probed(environment: ProcessEnvironment.current) : nil,

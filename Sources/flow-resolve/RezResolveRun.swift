@@ -45,25 +45,14 @@ extension ResolveRun {
     let resolution = try readingRez(roots, facts: facts, console: console) {
       repository, source in
       var parsed: [PackageRequirement] = []
-      var requests: [RezRequirement] = []
-      let factRequests = repository.factRequests
-      for text in requirements + factRequests {
-        requests.append(try RezRequirement(parsing: text))
+      for text in requirements + repository.factRequests {
         parsed.append(try repository.requirement(parsing: text))
       }
       // Package files are read as the searches meet them: what was skipped is told after.
-      var resolution: Resolution
-      // Rez's own search gives the answer rez gives; it knows no filters, with which the
-      // solver decides in its own order.
-      if source is RezRepository { try repository.followRez(requests) }
-      // Rez's answer as it is, unless explained: the explanation compares it with the rest.
-      if source is RezRepository, !explain, let answer = repository.resolution(of: parsed) {
-        resolution = answer
-      } else {
-        resolution = try Resolution(
-          parsed, source: source, includePrereleases: true, fullDerivation: fullDerivation)
-      }
-      resolution.implicitCount = factRequests.count
+      var resolution = try Resolution.resolving(
+        parsed, source: source, includePrereleases: true, fullDerivation: fullDerivation,
+        explain: explain)
+      resolution.implicitCount = repository.factRequests.count
       return resolution
     }
     try emit(resolution, console: console)

@@ -82,6 +82,39 @@ import Testing
     }
   }
 
+  /// A stage of a pipe document gets the answer rez's own search gives, as the same
+  /// requests given as arguments do (rez 3.4.0 chooses a-3[0], b-1[1] and d-1 here), where
+  /// the solver's own order, deciding a before d, takes a-3's second variant and c-2.
+  @Test func aPipeDocumentsStageGetsRezsAnswer() throws {
+    let folder = try TemporaryFolder()
+    try folder.write(
+      "a/3/package.py", "requires = ['b']\nvariants = [['b-1+<3'], ['c']]\n")
+    try folder.write("b/1/package.py", "variants = [['c-2'], ['d']]\n")
+    try folder.write("c/2/package.py", "requires = ['d-1|3', 'b']\n")
+    try folder.write("d/1/package.py", "name = 'd'\n")
+    let cache = try TemporaryFolder()
+    let index = ["--index", cache.path + "/rez.index"]
+    let workflow = try cache.write(
+      "w.yaml", "stages:\n  - name: s\n    environment:\n      requirements: [a, d]\n")
+    let parsed = try ToolRun.run("flow-parse", [workflow])
+    for explain in [[], ["--explain"]] {
+      let piped = try ToolRun.run(
+        "flow-resolve", ["--catalog", folder.path, "--no-implicits"] + index + explain,
+        stdin: parsed.stdout)
+      #expect(piped.status == 0, "\(piped.stderr)")
+      let document = try #require(
+        JSONSerialization.jsonObject(with: Data(piped.stdout.utf8)) as? [String: Any])
+      let stage = try #require((document["stages"] as? [[String: Any]])?.first)
+      let packages = try #require(
+        (stage["resolution"] as? [String: Any])?["packages"] as? [[String: Any]])
+      #expect(
+        packages.map { "\($0["name"]!)-\($0["version"]!)[\($0["variant"] ?? "-")]" }
+          == ["a-3[0]", "d-1[-]", "b-1[1]"])
+    }
+    let alone = try ToolRun.run("flow-resolve", ["--catalog", folder.path] + index + ["a", "d"])
+    #expect(try Self.packages(alone) == ["a-3[0]", "d-1", "b-1[1]"])
+  }
+
   @Test func implicitsMakeTheMachinesFactsPackagesOfARezRepository() throws {
     let folder = try TemporaryFolder()
     try folder.write(

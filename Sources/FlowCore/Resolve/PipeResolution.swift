@@ -79,9 +79,9 @@ public struct PipeResolution {
           (requirements + (facts?.requests ?? [])).map(\.description)
           + kept.map { $0.package + $0.spec }
         if solved[key] == nil {
-          solved[key] = try Resolution(
+          solved[key] = try Resolution.resolving(
             requirements, source: source, implicits: facts, includePrereleases: includePrereleases,
-            fullDerivation: fullDerivation, preferences: preferred
+            fullDerivation: fullDerivation, preferences: preferred, explain: explain
           ).stageResolution(explain: explain)
         }
         byText[written] = solved[key]

@@ -12,7 +12,7 @@ import Testing
   }
 
   static func chosen(_ requests: [String], facts: ImplicitPackages) throws -> Resolution {
-    return try Resolution(
+    return try Resolution.resolving(
       try requests.map { try PackageRequirement(parsing: $0) },
       source: CatalogueSource(try VariantTests.catalogue()), implicits: facts)
   }

@@ -289,6 +289,14 @@ public final class RezRepository: PackageSource {
     PackageRequirement(name: parsed.name, spec: spec(for: parsed.range), kind: parsed.kind)
   }
 
+  /// A requirement this source read (`requirement(for:)`) as rez's search reads it.
+  func rezRequirement(for requirement: PackageRequirement) throws -> RezRequirement {
+    let range = requirement.spec.text
+    // A range that does not start with an operator follows the name after a '-'.
+    let separator = range.isEmpty || "<>=".contains(range.first!) ? "" : "-"
+    return try RezRequirement(parsing: requirement.kind.mark + requirement.name + separator + range)
+  }
+
   /// The machine's facts as weak requests, in rez's syntax (`~platform==linux`), as rez
   /// adds its implicit packages after the asked ones.
   public var factRequests: [String] {

@@ -19,23 +19,50 @@ public struct Resolution: Sendable {
   /// The versions the solve was asked to keep (a lock's), which the reasons name.
   let preferences: [String: PreferredVersion]
 
-  /// Solves `requirements` against `source`, with the machine's facts as packages and weak
-  /// requests when `implicits` are given. A failure's reason is summarised past
-  /// `Solver.summarySteps` steps unless `fullDerivation` asks for all of it. A package
-  /// takes its version in `preferences` while the constraints allow it (a lock's).
-  public init(
+  /// `requirements` solved against `source`, with the machine's facts as packages and weak
+  /// requests after them when `implicits` are given; what a resolve of requirements given as
+  /// arguments and of each stage of a pipe document is. On a rez repository taken as it is
+  /// (no filter, no lock's versions to keep), the answer is the one rez's own search gives
+  /// (`RezRepository.followRez(_:)`): taken as it is, or with `explain` followed by the
+  /// solver, whose explanation compares it with the rest.
+  public static func resolving(
     _ requirements: [PackageRequirement], source: any PackageSource,
     implicits: ImplicitPackages? = nil, includePrereleases: Bool = false,
-    fullDerivation: Bool = false, preferences: [String: PreferredVersion] = [:]
-  ) throws {
+    fullDerivation: Bool = false, preferences: [String: PreferredVersion] = [:],
+    explain: Bool = false
+  ) throws -> Resolution {
     var requirements = requirements
     var source = source
+    var implicitCount = 0
     if let implicits {
       let (placed, requests) = implicits.applied(to: source)
       requirements += requests
       implicitCount = requests.count
       source = placed
     }
+    if let repository = source as? RezRepository, preferences.isEmpty {
+      try repository.followRez(requirements.map(repository.rezRequirement(for:)))
+      if !explain, var answer = repository.resolution(of: requirements) {
+        answer.implicitCount = implicitCount
+        return answer
+      }
+    }
+    var resolution = try Resolution(
+      requirements, source: source, includePrereleases: includePrereleases,
+      fullDerivation: fullDerivation, preferences: preferences)
+    resolution.implicitCount = implicitCount
+    return resolution
+  }
+
+  /// Solves `requirements` against `source` in the solver's own order (`resolving` places
+  /// the machine's facts and takes rez's answer first). A failure's reason is summarised
+  /// past `Solver.summarySteps` steps unless `fullDerivation` asks for all of it. A package
+  /// takes its version in `preferences` while the constraints allow it (a lock's).
+  init(
+    _ requirements: [PackageRequirement], source: any PackageSource,
+    includePrereleases: Bool = false, fullDerivation: Bool = false,
+    preferences: [String: PreferredVersion] = [:]
+  ) throws {
     let solution = try Solver.solution(
       requirements, source: source, includePrereleases: includePrereleases,
       fullDerivation: fullDerivation, preferences: preferences)

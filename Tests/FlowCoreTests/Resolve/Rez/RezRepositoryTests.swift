@@ -201,7 +201,7 @@ extension RezRepositoryTests {
     func solve(_ facts: [(String, String)], source: any PackageSource) throws -> [String] {
       let implicits = ImplicitPackages(
         facts: facts.map { ImplicitPackages.Fact(name: $0.0, version: $0.1, source: "test") })
-      let resolution = try Resolution(
+      let resolution = try Resolution.resolving(
         [try repository.requirement(parsing: "tool")], source: source, implicits: implicits,
         includePrereleases: true)
       #expect(resolution.implicitCount == facts.count)
