@@ -10,7 +10,9 @@ bench_apt=(hyperfine ninja-build)
 demo_apt=(jq)
 # PyPI packages per purpose.
 # python-dotenv is the release flow's python dialect follows; an older one is upgraded.
-test_pip=(pyyaml jsonschema python-dotenv==1.2.4 semantic_version distributed toml psutil)
+# rez is the reference for answers on rez repositories (RezDifferentialTests).
+test_pip=(pyyaml jsonschema python-dotenv==1.2.4 semantic_version distributed toml psutil
+  rez==3.4.0)
 bench_pip=(pyyaml snakemake)
 # PyPI packages installed without their dependencies: Lifeblood, the reference for
 # flow-resolve's environments, whose resolver needs only semantic_version, toml and psutil.

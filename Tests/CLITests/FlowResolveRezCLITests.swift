@@ -115,6 +115,43 @@ import Testing
     #expect(try Self.packages(alone) == ["a-3[0]", "d-1", "b-1[1]"])
   }
 
+  /// Where rez's search stops with an error, rez 3.4.0 answers nothing (`Package could not
+  /// be found: b-2`; `The package c-1[1] has an internal requirements conflict`), though
+  /// the solver's own order would step past it (to a-0, to c-1's first variant): the
+  /// resolve fails with rez's reason, given as arguments and in a pipe alike.
+  @Test func aResolveFailsWhereRezsSearchStopsWithAnError() throws {
+    let folder = try TemporaryFolder()
+    try folder.write("a/1/package.py", "requires = ['b-2']\n")
+    try folder.write("a/0/package.py", "name = 'a'\n")
+    try folder.write("b/1/package.py", "name = 'b'\n")
+    try folder.write(
+      "c/1/package.py", "requires = ['~d<2']\nvariants = [['d-1'], ['d-3']]\n")
+    try folder.write("d/1/package.py", "name = 'd'\n")
+    try folder.write("d/3/package.py", "name = 'd'\n")
+    let cache = try TemporaryFolder()
+    let index = ["--index", cache.path + "/rez.index"]
+    for (request, reason) in [
+      ("a", "b-2 is required and no version of b is in that range"),
+      ("c", "the requirements of c-1[1] conflict with each other"),
+    ] {
+      let alone = try ToolRun.run("flow-resolve", ["--catalog", folder.path] + index + [request])
+      #expect(alone.status == 65)
+      #expect(alone.stderr.contains("rez's search stops: " + reason), "\(alone.stderr)")
+      let workflow = try cache.write(
+        "w.yaml", "stages:\n  - name: s\n    environment:\n      requirements: [\(request)]\n")
+      let parsed = try ToolRun.run("flow-parse", [workflow])
+      let piped = try ToolRun.run(
+        "flow-resolve", ["--catalog", folder.path, "--no-implicits"] + index,
+        stdin: parsed.stdout)
+      #expect(piped.status == 65)
+      #expect(piped.stderr.contains("stage 's': rez's search stops: " + reason), "\(piped.stderr)")
+    }
+    // The next version is rez's answer: the one that stopped it is never opened.
+    try folder.write("a/2/package.py", "name = 'a'\n")
+    let solved = try ToolRun.run("flow-resolve", ["--catalog", folder.path] + index + ["a"])
+    #expect(try Self.packages(solved) == ["a-2"], "\(solved.stderr)")
+  }
+
   @Test func implicitsMakeTheMachinesFactsPackagesOfARezRepository() throws {
     let folder = try TemporaryFolder()
     try folder.write(

@@ -67,6 +67,10 @@ public final class RezRepository: PackageSource {
   @exclusivity(unchecked) private var rangeVersions: [String: RezVersion?] = [:]
   /// Whether rez's search found an answer (`preferred`, empty when nothing is needed).
   private var answered = false
+  /// Why rez's search stopped with an error rather than an answer or a failure, as rez
+  /// itself does: a package it opens with no version in the range required, a variant whose
+  /// own requirements conflict. The resolve fails for it, as in rez (`Resolution.resolving`).
+  public private(set) var searchError: String?
   /// Per requirement number of the index, the requirement read as the solver reads it
   /// (`numberedRequirement(_:)`): kept by number, not hashed, as `indexRequirements` is, for
   /// an answer asks for each requirement of each chosen version.
@@ -291,10 +295,9 @@ public final class RezRepository: PackageSource {
 
   /// A requirement this source read (`requirement(for:)`) as rez's search reads it.
   func rezRequirement(for requirement: PackageRequirement) throws -> RezRequirement {
-    let range = requirement.spec.text
-    // A range that does not start with an operator follows the name after a '-'.
-    let separator = range.isEmpty || "<>=".contains(range.first!) ? "" : "-"
-    return try RezRequirement(parsing: requirement.kind.mark + requirement.name + separator + range)
+    try RezRequirement(
+      parsing: requirement.kind.mark
+        + RezRequirement.written(requirement.name, requirement.spec.text))
   }
 
   /// The machine's facts as weak requests, in rez's syntax (`~platform==linux`), as rez
@@ -572,23 +575,33 @@ public final class RezRepository: PackageSource {
   public func followRez(_ requests: [RezRequirement]) throws {
     preferred = [:]
     answered = false
+    searchError = nil
     let search = RezSolver(
       requests: requests, read: { [unowned self] in searchRead($0) },
       keyVersion: { [unowned self] in keyVersion($0) },
       written: { [unowned self] in indexRequirement($0) },
       reading: { [unowned self] name, place in check(name, entry: place) })
     self.search = search
-    switch try? search.solve() {
-    case .solved(let answer)?:
+    let outcome: RezSolver.Outcome
+    do {
+      outcome = try search.solve()
+    } catch RezSolver.Failure.error(let message) {
+      searchError = message
+      return
+    } catch {
+      return
+    }
+    switch outcome {
+    case .solved(let answer):
       for (name, choice) in answer {
         preferred[name] = (choice.version.text, choice.variant, choice.place)
       }
       answered = true
-    case .cyclic(let names)?:
+    case .cyclic(let names):
       throw ResolveError.unsatisfiable(
         explanation: "the packages rez's search chose require each other in a cycle, "
           + "which rez rejects: " + names.joined(separator: " -> "))
-    case .failed?, nil:
+    case .failed:
       return
     }
   }

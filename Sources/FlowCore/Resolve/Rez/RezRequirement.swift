@@ -47,6 +47,12 @@ public struct RezRequirement: Sendable, Hashable, CustomStringConvertible {
   }
 
   public var description: String { text }
+
+  /// Package `name` with `range` as rez writes a request: a range that does not start with
+  /// an operator follows the name after a `-` (`foo-1.2+<2`, `foo==1.2.3`, `foo`).
+  static func written(_ name: String, _ range: String) -> String {
+    range.isEmpty || "<>=".contains(range.first!) ? name + range : name + "-" + range
+  }
 }
 
 extension RezRange {

@@ -34,6 +34,9 @@ final class RezSolver {
     /// What rez reports as an error rather than a failed phase: a package family or
     /// version that does not exist, a variant whose own requirements conflict.
     case error(String)
+    /// A state rez's search does not reach (a requirement the index cannot give back): the
+    /// caller falls back to its own order.
+    case unexpected(String)
     /// More phases than `phaseLimit`: the caller falls back to its own order.
     case tooLong
   }
@@ -290,7 +293,7 @@ final class RezSolver {
         shared.removeAll { !requires.requires($0) }
         if shared.isEmpty { return parts(max(offset, 1)) }
       }
-      throw Failure.error("\(family.name): every variant still shares a requirement")
+      throw Failure.unexpected("\(family.name): every variant still shares a requirement")
     }
   }
 
@@ -694,7 +697,7 @@ final class RezSolver {
     reading(family.name, family.places[version])
     func converted(_ number: Int) throws -> Requirement {
       guard let known = requirement(numbered: number) else {
-        throw Failure.error(
+        throw Failure.unexpected(
           "\(family.name)-\(self.version(family, at: version)): a requirement cannot be read")
       }
       return known
@@ -726,8 +729,10 @@ final class RezSolver {
       for place in extra ?? 0..<0 { requirements.append(try converted(numbers[place])) }
       let list = list(requirements)
       if list.conflict {
+        let variant = hasVariants ? "[\(index)]" : ""
         throw Failure.error(
-          "\(family.name)-\(self.version(family, at: version)) has conflicting requirements")
+          "the requirements of \(family.name)-\(self.version(family, at: version))\(variant)"
+            + " conflict with each other")
       }
       for requirement in list.requirements { named.insert(requirement.family, into: family.id) }
       variants.append(Variant(index: hasVariants ? index : nil, requires: list))
@@ -746,7 +751,10 @@ final class RezSolver {
     if requirement.conflict { return Scope(constraint: requirement) }
     let range = requirement.range == RezRangeTable.none ? ranges.any : requirement.range
     guard let slice = try slice(requirement.family, in: range) else {
-      throw Failure.error("package not found: \(names[Int(requirement.family)])")
+      let name = names[Int(requirement.family)]
+      throw Failure.error(
+        "\(RezRequirement.written(name, ranges.range(range).text)) is required and no version"
+          + " of \(name) is in that range")
     }
     return Scope(slice: slice)
   }
@@ -900,7 +908,7 @@ final class RezSolver {
       let index = phase.scopes.firstIndex(where: { ($0.slice?.count ?? 0) > 1 }),
       let slice = phase.scopes[index].slice
     else {
-      throw Failure.error("an exhausted phase with nothing to split")
+      throw Failure.unexpected("an exhausted phase with nothing to split")
     }
     let (first, rest) = try slice.split(
       extractedCount: Int(phase.scopes[index].extractedCount))

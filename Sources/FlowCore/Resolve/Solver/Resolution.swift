@@ -40,7 +40,8 @@ public struct Resolution: Sendable {
       implicitCount = requests.count
       source = placed
     }
-    if let repository = source as? RezRepository, preferences.isEmpty {
+    let repository = preferences.isEmpty ? source as? RezRepository : nil
+    if let repository {
       try repository.followRez(requirements.map(repository.rezRequirement(for:)))
       if !explain, var answer = repository.resolution(of: requirements) {
         answer.implicitCount = implicitCount
@@ -50,6 +51,11 @@ public struct Resolution: Sendable {
     var resolution = try Resolution(
       requirements, source: source, includePrereleases: includePrereleases,
       fullDerivation: fullDerivation, preferences: preferences)
+    // Where rez's search stopped with an error, rez answers nothing: the solver, which
+    // steps past what stopped it, explains a failure better, but its answer is not rez's.
+    if let error = repository?.searchError {
+      throw ResolveError.unsatisfiable(explanation: "rez's search stops: \(error)")
+    }
     resolution.implicitCount = implicitCount
     return resolution
   }
