@@ -131,7 +131,7 @@ import Testing
     let cache = try TemporaryFolder()
     let index = ["--index", cache.path + "/rez.index"]
     for (request, reason) in [
-      ("a", "b-2 is required and no version of b is in that range"),
+      ("a", "no version of b is in b-2 (b is required by a-1)"),
       ("c", "the requirements of c-1[1] conflict with each other"),
     ] {
       let alone = try ToolRun.run("flow-resolve", ["--catalog", folder.path] + index + [request])

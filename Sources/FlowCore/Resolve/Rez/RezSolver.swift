@@ -651,7 +651,7 @@ final class RezSolver {
     if let known = families[Int(id)] { return known }
     let name = names[Int(id)]
     guard let versions = read(name), !versions.isEmpty else {
-      throw Failure.error("package family not found: \(name)")
+      throw Failure.error("no repository holds a package \(name)")
     }
     let family = Family(id: id, name: name)
     let placeholder = Variant(index: nil, requires: RequirementList())
@@ -753,8 +753,7 @@ final class RezSolver {
     guard let slice = try slice(requirement.family, in: range) else {
       let name = names[Int(requirement.family)]
       throw Failure.error(
-        "\(RezRequirement.written(name, ranges.range(range).text)) is required and no version"
-          + " of \(name) is in that range")
+        "no version of \(name) is in \(RezRequirement.written(name, ranges.range(range).text))")
     }
     return Scope(slice: slice)
   }
@@ -848,7 +847,11 @@ final class RezSolver {
         }
         for requirement in opening {
           extractable.append(scopes.count)
-          scopes.append(try scope(for: requirement))
+          do {
+            scopes.append(try scope(for: requirement))
+          } catch Failure.error(let reason) {
+            throw Failure.error(reason + requiredBy(requirement.family, scopes))
+          }
           scopeSlots[Int(requirement.family)] = Int32(scopes.count)
         }
       }
@@ -893,6 +896,28 @@ final class RezSolver {
       changed = []
     }
     return ended(scopes.allSatisfy(\.isSolved) ? .solved : .exhausted)
+  }
+
+  /// Which scopes the package `family` was extracted from, in words (` (b is required by
+  /// a-1, c)`): each as its version, or its variant, where only one is left.
+  private func requiredBy(_ family: Int32, _ scopes: [Scope]) -> String {
+    var sources: [String] = []
+    for scope in scopes {
+      guard let slice = scope.slice,
+        slice.commonNames.prefix(Int(scope.extractedCount)).contains(family)
+      else { continue }
+      let name = slice.family.name
+      let versions = Set(slice.positions.map { slice.family.versionOf[Int($0)] })
+      guard versions.count == 1 else {
+        sources.append(name)
+        continue
+      }
+      let version = self.version(slice.family, at: slice.firstVersion)
+      let variant = slice.count == 1 ? slice.firstVariant.index.map { "[\($0)]" } ?? "" : ""
+      sources.append("\(name)-\(version)\(variant)")
+    }
+    guard !sources.isEmpty else { return "" }
+    return " (\(names[Int(family)]) is required by \(sources.joined(separator: ", ")))"
   }
 
   struct Pair {

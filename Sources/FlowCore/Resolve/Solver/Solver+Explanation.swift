@@ -139,15 +139,24 @@ extension Solver {
       let allowed = requirement.spec.versions(includingPrereleases: true)
       let prereleases = table.versions.indices.filter { allowed.contains(table.versions[$0]) }
       if !prereleases.isEmpty {
-        let verb = prereleases.count == 1 ? "matches" : "match"
-        return " and only \(Solver.listed(prereleases.reversed().map { table.keys[$0] })) "
-          + "\(verb)" + (ending ? ": use --pre" : " (use --pre)")
+        let keys = distinct(prereleases.reversed().map { table.keys[$0] })
+        let verb = keys.count == 1 ? "matches" : "match"
+        return " and only \(Solver.listed(keys)) \(verb)"
+          + (ending ? ": use --pre" : " (use --pre)")
       }
     }
-    let present = Solver.listed(table.keys.reversed())
+    let present = Solver.listed(distinct(table.keys.reversed()))
     let unseen = hidden.map { "; hidden: \($0)" } ?? ""
     return
       " and no \(requirement) is in the catalogue (\(requirement.name) has \(present)\(unseen))"
+  }
+
+  /// `keys` without repeats: a version with variants is one candidate per variant, each
+  /// with the version's key, next to each other.
+  private func distinct(_ keys: some Sequence<String>) -> [String] {
+    var result: [String] = []
+    for key in keys where key != result.last { result.append(key) }
+    return result
   }
 
   /// `a, b and c`; past `listedVersions`, the first of them and "and N more".

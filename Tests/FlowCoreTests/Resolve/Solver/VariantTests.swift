@@ -174,6 +174,21 @@ import Testing
     }
   }
 
+  /// A version with variants is one candidate per variant: the versions a package holds are
+  /// each named once.
+  @Test func aMissingVersionNamesEachVersionHeldOnce() throws {
+    let text = VariantTests.text + "\n[packages.plugin.\"0.9.0\"]\n"
+    let source = CatalogueSource(try Self.catalogue(text))
+    do {
+      _ = try Self.solve(["plugin >=2"], source: source)
+      Issue.record("solved")
+    } catch let ResolveError.unsatisfiable(explanation) {
+      #expect(
+        explanation.contains("no plugin >=2 is in the catalogue (plugin has 1.0.0 and 0.9.0)"),
+        "\(explanation)")
+    }
+  }
+
   @Test func theOutputCarriesTheVariantAndItsEnvironment() throws {
     let source = CatalogueSource(try Self.catalogue())
     let requests = try ["renderer", "gpu 0"].map { try PackageRequirement(parsing: $0) }
