@@ -115,6 +115,30 @@ import Testing
     #expect(try Self.packages(alone) == ["a-3[0]", "d-1", "b-1[1]"])
   }
 
+  /// The versions `--exclude` and `--time` hide are left out of rez's search, as rez's
+  /// package filters and its resolve time leave them out, and the answer is still rez's
+  /// (a-3[0], where the solver's own order takes a-3[1] and c-2).
+  @Test func filtersHideVersionsFromRezsSearch() throws {
+    let folder = try TemporaryFolder()
+    try folder.write(
+      "a/3/package.py",
+      "requires = ['b']\nvariants = [['b-1+<3'], ['c']]\ntimestamp = 1600000000\n")
+    try folder.write("a/4/package.py", "timestamp = 1700000000\n")
+    try folder.write("b/1/package.py", "variants = [['c-2'], ['d']]\ntimestamp = 1600000000\n")
+    try folder.write("c/2/package.py", "requires = ['d-1|3', 'b']\ntimestamp = 1600000000\n")
+    try folder.write("d/1/package.py", "timestamp = 1600000000\n")
+    let cache = try TemporaryFolder()
+    let index = ["--index", cache.path + "/rez.index"]
+    for filter in [["--exclude", "a-4"], ["--time", "2023-01-01T00:00:00Z"]] {
+      let run = try ToolRun.run(
+        "flow-resolve", ["--catalog", folder.path] + index + filter + ["a", "d"])
+      #expect(try Self.packages(run) == ["a-3[0]", "d-1", "b-1[1]"], "\(filter): \(run.stderr)")
+    }
+    let unfiltered = try ToolRun.run(
+      "flow-resolve", ["--catalog", folder.path] + index + ["a", "d"])
+    #expect(try Self.packages(unfiltered) == ["a-4", "d-1"])
+  }
+
   /// Where rez's search stops with an error, rez 3.4.0 answers nothing (`Package could not
   /// be found: b-2`; `The package c-1[1] has an internal requirements conflict`), though
   /// the solver's own order would step past it (to a-0, to c-1's first variant): the

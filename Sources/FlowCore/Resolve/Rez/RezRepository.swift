@@ -56,6 +56,9 @@ public final class RezRepository: PackageSource {
   /// variant's, as the index's numbers, and its place in the package's entries (-1 for a
   /// fact of the machine, which has no folder).
   @exclusivity(unchecked) private var searchVersions: [String: [RezSolver.Read]] = [:]
+  /// The filter rez's search reads through (`followRez(_:filter:)`): the versions it hides
+  /// are not in `searchVersions`, as rez's package filters and time leave them out.
+  private var searchFilter: PackageFilter?
   /// Per package read, per entry, where the record of its version folder lies while not
   /// checked yet, else an empty range; none when all were checked when the package was read
   /// (`RezIndex.FolderRecords`).
@@ -422,7 +425,9 @@ public final class RezRepository: PackageSource {
     if let known = searchVersions[name] { return known }
     var read: [RezSolver.Read] = []
     if let fact = facts[name] {
-      read.append((.version(fact.version), .none, -1))
+      if searchFilter?.reason(hiding: name, fact.solverVersion, released: { nil }) == nil {
+        read.append((.version(fact.version), .none, -1))
+      }
     } else if let family = storedFamily(name) {
       // A version's text is read as a version only when the search compares it
       // (`keyVersion(_:)`); here it is only checked, so that the versions skipped are those
@@ -431,6 +436,13 @@ public final class RezRepository: PackageSource {
       for place in family.entries.indices {
         let key = family.entries[place].key
         guard isReadableKey(key), let numbers = family.entries[place].numbers else { continue }
+        if let searchFilter,
+          searchFilter.reason(
+            hiding: name, Version(release: [UInt64(ranks[key] + 1)]),
+            released: { packageVersion(name, entry: place, of: family) }) != nil
+        {
+          continue
+        }
         read.append((.key(key), numbers, place))
       }
     }
@@ -570,9 +582,14 @@ public final class RezRepository: PackageSource {
 
   /// Searches as rez does for `requests` and has the solver take that answer; when rez's
   /// search finds none (or gives up), the solver decides in its own order and explains.
+  /// With `filter`, the versions it hides are not in the repository for the search, as rez's
+  /// package filters and its time leave them out.
   /// Throws `ResolveError.unsatisfiable` for an answer whose packages require each other in
   /// a cycle, which rez rejects.
-  public func followRez(_ requests: [RezRequirement]) throws {
+  public func followRez(_ requests: [RezRequirement], filter: PackageFilter? = nil) throws {
+    // What the search reads depends on the filter: read anew under another.
+    if filter?.description != searchFilter?.description { searchVersions = [:] }
+    searchFilter = filter
     preferred = [:]
     answered = false
     searchError = nil

@@ -26,6 +26,13 @@ public struct PackageFilter: Sendable {
 
   public var isEmpty: Bool { exclusions.isEmpty && time == nil }
 
+  /// The filter as its options write it (`--exclude 'foo 1' --time 2024-05-01`): two
+  /// filters that write the same hide the same.
+  public var description: String {
+    (exclusions.map { "--exclude '\($0)'" } + (timeText.map { ["--time \($0)"] } ?? []))
+      .joined(separator: " ")
+  }
+
   /// Whether the time hides versions: then each version's release time must be read.
   var readsReleaseTimes: Bool { time != nil }
 

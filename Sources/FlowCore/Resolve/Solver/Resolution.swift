@@ -21,10 +21,10 @@ public struct Resolution: Sendable {
 
   /// `requirements` solved against `source`, with the machine's facts as packages and weak
   /// requests after them when `implicits` are given; what a resolve of requirements given as
-  /// arguments and of each stage of a pipe document is. On a rez repository taken as it is
-  /// (no filter, no lock's versions to keep), the answer is the one rez's own search gives
-  /// (`RezRepository.followRez(_:)`): taken as it is, or with `explain` followed by the
-  /// solver, whose explanation compares it with the rest.
+  /// arguments and of each stage of a pipe document is. On a rez repository (through a
+  /// filter too) without a lock's versions to keep, the answer is the one rez's own search
+  /// gives (`RezRepository.followRez(_:filter:)`): taken as it is, or with `explain` followed
+  /// by the solver, whose explanation compares it with the rest.
   public static func resolving(
     _ requirements: [PackageRequirement], source: any PackageSource,
     implicits: ImplicitPackages? = nil, includePrereleases: Bool = false,
@@ -40,9 +40,13 @@ public struct Resolution: Sendable {
       implicitCount = requests.count
       source = placed
     }
-    let repository = preferences.isEmpty ? source as? RezRepository : nil
+    // A rez repository, or one a filter reads through.
+    let filtered = source as? FilteredSource
+    let repository =
+      preferences.isEmpty ? (source as? RezRepository ?? filtered?.inner as? RezRepository) : nil
     if let repository {
-      try repository.followRez(requirements.map(repository.rezRequirement(for:)))
+      try repository.followRez(
+        requirements.map(repository.rezRequirement(for:)), filter: filtered?.filter)
       if !explain, var answer = repository.resolution(of: requirements) {
         answer.implicitCount = implicitCount
         return answer
