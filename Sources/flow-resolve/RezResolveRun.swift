@@ -45,14 +45,15 @@ extension ResolveRun {
     let resolution = try readingRez(roots, facts: facts, console: console) {
       repository, source in
       var parsed: [PackageRequirement] = []
-      for text in requirements + repository.factRequests {
+      let factRequests = repository.factRequests
+      for text in requirements + factRequests {
         parsed.append(try repository.requirement(parsing: text))
       }
       // Package files are read as the searches meet them: what was skipped is told after.
       var resolution = try Resolution.resolving(
         parsed, source: source, includePrereleases: true, fullDerivation: fullDerivation,
         explain: explain)
-      resolution.implicitCount = repository.factRequests.count
+      resolution.implicitCount = factRequests.count
       return resolution
     }
     try emit(resolution, console: console)

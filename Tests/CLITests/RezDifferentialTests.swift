@@ -7,8 +7,7 @@ import Testing
 /// oracle fails the test). Where rez solves, flow gives the same packages, versions and
 /// variants; where rez finds no answer or stops with an error, flow fails (status 65).
 @Suite struct RezDifferentialTests {
-  static let oracle = ToolRun.root.appendingPathComponent(
-    "Tests/differential/resolve/rez-oracle.py")
+  static let oracle = OracleProcess.differentialFolder.appendingPathComponent("rez-oracle.py")
 
   struct Case: Decodable {
     var repository: String
@@ -35,16 +34,9 @@ import Testing
   @Test(arguments: [7, 8])
   func flowAnswersAsRezDoes(seed: Int) throws {
     let folder = try TemporaryFolder()
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", Self.oracle.path, folder.path, String(seed), "50"]
-    let errors = Pipe()
-    process.standardError = errors
-    try process.run()
-    let errorText = String(
-      decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    try #require(process.terminationStatus == 0, "the rez oracle failed: \(errorText)")
+    let oracle = try ToolRun.run(
+      "/usr/bin/env", ["python3", Self.oracle.path, folder.path, String(seed), "50"])
+    try #require(oracle.status == 0, "the rez oracle failed: \(oracle.stderr)")
     let cases = try JSONDecoder().decode(
       [Case].self, from: Data(contentsOf: URL(fileURLWithPath: folder.path + "/cases.json")))
     #expect(cases.filter { $0.status == "solved" }.count >= 40, "too few answers to compare")

@@ -214,6 +214,11 @@ public final class RezRepository: PackageSource {
 
   private func keyVersion(_ key: Int) -> RezVersion { readableKeyVersion(key) ?? .empty }
 
+  /// The version the solver compares for key `key`: its rank in rez's order, from 1.
+  private func solverVersion(ofKey key: Int) -> Version {
+    Version(release: [UInt64(ranks[key] + 1)])
+  }
+
   /// Key `key`'s version; nil when its text cannot be read.
   private func readableKeyVersion(_ key: Int) -> RezVersion? {
     if parsedKeys.isEmpty { parsedKeys = Array(repeating: nil, count: index.keyTable.count) }
@@ -438,7 +443,7 @@ public final class RezRepository: PackageSource {
         guard isReadableKey(key), let numbers = family.entries[place].numbers else { continue }
         if let searchFilter,
           searchFilter.reason(
-            hiding: name, Version(release: [UInt64(ranks[key] + 1)]),
+            hiding: name, solverVersion(ofKey: key),
             released: { packageVersion(name, entry: place, of: family) }) != nil
         {
           continue
@@ -573,7 +578,7 @@ public final class RezRepository: PackageSource {
       let lists = requirementLists(of: entry, variant: variant)
     else { return nil }
     var version = PackageVersion(
-      name: name, version: Version(release: [UInt64(ranks[entry.key] + 1)]), key: key,
+      name: name, version: solverVersion(ofKey: entry.key), key: key,
       variables: entry.variables, requires: lists[0],
       released: entry.released, definedAt: entry.file)
     version.variants = lists.dropFirst().map { PackageVariant(requires: $0) }

@@ -74,7 +74,9 @@ public final class FilteredSource: WrappingSource {
         inner.entry(of: name, at: index)
       }
       if let reason {
-        hidden.append((table.keys[index], reason))
+        // A version with variants is one candidate per variant, next to each other: the
+        // version is hidden once.
+        if hidden.last?.key != table.keys[index] { hidden.append((table.keys[index], reason)) }
       } else {
         kept.append(index)
       }

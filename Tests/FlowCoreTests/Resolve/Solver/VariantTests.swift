@@ -174,8 +174,8 @@ import Testing
     }
   }
 
-  /// A version with variants is one candidate per variant: the versions a package holds are
-  /// each named once.
+  /// A version with variants is one candidate per variant: the versions a package holds,
+  /// and those a filter hides, are each named once.
   @Test func aMissingVersionNamesEachVersionHeldOnce() throws {
     let text = VariantTests.text + "\n[packages.plugin.\"0.9.0\"]\n"
     let source = CatalogueSource(try Self.catalogue(text))
@@ -185,6 +185,16 @@ import Testing
     } catch let ResolveError.unsatisfiable(explanation) {
       #expect(
         explanation.contains("no plugin >=2 is in the catalogue (plugin has 1.0.0 and 0.9.0)"),
+        "\(explanation)")
+    }
+    let filter = try PackageFilter(exclusions: [PackageRequirement(parsing: "plugin 1.0.0")])
+    do {
+      _ = try Self.solve(["plugin >=1"], source: FilteredSource(source, filter: filter))
+      Issue.record("solved")
+    } catch let ResolveError.unsatisfiable(explanation) {
+      #expect(
+        explanation.contains(
+          "(plugin has 0.9.0; hidden: 1.0.0 (excluded by --exclude 'plugin 1.0.0'))"),
         "\(explanation)")
     }
   }
