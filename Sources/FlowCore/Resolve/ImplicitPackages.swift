@@ -121,6 +121,8 @@ public final class ImplicitSource: WrappingSource {
     self.implicits = implicits
   }
 
+  public func hiddenText(of name: String) -> String? { inner.hiddenText(of: name) }
+
   private func fact(_ name: String) -> (ImplicitPackages.Fact, Version)? {
     guard let fact = implicits.facts.first(where: { $0.name == name }),
       let version = try? Version(parsing: fact.version)

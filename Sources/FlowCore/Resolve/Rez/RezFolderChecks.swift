@@ -2,8 +2,9 @@
 /// search goes on: each check is a `stat` of a file a few folders deep, 1,340 of them on a
 /// median request of rez's benchmark, where their path lookups took about a sixth of the
 /// whole resolve. Checks are handed over in batches, so that the thread is woken once per
-/// batch, not once per check; a search that reads few versions checks them itself at the
-/// end and starts no thread. What the checks found counts only once they are all done
+/// batch, not once per check: each wake costs the search's thread a system call, and
+/// batches of 32 rather than 128 made that median request 0.3 ms slower. A search that
+/// reads fewer versions than a batch checks them itself at the end and starts no thread. What the checks found counts only once they are all done
 /// (`finish`): a resolve's answer waits for them, as it waited for each before, and the
 /// search's thread, done searching, checks batches the other has not taken yet alongside
 /// it rather than waiting.
@@ -28,7 +29,7 @@ final class RezFolderChecks: @unchecked Sendable {
   private var foundHere = false
   private var foundThere = false
   private var reported = false
-  static let batchSize = 32
+  static let batchSize = 128
 
   init(index: CatalogueIndex) {
     self.index = index

@@ -319,6 +319,8 @@ public final class RezRepository: PackageSource {
   /// Rez's order: requests in order, then dependencies as they are met.
   public var decidesInDiscoveryOrder: Bool { true }
 
+  public var rezSearch: (repository: RezRepository, filter: PackageFilter?)? { (self, nil) }
+
   /// A rez range, whatever the syntax asked for: a rez repository holds rez versions.
   public func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec {
     spec(for: try RezRange(parsing: text.trimmedString))

@@ -106,16 +106,24 @@ public final class FilteredSource: WrappingSource {
   public func hidden(of name: String) -> [(key: String, reason: String)] {
     hiddenVersions[name] ?? []
   }
-}
 
-extension PackageSource {
-  /// What a filter hid of `name`, in words: `2.0 (excluded by --exclude 'foo >=2')`, …;
-  /// nil when this source hides nothing of it.
-  func hiddenText(of name: String) -> String? {
-    if let implicit = self as? ImplicitSource { return implicit.inner.hiddenText(of: name) }
-    guard let filtered = self as? FilteredSource else { return nil }
-    let hidden = filtered.hidden(of: name)
+  public func hiddenText(of name: String) -> String? {
+    let hidden = hidden(of: name)
     if hidden.isEmpty { return nil }
     return hidden.reversed().map { "\($0.key) (\($0.reason))" }.joined(separator: ", ")
+  }
+
+  /// The rez repository read through this filter, and the filter, where one filter lies
+  /// between them.
+  public var rezSearch: (repository: RezRepository, filter: PackageFilter?)? {
+    guard let inner = inner.rezSearch, inner.filter == nil else { return nil }
+    return (inner.repository, filter)
+  }
+
+  /// The facts placed by the source read through this filter, which hides what it did.
+  public func placingFacts(_ implicits: ImplicitPackages) -> (
+    source: any PackageSource, requests: [PackageRequirement]
+  )? {
+    inner.placingFacts(implicits).map { (FilteredSource($0.source, filter: filter), $0.requests) }
   }
 }

@@ -30,6 +30,21 @@ public protocol PackageSource {
   /// The candidate of `name` to decide when the constraints allow it, by key and variant
   /// (a rez repository's answer from rez's own search); nil: the newest allowed.
   func preferredCandidate(of name: String) -> PreferredVersion?
+
+  /// The rez repository whose own search answers for this source (itself, or the one a
+  /// filter reads through) and that filter; nil where the solver's order answers.
+  var rezSearch: (repository: RezRepository, filter: PackageFilter?)? { get }
+
+  /// This source with the machine's facts among its own versions, placed as the source
+  /// orders them (a rez repository ranks `platform linux` in rez's order), and the facts'
+  /// weak requests read against it; nil where the source cannot place them itself.
+  func placingFacts(_ implicits: ImplicitPackages) -> (
+    source: any PackageSource, requests: [PackageRequirement]
+  )?
+
+  /// What a filter hid of `name`, in words: `2.0 (excluded by --exclude 'foo >=2')`, …;
+  /// nil when this source hides nothing of it.
+  func hiddenText(of name: String) -> String?
 }
 
 extension PackageSource {
@@ -47,6 +62,16 @@ extension PackageSource {
   }
 
   public func preferredCandidate(of name: String) -> PreferredVersion? { nil }
+
+  // Asked of the source rather than found by casting it: a process's first dynamic cast
+  // looks through the whole program's types, a sixth of a small resolve's time.
+  public var rezSearch: (repository: RezRepository, filter: PackageFilter?)? { nil }
+
+  public func placingFacts(_ implicits: ImplicitPackages) -> (
+    source: any PackageSource, requests: [PackageRequirement]
+  )? { nil }
+
+  public func hiddenText(of name: String) -> String? { nil }
 
   public func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec {
     try VersionSpec(parsing: text, syntax: syntax)

@@ -41,12 +41,11 @@ public struct Resolution: Sendable {
       source = placed
     }
     // A rez repository, or one a filter reads through.
-    let filtered = source as? FilteredSource
-    let repository =
-      preferences.isEmpty ? (source as? RezRepository ?? filtered?.inner as? RezRepository) : nil
-    if let repository {
+    let search = preferences.isEmpty ? source.rezSearch : nil
+    let repository = search?.repository
+    if let search, let repository {
       try repository.followRez(
-        requirements.map(repository.rezRequirement(for:)), filter: filtered?.filter)
+        requirements.map(repository.rezRequirement(for:)), filter: search.filter)
       if !explain, var answer = repository.resolution(of: requirements) {
         answer.implicitCount = implicitCount
         return answer
