@@ -59,10 +59,13 @@ public final class RezRepository: PackageSource {
   /// The filter rez's search reads through (`followRez(_:filter:)`): the versions it hides
   /// are not in `searchVersions`, as rez's package filters and time leave them out.
   private var searchFilter: PackageFilter?
-  /// Per package read, per entry, where the record of its version folder lies while not
-  /// checked yet, else an empty range; none when all were checked when the package was read
-  /// (`RezIndex.FolderRecords`).
-  @exclusivity(unchecked) private var unchecked: [String: [Range<Int>]] = [:]
+  /// Per entry of each package read, where the record of its version folder lies while not
+  /// checked yet, else an empty range (`RezIndex.FolderRecords`), each package's entries in
+  /// one run: the number of an entry's check (`RezSolver.Read.folder`).
+  @exclusivity(unchecked) private var uncheckedFolders: [Range<Int>] = []
+  /// Per package read, where its run in `uncheckedFolders` starts and how many it holds;
+  /// none when all its folders were checked when it was read.
+  @exclusivity(unchecked) private var folderRuns: [String: (start: Int, count: Int)] = [:]
   /// Per requirement number of the index, the requirement read once as compiled
   /// (`indexRequirement(_:)`), nil for one that cannot be read.
   @exclusivity(unchecked) private var indexRequirements: NumberedValues<RezRequirement?>
@@ -433,13 +436,14 @@ public final class RezRepository: PackageSource {
     var read: [RezSolver.Read] = []
     if let fact = facts[name] {
       if searchFilter?.reason(hiding: name, fact.solverVersion, released: { nil }) == nil {
-        read.append((.version(fact.version), .none, -1))
+        read.append((.version(fact.version), .none, -1, -1))
       }
     } else if let family = storedFamily(name) {
       // A version's text is read as a version only when the search compares it
       // (`keyVersion(_:)`); here it is only checked, so that the versions skipped are those
       // whose text cannot be read.
       read.reserveCapacity(family.entries.count)
+      let folders = folderRuns[name]
       for place in family.entries.indices {
         let key = family.entries[place].key
         guard isReadableKey(key), let numbers = family.entries[place].numbers else { continue }
@@ -450,7 +454,7 @@ public final class RezRepository: PackageSource {
         {
           continue
         }
-        read.append((.key(key), numbers, place))
+        read.append((.key(key), numbers, place, Self.folder(in: folders, entry: place)))
       }
     }
     searchVersions[name] = read
@@ -460,12 +464,27 @@ public final class RezRepository: PackageSource {
   /// Checks the version folder of package `name`'s entry at `place` when not done yet: a
   /// change since the index was compiled makes this reading out of date.
   private func check(_ name: String, entry place: Int) {
-    guard let slot = unchecked.index(forKey: name),
-      unchecked.values[slot].indices.contains(place)
-    else { return }
-    let record = unchecked.values[slot][place]
+    check(folder: folder(of: name, entry: place))
+  }
+
+  /// The number of the check of package `name`'s entry at `place` (`uncheckedFolders`);
+  /// -1 for none.
+  private func folder(of name: String, entry place: Int) -> Int {
+    Self.folder(in: folderRuns[name], entry: place)
+  }
+
+  /// The number of the check of the entry at `place` of the package whose run is `run`.
+  private static func folder(in run: (start: Int, count: Int)?, entry place: Int) -> Int {
+    guard let run, place >= 0, place < run.count else { return -1 }
+    return run.start + place
+  }
+
+  /// Checks version folder `folder` (`folder(of:entry:)`) when not done yet.
+  private func check(folder: Int) {
+    guard uncheckedFolders.indices.contains(folder) else { return }
+    let record = uncheckedFolders[folder]
     guard !record.isEmpty else { return }
-    unchecked.values[slot][place] = 0..<0
+    uncheckedFolders[folder] = 0..<0
     index.checkRezFolder(record)
   }
 
@@ -483,7 +502,8 @@ public final class RezRepository: PackageSource {
       guard let found = try index.rezFamily(named: name) else { return nil }
       guard let records = found.folderRecords else { return found }
       if try index.rezChanged(records.firstChecks) { outOfDate() }
-      unchecked[name] = records.versionFolders
+      folderRuns[name] = (uncheckedFolders.count, records.versionFolders.count)
+      uncheckedFolders += records.versionFolders
       return found
     } catch {
       // Damage the checksum missed reads as no package; the index is compiled anew next time.
@@ -604,7 +624,7 @@ public final class RezRepository: PackageSource {
       requests: requests, read: { [unowned self] in searchRead($0) },
       keyVersion: { [unowned self] in keyVersion($0) },
       written: { [unowned self] in indexRequirement($0) },
-      reading: { [unowned self] name, place in check(name, entry: place) })
+      reading: { [unowned self] in check(folder: $0) })
     self.search = search
     let outcome: RezSolver.Outcome
     do {

@@ -96,6 +96,8 @@ final class RezSolver {
     @exclusivity(unchecked) var unmade: [RequirementNumbers?] = []
     /// Per version, its place (`Read.place`).
     @exclusivity(unchecked) var places: [Int] = []
+    /// Per version, its folder's check (`Read.folder`).
+    @exclusivity(unchecked) var folders: [Int] = []
     /// The version whose variants were made last, and its requirement numbers: most versions
     /// repeat the requirements of the version next to them, and their variants are then the
     /// same.
@@ -375,9 +377,9 @@ final class RezSolver {
   }
 
   /// One version as the search reads it: its requirements and each variant's, as numbers
-  /// that `written` reads, and the number the reader gave it (its `place`, told back in
-  /// `reading` and `Choice`).
-  typealias Read = (version: ReadVersion, numbers: RequirementNumbers, place: Int)
+  /// that `written` reads, the number the reader gave it (its `place`, told back in
+  /// `Choice`), and the number of its folder's check (told back in `reading`; -1 for none).
+  typealias Read = (version: ReadVersion, numbers: RequirementNumbers, place: Int, folder: Int)
 
   /// A version as `read` gives it: the version itself, or the number of the index key whose
   /// text it is, read as a version (`keyVersion`) only when the search first compares it.
@@ -393,8 +395,9 @@ final class RezSolver {
   /// A requirement number's requirement; nil when it cannot be read.
   let written: (Int) -> RezRequirement?
   /// Told of each version whose requirements the search reads, once, before it reads them:
-  /// its package and its place (`Read.place`).
-  let reading: (String, Int) -> Void
+  /// its folder's check (`Read.folder`), a number rather than the package's name and the
+  /// version's place, which would be hashed again for each version.
+  let reading: (Int) -> Void
   let ranges = RezRangeTable()
   private(set) var requests = RequirementList()
   @exclusivity(unchecked) private var names: [String] = []
@@ -425,7 +428,7 @@ final class RezSolver {
     requests: [RezRequirement], read: @escaping (String) -> [Read]?,
     keyVersion: @escaping (Int) -> RezVersion,
     written: @escaping (Int) -> RezRequirement?,
-    reading: @escaping (String, Int) -> Void
+    reading: @escaping (Int) -> Void
   ) {
     self.read = read
     self.keyVersion = keyVersion
@@ -661,6 +664,7 @@ final class RezSolver {
     family.keys.reserveCapacity(versions.count)
     family.unmade.reserveCapacity(versions.count)
     family.places.reserveCapacity(versions.count)
+    family.folders.reserveCapacity(versions.count)
     family.firstPosition.reserveCapacity(versions.count)
     family.variants.reserveCapacity(variantCount)
     family.versionOf.reserveCapacity(variantCount)
@@ -677,6 +681,7 @@ final class RezSolver {
       }
       family.unmade.append(versions[position].numbers)
       family.places.append(versions[position].place)
+      family.folders.append(versions[position].folder)
       family.firstPosition.append(Int32(family.variants.count))
       for _ in 0..<variantCounts[position] {
         family.sameAs.append(Int32(family.variants.count))
@@ -694,7 +699,7 @@ final class RezSolver {
   private func make(_ family: Family, version: Int) throws {
     guard let numbers = family.unmade[version] else { return }
     family.unmade[version] = nil
-    reading(family.name, family.places[version])
+    reading(family.folders[version])
     func converted(_ number: Int) throws -> Requirement {
       guard let known = requirement(numbered: number) else {
         throw Failure.unexpected(
