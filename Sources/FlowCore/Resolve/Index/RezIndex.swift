@@ -240,7 +240,12 @@ enum RezIndex {
       key: key, size: 1 << 20,
       header: { index in index.appendNumber(0) },
       keys: { index in
-        CompiledCatalogue.appendTable(keys, to: &index) { index, key in index.appendText(key) }
+        // Each key's text, then its version's bytes in rez's order (`RezVersion.key`): a
+        // resolve takes the versions it compares as compiled, never reading one again.
+        CompiledCatalogue.appendTable(keys, to: &index) { index, key in
+          index.appendText(key)
+          index.appendText(utf8: versions[key]!.key)
+        }
       },
       requirements: { index in
         CompiledCatalogue.appendTable(requirements, to: &index) { index, requirement in
@@ -473,6 +478,14 @@ extension CatalogueIndex {
   func keyText(_ number: Int) throws(RecordReader.Damaged) -> String {
     var reader = try item(number, of: keyTable)
     return try reader.text()
+  }
+
+  /// Key `number`'s version as compiled: its text and the bytes stored after it.
+  func rezKeyVersion(_ number: Int) throws(RecordReader.Damaged) -> RezVersion {
+    var reader = try item(number, of: keyTable)
+    let text = try reader.text()
+    let key = try reader.textRange()
+    return RezVersion(key: Array(UnsafeRawBufferPointer(rebasing: reader.base[key])), text: text)
   }
 
   /// Checks key `number`'s text as `keyText(_:)` reads it, without making the text.

@@ -226,9 +226,8 @@ public final class RezRepository: PackageSource {
   private func readableKeyVersion(_ key: Int) -> RezVersion? {
     if parsedKeys.isEmpty { parsedKeys = Array(repeating: nil, count: index.keyTable.count) }
     if parsedKeys.indices.contains(key), let known = parsedKeys[key] { return known }
-    guard let text = try? index.keyText(key) else { return nil }
-    // Every key was read as a version when the index was compiled.
-    let version = (try? RezVersion(parsing: text)) ?? .empty
+    // Every key was read as a version when the index was compiled, and is taken as it was.
+    guard let version = try? index.rezKeyVersion(key) else { return nil }
     parsedKeys[key] = version
     return version
   }

@@ -348,6 +348,33 @@ import Testing
       _ = try RezRepository(index: toml, path: nil, facts: [])
     }
   }
+  /// Every key of a compiled index, read back as the version stored with it, is the version
+  /// its text reads as, in rez's order: versions with letters, leading zeros, underscores and
+  /// each separator, which rez orders by their tokens.
+  @Test func keyVersionsReadBackFromTheIndexAreThoseTheirTextsRead() throws {
+    let versions = [
+      "1.0", "1", "01", "1.00", "1_a", "1-a", "2b3", "CentOS-7", "x86_64", "10.1", "10-1",
+      "1.0.alpha", "_", "Z", "z", "0", "00", "2020.09.15.m1",
+    ]
+    // `10.1` and `10-1` are one version to rez: each in a package of its own.
+    var packages: [String: String] = [:]
+    for version in versions { packages[version == "10.1" ? "q/10.1" : "p/\(version)"] = "" }
+    let folder = try Self.repository(packages)
+    let index = try RezRepository(roots: [folder.path]).index
+    #expect(index.keyTable.count == versions.count)
+    var read: [RezVersion] = []
+    for number in 0..<index.keyTable.count {
+      let version = try index.rezKeyVersion(number)
+      let parsed = try RezVersion(parsing: index.keyText(number))
+      #expect(version == parsed)
+      #expect(version.text == parsed.text)
+      read.append(version)
+    }
+    #expect(read.map(\.text).sorted() == versions.sorted())
+    // The keys are numbered in rez's order.
+    #expect(zip(read, read.dropFirst()).allSatisfy { $0 <= $1 })
+  }
+
   /// Every requirement of a compiled index, read back without its text, is the one its text
   /// reads as: name, kind and range, each end's version as written.
   @Test func requirementsReadBackFromTheIndexAreThoseTheirTextsRead() throws {
@@ -391,8 +418,8 @@ import Testing
     _ = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
     var bytes = try InputFile.read(path)
     let prefix = CatalogueIndex.magicPrefix.count
-    #expect(bytes[prefix..<prefix + 3].elementsEqual("13\n".utf8))
-    bytes.replaceSubrange(prefix..<prefix + 3, with: Array("12\n".utf8))
+    #expect(bytes[prefix..<prefix + 3].elementsEqual("14\n".utf8))
+    bytes.replaceSubrange(prefix..<prefix + 3, with: Array("13\n".utf8))
     try cache.write("rez.index", bytes)
     let reopened = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
     #expect(reopened.index.rebuilt)
