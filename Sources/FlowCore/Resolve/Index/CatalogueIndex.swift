@@ -22,7 +22,7 @@ import Glibc
 /// from the catalogue.
 public final class CatalogueIndex: PackageSource {
   static let magicPrefix = Array("flow-catalogue-index-".utf8)
-  static let magic = magicPrefix + Array("14\n".utf8)
+  static let magic = magicPrefix + Array("15\n".utf8)
   /// Where the parts after the source key start, after the length in the header.
   static let partCount = 5
 
@@ -52,7 +52,7 @@ public final class CatalogueIndex: PackageSource {
   private var bytes: IndexBytes
   /// Bytes replaced by a copy compiled again, kept while readers of them may remain.
   private var replaced: [IndexBytes] = []
-  @exclusivity(unchecked) private var seal: IndexSeal
+  @exclusivity(unchecked) private(set) var seal: IndexSeal
   /// Where the index was read from, and what it was compiled from: what a block found
   /// damaged later needs to compile it again and write it back.
   private let place: (sources: [String], key: [UInt8], path: String?, kind: Kind)
@@ -85,7 +85,7 @@ public final class CatalogueIndex: PackageSource {
   private let provisions: [String: [ProvidedVersion]]
 
   /// The data before the seal: no record read can run into it.
-  private var memory: UnsafeRawBufferPointer
+  private(set) var memory: UnsafeRawBufferPointer
 
   /// Where a table's offsets start, how many items it holds and where its last item ends.
   struct Table {

@@ -78,6 +78,15 @@ enum RezIndex {
     var versionFolders: [Range<Int>]
   }
 
+  /// Where the rank tables of an index lie (`CatalogueIndex.rezRankTables()`): the keys'
+  /// ranks from `ranksStart`, the first key of each rank from `keysStart`, four bytes each.
+  struct RankTables: Sendable {
+    let keyCount: Int
+    let rankCount: Int
+    let ranksStart: Int
+    let keysStart: Int
+  }
+
   /// What a file's `stat` says that changes when it is written or replaced: size, modification
   /// and change times, inode; `[-1]` when it does not exist.
   static func state(of path: String) -> [Int] {
@@ -254,9 +263,14 @@ enum RezIndex {
       },
       provisions: { index in index.appendNumber(0) },
       rez: { index in
-        // Each key's rank.
+        // Each key's rank, then the first key of each rank, four bytes each: read where
+        // needed, as a resolve reads few of them.
+        let rankKeys = ranks.indices.filter { $0 == 0 || ranks[$0] != ranks[$0 - 1] }
         index.appendNumber(ranks.count)
-        for rank in ranks { index.appendNumber(rank) }
+        index.appendNumber(rankKeys.count)
+        for value in ranks + rankKeys {
+          Swift.withUnsafeBytes(of: UInt32(value).littleEndian) { index += $0 }
+        }
       },
       packages: { index in
         CompiledCatalogue.appendTable(Array(names.indices), to: &index) { index, number in
@@ -374,24 +388,50 @@ enum RezIndex {
 }
 
 extension CatalogueIndex {
-  /// Each key's rank among the distinct versions; nil when this is not a rez repository's.
-  func rezRanks() throws(RecordReader.Damaged) -> [Int]? {
+  /// Where a rez repository's index keeps each key's rank among the distinct versions and
+  /// the first key of each rank (`RezIndex.compile`); nil when this is not a rez
+  /// repository's index. The tables are read an entry at a time (`rezRank(ofKey:in:)`,
+  /// `rezKey(ofRank:in:)`): a resolve compares a few hundred of the keys.
+  func rezRankTables() throws(RecordReader.Damaged) -> RezIndex.RankTables? {
     guard let section = rezSection else { return nil }
     var reader = try reader(section.lowerBound, section.upperBound)
-    var ranks: [Int] = []
-    let count = try reader.count()
-    guard count == keyTable.count else { throw RecordReader.Damaged() }
-    ranks.reserveCapacity(count)
-    for _ in 0..<count {
-      let rank = try reader.number()
-      // Ascending by at most one: a rank per distinct version, counted from 0.
-      guard rank == (ranks.last ?? 0) || rank == (ranks.last ?? -1) + 1 else {
-        throw RecordReader.Damaged()
-      }
-      ranks.append(rank)
-    }
-    guard reader.offset == section.upperBound else { throw RecordReader.Damaged() }
-    return ranks
+    let keys = try reader.count()
+    let ranks = try reader.count()
+    guard keys == keyTable.count, ranks <= keys, (keys == 0) == (ranks == 0),
+      section.upperBound - reader.offset == 4 * (keys + ranks)
+    else { throw RecordReader.Damaged() }
+    return RezIndex.RankTables(
+      keyCount: keys, rankCount: ranks, ranksStart: reader.offset,
+      keysStart: reader.offset + 4 * keys)
+  }
+
+  /// Key `key`'s rank, counted from 0.
+  func rezRank(ofKey key: Int, in tables: RezIndex.RankTables) throws(RecordReader.Damaged)
+    -> Int
+  {
+    try entry(key, of: tables.keyCount, from: tables.ranksStart, below: tables.rankCount)
+  }
+
+  /// The first key of rank `rank`.
+  func rezKey(ofRank rank: Int, in tables: RezIndex.RankTables) throws(RecordReader.Damaged)
+    -> Int
+  {
+    try entry(rank, of: tables.rankCount, from: tables.keysStart, below: tables.keyCount)
+  }
+
+  /// Entry `number` of a table of `count` four-byte numbers from `start`, each below
+  /// `limit`; read through `reader(_:_:)` the first time its block is.
+  @inline(__always)
+  private func entry(_ number: Int, of count: Int, from start: Int, below limit: Int)
+    throws(RecordReader.Damaged) -> Int
+  {
+    guard number >= 0, number < count else { throw RecordReader.Damaged() }
+    let offset = start + 4 * number
+    let bytes = seal.isChecked(offset..<offset + 4) ? memory : try reader(offset, offset + 4).base
+    let value = Int(
+      UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+    guard value < limit else { throw RecordReader.Damaged() }
+    return value
   }
 
   /// The file and details of a version read without them (`rezFamily(named:)`).

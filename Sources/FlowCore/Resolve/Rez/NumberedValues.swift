@@ -20,6 +20,16 @@ struct NumberedValues<Value> {
     return slot > 0 ? values[slot - 1] : nil
   }
 
+  /// `body` of the value kept for `number`, one of the table's, read where it is kept;
+  /// nil before one is kept.
+  func reading<Result>(_ number: Int, _ body: (Value) -> Result) -> Result? {
+    let slot = Int(slots[number])
+    return slot > 0 ? body(values[slot - 1]) : nil
+  }
+
+  /// Whether a value is kept for `number`, one of the table's.
+  func isKept(_ number: Int) -> Bool { slots[number] > 0 }
+
   /// Keeps `value` for `number`, one of the table's with none kept yet.
   mutating func keep(_ value: Value, for number: Int) {
     values.append(value)

@@ -33,11 +33,10 @@ public final class RezRepository: PackageSource {
   let index: CatalogueIndex
   /// The index file, removed when a package is found changed since it was compiled.
   private let indexPath: String?
-  /// Each key's rank, and one key of each rank.
-  private let ranks: [Int]
-  private let rankKeys: [Int]
+  /// Where each key's rank and the first key of each rank lie in the index.
+  private let rankTables: RezIndex.RankTables
   /// Per key number, its version once read.
-  @exclusivity(unchecked) private var parsedKeys: [RezVersion?] = []
+  @exclusivity(unchecked) private var parsedKeys: NumberedValues<RezVersion>
   private var facts: [String: FactVersion] = [:]
   /// The facts, in the order given.
   private let factList: [ImplicitPackages.Fact]
@@ -158,7 +157,7 @@ public final class RezRepository: PackageSource {
 
   init(index: CatalogueIndex, path: String?, facts: [ImplicitPackages.Fact]) throws {
     // Only a file written on purpose gets here (its checksum matched).
-    guard let ranks = try? index.rezRanks() else {
+    guard let tables = try? index.rezRankTables() else {
       throw ResolveError.unreadableCatalogue(
         Diagnostic(
           file: path ?? "rez repository index", position: nil,
@@ -166,12 +165,10 @@ public final class RezRepository: PackageSource {
     }
     self.index = index
     self.indexPath = path
-    self.ranks = ranks
+    rankTables = tables
+    parsedKeys = NumberedValues(count: tables.keyCount)
     indexRequirements = NumberedValues(count: index.requirementTable.count)
     numbered = NumberedValues(count: index.requirementTable.count)
-    var rankKeys: [Int] = []
-    for (key, rank) in ranks.enumerated() where rank == rankKeys.count { rankKeys.append(key) }
-    self.rankKeys = rankKeys
     factList = facts
     self.facts = placing(facts)
   }
@@ -196,7 +193,7 @@ public final class RezRepository: PackageSource {
     for fact in facts {
       guard let version = try? RezVersion(parsing: fact.version) else { continue }
       let below = count { $0 < version }
-      let held = below < rankKeys.count && rankVersion(below) == version
+      let held = below < rankTables.rankCount && rankVersion(below) == version
       placed[fact.name] = FactVersion(
         fact: fact, version: version, solverVersion: Version(release: [UInt64(below + 1)]),
         isBetween: !held)
@@ -219,28 +216,40 @@ public final class RezRepository: PackageSource {
 
   /// The version the solver compares for key `key`: its rank in rez's order, from 1.
   private func solverVersion(ofKey key: Int) -> Version {
-    Version(release: [UInt64(ranks[key] + 1)])
+    Version(release: [UInt64(rank(ofKey: key) + 1)])
+  }
+
+  /// Key `key`'s rank among the distinct versions, from 0.
+  private func rank(ofKey key: Int) -> Int {
+    (try? index.rezRank(ofKey: key, in: rankTables)) ?? damagedRanks()
+  }
+
+  /// The first key of rank `rank`.
+  private func key(ofRank rank: Int) -> Int {
+    (try? index.rezKey(ofRank: rank, in: rankTables)) ?? damagedRanks()
+  }
+
+  /// 0, for a read of the rank tables that found them damaged in a way the checksums
+  /// missed: the index is compiled anew next time, as for any such damage.
+  private func damagedRanks() -> Int {
+    forget()
+    return 0
   }
 
   /// Key `key`'s version; nil when its text cannot be read.
   private func readableKeyVersion(_ key: Int) -> RezVersion? {
-    if parsedKeys.isEmpty { parsedKeys = Array(repeating: nil, count: index.keyTable.count) }
-    if parsedKeys.indices.contains(key), let known = parsedKeys[key] { return known }
+    guard parsedKeys.contains(key) else { return nil }
+    if let known = parsedKeys[key] { return known }
     // Every key was read as a version when the index was compiled, and is taken as it was.
     guard let version = try? index.rezKeyVersion(key) else { return nil }
-    parsedKeys[key] = version
+    parsedKeys.keep(version, for: key)
     return version
-  }
-
-  /// Whether key `key` was read as a version already (`readableKeyVersion(_:)`).
-  private func isParsed(_ key: Int) -> Bool {
-    parsedKeys.indices.contains(key) && parsedKeys[key] != nil
   }
 
   /// Whether key `key`'s text can be read (`readableKeyVersion(_:)`), without reading it as
   /// a version.
   private func isReadableKey(_ key: Int) -> Bool {
-    if isParsed(key) { return true }
+    if parsedKeys.contains(key) && parsedKeys.isKept(key) { return true }
     do {
       try index.checkKeyText(key)
       return true
@@ -249,20 +258,20 @@ public final class RezRepository: PackageSource {
     }
   }
 
-  private func rankVersion(_ rank: Int) -> RezVersion { keyVersion(rankKeys[rank]) }
+  private func rankVersion(_ rank: Int) -> RezVersion { keyVersion(key(ofRank: rank)) }
 
   /// The number of ranks below which `isBelow` stops holding (it holds for a prefix of the
   /// ascending versions).
   private func count(while isBelow: (RezVersion) -> Bool) -> Int {
     var low = 0
-    var high = rankKeys.count
+    var high = rankTables.rankCount
     while low < high {
       let middle = (low + high) / 2
+      let key = key(ofRank: middle)
       // Tested where it is kept once read: a copy of each version tested would cost more
       // than the test.
-      let key = rankKeys[middle]
-      let below =
-        isParsed(key) ? isBelow(parsedKeys[key].unsafelyUnwrapped) : isBelow(keyVersion(key))
+      if !parsedKeys.isKept(key) { _ = keyVersion(key) }
+      let below = parsedKeys.reading(key, isBelow) ?? isBelow(.empty)
       if below { low = middle + 1 } else { high = middle }
     }
     return low
