@@ -97,8 +97,14 @@ extension CatalogueIndex {
   }
 
   private static func defaultPath(sources: [String], directories: UserDirectories) -> String {
+    // The canonical paths with a NUL between each two, hashed one after another: joining
+    // them first took the generic `joined(separator:)`, whose types are looked up at run
+    // time, a tenth of a small resolve's instructions.
     var hash = FNV1a()
-    hash.add(sources.map(CatalogueFiles.canonical).joined(separator: "\u{0}"))
+    for (position, source) in sources.enumerated() {
+      if position > 0 { hash.add(0) }
+      hash.add(CatalogueFiles.canonical(source))
+    }
     let hex = String(hash.value, radix: 16)
     return directories.flowCache + "/catalogue-"
       + String(repeating: "0", count: 16 - hex.count) + hex + ".index"

@@ -394,10 +394,12 @@ extension CatalogueIndex {
   /// `rezKey(ofRank:in:)`): a resolve compares a few hundred of the keys.
   func rezRankTables() throws(RecordReader.Damaged) -> RezIndex.RankTables? {
     guard let section = rezSection else { return nil }
-    var reader = try reader(section.lowerBound, section.upperBound)
-    let keys = try reader.count()
-    let ranks = try reader.count()
-    guard keys == keyTable.count, ranks <= keys, (keys == 0) == (ranks == 0),
+    // Only the two counts (each at most ten bytes) are read here, and checked: the tables
+    // are checked a block at a time as their entries are read.
+    var reader = try reader(section.lowerBound, min(section.upperBound, section.lowerBound + 20))
+    let keys = try reader.number()
+    let ranks = try reader.number()
+    guard keys == keyTable.count, ranks >= 0, ranks <= keys, (keys == 0) == (ranks == 0),
       section.upperBound - reader.offset == 4 * (keys + ranks)
     else { throw RecordReader.Damaged() }
     return RezIndex.RankTables(
