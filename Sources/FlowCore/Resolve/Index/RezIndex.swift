@@ -222,6 +222,10 @@ enum RezIndex {
       let rank = ranks.last.map { versions[keys[number - 1]]! == versions[text]! ? $0 : $0 + 1 }
       ranks.append(rank ?? 0)
     }
+    // The distinct versions, ascending: a rank's version is the one at its place.
+    let rankVersions = keys.indices.filter { $0 == 0 || ranks[$0] != ranks[$0 - 1] }.map {
+      versions[keys[$0]]!
+    }
     let names = listed.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     let families = names.map { name in
       var family = readFamily(
@@ -258,7 +262,8 @@ enum RezIndex {
       },
       requirements: { index in
         CompiledCatalogue.appendTable(requirements, to: &index) { index, requirement in
-          appendRequirement(requirement, keyNumbers: keyNumbers, to: &index)
+          appendRequirement(
+            requirement, keyNumbers: keyNumbers, rankVersions: rankVersions, to: &index)
         }
       },
       provisions: { index in index.appendNumber(0) },
@@ -282,7 +287,8 @@ enum RezIndex {
   /// A requirement's item: its marked name and text, as a TOML catalogue's, then its range's
   /// text and bounds, each bound its lower then its upper end (`appendEnd`).
   static func appendRequirement(
-    _ requirement: RezRequirement, keyNumbers: [String: Int], to index: inout [UInt8]
+    _ requirement: RezRequirement, keyNumbers: [String: Int], rankVersions: [RezVersion],
+    to index: inout [UInt8]
   ) {
     let mark = requirement.kind == .required ? "" : String(requirement.text.prefix(1))
     index.appendText(mark + requirement.name)
@@ -290,8 +296,22 @@ enum RezIndex {
     index.appendText(requirement.range.text)
     index.appendNumber(requirement.range.bounds.count)
     for bound in requirement.range.bounds {
-      appendEnd(bound.lower, keyNumbers: keyNumbers, to: &index)
-      appendEnd(bound.upper, keyNumbers: keyNumbers, to: &index)
+      appendEnd(bound.lower, keyNumbers: keyNumbers, rankVersions: rankVersions, to: &index)
+      appendEnd(bound.upper, keyNumbers: keyNumbers, rankVersions: rankVersions, to: &index)
+    }
+  }
+
+  /// Where a range's end stands among a repository's ranks: how many ranks lie below its
+  /// version, and whether one is its version. The ranks a range holds are then counted
+  /// without comparing versions (`RezRepository.spec(for:places:)`).
+  struct EndPlace: Sendable {
+    var ranksBelow: Int
+    var isRank: Bool
+
+    /// How many ranks lie below the end: below its version, and its version's own when that
+    /// is a rank and lies below (a lower end left out, an upper end included).
+    func ranksBelow(lower: Bool, inclusive: Bool) -> Int {
+      ranksBelow + (isRank && lower != inclusive ? 1 : 0)
     }
   }
 
@@ -305,11 +325,23 @@ enum RezIndex {
   }
 
   /// One end of a bound: its form and inclusion (`EndForm`), then the key's number or the
-  /// version's text. The version read back from either is the one read from the range: the
-  /// same text read the same way.
+  /// version's text, then where its version stands among the ranks (`EndPlace`). The
+  /// version read back from either is the one read from the range: the same text read the
+  /// same way.
   private static func appendEnd(
-    _ end: RezRange.End, keyNumbers: [String: Int], to index: inout [UInt8]
+    _ end: RezRange.End, keyNumbers: [String: Int], rankVersions: [RezVersion],
+    to index: inout [UInt8]
   ) {
+    defer {
+      var below = 0
+      var above = rankVersions.count
+      while below < above {
+        let middle = (below + above) / 2
+        if rankVersions[middle] < end.version { below = middle + 1 } else { above = middle }
+      }
+      let held = below < rankVersions.count && rankVersions[below] == end.version
+      index.appendNumber(below * 2 + (held ? 1 : 0))
+    }
     let included = end.inclusive ? 1 : 0
     if end.version.isInfinity {
       index.appendNumber(EndForm.infinity.rawValue * 2 + included)
@@ -541,6 +573,15 @@ extension CatalogueIndex {
   func rezRequirement(
     _ number: Int, keyVersion: (Int) -> RezVersion?, textVersion: (String) -> RezVersion?
   ) throws(RecordReader.Damaged) -> RezRequirement {
+    try rezRequirementWithPlaces(number, keyVersion: keyVersion, textVersion: textVersion)
+      .requirement
+  }
+
+  /// `rezRequirement(_:keyVersion:textVersion:)`, with where each bound's lower then upper
+  /// end stands among the ranks.
+  func rezRequirementWithPlaces(
+    _ number: Int, keyVersion: (Int) -> RezVersion?, textVersion: (String) -> RezVersion?
+  ) throws(RecordReader.Damaged) -> (requirement: RezRequirement, places: [RezIndex.EndPlace]) {
     var reader = try item(number, of: requirementTable)
     var name = try reader.text()
     let text = try reader.text()
@@ -550,6 +591,8 @@ extension CatalogueIndex {
     let count = try reader.count()
     var bounds: [RezRange.Bound] = []
     bounds.reserveCapacity(count)
+    var places: [RezIndex.EndPlace] = []
+    places.reserveCapacity(2 * count)
     func end() throws(RecordReader.Damaged) -> RezRange.End {
       let code = try reader.number()
       let inclusive = code & 1 == 1
@@ -563,6 +606,9 @@ extension CatalogueIndex {
       case .infinity?: version = .infinity
       case nil: throw RecordReader.Damaged()
       }
+      let place = try reader.number()
+      guard place >= 0 else { throw RecordReader.Damaged() }
+      places.append(RezIndex.EndPlace(ranksBelow: place >> 1, isRank: place & 1 == 1))
       guard let version else { throw RecordReader.Damaged() }
       return RezRange.End(version: version, inclusive: inclusive)
     }
@@ -571,8 +617,9 @@ extension CatalogueIndex {
       bounds.append(RezRange.Bound(lower: lower, upper: try end()))
     }
     guard !name.isEmpty else { throw RecordReader.Damaged() }
-    return RezRequirement(
+    let requirement = RezRequirement(
       name: name, range: RezRange(mergedBounds: bounds, text: rangeText), kind: kind, text: text)
+    return (requirement, places)
   }
 
   /// Package `name` as compiled; nil when no repository holds it. Each version's file and

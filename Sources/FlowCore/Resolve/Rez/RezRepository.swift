@@ -65,9 +65,11 @@ public final class RezRepository: PackageSource {
   /// Per package read, where its run in `uncheckedFolders` starts and how many it holds;
   /// none when all its folders were checked when it was read.
   @exclusivity(unchecked) private var folderRuns: [String: (start: Int, count: Int)] = [:]
-  /// Per requirement number of the index, the requirement read once as compiled
-  /// (`indexRequirement(_:)`), nil for one that cannot be read.
-  @exclusivity(unchecked) private var indexRequirements: NumberedValues<RezRequirement?>
+  /// Per requirement number of the index, the requirement read once as compiled, with where
+  /// its ends stand among the ranks (`indexRequirement(_:)`), nil for one that cannot be
+  /// read.
+  @exclusivity(unchecked) private var indexRequirements:
+    NumberedValues<(requirement: RezRequirement, places: [RezIndex.EndPlace])?>
   /// The versions written in the index's ranges that are no key's text, once read.
   @exclusivity(unchecked) private var rangeVersions: [String: RezVersion?] = [:]
   /// Whether rez's search found an answer (`preferred`, empty when nothing is needed).
@@ -277,22 +279,32 @@ public final class RezRepository: PackageSource {
     return low
   }
 
-  /// Where `isBelow` stops holding among the ranks and the facts' versions between them.
-  private func cut(while isBelow: (RezVersion) -> Bool) -> Version {
-    var cut = Version(release: [UInt64(count(while: isBelow) + 1)])
+  /// Where `isBelow` stops holding among the ranks and the facts' versions between them;
+  /// `known`: the number of ranks it holds for, when known without searching.
+  private func cut(below known: Int? = nil, while isBelow: (RezVersion) -> Bool) -> Version {
+    var cut = Version(release: [UInt64((known ?? count(while: isBelow)) + 1)])
     for fact in facts.values where fact.isBetween && !isBelow(fact.version) {
       if fact.solverVersion < cut { cut = fact.solverVersion }
     }
     return cut
   }
 
-  /// The ranks a range holds, as a spec whose text is the range as written.
-  func spec(for range: RezRange) -> VersionSpec {
+  /// The ranks a range holds, as a spec whose text is the range as written. With `places`
+  /// (where each bound's lower then upper end stands among the ranks, as the index holds
+  /// them), the ranks are counted rather than searched for.
+  func spec(for range: RezRange, places: [RezIndex.EndPlace] = []) -> VersionSpec {
     if let known = specs[range.text] { return known }
     var intervals: [VersionInterval] = []
-    for bound in range.bounds {
-      let start = cut { !bound.isAboveLower($0) }
-      let end = cut { bound.isBelowUpper($0) }
+    let placed = places.count == 2 * range.bounds.count
+    for (number, bound) in range.bounds.enumerated() {
+      let lower = placed ? places[2 * number] : nil
+      let upper = placed ? places[2 * number + 1] : nil
+      let start = cut(below: lower?.ranksBelow(lower: true, inclusive: bound.lower.inclusive)) {
+        !bound.isAboveLower($0)
+      }
+      let end = cut(below: upper?.ranksBelow(lower: false, inclusive: bound.upper.inclusive)) {
+        bound.isBelowUpper($0)
+      }
       guard start < end else { continue }
       intervals.append(VersionInterval(.below(start), .below(end)))
     }
@@ -381,7 +393,9 @@ public final class RezRepository: PackageSource {
     guard numbered.contains(number) else { return nil }
     if let known = numbered[number] { return known }
     guard let read = indexRequirement(number) else { return nil }
-    let converted = requirement(for: read)
+    let converted = PackageRequirement(
+      name: read.requirement.name, spec: spec(for: read.requirement.range, places: read.places),
+      kind: read.requirement.kind)
     numbered.keep(converted, for: number)
     return converted
   }
@@ -419,11 +433,14 @@ public final class RezRepository: PackageSource {
     problemsReported.insert(name)
   }
 
-  /// Requirement `number` of the index, read once as compiled; nil when it cannot be read.
-  private func indexRequirement(_ number: Int) -> RezRequirement? {
+  /// Requirement `number` of the index, read once as compiled, with where its ends stand
+  /// among the ranks; nil when it cannot be read.
+  private func indexRequirement(_ number: Int) -> (
+    requirement: RezRequirement, places: [RezIndex.EndPlace]
+  )? {
     guard indexRequirements.contains(number) else { return nil }
     if let known = indexRequirements[number] { return known }
-    let read = try? index.rezRequirement(
+    let read = try? index.rezRequirementWithPlaces(
       number, keyVersion: readableKeyVersion, textVersion: rangeVersion)
     indexRequirements.keep(read, for: number)
     return read
@@ -631,7 +648,7 @@ public final class RezRepository: PackageSource {
     let search = RezSolver(
       requests: requests, read: { [unowned self] in searchRead($0) },
       keyVersion: { [unowned self] in keyVersion($0) },
-      written: { [unowned self] in indexRequirement($0) },
+      written: { [unowned self] in indexRequirement($0)?.requirement },
       reading: { [unowned self] in check(folder: $0) })
     self.search = search
     let outcome: RezSolver.Outcome
