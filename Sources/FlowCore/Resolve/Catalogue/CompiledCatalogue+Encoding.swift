@@ -75,15 +75,15 @@ extension CompiledCatalogue {
         }
       },
       rez: { _ in },
-      packages: { index in
-        CompiledCatalogue.appendTable(order, to: &index) { index, number in
-          let package = packages[number]
-          index.appendText(package.name)
-          index.appendNumber(package.records.count)
-          for (position, record) in package.records.enumerated() {
-            index.appendNumber(keyNumberOfRecord[number][position])
-            appendRecord(at: record.offset, order: requirementOrder, to: &index)
-          }
+      packageNames: order.map { packages[$0].name },
+      package: { index, place in
+        let number = order[place]
+        let package = packages[number]
+        index.appendText(package.name)
+        index.appendNumber(package.records.count)
+        for (position, record) in package.records.enumerated() {
+          index.appendNumber(keyNumberOfRecord[number][position])
+          appendRecord(at: record.offset, order: requirementOrder, to: &index)
         }
       })
     return index

@@ -22,9 +22,9 @@ import Glibc
 /// from the catalogue.
 public final class CatalogueIndex: PackageSource {
   static let magicPrefix = Array("flow-catalogue-index-".utf8)
-  static let magic = magicPrefix + Array("16\n".utf8)
+  static let magic = magicPrefix + Array("17\n".utf8)
   /// Where the parts after the source key start, after the length in the header.
-  static let partCount = 5
+  static let partCount = 6
 
   /// The catalogue files it was compiled from.
   public let files: [String]
@@ -60,6 +60,8 @@ public final class CatalogueIndex: PackageSource {
   /// changed since opening, and no damaged block can be read any more.
   private var cannotRepair = false
   private let directory: Table
+  /// The packages' names, in the order of `directory`.
+  private let directoryNames: Table
   private var cache: [String: [PackageVersion]] = [:]
   private var candidateCache: [String: [PackageVersion]] = [:]
   private var tableCache: [String: CandidateTable] = [:]
@@ -142,12 +144,16 @@ public final class CatalogueIndex: PackageSource {
   }
 
   /// An index file's bytes: the magic, its length, where each part starts, the source key,
-  /// what `header` writes, each part in the order of the file, and the seal.
+  /// what `header` writes, each part in the order of the file, and the seal. The packages
+  /// are `packageNames` (ascending by their UTF-8), each written by `package` as a directory
+  /// item that starts with its name; the names come first in a table of their own, so that
+  /// finding a package reads those few blocks rather than one block of every package the
+  /// search passes.
   static func layout(
     key: [UInt8], size: Int, header: (inout [UInt8]) -> Void,
     keys: (inout [UInt8]) -> Void, requirements: (inout [UInt8]) -> Void,
     provisions: (inout [UInt8]) -> Void, rez: (inout [UInt8]) -> Void,
-    packages: (inout [UInt8]) -> Void
+    packageNames: [String], package: (inout [UInt8], Int) -> Void
   ) -> [UInt8] {
     var index: [UInt8] = []
     index.reserveCapacity(size)
@@ -166,7 +172,14 @@ public final class CatalogueIndex: PackageSource {
     part(1, requirements)
     part(2, provisions)
     part(3, rez)
-    part(4, packages)
+    part(4) { index in
+      CompiledCatalogue.appendTable(packageNames, to: &index) { index, name in
+        index.appendText(name)
+      }
+    }
+    part(5) { index in
+      CompiledCatalogue.appendTable(Array(packageNames.indices), to: &index, package)
+    }
     // The length counts the seal that ends the file.
     index.setOffset(index.count + IndexSeal.length(forDataOf: index.count), at: lengthSlot)
     IndexSeal.seal(&index)
@@ -261,7 +274,11 @@ public final class CatalogueIndex: PackageSource {
     keyTable = try table(parts[1], parts[2])
     requirementTable = try table(parts[2], parts[3])
     rezSection = parts[4] < parts[5] ? parts[4]..<parts[5] : nil
-    directory = try table(parts[5], parts[6])
+    directoryNames = try table(parts[5], parts[6])
+    directory = try table(parts[6], parts[7])
+    guard directoryNames.count == directory.count else {
+      throw .damaged("its layout cannot be read")
+    }
     reader = try checked(parts[3], parts[4])
     do throws(RecordReader.Damaged) {
       var provisions: [String: [ProvidedVersion]] = [:]
@@ -415,19 +432,13 @@ public final class CatalogueIndex: PackageSource {
   func findPackage(named name: String) throws(RecordReader.Damaged) -> RecordReader? {
     let wanted = Array(name.utf8)
     var low = 0
-    var high = directory.count
+    var high = directoryNames.count
     while low < high {
       let middle = (low + high) / 2
-      let (start, end) = try itemRange(middle, of: directory)
-      var length = try reader(start, min(end, start + 10))
-      let nameLength = try length.number()
-      guard nameLength >= 0, nameLength <= end - length.offset else {
-        throw RecordReader.Damaged()
-      }
-      var named = try reader(start, length.offset + nameLength)
+      var named = try item(middle, of: directoryNames)
       let order = try named.compareText(wanted)
       if order == 0 {
-        var package = try reader(start, end)
+        var package = try item(middle, of: directory)
         try package.skipText()
         return package
       }

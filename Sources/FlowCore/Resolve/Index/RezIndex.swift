@@ -277,10 +277,9 @@ enum RezIndex {
           Swift.withUnsafeBytes(of: UInt32(value).littleEndian) { index += $0 }
         }
       },
-      packages: { index in
-        CompiledCatalogue.appendTable(Array(names.indices), to: &index) { index, number in
-          appendFamily(names[number], families[number], lists: numbered[number], to: &index)
-        }
+      packageNames: names,
+      package: { index, number in
+        appendFamily(names[number], families[number], lists: numbered[number], to: &index)
       })
   }
 
