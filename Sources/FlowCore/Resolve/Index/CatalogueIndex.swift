@@ -101,15 +101,16 @@ public final class CatalogueIndex: PackageSource {
     for root in openRoots ?? [] { close(root.descriptor) }
   }
 
-  /// The version folders a rez search leaves to be checked on a thread of their own
-  /// (`checkRezFolder(_:)`).
+  /// The folders a rez search leaves to be checked on a thread of their own
+  /// (`checkRezFolder(_:firstChecks:)`).
   private var rezFolderChecks: RezFolderChecks?
 
-  /// Checks a version folder of a rez repository (its record at `record`) while the search
-  /// reads on; `finishRezFolderChecks` says what the checks found.
-  func checkRezFolder(_ record: Range<Int>) {
+  /// Checks a version folder of a rez repository (its record at `record`), or with
+  /// `firstChecks` a package's first checks (`rezFirstChecksChanged(reading:)`), while the search reads on;
+  /// `finishRezFolderChecks` says what the checks found.
+  func checkRezFolder(_ record: Range<Int>, firstChecks: Bool = false) {
     if rezFolderChecks == nil { rezFolderChecks = RezFolderChecks(index: self) }
-    rezFolderChecks?.add(record)
+    rezFolderChecks?.add(record, firstChecks: firstChecks)
   }
 
   /// Waits for the checks `checkRezFolder(_:)` began; whether one found a folder changed

@@ -63,8 +63,8 @@ enum RezIndex {
     var packageFolders: [(path: String, state: [Int])] = []
     var folders: [Folder] = []
     /// Read from the index without its folders: where their records lie, for
-    /// `CatalogueIndex.rezChanged(_:)` and `CatalogueIndex.rezFolderRecord(_:)`, which
-    /// check them where they lie.
+    /// `CatalogueIndex.rezFolderRecord(_:)` and the checks of what it reads
+    /// (`rezFirstChecksChanged(reading:)`, `rezFolderChanged(reading:)`).
     var folderRecords: FolderRecords? = nil
     var entries: [Entry] = []
     var problems: [Diagnostic] = []
@@ -481,11 +481,12 @@ extension CatalogueIndex {
   }
 
   /// Whether anything changed since the index was compiled among the folders and files a
-  /// package's first checks, at `firstChecks`, record (`RezIndex.state(of:)`): its folders,
-  /// then version folders (`RezIndex.appendFamily`). Read where the records lie: paths and
-  /// states made for that alone would cost more than the `stat` calls.
-  func rezChanged(_ firstChecks: Range<Int>) throws(RecordReader.Damaged) -> Bool {
-    var reader = try reader(firstChecks.lowerBound, firstChecks.upperBound)
+  /// package's first checks record (`RezIndex.state(of:)`): its folders, then version
+  /// folders (`RezIndex.appendFamily`), read by a `rezFolderRecord(_:)` reader of the
+  /// record, on any thread. Read where the records lie: paths and states made for that
+  /// alone would cost more than the `stat` calls.
+  func rezFirstChecksChanged(reading reader: RecordReader) throws(RecordReader.Damaged) -> Bool {
+    var reader = reader
     for _ in 0..<(try reader.count()) {
       guard try stateHolds(&reader, try reader.textRange()) else { return true }
     }
@@ -668,8 +669,9 @@ extension CatalogueIndex {
     return family
   }
 
-  /// Package `name`'s problems and where its first checks lie (`rezChanged(_:)`), its
-  /// versions and their folders not read; nil when no repository holds it.
+  /// Package `name`'s problems and where its first checks lie
+  /// (`rezFirstChecksChanged(reading:)`), its versions and their folders not read; nil when
+  /// no repository holds it.
   func rezFamilyOutline(named name: String) throws(RecordReader.Damaged)
     -> (firstChecks: Range<Int>, problems: [Diagnostic])?
   {

@@ -1,5 +1,5 @@
-/// The version folders a rez search reads, checked on a thread of their own while the
-/// search goes on: each check is a `stat` of a file a few folders deep, 1,340 of them on a
+/// The version folders a rez search reads, and the folders of each package it reads (its
+/// first checks), checked on a thread of their own while the search goes on: each check is a `stat` of a file a few folders deep, 1,340 of them on a
 /// median request of rez's benchmark, where their path lookups took about a sixth of the
 /// whole resolve. Checks are handed over in batches, so that the thread is woken once per
 /// batch, not once per check: each wake costs the search's thread a system call, and
@@ -13,11 +13,18 @@ final class RezFolderChecks: @unchecked Sendable {
   // it goes, so it outlives every use here, its own `deinit` included.
   private unowned(unsafe) let index: CatalogueIndex
   private let lock = ThreadLock()
+  /// A record to check: a version folder's (`RezIndex.FolderRecords`), or a package's first
+  /// checks (`CatalogueIndex.rezFirstChecksChanged(reading:)`).
+  struct Record {
+    let reader: RecordReader
+    let isFirstChecks: Bool
+  }
+
   /// Records read here, not handed over yet.
-  private var batch: [RecordReader] = []
+  private var batch: [Record] = []
   /// Records handed over, the first `taken` of them taken by a thread to check; under
   /// `lock`.
-  private var handed: [RecordReader] = []
+  private var handed: [Record] = []
   private var taken = 0
   /// Set with the last batch; under `lock`.
   private var handedAll = false
@@ -35,9 +42,9 @@ final class RezFolderChecks: @unchecked Sendable {
     self.index = index
   }
 
-  /// Checks the version folder whose record lies at `record` (`RezIndex.FolderRecords`),
-  /// now or on the thread.
-  func add(_ record: Range<Int>) {
+  /// Checks the version folder whose record lies at `record` (`RezIndex.FolderRecords`), or
+  /// with `firstChecks` a package's first checks, now or on the thread.
+  func add(_ record: Range<Int>, firstChecks: Bool = false) {
     let reader: RecordReader
     do {
       reader = try index.rezFolderRecord(record)
@@ -45,7 +52,7 @@ final class RezFolderChecks: @unchecked Sendable {
       foundHere = true
       return
     }
-    batch.append(reader)
+    batch.append(Record(reader: reader, isFirstChecks: firstChecks))
     if finished {
       check(batch, found: &foundHere)
       batch.removeAll()
@@ -96,7 +103,7 @@ final class RezFolderChecks: @unchecked Sendable {
 
   /// The next batch of records handed over and not taken: waiting for one unless
   /// `waiting` is false; nil once all were handed over and taken.
-  private func nextBatch(waiting: Bool) -> [RecordReader]? {
+  private func nextBatch(waiting: Bool) -> [Record]? {
     lock.withLock {
       while waiting && taken == handed.count && !handedAll { lock.wait() }
       guard taken < handed.count else { return nil }
@@ -110,9 +117,13 @@ final class RezFolderChecks: @unchecked Sendable {
 
   /// Checks each record until one finds a change; a record that cannot be read counts as
   /// one, as the index is then compiled anew.
-  private func check(_ records: [RecordReader], found: inout Bool) {
+  private func check(_ records: [Record], found: inout Bool) {
     for record in records where !found {
-      if (try? index.rezFolderChanged(reading: record)) != false { found = true }
+      let changed =
+        record.isFirstChecks
+        ? try? index.rezFirstChecksChanged(reading: record.reader)
+        : try? index.rezFolderChanged(reading: record.reader)
+      if changed != false { found = true }
     }
   }
 }

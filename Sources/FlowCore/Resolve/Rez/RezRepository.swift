@@ -418,7 +418,7 @@ public final class RezRepository: PackageSource {
     let outline: (firstChecks: Range<Int>, problems: [Diagnostic])?
     do {
       outline = try index.rezFamilyOutline(named: name)
-      if let outline, try index.rezChanged(outline.firstChecks) { outOfDate() }
+      if let outline { index.checkRezFolder(outline.firstChecks, firstChecks: true) }
     } catch {
       // As `family(_:)` on damage: no package, the index compiled anew next time.
       forget()
@@ -519,14 +519,15 @@ public final class RezRepository: PackageSource {
     forget()
   }
 
-  /// Package `name` as the index holds it, its folders checked but those left to when
-  /// their versions are read (`check(_:entry:)`, `RezIndex.FolderRecords`): a change makes
-  /// the reading out of date.
+  /// Package `name` as the index holds it, its first checks handed to the thread of checks
+  /// and its version folders left to when their versions are read (`check(_:entry:)`,
+  /// `RezIndex.FolderRecords`): a change makes the reading out of date once the checks end
+  /// (`isStale`).
   private func family(_ name: String) -> RezIndex.Family? {
     do {
       guard let found = try index.rezFamily(named: name) else { return nil }
       guard let records = found.folderRecords else { return found }
-      if try index.rezChanged(records.firstChecks) { outOfDate() }
+      index.checkRezFolder(records.firstChecks, firstChecks: true)
       folderRuns[name] = (uncheckedFolders.count, records.versionFolders.count)
       uncheckedFolders += records.versionFolders
       return found
