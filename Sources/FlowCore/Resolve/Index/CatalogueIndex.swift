@@ -106,14 +106,14 @@ public final class CatalogueIndex: PackageSource {
   private var rezFolderChecks: RezFolderChecks?
 
   /// Checks a version folder of a rez repository (its record at `record`), or with
-  /// `firstChecks` a package's first checks (`rezFirstChecksChanged(reading:)`), while the search reads on;
-  /// `finishRezFolderChecks` says what the checks found.
+  /// `firstChecks` a package's first checks (`rezFirstChecksChanged(reading:)`), while the
+  /// search reads on; `finishRezFolderChecks` says what the checks found.
   func checkRezFolder(_ record: Range<Int>, firstChecks: Bool = false) {
     if rezFolderChecks == nil { rezFolderChecks = RezFolderChecks(index: self) }
     rezFolderChecks?.add(record, firstChecks: firstChecks)
   }
 
-  /// Waits for the checks `checkRezFolder(_:)` began; whether one found a folder changed
+  /// Waits for the checks `checkRezFolder(_:firstChecks:)` began; whether one found a folder changed
   /// (or its record damaged), said once.
   func finishRezFolderChecks() -> Bool {
     rezFolderChecks?.finish() ?? false

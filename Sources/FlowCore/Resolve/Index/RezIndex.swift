@@ -222,10 +222,10 @@ enum RezIndex {
       let rank = ranks.last.map { versions[keys[number - 1]]! == versions[text]! ? $0 : $0 + 1 }
       ranks.append(rank ?? 0)
     }
-    // The distinct versions, ascending: a rank's version is the one at its place.
-    let rankVersions = keys.indices.filter { $0 == 0 || ranks[$0] != ranks[$0 - 1] }.map {
-      versions[keys[$0]]!
-    }
+    // The first key of each rank, and the distinct versions, ascending: a rank's version
+    // is the one at its place.
+    let rankKeys = ranks.indices.filter { $0 == 0 || ranks[$0] != ranks[$0 - 1] }
+    let rankVersions = rankKeys.map { versions[keys[$0]]! }
     let names = listed.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     let families = names.map { name in
       var family = readFamily(
@@ -270,7 +270,6 @@ enum RezIndex {
       rez: { index in
         // Each key's rank, then the first key of each rank, four bytes each: read where
         // needed, as a resolve reads few of them.
-        let rankKeys = ranks.indices.filter { $0 == 0 || ranks[$0] != ranks[$0 - 1] }
         index.appendNumber(ranks.count)
         index.appendNumber(rankKeys.count)
         for value in ranks + rankKeys {
@@ -331,16 +330,6 @@ enum RezIndex {
     _ end: RezRange.End, keyNumbers: [String: Int], rankVersions: [RezVersion],
     to index: inout [UInt8]
   ) {
-    defer {
-      var below = 0
-      var above = rankVersions.count
-      while below < above {
-        let middle = (below + above) / 2
-        if rankVersions[middle] < end.version { below = middle + 1 } else { above = middle }
-      }
-      let held = below < rankVersions.count && rankVersions[below] == end.version
-      index.appendNumber(below * 2 + (held ? 1 : 0))
-    }
     let included = end.inclusive ? 1 : 0
     if end.version.isInfinity {
       index.appendNumber(EndForm.infinity.rawValue * 2 + included)
@@ -351,6 +340,14 @@ enum RezIndex {
       index.appendNumber(EndForm.text.rawValue * 2 + included)
       index.appendText(end.version.text)
     }
+    var below = 0
+    var above = rankVersions.count
+    while below < above {
+      let middle = (below + above) / 2
+      if rankVersions[middle] < end.version { below = middle + 1 } else { above = middle }
+    }
+    let held = below < rankVersions.count && rankVersions[below] == end.version
+    index.appendNumber(below * 2 + (held ? 1 : 0))
   }
 
   /// A package's directory item: its name; its problems; what is checked when a resolve
@@ -569,17 +566,9 @@ extension CatalogueIndex {
   }
 
   /// Requirement `number` as compiled (`RezIndex.appendRequirement`), its text not read
-  /// again: `keyVersion` gives a key's version, `textVersion` one written in the range.
+  /// again: `keyVersion` gives a key's version, `textVersion` one written in the range; with
+  /// where each bound's lower then upper end stands among the ranks.
   func rezRequirement(
-    _ number: Int, keyVersion: (Int) -> RezVersion?, textVersion: (String) -> RezVersion?
-  ) throws(RecordReader.Damaged) -> RezRequirement {
-    try rezRequirementWithPlaces(number, keyVersion: keyVersion, textVersion: textVersion)
-      .requirement
-  }
-
-  /// `rezRequirement(_:keyVersion:textVersion:)`, with where each bound's lower then upper
-  /// end stands among the ranks.
-  func rezRequirementWithPlaces(
     _ number: Int, keyVersion: (Int) -> RezVersion?, textVersion: (String) -> RezVersion?
   ) throws(RecordReader.Damaged) -> (requirement: RezRequirement, places: [RezIndex.EndPlace]) {
     var reader = try item(number, of: requirementTable)

@@ -320,8 +320,13 @@ public final class RezRepository: PackageSource {
     requirement(for: try RezRequirement(parsing: text))
   }
 
-  func requirement(for parsed: RezRequirement) -> PackageRequirement {
-    PackageRequirement(name: parsed.name, spec: spec(for: parsed.range), kind: parsed.kind)
+  /// `parsed` for this source; with `places`, its ends' places among the ranks
+  /// (`spec(for:places:)`).
+  func requirement(for parsed: RezRequirement, places: [RezIndex.EndPlace] = [])
+    -> PackageRequirement
+  {
+    PackageRequirement(
+      name: parsed.name, spec: spec(for: parsed.range, places: places), kind: parsed.kind)
   }
 
   /// A requirement this source read (`requirement(for:)`) as rez's search reads it.
@@ -393,9 +398,7 @@ public final class RezRepository: PackageSource {
     guard numbered.contains(number) else { return nil }
     if let known = numbered[number] { return known }
     guard let read = indexRequirement(number) else { return nil }
-    let converted = PackageRequirement(
-      name: read.requirement.name, spec: spec(for: read.requirement.range, places: read.places),
-      kind: read.requirement.kind)
+    let converted = requirement(for: read.requirement, places: read.places)
     numbered.keep(converted, for: number)
     return converted
   }
@@ -440,7 +443,7 @@ public final class RezRepository: PackageSource {
   )? {
     guard indexRequirements.contains(number) else { return nil }
     if let known = indexRequirements[number] { return known }
-    let read = try? index.rezRequirementWithPlaces(
+    let read = try? index.rezRequirement(
       number, keyVersion: readableKeyVersion, textVersion: rangeVersion)
     indexRequirements.keep(read, for: number)
     return read

@@ -43,9 +43,9 @@ public struct Resolution: Sendable {
     // A rez repository, or one a filter reads through.
     let search = preferences.isEmpty ? source.rezSearch : nil
     let repository = search?.repository
-    if let search, let repository {
+    if let repository {
       try repository.followRez(
-        requirements.map(repository.rezRequirement(for:)), filter: search.filter)
+        requirements.map(repository.rezRequirement(for:)), filter: search?.filter)
       if !explain, var answer = repository.resolution(of: requirements) {
         answer.implicitCount = implicitCount
         return answer

@@ -455,7 +455,8 @@ import Testing
     for number in 0..<index.requirementTable.count {
       let read = try index.rezRequirement(
         number, keyVersion: { try? RezVersion(parsing: index.keyText($0)) },
-        textVersion: { try? RezVersion(parsing: $0) })
+        textVersion: { try? RezVersion(parsing: $0) }
+      ).requirement
       let parsed = try RezRequirement(parsing: read.text)
       #expect(read == parsed)
       #expect(read.range.text == parsed.range.text)
