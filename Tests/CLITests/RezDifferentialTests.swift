@@ -14,6 +14,8 @@ import Testing
     var request: [String]
     var status: String
     var packages: [String: [Version?]]
+    /// The packages' names in rez's order.
+    var order: [String]
 
     /// A version as text, or a variant's index (null: none).
     enum Version: Decodable, Equatable {
@@ -55,7 +57,9 @@ import Testing
       let document = try #require(
         JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
       var packages: [String: [Case.Version?]] = [:]
-      for package in try #require(document["packages"] as? [[String: Any]]) {
+      let listed = try #require(document["packages"] as? [[String: Any]])
+      #expect(listed.map { $0["name"] as! String } == item.order, "rez's order; \(context)")
+      for package in listed {
         packages[package["name"] as! String] = [
           .text(package["version"] as! String),
           (package["variant"] as? Int).map(Case.Version.index),

@@ -3,7 +3,8 @@ with rez in process and flow-resolve whole-process, in one run, and compares the
 
 Per request: the status (solved or failed) of each, whether flow's answer holds under rez's
 own requirement semantics (rez.version.Requirement, on the chosen variants' requirements),
-and whether it is identical to rez's (names, versions, variant indices). Prints the table,
+and whether it is identical to rez's (names, versions, variant indices), and in the same
+order (rez's order of the packages, which their commands run in). Prints the table,
 then every answer that is not identical, with what differs. Never fails for slowness.
 """
 
@@ -128,6 +129,9 @@ def main():
         row["problems"] = [] if flow_answer is None else problems_under_rez(
             request, flow_answer, packages)
         row["identical"] = rez_answer == flow_answer
+        # Dicts keep the order the packages were listed in.
+        row["same_order"] = rez_answer is not None and flow_answer is not None and list(
+            rez_answer) == list(flow_answer)
         rows.append(row)
         print(f"{number:3d} rez {'solved' if rez_answer else 'failed'} {rez_time:7.3f} s, "
               f"flow {'solved' if flow_answer else 'failed'} {flow_time:7.3f} s, "
@@ -142,11 +146,13 @@ def main():
     valid = sum(not r["problems"] for r in rows)
     identical = sum(r["identical"] for r in rows)
     ratios = [r["rez_seconds"] / r["flow_seconds"] for r in rows]
-    print("| requests | same status | flow valid under rez | identical | rez median | "
-          "flow median (whole process) | median ratio rez/flow |")
-    print("|---|---|---|---|---|---|---|")
+    solved_both = sum(r["rez"] is not None and r["flow"] is not None for r in rows)
+    same_order = sum(r["same_order"] for r in rows)
+    print("| requests | same status | flow valid under rez | identical | in rez's order | "
+          "rez median | flow median (whole process) | median ratio rez/flow |")
+    print("|---|---|---|---|---|---|---|---|")
     print(f"| {count} | {same}/{count} | {valid}/{count} | {identical}/{count} "
-          f"({100 * identical / count:.1f}%) | "
+          f"({100 * identical / count:.1f}%) | {same_order}/{solved_both} | "
           f"{statistics.median(r['rez_seconds'] for r in rows) * 1000:.1f} ms | "
           f"{statistics.median(r['flow_seconds'] for r in rows) * 1000:.1f} ms | "
           f"{statistics.median(ratios):.1f}x |")
@@ -157,7 +163,8 @@ def main():
           f"{with_variants} of rez's answers choose variants")
     pipe_document(rows, args.flow, packages)
     for row in rows:
-        if row["identical"] and not row["problems"]:
+        if row["identical"] and not row["problems"] and (
+                row["same_order"] or row["rez"] is None):
             continue
         print(f"\nrequest {row['request']}: {' '.join(row['items'])}")
         if not row["same_status"]:
@@ -165,6 +172,8 @@ def main():
                   f"flow {'solved' if row['flow'] else 'failed'}")
         if row["rez"] is not None and row["flow"] is not None and not row["identical"]:
             print(f"  differs: {difference(row['flow'], row['rez'])}")
+        elif row["rez"] is not None and row["flow"] is not None and not row["same_order"]:
+            print(f"  order: rez {' '.join(row['rez'])}; flow {' '.join(row['flow'])}")
         for problem in row["problems"]:
             print(f"  invalid under rez: {problem}")
 
@@ -190,9 +199,10 @@ def pipe_document(rows, flow, packages):
     for row, stage in zip(stages, json.loads(run.stdout)["stages"]):
         answer = {p["name"]: (p["version"], p.get("variant"))
                   for p in stage["resolution"]["packages"]}
-        identical += answer == row["rez"]
+        identical += answer == row["rez"] and list(answer) == list(row["rez"])
     print(f"\npipe document (flow-parse | flow-resolve), one stage per request rez solved: "
-          f"{identical}/{len(stages)} stages identical to rez, {seconds:.2f} s in all")
+          f"{identical}/{len(stages)} stages identical to rez (in its order too), "
+          f"{seconds:.2f} s in all")
 
 
 if __name__ == "__main__":

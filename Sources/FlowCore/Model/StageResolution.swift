@@ -4,14 +4,17 @@ public struct StageResolution: Sendable, Hashable {
   /// The requirements solved, as written (`root>=6.30`).
   public var requirements: [String]
   public var packages: [ResolvedPackage]
+  /// Rez's ephemerals the resolve requires, each with the range left of it (`.foo-2.5+<2_`).
+  public var ephemerals: [String]
   public var actions: [EnvironmentActions.Action]
 
   public init(
-    requirements: [String] = [], packages: [ResolvedPackage] = [],
+    requirements: [String] = [], packages: [ResolvedPackage] = [], ephemerals: [String] = [],
     actions: [EnvironmentActions.Action] = []
   ) {
     self.requirements = requirements
     self.packages = packages
+    self.ephemerals = ephemerals
     self.actions = actions
   }
 }

@@ -35,8 +35,10 @@ public struct EnvironmentActions: Sendable, Hashable {
 
   public init(actions: [Action]) { self.actions = actions }
 
-  /// The actions of `packages`, given in request order.
-  public init(packages: [PackageVersion]) {
+  /// The actions of `packages`, given in request order, then for each of rez's ephemerals
+  /// (`name` and range: `.foo.bar` and `1.2`) the variable rez sets for it after the
+  /// packages' commands (`REZ_EPH_FOO_BAR_REQUEST=1.2`).
+  public init(packages: [PackageVersion], rezEphemerals: [(name: String, range: String)] = []) {
     let ordered = packages.enumerated().sorted { left, right in
       left.element.priority != right.element.priority
         ? left.element.priority < right.element.priority : left.offset < right.offset
@@ -59,6 +61,13 @@ public struct EnvironmentActions: Sendable, Hashable {
               package: package.name))
         }
       }
+    }
+    for ephemeral in rezEphemerals {
+      let name = String(ephemeral.name.dropFirst().uppercased().map { $0 == "." ? "_" : $0 })
+      actions.append(
+        Action(
+          kind: .set, variable: "REZ_EPH_\(name)_REQUEST", value: ephemeral.range,
+          package: ephemeral.name))
     }
     self.actions = actions
   }

@@ -7,7 +7,8 @@ packages with a few versions, whose requirements and variants name the other pac
 rez's range forms, weak (`~`) and conflict (`!`) marks, and several requests for each. Each
 request is resolved with rez (`ResolvedContext`, no implicit packages) and FOLDER/cases.json
 lists {"repository", "request", "status": "solved" | "failed" | "error", "packages":
-{name: [version, variant index or null]}}: "failed" where rez finds no answer, "error" where
+{name: [version, variant index or null]}, "order": [name, ...]} (order: rez's order of the
+packages, which their commands run in): "failed" where rez finds no answer, "error" where
 it stops with one of its own errors (a package no version of which is in the range
 required, a variant whose own requirements conflict). Requests on which rez itself crashes
 (a Python TypeError comparing versions) are left out. Every requirement written is one rez
@@ -93,12 +94,13 @@ def resolve(request, repository):
         context = ResolvedContext(request, package_paths=[repository],
                                   add_implicit_packages=False)
     except (PackageFamilyNotFoundError, PackageNotFoundError, ResolveError):
-        return "error", {}
+        return "error", {}, []
     except TypeError:
-        return None, {}
+        return None, {}, []
     if context.status.name != "solved":
-        return "failed", {}
-    return "solved", {p.name: [str(p.version), p.index] for p in context.resolved_packages}
+        return "failed", {}, []
+    return ("solved", {p.name: [str(p.version), p.index] for p in context.resolved_packages},
+            [p.name for p in context.resolved_packages])
 
 
 def main():
@@ -111,10 +113,10 @@ def main():
         for _ in range(4):
             request = [requirement(rng, name, versions[name])
                        for name in rng.sample(names, rng.randint(1, min(4, len(names))))]
-            status, packages = resolve(request, repository)
+            status, packages, order = resolve(request, repository)
             if status is not None:
                 cases.append({"repository": repository, "request": request, "status": status,
-                              "packages": packages})
+                              "packages": packages, "order": order})
     with open(os.path.join(folder, "cases.json"), "w") as out:
         json.dump(cases, out)
 

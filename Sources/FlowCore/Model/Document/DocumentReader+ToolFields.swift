@@ -50,6 +50,11 @@ extension DocumentReader {
       }
       resolution.packages.append(package)
     }
+    if let ephemerals = object["ephemerals"] {
+      for (index, item) in try array(ephemerals, path + ".ephemerals").enumerated() {
+        resolution.ephemerals.append(try string(item, path + ".ephemerals[\(index)]"))
+      }
+    }
     for (index, item) in try array(object["actions"], path + ".actions").enumerated() {
       let itemPath = path + ".actions[\(index)]"
       let entry = try self.object(item, itemPath)

@@ -214,6 +214,7 @@ public enum DocumentSchema {
                 "additionalProperties": false
               }
             },
+            "ephemerals": {"type": "array", "items": {"type": "string"}},
             "actions": {
               "type": "array",
               "items": {

@@ -11,23 +11,21 @@ extension MergedVariable {
 
 extension StageResolution {
   public var document: JSONValue {
-    .object(
-      JSONObject([
-        ("requirements", .array(requirements.map(JSONValue.string))),
-        ("packages", .array(packages.map(\.document))),
-        (
-          "actions",
-          .array(
-            actions.map { action in
-              .object(
-                JSONObject([
-                  ("action", .string(action.kind.rawValue)),
-                  ("variable", .string(action.variable)), ("value", .string(action.value)),
-                  ("package", .string(action.package)),
-                ]))
-            })
-        ),
-      ]))
+    var object = JSONObject([
+      ("requirements", .array(requirements.map(JSONValue.string))),
+      ("packages", .array(packages.map(\.document))),
+    ])
+    if !ephemerals.isEmpty { object["ephemerals"] = .array(ephemerals.map(JSONValue.string)) }
+    object["actions"] = .array(
+      actions.map { action in
+        .object(
+          JSONObject([
+            ("action", .string(action.kind.rawValue)),
+            ("variable", .string(action.variable)), ("value", .string(action.value)),
+            ("package", .string(action.package)),
+          ]))
+      })
+    return .object(object)
   }
 }
 

@@ -36,6 +36,28 @@ extension RezRange {
 
   public func intersects(_ other: RezRange) -> Bool { !meeting(other).isEmpty }
 
+  /// The range written from its bounds, as rez writes one (`VersionRange.__str__`): bounds
+  /// joined by `|`, each as `1.2+`, `==1.2`, `1.2..2`, `<=2`, `1.2` (from 1.2 to below
+  /// `1.2_`) or its two ends (`1.2+<2`, `>1<=3`); every version is the empty text.
+  public var boundsText: String {
+    bounds.map { bound -> String in
+      let (lower, upper) = (bound.lower, bound.upper)
+      let lowerText =
+        lower.version == .empty
+        ? (lower.inclusive ? "" : ">")
+        : (lower.inclusive ? "\(lower.version)+" : ">\(lower.version)")
+      if upper.version == .infinity { return lowerText }
+      if lower.version == upper.version { return "==\(lower.version)" }
+      if lower.inclusive && upper.inclusive {
+        return lower.version == .empty ? "<=\(upper.version)" : "\(lower.version)..\(upper.version)"
+      }
+      if lower.inclusive && !upper.inclusive && lower.version.next == upper.version {
+        return lower.version.text
+      }
+      return lowerText + (upper.inclusive ? "<=" : "<") + upper.version.text
+    }.joined(separator: "|")
+  }
+
   /// Whether both hold the same versions, however written.
   public func holdsSameVersions(as other: RezRange) -> Bool { bounds == other.bounds }
 }

@@ -72,8 +72,8 @@ public final class RezRepository: PackageSource {
     NumberedValues<(requirement: RezRequirement, places: [RezIndex.EndPlace])?>
   /// The versions written in the index's ranges that are no key's text, once read.
   @exclusivity(unchecked) private var rangeVersions: [String: RezVersion?] = [:]
-  /// Whether rez's search found an answer (`preferred`, empty when nothing is needed).
-  private var answered = false
+  /// Rez's answer (`RezSolver.Answer`); nil when its search found none.
+  private var answer: RezSolver.Answer?
   /// Why rez's search stopped with an error rather than an answer or a failure, as rez
   /// itself does: a package it opens with no version in the range required, a variant whose
   /// own requirements conflict. The resolve fails for it, as in rez (`Resolution.resolving`).
@@ -600,10 +600,27 @@ public final class RezRepository: PackageSource {
         if let version = packageVersion(name, entry: place, of: family) { result.append(version) }
       }
     }
+    // Ephemerals are ranges, not packages the solver can choose: where rez's search answered
+    // (whose ephemerals hold), the solver, which follows that answer, weighs the rest.
+    if answer != nil { result = result.map(Self.withoutEphemerals) }
     versions[name] = result
     let flattened = result.flatMap(\.candidates)
     entries[name] = flattened
     return flattened
+  }
+
+  /// `version` without its requirements on rez's ephemerals (names that start with `.`).
+  private static func withoutEphemerals(_ version: PackageVersion) -> PackageVersion {
+    func kept(_ list: [PackageRequirement]) -> [PackageRequirement] {
+      list.filter { !$0.name.hasPrefix(".") }
+    }
+    var version = version
+    version.requires = kept(version.requires)
+    version.conflicts = kept(version.conflicts)
+    for index in version.variants.indices {
+      version.variants[index].requires = kept(version.variants[index].requires)
+    }
+    return version
   }
 
   private func factVersion(_ fact: FactVersion) -> PackageVersion {
@@ -647,7 +664,7 @@ public final class RezRepository: PackageSource {
     if filter?.description != searchFilter?.description { searchVersions = [:] }
     searchFilter = filter
     preferred = [:]
-    answered = false
+    answer = nil
     searchError = nil
     let search = RezSolver(
       requests: requests, read: { [unowned self] in searchRead($0) },
@@ -666,10 +683,10 @@ public final class RezRepository: PackageSource {
     }
     switch outcome {
     case .solved(let answer):
-      for (name, choice) in answer {
+      for (name, choice) in answer.packages {
         preferred[name] = (choice.version.text, choice.variant, choice.place)
       }
-      answered = true
+      self.answer = answer
     case .cyclic(let names):
       throw ResolveError.unsatisfiable(
         explanation: "the packages rez's search chose require each other in a cycle, "
@@ -680,45 +697,29 @@ public final class RezRepository: PackageSource {
   }
 
   /// Rez's answer (`followRez(_:)`) as the resolution of `requests`, built without flow's
-  /// solver; nil when rez's search found none. The packages come in the order the solver
-  /// gives them when it takes that answer: by the order it first meets each name (the
-  /// requests, then the requirements of each package it decides, in order), deciding next
-  /// the first met of those needed and not decided. The problems of each name met are
-  /// reported, as the solver's reading it reports them. What only explanations compare with
-  /// (other versions and variants) is left out.
+  /// solver; nil when rez's search found none. The packages come in the order of its
+  /// scopes, which `Resolution.rezOrdered()` turns into rez's. The problems of each
+  /// package named (by the requests, then by each package chosen) are reported, as the
+  /// solver's reading it reports them. What only explanations compare with (other versions
+  /// and variants) is left out.
   public func resolution(of requests: [PackageRequirement]) -> Resolution? {
-    guard answered else { return nil }
-    var numbers: [String: Int] = [:]
-    var names: [String] = []
-    var chosen: [PackageVersion?] = []
-    // Whether each package was decided, read without copying its version out of `chosen`.
-    var isChosen: [Bool] = []
-    var waiting = Set<Int>()
-    func number(of name: String) -> Int {
-      if let known = numbers[name] { return known }
-      numbers[name] = chosen.count
-      names.append(name)
-      chosen.append(nil)
-      isChosen.append(false)
-      if facts[name] == nil { reportProblems(of: name) }
-      return chosen.count - 1
+    guard let answer else { return nil }
+    var named: Set<String> = []
+    func name(_ name: String) {
+      if facts[name] == nil && named.insert(name).inserted { reportProblems(of: name) }
     }
-    for request in requests {
-      let package = number(of: request.name)
-      if request.kind == .required { waiting.insert(package) }
+    for request in requests { name(request.name) }
+    var chosen: [PackageVersion] = []
+    chosen.reserveCapacity(answer.packages.count)
+    for package in answer.packages {
+      guard let entry = chosenEntry(package.name) else { return nil }
+      chosen.append(entry)
+      for requirement in entry.requires { name(requirement.name) }
+      for requirement in entry.conflicts { name(requirement.name) }
     }
-    while let package = waiting.min() {
-      waiting.remove(package)
-      guard let entry = chosenEntry(names[package]) else { return nil }
-      chosen[package] = entry
-      isChosen[package] = true
-      for requirement in entry.requires {
-        let other = number(of: requirement.name)
-        if requirement.kind == .required && !isChosen[other] { waiting.insert(other) }
-      }
-      for requirement in entry.conflicts { _ = number(of: requirement.name) }
-    }
-    return Resolution(requirements: requests, chosen: chosen.compactMap { $0 })
+    return Resolution(
+      requirements: requests, chosen: chosen,
+      ephemerals: answer.ephemerals.map { ($0.name, $0.range.boundsText) })
   }
 
   /// The candidate of package `name` rez's search chose.

@@ -301,8 +301,10 @@ final class RezSolver {
 
   /// What one package may still be: its remaining variants, with how many of the packages
   /// they all require were extracted, or, for a package only constrained (`!foo`,
-  /// `~foo-2`), the constraint. A value: extracting counts on in place, where a scope and a
-  /// slice made anew for each package extracted cost two allocations and their release.
+  /// `~foo-2`), the constraint; for an ephemeral (`.foo-1`: a name that starts with `.`,
+  /// which no repository holds), the range it is required in, or the constraint. A value:
+  /// extracting counts on in place, where a scope and a slice made anew for each package
+  /// extracted cost two allocations and their release.
   struct Scope {
     let family: Int32
     let slice: Slice?
@@ -333,7 +335,14 @@ final class RezSolver {
       constrains = constraint.range >= 0
     }
 
-    var isConflict: Bool { slice == nil }
+    /// A constraint rather than a package that must be chosen (rez's `is_conflict`).
+    var isConflict: Bool { constraint?.conflict ?? false }
+
+    /// An ephemeral's scope required in a range (rez's solved ephemeral); nil for others.
+    var ephemeral: Requirement? {
+      guard slice == nil, let constraint, !constraint.conflict else { return nil }
+      return constraint
+    }
 
     var isSolved: Bool { slice.map { $0.count == 1 && !isExtractable } ?? true }
 
@@ -360,10 +369,15 @@ final class RezSolver {
         }
         return !slice.positions.contains { RezSolver.contains(held, versionOf[Int($0)]) }
       }
-      guard !requirement.conflict, let constrained = constraint?.range,
-        constrained != RezRangeTable.none
-      else { return false }
-      return solver.ranges.isSuperset(constrained, of: requirement.range)
+      guard let constraint, constraint.range != RezRangeTable.none else { return false }
+      switch (constraint.conflict, requirement.conflict) {
+      case (true, true): return false
+      case (true, false): return solver.ranges.isSuperset(constraint.range, of: requirement.range)
+      // An ephemeral required in a range (rez's `Requirement.conflicts_with`).
+      case (false, true): return solver.ranges.isSuperset(requirement.range, of: constraint.range)
+      case (false, false):
+        return solver.ranges.isEmpty(solver.ranges.meeting(requirement.range, constraint.range))
+      }
     }
   }
 
@@ -448,9 +462,16 @@ final class RezSolver {
     var place: Int
   }
 
+  /// A solved search's packages and ephemerals, in the order of its scopes (rez's order is
+  /// `Resolution.rezOrdered()`'s).
+  struct Answer {
+    var packages: [(name: String, choice: Choice)] = []
+    /// The ephemerals required, each with the range the search left it (`.foo-2.5+<2_`).
+    var ephemerals: [(name: String, range: RezRange)] = []
+  }
+
   enum Outcome {
-    /// The choice per package.
-    case solved([String: Choice])
+    case solved(Answer)
     case failed
     /// An answer whose packages require each other in this cycle, which rez rejects.
     case cyclic([String])
@@ -491,15 +512,19 @@ final class RezSolver {
     }
   }
 
-  private func answer(_ phase: Phase) -> [String: Choice] {
-    var result: [String: Choice] = [:]
+  private func answer(_ phase: Phase) -> Answer {
+    var result = Answer()
     for scope in phase.scopes {
+      if let ephemeral = scope.ephemeral {
+        result.ephemerals.append((names[Int(scope.family)], ranges.range(ephemeral.range)))
+      }
       guard let slice = scope.slice else { continue }
       let family = slice.family
       let version = slice.firstVersion
-      result[family.name] = Choice(
+      let choice = Choice(
         version: self.version(family, at: version), variant: slice.firstVariant.index,
         place: family.places[version])
+      result.packages.append((family.name, choice))
     }
     return result
   }
@@ -753,8 +778,12 @@ final class RezSolver {
 
   /// A scope for a request or an extracted requirement (rez's `_PackageScope`).
   func scope(for requirement: Requirement) throws -> Scope {
-    if requirement.conflict { return Scope(constraint: requirement) }
     let range = requirement.range == RezRangeTable.none ? ranges.any : requirement.range
+    if requirement.conflict { return Scope(constraint: requirement) }
+    if isEphemeral(requirement.family) {
+      return Scope(
+        constraint: Requirement(family: requirement.family, range: range, conflict: false))
+    }
     guard let slice = try slice(requirement.family, in: range) else {
       let name = names[Int(requirement.family)]
       throw Failure.error(
@@ -777,18 +806,29 @@ final class RezSolver {
 
   /// `scope` narrowed to range `range`: the same scope (the same slice) when nothing goes,
   /// nil when all does.
+  /// An ephemeral's scope stays a range: the range met (or, from a constraint, the range
+  /// left), the same scope when that is its own range.
   func intersect(_ scope: Scope, _ range: Int32) throws -> Scope? {
     if let slice = scope.slice {
       guard let narrowed = slice.intersect(range, self) else { return nil }
       return narrowed === slice ? scope : Scope(slice: narrowed)
     }
     var allowed = range
-    if let excluded = scope.constraint?.range, excluded != RezRangeTable.none {
-      allowed = ranges.subtracting(range, excluded)
+    if let constraint = scope.constraint, constraint.range != RezRangeTable.none {
+      allowed =
+        constraint.conflict
+        ? ranges.subtracting(range, constraint.range) : ranges.meeting(range, constraint.range)
       if ranges.isEmpty(allowed) { return nil }
     }
-    return try slice(scope.family, in: allowed).map(Scope.init(slice:))
+    guard isEphemeral(scope.family) else {
+      return try slice(scope.family, in: allowed).map(Scope.init(slice:))
+    }
+    if scope.ephemeral?.range == allowed { return scope }
+    return Scope(constraint: Requirement(family: scope.family, range: allowed, conflict: false))
   }
+
+  /// Whether package `id` is an ephemeral: its name starts with `.`.
+  func isEphemeral(_ id: Int32) -> Bool { names[Int(id)].utf8.first == UInt8(ascii: ".") }
 
   // MARK: phases
 
@@ -843,7 +883,9 @@ final class RezSolver {
           guard let narrowed = try intersect(scopes[index], range) else {
             return ended(.failed)
           }
-          if narrowed.slice !== scopes[index].slice {
+          if narrowed.slice !== scopes[index].slice
+            || narrowed.constraint != scopes[index].constraint
+          {
             if scopes[index].isConflict && !narrowed.isConflict { widened.append(index) }
             scopes[index] = narrowed
             changed.append(index)
@@ -872,10 +914,10 @@ final class RezSolver {
       for x in changed { isPartial[x] = true }
       let partial = isPartial.indices.filter { isPartial[$0] }
       func scopeNames(_ x: Int, _ id: Int32) -> Bool {
-        !scopes[x].isConflict && named.contains(scopes[x].family, id)
+        scopes[x].slice != nil && named.contains(scopes[x].family, id)
       }
       var pending: [Pair] = []
-      for x in 0..<count where !scopes[x].isConflict {
+      for x in 0..<count where scopes[x].slice != nil {
         let family = scopes[x].family
         func reduces(_ y: Int) -> Bool {
           y != x && scopes[y].constrains && named.contains(family, scopes[y].family)

@@ -6,16 +6,19 @@ public struct Resolution: Sendable {
   /// How many of `requirements` are the machine's facts rather than asked for.
   public var implicitCount = 0
   public var packages: [PackageVersion]
+  /// Rez's ephemerals required, each with the range left of it (`.foo` and `2.5+<2_`); only
+  /// from rez's own search.
+  public private(set) var ephemerals: [(name: String, range: String)] = []
   public var actions: EnvironmentActions
   /// Per chosen package, every version of it (ascending) with its key: the newer ones are
   /// what `reasons()` explains.
-  let candidates: [(versions: [Version], keys: [String])]
+  private(set) var candidates: [(versions: [Version], keys: [String])]
   let includePrereleases: Bool
   /// Per chosen package, the versions a filter hid, in words; nil when none.
-  let hidden: [String?]
+  private(set) var hidden: [String?]
   /// Per chosen package, the other variants of its version, each with whether it ranked
   /// above the chosen one.
-  let otherVariants: [[(entry: PackageVersion, preferred: Bool)]]
+  private(set) var otherVariants: [[(entry: PackageVersion, preferred: Bool)]]
   /// The versions the solve was asked to keep (a lock's), which the reasons name.
   let preferences: [String: PreferredVersion]
 
@@ -48,12 +51,21 @@ public struct Resolution: Sendable {
         requirements.map(repository.rezRequirement(for:)), filter: search?.filter)
       if !explain, var answer = repository.resolution(of: requirements) {
         answer.implicitCount = implicitCount
-        return answer
+        return answer.rezOrdered()
       }
     }
+    // Ephemerals are ranges, not packages the solver can choose: where rez's search answered
+    // (its ephemerals hold), the solver follows that answer without them (`RezRepository`
+    // hides them too), and takes the packages as that answer reads them, with their
+    // requirements on ephemerals, and the ephemerals.
+    let answer = repository?.resolution(of: requirements)
     var resolution = try Resolution(
-      requirements, source: source, includePrereleases: includePrereleases,
-      fullDerivation: fullDerivation, preferences: preferences)
+      answer == nil ? requirements : requirements.filter { !$0.name.hasPrefix(".") },
+      source: source, includePrereleases: includePrereleases, fullDerivation: fullDerivation,
+      preferences: preferences)
+    if let answer { resolution.take(answer) }
+    // On a rez repository, listed and applied in rez's order however it was solved.
+    if source.rezSearch != nil { resolution = resolution.rezOrdered() }
     // Where rez's search stopped with an error, rez answers nothing: the solver, which
     // steps past what stopped it, explains a failure better, but its answer is not rez's.
     if let error = repository?.searchError {
@@ -86,17 +98,44 @@ public struct Resolution: Sendable {
   }
 
   /// The resolution of packages chosen elsewhere (rez's own search over rez repositories),
-  /// in the order given. Without the other versions and variants the chosen ones were
-  /// compared with, which only `reasons()` reads: explanations take the solver's way.
-  init(requirements: [PackageRequirement], chosen packages: [PackageVersion]) {
+  /// in the order given, with its ephemerals (`name` and range). Without the other versions
+  /// and variants the chosen ones were compared with, which only `reasons()` reads:
+  /// explanations take the solver's way.
+  init(
+    requirements: [PackageRequirement], chosen packages: [PackageVersion],
+    ephemerals: [(name: String, range: String)] = []
+  ) {
     self.requirements = requirements
     self.packages = packages
-    self.actions = EnvironmentActions(packages: packages)
+    self.ephemerals = ephemerals
+    self.actions = EnvironmentActions(packages: packages, rezEphemerals: ephemerals)
     self.candidates = packages.map { _ in ([], []) }
     self.includePrereleases = true
     self.hidden = packages.map { _ in nil }
     self.otherVariants = packages.map { _ in [] }
     self.preferences = [:]
+  }
+
+  /// The packages and ephemerals of `answer`, a resolution of the same packages (rez's,
+  /// which the solver followed), in place of these: what else each package lists stays.
+  mutating func take(_ answer: Resolution) {
+    var byName: [String: PackageVersion] = [:]
+    for package in answer.packages { byName[package.name] = package }
+    requirements = answer.requirements
+    packages = packages.map { byName[$0.name] ?? $0 }
+    ephemerals = answer.ephemerals
+    actions = EnvironmentActions(packages: packages, rezEphemerals: ephemerals)
+  }
+
+  /// The packages, and the ephemerals, in the order of the positions given (each once),
+  /// their actions made anew in that order.
+  mutating func order(packages order: [Int], ephemerals ephemeralOrder: [Int]) {
+    packages = order.map { packages[$0] }
+    candidates = order.map { candidates[$0] }
+    hidden = order.map { hidden[$0] }
+    otherVariants = order.map { otherVariants[$0] }
+    ephemerals = ephemeralOrder.map { ephemerals[$0] }
+    actions = EnvironmentActions(packages: packages, rezEphemerals: ephemerals)
   }
 
   /// Per chosen package, in the same order: what brought it in and what kept newer versions
@@ -176,6 +215,7 @@ public struct Resolution: Sendable {
         resolved.entry = facts.contains(package.name) ? nil : PackageLock.digest(of: package)
         return resolved
       },
+      ephemerals: ephemerals.map { RezRequirement.written($0.name, $0.range) },
       actions: actions.actions)
   }
 }

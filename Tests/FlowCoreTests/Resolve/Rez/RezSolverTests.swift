@@ -26,7 +26,8 @@ import Testing
   }
 
   /// The packages of the resolution built from rez's answer, and of flow's solver taking
-  /// that answer, in their order, with their variants and requirements.
+  /// that answer, in rez's order (`Resolution.rezOrdered()`), with their variants and
+  /// requirements.
   static func bothWays(_ folder: TemporaryFolder, _ requests: [String]) throws -> (
     direct: [PackageVersion], solver: [PackageVersion]
   ) {
@@ -35,10 +36,10 @@ import Testing
     let parsed = try requests.map(repository.requirement(parsing:))
     let direct = try #require(repository.resolution(of: parsed))
     let solver = try Resolution(parsed, source: repository, includePrereleases: true)
-    return (direct.packages, solver.packages)
+    return (direct.rezOrdered().packages, solver.rezOrdered().packages)
   }
 
-  @Test func rezsAnswerIsListedInTheOrderFlowsSolverListsIt() throws {
+  @Test func rezsAnswerIsListedInRezsOrderHoweverItWasSolved() throws {
     let folder = try RezRepositoryTests.repository([
       "app/1": "requires = ['zlib', 'lib-1', '~python-3', '!old']\n",
       "lib/1": "variants = [['python-2'], ['python-3']]\nrequires = ['base']\n",
@@ -53,6 +54,10 @@ import Testing
       #expect(direct == solver, "\(requests)")
       #expect(!direct.isEmpty)
     }
+    // Each package after those it requires, directly or not; otherwise requests first, then
+    // by name: rez's own order for these (and the order their commands run in).
+    let (direct, _) = try Self.bothWays(folder, ["tool", "app"])
+    #expect(direct.map(\.name) == ["python", "tool", "zlib", "base", "lib", "app"])
   }
 
   @Test func anAnswerNeedingNothingIsAnEmptyResolution() throws {
@@ -85,5 +90,58 @@ import Testing
     let all = try RezRepository(roots: [folder.path])
     try all.followRez([try RezRequirement(parsing: "lib")])
     #expect(all.resolution(of: [try all.requirement(parsing: "lib")]) == nil)
+  }
+
+  /// Ranges computed by the search are written as rez writes them (`VersionRange.__str__`).
+  @Test func aComputedRangeIsWrittenAsRezWritesIt() throws {
+    func met(_ a: String, _ b: String) throws -> String {
+      try RezRange(parsing: a).meeting(try RezRange(parsing: b)).boundsText
+    }
+    #expect(try met("2.5+", "2") == "2.5+<2_")
+    #expect(try met("1+", "<3") == "1+<3")
+    #expect(try met("", "==1.2") == "==1.2")
+    #expect(try met("1.2..2", "") == "1.2..2")
+    #expect(try met("<=2", "") == "<=2")
+    #expect(try met("1.2", "") == "1.2")
+    #expect(try met(">1", "<=3") == ">1<=3")
+    #expect(try met("1|3+", "") == "1|3+")
+    #expect(try met("", "") == "")
+  }
+
+  /// An ephemeral (`.eek`) is a range no repository holds: requirements on it meet, a
+  /// conflict takes versions out of it, a variant requiring a range outside it goes, and
+  /// the answer holds what is left of it.
+  @Test func ephemeralsAreRangesTheAnswerHolds() throws {
+    let folder = try RezRepositoryTests.repository([
+      "app/1": "requires = ['.eek-1+']\n",
+      "app/2": "requires = ['.eek-3+']\n",
+      "lib/1": "variants = [['.eek-5+'], ['.eek-1+<4']]\n",
+    ])
+    func answer(_ requests: [String]) throws -> (packages: [String], ephemerals: [String])? {
+      let repository = try RezRepository(roots: [folder.path])
+      try repository.followRez(try requests.map(RezRequirement.init(parsing:)))
+      let parsed = try requests.map(repository.requirement(parsing:))
+      guard let resolution = repository.resolution(of: parsed)?.rezOrdered() else { return nil }
+      return (
+        resolution.packages.map { "\($0.name)-\($0.key)[\($0.variant.map(String.init) ?? "")]" },
+        resolution.stageResolution().ephemerals
+      )
+    }
+    let both = try #require(try answer(["app", "lib"]))
+    // Rez's variant rule ranks the higher range first, and the ranges meet.
+    #expect(both.packages == ["app-2[]", "lib-1[0]"])
+    #expect(both.ephemerals == [".eek-5+"])
+    let capped = try #require(try answer(["app", "lib", "!.eek-3.5+"]))
+    #expect(capped.packages == ["app-2[]", "lib-1[1]"])
+    #expect(capped.ephemerals == [".eek-3+<3.5"])
+    #expect(try answer([".eek-1", ".eek-2"]) == nil)
+    let alone = try #require(try answer([".eek-2+", "~.eek-<3"]))
+    #expect(alone.packages.isEmpty && alone.ephemerals == [".eek-2+<3"])
+    // The variable rez sets for each, after the packages' own.
+    let actions = try RezRepository(roots: [folder.path])
+    let resolution = try Resolution.resolving(
+      [try actions.requirement(parsing: ".eek-2")], source: actions)
+    #expect(
+      resolution.actions.actions.map { "\($0.variable)=\($0.value)" } == ["REZ_EPH_EEK_REQUEST=2"])
   }
 }
