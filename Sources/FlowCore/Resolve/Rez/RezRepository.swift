@@ -600,27 +600,10 @@ public final class RezRepository: PackageSource {
         if let version = packageVersion(name, entry: place, of: family) { result.append(version) }
       }
     }
-    // Ephemerals are ranges, not packages the solver can choose: where rez's search answered
-    // (whose ephemerals hold), the solver, which follows that answer, weighs the rest.
-    if answer != nil { result = result.map(Self.withoutEphemerals) }
     versions[name] = result
     let flattened = result.flatMap(\.candidates)
     entries[name] = flattened
     return flattened
-  }
-
-  /// `version` without its requirements on rez's ephemerals (names that start with `.`).
-  private static func withoutEphemerals(_ version: PackageVersion) -> PackageVersion {
-    func kept(_ list: [PackageRequirement]) -> [PackageRequirement] {
-      list.filter { !$0.name.hasPrefix(".") }
-    }
-    var version = version
-    version.requires = kept(version.requires)
-    version.conflicts = kept(version.conflicts)
-    for index in version.variants.indices {
-      version.variants[index].requires = kept(version.variants[index].requires)
-    }
-    return version
   }
 
   private func factVersion(_ fact: FactVersion) -> PackageVersion {
@@ -698,7 +681,8 @@ public final class RezRepository: PackageSource {
 
   /// Rez's answer (`followRez(_:)`) as the resolution of `requests`, built without flow's
   /// solver; nil when rez's search found none. The packages come in the order of its
-  /// scopes, which `Resolution.rezOrdered()` turns into rez's. The problems of each
+  /// scopes, and `Resolution.rezFinished()` adds the ephemerals and rez's order. The
+  /// problems of each
   /// package named (by the requests, then by each package chosen) are reported, as the
   /// solver's reading it reports them. What only explanations compare with (other versions
   /// and variants) is left out.
@@ -717,9 +701,7 @@ public final class RezRepository: PackageSource {
       for requirement in entry.requires { name(requirement.name) }
       for requirement in entry.conflicts { name(requirement.name) }
     }
-    return Resolution(
-      requirements: requests, chosen: chosen,
-      ephemerals: answer.ephemerals.map { ($0.name, $0.range.boundsText) })
+    return Resolution(requirements: requests, chosen: chosen)
   }
 
   /// The candidate of package `name` rez's search chose.

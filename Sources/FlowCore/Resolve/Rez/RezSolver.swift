@@ -338,12 +338,6 @@ final class RezSolver {
     /// A constraint rather than a package that must be chosen (rez's `is_conflict`).
     var isConflict: Bool { constraint?.conflict ?? false }
 
-    /// An ephemeral's scope required in a range (rez's solved ephemeral); nil for others.
-    var ephemeral: Requirement? {
-      guard slice == nil, let constraint, !constraint.conflict else { return nil }
-      return constraint
-    }
-
     var isSolved: Bool { slice.map { $0.count == 1 && !isExtractable } ?? true }
 
     /// The first package (by name) every variant requires and not yet extracted, counted as
@@ -462,12 +456,10 @@ final class RezSolver {
     var place: Int
   }
 
-  /// A solved search's packages and ephemerals, in the order of its scopes (rez's order is
-  /// `Resolution.rezOrdered()`'s).
+  /// A solved search's packages, in the order of its scopes (rez's order, and its
+  /// ephemerals, are `Resolution.rezFinished()`'s).
   struct Answer {
     var packages: [(name: String, choice: Choice)] = []
-    /// The ephemerals required, each with the range the search left it (`.foo-2.5+<2_`).
-    var ephemerals: [(name: String, range: RezRange)] = []
   }
 
   enum Outcome {
@@ -515,9 +507,6 @@ final class RezSolver {
   private func answer(_ phase: Phase) -> Answer {
     var result = Answer()
     for scope in phase.scopes {
-      if let ephemeral = scope.ephemeral {
-        result.ephemerals.append((names[Int(scope.family)], ranges.range(ephemeral.range)))
-      }
       guard let slice = scope.slice else { continue }
       let family = slice.family
       let version = slice.firstVersion
@@ -823,8 +812,8 @@ final class RezSolver {
     guard isEphemeral(scope.family) else {
       return try slice(scope.family, in: allowed).map(Scope.init(slice:))
     }
-    if scope.ephemeral?.range == allowed { return scope }
-    return Scope(constraint: Requirement(family: scope.family, range: allowed, conflict: false))
+    let narrowed = Requirement(family: scope.family, range: allowed, conflict: false)
+    return narrowed == scope.constraint ? scope : Scope(constraint: narrowed)
   }
 
   /// Whether package `id` is an ephemeral: its name starts with `.`.

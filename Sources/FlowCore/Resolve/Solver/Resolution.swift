@@ -6,9 +6,9 @@ public struct Resolution: Sendable {
   /// How many of `requirements` are the machine's facts rather than asked for.
   public var implicitCount = 0
   public var packages: [PackageVersion]
-  /// Rez's ephemerals required, each with the range left of it (`.foo` and `2.5+<2_`); only
-  /// from rez's own search.
-  public private(set) var ephemerals: [(name: String, range: String)] = []
+  /// Rez's ephemerals required, each with the range left of it (`.foo` and `2.5+<2_`), on rez
+  /// repositories (`rezFinished()`).
+  public internal(set) var ephemerals: [(name: String, range: String)] = []
   public var actions: EnvironmentActions
   /// Per chosen package, every version of it (ascending) with its key: the newer ones are
   /// what `reasons()` explains.
@@ -51,21 +51,15 @@ public struct Resolution: Sendable {
         requirements.map(repository.rezRequirement(for:)), filter: search?.filter)
       if !explain, var answer = repository.resolution(of: requirements) {
         answer.implicitCount = implicitCount
-        return answer.rezOrdered()
+        return try answer.rezFinished()
       }
     }
-    // Ephemerals are ranges, not packages the solver can choose: where rez's search answered
-    // (its ephemerals hold), the solver follows that answer without them (`RezRepository`
-    // hides them too), and takes the packages as that answer reads them, with their
-    // requirements on ephemerals, and the ephemerals.
-    let answer = repository?.resolution(of: requirements)
     var resolution = try Resolution(
-      answer == nil ? requirements : requirements.filter { !$0.name.hasPrefix(".") },
-      source: source, includePrereleases: includePrereleases, fullDerivation: fullDerivation,
-      preferences: preferences)
-    if let answer { resolution.take(answer) }
-    // On a rez repository, listed and applied in rez's order however it was solved.
-    if source.rezSearch != nil { resolution = resolution.rezOrdered() }
+      requirements, source: source, includePrereleases: includePrereleases,
+      fullDerivation: fullDerivation, preferences: preferences)
+    // On a rez repository, with its ephemerals, which the solver set aside, and listed and
+    // applied in rez's order, however it was solved.
+    if source.rezSearch != nil { resolution = try resolution.rezFinished() }
     // Where rez's search stopped with an error, rez answers nothing: the solver, which
     // steps past what stopped it, explains a failure better, but its answer is not rez's.
     if let error = repository?.searchError {
@@ -98,33 +92,17 @@ public struct Resolution: Sendable {
   }
 
   /// The resolution of packages chosen elsewhere (rez's own search over rez repositories),
-  /// in the order given, with its ephemerals (`name` and range). Without the other versions
-  /// and variants the chosen ones were compared with, which only `reasons()` reads:
-  /// explanations take the solver's way.
-  init(
-    requirements: [PackageRequirement], chosen packages: [PackageVersion],
-    ephemerals: [(name: String, range: String)] = []
-  ) {
+  /// in the order given. Without the other versions and variants the chosen ones were
+  /// compared with, which only `reasons()` reads: explanations take the solver's way.
+  init(requirements: [PackageRequirement], chosen packages: [PackageVersion]) {
     self.requirements = requirements
     self.packages = packages
-    self.ephemerals = ephemerals
-    self.actions = EnvironmentActions(packages: packages, rezEphemerals: ephemerals)
+    self.actions = EnvironmentActions(packages: packages)
     self.candidates = packages.map { _ in ([], []) }
     self.includePrereleases = true
     self.hidden = packages.map { _ in nil }
     self.otherVariants = packages.map { _ in [] }
     self.preferences = [:]
-  }
-
-  /// The packages and ephemerals of `answer`, a resolution of the same packages (rez's,
-  /// which the solver followed), in place of these: what else each package lists stays.
-  mutating func take(_ answer: Resolution) {
-    var byName: [String: PackageVersion] = [:]
-    for package in answer.packages { byName[package.name] = package }
-    requirements = answer.requirements
-    packages = packages.map { byName[$0.name] ?? $0 }
-    ephemerals = answer.ephemerals
-    actions = EnvironmentActions(packages: packages, rezEphemerals: ephemerals)
   }
 
   /// The packages, and the ephemerals, in the order of the positions given (each once),

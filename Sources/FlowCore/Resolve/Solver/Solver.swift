@@ -18,6 +18,10 @@ public final class Solver {
   let fullDerivation: Bool
   /// Whether dependencies are decided in the order first met (`PackageSource`).
   let discoveryOrder: Bool
+  /// Whether requirements on rez's ephemerals (names that start with `.`) are set aside: on
+  /// rez repositories, where an ephemeral is a range no repository holds, which the
+  /// resolution checks once its packages are chosen (`Resolution.rezFinished()`).
+  let setsEphemeralsAside: Bool
 
   var names: [String] = [""]
   var packageIDs: [String: Int] = [:]
@@ -76,6 +80,12 @@ public final class Solver {
     self.includePrereleases = includePrereleases
     self.fullDerivation = fullDerivation
     discoveryOrder = source.decidesInDiscoveryOrder
+    setsEphemeralsAside = source.rezSearch != nil
+  }
+
+  /// Whether the requirement on `name` is set aside (`setsEphemeralsAside`).
+  func isSetAside(_ name: String) -> Bool {
+    setsEphemeralsAside && name.utf8.first == UInt8(ascii: ".")
   }
 
   /// The chosen versions, requested packages first in request order, then dependencies in
@@ -112,7 +122,7 @@ public final class Solver {
   private func run(_ requirements: [PackageRequirement]) throws -> Solution {
     requests = requirements
     assign(Assignment(package: Solver.root, set: .single(1, size: 2), level: 0, cause: nil))
-    for requirement in requirements {
+    for requirement in requirements where !isSetAside(requirement.name) {
       let package = id(of: requirement.name)
       requestedCount = max(requestedCount, package)
       let matching = domain(package, matching: requirement.spec)
@@ -404,6 +414,7 @@ public final class Solver {
       if list.contains(number) { holders.insert(index + 1) }
     }
     let requirement = requirement(numbered: number)
+    if isSetAside(requirement.name) { return }
     let other = id(of: requirement.name)
     let matching = domain(numbered: number, of: other, requirement.spec)
     // An entry's `conflicts` list holds plain names; each is a conflict however written.

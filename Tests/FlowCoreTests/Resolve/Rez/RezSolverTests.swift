@@ -26,7 +26,7 @@ import Testing
   }
 
   /// The packages of the resolution built from rez's answer, and of flow's solver taking
-  /// that answer, in rez's order (`Resolution.rezOrdered()`), with their variants and
+  /// that answer, in rez's order (`Resolution.rezFinished()`), with their variants and
   /// requirements.
   static func bothWays(_ folder: TemporaryFolder, _ requests: [String]) throws -> (
     direct: [PackageVersion], solver: [PackageVersion]
@@ -36,7 +36,7 @@ import Testing
     let parsed = try requests.map(repository.requirement(parsing:))
     let direct = try #require(repository.resolution(of: parsed))
     let solver = try Resolution(parsed, source: repository, includePrereleases: true)
-    return (direct.rezOrdered().packages, solver.rezOrdered().packages)
+    return (try direct.rezFinished().packages, try solver.rezFinished().packages)
   }
 
   @Test func rezsAnswerIsListedInRezsOrderHoweverItWasSolved() throws {
@@ -121,7 +121,9 @@ import Testing
       let repository = try RezRepository(roots: [folder.path])
       try repository.followRez(try requests.map(RezRequirement.init(parsing:)))
       let parsed = try requests.map(repository.requirement(parsing:))
-      guard let resolution = repository.resolution(of: parsed)?.rezOrdered() else { return nil }
+      guard let resolution = try repository.resolution(of: parsed)?.rezFinished() else {
+        return nil
+      }
       return (
         resolution.packages.map { "\($0.name)-\($0.key)[\($0.variant.map(String.init) ?? "")]" },
         resolution.stageResolution().ephemerals
@@ -143,5 +145,46 @@ import Testing
       [try actions.requirement(parsing: ".eek-2")], source: actions)
     #expect(
       resolution.actions.actions.map { "\($0.variable)=\($0.value)" } == ["REZ_EPH_EEK_REQUEST=2"])
+  }
+
+  /// The solver sets ephemerals aside and the resolution checks them once the packages are
+  /// chosen: with `explain`, with a lock's versions to keep, and where rez's search finds
+  /// no answer, which is then explained by the ranges that leave none.
+  @Test func ephemeralsHoldWhicheverWayTheResolveGoes() throws {
+    let folder = try RezRepositoryTests.repository([
+      "app/1": "requires = ['.eek-1+']\n",
+      "app/2": "requires = ['.eek-3+']\n",
+      "lib/1": "variants = [['.eek-5+'], ['.eek-1+<4']]\n",
+      "old/1": "requires = ['.eek-1']\n",
+    ])
+    func resolve(
+      _ requests: [String], explain: Bool = false, keeping: [String: PreferredVersion] = [:]
+    ) throws -> StageResolution {
+      let repository = try RezRepository(roots: [folder.path])
+      let parsed = try requests.map(repository.requirement(parsing:))
+      return try Resolution.resolving(
+        parsed, source: repository, preferences: keeping, explain: explain
+      ).stageResolution()
+    }
+    for explain in [false, true] {
+      let capped = try resolve(["app", "lib", "!.eek-3.5+"], explain: explain)
+      #expect(capped.packages.map(\.version) == ["2", "1"], "explain: \(explain)")
+      #expect(capped.packages.map(\.variant) == [nil, 1])
+      #expect(capped.ephemerals == [".eek-3+<3.5"])
+    }
+    // A lock keeps each version and variant.
+    let kept = try resolve(
+      ["app", "lib"],
+      keeping: ["app": PreferredVersion(key: "1"), "lib": .init(key: "1", variant: 0)])
+    #expect(kept.packages.map(\.version) == ["1", "1"])
+    #expect(kept.ephemerals == [".eek-5+"])
+    #expect(kept.actions.map(\.value) == ["5+"])
+    #expect(throws: ResolveError.self) { try resolve(["app-2", "old"]) }
+    do {
+      _ = try resolve(["app-2", "old"])
+    } catch ResolveError.unsatisfiable(let explanation) {
+      #expect(explanation.contains(".eek 3+ (required by app 2)"), "\(explanation)")
+      #expect(explanation.contains(".eek 1 (required by old 1)"), "\(explanation)")
+    }
   }
 }
