@@ -40,7 +40,7 @@ import Testing
     let run = try ToolRun.run("flow-resolve", ["--catalog", folder.path, "tool", "python<3"])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(try Self.packages(run) == ["python-2.7.18", "tool-1.0[0]"])
-    #expect(run.stdout.contains(folder.path + "/tool/1.0/bin"))
+    #expect(run.stdout.contains(folder.path + "/tool/1.0/python-2.7/bin"))
     #expect(
       run.stderr.contains(
         "tool/1.0/package.py:6:1: rez package tool-1.0: command not read, left out: if intersects"

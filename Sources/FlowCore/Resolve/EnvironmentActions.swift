@@ -35,10 +35,8 @@ public struct EnvironmentActions: Sendable, Hashable {
 
   public init(actions: [Action]) { self.actions = actions }
 
-  /// The actions of `packages`, given in request order, then for each of rez's ephemerals
-  /// (`name` and range: `.foo.bar` and `1.2`) the variable rez sets for it after the
-  /// packages' commands (`REZ_EPH_FOO_BAR_REQUEST=1.2`).
-  public init(packages: [PackageVersion], rezEphemerals: [(name: String, range: String)] = []) {
+  /// The actions of `packages`, given in request order.
+  public init(packages: [PackageVersion]) {
     let ordered = packages.enumerated().sorted { left, right in
       left.element.priority != right.element.priority
         ? left.element.priority < right.element.priority : left.offset < right.offset
@@ -62,14 +60,46 @@ public struct EnvironmentActions: Sendable, Hashable {
         }
       }
     }
-    for ephemeral in rezEphemerals {
-      let name = String(ephemeral.name.dropFirst().uppercased().map { $0 == "." ? "_" : $0 })
+    self.actions = actions
+  }
+
+  /// The actions of a rez resolve, in the order rez's context applies them: for each
+  /// package in turn, the variables rez sets for it (`REZ_FOO_VERSION`, `_MAJOR_VERSION`,
+  /// `_MINOR_VERSION`, `_PATCH_VERSION` from its version's first three tokens, `_BASE` its
+  /// version's folder and `_ROOT` its variant's, for a package with a folder), then the
+  /// packages' own actions, then for each ephemeral (`name` and range: `.foo.bar`, `1.2`)
+  /// its request (`REZ_EPH_FOO_BAR_REQUEST=1.2`).
+  static func rez(
+    packages: [PackageVersion], ephemerals: [(name: String, range: String)]
+  ) -> EnvironmentActions {
+    func variable(_ prefix: String, _ name: String, _ suffix: String) -> String {
+      prefix + String(name.uppercased().map { $0 == "." ? "_" : $0 }) + suffix
+    }
+    var actions: [Action] = []
+    for package in packages {
+      let prefix = variable("REZ_", package.name, "_")
+      let tokens = package.key.split(whereSeparator: { $0 == "." || $0 == "-" }).map(String.init)
+      var values = [("VERSION", package.key)]
+      for (place, part) in ["MAJOR", "MINOR", "PATCH"].enumerated() {
+        values.append((part + "_VERSION", place < tokens.count ? tokens[place] : ""))
+      }
+      if let root = package.root, let base = package.definedAt.isEmpty ? nil : package.definedAt {
+        values += [("BASE", PathText.directory(of: base)), ("ROOT", root)]
+      }
+      for (suffix, value) in values {
+        actions.append(
+          Action(kind: .set, variable: prefix + suffix, value: value, package: package.name))
+      }
+    }
+    actions += EnvironmentActions(packages: packages).actions
+    for ephemeral in ephemerals {
       actions.append(
         Action(
-          kind: .set, variable: "REZ_EPH_\(name)_REQUEST", value: ephemeral.range,
-          package: ephemeral.name))
+          kind: .set,
+          variable: variable("REZ_EPH_", String(ephemeral.name.dropFirst()), "_REQUEST"),
+          value: ephemeral.range, package: ephemeral.name))
     }
-    self.actions = actions
+    return EnvironmentActions(actions: actions)
   }
 
   /// The full environment after applying every action to `base`.

@@ -5,6 +5,8 @@ public struct PackageVariant: Sendable, Hashable {
   public var requires: [PackageRequirement]
   /// Environment changes per variable, applied after those of the version.
   public var variables: [VariableChange]
+  /// For a rez package's variant, the folder its payload lies in (`PackageVersion.root`).
+  public var root: String?
 
   public init(requires: [PackageRequirement] = [], variables: [VariableChange] = []) {
     self.requires = requires
@@ -28,6 +30,7 @@ extension PackageVersion {
     candidate.variant = index
     candidate.requires += variants[index].requires
     candidate.variables += variants[index].variables
+    candidate.root = variants[index].root ?? root
     return candidate
   }
 

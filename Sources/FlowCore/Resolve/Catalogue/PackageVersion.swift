@@ -27,6 +27,9 @@ public struct PackageVersion: Sendable, Hashable {
   /// In a resolution, for a version another package provides: that package's version,
   /// `houdini 20.0.547`; nil for a package of the catalogue's own.
   public var providedBy: String?
+  /// For a rez package, the folder its payload lies in (rez's `root`): its version's folder,
+  /// or in a resolution its variant's; nil elsewhere.
+  public var root: String?
 
   public init(
     name: String, version: Version, key: String, label: String? = nil, priority: Int = 50,

@@ -46,6 +46,10 @@ enum RezIndex {
     var file: String
     var released: String?
     var variables: [VariableChange]
+    /// Per variant, its own environment changes (`RezPackage.variantVariables`).
+    var variantVariables: [[VariableChange]] = []
+    /// Per variant, its own folder (`RezPackage.variantRoots`).
+    var variantRoots: [String] = []
     /// The requirements as written, when read from the file.
     var requires: [String] = []
     var variants: [[String]] = []
@@ -199,7 +203,9 @@ enum RezIndex {
       family.entries.append(
         Entry(
           key: folder.key, file: file, released: package.timestamp.map(RezRepository.releaseText),
-          variables: package.variables, requires: package.requires, variants: package.variants))
+          variables: package.variables, variantVariables: package.variantVariables,
+          variantRoots: package.variantRoots,
+          requires: package.requires, variants: package.variants))
     }
     return family
   }
@@ -406,8 +412,13 @@ enum RezIndex {
       var version = PackageVersion(name: name, version: Version(0), key: "")
       version.released = entry.released
       version.variables = entry.variables
-      version.variants = entry.variants.map { _ in PackageVariant(requires: []) }
+      version.variants = entry.variants.indices.map { index in
+        PackageVariant(
+          variables: index < entry.variantVariables.count ? entry.variantVariables[index] : [])
+      }
       details.appendDetails(of: version)
+      details.appendNumber(entry.variantRoots.count)
+      for root in entry.variantRoots { details.appendText(root) }
       index.appendNumber(details.count)
       index += details
       index.appendNumberLists(lists)
@@ -473,6 +484,10 @@ extension CatalogueIndex {
     try reader.details(of: &version)
     entry.released = version.released
     entry.variables = version.variables
+    entry.variantVariables = version.variants.map(\.variables)
+    entry.variantRoots = try (0..<(try reader.count())).map { _ throws(RecordReader.Damaged) in
+      try reader.text()
+    }
     guard reader.offset == range.upperBound else { throw RecordReader.Damaged() }
     entry.details = nil
   }

@@ -9,8 +9,13 @@ public struct RezPackage: Sendable {
   public var variants: [[String]]
   /// When the package was released, in seconds since 1970, when the file says.
   public var timestamp: Int64?
-  /// The environment changes its `commands` make, when they are simple ones.
+  /// The environment changes its `commands` make, when they are simple ones; for a version
+  /// with variants, each variant's (`variantVariables`) instead.
   public var variables: [VariableChange]
+  /// Per variant, the changes its `commands` make: `{root}` is the variant's own folder.
+  public var variantVariables: [[VariableChange]] = []
+  /// Per variant, its own folder (`variantRoot(base:_:hashed:)`).
+  public var variantRoots: [String] = []
   /// The package file.
   public var file: String
   /// What was left out (commands not understood, a version that differs from its folder).
@@ -18,12 +23,12 @@ public struct RezPackage: Sendable {
 
   /// The fields read; others are left alone.
   static let fields: Set<String> = [
-    "name", "version", "requires", "variants", "timestamp", "commands",
+    "name", "version", "requires", "variants", "timestamp", "commands", "hashed_variants",
   ]
 
   /// Reads the package file `file` of the version folder `root`, whose folder names give
   /// `name` and `version` (rez's layout, which wins over what the file says).
-  public static func read(file: String, root: String, name: String, version: RezVersion)
+  public static func read(file: String, root base: String, name: String, version: RezVersion)
     throws(Diagnostic) -> RezPackage
   {
     let bytes: [UInt8]
@@ -104,13 +109,20 @@ public struct RezPackage: Sendable {
         position.line
       )
     }
+    let hashed = fields["hashed_variants"]?.value == .boolean(true)
+    package.variantRoots = package.variants.map { variantRoot(base: base, $0, hashed: hashed) }
     if let commandLines {
-      let commands = RezCommands(
-        lines: commandLines.lines, firstLine: commandLines.firstLine,
-        expansions: [
-          "root": root, "version": version.text, "name": name, "base": root,
-        ])
-      package.variables = commands.variables
+      func commandsRead(root: String) -> RezCommands {
+        RezCommands(
+          lines: commandLines.lines, firstLine: commandLines.firstLine,
+          expansions: ["root": root, "version": version.text, "name": name, "base": base])
+      }
+      let commands = commandsRead(root: base)
+      if package.variants.isEmpty {
+        package.variables = commands.variables
+      } else {
+        package.variantVariables = package.variantRoots.map { commandsRead(root: $0).variables }
+      }
       for (line, text) in commands.skipped {
         package.warnings.append(
           Diagnostic(
@@ -119,6 +131,29 @@ public struct RezPackage: Sendable {
       }
     }
     return package
+  }
+
+  /// The folder a variant's payload lies in, as rez places it: under the version's folder
+  /// `base`, a folder per requirement of the variant, each written as rez writes it
+  /// (`python-2.7/maya-2020`); with `hashed_variants`, the SHA-1 of the list as Python
+  /// writes it (`['python-2.7']`), or the link to that folder rez made in `_v` when there is
+  /// one. A variant whose requirements cannot be read keeps the version's folder (the
+  /// version is skipped for it).
+  static func variantRoot(base: String, _ variant: [String], hashed: Bool) -> String {
+    guard let texts = try? variant.map({ try RezRequirement(parsing: $0).rezText }) else {
+      return base
+    }
+    guard hashed else { return ([base] + texts).joined(separator: "/") }
+    let folder = SHA1.hex("[" + texts.map { "'\($0)'" }.joined(separator: ", ") + "]")
+    let links = base + "/_v"
+    for link in DirectoryListing.names(in: links) ?? [] {
+      if let target = PathText.linkTarget(links + "/" + link),
+        PathText.absolute(target, relativeTo: links) == PathText.normalized(base + "/" + folder)
+      {
+        return links + "/" + link
+      }
+    }
+    return base + "/" + folder
   }
 
   /// The top-level keys of a `package.yaml`, as literals: scalars are strings, except a

@@ -632,7 +632,14 @@ public final class RezRepository: PackageSource {
       name: name, version: solverVersion(ofKey: entry.key), key: key,
       variables: entry.variables, requires: lists[0],
       released: entry.released, definedAt: entry.file)
-    version.variants = lists.dropFirst().map { PackageVariant(requires: $0) }
+    version.root = PathText.directory(of: entry.file)
+    version.variants = lists.dropFirst().enumerated().map { index, requires in
+      var variant = PackageVariant(
+        requires: requires,
+        variables: index < entry.variantVariables.count ? entry.variantVariables[index] : [])
+      if index < entry.variantRoots.count { variant.root = entry.variantRoots[index] }
+      return variant
+    }
     return version
   }
 

@@ -48,6 +48,21 @@ public struct RezRequirement: Sendable, Hashable, CustomStringConvertible {
 
   public var description: String { text }
 
+  /// The requirement as rez writes it (`str(Requirement)`): its mark, its name, the
+  /// separator written (`-` when none) unless the range starts with an operator, and the
+  /// range as rez writes one (`RezRange.boundsText`): `python>=2.7` is `python-2.7+`.
+  public var rezText: String {
+    let mark = kind.mark
+    let range = self.range.boundsText
+    guard let first = range.first else { return mark + name }
+    if "=<>".contains(first) { return mark + name + range }
+    let written = text.utf8.dropFirst(mark.utf8.count + name.utf8.count).first
+    let separator = written.flatMap {
+      "-@#".utf8.contains($0) ? Character(Unicode.Scalar($0)) : nil
+    }
+    return mark + name + String(separator ?? "-") + range
+  }
+
   /// Package `name` with `range` as rez writes a request: a range that does not start with
   /// an operator follows the name after a `-` (`foo-1.2+<2`, `foo==1.2.3`, `foo`).
   static func written(_ name: String, _ range: String) -> String {

@@ -12,6 +12,10 @@
 /// 2. reduction: a scope drops the variants whose requirement on another scope's package
 ///    conflicts with that scope (an emptied scope fails the phase).
 ///
+/// An ephemeral (a name that starts with `.`) has no versions: its scope is a range, which
+/// extraction narrows as it narrows a package's versions, and which reduces variants as a
+/// package's remaining versions do.
+///
 /// A phase where every scope holds one variant is solved (unless its packages require each
 /// other in a cycle, which fails the whole resolve, as in rez). Otherwise the first scope with
 /// more than one variant splits, versions newest first and each version's variants in rez's
@@ -794,9 +798,8 @@ final class RezSolver {
   }
 
   /// `scope` narrowed to range `range`: the same scope (the same slice) when nothing goes,
-  /// nil when all does.
-  /// An ephemeral's scope stays a range: the range met (or, from a constraint, the range
-  /// left), the same scope when that is its own range.
+  /// nil when all does. An ephemeral's scope stays a range: the range met (or, from a
+  /// constraint, the range left), the same scope when that is its own range.
   func intersect(_ scope: Scope, _ range: Int32) throws -> Scope? {
     if let slice = scope.slice {
       guard let narrowed = slice.intersect(range, self) else { return nil }

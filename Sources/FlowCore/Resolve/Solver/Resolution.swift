@@ -113,7 +113,7 @@ public struct Resolution: Sendable {
     hidden = order.map { hidden[$0] }
     otherVariants = order.map { otherVariants[$0] }
     ephemerals = ephemeralOrder.map { ephemerals[$0] }
-    actions = EnvironmentActions(packages: packages, rezEphemerals: ephemerals)
+    actions = EnvironmentActions.rez(packages: packages, ephemerals: ephemerals)
   }
 
   /// Per chosen package, in the same order: what brought it in and what kept newer versions

@@ -133,7 +133,8 @@ import Testing
     let folder = try Self.repository(Self.pipeline)
     let repository = try RezRepository(roots: [folder.path])
     let entry = try #require(repository.entry(of: "tool", at: 0))
-    let root = folder.path + "/tool/1.0"
+    // The first variant's own folder, as rez places it.
+    let root = folder.path + "/tool/1.0/python-2.7"
     #expect(entry.variables == [VariableChange(name: "PATH", prepend: [root + "/bin"])])
     let warning = try #require(repository.problems.first)
     #expect(

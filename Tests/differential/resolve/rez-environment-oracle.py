@@ -1,0 +1,102 @@
+"""Writes a rez repository whose packages change the environment (variants, hashed variants
+with and without rez's links to them, an unversioned package, `{root}`, `{base}`,
+`{version}`, `{env.NAME}`), resolves requests against it with rez itself and records the
+environment rez's context makes.
+
+Usage: rez-environment-oracle.py FOLDER
+
+Writes FOLDER/repository and FOLDER/cases.json: [{"request", "variables": {name: value}}],
+the variables being those the packages set (their own, and the REZ_NAME_... ones rez sets
+for each package and ephemeral), each as rez's context leaves it.
+"""
+
+import hashlib
+import json
+import os
+import sys
+
+from rez.resolved_context import ResolvedContext
+
+PACKAGES = {
+    ("python", "2.7.18"): "",
+    ("python", "3.9.1"): "",
+    ("lib", "1.0"): """
+requires = ['python']
+def commands():
+    env.LIB_PATHS.prepend('{root}/lib')
+    env.LIB_VERSION = '{version}'
+""",
+    ("tool", "2.1.0"): """
+variants = [['python-2.7'], ['python>=3.7,<4', 'lib']]
+def commands():
+    env.TOOL_PATHS.prepend('{root}/bin')
+    env.TOOL_PATHS.append('{base}/share')
+    setenv('TOOL_PYTHON', '{env.REZ_PYTHON_ROOT}/python')
+""",
+    ("pip_thing", "0.5"): """
+hashed_variants = True
+variants = [['python-2.7'], ['python-3.9']]
+def commands():
+    env.PIP_THING_ROOT_SEEN = '{root}'
+""",
+    ("linked", "3"): """
+hashed_variants = True
+variants = [['python-3'], ['python-2']]
+def commands():
+    env.LINKED_ROOT_SEEN = '{this.root}'
+""",
+}
+UNVERSIONED = """
+name = 'site'
+def commands():
+    appendenv('SITE_PATHS', '{root}/site')
+"""
+REQUESTS = [
+    ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
+    ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
+]
+
+
+def write(folder):
+    for (name, version), body in PACKAGES.items():
+        base = os.path.join(folder, name, version)
+        os.makedirs(base)
+        with open(os.path.join(base, "package.py"), "w") as out:
+            out.write(f"name = '{name}'\nversion = '{version}'\n{body}")
+    # rez's links to the hashed variant folders of `linked` (its `_v` folder), as a release
+    # makes them.
+    base = os.path.join(folder, "linked", "3")
+    os.makedirs(os.path.join(base, "_v"))
+    for index, requirement in enumerate(["python-3", "python-2"]):
+        digest = hashlib.sha1(str([requirement]).encode()).hexdigest()
+        os.makedirs(os.path.join(base, digest))
+        os.symlink(os.path.join("..", digest), os.path.join(base, "_v", "ab"[index]))
+    os.makedirs(os.path.join(folder, "site"))
+    with open(os.path.join(folder, "site", "package.py"), "w") as out:
+        out.write(UNVERSIONED)
+
+
+def main():
+    folder = sys.argv[1]
+    repository = os.path.join(folder, "repository")
+    write(repository)
+    cases = []
+    for request in REQUESTS:
+        context = ResolvedContext(request, package_paths=[repository],
+                                  add_implicit_packages=False)
+        assert context.status.name == "solved", request
+        environ = context.get_environ()
+        names = {"LIB_PATHS", "LIB_VERSION", "TOOL_PATHS", "TOOL_PYTHON", "PIP_THING_ROOT_SEEN",
+                 "LINKED_ROOT_SEEN", "SITE_PATHS"}
+        variables = {name: value for name, value in environ.items()
+                     if name in names or (name.startswith("REZ_")
+                                          and not name.startswith("REZ_USED")
+                                          and (name.endswith(("VERSION", "_BASE", "_ROOT"))
+                                               or name.startswith("REZ_EPH_"))
+                                          and name != "REZ_VERSION")}
+        cases.append({"request": request, "variables": variables})
+    with open(os.path.join(folder, "cases.json"), "w") as out:
+        json.dump(cases, out)
+
+
+main()
