@@ -151,8 +151,7 @@ struct ResolveRun: Equatable {
     switch format {
     case .json:
       try console.emit(
-        JSONCodec.encode(resolution.stageResolution(explain: explain).document, pretty: pretty),
-        to: output)
+        resolution.stageResolution(explain: explain).text(pretty: pretty), to: output)
     case .sh, .env:
       if explain {
         for (package, reasons) in zip(resolution.packages, resolution.reasons()) {

@@ -72,13 +72,19 @@ public struct EnvironmentActions: Sendable, Hashable {
   static func rez(
     packages: [PackageVersion], ephemerals: [(name: String, range: String)]
   ) -> EnvironmentActions {
+    // Rez's names are ASCII letters, digits, `_` and `.` (`str.upper`, `.` as `_`).
     func variable(_ prefix: String, _ name: String, _ suffix: String) -> String {
-      prefix + String(name.uppercased().map { $0 == "." ? "_" : $0 }) + suffix
+      let upper = name.utf8.map { byte -> UInt8 in
+        if byte == UInt8(ascii: ".") { return UInt8(ascii: "_") }
+        return byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 32 : byte
+      }
+      return prefix + String(decoding: upper, as: UTF8.self) + suffix
     }
     var actions: [Action] = []
     for package in packages {
       let prefix = variable("REZ_", package.name, "_")
-      let tokens = package.key.split(whereSeparator: { $0 == "." || $0 == "-" }).map(String.init)
+      let tokens = package.key.utf8.split(whereSeparator: { $0 == 0x2E || $0 == 0x2D }).prefix(3)
+        .map { String(decoding: $0, as: UTF8.self) }
       var values = [("VERSION", package.key)]
       for (place, part) in ["MAJOR", "MINOR", "PATCH"].enumerated() {
         values.append((part + "_VERSION", place < tokens.count ? tokens[place] : ""))

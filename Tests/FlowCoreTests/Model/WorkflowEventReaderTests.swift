@@ -159,10 +159,26 @@ import Testing
     workflow.stages[1].plan = StagePlan(order: 2)
     workflow.stages[2].environment.annotations["x-env"] = .integer(1)
     workflow.stages[2].resolution = StageResolution(requirements: ["python"])
+    var resolution = StageResolution(
+      requirements: ["python-3", ".gpu-1"],
+      packages: [ResolvedPackage(name: "python", version: "3.9", variant: 1)],
+      ephemerals: [".gpu-1"],
+      actions: [
+        .init(kind: .set, variable: "REZ_PYTHON_VERSION", value: "3.9", package: "python"),
+        .init(kind: .prepend, variable: "PATH", value: "/p/\"bin\"", package: "python"),
+      ])
+    workflow.stages[1].resolution = resolution
     for pretty in [false, true] {
       #expect(
         workflow.documentText(pretty: pretty)
           == JSONCodec.encode(workflow.document, pretty: pretty))
+      // Alone too, as flow-resolve prints one.
+      #expect(
+        resolution.text(pretty: pretty) == JSONCodec.encode(resolution.document, pretty: pretty))
+      resolution.actions = []
+      resolution.ephemerals = []
+      #expect(
+        resolution.text(pretty: pretty) == JSONCodec.encode(resolution.document, pretty: pretty))
     }
   }
 

@@ -19,7 +19,7 @@ extension Workflow {
             if resolutions[resolution] == nil {
               // Every resolution sits at the same depth, so its text is the same everywhere.
               var text = JSONWriter(pretty: pretty)
-              text.write(resolution.document, depth: depth + 1)
+              resolution.write(into: &text, depth: depth + 1)
               resolutions[resolution] = text.output
             }
             writer.append(written: resolutions[resolution]!)
@@ -233,4 +233,51 @@ private func writePosition(_ position: SourcePosition?, into writer: inout JSONW
   writer.member("column", depth: depth + 1)
   writer.write(.integer(Int64(position.column)), depth: depth + 1)
   writer.closeObject(depth: depth)
+}
+
+/// A resolution written member by member, byte for byte what its `document` writes: its
+/// actions (six per package on a rez repository, and the packages' own) are most of a
+/// resolve's output, and their trees cost more than their text.
+extension StageResolution {
+  /// The resolution's text alone, as `JSONCodec.encode(document, pretty:)` writes it.
+  public func text(pretty: Bool = false) -> [UInt8] {
+    var writer = JSONWriter(pretty: pretty, capacity: 256 * (packages.count + actions.count))
+    write(into: &writer, depth: 0)
+    return writer.finish()
+  }
+
+  func write(into writer: inout JSONWriter, depth: Int) {
+    let inner = depth + 1
+    writer.openObject()
+    writer.member("requirements", first: true, depth: inner)
+    writer.writeArray(count: requirements.count, depth: inner) { index, writer, _ in
+      writer.write(.string(requirements[index]), depth: 0)
+    }
+    writer.member("packages", depth: inner)
+    writer.writeArray(count: packages.count, depth: inner) { index, writer, depth in
+      writer.write(packages[index].document, depth: depth)
+    }
+    if !ephemerals.isEmpty {
+      writer.member("ephemerals", depth: inner)
+      writer.writeArray(count: ephemerals.count, depth: inner) { index, writer, _ in
+        writer.write(.string(ephemerals[index]), depth: 0)
+      }
+    }
+    writer.member("actions", depth: inner)
+    writer.writeArray(count: actions.count, depth: inner) { index, writer, depth in
+      let action = actions[index]
+      let member = depth + 1
+      writer.openObject()
+      writer.member("action", first: true, depth: member)
+      writer.write(.string(action.kind.rawValue), depth: member)
+      writer.member("variable", depth: member)
+      writer.write(.string(action.variable), depth: member)
+      writer.member("value", depth: member)
+      writer.write(.string(action.value), depth: member)
+      writer.member("package", depth: member)
+      writer.write(.string(action.package), depth: member)
+      writer.closeObject(depth: depth)
+    }
+    writer.closeObject(depth: depth)
+  }
 }

@@ -39,12 +39,15 @@ struct PythonModuleReader {
 
   func failure(_ message: String) -> Failure { Failure(position: position, message: message) }
 
-  /// The literal assignments to `fields`, and the body of `def commands():` when present.
-  mutating func read(fields: Set<String>) throws(Failure) -> (
-    assignments: [String: Assignment], commands: FunctionBody?
+  /// The literal assignments to `fields`, the body of `def commands():` when present, and
+  /// where each name of `noted` is defined or assigned (`def pre_commands():`), skipped.
+  mutating func read(fields: Set<String>, noted: Set<String> = []) throws(Failure) -> (
+    assignments: [String: Assignment], commands: FunctionBody?,
+    functions: [String: SourcePosition]
   ) {
     var assignments: [String: Assignment] = [:]
     var commands: FunctionBody?
+    var functions: [String: SourcePosition] = [:]
     while index < bytes.count {
       let byte = bytes[index]
       if byte == 10 {
@@ -68,6 +71,11 @@ struct PythonModuleReader {
           assignments["commands"] = nil
           continue
         }
+        if let function, noted.contains(function) {
+          functions[function] = functionPosition
+          try skipStatement()
+          continue
+        }
         // A field as a function (rez's `@late()` binding) is worked out when the package is
         // used, by running it, which is never done here.
         if let function, fields.contains(function) {
@@ -77,6 +85,11 @@ struct PythonModuleReader {
         }
       }
       skipSpaces()
+      if let name, noted.contains(name), peek == UInt8(ascii: "=") {
+        functions[name] = SourcePosition(line: line, column: start - lineStart + 1)
+        try skipStatement()
+        continue
+      }
       if let name, name != "def", fields.contains(name), peek == UInt8(ascii: "="),
         index + 1 >= bytes.count || bytes[index + 1] != UInt8(ascii: "=")
       {
@@ -104,7 +117,7 @@ struct PythonModuleReader {
       if index == start && byte != UInt8(ascii: "'") && byte != UInt8(ascii: "\"") { index += 1 }
       try skipStatement()
     }
-    return (assignments, commands)
+    return (assignments, commands, functions)
   }
 
   private mutating func newline() {

@@ -115,47 +115,59 @@ extension Resolution {
     requires: [[Int]], first: [Int], precedes: (Int, Int) -> Bool
   ) -> [Int] {
     let count = requires.count
-    // Per node, the nodes it reaches, one bit each.
-    let width = (count + 63) / 64
-    var reached = [[UInt64]?](repeating: nil, count: count)
-    func reach(_ node: Int) -> [UInt64] {
-      if let known = reached[node] { return known }
-      reached[node] = [UInt64](repeating: 0, count: width)
-      var result = [UInt64](repeating: 0, count: width)
-      for other in requires[node] {
-        result[other / 64] |= 1 << UInt64(other % 64)
-        for (word, bits) in reach(other).enumerated() { result[word] |= bits }
-      }
-      result[node / 64] &= ~(1 << UInt64(node % 64))
-      reached[node] = result
-      return result
-    }
     var listed = [Bool](repeating: false, count: count)
     var list: [Int] = []
+    list.reserveCapacity(count)
     for node in first where !listed[node] {
       list.append(node)
       listed[node] = true
     }
     list += (0..<count).filter { !listed[$0] }.sorted(by: precedes)
-    var taken = [Bool](repeating: false, count: count)
+    // Worked on places in the list, so that the first node of a set in the list's order is
+    // its lowest bit: per place, the places it reaches, one bit each.
+    var place = [Int](repeating: 0, count: count)
+    for (index, node) in list.enumerated() { place[node] = index }
+    let width = (count + 63) / 64
+    var reached = [[UInt64]?](repeating: nil, count: count)
+    func reach(_ at: Int) -> [UInt64] {
+      if let known = reached[at] { return known }
+      reached[at] = [UInt64](repeating: 0, count: width)
+      var result = [UInt64](repeating: 0, count: width)
+      for other in requires[list[at]] {
+        let bit = place[other]
+        result[bit / 64] |= 1 << UInt64(bit % 64)
+        let further = reach(bit)
+        for word in 0..<width { result[word] |= further[word] }
+      }
+      result[at / 64] &= ~(1 << UInt64(at % 64))
+      reached[at] = result
+      return result
+    }
+    // The places not taken yet, and not placed before the next (which a cycle could reach).
+    var open = [UInt64](repeating: ~0, count: width)
+    if count % 64 != 0 { open[width - 1] = (1 << UInt64(count % 64)) - 1 }
+    func close(_ at: Int) { open[at / 64] &= ~(1 << UInt64(at % 64)) }
     var result: [Int] = []
     result.reserveCapacity(count)
-    // The nodes placed before the list's next one, the last placed first.
+    // The places put before the list's next one, the last put first.
     var placed: [Int] = []
     var next = 0
     while true {
-      while next < list.count && taken[list[next]] { next += 1 }
-      guard let current = placed.last ?? (next < list.count ? list[next] : nil) else { break }
+      while next < count && open[next / 64] & (1 << UInt64(next % 64)) == 0 { next += 1 }
+      guard let current = placed.last ?? (next < count ? next : nil) else { break }
       let needs = reach(current)
-      let needed = list[next...].first { node in
-        !taken[node] && !placed.contains(node) && needs[node / 64] & (1 << UInt64(node % 64)) != 0
+      var needed: Int?
+      for word in 0..<width where needs[word] & open[word] != 0 {
+        needed = word * 64 + (needs[word] & open[word]).trailingZeroBitCount
+        break
       }
-      if let needed {
+      if let needed, needed != current {
         placed.append(needed)
+        close(needed)
         continue
       }
-      result.append(current)
-      taken[current] = true
+      result.append(list[current])
+      close(current)
       if !placed.isEmpty { placed.removeLast() }
     }
     return result

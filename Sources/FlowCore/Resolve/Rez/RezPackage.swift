@@ -24,7 +24,12 @@ public struct RezPackage: Sendable {
   /// The fields read; others are left alone.
   static let fields: Set<String> = [
     "name", "version", "requires", "variants", "timestamp", "commands", "hashed_variants",
+    "pre_commands", "post_commands",
   ]
+
+  /// The commands rez runs before and after every package's `commands`, which flow does not
+  /// read: each is left out with a warning.
+  static let unreadCommands: Set<String> = ["pre_commands", "post_commands"]
 
   /// Reads the package file `file` of the version folder `root`, whose folder names give
   /// `name` and `version` (rez's layout, which wins over what the file says).
@@ -44,10 +49,13 @@ public struct RezPackage: Sendable {
     } else {
       var reader = PythonModuleReader(bytes: bytes)
       do throws(PythonModuleReader.Failure) {
-        let read = try reader.read(fields: RezPackage.fields)
+        let read = try reader.read(
+          fields: RezPackage.fields.subtracting(RezPackage.unreadCommands),
+          noted: RezPackage.unreadCommands)
         for (key, assignment) in read.assignments {
           fields[key] = (assignment.value, assignment.position)
         }
+        for (key, position) in read.functions { fields[key] = (.none, position) }
         if let body = read.commands { commandLines = (body.lines, body.firstLine) }
       } catch {
         throw Diagnostic(file: file, position: error.position, message: error.message)
@@ -111,6 +119,14 @@ public struct RezPackage: Sendable {
     }
     let hashed = fields["hashed_variants"]?.value == .boolean(true)
     package.variantRoots = package.variants.map { variantRoot(base: base, $0, hashed: hashed) }
+    for key in unreadCommands.sorted() {
+      guard let (_, position) = fields[key] else { continue }
+      package.warnings.append(
+        Diagnostic(
+          file: file, position: position,
+          message: "rez package \(name)-\(version): \(key) not read, left out (rez runs them "
+            + "before or after every package's commands)"))
+    }
     if let commandLines {
       func commandsRead(root: String) -> RezCommands {
         RezCommands(

@@ -92,12 +92,13 @@ public struct Resolution: Sendable {
   }
 
   /// The resolution of packages chosen elsewhere (rez's own search over rez repositories),
-  /// in the order given. Without the other versions and variants the chosen ones were
-  /// compared with, which only `reasons()` reads: explanations take the solver's way.
+  /// in the order given, without actions until `rezFinished()` orders it. Without the other
+  /// versions and variants the chosen ones were compared with, which only `reasons()`
+  /// reads: explanations take the solver's way.
   init(requirements: [PackageRequirement], chosen packages: [PackageVersion]) {
     self.requirements = requirements
     self.packages = packages
-    self.actions = EnvironmentActions(packages: packages)
+    self.actions = EnvironmentActions(actions: [])
     self.candidates = packages.map { _ in ([], []) }
     self.includePrereleases = true
     self.hidden = packages.map { _ in nil }

@@ -142,6 +142,30 @@ import Testing
         "tool/1.0/package.py:5:1: rez package tool-1.0: command not read, left out: import os"))
   }
 
+  /// `pre_commands` and `post_commands`, which rez runs before and after every package's
+  /// `commands`, are not read: each is a warning at its place, and the version stays.
+  @Test func commandsRunBeforeOrAfterTheOthersAreAWarning() throws {
+    let folder = try Self.repository([
+      "a/1": """
+      def pre_commands():
+          env.X = 'pre'
+      def commands():
+          env.Y = 'main'
+      post_commands = "env.Z = 'post'"
+      """,
+      "b/2/package.yaml": "name: b\nversion: '2'\npost_commands: |\n  env.W = 'x'\n",
+    ])
+    #expect(try Self.solve(folder, ["a", "b"]) == ["a-1", "b-2"])
+    let repository = try RezRepository(roots: [folder.path])
+    let entry = try #require(repository.entry(of: "a", at: 0))
+    #expect(entry.variables == [VariableChange(name: "Y", set: ["main"])])
+    _ = repository.entry(of: "b", at: 0)
+    let warnings = repository.problems.map(\.description)
+    for place in ["a/1/package.py:1:5", "a/1/package.py:5:1", "b/2/package.yaml:3:16"] {
+      #expect(warnings.contains { $0.contains(place) && $0.contains("not read, left out") })
+    }
+  }
+
   @Test func aFieldThatIsNotALiteralSkipsTheVersionNamingItsPlace() throws {
     let folder = try Self.repository([
       "bad/1.0": "name = 'bad'\nrequires = resolve()\n", "bad/0.9": "",
