@@ -15,7 +15,9 @@ public enum PackageLock {
             [.string(change.name)]
               + [change.prepend, change.append, change.set ?? []].map {
                 .array($0.map(JSONValue.string))
-              } + [.bool(change.set != nil)])
+              } + [.bool(change.set != nil)]
+              // A catalogue's changes (all `commands`) digest as before phases.
+              + (change.phase == .commands ? [] : [.integer(Int64(change.phase.rawValue))]))
         })
     }
     let fields: [JSONValue] = [

@@ -43,31 +43,35 @@ public struct EnvironmentActions: Sendable, Hashable {
     }.map(\.element)
     var actions: [Action] = []
     for package in ordered {
-      for change in package.variables {
-        for item in change.prepend.reversed() {
-          actions.append(
-            Action(kind: .prepend, variable: change.name, value: item, package: package.name))
-        }
-        for item in change.append {
-          actions.append(
-            Action(kind: .append, variable: change.name, value: item, package: package.name))
-        }
-        if let values = change.set {
-          actions.append(
-            Action(
-              kind: .set, variable: change.name, value: values.joined(separator: ":"),
-              package: package.name))
-        }
-      }
+      for change in package.variables { Self.append(change, of: package.name, to: &actions) }
     }
     self.actions = actions
+  }
+
+  /// The actions of one change.
+  private static func append(
+    _ change: VariableChange, of package: String, to actions: inout [Action]
+  ) {
+    for item in change.prepend.reversed() {
+      actions.append(Action(kind: .prepend, variable: change.name, value: item, package: package))
+    }
+    for item in change.append {
+      actions.append(Action(kind: .append, variable: change.name, value: item, package: package))
+    }
+    if let values = change.set {
+      actions.append(
+        Action(
+          kind: .set, variable: change.name, value: values.joined(separator: ":"),
+          package: package))
+    }
   }
 
   /// The actions of a rez resolve, in the order rez's context applies them: for each
   /// package in turn, the variables rez sets for it (`REZ_FOO_VERSION`, `_MAJOR_VERSION`,
   /// `_MINOR_VERSION`, `_PATCH_VERSION` from its version's first three tokens, `_BASE` its
   /// version's folder and `_ROOT` its variant's, for a package with a folder), then the
-  /// packages' own actions, then for each ephemeral (`name` and range: `.foo.bar`, `1.2`)
+  /// packages' own actions, phase by phase (every package's `pre_commands`, then their
+  /// `commands`, then their `post_commands`), then for each ephemeral (`name` and range: `.foo.bar`, `1.2`)
   /// its request (`REZ_EPH_FOO_BAR_REQUEST=1.2`).
   static func rez(
     packages: [PackageVersion], ephemerals: [(name: String, range: String)]
@@ -97,7 +101,13 @@ public struct EnvironmentActions: Sendable, Hashable {
           Action(kind: .set, variable: prefix + suffix, value: value, package: package.name))
       }
     }
-    actions += EnvironmentActions(packages: packages).actions
+    for phase in VariableChange.Phase.applied {
+      for package in packages {
+        for change in package.variables where change.phase == phase {
+          append(change, of: package.name, to: &actions)
+        }
+      }
+    }
     for ephemeral in ephemerals {
       actions.append(
         Action(

@@ -1,6 +1,6 @@
 """Writes a rez repository whose packages change the environment (variants, hashed variants
 with and without rez's links to them, an unversioned package, `{root}`, `{base}`,
-`{version}`, `{env.NAME}`), resolves requests against it with rez itself and records the
+`{version}`, `{env.NAME}`, `pre_commands` and `post_commands`), resolves requests against it with rez itself and records the
 environment rez's context makes.
 
 Usage: rez-environment-oracle.py FOLDER
@@ -22,16 +22,25 @@ PACKAGES = {
     ("python", "3.9.1"): "",
     ("lib", "1.0"): """
 requires = ['python']
+def pre_commands():
+    env.PHASES = 'lib-pre'
 def commands():
     env.LIB_PATHS.prepend('{root}/lib')
     env.LIB_VERSION = '{version}'
+    env.PHASES.append('lib')
+post_commands = "env.TOOL_PATHS.append('{root}/after')"
 """,
     ("tool", "2.1.0"): """
 variants = [['python-2.7'], ['python>=3.7,<4', 'lib']]
+def pre_commands():
+    env.PHASES.append('tool-pre')
 def commands():
     env.TOOL_PATHS.prepend('{root}/bin')
     env.TOOL_PATHS.append('{base}/share')
     setenv('TOOL_PYTHON', '{env.REZ_PYTHON_ROOT}/python')
+    env.PHASES.append('tool')
+def post_commands():
+    env.PHASES.append('tool-post {root}')
 """,
     ("pip_thing", "0.5"): """
 hashed_variants = True
@@ -87,7 +96,7 @@ def main():
         assert context.status.name == "solved", request
         environ = context.get_environ()
         names = {"LIB_PATHS", "LIB_VERSION", "TOOL_PATHS", "TOOL_PYTHON", "PIP_THING_ROOT_SEEN",
-                 "LINKED_ROOT_SEEN", "SITE_PATHS"}
+                 "LINKED_ROOT_SEEN", "SITE_PATHS", "PHASES"}
         variables = {name: value for name, value in environ.items()
                      if name in names or (name.startswith("REZ_")
                                           and not name.startswith("REZ_USED")

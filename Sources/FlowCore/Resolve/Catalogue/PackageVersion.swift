@@ -53,17 +53,33 @@ public struct PackageVersion: Sendable, Hashable {
 }
 
 /// What one package does to one variable: prepend, append (each a list of values, kept in
-/// order) and set (a list joins with `:`).
+/// order) and set (a list joins with `:`), in one of rez's phases.
 public struct VariableChange: Sendable, Hashable {
+  /// When a change applies among every package's: rez runs each package's `pre_commands`,
+  /// then their `commands`, then their `post_commands`. A catalogue's are all `commands`.
+  public enum Phase: Int, Sendable, Hashable, CaseIterable {
+    case commands = 0
+    case pre = 1
+    case post = 2
+
+    /// The phases in the order they apply.
+    public static let applied: [Phase] = [.pre, .commands, .post]
+  }
+
   public var name: String
   public var prepend: [String]
   public var append: [String]
   public var set: [String]?
+  public var phase: Phase
 
-  public init(name: String, prepend: [String] = [], append: [String] = [], set: [String]? = nil) {
+  public init(
+    name: String, prepend: [String] = [], append: [String] = [], set: [String]? = nil,
+    phase: Phase = .commands
+  ) {
     self.name = name
     self.prepend = prepend
     self.append = append
     self.set = set
+    self.phase = phase
   }
 }

@@ -37,7 +37,8 @@ extension [UInt8] {
       appendText(change.name)
       appendTexts(change.prepend)
       appendTexts(change.append)
-      appendNumber(change.set == nil ? 0 : 1)
+      // Whether it sets, and its phase: a catalogue's (all `commands`) as before phases.
+      appendNumber((change.set == nil ? 0 : 1) + 2 * change.phase.rawValue)
       appendTexts(change.set ?? [])
     }
   }
@@ -252,9 +253,11 @@ extension RecordReader {
       var change = VariableChange(name: try text())
       change.prepend = try texts()
       change.append = try texts()
-      let hasSet = try number() != 0
+      let flags = try number()
+      guard let phase = VariableChange.Phase(rawValue: flags >> 1) else { throw Damaged() }
+      change.phase = phase
       let set = try texts()
-      change.set = hasSet ? set : nil
+      change.set = flags & 1 != 0 ? set : nil
       changes.append(change)
     }
     return changes

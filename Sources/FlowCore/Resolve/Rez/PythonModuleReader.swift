@@ -39,15 +39,13 @@ struct PythonModuleReader {
 
   func failure(_ message: String) -> Failure { Failure(position: position, message: message) }
 
-  /// The literal assignments to `fields`, the body of `def commands():` when present, and
-  /// where each name of `noted` is defined or assigned (`def pre_commands():`), skipped.
-  mutating func read(fields: Set<String>, noted: Set<String> = []) throws(Failure) -> (
-    assignments: [String: Assignment], commands: FunctionBody?,
-    functions: [String: SourcePosition]
-  ) {
+  /// The literal assignments to `fields`, and the body of each function of `bodies` defined
+  /// (`def commands():`); a later binding of a name replaces an earlier one, as in Python.
+  mutating func read(fields: Set<String>, bodies: Set<String> = ["commands"]) throws(Failure)
+    -> (assignments: [String: Assignment], functions: [String: FunctionBody])
+  {
     var assignments: [String: Assignment] = [:]
-    var commands: FunctionBody?
-    var functions: [String: SourcePosition] = [:]
+    var functions: [String: FunctionBody] = [:]
     while index < bytes.count {
       let byte = bytes[index]
       if byte == 10 {
@@ -64,16 +62,10 @@ struct PythonModuleReader {
         skipSpaces()
         let functionPosition = position
         let function = identifier()
-        // A later binding replaces an earlier one, as in Python.
-        if function == "commands" {
+        if let function, bodies.contains(function) {
           try skipStatement()
-          commands = functionBody()
-          assignments["commands"] = nil
-          continue
-        }
-        if let function, noted.contains(function) {
-          functions[function] = functionPosition
-          try skipStatement()
+          functions[function] = functionBody()
+          assignments[function] = nil
           continue
         }
         // A field as a function (rez's `@late()` binding) is worked out when the package is
@@ -85,11 +77,6 @@ struct PythonModuleReader {
         }
       }
       skipSpaces()
-      if let name, noted.contains(name), peek == UInt8(ascii: "=") {
-        functions[name] = SourcePosition(line: line, column: start - lineStart + 1)
-        try skipStatement()
-        continue
-      }
       if let name, name != "def", fields.contains(name), peek == UInt8(ascii: "="),
         index + 1 >= bytes.count || bytes[index + 1] != UInt8(ascii: "=")
       {
@@ -110,14 +97,14 @@ struct PythonModuleReader {
               + "False, None): nothing may follow it")
         }
         assignments[name] = Assignment(value: value, position: valueStart)
-        if name == "commands" { commands = nil }
+        functions[name] = nil
         continue
       }
       // A statement starting with a string (a docstring) is skipped with its string.
       if index == start && byte != UInt8(ascii: "'") && byte != UInt8(ascii: "\"") { index += 1 }
       try skipStatement()
     }
-    return (assignments, commands, functions)
+    return (assignments, functions)
   }
 
   private mutating func newline() {

@@ -7,6 +7,8 @@
 struct RezCommands {
   /// The package's changes, one per variable in the order first changed.
   var variables: [VariableChange] = []
+  /// When they apply: the phase of the function they were read from.
+  let phase: VariableChange.Phase
   /// Lines not understood, each with its line number within the package file.
   var skipped: [(line: Int, text: String)] = []
 
@@ -15,7 +17,11 @@ struct RezCommands {
   ///
   /// A line indented deeper than the body's first belongs to a block (`if`, `for`) whose
   /// opening line was not understood: it is left out with that line's warning.
-  init(lines: [String], firstLine: Int, expansions: [String: String]) {
+  init(
+    lines: [String], firstLine: Int, expansions: [String: String],
+    phase: VariableChange.Phase = .commands
+  ) {
+    self.phase = phase
     var indent: Int?
     for (offset, written) in lines.enumerated() {
       let text = String(written.trimmingSpaces)
@@ -40,12 +46,12 @@ struct RezCommands {
     let index =
       variables.firstIndex { $0.name == change.variable }
       ?? {
-        variables.append(VariableChange(name: change.variable))
+        variables.append(VariableChange(name: change.variable, phase: phase))
         return variables.count - 1
       }()
     var entry = variables[index]
     switch change.operation {
-    case .set: entry = VariableChange(name: change.variable, set: [change.value])
+    case .set: entry = VariableChange(name: change.variable, set: [change.value], phase: phase)
     case .append:
       if entry.set != nil {
         entry.set!.append(change.value)

@@ -27,9 +27,11 @@ public struct RezPackage: Sendable {
     "pre_commands", "post_commands",
   ]
 
-  /// The commands rez runs before and after every package's `commands`, which flow does not
-  /// read: each is left out with a warning.
-  static let unreadCommands: Set<String> = ["pre_commands", "post_commands"]
+  /// The functions of commands, each with its phase: rez runs every package's
+  /// `pre_commands`, then their `commands`, then their `post_commands`.
+  static let commandPhases: [(function: String, phase: VariableChange.Phase)] = [
+    ("pre_commands", .pre), ("commands", .commands), ("post_commands", .post),
+  ]
 
   /// Reads the package file `file` of the version folder `root`, whose folder names give
   /// `name` and `version` (rez's layout, which wins over what the file says).
@@ -43,20 +45,19 @@ public struct RezPackage: Sendable {
       throw Diagnostic(file: file, position: nil, message: "cannot read the file: \(error.reason)")
     }
     var fields: [String: (value: PythonLiteral, position: SourcePosition)] = [:]
-    var commandLines: (lines: [String], firstLine: Int)?
+    // Per phase's function name, its lines and the line of the first.
+    var commandLines: [String: (lines: [String], firstLine: Int)] = [:]
     if file.hasSuffix(".yaml") {
       fields = try yamlFields(bytes, file: file)
     } else {
       var reader = PythonModuleReader(bytes: bytes)
       do throws(PythonModuleReader.Failure) {
         let read = try reader.read(
-          fields: RezPackage.fields.subtracting(RezPackage.unreadCommands),
-          noted: RezPackage.unreadCommands)
+          fields: RezPackage.fields, bodies: Set(RezPackage.commandPhases.map(\.function)))
         for (key, assignment) in read.assignments {
           fields[key] = (assignment.value, assignment.position)
         }
-        for (key, position) in read.functions { fields[key] = (.none, position) }
-        if let body = read.commands { commandLines = (body.lines, body.firstLine) }
+        for (key, body) in read.functions { commandLines[key] = (body.lines, body.firstLine) }
       } catch {
         throw Diagnostic(file: file, position: error.position, message: error.message)
       }
@@ -109,42 +110,42 @@ public struct RezPackage: Sendable {
       default: throw problem("timestamp", "a number of seconds since 1970")
       }
     }
-    if let (value, position) = fields["commands"] {
+    for (function, _) in commandPhases {
+      guard let (value, position) = fields[function] else { continue }
       // The string form: the body of the function as text.
-      guard let text = value.string else { throw problem("commands", "a function or a string") }
-      commandLines = (
+      guard let text = value.string else { throw problem(function, "a function or a string") }
+      commandLines[function] = (
         text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
         position.line
       )
     }
     let hashed = fields["hashed_variants"]?.value == .boolean(true)
     package.variantRoots = package.variants.map { variantRoot(base: base, $0, hashed: hashed) }
-    for key in unreadCommands.sorted() {
-      guard let (_, position) = fields[key] else { continue }
-      package.warnings.append(
-        Diagnostic(
-          file: file, position: position,
-          message: "rez package \(name)-\(version): \(key) not read, left out (rez runs them "
-            + "before or after every package's commands)"))
+    // Each phase's changes, for the version's folder or each variant's.
+    func changes(root: String, warn: Bool) -> [VariableChange] {
+      var result: [VariableChange] = []
+      for (function, phase) in commandPhases {
+        guard let body = commandLines[function] else { continue }
+        let commands = RezCommands(
+          lines: body.lines, firstLine: body.firstLine,
+          expansions: ["root": root, "version": version.text, "name": name, "base": base],
+          phase: phase)
+        result += commands.variables
+        guard warn else { continue }
+        for (line, text) in commands.skipped {
+          package.warnings.append(
+            Diagnostic(
+              file: file, position: SourcePosition(line: line, column: 1),
+              message: "rez package \(name)-\(version): command not read, left out: \(text)"))
+        }
+      }
+      return result
     }
-    if let commandLines {
-      func commandsRead(root: String) -> RezCommands {
-        RezCommands(
-          lines: commandLines.lines, firstLine: commandLines.firstLine,
-          expansions: ["root": root, "version": version.text, "name": name, "base": base])
-      }
-      let commands = commandsRead(root: base)
-      if package.variants.isEmpty {
-        package.variables = commands.variables
-      } else {
-        package.variantVariables = package.variantRoots.map { commandsRead(root: $0).variables }
-      }
-      for (line, text) in commands.skipped {
-        package.warnings.append(
-          Diagnostic(
-            file: file, position: SourcePosition(line: line, column: 1),
-            message: "rez package \(name)-\(version): command not read, left out: \(text)"))
-      }
+    let versionChanges = changes(root: base, warn: true)
+    if package.variants.isEmpty {
+      package.variables = versionChanges
+    } else {
+      package.variantVariables = package.variantRoots.map { changes(root: $0, warn: false) }
     }
     return package
   }

@@ -112,12 +112,12 @@ import Testing
       bytes: Array("commands = 'env.A = 1'\ndef commands():\n    env.B = 2\n".utf8))
     let functionLast = try reader.read(fields: RezPackage.fields)
     #expect(functionLast.assignments["commands"] == nil)
-    #expect(functionLast.commands?.lines == ["    env.B = 2"])
+    #expect(functionLast.functions["commands"]?.lines == ["    env.B = 2"])
     reader = PythonModuleReader(
       bytes: Array("def commands():\n    env.B = 2\ncommands = 'env.A = 1'\n".utf8))
     let stringLast = try reader.read(fields: RezPackage.fields)
     #expect(stringLast.assignments["commands"]?.value == .string("env.A = 1"))
-    #expect(stringLast.commands == nil)
+    #expect(stringLast.functions["commands"] == nil)
   }
 
   /// A field written as a function (rez's late binding, `@late() def requires():`) is not
@@ -134,7 +134,7 @@ import Testing
     var reader = PythonModuleReader(
       bytes: Array("name = 'a'\ndef commands():\n    env.PATH.append('{root}/bin')\n\nx = 1\n".utf8)
     )
-    let body = try #require(try reader.read(fields: ["name"]).commands)
+    let body = try #require(try reader.read(fields: ["name"]).functions["commands"])
     #expect(body.firstLine == 3)
     #expect(body.lines.first == "    env.PATH.append('{root}/bin')")
   }

@@ -142,9 +142,10 @@ import Testing
         "tool/1.0/package.py:5:1: rez package tool-1.0: command not read, left out: import os"))
   }
 
-  /// `pre_commands` and `post_commands`, which rez runs before and after every package's
-  /// `commands`, are not read: each is a warning at its place, and the version stays.
-  @Test func commandsRunBeforeOrAfterTheOthersAreAWarning() throws {
+  /// `pre_commands` and `post_commands`, as functions or strings, in `package.py` and
+  /// `package.yaml`: their changes are read with their phase, which orders them among every
+  /// package's (`EnvironmentActions.rez`).
+  @Test func commandsRunBeforeOrAfterTheOthersKeepTheirPhase() throws {
     let folder = try Self.repository([
       "a/1": """
       def pre_commands():
@@ -155,15 +156,19 @@ import Testing
       """,
       "b/2/package.yaml": "name: b\nversion: '2'\npost_commands: |\n  env.W = 'x'\n",
     ])
-    #expect(try Self.solve(folder, ["a", "b"]) == ["a-1", "b-2"])
     let repository = try RezRepository(roots: [folder.path])
-    let entry = try #require(repository.entry(of: "a", at: 0))
-    #expect(entry.variables == [VariableChange(name: "Y", set: ["main"])])
-    _ = repository.entry(of: "b", at: 0)
-    let warnings = repository.problems.map(\.description)
-    for place in ["a/1/package.py:1:5", "a/1/package.py:5:1", "b/2/package.yaml:3:16"] {
-      #expect(warnings.contains { $0.contains(place) && $0.contains("not read, left out") })
-    }
+    let a = try #require(repository.entry(of: "a", at: 0))
+    #expect(
+      a.variables == [
+        VariableChange(name: "X", set: ["pre"], phase: .pre),
+        VariableChange(name: "Y", set: ["main"]),
+        VariableChange(name: "Z", set: ["post"], phase: .post),
+      ])
+    let b = try #require(repository.entry(of: "b", at: 0))
+    #expect(b.variables == [VariableChange(name: "W", set: ["x"], phase: .post)])
+    let actions = EnvironmentActions.rez(packages: [b, a], ephemerals: []).actions
+    #expect(
+      actions.filter { !$0.variable.hasPrefix("REZ_") }.map(\.variable) == ["X", "Y", "W", "Z"])
   }
 
   @Test func aFieldThatIsNotALiteralSkipsTheVersionNamingItsPlace() throws {
