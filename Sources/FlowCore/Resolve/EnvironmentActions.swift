@@ -66,6 +66,16 @@ public struct EnvironmentActions: Sendable, Hashable {
     }
   }
 
+  /// The name of a variable rez sets for a package or ephemeral: `prefix`, the name in
+  /// capitals with `.` as `_` (`str.upper`; rez's names are ASCII), then `suffix`.
+  static func rezVariable(_ prefix: String, _ name: String, _ suffix: String) -> String {
+    let upper = name.utf8.map { byte -> UInt8 in
+      if byte == UInt8(ascii: ".") { return UInt8(ascii: "_") }
+      return byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 32 : byte
+    }
+    return prefix + String(decoding: upper, as: UTF8.self) + suffix
+  }
+
   /// The actions of a rez resolve, in the order rez's context applies them: for each
   /// package in turn, the variables rez sets for it (`REZ_FOO_VERSION`, `_MAJOR_VERSION`,
   /// `_MINOR_VERSION`, `_PATCH_VERSION` from its version's first three tokens, `_BASE` its
@@ -76,17 +86,9 @@ public struct EnvironmentActions: Sendable, Hashable {
   static func rez(
     packages: [PackageVersion], ephemerals: [(name: String, range: String)]
   ) -> EnvironmentActions {
-    // Rez's names are ASCII letters, digits, `_` and `.` (`str.upper`, `.` as `_`).
-    func variable(_ prefix: String, _ name: String, _ suffix: String) -> String {
-      let upper = name.utf8.map { byte -> UInt8 in
-        if byte == UInt8(ascii: ".") { return UInt8(ascii: "_") }
-        return byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 32 : byte
-      }
-      return prefix + String(decoding: upper, as: UTF8.self) + suffix
-    }
     var actions: [Action] = []
     for package in packages {
-      let prefix = variable("REZ_", package.name, "_")
+      let prefix = rezVariable("REZ_", package.name, "_")
       let tokens = package.key.utf8.split(whereSeparator: { $0 == 0x2E || $0 == 0x2D }).prefix(3)
         .map { String(decoding: $0, as: UTF8.self) }
       var values = [("VERSION", package.key)]
@@ -112,7 +114,7 @@ public struct EnvironmentActions: Sendable, Hashable {
       actions.append(
         Action(
           kind: .set,
-          variable: variable("REZ_EPH_", String(ephemeral.name.dropFirst()), "_REQUEST"),
+          variable: rezVariable("REZ_EPH_", String(ephemeral.name.dropFirst()), "_REQUEST"),
           value: ephemeral.range, package: ephemeral.name))
     }
     return EnvironmentActions(actions: actions)

@@ -1,6 +1,7 @@
 """Writes a rez repository whose packages change the environment (variants, hashed variants
 with and without rez's links to them, an unversioned package, `{root}`, `{base}`,
-`{version}`, `{env.NAME}`, `pre_commands` and `post_commands`), resolves requests against it with rez itself and records the
+`{version}`, `{env.NAME}`, bare bindings such as `this.version` and `resolve.python.base`,
+`pre_commands` and `post_commands`), resolves requests against it with rez itself and records the
 environment rez's context makes.
 
 Usage: rez-environment-oracle.py FOLDER
@@ -39,6 +40,11 @@ def commands():
     env.TOOL_PATHS.append('{base}/share')
     setenv('TOOL_PYTHON', '{env.REZ_PYTHON_ROOT}/python')
     env.PHASES.append('tool')
+    env.TOOL_VERSION = this.version
+    env.TOOL_MINOR = this.version.minor
+    env.TOOL_MAJOR = '{version.major}'
+    env.TOOL_PY_BASE = resolve.python.base
+    setenv('TOOL_PY_VERSION', '{resolve.python.version}')
 def post_commands():
     env.PHASES.append('tool-post {root}')
 """,
@@ -96,7 +102,8 @@ def main():
         assert context.status.name == "solved", request
         environ = context.get_environ()
         names = {"LIB_PATHS", "LIB_VERSION", "TOOL_PATHS", "TOOL_PYTHON", "PIP_THING_ROOT_SEEN",
-                 "LINKED_ROOT_SEEN", "SITE_PATHS", "PHASES"}
+                 "LINKED_ROOT_SEEN", "SITE_PATHS", "PHASES", "TOOL_VERSION", "TOOL_MINOR",
+                 "TOOL_MAJOR", "TOOL_PY_BASE", "TOOL_PY_VERSION"}
         variables = {name: value for name, value in environ.items()
                      if name in names or (name.startswith("REZ_")
                                           and not name.startswith("REZ_USED")

@@ -1,9 +1,13 @@
 /// Reads a rez package's `commands` when they are simple environment changes:
 /// `env.NAME.set(VALUE)`, `.append(VALUE)`, `.prepend(VALUE)`, `env.NAME = VALUE`,
 /// `setenv('NAME', VALUE)`, `appendenv(…)`, `prependenv(…)`, and `pass`, each VALUE a string
-/// literal in which `{root}`, `{version}`, `{name}` (also as `{this.root}`, …) are the
-/// package's and `{env.NAME}` is the variable's value (`${NAME}`). Any other line is left out
-/// with a warning: flow never runs a package's Python.
+/// literal or one of rez's bindings written bare (`this.version`, `root`,
+/// `resolve.python.base`). In a literal, `{root}`, `{base}`, `{version}`, `{name}`,
+/// `{version.major}`, `.minor`, `.patch` (also as `{this.root}`, …) are the package's,
+/// `{env.NAME}` is the variable's value (`${NAME}`), and `{resolve.NAME.version}` (`.base`,
+/// `.root`) another chosen package's, through the variable rez sets for it
+/// (`${REZ_NAME_VERSION}`). Any other line is left out with a warning: flow never runs a
+/// package's Python.
 struct RezCommands {
   /// The package's changes, one per variable in the order first changed.
   var variables: [VariableChange] = []
@@ -129,11 +133,25 @@ struct RezCommands {
     !name.isEmpty && name.utf8.allSatisfy(RezVersion.isTokenByte)
   }
 
-  /// A string literal, then `closing` (when given), then nothing but a comment.
+  /// A string literal or a bare binding (`this.version`), then `closing` (when given), then
+  /// nothing but a comment.
   private static func finalValue(
     _ reader: inout PythonModuleReader, closing: UInt8?, expansions: [String: String]
   ) -> String? {
-    guard let value = try? reader.literal().string else { return nil }
+    let value: String
+    if let name = reader.identifier() {
+      var path = name
+      while reader.peek == UInt8(ascii: "."), advance(&reader), let part = reader.identifier() {
+        path += "." + part
+      }
+      guard let bound = binding(path, expansions) else { return nil }
+      reader.skipSpaces()
+      value = bound
+    } else {
+      guard let text = try? reader.literal().string else { return nil }
+      guard let expanded = expand(text, expansions) else { return nil }
+      value = expanded
+    }
     reader.skipSpaces()
     if let closing {
       guard reader.peek == closing else { return nil }
@@ -141,7 +159,30 @@ struct RezCommands {
       reader.skipSpaces()
     }
     guard reader.peek == nil || reader.peek == UInt8(ascii: "#") else { return nil }
-    return expand(value, expansions)
+    return value
+  }
+
+  /// What rez's binding `key` (`version`, `this.root`, `env.HOME`, `resolve.python.base`)
+  /// stands for; nil for one flow does not know.
+  static func binding(_ key: String, _ expansions: [String: String]) -> String? {
+    var key = Substring(key)
+    if key.hasPrefix("this.") { key = key.dropFirst(5) }
+    let parts = key.split(separator: ".", omittingEmptySubsequences: false)
+    if parts.count == 2, parts[0] == "env", isVariableName(String(parts[1])) {
+      return "${\(parts[1])}"
+    }
+    if parts.count == 3, parts[0] == "resolve", isVariableName(String(parts[1])) {
+      let suffix: String
+      switch parts[2] {
+      case "version": suffix = "VERSION"
+      case "base": suffix = "BASE"
+      case "root": suffix = "ROOT"
+      case "name": return String(parts[1])
+      default: return nil
+      }
+      return "${" + EnvironmentActions.rezVariable("REZ_", String(parts[1]), "_" + suffix) + "}"
+    }
+    return expansions[String(key)]
   }
 
   /// `value` with each `{key}` replaced; nil when a key is unknown, as rez would read
@@ -152,15 +193,10 @@ struct RezCommands {
     while let open = rest.firstIndex(of: "{") {
       result += rest[..<open]
       guard let close = rest[open...].firstIndex(of: "}") else { return nil }
-      var key = String(rest[rest.index(after: open)..<close])
-      if key.hasPrefix("this.") { key.removeFirst(5) }
-      if key.hasPrefix("env."), isVariableName(String(key.dropFirst(4))) {
-        result += "${" + key.dropFirst(4) + "}"
-      } else if let known = expansions[key] {
-        result += known
-      } else {
+      guard let known = binding(String(rest[rest.index(after: open)..<close]), expansions) else {
         return nil
       }
+      result += known
       rest = rest[rest.index(after: close)...]
     }
     return result + rest

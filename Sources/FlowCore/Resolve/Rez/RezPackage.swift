@@ -121,6 +121,16 @@ public struct RezPackage: Sendable {
     }
     let hashed = fields["hashed_variants"]?.value == .boolean(true)
     package.variantRoots = package.variants.map { variantRoot(base: base, $0, hashed: hashed) }
+    // rez's bindings of the package: `version.major` and the others are its first tokens.
+    let tokens = version.text.utf8.split(whereSeparator: { $0 == 0x2E || $0 == 0x2D })
+      .map { String(decoding: $0, as: UTF8.self) }
+    func expansions(root: String) -> [String: String] {
+      var result = ["root": root, "version": version.text, "name": name, "base": base]
+      for (place, part) in ["major", "minor", "patch"].enumerated() where place < tokens.count {
+        result["version." + part] = tokens[place]
+      }
+      return result
+    }
     // Each phase's changes, for the version's folder or each variant's.
     func changes(root: String, warn: Bool) -> [VariableChange] {
       var result: [VariableChange] = []
@@ -128,8 +138,7 @@ public struct RezPackage: Sendable {
         guard let body = commandLines[function] else { continue }
         let commands = RezCommands(
           lines: body.lines, firstLine: body.firstLine,
-          expansions: ["root": root, "version": version.text, "name": name, "base": base],
-          phase: phase)
+          expansions: expansions(root: root), phase: phase)
         result += commands.variables
         guard warn else { continue }
         for (line, text) in commands.skipped {

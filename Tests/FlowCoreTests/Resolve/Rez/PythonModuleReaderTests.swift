@@ -156,4 +156,29 @@ import Testing
       ])
     #expect(commands.skipped.map(\.line) == [16])
   }
+
+  /// rez's bindings written bare or in braces: the package's own, and another chosen
+  /// package's through the variable rez sets for it before any commands.
+  @Test func bindingsBecomeValuesOrTheVariablesRezSets() {
+    let commands = RezCommands(
+      lines: [
+        "env.V = this.version", "env.M = this.version.major", "env.R = root",
+        "setenv('P', '{resolve.py_lib.version}/{resolve.py_lib.root}')",
+        "env.B = resolve.python.base", "env.N = '{resolve.python.name}-{version.minor}'",
+        "env.H = env.HOME", "env.X = version + '/x'", "env.Y = resolve.python.other",
+        "env.Z = unknown",
+      ], firstLine: 1,
+      expansions: [
+        "root": "/r/a/1.2", "version": "1.2", "version.major": "1", "version.minor": "2",
+      ])
+    #expect(
+      commands.variables == [
+        VariableChange(name: "V", set: ["1.2"]), VariableChange(name: "M", set: ["1"]),
+        VariableChange(name: "R", set: ["/r/a/1.2"]),
+        VariableChange(name: "P", set: ["${REZ_PY_LIB_VERSION}/${REZ_PY_LIB_ROOT}"]),
+        VariableChange(name: "B", set: ["${REZ_PYTHON_BASE}"]),
+        VariableChange(name: "N", set: ["python-2"]), VariableChange(name: "H", set: ["${HOME}"]),
+      ])
+    #expect(commands.skipped.map(\.line) == [8, 9, 10])
+  }
 }
