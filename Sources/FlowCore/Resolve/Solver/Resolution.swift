@@ -57,14 +57,14 @@ public struct Resolution: Sendable {
     var resolution = try Resolution(
       requirements, source: source, includePrereleases: includePrereleases,
       fullDerivation: fullDerivation, preferences: preferences)
-    // On a rez repository, with its ephemerals, which the solver set aside, and listed and
-    // applied in rez's order, however it was solved.
-    if source.rezSearch != nil { resolution = try resolution.rezFinished() }
     // Where rez's search stopped with an error, rez answers nothing: the solver, which
     // steps past what stopped it, explains a failure better, but its answer is not rez's.
     if let error = repository?.searchError {
       throw ResolveError.unsatisfiable(explanation: "rez's search stops: \(error)")
     }
+    // On a rez repository, with its ephemerals, which the solver set aside, and listed and
+    // applied in rez's order, however it was solved.
+    if source.rezSearch != nil { resolution = try resolution.rezFinished() }
     resolution.implicitCount = implicitCount
     return resolution
   }
@@ -107,7 +107,7 @@ public struct Resolution: Sendable {
   }
 
   /// The packages, and the ephemerals, in the order of the positions given (each once),
-  /// their actions made anew in that order.
+  /// their actions made anew as rez applies them (`EnvironmentActions.rez`).
   mutating func order(packages order: [Int], ephemerals ephemeralOrder: [Int]) {
     packages = order.map { packages[$0] }
     candidates = order.map { candidates[$0] }
