@@ -89,8 +89,7 @@ public struct EnvironmentActions: Sendable, Hashable {
     var actions: [Action] = []
     for package in packages {
       let prefix = rezVariable("REZ_", package.name, "_")
-      let tokens = package.key.utf8.split(whereSeparator: { $0 == 0x2E || $0 == 0x2D }).prefix(3)
-        .map { String(decoding: $0, as: UTF8.self) }
+      let tokens = RezVersion.tokens(of: package.key)
       var values = [("VERSION", package.key)]
       for (place, part) in ["MAJOR", "MINOR", "PATCH"].enumerated() {
         values.append((part + "_VERSION", place < tokens.count ? tokens[place] : ""))

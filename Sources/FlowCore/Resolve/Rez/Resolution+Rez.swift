@@ -43,17 +43,20 @@ extension Resolution {
     struct Ranges {
       var required: RezRange?
       var excluded: RezRange?
-      /// Each requirement as written, and who asks for it.
-      var asked: [(requirement: PackageRequirement, by: String)] = []
+      /// Each requirement as written, its range, who asks for it, and whether a chosen
+      /// package does (its conflicts are checked, not merged).
+      var asked:
+        [(requirement: PackageRequirement, range: RezRange, by: String, checkedOnly: Bool)] =
+          []
     }
     var names: [String] = []
     var byName: [String: Ranges] = [:]
     func add(_ requirement: PackageRequirement, by asker: String, checkedOnly: Bool) throws {
-      guard requirement.name.hasPrefix(".") else { return }
+      guard RezRequirement.isEphemeral(requirement.name) else { return }
       if byName[requirement.name] == nil { names.append(requirement.name) }
       var ranges = byName[requirement.name] ?? Ranges()
-      ranges.asked.append((requirement, asker))
       let range = try RezRange(parsing: requirement.spec.text)
+      ranges.asked.append((requirement, range, asker, checkedOnly))
       switch requirement.kind {
       case .required: ranges.required = ranges.required?.meeting(range) ?? range
       case .conflict where !checkedOnly:
@@ -85,8 +88,7 @@ extension Resolution {
           explanation: "no range of rez's ephemeral \(name) holds all of \(asked)")
       }
       // A chosen package's conflict or weak reference counts as rez's reduction counts it.
-      for (requirement, asker) in ranges.asked where asker != "requested" {
-        let range = try RezRange(parsing: requirement.spec.text)
+      for (requirement, range, asker, checkedOnly) in ranges.asked where checkedOnly {
         let rulesOut: Bool
         switch requirement.kind {
         case .required: rulesOut = false

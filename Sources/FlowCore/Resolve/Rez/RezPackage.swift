@@ -122,8 +122,7 @@ public struct RezPackage: Sendable {
     let hashed = fields["hashed_variants"]?.value == .boolean(true)
     package.variantRoots = package.variants.map { variantRoot(base: base, $0, hashed: hashed) }
     // rez's bindings of the package: `version.major` and the others are its first tokens.
-    let tokens = version.text.utf8.split(whereSeparator: { $0 == 0x2E || $0 == 0x2D })
-      .map { String(decoding: $0, as: UTF8.self) }
+    let tokens = RezVersion.tokens(of: version.text)
     func expansions(root: String) -> [String: String] {
       var result = ["root": root, "version": version.text, "name": name, "base": base]
       for (place, part) in ["major", "minor", "patch"].enumerated() where place < tokens.count {
@@ -150,11 +149,13 @@ public struct RezPackage: Sendable {
       }
       return result
     }
-    let versionChanges = changes(root: base, warn: true)
     if package.variants.isEmpty {
-      package.variables = versionChanges
+      package.variables = changes(root: base, warn: true)
     } else {
-      package.variantVariables = package.variantRoots.map { changes(root: $0, warn: false) }
+      // The lines are the same for each variant: the first's reading reports what is left out.
+      package.variantVariables = package.variantRoots.enumerated().map { place, root in
+        changes(root: root, warn: place == 0)
+      }
     }
     return package
   }

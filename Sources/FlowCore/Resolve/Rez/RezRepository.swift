@@ -72,8 +72,9 @@ public final class RezRepository: PackageSource {
     NumberedValues<(requirement: RezRequirement, places: [RezIndex.EndPlace])?>
   /// The versions written in the index's ranges that are no key's text, once read.
   @exclusivity(unchecked) private var rangeVersions: [String: RezVersion?] = [:]
-  /// Rez's answer (`RezSolver.Answer`); nil when its search found none.
-  private var answer: RezSolver.Answer?
+  /// The packages of rez's answer (`preferred`), in the order its search gives them; nil when
+  /// its search found none.
+  private var answerOrder: [String]?
   /// Why rez's search stopped with an error rather than an answer or a failure, as rez
   /// itself does: a package it opens with no version in the range required, a variant whose
   /// own requirements conflict. The resolve fails for it, as in rez (`Resolution.resolving`).
@@ -654,7 +655,7 @@ public final class RezRepository: PackageSource {
     if filter?.description != searchFilter?.description { searchVersions = [:] }
     searchFilter = filter
     preferred = [:]
-    answer = nil
+    answerOrder = nil
     searchError = nil
     let search = RezSolver(
       requests: requests, read: { [unowned self] in searchRead($0) },
@@ -673,10 +674,10 @@ public final class RezRepository: PackageSource {
     }
     switch outcome {
     case .solved(let answer):
-      for (name, choice) in answer.packages {
+      for (name, choice) in answer {
         preferred[name] = (choice.version.text, choice.variant, choice.place)
       }
-      self.answer = answer
+      answerOrder = answer.map(\.name)
     case .cyclic(let names):
       throw ResolveError.unsatisfiable(
         explanation: "the packages rez's search chose require each other in a cycle, "
@@ -689,21 +690,20 @@ public final class RezRepository: PackageSource {
   /// Rez's answer (`followRez(_:)`) as the resolution of `requests`, built without flow's
   /// solver; nil when rez's search found none. The packages come in the order of its
   /// scopes, and `Resolution.rezFinished()` adds the ephemerals and rez's order. The
-  /// problems of each
-  /// package named (by the requests, then by each package chosen) are reported, as the
-  /// solver's reading it reports them. What only explanations compare with (other versions
-  /// and variants) is left out.
+  /// problems of each package named (by the requests, then by each package chosen) are
+  /// reported, as the solver's reading it reports them. What only explanations compare with
+  /// (other versions and variants) is left out.
   public func resolution(of requests: [PackageRequirement]) -> Resolution? {
-    guard let answer else { return nil }
+    guard let answerOrder else { return nil }
     var named: Set<String> = []
     func name(_ name: String) {
       if facts[name] == nil && named.insert(name).inserted { reportProblems(of: name) }
     }
     for request in requests { name(request.name) }
     var chosen: [PackageVersion] = []
-    chosen.reserveCapacity(answer.packages.count)
-    for package in answer.packages {
-      guard let entry = chosenEntry(package.name) else { return nil }
+    chosen.reserveCapacity(answerOrder.count)
+    for package in answerOrder {
+      guard let entry = chosenEntry(package) else { return nil }
       chosen.append(entry)
       for requirement in entry.requires { name(requirement.name) }
       for requirement in entry.conflicts { name(requirement.name) }

@@ -48,6 +48,12 @@ public struct RezRequirement: Sendable, Hashable, CustomStringConvertible {
 
   public var description: String { text }
 
+  /// Whether package `name` is one of rez's ephemerals: it starts with `.`, and no
+  /// repository holds it.
+  public static func isEphemeral(_ name: String) -> Bool {
+    name.utf8.first == UInt8(ascii: ".")
+  }
+
   /// The requirement as rez writes it (`str(Requirement)`): its mark, its name, the
   /// separator written (`-` when none) unless the range starts with an operator, and the
   /// range as rez writes one (`RezRange.boundsText`): `python>=2.7` is `python-2.7+`.

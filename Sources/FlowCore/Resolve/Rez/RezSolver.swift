@@ -460,14 +460,10 @@ final class RezSolver {
     var place: Int
   }
 
-  /// A solved search's packages, in the order of its scopes (rez's order, and its
-  /// ephemerals, are `Resolution.rezFinished()`'s).
-  struct Answer {
-    var packages: [(name: String, choice: Choice)] = []
-  }
-
   enum Outcome {
-    case solved(Answer)
+    /// Each package's choice, in the order of the scopes (rez's order, and the ephemerals,
+    /// are `Resolution.rezFinished()`'s).
+    case solved([(name: String, choice: Choice)])
     case failed
     /// An answer whose packages require each other in this cycle, which rez rejects.
     case cyclic([String])
@@ -508,8 +504,8 @@ final class RezSolver {
     }
   }
 
-  private func answer(_ phase: Phase) -> Answer {
-    var result = Answer()
+  private func answer(_ phase: Phase) -> [(name: String, choice: Choice)] {
+    var result: [(name: String, choice: Choice)] = []
     for scope in phase.scopes {
       guard let slice = scope.slice else { continue }
       let family = slice.family
@@ -517,7 +513,7 @@ final class RezSolver {
       let choice = Choice(
         version: self.version(family, at: version), variant: slice.firstVariant.index,
         place: family.places[version])
-      result.packages.append((family.name, choice))
+      result.append((family.name, choice))
     }
     return result
   }
@@ -820,7 +816,7 @@ final class RezSolver {
   }
 
   /// Whether package `id` is an ephemeral: its name starts with `.`.
-  func isEphemeral(_ id: Int32) -> Bool { names[Int(id)].utf8.first == UInt8(ascii: ".") }
+  func isEphemeral(_ id: Int32) -> Bool { RezRequirement.isEphemeral(names[Int(id)]) }
 
   // MARK: phases
 

@@ -157,6 +157,13 @@ public struct RezVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
 
   public var isEmpty: Bool { key.isEmpty }
 
+  /// The tokens of a version written `text`, as rez's `Version` splits it at `.` and `-`
+  /// (`1.2-rc1`: `1`, `2`, `rc1`): its `major`, `minor` and `patch` are the first three.
+  static func tokens(of text: String) -> [String] {
+    text.utf8.split(whereSeparator: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") })
+      .map { String(decoding: $0, as: UTF8.self) }
+  }
+
   /// Whether this is `infinity`, the end of an unbounded range.
   public var isInfinity: Bool { key == RezVersion.infinityKey }
 

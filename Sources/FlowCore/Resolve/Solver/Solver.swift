@@ -85,7 +85,7 @@ public final class Solver {
 
   /// Whether the requirement on `name` is set aside (`setsEphemeralsAside`).
   func isSetAside(_ name: String) -> Bool {
-    setsEphemeralsAside && name.utf8.first == UInt8(ascii: ".")
+    setsEphemeralsAside && RezRequirement.isEphemeral(name)
   }
 
   /// The chosen versions, requested packages first in request order, then dependencies in
@@ -407,14 +407,14 @@ public final class Solver {
   /// versions that carry the same requirement.
   func addRelation(_ package: Int, _ number: Int, conflict: Bool) {
     guard addedRelations[package].insert(number * 2 + (conflict ? 1 : 0)).inserted else { return }
+    let requirement = requirement(numbered: number)
+    if isSetAside(requirement.name) { return }
     var holders = DomainSet(size: size(of: package))
     let table = tables[package]
     for index in 0..<table.count {
       let list = conflict ? table.conflicts(of: index) : table.requires(of: index)
       if list.contains(number) { holders.insert(index + 1) }
     }
-    let requirement = requirement(numbered: number)
-    if isSetAside(requirement.name) { return }
     let other = id(of: requirement.name)
     let matching = domain(numbered: number, of: other, requirement.spec)
     // An entry's `conflicts` list holds plain names; each is a conflict however written.
