@@ -214,3 +214,64 @@ import Testing
     #expect(badRange.stderr.contains("invalid requirement 'python-3+<2'"))
   }
 }
+
+extension FlowResolveRezCLITests {
+  /// rez's combined package files: `NAME.py` (or `NAME.yaml`) at the repository's top holds
+  /// every version it lists in `versions`, each with the `version_overrides` whose range
+  /// holds it; without `versions`, one unversioned package. A package's folder wins over a
+  /// file of its name, `.py` over `.yaml`, and an edit of the file is seen by the next run.
+  @Test func aCombinedPackageFileHoldsEveryVersionItLists() throws {
+    let folder = try Self.repository()
+    try folder.write(
+      "kit.py",
+      """
+      name = 'kit'
+      versions = ['1.0', '2.0', '3.0']
+      requires = ['python-2']
+      def commands():
+          env.KIT = '{version}'
+      with scope('version_overrides'):
+          with scope('2+'):
+              requires = ['python-3']
+          with scope('3'):
+              commands = "env.KIT = 'three'"
+      """)
+    try folder.write("kit.yaml", "name: kit\nversions: ['9']\n")
+    try folder.write("python.py", "name = 'python'\nversions = ['9.9']\n")
+    try folder.write("site.yaml", "name: site\ncommands: \"env.SITE = '{root}'\"\n")
+    try folder.write("settings.yaml", "name: settings\n")
+    let cache = try TemporaryFolder()
+    func resolve(_ requests: [String]) throws -> (packages: [String], stdout: String) {
+      let run = try ToolRun.run(
+        "flow-resolve",
+        ["--catalog", folder.path, "--index", cache.path + "/index", "--no-implicits"]
+          + requests)
+      #expect(run.status == 0, "\(requests): \(run.stderr)")
+      return (try Self.packages(run), run.stdout)
+    }
+    #expect(try resolve(["kit"]).packages == ["python-3.9.1", "kit-3.0"])
+    #expect(try resolve(["kit"]).stdout.contains(#""variable":"KIT","value":"three""#))
+    let first = try resolve(["kit-1"])
+    #expect(first.packages == ["python-2.7.18", "kit-1.0"])
+    #expect(first.stdout.contains(#""variable":"KIT","value":"1.0""#))
+    #expect(try resolve(["kit-2"]).packages == ["python-3.9.1", "kit-2.0"])
+    // The folder `python` shadows python.py; settings.yaml is rez's own file.
+    #expect(try resolve(["python"]).packages == ["python-3.9.1"])
+    let settings = try ToolRun.run("flow-resolve", ["--catalog", folder.path, "settings"])
+    #expect(settings.status == 65)
+    // A package of a combined file has no folder: rez gives `None` for its root.
+    let site = try resolve(["site"])
+    #expect(site.packages == ["site-"])
+    #expect(site.stdout.contains(#""variable":"SITE","value":"None""#))
+    #expect(site.stdout.contains(#""variable":"REZ_SITE_ROOT","value":"None""#))
+    // A release written into the file is the next run's answer.
+    try folder.write("kit.py", "name = 'kit'\nversions = ['1.0', '4.0']\n")
+    #expect(try resolve(["kit"]).packages == ["kit-4.0"])
+    // A repository of combined files alone is a rez repository.
+    let combinedOnly = try TemporaryFolder()
+    try combinedOnly.write("solo.yaml", "name: solo\nversions: ['1', '2']\n")
+    let solo = try ToolRun.run("flow-resolve", ["--catalog", combinedOnly.path, "solo-1"])
+    #expect(solo.status == 0, "\(solo.stderr)")
+    #expect(try Self.packages(solo) == ["solo-1"])
+  }
+}

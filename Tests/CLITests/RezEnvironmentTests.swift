@@ -9,7 +9,8 @@ import Testing
 /// needs python3 with `rez`; a missing oracle fails the test): each package's commands with
 /// `{root}` its variant's folder (plain, hashed, and through rez's links to a hashed one),
 /// `{base}`, `{version}` and `{env.NAME}`, the variables rez sets for each package and
-/// ephemeral, and the order they apply in.
+/// ephemeral, and the order they apply in; combined package files (`NAME.py`, `NAME.yaml`)
+/// with `versions` and `version_overrides`.
 @Suite struct RezEnvironmentTests {
   struct Case: Decodable {
     var request: [String]
@@ -24,7 +25,7 @@ import Testing
     try #require(run.status == 0, "the rez oracle failed: \(run.stderr)")
     let cases = try JSONDecoder().decode(
       [Case].self, from: Data(contentsOf: URL(fileURLWithPath: folder.path + "/cases.json")))
-    #expect(cases.count >= 8)
+    #expect(cases.count >= 14)
     for item in cases {
       let resolve = try ToolRun.run(
         "flow-resolve",

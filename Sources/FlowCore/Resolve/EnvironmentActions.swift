@@ -79,7 +79,7 @@ public struct EnvironmentActions: Sendable, Hashable {
   /// The actions of a rez resolve, in the order rez's context applies them: for each
   /// package in turn, the variables rez sets for it (`REZ_FOO_VERSION`, `_MAJOR_VERSION`,
   /// `_MINOR_VERSION`, `_PATCH_VERSION` from its version's first three tokens, `_BASE` its
-  /// version's folder and `_ROOT` its variant's, for a package with a folder), then the
+  /// version's folder and `_ROOT` its variant's), then the
   /// packages' own actions, phase by phase (every package's `pre_commands`, then their
   /// `commands`, then their `post_commands`), then for each ephemeral (`name` and range: `.foo.bar`, `1.2`)
   /// its request (`REZ_EPH_FOO_BAR_REQUEST=1.2`).
@@ -94,8 +94,8 @@ public struct EnvironmentActions: Sendable, Hashable {
       for (place, part) in ["MAJOR", "MINOR", "PATCH"].enumerated() {
         values.append((part + "_VERSION", place < tokens.count ? tokens[place] : ""))
       }
-      if let root = package.root, let base = package.definedAt.isEmpty ? nil : package.definedAt {
-        values += [("BASE", PathText.directory(of: base)), ("ROOT", root)]
+      if let root = package.root, let base = package.base {
+        values += [("BASE", base), ("ROOT", root)]
       }
       for (suffix, value) in values {
         actions.append(

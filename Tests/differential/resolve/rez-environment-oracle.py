@@ -1,7 +1,9 @@
 """Writes a rez repository whose packages change the environment (variants, hashed variants
 with and without rez's links to them, an unversioned package, `{root}`, `{base}`,
 `{version}`, `{env.NAME}`, bare bindings such as `this.version` and `resolve.python.base`,
-`pre_commands` and `post_commands`), resolves requests against it with rez itself and records the
+`pre_commands` and `post_commands`, `if` blocks on `building` and the platform, combined package files at the repository's top with
+`versions` and `version_overrides`, in Python and YAML, one shadowed by a package folder of
+its name), resolves requests against it with rez itself and records the
 environment rez's context makes.
 
 Usage: rez-environment-oracle.py FOLDER
@@ -60,15 +62,64 @@ variants = [['python-3'], ['python-2']]
 def commands():
     env.LINKED_ROOT_SEEN = '{this.root}'
 """,
+    ("cond", "1.0"): """
+def commands():
+    import platform
+    if building:
+        env.COND_BUILD = 'yes'
+        if system.platform == 'linux':
+            env.COND_BUILD_LINUX = 'yes'
+    elif system.platform == 'linux' and not building:
+        env.COND_PLATFORM = 'linux'
+    else:
+        env.COND_PLATFORM = 'other'
+    if platform.system() == "Darwin":
+        env.COND_OS = 'mac'
+    elif (platform.system() != 'Windows') or building:
+        env.COND_OS = 'unix'
+        if not (building or system.platform != 'linux'):
+            env.COND_NESTED = '{root}'
+    else:
+        env.COND_OS = 'windows'
+    env.COND_AFTER = 'after'
+""",
 }
 UNVERSIONED = """
 name = 'site'
 def commands():
     appendenv('SITE_PATHS', '{root}/site')
 """
+# Combined package files: every version in one file, at the repository's top.
+COMBINED = {
+    "bundle.py": """
+name = 'bundle'
+versions = ['1.0', '1.5', '2.0']
+requires = ['python-3']
+def commands():
+    env.BUNDLE_SEEN = '{root}'
+    env.BUNDLE_VERSION = '{version}'
+with scope('version_overrides'):
+    with scope('1.5+'):
+        requires = ['python-2']
+    with scope('2+'):
+        commands = "env.BUNDLE_NEW = 'yes {base}'"
+""",
+    "kit.yaml": """
+name: kit
+versions: ['1', '2']
+requires: [lib]
+commands: "env.KIT_SEEN = '{version} {root}'"
+version_overrides:
+  '2':
+    requires: [python-2]
+""",
+    # Shadowed by the folder `python`, as rez reads a package's folder first.
+    "python.py": "name = 'python'\nversions = ['9.9']\n",
+}
 REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
+    ["cond"], ["bundle"], ["bundle-1.0"], ["bundle-1.5"], ["kit"], ["kit-1", "python"],
 ]
 
 
@@ -89,6 +140,9 @@ def write(folder):
     os.makedirs(os.path.join(folder, "site"))
     with open(os.path.join(folder, "site", "package.py"), "w") as out:
         out.write(UNVERSIONED)
+    for file, body in COMBINED.items():
+        with open(os.path.join(folder, file), "w") as out:
+            out.write(body)
 
 
 def main():
@@ -103,7 +157,9 @@ def main():
         environ = context.get_environ()
         names = {"LIB_PATHS", "LIB_VERSION", "TOOL_PATHS", "TOOL_PYTHON", "PIP_THING_ROOT_SEEN",
                  "LINKED_ROOT_SEEN", "SITE_PATHS", "PHASES", "TOOL_VERSION", "TOOL_MINOR",
-                 "TOOL_MAJOR", "TOOL_PY_BASE", "TOOL_PY_VERSION"}
+                 "TOOL_MAJOR", "TOOL_PY_BASE", "TOOL_PY_VERSION", "BUNDLE_SEEN",
+                 "BUNDLE_VERSION", "BUNDLE_NEW", "KIT_SEEN", "COND_BUILD", "COND_BUILD_LINUX",
+                 "COND_PLATFORM", "COND_OS", "COND_NESTED", "COND_AFTER"}
         variables = {name: value for name, value in environ.items()
                      if name in names or (name.startswith("REZ_")
                                           and not name.startswith("REZ_USED")

@@ -30,6 +30,9 @@ public struct PackageVersion: Sendable, Hashable {
   /// For a rez package, the folder its payload lies in (rez's `root`): its version's folder,
   /// or in a resolution its variant's; nil elsewhere.
   public var root: String?
+  /// For a rez package, its version's folder (rez's `base`), whichever variant is chosen;
+  /// nil elsewhere.
+  public var base: String?
 
   public init(
     name: String, version: Version, key: String, label: String? = nil, priority: Int = 50,

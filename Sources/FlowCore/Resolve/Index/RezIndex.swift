@@ -123,28 +123,57 @@ enum RezIndex {
     return try CatalogueIndex.sourceKey(folders)
   }
 
+  /// One version as listed: its folder, or for a package of a combined package file
+  /// (`NAME.py` at the repository's top listing its `versions`), that file.
+  struct Listed {
+    var version: RezVersion
+    var path: String
+    var isCombined = false
+  }
+
   /// Lists the repositories' version folders: per package, ascending, of equal versions the
-  /// first repository's; and each package's folder in every repository holding it, with its
-  /// state taken before its listing, so that a release while listing is seen next time.
+  /// first repository's; and each package's folder (or combined package file) in every
+  /// repository holding it, with its state taken before its listing, so that a release
+  /// while listing is seen next time. A package's folder wins over a combined file of its
+  /// name in the same repository, and `NAME.py` over `NAME.yaml`, as in rez.
   static func list(_ roots: [String]) -> (
-    versions: [String: [(version: RezVersion, path: String)]],
-    packageFolders: [String: [(path: String, state: [Int])]]
+    versions: [String: [Listed]], packageFolders: [String: [(path: String, state: [Int])]]
   ) {
-    var listed: [String: [(version: RezVersion, path: String)]] = [:]
+    var listed: [String: [Listed]] = [:]
     var packageFolders: [String: [(path: String, state: [Int])]] = [:]
     for root in roots {
+      var combinedFiles: [String: String] = [:]
+      var folderNames: Set<String> = []
       for name in DirectoryListing.names(in: root) ?? [] where !name.hasPrefix(".") {
         let package = root + "/" + name
         let state = state(of: package)
-        guard let contents = DirectoryListing.names(in: package) else { continue }
+        guard let contents = DirectoryListing.names(in: package) else {
+          if let family = combinedFamily(fileName: name),
+            combinedFiles[family]?.hasSuffix(".py") != true
+          {
+            combinedFiles[family] = package
+          }
+          continue
+        }
+        folderNames.insert(name)
         packageFolders[name, default: []].append((package, state))
         if contents.contains(where: RezRepository.packageFiles.contains) {
-          listed[name, default: []].append((.empty, package))
+          listed[name, default: []].append(Listed(version: .empty, path: package))
           continue
         }
         for text in contents where !text.hasPrefix(".") {
           guard let version = try? RezVersion(parsing: text) else { continue }
-          listed[name, default: []].append((version, package + "/" + text))
+          listed[name, default: []].append(Listed(version: version, path: package + "/" + text))
+        }
+      }
+      for (name, file) in combinedFiles where !folderNames.contains(name) {
+        packageFolders[name, default: []].append((file, state(of: file)))
+        // A file that cannot be read is listed unversioned, so that reading it tells why.
+        let versions =
+          (try? RezPackage.combinedVersions(of: RezPackage.written(file: file, combined: true)))
+          ?? []
+        for version in versions.isEmpty ? [.empty] : versions {
+          listed[name, default: []].append(Listed(version: version, path: file, isCombined: true))
         }
       }
     }
@@ -153,7 +182,7 @@ enum RezIndex {
         $0.element.version < $1.element.version
           || ($0.element.version == $1.element.version && $0.offset < $1.offset)
       }
-      var unique: [(version: RezVersion, path: String)] = []
+      var unique: [Listed] = []
       for (_, folder) in sorted where unique.last?.version != folder.version {
         unique.append(folder)
       }
@@ -162,47 +191,82 @@ enum RezIndex {
     return (listed, packageFolders)
   }
 
-  /// Reads a package's version folders from their files (`key`: each folder's key number).
+  /// The package a file at a repository's top holds, as rez names it: `NAME.py` or
+  /// `NAME.yaml`, NAME a valid package name (`settings.yaml` is rez's own); nil for
+  /// any other file.
+  static func combinedFamily(fileName: String) -> String? {
+    guard fileName != "settings.yaml" else { return nil }
+    for suffix in [".py", ".yaml"] where fileName.hasSuffix(suffix) {
+      let name = fileName.dropLast(suffix.count)
+      // rez's package names: word characters, single dots between them.
+      let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+      guard parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(RezVersion.isTokenByte) })
+      else { return nil }
+      return String(name)
+    }
+    return nil
+  }
+
+  /// Reads a package's versions from their files (`key`: each version's key number).
   static func readFamily(
-    _ name: String, folders: [(key: Int, version: RezVersion, path: String)]
+    _ name: String, folders: [(key: Int, listed: Listed)]
   ) -> Family {
     var family = Family()
-    for folder in folders {
+    // A combined file, read once for all its versions.
+    var combined: (file: String, written: RezPackage.Written)?
+    for (key, listed) in folders {
+      let (version, path) = (listed.version, listed.path)
       // Checked before reading, so that a change while reading is seen next time.
-      let python = folder.path + "/package.py"
-      var checks = [(suffix: "/package.py", state: state(of: python))]
-      if checks[0].state == [-1] {
-        checks = [
-          ("", state(of: folder.path)), ("/package.yaml", state(of: folder.path + "/package.yaml")),
-        ]
+      var checks: [(suffix: String, state: [Int])]
+      if listed.isCombined {
+        checks = [("", state(of: path))]
+      } else {
+        checks = [(suffix: "/package.py", state: state(of: path + "/package.py"))]
+        if checks[0].state == [-1] {
+          checks = [("", state(of: path)), ("/package.yaml", state(of: path + "/package.yaml"))]
+        }
       }
-      family.folders.append(Folder(key: folder.key, path: folder.path, checks: checks))
-      guard let file = RezRepository.packageFile(in: folder.path) else { continue }
+      family.folders.append(Folder(key: key, path: path, checks: checks))
+      let file: String
       let package: RezPackage
       do throws(Diagnostic) {
-        package = try RezPackage.read(
-          file: file, root: folder.path, name: name, version: folder.version)
+        if listed.isCombined {
+          file = path
+          if combined?.file != path {
+            combined = (path, try RezPackage.written(file: path, combined: true))
+          }
+          package = try RezPackage.read(
+            combined!.written, base: RezPackage.combinedBase, name: name, version: version,
+            combined: true)
+        } else {
+          guard let found = RezRepository.packageFile(in: path) else { continue }
+          file = found
+          package = try RezPackage.read(file: file, root: path, name: name, version: version)
+        }
       } catch {
         family.problems.append(
           Diagnostic(
             file: error.file, position: error.position,
-            message: "\(error.message); \(name)-\(folder.version) skipped"))
+            message: "\(error.message); \(name)-\(version) skipped"))
         continue
       }
-      family.problems += package.warnings
+      // The versions of a combined file share its lines: each warning is told once.
+      for warning in package.warnings
+      where !(listed.isCombined && family.problems.contains(warning)) {
+        family.problems.append(warning)
+      }
       do {
         for text in package.requires + package.variants.joined() {
           _ = try RezRequirement(parsing: text)
         }
       } catch {
         family.problems.append(
-          Diagnostic(
-            file: file, position: nil, message: "\(error); \(name)-\(folder.version) skipped"))
+          Diagnostic(file: file, position: nil, message: "\(error); \(name)-\(version) skipped"))
         continue
       }
       family.entries.append(
         Entry(
-          key: folder.key, file: file, released: package.timestamp.map(RezRepository.releaseText),
+          key: key, file: file, released: package.timestamp.map(RezRepository.releaseText),
           variables: package.variables, variantVariables: package.variantVariables,
           variantRoots: package.variantRoots,
           requires: package.requires, variants: package.variants))
@@ -235,7 +299,7 @@ enum RezIndex {
     let names = listed.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     let families = names.map { name in
       var family = readFamily(
-        name, folders: listed[name]!.map { (keyNumbers[$0.version.text]!, $0.version, $0.path) })
+        name, folders: listed[name]!.map { (keyNumbers[$0.version.text]!, $0) })
       family.packageFolders = packageFolders[name] ?? []
       return family
     }

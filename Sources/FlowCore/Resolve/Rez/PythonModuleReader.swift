@@ -41,21 +41,49 @@ struct PythonModuleReader {
 
   /// The literal assignments to `fields`, and the body of each function of `bodies` defined
   /// (`def commands():`); a later binding of a name replaces an earlier one, as in Python.
+  /// A `with scope("NAME"):` block of `fields` (rez's `version_overrides`) is a dictionary
+  /// of what its block assigns, its own scopes included, in the order first assigned, as
+  /// rez's `scope` makes it.
   mutating func read(fields: Set<String>, bodies: Set<String> = ["commands"]) throws(Failure)
     -> (assignments: [String: Assignment], functions: [String: FunctionBody])
   {
+    let read = try statements(fields: fields, bodies: bodies, indent: 0, inScope: false)
+    return (read.assignments, read.functions)
+  }
+
+  /// The statements indented by `indent` from here, up to the first indented less (the end
+  /// of a block); deeper lines belong to statements skipped whole. Within a scope, every
+  /// scope is kept whatever its name.
+  private mutating func statements(
+    fields: Set<String>, bodies: Set<String>, indent: Int, inScope: Bool
+  ) throws(Failure) -> (
+    assignments: [String: Assignment], functions: [String: FunctionBody], order: [String]
+  ) {
     var assignments: [String: Assignment] = [:]
     var functions: [String: FunctionBody] = [:]
+    var order: [String] = []
+    func bind(_ name: String, _ assignment: Assignment) {
+      if assignments[name] == nil { order.append(name) }
+      assignments[name] = assignment
+      functions[name] = nil
+    }
     while index < bytes.count {
       let byte = bytes[index]
       if byte == 10 {
         newline()
         continue
       }
-      if byte == 32 || byte == 9 || byte == 13 || byte == 12 || byte == UInt8(ascii: "#") {
+      guard let depth = indentation(at: index) else {
+        // A blank line or a comment.
         try skipStatement()
         continue
       }
+      if depth < indent { break }
+      if depth > indent || byte == 13 || byte == 12 {
+        try skipStatement()
+        continue
+      }
+      index += depth
       let start = index
       let name = identifier()
       if name == "def" {
@@ -75,6 +103,18 @@ struct PythonModuleReader {
             position: functionPosition,
             message: "'\(function)' is a function, not a literal: its value is not read")
         }
+      }
+      if name == "with", let (scope, scopePosition) = try scopeHeader(),
+        let inner = nextIndentation(), inner > indent
+      {
+        let block = try statements(fields: fields, bodies: [], indent: inner, inScope: true)
+        if inScope || fields.contains(scope) {
+          let pairs = block.order.compactMap { key in
+            block.assignments[key].map { (key: PythonLiteral.string(key), value: $0.value) }
+          }
+          bind(scope, Assignment(value: .dictionary(pairs), position: scopePosition))
+        }
+        continue
       }
       skipSpaces()
       if let name, name != "def", fields.contains(name), peek == UInt8(ascii: "="),
@@ -96,15 +136,71 @@ struct PythonModuleReader {
             "'\(name)' is not a literal (strings, numbers, lists, tuples, dicts, True, "
               + "False, None): nothing may follow it")
         }
-        assignments[name] = Assignment(value: value, position: valueStart)
-        functions[name] = nil
+        bind(name, Assignment(value: value, position: valueStart))
         continue
       }
       // A statement starting with a string (a docstring) is skipped with its string.
-      if index == start && byte != UInt8(ascii: "'") && byte != UInt8(ascii: "\"") { index += 1 }
+      let first = bytes[start]
+      if index == start && first != UInt8(ascii: "'") && first != UInt8(ascii: "\"") {
+        index += 1
+      }
       try skipStatement()
     }
-    return (assignments, functions)
+    return (assignments, functions, order)
+  }
+
+  /// How far the line starting at `start` is indented (spaces and tabs); nil for a blank
+  /// line or one holding only a comment.
+  private func indentation(at start: Int) -> Int? {
+    var end = start
+    while end < bytes.count, bytes[end] == 32 || bytes[end] == 9 { end += 1 }
+    guard end < bytes.count else { return nil }
+    switch bytes[end] {
+    case 10, 13, UInt8(ascii: "#"): return nil
+    default: return end - start
+    }
+  }
+
+  /// The indentation of the next line holding a statement, the reader at a line's start.
+  private func nextIndentation() -> Int? {
+    var start = index
+    while start < bytes.count {
+      if let depth = indentation(at: start) { return depth }
+      while start < bytes.count, bytes[start] != 10 { start += 1 }
+      start += 1
+    }
+    return nil
+  }
+
+  /// After `with`: ` scope("NAME"):` to the end of its line, the reader then at the next
+  /// line's start; nil (the reader where it was) for any other `with` statement.
+  private mutating func scopeHeader() throws(Failure) -> (String, SourcePosition)? {
+    let save = (index, line, lineStart)
+    skipSpaces()
+    let position = self.position
+    if identifier() == "scope", peek == UInt8(ascii: "(") {
+      index += 1
+      skipSpaces()
+      if peek == UInt8(ascii: "'") || peek == UInt8(ascii: "\""),
+        case .string(let name) = try strings(raw: false)
+      {
+        skipSpaces()
+        if peek == UInt8(ascii: ")") {
+          index += 1
+          skipSpaces()
+          if peek == UInt8(ascii: ":") {
+            index += 1
+            skipSpaces()
+            if peek == nil || peek == 10 || peek == 13 || peek == UInt8(ascii: "#") {
+              try skipStatement()
+              return (name, position)
+            }
+          }
+        }
+      }
+    }
+    (index, line, lineStart) = save
+    return nil
   }
 
   private mutating func newline() {

@@ -27,39 +27,116 @@ public struct RezPackage: Sendable {
     "pre_commands", "post_commands",
   ]
 
+  /// The fields of a combined package file (`NAME.py` at the repository's top): its
+  /// versions, and what differs for some of them.
+  static let combinedFields = fields.union(["versions", "version_overrides"])
+
+  /// What rez gives a package of a combined file as its `base` and `root`, and so as
+  /// `{root}` and `REZ_NAME_ROOT`: such a package has no folder of its own.
+  static let combinedBase = "None"
+
+  /// The version's folder of the package file `file` (rez's `base`): its folder, or
+  /// `combinedBase` for a combined package file, which rez's version files never are named.
+  static func base(ofFile file: String) -> String {
+    let name = file.split(separator: "/").last.map(String.init) ?? file
+    return RezRepository.packageFiles.contains(name) ? PathText.directory(of: file) : combinedBase
+  }
+
   /// The functions of commands, each with its phase: rez runs every package's
   /// `pre_commands`, then their `commands`, then their `post_commands`.
   static let commandPhases: [(function: String, phase: VariableChange.Phase)] = [
     ("pre_commands", .pre), ("commands", .commands), ("post_commands", .post),
   ]
 
-  /// Reads the package file `file` of the version folder `root`, whose folder names give
-  /// `name` and `version` (rez's layout, which wins over what the file says).
-  public static func read(file: String, root base: String, name: String, version: RezVersion)
-    throws(Diagnostic) -> RezPackage
-  {
+  /// A package file's fields as literals with their places, and the lines of its
+  /// commands' functions, not yet checked.
+  struct Written {
+    var file: String
+    var fields: [String: (value: PythonLiteral, position: SourcePosition)] = [:]
+    /// Per phase's function name, its lines and the line of the first.
+    var commandLines: [String: (lines: [String], firstLine: Int)] = [:]
+  }
+
+  /// Reads the package file `file` as written (`combined`: a combined package file).
+  static func written(file: String, combined: Bool = false) throws(Diagnostic) -> Written {
     let bytes: [UInt8]
     do {
       bytes = try InputFile.read(file)
     } catch {
       throw Diagnostic(file: file, position: nil, message: "cannot read the file: \(error.reason)")
     }
-    var fields: [String: (value: PythonLiteral, position: SourcePosition)] = [:]
-    // Per phase's function name, its lines and the line of the first.
-    var commandLines: [String: (lines: [String], firstLine: Int)] = [:]
+    var written = Written(file: file)
+    let fields = combined ? combinedFields : fields
     if file.hasSuffix(".yaml") {
-      fields = try yamlFields(bytes, file: file)
+      written.fields = try yamlFields(bytes, file: file, fields: fields)
     } else {
       var reader = PythonModuleReader(bytes: bytes)
       do throws(PythonModuleReader.Failure) {
         let read = try reader.read(
-          fields: RezPackage.fields, bodies: Set(RezPackage.commandPhases.map(\.function)))
+          fields: fields, bodies: Set(RezPackage.commandPhases.map(\.function)))
         for (key, assignment) in read.assignments {
-          fields[key] = (assignment.value, assignment.position)
+          written.fields[key] = (assignment.value, assignment.position)
         }
-        for (key, body) in read.functions { commandLines[key] = (body.lines, body.firstLine) }
+        for (key, body) in read.functions {
+          written.commandLines[key] = (body.lines, body.firstLine)
+        }
       } catch {
         throw Diagnostic(file: file, position: error.position, message: error.message)
+      }
+    }
+    return written
+  }
+
+  /// The versions a combined package file lists (`versions`), ascending as written; empty
+  /// for an unversioned package.
+  static func combinedVersions(of written: Written) throws(Diagnostic) -> [RezVersion] {
+    guard let (value, position) = written.fields["versions"] else { return [] }
+    let problem = Diagnostic(
+      file: written.file, position: position, message: "'versions' must be a list of versions")
+    guard let items = value.items else { throw problem }
+    var versions: [RezVersion] = []
+    for item in items {
+      guard let text = item.string, let version = try? RezVersion(parsing: text) else {
+        throw problem
+      }
+      versions.append(version)
+    }
+    return versions
+  }
+
+  /// Reads the package file `file` of the version folder `root`, whose folder names give
+  /// `name` and `version` (rez's layout, which wins over what the file says).
+  public static func read(file: String, root base: String, name: String, version: RezVersion)
+    throws(Diagnostic) -> RezPackage
+  {
+    try read(try written(file: file), base: base, name: name, version: version, combined: false)
+  }
+
+  /// One version of a package file read (`written(file:combined:)`): of a version folder
+  /// `base`, or of a combined package file, with `version_overrides` applied whose range
+  /// holds `version`, as rez applies them (in order, each replacing the fields it gives).
+  static func read(
+    _ written: Written, base: String, name: String, version: RezVersion, combined: Bool
+  ) throws(Diagnostic) -> RezPackage {
+    let file = written.file
+    var fields = written.fields
+    var commandLines = written.commandLines
+    if combined, fields["versions"] != nil, let (overrides, position) = fields["version_overrides"]
+    {
+      let problem = Diagnostic(
+        file: file, position: position,
+        message: "'version_overrides' must map version ranges to fields")
+      guard case .dictionary(let ranges) = overrides else { throw problem }
+      for (key, value) in ranges {
+        guard let text = key.string, let range = try? RezRange(parsing: text),
+          case .dictionary(let changes) = value
+        else { throw problem }
+        guard range.contains(version) else { continue }
+        for (field, value) in changes {
+          guard let field = field.string, RezPackage.fields.contains(field) else { continue }
+          fields[field] = (value, position)
+          commandLines[field] = nil
+        }
       }
     }
     var package = RezPackage(
@@ -74,9 +151,11 @@ public struct RezPackage: Sendable {
         Diagnostic(
           file: file, position: position,
           message: "name \(value.string.map { "'\($0)'" } ?? "is not a string") differs from "
-            + "its folder '\(name)': the folder's is used"))
+            + (combined
+              ? "its file's name '\(name)': the file's name is used"
+              : "its folder '\(name)': the folder's is used")))
     }
-    if let (value, position) = fields["version"] {
+    if let (value, position) = fields["version"], !(combined && fields["versions"] != nil) {
       let written = value.string.flatMap { try? RezVersion(parsing: $0) }
       if written != version {
         package.warnings.append(
@@ -120,7 +199,9 @@ public struct RezPackage: Sendable {
       )
     }
     let hashed = fields["hashed_variants"]?.value == .boolean(true)
-    package.variantRoots = package.variants.map { variantRoot(base: base, $0, hashed: hashed) }
+    package.variantRoots = package.variants.map {
+      combined ? base : variantRoot(base: base, $0, hashed: hashed)
+    }
     // rez's bindings of the package: `version.major` and the others are its first tokens.
     let tokens = RezVersion.tokens(of: version.text)
     func expansions(root: String) -> [String: String] {
@@ -185,9 +266,11 @@ public struct RezPackage: Sendable {
 
   /// The top-level keys of a `package.yaml`, as literals: scalars are strings, except a
   /// plain integer (a `timestamp`).
-  private static func yamlFields(_ bytes: [UInt8], file: String) throws(Diagnostic) -> [String: (
-    value: PythonLiteral, position: SourcePosition
-  )] {
+  private static func yamlFields(_ bytes: [UInt8], file: String, fields: Set<String>)
+    throws(Diagnostic) -> [String: (
+      value: PythonLiteral, position: SourcePosition
+    )]
+  {
     guard let root = try YAMLLoader().load(bytes, file: file).root else { return [:] }
     guard let pairs = root.mapping else {
       throw Diagnostic(file: file, position: root.position, message: "expected a mapping of fields")

@@ -110,7 +110,8 @@ public final class RezRepository: PackageSource {
   static let packageFiles = ["package.py", "package.yaml"]
 
   /// Whether `folder` looks like a rez repository: a folder without `config.toml` where a
-  /// package folder holds a package file, directly or in a version folder. The folders are
+  /// package folder holds a package file, directly or in a version folder, or a combined
+  /// package file at its top names its package (`name = 'foo'` in `foo.py`). The folders are
   /// taken as listed, up to the first that does (usually the first): a repository of
   /// thousands of packages is not listed whole.
   public static func isRepository(_ folder: String) -> Bool {
@@ -119,8 +120,13 @@ public final class RezRepository: PackageSource {
     else { return false }
     let found = DirectoryListing.contains(in: folder) { name in
       let package = folder + "/" + name
-      guard !name.hasPrefix("."), CatalogueFiles.status(package)?.isDirectory == true else {
+      guard !name.hasPrefix("."), let status = CatalogueFiles.status(package) else {
         return false
+      }
+      // A combined package file (`NAME.py` listing every version) that names its package.
+      guard status.isDirectory else {
+        return RezIndex.combinedFamily(fileName: name) != nil
+          && (try? RezPackage.written(file: package, combined: true))?.fields["name"] != nil
       }
       if packageFile(in: package) != nil { return true }
       return DirectoryListing.contains(in: package) { version in
@@ -633,7 +639,8 @@ public final class RezRepository: PackageSource {
       name: name, version: solverVersion(ofKey: entry.key), key: key,
       variables: entry.variables, requires: lists[0],
       released: entry.released, definedAt: entry.file)
-    version.root = PathText.directory(of: entry.file)
+    version.base = RezPackage.base(ofFile: entry.file)
+    version.root = version.base
     version.variants = lists.dropFirst().enumerated().map { index, requires in
       var variant = PackageVariant(
         requires: requires,

@@ -145,7 +145,7 @@ import Testing
         "env.PATH.append('{root}/bin')", "env.PATH.prepend(\"{this.root}/pre\")",
         "setenv('A_VERSION', '{version}')", "env.LIB.set('{root}/lib')",
         "env.LIB.append('{env.HOME}/lib')", "env.ONE = 'x'  # a comment",
-        "if building:", "    env.X.set(os.getcwd())", "pass",
+        "for x in y:", "    env.X.set(os.getcwd())", "pass",
       ], firstLine: 10, expansions: ["root": "/r/a/1.0", "version": "1.0"])
     #expect(
       commands.variables == [
@@ -180,5 +180,74 @@ import Testing
         VariableChange(name: "N", set: ["python-2"]), VariableChange(name: "H", set: ["${HOME}"]),
       ])
     #expect(commands.skipped.map(\.line) == [8, 9, 10])
+  }
+}
+
+extension PythonModuleReaderTests {
+  /// `with scope("NAME"):` blocks (rez's `version_overrides` in a combined package file) are
+  /// dictionaries of what they assign, nested scopes included, in the order first assigned;
+  /// another `with`, or a scope not asked for, is skipped whole; a value that is no literal
+  /// is an error at its own place.
+  @Test func scopesAreDictionariesOfTheirAssignments() throws {
+    let text = """
+      name = 'multi'
+      with scope("version_overrides"):
+          # a comment
+          with scope('1.1+'):
+              requires = ['b']
+              tools = ['x']
+
+              requires = ['c']
+          with scope('2'):
+              timestamp = 5
+      with open('x') as f:
+          requires = ['not this']
+      with scope('other'):
+          requires = ['nor this']
+      versions = ['1.0', '2']
+      """
+    let fields = try Self.read(text, fields: RezPackage.combinedFields)
+    #expect(fields["name"] == .string("multi"))
+    #expect(fields["requires"] == nil)
+    #expect(fields["versions"] == .list([.string("1.0"), .string("2")]))
+    #expect(
+      fields["version_overrides"]
+        == .dictionary([
+          (.string("1.1+"), .dictionary([(.string("requires"), .list([.string("c")]))])),
+          (.string("2"), .dictionary([(.string("timestamp"), .integer(5))])),
+        ]))
+    let failure = try #require(
+      Self.failure("with scope('version_overrides'):\n  with scope('1'):\n    requires = x\n"))
+    #expect(failure.position == SourcePosition(line: 3, column: 16))
+  }
+}
+
+extension PythonModuleReaderTests {
+  /// An `if`/`elif`/`else` chain whose conditions flow decides reads the branch rez takes
+  /// in a resolved environment (`building` false, the platform Linux), nested chains too;
+  /// a chain with a condition it cannot decide (any part unknown: no short cut is taken)
+  /// is left out with one warning at its `if`, as are its lines; `import` lines change nothing and are passed over.
+  @Test func conditionsDecidedHereReadTheBranchRezTakes() {
+    let commands = RezCommands(
+      lines: [
+        "import platform", "if building:", "    env.A = 'build'", "else:", "    env.A = 'run'",
+        "    if system.platform == 'linux' and not building:", "        env.B = 'linux'",
+        "    elif True:", "        env.B = 'other'", "if platform.system() == 'Darwin':",
+        "    env.C = 'mac'", "elif 'x' in resolve:", "    env.C = 'x'", "else:",
+        "    env.C = 'else'", "if (building or system.platform != 'linux'):", "    env.D = 'no'",
+        "env.E = 'after'",
+      ], firstLine: 1, expansions: [:])
+    #expect(
+      commands.variables == [
+        VariableChange(name: "A", set: ["run"]), VariableChange(name: "B", set: ["linux"]),
+        VariableChange(name: "E", set: ["after"]),
+      ])
+    #expect(commands.skipped.map(\.line) == [10])
+    #expect(RezCommands.condition("not building") == true)
+    #expect(RezCommands.condition("system.platform == \"linux\" or x") == nil)
+    #expect(RezCommands.condition("x or system.platform == 'linux'") == nil)
+    #expect(RezCommands.condition("building and") == nil)
+    #expect(RezCommands.condition("system.arch == 'x86_64'") == nil)
+    #expect(RezCommands.condition("platform.system() != 'Linux'") == false)
   }
 }

@@ -36,7 +36,7 @@ import Testing
     variants = [['python-2.7'], ['python-3']]
     def commands():
         env.PATH.prepend('{root}/bin')
-        import os
+        alias('tool', '{root}/bin/tool')
     """,
     "lib/1.0/package.yaml": "name: lib\nversion: '1.0'\nrequires: [python-3+<3.8]\n",
   ]
@@ -139,7 +139,8 @@ import Testing
     let warning = try #require(repository.problems.first)
     #expect(
       warning.description.hasSuffix(
-        "tool/1.0/package.py:5:1: rez package tool-1.0: command not read, left out: import os"))
+        "tool/1.0/package.py:5:1: rez package tool-1.0: command not read, left out: "
+          + "alias('tool', '{root}/bin/tool')"))
   }
 
   /// `pre_commands` and `post_commands`, as functions or strings, in `package.py` and
