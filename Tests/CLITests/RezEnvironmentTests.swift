@@ -15,6 +15,8 @@ import Testing
   struct Case: Decodable {
     var request: [String]
     var variables: [String: String]
+    /// Variables of the environment rez applied the packages' commands to.
+    var base: [String: String]
   }
 
   @Test func actionsMakeTheEnvironmentRezsContextMakes() throws {
@@ -25,7 +27,7 @@ import Testing
     try #require(run.status == 0, "the rez oracle failed: \(run.stderr)")
     let cases = try JSONDecoder().decode(
       [Case].self, from: Data(contentsOf: URL(fileURLWithPath: folder.path + "/cases.json")))
-    #expect(cases.count >= 14)
+    #expect(cases.count >= 15)
     for item in cases {
       let resolve = try ToolRun.run(
         "flow-resolve",
@@ -41,9 +43,11 @@ import Testing
           kind: EnvironmentActions.Action.Kind(rawValue: action["action"]!)!,
           variable: action["variable"]!, value: action["value"]!, package: action["package"]!)
       }
-      let environment = EnvironmentActions(actions: actions).applied(to: EnvironmentMap())
+      var base = EnvironmentMap()
+      for (name, value) in item.base { base[name] = value }
+      let environment = EnvironmentActions(actions: actions).applied(to: base)
       var made: [String: String] = [:]
-      for (name, value) in environment { made[name] = value }
+      for (name, value) in environment where item.base[name] == nil { made[name] = value }
       #expect(made == item.variables, "\(item.request)")
     }
   }

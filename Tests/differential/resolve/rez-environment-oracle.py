@@ -1,14 +1,17 @@
 """Writes a rez repository whose packages change the environment (variants, hashed variants
 with and without rez's links to them, an unversioned package, `{root}`, `{base}`,
 `{version}`, `{env.NAME}`, bare bindings such as `this.version` and `resolve.python.base`,
-`pre_commands` and `post_commands`, `if` blocks on `building` and the platform, combined package files at the repository's top with
+`pre_commands` and `post_commands`, `if` blocks on `building` and the platform, expressions (names assigned for later
+lines, `+`, f-strings, `%`, `.format`, `os.path.join`, `getenv`, `env['NAME']`, `$NAME`,
+keys rez does not bind), combined package files at the repository's top with
 `versions` and `version_overrides`, in Python and YAML, one shadowed by a package folder of
 its name), resolves requests against it with rez itself and records the
 environment rez's context makes.
 
 Usage: rez-environment-oracle.py FOLDER
 
-Writes FOLDER/repository and FOLDER/cases.json: [{"request", "variables": {name: value}}],
+Writes FOLDER/repository and FOLDER/cases.json: [{"request", "variables": {name: value},
+"base": {name: value}}], base being variables of the environment rez applies them to,
 the variables being those the packages set (their own, and the REZ_NAME_... ones rez sets
 for each package and ephemeral), each as rez's context leaves it.
 """
@@ -83,6 +86,30 @@ def commands():
         env.COND_OS = 'windows'
     env.COND_AFTER = 'after'
 """,
+    ("expr", "1.0"): """
+def commands():
+    global env
+    import os
+    env.EXPR_A = "${EXPR_HOME}/a:$EXPR_HOME2/{root}"
+    env.EXPR_B = "{nope}/{root}"
+    env["EXPR_C"] = "c"
+    env["EXPR_C"].append("{root}/c2")
+    path = "/opt/" + "{root}"
+    env.EXPR_D = path
+    major = env.REZ_EXPR_MAJOR_VERSION
+    env.EXPR_E = f"/maya{major}/bin{{x}}"
+    env.EXPR_F = os.path.join("{root}", "bin", "/abs", 'x')
+    env.EXPR_G = "%s/lib-%%" % this.root
+    env.EXPR_H = "{0}/{x}/{1}".format(version, "p", x=this.version.minor)
+    env.EXPR_I = getenv("REZ_EXPR_VERSION") + '/i'
+    env.EXPR_J = this.root + "/j"
+    env.EXPR_K = str(this.version) + '{{root}}'
+    env.EXPR_L = "{version.patch}-{this.name}-{name}"
+    env.EXPR_M = literal("{root}")
+    setenv("EXPR_N", "%s-%s" % (version, "{base}"))
+    if path == "/opt/" + "{root}" and major != "":
+        env.EXPR_O = 'same'
+""",
 }
 UNVERSIONED = """
 name = 'site'
@@ -119,7 +146,7 @@ version_overrides:
 REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
-    ["cond"], ["bundle"], ["bundle-1.0"], ["bundle-1.5"], ["kit"], ["kit-1", "python"],
+    ["cond"], ["expr"], ["bundle"], ["bundle-1.0"], ["bundle-1.5"], ["kit"], ["kit-1", "python"],
 ]
 
 
@@ -145,7 +172,12 @@ def write(folder):
             out.write(body)
 
 
+# Variables of the environment the commands are applied to, as the test gives them too.
+BASE = {"EXPR_HOME": "/home/test", "EXPR_HOME2": "h2"}
+
+
 def main():
+    os.environ.update(BASE)
     folder = sys.argv[1]
     repository = os.path.join(folder, "repository")
     write(repository)
@@ -160,13 +192,14 @@ def main():
                  "TOOL_MAJOR", "TOOL_PY_BASE", "TOOL_PY_VERSION", "BUNDLE_SEEN",
                  "BUNDLE_VERSION", "BUNDLE_NEW", "KIT_SEEN", "COND_BUILD", "COND_BUILD_LINUX",
                  "COND_PLATFORM", "COND_OS", "COND_NESTED", "COND_AFTER"}
+        names |= {"EXPR_" + letter for letter in "ABCDEFGHIJKLMNO"}
         variables = {name: value for name, value in environ.items()
                      if name in names or (name.startswith("REZ_")
                                           and not name.startswith("REZ_USED")
                                           and (name.endswith(("VERSION", "_BASE", "_ROOT"))
                                                or name.startswith("REZ_EPH_"))
                                           and name != "REZ_VERSION")}
-        cases.append({"request": request, "variables": variables})
+        cases.append({"request": request, "variables": variables, "base": BASE})
     with open(os.path.join(folder, "cases.json"), "w") as out:
         json.dump(cases, out)
 

@@ -243,11 +243,47 @@ extension PythonModuleReaderTests {
         VariableChange(name: "E", set: ["after"]),
       ])
     #expect(commands.skipped.map(\.line) == [10])
-    #expect(RezCommands.condition("not building") == true)
-    #expect(RezCommands.condition("system.platform == \"linux\" or x") == nil)
-    #expect(RezCommands.condition("x or system.platform == 'linux'") == nil)
-    #expect(RezCommands.condition("building and") == nil)
-    #expect(RezCommands.condition("system.arch == 'x86_64'") == nil)
-    #expect(RezCommands.condition("platform.system() != 'Linux'") == false)
+    func truth(_ condition: String) -> Bool? {
+      RezExpression.value(condition, in: RezExpression.Scope(package: [:]))?.truth
+    }
+    #expect(truth("not building") == true)
+    #expect(truth("system.platform == \"linux\" or x") == nil)
+    #expect(truth("x or system.platform == 'linux'") == nil)
+    #expect(truth("building and") == nil)
+    #expect(truth("system.arch == 'x86_64'") == nil)
+    #expect(truth("platform.system() != 'Linux'") == false)
+    #expect(truth("building == 'False'") == false)
+  }
+}
+
+extension PythonModuleReaderTests {
+  /// Values in commands are worked out as Python computes them, then formatted as rez
+  /// formats a string; what flow cannot work out is nil (the line is left out).
+  @Test func valuesAreWorkedOutAsPythonAndRezWould() {
+    let package = ["root": "/r/p/1", "base": "/r/p/1", "version": "1", "name": "p"]
+    var scope = RezExpression.Scope(package: package)
+    scope.locals["bin"] = .string("{root}/bin")
+    scope.locals["unknown"] = .some(nil)
+    func text(_ expression: String) -> String? {
+      RezExpression.value(expression, in: scope).flatMap {
+        RezExpression.variableText($0, package: package)
+      }
+    }
+    #expect(text("bin + ':' + env['PATH']") == "/r/p/1/bin:${PATH}")
+    #expect(text("f'{bin}/x{{y}}'") == "{root}/bin/x{y}")
+    #expect(text("f'{bin}/x'") == "/r/p/1/bin/x")
+    #expect(text("'%s-%s%%' % (this.version, 'a')") == "1-a%")
+    #expect(text("'{}.{k}'.format(version, k=this.version.minor)") == "1.None")
+    #expect(text("'{0}{}'.format(1, 2)") == nil)
+    #expect(text("os.path.join(root, 'a', '/b', 'c')") == "/b/c")
+    #expect(text("'$HOME2/${X}/$'") == "${HOME}2/${X}/$")
+    #expect(text("'{nope}/{root}'") == "{nope}/{root}")
+    #expect(text("'{this.nope}'") == nil)
+    #expect(text("literal('{root}')") == "{root}")
+    #expect(text("str(version) + '{{root}}'") == "1{root}")
+    #expect(text("version + 'x'") == nil)
+    #expect(text("unknown") == nil)
+    #expect(text("name") == nil)
+    #expect(text("getenv('HOME') + '/h'") == "${HOME}/h")
   }
 }

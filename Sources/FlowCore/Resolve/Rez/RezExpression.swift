@@ -1,0 +1,525 @@
+/// The expressions of a rez package's commands that flow works out without running Python,
+/// as rez would: strings (plain, joined, f-strings, `%` and `.format()`), rez's bindings
+/// (`root`, `this.version`, `env.HOME`, `resolve.python.base`, `system.platform`,
+/// `building`), the commands' own local names, `os.path.join`, `str`, `getenv`,
+/// `expandvars`, `literal`, comparisons and `not`, `and`, `or`. Anything else is unknown
+/// (nil): the line holding it is left out.
+enum RezExpression {
+  /// A value as Python holds it in rez's commands.
+  enum Value: Equatable {
+    /// A string: rez formats it (`{root}`) when it becomes a variable's value.
+    case string(String)
+    /// One of rez's objects (a version, a version's token, a boolean): `str()` gives its
+    /// text, `+` refuses it, and rez does not format it.
+    case object(String)
+    /// A string rez does not format (`literal('{x}')`).
+    case literal(String)
+    case boolean(Bool)
+    case tuple([Value])
+
+    /// What `str()` gives; nil for a tuple.
+    var text: String? {
+      switch self {
+      case .string(let text), .object(let text), .literal(let text): return text
+      case .boolean(let truth): return truth ? "True" : "False"
+      case .tuple: return nil
+      }
+    }
+
+    /// Its truth as Python tests it; nil where flow cannot tell (an object).
+    var truth: Bool? {
+      switch self {
+      case .string(let text), .literal(let text): return !text.isEmpty
+      case .boolean(let truth): return truth
+      case .tuple(let items): return !items.isEmpty
+      case .object: return nil
+      }
+    }
+  }
+
+  /// What the commands can name: the package's bindings (`RezPackage`'s expansions:
+  /// `root`, `base`, `version`, `version.major`, `name`, …) and the names the commands
+  /// assigned so far (nil: assigned something flow could not work out).
+  struct Scope {
+    var package: [String: String]
+    var locals: [String: Value?] = [:]
+  }
+
+  /// The platform rez names where flow runs (`system.platform`), and Python's name for it
+  /// (`platform.system()`).
+  static let platform = "linux"
+  static let pythonPlatform = "Linux"
+
+  /// The names rez binds for a package's commands other than those flow works out: a
+  /// `{key}` starting with one is not left as written.
+  static let otherRezNames: Set<String> = [
+    "request", "implicits", "ephemerals", "intersects", "format", "literal", "expandable",
+    "optionvars", "setenv", "unsetenv", "appendenv", "prependenv", "alias", "info", "error",
+    "command", "comment", "source", "shebang", "stop", "resetenv", "getenv", "expandvars",
+    "defined", "undefined", "getattr",
+  ]
+
+  /// The value of the whole of `text`; nil when it is not an expression worked out here.
+  static func value(_ text: String, in scope: Scope) -> Value? {
+    var parser = Parser(reader: PythonModuleReader(bytes: Array(text.utf8)), scope: scope)
+    guard let value = parser.expression(), parser.atEnd else { return nil }
+    return value
+  }
+
+  /// The value of the expression at `reader`, which is left after it.
+  static func value(reading reader: inout PythonModuleReader, in scope: Scope) -> Value? {
+    var parser = Parser(reader: reader, scope: scope)
+    let value = parser.expression()
+    reader = parser.reader
+    return value
+  }
+
+  /// The text a variable gets from `value`, as rez's commands give it: a string formatted
+  /// (`formatted(_:_:)`), anything else as `str()` writes it.
+  static func variableText(_ value: Value, package: [String: String]) -> String? {
+    switch value {
+    case .string(let text): return formatted(text, package)
+    case .tuple: return nil
+    default: return value.text
+    }
+  }
+
+  /// A string as rez formats it before it becomes a variable's value: `$NAME` and `${NAME}`
+  /// are kept for the environment (`$NAME` written `${NAME}`, NAME its letters and
+  /// underscores, as rez reads it), `{{` and `}}` are braces, and each `{key}` is what the
+  /// binding `key` gives (`binding(_:_:)`). A key rez does not bind leaves the whole string
+  /// as written, as rez leaves it; nil for one rez binds that flow cannot work out.
+  static func formatted(_ text: String, _ package: [String: String]) -> String? {
+    let bytes = Array(text.utf8)
+    var result: [UInt8] = []
+    var index = 0
+    func isNameByte(_ byte: UInt8) -> Bool {
+      (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
+        || byte == UInt8(ascii: "_")
+    }
+    while index < bytes.count {
+      let byte = bytes[index]
+      switch byte {
+      case UInt8(ascii: "$"):
+        if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "{"),
+          let close = bytes[(index + 2)...].firstIndex(where: {
+            $0 == UInt8(ascii: "}") || $0 == UInt8(ascii: "{")
+          }), bytes[close] == UInt8(ascii: "}"), close > index + 2
+        {
+          result += bytes[index...close]
+          index = close + 1
+        } else if index + 1 < bytes.count, isNameByte(bytes[index + 1]) {
+          var end = index + 1
+          while end < bytes.count, isNameByte(bytes[end]) { end += 1 }
+          result += Array("${".utf8) + bytes[(index + 1)..<end] + [UInt8(ascii: "}")]
+          index = end
+        } else {
+          result.append(byte)
+          index += 1
+        }
+      case UInt8(ascii: "{"):
+        if index + 1 < bytes.count, bytes[index + 1] == byte {
+          result.append(byte)
+          index += 2
+          continue
+        }
+        guard let close = bytes[(index + 1)...].firstIndex(of: UInt8(ascii: "}")) else {
+          return text
+        }
+        let key = String(decoding: bytes[(index + 1)..<close], as: UTF8.self)
+        guard let root = key.split(separator: ".", maxSplits: 1).first.map(String.init),
+          isBound(root)
+        else { return text }
+        guard let value = binding(key, package: package)?.text else { return nil }
+        result += Array(value.utf8)
+        index = close + 1
+      case UInt8(ascii: "}"):
+        guard index + 1 < bytes.count, bytes[index + 1] == byte else { return text }
+        result.append(byte)
+        index += 2
+      default:
+        result.append(byte)
+        index += 1
+      }
+    }
+    return String(decoding: result, as: UTF8.self)
+  }
+
+  /// Whether rez binds `name` for a package's commands.
+  static func isBound(_ name: String) -> Bool {
+    ["this", "root", "base", "version", "env", "resolve", "system", "building"].contains(name)
+      || otherRezNames.contains(name)
+  }
+
+  /// What rez's binding `path` (`version`, `this.root`, `env.HOME`, `resolve.python.base`,
+  /// `system.platform`) gives; nil for one flow does not work out. Another chosen package's
+  /// and a variable's values are those of the variables they are in when applied
+  /// (`${REZ_PYTHON_BASE}`, `${HOME}`).
+  static func binding(_ path: String, package: [String: String]) -> Value? {
+    var parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    let this = parts.first == "this"
+    if this { parts.removeFirst() }
+    guard let first = parts.first else { return nil }
+    switch (first, parts.count) {
+    case ("root", 1), ("base", 1): return package[first].map(Value.string)
+    case ("name", 1) where this: return package["name"].map(Value.string)
+    case ("version", 1): return package["version"].map(Value.object)
+    case ("version", 2):
+      guard ["major", "minor", "patch"].contains(parts[1]) else { return nil }
+      // rez's version gives None for a token it does not have.
+      return .object(package["version." + parts[1]] ?? "None")
+    default: break
+    }
+    guard !this else { return nil }
+    switch (first, parts.count) {
+    case ("env", 2) where isVariableName(parts[1]): return .string("${\(parts[1])}")
+    case ("resolve", 3) where isVariableName(parts[1]):
+      let suffix: String
+      switch parts[2] {
+      case "version": suffix = "VERSION"
+      case "base": suffix = "BASE"
+      case "root": suffix = "ROOT"
+      case "name": return .string(parts[1])
+      default: return nil
+      }
+      let variable = "${" + EnvironmentActions.rezVariable("REZ_", parts[1], "_" + suffix) + "}"
+      return suffix == "VERSION" ? .object(variable) : .string(variable)
+    case ("system", 2) where parts[1] == "platform": return .string(platform)
+    case ("building", 1): return .boolean(false)
+    default: return nil
+    }
+  }
+
+  static func isVariableName(_ name: String) -> Bool {
+    !name.isEmpty && name.utf8.allSatisfy(RezVersion.isTokenByte)
+  }
+
+  /// Reads an expression by Python's precedence: `or`, `and`, `not`, comparisons (`==`,
+  /// `!=`), `+`, `%`, then a primary and its `.format(…)` calls.
+  struct Parser {
+    var reader: PythonModuleReader
+    let scope: Scope
+
+    var atEnd: Bool {
+      mutating get {
+        reader.skipSpaces()
+        return reader.peek == nil || reader.peek == UInt8(ascii: "#")
+      }
+    }
+
+    /// Whether the next word is `word` (taken when it is).
+    mutating func take(_ word: String) -> Bool {
+      reader.skipSpaces()
+      let save = reader.index
+      if reader.identifier() == word { return true }
+      reader.index = save
+      return false
+    }
+
+    /// Whether `symbol` comes next (taken when it does).
+    mutating func take(symbol: String) -> Bool {
+      reader.skipSpaces()
+      let bytes = Array(symbol.utf8)
+      guard reader.index + bytes.count <= reader.bytes.count,
+        reader.bytes[reader.index..<reader.index + bytes.count].elementsEqual(bytes)
+      else { return false }
+      reader.index += bytes.count
+      return true
+    }
+
+    mutating func expression() -> Value? {
+      guard var value = conjunction() else { return nil }
+      while take("or") {
+        guard let right = conjunction(), let left = value.truth, let other = right.truth else {
+          return nil
+        }
+        value = .boolean(left || other)
+      }
+      return value
+    }
+
+    mutating func conjunction() -> Value? {
+      guard var value = negation() else { return nil }
+      while take("and") {
+        guard let right = negation(), let left = value.truth, let other = right.truth else {
+          return nil
+        }
+        value = .boolean(left && other)
+      }
+      return value
+    }
+
+    mutating func negation() -> Value? {
+      if take("not") {
+        guard let truth = negation()?.truth else { return nil }
+        return .boolean(!truth)
+      }
+      return comparison()
+    }
+
+    mutating func comparison() -> Value? {
+      guard let left = sum() else { return nil }
+      for (symbol, equal) in [("==", true), ("!=", false)] where take(symbol: symbol) {
+        guard let right = sum() else { return nil }
+        switch (left, right) {
+        case (.string(let a), .string(let b)), (.string(let a), .literal(let b)),
+          (.literal(let a), .string(let b)), (.literal(let a), .literal(let b)):
+          return .boolean((a == b) == equal)
+        case (.boolean(let a), .boolean(let b)): return .boolean((a == b) == equal)
+        case (.boolean, .string), (.boolean, .literal), (.string, .boolean), (.literal, .boolean):
+          return .boolean(!equal)
+        default: return nil
+        }
+      }
+      return left
+    }
+
+    mutating func sum() -> Value? {
+      guard var value = remainder() else { return nil }
+      while take(symbol: "+") {
+        guard let right = remainder() else { return nil }
+        switch (value, right) {
+        case (.string(let a), .string(let b)): value = .string(a + b)
+        default: return nil
+        }
+      }
+      return value
+    }
+
+    /// `"%s/lib" % value` and `% (a, b)`: each `%s` takes the next value's `str()`.
+    mutating func remainder() -> Value? {
+      guard var value = postfixed() else { return nil }
+      while take(symbol: "%") {
+        guard case .string(let format) = value, let right = postfixed() else { return nil }
+        var arguments: [Value]
+        if case .tuple(let items) = right { arguments = items } else { arguments = [right] }
+        var result = ""
+        var rest = Substring(format)
+        while let percent = rest.firstIndex(of: "%") {
+          result += rest[..<percent]
+          let next = rest.index(after: percent)
+          guard next < rest.endIndex else { return nil }
+          switch rest[next] {
+          case "%": result += "%"
+          case "s":
+            guard !arguments.isEmpty, let text = arguments.removeFirst().text else { return nil }
+            result += text
+          default: return nil
+          }
+          rest = rest[rest.index(after: next)...]
+        }
+        guard arguments.isEmpty else { return nil }
+        value = .string(result + rest)
+      }
+      return value
+    }
+
+    /// A primary, then any `.format(…)` called on it.
+    mutating func postfixed() -> Value? {
+      guard var value = primary() else { return nil }
+      while true {
+        let save = reader.index
+        guard take(symbol: "."), take("format"), take(symbol: "(") else {
+          reader.index = save
+          return value
+        }
+        guard case .string(let format) = value, let (positional, named) = arguments(),
+          let result = Self.format(format, positional, named)
+        else { return nil }
+        value = .string(result)
+      }
+    }
+
+    /// Call arguments up to the closing bracket, the `(` read: positional, then `name=value`.
+    mutating func arguments() -> ([Value], [String: Value])? {
+      var positional: [Value] = []
+      var named: [String: Value] = [:]
+      while !take(symbol: ")") {
+        reader.skipSpaces()
+        let save = reader.index
+        if let name = reader.identifier(), take(symbol: "="), !take(symbol: "=") {
+          guard let value = expression() else { return nil }
+          named[name] = value
+        } else {
+          reader.index = save
+          guard named.isEmpty, let value = expression() else { return nil }
+          positional.append(value)
+        }
+        if !take(symbol: ",") {
+          guard take(symbol: ")") else { return nil }
+          break
+        }
+      }
+      return (positional, named)
+    }
+
+    /// Python's `str.format` with plain fields (`{}`, `{0}`, `{name}`); nil for anything
+    /// else (an attribute, a format spec, `{}` and `{0}` both, which Python refuses), or a
+    /// field without a value.
+    static func format(_ format: String, _ positional: [Value], _ named: [String: Value])
+      -> String?
+    {
+      var next = 0
+      var numbered = false
+      return fields(of: format) { field in
+        let value: Value?
+        if field.isEmpty {
+          guard !numbered else { return nil }
+          value = next < positional.count ? positional[next] : nil
+          next += 1
+        } else if let number = Int(field) {
+          guard next == 0 else { return nil }
+          numbered = true
+          value = number < positional.count ? positional[number] : nil
+        } else {
+          value = named[String(field)]
+        }
+        return value?.text
+      }
+    }
+
+    /// `text` with each `{field}` replaced by what `value` gives for it, `{{` and `}}` being
+    /// braces, as Python reads a format string; nil when `value` gives nil or a brace is
+    /// unmatched.
+    static func fields(of text: String, _ value: (Substring) -> String?) -> String? {
+      var result = ""
+      var rest = Substring(text)
+      while let brace = rest.firstIndex(where: { $0 == "{" || $0 == "}" }) {
+        result += rest[..<brace]
+        let after = rest.index(after: brace)
+        if after < rest.endIndex, rest[after] == rest[brace] {
+          result.append(rest[brace])
+          rest = rest[rest.index(after: after)...]
+          continue
+        }
+        guard rest[brace] == "{", let close = rest[after...].firstIndex(of: "}"),
+          let text = value(rest[after..<close])
+        else { return nil }
+        result += text
+        rest = rest[rest.index(after: close)...]
+      }
+      return result + rest
+    }
+
+    mutating func primary() -> Value? {
+      reader.skipSpaces()
+      guard let byte = reader.peek else { return nil }
+      if take(symbol: "(") {
+        guard let first = expression() else { return nil }
+        if take(symbol: ")") { return first }
+        var items = [first]
+        while take(symbol: ",") {
+          if take(symbol: ")") { return .tuple(items) }
+          guard let item = expression() else { return nil }
+          items.append(item)
+        }
+        return take(symbol: ")") ? .tuple(items) : nil
+      }
+      if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
+        return stringLiteral(prefix: "")
+      }
+      guard let word = reader.identifier() else { return nil }
+      if word.count <= 2, reader.peek == UInt8(ascii: "'") || reader.peek == UInt8(ascii: "\""),
+        word.lowercased().allSatisfy({ "rubf".contains($0) })
+      {
+        return stringLiteral(prefix: word.lowercased())
+      }
+      var path = [word]
+      // `a.b.c`, up to a `.format(` called on what it names.
+      while reader.peek == UInt8(ascii: ".") {
+        let save = reader.index
+        reader.index += 1
+        guard let part = reader.identifier(), part != "format" else {
+          reader.index = save
+          break
+        }
+        path.append(part)
+      }
+      let dotted = path.joined(separator: ".")
+      if take(symbol: "(") {
+        guard let (arguments, named) = arguments(), named.isEmpty else { return nil }
+        return call(dotted, arguments)
+      }
+      if dotted == "env", take(symbol: "[") {
+        guard case .string(let name)? = stringLiteral(prefix: ""), take(symbol: "]"),
+          isVariableName(name)
+        else { return nil }
+        return .string("${\(name)}")
+      }
+      switch dotted {
+      case "True": return .boolean(true)
+      case "False": return .boolean(false)
+      default: break
+      }
+      if path.count == 1, let local = scope.locals[word] { return local }
+      guard scope.locals[word] == nil else { return nil }
+      return binding(dotted, package: scope.package)
+    }
+
+    /// The functions flow works out: `os.path.join`, `str`, `getenv` and `expandvars` (the
+    /// variables kept for the environment to fill), `literal`, `platform.system`.
+    func call(_ function: String, _ arguments: [Value]) -> Value? {
+      switch (function, arguments.count) {
+      case ("os.path.join", 1...):
+        var joined = ""
+        for argument in arguments {
+          guard case .string(let part) = argument else { return nil }
+          if part.hasPrefix("/") || joined.isEmpty {
+            joined = part
+          } else {
+            joined += (joined.hasSuffix("/") ? "" : "/") + part
+          }
+        }
+        return .string(joined)
+      case ("str", 1): return arguments[0].text.map(Value.string)
+      case ("getenv", 1):
+        guard case .string(let name) = arguments[0], isVariableName(name) else { return nil }
+        return .string("${\(name)}")
+      case ("expandvars", 1):
+        guard case .string(let text) = arguments[0] else { return nil }
+        return .string(text)
+      case ("literal", 1):
+        guard case .string(let text) = arguments[0] else { return nil }
+        return .literal(text)
+      case ("platform.system", 0): return .string(pythonPlatform)
+      default: return nil
+      }
+    }
+
+    /// A string literal (or several written together) at the reader, `prefix` already read;
+    /// an f-string's fields are worked out as expressions.
+    mutating func stringLiteral(prefix: String) -> Value? {
+      var text = ""
+      var prefix = prefix
+      while true {
+        let raw = prefix.contains("r")
+        guard let part = try? reader.string(raw: raw) else { return nil }
+        if prefix.contains("f") {
+          guard let filled = fill(part) else { return nil }
+          text += filled
+        } else {
+          text += part
+        }
+        let save = reader.index
+        reader.skipSpaces()
+        let next = reader.identifier()?.lowercased() ?? ""
+        guard reader.peek == UInt8(ascii: "'") || reader.peek == UInt8(ascii: "\""),
+          next.allSatisfy({ "rubf".contains($0) })
+        else {
+          reader.index = save
+          return .string(text)
+        }
+        prefix = next
+      }
+    }
+
+    /// An f-string's text with each `{expression}` replaced by its `str()`; `{{` and `}}`
+    /// are braces. nil for a field with a conversion or format spec, or unknown.
+    func fill(_ text: String) -> String? {
+      Self.fields(of: text) { field in
+        guard !field.contains(":"), !field.contains("!") else { return nil }
+        return RezExpression.value(String(field), in: scope)?.text
+      }
+    }
+  }
+}
