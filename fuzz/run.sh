@@ -18,7 +18,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/.build/fuzz
 harnesses=(WorkflowYAML PipeDocument PipeDocumentEnvfile PipeDocumentResolve
   PipeDocumentSchedule PipeDocumentExec TOMLCatalogue VersionSpec EnvFileCompose EnvFilePython
-  EnvFileDocker CompiledIndex)
+  EnvFileDocker CompiledIndex RezPackageFile)
 
 # build [reach]: the harnesses as they run, optimised and under AddressSanitizer, in
 # .build/fuzz; or with `reach`, unoptimised and without it in .build/fuzz/reach, so that

@@ -16,8 +16,11 @@ public enum PackageLock {
               + [change.prepend, change.append, change.set ?? []].map {
                 .array($0.map(JSONValue.string))
               } + [.bool(change.set != nil)]
-              // A catalogue's changes (all `commands`) digest as before phases.
-              + (change.phase == .commands ? [] : [.integer(Int64(change.phase.rawValue))]))
+              // A catalogue's changes (all `commands`, none conditional) digest as before
+              // phases.
+              + (change.phase == .commands && change.condition == nil
+                ? [] : [.integer(Int64(change.phase.rawValue))])
+              + (change.condition.map { [.string($0)] } ?? []))
         })
     }
     let fields: [JSONValue] = [

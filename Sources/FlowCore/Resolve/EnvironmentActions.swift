@@ -81,7 +81,8 @@ public struct EnvironmentActions: Sendable, Hashable {
   /// `_MINOR_VERSION`, `_PATCH_VERSION` from its version's first three tokens, `_BASE` its
   /// version's folder and `_ROOT` its variant's), then the
   /// packages' own actions, phase by phase (every package's `pre_commands`, then their
-  /// `commands`, then their `post_commands`), then for each ephemeral (`name` and range: `.foo.bar`, `1.2`)
+  /// `commands`, then their `post_commands`), those read under a condition on the resolve
+  /// only where it holds of these packages and ephemerals, then for each ephemeral (`name` and range: `.foo.bar`, `1.2`)
   /// its request (`REZ_EPH_FOO_BAR_REQUEST=1.2`).
   static func rez(
     packages: [PackageVersion], ephemerals: [(name: String, range: String)]
@@ -102,9 +103,22 @@ public struct EnvironmentActions: Sendable, Hashable {
           Action(kind: .set, variable: prefix + suffix, value: value, package: package.name))
       }
     }
+    // What the changes made under a condition on the resolve test.
+    var resolved = RezExpression.Resolved(versions: [:], ephemerals: [:])
+    for package in packages { resolved.versions[package.name] = package.key }
+    for ephemeral in ephemerals {
+      resolved.ephemerals[String(ephemeral.name.dropFirst())] = RezRequirement.written(
+        ephemeral.name, ephemeral.range)
+    }
+    let scope = RezExpression.Scope(package: [:], resolved: resolved)
     for phase in VariableChange.Phase.applied {
       for package in packages {
         for change in package.variables where change.phase == phase {
+          if let condition = change.condition,
+            RezExpression.value(condition, in: scope)?.truth != true
+          {
+            continue
+          }
           append(change, of: package.name, to: &actions)
         }
       }

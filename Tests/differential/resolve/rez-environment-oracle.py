@@ -3,7 +3,8 @@ with and without rez's links to them, an unversioned package, `{root}`, `{base}`
 `{version}`, `{env.NAME}`, bare bindings such as `this.version` and `resolve.python.base`,
 `pre_commands` and `post_commands`, `if` blocks on `building` and the platform, expressions (names assigned for later
 lines, `+`, f-strings, `%`, `.format`, `os.path.join`, `getenv`, `env['NAME']`, `$NAME`,
-keys rez does not bind), combined package files at the repository's top with
+keys rez does not bind), `if` on the resolve (`'lib' in resolve`, `intersects(resolve.python,
+'3')`, `ephemerals.get`, `get_range`, `in ephemerals`), combined package files at the repository's top with
 `versions` and `version_overrides`, in Python and YAML, one shadowed by a package folder of
 its name), resolves requests against it with rez itself and records the
 environment rez's context makes.
@@ -110,6 +111,28 @@ def commands():
     if path == "/opt/" + "{root}" and major != "":
         env.EXPR_O = 'same'
 """,
+    ("plug", "1.0"): """
+requires = ['python']
+def commands():
+    env.PLUG_PATH = 'start'
+    if 'lib' in resolve:
+        env.PLUG_LIB = 'with lib {root}'
+        env.PLUG_PATH.append('a')
+        where = 'lib'
+    elif intersects(resolve.python, '3'):
+        env.PLUG_LIB = 'python 3'
+    else:
+        env.PLUG_LIB = 'neither'
+    env.PLUG_PATH.append('b')
+    if 'lib' not in resolve and not intersects(ephemerals.get('render', '1'), '2+'):
+        env.PLUG_PATH.prepend('c')
+        if intersects(resolve.python.version, '2'):
+            env.PLUG_PATH.append('py2')
+    if intersects(ephemerals.get_range('render', '0'), '1'):
+        env.PLUG_RENDER = 'one'
+    if 'render' in ephemerals or building:
+        env.PLUG_EPH = 'yes'
+""",
 }
 UNVERSIONED = """
 name = 'site'
@@ -146,7 +169,8 @@ version_overrides:
 REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
-    ["cond"], ["expr"], ["bundle"], ["bundle-1.0"], ["bundle-1.5"], ["kit"], ["kit-1", "python"],
+    ["cond"], ["expr"], ["plug", "lib"], ["plug", "python-3"], ["plug", "python-2"],
+    ["plug", "python-2", ".render-1"], ["plug", ".render-2"], ["bundle"], ["bundle-1.0"], ["bundle-1.5"], ["kit"], ["kit-1", "python"],
 ]
 
 
@@ -193,6 +217,7 @@ def main():
                  "BUNDLE_VERSION", "BUNDLE_NEW", "KIT_SEEN", "COND_BUILD", "COND_BUILD_LINUX",
                  "COND_PLATFORM", "COND_OS", "COND_NESTED", "COND_AFTER"}
         names |= {"EXPR_" + letter for letter in "ABCDEFGHIJKLMNO"}
+        names |= {"PLUG_PATH", "PLUG_LIB", "PLUG_RENDER", "PLUG_EPH"}
         variables = {name: value for name, value in environ.items()
                      if name in names or (name.startswith("REZ_")
                                           and not name.startswith("REZ_USED")

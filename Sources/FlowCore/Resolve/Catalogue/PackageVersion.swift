@@ -74,15 +74,20 @@ public struct VariableChange: Sendable, Hashable {
   public var append: [String]
   public var set: [String]?
   public var phase: Phase
+  /// For a rez package's change read inside an `if` on the resolve (`'maya' in resolve`):
+  /// what must hold of the chosen packages for it to apply, as `RezExpression` reads it
+  /// then; nil for a change that always applies.
+  public var condition: String?
 
   public init(
     name: String, prepend: [String] = [], append: [String] = [], set: [String]? = nil,
-    phase: Phase = .commands
+    phase: Phase = .commands, condition: String? = nil
   ) {
     self.name = name
     self.prepend = prepend
     self.append = append
     self.set = set
     self.phase = phase
+    self.condition = condition
   }
 }

@@ -30,16 +30,21 @@ extension [UInt8] {
   }
 
   /// Environment changes: their count, then per variable its name, the prepend texts, the
-  /// append texts, 1 or 0 for set, the set texts.
+  /// append texts, its flags (1 for set, its phase times 2, 8 for a condition), the set
+  /// texts, then its condition where it has one.
   mutating func appendVariables(_ changes: [VariableChange]) {
     appendNumber(changes.count)
     for change in changes {
       appendText(change.name)
       appendTexts(change.prepend)
       appendTexts(change.append)
-      // Whether it sets, and its phase: a catalogue's (all `commands`) as before phases.
-      appendNumber((change.set == nil ? 0 : 1) + 2 * change.phase.rawValue)
+      // Whether it sets, its phase and whether a condition follows: a catalogue's (all
+      // `commands`, none conditional) as before phases.
+      appendNumber(
+        (change.set == nil ? 0 : 1) + 2 * change.phase.rawValue
+          + (change.condition == nil ? 0 : 8))
       appendTexts(change.set ?? [])
+      if let condition = change.condition { appendText(condition) }
     }
   }
 
@@ -254,10 +259,11 @@ extension RecordReader {
       change.prepend = try texts()
       change.append = try texts()
       let flags = try number()
-      guard let phase = VariableChange.Phase(rawValue: flags >> 1) else { throw Damaged() }
+      guard let phase = VariableChange.Phase(rawValue: (flags >> 1) & 3) else { throw Damaged() }
       change.phase = phase
       let set = try texts()
       change.set = flags & 1 != 0 ? set : nil
+      if flags & 8 != 0 { change.condition = try text() }
       changes.append(change)
     }
     return changes

@@ -18,6 +18,9 @@ struct RezCommands {
   var skipped: [(line: Int, text: String)] = []
   /// The package's bindings and the names the lines read so far assigned.
   private var scope: RezExpression.Scope
+  /// While reading the body of an `if` on the resolve: what must hold of it for the
+  /// changes read to apply (`RezExpression`'s condition text).
+  private var condition: String?
 
   /// Reads `lines`, the first being line `firstLine` of the file; `expansions` gives the
   /// package's bindings (`root`, `base`, `version`, `version.major`, `name`, …).
@@ -63,17 +66,17 @@ struct RezCommands {
       next += 1
       if statement.depth > indent { continue }
       let text = statement.text
-      if let condition = Self.header(text, keyword: "if") {
-        // The chain's branches: each condition's truth (nil: not decided here; true for
-        // `else`) and where its body starts.
-        var branches: [(decided: Bool?, body: Int)] = [(truth(of: condition), next)]
+      if let test = Self.header(text, keyword: "if") {
+        // The chain's branches: each test's value as the lines before leave it (nil: not
+        // worked out; true for `else`) and where its body starts.
+        var branches: [(value: RezExpression.Value?, body: Int)] = [(value(of: test), next)]
         skipBody()
         while next < statements.count, statements[next].depth == indent {
           let text = statements[next].text
-          if let condition = Self.header(text, keyword: "elif") {
-            branches.append((truth(of: condition), next + 1))
+          if let test = Self.header(text, keyword: "elif") {
+            branches.append((value(of: test), next + 1))
           } else if text == "else:" {
-            branches.append((true, next + 1))
+            branches.append((.boolean(true), next + 1))
           } else {
             break
           }
@@ -81,22 +84,51 @@ struct RezCommands {
           skipBody()
         }
         let end = next
+        // That no branch before held.
+        var none = RezExpression.Value.boolean(true)
         for branch in branches {
-          guard let decided = branch.decided else {
+          guard let test = branch.value,
+            let holds = RezExpression.Parser.join(none, test, or: false),
+            let rest = RezExpression.Parser.negate(test).flatMap({
+              RezExpression.Parser.join(none, $0, or: false)
+            })
+          else {
             skipped.append((statement.line, text))
             break
           }
-          guard decided else { continue }
-          next = branch.body
-          if next < statements.count, statements[next].depth > indent {
-            read(statements, from: &next)
+          if holds.truth != false {
+            next = branch.body
+            if next < statements.count, statements[next].depth > indent {
+              readBody(statements, from: &next, holding: holds)
+            }
           }
-          break
+          none = rest
+          if none.truth == false { break }
         }
         next = end
         continue
       }
       if !perform(text) { skipped.append((statement.line, text)) }
+    }
+  }
+
+  /// Reads a branch's body where `holds` (true, or a condition on the resolve) holds: its
+  /// changes apply only where that does too, and a name it assigns under a condition is
+  /// unknown after it.
+  private mutating func readBody(
+    _ statements: [Statement], from next: inout Int, holding holds: RezExpression.Value
+  ) {
+    guard case .condition(let text) = holds else {
+      read(statements, from: &next)
+      return
+    }
+    let outer = condition
+    let before = scope.locals
+    condition = outer.map { "(\($0) and \(text))" } ?? text
+    read(statements, from: &next)
+    condition = outer
+    for (name, value) in scope.locals where before[name].map({ $0 != value }) ?? true {
+      scope.locals[name] = .some(nil)
     }
   }
 
@@ -108,9 +140,9 @@ struct RezCommands {
     return String(text.dropFirst(keyword.count).dropLast())
   }
 
-  /// A condition's truth as rez's commands would test it; nil where flow cannot tell.
-  private func truth(of condition: String) -> Bool? {
-    RezExpression.value(condition, in: scope)?.truth
+  /// A test's value as rez's commands would work it out; nil where flow cannot.
+  private func value(of test: String) -> RezExpression.Value? {
+    RezExpression.value(test, in: scope)
   }
 
   /// Does what one line does; false when it is none of the forms read.
@@ -207,16 +239,22 @@ struct RezCommands {
 
   /// Adds a change so that applying the result gives what rez's commands give in order: a
   /// set replaces what came before, and later appends and prepends extend the set value.
+  /// A change made under a condition on the resolve is kept apart from the variable's
+  /// others, in its order among them.
   mutating func apply(_ change: (operation: Operation, variable: String, value: String)) {
+    let last = variables.lastIndex { $0.name == change.variable }
     let index =
-      variables.firstIndex { $0.name == change.variable }
+      last.flatMap { variables[$0].condition == condition ? $0 : nil }
       ?? {
-        variables.append(VariableChange(name: change.variable, phase: phase))
+        variables.append(
+          VariableChange(name: change.variable, phase: phase, condition: condition))
         return variables.count - 1
       }()
     var entry = variables[index]
     switch change.operation {
-    case .set: entry = VariableChange(name: change.variable, set: [change.value], phase: phase)
+    case .set:
+      entry = VariableChange(
+        name: change.variable, set: [change.value], phase: phase, condition: condition)
     case .append:
       if entry.set != nil {
         entry.set!.append(change.value)

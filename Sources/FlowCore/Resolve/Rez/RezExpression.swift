@@ -16,13 +16,17 @@ enum RezExpression {
     case literal(String)
     case boolean(Bool)
     case tuple([Value])
+    /// A truth known only once the resolve is: what it tests written as a condition
+    /// (`'maya' in resolve`, `intersects(resolve.maya, '2020+')`), which `value(_:in:)`
+    /// reads again with the resolve given (`Scope.resolved`).
+    case condition(String)
 
-    /// What `str()` gives; nil for a tuple.
+    /// What `str()` gives; nil for a tuple or a condition.
     var text: String? {
       switch self {
       case .string(let text), .object(let text), .literal(let text): return text
       case .boolean(let truth): return truth ? "True" : "False"
-      case .tuple: return nil
+      case .tuple, .condition: return nil
       }
     }
 
@@ -32,9 +36,23 @@ enum RezExpression {
       case .string(let text), .literal(let text): return !text.isEmpty
       case .boolean(let truth): return truth
       case .tuple(let items): return !items.isEmpty
-      case .object: return nil
+      case .object, .condition: return nil
       }
     }
+
+    /// As a condition's text: a truth known now is `True` or `False`; nil for a value
+    /// whose truth flow cannot tell.
+    var conditionText: String? {
+      if case .condition(let text) = self { return text }
+      return truth.map { $0 ? "True" : "False" }
+    }
+  }
+
+  /// What a resolve chose, for conditions on it: each package's version, and each
+  /// ephemeral's request as rez writes it (`.foo-1`), by its name without the `.`.
+  struct Resolved {
+    var versions: [String: String]
+    var ephemerals: [String: String]
   }
 
   /// What the commands can name: the package's bindings (`RezPackage`'s expansions:
@@ -43,6 +61,8 @@ enum RezExpression {
   struct Scope {
     var package: [String: String]
     var locals: [String: Value?] = [:]
+    /// The resolve, once known; before, a condition on it is a `Value.condition`.
+    var resolved: Resolved? = nil
   }
 
   /// The platform rez names where flow runs (`system.platform`), and Python's name for it
@@ -87,7 +107,7 @@ enum RezExpression {
   /// A string as rez formats it before it becomes a variable's value: `$NAME` and `${NAME}`
   /// are kept for the environment (`$NAME` written `${NAME}`, NAME its letters and
   /// underscores, as rez reads it), `{{` and `}}` are braces, and each `{key}` is what the
-  /// binding `key` gives (`binding(_:_:)`). A key rez does not bind leaves the whole string
+  /// binding `key` gives (`binding(_:package:)`). A key rez does not bind leaves the whole string
   /// as written, as rez leaves it; nil for one rez binds that flow cannot work out.
   static func formatted(_ text: String, _ package: [String: String]) -> String? {
     let bytes = Array(text.utf8)
@@ -199,6 +219,9 @@ enum RezExpression {
   struct Parser {
     var reader: PythonModuleReader
     let scope: Scope
+    /// How deep the expression being read is nested (brackets, calls, `not`): deeper than
+    /// Python's own parser allows is unknown, before the call stack runs out.
+    var depth = 0
 
     var atEnd: Bool {
       mutating get {
@@ -228,12 +251,14 @@ enum RezExpression {
     }
 
     mutating func expression() -> Value? {
+      guard depth < PythonModuleReader.maximumDepth else { return nil }
+      depth += 1
+      defer { depth -= 1 }
       guard var value = conjunction() else { return nil }
       while take("or") {
-        guard let right = conjunction(), let left = value.truth, let other = right.truth else {
-          return nil
-        }
-        value = .boolean(left || other)
+        guard let right = conjunction() else { return nil }
+        guard let joined = Self.join(value, right, or: true) else { return nil }
+        value = joined
       }
       return value
     }
@@ -241,24 +266,149 @@ enum RezExpression {
     mutating func conjunction() -> Value? {
       guard var value = negation() else { return nil }
       while take("and") {
-        guard let right = negation(), let left = value.truth, let other = right.truth else {
-          return nil
-        }
-        value = .boolean(left && other)
+        guard let right = negation() else { return nil }
+        guard let joined = Self.join(value, right, or: false) else { return nil }
+        value = joined
       }
       return value
     }
 
+    /// `left or right` (`and` unless `or`): the side Python gives, or a condition on the
+    /// resolve where the left one is; nil where a side's truth is unknown.
+    static func join(_ left: Value, _ right: Value, or: Bool) -> Value? {
+      if let truth = left.truth { return truth == or ? left : right }
+      guard case .condition(let a) = left, let b = right.conditionText else { return nil }
+      // A right side known now decides, or leaves the left.
+      if let truth = right.truth { return truth == or ? .boolean(truth) : left }
+      return .condition("(\(a) \(or ? "or" : "and") \(b))")
+    }
+
     mutating func negation() -> Value? {
-      if take("not") {
-        guard let truth = negation()?.truth else { return nil }
-        return .boolean(!truth)
+      guard take("not") else { return comparison() }
+      guard depth < PythonModuleReader.maximumDepth else { return nil }
+      depth += 1
+      defer { depth -= 1 }
+      return negation().flatMap(Self.negate)
+    }
+
+    /// `not value`; nil where its truth is unknown.
+    static func negate(_ value: Value) -> Value? {
+      if let truth = value.truth { return .boolean(!truth) }
+      guard case .condition(let text) = value else { return nil }
+      return .condition("not \(text)")
+    }
+
+    /// `left in resolve` (a package chosen) or `left in ephemerals` (an ephemeral
+    /// requested, named without its `.`), after the `in`.
+    mutating func membership(_ left: Value) -> Value? {
+      guard case .string(let name) = left, let quoted = Self.quoted(name) else { return nil }
+      reader.skipSpaces()
+      let collection = reader.identifier()
+      guard reader.peek != UInt8(ascii: ".") else { return nil }
+      switch collection {
+      case "resolve":
+        if let resolved = scope.resolved { return .boolean(resolved.versions[name] != nil) }
+        return .condition("(\(quoted) in resolve)")
+      case "ephemerals":
+        if let resolved = scope.resolved { return .boolean(resolved.ephemerals[name] != nil) }
+        return .condition("(\(quoted) in ephemerals)")
+      default: return nil
       }
-      return comparison()
+    }
+
+    /// A package's name as a Python string literal; nil for one that is no rez name.
+    static func quoted(_ name: String) -> String? {
+      guard !name.isEmpty,
+        name.utf8.allSatisfy({ RezVersion.isTokenByte($0) || $0 == UInt8(ascii: ".") })
+      else { return nil }
+      return literal(name)
+    }
+
+    /// `text` as a Python string literal.
+    static func literal(_ text: String) -> String {
+      var result = "'"
+      for character in text {
+        switch character {
+        case "\\", "'": result += "\\\(character)"
+        case "\n": result += "\\n"
+        default: result.append(character)
+        }
+      }
+      return result + "'"
+    }
+
+    /// Steps over one byte (a `.` already seen).
+    static func step(_ reader: inout PythonModuleReader) -> Bool {
+      reader.index += 1
+      return true
+    }
+
+    /// rez's `intersects(SUBJECT, 'RANGE')`, after its `(`: whether a chosen package's
+    /// version (`resolve.NAME`, `resolve.NAME.version`), read as a range as rez reads it,
+    /// or an ephemeral's request (`ephemerals.get('NAME', 'DEFAULT')`; its range,
+    /// `ephemerals.get_range('NAME', 'DEFAULT')`) meets RANGE. A package not chosen, or an
+    /// ephemeral neither requested nor given a default, meets nothing (rez stops with an
+    /// error there).
+    mutating func intersects() -> Value? {
+      reader.skipSpaces()
+      let subject: String
+      let range: (Resolved) -> RezRange?
+      switch reader.identifier() {
+      case "resolve":
+        guard reader.peek == UInt8(ascii: "."), Self.step(&reader), let name = reader.identifier(),
+          Self.quoted(name) != nil
+        else { return nil }
+        if reader.peek == UInt8(ascii: ".") {
+          guard Self.step(&reader), reader.identifier() == "version" else { return nil }
+        }
+        subject = "resolve.\(name)"
+        range = { resolved in resolved.versions[name].flatMap { try? RezRange(parsing: $0) } }
+      case "ephemerals":
+        guard reader.peek == UInt8(ascii: "."), Self.step(&reader),
+          let method = reader.identifier(), method == "get" || method == "get_range",
+          take(symbol: "("), case .string(let name)? = expression(),
+          let quoted = Self.quoted(name)
+        else { return nil }
+        var fallback: String?
+        if take(symbol: ","), !take("None") {
+          guard case .string(let text)? = expression() else { return nil }
+          fallback = text
+        }
+        guard take(symbol: ")") else { return nil }
+        subject = "ephemerals.\(method)(\(quoted), \(fallback.map(Self.literal) ?? "None"))"
+        range = { resolved in
+          if let request = resolved.ephemerals[name] {
+            // rez's request as written: its range, none for a conflict.
+            guard let requirement = try? RezRequirement(parsing: request),
+              requirement.kind != .conflict
+            else { return nil }
+            return requirement.range
+          }
+          // `get` gives the default as a request (a name alone: any version), `get_range`
+          // as a range.
+          guard let fallback else { return nil }
+          return method == "get" ? RezRange.any : try? RezRange(parsing: fallback)
+        }
+      default: return nil
+      }
+      guard take(symbol: ","), case .string(let text)? = expression(),
+        let wanted = try? RezRange(parsing: text), take(symbol: ")")
+      else { return nil }
+      guard let resolved = scope.resolved else {
+        return .condition("intersects(\(subject), \(Self.literal(text)))")
+      }
+      return .boolean(range(resolved)?.intersects(wanted) ?? false)
     }
 
     mutating func comparison() -> Value? {
       guard let left = sum() else { return nil }
+      let save = reader.index
+      let negated = take("not")
+      if take("in") {
+        guard let member = membership(left) else { return nil }
+        return negated ? Self.negate(member) : member
+      }
+      reader.index = save
       for (symbol, equal) in [("==", true), ("!=", false)] where take(symbol: symbol) {
         guard let right = sum() else { return nil }
         switch (left, right) {
@@ -436,6 +586,7 @@ enum RezExpression {
         path.append(part)
       }
       let dotted = path.joined(separator: ".")
+      if dotted == "intersects", take(symbol: "(") { return intersects() }
       if take(symbol: "(") {
         guard let (arguments, named) = arguments(), named.isEmpty else { return nil }
         return call(dotted, arguments)
@@ -492,6 +643,10 @@ enum RezExpression {
       var text = ""
       var prefix = prefix
       while true {
+        reader.skipSpaces()
+        guard reader.peek == UInt8(ascii: "'") || reader.peek == UInt8(ascii: "\"") else {
+          return nil
+        }
         let raw = prefix.contains("r")
         guard let part = try? reader.string(raw: raw) else { return nil }
         if prefix.contains("f") {
@@ -504,7 +659,7 @@ enum RezExpression {
         reader.skipSpaces()
         let next = reader.identifier()?.lowercased() ?? ""
         guard reader.peek == UInt8(ascii: "'") || reader.peek == UInt8(ascii: "\""),
-          next.allSatisfy({ "rubf".contains($0) })
+          next.count <= 2, next.allSatisfy({ "rubf".contains($0) })
         else {
           reader.index = save
           return .string(text)

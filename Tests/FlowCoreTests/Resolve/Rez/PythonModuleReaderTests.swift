@@ -233,7 +233,7 @@ extension PythonModuleReaderTests {
         "import platform", "if building:", "    env.A = 'build'", "else:", "    env.A = 'run'",
         "    if system.platform == 'linux' and not building:", "        env.B = 'linux'",
         "    elif True:", "        env.B = 'other'", "if platform.system() == 'Darwin':",
-        "    env.C = 'mac'", "elif 'x' in resolve:", "    env.C = 'x'", "else:",
+        "    env.C = 'mac'", "elif system.arch == 'x86_64':", "    env.C = 'x'", "else:",
         "    env.C = 'else'", "if (building or system.platform != 'linux'):", "    env.D = 'no'",
         "env.E = 'after'",
       ], firstLine: 1, expansions: [:])
@@ -285,5 +285,42 @@ extension PythonModuleReaderTests {
     #expect(text("unknown") == nil)
     #expect(text("name") == nil)
     #expect(text("getenv('HOME') + '/h'") == "${HOME}/h")
+  }
+}
+
+extension PythonModuleReaderTests {
+  /// An `if` on the resolve (`'maya' in resolve`, rez's `intersects`) keeps its changes
+  /// with the condition they need, each branch's being that no branch before held; the
+  /// resolve's actions apply those whose condition holds of its packages and ephemerals.
+  @Test func changesUnderAConditionOnTheResolveApplyWhereItHolds() throws {
+    let commands = RezCommands(
+      lines: [
+        "env.P = 'a'", "if 'maya' in resolve and not building:", "    env.P.append('m')",
+        "    if intersects(resolve.maya, '2020+'):", "        env.NEW = '1'",
+        "elif intersects(ephemerals.get('gpu', '0'), '1'):", "    env.P.append('g')",
+        "env.P.append('z')",
+      ], firstLine: 1, expansions: [:])
+    #expect(commands.skipped.isEmpty)
+    #expect(
+      commands.variables.map(\.condition) == [
+        nil, "('maya' in resolve)",
+        "(('maya' in resolve) and intersects(resolve.maya, '2020+'))",
+        "(not ('maya' in resolve) and intersects(ephemerals.get('gpu', '0'), '1'))", nil,
+      ])
+    let version = try Version(parsing: "1.0.0")
+    func environment(_ packages: [(String, String)], _ ephemerals: [(String, String)]) -> String {
+      var chosen = packages.map { PackageVersion(name: $0.0, version: version, key: $0.1) }
+      chosen[0].variables = commands.variables
+      let actions = EnvironmentActions.rez(
+        packages: chosen, ephemerals: ephemerals.map { (name: $0.0, range: $0.1) })
+      let applied = actions.applied(to: EnvironmentMap())
+      return ["P", "NEW"].map { applied[$0] ?? "-" }.joined(separator: " ")
+    }
+    #expect(environment([("tool", "1"), ("maya", "2019")], []) == "a:m:z -")
+    #expect(environment([("tool", "1"), ("maya", "2022")], []) == "a:m:z 1")
+    #expect(environment([("tool", "1")], [(".gpu", "1")]) == "a:g:z -")
+    #expect(environment([("tool", "1")], [(".gpu", "0")]) == "a:z -")
+    // No `.gpu` requested: `get` gives its default as a request of any version.
+    #expect(environment([("tool", "1")], []) == "a:g:z -")
   }
 }

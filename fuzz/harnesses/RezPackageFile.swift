@@ -1,0 +1,45 @@
+@testable import FlowCore
+
+/// A rez `package.py` as flow reads it without running it: its literal fields (those of a
+/// combined package file too, `with scope(...)` blocks included) and each commands
+/// function's lines (the input's own lines read as one too), read as `RezCommands` reads them, every value and test worked out by
+/// `RezExpression`. Nothing may trap, and every condition a change keeps must read back,
+/// with a resolve given, as a truth.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzRezPackageFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+  let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+  var reader = PythonModuleReader(bytes: bytes)
+  // The input as a package file, and as the body of a commands function itself.
+  var bodies = [
+    PythonModuleReader.FunctionBody(
+      lines: String(decoding: bytes, as: UTF8.self).split(
+        separator: "\n", omittingEmptySubsequences: false
+      ).map(String.init), firstLine: 1)
+  ]
+  if let read = try? reader.read(
+    fields: RezPackage.combinedFields, bodies: Set(RezPackage.commandPhases.map(\.function)))
+  {
+    bodies += read.functions.values
+  }
+  let package = [
+    "root": "/r/p/1.2", "base": "/r/p/1.2", "version": "1.2", "name": "p",
+    "version.major": "1", "version.minor": "2",
+  ]
+  let resolved = RezExpression.Scope(
+    package: [:],
+    resolved: RezExpression.Resolved(
+      versions: ["p": "1.2", "maya": "2020.1"], ephemerals: ["gpu": ".gpu-1"]))
+  for body in bodies {
+    let commands = RezCommands(lines: body.lines, firstLine: body.firstLine, expansions: package)
+    for change in commands.variables {
+      guard let condition = change.condition else { continue }
+      if RezExpression.value(condition, in: resolved)?.truth == nil {
+        fatalError("the condition '\(condition)' a change keeps does not read back as a truth")
+      }
+    }
+    for line in body.lines {
+      _ = RezExpression.value(String(line.trimmingSpaces), in: resolved)
+    }
+  }
+  return 0
+}
