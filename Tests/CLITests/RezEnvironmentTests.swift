@@ -17,6 +17,8 @@ import Testing
     var variables: [String: String]
     /// Variables of the environment rez applied the packages' commands to.
     var base: [String: String]
+    /// Those of them rez's environment no longer holds.
+    var removed: [String]
   }
 
   @Test func actionsMakeTheEnvironmentRezsContextMakes() throws {
@@ -27,7 +29,7 @@ import Testing
     try #require(run.status == 0, "the rez oracle failed: \(run.stderr)")
     let cases = try JSONDecoder().decode(
       [Case].self, from: Data(contentsOf: URL(fileURLWithPath: folder.path + "/cases.json")))
-    #expect(cases.count >= 20)
+    #expect(cases.count >= 21)
     for item in cases {
       let resolve = try ToolRun.run(
         "flow-resolve",
@@ -48,6 +50,8 @@ import Testing
       let environment = EnvironmentActions(actions: actions).applied(to: base)
       var made: [String: String] = [:]
       for (name, value) in environment where item.base[name] == nil { made[name] = value }
+      let removed = item.base.keys.filter { environment[$0] == nil }.sorted()
+      #expect(removed == item.removed, "\(item.request)")
       #expect(made == item.variables, "\(item.request)")
     }
   }

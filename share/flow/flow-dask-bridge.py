@@ -7,7 +7,7 @@ Reads one JSON document from the file named by its argument:
                      "gpu_ids": ["0", ...]} | null,
    "stages": [{"name", "argv", "directory", "log", "needs": [indexes],
                "assignments": [{"name", "parts": [["text" | "variable" | "separator_if_set",
-                                                   "..."], ...]}] | null,
+                                                   "..."], ...] | null (removed)}] | null,
                "environment": {...} (the whole environment, when assignments is null),
                "resources": {"GPU": 1, "MEMORY": bytes, "<counter>": n},
                "gpu_placeholders": ["..."], "timeout": seconds | null,
@@ -162,6 +162,9 @@ def run_stage(stage, stop_name, local_gpu_ids):
         else:
             environment = started_environment()
             for assignment in stage["assignments"]:
+                if assignment["parts"] is None:
+                    environment.pop(assignment["name"], None)
+                    continue
                 value = ""
                 for kind, text in assignment["parts"]:
                     if kind == "text":

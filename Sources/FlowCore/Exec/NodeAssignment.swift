@@ -15,14 +15,19 @@ public struct NodeAssignment: Sendable, Equatable {
 
   public var name: String
   public var parts: [Part]
+  /// Whether the variable is removed instead (`unset NAME`; its parts are empty).
+  public var removes: Bool
 
-  public init(name: String, parts: [Part]) {
+  public init(name: String, parts: [Part], removes: Bool = false) {
     self.name = name
     self.parts = parts
+    self.removes = removes
   }
 
-  /// `export NAME='text'"${VAR}"${VAR+:}…` (the names were checked when made).
+  /// `export NAME='text'"${VAR}"${VAR+:}…`, or `unset NAME` (the names were checked when
+  /// made).
   public var shell: String {
+    if removes { return "unset \(name)" }
     let value = parts.map { part in
       switch part {
       case .text(let text): ShellWord.quote(text)
@@ -57,6 +62,7 @@ extension StageEnvironment {
         result.append(
           NodeAssignment(
             name: name, parts: [.variable(name), .separatorIfSet(name)] + value))
+      case .unset: result.append(NodeAssignment(name: name, parts: [], removes: true))
       }
     }
     var literal = variables.map { ($0.name, $0.value) }

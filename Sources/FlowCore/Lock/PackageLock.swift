@@ -11,16 +11,19 @@ public enum PackageLock {
     func changes(_ list: [VariableChange]) -> JSONValue {
       .array(
         list.map { change in
-          .array(
-            [.string(change.name)]
-              + [change.prepend, change.append, change.set ?? []].map {
-                .array($0.map(JSONValue.string))
-              } + [.bool(change.set != nil)]
-              // A catalogue's changes (all `commands`, none conditional) digest as before
-              // phases.
-              + (change.phase == .commands && change.condition == nil
-                ? [] : [.integer(Int64(change.phase.rawValue))])
-              + (change.condition.map { [.string($0)] } ?? []))
+          var items: [JSONValue] = [.string(change.name)]
+          for values in [change.prepend, change.append, change.set ?? []] {
+            items.append(.array(values.map(JSONValue.string)))
+          }
+          items.append(.bool(change.set != nil))
+          // A catalogue's changes (all `commands`, none conditional or unsetting) digest
+          // as before phases.
+          if change.phase != .commands || change.condition != nil || change.unset {
+            items.append(.integer(Int64(change.phase.rawValue)))
+          }
+          if let condition = change.condition { items.append(.string(condition)) }
+          if change.unset { items.append(.bool(true)) }
+          return .array(items)
         })
     }
     let fields: [JSONValue] = [

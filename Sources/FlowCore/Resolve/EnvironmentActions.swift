@@ -13,7 +13,8 @@
 /// expands the whole joined value again, inherited text included.
 public struct EnvironmentActions: Sendable, Hashable {
   public struct Action: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable { case prepend, append, set }
+    /// `unset` removes the variable (rez's `unsetenv`); its value is empty.
+    public enum Kind: String, Sendable, Hashable { case prepend, append, set, unset }
 
     public var kind: Kind
     public var variable: String
@@ -52,6 +53,9 @@ public struct EnvironmentActions: Sendable, Hashable {
   private static func append(
     _ change: VariableChange, of package: String, to actions: inout [Action]
   ) {
+    if change.unset && change.set == nil {
+      actions.append(Action(kind: .unset, variable: change.name, value: "", package: package))
+    }
     for item in change.prepend.reversed() {
       actions.append(Action(kind: .prepend, variable: change.name, value: item, package: package))
     }
@@ -140,6 +144,9 @@ public struct EnvironmentActions: Sendable, Hashable {
       let value = EnvironmentActions.expand(action.value, in: environment)
       let joined: String
       switch (action.kind, environment[action.variable]) {
+      case (.unset, _):
+        environment[action.variable] = nil
+        continue
       case (.set, _), (_, nil):
         environment[action.variable] = value
         continue

@@ -8,6 +8,7 @@ import Testing
     .init(kind: .prepend, variable: "PATH", value: "$HFS/bin", package: "houdini"),
     .init(kind: .append, variable: "LD_LIBRARY_PATH", value: "${HFS}/lib", package: "houdini"),
     .init(kind: .set, variable: "ODD", value: "it's $ÄRGER $5", package: "x"),
+    .init(kind: .unset, variable: "OLD", value: "", package: "x"),
   ])
 
   /// Packages build on the node's own variables there; values never become shell code.
@@ -23,6 +24,7 @@ import Testing
         #"export PATH="${HFS}"'/bin'${PATH+:}"${PATH}""#,
         #"export LD_LIBRARY_PATH="${LD_LIBRARY_PATH}"${LD_LIBRARY_PATH+:}"${HFS}"'/lib'"#,
         #"export ODD='it'\''s '' '"#,
+        "unset OLD",
         "export MODE='$(fast)'",
         "export FLOW_STAGE='fit'",
         "export FLOW_WORKFLOW='/w/w.yaml'",
@@ -35,16 +37,19 @@ import Testing
     let environment = StageEnvironment(actions: actions)
     let script =
       environment.nodeAssignments(stage: "s", workflow: "w").map(\.shell).joined(separator: "\n")
-      + "\nprintf '%s\\n' \"$HFS\" \"$PATH\" \"$LD_LIBRARY_PATH\" \"$ODD\"\n"
+      + "\nprintf '%s\\n' \"$HFS\" \"$PATH\" \"$LD_LIBRARY_PATH\" \"$ODD\" \"${OLD-gone}\"\n"
     let bases: [EnvironmentMap] = [
-      ["PATH": "/usr/bin:/bin"], ["PATH": "/bin", "LD_LIBRARY_PATH": ""],
+      ["PATH": "/usr/bin:/bin"], ["PATH": "/bin", "LD_LIBRARY_PATH": "", "OLD": "x"],
     ]
     for base in bases {
       let built = environment.build(base: base, stage: "s", workflow: "w", gpus: nil)
       let run = try ChildProcess(["/bin/sh", "-c", script], environment: base).run()
       #expect(
         run.text
-          == [built["HFS"]!, built["PATH"]!, built["LD_LIBRARY_PATH"]!, built["ODD"]!]
+          == [
+            built["HFS"]!, built["PATH"]!, built["LD_LIBRARY_PATH"]!, built["ODD"]!,
+            built["OLD"] ?? "gone",
+          ]
           .map { $0 + "\n" }.joined())
     }
   }

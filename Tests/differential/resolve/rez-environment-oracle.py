@@ -3,7 +3,7 @@ with and without rez's links to them, an unversioned package, `{root}`, `{base}`
 `{version}`, `{env.NAME}`, bare bindings such as `this.version` and `resolve.python.base`,
 `pre_commands` and `post_commands`, `if` blocks on `building` and the platform, expressions (names assigned for later
 lines, `+`, f-strings, `%`, `.format`, `os.path.join`, `getenv`, `env['NAME']`, `$NAME`,
-keys rez does not bind), `if` on the resolve (`'lib' in resolve`, `intersects(resolve.python,
+keys rez does not bind), `unsetenv` and `.unset()`, `if` on the resolve (`'lib' in resolve`, `intersects(resolve.python,
 '3')`, `ephemerals.get`, `get_range`, `in ephemerals`), combined package files at the repository's top with
 `versions` and `version_overrides`, in Python and YAML, one shadowed by a package folder of
 its name), resolves requests against it with rez itself and records the
@@ -12,7 +12,8 @@ environment rez's context makes.
 Usage: rez-environment-oracle.py FOLDER
 
 Writes FOLDER/repository and FOLDER/cases.json: [{"request", "variables": {name: value},
-"base": {name: value}}], base being variables of the environment rez applies them to,
+"base": {name: value}, "removed": [name]}], base being variables of the environment rez
+applies them to (removed: those of them rez's environment no longer holds),
 the variables being those the packages set (their own, and the REZ_NAME_... ones rez sets
 for each package and ephemeral), each as rez's context leaves it.
 """
@@ -133,6 +134,17 @@ def commands():
     if 'render' in ephemerals or building:
         env.PLUG_EPH = 'yes'
 """,
+    ("unsetter", "1.0"): """
+def commands():
+    env.UNSET_A = 'a'
+    unsetenv('UNSET_A')
+    env.UNSET_B = 'b'
+    env.UNSET_B.unset()
+    env.UNSET_B.append('b2')
+    env.UNSET_B.prepend('b1')
+    unsetenv('EXPR_GONE')
+    env.EXPR_GONE2.unset()
+""",
 }
 UNVERSIONED = """
 name = 'site'
@@ -169,7 +181,7 @@ version_overrides:
 REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
-    ["cond"], ["expr"], ["plug", "lib"], ["plug", "python-3"], ["plug", "python-2"],
+    ["cond"], ["expr"], ["unsetter"], ["plug", "lib"], ["plug", "python-3"], ["plug", "python-2"],
     ["plug", "python-2", ".render-1"], ["plug", ".render-2"], ["bundle"], ["bundle-1.0"], ["bundle-1.5"], ["kit"], ["kit-1", "python"],
 ]
 
@@ -197,7 +209,7 @@ def write(folder):
 
 
 # Variables of the environment the commands are applied to, as the test gives them too.
-BASE = {"EXPR_HOME": "/home/test", "EXPR_HOME2": "h2"}
+BASE = {"EXPR_HOME": "/home/test", "EXPR_HOME2": "h2", "EXPR_GONE": "g", "EXPR_GONE2": "g2"}
 
 
 def main():
@@ -217,14 +229,23 @@ def main():
                  "BUNDLE_VERSION", "BUNDLE_NEW", "KIT_SEEN", "COND_BUILD", "COND_BUILD_LINUX",
                  "COND_PLATFORM", "COND_OS", "COND_NESTED", "COND_AFTER"}
         names |= {"EXPR_" + letter for letter in "ABCDEFGHIJKLMNO"}
-        names |= {"PLUG_PATH", "PLUG_LIB", "PLUG_RENDER", "PLUG_EPH"}
+        names |= {"PLUG_PATH", "PLUG_LIB", "PLUG_RENDER", "PLUG_EPH", "UNSET_A", "UNSET_B"}
         variables = {name: value for name, value in environ.items()
                      if name in names or (name.startswith("REZ_")
                                           and not name.startswith("REZ_USED")
                                           and (name.endswith(("VERSION", "_BASE", "_ROOT"))
                                                or name.startswith("REZ_EPH_"))
                                           and name != "REZ_VERSION")}
-        cases.append({"request": request, "variables": variables, "base": BASE})
+        # Which variables of the base the context's actions leave removed, as a shell
+        # running them would (get_environ gives only the variables it sets).
+        present = dict.fromkeys(BASE, True)
+        for action in context.get_actions():
+            name = getattr(action, "key", None)
+            if name in present:
+                present[name] = type(action).__name__ != "Unsetenv"
+        removed = sorted(name for name, held in present.items() if not held)
+        cases.append({"request": request, "variables": variables, "base": BASE,
+                      "removed": removed})
     with open(os.path.join(folder, "cases.json"), "w") as out:
         json.dump(cases, out)
 

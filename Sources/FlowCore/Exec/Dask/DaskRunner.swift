@@ -186,8 +186,12 @@ public final class DaskRunner: StageRunner {
     return entry
   }
 
-  /// An assignment as the bridge applies it: its name and its parts in order.
+  /// An assignment as the bridge applies it: its name and its parts in order (null for a
+  /// variable removed).
   static func document(_ assignment: NodeAssignment) -> JSONValue {
+    if assignment.removes {
+      return .object(JSONObject([("name", .string(assignment.name)), ("parts", .null)]))
+    }
     let parts = assignment.parts.map { part -> JSONValue in
       switch part {
       case .text(let text): .array([.string("text"), .string(text)])

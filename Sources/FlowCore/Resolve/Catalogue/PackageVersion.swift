@@ -78,11 +78,15 @@ public struct VariableChange: Sendable, Hashable {
   /// what must hold of the chosen packages for it to apply, as `RezExpression` reads it
   /// then; nil for a change that always applies.
   public var condition: String?
+  /// Whether the variable is removed first (rez's `unsetenv`), its prepends and appends
+  /// then starting it anew; a set replaces it anyway.
+  public var unset: Bool
 
   public init(
     name: String, prepend: [String] = [], append: [String] = [], set: [String]? = nil,
-    phase: Phase = .commands, condition: String? = nil
+    phase: Phase = .commands, condition: String? = nil, unset: Bool = false
   ) {
+    self.unset = unset
     self.name = name
     self.prepend = prepend
     self.append = append

@@ -22,7 +22,7 @@ import Glibc
 /// from the catalogue.
 public final class CatalogueIndex: PackageSource {
   static let magicPrefix = Array("flow-catalogue-index-".utf8)
-  static let magic = magicPrefix + Array("20\n".utf8)
+  static let magic = magicPrefix + Array("21\n".utf8)
   /// Where the parts after the source key start, after the length in the header.
   static let partCount = 6
 

@@ -1,7 +1,7 @@
 /// Reads a rez package's `commands` where they change the environment in ways flow can work
 /// out without running Python: `env.NAME.set(VALUE)`, `.append(VALUE)`, `.prepend(VALUE)`,
-/// `env.NAME = VALUE` (also `env['NAME']`), `setenv('NAME', VALUE)`, `appendenv(…)`,
-/// `prependenv(…)`, names assigned for later lines (`path = '{root}/bin'`), and `if` chains
+/// `.unset()`, `env.NAME = VALUE` (also `env['NAME']`), `setenv('NAME', VALUE)`,
+/// `appendenv(…)`, `prependenv(…)`, `unsetenv('NAME')`, names assigned for later lines (`path = '{root}/bin'`), and `if` chains
 /// whose conditions flow decides, each VALUE an expression `RezExpression` works out. A
 /// string value is formatted as rez formats it (`RezExpression.formatted`): `{root}`,
 /// `{base}`, `{version}`, `{version.major}` (`.minor`, `.patch`), `{this.name}` (also as
@@ -159,6 +159,13 @@ struct RezCommands {
       apply(change)
       return true
     }
+    if head == "unsetenv" {
+      guard Self.take("(", &reader), case .string(let name)? = value(&reader),
+        RezExpression.isVariableName(name), Self.take(")", &reader), Self.atEnd(&reader)
+      else { return false }
+      apply((.unset, name, ""))
+      return true
+    }
     let functions: [String: Operation] = [
       "setenv": .set, "appendenv": .append, "prependenv": .prepend,
     ]
@@ -207,8 +214,12 @@ struct RezCommands {
     }
     guard reader.peek == UInt8(ascii: "."), Self.advance(&reader),
       let method = reader.identifier(), let operation = Self.operation(named: method),
-      Self.take("(", &reader), let value = variableText(&reader), Self.take(")", &reader),
-      Self.atEnd(&reader)
+      Self.take("(", &reader)
+    else { return nil }
+    if operation == .unset {
+      return Self.take(")", &reader) && Self.atEnd(&reader) ? (.unset, variable, "") : nil
+    }
+    guard let value = variableText(&reader), Self.take(")", &reader), Self.atEnd(&reader)
     else { return nil }
     return (operation, variable, value)
   }
@@ -235,7 +246,7 @@ struct RezCommands {
     return reader.peek == nil || reader.peek == UInt8(ascii: "#")
   }
 
-  enum Operation { case set, append, prepend }
+  enum Operation { case set, append, prepend, unset }
 
   /// Adds a change so that applying the result gives what rez's commands give in order: a
   /// set replaces what came before, and later appends and prepends extend the set value.
@@ -255,6 +266,9 @@ struct RezCommands {
     case .set:
       entry = VariableChange(
         name: change.variable, set: [change.value], phase: phase, condition: condition)
+    case .unset:
+      entry = VariableChange(
+        name: change.variable, phase: phase, condition: condition, unset: true)
     case .append:
       if entry.set != nil {
         entry.set!.append(change.value)
@@ -281,6 +295,7 @@ struct RezCommands {
     case "set": return .set
     case "append": return .append
     case "prepend": return .prepend
+    case "unset": return .unset
     default: return nil
     }
   }

@@ -46,6 +46,7 @@ import Testing
       NodeAssignment(
         name: "PATH", parts: [.text("/opt/bin"), .separatorIfSet("PATH"), .variable("PATH")]),
       NodeAssignment(name: "K", parts: [.text("v")]),
+      NodeAssignment(name: "OLD", parts: [], removes: true),
     ]
     stage.timeout = 90
     let runner = DaskRunner(
@@ -65,7 +66,11 @@ import Testing
     #expect(
       entry?["assignments"]?.arrayValue?.first
         == .object(JSONObject([("name", .string("PATH")), ("parts", path)])))
-    #expect(entry?["assignments"]?.arrayValue?.count == 2)
+    #expect(entry?["assignments"]?.arrayValue?.count == 3)
+    // A variable removed (rez's `unsetenv`): its parts are null.
+    #expect(
+      entry?["assignments"]?.arrayValue?.last
+        == .object(JSONObject([("name", .string("OLD")), ("parts", .null)])))
   }
 
   /// A container stage given GPUs by a Dask worker names them by placeholders in the same
