@@ -7,8 +7,8 @@
 /// `{base}`, `{version}`, `{version.major}` (`.minor`, `.patch`), `{this.name}` (also as
 /// `{this.root}`, …) are the package's, `{env.NAME}` is the variable's value (`${NAME}`), and
 /// `{resolve.NAME.version}` (`.base`, `.root`) another chosen package's, through the variable
-/// rez sets for it (`${REZ_NAME_VERSION}`). `pass`, `global` and `import` lines change
-/// nothing. Any other line is left out with a warning: flow never runs a package's Python.
+/// rez sets for it (`${REZ_NAME_VERSION}`). `pass`, `global`, `import`, `info(…)` and
+/// `comment(…)` lines change nothing. Any other line is left out with a warning: flow never runs a package's Python.
 struct RezCommands {
   /// The package's changes, one per variable in the order first changed.
   var variables: [VariableChange] = []
@@ -154,6 +154,8 @@ struct RezCommands {
     }
     var reader = PythonModuleReader(bytes: Array(text.utf8))
     guard let head = reader.identifier() else { return false }
+    // rez's messages (`info('…')`, `comment('…')`) change nothing either.
+    if head == "info" || head == "comment", Self.take("(", &reader) { return true }
     if head == "env" {
       guard let change = envChange(&reader) else { return false }
       apply(change)

@@ -324,3 +324,18 @@ extension PythonModuleReaderTests {
     #expect(environment([("tool", "1")], []) == "a:g:z -")
   }
 }
+
+extension PythonModuleReaderTests {
+  /// Lines that change no variable are passed over without a warning; those that change
+  /// the shell or the run in ways flow does not (`alias`, `source`, `stop`) are not.
+  @Test func linesThatChangeNothingAreNotWarnedOf() {
+    let commands = RezCommands(
+      lines: [
+        "global env", "import os.path", "from os import path", "info('using %s' % x)",
+        "comment('set up')", "pass", "alias('t', '{root}/t')", "source('{root}/s.sh')",
+        "stop('no')",
+      ], firstLine: 1, expansions: ["root": "/r"])
+    #expect(commands.variables.isEmpty)
+    #expect(commands.skipped.map(\.line) == [7, 8, 9])
+  }
+}
