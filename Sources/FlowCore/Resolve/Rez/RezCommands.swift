@@ -1,14 +1,16 @@
 /// Reads a rez package's `commands` where they change the environment in ways flow can work
 /// out without running Python: `env.NAME.set(VALUE)`, `.append(VALUE)`, `.prepend(VALUE)`,
 /// `.unset()`, `env.NAME = VALUE` (also `env['NAME']`), `setenv('NAME', VALUE)`,
-/// `appendenv(…)`, `prependenv(…)`, `unsetenv('NAME')`, names assigned for later lines (`path = '{root}/bin'`), and `if` chains
-/// whose conditions flow decides, each VALUE an expression `RezExpression` works out. A
-/// string value is formatted as rez formats it (`RezExpression.formatted`): `{root}`,
-/// `{base}`, `{version}`, `{version.major}` (`.minor`, `.patch`), `{this.name}` (also as
-/// `{this.root}`, …) are the package's, `{env.NAME}` is the variable's value (`${NAME}`), and
-/// `{resolve.NAME.version}` (`.base`, `.root`) another chosen package's, through the variable
-/// rez sets for it (`${REZ_NAME_VERSION}`). `pass`, `global`, `import`, `info(…)` and
-/// `comment(…)` lines change nothing. Any other line is left out with a warning: flow never runs a package's Python.
+/// `appendenv(…)`, `prependenv(…)`, `unsetenv('NAME')`, names assigned for later lines
+/// (`path = root + '/bin'`), and `if` chains whose tests flow works out, each VALUE an
+/// expression `RezExpression` works out. A string value is formatted as rez formats it
+/// (`RezExpression.formatted`): `{root}`, `{base}`, `{version}`, `{version.major}`
+/// (`.minor`, `.patch`), `{this.name}` (also as `{this.root}`, …) are the package's,
+/// `{env.NAME}` is the variable's value (`${NAME}`), and `{resolve.NAME.version}` (`.base`,
+/// `.root`) another chosen package's, through the variable rez sets for it
+/// (`${REZ_NAME_VERSION}`). `pass`, `global`, `import`, `info(…)` and `comment(…)` lines
+/// change nothing. Any other line is left out with a warning: flow never runs a package's
+/// Python.
 struct RezCommands {
   /// The package's changes, one per variable in the order first changed.
   var variables: [VariableChange] = []
@@ -87,7 +89,8 @@ struct RezCommands {
         // That no branch before held.
         var none = RezExpression.Value.boolean(true)
         for branch in branches {
-          guard let test = branch.value,
+          // A test whose truth is unknown (one of rez's objects) leaves the chain undecided.
+          guard let test = branch.value, test.conditionText != nil,
             let holds = RezExpression.Parser.join(none, test, or: false),
             let rest = RezExpression.Parser.negate(test).flatMap({
               RezExpression.Parser.join(none, $0, or: false)
