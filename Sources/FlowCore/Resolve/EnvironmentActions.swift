@@ -107,22 +107,17 @@ public struct EnvironmentActions: Sendable, Hashable {
           Action(kind: .set, variable: prefix + suffix, value: value, package: package.name))
       }
     }
-    // What the changes made under a condition on the resolve test.
-    var resolved = RezExpression.Resolved(versions: [:], ephemerals: [:])
-    for package in packages { resolved.versions[package.name] = package.key }
-    for ephemeral in ephemerals {
-      resolved.ephemerals[String(ephemeral.name.dropFirst())] = RezRequirement.written(
-        ephemeral.name, ephemeral.range)
+    // What the changes made under a condition on the resolve test, made when one is met.
+    var resolved: RezExpression.Scope?
+    func holds(_ condition: String) -> Bool {
+      let scope = resolved ?? conditionScope(packages: packages, ephemerals: ephemerals)
+      resolved = scope
+      return RezExpression.value(condition, in: scope)?.truth == true
     }
-    let scope = RezExpression.Scope(package: [:], resolved: resolved)
     for phase in VariableChange.Phase.applied {
       for package in packages {
         for change in package.variables where change.phase == phase {
-          if let condition = change.condition,
-            RezExpression.value(condition, in: scope)?.truth != true
-          {
-            continue
-          }
+          if let condition = change.condition, !holds(condition) { continue }
           append(change, of: package.name, to: &actions)
         }
       }
@@ -135,6 +130,20 @@ public struct EnvironmentActions: Sendable, Hashable {
           value: ephemeral.range, package: ephemeral.name))
     }
     return EnvironmentActions(actions: actions)
+  }
+
+  /// What conditions on a rez resolve read (`RezExpression.Resolved`): each package's
+  /// version, and each ephemeral's request as rez writes it, by its name without the `.`.
+  private static func conditionScope(
+    packages: [PackageVersion], ephemerals: [(name: String, range: String)]
+  ) -> RezExpression.Scope {
+    var resolved = RezExpression.Resolved(versions: [:], ephemerals: [:])
+    for package in packages { resolved.versions[package.name] = package.key }
+    for ephemeral in ephemerals {
+      resolved.ephemerals[String(ephemeral.name.dropFirst())] = RezRequirement.written(
+        ephemeral.name, ephemeral.range)
+    }
+    return RezExpression.Scope(package: [:], resolved: resolved)
   }
 
   /// The full environment after applying every action to `base`.
