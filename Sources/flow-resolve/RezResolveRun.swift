@@ -50,11 +50,9 @@ extension ResolveRun {
         parsed.append(try repository.requirement(parsing: text))
       }
       // Package files are read as the searches meet them: what was skipped is told after.
-      var resolution = try Resolution.resolving(
+      return try Resolution.resolving(
         parsed, source: source, includePrereleases: true, fullDerivation: fullDerivation,
-        explain: explain)
-      resolution.implicitCount = factRequests.count
-      return resolution
+        explain: explain, factCount: factRequests.count)
     }
     try emit(resolution, console: console)
   }

@@ -185,7 +185,13 @@ import Testing
   @Test func implicitsMakeTheMachinesFactsPackagesOfARezRepository() throws {
     let folder = try TemporaryFolder()
     try folder.write(
-      "r/2.0/package.py", "variants = [['gpu-1', 'cuda_driver-12.1+'], ['gpu-0']]\n")
+      "r/2.0/package.py",
+      """
+      variants = [['gpu-1', 'cuda_driver-12.1+'], ['gpu-0']]
+      def commands():
+          if 'gpu' in resolve and 'gpu' not in request and 'r' in request:
+              env.R_FACTS = 'chosen, not requested'
+      """)
     func packages(onMachine tree: String) throws -> [String] {
       let run = try ToolRun.run(
         "flow-resolve", ["--catalog", folder.path, "--implicits", "r"],
@@ -194,6 +200,8 @@ import Testing
           "FLOW_PROBE_ROOT": ToolRun.root.path + "/Tests/Fixtures/probe/" + tree,
         ])
       #expect(run.status == 0, "\(run.stderr)")
+      // The machine's facts are packages of the resolve, not requests, as rez's implicits.
+      #expect(run.stdout.contains(#""variable":"R_FACTS","value":"chosen, not requested""#))
       return try Self.packages(run)
     }
     #expect(try packages(onMachine: "nvidia-one").contains("r-2.0[0]"))

@@ -83,13 +83,15 @@ public struct EnvironmentActions: Sendable, Hashable {
   /// The actions of a rez resolve, in the order rez's context applies them: for each
   /// package in turn, the variables rez sets for it (`REZ_FOO_VERSION`, `_MAJOR_VERSION`,
   /// `_MINOR_VERSION`, `_PATCH_VERSION` from its version's first three tokens, `_BASE` its
-  /// version's folder and `_ROOT` its variant's), then the
-  /// packages' own actions, phase by phase (every package's `pre_commands`, then their
-  /// `commands`, then their `post_commands`), those read under a condition on the resolve
-  /// only where it holds of these packages and ephemerals, then for each ephemeral (`name` and range: `.foo.bar`, `1.2`)
-  /// its request (`REZ_EPH_FOO_BAR_REQUEST=1.2`).
+  /// version's folder and `_ROOT` its variant's), then the packages' own actions, phase by
+  /// phase (every package's `pre_commands`, then their `commands`, then their
+  /// `post_commands`), those read under a condition on the resolve only where it holds of
+  /// these packages, ephemerals and `requests` (the machine's facts left out), then for
+  /// each ephemeral (`name` and range: `.foo.bar`, `1.2`) its request
+  /// (`REZ_EPH_FOO_BAR_REQUEST=1.2`).
   static func rez(
-    packages: [PackageVersion], ephemerals: [(name: String, range: String)]
+    packages: [PackageVersion], ephemerals: [(name: String, range: String)],
+    requests: [PackageRequirement] = []
   ) -> EnvironmentActions {
     var actions: [Action] = []
     for package in packages {
@@ -110,7 +112,8 @@ public struct EnvironmentActions: Sendable, Hashable {
     // What the changes made under a condition on the resolve test, made when one is met.
     var resolved: RezExpression.Scope?
     func holds(_ condition: String) -> Bool {
-      let scope = resolved ?? conditionScope(packages: packages, ephemerals: ephemerals)
+      let scope =
+        resolved ?? conditionScope(packages: packages, ephemerals: ephemerals, requests: requests)
       resolved = scope
       return RezExpression.value(condition, in: scope)?.truth == true
     }
@@ -133,12 +136,19 @@ public struct EnvironmentActions: Sendable, Hashable {
   }
 
   /// What conditions on a rez resolve read (`RezExpression.Resolved`): each package's
-  /// version, and each ephemeral's request as rez writes it, by its name without the `.`.
+  /// version, each ephemeral's request as rez writes it, by its name without the `.`, and
+  /// each request as rez writes it (a later request of a name replacing an earlier, as in
+  /// rez's binding).
   private static func conditionScope(
-    packages: [PackageVersion], ephemerals: [(name: String, range: String)]
+    packages: [PackageVersion], ephemerals: [(name: String, range: String)],
+    requests: [PackageRequirement]
   ) -> RezExpression.Scope {
     var resolved = RezExpression.Resolved(versions: [:], ephemerals: [:])
     for package in packages { resolved.versions[package.name] = package.key }
+    for request in requests {
+      resolved.requests[request.name] =
+        request.kind.mark + RezRequirement.written(request.name, request.spec.text)
+    }
     for ephemeral in ephemerals {
       resolved.ephemerals[String(ephemeral.name.dropFirst())] = RezRequirement.written(
         ephemeral.name, ephemeral.range)

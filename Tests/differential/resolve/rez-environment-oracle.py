@@ -4,7 +4,7 @@ with and without rez's links to them, an unversioned package, `{root}`, `{base}`
 `pre_commands` and `post_commands`, `if` blocks on `building` and the platform, expressions (names assigned for later
 lines, `+`, f-strings, `%`, `.format`, `os.path.join`, `getenv`, `env['NAME']`, `$NAME`,
 keys rez does not bind), `unsetenv` and `.unset()`, `if` on the resolve (`'lib' in resolve`, `intersects(resolve.python,
-'3')`, `ephemerals.get`, `get_range`, `in ephemerals`), combined package files at the repository's top with
+'3')`, `ephemerals.get`, `get_range`, `in ephemerals`, `in request`, `intersects(request.python, '3')`), combined package files at the repository's top with
 `versions` and `version_overrides`, in Python and YAML, one shadowed by a package folder of
 its name), resolves requests against it with rez itself and records the
 environment rez's context makes.
@@ -133,6 +133,10 @@ def commands():
         env.PLUG_RENDER = 'one'
     if 'render' in ephemerals or building:
         env.PLUG_EPH = 'yes'
+    if 'python' in request and intersects(request.python, '3'):
+        env.PLUG_REQ = 'py3 asked'
+    elif 'python' in request:
+        env.PLUG_REQ = 'py asked'
 """,
     ("unsetter", "1.0"): """
 def commands():
@@ -182,7 +186,7 @@ REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
     ["cond"], ["expr"], ["unsetter"], ["plug", "lib"], ["plug", "python-3"], ["plug", "python-2"],
-    ["plug", "python-2", ".render-1"], ["plug", ".render-2"], ["bundle"], ["bundle-1.0"], ["bundle-1.5"], ["kit"], ["kit-1", "python"],
+    ["plug", "python-2", ".render-1"], ["plug", ".render-2"], ["plug", "~python-2"], ["bundle"], ["bundle-1.0"], ["bundle-1.5"], ["kit"], ["kit-1", "python"],
 ]
 
 
@@ -229,7 +233,8 @@ def main():
                  "BUNDLE_VERSION", "BUNDLE_NEW", "KIT_SEEN", "COND_BUILD", "COND_BUILD_LINUX",
                  "COND_PLATFORM", "COND_OS", "COND_NESTED", "COND_AFTER"}
         names |= {"EXPR_" + letter for letter in "ABCDEFGHIJKLMNO"}
-        names |= {"PLUG_PATH", "PLUG_LIB", "PLUG_RENDER", "PLUG_EPH", "UNSET_A", "UNSET_B"}
+        names |= {"PLUG_PATH", "PLUG_LIB", "PLUG_RENDER", "PLUG_EPH", "PLUG_REQ", "UNSET_A",
+                  "UNSET_B"}
         variables = {name: value for name, value in environ.items()
                      if name in names or (name.startswith("REZ_")
                                           and not name.startswith("REZ_USED")

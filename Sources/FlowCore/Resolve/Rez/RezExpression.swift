@@ -48,11 +48,13 @@ enum RezExpression {
     }
   }
 
-  /// What a resolve chose, for conditions on it: each package's version, and each
-  /// ephemeral's request as rez writes it (`.foo-1`), by its name without the `.`.
+  /// What a resolve chose, for conditions on it: each package's version, each ephemeral's
+  /// request as rez writes it (`.foo-1`) by its name without the `.`, and each package
+  /// request as rez writes it (`~maya-2020`; the machine's facts are not requests).
   struct Resolved {
     var versions: [String: String]
     var ephemerals: [String: String]
+    var requests: [String: String] = [:]
   }
 
   /// What the commands can name: the package's bindings (`RezPackage`'s expansions:
@@ -298,8 +300,8 @@ enum RezExpression {
       return .condition("not \(text)")
     }
 
-    /// `left in resolve` (a package chosen) or `left in ephemerals` (an ephemeral
-    /// requested, named without its `.`), after the `in`.
+    /// `left in resolve` (a package chosen), `left in ephemerals` (an ephemeral requested,
+    /// named without its `.`) or `left in request` (a package requested), after the `in`.
     mutating func membership(_ left: Value) -> Value? {
       guard case .string(let name) = left, let quoted = Self.quoted(name) else { return nil }
       reader.skipSpaces()
@@ -312,6 +314,9 @@ enum RezExpression {
       case "ephemerals":
         if let resolved = scope.resolved { return .boolean(resolved.ephemerals[name] != nil) }
         return .condition("(\(quoted) in ephemerals)")
+      case "request":
+        if let resolved = scope.resolved { return .boolean(resolved.requests[name] != nil) }
+        return .condition("(\(quoted) in request)")
       default: return nil
       }
     }
@@ -337,6 +342,14 @@ enum RezExpression {
       return result + "'"
     }
 
+    /// The range a request as rez writes it gives `intersects`: none for a weak or
+    /// conflict request, which rez reads as a conflict.
+    static func requestedRange(_ text: String) -> RezRange? {
+      guard let requirement = try? RezRequirement(parsing: text), requirement.kind == .required
+      else { return nil }
+      return requirement.range
+    }
+
     /// Steps over one byte (a `.` already seen).
     static func step(_ reader: inout PythonModuleReader) -> Bool {
       reader.index += 1
@@ -344,10 +357,11 @@ enum RezExpression {
     }
 
     /// rez's `intersects(SUBJECT, 'RANGE')`, after its `(`: whether a chosen package's
-    /// version (`resolve.NAME`, `resolve.NAME.version`), read as a range as rez reads it,
-    /// or an ephemeral's request (`ephemerals.get('NAME', 'DEFAULT')`; its range,
-    /// `ephemerals.get_range('NAME', 'DEFAULT')`) meets RANGE. A package not chosen, or an
-    /// ephemeral neither requested nor given a default, meets nothing (rez stops with an
+    /// version (`resolve.NAME`, `resolve.NAME.version`), read as a range as rez reads it, a
+    /// package's request (`request.NAME`), or an ephemeral's (`ephemerals.get('NAME',
+    /// 'DEFAULT')`; its range, `ephemerals.get_range('NAME', 'DEFAULT')`) meets RANGE. A
+    /// weak or conflict request meets nothing, as in rez; so does a package not chosen or
+    /// requested, or an ephemeral neither requested nor given a default (rez stops with an
     /// error there).
     mutating func intersects() -> Value? {
       reader.skipSpaces()
@@ -363,6 +377,12 @@ enum RezExpression {
         }
         subject = "resolve.\(name)"
         range = { resolved in resolved.versions[name].flatMap { try? RezRange(parsing: $0) } }
+      case "request":
+        guard reader.peek == UInt8(ascii: "."), Self.step(&reader), let name = reader.identifier(),
+          Self.quoted(name) != nil
+        else { return nil }
+        subject = "request.\(name)"
+        range = { resolved in resolved.requests[name].flatMap(Self.requestedRange) }
       case "ephemerals":
         guard reader.peek == UInt8(ascii: "."), Self.step(&reader),
           let method = reader.identifier(), method == "get" || method == "get_range",
@@ -377,13 +397,7 @@ enum RezExpression {
         guard take(symbol: ")") else { return nil }
         subject = "ephemerals.\(method)(\(quoted), \(fallback.map(Self.literal) ?? "None"))"
         range = { resolved in
-          if let request = resolved.ephemerals[name] {
-            // rez's request as written: its range, none for a conflict.
-            guard let requirement = try? RezRequirement(parsing: request),
-              requirement.kind != .conflict
-            else { return nil }
-            return requirement.range
-          }
+          if let request = resolved.ephemerals[name] { return Self.requestedRange(request) }
           // `get` gives the default as a request (a name alone: any version), `get_range`
           // as a range.
           guard let fallback else { return nil }

@@ -27,20 +27,21 @@ public struct Resolution: Sendable {
   /// arguments and of each stage of a pipe document is. On a rez repository (through a
   /// filter too) without a lock's versions to keep, the answer is the one rez's own search
   /// gives (`RezRepository.followRez(_:filter:)`): taken as it is, or with `explain` followed
-  /// by the solver, whose explanation compares it with the rest.
+  /// by the solver, whose explanation compares it with the rest. `factCount`: how many of
+  /// `requirements`, last, are the machine's facts already (not requests).
   public static func resolving(
     _ requirements: [PackageRequirement], source: any PackageSource,
     implicits: ImplicitPackages? = nil, includePrereleases: Bool = false,
     fullDerivation: Bool = false, preferences: [String: PreferredVersion] = [:],
-    explain: Bool = false
+    explain: Bool = false, factCount: Int = 0
   ) throws -> Resolution {
     var requirements = requirements
     var source = source
-    var implicitCount = 0
+    var implicitCount = factCount
     if let implicits {
       let (placed, requests) = implicits.applied(to: source)
       requirements += requests
-      implicitCount = requests.count
+      implicitCount += requests.count
       source = placed
     }
     // A rez repository, or one a filter reads through.
@@ -64,8 +65,8 @@ public struct Resolution: Sendable {
     }
     // On a rez repository, with its ephemerals, which the solver set aside, and listed and
     // applied in rez's order, however it was solved.
-    if source.rezSearch != nil { resolution = try resolution.rezFinished() }
     resolution.implicitCount = implicitCount
+    if source.rezSearch != nil { resolution = try resolution.rezFinished() }
     return resolution
   }
 
@@ -114,7 +115,9 @@ public struct Resolution: Sendable {
     hidden = order.map { hidden[$0] }
     otherVariants = order.map { otherVariants[$0] }
     ephemerals = ephemeralOrder.map { ephemerals[$0] }
-    actions = EnvironmentActions.rez(packages: packages, ephemerals: ephemerals)
+    actions = EnvironmentActions.rez(
+      packages: packages, ephemerals: ephemerals,
+      requests: Array(requirements.dropLast(implicitCount)))
   }
 
   /// Per chosen package, in the same order: what brought it in and what kept newer versions
