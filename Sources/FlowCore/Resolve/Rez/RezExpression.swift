@@ -107,11 +107,29 @@ enum RezExpression {
   }
 
   /// A string as rez formats it before it becomes a variable's value: `$NAME` and `${NAME}`
-  /// are kept for the environment (`$NAME` written `${NAME}`, NAME its letters and
-  /// underscores, as rez reads it), `{{` and `}}` are braces, and each `{key}` is what the
-  /// binding `key` gives (`binding(_:package:)`). A key rez does not bind leaves the whole string
-  /// as written, as rez leaves it; nil for one rez binds that flow cannot work out.
+  /// are kept for the environment (`escapingVariables`), `{{` and `}}` are braces, and each
+  /// `{key}` is what the binding `key` gives (`binding(_:package:)`). A key rez does not
+  /// bind, or a brace unmatched, leaves the whole string as written, as rez leaves it; nil
+  /// for a key rez binds that flow cannot work out.
   static func formatted(_ text: String, _ package: [String: String]) -> String? {
+    var unknown = false
+    let result = fields(of: escapingVariables(text)) { key in
+      guard let root = key.split(separator: ".", maxSplits: 1).first, isBound(String(root))
+      else { return nil }
+      guard let value = binding(String(key), package: package)?.text else {
+        unknown = true
+        return nil
+      }
+      return value
+    }
+    return unknown ? nil : result ?? text
+  }
+
+  /// `text` with each reference to a variable escaped from formatting, as rez does first:
+  /// `${NAME}` (no braces within) and `$NAME` (NAME its letters and underscores, as rez's
+  /// pattern reads it: `$HOME2` is `${HOME}2`) become `${{NAME}}`.
+  static func escapingVariables(_ text: String) -> String {
+    guard text.contains("$") else { return text }
     let bytes = Array(text.utf8)
     var result: [UInt8] = []
     var index = 0
@@ -119,52 +137,56 @@ enum RezExpression {
       (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
         || byte == UInt8(ascii: "_")
     }
+    func escaped(_ name: ArraySlice<UInt8>) -> [UInt8] {
+      Array("${{".utf8) + name + Array("}}".utf8)
+    }
     while index < bytes.count {
-      let byte = bytes[index]
-      switch byte {
-      case UInt8(ascii: "$"):
-        if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "{"),
-          let close = bytes[(index + 2)...].firstIndex(where: {
-            $0 == UInt8(ascii: "}") || $0 == UInt8(ascii: "{")
-          }), bytes[close] == UInt8(ascii: "}"), close > index + 2
-        {
-          result += bytes[index...close]
-          index = close + 1
-        } else if index + 1 < bytes.count, isNameByte(bytes[index + 1]) {
-          var end = index + 1
-          while end < bytes.count, isNameByte(bytes[end]) { end += 1 }
-          result += Array("${".utf8) + bytes[(index + 1)..<end] + [UInt8(ascii: "}")]
-          index = end
-        } else {
-          result.append(byte)
-          index += 1
-        }
-      case UInt8(ascii: "{"):
-        if index + 1 < bytes.count, bytes[index + 1] == byte {
-          result.append(byte)
-          index += 2
-          continue
-        }
-        guard let close = bytes[(index + 1)...].firstIndex(of: UInt8(ascii: "}")) else {
-          return text
-        }
-        let key = String(decoding: bytes[(index + 1)..<close], as: UTF8.self)
-        guard let root = key.split(separator: ".", maxSplits: 1).first.map(String.init),
-          isBound(root)
-        else { return text }
-        guard let value = binding(key, package: package)?.text else { return nil }
-        result += Array(value.utf8)
+      guard bytes[index] == UInt8(ascii: "$"), index + 1 < bytes.count else {
+        result.append(bytes[index])
+        index += 1
+        continue
+      }
+      if bytes[index + 1] == UInt8(ascii: "{"),
+        let close = bytes[(index + 2)...].firstIndex(where: {
+          $0 == UInt8(ascii: "}") || $0 == UInt8(ascii: "{")
+        }), bytes[close] == UInt8(ascii: "}"), close > index + 2
+      {
+        result += escaped(bytes[(index + 2)..<close])
         index = close + 1
-      case UInt8(ascii: "}"):
-        guard index + 1 < bytes.count, bytes[index + 1] == byte else { return text }
-        result.append(byte)
-        index += 2
-      default:
-        result.append(byte)
+      } else if isNameByte(bytes[index + 1]) {
+        var end = index + 1
+        while end < bytes.count, isNameByte(bytes[end]) { end += 1 }
+        result += escaped(bytes[(index + 1)..<end])
+        index = end
+      } else {
+        result.append(bytes[index])
         index += 1
       }
     }
     return String(decoding: result, as: UTF8.self)
+  }
+
+  /// `text` with each `{field}` replaced by what `value` gives for it, `{{` and `}}` being
+  /// braces, as Python reads a format string; nil when `value` gives nil or a brace is
+  /// unmatched.
+  static func fields(of text: String, _ value: (Substring) -> String?) -> String? {
+    var result = ""
+    var rest = Substring(text)
+    while let brace = rest.firstIndex(where: { $0 == "{" || $0 == "}" }) {
+      result += rest[..<brace]
+      let after = rest.index(after: brace)
+      if after < rest.endIndex, rest[after] == rest[brace] {
+        result.append(rest[brace])
+        rest = rest[rest.index(after: after)...]
+        continue
+      }
+      guard rest[brace] == "{", let close = rest[after...].firstIndex(of: "}"),
+        let text = value(rest[after..<close])
+      else { return nil }
+      result += text
+      rest = rest[rest.index(after: close)...]
+    }
+    return result + rest
   }
 
   /// Whether rez binds `name` for a package's commands.
@@ -542,29 +564,6 @@ enum RezExpression {
       }
     }
 
-    /// `text` with each `{field}` replaced by what `value` gives for it, `{{` and `}}` being
-    /// braces, as Python reads a format string; nil when `value` gives nil or a brace is
-    /// unmatched.
-    static func fields(of text: String, _ value: (Substring) -> String?) -> String? {
-      var result = ""
-      var rest = Substring(text)
-      while let brace = rest.firstIndex(where: { $0 == "{" || $0 == "}" }) {
-        result += rest[..<brace]
-        let after = rest.index(after: brace)
-        if after < rest.endIndex, rest[after] == rest[brace] {
-          result.append(rest[brace])
-          rest = rest[rest.index(after: after)...]
-          continue
-        }
-        guard rest[brace] == "{", let close = rest[after...].firstIndex(of: "}"),
-          let text = value(rest[after..<close])
-        else { return nil }
-        result += text
-        rest = rest[rest.index(after: close)...]
-      }
-      return result + rest
-    }
-
     mutating func primary() -> Value? {
       reader.skipSpaces()
       guard let byte = reader.peek else { return nil }
@@ -685,7 +684,7 @@ enum RezExpression {
     /// An f-string's text with each `{expression}` replaced by its `str()`; `{{` and `}}`
     /// are braces. nil for a field with a conversion or format spec, or unknown.
     func fill(_ text: String) -> String? {
-      Self.fields(of: text) { field in
+      RezExpression.fields(of: text) { field in
         guard !field.contains(":"), !field.contains("!") else { return nil }
         return RezExpression.value(String(field), in: scope)?.text
       }
