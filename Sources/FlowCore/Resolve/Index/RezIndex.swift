@@ -128,7 +128,9 @@ enum RezIndex {
   struct Listed {
     var version: RezVersion
     var path: String
-    var isCombined = false
+    /// For a package of a combined package file: the file as read when listed, once for
+    /// all its versions, with its state taken before (what is checked of it).
+    var combined: (state: [Int], written: Result<RezPackage.Written, Diagnostic>)? = nil
   }
 
   /// Lists the repositories' version folders: per package, ascending, of equal versions the
@@ -167,13 +169,16 @@ enum RezIndex {
         }
       }
       for (name, file) in combinedFiles where !folderNames.contains(name) {
-        packageFolders[name, default: []].append((file, state(of: file)))
+        let fileState = state(of: file)
+        packageFolders[name, default: []].append((file, fileState))
+        let written = Result { () throws(Diagnostic) in
+          try RezPackage.written(file: file, combined: true)
+        }
         // A file that cannot be read is listed unversioned, so that reading it tells why.
-        let versions =
-          (try? RezPackage.combinedVersions(of: RezPackage.written(file: file, combined: true)))
-          ?? []
+        let versions = (try? RezPackage.combinedVersions(of: written.get())) ?? []
         for version in versions.isEmpty ? [.empty] : versions {
-          listed[name, default: []].append(Listed(version: version, path: file, isCombined: true))
+          listed[name, default: []].append(
+            Listed(version: version, path: file, combined: (fileState, written)))
         }
       }
     }
@@ -212,14 +217,12 @@ enum RezIndex {
     _ name: String, folders: [(key: Int, listed: Listed)]
   ) -> Family {
     var family = Family()
-    // A combined file, read once for all its versions.
-    var combined: (file: String, written: RezPackage.Written)?
     for (key, listed) in folders {
       let (version, path) = (listed.version, listed.path)
       // Checked before reading, so that a change while reading is seen next time.
       var checks: [(suffix: String, state: [Int])]
-      if listed.isCombined {
-        checks = [("", state(of: path))]
+      if let combined = listed.combined {
+        checks = [("", combined.state)]
       } else {
         checks = [(suffix: "/package.py", state: state(of: path + "/package.py"))]
         if checks[0].state == [-1] {
@@ -230,13 +233,10 @@ enum RezIndex {
       let file: String
       let package: RezPackage
       do throws(Diagnostic) {
-        if listed.isCombined {
+        if let combined = listed.combined {
           file = path
-          if combined?.file != path {
-            combined = (path, try RezPackage.written(file: path, combined: true))
-          }
           package = try RezPackage.read(
-            combined!.written, base: RezPackage.combinedBase, name: name, version: version,
+            combined.written.get(), base: RezPackage.combinedBase, name: name, version: version,
             combined: true)
         } else {
           guard let found = RezRepository.packageFile(in: path) else { continue }
@@ -252,7 +252,7 @@ enum RezIndex {
       }
       // The versions of a combined file share its lines: each warning is told once.
       for warning in package.warnings
-      where !(listed.isCombined && family.problems.contains(warning)) {
+      where !(listed.combined != nil && family.problems.contains(warning)) {
         family.problems.append(warning)
       }
       do {
