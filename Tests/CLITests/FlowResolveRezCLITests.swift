@@ -273,6 +273,12 @@ extension FlowResolveRezCLITests {
     #expect(try resolve(["python"]).packages == ["python-3.9.1"])
     let settings = try ToolRun.run("flow-resolve", ["--catalog", folder.path, "settings"])
     #expect(settings.status == 65)
+    // Versions that are not strings are refused, as rez's schema refuses them, with the
+    // file's place: no unversioned package is made of them.
+    try folder.write("odd.py", "name = 'odd'\nversions = [1.0]\n")
+    let odd = try ToolRun.run("flow-resolve", ["--catalog", folder.path, "odd"])
+    #expect(odd.status == 65)
+    #expect(odd.stderr.contains("odd.py:2:12: 'versions' must be a list of versions; odd- skipped"))
     // A package of a combined file has no folder: rez gives `None` for its root.
     let site = try resolve(["site"])
     #expect(site.packages == ["site-"])

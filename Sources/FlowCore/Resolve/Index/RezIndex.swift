@@ -171,11 +171,14 @@ enum RezIndex {
       for (name, file) in combinedFiles where !folderNames.contains(name) {
         let fileState = state(of: file)
         packageFolders[name, default: []].append((file, fileState))
-        let written = Result { () throws(Diagnostic) in
-          try RezPackage.written(file: file, combined: true)
+        let read = Result { () throws(Diagnostic) in
+          let written = try RezPackage.written(file: file, combined: true)
+          return (written, try RezPackage.combinedVersions(of: written))
         }
-        // A file that cannot be read is listed unversioned, so that reading it tells why.
-        let versions = (try? RezPackage.combinedVersions(of: written.get())) ?? []
+        let written = read.map(\.0)
+        // A file that cannot be read, or whose versions cannot, is listed unversioned, so
+        // that reading it tells why.
+        let versions = (try? read.get().1) ?? []
         for version in versions.isEmpty ? [.empty] : versions {
           listed[name, default: []].append(
             Listed(version: version, path: file, combined: (fileState, written)))
