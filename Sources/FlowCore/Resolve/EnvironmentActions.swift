@@ -117,14 +117,16 @@ public struct EnvironmentActions: Sendable, Hashable {
       resolved = scope
       return RezExpression.value(condition, in: scope)?.truth == true
     }
+    var context = RezContext()
     for phase in VariableChange.Phase.applied {
       for package in packages {
         for change in package.variables where change.phase == phase {
           if let condition = change.condition, !holds(condition) { continue }
-          append(change, of: package.name, to: &actions)
+          context.add(change, of: package.name, to: &actions)
         }
       }
     }
+    context.finish(&actions)
     for ephemeral in ephemerals {
       actions.append(
         Action(
@@ -133,6 +135,69 @@ public struct EnvironmentActions: Sendable, Hashable {
           value: ephemeral.range, package: ephemeral.name))
     }
     return EnvironmentActions(actions: actions)
+  }
+
+  /// How rez's context builds the variables its packages change (its default settings,
+  /// `parent_variables` empty): a package's first change of a variable replaces what the
+  /// environment held (an append or prepend then sets it), later ones join with rez's
+  /// separator for it (`;` for `CMAKE_MODULE_PATH`, a space for `DOXYGEN_TAGFILES`, `:`
+  /// else), and an unset variable is set afresh again. `PATH` is built from the packages'
+  /// changes in the same way, and the environment's own `PATH` follows it, as rez appends
+  /// the system's paths to it: its parts are prepended where it was changed last.
+  private struct RezContext {
+    static let separators = ["CMAKE_MODULE_PATH": ";", "DOXYGEN_TAGFILES": " "]
+    /// The variables changed so far and not unset since.
+    var changed: Set<String> = []
+    /// The parts the packages gave `PATH`, each with its package, and the place of the
+    /// actions where it was changed last; nil while none did.
+    var path: (parts: [(value: String, package: String)], place: Int)?
+
+    mutating func add(_ change: VariableChange, of package: String, to actions: inout [Action]) {
+      var changes: [Action] = []
+      append(change, of: package, to: &changes)
+      for action in changes {
+        if action.variable == "PATH" {
+          var parts = path?.parts ?? []
+          switch action.kind {
+          case .set: parts = [(action.value, package)]
+          case .unset: parts = []
+          case .append: parts.append((action.value, package))
+          case .prepend: parts.insert((action.value, package), at: 0)
+          }
+          path = (parts, actions.count)
+          continue
+        }
+        var made = action
+        switch action.kind {
+        case .set:
+          changed.insert(action.variable)
+          if let values = change.set, let separator = Self.separators[action.variable] {
+            made.value = values.joined(separator: separator)
+          }
+        case .unset: changed.remove(action.variable)
+        case .append, .prepend:
+          if changed.insert(action.variable).inserted {
+            made.kind = .set
+          } else if let separator = Self.separators[action.variable] {
+            let current = "${" + action.variable + "}"
+            made.kind = .set
+            made.value =
+              action.kind == .append
+              ? current + separator + action.value : action.value + separator + current
+          }
+        }
+        actions.append(made)
+      }
+    }
+
+    /// Puts `PATH`'s parts in front of the environment's own, first part first.
+    func finish(_ actions: inout [Action]) {
+      guard let path else { return }
+      actions.insert(
+        contentsOf: path.parts.reversed().map {
+          Action(kind: .prepend, variable: "PATH", value: $0.value, package: $0.package)
+        }, at: path.place)
+    }
   }
 
   /// What conditions on a rez resolve read (`RezExpression.Resolved`): each package's

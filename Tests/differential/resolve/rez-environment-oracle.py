@@ -6,16 +6,18 @@ lines, `+`, f-strings, `%`, `.format`, `os.path.join`, `getenv`, `env['NAME']`, 
 keys rez does not bind), `unsetenv` and `.unset()`, `if` on the resolve (`'lib' in resolve`, `intersects(resolve.python,
 '3')`, `ephemerals.get`, `get_range`, `in ephemerals`, `in request`, `intersects(request.python, '3')`), combined package files at the repository's top with
 `versions` and `version_overrides`, in Python and YAML, one shadowed by a package folder of
-its name), resolves requests against it with rez itself and records the
-environment rez's context makes.
+its name), a variable of the environment replaced by a package's first change of it,
+`PATH`, and rez's separator for `CMAKE_MODULE_PATH`), resolves requests against it with rez
+itself and records the environment rez's context makes.
 
 Usage: rez-environment-oracle.py FOLDER
 
 Writes FOLDER/repository and FOLDER/cases.json: [{"request", "variables": {name: value},
 "base": {name: value}, "removed": [name]}], base being variables of the environment rez
 applies them to (removed: those of them rez's environment no longer holds),
-the variables being those the packages set (their own, and the REZ_NAME_... ones rez sets
-for each package and ephemeral), each as rez's context leaves it.
+the variables being those the packages set or change (their own, and the REZ_NAME_... ones
+rez sets for each package and ephemeral), each as rez's context leaves it; `PATH` ends with
+the base's own where rez's ends with the system's paths.
 """
 
 import hashlib
@@ -24,6 +26,7 @@ import os
 import sys
 
 from rez.resolved_context import ResolvedContext
+from rez.shells import create_shell
 
 PACKAGES = {
     ("python", "2.7.18"): "",
@@ -109,7 +112,7 @@ def commands():
     env.EXPR_L = "{version.patch}-{this.name}-{name}"
     env.EXPR_M = literal("{root}")
     setenv("EXPR_N", "%s-%s" % (version, "{base}"))
-    if path == "/opt/" + "{root}" and major != "":
+    if path == "/opt/" + "{root}" and str(this.version) != "":
         env.EXPR_O = 'same'
 """,
     ("plug", "1.0"): """
@@ -137,6 +140,24 @@ def commands():
         env.PLUG_REQ = 'py3 asked'
     elif 'python' in request:
         env.PLUG_REQ = 'py asked'
+""",
+    ("pathy", "1.0"): """
+def commands():
+    env.PATH.append('{root}/bin')
+    env.PATH.prepend('{root}/first')
+    env.INHERITED_LIST.append('{root}/x')
+    env.CMAKE_MODULE_PATH.append('{root}/cmake')
+    env.CMAKE_MODULE_PATH.prepend('{root}/cmake0')
+    env.EXPR_GONE.append('{root}/again')
+    unsetenv('EXPR_GONE')
+    env.EXPR_GONE.prepend('{root}/fresh')
+""",
+    ("pathy2", "1.0"): """
+requires = ['pathy']
+def commands():
+    env.PATH.append('{root}/bin2')
+    env.INHERITED_LIST.prepend('{root}/y')
+    env.CMAKE_MODULE_PATH.append('{root}/cmake2')
 """,
     ("unsetter", "1.0"): """
 def commands():
@@ -186,6 +207,7 @@ REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
     ["cond"], ["expr"], ["unsetter"], ["plug", "lib"], ["plug", "python-3"], ["plug", "python-2"],
+    ["pathy2"], ["pathy"],
     ["plug", "python-2", ".render-1"], ["plug", ".render-2"], ["plug", "~python-2"], ["bundle"], ["bundle-1.0"], ["bundle-1.5"], ["kit"], ["kit-1", "python"],
 ]
 
@@ -213,7 +235,8 @@ def write(folder):
 
 
 # Variables of the environment the commands are applied to, as the test gives them too.
-BASE = {"EXPR_HOME": "/home/test", "EXPR_HOME2": "h2", "EXPR_GONE": "g", "EXPR_GONE2": "g2"}
+BASE = {"EXPR_HOME": "/home/test", "EXPR_HOME2": "h2", "EXPR_GONE": "g", "EXPR_GONE2": "g2",
+        "INHERITED_LIST": "/inherited"}
 
 
 def main():
@@ -234,9 +257,10 @@ def main():
                  "COND_PLATFORM", "COND_OS", "COND_NESTED", "COND_AFTER"}
         names |= {"EXPR_" + letter for letter in "ABCDEFGHIJKLMNO"}
         names |= {"PLUG_PATH", "PLUG_LIB", "PLUG_RENDER", "PLUG_EPH", "PLUG_REQ", "UNSET_A",
-                  "UNSET_B"}
+                  "UNSET_B", "CMAKE_MODULE_PATH"}
         variables = {name: value for name, value in environ.items()
-                     if name in names or (name.startswith("REZ_")
+                     if name in names or (name in BASE and BASE[name] != value)
+                     or (name.startswith("REZ_")
                                           and not name.startswith("REZ_USED")
                                           and (name.endswith(("VERSION", "_BASE", "_ROOT"))
                                                or name.startswith("REZ_EPH_"))
@@ -249,7 +273,15 @@ def main():
             if name in present:
                 present[name] = type(action).__name__ != "Unsetenv"
         removed = sorted(name for name, held in present.items() if not held)
-        cases.append({"request": request, "variables": variables, "base": BASE,
+        # rez ends PATH with the system's paths, where flow keeps the environment's own:
+        # the environment's own stands for them here.
+        base = dict(BASE, PATH=os.environ["PATH"])
+        system = os.pathsep.join(create_shell().get_syspaths())
+        path = environ.get("PATH", "")
+        if path != system:
+            assert path.endswith(os.pathsep + system), path
+            variables["PATH"] = path[:-len(system)] + base["PATH"]
+        cases.append({"request": request, "variables": variables, "base": base,
                       "removed": removed})
     with open(os.path.join(folder, "cases.json"), "w") as out:
         json.dump(cases, out)

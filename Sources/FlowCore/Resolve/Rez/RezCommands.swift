@@ -36,22 +36,108 @@ struct RezCommands {
   ) {
     self.phase = phase
     scope = RezExpression.Scope(package: expansions)
-    var statements: [Statement] = []
-    for (offset, written) in lines.enumerated() {
-      let text = String(written.trimmingSpaces)
-      if text.isEmpty || text.hasPrefix("#") { continue }
-      let depth = written.utf8.prefix { $0 == 32 || $0 == 9 }.count
-      statements.append(Statement(line: firstLine + offset, depth: depth, text: text))
-    }
+    let statements = Self.statements(of: lines, firstLine: firstLine)
     var next = 0
     read(statements, from: &next)
   }
 
-  /// One non-blank line of a body: its line number, indentation and trimmed text.
+  /// One statement of a body: the number of the line it starts on, its indentation and its
+  /// text, trimmed, without its comment, on one line where Python reads it as one.
   struct Statement {
     var line: Int
     var depth: Int
     var text: String
+  }
+
+  /// The statements of `lines` (the first being line `firstLine`), as Python reads them
+  /// into logical lines: a line whose brackets are still open, that ends in `\`, or that
+  /// a triple-quoted string goes on from, goes on on the next (joined with a space, or
+  /// within the string with its line break); comments are left out, and blank lines.
+  static func statements(of lines: [String], firstLine: Int) -> [Statement] {
+    var statements: [Statement] = []
+    var text: [UInt8] = []
+    var start: (line: Int, depth: Int)?
+    var brackets = 0
+    // The quote of the string being read and whether it is tripled.
+    var string: (quote: UInt8, triple: Bool)?
+    func finish() {
+      if let begun = start {
+        let trimmed = String(decoding: text, as: UTF8.self).trimmedString
+        if !trimmed.isEmpty {
+          statements.append(Statement(line: begun.line, depth: begun.depth, text: trimmed))
+        }
+      }
+      start = nil
+      text.removeAll(keepingCapacity: true)
+    }
+    for (offset, written) in lines.enumerated() {
+      let bytes = Array(written.utf8)
+      var index = 0
+      if start == nil {
+        let depth = bytes.prefix { $0 == 32 || $0 == 9 }.count
+        guard depth < bytes.count, bytes[depth] != UInt8(ascii: "#"), bytes[depth] != 13 else {
+          continue
+        }
+        start = (firstLine + offset, depth)
+        index = depth
+      }
+      var continued = false
+      scan: while index < bytes.count {
+        let byte = bytes[index]
+        if let open = string {
+          if byte == UInt8(ascii: "\\") && index + 1 < bytes.count {
+            text += bytes[index...index + 1]
+            index += 2
+            continue
+          }
+          if byte == open.quote {
+            if !open.triple {
+              string = nil
+            } else if index + 2 < bytes.count, bytes[index + 1] == byte, bytes[index + 2] == byte {
+              text += bytes[index...index + 2]
+              index += 3
+              string = nil
+              continue
+            }
+          }
+          text.append(byte)
+          index += 1
+          continue
+        }
+        switch byte {
+        case UInt8(ascii: "#"): break scan
+        case UInt8(ascii: "'"), UInt8(ascii: "\""):
+          let triple =
+            index + 2 < bytes.count && bytes[index + 1] == byte && bytes[index + 2] == byte
+          string = (byte, triple)
+          text += bytes[index..<index + (triple ? 3 : 1)]
+          index += triple ? 3 : 1
+          continue
+        case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"): brackets += 1
+        case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
+          brackets = max(0, brackets - 1)
+        case UInt8(ascii: "\\") where index == bytes.count - 1:
+          continued = true
+          break scan
+        default: break
+        }
+        text.append(byte)
+        index += 1
+      }
+      if let open = string, open.triple {
+        text.append(10)
+        continue
+      }
+      // A string a line break ends unclosed is Python's error: the statement ends there.
+      string = nil
+      if continued || brackets > 0 {
+        text.append(32)
+        continue
+      }
+      finish()
+    }
+    finish()
+    return statements
   }
 
   /// Reads the block starting at `statements[next]`, up to the first line indented less
@@ -155,8 +241,15 @@ struct RezCommands {
     {
       return true
     }
+    // A string alone (a docstring) changes nothing.
+    if text.hasPrefix("'") || text.hasPrefix("\""), RezExpression.value(text, in: scope) != nil {
+      return true
+    }
     var reader = PythonModuleReader(bytes: Array(text.utf8))
     guard let head = reader.identifier() else { return false }
+    // `env = globals()["env"]`, written for linters, binds rez's name to itself.
+    var rest = reader
+    if RezExpression.isBound(head), rebindsItself(head, &rest) { return true }
     // rez's messages (`info('…')`, `comment('…')`) change nothing either.
     if head == "info" || head == "comment", Self.take("(", &reader) { return true }
     if head == "env" {
@@ -166,7 +259,7 @@ struct RezCommands {
     }
     if head == "unsetenv" {
       guard Self.take("(", &reader), case .string(let name)? = value(&reader),
-        RezExpression.isVariableName(name), Self.take(")", &reader), Self.atEnd(&reader)
+        RezExpression.isVariableName(name), Self.closesCall(&reader), Self.atEnd(&reader)
       else { return false }
       apply((.unset, name, ""))
       return true
@@ -177,21 +270,60 @@ struct RezCommands {
     if let operation = functions[head] {
       guard Self.take("(", &reader), case .string(let name)? = value(&reader),
         RezExpression.isVariableName(name), Self.take(",", &reader),
-        let value = variableText(&reader), Self.take(")", &reader), Self.atEnd(&reader)
+        let value = variableText(&reader), Self.closesCall(&reader), Self.atEnd(&reader)
       else { return false }
       apply((operation, name, value))
       return true
     }
-    // A name assigned for the lines after: unknown to them when its value is.
+    // A name assigned for the lines after: unknown to them when its value is. One of
+    // rez's values (`version = str(this.version).split('.')`) is the commands' own from
+    // there, as in Python, while a string's `{version}` is still rez's; rez's functions,
+    // `env` and the names tests read (`resolve`) are not taken over.
+    // Several names (`major, minor = ...`) take a tuple's items.
+    var names = [head]
+    while Self.take(",", &reader) {
+      reader.skipSpaces()
+      guard let name = reader.identifier() else { return false }
+      names.append(name)
+    }
     reader.skipSpaces()
-    guard !RezExpression.isBound(head), reader.peek == UInt8(ascii: "="),
+    let rebindable: Set = ["this", "root", "base", "version", "system", "building"]
+    guard names.allSatisfy({ !RezExpression.isBound($0) || rebindable.contains($0) }),
+      reader.peek == UInt8(ascii: "="),
       reader.index + 1 < reader.bytes.count, reader.bytes[reader.index + 1] != UInt8(ascii: "=")
     else { return false }
     reader.index += 1
-    let assigned = value(&reader)
-    let known = assigned != nil && Self.atEnd(&reader)
-    scope.locals[head] = .some(known ? assigned : nil)
-    return known
+    var assigned = value(&reader).map { [$0] }
+    if !Self.atEnd(&reader) { assigned = nil }
+    if names.count > 1 {
+      if case .tuple(let items)?? = assigned?.first, items.count == names.count {
+        assigned = items
+      } else {
+        assigned = nil
+      }
+    }
+    for (place, name) in names.enumerated() { scope.locals[name] = .some(assigned?[place]) }
+    return assigned != nil
+  }
+
+  /// Whether the rest of the line (after `name`) is `= globals()['name']` or
+  /// `= globals().get('name')`.
+  private func rebindsItself(_ name: String, _ reader: inout PythonModuleReader) -> Bool {
+    guard Self.take("=", &reader) else { return false }
+    reader.skipSpaces()
+    guard reader.identifier() == "globals", Self.take("(", &reader), Self.take(")", &reader)
+    else { return false }
+    let closing: Character
+    if Self.take("[", &reader) {
+      closing = "]"
+    } else {
+      guard Self.take(".", &reader), reader.identifier() == "get", Self.take("(", &reader)
+      else { return false }
+      closing = ")"
+    }
+    guard case .string(let key)? = value(&reader), key == name, Self.take(closing, &reader)
+    else { return false }
+    return Self.atEnd(&reader)
   }
 
   /// `env.NAME` or `env['NAME']` (after `env`), then `= VALUE` or `.set(VALUE)`,
@@ -224,7 +356,7 @@ struct RezCommands {
     if operation == .unset {
       return Self.take(")", &reader) && Self.atEnd(&reader) ? (.unset, variable, "") : nil
     }
-    guard let value = variableText(&reader), Self.take(")", &reader), Self.atEnd(&reader)
+    guard let value = variableText(&reader), Self.closesCall(&reader), Self.atEnd(&reader)
     else { return nil }
     return (operation, variable, value)
   }
@@ -235,7 +367,7 @@ struct RezCommands {
 
   /// The value at `reader` as the text rez gives a variable.
   private func variableText(_ reader: inout PythonModuleReader) -> String? {
-    value(&reader).flatMap { RezExpression.variableText($0, package: scope.package) }
+    value(&reader).flatMap { RezExpression.variableText($0, in: scope) }
   }
 
   private static func take(_ symbol: Character, _ reader: inout PythonModuleReader) -> Bool {
@@ -243,6 +375,12 @@ struct RezCommands {
     guard reader.peek == symbol.asciiValue else { return false }
     reader.index += 1
     return true
+  }
+
+  /// The `)` closing a call's arguments, after a comma or not, as Python allows.
+  private static func closesCall(_ reader: inout PythonModuleReader) -> Bool {
+    _ = take(",", &reader)
+    return take(")", &reader)
   }
 
   /// Nothing but spaces and a comment left.

@@ -40,6 +40,16 @@ enum RezExpression {
       }
     }
 
+    /// Whether it is a string holding a variable's reference (`${HOME}`), whose text is
+    /// known only where the commands are applied.
+    var refersToVariables: Bool {
+      switch self {
+      case .string(let text): return text.utf8.contains(UInt8(ascii: "$"))
+      case .tuple(let items): return items.contains { $0.refersToVariables }
+      default: return false
+      }
+    }
+
     /// As a condition's text: a truth known now is `True` or `False`; nil for a value
     /// whose truth flow cannot tell.
     var conditionText: String? {
@@ -97,10 +107,10 @@ enum RezExpression {
   }
 
   /// The text a variable gets from `value`, as rez's commands give it: a string formatted
-  /// (`formatted(_:_:)`), anything else as `str()` writes it.
-  static func variableText(_ value: Value, package: [String: String]) -> String? {
+  /// (`formatted(_:in:)`), anything else as `str()` writes it.
+  static func variableText(_ value: Value, in scope: Scope) -> String? {
     switch value {
-    case .string(let text): return formatted(text, package)
+    case .string(let text): return formatted(text, in: scope)
     case .tuple: return nil
     default: return value.text
     }
@@ -108,19 +118,27 @@ enum RezExpression {
 
   /// A string as rez formats it before it becomes a variable's value: `$NAME` and `${NAME}`
   /// are kept for the environment (`escapingVariables`), `{{` and `}}` are braces, and each
-  /// `{key}` is what the binding `key` gives (`binding(_:package:)`). A key rez does not
-  /// bind, or a brace unmatched, leaves the whole string as written, as rez leaves it; nil
-  /// for a key rez binds that flow cannot work out.
-  static func formatted(_ text: String, _ package: [String: String]) -> String? {
+  /// `{key}` is what the name the commands assigned gives (rez runs them in the namespace
+  /// it formats with), else what rez's binding `key` gives (`binding(_:package:)`). A key
+  /// neither, or a brace unmatched, leaves the whole string as written, as rez leaves it;
+  /// nil for a key flow cannot work out.
+  static func formatted(_ text: String, in scope: Scope) -> String? {
     var unknown = false
     let result = fields(of: escapingVariables(text)) { key in
-      guard let root = key.split(separator: ".", maxSplits: 1).first, isBound(String(root))
-      else { return nil }
-      guard let value = binding(String(key), package: package)?.text else {
+      let parts = key.split(separator: ".", maxSplits: 1)
+      guard let root = parts.first.map(String.init) else { return nil }
+      let value: Value?
+      if let local = scope.locals[root] {
+        value = parts.count == 1 ? local : nil
+      } else {
+        guard isBound(root) else { return nil }
+        value = binding(String(key), package: scope.package)
+      }
+      guard let value, case .some(let text) = value.text else {
         unknown = true
         return nil
       }
-      return value
+      return text
     }
     return unknown ? nil : result ?? text
   }
@@ -196,7 +214,8 @@ enum RezExpression {
   }
 
   /// What rez's binding `path` (`version`, `this.root`, `env.HOME`, `resolve.python.base`,
-  /// `system.platform`) gives; nil for one flow does not work out. Another chosen package's
+  /// `system.platform`), or Python's `sys.platform` and `os.name`, gives; nil for one flow
+  /// does not work out. Another chosen package's
   /// and a variable's values are those of the variables they are in when applied
   /// (`${REZ_PYTHON_BASE}`, `${HOME}`).
   static func binding(_ path: String, package: [String: String]) -> Value? {
@@ -217,6 +236,9 @@ enum RezExpression {
     guard !this else { return nil }
     switch (first, parts.count) {
     case ("env", 2) where isVariableName(parts[1]): return .string("${\(parts[1])}")
+    case ("resolve", 3) where parts[1] == package["name"] && parts[2] != "name":
+      // The package's own, as it is in the resolve.
+      return binding(parts[2], package: package)
     case ("resolve", 3) where isVariableName(parts[1]):
       let suffix: String
       switch parts[2] {
@@ -229,6 +251,8 @@ enum RezExpression {
       let variable = "${" + EnvironmentActions.rezVariable("REZ_", parts[1], "_" + suffix) + "}"
       return suffix == "VERSION" ? .object(variable) : .string(variable)
     case ("system", 2) where parts[1] == "platform": return .string(platform)
+    case ("sys", 2) where parts[1] == "platform": return .string(platform)
+    case ("os", 2) where parts[1] == "name": return .string("posix")
     case ("building", 1): return .boolean(false)
     default: return nil
     }
@@ -447,6 +471,9 @@ enum RezExpression {
       reader.index = save
       for (symbol, equal) in [("==", true), ("!=", false)] where take(symbol: symbol) {
         guard let right = sum() else { return nil }
+        // A variable's value (`${NAME}`, from `getenv` or another package's binding) is known
+        // only where the commands are applied.
+        guard !left.refersToVariables, !right.refersToVariables else { return nil }
         switch (left, right) {
         case (.string(let a), .string(let b)), (.string(let a), .literal(let b)),
           (.literal(let a), .string(let b)), (.literal(let a), .literal(let b)):
@@ -500,19 +527,139 @@ enum RezExpression {
       return value
     }
 
-    /// A primary, then any `.format(…)` called on it.
+    /// A primary, then the string methods called on it (`.format(…)`, `.split('.')`, …)
+    /// and its items taken (`[0]`, `[:2]`).
     mutating func postfixed() -> Value? {
       guard var value = primary() else { return nil }
       while true {
         let save = reader.index
-        guard take(symbol: "."), take("format"), take(symbol: "(") else {
+        if take(symbol: "[") {
+          guard let item = subscripted(value) else { return nil }
+          value = item
+          continue
+        }
+        guard take(symbol: "."), let method = reader.identifier(), take(symbol: "(") else {
           reader.index = save
           return value
         }
-        guard case .string(let format) = value, let (positional, named) = arguments(),
-          let result = Self.format(format, positional, named)
-        else { return nil }
-        value = .string(result)
+        guard let (positional, named) = arguments() else { return nil }
+        if method == "format" {
+          guard case .string(let format) = value,
+            let result = Self.format(format, positional, named)
+          else { return nil }
+          value = .string(result)
+          continue
+        }
+        guard named.isEmpty, let result = Self.call(method, on: value, positional) else {
+          return nil
+        }
+        value = result
+      }
+    }
+
+    /// `value[INDEX]` or `value[START:END]` of a string or a tuple, after the `[`; the
+    /// numbers are written as integers.
+    mutating func subscripted(_ value: Value) -> Value? {
+      guard !value.refersToVariables else { return nil }
+      let items: [Value]
+      switch value {
+      case .string(let text): items = text.map { .string(String($0)) }
+      case .tuple(let values): items = values
+      default: return nil
+      }
+      func join(_ part: ArraySlice<Value>) -> Value {
+        guard case .string = value else { return .tuple(Array(part)) }
+        return .string(part.compactMap(\.text).joined())
+      }
+      let start = integer()
+      if take(symbol: ":") {
+        let end = integer()
+        guard take(symbol: "]") else { return nil }
+        func clamp(_ bound: Int?, _ otherwise: Int) -> Int {
+          guard let bound else { return otherwise }
+          return Swift.min(Swift.max(bound < 0 ? bound + items.count : bound, 0), items.count)
+        }
+        let lower = clamp(start, 0)
+        let upper = Swift.max(clamp(end, items.count), lower)
+        return join(items[lower..<upper])
+      }
+      guard let start, take(symbol: "]") else { return nil }
+      let index = start < 0 ? start + items.count : start
+      guard items.indices.contains(index) else { return nil }
+      return items[index]
+    }
+
+    /// An integer written at the reader (`-1`, `2`); nil, the reader where it was, for
+    /// anything else.
+    mutating func integer() -> Int? {
+      reader.skipSpaces()
+      let save = reader.index
+      let negative = take(symbol: "-")
+      reader.skipSpaces()
+      var digits = ""
+      while let byte = reader.peek, VersionScanner.isDigit(byte), digits.count < 9 {
+        digits.append(Character(Unicode.Scalar(byte)))
+        reader.index += 1
+      }
+      guard let number = Int(digits) else {
+        reader.index = save
+        return nil
+      }
+      return negative ? -number : number
+    }
+
+    /// Python's string methods flow works out, called on `value`: `startswith`,
+    /// `endswith`, `lower`, `upper`, `strip` (and `lstrip`, `rstrip`, of white space),
+    /// `replace`, `split` and `rsplit` (on a separator, at most so many times) and `join`.
+    static func call(_ method: String, on value: Value, _ arguments: [Value]) -> Value? {
+      guard case .string(let text) = value, !value.refersToVariables,
+        !arguments.contains(where: \.refersToVariables)
+      else { return nil }
+      let strings = arguments.compactMap { argument -> String? in
+        if case .string(let text) = argument { return text }
+        return nil
+      }
+      switch (method, arguments.count) {
+      case ("startswith", 1) where strings.count == 1:
+        return .boolean(text.hasPrefix(strings[0]))
+      case ("endswith", 1) where strings.count == 1: return .boolean(text.hasSuffix(strings[0]))
+      case ("lower", 0): return .string(text.lowercased())
+      case ("upper", 0): return .string(text.uppercased())
+      case ("strip", 0): return .string(text.trimmedString)
+      case ("lstrip", 0): return .string(String(text.drop { $0.isWhitespace }))
+      case ("rstrip", 0): return .string(String(text.trimmingTrailingSpaces))
+      case ("replace", 2) where strings.count == 2 && !strings[0].isEmpty:
+        return .string(text.replacing(strings[0], with: strings[1]))
+      case ("split", 1...2), ("rsplit", 1...2):
+        guard case .string(let separator) = arguments[0], !separator.isEmpty else { return nil }
+        var limit = Int.max
+        if arguments.count == 2 {
+          guard case .object(let written) = arguments[1], let number = Int(written) else {
+            return nil
+          }
+          if number >= 0 { limit = number }
+        }
+        var parts = text.split(separator: separator, omittingEmptySubsequences: false).map(
+          String.init)
+        // At most `limit` splits, the first ones (`split`) or the last ones (`rsplit`).
+        if limit < parts.count - 1 {
+          if method == "split" {
+            parts = parts[..<limit] + [parts[limit...].joined(separator: separator)]
+          } else {
+            let kept = parts.count - limit
+            parts = [parts[..<kept].joined(separator: separator)] + parts[kept...]
+          }
+        }
+        return .tuple(parts.map(Value.string))
+      case ("join", 1):
+        guard case .tuple(let items) = arguments[0] else { return nil }
+        var parts: [String] = []
+        for item in items {
+          guard case .string(let part) = item else { return nil }
+          parts.append(part)
+        }
+        return .string(parts.joined(separator: text))
+      default: return nil
       }
     }
 
@@ -581,6 +728,14 @@ enum RezExpression {
       if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
         return stringLiteral(prefix: "")
       }
+      // A number is an object whose `str()` Python writes (`5`, `2020.4`).
+      if VersionScanner.isDigit(byte) {
+        switch try? reader.number() {
+        case .integer(let number)?: return .object(String(number))
+        case .float(let number)? where number.isFinite: return .object(number.description)
+        default: return nil
+        }
+      }
       guard let word = reader.identifier() else { return nil }
       if word.count <= 2, reader.peek == UInt8(ascii: "'") || reader.peek == UInt8(ascii: "\""),
         word.lowercased().allSatisfy({ "rubf".contains($0) })
@@ -602,7 +757,10 @@ enum RezExpression {
       if dotted == "intersects", take(symbol: "(") { return intersects() }
       if take(symbol: "(") {
         guard let (arguments, named) = arguments(), named.isEmpty else { return nil }
-        return call(dotted, arguments)
+        if let result = call(dotted, arguments) { return result }
+        // A method called on what the rest names (`sys.platform.startswith('linux')`).
+        guard path.count > 1, let subject = self.named(Array(path.dropLast())) else { return nil }
+        return Self.call(path[path.count - 1], on: subject, arguments)
       }
       if dotted == "env", take(symbol: "[") {
         guard case .string(let name)? = stringLiteral(prefix: ""), take(symbol: "]"),
@@ -615,9 +773,15 @@ enum RezExpression {
       case "False": return .boolean(false)
       default: break
       }
-      if path.count == 1, let local = scope.locals[word] { return local }
-      guard scope.locals[word] == nil else { return nil }
-      return binding(dotted, package: scope.package)
+      return named(path)
+    }
+
+    /// What a name (`path` holding one part) or a dotted name gives: a name the commands
+    /// assigned, else rez's binding.
+    func named(_ path: [String]) -> Value? {
+      if path.count == 1, let local = scope.locals[path[0]] { return local }
+      guard scope.locals[path[0]] == nil else { return nil }
+      return binding(path.joined(separator: "."), package: scope.package)
     }
 
     /// The functions flow works out: `os.path.join`, `str`, `getenv` and `expandvars` (the

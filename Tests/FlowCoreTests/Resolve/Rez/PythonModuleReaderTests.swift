@@ -267,7 +267,7 @@ extension PythonModuleReaderTests {
     scope.locals["unknown"] = .some(nil)
     func text(_ expression: String) -> String? {
       RezExpression.value(expression, in: scope).flatMap {
-        RezExpression.variableText($0, package: package)
+        RezExpression.variableText($0, in: scope)
       }
     }
     #expect(text("bin + ':' + env['PATH']") == "/r/p/1/bin:${PATH}")
@@ -338,5 +338,53 @@ extension PythonModuleReaderTests {
       ], firstLine: 1, expansions: ["root": "/r"])
     #expect(commands.variables.isEmpty)
     #expect(commands.skipped.map(\.line) == [7, 8, 9])
+  }
+}
+
+extension PythonModuleReaderTests {
+  /// Commands are read as Python reads them: a statement goes on while its brackets are
+  /// open, after a `\` and within a triple-quoted string; comments end a line, `if` lines
+  /// included; a docstring and `env = globals()['env']` change nothing.
+  @Test func commandsAreReadInPythonsLogicalLines() {
+    let commands = RezCommands(
+      lines: [
+        "\"\"\"What the package sets.", "", "env.NOPE = 'x'  # not a statement", "\"\"\"",
+        "env = globals()[\"env\"]", "system = globals().get('system')  # noqa",
+        "env.PATH.append(", "    '{root}/bin',  # the tools", ")",
+        "if system.platform == 'linux':  # linux", "    env.LIB = '{root}/lib'",
+        "else:  # other", "    env.LIB = 'no'", "env.LONG = 'a' \\", "    'b#c'",
+        "os = globals()['system']",
+      ], firstLine: 1, expansions: ["root": "/r", "name": "p", "version": "1"])
+    #expect(commands.variables.map(\.name) == ["PATH", "LIB", "LONG"])
+    #expect(commands.variables.map(\.append) == [["/r/bin"], [], []])
+    #expect(commands.variables.compactMap(\.set) == [["/r/lib"], ["ab#c"]])
+    #expect(commands.skipped.map(\.line) == [16])
+  }
+
+  /// What Python works out in commands, flow works out too: string methods, items and
+  /// slices, numbers, several names assigned at once, Python's `os.name` and
+  /// `sys.platform`; rez formats a string with the names the commands assigned (it runs
+  /// them in the namespace it formats with), a rebound `version` included. What depends on
+  /// a variable's value where the commands are applied is not worked out.
+  @Test func stringsAndNamesAreWorkedOutAsPythonDoes() {
+    let commands = RezCommands(
+      lines: [
+        "major, rest = str(this.version).split('.', 1)", "env.A = major + '-' + rest",
+        "env.B = '.'.join(str(resolve.p.version).split('.')[:2])",
+        "env.C = 'x/y/z'.rsplit('/', 1)[0].upper()", "where = '/opt'", "env.D = '{where}/{root}'",
+        "version = 'v'", "env.E = '{version}'", "env.F = 5", "env.G = 2020.4",
+        "if os.name == 'nt':", "    env.H = 'windows'",
+        "elif sys.platform.startswith('linux') and not 'a'.endswith('b'):", "    env.H = 'linux'",
+        "if getenv('HOME') == '/root':", "    env.I = 'root'", "env.J = getenv('X').split(':')[0]",
+        "env.K = 'a{b}'.replace('{b}', 'c')",
+      ], firstLine: 1, expansions: ["root": "/r", "name": "p", "version": "1.2.3"])
+    var values: [String: String] = [:]
+    for change in commands.variables { values[change.name] = change.set?.joined(separator: ":") }
+    #expect(
+      values == [
+        "A": "1-2.3", "B": "1.2", "C": "X/Y", "D": "/opt//r", "E": "v", "F": "5", "G": "2020.4",
+        "H": "linux", "K": "ac",
+      ])
+    #expect(commands.skipped.map(\.line) == [15, 17])
   }
 }
