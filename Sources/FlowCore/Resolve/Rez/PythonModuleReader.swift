@@ -44,29 +44,46 @@ struct PythonModuleReader {
   /// A `with scope("NAME"):` block of `fields` (rez's `version_overrides`) is a dictionary
   /// of what its block assigns, its own scopes included, in the order first assigned, as
   /// rez's `scope` makes it.
+  ///
+  /// What Python would work out is read too: a value written as an expression of the
+  /// file's own names (`'nuke_core-{}'.format(version)`, `RezExpression` without rez's
+  /// names, which a package file's top level does not have), a list field extended
+  /// (`variants.append([...])`, `.extend(...)`, `+=`), and the branch of an `if` chain
+  /// Python takes where its tests are worked out (`platform.system() == 'Linux'`). A field
+  /// changed otherwise, or in a branch of a chain whose tests are not worked out, is an
+  /// error: its value is not known.
   mutating func read(fields: Set<String>, bodies: Set<String> = ["commands"]) throws(Failure)
     -> (assignments: [String: Assignment], functions: [String: FunctionBody])
   {
-    let read = try statements(fields: fields, bodies: bodies, indent: 0, inScope: false)
-    return (read.assignments, read.functions)
+    var block = Block()
+    try statements(into: &block, fields: fields, bodies: bodies, indent: 0, inScope: false)
+    return (block.assignments, block.functions)
   }
 
-  /// The statements indented by `indent` from here, up to the first indented less (the end
-  /// of a block); deeper lines belong to statements skipped whole. Within a scope, every
-  /// scope is kept whatever its name.
-  private mutating func statements(
-    fields: Set<String>, bodies: Set<String>, indent: Int, inScope: Bool
-  ) throws(Failure) -> (
-    assignments: [String: Assignment], functions: [String: FunctionBody], order: [String]
-  ) {
+  /// What a block's statements bound, in the order first bound.
+  private struct Block {
     var assignments: [String: Assignment] = [:]
     var functions: [String: FunctionBody] = [:]
     var order: [String] = []
-    func bind(_ name: String, _ assignment: Assignment) {
+
+    mutating func bind(_ name: String, _ assignment: Assignment) {
       if assignments[name] == nil { order.append(name) }
       assignments[name] = assignment
       functions[name] = nil
     }
+  }
+
+  /// The values of the file's own top-level names read so far, for expressions (nil: a
+  /// name bound to something not worked out).
+  private var names: [String: RezExpression.Value?] = [:]
+
+  /// The statements indented by `indent` from here, up to the first indented less (the end
+  /// of a block), read into `block`; deeper lines belong to statements skipped whole.
+  /// Within a scope, every scope is kept whatever its name.
+  private mutating func statements(
+    into block: inout Block, fields: Set<String>, bodies: Set<String>, indent: Int,
+    inScope: Bool
+  ) throws(Failure) {
     while index < bytes.count {
       let byte = bytes[index]
       if byte == 10 {
@@ -85,6 +102,7 @@ struct PythonModuleReader {
       }
       index += depth
       let start = index
+      let startPosition = position
       let name = identifier()
       if name == "def" {
         skipSpaces()
@@ -92,8 +110,8 @@ struct PythonModuleReader {
         let function = identifier()
         if let function, bodies.contains(function) {
           try skipStatement()
-          functions[function] = functionBody()
-          assignments[function] = nil
+          block.functions[function] = functionBody()
+          block.assignments[function] = nil
           continue
         }
         // A field as a function (rez's `@late()` binding) is worked out when the package is
@@ -107,36 +125,47 @@ struct PythonModuleReader {
       if name == "with", let (scope, scopePosition) = try scopeHeader(),
         let inner = nextIndentation(), inner > indent
       {
-        let block = try statements(fields: fields, bodies: [], indent: inner, inScope: true)
+        var scoped = Block()
+        try statements(into: &scoped, fields: fields, bodies: [], indent: inner, inScope: true)
         if inScope || fields.contains(scope) {
-          let pairs = block.order.compactMap { key in
-            block.assignments[key].map { (key: PythonLiteral.string(key), value: $0.value) }
+          let pairs = scoped.order.compactMap { key in
+            scoped.assignments[key].map { (key: PythonLiteral.string(key), value: $0.value) }
           }
-          bind(scope, Assignment(value: .dictionary(pairs), position: scopePosition))
+          block.bind(scope, Assignment(value: .dictionary(pairs), position: scopePosition))
         }
         continue
       }
+      if name == "if" {
+        try chain(
+          into: &block, fields: fields, bodies: bodies, indent: indent, inScope: inScope,
+          at: startPosition)
+        continue
+      }
       skipSpaces()
-      if let name, name != "def", fields.contains(name), peek == UInt8(ascii: "="),
+      if let name, name != "def", peek == UInt8(ascii: "="),
         index + 1 >= bytes.count || bytes[index + 1] != UInt8(ascii: "=")
       {
         index += 1
         skipSpaces()
         let valueStart = position
+        guard fields.contains(name) else {
+          // Another name, kept for the expressions after it.
+          names[name] = .some((try? value(ending: nil)).flatMap(RezExpression.Value.init))
+          continue
+        }
         let value: PythonLiteral
         do throws(Failure) {
-          value = try literal()
+          value = try self.value(ending: nil)
         } catch {
           throw Failure(
             position: error.position, message: "'\(name)' is not a literal: \(error.message)")
         }
-        skipSpaces()
-        if let byte = peek, byte != 10, byte != 13, byte != UInt8(ascii: "#") {
-          throw failure(
-            "'\(name)' is not a literal (strings, numbers, lists, tuples, dicts, True, "
-              + "False, None): nothing may follow it")
-        }
-        bind(name, Assignment(value: value, position: valueStart))
+        block.bind(name, Assignment(value: value, position: valueStart))
+        names[name] = .some(RezExpression.Value(value))
+        continue
+      }
+      if let name, fields.contains(name) {
+        try change(name, into: &block, at: startPosition)
         continue
       }
       // A statement starting with a string (a docstring) is skipped with its string.
@@ -146,7 +175,216 @@ struct PythonModuleReader {
       }
       try skipStatement()
     }
-    return (assignments, functions, order)
+  }
+
+  /// A value to the end of its statement (or up to `ending`, a call's `)`): a literal, or
+  /// an expression of the file's own names worked out as Python would; the reader is then
+  /// past the statement (or the `ending`).
+  private mutating func value(ending: UInt8?) throws(Failure) -> PythonLiteral {
+    let save = (index, line, lineStart)
+    let literalFailure: Failure
+    do throws(Failure) {
+      let value = try literal()
+      skipSpaces()
+      if let ending {
+        if peek == ending {
+          index += 1
+          skipSpaces()
+        }
+      }
+      if peek == nil || peek == 10 || peek == 13 || peek == UInt8(ascii: "#") {
+        try skipStatement()
+        return value
+      }
+      literalFailure = failure(
+        "'\(ending == nil ? "=" : "(")' is followed by more than a literal (strings, numbers, "
+          + "lists, tuples, dicts, True, False, None) flow can read")
+    } catch {
+      literalFailure = error
+    }
+    // Not a literal alone: the statement's text, as one line, read as an expression.
+    (index, line, lineStart) = save
+    let from = index
+    try skipStatement()
+    let text = String(decoding: bytes[from..<index], as: UTF8.self)
+    guard
+      var expression = RezCommands.statements(
+        of: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
+        firstLine: 1
+      ).first?.text
+    else { throw literalFailure }
+    if let ending {
+      guard expression.utf8.last == ending else { throw literalFailure }
+      expression.removeLast()
+    }
+    let scope = RezExpression.Scope(package: [:], locals: names, bindsRez: false)
+    guard let value = RezExpression.value(expression, in: scope).flatMap(\.pythonLiteral) else {
+      throw literalFailure
+    }
+    return value
+  }
+
+  /// A statement starting with the field `name` that is no assignment: a list field's
+  /// `.append(ITEM)`, `.extend(ITEMS)` or `+= ITEMS`; any other change is an error.
+  private mutating func change(
+    _ name: String, into block: inout Block, at position: SourcePosition
+  ) throws(Failure) {
+    let save = (index, line, lineStart)
+    var method = ""
+    var closing: UInt8?
+    if peek == UInt8(ascii: ".") {
+      index += 1
+      method = identifier() ?? ""
+      skipSpaces()
+      guard peek == UInt8(ascii: "("), method == "append" || method == "extend" else {
+        throw Failure(
+          position: position,
+          message: "'\(name)' is changed in a way flow does not read (.\(method)): its value "
+            + "is not known")
+      }
+      index += 1
+      skipSpaces()
+      closing = UInt8(ascii: ")")
+    } else if peek == UInt8(ascii: "+"), index + 1 < bytes.count,
+      bytes[index + 1] == UInt8(ascii: "=")
+    {
+      method = "extend"
+      index += 2
+      skipSpaces()
+    } else if let byte = peek, byte == 10 || byte == 13 || byte == UInt8(ascii: "#") {
+      // The name alone changes nothing.
+      try skipStatement()
+      return
+    } else {
+      (index, line, lineStart) = save
+      throw Failure(
+        position: position,
+        message: "'\(name)' is changed in a way flow does not read: its value is not known")
+    }
+    let added = try value(ending: closing)
+    guard case .list(var items)? = block.assignments[name]?.value else {
+      throw Failure(
+        position: position, message: "'\(name)' is extended before it is a list: not read")
+    }
+    if method == "append" {
+      items.append(added)
+    } else {
+      guard let more = added.items else {
+        throw Failure(position: position, message: "'\(name)' is extended with no list")
+      }
+      items += more
+    }
+    block.bind(name, Assignment(value: .list(items), position: position))
+    names[name] = .some(RezExpression.Value(.list(items)))
+  }
+
+  /// An `if` chain at `indent`, its `if` read: the branch Python takes is read into
+  /// `block`, where its tests are worked out (`RezExpression` with the file's own names
+  /// and Python's `platform.system()`, `sys.platform`, `os.name`). A chain whose tests are
+  /// not worked out is passed over, unless a branch that could be taken changes a field.
+  private mutating func chain(
+    into block: inout Block, fields: Set<String>, bodies: Set<String>, indent: Int,
+    inScope: Bool, at position: SourcePosition
+  ) throws(Failure) {
+    var keyword = "if"
+    var taken = false
+    var undecided: String?
+    while true {
+      let test = try header(keyword)
+      let truth: Bool?
+      if keyword == "else" {
+        truth = test == "" ? true : nil
+      } else {
+        let scope = RezExpression.Scope(package: [:], locals: names, bindsRez: false)
+        truth = test.flatMap { RezExpression.value($0, in: scope) }.flatMap {
+          if case .condition = $0 { return nil }
+          return $0.truth
+        }
+      }
+      let inner = nextIndentation().flatMap { $0 > indent ? $0 : nil }
+      if !taken && undecided == nil && truth == true, let inner {
+        try statements(
+          into: &block, fields: fields, bodies: bodies, indent: inner, inScope: inScope)
+        taken = true
+      } else {
+        if !taken && undecided == nil && truth == nil {
+          undecided = "\(keyword) \(test ?? "...")"
+        }
+        try skipBlock(
+          deeperThan: indent, checking: undecided == nil ? [] : fields, under: undecided)
+      }
+      guard let next = continuation(at: indent) else { return }
+      keyword = next
+    }
+  }
+
+  /// The test of an `if`, `elif` (or `else`, whose test is empty) line, the keyword read,
+  /// to its `:`; the reader then at the next line. nil where a statement follows the `:`
+  /// on the line.
+  private mutating func header(_ keyword: String) throws(Failure) -> String? {
+    let from = index
+    try skipStatement()
+    let text = String(decoding: bytes[from..<index], as: UTF8.self)
+    guard
+      let written = RezCommands.statements(
+        of: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
+        firstLine: 1
+      ).first?.text, written.hasSuffix(":")
+    else { return nil }
+    return String(written.dropLast()).trimmedString
+  }
+
+  /// Passes over the lines indented deeper than `indent`; with `fields`, a statement among
+  /// them that changes one of them (assigns it, extends it, defines it) is an error, as
+  /// whether it runs is not known (`condition`).
+  private mutating func skipBlock(
+    deeperThan indent: Int, checking fields: Set<String>, under condition: String?
+  ) throws(Failure) {
+    while index < bytes.count {
+      if bytes[index] == 10 {
+        newline()
+        continue
+      }
+      guard let depth = indentation(at: index) else {
+        try skipStatement()
+        continue
+      }
+      if depth <= indent { return }
+      index += depth
+      let position = self.position
+      var word = identifier()
+      if word == "def" {
+        skipSpaces()
+        word = identifier()
+      }
+      skipSpaces()
+      if let word, fields.contains(word), let byte = peek,
+        byte != UInt8(ascii: "=")
+          || (index + 1 < bytes.count && bytes[index + 1] != UInt8(ascii: "="))
+      {
+        throw Failure(
+          position: position,
+          message: "'\(word)' is changed under a condition flow cannot work out "
+            + "(\(condition ?? "")): its value is not known")
+      }
+      try skipStatement()
+    }
+  }
+
+  /// The `elif` or `else` going on with a chain at `indent`, read; nil (the reader where it
+  /// was) for anything else.
+  private mutating func continuation(at indent: Int) -> String? {
+    let save = (index, line, lineStart)
+    while index < bytes.count, indentation(at: index) == nil {
+      while index < bytes.count, bytes[index] != 10 { index += 1 }
+      if index < bytes.count { newline() }
+    }
+    if indentation(at: index) == indent {
+      index += indent
+      if let word = identifier(), word == "elif" || word == "else" { return word }
+    }
+    (index, line, lineStart) = save
+    return nil
   }
 
   /// How far the line starting at `start` is indented (spaces and tabs); nil for a blank
@@ -405,6 +643,21 @@ struct PythonModuleReader {
     let start = index
     let startPosition = position
     if peek == UInt8(ascii: "-") || peek == UInt8(ascii: "+") { index += 1 }
+    // `0x1F`, `0o17`, `0b101`.
+    if peek == UInt8(ascii: "0"), index + 1 < bytes.count,
+      let radix = [UInt8(ascii: "x"): 16, UInt8(ascii: "o"): 8, UInt8(ascii: "b"): 2][
+        bytes[index + 1] | 0x20]
+    {
+      index += 2
+      let digits = index
+      while let byte = peek, RezVersion.isTokenByte(byte) { index += 1 }
+      let text = String(decoding: bytes[digits..<index], as: UTF8.self).filter { $0 != "_" }
+      guard var value = Int64(text, radix: radix) else {
+        throw Failure(position: startPosition, message: "not a number literal: '0\(text)'")
+      }
+      if bytes[start] == UInt8(ascii: "-") { value = -value }
+      return .integer(value)
+    }
     var isFloat = false
     while let byte = peek {
       if VersionScanner.isDigit(byte) || byte == UInt8(ascii: "_") {

@@ -75,6 +75,9 @@ enum RezExpression {
     var locals: [String: Value?] = [:]
     /// The resolve, once known; before, a condition on it is a `Value.condition`.
     var resolved: Resolved? = nil
+    /// Whether rez's names are bound, as in commands; not at a package file's top level,
+    /// where only the file's own names and Python's are.
+    var bindsRez = true
   }
 
   /// The platform rez names where flow runs (`system.platform`), and Python's name for it
@@ -236,9 +239,16 @@ enum RezExpression {
     guard !this else { return nil }
     switch (first, parts.count) {
     case ("env", 2) where isVariableName(parts[1]): return .string("${\(parts[1])}")
-    case ("resolve", 3) where parts[1] == package["name"] && parts[2] != "name":
+    case ("resolve", 3) where parts[1] == package["name"] && parts[2] != "name",
+      ("resolve", 4) where parts[1] == package["name"] && parts[2] == "version":
       // The package's own, as it is in the resolve.
-      return binding(parts[2], package: package)
+      return binding(parts[2...].joined(separator: "."), package: package)
+    case ("resolve", 4) where isVariableName(parts[1]) && parts[2] == "version":
+      // A token of another's version, in the variable rez sets for it.
+      guard ["major", "minor", "patch"].contains(parts[3]) else { return nil }
+      let variable = EnvironmentActions.rezVariable(
+        "REZ_", parts[1], "_" + parts[3].uppercased() + "_VERSION")
+      return .object("${" + variable + "}")
     case ("resolve", 3) where isVariableName(parts[1]):
       let suffix: String
       switch parts[2] {
@@ -349,7 +359,9 @@ enum RezExpression {
     /// `left in resolve` (a package chosen), `left in ephemerals` (an ephemeral requested,
     /// named without its `.`) or `left in request` (a package requested), after the `in`.
     mutating func membership(_ left: Value) -> Value? {
-      guard case .string(let name) = left, let quoted = Self.quoted(name) else { return nil }
+      guard scope.bindsRez, case .string(let name) = left, let quoted = Self.quoted(name) else {
+        return nil
+      }
       reader.skipSpaces()
       let collection = reader.identifier()
       guard reader.peek != UInt8(ascii: ".") else { return nil }
@@ -608,6 +620,24 @@ enum RezExpression {
       return negative ? -number : number
     }
 
+    /// Python's `os.path.normpath` on a POSIX system: `.` parts and empty ones dropped,
+    /// `..` taking the part before it away, two leading slashes kept as two.
+    static func normalized(_ path: String) -> String {
+      guard !path.isEmpty else { return "." }
+      var slashes = path.hasPrefix("/") ? 1 : 0
+      if path.hasPrefix("//") && !path.hasPrefix("///") { slashes = 2 }
+      var parts: [Substring] = []
+      for part in path.split(separator: "/", omittingEmptySubsequences: true) where part != "." {
+        if part != ".." || (slashes == 0 && parts.isEmpty) || parts.last == ".." {
+          parts.append(part)
+        } else if !parts.isEmpty {
+          parts.removeLast()
+        }
+      }
+      let result = String(repeating: "/", count: slashes) + parts.joined(separator: "/")
+      return result.isEmpty ? "." : result
+    }
+
     /// Python's string methods flow works out, called on `value`: `startswith`,
     /// `endswith`, `lower`, `upper`, `strip` (and `lstrip`, `rstrip`, of white space),
     /// `replace`, `split` and `rsplit` (on a separator, at most so many times) and `join`.
@@ -728,6 +758,19 @@ enum RezExpression {
       if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
         return stringLiteral(prefix: "")
       }
+      // A list is held as a tuple: flow reads no difference between them.
+      if take(symbol: "[") {
+        var items: [Value] = []
+        while !take(symbol: "]") {
+          guard let item = expression() else { return nil }
+          items.append(item)
+          if !take(symbol: ",") {
+            guard take(symbol: "]") else { return nil }
+            break
+          }
+        }
+        return .tuple(items)
+      }
       // A number is an object whose `str()` Python writes (`5`, `2020.4`).
       if VersionScanner.isDigit(byte) {
         switch try? reader.number() {
@@ -754,15 +797,21 @@ enum RezExpression {
         path.append(part)
       }
       let dotted = path.joined(separator: ".")
-      if dotted == "intersects", take(symbol: "(") { return intersects() }
+      if dotted == "intersects", scope.bindsRez, take(symbol: "(") { return intersects() }
       if take(symbol: "(") {
         guard let (arguments, named) = arguments(), named.isEmpty else { return nil }
         if let result = call(dotted, arguments) { return result }
+        // A variable's value where the commands are applied (`env.NAME.value()`).
+        if scope.bindsRez, path.count == 3, path[0] == "env", path[2] == "value",
+          arguments.isEmpty, isVariableName(path[1]), scope.locals["env"] == nil
+        {
+          return .string("${\(path[1])}")
+        }
         // A method called on what the rest names (`sys.platform.startswith('linux')`).
         guard path.count > 1, let subject = self.named(Array(path.dropLast())) else { return nil }
         return Self.call(path[path.count - 1], on: subject, arguments)
       }
-      if dotted == "env", take(symbol: "[") {
+      if dotted == "env", scope.bindsRez, take(symbol: "[") {
         guard case .string(let name)? = stringLiteral(prefix: ""), take(symbol: "]"),
           isVariableName(name)
         else { return nil }
@@ -781,11 +830,14 @@ enum RezExpression {
     func named(_ path: [String]) -> Value? {
       if path.count == 1, let local = scope.locals[path[0]] { return local }
       guard scope.locals[path[0]] == nil else { return nil }
-      return binding(path.joined(separator: "."), package: scope.package)
+      let dotted = path.joined(separator: ".")
+      guard scope.bindsRez || dotted == "os.name" || dotted == "sys.platform" else { return nil }
+      return binding(dotted, package: scope.package)
     }
 
-    /// The functions flow works out: `os.path.join`, `str`, `getenv` and `expandvars` (the
-    /// variables kept for the environment to fill), `literal`, `platform.system`.
+    /// The functions flow works out: `os.path.join`, `os.path.normpath`, `str`, `getenv` and
+    /// `expandvars` (the variables kept for the environment to fill), `literal`,
+    /// `platform.system`.
     func call(_ function: String, _ arguments: [Value]) -> Value? {
       switch (function, arguments.count) {
       case ("os.path.join", 1...):
@@ -800,16 +852,21 @@ enum RezExpression {
         }
         return .string(joined)
       case ("str", 1): return arguments[0].text.map(Value.string)
-      case ("getenv", 1):
+      case ("getenv", 1) where scope.bindsRez:
         guard case .string(let name) = arguments[0], isVariableName(name) else { return nil }
         return .string("${\(name)}")
-      case ("expandvars", 1):
+      case ("expandvars", 1) where scope.bindsRez:
         guard case .string(let text) = arguments[0] else { return nil }
         return .string(text)
-      case ("literal", 1):
+      case ("literal", 1) where scope.bindsRez:
         guard case .string(let text) = arguments[0] else { return nil }
         return .literal(text)
       case ("platform.system", 0): return .string(pythonPlatform)
+      case ("os.path.normpath", 1):
+        guard case .string(let path) = arguments[0], !arguments[0].refersToVariables else {
+          return nil
+        }
+        return .string(Self.normalized(path))
       default: return nil
       }
     }
@@ -852,6 +909,44 @@ enum RezExpression {
         guard !field.contains(":"), !field.contains("!") else { return nil }
         return RezExpression.value(String(field), in: scope)?.text
       }
+    }
+  }
+}
+
+extension RezExpression.Value {
+  /// A literal of a package file as a value: nil for a dict or `None`, which expressions
+  /// here do not hold.
+  init?(_ literal: PythonLiteral) {
+    switch literal {
+    case .string(let text): self = .string(text)
+    case .integer(let number): self = .object(String(number))
+    case .float(let number): self = .object(number.description)
+    case .boolean(let truth): self = .boolean(truth)
+    case .list(let items), .tuple(let items):
+      var values: [RezExpression.Value] = []
+      for item in items {
+        guard let value = RezExpression.Value(item) else { return nil }
+        values.append(value)
+      }
+      self = .tuple(values)
+    case .none, .dictionary: return nil
+    }
+  }
+
+  /// The value as a package file's literal: a string, a list (of a tuple), a boolean; nil
+  /// for anything else.
+  var pythonLiteral: PythonLiteral? {
+    switch self {
+    case .string(let text): return .string(text)
+    case .boolean(let truth): return .boolean(truth)
+    case .tuple(let items):
+      var literals: [PythonLiteral] = []
+      for item in items {
+        guard let literal = item.pythonLiteral else { return nil }
+        literals.append(literal)
+      }
+      return .list(literals)
+    case .object, .literal, .condition: return nil
     }
   }
 }

@@ -76,7 +76,7 @@ import Testing
   @Test func aFieldThatIsNotALiteralNamesItsPlace() throws {
     let call = try #require(Self.failure("name = 'x'\nrequires = get_requires()\n"))
     #expect(call.position == SourcePosition(line: 2, column: 12))
-    let sum = try #require(Self.failure("version = '1' + '2'\n"))
+    let sum = try #require(Self.failure("version = '1' + unknown\n"))
     #expect(sum.position.line == 1)
     #expect(sum.message.hasPrefix("'version' is not a literal"))
     #expect(call.message.hasPrefix("'requires' is not a literal: expected a literal"))
@@ -377,14 +377,76 @@ extension PythonModuleReaderTests {
         "elif sys.platform.startswith('linux') and not 'a'.endswith('b'):", "    env.H = 'linux'",
         "if getenv('HOME') == '/root':", "    env.I = 'root'", "env.J = getenv('X').split(':')[0]",
         "env.K = 'a{b}'.replace('{b}', 'c')",
-      ], firstLine: 1, expansions: ["root": "/r", "name": "p", "version": "1.2.3"])
+        "env.L = os.path.normpath('/a//b/./c/../d/')",
+        "env.M = '{}/x'.format(env.HOME.value())",
+        "env.N = str(resolve.maya.version.major) + '/' + str(resolve.p.version.minor)",
+      ], firstLine: 1,
+      expansions: ["root": "/r", "name": "p", "version": "1.2.3", "version.minor": "2"])
     var values: [String: String] = [:]
     for change in commands.variables { values[change.name] = change.set?.joined(separator: ":") }
     #expect(
       values == [
         "A": "1-2.3", "B": "1.2", "C": "X/Y", "D": "/opt//r", "E": "v", "F": "5", "G": "2020.4",
-        "H": "linux", "K": "ac",
+        "H": "linux", "K": "ac", "L": "/a/b/d", "M": "${HOME}/x",
+        "N": "${REZ_MAYA_MAJOR_VERSION}/2",
       ])
     #expect(commands.skipped.map(\.line) == [15, 17])
+  }
+}
+
+extension PythonModuleReaderTests {
+  /// At a package file's top level, what Python would work out is read: values written as
+  /// expressions of the file's own names, list fields extended, and the branch of an `if`
+  /// chain Python takes where its tests are worked out; a field changed in a way or under a
+  /// test flow does not work out is an error at its place, never a value read wrong.
+  @Test func theTopLevelIsReadAsPythonWouldRunIt() throws {
+    let fields = try Self.read(
+      """
+      import platform
+      name = 'nuke'
+      version = '11.2v3'
+      _core = 'nuke_core-{}'.format(version)
+      requires = [_core, 'python-%s' % '2.7', f'{name}_docs']
+      requires += ['~maya>=2014']
+      variants = []
+      if platform.system() == 'Darwin':
+          variants.append(['platform-osx'])
+      elif platform.system() == 'Linux':  # here
+          variants.append(['platform-linux'])
+          if os.name != 'posix':
+              variants.append(['never'])
+          else:
+              variants.extend([['platform-linux', 'gpu']])
+      else:
+          variants = None
+      if sys.platform.startswith('win'):
+          tools = ['nuke.exe']
+      timestamp = 0o17
+      """)
+    #expect(
+      fields["requires"]
+        == .list([
+          .string("nuke_core-11.2v3"), .string("python-2.7"), .string("nuke_docs"),
+          .string("~maya>=2014"),
+        ]))
+    #expect(
+      fields["variants"]
+        == .list([
+          .list([.string("platform-linux")]),
+          .list([.string("platform-linux"), .string("gpu")]),
+        ]))
+    #expect(fields["timestamp"] == .integer(15))
+
+    let undecided = try #require(
+      Self.failure("variants = []\nif is_ci():\n    pass\nelse:\n    variants.append(['a'])\n"))
+    #expect(undecided.position == SourcePosition(line: 5, column: 5))
+    #expect(undecided.message.contains("'variants' is changed under a condition"))
+    // An undecided chain that changes no field is passed over.
+    #expect(try Self.read("if is_ci():\n    x = 1\nrequires = ['a']\n")["requires"] != nil)
+    let removed = try #require(Self.failure("requires = ['a', 'b']\nrequires.remove('a')\n"))
+    #expect(removed.position == SourcePosition(line: 2, column: 1))
+    let building = try #require(
+      Self.failure("requires = []\nif building:\n    requires.append('cmake')\n"))
+    #expect(building.position.line == 3)
   }
 }
