@@ -6,7 +6,10 @@ lines, `+`, f-strings, `%`, `.format`, `os.path.join`, `getenv`, `env['NAME']`, 
 keys rez does not bind), `unsetenv` and `.unset()`, `if` on the resolve (`'lib' in resolve`, `intersects(resolve.python,
 '3')`, `ephemerals.get`, `get_range`, `in ephemerals`, `in request`, `intersects(request.python, '3')`), combined package files at the repository's top with
 `versions` and `version_overrides`, in Python and YAML, one shadowed by a package folder of
-its name), a variable of the environment replaced by a package's first change of it,
+its name), a package file's top level and commands as Python reads and runs them
+(expressions, `if` on the platform, logical lines, docstrings, string methods, the commands'
+own names in rez's formatting), a variable of the environment replaced by a package's first
+change of it,
 `PATH`, and rez's separator for `CMAKE_MODULE_PATH`), resolves requests against it with rez
 itself and records the environment rez's context makes.
 
@@ -159,6 +162,39 @@ def commands():
     env.INHERITED_LIST.prepend('{root}/y')
     env.CMAKE_MODULE_PATH.append('{root}/cmake2')
 """,
+    ("studio", "2.5.1"): """
+import platform
+_lib = 'lib-{}'.format('1.0')
+requires = [_lib]
+variants = []
+if platform.system() == 'Darwin':
+    variants.append(['python-3'])
+elif platform.system() == 'Linux':  # here
+    variants.append(['python-2'])
+def commands():
+    \"\"\"Set up the studio's tools.
+
+    env.STUDIO_NOT = 'in a docstring'
+    \"\"\"
+    env = globals()['env']
+    import os, sys
+    major, rest = str(this.version).split('.', 1)
+    env.STUDIO_A = major + '-' + rest.replace('.', '_')
+    where = os.path.normpath('{root}//share/./x/..')
+    env.STUDIO_B = '{where}/data'
+    env.STUDIO_PATHS.append(
+        '{root}/one',  # first
+    )
+    if sys.platform.startswith('linux') and os.name == 'posix':  # here
+        env.STUDIO_PATHS.append('{root}/linux')
+    else:  # elsewhere
+        env.STUDIO_PATHS.append('{root}/other')
+    env.STUDIO_C = 5
+    env.STUDIO_D = '{}/v'.format(env.STUDIO_A.value())
+    version = '.'.join(str(resolve.studio.version).split('.')[:2])
+    env.STUDIO_E = '{version}-' \\
+        + str(resolve.studio.version.minor)
+""",
     ("unsetter", "1.0"): """
 def commands():
     env.UNSET_A = 'a'
@@ -207,7 +243,7 @@ REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
     ["cond"], ["expr"], ["unsetter"], ["plug", "lib"], ["plug", "python-3"], ["plug", "python-2"],
-    ["pathy2"], ["pathy"],
+    ["pathy2"], ["pathy"], ["studio"],
     ["plug", "python-2", ".render-1"], ["plug", ".render-2"], ["plug", "~python-2"], ["bundle"], ["bundle-1.0"], ["bundle-1.5"], ["kit"], ["kit-1", "python"],
 ]
 
@@ -257,7 +293,8 @@ def main():
                  "COND_PLATFORM", "COND_OS", "COND_NESTED", "COND_AFTER"}
         names |= {"EXPR_" + letter for letter in "ABCDEFGHIJKLMNO"}
         names |= {"PLUG_PATH", "PLUG_LIB", "PLUG_RENDER", "PLUG_EPH", "PLUG_REQ", "UNSET_A",
-                  "UNSET_B", "CMAKE_MODULE_PATH"}
+                  "UNSET_B", "CMAKE_MODULE_PATH", "STUDIO_NOT", "STUDIO_PATHS"}
+        names |= {"STUDIO_" + letter for letter in "ABCDE"}
         variables = {name: value for name, value in environ.items()
                      if name in names or (name in BASE and BASE[name] != value)
                      or (name.startswith("REZ_")

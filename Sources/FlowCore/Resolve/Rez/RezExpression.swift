@@ -122,11 +122,30 @@ enum RezExpression {
   /// A string as rez formats it before it becomes a variable's value: `$NAME` and `${NAME}`
   /// are kept for the environment (`escapingVariables`), `{{` and `}}` are braces, and each
   /// `{key}` is what the name the commands assigned gives (rez runs them in the namespace
-  /// it formats with), else what rez's binding `key` gives (`binding(_:package:)`). A key
-  /// neither, or a brace unmatched, leaves the whole string as written, as rez leaves it;
+  /// it formats with), else what rez's binding `key` gives (`binding(_:package:)`); a
+  /// string given is itself formatted so, as rez's formatter does. A key neither, or a
+  /// brace unmatched, at any depth, leaves the whole string as written, as rez leaves it;
   /// nil for a key flow cannot work out.
   static func formatted(_ text: String, in scope: Scope) -> String? {
-    var unknown = false
+    switch formatting(text, in: scope, depth: 0) {
+    case .text(let result): return result
+    case .unbound: return text
+    case .unknown: return nil
+    }
+  }
+
+  /// What formatting a string came to: its text, a key rez does not bind (or a brace
+  /// unmatched: rez then keeps the string), or a key flow cannot work out.
+  private enum Formatting: Equatable {
+    case text(String)
+    case unbound
+    case unknown
+  }
+
+  private static func formatting(_ text: String, in scope: Scope, depth: Int) -> Formatting {
+    // A string that gives itself again would run until Python's stack ran out.
+    guard depth < 20 else { return .unknown }
+    var failed: Formatting?
     let result = fields(of: escapingVariables(text)) { key in
       let parts = key.split(separator: ".", maxSplits: 1)
       guard let root = parts.first.map(String.init) else { return nil }
@@ -134,16 +153,27 @@ enum RezExpression {
       if let local = scope.locals[root] {
         value = parts.count == 1 ? local : nil
       } else {
-        guard isBound(root) else { return nil }
+        guard isBound(root) else {
+          if failed == nil { failed = .unbound }
+          return nil
+        }
         value = binding(String(key), package: scope.package)
       }
-      guard let value, case .some(let text) = value.text else {
-        unknown = true
+      switch value {
+      case .string(let inner)?, .literal(let inner)?:
+        let nested = formatting(inner, in: scope, depth: depth + 1)
+        if case .text(let text) = nested { return text }
+        if failed == nil || nested == .unknown { failed = nested }
         return nil
+      case let value?:
+        if let text = value.text { return text }
+      case nil: break
       }
-      return text
+      failed = .unknown
+      return nil
     }
-    return unknown ? nil : result ?? text
+    if let failed { return failed }
+    return result.map(Formatting.text) ?? .unbound
   }
 
   /// `text` with each reference to a variable escaped from formatting, as rez does first:
