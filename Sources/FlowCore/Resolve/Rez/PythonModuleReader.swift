@@ -204,15 +204,7 @@ struct PythonModuleReader {
     }
     // Not a literal alone: the statement's text, as one line, read as an expression.
     (index, line, lineStart) = save
-    let from = index
-    try skipStatement()
-    let text = String(decoding: bytes[from..<index], as: UTF8.self)
-    guard
-      var expression = RezCommands.statements(
-        of: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
-        firstLine: 1
-      ).first?.text
-    else { throw literalFailure }
+    guard var expression = try restOfStatement() else { throw literalFailure }
     if let ending {
       guard expression.utf8.last == ending else { throw literalFailure }
       expression.removeLast()
@@ -318,19 +310,23 @@ struct PythonModuleReader {
     }
   }
 
+  /// The statement from the reader to its end, as one line without its comment
+  /// (`RezCommands.statements(of:firstLine:)`); the reader then at the next line.
+  private mutating func restOfStatement() throws(Failure) -> String? {
+    let from = index
+    try skipStatement()
+    let text = String(decoding: bytes[from..<index], as: UTF8.self)
+    return RezCommands.statements(
+      of: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
+      firstLine: 1
+    ).first?.text
+  }
+
   /// The test of an `if`, `elif` (or `else`, whose test is empty) line, the keyword read,
   /// to its `:`; the reader then at the next line. nil where a statement follows the `:`
   /// on the line.
   private mutating func header(_ keyword: String) throws(Failure) -> String? {
-    let from = index
-    try skipStatement()
-    let text = String(decoding: bytes[from..<index], as: UTF8.self)
-    guard
-      let written = RezCommands.statements(
-        of: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
-        firstLine: 1
-      ).first?.text, written.hasSuffix(":")
-    else { return nil }
+    guard let written = try restOfStatement(), written.hasSuffix(":") else { return nil }
     return String(written.dropLast()).trimmedString
   }
 
