@@ -117,7 +117,8 @@ public struct EnvironmentActions: Sendable, Hashable {
       resolved = scope
       return RezExpression.value(condition, in: scope)?.truth == true
     }
-    var context = RezContext()
+    // The variables rez sets for each package count as changed already.
+    var context = RezContext(changed: Set(actions.map(\.variable)))
     for phase in VariableChange.Phase.applied {
       for package in packages {
         for change in package.variables where change.phase == phase {
@@ -147,10 +148,10 @@ public struct EnvironmentActions: Sendable, Hashable {
   private struct RezContext {
     static let separators = ["CMAKE_MODULE_PATH": ";", "DOXYGEN_TAGFILES": " "]
     /// The variables changed so far and not unset since.
-    var changed: Set<String> = []
+    var changed: Set<String>
     /// The parts the packages gave `PATH`, each with its package, and the place of the
     /// actions where it was changed last; nil while none did.
-    var path: (parts: [(value: String, package: String)], place: Int)?
+    var path: (parts: [(value: String, package: String)], place: Int)? = nil
 
     mutating func add(_ change: VariableChange, of package: String, to actions: inout [Action]) {
       var changes: [Action] = []

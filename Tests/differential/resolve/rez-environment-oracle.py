@@ -154,6 +154,7 @@ def commands():
     env.EXPR_GONE.append('{root}/again')
     unsetenv('EXPR_GONE')
     env.EXPR_GONE.prepend('{root}/fresh')
+    env.REZ_PATHY_BASE.append('{root}/more')
 """,
     ("pathy2", "1.0"): """
 requires = ['pathy']
