@@ -117,8 +117,7 @@ public struct EnvironmentActions: Sendable, Hashable {
       resolved = scope
       return RezExpression.value(condition, in: scope)?.truth == true
     }
-    // The variables rez sets for each package count as changed already.
-    var context = RezContext(changed: Set(actions.map(\.variable)))
+    var context = RezContext(setForPackages: actions.count)
     for phase in VariableChange.Phase.applied {
       for package in packages {
         for change in package.variables where change.phase == phase {
@@ -146,17 +145,31 @@ public struct EnvironmentActions: Sendable, Hashable {
   /// changes in the same way, and the environment's own `PATH` follows it, as rez appends
   /// the system's paths to it: its parts are prepended where it was changed last.
   private struct RezContext {
-    static let separators = ["CMAKE_MODULE_PATH": ";", "DOXYGEN_TAGFILES": " "]
-    /// The variables changed so far and not unset since.
-    var changed: Set<String>
+    /// How many actions come first that set the variables rez sets for each package
+    /// (`REZ_NAME_VERSION`, …), which count as changed already.
+    let setForPackages: Int
+    /// The variables the packages' commands changed so far and not unset since.
+    var changed: Set<String> = []
     /// The parts the packages gave `PATH`, each with its package, and the place of the
     /// actions where it was changed last; nil while none did.
     var path: (parts: [(value: String, package: String)], place: Int)? = nil
+    /// The actions of the change being added, kept from one to the next.
+    private var buffer: [Action] = []
+
+    init(setForPackages: Int) { self.setForPackages = setForPackages }
+
+    static func separator(of variable: String) -> String? {
+      switch variable {
+      case "CMAKE_MODULE_PATH": return ";"
+      case "DOXYGEN_TAGFILES": return " "
+      default: return nil
+      }
+    }
 
     mutating func add(_ change: VariableChange, of package: String, to actions: inout [Action]) {
-      var changes: [Action] = []
-      append(change, of: package, to: &changes)
-      for action in changes {
+      buffer.removeAll(keepingCapacity: true)
+      append(change, of: package, to: &buffer)
+      for action in buffer {
         if action.variable == "PATH" {
           var parts = path?.parts ?? []
           switch action.kind {
@@ -172,14 +185,17 @@ public struct EnvironmentActions: Sendable, Hashable {
         switch action.kind {
         case .set:
           changed.insert(action.variable)
-          if let values = change.set, let separator = Self.separators[action.variable] {
+          if let values = change.set, let separator = Self.separator(of: action.variable) {
             made.value = values.joined(separator: separator)
           }
         case .unset: changed.remove(action.variable)
         case .append, .prepend:
-          if changed.insert(action.variable).inserted {
+          if changed.insert(action.variable).inserted
+            && !(action.variable.hasPrefix("REZ_")
+              && actions[..<setForPackages].contains { $0.variable == action.variable })
+          {
             made.kind = .set
-          } else if let separator = Self.separators[action.variable] {
+          } else if let separator = Self.separator(of: action.variable) {
             let current = "${" + action.variable + "}"
             made.kind = .set
             made.value =
