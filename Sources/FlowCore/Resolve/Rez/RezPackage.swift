@@ -38,8 +38,9 @@ public struct RezPackage: Sendable {
   /// The version's folder of the package file `file` (rez's `base`): its folder, or
   /// `combinedBase` for a combined package file, which rez's version files never are named.
   static func base(ofFile file: String) -> String {
-    let name = file.split(separator: "/").last.map(String.init) ?? file
-    return RezRepository.packageFiles.contains(name) ? PathText.directory(of: file) : combinedBase
+    // Told by the name's end: a resolve asks this for each package it chose.
+    let named = RezRepository.packageFiles.contains { file == $0 || file.hasSuffix("/" + $0) }
+    return named ? PathText.directory(of: file) : combinedBase
   }
 
   /// The functions of commands, each with its phase: rez runs every package's
