@@ -1,10 +1,12 @@
-/// Reads the top-level assignments of a Python module whose values are literals, without
-/// executing anything: what a declarative rez `package.py` says.
+/// Reads the top-level assignments of a Python module, without executing anything: what a
+/// declarative rez `package.py` says.
 ///
-/// Only the names in `fields` are read; their value must be a literal (`PythonLiteral`),
-/// anything else is an error at its `line:column`. Every other statement is skipped whole,
-/// strings and brackets included. The body of `def commands():` is kept as text, with the
-/// line it starts on, for `RezCommands` to read.
+/// The names in `fields` are read: a literal (`PythonLiteral`), or what Python would work
+/// out where flow can (`read(fields:bodies:)`); anything else is an error at its
+/// `line:column`. Other assignments are kept for the expressions after them; every other
+/// statement is skipped whole, strings and brackets included. The body of
+/// `def commands():` is kept as text, with the line it starts on, for `RezCommands` to
+/// read.
 struct PythonModuleReader {
   struct Failure: Error {
     var position: SourcePosition

@@ -8,9 +8,10 @@
 /// (`.minor`, `.patch`), `{this.name}` (also as `{this.root}`, …) are the package's,
 /// `{env.NAME}` is the variable's value (`${NAME}`), and `{resolve.NAME.version}` (`.base`,
 /// `.root`) another chosen package's, through the variable rez sets for it
-/// (`${REZ_NAME_VERSION}`). `pass`, `global`, `import`, `info(…)` and `comment(…)` lines
-/// change nothing. Any other line is left out with a warning: flow never runs a package's
-/// Python.
+/// (`${REZ_NAME_VERSION}`); a name the commands assigned is its value. `pass`, `global`,
+/// `import`, `info(…)`, `comment(…)`, docstring and `env = globals()['env']` lines change
+/// nothing. Lines are Python's logical lines (`statements(of:firstLine:)`). Any other line
+/// is left out with a warning: flow never runs a package's Python.
 struct RezCommands {
   /// The package's changes, one per variable in the order first changed.
   var variables: [VariableChange] = []

@@ -535,6 +535,7 @@ enum RezExpression {
         guard let right = remainder() else { return nil }
         switch (value, right) {
         case (.string(let a), .string(let b)): value = .string(a + b)
+        case (.tuple(let a), .tuple(let b)): value = .tuple(a + b)
         default: return nil
         }
       }

@@ -407,7 +407,7 @@ extension PythonModuleReaderTests {
       version = '11.2v3'
       _core = 'nuke_core-{}'.format(version)
       requires = [_core, 'python-%s' % '2.7', f'{name}_docs']
-      requires += ['~maya>=2014']
+      requires += ['~maya>=2014'] + [_core.split('-')[0]]
       variants = []
       if platform.system() == 'Darwin':
           variants.append(['platform-osx'])
@@ -427,7 +427,7 @@ extension PythonModuleReaderTests {
       fields["requires"]
         == .list([
           .string("nuke_core-11.2v3"), .string("python-2.7"), .string("nuke_docs"),
-          .string("~maya>=2014"),
+          .string("~maya>=2014"), .string("nuke_core"),
         ]))
     #expect(
       fields["variants"]
