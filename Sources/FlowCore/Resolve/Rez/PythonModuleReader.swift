@@ -284,7 +284,7 @@ struct PythonModuleReader {
     var taken = false
     var undecided: String?
     while true {
-      let test = try header(keyword)
+      let (test, line) = try header(keyword)
       let truth: Bool?
       if keyword == "else" {
         truth = test == "" ? true : nil
@@ -296,6 +296,13 @@ struct PythonModuleReader {
         }
       }
       let inner = nextIndentation().flatMap { $0 > indent ? $0 : nil }
+      // A body on the header's own line is not read: a field it changes is not known.
+      if test == nil, !taken, let field = Self.changedField(in: line, of: fields) {
+        throw Failure(
+          position: position,
+          message: "'\(field)' is changed on the line of an '\(keyword)' flow does not "
+            + "read: its value is not known")
+      }
       if !taken && undecided == nil && truth == true, let inner {
         try statements(
           into: &block, fields: fields, bodies: bodies, indent: inner, inScope: inScope)
@@ -327,9 +334,63 @@ struct PythonModuleReader {
   /// The test of an `if`, `elif` (or `else`, whose test is empty) line, the keyword read,
   /// to its `:`; the reader then at the next line. nil where a statement follows the `:`
   /// on the line.
-  private mutating func header(_ keyword: String) throws(Failure) -> String? {
-    guard let written = try restOfStatement(), written.hasSuffix(":") else { return nil }
-    return String(written.dropLast()).trimmedString
+  private mutating func header(_ keyword: String) throws(Failure) -> (
+    test: String?, line: String
+  ) {
+    let written = try restOfStatement() ?? ""
+    guard written.hasSuffix(":") else { return (nil, written) }
+    return (String(written.dropLast()).trimmedString, written)
+  }
+
+  /// The first of `fields` a statement's text assigns or changes (`requires = …`,
+  /// `variants += …`, `requires.append(…)`), its strings passed over; nil for none.
+  static func changedField(in text: String, of fields: Set<String>) -> String? {
+    let bytes = Array(text.utf8)
+    let changing: Set = ["append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse"]
+    var index = 0
+    var quote: UInt8?
+    while index < bytes.count {
+      let byte = bytes[index]
+      if let open = quote {
+        if byte == UInt8(ascii: "\\") { index += 1 } else if byte == open { quote = nil }
+        index += 1
+        continue
+      }
+      if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
+        quote = byte
+        index += 1
+        continue
+      }
+      guard RezVersion.isTokenByte(byte), !VersionScanner.isDigit(byte) else {
+        index += 1
+        continue
+      }
+      let start = index
+      while index < bytes.count, RezVersion.isTokenByte(bytes[index]) { index += 1 }
+      let word = String(decoding: bytes[start..<index], as: UTF8.self)
+      guard fields.contains(word), start == 0 || bytes[start - 1] != UInt8(ascii: ".") else {
+        continue
+      }
+      var next = index
+      while next < bytes.count, bytes[next] == 32 || bytes[next] == 9 { next += 1 }
+      guard next < bytes.count else { continue }
+      let after = next + 1 < bytes.count ? bytes[next + 1] : 0
+      switch bytes[next] {
+      case UInt8(ascii: "=") where after != UInt8(ascii: "="): return word
+      case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "*"),
+        UInt8(ascii: "|")
+      where after == UInt8(ascii: "="):
+        return word
+      case UInt8(ascii: "."):
+        var end = next + 1
+        while end < bytes.count, RezVersion.isTokenByte(bytes[end]) { end += 1 }
+        if changing.contains(String(decoding: bytes[(next + 1)..<end], as: UTF8.self)) {
+          return word
+        }
+      default: break
+      }
+    }
+    return nil
   }
 
   /// Passes over the lines indented deeper than `indent`; with `fields`, a statement among
@@ -350,22 +411,20 @@ struct PythonModuleReader {
       if depth <= indent { return }
       index += depth
       let position = self.position
-      var word = identifier()
-      if word == "def" {
+      let save = (index, line, lineStart)
+      var field: String?
+      if identifier() == "def" {
         skipSpaces()
-        word = identifier()
+        field = identifier().flatMap { fields.contains($0) ? $0 : nil }
       }
-      skipSpaces()
-      if let word, fields.contains(word), let byte = peek,
-        byte != UInt8(ascii: "=")
-          || (index + 1 < bytes.count && bytes[index + 1] != UInt8(ascii: "="))
-      {
+      (index, line, lineStart) = save
+      let text = try restOfStatement() ?? ""
+      if let field = field ?? Self.changedField(in: text, of: fields) {
         throw Failure(
           position: position,
-          message: "'\(word)' is changed under a condition flow cannot work out "
+          message: "'\(field)' is changed under a condition flow cannot work out "
             + "(\(condition ?? "")): its value is not known")
       }
-      try skipStatement()
     }
   }
 

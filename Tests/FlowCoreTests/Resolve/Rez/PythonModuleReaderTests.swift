@@ -448,5 +448,15 @@ extension PythonModuleReaderTests {
     let building = try #require(
       Self.failure("requires = []\nif building:\n    requires.append('cmake')\n"))
     #expect(building.position.line == 3)
+    // A body on the header's line, and one nested in a block passed over, count too;
+    // reading a field does not.
+    let inline = try #require(Self.failure("if platform.system() == 'Linux': variants = []\n"))
+    #expect(inline.message.contains("'variants' is changed on the line of an 'if'"))
+    let nested = try #require(
+      Self.failure("requires = []\nif ci():\n    x = 1\n    if y: requires += ['a']\n"))
+    #expect(nested.position == SourcePosition(line: 4, column: 5))
+    #expect(
+      try Self.read("requires = ['a']\nif ci():\n    n = len(requires) + 'requires = 1'\n")[
+        "requires"] == .list([.string("a")]))
   }
 }
