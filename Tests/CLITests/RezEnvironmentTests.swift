@@ -56,3 +56,63 @@ import Testing
     }
   }
 }
+
+extension RezEnvironmentTests {
+  /// A row of `rez-package-files-oracle.py`: a package file read by rez 3.4.0 and by
+  /// `flow-resolve`, each alone with stubs for its requirements.
+  struct PackageFileRow: Decodable {
+    var file: String
+    var rez: String
+    var rez_error: String?
+    var rez_answer: [[Answer]]?
+    var flow: String?
+    var flow_answer: [[Answer]]?
+    var differs: [String: [String: String?]]?
+
+    /// A name, a version or a variant's index.
+    enum Answer: Decodable, Equatable {
+      case text(String)
+      case number(Int)
+      case none
+
+      init(from decoder: Decoder) throws {
+        let value = try decoder.singleValueContainer()
+        if value.decodeNil() {
+          self = .none
+        } else if let number = try? value.decode(Int.self) {
+          self = .number(number)
+        } else {
+          self = .text(try value.decode(String.self))
+        }
+      }
+    }
+  }
+
+  /// Every package file of rez's own tests that rez solves alone and applies gets, from
+  /// flow, rez's answer and rez's environment; one rez reads but cannot apply (its
+  /// commands raise) still gets rez's answer.
+  @Test func rezsOwnPackageFilesGiveRezsAnswersAndEnvironments() throws {
+    let folder = try TemporaryFolder()
+    let oracle = OracleProcess.differentialFolder.appendingPathComponent(
+      "rez-package-files-oracle.py")
+    let rows = folder.path + "/rows.json"
+    let run = try ToolRun.run(
+      "/usr/bin/env",
+      [
+        "python3", oracle.path, ToolRun.binaries.appendingPathComponent("flow-resolve").path,
+        "--rez-tests", "--out", rows,
+      ])
+    try #require(run.status == 0, "the rez oracle failed: \(run.stderr)")
+    let read = try JSONDecoder().decode(
+      [PackageFileRow].self, from: Data(contentsOf: URL(fileURLWithPath: rows)))
+    let solved = read.filter { $0.rez == "solved" }
+    #expect(solved.count >= 80)
+    for row in solved {
+      if row.rez_error == nil {
+        #expect(row.flow == "solved", "\(row.file)")
+        #expect(row.differs == [:], "\(row.file)")
+      }
+      if row.flow == "solved" { #expect(row.flow_answer == row.rez_answer, "\(row.file)") }
+    }
+  }
+}

@@ -11,10 +11,15 @@ rez`, whose actions are applied as flow applies them, to the environment rez's s
 starts from (`PATH` its system paths). Package files are executed by rez here: run it on
 files you trust.
 
-Usage: compare-packages.py FLOW_RESOLVE FOLDER... [--out FILE]
+Usage: rez-package-files-oracle.py FLOW_RESOLVE [FOLDER...] [--rez-tests] [--out FILE]
 
-Prints a line per file (what rez and flow did, and what differs), then the totals. Needs
-python3 with `rez` (bench/rez/run.sh makes one in bench/data/rez/venv).
+`--rez-tests` adds the package files of rez's own tests (`rez/data/tests` in its wheel).
+Prints a line per file (what rez and flow did, and what differs), then the totals; `--out`
+keeps every row as JSON: {"file", "rez" ("solved", "failed", "not read: ..."),
+"rez_error" (where rez's resolve or commands raised), "rez_answer", "flow" ("solved" or
+"failed (STATUS)"), "flow_messages", "flow_answer", "differs" ({variable: {"rez", "flow"}},
+where both environments were made)}. Needs python3 with `rez` (bench/rez/run.sh makes one
+in bench/data/rez/venv).
 """
 
 import argparse
@@ -151,9 +156,14 @@ def compare(flow, path, scratch):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("flow", help="the flow-resolve binary")
-    parser.add_argument("folders", nargs="+")
+    parser.add_argument("folders", nargs="*")
+    parser.add_argument("--rez-tests", action="store_true",
+                        help="add the package files of rez's own tests")
     parser.add_argument("--out", help="write every row here as JSON")
     args = parser.parse_args()
+    if args.rez_tests:
+        import rez
+        args.folders.append(os.path.join(os.path.dirname(rez.__file__), "data", "tests"))
     files = sorted(os.path.join(root, file) for folder in args.folders
                    for root, _, names in os.walk(folder) for file in names
                    if file in ("package.py", "package.yaml"))
