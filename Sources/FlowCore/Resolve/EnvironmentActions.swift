@@ -51,7 +51,8 @@ public struct EnvironmentActions: Sendable, Hashable {
 
   /// The actions of one change.
   private static func append(
-    _ change: VariableChange, of package: String, to actions: inout [Action]
+    _ change: VariableChange, of package: String, to actions: inout [Action],
+    separator: String = ":"
   ) {
     if change.unset && change.set == nil {
       actions.append(Action(kind: .unset, variable: change.name, value: "", package: package))
@@ -65,7 +66,7 @@ public struct EnvironmentActions: Sendable, Hashable {
     if let values = change.set {
       actions.append(
         Action(
-          kind: .set, variable: change.name, value: values.joined(separator: ":"),
+          kind: .set, variable: change.name, value: values.joined(separator: separator),
           package: package))
     }
   }
@@ -168,7 +169,8 @@ public struct EnvironmentActions: Sendable, Hashable {
 
     mutating func add(_ change: VariableChange, of package: String, to actions: inout [Action]) {
       buffer.removeAll(keepingCapacity: true)
-      append(change, of: package, to: &buffer)
+      let separator = Self.separator(of: change.name)
+      append(change, of: package, to: &buffer, separator: separator ?? ":")
       for action in buffer {
         if action.variable == "PATH" {
           var parts = path?.parts ?? []
@@ -183,11 +185,7 @@ public struct EnvironmentActions: Sendable, Hashable {
         }
         var made = action
         switch action.kind {
-        case .set:
-          changed.insert(action.variable)
-          if let values = change.set, let separator = Self.separator(of: action.variable) {
-            made.value = values.joined(separator: separator)
-          }
+        case .set: changed.insert(action.variable)
         case .unset: changed.remove(action.variable)
         case .append, .prepend:
           if changed.insert(action.variable).inserted
@@ -195,7 +193,7 @@ public struct EnvironmentActions: Sendable, Hashable {
               && actions[..<setForPackages].contains { $0.variable == action.variable })
           {
             made.kind = .set
-          } else if let separator = Self.separator(of: action.variable) {
+          } else if let separator {
             let current = "${" + action.variable + "}"
             made.kind = .set
             made.value =
