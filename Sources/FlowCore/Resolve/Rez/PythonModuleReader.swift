@@ -319,16 +319,88 @@ struct PythonModuleReader {
     }
   }
 
-  /// The statement from the reader to its end, as one line without its comment
-  /// (`RezCommands.statements(of:firstLine:)`); the reader then at the next line.
+  /// The statement from the reader to its end as one line (`logicalLine()`); nil for none.
+  /// A string it leaves unclosed is an error, as it is Python's.
   private mutating func restOfStatement() throws(Failure) -> String? {
-    let from = index
-    try skipStatement()
-    let text = String(decoding: bytes[from..<index], as: UTF8.self)
-    return RezCommands.statements(
-      of: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
-      firstLine: 1
-    ).first?.text
+    let (text, unclosed) = logicalLine()
+    if let unclosed { throw Failure(position: unclosed, message: "this string is never closed") }
+    return text.isEmpty ? nil : text
+  }
+
+  /// The statement from the reader to its end, as Python joins it into one logical line: a
+  /// line break inside brackets or after a `\` becomes a space, one inside a triple-quoted
+  /// string stays, and comments are left out; trimmed. The reader is then at the next
+  /// line's start. `unclosed` is where a string left open starts: a single-quoted one ends
+  /// at its line's end, and the statement with it unless brackets are open.
+  mutating func logicalLine() -> (text: String, unclosed: SourcePosition?) {
+    var text: [UInt8] = []
+    var brackets = 0
+    var unclosed: SourcePosition?
+    // The string being read: its quote, whether it is tripled, and where it starts.
+    var string: (quote: UInt8, triple: Bool, start: SourcePosition)?
+    while let byte = peek {
+      if let open = string {
+        if byte == UInt8(ascii: "\\"), index + 1 < bytes.count {
+          text += bytes[index...index + 1]
+          index += 2
+          if bytes[index - 1] == 10 { (line, lineStart) = (line + 1, index) }
+          continue
+        }
+        if byte == open.quote {
+          if !open.triple {
+            string = nil
+          } else if index + 2 < bytes.count, bytes[index + 1] == byte, bytes[index + 2] == byte {
+            text += bytes[index...index + 2]
+            index += 3
+            string = nil
+            continue
+          }
+        } else if byte == 10 {
+          if open.triple {
+            text.append(10)
+            newline()
+            continue
+          }
+          unclosed = unclosed ?? open.start
+          string = nil
+          continue
+        }
+        text.append(byte)
+        index += 1
+        continue
+      }
+      switch byte {
+      case 10:
+        newline()
+        guard brackets > 0 else {
+          return (String(decoding: text, as: UTF8.self).trimmedString, unclosed)
+        }
+        text.append(32)
+        continue
+      case UInt8(ascii: "#"):
+        while let byte = peek, byte != 10 { index += 1 }
+        continue
+      case UInt8(ascii: "'"), UInt8(ascii: "\""):
+        let triple =
+          index + 2 < bytes.count && bytes[index + 1] == byte && bytes[index + 2] == byte
+        string = (byte, triple, position)
+        text += bytes[index..<index + (triple ? 3 : 1)]
+        index += triple ? 3 : 1
+        continue
+      case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"): brackets += 1
+      case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"): brackets = max(0, brackets - 1)
+      case UInt8(ascii: "\\") where index + 1 == bytes.count || bytes[index + 1] == 10:
+        index += 1
+        if peek == 10 { newline() }
+        text.append(32)
+        continue
+      default: break
+      }
+      text.append(byte)
+      index += 1
+    }
+    if let open = string { unclosed = unclosed ?? open.start }
+    return (String(decoding: text, as: UTF8.self).trimmedString, unclosed)
   }
 
   /// The test of an `if`, `elif` (or `else`, whose test is empty) line, the keyword read,
@@ -446,7 +518,7 @@ struct PythonModuleReader {
 
   /// How far the line starting at `start` is indented (spaces and tabs); nil for a blank
   /// line or one holding only a comment.
-  private func indentation(at start: Int) -> Int? {
+  func indentation(at start: Int) -> Int? {
     var end = start
     while end < bytes.count, bytes[end] == 32 || bytes[end] == 9 { end += 1 }
     guard end < bytes.count else { return nil }

@@ -50,94 +50,23 @@ struct RezCommands {
     var text: String
   }
 
-  /// The statements of `lines` (the first being line `firstLine`), as Python reads them
-  /// into logical lines: a line whose brackets are still open, that ends in `\`, or that
-  /// a triple-quoted string goes on from, goes on on the next (joined with a space, or
-  /// within the string with its line break); comments are left out, and blank lines.
+  /// The statements of `lines` (the first being line `firstLine`), each one of Python's
+  /// logical lines (`PythonModuleReader.logicalLine()`); blank lines and comments are left
+  /// out.
   static func statements(of lines: [String], firstLine: Int) -> [Statement] {
+    var reader = PythonModuleReader(bytes: Array(lines.joined(separator: "\n").utf8))
     var statements: [Statement] = []
-    var text: [UInt8] = []
-    var start: (line: Int, depth: Int)?
-    var brackets = 0
-    // The quote of the string being read and whether it is tripled.
-    var string: (quote: UInt8, triple: Bool)?
-    func finish() {
-      if let begun = start {
-        let trimmed = String(decoding: text, as: UTF8.self).trimmedString
-        if !trimmed.isEmpty {
-          statements.append(Statement(line: begun.line, depth: begun.depth, text: trimmed))
-        }
-      }
-      start = nil
-      text.removeAll(keepingCapacity: true)
-    }
-    for (offset, written) in lines.enumerated() {
-      let bytes = Array(written.utf8)
-      var index = 0
-      if start == nil {
-        let depth = bytes.prefix { $0 == 32 || $0 == 9 }.count
-        guard depth < bytes.count, bytes[depth] != UInt8(ascii: "#"), bytes[depth] != 13 else {
-          continue
-        }
-        start = (firstLine + offset, depth)
-        index = depth
-      }
-      var continued = false
-      scan: while index < bytes.count {
-        let byte = bytes[index]
-        if let open = string {
-          if byte == UInt8(ascii: "\\") && index + 1 < bytes.count {
-            text += bytes[index...index + 1]
-            index += 2
-            continue
-          }
-          if byte == open.quote {
-            if !open.triple {
-              string = nil
-            } else if index + 2 < bytes.count, bytes[index + 1] == byte, bytes[index + 2] == byte {
-              text += bytes[index...index + 2]
-              index += 3
-              string = nil
-              continue
-            }
-          }
-          text.append(byte)
-          index += 1
-          continue
-        }
-        switch byte {
-        case UInt8(ascii: "#"): break scan
-        case UInt8(ascii: "'"), UInt8(ascii: "\""):
-          let triple =
-            index + 2 < bytes.count && bytes[index + 1] == byte && bytes[index + 2] == byte
-          string = (byte, triple)
-          text += bytes[index..<index + (triple ? 3 : 1)]
-          index += triple ? 3 : 1
-          continue
-        case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"): brackets += 1
-        case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
-          brackets = max(0, brackets - 1)
-        case UInt8(ascii: "\\") where index == bytes.count - 1:
-          continued = true
-          break scan
-        default: break
-        }
-        text.append(byte)
-        index += 1
-      }
-      if let open = string, open.triple {
-        text.append(10)
+    while reader.index < reader.bytes.count {
+      let line = firstLine + reader.line - 1
+      guard let depth = reader.indentation(at: reader.index) else {
+        // A blank line or a comment, which holds no string to refuse.
+        try? reader.skipStatement()
         continue
       }
-      // A string a line break ends unclosed is Python's error: the statement ends there.
-      string = nil
-      if continued || brackets > 0 {
-        text.append(32)
-        continue
-      }
-      finish()
+      reader.index += depth
+      let text = reader.logicalLine().text
+      if !text.isEmpty { statements.append(Statement(line: line, depth: depth, text: text)) }
     }
-    finish()
     return statements
   }
 
