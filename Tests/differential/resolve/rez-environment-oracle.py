@@ -196,6 +196,37 @@ def commands():
     env.STUDIO_E = '{version}-' \\
         + str(resolve.studio.version.minor)
 """,
+    ("looper", "3.1"): """
+tools = ['lint', 'fmt']
+_environ = {
+    'LOOP_PATH': ['{root}/bin', '{root}/scripts'],
+    'LOOP_HOME': '{root}',
+}
+_extra = ('a', 'b', 'c')
+def commands():
+    this = globals()['this']
+    expandvars = globals()['expandvars']
+    for key, value in this._environ.items():
+        if isinstance(value, (tuple, list)):
+            [env[key].append(expandvars(v)) for v in value]
+        else:
+            env[key] = expandvars(value)
+    for tool in sorted(this.tools):
+        env.LOOP_TOOLS.append(tool)
+    else:
+        env.LOOP_TOOLS.append('done')
+    for index, (name) in enumerate(this._extra):
+        if name in ('a', 'c'):
+            env['LOOP_' + name.upper()] = str(index)
+    [env.LOOP_PICKED.prepend(x) for x in this._extra if x != 'b']
+    parts = []
+    for letter in 'xy':
+        for other in ['1', '2']:
+            parts.append(letter + other)
+    env.LOOP_PARTS = ':'.join(parts)
+    env.LOOP_GET = this._environ.get('MISSING', 'fallback') + '/' + this._environ['LOOP_HOME']
+    env.LOOP_LEN = str(len(this.tools))
+""",
     ("unsetter", "1.0"): """
 def commands():
     env.UNSET_A = 'a'
@@ -244,7 +275,7 @@ REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
     ["cond"], ["expr"], ["unsetter"], ["plug", "lib"], ["plug", "python-3"], ["plug", "python-2"],
-    ["pathy2"], ["pathy"], ["studio"],
+    ["pathy2"], ["pathy"], ["studio"], ["looper"],
     ["plug", "python-2", ".render-1"], ["plug", ".render-2"], ["plug", "~python-2"], ["bundle"], ["bundle-1.0"], ["bundle-1.5"], ["kit"], ["kit-1", "python"],
 ]
 
@@ -296,6 +327,8 @@ def main():
         names |= {"PLUG_PATH", "PLUG_LIB", "PLUG_RENDER", "PLUG_EPH", "PLUG_REQ", "UNSET_A",
                   "UNSET_B", "CMAKE_MODULE_PATH", "STUDIO_NOT", "STUDIO_PATHS"}
         names |= {"STUDIO_" + letter for letter in "ABCDE"}
+        names |= {"LOOP_" + name for name in
+                  ["PATH", "HOME", "TOOLS", "A", "B", "C", "PICKED", "PARTS", "GET", "LEN"]}
         variables = {name: value for name, value in environ.items()
                      if name in names or (name in BASE and BASE[name] != value)
                      or (name.startswith("REZ_")

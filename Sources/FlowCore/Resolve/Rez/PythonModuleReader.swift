@@ -33,6 +33,11 @@ struct PythonModuleReader {
   /// Python's own parser refuses more than 200 nested brackets; so does this reader, before
   /// the call stack runs out.
   static let maximumDepth = 200
+  /// The most blocks Python nests in one another (its tokenizer's limit of indentation
+  /// levels); a file nested deeper is one Python refuses.
+  static let deepestNesting = 100
+  /// How many blocks the statements being read are nested in (the top level's is 1).
+  private var blocks = 0
 
   init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -53,13 +58,17 @@ struct PythonModuleReader {
   /// (`variants.append([...])`, `.extend(...)`, `+=`), and the branch of an `if` chain
   /// Python takes where its tests are worked out (`platform.system() == 'Linux'`). A field
   /// changed otherwise, or in a branch of a chain whose tests are not worked out, is an
-  /// error: its value is not known.
+  /// error: its value is not known. `names` gives the value each top-level name has at the
+  /// end (nil: one not worked out), fields and others.
   mutating func read(fields: Set<String>, bodies: Set<String> = ["commands"]) throws(Failure)
-    -> (assignments: [String: Assignment], functions: [String: FunctionBody])
+    -> (
+      assignments: [String: Assignment], functions: [String: FunctionBody],
+      names: [String: RezExpression.Value?]
+    )
   {
     var block = Block()
     try statements(into: &block, fields: fields, bodies: bodies, indent: 0, inScope: false)
-    return (block.assignments, block.functions)
+    return (block.assignments, block.functions, names)
   }
 
   /// What a block's statements bound, in the order first bound.
@@ -86,6 +95,11 @@ struct PythonModuleReader {
     into block: inout Block, fields: Set<String>, bodies: Set<String>, indent: Int,
     inScope: Bool
   ) throws(Failure) {
+    blocks += 1
+    defer { blocks -= 1 }
+    if blocks > Self.deepestNesting + 1 {
+      throw failure("blocks nested deeper than Python allows (\(Self.deepestNesting) levels)")
+    }
     while index < bytes.count {
       let byte = bytes[index]
       if byte == 10 {

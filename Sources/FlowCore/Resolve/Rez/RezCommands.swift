@@ -10,8 +10,11 @@
 /// `.root`) another chosen package's, through the variable rez sets for it
 /// (`${REZ_NAME_VERSION}`); a name the commands assigned is its value. `pass`, `global`,
 /// `import`, `info(…)`, `comment(…)`, docstring and `env = globals()['env']` lines change
-/// nothing. Lines are Python's logical lines (`statements(of:firstLine:)`). Any other line
-/// is left out with a warning: flow never runs a package's Python.
+/// nothing. A `for` loop over what flow works out (a list, a dict's `.items()`, a package
+/// attribute `this.NAME`) reads its body once per item, and so does a list comprehension
+/// written as a line (`[env.PATH.append(p) for p in paths]`). Lines are Python's logical
+/// lines (`statements(of:firstLine:)`). Any other line is left out with a warning: flow
+/// never runs a package's Python.
 struct RezCommands {
   /// The package's changes, one per variable in the order first changed.
   var variables: [VariableChange] = []
@@ -24,22 +27,47 @@ struct RezCommands {
   /// While reading the body of an `if` on the resolve: what must hold of it for the
   /// changes read to apply (`RezExpression`'s condition text).
   private var condition: String?
+  /// How many lines loops have read, counted as each loop starts (its items times its
+  /// body's lines): past `loopLimit`, a loop is left out rather than read, so that
+  /// nested loops over long lists cannot run for long.
+  private var loopWork = 0
+  static let loopLimit = 100_000
+  /// The lines left out (`skipped`), each once.
+  private var skippedLines: Set<Int> = []
 
   /// Reads `lines`, the first being line `firstLine` of the file; `expansions` gives the
-  /// package's bindings (`root`, `base`, `version`, `version.major`, `name`, …).
+  /// package's bindings (`root`, `base`, `version`, `version.major`, `name`, …), and
+  /// `attributes` its other attributes (`this.NAME`, `RezPackage.Written.attributes`).
   ///
   /// An `if`/`elif`/`else` chain whose conditions are decided here reads the branch rez
-  /// would take; another block's opening line (an undecided `if`, a `for`) is left out with
-  /// its warning, and its lines go with it.
+  /// would take, and a `for` loop over a value worked out here reads its body per item;
+  /// another block's opening line (an undecided `if`, a `while`) is left out with its
+  /// warning, its lines go with it, and the names they bind are unknown after them.
   init(
     lines: [String], firstLine: Int, expansions: [String: String],
-    phase: VariableChange.Phase = .commands
+    attributes: [String: RezExpression.Value?] = [:], phase: VariableChange.Phase = .commands
   ) {
     self.phase = phase
-    scope = RezExpression.Scope(package: expansions)
+    scope = RezExpression.Scope(package: expansions, attributes: attributes)
     let statements = Self.statements(of: lines, firstLine: firstLine)
+    // Python refuses a function nested deeper: none of it is read.
+    if let deep = Self.firstNestedTooDeep(statements) {
+      skipped = [(deep.line, "blocks nested deeper than Python allows: \(deep.text)")]
+      return
+    }
     var next = 0
     read(statements, from: &next)
+  }
+
+  /// The first statement nested in more than `PythonModuleReader.deepestNesting` blocks.
+  private static func firstNestedTooDeep(_ statements: [Statement]) -> Statement? {
+    var open: [Int] = []
+    for statement in statements {
+      while let last = open.last, last > statement.depth { open.removeLast() }
+      if open.last != statement.depth { open.append(statement.depth) }
+      if open.count > PythonModuleReader.deepestNesting { return statement }
+    }
+    return nil
   }
 
   /// One statement of a body: the number of the line it starts on, its indentation and its
@@ -82,7 +110,11 @@ struct RezCommands {
     while next < statements.count, statements[next].depth >= indent {
       let statement = statements[next]
       next += 1
-      if statement.depth > indent { continue }
+      if statement.depth > indent {
+        // The body of a line left out: what it would bind is not known after it.
+        forget(statement.text)
+        continue
+      }
       let text = statement.text
       if let test = Self.header(text, keyword: "if") {
         // The chain's branches: each test's value as the lines before leave it (nil: not
@@ -112,7 +144,8 @@ struct RezCommands {
               RezExpression.Parser.join(none, $0, or: false)
             })
           else {
-            skipped.append((statement.line, text))
+            skip(statement.line, text)
+            for line in statements[branches[0].body..<end] { forget(line.text) }
             break
           }
           if holds.truth != false {
@@ -127,8 +160,183 @@ struct RezCommands {
         next = end
         continue
       }
-      if !perform(text) { skipped.append((statement.line, text)) }
+      if let loop = Self.loopHeader(text) {
+        let body = next
+        skipBody()
+        // `for … else:` reads its `else` once the loop ends, which is always here: a loop
+        // holding `break` is not read.
+        var orElse: Int?
+        if next < statements.count, statements[next].depth == indent,
+          statements[next].text == "else:"
+        {
+          next += 1
+          orElse = next
+          skipBody()
+        }
+        let end = next
+        let work = (end - body)
+        guard body < end, statements[body].depth > indent,
+          !statements[body..<end].contains(where: { Self.leavesLoop($0.text) }),
+          let items = value(of: loop.items)?.iterated,
+          items.count <= (Self.loopLimit - loopWork) / work,
+          let bindings = Self.bindings(of: loop.targets, to: items)
+        else {
+          skip(statement.line, text)
+          for line in statements[body..<end] { forget(line.text) }
+          continue
+        }
+        loopWork += items.count * work
+        for binding in bindings {
+          for (name, value) in binding { scope.locals[name] = .some(value) }
+          next = body
+          read(statements, from: &next)
+        }
+        if let orElse, orElse < end, statements[orElse].depth > indent {
+          next = orElse
+          read(statements, from: &next)
+        }
+        next = end
+        continue
+      }
+      if !perform(text) { skip(statement.line, text) }
     }
+  }
+
+  /// Records a line left out, once (a loop's body is read once per item), and forgets
+  /// what it would bind.
+  private mutating func skip(_ line: Int, _ text: String) {
+    if skippedLines.insert(line).inserted { skipped.append((line, text)) }
+    forget(text)
+  }
+
+  /// Makes the names a line left out would bind or change unknown from here (`paths =
+  /// …`, `a, b = …`, `paths.append(…)`, `paths += …`, `paths[0] = …`, a loop's names, `del
+  /// paths`, a list comprehension calling `paths.append`): a later line reading one is left
+  /// out too, rather than given the value from before.
+  private mutating func forget(_ text: String) {
+    var reader = PythonModuleReader(bytes: Array(text.utf8))
+    if text.hasPrefix("[") { reader.index += 1 }
+    reader.skipSpaces()
+    guard var first = reader.identifier() else { return }
+    var names: [String] = []
+    if first == "for", let loop = Self.loopHeader(text) {
+      var targets = loop.targets.replacing("(", with: " ").replacing(")", with: " ")
+      targets = targets.replacing(",", with: " ")
+      names = targets.split(separator: " ").map(String.init)
+    } else {
+      if first == "del" {
+        reader.skipSpaces()
+        guard let name = reader.identifier() else { return }
+        first = name
+      } else if Self.keywords.contains(first) {
+        return
+      }
+      names = [first]
+      while Self.take(",", &reader) {
+        reader.skipSpaces()
+        guard let name = reader.identifier() else { break }
+        names.append(name)
+      }
+    }
+    for name in names where Self.isAssignable(name) { scope.locals[name] = .some(nil) }
+  }
+
+  /// Python's words that open a statement other than one binding a name.
+  private static let keywords: Set = [
+    "if", "elif", "else", "while", "with", "try", "except", "finally", "def", "class",
+    "return", "pass", "import", "from", "global", "nonlocal", "raise", "assert", "break",
+    "continue", "lambda", "yield", "async", "await",
+  ]
+
+  /// The names and the iterable of `for NAMES in ITERABLE:` written on its own line (a
+  /// body on the same line is not read); nil for anything else.
+  private static func loopHeader(_ text: String) -> (targets: String, items: String)? {
+    guard let header = header(text, keyword: "for"),
+      let (targets, items) = split(header, atWord: "in")
+    else { return nil }
+    return (targets, items)
+  }
+
+  /// Whether a line of a loop's body leaves it early or skips on (`break`, `continue`),
+  /// which flow does not follow.
+  private static func leavesLoop(_ text: String) -> Bool {
+    for word in ["break", "continue"]
+    where text == word || text.hasPrefix(word + " ") || text.hasPrefix(word + "#")
+      || text.hasPrefix(word + ";") || text.contains(": " + word)
+    {
+      return true
+    }
+    return false
+  }
+
+  /// The names a loop's target binds for each item (`key, value` takes a pair's items);
+  /// nil when a target is not a list of names the commands may assign, or an item does
+  /// not have as many parts, which Python refuses.
+  private static func bindings(of targets: String, to items: [RezExpression.Value])
+    -> [[(String, RezExpression.Value)]]?
+  {
+    /// A name alone may be written in brackets; a bracketed list of names is not read.
+    func unwrapped(_ text: Substring) -> String {
+      let text = text.trimmingSpaces
+      guard text.hasPrefix("(") && text.hasSuffix(")") else { return String(text) }
+      return String(text.dropFirst().dropLast().trimmingSpaces)
+    }
+    let names = unwrapped(Substring(targets)).split(
+      separator: ",", omittingEmptySubsequences: false
+    ).map(unwrapped)
+    guard names.allSatisfy({ RezExpression.isVariableName($0) && isAssignable($0) }),
+      Set(names).count == names.count
+    else { return nil }
+    var result: [[(String, RezExpression.Value)]] = []
+    for item in items {
+      if names.count == 1 {
+        result.append([(names[0], item)])
+        continue
+      }
+      guard let parts = item.iterated, parts.count == names.count else { return nil }
+      result.append(Array(zip(names, parts)))
+    }
+    return result
+  }
+
+  /// Whether the commands may bind `name`: their own names and those of rez's they take
+  /// over (`version = …`), not rez's functions, `env` or the names tests read.
+  private static func isAssignable(_ name: String) -> Bool {
+    let rebindable: Set = ["this", "root", "base", "version", "system", "building"]
+    return !RezExpression.isBound(name) || rebindable.contains(name)
+  }
+
+  /// `text` cut at the first `word` standing alone outside brackets and strings (`x in
+  /// items`, `… for x in …`); nil when it holds none.
+  private static func split(_ text: String, atWord word: String) -> (String, String)? {
+    var reader = PythonModuleReader(bytes: Array(text.utf8))
+    var depth = 0
+    while let byte = reader.peek {
+      if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
+        // A string's prefix (`r`, `f`) was read as a word before it.
+        guard (try? reader.string(raw: false)) != nil else { return nil }
+        continue
+      }
+      if byte == UInt8(ascii: "(") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
+        depth += 1
+      } else if byte == UInt8(ascii: ")") || byte == UInt8(ascii: "]")
+        || byte == UInt8(ascii: "}")
+      {
+        depth -= 1
+      }
+      let start = reader.index
+      if let found = reader.identifier() {
+        if depth == 0, found == word {
+          return (
+            String(decoding: reader.bytes[..<start], as: UTF8.self),
+            String(decoding: reader.bytes[reader.index...], as: UTF8.self)
+          )
+        }
+        continue
+      }
+      reader.index += 1
+    }
+    return nil
   }
 
   /// Reads a branch's body where `holds` (true, or a condition on the resolve) holds: its
@@ -175,6 +383,9 @@ struct RezCommands {
     if text.hasPrefix("'") || text.hasPrefix("\""), RezExpression.value(text, in: scope) != nil {
       return true
     }
+    if text.hasPrefix("["), text.hasSuffix("]") {
+      return performEach(String(text.dropFirst().dropLast()))
+    }
     var reader = PythonModuleReader(bytes: Array(text.utf8))
     guard let head = reader.identifier() else { return false }
     // `env = globals()["env"]`, written for linters, binds rez's name to itself.
@@ -205,6 +416,12 @@ struct RezCommands {
       apply((operation, name, value))
       return true
     }
+    var change = reader
+    if case .some(.some(let current)) = scope.locals[head], let extended = extend(current, &change)
+    {
+      scope.locals[head] = .some(extended)
+      return true
+    }
     // A name assigned for the lines after: unknown to them when its value is. One of
     // rez's values (`version = str(this.version).split('.')`) is the commands' own from
     // there, as in Python, while a string's `{version}` is still rez's; rez's functions,
@@ -217,9 +434,7 @@ struct RezCommands {
       names.append(name)
     }
     reader.skipSpaces()
-    let rebindable: Set = ["this", "root", "base", "version", "system", "building"]
-    guard names.allSatisfy({ !RezExpression.isBound($0) || rebindable.contains($0) }),
-      reader.peek == UInt8(ascii: "="),
+    guard names.allSatisfy(Self.isAssignable), reader.peek == UInt8(ascii: "="),
       reader.index + 1 < reader.bytes.count, reader.bytes[reader.index + 1] != UInt8(ascii: "=")
     else { return false }
     reader.index += 1
@@ -234,6 +449,75 @@ struct RezCommands {
     }
     for (place, name) in names.enumerated() { scope.locals[name] = .some(assigned?[place]) }
     return assigned != nil
+  }
+
+  /// Does what a list comprehension written as a line does (`[CALL for NAMES in ITERABLE]`,
+  /// `… if TEST]`, the brackets taken off): the call for each item, in order; nothing at
+  /// all, and false, when an item's call or test is not worked out. Its names are its own,
+  /// as in Python.
+  private mutating func performEach(_ text: String) -> Bool {
+    guard let (call, clauses) = Self.split(text, atWord: "for"),
+      Self.split(clauses, atWord: "for") == nil,
+      let (targets, source) = Self.split(clauses, atWord: "in")
+    else { return false }
+    let (items, test) = Self.split(source, atWord: "if") ?? (source, nil)
+    guard let values = value(of: items)?.iterated, values.count <= Self.loopLimit - loopWork,
+      let bindings = Self.bindings(of: targets, to: values)
+    else { return false }
+    let before = self
+    loopWork += values.count
+    for binding in bindings {
+      for (name, value) in binding { scope.locals[name] = .some(value) }
+      if let test {
+        guard let holds = value(of: test)?.truth else {
+          self = before
+          return false
+        }
+        if !holds { continue }
+      }
+      guard perform(call.trimmedString) else {
+        self = before
+        return false
+      }
+    }
+    scope.locals = before.scope.locals
+    return true
+  }
+
+  /// A local's value changed as the rest of the line (after its name) changes it:
+  /// `.append(ITEM)` and `.extend(ITEMS)` of a list, `+= ITEMS` of a list (any iterable)
+  /// or `+= TEXT` of a string; nil for any other line, or one whose value is not known.
+  private func extend(_ current: RezExpression.Value, _ reader: inout PythonModuleReader)
+    -> RezExpression.Value?
+  {
+    reader.skipSpaces()
+    let added: [RezExpression.Value]
+    if Self.take(".", &reader) {
+      guard let method = reader.identifier(), method == "append" || method == "extend",
+        Self.take("(", &reader), let argument = value(&reader), Self.closesCall(&reader),
+        Self.atEnd(&reader)
+      else { return nil }
+      guard case .tuple = current else { return nil }
+      if method == "append" {
+        added = [argument]
+      } else {
+        guard let items = argument.iterated else { return nil }
+        added = items
+      }
+    } else {
+      guard Self.take("+", &reader), reader.peek == UInt8(ascii: "="), Self.advance(&reader),
+        let argument = value(&reader), Self.atEnd(&reader)
+      else { return nil }
+      switch (current, argument) {
+      case (.string(let text), .string(let more)): return .string(text + more)
+      case (.tuple, _):
+        guard let items = argument.iterated else { return nil }
+        added = items
+      default: return nil
+      }
+    }
+    guard case .tuple(let items) = current else { return nil }
+    return .tuple(items + added)
   }
 
   /// Whether the rest of the line (after `name`) is `= globals()['name']` or

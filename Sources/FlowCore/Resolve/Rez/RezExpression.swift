@@ -16,6 +16,9 @@ enum RezExpression {
     case literal(String)
     case boolean(Bool)
     case tuple([Value])
+    /// A dict: its keys in the order first written, each with its value (the last one
+    /// written for it).
+    case dictionary(keys: [Value], values: [Value])
     /// A truth known only once the resolve is: what it tests written as a condition
     /// (`'maya' in resolve`, `intersects(resolve.maya, '2020+')`), which `value(_:in:)`
     /// reads again with the resolve given (`Scope.resolved`).
@@ -26,16 +29,19 @@ enum RezExpression {
       switch self {
       case .string(let text), .object(let text), .literal(let text): return text
       case .boolean(let truth): return truth ? "True" : "False"
-      case .tuple, .condition: return nil
+      case .tuple, .dictionary, .condition: return nil
       }
     }
 
-    /// Its truth as Python tests it; nil where flow cannot tell (an object).
+    /// Its truth as Python tests it; nil where flow cannot tell (an object, a string
+    /// holding a variable's value, which may be empty where the commands are applied).
     var truth: Bool? {
       switch self {
-      case .string(let text), .literal(let text): return !text.isEmpty
+      case .string(let text): return refersToVariables ? nil : !text.isEmpty
+      case .literal(let text): return !text.isEmpty
       case .boolean(let truth): return truth
       case .tuple(let items): return !items.isEmpty
+      case .dictionary(let keys, _): return !keys.isEmpty
       case .object, .condition: return nil
       }
     }
@@ -46,8 +52,56 @@ enum RezExpression {
       switch self {
       case .string(let text): return text.utf8.contains(UInt8(ascii: "$"))
       case .tuple(let items): return items.contains { $0.refersToVariables }
+      case .dictionary(let keys, let values):
+        return keys.contains { $0.refersToVariables } || values.contains { $0.refersToVariables }
       default: return false
       }
+    }
+
+    /// The items a `for` loop takes from it, as Python gives them: a tuple's (or list's),
+    /// a dict's keys, a string's characters; nil for anything else, or a value known only
+    /// where the commands are applied.
+    var iterated: [Value]? {
+      guard !refersToVariables else { return nil }
+      switch self {
+      case .tuple(let items): return items
+      case .dictionary(let keys, _): return keys
+      case .string(let text), .literal(let text): return text.map { .string(String($0)) }
+      default: return nil
+      }
+    }
+
+    /// Whether Python finds it equal to `other`: strings by their text (a `literal()` is
+    /// one), the rest as the same value; nil where flow cannot tell (rez's objects, a value
+    /// known only where the commands are applied).
+    func equals(_ other: Value) -> Bool? {
+      guard !refersToVariables, !other.refersToVariables else { return nil }
+      switch (self, other) {
+      case (.string(let a), .string(let b)), (.string(let a), .literal(let b)),
+        (.literal(let a), .string(let b)), (.literal(let a), .literal(let b)):
+        return a == b
+      case (.boolean(let a), .boolean(let b)): return a == b
+      case (.tuple(let a), .tuple(let b)):
+        guard a.count == b.count else { return false }
+        for (left, right) in zip(a, b) {
+          guard let same = left.equals(right) else { return nil }
+          if !same { return false }
+        }
+        return true
+      case (.object, _), (_, .object), (.condition, _), (_, .condition): return nil
+      case (.dictionary, _), (_, .dictionary): return nil
+      default: return false
+      }
+    }
+
+    /// The value a dict holds for `key`; nil where it holds none or flow cannot tell.
+    func item(_ key: Value) -> Value? {
+      guard case .dictionary(let keys, let values) = self else { return nil }
+      for (place, candidate) in keys.enumerated() {
+        guard let same = candidate.equals(key) else { return nil }
+        if same { return values[place] }
+      }
+      return nil
     }
 
     /// As a condition's text: a truth known now is `True` or `False`; nil for a value
@@ -73,6 +127,9 @@ enum RezExpression {
   struct Scope {
     var package: [String: String]
     var locals: [String: Value?] = [:]
+    /// The package's other attributes (`this.tools`, `this._paths`): the values its file's
+    /// top level gave its names (nil: not worked out).
+    var attributes: [String: Value?] = [:]
     /// The resolve, once known; before, a condition on it is a `Value.condition`.
     var resolved: Resolved? = nil
     /// Whether rez's names are bound, as in commands; not at a package file's top level,
@@ -114,7 +171,7 @@ enum RezExpression {
   static func variableText(_ value: Value, in scope: Scope) -> String? {
     switch value {
     case .string(let text): return formatted(text, in: scope)
-    case .tuple: return nil
+    case .tuple, .dictionary: return nil
     default: return value.text
     }
   }
@@ -389,12 +446,18 @@ enum RezExpression {
     /// `left in resolve` (a package chosen), `left in ephemerals` (an ephemeral requested,
     /// named without its `.`) or `left in request` (a package requested), after the `in`.
     mutating func membership(_ left: Value) -> Value? {
-      guard scope.bindsRez, case .string(let name) = left, let quoted = Self.quoted(name) else {
-        return nil
-      }
       reader.skipSpaces()
+      let save = reader.index
       let collection = reader.identifier()
-      guard reader.peek != UInt8(ascii: ".") else { return nil }
+      guard scope.bindsRez, reader.peek != UInt8(ascii: "."),
+        let collection, ["resolve", "ephemerals", "request"].contains(collection),
+        scope.locals[collection] == nil
+      else {
+        reader.index = save
+        guard let container = sum() else { return nil }
+        return Self.contains(container, left)
+      }
+      guard case .string(let name) = left, let quoted = Self.quoted(name) else { return nil }
       switch collection {
       case "resolve":
         if let resolved = scope.resolved { return .boolean(resolved.versions[name] != nil) }
@@ -407,6 +470,78 @@ enum RezExpression {
         return .condition("(\(quoted) in request)")
       default: return nil
       }
+    }
+
+    /// Python's `member in container` of a tuple (or list), a dict's keys or a string's
+    /// text; nil where flow cannot tell.
+    static func contains(_ container: Value, _ member: Value) -> Value? {
+      guard !container.refersToVariables, !member.refersToVariables else { return nil }
+      switch container {
+      case .string(let text), .literal(let text):
+        switch member {
+        case .string(let part), .literal(let part):
+          return .boolean(part.isEmpty || text.contains(part))
+        default: return nil
+        }
+      case .tuple(let items), .dictionary(let items, _):
+        for item in items {
+          guard let same = item.equals(member) else { return nil }
+          if same { return .boolean(true) }
+        }
+        return .boolean(false)
+      default: return nil
+      }
+    }
+
+    /// `isinstance(VALUE, TYPE)` after its `(`, TYPE one of Python's `str`, `list`, `tuple`,
+    /// `dict`, `bool` or a tuple of them; nil where flow cannot tell (a list and a tuple
+    /// are held alike, so only a test taking both tells them).
+    mutating func isInstance() -> Value? {
+      guard let value = expression(), take(symbol: ",") else { return nil }
+      var types: [String] = []
+      if take(symbol: "(") {
+        guard let names = items(closing: ")", { $0.typeName() }) else { return nil }
+        types = names
+      } else {
+        guard let name = typeName() else { return nil }
+        types.append(name)
+      }
+      _ = take(symbol: ",")
+      guard take(symbol: ")"), !value.refersToVariables else { return nil }
+      let known: Set = ["str", "list", "tuple", "dict", "bool"]
+      guard types.allSatisfy(known.contains) else { return nil }
+      switch value {
+      case .string, .literal: return .boolean(types.contains("str"))
+      case .boolean: return .boolean(types.contains("bool"))
+      case .dictionary: return .boolean(types.contains("dict"))
+      case .tuple:
+        if types.contains("list") && types.contains("tuple") { return .boolean(true) }
+        return types.contains("list") || types.contains("tuple") ? nil : .boolean(false)
+      case .object, .condition: return nil
+      }
+    }
+
+    /// A type's name (`isInstance()`); nil for anything else, or a name the commands bound.
+    mutating func typeName() -> String? {
+      reader.skipSpaces()
+      guard let name = reader.identifier(), scope.locals[name] == nil else { return nil }
+      return name
+    }
+
+    /// The items `item` reads, separated by commas (one after the last is allowed), up to
+    /// `closing`, the opening bracket read; nil where an item cannot be read or the
+    /// bracket does not close.
+    mutating func items<Item>(closing: String, _ item: (inout Parser) -> Item?) -> [Item]? {
+      var items: [Item] = []
+      while !take(symbol: closing) {
+        guard let next = item(&self) else { return nil }
+        items.append(next)
+        if !take(symbol: ",") {
+          guard take(symbol: closing) else { return nil }
+          break
+        }
+      }
+      return items
     }
 
     /// A package's name as a Python string literal; nil for one that is no rez name.
@@ -515,16 +650,8 @@ enum RezExpression {
         guard let right = sum() else { return nil }
         // A variable's value (`${NAME}`, from `getenv` or another package's binding) is known
         // only where the commands are applied.
-        guard !left.refersToVariables, !right.refersToVariables else { return nil }
-        switch (left, right) {
-        case (.string(let a), .string(let b)), (.string(let a), .literal(let b)),
-          (.literal(let a), .string(let b)), (.literal(let a), .literal(let b)):
-          return .boolean((a == b) == equal)
-        case (.boolean(let a), .boolean(let b)): return .boolean((a == b) == equal)
-        case (.boolean, .string), (.boolean, .literal), (.string, .boolean), (.literal, .boolean):
-          return .boolean(!equal)
-        default: return nil
-        }
+        guard let same = left.equals(right) else { return nil }
+        return .boolean(same == equal)
       }
       return left
     }
@@ -604,6 +731,10 @@ enum RezExpression {
     /// numbers are written as integers.
     mutating func subscripted(_ value: Value) -> Value? {
       guard !value.refersToVariables else { return nil }
+      if case .dictionary = value {
+        guard let key = expression(), take(symbol: "]") else { return nil }
+        return value.item(key)
+      }
       let items: [Value]
       switch value {
       case .string(let text): items = text.map { .string(String($0)) }
@@ -671,8 +802,31 @@ enum RezExpression {
 
     /// Python's string methods flow works out, called on `value`: `startswith`,
     /// `endswith`, `lower`, `upper`, `strip` (and `lstrip`, `rstrip`, of white space),
-    /// `replace`, `split` and `rsplit` (on a separator, at most so many times) and `join`.
+    /// `replace`, `split` and `rsplit` (on a separator, at most so many times) and `join`;
+    /// a dict's `items`, `keys`, `values` and `get`.
     static func call(_ method: String, on value: Value, _ arguments: [Value]) -> Value? {
+      if case .dictionary(let keys, let values) = value {
+        switch (method, arguments.count) {
+        case ("items", 0): return .tuple(zip(keys, values).map { .tuple([$0, $1]) })
+        case ("keys", 0): return .tuple(keys)
+        case ("values", 0): return .tuple(values)
+        case ("get", 1...2):
+          // A key it lacks gives the default, or None, which flow does not hold.
+          guard case .boolean(let holds)? = contains(value, arguments[0]) else { return nil }
+          return holds ? value.item(arguments[0]) : arguments.dropFirst().first
+        default: return nil
+        }
+      }
+      // Joining reads no part's text: a variable's value stays a reference in it.
+      if method == "join", arguments.count == 1, case .string(let separator) = value {
+        guard case .tuple(let items) = arguments[0] else { return nil }
+        var parts: [String] = []
+        for item in items {
+          guard case .string(let part) = item else { return nil }
+          parts.append(part)
+        }
+        return .string(parts.joined(separator: separator))
+      }
       guard case .string(let text) = value, !value.refersToVariables,
         !arguments.contains(where: \.refersToVariables)
       else { return nil }
@@ -712,14 +866,6 @@ enum RezExpression {
           }
         }
         return .tuple(parts.map(Value.string))
-      case ("join", 1):
-        guard case .tuple(let items) = arguments[0] else { return nil }
-        var parts: [String] = []
-        for item in items {
-          guard case .string(let part) = item else { return nil }
-          parts.append(part)
-        }
-        return .string(parts.joined(separator: text))
       default: return nil
       }
     }
@@ -790,18 +936,7 @@ enum RezExpression {
         return stringLiteral(prefix: "")
       }
       // A list is held as a tuple: flow reads no difference between them.
-      if take(symbol: "[") {
-        var items: [Value] = []
-        while !take(symbol: "]") {
-          guard let item = expression() else { return nil }
-          items.append(item)
-          if !take(symbol: ",") {
-            guard take(symbol: "]") else { return nil }
-            break
-          }
-        }
-        return .tuple(items)
-      }
+      if take(symbol: "[") { return items(closing: "]", { $0.expression() }).map(Value.tuple) }
       // A number is an object whose `str()` Python writes (`5`, `2020.4`).
       if VersionScanner.isDigit(byte) {
         switch try? reader.number() {
@@ -829,6 +964,9 @@ enum RezExpression {
       }
       let dotted = path.joined(separator: ".")
       if dotted == "intersects", scope.bindsRez, take(symbol: "(") { return intersects() }
+      if dotted == "isinstance", scope.locals[dotted] == nil, take(symbol: "(") {
+        return isInstance()
+      }
       if take(symbol: "(") {
         guard let (arguments, named) = arguments(), named.isEmpty else { return nil }
         if let result = call(dotted, arguments) { return result }
@@ -863,13 +1001,40 @@ enum RezExpression {
       guard scope.locals[path[0]] == nil else { return nil }
       let dotted = path.joined(separator: ".")
       guard scope.bindsRez || dotted == "os.name" || dotted == "sys.platform" else { return nil }
-      return binding(dotted, package: scope.package)
+      if let bound = binding(dotted, package: scope.package) { return bound }
+      guard path.count == 2, path[0] == "this", let attribute = scope.attributes[path[1]] else {
+        return nil
+      }
+      return attribute
     }
 
     /// The functions flow works out: `os.path.join`, `os.path.normpath`, `str`, `getenv` and
     /// `expandvars` (the variables kept for the environment to fill), `literal`,
-    /// `platform.system`.
+    /// `platform.system`, and of what a loop takes (`Value.iterated`) `list`, `tuple`,
+    /// `len`, `enumerate`, `reversed` and `sorted` (of strings).
     func call(_ function: String, _ arguments: [Value]) -> Value? {
+      if arguments.count == 1, scope.locals[function] == nil,
+        ["list", "tuple", "len", "enumerate", "reversed", "sorted"].contains(function)
+      {
+        guard let items = arguments[0].iterated else { return nil }
+        switch function {
+        case "len": return .object(String(items.count))
+        case "enumerate":
+          return .tuple(items.enumerated().map { .tuple([.object(String($0)), $1]) })
+        case "reversed": return .tuple(items.reversed())
+        case "sorted":
+          var texts: [String] = []
+          for item in items {
+            guard case .string(let text) = item else { return nil }
+            texts.append(text)
+          }
+          // Python orders strings by their code points.
+          return .tuple(
+            texts.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+              .map(Value.string))
+        default: return .tuple(items)
+        }
+      }
       switch (function, arguments.count) {
       case ("os.path.join", 1...):
         var joined = ""
@@ -945,8 +1110,8 @@ enum RezExpression {
 }
 
 extension RezExpression.Value {
-  /// A literal of a package file as a value: nil for a dict or `None`, which expressions
-  /// here do not hold.
+  /// A literal of a package file as a value: nil for `None`, which expressions here do not
+  /// hold.
   init?(_ literal: PythonLiteral) {
     switch literal {
     case .string(let text): self = .string(text)
@@ -960,7 +1125,22 @@ extension RezExpression.Value {
         values.append(value)
       }
       self = .tuple(values)
-    case .none, .dictionary: return nil
+    case .dictionary(let pairs):
+      var keys: [RezExpression.Value] = []
+      var values: [RezExpression.Value] = []
+      for pair in pairs {
+        guard let key = RezExpression.Value(pair.key), let value = RezExpression.Value(pair.value)
+        else { return nil }
+        // A key written again keeps its place and takes the later value, as in Python.
+        if let place = keys.firstIndex(where: { $0.equals(key) == true }) {
+          values[place] = value
+        } else {
+          keys.append(key)
+          values.append(value)
+        }
+      }
+      self = .dictionary(keys: keys, values: values)
+    case .none: return nil
     }
   }
 
@@ -977,6 +1157,13 @@ extension RezExpression.Value {
         literals.append(literal)
       }
       return .list(literals)
+    case .dictionary(let keys, let values):
+      var pairs: [(key: PythonLiteral, value: PythonLiteral)] = []
+      for (key, value) in zip(keys, values) {
+        guard let key = key.pythonLiteral, let value = value.pythonLiteral else { return nil }
+        pairs.append((key, value))
+      }
+      return .dictionary(pairs)
     case .object, .literal, .condition: return nil
     }
   }

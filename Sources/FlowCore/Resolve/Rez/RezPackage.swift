@@ -56,7 +56,17 @@ public struct RezPackage: Sendable {
     var fields: [String: (value: PythonLiteral, position: SourcePosition)] = [:]
     /// Per phase's function name, its lines and the line of the first.
     var commandLines: [String: (lines: [String], firstLine: Int)] = [:]
+    /// What the commands read as `this.NAME` beyond rez's own bindings: the values the
+    /// file's top level gave its names (nil: not worked out), without the fields rez reads
+    /// into objects of its own (`requires`, `variants`, …), whose items are not strings.
+    var attributes: [String: RezExpression.Value?] = [:]
   }
+
+  /// The fields rez gives its commands as objects of its own, not as written.
+  static let fieldsAsObjects: Set<String> = [
+    "name", "version", "requires", "build_requires", "private_build_requires", "variants",
+    "config", "base", "root",
+  ]
 
   /// Reads the package file `file` as written (`combined`: a combined package file).
   static func written(file: String, combined: Bool = false) throws(Diagnostic) -> Written {
@@ -80,6 +90,10 @@ public struct RezPackage: Sendable {
         }
         for (key, body) in read.functions {
           written.commandLines[key] = (body.lines, body.firstLine)
+        }
+        // A combined file's versions may each override fields: none is read as `this.NAME`.
+        if !combined {
+          written.attributes = read.names.filter { !fieldsAsObjects.contains($0.key) }
         }
       } catch {
         throw Diagnostic(file: file, position: error.position, message: error.message)
@@ -219,7 +233,7 @@ public struct RezPackage: Sendable {
         guard let body = commandLines[function] else { continue }
         let commands = RezCommands(
           lines: body.lines, firstLine: body.firstLine,
-          expansions: expansions(root: root), phase: phase)
+          expansions: expansions(root: root), attributes: written.attributes, phase: phase)
         result += commands.variables
         guard warn else { continue }
         for (line, text) in commands.skipped {

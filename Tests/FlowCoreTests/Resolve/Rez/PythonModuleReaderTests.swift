@@ -103,6 +103,17 @@ import Testing
         #expect(failure.message.hasSuffix("more than 200 nested brackets"))
       }
     }
+    // Blocks too: each `if` taken is read within the one before.
+    func blocks(_ depth: Int) -> String {
+      (0..<depth).map { String(repeating: " ", count: $0) + "if True:\n" }.joined()
+        + String(repeating: " ", count: depth) + "name = 'y'\n"
+    }
+    #expect(try Self.read(blocks(PythonModuleReader.deepestNesting))["name"] == .string("y"))
+    for depth in [PythonModuleReader.deepestNesting + 1, 20_000] {
+      let failure = try #require(Self.failure(blocks(depth)))
+      #expect(failure.position.line == PythonModuleReader.deepestNesting + 2)
+      #expect(failure.message.hasPrefix("blocks nested deeper than Python allows"))
+    }
   }
 
   /// `commands` as a string and as a function: the later binding is the one read, as Python
@@ -458,5 +469,75 @@ extension PythonModuleReaderTests {
     #expect(
       try Self.read("requires = ['a']\nif ci():\n    n = len(requires) + 'requires = 1'\n")[
         "requires"] == .list([.string("a")]))
+  }
+}
+
+extension PythonModuleReaderTests {
+  /// A `for` loop over what flow works out reads its body once per item, and so does a
+  /// list comprehension written as a line; the package's other attributes (`this.NAME`)
+  /// are the values its file's top level gave them, dicts included.
+  @Test func loopsReadTheirBodyOncePerItem() {
+    let commands = RezCommands(
+      lines: [
+        "for key, value in this._environ.items():",
+        "    if isinstance(value, (tuple, list)):",
+        "        [env[key].append(v) for v in value]", "    else:", "        env[key] = value",
+        "for (tool) in sorted(this.tools):", "    env.TOOLS.append(tool)", "else:",
+        "    env.TOOLS.append('done')", "for index, name in enumerate('ab'):",
+        "    if name in ('b', 'z') and 'x' not in this._environ:", "        env.INDEX = str(index)",
+        "parts = []", "for letter in reversed(['x', 'y']):", "    for digit in ('1', '2'):",
+        "        parts.append(letter + digit)", "parts += ['z']", "parts.extend(list('w'))",
+        "env.PARTS = ':'.join(parts)",
+        "[env.PICKED.prepend(x) for x in this.tools if x != 'fmt']",
+        "env.GOT = this._environ.get('NONE', 'f') + this._environ['HOME'] + str(len(parts))",
+        "env.LAST = letter",
+      ], firstLine: 1, expansions: ["root": "/r", "name": "p", "version": "1"],
+      attributes: [
+        "tools": .tuple([.string("lint"), .string("fmt")]),
+        "_environ": .dictionary(
+          keys: [.string("PATH"), .string("HOME")],
+          values: [.tuple([.string("{root}/bin"), .string("{root}/lib")]), .string("{root}")]),
+      ])
+    var values: [String: String] = [:]
+    for change in commands.variables {
+      values[change.name] = (change.set ?? change.prepend + change.append).joined(separator: ":")
+    }
+    #expect(commands.skipped.isEmpty)
+    #expect(
+      values == [
+        "PATH": "/r/bin:/r/lib", "HOME": "/r", "TOOLS": "fmt:lint:done", "INDEX": "1",
+        "PARTS": "y1:y2:x1:x2:z:w", "PICKED": "lint", "GOT": "f/r6", "LAST": "x",
+      ])
+  }
+
+  /// What flow cannot follow is left out with a warning, and never gives a later line a
+  /// value from before it: a line or loop left out makes the names it would change
+  /// unknown, a test of a variable's value (`getenv`) is not decided, a loop that leaves
+  /// early (`break`, `continue`) is not read, and neither are loops past 10,000 rounds.
+  @Test func whatLoopsCannotFollowIsLeftOutNotGuessed() {
+    let commands = RezCommands(
+      lines: [
+        "items = ['a']", "items.append(lookup('HOME'))", "env.A = ':'.join(items)",
+        "path = '{root}/a'", "if getenv('X'):", "    path = '{root}/b'", "env.B = path",
+        "found = 'no'", "for item in ['x', 'y']:", "    if item == 'x':", "        continue",
+        "    found = item", "env.C = found", "for c in getenv('P').split(':'):",
+        "    env.D = c", "[seen.append(x) for x in getenv('Q')]", "env.E = 'ok'",
+        "for a in this.long:", "    for b in this.long:", "        env.F = a",
+      ], firstLine: 1, expansions: ["root": "/r"],
+      attributes: ["long": .tuple((0..<1000).map { .string(String($0)) })])
+    #expect(commands.skipped.map(\.line) == [2, 3, 5, 7, 9, 13, 14, 16, 19])
+    #expect(commands.variables.map(\.name) == ["E", "F"])
+    // The outer loop (2 lines a round) ran until its inner ones (1 line a round) reached
+    // the limit: the last value set is that of the last round read in full.
+    let rounds = (RezCommands.loopLimit - 2 * 1000) / 1000
+    #expect(commands.variables.last?.set == [String(rounds - 1)])
+    // Blocks nested deeper than Python allows: nothing of the function is read.
+    let deep = RezCommands(
+      lines: (0...PythonModuleReader.deepestNesting).map {
+        String(repeating: " ", count: $0) + "if True:"
+      } + [String(repeating: " ", count: 200) + "env.X = 'y'"], firstLine: 1,
+      expansions: [:])
+    #expect(deep.variables.isEmpty)
+    #expect(deep.skipped.map(\.line) == [PythonModuleReader.deepestNesting + 1])
   }
 }
