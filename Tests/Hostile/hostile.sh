@@ -254,6 +254,30 @@ expect "the version nested too deep skipped by name" stderr_has "more than 200 n
 expect "the other version chosen" stdout_has '"0.9"'
 bounded "rez requirement of a megabyte on 20000 variants" 20 800 65 \
   "$bin/flow-resolve" --catalog rez --syntax rez --index "$scratch/rez-index" wide
+# Blocks nested 2,000 deep (Python refuses more than 100), at the top level and in
+# commands, and commands looping over a list of 1,000 items three loops deep (a billion
+# rounds).
+mkdir -p rez/blocks/1.0 rez/blocks/0.9 rez/loops/1.0
+awk 'BEGIN { print "import platform"; for (i = 0; i <= 2000; i++) { for (j = 0; j < i; j++)
+  printf " "; print (i < 2000 ? "if platform.system() == \"Linux\":" : "requires = [\"x\"]") } }' \
+  >rez/blocks/1.0/package.py
+awk 'BEGIN { print "def commands():"; for (i = 1; i <= 2001; i++) { for (j = 0; j < i; j++)
+  printf " "; print (i <= 2000 ? "for x" i " in [\"a\"]:" : "env.X = \"y\"") } }' \
+  >rez/blocks/0.9/package.py
+{
+  printf '_items = ['; awk 'BEGIN { for (i = 0; i < 1000; i++) printf "\"%d\",", i }'; echo ']'
+  printf 'def commands():\n    for a in this._items:\n        for b in this._items:\n'
+  printf '            for c in this._items:\n                env.X = a + b + c\n'
+} >rez/loops/1.0/package.py
+bounded "rez package.py blocks nested 2000 deep" 10 300 0 \
+  "$bin/flow-resolve" --catalog rez --syntax rez --index "$scratch/rez-index" blocks
+expect "the version nested too deep skipped at its place" \
+  stderr_has "package.py:103:1: blocks nested deeper than Python allows"
+expect "the commands nested too deep left out" stderr_has "command not read, left out: blocks"
+expect "the other version chosen" stdout_has '"0.9"'
+bounded "rez commands looping a billion rounds" 20 300 0 \
+  "$bin/flow-resolve" --catalog rez --syntax rez --index "$scratch/rez-index" loops
+expect "the loops past the limit left out" stderr_has "left out: for c in this._items:"
 rm -rf rez "$scratch/rez-index"
 
 # --- Data that must stay data: images, mount folders, Makefile text, stage names, files --
