@@ -2,8 +2,9 @@
 
 /// A rez `package.py` as flow reads it without running it: its literal fields (those of a
 /// combined package file too, `with scope(...)` blocks included) and each commands
-/// function's lines (the input's own lines read as one too), read as `RezCommands` reads them, every value and test worked out by
-/// `RezExpression`. Nothing may trap, and every condition a change keeps must read back,
+/// function's lines (the input's own lines read as one too), read as `RezCommands` reads
+/// them with the file's top-level names as the package's attributes (`this.NAME`), every
+/// value and test worked out by `RezExpression`. Nothing may trap, and every condition a change keeps must read back,
 /// with a resolve given, as a truth.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRezPackageFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
@@ -16,10 +17,12 @@ public func fuzzRezPackageFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int
         separator: "\n", omittingEmptySubsequences: false
       ).map(String.init), firstLine: 1)
   ]
+  var attributes: [String: RezExpression.Value?] = [:]
   if let read = try? reader.read(
     fields: RezPackage.combinedFields, bodies: Set(RezPackage.commandPhases.map(\.function)))
   {
     bodies += read.functions.values
+    attributes = read.names
   }
   let package = [
     "root": "/r/p/1.2", "base": "/r/p/1.2", "version": "1.2", "name": "p",
@@ -30,7 +33,8 @@ public func fuzzRezPackageFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int
     resolved: RezExpression.Resolved(
       versions: ["p": "1.2", "maya": "2020.1"], ephemerals: ["gpu": ".gpu-1"]))
   for body in bodies {
-    let commands = RezCommands(lines: body.lines, firstLine: body.firstLine, expansions: package)
+    let commands = RezCommands(
+      lines: body.lines, firstLine: body.firstLine, expansions: package, attributes: attributes)
     for change in commands.variables {
       guard let condition = change.condition else { continue }
       if RezExpression.value(condition, in: resolved)?.truth == nil {

@@ -203,6 +203,11 @@ _environ = {
     'LOOP_HOME': '{root}',
 }
 _extra = ('a', 'b', 'c')
+_tool_environ = {
+    'any': {'LOOP_FOR': '{root}/any'},
+    'lib': {'LOOP_FOR': '{root}/lib', 'LOOP_LIB': 'yes'},
+    'python': {'LOOP_FOR': '{root}/python'},
+}
 def commands():
     this = globals()['this']
     expandvars = globals()['expandvars']
@@ -226,6 +231,17 @@ def commands():
     env.LOOP_PARTS = ':'.join(parts)
     env.LOOP_GET = this._environ.get('MISSING', 'fallback') + '/' + this._environ['LOOP_HOME']
     env.LOOP_LEN = str(len(this.tools))
+    result = list(this._tool_environ['any'].items())
+    for key, values in this._tool_environ.items():
+        if key not in request:
+            continue
+        result += list(values.items())
+    for key, value in result:
+        env[key].append(value)
+    for name in ['lib', 'python', 'tool']:
+        if name in resolve:
+            break
+        env.LOOP_FIRST_MISSING = name
 """,
     ("unsetter", "1.0"): """
 def commands():
@@ -275,7 +291,7 @@ REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
     ["cond"], ["expr"], ["unsetter"], ["plug", "lib"], ["plug", "python-3"], ["plug", "python-2"],
-    ["pathy2"], ["pathy"], ["studio"], ["looper"],
+    ["pathy2"], ["pathy"], ["studio"], ["looper"], ["looper", "lib"],
     ["plug", "python-2", ".render-1"], ["plug", ".render-2"], ["plug", "~python-2"], ["bundle"], ["bundle-1.0"], ["bundle-1.5"], ["kit"], ["kit-1", "python"],
 ]
 
@@ -328,7 +344,8 @@ def main():
                   "UNSET_B", "CMAKE_MODULE_PATH", "STUDIO_NOT", "STUDIO_PATHS"}
         names |= {"STUDIO_" + letter for letter in "ABCDE"}
         names |= {"LOOP_" + name for name in
-                  ["PATH", "HOME", "TOOLS", "A", "B", "C", "PICKED", "PARTS", "GET", "LEN"]}
+                  ["PATH", "HOME", "TOOLS", "A", "B", "C", "PICKED", "PARTS", "GET", "LEN", "FOR",
+                   "LIB", "FIRST_MISSING"]}
         variables = {name: value for name, value in environ.items()
                      if name in names or (name in BASE and BASE[name] != value)
                      or (name.startswith("REZ_")

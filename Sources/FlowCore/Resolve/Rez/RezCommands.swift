@@ -12,7 +12,9 @@
 /// `import`, `info(…)`, `comment(…)`, docstring and `env = globals()['env']` lines change
 /// nothing. A `for` loop over what flow works out (a list, a dict's `.items()`, a package
 /// attribute `this.NAME`) reads its body once per item, and so does a list comprehension
-/// written as a line (`[env.PATH.append(p) for p in paths]`). Lines are Python's logical
+/// written as a line (`[env.PATH.append(p) for p in paths]`); `continue` and `break`
+/// under a test of the resolve leave what follows to apply where the test does not hold
+/// (`Loop`). Lines are Python's logical
 /// lines (`statements(of:firstLine:)`). Any other line is left out with a warning: flow
 /// never runs a package's Python.
 struct RezCommands {
@@ -34,6 +36,66 @@ struct RezCommands {
   static let loopLimit = 100_000
   /// The lines left out (`skipped`), each once.
   private var skippedLines: Set<Int> = []
+  /// The loops being read (list comprehensions too), innermost last.
+  private var loops: [Loop] = []
+  /// Set by a `continue` or `break` that ends the round (or the loop) whatever the
+  /// resolve, so that the rest of the round is not read; `abandoned` by one flow cannot
+  /// tell is reached (in a block left out), which leaves the whole loop out.
+  private var jump: Jump?
+  enum Jump { case nextRound, endLoop, abandoned }
+
+  /// A loop being read: what holds of its rounds.
+  private struct Loop {
+    /// Where the current round runs at all: its item's condition, for an item a list
+    /// holds only where a condition on the resolve does (`Value.conditional`).
+    var roundCondition: String?
+    /// Conditions on the resolve under which the loop ended early (a `break` under an
+    /// `if` on the resolve), and under which the current round did (`continue`): what is
+    /// read after applies where none holds.
+    var ended: [String] = []
+    var roundEnded: [String] = []
+    /// What held where the current round started: a `continue` or `break` read under
+    /// just that ends it whatever the resolve.
+    var roundStart: String?
+    /// Names the current round assigned where it may not run: unknown once it ends.
+    var uncertain: Set<String> = []
+  }
+
+  /// One round of a loop: where it runs (nil: wherever the loop does) and the names its
+  /// item binds.
+  struct Round {
+    var condition: String?
+    var names: [(String, RezExpression.Value)]
+  }
+
+  /// What must hold for a change read now to apply: the tests of the `if` bodies it is
+  /// read in (`condition`), and in loops each round's item condition and that no
+  /// `continue` or `break` read before under a test of the resolve held; nil for always.
+  private var effectiveCondition: String? {
+    guard !loops.isEmpty else { return condition }
+    var result = condition.map(RezExpression.Value.condition) ?? .boolean(true)
+    func and(_ other: RezExpression.Value?) {
+      if let other, let joined = RezExpression.Parser.join(result, other, or: false) {
+        result = joined
+      }
+    }
+    for loop in loops {
+      and(loop.roundCondition.map(RezExpression.Value.condition))
+      for ended in loop.ended + loop.roundEnded {
+        and(RezExpression.Parser.negate(.condition(ended)))
+      }
+    }
+    return result.truth == true ? nil : result.conditionText
+  }
+
+  /// Binds `name` for the lines after; in a round that may not run (`effectiveCondition`
+  /// beyond the `if` bodies'), only until the round ends.
+  private mutating func assign(_ name: String, _ value: RezExpression.Value?) {
+    scope.locals[name] = .some(value)
+    if !loops.isEmpty, effectiveCondition != condition {
+      loops[loops.count - 1].uncertain.insert(name)
+    }
+  }
 
   /// Reads `lines`, the first being line `firstLine` of the file; `expansions` gives the
   /// package's bindings (`root`, `base`, `version`, `version.major`, `name`, …), and
@@ -107,12 +169,14 @@ struct RezCommands {
     func skipBody() {
       while next < statements.count, statements[next].depth > indent { next += 1 }
     }
-    while next < statements.count, statements[next].depth >= indent {
+    while jump == nil, next < statements.count, statements[next].depth >= indent {
       let statement = statements[next]
       next += 1
       if statement.depth > indent {
-        // The body of a line left out: what it would bind is not known after it.
+        // The body of a line left out: what it would bind is not known after it, and
+        // whether a `continue` or `break` in it is reached cannot be told.
         forget(statement.text)
+        if !loops.isEmpty && Self.leavesLoop(statement.text) { jump = .abandoned }
         continue
       }
       let text = statement.text
@@ -145,7 +209,10 @@ struct RezCommands {
             })
           else {
             skip(statement.line, text)
-            for line in statements[branches[0].body..<end] { forget(line.text) }
+            for line in statements[branches[0].body..<end] {
+              forget(line.text)
+              if !loops.isEmpty && Self.leavesLoop(line.text) { jump = .abandoned }
+            }
             break
           }
           if holds.truth != false {
@@ -163,8 +230,7 @@ struct RezCommands {
       if let loop = Self.loopHeader(text) {
         let body = next
         skipBody()
-        // `for … else:` reads its `else` once the loop ends, which is always here: a loop
-        // holding `break` is not read.
+        // `for … else:` reads its `else` once the loop ends without a `break`.
         var orElse: Int?
         if next < statements.count, statements[next].depth == indent,
           statements[next].text == "else:"
@@ -175,25 +241,30 @@ struct RezCommands {
         }
         let end = next
         let work = (end - body)
+        let round: (inout RezCommands) -> Void = { commands in
+          var position = body
+          commands.read(statements, from: &position)
+        }
         guard body < end, statements[body].depth > indent,
-          !statements[body..<end].contains(where: { Self.leavesLoop($0.text) }),
           let items = value(of: loop.items)?.iterated,
           items.count <= (Self.loopLimit - loopWork) / work,
-          let bindings = Self.bindings(of: loop.targets, to: items)
+          let rounds = Self.rounds(of: loop.targets, over: items),
+          let ending = readRounds(rounds, count: work, round)
         else {
           skip(statement.line, text)
           for line in statements[body..<end] { forget(line.text) }
           continue
         }
-        loopWork += items.count * work
-        for binding in bindings {
-          for (name, value) in binding { scope.locals[name] = .some(value) }
-          next = body
-          read(statements, from: &next)
-        }
-        if let orElse, orElse < end, statements[orElse].depth > indent {
+        if let orElse, orElse < end, statements[orElse].depth > indent, !ending.broke {
           next = orElse
-          read(statements, from: &next)
+          // Where a `break` under a test of the resolve ended the loop, it does not run:
+          // not followed here.
+          if ending.ended.isEmpty {
+            read(statements, from: &next)
+          } else {
+            skip(statements[orElse - 1].line, statements[orElse - 1].text)
+            for line in statements[orElse..<end] { forget(line.text) }
+          }
         }
         next = end
         continue
@@ -257,8 +328,8 @@ struct RezCommands {
     return (targets, items)
   }
 
-  /// Whether a line of a loop's body leaves it early or skips on (`break`, `continue`),
-  /// which flow does not follow.
+  /// Whether a line ends a loop's round or the loop (`continue`, `break`, also on an
+  /// `if`'s line): in a block flow leaves out, one whose reach it cannot tell.
   private static func leavesLoop(_ text: String) -> Bool {
     for word in ["break", "continue"]
     where text == word || text.hasPrefix(word + " ") || text.hasPrefix(word + "#")
@@ -269,11 +340,49 @@ struct RezCommands {
     return false
   }
 
-  /// The names a loop's target binds for each item (`key, value` takes a pair's items);
-  /// nil when a target is not a list of names the commands may assign, or an item does
-  /// not have as many parts, which Python refuses.
-  private static func bindings(of targets: String, to items: [RezExpression.Value])
-    -> [[(String, RezExpression.Value)]]?
+  /// Reads `read` once per round, each with its names bound, as a loop whose body is
+  /// `count` lines long reads it; what ended it: a `break` whatever the resolve
+  /// (`broke`), and the conditions on the resolve under which a `break` did (`ended`).
+  /// Nil where a `continue` or `break` flow cannot follow was met: the loop is then undone,
+  /// nothing it read counts.
+  private mutating func readRounds(
+    _ rounds: [Round], count: Int, _ read: (inout RezCommands) -> Void
+  ) -> (broke: Bool, ended: [String])? {
+    let before = self
+    loopWork += rounds.count * count
+    loops.append(Loop())
+    let innermost = loops.count - 1
+    var broke = false
+    for round in rounds {
+      loops[innermost].roundCondition = round.condition
+      loops[innermost].roundEnded = []
+      loops[innermost].roundStart = effectiveCondition
+      for (name, value) in round.names { assign(name, value) }
+      read(&self)
+      for name in loops[innermost].uncertain { scope.locals[name] = .some(nil) }
+      loops[innermost].uncertain = []
+      let jumped = jump
+      jump = nil
+      if jumped == .abandoned {
+        let work = loopWork
+        self = before
+        loopWork = work
+        return nil
+      }
+      if jumped == .endLoop {
+        broke = true
+        break
+      }
+    }
+    return (broke, loops.removeLast().ended)
+  }
+
+  /// The rounds of a loop over `items`: the names its target binds for each (`key, value`
+  /// takes a pair's items), and where the item is held (`Value.conditional`); nil when a
+  /// target is not a list of names the commands may assign, or an item does not have as
+  /// many parts, which Python refuses.
+  private static func rounds(of targets: String, over items: [RezExpression.Value])
+    -> [Round]?
   {
     /// A name alone may be written in brackets; a bracketed list of names is not read.
     func unwrapped(_ text: Substring) -> String {
@@ -287,14 +396,25 @@ struct RezCommands {
     guard names.allSatisfy({ RezExpression.isVariableName($0) && isAssignable($0) }),
       Set(names).count == names.count
     else { return nil }
-    var result: [[(String, RezExpression.Value)]] = []
-    for item in items {
-      if names.count == 1 {
-        result.append([(names[0], item)])
-        continue
+    var result: [Round] = []
+    for held in items {
+      var item = held
+      var condition: RezExpression.Value = .boolean(true)
+      while case .conditional(let test, let value) = item {
+        guard let joined = RezExpression.Parser.join(condition, .condition(test), or: false)
+        else { return nil }
+        condition = joined
+        item = value
       }
-      guard let parts = item.iterated, parts.count == names.count else { return nil }
-      result.append(Array(zip(names, parts)))
+      let bound: [(String, RezExpression.Value)]
+      if names.count == 1 {
+        bound = [(names[0], item)]
+      } else {
+        guard let parts = item.iterated, parts.count == names.count else { return nil }
+        bound = Array(zip(names, parts))
+      }
+      let held = condition.truth == true ? nil : condition.conditionText
+      result.append(Round(condition: held, names: bound))
     }
     return result
   }
@@ -386,6 +506,20 @@ struct RezCommands {
     if text.hasPrefix("["), text.hasSuffix("]") {
       return performEach(String(text.dropFirst().dropLast()))
     }
+    if text == "continue" || text == "break", let innermost = loops.indices.last {
+      // Whatever the resolve, the round (or the loop) ends here; under a test of the
+      // resolve, what is read after applies only where it does not hold.
+      guard let here = effectiveCondition, here != loops[innermost].roundStart else {
+        jump = text == "break" ? .endLoop : .nextRound
+        return true
+      }
+      if text == "break" {
+        loops[innermost].ended.append(here)
+      } else {
+        loops[innermost].roundEnded.append(here)
+      }
+      return true
+    }
     var reader = PythonModuleReader(bytes: Array(text.utf8))
     guard let head = reader.identifier() else { return false }
     // `env = globals()["env"]`, written for linters, binds rez's name to itself.
@@ -417,10 +551,17 @@ struct RezCommands {
       return true
     }
     var change = reader
-    if case .some(.some(let current)) = scope.locals[head], let extended = extend(current, &change)
-    {
-      scope.locals[head] = .some(extended)
-      return true
+    if case .some(.some(let current)) = scope.locals[head] {
+      // In a round that may not run, the items added are held under its condition.
+      let held = effectiveCondition
+      if let extended = extend(current, &change, holding: held != condition ? held : nil) {
+        if case .string = extended {
+          assign(head, extended)
+        } else {
+          scope.locals[head] = .some(extended)
+        }
+        return true
+      }
     }
     // A name assigned for the lines after: unknown to them when its value is. One of
     // rez's values (`version = str(this.version).split('.')`) is the commands' own from
@@ -447,7 +588,7 @@ struct RezCommands {
         assigned = nil
       }
     }
-    for (place, name) in names.enumerated() { scope.locals[name] = .some(assigned?[place]) }
+    for (place, name) in names.enumerated() { assign(name, assigned?[place]) }
     return assigned != nil
   }
 
@@ -462,34 +603,31 @@ struct RezCommands {
     else { return false }
     let (items, test) = Self.split(source, atWord: "if") ?? (source, nil)
     guard let values = value(of: items)?.iterated, values.count <= Self.loopLimit - loopWork,
-      let bindings = Self.bindings(of: targets, to: values)
+      let rounds = Self.rounds(of: targets, over: values)
     else { return false }
-    let before = self
-    loopWork += values.count
-    for binding in bindings {
-      for (name, value) in binding { scope.locals[name] = .some(value) }
+    let names = rounds.first?.names.map(\.0) ?? []
+    let outer = names.map { scope.locals[$0] }
+    let ending = readRounds(rounds, count: 1) { commands in
       if let test {
-        guard let holds = value(of: test)?.truth else {
-          self = before
-          return false
+        guard let holds = commands.value(of: test)?.truth else {
+          commands.jump = .abandoned
+          return
         }
-        if !holds { continue }
+        if !holds { return }
       }
-      guard perform(call.trimmedString) else {
-        self = before
-        return false
-      }
+      if !commands.perform(call.trimmedString) { commands.jump = .abandoned }
     }
-    scope.locals = before.scope.locals
+    guard ending != nil else { return false }
+    for (name, value) in zip(names, outer) { scope.locals[name] = value }
     return true
   }
 
   /// A local's value changed as the rest of the line (after its name) changes it:
   /// `.append(ITEM)` and `.extend(ITEMS)` of a list, `+= ITEMS` of a list (any iterable)
   /// or `+= TEXT` of a string; nil for any other line, or one whose value is not known.
-  private func extend(_ current: RezExpression.Value, _ reader: inout PythonModuleReader)
-    -> RezExpression.Value?
-  {
+  private func extend(
+    _ current: RezExpression.Value, _ reader: inout PythonModuleReader, holding held: String?
+  ) -> RezExpression.Value? {
     reader.skipSpaces()
     let added: [RezExpression.Value]
     if Self.take(".", &reader) {
@@ -517,7 +655,8 @@ struct RezCommands {
       }
     }
     guard case .tuple(let items) = current else { return nil }
-    return .tuple(items + added)
+    guard let held else { return .tuple(items + added) }
+    return .tuple(items + added.map { .conditional(condition: held, value: $0) })
   }
 
   /// Whether the rest of the line (after `name`) is `= globals()['name']` or
@@ -610,6 +749,7 @@ struct RezCommands {
   /// A change made under a condition on the resolve is kept apart from the variable's
   /// others, in its order among them.
   mutating func apply(_ change: (operation: Operation, variable: String, value: String)) {
+    let condition = effectiveCondition
     let last = variables.lastIndex { $0.name == change.variable }
     let index =
       last.flatMap { variables[$0].condition == condition ? $0 : nil }

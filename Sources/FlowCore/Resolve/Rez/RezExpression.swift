@@ -19,6 +19,10 @@ enum RezExpression {
     /// A dict: its keys in the order first written, each with its value (the last one
     /// written for it).
     case dictionary(keys: [Value], values: [Value])
+    /// An item of a list that holds it only where a condition on the resolve does (one a
+    /// loop's round added after a `continue` under a test of the resolve): a loop over
+    /// the list reads its round under that condition; anything else is unknown of it.
+    indirect case conditional(condition: String, value: Value)
     /// A truth known only once the resolve is: what it tests written as a condition
     /// (`'maya' in resolve`, `intersects(resolve.maya, '2020+')`), which `value(_:in:)`
     /// reads again with the resolve given (`Scope.resolved`).
@@ -29,7 +33,7 @@ enum RezExpression {
       switch self {
       case .string(let text), .object(let text), .literal(let text): return text
       case .boolean(let truth): return truth ? "True" : "False"
-      case .tuple, .dictionary, .condition: return nil
+      case .tuple, .dictionary, .condition, .conditional: return nil
       }
     }
 
@@ -42,7 +46,7 @@ enum RezExpression {
       case .boolean(let truth): return truth
       case .tuple(let items): return !items.isEmpty
       case .dictionary(let keys, _): return !keys.isEmpty
-      case .object, .condition: return nil
+      case .object, .condition, .conditional: return nil
       }
     }
 
@@ -54,6 +58,7 @@ enum RezExpression {
       case .tuple(let items): return items.contains { $0.refersToVariables }
       case .dictionary(let keys, let values):
         return keys.contains { $0.refersToVariables } || values.contains { $0.refersToVariables }
+      case .conditional(_, let value): return value.refersToVariables
       default: return false
       }
     }
@@ -89,7 +94,7 @@ enum RezExpression {
         }
         return true
       case (.object, _), (_, .object), (.condition, _), (_, .condition): return nil
-      case (.dictionary, _), (_, .dictionary): return nil
+      case (.dictionary, _), (_, .dictionary), (.conditional, _), (_, .conditional): return nil
       default: return false
       }
     }
@@ -171,7 +176,7 @@ enum RezExpression {
   static func variableText(_ value: Value, in scope: Scope) -> String? {
     switch value {
     case .string(let text): return formatted(text, in: scope)
-    case .tuple, .dictionary: return nil
+    case .tuple, .dictionary, .conditional: return nil
     default: return value.text
     }
   }
@@ -517,7 +522,7 @@ enum RezExpression {
       case .tuple:
         if types.contains("list") && types.contains("tuple") { return .boolean(true) }
         return types.contains("list") || types.contains("tuple") ? nil : .boolean(false)
-      case .object, .condition: return nil
+      case .object, .condition, .conditional: return nil
       }
     }
 
@@ -1011,12 +1016,19 @@ enum RezExpression {
     /// The functions flow works out: `os.path.join`, `os.path.normpath`, `str`, `getenv` and
     /// `expandvars` (the variables kept for the environment to fill), `literal`,
     /// `platform.system`, and of what a loop takes (`Value.iterated`) `list`, `tuple`,
-    /// `len`, `enumerate`, `reversed` and `sorted` (of strings).
+    /// `len`, `enumerate`, `reversed` and `sorted` (of strings); `list()`, `tuple()` and
+    /// `dict()` are empty.
     func call(_ function: String, _ arguments: [Value]) -> Value? {
       if arguments.count == 1, scope.locals[function] == nil,
         ["list", "tuple", "len", "enumerate", "reversed", "sorted"].contains(function)
       {
         guard let items = arguments[0].iterated else { return nil }
+        // How many items a list holds, and where, is not known with one held conditionally.
+        if function == "len" || function == "enumerate",
+          items.contains(where: { if case .conditional = $0 { true } else { false } })
+        {
+          return nil
+        }
         switch function {
         case "len": return .object(String(items.count))
         case "enumerate":
@@ -1036,6 +1048,10 @@ enum RezExpression {
         }
       }
       switch (function, arguments.count) {
+      case ("list", 0) where scope.locals[function] == nil,
+        ("tuple", 0) where scope.locals[function] == nil:
+        return .tuple([])
+      case ("dict", 0) where scope.locals[function] == nil: return .dictionary(keys: [], values: [])
       case ("os.path.join", 1...):
         var joined = ""
         for argument in arguments {
@@ -1164,7 +1180,7 @@ extension RezExpression.Value {
         pairs.append((key, value))
       }
       return .dictionary(pairs)
-    case .object, .literal, .condition: return nil
+    case .object, .literal, .condition, .conditional: return nil
     }
   }
 }

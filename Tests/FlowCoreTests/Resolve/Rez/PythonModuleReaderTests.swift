@@ -512,8 +512,8 @@ extension PythonModuleReaderTests {
 
   /// What flow cannot follow is left out with a warning, and never gives a later line a
   /// value from before it: a line or loop left out makes the names it would change
-  /// unknown, a test of a variable's value (`getenv`) is not decided, a loop that leaves
-  /// early (`break`, `continue`) is not read, and neither are loops past 10,000 rounds.
+  /// unknown, a test of a variable's value (`getenv`) is not decided, and loops past
+  /// 100,000 lines read are not read.
   @Test func whatLoopsCannotFollowIsLeftOutNotGuessed() {
     let commands = RezCommands(
       lines: [
@@ -525,11 +525,14 @@ extension PythonModuleReaderTests {
         "for a in this.long:", "    for b in this.long:", "        env.F = a",
       ], firstLine: 1, expansions: ["root": "/r"],
       attributes: ["long": .tuple((0..<1000).map { .string(String($0)) })])
-    #expect(commands.skipped.map(\.line) == [2, 3, 5, 7, 9, 13, 14, 16, 19])
-    #expect(commands.variables.map(\.name) == ["E", "F"])
-    // The outer loop (2 lines a round) ran until its inner ones (1 line a round) reached
-    // the limit: the last value set is that of the last round read in full.
-    let rounds = (RezCommands.loopLimit - 2 * 1000) / 1000
+    #expect(commands.skipped.map(\.line) == [2, 3, 5, 7, 14, 16, 19])
+    // A `continue` under a test flow decides is followed.
+    #expect(commands.variables.first { $0.name == "C" }?.set == ["y"])
+    #expect(commands.variables.map(\.name) == ["C", "E", "F"])
+    // After the first loop (2 rounds of 3 lines), the outer loop (2 lines a round) ran
+    // until its inner ones (1 line a round) reached the limit: the last value set is that
+    // of the last round read in full.
+    let rounds = (RezCommands.loopLimit - 2 * 3 - 2 * 1000) / 1000
     #expect(commands.variables.last?.set == [String(rounds - 1)])
     // Blocks nested deeper than Python allows: nothing of the function is read.
     let deep = RezCommands(
@@ -539,5 +542,62 @@ extension PythonModuleReaderTests {
       expansions: [:])
     #expect(deep.variables.isEmpty)
     #expect(deep.skipped.map(\.line) == [PythonModuleReader.deepestNesting + 1])
+  }
+}
+
+extension PythonModuleReaderTests {
+  /// A `continue` or `break` under a test of the resolve ends the round (or the loop) only
+  /// where the test holds: what is read after it applies where it does not, and items a
+  /// round adds to a list are held under that condition, so that a loop over the list
+  /// reads them there (the layout of project packages that add each requested tool's
+  /// variables). A name such a round assigns is unknown after it.
+  @Test func loopsEndedUnderATestOfTheResolveApplyWhereItDoesNot() throws {
+    let commands = RezCommands(
+      lines: [
+        "result = list(this._environ['any'].items())",
+        "for key, values in this._environ.items():", "    if key not in request:",
+        "        continue", "    result += list(values.items())", "for key, value in result:",
+        "    if isinstance(value, (tuple, list)):", "        [env[key].append(v) for v in value]",
+        "    else:", "        env[key] = value", "for x in ['1', '2', '3']:", "    if x == '2':",
+        "        break", "    env.BROKE = x", "else:", "    env.NEVER = 'x'",
+        "for x in ['1', '2']:", "    if 'maya' in resolve:", "        break", "    env.UNTIL = x",
+        "env.AFTER = x", "got = []", "for key, value in result:", "    got.append(key)",
+        "env.KEYS = ':'.join(got)",
+      ], firstLine: 1, expansions: ["root": "/r"],
+      attributes: [
+        "_environ": .dictionary(
+          keys: [.string("any"), .string("maya")],
+          values: [
+            .dictionary(keys: [.string("P")], values: [.tuple([.string("{root}/a")])]),
+            .dictionary(
+              keys: [.string("P"), .string("M")],
+              values: [.tuple([.string("{root}/m")]), .string("{root}/maya")]),
+          ])
+      ])
+    // `x` after a loop a `break` on the resolve may end; a list holding items where the
+    // resolve decides, joined.
+    #expect(commands.skipped.map(\.line) == [21, 25])
+    let version = try Version(parsing: "1")
+    func environment(_ names: [String]) throws -> String {
+      var chosen = names.map { PackageVersion(name: $0, version: version, key: "1") }
+      chosen[0].variables = commands.variables
+      let actions = EnvironmentActions.rez(
+        packages: chosen, ephemerals: [],
+        requests: try names.map { try PackageRequirement(parsing: $0) })
+      let applied = actions.applied(to: EnvironmentMap())
+      return ["P", "M", "BROKE", "NEVER", "UNTIL"].map { applied[$0] ?? "-" }.joined(
+        separator: " ")
+    }
+    #expect(try environment(["tool"]) == "/r/a - 1 - 2")
+    #expect(try environment(["tool", "maya"]) == "/r/a:/r/m /r/maya 1 - -")
+    // A `continue` in a block flow leaves out may or may not be reached: the loop is left
+    // out whole, what its rounds read before undone.
+    let unknown = RezCommands(
+      lines: [
+        "for p in ['a', 'b']:", "    env.BEFORE = p", "    if os.path.exists(p):",
+        "        continue", "    env.X = p", "env.Y = p",
+      ], firstLine: 1, expansions: [:])
+    #expect(unknown.variables.isEmpty)
+    #expect(unknown.skipped.map(\.line) == [1, 6])
   }
 }
