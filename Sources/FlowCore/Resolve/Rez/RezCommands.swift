@@ -410,7 +410,9 @@ struct RezCommands {
       if names.count == 1 {
         bound = [(names[0], item)]
       } else {
-        guard let parts = item.iterated, parts.count == names.count else { return nil }
+        guard let parts = item.iterated, parts.count == names.count,
+          !parts.contains(where: \.isConditional)
+        else { return nil }
         bound = Array(zip(names, parts))
       }
       let held = condition.truth == true ? nil : condition.conditionText
@@ -582,7 +584,7 @@ struct RezCommands {
     var assigned = value(&reader).map { [$0] }
     if !Self.atEnd(&reader) { assigned = nil }
     if names.count > 1 {
-      if case .tuple(let items)?? = assigned?.first, items.count == names.count {
+      if let items = assigned?.first?.placedItems, items.count == names.count {
         assigned = items
       } else {
         assigned = nil

@@ -44,7 +44,10 @@ enum RezExpression {
       case .string(let text): return refersToVariables ? nil : !text.isEmpty
       case .literal(let text): return !text.isEmpty
       case .boolean(let truth): return truth
-      case .tuple(let items): return !items.isEmpty
+      case .tuple(let items):
+        // Items held conditionally may all be missing.
+        if items.contains(where: { !$0.isConditional }) { return true }
+        return items.isEmpty ? false : nil
       case .dictionary(let keys, _): return !keys.isEmpty
       case .object, .condition, .conditional: return nil
       }
@@ -61,6 +64,21 @@ enum RezExpression {
       case .conditional(_, let value): return value.refersToVariables
       default: return false
       }
+    }
+
+    /// Whether it is an item held conditionally (`conditional`).
+    var isConditional: Bool {
+      if case .conditional = self { return true }
+      return false
+    }
+
+    /// The items of a list (or tuple) whose places are known: none is held conditionally,
+    /// so that the items after one are not where they would be without it; nil otherwise.
+    var placedItems: [Value]? {
+      guard case .tuple(let items) = self, !items.contains(where: \.isConditional) else {
+        return nil
+      }
+      return items
     }
 
     /// The items a `for` loop takes from it, as Python gives them: a tuple's (or list's),
@@ -445,6 +463,9 @@ enum RezExpression {
     static func negate(_ value: Value) -> Value? {
       if let truth = value.truth { return .boolean(!truth) }
       guard case .condition(let text) = value else { return nil }
+      // A condition made here is a test, a bracketed join or one of those negated: the
+      // negation of a negation is what it negated.
+      if text.hasPrefix("not ") { return .condition(String(text.dropFirst(4))) }
       return .condition("not \(text)")
     }
 
@@ -743,7 +764,9 @@ enum RezExpression {
       let items: [Value]
       switch value {
       case .string(let text): items = text.map { .string(String($0)) }
-      case .tuple(let values): items = values
+      case .tuple:
+        guard let values = value.placedItems else { return nil }
+        items = values
       default: return nil
       }
       func join(_ part: ArraySlice<Value>) -> Value {
@@ -1024,9 +1047,7 @@ enum RezExpression {
       {
         guard let items = arguments[0].iterated else { return nil }
         // How many items a list holds, and where, is not known with one held conditionally.
-        if function == "len" || function == "enumerate",
-          items.contains(where: { if case .conditional = $0 { true } else { false } })
-        {
+        if function == "len" || function == "enumerate", items.contains(where: \.isConditional) {
           return nil
         }
         switch function {

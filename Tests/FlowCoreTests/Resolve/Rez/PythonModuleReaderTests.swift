@@ -601,3 +601,24 @@ extension PythonModuleReaderTests {
     #expect(unknown.skipped.map(\.line) == [1, 6])
   }
 }
+
+extension PythonModuleReaderTests {
+  /// A list holding items only where the resolve decides is read no further than a loop
+  /// over it: where an item lies, how many there are, whether any is, and what it joins
+  /// to are not known.
+  @Test func aListHoldingItemsConditionallyIsOnlyLoopedOver() {
+    let commands = RezCommands(
+      lines: [
+        "items = ['a']", "for name in ['maya', 'nuke']:", "    if name not in request:",
+        "        continue", "    items.append(name)", "env.A = items[1]", "env.B = str(len(items))",
+        "env.C = ':'.join(items)", "if items:", "    env.D = 'some'", "first, second = items",
+        "env.E = first", "for item in items:", "    env.F = item",
+      ], firstLine: 1, expansions: [:])
+    #expect(commands.skipped.map(\.line) == [6, 7, 8, 11, 12])
+    #expect(commands.variables.map(\.name) == ["D", "F", "F", "F"])
+    #expect(
+      commands.variables.map(\.condition) == [
+        nil, nil, "('maya' in request)", "('nuke' in request)",
+      ])
+  }
+}
