@@ -311,7 +311,10 @@ final class RezSolver {
   /// extracted cost two allocations and their release.
   struct Scope {
     let family: Int32
-    let slice: Slice?
+    /// Not counted: the search keeps every slice a scope holds (`scope(holding:)`), so that
+    /// copying a phase's scopes, as each split does, copies plain values.
+    private let heldSlice: Unmanaged<Slice>?
+    var slice: Slice? { heldSlice?.takeUnretainedValue() }
     let constraint: Requirement?
     /// How many of the slice's `commonNames` were extracted: the search extracts them in
     /// name order, so they are always the first. A narrowed slice starts without, as in rez.
@@ -323,9 +326,10 @@ final class RezSolver {
     /// its constraint a range.
     let constrains: Bool
 
-    init(slice: Slice) {
+    /// Only through `RezSolver.scope(holding:)`, which keeps the slice.
+    fileprivate init(slice: Slice) {
       family = slice.family.id
-      self.slice = slice
+      heldSlice = Unmanaged.passUnretained(slice)
       constraint = nil
       isExtractable = !slice.commonNames.isEmpty
       constrains = true
@@ -333,7 +337,7 @@ final class RezSolver {
 
     init(constraint: Requirement) {
       family = constraint.family
-      slice = nil
+      heldSlice = nil
       self.constraint = constraint
       isExtractable = false
       constrains = constraint.range >= 0
@@ -778,6 +782,16 @@ final class RezSolver {
       throw Failure.error(
         "no version of \(name) is in \(RezRequirement.written(name, ranges.range(range).text))")
     }
+    return scope(holding: slice)
+  }
+
+  /// Every slice a scope holds, kept for the search's length: scopes refer to theirs
+  /// without counting (`Scope.slice`).
+  private var keptSlices: [Slice] = []
+
+  /// A scope of `slice`, which the search keeps.
+  private func scope(holding slice: Slice) -> Scope {
+    keptSlices.append(slice)
     return Scope(slice: slice)
   }
 
@@ -799,7 +813,7 @@ final class RezSolver {
   func intersect(_ scope: Scope, _ range: Int32) throws -> Scope? {
     if let slice = scope.slice {
       guard let narrowed = slice.intersect(range, self) else { return nil }
-      return narrowed === slice ? scope : Scope(slice: narrowed)
+      return narrowed === slice ? scope : self.scope(holding: narrowed)
     }
     var allowed = range
     if let constraint = scope.constraint, constraint.range != RezRangeTable.none {
@@ -809,7 +823,7 @@ final class RezSolver {
       if ranges.isEmpty(allowed) { return nil }
     }
     guard isEphemeral(scope.family) else {
-      return try slice(scope.family, in: allowed).map(Scope.init(slice:))
+      return try slice(scope.family, in: allowed).map { self.scope(holding: $0) }
     }
     let narrowed = Requirement(family: scope.family, range: allowed, conflict: false)
     return narrowed == scope.constraint ? scope : Scope(constraint: narrowed)
@@ -920,7 +934,7 @@ final class RezSolver {
         guard let slice = scopes[pair.x].slice else { continue }
         guard let reduced = slice.reduce(by: scopes[pair.y], self) else { return ended(.failed) }
         if reduced !== slice {
-          scopes[pair.x] = Scope(slice: reduced)
+          scopes[pair.x] = scope(holding: reduced)
           extractable.append(pair.x)
           let family = scopes[pair.x].family
           for other in 0..<count where other != pair.x && scopeNames(other, family) {
@@ -973,8 +987,8 @@ final class RezSolver {
     let (first, rest) = try slice.split(
       extractedCount: Int(phase.scopes[index].extractedCount))
     var other = Phase(scopes: phase.scopes, changed: [index], status: .pending)
-    other.scopes[index] = Scope(slice: rest)
-    phase.scopes[index] = Scope(slice: first)
+    other.scopes[index] = scope(holding: rest)
+    phase.scopes[index] = scope(holding: first)
     phase.changed = [index]
     phase.status = .pending
     return (phase, other)
