@@ -173,10 +173,8 @@ struct RezCommands {
       let statement = statements[next]
       next += 1
       if statement.depth > indent {
-        // The body of a line left out: what it would bind is not known after it, and
-        // whether a `continue` or `break` in it is reached cannot be told.
-        forget(statement.text)
-        if !loops.isEmpty && Self.leavesLoop(statement.text) { jump = .abandoned }
+        // The body of a line left out.
+        passOver(statement.text)
         continue
       }
       let text = statement.text
@@ -209,10 +207,7 @@ struct RezCommands {
             })
           else {
             skip(statement.line, text)
-            for line in statements[branches[0].body..<end] {
-              forget(line.text)
-              if !loops.isEmpty && Self.leavesLoop(line.text) { jump = .abandoned }
-            }
+            for line in statements[branches[0].body..<end] { passOver(line.text) }
             break
           }
           if holds.truth != false {
@@ -310,6 +305,14 @@ struct RezCommands {
       }
     }
     for name in names where Self.isAssignable(name) { scope.locals[name] = .some(nil) }
+  }
+
+  /// A line of a block left out, not read: what it would bind is not known after it, and
+  /// whether a `continue` or `break` in it is reached cannot be told, which leaves the
+  /// loop being read out whole.
+  private mutating func passOver(_ text: String) {
+    forget(text)
+    if !loops.isEmpty && Self.leavesLoop(text) { jump = .abandoned }
   }
 
   /// Python's words that open a statement other than one binding a name.
@@ -424,9 +427,11 @@ struct RezCommands {
   /// Whether the commands may bind `name`: their own names and those of rez's they take
   /// over (`version = …`), not rez's functions, `env` or the names tests read.
   private static func isAssignable(_ name: String) -> Bool {
-    let rebindable: Set = ["this", "root", "base", "version", "system", "building"]
-    return !RezExpression.isBound(name) || rebindable.contains(name)
+    !RezExpression.isBound(name) || rebindable.contains(name)
   }
+
+  /// rez's names the commands may take over.
+  private static let rebindable: Set = ["this", "root", "base", "version", "system", "building"]
 
   /// `text` cut at the first `word` standing alone outside brackets and strings (`x in
   /// items`, `… for x in …`); nil when it holds none.
