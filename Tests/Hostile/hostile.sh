@@ -278,6 +278,24 @@ expect "the other version chosen" stdout_has '"0.9"'
 bounded "rez commands looping a billion rounds" 20 300 0 \
   "$bin/flow-resolve" --catalog rez --syntax rez --index "$scratch/rez-index" loops
 expect "the loops past the limit left out" stderr_has "left out: for c in this._items:"
+# A field's @early() function nested 2,000 deep, and one looping a billion rounds to
+# build its list: the version is skipped, named, and the other one chosen.
+mkdir -p rez/early/1.0 rez/early/0.9 rez/early/0.8
+awk 'BEGIN { print "@early()\ndef requires():"; for (i = 1; i <= 2001; i++) { for (j = 0; j < i; j++)
+  printf "    "; print (i <= 2000 ? "if True:" : "return [\"x\"]") } }' >rez/early/1.0/package.py
+{
+  printf '_items = ['; awk 'BEGIN { for (i = 0; i < 1000; i++) printf "\"%d\",", i }'; echo ']'
+  printf '@early()\ndef variants():\n    result = []\n    for a in _items:\n'
+  printf '        for b in _items:\n            for c in _items:\n'
+  printf '                result.append([a + b + c])\n    return result\n'
+} >rez/early/0.9/package.py
+: >rez/early/0.8/package.py
+bounded "rez @early() functions nested 2000 deep and looping a billion rounds" 20 300 0 \
+  "$bin/flow-resolve" --catalog rez --syntax rez --index "$scratch/rez-index" early
+expect "the function nested too deep names its line" \
+  stderr_has "line 103 is not read: blocks nested deeper than Python allows"
+expect "the loops past the limit name theirs" stderr_has "line 7 is not read: for c in _items:"
+expect "the plain version chosen" stdout_has '"0.8"'
 rm -rf rez "$scratch/rez-index"
 
 # --- Data that must stay data: images, mount folders, Makefile text, stage names, files --

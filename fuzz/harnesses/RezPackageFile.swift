@@ -3,8 +3,9 @@
 /// A rez `package.py` as flow reads it without running it: its literal fields (those of a
 /// combined package file too, `with scope(...)` blocks included) and each commands
 /// function's lines (the input's own lines read as one too), read as `RezCommands` reads
-/// them with the file's top-level names as the package's attributes (`this.NAME`), every
-/// value and test worked out by `RezExpression`. Nothing may trap, and every condition a change keeps must read back,
+/// them with the file's top-level names as the package's attributes (`this.NAME`), and its
+/// fields written as functions (the input as the body of one too) read for their value,
+/// every value and test worked out by `RezExpression`. Nothing may trap, and every condition a change keeps must read back,
 /// with a resolve given, as a truth.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRezPackageFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
@@ -18,11 +19,18 @@ public func fuzzRezPackageFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int
       ).map(String.init), firstLine: 1)
   ]
   var attributes: [String: RezExpression.Value?] = [:]
+  var fieldFunctions = bodies.map { (body: $0, isLate: size % 2 == 0) }
   if let read = try? reader.read(
-    fields: RezPackage.combinedFields, bodies: Set(RezPackage.commandPhases.map(\.function)))
+    fields: RezPackage.combinedFields, bodies: Set(RezPackage.commandPhases.map(\.function)),
+    compared: RezPackage.foldersGive)
   {
     bodies += read.functions.values
     attributes = read.names
+    fieldFunctions += read.fieldFunctions.values.map { ($0.body, $0.isLate) }
+  }
+  // Fields written as functions (and the input as one's body), read for their value.
+  for function in fieldFunctions {
+    _ = RezCommands.value(returnedBy: function.body, late: function.isLate, names: attributes)
   }
   let package = [
     "root": "/r/p/1.2", "base": "/r/p/1.2", "version": "1.2", "name": "p",

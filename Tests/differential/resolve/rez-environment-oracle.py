@@ -6,7 +6,8 @@ lines, `+`, f-strings, `%`, `.format`, `os.path.join`, `getenv`, `env['NAME']`, 
 keys rez does not bind), `unsetenv` and `.unset()`, `if` on the resolve (`'lib' in resolve`, `intersects(resolve.python,
 '3')`, `ephemerals.get`, `get_range`, `in ephemerals`, `in request`, `intersects(request.python, '3')`), combined package files at the repository's top with
 `versions` and `version_overrides`, in Python and YAML, one shadowed by a package folder of
-its name), a package file's top level and commands as Python reads and runs them
+its name), fields written as functions (`@early()`, `@late()`, and a plain function rez
+leaves out), a package file's top level and commands as Python reads and runs them
 (expressions, `if` on the platform, logical lines, docstrings, string methods, the commands'
 own names in rez's formatting), a variable of the environment replaced by a package's first
 change of it,
@@ -243,6 +244,45 @@ def commands():
             break
         env.LOOP_FIRST_MISSING = name
 """,
+    ("early", "1.2"): """
+_base = ['python']
+@early()
+def requires():
+    import platform
+    result = list(_base)
+    if platform.system() == 'Linux':
+        result.append('lib')
+    else:
+        result.append('tool')
+    return result
+
+@early()
+def variants():
+    from rez.system import system
+    pythons = []
+    for major in ('3', '2'):
+        pythons.append(['python-' + major])
+    if system.platform != 'linux':
+        raise ValueError('not here')
+    return pythons
+
+def commands():
+    env.EARLY_ROOT = '{root}'
+""",
+    ("late", "0.5"): """
+@late()
+def requires():
+    global in_context
+    if in_context():
+        return ['lib']
+    return ['tool']
+
+def variants():
+    return [['python-2']]
+
+def commands():
+    env.LATE_ROOT = '{root}'
+""",
     ("unsetter", "1.0"): """
 def commands():
     env.UNSET_A = 'a'
@@ -291,7 +331,8 @@ REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
     ["cond"], ["expr"], ["unsetter"], ["plug", "lib"], ["plug", "python-3"], ["plug", "python-2"],
-    ["pathy2"], ["pathy"], ["studio"], ["looper"], ["looper", "lib"],
+    ["pathy2"], ["pathy"], ["studio"], ["looper"], ["looper", "lib"], ["early"],
+    ["early", "python-2"], ["late"],
     ["plug", "python-2", ".render-1"], ["plug", ".render-2"], ["plug", "~python-2"], ["bundle"], ["bundle-1.0"], ["bundle-1.5"], ["kit"], ["kit-1", "python"],
 ]
 
@@ -346,6 +387,7 @@ def main():
         names |= {"LOOP_" + name for name in
                   ["PATH", "HOME", "TOOLS", "A", "B", "C", "PICKED", "PARTS", "GET", "LEN", "FOR",
                    "LIB", "FIRST_MISSING"]}
+        names |= {"EARLY_ROOT", "LATE_ROOT"}
         variables = {name: value for name, value in environ.items()
                      if name in names or (name in BASE and BASE[name] != value)
                      or (name.startswith("REZ_")

@@ -24,6 +24,20 @@ struct PythonModuleReader {
     var firstLine: Int
   }
 
+  /// The failure of a string left open, which no reading gets past.
+  static let unclosedString = "this string is never closed"
+
+  /// A field written as a function rez runs for its value (`@early() def variants():`,
+  /// `@late() def requires():`): its body, for `RezCommands.value(returnedBy:late:names:)`.
+  struct FieldFunction {
+    var body: FunctionBody
+    /// `@late()`: rez runs it when a resolve asks for the field; `@early()`: as it loads
+    /// the file.
+    var isLate: Bool
+    /// Where its name is, on the `def` line.
+    var position: SourcePosition
+  }
+
   let bytes: [UInt8]
   var index = 0
   var line = 1
@@ -60,27 +74,55 @@ struct PythonModuleReader {
   /// changed otherwise, or in a branch of a chain whose tests are not worked out, is an
   /// error: its value is not known. `names` gives the value each top-level name has at the
   /// end (nil: one not worked out), fields and others.
-  mutating func read(fields: Set<String>, bodies: Set<String> = ["commands"]) throws(Failure)
+  ///
+  /// A field written as a function decorated `@early()` or `@late()` is kept for its value
+  /// to be worked out (`fieldFunctions`); one without either is a function rez leaves out
+  /// of the package (`plainFunctions`, where each is defined). A field of `compared` (read
+  /// only to be compared with what else says it) whose value is not worked out is left
+  /// unread, its failure in `unread`, rather than an error.
+  mutating func read(
+    fields: Set<String>, bodies: Set<String> = ["commands"], compared: Set<String> = []
+  ) throws(Failure)
     -> (
       assignments: [String: Assignment], functions: [String: FunctionBody],
-      names: [String: RezExpression.Value?]
+      fieldFunctions: [String: FieldFunction], plainFunctions: [String: SourcePosition],
+      unread: [String: Failure], names: [String: RezExpression.Value?]
     )
   {
+    self.compared = compared
     var block = Block()
     try statements(into: &block, fields: fields, bodies: bodies, indent: 0, inScope: false)
-    return (block.assignments, block.functions, names)
+    return (
+      block.assignments, block.functions, block.fieldFunctions, block.plainFunctions,
+      block.unread, names
+    )
   }
 
-  /// What a block's statements bound, in the order first bound.
+  /// `read`'s fields read only to be compared.
+  private var compared: Set<String> = []
+
+  /// What a block's statements bound, in the order first bound: each name's last binding
+  /// is the one kept.
   private struct Block {
     var assignments: [String: Assignment] = [:]
     var functions: [String: FunctionBody] = [:]
+    var fieldFunctions: [String: FieldFunction] = [:]
+    var plainFunctions: [String: SourcePosition] = [:]
+    var unread: [String: Failure] = [:]
     var order: [String] = []
 
     mutating func bind(_ name: String, _ assignment: Assignment) {
-      if assignments[name] == nil { order.append(name) }
+      unbind(name)
+      if !order.contains(name) { order.append(name) }
       assignments[name] = assignment
+    }
+
+    mutating func unbind(_ name: String) {
+      assignments[name] = nil
       functions[name] = nil
+      fieldFunctions[name] = nil
+      plainFunctions[name] = nil
+      unread[name] = nil
     }
   }
 
@@ -100,6 +142,8 @@ struct PythonModuleReader {
     if blocks > Self.deepestNesting + 1 {
       throw failure("blocks nested deeper than Python allows (\(Self.deepestNesting) levels)")
     }
+    /// The decorator on the line before (`early`, `late`, or another's name), for a `def`.
+    var decorator: String?
     while index < bytes.count {
       let byte = bytes[index]
       if byte == 10 {
@@ -113,10 +157,17 @@ struct PythonModuleReader {
       }
       if depth < indent { break }
       if depth > indent || byte == 13 || byte == 12 {
+        decorator = nil
         try skipStatement()
         continue
       }
       index += depth
+      if peek == UInt8(ascii: "@") {
+        decorator = try decoratorName()
+        continue
+      }
+      let decorated = decorator
+      decorator = nil
       let start = index
       let startPosition = position
       let name = identifier()
@@ -126,16 +177,26 @@ struct PythonModuleReader {
         let function = identifier()
         if let function, bodies.contains(function) {
           try skipStatement()
-          block.functions[function] = functionBody()
-          block.assignments[function] = nil
+          let body = functionBody()
+          block.unbind(function)
+          block.functions[function] = body
           continue
         }
-        // A field as a function (rez's `@late()` binding) is worked out when the package is
-        // used, by running it, which is never done here.
+        // A field as a function: rez runs an `@early()` one as it loads the file and an
+        // `@late()` one when a resolve asks, for what it returns; a plain function it
+        // leaves out of the package.
         if let function, fields.contains(function) {
-          throw Failure(
-            position: functionPosition,
-            message: "'\(function)' is a function, not a literal: its value is not read")
+          try skipStatement()
+          let body = functionBody()
+          block.unbind(function)
+          if decorated == "early" || decorated == "late" {
+            block.fieldFunctions[function] = FieldFunction(
+              body: body, isLate: decorated == "late", position: functionPosition)
+          } else {
+            block.plainFunctions[function] = functionPosition
+          }
+          names[function] = .some(nil)
+          continue
         }
       }
       if name == "with", let (scope, scopePosition) = try scopeHeader(),
@@ -173,8 +234,13 @@ struct PythonModuleReader {
         do throws(Failure) {
           value = try self.value(ending: nil)
         } catch {
-          throw Failure(
+          let failure = Failure(
             position: error.position, message: "'\(name)' is not a literal: \(error.message)")
+          guard compared.contains(name), error.message != Self.unclosedString else { throw failure }
+          block.unbind(name)
+          block.unread[name] = failure
+          names[name] = .some(nil)
+          continue
         }
         block.bind(name, Assignment(value: value, position: valueStart))
         names[name] = .some(RezExpression.Value(value))
@@ -225,7 +291,7 @@ struct PythonModuleReader {
       guard expression.utf8.last == ending else { throw literalFailure }
       expression.removeLast()
     }
-    let scope = RezExpression.Scope(package: [:], locals: names, bindsRez: false)
+    let scope = RezExpression.Scope(package: [:], locals: names, kind: .module)
     guard let value = RezExpression.value(expression, in: scope).flatMap(\.pythonLiteral) else {
       throw literalFailure
     }
@@ -303,7 +369,7 @@ struct PythonModuleReader {
       if keyword == "else" {
         truth = test == "" ? true : nil
       } else {
-        let scope = RezExpression.Scope(package: [:], locals: names, bindsRez: false)
+        let scope = RezExpression.Scope(package: [:], locals: names, kind: .module)
         truth = test.flatMap { RezExpression.value($0, in: scope) }.flatMap {
           if case .condition = $0 { return nil }
           return $0.truth
@@ -337,7 +403,7 @@ struct PythonModuleReader {
   /// A string it leaves unclosed is an error, as it is Python's.
   private mutating func restOfStatement() throws(Failure) -> String? {
     let (text, unclosed) = logicalLine()
-    if let unclosed { throw Failure(position: unclosed, message: "this string is never closed") }
+    if let unclosed { throw Failure(position: unclosed, message: Self.unclosedString) }
     return text.isEmpty ? nil : text
   }
 
@@ -661,6 +727,24 @@ struct PythonModuleReader {
 
   /// The indented lines after a `def` line (blank lines and comments included), up to the
   /// next line that starts at column 1; the reader stops before it.
+  /// The name a decorator line (at `@`) calls with no arguments (`@early()` gives
+  /// `early`); nil for any other decorator. The reader is then past the line.
+  private mutating func decoratorName() throws(Failure) -> String? {
+    index += 1
+    skipSpaces()
+    let name = identifier()
+    skipSpaces()
+    var called = false
+    if peek == UInt8(ascii: "("), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ")") {
+      index += 2
+      skipSpaces()
+      called = true
+    }
+    let ends = peek == nil || peek == 10 || peek == 13 || peek == UInt8(ascii: "#")
+    try skipStatement()
+    return called && ends ? name : nil
+  }
+
   mutating func functionBody() -> FunctionBody {
     var lines: [String] = []
     let firstLine = line
@@ -849,7 +933,7 @@ struct PythonModuleReader {
     var result: [UInt8] = []
     while true {
       guard let byte = peek else {
-        throw Failure(position: startPosition, message: "this string is never closed")
+        throw Failure(position: startPosition, message: Self.unclosedString)
       }
       if byte == quote {
         if !triple {
@@ -863,7 +947,7 @@ struct PythonModuleReader {
       }
       if byte == 10 {
         guard triple else {
-          throw Failure(position: startPosition, message: "this string is never closed")
+          throw Failure(position: startPosition, message: Self.unclosedString)
         }
         result.append(10)
         newline()

@@ -14,7 +14,8 @@
 /// attribute `this.NAME`) reads its body once per item, and so does a list comprehension
 /// written as a line (`[env.PATH.append(p) for p in paths]`); `continue` and `break`
 /// under a test of the resolve leave what follows to apply where the test does not hold
-/// (`Loop`). Lines are Python's logical
+/// (`Loop`). A `return` reached whatever the resolve ends the function: for a field written
+/// as a function, with its value (`value(returnedBy:late:names:)`). Lines are Python's logical
 /// lines (`statements(of:firstLine:)`). Any other line is left out with a warning: flow
 /// never runs a package's Python.
 struct RezCommands {
@@ -40,9 +41,16 @@ struct RezCommands {
   private var loops: [Loop] = []
   /// Set by a `continue` or `break` that ends the round (or the loop) whatever the
   /// resolve, so that the rest of the round is not read; `abandoned` by one flow cannot
-  /// tell is reached (in a block left out), which leaves the whole loop out.
+  /// tell is reached (in a block left out), which leaves the whole loop out; `returned` by
+  /// a `return` reached whatever the resolve, which ends the function.
   private var jump: Jump?
-  enum Jump { case nextRound, endLoop, abandoned }
+  enum Jump { case nextRound, endLoop, abandoned, returned }
+  /// Read as a field's function (`value(returnedBy:late:names:)`): what it returned, once
+  /// a `return` was reached (`None` for none), and the first line that leaves it unknown (a
+  /// `return` or `raise` flow does not follow).
+  private var readsValue = false
+  private var returned: PythonLiteral?
+  private var unknownAt: (line: Int, text: String)?
 
   /// A loop being read: what holds of its rounds.
   private struct Loop {
@@ -109,12 +117,54 @@ struct RezCommands {
     lines: [String], firstLine: Int, expansions: [String: String],
     attributes: [String: RezExpression.Value?] = [:], phase: VariableChange.Phase = .commands
   ) {
+    self.init(
+      lines: lines, firstLine: firstLine, phase: phase,
+      scope: RezExpression.Scope(package: expansions, attributes: attributes))
+  }
+
+  /// What a field's function returns, as flow works it out, or the first line not read
+  /// where that leaves it unknown; `leftOut`: lines not read that change nothing it
+  /// returns.
+  enum FieldValue {
+    case value(PythonLiteral, leftOut: [(line: Int, text: String)])
+    case unknown(line: Int, text: String)
+  }
+
+  /// Reads the body of a field's function (`@early()`, or with `late` `@late()`) for the
+  /// value it returns, as rez runs it: `names` are the file's top-level names (nil: not
+  /// worked out), read as `this.NAME`, and in an `@early()` function as themselves;
+  /// `in_context()` is true in a `@late()` one, run for a resolve. A `return` (or `raise`)
+  /// flow cannot follow, in a block it leaves out or of a value it does not work out,
+  /// leaves the value unknown.
+  static func value(
+    returnedBy body: PythonModuleReader.FunctionBody, late: Bool,
+    names: [String: RezExpression.Value?]
+  ) -> FieldValue {
+    var scope = RezExpression.Scope(package: [:], attributes: names, kind: late ? .late : .early)
+    if !late { scope.locals = names }
+    let commands = RezCommands(
+      lines: body.lines, firstLine: body.firstLine, phase: .commands, scope: scope,
+      readsValue: true)
+    // The first line left out is what the value waits on, more often than the `return`.
+    if let unknown = commands.unknownAt {
+      let cause = commands.skipped.first ?? unknown
+      return .unknown(line: cause.line, text: cause.text)
+    }
+    return .value(commands.returned ?? PythonLiteral.none, leftOut: commands.skipped)
+  }
+
+  private init(
+    lines: [String], firstLine: Int, phase: VariableChange.Phase, scope: RezExpression.Scope,
+    readsValue: Bool = false
+  ) {
     self.phase = phase
-    scope = RezExpression.Scope(package: expansions, attributes: attributes)
+    self.scope = scope
+    self.readsValue = readsValue
     let statements = Self.statements(of: lines, firstLine: firstLine)
     // Python refuses a function nested deeper: none of it is read.
     if let deep = Self.firstNestedTooDeep(statements) {
       skipped = [(deep.line, "blocks nested deeper than Python allows: \(deep.text)")]
+      if readsValue { unknownAt = skipped[0] }
       return
     }
     var next = 0
@@ -174,7 +224,7 @@ struct RezCommands {
       next += 1
       if statement.depth > indent {
         // The body of a line left out.
-        passOver(statement.text)
+        passOver(statement)
         continue
       }
       let text = statement.text
@@ -207,7 +257,7 @@ struct RezCommands {
             })
           else {
             skip(statement.line, text)
-            for line in statements[branches[0].body..<end] { passOver(line.text) }
+            for line in statements[branches[0].body..<end] { passOver(line) }
             break
           }
           if holds.truth != false {
@@ -247,7 +297,7 @@ struct RezCommands {
           let ending = readRounds(rounds, count: work, round)
         else {
           skip(statement.line, text)
-          for line in statements[body..<end] { forget(line.text) }
+          for line in statements[body..<end] { forget(line) }
           continue
         }
         if let orElse, orElse < end, statements[orElse].depth > indent, !ending.broke {
@@ -258,7 +308,7 @@ struct RezCommands {
             read(statements, from: &next)
           } else {
             skip(statements[orElse - 1].line, statements[orElse - 1].text)
-            for line in statements[orElse..<end] { forget(line.text) }
+            for line in statements[orElse..<end] { forget(line) }
           }
         }
         next = end
@@ -272,7 +322,29 @@ struct RezCommands {
   /// what it would bind.
   private mutating func skip(_ line: Int, _ text: String) {
     if skippedLines.insert(line).inserted { skipped.append((line, text)) }
-    forget(text)
+    forget(Statement(line: line, depth: 0, text: text))
+  }
+
+  /// A line of a block left out, or of a loop not read: what it would bind is not known
+  /// after it, and in a field's function, where it returns or raises, what the function
+  /// returns is not known either.
+  private mutating func forget(_ statement: Statement) {
+    forget(statement.text)
+    guard readsValue, unknownAt == nil, Self.endsFunction(statement.text) else { return }
+    unknownAt = (statement.line, statement.text)
+    jump = .returned
+  }
+
+  /// Whether a line returns from the function or raises (also on an `if`'s line).
+  private static func endsFunction(_ text: String) -> Bool {
+    for word in ["return", "raise"] {
+      if text.contains(": " + word) { return true }
+      guard text.hasPrefix(word) else { continue }
+      // The word alone, not the start of a longer name (`returned = …`).
+      guard let next = text.dropFirst(word.count).first else { return true }
+      if !(next.isLetter || next.isNumber || next == "_") { return true }
+    }
+    return false
   }
 
   /// Makes the names a line left out would bind or change unknown from here (`paths =
@@ -310,9 +382,9 @@ struct RezCommands {
   /// A line of a block left out, not read: what it would bind is not known after it, and
   /// whether a `continue` or `break` in it is reached cannot be told, which leaves the
   /// loop being read out whole.
-  private mutating func passOver(_ text: String) {
-    forget(text)
-    if !loops.isEmpty && Self.leavesLoop(text) { jump = .abandoned }
+  private mutating func passOver(_ statement: Statement) {
+    forget(statement)
+    if jump == nil, !loops.isEmpty && Self.leavesLoop(statement.text) { jump = .abandoned }
   }
 
   /// Python's words that open a statement other than one binding a name.
@@ -362,6 +434,11 @@ struct RezCommands {
       loops[innermost].roundStart = effectiveCondition
       for (name, value) in round.names { assign(name, value) }
       read(&self)
+      if jump == .returned {
+        // The function ended in this round: nothing after it is read.
+        loops.removeLast()
+        return (true, [])
+      }
       for name in loops[innermost].uncertain { scope.locals[name] = .some(nil) }
       loops[innermost].uncertain = []
       let jumped = jump
@@ -513,6 +590,18 @@ struct RezCommands {
     if text.hasPrefix("["), text.hasSuffix("]") {
       return performEach(String(text.dropFirst().dropLast()))
     }
+    if let expression = Self.returnedExpression(text) {
+      // Reached only where a test of the resolve holds: not followed.
+      guard effectiveCondition == nil else { return false }
+      if expression.isEmpty || expression == "None" {
+        returned = PythonLiteral.none
+      } else {
+        guard let value = value(of: expression)?.pythonLiteral else { return false }
+        returned = value
+      }
+      jump = .returned
+      return true
+    }
     if text == "continue" || text == "break", let innermost = loops.indices.last {
       // Whatever the resolve, the round (or the loop) ends here; under a test of the
       // resolve, what is read after applies only where it does not hold.
@@ -531,7 +620,11 @@ struct RezCommands {
     guard let head = reader.identifier() else { return false }
     // `env = globals()["env"]`, written for linters, binds rez's name to itself.
     var rest = reader
-    if RezExpression.isBound(head), rebindsItself(head, &rest) { return true }
+    if RezExpression.isBound(head) || scope.kind == .late && head == "in_context",
+      rebindsItself(head, &rest)
+    {
+      return true
+    }
     // rez's messages (`info('…')`, `comment('…')`) change nothing either.
     if head == "info" || head == "comment", Self.take("(", &reader) { return true }
     if head == "env" {
@@ -558,17 +651,22 @@ struct RezCommands {
       return true
     }
     var change = reader
+    var addition: Addition?
     if case .some(.some(let current)) = scope.locals[head] {
       // In a round that may not run, the items added are held under its condition.
       let held = effectiveCondition
-      if let extended = extend(current, &change, holding: held != condition ? held : nil) {
-        if case .string = extended {
-          assign(head, extended)
-        } else {
-          scope.locals[head] = .some(extended)
-        }
-        return true
+      addition = self.addition(to: current, &change, holding: held != condition ? held : nil)
+    }
+    if let addition, var value = scope.locals.removeValue(forKey: head) ?? nil {
+      // Changed in place, taken out of the locals so that it is the only reference: a list
+      // built over many rounds is not copied at each.
+      value.add(addition)
+      if case .string = value {
+        assign(head, value)
+      } else {
+        scope.locals[head] = .some(value)
       }
+      return true
     }
     // A name assigned for the lines after: unknown to them when its value is. One of
     // rez's values (`version = str(this.version).split('.')`) is the commands' own from
@@ -629,12 +727,13 @@ struct RezCommands {
     return true
   }
 
-  /// A local's value changed as the rest of the line (after its name) changes it:
-  /// `.append(ITEM)` and `.extend(ITEMS)` of a list, `+= ITEMS` of a list (any iterable)
-  /// or `+= TEXT` of a string; nil for any other line, or one whose value is not known.
-  private func extend(
-    _ current: RezExpression.Value, _ reader: inout PythonModuleReader, holding held: String?
-  ) -> RezExpression.Value? {
+  /// What the rest of a line (after a local's name) adds to the local's value:
+  /// `.append(ITEM)` and `.extend(ITEMS)` of a list, `+= ITEMS` of a list (any iterable) or
+  /// `+= TEXT` of a string, items held under `held` where given; nil for any other line, or
+  /// one whose value is not known.
+  private func addition(
+    to current: RezExpression.Value, _ reader: inout PythonModuleReader, holding held: String?
+  ) -> Addition? {
     reader.skipSpaces()
     let added: [RezExpression.Value]
     if Self.take(".", &reader) {
@@ -654,16 +753,31 @@ struct RezCommands {
         let argument = value(&reader), Self.atEnd(&reader)
       else { return nil }
       switch (current, argument) {
-      case (.string(let text), .string(let more)): return .string(text + more)
+      case (.string, .string(let more)): return .text(more)
       case (.tuple, _):
         guard let items = argument.iterated else { return nil }
         added = items
       default: return nil
       }
     }
-    guard case .tuple(let items) = current else { return nil }
-    guard let held else { return .tuple(items + added) }
-    return .tuple(items + added.map { .conditional(condition: held, value: $0) })
+    guard let held else { return .items(added) }
+    return .items(added.map { .conditional(condition: held, value: $0) })
+  }
+
+  /// Items added to a list, or text to a string (`addition(to:_:holding:)`).
+  fileprivate enum Addition {
+    case items([RezExpression.Value])
+    case text(String)
+  }
+
+  /// What `return EXPRESSION` returns, as text (empty for a `return` alone); nil for
+  /// another line.
+  private static func returnedExpression(_ text: String) -> String? {
+    guard text.hasPrefix("return") else { return nil }
+    let rest = text.dropFirst("return".count)
+    guard let first = rest.first else { return "" }
+    guard !(first.isLetter || first.isNumber || first == "_") else { return nil }
+    return String(rest.trimmingSpaces)
   }
 
   /// Whether the rest of the line (after `name`) is `= globals()['name']` or
@@ -801,6 +915,25 @@ struct RezCommands {
     case "prepend": return .prepend
     case "unset": return .unset
     default: return nil
+    }
+  }
+}
+
+extension RezExpression.Value {
+  /// Adds `addition` to this list or string in place: the value's own reference is let go
+  /// first, so that one held nowhere else is not copied.
+  fileprivate mutating func add(_ addition: RezCommands.Addition) {
+    switch addition {
+    case .items(let added):
+      guard case .tuple(var items) = self else { preconditionFailure("items added to no list") }
+      self = .boolean(false)
+      items += added
+      self = .tuple(items)
+    case .text(let more):
+      guard case .string(var text) = self else { preconditionFailure("text added to no string") }
+      self = .boolean(false)
+      text += more
+      self = .string(text)
     }
   }
 }

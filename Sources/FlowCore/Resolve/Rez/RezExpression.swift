@@ -155,9 +155,24 @@ enum RezExpression {
     var attributes: [String: Value?] = [:]
     /// The resolve, once known; before, a condition on it is a `Value.condition`.
     var resolved: Resolved? = nil
-    /// Whether rez's names are bound, as in commands; not at a package file's top level,
-    /// where only the file's own names and Python's are.
-    var bindsRez = true
+    var kind = Kind.commands
+
+    /// What the text read is, which decides the names bound beyond its own and Python's.
+    enum Kind {
+      /// A package's commands: rez's names (`env`, `resolve`, `this`, …).
+      case commands
+      /// A package file's top level: only its own names.
+      case module
+      /// A field's function rez runs as it loads the file (`@early()`): `this.NAME` (the
+      /// file's names) and rez's `system.platform`.
+      case early
+      /// A field's function rez runs when a resolve asks for the field (`@late()`): as
+      /// `early`, and `in_context()`, which is true there.
+      case late
+    }
+
+    /// Whether rez's names are bound, as in commands.
+    var bindsRez: Bool { kind == .commands }
   }
 
   /// The platform rez names where flow runs (`system.platform`), and Python's name for it
@@ -418,10 +433,21 @@ enum RezExpression {
       return true
     }
 
+    /// An expression, `A if TEST else B` too: the side Python's test gives, both sides
+    /// worked out; nil where the test's truth is unknown (one on the resolve included).
     mutating func expression() -> Value? {
       guard depth < PythonModuleReader.maximumDepth else { return nil }
       depth += 1
       defer { depth -= 1 }
+      guard let value = disjunction() else { return nil }
+      guard take("if") else { return value }
+      guard let test = disjunction(), take("else"), let other = expression(),
+        let holds = test.truth
+      else { return nil }
+      return holds ? value : other
+    }
+
+    mutating func disjunction() -> Value? {
       guard var value = conjunction() else { return nil }
       while take("or") {
         guard let right = conjunction() else { return nil }
@@ -1028,13 +1054,22 @@ enum RezExpression {
       if path.count == 1, let local = scope.locals[path[0]] { return local }
       guard scope.locals[path[0]] == nil else { return nil }
       let dotted = path.joined(separator: ".")
-      guard scope.bindsRez || dotted == "os.name" || dotted == "sys.platform" else { return nil }
+      switch scope.kind {
+      case .commands: break
+      case .early, .late:
+        guard path[0] == "this" || dotted == "system.platform" || Self.pythonNames.contains(dotted)
+        else { return nil }
+      case .module: guard Self.pythonNames.contains(dotted) else { return nil }
+      }
       if let bound = binding(dotted, package: scope.package) { return bound }
       guard path.count == 2, path[0] == "this", let attribute = scope.attributes[path[1]] else {
         return nil
       }
       return attribute
     }
+
+    /// Python's names flow works out wherever it reads.
+    static let pythonNames: Set = ["os.name", "sys.platform"]
 
     /// The functions flow works out: `os.path.join`, `os.path.normpath`, `str`, `getenv` and
     /// `expandvars` (the variables kept for the environment to fill), `literal`,
@@ -1095,6 +1130,8 @@ enum RezExpression {
         guard case .string(let text) = arguments[0] else { return nil }
         return .literal(text)
       case ("platform.system", 0): return .string(pythonPlatform)
+      case ("in_context", 0) where scope.kind == .late && scope.locals[function] == nil:
+        return .boolean(true)
       case ("os.path.normpath", 1):
         guard case .string(let path) = arguments[0], !arguments[0].refersToVariables else {
           return nil

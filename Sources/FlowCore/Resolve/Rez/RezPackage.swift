@@ -60,7 +60,15 @@ public struct RezPackage: Sendable {
     /// file's top level gave its names (nil: not worked out), without the fields rez reads
     /// into objects of its own (`requires`, `variants`, …), whose items are not strings.
     var attributes: [String: RezExpression.Value?] = [:]
+    /// What reading the file left out: fields rez leaves out (plain functions), lines of a
+    /// field's function not read.
+    var warnings: [Diagnostic] = []
   }
+
+  /// The fields the repository's folders (or a combined file's name and list) give: the
+  /// file's are only compared with them, and one flow cannot work out is not compared.
+  static let foldersGive: Set = ["name", "version"]
+  static let notCompared = "; not compared, what the folders say is used"
 
   /// The fields rez gives its commands as objects of its own, not as written.
   static let fieldsAsObjects: Set<String> = [
@@ -78,13 +86,17 @@ public struct RezPackage: Sendable {
     }
     var written = Written(file: file)
     let fields = combined ? combinedFields : fields
+    var fieldFunctions: [String: PythonModuleReader.FieldFunction] = [:]
+    var plainFunctions: [String: SourcePosition] = [:]
+    var names: [String: RezExpression.Value?] = [:]
     if file.hasSuffix(".yaml") {
       written.fields = try yamlFields(bytes, file: file, fields: fields)
     } else {
       var reader = PythonModuleReader(bytes: bytes)
       do throws(PythonModuleReader.Failure) {
         let read = try reader.read(
-          fields: fields, bodies: Set(RezPackage.commandPhases.map(\.function)))
+          fields: fields, bodies: Set(RezPackage.commandPhases.map(\.function)),
+          compared: foldersGive)
         for (key, assignment) in read.assignments {
           written.fields[key] = (assignment.value, assignment.position)
         }
@@ -95,11 +107,60 @@ public struct RezPackage: Sendable {
         if !combined {
           written.attributes = read.names.filter { !fieldsAsObjects.contains($0.key) }
         }
+        fieldFunctions = read.fieldFunctions
+        plainFunctions = read.plainFunctions
+        for (_, failure) in read.unread.sorted(by: { $0.key < $1.key }) {
+          written.warnings.append(
+            Diagnostic(
+              file: file, position: failure.position, message: failure.message + notCompared))
+        }
+        names = read.names
       } catch {
         throw Diagnostic(file: file, position: error.position, message: error.message)
       }
     }
+    for (key, function) in fieldFunctions.sorted(by: { $0.key < $1.key }) {
+      try fieldValue(key, function, names: names, into: &written)
+    }
+    for (key, position) in plainFunctions.sorted(by: { $0.key < $1.key }) {
+      written.warnings.append(
+        Diagnostic(
+          file: file, position: position,
+          message: "'\(key)' is a function without @early() or @late(): rez leaves it out of "
+            + "the package, and so does flow"))
+    }
     return written
+  }
+
+  /// The value of field `key` written as a function (`@early()`, `@late()`), worked out
+  /// as rez would run it (`RezCommands.value(returnedBy:late:names:)`), into `written`.
+  /// One flow cannot work out is an error, as a field that is no literal is, except the
+  /// name and version, which the folders give: those are then not compared.
+  private static func fieldValue(
+    _ key: String, _ function: PythonModuleReader.FieldFunction,
+    names: [String: RezExpression.Value?], into written: inout Written
+  ) throws(Diagnostic) {
+    let file = written.file
+    let decorator = function.isLate ? "@late()" : "@early()"
+    switch RezCommands.value(returnedBy: function.body, late: function.isLate, names: names) {
+    case .value(let value, let leftOut):
+      written.fields[key] = (value, function.position)
+      for (line, text) in leftOut {
+        written.warnings.append(
+          Diagnostic(
+            file: file, position: SourcePosition(line: line, column: 1),
+            message: "line of the \(decorator) function '\(key)' not read, left out: \(text)"))
+      }
+    case .unknown(let line, let text):
+      let problem =
+        "'\(key)' is a \(decorator) function whose value flow cannot work out without running "
+        + "it (line \(line) is not read: \(text))"
+      guard foldersGive.contains(key) else {
+        throw Diagnostic(file: file, position: function.position, message: problem)
+      }
+      written.warnings.append(
+        Diagnostic(file: file, position: function.position, message: problem + notCompared))
+    }
   }
 
   /// The versions a combined package file lists (`versions`), ascending as written; empty
@@ -156,7 +217,7 @@ public struct RezPackage: Sendable {
     }
     var package = RezPackage(
       name: name, version: version, requires: [], variants: [], timestamp: nil, variables: [],
-      file: file, warnings: [])
+      file: file, warnings: written.warnings)
     func problem(_ key: String, _ expected: String) -> Diagnostic {
       Diagnostic(
         file: file, position: fields[key]?.position, message: "'\(key)' must be \(expected)")

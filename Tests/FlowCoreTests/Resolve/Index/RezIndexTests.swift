@@ -477,8 +477,8 @@ import Testing
     _ = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
     var bytes = try InputFile.read(path)
     let prefix = CatalogueIndex.magicPrefix.count
-    #expect(bytes[prefix..<prefix + 3].elementsEqual("24\n".utf8))
-    bytes.replaceSubrange(prefix..<prefix + 3, with: Array("23\n".utf8))
+    #expect(bytes[prefix..<prefix + 3].elementsEqual("25\n".utf8))
+    bytes.replaceSubrange(prefix..<prefix + 3, with: Array("24\n".utf8))
     try cache.write("rez.index", bytes)
     let reopened = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
     #expect(reopened.index.rebuilt)

@@ -131,16 +131,6 @@ import Testing
     #expect(stringLast.functions["commands"] == nil)
   }
 
-  /// A field written as a function (rez's late binding, `@late() def requires():`) is not
-  /// taken as absent: its value is unknown without running it, which is an error at its name.
-  @Test func aFieldWrittenAsAFunctionIsAnErrorAtItsName() throws {
-    let failure = try #require(
-      Self.failure("requires = ['a']\n@late()\ndef requires():\n    return ['b']\n"))
-    #expect(failure.position == SourcePosition(line: 3, column: 5))
-    #expect(failure.message == "'requires' is a function, not a literal: its value is not read")
-    #expect(try Self.read("def helper():\n    return 1\nname = 'x'\n")["name"] == .string("x"))
-  }
-
   @Test func commandsBodyIsKeptWithItsLine() throws {
     var reader = PythonModuleReader(
       bytes: Array("name = 'a'\ndef commands():\n    env.PATH.append('{root}/bin')\n\nx = 1\n".utf8)
@@ -297,6 +287,12 @@ extension PythonModuleReaderTests {
     #expect(text("unknown") == nil)
     #expect(text("name") == nil)
     #expect(text("getenv('HOME') + '/h'") == "${HOME}/h")
+    // Python's conditional expression: the side its test gives, where the test is known.
+    #expect(text("'a' if system.platform == 'linux' else 'b'") == "a")
+    #expect(text("'a' if not building else 'b' if True else 'c'") == "a")
+    #expect(text("'a' if building else 'b' if False else 'c'") == "c")
+    #expect(text("'a' if 'maya' in resolve else 'b'") == nil)
+    #expect(text("'a' if unknown else 'b'") == nil)
   }
 }
 
