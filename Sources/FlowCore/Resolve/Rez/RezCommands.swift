@@ -14,8 +14,8 @@
 /// attribute `this.NAME`) reads its body once per item, and so does a list comprehension
 /// written as a line (`[env.PATH.append(p) for p in paths]`); `continue` and `break`
 /// under a test of the resolve leave what follows to apply where the test does not hold
-/// (`Loop`). A `return` reached whatever the resolve ends the function: for a field written
-/// as a function, with its value (`value(returnedBy:late:names:)`). Lines are Python's logical
+/// (`Loop`). Read as a field's function, a `return` reached whatever the resolve gives its
+/// value (`value(returnedBy:late:names:)`). Lines are Python's logical
 /// lines (`statements(of:firstLine:)`). Any other line is left out with a warning: flow
 /// never runs a package's Python.
 struct RezCommands {
@@ -42,7 +42,7 @@ struct RezCommands {
   /// Set by a `continue` or `break` that ends the round (or the loop) whatever the
   /// resolve, so that the rest of the round is not read; `abandoned` by one flow cannot
   /// tell is reached (in a block left out), which leaves the whole loop out; `returned` by
-  /// a `return` reached whatever the resolve, which ends the function.
+  /// a field's function's `return` reached whatever the resolve, which ends it.
   private var jump: Jump?
   enum Jump { case nextRound, endLoop, abandoned, returned }
   /// Read as a field's function (`value(returnedBy:late:names:)`): what it returned, once
@@ -590,7 +590,9 @@ struct RezCommands {
     if text.hasPrefix("["), text.hasSuffix("]") {
       return performEach(String(text.dropFirst().dropLast()))
     }
-    if let expression = Self.returnedExpression(text) {
+    // rez runs commands as a module's lines, where a `return` is an error: only a field's
+    // function returns.
+    if readsValue, let expression = Self.returnedExpression(text) {
       // Reached only where a test of the resolve holds: not followed.
       guard effectiveCondition == nil else { return false }
       if expression.isEmpty || expression == "None" {

@@ -174,6 +174,15 @@ import Testing
     #expect(leftOut.map(\.line) == [3])
   }
 
+  /// rez runs commands as a module's lines, where a `return` is an error: there it is a
+  /// line left out with its warning, not the end of what is read.
+  @Test func aReturnInCommandsIsALineLeftOut() {
+    let commands = RezCommands(
+      lines: ["env.A = '1'", "return", "env.B = '2'"], firstLine: 1, expansions: [:])
+    #expect(commands.skipped.map(\.line) == [2])
+    #expect(commands.variables.map(\.name) == ["A", "B"])
+  }
+
   @Test func aComparedFieldNotWorkedOutIsLeftUnread() throws {
     let text = "def _version():\n    return '1'\nversion = _version()\nname = 'x'\n"
     let module = try Self.module(text, compared: ["version"])
