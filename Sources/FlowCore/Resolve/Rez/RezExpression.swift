@@ -1054,18 +1054,17 @@ enum RezExpression {
       if path.count == 1, let local = scope.locals[path[0]] { return local }
       guard scope.locals[path[0]] == nil else { return nil }
       let dotted = path.joined(separator: ".")
+      let attribute = path.count == 2 && path[0] == "this" ? scope.attributes[path[1]] : nil
       switch scope.kind {
-      case .commands: break
+      case .commands: return binding(dotted, package: scope.package) ?? attribute ?? nil
       case .early, .late:
-        guard path[0] == "this" || dotted == "system.platform" || Self.pythonNames.contains(dotted)
-        else { return nil }
+        // `this` is the file's names as written (in a late function, rez's package object,
+        // whose versions and the like are not worked out here).
+        if path[0] == "this" { return attribute ?? nil }
+        guard dotted == "system.platform" || Self.pythonNames.contains(dotted) else { return nil }
       case .module: guard Self.pythonNames.contains(dotted) else { return nil }
       }
-      if let bound = binding(dotted, package: scope.package) { return bound }
-      guard path.count == 2, path[0] == "this", let attribute = scope.attributes[path[1]] else {
-        return nil
-      }
-      return attribute
+      return binding(dotted, package: scope.package)
     }
 
     /// Python's names flow works out wherever it reads.

@@ -94,6 +94,15 @@ import Testing
       """
     #expect(
       try Self.returned(text) == .list([.string("python-3"), .string("glibc"), .string("tool-b")]))
+    // `this` is the file's names as written: a version's parts are rez's objects.
+    #expect(
+      try Self.unknownAt(
+        "version = '1.2'\n@early()\ndef requires():\n    return [this.version.major]\n")
+        == "4: return [this.version.major]")
+    #expect(
+      try Self.returned(
+        "version = '1.2'\n@early()\ndef requires():\n    return ['a-' + this.version]\n")
+        == .list([.string("a-1.2")]))
     // A function that ends without `return` returns None.
     #expect(try Self.returned(text, "variants") == PythonLiteral.none)
     // `in_context()` is not bound where rez runs an early function.
