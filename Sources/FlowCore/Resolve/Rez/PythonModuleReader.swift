@@ -82,20 +82,30 @@ struct PythonModuleReader {
   /// unread, its failure in `unread`, rather than an error.
   mutating func read(
     fields: Set<String>, bodies: Set<String> = ["commands"], compared: Set<String> = []
-  ) throws(Failure)
-    -> (
-      assignments: [String: Assignment], functions: [String: FunctionBody],
-      fieldFunctions: [String: FieldFunction], plainFunctions: [String: SourcePosition],
-      unread: [String: Failure], names: [String: RezExpression.Value?]
-    )
-  {
+  ) throws(Failure) -> Module {
     self.compared = compared
     var block = Block()
     try statements(into: &block, fields: fields, bodies: bodies, indent: 0, inScope: false)
-    return (
-      block.assignments, block.functions, block.fieldFunctions, block.plainFunctions,
-      block.unread, names
-    )
+    return Module(
+      assignments: block.assignments, functions: block.functions,
+      fieldFunctions: block.fieldFunctions, plainFunctions: block.plainFunctions,
+      unread: block.unread, names: names)
+  }
+
+  /// What `read(fields:bodies:compared:)` found: each kept name's last binding, and the
+  /// value of every top-level name at the end.
+  struct Module {
+    var assignments: [String: Assignment]
+    /// The functions of `bodies` (`commands`), as text.
+    var functions: [String: FunctionBody]
+    /// Fields written as `@early()` or `@late()` functions.
+    var fieldFunctions: [String: FieldFunction]
+    /// Fields written as plain functions, which rez leaves out, where each is defined.
+    var plainFunctions: [String: SourcePosition]
+    /// Compared fields whose value was not worked out, with why.
+    var unread: [String: Failure]
+    /// Nil for a name not worked out.
+    var names: [String: RezExpression.Value?]
   }
 
   /// `read`'s fields read only to be compared.

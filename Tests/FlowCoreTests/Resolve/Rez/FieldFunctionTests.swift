@@ -6,13 +6,9 @@ import Testing
 /// Fields of a `package.py` written as functions: `@early()` and `@late()` ones worked out
 /// for what rez's run of them returns, plain ones left out as rez leaves them.
 @Suite struct FieldFunctionTests {
-  static func module(_ text: String, compared: Set<String> = []) throws -> (
-    assignments: [String: PythonModuleReader.Assignment],
-    functions: [String: PythonModuleReader.FunctionBody],
-    fieldFunctions: [String: PythonModuleReader.FieldFunction],
-    plainFunctions: [String: SourcePosition], unread: [String: PythonModuleReader.Failure],
-    names: [String: RezExpression.Value?]
-  ) {
+  static func module(_ text: String, compared: Set<String> = []) throws
+    -> PythonModuleReader.Module
+  {
     var reader = PythonModuleReader(bytes: Array(text.utf8))
     return try reader.read(fields: RezPackage.fields, compared: compared)
   }
