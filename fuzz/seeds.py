@@ -79,8 +79,10 @@ write("CompiledIndex", [bytes([0]), bytes([1, 0, 0, 0, 40]), bytes([2, 0, 30, 1]
                         b"\xff\xff?RRet",
                         # A sealed index where lib 3.0.0 requires lib itself (once a trap).
                         bytes([3, 1, 0x20, 80])])
-# RezPackageFile: package files and commands lines from the rez tests.
+# RezPackageFile: package files, fields written as functions and commands lines from the rez
+# tests.
 write("RezPackageFile", literals([test_file("PythonModuleReaderTests.swift"),
+                                  test_file("FieldFunctionTests.swift"),
                                   test_file("RezRepositoryTests.swift")], short=True))
 envfiles = literals(sorted((tests / "EnvFile").glob("*.swift")), short=True)
 envfiles = [t for t in envfiles if "=" in t]
