@@ -735,8 +735,6 @@ struct PythonModuleReader {
     }
   }
 
-  /// The indented lines after a `def` line (blank lines and comments included), up to the
-  /// next line that starts at column 1; the reader stops before it.
   /// The name a decorator line (at `@`) calls with no arguments (`@early()` gives
   /// `early`); nil for any other decorator. The reader is then past the line.
   private mutating func decoratorName() throws(Failure) -> String? {
@@ -755,6 +753,8 @@ struct PythonModuleReader {
     return called && ends ? name : nil
   }
 
+  /// The indented lines after a `def` line (blank lines and comments included), up to the
+  /// next line that starts at column 1; the reader stops before it.
   mutating func functionBody() -> FunctionBody {
     var lines: [String] = []
     let firstLine = line

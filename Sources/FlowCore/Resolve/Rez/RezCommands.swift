@@ -45,10 +45,11 @@ struct RezCommands {
   /// a field's function's `return` reached whatever the resolve, which ends it.
   private var jump: Jump?
   enum Jump { case nextRound, endLoop, abandoned, returned }
-  /// Read as a field's function (`value(returnedBy:late:names:)`): what it returned, once
-  /// a `return` was reached (`None` for none), and the first line that leaves it unknown (a
-  /// `return` or `raise` flow does not follow).
-  private var readsValue = false
+  /// Whether the lines are a field's function read for its value
+  /// (`value(returnedBy:late:names:)`): then what it returned, once a `return` was reached
+  /// (`None` for none), and the first line that leaves it unknown (a `return` or `raise`
+  /// flow does not follow).
+  private var readsValue: Bool { scope.kind == .early || scope.kind == .late }
   private var returned: PythonLiteral?
   private var unknownAt: (line: Int, text: String)?
 
@@ -143,8 +144,7 @@ struct RezCommands {
     var scope = RezExpression.Scope(package: [:], attributes: names, kind: late ? .late : .early)
     if !late { scope.locals = names }
     let commands = RezCommands(
-      lines: body.lines, firstLine: body.firstLine, phase: .commands, scope: scope,
-      readsValue: true)
+      lines: body.lines, firstLine: body.firstLine, phase: .commands, scope: scope)
     // The first line left out is what the value waits on, more often than the `return`.
     if let unknown = commands.unknownAt {
       let cause = commands.skipped.first ?? unknown
@@ -154,12 +154,10 @@ struct RezCommands {
   }
 
   private init(
-    lines: [String], firstLine: Int, phase: VariableChange.Phase, scope: RezExpression.Scope,
-    readsValue: Bool = false
+    lines: [String], firstLine: Int, phase: VariableChange.Phase, scope: RezExpression.Scope
   ) {
     self.phase = phase
     self.scope = scope
-    self.readsValue = readsValue
     let statements = Self.statements(of: lines, firstLine: firstLine)
     // Python refuses a function nested deeper: none of it is read.
     if let deep = Self.firstNestedTooDeep(statements) {

@@ -86,9 +86,7 @@ public struct RezPackage: Sendable {
     }
     var written = Written(file: file)
     let fields = combined ? combinedFields : fields
-    var fieldFunctions: [String: PythonModuleReader.FieldFunction] = [:]
-    var plainFunctions: [String: SourcePosition] = [:]
-    var names: [String: RezExpression.Value?] = [:]
+    var module: PythonModuleReader.Module?
     if file.hasSuffix(".yaml") {
       written.fields = try yamlFields(bytes, file: file, fields: fields)
     } else {
@@ -107,22 +105,22 @@ public struct RezPackage: Sendable {
         if !combined {
           written.attributes = read.names.filter { !fieldsAsObjects.contains($0.key) }
         }
-        fieldFunctions = read.fieldFunctions
-        plainFunctions = read.plainFunctions
         for (_, failure) in read.unread.sorted(by: { $0.key < $1.key }) {
           written.warnings.append(
             Diagnostic(
               file: file, position: failure.position, message: failure.message + notCompared))
         }
-        names = read.names
+        module = read
       } catch {
         throw Diagnostic(file: file, position: error.position, message: error.message)
       }
     }
-    for (key, function) in fieldFunctions.sorted(by: { $0.key < $1.key }) {
-      try fieldValue(key, function, names: names, into: &written)
+    // Worked out once the reader's failures are behind: these throw the package's own.
+    guard let module else { return written }
+    for (key, function) in module.fieldFunctions.sorted(by: { $0.key < $1.key }) {
+      try fieldValue(key, function, names: module.names, into: &written)
     }
-    for (key, position) in plainFunctions.sorted(by: { $0.key < $1.key }) {
+    for (key, position) in module.plainFunctions.sorted(by: { $0.key < $1.key }) {
       written.warnings.append(
         Diagnostic(
           file: file, position: position,
