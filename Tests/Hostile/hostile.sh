@@ -296,6 +296,20 @@ expect "the function nested too deep names its line" \
   stderr_has "line 103 is not read: blocks nested deeper than Python allows"
 expect "the loops past the limit name theirs" stderr_has "line 7 is not read: for c in _items:"
 expect "the plain version chosen" stdout_has '"0.8"'
+# List comprehensions over a list of 20,000 items, nested (400 million items) and written
+# a thousand times: what their work would cost past the limit leaves them unknown.
+mkdir -p rez/comprehensions/1.0 rez/comprehensions/0.9
+{
+  printf '_items = ['; awk 'BEGIN { for (i = 0; i < 20000; i++) printf "\"%d\",", i }'; echo ']'
+  awk 'BEGIN { for (i = 0; i < 1000; i++) print "_copy" i " = [x + \"-\" for x in _items]" }'
+  printf '@early()\ndef requires():\n    return [[x + y for y in _items] for x in _items]\n'
+} >rez/comprehensions/1.0/package.py
+: >rez/comprehensions/0.9/package.py
+bounded "rez list comprehensions of 400 million items" 20 300 0 \
+  "$bin/flow-resolve" --catalog rez --syntax rez --index "$scratch/rez-index" comprehensions
+expect "the comprehension past the limit names its line" \
+  stderr_has "line 1004 is not read: return [[x + y for y in _items] for x in _items]"
+expect "the plain version chosen" stdout_has '"0.9"'
 rm -rf rez "$scratch/rez-index"
 
 # --- Data that must stay data: images, mount folders, Makefile text, stage names, files --

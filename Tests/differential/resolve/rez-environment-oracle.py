@@ -7,7 +7,8 @@ keys rez does not bind), `unsetenv` and `.unset()`, `if` on the resolve (`'lib' 
 '3')`, `ephemerals.get`, `get_range`, `in ephemerals`, `in request`, `intersects(request.python, '3')`), combined package files at the repository's top with
 `versions` and `version_overrides`, in Python and YAML, one shadowed by a package folder of
 its name), fields written as functions (`@early()`, `@late()`, and a plain function rez
-leaves out), a package file's top level and commands as Python reads and runs them
+leaves out; reading the environment, `ast.literal_eval`, list comprehensions, a late
+`requires` of the request), a package file's top level and commands as Python reads and runs them
 (expressions, `if` on the platform, logical lines, docstrings, string methods, the commands'
 own names in rez's formatting), a variable of the environment replaced by a package's first
 change of it,
@@ -283,6 +284,47 @@ def variants():
 def commands():
     env.LATE_ROOT = '{root}'
 """,
+    ("cook", "2.0"): """
+import os
+_flavour = os.getenv('FLOW_ORACLE_FLAVOUR', 'plain')
+
+@early()
+def variants():
+    import os, ast
+    cook_variant = os.getenv('FLOW_ORACLE_COOK_VARIANT')
+    if cook_variant:
+        return [ast.literal_eval(cook_variant)]
+    req = ['lib']
+    return [x + req for x in [['python-3'], ['python-2']]]
+
+@early()
+def requires():
+    import os
+    if os.environ.get('FLOW_ORACLE_UNSET') is None and 'PATH' in os.environ:
+        return [r for r in ['tool', 'nothing-here'] if not r.startswith('nothing')]
+    return []
+
+def commands():
+    env.COOK_FLAVOUR = this._flavour
+    env.COOK_PATHS = ':'.join(['{root}/' + p for p in ['bin', 'lib', 'skip'] if p != 'skip'])
+""",
+    ("pick", "1.0"): """
+_requires = {'any': ['python'], 'tool': ['lib'], 'nuke': ['nothing']}
+
+@late()
+def requires():
+    global this, request, in_context
+    result = this._requires['any'][:]
+    if in_context():
+        for name, reqs in this._requires.items():
+            if name not in request:
+                continue
+            result += reqs
+    return result
+
+def commands():
+    env.PICK_ROOT = '{root}'
+""",
     ("unsetter", "1.0"): """
 def commands():
     env.UNSET_A = 'a'
@@ -332,7 +374,8 @@ REQUESTS = [
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
     ["cond"], ["expr"], ["unsetter"], ["plug", "lib"], ["plug", "python-3"], ["plug", "python-2"],
     ["pathy2"], ["pathy"], ["studio"], ["looper"], ["looper", "lib"], ["early"],
-    ["early", "python-2"], ["late"],
+    ["early", "python-2"], ["late"], ["cook"], ["cook", "python-2"],
+    ["pick"], ["pick", "tool"],
     ["plug", "python-2", ".render-1"], ["plug", ".render-2"], ["plug", "~python-2"], ["bundle"], ["bundle-1.0"], ["bundle-1.5"], ["kit"], ["kit-1", "python"],
 ]
 
@@ -387,7 +430,7 @@ def main():
         names |= {"LOOP_" + name for name in
                   ["PATH", "HOME", "TOOLS", "A", "B", "C", "PICKED", "PARTS", "GET", "LEN", "FOR",
                    "LIB", "FIRST_MISSING"]}
-        names |= {"EARLY_ROOT", "LATE_ROOT"}
+        names |= {"EARLY_ROOT", "LATE_ROOT", "COOK_FLAVOUR", "COOK_PATHS", "PICK_ROOT"}
         variables = {name: value for name, value in environ.items()
                      if name in names or (name in BASE and BASE[name] != value)
                      or (name.startswith("REZ_")

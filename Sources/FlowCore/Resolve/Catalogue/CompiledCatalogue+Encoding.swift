@@ -55,6 +55,8 @@ extension CompiledCatalogue {
           index.appendNumber(problem.position?.line ?? 0)
           index.appendText(problem.message)
         }
+        // A catalogue reads nothing of its host (`RezIndex.compile`).
+        index.appendNumber(0)
       },
       keys: { index in
         CompiledCatalogue.appendTable(keys, to: &index) { index, key in index.appendText(key) }

@@ -8,9 +8,12 @@ extension CatalogueIndex {
   public static func open(
     sources: [String], at path: String?, environment: EnvironmentMap, kind: Kind = .catalogue
   ) throws -> CatalogueIndex {
-    if let path { return try open(sources: sources, at: path, kind: kind) }
+    if let path {
+      return try open(sources: sources, at: path, kind: kind, environment: environment)
+    }
     return try open(
-      sources: sources, directories: UserDirectories(environment: environment), kind: kind)
+      sources: sources, directories: UserDirectories(environment: environment), kind: kind,
+      environment: environment)
   }
 
   /// What an index is compiled from; each has its own source key and compiler, and one file
@@ -28,58 +31,76 @@ extension CatalogueIndex {
       }
     }
 
-    func compile(_ sources: [String], key: [UInt8]) throws -> [UInt8] {
+    /// `environment`: the process's, which a rez package file's functions may read.
+    func compile(_ sources: [String], key: [UInt8], environment: EnvironmentMap) throws
+      -> [UInt8]
+    {
       switch self {
       case .catalogue: return try Catalogue(sources: sources).compiled.encode(key: key)
-      case .rez: return try RezIndex.compile(sources, key: key)
+      case .rez:
+        return try RezIndex.compile(sources, key: key, host: RezHost(environment: environment))
       }
     }
   }
 
   /// Opens the index at its default path under `directories`' cache.
-  static func open(sources: [String], directories: UserDirectories, kind: Kind = .catalogue)
-    throws -> CatalogueIndex
-  {
+  static func open(
+    sources: [String], directories: UserDirectories, kind: Kind = .catalogue,
+    environment: EnvironmentMap = ProcessEnvironment.current
+  ) throws -> CatalogueIndex {
     if let folder = directories.privateFolder, let problem = directories.checkPrivateFolder() {
       let warning = Diagnostic(
         file: folder, position: nil,
         message: "cache folder not used (\(problem)); resolving from the catalogue in memory")
       return try compile(
-        sources, key: try kind.key(of: sources), writingTo: nil, [warning], kind: kind)
+        sources, key: try kind.key(of: sources), writingTo: nil, [warning], kind: kind,
+        environment: environment)
     }
     return try open(
-      sources: sources, at: defaultPath(sources: sources, directories: directories), kind: kind)
+      sources: sources, at: defaultPath(sources: sources, directories: directories), kind: kind,
+      environment: environment)
   }
 
   /// Opens the index at `path` for `sources`, compiling it first when it is missing, stale,
-  /// damaged or not to be trusted (owned by another user, writable by others).
-  public static func open(sources: [String], at path: String, kind: Kind = .catalogue) throws
-    -> CatalogueIndex
-  {
-    try open(sources: sources, path: path, kind: kind) { () throws(IndexRefusal) in
-      try IndexBytes(mapping: path)
+  /// damaged or not to be trusted (owned by another user, writable by others), or when what
+  /// its package files read of the environment (`environment`) or the machine differs.
+  public static func open(
+    sources: [String], at path: String, kind: Kind = .catalogue,
+    environment: EnvironmentMap = ProcessEnvironment.current
+  ) throws -> CatalogueIndex {
+    try open(sources: sources, path: path, kind: kind, environment: environment) {
+      () throws(IndexRefusal) in try IndexBytes(mapping: path)
     }
   }
 
   /// Reads an index already in memory (a copy of its file) as `open(sources:at:)` reads the
   /// file, except that an index compiled again stays in memory.
-  public static func open(sources: [String], copying index: [UInt8], kind: Kind = .catalogue)
-    throws -> CatalogueIndex
-  {
-    try open(sources: sources, path: nil, kind: kind) { () throws(IndexRefusal) in
-      IndexBytes(copying: index)
+  public static func open(
+    sources: [String], copying index: [UInt8], kind: Kind = .catalogue,
+    environment: EnvironmentMap = ProcessEnvironment.current
+  ) throws -> CatalogueIndex {
+    try open(sources: sources, path: nil, kind: kind, environment: environment) {
+      () throws(IndexRefusal) in IndexBytes(copying: index)
     }
   }
 
   private static func open(
-    sources: [String], path: String?, kind: Kind,
+    sources: [String], path: String?, kind: Kind, environment: EnvironmentMap,
     bytes: () throws(IndexRefusal) -> IndexBytes
   ) throws -> CatalogueIndex {
     let key = try kind.key(of: sources)
     var warnings: [Diagnostic] = []
     do throws(IndexRefusal) {
-      return try CatalogueIndex(
-        try bytes(), expectedKey: key, rebuilt: false, sources: sources, path: path, kind: kind)
+      let index = try CatalogueIndex(
+        try bytes(), expectedKey: key, rebuilt: false, sources: sources, path: path, kind: kind,
+        environment: environment)
+      // As rez runs the functions again, so is the index compiled again: silently, as when
+      // its files changed.
+      if index.hostReadings.isEmpty
+        || RezHost(environment: environment).firstChanged(index.hostReadings) == nil
+      {
+        return index
+      }
     } catch {
       if let reason = error.reason {
         warnings.append(
@@ -88,7 +109,8 @@ extension CatalogueIndex {
             message: "catalogue index not used: \(reason); rebuilding it from the catalogue"))
       }
     }
-    return try compile(sources, key: key, writingTo: path, warnings, kind: kind)
+    return try compile(
+      sources, key: key, writingTo: path, warnings, kind: kind, environment: environment)
   }
 
   /// The default index location for these sources, under `${XDG_CACHE_HOME:-~/.cache}/flow`.
@@ -114,10 +136,10 @@ extension CatalogueIndex {
   /// the file when written, else from memory.
   static func compile(
     _ sources: [String], key: [UInt8], writingTo path: String?, _ warnings: [Diagnostic],
-    kind: Kind = .catalogue
+    kind: Kind = .catalogue, environment: EnvironmentMap = ProcessEnvironment.current
   ) throws -> CatalogueIndex {
     var warnings = warnings
-    let bytes = try kind.compile(sources, key: key)
+    let bytes = try kind.compile(sources, key: key, environment: environment)
     if let path {
       if let failure = write(bytes, to: path) {
         warnings.append(
@@ -127,7 +149,7 @@ extension CatalogueIndex {
               + "resolving from the catalogue in memory"))
       } else if let index = try? CatalogueIndex(
         IndexBytes(mapping: path), expectedKey: key, rebuilt: true, sources: sources, path: path,
-        kind: kind)
+        kind: kind, environment: environment)
       {
         index.warnings = warnings
         return index
@@ -136,7 +158,7 @@ extension CatalogueIndex {
     // Read as a file would be: the same checks, so that no second reader exists.
     let index = try CatalogueIndex(
       IndexBytes(copying: bytes), expectedKey: key, rebuilt: true, sources: sources, path: nil,
-      kind: kind)
+      kind: kind, environment: environment)
     index.warnings = warnings
     return index
   }

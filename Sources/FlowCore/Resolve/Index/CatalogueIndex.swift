@@ -9,7 +9,8 @@ import Glibc
 /// (a fixed-width offset, so that a file cut short is noticed on opening), where the key
 /// table, the requirement table, what versions provide, the rez part and the package table
 /// start (five fixed-width offsets, so that each part's end is known before it is read), the
-/// source key, the problems, a table of distinct version keys, one of distinct requirements
+/// source key, the problems, what a rez repository's package files read of their host
+/// (`hostReadings`; none in a TOML catalogue's), a table of distinct version keys, one of distinct requirements
 /// (name and spec), what versions provide (a count, then per item the name and version
 /// provided and the providing package and version key, by name provided), what a rez
 /// repository's index adds (`RezIndex`; empty in a TOML catalogue's), and one of packages
@@ -24,7 +25,7 @@ public final class CatalogueIndex: PackageSource {
   static let magicPrefix = Array("flow-catalogue-index-".utf8)
   /// The prefix and the format's number: a new number whenever what an index holds, or how
   /// a catalogue is read into it, changes, so that an earlier flow's index is rebuilt.
-  static let magic = magicPrefix + Array("25\n".utf8)
+  static let magic = magicPrefix + Array("26\n".utf8)
   /// Where the parts after the source key start, after the length in the header.
   static let partCount = 6
 
@@ -32,6 +33,9 @@ public final class CatalogueIndex: PackageSource {
   public let files: [String]
   /// Entries skipped when it was compiled, still reported on every use.
   public let problems: [Diagnostic]
+  /// What the package files' functions read of the environment and the machine as it was
+  /// compiled (`RezHost`): an index opened where one differs is compiled again.
+  let hostReadings: [RezHost.Reading]
   /// Whether this use compiled it (false: an up-to-date index was reused). It turns true
   /// when a block found damaged while reading makes this use compile it again.
   public private(set) var rebuilt: Bool
@@ -57,7 +61,11 @@ public final class CatalogueIndex: PackageSource {
   @exclusivity(unchecked) private(set) var seal: IndexSeal
   /// Where the index was read from, and what it was compiled from: what a block found
   /// damaged later needs to compile it again and write it back.
-  private let place: (sources: [String], key: [UInt8], path: String?, kind: Kind)
+  private let place:
+    (sources: [String], key: [UInt8], path: String?, kind: Kind, environment: EnvironmentMap)
+  /// The environment of the process it was opened in, which a rez repository's package
+  /// files may read (`RezHost`).
+  var environment: EnvironmentMap { place.environment }
   /// Set once compiling again gave bytes other than the damaged ones: the catalogue
   /// changed since opening, and no damaged block can be read any more.
   private var cannotRepair = false
@@ -191,11 +199,11 @@ public final class CatalogueIndex: PackageSource {
 
   /// Reads the header of `bytes`, after checking that they are a whole index in this format
   /// (length, seal and the header's blocks) for the catalogue files `expectedKey` describes.
-  /// `sources` and `path` say how to compile and write it again when a block read later is
-  /// damaged (no path: in memory only).
+  /// `sources`, `path` and `environment` say how to compile and write it again when a block
+  /// read later is damaged (no path: in memory only).
   init(
     _ bytes: IndexBytes, expectedKey: [UInt8], rebuilt: Bool, sources: [String], path: String?,
-    kind: Kind
+    kind: Kind, environment: EnvironmentMap
   ) throws(IndexRefusal) {
     let whole = bytes.memory
     let magic = CatalogueIndex.magic
@@ -223,7 +231,7 @@ public final class CatalogueIndex: PackageSource {
       parts.append(start)
     }
     parts.append(memory.count)
-    // The header (key and problems) is read whole on opening.
+    // The header (key, problems, what was read of the host) is read whole on opening.
     guard seal.check(keyStart..<parts[1], in: memory) == nil else {
       throw .damaged("checksum mismatch")
     }
@@ -234,7 +242,7 @@ public final class CatalogueIndex: PackageSource {
     self.bytes = bytes
     self.rebuilt = rebuilt
     self.memory = memory
-    place = (sources, expectedKey, path, kind)
+    place = (sources, expectedKey, path, kind, environment)
     // Tables and what versions provide are checked here as any later read is.
     func checked(_ start: Int, _ end: Int) throws(IndexRefusal) -> RecordReader {
       guard seal.check(start..<end, in: memory) == nil else {
@@ -270,6 +278,14 @@ public final class CatalogueIndex: PackageSource {
             message: message))
       }
       self.problems = problems
+      var readings: [RezHost.Reading] = []
+      for _ in 0..<(try reader.count()) {
+        let name = try reader.text()
+        let isSet = try reader.number() != 0
+        let value = try reader.text()
+        readings.append(RezHost.Reading(name: name, value: isSet ? value : nil))
+      }
+      hostReadings = readings
     } catch {
       // Only a file written on purpose gets here: its checksums matched.
       throw .damaged("its layout cannot be read")
@@ -468,7 +484,8 @@ public final class CatalogueIndex: PackageSource {
     warn("catalogue index not used: damaged (checksum mismatch); rebuilding it from the catalogue")
     rebuilt = true
     guard let key = try? place.kind.key(of: place.sources),
-      let compiled = try? place.kind.compile(place.sources, key: key)
+      let compiled = try? place.kind.compile(
+        place.sources, key: key, environment: place.environment)
     else {
       warn("the catalogue cannot be compiled again; the damaged part is not read")
       return false

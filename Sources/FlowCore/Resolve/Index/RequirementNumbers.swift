@@ -30,6 +30,14 @@ struct RequirementNumbers: Sequence, Sendable, Equatable {
 
   func makeIterator() -> Iterator { Iterator(storage: storage, offset: storage.startIndex) }
 
+  /// The same lists with the version's own (the first) replaced by `own`.
+  func replacingOwn(with own: [Int32]) -> RequirementNumbers {
+    var lists = makeIterator()
+    let first = lists.next() ?? storage.startIndex..<storage.startIndex
+    return RequirementNumbers(
+      storage: ([Int32(own.count)] + own + storage[first.upperBound...])[...])
+  }
+
   /// How many variants the version has: 0 for a version without.
   var variantCount: Int { reduce(-1) { count, _ in count + 1 } }
 

@@ -13,7 +13,9 @@ import Glibc
 /// in each repository (path and state) and its version folders (path, and what is checked
 /// of it), those checked when the package is first read apart from those checked when their
 /// versions are (`appendFamily`): a package only constrained in an answer has its problems
-/// and first checks read without its versions. A version's origin is its package file.
+/// and first checks read without its versions. A version's origin is its package file; after
+/// its requirement numbers, 1 where its own are worked out again for each resolve
+/// (`Entry.requiresPerResolve`), else 0.
 ///
 /// What is checked, and when (`stat` calls only for what a resolve reads, so that a
 /// repository of thousands of packages, on a network file system too, costs a resolve no
@@ -56,6 +58,9 @@ enum RezIndex {
     /// Read from the index: the requirements' numbers in its table, the version's own
     /// first, then each variant's.
     var numbers: RequirementNumbers? = nil
+    /// Whether its own requirements are worked out again for each resolve
+    /// (`RezPackage.requiresPerResolve`); those compiled are for a request naming nothing.
+    var requiresPerResolve = false
     /// Read from the index without its file and details: where they lie, for
     /// `CatalogueIndex.readDetails(of:)` once the version is needed.
     var details: Range<Int>? = nil
@@ -138,7 +143,7 @@ enum RezIndex {
   /// repository holding it, with its state taken before its listing, so that a release
   /// while listing is seen next time. A package's folder wins over a combined file of its
   /// name in the same repository, and `NAME.py` over `NAME.yaml`, as in rez.
-  static func list(_ roots: [String]) -> (
+  static func list(_ roots: [String], host: RezHost? = nil) -> (
     versions: [String: [Listed]], packageFolders: [String: [(path: String, state: [Int])]]
   ) {
     var listed: [String: [Listed]] = [:]
@@ -172,7 +177,7 @@ enum RezIndex {
         let fileState = state(of: file)
         packageFolders[name, default: []].append((file, fileState))
         let read = Result { () throws(Diagnostic) in
-          let written = try RezPackage.written(file: file, combined: true)
+          let written = try RezPackage.written(file: file, combined: true, host: host)
           return (written, try RezPackage.combinedVersions(of: written))
         }
         let written = read.map(\.0)
@@ -217,7 +222,7 @@ enum RezIndex {
 
   /// Reads a package's versions from their files (`key`: each version's key number).
   static func readFamily(
-    _ name: String, folders: [(key: Int, listed: Listed)]
+    _ name: String, folders: [(key: Int, listed: Listed)], host: RezHost? = nil
   ) -> Family {
     var family = Family()
     for (key, listed) in folders {
@@ -244,7 +249,8 @@ enum RezIndex {
         } else {
           guard let found = RezRepository.packageFile(in: path) else { continue }
           file = found
-          package = try RezPackage.read(file: file, root: path, name: name, version: version)
+          package = try RezPackage.read(
+            file: file, root: path, name: name, version: version, host: host)
         }
       } catch {
         family.problems.append(
@@ -272,14 +278,17 @@ enum RezIndex {
           key: key, file: file, released: package.timestamp.map(RezRepository.releaseText),
           variables: package.variables, variantVariables: package.variantVariables,
           variantRoots: package.variantRoots,
-          requires: package.requires, variants: package.variants))
+          requires: package.requires, variants: package.variants,
+          requiresPerResolve: package.requiresPerResolve))
     }
     return family
   }
 
-  /// The index file's bytes for the repositories `roots`, with `key` as its source key.
-  static func compile(_ roots: [String], key: [UInt8]) throws -> [UInt8] {
-    let (listed, packageFolders) = list(roots.map(CatalogueFiles.canonical))
+  /// The index file's bytes for the repositories `roots`, with `key` as its source key;
+  /// `host` is what package files' functions read of the environment and the machine, each
+  /// value read held in the header (`CatalogueIndex.hostReadings`).
+  static func compile(_ roots: [String], key: [UInt8], host: RezHost) throws -> [UInt8] {
+    let (listed, packageFolders) = list(roots.map(CatalogueFiles.canonical), host: host)
     var versions: [String: RezVersion] = [:]
     for folders in listed.values {
       for folder in folders { versions[folder.version.text] = folder.version }
@@ -302,7 +311,7 @@ enum RezIndex {
     let names = listed.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     let families = names.map { name in
       var family = readFamily(
-        name, folders: listed[name]!.map { (keyNumbers[$0.version.text]!, $0) })
+        name, folders: listed[name]!.map { (keyNumbers[$0.version.text]!, $0) }, host: host)
       family.packageFolders = packageFolders[name] ?? []
       return family
     }
@@ -324,7 +333,16 @@ enum RezIndex {
 
     return CatalogueIndex.layout(
       key: key, size: 1 << 20,
-      header: { index in index.appendNumber(0) },
+      header: { index in
+        // No problems of its own; then what the package files read of their host.
+        index.appendNumber(0)
+        index.appendNumber(host.readings.count)
+        for reading in host.readings {
+          index.appendText(reading.name)
+          index.appendNumber(reading.value == nil ? 0 : 1)
+          index.appendText(reading.value ?? "")
+        }
+      },
       keys: { index in
         // Each key's text, then its version's bytes in rez's order (`RezVersion.key`): a
         // resolve takes the versions it compares as compiled, never reading one again.
@@ -489,6 +507,7 @@ enum RezIndex {
       index.appendNumber(details.count)
       index += details
       index.appendNumberLists(lists)
+      index.appendNumber(entry.requiresPerResolve ? 1 : 0)
     }
   }
 }
@@ -717,7 +736,7 @@ extension CatalogueIndex {
     // whole, each at once: an entry made and then changed in the list is copied.
     var numbers: [Int32] = []
     numbers.reserveCapacity(count * 8)
-    var read: [(key: Int, details: Range<Int>, numbers: Range<Int>)] = []
+    var read: [(key: Int, details: Range<Int>, numbers: Range<Int>, perResolve: Bool)] = []
     read.reserveCapacity(count)
     for _ in 0..<count {
       let key = try reader.number()
@@ -727,7 +746,9 @@ extension CatalogueIndex {
       reader.offset += length
       let start = numbers.count
       try readRequirementNumbers(&reader, into: &numbers)
-      read.append((key, details, start..<numbers.count))
+      let perResolve = try reader.number()
+      guard perResolve == 0 || perResolve == 1 else { throw RecordReader.Damaged() }
+      read.append((key, details, start..<numbers.count, perResolve == 1))
     }
     family.entries.reserveCapacity(count)
     for version in read {
@@ -735,7 +756,7 @@ extension CatalogueIndex {
         RezIndex.Entry(
           key: version.key, file: "", released: nil, variables: [],
           numbers: RequirementNumbers(storage: numbers[version.numbers]),
-          details: version.details))
+          requiresPerResolve: version.perResolve, details: version.details))
     }
     return family
   }

@@ -28,7 +28,7 @@ struct PythonModuleReader {
   static let unclosedString = "this string is never closed"
 
   /// A field written as a function rez runs for its value (`@early() def variants():`,
-  /// `@late() def requires():`): its body, for `RezCommands.value(returnedBy:late:names:)`.
+  /// `@late() def requires():`): its body, for `RezCommands.value(returnedBy:late:names:host:requests:)`.
   struct FieldFunction {
     var body: FunctionBody
     /// `@late()`: rez runs it when a resolve asks for the field; `@early()`: as it loads
@@ -79,11 +79,14 @@ struct PythonModuleReader {
   /// to be worked out (`fieldFunctions`); one without either is a function rez leaves out
   /// of the package (`plainFunctions`, where each is defined). A field of `compared` (read
   /// only to be compared with what else says it) whose value is not worked out is left
-  /// unread, its failure in `unread`, rather than an error.
+  /// unread, its failure in `unread`, rather than an error. `host` is what the top level
+  /// reads of the environment and the machine as rez loads the file (nil: unknown).
   mutating func read(
-    fields: Set<String>, bodies: Set<String> = ["commands"], compared: Set<String> = []
+    fields: Set<String>, bodies: Set<String> = ["commands"], compared: Set<String> = [],
+    host: RezHost? = nil
   ) throws(Failure) -> Module {
     self.compared = compared
+    self.host = host
     var block = Block()
     try statements(into: &block, fields: fields, bodies: bodies, indent: 0, inScope: false)
     return Module(
@@ -139,6 +142,10 @@ struct PythonModuleReader {
   /// The values of the file's own top-level names read so far, for expressions (nil: a
   /// name bound to something not worked out).
   private var names: [String: RezExpression.Value?] = [:]
+  /// What the expressions of the file's top level may work through together.
+  private let budget = RezExpression.Budget()
+  /// What the top level reads of the environment and the machine (`read`).
+  private var host: RezHost?
 
   /// The statements indented by `indent` from here, up to the first indented less (the end
   /// of a block), read into `block`; deeper lines belong to statements skipped whole.
@@ -237,7 +244,7 @@ struct PythonModuleReader {
         let valueStart = position
         guard fields.contains(name) else {
           // Another name, kept for the expressions after it.
-          names[name] = .some((try? value(ending: nil)).flatMap(RezExpression.Value.init))
+          names[name] = .some((try? value(ending: nil)).map(RezExpression.Value.init))
           continue
         }
         let value: PythonLiteral
@@ -301,7 +308,8 @@ struct PythonModuleReader {
       guard expression.utf8.last == ending else { throw literalFailure }
       expression.removeLast()
     }
-    let scope = RezExpression.Scope(package: [:], locals: names, kind: .module)
+    let scope = RezExpression.Scope(
+      package: [:], locals: names, kind: .module, host: host, budget: budget)
     guard let value = RezExpression.value(expression, in: scope).flatMap(\.pythonLiteral) else {
       throw literalFailure
     }
@@ -379,7 +387,8 @@ struct PythonModuleReader {
       if keyword == "else" {
         truth = test == "" ? true : nil
       } else {
-        let scope = RezExpression.Scope(package: [:], locals: names, kind: .module)
+        let scope = RezExpression.Scope(
+          package: [:], locals: names, kind: .module, host: host, budget: budget)
         truth = test.flatMap { RezExpression.value($0, in: scope) }.flatMap {
           if case .condition = $0 { return nil }
           return $0.truth

@@ -15,7 +15,7 @@
 /// written as a line (`[env.PATH.append(p) for p in paths]`); `continue` and `break`
 /// under a test of the resolve leave what follows to apply where the test does not hold
 /// (`Loop`). Read as a field's function, a `return` reached whatever the resolve gives its
-/// value (`value(returnedBy:late:names:)`). Lines are Python's logical
+/// value (`value(returnedBy:late:names:host:requests:)`). Lines are Python's logical
 /// lines (`statements(of:firstLine:)`). Any other line is left out with a warning: flow
 /// never runs a package's Python.
 struct RezCommands {
@@ -46,7 +46,7 @@ struct RezCommands {
   private var jump: Jump?
   enum Jump { case nextRound, endLoop, abandoned, returned }
   /// Whether the lines are a field's function read for its value
-  /// (`value(returnedBy:late:names:)`): then what it returned, once a `return` was reached
+  /// (`value(returnedBy:late:names:host:requests:)`): then what it returned, once a `return` was reached
   /// (`None` for none), and the first line that leaves it unknown (a `return` or `raise`
   /// flow does not follow).
   private var readsValue: Bool { scope.kind == .early || scope.kind == .late }
@@ -134,14 +134,22 @@ struct RezCommands {
   /// Reads the body of a field's function (`@early()`, or with `late` `@late()`) for the
   /// value it returns, as rez runs it: `names` are the file's top-level names (nil: not
   /// worked out), read as `this.NAME`, and in an `@early()` function as themselves;
-  /// `in_context()` is true in a `@late()` one, run for a resolve. A `return` (or `raise`)
-  /// flow cannot follow, in a block it leaves out or of a value it does not work out,
-  /// leaves the value unknown.
+  /// `in_context()` is true in a `@late()` one, run for a resolve, and `requests` is its
+  /// `request` (each package request as rez writes it, by name; nil: unknown); `host` is
+  /// what it reads of the environment and the machine (nil: unknown). A `return` (or
+  /// `raise`) flow cannot follow, in a block it leaves out or of a value it does not work
+  /// out, leaves the value unknown.
   static func value(
     returnedBy body: PythonModuleReader.FunctionBody, late: Bool,
-    names: [String: RezExpression.Value?]
+    names: [String: RezExpression.Value?], host: RezHost? = nil,
+    requests: [String: String]? = nil
   ) -> FieldValue {
-    var scope = RezExpression.Scope(package: [:], attributes: names, kind: late ? .late : .early)
+    var scope = RezExpression.Scope(
+      package: [:], attributes: names,
+      resolved: requests.map {
+        RezExpression.Resolved(versions: [:], ephemerals: [:], requests: $0)
+      },
+      kind: late ? .late : .early, host: host)
     if !late { scope.locals = names }
     let commands = RezCommands(
       lines: body.lines, firstLine: body.firstLine, phase: .commands, scope: scope)

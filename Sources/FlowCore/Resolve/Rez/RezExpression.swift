@@ -15,6 +15,8 @@ enum RezExpression {
     /// A string rez does not format (`literal('{x}')`).
     case literal(String)
     case boolean(Bool)
+    /// Python's `None`.
+    case none
     case tuple([Value])
     /// A dict: its keys in the order first written, each with its value (the last one
     /// written for it).
@@ -33,6 +35,7 @@ enum RezExpression {
       switch self {
       case .string(let text), .object(let text), .literal(let text): return text
       case .boolean(let truth): return truth ? "True" : "False"
+      case .none: return "None"
       case .tuple, .dictionary, .condition, .conditional: return nil
       }
     }
@@ -44,6 +47,7 @@ enum RezExpression {
       case .string(let text): return refersToVariables ? nil : !text.isEmpty
       case .literal(let text): return !text.isEmpty
       case .boolean(let truth): return truth
+      case .none: return false
       case .tuple(let items):
         // Items held conditionally may all be missing.
         if items.contains(where: { !$0.isConditional }) { return true }
@@ -62,6 +66,14 @@ enum RezExpression {
       case .dictionary(let keys, let values):
         return keys.contains { $0.refersToVariables } || values.contains { $0.refersToVariables }
       case .conditional(_, let value): return value.refersToVariables
+      default: return false
+      }
+    }
+
+    /// Whether it is `None`, `True` or `False`, of which Python holds one each.
+    var isSingleton: Bool {
+      switch self {
+      case .none, .boolean: return true
       default: return false
       }
     }
@@ -94,6 +106,16 @@ enum RezExpression {
       }
     }
 
+    /// At least as many items as a loop takes from it (`iterated`), found without reading
+    /// them.
+    var iterationBound: Int {
+      switch self {
+      case .tuple(let items), .dictionary(let items, _): return items.count
+      case .string(let text), .literal(let text): return text.utf8.count
+      default: return 0
+      }
+    }
+
     /// Whether Python finds it equal to `other`: strings by their text (a `literal()` is
     /// one), the rest as the same value; nil where flow cannot tell (rez's objects, a value
     /// known only where the commands are applied).
@@ -104,6 +126,7 @@ enum RezExpression {
         (.literal(let a), .string(let b)), (.literal(let a), .literal(let b)):
         return a == b
       case (.boolean(let a), .boolean(let b)): return a == b
+      case (.none, .none): return true
       case (.tuple(let a), .tuple(let b)):
         guard a.count == b.count else { return false }
         for (left, right) in zip(a, b) {
@@ -156,6 +179,11 @@ enum RezExpression {
     /// The resolve, once known; before, a condition on it is a `Value.condition`.
     var resolved: Resolved? = nil
     var kind = Kind.commands
+    /// Where a field's function runs (`early`, `late`): what it reads of the environment
+    /// and the machine; nil where flow does not read them (unknown).
+    var host: RezHost? = nil
+    /// Shared by the copies of a scope: what the text read may still work through.
+    var budget = Budget()
 
     /// What the text read is, which decides the names bound beyond its own and Python's.
     enum Kind {
@@ -173,6 +201,39 @@ enum RezExpression {
 
     /// Whether rez's names are bound, as in commands.
     var bindsRez: Bool { kind == .commands }
+
+    /// What `in` and `intersects` read of rez's: in commands the resolve, its ephemerals and
+    /// the request; in a late function, run during the resolve, the request alone.
+    var rezCollections: Set<String> {
+      switch kind {
+      case .commands: return ["resolve", "ephemerals", "request"]
+      case .late: return ["request"]
+      case .module, .early: return []
+      }
+    }
+
+    /// Where the environment and the machine are read (`os.getenv`, `system.arch`): in what
+    /// rez runs as it loads the file (its top level, a field's function), with its host
+    /// known, and Python's `os` not a name of the file's.
+    var readsHost: RezHost? {
+      guard kind != .commands, locals["os"] == nil else { return nil }
+      return host
+    }
+  }
+
+  /// How much more a text's expressions may work through: a list comprehension costs the
+  /// bytes of its item and tests per item (a list of 20,000 items costs a short item a
+  /// tenth of it), so that a file of a few megabytes cannot make reading it take hours.
+  /// Beyond it, a comprehension is unknown.
+  final class Budget {
+    private(set) var left = 2_000_000
+
+    /// Takes `cost` from what is left; false, taking nothing, where less is left.
+    func take(_ cost: Int) -> Bool {
+      guard cost <= left else { return false }
+      left -= cost
+      return true
+    }
   }
 
   /// The platform rez names where flow runs (`system.platform`), and Python's name for it
@@ -401,7 +462,7 @@ enum RezExpression {
   /// `!=`), `+`, `%`, then a primary and its `.format(…)` calls.
   struct Parser {
     var reader: PythonModuleReader
-    let scope: Scope
+    var scope: Scope
     /// How deep the expression being read is nested (brackets, calls, `not`): deeper than
     /// Python's own parser allows is unknown, before the call stack runs out.
     var depth = 0
@@ -500,10 +561,18 @@ enum RezExpression {
     mutating func membership(_ left: Value) -> Value? {
       reader.skipSpaces()
       let save = reader.index
+      if let host = scope.readsHost, reader.identifier() == "os", reader.peek == UInt8(ascii: "."),
+        Self.step(&reader), reader.identifier() == "environ",
+        reader.peek != UInt8(ascii: "."), reader.peek != UInt8(ascii: "("),
+        reader.peek != UInt8(ascii: "[")
+      {
+        guard case .string(let name) = left else { return nil }
+        return .boolean(host.variable(name) != nil)
+      }
+      reader.index = save
       let collection = reader.identifier()
-      guard scope.bindsRez, reader.peek != UInt8(ascii: "."),
-        let collection, ["resolve", "ephemerals", "request"].contains(collection),
-        scope.locals[collection] == nil
+      guard reader.peek != UInt8(ascii: "."), let collection,
+        scope.rezCollections.contains(collection), scope.locals[collection] == nil
       else {
         reader.index = save
         guard let container = sum() else { return nil }
@@ -566,6 +635,7 @@ enum RezExpression {
       case .string, .literal: return .boolean(types.contains("str"))
       case .boolean: return .boolean(types.contains("bool"))
       case .dictionary: return .boolean(types.contains("dict"))
+      case .none: return .boolean(false)
       case .tuple:
         if types.contains("list") && types.contains("tuple") { return .boolean(true) }
         return types.contains("list") || types.contains("tuple") ? nil : .boolean(false)
@@ -642,7 +712,10 @@ enum RezExpression {
       reader.skipSpaces()
       let subject: String
       let range: (Resolved) -> RezRange?
-      switch reader.identifier() {
+      guard let collection = reader.identifier(), scope.rezCollections.contains(collection) else {
+        return nil
+      }
+      switch collection {
       case "resolve":
         guard reader.peek == UInt8(ascii: "."), Self.step(&reader), let name = reader.identifier(),
           Self.quoted(name) != nil
@@ -698,6 +771,15 @@ enum RezExpression {
         return negated ? Self.negate(member) : member
       }
       reader.index = save
+      // `is` of Python's singletons (`None`, `True`, `False`), which are equal only to
+      // themselves.
+      if take("is") {
+        let same = !take("not")
+        guard let right = sum(), left.isSingleton || right.isSingleton,
+          let equal = left.equals(right)
+        else { return nil }
+        return .boolean(equal == same)
+      }
       for (symbol, equal) in [("==", true), ("!=", false)] where take(symbol: symbol) {
         guard let right = sum() else { return nil }
         // A variable's value (`${NAME}`, from `getenv` or another package's binding) is known
@@ -815,6 +897,88 @@ enum RezExpression {
       let index = start < 0 ? start + items.count : start
       guard items.indices.contains(index) else { return nil }
       return items[index]
+    }
+
+    /// Reads on from `start`, inside brackets, over brackets and strings nested in them, to
+    /// the bracket that closes them: where the first `for` outside the nested ones is (a
+    /// list comprehension's, `[ITEM for NAME in VALUES if TEST]`), and where the closing
+    /// bracket ends; nil for a string not closed, a comment or the end first. The reader
+    /// stays where it was.
+    mutating func bracketScan(from start: Int) -> (clause: Int?, end: Int)? {
+      let save = reader.index
+      defer { reader.index = save }
+      reader.index = start
+      var depth = 0
+      var clause: Int?
+      while let byte = reader.peek {
+        switch byte {
+        case UInt8(ascii: "'"), UInt8(ascii: "\""):
+          guard (try? reader.string(raw: true)) != nil else { return nil }
+          continue
+        case UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: "{"): depth += 1
+        case UInt8(ascii: "]"), UInt8(ascii: ")"), UInt8(ascii: "}"):
+          if depth == 0 { return (clause, reader.index + 1) }
+          depth -= 1
+        case UInt8(ascii: "#"): return nil
+        default:
+          let wordStart = reader.index
+          if let word = reader.identifier() {
+            if word == "for", depth == 0, wordStart > start, clause == nil { clause = wordStart }
+            continue
+          }
+        }
+        reader.index += 1
+      }
+      return nil
+    }
+
+    /// A list comprehension, its `[` read and its `for` at `forAt`: one `for` over a value
+    /// worked out here (its items bound to a name, or unpacked to several), then any `if`
+    /// tests; each item is worked out with the names bound. Nil where anything is unknown
+    /// (an item held conditionally, a test whose truth flow cannot tell).
+    mutating func comprehension(forAt clause: Int) -> Value? {
+      let itemStart = reader.index
+      reader.index = clause
+      guard take("for") else { return nil }
+      var names: [String] = []
+      repeat {
+        reader.skipSpaces()
+        guard let name = reader.identifier(), name != "in" else { return nil }
+        names.append(name)
+      } while take(symbol: ",")
+      guard take("in"), let values = disjunction() else { return nil }
+      let testsStart = reader.index
+      guard let close = bracketScan(from: testsStart),
+        scope.budget.take(values.iterationBound * (close.end - itemStart)),
+        let items = values.iterated, !items.contains(where: \.isConditional)
+      else { return nil }
+      var results: [Value] = []
+      // One copy for every item: its names are bound anew in place.
+      var inner = self
+      for item in items {
+        if names.count == 1 {
+          inner.scope.locals[names[0]] = .some(item)
+        } else {
+          guard let parts = item.placedItems, parts.count == names.count else { return nil }
+          for (name, part) in zip(names, parts) { inner.scope.locals[name] = .some(part) }
+        }
+        inner.reader.index = testsStart
+        var kept = true
+        while inner.take("if") {
+          guard let test = inner.disjunction(), let truth = test.truth else { return nil }
+          kept = kept && truth
+        }
+        guard inner.take(symbol: "]") else { return nil }
+        guard kept else { continue }
+        inner.reader.index = itemStart
+        guard let result = inner.expression() else { return nil }
+        inner.reader.skipSpaces()
+        guard inner.reader.index == clause else { return nil }
+        results.append(result)
+      }
+      // With no items, the tests are not read, only stepped over.
+      reader.index = close.end
+      return .tuple(results)
     }
 
     /// An integer written at the reader (`-1`, `2`); nil, the reader where it was, for
@@ -990,7 +1154,12 @@ enum RezExpression {
         return stringLiteral(prefix: "")
       }
       // A list is held as a tuple: flow reads no difference between them.
-      if take(symbol: "[") { return items(closing: "]", { $0.expression() }).map(Value.tuple) }
+      if take(symbol: "[") {
+        if let clause = bracketScan(from: reader.index)?.clause {
+          return comprehension(forAt: clause)
+        }
+        return items(closing: "]", { $0.expression() }).map(Value.tuple)
+      }
       // A number is an object whose `str()` Python writes (`5`, `2020.4`).
       if VersionScanner.isDigit(byte) {
         switch try? reader.number() {
@@ -1017,7 +1186,9 @@ enum RezExpression {
         path.append(part)
       }
       let dotted = path.joined(separator: ".")
-      if dotted == "intersects", scope.bindsRez, take(symbol: "(") { return intersects() }
+      if dotted == "intersects", !scope.rezCollections.isEmpty, take(symbol: "(") {
+        return intersects()
+      }
       if dotted == "isinstance", scope.locals[dotted] == nil, take(symbol: "(") {
         return isInstance()
       }
@@ -1034,6 +1205,13 @@ enum RezExpression {
         guard path.count > 1, let subject = self.named(Array(path.dropLast())) else { return nil }
         return Self.call(path[path.count - 1], on: subject, arguments)
       }
+      if dotted == "os.environ", let host = scope.readsHost, take(symbol: "[") {
+        // An unset variable is Python's `KeyError`: unknown.
+        guard case .string(let name)? = expression(), take(symbol: "]"),
+          let value = host.variable(name)
+        else { return nil }
+        return .string(value)
+      }
       if dotted == "env", scope.bindsRez, take(symbol: "[") {
         guard case .string(let name)? = stringLiteral(prefix: ""), take(symbol: "]"),
           isVariableName(name)
@@ -1043,6 +1221,7 @@ enum RezExpression {
       switch dotted {
       case "True": return .boolean(true)
       case "False": return .boolean(false)
+      case "None": return Value.none
       default: break
       }
       return named(path)
@@ -1061,6 +1240,20 @@ enum RezExpression {
         // `this` is the file's names as written (in a late function, rez's package object,
         // whose versions and the like are not worked out here).
         if path[0] == "this" { return attribute ?? nil }
+        if let fact = hostFact(dotted) { return fact }
+        // A package's request as rez writes it (`request.maya`): rez's error where it has
+        // none.
+        if path.count == 2, path[0] == "request", scope.rezCollections.contains("request") {
+          return scope.resolved?.requests[path[1]].map(Value.string) ?? nil
+        }
+        // What rez binds for both (`building` and `testing` are false outside a build or a
+        // test), and for an early one alone.
+        switch dotted {
+        case "building", "testing": return .boolean(false)
+        case "build_variant_index" where scope.kind == .early: return .object("0")
+        case "build_variant_requires" where scope.kind == .early: return .tuple([])
+        default: break
+        }
         guard dotted == "system.platform" || Self.pythonNames.contains(dotted) else { return nil }
       case .module: guard Self.pythonNames.contains(dotted) else { return nil }
       }
@@ -1069,6 +1262,22 @@ enum RezExpression {
 
     /// Python's names flow works out wherever it reads.
     static let pythonNames: Set = ["os.name", "sys.platform"]
+
+    /// rez's `system.arch`, `system.os` and `system.variant` (`platform-linux`,
+    /// `arch-ARCH`, `os-OS`) where the host is read; nil for anything else, or a fact not
+    /// known.
+    func hostFact(_ dotted: String) -> Value? {
+      guard let host = scope.readsHost, scope.locals["system"] == nil else { return nil }
+      switch dotted {
+      case "system.arch", "system.os":
+        return host.fact(String(dotted.dropFirst("system.".count))).map(Value.string)
+      case "system.variant":
+        guard let arch = host.fact("arch"), let os = host.fact("os") else { return nil }
+        return .tuple(
+          ["platform-" + platform, "arch-" + arch, "os-" + os].map(Value.string))
+      default: return nil
+      }
+    }
 
     /// The functions flow works out: `os.path.join`, `os.path.normpath`, `str`, `getenv` and
     /// `expandvars` (the variables kept for the environment to fill), `literal`,
@@ -1129,6 +1338,20 @@ enum RezExpression {
         guard case .string(let text) = arguments[0] else { return nil }
         return .literal(text)
       case ("platform.system", 0): return .string(pythonPlatform)
+      case ("platform.machine", 0):
+        guard scope.locals["platform"] == nil else { return nil }
+        return hostFact("system.arch")
+      case ("os.getenv", 1...2), ("os.environ.get", 1...2):
+        // Python's, read where the function runs; the default (else `None`) for one unset.
+        guard let host = scope.readsHost, case .string(let name) = arguments[0] else {
+          return nil
+        }
+        return host.variable(name).map(Value.string) ?? arguments.dropFirst().first ?? Value.none
+      case ("ast.literal_eval", 1):
+        guard scope.locals["ast"] == nil, case .string(let text) = arguments[0],
+          !arguments[0].refersToVariables
+        else { return nil }
+        return Self.literalValue(text)
       case ("in_context", 0) where scope.kind == .late && scope.locals[function] == nil:
         return .boolean(true)
       case ("os.path.normpath", 1):
@@ -1138,6 +1361,21 @@ enum RezExpression {
         return .string(Self.normalized(path))
       default: return nil
       }
+    }
+
+    /// Python's `ast.literal_eval(text)`: the literal `text` holds, spaces around it
+    /// allowed; nil where it holds anything else (Python raises).
+    static func literalValue(_ text: String) -> Value? {
+      var reader = PythonModuleReader(bytes: Array(text.utf8))
+      reader.skipSpaces()
+      guard let literal = try? reader.literal() else { return nil }
+      reader.skipSpaces()
+      while reader.peek == 10 || reader.peek == 13 {
+        reader.index += 1
+        reader.skipSpaces()
+      }
+      guard reader.peek == nil else { return nil }
+      return Value(literal)
     }
 
     /// A string literal (or several written together) at the reader, `prefix` already read;
@@ -1183,27 +1421,20 @@ enum RezExpression {
 }
 
 extension RezExpression.Value {
-  /// A literal of a package file as a value: nil for `None`, which expressions here do not
-  /// hold.
-  init?(_ literal: PythonLiteral) {
+  /// A literal of a package file as a value.
+  init(_ literal: PythonLiteral) {
     switch literal {
     case .string(let text): self = .string(text)
     case .integer(let number): self = .object(String(number))
     case .float(let number): self = .object(number.description)
     case .boolean(let truth): self = .boolean(truth)
-    case .list(let items), .tuple(let items):
-      var values: [RezExpression.Value] = []
-      for item in items {
-        guard let value = RezExpression.Value(item) else { return nil }
-        values.append(value)
-      }
-      self = .tuple(values)
+    case .none: self = .none
+    case .list(let items), .tuple(let items): self = .tuple(items.map(RezExpression.Value.init))
     case .dictionary(let pairs):
       var keys: [RezExpression.Value] = []
       var values: [RezExpression.Value] = []
       for pair in pairs {
-        guard let key = RezExpression.Value(pair.key), let value = RezExpression.Value(pair.value)
-        else { return nil }
+        let (key, value) = (RezExpression.Value(pair.key), RezExpression.Value(pair.value))
         // A key written again keeps its place and takes the later value, as in Python.
         if let place = keys.firstIndex(where: { $0.equals(key) == true }) {
           values[place] = value
@@ -1213,7 +1444,6 @@ extension RezExpression.Value {
         }
       }
       self = .dictionary(keys: keys, values: values)
-    case .none: return nil
     }
   }
 
@@ -1223,6 +1453,7 @@ extension RezExpression.Value {
     switch self {
     case .string(let text): return .string(text)
     case .boolean(let truth): return .boolean(truth)
+    case .none: return PythonLiteral.none
     case .tuple(let items):
       var literals: [PythonLiteral] = []
       for item in items {

@@ -9,6 +9,10 @@ public struct RezPackage: Sendable {
   public var variants: [[String]]
   /// When the package was released, in seconds since 1970, when the file says.
   public var timestamp: Int64?
+  /// Whether `requires` is an `@late()` function of the resolve's request, which rez runs
+  /// for each resolve (`requires` holds its value for a request naming nothing): worked out
+  /// again for each (`written(file:combined:host:requests:)`).
+  public var requiresPerResolve = false
   /// The environment changes its `commands` make, when they are simple ones; for a version
   /// with variants, each variant's (`variantVariables`) instead.
   public var variables: [VariableChange]
@@ -63,6 +67,8 @@ public struct RezPackage: Sendable {
     /// What reading the file left out: fields rez leaves out (plain functions), lines of a
     /// field's function not read.
     var warnings: [Diagnostic] = []
+    /// Whether `requires` is worked out again for each resolve (`RezPackage`).
+    var requiresPerResolve = false
   }
 
   /// The fields the repository's folders (or a combined file's name and list) give: the
@@ -76,8 +82,14 @@ public struct RezPackage: Sendable {
     "config", "base", "root",
   ]
 
-  /// Reads the package file `file` as written (`combined`: a combined package file).
-  static func written(file: String, combined: Bool = false) throws(Diagnostic) -> Written {
+  /// Reads the package file `file` as written (`combined`: a combined package file);
+  /// `host` is what its top level and its fields' functions read of the environment and
+  /// the machine as rez loads it (nil: unknown), and `requests` the request of the resolve
+  /// its `@late()` functions run for (nil: none known, as when the index is compiled).
+  static func written(
+    file: String, combined: Bool = false, host: RezHost? = nil,
+    requests: [String: String]? = nil
+  ) throws(Diagnostic) -> Written {
     let bytes: [UInt8]
     do {
       bytes = try InputFile.read(file)
@@ -94,7 +106,7 @@ public struct RezPackage: Sendable {
       do throws(PythonModuleReader.Failure) {
         let read = try reader.read(
           fields: fields, bodies: Set(RezPackage.commandPhases.map(\.function)),
-          compared: foldersGive)
+          compared: foldersGive, host: host)
         for (key, assignment) in read.assignments {
           written.fields[key] = (assignment.value, assignment.position)
         }
@@ -118,7 +130,8 @@ public struct RezPackage: Sendable {
     // Worked out once the reader's failures are behind: these throw the package's own.
     guard let module else { return written }
     for (key, function) in module.fieldFunctions.sorted(by: { $0.key < $1.key }) {
-      try fieldValue(key, function, names: module.names, into: &written)
+      try fieldValue(
+        key, function, names: module.names, host: host, requests: requests, into: &written)
     }
     for (key, position) in module.plainFunctions.sorted(by: { $0.key < $1.key }) {
       written.warnings.append(
@@ -131,16 +144,31 @@ public struct RezPackage: Sendable {
   }
 
   /// The value of field `key` written as a function (`@early()`, `@late()`), worked out
-  /// as rez would run it (`RezCommands.value(returnedBy:late:names:)`), into `written`.
+  /// as rez would run it (`RezCommands.value(returnedBy:late:names:host:requests:)`), into `written`.
   /// One flow cannot work out is an error, as a field that is no literal is, except the
-  /// name and version, which the folders give: those are then not compared.
+  /// name and version, which the folders give: those are then not compared. An `@late()`
+  /// `requires` worked out only with the request known is worked out for each resolve
+  /// (`requiresPerResolve`): for none yet, with the request of one naming nothing.
   private static func fieldValue(
     _ key: String, _ function: PythonModuleReader.FieldFunction,
-    names: [String: RezExpression.Value?], into written: inout Written
+    names: [String: RezExpression.Value?], host: RezHost?, requests: [String: String]?,
+    into written: inout Written
   ) throws(Diagnostic) {
     let file = written.file
     let decorator = function.isLate ? "@late()" : "@early()"
-    switch RezCommands.value(returnedBy: function.body, late: function.isLate, names: names) {
+    func value(_ requests: [String: String]?) -> RezCommands.FieldValue {
+      RezCommands.value(
+        returnedBy: function.body, late: function.isLate, names: names, host: host,
+        requests: requests)
+    }
+    var result = value(requests)
+    if case .unknown = result, requests == nil, key == "requires", function.isLate,
+      case .value = value([:])
+    {
+      written.requiresPerResolve = true
+      result = value([:])
+    }
+    switch result {
     case .value(let value, let leftOut):
       written.fields[key] = (value, function.position)
       for (line, text) in leftOut {
@@ -179,11 +207,14 @@ public struct RezPackage: Sendable {
   }
 
   /// Reads the package file `file` of the version folder `root`, whose folder names give
-  /// `name` and `version` (rez's layout, which wins over what the file says).
-  public static func read(file: String, root base: String, name: String, version: RezVersion)
-    throws(Diagnostic) -> RezPackage
-  {
-    try read(try written(file: file), base: base, name: name, version: version, combined: false)
+  /// `name` and `version` (rez's layout, which wins over what the file says); `host` as
+  /// `written(file:combined:host:)` reads it.
+  static func read(
+    file: String, root base: String, name: String, version: RezVersion, host: RezHost? = nil
+  ) throws(Diagnostic) -> RezPackage {
+    try read(
+      try written(file: file, host: host), base: base, name: name, version: version,
+      combined: false)
   }
 
   /// One version of a package file read (`written(file:combined:)`): of a version folder
@@ -195,6 +226,7 @@ public struct RezPackage: Sendable {
     let file = written.file
     var fields = written.fields
     var commandLines = written.commandLines
+    var requiresPerResolve = written.requiresPerResolve
     if combined, fields["versions"] != nil, let (overrides, position) = fields["version_overrides"]
     {
       let problem = Diagnostic(
@@ -210,12 +242,14 @@ public struct RezPackage: Sendable {
           guard let field = field.string, RezPackage.fields.contains(field) else { continue }
           fields[field] = (value, position)
           commandLines[field] = nil
+          if field == "requires" { requiresPerResolve = false }
         }
       }
     }
     var package = RezPackage(
-      name: name, version: version, requires: [], variants: [], timestamp: nil, variables: [],
-      file: file, warnings: written.warnings)
+      name: name, version: version, requires: [], variants: [], timestamp: nil,
+      requiresPerResolve: requiresPerResolve, variables: [], file: file,
+      warnings: written.warnings)
     func problem(_ key: String, _ expected: String) -> Diagnostic {
       Diagnostic(
         file: file, position: fields[key]?.position, message: "'\(key)' must be \(expected)")
@@ -238,21 +272,24 @@ public struct RezPackage: Sendable {
             message: "version differs from its folder '\(version)': the folder's is used"))
       }
     }
+    // Lists, as rez validates them: a tuple is refused.
+    func strings(_ value: PythonLiteral) -> [String]? {
+      guard case .list(let items) = value else { return nil }
+      let strings = items.compactMap(\.string)
+      return strings.count == items.count ? strings : nil
+    }
     if let (value, _) = fields["requires"] {
-      guard let items = value.items, let strings = Optional(items.compactMap(\.string)),
-        strings.count == items.count
-      else { throw problem("requires", "a list of requirement strings") }
-      package.requires = strings
+      guard let requires = strings(value) else {
+        throw problem("requires", "a list of requirement strings (a tuple is not one to rez)")
+      }
+      package.requires = requires
     }
     if let (value, _) = fields["variants"] {
-      guard let variants = value.items else {
-        throw problem("variants", "a list of lists of requirement strings")
-      }
+      let expected = "a list of lists of requirement strings (a tuple is not one to rez)"
+      guard case .list(let variants) = value else { throw problem("variants", expected) }
       for variant in variants {
-        guard let items = variant.items, let strings = Optional(items.compactMap(\.string)),
-          strings.count == items.count
-        else { throw problem("variants", "a list of lists of requirement strings") }
-        package.variants.append(strings)
+        guard let requires = strings(variant) else { throw problem("variants", expected) }
+        package.variants.append(requires)
       }
     }
     if let (value, _) = fields["timestamp"] {

@@ -70,6 +70,18 @@ public final class RezRepository: PackageSource {
   /// read.
   @exclusivity(unchecked) private var indexRequirements:
     NumberedValues<(requirement: RezRequirement, places: [RezIndex.EndPlace])?>
+  /// The resolve's request as `@late()` functions read it (rez's `request`): each package
+  /// request as rez writes it, by name (`followRez(_:filter:implicitCount:)`).
+  private var lateRequest: [String: String] = [:]
+  /// Per package met with versions whose requirements are worked out for each resolve
+  /// (`RezIndex.Entry.requiresPerResolve`), per entry, its numbers for `lateRequest` (nil:
+  /// not worked out, the version skipped).
+  private var perResolveNumbers: [String: [Int: RequirementNumbers?]] = [:]
+  /// Requirements written only by those, numbered after the index's, and as the solver
+  /// reads them.
+  private var extraRequirements: [RezRequirement] = []
+  private var extraNumbers: [String: Int] = [:]
+  private var extraConverted: [Int: PackageRequirement] = [:]
   /// The versions written in the index's ranges that are no key's text, once read.
   @exclusivity(unchecked) private var rangeVersions: [String: RezVersion?] = [:]
   /// The packages of rez's answer (`preferred`), in the order its search gives them; nil when
@@ -379,10 +391,10 @@ public final class RezRepository: PackageSource {
   /// when one cannot be read (each was read when the index was compiled). With `variant`,
   /// only the version's own and that variant's are read from the index, the other variants'
   /// left empty.
-  private func requirementLists(of entry: RezIndex.Entry, variant: Int? = nil)
+  private func requirementLists(of numbers: RequirementNumbers?, variant: Int? = nil)
     -> [[PackageRequirement]]?
   {
-    guard let numbers = entry.numbers else { return nil }
+    guard let numbers else { return nil }
     var lists: [[PackageRequirement]] = []
     for (position, places) in numbers.enumerated() {
       var converted: [PackageRequirement] = []
@@ -402,6 +414,13 @@ public final class RezRepository: PackageSource {
   /// Requirement `number` of the index as the solver reads it, converted once; nil when it
   /// cannot be read (`indexRequirement(_:)`, which remembers that).
   private func numberedRequirement(_ number: Int) -> PackageRequirement? {
+    if number >= index.requirementTable.count {
+      if let known = extraConverted[number] { return known }
+      guard let read = indexRequirement(number) else { return nil }
+      let converted = requirement(for: read.requirement)
+      extraConverted[number] = converted
+      return converted
+    }
     guard numbered.contains(number) else { return nil }
     if let known = numbered[number] { return known }
     guard let read = indexRequirement(number) else { return nil }
@@ -448,6 +467,10 @@ public final class RezRepository: PackageSource {
   private func indexRequirement(_ number: Int) -> (
     requirement: RezRequirement, places: [RezIndex.EndPlace]
   )? {
+    let extra = number - index.requirementTable.count
+    if extra >= 0 {
+      return extraRequirements.indices.contains(extra) ? (extraRequirements[extra], []) : nil
+    }
     guard indexRequirements.contains(number) else { return nil }
     if let known = indexRequirements[number] { return known }
     let read = try? index.rezRequirement(
@@ -481,7 +504,8 @@ public final class RezRepository: PackageSource {
       let folders = folderRuns[name]
       for place in family.entries.indices {
         let key = family.entries[place].key
-        guard isReadableKey(key), let numbers = family.entries[place].numbers else { continue }
+        guard isReadableKey(key), let numbers = requirementNumbers(name, entry: place, of: family)
+        else { continue }
         if let searchFilter,
           searchFilter.reason(
             hiding: name, solverVersion(ofKey: key),
@@ -494,6 +518,66 @@ public final class RezRepository: PackageSource {
     }
     searchVersions[name] = read
     return read
+  }
+
+  /// The requirement numbers of package `name`'s entry at `place`: as compiled, or, for one
+  /// whose requirements are worked out for each resolve, as they are for this one's request
+  /// (nil where they cannot be).
+  private func requirementNumbers(_ name: String, entry place: Int, of family: RezIndex.Family)
+    -> RequirementNumbers?
+  {
+    let entry = family.entries[place]
+    guard entry.requiresPerResolve, let compiled = entry.numbers else { return entry.numbers }
+    if let known = perResolveNumbers[name]?[place] { return known }
+    let numbers = requiresForRequest(name, entry: place, of: family).map {
+      compiled.replacingOwn(with: $0)
+    }
+    perResolveNumbers[name, default: [:]][place] = .some(numbers)
+    return numbers
+  }
+
+  /// The numbers of the requirements the `@late()` `requires` of package `name`'s entry at
+  /// `place` gives for this resolve's request, its file read again as rez runs it again;
+  /// nil, with a warning, where flow cannot work them out.
+  private func requiresForRequest(_ name: String, entry place: Int, of family: RezIndex.Family)
+    -> [Int32]?
+  {
+    guard let entry = detailedEntry(name, entry: place, of: family) else { return nil }
+    let version = keyVersion(entry.key)
+    let base = RezPackage.base(ofFile: entry.file)
+    let combined = base == RezPackage.combinedBase
+    var numbers: [Int32] = []
+    do throws(Diagnostic) {
+      let written = try RezPackage.written(
+        file: entry.file, combined: combined, host: RezHost(environment: index.environment),
+        requests: lateRequest)
+      let package = try RezPackage.read(
+        written, base: base, name: name, version: version, combined: combined)
+      for text in package.requires {
+        guard let requirement = try? RezRequirement(parsing: text) else {
+          throw Diagnostic(
+            file: entry.file, position: nil, message: "'\(text)' is no rez requirement")
+        }
+        numbers.append(Int32(extraNumber(text, requirement)))
+      }
+    } catch {
+      packageProblems.append(
+        Diagnostic(
+          file: error.file, position: error.position,
+          message: "\(error.message); \(name)-\(version) skipped for this request"))
+      return nil
+    }
+    return numbers
+  }
+
+  /// The number of requirement `text` (read as `requirement`) among those only a resolve's
+  /// `@late()` functions wrote: after the index's.
+  private func extraNumber(_ text: String, _ requirement: RezRequirement) -> Int {
+    if let known = extraNumbers[text] { return known }
+    let number = index.requirementTable.count + extraRequirements.count
+    extraRequirements.append(requirement)
+    extraNumbers[text] = number
+    return number
   }
 
   /// Checks the version folder of package `name`'s entry at `place` when not done yet: a
@@ -619,11 +703,11 @@ public final class RezRepository: PackageSource {
       definedAt: "implicit: \(fact.fact.source)")
   }
 
-  /// One version as the solver reads it; nil when it cannot be read. With `variant`, only
-  /// that variant's requirements (`requirementLists(of:variant:)`): for that candidate alone.
-  private func packageVersion(
-    _ name: String, entry place: Int, of family: RezIndex.Family, variant: Int? = nil
-  ) -> PackageVersion? {
+  /// Package `name`'s entry at `place` with its file and details, its version folder checked
+  /// first; nil when the index cannot give them.
+  private func detailedEntry(_ name: String, entry place: Int, of family: RezIndex.Family)
+    -> RezIndex.Entry?
+  {
     check(name, entry: place)
     var entry = family.entries[place]
     do {
@@ -632,8 +716,18 @@ public final class RezRepository: PackageSource {
       forget()
       return nil
     }
+    return entry
+  }
+
+  /// One version as the solver reads it; nil when it cannot be read. With `variant`, only
+  /// that variant's requirements (`requirementLists(of:variant:)`): for that candidate alone.
+  private func packageVersion(
+    _ name: String, entry place: Int, of family: RezIndex.Family, variant: Int? = nil
+  ) -> PackageVersion? {
+    guard let entry = detailedEntry(name, entry: place, of: family) else { return nil }
     guard let key = try? index.keyText(entry.key),
-      let lists = requirementLists(of: entry, variant: variant)
+      let lists = requirementLists(
+        of: requirementNumbers(name, entry: place, of: family), variant: variant)
     else { return nil }
     var version = PackageVersion(
       name: name, version: solverVersion(ofKey: entry.key), key: key,
@@ -657,9 +751,27 @@ public final class RezRepository: PackageSource {
   /// package filters and its time leave them out.
   /// Throws `ResolveError.unsatisfiable` for an answer whose packages require each other in
   /// a cycle, which rez rejects.
-  public func followRez(_ requests: [RezRequirement], filter: PackageFilter? = nil) throws {
+  public func followRez(
+    _ requests: [RezRequirement], filter: PackageFilter? = nil, implicitCount: Int = 0
+  ) throws {
     // What the search reads depends on the filter: read anew under another.
     if filter?.description != searchFilter?.description { searchVersions = [:] }
+    // And on the request, where a version's requirements are worked out for each resolve:
+    // those packages are read anew for another (a later request of a name replacing an
+    // earlier, as in rez's binding).
+    var request: [String: String] = [:]
+    for requirement in requests.dropLast(implicitCount) {
+      request[requirement.name] = requirement.text
+    }
+    if request != lateRequest {
+      lateRequest = request
+      for name in perResolveNumbers.keys {
+        searchVersions[name] = nil
+        versions[name] = nil
+        entries[name] = nil
+      }
+      perResolveNumbers = [:]
+    }
     searchFilter = filter
     preferred = [:]
     answerOrder = nil

@@ -49,7 +49,8 @@ public struct Resolution: Sendable {
     let repository = search?.repository
     if let repository {
       try repository.followRez(
-        requirements.map(repository.rezRequirement(for:)), filter: search?.filter)
+        requirements.map(repository.rezRequirement(for:)), filter: search?.filter,
+        implicitCount: implicitCount)
       if !explain, var answer = repository.resolution(of: requirements) {
         answer.implicitCount = implicitCount
         return try answer.rezFinished()

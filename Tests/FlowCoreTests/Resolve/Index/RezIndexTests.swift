@@ -344,7 +344,8 @@ import Testing
       "q/1": "", "q/2": "", "r/2.1": "",
     ])
     let roots = [folder.path]
-    let original = try RezIndex.compile(roots, key: try RezIndex.sourceKey(of: roots))
+    let original = try RezIndex.compile(
+      roots, key: try RezIndex.sourceKey(of: roots), host: RezHost(environment: [:]))
     let dataLength = try #require(IndexSeal.dataLength(of: original))
     for position in 0..<dataLength {
       for flip: UInt8 in [0x01, 0xFF] {
@@ -477,8 +478,8 @@ import Testing
     _ = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
     var bytes = try InputFile.read(path)
     let prefix = CatalogueIndex.magicPrefix.count
-    #expect(bytes[prefix..<prefix + 3].elementsEqual("25\n".utf8))
-    bytes.replaceSubrange(prefix..<prefix + 3, with: Array("24\n".utf8))
+    #expect(bytes[prefix..<prefix + 3].elementsEqual("26\n".utf8))
+    bytes.replaceSubrange(prefix..<prefix + 3, with: Array("25\n".utf8))
     try cache.write("rez.index", bytes)
     let reopened = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
     #expect(reopened.index.rebuilt)

@@ -13,24 +13,42 @@ import Testing
     return try reader.read(fields: RezPackage.fields, compared: compared)
   }
 
-  /// What the function of `field` in `text` returns, read as `RezPackage` reads it.
-  static func value(_ text: String, _ field: String = "requires") throws
-    -> RezCommands.FieldValue
-  {
+  /// What the function of `field` in `text` returns, read as `RezPackage` reads it (with
+  /// `host`: where it reads the environment and the machine; `requests`: the request of
+  /// the resolve a late one runs for).
+  static func value(
+    _ text: String, _ field: String = "requires", host: RezHost? = nil,
+    requests: [String: String]? = nil
+  ) throws -> RezCommands.FieldValue {
     let module = try module(text)
     let function = try #require(module.fieldFunctions[field])
     return RezCommands.value(
-      returnedBy: function.body, late: function.isLate, names: module.names)
+      returnedBy: function.body, late: function.isLate, names: module.names, host: host,
+      requests: requests)
   }
 
-  static func returned(_ text: String, _ field: String = "requires") throws -> PythonLiteral? {
-    guard case .value(let value, _) = try value(text, field) else { return nil }
+  static func returned(
+    _ text: String, _ field: String = "requires", host: RezHost? = nil,
+    requests: [String: String]? = nil
+  ) throws -> PythonLiteral? {
+    guard case .value(let value, _) = try value(text, field, host: host, requests: requests)
+    else { return nil }
     return value
   }
 
+  /// A host with `environment`, on the fixture machine `no-gpu` (aarch64, Debian 12).
+  static func host(_ environment: EnvironmentMap) -> RezHost {
+    RezHost(
+      environment: environment, files: ProbeFileSystem(root: "\(ProbeFixture.folder)/no-gpu"))
+  }
+
   /// The line that leaves the value unknown.
-  static func unknownAt(_ text: String, _ field: String = "requires") throws -> String? {
-    guard case .unknown(let line, let text) = try value(text, field) else { return nil }
+  static func unknownAt(
+    _ text: String, _ field: String = "requires", host: RezHost? = nil,
+    requests: [String: String]? = nil
+  ) throws -> String? {
+    guard case .unknown(let line, let text) = try value(text, field, host: host, requests: requests)
+    else { return nil }
     return "\(line): \(text)"
   }
 
@@ -133,7 +151,7 @@ import Testing
   /// What a `return` or `raise` flow cannot follow depends on is never guessed: the line
   /// that leaves the value unknown is named.
   @Test func whatTheFunctionReturnsIsNotGuessed() throws {
-    // The environment where the file is loaded.
+    // The environment where the file is loaded, where no host is given.
     #expect(
       try Self.unknownAt(
         """
@@ -155,7 +173,7 @@ import Testing
                 raise ValueError('no')
             return ['a']
         """) == "3: if open('x').read():")
-    // The resolve's request, which a late function may read.
+    // The resolve's request, which a late function may read, where none is known.
     #expect(
       try Self.unknownAt(
         """
@@ -166,7 +184,7 @@ import Testing
                 if name in request:
                     result.append(name + '_tools')
             return result
-        """) == "5: if name in request:")
+        """) == "6: result.append(name + '_tools')")
     // A line that changes nothing returned is left out with the value kept.
     guard
       case .value(let value, let leftOut) = try Self.value(
@@ -212,7 +230,7 @@ import Testing
       """,
       "plain/1.0":
         "def requires():\n    return ['lib']\ndef _v():\n    return '1'\nversion = _v()\n",
-      "odd/2.0": "@early()\ndef requires():\n    import os\n    return [os.getenv('X')]\n",
+      "odd/2.0": "@early()\ndef requires():\n    import os\n    return os.listdir('.')\n",
       "odd/1.0": "",
     ])
     let tool = try RezRepositoryTests.solve(folder, ["tool"])
@@ -233,7 +251,204 @@ import Testing
     #expect(
       problems.contains(
         "odd/2.0/package.py:2:5: 'requires' is a @early() function whose value flow cannot "
-          + "work out without running it (line 4 is not read: return [os.getenv('X')])"))
+          + "work out without running it (line 4 is not read: return os.listdir('.'))"))
     #expect(problems.contains("odd-2.0 skipped"))
+  }
+
+  /// rez-cook's layout: variants from `REZ_COOK_VARIANT` where it is set, else a list.
+  static let cookVariants = """
+    @early()
+    def variants():
+        import os, ast
+        cook_variant = os.getenv("REZ_COOK_VARIANT")
+        if cook_variant:
+            return [ast.literal_eval(cook_variant)]
+        else:
+            req = ["python"]
+            return [x + req for x in [["platform-linux", "arch-x86_64"], ["platform-windows"]]]
+    """
+
+  /// What a function reads of where it runs: the environment (`os.getenv`, `os.environ`)
+  /// and rez's `system.arch`, `system.os` and `system.variant`, each value kept.
+  @Test func theEnvironmentAndTheMachineAreReadWhereTheFunctionRuns() throws {
+    let unset = Self.host([:])
+    #expect(
+      try Self.returned(Self.cookVariants, "variants", host: unset)
+        == .list([
+          .list(["platform-linux", "arch-x86_64", "python"].map(PythonLiteral.string)),
+          .list(["platform-windows", "python"].map(PythonLiteral.string)),
+        ]))
+    #expect(unset.readings == [RezHost.Reading(name: "$REZ_COOK_VARIANT", value: nil)])
+    let cooking = Self.host(["REZ_COOK_VARIANT": "['platform-linux', 'cfg-2']\n"])
+    #expect(
+      try Self.returned(Self.cookVariants, "variants", host: cooking)
+        == .list([.list([.string("platform-linux"), .string("cfg-2")])]))
+    // `ast.literal_eval` of what is no literal is Python's error: unknown.
+    #expect(
+      try Self.returned(
+        Self.cookVariants, "variants", host: Self.host(["REZ_COOK_VARIANT": "[a]"])) == nil)
+    let machine = """
+      @early()
+      def requires():
+          import os
+          from rez.system import system
+          result = [n + "-1" for n in system.variant if not n.startswith("platform")]
+          if os.environ.get("STUDIO", "none") == "none" and "HOME" in os.environ:
+              result.append("home-" + os.environ["HOME"].replace("/", ""))
+          if os.getenv("MISSING") is None and os.getenv("STUDIO", None) is not None:
+              result.append("studio")
+          return result + [system.arch]
+      """
+    let host = Self.host(["HOME": "/home/me"])
+    #expect(
+      try Self.returned(machine, host: host)
+        == .list(
+          ["arch-aarch64-1", "os-debian-12-1", "home-homeme", "aarch64"].map(
+            PythonLiteral.string)))
+    #expect(
+      host.readings.map { "\($0.name)=\($0.value ?? "unset")" } == [
+        "system.arch=aarch64", "system.os=debian-12", "$STUDIO=unset", "$HOME=/home/me",
+        "$MISSING=unset",
+      ])
+    // The file's top level runs as rez loads it too.
+    var reader = PythonModuleReader(
+      bytes: Array(
+        "import os\n_dep = os.getenv('DEP', 'python')\nrequires = [_dep] if 'X' in os.environ else []\n"
+          .utf8))
+    let top = Self.host(["DEP": "zlib", "X": ""])
+    #expect(
+      try reader.read(fields: RezPackage.fields, host: top).assignments["requires"]?.value
+        == .list([.string("zlib")]))
+    #expect(top.readings.map(\.name) == ["$DEP", "$X"])
+    // `os.environ[NAME]` of one unset is Python's `KeyError`: unknown.
+    #expect(
+      try Self.unknownAt(
+        "@early()\ndef requires():\n    import os\n    return [os.environ['NOPE']]\n",
+        host: host) == "4: return [os.environ['NOPE']]")
+    // What rez binds for a build, outside one.
+    #expect(
+      try Self.returned(
+        """
+        @early()
+        def requires():
+            if building or testing or build_variant_requires:
+                return ['build']
+            return ['run-%s' % build_variant_index]
+        """) == .list([.string("run-0")]))
+  }
+
+  /// The index holds what was read, and is compiled again where a value differs, as rez
+  /// runs the functions again each time it loads the file.
+  @Test func anIndexIsCompiledAgainWhereWhatItReadDiffers() throws {
+    let folder = try RezRepositoryTests.repository([
+      "tbb/2020.3": Self.cookVariants, "python/3.9": "", "cfg/2": "",
+      "platform/linux": "", "arch/x86_64": "",
+    ])
+    let cache = try TemporaryFolder()
+    let path = cache.path + "/rez.index"
+    func answer(_ environment: EnvironmentMap) throws -> (answer: [String], rebuilt: Bool) {
+      let repository = try RezRepository.open(
+        roots: [folder.path], at: path, environment: environment)
+      try repository.followRez([try RezRequirement(parsing: "tbb")])
+      let solution = try Solver.solution(
+        [try repository.requirement(parsing: "tbb")], source: repository,
+        includePrereleases: true)
+      return (
+        solution.packages.map { "\($0.name)-\($0.key)" + ($0.variant.map { "[\($0)]" } ?? "") },
+        repository.index.rebuilt
+      )
+    }
+    let plain = try answer([:])
+    #expect(plain.answer == ["tbb-2020.3[0]", "platform-linux", "arch-x86_64", "python-3.9"])
+    #expect(try answer(["OTHER": "1"]) == (plain.answer, false))
+    let cooking = try answer(["REZ_COOK_VARIANT": "['cfg-2']"])
+    #expect(cooking == (["tbb-2020.3[0]", "cfg-2"], true))
+    #expect(try answer(["REZ_COOK_VARIANT": "['cfg-2']"]).rebuilt == false)
+    #expect(try answer([:]) == (plain.answer, true))
+  }
+
+  /// mottosso's layout: requirements per application, added where the request names it.
+  static let perApplication = """
+    _requires = {
+        "any": ["core", "~maya==2022"],
+        "maya": ["mgear", "numpy"],
+        "nuke": [],
+    }
+    late = locals()["late"]
+
+    @late()
+    def requires():
+        global this
+        global request
+        global in_context
+        requires = this._requires
+        result = requires["any"][:]
+        if in_context():
+            for name, reqs in requires.items():
+                if name not in request:
+                    continue
+                result += reqs
+        return result
+    """
+
+  /// A late function runs with the resolve's request bound (`request`): membership, a
+  /// request's text and `intersects` of it.
+  @Test func lateFunctionsReadTheResolvesRequest() throws {
+    #expect(
+      try Self.returned(Self.perApplication, requests: ["maya": "maya-2022", "x": "~x"])
+        == .list(["core", "~maya==2022", "mgear", "numpy"].map(PythonLiteral.string)))
+    #expect(
+      try Self.returned(Self.perApplication, requests: [:])
+        == .list(["core", "~maya==2022"].map(PythonLiteral.string)))
+    let text = """
+      @late()
+      def requires():
+          if intersects(request.maya, '2020+') and 'nuke' not in request:
+              return ['plugin-' + request.maya.split('-')[1]]
+          return []
+      """
+    #expect(
+      try Self.returned(text, requests: ["maya": "maya-2022"]) == .list([.string("plugin-2022")]))
+    #expect(try Self.returned(text, requests: ["maya": "maya-2019"]) == .list([]))
+    // A package not requested meets no range, as in commands.
+    #expect(try Self.returned(text, requests: [:]) == .list([]))
+    #expect(
+      try Self.unknownAt(
+        "@late()\ndef requires():\n    return [request.maya]\n", requests: [:])
+        == "3: return [request.maya]")
+    // Only a late function reads it, and it reads no resolve and no ephemerals.
+    #expect(
+      try Self.unknownAt(
+        "@early()\ndef requires():\n    return ['a'] if 'b' in request else []\n",
+        requests: [:]) == "3: return ['a'] if 'b' in request else []")
+    #expect(
+      try Self.unknownAt(
+        "@late()\ndef requires():\n    return ['a'] if 'b' in resolve else []\n",
+        requests: [:]) == "3: return ['a'] if 'b' in resolve else []")
+  }
+
+  /// A repository's `@late()` `requires` of the request is worked out for each resolve, as
+  /// rez runs it for each: the same repository read for two requests gives each its own.
+  @Test func requirementsOfTheRequestAreWorkedOutForEachResolve() throws {
+    let folder = try RezRepositoryTests.repository([
+      "portfolio/1.0": Self.perApplication, "core/1.0": "", "mgear/2.0": "", "numpy/1.2": "",
+      "maya/2022": "", "maya/2023": "",
+    ])
+    let cache = try TemporaryFolder()
+    let repository = try RezRepository.open(
+      roots: [folder.path], at: cache.path + "/rez.index", environment: [:])
+    func answer(_ requests: [String]) throws -> [String] {
+      try repository.followRez(requests.map(RezRequirement.init(parsing:)))
+      let solution = try Solver.solution(
+        requests.map(repository.requirement(parsing:)), source: repository,
+        includePrereleases: true)
+      return solution.packages.map { "\($0.name)-\($0.key)" }.sorted()
+    }
+    #expect(try answer(["portfolio"]) == ["core-1.0", "portfolio-1.0"])
+    #expect(
+      try answer(["portfolio", "maya"])
+        == ["core-1.0", "maya-2022", "mgear-2.0", "numpy-1.2", "portfolio-1.0"])
+    #expect(try answer(["portfolio"]) == ["core-1.0", "portfolio-1.0"])
+    #expect(repository.problems.isEmpty)
   }
 }

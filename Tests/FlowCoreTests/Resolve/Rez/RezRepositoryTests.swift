@@ -184,6 +184,28 @@ import Testing
     #expect(problem.description.hasSuffix("bad-1.0 skipped"))
   }
 
+  /// rez validates `requires` and `variants` as lists: one written as a tuple skips its
+  /// version, as rez refuses it.
+  @Test func aTupleWhereRezWantsAListSkipsTheVersion() throws {
+    let folder = try Self.repository([
+      "a/1.0": "requires = ('b',)\n", "a/0.9": "variants = [('b',)]\n",
+      "a/0.8": "variants = (['b'],)\n", "a/0.7": "requires = ['b']\nvariants = [['b-1']]\n",
+      "b/1.0": "",
+    ])
+    #expect(try Self.solve(folder, ["a"]) == ["a-0.7[0]", "b-1.0"])
+    let repository = try RezRepository(roots: [folder.path])
+    _ = repository.candidateTable(of: "a")
+    let problems = repository.problems.map(\.description)
+    #expect(problems.count == 3)
+    #expect(
+      problems.contains {
+        $0.contains(
+          "a/1.0/package.py:1:12: 'requires' must be a list of requirement strings "
+            + "(a tuple is not one to rez); a-1.0 skipped")
+      })
+    #expect(problems.contains { $0.contains("a/0.8/package.py:1:12: 'variants' must be a list") })
+  }
+
   /// A `package.py` whose requirements nest deeper than Python allows skips its version with
   /// a warning at its place; the repository is read and the other version resolves.
   @Test func aFieldNestedTooDeepSkipsTheVersionNotTheResolve() throws {
