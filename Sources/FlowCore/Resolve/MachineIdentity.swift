@@ -9,9 +9,12 @@ import Glibc
 ///   itself, `uname -m` when that file is missing), as rez takes Python's
 ///   `platform.machine()`;
 /// - os: rez's `DISTRIBUTOR-RELEASE`, from `/etc/lsb-release` (`DISTRIB_ID`,
-///   `DISTRIB_RELEASE`), else `/etc/os-release` (`ID`, `VERSION_ID`, as the `distro` module
-///   rez falls back on gives them); rez also runs `lsb_release`, which the probe never does.
-///   The distributor alone when no release is written.
+///   `DISTRIB_RELEASE`), else what rez's next source, the `lsb_release` program, says where
+///   it is installed, worked out rather than run: `/etc/os-release`'s `ID` with its first
+///   letter upper case (its `NAME` where that differs only in case) and `VERSION_ID` (`n/a`
+///   without), as Debian's gives them (`Debian-12`); else `/etc/os-release` (`ID`,
+///   `VERSION_ID`, as rez reads it last: `debian-12`). The distributor alone when no release
+///   is written.
 struct MachineIdentity {
   var platform = "linux"
   var arch: (value: String, source: String)?
@@ -23,17 +26,40 @@ struct MachineIdentity {
     } else if files.isLiveRoot, let value = MachineIdentity.unameMachine() {
       arch = (value, "uname()")
     }
-    for (file, distributorKey, releaseKey) in [
-      ("/etc/lsb-release", "DISTRIB_ID", "DISTRIB_RELEASE"),
-      ("/etc/os-release", "ID", "VERSION_ID"),
-    ] {
-      guard let text = files.read(file, limit: 65536) else { continue }
-      let values = MachineIdentity.assignments(text)
-      guard let distributor = values[distributorKey], !distributor.isEmpty else { continue }
-      let release = values[releaseKey] ?? ""
-      os = (release.isEmpty ? distributor : "\(distributor)-\(release)", file)
-      break
+    if let text = files.read("/etc/lsb-release", limit: 65536),
+      let os = MachineIdentity.os(text, "DISTRIB_ID", "DISTRIB_RELEASE")
+    {
+      self.os = (os, "/etc/lsb-release")
+    } else if let text = files.read("/etc/os-release", limit: 65536) {
+      if files.read("/usr/bin/lsb_release", limit: 1) != nil {
+        os = (MachineIdentity.lsbReleaseOS(text), "/etc/os-release, as lsb_release gives it")
+      } else {
+        os = MachineIdentity.os(text, "ID", "VERSION_ID").map { ($0, "/etc/os-release") }
+      }
     }
+  }
+
+  /// `DISTRIBUTOR-RELEASE` from the assignments `text` holds, the distributor alone
+  /// without a release; nil without a distributor.
+  static func os(_ text: String, _ distributorKey: String, _ releaseKey: String) -> String? {
+    let values = assignments(text)
+    guard let distributor = values[distributorKey], !distributor.isEmpty else { return nil }
+    let release = values[releaseKey] ?? ""
+    return release.isEmpty ? distributor : "\(distributor)-\(release)"
+  }
+
+  /// What Debian's `lsb_release -a` says of `/etc/os-release`'s `text`, as rez joins it:
+  /// `ID` with its first letter upper case (`NAME` where that differs from it only in
+  /// case), then `VERSION_ID`, each `n/a` where missing.
+  static func lsbReleaseOS(_ text: String) -> String {
+    let values = assignments(text)
+    let id = values["ID"] ?? ""
+    var distributor = id.prefix(1).uppercased() + id.dropFirst()
+    if let name = values["NAME"], name.lowercased() == distributor.lowercased() {
+      distributor = name
+    }
+    let release = values["VERSION_ID"] ?? ""
+    return "\(distributor.isEmpty ? "n/a" : distributor)-\(release.isEmpty ? "n/a" : release)"
   }
 
   /// The facts, in rez's order: platform, arch, os.

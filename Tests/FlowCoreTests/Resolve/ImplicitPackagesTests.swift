@@ -1,3 +1,4 @@
+import FlowTestSupport
 import Testing
 
 @testable import FlowCore
@@ -46,6 +47,24 @@ import Testing
       MachineIdentity.assignments("ID='rhel'\nVERSION_ID=\"9.4\"\n") == [
         "ID": "rhel", "VERSION_ID": "9.4",
       ])
+  }
+
+  /// Where `lsb_release` is installed, rez takes what it says before `/etc/os-release`:
+  /// Debian's capitalises the distributor (`Debian-12`, where rez reads `debian-12` without
+  /// it); flow works that out rather than running it.
+  @Test func theOSIsWhatLsbReleaseWouldSayWhereItIsInstalled() throws {
+    let tree = try TemporaryFolder()
+    try tree.write("etc/os-release", "NAME=\"Debian GNU/Linux\"\nID=debian\nVERSION_ID=\"12\"\n")
+    let plain = MachineIdentity(ProbeFileSystem(root: tree.path))
+    #expect(plain.os?.value == "debian-12")
+    try tree.write("usr/bin/lsb_release", "#!/bin/sh\n")
+    let withTool = MachineIdentity(ProbeFileSystem(root: tree.path))
+    #expect(withTool.os?.value == "Debian-12")
+    #expect(withTool.os?.source == "/etc/os-release, as lsb_release gives it")
+    #expect(MachineIdentity.lsbReleaseOS("NAME=Rocky\nID=rocky\n") == "Rocky-n/a")
+    #expect(
+      MachineIdentity.lsbReleaseOS("NAME=\"Rocky Linux\"\nID=\"rocky\"\nVERSION_ID=9.3\n")
+        == "Rocky-9.3")
   }
 
   @Test func aGPUMachineTakesTheGPUVariantAndACPUMachineTheOther() throws {
