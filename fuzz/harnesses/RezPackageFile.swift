@@ -4,8 +4,9 @@
 /// combined package file too, `with scope(...)` blocks included) and each commands
 /// function's lines (the input's own lines read as one too), read as `RezCommands` reads
 /// them with the file's top-level names as the package's attributes (`this.NAME`), and its
-/// fields written as functions (the input as the body of one too) read for their value,
-/// every value and test worked out by `RezExpression`. Nothing may trap, and every condition a change keeps must read back,
+/// fields written as functions (the input as the body of one too) read for their value (a
+/// late one also with a resolve's request), what they read of the environment from a fixed
+/// one, every value and test worked out by `RezExpression`. Nothing may trap, and every condition a change keeps must read back,
 /// with a resolve given, as a truth.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRezPackageFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
@@ -20,9 +21,13 @@ public func fuzzRezPackageFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int
   ]
   var attributes: [String: RezExpression.Value?] = [:]
   var fieldFunctions = bodies.map { (body: $0, isLate: size % 2 == 0) }
+  // A machine of no facts: the same on every run.
+  let host = RezHost(
+    environment: ["HOME": "/home/u", "REZ_COOK_VARIANT": "[['a-1'], 'b']"],
+    files: ProbeFileSystem(root: "/nonexistent"))
   if let read = try? reader.read(
     fields: RezPackage.combinedFields, bodies: Set(RezPackage.commandPhases.map(\.function)),
-    compared: RezPackage.foldersGive)
+    compared: RezPackage.foldersGive, host: host)
   {
     bodies += read.functions.values
     attributes = read.names
@@ -30,7 +35,13 @@ public func fuzzRezPackageFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int
   }
   // Fields written as functions (and the input as one's body), read for their value.
   for function in fieldFunctions {
-    _ = RezCommands.value(returnedBy: function.body, late: function.isLate, names: attributes)
+    _ = RezCommands.value(
+      returnedBy: function.body, late: function.isLate, names: attributes, host: host)
+    if function.isLate {
+      _ = RezCommands.value(
+        returnedBy: function.body, late: true, names: attributes, host: host,
+        requests: ["maya": "maya-2020", "x": "~x-1"])
+    }
   }
   let package = [
     "root": "/r/p/1.2", "base": "/r/p/1.2", "version": "1.2", "name": "p",
