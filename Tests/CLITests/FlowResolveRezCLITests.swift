@@ -121,6 +121,61 @@ import Testing
     #expect(try Self.packages(alone) == ["d-1", "b-1[1]", "a-3[0]"])
   }
 
+  /// A late `requires` of the request is worked out for each stage's own, as rez runs it
+  /// for each resolve: in one pipe, the stage requesting maya gets its plugin and the other
+  /// does not, with the machine's facts (implicit requests) not taken for requests.
+  @Test func aLateRequiresOfTheRequestFollowsEachStagesRequest() throws {
+    let folder = try TemporaryFolder()
+    try folder.write(
+      "kit/1.0/package.py",
+      """
+      _extra = {'maya': ['mayaplug'], 'platform': ['wrong']}
+      @late()
+      def requires():
+          result = ['core']
+          for name, added in this._extra.items():
+              if name in request:
+                  result += added
+          return result
+      """)
+    for package in ["core/1.0", "mayaplug/2.0", "maya/2024", "wrong/1.0", "platform/linux"] {
+      try folder.write(package + "/package.py", "")
+    }
+    let cache = try TemporaryFolder()
+    let workflow = try cache.write(
+      "w.yaml",
+      """
+      stages:
+        - name: plain
+          environment:
+            requirements: [kit]
+        - name: animation
+          environment:
+            requirements: [kit, maya]
+        - name: again
+          environment:
+            requirements: [kit]
+      """)
+    let parsed = try ToolRun.run("flow-parse", [workflow])
+    let piped = try ToolRun.run(
+      "flow-resolve", ["--catalog", folder.path, "--index", cache.path + "/rez.index"],
+      stdin: parsed.stdout)
+    #expect(piped.status == 0, "\(piped.stderr)")
+    let document = try #require(
+      JSONSerialization.jsonObject(with: Data(piped.stdout.utf8)) as? [String: Any])
+    let stages = try #require(document["stages"] as? [[String: Any]])
+    let chosen = try stages.map { stage in
+      try #require((stage["resolution"] as? [String: Any])?["packages"] as? [[String: Any]])
+        .compactMap { $0["name"] as? String }.filter { $0 != "platform" }.sorted()
+    }
+    #expect(chosen == [["core", "kit"], ["core", "kit", "maya", "mayaplug"], ["core", "kit"]])
+    let alone = try ToolRun.run(
+      "flow-resolve",
+      ["--catalog", folder.path, "--index", cache.path + "/rez.index", "kit", "maya"])
+    #expect(
+      try Self.packages(alone).sorted() == ["core-1.0", "kit-1.0", "maya-2024", "mayaplug-2.0"])
+  }
+
   /// The versions `--exclude` and `--time` hide are left out of rez's search, as rez's
   /// package filters and its resolve time leave them out, and the answer is still rez's
   /// (a-3[0], where the solver's own order takes a-3[1] and c-2).
