@@ -157,10 +157,11 @@ public struct RezVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
 
   public var isEmpty: Bool { key.isEmpty }
 
-  /// The tokens of a version written `text`, as rez's `Version` splits it at `.` and `-`
-  /// (`1.2-rc1`: `1`, `2`, `rc1`): its `major`, `minor` and `patch` are the first three.
+  /// The tokens of a version written `text`, as rez's `Version` splits it at each
+  /// separator, any byte no token holds (`1.2-rc1`: `1`, `2`, `rc1`; `3.1.2+local`: `3`, `1`,
+  /// `2`, `local`): its `major`, `minor` and `patch` are the first three.
   static func tokens(of text: String) -> [String] {
-    text.utf8.split(whereSeparator: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") })
+    text.utf8.split(whereSeparator: { !isTokenByte($0) })
       .map { String(decoding: $0, as: UTF8.self) }
   }
 

@@ -21,6 +21,10 @@ import Testing
     #expect(try Self.version("1.2") == Self.version("1-2"))
     #expect(try Self.version("1.2-3") == Self.version("1-2.3"))
     #expect(try Self.version("CentOS-7") == Self.version("CentOS.7"))
+    // Any byte no token holds separates, as in rez: `version.patch` of `3.1.2+local` is `2`.
+    #expect(try Self.version("3.1.2+local") == Self.version("3.1.2.local"))
+    #expect(RezVersion.tokens(of: "3.1.2+local.1") == ["3", "1", "2", "local", "1"])
+    #expect(RezVersion.tokens(of: "1.2-rc1") == ["1", "2", "rc1"])
   }
 
   /// Versions whose keys are longest for their length (one-byte runs alternating, in
