@@ -363,7 +363,11 @@ struct RezCommands {
     reader.skipSpaces()
     guard var first = reader.identifier() else { return }
     var names: [String] = []
-    if first == "for", let loop = Self.loopHeader(text) {
+    if first == "this", reader.peek == UInt8(ascii: "."), Self.take(".", &reader),
+      let attribute = reader.identifier()
+    {
+      names = ["this." + attribute]
+    } else if first == "for", let loop = Self.loopHeader(text) {
       var targets = loop.targets.replacing("(", with: " ").replacing(")", with: " ")
       targets = targets.replacing(",", with: " ")
       names = targets.split(separator: " ").map(String.init)
@@ -639,6 +643,18 @@ struct RezCommands {
       guard let change = envChange(&reader) else { return false }
       apply(change)
       return true
+    }
+    // An attribute set on the package (`this.projects_path = '/mnt'`): the lines after read
+    // it (`this.NAME`, `{this.NAME}`) as they read a name assigned, held as `this.NAME`.
+    if head == "this", scope.locals["this"] == nil, reader.peek == UInt8(ascii: ".") {
+      reader.index += 1
+      guard let name = reader.identifier(), Self.take("=", &reader),
+        reader.peek != UInt8(ascii: "=")
+      else { return false }
+      var assigned = value(&reader)
+      if !Self.atEnd(&reader) { assigned = nil }
+      assign("this." + name, assigned)
+      return assigned != nil
     }
     if head == "unsetenv" {
       guard Self.take("(", &reader), case .string(let name)? = value(&reader),

@@ -202,6 +202,13 @@ enum RezExpression {
     /// Whether rez's names are bound, as in commands.
     var bindsRez: Bool { kind == .commands }
 
+    /// The package's attribute `name` (`this.NAME`): as the commands set it, else as the
+    /// file's top level gave it; nil where not worked out, or none.
+    func thisAttribute(_ name: String) -> Value? {
+      if let set = locals["this." + name] { return set }
+      return attributes[name] ?? nil
+    }
+
     /// What `in` and `intersects` read of rez's: in commands the resolve, its ephemerals and
     /// the request; in a late function, run during the resolve, the request alone.
     var rezCollections: Set<String> {
@@ -313,7 +320,9 @@ enum RezExpression {
           if failed == nil { failed = .unbound }
           return nil
         }
-        value = binding(String(key), package: scope.package)
+        value =
+          binding(String(key), package: scope.package)
+          ?? (root == "this" && parts.count == 2 ? scope.thisAttribute(String(parts[1])) : nil)
       }
       switch value {
       case .string(let inner)?, .literal(let inner)?:
@@ -1233,13 +1242,13 @@ enum RezExpression {
       if path.count == 1, let local = scope.locals[path[0]] { return local }
       guard scope.locals[path[0]] == nil else { return nil }
       let dotted = path.joined(separator: ".")
-      let attribute = path.count == 2 && path[0] == "this" ? scope.attributes[path[1]] : nil
+      let attribute = path.count == 2 && path[0] == "this" ? scope.thisAttribute(path[1]) : nil
       switch scope.kind {
-      case .commands: return binding(dotted, package: scope.package) ?? attribute ?? nil
+      case .commands: return binding(dotted, package: scope.package) ?? attribute
       case .early, .late:
         // `this` is the file's names as written (in a late function, rez's package object,
         // whose versions and the like are not worked out here).
-        if path[0] == "this" { return attribute ?? nil }
+        if path[0] == "this" { return attribute }
         if let fact = hostFact(dotted) { return fact }
         // A package's request as rez writes it (`request.maya`): rez's error where it has
         // none.

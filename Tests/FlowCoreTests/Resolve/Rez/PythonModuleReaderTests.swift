@@ -365,6 +365,31 @@ extension PythonModuleReaderTests {
 }
 
 extension PythonModuleReaderTests {
+  /// An attribute the commands set on the package (`this.projects_path = …`, mottosso's
+  /// layout) is read after as the file's own are (`this.NAME`, `{this.NAME}`); set under a
+  /// test of the resolve, or on a line left out, it is unknown after.
+  @Test func attributesSetOnThePackageAreReadAfter() {
+    let commands = RezCommands(
+      lines: [
+        "if system.platform == 'windows':", "    this.projects_path = r'Z:\\Projects'", "else:",
+        "    this.projects_path = '/mnt/projects'",
+        "for key, value in this._environ.items():", "    env[key] = value",
+        "env.DIRECT = this.projects_path + '/x'",
+        "if 'maya' in resolve:", "    this.projects_path = '/maya'",
+        "env.AFTER = this.projects_path",
+        "this._environ = open('x')", "env.LAST = '{this._environ}'",
+      ], firstLine: 1, expansions: ["root": "/r"],
+      attributes: [
+        "_environ": .dictionary(
+          keys: [.string("PROJECTS")], values: [.string("{this.projects_path}/all")])
+      ])
+    #expect(commands.variables.map(\.name) == ["PROJECTS", "DIRECT"])
+    #expect(commands.variables.compactMap(\.set) == [["/mnt/projects/all"], ["/mnt/projects/x"]])
+    #expect(commands.skipped.map(\.line) == [10, 11, 12])
+  }
+}
+
+extension PythonModuleReaderTests {
   /// Commands are read as Python reads them: a statement goes on while its brackets are
   /// open, after a `\` and within a triple-quoted string; comments end a line, `if` lines
   /// included; a docstring and `env = globals()['env']` change nothing.
