@@ -412,7 +412,7 @@ enum RezExpression {
   }
 
   /// What rez's binding `path` (`version`, `this.root`, `env.HOME`, `resolve.python.base`,
-  /// `system.platform`), or Python's `sys.platform` and `os.name`, gives; nil for one flow
+  /// `system.platform`), or Python's `sys.platform`, `os.name`, `os.sep` and `os.pathsep`, gives; nil for one flow
   /// does not work out. Another chosen package's
   /// and a variable's values are those of the variables they are in when applied
   /// (`${REZ_PYTHON_BASE}`, `${HOME}`).
@@ -458,6 +458,8 @@ enum RezExpression {
     case ("system", 2) where parts[1] == "platform": return .string(platform)
     case ("sys", 2) where parts[1] == "platform": return .string(platform)
     case ("os", 2) where parts[1] == "name": return .string("posix")
+    case ("os", 2) where parts[1] == "sep": return .string("/")
+    case ("os", 2) where parts[1] == "pathsep": return .string(":")
     case ("building", 1): return .boolean(false)
     default: return nil
     }
@@ -1270,7 +1272,7 @@ enum RezExpression {
     }
 
     /// Python's names flow works out wherever it reads.
-    static let pythonNames: Set = ["os.name", "sys.platform"]
+    static let pythonNames: Set = ["os.name", "os.sep", "os.pathsep", "sys.platform"]
 
     /// rez's `system.arch`, `system.os` and `system.variant` (`platform-linux`,
     /// `arch-ARCH`, `os-OS`) where the host is read; nil for anything else, or a fact not

@@ -278,6 +278,7 @@ extension PythonModuleReaderTests {
     #expect(text("'{}.{k}'.format(version, k=this.version.minor)") == "1.None")
     #expect(text("'{0}{}'.format(1, 2)") == nil)
     #expect(text("os.path.join(root, 'a', '/b', 'c')") == "/b/c")
+    #expect(text("os.path.join('C:', os.sep, 'Kits') + os.pathsep + 'x'") == "/Kits:x")
     #expect(text("'$HOME2/${X}/$'") == "${HOME}2/${X}/$")
     #expect(text("'{nope}/{root}'") == "{nope}/{root}")
     #expect(text("'{this.nope}'") == nil)
