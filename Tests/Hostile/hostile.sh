@@ -254,6 +254,11 @@ expect "the version nested too deep skipped by name" stderr_has "more than 200 n
 expect "the other version chosen" stdout_has '"0.9"'
 bounded "rez requirement of a megabyte on 20000 variants" 20 800 65 \
   "$bin/flow-resolve" --catalog rez --syntax rez --index "$scratch/rez-index" wide
+# `_items = ["0","1",...]`: a package file's top-level list of N numbered items.
+items_list() {
+  printf '_items = ['; awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "\"%d\",", i }'
+  echo ']'
+}
 # Blocks nested 2,000 deep (Python refuses more than 100), at the top level and in
 # commands, and commands looping over a list of 1,000 items three loops deep (a billion
 # rounds).
@@ -265,7 +270,7 @@ awk 'BEGIN { print "def commands():"; for (i = 1; i <= 2001; i++) { for (j = 0; 
   printf " "; print (i <= 2000 ? "for x" i " in [\"a\"]:" : "env.X = \"y\"") } }' \
   >rez/blocks/0.9/package.py
 {
-  printf '_items = ['; awk 'BEGIN { for (i = 0; i < 1000; i++) printf "\"%d\",", i }'; echo ']'
+  items_list 1000
   printf 'def commands():\n    for a in this._items:\n        for b in this._items:\n'
   printf '            for c in this._items:\n                env.X = a + b + c\n'
 } >rez/loops/1.0/package.py
@@ -284,7 +289,7 @@ mkdir -p rez/early/1.0 rez/early/0.9 rez/early/0.8
 awk 'BEGIN { print "@early()\ndef requires():"; for (i = 1; i <= 2001; i++) { for (j = 0; j < i; j++)
   printf "    "; print (i <= 2000 ? "if True:" : "return [\"x\"]") } }' >rez/early/1.0/package.py
 {
-  printf '_items = ['; awk 'BEGIN { for (i = 0; i < 1000; i++) printf "\"%d\",", i }'; echo ']'
+  items_list 1000
   printf '@early()\ndef variants():\n    result = []\n    for a in _items:\n'
   printf '        for b in _items:\n            for c in _items:\n'
   printf '                result.append([a + b + c])\n    return result\n'
@@ -300,7 +305,7 @@ expect "the plain version chosen" stdout_has '"0.8"'
 # a thousand times: what their work would cost past the limit leaves them unknown.
 mkdir -p rez/comprehensions/1.0 rez/comprehensions/0.9
 {
-  printf '_items = ['; awk 'BEGIN { for (i = 0; i < 20000; i++) printf "\"%d\",", i }'; echo ']'
+  items_list 20000
   awk 'BEGIN { for (i = 0; i < 1000; i++) print "_copy" i " = [x + \"-\" for x in _items]" }'
   printf '@early()\ndef requires():\n    return [[x + y for y in _items] for x in _items]\n'
 } >rez/comprehensions/1.0/package.py

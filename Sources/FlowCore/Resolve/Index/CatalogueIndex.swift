@@ -10,8 +10,8 @@ import Glibc
 /// table, the requirement table, what versions provide, the rez part and the package table
 /// start (five fixed-width offsets, so that each part's end is known before it is read), the
 /// source key, the problems, what a rez repository's package files read of their host
-/// (`hostReadings`; none in a TOML catalogue's), a table of distinct version keys, one of distinct requirements
-/// (name and spec), what versions provide (a count, then per item the name and version
+/// (`hostReadings`; none in a TOML catalogue's), a table of distinct version keys, one of
+/// distinct requirements (name and spec), what versions provide (a count, then per item the name and version
 /// provided and the providing package and version key, by name provided), what a rez
 /// repository's index adds (`RezIndex`; empty in a TOML catalogue's), and one of packages
 /// sorted by name. A table is a count, one fixed-width offset per item, then the items. A

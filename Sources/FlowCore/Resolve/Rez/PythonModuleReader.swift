@@ -28,7 +28,8 @@ struct PythonModuleReader {
   static let unclosedString = "this string is never closed"
 
   /// A field written as a function rez runs for its value (`@early() def variants():`,
-  /// `@late() def requires():`): its body, for `RezCommands.value(returnedBy:late:names:host:requests:)`.
+  /// `@late() def requires():`): its body, for
+  /// `RezCommands.value(returnedBy:late:names:host:requests:)`.
   struct FieldFunction {
     var body: FunctionBody
     /// `@late()`: rez runs it when a resolve asks for the field; `@early()`: as it loads

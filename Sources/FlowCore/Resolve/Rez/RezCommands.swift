@@ -46,9 +46,9 @@ struct RezCommands {
   private var jump: Jump?
   enum Jump { case nextRound, endLoop, abandoned, returned }
   /// Whether the lines are a field's function read for its value
-  /// (`value(returnedBy:late:names:host:requests:)`): then what it returned, once a `return` was reached
-  /// (`None` for none), and the first line that leaves it unknown (a `return` or `raise`
-  /// flow does not follow).
+  /// (`value(returnedBy:late:names:host:requests:)`): then what it returned, once a
+  /// `return` was reached (`None` for none), and the first line that leaves it unknown (a
+  /// `return` or `raise` flow does not follow).
   private var readsValue: Bool { scope.kind == .early || scope.kind == .late }
   private var returned: PythonLiteral?
   private var unknownAt: (line: Int, text: String)?

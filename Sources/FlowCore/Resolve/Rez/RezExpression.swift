@@ -412,10 +412,10 @@ enum RezExpression {
   }
 
   /// What rez's binding `path` (`version`, `this.root`, `env.HOME`, `resolve.python.base`,
-  /// `system.platform`), or Python's `sys.platform`, `os.name`, `os.sep` and `os.pathsep`, gives; nil for one flow
-  /// does not work out. Another chosen package's
-  /// and a variable's values are those of the variables they are in when applied
-  /// (`${REZ_PYTHON_BASE}`, `${HOME}`).
+  /// `system.platform`), or Python's `sys.platform`, `os.name`, `os.sep` and `os.pathsep`,
+  /// gives; nil for one flow does not work out. Another chosen package's and a variable's
+  /// values are those of the variables they are in when applied (`${REZ_PYTHON_BASE}`,
+  /// `${HOME}`).
   static func binding(_ path: String, package: [String: String]) -> Value? {
     var parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
     let this = parts.first == "this"

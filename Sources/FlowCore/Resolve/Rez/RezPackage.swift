@@ -144,8 +144,8 @@ public struct RezPackage: Sendable {
   }
 
   /// The value of field `key` written as a function (`@early()`, `@late()`), worked out
-  /// as rez would run it (`RezCommands.value(returnedBy:late:names:host:requests:)`), into `written`.
-  /// One flow cannot work out is an error, as a field that is no literal is, except the
+  /// as rez would run it (`RezCommands.value(returnedBy:late:names:host:requests:)`), into
+  /// `written`. One flow cannot work out is an error, as a field that is no literal is, except the
   /// name and version, which the folders give: those are then not compared. An `@late()`
   /// `requires` worked out only with the request known is worked out for each resolve
   /// (`requiresPerResolve`): for none yet, with the request of one naming nothing.
@@ -162,11 +162,12 @@ public struct RezPackage: Sendable {
         requests: requests)
     }
     var result = value(requests)
-    if case .unknown = result, requests == nil, key == "requires", function.isLate,
-      case .value = value([:])
-    {
-      written.requiresPerResolve = true
-      result = value([:])
+    if case .unknown = result, requests == nil, key == "requires", function.isLate {
+      let forNoRequest = value([:])
+      if case .value = forNoRequest {
+        written.requiresPerResolve = true
+        result = forNoRequest
+      }
     }
     switch result {
     case .value(let value, let leftOut):

@@ -311,10 +311,13 @@ import Testing
         "$MISSING=unset",
       ])
     // The file's top level runs as rez loads it too.
-    var reader = PythonModuleReader(
-      bytes: Array(
-        "import os\n_dep = os.getenv('DEP', 'python')\nrequires = [_dep] if 'X' in os.environ else []\n"
-          .utf8))
+    let topLevel = """
+      import os
+      _dep = os.getenv('DEP', 'python')
+      requires = [_dep] if 'X' in os.environ else []
+
+      """
+    var reader = PythonModuleReader(bytes: Array(topLevel.utf8))
     let top = Self.host(["DEP": "zlib", "X": ""])
     #expect(
       try reader.read(fields: RezPackage.fields, host: top).assignments["requires"]?.value
