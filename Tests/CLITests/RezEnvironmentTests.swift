@@ -12,7 +12,7 @@ import Testing
 /// ephemeral, and the order they apply in; combined package files (`NAME.py`, `NAME.yaml`)
 /// with `versions` and `version_overrides`; fields written as `@early()` and `@late()`
 /// functions (one reading the environment as rez-cook's packages do, one of the request),
-/// and a plain one rez leaves out.
+/// a plain one rez leaves out, and functions the commands define and call.
 @Suite struct RezEnvironmentTests {
   struct Case: Decodable {
     var request: [String]
@@ -31,7 +31,7 @@ import Testing
     try #require(run.status == 0, "the rez oracle failed: \(run.stderr)")
     let cases = try JSONDecoder().decode(
       [Case].self, from: Data(contentsOf: URL(fileURLWithPath: folder.path + "/cases.json")))
-    #expect(cases.count >= 34)
+    #expect(cases.count >= 36)
     for item in cases {
       let resolve = try ToolRun.run(
         "flow-resolve",

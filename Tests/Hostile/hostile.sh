@@ -316,6 +316,20 @@ expect "the comprehension past the limit names its line" \
   stderr_has "line 1004 is not read: return [[x + y for y in _items] for x in _items]"
 expect "the plain version chosen" stdout_has '"0.9"'
 rm -rf rez "$scratch/rez-index"
+# Functions the commands define: one calling itself twice at each call (2^32 calls down
+# to the deepest nesting), and one appending to a variable, called 20,000 times in a loop.
+mkdir -p rez/calls/1.0
+{
+  items_list 20000
+  printf 'def commands():\n    def twice(n):\n        twice(n)\n        twice(n)\n'
+  printf '        env.TWICE.append(n)\n    twice("x")\n'
+  printf '    def add(p):\n        env.ADDED.append(p)\n'
+  printf '    for item in this._items:\n        add(item)\n'
+} >rez/calls/1.0/package.py
+bounded "rez commands calling functions 2^32 and 20000 times" 20 300 0 \
+  "$bin/flow-resolve" --catalog rez --syntax rez --index "$scratch/rez-index" calls
+expect "the calls past the limit left out by line" stderr_has "left out: add(item)"
+rm -rf rez "$scratch/rez-index"
 
 # --- Data that must stay data: images, mount folders, Makefile text, stage names, files --
 # An image that is an option, a workflow whose folder is /, a document path that is shell

@@ -325,6 +325,37 @@ def requires():
 def commands():
     env.PICK_ROOT = '{root}'
 """,
+    ("helpers", "1.0"): """
+def commands():
+    env = locals()['env']
+    paths = []
+
+    def add(variable, value, prepend=False, *more):
+        if prepend:
+            env[variable].prepend(value)
+        else:
+            env[variable].append(value)
+        for item in more:
+            env[variable].append(item)
+        paths.append(value)
+
+    def tool_root(kind):
+        return '{root}/tools/' + kind
+
+    def only_alone():
+        if 'lib' in resolve:
+            env.HELPERS_WITH = 'lib'
+            return
+        env.HELPERS_ALONE = 'yes'
+
+    add('HELPERS_PATH', '{root}/bin')
+    add('HELPERS_PATH', '{root}/first', prepend=True)
+    add(value='{root}/more', variable='HELPERS_MORE')
+    add('HELPERS_MORE', 'a', False, 'b', 'c')
+    env.HELPERS_TOOL = tool_root('render')
+    only_alone()
+    env.HELPERS_SEEN = ':'.join(paths)
+""",
     ("unsetter", "1.0"): """
 def commands():
     env.UNSET_A = 'a'
@@ -375,7 +406,7 @@ REQUESTS = [
     ["cond"], ["expr"], ["unsetter"], ["plug", "lib"], ["plug", "python-3"], ["plug", "python-2"],
     ["pathy2"], ["pathy"], ["studio"], ["looper"], ["looper", "lib"], ["early"],
     ["early", "python-2"], ["late"], ["cook"], ["cook", "python-2"],
-    ["pick"], ["pick", "tool"],
+    ["pick"], ["pick", "tool"], ["helpers"], ["helpers", "lib"],
     ["plug", "python-2", ".render-1"], ["plug", ".render-2"], ["plug", "~python-2"], ["bundle"], ["bundle-1.0"], ["bundle-1.5"], ["kit"], ["kit-1", "python"],
 ]
 
@@ -431,6 +462,8 @@ def main():
                   ["PATH", "HOME", "TOOLS", "A", "B", "C", "PICKED", "PARTS", "GET", "LEN", "FOR",
                    "LIB", "FIRST_MISSING"]}
         names |= {"EARLY_ROOT", "LATE_ROOT", "COOK_FLAVOUR", "COOK_PATHS", "PICK_ROOT"}
+        names |= {"HELPERS_" + name for name in
+                  ["PATH", "MORE", "TOOL", "WITH", "ALONE", "SEEN"]}
         variables = {name: value for name, value in environ.items()
                      if name in names or (name in BASE and BASE[name] != value)
                      or (name.startswith("REZ_")

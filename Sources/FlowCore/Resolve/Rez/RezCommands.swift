@@ -9,15 +9,16 @@
 /// `{env.NAME}` is the variable's value (`${NAME}`), and `{resolve.NAME.version}` (`.base`,
 /// `.root`) another chosen package's, through the variable rez sets for it
 /// (`${REZ_NAME_VERSION}`); a name the commands assigned is its value. `pass`, `global`,
-/// `import`, `info(…)`, `comment(…)`, docstring and `env = globals()['env']` lines change
-/// nothing. A `for` loop over what flow works out (a list, a dict's `.items()`, a package
-/// attribute `this.NAME`) reads its body once per item, and so does a list comprehension
-/// written as a line (`[env.PATH.append(p) for p in paths]`); `continue` and `break`
-/// under a test of the resolve leave what follows to apply where the test does not hold
-/// (`Loop`). Read as a field's function, a `return` reached whatever the resolve gives its
-/// value (`value(returnedBy:late:names:host:requests:)`). Lines are Python's logical
-/// lines (`statements(of:firstLine:)`). Any other line is left out with a warning: flow
-/// never runs a package's Python.
+/// `import`, `info(…)`, `comment(…)`, docstring and `env = globals()['env']` (or
+/// `locals()`) lines change nothing. A `for` loop over what flow works out (a list, a
+/// dict's `.items()`, a package attribute `this.NAME`) reads its body once per item, and so
+/// does a list comprehension written as a line (`[env.PATH.append(p) for p in paths]`);
+/// `continue` and `break` under a test of the resolve leave what follows to apply where
+/// the test does not hold (`Loop`). A function the lines define (`def NAME(…):`) is read
+/// where it is called (`call`). Read as a field's function, a `return` reached whatever the
+/// resolve gives its value (`value(returnedBy:late:names:host:requests:)`). Lines are
+/// Python's logical lines (`statements(of:firstLine:)`). Any other line is left out with a
+/// warning: flow never runs a package's Python.
 struct RezCommands {
   /// The package's changes, one per variable in the order first changed.
   var variables: [VariableChange] = []
@@ -52,6 +53,13 @@ struct RezCommands {
   private var readsValue: Bool { scope.kind == .early || scope.kind == .late }
   private var returned: PythonLiteral?
   private var unknownAt: (line: Int, text: String)?
+  /// While a function the commands define is read where it is called (`call`): for each
+  /// call, innermost last, what held where it was called (`effectiveCondition`), so that a
+  /// `return` reached only under a test of the resolve in its body is told apart.
+  private var calls: [String?] = []
+  /// What the innermost call's `return` gave: nil for none reached, `.some(nil)` for a
+  /// value flow does not work out.
+  private var returnedByCall: RezExpression.Value??
 
   /// A loop being read: what holds of its rounds.
   private struct Loop {
@@ -68,6 +76,10 @@ struct RezCommands {
     var roundStart: String?
     /// Names the current round assigned where it may not run: unknown once it ends.
     var uncertain: Set<String> = []
+    /// Whether this is a call of a function the commands define (`call`), read as one
+    /// round: a `return` under a test of the resolve ends it there, as a `break` ends a
+    /// loop, and a `continue` or `break` outside a loop of its own is not read.
+    var isCall = false
   }
 
   /// One round of a loop: where it runs (nil: wherever the loop does) and the names its
@@ -161,11 +173,17 @@ struct RezCommands {
     return .value(commands.returned ?? PythonLiteral.none, leftOut: commands.skipped)
   }
 
+  /// Commands that read nothing yet: where a function they define is called in an
+  /// expression (`value(calling:_:_:in:)`).
+  private init(phase: VariableChange.Phase, scope: RezExpression.Scope) {
+    self.phase = phase
+    self.scope = scope
+  }
+
   private init(
     lines: [String], firstLine: Int, phase: VariableChange.Phase, scope: RezExpression.Scope
   ) {
-    self.phase = phase
-    self.scope = scope
+    self.init(phase: phase, scope: scope)
     let statements = Self.statements(of: lines, firstLine: firstLine)
     // Python refuses a function nested deeper: none of it is read.
     if let deep = Self.firstNestedTooDeep(statements) {
@@ -320,6 +338,15 @@ struct RezCommands {
         next = end
         continue
       }
+      if text.hasPrefix("def ") {
+        let body = next
+        skipBody()
+        if !define(text, body: Array(statements[body..<next])) {
+          skip(statement.line, text)
+          for line in statements[body..<next] { forget(line) }
+        }
+        continue
+      }
       if !perform(text) { skip(statement.line, text) }
     }
   }
@@ -336,6 +363,11 @@ struct RezCommands {
   /// returns is not known either.
   private mutating func forget(_ statement: Statement) {
     forget(statement.text)
+    // Where a function called returns is not known: the call is not followed.
+    if !calls.isEmpty, Self.endsFunction(statement.text) {
+      if jump == nil { jump = .abandoned }
+      return
+    }
     guard readsValue, unknownAt == nil, Self.endsFunction(statement.text) else { return }
     unknownAt = (statement.line, statement.text)
     jump = .returned
@@ -358,26 +390,40 @@ struct RezCommands {
   /// paths`, a list comprehension calling `paths.append`): a later line reading one is left
   /// out too, rather than given the value from before.
   private mutating func forget(_ text: String) {
+    for name in changedNames(text) { scope.locals[name] = .some(nil) }
+  }
+
+  /// The names a line would bind or change (`forget(_:)`); for a call of a function the
+  /// commands define, those its body's lines would change of the commands' own (a call
+  /// does not bind the function's name).
+  private func changedNames(_ text: String) -> [String] {
     var reader = PythonModuleReader(bytes: Array(text.utf8))
     if text.hasPrefix("[") { reader.index += 1 }
     reader.skipSpaces()
-    guard var first = reader.identifier() else { return }
+    guard var first = reader.identifier() else { return [] }
     var names: [String] = []
     if first == "this", reader.peek == UInt8(ascii: "."), Self.take(".", &reader),
       let attribute = reader.identifier()
     {
       names = ["this." + attribute]
     } else if first == "for", let loop = Self.loopHeader(text) {
-      var targets = loop.targets.replacing("(", with: " ").replacing(")", with: " ")
-      targets = targets.replacing(",", with: " ")
-      names = targets.split(separator: " ").map(String.init)
+      names = Self.targetNames(loop.targets)
+    } else if scope.locals[first] == nil, let function = scope.functions[first],
+      Self.take("(", &reader)
+    {
+      // Read one level deep: the calls in its body are taken as lines of their own.
+      var body = self
+      body.scope.functions = [:]
+      names = function.body.flatMap { body.changedNames($0.text) }.filter {
+        !function.locals.contains($0) && scope.functions[$0] == nil
+      }
     } else {
       if first == "del" {
         reader.skipSpaces()
-        guard let name = reader.identifier() else { return }
+        guard let name = reader.identifier() else { return [] }
         first = name
       } else if Self.keywords.contains(first) {
-        return
+        return []
       }
       names = [first]
       while Self.take(",", &reader) {
@@ -386,7 +432,7 @@ struct RezCommands {
         names.append(name)
       }
     }
-    for name in names where Self.isAssignable(name) { scope.locals[name] = .some(nil) }
+    return names.filter(Self.isAssignable)
   }
 
   /// A line of a block left out, not read: what it would bind is not known after it, and
@@ -600,6 +646,22 @@ struct RezCommands {
     if text.hasPrefix("["), text.hasSuffix("]") {
       return performEach(String(text.dropFirst().dropLast()))
     }
+    // A function the commands define returns to where it was called.
+    if let called = calls.last, let expression = Self.returnedExpression(text),
+      let call = loops.lastIndex(where: \.isCall)
+    {
+      let returned = expression.isEmpty ? RezExpression.Value.none : value(of: expression)
+      // Reached only where a test of the resolve holds: what follows applies where it does
+      // not, and what the call gives depends on the resolve.
+      if let here = effectiveCondition, here != called {
+        loops[call].ended.append(here)
+        returnedByCall = .some(nil)
+        return true
+      }
+      if returnedByCall == nil { returnedByCall = .some(returned) }
+      jump = .returned
+      return true
+    }
     // rez runs commands as a module's lines, where a `return` is an error: only a field's
     // function returns.
     if readsValue, let expression = Self.returnedExpression(text) {
@@ -615,6 +677,8 @@ struct RezCommands {
       return true
     }
     if text == "continue" || text == "break", let innermost = loops.indices.last {
+      // Outside a loop of the function called, Python refuses it.
+      guard !loops[innermost].isCall else { return false }
       // Whatever the resolve, the round (or the loop) ends here; under a test of the
       // resolve, what is read after applies only where it does not hold.
       guard let here = effectiveCondition, here != loops[innermost].roundStart else {
@@ -630,6 +694,13 @@ struct RezCommands {
     }
     var reader = PythonModuleReader(bytes: Array(text.utf8))
     guard let head = reader.identifier() else { return false }
+    // A call of a function the commands define, read here with its arguments bound.
+    if scope.locals[head] == nil, let function = scope.functions[head], Self.take("(", &reader) {
+      guard let (positional, named) = RezExpression.arguments(reading: &reader, in: scope),
+        Self.atEnd(&reader)
+      else { return false }
+      return call(function, positional, named) != nil
+    }
     // `env = globals()["env"]`, written for linters, binds rez's name to itself.
     var rest = reader
     if RezExpression.isBound(head) || scope.kind == .late && head == "in_context",
@@ -751,6 +822,230 @@ struct RezCommands {
     return true
   }
 
+  /// The names a loop's target binds (`key, (a, b)`).
+  private static func targetNames(_ targets: String) -> [String] {
+    let spaced = targets.replacing("(", with: " ").replacing(")", with: " ")
+    return spaced.replacing(",", with: " ").split(separator: " ").map(String.init)
+  }
+
+  // MARK: functions the commands define
+
+  /// A function the commands define (`def NAME(PARAMETERS):`), read each time it is
+  /// called (`call`): its parameters (`name`, `name=DEFAULT`, `*rest`, `**named`), the
+  /// names its body binds, which are its own as in Python, and its body.
+  struct Function {
+    var parameters: [(name: String, default: RezExpression.Value?)] = []
+    var rest: String?
+    var named: String?
+    var body: [Statement]
+    var locals: Set<String> = []
+    /// What reading it once takes of the scope's budget: its body's bytes.
+    var cost: Int
+
+    /// The values its parameters take for a call; nil where Python refuses the call (too
+    /// many or too few arguments, one given twice), or where more than one named argument
+    /// goes to `**named`, whose order is not kept.
+    func binding(_ positional: [RezExpression.Value], _ named: [String: RezExpression.Value])
+      -> [String: RezExpression.Value]?
+    {
+      guard positional.count <= parameters.count || rest != nil else { return nil }
+      var bound: [String: RezExpression.Value] = [:]
+      for (parameter, value) in zip(parameters, positional) { bound[parameter.name] = value }
+      var extra: [(String, RezExpression.Value)] = []
+      for (name, value) in named {
+        if parameters.contains(where: { $0.name == name }) {
+          guard bound.updateValue(value, forKey: name) == nil else { return nil }
+        } else {
+          extra.append((name, value))
+        }
+      }
+      guard extra.isEmpty || self.named != nil && extra.count == 1 else { return nil }
+      for parameter in parameters where bound[parameter.name] == nil {
+        guard let value = parameter.default else { return nil }
+        bound[parameter.name] = value
+      }
+      if let rest { bound[rest] = .tuple(Array(positional.dropFirst(parameters.count))) }
+      if let name = self.named {
+        bound[name] = .dictionary(keys: extra.map { .string($0.0) }, values: extra.map(\.1))
+      }
+      return bound
+    }
+  }
+
+  /// How deep calls of the commands' own functions may nest.
+  static let deepestCall = 32
+
+  /// Defines the function whose `def` line is `text` with `body` (its lines, deeper);
+  /// false where the line is not one flow reads (a default not worked out, a parameter
+  /// form not read) or the function is defined only where a test of the resolve holds.
+  private mutating func define(_ text: String, body: [Statement]) -> Bool {
+    guard !body.isEmpty, effectiveCondition == calls.last ?? nil else { return false }
+    var reader = PythonModuleReader(bytes: Array(text.utf8))
+    _ = reader.identifier()
+    reader.skipSpaces()
+    guard let name = reader.identifier(), Self.take("(", &reader) else { return false }
+    var function = Function(body: body, cost: body.reduce(1) { $0 + $1.text.utf8.count })
+    var names: Set<String> = []
+    while !Self.take(")", &reader) {
+      reader.skipSpaces()
+      if Self.take("*", &reader) {
+        let keywords = Self.take("*", &reader)
+        reader.skipSpaces()
+        guard let parameter = reader.identifier(), function.named == nil,
+          keywords || function.rest == nil
+        else { return false }
+        if keywords { function.named = parameter } else { function.rest = parameter }
+        names.insert(parameter)
+      } else {
+        guard let parameter = reader.identifier(), function.rest == nil, function.named == nil
+        else { return false }
+        var initial: RezExpression.Value?
+        if Self.take("=", &reader) {
+          guard let given = value(&reader) else { return false }
+          initial = given
+        } else if function.parameters.last.map({ $0.default != nil }) == true {
+          return false
+        }
+        function.parameters.append((parameter, initial))
+        guard names.insert(parameter).inserted else { return false }
+      }
+      if !Self.take(",", &reader) {
+        guard Self.take(")", &reader) else { return false }
+        break
+      }
+    }
+    guard Self.take(":", &reader), Self.atEnd(&reader) else { return false }
+    function.locals = names.union(Self.boundNames(body))
+    scope.locals.removeValue(forKey: name)
+    scope.functions[name] = function
+    return true
+  }
+
+  /// The names the lines of a function's body bind (`name = …`, `a, b = …`, `name += …`,
+  /// a loop's target, `def name`, `del name`), less those it declares `global` or
+  /// `nonlocal`: Python's local names of the function.
+  private static func boundNames(_ body: [Statement]) -> Set<String> {
+    var names: Set<String> = []
+    var declared: Set<String> = []
+    for statement in body {
+      let text = statement.text
+      if let loop = loopHeader(text) {
+        names.formUnion(targetNames(loop.targets))
+        continue
+      }
+      var reader = PythonModuleReader(bytes: Array(text.utf8))
+      guard let first = reader.identifier() else { continue }
+      var targets = [first]
+      switch first {
+      case "global", "nonlocal", "def", "del":
+        targets = []
+        repeat {
+          reader.skipSpaces()
+          guard let name = reader.identifier() else { break }
+          targets.append(name)
+        } while first != "def" && take(",", &reader)
+        if first == "global" || first == "nonlocal" {
+          declared.formUnion(targets)
+        } else {
+          names.formUnion(targets)
+        }
+        continue
+      default:
+        guard !keywords.contains(first) else { continue }
+      }
+      while take(",", &reader) {
+        reader.skipSpaces()
+        guard let name = reader.identifier() else { break }
+        targets.append(name)
+      }
+      reader.skipSpaces()
+      guard let byte = reader.peek else { continue }
+      reader.index += 1
+      let next = reader.peek
+      let equals = UInt8(ascii: "=")
+      // `name = …` (not `==`), or an augmented assignment (`+=`, `//=`, `**=`, …).
+      if byte == equals ? next != equals : "+-*/%@&|^<>".utf8.contains(byte) && next == equals {
+        names.formUnion(targets)
+      } else if (byte == UInt8(ascii: "/") || byte == UInt8(ascii: "*")) && next == byte {
+        reader.index += 1
+        if reader.peek == equals { names.formUnion(targets) }
+      }
+    }
+    return names.subtracting(declared)
+  }
+
+  /// Reads `function`'s body for a call with these arguments as Python runs it: its
+  /// parameters bound, the names it binds its own, the commands' other names read (and
+  /// changed in place, `paths.append(…)`); its changes apply where the call is read. What
+  /// it returned (`None` without a `return`; `.some(nil)`: a value flow does not work out,
+  /// or one that depends on the resolve); nil, with nothing it read counting but its
+  /// warnings, where the arguments do not fit it, calls nest too deep, the scope's budget
+  /// is spent (`RezExpression.Budget.takeCall`), or where it returns is not known (a
+  /// `return` in a line left out). After a `return` under a test of the resolve, what it
+  /// reads applies where that test does not hold.
+  private mutating func call(
+    _ function: Function, _ positional: [RezExpression.Value],
+    _ named: [String: RezExpression.Value]
+  ) -> RezExpression.Value?? {
+    guard scope.callDepth < Self.deepestCall, let bound = function.binding(positional, named),
+      scope.budget.takeCall(function.cost)
+    else { return nil }
+    let before = self
+    let outer = (locals: scope.locals, functions: scope.functions, loops: loops)
+    let outerCondition = condition
+    let outerReturned = returnedByCall
+    let here = effectiveCondition
+    condition = here
+    loops = [Loop(isCall: true)]
+    calls.append(here)
+    returnedByCall = nil
+    scope.callDepth += 1
+    for name in function.locals { scope.locals.removeValue(forKey: name) }
+    for (name, value) in bound { scope.locals[name] = .some(value) }
+    var next = 0
+    read(function.body, from: &next)
+    let ended = jump
+    let returned = returnedByCall ?? .some(RezExpression.Value.none)
+    let uncertain = loops.first?.uncertain ?? []
+    jump = nil
+    scope.callDepth -= 1
+    calls.removeLast()
+    returnedByCall = outerReturned
+    condition = outerCondition
+    loops = outer.loops
+    // The function's own names go; the commands' others keep what it did to them, unknown
+    // where it did it after a `return` under a test of the resolve.
+    var locals = outer.locals
+    for (name, value) in scope.locals where !function.locals.contains(name) {
+      locals[name] = uncertain.contains(name) ? .some(nil) : value
+    }
+    scope.locals = locals
+    scope.functions = outer.functions
+    guard ended != .abandoned else {
+      let kept = (skipped, skippedLines, loopWork)
+      self = before
+      (skipped, skippedLines, loopWork) = kept
+      return nil
+    }
+    return returned
+  }
+
+  /// What a call of `function` in an expression gives, read in `scope`: nil where the call
+  /// is not followed (`call`), its value is not worked out, or it does more than return a
+  /// value (changes a variable, a name of the commands, or leaves a line out), which an
+  /// expression's value cannot carry.
+  static func value(
+    calling function: Function, _ positional: [RezExpression.Value],
+    _ named: [String: RezExpression.Value], in scope: RezExpression.Scope
+  ) -> RezExpression.Value? {
+    var commands = RezCommands(phase: .commands, scope: scope)
+    guard let returned = commands.call(function, positional, named), let value = returned,
+      commands.variables.isEmpty, commands.skipped.isEmpty, commands.unknownAt == nil,
+      commands.scope.locals == scope.locals
+    else { return nil }
+    return value
+  }
+
   /// What the rest of a line (after a local's name) adds to the local's value:
   /// `.append(ITEM)` and `.extend(ITEMS)` of a list, `+= ITEMS` of a list (any iterable) or
   /// `+= TEXT` of a string, items held under `held` where given; nil for any other line, or
@@ -805,11 +1100,14 @@ struct RezCommands {
   }
 
   /// Whether the rest of the line (after `name`) is `= globals()['name']` or
-  /// `= globals().get('name')`.
+  /// `= globals().get('name')`, or the same of `locals()`: rez runs the commands' body with
+  /// its names bound at the top, where both are the same dictionary.
   private func rebindsItself(_ name: String, _ reader: inout PythonModuleReader) -> Bool {
     guard Self.take("=", &reader) else { return false }
     reader.skipSpaces()
-    guard reader.identifier() == "globals", Self.take("(", &reader), Self.take(")", &reader)
+    let dictionary = reader.identifier()
+    guard dictionary == "globals" || dictionary == "locals", Self.take("(", &reader),
+      Self.take(")", &reader)
     else { return false }
     let closing: Character
     if Self.take("[", &reader) {

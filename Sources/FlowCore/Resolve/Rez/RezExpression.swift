@@ -184,6 +184,10 @@ enum RezExpression {
     var host: RezHost? = nil
     /// Shared by the copies of a scope: what the text read may still work through.
     var budget = Budget()
+    /// The functions the commands defined (`def NAME(…):`), and how deep their calls are
+    /// nested where this scope reads (`RezCommands.call`).
+    var functions: [String: RezCommands.Function] = [:]
+    var callDepth = 0
 
     /// What the text read is, which decides the names bound beyond its own and Python's.
     enum Kind {
@@ -231,14 +235,25 @@ enum RezExpression {
   /// How much more a text's expressions may work through: a list comprehension costs the
   /// bytes of its item and tests per item (a list of 20,000 items costs a short item a
   /// tenth of it), so that a file of a few megabytes cannot make reading it take hours.
-  /// Beyond it, a comprehension is unknown.
+  /// Beyond it, a comprehension is unknown. A call of a function the commands define costs
+  /// its body's bytes, and at most `callLimit` calls are read: each may copy what the
+  /// commands changed so far, to undo it.
   final class Budget {
     private(set) var left = 2_000_000
+    private(set) var callsLeft = Budget.callLimit
+    static let callLimit = 10_000
 
     /// Takes `cost` from what is left; false, taking nothing, where less is left.
     func take(_ cost: Int) -> Bool {
       guard cost <= left else { return false }
       left -= cost
+      return true
+    }
+
+    /// Takes a call costing `cost`; false, taking nothing, past either limit.
+    func takeCall(_ cost: Int) -> Bool {
+      guard callsLeft > 0, take(cost) else { return false }
+      callsLeft -= 1
       return true
     }
   }
@@ -262,6 +277,17 @@ enum RezExpression {
     var parser = Parser(reader: PythonModuleReader(bytes: Array(text.utf8)), scope: scope)
     guard let value = parser.expression(), parser.atEnd else { return nil }
     return value
+  }
+
+  /// The arguments of a call at `reader`, just past its `(`, which is left past its `)`:
+  /// positional, then named; nil where one is not worked out.
+  static func arguments(reading reader: inout PythonModuleReader, in scope: Scope)
+    -> ([Value], [String: Value])?
+  {
+    var parser = Parser(reader: reader, scope: scope)
+    let arguments = parser.arguments()
+    reader = parser.reader
+    return arguments
   }
 
   /// The value of the expression at `reader`, which is left after it.
@@ -1204,7 +1230,11 @@ enum RezExpression {
         return isInstance()
       }
       if take(symbol: "(") {
-        guard let (arguments, named) = arguments(), named.isEmpty else { return nil }
+        guard let (arguments, named) = arguments() else { return nil }
+        if path.count == 1, scope.locals[word] == nil, let function = scope.functions[word] {
+          return RezCommands.value(calling: function, arguments, named, in: scope)
+        }
+        guard named.isEmpty else { return nil }
         if let result = call(dotted, arguments) { return result }
         // A variable's value where the commands are applied (`env.NAME.value()`).
         if scope.bindsRez, path.count == 3, path[0] == "env", path[2] == "value",

@@ -455,3 +455,30 @@ import Testing
     #expect(repository.problems.isEmpty)
   }
 }
+
+extension FieldFunctionTests {
+  /// A field's function may define functions of its own and call them; where what a call
+  /// gives is not known (the request is not), neither is the field's value.
+  @Test func functionsDefinedInAFieldsFunctionAreCalled() throws {
+    let text = """
+      @early()
+      def requires():
+          def pick(major, prefix='dep-'):
+              return prefix + str(major)
+          return [pick(1), pick(2, prefix='other-')]
+      @late()
+      def variants():
+          def one():
+              if 'maya' in request:
+                  return ['maya']
+              return []
+          return [one()]
+      """
+    #expect(try Self.returned(text) == .list([.string("dep-1"), .string("other-2")]))
+    #expect(try Self.returned(text, "variants", requests: [:]) == .list([.list([])]))
+    #expect(
+      try Self.returned(text, "variants", requests: ["maya": "maya"])
+        == .list([.list([.string("maya")])]))
+    #expect(try Self.unknownAt(text, "variants") == "12: return [one()]")
+  }
+}

@@ -660,3 +660,72 @@ extension PythonModuleReaderTests {
       ])
   }
 }
+
+extension PythonModuleReaderTests {
+  /// A function the commands define is read where it is called, as Python runs it: its
+  /// parameters bound (defaults, `*rest`, named arguments), the names it binds its own, a
+  /// list of the commands' changed in place, what it returns given to an expression.
+  @Test func functionsTheCommandsDefineAreReadWhereTheyAreCalled() {
+    let commands = RezCommands(
+      lines: [
+        "env = locals()['env']", "paths = []", "count = 1",
+        "def add(variable, value, prepend=False, *more):", "    count = 2", "    if prepend:",
+        "        env[variable].prepend(value)", "    else:", "        env[variable].append(value)",
+        "    for item in more:", "        env[variable].append(item)", "    paths.append(value)",
+        "def tool(kind, **named):", "    return '{root}/tools/' + kind",
+        "add('P', '{root}/bin')", "add('P', '{root}/first', prepend=True)",
+        "add(value='x', variable='M')", "add('M', 'a', False, 'b', 'c')",
+        "env.TOOL = tool('render')", "env.TOOL2 = tool(kind='nuke', extra=1)",
+        "env.SEEN = ':'.join(paths)", "env.COUNT = str(count)",
+      ], firstLine: 1, expansions: ["root": "/r"])
+    #expect(commands.skipped.isEmpty)
+    #expect(commands.variables.map(\.name) == ["P", "M", "TOOL", "TOOL2", "SEEN", "COUNT"])
+    #expect(commands.variables.map(\.prepend) == [["/r/first"], [], [], [], [], []])
+    #expect(commands.variables[0].append == ["/r/bin"])
+    #expect(commands.variables[1].append == ["x", "a", "b", "c"])
+    #expect(
+      commands.variables.compactMap(\.set) == [
+        ["/r/tools/render"], ["/r/tools/nuke"], ["/r/bin:/r/first:x:a"], ["1"],
+      ])
+  }
+
+  /// A call left out leaves unknown what its function would change of the commands' names,
+  /// but not the function: a later call with arguments flow works out is read.
+  @Test func aCallLeftOutLeavesWhatItWouldChangeUnknown() {
+    let commands = RezCommands(
+      lines: [
+        "paths = []", "def add(p):", "    paths.append(p)", "    env.MARK = p",
+        "add(os.path.exists('x'))", "add('b')", "env.P = ':'.join(paths)",
+      ], firstLine: 1, expansions: [:])
+    #expect(commands.skipped.map(\.line) == [5, 3, 7])
+    #expect(commands.variables.compactMap(\.set) == [["b"]])
+  }
+
+  /// A `return` under a test of the resolve ends the call where the test holds: what the
+  /// function does after it applies where it does not, and what it returns is not known.
+  /// Calls Python refuses, calls nested past `RezCommands.deepestCall`, and functions
+  /// defined under a test of the resolve are left out with their lines.
+  @Test func whatAFunctionDoesAfterAReturnOnTheResolveAppliesWhereItDoesNot() throws {
+    let commands = RezCommands(
+      lines: [
+        "def pick():", "    env.BEFORE = 'b'", "    if 'maya' in resolve:",
+        "        env.WITH = 'maya'", "        return 'maya'", "    env.ALONE = 'yes'",
+        "    return 'alone'", "pick()", "env.PICKED = pick()",
+        "def forever(n):", "    return forever(n)", "env.NEVER = forever(1)",
+        "add('P', 'x')", "pick(1)", "if 'nuke' in resolve:", "    def later():",
+        "        env.LATER = 'x'", "later()", "env.AFTER = 'after'",
+      ], firstLine: 1, expansions: [:])
+    #expect(commands.skipped.map(\.line) == [9, 12, 13, 14, 16, 18])
+    let version = try Version(parsing: "1")
+    func environment(_ names: [String]) throws -> String {
+      var chosen = names.map { PackageVersion(name: $0, version: version, key: "1") }
+      chosen[0].variables = commands.variables
+      let applied = EnvironmentActions.rez(packages: chosen, ephemerals: [])
+        .applied(to: EnvironmentMap())
+      return ["BEFORE", "WITH", "ALONE", "AFTER"].map { applied[$0] ?? "-" }.joined(
+        separator: " ")
+    }
+    #expect(try environment(["tool"]) == "b - yes after")
+    #expect(try environment(["tool", "maya"]) == "b maya - after")
+  }
+}
