@@ -317,7 +317,8 @@ expect "the comprehension past the limit names its line" \
 expect "the plain version chosen" stdout_has '"0.9"'
 rm -rf rez "$scratch/rez-index"
 # Functions the commands define: one calling itself twice at each call (2^32 calls down
-# to the deepest nesting), and one appending to a variable, called 20,000 times in a loop.
+# to the deepest nesting), and one appending to a variable, called 20,000 times in a loop;
+# then a `while` loop that never ends.
 mkdir -p rez/calls/1.0
 {
   items_list 20000
@@ -325,10 +326,12 @@ mkdir -p rez/calls/1.0
   printf '        env.TWICE.append(n)\n    twice("x")\n'
   printf '    def add(p):\n        env.ADDED.append(p)\n'
   printf '    for item in this._items:\n        add(item)\n'
+  printf '    while True:\n        env.SPIN.append("a")\n'
 } >rez/calls/1.0/package.py
-bounded "rez commands calling functions 2^32 and 20000 times" 20 300 0 \
+bounded "rez commands calling functions 2^32 and 20000 times, looping forever" 20 300 0 \
   "$bin/flow-resolve" --catalog rez --syntax rez --index "$scratch/rez-index" calls
 expect "the calls past the limit left out by line" stderr_has "left out: add(item)"
+expect "the endless loop left out" stderr_has "left out: while True:"
 rm -rf rez "$scratch/rez-index"
 
 # --- Data that must stay data: images, mount folders, Makefile text, stage names, files --

@@ -12,13 +12,14 @@
 /// `import`, `info(…)`, `comment(…)`, docstring and `env = globals()['env']` (or
 /// `locals()`) lines change nothing. A `for` loop over what flow works out (a list, a
 /// dict's `.items()`, a package attribute `this.NAME`) reads its body once per item, and so
-/// does a list comprehension written as a line (`[env.PATH.append(p) for p in paths]`);
-/// `continue` and `break` under a test of the resolve leave what follows to apply where
-/// the test does not hold (`Loop`). A function the lines define (`def NAME(…):`) is read
-/// where it is called (`call`). Read as a field's function, a `return` reached whatever the
-/// resolve gives its value (`value(returnedBy:late:names:host:requests:)`). Lines are
-/// Python's logical lines (`statements(of:firstLine:)`). Any other line is left out with a
-/// warning: flow never runs a package's Python.
+/// does a list comprehension written as a line (`[env.PATH.append(p) for p in paths]`); a
+/// `while` loop reads it while its test holds; `continue` and `break` under a test of the
+/// resolve leave what follows to apply where the test does not hold (`Loop`). A function
+/// the lines define (`def NAME(…):`) is read where it is called (`call`). Read as a field's
+/// function, a `return` reached whatever the resolve gives its value
+/// (`value(returnedBy:late:names:host:requests:)`). Lines are Python's logical lines
+/// (`statements(of:firstLine:)`). Any other line is left out with a warning: flow never
+/// runs a package's Python.
 struct RezCommands {
   /// The package's changes, one per variable in the order first changed.
   var variables: [VariableChange] = []
@@ -123,9 +124,10 @@ struct RezCommands {
   /// `attributes` its other attributes (`this.NAME`, `RezPackage.Written.attributes`).
   ///
   /// An `if`/`elif`/`else` chain whose conditions are decided here reads the branch rez
-  /// would take, and a `for` loop over a value worked out here reads its body per item;
-  /// another block's opening line (an undecided `if`, a `while`) is left out with its
-  /// warning, its lines go with it, and the names they bind are unknown after them.
+  /// would take, a `for` loop over a value worked out here reads its body per item, and a
+  /// `while` loop while its test holds; another block's opening line (an undecided `if`, a
+  /// `with`) is left out with its warning, its lines go with it, and the names they bind
+  /// are unknown after them.
   init(
     lines: [String], firstLine: Int, expansions: [String: String],
     attributes: [String: RezExpression.Value?] = [:], phase: VariableChange.Phase = .commands
@@ -296,10 +298,12 @@ struct RezCommands {
         next = end
         continue
       }
-      if let loop = Self.loopHeader(text) {
+      let whileTest = Self.header(text, keyword: "while")
+      if let loop = whileTest.map({ (targets: "", items: $0) }) ?? Self.loopHeader(text) {
         let body = next
         skipBody()
-        // `for … else:` reads its `else` once the loop ends without a `break`.
+        // `for … else:` (and `while … else:`) reads its `else` once the loop ends without a
+        // `break`.
         var orElse: Int?
         if next < statements.count, statements[next].depth == indent,
           statements[next].text == "else:"
@@ -314,12 +318,27 @@ struct RezCommands {
           var position = body
           commands.read(statements, from: &position)
         }
-        guard body < end, statements[body].depth > indent,
+        let ending: (broke: Bool, ended: [String])?
+        if body < end, statements[body].depth > indent, let test = whileTest {
+          // A round while its test holds, each costing its lines of the limit.
+          ending = readRounds(
+            next: { commands in
+              commands.loopWork += work
+              guard commands.loopWork <= Self.loopLimit,
+                let holds = commands.value(of: test)?.truth
+              else { return nil }
+              return holds ? .some(Round(condition: nil, names: [])) : .some(nil)
+            }, round)
+        } else if body < end, statements[body].depth > indent,
           let items = value(of: loop.items)?.iterated,
           items.count <= (Self.loopLimit - loopWork) / work,
-          let rounds = Self.rounds(of: loop.targets, over: items),
-          let ending = readRounds(rounds, count: work, round)
-        else {
+          let rounds = Self.rounds(of: loop.targets, over: items)
+        {
+          ending = readRounds(rounds, count: work, round)
+        } else {
+          ending = nil
+        }
+        guard let ending else {
           skip(statement.line, text)
           for line in statements[body..<end] { forget(line) }
           continue
@@ -479,12 +498,36 @@ struct RezCommands {
   private mutating func readRounds(
     _ rounds: [Round], count: Int, _ read: (inout RezCommands) -> Void
   ) -> (broke: Bool, ended: [String])? {
-    let before = self
     loopWork += rounds.count * count
+    var place = 0
+    return readRounds(
+      next: { _ in
+        guard place < rounds.count else { return .some(nil) }
+        place += 1
+        return rounds[place - 1]
+      }, read)
+  }
+
+  /// Reads `read` for each round `next` gives (nil inside: the loop ends; nil: it cannot be
+  /// told, and the loop is undone), as `readRounds(_:count:_:)` does.
+  private mutating func readRounds(
+    next: (inout RezCommands) -> Round??, _ read: (inout RezCommands) -> Void
+  ) -> (broke: Bool, ended: [String])? {
+    let before = self
     loops.append(Loop())
     let innermost = loops.count - 1
     var broke = false
-    for round in rounds {
+    func undo() {
+      let work = loopWork
+      self = before
+      loopWork = work
+    }
+    while true {
+      guard let upcoming = next(&self) else {
+        undo()
+        return nil
+      }
+      guard let round = upcoming else { break }
       loops[innermost].roundCondition = round.condition
       loops[innermost].roundEnded = []
       loops[innermost].roundStart = effectiveCondition
@@ -500,9 +543,7 @@ struct RezCommands {
       let jumped = jump
       jump = nil
       if jumped == .abandoned {
-        let work = loopWork
-        self = before
-        loopWork = work
+        undo()
         return nil
       }
       if jumped == .endLoop {
@@ -1068,9 +1109,18 @@ struct RezCommands {
         added = items
       }
     } else {
-      guard Self.take("+", &reader), reader.peek == UInt8(ascii: "="), Self.advance(&reader),
-        let argument = value(&reader), Self.atEnd(&reader)
+      let subtracts = Self.take("-", &reader)
+      guard subtracts || Self.take("+", &reader), reader.peek == UInt8(ascii: "="),
+        Self.advance(&reader), let argument = value(&reader), Self.atEnd(&reader)
       else { return nil }
+      // Python's integers (`count += 1`), which a round may not change unseen.
+      if let a = current.integer, let b = argument.integer {
+        guard held == nil else { return nil }
+        let (result, overflow) =
+          subtracts ? a.subtractingReportingOverflow(b) : a.addingReportingOverflow(b)
+        return overflow ? nil : .value(.integer(result))
+      }
+      guard !subtracts else { return nil }
       switch (current, argument) {
       case (.string, .string(let more)): return .text(more)
       case (.tuple, _):
@@ -1083,10 +1133,12 @@ struct RezCommands {
     return .items(added.map { .conditional(condition: held, value: $0) })
   }
 
-  /// Items added to a list, or text to a string (`addition(to:_:holding:)`).
+  /// Items added to a list, text to a string, or an integer's new value
+  /// (`addition(to:_:holding:)`).
   fileprivate enum Addition {
     case items([RezExpression.Value])
     case text(String)
+    case value(RezExpression.Value)
   }
 
   /// What `return EXPRESSION` returns, as text (empty for a `return` alone); nil for
@@ -1201,28 +1253,27 @@ struct RezCommands {
           VariableChange(name: change.variable, phase: phase, condition: condition))
         return variables.count - 1
       }()
-    var entry = variables[index]
+    // Changed in place: a copy of the entry would copy its lists at every change.
     switch change.operation {
     case .set:
-      entry = VariableChange(
+      variables[index] = VariableChange(
         name: change.variable, set: [change.value], phase: phase, condition: condition)
     case .unset:
-      entry = VariableChange(
+      variables[index] = VariableChange(
         name: change.variable, phase: phase, condition: condition, unset: true)
     case .append:
-      if entry.set != nil {
-        entry.set!.append(change.value)
+      if variables[index].set != nil {
+        variables[index].set!.append(change.value)
       } else {
-        entry.append.append(change.value)
+        variables[index].append.append(change.value)
       }
     case .prepend:
-      if entry.set != nil {
-        entry.set!.insert(change.value, at: 0)
+      if variables[index].set != nil {
+        variables[index].set!.insert(change.value, at: 0)
       } else {
-        entry.prepend.insert(change.value, at: 0)
+        variables[index].prepend.insert(change.value, at: 0)
       }
     }
-    variables[index] = entry
   }
 
   private static func advance(_ reader: inout PythonModuleReader) -> Bool {
@@ -1256,6 +1307,7 @@ extension RezExpression.Value {
       self = .boolean(false)
       text += more
       self = .string(text)
+    case .value(let value): self = value
     }
   }
 }

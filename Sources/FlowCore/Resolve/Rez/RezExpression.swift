@@ -9,9 +9,12 @@ enum RezExpression {
   enum Value: Equatable {
     /// A string: rez formats it (`{root}`) when it becomes a variable's value.
     case string(String)
-    /// One of rez's objects (a version, a version's token, a boolean): `str()` gives its
+    /// One of rez's objects (a version, another package's version): `str()` gives its
     /// text, `+` refuses it, and rez does not format it.
     case object(String)
+    /// Python's `int`: a number written so, what `len()` gives, a version's token of digits
+    /// as rez gives it.
+    case integer(Int)
     /// A string rez does not format (`literal('{x}')`).
     case literal(String)
     case boolean(Bool)
@@ -36,6 +39,7 @@ enum RezExpression {
       case .string(let text), .object(let text), .literal(let text): return text
       case .boolean(let truth): return truth ? "True" : "False"
       case .none: return "None"
+      case .integer(let number): return String(number)
       case .tuple, .dictionary, .condition, .conditional: return nil
       }
     }
@@ -53,6 +57,7 @@ enum RezExpression {
         if items.contains(where: { !$0.isConditional }) { return true }
         return items.isEmpty ? false : nil
       case .dictionary(let keys, _): return !keys.isEmpty
+      case .integer(let number): return number != 0
       case .object, .condition, .conditional: return nil
       }
     }
@@ -122,6 +127,7 @@ enum RezExpression {
     func equals(_ other: Value) -> Bool? {
       guard !refersToVariables, !other.refersToVariables else { return nil }
       switch (self, other) {
+      case (.integer(let a), .integer(let b)): return a == b
       case (.string(let a), .string(let b)), (.string(let a), .literal(let b)),
         (.literal(let a), .string(let b)), (.literal(let a), .literal(let b)):
         return a == b
@@ -137,6 +143,26 @@ enum RezExpression {
       case (.object, _), (_, .object), (.condition, _), (_, .condition): return nil
       case (.dictionary, _), (_, .dictionary), (.conditional, _), (_, .conditional): return nil
       default: return false
+      }
+    }
+
+    /// The number of an `int`; nil for anything else.
+    var integer: Int? {
+      guard case .integer(let number) = self else { return nil }
+      return number
+    }
+
+    /// How `self` orders against `other` as Python's `<` orders them (negative: before):
+    /// integers, and strings by their code points; nil for anything else.
+    func order(against other: Value) -> Int? {
+      if let a = integer, let b = other.integer { return a < b ? -1 : a == b ? 0 : 1 }
+      guard !refersToVariables, !other.refersToVariables else { return nil }
+      switch (self, other) {
+      case (.string(let a), .string(let b)), (.string(let a), .literal(let b)),
+        (.literal(let a), .string(let b)), (.literal(let a), .literal(let b)):
+        if a == b { return 0 }
+        return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars) ? -1 : 1
+      default: return nil
       }
     }
 
@@ -453,8 +479,11 @@ enum RezExpression {
     case ("version", 1): return package["version"].map(Value.object)
     case ("version", 2):
       guard ["major", "minor", "patch"].contains(parts[1]) else { return nil }
-      // rez's version gives None for a token it does not have.
-      return .object(package["version." + parts[1]] ?? "None")
+      // rez gives a token of digits as an `int` (not one with a leading zero), another as a
+      // `str`, and None for a token the version does not have.
+      guard let token = package["version." + parts[1]] else { return Value.none }
+      if let number = Int(token), String(number) == token { return .integer(number) }
+      return .string(token)
     default: break
     }
     guard !this else { return nil }
@@ -512,23 +541,33 @@ enum RezExpression {
     }
 
     /// Whether the next word is `word` (taken when it is).
-    mutating func take(_ word: String) -> Bool {
-      reader.skipSpaces()
-      let save = reader.index
-      if reader.identifier() == word { return true }
-      reader.index = save
-      return false
+    mutating func take(_ word: StaticString) -> Bool {
+      guard let end = end(of: word),
+        end == reader.bytes.count || !RezVersion.isTokenByte(reader.bytes[end])
+      else { return false }
+      reader.index = end
+      return true
     }
 
     /// Whether `symbol` comes next (taken when it does).
-    mutating func take(symbol: String) -> Bool {
-      reader.skipSpaces()
-      let bytes = Array(symbol.utf8)
-      guard reader.index + bytes.count <= reader.bytes.count,
-        reader.bytes[reader.index..<reader.index + bytes.count].elementsEqual(bytes)
-      else { return false }
-      reader.index += bytes.count
+    mutating func take(symbol: StaticString) -> Bool {
+      guard let end = end(of: symbol) else { return false }
+      reader.index = end
       return true
+    }
+
+    /// Where `text` ends if it comes next, after spaces (which are passed over); nil where
+    /// it does not come next. Compared in place: every operator and word tried at every
+    /// step of an expression comes here.
+    private mutating func end(of text: StaticString) -> Int? {
+      reader.skipSpaces()
+      let start = reader.index
+      let bytes = reader.bytes
+      return text.withUTF8Buffer { text -> Int? in
+        guard start + text.count <= bytes.count else { return nil }
+        for offset in 0..<text.count where bytes[start + offset] != text[offset] { return nil }
+        return start + text.count
+      }
     }
 
     /// An expression, `A if TEST else B` too: the side Python's test gives, both sides
@@ -666,11 +705,12 @@ enum RezExpression {
       }
       _ = take(symbol: ",")
       guard take(symbol: ")"), !value.refersToVariables else { return nil }
-      let known: Set = ["str", "list", "tuple", "dict", "bool"]
+      let known: Set = ["str", "list", "tuple", "dict", "bool", "int"]
       guard types.allSatisfy(known.contains) else { return nil }
       switch value {
       case .string, .literal: return .boolean(types.contains("str"))
-      case .boolean: return .boolean(types.contains("bool"))
+      case .boolean: return .boolean(types.contains("bool") || types.contains("int"))
+      case .integer: return .boolean(types.contains("int"))
       case .dictionary: return .boolean(types.contains("dict"))
       case .none: return .boolean(false)
       case .tuple:
@@ -690,7 +730,7 @@ enum RezExpression {
     /// The items `item` reads, separated by commas (one after the last is allowed), up to
     /// `closing`, the opening bracket read; nil where an item cannot be read or the
     /// bracket does not close.
-    mutating func items<Item>(closing: String, _ item: (inout Parser) -> Item?) -> [Item]? {
+    mutating func items<Item>(closing: StaticString, _ item: (inout Parser) -> Item?) -> [Item]? {
       var items: [Item] = []
       while !take(symbol: closing) {
         guard let next = item(&self) else { return nil }
@@ -817,34 +857,69 @@ enum RezExpression {
         else { return nil }
         return .boolean(equal == same)
       }
-      for (symbol, equal) in [("==", true), ("!=", false)] where take(symbol: symbol) {
+      // Most expressions compare nothing: what follows is looked at once.
+      reader.skipSpaces()
+      guard let next = reader.peek, "=!<>".utf8.contains(next) else { return left }
+      let equalities: [(StaticString, Bool)] = [("==", true), ("!=", false)]
+      for (symbol, equal) in equalities where take(symbol: symbol) {
         guard let right = sum() else { return nil }
         // A variable's value (`${NAME}`, from `getenv` or another package's binding) is known
         // only where the commands are applied.
         guard let same = left.equals(right) else { return nil }
         return .boolean(same == equal)
       }
+      // Integers and strings in order (Python's chained comparisons are not read).
+      let orders: [(StaticString, (Int) -> Bool)] = [
+        ("<=", { $0 <= 0 }), (">=", { $0 >= 0 }), ("<", { $0 < 0 }), (">", { $0 > 0 }),
+      ]
+      for (symbol, holds) in orders where take(symbol: symbol) {
+        guard let right = sum(), let order = left.order(against: right) else { return nil }
+        return .boolean(holds(order))
+      }
       return left
     }
 
+    /// `+` of strings, lists and integers, `-` of integers.
     mutating func sum() -> Value? {
-      guard var value = remainder() else { return nil }
-      while take(symbol: "+") {
-        guard let right = remainder() else { return nil }
-        switch (value, right) {
-        case (.string(let a), .string(let b)): value = .string(a + b)
-        case (.tuple(let a), .tuple(let b)): value = .tuple(a + b)
+      guard var value = product() else { return nil }
+      while true {
+        let subtracts = take(symbol: "-")
+        guard subtracts || take(symbol: "+") else { return value }
+        guard let right = product() else { return nil }
+        if let a = value.integer, let b = right.integer {
+          let (result, overflow) =
+            subtracts ? a.subtractingReportingOverflow(b) : a.addingReportingOverflow(b)
+          guard !overflow else { return nil }
+          value = .integer(result)
+          continue
+        }
+        switch (value, right, subtracts) {
+        case (.string(let a), .string(let b), false): value = .string(a + b)
+        case (.tuple(let a), .tuple(let b), false): value = .tuple(a + b)
         default: return nil
         }
+      }
+    }
+
+    /// `*` of integers, then `%` (`remainder()`).
+    mutating func product() -> Value? {
+      guard var value = remainder() else { return nil }
+      while take(symbol: "*") {
+        guard reader.peek != UInt8(ascii: "*"), let right = remainder(),
+          let a = value.integer, let b = right.integer
+        else { return nil }
+        let (result, overflow) = a.multipliedReportingOverflow(by: b)
+        guard !overflow else { return nil }
+        value = .integer(result)
       }
       return value
     }
 
     /// `"%s/lib" % value` and `% (a, b)`: each `%s` takes the next value's `str()`.
     mutating func remainder() -> Value? {
-      guard var value = postfixed() else { return nil }
+      guard var value = signed() else { return nil }
       while take(symbol: "%") {
-        guard case .string(let format) = value, let right = postfixed() else { return nil }
+        guard case .string(let format) = value, let right = signed() else { return nil }
         var arguments: [Value]
         if case .tuple(let items) = right { arguments = items } else { arguments = [right] }
         var result = ""
@@ -866,6 +941,16 @@ enum RezExpression {
         value = .string(result + rest)
       }
       return value
+    }
+
+    /// A primary after any `-` signs (of an integer), with what `postfixed()` reads after it.
+    mutating func signed() -> Value? {
+      var negative = false
+      while take(symbol: "-") { negative.toggle() }
+      guard let value = postfixed() else { return nil }
+      guard negative else { return value }
+      guard let number = value.integer, number != Int.min else { return nil }
+      return .integer(-number)
     }
 
     /// A primary, then the string methods called on it (`.format(…)`, `.split('.')`, …)
@@ -918,10 +1003,18 @@ enum RezExpression {
         guard case .string = value else { return .tuple(Array(part)) }
         return .string(part.compactMap(\.text).joined())
       }
-      let start = integer()
+      // An index or a bound: written (`-1`), or a name or expression giving an integer.
+      func bound() -> Int?? {
+        if let written = integer() { return written }
+        reader.skipSpaces()
+        guard reader.peek != UInt8(ascii: ":"), reader.peek != UInt8(ascii: "]") else {
+          return .some(nil)
+        }
+        return expression()?.integer.map { .some($0) } ?? nil
+      }
+      guard let start = bound() else { return nil }
       if take(symbol: ":") {
-        let end = integer()
-        guard take(symbol: "]") else { return nil }
+        guard let end = bound(), take(symbol: "]") else { return nil }
         func clamp(_ bound: Int?, _ otherwise: Int) -> Int {
           guard let bound else { return otherwise }
           return Swift.min(Swift.max(bound < 0 ? bound + items.count : bound, 0), items.count)
@@ -969,53 +1062,109 @@ enum RezExpression {
       return nil
     }
 
-    /// A list comprehension, its `[` read and its `for` at `forAt`: one `for` over a value
-    /// worked out here (its items bound to a name, or unpacked to several), then any `if`
-    /// tests; each item is worked out with the names bound. Nil where anything is unknown
-    /// (an item held conditionally, a test whose truth flow cannot tell).
-    mutating func comprehension(forAt clause: Int) -> Value? {
-      let itemStart = reader.index
-      reader.index = clause
-      guard take("for") else { return nil }
-      var names: [String] = []
-      repeat {
-        reader.skipSpaces()
-        guard let name = reader.identifier(), name != "in" else { return nil }
-        names.append(name)
-      } while take(symbol: ",")
-      guard take("in"), let values = disjunction() else { return nil }
-      let testsStart = reader.index
-      guard let close = bracketScan(from: testsStart),
-        scope.budget.take(values.iterationBound * (close.end - itemStart)),
-        let items = values.iterated, !items.contains(where: \.isConditional)
-      else { return nil }
+    /// A list comprehension (`[ITEM for …]`) or a dict comprehension (`{KEY: VALUE for …}`),
+    /// its bracket read and its first `for` at `forAt`: `for` clauses, each over a value
+    /// worked out here with the names of the clauses before it bound (its items bound to a
+    /// name, or unpacked to several), and `if` tests between and after them; the item is
+    /// worked out for each combination the tests keep, as Python runs them. Nil where
+    /// anything is unknown (an item held conditionally, a test whose truth flow cannot
+    /// tell), or past `PythonModuleReader.deepestNesting` clauses.
+    mutating func comprehension(forAt clause: Int, dictionary: Bool = false) -> Value? {
+      let item = reader.index..<clause
+      guard let close = bracketScan(from: clause) else { return nil }
       var results: [Value] = []
-      // One copy for every item: its names are bound anew in place.
+      var keys: [Value] = []
+      // One copy for every combination: its names are bound anew in place.
       var inner = self
-      for item in items {
-        if names.count == 1 {
-          inner.scope.locals[names[0]] = .some(item)
-        } else {
-          guard let parts = item.placedItems, parts.count == names.count else { return nil }
-          for (name, part) in zip(names, parts) { inner.scope.locals[name] = .some(part) }
-        }
-        inner.reader.index = testsStart
-        var kept = true
-        while inner.take("if") {
-          guard let test = inner.disjunction(), let truth = test.truth else { return nil }
-          kept = kept && truth
-        }
-        guard inner.take(symbol: "]") else { return nil }
-        guard kept else { continue }
-        inner.reader.index = itemStart
-        guard let result = inner.expression() else { return nil }
-        inner.reader.skipSpaces()
-        guard inner.reader.index == clause else { return nil }
-        results.append(result)
-      }
+      guard
+        inner.comprehend(
+          at: clause, item: item, cost: close.end - item.lowerBound, depth: 0,
+          dictionary: dictionary, into: &results, keys: &keys)
+      else { return nil }
       // With no items, the tests are not read, only stepped over.
       reader.index = close.end
-      return .tuple(results)
+      return dictionary ? Self.dictionary(keys: keys, values: results) : .tuple(results)
+    }
+
+    /// Reads a comprehension from `position` (`comprehension(forAt:dictionary:)`): a `for`
+    /// clause, an `if` test, or its closing bracket, where the item (`item`, read as a key
+    /// and a value for a dict) is added with the names bound now; false where anything is
+    /// unknown.
+    private mutating func comprehend(
+      at position: Int, item: Range<Int>, cost: Int, depth: Int, dictionary: Bool,
+      into results: inout [Value], keys: inout [Value]
+    ) -> Bool {
+      reader.index = position
+      if take("for") {
+        guard depth < PythonModuleReader.deepestNesting else { return false }
+        var names: [String] = []
+        repeat {
+          reader.skipSpaces()
+          guard let name = reader.identifier(), name != "in" else { return false }
+          names.append(name)
+        } while take(symbol: ",")
+        guard take("in"), let values = disjunction(),
+          scope.budget.take(values.iterationBound * cost),
+          let items = values.iterated, !items.contains(where: \.isConditional)
+        else { return false }
+        let rest = reader.index
+        for value in items {
+          if names.count == 1 {
+            scope.locals[names[0]] = .some(value)
+          } else {
+            guard let parts = value.placedItems, parts.count == names.count else { return false }
+            for (name, part) in zip(names, parts) { scope.locals[name] = .some(part) }
+          }
+          guard
+            comprehend(
+              at: rest, item: item, cost: cost, depth: depth + 1, dictionary: dictionary,
+              into: &results, keys: &keys)
+          else { return false }
+        }
+        return true
+      }
+      if take("if") {
+        guard let test = disjunction(), let truth = test.truth else { return false }
+        return !truth
+          || comprehend(
+            at: reader.index, item: item, cost: cost, depth: depth, dictionary: dictionary,
+            into: &results, keys: &keys)
+      }
+      guard take(symbol: dictionary ? "}" : "]") else { return false }
+      reader.index = item.lowerBound
+      if dictionary {
+        guard let key = expression(), take(symbol: ":") else { return false }
+        keys.append(key)
+      }
+      guard let result = expression() else { return false }
+      reader.skipSpaces()
+      guard reader.index == item.upperBound else { return false }
+      results.append(result)
+      return true
+    }
+
+    /// A dict of `keys` and `values` in order, a key given again keeping its first place
+    /// and taking the later value, as Python builds one; nil where flow cannot tell whether
+    /// two keys are equal.
+    static func dictionary(keys: [Value], values: [Value]) -> Value? {
+      var (held, heldValues): ([Value], [Value]) = ([], [])
+      for (key, value) in zip(keys, values) {
+        var place: Int?
+        for (index, candidate) in held.enumerated() {
+          guard let same = candidate.equals(key) else { return nil }
+          if same {
+            place = index
+            break
+          }
+        }
+        if let place {
+          heldValues[place] = value
+        } else {
+          held.append(key)
+          heldValues.append(value)
+        }
+      }
+      return .dictionary(keys: held, values: heldValues)
     }
 
     /// An integer written at the reader (`-1`, `2`); nil, the reader where it was, for
@@ -1104,9 +1253,7 @@ enum RezExpression {
         guard case .string(let separator) = arguments[0], !separator.isEmpty else { return nil }
         var limit = Int.max
         if arguments.count == 2 {
-          guard case .object(let written) = arguments[1], let number = Int(written) else {
-            return nil
-          }
+          guard case .integer(let number) = arguments[1] else { return nil }
           if number >= 0 { limit = number }
         }
         var parts = text.split(separator: separator, omittingEmptySubsequences: false).map(
@@ -1190,6 +1337,23 @@ enum RezExpression {
       if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
         return stringLiteral(prefix: "")
       }
+      // A dict, written out or as a comprehension.
+      if take(symbol: "{") {
+        if let clause = bracketScan(from: reader.index)?.clause {
+          return comprehension(forAt: clause, dictionary: true)
+        }
+        guard
+          let pairs = items(
+            closing: "}",
+            { parser -> (Value, Value)? in
+              guard let key = parser.expression(), parser.take(symbol: ":"),
+                let value = parser.expression()
+              else { return nil }
+              return (key, value)
+            })
+        else { return nil }
+        return Self.dictionary(keys: pairs.map(\.0), values: pairs.map(\.1))
+      }
       // A list is held as a tuple: flow reads no difference between them.
       if take(symbol: "[") {
         if let clause = bracketScan(from: reader.index)?.clause {
@@ -1200,7 +1364,7 @@ enum RezExpression {
       // A number is an object whose `str()` Python writes (`5`, `2020.4`).
       if VersionScanner.isDigit(byte) {
         switch try? reader.number() {
-        case .integer(let number)?: return .object(String(number))
+        case .integer(let number)?: return .integer(Int(number))
         case .float(let number)? where number.isFinite: return .object(number.description)
         default: return nil
         }
@@ -1291,7 +1455,7 @@ enum RezExpression {
         // test), and for an early one alone.
         switch dotted {
         case "building", "testing": return .boolean(false)
-        case "build_variant_index" where scope.kind == .early: return .object("0")
+        case "build_variant_index" where scope.kind == .early: return .integer(0)
         case "build_variant_requires" where scope.kind == .early: return .tuple([])
         default: break
         }
@@ -1335,9 +1499,9 @@ enum RezExpression {
           return nil
         }
         switch function {
-        case "len": return .object(String(items.count))
+        case "len": return .integer(items.count)
         case "enumerate":
-          return .tuple(items.enumerated().map { .tuple([.object(String($0)), $1]) })
+          return .tuple(items.enumerated().map { .tuple([.integer($0), $1]) })
         case "reversed": return .tuple(items.reversed())
         case "sorted":
           var texts: [String] = []
@@ -1466,7 +1630,7 @@ extension RezExpression.Value {
   init(_ literal: PythonLiteral) {
     switch literal {
     case .string(let text): self = .string(text)
-    case .integer(let number): self = .object(String(number))
+    case .integer(let number): self = .integer(Int(number))
     case .float(let number): self = .object(number.description)
     case .boolean(let truth): self = .boolean(truth)
     case .none: self = .none
@@ -1495,6 +1659,7 @@ extension RezExpression.Value {
     case .string(let text): return .string(text)
     case .boolean(let truth): return .boolean(truth)
     case .none: return PythonLiteral.none
+    case .integer(let number): return .integer(Int64(number))
     case .tuple(let items):
       var literals: [PythonLiteral] = []
       for item in items {

@@ -262,7 +262,9 @@ extension PythonModuleReaderTests {
   /// Values in commands are worked out as Python computes them, then formatted as rez
   /// formats a string; what flow cannot work out is nil (the line is left out).
   @Test func valuesAreWorkedOutAsPythonAndRezWould() {
-    let package = ["root": "/r/p/1", "base": "/r/p/1", "version": "1", "name": "p"]
+    let package = [
+      "root": "/r/p/1", "base": "/r/p/1", "version": "1", "name": "p", "version.major": "1",
+    ]
     var scope = RezExpression.Scope(package: package)
     scope.locals["bin"] = .string("{root}/bin")
     scope.locals["unknown"] = .some(nil)
@@ -307,6 +309,21 @@ extension PythonModuleReaderTests {
     #expect(text("':'.join([p for p in ['a'] if unknown])") == nil)
     #expect(text("':'.join([p for p in unknown])") == nil)
     #expect(text("':'.join([p for (p) in ['a']])") == nil)
+    // More than one `for`, and dict comprehensions.
+    #expect(text("':'.join([a + b for a in ['x', 'y'] if a != 'y' for b in a + 'z'])") == "xx:xz")
+    #expect(text("':'.join({k: k + '1' for k in ['a', 'b', 'a']}.values())") == "a1:b1")
+    #expect(text("{'a': bin, 'b': 'x', 'a': 'y'}['a']") == "y")
+    #expect(text("{'a': 1, unknown: 2}['a']") == nil)
+    #expect(text("{'a', 'b'}") == nil)
+    // Python's integers: written, given by len() and a version's tokens of digits.
+    #expect(text("str(len('abc') * 2 - 1)") == "5")
+    #expect(text("'a' if this.version.major >= 1 and len(bin) > 3 else 'b'") == "a")
+    #expect(text("'a' if 'x' < 'y' < 'z' else 'b'") == nil)
+    #expect(text("'a' if version > 1 else 'b'") == nil)
+    #expect(text("str(len('ab') + 'c')") == nil)
+    #expect(text("['a', 'b', 'c'][len('ab')]") == "c")
+    #expect(text("'abcd'[len('a'):-len('a')]") == "bc")
+    #expect(text("str(9223372036854775807 + 1)") == nil)
     // The environment and the machine are read only in a field's function.
     #expect(text("os.getenv('HOME', 'x')") == nil)
     #expect(text("ast.literal_eval('[\\'a\\', 1]')[0]") == "a")
@@ -727,5 +744,26 @@ extension PythonModuleReaderTests {
     }
     #expect(try environment(["tool"]) == "b - yes after")
     #expect(try environment(["tool", "maya"]) == "b maya - after")
+  }
+}
+
+extension PythonModuleReaderTests {
+  /// A `while` loop reads its body while its test holds, each round costing its lines of the
+  /// loops' limit; one whose test is not known, or that runs past the limit, is left out
+  /// whole. Integers count up with `+=` and down with `-=`.
+  @Test func whileLoopsReadTheirBodyWhileTheirTestHolds() {
+    let commands = RezCommands(
+      lines: [
+        "parts = ['a', 'b', 'c']", "i = 0", "while i < len(parts):",
+        "    env.PARTS.append(parts[i])",
+        "    i += 1", "else:", "    env.DONE = str(i)", "n = 3", "while True:", "    n -= 1",
+        "    if n == 0:", "        break", "    env.DOWN.append(str(n))", "while True:",
+        "    env.NEVER = 'x'", "while 'maya' in resolve:", "    env.MAYA = 'x'",
+        "env.LAST = str(n)",
+      ], firstLine: 1, expansions: [:])
+    #expect(commands.skipped.map(\.line) == [14, 16])
+    #expect(commands.variables.map(\.name) == ["PARTS", "DONE", "DOWN", "LAST"])
+    #expect(commands.variables.map(\.append) == [["a", "b", "c"], [], ["2", "1"], []])
+    #expect(commands.variables.compactMap(\.set) == [["3"], ["0"]])
   }
 }
