@@ -514,6 +514,7 @@ enum RezExpression {
     case ("sys", 2) where parts[1] == "platform": return .string(platform)
     case ("os", 2) where parts[1] == "name": return .string("posix")
     case ("os", 2) where parts[1] == "sep": return .string("/")
+    case ("os", 3) where parts[1] == "path" && parts[2] == "sep": return .string("/")
     case ("os", 2) where parts[1] == "pathsep": return .string(":")
     case ("building", 1): return .boolean(false)
     default: return nil
@@ -1466,7 +1467,9 @@ enum RezExpression {
     }
 
     /// Python's names flow works out wherever it reads.
-    static let pythonNames: Set = ["os.name", "os.sep", "os.pathsep", "sys.platform"]
+    static let pythonNames: Set = [
+      "os.name", "os.sep", "os.path.sep", "os.pathsep", "sys.platform",
+    ]
 
     /// rez's `system.arch`, `system.os` and `system.variant` (`platform-linux`,
     /// `arch-ARCH`, `os-OS`) where the host is read; nil for anything else, or a fact not
@@ -1484,7 +1487,8 @@ enum RezExpression {
       }
     }
 
-    /// The functions flow works out: `os.path.join`, `os.path.normpath`, `str`, `getenv` and
+    /// The functions flow works out: `os.path.join`, `os.path.normpath`, `os.path.basename`,
+    /// `os.path.dirname`, `os.path.expanduser` (in commands), `str`, `getenv` and
     /// `expandvars` (the variables kept for the environment to fill), `literal`,
     /// `platform.system`, and of what a loop takes (`Value.iterated`) `list`, `tuple`,
     /// `len`, `enumerate`, `reversed` and `sorted` (of strings); `list()`, `tuple()` and
@@ -1564,6 +1568,25 @@ enum RezExpression {
           return nil
         }
         return .string(Self.normalized(path))
+      case ("os.path.basename", 1), ("os.path.dirname", 1):
+        guard case .string(let path) = arguments[0], !arguments[0].refersToVariables else {
+          return nil
+        }
+        // Python's posixpath: split after the last `/`; a head of more than slashes loses
+        // its trailing ones.
+        let cut = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+        guard function == "os.path.dirname" else { return .string(String(path[cut...])) }
+        let head = path[..<cut]
+        guard head.contains(where: { $0 != "/" }) else { return .string(String(head)) }
+        return .string(String(head.reversed().drop { $0 == "/" }.reversed()))
+      case ("os.path.expanduser", 1) where scope.bindsRez:
+        // `~` and `~/…` are the home folder, `${HOME}` where the commands are applied, as
+        // `getenv` is; another user's (`~name`) is not known, nor where a variable's value
+        // starts the path.
+        guard case .string(let path) = arguments[0] else { return nil }
+        if path == "~" || path.hasPrefix("~/") { return .string("${HOME}" + path.dropFirst()) }
+        guard !path.hasPrefix("~"), !path.hasPrefix("$") else { return nil }
+        return arguments[0]
       default: return nil
       }
     }

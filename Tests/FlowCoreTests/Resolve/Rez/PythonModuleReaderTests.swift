@@ -281,6 +281,19 @@ extension PythonModuleReaderTests {
     #expect(text("'{0}{}'.format(1, 2)") == nil)
     #expect(text("os.path.join(root, 'a', '/b', 'c')") == "/b/c")
     #expect(text("os.path.join('C:', os.sep, 'Kits') + os.pathsep + 'x'") == "/Kits:x")
+    // Python's posixpath, of a path whose text is known.
+    #expect(
+      text("os.path.basename(root) + ':' + os.path.dirname(root + '/bin//')") == "1:/r/p/1/bin")
+    #expect(text("os.path.dirname('//') + os.path.dirname('a') + os.path.basename('a/')") == "//")
+    #expect(text("os.path.dirname(getenv('X'))") == nil)
+    #expect(
+      text("os.path.expanduser('~') + os.path.sep + os.path.expanduser('~/x')")
+        == "${HOME}/${HOME}/x")
+    #expect(
+      text("os.path.expanduser('/opt/~') + os.path.expanduser('x/' + getenv('X'))")
+        == "/opt/~x/${X}")
+    #expect(text("os.path.expanduser('~me')") == nil)
+    #expect(text("os.path.expanduser(getenv('X'))") == nil)
     #expect(text("'$HOME2/${X}/$'") == "${HOME}2/${X}/$")
     #expect(text("'{nope}/{root}'") == "{nope}/{root}")
     #expect(text("'{this.nope}'") == nil)
