@@ -54,10 +54,14 @@ struct RezCommands {
   private var readsValue: Bool { scope.kind == .early || scope.kind == .late }
   private var returned: PythonLiteral?
   private var unknownAt: (line: Int, text: String)?
-  /// While a function the commands define is read where it is called (`call`): for each
-  /// call, innermost last, what held where it was called (`effectiveCondition`), so that a
-  /// `return` reached only under a test of the resolve in its body is told apart.
-  private var calls: [String?] = []
+  /// While a function the commands define is read where it is called (`call`): what held
+  /// where it was called (`effectiveCondition`, kept as its round's start), so that a
+  /// `return` reached only under a test of the resolve in its body is told apart; nil
+  /// outside a call.
+  private var callSite: String?? {
+    guard let call = loops.first, call.isCall else { return nil }
+    return .some(call.roundStart)
+  }
   /// What the innermost call's `return` gave: nil for none reached, `.some(nil)` for a
   /// value flow does not work out.
   private var returnedByCall: RezExpression.Value??
@@ -383,7 +387,7 @@ struct RezCommands {
   private mutating func forget(_ statement: Statement) {
     forget(statement.text)
     // Where a function called returns is not known: the call is not followed.
-    if !calls.isEmpty, Self.endsFunction(statement.text) {
+    if callSite != nil, Self.endsFunction(statement.text) {
       if jump == nil { jump = .abandoned }
       return
     }
@@ -444,12 +448,7 @@ struct RezCommands {
       } else if Self.keywords.contains(first) {
         return []
       }
-      names = [first]
-      while Self.take(",", &reader) {
-        reader.skipSpaces()
-        guard let name = reader.identifier() else { break }
-        names.append(name)
-      }
+      names = [first] + Self.moreNames(&reader)
     }
     return names.filter(Self.isAssignable)
   }
@@ -687,19 +686,20 @@ struct RezCommands {
     if text.hasPrefix("["), text.hasSuffix("]") {
       return performEach(String(text.dropFirst().dropLast()))
     }
-    // A function the commands define returns to where it was called.
-    if let called = calls.last, let expression = Self.returnedExpression(text),
-      let call = loops.lastIndex(where: \.isCall)
-    {
-      let returned = expression.isEmpty ? RezExpression.Value.none : value(of: expression)
+    // A function the commands define returns to where it was called (its call's loop is
+    // the first).
+    if let called = callSite, let expression = Self.returnedExpression(text) {
       // Reached only where a test of the resolve holds: what follows applies where it does
       // not, and what the call gives depends on the resolve.
       if let here = effectiveCondition, here != called {
-        loops[call].ended.append(here)
+        loops[0].ended.append(here)
         returnedByCall = .some(nil)
         return true
       }
-      if returnedByCall == nil { returnedByCall = .some(returned) }
+      if returnedByCall == nil {
+        returnedByCall = .some(
+          expression.isEmpty ? RezExpression.Value.none : value(of: expression))
+      }
       jump = .returned
       return true
     }
@@ -863,6 +863,17 @@ struct RezCommands {
     return true
   }
 
+  /// The names after the first of a list (`, b, c` of `a, b, c = …`), each after its comma.
+  private static func moreNames(_ reader: inout PythonModuleReader) -> [String] {
+    var names: [String] = []
+    while take(",", &reader) {
+      reader.skipSpaces()
+      guard let name = reader.identifier() else { break }
+      names.append(name)
+    }
+    return names
+  }
+
   /// The names a loop's target binds (`key, (a, b)`).
   private static func targetNames(_ targets: String) -> [String] {
     let spaced = targets.replacing("(", with: " ").replacing(")", with: " ")
@@ -920,7 +931,7 @@ struct RezCommands {
   /// false where the line is not one flow reads (a default not worked out, a parameter
   /// form not read) or the function is defined only where a test of the resolve holds.
   private mutating func define(_ text: String, body: [Statement]) -> Bool {
-    guard !body.isEmpty, effectiveCondition == calls.last ?? nil else { return false }
+    guard !body.isEmpty, effectiveCondition == callSite ?? nil else { return false }
     var reader = PythonModuleReader(bytes: Array(text.utf8))
     _ = reader.identifier()
     reader.skipSpaces()
@@ -979,12 +990,9 @@ struct RezCommands {
       var targets = [first]
       switch first {
       case "global", "nonlocal", "def", "del":
-        targets = []
-        repeat {
-          reader.skipSpaces()
-          guard let name = reader.identifier() else { break }
-          targets.append(name)
-        } while first != "def" && take(",", &reader)
+        reader.skipSpaces()
+        guard let name = reader.identifier() else { continue }
+        targets = [name] + (first == "def" ? [] : moreNames(&reader))
         if first == "global" || first == "nonlocal" {
           declared.formUnion(targets)
         } else {
@@ -994,11 +1002,7 @@ struct RezCommands {
       default:
         guard !keywords.contains(first) else { continue }
       }
-      while take(",", &reader) {
-        reader.skipSpaces()
-        guard let name = reader.identifier() else { break }
-        targets.append(name)
-      }
+      targets += moreNames(&reader)
       reader.skipSpaces()
       guard let byte = reader.peek else { continue }
       reader.index += 1
@@ -1037,8 +1041,7 @@ struct RezCommands {
     let outerReturned = returnedByCall
     let here = effectiveCondition
     condition = here
-    loops = [Loop(isCall: true)]
-    calls.append(here)
+    loops = [Loop(roundStart: here, isCall: true)]
     returnedByCall = nil
     scope.callDepth += 1
     for name in function.locals { scope.locals.removeValue(forKey: name) }
@@ -1050,7 +1053,6 @@ struct RezCommands {
     let uncertain = loops.first?.uncertain ?? []
     jump = nil
     scope.callDepth -= 1
-    calls.removeLast()
     returnedByCall = outerReturned
     condition = outerCondition
     loops = outer.loops
@@ -1114,11 +1116,9 @@ struct RezCommands {
         Self.advance(&reader), let argument = value(&reader), Self.atEnd(&reader)
       else { return nil }
       // Python's integers (`count += 1`), which a round may not change unseen.
-      if let a = current.integer, let b = argument.integer {
+      if current.integer != nil, argument.integer != nil {
         guard held == nil else { return nil }
-        let (result, overflow) =
-          subtracts ? a.subtractingReportingOverflow(b) : a.addingReportingOverflow(b)
-        return overflow ? nil : .value(.integer(result))
+        return current.integerSum(argument, subtracting: subtracts).map(Addition.value)
       }
       guard !subtracts else { return nil }
       switch (current, argument) {

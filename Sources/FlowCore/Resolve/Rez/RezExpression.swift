@@ -152,6 +152,15 @@ enum RezExpression {
       return number
     }
 
+    /// `self + other` (`self - other` where `subtracting`) of two integers; nil for
+    /// anything else, or a result past `Int`'s range.
+    func integerSum(_ other: Value, subtracting: Bool) -> Value? {
+      guard let a = integer, let b = other.integer else { return nil }
+      let (result, overflow) =
+        subtracting ? a.subtractingReportingOverflow(b) : a.addingReportingOverflow(b)
+      return overflow ? nil : .integer(result)
+    }
+
     /// How `self` orders against `other` as Python's `<` orders them (negative: before):
     /// integers, and strings by their code points; nil for anything else.
     func order(against other: Value) -> Int? {
@@ -887,11 +896,9 @@ enum RezExpression {
         let subtracts = take(symbol: "-")
         guard subtracts || take(symbol: "+") else { return value }
         guard let right = product() else { return nil }
-        if let a = value.integer, let b = right.integer {
-          let (result, overflow) =
-            subtracts ? a.subtractingReportingOverflow(b) : a.addingReportingOverflow(b)
-          guard !overflow else { return nil }
-          value = .integer(result)
+        if value.integer != nil, right.integer != nil {
+          guard let result = value.integerSum(right, subtracting: subtracts) else { return nil }
+          value = result
           continue
         }
         switch (value, right, subtracts) {
