@@ -12,7 +12,8 @@ import Testing
 /// ephemeral, and the order they apply in; combined package files (`NAME.py`, `NAME.yaml`)
 /// with `versions` and `version_overrides`; fields written as `@early()` and `@late()`
 /// functions (one reading the environment as rez-cook's packages do, one of the request),
-/// a plain one rez leaves out, and functions the commands define and call.
+/// a plain one rez leaves out, functions the commands define and call, and tests of the
+/// environment (`defined()`, `undefined()`, `os.environ`) against variables it holds or not.
 @Suite struct RezEnvironmentTests {
   struct Case: Decodable {
     var request: [String]
@@ -31,7 +32,7 @@ import Testing
     try #require(run.status == 0, "the rez oracle failed: \(run.stderr)")
     let cases = try JSONDecoder().decode(
       [Case].self, from: Data(contentsOf: URL(fileURLWithPath: folder.path + "/cases.json")))
-    #expect(cases.count >= 36)
+    #expect(cases.count >= 38)
     for item in cases {
       let resolve = try ToolRun.run(
         "flow-resolve",
@@ -45,7 +46,8 @@ import Testing
       let actions = try #require(document["actions"] as? [[String: String]]).map { action in
         EnvironmentActions.Action(
           kind: EnvironmentActions.Action.Kind(rawValue: action["action"]!)!,
-          variable: action["variable"]!, value: action["value"]!, package: action["package"]!)
+          variable: action["variable"]!, value: action["value"]!, package: action["package"]!,
+          when: action["when"].flatMap(EnvironmentTest.init(parsing:)))
       }
       var base = EnvironmentMap()
       for (name, value) in item.base { base[name] = value }

@@ -333,6 +333,29 @@ bounded "rez commands calling functions 2^32 and 20000 times, looping forever" 2
 expect "the calls past the limit left out by line" stderr_has "left out: add(item)"
 expect "the endless loop left out" stderr_has "left out: while True:"
 rm -rf rez "$scratch/rez-index"
+# Tests of the environment on 20,000 variables in turn, each guarding a change, twice
+# over: the conditions the changes pile up on one variable stop at their limit.
+mkdir -p rez/tests/1.0 rez/testing/1.0
+{
+  items_list 20000
+  printf 'def commands():
+    for item in this._items:
+        if defined("V" + item):
+'
+  printf '            env.SEEN.append(item)
+        else:
+            env.UNSEEN.prepend(item)
+'
+  printf '    if defined("SEEN"):
+        env.AFTER = "1"
+'
+} >rez/tests/1.0/package.py
+cp rez/tests/1.0/package.py rez/testing/1.0/package.py
+printf 'requires = ["tests"]\n' >>rez/testing/1.0/package.py
+bounded "rez commands testing 20000 variables, in two packages" 20 1000 0 \
+  "$bin/flow-resolve" --catalog rez --syntax rez --index "$scratch/rez-index" testing
+expect "the test past the limit left out" stderr_has 'left out: if defined("SEEN"):'
+rm -rf rez "$scratch/rez-index"
 
 # --- Data that must stay data: images, mount folders, Makefile text, stage names, files --
 # An image that is an option, a workflow whose folder is /, a document path that is shell

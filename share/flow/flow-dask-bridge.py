@@ -7,7 +7,8 @@ Reads one JSON document from the file named by its argument:
                      "gpu_ids": ["0", ...]} | null,
    "stages": [{"name", "argv", "directory", "log", "needs": [indexes],
                "assignments": [{"name", "parts": [["text" | "variable" | "separator_if_set",
-                                                   "..."], ...] | null (removed)}] | null,
+                                                   "..."], ...] | null (removed),
+                                "when": TEST (absent: always)}] | null,
                "environment": {...} (the whole environment, when assignments is null),
                "resources": {"GPU": 1, "MEMORY": bytes, "<counter>": n},
                "gpu_placeholders": ["..."], "timeout": seconds | null,
@@ -29,7 +30,9 @@ on any port) and closes it at the end; it goes with the bridge's process whateve
 Each stage's command runs on a worker as a process (argv, never a shell string) in the
 environment the worker was started with (see started_environment in run_stage), with
 the assignments applied over it in order (a "variable" part
-is that variable's value as built so far, "separator_if_set" a ":" when it is set), with
+is that variable's value as built so far, "separator_if_set" a ":" when it is set; one with
+a "when" only where its TEST holds of the environment the worker was started with: ["set",
+NAME], ["not", TEST], ["all", [TEST, ...]], ["any", [TEST, ...]]), with
 the stage's resources as Dask resource annotations. A stage given GPUs gets ids among the
 worker's (see run_stage): in a container they replace the placeholders of its argv,
 otherwise they are its CUDA_VISIBLE_DEVICES. A watchdog process per stage kills the stage's
@@ -156,12 +159,24 @@ def run_stage(stage, stop_name, local_gpu_ids):
             return {os.fsdecode(name): os.fsdecode(value) for name, value in entries}
         return dict(os.environ)
 
+    def holds(test, environment):
+        kind, value = test
+        if kind == "set":
+            return value in environment
+        if kind == "not":
+            return not holds(value, environment)
+        results = (holds(item, environment) for item in value)
+        return all(results) if kind == "all" else any(results)
+
     try:
         if stage.get("assignments") is None:
             environment = dict(stage["environment"])
         else:
             environment = started_environment()
+            base = dict(environment)
             for assignment in stage["assignments"]:
+                if "when" in assignment and not holds(assignment["when"], base):
+                    continue
                 if assignment["parts"] is None:
                     environment.pop(assignment["name"], None)
                     continue

@@ -41,6 +41,11 @@ public struct StageCacheEntry: Sendable {
         software.add(text)
         software.add([0])
       }
+      // Actions without a test digest as before tests existed.
+      if let test = action.when {
+        software.add("when " + test.text)
+        software.add([0])
+      }
     }
     var variables = JSONObject()
     for variable in stage.environment.mergedVariables ?? [] {

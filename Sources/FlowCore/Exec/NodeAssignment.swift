@@ -17,16 +17,58 @@ public struct NodeAssignment: Sendable, Equatable {
   public var parts: [Part]
   /// Whether the variable is removed instead (`unset NAME`; its parts are empty).
   public var removes: Bool
+  /// Where it applies: a test of the machine's own environment, as it was before any
+  /// assignment (`EnvironmentActions.Action.when`); nil for always.
+  public var when: EnvironmentTest?
 
-  public init(name: String, parts: [Part], removes: Bool = false) {
+  public init(name: String, parts: [Part], removes: Bool = false, when: EnvironmentTest? = nil) {
     self.name = name
     self.parts = parts
     self.removes = removes
+    self.when = when
+  }
+
+  /// The sh lines that make `assignments` over the machine's environment: first whether
+  /// each variable their tests read is set there, kept in a shell variable of its own
+  /// (`flow_base_set_NAME`, never exported: the assignments change what they test), then
+  /// the assignments, then those shell variables unset.
+  public static func script(_ assignments: [NodeAssignment]) -> [String] {
+    var tested: [String] = []
+    for assignment in assignments {
+      for name in assignment.when?.names ?? [] where ShellWord.isName(name) {
+        if !tested.contains(name) { tested.append(name) }
+      }
+    }
+    var lines = tested.map { "\(baseMark($0))=${\($0)+1}" }
+    lines += assignments.map(\.shell)
+    if !tested.isEmpty { lines.append("unset " + tested.map(baseMark).joined(separator: " ")) }
+    return lines
+  }
+
+  private static func baseMark(_ name: String) -> String { "flow_base_set_" + name }
+
+  /// `test` as an sh condition on the marks `script` keeps; a name sh cannot spell is no
+  /// variable of its environment.
+  static func shellTest(_ test: EnvironmentTest) -> String {
+    switch test {
+    case .isSet(let name):
+      return ShellWord.isName(name) ? "[ -n \"${\(baseMark(name))-}\" ]" : "false"
+    case .not(let inner): return "! " + shellTest(inner)
+    case .all(let tests):
+      return tests.isEmpty ? "true" : "{ " + tests.map(shellTest).joined(separator: " && ") + "; }"
+    case .any(let tests):
+      return tests.isEmpty ? "false" : "{ " + tests.map(shellTest).joined(separator: " || ") + "; }"
+    }
   }
 
   /// `export NAME='text'"${VAR}"${VAR+:}…`, or `unset NAME` (the names were checked when
-  /// made).
+  /// made), under `if TEST; then …; fi` where it has a test (run in `script`'s lines).
   public var shell: String {
+    guard let when else { return line }
+    return "if \(Self.shellTest(when)); then \(line); fi"
+  }
+
+  private var line: String {
     if removes { return "unset \(name)" }
     let value = parts.map { part in
       switch part {
@@ -53,16 +95,19 @@ extension StageEnvironment {
       let value = Self.parts(action.value)
       let name = action.variable
       switch action.kind {
-      case .set: result.append(NodeAssignment(name: name, parts: value))
+      case .set: result.append(NodeAssignment(name: name, parts: value, when: action.when))
       case .prepend:
         result.append(
           NodeAssignment(
-            name: name, parts: value + [.separatorIfSet(name), .variable(name)]))
+            name: name, parts: value + [.separatorIfSet(name), .variable(name)],
+            when: action.when))
       case .append:
         result.append(
           NodeAssignment(
-            name: name, parts: [.variable(name), .separatorIfSet(name)] + value))
-      case .unset: result.append(NodeAssignment(name: name, parts: [], removes: true))
+            name: name, parts: [.variable(name), .separatorIfSet(name)] + value,
+            when: action.when))
+      case .unset:
+        result.append(NodeAssignment(name: name, parts: [], removes: true, when: action.when))
       }
     }
     var literal = variables.map { ($0.name, $0.value) }

@@ -23,12 +23,18 @@ public struct EnvironmentActions: Sendable, Hashable {
     public var value: String
     /// The package the action comes from.
     public var package: String
+    /// Where the action applies: a test of the environment the actions are applied to (a
+    /// rez package's `defined()`, `undefined()` and `os.environ` tests); nil for always.
+    public var when: EnvironmentTest?
 
-    public init(kind: Kind, variable: String, value: String, package: String) {
+    public init(
+      kind: Kind, variable: String, value: String, package: String, when: EnvironmentTest? = nil
+    ) {
       self.kind = kind
       self.variable = variable
       self.value = value
       self.package = package
+      self.when = when
     }
   }
 
@@ -110,20 +116,32 @@ public struct EnvironmentActions: Sendable, Hashable {
           Action(kind: .set, variable: prefix + suffix, value: value, package: package.name))
       }
     }
-    // What the changes made under a condition on the resolve test, made when one is met.
+    // What the changes made under a condition test, made when one is met.
     var resolved: RezExpression.Scope?
-    func holds(_ condition: String) -> Bool {
-      let scope =
-        resolved ?? conditionScope(packages: packages, ephemerals: ephemerals, requests: requests)
-      resolved = scope
-      return RezExpression.value(condition, in: scope)?.truth == true
-    }
-    var context = RezContext(setForPackages: actions.count)
+    var context = RezContext(setBefore: actions.map(\.variable))
     for phase in VariableChange.Phase.applied {
       for package in packages {
+        // `defined()` reads what the packages before this one set (`EnvironmentTests`).
+        let setBefore = RezExpression.EnvironmentTests.setBefore(context.present)
         for change in package.variables where change.phase == phase {
-          if let condition = change.condition, !holds(condition) { continue }
-          context.add(change, of: package.name, to: &actions)
+          var when = EnvironmentTest.always
+          if let condition = change.condition {
+            var scope =
+              resolved
+              ?? conditionScope(packages: packages, ephemerals: ephemerals, requests: requests)
+            resolved = scope
+            scope.environment = setBefore
+            // What is left once the resolve is known tests the environment alone; a
+            // condition flow cannot read so (too deep) fails, as one whose truth is unknown.
+            switch RezExpression.value(condition, in: scope) {
+            case .boolean(true)?: break
+            case .condition(let text)?:
+              guard let test = EnvironmentTest(parsing: text) else { continue }
+              when = test
+            default: continue
+            }
+          }
+          context.add(change, of: package.name, when: when, to: &actions)
         }
       }
     }
@@ -145,19 +163,38 @@ public struct EnvironmentActions: Sendable, Hashable {
   /// else), and an unset variable is set afresh again. `PATH` is built from the packages'
   /// changes in the same way, and the environment's own `PATH` follows it, as rez appends
   /// the system's paths to it: its parts are prepended where it was changed last.
+  ///
+  /// A change made where a test of the environment holds (`Action.when`) makes its actions
+  /// under that test, and the variable set only there: a later append or prepend is then
+  /// two actions, an append where it was set and a set where it was not.
   private struct RezContext {
-    /// How many actions come first that set the variables rez sets for each package
-    /// (`REZ_NAME_VERSION`, …), which count as changed already.
-    let setForPackages: Int
-    /// The variables the packages' commands changed so far and not unset since.
-    var changed: Set<String> = []
-    /// The parts the packages gave `PATH`, each with its package, and the place of the
-    /// actions where it was changed last; nil while none did.
-    var path: (parts: [(value: String, package: String)], place: Int)? = nil
+    /// The variables the packages' commands set so far and not unset since (and those rez
+    /// sets for each package), each with where (`EnvironmentTest.always`, or a test of the
+    /// environment).
+    var present: [String: EnvironmentTest] = [:]
+    /// The parts the packages gave `PATH`, each with its package and where it is kept, and
+    /// the place of the actions where it was changed last; nil while none did.
+    var path: (parts: [(value: String, package: String, when: EnvironmentTest)], place: Int)? =
+      nil
     /// The actions of the change being added, kept from one to the next.
     private var buffer: [Action] = []
 
-    init(setForPackages: Int) { self.setForPackages = setForPackages }
+    /// The most variable tests one test joins (`EnvironmentTest.size`): where changes of
+    /// one variable under tests pile up past it (as a loop can make them), the variable
+    /// counts as set, and an action it would guard is left out, so that the tests stay
+    /// small whatever the commands.
+    static let testLimit = 32
+
+    static func bounded(_ test: EnvironmentTest, else fallback: EnvironmentTest)
+      -> EnvironmentTest
+    {
+      test.size <= testLimit ? test : fallback
+    }
+
+    /// `setBefore`: the variables rez sets for each package, set before any command.
+    init(setBefore: [String]) {
+      for variable in setBefore { present[variable] = .always }
+    }
 
     static func separator(of variable: String) -> String? {
       switch variable {
@@ -167,41 +204,64 @@ public struct EnvironmentActions: Sendable, Hashable {
       }
     }
 
-    mutating func add(_ change: VariableChange, of package: String, to actions: inout [Action]) {
+    /// Adds `change`'s actions, where `when` holds.
+    mutating func add(
+      _ change: VariableChange, of package: String, when: EnvironmentTest,
+      to actions: inout [Action]
+    ) {
       buffer.removeAll(keepingCapacity: true)
       let separator = Self.separator(of: change.name)
       append(change, of: package, to: &buffer, separator: separator ?? ":")
+      let unless = when.negated
       for action in buffer {
         if action.variable == "PATH" {
           var parts = path?.parts ?? []
           switch action.kind {
-          case .set: parts = [(action.value, package)]
-          case .unset: parts = []
-          case .append: parts.append((action.value, package))
-          case .prepend: parts.insert((action.value, package), at: 0)
+          case .set, .unset:
+            parts = parts.compactMap { part in
+              let kept = Self.bounded(part.when.and(unless), else: .never)
+              return kept == .never ? nil : (part.value, part.package, kept)
+            }
+            if action.kind == .set { parts.append((action.value, package, when)) }
+          case .append: parts.append((action.value, package, when))
+          case .prepend: parts.insert((action.value, package, when), at: 0)
           }
           path = (parts, actions.count)
           continue
         }
-        var made = action
+        let variable = action.variable
+        let wasPresent = present[variable] ?? .never
+        func add(_ made: Action, where test: EnvironmentTest) {
+          guard test != .never else { return }
+          var made = made
+          made.when = test == .always ? nil : test
+          actions.append(made)
+        }
         switch action.kind {
-        case .set: changed.insert(action.variable)
-        case .unset: changed.remove(action.variable)
+        case .set:
+          add(action, where: when)
+          present[variable] = Self.bounded(wasPresent.or(when), else: .always)
+        case .unset:
+          add(action, where: when)
+          let left = Self.bounded(wasPresent.and(unless), else: .never)
+          present[variable] = left == .never ? nil : left
         case .append, .prepend:
-          if changed.insert(action.variable).inserted
-            && !(action.variable.hasPrefix("REZ_")
-              && actions[..<setForPackages].contains { $0.variable == action.variable })
-          {
-            made.kind = .set
-          } else if let separator {
-            let current = "${" + action.variable + "}"
-            made.kind = .set
-            made.value =
+          // Where it was set: joined to it (with its own separator, as one set); where it
+          // was not: set.
+          var joined = action
+          if let separator {
+            let current = "${" + variable + "}"
+            joined.kind = .set
+            joined.value =
               action.kind == .append
               ? current + separator + action.value : action.value + separator + current
           }
+          var first = action
+          first.kind = .set
+          add(joined, where: Self.bounded(when.and(wasPresent), else: .never))
+          add(first, where: Self.bounded(when.and(wasPresent.negated), else: .never))
+          present[variable] = Self.bounded(wasPresent.or(when), else: .always)
         }
-        actions.append(made)
       }
     }
 
@@ -210,7 +270,9 @@ public struct EnvironmentActions: Sendable, Hashable {
       guard let path else { return }
       actions.insert(
         contentsOf: path.parts.reversed().map {
-          Action(kind: .prepend, variable: "PATH", value: $0.value, package: $0.package)
+          Action(
+            kind: .prepend, variable: "PATH", value: $0.value, package: $0.package,
+            when: $0.when == .always ? nil : $0.when)
         }, at: path.place)
     }
   }
@@ -240,6 +302,8 @@ public struct EnvironmentActions: Sendable, Hashable {
   public func applied(to base: EnvironmentMap) -> EnvironmentMap {
     var environment = base
     for action in actions {
+      // A test of the environment the actions started from (`Action.when`).
+      if let test = action.when, !test.holds(in: base) { continue }
       let value = EnvironmentActions.expand(action.value, in: environment)
       let joined: String
       switch (action.kind, environment[action.variable]) {

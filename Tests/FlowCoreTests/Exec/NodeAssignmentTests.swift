@@ -54,6 +54,67 @@ import Testing
     }
   }
 
+  /// Actions under a test of the environment (a rez package's `defined()`) test the node's
+  /// own environment as it was before any assignment, in sh as `applied(to:)` does.
+  @Test func testsOfTheEnvironmentReadTheNodesOwnBeforeAnyAssignment() throws {
+    let unset = EnvironmentTest.isSet("MODULES").negated
+    let tested = EnvironmentActions(actions: [
+      .init(kind: .set, variable: "MODULES", value: "/a", package: "a", when: unset),
+      .init(
+        kind: .append, variable: "MODULES", value: "/b", package: "a",
+        when: EnvironmentTest.isSet("MODULES").and(.isSet("LEVEL")).negated),
+      .init(
+        kind: .set, variable: "ODD", value: "1", package: "a",
+        when: EnvironmentTest.isSet("NOT-A-NAME").or(.isSet("LEVEL"))),
+      .init(kind: .unset, variable: "LEVEL", value: "", package: "a", when: .isSet("LEVEL")),
+    ])
+    let environment = StageEnvironment(actions: tested)
+    let assignments = environment.nodeAssignments(stage: "s", workflow: "w")
+    #expect(
+      assignments.first?.shell
+        == #"if ! [ -n "${flow_base_set_MODULES-}" ]; then export MODULES='/a'; fi"#)
+    let script =
+      NodeAssignment.script(assignments).joined(separator: "\n")
+      + "\nprintf '%s\\n' \"${MODULES-none}\" \"${ODD-none}\" \"${LEVEL-none}\""
+      + " \"${flow_base_set_MODULES-none}\"\n"
+    let bases: [EnvironmentMap] = [[:], ["MODULES": "/m"], ["MODULES": "/m", "LEVEL": "1"]]
+    for base in bases {
+      let built = environment.build(base: base, stage: "s", workflow: "w", gpus: nil)
+      let run = try ChildProcess(["/bin/sh", "-c", script], environment: base).run()
+      #expect(
+        run.text
+          == [built["MODULES"] ?? "none", built["ODD"] ?? "none", built["LEVEL"] ?? "none", "none"]
+          .map { $0 + "\n" }.joined(), "\(base)")
+    }
+    #expect(
+      DaskRunner.document(assignments[1])
+        == .object(
+          JSONObject([
+            ("name", .string("MODULES")),
+            (
+              "parts",
+              .array([
+                .array([.string("variable"), .string("MODULES")]),
+                .array([.string("separator_if_set"), .string("MODULES")]),
+                .array([.string("text"), .string("/b")]),
+              ])
+            ),
+            (
+              "when",
+              .array([
+                .string("not"),
+                .array([
+                  .string("all"),
+                  .array([
+                    .array([.string("set"), .string("MODULES")]),
+                    .array([.string("set"), .string("LEVEL")]),
+                  ]),
+                ]),
+              ])
+            ),
+          ])))
+  }
+
   @Test func piecesKeepTextAndNames() {
     #expect(
       EnvironmentActions.pieces("a$B/${C}d$ ${E")

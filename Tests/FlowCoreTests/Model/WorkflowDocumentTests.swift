@@ -184,10 +184,32 @@ import Testing
     #expect(
       message(
         #"{"flow": 1, "source": "s", "stages": [{"name": "a", "resolution": {"actions": [{"action": "drop"}]}}]}"#
-      ) == "d:1:39: stages[0].resolution.actions[0].action: expected prepend, append or set")
+      ) == "d:1:39: stages[0].resolution.actions[0].action: expected prepend, append, set or unset")
     #expect(
       message(
         #"{"flow": 1, "source": "s", "stages": [{"name": "a", "environment": {"variables": {"merged": {"K": 1}}}}]}"#
       ) == "d:1:39: stages[0].environment.variables.merged.K: expected an object")
+    #expect(
+      message(
+        #"{"flow": 1, "source": "s", "stages": [{"name": "a", "resolution": {"actions": [{"action": "set", "variable": "A", "value": "1", "when": "open('x')"}]}}]}"#
+      )
+        == "d:1:39: stages[0].resolution.actions[0].when: expected a test of the environment: "
+        + "('NAME' in os.environ), joined with not, and, or")
+  }
+
+  /// An action's test of the environment (`when`, from a rez package's `defined()`) is
+  /// written and read back, and applies where it holds.
+  @Test func anActionsTestOfTheEnvironmentIsKept() throws {
+    let text =
+      #"{"flow": 1, "source": "s", "stages": [{"name": "a", "resolution": {"requirements": [], "packages": [], "actions": [{"action": "set", "variable": "A", "value": "1", "package": "p", "when": "not ('A' in os.environ)"}, {"action": "set", "variable": "B", "value": "2", "package": "p"}]}}]}"#
+    let workflow = try Workflow(documentBytes: Array(text.utf8), file: "d")
+    let again = try Workflow(documentBytes: workflow.documentText(), file: "d")
+    let actions = try #require(again.stages.first?.resolution?.actions)
+    #expect(actions.map(\.when?.text) == ["not ('A' in os.environ)", nil])
+    let set = EnvironmentActions(actions: actions).applied(to: EnvironmentMap())
+    var base = EnvironmentMap()
+    base["A"] = "0"
+    let kept = EnvironmentActions(actions: actions).applied(to: base)
+    #expect([set["A"], set["B"], kept["A"], kept["B"]] == ["1", "2", "0", "2"])
   }
 }

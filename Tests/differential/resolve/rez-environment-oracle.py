@@ -400,6 +400,40 @@ version_overrides:
     # Shadowed by the folder `python`, as rez reads a package's folder first.
     "python.py": "name = 'python'\nversions = ['9.9']\n",
 }
+# Tests of the environment: defined(), undefined() and os.environ, before and after the
+# package's own changes and another package's.
+PACKAGES[("guarded", "1.0")] = """
+def commands():
+    import os
+    if not defined("GUARD_A"):
+        env.GUARD_A = "{root}/a"
+    if defined("GUARD_A"):
+        env.GUARD_A.append("{root}/more")
+    for key, value in [("EXPR_HOME", "unused"), ("GUARD_B", "b")]:
+        if undefined(key):
+            env[key] = value
+    if "EXPR_HOME2" in os.environ and not defined("GUARD_NONE"):
+        env.GUARD_C = "home2"
+    else:
+        env.GUARD_C = "none"
+    if defined("INHERITED_LIST"):
+        env.INHERITED_LIST.append("{root}/lib")
+    env.GUARD_D = "d"
+    unsetenv("GUARD_D")
+    if defined("GUARD_D") or "GUARD_NONE" in os.environ:
+        env.GUARD_E = "yes"
+    else:
+        env.GUARD_E = "no"
+"""
+PACKAGES[("guarded_user", "1.0")] = """
+requires = ["guarded"]
+def commands():
+    env.GUARD_B.append("user")
+    if defined("GUARD_A") and defined("EXPR_GONE"):
+        env.GUARD_F = "a"
+    if undefined("GUARD_C"):
+        env.GUARD_G = "never"
+"""
 REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
@@ -408,6 +442,7 @@ REQUESTS = [
     ["early", "python-2"], ["late"], ["cook"], ["cook", "python-2"],
     ["pick"], ["pick", "tool"], ["helpers"], ["helpers", "lib"],
     ["plug", "python-2", ".render-1"], ["plug", ".render-2"], ["plug", "~python-2"], ["bundle"], ["bundle-1.0"], ["bundle-1.5"], ["kit"], ["kit-1", "python"],
+    ["guarded"], ["guarded_user"],
 ]
 
 
@@ -461,6 +496,7 @@ def main():
         names |= {"LOOP_" + name for name in
                   ["PATH", "HOME", "TOOLS", "A", "B", "C", "PICKED", "PARTS", "GET", "LEN", "FOR",
                    "LIB", "FIRST_MISSING"]}
+        names |= {"GUARD_" + letter for letter in "ABCDEFG"}
         names |= {"EARLY_ROOT", "LATE_ROOT", "COOK_FLAVOUR", "COOK_PATHS", "PICK_ROOT"}
         names |= {"HELPERS_" + name for name in
                   ["PATH", "MORE", "TOOL", "WITH", "ALONE", "SEEN"]}

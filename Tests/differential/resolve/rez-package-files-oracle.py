@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import types
 
 from rez.resolved_context import ResolvedContext
 from rez.serialise import FileFormat, load_from_file
@@ -61,11 +62,16 @@ def stub_version(requirement):
 def applied(actions, environment):
     """flow's actions applied as flow applies them: `$NAME` and `${NAME}` expanded against
     the environment being built (a name it does not hold kept as written, as rez keeps it),
-    prepends and appends joined with `:`."""
+    prepends and appends joined with `:`; an action with a test of the environment (`when`,
+    such as `not ('NAME' in os.environ)`) only where it holds of the environment the actions
+    start from."""
+    start = types.SimpleNamespace(environ=dict(environment))
     def expand(value):
         return re.sub(r"\$\{(\w+)\}|\$(\w+)",
                       lambda m: environment.get(m.group(1) or m.group(2), m.group(0)), value)
     for action in actions:
+        if "when" in action and not eval(action["when"], {"__builtins__": {}}, {"os": start}):
+            continue
         name, value = action["variable"], expand(action.get("value", ""))
         kind = action["action"]
         if kind == "set":

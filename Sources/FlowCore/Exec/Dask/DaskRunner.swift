@@ -187,11 +187,12 @@ public final class DaskRunner: StageRunner {
   }
 
   /// An assignment as the bridge applies it: its name and its parts in order (null for a
-  /// variable removed).
+  /// variable removed), and its test of the worker's environment where it has one
+  /// (`test(_:)`).
   static func document(_ assignment: NodeAssignment) -> JSONValue {
-    if assignment.removes {
-      return .object(JSONObject([("name", .string(assignment.name)), ("parts", .null)]))
-    }
+    var object = JSONObject([("name", .string(assignment.name)), ("parts", .null)])
+    if let when = assignment.when { object["when"] = test(when) }
+    if assignment.removes { return .object(object) }
     let parts = assignment.parts.map { part -> JSONValue in
       switch part {
       case .text(let text): .array([.string("text"), .string(text)])
@@ -199,7 +200,19 @@ public final class DaskRunner: StageRunner {
       case .separatorIfSet(let name): .array([.string("separator_if_set"), .string(name)])
       }
     }
-    return .object(JSONObject([("name", .string(assignment.name)), ("parts", .array(parts))]))
+    object["parts"] = .array(parts)
+    return .object(object)
+  }
+
+  /// A test as the bridge reads it: `["set", NAME]`, `["not", TEST]`, `["all", [TEST…]]`,
+  /// `["any", [TEST…]]`.
+  static func test(_ test: EnvironmentTest) -> JSONValue {
+    switch test {
+    case .isSet(let name): .array([.string("set"), .string(name)])
+    case .not(let inner): .array([.string("not"), Self.test(inner)])
+    case .all(let tests): .array([.string("all"), .array(tests.map(Self.test))])
+    case .any(let tests): .array([.string("any"), .array(tests.map(Self.test))])
+    }
   }
 
   /// A stage as its next attempt runs: with the limits of its retry, if one failed.

@@ -69,7 +69,7 @@ public struct SlurmSubmission: Sendable, Equatable {
       "#!/bin/sh", "# flow-exec: stage \(ShellWord.quote(stage.name).replacing("\n", with: " "))",
     ]
     if let assignments = stage.nodeAssignments {
-      lines += assignments.map(\.shell)
+      lines += NodeAssignment.script(assignments)
     } else {
       for (name, value) in environment
       where ShellWord.isName(name) && !Self.isSlurmOwned(name) {

@@ -60,15 +60,24 @@ extension DocumentReader {
       let entry = try self.object(item, itemPath)
       let kindName = try string(entry["action"], itemPath + ".action")
       guard let kind = EnvironmentActions.Action.Kind(rawValue: kindName) else {
-        throw fail(itemPath + ".action", "expected prepend, append or set")
+        throw fail(itemPath + ".action", "expected prepend, append, set or unset")
       }
       let variable = try string(entry["variable"], itemPath + ".variable")
       let value = try string(entry["value"], itemPath + ".value")
       try checkVariable(variable, value, itemPath + ".variable")
+      var test: EnvironmentTest?
+      if let text = try optionalString(entry["when"], itemPath + ".when") {
+        guard let read = EnvironmentTest(parsing: text) else {
+          throw fail(
+            itemPath + ".when",
+            "expected a test of the environment: ('NAME' in os.environ), joined with not, and, or")
+        }
+        test = read
+      }
       resolution.actions.append(
         EnvironmentActions.Action(
           kind: kind, variable: variable, value: value,
-          package: try optionalString(entry["package"], itemPath + ".package") ?? ""))
+          package: try optionalString(entry["package"], itemPath + ".package") ?? "", when: test))
     }
     return resolution
   }

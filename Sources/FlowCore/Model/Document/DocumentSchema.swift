@@ -224,7 +224,8 @@ public enum DocumentSchema {
                   "action": {"enum": ["prepend", "append", "set", "unset"]},
                   "variable": {"type": "string"},
                   "value": {"type": "string"},
-                  "package": {"type": "string"}
+                  "package": {"type": "string"},
+                  "when": {"type": "string"}
                 },
                 "additionalProperties": false
               }

@@ -18,12 +18,13 @@ extension StageResolution {
     if !ephemerals.isEmpty { object["ephemerals"] = .array(ephemerals.map(JSONValue.string)) }
     object["actions"] = .array(
       actions.map { action in
-        .object(
-          JSONObject([
-            ("action", .string(action.kind.rawValue)),
-            ("variable", .string(action.variable)), ("value", .string(action.value)),
-            ("package", .string(action.package)),
-          ]))
+        var members = JSONObject([
+          ("action", .string(action.kind.rawValue)),
+          ("variable", .string(action.variable)), ("value", .string(action.value)),
+          ("package", .string(action.package)),
+        ])
+        if let test = action.when { members["when"] = .string(test.text) }
+        return .object(members)
       })
     return .object(object)
   }

@@ -276,6 +276,10 @@ extension StageResolution {
       writer.write(.string(action.value), depth: member)
       writer.member("package", depth: member)
       writer.write(.string(action.package), depth: member)
+      if let test = action.when {
+        writer.member("when", depth: member)
+        writer.write(.string(test.text), depth: member)
+      }
       writer.closeObject(depth: depth)
     }
     writer.closeObject(depth: depth)

@@ -2,7 +2,8 @@
 /// out without running Python: `env.NAME.set(VALUE)`, `.append(VALUE)`, `.prepend(VALUE)`,
 /// `.unset()`, `env.NAME = VALUE` (also `env['NAME']`), `setenv('NAME', VALUE)`,
 /// `appendenv(…)`, `prependenv(…)`, `unsetenv('NAME')`, names assigned for later lines
-/// (`path = root + '/bin'`), and `if` chains whose tests flow works out, each VALUE an
+/// (`path = root + '/bin'`), and `if` chains whose tests flow works out (tests of the
+/// resolve and of the environment, `defined('NAME')`, kept as conditions), each VALUE an
 /// expression `RezExpression` works out. A string value is formatted as rez formats it
 /// (`RezExpression.formatted`): `{root}`, `{base}`, `{version}`, `{version.major}`
 /// (`.minor`, `.patch`), `{this.name}` (also as `{this.root}`, …) are the package's,
@@ -1245,6 +1246,7 @@ struct RezCommands {
   /// others, in its order among them.
   mutating func apply(_ change: (operation: Operation, variable: String, value: String)) {
     let condition = effectiveCondition
+    noteChange(change.operation, of: change.variable, where: condition)
     let last = variables.lastIndex { $0.name == change.variable }
     let index =
       last.flatMap { variables[$0].condition == condition ? $0 : nil }
@@ -1274,6 +1276,26 @@ struct RezCommands {
         variables[index].prepend.insert(change.value, at: 0)
       }
     }
+  }
+
+  /// Keeps where the commands set `variable` and where they kept it from an unset, for
+  /// `defined()` on the lines after (`RezExpression.Scope.changedHere`).
+  private mutating func noteChange(
+    _ operation: Operation, of variable: String, where condition: String?
+  ) {
+    typealias Parser = RezExpression.Parser
+    let here = condition.map(RezExpression.Value.condition) ?? .boolean(true)
+    // A value no test reads (`Value.object`): joins fail, leaving `defined()` unknown.
+    let unknown = RezExpression.Value.object("")
+    var changed = scope.changedHere[variable] ?? (set: .boolean(false), kept: .boolean(true))
+    if operation == .unset {
+      let elsewhere = Parser.negate(here) ?? unknown
+      changed.set = Parser.join(changed.set, elsewhere, or: false) ?? unknown
+      changed.kept = Parser.join(changed.kept, elsewhere, or: false) ?? unknown
+    } else {
+      changed.set = Parser.join(changed.set, here, or: true) ?? unknown
+    }
+    scope.changedHere[variable] = changed
   }
 
   private static func advance(_ reader: inout PythonModuleReader) -> Bool {

@@ -2,7 +2,8 @@
 /// as rez would: strings (plain, joined, f-strings, `%` and `.format()`), rez's bindings
 /// (`root`, `this.version`, `env.HOME`, `resolve.python.base`, `system.platform`,
 /// `building`), the commands' own local names, `os.path.join`, `str`, `getenv`,
-/// `expandvars`, `literal`, comparisons and `not`, `and`, `or`. Anything else is unknown
+/// `expandvars`, `literal`, `defined` and `undefined` (`EnvironmentTests`), comparisons
+/// and `not`, `and`, `or`. Anything else is unknown
 /// (nil): the line holding it is left out.
 enum RezExpression {
   /// A value as Python holds it in rez's commands.
@@ -223,6 +224,13 @@ enum RezExpression {
     /// nested where this scope reads (`RezCommands.call`).
     var functions: [String: RezCommands.Function] = [:]
     var callDepth = 0
+    /// What `defined()`, `undefined()` and `'NAME' in os.environ` in commands read
+    /// (`EnvironmentTests`).
+    var environment = EnvironmentTests.reading
+    /// Per variable the commands read so far changed (`RezCommands.apply`): where they set
+    /// it (a set, append or prepend since any unset), and where no unset of theirs removed
+    /// it; each `.boolean` or a `.condition`.
+    var changedHere: [String: (set: Value, kept: Value)] = [:]
 
     /// What the text read is, which decides the names bound beyond its own and Python's.
     enum Kind {
@@ -243,6 +251,35 @@ enum RezExpression {
 
     /// The package's attribute `name` (`this.NAME`): as the commands set it, else as the
     /// file's top level gave it; nil where not worked out, or none.
+    /// `'NAME' in os.environ` in commands: whether the environment the actions are applied
+    /// to holds the variable, a condition until then (`EnvironmentTests`).
+    func inEnvironment(_ name: String) -> Value {
+      if case .applying(let base) = environment { return .boolean(base[name] != nil) }
+      return .condition("(\(Parser.literal(name)) in os.environ)")
+    }
+
+    /// rez's `defined('NAME')` in commands (`EnvironmentTests`); nil where flow cannot
+    /// tell.
+    func defined(_ name: String) -> Value? {
+      let inBase = inEnvironment(name)
+      switch environment {
+      case .applying: return inBase
+      case .setBefore(let before):
+        guard let set = before[name] else { return inBase }
+        if set == .always { return .boolean(true) }
+        return Parser.join(.condition(set.text), inBase, or: true)
+      case .reading:
+        let atStart = Value.condition("defined(\(Parser.literal(name)))")
+        guard let changed = changedHere[name] else { return atStart }
+        // Set by these commands, or as at their start where they did not unset it, or in
+        // the environment whatever they did.
+        guard let kept = Parser.join(changed.kept, atStart, or: false),
+          let before = changed.kept.truth == true ? kept : Parser.join(kept, inBase, or: true)
+        else { return nil }
+        return Parser.join(changed.set, before, or: true)
+      }
+    }
+
     func thisAttribute(_ name: String) -> Value? {
       if let set = locals["this." + name] { return set }
       return attributes[name] ?? nil
@@ -265,6 +302,27 @@ enum RezExpression {
       guard kind != .commands, locals["os"] == nil else { return nil }
       return host
     }
+  }
+
+  /// Where rez's `defined('NAME')` and `undefined('NAME')` of a package's commands (whether
+  /// the variable is set: by the packages' commands applied so far, or in the environment
+  /// the context is built in, its `parent_environ`) and `'NAME' in os.environ` (that
+  /// environment alone) are worked out. A package's commands are read before the resolve
+  /// and the environment are known, so these stay conditions, as a test of the resolve
+  /// does, written with two tests: `defined('NAME')`, as the package's commands start, and
+  /// `('NAME' in os.environ)`. Once the resolve is known (`EnvironmentActions.rez`),
+  /// `defined('NAME')` becomes what the packages before set (or `True`), or the variable is
+  /// in the environment: the condition an action keeps (`EnvironmentActions.Action.when`)
+  /// tests only the environment the actions are applied to, which decides it.
+  enum EnvironmentTests {
+    /// Reading a package's commands: `defined()` is a condition, decided by what the
+    /// commands read so far changed (`Scope.changedHere`) where that decides it.
+    case reading
+    /// Making a resolve's actions: per variable, where the packages before this one set it
+    /// (absent: nowhere).
+    case setBefore([String: EnvironmentTest])
+    /// Applying actions: the environment they are applied to.
+    case applying(EnvironmentMap)
   }
 
   /// How much more a text's expressions may work through: a list comprehension costs the
@@ -614,6 +672,9 @@ enum RezExpression {
       return value
     }
 
+    /// The longest condition joined, in bytes.
+    static let conditionLimit = 16_384
+
     /// `left or right` (`and` unless `or`): the side Python gives, or a condition on the
     /// resolve where the left one is; nil where a side's truth is unknown.
     static func join(_ left: Value, _ right: Value, or: Bool) -> Value? {
@@ -621,6 +682,12 @@ enum RezExpression {
       guard case .condition(let a) = left, let b = right.conditionText else { return nil }
       // A right side known now decides, or leaves the left.
       if let truth = right.truth { return truth == or ? .boolean(truth) : left }
+      // A test with itself, or with its negation (`negate`'s `not `).
+      if a == b { return left }
+      if a == "not " + b || b == "not " + a { return .boolean(or) }
+      // Past the limit a condition is unknown: tests joined in a loop cannot grow without
+      // bound.
+      guard a.utf8.count + b.utf8.count <= Self.conditionLimit else { return nil }
       return .condition("(\(a) \(or ? "or" : "and") \(b))")
     }
 
@@ -654,6 +721,15 @@ enum RezExpression {
       {
         guard case .string(let name) = left else { return nil }
         return .boolean(host.variable(name) != nil)
+      }
+      reader.index = save
+      if scope.bindsRez, scope.locals["os"] == nil, reader.identifier() == "os",
+        reader.peek == UInt8(ascii: "."), Self.step(&reader), reader.identifier() == "environ",
+        reader.peek != UInt8(ascii: "."), reader.peek != UInt8(ascii: "("),
+        reader.peek != UInt8(ascii: "[")
+      {
+        guard case .string(let name) = left, isVariableName(name) else { return nil }
+        return scope.inEnvironment(name)
       }
       reader.index = save
       let collection = reader.identifier()
@@ -1550,6 +1626,11 @@ enum RezExpression {
       case ("expandvars", 1) where scope.bindsRez:
         guard case .string(let text) = arguments[0] else { return nil }
         return .string(text)
+      case ("defined", 1) where scope.bindsRez, ("undefined", 1) where scope.bindsRez:
+        guard scope.locals[function] == nil, case .string(let name) = arguments[0],
+          isVariableName(name), let defined = scope.defined(name)
+        else { return nil }
+        return function == "defined" ? defined : Self.negate(defined)
       case ("literal", 1) where scope.bindsRez:
         guard case .string(let text) = arguments[0] else { return nil }
         return .literal(text)

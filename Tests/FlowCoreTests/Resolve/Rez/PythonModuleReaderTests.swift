@@ -780,3 +780,66 @@ extension PythonModuleReaderTests {
     #expect(commands.variables.compactMap(\.set) == [["3"], ["0"]])
   }
 }
+
+extension PythonModuleReaderTests {
+  /// rez's `defined()`, `undefined()` and `'NAME' in os.environ` in commands test the
+  /// environment: the changes under them keep the test (on the variables as the package's
+  /// commands start, or on the environment itself), the packages before decide what they
+  /// set, and the actions keep a test of the environment they are applied to (`when`).
+  @Test func testsOfTheEnvironmentApplyWhereTheyHold() throws {
+    let first = RezCommands(
+      lines: [
+        "if not defined('MODULES'):", "    env.MODULES = 'a'", "if defined('MODULES'):",
+        "    env.MODULES.append('b')", "if undefined('TOOL') or 'FORCE' in os.environ:",
+        "    env.TOOL = 't'", "env.GONE = 'g'", "env.GONE.unset()",
+        "if defined('GONE'):", "    env.AFTER_UNSET = 'kept'",
+      ], firstLine: 1, expansions: [:])
+    #expect(first.skipped.isEmpty)
+    #expect(
+      first.variables.map(\.condition) == [
+        "not defined('MODULES')", nil, "(not defined('TOOL') or ('FORCE' in os.environ))", nil,
+        "('GONE' in os.environ)",
+      ])
+    let second = RezCommands(
+      lines: [
+        "env.TOOL.append('u')", "if defined('MODULES') and not defined('ELSE'):",
+        "    env.SEEN = '1'",
+      ], firstLine: 1, expansions: [:])
+    let version = try Version(parsing: "1.0.0")
+    var packages = [
+      PackageVersion(name: "one", version: version, key: "1"),
+      PackageVersion(name: "two", version: version, key: "1"),
+    ]
+    packages[0].variables = first.variables
+    packages[1].variables = second.variables
+    let actions = EnvironmentActions.rez(packages: packages, ephemerals: [])
+    #expect(
+      actions.actions.filter { $0.variable == "TOOL" }.map { "\($0.kind) \($0.when?.text ?? "-")" }
+        == [
+          "set (not ('TOOL' in os.environ) or ('FORCE' in os.environ))",
+          "append (not ('TOOL' in os.environ) or ('FORCE' in os.environ))",
+          "set not (not ('TOOL' in os.environ) or ('FORCE' in os.environ))",
+        ])
+    func environment(_ base: [String: String]) -> String {
+      var map = EnvironmentMap()
+      for (name, value) in base { map[name] = value }
+      let applied = actions.applied(to: map)
+      return ["MODULES", "TOOL", "AFTER_UNSET", "SEEN"].map { applied[$0] ?? "-" }
+        .joined(separator: " ")
+    }
+    // As rez 3.4.0 gives them: a variable the packages did not set is replaced by their
+    // first change, whatever the environment held.
+    #expect(environment([:]) == "a:b t:u - 1")
+    #expect(environment(["MODULES": "m", "TOOL": "x", "GONE": "y"]) == "b u kept 1")
+    #expect(environment(["TOOL": "x", "FORCE": "1", "ELSE": "e"]) == "a:b t:u - -")
+    // An action's test reads back as written; nothing else is a test.
+    for text in [
+      "not ('A' in os.environ)", "(('A' in os.environ) and not (('B' in os.environ) or True))",
+    ] {
+      #expect(EnvironmentTest(parsing: text)?.text == text)
+    }
+    for text in ["open('x')", "('A' in os.environ", "('A B' in os.environ)", "not", ""] {
+      #expect(EnvironmentTest(parsing: text) == nil, "\(text)")
+    }
+  }
+}

@@ -1,0 +1,181 @@
+/// What an action needs of the environment the actions are applied to
+/// (`EnvironmentActions.Action.when`): a rez package's `defined('NAME')`, `undefined()` and
+/// `'NAME' in os.environ`, once the packages before it decided what they set
+/// (`RezExpression.EnvironmentTests`). Written as rez's commands write it: `('NAME' in
+/// os.environ)`, `not`, `and`, `or`, brackets, `True` and `False`, nothing else.
+public indirect enum EnvironmentTest: Sendable, Hashable {
+  /// The variable is set (perhaps empty).
+  case isSet(String)
+  case not(EnvironmentTest)
+  case all([EnvironmentTest])
+  case any([EnvironmentTest])
+
+  /// Reads `text`; nil for anything but the forms above, or brackets nested deeper than
+  /// Python allows.
+  public init?(parsing text: String) {
+    var reader = Reader(bytes: Array(text.utf8))
+    guard let test = reader.disjunction(), reader.atEnd else { return nil }
+    self = test
+  }
+
+  /// As rez's commands write it, as `init(parsing:)` reads it.
+  public var text: String {
+    switch self {
+    case .always: return "True"
+    case .never: return "False"
+    case .isSet(let name): return "('\(name)' in os.environ)"
+    case .not(let test): return "not " + test.text
+    case .all(let tests): return "(" + tests.map(\.text).joined(separator: " and ") + ")"
+    case .any(let tests): return "(" + tests.map(\.text).joined(separator: " or ") + ")"
+    }
+  }
+
+  public func holds(in environment: EnvironmentMap) -> Bool {
+    switch self {
+    case .isSet(let name): return environment[name] != nil
+    case .not(let test): return !test.holds(in: environment)
+    case .all(let tests): return tests.allSatisfy { $0.holds(in: environment) }
+    case .any(let tests): return tests.contains { $0.holds(in: environment) }
+    }
+  }
+
+  /// What always holds, and what never does.
+  public static let always = EnvironmentTest.all([])
+  public static let never = EnvironmentTest.any([])
+
+  /// Both tests, the constants and a test with its negation folded.
+  public func and(_ other: EnvironmentTest) -> EnvironmentTest {
+    if self == .always || other == .never || self == other { return other }
+    if other == .always || self == .never { return self }
+    if self == .not(other) || other == .not(self) { return .never }
+    return .all(parts(joined: false) + other.parts(joined: false))
+  }
+
+  /// Either test, folded as `and(_:)` folds.
+  public func or(_ other: EnvironmentTest) -> EnvironmentTest {
+    if self == .never || other == .always || self == other { return other }
+    if other == .never || self == .always { return self }
+    if self == .not(other) || other == .not(self) { return .always }
+    return .any(parts(joined: true) + other.parts(joined: true))
+  }
+
+  public var negated: EnvironmentTest {
+    switch self {
+    case .always: return .never
+    case .never: return .always
+    case .not(let test): return test
+    default: return .not(self)
+    }
+  }
+
+  /// The tests this one joins with `or` (`joined`) or `and`, or itself.
+  private func parts(joined or: Bool) -> [EnvironmentTest] {
+    switch self {
+    case .any(let tests) where or: return tests
+    case .all(let tests) where !or: return tests
+    default: return [self]
+    }
+  }
+
+  /// How many variable tests it holds.
+  public var size: Int {
+    switch self {
+    case .isSet: return 1
+    case .not(let test): return test.size
+    case .all(let tests), .any(let tests): return tests.reduce(0) { $0 + $1.size }
+    }
+  }
+
+  /// The variables it tests, each once, in the order first tested.
+  public var names: [String] {
+    var result: [String] = []
+    func visit(_ test: EnvironmentTest) {
+      switch test {
+      case .isSet(let name): if !result.contains(name) { result.append(name) }
+      case .not(let inner): visit(inner)
+      case .all(let tests), .any(let tests): tests.forEach(visit)
+      }
+    }
+    visit(self)
+    return result
+  }
+
+  private struct Reader {
+    let bytes: [UInt8]
+    var index = 0
+    var depth = 0
+
+    var atEnd: Bool {
+      mutating get {
+        skipSpaces()
+        return index == bytes.count
+      }
+    }
+
+    mutating func skipSpaces() {
+      while index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
+    }
+
+    /// `word`, as a whole word (or symbol), skipped when it is next.
+    mutating func take(_ word: String) -> Bool {
+      skipSpaces()
+      let word = Array(word.utf8)
+      guard bytes.count - index >= word.count, bytes[index..<index + word.count].elementsEqual(word)
+      else { return false }
+      let end = index + word.count
+      if let last = word.last, RezVersion.isTokenByte(last), end < bytes.count,
+        RezVersion.isTokenByte(bytes[end])
+      {
+        return false
+      }
+      index = end
+      return true
+    }
+
+    mutating func disjunction() -> EnvironmentTest? {
+      guard let first = conjunction() else { return nil }
+      var tests = [first]
+      while take("or") {
+        guard let next = conjunction() else { return nil }
+        tests.append(next)
+      }
+      return tests.count == 1 ? first : .any(tests)
+    }
+
+    mutating func conjunction() -> EnvironmentTest? {
+      guard let first = negation() else { return nil }
+      var tests = [first]
+      while take("and") {
+        guard let next = negation() else { return nil }
+        tests.append(next)
+      }
+      return tests.count == 1 ? first : .all(tests)
+    }
+
+    mutating func negation() -> EnvironmentTest? {
+      guard depth < PythonModuleReader.maximumDepth else { return nil }
+      depth += 1
+      defer { depth -= 1 }
+      if take("not") { return negation().map(\.negated) }
+      if take("True") { return .always }
+      if take("False") { return .never }
+      guard take("(") else { return nil }
+      skipSpaces()
+      // `('NAME' in os.environ)`, else a bracketed test.
+      if index < bytes.count, bytes[index] == UInt8(ascii: "'") {
+        index += 1
+        let start = index
+        while index < bytes.count, RezVersion.isTokenByte(bytes[index]) { index += 1 }
+        guard index > start, index < bytes.count, bytes[index] == UInt8(ascii: "'") else {
+          return nil
+        }
+        let name = String(decoding: bytes[start..<index], as: UTF8.self)
+        index += 1
+        guard take("in"), take("os.environ"), take(")") else { return nil }
+        return .isSet(name)
+      }
+      guard let inner = disjunction(), take(")") else { return nil }
+      return inner
+    }
+  }
+}
