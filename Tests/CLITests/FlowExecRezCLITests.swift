@@ -64,6 +64,44 @@ import Testing
     #expect(resolved.stdout.contains(#""name":"python","version":"3.9.1""#))
   }
 
+  /// A package's `defined()` tests the environment the stage starts from, where
+  /// flow-exec runs it.
+  @Test func testsOfTheEnvironmentApplyWhereTheStageRuns() throws {
+    let folder = try TemporaryFolder()
+    try folder.write(
+      "repo/guard/1.0/package.py",
+      """
+      name = 'guard'
+      version = '1.0'
+      def commands():
+          if not defined('GUARD_HOME'):
+              env.GUARD_HOME = '{root}'
+          env.GUARD_SEEN = 'yes'
+
+      """)
+    let workflow = try folder.write(
+      "w.yaml",
+      """
+      stages:
+        - name: show
+          type: BashOperator
+          kwargs: {bash_command: 'echo "$GUARD_HOME $GUARD_SEEN" > out'}
+          environment: {requirements: ["guard"]}
+
+      """)
+    var environment = Self.environment(folder)
+    let run = try ToolRun.run("flow-exec", ["--no-cache", workflow], environment: environment)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(
+      try String(contentsOfFile: folder.path + "/out", encoding: .utf8)
+        == folder.path + "/repo/guard/1.0 yes\n")
+    environment["GUARD_HOME"] = "/studio/guard"
+    let again = try ToolRun.run("flow-exec", ["--no-cache", workflow], environment: environment)
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(
+      try String(contentsOfFile: folder.path + "/out", encoding: .utf8) == "/studio/guard yes\n")
+  }
+
   @Test func aRezRequirementNothingSatisfiesNamesTheStage() throws {
     let folder = try TemporaryFolder()
     try Self.repository(folder)
