@@ -249,8 +249,6 @@ enum RezExpression {
     /// Whether rez's names are bound, as in commands.
     var bindsRez: Bool { kind == .commands }
 
-    /// The package's attribute `name` (`this.NAME`): as the commands set it, else as the
-    /// file's top level gave it; nil where not worked out, or none.
     /// `'NAME' in os.environ` in commands: whether the environment the actions are applied
     /// to holds the variable, a condition until then (`EnvironmentTests`).
     func inEnvironment(_ name: String) -> Value {
@@ -280,6 +278,8 @@ enum RezExpression {
       }
     }
 
+    /// The package's attribute `name` (`this.NAME`): as the commands set it, else as the
+    /// file's top level gave it; nil where not worked out, or none.
     func thisAttribute(_ name: String) -> Value? {
       if let set = locals["this." + name] { return set }
       return attributes[name] ?? nil
@@ -714,21 +714,15 @@ enum RezExpression {
     mutating func membership(_ left: Value) -> Value? {
       reader.skipSpaces()
       let save = reader.index
-      if let host = scope.readsHost, reader.identifier() == "os", reader.peek == UInt8(ascii: "."),
-        Self.step(&reader), reader.identifier() == "environ",
-        reader.peek != UInt8(ascii: "."), reader.peek != UInt8(ascii: "("),
-        reader.peek != UInt8(ascii: "[")
+      // Python's `os.environ`: read where a field's function runs, and in commands the
+      // environment the actions are applied to.
+      if reader.identifier() == "os", reader.peek == UInt8(ascii: "."), Self.step(&reader),
+        reader.identifier() == "environ", reader.peek != UInt8(ascii: "."),
+        reader.peek != UInt8(ascii: "("), reader.peek != UInt8(ascii: "[")
       {
         guard case .string(let name) = left else { return nil }
-        return .boolean(host.variable(name) != nil)
-      }
-      reader.index = save
-      if scope.bindsRez, scope.locals["os"] == nil, reader.identifier() == "os",
-        reader.peek == UInt8(ascii: "."), Self.step(&reader), reader.identifier() == "environ",
-        reader.peek != UInt8(ascii: "."), reader.peek != UInt8(ascii: "("),
-        reader.peek != UInt8(ascii: "[")
-      {
-        guard case .string(let name) = left, isVariableName(name) else { return nil }
+        if let host = scope.readsHost { return .boolean(host.variable(name) != nil) }
+        guard scope.bindsRez, scope.locals["os"] == nil, isVariableName(name) else { return nil }
         return scope.inEnvironment(name)
       }
       reader.index = save
