@@ -118,9 +118,20 @@ public struct EnvironmentActions: Sendable, Hashable {
     }
     // What the changes made under a condition test, made when one is met.
     var resolved: RezExpression.Scope?
-    var context = RezContext(setBefore: actions.map(\.variable))
+    var context = RezContext()
+    let setForPackages = actions.count
     for phase in VariableChange.Phase.applied {
       for package in packages {
+        // The variables rez sets for each package count as set, once a change could read
+        // one: most resolves never name them, and a thousand would be hashed.
+        if !context.knowsPackageVariables,
+          package.variables.contains(where: {
+            $0.phase == phase
+              && ($0.name.hasPrefix("REZ_") || $0.condition?.contains("REZ_") == true)
+          })
+        {
+          context.setBeforeCommands(actions[..<setForPackages].map(\.variable))
+        }
         // `defined()` reads what the packages before this one set (`EnvironmentTests`).
         let setBefore = RezExpression.EnvironmentTests.setBefore(context.present)
         for change in package.variables where change.phase == phase {
@@ -168,9 +179,9 @@ public struct EnvironmentActions: Sendable, Hashable {
   /// under that test, and the variable set only there: a later append or prepend is then
   /// two actions, an append where it was set and a set where it was not.
   private struct RezContext {
-    /// The variables the packages' commands set so far and not unset since (and those rez
-    /// sets for each package), each with where (`EnvironmentTest.always`, or a test of the
-    /// environment).
+    /// The variables the packages' commands changed so far (and those rez sets for each
+    /// package), each with where it is set: `EnvironmentTest.always`, a test of the
+    /// environment, or `.never` (unset).
     var present: [String: EnvironmentTest] = [:]
     /// The parts the packages gave `PATH`, each with its package and where it is kept, and
     /// the place of the actions where it was changed last; nil while none did.
@@ -191,9 +202,14 @@ public struct EnvironmentActions: Sendable, Hashable {
       test.size <= testLimit ? test : fallback
     }
 
-    /// `setBefore`: the variables rez sets for each package, set before any command.
-    init(setBefore: [String]) {
-      for variable in setBefore { present[variable] = .always }
+    /// Whether `present` holds the variables rez sets for each package
+    /// (`setBeforeCommands`).
+    private(set) var knowsPackageVariables = false
+
+    /// Counts the variables rez sets for each package, before any command, as set.
+    mutating func setBeforeCommands(_ variables: [String]) {
+      knowsPackageVariables = true
+      for variable in variables where present[variable] == nil { present[variable] = .always }
     }
 
     static func separator(of variable: String) -> String? {
@@ -220,7 +236,7 @@ public struct EnvironmentActions: Sendable, Hashable {
           case .set, .unset:
             parts = parts.compactMap { part in
               let kept = Self.bounded(part.when.and(unless), else: .never)
-              return kept == .never ? nil : (part.value, part.package, kept)
+              return kept.isNever ? nil : (part.value, part.package, kept)
             }
             if action.kind == .set { parts.append((action.value, package, when)) }
           case .append: parts.append((action.value, package, when))
@@ -232,9 +248,9 @@ public struct EnvironmentActions: Sendable, Hashable {
         let variable = action.variable
         let wasPresent = present[variable] ?? .never
         func add(_ made: Action, where test: EnvironmentTest) {
-          guard test != .never else { return }
+          guard !test.isNever else { return }
           var made = made
-          made.when = test == .always ? nil : test
+          made.when = test.isAlways ? nil : test
           actions.append(made)
         }
         switch action.kind {
@@ -243,8 +259,7 @@ public struct EnvironmentActions: Sendable, Hashable {
           present[variable] = Self.bounded(wasPresent.or(when), else: .always)
         case .unset:
           add(action, where: when)
-          let left = Self.bounded(wasPresent.and(unless), else: .never)
-          present[variable] = left == .never ? nil : left
+          present[variable] = Self.bounded(wasPresent.and(unless), else: .never)
         case .append, .prepend:
           // Where it was set: joined to it (with its own separator, as one set); where it
           // was not: set.
@@ -272,7 +287,7 @@ public struct EnvironmentActions: Sendable, Hashable {
         contentsOf: path.parts.reversed().map {
           Action(
             kind: .prepend, variable: "PATH", value: $0.value, package: $0.package,
-            when: $0.when == .always ? nil : $0.when)
+            when: $0.when.isAlways ? nil : $0.when)
         }, at: path.place)
     }
   }

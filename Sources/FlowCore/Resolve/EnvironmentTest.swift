@@ -43,29 +43,39 @@ public indirect enum EnvironmentTest: Sendable, Hashable {
   public static let always = EnvironmentTest.all([])
   public static let never = EnvironmentTest.any([])
 
+  /// Whether this is `always`, or `never`: asked of every action a resolve makes, so
+  /// matched rather than compared.
+  public var isAlways: Bool {
+    if case .all(let tests) = self { return tests.isEmpty }
+    return false
+  }
+
+  public var isNever: Bool {
+    if case .any(let tests) = self { return tests.isEmpty }
+    return false
+  }
+
   /// Both tests, the constants and a test with its negation folded.
   public func and(_ other: EnvironmentTest) -> EnvironmentTest {
-    if self == .always || other == .never || self == other { return other }
-    if other == .always || self == .never { return self }
+    if isAlways || other.isNever { return other }
+    if other.isAlways || isNever || self == other { return self }
     if self == .not(other) || other == .not(self) { return .never }
     return .all(parts(joined: false) + other.parts(joined: false))
   }
 
   /// Either test, folded as `and(_:)` folds.
   public func or(_ other: EnvironmentTest) -> EnvironmentTest {
-    if self == .never || other == .always || self == other { return other }
-    if other == .never || self == .always { return self }
+    if isNever || other.isAlways { return other }
+    if other.isNever || isAlways || self == other { return self }
     if self == .not(other) || other == .not(self) { return .always }
     return .any(parts(joined: true) + other.parts(joined: true))
   }
 
   public var negated: EnvironmentTest {
-    switch self {
-    case .always: return .never
-    case .never: return .always
-    case .not(let test): return test
-    default: return .not(self)
-    }
+    if isAlways { return .never }
+    if isNever { return .always }
+    if case .not(let test) = self { return test }
+    return .not(self)
   }
 
   /// The tests this one joins with `or` (`joined`) or `and`, or itself.

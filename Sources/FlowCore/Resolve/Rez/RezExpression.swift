@@ -263,8 +263,8 @@ enum RezExpression {
       switch environment {
       case .applying: return inBase
       case .setBefore(let before):
-        guard let set = before[name] else { return inBase }
-        if set == .always { return .boolean(true) }
+        guard let set = before[name], !set.isNever else { return inBase }
+        if set.isAlways { return .boolean(true) }
         return Parser.join(.condition(set.text), inBase, or: true)
       case .reading:
         let atStart = Value.condition("defined(\(Parser.literal(name)))")
@@ -319,7 +319,7 @@ enum RezExpression {
     /// commands read so far changed (`Scope.changedHere`) where that decides it.
     case reading
     /// Making a resolve's actions: per variable, where the packages before this one set it
-    /// (absent: nowhere).
+    /// (absent, or `.never`: nowhere).
     case setBefore([String: EnvironmentTest])
     /// Applying actions: the environment they are applied to.
     case applying(EnvironmentMap)

@@ -804,6 +804,8 @@ extension PythonModuleReaderTests {
       lines: [
         "env.TOOL.append('u')", "if defined('MODULES') and not defined('ELSE'):",
         "    env.SEEN = '1'",
+        // The variables rez sets for each package are set before any command.
+        "if defined('REZ_ONE_VERSION') and not defined('REZ_NONE_VERSION'):", "    env.SAW = '1'",
       ], firstLine: 1, expansions: [:])
     let version = try Version(parsing: "1.0.0")
     var packages = [
@@ -824,14 +826,14 @@ extension PythonModuleReaderTests {
       var map = EnvironmentMap()
       for (name, value) in base { map[name] = value }
       let applied = actions.applied(to: map)
-      return ["MODULES", "TOOL", "AFTER_UNSET", "SEEN"].map { applied[$0] ?? "-" }
+      return ["MODULES", "TOOL", "AFTER_UNSET", "SEEN", "SAW"].map { applied[$0] ?? "-" }
         .joined(separator: " ")
     }
     // As rez 3.4.0 gives them: a variable the packages did not set is replaced by their
     // first change, whatever the environment held.
-    #expect(environment([:]) == "a:b t:u - 1")
-    #expect(environment(["MODULES": "m", "TOOL": "x", "GONE": "y"]) == "b u kept 1")
-    #expect(environment(["TOOL": "x", "FORCE": "1", "ELSE": "e"]) == "a:b t:u - -")
+    #expect(environment([:]) == "a:b t:u - 1 1")
+    #expect(environment(["MODULES": "m", "TOOL": "x", "GONE": "y"]) == "b u kept 1 1")
+    #expect(environment(["TOOL": "x", "FORCE": "1", "ELSE": "e"]) == "a:b t:u - - 1")
     // An action's test reads back as written; nothing else is a test.
     for text in [
       "not ('A' in os.environ)", "(('A' in os.environ) and not (('B' in os.environ) or True))",
