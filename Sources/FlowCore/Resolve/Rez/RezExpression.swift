@@ -940,24 +940,26 @@ enum RezExpression {
       // Most expressions compare nothing: what follows is looked at once.
       reader.skipSpaces()
       guard let next = reader.peek, "=!<>".utf8.contains(next) else { return left }
-      let equalities: [(StaticString, Bool)] = [("==", true), ("!=", false)]
-      for (symbol, equal) in equalities where take(symbol: symbol) {
+      for (symbol, equal) in Self.equalities where take(symbol: symbol) {
         guard let right = sum() else { return nil }
         // A variable's value (`${NAME}`, from `getenv` or another package's binding) is known
         // only where the commands are applied.
         guard let same = left.equals(right) else { return nil }
         return .boolean(same == equal)
       }
-      // Integers and strings in order (Python's chained comparisons are not read).
-      let orders: [(StaticString, (Int) -> Bool)] = [
-        ("<=", { $0 <= 0 }), (">=", { $0 >= 0 }), ("<", { $0 < 0 }), (">", { $0 > 0 }),
-      ]
-      for (symbol, holds) in orders where take(symbol: symbol) {
+      // Integers and strings in order (Python's chained comparisons are not read): each
+      // operator with the orders (-1, 0, 1) it holds for.
+      for (symbol, holds) in Self.orders where take(symbol: symbol) {
         guard let right = sum(), let order = left.order(against: right) else { return nil }
-        return .boolean(holds(order))
+        return .boolean(holds.contains(order.signum()))
       }
       return left
     }
+
+    private static let equalities: [(StaticString, Bool)] = [("==", true), ("!=", false)]
+    private static let orders: [(StaticString, [Int])] = [
+      ("<=", [-1, 0]), (">=", [0, 1]), ("<", [-1]), (">", [1]),
+    ]
 
     /// `+` of strings, lists and integers, `-` of integers.
     mutating func sum() -> Value? {
