@@ -415,6 +415,15 @@ struct RezCommands {
   /// out too, rather than given the value from before.
   private mutating func forget(_ text: String) {
     for name in changedNames(text) { scope.locals[name] = .some(nil) }
+    // A line that may change a variable (`env.…`, `setenv(…)`, a call of a function whose
+    // body names `env`) leaves `defined()` unknown after it, rather than decided without it.
+    if text.contains("env")
+      || scope.functions.contains(where: { name, function in
+        text.contains(name + "(") && function.body.contains { $0.text.contains("env") }
+      })
+    {
+      scope.changesUnknown = true
+    }
   }
 
   /// The names a line would bind or change (`forget(_:)`); for a call of a function the

@@ -231,6 +231,9 @@ enum RezExpression {
     /// it (a set, append or prepend since any unset), and where no unset of theirs removed
     /// it; each `.boolean` or a `.condition`.
     var changedHere: [String: (set: Value, kept: Value)] = [:]
+    /// Set once a line the commands left out may have changed a variable: `defined()` is
+    /// then unknown where they are read.
+    var changesUnknown = false
 
     /// What the text read is, which decides the names bound beyond its own and Python's.
     enum Kind {
@@ -267,6 +270,7 @@ enum RezExpression {
         if set.isAlways { return .boolean(true) }
         return Parser.join(.condition(set.text), inBase, or: true)
       case .reading:
+        guard !changesUnknown else { return nil }
         let atStart = Value.condition("defined(\(Parser.literal(name)))")
         guard let changed = changedHere[name] else { return atStart }
         // Set by these commands, or as at their start where they did not unset it, or in
