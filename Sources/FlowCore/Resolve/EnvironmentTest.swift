@@ -143,23 +143,25 @@ public indirect enum EnvironmentTest: Sendable, Hashable {
     }
 
     mutating func disjunction() -> EnvironmentTest? {
-      guard let first = conjunction() else { return nil }
-      var tests = [first]
-      while take("or") {
-        guard let next = conjunction() else { return nil }
-        tests.append(next)
-      }
-      return tests.count == 1 ? first : .any(tests)
+      joined(by: "or", { $0.conjunction() }, EnvironmentTest.any)
     }
 
     mutating func conjunction() -> EnvironmentTest? {
-      guard let first = negation() else { return nil }
+      joined(by: "and", { $0.negation() }, EnvironmentTest.all)
+    }
+
+    /// Operands joined by `word`: one alone as itself, more as `join` of them.
+    mutating func joined(
+      by word: String, _ operand: (inout Reader) -> EnvironmentTest?,
+      _ join: ([EnvironmentTest]) -> EnvironmentTest
+    ) -> EnvironmentTest? {
+      guard let first = operand(&self) else { return nil }
       var tests = [first]
-      while take("and") {
-        guard let next = negation() else { return nil }
+      while take(word) {
+        guard let next = operand(&self) else { return nil }
         tests.append(next)
       }
-      return tests.count == 1 ? first : .all(tests)
+      return tests.count == 1 ? first : join(tests)
     }
 
     mutating func negation() -> EnvironmentTest? {
