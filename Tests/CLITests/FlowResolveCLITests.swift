@@ -161,6 +161,26 @@ import Testing
         """)
   }
 
+  /// A typo in a package's name is answered with the name the compiled catalogue holds,
+  /// alone and for a stage of a pipe.
+  @Test func anUnknownPackageSuggestsTheCataloguesName() throws {
+    let run = try resolve(["houdni ~=20.0"])
+    #expect(run.status == 65)
+    #expect(
+      run.stderr
+        == "flow-resolve: houdni ~=20.0 is requested and no package houdni is in the catalogue "
+        + "(did you mean 'houdini'?)\n")
+    let parsed = try ToolRun.run(
+      "flow-parse", ["-"],
+      stdin: "stages:\n  - name: a\n    environment:\n      requirements: [pyton]\n")
+    let piped = try resolve(["--no-implicits"], stdin: parsed.stdout)
+    #expect(piped.status == 65)
+    #expect(
+      piped.stderr.contains(
+        "stage 'a': pyton is requested and no package pyton is in the catalogue "
+          + "(did you mean 'python'?)"), "\(piped.stderr)")
+  }
+
   @Test func invalidTOMLExits78WithItsPlace() throws {
     let path = try write("bad.toml", "[packages.a.\"1\"]\nrequires = [\"b\" \"c\"]\n")
     let run = try ToolRun.run("flow-resolve", ["--catalog", path, "--index", index, "a"])

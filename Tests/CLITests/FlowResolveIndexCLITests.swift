@@ -120,7 +120,7 @@ import Testing
         + "flow-exec: bad.toml:1:1: p0 1.x: invalid version '1.x' at column 3: expected a "
         + "number after '.'; skipped\n"
         + "flow-exec: w.yaml:2:5: stage 'a': resolving requirements: p40 is requested and no "
-        + "package p40 is in the catalogue\n")
+        + "package p40 is in the catalogue (did you mean 'p0'?)\n")
   }
 
   /// A relative `--index` is relative to the working folder: its folders are made there,

@@ -204,6 +204,27 @@ import Testing
   /// be found: b-2`; `The package c-1[1] has an internal requirements conflict`), though
   /// the solver's own order would step past it (to a-0, to c-1's first variant): the
   /// resolve fails with rez's reason, given as arguments and in a pipe alike.
+  /// A family the repository does not hold, named by a request or by a package, is
+  /// answered with the nearest family it does hold.
+  @Test func anUnknownFamilySuggestsTheRepositorysNearest() throws {
+    let folder = try Self.repository()
+    try folder.write("studio/1.0/package.py", "requires = ['pyhton-3']\n")
+    let cache = try TemporaryFolder()
+    let index = ["--index", cache.path + "/rez.index"]
+    let request = try ToolRun.run("flow-resolve", ["--catalog", folder.path] + index + ["tol"])
+    #expect(request.status == 65)
+    #expect(
+      request.stderr
+        == "flow-resolve: tol is requested and no package tol is in the catalogue "
+        + "(did you mean 'tool'?)\n")
+    let required = try ToolRun.run(
+      "flow-resolve", ["--catalog", folder.path] + index + ["studio"])
+    #expect(required.status == 65)
+    #expect(
+      required.stderr.contains(
+        "no package pyhton is in the catalogue (did you mean 'python'?)"), "\(required.stderr)")
+  }
+
   @Test func aResolveFailsWhereRezsSearchStopsWithAnError() throws {
     let folder = try TemporaryFolder()
     try folder.write("a/1/package.py", "requires = ['b-2']\n")

@@ -123,6 +123,8 @@ public final class ImplicitSource: WrappingSource {
 
   public func hiddenText(of name: String) -> String? { inner.hiddenText(of: name) }
 
+  public func packageNames() -> [String] { implicits.facts.map(\.name) + inner.packageNames() }
+
   private func fact(_ name: String) -> (ImplicitPackages.Fact, Version)? {
     guard let fact = implicits.facts.first(where: { $0.name == name }),
       let version = try? Version(parsing: fact.version)

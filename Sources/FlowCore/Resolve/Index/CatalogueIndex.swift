@@ -445,6 +445,14 @@ public final class CatalogueIndex: PackageSource {
 
   public func providedVersions(of name: String) -> [ProvidedVersion] { provisions[name] ?? [] }
 
+  /// The names of the directory, in its order; one that cannot be read is left out.
+  public func packageNames() -> [String] {
+    (0..<directoryNames.count).compactMap { number in
+      guard var named = try? item(number, of: directoryNames) else { return nil }
+      return try? named.text()
+    }
+  }
+
   /// A reader after the name of package `name`, found by binary search of the sorted
   /// directory, that ends where the package ends; nil when the package is unknown. While
   /// searching, only the names compared are checked.

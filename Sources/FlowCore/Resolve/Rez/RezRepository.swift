@@ -382,6 +382,8 @@ public final class RezRepository: PackageSource {
     builder.requirement(numbered: number)
   }
 
+  public func packageNames() -> [String] { factList.map(\.name) + index.packageNames() }
+
   public func entry(of name: String, at index: Int) -> PackageVersion? {
     let all = candidates(of: name)
     return all.indices.contains(index) ? all[index] : nil

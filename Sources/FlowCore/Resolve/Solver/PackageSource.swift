@@ -45,6 +45,10 @@ public protocol PackageSource {
   /// What a filter hid of `name`, in words: `2.0 (excluded by --exclude 'foo >=2')`, …;
   /// nil when this source hides nothing of it.
   func hiddenText(of name: String) -> String?
+
+  /// Every package name this source holds: where a requirement names none of them, the
+  /// explanation suggests the closest (`Suggestion`). Asked only then.
+  func packageNames() -> [String]
 }
 
 extension PackageSource {
@@ -72,6 +76,8 @@ extension PackageSource {
   )? { nil }
 
   public func hiddenText(of name: String) -> String? { nil }
+
+  public func packageNames() -> [String] { [] }
 
   public func spec(parsing text: String, syntax: VersionSpec.SyntaxChoice) throws -> VersionSpec {
     try VersionSpec(parsing: text, syntax: syntax)
@@ -105,6 +111,8 @@ extension WrappingSource {
   public func requirement(numbered number: Int) -> PackageRequirement? {
     inner.requirement(numbered: number)
   }
+
+  public func packageNames() -> [String] { inner.packageNames() }
 }
 
 /// Builds the candidate tables of a source that holds its entries as values, numbering their
@@ -181,4 +189,6 @@ public final class CatalogueSource: PackageSource {
   public func providedVersions(of name: String) -> [ProvidedVersion] {
     catalogue.compiled.provisions[name] ?? []
   }
+
+  public func packageNames() -> [String] { catalogue.names }
 }

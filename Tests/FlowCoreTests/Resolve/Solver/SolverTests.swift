@@ -137,6 +137,34 @@ import Testing
         == "blender is requested and no package blender is in the catalogue")
   }
 
+  /// A name the catalogue does not hold suggests one it does: a typo away (case aside),
+  /// else the names that add a part to it, as Lifeblood names builds; none when nothing is
+  /// near.
+  @Test func anUnknownNameSuggestsTheNearestTheCatalogueHolds() throws {
+    let catalogue = try Self.catalogue([
+      "houdini.py3_10 20.0.506", "houdini.py3_9 19.5.303", "python 3.10.10", "Maya 2024",
+      "studio_tools 1.0: pyhton ~=3.10",
+    ])
+    let missing = " is requested and no package "
+    for (request, expected) in [
+      ("pyhton", "pyhton\(missing)pyhton is in the catalogue (did you mean 'python'?)"),
+      ("maya >=2024", "maya >=2024\(missing)maya is in the catalogue (did you mean 'Maya'?)"),
+      (
+        "houdini ~=20.0",
+        "houdini ~=20.0\(missing)houdini is in the catalogue "
+          + "(did you mean 'houdini.py3_10' or 'houdini.py3_9'?)"
+      ),
+      (
+        "studio_tools",
+        "because studio_tools 1.0 requires pyhton ~=3.10 and no package pyhton is in the "
+          + "catalogue (did you mean 'python'?), studio_tools cannot be satisfied"
+      ),
+      ("blender", "blender\(missing)blender is in the catalogue"),
+    ] {
+      #expect(try Self.failure(catalogue, [request]) == expected)
+    }
+  }
+
   @Test func onlyPrereleaseMatchingSaysUsePreNotMissing() throws {
     let catalogue = try Self.catalogue(["houdini 18.5.666", "assmouth 2.3.4-beta"])
     #expect(
