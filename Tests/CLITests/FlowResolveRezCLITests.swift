@@ -223,6 +223,13 @@ import Testing
     #expect(
       required.stderr.contains(
         "no package pyhton is in the catalogue (did you mean 'python'?)"), "\(required.stderr)")
+    // A family whose every version was skipped is no typo: it is said so.
+    let skipped = try ToolRun.run("flow-resolve", ["--catalog", folder.path] + index + ["broken"])
+    #expect(skipped.status == 65)
+    #expect(
+      skipped.stderr.hasSuffix(
+        "flow-resolve: broken is requested and no version of broken in the catalogue can be "
+          + "read\n"), "\(skipped.stderr)")
   }
 
   @Test func aResolveFailsWhereRezsSearchStopsWithAnError() throws {

@@ -1,9 +1,11 @@
 /// "Did you mean" for names typed by hand.
 public enum Suggestion {
   /// The candidate closest to `word` by edit distance, when it is close enough to be a
-  /// likely typo (at most a third of the word's length, and at most 3 edits).
+  /// likely typo (at most a third of the word's length, and at most 3 edits), keeping a
+  /// letter of it: `b` is no typo of `a`.
   public static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
-    let limit = min(3, max(1, word.count / 3))
+    let limit = min(3, max(1, word.count / 3), word.count - 1)
+    if limit < 1 { return nil }
     // ASCII text keeps its length when lowercased, so a candidate of ASCII whose length
     // is too far off is passed over before either is split into characters.
     let asciiLength = isASCII(word) ? word.utf8.count : nil

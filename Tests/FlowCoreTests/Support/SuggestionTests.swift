@@ -13,6 +13,9 @@ import Testing
   @Test func staysQuietWhenNothingIsClose() {
     #expect(Suggestion.closest(to: "houdini_license", among: ["memory", "cpu"]) == nil)
     #expect(Suggestion.hint(for: "zzz", among: ["name"]) == "")
+    // A word of one letter has no typo that keeps a letter of it.
+    #expect(Suggestion.closest(to: "a", among: ["b", "ab"]) == nil)
+    #expect(Suggestion.closest(to: "ab", among: ["ba"]) == "ba")
   }
 
   @Test func findsTheNearestResourceAmongCandidatesOfOtherLengths() {

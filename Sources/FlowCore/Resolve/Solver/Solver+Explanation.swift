@@ -132,6 +132,10 @@ extension Solver {
     let hidden = source.hiddenText(of: requirement.name)
     if table.count == 0 {
       if let hidden { return " and every version of \(requirement.name) is hidden: \(hidden)" }
+      // A name the source holds with no version: each was skipped, with its warning.
+      if sourceNames.contains(requirement.name) {
+        return " and no version of \(requirement.name) in the catalogue can be read"
+      }
       return " and no package \(requirement.name) is in the catalogue"
         + suggestion(for: requirement.name)
     }
