@@ -64,6 +64,43 @@ import Testing
     #expect(resolved.stdout.contains(#""name":"python","version":"3.9.1""#))
   }
 
+  /// rez's own variable names the repositories when nothing else does: a folder of it that
+  /// holds no package (the user's `~/packages`, not made yet) is passed over, as rez does.
+  @Test func rezPackagesPathNamesTheRepositoriesWithoutACatalogue() throws {
+    let folder = try TemporaryFolder()
+    try Self.repository(folder)
+    let workflow = try folder.write(
+      "w.yaml",
+      """
+      stages:
+        - name: list
+          type: BashOperator
+          kwargs: {bash_command: 'echo "$TOOL_VERSION" > list-out'}
+          environment: {requirements: ["tool-1+<2"]}
+
+      """)
+    var environment = Self.environment(folder)
+    environment["FLOW_CATALOG"] = nil
+    environment["HOME"] = folder.path
+    environment["REZ_PACKAGES_PATH"] = "~/packages:" + folder.path + "/repo"
+    let run = try ToolRun.run("flow-exec", ["--no-cache", workflow], environment: environment)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(try String(contentsOfFile: folder.path + "/list-out", encoding: .utf8) == "1.2.0\n")
+    let alone = try ToolRun.run("flow-resolve", ["tool"], environment: environment)
+    #expect(alone.status == 0, "\(alone.stderr)")
+    #expect(alone.stdout.contains(#""name":"tool","version":"1.2.0""#), "\(alone.stdout)")
+    // None of its folders holds a package: the catalogue is empty, and the failure says why.
+    try FileManager.default.createDirectory(
+      atPath: folder.path + "/packages", withIntermediateDirectories: true)
+    environment["REZ_PACKAGES_PATH"] = "~/packages"
+    let empty = try ToolRun.run("flow-resolve", ["tool"], environment: environment)
+    #expect(empty.status == 65)
+    #expect(
+      empty.stderr
+        == "flow-resolve: tool is requested and no package tool is in the catalogue\n"
+        + "no folder REZ_PACKAGES_PATH names holds a rez package: ~/packages\n")
+  }
+
   /// A package's `defined()` tests the environment the stage starts from, where
   /// flow-exec runs it.
   @Test func testsOfTheEnvironmentApplyWhereTheStageRuns() throws {

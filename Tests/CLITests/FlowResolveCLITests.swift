@@ -275,8 +275,9 @@ import Testing
     #expect(run.stderr.contains("houdini is requested and no package houdini is in the catalogue"))
     #expect(
       run.stderr.contains(
-        "no catalogue was found: give --catalog FILE, set FLOW_CATALOG or "
-          + "LIFEBLOOD_CONFIG_LOCATION, or write \(folder.path)/.config/flow/packages.toml"))
+        "no catalogue was found: give --catalog FILE, set FLOW_CATALOG, "
+          + "LIFEBLOOD_CONFIG_LOCATION or REZ_PACKAGES_PATH, or write "
+          + "\(folder.path)/.config/flow/packages.toml"))
     let document = try ToolRun.run(
       "flow-parse", ["-"],
       stdin: "stages:\n  - name: a\n    type: BashOperator\n    kwargs: {bash_command: 'true'}\n"

@@ -237,6 +237,7 @@ bounded "spec of 100000 opening parentheses" 20 500 64 \
   "$bin/flow-resolve" --catalog one.toml --index "$scratch/index" "a $(head -c 100000 /dev/zero | tr '\0' '(')"
 
 # --- rez repositories: a literal nested too deep, a long requirement on many variants ---
+rez_resolve=("$bin/flow-resolve" --catalog rez --syntax rez --index "$scratch/rez-index")
 mkdir -p rez/deep/1.0 rez/deep/0.9 rez/wide/1.0 rez/x/1.0
 { printf 'requires = '; head -c 100000 /dev/zero | tr '\0' '['; echo; } >rez/deep/1.0/package.py
 : >rez/deep/0.9/package.py
@@ -249,11 +250,11 @@ mkdir -p rez/deep/1.0 rez/deep/0.9 rez/wide/1.0 rez/x/1.0
   echo ']'
 } >rez/wide/1.0/package.py
 bounded "rez package.py nesting 100000 lists" 10 300 0 \
-  "$bin/flow-resolve" --catalog rez --syntax rez --index "$scratch/rez-index" deep
+  "${rez_resolve[@]}" deep
 expect "the version nested too deep skipped by name" stderr_has "more than 200 nested brackets"
 expect "the other version chosen" stdout_has '"0.9"'
 bounded "rez requirement of a megabyte on 20000 variants" 20 800 65 \
-  "$bin/flow-resolve" --catalog rez --syntax rez --index "$scratch/rez-index" wide
+  "${rez_resolve[@]}" wide
 # `_items = ["0","1",...]`: a package file's top-level list of N numbered items.
 items_list() {
   printf '_items = ['; awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "\"%d\",", i }'
@@ -275,13 +276,13 @@ awk 'BEGIN { print "def commands():"; for (i = 1; i <= 2001; i++) { for (j = 0; 
   printf '            for c in this._items:\n                env.X = a + b + c\n'
 } >rez/loops/1.0/package.py
 bounded "rez package.py blocks nested 2000 deep" 10 300 0 \
-  "$bin/flow-resolve" --catalog rez --syntax rez --index "$scratch/rez-index" blocks
+  "${rez_resolve[@]}" blocks
 expect "the version nested too deep skipped at its place" \
   stderr_has "package.py:103:1: blocks nested deeper than Python allows"
 expect "the commands nested too deep left out" stderr_has "command not read, left out: blocks"
 expect "the other version chosen" stdout_has '"0.9"'
 bounded "rez commands looping a billion rounds" 20 300 0 \
-  "$bin/flow-resolve" --catalog rez --syntax rez --index "$scratch/rez-index" loops
+  "${rez_resolve[@]}" loops
 expect "the loops past the limit left out" stderr_has "left out: for c in this._items:"
 # A field's @early() function nested 2,000 deep, and one looping a billion rounds to
 # build its list: the version is skipped, named, and the other one chosen.
@@ -296,7 +297,7 @@ awk 'BEGIN { print "@early()\ndef requires():"; for (i = 1; i <= 2001; i++) { fo
 } >rez/early/0.9/package.py
 : >rez/early/0.8/package.py
 bounded "rez @early() functions nested 2000 deep and looping a billion rounds" 20 300 0 \
-  "$bin/flow-resolve" --catalog rez --syntax rez --index "$scratch/rez-index" early
+  "${rez_resolve[@]}" early
 expect "the function nested too deep names its line" \
   stderr_has "line 103 is not read: blocks nested deeper than Python allows"
 expect "the loops past the limit name theirs" stderr_has "line 7 is not read: for c in _items:"
@@ -311,7 +312,7 @@ mkdir -p rez/comprehensions/1.0 rez/comprehensions/0.9
 } >rez/comprehensions/1.0/package.py
 : >rez/comprehensions/0.9/package.py
 bounded "rez list comprehensions of 400 million items" 20 300 0 \
-  "$bin/flow-resolve" --catalog rez --syntax rez --index "$scratch/rez-index" comprehensions
+  "${rez_resolve[@]}" comprehensions
 expect "the comprehension past the limit names its line" \
   stderr_has "line 1004 is not read: return [[x + y for y in _items] for x in _items]"
 expect "the plain version chosen" stdout_has '"0.9"'
@@ -329,7 +330,7 @@ mkdir -p rez/calls/1.0
   printf '    while True:\n        env.SPIN.append("a")\n'
 } >rez/calls/1.0/package.py
 bounded "rez commands calling functions 2^32 and 20000 times, looping forever" 20 300 0 \
-  "$bin/flow-resolve" --catalog rez --syntax rez --index "$scratch/rez-index" calls
+  "${rez_resolve[@]}" calls
 expect "the calls past the limit left out by line" stderr_has "left out: add(item)"
 expect "the endless loop left out" stderr_has "left out: while True:"
 rm -rf rez "$scratch/rez-index"
@@ -353,7 +354,7 @@ mkdir -p rez/tests/1.0 rez/testing/1.0
 cp rez/tests/1.0/package.py rez/testing/1.0/package.py
 printf 'requires = ["tests"]\n' >>rez/testing/1.0/package.py
 bounded "rez commands testing 20000 variables, in two packages" 20 1000 0 \
-  "$bin/flow-resolve" --catalog rez --syntax rez --index "$scratch/rez-index" testing
+  "${rez_resolve[@]}" testing
 expect "the test past the limit left out" stderr_has 'left out: if defined("SEEN"):'
 rm -rf rez "$scratch/rez-index"
 

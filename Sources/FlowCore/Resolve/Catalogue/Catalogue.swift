@@ -181,9 +181,12 @@ public struct Catalogue: Sendable {
   /// 1. `FLOW_CATALOG` (colon-separated);
   /// 2. `LIFEBLOOD_CONFIG_LOCATION`, Lifeblood's configuration root, whose
   ///    `standard_environment_resolver/` folder must then hold a catalogue;
-  /// 3. `${XDG_CONFIG_HOME:-~/.config}/flow/packages.toml` then `packages.d/*.toml`, when any
+  /// 3. `REZ_PACKAGES_PATH`, rez's repositories (colon-separated), as rez reads it: `~`
+  ///    expanded, and a folder that holds no package passed over (missing or empty, as a
+  ///    user's `~/packages` often is), so none when no folder holds one;
+  /// 4. `${XDG_CONFIG_HOME:-~/.config}/flow/packages.toml` then `packages.d/*.toml`, when any
   ///    exists;
-  /// 4. Lifeblood's default root, `~/lifeblood` (`~/Library/Preferences/lifeblood` on macOS),
+  /// 5. Lifeblood's default root, `~/lifeblood` (`~/Library/Preferences/lifeblood` on macOS),
   ///    when its resolver folder holds a catalogue.
   ///
   /// An empty variable counts as unset.
@@ -194,6 +197,12 @@ public struct Catalogue: Sendable {
     let directories = UserDirectories(environment: environment)
     if let root = environment["LIFEBLOOD_CONFIG_LOCATION"], !root.isEmpty {
       return [lifebloodResolver(root: expandingHome(root, home: directories.home))]
+    }
+    if let list = environment["REZ_PACKAGES_PATH"], !list.isEmpty {
+      let folders = list.split(separator: ":").map {
+        expandingHome(String($0), home: directories.home)
+      }
+      return folders.filter(RezRepository.isRepository)
     }
     // Without a home folder the configuration lies under /tmp: only read when private.
     if directories.privateFolder != nil && directories.checkPrivateFolder() != nil { return [] }
@@ -215,7 +224,9 @@ public struct Catalogue: Sendable {
   /// The variable `defaultSources` took its answer from, when one did: a catalogue it names
   /// that is missing is reported with it, as the user may not know it is set.
   public static func defaultSourcesVariable(environment: EnvironmentMap) -> String? {
-    ["FLOW_CATALOG", "LIFEBLOOD_CONFIG_LOCATION"].first { !(environment[$0] ?? "").isEmpty }
+    ["FLOW_CATALOG", "LIFEBLOOD_CONFIG_LOCATION", "REZ_PACKAGES_PATH"].first {
+      !(environment[$0] ?? "").isEmpty
+    }
   }
 
   /// `error` for a resolve that used the default lookup (`defaultSources`): a missing
@@ -225,10 +236,17 @@ public struct Catalogue: Sendable {
   public static func explainingDefaultLookup(
     _ error: ResolveError, sources: [String], environment: EnvironmentMap
   ) -> ResolveError {
+    if case .unsatisfiable(let explanation) = error, sources.isEmpty,
+      defaultSourcesVariable(environment: environment) == "REZ_PACKAGES_PATH"
+    {
+      return .unsatisfiable(
+        explanation: explanation + "\nno folder REZ_PACKAGES_PATH names holds a rez package: "
+          + (environment["REZ_PACKAGES_PATH"] ?? ""))
+    }
     if case .unsatisfiable(let explanation) = error, sources.isEmpty {
       return .unsatisfiable(
         explanation: explanation + "\nno catalogue was found: give --catalog FILE, "
-          + "set FLOW_CATALOG or LIFEBLOOD_CONFIG_LOCATION, or write "
+          + "set FLOW_CATALOG, LIFEBLOOD_CONFIG_LOCATION or REZ_PACKAGES_PATH, or write "
           + UserDirectories(environment: environment).flowConfig
           + "/packages.toml ('flow-resolve generate' writes one from what is installed)")
     }

@@ -186,6 +186,29 @@ import Testing
         == [home.path + "/.config/flow/packages.toml"])
   }
 
+  /// rez's `REZ_PACKAGES_PATH` after the Lifeblood variable and before flow's files, read
+  /// as rez reads it: `~` expanded, folders that hold no package passed over.
+  @Test func rezPackagesPathNamesRepositoriesThatHoldPackages() throws {
+    let home = try TemporaryFolder()
+    try home.write(".config/flow/packages.toml", "")
+    try home.write("studio/tool/1.0/package.py", "name = 'tool'\n")
+    try home.write("empty/.keep", "")
+    let list = "~/missing:" + home.path + "/empty:~/studio"
+    #expect(
+      Catalogue.defaultSources(environment: ["REZ_PACKAGES_PATH": list, "HOME": home.path])
+        == [home.path + "/studio"])
+    #expect(
+      Catalogue.defaultSources(environment: [
+        "REZ_PACKAGES_PATH": list, "LIFEBLOOD_CONFIG_LOCATION": "/lb", "HOME": home.path,
+      ]) == ["/lb/standard_environment_resolver"])
+    #expect(
+      Catalogue.defaultSources(environment: ["REZ_PACKAGES_PATH": "~/empty", "HOME": home.path])
+        == [])
+    #expect(
+      Catalogue.defaultSources(environment: ["REZ_PACKAGES_PATH": "", "HOME": home.path])
+        == [home.path + "/.config/flow/packages.toml"])
+  }
+
   @Test func lifebloodsDefaultRootIsReadWhenFlowHasNoCatalogue() throws {
     let home = try TemporaryFolder()
     #expect(Catalogue.defaultSources(environment: ["HOME": home.path]) == [])
