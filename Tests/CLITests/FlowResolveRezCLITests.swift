@@ -209,6 +209,8 @@ import Testing
   @Test func anUnknownFamilySuggestsTheRepositorysNearest() throws {
     let folder = try Self.repository()
     try folder.write("studio/1.0/package.py", "requires = ['pyhton-3']\n")
+    try folder.write("shot/1.0/package.py", "requires = ['pyhton']\n")
+    try folder.write("shot/0.9/package.py", "name = 'shot'\n")
     let cache = try TemporaryFolder()
     let index = ["--index", cache.path + "/rez.index"]
     let request = try ToolRun.run("flow-resolve", ["--catalog", folder.path] + index + ["tol"])
@@ -223,6 +225,14 @@ import Testing
     #expect(
       required.stderr.contains(
         "no package pyhton is in the catalogue (did you mean 'python'?)"), "\(required.stderr)")
+    // Where rez's own search stops at the family (and answers nothing, though 0.9 would
+    // do), its reason suggests the same.
+    let stopped = try ToolRun.run("flow-resolve", ["--catalog", folder.path] + index + ["shot"])
+    #expect(stopped.status == 65)
+    #expect(
+      stopped.stderr
+        == "flow-resolve: rez's search stops: no repository holds a package pyhton "
+        + "(did you mean 'python'?) (pyhton is required by shot-1.0)\n")
     // A family whose every version was skipped is no typo: it is said so.
     let skipped = try ToolRun.run("flow-resolve", ["--catalog", folder.path] + index + ["broken"])
     #expect(skipped.status == 65)

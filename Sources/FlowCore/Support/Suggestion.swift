@@ -34,6 +34,16 @@ public enum Suggestion {
     closest(to: word, among: candidates).map { " (did you mean '\($0)'?)" } ?? ""
   }
 
+  /// For a package name no catalogue holds: the name a typo away, else those that add a
+  /// part to it (`houdini.py3_10` for `houdini`, Lifeblood's naming of builds), as
+  /// `" (did you mean …?)"`; an empty string when none.
+  public static func packageHint(for name: String, among names: [String]) -> String {
+    if let close = closest(to: name, among: names) { return " (did you mean '\(close)'?)" }
+    let longer = names.filter { $0.hasPrefix(name + ".") }.sorted().map { "'\($0)'" }
+    guard !longer.isEmpty else { return "" }
+    return " (did you mean \(ListedText.listed(longer, atMost: 5, joinedBy: "or"))?)"
+  }
+
   /// Levenshtein distance, counting a swap of two neighbours as one edit.
   public static func editDistance(_ left: String, _ right: String) -> Int {
     editDistance(Array(left.lowercased()), Array(right.lowercased()))

@@ -782,7 +782,8 @@ public final class RezRepository: PackageSource {
       requests: requests, read: { [unowned self] in searchRead($0) },
       keyVersion: { [unowned self] in keyVersion($0) },
       written: { [unowned self] in indexRequirement($0)?.requirement },
-      reading: { [unowned self] in check(folder: $0) })
+      reading: { [unowned self] in check(folder: $0) },
+      knownNames: { [unowned self] in packageNames() })
     self.search = search
     let outcome: RezSolver.Outcome
     do {

@@ -414,6 +414,8 @@ final class RezSolver {
   /// its folder's check (`Read.folder`), a number rather than the package's name and the
   /// version's place, which would be hashed again for each version.
   let reading: (Int) -> Void
+  /// Every package name the repositories hold: asked only to word a package none holds.
+  let knownNames: () -> [String]
   let ranges = RezRangeTable()
   private(set) var requests = RequirementList()
   @exclusivity(unchecked) private var names: [String] = []
@@ -444,9 +446,10 @@ final class RezSolver {
     requests: [RezRequirement], read: @escaping (String) -> [Read]?,
     keyVersion: @escaping (Int) -> RezVersion,
     written: @escaping (Int) -> RezRequirement?,
-    reading: @escaping (Int) -> Void
+    reading: @escaping (Int) -> Void, knownNames: @escaping () -> [String] = { [] }
   ) {
     self.read = read
+    self.knownNames = knownNames
     self.keyVersion = keyVersion
     self.written = written
     self.reading = reading
@@ -672,7 +675,13 @@ final class RezSolver {
     if let known = families[Int(id)] { return known }
     let name = names[Int(id)]
     guard let versions = read(name), !versions.isEmpty else {
-      throw Failure.error("no repository holds a package \(name)")
+      let known = knownNames()
+      // A family the repositories hold with no version: each was skipped, with its warning.
+      throw Failure.error(
+        known.contains(name)
+          ? "no version of \(name) in the repositories can be read"
+          : "no repository holds a package \(name)"
+            + Suggestion.packageHint(for: name, among: known))
     }
     let family = Family(id: id, name: name)
     let placeholder = Variant(index: nil, requires: RequirementList())

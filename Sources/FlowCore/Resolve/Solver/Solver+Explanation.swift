@@ -137,7 +137,7 @@ extension Solver {
         return " and no version of \(requirement.name) in the catalogue can be read"
       }
       return " and no package \(requirement.name) is in the catalogue"
-        + suggestion(for: requirement.name)
+        + Suggestion.packageHint(for: requirement.name, among: sourceNames)
     }
     if !domain(package, matching: requirement.spec).isEmpty { return "" }
     if !includePrereleases {
@@ -154,20 +154,6 @@ extension Solver {
     let unseen = hidden.map { "; hidden: \($0)" } ?? ""
     return
       " and no \(requirement) is in the catalogue (\(requirement.name) has \(present)\(unseen))"
-  }
-
-  /// A name the source holds that `name` may have meant: one a typo away, else those that
-  /// add a part to it (`houdini.py3_10` for `houdini`, Lifeblood's naming of builds), as
-  /// " (did you mean …?)"; empty when none.
-  private func suggestion(for name: String) -> String {
-    if let close = Suggestion.closest(to: name, among: sourceNames) {
-      return " (did you mean '\(close)'?)"
-    }
-    let longer = sourceNames.filter { $0.hasPrefix(name + ".") }.sorted().map { "'\($0)'" }
-    guard !longer.isEmpty else { return "" }
-    return " (did you mean "
-      + ListedText.listed(longer, atMost: Solver.listedVersions, joinedBy: "or")
-      + "?)"
   }
 
   /// `keys` without repeats: a version with variants is one candidate per variant, each
