@@ -8,8 +8,10 @@ public struct CatalogueOptions: ParsableArguments {
   @Option(
     name: .customLong("catalog"),
     help: ArgumentHelp(
-      "A catalogue file, a folder (config.toml then config.d/*.toml) or Lifeblood's "
-        + "configuration root; repeatable."),
+      "A catalogue file, a folder (config.toml then config.d/*.toml), Lifeblood's "
+        + "configuration root or a rez repository (NAME/VERSION/package.py); repeatable. "
+        + "Default: FLOW_CATALOG, LIFEBLOOD_CONFIG_LOCATION, REZ_PACKAGES_PATH, then "
+        + "~/.config/flow/packages.toml."),
     completion: .file())
   public var catalogs: [String] = []
 

@@ -32,7 +32,8 @@ struct FlowResolve: ToolCommand {
       """,
     discussion: """
       Reads the catalogue of installed software (Lifeblood's TOML format plus `requires`, \
-      `conflicts` and `released`), chooses one version per package so that every requirement holds, and \
+      `conflicts` and `released`, or rez repositories, whose package files are read without \
+      running them), chooses one version per package so that every requirement holds, and \
       prints the chosen packages and the ordered environment actions. Without requirements, \
       reads a pipe document on standard input and adds a resolution to every stage.
 
@@ -42,7 +43,8 @@ struct FlowResolve: ToolCommand {
       same input always gives the same answer.
 
       Specs are read in Lifeblood's syntax (python-semanticversion) or node-semver's, chosen \
-      per spec unless --syntax says which; flow-resolve(1) gives both grammars. Prereleases \
+      per spec unless --syntax says which, and in rez's against rez repositories, where \
+      versions are chosen in rez's own order; flow-resolve(1) gives the grammars. Prereleases \
       are chosen only when a spec names a prerelease of the same release, or with --pre. Lifeblood always includes them; with --pre this tool picks what Lifeblood \
       picks. Exit status: 0 resolved, 64 bad usage or requirement, 65 no set of versions \
       fits (the reason is printed), 66 a catalogue is missing, 78 a catalogue is not valid \
