@@ -33,23 +33,24 @@ import Testing
       "name = 'tool'\nversion = '2.0.0'\nrequires = ['python-4+']\n")
   }
 
+  /// A stage writing the tool's version to `NAME-out`, with `requirements` as YAML.
+  static func stage(_ name: String, _ requirements: String) -> String {
+    """
+      - name: \(name)
+        type: BashOperator
+        kwargs: {bash_command: 'echo "$TOOL_VERSION" > \(name)-out'}
+        environment: {requirements: \(requirements)}
+
+    """
+  }
+
   @Test func rezRequirementsInAWorkflowAreResolvedByFlowExec() throws {
     let folder = try TemporaryFolder()
     try Self.repository(folder)
     let workflow = try folder.write(
       "w.yaml",
-      """
-      stages:
-        - name: list
-          type: BashOperator
-          kwargs: {bash_command: 'echo "$TOOL_VERSION" > list-out'}
-          environment: {requirements: ["tool-1+<2", "~python-3.9"]}
-        - name: map
-          type: BashOperator
-          kwargs: {bash_command: 'echo "$TOOL_VERSION" > map-out'}
-          environment: {requirements: {tool: "1.2"}}
-
-      """)
+      "stages:\n" + Self.stage("list", #"["tool-1+<2", "~python-3.9"]"#)
+        + Self.stage("map", #"{tool: "1.2"}"#))
     let environment = Self.environment(folder)
     let run = try ToolRun.run("flow-exec", ["--no-cache", workflow], environment: environment)
     #expect(run.status == 0, "\(run.stderr)")
@@ -70,15 +71,7 @@ import Testing
     let folder = try TemporaryFolder()
     try Self.repository(folder)
     let workflow = try folder.write(
-      "w.yaml",
-      """
-      stages:
-        - name: list
-          type: BashOperator
-          kwargs: {bash_command: 'echo "$TOOL_VERSION" > list-out'}
-          environment: {requirements: ["tool-1+<2"]}
-
-      """)
+      "w.yaml", "stages:\n" + Self.stage("list", #"["tool-1+<2"]"#))
     var environment = Self.environment(folder)
     environment["FLOW_CATALOG"] = nil
     environment["HOME"] = folder.path
