@@ -242,6 +242,24 @@ import Testing
           + "read\n"), "\(skipped.stderr)")
   }
 
+  /// With no catalogue named, rez's own configuration names the repositories: its
+  /// `packages_path` read without running the file, or refused with what to do instead.
+  @Test func rezsConfigurationNamesTheRepositoriesLast() throws {
+    let home = try Self.repository()
+    try home.write(".rezconfig.py", "import os\npackages_path = ['~/missing', '~']\n")
+    let environment = ["HOME": home.path, "PATH": "/usr/bin:/bin"]
+    let run = try ToolRun.run("flow-resolve", ["tool", "python<3"], environment: environment)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(try Self.packages(run) == ["python-2.7.18", "tool-1.0[0]"])
+    try home.write(".rezconfig.py", "packages_path = ModifyList(append=['~'])\n")
+    let unread = try ToolRun.run("flow-resolve", ["tool"], environment: environment)
+    #expect(unread.status == 65)
+    #expect(
+      unread.stderr.hasSuffix(
+        "\nrez's packages_path in \(home.path)/.rezconfig is not a list of strings, which flow "
+          + "reads without running the file: set REZ_PACKAGES_PATH\n"), "\(unread.stderr)")
+  }
+
   @Test func aResolveFailsWhereRezsSearchStopsWithAnError() throws {
     let folder = try TemporaryFolder()
     try folder.write("a/1/package.py", "requires = ['b-2']\n")

@@ -187,7 +187,10 @@ public struct Catalogue: Sendable {
   /// 4. `${XDG_CONFIG_HOME:-~/.config}/flow/packages.toml` then `packages.d/*.toml`, when any
   ///    exists;
   /// 5. Lifeblood's default root, `~/lifeblood` (`~/Library/Preferences/lifeblood` on macOS),
-  ///    when its resolver folder holds a catalogue.
+  ///    when its resolver folder holds a catalogue;
+  /// 6. the folders of rez's `packages_path` as rez's configuration files give it
+  ///    (`RezConfiguration`), or rez's default (`~/packages`, `~/.rez/packages/int`,
+  ///    `~/.rez/packages/ext`), those that hold packages.
   ///
   /// An empty variable counts as unset.
   public static func defaultSources(environment: EnvironmentMap) -> [String] {
@@ -199,10 +202,7 @@ public struct Catalogue: Sendable {
       return [lifebloodResolver(root: expandingHome(root, home: directories.home))]
     }
     if let list = environment["REZ_PACKAGES_PATH"], !list.isEmpty {
-      let folders = list.split(separator: ":").map {
-        expandingHome(String($0), home: directories.home)
-      }
-      return folders.filter(RezRepository.isRepository)
+      return rezRepositories(list.split(separator: ":").map(String.init), home: directories.home)
     }
     // Without a home folder the configuration lies under /tmp: only read when private.
     if directories.privateFolder != nil && directories.checkPrivateFolder() != nil { return [] }
@@ -218,7 +218,19 @@ public struct Catalogue: Sendable {
       let files = (try? files(of: lifeblood, main: "config.toml", folder: "config.d")) ?? []
       if !files.isEmpty { result.append(lifeblood) }
     }
+    if result.isEmpty,
+      case .folders(let folders) = RezConfiguration.packagesPath(
+        environment: environment, home: directories.home)
+    {
+      result = rezRepositories(folders, home: directories.home)
+    }
     return result
+  }
+
+  /// The folders of a rez `packages_path` that hold packages, `~` expanded, as rez reads
+  /// them: a missing or empty one (a user's `~/packages` not made yet) holds none.
+  private static func rezRepositories(_ folders: [String], home: String?) -> [String] {
+    folders.map { expandingHome($0, home: home) }.filter(RezRepository.isRepository)
   }
 
   /// The variable `defaultSources` took its answer from, when one did: a catalogue it names
@@ -242,6 +254,14 @@ public struct Catalogue: Sendable {
       return .unsatisfiable(
         explanation: explanation + "\nno folder REZ_PACKAGES_PATH names holds a rez package: "
           + (environment["REZ_PACKAGES_PATH"] ?? ""))
+    }
+    let home = UserDirectories(environment: environment).home
+    if case .unsatisfiable(let explanation) = error, sources.isEmpty,
+      case .unread(let file) = RezConfiguration.packagesPath(environment: environment, home: home)
+    {
+      return .unsatisfiable(
+        explanation: explanation + "\nrez's packages_path in \(file) is not a list of strings, "
+          + "which flow reads without running the file: set REZ_PACKAGES_PATH")
     }
     if case .unsatisfiable(let explanation) = error, sources.isEmpty {
       return .unsatisfiable(

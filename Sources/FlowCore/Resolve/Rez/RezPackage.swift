@@ -378,7 +378,7 @@ public struct RezPackage: Sendable {
 
   /// The top-level keys of a `package.yaml`, as literals: scalars are strings, except a
   /// plain integer (a `timestamp`).
-  private static func yamlFields(_ bytes: [UInt8], file: String, fields: Set<String>)
+  static func yamlFields(_ bytes: [UInt8], file: String, fields: Set<String>)
     throws(Diagnostic) -> [String: (
       value: PythonLiteral, position: SourcePosition
     )]
