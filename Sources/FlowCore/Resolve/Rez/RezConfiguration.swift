@@ -3,8 +3,8 @@
 /// colons), then `~/.rezconfig` unless `REZ_DISABLE_HOME_CONFIG` is `1`, `t` or `true`,
 /// each read as rez reads it (`NAME.py` beside the path when it exists, as Python, else the
 /// path as YAML), a later setting replacing an earlier one; without any, rez's default list.
-/// The Python is never run: only a `packages_path` written as a literal list of strings (or
-/// one string of paths separated by colons) is read.
+/// The Python is never run: only a `packages_path` written as a literal list of strings,
+/// the one form rez takes there, is read.
 enum RezConfiguration {
   /// rez's own default (`rezconfig.py` in rez 3).
   static let defaultPackagesPath = ["~/packages", "~/.rez/packages/int", "~/.rez/packages/ext"]
@@ -55,7 +55,6 @@ enum RezConfiguration {
       return .none
     }
     guard let read else { return .none }
-    if case .string(let text) = read { return text.split(separator: ":").map(String.init) }
     var folders: [String] = []
     for item in read.items ?? [.none] {
       guard case .string(let folder) = item else { return .some(nil) }

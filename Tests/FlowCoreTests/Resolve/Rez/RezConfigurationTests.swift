@@ -17,7 +17,7 @@ import Testing
     #expect(none == .folders(RezConfiguration.defaultPackagesPath))
     try home.write(
       "studio.py", "import os\npackages_path = ['/studio/int', '~/packages']\nother = f()\n")
-    try home.write("site.yaml", "packages_path: /site/a:/site/b\n")
+    try home.write("site.yaml", "packages_path: [/site/a, /site/b]\n")
     try home.write(".rezconfig", "packages_path:\n  - /home/first\n")
     let files = home.path + "/studio.py:" + home.path + "/missing.py"
     #expect(
@@ -41,6 +41,8 @@ import Testing
     for (name, text) in [
       ("modify.py", "packages_path = ModifyList(append=['/x'])\n"),
       ("numbers.py", "packages_path = [1, 2]\n"),
+      // A string of folders, which rez refuses in a file (only its variable splits one).
+      ("string.py", "packages_path = '/a:/b'\n"),
     ] {
       let file = try home.write(name, text)
       #expect(
