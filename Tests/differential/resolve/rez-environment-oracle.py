@@ -424,6 +424,9 @@ def commands():
         env.GUARD_E = "yes"
     else:
         env.GUARD_E = "no"
+    # Python's os.getenv with the empty string for an unset variable, as a value.
+    env.GUARD_H = os.getenv("EXPR_HOME2", "") + "/h"
+    env.GUARD_I = os.environ.get("GUARD_NONE", "") + "/i"
 """
 PACKAGES[("guarded_user", "1.0")] = """
 requires = ["guarded"]
@@ -496,7 +499,7 @@ def main():
         names |= {"LOOP_" + name for name in
                   ["PATH", "HOME", "TOOLS", "A", "B", "C", "PICKED", "PARTS", "GET", "LEN", "FOR",
                    "LIB", "FIRST_MISSING"]}
-        names |= {"GUARD_" + letter for letter in "ABCDEFG"}
+        names |= {"GUARD_" + letter for letter in "ABCDEFGHI"}
         names |= {"EARLY_ROOT", "LATE_ROOT", "COOK_FLAVOUR", "COOK_PATHS", "PICK_ROOT"}
         names |= {"HELPERS_" + name for name in
                   ["PATH", "MORE", "TOOL", "WITH", "ALONE", "SEEN"]}

@@ -1640,10 +1640,17 @@ enum RezExpression {
         return hostFact("system.arch")
       case ("os.getenv", 1...2), ("os.environ.get", 1...2):
         // Python's, read where the function runs; the default (else `None`) for one unset.
-        guard let host = scope.readsHost, case .string(let name) = arguments[0] else {
-          return nil
+        guard case .string(let name) = arguments[0] else { return nil }
+        if let host = scope.readsHost {
+          return host.variable(name).map(Value.string) ?? arguments.dropFirst().first ?? Value.none
         }
-        return host.variable(name).map(Value.string) ?? arguments.dropFirst().first ?? Value.none
+        // In commands, with the empty string for one unset: the variable where the commands
+        // are applied, as `getenv` gives it (rez reads its own environment, the same unless a
+        // package before changed the variable). `None`, or another default, is not known.
+        guard scope.bindsRez, scope.locals["os"] == nil, isVariableName(name),
+          arguments.count == 2, arguments[1] == .string("")
+        else { return nil }
+        return .string("${\(name)}")
       case ("ast.literal_eval", 1):
         guard scope.locals["ast"] == nil, case .string(let text) = arguments[0],
           !arguments[0].refersToVariables
