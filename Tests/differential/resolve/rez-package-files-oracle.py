@@ -61,14 +61,14 @@ def stub_version(requirement):
 
 def applied(actions, environment):
     """flow's actions applied as flow applies them: `$NAME` and `${NAME}` expanded against
-    the environment being built (a name it does not hold kept as written, as rez keeps it),
-    prepends and appends joined with `:`; an action with a test of the environment (`when`,
+    the environment being built (a name it does not hold to nothing, as a shell running
+    rez's context does), prepends and appends joined with `:`; an action with a test of the environment (`when`,
     such as `not ('NAME' in os.environ)`) only where it holds of the environment the actions
     start from."""
     start = types.SimpleNamespace(environ=dict(environment))
     def expand(value):
         return re.sub(r"\$\{(\w+)\}|\$(\w+)",
-                      lambda m: environment.get(m.group(1) or m.group(2), m.group(0)), value)
+                      lambda m: environment.get(m.group(1) or m.group(2), ""), value)
     for action in actions:
         if "when" in action and not eval(action["when"], {"__builtins__": {}}, {"os": start}):
             continue
