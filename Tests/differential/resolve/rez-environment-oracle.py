@@ -437,6 +437,28 @@ def commands():
     if undefined("GUARD_C"):
         env.GUARD_G = "never"
 """
+# Python's match on literal patterns, a chain of == tests.
+PACKAGES[("matcher", "1.0")] = """
+def commands():
+    match system.platform:
+        case "windows":
+            env.MATCH_A = "win"
+        case "linux" | "osx":
+            env.MATCH_A = "unix"
+        case _:
+            env.MATCH_A = "other"
+    match this.version.major:
+        case 1:
+            env.MATCH_B = "one"
+    match str(this.version):
+        case "2.0":
+            env.MATCH_C = "two"
+        case _:
+            pass
+    match "{root}":
+        case "":
+            env.MATCH_D = "empty"
+"""
 REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
@@ -445,7 +467,7 @@ REQUESTS = [
     ["early", "python-2"], ["late"], ["cook"], ["cook", "python-2"],
     ["pick"], ["pick", "tool"], ["helpers"], ["helpers", "lib"],
     ["plug", "python-2", ".render-1"], ["plug", ".render-2"], ["plug", "~python-2"], ["bundle"], ["bundle-1.0"], ["bundle-1.5"], ["kit"], ["kit-1", "python"],
-    ["guarded"], ["guarded_user"],
+    ["guarded"], ["guarded_user"], ["matcher"],
 ]
 
 
@@ -500,6 +522,7 @@ def main():
                   ["PATH", "HOME", "TOOLS", "A", "B", "C", "PICKED", "PARTS", "GET", "LEN", "FOR",
                    "LIB", "FIRST_MISSING"]}
         names |= {"GUARD_" + letter for letter in "ABCDEFGHI"}
+        names |= {"MATCH_" + letter for letter in "ABCD"}
         names |= {"EARLY_ROOT", "LATE_ROOT", "COOK_FLAVOUR", "COOK_PATHS", "PICK_ROOT"}
         names |= {"HELPERS_" + name for name in
                   ["PATH", "MORE", "TOOL", "WITH", "ALONE", "SEEN"]}

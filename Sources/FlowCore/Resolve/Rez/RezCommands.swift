@@ -276,31 +276,31 @@ struct RezCommands {
           next += 1
           skipBody()
         }
-        let end = next
-        // That no branch before held.
-        var none = RezExpression.Value.boolean(true)
-        for branch in branches {
-          // A test whose truth is unknown (one of rez's objects) leaves the chain undecided.
-          guard let test = branch.value, test.conditionText != nil,
-            let holds = RezExpression.Parser.join(none, test, or: false),
-            let rest = RezExpression.Parser.negate(test).flatMap({
-              RezExpression.Parser.join(none, $0, or: false)
-            })
-          else {
-            skip(statement.line, text)
-            for line in statements[branches[0].body..<end] { passOver(line) }
-            break
+        readChain(branches, of: statement, in: statements, lines: branches[0].body..<next)
+        continue
+      }
+      if let subject = Self.header(text, keyword: "match") {
+        // Python's `match` on literal patterns: a chain of `==` tests, one per `case`.
+        let cases = next
+        skipBody()
+        var branches: [(value: RezExpression.Value?, body: Int)] = []
+        var position = cases
+        while position < next {
+          // Each literal of the pattern compared with the subject; `_` holds whatever it is.
+          var test: RezExpression.Value?
+          if let pattern = Self.header(statements[position].text, keyword: "case"),
+            let literals = Self.literalAlternatives(pattern)
+          {
+            let compared = literals.map { "(\(subject)) == \($0)" }.joined(separator: " or ")
+            test = literals.isEmpty ? .boolean(true) : value(of: compared)
           }
-          if holds.truth != false {
-            next = branch.body
-            if next < statements.count, statements[next].depth > indent {
-              readBody(statements, from: &next, holding: holds)
-            }
+          branches.append((test, position + 1))
+          position += 1
+          while position < next, statements[position].depth > statements[cases].depth {
+            position += 1
           }
-          none = rest
-          if none.truth == false { break }
         }
-        next = end
+        readChain(branches, of: statement, in: statements, lines: cases..<next)
         continue
       }
       let whileTest = Self.header(text, keyword: "while")
@@ -675,6 +675,61 @@ struct RezCommands {
     guard text.hasPrefix(keyword + " ") || text.hasPrefix(keyword + "("), text.hasSuffix(":")
     else { return nil }
     return String(text.dropFirst(keyword.count).dropLast())
+  }
+
+  /// Reads a chain of branches (`if`, `elif`, `else`, or a `match`'s cases), each a test's
+  /// value (nil: not worked out) and where its body starts: the bodies whose tests may hold,
+  /// each where it holds and no branch before did. A test whose truth is unknown (one of
+  /// rez's objects) leaves the whole chain out, its header and `lines`.
+  private mutating func readChain(
+    _ branches: [(value: RezExpression.Value?, body: Int)], of statement: Statement,
+    in statements: [Statement], lines: Range<Int>
+  ) {
+    // That no branch before held.
+    var none = RezExpression.Value.boolean(true)
+    for branch in branches {
+      guard let test = branch.value, test.conditionText != nil,
+        let holds = RezExpression.Parser.join(none, test, or: false),
+        let rest = RezExpression.Parser.negate(test).flatMap({
+          RezExpression.Parser.join(none, $0, or: false)
+        })
+      else {
+        skip(statement.line, statement.text)
+        for line in statements[lines] { passOver(line) }
+        return
+      }
+      if holds.truth != false {
+        var next = branch.body
+        if next < statements.count, statements[next].depth > statement.depth {
+          readBody(statements, from: &next, holding: holds)
+        }
+      }
+      none = rest
+      if none.truth == false { return }
+    }
+  }
+
+  /// A `case` pattern of literals, strings or numbers, joined by `|`, as Python source;
+  /// empty for the wildcard `_`; nil for any other pattern (a capture, a class, a guard).
+  private static func literalAlternatives(_ pattern: String) -> [String]? {
+    let pattern = pattern.trimmedString
+    if pattern == "_" { return [] }
+    var alternatives: [String] = []
+    var reader = PythonModuleReader(bytes: Array(pattern.utf8))
+    while true {
+      reader.skipSpaces()
+      let start = reader.index
+      guard let literal = try? reader.literal() else { return nil }
+      switch literal {
+      case .string, .integer, .boolean, .none: break
+      default: return nil
+      }
+      alternatives.append(String(decoding: reader.bytes[start..<reader.index], as: UTF8.self))
+      reader.skipSpaces()
+      guard reader.index < reader.bytes.count else { return alternatives }
+      guard reader.bytes[reader.index] == UInt8(ascii: "|") else { return nil }
+      reader.index += 1
+    }
   }
 
   /// A test's value as rez's commands would work it out; nil where flow cannot.
