@@ -248,29 +248,28 @@ public struct Catalogue: Sendable {
   public static func explainingDefaultLookup(
     _ error: ResolveError, sources: [String], environment: EnvironmentMap
   ) -> ResolveError {
-    if case .unsatisfiable(let explanation) = error, sources.isEmpty,
-      defaultSourcesVariable(environment: environment) == "REZ_PACKAGES_PATH"
+    guard case .unsatisfiable(let explanation) = error, sources.isEmpty else {
+      return namingVariable(error, environment: environment)
+    }
+    let directories = UserDirectories(environment: environment)
+    let why: String
+    if defaultSourcesVariable(environment: environment) == "REZ_PACKAGES_PATH" {
+      why =
+        "no folder REZ_PACKAGES_PATH names holds a rez package: "
+        + (environment["REZ_PACKAGES_PATH"] ?? "")
+    } else if case .unread(let file) = RezConfiguration.packagesPath(
+      environment: environment, home: directories.home)
     {
-      return .unsatisfiable(
-        explanation: explanation + "\nno folder REZ_PACKAGES_PATH names holds a rez package: "
-          + (environment["REZ_PACKAGES_PATH"] ?? ""))
+      why =
+        "rez's packages_path in \(file) is not a list of strings, which flow reads without "
+        + "running the file: set REZ_PACKAGES_PATH"
+    } else {
+      why =
+        "no catalogue was found: give --catalog FILE, set FLOW_CATALOG, "
+        + "LIFEBLOOD_CONFIG_LOCATION or REZ_PACKAGES_PATH, or write \(directories.flowConfig)"
+        + "/packages.toml ('flow-resolve generate' writes one from what is installed)"
     }
-    let home = UserDirectories(environment: environment).home
-    if case .unsatisfiable(let explanation) = error, sources.isEmpty,
-      case .unread(let file) = RezConfiguration.packagesPath(environment: environment, home: home)
-    {
-      return .unsatisfiable(
-        explanation: explanation + "\nrez's packages_path in \(file) is not a list of strings, "
-          + "which flow reads without running the file: set REZ_PACKAGES_PATH")
-    }
-    if case .unsatisfiable(let explanation) = error, sources.isEmpty {
-      return .unsatisfiable(
-        explanation: explanation + "\nno catalogue was found: give --catalog FILE, "
-          + "set FLOW_CATALOG, LIFEBLOOD_CONFIG_LOCATION or REZ_PACKAGES_PATH, or write "
-          + UserDirectories(environment: environment).flowConfig
-          + "/packages.toml ('flow-resolve generate' writes one from what is installed)")
-    }
-    return namingVariable(error, environment: environment)
+    return .unsatisfiable(explanation: explanation + "\n" + why)
   }
 
   /// `error`, when it is a missing catalogue that a variable named, saying which.

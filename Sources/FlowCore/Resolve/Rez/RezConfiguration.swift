@@ -22,45 +22,41 @@ enum RezConfiguration {
     var files = (environment["REZ_CONFIG_FILE"] ?? "").split(separator: ":").map(String.init)
     let disabled = (environment["REZ_DISABLE_HOME_CONFIG"] ?? "").lowercased()
     if !["1", "t", "true"].contains(disabled), let home { files.append(home + "/.rezconfig") }
-    var paths = defaultPackagesPath
+    var paths = PackagesPath.folders(defaultPackagesPath)
     for file in files {
-      switch setting(in: file) {
-      case .none: continue
-      case .some(nil): return .unread(file: file)
-      case .some(let set?): paths = set
-      }
+      guard let set = setting(in: file) else { continue }
+      if case .unread = set { return set }
+      paths = set
     }
-    return .folders(paths)
+    return paths
   }
 
-  /// What `file` sets `packages_path` to: nil when it does not exist or does not set it,
-  /// `.some(nil)` when it sets it in a way flow does not read.
-  private static func setting(in file: String) -> [String]?? {
+  /// What `file` sets `packages_path` to; nil when it does not exist or does not set it.
+  private static func setting(in file: String) -> PackagesPath? {
     let python = pythonPath(of: file)
     let read: PythonLiteral?
     if CatalogueFiles.status(python)?.isDirectory == false {
-      guard let bytes = try? InputFile.read(python) else { return .some(nil) }
+      guard let bytes = try? InputFile.read(python) else { return .unread(file: file) }
       var reader = PythonModuleReader(bytes: bytes)
-      guard let module = try? reader.read(fields: ["packages_path"], bodies: []) else {
-        return .some(nil)
-      }
-      if module.unread["packages_path"] != nil { return .some(nil) }
+      guard let module = try? reader.read(fields: ["packages_path"], bodies: []),
+        module.unread["packages_path"] == nil
+      else { return .unread(file: file) }
       read = module.assignments["packages_path"]?.value
     } else if CatalogueFiles.status(file)?.isDirectory == false {
       guard let bytes = try? InputFile.read(file),
         let fields = try? RezPackage.yamlFields(bytes, file: file, fields: ["packages_path"])
-      else { return .some(nil) }
+      else { return .unread(file: file) }
       read = fields["packages_path"]?.value
     } else {
-      return .none
+      return nil
     }
-    guard let read else { return .none }
+    guard let read else { return nil }
     var folders: [String] = []
     for item in read.items ?? [.none] {
-      guard case .string(let folder) = item else { return .some(nil) }
+      guard case .string(let folder) = item else { return .unread(file: file) }
       folders.append(folder)
     }
-    return folders
+    return .folders(folders)
   }
 
   /// Python's `os.path.splitext(path)[0] + ".py"`: the extension of the last part (after a

@@ -25,7 +25,8 @@ public final class Solver {
 
   var names: [String] = [""]
   var packageIDs: [String: Int] = [:]
-  /// Every name the source holds, read once an explanation suggests one (`suggestion(for:)`).
+  /// Every name the source holds, read once an explanation names a package it does not
+  /// (`Suggestion.packageHint`).
   lazy var sourceNames: [String] = source.packageNames()
   @exclusivity(unchecked) var tables: [CandidateTable] = [CandidateTable()]
   /// Per package with variants, the source's index of each candidate of its table, whose
