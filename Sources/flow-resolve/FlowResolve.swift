@@ -62,7 +62,10 @@ struct ResolveCommand: ParsableCommand {
 
   @OptionGroup var catalogue: CatalogueOptions
 
-  @Option(help: "Output: json (packages and actions), sh (export lines) or env (full environment).")
+  @Option(
+    help:
+      "Output: json (packages and actions), sh (export lines, then alias functions) or env (full environment)."
+  )
   var format: ResolveRun.OutputFormat = .json
 
   @Option(

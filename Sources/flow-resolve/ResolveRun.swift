@@ -161,10 +161,13 @@ struct ResolveRun: Equatable {
       let base =
         try baseEnv.map { ProcessEnvironment.parse(try console.read($0)) }
         ?? ProcessEnvironment.current
-      let applied = resolution.actions.applied(to: base)
+      let actions = resolution.actions
+      let applied = actions.applied(to: base)
       let bytes =
         format == .sh
-        ? try EnvOutput.shellExports(applied, names: resolution.actions.actions.map(\.variable))
+        ? try EnvOutput.shellExports(
+          applied, names: actions.actions.filter { $0.kind != .alias }.map(\.variable))
+          + EnvOutput.shellFunctions(actions.functions(appliedTo: base))
         : EnvOutput.environmentLines(applied)
       try console.emit(bytes, to: output)
     }

@@ -132,6 +132,50 @@ import Testing
       try String(contentsOfFile: folder.path + "/out", encoding: .utf8) == "/studio/guard yes\n")
   }
 
+  /// A package's `alias()` is a function the stage's bash runs, as in rez's bash context;
+  /// in a container it arrives as the variable bash reads it from (the test image's shell
+  /// is busybox's, which reads none and passes none on: what podman gave the container's
+  /// init is read).
+  @Test func aPackagesAliasIsAFunctionOfTheStagesShell() throws {
+    #expect(FlowExecContainerTests.prepared)
+    let folder = try TemporaryFolder()
+    try folder.write(
+      "repo/nuke/12.2/package.py",
+      #"""
+      name = 'nuke'
+      version = '12.2'
+      def commands():
+          alias('nuke', 'echo Nuke{version} --nukex')
+          alias('nuke_quoted', "printf '%s|' \"it's\"")
+
+      """#)
+    let workflow = try folder.write(
+      "w.yaml",
+      """
+      stages:
+        - name: local
+          type: BashOperator
+          kwargs: {bash_command: 'nuke -t "a b" > local-out; nuke_quoted x >> local-out'}
+          environment: {requirements: ["nuke"]}
+        - name: boxed
+          type: BashOperator
+          kwargs: {bash_command: 'tr "\\\\0" "\\\\n" < /proc/1/environ > boxed-out'}
+          environment: {requirements: ["nuke"], image: "\(FlowExecContainerTests.image)"}
+
+      """)
+    var environment = Self.environment(folder)
+    // podman's network helper runs the firewall's commands.
+    environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin"
+    let run = try ToolRun.run(
+      "flow-exec", ["--no-cache", "--engine", "podman", workflow], environment: environment)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(
+      try String(contentsOfFile: folder.path + "/local-out", encoding: .utf8)
+        == "Nuke12.2 --nukex -t a b\nit's|x|")
+    let boxed = try String(contentsOfFile: folder.path + "/boxed-out", encoding: .utf8)
+    #expect(boxed.contains("BASH_FUNC_nuke%%=() { eval 'echo Nuke12.2 --nukex \"$@\"'; }\n"))
+  }
+
   @Test func aRezRequirementNothingSatisfiesNamesTheStage() throws {
     let folder = try TemporaryFolder()
     try Self.repository(folder)

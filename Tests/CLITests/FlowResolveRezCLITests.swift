@@ -20,6 +20,7 @@ import Testing
           if intersects(ephemerals.get('gpu', '0'), '1'):
               env.GPU.set('1')
           alias('tool', '{root}/bin/tool')
+          source('{root}/setup.sh')
 
       """)
     try folder.write("broken/1.0/package.py", "requires = ['python-' + version]\n")
@@ -44,13 +45,38 @@ import Testing
     #expect(run.stdout.contains(folder.path + "/tool/1.0/python-2.7/bin"))
     #expect(
       run.stderr.contains(
-        "tool/1.0/package.py:8:1: rez package tool-1.0: command not read, left out: alias("))
+        "tool/1.0/package.py:9:1: rez package tool-1.0: command not read, left out: source("))
+    #expect(
+      run.stdout.contains(
+        #"{"action":"alias","variable":"tool","value":"\#(folder.path)/tool/1.0/python-2.7/bin/tool","package":"tool"}"#
+      ))
     // The `if` on the ephemeral holds as in rez: `.gpu` not requested, `get` gives its
     // default as a request (`0`: a name alone, any version), which meets `1`.
     #expect(run.stdout.contains(#""variable":"GPU","value":"1""#))
     let cpu = try ToolRun.run("flow-resolve", ["--catalog", folder.path, "tool", ".gpu-0"])
     #expect(cpu.status == 0, "\(cpu.stderr)")
     #expect(!cpu.stdout.contains(#""variable":"GPU""#))
+  }
+
+  /// An alias is the shell function bash reads from `BASH_FUNC_NAME%%` (`--format env`)
+  /// and one any POSIX shell defines from `--format sh`; the base's own functions are not
+  /// written as code.
+  @Test func aliasesAreShellFunctionsInTheTextFormats() throws {
+    let folder = try Self.repository()
+    let arguments = ["--catalog", folder.path, "tool", "python<3"]
+    let sh = try ToolRun.run(
+      "flow-resolve", arguments + ["--format", "sh"],
+      environment: ["PATH": "/usr/bin:/bin", "BASH_FUNC_mine%%": "() { echo mine; }"])
+    #expect(sh.status == 0, "\(sh.stderr)")
+    let tool = folder.path + "/tool/1.0/python-2.7/bin/tool"
+    #expect(sh.stdout.hasSuffix("\ntool() { eval '\(tool) \"$@\"'; }\n"))
+    #expect(!sh.stdout.contains("mine"))
+    let defined = try ToolRun.run(
+      "/bin/sh",
+      ["-c", "eval \"$1\"; command -v tool; type tool >/dev/null && echo defined", "sh", sh.stdout])
+    #expect(defined.stdout.hasSuffix("defined\n"), "\(defined.stderr)")
+    let env = try ToolRun.run("flow-resolve", arguments + ["--format", "env"])
+    #expect(env.stdout.contains("\nBASH_FUNC_tool%%=() { eval '\(tool) \"$@\"'; }\n"))
   }
 
   /// A release in a package the resolve reads is found when read (opening checks only the

@@ -22,6 +22,8 @@ import Testing
     var base: [String: String]
     /// Those of them rez's environment no longer holds.
     var removed: [String]
+    /// The command of each alias a shell running rez's context defines.
+    var aliases: [String: String]
   }
 
   @Test func actionsMakeTheEnvironmentRezsContextMakes() throws {
@@ -32,7 +34,7 @@ import Testing
     try #require(run.status == 0, "the rez oracle failed: \(run.stderr)")
     let cases = try JSONDecoder().decode(
       [Case].self, from: Data(contentsOf: URL(fileURLWithPath: folder.path + "/cases.json")))
-    #expect(cases.count >= 39)
+    #expect(cases.count >= 41)
     for item in cases {
       let resolve = try ToolRun.run(
         "flow-resolve",
@@ -51,9 +53,23 @@ import Testing
       }
       var base = EnvironmentMap()
       for (name, value) in item.base { base[name] = value }
-      let environment = EnvironmentActions(actions: actions).applied(to: base)
+      let applying = EnvironmentActions(actions: actions)
+      let environment = applying.applied(to: base)
       var made: [String: String] = [:]
-      for (name, value) in environment where item.base[name] != value { made[name] = value }
+      // The aliases' variables are compared as rez's aliases, below.
+      for (name, value) in environment
+      where item.base[name] != value && !ShellFunction.isVariable(name) {
+        made[name] = value
+      }
+      let aliases = applying.functions(appliedTo: base)
+      #expect(
+        Dictionary(uniqueKeysWithValues: aliases.map { ($0.name, $0.command) }) == item.aliases,
+        "\(item.request)")
+      for alias in aliases {
+        #expect(
+          environment[ShellFunction.variable(named: alias.name)]
+            == ShellFunction.exported(alias.command))
+      }
       let removed = item.base.keys.filter { environment[$0] == nil }.sorted()
       #expect(removed == item.removed, "\(item.request)")
       #expect(made == item.variables, "\(item.request)")

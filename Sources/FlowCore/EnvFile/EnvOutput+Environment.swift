@@ -12,6 +12,13 @@ extension EnvOutput {
     return try text(variables, format: .sh)
   }
 
+  /// Each function as a shell defines it (`ShellFunction.definition`), one per line.
+  public static func shellFunctions(_ functions: [(name: String, command: String)]) -> [UInt8] {
+    Array(
+      functions.map { ShellFunction.definition(name: $0.name, command: $0.command) + "\n" }
+        .joined().utf8)
+  }
+
   /// Every variable as `NAME=VALUE`, sorted by the bytes of the name, as `env(1)` lists
   /// an environment: for reading, not for a shell.
   public static func environmentLines(_ environment: EnvironmentMap) -> [UInt8] {

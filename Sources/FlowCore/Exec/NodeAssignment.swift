@@ -40,10 +40,39 @@ public struct NodeAssignment: Sendable, Equatable {
       }
     }
     var lines = tested.map { "\(baseMark($0))=${\($0)+1}" }
-    lines += assignments.map(\.shell)
+    var functions = 0
+    for assignment in assignments {
+      guard assignment.isFunction else {
+        lines.append(assignment.shell)
+        continue
+      }
+      functions += 1
+      lines.append(
+        assignment.guarded("\(functionMark(functions))=" + ShellWord.quote(assignment.entry)))
+    }
     if !tested.isEmpty { lines.append("unset " + tested.map(baseMark).joined(separator: " ")) }
     return lines
   }
+
+  /// The words to put after `env` before the command, in `script`'s order: each function
+  /// its lines kept (`isFunction`), as one `NAME=VALUE` word, nothing where its test failed.
+  public static func functionWords(_ assignments: [NodeAssignment]) -> [String] {
+    (0..<assignments.count(where: \.isFunction)).map {
+      let mark = functionMark($0 + 1)
+      return "${\(mark)+\"$\(mark)\"}"
+    }
+  }
+
+  /// Whether this assignment is an exported shell function's variable (`ShellFunction`),
+  /// whose name sh cannot export: `script` keeps it as the word `NAME=VALUE`, to go to the
+  /// command through `env` (`functionWords`).
+  public var isFunction: Bool { !removes && ShellFunction.isVariable(name) }
+
+  private var entry: String {
+    name + "=" + parts.map { if case .text(let text) = $0 { text } else { "" } }.joined()
+  }
+
+  private static func functionMark(_ number: Int) -> String { "flow_function_\(number)" }
 
   private static func baseMark(_ name: String) -> String { "flow_base_set_" + name }
 
@@ -63,7 +92,9 @@ public struct NodeAssignment: Sendable, Equatable {
 
   /// `export NAME='text'"${VAR}"${VAR+:}…`, or `unset NAME` (the names were checked when
   /// made), under `if TEST; then …; fi` where it has a test (run in `script`'s lines).
-  public var shell: String {
+  public var shell: String { guarded(line) }
+
+  private func guarded(_ line: String) -> String {
     guard let when else { return line }
     return "if \(Self.shellTest(when)); then \(line); fi"
   }
@@ -91,10 +122,15 @@ extension StageEnvironment {
   ) -> [NodeAssignment] {
     var result: [NodeAssignment] = []
     func keeps(_ name: String) -> Bool { ShellWord.isName(name) && !skipping(name) }
-    for action in actions.actions where keeps(action.variable) {
+    for action in actions.actions where action.kind == .alias || keeps(action.variable) {
       let value = Self.parts(action.value)
       let name = action.variable
       switch action.kind {
+      case .alias:
+        result.append(
+          NodeAssignment(
+            name: ShellFunction.variable(named: name),
+            parts: [.text(ShellFunction.exported(action.value))], when: action.when))
       case .set: result.append(NodeAssignment(name: name, parts: value, when: action.when))
       case .prepend:
         result.append(

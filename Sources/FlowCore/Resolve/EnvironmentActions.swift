@@ -13,13 +13,17 @@
 /// expands the whole joined value again, inherited text included.
 public struct EnvironmentActions: Sendable, Hashable {
   public struct Action: Sendable, Hashable {
-    /// `unset` removes the variable (rez's `unsetenv`); its value is empty.
-    public enum Kind: String, Sendable, Hashable { case prepend, append, set, unset }
+    /// `unset` removes the variable (rez's `unsetenv`); its value is empty. `alias` defines
+    /// the shell function `variable` running the command `value` (rez's `alias()`,
+    /// `ShellFunction`), its value never expanded: its references are the shell's, when the
+    /// function is called.
+    public enum Kind: String, Sendable, Hashable { case prepend, append, set, unset, alias }
 
     public var kind: Kind
+    /// The variable changed, or for an `alias` the function's name.
     public var variable: String
     /// The value before expansion: one item of a list prepend or append, or a whole list set
-    /// joined with `:`.
+    /// joined with `:`; for an `alias`, its command.
     public var value: String
     /// The package the action comes from.
     public var package: String
@@ -60,6 +64,12 @@ public struct EnvironmentActions: Sendable, Hashable {
     _ change: VariableChange, of package: String, to actions: inout [Action],
     separator: String = ":"
   ) {
+    if change.alias {
+      actions.append(
+        Action(
+          kind: .alias, variable: change.name, value: change.set?.first ?? "", package: package))
+      return
+    }
     if change.unset && change.set == nil {
       actions.append(Action(kind: .unset, variable: change.name, value: "", package: package))
     }
@@ -229,6 +239,14 @@ public struct EnvironmentActions: Sendable, Hashable {
       let separator = Self.separator(of: change.name)
       append(change, of: package, to: &buffer, separator: separator ?? ":")
       let unless = when.negated
+      if change.alias {
+        // A function, not a variable: no variable's presence changes.
+        for var action in buffer {
+          action.when = when.isAlways ? nil : when
+          if !when.isNever { actions.append(action) }
+        }
+        return
+      }
       for action in buffer {
         if action.variable == "PATH" {
           var parts = path?.parts ?? []
@@ -241,6 +259,7 @@ public struct EnvironmentActions: Sendable, Hashable {
             if action.kind == .set { parts.append((action.value, package, when)) }
           case .append: parts.append((action.value, package, when))
           case .prepend: parts.insert((action.value, package, when), at: 0)
+          case .alias: preconditionFailure("an alias is no variable")
           }
           path = (parts, actions.count)
           continue
@@ -276,6 +295,7 @@ public struct EnvironmentActions: Sendable, Hashable {
           add(joined, where: Self.bounded(when.and(wasPresent), else: .never))
           add(first, where: Self.bounded(when.and(wasPresent.negated), else: .never))
           present[variable] = Self.bounded(wasPresent.or(when), else: .always)
+        case .alias: preconditionFailure("an alias is no variable")
         }
       }
     }
@@ -319,6 +339,11 @@ public struct EnvironmentActions: Sendable, Hashable {
     for action in actions {
       // A test of the environment the actions started from (`Action.when`).
       if let test = action.when, !test.holds(in: base) { continue }
+      if action.kind == .alias {
+        environment[ShellFunction.variable(named: action.variable)] = ShellFunction.exported(
+          action.value)
+        continue
+      }
       let value = EnvironmentActions.expand(action.value, in: environment)
       let joined: String
       switch (action.kind, environment[action.variable]) {
@@ -330,10 +355,26 @@ public struct EnvironmentActions: Sendable, Hashable {
         continue
       case (.prepend, let existing?): joined = value + ":" + existing
       case (.append, let existing?): joined = existing + ":" + value
+      case (.alias, _): preconditionFailure("an alias is applied above")
       }
       environment[action.variable] = EnvironmentActions.expand(joined, in: environment)
     }
     return environment
+  }
+
+  /// The shell functions the actions define where applied to `base` (`Kind.alias`): each
+  /// name once, where first defined, with the command defined last.
+  public func functions(appliedTo base: EnvironmentMap) -> [(name: String, command: String)] {
+    var result: [(name: String, command: String)] = []
+    for action in actions where action.kind == .alias {
+      if let test = action.when, !test.holds(in: base) { continue }
+      if let place = result.firstIndex(where: { $0.name == action.variable }) {
+        result[place].command = action.value
+      } else {
+        result.append((action.variable, action.value))
+      }
+    }
+    return result
   }
 
   /// Replaces `$NAME` and `${NAME}` with their values in `environment`, or nothing.

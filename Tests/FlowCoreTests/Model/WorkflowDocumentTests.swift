@@ -184,7 +184,9 @@ import Testing
     #expect(
       message(
         #"{"flow": 1, "source": "s", "stages": [{"name": "a", "resolution": {"actions": [{"action": "drop"}]}}]}"#
-      ) == "d:1:39: stages[0].resolution.actions[0].action: expected prepend, append, set or unset")
+      )
+        == "d:1:39: stages[0].resolution.actions[0].action: expected prepend, append, set, unset or alias"
+    )
     #expect(
       message(
         #"{"flow": 1, "source": "s", "stages": [{"name": "a", "environment": {"variables": {"merged": {"K": 1}}}}]}"#
@@ -195,6 +197,13 @@ import Testing
       )
         == "d:1:39: stages[0].resolution.actions[0].when: expected a test of the environment: "
         + "('NAME' in os.environ), joined with not, and, or")
+    // An alias names a shell function, which becomes part of a variable's name.
+    #expect(
+      message(
+        #"{"flow": 1, "source": "s", "stages": [{"name": "a", "resolution": {"actions": [{"action": "alias", "variable": "a=b", "value": "x"}]}}]}"#
+      )
+        == "d:1:39: stages[0].resolution.actions[0].variable: alias name \"a=b\" must be letters,"
+        + " digits and '_', not starting with a digit")
   }
 
   /// An action's test of the environment (`when`, from a rez package's `defined()`) is

@@ -12,13 +12,13 @@ leaves out; reading the environment, `ast.literal_eval`, list comprehensions, a 
 (expressions, `if` on the platform, logical lines, docstrings, string methods, the commands'
 own names in rez's formatting), a variable of the environment replaced by a package's first
 change of it,
-`PATH`, and rez's separator for `CMAKE_MODULE_PATH`), resolves requests against it with rez
+`PATH`, rez's separator for `CMAKE_MODULE_PATH`, and `alias()`), resolves requests against it with rez
 itself and records the environment rez's context makes.
 
 Usage: rez-environment-oracle.py FOLDER
 
 Writes FOLDER/repository and FOLDER/cases.json: [{"request", "variables": {name: value},
-"base": {name: value}, "removed": [name]}], base being variables of the environment rez
+"base": {name: value}, "removed": [name], "aliases": {name: command}}], base being variables of the environment rez
 applies them to (removed: those of them rez's environment no longer holds),
 the variables being those the packages set or change (their own, and the REZ_NAME_... ones
 rez sets for each package and ephemeral), each as rez's context leaves it; `PATH` ends with
@@ -459,6 +459,20 @@ def commands():
         case "":
             env.MATCH_D = "empty"
 """
+# Aliases: formatted, made in a loop, under a test of the resolve and of the environment,
+# a name given again (the last command counts).
+PACKAGES[("launcher", "2.1")] = """
+def commands():
+    alias("launch", "{root}/bin/launch --version {version}")
+    alias("launchx", "launch -x")
+    for tool in ["render", "batch"]:
+        alias("launch_" + tool, "{root}/bin/" + tool)
+    if "lib" in resolve:
+        alias("launchx", "launch --with-lib")
+    if defined("EXPR_HOME"):
+        alias("home_launch", "cd $EXPR_HOME && launch")
+    alias("quoted", "echo it\\'s")
+"""
 REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
@@ -467,7 +481,7 @@ REQUESTS = [
     ["early", "python-2"], ["late"], ["cook"], ["cook", "python-2"],
     ["pick"], ["pick", "tool"], ["helpers"], ["helpers", "lib"],
     ["plug", "python-2", ".render-1"], ["plug", ".render-2"], ["plug", "~python-2"], ["bundle"], ["bundle-1.0"], ["bundle-1.5"], ["kit"], ["kit-1", "python"],
-    ["guarded"], ["guarded_user"], ["matcher"],
+    ["guarded"], ["guarded_user"], ["matcher"], ["launcher"], ["launcher", "lib"],
 ]
 
 
@@ -549,8 +563,13 @@ def main():
         if path != system:
             assert path.endswith(os.pathsep + system), path
             variables["PATH"] = path[:-len(system)] + base["PATH"]
+        # The aliases a shell running the context defines: the last command of each name.
+        aliases = {}
+        for action in context.get_actions():
+            if type(action).__name__ == "Alias":
+                aliases[action.args[0]] = action.args[1]
         cases.append({"request": request, "variables": variables, "base": base,
-                      "removed": removed})
+                      "removed": removed, "aliases": aliases})
     with open(os.path.join(folder, "cases.json"), "w") as out:
         json.dump(cases, out)
 

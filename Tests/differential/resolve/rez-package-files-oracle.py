@@ -6,9 +6,9 @@ Each file (a `package.py` or `package.yaml` found under the folders given) is pu
 a repository of its own, under its name and version as rez reads them, with a stub
 package for each of its requirements (a version the requirement allows; weak, conflict
 and ephemeral ones left out), and the package is requested by name from both: rez 3.4's
-`ResolvedContext` (no implicit packages) and `get_environ()`, and `flow-resolve --syntax
-rez`, whose actions are applied as flow applies them, to the environment rez's shell
-starts from (`PATH` its system paths). Package files are executed by rez here: run it on
+`ResolvedContext` (no implicit packages) with `get_environ()` and its aliases, and
+`flow-resolve --syntax rez`, whose actions are applied as flow applies them, to the
+environment rez's shell starts from (`PATH` its system paths), its aliases kept apart. Package files are executed by rez here: run it on
 files you trust.
 
 Usage: rez-package-files-oracle.py FLOW_RESOLVE [FOLDER...] [--rez-tests] [--out FILE]
@@ -18,7 +18,7 @@ Prints a line per file (what rez and flow did, and what differs), then the total
 keeps every row as JSON: {"file", "rez" ("solved", "failed", "not read: ..."),
 "rez_error" (where rez's resolve or commands raised), "rez_answer", "flow" ("solved" or
 "failed (STATUS)"), "flow_messages", "flow_answer", "differs" ({variable: {"rez", "flow"}},
-where both environments were made)}. Needs python3 with `rez` (bench/rez/run.sh makes one
+an alias as "alias NAME" with its command, where both environments were made)}. Needs python3 with `rez` (bench/rez/run.sh makes one
 in bench/data/rez/venv).
 """
 
@@ -60,20 +60,25 @@ def stub_version(requirement):
 
 
 def applied(actions, environment):
-    """flow's actions applied as flow applies them: `$NAME` and `${NAME}` expanded against
+    """flow's actions applied as flow applies them, and the aliases they define: `$NAME` and `${NAME}` expanded against
     the environment being built (a name it does not hold to nothing, as a shell running
     rez's context does), prepends and appends joined with `:`; an action with a test of the environment (`when`,
     such as `not ('NAME' in os.environ)`) only where it holds of the environment the actions
     start from."""
     start = types.SimpleNamespace(environ=dict(environment))
+    aliases = {}
     def expand(value):
         return re.sub(r"\$\{(\w+)\}|\$(\w+)",
                       lambda m: environment.get(m.group(1) or m.group(2), ""), value)
     for action in actions:
         if "when" in action and not eval(action["when"], {"__builtins__": {}}, {"os": start}):
             continue
-        name, value = action["variable"], expand(action.get("value", ""))
         kind = action["action"]
+        if kind == "alias":
+            # A function's command, left to the shell: compared with rez's aliases.
+            aliases[action["variable"]] = action["value"]
+            continue
+        name, value = action["variable"], expand(action.get("value", ""))
         if kind == "set":
             environment[name] = value
         elif kind == "unset":
@@ -83,7 +88,7 @@ def applied(actions, environment):
             environment[name] = expand(":".join(joined))
         else:
             environment[name] = value
-    return environment
+    return environment, aliases
 
 
 def repository_of(path, data, folder):
@@ -136,6 +141,9 @@ def compare(flow, path, scratch):
             environ = context.get_environ()
             row["rez_environment"] = {k: v for k, v in environ.items()
                                       if base.get(k) != v and not CONTEXT_VARIABLES.match(k)}
+            for action in context.get_actions():
+                if type(action).__name__ == "Alias":
+                    row["rez_environment"]["alias " + action.args[0]] = action.args[1]
     except Exception as error:
         row.setdefault("rez", "failed")
         row["rez_error"] = f"{type(error).__name__}: {str(error)[:120]}"
@@ -149,8 +157,9 @@ def compare(flow, path, scratch):
         document = json.loads(run.stdout)
         row["flow_answer"] = [[p["name"], p["version"], p.get("variant")]
                               for p in document["packages"]]
-        environment = applied(document.get("actions", []), dict(base))
+        environment, aliases = applied(document.get("actions", []), dict(base))
         row["flow_environment"] = {k: v for k, v in environment.items() if base.get(k) != v}
+        row["flow_environment"].update(("alias " + k, v) for k, v in aliases.items())
     if "rez_environment" in row and "flow_environment" in row:
         rez_env, flow_env = row["rez_environment"], row["flow_environment"]
         row["differs"] = {k: {"rez": rez_env.get(k), "flow": flow_env.get(k)}

@@ -68,12 +68,19 @@ public struct SlurmSubmission: Sendable, Equatable {
     var lines = [
       "#!/bin/sh", "# flow-exec: stage \(ShellWord.quote(stage.name).replacing("\n", with: " "))",
     ]
+    // Exported shell functions (`ShellFunction`), whose variables sh cannot set, go to the
+    // command through `env`.
+    var functions: [String] = []
     if let assignments = stage.nodeAssignments {
       lines += NodeAssignment.script(assignments)
+      functions = NodeAssignment.functionWords(assignments)
     } else {
-      for (name, value) in environment
-      where ShellWord.isName(name) && !Self.isSlurmOwned(name) {
-        lines.append("export \(name)=\(ShellWord.quote(value))")
+      for (name, value) in environment where !Self.isSlurmOwned(name) {
+        if ShellWord.isName(name) {
+          lines.append("export \(name)=\(ShellWord.quote(value))")
+        } else if ShellFunction.isVariable(name) {
+          functions.append(ShellWord.quote(name + "=" + value))
+        }
       }
     }
     var words = command.map(ShellWord.quote)
@@ -81,6 +88,7 @@ public struct SlurmSubmission: Sendable, Equatable {
       lines += Self.gpuFlagLines(engine: command.first ?? "")
       words[slot] = #""$@""#
     }
+    if !functions.isEmpty { words = ["env"] + functions + words }
     lines.append("exec " + words.joined(separator: " "))
     script = lines.joined(separator: "\n") + "\n"
   }

@@ -60,11 +60,18 @@ extension DocumentReader {
       let entry = try self.object(item, itemPath)
       let kindName = try string(entry["action"], itemPath + ".action")
       guard let kind = EnvironmentActions.Action.Kind(rawValue: kindName) else {
-        throw fail(itemPath + ".action", "expected prepend, append, set or unset")
+        throw fail(itemPath + ".action", "expected prepend, append, set, unset or alias")
       }
       let variable = try string(entry["variable"], itemPath + ".variable")
       let value = try string(entry["value"], itemPath + ".value")
-      try checkVariable(variable, value, itemPath + ".variable")
+      if kind == .alias {
+        // A function's name, which becomes part of a variable's (`ShellFunction`).
+        try check(ShellFunction.problem(withName: variable), itemPath + ".variable")
+        try check(
+          WorkflowRules.problemWithVariableValue(value, name: variable), itemPath + ".value")
+      } else {
+        try checkVariable(variable, value, itemPath + ".variable")
+      }
       var test: EnvironmentTest?
       if let text = try optionalString(entry["when"], itemPath + ".when") {
         guard let read = EnvironmentTest(parsing: text) else {

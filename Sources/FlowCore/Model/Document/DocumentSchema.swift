@@ -221,7 +221,7 @@ public enum DocumentSchema {
                 "type": "object",
                 "required": ["action", "variable", "value", "package"],
                 "properties": {
-                  "action": {"enum": ["prepend", "append", "set", "unset"]},
+                  "action": {"enum": ["prepend", "append", "set", "unset", "alias"]},
                   "variable": {"type": "string"},
                   "value": {"type": "string"},
                   "package": {"type": "string"},

@@ -81,12 +81,16 @@ public struct VariableChange: Sendable, Hashable {
   /// Whether the variable is removed first (rez's `unsetenv`), its prepends and appends
   /// then starting it anew; a set replaces it anyway.
   public var unset: Bool
+  /// Whether this is no variable but the shell function `name`, running `set`'s one text
+  /// with its arguments (rez's `alias()`, `ShellFunction`).
+  public var alias: Bool
 
   public init(
     name: String, prepend: [String] = [], append: [String] = [], set: [String]? = nil,
-    phase: Phase = .commands, condition: String? = nil, unset: Bool = false
+    phase: Phase = .commands, condition: String? = nil, unset: Bool = false, alias: Bool = false
   ) {
     self.unset = unset
+    self.alias = alias
     self.name = name
     self.prepend = prepend
     self.append = append

@@ -31,7 +31,7 @@ extension [UInt8] {
 
   /// Environment changes: their count, then per variable its name, the prepend texts, the
   /// append texts, its flags (1 for set, its phase times 2, 8 for a condition, 16 for
-  /// unset), the set texts, then its condition where it has one.
+  /// unset, 32 for an alias), the set texts, then its condition where it has one.
   mutating func appendVariables(_ changes: [VariableChange]) {
     appendNumber(changes.count)
     for change in changes {
@@ -42,7 +42,7 @@ extension [UInt8] {
       // `commands`, none conditional) as before phases.
       appendNumber(
         (change.set == nil ? 0 : 1) + 2 * change.phase.rawValue
-          + (change.condition == nil ? 0 : 8) + (change.unset ? 16 : 0))
+          + (change.condition == nil ? 0 : 8) + (change.unset ? 16 : 0) + (change.alias ? 32 : 0))
       appendTexts(change.set ?? [])
       if let condition = change.condition { appendText(condition) }
     }
@@ -265,6 +265,7 @@ extension RecordReader {
       change.set = flags & 1 != 0 ? set : nil
       if flags & 8 != 0 { change.condition = try text() }
       change.unset = flags & 16 != 0
+      change.alias = flags & 32 != 0
       changes.append(change)
     }
     return changes
@@ -290,8 +291,9 @@ extension RecordReader {
       try skipText()
       try skipTexts()
       try skipTexts()
-      _ = try number()
+      let flags = try number()
       try skipTexts()
+      if flags & 8 != 0 { try skipText() }
     }
   }
 

@@ -840,6 +840,15 @@ struct RezCommands {
       apply((.unset, name, ""))
       return true
     }
+    // `alias(NAME, COMMAND)`: the shell function `ShellFunction` carries.
+    if head == "alias" {
+      guard Self.take("(", &reader), let name = variableText(&reader),
+        ShellFunction.problem(withName: name) == nil, Self.take(",", &reader),
+        let command = variableText(&reader), Self.closesCall(&reader), Self.atEnd(&reader)
+      else { return false }
+      apply((.alias, name, command))
+      return true
+    }
     let functions: [String: Operation] = [
       "setenv": .set, "appendenv": .append, "prependenv": .prepend,
     ]
@@ -1302,7 +1311,7 @@ struct RezCommands {
     return reader.peek == nil || reader.peek == UInt8(ascii: "#")
   }
 
-  enum Operation { case set, append, prepend, unset }
+  enum Operation { case set, append, prepend, unset, alias }
 
   /// Adds a change so that applying the result gives what rez's commands give in order: a
   /// set replaces what came before, and later appends and prepends extend the set value.
@@ -1310,8 +1319,10 @@ struct RezCommands {
   /// others, in its order among them.
   mutating func apply(_ change: (operation: Operation, variable: String, value: String)) {
     let condition = effectiveCondition
-    noteChange(change.operation, of: change.variable, where: condition)
-    let last = variables.lastIndex { $0.name == change.variable }
+    let alias = change.operation == .alias
+    // An alias names a function, which `defined()` does not test.
+    if !alias { noteChange(change.operation, of: change.variable, where: condition) }
+    let last = variables.lastIndex { $0.name == change.variable && $0.alias == alias }
     let index =
       last.flatMap { variables[$0].condition == condition ? $0 : nil }
       ?? {
@@ -1327,6 +1338,10 @@ struct RezCommands {
     case .unset:
       variables[index] = VariableChange(
         name: change.variable, phase: phase, condition: condition, unset: true)
+    case .alias:
+      variables[index] = VariableChange(
+        name: change.variable, set: [change.value], phase: phase, condition: condition,
+        alias: true)
     case .append:
       if variables[index].set != nil {
         variables[index].set!.append(change.value)

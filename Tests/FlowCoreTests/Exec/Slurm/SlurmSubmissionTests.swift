@@ -121,6 +121,41 @@ import Testing
   }
 }
 
+@Suite struct SlurmShellFunctionTests {
+  /// A package's aliases (rez's `alias()`) reach the job's bash as exported functions
+  /// through `env`, since sh cannot export their variables: one under a test of the node's
+  /// environment only where it holds, and the command text never run by the script itself.
+  @Test func aliasesReachTheCommandThroughEnv() throws {
+    let actions = EnvironmentActions(actions: [
+      .init(kind: .alias, variable: "tool", value: "echo tool", package: "t"),
+      .init(
+        kind: .alias, variable: "odd", value: #"echo "it's"; echo '}' done"#, package: "t",
+        when: .isSet("LEVEL")),
+      .init(kind: .alias, variable: "tool", value: "echo tool again", package: "t"),
+    ])
+    let environment = StageEnvironment(actions: actions)
+    var stage = StageLaunch(
+      name: "fit", directory: "/w", logPath: "/w/fit.log",
+      command: { _ in
+        (["bash", "-c", "tool 1 'a b'; if type odd >/dev/null 2>&1; then odd x; fi"], [:])
+      })
+    stage.nodeAssignments = environment.nodeAssignments(stage: "fit", workflow: "w")
+    let script = SlurmSubmission(
+      stage: stage, scriptPath: "/w/fit.sbatch", dependencies: [], placement: .init()
+    ).script
+    #expect(
+      script.contains(
+        #"exec env ${flow_function_1+"$flow_function_1"} ${flow_function_2+"$flow_function_2"}"#
+          + #" ${flow_function_3+"$flow_function_3"} 'bash' '-c'"#))
+    for base in [["PATH": "/usr/bin:/bin"], ["PATH": "/usr/bin:/bin", "LEVEL": "1"]] {
+      let run = try ChildProcess(["/bin/sh", "-c", script], environment: EnvironmentMap(base))
+        .run()
+      let odd = base["LEVEL"] == nil ? "" : "it's\n} done x\n"
+      #expect(run.text == "tool again 1 a b\n" + odd, "\(base)")
+    }
+  }
+}
+
 @Suite struct SlurmContainerGPUTests {
   func script(engine: ContainerEngine) -> String {
     var container = ContainerInvocation(

@@ -37,6 +37,7 @@ import Testing
     def commands():
         env.PATH.prepend('{root}/bin')
         alias('tool', '{root}/bin/tool')
+        source('{root}/setup.sh')
     """,
     "lib/1.0/package.yaml": "name: lib\nversion: '1.0'\nrequires: [python-3+<3.8]\n",
   ]
@@ -135,12 +136,16 @@ import Testing
     let entry = try #require(repository.entry(of: "tool", at: 0))
     // The first variant's own folder, as rez places it.
     let root = folder.path + "/tool/1.0/python-2.7"
-    #expect(entry.variables == [VariableChange(name: "PATH", prepend: [root + "/bin"])])
+    #expect(
+      entry.variables == [
+        VariableChange(name: "PATH", prepend: [root + "/bin"]),
+        VariableChange(name: "tool", set: [root + "/bin/tool"], alias: true),
+      ])
     let warning = try #require(repository.problems.first)
     #expect(
       warning.description.hasSuffix(
-        "tool/1.0/package.py:5:1: rez package tool-1.0: command not read, left out: "
-          + "alias('tool', '{root}/bin/tool')"))
+        "tool/1.0/package.py:6:1: rez package tool-1.0: command not read, left out: "
+          + "source('{root}/setup.sh')"))
   }
 
   /// `pre_commands` and `post_commands`, as functions or strings, in `package.py` and

@@ -5,3 +5,4 @@ requires = ["python-3.10"]
 def commands():
     env.HFS = "/opt/hfs{version}"
     env.PATH.prepend("{env.HFS}/bin")
+    alias("hython", "{env.HFS}/bin/hython")
