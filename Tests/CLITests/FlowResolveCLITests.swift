@@ -181,6 +181,23 @@ import Testing
           + "(did you mean 'python'?)"), "\(piped.stderr)")
   }
 
+  /// A package every entry of which was skipped is one the catalogue holds with no version
+  /// it can read, as the index first compiled and when read again: no other name is
+  /// suggested for it.
+  @Test func aPackageWithEveryEntrySkippedIsSaidSo() throws {
+    let path = try write(
+      "skipped.toml",
+      "[packages.p0.\"1.0\"]\nrequires = [\"q >>= 1\"]\n[packages.p1.\"1.0\"]\nlabel = \"y\"\n")
+    for _ in 0..<2 {
+      let run = try ToolRun.run("flow-resolve", ["--catalog", path, "--index", index, "p0"])
+      #expect(run.status == 65)
+      #expect(
+        run.stderr.hasSuffix(
+          "flow-resolve: p0 is requested and no version of p0 in the catalogue can be read\n"),
+        "\(run.stderr)")
+    }
+  }
+
   @Test func invalidTOMLExits78WithItsPlace() throws {
     let path = try write("bad.toml", "[packages.a.\"1\"]\nrequires = [\"b\" \"c\"]\n")
     let run = try ToolRun.run("flow-resolve", ["--catalog", path, "--index", index, "a"])

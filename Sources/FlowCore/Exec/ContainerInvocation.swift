@@ -120,7 +120,10 @@ public struct ContainerInvocation: Sendable, Equatable {
     var result = host.filter {
       !$0.key.hasPrefix(Self.apptainerPrefix) && !$0.key.hasPrefix("SINGULARITYENV_")
     }
-    for (name, value) in Self.expressible(visibleInside(environment)) {
+    // An exported function's variable (`ShellFunction`) is left out: apptainer builds the
+    // container's environment in a shell of its own, which has no such names.
+    for (name, value) in Self.expressible(visibleInside(environment))
+    where !ShellFunction.isVariable(name) {
       result[Self.apptainerPrefix + name] = value
     }
     return result

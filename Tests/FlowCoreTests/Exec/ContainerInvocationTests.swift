@@ -38,7 +38,11 @@ import Testing
     let host: EnvironmentMap = [
       "PATH": "/bin", "APPTAINERENV_X": "host", "SINGULARITYENV_Y": "host",
     ]
-    let values: EnvironmentMap = ["A": "1,two=2", "B": "\"quoted\""]
+    // An alias's exported function is not carried (`ShellFunction`).
+    let values: EnvironmentMap = [
+      "A": "1,two=2", "B": "\"quoted\"",
+      ShellFunction.variable(named: "tool"): ShellFunction.exported("tool2"),
+    ]
     #expect(
       invocation(.apptainer).clientEnvironment(host: host, stage: values) == [
         "PATH": "/bin", "APPTAINERENV_A": "1,two=2", "APPTAINERENV_B": "\"quoted\"",

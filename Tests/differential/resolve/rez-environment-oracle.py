@@ -460,9 +460,10 @@ def commands():
             env.MATCH_D = "empty"
 """
 # Aliases: formatted, made in a loop, under a test of the resolve and of the environment,
-# a name given again (the last command counts).
+# a name given again (the last command counts); a print, which changes nothing.
 PACKAGES[("launcher", "2.1")] = """
 def commands():
+    print("launcher", this.version)
     alias("launch", "{root}/bin/launch --version {version}")
     alias("launchx", "launch -x")
     for tool in ["render", "batch"]:

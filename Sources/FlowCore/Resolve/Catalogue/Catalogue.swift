@@ -15,6 +15,8 @@ public struct Catalogue: Sendable {
   }
   /// Package names in the order first written.
   public var names: [String] { compiled.names }
+  /// The packages every entry of which was skipped, each with its problem.
+  public var namesWithoutVersions: [String] { compiled.namesWithoutVersions }
   /// Entries skipped because they could not be read.
   public var problems: [Diagnostic] { compiled.problems }
   /// The files read, in order.

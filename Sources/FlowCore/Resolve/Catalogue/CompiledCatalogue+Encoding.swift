@@ -42,7 +42,11 @@ extension CompiledCatalogue {
     for name in provisions.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
       provided += provisions[name]!
     }
-    let order = packages.indices.filter { !packages[$0].records.isEmpty }.sorted {
+    // A package every entry of which was skipped is kept with no version, so that a
+    // request of it is told so, not given another name.
+    let order = packages.indices.filter {
+      !packages[$0].records.isEmpty || !packages[$0].skippedKeys.isEmpty
+    }.sorted {
       packages[$0].name.utf8.lexicographicallyPrecedes(packages[$1].name.utf8)
     }
     // Roughly its size, so that it seldom grows by copying.

@@ -48,6 +48,9 @@ struct CompiledCatalogue: Sendable {
 
   /// Set by `finish()`: package names in the order first written, those with versions only.
   private(set) var names: [String] = []
+  /// Set by `finish()`: the names of packages every entry of which was skipped (each with
+  /// its problem), in the order first written.
+  private(set) var namesWithoutVersions: [String] = []
   private(set) var problems: [Diagnostic] = []
   private(set) var versionCount = 0
   private var namesToPackages: [String: Int] = [:]
@@ -123,6 +126,8 @@ struct CompiledCatalogue: Sendable {
         names.append(package.name)
         namesToPackages[package.name] = number
         versionCount += package.records.count
+      } else if !package.skippedKeys.isEmpty {
+        namesWithoutVersions.append(package.name)
       }
       problems += package.problems.sorted { $0.place < $1.place }.map(\.problem)
       packages[number].problems = []

@@ -10,7 +10,7 @@
 /// `{env.NAME}` is the variable's value (`${NAME}`), and `{resolve.NAME.version}` (`.base`,
 /// `.root`) another chosen package's, through the variable rez sets for it
 /// (`${REZ_NAME_VERSION}`); a name the commands assigned is its value. `pass`, `global`,
-/// `import`, `info(…)`, `comment(…)`, docstring and `env = globals()['env']` (or
+/// `import`, `info(…)`, `comment(…)`, `print(…)`, docstring and `env = globals()['env']` (or
 /// `locals()`) lines change nothing. A `for` loop over what flow works out (a list, a
 /// dict's `.items()`, a package attribute `this.NAME`) reads its body once per item, and so
 /// does a list comprehension written as a line (`[env.PATH.append(p) for p in paths]`); a
@@ -814,8 +814,11 @@ struct RezCommands {
     {
       return true
     }
-    // rez's messages (`info('…')`, `comment('…')`) change nothing either.
-    if head == "info" || head == "comment", Self.take("(", &reader) { return true }
+    // rez's messages (`info('…')`, `comment('…')`) and Python's `print(…)`, written where
+    // rez runs, change nothing either.
+    if head == "info" || head == "comment" || head == "print", Self.take("(", &reader) {
+      return true
+    }
     if head == "env" {
       guard let change = envChange(&reader) else { return false }
       apply(change)

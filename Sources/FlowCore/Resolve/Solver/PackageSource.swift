@@ -190,5 +190,5 @@ public final class CatalogueSource: PackageSource {
     catalogue.compiled.provisions[name] ?? []
   }
 
-  public func packageNames() -> [String] { catalogue.names }
+  public func packageNames() -> [String] { catalogue.names + catalogue.namesWithoutVersions }
 }

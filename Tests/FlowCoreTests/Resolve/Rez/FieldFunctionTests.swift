@@ -188,7 +188,7 @@ import Testing
     // A line that changes nothing returned is left out with the value kept.
     guard
       case .value(let value, let leftOut) = try Self.value(
-        "@early()\ndef requires():\n    print('hello')\n    return ['a']\n")
+        "@early()\ndef requires():\n    sys.stdout.write('hello')\n    return ['a']\n")
     else {
       Issue.record("not worked out")
       return

@@ -387,10 +387,11 @@ extension PythonModuleReaderTests {
     let commands = RezCommands(
       lines: [
         "global env", "import os.path", "from os import path", "info('using %s' % x)",
-        "comment('set up')", "pass", "source('{root}/s.sh')", "stop('no')",
+        "comment('set up')", "pass", "print(this.version, type(this.version))",
+        "source('{root}/s.sh')", "stop('no')",
       ], firstLine: 1, expansions: ["root": "/r"])
     #expect(commands.variables.isEmpty)
-    #expect(commands.skipped.map(\.line) == [7, 8])
+    #expect(commands.skipped.map(\.line) == [8, 9])
   }
 
   /// `alias(NAME, COMMAND)` defines a shell function (`ShellFunction`): both formatted as
