@@ -183,7 +183,8 @@ import Testing
 
   /// A package every entry of which was skipped is one the catalogue holds with no version
   /// it can read, as the index first compiled and when read again: no other name is
-  /// suggested for it.
+  /// suggested for it, and a typo as near to it as to a package that can be read gets the
+  /// latter.
   @Test func aPackageWithEveryEntrySkippedIsSaidSo() throws {
     let path = try write(
       "skipped.toml",
@@ -195,6 +196,8 @@ import Testing
         run.stderr.hasSuffix(
           "flow-resolve: p0 is requested and no version of p0 in the catalogue can be read\n"),
         "\(run.stderr)")
+      let typo = try ToolRun.run("flow-resolve", ["--catalog", path, "--index", index, "p2"])
+      #expect(typo.stderr.hasSuffix("(did you mean 'p1'?)\n"), "\(typo.stderr)")
     }
   }
 

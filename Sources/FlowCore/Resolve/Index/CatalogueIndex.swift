@@ -445,12 +445,23 @@ public final class CatalogueIndex: PackageSource {
 
   public func providedVersions(of name: String) -> [ProvidedVersion] { provisions[name] ?? [] }
 
-  /// The names of the directory, in its order; one that cannot be read is left out.
+  /// The names of the directory, in its order, those of packages with no version (every
+  /// entry skipped) last, so that a suggestion prefers a package that can be read; one that
+  /// cannot be read is left out.
   public func packageNames() -> [String] {
-    (0..<directoryNames.count).compactMap { number in
-      guard var named = try? item(number, of: directoryNames) else { return nil }
-      return try? named.text()
+    var withVersions: [String] = []
+    var withoutVersions: [String] = []
+    for number in 0..<directoryNames.count {
+      guard var named = try? item(number, of: directoryNames), let name = try? named.text(),
+        var package = try? item(number, of: directory), (try? package.skipText()) != nil
+      else { continue }
+      if (try? package.count()) == 0 {
+        withoutVersions.append(name)
+      } else {
+        withVersions.append(name)
+      }
     }
+    return withVersions + withoutVersions
   }
 
   /// A reader after the name of package `name`, found by binary search of the sorted
