@@ -395,8 +395,8 @@ then pass "dask: a stage whose worker was lost is classified lost and tried agai
 else fail "dask worker lost (status $status)"; fi
 
 # Whole-dump environment parity: one stage as a process and one in podman, each printing
-# `env | sort` (the process then calling a package's alias), run locally, on Slurm and on
-# Dask. The base everywhere is the machine's own
+# `env | sort` (the process then calling a package's alias; two variables set under tests
+# of a path), run locally, on Slurm and on Dask. The base everywhere is the machine's own
 # environment: a Slurm node's under --export=NONE (taken from a plain job), and the local
 # run and the Dask worker are started in that same environment; Slurm and Dask runs are
 # submitted from a polluted shell with SBATCH_EXPORT=NONE. The dumps of each kind are
@@ -425,7 +425,9 @@ YAML
 "$bin/flow-parse" "$work/parity2/workflow.yaml" | jq -c '.stages[].resolution = {actions: [
   {action: "set", variable: "TOOL_HOME", value: "/opt/tool", package: "tool"},
   {action: "prepend", variable: "PATH", value: "$TOOL_HOME/bin", package: "tool"},
-  {action: "alias", variable: "tool", value: "echo \"tool: $TOOL_HOME\"", package: "tool"}]}' \
+  {action: "alias", variable: "tool", value: "echo \"tool: $TOOL_HOME\"", package: "tool"},
+  {action: "set", variable: "TOOL_DIR", value: "yes", package: "tool", when: "os.path.isdir(\u0027/\u0027)"},
+  {action: "set", variable: "TOOL_ODD", value: "yes", package: "tool", when: "os.path.isfile(\u0027/\u0027)"}]}' \
   >"$work/parity2/document.json"
 # Dask's worker, started anew in the node's environment.
 "$here/dask-localcluster.sh" stop
@@ -459,6 +461,9 @@ if [ "$parity_status" = "local:0 slurm:0 dask:0 " ] && [ -z "$parity_diff" ] \
   && grep -q '^PATH=/opt/tool/bin:' "$work/parity2/proc-dask.txt" \
   && grep -qx 'tool: /opt/tool a b' "$work/parity2/proc-slurm.txt" \
   && grep -qx 'tool: /opt/tool a b' "$work/parity2/proc-dask.txt" \
+  && grep -qx 'TOOL_DIR=yes' "$work/parity2/proc-slurm.txt" \
+  && grep -qx 'TOOL_DIR=yes' "$work/parity2/proc-dask.txt" \
+  && ! grep -q 'TOOL_ODD' "$work/parity2"/*.txt \
   && ! grep -q 'POLLUTED\|/polluted/' "$work/parity2"/*-slurm.txt "$work/parity2"/*-dask.txt
 then pass "the same whole environment locally, in podman, on slurm and on dask"
 else fail "whole-dump parity ($parity_status): $parity_diff $(cat "$work/parity2/stderr")"; fi

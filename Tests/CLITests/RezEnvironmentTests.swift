@@ -12,8 +12,9 @@ import Testing
 /// ephemeral, and the order they apply in; combined package files (`NAME.py`, `NAME.yaml`)
 /// with `versions` and `version_overrides`; fields written as `@early()` and `@late()`
 /// functions (one reading the environment as rez-cook's packages do, one of the request),
-/// a plain one rez leaves out, functions the commands define and call, and tests of the
-/// environment (`defined()`, `undefined()`, `os.environ`) against variables it holds or not.
+/// a plain one rez leaves out, functions the commands define and call, tests of the
+/// environment (`defined()`, `undefined()`, `os.environ`) against variables it holds or not,
+/// tests of this machine's files (`os.path.exists()`, `isdir()`, `isfile()`), and aliases.
 @Suite struct RezEnvironmentTests {
   struct Case: Decodable {
     var request: [String]
@@ -34,7 +35,7 @@ import Testing
     try #require(run.status == 0, "the rez oracle failed: \(run.stderr)")
     let cases = try JSONDecoder().decode(
       [Case].self, from: Data(contentsOf: URL(fileURLWithPath: folder.path + "/cases.json")))
-    #expect(cases.count >= 41)
+    #expect(cases.count >= 42)
     for item in cases {
       let resolve = try ToolRun.run(
         "flow-resolve",

@@ -32,7 +32,8 @@ environment the worker was started with (see started_environment in run_stage), 
 the assignments applied over it in order (a "variable" part
 is that variable's value as built so far, "separator_if_set" a ":" when it is set; one with
 a "when" only where its TEST holds of the environment the worker was started with: ["set",
-NAME], ["not", TEST], ["all", [TEST, ...]], ["any", [TEST, ...]]), with
+NAME], or of the worker's files: ["exists", PATH] ("isdir", "isfile", as os.path tells);
+["not", TEST], ["all", [TEST, ...]], ["any", [TEST, ...]]), with
 the stage's resources as Dask resource annotations. A stage given GPUs gets ids among the
 worker's (see run_stage): in a container they replace the placeholders of its argv,
 otherwise they are its CUDA_VISIBLE_DEVICES. A watchdog process per stage kills the stage's
@@ -163,6 +164,8 @@ def run_stage(stage, stop_name, local_gpu_ids):
         kind, value = test
         if kind == "set":
             return value in environment
+        if kind in ("exists", "isdir", "isfile"):
+            return getattr(os.path, kind)(value)
         if kind == "not":
             return not holds(value, environment)
         results = (holds(item, environment) for item in value)

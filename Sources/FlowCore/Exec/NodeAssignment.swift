@@ -82,6 +82,15 @@ public struct NodeAssignment: Sendable, Equatable {
     switch test {
     case .isSet(let name):
       return ShellWord.isName(name) ? "[ -n \"${\(baseMark(name))-}\" ]" : "false"
+    case .path(let path, let kind):
+      // Links followed, and an empty path nothing, in `test` as in Python.
+      let flag: String
+      switch kind {
+      case .exists: flag = "-e"
+      case .isdir: flag = "-d"
+      case .isfile: flag = "-f"
+      }
+      return "[ \(flag) \(ShellWord.quote(path)) ]"
     case .not(let inner): return "! " + shellTest(inner)
     case .all(let tests):
       return tests.isEmpty ? "true" : "{ " + tests.map(shellTest).joined(separator: " && ") + "; }"

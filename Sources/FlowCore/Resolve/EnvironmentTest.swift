@@ -1,11 +1,18 @@
+import Glibc
+
 /// What an action needs of the environment the actions are applied to
 /// (`EnvironmentActions.Action.when`): a rez package's `defined('NAME')`, `undefined()` and
 /// `'NAME' in os.environ`, once the packages before it decided what they set
-/// (`RezExpression.EnvironmentTests`). Written as rez's commands write it: `('NAME' in
-/// os.environ)`, `not`, `and`, `or`, brackets, `True` and `False`, nothing else.
+/// (`RezExpression.EnvironmentTests`), and its `os.path.exists('PATH')` (`isdir`, `isfile`),
+/// which reads the files of the machine the actions are applied on, as rez reads those of
+/// the machine it builds its context on. Written as rez's commands write it: `('NAME' in
+/// os.environ)`, `os.path.exists('PATH')`, `not`, `and`, `or`, brackets, `True` and `False`,
+/// nothing else.
 public indirect enum EnvironmentTest: Sendable, Hashable {
   /// The variable is set (perhaps empty).
   case isSet(String)
+  /// The path names something of that kind, links followed, as Python's `os.path` tells.
+  case path(String, PathKind)
   case not(EnvironmentTest)
   case all([EnvironmentTest])
   case any([EnvironmentTest])
@@ -18,12 +25,18 @@ public indirect enum EnvironmentTest: Sendable, Hashable {
     self = test
   }
 
+  /// What `os.path` tests of a path: `exists`, `isdir` or `isfile`.
+  public enum PathKind: String, Sendable, Hashable, CaseIterable {
+    case exists, isdir, isfile
+  }
+
   /// As rez's commands write it, as `init(parsing:)` reads it.
   public var text: String {
     switch self {
     case .always: return "True"
     case .never: return "False"
     case .isSet(let name): return "('\(name)' in os.environ)"
+    case .path(let path, let kind): return "os.path.\(kind.rawValue)(\(Self.literal(path)))"
     case .not(let test): return "not " + test.text
     case .all(let tests): return "(" + tests.map(\.text).joined(separator: " and ") + ")"
     case .any(let tests): return "(" + tests.map(\.text).joined(separator: " or ") + ")"
@@ -33,10 +46,35 @@ public indirect enum EnvironmentTest: Sendable, Hashable {
   public func holds(in environment: EnvironmentMap) -> Bool {
     switch self {
     case .isSet(let name): return environment[name] != nil
+    case .path(let path, let kind): return Self.holds(kind, path)
     case .not(let test): return !test.holds(in: environment)
     case .all(let tests): return tests.allSatisfy { $0.holds(in: environment) }
     case .any(let tests): return tests.contains { $0.holds(in: environment) }
     }
+  }
+
+  /// Whether `path` names something of `kind` on this machine.
+  static func holds(_ kind: PathKind, _ path: String) -> Bool {
+    var status = stat()
+    guard !path.isEmpty, !path.utf8.contains(0), stat(path, &status) == 0 else { return false }
+    switch kind {
+    case .exists: return true
+    case .isdir: return status.st_mode & S_IFMT == S_IFDIR
+    case .isfile: return status.st_mode & S_IFMT == S_IFREG
+    }
+  }
+
+  /// `text` as a Python string literal in single quotes, as `Reader.literal()` reads it.
+  static func literal(_ text: String) -> String {
+    var result = "'"
+    for character in text {
+      switch character {
+      case "\\", "'": result += "\\\(character)"
+      case "\n": result += "\\n"
+      default: result.append(character)
+      }
+    }
+    return result + "'"
   }
 
   /// What always holds, and what never does.
@@ -90,7 +128,7 @@ public indirect enum EnvironmentTest: Sendable, Hashable {
   /// How many variable tests it holds.
   public var size: Int {
     switch self {
-    case .isSet: return 1
+    case .isSet, .path: return 1
     case .not(let test): return test.size
     case .all(let tests), .any(let tests): return tests.reduce(0) { $0 + $1.size }
     }
@@ -102,6 +140,7 @@ public indirect enum EnvironmentTest: Sendable, Hashable {
     func visit(_ test: EnvironmentTest) {
       switch test {
       case .isSet(let name): if !result.contains(name) { result.append(name) }
+      case .path: break
       case .not(let inner): visit(inner)
       case .all(let tests), .any(let tests): tests.forEach(visit)
       }
@@ -171,6 +210,12 @@ public indirect enum EnvironmentTest: Sendable, Hashable {
       if take("not") { return negation().map(\.negated) }
       if take("True") { return .always }
       if take("False") { return .never }
+      if take("os.path.") {
+        guard let kind = PathKind.allCases.first(where: { take($0.rawValue) }), take("("),
+          let path = literal(), take(")")
+        else { return nil }
+        return .path(path, kind)
+      }
       guard take("(") else { return nil }
       skipSpaces()
       // `('NAME' in os.environ)`, else a bracketed test.
@@ -188,6 +233,33 @@ public indirect enum EnvironmentTest: Sendable, Hashable {
       }
       guard let inner = disjunction(), take(")") else { return nil }
       return inner
+    }
+
+    /// A string in single quotes, as `EnvironmentTest.literal` writes it: `\\`, `\'` and
+    /// `\n` its only escapes.
+    mutating func literal() -> String? {
+      skipSpaces()
+      guard index < bytes.count, bytes[index] == UInt8(ascii: "'") else { return nil }
+      index += 1
+      var text: [UInt8] = []
+      while index < bytes.count {
+        let byte = bytes[index]
+        index += 1
+        switch byte {
+        case UInt8(ascii: "'"): return String(decoding: text, as: UTF8.self)
+        case UInt8(ascii: "\\"):
+          guard index < bytes.count else { return nil }
+          let escaped = bytes[index]
+          index += 1
+          switch escaped {
+          case UInt8(ascii: "\\"), UInt8(ascii: "'"): text.append(escaped)
+          case UInt8(ascii: "n"): text.append(10)
+          default: return nil
+          }
+        default: text.append(byte)
+        }
+      }
+      return nil
     }
   }
 }

@@ -1,3 +1,4 @@
+import FlowTestSupport
 import Testing
 
 @testable import FlowCore
@@ -120,5 +121,44 @@ import Testing
       EnvironmentActions.pieces("a$B/${C}d$ ${E")
         == [.text("a"), .variable("B"), .text("/"), .variable("C"), .text("d$ ${E")])
     #expect(EnvironmentActions.pieces("") == [])
+  }
+
+  /// A test of a path (rez's `os.path.exists()`, `isdir()`, `isfile()`) reads the node's
+  /// files, in sh as `applied(to:)` reads this machine's; the bridge gets it as `["isdir",
+  /// PATH]`.
+  @Test func testsOfAPathReadTheNodesFiles() throws {
+    let folder = try TemporaryFolder()
+    try folder.write("it's here/file", "x")
+    let tested = EnvironmentActions(actions: [
+      .init(
+        kind: .set, variable: "A", value: "dir", package: "a",
+        when: .path(folder.path + "/it's here", .isdir)),
+      .init(
+        kind: .set, variable: "B", value: "file", package: "a",
+        when: .path(folder.path + "/it's here/file", .isfile)),
+      .init(
+        kind: .set, variable: "C", value: "missing", package: "a",
+        when: EnvironmentTest.path(folder.path + "/none", .exists).negated),
+      .init(
+        kind: .set, variable: "D", value: "odd", package: "a",
+        when: .path(folder.path + "/it's here", .isfile)),
+    ])
+    let environment = StageEnvironment(actions: tested)
+    let assignments = environment.nodeAssignments(stage: "s", workflow: "w")
+    let script =
+      NodeAssignment.script(assignments).joined(separator: "\n")
+      + "\nprintf '%s\\n' \"${A-none}\" \"${B-none}\" \"${C-none}\" \"${D-none}\"\n"
+    let built = environment.build(base: [:], stage: "s", workflow: "w", gpus: nil)
+    #expect(
+      [built["A"], built["B"], built["C"], built["D"]] == ["dir", "file", "missing", String?.none])
+    let run = try ChildProcess(["/bin/sh", "-c", script], environment: [:]).run()
+    #expect(run.text == "dir\nfile\nmissing\nnone\n")
+    #expect(
+      DaskRunner.document(assignments[0])
+        == .object(
+          JSONObject([
+            ("name", .string("A")), ("parts", .array([.array([.string("text"), .string("dir")])])),
+            ("when", .array([.string("isdir"), .string(folder.path + "/it's here")])),
+          ])))
   }
 }

@@ -196,7 +196,8 @@ import Testing
         #"{"flow": 1, "source": "s", "stages": [{"name": "a", "resolution": {"actions": [{"action": "set", "variable": "A", "value": "1", "when": "open('x')"}]}}]}"#
       )
         == "d:1:39: stages[0].resolution.actions[0].when: expected a test of the environment: "
-        + "('NAME' in os.environ), joined with not, and, or")
+        + "('NAME' in os.environ) or os.path.exists('PATH') (isdir, isfile), joined with not,"
+        + " and, or")
     // An alias names a shell function, which becomes part of a variable's name.
     #expect(
       message(

@@ -474,6 +474,24 @@ def commands():
         alias("home_launch", "cd $EXPR_HOME && launch")
     alias("quoted", "echo it\\'s")
 """
+# Tests of the machine's files: os.path.exists, isdir and isfile of paths that are there or
+# not, a string rez does not format, and an alias under one.
+PACKAGES[("pathy_tests", "1.0")] = """
+def commands():
+    import os
+    if os.path.exists("/"):
+        env.PATHS_A = "root"
+    if os.path.isdir("/nonexistent-flow-test"):
+        env.PATHS_B = "odd"
+    elif os.path.isfile(os.path.join(str(root), "package.py")):
+        env.PATHS_B = "file"
+    else:
+        env.PATHS_B = "none"
+    if not os.path.isdir("{root}"):
+        env.PATHS_C = "literal braces"
+    if os.path.isfile("/") or defined("EXPR_HOME"):
+        alias("paths_alias", "echo there")
+"""
 REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
@@ -483,6 +501,7 @@ REQUESTS = [
     ["pick"], ["pick", "tool"], ["helpers"], ["helpers", "lib"],
     ["plug", "python-2", ".render-1"], ["plug", ".render-2"], ["plug", "~python-2"], ["bundle"], ["bundle-1.0"], ["bundle-1.5"], ["kit"], ["kit-1", "python"],
     ["guarded"], ["guarded_user"], ["matcher"], ["launcher"], ["launcher", "lib"],
+    ["pathy_tests"],
 ]
 
 
@@ -538,6 +557,7 @@ def main():
                    "LIB", "FIRST_MISSING"]}
         names |= {"GUARD_" + letter for letter in "ABCDEFGHI"}
         names |= {"MATCH_" + letter for letter in "ABCD"}
+        names |= {"PATHS_" + letter for letter in "ABC"}
         names |= {"EARLY_ROOT", "LATE_ROOT", "COOK_FLAVOUR", "COOK_PATHS", "PICK_ROOT"}
         names |= {"HELPERS_" + name for name in
                   ["PATH", "MORE", "TOOL", "WITH", "ALONE", "SEEN"]}

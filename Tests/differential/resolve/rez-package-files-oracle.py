@@ -64,8 +64,8 @@ def applied(actions, environment):
     the environment being built (a name it does not hold to nothing, as a shell running
     rez's context does), prepends and appends joined with `:`; an action with a test of the environment (`when`,
     such as `not ('NAME' in os.environ)`) only where it holds of the environment the actions
-    start from."""
-    start = types.SimpleNamespace(environ=dict(environment))
+    start from, and a test of a path (`os.path.isdir('/opt')`) of this machine's files."""
+    start = types.SimpleNamespace(environ=dict(environment), path=os.path)
     aliases = {}
     def expand(value):
         return re.sub(r"\$\{(\w+)\}|\$(\w+)",

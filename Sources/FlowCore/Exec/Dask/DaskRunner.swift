@@ -204,11 +204,12 @@ public final class DaskRunner: StageRunner {
     return .object(object)
   }
 
-  /// A test as the bridge reads it: `["set", NAME]`, `["not", TEST]`, `["all", [TEST…]]`,
-  /// `["any", [TEST…]]`.
+  /// A test as the bridge reads it: `["set", NAME]`, `["exists", PATH]` (`"isdir"`,
+  /// `"isfile"`), `["not", TEST]`, `["all", [TEST…]]`, `["any", [TEST…]]`.
   static func test(_ test: EnvironmentTest) -> JSONValue {
     switch test {
     case .isSet(let name): .array([.string("set"), .string(name)])
+    case .path(let path, let kind): .array([.string(kind.rawValue), .string(path)])
     case .not(let inner): .array([.string("not"), Self.test(inner)])
     case .all(let tests): .array([.string("all"), .array(tests.map(Self.test))])
     case .any(let tests): .array([.string("any"), .array(tests.map(Self.test))])

@@ -77,7 +77,8 @@ extension DocumentReader {
         guard let read = EnvironmentTest(parsing: text) else {
           throw fail(
             itemPath + ".when",
-            "expected a test of the environment: ('NAME' in os.environ), joined with not, and, or")
+            "expected a test of the environment: ('NAME' in os.environ) or"
+              + " os.path.exists('PATH') (isdir, isfile), joined with not, and, or")
         }
         test = read
       }

@@ -835,18 +835,8 @@ enum RezExpression {
       return literal(name)
     }
 
-    /// `text` as a Python string literal.
-    static func literal(_ text: String) -> String {
-      var result = "'"
-      for character in text {
-        switch character {
-        case "\\", "'": result += "\\\(character)"
-        case "\n": result += "\\n"
-        default: result.append(character)
-        }
-      }
-      return result + "'"
-    }
+    /// `text` as a Python string literal (`EnvironmentTest.literal`).
+    static func literal(_ text: String) -> String { EnvironmentTest.literal(text) }
 
     /// The range a request as rez writes it gives `intersects`: none for a weak or
     /// conflict request, which rez reads as a conflict.
@@ -1651,6 +1641,17 @@ enum RezExpression {
           arguments.count == 2, arguments[1] == .string("")
         else { return nil }
         return .string("${\(name)}")
+      case ("os.path.exists", 1), ("os.path.isdir", 1), ("os.path.isfile", 1):
+        // In commands, of a path worked out here: a test of the machine the actions are
+        // applied on, as rez reads the files of the one it builds its context on.
+        guard scope.bindsRez, scope.locals["os"] == nil, case .string(let path) = arguments[0],
+          !arguments[0].refersToVariables,
+          let kind = EnvironmentTest.PathKind(rawValue: String(function.dropFirst(8)))
+        else { return nil }
+        if case .applying = scope.environment {
+          return .boolean(EnvironmentTest.holds(kind, path))
+        }
+        return .condition(EnvironmentTest.path(path, kind).text)
       case ("ast.literal_eval", 1):
         guard scope.locals["ast"] == nil, case .string(let text) = arguments[0],
           !arguments[0].refersToVariables
