@@ -125,7 +125,7 @@ public indirect enum EnvironmentTest: Sendable, Hashable {
     }
   }
 
-  /// How many variable tests it holds.
+  /// How many tests of a variable or a path it holds.
   public var size: Int {
     switch self {
     case .isSet, .path: return 1

@@ -68,21 +68,17 @@ public struct SlurmSubmission: Sendable, Equatable {
     var lines = [
       "#!/bin/sh", "# flow-exec: stage \(ShellWord.quote(stage.name).replacing("\n", with: " "))",
     ]
-    // Exported shell functions (`ShellFunction`), whose variables sh cannot set, go to the
-    // command through `env`.
-    var functions: [String] = []
-    if let assignments = stage.nodeAssignments {
-      lines += NodeAssignment.script(assignments)
-      functions = NodeAssignment.functionWords(assignments)
-    } else {
-      for (name, value) in environment where !Self.isSlurmOwned(name) {
-        if ShellWord.isName(name) {
-          lines.append("export \(name)=\(ShellWord.quote(value))")
-        } else if ShellFunction.isVariable(name) {
-          functions.append(ShellWord.quote(name + "=" + value))
-        }
-      }
-    }
+    // Without node assignments, the whole environment is set, each variable as one; names
+    // sh cannot spell are left out, but for exported shell functions (`ShellFunction`),
+    // which reach the command through `env` (`NodeAssignment.functionWords`).
+    let assignments =
+      stage.nodeAssignments
+      ?? environment.filter {
+        (ShellWord.isName($0.key) || ShellFunction.isVariable($0.key))
+          && !Self.isSlurmOwned($0.key)
+      }.map { NodeAssignment(name: $0.key, parts: [.text($0.value)]) }
+    lines += NodeAssignment.script(assignments)
+    let functions = NodeAssignment.functionWords(assignments)
     var words = command.map(ShellWord.quote)
     if let slot = command.firstIndex(of: ContainerInvocation.schedulerGPUFlags) {
       lines += Self.gpuFlagLines(engine: command.first ?? "")

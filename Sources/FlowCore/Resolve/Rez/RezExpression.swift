@@ -256,7 +256,7 @@ enum RezExpression {
     /// to holds the variable, a condition until then (`EnvironmentTests`).
     func inEnvironment(_ name: String) -> Value {
       if case .applying(let base) = environment { return .boolean(base[name] != nil) }
-      return .condition("(\(Parser.literal(name)) in os.environ)")
+      return .condition("(\(EnvironmentTest.literal(name)) in os.environ)")
     }
 
     /// rez's `defined('NAME')` in commands (`EnvironmentTests`); nil where flow cannot
@@ -271,7 +271,7 @@ enum RezExpression {
         return Parser.join(.condition(set.text), inBase, or: true)
       case .reading:
         guard !changesUnknown else { return nil }
-        let atStart = Value.condition("defined(\(Parser.literal(name)))")
+        let atStart = Value.condition("defined(\(EnvironmentTest.literal(name)))")
         guard let changed = changedHere[name] else { return atStart }
         // Set by these commands, or as at their start where they did not unset it, or in
         // the environment whatever they did.
@@ -832,11 +832,8 @@ enum RezExpression {
       guard !name.isEmpty,
         name.utf8.allSatisfy({ RezVersion.isTokenByte($0) || $0 == UInt8(ascii: ".") })
       else { return nil }
-      return literal(name)
+      return EnvironmentTest.literal(name)
     }
-
-    /// `text` as a Python string literal (`EnvironmentTest.literal`).
-    static func literal(_ text: String) -> String { EnvironmentTest.literal(text) }
 
     /// The range a request as rez writes it gives `intersects`: none for a weak or
     /// conflict request, which rez reads as a conflict.
@@ -894,7 +891,8 @@ enum RezExpression {
           fallback = text
         }
         guard take(symbol: ")") else { return nil }
-        subject = "ephemerals.\(method)(\(quoted), \(fallback.map(Self.literal) ?? "None"))"
+        subject =
+          "ephemerals.\(method)(\(quoted), \(fallback.map(EnvironmentTest.literal) ?? "None"))"
         range = { resolved in
           if let request = resolved.ephemerals[name] { return Self.requestedRange(request) }
           // `get` gives the default as a request (a name alone: any version), `get_range`
@@ -908,7 +906,7 @@ enum RezExpression {
         let wanted = try? RezRange(parsing: text), take(symbol: ")")
       else { return nil }
       guard let resolved = scope.resolved else {
-        return .condition("intersects(\(subject), \(Self.literal(text)))")
+        return .condition("intersects(\(subject), \(EnvironmentTest.literal(text)))")
       }
       return .boolean(range(resolved)?.intersects(wanted) ?? false)
     }
@@ -1646,7 +1644,8 @@ enum RezExpression {
         // applied on, as rez reads the files of the one it builds its context on.
         guard scope.bindsRez, scope.locals["os"] == nil, case .string(let path) = arguments[0],
           !arguments[0].refersToVariables,
-          let kind = EnvironmentTest.PathKind(rawValue: String(function.dropFirst(8)))
+          let kind = EnvironmentTest.PathKind(
+            rawValue: String(function.dropFirst("os.path.".count)))
         else { return nil }
         if case .applying = scope.environment {
           return .boolean(EnvironmentTest.holds(kind, path))
