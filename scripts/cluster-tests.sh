@@ -427,7 +427,8 @@ YAML
   {action: "prepend", variable: "PATH", value: "$TOOL_HOME/bin", package: "tool"},
   {action: "alias", variable: "tool", value: "echo \"tool: $TOOL_HOME\"", package: "tool"},
   {action: "set", variable: "TOOL_DIR", value: "yes", package: "tool", when: "os.path.isdir(\u0027/\u0027)"},
-  {action: "set", variable: "TOOL_ODD", value: "yes", package: "tool", when: "os.path.isfile(\u0027/\u0027)"}]}' \
+  {action: "set", variable: "TOOL_ODD", value: "yes", package: "tool", when: "os.path.isfile(\u0027/\u0027)"},
+  {action: "stop", variable: "", value: "not here", package: "tool", when: "os.path.isfile(\u0027/\u0027)"}]}' \
   >"$work/parity2/document.json"
 # Dask's worker, started anew in the node's environment.
 "$here/dask-localcluster.sh" stop
@@ -467,6 +468,29 @@ if [ "$parity_status" = "local:0 slurm:0 dask:0 " ] && [ -z "$parity_diff" ] \
   && ! grep -q 'POLLUTED\|/polluted/' "$work/parity2"/*-slurm.txt "$work/parity2"/*-dask.txt
 then pass "the same whole environment locally, in podman, on slurm and on dask"
 else fail "whole-dump parity ($parity_status): $parity_diff $(cat "$work/parity2/stderr")"; fi
+
+# A package's stop whose test holds on the node (rez's stop() under a path test) ends the
+# stage there before its command: status 1, its message in the stage's log.
+workflow nodestop <<'YAML'
+stages:
+  - {name: guarded, type: BashOperator, kwargs: {bash_command: "touch ran"}}
+YAML
+"$bin/flow-parse" "$work/nodestop/workflow.yaml" | jq -c '.stages[].resolution = {actions: [
+  {action: "stop", variable: "", value: "tool is not installed here", package: "tool",
+   when: "os.path.isdir(\u0027/\u0027)"}]}' >"$work/nodestop/document.json"
+stop_result=""
+for where in slurm dask; do
+  set +e
+  (cd "$work/nodestop" && "$bin/flow-exec" --no-cache --executor "$where" document.json) \
+    >"$work/nodestop/events.jsonl" 2>>"$work/nodestop/stderr"
+  stop_result+="$where:$?:$(event nodestop guarded status):"
+  stop_result+="$(cat "$work/nodestop/.flow/runs/latest/logs/guarded.log" 2>/dev/null) "
+  set -e
+done
+stop_said="package tool stops: tool is not installed here"
+if [ "$stop_result" = "slurm:1:1:$stop_said dask:1:1:$stop_said " ] && [ ! -e "$work/nodestop/ran" ]
+then pass "a package's stop that holds on the node ends the stage on slurm and on dask"
+else fail "node stop: $stop_result $(cat "$work/nodestop/stderr")"; fi
 "$here/dask-localcluster.sh" stop
 eval "$("$here/dask-localcluster.sh" start)"
 

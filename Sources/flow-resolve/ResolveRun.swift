@@ -162,11 +162,16 @@ struct ResolveRun: Equatable {
         try baseEnv.map { ProcessEnvironment.parse(try console.read($0)) }
         ?? ProcessEnvironment.current
       let actions = resolution.actions
+      if let stop = actions.stop(appliedTo: base) {
+        throw CommandFailure(
+          "the environment cannot be made here: \(stop.stopMessage)", status: .unavailable)
+      }
       let applied = actions.applied(to: base)
       let bytes =
         format == .sh
         ? try EnvOutput.shellExports(
-          applied, names: actions.actions.filter { $0.kind != .alias }.map(\.variable))
+          applied,
+          names: actions.actions.filter { $0.kind != .alias && $0.kind != .stop }.map(\.variable))
           + EnvOutput.shellFunctions(actions.functions(appliedTo: base))
         : EnvOutput.environmentLines(applied)
       try console.emit(bytes, to: output)

@@ -176,6 +176,53 @@ import Testing
     #expect(boxed.contains("BASH_FUNC_nuke%%=() { eval 'echo Nuke12.2 --nukex \"$@\"'; }\n"))
   }
 
+  /// A package's `stop()` whose test holds on this machine refuses the run before any
+  /// stage starts, naming the stage and the package's message (exit 125); once it does not
+  /// hold, the stage runs.
+  @Test func aPackagesStopThatHoldsRefusesTheRun() throws {
+    let folder = try TemporaryFolder()
+    let installed = folder.path + "/opt/nuke"
+    try folder.write(
+      "repo/nuke/12.2/package.py",
+      """
+      name = 'nuke'
+      version = '12.2'
+      def commands():
+          import os
+          env.NUKE_LOCATION = '\(installed)'
+          if not os.path.exists(str(env.NUKE_LOCATION)):
+              stop('Not installed Nuke %s' % version)
+
+      """)
+    let workflow = try folder.write(
+      "w.yaml",
+      """
+      stages:
+        - name: first
+          type: BashOperator
+          kwargs: {bash_command: 'touch first-ran'}
+        - name: render
+          type: BashOperator
+          kwargs: {bash_command: 'echo "$NUKE_LOCATION" > render-out'}
+          environment: {requirements: ["nuke"]}
+
+      """)
+    let environment = Self.environment(folder)
+    let refused = try ToolRun.run(
+      "flow-exec", ["--no-cache", workflow], environment: environment)
+    #expect(refused.status == 125)
+    #expect(
+      refused.stderr.contains(
+        "stage 'render': its environment cannot be made here: package nuke stops:"
+          + " Not installed Nuke 12.2\n"), "\(refused.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: folder.path + "/first-ran"))
+    try FileManager.default.createDirectory(atPath: installed, withIntermediateDirectories: true)
+    let run = try ToolRun.run("flow-exec", ["--no-cache", workflow], environment: environment)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(
+      try String(contentsOfFile: folder.path + "/render-out", encoding: .utf8) == installed + "\n")
+  }
+
   @Test func aRezRequirementNothingSatisfiesNamesTheStage() throws {
     let folder = try TemporaryFolder()
     try Self.repository(folder)

@@ -79,6 +79,51 @@ import Testing
     #expect(env.stdout.contains("\nBASH_FUNC_tool%%=() { eval '\(tool) \"$@\"'; }\n"))
   }
 
+  /// A package's `stop()` under a test of the machine is kept as a `stop` action with its
+  /// test; the text formats apply it where they run: while the test holds, nothing is
+  /// written and the message is the error (exit 69), and once it does not, the environment
+  /// is written, from the same index.
+  @Test func aStopThatHoldsIsTheErrorOfTheTextFormats() throws {
+    let folder = try TemporaryFolder()
+    let installed = folder.path + "/opt/guarded"
+    try folder.write(
+      "repo/guarded/2.1/package.py",
+      """
+      name = 'guarded'
+      version = '2.1'
+      def commands():
+          import os
+          env.GUARDED_LOCATION.set('\(installed)')
+          if not os.path.isdir(str(env.GUARDED_LOCATION)):
+              stop('Not installed %s-%s', this.name, str(version))
+          env.PATH.prepend('{env.GUARDED_LOCATION}/bin')
+
+      """)
+    let cache = try TemporaryFolder()
+    let arguments = ["--catalog", folder.path + "/repo", "--index", cache.path + "/i", "guarded"]
+    let json = try ToolRun.run("flow-resolve", arguments)
+    #expect(json.status == 0, "\(json.stderr)")
+    #expect(json.stderr.isEmpty)
+    #expect(
+      json.stdout.contains(
+        #"{"action":"stop","variable":"","value":"Not installed guarded-2.1","package":"guarded","when":"not os.path.isdir('\#(installed)')"}"#
+      ))
+    for format in ["sh", "env"] {
+      let stopped = try ToolRun.run("flow-resolve", arguments + ["--format", format])
+      #expect(stopped.status == 69)
+      #expect(stopped.stdout.isEmpty)
+      #expect(
+        stopped.stderr
+          == "flow-resolve: the environment cannot be made here: package guarded stops:"
+          + " Not installed guarded-2.1\n")
+    }
+    try FileManager.default.createDirectory(
+      atPath: installed, withIntermediateDirectories: true)
+    let sh = try ToolRun.run("flow-resolve", arguments + ["--format", "sh"])
+    #expect(sh.status == 0, "\(sh.stderr)")
+    #expect(sh.stdout.contains("export PATH='\(installed)/bin:"))
+  }
+
   /// A release in a package the resolve reads is found when read (opening checks only the
   /// repository folder): alone and in a pipe, the next run answers with the new version,
   /// its warnings told once, and leaves an index for the run after.

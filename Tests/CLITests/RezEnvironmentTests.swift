@@ -14,7 +14,9 @@ import Testing
 /// functions (one reading the environment as rez-cook's packages do, one of the request),
 /// a plain one rez leaves out, functions the commands define and call, tests of the
 /// environment (`defined()`, `undefined()`, `os.environ`) against variables it holds or not,
-/// tests of this machine's files (`os.path.exists()`, `isdir()`, `isfile()`), and aliases.
+/// tests of this machine's files (`os.path.exists()`, `isdir()`, `isfile()`), aliases,
+/// variables the commands set read back as their values, and `stop()`: where rez's context
+/// stops, flow's actions stop with the same message.
 @Suite struct RezEnvironmentTests {
   struct Case: Decodable {
     var request: [String]
@@ -25,6 +27,8 @@ import Testing
     var removed: [String]
     /// The command of each alias a shell running rez's context defines.
     var aliases: [String: String]
+    /// The message of the stop that kept rez's context from making an environment.
+    var stopped: String?
   }
 
   @Test func actionsMakeTheEnvironmentRezsContextMakes() throws {
@@ -35,7 +39,7 @@ import Testing
     try #require(run.status == 0, "the rez oracle failed: \(run.stderr)")
     let cases = try JSONDecoder().decode(
       [Case].self, from: Data(contentsOf: URL(fileURLWithPath: folder.path + "/cases.json")))
-    #expect(cases.count >= 42)
+    #expect(cases.count >= 44)
     for item in cases {
       let resolve = try ToolRun.run(
         "flow-resolve",
@@ -55,6 +59,8 @@ import Testing
       var base = EnvironmentMap()
       for (name, value) in item.base { base[name] = value }
       let applying = EnvironmentActions(actions: actions)
+      #expect(applying.stop(appliedTo: base)?.value == item.stopped, "\(item.request)")
+      if item.stopped != nil { continue }
       let environment = applying.applied(to: base)
       var made: [String: String] = [:]
       // The aliases' variables are compared as rez's aliases, below.

@@ -8,7 +8,8 @@ Reads one JSON document from the file named by its argument:
    "stages": [{"name", "argv", "directory", "log", "needs": [indexes],
                "assignments": [{"name", "parts": [["text" | "variable" | "separator_if_set",
                                                    "..."], ...] | null (removed),
-                                "when": TEST (absent: always)}] | null,
+                                "when": TEST (absent: always),
+                                "stop": "message" (present: the stage ends instead)}] | null,
                "environment": {...} (the whole environment, when assignments is null),
                "resources": {"GPU": 1, "MEMORY": bytes, "<counter>": n},
                "gpu_placeholders": ["..."], "timeout": seconds | null,
@@ -33,7 +34,8 @@ the assignments applied over it in order (a "variable" part
 is that variable's value as built so far, "separator_if_set" a ":" when it is set; one with
 a "when" only where its TEST holds of the environment the worker was started with: ["set",
 NAME], or of the worker's files: ["exists", PATH] ("isdir", "isfile", as os.path tells);
-["not", TEST], ["all", [TEST, ...]], ["any", [TEST, ...]]), with
+["not", TEST], ["all", [TEST, ...]], ["any", [TEST, ...]]); a "stop" whose test holds ends
+the stage before its command, with status 1 and the message in its log), with
 the stage's resources as Dask resource annotations. A stage given GPUs gets ids among the
 worker's (see run_stage): in a container they replace the placeholders of its argv,
 otherwise they are its CUDA_VISIBLE_DEVICES. A watchdog process per stage kills the stage's
@@ -180,6 +182,11 @@ def run_stage(stage, stop_name, local_gpu_ids):
             for assignment in stage["assignments"]:
                 if "when" in assignment and not holds(assignment["when"], base):
                     continue
+                if "stop" in assignment:
+                    with open(stage["log"], "w", encoding="utf-8") as log:
+                        log.write(assignment["stop"] + "\n")
+                    # NodeAssignment.stopStatus: the status the stage ends with.
+                    return {"status": 1, "signal": None, "message": assignment["stop"]}
                 if assignment["parts"] is None:
                     environment.pop(assignment["name"], None)
                     continue

@@ -15,6 +15,8 @@ public enum ExecError: ToolFailure, Equatable, Sendable {
   case clusterUnavailable(String)
   case cluster(String)
   case refused(stage: String, reason: String)
+  /// A package's commands stop where the stage would run (rez's `stop()`): its message.
+  case environmentStopped(stage: String, message: String)
   case noContainerEngine
   case engineNotInstalled(String)
   /// The engine is there but cannot be run (not executable).
@@ -75,6 +77,8 @@ public enum ExecError: ToolFailure, Equatable, Sendable {
       return message
     case .refused(let stage, let reason):
       return "stage '\(stage)' can never run: \(reason)"
+    case .environmentStopped(let stage, let message):
+      return "stage '\(stage)': its environment cannot be made here: \(message)"
     case .noContainerEngine:
       return
         "a stage names an image but no container engine is installed (podman, docker, apptainer)"

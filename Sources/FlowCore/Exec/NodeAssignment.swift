@@ -20,6 +20,9 @@ public struct NodeAssignment: Sendable, Equatable {
   /// Where it applies: a test of the machine's own environment, as it was before any
   /// assignment (`EnvironmentActions.Action.when`); nil for always.
   public var when: EnvironmentTest?
+  /// No assignment but a stop (`EnvironmentActions.Action.Kind.stop`): where `when` holds,
+  /// the stage ends before its command with this message (its name and parts empty).
+  public var stop: String?
 
   public init(name: String, parts: [Part], removes: Bool = false, when: EnvironmentTest? = nil) {
     self.name = name
@@ -27,6 +30,15 @@ public struct NodeAssignment: Sendable, Equatable {
     self.removes = removes
     self.when = when
   }
+
+  /// A stop with `message`, where `when` holds.
+  public init(stop message: String, when: EnvironmentTest?) {
+    self.init(name: "", parts: [], when: when)
+    stop = message
+  }
+
+  /// The status a stage ends with where a stop holds.
+  public static let stopStatus: Int32 = 1
 
   /// The sh lines that make `assignments` over the machine's environment: first whether
   /// each variable their tests read is set there, kept in a shell variable of its own
@@ -66,7 +78,7 @@ public struct NodeAssignment: Sendable, Equatable {
   /// Whether this assignment is an exported shell function's variable (`ShellFunction`),
   /// whose name sh cannot export: `script` keeps it as the word `NAME=VALUE`, to go to the
   /// command through `env` (`functionWords`).
-  public var isFunction: Bool { !removes && ShellFunction.isVariable(name) }
+  public var isFunction: Bool { !removes && stop == nil && ShellFunction.isVariable(name) }
 
   private var entry: String {
     name + "=" + parts.map { if case .text(let text) = $0 { text } else { "" } }.joined()
@@ -100,7 +112,8 @@ public struct NodeAssignment: Sendable, Equatable {
   }
 
   /// `export NAME='text'"${VAR}"${VAR+:}…`, or `unset NAME` (the names were checked when
-  /// made), under `if TEST; then …; fi` where it has a test (run in `script`'s lines).
+  /// made), or for a stop its message to standard error and the stop's status, under `if
+  /// TEST; then …; fi` where it has a test (run in `script`'s lines).
   public var shell: String { guarded(line) }
 
   private func guarded(_ line: String) -> String {
@@ -109,6 +122,9 @@ public struct NodeAssignment: Sendable, Equatable {
   }
 
   private var line: String {
+    if let stop {
+      return "printf '%s\\n' \(ShellWord.quote(stop)) >&2; exit \(Self.stopStatus)"
+    }
     if removes { return "unset \(name)" }
     let value = parts.map { part in
       switch part {
@@ -131,7 +147,8 @@ extension StageEnvironment {
   ) -> [NodeAssignment] {
     var result: [NodeAssignment] = []
     func keeps(_ name: String) -> Bool { ShellWord.isName(name) && !skipping(name) }
-    for action in actions.actions where action.kind == .alias || keeps(action.variable) {
+    for action in actions.actions
+    where action.kind == .alias || action.kind == .stop || keeps(action.variable) {
       let value = Self.parts(action.value)
       let name = action.variable
       switch action.kind {
@@ -153,6 +170,7 @@ extension StageEnvironment {
             when: action.when))
       case .unset:
         result.append(NodeAssignment(name: name, parts: [], removes: true, when: action.when))
+      case .stop: result.append(NodeAssignment(stop: action.stopMessage, when: action.when))
       }
     }
     var literal = variables.map { ($0.name, $0.value) }

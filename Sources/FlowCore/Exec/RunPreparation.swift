@@ -133,6 +133,15 @@ public struct RunPreparation {
       }
       let container = invocation
       let base = container.map { imageEnvironment($0, stage: stage) } ?? baseEnvironment
+      // A package's stop (rez's `stop()`) that holds where the actions are applied here; on
+      // a Slurm node or a Dask worker, one under a test is decided there.
+      let appliedHere =
+        container != nil || !(executors[offset] == .slurm || executors[offset] == .dask)
+      let stop =
+        appliedHere
+        ? environment.actions.stop(appliedTo: base)
+        : environment.actions.actions.first { $0.kind == .stop && $0.when == nil }
+      if let stop { throw .environmentStopped(stage: stage.name, message: stop.stopMessage) }
       let host = baseEnvironment
       let gpuDevices = machine.gpus
       let name = stage.name

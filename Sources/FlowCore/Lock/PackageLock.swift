@@ -16,14 +16,16 @@ public enum PackageLock {
             items.append(.array(values.map(JSONValue.string)))
           }
           items.append(.bool(change.set != nil))
-          // A catalogue's changes (all `commands`, none conditional, unsetting or an alias)
-          // digest as before phases.
-          if change.phase != .commands || change.condition != nil || change.unset || change.alias {
+          // A catalogue's changes (all `commands` of variables, none conditional or
+          // unsetting) digest as before phases.
+          if change.phase != .commands || change.condition != nil || change.unset
+            || change.kind != .variable
+          {
             items.append(.integer(Int64(change.phase.rawValue)))
           }
           if let condition = change.condition { items.append(.string(condition)) }
           if change.unset { items.append(.bool(true)) }
-          if change.alias { items.append(.string("alias")) }
+          if change.kind != .variable { items.append(.string(change.kind.rawValue)) }
           return .array(items)
         })
     }

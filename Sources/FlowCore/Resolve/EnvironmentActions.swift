@@ -16,14 +16,15 @@ public struct EnvironmentActions: Sendable, Hashable {
     /// `unset` removes the variable (rez's `unsetenv`); its value is empty. `alias` defines
     /// the shell function `variable` running the command `value` (rez's `alias()`,
     /// `ShellFunction`), its value never expanded: its references are the shell's, when the
-    /// function is called.
-    public enum Kind: String, Sendable, Hashable { case prepend, append, set, unset, alias }
+    /// function is called. `stop` says the environment cannot be made where its test holds
+    /// (rez's `stop()`), `value` saying why; its `variable` is empty.
+    public enum Kind: String, Sendable, Hashable { case prepend, append, set, unset, alias, stop }
 
     public var kind: Kind
     /// The variable changed, or for an `alias` the function's name.
     public var variable: String
     /// The value before expansion: one item of a list prepend or append, or a whole list set
-    /// joined with `:`; for an `alias`, its command.
+    /// joined with `:`; for an `alias`, its command; for a `stop`, its message.
     public var value: String
     /// The package the action comes from.
     public var package: String
@@ -40,6 +41,9 @@ public struct EnvironmentActions: Sendable, Hashable {
       self.package = package
       self.when = when
     }
+
+    /// What a `stop` says: the package and its message.
+    public var stopMessage: String { "package \(package) stops: \(value)" }
   }
 
   public private(set) var actions: [Action]
@@ -64,10 +68,13 @@ public struct EnvironmentActions: Sendable, Hashable {
     _ change: VariableChange, of package: String, to actions: inout [Action],
     separator: String = ":"
   ) {
-    if change.alias {
+    switch change.kind {
+    case .variable: break
+    case .alias, .stop:
       actions.append(
         Action(
-          kind: .alias, variable: change.name, value: change.set?.first ?? "", package: package))
+          kind: change.kind == .alias ? .alias : .stop, variable: change.name,
+          value: change.set?.first ?? "", package: package))
       return
     }
     if change.unset && change.set == nil {
@@ -239,8 +246,8 @@ public struct EnvironmentActions: Sendable, Hashable {
       let separator = Self.separator(of: change.name)
       append(change, of: package, to: &buffer, separator: separator ?? ":")
       let unless = when.negated
-      if change.alias {
-        // A function, not a variable: no variable's presence changes.
+      if change.kind != .variable {
+        // A function or a stop, not a variable: no variable's presence changes.
         for var action in buffer {
           action.when = when.isAlways ? nil : when
           if !when.isNever { actions.append(action) }
@@ -259,7 +266,7 @@ public struct EnvironmentActions: Sendable, Hashable {
             if action.kind == .set { parts.append((action.value, package, when)) }
           case .append: parts.append((action.value, package, when))
           case .prepend: parts.insert((action.value, package, when), at: 0)
-          case .alias: preconditionFailure("an alias is no variable")
+          case .alias, .stop: preconditionFailure("no variable")
           }
           path = (parts, actions.count)
           continue
@@ -295,7 +302,7 @@ public struct EnvironmentActions: Sendable, Hashable {
           add(joined, where: Self.bounded(when.and(wasPresent), else: .never))
           add(first, where: Self.bounded(when.and(wasPresent.negated), else: .never))
           present[variable] = Self.bounded(wasPresent.or(when), else: .always)
-        case .alias: preconditionFailure("an alias is no variable")
+        case .alias, .stop: preconditionFailure("no variable")
         }
       }
     }
@@ -344,6 +351,7 @@ public struct EnvironmentActions: Sendable, Hashable {
           action.value)
         continue
       }
+      if action.kind == .stop { continue }
       let value = EnvironmentActions.expand(action.value, in: environment)
       let joined: String
       switch (action.kind, environment[action.variable]) {
@@ -355,11 +363,18 @@ public struct EnvironmentActions: Sendable, Hashable {
         continue
       case (.prepend, let existing?): joined = value + ":" + existing
       case (.append, let existing?): joined = existing + ":" + value
-      case (.alias, _): preconditionFailure("an alias is applied above")
+      case (.alias, _), (.stop, _): preconditionFailure("applied above")
       }
       environment[action.variable] = EnvironmentActions.expand(joined, in: environment)
     }
     return environment
+  }
+
+  /// The first `stop` whose test holds where the actions are applied to `base`: there the
+  /// environment is not made (rez's context fails at the first stop its commands reach).
+  /// Tests read `base` alone, so this is known before any action is applied.
+  public func stop(appliedTo base: EnvironmentMap) -> Action? {
+    actions.first { $0.kind == .stop && ($0.when?.holds(in: base) ?? true) }
   }
 
   /// The shell functions the actions define where applied to `base` (`Kind.alias`): each

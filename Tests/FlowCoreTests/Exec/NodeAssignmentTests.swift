@@ -161,4 +161,33 @@ import Testing
             ("when", .array([.string("isdir"), .string(folder.path + "/it's here")])),
           ])))
   }
+
+  /// A stop (rez's `stop()`) is no assignment: the sh script ends with its message where
+  /// its test holds, and the bridge gets it as `stop` with its test.
+  @Test func aStopEndsTheScriptWhereItsTestHolds() throws {
+    let stops = EnvironmentActions(actions: [
+      .init(kind: .set, variable: "A", value: "1", package: "a"),
+      .init(
+        kind: .stop, variable: "", value: "needs B", package: "a", when: .isSet("B").negated),
+    ])
+    let assignments = StageEnvironment(actions: stops).nodeAssignments(stage: "s", workflow: "w")
+    #expect(assignments.map(\.stop) == [nil, "package a stops: needs B", nil, nil])
+    let script = NodeAssignment.script(assignments).joined(separator: "\n") + "\necho ran\n"
+    let stopped = try ChildProcess(["/bin/sh", "-c", script], environment: [:]).run()
+    #expect(stopped.status == .exited(NodeAssignment.stopStatus))
+    #expect(stopped.text == "package a stops: needs B\n")
+    let ran = try ChildProcess(["/bin/sh", "-c", script], environment: ["B": "1"]).run()
+    #expect(ran.text == "ran\n")
+    #expect(
+      DaskRunner.document(assignments[1])
+        == .object(
+          JSONObject([
+            ("name", .string("")), ("parts", .null),
+            ("when", .array([.string("not"), .array([.string("set"), .string("B")])])),
+            ("stop", .string("package a stops: needs B")),
+          ])))
+    #expect(stops.stop(appliedTo: [:])?.value == "needs B")
+    #expect(stops.stop(appliedTo: ["B": ""]) == nil)
+    #expect(stops.applied(to: [:]) == ["A": "1"])
+  }
 }

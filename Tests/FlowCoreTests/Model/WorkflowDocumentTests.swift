@@ -185,7 +185,7 @@ import Testing
       message(
         #"{"flow": 1, "source": "s", "stages": [{"name": "a", "resolution": {"actions": [{"action": "drop"}]}}]}"#
       )
-        == "d:1:39: stages[0].resolution.actions[0].action: expected prepend, append, set, unset or alias"
+        == "d:1:39: stages[0].resolution.actions[0].action: expected prepend, append, set, unset, alias or stop"
     )
     #expect(
       message(
@@ -205,6 +205,13 @@ import Testing
       )
         == "d:1:39: stages[0].resolution.actions[0].variable: alias name \"a=b\" must be letters,"
         + " digits and '_', not starting with a digit")
+    // A stop says why the environment cannot be made: it changes no variable.
+    #expect(
+      message(
+        #"{"flow": 1, "source": "s", "stages": [{"name": "a", "resolution": {"actions": [{"action": "stop", "variable": "X", "value": "x"}]}}]}"#
+      )
+        == "d:1:39: stages[0].resolution.actions[0].variable: a stop changes no variable:"
+        + " expected \"\"")
   }
 
   /// An action's test of the environment (`when`, from a rez package's `defined()`) is

@@ -30,6 +30,7 @@ import json
 import os
 import sys
 
+from rez.exceptions import PackageCommandError
 from rez.resolved_context import ResolvedContext
 from rez.shells import create_shell
 
@@ -492,6 +493,23 @@ def commands():
     if os.path.isfile("/") or defined("EXPR_HOME"):
         alias("paths_alias", "echo there")
 """
+# Variables the commands set read back as their values (a path test of one, Python's string
+# methods on one and on the variables rez sets for the package), and stops: under a path test
+# that does not hold, under a test of the resolve, under a test of the environment.
+PACKAGES[("stopper", "1.2-m3")] = """
+def commands():
+    import os
+    env.STOP_HOME = "/"
+    if not os.path.isdir(str(env.STOP_HOME)):
+        stop("%s is no folder", str(env.STOP_HOME))
+    env.STOP_A = str(env.STOP_HOME) + "a:" + str(env.REZ_STOPPER_VERSION).rsplit("-m", 1)[0]
+    env.STOP_B = "{env.STOP_A}/b"
+    if "lib" in resolve:
+        stop("stopper %s does not go with lib", this.version)
+    if undefined("EXPR_GONE") and not os.path.exists(str(env.STOP_HOME) + "nonexistent-flow-test"):
+        stop("EXPR_GONE is not set: %s%%", "stopped")
+    env.STOP_C = "after"
+"""
 REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
@@ -501,7 +519,7 @@ REQUESTS = [
     ["pick"], ["pick", "tool"], ["helpers"], ["helpers", "lib"],
     ["plug", "python-2", ".render-1"], ["plug", ".render-2"], ["plug", "~python-2"], ["bundle"], ["bundle-1.0"], ["bundle-1.5"], ["kit"], ["kit-1", "python"],
     ["guarded"], ["guarded_user"], ["matcher"], ["launcher"], ["launcher", "lib"],
-    ["pathy_tests"],
+    ["pathy_tests"], ["stopper", "lib"], ["stopper"],
 ]
 
 
@@ -542,7 +560,14 @@ def main():
         context = ResolvedContext(request, package_paths=[repository],
                                   add_implicit_packages=False)
         assert context.status.name == "solved", request
-        environ = context.get_environ()
+        # A package's stop: rez's context makes no environment, and says why.
+        try:
+            environ = context.get_environ()
+        except PackageCommandError as error:
+            cases.append({"request": request, "variables": {}, "base": dict(BASE),
+                          "removed": [], "aliases": {},
+                          "stopped": str(error).rsplit("\n", 1)[-1]})
+            continue
         names = {"LIB_PATHS", "LIB_VERSION", "TOOL_PATHS", "TOOL_PYTHON", "PIP_THING_ROOT_SEEN",
                  "LINKED_ROOT_SEEN", "SITE_PATHS", "PHASES", "TOOL_VERSION", "TOOL_MINOR",
                  "TOOL_MAJOR", "TOOL_PY_BASE", "TOOL_PY_VERSION", "BUNDLE_SEEN",
@@ -558,6 +583,7 @@ def main():
         names |= {"GUARD_" + letter for letter in "ABCDEFGHI"}
         names |= {"MATCH_" + letter for letter in "ABCD"}
         names |= {"PATHS_" + letter for letter in "ABC"}
+        names |= {"STOP_" + name for name in ["HOME", "A", "B", "C"]}
         names |= {"EARLY_ROOT", "LATE_ROOT", "COOK_FLAVOUR", "COOK_PATHS", "PICK_ROOT"}
         names |= {"HELPERS_" + name for name in
                   ["PATH", "MORE", "TOOL", "WITH", "ALONE", "SEEN"]}

@@ -18,8 +18,9 @@ Prints a line per file (what rez and flow did, and what differs), then the total
 keeps every row as JSON: {"file", "rez" ("solved", "failed", "not read: ..."),
 "rez_error" (where rez's resolve or commands raised), "rez_answer", "flow" ("solved" or
 "failed (STATUS)"), "flow_messages", "flow_answer", "differs" ({variable: {"rez", "flow"}},
-an alias as "alias NAME" with its command, where both environments were made)}. Needs python3 with `rez` (bench/rez/run.sh makes one
-in bench/data/rez/venv).
+an alias as "alias NAME" with its command, where both environments were made; where rez's
+commands raised and flow's actions stop, the two messages as "stop")}. Needs python3 with
+`rez` (bench/rez/run.sh makes one in bench/data/rez/venv).
 """
 
 import argparse
@@ -32,6 +33,7 @@ import sys
 import tempfile
 import types
 
+from rez.exceptions import PackageCommandError
 from rez.resolved_context import ResolvedContext
 from rez.serialise import FileFormat, load_from_file
 from rez.shells import create_shell
@@ -64,8 +66,14 @@ def applied(actions, environment):
     the environment being built (a name it does not hold to nothing, as a shell running
     rez's context does), prepends and appends joined with `:`; an action with a test of the environment (`when`,
     such as `not ('NAME' in os.environ)`) only where it holds of the environment the actions
-    start from, and a test of a path (`os.path.isdir('/opt')`) of this machine's files."""
+    start from, and a test of a path (`os.path.isdir('/opt')`) of this machine's files. A
+    stop whose test holds makes no environment: its message is returned as the variable
+    "stop" alone."""
     start = types.SimpleNamespace(environ=dict(environment), path=os.path)
+    for action in actions:
+        if action["action"] == "stop" and (
+                "when" not in action or eval(action["when"], {"__builtins__": {}}, {"os": start})):
+            return {"stop": action["value"]}, {}
     aliases = {}
     def expand(value):
         return re.sub(r"\$\{(\w+)\}|\$(\w+)",
@@ -133,12 +141,18 @@ def compare(flow, path, scratch):
     name = repository_of(path, data, repository)
     base = dict(os.environ)
     base["PATH"] = os.pathsep.join(create_shell().get_syspaths())
+    stopped = None
     try:
         context = ResolvedContext([name], package_paths=[repository], add_implicit_packages=False)
         row["rez"] = context.status.name
         if context.status.name == "solved":
             row["rez_answer"] = [[p.name, str(p.version), p.index] for p in context.resolved_packages]
-            environ = context.get_environ()
+            try:
+                environ = context.get_environ()
+            except PackageCommandError as error:
+                # The message rez's commands raised (a `stop()`'s, or Python's error).
+                stopped = str(error).rsplit("\n", 1)[-1]
+                raise
             row["rez_environment"] = {k: v for k, v in environ.items()
                                       if base.get(k) != v and not CONTEXT_VARIABLES.match(k)}
             for action in context.get_actions():
@@ -160,6 +174,9 @@ def compare(flow, path, scratch):
         environment, aliases = applied(document.get("actions", []), dict(base))
         row["flow_environment"] = {k: v for k, v in environment.items() if base.get(k) != v}
         row["flow_environment"].update(("alias " + k, v) for k, v in aliases.items())
+        # Both stopped: their messages are compared.
+        if stopped is not None and "stop" in environment:
+            row["rez_environment"] = {"stop": stopped}
     if "rez_environment" in row and "flow_environment" in row:
         rez_env, flow_env = row["rez_environment"], row["flow_environment"]
         row["differs"] = {k: {"rez": rez_env.get(k), "flow": flow_env.get(k)}

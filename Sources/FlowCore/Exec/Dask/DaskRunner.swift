@@ -188,11 +188,12 @@ public final class DaskRunner: StageRunner {
 
   /// An assignment as the bridge applies it: its name and its parts in order (null for a
   /// variable removed), and its test of the worker's environment where it has one
-  /// (`test(_:)`).
+  /// (`test(_:)`); a stop has its message as `stop`.
   static func document(_ assignment: NodeAssignment) -> JSONValue {
     var object = JSONObject([("name", .string(assignment.name)), ("parts", .null)])
     if let when = assignment.when { object["when"] = test(when) }
-    if assignment.removes { return .object(object) }
+    if let stop = assignment.stop { object["stop"] = .string(stop) }
+    if assignment.removes || assignment.stop != nil { return .object(object) }
     let parts = assignment.parts.map { part -> JSONValue in
       switch part {
       case .text(let text): .array([.string("text"), .string(text)])

@@ -60,11 +60,18 @@ extension DocumentReader {
       let entry = try self.object(item, itemPath)
       let kindName = try string(entry["action"], itemPath + ".action")
       guard let kind = EnvironmentActions.Action.Kind(rawValue: kindName) else {
-        throw fail(itemPath + ".action", "expected prepend, append, set, unset or alias")
+        throw fail(itemPath + ".action", "expected prepend, append, set, unset, alias or stop")
       }
       let variable = try string(entry["variable"], itemPath + ".variable")
       let value = try string(entry["value"], itemPath + ".value")
-      if kind == .alias {
+      if kind == .stop {
+        // A message, which changes no variable.
+        guard variable.isEmpty else {
+          throw fail(itemPath + ".variable", "a stop changes no variable: expected \"\"")
+        }
+        try check(
+          WorkflowRules.problemWithVariableValue(value, name: "stop"), itemPath + ".value")
+      } else if kind == .alias {
         // A function's name, which becomes part of a variable's (`ShellFunction`).
         try check(ShellFunction.problem(withName: variable), itemPath + ".variable")
         try check(

@@ -221,7 +221,7 @@ public enum DocumentSchema {
                 "type": "object",
                 "required": ["action", "variable", "value", "package"],
                 "properties": {
-                  "action": {"enum": ["prepend", "append", "set", "unset", "alias"]},
+                  "action": {"enum": ["prepend", "append", "set", "unset", "alias", "stop"]},
                   "variable": {"type": "string"},
                   "value": {"type": "string"},
                   "package": {"type": "string"},

@@ -81,16 +81,26 @@ public struct VariableChange: Sendable, Hashable {
   /// Whether the variable is removed first (rez's `unsetenv`), its prepends and appends
   /// then starting it anew; a set replaces it anyway.
   public var unset: Bool
-  /// Whether this is no variable but the shell function `name`, running `set`'s one text
-  /// with its arguments (rez's `alias()`, `ShellFunction`).
-  public var alias: Bool
+  /// What is changed: a variable, or one of rez's other effects, kept in order with them.
+  public var kind: Kind
+
+  public enum Kind: String, Sendable, Hashable {
+    case variable
+    /// The shell function `name`, running `set`'s one text with its arguments (rez's
+    /// `alias()`, `ShellFunction`).
+    case alias
+    /// The environment cannot be made: rez's `stop()`, its message `set`'s one text, its
+    /// `name` empty. Under a condition, only where it holds.
+    case stop
+  }
 
   public init(
     name: String, prepend: [String] = [], append: [String] = [], set: [String]? = nil,
-    phase: Phase = .commands, condition: String? = nil, unset: Bool = false, alias: Bool = false
+    phase: Phase = .commands, condition: String? = nil, unset: Bool = false,
+    kind: Kind = .variable
   ) {
     self.unset = unset
-    self.alias = alias
+    self.kind = kind
     self.name = name
     self.prepend = prepend
     self.append = append

@@ -31,7 +31,8 @@ extension [UInt8] {
 
   /// Environment changes: their count, then per variable its name, the prepend texts, the
   /// append texts, its flags (1 for set, its phase times 2, 8 for a condition, 16 for
-  /// unset, 32 for an alias), the set texts, then its condition where it has one.
+  /// unset, 32 for an alias, 64 for a stop), the set texts, then its condition where it has
+  /// one.
   mutating func appendVariables(_ changes: [VariableChange]) {
     appendNumber(changes.count)
     for change in changes {
@@ -42,7 +43,8 @@ extension [UInt8] {
       // `commands`, none conditional) as before phases.
       appendNumber(
         (change.set == nil ? 0 : 1) + 2 * change.phase.rawValue
-          + (change.condition == nil ? 0 : 8) + (change.unset ? 16 : 0) + (change.alias ? 32 : 0))
+          + (change.condition == nil ? 0 : 8) + (change.unset ? 16 : 0)
+          + (change.kind == .alias ? 32 : 0) + (change.kind == .stop ? 64 : 0))
       appendTexts(change.set ?? [])
       if let condition = change.condition { appendText(condition) }
     }
@@ -265,7 +267,12 @@ extension RecordReader {
       change.set = flags & 1 != 0 ? set : nil
       if flags & 8 != 0 { change.condition = try text() }
       change.unset = flags & 16 != 0
-      change.alias = flags & 32 != 0
+      switch flags & 96 {
+      case 0: change.kind = .variable
+      case 32: change.kind = .alias
+      case 64: change.kind = .stop
+      default: throw Damaged()
+      }
       changes.append(change)
     }
     return changes

@@ -137,9 +137,26 @@ struct RezCommands {
     lines: [String], firstLine: Int, expansions: [String: String],
     attributes: [String: RezExpression.Value?] = [:], phase: VariableChange.Phase = .commands
   ) {
-    self.init(
-      lines: lines, firstLine: firstLine, phase: phase,
-      scope: RezExpression.Scope(package: expansions, attributes: attributes))
+    var scope = RezExpression.Scope(package: expansions, attributes: attributes)
+    scope.knownVariables = Self.variablesSetBefore(expansions)
+    self.init(lines: lines, firstLine: firstLine, phase: phase, scope: scope)
+  }
+
+  /// What rez sets for the package before its commands run (`EnvironmentActions.rez`),
+  /// from its bindings: `REZ_NAME_VERSION`, the three tokens' variables, `_BASE`, `_ROOT`.
+  static func variablesSetBefore(_ expansions: [String: String]) -> [String: String] {
+    guard let name = expansions["name"], let version = expansions["version"] else { return [:] }
+    func variable(_ suffix: String) -> String {
+      EnvironmentActions.rezVariable("REZ_", name, "_" + suffix)
+    }
+    var result = [variable("VERSION"): version]
+    for part in ["MAJOR", "MINOR", "PATCH"] {
+      result[variable(part + "_VERSION")] = expansions["version." + part.lowercased()] ?? ""
+    }
+    for part in ["BASE", "ROOT"] {
+      if let value = expansions[part.lowercased()] { result[variable(part)] = value }
+    }
+    return result
   }
 
   /// What a field's function returns, as flow works it out, or the first line not read
@@ -423,6 +440,7 @@ struct RezCommands {
       })
     {
       scope.changesUnknown = true
+      scope.knownVariables.removeAll()
     }
   }
 
@@ -850,6 +868,16 @@ struct RezCommands {
         let command = variableText(&reader), Self.closesCall(&reader), Self.atEnd(&reader)
       else { return false }
       apply((.alias, name, command))
+      return true
+    }
+    // `stop(MESSAGE, ARGUMENTS…)`: the environment is not made where it is reached.
+    if head == "stop", scope.locals["stop"] == nil, Self.take("(", &reader) {
+      guard let (arguments, named) = RezExpression.arguments(reading: &reader, in: scope),
+        named.isEmpty, Self.atEnd(&reader), case .string(let format)? = arguments.first,
+        !arguments.contains(where: \.refersToVariables),
+        let message = RezExpression.percentFormatted(format, Array(arguments.dropFirst()))
+      else { return false }
+      apply((.stop, "", message))
       return true
     }
     let functions: [String: Operation] = [
@@ -1314,7 +1342,7 @@ struct RezCommands {
     return reader.peek == nil || reader.peek == UInt8(ascii: "#")
   }
 
-  enum Operation { case set, append, prepend, unset, alias }
+  enum Operation { case set, append, prepend, unset, alias, stop }
 
   /// Adds a change so that applying the result gives what rez's commands give in order: a
   /// set replaces what came before, and later appends and prepends extend the set value.
@@ -1322,10 +1350,28 @@ struct RezCommands {
   /// others, in its order among them.
   mutating func apply(_ change: (operation: Operation, variable: String, value: String)) {
     let condition = effectiveCondition
-    let alias = change.operation == .alias
+    let kind: VariableChange.Kind
+    switch change.operation {
+    case .alias: kind = .alias
+    case .stop:
+      // Each stop is its own, in order.
+      variables.append(
+        VariableChange(
+          name: "", set: [change.value], phase: phase, condition: condition, kind: .stop))
+      return
+    default: kind = .variable
+    }
     // An alias names a function, which `defined()` does not test.
-    if !alias { noteChange(change.operation, of: change.variable, where: condition) }
-    let last = variables.lastIndex { $0.name == change.variable && $0.alias == alias }
+    if kind == .variable {
+      noteChange(change.operation, of: change.variable, where: condition)
+      // Known from here if set here to a value of its own; a value with braces is left
+      // out, as rez would format it again where it is read.
+      let plain = !change.value.contains { $0 == "$" || $0 == "{" || $0 == "}" }
+      scope.knownVariables[change.variable] =
+        change.operation == .set && condition == nil && !scope.changesUnknown && plain
+        ? change.value : nil
+    }
+    let last = variables.lastIndex { $0.name == change.variable && $0.kind == kind }
     let index =
       last.flatMap { variables[$0].condition == condition ? $0 : nil }
       ?? {
@@ -1344,7 +1390,8 @@ struct RezCommands {
     case .alias:
       variables[index] = VariableChange(
         name: change.variable, set: [change.value], phase: phase, condition: condition,
-        alias: true)
+        kind: .alias)
+    case .stop: preconditionFailure("a stop is added above")
     case .append:
       if variables[index].set != nil {
         variables[index].set!.append(change.value)

@@ -234,6 +234,28 @@ enum RezExpression {
     /// Set once a line the commands left out may have changed a variable: `defined()` is
     /// then unknown where they are read.
     var changesUnknown = false
+    /// The values variables hold where the commands read them, where flow knows them: the
+    /// variables rez sets for the package before its commands (`REZ_NAME_VERSION`, …), and
+    /// those the commands set (not under a test) to a value that refers to no variable,
+    /// until they change them otherwise (`RezCommands.apply`). rez reads a variable
+    /// (`env.NAME`, `getenv('NAME')`, `{env.NAME}`) in the environment its context is
+    /// building, so such a value is the one set, and what Python then does with it
+    /// (`os.path.exists(str(env.NAME))`, `.rsplit()`) is worked out as with a literal.
+    var knownVariables: [String: String] = [:]
+
+    /// rez's binding `path` (`binding(_:package:)`), a variable's known value first.
+    func rezBinding(_ path: String) -> Value? {
+      if path.hasPrefix("env."), let known = knownVariables[String(path.dropFirst(4))] {
+        return .string(known)
+      }
+      return RezExpression.binding(path, package: package)
+    }
+
+    /// A variable's value as rez reads it in commands: its known value, else the variable
+    /// where the actions are applied (`${NAME}`).
+    func variableValue(_ name: String) -> Value {
+      .string(knownVariables[name] ?? "${\(name)}")
+    }
 
     /// What the text read is, which decides the names bound beyond its own and Python's.
     enum Kind {
@@ -444,7 +466,7 @@ enum RezExpression {
           return nil
         }
         value =
-          binding(String(key), package: scope.package)
+          scope.rezBinding(String(key))
           ?? (root == "this" && parts.count == 2 ? scope.thisAttribute(String(parts[1])) : nil)
       }
       switch value {
@@ -526,6 +548,28 @@ enum RezExpression {
       rest = rest[rest.index(after: close)...]
     }
     return result + rest
+  }
+
+  /// Python's `format % arguments` where each conversion is `%s` (an argument's `str()`)
+  /// or `%%`; nil for another conversion, or a count of arguments Python refuses.
+  static func percentFormatted(_ format: String, _ arguments: [Value]) -> String? {
+    var arguments = arguments[...]
+    var result = ""
+    var rest = Substring(format)
+    while let percent = rest.firstIndex(of: "%") {
+      result += rest[..<percent]
+      let next = rest.index(after: percent)
+      guard next < rest.endIndex else { return nil }
+      switch rest[next] {
+      case "%": result += "%"
+      case "s":
+        guard let text = arguments.popFirst()?.text else { return nil }
+        result += text
+      default: return nil
+      }
+      rest = rest[rest.index(after: next)...]
+    }
+    return arguments.isEmpty ? result + rest : nil
   }
 
   /// Whether rez binds `name` for a package's commands.
@@ -992,25 +1036,10 @@ enum RezExpression {
       guard var value = signed() else { return nil }
       while take(symbol: "%") {
         guard case .string(let format) = value, let right = signed() else { return nil }
-        var arguments: [Value]
+        let arguments: [Value]
         if case .tuple(let items) = right { arguments = items } else { arguments = [right] }
-        var result = ""
-        var rest = Substring(format)
-        while let percent = rest.firstIndex(of: "%") {
-          result += rest[..<percent]
-          let next = rest.index(after: percent)
-          guard next < rest.endIndex else { return nil }
-          switch rest[next] {
-          case "%": result += "%"
-          case "s":
-            guard !arguments.isEmpty, let text = arguments.removeFirst().text else { return nil }
-            result += text
-          default: return nil
-          }
-          rest = rest[rest.index(after: next)...]
-        }
-        guard arguments.isEmpty else { return nil }
-        value = .string(result + rest)
+        guard let result = RezExpression.percentFormatted(format, arguments) else { return nil }
+        value = .string(result)
       }
       return value
     }
@@ -1476,7 +1505,7 @@ enum RezExpression {
         if scope.bindsRez, path.count == 3, path[0] == "env", path[2] == "value",
           arguments.isEmpty, isVariableName(path[1]), scope.locals["env"] == nil
         {
-          return .string("${\(path[1])}")
+          return scope.variableValue(path[1])
         }
         // A method called on what the rest names (`sys.platform.startswith('linux')`).
         guard path.count > 1, let subject = self.named(Array(path.dropLast())) else { return nil }
@@ -1493,7 +1522,7 @@ enum RezExpression {
         guard case .string(let name)? = stringLiteral(prefix: ""), take(symbol: "]"),
           isVariableName(name)
         else { return nil }
-        return .string("${\(name)}")
+        return scope.variableValue(name)
       }
       switch dotted {
       case "True": return .boolean(true)
@@ -1512,7 +1541,7 @@ enum RezExpression {
       let dotted = path.joined(separator: ".")
       let attribute = path.count == 2 && path[0] == "this" ? scope.thisAttribute(path[1]) : nil
       switch scope.kind {
-      case .commands: return binding(dotted, package: scope.package) ?? attribute
+      case .commands: return scope.rezBinding(dotted) ?? attribute
       case .early, .late:
         // `this` is the file's names as written (in a late function, rez's package object,
         // whose versions and the like are not worked out here).
@@ -1610,7 +1639,7 @@ enum RezExpression {
       case ("str", 1): return arguments[0].text.map(Value.string)
       case ("getenv", 1) where scope.bindsRez:
         guard case .string(let name) = arguments[0], isVariableName(name) else { return nil }
-        return .string("${\(name)}")
+        return scope.variableValue(name)
       case ("expandvars", 1) where scope.bindsRez:
         guard case .string(let text) = arguments[0] else { return nil }
         return .string(text)

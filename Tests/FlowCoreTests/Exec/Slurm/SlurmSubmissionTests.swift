@@ -1,3 +1,5 @@
+import FlowTestSupport
+import Foundation
 import Testing
 
 @testable import FlowCore
@@ -153,6 +155,40 @@ import Testing
       let odd = base["LEVEL"] == nil ? "" : "it's\n} done x\n"
       #expect(run.text == "tool again 1 a b\n" + odd, "\(base)")
     }
+  }
+}
+
+@Suite struct SlurmStopTests {
+  /// A package's stop under a test of the node (rez's `stop()` under `os.path.exists`)
+  /// ends the job's script there before the command, its message on standard error, where
+  /// the test holds; the message is data, never code.
+  @Test func aStopEndsTheJobWhereItsTestHolds() throws {
+    let folder = try TemporaryFolder()
+    let missing = folder.path + "/opt/nuke"
+    let message = #"Not installed: "$(touch "# + folder.path + #"/x)" 'q'"#
+    let actions = EnvironmentActions(actions: [
+      .init(kind: .set, variable: "NUKE_LOCATION", value: missing, package: "nuke"),
+      .init(
+        kind: .stop, variable: "", value: message, package: "nuke",
+        when: .not(.path(missing, .exists))),
+    ])
+    var stage = StageLaunch(
+      name: "fit", directory: folder.path, logPath: folder.path + "/fit.log",
+      command: { _ in (["sh", "-c", "echo ran"], [:]) })
+    stage.nodeAssignments = StageEnvironment(actions: actions).nodeAssignments(
+      stage: "fit", workflow: "w")
+    let script = SlurmSubmission(
+      stage: stage, scriptPath: folder.path + "/fit.sbatch", dependencies: [],
+      placement: .init()
+    ).script
+    let environment = EnvironmentMap(["PATH": "/usr/bin:/bin"])
+    let stopped = try ChildProcess(["/bin/sh", "-c", script], environment: environment).run()
+    #expect(stopped.status == ProcessStatus.exited(NodeAssignment.stopStatus))
+    #expect(stopped.text == "package nuke stops: " + message + "\n")
+    #expect(!FileManager.default.fileExists(atPath: folder.path + "/x"))
+    try FileManager.default.createDirectory(atPath: missing, withIntermediateDirectories: true)
+    let ran = try ChildProcess(["/bin/sh", "-c", script], environment: environment).run()
+    #expect(ran.text == "ran\n")
   }
 }
 

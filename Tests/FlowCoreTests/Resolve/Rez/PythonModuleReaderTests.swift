@@ -382,16 +382,16 @@ extension PythonModuleReaderTests {
 
 extension PythonModuleReaderTests {
   /// Lines that change no variable are passed over without a warning; those that change
-  /// the shell or the run in ways flow does not (`source`, `stop`) are not.
+  /// the shell in ways flow does not (`source`) are not.
   @Test func linesThatChangeNothingAreNotWarnedOf() {
     let commands = RezCommands(
       lines: [
         "global env", "import os.path", "from os import path", "info('using %s' % x)",
         "comment('set up')", "pass", "print(this.version, type(this.version))",
-        "source('{root}/s.sh')", "stop('no')",
+        "source('{root}/s.sh')",
       ], firstLine: 1, expansions: ["root": "/r"])
     #expect(commands.variables.isEmpty)
-    #expect(commands.skipped.map(\.line) == [8, 9])
+    #expect(commands.skipped.map(\.line) == [8])
   }
 
   /// `os.path.exists()`, `isdir()` and `isfile()` of a path worked out here are tests of
@@ -429,14 +429,79 @@ extension PythonModuleReaderTests {
       ], firstLine: 1, expansions: ["root": "/r", "version": "1.2"])
     #expect(
       commands.variables == [
-        VariableChange(name: "tool", set: ["tool2 ${HOME}"], alias: true),
-        VariableChange(name: "run_a", set: ["run a"], alias: true),
-        VariableChange(name: "run_b", set: ["run b"], alias: true),
+        VariableChange(name: "tool", set: ["tool2 ${HOME}"], kind: .alias),
+        VariableChange(name: "run_a", set: ["run a"], kind: .alias),
+        VariableChange(name: "run_b", set: ["run b"], kind: .alias),
         VariableChange(
-          name: "with_lib", set: ["x"], condition: "('lib' in resolve)", alias: true),
+          name: "with_lib", set: ["x"], condition: "('lib' in resolve)", kind: .alias),
         VariableChange(name: "SEEN", set: ["1"], condition: "defined('tool')"),
       ])
     #expect(commands.skipped.map(\.line) == [7, 8])
+  }
+}
+
+extension PythonModuleReaderTests {
+  /// A variable the commands set (not under a test) to a value of its own is read after as
+  /// that value, as rez reads it in the environment it builds (`env.NAME`, `str(env.NAME)`,
+  /// `env['NAME']`, `.value()`, `getenv()`, `{env.NAME}`), and so are the variables rez sets
+  /// for the package before its commands: Python's string methods and path tests then work
+  /// on it. Changed otherwise (an append, a set under a test, a line left out that may
+  /// change variables), it is the variable where the actions are applied again.
+  @Test func variablesTheCommandsSetAreReadAsTheirValues() {
+    let commands = RezCommands(
+      lines: [
+        "import os",
+        "env.NUKE_VERSION = str(env.REZ_NUKE_VERSION).rsplit('-m', 1)[0]",
+        "env.NUKE_LOCATION.set('/opt/Nuke{}'.format(env.NUKE_VERSION))",
+        "if not os.path.exists(str(env.NUKE_LOCATION)):", "    env.MISSING = '1'",
+        "env.BIN = '{env.NUKE_LOCATION}/bin:' + getenv('NUKE_VERSION') + env['NUKE_VERSION']",
+        "env.NUKE_LOCATION.append('/more')", "env.AFTER = str(env.NUKE_LOCATION)",
+        "if 'x' in resolve:", "    env.LATER = 'a'", "env.READ = env.LATER.value()",
+        "env.HOME_SET = '$HOME/x'", "env.HOME_READ = str(env.HOME_SET)",
+      ], firstLine: 1, expansions: ["root": "/r", "version": "12.2v4-m1", "name": "nuke"])
+    #expect(
+      commands.variables.map { [$0.name] + ($0.set ?? []) + $0.append } == [
+        ["NUKE_VERSION", "12.2v4"], ["NUKE_LOCATION", "/opt/Nuke12.2v4", "/more"],
+        ["MISSING", "1"], ["BIN", "/opt/Nuke12.2v4/bin:12.2v412.2v4"],
+        ["AFTER", "${NUKE_LOCATION}"], ["LATER", "a"], ["READ", "${LATER}"],
+        ["HOME_SET", "${HOME}/x"], ["HOME_READ", "${HOME_SET}"],
+      ])
+    #expect(commands.variables[2].condition == "not os.path.exists('/opt/Nuke12.2v4')")
+    #expect(commands.skipped.isEmpty)
+    // After a line left out that may change variables, none is known.
+    let unknown = RezCommands(
+      lines: ["env.A = '/a'", "env[open('x')] = 'b'", "env.B = str(env.A)"], firstLine: 1,
+      expansions: ["root": "/r"])
+    #expect(unknown.variables.map(\.set) == [["/a"], ["${A}"]])
+  }
+
+  /// `stop(MESSAGE, ARGUMENTS…)` is a stop, its message formatted as rez formats it
+  /// (`MESSAGE % ARGUMENTS`), each in order under the test it is read in; one whose message
+  /// flow cannot work out, or that refers to a variable, is left out with its warning, and a
+  /// function `stop` the commands define is theirs.
+  @Test func stopsAreKeptWithTheirTests() {
+    let commands = RezCommands(
+      lines: [
+        "import os", "env.MARI_LOCATION.set('/opt/Mari4.6v1')",
+        "if not os.path.exists(str(env.MARI_LOCATION)):", "    stop('Not installed Mari 4.6v1')",
+        "if 'maya' not in resolve:", "    stop('%s needs %s, not %s%%', this.name, 'maya', 7)",
+        "stop('no %s' % env.HOME)", "stop(open('x'))", "stop('%d', 1)",
+      ], firstLine: 1, expansions: ["root": "/r", "version": "4.6", "name": "mari"],
+      attributes: ["name": .string("mari")])
+    #expect(
+      commands.variables.filter { $0.kind == .stop } == [
+        VariableChange(
+          name: "", set: ["Not installed Mari 4.6v1"],
+          condition: "not os.path.exists('/opt/Mari4.6v1')", kind: .stop),
+        VariableChange(
+          name: "", set: ["mari needs maya, not 7%"], condition: "not ('maya' in resolve)",
+          kind: .stop),
+      ])
+    #expect(commands.skipped.map(\.line) == [7, 8, 9])
+    let defined = RezCommands(
+      lines: ["def stop(message):", "    env.SAID = message", "stop('x')"], firstLine: 1,
+      expansions: ["root": "/r"])
+    #expect(defined.variables == [VariableChange(name: "SAID", set: ["x"])])
   }
 }
 

@@ -139,7 +139,7 @@ import Testing
     #expect(
       entry.variables == [
         VariableChange(name: "PATH", prepend: [root + "/bin"]),
-        VariableChange(name: "tool", set: [root + "/bin/tool"], alias: true),
+        VariableChange(name: "tool", set: [root + "/bin/tool"], kind: .alias),
       ])
     let warning = try #require(repository.problems.first)
     #expect(
