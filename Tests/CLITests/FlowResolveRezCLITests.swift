@@ -322,13 +322,19 @@ import Testing
     let run = try ToolRun.run("flow-resolve", ["tool", "python<3"], environment: environment)
     #expect(run.status == 0, "\(run.stderr)")
     #expect(try Self.packages(run) == ["python-2.7.18", "tool-1.0[0]"])
+    // rez's ModifyList adds to rez's default list.
     try home.write(".rezconfig.py", "packages_path = ModifyList(append=['~'])\n")
+    let modified = try ToolRun.run("flow-resolve", ["tool", "python<3"], environment: environment)
+    #expect(modified.status == 0, "\(modified.stderr)")
+    #expect(try Self.packages(modified) == ["python-2.7.18", "tool-1.0[0]"])
+    try home.write(".rezconfig.py", "packages_path = ModifyList(append=[studio()])\n")
     let unread = try ToolRun.run("flow-resolve", ["tool"], environment: environment)
     #expect(unread.status == 65)
     #expect(
       unread.stderr.hasSuffix(
-        "\nrez's packages_path in \(home.path)/.rezconfig is not a list of strings, which flow "
-          + "reads without running the file: set REZ_PACKAGES_PATH\n"), "\(unread.stderr)")
+        "\nrez's packages_path in \(home.path)/.rezconfig is not a list of strings (or rez's"
+          + " ModifyList of one) flow works out without running the file: set"
+          + " REZ_PACKAGES_PATH\n"), "\(unread.stderr)")
   }
 
   @Test func aResolveFailsWhereRezsSearchStopsWithAnError() throws {

@@ -263,8 +263,8 @@ public struct Catalogue: Sendable {
       environment: environment, home: directories.home)
     {
       why =
-        "rez's packages_path in \(file) is not a list of strings, which flow reads without "
-        + "running the file: set REZ_PACKAGES_PATH"
+        "rez's packages_path in \(file) is not a list of strings (or rez's ModifyList of one)"
+        + " flow works out without running the file: set REZ_PACKAGES_PATH"
     } else {
       why =
         "no catalogue was found: give --catalog FILE, set FLOW_CATALOG, "

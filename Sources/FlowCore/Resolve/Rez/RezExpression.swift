@@ -1703,6 +1703,15 @@ enum RezExpression {
         let head = path[..<cut]
         guard head.contains(where: { $0 != "/" }) else { return .string(String(head)) }
         return .string(String(head.reversed().drop { $0 == "/" }.reversed()))
+      case ("os.path.expanduser", 1) where scope.readsHost != nil:
+        // Where rez loads the file: the home folder of the environment read.
+        guard case .string(let path) = arguments[0], !arguments[0].refersToVariables else {
+          return nil
+        }
+        guard path == "~" || path.hasPrefix("~/") else {
+          return path.hasPrefix("~") ? nil : arguments[0]
+        }
+        return scope.readsHost?.variable("HOME").map { .string($0 + path.dropFirst()) }
       case ("os.path.expanduser", 1) where scope.bindsRez:
         // `~` and `~/…` are the home folder, `${HOME}` where the commands are applied, as
         // `getenv` is; another user's (`~name`) is not known, nor where a variable's value

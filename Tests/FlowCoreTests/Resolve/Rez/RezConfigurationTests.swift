@@ -36,13 +36,54 @@ import Testing
         home: home.path) == .folders(["/studio/int", "~/packages"]))
   }
 
+  /// rez's `ModifyList` adds to what the files before gave (rez's default for the first),
+  /// and a list built from the file's names and the environment is worked out as rez
+  /// loads the file.
+  @Test func modifyListsAndComputedListsAreWorkedOut() throws {
+    let home = try TemporaryFolder()
+    let studio = try home.write(
+      "studio.py",
+      """
+      import os
+      ModifyList = globals()["ModifyList"]
+      root = os.getenv("STUDIO_ROOT", "/mnt/studio")
+      local = os.path.join(os.path.expanduser("~"), "dev", "packages")
+      packages_path = ModifyList(
+          prepend=[local],  # a comment
+          append=[os.path.join(root, "ext"), os.environ["SITE"] + "/int"],
+      )
+
+      """)
+    let site = try home.write(
+      "site.py", "packages_path = ModifyList(['/first'])\nplugins = {'x': ModifyList()}\n")
+    let computed = try home.write(
+      "computed.py",
+      "import os\nbase = '/srv'\npackages_path = [base + '/a', os.path.join(base, 'b')]\n")
+    var environment: EnvironmentMap = ["HOME": "/home/u", "SITE": "/site"]
+    environment["REZ_CONFIG_FILE"] = studio + ":" + site
+    #expect(
+      RezConfiguration.packagesPath(environment: environment, home: nil)
+        == .folders(
+          ["/first", "/home/u/dev/packages"] + RezConfiguration.defaultPackagesPath
+            + ["/mnt/studio/ext", "/site/int"]))
+    environment["REZ_CONFIG_FILE"] = computed + ":" + studio
+    environment["STUDIO_ROOT"] = "/s"
+    #expect(
+      RezConfiguration.packagesPath(environment: environment, home: nil)
+        == .folders(["/home/u/dev/packages", "/srv/a", "/srv/b", "/s/ext", "/site/int"]))
+  }
+
   @Test func aSettingFlowCannotReadWithoutRunningTheFileIsUnread() throws {
     let home = try TemporaryFolder()
     for (name, text) in [
-      ("modify.py", "packages_path = ModifyList(append=['/x'])\n"),
       ("numbers.py", "packages_path = [1, 2]\n"),
       // A string of folders, which rez refuses in a file (only its variable splits one).
       ("string.py", "packages_path = '/a:/b'\n"),
+      ("unknown.py", "packages_path = ModifyList(append=[f()])\n"),
+      ("keyword.py", "packages_path = ModifyList(extend=['/x'])\n"),
+      ("block.py", "import os\nif os.name == 'nt':\n    packages_path = ['C:/p']\n"),
+      ("changed.py", "packages_path = ['/a']\npackages_path.append('/b')\n"),
+      ("unset.py", "import os\npackages_path = [os.environ['NOT_SET_HERE']]\n"),
     ] {
       let file = try home.write(name, text)
       #expect(
