@@ -104,10 +104,26 @@ public struct EnvironmentActions: Sendable, Hashable {
     return prefix + String(decoding: upper, as: UTF8.self) + suffix
   }
 
+  /// The variables rez sets for a package before any commands, in order: `REZ_NAME_VERSION`,
+  /// `_MAJOR_VERSION`, `_MINOR_VERSION`, `_PATCH_VERSION` from its version's first three
+  /// tokens, and where its folders are known `_BASE` (its version's) and `_ROOT` (its
+  /// variant's).
+  static func rezPackageVariables(_ name: String, version: String, base: String?, root: String?)
+    -> [(variable: String, value: String)]
+  {
+    let prefix = rezVariable("REZ_", name, "_")
+    let tokens = RezVersion.tokens(of: version)
+    var values = [("VERSION", version)]
+    for (place, part) in ["MAJOR", "MINOR", "PATCH"].enumerated() {
+      values.append((part + "_VERSION", place < tokens.count ? tokens[place] : ""))
+    }
+    if let root, let base { values += [("BASE", base), ("ROOT", root)] }
+    return values.map { (prefix + $0.0, $0.1) }
+  }
+
   /// The actions of a rez resolve, in the order rez's context applies them: for each
-  /// package in turn, the variables rez sets for it (`REZ_FOO_VERSION`, `_MAJOR_VERSION`,
-  /// `_MINOR_VERSION`, `_PATCH_VERSION` from its version's first three tokens, `_BASE` its
-  /// version's folder and `_ROOT` its variant's), then the packages' own actions, phase by
+  /// package in turn, the variables rez sets for it (`rezPackageVariables`), then the
+  /// packages' own actions, phase by
   /// phase (every package's `pre_commands`, then their `commands`, then their
   /// `post_commands`), those read under a condition on the resolve only where it holds of
   /// these packages, ephemerals and `requests` (the machine's facts left out), then for
@@ -119,18 +135,10 @@ public struct EnvironmentActions: Sendable, Hashable {
   ) -> EnvironmentActions {
     var actions: [Action] = []
     for package in packages {
-      let prefix = rezVariable("REZ_", package.name, "_")
-      let tokens = RezVersion.tokens(of: package.key)
-      var values = [("VERSION", package.key)]
-      for (place, part) in ["MAJOR", "MINOR", "PATCH"].enumerated() {
-        values.append((part + "_VERSION", place < tokens.count ? tokens[place] : ""))
-      }
-      if let root = package.root, let base = package.base {
-        values += [("BASE", base), ("ROOT", root)]
-      }
-      for (suffix, value) in values {
-        actions.append(
-          Action(kind: .set, variable: prefix + suffix, value: value, package: package.name))
+      for (variable, value) in rezPackageVariables(
+        package.name, version: package.key, base: package.base, root: package.root)
+      {
+        actions.append(Action(kind: .set, variable: variable, value: value, package: package.name))
       }
     }
     // What the changes made under a condition test, made when one is met.

@@ -138,25 +138,15 @@ struct RezCommands {
     attributes: [String: RezExpression.Value?] = [:], phase: VariableChange.Phase = .commands
   ) {
     var scope = RezExpression.Scope(package: expansions, attributes: attributes)
-    scope.knownVariables = Self.variablesSetBefore(expansions)
+    // What rez sets for the package before its commands run.
+    if let name = expansions["name"], let version = expansions["version"] {
+      for (variable, value) in EnvironmentActions.rezPackageVariables(
+        name, version: version, base: expansions["base"], root: expansions["root"])
+      {
+        scope.knownVariables[variable] = value
+      }
+    }
     self.init(lines: lines, firstLine: firstLine, phase: phase, scope: scope)
-  }
-
-  /// What rez sets for the package before its commands run (`EnvironmentActions.rez`),
-  /// from its bindings: `REZ_NAME_VERSION`, the three tokens' variables, `_BASE`, `_ROOT`.
-  static func variablesSetBefore(_ expansions: [String: String]) -> [String: String] {
-    guard let name = expansions["name"], let version = expansions["version"] else { return [:] }
-    func variable(_ suffix: String) -> String {
-      EnvironmentActions.rezVariable("REZ_", name, "_" + suffix)
-    }
-    var result = [variable("VERSION"): version]
-    for part in ["MAJOR", "MINOR", "PATCH"] {
-      result[variable(part + "_VERSION")] = expansions["version." + part.lowercased()] ?? ""
-    }
-    for part in ["BASE", "ROOT"] {
-      if let value = expansions[part.lowercased()] { result[variable(part)] = value }
-    }
-    return result
   }
 
   /// What a field's function returns, as flow works it out, or the first line not read
