@@ -320,6 +320,59 @@ import Testing
     #expect(folder.folder.read("render.out") == "/srv/hfs20.0.547\n")
   }
 
+  /// What an action's test decides is in the stage's key: a folder made that a package's
+  /// commands test (rez's `os.path.isdir()`) changes the stage's environment, and the next
+  /// run reruns it, saying why; the quick rerun is not kept for such a stage, since the
+  /// folder is no file the run stamps.
+  @Test func aFolderAPackageTestsRerunsTheStageOnceItIsMade() throws {
+    let folder = try Folder(
+      workflow: """
+        stages:
+          - name: render
+            type: BashOperator
+            kwargs: {bash_command: "echo $TOOL_BIN > render.out"}
+            environment: {requirements: ["tool"]}
+
+        """)
+    defer { folder.folder.remove() }
+    let installed = folder.url.path + "/opt/tool"
+    try FileManager.default.createDirectory(
+      at: folder.url.appendingPathComponent("repo/tool/1.0"), withIntermediateDirectories: true)
+    try folder.write(
+      "repo/tool/1.0/package.py",
+      """
+      name = 'tool'
+      version = '1.0'
+      def commands():
+          import os
+          if os.path.isdir('\(installed)'):
+              env.TOOL_BIN = '\(installed)/bin'
+
+      """)
+    let environment = [
+      "PATH": "/usr/bin:/bin", "FLOW_CATALOG": folder.url.path + "/repo",
+      "XDG_CACHE_HOME": folder.url.path + "/xdg",
+    ]
+    func run() throws -> (outcome: String?, reason: String?) {
+      let run = try ToolRun.run("flow-exec", ["w.yaml"], in: folder.url, environment: environment)
+      #expect(run.status == 0, "\(run.stderr)")
+      let start = ExecFolder.events(run.stdout).first { $0["type"] as? String == "stage-start" }
+      return (
+        ExecFolder.ends(run.stdout)["render"]?["outcome"] as? String,
+        (start?["data"] as? [String: Any])?["reason"] as? String
+      )
+    }
+    #expect(try run().outcome == "succeeded")
+    #expect(folder.folder.read("render.out") == "\n")
+    #expect(try run().outcome == "cached")
+    try FileManager.default.createDirectory(atPath: installed, withIntermediateDirectories: true)
+    let after = try run()
+    #expect(after.outcome == "succeeded")
+    #expect(after.reason == "its software environment changed")
+    #expect(folder.folder.read("render.out") == installed + "/bin\n")
+    #expect(try run().outcome == "cached")
+  }
+
   @Test func anEntryOnlyMovedInItsCatalogueRerunsNothing() throws {
     let folder = try Folder(workflow: Self.houdini)
     defer { folder.folder.remove() }

@@ -15,9 +15,9 @@ import Glibc
 /// are the ones a full run writes. Anything else, or a damaged or foreign file, and the run
 /// takes the full way, which writes it anew.
 ///
-/// Kept only for runs whose stages all run on this machine, without an image, a GPU, a lock
-/// or a glob among their inputs: what decides such a stage's key is files and the
-/// environment alone. Packages are resolved before it is written, so a catalogue is among
+/// Kept only for runs whose stages all run on this machine, without an image, a GPU, a lock,
+/// a glob among their inputs or a test of a path among their actions: what decides such a
+/// stage's key is the files it stamps and the environment alone. Packages are resolved before it is written, so a catalogue is among
 /// the files only through the pipe document that holds the resolution.
 public struct QuickRerun: Sendable {
   /// One launch as the run's report and its folder need it for a cached stage (one that
@@ -176,7 +176,8 @@ public struct QuickRerun: Sendable {
   }
 
   /// The files and stages of `launches` as they are kept, when every one can be: it runs on
-  /// this machine in `folder` without an image or GPU, its inputs name no glob, and
+  /// this machine in `folder` without an image or GPU, no test of its actions reads files
+  /// (`StageCacheEntry.testsFiles`), its inputs name no glob, and
   /// `recorded` (the cache's `filesOfRecords`) holds its record's files and `keys` (the
   /// cache's `keysOfStages`) its key. nil otherwise.
   public static func stages(
@@ -192,7 +193,7 @@ public struct QuickRerun: Sendable {
       guard launch.executor == .local, launch.image == nil, launch.container == nil,
         launch.directory == folder, launch.demand.gpu == 0, launch.demand.gpuFraction == 0,
         launch.demand.gpuMemory == 0, launch.gpuDecision == nil, launch.plannedGPUs.isEmpty,
-        let entry = launch.cacheEntry,
+        let entry = launch.cacheEntry, !entry.testsFiles,
         !entry.inputs.contains(where: { FileDigests.isPattern($0, escapes: true) }),
         let recorded, let key
       else { return nil }

@@ -10,6 +10,9 @@ public struct StageCacheEntry: Sendable {
   public var outputs: [String]
   /// Every stage it needs, by name, also those not run now (`--stage`).
   public var needs: [String]
+  /// Whether an action's test reads files (`EnvironmentTest.readsFiles`): what the key
+  /// holds of it may change with no file the run reads (`QuickRerun`).
+  public var testsFiles = false
 
   /// The key's parts other than `inputs` and `needs`.
   public var fixedParts: JSONObject {
@@ -19,8 +22,12 @@ public struct StageCacheEntry: Sendable {
   /// The digest of no actions, the software part of most stages.
   private static let noSoftware = SHA256.hex("")
 
-  /// The entry of `stage` run by `executor` on `device` (`cpu` or `gpu`).
-  public init(stage: Stage, executor: Executor, device: String) {
+  /// The entry of `stage` run by `executor` on `device` (`cpu` or `gpu`); `tested` is the
+  /// environment its actions' tests (`EnvironmentActions.Action.when`) read, where they
+  /// are decided here (nil: where the stage runs, a Slurm node or a Dask worker). What a
+  /// test decides here is in the key: a variable set, or a folder made, that changes the
+  /// stage's environment reruns it.
+  public init(stage: Stage, executor: Executor, device: String, tested: EnvironmentMap? = nil) {
     var command = SHA256()
     command.add(stage.type ?? "")
     command.add([0])
@@ -45,6 +52,8 @@ public struct StageCacheEntry: Sendable {
       if let test = action.when {
         software.add("when " + test.text)
         software.add([0])
+        if let tested { software.add(test.holds(in: tested) ? "holds" : "fails") }
+        if test.readsFiles { testsFiles = true }
       }
     }
     var variables = JSONObject()

@@ -176,7 +176,8 @@ public struct RunPreparation {
       launch.image = image
       launch.stageArgv = command.argv
       launch.cacheEntry = StageCacheEntry(
-        stage: stage, executor: executors[offset], device: demand.gpu > 0 ? "gpu" : "cpu")
+        stage: stage, executor: executors[offset], device: demand.gpu > 0 ? "gpu" : "cpu",
+        tested: appliedHere ? base : nil)
       let time = placements[offset].time
       launch.planned = time.map { ($0.start, $0.seconds) }
       launch.expectedSeconds = time.flatMap { $0.known ? $0.seconds : nil }

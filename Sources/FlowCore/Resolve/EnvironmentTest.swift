@@ -134,6 +134,16 @@ public indirect enum EnvironmentTest: Sendable, Hashable {
     }
   }
 
+  /// Whether it tests a path (`os.path.exists()` and the others): files decide it.
+  public var readsFiles: Bool {
+    switch self {
+    case .isSet: return false
+    case .path: return true
+    case .not(let test): return test.readsFiles
+    case .all(let tests), .any(let tests): return tests.contains { $0.readsFiles }
+    }
+  }
+
   /// The variables it tests, each once, in the order first tested.
   public var names: [String] {
     var result: [String] = []

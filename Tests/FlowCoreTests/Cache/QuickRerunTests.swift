@@ -49,7 +49,7 @@ import Testing
     }
   }
 
-  @Test func theKeptStagesLeaveGPUsImagesAndGlobsToTheFullWay() {
+  @Test func theKeptStagesLeaveGPUsImagesGlobsAndTestsOfFilesToTheFullWay() {
     func launch(_ change: (inout StageLaunch) -> Void) -> StageLaunch {
       var launch = StageLaunch(
         name: "A", directory: "/w", logPath: "/w/A.log", command: { _ in ([], [:]) })
@@ -70,10 +70,20 @@ import Testing
       { $0.demand.gpu = 1 }, { $0.image = "alpine" }, { $0.executor = .slurm },
       { $0.cacheEntry = nil }, { $0.directory = "/elsewhere" },
       { $0.cacheEntry?.inputs = ["in/*.txt"] },
+      // An action under a test of a folder: no file the run stamps tells it changed.
+      { $0.cacheEntry?.testsFiles = true },
     ]
     for change in others {
       #expect(stages(launch(change), recorded) == nil)
     }
+    var tested = Stage(name: "A")
+    tested.resolution = StageResolution(
+      requirements: [], packages: [],
+      actions: [
+        .init(
+          kind: .set, variable: "B", value: "1", package: "p", when: .path("/opt/b", .isdir))
+      ])
+    #expect(StageCacheEntry(stage: tested, executor: .local, device: "cpu").testsFiles)
     #expect(stages(launch { _ in }, [nil]) == nil)
     #expect(stages(launch { _ in }, [[("in/a.txt", .unreadable)]]) == nil)
     #expect(
