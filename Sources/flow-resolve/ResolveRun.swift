@@ -150,6 +150,12 @@ struct ResolveRun: Equatable {
   func emit(_ resolution: Resolution, console: Console) throws -> Never {
     switch format {
     case .json:
+      // A stop without a test: rez's context fails wherever it is built, and so will
+      // applying these actions; said now, as the resolve itself succeeded.
+      if let stop = resolution.actions.actions.first(where: { $0.kind == .stop && $0.when == nil })
+      {
+        console.report("the environment cannot be made anywhere: \(stop.stopMessage)")
+      }
       try console.emit(
         resolution.stageResolution(explain: explain).text(pretty: pretty), to: output)
     case .sh, .env:

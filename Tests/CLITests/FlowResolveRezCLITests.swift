@@ -122,6 +122,19 @@ import Testing
     let sh = try ToolRun.run("flow-resolve", arguments + ["--format", "sh"])
     #expect(sh.status == 0, "\(sh.stderr)")
     #expect(sh.stdout.contains("export PATH='\(installed)/bin:"))
+    // A stop under a test of the resolve that holds stops everywhere: said at once.
+    try folder.write(
+      "repo/other/1/package.py",
+      "name = 'other'\nversion = '1'\ndef commands():\n    if 'guarded' in resolve:\n"
+        + "        stop('other does not go with guarded')\n")
+    let alone = try ToolRun.run("flow-resolve", arguments.dropLast() + ["other"])
+    #expect(alone.status == 0 && alone.stderr.isEmpty, "\(alone.stderr)")
+    let both = try ToolRun.run("flow-resolve", arguments + ["other"])
+    #expect(both.status == 0)
+    #expect(
+      both.stderr
+        == "flow-resolve: the environment cannot be made anywhere: package other stops:"
+        + " other does not go with guarded\n")
   }
 
   /// A release in a package the resolve reads is found when read (opening checks only the
