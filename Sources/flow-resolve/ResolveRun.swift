@@ -152,8 +152,7 @@ struct ResolveRun: Equatable {
     case .json:
       // A stop without a test: rez's context fails wherever it is built, and so will
       // applying these actions; said now, as the resolve itself succeeded.
-      if let stop = resolution.actions.actions.first(where: { $0.kind == .stop && $0.when == nil })
-      {
+      if let stop = resolution.actions.stopEverywhere {
         console.report("the environment cannot be made anywhere: \(stop.stopMessage)")
       }
       try console.emit(

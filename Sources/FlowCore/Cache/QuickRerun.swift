@@ -17,8 +17,9 @@ import Glibc
 ///
 /// Kept only for runs whose stages all run on this machine, without an image, a GPU, a lock,
 /// a glob among their inputs or a test of a path among their actions: what decides such a
-/// stage's key is the files it stamps and the environment alone. Packages are resolved before it is written, so a catalogue is among
-/// the files only through the pipe document that holds the resolution.
+/// stage's key is the files it stamps and the environment alone. Packages are resolved
+/// before it is written, so a catalogue is among the files only through the pipe document
+/// that holds the resolution.
 public struct QuickRerun: Sendable {
   /// One launch as the run's report and its folder need it for a cached stage (one that
   /// never starts has no command, log to follow or time left to show).

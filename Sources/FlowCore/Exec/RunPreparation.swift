@@ -135,12 +135,10 @@ public struct RunPreparation {
       let base = container.map { imageEnvironment($0, stage: stage) } ?? baseEnvironment
       // A package's stop (rez's `stop()`) that holds where the actions are applied here; on
       // a Slurm node or a Dask worker, one under a test is decided there.
-      let appliedHere =
-        container != nil || !(executors[offset] == .slurm || executors[offset] == .dask)
+      let appliedHere = container != nil || !onCluster[offset]
       let stop =
         appliedHere
-        ? environment.actions.stop(appliedTo: base)
-        : environment.actions.actions.first { $0.kind == .stop && $0.when == nil }
+        ? environment.actions.stop(appliedTo: base) : environment.actions.stopEverywhere
       if let stop { throw .environmentStopped(stage: stage.name, message: stop.stopMessage) }
       let host = baseEnvironment
       let gpuDevices = machine.gpus
@@ -186,7 +184,7 @@ public struct RunPreparation {
         launch.gpuDeviceNodes = Dictionary(
           machine.gpus.map { ($0.id, $0.deviceNodes) }, uniquingKeysWith: { first, _ in first })
       }
-      if executors[offset] == .slurm || executors[offset] == .dask {
+      if onCluster[offset] {
         // The node's (or Dask worker's) own environment is the base; a container's is built
         // in its argv.
         launch.nodeAssignments =

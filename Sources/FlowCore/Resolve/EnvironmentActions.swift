@@ -385,6 +385,10 @@ public struct EnvironmentActions: Sendable, Hashable {
     actions.first { $0.kind == .stop && ($0.when?.holds(in: base) ?? true) }
   }
 
+  /// The first `stop` without a test: wherever the actions are applied, no environment is
+  /// made.
+  public var stopEverywhere: Action? { actions.first { $0.kind == .stop && $0.when == nil } }
+
   /// The shell functions the actions define where applied to `base` (`Kind.alias`): each
   /// name once, where first defined, with the command defined last.
   public func functions(appliedTo base: EnvironmentMap) -> [(name: String, command: String)] {

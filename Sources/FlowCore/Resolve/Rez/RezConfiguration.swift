@@ -45,9 +45,7 @@ enum RezConfiguration {
     let read: PythonLiteral?
     if CatalogueFiles.status(python)?.isDirectory == false {
       guard let bytes = try? InputFile.read(python) else { return .unread(file: file) }
-      return pythonSetting(bytes, environment: environment, before: before).map { read in
-        read.map(PackagesPath.folders) ?? .unread(file: file)
-      }
+      return pythonSetting(bytes, file: file, environment: environment, before: before)
     } else if CatalogueFiles.status(file)?.isDirectory == false {
       guard let bytes = try? InputFile.read(file),
         let fields = try? RezPackage.yamlFields(bytes, file: file, fields: ["packages_path"])
@@ -71,18 +69,17 @@ enum RezConfiguration {
     return folders
   }
 
-  /// What a Python configuration file sets `packages_path` to, over `before`: nil when it
-  /// does not set it, `.some(nil)` when flow cannot work it out without running the file.
-  /// Its top-level names are worked out as rez loads the file, reading `environment`; the
-  /// last top-level assignment counts, and one inside a block leaves it unknown.
+  /// What the Python configuration file `file` (`bytes`) sets `packages_path` to, over
+  /// `before`; nil when it does not set it. Its top-level names are worked out as rez loads
+  /// the file, reading `environment`; the last top-level assignment counts, and one inside
+  /// a block leaves it unread.
   private static func pythonSetting(
-    _ bytes: [UInt8], environment: EnvironmentMap, before: [String]
-  ) -> [String]?? {
+    _ bytes: [UInt8], file: String, environment: EnvironmentMap, before: [String]
+  ) -> PackagesPath? {
+    let unread = PackagesPath.unread(file: file)
     let host = RezHost(environment: environment)
     var reader = PythonModuleReader(bytes: bytes)
-    guard let module = try? reader.read(fields: [], bodies: [], host: host) else {
-      return .some(nil)
-    }
+    guard let module = try? reader.read(fields: [], bodies: [], host: host) else { return unread }
     let text = String(decoding: bytes, as: UTF8.self)
     // Each statement naming it first: all plain assignments at the top level, or unknown.
     let statements = RezCommands.statements(of: [text], firstLine: 1).filter { statement in
@@ -91,7 +88,7 @@ enum RezConfiguration {
     }
     guard let last = statements.last else { return nil }
     guard statements.allSatisfy({ $0.depth == 0 && assigns("packages_path", $0.text) }) else {
-      return .some(nil)
+      return unread
     }
     let scope = RezExpression.Scope(
       package: [:], locals: module.names, kind: .module, host: host)
@@ -104,28 +101,27 @@ enum RezConfiguration {
     call.skipSpaces()
     if call.identifier() == "ModifyList" {
       call.skipSpaces()
-      guard call.peek == UInt8(ascii: "("),
-        case let (positional, named)? = {
-          call.index += 1
-          return RezExpression.arguments(reading: &call, in: scope)
-        }(), positional.count + named.count <= 2,
+      guard call.peek == UInt8(ascii: "(") else { return unread }
+      call.index += 1
+      guard let (positional, named) = RezExpression.arguments(reading: &call, in: scope),
+        positional.count + named.count <= 2,
         Set(named.keys).isSubset(of: ["prepend", "append"]),
         positional.count < 2 || named.isEmpty,
         positional.isEmpty || named["prepend"] == nil
-      else { return .some(nil) }
+      else { return unread }
       call.skipSpaces()
-      guard call.peek == nil || call.peek == UInt8(ascii: "#") else { return .some(nil) }
+      guard call.peek == nil || call.peek == UInt8(ascii: "#") else { return unread }
       func list(_ value: RezExpression.Value?) -> [String]? {
         guard let value, value != RezExpression.Value.none else { return [] }
         return folders(value)
       }
       guard let prepend = list(named["prepend"] ?? positional.first),
         let append = list(named["append"] ?? (positional.count > 1 ? positional[1] : nil))
-      else { return .some(nil) }
-      return .some(prepend + before + append)
+      else { return unread }
+      return .folders(prepend + before + append)
     }
-    guard case .some(.some(let value)) = module.names["packages_path"] else { return .some(nil) }
-    return .some(folders(value))
+    guard case .some(.some(let value)) = module.names["packages_path"] else { return unread }
+    return folders(value).map(PackagesPath.folders) ?? unread
   }
 
   /// Whether `statement` assigns `name` (`name = …`, not `name == …`).
