@@ -83,6 +83,66 @@ import Testing
   /// test; the text formats apply it where they run: while the test holds, nothing is
   /// written and the message is the error (exit 69), and once it does not, the environment
   /// is written, from the same index.
+  /// A variable's value read in commands (`{env.NAME}`, `str(env.NAME)`, `.get()`,
+  /// `getenv()`) where nothing set it is rez's error, "Referenced undefined environment
+  /// variable": no environment is made where it is unset, and it is made where the
+  /// environment holds it or a package applied before sets it.
+  @Test func aVariableReadWhereNothingSetsItStops() throws {
+    let folder = try TemporaryFolder()
+    try folder.write(
+      "repo/plugin/1.0/package.py",
+      """
+      name = 'plugin'
+      version = '1.0'
+      requires = ['~studio']
+      def commands():
+          env.PLUGIN_PATH = '{env.STUDIO_ROOT}/plugins/' + str(env.REZ_PLUGIN_VERSION)
+          if defined('PLUGIN_BASE'):
+              env.PLUGIN_HOME = env.PLUGIN_BASE.get()
+
+      """)
+    try folder.write(
+      "repo/studio/1/package.py",
+      "name = 'studio'\nversion = '1'\ndef commands():\n    env.STUDIO_ROOT = '/studio'\n")
+    let cache = try TemporaryFolder()
+    let arguments = ["--catalog", folder.path + "/repo", "--index", cache.path + "/i"]
+    var environment = ProcessInfo.processInfo.environment
+    environment["STUDIO_ROOT"] = nil
+    let json = try ToolRun.run("flow-resolve", arguments + ["plugin"], environment: environment)
+    #expect(json.status == 0, "\(json.stderr)")
+    #expect(json.stderr.isEmpty)
+    // One stop, for the variable no package sets: the package's own is known, and the
+    // other is read only where it is defined.
+    #expect(
+      json.stdout.contains(
+        #"{"action":"stop","variable":"","value":"Referenced undefined environment variable: STUDIO_ROOT","package":"plugin","when":"not ('STUDIO_ROOT' in os.environ)"}"#
+      ))
+    #expect(json.stdout.components(separatedBy: #""action":"stop""#).count == 2)
+    let stopped = try ToolRun.run(
+      "flow-resolve", arguments + ["plugin", "--format", "sh"], environment: environment)
+    #expect(stopped.status == 69)
+    #expect(stopped.stdout.isEmpty)
+    #expect(
+      stopped.stderr
+        == "flow-resolve: the environment cannot be made here: package plugin stops:"
+        + " Referenced undefined environment variable: STUDIO_ROOT\n")
+    environment["STUDIO_ROOT"] = "/home/studio"
+    let held = try ToolRun.run(
+      "flow-resolve", arguments + ["plugin", "--format", "sh"], environment: environment)
+    #expect(held.status == 0, "\(held.stderr)")
+    #expect(held.stdout.contains("export PLUGIN_PATH='/home/studio/plugins/1.0'"))
+    // Set by a package applied before: no test is left.
+    environment["STUDIO_ROOT"] = nil
+    let set = try ToolRun.run(
+      "flow-resolve", arguments + ["studio", "plugin"], environment: environment)
+    #expect(set.status == 0, "\(set.stderr)")
+    #expect(!set.stdout.contains(#""action":"stop""#))
+    let sh = try ToolRun.run(
+      "flow-resolve", arguments + ["studio", "plugin", "--format", "sh"],
+      environment: environment)
+    #expect(sh.stdout.contains("export PLUGIN_PATH='/studio/plugins/1.0'"), "\(sh.stderr)")
+  }
+
   @Test func aStopThatHoldsIsTheErrorOfTheTextFormats() throws {
     let folder = try TemporaryFolder()
     let installed = folder.path + "/opt/guarded"

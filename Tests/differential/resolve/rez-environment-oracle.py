@@ -510,6 +510,21 @@ def commands():
         stop("EXPR_GONE is not set: %s%%", "stopped")
     env.STOP_C = "after"
 """
+# A variable's value read where nothing set it: rez raises "Referenced undefined environment
+# variable", so flow stops there. Read where the environment holds it, after a package before
+# set it, or under a test that keeps the read from running, it is no stop.
+PACKAGES[("reader", "1.0")] = """
+def commands():
+    env.READER_A = str(env.EXPR_HOME) + "/a"
+    env.READER_B = "{env.EXPR_HOME2}/b"
+    if "lib" in resolve:
+        env.READER_C = env.LIB_VERSION.value() + "/c"
+    if "tool" in resolve:
+        env.READER_D = getenv("READER_NONE")
+    if defined("READER_NONE"):
+        env.READER_E = str(env.READER_NONE)
+    env.READER_F = "f"
+"""
 REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
@@ -520,6 +535,7 @@ REQUESTS = [
     ["plug", "python-2", ".render-1"], ["plug", ".render-2"], ["plug", "~python-2"], ["bundle"], ["bundle-1.0"], ["bundle-1.5"], ["kit"], ["kit-1", "python"],
     ["guarded"], ["guarded_user"], ["matcher"], ["launcher"], ["launcher", "lib"],
     ["pathy_tests"], ["stopper", "lib"], ["stopper"],
+    ["reader"], ["lib", "reader"], ["reader", "lib"], ["reader", "tool"],
 ]
 
 
@@ -584,6 +600,7 @@ def main():
         names |= {"MATCH_" + letter for letter in "ABCD"}
         names |= {"PATHS_" + letter for letter in "ABC"}
         names |= {"STOP_" + name for name in ["HOME", "A", "B", "C"]}
+        names |= {"READER_" + letter for letter in "ABCDEF"}
         names |= {"EARLY_ROOT", "LATE_ROOT", "COOK_FLAVOUR", "COOK_PATHS", "PICK_ROOT"}
         names |= {"HELPERS_" + name for name in
                   ["PATH", "MORE", "TOOL", "WITH", "ALONE", "SEEN"]}

@@ -266,6 +266,8 @@ struct RezCommands {
         continue
       }
       let text = statement.text
+      // Only the reads of a line performed are kept (`stopWhereUndefined`).
+      scope.reads.read.removeAll()
       if let test = Self.header(text, keyword: "if") {
         // The chain's branches: each test's value as the lines before leave it (nil: not
         // worked out; true for `else`) and where its body starts.
@@ -378,8 +380,51 @@ struct RezCommands {
         }
         continue
       }
-      if !perform(text) { skip(statement.line, text) }
+      if perform(text) {
+        stopWhereUndefined(readBy: text)
+      } else {
+        skip(statement.line, text)
+      }
     }
+  }
+
+  /// A stop where a variable whose value `text` (a line performed) read is not defined: rez
+  /// raises "Referenced undefined environment variable: NAME" there, and makes no
+  /// environment. Not for a line that evaluates a part only where a test holds (`if`,
+  /// `and`, `or`, a comprehension), which flow's reading evaluates whole: its reads are
+  /// left as they were, the variable's value, empty where it is unset.
+  private mutating func stopWhereUndefined(readBy text: String) {
+    let reads = scope.reads.read
+    scope.reads.read.removeAll()
+    guard !reads.isEmpty, !Self.evaluatesInPart(text) else { return }
+    typealias Parser = RezExpression.Parser
+    let here = effectiveCondition.map(RezExpression.Value.condition) ?? .boolean(true)
+    var stopped: Set<String> = []
+    for (name, defined) in reads where stopped.insert(name).inserted {
+      guard let defined, let undefined = Parser.negate(defined),
+        let stops = Parser.join(here, undefined, or: false), stops.truth != false
+      else { continue }
+      let condition = stops.truth == true ? nil : stops.conditionText
+      guard stops.truth == true || condition != nil else { continue }
+      let message = "Referenced undefined environment variable: " + name
+      let stop = VariableChange(
+        name: "", set: [message], phase: phase, condition: condition, kind: .stop)
+      // The same test read again adds nothing.
+      if !variables.contains(where: { $0.kind == .stop && $0 == stop }) { variables.append(stop) }
+    }
+  }
+
+  /// Whether a line holds Python that evaluates a part only where a test holds.
+  private static func evaluatesInPart(_ text: String) -> Bool {
+    var reader = PythonModuleReader(bytes: Array(text.utf8))
+    while reader.index < reader.bytes.count {
+      if let word = reader.identifier() {
+        if ["if", "and", "or", "for", "lambda"].contains(word) { return true }
+      } else {
+        reader.index += 1
+      }
+    }
+    return false
   }
 
   /// Records a line left out, once (a loop's body is read once per item), and forgets

@@ -243,18 +243,39 @@ enum RezExpression {
     /// (`os.path.exists(str(env.NAME))`, `.rsplit()`) is worked out as with a literal.
     var knownVariables: [String: String] = [:]
 
+    /// The variables whose values the line being read reads where flow does not know them
+    /// (`variableValue(_:)`, `rezBinding(_:)`), each with whether it is defined there
+    /// (`defined(_:)`, nil: unknown). rez raises "Referenced undefined environment
+    /// variable" where one is not, which `RezCommands` makes a stop. Shared by the copies of
+    /// a scope, as `budget` is.
+    var reads = VariableReads()
+
+    final class VariableReads {
+      var read: [(name: String, defined: Value?)] = []
+    }
+
     /// rez's binding `path` (`binding(_:package:)`), a variable's known value first.
     func rezBinding(_ path: String) -> Value? {
-      if path.hasPrefix("env."), let known = knownVariables[String(path.dropFirst(4))] {
-        return .string(known)
-      }
-      return RezExpression.binding(path, package: package)
+      guard path.hasPrefix("env.") else { return RezExpression.binding(path, package: package) }
+      let name = String(path.dropFirst(4))
+      if let known = knownVariables[name] { return .string(known) }
+      let value = RezExpression.binding(path, package: package)
+      if value != nil { noteRead(name) }
+      return value
     }
 
     /// A variable's value as rez reads it in commands: its known value, else the variable
     /// where the actions are applied (`${NAME}`).
     func variableValue(_ name: String) -> Value {
-      .string(knownVariables[name] ?? "${\(name)}")
+      if let known = knownVariables[name] { return .string(known) }
+      noteRead(name)
+      return .string("${\(name)}")
+    }
+
+    /// Keeps that commands read variable `name`'s value (`reads`).
+    private func noteRead(_ name: String) {
+      guard bindsRez else { return }
+      reads.read.append((name, defined(name)))
     }
 
     /// What the text read is, which decides the names bound beyond its own and Python's.
@@ -625,7 +646,10 @@ enum RezExpression {
       }
       let variable = "${" + EnvironmentActions.rezVariable("REZ_", parts[1], "_" + suffix) + "}"
       return suffix == "VERSION" ? .object(variable) : .string(variable)
-    case ("system", 2) where parts[1] == "platform": return .string(platform)
+    // rez's `system.platform`, also as its module's `platform_.name` (imported from
+    // `rez.utils.platform_`).
+    case ("system", 2) where parts[1] == "platform", ("platform_", 2) where parts[1] == "name":
+      return .string(platform)
     case ("sys", 2) where parts[1] == "platform": return .string(platform)
     case ("os", 2) where parts[1] == "name": return .string("posix")
     case ("os", 2) where parts[1] == "sep": return .string("/")
@@ -1501,8 +1525,10 @@ enum RezExpression {
         }
         guard named.isEmpty else { return nil }
         if let result = call(dotted, arguments) { return result }
-        // A variable's value where the commands are applied (`env.NAME.value()`).
-        if scope.bindsRez, path.count == 3, path[0] == "env", path[2] == "value",
+        // A variable's value where the commands are applied (`env.NAME.value()`, or
+        // `.get()`).
+        if scope.bindsRez, path.count == 3, path[0] == "env",
+          path[2] == "value" || path[2] == "get",
           arguments.isEmpty, isVariableName(path[1]), scope.locals["env"] == nil
         {
           return scope.variableValue(path[1])
@@ -1560,7 +1586,10 @@ enum RezExpression {
         case "build_variant_requires" where scope.kind == .early: return .tuple([])
         default: break
         }
-        guard dotted == "system.platform" || Self.pythonNames.contains(dotted) else { return nil }
+        guard
+          dotted == "system.platform" || dotted == "platform_.name"
+            || Self.pythonNames.contains(dotted)
+        else { return nil }
       case .module: guard Self.pythonNames.contains(dotted) else { return nil }
       }
       return binding(dotted, package: scope.package)

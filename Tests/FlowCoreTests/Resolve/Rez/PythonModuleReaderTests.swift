@@ -153,6 +153,10 @@ import Testing
         VariableChange(name: "PATH", prepend: ["/r/a/1.0/pre"], append: ["/r/a/1.0/bin"]),
         VariableChange(name: "A_VERSION", set: ["1.0"]),
         VariableChange(name: "LIB", set: ["/r/a/1.0/lib", "${HOME}/lib"]),
+        // rez reads `{env.HOME}`, and raises where it is not set.
+        VariableChange(
+          name: "", set: ["Referenced undefined environment variable: HOME"],
+          condition: "not defined('HOME')", kind: .stop),
         VariableChange(name: "ONE", set: ["x"]),
       ])
     #expect(commands.skipped.map(\.line) == [16])
@@ -179,6 +183,9 @@ import Testing
         VariableChange(name: "P", set: ["${REZ_PY_LIB_VERSION}/${REZ_PY_LIB_ROOT}"]),
         VariableChange(name: "B", set: ["${REZ_PYTHON_BASE}"]),
         VariableChange(name: "N", set: ["python-2"]), VariableChange(name: "H", set: ["${HOME}"]),
+        VariableChange(
+          name: "", set: ["Referenced undefined environment variable: HOME"],
+          condition: "not defined('HOME')", kind: .stop),
       ])
     #expect(commands.skipped.map(\.line) == [8, 9, 10])
   }
@@ -464,9 +471,15 @@ extension PythonModuleReaderTests {
         ["NUKE_VERSION", "12.2v4"], ["NUKE_LOCATION", "/opt/Nuke12.2v4", "/more"],
         ["MISSING", "1"], ["BIN", "/opt/Nuke12.2v4/bin:12.2v412.2v4"],
         ["AFTER", "${NUKE_LOCATION}"], ["LATER", "a"], ["READ", "${LATER}"],
+        ["", "Referenced undefined environment variable: LATER"],
         ["HOME_SET", "${HOME}/x"], ["HOME_READ", "${HOME_SET}"],
       ])
     #expect(commands.variables[2].condition == "not os.path.exists('/opt/Nuke12.2v4')")
+    // `LATER` is set only where `x` is in the resolve: elsewhere rez's read of it raises,
+    // unless the environment holds it. `NUKE_LOCATION` and `HOME_SET` are set here.
+    #expect(
+      commands.variables[7].condition
+        == "not (('x' in resolve) or defined('LATER'))")
     #expect(commands.skipped.isEmpty)
     // After a line left out that may change variables, none is known.
     let unknown = RezCommands(
@@ -967,5 +980,33 @@ extension PythonModuleReaderTests {
     ] {
       #expect(EnvironmentTest(parsing: text) == nil, "\(text)")
     }
+  }
+}
+
+extension PythonModuleReaderTests {
+  /// A variable's value read where nothing set it is rez's error ("Referenced undefined
+  /// environment variable"): a stop where the variable is not defined, under the test the
+  /// line is read in, once per test. A variable the commands set, one read only where a
+  /// part of the line runs, and one read after a line left out that may have set it, are
+  /// no stop.
+  @Test func aVariableReadWhereNothingSetItStops() {
+    let commands = RezCommands(
+      lines: [
+        "env.A = str(env.OUTSIDE)", "env.B = '{env.OUTSIDE}/b'",
+        "env.MINE = 'x'", "env.C = str(env.MINE) + env.REZ_TOOL_VERSION.get()",
+        "if 'maya' in resolve:", "    env.D = getenv('MAYA_ROOT')",
+        "env.E = 'e' if 'x' in resolve else str(env.ELSEWHERE)",
+        "env[open('x')] = 'y'", "env.F = str(env.AFTER)",
+      ], firstLine: 1, expansions: ["root": "/r", "version": "1", "name": "tool"])
+    #expect(
+      commands.variables.filter { $0.kind == .stop } == [
+        VariableChange(
+          name: "", set: ["Referenced undefined environment variable: OUTSIDE"],
+          condition: "not defined('OUTSIDE')", kind: .stop),
+        VariableChange(
+          name: "", set: ["Referenced undefined environment variable: MAYA_ROOT"],
+          condition: "(('maya' in resolve) and not defined('MAYA_ROOT'))", kind: .stop),
+      ])
+    #expect(commands.variables.first { $0.name == "C" }?.set == ["x1"])
   }
 }
