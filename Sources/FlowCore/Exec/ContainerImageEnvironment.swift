@@ -27,6 +27,11 @@ public enum ContainerImageEnvironment {
   /// The `PATH` podman and docker give a container whose image sets none.
   public static let enginePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+  /// Variables podman and docker set as a container starts whatever its image says
+  /// (`HOME` from the image's user, the container's `HOSTNAME`), with empty values: where
+  /// actions are tested against an image's environment, they are there.
+  public static let startVariables: EnvironmentMap = ["HOME": "", "HOSTNAME": ""]
+
   /// Whether the engine has an image environment to read at all.
   public static func isReadable(engine: ContainerEngine) -> Bool { engine != .apptainer }
 

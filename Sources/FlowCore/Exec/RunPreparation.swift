@@ -133,12 +133,25 @@ public struct RunPreparation {
       }
       let container = invocation
       let base = container.map { imageEnvironment($0, stage: stage) } ?? baseEnvironment
-      // A package's stop (rez's `stop()`) that holds where the actions are applied here; on
-      // a Slurm node or a Dask worker, one under a test is decided there.
-      let appliedHere = container != nil || !onCluster[offset]
-      let stop =
-        appliedHere
-        ? environment.actions.stop(appliedTo: base) : environment.actions.stopEverywhere
+      // A package's stop (rez's `stop()`, or its read of a variable nothing set) that holds
+      // where the actions are applied here: for a container, against the image's
+      // environment and the variables every engine sets as the container starts. On a Slurm
+      // node or a Dask worker one under a test is decided there; in an apptainer container,
+      // whose environment is not read, only one that holds everywhere stops the stage.
+      let stop: EnvironmentActions.Action?
+      if let container {
+        var started = base
+        for (name, value) in ContainerImageEnvironment.startVariables where started[name] == nil {
+          started[name] = value
+        }
+        stop =
+          ContainerImageEnvironment.isReadable(engine: container.engine)
+          ? environment.actions.stop(appliedTo: started) : environment.actions.stopEverywhere
+      } else {
+        stop =
+          onCluster[offset]
+          ? environment.actions.stopEverywhere : environment.actions.stop(appliedTo: base)
+      }
       if let stop { throw .environmentStopped(stage: stage.name, message: stop.stopMessage) }
       let host = baseEnvironment
       let gpuDevices = machine.gpus
@@ -175,7 +188,7 @@ public struct RunPreparation {
       launch.stageArgv = command.argv
       launch.cacheEntry = StageCacheEntry(
         stage: stage, executor: executors[offset], device: demand.gpu > 0 ? "gpu" : "cpu",
-        tested: appliedHere ? base : nil)
+        tested: container != nil || !onCluster[offset] ? base : nil)
       let time = placements[offset].time
       launch.planned = time.map { ($0.start, $0.seconds) }
       launch.expectedSeconds = time.flatMap { $0.known ? $0.seconds : nil }
