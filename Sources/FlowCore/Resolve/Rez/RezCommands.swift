@@ -66,6 +66,10 @@ struct RezCommands {
   /// What the innermost call's `return` gave: nil for none reached, `.some(nil)` for a
   /// value flow does not work out.
   private var returnedByCall: RezExpression.Value??
+  /// Whether a read of a variable nothing set is a stop here (`stopWhereUndefined`): not
+  /// in a function called in an expression (`value(calling:_:_:in:)`), whose value cannot
+  /// carry one.
+  private var keepsStops = true
 
   /// A loop being read: what holds of its rounds.
   private struct Loop {
@@ -396,7 +400,7 @@ struct RezCommands {
   private mutating func stopWhereUndefined(readBy text: String) {
     let reads = scope.reads.read
     scope.reads.read.removeAll()
-    guard !reads.isEmpty, !Self.evaluatesInPart(text) else { return }
+    guard keepsStops, !reads.isEmpty, !Self.evaluatesInPart(text) else { return }
     typealias Parser = RezExpression.Parser
     let here = effectiveCondition.map(RezExpression.Value.condition) ?? .boolean(true)
     var stopped: Set<String> = []
@@ -1222,6 +1226,7 @@ struct RezCommands {
     _ named: [String: RezExpression.Value], in scope: RezExpression.Scope
   ) -> RezExpression.Value? {
     var commands = RezCommands(phase: .commands, scope: scope)
+    commands.keepsStops = false
     guard let returned = commands.call(function, positional, named), let value = returned,
       commands.variables.isEmpty, commands.skipped.isEmpty, commands.unknownAt == nil,
       commands.scope.locals == scope.locals

@@ -1010,3 +1010,21 @@ extension PythonModuleReaderTests {
     #expect(commands.variables.first { $0.name == "C" }?.set == ["x1"])
   }
 }
+
+extension PythonModuleReaderTests {
+  /// A function the commands define that returns a variable's value is still read where an
+  /// expression calls it: its read adds no stop, which the expression's value cannot
+  /// carry; a read on the line itself does.
+  @Test func aFunctionCalledInAnExpressionReadsVariablesWithoutStops() {
+    let commands = RezCommands(
+      lines: [
+        "def location():", "    return str(env.TOOL_LOCATION)",
+        "env.TOOL_BIN = location() + '/bin:' + getenv('EXTRA')",
+      ], firstLine: 1, expansions: ["root": "/r", "name": "tool", "version": "1"])
+    #expect(commands.skipped.isEmpty)
+    #expect(commands.variables.first?.set == ["${TOOL_LOCATION}/bin:${EXTRA}"])
+    #expect(
+      commands.variables.filter { $0.kind == .stop }.compactMap(\.set)
+        == [["Referenced undefined environment variable: EXTRA"]])
+  }
+}
