@@ -524,6 +524,8 @@ def commands():
     if defined("READER_NONE"):
         env.READER_E = str(env.READER_NONE)
     env.READER_F = "f"
+    if env.READER_NONE:
+        env.READER_F = "truth alone reads nothing"
 """
 REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],

@@ -276,6 +276,8 @@ struct RezCommands {
         // The chain's branches: each test's value as the lines before leave it (nil: not
         // worked out; true for `else`) and where its body starts.
         var branches: [(value: RezExpression.Value?, body: Int)] = [(value(of: test), next)]
+        // rez evaluates the test wherever the `if` is reached, whatever it gives.
+        stopWhereUndefined(readBy: test, outrightOnly: true)
         skipBody()
         while next < statements.count, statements[next].depth == indent {
           let text = statements[next].text
@@ -289,6 +291,8 @@ struct RezCommands {
           next += 1
           skipBody()
         }
+        // An `elif` test runs only where those before fail: its reads add no stop.
+        scope.reads.read.removeAll()
         readChain(branches, of: statement, in: statements, lines: branches[0].body..<next)
         continue
       }
@@ -392,19 +396,20 @@ struct RezCommands {
     }
   }
 
-  /// A stop where a variable whose value `text` (a line performed) read is not defined: rez
-  /// raises "Referenced undefined environment variable: NAME" there, and makes no
-  /// environment. Not for a line that evaluates a part only where a test holds (`if`,
-  /// `and`, `or`, a comprehension), which flow's reading evaluates whole: its reads are
-  /// left as they were, the variable's value, empty where it is unset.
-  private mutating func stopWhereUndefined(readBy text: String) {
-    let reads = scope.reads.read
+  /// A stop where a variable whose value `text` (a line performed, or with `outrightOnly`
+  /// an `if`'s test, whose reads through `env.NAME` may test its truth alone) read is not
+  /// defined: rez raises "Referenced undefined environment variable: NAME" there, and
+  /// makes no environment. Not for a text that evaluates a part only where a test holds
+  /// (`if`, `and`, `or`, a comprehension), which flow's reading evaluates whole: its reads
+  /// are left as they were, the variable's value, empty where it is unset.
+  private mutating func stopWhereUndefined(readBy text: String, outrightOnly: Bool = false) {
+    let reads = scope.reads.read.filter { $0.outright || !outrightOnly }
     scope.reads.read.removeAll()
     guard keepsStops, !reads.isEmpty, !Self.evaluatesInPart(text) else { return }
     typealias Parser = RezExpression.Parser
     let here = effectiveCondition.map(RezExpression.Value.condition) ?? .boolean(true)
     var stopped: Set<String> = []
-    for (name, defined) in reads where stopped.insert(name).inserted {
+    for (name, defined, _) in reads where stopped.insert(name).inserted {
       guard let defined, let undefined = Parser.negate(defined),
         let stops = Parser.join(here, undefined, or: false), stops.truth != false
       else { continue }

@@ -591,6 +591,9 @@ extension PythonModuleReaderTests {
         "A": "1-2.3", "B": "1.2", "C": "X/Y", "D": "/opt//r", "E": "v", "F": "5", "G": "2020.4",
         "H": "linux", "K": "ac", "L": "/a/b/d", "M": "${HOME}/x",
         "N": "${REZ_MAYA_MAJOR_VERSION}/2",
+        // The `if` on `getenv('HOME')`, read wherever it is reached, stops where HOME is
+        // unset.
+        "": "Referenced undefined environment variable: HOME",
       ])
     #expect(commands.skipped.map(\.line) == [15, 17])
   }
@@ -1026,5 +1029,26 @@ extension PythonModuleReaderTests {
     #expect(
       commands.variables.filter { $0.kind == .stop }.compactMap(\.set)
         == [["Referenced undefined environment variable: EXTRA"]])
+  }
+}
+
+extension PythonModuleReaderTests {
+  /// An `if`'s test that asks for a variable's value outright (`getenv()`, `.value()`,
+  /// `.get()`, `{env.NAME}`) is a read rez makes wherever the `if` is reached; `env.NAME`
+  /// alone may be a test of its truth, which reads nothing, and an `elif`'s test runs only
+  /// where those before fail.
+  @Test func anIfsTestThatReadsAVariableStopsWhereItIsUnset() {
+    let commands = RezCommands(
+      lines: [
+        "if '&' not in env.LIB_PATH.value():", "    env.LIB_PATH.append('&')",
+        "if env.SHELL_NAME:", "    env.A = '1'",
+        "if 'x' in resolve:", "    pass", "elif getenv('OTHER') == 'b':", "    env.B = '2'",
+      ], firstLine: 1, expansions: ["root": "/r", "name": "tool", "version": "1"])
+    #expect(
+      commands.variables.filter { $0.kind == .stop } == [
+        VariableChange(
+          name: "", set: ["Referenced undefined environment variable: LIB_PATH"],
+          condition: "not defined('LIB_PATH')", kind: .stop)
+      ])
   }
 }
