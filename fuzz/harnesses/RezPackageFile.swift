@@ -7,7 +7,7 @@
 /// fields written as functions (the input as the body of one too) read for their value (a
 /// late one also with a resolve's request), what they read of the environment from a fixed
 /// one, every value and test worked out by `RezExpression`. Nothing may trap, and every condition a change keeps must read back,
-/// with a resolve given, as a truth.
+/// with a resolve and the environment the actions are applied to given, as a truth.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRezPackageFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -47,10 +47,13 @@ public func fuzzRezPackageFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int
     "root": "/r/p/1.2", "base": "/r/p/1.2", "version": "1.2", "name": "p",
     "version.major": "1", "version.minor": "2",
   ]
-  let resolved = RezExpression.Scope(
+  var resolved = RezExpression.Scope(
     package: [:],
     resolved: RezExpression.Resolved(
       versions: ["p": "1.2", "maya": "2020.1"], ephemerals: ["gpu": ".gpu-1"]))
+  // Where the actions are applied: `defined()`, `'NAME' in os.environ` and path tests are
+  // decided there.
+  resolved.environment = .applying(["HOME": "/home/u"])
   for body in bodies {
     let commands = RezCommands(
       lines: body.lines, firstLine: body.firstLine, expansions: package, attributes: attributes)
