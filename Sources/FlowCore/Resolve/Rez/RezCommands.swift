@@ -276,8 +276,9 @@ struct RezCommands {
         // The chain's branches: each test's value as the lines before leave it (nil: not
         // worked out; true for `else`) and where its body starts.
         var branches: [(value: RezExpression.Value?, body: Int)] = [(value(of: test), next)]
-        // rez evaluates the test wherever the `if` is reached, whatever it gives.
-        stopWhereUndefined(readBy: test, outrightOnly: true)
+        // rez evaluates the test wherever the `if` is reached, whatever it gives; a test of
+        // a variable's truth alone (`if not env.NAME:`) reads nothing.
+        if !Self.testsTruthAlone(test) { stopWhereUndefined(readBy: test) }
         skipBody()
         while next < statements.count, statements[next].depth == indent {
           let text = statements[next].text
@@ -396,20 +397,19 @@ struct RezCommands {
     }
   }
 
-  /// A stop where a variable whose value `text` (a line performed, or with `outrightOnly`
-  /// an `if`'s test, whose reads through `env.NAME` may test its truth alone) read is not
-  /// defined: rez raises "Referenced undefined environment variable: NAME" there, and
-  /// makes no environment. Not for a text that evaluates a part only where a test holds
+  /// A stop where a variable whose value `text` (a line performed, or an `if`'s test) read
+  /// is not defined: rez raises "Referenced undefined environment variable: NAME" there,
+  /// and makes no environment. Not for a text that evaluates a part only where a test holds
   /// (`if`, `and`, `or`, a comprehension), which flow's reading evaluates whole: its reads
   /// are left as they were, the variable's value, empty where it is unset.
-  private mutating func stopWhereUndefined(readBy text: String, outrightOnly: Bool = false) {
-    let reads = scope.reads.read.filter { $0.outright || !outrightOnly }
+  private mutating func stopWhereUndefined(readBy text: String) {
+    let reads = scope.reads.read
     scope.reads.read.removeAll()
     guard keepsStops, !reads.isEmpty, !Self.evaluatesInPart(text) else { return }
     typealias Parser = RezExpression.Parser
     let here = effectiveCondition.map(RezExpression.Value.condition) ?? .boolean(true)
     var stopped: Set<String> = []
-    for (name, defined, _) in reads where stopped.insert(name).inserted {
+    for (name, defined) in reads where stopped.insert(name).inserted {
       guard let defined, let undefined = Parser.negate(defined),
         let stops = Parser.join(here, undefined, or: false), stops.truth != false
       else { continue }
@@ -421,6 +421,35 @@ struct RezCommands {
       // The same test read again adds nothing.
       if !variables.contains(where: { $0.kind == .stop && $0 == stop }) { variables.append(stop) }
     }
+  }
+
+  /// Whether an `if`'s test is a variable's truth alone (`env.NAME`, `not env.NAME`,
+  /// `env['NAME']`, `bool(env.NAME)`), which rez tests without reading its value.
+  private static func testsTruthAlone(_ test: String) -> Bool {
+    var text = Substring(test.trimmedString)
+    while true {
+      if text.hasPrefix("not ") {
+        text = text.dropFirst(4)
+      } else if text.hasPrefix("(") && text.hasSuffix(")") {
+        text = text.dropFirst().dropLast()
+      } else if text.hasPrefix("bool(") && text.hasSuffix(")") {
+        text = text.dropFirst(5).dropLast()
+      } else {
+        break
+      }
+      text = Substring(String(text).trimmedString)
+    }
+    var reader = PythonModuleReader(bytes: Array(text.utf8))
+    guard reader.identifier() == "env" else { return false }
+    if reader.peek == UInt8(ascii: ".") {
+      reader.index += 1
+      guard reader.identifier() != nil else { return false }
+    } else {
+      guard take("[", &reader), (try? reader.literal()) != nil, take("]", &reader) else {
+        return false
+      }
+    }
+    return atEnd(&reader)
   }
 
   /// Whether a line holds Python that evaluates a part only where a test holds.

@@ -244,26 +244,23 @@ enum RezExpression {
     var knownVariables: [String: String] = [:]
 
     /// The variables whose values the line being read reads where flow does not know them
-    /// (`variableValue(_:)`, `rezBinding(_:formatted:)`), each with whether it is defined
-    /// there (`defined(_:)`, nil: unknown) and whether the value is asked for outright
-    /// (`getenv()`, `.get()`, `.value()`, `{env.NAME}`) rather than through `env.NAME`,
-    /// whose truth rez tests without reading it. rez raises "Referenced undefined
-    /// environment variable" where one is not defined, which `RezCommands` makes a stop.
-    /// Shared by the copies of a scope, as `budget` is.
+    /// (`variableValue(_:)`, `rezBinding(_:)`), each with whether it is defined there
+    /// (`defined(_:)`, nil: unknown). rez raises "Referenced undefined environment
+    /// variable" where one is not, which `RezCommands` makes a stop. Shared by the copies of
+    /// a scope, as `budget` is.
     var reads = VariableReads()
 
     final class VariableReads {
-      var read: [(name: String, defined: Value?, outright: Bool)] = []
+      var read: [(name: String, defined: Value?)] = []
     }
 
-    /// rez's binding `path` (`binding(_:package:)`), a variable's known value first;
-    /// `formatted`: as `{PATH}` in a string.
-    func rezBinding(_ path: String, formatted: Bool = false) -> Value? {
+    /// rez's binding `path` (`binding(_:package:)`), a variable's known value first.
+    func rezBinding(_ path: String) -> Value? {
       guard path.hasPrefix("env.") else { return RezExpression.binding(path, package: package) }
       let name = String(path.dropFirst(4))
       if let known = knownVariables[name] { return .string(known) }
       let value = RezExpression.binding(path, package: package)
-      if value != nil { noteRead(name, outright: formatted) }
+      if value != nil { noteRead(name) }
       return value
     }
 
@@ -271,14 +268,14 @@ enum RezExpression {
     /// where the actions are applied (`${NAME}`).
     func variableValue(_ name: String) -> Value {
       if let known = knownVariables[name] { return .string(known) }
-      noteRead(name, outright: true)
+      noteRead(name)
       return .string("${\(name)}")
     }
 
     /// Keeps that commands read variable `name`'s value (`reads`).
-    private func noteRead(_ name: String, outright: Bool) {
+    private func noteRead(_ name: String) {
       guard bindsRez else { return }
-      reads.read.append((name, defined(name), outright))
+      reads.read.append((name, defined(name)))
     }
 
     /// What the text read is, which decides the names bound beyond its own and Python's.
@@ -490,7 +487,7 @@ enum RezExpression {
           return nil
         }
         value =
-          scope.rezBinding(String(key), formatted: true)
+          scope.rezBinding(String(key))
           ?? (root == "this" && parts.count == 2 ? scope.thisAttribute(String(parts[1])) : nil)
       }
       switch value {
