@@ -139,18 +139,16 @@ public struct RunPreparation {
       // node or a Dask worker one under a test is decided there; in an apptainer container,
       // whose environment is not read, only one that holds everywhere stops the stage.
       let stop: EnvironmentActions.Action?
-      if let container {
+      if let container, ContainerImageEnvironment.isReadable(engine: container.engine) {
         var started = base
         for (name, value) in ContainerImageEnvironment.startVariables where started[name] == nil {
           started[name] = value
         }
-        stop =
-          ContainerImageEnvironment.isReadable(engine: container.engine)
-          ? environment.actions.stop(appliedTo: started) : environment.actions.stopEverywhere
+        stop = environment.actions.stop(appliedTo: started)
+      } else if container != nil || onCluster[offset] {
+        stop = environment.actions.stopEverywhere
       } else {
-        stop =
-          onCluster[offset]
-          ? environment.actions.stopEverywhere : environment.actions.stop(appliedTo: base)
+        stop = environment.actions.stop(appliedTo: base)
       }
       if let stop { throw .environmentStopped(stage: stage.name, message: stop.stopMessage) }
       let host = baseEnvironment

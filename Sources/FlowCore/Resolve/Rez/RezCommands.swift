@@ -411,15 +411,21 @@ struct RezCommands {
     var stopped: Set<String> = []
     for (name, defined) in reads where stopped.insert(name).inserted {
       guard let defined, let undefined = Parser.negate(defined),
-        let stops = Parser.join(here, undefined, or: false), stops.truth != false
+        let stops = Parser.join(here, undefined, or: false)
       else { continue }
-      let condition = stops.truth == true ? nil : stops.conditionText
-      guard stops.truth == true || condition != nil else { continue }
+      let condition: String?
+      switch stops.truth {
+      case true?: condition = nil
+      case false?: continue
+      case nil:
+        guard let text = stops.conditionText else { continue }
+        condition = text
+      }
       let message = "Referenced undefined environment variable: " + name
       let stop = VariableChange(
         name: "", set: [message], phase: phase, condition: condition, kind: .stop)
       // The same test read again adds nothing.
-      if !variables.contains(where: { $0.kind == .stop && $0 == stop }) { variables.append(stop) }
+      if !variables.contains(stop) { variables.append(stop) }
     }
   }
 
