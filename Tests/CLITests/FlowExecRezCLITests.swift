@@ -136,7 +136,7 @@ import Testing
   /// in a container it arrives as the variable bash reads it from (the test image's shell
   /// is busybox's, which reads none and passes none on: what podman gave the container's
   /// init is read). The package reads `HOME`, which the test image does not set but podman
-  /// does as the container starts: no stop holds there.
+  /// does as the container starts: no stop holds there, and its test of `HOME` holds.
   @Test func aPackagesAliasIsAFunctionOfTheStagesShell() throws {
     #expect(FlowExecContainerTests.prepared)
     let folder = try TemporaryFolder()
@@ -149,6 +149,8 @@ import Testing
           alias('nuke', 'echo Nuke{version} --nukex')
           alias('nuke_quoted', "printf '%s|' \"it's\"")
           env.NUKE_USER = '{env.HOME}/.nuke'
+          if defined('HOME'):
+              env.NUKE_HOME_KNOWN = 'yes'
 
       """#)
     let workflow = try folder.write(
@@ -177,6 +179,9 @@ import Testing
         == "Nuke12.2 --nukex -t a b\nit's|x|")
     let boxed = try String(contentsOfFile: folder.path + "/boxed-out", encoding: .utf8)
     #expect(boxed.contains("BASH_FUNC_nuke%%=() { eval 'echo Nuke12.2 --nukex \"$@\"'; }\n"))
+    // The engine sets HOME as the container starts, so a test of it holds there as the
+    // read of it does (the image sets none).
+    #expect(boxed.contains("\nNUKE_HOME_KNOWN=yes\n"), "\(boxed)")
   }
 
   /// A package's `stop()` whose test holds on this machine refuses the run before any

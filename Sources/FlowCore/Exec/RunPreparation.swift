@@ -133,21 +133,29 @@ public struct RunPreparation {
       }
       let container = invocation
       let base = container.map { imageEnvironment($0, stage: stage) } ?? baseEnvironment
-      // A package's stop (rez's `stop()`, or its read of a variable nothing set) that holds
-      // where the actions are applied here: for a container, against the image's
-      // environment and the variables every engine sets as the container starts. On a Slurm
-      // node or a Dask worker one under a test is decided there; in an apptainer container,
-      // whose environment is not read, only one that holds everywhere stops the stage.
+      // The environment the actions' tests read where they are decided here (nil: on the
+      // Slurm node or Dask worker the stage runs on). A podman or docker container's is the
+      // image's with the variables the engine sets as the container starts, their values
+      // unknown here and so not given to it. The stops, the tests the actions are applied
+      // under and the cache key's outcomes all read it. In an apptainer container, whose
+      // environment is not read, only a stop that holds everywhere stops the stage.
+      let tested: EnvironmentMap?
       let stop: EnvironmentActions.Action?
       if let container, ContainerImageEnvironment.isReadable(engine: container.engine) {
         var started = base
         for (name, value) in ContainerImageEnvironment.startVariables where started[name] == nil {
           started[name] = value
         }
+        tested = started
         stop = environment.actions.stop(appliedTo: started)
-      } else if container != nil || onCluster[offset] {
+      } else if container != nil {
+        tested = base
+        stop = environment.actions.stopEverywhere
+      } else if onCluster[offset] {
+        tested = nil
         stop = environment.actions.stopEverywhere
       } else {
+        tested = base
         stop = environment.actions.stop(appliedTo: base)
       }
       if let stop { throw .environmentStopped(stage: stage.name, message: stop.stopMessage) }
@@ -159,7 +167,7 @@ public struct RunPreparation {
         gpus, memory in
         let visibility = vendor.map { GPUVisibility(vendor: $0, ids: gpus) }
         let variables = environment.build(
-          base: base, stage: name, workflow: source, gpus: visibility,
+          base: base, tested: tested, stage: name, workflow: source, gpus: visibility,
           command: command.environment)
         guard var container else { return (command.argv, variables) }
         container.gpus = gpus.compactMap { id in gpuDevices.first { $0.id == id } }
@@ -186,7 +194,7 @@ public struct RunPreparation {
       launch.stageArgv = command.argv
       launch.cacheEntry = StageCacheEntry(
         stage: stage, executor: executors[offset], device: demand.gpu > 0 ? "gpu" : "cpu",
-        tested: container != nil || !onCluster[offset] ? base : nil)
+        tested: tested)
       let time = placements[offset].time
       launch.planned = time.map { ($0.start, $0.seconds) }
       launch.expectedSeconds = time.flatMap { $0.known ? $0.seconds : nil }
@@ -209,7 +217,7 @@ public struct RunPreparation {
       launch.addedEnvironment = { gpus in
         let visibility = vendor.map { GPUVisibility(vendor: $0, ids: gpus) }
         let variables = environment.build(
-          base: base, stage: name, workflow: source, gpus: visibility,
+          base: base, tested: tested, stage: name, workflow: source, gpus: visibility,
           command: command.environment)
         return variables.filter { base[$0.key] != $0.value }
       }

@@ -23,12 +23,13 @@ public struct StageEnvironment: Sendable, Equatable {
       actions: EnvironmentActions(actions: stage.resolution?.actions ?? []), variables: variables)
   }
 
-  /// The complete environment of a stage.
+  /// The complete environment of a stage; the actions' tests read `tested` where given
+  /// (`EnvironmentActions.applied(to:tested:)`).
   public func build(
-    base: EnvironmentMap, stage: String, workflow: String, gpus: GPUVisibility?,
-    command: [(name: String, value: String)] = []
+    base: EnvironmentMap, tested: EnvironmentMap? = nil, stage: String, workflow: String,
+    gpus: GPUVisibility?, command: [(name: String, value: String)] = []
   ) -> EnvironmentMap {
-    var environment = actions.applied(to: base)
+    var environment = actions.applied(to: base, tested: tested)
     for variable in variables { environment[variable.name] = variable.value }
     environment["FLOW_STAGE"] = stage
     environment["FLOW_WORKFLOW"] = workflow

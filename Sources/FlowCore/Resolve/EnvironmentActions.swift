@@ -348,12 +348,16 @@ public struct EnvironmentActions: Sendable, Hashable {
     return RezExpression.Scope(package: [:], resolved: resolved)
   }
 
-  /// The full environment after applying every action to `base`.
-  public func applied(to base: EnvironmentMap) -> EnvironmentMap {
+  /// The full environment after applying every action to `base`. The actions' tests
+  /// (`Action.when`) read `tested` where given: the environment they are decided in, when
+  /// it holds variables `base` leaves to the place the environment is used (a container's
+  /// `HOME`, set as it starts).
+  public func applied(to base: EnvironmentMap, tested: EnvironmentMap? = nil) -> EnvironmentMap {
+    let tested = tested ?? base
     var environment = base
     for action in actions {
-      // A test of the environment the actions started from (`Action.when`).
-      if let test = action.when, !test.holds(in: base) { continue }
+      // A test of the environment the actions started from.
+      if let test = action.when, !test.holds(in: tested) { continue }
       if action.kind == .alias {
         environment[ShellFunction.variable(named: action.variable)] = ShellFunction.exported(
           action.value)

@@ -527,6 +527,15 @@ def commands():
     if env.READER_NONE:
         env.READER_F = "truth alone reads nothing"
 """
+# An `elif`'s test is evaluated where the tests before it fail: its read stops there alone.
+PACKAGES[("elifreader", "1.0")] = """
+def commands():
+    if "lib" in resolve:
+        env.ELIF_A = "lib"
+    elif getenv("READER_ELSE") == "x":
+        env.ELIF_A = "else"
+    env.ELIF_B = "b"
+"""
 REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
@@ -538,6 +547,7 @@ REQUESTS = [
     ["guarded"], ["guarded_user"], ["matcher"], ["launcher"], ["launcher", "lib"],
     ["pathy_tests"], ["stopper", "lib"], ["stopper"],
     ["reader"], ["lib", "reader"], ["reader", "lib"], ["reader", "tool"],
+    ["elifreader"], ["elifreader", "lib"],
 ]
 
 
@@ -602,7 +612,7 @@ def main():
         names |= {"MATCH_" + letter for letter in "ABCD"}
         names |= {"PATHS_" + letter for letter in "ABC"}
         names |= {"STOP_" + name for name in ["HOME", "A", "B", "C"]}
-        names |= {"READER_" + letter for letter in "ABCDEF"}
+        names |= {"READER_" + letter for letter in "ABCDEF"} | {"ELIF_A", "ELIF_B"}
         names |= {"EARLY_ROOT", "LATE_ROOT", "COOK_FLAVOUR", "COOK_PATHS", "PICK_ROOT"}
         names |= {"HELPERS_" + name for name in
                   ["PATH", "MORE", "TOOL", "WITH", "ALONE", "SEEN"]}

@@ -280,10 +280,23 @@ struct RezCommands {
         // a variable's truth alone (`if not env.NAME:`) reads nothing.
         if !Self.testsTruthAlone(test) { stopWhereUndefined(readBy: test) }
         skipBody()
+        // Where the next `elif`'s test is evaluated: where every test before it fails (nil:
+        // not worked out).
+        var reached = branches[0].value.flatMap(RezExpression.Parser.negate)
         while next < statements.count, statements[next].depth == indent {
           let text = statements[next].text
           if let test = Self.header(text, keyword: "elif") {
-            branches.append((value(of: test), next + 1))
+            scope.reads.read.removeAll()
+            let tested = value(of: test)
+            branches.append((tested, next + 1))
+            if let before = reached, !Self.testsTruthAlone(test) {
+              stopWhereUndefined(readBy: test, reached: before)
+            }
+            reached = reached.flatMap { before in
+              tested.flatMap(RezExpression.Parser.negate).flatMap {
+                RezExpression.Parser.join(before, $0, or: false)
+              }
+            }
           } else if text == "else:" {
             branches.append((.boolean(true), next + 1))
           } else {
@@ -292,7 +305,6 @@ struct RezCommands {
           next += 1
           skipBody()
         }
-        // An `elif` test runs only where those before fail: its reads add no stop.
         scope.reads.read.removeAll()
         readChain(branches, of: statement, in: statements, lines: branches[0].body..<next)
         continue
@@ -401,13 +413,21 @@ struct RezCommands {
   /// is not defined: rez raises "Referenced undefined environment variable: NAME" there,
   /// and makes no environment. Not for a text that evaluates a part only where a test holds
   /// (`if`, `and`, `or`, a comprehension), which flow's reading evaluates whole: its reads
-  /// are left as they were, the variable's value, empty where it is unset.
-  private mutating func stopWhereUndefined(readBy text: String) {
+  /// are left as they were, the variable's value, empty where it is unset. `reached` is
+  /// where the text is evaluated within the block read now (an `elif`'s test: where those
+  /// before it fail).
+  private mutating func stopWhereUndefined(
+    readBy text: String, reached: RezExpression.Value = .boolean(true)
+  ) {
     let reads = scope.reads.read
     scope.reads.read.removeAll()
     guard keepsStops, !reads.isEmpty, !Self.evaluatesInPart(text) else { return }
     typealias Parser = RezExpression.Parser
-    let here = effectiveCondition.map(RezExpression.Value.condition) ?? .boolean(true)
+    guard
+      let here = Parser.join(
+        effectiveCondition.map(RezExpression.Value.condition) ?? .boolean(true), reached,
+        or: false)
+    else { return }
     var stopped: Set<String> = []
     for (name, defined) in reads where stopped.insert(name).inserted {
       guard let defined, let undefined = Parser.negate(defined),

@@ -1054,11 +1054,24 @@ extension PythonModuleReaderTests {
     #expect(stops("not (env['LIB_PATH'])") == [])
     #expect(stops("bool(env.LIB_PATH)") == [])
     #expect(stops("defined('LIB_PATH') and env.LIB_PATH.value() == 'a'") == [])
-    let elif = RezCommands(
-      lines: [
-        "if 'x' in resolve:", "    pass", "elif getenv('OTHER') == 'b':", "    env.B = '2'",
-      ], firstLine: 1, expansions: ["root": "/r"])
-    #expect(elif.variables.filter { $0.kind == .stop }.isEmpty)
+    // An `elif`'s test is evaluated where every test before it fails: not at all after one
+    // that holds, nowhere known after one not worked out.
+    func elifStops(_ first: String, _ second: String = "False") -> [String?] {
+      RezCommands(
+        lines: [
+          "if \(first):", "    pass", "elif \(second):", "    pass",
+          "elif getenv('OTHER') == 'b':", "    env.B = '2'", "elif env.LAST:", "    pass",
+        ], firstLine: 1, expansions: ["root": "/r"]
+      ).variables.filter { $0.kind == .stop }.map(\.condition)
+    }
+    #expect(elifStops("'x' in resolve") == ["(not ('x' in resolve) and not defined('OTHER'))"])
+    #expect(
+      elifStops("'x' in resolve", "'y' in resolve")
+        == ["((not ('x' in resolve) and not ('y' in resolve)) and not defined('OTHER'))"])
+    #expect(elifStops("False") == ["not defined('OTHER')"])
+    #expect(elifStops("True") == [])
+    #expect(elifStops("False", "True") == [])
+    #expect(elifStops("mystery()") == [])
   }
 
 }
