@@ -536,6 +536,20 @@ def commands():
         env.ELIF_A = "else"
     env.ELIF_B = "b"
 """
+# Only the reads Python makes stop: not the right side of `and`/`or` its left side
+# decides, nor the side of `A if TEST else B` its test does not give; `for` in a string is
+# no comprehension.
+PACKAGES[("partreader", "1.0")] = """
+def commands():
+    env.PART_A = "a" or str(env.PART_NONE)
+    env.PART_B = str(env.PART_NONE) if building else "b"
+    env.PART_C = str(building and str(env.PART_NONE))
+    env.PART_D = "{env.EXPR_HOME}/for/d or e"
+    if "lib" in resolve:
+        env.PART_E = "{env.PART_NONE}/for/e"
+    if "tool" in resolve:
+        env.PART_F = "" or str(env.PART_NONE)
+"""
 REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
@@ -548,6 +562,7 @@ REQUESTS = [
     ["pathy_tests"], ["stopper", "lib"], ["stopper"],
     ["reader"], ["lib", "reader"], ["reader", "lib"], ["reader", "tool"],
     ["elifreader"], ["elifreader", "lib"],
+    ["partreader"], ["partreader", "lib"], ["partreader", "tool"],
 ]
 
 
@@ -613,6 +628,7 @@ def main():
         names |= {"PATHS_" + letter for letter in "ABC"}
         names |= {"STOP_" + name for name in ["HOME", "A", "B", "C"]}
         names |= {"READER_" + letter for letter in "ABCDEF"} | {"ELIF_A", "ELIF_B"}
+        names |= {"PART_" + letter for letter in "ABCDEF"}
         names |= {"EARLY_ROOT", "LATE_ROOT", "COOK_FLAVOUR", "COOK_PATHS", "PICK_ROOT"}
         names |= {"HELPERS_" + name for name in
                   ["PATH", "MORE", "TOOL", "WITH", "ALONE", "SEEN"]}

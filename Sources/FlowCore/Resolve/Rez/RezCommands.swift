@@ -278,7 +278,7 @@ struct RezCommands {
         var branches: [(value: RezExpression.Value?, body: Int)] = [(value(of: test), next)]
         // rez evaluates the test wherever the `if` is reached, whatever it gives; a test of
         // a variable's truth alone (`if not env.NAME:`) reads nothing.
-        if !Self.testsTruthAlone(test) { stopWhereUndefined(readBy: test) }
+        if !Self.testsTruthAlone(test) { stopWhereUndefined() }
         skipBody()
         // Where the next `elif`'s test is evaluated: where every test before it fails (nil:
         // not worked out).
@@ -290,7 +290,7 @@ struct RezCommands {
             let tested = value(of: test)
             branches.append((tested, next + 1))
             if let before = reached, !Self.testsTruthAlone(test) {
-              stopWhereUndefined(readBy: test, reached: before)
+              stopWhereUndefined(reached: before)
             }
             reached = reached.flatMap { before in
               tested.flatMap(RezExpression.Parser.negate).flatMap {
@@ -402,26 +402,25 @@ struct RezCommands {
         continue
       }
       if perform(text) {
-        stopWhereUndefined(readBy: text)
+        stopWhereUndefined()
       } else {
         skip(statement.line, text)
       }
     }
   }
 
-  /// A stop where a variable whose value `text` (a line performed, or an `if`'s test) read
-  /// is not defined: rez raises "Referenced undefined environment variable: NAME" there,
-  /// and makes no environment. Not for a text that evaluates a part only where a test holds
-  /// (`if`, `and`, `or`, a comprehension), which flow's reading evaluates whole: its reads
-  /// are left as they were, the variable's value, empty where it is unset. `reached` is
-  /// where the text is evaluated within the block read now (an `elif`'s test: where those
-  /// before it fail).
-  private mutating func stopWhereUndefined(
-    readBy text: String, reached: RezExpression.Value = .boolean(true)
-  ) {
+  /// A stop where a variable whose value the text just read (a line performed, or an
+  /// `if`'s test) read is not defined: rez raises "Referenced undefined environment
+  /// variable: NAME" there, and makes no environment. Only the reads Python makes count
+  /// (the right side of `and` or `or`, or the side of `A if TEST else B` its test does
+  /// not give, makes none; `RezExpression`): one made where a test flow cannot decide
+  /// holds adds no stop, and its value stays the variable's, empty where it is unset.
+  /// `reached` is where the text is evaluated within the block read now (an `elif`'s test:
+  /// where those before it fail).
+  private mutating func stopWhereUndefined(reached: RezExpression.Value = .boolean(true)) {
     let reads = scope.reads.read
     scope.reads.read.removeAll()
-    guard keepsStops, !reads.isEmpty, !Self.evaluatesInPart(text) else { return }
+    guard keepsStops, !reads.isEmpty else { return }
     typealias Parser = RezExpression.Parser
     guard
       let here = Parser.join(
@@ -476,19 +475,6 @@ struct RezCommands {
       }
     }
     return atEnd(&reader)
-  }
-
-  /// Whether a line holds Python that evaluates a part only where a test holds.
-  private static func evaluatesInPart(_ text: String) -> Bool {
-    var reader = PythonModuleReader(bytes: Array(text.utf8))
-    while reader.index < reader.bytes.count {
-      if let word = reader.identifier() {
-        if ["if", "and", "or", "for", "lambda"].contains(word) { return true }
-      } else {
-        reader.index += 1
-      }
-    }
-    return false
   }
 
   /// Records a line left out, once (a loop's body is read once per item), and forgets

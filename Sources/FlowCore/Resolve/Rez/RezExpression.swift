@@ -716,19 +716,29 @@ enum RezExpression {
       guard depth < PythonModuleReader.maximumDepth else { return nil }
       depth += 1
       defer { depth -= 1 }
+      let start = scope.reads.read.count
       guard let value = disjunction() else { return nil }
       guard take("if") else { return value }
-      guard let test = disjunction(), take("else"), let other = expression(),
-        let holds = test.truth
-      else { return nil }
-      return holds ? value : other
+      let tested = scope.reads.read.count
+      let test = disjunction()
+      let other = scope.reads.read.count
+      let otherValue = take("else") ? expression() : nil
+      // Python evaluates the side its test gives alone: the other's reads are not made,
+      // and neither side's where the test's truth is unknown here.
+      let holds = test?.truth
+      if holds != false { scope.reads.read.removeSubrange(other...) }
+      if holds != true { scope.reads.read.removeSubrange(start..<tested) }
+      guard let holds, otherValue != nil else { return nil }
+      return holds ? value : otherValue
     }
 
     mutating func disjunction() -> Value? {
       guard var value = conjunction() else { return nil }
       while take("or") {
-        guard let right = conjunction() else { return nil }
-        guard let joined = Self.join(value, right, or: true) else { return nil }
+        let start = scope.reads.read.count
+        let right = conjunction()
+        keepReads(from: start, where: value.truth == false)
+        guard let right, let joined = Self.join(value, right, or: true) else { return nil }
         value = joined
       }
       return value
@@ -737,11 +747,21 @@ enum RezExpression {
     mutating func conjunction() -> Value? {
       guard var value = negation() else { return nil }
       while take("and") {
-        guard let right = negation() else { return nil }
-        guard let joined = Self.join(value, right, or: false) else { return nil }
+        let start = scope.reads.read.count
+        let right = negation()
+        keepReads(from: start, where: value.truth == true)
+        guard let right, let joined = Self.join(value, right, or: false) else { return nil }
         value = joined
       }
       return value
+    }
+
+    /// Keeps the variable reads (`Scope.reads`) made from `start` on only where Python
+    /// makes them: the right side of `and` or `or` is evaluated only where the left one's
+    /// truth does not decide, which is known here or not at all (a test of the resolve, or
+    /// of the environment where the actions are applied).
+    private mutating func keepReads(from start: Int, where evaluated: Bool) {
+      if !evaluated { scope.reads.read.removeSubrange(start...) }
     }
 
     /// The longest condition joined, in bytes.

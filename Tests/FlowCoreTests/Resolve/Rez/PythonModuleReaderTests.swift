@@ -1075,3 +1075,34 @@ extension PythonModuleReaderTests {
   }
 
 }
+
+extension PythonModuleReaderTests {
+  /// Only the reads Python makes stop where the variable is unset: the left side of `and`
+  /// and `or`, the right one where the left's truth does not decide, the side of
+  /// `A if TEST else B` its test gives; a word such as `for` inside a string is no test.
+  @Test func onlyTheReadsPythonMakesStop() {
+    let commands = RezCommands(
+      lines: [
+        "env.A = str(env.LEFT) + ('a' or str(env.RIGHT))",
+        "env.A2 = '' or str(env.RIGHT2)",
+        "env.B = '{env.DATA}/for/maya or houdini'",
+        "env.C = 'x' if building else str(env.NOT_BUILDING)",
+        "env.D = str(env.IN_BUILD) if building else 'y'",
+        "env.E = building and str(env.NEVER)",
+        "env.F = (not building) and str(env.ALWAYS)",
+      ], firstLine: 1, expansions: ["root": "/r", "name": "tool", "version": "1"])
+    #expect(commands.skipped.isEmpty)
+    #expect(
+      commands.variables.filter { $0.kind == .stop }.compactMap(\.set).map {
+        $0[0].replacingOccurrences(of: "Referenced undefined environment variable: ", with: "")
+      } == ["LEFT", "RIGHT2", "DATA", "NOT_BUILDING", "ALWAYS"])
+    // A test whose truth is known only where the actions are applied: neither side's reads
+    // nor the right side of `and` stop, the line left out or not.
+    let undecided = RezCommands(
+      lines: [
+        "env.G = str(env.ONE) if defined('LATER') else str(env.TWO)",
+        "if defined('LIB_PATH') and env.LIB_PATH.value() == 'a':", "    env.H = 'h'",
+      ], firstLine: 1, expansions: ["root": "/r"])
+    #expect(undecided.variables.filter { $0.kind == .stop }.isEmpty)
+  }
+}
