@@ -1272,6 +1272,8 @@ struct RezCommands {
     _ named: [String: RezExpression.Value], in scope: RezExpression.Scope
   ) -> RezExpression.Value? {
     var commands = RezCommands(phase: .commands, scope: scope)
+    // Its lines' reads are its own: the expression calling it keeps those it made.
+    commands.scope.reads = RezExpression.Scope.VariableReads()
     commands.keepsStops = false
     guard let returned = commands.call(function, positional, named), let value = returned,
       commands.variables.isEmpty, commands.skipped.isEmpty, commands.unknownAt == nil,

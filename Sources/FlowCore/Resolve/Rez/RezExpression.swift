@@ -726,8 +726,8 @@ enum RezExpression {
       // Python evaluates the side its test gives alone: the other's reads are not made,
       // and neither side's where the test's truth is unknown here.
       let holds = test?.truth
-      if holds != false { scope.reads.read.removeSubrange(other...) }
-      if holds != true { scope.reads.read.removeSubrange(start..<tested) }
+      if holds != false { dropReads(from: other) }
+      if holds != true { dropReads(from: start, to: tested) }
       guard let holds, otherValue != nil else { return nil }
       return holds ? value : otherValue
     }
@@ -761,7 +761,14 @@ enum RezExpression {
     /// truth does not decide, which is known here or not at all (a test of the resolve, or
     /// of the environment where the actions are applied).
     private mutating func keepReads(from start: Int, where evaluated: Bool) {
-      if !evaluated { scope.reads.read.removeSubrange(start...) }
+      if !evaluated { dropReads(from: start) }
+    }
+
+    /// Forgets the reads made from `start` (up to `end`, else all those after it).
+    private mutating func dropReads(from start: Int, to end: Int? = nil) {
+      let count = scope.reads.read.count
+      let upper = min(end ?? count, count)
+      if start < upper { scope.reads.read.removeSubrange(start..<upper) }
     }
 
     /// The longest condition joined, in bytes.

@@ -1106,3 +1106,23 @@ extension PythonModuleReaderTests {
     #expect(undecided.variables.filter { $0.kind == .stop }.isEmpty)
   }
 }
+
+extension PythonModuleReaderTests {
+  /// A function called inside `and`, `or` or a conditional expression reads its lines with
+  /// reads of its own: the expression's reads before the call are kept, and those of the
+  /// side Python does not evaluate are dropped all the same.
+  @Test func aCallInsideAPartReadLeavesTheExpressionsReads() {
+    let commands = RezCommands(
+      lines: [
+        "def location():", "    return str(env.TOOL_LOCATION)",
+        "env.A = str(env.FIRST) + ('a' or location())",
+        "env.B = str(env.SECOND) + (location() if building else 'b')",
+        "env.C = location() + str(env.THIRD)",
+      ], firstLine: 1, expansions: ["root": "/r", "name": "tool", "version": "1"])
+    #expect(commands.skipped.isEmpty)
+    #expect(
+      commands.variables.filter { $0.kind == .stop }.compactMap(\.set).map {
+        $0[0].replacingOccurrences(of: "Referenced undefined environment variable: ", with: "")
+      } == ["FIRST", "SECOND", "THIRD"])
+  }
+}
