@@ -184,6 +184,44 @@ import Testing
     #expect(boxed.contains("\nNUKE_HOME_KNOWN=yes\n"), "\(boxed)")
   }
 
+  /// A container stage sees its rez packages' folders at their own paths, read-only, so
+  /// the paths its actions set (`{root}`) hold inside; the repository lies outside the
+  /// workflow folder.
+  @Test func aContainerStageSeesItsPackagesFoldersReadOnly() throws {
+    #expect(FlowExecContainerTests.prepared)
+    let folder = try TemporaryFolder()
+    try folder.write(
+      "repo/data/2.0/package.py",
+      """
+      name = 'data'
+      version = '2.0'
+      def commands():
+          env.DATA_FILE = '{root}/table.txt'
+
+      """)
+    try folder.write("repo/data/2.0/table.txt", "from the package\n")
+    let workflow = try folder.write(
+      "work/w.yaml",
+      """
+      stages:
+        - name: boxed
+          type: BashOperator
+          kwargs:
+            bash_command: 'cat "$DATA_FILE" > out; touch "$REZ_DATA_ROOT/new" || echo refused >> out'
+          environment: {requirements: ["data"], image: "\(FlowExecContainerTests.image)"}
+
+      """)
+    var environment = Self.environment(folder)
+    environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin"
+    let run = try ToolRun.run(
+      "flow-exec", ["--no-cache", "--engine", "podman", workflow], environment: environment)
+    try #require(run.status == 0, "\(run.stderr)")
+    #expect(
+      try String(contentsOfFile: folder.path + "/work/out", encoding: .utf8)
+        == "from the package\nrefused\n")
+    #expect(!FileManager.default.fileExists(atPath: folder.path + "/repo/data/2.0/new"))
+  }
+
   /// A package's `stop()` whose test holds on this machine refuses the run before any
   /// stage starts, naming the stage and the package's message (exit 125); once it does not
   /// hold, the stage runs.

@@ -38,6 +38,9 @@ public struct ContainerInvocation: Sendable, Equatable {
   /// there: the argv names them by `workerGPUPlaceholders`, which the bridge replaces by the
   /// worker's ids, so that the flags are this type's own for any id.
   public var gpusFromWorker = 0
+  /// Folders mounted read-only at their own paths besides the workflow folder: the stage's
+  /// rez packages' (`ContainerMount.packageFolders`).
+  public var packageFolders: [String] = []
 
   /// Stand-ins for the ids of the GPUs a worker gives; none can be in a document's word.
   public static func workerGPUPlaceholders(_ count: Int) -> [String] {
@@ -94,6 +97,7 @@ public struct ContainerInvocation: Sendable, Equatable {
       if memory > 0 { result.append("--memory=\(memory)") }
       if cpu > 0 { result.append("--cpus=\(cpus)") }
       result += ["--mount=" + ContainerMount.option(folder), "--workdir=" + folder]
+      result += packageMounts
       result += gpusFromScheduler ? [Self.schedulerGPUFlags] : gpuFlags
       result += ["--", image]
     case .apptainer:
@@ -103,11 +107,16 @@ public struct ContainerInvocation: Sendable, Equatable {
       if memory > 0 { result.append("--memory=\(memory)") }
       if cpu > 0 { result.append("--cpus=\(cpus)") }
       result += ["--mount=" + ContainerMount.option(folder), "--pwd=" + folder]
+      result += packageMounts
       // apptainer binds the GPUs the job sees itself.
       result += gpusFromScheduler ? ["--nv"] : gpuFlags
       result.append(image)
     }
     return result + command
+  }
+
+  private var packageMounts: [String] {
+    packageFolders.map { "--mount=" + ContainerMount.option($0, readOnly: true) }
   }
 
   /// The environment the engine client runs in: the host's, and for apptainer each of the

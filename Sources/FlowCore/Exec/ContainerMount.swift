@@ -50,9 +50,36 @@ public enum ContainerMount {
     return result.filter { $0.hasPrefix("/") }
   }
 
-  /// The `--mount` value binding `folder` at the same path inside.
-  public static func option(_ folder: String) -> String {
+  /// The `--mount` value binding `folder` at the same path inside, read-only where asked.
+  public static func option(_ folder: String, readOnly: Bool = false) -> String {
     "type=bind," + csvField("source=" + folder) + "," + csvField("destination=" + folder)
+      + (readOnly ? ",ro" : "")
+  }
+
+  /// The folders of a stage's rez packages (each `package.py` or `package.yaml`'s, where
+  /// `{root}` and its variants lie), which its package actions point into: mounted
+  /// read-only at the same paths, so that those paths hold inside the container as they
+  /// do outside. Each once; not one inside `workflowFolder` (mounted already), one that is
+  /// not a folder here, nor one `check` refuses.
+  public static func packageFolders(
+    of packages: [ResolvedPackage], workflowFolder: String, homes: [String]
+  ) -> [String] {
+    var result: [String] = []
+    for package in packages {
+      let file = package.definedAt
+      guard file.hasPrefix("/"), let slash = file.lastIndex(of: "/"),
+        ["package.py", "package.yaml", "package.yml"].contains(file[file.index(after: slash)...])
+      else { continue }
+      let folder = PathText.normalized(String(file[..<slash]))
+      guard !result.contains(folder), folder != workflowFolder,
+        !folder.hasPrefix(workflowFolder.hasSuffix("/") ? workflowFolder : workflowFolder + "/"),
+        (try? check(folder, homes: homes)) != nil
+      else { continue }
+      var status = stat()
+      guard stat(folder, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else { continue }
+      result.append(folder)
+    }
+    return result
   }
 
   /// `text` as one CSV field: in double quotes, each `"` doubled.

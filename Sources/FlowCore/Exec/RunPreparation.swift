@@ -119,6 +119,8 @@ public struct RunPreparation {
             engine: engine, image: image, name: containerName(stage.name),
             folder: folder, homes: homes, memory: demand.memory, cpu: demand.cpu)
           invocation.apptainerVersion = apptainerVersion
+          invocation.packageFolders = ContainerMount.packageFolders(
+            of: stage.resolution?.packages ?? [], workflowFolder: folder, homes: homes)
           return invocation
         } catch {
           throw .refused(stage: stage.name, reason: error.description)

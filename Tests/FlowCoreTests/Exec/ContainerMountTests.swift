@@ -98,3 +98,38 @@ import Testing
     return fields + [field]
   }
 }
+
+extension ContainerMountTests {
+  /// A container stage's rez packages' folders are mounted read-only at their own paths,
+  /// each once, in both engines' argv; one in the workflow folder, one of another kind of
+  /// catalogue, one missing here and a home folder itself are not.
+  @Test func aStagesRezPackageFoldersAreMountedReadOnly() throws {
+    let folder = try TemporaryFolder()
+    let repository = folder.path + "/repo"
+    for path in [
+      "repo/nuke/12.2/package.py", "repo/site/package.yaml", "w/pkgs/a/1/package.py",
+      "home/package.py",
+    ] {
+      try folder.write(path, "name = 'x'\n")
+    }
+    func package(_ definedAt: String) -> ResolvedPackage {
+      ResolvedPackage(name: "p", version: "1", definedAt: definedAt)
+    }
+    let folders = ContainerMount.packageFolders(
+      of: [
+        package(repository + "/nuke/12.2/package.py"), package(repository + "/site/package.yaml"),
+        package(repository + "/nuke/12.2/package.py"),
+        package(folder.path + "/w/pkgs/a/1/package.py"),
+        package(folder.path + "/catalog.toml:3"), package(repository + "/gone/1/package.py"),
+        package("implicit: probe"), package(folder.path + "/home/package.py"),
+      ], workflowFolder: folder.path + "/w", homes: [folder.path + "/home"])
+    #expect(folders == [repository + "/nuke/12.2", repository + "/site"])
+    var invocation = ContainerInvocation(
+      engine: .podman, image: "i", name: "n", folder: folder.path + "/w")
+    invocation.packageFolders = ["/studio/nuke/12.2"]
+    let mount = #"--mount=type=bind,"source=/studio/nuke/12.2","destination=/studio/nuke/12.2",ro"#
+    #expect(invocation.argv(command: ["true"], environment: [:]).contains(mount))
+    invocation.engine = .apptainer
+    #expect(invocation.argv(command: ["true"], environment: [:]).contains(mount))
+  }
+}
