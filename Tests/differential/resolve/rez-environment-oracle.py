@@ -550,6 +550,14 @@ def commands():
     if "tool" in resolve:
         env.PART_F = "" or str(env.PART_NONE)
 """
+# What a `for` goes over is evaluated wherever the loop is reached.
+PACKAGES[("loopreader", "1.0")] = """
+def commands():
+    env.LOOPR_A = "a"
+    if "lib" in resolve:
+        for part in str(env.LOOPR_NONE).split(":"):
+            env.LOOPR_B = part
+"""
 REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
@@ -563,6 +571,7 @@ REQUESTS = [
     ["reader"], ["lib", "reader"], ["reader", "lib"], ["reader", "tool"],
     ["elifreader"], ["elifreader", "lib"],
     ["partreader"], ["partreader", "lib"], ["partreader", "tool"],
+    ["loopreader"], ["loopreader", "lib"],
 ]
 
 
@@ -628,7 +637,7 @@ def main():
         names |= {"PATHS_" + letter for letter in "ABC"}
         names |= {"STOP_" + name for name in ["HOME", "A", "B", "C"]}
         names |= {"READER_" + letter for letter in "ABCDEF"} | {"ELIF_A", "ELIF_B"}
-        names |= {"PART_" + letter for letter in "ABCDEF"}
+        names |= {"PART_" + letter for letter in "ABCDEF"} | {"LOOPR_A", "LOOPR_B"}
         names |= {"EARLY_ROOT", "LATE_ROOT", "COOK_FLAVOUR", "COOK_PATHS", "PICK_ROOT"}
         names |= {"HELPERS_" + name for name in
                   ["PATH", "MORE", "TOOL", "WITH", "ALONE", "SEEN"]}

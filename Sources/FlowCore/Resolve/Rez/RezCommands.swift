@@ -335,6 +335,13 @@ struct RezCommands {
       }
       let whileTest = Self.header(text, keyword: "while")
       if let loop = whileTest.map({ (targets: "", items: $0) }) ?? Self.loopHeader(text) {
+        // rez evaluates what a `for` goes over, and a `while`'s test, wherever the loop is
+        // reached, whether flow reads it or leaves it out; a later round's test reads the
+        // same variables, where the first has already stopped.
+        if whileTest == nil || !Self.testsTruthAlone(loop.items) {
+          _ = value(of: loop.items)
+          stopWhereUndefined()
+        }
         let body = next
         skipBody()
         // `for … else:` (and `while … else:`) reads its `else` once the loop ends without a

@@ -1126,3 +1126,22 @@ extension PythonModuleReaderTests {
       } == ["FIRST", "SECOND", "THIRD"])
   }
 }
+
+extension PythonModuleReaderTests {
+  /// What a `for` goes over and a `while`'s test are evaluated wherever the loop is reached,
+  /// the loop read or left out: a read of a variable there stops where it is unset.
+  @Test func aLoopsHeaderReadsWhereTheLoopIsReached() {
+    func stops(_ lines: [String]) -> [String?] {
+      RezCommands(lines: lines, firstLine: 1, expansions: ["root": "/r"]).variables
+        .filter { $0.kind == .stop }.map(\.condition)
+    }
+    #expect(
+      stops(["for part in str(env.PARTS).split(':'):", "    env.P.append(part)"])
+        == ["not defined('PARTS')"])
+    #expect(
+      stops(["if 'maya' in resolve:", "    while str(env.LEVEL) == 'x':", "        pass"])
+        == ["(('maya' in resolve) and not defined('LEVEL'))"])
+    #expect(stops(["for name in ['a', 'b']:", "    env.A = name"]) == [])
+    #expect(stops(["while env.FLAG:", "    pass"]) == [])
+  }
+}
