@@ -558,6 +558,19 @@ def commands():
         for part in str(env.LOOPR_NONE).split(":"):
             env.LOOPR_B = part
 """
+# rez's commands run without the package file's names: a name no line bound (one bound
+# only on another platform, a module not imported) is Python's NameError.
+PACKAGES[("namereader", "1.0")] = """
+def commands():
+    import os
+    if system.platform == "windows":
+        bindir = "C:/x"
+    env.NAMER_A = os.path.join("/opt", "a")
+    if "tool" in resolve:
+        env.NAMER_C = sys.platform
+    if "lib" in resolve:
+        env.NAMER_B = os.path.join(bindir, "b")
+"""
 REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
@@ -572,6 +585,7 @@ REQUESTS = [
     ["elifreader"], ["elifreader", "lib"],
     ["partreader"], ["partreader", "lib"], ["partreader", "tool"],
     ["loopreader"], ["loopreader", "lib"],
+    ["namereader"], ["namereader", "lib"], ["namereader", "tool"],
 ]
 
 
@@ -638,6 +652,7 @@ def main():
         names |= {"STOP_" + name for name in ["HOME", "A", "B", "C"]}
         names |= {"READER_" + letter for letter in "ABCDEF"} | {"ELIF_A", "ELIF_B"}
         names |= {"PART_" + letter for letter in "ABCDEF"} | {"LOOPR_A", "LOOPR_B"}
+        names |= {"NAMER_A", "NAMER_B", "NAMER_C"}
         names |= {"EARLY_ROOT", "LATE_ROOT", "COOK_FLAVOUR", "COOK_PATHS", "PICK_ROOT"}
         names |= {"HELPERS_" + name for name in
                   ["PATH", "MORE", "TOOL", "WITH", "ALONE", "SEEN"]}

@@ -411,6 +411,8 @@ struct RezCommands {
       if perform(text) {
         stopWhereUndefined()
       } else {
+        // A name nothing bound raises before anything of the line is done, read or not.
+        stopWhereUndefined(namesOnly: false)
         skip(statement.line, text)
       }
     }
@@ -424,8 +426,10 @@ struct RezCommands {
   /// holds adds no stop, and its value stays the variable's, empty where it is unset.
   /// `reached` is where the text is evaluated within the block read now (an `elif`'s test:
   /// where those before it fail).
-  private mutating func stopWhereUndefined(reached: RezExpression.Value = .boolean(true)) {
-    let reads = scope.reads.read
+  private mutating func stopWhereUndefined(
+    reached: RezExpression.Value = .boolean(true), namesOnly: Bool = false
+  ) {
+    let reads = scope.reads.read.filter { $0.isName || !namesOnly }
     scope.reads.read.removeAll()
     guard keepsStops, !reads.isEmpty else { return }
     typealias Parser = RezExpression.Parser
@@ -435,7 +439,8 @@ struct RezCommands {
         or: false)
     else { return }
     var stopped: Set<String> = []
-    for (name, defined) in reads where stopped.insert(name).inserted {
+    for (name, defined, isName) in reads
+    where stopped.insert((isName ? "name " : "") + name).inserted {
       guard let defined, let undefined = Parser.negate(defined),
         let stops = Parser.join(here, undefined, or: false)
       else { continue }
@@ -447,12 +452,41 @@ struct RezCommands {
         guard let text = stops.conditionText else { continue }
         condition = text
       }
-      let message = "Referenced undefined environment variable: " + name
+      // rez's error for a variable nothing set, Python's for a name nothing bound.
+      let message =
+        isName
+        ? "name '\(name)' is not defined" : "Referenced undefined environment variable: " + name
       let stop = VariableChange(
         name: "", set: [message], phase: phase, condition: condition, kind: .stop)
       // The same test read again adds nothing.
       if !variables.contains(stop) { variables.append(stop) }
     }
+  }
+
+  /// The names an `import`, `from … import` or `global` line binds: each module's first
+  /// part, or the name after `as`, or each name listed (all of them, conservatively, for
+  /// one that lists them with `*`).
+  static func namesBound(by text: String) -> [String] {
+    let words = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "(" || $0 == ")" })
+      .map(String.init)
+    guard let keyword = words.first else { return [] }
+    var result: [String] = []
+    var index = 1
+    if keyword == "from" {
+      guard let imports = words.firstIndex(of: "import") else { return [] }
+      index = imports + 1
+    }
+    while index < words.count {
+      let word = words[index]
+      if index + 2 < words.count, words[index + 1] == "as" {
+        result.append(words[index + 2])
+        index += 3
+        continue
+      }
+      result.append(keyword == "import" ? String(word.prefix { $0 != "." }) : word)
+      index += 1
+    }
+    return result
   }
 
   /// Whether an `if`'s test is a variable's truth alone (`env.NAME`, `not env.NAME`,
@@ -488,6 +522,7 @@ struct RezCommands {
   /// what it would bind.
   private mutating func skip(_ line: Int, _ text: String) {
     if skippedLines.insert(line).inserted { skipped.append((line, text)) }
+    scope.namesUnknown = true
     forget(Statement(line: line, depth: 0, text: text))
   }
 
@@ -852,6 +887,9 @@ struct RezCommands {
     if text == "pass" || text.hasPrefix("import ") || text.hasPrefix("from ")
       || text.hasPrefix("global ")
     {
+      // `from MODULE import *` may bind any name.
+      if text.hasPrefix("from "), text.contains("*") { scope.namesUnknown = true }
+      scope.boundNames.formUnion(Self.namesBound(by: text))
       return true
     }
     // A string alone (a docstring) changes nothing.

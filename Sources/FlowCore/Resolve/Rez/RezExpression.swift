@@ -234,6 +234,11 @@ enum RezExpression {
     /// Set once a line the commands left out may have changed a variable: `defined()` is
     /// then unknown where they are read.
     var changesUnknown = false
+    /// Names the commands bound where flow keeps no value (`import`, `from … import`,
+    /// `global`), and whether every line before was read (`noteUnbound(_:in:)`): a line
+    /// left out may bind any name.
+    var boundNames: Set<String> = []
+    var namesUnknown = false
     /// The values variables hold where the commands read them, where flow knows them: the
     /// variables rez sets for the package before its commands (`REZ_NAME_VERSION`, …), and
     /// those the commands set (not under a test) to a value that refers to no variable,
@@ -251,7 +256,9 @@ enum RezExpression {
     var reads = VariableReads()
 
     final class VariableReads {
-      var read: [(name: String, defined: Value?)] = []
+      /// Each read: a variable's, or (`isName`) a Python name's that nothing bound, whose
+      /// `defined` is false (`noteUnbound(_:in:)`).
+      var read: [(name: String, defined: Value?, isName: Bool)] = []
     }
 
     /// rez's binding `path` (`binding(_:package:)`), a variable's known value first.
@@ -275,7 +282,20 @@ enum RezExpression {
     /// Keeps that commands read variable `name`'s value (`reads`).
     private func noteRead(_ name: String) {
       guard bindsRez else { return }
-      reads.read.append((name, defined(name)))
+      reads.read.append((name, defined(name), false))
+    }
+
+    /// Keeps that the commands read `name`, a Python name that neither they, nor rez, nor
+    /// Python bind: Python raises "name 'NAME' is not defined" there (rez's commands run
+    /// without the package file's own names). Only where every line before was read, and
+    /// `text` (the line) binds no name of its own as it runs (a generator, a `lambda`,
+    /// `:=`).
+    func noteUnbound(_ name: String, in text: [UInt8]) {
+      guard bindsRez, !namesUnknown, locals[name] == nil, functions[name] == nil,
+        !boundNames.contains(name), !RezExpression.isBound(name), name != "testing",
+        !RezExpression.builtinNames.contains(name), !RezExpression.bindsNames(text)
+      else { return }
+      reads.read.append((name, .boolean(false), true))
     }
 
     /// What the text read is, which decides the names bound beyond its own and Python's.
@@ -591,6 +611,48 @@ enum RezExpression {
       rest = rest[rest.index(after: next)...]
     }
     return arguments.isEmpty ? result + rest : nil
+  }
+
+  /// What Python binds everywhere (its builtins, the words of its syntax, its exceptions
+  /// by their ending): never a name nothing bound.
+  static let builtinNames: Set<String> = [
+    "abs", "all", "any", "ascii", "bin", "bool", "breakpoint", "bytearray", "bytes",
+    "callable", "chr", "classmethod", "compile", "complex", "copyright", "credits", "delattr",
+    "dict", "dir", "divmod", "enumerate", "eval", "exec", "exit", "filter", "float", "format",
+    "frozenset", "getattr", "globals", "hasattr", "hash", "help", "hex", "id", "input", "int",
+    "isinstance", "issubclass", "iter", "len", "license", "list", "locals", "map", "max",
+    "memoryview", "min", "next", "object", "oct", "open", "ord", "pow", "print", "property",
+    "quit", "range", "repr", "reversed", "round", "set", "setattr", "slice", "sorted",
+    "staticmethod", "str", "sum", "super", "tuple", "type", "vars", "zip", "__import__",
+    "__name__", "__doc__", "__builtins__", "__debug__", "__file__", "__spec__", "__loader__",
+    "__package__", "Ellipsis", "NotImplemented", "True", "False", "None", "and", "as",
+    "assert", "async", "await", "break", "case", "class", "continue", "def", "del", "elif",
+    "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda",
+    "match", "nonlocal", "not", "or", "pass", "raise", "return", "try", "type", "while", "with",
+    "yield", "_", "aiter", "anext",
+  ]
+
+  /// Whether `text` binds a name of its own as it runs (a generator or comprehension's
+  /// `for`, a `lambda`'s parameters, `:=`), outside its strings.
+  static func bindsNames(_ text: [UInt8]) -> Bool {
+    var reader = PythonModuleReader(bytes: text)
+    while let byte = reader.peek {
+      if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
+        guard (try? reader.string(raw: true)) != nil else { return true }
+        continue
+      }
+      if byte == UInt8(ascii: ":"), reader.index + 1 < text.count,
+        text[reader.index + 1] == UInt8(ascii: "=")
+      {
+        return true
+      }
+      if let word = reader.identifier() {
+        if word == "for" || word == "lambda" { return true }
+        continue
+      }
+      reader.index += 1
+    }
+    return false
   }
 
   /// Whether rez binds `name` for a package's commands.
@@ -1539,6 +1601,8 @@ enum RezExpression {
         path.append(part)
       }
       let dotted = path.joined(separator: ".")
+      // A module's name (`os.path.join`) is bound only once imported.
+      if path.count > 1, scope.locals[word] == nil { scope.noteUnbound(word, in: reader.bytes) }
       if dotted == "intersects", !scope.rezCollections.isEmpty, take(symbol: "(") {
         return intersects()
       }
@@ -1594,7 +1658,10 @@ enum RezExpression {
       let dotted = path.joined(separator: ".")
       let attribute = path.count == 2 && path[0] == "this" ? scope.thisAttribute(path[1]) : nil
       switch scope.kind {
-      case .commands: return scope.rezBinding(dotted) ?? attribute
+      case .commands:
+        if let value = scope.rezBinding(dotted) ?? attribute { return value }
+        scope.noteUnbound(path[0], in: reader.bytes)
+        return nil
       case .early, .late:
         // `this` is the file's names as written (in a late function, rez's package object,
         // whose versions and the like are not worked out here).

@@ -146,7 +146,7 @@ import Testing
         "env.PATH.append('{root}/bin')", "env.PATH.prepend(\"{this.root}/pre\")",
         "setenv('A_VERSION', '{version}')", "env.LIB.set('{root}/lib')",
         "env.LIB.append('{env.HOME}/lib')", "env.ONE = 'x'  # a comment",
-        "for x in y:", "    env.X.set(os.getcwd())", "pass",
+        "for x in this.tools:", "    env.X.set(os.getcwd())", "pass",
       ], firstLine: 10, expansions: ["root": "/r/a/1.0", "version": "1.0"])
     #expect(
       commands.variables == [
@@ -490,8 +490,9 @@ extension PythonModuleReaderTests {
 
   /// `stop(MESSAGE, ARGUMENTS…)` is a stop, its message formatted as rez formats it
   /// (`MESSAGE % ARGUMENTS`), each in order under the test it is read in; one whose message
-  /// flow cannot work out, or that refers to a variable, is left out with its warning, and a
-  /// function `stop` the commands define is theirs.
+  /// flow cannot work out, or that refers to a variable, is left out with its warning (its
+  /// read of a variable a stop where that is unset, as on any line), and a function `stop`
+  /// the commands define is theirs.
   @Test func stopsAreKeptWithTheirTests() {
     let commands = RezCommands(
       lines: [
@@ -509,6 +510,10 @@ extension PythonModuleReaderTests {
         VariableChange(
           name: "", set: ["mari needs maya, not 7%"], condition: "not ('maya' in resolve)",
           kind: .stop),
+        // The line left out still reads HOME, which rez's `%` formats.
+        VariableChange(
+          name: "", set: ["Referenced undefined environment variable: HOME"],
+          condition: "not defined('HOME')", kind: .stop),
       ])
     #expect(commands.skipped.map(\.line) == [7, 8, 9])
     let defined = RezCommands(
@@ -850,10 +855,10 @@ extension PythonModuleReaderTests {
   @Test func aCallLeftOutLeavesWhatItWouldChangeUnknown() {
     let commands = RezCommands(
       lines: [
-        "paths = []", "def add(p):", "    paths.append(p)", "    env.MARK = p",
+        "import os", "paths = []", "def add(p):", "    paths.append(p)", "    env.MARK = p",
         "add(os.access('x', os.R_OK))", "add('b')", "env.P = ':'.join(paths)",
       ], firstLine: 1, expansions: [:])
-    #expect(commands.skipped.map(\.line) == [5, 3, 7])
+    #expect(commands.skipped.map(\.line) == [6, 4, 8])
     #expect(commands.variables.compactMap(\.set) == [["b"]])
   }
 
@@ -1042,7 +1047,7 @@ extension PythonModuleReaderTests {
     // depends on a value) leaves what its body may change unknown after it.
     func stops(_ test: String) -> [[String]] {
       RezCommands(
-        lines: ["if \(test):", "    env.CHANGED = '1'"], firstLine: 1,
+        lines: ["import os", "if \(test):", "    env.CHANGED = '1'"], firstLine: 1,
         expansions: ["root": "/r", "name": "tool", "version": "1"]
       ).variables.filter { $0.kind == .stop }.compactMap(\.set)
     }
@@ -1143,5 +1148,37 @@ extension PythonModuleReaderTests {
         == ["(('maya' in resolve) and not defined('LEVEL'))"])
     #expect(stops(["for name in ['a', 'b']:", "    env.A = name"]) == [])
     #expect(stops(["while env.FLAG:", "    pass"]) == [])
+  }
+}
+
+extension PythonModuleReaderTests {
+  /// rez's commands run without the package file's own names: a name no line bound (one
+  /// bound only on another platform, a module not imported) is Python's NameError, a stop
+  /// where the line is read. Not for a name bound by an assignment, a loop, a `def`, an
+  /// import or Python itself, one on a side Python does not evaluate, one in a line that
+  /// binds names of its own, nor after a line left out, which may bind any.
+  @Test func aNameNothingBoundStops() {
+    func stops(_ lines: [String]) -> [String] {
+      RezCommands(lines: lines, firstLine: 1, expansions: ["root": "/r"]).variables
+        .filter { $0.kind == .stop }.map { ($0.set?.first ?? "") + " | " + ($0.condition ?? "") }
+    }
+    #expect(
+      stops([
+        "import os", "if system.platform == 'windows':", "    bindir = 'C:/x'",
+        "if os.path.exists(bindir):", "    env.PATH.prepend(bindir)",
+      ]) == ["name 'bindir' is not defined | "])
+    #expect(stops(["env.A = os.path.join('/a', 'b')"]) == ["name 'os' is not defined | "])
+    #expect(
+      stops(["if 'maya' in resolve:", "    env.B = location"])
+        == ["name 'location' is not defined | ('maya' in resolve)"])
+    #expect(
+      stops([
+        "import os.path", "from os import sep as separator, path", "global env",
+        "x = '/a'", "for part in ['b']:", "    x = os.path.join(x, part)",
+        "def helper():", "    return 'h'", "env.A = x + separator + helper() + str(len('ab'))",
+        "env.B = 'b' or missing", "env.C = ','.join(item for item in [x])",
+        "env.D = path.join('/a', 'd')",
+      ]).isEmpty)
+    #expect(stops(["env[open('x')] = 'y'", "env.A = missing"]).isEmpty)
   }
 }
