@@ -70,7 +70,7 @@ public enum ContainerMount {
       guard file.hasPrefix("/"), let slash = file.lastIndex(of: "/"),
         ["package.py", "package.yaml", "package.yml"].contains(file[file.index(after: slash)...])
       else { continue }
-      let folder = PathText.normalized(String(file[..<slash]))
+      let folder = PathText.normalized(PathText.directory(of: file))
       guard !result.contains(folder), folder != workflowFolder,
         !folder.hasPrefix(workflowFolder.hasSuffix("/") ? workflowFolder : workflowFolder + "/"),
         (try? check(folder, homes: homes)) != nil

@@ -338,9 +338,11 @@ struct RezCommands {
         // rez evaluates what a `for` goes over, and a `while`'s test, wherever the loop is
         // reached, whether flow reads it or leaves it out; a later round's test reads the
         // same variables, where the first has already stopped.
+        let header = value(of: loop.items)
         if whileTest == nil || !Self.testsTruthAlone(loop.items) {
-          _ = value(of: loop.items)
           stopWhereUndefined()
+        } else {
+          scope.reads.read.removeAll()
         }
         let body = next
         skipBody()
@@ -372,7 +374,7 @@ struct RezCommands {
               return holds ? .some(Round(condition: nil, names: [])) : .some(nil)
             }, round)
         } else if body < end, statements[body].depth > indent,
-          let items = value(of: loop.items)?.iterated,
+          let items = header?.iterated,
           items.count <= (Self.loopLimit - loopWork) / work,
           let rounds = Self.rounds(of: loop.targets, over: items)
         {
@@ -411,25 +413,25 @@ struct RezCommands {
       if perform(text) {
         stopWhereUndefined()
       } else {
-        // A name nothing bound raises before anything of the line is done, read or not.
-        stopWhereUndefined(namesOnly: false)
+        // rez runs the line all the same: what it reads stops as on a line read.
+        stopWhereUndefined()
         skip(statement.line, text)
       }
     }
   }
 
-  /// A stop where a variable whose value the text just read (a line performed, or an
-  /// `if`'s test) read is not defined: rez raises "Referenced undefined environment
-  /// variable: NAME" there, and makes no environment. Only the reads Python makes count
+  /// A stop where a variable whose value the text just read (a line, an `if`'s or
+  /// `elif`'s test, a loop's header) read is not defined: rez raises "Referenced undefined
+  /// environment variable: NAME" there, and makes no environment; and one where it read a
+  /// Python name nothing bound (`Scope.noteUnbound`), Python's "name 'NAME' is not
+  /// defined". Only the reads Python makes count
   /// (the right side of `and` or `or`, or the side of `A if TEST else B` its test does
   /// not give, makes none; `RezExpression`): one made where a test flow cannot decide
   /// holds adds no stop, and its value stays the variable's, empty where it is unset.
   /// `reached` is where the text is evaluated within the block read now (an `elif`'s test:
   /// where those before it fail).
-  private mutating func stopWhereUndefined(
-    reached: RezExpression.Value = .boolean(true), namesOnly: Bool = false
-  ) {
-    let reads = scope.reads.read.filter { $0.isName || !namesOnly }
+  private mutating func stopWhereUndefined(reached: RezExpression.Value = .boolean(true)) {
+    let reads = scope.reads.read
     scope.reads.read.removeAll()
     guard keepsStops, !reads.isEmpty else { return }
     typealias Parser = RezExpression.Parser
@@ -464,8 +466,8 @@ struct RezCommands {
   }
 
   /// The names an `import`, `from … import` or `global` line binds: each module's first
-  /// part, or the name after `as`, or each name listed (all of them, conservatively, for
-  /// one that lists them with `*`).
+  /// part, or the name after `as`, or each name listed (one that imports `*` may bind any
+  /// name, which `perform` keeps as `Scope.namesUnknown`).
   static func namesBound(by text: String) -> [String] {
     let words = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "(" || $0 == ")" })
       .map(String.init)

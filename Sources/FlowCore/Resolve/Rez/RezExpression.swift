@@ -235,8 +235,8 @@ enum RezExpression {
     /// then unknown where they are read.
     var changesUnknown = false
     /// Names the commands bound where flow keeps no value (`import`, `from … import`,
-    /// `global`), and whether every line before was read (`noteUnbound(_:in:)`): a line
-    /// left out may bind any name.
+    /// `global`), and whether a line before may have bound any name (one left out, a `*`
+    /// import), which leaves no name known to be unbound (`noteUnbound(_:in:)`).
     var boundNames: Set<String> = []
     var namesUnknown = false
     /// The values variables hold where the commands read them, where flow knows them: the
@@ -628,7 +628,7 @@ enum RezExpression {
     "__package__", "Ellipsis", "NotImplemented", "True", "False", "None", "and", "as",
     "assert", "async", "await", "break", "case", "class", "continue", "def", "del", "elif",
     "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda",
-    "match", "nonlocal", "not", "or", "pass", "raise", "return", "try", "type", "while", "with",
+    "match", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with",
     "yield", "_", "aiter", "anext",
   ]
 
