@@ -293,7 +293,7 @@ enum RezExpression {
     func noteUnbound(_ name: String, in text: [UInt8]) {
       guard bindsRez, !namesUnknown, locals[name] == nil, functions[name] == nil,
         !boundNames.contains(name), !RezExpression.isBound(name), name != "testing",
-        !RezExpression.builtinNames.contains(name), !RezExpression.bindsNames(text)
+        !RezExpression.isBuiltin(name), !RezExpression.bindsNames(text)
       else { return }
       reads.read.append((name, .boolean(false), true))
     }
@@ -613,8 +613,8 @@ enum RezExpression {
     return arguments.isEmpty ? result + rest : nil
   }
 
-  /// What Python binds everywhere (its builtins, the words of its syntax, its exceptions
-  /// by their ending): never a name nothing bound.
+  /// Python's builtins and the words of its syntax (its exceptions are told by their
+  /// names, `isBuiltin`): never a name nothing bound.
   static let builtinNames: Set<String> = [
     "abs", "all", "any", "ascii", "bin", "bool", "breakpoint", "bytearray", "bytes",
     "callable", "chr", "classmethod", "compile", "complex", "copyright", "credits", "delattr",
@@ -631,6 +631,17 @@ enum RezExpression {
     "match", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with",
     "yield", "_", "aiter", "anext",
   ]
+
+  /// Whether Python binds `name` everywhere: `builtinNames`, or one of its exceptions and
+  /// warnings (`KeyError`, `Exception`, `UserWarning`, `KeyboardInterrupt`, …).
+  static func isBuiltin(_ name: String) -> Bool {
+    builtinNames.contains(name)
+      || ["Error", "Exception", "Warning", "ExceptionGroup"].contains(where: name.hasSuffix)
+      || [
+        "KeyboardInterrupt", "StopIteration", "StopAsyncIteration", "GeneratorExit",
+        "SystemExit",
+      ].contains(name)
+  }
 
   /// Whether `text` binds a name of its own as it runs (a generator or comprehension's
   /// `for`, a `lambda`'s parameters, `:=`), outside its strings.

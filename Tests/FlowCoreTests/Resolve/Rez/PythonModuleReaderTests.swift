@@ -1179,6 +1179,12 @@ extension PythonModuleReaderTests {
         "env.B = 'b' or missing", "env.C = ','.join(item for item in [x])",
         "env.D = path.join('/a', 'd')",
       ]).isEmpty)
+    // Python's exceptions and warnings, on lines left out, bind as its builtins do.
+    #expect(
+      stops([
+        "x = 1", "env.E = str(issubclass(KeyError, Exception))",
+        "env.F = str(isinstance(x, (UserWarning, KeyboardInterrupt)))",
+      ]).isEmpty)
     #expect(stops(["env[open('x')] = 'y'", "env.A = missing"]).isEmpty)
   }
 }
