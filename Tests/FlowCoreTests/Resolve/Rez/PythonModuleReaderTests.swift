@@ -1082,6 +1082,16 @@ extension PythonModuleReaderTests {
 }
 
 extension PythonModuleReaderTests {
+  /// The variables whose reads the commands' stops are for ("Referenced undefined
+  /// environment variable: NAME"), in order.
+  static func variablesStoppedOn(_ commands: RezCommands) -> [String] {
+    commands.variables.filter { $0.kind == .stop }.compactMap(\.set).map {
+      $0[0].replacingOccurrences(of: "Referenced undefined environment variable: ", with: "")
+    }
+  }
+}
+
+extension PythonModuleReaderTests {
   /// Only the reads Python makes stop where the variable is unset: the left side of `and`
   /// and `or`, the right one where the left's truth does not decide, the side of
   /// `A if TEST else B` its test gives; a word such as `for` inside a string is no test.
@@ -1098,9 +1108,7 @@ extension PythonModuleReaderTests {
       ], firstLine: 1, expansions: ["root": "/r", "name": "tool", "version": "1"])
     #expect(commands.skipped.isEmpty)
     #expect(
-      commands.variables.filter { $0.kind == .stop }.compactMap(\.set).map {
-        $0[0].replacingOccurrences(of: "Referenced undefined environment variable: ", with: "")
-      } == ["LEFT", "RIGHT2", "DATA", "NOT_BUILDING", "ALWAYS"])
+      Self.variablesStoppedOn(commands) == ["LEFT", "RIGHT2", "DATA", "NOT_BUILDING", "ALWAYS"])
     // A test whose truth is known only where the actions are applied: neither side's reads
     // nor the right side of `and` stop, the line left out or not.
     let undecided = RezCommands(
@@ -1126,9 +1134,7 @@ extension PythonModuleReaderTests {
       ], firstLine: 1, expansions: ["root": "/r", "name": "tool", "version": "1"])
     #expect(commands.skipped.isEmpty)
     #expect(
-      commands.variables.filter { $0.kind == .stop }.compactMap(\.set).map {
-        $0[0].replacingOccurrences(of: "Referenced undefined environment variable: ", with: "")
-      } == ["FIRST", "SECOND", "THIRD"])
+      Self.variablesStoppedOn(commands) == ["FIRST", "SECOND", "THIRD"])
   }
 }
 
