@@ -70,6 +70,7 @@ public struct EnvironmentActions: Sendable, Hashable {
   ) {
     switch change.kind {
     case .variable: break
+    case .key: return
     case .alias, .stop:
       actions.append(
         Action(
@@ -157,8 +158,10 @@ public struct EnvironmentActions: Sendable, Hashable {
         {
           context.setBeforeCommands(actions[..<setForPackages].map(\.variable))
         }
-        // `defined()` reads what the packages before this one set (`EnvironmentTests`).
-        let setBefore = RezExpression.EnvironmentTests.setBefore(context.present)
+        // `defined()` reads what the packages before this one set, `env.keys()` the
+        // variables they named through `env` (`EnvironmentTests`).
+        let setBefore = RezExpression.EnvironmentTests.setBefore(
+          context.present, named: context.namesUnknown ? nil : context.throughEnv)
         for change in package.variables where change.phase == phase {
           var when = EnvironmentTest.always
           if let condition = change.condition {
@@ -168,14 +171,25 @@ public struct EnvironmentActions: Sendable, Hashable {
             resolved = scope
             scope.environment = setBefore
             // What is left once the resolve is known tests the environment alone; a
-            // condition flow cannot read so (too deep) fails, as one whose truth is unknown.
+            // condition flow cannot read so (too deep) fails, as one whose truth is unknown:
+            // a change is then left out, a key's variables are perhaps named.
             switch RezExpression.value(condition, in: scope) {
             case .boolean(true)?: break
             case .condition(let text)?:
-              guard let test = EnvironmentTest(parsing: text) else { continue }
+              guard let test = EnvironmentTest(parsing: text) else {
+                if change.kind == .key { context.name(change.set, where: .always, perhaps: true) }
+                continue
+              }
               when = test
-            default: continue
+            case .boolean(false)?: continue
+            default:
+              if change.kind == .key { context.name(change.set, where: .always, perhaps: true) }
+              continue
             }
+          }
+          if change.kind == .key {
+            context.name(change.set, where: when, perhaps: change.unset)
+            continue
           }
           context.add(change, of: package.name, when: when, to: &actions)
         }
@@ -214,6 +228,29 @@ public struct EnvironmentActions: Sendable, Hashable {
       nil
     /// The actions of the change being added, kept from one to the next.
     private var buffer: [Action] = []
+    /// The variables rez's `env.keys()` holds beyond the environment's own: those the
+    /// packages' commands named through `env` so far (`VariableChange.Kind.key`), each with
+    /// where they did, and those they perhaps named; `namesUnknown` once they may have named
+    /// any variable.
+    var throughEnv = RezExpression.EnvironmentTests.NamedThroughEnv()
+    var namesUnknown = false
+
+    /// Keeps that the commands named `variables` through `env` where `when` holds, or
+    /// `perhaps` did (nil: perhaps any variable).
+    mutating func name(_ variables: [String]?, where when: EnvironmentTest, perhaps: Bool) {
+      guard let variables else {
+        namesUnknown = true
+        return
+      }
+      for variable in variables {
+        let named = (throughEnv.named[variable] ?? .never).or(when)
+        if perhaps || named.size > Self.testLimit {
+          throughEnv.perhaps.insert(variable)
+        } else {
+          throughEnv.named[variable] = named
+        }
+      }
+    }
 
     /// The most variable tests one test joins (`EnvironmentTest.size`): where changes of
     /// one variable under tests pile up past it (as a loop can make them), the variable

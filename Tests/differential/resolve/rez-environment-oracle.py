@@ -11,7 +11,7 @@ leaves out; reading the environment, `ast.literal_eval`, list comprehensions, a 
 `requires` of the request), a package file's top level and commands as Python reads and runs them
 (expressions, `if` on the platform, logical lines, docstrings, string methods, the commands'
 own names in rez's formatting), a variable of the environment replaced by a package's first
-change of it,
+change of it, `in env.keys()`,
 `PATH`, rez's separator for `CMAKE_MODULE_PATH`, and `alias()`), resolves requests against it with rez
 itself and records the environment rez's context makes.
 
@@ -571,6 +571,37 @@ def commands():
     if "lib" in resolve:
         env.NAMER_B = os.path.join(bindir, "b")
 """
+# rez's `env.keys()` (and `in env`), as Houdini's packages test it: the variables of the
+# environment and those commands before named through `env` (not those `setenv` or rez set).
+PACKAGES[("houdini", "19.5")] = """
+def commands():
+    env.HFS = "{root}"
+    if "HOUDINI_PATH" not in env.keys():
+        env.HOUDINI_PATH = "&"
+    env.HOUDINI_PATH.prepend("{root}/houdini")
+    if "INHERITED_LIST" in env.keys():
+        env.KEYS_A = "inherited"
+    if "HFS" in env and "REZ_HOUDINI_ROOT" not in env.keys():
+        env.KEYS_B = "hfs"
+    setenv("KEYS_SET", "x")
+    if "KEYS_SET" not in env.keys():
+        env.KEYS_C = "setenv names none"
+"""
+PACKAGES[("houdini_plugin", "1.0")] = """
+requires = ["houdini"]
+def commands():
+    if "HOUDINI_PATH" not in env.keys():
+        env.HOUDINI_PATH = "&"
+    env.HOUDINI_PATH.prepend("{root}/plugin")
+    if "KEYS_SET" in env.keys() or "HFS" not in env:
+        env.KEYS_D = "never"
+"""
+# Names the variable through `env` where the environment holds it, before `houdini`.
+PACKAGES[("houdini_site", "1.0")] = """
+def commands():
+    if defined("HOUDINI_PATH"):
+        env.HOUDINI_PATH.append("{root}/site")
+"""
 REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
@@ -586,7 +617,12 @@ REQUESTS = [
     ["partreader"], ["partreader", "lib"], ["partreader", "tool"],
     ["loopreader"], ["loopreader", "lib"],
     ["namereader"], ["namereader", "lib"], ["namereader", "tool"],
+    ["houdini"], ["houdini_plugin"], ["houdini_site", "houdini"],
 ]
+# Requests resolved again with more variables in the environment rez's context is built in.
+MORE_BASE = [(["houdini"], {"HOUDINI_PATH": "/site"}),
+             (["houdini_plugin"], {"HOUDINI_PATH": "/site"}),
+             (["houdini_site", "houdini"], {"HOUDINI_PATH": "/site"})]
 
 
 def write(folder):
@@ -622,7 +658,14 @@ def main():
     repository = os.path.join(folder, "repository")
     write(repository)
     cases = []
-    for request in REQUESTS:
+    added = {}
+    for request, more in [(request, {}) for request in REQUESTS] + MORE_BASE:
+        # The environment: BASE and this request's own variables.
+        for name in added:
+            del os.environ[name]
+        os.environ.update(more)
+        added = more
+        case_base = dict(BASE, **more)
         context = ResolvedContext(request, package_paths=[repository],
                                   add_implicit_packages=False)
         assert context.status.name == "solved", request
@@ -630,7 +673,7 @@ def main():
         try:
             environ = context.get_environ()
         except PackageCommandError as error:
-            cases.append({"request": request, "variables": {}, "base": dict(BASE),
+            cases.append({"request": request, "variables": {}, "base": case_base,
                           "removed": [], "aliases": {},
                           "stopped": str(error).rsplit("\n", 1)[-1]})
             continue
@@ -653,11 +696,12 @@ def main():
         names |= {"READER_" + letter for letter in "ABCDEF"} | {"ELIF_A", "ELIF_B"}
         names |= {"PART_" + letter for letter in "ABCDEF"} | {"LOOPR_A", "LOOPR_B"}
         names |= {"NAMER_A", "NAMER_B", "NAMER_C"}
+        names |= {"HFS", "HOUDINI_PATH", "KEYS_SET"} | {"KEYS_" + letter for letter in "ABCD"}
         names |= {"EARLY_ROOT", "LATE_ROOT", "COOK_FLAVOUR", "COOK_PATHS", "PICK_ROOT"}
         names |= {"HELPERS_" + name for name in
                   ["PATH", "MORE", "TOOL", "WITH", "ALONE", "SEEN"]}
         variables = {name: value for name, value in environ.items()
-                     if name in names or (name in BASE and BASE[name] != value)
+                     if name in names or (name in case_base and case_base[name] != value)
                      or (name.startswith("REZ_")
                                           and not name.startswith("REZ_USED")
                                           and (name.endswith(("VERSION", "_BASE", "_ROOT"))
@@ -665,7 +709,7 @@ def main():
                                           and name != "REZ_VERSION")}
         # Which variables of the base the context's actions leave removed, as a shell
         # running them would (get_environ gives only the variables it sets).
-        present = dict.fromkeys(BASE, True)
+        present = dict.fromkeys(case_base, True)
         for action in context.get_actions():
             name = getattr(action, "key", None)
             if name in present:
@@ -673,7 +717,7 @@ def main():
         removed = sorted(name for name, held in present.items() if not held)
         # rez ends PATH with the system's paths, where flow keeps the environment's own:
         # the environment's own stands for them here.
-        base = dict(BASE, PATH=os.environ["PATH"])
+        base = dict(case_base, PATH=os.environ["PATH"])
         system = os.pathsep.join(create_shell().get_syspaths())
         path = environ.get("PATH", "")
         if path != system:

@@ -92,6 +92,13 @@ public struct VariableChange: Sendable, Hashable {
     /// The environment cannot be made: rez's `stop()`, its message `set`'s one text, its
     /// `name` empty. Under a condition, only where it holds.
     case stop
+    /// rez's `env.keys()` holds the variables `set` lists from here on (under a condition,
+    /// where it holds), `name` empty: the commands named them through `env` (`env.NAME`,
+    /// `env['NAME']`, `{env.NAME}`), which rez's `'NAME' in env.keys()` (and `in env`) of
+    /// later commands tests. With `unset`, they perhaps named them (a line flow left out
+    /// names them, or a part Python may not evaluate), so such a test of one is not known;
+    /// with `set` nil, they may have named any variable so.
+    case key
   }
 
   public init(

@@ -31,9 +31,17 @@ extension [UInt8] {
 
   /// Environment changes: their count, then per variable its name, the prepend texts, the
   /// append texts, its flags (1 for set, its phase times 2, 8 for a condition, 16 for
-  /// unset, 32 for an alias, 64 for a stop), the set texts, then its condition where it has
+  /// unset, 32 for an alias, 64 for a stop, 96 for a key), the set texts, then its condition where it has
   /// one.
   mutating func appendVariables(_ changes: [VariableChange]) {
+    func kindFlag(_ kind: VariableChange.Kind) -> Int {
+      switch kind {
+      case .variable: return 0
+      case .alias: return 32
+      case .stop: return 64
+      case .key: return 96
+      }
+    }
     appendNumber(changes.count)
     for change in changes {
       appendText(change.name)
@@ -44,7 +52,7 @@ extension [UInt8] {
       appendNumber(
         (change.set == nil ? 0 : 1) + 2 * change.phase.rawValue
           + (change.condition == nil ? 0 : 8) + (change.unset ? 16 : 0)
-          + (change.kind == .alias ? 32 : 0) + (change.kind == .stop ? 64 : 0))
+          + kindFlag(change.kind))
       appendTexts(change.set ?? [])
       if let condition = change.condition { appendText(condition) }
     }
@@ -271,6 +279,7 @@ extension RecordReader {
       case 0: change.kind = .variable
       case 32: change.kind = .alias
       case 64: change.kind = .stop
+      case 96: change.kind = .key
       default: throw Damaged()
       }
       changes.append(change)

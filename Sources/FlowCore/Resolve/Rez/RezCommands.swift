@@ -3,8 +3,9 @@
 /// `.unset()`, `env.NAME = VALUE` (also `env['NAME']`), `setenv('NAME', VALUE)`,
 /// `appendenv(…)`, `prependenv(…)`, `unsetenv('NAME')`, names assigned for later lines
 /// (`path = root + '/bin'`), and `if` chains whose tests flow works out (tests of the
-/// resolve and of the environment, `defined('NAME')`, kept as conditions), each VALUE an
-/// expression `RezExpression` works out. A string value is formatted as rez formats it
+/// resolve and of the environment, `defined('NAME')`, `'NAME' in env.keys()`, kept as
+/// conditions), each VALUE an expression `RezExpression` works out. A string value is
+/// formatted as rez formats it
 /// (`RezExpression.formatted`): `{root}`, `{base}`, `{version}`, `{version.major}`
 /// (`.minor`, `.patch`), `{this.name}` (also as `{this.root}`, …) are the package's,
 /// `{env.NAME}` is the variable's value (`${NAME}`), and `{resolve.NAME.version}` (`.base`,
@@ -66,6 +67,23 @@ struct RezCommands {
   /// What the innermost call's `return` gave: nil for none reached, `.some(nil)` for a
   /// value flow does not work out.
   private var returnedByCall: RezExpression.Value??
+  /// The variables the commands named through `env` (`Kind.key`): per condition, those
+  /// named where it holds (one change each, listing them in `set`), and last those perhaps
+  /// named (`unset`), or a change listing none (`set` nil) where they may have named any.
+  private(set) var named: [VariableChange] = []
+  /// The variables lines named through `env` (`envMentions`) other than by a change flow
+  /// read (`keepNamed`): rez's `env.keys()` holds them after the commands wherever such a
+  /// line ran, which flow cannot tell.
+  private var namedUnread: Set<String> = []
+  /// Per condition (nil: none), where its change lies in `named`, and the variables it lists.
+  private var namedPlaces: [String?: (index: Int, variables: Set<String>)] = [:]
+  /// Per variable, under how many conditions `named` lists it.
+  private var namedTests: [String: Int] = [:]
+  static let namedTestLimit = 32
+  /// The lines (by number: one statement each) `noteEnvNames` noted, read and left out,
+  /// until a function is defined (a line calling it may then name more).
+  private var envLinesRead: Set<Int> = []
+  private var envLinesLeftOut: Set<Int> = []
   /// Whether a read of a variable nothing set is a stop here (`stopWhereUndefined`): not
   /// in a function called in an expression (`value(calling:_:_:in:)`), whose value cannot
   /// carry one.
@@ -211,6 +229,7 @@ struct RezCommands {
     }
     var next = 0
     read(statements, from: &next)
+    keepNamesUnread()
   }
 
   /// The first statement nested in more than `PythonModuleReader.deepestNesting` blocks.
@@ -270,6 +289,7 @@ struct RezCommands {
         continue
       }
       let text = statement.text
+      noteEnvNames(statement, read: true)
       // Only the reads of a line performed are kept (`stopWhereUndefined`).
       scope.reads.read.removeAll()
       if let test = Self.header(text, keyword: "if") {
@@ -286,6 +306,7 @@ struct RezCommands {
         while next < statements.count, statements[next].depth == indent {
           let text = statements[next].text
           if let test = Self.header(text, keyword: "elif") {
+            noteEnvNames(statements[next], read: false)
             scope.reads.read.removeAll()
             let tested = value(of: test)
             branches.append((tested, next + 1))
@@ -533,6 +554,7 @@ struct RezCommands {
   /// returns is not known either.
   private mutating func forget(_ statement: Statement) {
     forget(statement.text)
+    noteEnvNames(statement, read: false)
     // Where a function called returns is not known: the call is not followed.
     if callSite != nil, Self.endsFunction(statement.text) {
       if jump == nil { jump = .abandoned }
@@ -972,6 +994,7 @@ struct RezCommands {
     if head == "env" {
       guard let change = envChange(&reader) else { return false }
       apply(change)
+      keepNamed(change.variable)
       return true
     }
     // An attribute set on the package (`this.projects_path = '/mnt'`): the lines after read
@@ -1207,6 +1230,8 @@ struct RezCommands {
     function.locals = names.union(Self.boundNames(body))
     scope.locals.removeValue(forKey: name)
     scope.functions[name] = function
+    envLinesRead.removeAll()
+    envLinesLeftOut.removeAll()
     return true
   }
 
@@ -1561,6 +1586,134 @@ struct RezCommands {
     }
     scope.changedHere[variable] = changed
   }
+
+  /// Keeps that a change read now named `variable` through `env`, where it applies: rez's
+  /// `env.keys()` holds it from here (`Kind.key`, `Scope.EnvNames.surely`). Past
+  /// `namedTestLimit` conditions, it is perhaps named instead, so that a loop of thousands
+  /// of rounds under tests adds few changes.
+  private mutating func keepNamed(_ variable: String) {
+    // Named wherever the lines are reached already (the change without a condition, which
+    // `surely` lists): a loop's round names it again.
+    if scope.envNames.surely.contains(variable) { return }
+    let condition = effectiveCondition
+    if condition == nil {
+      scope.envNames.surely.insert(variable)
+    } else if namedTests[variable, default: 0] >= Self.namedTestLimit {
+      namedUnread.insert(variable)
+      return
+    }
+    if let place = namedPlaces[condition] {
+      guard namedPlaces[condition]!.variables.insert(variable).inserted else { return }
+      named[place.index].set?.append(variable)
+    } else {
+      namedPlaces[condition] = (named.count, [variable])
+      named.append(
+        VariableChange(name: "", set: [variable], phase: phase, condition: condition, kind: .key))
+    }
+    if condition != nil { namedTests[variable, default: 0] += 1 }
+  }
+
+  /// Keeps the variables `statement` names through `env` (`envMentions`) as perhaps named
+  /// from here. `read`: the line is about to be read, and a change of the one variable it
+  /// names (`env.NAME = …`) keeps where it named it (`keepNamed`), or is left out, which
+  /// notes the line again (`forget`); otherwise it may name them wherever it runs.
+  private mutating func noteEnvNames(_ statement: Statement, read: Bool) {
+    // A line noted so before names the same again: a loop reads its body once per round.
+    guard scope.bindsRez,
+      read
+        ? envLinesRead.insert(statement.line).inserted
+        : envLinesLeftOut.insert(statement.line).inserted
+    else { return }
+    let text = statement.text
+    guard text.contains("env") else { return }
+    let mentions = envMentions(text)
+    scope.envNames.perhaps.formUnion(mentions.names)
+    if mentions.unknown { scope.envNames.unknown = true }
+    let changesItsOne = read && text.hasPrefix("env") && mentions.names.count == 1
+    if !changesItsOne { namedUnread.formUnion(mentions.names) }
+  }
+
+  /// After the commands: a `Kind.key` change of the variables lines may have named through
+  /// `env` where flow cannot tell (`unset`: perhaps named), beyond those a change named
+  /// wherever the commands run; one listing none where they may have named any.
+  private mutating func keepNamesUnread() {
+    guard scope.bindsRez else { return }
+    if scope.envNames.unknown {
+      named.append(VariableChange(name: "", phase: phase, kind: .key))
+      return
+    }
+    let everywhere = named.first { $0.condition == nil }?.set ?? []
+    // Sorted: the index and the lock's digests hold the same bytes for the same file.
+    let perhaps = namedUnread.subtracting(everywhere).sorted()
+    if !perhaps.isEmpty {
+      named.append(VariableChange(name: "", set: perhaps, phase: phase, unset: true, kind: .key))
+    }
+  }
+
+  /// The variables `text` names through rez's `env`, as rez then holds them in `env.keys()`:
+  /// `env.NAME`, `env['NAME']` and `{env.NAME}` (in any string: rez formats most), and those
+  /// the functions the commands define that it calls name; `unknown` where it names `env`
+  /// in a way that may name any variable (`env[name]`, `env.get(…)`, `getattr(env, …)`).
+  /// `env.keys()`, `in env`, `global env` and `env = globals()['env']` name none.
+  func envMentions(_ text: String) -> (names: Set<String>, unknown: Bool) {
+    var names: Set<String> = []
+    var unknown = false
+    var visited: Set<String> = []
+    func visit(_ text: String) {
+      // `env = globals()['env']` binds rez's name to itself.
+      if text.hasPrefix("env"), text.dropFirst(3).trimmingSpaces.hasPrefix("="),
+        !text.dropFirst(3).trimmingSpaces.hasPrefix("==")
+      {
+        return
+      }
+      let bytes = Array(text.utf8)
+      var index = 0
+      while let found = bytes[index...].firstRange(of: Array("env".utf8)) {
+        let start = found.lowerBound
+        index = found.upperBound
+        if start > 0,
+          RezVersion.isTokenByte(bytes[start - 1]) || bytes[start - 1] == UInt8(ascii: ".")
+        {
+          continue
+        }
+        if index < bytes.count, RezVersion.isTokenByte(bytes[index]) { continue }
+        var reader = PythonModuleReader(bytes: bytes)
+        reader.index = index
+        if reader.peek == UInt8(ascii: "."), Self.advance(&reader), let name = reader.identifier() {
+          if name == "keys" { continue }
+          if Self.mappingMethods.contains(name) || !RezExpression.isVariableName(name) {
+            unknown = true
+          } else {
+            names.insert(name)
+          }
+          continue
+        }
+        if reader.peek == UInt8(ascii: "["), Self.advance(&reader),
+          case .string(let name)? = RezExpression.value(
+            reading: &reader, in: RezExpression.Scope(package: [:])),
+          Self.take("]", &reader), RezExpression.isVariableName(name)
+        {
+          names.insert(name)
+          continue
+        }
+        // `in env`, `global env`: no variable named.
+        let before = String(decoding: bytes[..<start], as: UTF8.self).trimmingSpaces
+        if before.hasSuffix(" in") || before == "global" || before == "nonlocal" { continue }
+        unknown = true
+      }
+      for (name, function) in scope.functions
+      where text.contains(name + "(") && visited.insert(name).inserted {
+        for statement in function.body { visit(statement.text) }
+      }
+    }
+    visit(text)
+    return (names, unknown)
+  }
+
+  /// The methods of rez's `env` (a Python mapping) that may name any variable.
+  private static let mappingMethods: Set = [
+    "get", "items", "values", "pop", "popitem", "setdefault", "update", "clear", "copy",
+  ]
 
   private static func advance(_ reader: inout PythonModuleReader) -> Bool {
     reader.index += 1

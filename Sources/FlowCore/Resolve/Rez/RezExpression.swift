@@ -234,6 +234,20 @@ enum RezExpression {
     /// Set once a line the commands left out may have changed a variable: `defined()` is
     /// then unknown where they are read.
     var changesUnknown = false
+    /// The variables the commands read so far named through `env` (`namedThroughEnv`).
+    var envNames = EnvNames()
+
+    /// The variables commands named through `env` (`env.NAME`, `env['NAME']`,
+    /// `{env.NAME}`), which rez's `env.keys()` holds from then on: `surely` those a change
+    /// made so wherever the lines are reached (`env.NAME = …`, `.append(…)`), `perhaps` those
+    /// the lines read so far name anywhere else (`RezCommands.envMentions`), and `unknown`
+    /// once a line names `env` in a way flow does not follow (`env[name]`, `getattr(env,
+    /// …)`).
+    struct EnvNames {
+      var surely: Set<String> = []
+      var perhaps: Set<String> = []
+      var unknown = false
+    }
     /// Names the commands bound where flow keeps no value (`import`, `from … import`,
     /// `global`), and whether a line before may have bound any name (one left out, a `*`
     /// import), which leaves no name known to be unbound (`noteUnbound(_:in:)`).
@@ -328,7 +342,7 @@ enum RezExpression {
       let inBase = inEnvironment(name)
       switch environment {
       case .applying: return inBase
-      case .setBefore(let before):
+      case .setBefore(let before, _):
         guard let set = before[name], !set.isNever else { return inBase }
         if set.isAlways { return .boolean(true) }
         return Parser.join(.condition(set.text), inBase, or: true)
@@ -342,6 +356,26 @@ enum RezExpression {
           let before = changed.kept.truth == true ? kept : Parser.join(kept, inBase, or: true)
         else { return nil }
         return Parser.join(changed.set, before, or: true)
+      }
+    }
+
+    /// rez's `'NAME' in env.keys()` (also `'NAME' in env`) in commands: whether the
+    /// environment the context is built in holds the variable, or commands before named it
+    /// through `env` (`EnvNames`); nil where flow cannot tell. rez's own variables
+    /// (`REZ_NAME_ROOT`), set without `env`, are not among them.
+    func namedThroughEnv(_ name: String) -> Value? {
+      let inBase = inEnvironment(name)
+      switch environment {
+      case .applying: return nil
+      case .setBefore(_, let throughEnv):
+        guard let throughEnv, !throughEnv.perhaps.contains(name) else { return nil }
+        guard let before = throughEnv.named[name], !before.isNever else { return inBase }
+        if before.isAlways { return .boolean(true) }
+        return Parser.join(.condition(before.text), inBase, or: true)
+      case .reading:
+        if envNames.surely.contains(name) { return .boolean(true) }
+        guard !envNames.unknown, !envNames.perhaps.contains(name) else { return nil }
+        return .condition("(\(EnvironmentTest.literal(name)) in env.keys())")
       }
     }
 
@@ -380,16 +414,28 @@ enum RezExpression {
   /// `('NAME' in os.environ)`. Once the resolve is known (`EnvironmentActions.rez`),
   /// `defined('NAME')` becomes what the packages before set (or `True`), or the variable is
   /// in the environment: the condition an action keeps (`EnvironmentActions.Action.when`)
-  /// tests only the environment the actions are applied to, which decides it.
+  /// tests only the environment the actions are applied to, which decides it. rez's
+  /// `'NAME' in env.keys()` is worked out the same way (`Scope.namedThroughEnv`), written
+  /// `('NAME' in env.keys())` as the package's commands start, and becomes where the
+  /// packages before named the variable through `env`, or it is in the environment.
   enum EnvironmentTests {
     /// Reading a package's commands: `defined()` is a condition, decided by what the
     /// commands read so far changed (`Scope.changedHere`) where that decides it.
     case reading
     /// Making a resolve's actions: per variable, where the packages before this one set it
-    /// (absent, or `.never`: nowhere).
-    case setBefore([String: EnvironmentTest])
+    /// (absent, or `.never`: nowhere), and where they named it through `env` (nil: they
+    /// may have named any variable).
+    case setBefore([String: EnvironmentTest], named: NamedThroughEnv?)
     /// Applying actions: the environment they are applied to.
     case applying(EnvironmentMap)
+
+    /// The variables the packages before one named through `env`: each with where it did,
+    /// and those they perhaps named (on a line flow left out, or a part Python may not
+    /// evaluate), whose `in env.keys()` is not known.
+    struct NamedThroughEnv {
+      var named: [String: EnvironmentTest] = [:]
+      var perhaps: Set<String> = []
+    }
   }
 
   /// How much more a text's expressions may work through: a list comprehension costs the
@@ -896,6 +942,23 @@ enum RezExpression {
         if let host = scope.readsHost { return .boolean(host.variable(name) != nil) }
         guard scope.bindsRez, scope.locals["os"] == nil, isVariableName(name) else { return nil }
         return scope.inEnvironment(name)
+      }
+      reader.index = save
+      // rez's `env.keys()`, or `env` itself: the variables named so far (`namedThroughEnv`).
+      if scope.bindsRez, scope.locals["env"] == nil, reader.identifier() == "env" {
+        let afterEnv = reader.index
+        if !(reader.peek == UInt8(ascii: ".") && Self.step(&reader)
+          && reader.identifier() == "keys" && take(symbol: "(") && take(symbol: ")"))
+        {
+          reader.index = afterEnv
+        }
+        reader.skipSpaces()
+        if reader.peek != UInt8(ascii: "."), reader.peek != UInt8(ascii: "("),
+          reader.peek != UInt8(ascii: "[")
+        {
+          guard case .string(let name) = left, isVariableName(name) else { return nil }
+          return scope.namedThroughEnv(name)
+        }
       }
       reader.index = save
       let collection = reader.identifier()

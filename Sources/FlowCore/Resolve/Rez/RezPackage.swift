@@ -331,7 +331,7 @@ public struct RezPackage: Sendable {
         let commands = RezCommands(
           lines: body.lines, firstLine: body.firstLine,
           expansions: expansions(root: root), attributes: written.attributes, phase: phase)
-        result += commands.variables
+        result += commands.variables + commands.named
         guard warn else { continue }
         for (line, text) in commands.skipped {
           package.warnings.append(

@@ -1194,3 +1194,120 @@ extension PythonModuleReaderTests {
     #expect(stops(["env[open('x')] = 'y'", "env.A = missing"]).isEmpty)
   }
 }
+
+extension PythonModuleReaderTests {
+  /// rez's `'NAME' in env.keys()` (also `in env`): the environment's variables and those the
+  /// commands before named through `env` (not `setenv`'s), a condition until the resolve
+  /// and the environment are known; after a line that named the variable otherwise, or
+  /// named `env` in a way flow does not follow, left out. The names a package's commands
+  /// give `env` are kept for later packages (`Kind.key`).
+  @Test func envKeysTestTheVariablesNamedThroughEnv() {
+    let commands = RezCommands(
+      lines: [
+        "env.HFS = '{root}'", "if 'HOUDINI_PATH' not in env.keys():", "    env.HOUDINI_PATH = '&'",
+        "env.HOUDINI_PATH.prepend('{root}/houdini')", "if 'HFS' in env:", "    env.SEEN = 'hfs'",
+        "setenv('BY_SETENV', 'x')", "if 'BY_SETENV' in env.keys():", "    env.SETENV_SEEN = 'x'",
+        "path = str(env.READ)", "if 'READ' in env.keys():", "    env.READ_SEEN = 'x'",
+      ], firstLine: 1, expansions: ["root": "/r", "name": "houdini", "version": "1"])
+    #expect(commands.skipped.map(\.text) == ["if 'READ' in env.keys():"])
+    let changes = commands.variables.filter { $0.kind == .variable }
+    #expect(
+      changes.first { $0.name == "HOUDINI_PATH" }?.condition
+        == "not ('HOUDINI_PATH' in env.keys())")
+    #expect(changes.first { $0.name == "SEEN" }?.condition == nil)
+    #expect(
+      changes.first { $0.name == "SETENV_SEEN" }?.condition == "('BY_SETENV' in env.keys())")
+    // Named where each change was made; `READ`, named by a read, and `READ_SEEN`, on a line
+    // left out, perhaps named.
+    #expect(
+      commands.named.map {
+        [$0.condition ?? "-"] + ($0.unset ? ["perhaps"] : []) + ($0.set ?? ["?"])
+      }
+        == [
+          ["-", "HFS", "HOUDINI_PATH", "SEEN"],
+          ["not ('HOUDINI_PATH' in env.keys())", "HOUDINI_PATH"],
+          ["('BY_SETENV' in env.keys())", "SETENV_SEEN"], ["-", "perhaps", "READ", "READ_SEEN"],
+        ])
+  }
+}
+
+extension PythonModuleReaderTests {
+  /// What a package's commands named through `env` decides `env.keys()` for the packages
+  /// after it: where it named the variable, or the environment holds it. A package that
+  /// named `env` in a way flow does not follow (`getattr(env, name)`) leaves it unknown
+  /// after it, and a change under that test left out; `in env`, `global env`, `env.keys()`
+  /// and `setenv()` name none.
+  @Test func envKeysReadWhatThePackagesBeforeNamed() throws {
+    func read(_ lines: [String]) -> RezCommands {
+      RezCommands(lines: lines, firstLine: 1, expansions: ["root": "/r"])
+    }
+    let site = read(["if defined('HOUDINI_PATH'):", "    env.HOUDINI_PATH.append('site')"])
+    let quiet = read([
+      "global env", "setenv('HOUDINI_PATH', 'x')", "if 'HOUDINI_PATH' in env:", "    pass",
+      "names = list(env.keys())",
+    ])
+    let opaque = read(["name = 'HOUDINI_PATH'", "path = getattr(env, name)"])
+    #expect(quiet.named.isEmpty && site.named.count == 1)
+    #expect(opaque.named.map(\.set) == [nil])
+    let houdini = read([
+      "if 'HOUDINI_PATH' not in env.keys():", "    env.HOUDINI_PATH = '&'",
+      "env.HOUDINI_PATH.prepend('h')",
+    ])
+    let version = try Version(parsing: "1")
+    func environment(_ before: RezCommands, base: String?) -> String {
+      var packages = ["before", "houdini"].map {
+        PackageVersion(name: $0, version: version, key: "1")
+      }
+      packages[0].variables = before.variables + before.named
+      packages[1].variables = houdini.variables + houdini.named
+      var environment = EnvironmentMap()
+      environment["HOUDINI_PATH"] = base
+      let actions = EnvironmentActions.rez(packages: packages, ephemerals: [])
+      return actions.applied(to: environment)["HOUDINI_PATH"] ?? "-"
+    }
+    #expect(environment(site, base: nil) == "h:&")
+    #expect(environment(site, base: "/s") == "h:site")
+    #expect(environment(quiet, base: nil) == "h:&")
+    #expect(environment(quiet, base: "/s") == "h:x")
+    #expect(environment(opaque, base: nil) == "h")
+    // A line left out perhaps names its variables: only a test of those is not known.
+    let elsewhere = read(["import lib", "env.OTHER.append(lib.path())"])
+    let here = read(["import lib", "env.HOUDINI_PATH.append(lib.path())"])
+    #expect(
+      elsewhere.named == [VariableChange(name: "", set: ["OTHER"], unset: true, kind: .key)])
+    #expect(environment(elsewhere, base: nil) == "h:&")
+    #expect(environment(here, base: nil) == "h")
+  }
+}
+
+extension PythonModuleReaderTests {
+  /// `'&' in str(env.NAME)` (also `.value()`) is decided where the commands set the value
+  /// flow knows; where it holds the environment's (`${NAME}`), only where the actions are
+  /// applied, which no test of the environment says: left out.
+  @Test func aTestOfAVariablesTextIsDecidedWhereItsValueIsKnown() {
+    let commands = RezCommands(
+      lines: [
+        "env.KNOWN = '/a:&'", "if '&' not in str(env.KNOWN):", "    env.KNOWN.append('&')",
+        "if '&' in env.KNOWN.value():", "    env.SEEN = 'yes'", "env.KNOWN.prepend('{root}')",
+        "if '&' not in str(env.KNOWN):", "    env.KNOWN.append('&')",
+      ], firstLine: 1, expansions: ["root": "/r"])
+    #expect(commands.skipped.map(\.line) == [7])
+    #expect(commands.variables.compactMap(\.set) == [["/r", "/a:&"], ["yes"]])
+  }
+}
+
+extension PythonModuleReaderTests {
+  /// A variable named through `env` under more tests than `namedTestLimit` (a loop's rounds,
+  /// each under its own) is perhaps named past them: a package keeps few changes of names.
+  @Test func aVariableNamedUnderManyTestsIsPerhapsNamedPastTheLimit() {
+    let items = (0..<40).map { "'\($0)'" }.joined(separator: ", ")
+    let commands = RezCommands(
+      lines: [
+        "for item in [\(items)]:", "    if defined('V' + item):", "        env.SEEN.append(item)",
+      ], firstLine: 1, expansions: ["root": "/r"])
+    #expect(commands.skipped.isEmpty)
+    #expect(commands.named.filter { $0.condition != nil }.count == RezCommands.namedTestLimit)
+    #expect(
+      commands.named.last == VariableChange(name: "", set: ["SEEN"], unset: true, kind: .key))
+  }
+}

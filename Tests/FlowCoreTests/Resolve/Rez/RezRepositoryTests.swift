@@ -134,12 +134,14 @@ import Testing
     let folder = try Self.repository(Self.pipeline)
     let repository = try RezRepository(roots: [folder.path])
     let entry = try #require(repository.entry(of: "tool", at: 0))
-    // The first variant's own folder, as rez places it.
+    // The first variant's own folder, as rez places it; last, the variables the commands
+    // named through `env` (rez's `env.keys()`).
     let root = folder.path + "/tool/1.0/python-2.7"
     #expect(
       entry.variables == [
         VariableChange(name: "PATH", prepend: [root + "/bin"]),
         VariableChange(name: "tool", set: [root + "/bin/tool"], kind: .alias),
+        VariableChange(name: "", set: ["PATH"], kind: .key),
       ])
     let warning = try #require(repository.problems.first)
     #expect(
@@ -165,13 +167,20 @@ import Testing
     let repository = try RezRepository(roots: [folder.path])
     let a = try #require(repository.entry(of: "a", at: 0))
     #expect(
-      a.variables == [
+      a.variables.filter { $0.kind == .variable } == [
         VariableChange(name: "X", set: ["pre"], phase: .pre),
         VariableChange(name: "Y", set: ["main"]),
         VariableChange(name: "Z", set: ["post"], phase: .post),
       ])
+    // Each phase's names through `env` (rez's `env.keys()`) keep its phase.
+    #expect(
+      a.variables.filter { $0.kind == .key }.map(\.phase) == [.pre, .commands, .post])
     let b = try #require(repository.entry(of: "b", at: 0))
-    #expect(b.variables == [VariableChange(name: "W", set: ["x"], phase: .post)])
+    #expect(
+      b.variables == [
+        VariableChange(name: "W", set: ["x"], phase: .post),
+        VariableChange(name: "", set: ["W"], phase: .post, kind: .key),
+      ])
     let actions = EnvironmentActions.rez(packages: [b, a], ephemerals: []).actions
     #expect(
       actions.filter { !$0.variable.hasPrefix("REZ_") }.map(\.variable) == ["X", "Y", "W", "Z"])
