@@ -31,8 +31,8 @@ extension [UInt8] {
 
   /// Environment changes: their count, then per variable its name, the prepend texts, the
   /// append texts, its flags (1 for set, its phase times 2, 8 for a condition, 16 for
-  /// unset, 32 for an alias, 64 for a stop, 96 for a key), the set texts, then its condition where it has
-  /// one.
+  /// unset, 32 for an alias, 64 for a stop, 96 for a key), the set texts, then its
+  /// condition where it has one.
   mutating func appendVariables(_ changes: [VariableChange]) {
     func kindFlag(_ kind: VariableChange.Kind) -> Int {
       switch kind {

@@ -1642,9 +1642,9 @@ struct RezCommands {
       named.append(VariableChange(name: "", phase: phase, kind: .key))
       return
     }
-    let everywhere = named.first { $0.condition == nil }?.set ?? []
-    // Sorted: the index and the lock's digests hold the same bytes for the same file.
-    let perhaps = namedUnread.subtracting(everywhere).sorted()
+    // Beyond those named wherever the lines are reached (`surely`). Sorted: the index and
+    // the lock's digests hold the same bytes for the same file.
+    let perhaps = namedUnread.subtracting(scope.envNames.surely).sorted()
     if !perhaps.isEmpty {
       named.append(VariableChange(name: "", set: perhaps, phase: phase, unset: true, kind: .key))
     }
@@ -1661,10 +1661,9 @@ struct RezCommands {
     var visited: Set<String> = []
     func visit(_ text: String) {
       // `env = globals()['env']` binds rez's name to itself.
-      if text.hasPrefix("env"), text.dropFirst(3).trimmingSpaces.hasPrefix("="),
-        !text.dropFirst(3).trimmingSpaces.hasPrefix("==")
-      {
-        return
+      if text.hasPrefix("env") {
+        let rest = text.dropFirst(3).trimmingSpaces
+        if rest.hasPrefix("="), !rest.hasPrefix("==") { return }
       }
       let bytes = Array(text.utf8)
       var index = 0

@@ -342,10 +342,7 @@ enum RezExpression {
       let inBase = inEnvironment(name)
       switch environment {
       case .applying: return inBase
-      case .setBefore(let before, _):
-        guard let set = before[name], !set.isNever else { return inBase }
-        if set.isAlways { return .boolean(true) }
-        return Parser.join(.condition(set.text), inBase, or: true)
+      case .setBefore(let before, _): return Self.before(before[name], orIn: inBase)
       case .reading:
         guard !changesUnknown else { return nil }
         let atStart = Value.condition("defined(\(EnvironmentTest.literal(name)))")
@@ -359,6 +356,14 @@ enum RezExpression {
       }
     }
 
+    /// Where the packages before did something to a variable (`test`; nil or `.never`:
+    /// nowhere), or the environment holds it (`inBase`): once the resolve is known.
+    private static func before(_ test: EnvironmentTest?, orIn inBase: Value) -> Value? {
+      guard let test, !test.isNever else { return inBase }
+      if test.isAlways { return .boolean(true) }
+      return Parser.join(.condition(test.text), inBase, or: true)
+    }
+
     /// rez's `'NAME' in env.keys()` (also `'NAME' in env`) in commands: whether the
     /// environment the context is built in holds the variable, or commands before named it
     /// through `env` (`EnvNames`); nil where flow cannot tell. rez's own variables
@@ -369,9 +374,7 @@ enum RezExpression {
       case .applying: return nil
       case .setBefore(_, let throughEnv):
         guard let throughEnv, !throughEnv.perhaps.contains(name) else { return nil }
-        guard let before = throughEnv.named[name], !before.isNever else { return inBase }
-        if before.isAlways { return .boolean(true) }
-        return Parser.join(.condition(before.text), inBase, or: true)
+        return Self.before(throughEnv.named[name], orIn: inBase)
       case .reading:
         if envNames.surely.contains(name) { return .boolean(true) }
         guard !envNames.unknown, !envNames.perhaps.contains(name) else { return nil }
