@@ -275,7 +275,7 @@ awk 'BEGIN { print "def commands():"; for (i = 1; i <= 2001; i++) { for (j = 0; 
   printf 'def commands():\n    for a in this._items:\n        for b in this._items:\n'
   printf '            for c in this._items:\n                env.X = a + b + c\n'
 } >rez/loops/1.0/package.py
-bounded "rez package.py blocks nested 2000 deep" 10 300 0 \
+bounded "rez package.py blocks nested 2000 deep" 20 300 0 \
   "${rez_resolve[@]}" blocks
 expect "the version nested too deep skipped at its place" \
   stderr_has "package.py:103:1: blocks nested deeper than Python allows"

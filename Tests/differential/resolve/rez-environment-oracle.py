@@ -602,6 +602,25 @@ def commands():
     if defined("HOUDINI_PATH"):
         env.HOUDINI_PATH.append("{root}/site")
 """
+# The word `env` in a string other than as a field rez formats, or in a comment, names no
+# variable: the packages after it still know what `env.keys()` holds.
+PACKAGES[("houdini_tools", "1.0")] = """
+def commands():
+    alias("hbatch", "env HOUDINI_MODE=batch {root}/bin/hbatch")  # env[name], a comment
+    env.KEYS_TOOLS = "{env.EXPR_HOME}/tools {{env.KEYS_NOT_NAMED}} 'env'"
+"""
+PACKAGES[("houdini_hda", "1.0")] = """
+requires = ["houdini_tools"]
+def commands():
+    if "HOUDINI_PATH" not in env.keys():
+        env.HOUDINI_PATH = "&"
+    if "EXPR_HOME" in env.keys() and "KEYS_TOOLS" in env:
+        env.KEYS_E = "named"
+    if "KEYS_NOT_NAMED" in env.keys():
+        env.KEYS_F = "never"
+    if "HOUDINI_PATH" in env.keys():
+        env.KEYS_G = "named here where it was not before"
+"""
 REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
@@ -617,12 +636,13 @@ REQUESTS = [
     ["partreader"], ["partreader", "lib"], ["partreader", "tool"],
     ["loopreader"], ["loopreader", "lib"],
     ["namereader"], ["namereader", "lib"], ["namereader", "tool"],
-    ["houdini"], ["houdini_plugin"], ["houdini_site", "houdini"],
+    ["houdini"], ["houdini_plugin"], ["houdini_site", "houdini"], ["houdini_hda"],
 ]
 # Requests resolved again with more variables in the environment rez's context is built in.
 MORE_BASE = [(["houdini"], {"HOUDINI_PATH": "/site"}),
              (["houdini_plugin"], {"HOUDINI_PATH": "/site"}),
-             (["houdini_site", "houdini"], {"HOUDINI_PATH": "/site"})]
+             (["houdini_site", "houdini"], {"HOUDINI_PATH": "/site"}),
+             (["houdini_hda"], {"HOUDINI_PATH": "/site"})]
 
 
 def write(folder):
@@ -696,7 +716,8 @@ def main():
         names |= {"READER_" + letter for letter in "ABCDEF"} | {"ELIF_A", "ELIF_B"}
         names |= {"PART_" + letter for letter in "ABCDEF"} | {"LOOPR_A", "LOOPR_B"}
         names |= {"NAMER_A", "NAMER_B", "NAMER_C"}
-        names |= {"HFS", "HOUDINI_PATH", "KEYS_SET"} | {"KEYS_" + letter for letter in "ABCD"}
+        names |= {"HFS", "HOUDINI_PATH", "KEYS_SET"} | {"KEYS_" + letter for letter in "ABCDEFG"}
+        names |= {"KEYS_TOOLS"}
         names |= {"EARLY_ROOT", "LATE_ROOT", "COOK_FLAVOUR", "COOK_PATHS", "PICK_ROOT"}
         names |= {"HELPERS_" + name for name in
                   ["PATH", "MORE", "TOOL", "WITH", "ALONE", "SEEN"]}

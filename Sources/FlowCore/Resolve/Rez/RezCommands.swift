@@ -84,6 +84,9 @@ struct RezCommands {
   /// until a function is defined (a line calling it may then name more).
   private var envLinesRead: Set<Int> = []
   private var envLinesLeftOut: Set<Int> = []
+  /// Per line read whose every part Python evaluates (`envMentions`'s `whole`), the
+  /// variables it names through `env`: named wherever the line is reached, each round.
+  private var wholeLines: [Int: [String]] = [:]
   /// Whether a read of a variable nothing set is a stop here (`stopWhereUndefined`): not
   /// in a function called in an expression (`value(calling:_:_:in:)`), whose value cannot
   /// carry one.
@@ -1232,6 +1235,7 @@ struct RezCommands {
     scope.functions[name] = function
     envLinesRead.removeAll()
     envLinesLeftOut.removeAll()
+    wholeLines.removeAll()
     return true
   }
 
@@ -1596,11 +1600,18 @@ struct RezCommands {
     // `surely` lists): a loop's round names it again.
     if scope.envNames.surely.contains(variable) { return }
     let condition = effectiveCondition
-    if condition == nil {
+    if let condition {
+      // Where the lines after read `env.keys()`: named here where any test so far holds.
+      let before = scope.envNames.namedWhere[variable] ?? .boolean(false)
+      let here = RezExpression.Parser.join(before, .condition(condition), or: true)
+      if namedTests[variable, default: 0] >= Self.namedTestLimit || here == nil {
+        namedUnread.insert(variable)
+        scope.envNames.perhaps.insert(variable)
+        return
+      }
+      scope.envNames.namedWhere[variable] = here
+    } else {
       scope.envNames.surely.insert(variable)
-    } else if namedTests[variable, default: 0] >= Self.namedTestLimit {
-      namedUnread.insert(variable)
-      return
     }
     if let place = namedPlaces[condition] {
       guard namedPlaces[condition]!.variables.insert(variable).inserted else { return }
@@ -1618,8 +1629,15 @@ struct RezCommands {
   /// names (`env.NAME = …`) keeps where it named it (`keepNamed`), or is left out, which
   /// notes the line again (`forget`); otherwise it may name them wherever it runs.
   private mutating func noteEnvNames(_ statement: Statement, read: Bool) {
+    guard scope.bindsRez else { return }
+    // A line Python evaluates whole names its variables wherever it is reached, whether
+    // flow reads it or not (rez's context fails where it raises): kept each round.
+    if read, let names = wholeLines[statement.line] {
+      for name in names { keepNamed(name) }
+      return
+    }
     // A line noted so before names the same again: a loop reads its body once per round.
-    guard scope.bindsRez,
+    guard
       read
         ? envLinesRead.insert(statement.line).inserted
         : envLinesLeftOut.insert(statement.line).inserted
@@ -1627,8 +1645,14 @@ struct RezCommands {
     let text = statement.text
     guard text.contains("env") else { return }
     let mentions = envMentions(text)
-    scope.envNames.perhaps.formUnion(mentions.names)
     if mentions.unknown { scope.envNames.unknown = true }
+    if read && mentions.whole {
+      let names = mentions.names.sorted()
+      wholeLines[statement.line] = names
+      for name in names { keepNamed(name) }
+      return
+    }
+    scope.envNames.perhaps.formUnion(mentions.names)
     let changesItsOne = read && text.hasPrefix("env") && mentions.names.count == 1
     if !changesItsOne { namedUnread.formUnion(mentions.names) }
   }
@@ -1654,10 +1678,16 @@ struct RezCommands {
   /// `env.NAME`, `env['NAME']` and `{env.NAME}` (in any string: rez formats most), and those
   /// the functions the commands define that it calls name; `unknown` where it names `env`
   /// in a way that may name any variable (`env[name]`, `env.get(…)`, `getattr(env, …)`).
-  /// `env.keys()`, `in env`, `global env` and `env = globals()['env']` name none.
-  func envMentions(_ text: String) -> (names: Set<String>, unknown: Bool) {
+  /// `env.keys()`, `in env`, `global env` and `env = globals()['env']` name none, nor does
+  /// the word in a string other than as a field (`alias('x', 'env A=1 x')`) or in a comment.
+  /// `whole`: Python evaluates every part of the line wherever it is reached (an `if`'s
+  /// test included), so each variable is named there: it calls no function the commands
+  /// define, and neither `and`, `or`, `if`, `else`, `lambda`, `for` nor `while` leaves a
+  /// part unevaluated (a leading `if` aside).
+  func envMentions(_ text: String) -> (names: Set<String>, unknown: Bool, whole: Bool) {
     var names: Set<String> = []
     var unknown = false
+    var whole = true
     var visited: Set<String> = []
     func visit(_ text: String) {
       // `env = globals()['env']` binds rez's name to itself.
@@ -1666,8 +1696,10 @@ struct RezCommands {
         if rest.hasPrefix("="), !rest.hasPrefix("==") { return }
       }
       let bytes = Array(text.utf8)
+      let (quoted, end) = Self.quotedBytes(bytes)
+      if whole, Self.mayLeaveUnevaluated(bytes, quoted: quoted, end: end) { whole = false }
       var index = 0
-      while let found = bytes[index...].firstRange(of: Array("env".utf8)) {
+      while let found = bytes[index..<end].firstRange(of: Array("env".utf8)) {
         let start = found.lowerBound
         index = found.upperBound
         if start > 0,
@@ -1678,6 +1710,19 @@ struct RezCommands {
         if index < bytes.count, RezVersion.isTokenByte(bytes[index]) { continue }
         var reader = PythonModuleReader(bytes: bytes)
         reader.index = index
+        // In a string, only a field rez formats names a variable: `{env.NAME}`, its `{` not
+        // doubled.
+        if quoted[start] {
+          let isField =
+            start > 0 && bytes[start - 1] == UInt8(ascii: "{")
+            && (start < 2 || bytes[start - 2] != UInt8(ascii: "{"))
+          if isField, reader.peek == UInt8(ascii: "."), Self.advance(&reader),
+            let name = reader.identifier(), RezExpression.isVariableName(name)
+          {
+            names.insert(name)
+          }
+          continue
+        }
         if reader.peek == UInt8(ascii: "."), Self.advance(&reader), let name = reader.identifier() {
           if name == "keys" { continue }
           if Self.mappingMethods.contains(name) || !RezExpression.isVariableName(name) {
@@ -1702,11 +1747,76 @@ struct RezCommands {
       }
       for (name, function) in scope.functions
       where text.contains(name + "(") && visited.insert(name).inserted {
+        whole = false
         for statement in function.body { visit(statement.text) }
       }
     }
     visit(text)
-    return (names, unknown)
+    return (names, unknown, whole)
+  }
+
+  /// Whether a word of Python's code in `bytes` (outside its strings, before `end`) may
+  /// leave part of the line unevaluated: `and`, `or`, `if` (but a leading one), `else`,
+  /// `lambda`, `for`, `while`.
+  static func mayLeaveUnevaluated(_ bytes: [UInt8], quoted: [Bool], end: Int) -> Bool {
+    var index = 0
+    var first = true
+    while index < end {
+      guard !quoted[index], RezVersion.isTokenByte(bytes[index]) else {
+        index += 1
+        continue
+      }
+      let start = index
+      while index < end, !quoted[index], RezVersion.isTokenByte(bytes[index]) { index += 1 }
+      // A word, not part of a dotted name (`env.if_x`) or a number.
+      let word = bytes[start..<index]
+      let dotted = start > 0 && bytes[start - 1] == UInt8(ascii: ".")
+      defer { first = false }
+      if dotted { continue }
+      switch String(decoding: word, as: UTF8.self) {
+      case "if": if !first { return true }
+      case "and", "or", "else", "lambda", "for", "while": return true
+      default: break
+      }
+    }
+    return false
+  }
+
+  /// Per byte of a line of Python, whether it lies inside a string literal (its quotes
+  /// included), and where a comment starts (else the end): Python's quotes, one or three,
+  /// with a backslash escaping the byte after it (in raw strings too, for where a string
+  /// ends).
+  static func quotedBytes(_ bytes: [UInt8]) -> (quoted: [Bool], end: Int) {
+    var quoted = [Bool](repeating: false, count: bytes.count)
+    var index = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "#") { return (quoted, index) }
+      guard byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") else {
+        index += 1
+        continue
+      }
+      let triple = index + 2 < bytes.count && bytes[index + 1] == byte && bytes[index + 2] == byte
+      let width = triple ? 3 : 1
+      let start = index
+      index += width
+      while index < bytes.count {
+        if bytes[index] == UInt8(ascii: "\\") {
+          index += 2
+        } else if bytes[index] == byte
+          && (!triple
+            || (index + 2 < bytes.count && bytes[index + 1] == byte
+              && bytes[index + 2] == byte))
+        {
+          index += width
+          break
+        } else {
+          index += 1
+        }
+      }
+      for place in start..<min(index, bytes.count) { quoted[place] = true }
+    }
+    return (quoted, bytes.count)
   }
 
   /// The methods of rez's `env` (a Python mapping) that may name any variable.

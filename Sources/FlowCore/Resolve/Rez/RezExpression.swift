@@ -238,13 +238,16 @@ enum RezExpression {
     var envNames = EnvNames()
 
     /// The variables commands named through `env` (`env.NAME`, `env['NAME']`,
-    /// `{env.NAME}`), which rez's `env.keys()` holds from then on: `surely` those a change
-    /// made so wherever the lines are reached (`env.NAME = …`, `.append(…)`), `perhaps` those
-    /// the lines read so far name anywhere else (`RezCommands.envMentions`), and `unknown`
-    /// once a line names `env` in a way flow does not follow (`env[name]`, `getattr(env,
-    /// …)`).
+    /// `{env.NAME}`), which rez's `env.keys()` holds from then on: `surely` those named
+    /// wherever the lines are reached (by a line Python evaluates whole, or a change),
+    /// `namedWhere` those named only under tests, `perhaps` those the lines read so far name
+    /// where flow cannot tell (a line left out, a part Python may not evaluate:
+    /// `RezCommands.envMentions`), and `unknown` once a line names `env` in a way flow does
+    /// not follow (`env[name]`, `getattr(env, …)`).
     struct EnvNames {
       var surely: Set<String> = []
+      /// Each with the tests it was named under, joined with `or`.
+      var namedWhere: [String: Value] = [:]
       var perhaps: Set<String> = []
       var unknown = false
     }
@@ -378,7 +381,10 @@ enum RezExpression {
       case .reading:
         if envNames.surely.contains(name) { return .boolean(true) }
         guard !envNames.unknown, !envNames.perhaps.contains(name) else { return nil }
-        return .condition("(\(EnvironmentTest.literal(name)) in env.keys())")
+        // Named before the package, or by its lines before where they did.
+        let before = Value.condition("(\(EnvironmentTest.literal(name)) in env.keys())")
+        guard let here = envNames.namedWhere[name] else { return before }
+        return Parser.join(here, before, or: true)
       }
     }
 

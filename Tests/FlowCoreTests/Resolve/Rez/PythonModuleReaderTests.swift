@@ -1209,7 +1209,7 @@ extension PythonModuleReaderTests {
         "setenv('BY_SETENV', 'x')", "if 'BY_SETENV' in env.keys():", "    env.SETENV_SEEN = 'x'",
         "path = str(env.READ)", "if 'READ' in env.keys():", "    env.READ_SEEN = 'x'",
       ], firstLine: 1, expansions: ["root": "/r", "name": "houdini", "version": "1"])
-    #expect(commands.skipped.map(\.text) == ["if 'READ' in env.keys():"])
+    #expect(commands.skipped.isEmpty)
     let changes = commands.variables.filter { $0.kind == .variable }
     #expect(
       changes.first { $0.name == "HOUDINI_PATH" }?.condition
@@ -1217,16 +1217,16 @@ extension PythonModuleReaderTests {
     #expect(changes.first { $0.name == "SEEN" }?.condition == nil)
     #expect(
       changes.first { $0.name == "SETENV_SEEN" }?.condition == "('BY_SETENV' in env.keys())")
-    // Named where each change was made; `READ`, named by a read, and `READ_SEEN`, on a line
-    // left out, perhaps named.
+    // Named where each line naming them is reached: `READ` by a read of its value.
+    #expect(changes.first { $0.name == "READ_SEEN" }?.condition == nil)
     #expect(
       commands.named.map {
         [$0.condition ?? "-"] + ($0.unset ? ["perhaps"] : []) + ($0.set ?? ["?"])
       }
         == [
-          ["-", "HFS", "HOUDINI_PATH", "SEEN"],
+          ["-", "HFS", "HOUDINI_PATH", "SEEN", "READ", "READ_SEEN"],
           ["not ('HOUDINI_PATH' in env.keys())", "HOUDINI_PATH"],
-          ["('BY_SETENV' in env.keys())", "SETENV_SEEN"], ["-", "perhaps", "READ", "READ_SEEN"],
+          ["('BY_SETENV' in env.keys())", "SETENV_SEEN"],
         ])
   }
 }
@@ -1270,13 +1270,51 @@ extension PythonModuleReaderTests {
     #expect(environment(quiet, base: nil) == "h:&")
     #expect(environment(quiet, base: "/s") == "h:x")
     #expect(environment(opaque, base: nil) == "h")
-    // A line left out perhaps names its variables: only a test of those is not known.
-    let elsewhere = read(["import lib", "env.OTHER.append(lib.path())"])
-    let here = read(["import lib", "env.HOUDINI_PATH.append(lib.path())"])
+    // A line left out where Python may not evaluate each part perhaps names its variables:
+    // only a test of those is not known. One evaluated whole names them wherever reached.
+    let elsewhere = read(["import lib", "path = lib.path() or str(env.OTHER)"])
+    let here = read(["import lib", "path = lib.path() or str(env.HOUDINI_PATH)"])
+    let whole = read(["import lib", "env.HOUDINI_PATH.append(lib.path())"])
+    #expect(whole.skipped.count == 1)
+    #expect(whole.named == [VariableChange(name: "", set: ["HOUDINI_PATH"], kind: .key)])
+    #expect(environment(whole, base: nil) == "h")
     #expect(
       elsewhere.named == [VariableChange(name: "", set: ["OTHER"], unset: true, kind: .key)])
     #expect(environment(elsewhere, base: nil) == "h:&")
     #expect(environment(here, base: nil) == "h")
+  }
+}
+
+extension PythonModuleReaderTests {
+  /// In a string, only a field rez formats (`{env.NAME}`, not `{{env.NAME}}`) names a
+  /// variable through `env`; the word elsewhere in a string (an alias's `env A=1 tool`), or
+  /// in a comment, names none and leaves the names known. A line Python evaluates whole
+  /// names each of its variables where it is reached, and a test after reads where
+  /// (`B_X`, named where it was not: named everywhere after); one that may leave a part
+  /// unevaluated (`and`, `or`, `… if … else …`) perhaps names them.
+  @Test func envInAStringNamesOnlyAsAField() {
+    let commands = RezCommands(
+      lines: [
+        #"alias('bt', "env B_MODE=1 {root}/bin/bt")  # env[name]"#,
+        "env.B_H = '{env.HOME}/x {{env.NOT}} env'", #"info('''env[k] \''' env''')"#,
+        "if 'B_X' not in env.keys():", "    env.B_X = 'default'",
+        "if 'B_X' in env.keys():", "    path = str(env.B_Y)", "    env.B_Z = 'z' or str(env.A)",
+      ], firstLine: 1, expansions: ["root": "/r"])
+    #expect(commands.skipped.isEmpty)
+    #expect(
+      commands.named.map {
+        [$0.condition ?? "-"] + ($0.unset ? ["perhaps"] : []) + ($0.set ?? ["?"])
+      }
+        == [
+          ["-", "B_H", "HOME", "B_Y", "B_Z"], ["not ('B_X' in env.keys())", "B_X"],
+          ["-", "perhaps", "A"],
+        ])
+    let line = Array(#"a = 'x\'y' + "z" # 'c'"#.utf8)
+    #expect(
+      RezCommands.quotedBytes(line).quoted.map { $0 ? 1 : 0 }
+        == [0, 0, 0, 0] + [Int](repeating: 1, count: 6) + [0, 0, 0] + [1, 1, 1] + [0]
+        + [Int](repeating: 0, count: 5))
+    #expect(RezCommands.quotedBytes(line).end == 17)
   }
 }
 
