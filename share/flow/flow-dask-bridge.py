@@ -33,7 +33,8 @@ environment the worker was started with (see started_environment in run_stage), 
 the assignments applied over it in order (a "variable" part
 is that variable's value as built so far, "separator_if_set" a ":" when it is set; one with
 a "when" only where its TEST holds of the environment the worker was started with: ["set",
-NAME], or of the worker's files: ["exists", PATH] ("isdir", "isfile", as os.path tells);
+NAME], ["filled", NAME] (set and not empty), or of the worker's files: ["exists", PATH]
+("isdir", "isfile", as os.path tells);
 ["not", TEST], ["all", [TEST, ...]], ["any", [TEST, ...]]); a "stop" whose test holds ends
 the stage before its command, with status 1 and the message in its log), with
 the stage's resources as Dask resource annotations. A stage given GPUs gets ids among the
@@ -166,6 +167,8 @@ def run_stage(stage, stop_name, local_gpu_ids):
         kind, value = test
         if kind == "set":
             return value in environment
+        if kind == "filled":
+            return bool(environment.get(value))
         if kind in ("exists", "isdir", "isfile"):
             return getattr(os.path, kind)(value)
         if kind == "not":

@@ -42,16 +42,22 @@ public struct NodeAssignment: Sendable, Equatable {
 
   /// The sh lines that make `assignments` over the machine's environment: first whether
   /// each variable their tests read is set there, kept in a shell variable of its own
-  /// (`flow_base_set_NAME`, never exported: the assignments change what they test), then
-  /// the assignments, then those shell variables unset.
+  /// (`flow_base_set_NAME`, never exported: the assignments change what they test), and
+  /// whether it is set and not empty for those whose value they test
+  /// (`flow_base_filled_NAME`), then the assignments, then those shell variables unset.
   public static func script(_ assignments: [NodeAssignment]) -> [String] {
     var tested: [String] = []
+    var filled: [String] = []
     for assignment in assignments {
       for name in assignment.when?.names ?? [] where ShellWord.isName(name) {
         if !tested.contains(name) { tested.append(name) }
       }
+      for name in assignment.when?.filledNames ?? [] where ShellWord.isName(name) {
+        if !filled.contains(name) { filled.append(name) }
+      }
     }
-    var lines = tested.map { "\(baseMark($0))=${\($0)+1}" }
+    var lines =
+      tested.map { "\(baseMark($0))=${\($0)+1}" } + filled.map { "\(filledMark($0))=${\($0):+1}" }
     var functions = 0
     for assignment in assignments {
       guard assignment.isFunction else {
@@ -62,7 +68,8 @@ public struct NodeAssignment: Sendable, Equatable {
       lines.append(
         assignment.guarded("\(functionMark(functions))=" + ShellWord.quote(assignment.entry)))
     }
-    if !tested.isEmpty { lines.append("unset " + tested.map(baseMark).joined(separator: " ")) }
+    let marks = tested.map(baseMark) + filled.map(filledMark)
+    if !marks.isEmpty { lines.append("unset " + marks.joined(separator: " ")) }
     return lines
   }
 
@@ -88,12 +95,16 @@ public struct NodeAssignment: Sendable, Equatable {
 
   private static func baseMark(_ name: String) -> String { "flow_base_set_" + name }
 
+  private static func filledMark(_ name: String) -> String { "flow_base_filled_" + name }
+
   /// `test` as an sh condition on the marks `script` keeps; a name sh cannot spell is no
   /// variable of its environment.
   static func shellTest(_ test: EnvironmentTest) -> String {
     switch test {
     case .isSet(let name):
       return ShellWord.isName(name) ? "[ -n \"${\(baseMark(name))-}\" ]" : "false"
+    case .filled(let name):
+      return ShellWord.isName(name) ? "[ -n \"${\(filledMark(name))-}\" ]" : "false"
     case .path(let path, let kind):
       // Links followed, and an empty path nothing, in `test` as in Python.
       let flag: String

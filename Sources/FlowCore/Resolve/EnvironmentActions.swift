@@ -129,10 +129,13 @@ public struct EnvironmentActions: Sendable, Hashable {
   /// `post_commands`), those read under a condition on the resolve only where it holds of
   /// these packages, ephemerals and `requests` (the machine's facts left out), then for
   /// each ephemeral (`name` and range: `.foo.bar`, `1.2`) its request
-  /// (`REZ_EPH_FOO_BAR_REQUEST=1.2`).
+  /// (`REZ_EPH_FOO_BAR_REQUEST=1.2`). A change whose condition stays unknown once the
+  /// resolve is known (a package before named `env` in a way flow does not follow) is left
+  /// out and told to `undecided`: one a package before may have named through `env` in a
+  /// way flow does not follow (`env.keys()`), or too deep to read.
   static func rez(
     packages: [PackageVersion], ephemerals: [(name: String, range: String)],
-    requests: [PackageRequirement] = []
+    requests: [PackageRequirement] = [], undecided: ((Diagnostic) -> Void)? = nil
   ) -> EnvironmentActions {
     var actions: [Action] = []
     for package in packages {
@@ -173,17 +176,16 @@ public struct EnvironmentActions: Sendable, Hashable {
             // What is left once the resolve is known tests the environment alone; a
             // condition flow cannot read so (too deep) fails, as one whose truth is unknown:
             // a change is then left out, a key's variables are perhaps named.
-            switch RezExpression.value(condition, in: scope) {
-            case .boolean(true)?: break
-            case .condition(let text)?:
-              guard let test = EnvironmentTest(parsing: text) else {
-                if change.kind == .key { context.name(change.set, where: .always, perhaps: true) }
-                continue
-              }
+            let value = RezExpression.test(condition, in: scope)
+            if case .boolean(false)? = value { continue }
+            if case .condition(let text)? = value, let test = EnvironmentTest(parsing: text) {
               when = test
-            case .boolean(false)?: continue
-            default:
-              if change.kind == .key { context.name(change.set, where: .always, perhaps: true) }
+            } else if value?.truth != true {
+              if change.kind == .key {
+                context.name(change.set, where: .always, perhaps: true)
+              } else {
+                undecided?(Self.undecided(change, of: package, condition: condition))
+              }
               continue
             }
           }
@@ -204,6 +206,23 @@ public struct EnvironmentActions: Sendable, Hashable {
           value: ephemeral.range, package: ephemeral.name))
     }
     return EnvironmentActions(actions: actions)
+  }
+
+  /// A warning that `change` of `package`, under `condition`, is left out of a resolve.
+  static func undecided(_ change: VariableChange, of package: PackageVersion, condition: String)
+    -> Diagnostic
+  {
+    let what: String
+    switch change.kind {
+    case .alias: what = "the alias \(change.name)"
+    case .stop: what = "a stop"
+    case .variable, .key: what = "the change of \(change.name)"
+    }
+    return Diagnostic(
+      file: package.definedAt, position: nil,
+      message: "rez package \(package.name)-\(package.key): command not decided for this "
+        + "resolve, left out: \(what) where \(condition), which flow cannot tell once the "
+        + "packages before it are known")
   }
 
   /// How rez's context builds the variables its packages change (its default settings,

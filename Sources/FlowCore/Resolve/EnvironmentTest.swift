@@ -3,14 +3,17 @@ import Glibc
 /// What an action needs of the environment the actions are applied to
 /// (`EnvironmentActions.Action.when`): a rez package's `defined('NAME')`, `undefined()` and
 /// `'NAME' in os.environ`, once the packages before it decided what they set
-/// (`RezExpression.EnvironmentTests`), and its `os.path.exists('PATH')` (`isdir`, `isfile`),
-/// which reads the files of the machine the actions are applied on, as rez reads those of
-/// the machine it builds its context on. Written as rez's commands write it: `('NAME' in
-/// os.environ)`, `os.path.exists('PATH')`, `not`, `and`, `or`, brackets, `True` and `False`,
-/// nothing else.
+/// (`RezExpression.EnvironmentTests`), the truth of its `os.environ.get('NAME')` (also
+/// `os.getenv`), and its `os.path.exists('PATH')` (`isdir`, `isfile`), which reads the files
+/// of the machine the actions are applied on, as rez reads those of the machine it builds
+/// its context on. Written as rez's commands write it: `('NAME' in os.environ)`,
+/// `os.environ.get('NAME')`, `os.path.exists('PATH')`, `not`, `and`, `or`, brackets, `True`
+/// and `False`, nothing else.
 public indirect enum EnvironmentTest: Sendable, Hashable {
   /// The variable is set (perhaps empty).
   case isSet(String)
+  /// The variable is set and not empty: Python's truth of `os.environ.get('NAME')`.
+  case filled(String)
   /// The path names something of that kind, links followed, as Python's `os.path` tells.
   case path(String, PathKind)
   case not(EnvironmentTest)
@@ -36,6 +39,7 @@ public indirect enum EnvironmentTest: Sendable, Hashable {
     case .always: return "True"
     case .never: return "False"
     case .isSet(let name): return "('\(name)' in os.environ)"
+    case .filled(let name): return "os.environ.get('\(name)')"
     case .path(let path, let kind): return "os.path.\(kind.rawValue)(\(Self.literal(path)))"
     case .not(let test): return "not " + test.text
     case .all(let tests): return "(" + tests.map(\.text).joined(separator: " and ") + ")"
@@ -46,6 +50,7 @@ public indirect enum EnvironmentTest: Sendable, Hashable {
   public func holds(in environment: EnvironmentMap) -> Bool {
     switch self {
     case .isSet(let name): return environment[name] != nil
+    case .filled(let name): return environment[name].map { !$0.isEmpty } ?? false
     case .path(let path, let kind): return Self.holds(kind, path)
     case .not(let test): return !test.holds(in: environment)
     case .all(let tests): return tests.allSatisfy { $0.holds(in: environment) }
@@ -128,7 +133,7 @@ public indirect enum EnvironmentTest: Sendable, Hashable {
   /// How many tests of a variable or a path it holds.
   public var size: Int {
     switch self {
-    case .isSet, .path: return 1
+    case .isSet, .filled, .path: return 1
     case .not(let test): return test.size
     case .all(let tests), .any(let tests): return tests.reduce(0) { $0 + $1.size }
     }
@@ -137,7 +142,7 @@ public indirect enum EnvironmentTest: Sendable, Hashable {
   /// Whether it tests a path (`os.path.exists()` and the others): files decide it.
   public var readsFiles: Bool {
     switch self {
-    case .isSet: return false
+    case .isSet, .filled: return false
     case .path: return true
     case .not(let test): return test.readsFiles
     case .all(let tests), .any(let tests): return tests.contains { $0.readsFiles }
@@ -145,12 +150,18 @@ public indirect enum EnvironmentTest: Sendable, Hashable {
   }
 
   /// The variables it tests, each once, in the order first tested.
-  public var names: [String] {
+  public var names: [String] { variables(filled: false) }
+
+  /// The variables whose value it tests (`filled`), each once, in the order first tested.
+  public var filledNames: [String] { variables(filled: true) }
+
+  private func variables(filled only: Bool) -> [String] {
     var result: [String] = []
     func visit(_ test: EnvironmentTest) {
       switch test {
-      case .isSet(let name): if !result.contains(name) { result.append(name) }
-      case .path: break
+      case .isSet(let name) where !only, .filled(let name):
+        if !result.contains(name) { result.append(name) }
+      case .isSet, .path: break
       case .not(let inner): visit(inner)
       case .all(let tests), .any(let tests): tests.forEach(visit)
       }
@@ -220,6 +231,11 @@ public indirect enum EnvironmentTest: Sendable, Hashable {
       if take("not") { return negation().map(\.negated) }
       if take("True") { return .always }
       if take("False") { return .never }
+      if take("os.environ.get") {
+        guard take("("), let name = literal(), RezExpression.isVariableName(name), take(")")
+        else { return nil }
+        return .filled(name)
+      }
       if take("os.path.") {
         guard let kind = PathKind.allCases.first(where: { take($0.rawValue) }), take("("),
           let path = literal(), take(")")

@@ -191,3 +191,41 @@ import Testing
     #expect(stops.applied(to: [:]) == ["A": "1"])
   }
 }
+
+extension NodeAssignmentTests {
+  /// A test of a variable's value (`os.environ.get('NAME')`: set and not empty) reads the
+  /// node's own environment before any assignment, in sh as `applied(to:)` does; the bridge
+  /// gets it as `["filled", NAME]`.
+  @Test func aTestOfAVariablesValueReadsTheNodesOwnBeforeAnyAssignment() throws {
+    let filled = try #require(EnvironmentTest(parsing: "os.environ.get('TOOL_HOME')"))
+    #expect(filled == .filled("TOOL_HOME") && filled.text == "os.environ.get('TOOL_HOME')")
+    let either = try #require(
+      EnvironmentTest(parsing: "(os.environ.get('TOOL_HOME') or not ('TOOL_HOME' in os.environ))"))
+    #expect(either.names == ["TOOL_HOME"] && either.filledNames == ["TOOL_HOME"])
+    #expect(EnvironmentTest(parsing: "os.environ.get('A B')") == nil)
+    let tested = EnvironmentActions(actions: [
+      .init(kind: .set, variable: "TOOL_HOME", value: "/opt/tool", package: "a", when: either),
+      .init(kind: .set, variable: "SEEN", value: "1", package: "a", when: filled),
+    ])
+    let environment = StageEnvironment(actions: tested)
+    let assignments = environment.nodeAssignments(stage: "s", workflow: "w")
+    let script =
+      NodeAssignment.script(assignments).joined(separator: "\n")
+      + "\nprintf '%s\\n' \"${TOOL_HOME-none}\" \"${SEEN-none}\""
+      + " \"${flow_base_filled_TOOL_HOME-none}\"\n"
+    let bases: [EnvironmentMap] = [[:], ["TOOL_HOME": ""], ["TOOL_HOME": "/mine"]]
+    var seen: [String] = []
+    for base in bases {
+      let built = environment.build(base: base, stage: "s", workflow: "w", gpus: nil)
+      let run = try ChildProcess(["/bin/sh", "-c", script], environment: base).run()
+      #expect(
+        run.text
+          == [built["TOOL_HOME"] ?? "none", built["SEEN"] ?? "none", "none"]
+          .map { $0 + "\n" }.joined(), "\(base)")
+      seen.append((built["TOOL_HOME"] ?? "none") + " " + (built["SEEN"] ?? "none"))
+    }
+    #expect(seen == ["/opt/tool none", " none", "/opt/tool 1"])
+    #expect(
+      DaskRunner.test(filled) == .array([.string("filled"), .string("TOOL_HOME")]))
+  }
+}

@@ -621,6 +621,52 @@ def commands():
     if "HOUDINI_PATH" in env.keys():
         env.KEYS_G = "named here where it was not before"
 """
+# Python's `os.getenv()` and `os.environ.get()`: their truth, and whether they are None, as
+# tests of the environment the context is built in.
+PACKAGES[("getenv_reader", "1.0")] = """
+def commands():
+    import os
+    if os.getenv("EXPR_HOME"):
+        env.GETENV_A = "home"
+    if os.environ.get("GETENV_EMPTY"):
+        env.GETENV_B = "never: empty"
+    if not os.getenv("GETENV_UNSET"):
+        env.GETENV_C = "unset"
+    if os.getenv("GETENV_UNSET") is None:
+        env.GETENV_D = "none"
+    if os.environ.get("GETENV_EMPTY") is not None:
+        env.GETENV_E = "set though empty"
+    if os.getenv("GETENV_UNSET", "fallback"):
+        env.GETENV_F = "default"
+    if not os.environ.get("GETENV_EMPTY", "x"):
+        env.GETENV_G = "empty, not the default"
+    flag = os.getenv("GETENV_UNSET")
+    if flag or "EXPR_HOME" not in os.environ:
+        env.GETENV_H = "local"
+    elif os.getenv("GETENV_UNSET") or os.getenv("GETENV_EMPTY", "x"):
+        env.GETENV_I = "elif"
+"""
+# `os.environ['NAME']`: the variable's value, and Python's KeyError where it is not set,
+# which stops rez's context.
+PACKAGES[("environ_reader", "1.0")] = """
+def commands():
+    import os
+    env.ENVIRON_A = os.environ["EXPR_HOME"] + "/a"
+    if "ENVIRON_UNSET" in os.environ:
+        env.ENVIRON_B = os.environ["ENVIRON_UNSET"] + "/b"
+    env.ENVIRON_C = os.environ['ENVIRON_UNSET']
+"""
+# rez's messages and `shebang()` change nothing; `resetenv()` sets as `setenv()` does.
+PACKAGES[("messenger", "1.0")] = """
+def commands():
+    info("reading {root}")
+    error("a message, not a stop")
+    comment("a comment")
+    shebang()
+    resetenv("RESET_A", "{root}/reset")
+    resetenv("RESET_B", "b", True)
+    env.RESET_B.append("more")
+"""
 REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
@@ -637,12 +683,15 @@ REQUESTS = [
     ["loopreader"], ["loopreader", "lib"],
     ["namereader"], ["namereader", "lib"], ["namereader", "tool"],
     ["houdini"], ["houdini_plugin"], ["houdini_site", "houdini"], ["houdini_hda"],
+    ["getenv_reader"], ["environ_reader"], ["messenger"],
 ]
 # Requests resolved again with more variables in the environment rez's context is built in.
 MORE_BASE = [(["houdini"], {"HOUDINI_PATH": "/site"}),
              (["houdini_plugin"], {"HOUDINI_PATH": "/site"}),
              (["houdini_site", "houdini"], {"HOUDINI_PATH": "/site"}),
-             (["houdini_hda"], {"HOUDINI_PATH": "/site"})]
+             (["houdini_hda"], {"HOUDINI_PATH": "/site"}),
+             (["getenv_reader"], {"GETENV_UNSET": "now set", "GETENV_EMPTY": "full"}),
+             (["environ_reader"], {"ENVIRON_UNSET": "/e"})]
 
 
 def write(folder):
@@ -669,7 +718,7 @@ def write(folder):
 
 # Variables of the environment the commands are applied to, as the test gives them too.
 BASE = {"EXPR_HOME": "/home/test", "EXPR_HOME2": "h2", "EXPR_GONE": "g", "EXPR_GONE2": "g2",
-        "INHERITED_LIST": "/inherited"}
+        "INHERITED_LIST": "/inherited", "GETENV_EMPTY": ""}
 
 
 def main():
@@ -717,7 +766,8 @@ def main():
         names |= {"PART_" + letter for letter in "ABCDEF"} | {"LOOPR_A", "LOOPR_B"}
         names |= {"NAMER_A", "NAMER_B", "NAMER_C"}
         names |= {"HFS", "HOUDINI_PATH", "KEYS_SET"} | {"KEYS_" + letter for letter in "ABCDEFG"}
-        names |= {"KEYS_TOOLS"}
+        names |= {"KEYS_TOOLS"} | {"GETENV_" + letter for letter in "ABCDEFGHI"}
+        names |= {"ENVIRON_" + letter for letter in "ABC"} | {"RESET_A", "RESET_B"}
         names |= {"EARLY_ROOT", "LATE_ROOT", "COOK_FLAVOUR", "COOK_PATHS", "PICK_ROOT"}
         names |= {"HELPERS_" + name for name in
                   ["PATH", "MORE", "TOOL", "WITH", "ALONE", "SEEN"]}

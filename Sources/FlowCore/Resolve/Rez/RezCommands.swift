@@ -465,8 +465,7 @@ struct RezCommands {
         or: false)
     else { return }
     var stopped: Set<String> = []
-    for (name, defined, isName) in reads
-    where stopped.insert((isName ? "name " : "") + name).inserted {
+    for (defined, message) in reads where stopped.insert(message).inserted {
       guard let defined, let undefined = Parser.negate(defined),
         let stops = Parser.join(here, undefined, or: false)
       else { continue }
@@ -478,10 +477,6 @@ struct RezCommands {
         guard let text = stops.conditionText else { continue }
         condition = text
       }
-      // rez's error for a variable nothing set, Python's for a name nothing bound.
-      let message =
-        isName
-        ? "name '\(name)' is not defined" : "Referenced undefined environment variable: " + name
       let stop = VariableChange(
         name: "", set: [message], phase: phase, condition: condition, kind: .stop)
       // The same test read again adds nothing.
@@ -906,7 +901,7 @@ struct RezCommands {
 
   /// A test's value as rez's commands would work it out; nil where flow cannot.
   private func value(of test: String) -> RezExpression.Value? {
-    RezExpression.value(test, in: scope)
+    RezExpression.test(test, in: scope)
   }
 
   /// Does what one line does; false when it is none of the forms read.
@@ -989,9 +984,10 @@ struct RezCommands {
     {
       return true
     }
-    // rez's messages (`info('…')`, `comment('…')`) and Python's `print(…)`, written where
-    // rez runs, change nothing either.
-    if head == "info" || head == "comment" || head == "print", Self.take("(", &reader) {
+    // rez's messages (`info('…')`, `error('…')`, `comment('…')`), its `shebang()` and
+    // Python's `print(…)`, written where rez runs or where the context is sourced, change
+    // nothing either.
+    if ["info", "error", "comment", "print", "shebang"].contains(head), Self.take("(", &reader) {
       return true
     }
     if head == "env" {
@@ -1038,13 +1034,17 @@ struct RezCommands {
       apply((.stop, "", message))
       return true
     }
+    // `resetenv(NAME, VALUE, FRIENDS)` sets the variable as `setenv` does; its friends
+    // change nothing.
     let functions: [String: Operation] = [
-      "setenv": .set, "appendenv": .append, "prependenv": .prepend,
+      "setenv": .set, "appendenv": .append, "prependenv": .prepend, "resetenv": .set,
     ]
     if let operation = functions[head] {
       guard Self.take("(", &reader), case .string(let name)? = value(&reader),
         RezExpression.isVariableName(name), Self.take(",", &reader),
-        let value = variableText(&reader), Self.closesCall(&reader), Self.atEnd(&reader)
+        let value = variableText(&reader),
+        head != "resetenv" || !Self.take(",", &reader) || self.value(&reader) != nil,
+        Self.closesCall(&reader), Self.atEnd(&reader)
       else { return false }
       apply((operation, name, value))
       return true

@@ -29,6 +29,11 @@ enum RezExpression {
     /// loop's round added after a `continue` under a test of the resolve): a loop over
     /// the list reads its round under that condition; anything else is unknown of it.
     indirect case conditional(condition: String, value: Value)
+    /// Python's `os.environ.get('NAME', DEFAULT)` (also `os.getenv`) in commands: the
+    /// variable's value in the environment the context is built in, else the default. Only
+    /// its truth and whether it `is None` are worked out (`Parser.comparison()`), as tests
+    /// of that environment; as a value it is unknown.
+    indirect case environment(name: String, fallback: Value)
     /// A truth known only once the resolve is: what it tests written as a condition
     /// (`'maya' in resolve`, `intersects(resolve.maya, '2020+')`), which `value(_:in:)`
     /// reads again with the resolve given (`Scope.resolved`).
@@ -41,7 +46,7 @@ enum RezExpression {
       case .boolean(let truth): return truth ? "True" : "False"
       case .none: return "None"
       case .integer(let number): return String(number)
-      case .tuple, .dictionary, .condition, .conditional: return nil
+      case .tuple, .dictionary, .condition, .conditional, .environment: return nil
       }
     }
 
@@ -59,7 +64,7 @@ enum RezExpression {
         return items.isEmpty ? false : nil
       case .dictionary(let keys, _): return !keys.isEmpty
       case .integer(let number): return number != 0
-      case .object, .condition, .conditional: return nil
+      case .object, .condition, .conditional, .environment: return nil
       }
     }
 
@@ -72,6 +77,7 @@ enum RezExpression {
       case .dictionary(let keys, let values):
         return keys.contains { $0.refersToVariables } || values.contains { $0.refersToVariables }
       case .conditional(_, let value): return value.refersToVariables
+      case .environment: return true
       default: return false
       }
     }
@@ -273,9 +279,10 @@ enum RezExpression {
     var reads = VariableReads()
 
     final class VariableReads {
-      /// Each read: a variable's, or (`isName`) a Python name's that nothing bound, whose
-      /// `defined` is false (`noteUnbound(_:in:)`).
-      var read: [(name: String, defined: Value?, isName: Bool)] = []
+      /// Each read: where what it reads is there (`defined`; nil: not known), and the error
+      /// rez stops with where it is not: a variable's (`noteRead`), a Python name's that
+      /// nothing bound (`noteUnbound(_:in:)`, never there), a key of `os.environ`.
+      var read: [(defined: Value?, error: String)] = []
     }
 
     /// rez's binding `path` (`binding(_:package:)`), a variable's known value first.
@@ -299,7 +306,7 @@ enum RezExpression {
     /// Keeps that commands read variable `name`'s value (`reads`).
     private func noteRead(_ name: String) {
       guard bindsRez else { return }
-      reads.read.append((name, defined(name), false))
+      reads.read.append((defined(name), "Referenced undefined environment variable: " + name))
     }
 
     /// Keeps that the commands read `name`, a Python name that neither they, nor rez, nor
@@ -312,7 +319,7 @@ enum RezExpression {
         !boundNames.contains(name), !RezExpression.isBound(name), name != "testing",
         !RezExpression.isBuiltin(name), !RezExpression.bindsNames(text)
       else { return }
-      reads.read.append((name, .boolean(false), true))
+      reads.read.append((.boolean(false), "name '\(name)' is not defined"))
     }
 
     /// What the text read is, which decides the names bound beyond its own and Python's.
@@ -337,6 +344,53 @@ enum RezExpression {
     func inEnvironment(_ name: String) -> Value {
       if case .applying(let base) = environment { return .boolean(base[name] != nil) }
       return .condition("(\(EnvironmentTest.literal(name)) in os.environ)")
+    }
+
+    /// Python's truth of `os.environ.get('NAME')` in commands: whether the environment the
+    /// actions are applied to holds the variable, not empty; a condition until then.
+    func filledInEnvironment(_ name: String) -> Value {
+      if case .applying(let base) = environment {
+        return .boolean(base[name].map { !$0.isEmpty } ?? false)
+      }
+      return .condition(EnvironmentTest.filled(name).text)
+    }
+
+    /// `value` where its truth is all that is asked: a variable's value from the
+    /// environment (`Value.environment`) as a test of it (set and not empty, or unset where
+    /// its default is true); nil where the default's truth is unknown. Any other value as
+    /// it is.
+    func truth(of value: Value) -> Value? {
+      guard case .environment(let name, let fallback) = value else { return value }
+      let filled = filledInEnvironment(name)
+      guard let defaultHolds = fallback.truth else { return nil }
+      guard defaultHolds, let unset = Parser.negate(inEnvironment(name)) else { return filled }
+      return Parser.join(filled, unset, or: true)
+    }
+
+    /// The sides of an `and` or `or`: where both are tests (a condition, a variable's value
+    /// from the environment), each as a test (`truth(of:)`), else as they are; nil where a
+    /// side's truth is unknown. A side known here (`or '/default'`) leaves a value from the
+    /// environment a value, which only the environment decides.
+    func operands(_ left: Value, _ right: Value) -> (Value, Value)? {
+      func isTest(_ value: Value) -> Bool {
+        switch value {
+        case .condition, .environment: return true
+        default: return false
+        }
+      }
+      guard isTest(left), isTest(right) else { return (left, right) }
+      guard let left = truth(of: left), let right = truth(of: right) else { return nil }
+      return (left, right)
+    }
+
+    /// `value is None` for a variable's value from the environment: where it is not set,
+    /// without a default (a string default is never `None`); nil where flow cannot tell.
+    func isNone(_ name: String, _ fallback: Value) -> Value? {
+      switch fallback {
+      case .none: return Parser.negate(inEnvironment(name))
+      case .string, .literal: return .boolean(false)
+      default: return nil
+      }
     }
 
     /// rez's `defined('NAME')` in commands (`EnvironmentTests`); nil where flow cannot
@@ -492,6 +546,12 @@ enum RezExpression {
     var parser = Parser(reader: PythonModuleReader(bytes: Array(text.utf8)), scope: scope)
     guard let value = parser.expression(), parser.atEnd else { return nil }
     return value
+  }
+
+  /// The value of `text` as a test (an `if`'s, a condition kept): as `value(_:in:)`, with a
+  /// variable's value from the environment (`Value.environment`) its truth.
+  static func test(_ text: String, in scope: Scope) -> Value? {
+    value(text, in: scope).flatMap(scope.truth(of:))
   }
 
   /// The arguments of a call at `reader`, just past its `(`, which is left past its `)`:
@@ -866,7 +926,9 @@ enum RezExpression {
         let start = scope.reads.read.count
         let right = conjunction()
         keepReads(from: start, where: value.truth == false)
-        guard let right, let joined = Self.join(value, right, or: true) else { return nil }
+        guard let right, let (a, b) = scope.operands(value, right),
+          let joined = Self.join(a, b, or: true)
+        else { return nil }
         value = joined
       }
       return value
@@ -878,7 +940,9 @@ enum RezExpression {
         let start = scope.reads.read.count
         let right = negation()
         keepReads(from: start, where: value.truth == true)
-        guard let right, let joined = Self.join(value, right, or: false) else { return nil }
+        guard let right, let (a, b) = scope.operands(value, right),
+          let joined = Self.join(a, b, or: false)
+        else { return nil }
         value = joined
       }
       return value
@@ -923,7 +987,7 @@ enum RezExpression {
       guard depth < PythonModuleReader.maximumDepth else { return nil }
       depth += 1
       defer { depth -= 1 }
-      return negation().flatMap(Self.negate)
+      return negation().flatMap(scope.truth(of:)).flatMap(Self.negate)
     }
 
     /// `not value`; nil where its truth is unknown.
@@ -1040,7 +1104,7 @@ enum RezExpression {
       case .tuple:
         if types.contains("list") && types.contains("tuple") { return .boolean(true) }
         return types.contains("list") || types.contains("tuple") ? nil : .boolean(false)
-      case .object, .condition, .conditional: return nil
+      case .object, .condition, .conditional, .environment: return nil
       }
     }
 
@@ -1164,9 +1228,13 @@ enum RezExpression {
       // themselves.
       if take("is") {
         let same = !take("not")
-        guard let right = sum(), left.isSingleton || right.isSingleton,
-          let equal = left.equals(right)
-        else { return nil }
+        guard let right = sum() else { return nil }
+        if case .environment(let name, let fallback) = left, right == .none {
+          return scope.isNone(name, fallback).flatMap { same ? $0 : Self.negate($0) }
+        }
+        guard left.isSingleton || right.isSingleton, let equal = left.equals(right) else {
+          return nil
+        }
         return .boolean(equal == same)
       }
       // Most expressions compare nothing: what follows is looked at once.
@@ -1718,6 +1786,15 @@ enum RezExpression {
         else { return nil }
         return .string(value)
       }
+      if dotted == "os.environ", scope.bindsRez, scope.locals["os"] == nil, take(symbol: "[") {
+        // In commands, the variable where the actions are applied (as `getenv`), and where
+        // the environment does not hold it, Python's `KeyError`, which stops rez's context.
+        guard case .string(let name)? = expression(), take(symbol: "]"), isVariableName(name)
+        else { return nil }
+        if case .applying(let base) = scope.environment { return base[name].map(Value.string) }
+        scope.reads.read.append((scope.inEnvironment(name), "'\(name)'"))
+        return .string("${\(name)}")
+      }
       if dotted == "env", scope.bindsRez, take(symbol: "[") {
         guard case .string(let name)? = stringLiteral(prefix: ""), take(symbol: "]"),
           isVariableName(name)
@@ -1869,11 +1946,17 @@ enum RezExpression {
         }
         // In commands, with the empty string for one unset: the variable where the commands
         // are applied, as `getenv` gives it (rez reads its own environment, the same unless a
-        // package before changed the variable). `None`, or another default, is not known.
-        guard scope.bindsRez, scope.locals["os"] == nil, isVariableName(name),
-          arguments.count == 2, arguments[1] == .string("")
-        else { return nil }
-        return .string("${\(name)}")
+        // package before changed the variable). With `None`, or another default, a value
+        // whose truth and `is None` are tests of that environment (`Value.environment`).
+        guard scope.bindsRez, scope.locals["os"] == nil, isVariableName(name) else {
+          return nil
+        }
+        let fallback = arguments.count == 2 ? arguments[1] : Value.none
+        if fallback == .string("") { return .string("${\(name)}") }
+        if case .applying(let base) = scope.environment {
+          return base[name].map(Value.string) ?? fallback
+        }
+        return .environment(name: name, fallback: fallback)
       case ("os.path.exists", 1), ("os.path.isdir", 1), ("os.path.isfile", 1):
         // In commands, of a path worked out here: a test of the machine the actions are
         // applied on, as rez reads the files of the one it builds its context on.
@@ -2036,7 +2119,7 @@ extension RezExpression.Value {
         pairs.append((key, value))
       }
       return .dictionary(pairs)
-    case .object, .literal, .condition, .conditional: return nil
+    case .object, .literal, .condition, .conditional, .environment: return nil
     }
   }
 }

@@ -104,8 +104,9 @@ public final class RezRepository: PackageSource {
   /// cost a resolve more than anything it still holds.
   private var search: RezSolver?
   /// What the index reported (on opening, and of damage found later), then versions skipped
-  /// and commands left out, as packages are read, here and by the views with other facts
-  /// (`with(facts:)`, in the order made), each once.
+  /// and commands left out, as packages are read, and changes a resolve left out
+  /// (`keep(undecided:)`), here and by the views with other facts (`with(facts:)`, in the
+  /// order made), each once.
   public var problems: [Diagnostic] {
     var all = index.warnings + packageProblems
     var seen = Set(all)
@@ -117,6 +118,14 @@ public final class RezRepository: PackageSource {
     return all
   }
   private var packageProblems: [Diagnostic] = []
+
+  /// Keeps the changes a resolve's actions left out (`Resolution.undecided`) among the
+  /// problems, each once: stages resolved alike leave out the same.
+  func keep(undecided: [Diagnostic]) {
+    for problem in undecided where !packageProblems.contains(problem) {
+      packageProblems.append(problem)
+    }
+  }
 
   /// The package files rez reads, in order of preference.
   static let packageFiles = ["package.py", "package.yaml"]

@@ -21,6 +21,9 @@ public struct Resolution: Sendable {
   private(set) var otherVariants: [[(entry: PackageVersion, preferred: Bool)]]
   /// The versions the solve was asked to keep (a lock's), which the reasons name.
   let preferences: [String: PreferredVersion]
+  /// The rez packages' changes left out of the actions because their conditions stay
+  /// unknown for this resolve (`EnvironmentActions.rez`).
+  private(set) var undecided: [Diagnostic] = []
 
   /// `requirements` solved against `source`, with the machine's facts as packages and weak
   /// requests after them when `implicits` are given; what a resolve of requirements given as
@@ -53,7 +56,9 @@ public struct Resolution: Sendable {
         implicitCount: implicitCount)
       if !explain, var answer = repository.resolution(of: requirements) {
         answer.implicitCount = implicitCount
-        return try answer.rezFinished()
+        answer = try answer.rezFinished()
+        repository.keep(undecided: answer.undecided)
+        return answer
       }
     }
     var resolution = try Resolution(
@@ -67,7 +72,10 @@ public struct Resolution: Sendable {
     // On a rez repository, with its ephemerals, which the solver set aside, and listed and
     // applied in rez's order, however it was solved.
     resolution.implicitCount = implicitCount
-    if source.rezSearch != nil { resolution = try resolution.rezFinished() }
+    if let search = source.rezSearch {
+      resolution = try resolution.rezFinished()
+      search.repository.keep(undecided: resolution.undecided)
+    }
     return resolution
   }
 
@@ -116,9 +124,11 @@ public struct Resolution: Sendable {
     hidden = order.map { hidden[$0] }
     otherVariants = order.map { otherVariants[$0] }
     ephemerals = ephemeralOrder.map { ephemerals[$0] }
+    var undecided: [Diagnostic] = []
     actions = EnvironmentActions.rez(
       packages: packages, ephemerals: ephemerals,
-      requests: Array(requirements.dropLast(implicitCount)))
+      requests: Array(requirements.dropLast(implicitCount)), undecided: { undecided.append($0) })
+    self.undecided = undecided
   }
 
   /// Per chosen package, in the same order: what brought it in and what kept newer versions

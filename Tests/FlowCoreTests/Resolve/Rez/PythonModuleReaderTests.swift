@@ -1270,6 +1270,21 @@ extension PythonModuleReaderTests {
     #expect(environment(quiet, base: nil) == "h:&")
     #expect(environment(quiet, base: "/s") == "h:x")
     #expect(environment(opaque, base: nil) == "h")
+    // The change left out is told, once the resolve is known.
+    var packages = ["before", "houdini"].map {
+      PackageVersion(name: $0, version: version, key: "1", definedAt: "/r/\($0)/package.py")
+    }
+    packages[0].variables = opaque.variables + opaque.named
+    packages[1].variables = houdini.variables + houdini.named
+    var undecided: [Diagnostic] = []
+    _ = EnvironmentActions.rez(
+      packages: packages, ephemerals: [], undecided: { undecided.append($0) })
+    #expect(
+      undecided.map(\.description) == [
+        "/r/houdini/package.py: rez package houdini-1: command not decided for this resolve, "
+          + "left out: the change of HOUDINI_PATH where not ('HOUDINI_PATH' in env.keys()), "
+          + "which flow cannot tell once the packages before it are known"
+      ])
     // A line left out where Python may not evaluate each part perhaps names its variables:
     // only a test of those is not known. One evaluated whole names them wherever reached.
     let elsewhere = read(["import lib", "path = lib.path() or str(env.OTHER)"])
@@ -1315,6 +1330,38 @@ extension PythonModuleReaderTests {
         == [0, 0, 0, 0] + [Int](repeating: 1, count: 6) + [0, 0, 0] + [1, 1, 1] + [0]
         + [Int](repeating: 0, count: 5))
     #expect(RezCommands.quotedBytes(line).end == 17)
+  }
+}
+
+extension PythonModuleReaderTests {
+  /// `os.getenv('NAME')` and `os.environ.get('NAME', DEFAULT)` in commands: their truth and
+  /// whether they are `None` are tests of the environment the context is built in; as
+  /// values (`or '/default'`, assigned) they are left out, not guessed.
+  @Test func getenvsTruthIsATestOfTheEnvironmentAndEnvironsKeyErrorAStop() {
+    let commands = RezCommands(
+      lines: [
+        "import os", "if os.getenv('A'):", "    env.ONE = '1'",
+        "if os.environ.get('B', 'x') and 'C' in os.environ:", "    env.TWO = '2'",
+        "if os.getenv('D') is not None:", "    env.THREE = '3'",
+        "if os.getenv('D', 'x') is None:", "    env.NEVER = '-'",
+        "env.FOUR = os.getenv('E') or '/default'", "flag = os.getenv('F')", "env.FIVE = flag",
+        "env.SIX = os.environ['G'] + '/six'",
+      ], firstLine: 1, expansions: ["root": "/r"])
+    #expect(commands.skipped.map(\.line) == [10, 12])
+    // `os.environ['G']`: the variable where the actions are applied, and Python's KeyError
+    // (`'G'`) where the environment does not hold it.
+    let stops = commands.variables.filter { $0.kind == .stop }
+    #expect(
+      stops.map { ($0.set ?? []).joined() + " " + ($0.condition ?? "-") } == [
+        "'G' not ('G' in os.environ)"
+      ])
+    #expect(
+      commands.variables.filter { $0.kind == .variable }.map { "\($0.name) \($0.condition ?? "-")" }
+        == [
+          "ONE os.environ.get('A')",
+          "TWO ((os.environ.get('B') or not ('B' in os.environ)) and ('C' in os.environ))",
+          "THREE ('D' in os.environ)", "SIX -",
+        ])
   }
 }
 
