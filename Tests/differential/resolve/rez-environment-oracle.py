@@ -667,6 +667,28 @@ def commands():
     resetenv("RESET_B", "b", True)
     env.RESET_B.append("more")
 """
+# `try` whose body cannot raise: its handlers never run, its `else` and `finally` do.
+PACKAGES[("trier", "1.0")] = """
+def commands():
+    import os
+    try:
+        env.TRY_A = "{root}/a"
+    except Exception:
+        env.TRY_A = "handler"
+    else:
+        env.TRY_B = "else"
+    finally:
+        env.TRY_C = "finally"
+    try:
+        if "EXPR_HOME" in os.environ:
+            env.TRY_D = "d"
+    except:
+        env.TRY_E = "never"
+    try:
+        env.TRY_F = str(env.EXPR_HOME) + "/f"
+    finally:
+        pass
+"""
 REQUESTS = [
     ["tool", "python-3"], ["tool", "python-2"], ["pip_thing", "python-2"], ["pip_thing"],
     ["linked"], ["linked", "python-2"], ["site", "lib"], [".render-2", "lib", "tool"],
@@ -683,7 +705,7 @@ REQUESTS = [
     ["loopreader"], ["loopreader", "lib"],
     ["namereader"], ["namereader", "lib"], ["namereader", "tool"],
     ["houdini"], ["houdini_plugin"], ["houdini_site", "houdini"], ["houdini_hda"],
-    ["getenv_reader"], ["environ_reader"], ["messenger"],
+    ["getenv_reader"], ["environ_reader"], ["messenger"], ["trier"],
 ]
 # Requests resolved again with more variables in the environment rez's context is built in.
 MORE_BASE = [(["houdini"], {"HOUDINI_PATH": "/site"}),
@@ -768,6 +790,7 @@ def main():
         names |= {"HFS", "HOUDINI_PATH", "KEYS_SET"} | {"KEYS_" + letter for letter in "ABCDEFG"}
         names |= {"KEYS_TOOLS"} | {"GETENV_" + letter for letter in "ABCDEFGHI"}
         names |= {"ENVIRON_" + letter for letter in "ABC"} | {"RESET_A", "RESET_B"}
+        names |= {"TRY_" + letter for letter in "ABCDEF"}
         names |= {"EARLY_ROOT", "LATE_ROOT", "COOK_FLAVOUR", "COOK_PATHS", "PICK_ROOT"}
         names |= {"HELPERS_" + name for name in
                   ["PATH", "MORE", "TOOL", "WITH", "ALONE", "SEEN"]}

@@ -39,8 +39,12 @@ struct RezCommands {
   /// nested loops over long lists cannot run for long.
   private var loopWork = 0
   static let loopLimit = 100_000
-  /// The lines left out (`skipped`), each once.
+  /// The lines left out (`skipped`), each once, and how many times lines were.
   private var skippedLines: Set<Int> = []
+  private var leftOutCount = 0
+  /// How many reads of variables (or names) flow could not tell would stop
+  /// (`stopWhereUndefined`).
+  private var uncertainReads = 0
   /// The loops being read (list comprehensions too), innermost last.
   private var loops: [Loop] = []
   /// Set by a `continue` or `break` that ends the round (or the loop) whatever the
@@ -333,6 +337,43 @@ struct RezCommands {
         readChain(branches, of: statement, in: statements, lines: branches[0].body..<next)
         continue
       }
+      if text == "try:" {
+        let body = next
+        skipBody()
+        let hasBody = next > body
+        // Its clauses, each a header and a body: `except …:` (one or more), then `else:`,
+        // then `finally:`; the bodies read where none may raise.
+        var handlers = 0
+        var following: [Int] = []
+        var finished = false
+        while !finished, next < statements.count, statements[next].depth == indent {
+          let clause = statements[next].text
+          let isHandler = clause == "except:" || Self.header(clause, keyword: "except") != nil
+          if isHandler && following.isEmpty {
+            handlers += 1
+          } else if clause == "else:" && handlers > 0 && following.isEmpty {
+            following.append(next + 1)
+          } else if clause == "finally:" {
+            following.append(next + 1)
+            finished = true
+          } else {
+            break
+          }
+          next += 1
+          let clauseBody = next
+          skipBody()
+          if clauseBody == next { handlers = -1 }
+        }
+        let end = next
+        if !hasBody || handlers < 0 || (handlers == 0 && !finished)
+          || !readTry(statements, body: body, handled: handlers > 0, then: following)
+        {
+          skip(statement.line, text)
+          for line in statements[body..<end] { forget(line) }
+        }
+        next = end
+        continue
+      }
       if let subject = Self.header(text, keyword: "match") {
         // Python's `match` on literal patterns: a chain of `==` tests, one per `case`.
         let cases = next
@@ -444,6 +485,45 @@ struct RezCommands {
     }
   }
 
+  /// Reads a `try` at `body` and the bodies at `then` (its `else`, its `finally`) after it.
+  /// Where it has handlers (`handled`), only a body flow reads whole without anything that
+  /// may raise (a line left out, a stop, a read flow cannot tell would stop, an `import`,
+  /// a jump out of it): its handlers then never run. False, with nothing read, where such a
+  /// body may raise. Without handlers (`try`, `finally`), whatever raises goes on raising,
+  /// and the body is read as any block is.
+  private mutating func readTry(
+    _ statements: [Statement], body: Int, handled: Bool, then: [Int]
+  ) -> Bool {
+    guard handled else {
+      for start in [body] + then {
+        var clause = start
+        read(statements, from: &clause)
+      }
+      return true
+    }
+    let depth = statements[body].depth
+    let lines = statements[body...].prefix { $0.depth >= depth }
+    guard !lines.contains(where: { $0.text.hasPrefix("import ") || $0.text.hasPrefix("from ") })
+    else { return false }
+    let before = self
+    let stops = variables.count { $0.kind == .stop }
+    var position = body
+    read(statements, from: &position)
+    if leftOutCount > before.leftOutCount || uncertainReads > before.uncertainReads
+      || jump != nil
+      || variables.count(where: { $0.kind == .stop }) > stops
+    {
+      self = before
+      scope.reads.read.removeAll()
+      return false
+    }
+    for start in then {
+      var clause = start
+      read(statements, from: &clause)
+    }
+    return true
+  }
+
   /// A stop where a variable whose value the text just read (a line, an `if`'s or
   /// `elif`'s test, a loop's header) read is not defined: rez raises "Referenced undefined
   /// environment variable: NAME" there, and makes no environment; and one where it read a
@@ -457,24 +537,38 @@ struct RezCommands {
   private mutating func stopWhereUndefined(reached: RezExpression.Value = .boolean(true)) {
     let reads = scope.reads.read
     scope.reads.read.removeAll()
-    guard keepsStops, !reads.isEmpty else { return }
+    guard !reads.isEmpty else { return }
+    // A read whose stop flow cannot tell may raise (`readTry`).
+    guard keepsStops else {
+      uncertainReads += 1
+      return
+    }
     typealias Parser = RezExpression.Parser
     guard
       let here = Parser.join(
         effectiveCondition.map(RezExpression.Value.condition) ?? .boolean(true), reached,
         or: false)
-    else { return }
+    else {
+      uncertainReads += 1
+      return
+    }
     var stopped: Set<String> = []
     for (defined, message) in reads where stopped.insert(message).inserted {
       guard let defined, let undefined = Parser.negate(defined),
         let stops = Parser.join(here, undefined, or: false)
-      else { continue }
+      else {
+        uncertainReads += 1
+        continue
+      }
       let condition: String?
       switch stops.truth {
       case true?: condition = nil
       case false?: continue
       case nil:
-        guard let text = stops.conditionText else { continue }
+        guard let text = stops.conditionText else {
+          uncertainReads += 1
+          continue
+        }
         condition = text
       }
       let stop = VariableChange(
@@ -542,6 +636,7 @@ struct RezCommands {
   /// Records a line left out, once (a loop's body is read once per item), and forgets
   /// what it would bind.
   private mutating func skip(_ line: Int, _ text: String) {
+    leftOutCount += 1
     if skippedLines.insert(line).inserted { skipped.append((line, text)) }
     scope.namesUnknown = true
     forget(Statement(line: line, depth: 0, text: text))

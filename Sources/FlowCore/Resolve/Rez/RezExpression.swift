@@ -1953,10 +1953,13 @@ enum RezExpression {
         }
         let fallback = arguments.count == 2 ? arguments[1] : Value.none
         if fallback == .string("") { return .string("${\(name)}") }
-        if case .applying(let base) = scope.environment {
-          return base[name].map(Value.string) ?? fallback
+        switch scope.environment {
+        case .applying(let base): return base[name].map(Value.string) ?? fallback
+        // Once the resolve is known, a condition kept holds this call only as the test of
+        // its truth (`truth(of:)`), which is that test again.
+        case .setBefore: return arguments.count == 1 ? scope.filledInEnvironment(name) : nil
+        case .reading: return .environment(name: name, fallback: fallback)
         }
-        return .environment(name: name, fallback: fallback)
       case ("os.path.exists", 1), ("os.path.isdir", 1), ("os.path.isfile", 1):
         // In commands, of a path worked out here: a test of the machine the actions are
         // applied on, as rez reads the files of the one it builds its context on.

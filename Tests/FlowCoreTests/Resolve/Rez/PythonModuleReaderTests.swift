@@ -1337,7 +1337,7 @@ extension PythonModuleReaderTests {
   /// `os.getenv('NAME')` and `os.environ.get('NAME', DEFAULT)` in commands: their truth and
   /// whether they are `None` are tests of the environment the context is built in; as
   /// values (`or '/default'`, assigned) they are left out, not guessed.
-  @Test func getenvsTruthIsATestOfTheEnvironmentAndEnvironsKeyErrorAStop() {
+  @Test func getenvsTruthIsATestOfTheEnvironmentAndEnvironsKeyErrorAStop() throws {
     let commands = RezCommands(
       lines: [
         "import os", "if os.getenv('A'):", "    env.ONE = '1'",
@@ -1346,6 +1346,7 @@ extension PythonModuleReaderTests {
         "if os.getenv('D', 'x') is None:", "    env.NEVER = '-'",
         "env.FOUR = os.getenv('E') or '/default'", "flag = os.getenv('F')", "env.FIVE = flag",
         "env.SIX = os.environ['G'] + '/six'",
+        "if os.getenv('H') and 'maya' in resolve:", "    env.SEVEN = '7'",
       ], firstLine: 1, expansions: ["root": "/r"])
     #expect(commands.skipped.map(\.line) == [10, 12])
     // `os.environ['G']`: the variable where the actions are applied, and Python's KeyError
@@ -1361,7 +1362,54 @@ extension PythonModuleReaderTests {
           "ONE os.environ.get('A')",
           "TWO ((os.environ.get('B') or not ('B' in os.environ)) and ('C' in os.environ))",
           "THREE ('D' in os.environ)", "SIX -",
+          "SEVEN (os.environ.get('H') and ('maya' in resolve))",
         ])
+    // Once the resolve is known, the test of the environment is what is left.
+    var packages = [
+      PackageVersion(name: "tool", version: try Version(parsing: "1"), key: "1"),
+      PackageVersion(name: "maya", version: try Version(parsing: "2024"), key: "2024"),
+    ]
+    packages[0].variables = commands.variables
+    let actions = EnvironmentActions.rez(packages: packages, ephemerals: [])
+    #expect(
+      actions.actions.first { $0.variable == "SEVEN" }?.when == .filled("H"))
+  }
+}
+
+extension PythonModuleReaderTests {
+  /// A `try` whose body flow reads whole, with nothing that may raise, is its body, then
+  /// its `else` and `finally`: the handlers never run. One whose body may raise (a line
+  /// left out, an `import`, a read of a variable that may be unset) is left out whole; one
+  /// without handlers is read as any block is.
+  @Test func aTryWhoseBodyCannotRaiseIsReadWithoutItsHandlers() {
+    let commands = RezCommands(
+      lines: [
+        "try:", "    env.A = '{root}/a'", "except Exception:", "    env.A = 'handler'",
+        "else:", "    env.B = 'else'", "finally:", "    env.C = 'finally'",
+        "try:", "    import studio", "except ImportError:", "    env.D = 'fallback'",
+        "try:", "    env.E = str(env.MAYBE)", "except:", "    pass",
+        "try:", "    env.F = 'f'", "finally:", "    pass",
+        "try:", "    env.G = 'g'",
+      ], firstLine: 1, expansions: ["root": "/r"])
+    #expect(commands.skipped.map(\.line) == [9, 13, 21])
+
+    #expect(
+      commands.variables.filter { $0.kind == .variable }.map {
+        $0.name + "=" + ($0.set ?? []).joined()
+      }
+        == ["A=/r/a", "B=else", "C=finally", "F=f"])
+    // Without a handler, what the body raises goes on: its stop is kept.
+    let unhandled = RezCommands(
+      lines: ["try:", "    env.H = str(env.MAYBE)", "finally:", "    env.I = 'i'"],
+      firstLine: 1, expansions: ["root": "/r"])
+    #expect(unhandled.skipped.isEmpty)
+    #expect(
+      unhandled.variables.map { $0.kind == .stop ? "stop " + ($0.condition ?? "-") : $0.name }
+        == ["H", "stop not defined('MAYBE')", "I"])
+    // Python refuses a `try` without a body.
+    let empty = RezCommands(
+      lines: ["try:", "except:", "    env.X = 'x'"], firstLine: 1, expansions: [:])
+    #expect(empty.skipped.map(\.line) == [1] && empty.variables.isEmpty)
   }
 }
 
