@@ -6,38 +6,92 @@ public enum PackageLock {
   /// no catalogue holds.
   public static let machineEntry = "machine"
 
-  /// `sha256:HEX` of a catalogue entry as read: everything a resolve takes from it.
+  /// `sha256:HEX` of a catalogue entry as read: everything a resolve takes from it, as
+  /// one compact JSON array (`digestText(of:)`).
   public static func digest(of entry: PackageVersion) -> String {
-    func changes(_ list: [VariableChange]) -> JSONValue {
-      .array(
-        list.map { change in
-          var items: [JSONValue] = [.string(change.name)]
-          for values in [change.prepend, change.append, change.set ?? []] {
-            items.append(.array(values.map(JSONValue.string)))
-          }
-          items.append(.bool(change.set != nil))
-          // A catalogue's changes (all `commands` of variables, none conditional or
-          // unsetting) digest as before phases.
-          if change.phase != .commands || change.condition != nil || change.unset
-            || change.kind != .variable
-          {
-            items.append(.integer(Int64(change.phase.rawValue)))
-          }
-          if let condition = change.condition { items.append(.string(condition)) }
-          if change.unset { items.append(.bool(true)) }
-          if change.kind != .variable { items.append(.string(change.kind.rawValue)) }
-          return .array(items)
-        })
+    var hasher = SHA256()
+    hasher.add(digestText(of: entry))
+    return "sha256:" + hasher.finish()
+  }
+
+  /// The text `digest(of:)` hashes, written straight as the compact JSON of the array
+  /// `[name, key, label, priority, changes, requires, conflicts, released, variant]` and a
+  /// newline, where each change is `[name, prepend, append, set, whether set]` and then
+  /// what only some changes have: written without building the array's values first (a
+  /// resolve digests every package it chose). Tests hold it to the values' own encoding.
+  static func digestText(of entry: PackageVersion) -> [UInt8] {
+    var text: [UInt8] = []
+    text.reserveCapacity(256)
+    func comma() { text.append(UInt8(ascii: ",")) }
+    func string(_ value: String?) {
+      if let value {
+        JSONWriter.appendString(value, to: &text)
+      } else {
+        text.append(contentsOf: "null".utf8)
+      }
     }
-    let fields: [JSONValue] = [
-      .string(entry.name), .string(entry.key), entry.label.map(JSONValue.string) ?? .null,
-      .integer(Int64(entry.priority)), changes(entry.variables),
-      .array(entry.requires.map { .string($0.description) }),
-      .array(entry.conflicts.map { .string($0.description) }),
-      entry.released.map(JSONValue.string) ?? .null,
-      entry.variant.map { .integer(Int64($0)) } ?? .null,
-    ]
-    return "sha256:" + SHA256.hex(String(decoding: JSONCodec.encode(.array(fields)), as: UTF8.self))
+    func integer(_ value: Int?) {
+      if let value {
+        JSONWriter.appendInteger(Int64(value), to: &text)
+      } else {
+        text.append(contentsOf: "null".utf8)
+      }
+    }
+    func list<Item>(_ items: [Item], _ item: (Item) -> Void) {
+      text.append(UInt8(ascii: "["))
+      for (index, value) in items.enumerated() {
+        if index > 0 { comma() }
+        item(value)
+      }
+      text.append(UInt8(ascii: "]"))
+    }
+    text.append(UInt8(ascii: "["))
+    string(entry.name)
+    comma()
+    string(entry.key)
+    comma()
+    string(entry.label)
+    comma()
+    integer(entry.priority)
+    comma()
+    list(entry.variables) { change in
+      text.append(UInt8(ascii: "["))
+      string(change.name)
+      for values in [change.prepend, change.append, change.set ?? []] {
+        comma()
+        list(values) { string($0) }
+      }
+      comma()
+      text.append(contentsOf: (change.set != nil ? "true" : "false").utf8)
+      // A catalogue's changes (all `commands` of variables, none conditional or
+      // unsetting) digest as before phases.
+      if change.phase != .commands || change.condition != nil || change.unset
+        || change.kind != .variable
+      {
+        comma()
+        integer(change.phase.rawValue)
+      }
+      if let condition = change.condition {
+        comma()
+        string(condition)
+      }
+      if change.unset { text.append(contentsOf: ",true".utf8) }
+      if change.kind != .variable {
+        comma()
+        string(change.kind.rawValue)
+      }
+      text.append(UInt8(ascii: "]"))
+    }
+    comma()
+    list(entry.requires) { string($0.description) }
+    comma()
+    list(entry.conflicts) { string($0.description) }
+    comma()
+    string(entry.released)
+    comma()
+    integer(entry.variant)
+    text.append(contentsOf: "]\n".utf8)
+    return text
   }
 
   /// The section for `workflow`'s resolved stages, the stages of `earlier` that were not

@@ -108,18 +108,24 @@ public struct EnvironmentActions: Sendable, Hashable {
   /// The variables rez sets for a package before any commands, in order: `REZ_NAME_VERSION`,
   /// `_MAJOR_VERSION`, `_MINOR_VERSION`, `_PATCH_VERSION` from its version's first three
   /// tokens, and where its folders are known `_BASE` (its version's) and `_ROOT` (its
-  /// variant's).
+  /// variant's). Each name is the package's part and a suffix joined once: a resolve names
+  /// these for every package it chose.
   static func rezPackageVariables(_ name: String, version: String, base: String?, root: String?)
     -> [(variable: String, value: String)]
   {
     let prefix = rezVariable("REZ_", name, "_")
-    let tokens = RezVersion.tokens(of: version)
-    var values = [("VERSION", version)]
-    for (place, part) in ["MAJOR", "MINOR", "PATCH"].enumerated() {
-      values.append((part + "_VERSION", place < tokens.count ? tokens[place] : ""))
+    let tokens = RezVersion.tokens(of: version, upTo: 3)
+    var values: [(variable: String, value: String)] = []
+    values.reserveCapacity(6)
+    values.append((prefix + "VERSION", version))
+    for (place, part) in ["MAJOR_VERSION", "MINOR_VERSION", "PATCH_VERSION"].enumerated() {
+      values.append((prefix + part, place < tokens.count ? tokens[place] : ""))
     }
-    if let root, let base { values += [("BASE", base), ("ROOT", root)] }
-    return values.map { (prefix + $0.0, $0.1) }
+    if let root, let base {
+      values.append((prefix + "BASE", base))
+      values.append((prefix + "ROOT", root))
+    }
+    return values
   }
 
   /// The actions of a rez resolve, in the order rez's context applies them: for each
@@ -138,19 +144,27 @@ public struct EnvironmentActions: Sendable, Hashable {
     requests: [PackageRequirement] = [], undecided: ((Diagnostic) -> Void)? = nil
   ) -> EnvironmentActions {
     var actions: [Action] = []
-    for package in packages {
+    actions.reserveCapacity(6 * packages.count + ephemerals.count)
+    // Read field by field rather than a package copied whole, which retains (and then
+    // releases) each of its fields: a resolve passes every package it chose.
+    for index in packages.indices {
+      let name = packages[index].name
       for (variable, value) in rezPackageVariables(
-        package.name, version: package.key, base: package.base, root: package.root)
+        name, version: packages[index].key, base: packages[index].base,
+        root: packages[index].root)
       {
-        actions.append(Action(kind: .set, variable: variable, value: value, package: package.name))
+        actions.append(Action(kind: .set, variable: variable, value: value, package: name))
       }
     }
     // What the changes made under a condition test, made when one is met.
     var resolved: RezExpression.Scope?
     var context = RezContext()
     let setForPackages = actions.count
+    // Only packages with changes of their own take part in the phases.
+    let changing = packages.indices.filter { !packages[$0].variables.isEmpty }
     for phase in VariableChange.Phase.applied {
-      for package in packages {
+      for index in changing {
+        let package = packages[index]
         // The variables rez sets for each package count as set, once a change could read
         // one: most resolves never name them, and a thousand would be hashed.
         if !context.knowsPackageVariables,

@@ -30,8 +30,11 @@ public enum PathText {
 
   /// The folder holding `path` (absolute).
   public static func directory(of path: String) -> String {
-    guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
-    return String(path[..<slash])
+    let utf8 = path.utf8
+    guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")), slash != utf8.startIndex else {
+      return "/"
+    }
+    return String(decoding: utf8[..<slash], as: UTF8.self)
   }
 
   /// What the symbolic link at `path` points to, as written; nil when it is no link.

@@ -109,6 +109,70 @@ import Testing
     #expect(PackageLock.digest(of: plain) != PackageLock.digest(of: changed))
   }
 
+  /// The digest's text is written straight, not built as values first: it stays the
+  /// compact encoding of the values it stands for, for every kind of change, so that the
+  /// digests locks hold stay what they were.
+  @Test func anEntryDigestHashesTheCompactJSONOfItsFields() throws {
+    func changes(_ list: [VariableChange]) -> JSONValue {
+      .array(
+        list.map { change in
+          var items: [JSONValue] = [.string(change.name)]
+          for values in [change.prepend, change.append, change.set ?? []] {
+            items.append(.array(values.map(JSONValue.string)))
+          }
+          items.append(.bool(change.set != nil))
+          if change.phase != .commands || change.condition != nil || change.unset
+            || change.kind != .variable
+          {
+            items.append(.integer(Int64(change.phase.rawValue)))
+          }
+          if let condition = change.condition { items.append(.string(condition)) }
+          if change.unset { items.append(.bool(true)) }
+          if change.kind != .variable { items.append(.string(change.kind.rawValue)) }
+          return .array(items)
+        })
+    }
+    func fields(_ entry: PackageVersion) -> JSONValue {
+      .array([
+        .string(entry.name), .string(entry.key), entry.label.map(JSONValue.string) ?? .null,
+        .integer(Int64(entry.priority)), changes(entry.variables),
+        .array(entry.requires.map { .string($0.description) }),
+        .array(entry.conflicts.map { .string($0.description) }),
+        entry.released.map(JSONValue.string) ?? .null,
+        entry.variant.map { .integer(Int64($0)) } ?? .null,
+      ])
+    }
+    let version = try Version(parsing: "2.1.0")
+    var full = PackageVersion(
+      name: "h\"ou\u{1}dini", version: version, key: "2.1.0", definedAt: "c.toml:1")
+    full.label = "Houdini é"
+    full.priority = -3
+    full.released = "2024-05-01T00:00:00Z"
+    full.variant = 2
+    full.requires = [
+      PackageRequirement(name: "python", spec: try VersionSpec(parsing: ">=3.10")),
+      PackageRequirement(name: "numpy", spec: try VersionSpec(parsing: ">=1.2"), kind: .weak),
+    ]
+    full.conflicts = [PackageRequirement(name: "maya", spec: try VersionSpec(parsing: "<2"))]
+    full.variables = [
+      VariableChange(name: "PATH", prepend: ["/opt/a", "/opt/b"], append: ["/z"]),
+      VariableChange(name: "HOME_A", set: ["x", "y\n"]),
+      VariableChange(name: "PRE", set: [], phase: .pre),
+      VariableChange(name: "C", append: ["1"], condition: "'maya' in resolve", unset: true),
+      VariableChange(name: "", set: ["gone"], phase: .post, kind: .stop),
+      VariableChange(name: "hb", set: ["hbatch"], kind: .alias),
+      VariableChange(name: "", set: nil, unset: true, kind: .key),
+    ]
+    let plain = PackageVersion(name: "a", version: version, key: "1", definedAt: "")
+    for entry in [full, plain] {
+      let expected = JSONWriter.encode(fields(entry))
+      #expect(PackageLock.digestText(of: entry) == expected)
+      #expect(
+        PackageLock.digest(of: entry) == "sha256:"
+          + SHA256.hex(String(decoding: expected, as: UTF8.self)))
+    }
+  }
+
   @Test func anImageNoStageNamesAnyMoreLeavesTheLock() throws {
     let folder = try TemporaryFolder()
     let path = folder.path + "/flow.lock"

@@ -130,20 +130,25 @@ extension Resolution {
     var place = [Int](repeating: 0, count: count)
     for (index, node) in list.enumerated() { place[node] = index }
     let width = (count + 63) / 64
-    var reached = [[UInt64]?](repeating: nil, count: count)
-    func reach(_ at: Int) -> [UInt64] {
-      if let known = reached[at] { return known }
-      reached[at] = [UInt64](repeating: 0, count: width)
-      var result = [UInt64](repeating: 0, count: width)
+    // Per place, `width` words in one array: a row per place rather than an array each.
+    var reached = [UInt64](repeating: 0, count: count * width)
+    /// Per place: 0 before its row is worked out, 1 while it is (a cycle back to it reaches
+    /// nothing more), 2 once it is.
+    var state = [UInt8](repeating: 0, count: count)
+    func reach(_ at: Int) {
+      guard state[at] == 0 else { return }
+      state[at] = 1
+      let row = at * width
       for other in requires[list[at]] {
         let bit = place[other]
-        result[bit / 64] |= 1 << UInt64(bit % 64)
-        let further = reach(bit)
-        for word in 0..<width { result[word] |= further[word] }
+        reached[row + bit / 64] |= 1 << UInt64(bit % 64)
+        reach(bit)
+        if state[bit] == 2 {
+          for word in 0..<width { reached[row + word] |= reached[bit * width + word] }
+        }
       }
-      result[at / 64] &= ~(1 << UInt64(at % 64))
-      reached[at] = result
-      return result
+      reached[row + at / 64] &= ~(1 << UInt64(at % 64))
+      state[at] = 2
     }
     // The places not taken yet, and not placed before the next (which a cycle could reach).
     var open = [UInt64](repeating: ~0, count: width)
@@ -157,10 +162,11 @@ extension Resolution {
     while true {
       while next < count && open[next / 64] & (1 << UInt64(next % 64)) == 0 { next += 1 }
       guard let current = placed.last ?? (next < count ? next : nil) else { break }
-      let needs = reach(current)
+      reach(current)
+      let row = current * width
       var needed: Int?
-      for word in 0..<width where needs[word] & open[word] != 0 {
-        needed = word * 64 + (needs[word] & open[word]).trailingZeroBitCount
+      for word in 0..<width where reached[row + word] & open[word] != 0 {
+        needed = word * 64 + (reached[row + word] & open[word]).trailingZeroBitCount
         break
       }
       if let needed, needed != current {

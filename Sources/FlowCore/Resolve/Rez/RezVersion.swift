@@ -161,8 +161,28 @@ public struct RezVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
   /// separator, any byte no token holds (`1.2-rc1`: `1`, `2`, `rc1`; `3.1.2+local`: `3`, `1`,
   /// `2`, `local`): its `major`, `minor` and `patch` are the first three.
   static func tokens(of text: String) -> [String] {
-    text.utf8.split(whereSeparator: { !isTokenByte($0) })
-      .map { String(decoding: $0, as: UTF8.self) }
+    tokens(of: text, upTo: .max)
+  }
+
+  /// The first `limit` of `tokens(of:)`.
+  static func tokens(of text: String, upTo limit: Int) -> [String] {
+    var tokens: [String] = []
+    var start: String.UTF8View.Index?
+    let utf8 = text.utf8
+    var index = utf8.startIndex
+    while index < utf8.endIndex && tokens.count < limit {
+      if isTokenByte(utf8[index]) {
+        if start == nil { start = index }
+      } else if let first = start {
+        tokens.append(String(decoding: utf8[first..<index], as: UTF8.self))
+        start = nil
+      }
+      index = utf8.index(after: index)
+    }
+    if let first = start, tokens.count < limit {
+      tokens.append(String(decoding: utf8[first..<index], as: UTF8.self))
+    }
+    return tokens
   }
 
   /// Whether this is `infinity`, the end of an unbounded range.
