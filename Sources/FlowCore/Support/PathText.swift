@@ -30,11 +30,11 @@ public enum PathText {
 
   /// The folder holding `path` (absolute).
   public static func directory(of path: String) -> String {
-    let utf8 = path.utf8
-    guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")), slash != utf8.startIndex else {
-      return "/"
+    var path = path
+    return path.withUTF8 { bytes in
+      guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")), slash > 0 else { return "/" }
+      return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<slash]), as: UTF8.self)
     }
-    return String(decoding: utf8[..<slash], as: UTF8.self)
   }
 
   /// What the symbolic link at `path` points to, as written; nil when it is no link.

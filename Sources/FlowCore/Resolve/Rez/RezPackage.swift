@@ -43,10 +43,12 @@ public struct RezPackage: Sendable {
   /// `combinedBase` for a combined package file, which rez's version files never are named.
   static func base(ofFile file: String) -> String {
     // Told by the name's end, byte by byte: a resolve asks this for each package it chose.
-    let utf8 = file.utf8
-    let slash = utf8.lastIndex(of: UInt8(ascii: "/"))
-    let name = utf8[(slash.map { utf8.index(after: $0) } ?? utf8.startIndex)...]
-    let named = RezRepository.packageFiles.contains { name.elementsEqual($0.utf8) }
+    var file = file
+    let named = file.withUTF8 { path in
+      let start = (path.lastIndex(of: UInt8(ascii: "/")) ?? -1) + 1
+      let name = UnsafeBufferPointer(rebasing: path[start...])
+      return RezRepository.packageFiles.contains { name.elementsEqual($0.utf8) }
+    }
     return named ? PathText.directory(of: file) : combinedBase
   }
 
