@@ -1,14 +1,11 @@
 /// The checksums that end a catalogue index. Its data is cut into blocks, each with its own
-/// `IndexChecksum`; the table of those is cut into groups of `groupSize`, each with a
-/// checksum of its part of the table; and the table of the groups' checksums carries one
-/// more of its own. Opening checks only that last table; a group is checked the first time
-/// one of its blocks is, and a block the first time anything in it is read, so that opening
-/// an index of a million versions costs what the resolve reads rather than a pass over the
-/// whole file, and no byte is believed before its block has been checked.
+/// `IndexChecksum`, and the table of those carries one more checksum of its own. Opening
+/// checks only that table; a block is checked the first time anything in it is read, so
+/// that opening an index of a million versions costs what the resolve reads rather than a
+/// pass over the whole file, and no byte is believed before its block has been checked.
 ///
-/// After the data come one checksum per block, one per group, the block size, the data's
-/// length and the checksum of the groups' checksums and those two, each an eight-byte
-/// little-endian word.
+/// After the data come one checksum per block, the block size, the data's length and the
+/// checksum of those three parts, each an eight-byte little-endian word.
 public struct IndexSeal {
   /// Blocks are small, so that a resolve checks little more than it reads: its reads lie
   /// scattered over the tables (a package's name, its versions' keys and requirements), a
@@ -20,10 +17,8 @@ public struct IndexSeal {
   static let blockLimit = 1 << 16
   static let largestBlock = 4096
   static let smallestBlock = 64
-  /// Block size, data length and the groups' table's own checksum.
+  /// Block size, data length and the table's own checksum.
   static let fixedLength = 24
-  /// Blocks to a group: a group's part of the table of block checksums is 4 KiB.
-  static let groupSize = 512
 
   /// How many bytes each block holds.
   let blockSize: Int
@@ -31,12 +26,8 @@ public struct IndexSeal {
   let dataLength: Int
   /// The stored checksum of each block.
   private let sums: UnsafeRawBufferPointer
-  /// The stored checksum of each group's part of `sums`.
-  private let groupSums: UnsafeRawBufferPointer
   /// One bit per block, set once its bytes were found to match.
   private var checked: [UInt64]
-  /// One bit per group, set once its part of `sums` was found to match.
-  private var checkedGroups: [UInt64]
 
   /// The block size for data of `length` bytes: `preferredBlock` (small data still gets
   /// about sixteen blocks, so that a small index is read in parts as a large one is), or
@@ -51,8 +42,7 @@ public struct IndexSeal {
   /// How many bytes the seal adds to data of `length` bytes.
   static func length(forDataOf length: Int) -> Int {
     let size = blockSize(forDataOf: length)
-    let blocks = (length + size - 1) / size
-    return (blocks + (blocks + groupSize - 1) / groupSize) * 8 + fixedLength
+    return (length + size - 1) / size * 8 + fixedLength
   }
 
   /// Appends the seal to an index's data.
@@ -67,19 +57,9 @@ public struct IndexSeal {
         seal.appendOffset(Int(bitPattern: UInt(IndexChecksum.of(block))))
       }
     }
-    let sumsEnd = seal.count
-    let groups = seal.withUnsafeBytes { sums in
-      stride(from: 0, to: sumsEnd, by: groupSize * 8).map { start in
-        IndexChecksum.of(
-          UnsafeRawBufferPointer(rebasing: sums[start..<min(start + groupSize * 8, sumsEnd)]))
-      }
-    }
-    for group in groups { seal.appendOffset(Int(bitPattern: UInt(group))) }
     seal.appendOffset(size)
     seal.appendOffset(length)
-    let checksum = seal.withUnsafeBytes {
-      IndexChecksum.of(UnsafeRawBufferPointer(rebasing: $0[sumsEnd...]))
-    }
+    let checksum = seal.withUnsafeBytes { IndexChecksum.of($0) }
     seal.appendOffset(Int(bitPattern: UInt(checksum)))
     data += seal
   }
@@ -103,18 +83,13 @@ public struct IndexSeal {
       size == Self.blockSize(forDataOf: length),
       count - length == Self.length(forDataOf: length)
     else { throw .damaged("its checksums cannot be read") }
-    let blocks = (length + size - 1) / size
-    let groupsStart = length + blocks * 8
     let stored = UInt64(bitPattern: Int64(word(count - 8)))
-    guard
-      IndexChecksum.of(UnsafeRawBufferPointer(rebasing: memory[groupsStart..<count - 8])) == stored
+    guard IndexChecksum.of(UnsafeRawBufferPointer(rebasing: memory[length..<count - 8])) == stored
     else { throw .damaged("checksum mismatch") }
     blockSize = size
     dataLength = length
-    sums = UnsafeRawBufferPointer(rebasing: memory[length..<groupsStart])
-    groupSums = UnsafeRawBufferPointer(rebasing: memory[groupsStart..<count - Self.fixedLength])
-    checked = Array(repeating: 0, count: (blocks + 63) / 64)
-    checkedGroups = Array(repeating: 0, count: (groupSums.count / 8 + 63) / 64)
+    sums = UnsafeRawBufferPointer(rebasing: memory[length..<count - Self.fixedLength])
+    checked = Array(repeating: 0, count: (sums.count / 8 + 63) / 64)
   }
 
   /// Checks the blocks of `data` (the bytes the seal covers) that `range` touches and that
@@ -129,7 +104,6 @@ public struct IndexSeal {
     if first == last && isChecked(first) { return nil }
     for block in first...last {
       if isChecked(block) { continue }
-      guard groupHolds(block / Self.groupSize) else { return block }
       let start = block * blockSize
       let bytes = UnsafeRawBufferPointer(
         rebasing: data[start..<min(start + blockSize, dataLength)])
@@ -149,35 +123,19 @@ public struct IndexSeal {
     return first == (range.upperBound - 1) / blockSize && isChecked(first)
   }
 
-  /// Whether group `group`'s part of the block checksums matches its checksum, found once.
-  private mutating func groupHolds(_ group: Int) -> Bool {
-    if checkedGroups[group >> 6] & (1 << UInt64(group & 63)) != 0 { return true }
-    let start = group * Self.groupSize * 8
-    let part = UnsafeRawBufferPointer(
-      rebasing: sums[start..<min(start + Self.groupSize * 8, sums.count)])
-    let stored = UInt64(
-      littleEndian: groupSums.loadUnaligned(fromByteOffset: group * 8, as: UInt64.self))
-    guard IndexChecksum.of(part) == stored else { return false }
-    checkedGroups[group >> 6] |= 1 << UInt64(group & 63)
-    return true
-  }
-
   /// Whether block `block` was found to match.
   private func isChecked(_ block: Int) -> Bool {
     checked[block >> 6] & (1 << UInt64(block & 63)) != 0
   }
 
-  /// Whether `other` holds the same checksums: data sealed by it is this seal's data. The
-  /// groups' checksums stand for the blocks' (which may be what was damaged): they were
-  /// checked on opening.
+  /// Whether `other` holds the same checksums: data sealed by it is this seal's data.
   func sameChecksums(as other: IndexSeal) -> Bool {
     blockSize == other.blockSize && dataLength == other.dataLength
-      && groupSums.elementsEqual(other.groupSums)
+      && sums.elementsEqual(other.sums)
   }
 
   /// Marks every block checked: for data compiled by this process, not read from a file.
   mutating func checkAll() {
     for word in checked.indices { checked[word] = ~0 }
-    for word in checkedGroups.indices { checkedGroups[word] = ~0 }
   }
 }
