@@ -7,14 +7,7 @@
 /// After the data come one checksum per block, the block size, the data's length and the
 /// checksum of those three parts, each an eight-byte little-endian word.
 public struct IndexSeal {
-  /// Blocks are small, so that a resolve checks little more than it reads: its reads lie
-  /// scattered over the tables (a package's name, its versions' keys and requirements), a
-  /// few bytes each. With 4 KiB blocks a median request of rez's benchmark summed about half
-  /// of its 5.6 MB index, and 128-byte blocks made its requests about a fifth faster.
-  static let preferredBlock = 128
-  /// Opening sums the table of every block's checksum: a large index takes larger blocks
-  /// rather than more than `blockLimit` of them (a table of 512 KiB).
-  static let blockLimit = 1 << 16
+  /// Blocks are at most a page, so that a resolve checks little more than it reads.
   static let largestBlock = 4096
   static let smallestBlock = 64
   /// Block size, data length and the table's own checksum.
@@ -29,13 +22,11 @@ public struct IndexSeal {
   /// One bit per block, set once its bytes were found to match.
   private var checked: [UInt64]
 
-  /// The block size for data of `length` bytes: `preferredBlock` (small data still gets
-  /// about sixteen blocks, so that a small index is read in parts as a large one is), or
-  /// larger, up to `largestBlock`, where that would make more than `blockLimit` blocks.
+  /// The block size for data of `length` bytes: small data still gets about sixteen
+  /// blocks, so that a small index is read in parts as a large one is.
   static func blockSize(forDataOf length: Int) -> Int {
     var size = smallestBlock
-    while size < preferredBlock && size * 16 < length { size *= 2 }
-    while size < largestBlock && (length + size - 1) / size > blockLimit { size *= 2 }
+    while size < largestBlock && size * 16 < length { size *= 2 }
     return size
   }
 

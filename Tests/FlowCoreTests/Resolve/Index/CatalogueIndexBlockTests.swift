@@ -83,14 +83,9 @@ import Testing
     }
   }
 
-  /// Small blocks, but not so many that opening a large index sums a large table.
-  @Test func blocksAreSmallUntilThereAreTooMany() {
+  @Test func blocksAreSmallForSmallDataAndAtMostAPage() {
     #expect(IndexSeal.blockSize(forDataOf: 0) == 64)
-    #expect(IndexSeal.blockSize(forDataOf: 4096) == 128)
-    #expect(IndexSeal.blockSize(forDataOf: 5_600_000) == 128)
-    #expect(IndexSeal.blockSize(forDataOf: 128 << 16) == 128)
-    #expect(IndexSeal.blockSize(forDataOf: 128 << 16 + 1) == 256)
-    #expect(IndexSeal.blockSize(forDataOf: 100_000_000) == 2048)
+    #expect(IndexSeal.blockSize(forDataOf: 4096) == 256)
     #expect(IndexSeal.blockSize(forDataOf: 1 << 30) == 4096)
     #expect(IndexSeal.length(forDataOf: 0) == 24)
     #expect(IndexSeal.length(forDataOf: 65) == 2 * 8 + 24)
