@@ -422,8 +422,17 @@ stages:
     kwargs: {bash_command: 'env | sort > box.txt'}
     environment: {variables: {MODE: fast}, image: "localhost/flow-test:1"}
 YAML
-"$bin/flow-parse" "$work/parity2/workflow.yaml" | jq -c '.stages[].resolution = {actions: [
+node_home=""
+for entry in "${node_env[@]}"; do
+  if [[ "$entry" == HOME=* ]]; then node_home=${entry#HOME=}; fi
+done
+# A test of the node's own value (rez's os.environ.get('HOME') == '...'), that holds there.
+"$bin/flow-parse" "$work/parity2/workflow.yaml" | jq -c --arg home "$node_home" '.stages[].resolution = {actions: [
   {action: "set", variable: "TOOL_HOME", value: "/opt/tool", package: "tool"},
+  {action: "set", variable: "TOOL_AT_HOME", value: "yes", package: "tool",
+   when: ("(os.environ.get(\u0027HOME\u0027) == \u0027" + $home + "\u0027)")},
+  {action: "set", variable: "TOOL_ODD", value: "yes", package: "tool",
+   when: "(os.environ.get(\u0027HOME\u0027) == \u0027-n\u0027)"},
   {action: "prepend", variable: "PATH", value: "$TOOL_HOME/bin", package: "tool"},
   {action: "alias", variable: "tool", value: "echo \"tool: $TOOL_HOME\"", package: "tool"},
   {action: "set", variable: "TOOL_DIR", value: "yes", package: "tool", when: "os.path.isdir(\u0027/\u0027)"},
@@ -464,6 +473,8 @@ if [ "$parity_status" = "local:0 slurm:0 dask:0 " ] && [ -z "$parity_diff" ] \
   && grep -qx 'tool: /opt/tool a b' "$work/parity2/proc-dask.txt" \
   && grep -qx 'TOOL_DIR=yes' "$work/parity2/proc-slurm.txt" \
   && grep -qx 'TOOL_DIR=yes' "$work/parity2/proc-dask.txt" \
+  && grep -qx 'TOOL_AT_HOME=yes' "$work/parity2/proc-slurm.txt" \
+  && grep -qx 'TOOL_AT_HOME=yes' "$work/parity2/proc-dask.txt" \
   && ! grep -q 'TOOL_ODD' "$work/parity2"/*.txt \
   && ! grep -q 'POLLUTED\|/polluted/' "$work/parity2"/*-slurm.txt "$work/parity2"/*-dask.txt
 then pass "the same whole environment locally, in podman, on slurm and on dask"

@@ -33,7 +33,8 @@ environment the worker was started with (see started_environment in run_stage), 
 the assignments applied over it in order (a "variable" part
 is that variable's value as built so far, "separator_if_set" a ":" when it is set; one with
 a "when" only where its TEST holds of the environment the worker was started with: ["set",
-NAME], ["filled", NAME] (set and not empty), or of the worker's files: ["exists", PATH]
+NAME], ["filled", NAME] (set and not empty), ["equals", NAME, TEXT] (set to TEXT), or of
+the worker's files: ["exists", PATH]
 ("isdir", "isfile", as os.path tells);
 ["not", TEST], ["all", [TEST, ...]], ["any", [TEST, ...]]); a "stop" whose test holds ends
 the stage before its command, with status 1 and the message in its log), with
@@ -164,7 +165,9 @@ def run_stage(stage, stop_name, local_gpu_ids):
         return dict(os.environ)
 
     def holds(test, environment):
-        kind, value = test
+        kind, value = test[0], test[1]
+        if kind == "equals":
+            return environment.get(value) == test[2]
         if kind == "set":
             return value in environment
         if kind == "filled":

@@ -41,23 +41,28 @@ public struct NodeAssignment: Sendable, Equatable {
   public static let stopStatus: Int32 = 1
 
   /// The sh lines that make `assignments` over the machine's environment: first whether
-  /// each variable their tests read is set there, kept in a shell variable of its own
-  /// (`flow_base_set_NAME`, never exported: the assignments change what they test), and
-  /// whether it is set and not empty for those whose value they test
-  /// (`flow_base_filled_NAME`), then the assignments, then those shell variables unset.
+  /// each variable whose presence their tests read is set there, kept in a shell variable
+  /// of its own (`flow_base_set_NAME`, never exported: the assignments change what they
+  /// test), and
+  /// whether it is set and not empty for those whose truth they test
+  /// (`flow_base_filled_NAME`), and its value for those they compare with a text
+  /// (`flow_base_value_NAME`), then the assignments, then those shell variables unset.
   public static func script(_ assignments: [NodeAssignment]) -> [String] {
     var tested: [String] = []
     var filled: [String] = []
+    var compared: [String] = []
+    func note(_ names: [String], in kept: inout [String]) {
+      for name in names where ShellWord.isName(name) && !kept.contains(name) { kept.append(name) }
+    }
     for assignment in assignments {
-      for name in assignment.when?.names ?? [] where ShellWord.isName(name) {
-        if !tested.contains(name) { tested.append(name) }
-      }
-      for name in assignment.when?.filledNames ?? [] where ShellWord.isName(name) {
-        if !filled.contains(name) { filled.append(name) }
-      }
+      guard let when = assignment.when else { continue }
+      note(when.presenceNames, in: &tested)
+      note(when.filledNames, in: &filled)
+      note(when.comparedNames, in: &compared)
     }
     var lines =
       tested.map { "\(baseMark($0))=${\($0)+1}" } + filled.map { "\(filledMark($0))=${\($0):+1}" }
+      + compared.map { "\(valueMark($0))=${\($0)-}" }
     var functions = 0
     for assignment in assignments {
       guard assignment.isFunction else {
@@ -68,7 +73,7 @@ public struct NodeAssignment: Sendable, Equatable {
       lines.append(
         assignment.guarded("\(functionMark(functions))=" + ShellWord.quote(assignment.entry)))
     }
-    let marks = tested.map(baseMark) + filled.map(filledMark)
+    let marks = tested.map(baseMark) + filled.map(filledMark) + compared.map(valueMark)
     if !marks.isEmpty { lines.append("unset " + marks.joined(separator: " ")) }
     return lines
   }
@@ -97,6 +102,8 @@ public struct NodeAssignment: Sendable, Equatable {
 
   private static func filledMark(_ name: String) -> String { "flow_base_filled_" + name }
 
+  private static func valueMark(_ name: String) -> String { "flow_base_value_" + name }
+
   /// `test` as an sh condition on the marks `script` keeps; a name sh cannot spell is no
   /// variable of its environment.
   static func shellTest(_ test: EnvironmentTest) -> String {
@@ -105,6 +112,11 @@ public struct NodeAssignment: Sendable, Equatable {
       return ShellWord.isName(name) ? "[ -n \"${\(baseMark(name))-}\" ]" : "false"
     case .filled(let name):
       return ShellWord.isName(name) ? "[ -n \"${\(filledMark(name))-}\" ]" : "false"
+    case .equals(let name, let text):
+      // Both sides after an `x`, so that no text is read as an operator of `[`.
+      guard ShellWord.isName(name) else { return "false" }
+      return "{ " + shellTest(.isSet(name)) + " && [ \"x${\(valueMark(name))-}\" = "
+        + ShellWord.quote("x" + text) + " ]; }"
     case .path(let path, let kind):
       // Links followed, and an empty path nothing, in `test` as in Python.
       let flag: String

@@ -4,16 +4,19 @@ import Glibc
 /// (`EnvironmentActions.Action.when`): a rez package's `defined('NAME')`, `undefined()` and
 /// `'NAME' in os.environ`, once the packages before it decided what they set
 /// (`RezExpression.EnvironmentTests`), the truth of its `os.environ.get('NAME')` (also
-/// `os.getenv`), and its `os.path.exists('PATH')` (`isdir`, `isfile`), which reads the files
-/// of the machine the actions are applied on, as rez reads those of the machine it builds
-/// its context on. Written as rez's commands write it: `('NAME' in os.environ)`,
-/// `os.environ.get('NAME')`, `os.path.exists('PATH')`, `not`, `and`, `or`, brackets, `True`
-/// and `False`, nothing else.
+/// `os.getenv`) and its comparison with a text, and its `os.path.exists('PATH')` (`isdir`,
+/// `isfile`), which reads the files of the machine the actions are applied on, as rez
+/// reads those of the machine it builds its context on. Written as rez's commands write
+/// it: `('NAME' in os.environ)`, `os.environ.get('NAME')`,
+/// `(os.environ.get('NAME') == 'TEXT')`, `os.path.exists('PATH')`, `not`, `and`, `or`,
+/// brackets, `True` and `False`, nothing else.
 public indirect enum EnvironmentTest: Sendable, Hashable {
   /// The variable is set (perhaps empty).
   case isSet(String)
   /// The variable is set and not empty: Python's truth of `os.environ.get('NAME')`.
   case filled(String)
+  /// The variable is set and holds exactly the text: `os.environ.get('NAME') == 'TEXT'`.
+  case equals(String, String)
   /// The path names something of that kind, links followed, as Python's `os.path` tells.
   case path(String, PathKind)
   case not(EnvironmentTest)
@@ -40,6 +43,8 @@ public indirect enum EnvironmentTest: Sendable, Hashable {
     case .never: return "False"
     case .isSet(let name): return "('\(name)' in os.environ)"
     case .filled(let name): return "os.environ.get('\(name)')"
+    case .equals(let name, let text):
+      return "(os.environ.get('\(name)') == \(Self.literal(text)))"
     case .path(let path, let kind): return "os.path.\(kind.rawValue)(\(Self.literal(path)))"
     case .not(let test): return "not " + test.text
     case .all(let tests): return "(" + tests.map(\.text).joined(separator: " and ") + ")"
@@ -51,6 +56,7 @@ public indirect enum EnvironmentTest: Sendable, Hashable {
     switch self {
     case .isSet(let name): return environment[name] != nil
     case .filled(let name): return environment[name].map { !$0.isEmpty } ?? false
+    case .equals(let name, let text): return environment[name] == text
     case .path(let path, let kind): return Self.holds(kind, path)
     case .not(let test): return !test.holds(in: environment)
     case .all(let tests): return tests.allSatisfy { $0.holds(in: environment) }
@@ -133,7 +139,7 @@ public indirect enum EnvironmentTest: Sendable, Hashable {
   /// How many tests of a variable or a path it holds.
   public var size: Int {
     switch self {
-    case .isSet, .filled, .path: return 1
+    case .isSet, .filled, .equals, .path: return 1
     case .not(let test): return test.size
     case .all(let tests), .any(let tests): return tests.reduce(0) { $0 + $1.size }
     }
@@ -142,26 +148,46 @@ public indirect enum EnvironmentTest: Sendable, Hashable {
   /// Whether it tests a path (`os.path.exists()` and the others): files decide it.
   public var readsFiles: Bool {
     switch self {
-    case .isSet, .filled: return false
+    case .isSet, .filled, .equals: return false
     case .path: return true
     case .not(let test): return test.readsFiles
     case .all(let tests), .any(let tests): return tests.contains { $0.readsFiles }
     }
   }
 
-  /// The variables it tests, each once, in the order first tested.
-  public var names: [String] { variables(filled: false) }
+  /// The variables whose presence it tests (`isSet`, and `equals`, which fails where the
+  /// variable is unset), each once, in the order first tested.
+  public var presenceNames: [String] {
+    variables {
+      switch $0 {
+      case .isSet, .equals: true
+      default: false
+      }
+    }
+  }
 
-  /// The variables whose value it tests (`filled`), each once, in the order first tested.
-  public var filledNames: [String] { variables(filled: true) }
+  /// The variables whose truth it tests (`filled`), each once, in the order first tested.
+  public var filledNames: [String] {
+    variables {
+      if case .filled = $0 { true } else { false }
+    }
+  }
 
-  private func variables(filled only: Bool) -> [String] {
+  /// The variables whose text it tests (`equals`), each once, in the order first tested.
+  public var comparedNames: [String] {
+    variables {
+      if case .equals = $0 { true } else { false }
+    }
+  }
+
+  /// The variables of the tests of one variable `kept` keeps.
+  private func variables(_ kept: (EnvironmentTest) -> Bool) -> [String] {
     var result: [String] = []
     func visit(_ test: EnvironmentTest) {
       switch test {
-      case .isSet(let name) where !only, .filled(let name):
-        if !result.contains(name) { result.append(name) }
-      case .isSet, .path: break
+      case .isSet(let name), .filled(let name), .equals(let name, _):
+        if kept(test), !result.contains(name) { result.append(name) }
+      case .path: break
       case .not(let inner): visit(inner)
       case .all(let tests), .any(let tests): tests.forEach(visit)
       }
@@ -244,6 +270,15 @@ public indirect enum EnvironmentTest: Sendable, Hashable {
       }
       guard take("(") else { return nil }
       skipSpaces()
+      // `(os.environ.get('NAME') == 'TEXT')`.
+      let start = index
+      if take("os.environ.get"), take("("), let name = literal(),
+        RezExpression.isVariableName(name), take(")"), take("=="), let text = literal(),
+        take(")")
+      {
+        return .equals(name, text)
+      }
+      index = start
       // `('NAME' in os.environ)`, else a bracketed test.
       if index < bytes.count, bytes[index] == UInt8(ascii: "'") {
         index += 1

@@ -201,7 +201,16 @@ extension NodeAssignmentTests {
     #expect(filled == .filled("TOOL_HOME") && filled.text == "os.environ.get('TOOL_HOME')")
     let either = try #require(
       EnvironmentTest(parsing: "(os.environ.get('TOOL_HOME') or not ('TOOL_HOME' in os.environ))"))
-    #expect(either.names == ["TOOL_HOME"] && either.filledNames == ["TOOL_HOME"])
+    #expect(either.presenceNames == ["TOOL_HOME"] && either.filledNames == ["TOOL_HOME"])
+    // A test of a value alone marks no presence.
+    #expect(filled.presenceNames.isEmpty)
+    let alone = StageEnvironment(
+      actions: EnvironmentActions(actions: [
+        .init(kind: .set, variable: "SEEN", value: "1", package: "a", when: filled)
+      ]))
+    let marks = NodeAssignment.script(alone.nodeAssignments(stage: "s", workflow: "w"))
+    #expect(
+      !marks.joined().contains("flow_base_set_") && marks.joined().contains("flow_base_filled_"))
     #expect(EnvironmentTest(parsing: "os.environ.get('A B')") == nil)
     let tested = EnvironmentActions(actions: [
       .init(kind: .set, variable: "TOOL_HOME", value: "/opt/tool", package: "a", when: either),
@@ -227,5 +236,44 @@ extension NodeAssignmentTests {
     #expect(seen == ["/opt/tool none", " none", "/opt/tool 1"])
     #expect(
       DaskRunner.test(filled) == .array([.string("filled"), .string("TOOL_HOME")]))
+  }
+}
+
+extension NodeAssignmentTests {
+  /// A comparison of a variable with a text (`(os.environ.get('NAME') == 'TEXT')`) reads
+  /// the node's own value before any assignment, in sh as `applied(to:)` does, for texts sh
+  /// would read as its own (`-n`, quotes, `!`, an empty one); the bridge gets it as
+  /// `["equals", NAME, TEXT]`.
+  @Test func aComparisonWithATextReadsTheNodesOwnValueBeforeAnyAssignment() throws {
+    let texts = ["-n", "it's", "!", "", "a b"]
+    for text in texts {
+      let compared = EnvironmentTest.equals("SITE", text)
+      #expect(EnvironmentTest(parsing: compared.text) == compared, "\(text)")
+      let either = compared.or(EnvironmentTest.isSet("SITE").negated)
+      #expect(EnvironmentTest(parsing: either.text) == either)
+      #expect(either.presenceNames == ["SITE"] && either.comparedNames == ["SITE"])
+      let tested = EnvironmentActions(actions: [
+        .init(kind: .set, variable: "SITE", value: "changed", package: "a", when: compared),
+        .init(kind: .set, variable: "SEEN", value: "1", package: "a", when: either.negated),
+      ])
+      let environment = StageEnvironment(actions: tested)
+      let assignments = environment.nodeAssignments(stage: "s", workflow: "w")
+      let script =
+        NodeAssignment.script(assignments).joined(separator: "\n")
+        + "\nprintf '%s\\n' \"${SITE-none}\" \"${SEEN-none}\" \"${flow_base_value_SITE-none}\"\n"
+      let bases: [EnvironmentMap] = [[:], ["SITE": text], ["SITE": text + "x"], ["SITE": ""]]
+      for base in bases {
+        let built = environment.build(base: base, stage: "s", workflow: "w", gpus: nil)
+        let run = try ChildProcess(["/bin/sh", "-c", script], environment: base).run()
+        #expect(
+          run.text
+            == [built["SITE"] ?? "none", built["SEEN"] ?? "none", "none"]
+            .map { $0 + "\n" }.joined(), "\(text) \(base)")
+        #expect((built["SITE"] == "changed") == (base["SITE"] == text), "\(text) \(base)")
+      }
+    }
+    #expect(
+      DaskRunner.test(.equals("SITE", "x"))
+        == .array([.string("equals"), .string("SITE"), .string("x")]))
   }
 }

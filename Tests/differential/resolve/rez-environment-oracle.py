@@ -646,6 +646,43 @@ def commands():
     elif os.getenv("GETENV_UNSET") or os.getenv("GETENV_EMPTY", "x"):
         env.GETENV_I = "elif"
 """
+# `os.getenv()` and `os.environ.get()` with a default, and `or` a default, as values: set
+# where the variable is, with its value, and elsewhere with the default; a local bound to
+# one, and two on one line.
+PACKAGES[("getenv_default", "1.0")] = """
+def commands():
+    import os
+    env.DEFAULT_A = os.environ.get("DEFAULT_SITE", "nowhere")
+    env.DEFAULT_B = os.path.join(os.getenv("DEFAULT_ROOT", "/studio"), "tools")
+    root = os.environ.get("DEFAULT_ROOT") or "/fallback"
+    env.DEFAULT_C = root + "/c"
+    setenv("DEFAULT_D", os.getenv("DEFAULT_SITE", "s") + "-" + os.getenv("DEFAULT_ROOT", "r"))
+    env.PATH.append(os.getenv("DEFAULT_ROOT", "/opt") + "/bin")
+    if "DEFAULT_ROOT" in os.environ:
+        env.DEFAULT_E = "{root}:" + os.environ.get("DEFAULT_SITE", "e")
+    env.DEFAULT_F = os.getenv("DEFAULT_EMPTY") or "empty or unset"
+"""
+# A variable of the environment compared with a text (`==`, `!=`, either side, with or
+# without a default, `os.environ['NAME']`), alone and joined with other tests, and as the
+# test of `A if TEST else B`.
+PACKAGES[("getenv_compare", "1.0")] = """
+def commands():
+    import os
+    if os.environ.get("COMPARE_SITE", "") == "london":
+        env.COMPARE_A = "london"
+    elif os.getenv("COMPARE_SITE", "paris") != "paris":
+        env.COMPARE_A = "elsewhere"
+    else:
+        env.COMPARE_A = "paris or unset"
+    if "it's" == os.getenv("COMPARE_MODE") and "COMPARE_SITE" in os.environ:
+        env.COMPARE_B = "quoted"
+    if os.getenv("COMPARE_MODE") != "-n" or not os.environ.get("COMPARE_SITE"):
+        env.COMPARE_C = "not -n"
+    if "COMPARE_SITE" in os.environ and os.environ["COMPARE_SITE"] == "":
+        env.COMPARE_D = "empty"
+    env.COMPARE_E = "switch" if os.getenv("COMPARE_MODE") == "-n" else "no switch"
+    env.COMPARE_F = os.getenv("COMPARE_SITE", "x") if "COMPARE_MODE" in os.environ else "-"
+"""
 # `os.environ['NAME']`: the variable's value, and Python's KeyError where it is not set,
 # which stops rez's context.
 PACKAGES[("environ_reader", "1.0")] = """
@@ -705,7 +742,8 @@ REQUESTS = [
     ["loopreader"], ["loopreader", "lib"],
     ["namereader"], ["namereader", "lib"], ["namereader", "tool"],
     ["houdini"], ["houdini_plugin"], ["houdini_site", "houdini"], ["houdini_hda"],
-    ["getenv_reader"], ["environ_reader"], ["messenger"], ["trier"],
+    ["getenv_reader"], ["environ_reader"], ["messenger"], ["trier"], ["getenv_default"],
+    ["getenv_compare"],
 ]
 # Requests resolved again with more variables in the environment rez's context is built in.
 MORE_BASE = [(["houdini"], {"HOUDINI_PATH": "/site"}),
@@ -713,7 +751,14 @@ MORE_BASE = [(["houdini"], {"HOUDINI_PATH": "/site"}),
              (["houdini_site", "houdini"], {"HOUDINI_PATH": "/site"}),
              (["houdini_hda"], {"HOUDINI_PATH": "/site"}),
              (["getenv_reader"], {"GETENV_UNSET": "now set", "GETENV_EMPTY": "full"}),
-             (["environ_reader"], {"ENVIRON_UNSET": "/e"})]
+             (["environ_reader"], {"ENVIRON_UNSET": "/e"}),
+             (["getenv_default"], {"DEFAULT_SITE": "london", "DEFAULT_ROOT": "/r",
+                                   "DEFAULT_EMPTY": ""}),
+             (["getenv_default"], {"DEFAULT_SITE": "", "DEFAULT_EMPTY": "full"}),
+             (["getenv_compare"], {"COMPARE_SITE": "london", "COMPARE_MODE": "it's"}),
+             (["getenv_compare"], {"COMPARE_SITE": "rome", "COMPARE_MODE": "-n"}),
+             (["getenv_compare"], {"COMPARE_SITE": "", "COMPARE_MODE": "-n"}),
+             (["getenv_compare"], {"COMPARE_SITE": "paris"})]
 
 
 def write(folder):
@@ -791,6 +836,8 @@ def main():
         names |= {"KEYS_TOOLS"} | {"GETENV_" + letter for letter in "ABCDEFGHI"}
         names |= {"ENVIRON_" + letter for letter in "ABC"} | {"RESET_A", "RESET_B"}
         names |= {"TRY_" + letter for letter in "ABCDEF"}
+        names |= {"DEFAULT_" + letter for letter in "ABCDEF"}
+        names |= {"COMPARE_" + letter for letter in "ABCDEF"}
         names |= {"EARLY_ROOT", "LATE_ROOT", "COOK_FLAVOUR", "COOK_PATHS", "PICK_ROOT"}
         names |= {"HELPERS_" + name for name in
                   ["PATH", "MORE", "TOOL", "WITH", "ALONE", "SEEN"]}

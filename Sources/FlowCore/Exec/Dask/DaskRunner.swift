@@ -205,13 +205,15 @@ public final class DaskRunner: StageRunner {
     return .object(object)
   }
 
-  /// A test as the bridge reads it: `["set", NAME]`, `["filled", NAME]`, `["exists", PATH]`
+  /// A test as the bridge reads it: `["set", NAME]`, `["filled", NAME]`,
+  /// `["equals", NAME, TEXT]`, `["exists", PATH]`
   /// (`"isdir"`,
   /// `"isfile"`), `["not", TEST]`, `["all", [TEST…]]`, `["any", [TEST…]]`.
   static func test(_ test: EnvironmentTest) -> JSONValue {
     switch test {
     case .isSet(let name): .array([.string("set"), .string(name)])
     case .filled(let name): .array([.string("filled"), .string(name)])
+    case .equals(let name, let text): .array([.string("equals"), .string(name), .string(text)])
     case .path(let path, let kind): .array([.string(kind.rawValue), .string(path)])
     case .not(let inner): .array([.string("not"), Self.test(inner)])
     case .all(let tests): .array([.string("all"), .array(tests.map(Self.test))])

@@ -25,7 +25,7 @@ public final class CatalogueIndex: PackageSource {
   static let magicPrefix = Array("flow-catalogue-index-".utf8)
   /// The prefix and the format's number: a new number whenever what an index holds, or how
   /// a catalogue is read into it, changes, so that an earlier flow's index is rebuilt.
-  static let magic = magicPrefix + Array("42\n".utf8)
+  static let magic = magicPrefix + Array("43\n".utf8)
   /// Where the parts after the source key start, after the length in the header.
   static let partCount = 6
 

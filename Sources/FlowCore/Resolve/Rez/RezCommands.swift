@@ -299,6 +299,7 @@ struct RezCommands {
       noteEnvNames(statement, read: true)
       // Only the reads of a line performed are kept (`stopWhereUndefined`).
       scope.reads.read.removeAll()
+      scope.reads.environmentTests.removeAll()
       if let test = Self.header(text, keyword: "if") {
         // The chain's branches: each test's value as the lines before leave it (nil: not
         // worked out; true for `else`) and where its body starts.
@@ -477,6 +478,8 @@ struct RezCommands {
       }
       if perform(text) {
         stopWhereUndefined()
+      } else if performPerOutcome(text) {
+        continue
       } else {
         // rez runs the line all the same: what it reads stops as on a line read.
         stopWhereUndefined()
@@ -484,6 +487,80 @@ struct RezCommands {
       }
     }
   }
+
+  /// Reads again a line `perform` could not read whole because it takes values from the
+  /// environment with a default (`os.environ.get('NAME', 'default')`, `os.getenv('NAME') or
+  /// 'default'`: `RezExpression.Value.environment`): once per outcome of the tests that
+  /// decide them (at most `outcomeTestLimit`), each where that outcome holds, with the
+  /// values it gives (`Scope.assumed`), as an `if` on the tests would. False, with nothing
+  /// read, where there is no such test or an outcome's line cannot be read either.
+  private mutating func performPerOutcome(_ text: String) -> Bool {
+    var tests: [EnvironmentTest] = []
+    for test in scope.reads.environmentTests where !tests.contains(test) { tests.append(test) }
+    guard !tests.isEmpty, tests.count <= Self.outcomeTestLimit, scope.assumed.isEmpty else {
+      return false
+    }
+    // The reads of the line as first performed, for `read` to stop on where none of this
+    // reads it (shared by the copies of the scope, so not restored with them).
+    let reads = scope.reads.read
+    let before = self
+    let outer = condition
+    // The names the line binds, with the value each outcome gave (nil where they differ).
+    var bound: [String: RezExpression.Value?] = [:]
+    var outcome = 0
+    while outcome < 1 << tests.count {
+      defer { outcome += 1 }
+      var assumed: [EnvironmentTest: Bool] = [:]
+      for (place, test) in tests.enumerated() { assumed[test] = outcome & (1 << place) != 0 }
+      // A variable set and not empty is set.
+      if assumed.contains(where: { test, holds in
+        guard holds, case .filled(let name) = test else { return false }
+        return assumed[.isSet(name)] == false
+      }) {
+        continue
+      }
+      let holds = tests.map { assumed[$0]! ? $0.text : $0.negated.text }
+      let joined = holds.count == 1 ? holds[0] : "(" + holds.joined(separator: " and ") + ")"
+      condition = outer.map { "(\($0) and \(joined))" } ?? joined
+      scope.assumed = assumed
+      scope.reads.read.removeAll()
+      scope.reads.environmentTests.removeAll()
+      let locals = scope.locals
+      guard perform(text) else {
+        // A part read only once another's value is known (`a + b`, where `a` was not) may
+        // take a value from the environment too: read again from the first outcome with
+        // its test as well.
+        let more = scope.reads.environmentTests.filter { !tests.contains($0) }
+        self = before
+        guard let test = more.first, tests.count < Self.outcomeTestLimit else {
+          scope.reads.read = reads
+          return false
+        }
+        tests.append(test)
+        bound = [:]
+        outcome = -1
+        continue
+      }
+      stopWhereUndefined()
+      for (name, value) in scope.locals where locals[name].map({ $0 != value }) ?? true {
+        if let earlier = bound[name] {
+          bound[name] = .some(earlier == value ? value : nil)
+        } else {
+          bound[name] = .some(value)
+        }
+      }
+      scope.locals = locals
+    }
+    condition = outer
+    scope.assumed = [:]
+    // A name each outcome bound alike keeps its value; one they bound otherwise is unknown.
+    for (name, value) in bound { scope.locals[name] = .some(value) }
+    return true
+  }
+
+  /// The most tests of the environment one line is read per outcome of
+  /// (`performPerOutcome`): eight readings of it at most.
+  static let outcomeTestLimit = 3
 
   /// Reads a `try` at `body` and the bodies at `then` (its `else`, its `finally`) after it.
   /// Where it has handlers (`handled`), only a body flow reads whole without anything that

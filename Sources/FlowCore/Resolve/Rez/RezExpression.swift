@@ -30,10 +30,12 @@ enum RezExpression {
     /// the list reads its round under that condition; anything else is unknown of it.
     indirect case conditional(condition: String, value: Value)
     /// Python's `os.environ.get('NAME', DEFAULT)` (also `os.getenv`) in commands: the
-    /// variable's value in the environment the context is built in, else the default. Only
-    /// its truth and whether it `is None` are worked out (`Parser.comparison()`), as tests
-    /// of that environment; as a value it is unknown.
-    indirect case environment(name: String, fallback: Value)
+    /// variable's value in the environment the context is built in, else the default; with
+    /// `ifEmpty`, `os.environ.get('NAME') or DEFAULT`, the default where it is empty too.
+    /// Its truth and whether it `is None` are worked out as tests of that environment
+    /// (`Parser.comparison()`); as a value, the line is read once per outcome of its test
+    /// (`Scope.assumed`), each time with the value that outcome gives.
+    indirect case environment(name: String, fallback: Value, ifEmpty: Bool = false)
     /// A truth known only once the resolve is: what it tests written as a condition
     /// (`'maya' in resolve`, `intersects(resolve.maya, '2020+')`), which `value(_:in:)`
     /// reads again with the resolve given (`Scope.resolved`).
@@ -277,12 +279,18 @@ enum RezExpression {
     /// variable" where one is not, which `RezCommands` makes a stop. Shared by the copies of
     /// a scope, as `budget` is.
     var reads = VariableReads()
+    /// The outcome of each test of the environment a line is read under, for the values it
+    /// takes from the environment (`settled(_:)`; `RezCommands.performPerOutcome`).
+    var assumed: [EnvironmentTest: Bool] = [:]
 
     final class VariableReads {
       /// Each read: where what it reads is there (`defined`; nil: not known), and the error
       /// rez stops with where it is not: a variable's (`noteRead`), a Python name's that
       /// nothing bound (`noteUnbound(_:in:)`, never there), a key of `os.environ`.
       var read: [(defined: Value?, error: String)] = []
+      /// The tests of the environment whose outcomes decide the values the line being read
+      /// takes from it (`settled(_:)`), in the order met.
+      var environmentTests: [EnvironmentTest] = []
     }
 
     /// rez's binding `path` (`binding(_:package:)`), a variable's known value first.
@@ -360,11 +368,47 @@ enum RezExpression {
     /// its default is true); nil where the default's truth is unknown. Any other value as
     /// it is.
     func truth(of value: Value) -> Value? {
-      guard case .environment(let name, let fallback) = value else { return value }
+      guard case .environment(let name, let fallback, let ifEmpty) = value else { return value }
       let filled = filledInEnvironment(name)
       guard let defaultHolds = fallback.truth else { return nil }
-      guard defaultHolds, let unset = Parser.negate(inEnvironment(name)) else { return filled }
+      guard defaultHolds else { return filled }
+      if ifEmpty { return .boolean(true) }
+      guard let unset = Parser.negate(inEnvironment(name)) else { return filled }
       return Parser.join(filled, unset, or: true)
+    }
+
+    /// The truth of `test`: where it is a test of the environment alone that a line is
+    /// read under an outcome of (`assumed`), that outcome; where it is one it is not, nil,
+    /// the test kept (`VariableReads.environmentTests`) for the line to be read again per
+    /// outcome (`A if os.getenv('NAME') == 'TEXT' else B`).
+    func decided(_ test: Value) -> Bool? {
+      if let truth = test.truth { return truth }
+      guard case .condition(let text) = test, bindsRez, resolved == nil,
+        case .reading = environment, let decided = EnvironmentTest(parsing: text)
+      else { return nil }
+      if let holds = assumed[decided] { return holds }
+      reads.environmentTests.append(decided)
+      return nil
+    }
+
+    /// The test whose outcome decides a variable's value from the environment
+    /// (`Value.environment`): whether it is set, or with `ifEmpty` set and not empty.
+    static func test(deciding value: Value) -> EnvironmentTest? {
+      guard case .environment(let name, _, let ifEmpty) = value else { return nil }
+      return ifEmpty ? .filled(name) : .isSet(name)
+    }
+
+    /// A variable's value from the environment (`Value.environment`) as the line being read
+    /// takes it: where the line is read under an outcome of its test (`assumed`), the value
+    /// that outcome gives, `${NAME}` or the default; else the value itself, its test kept
+    /// (`VariableReads.environmentTests`) for the line to be read again per outcome.
+    func settled(_ value: Value) -> Value {
+      guard case .environment(let name, let fallback, _) = value,
+        let test = Self.test(deciding: value)
+      else { return value }
+      if let holds = assumed[test] { return holds ? .string("${\(name)}") : fallback }
+      reads.environmentTests.append(test)
+      return value
     }
 
     /// The sides of an `and` or `or`: where both are tests (a condition, a variable's value
@@ -615,7 +659,7 @@ enum RezExpression {
       guard let root = parts.first.map(String.init) else { return nil }
       let value: Value?
       if let local = scope.locals[root] {
-        value = parts.count == 1 ? local : nil
+        value = parts.count == 1 ? local.map(scope.settled) : nil
       } else {
         guard isBound(root) else {
           if failed == nil { failed = .unbound }
@@ -860,6 +904,11 @@ enum RezExpression {
     /// How deep the expression being read is nested (brackets, calls, `not`): deeper than
     /// Python's own parser allows is unknown, before the call stack runs out.
     var depth = 0
+    /// The last read of a variable of the environment the context is built in
+    /// (`os.getenv()`, `os.environ.get()`, `os.environ[]`) in commands: its name, its
+    /// default, and where its text starts and ends, for a comparison of it as a whole with
+    /// a text (`comparison()`).
+    var environmentRead: (name: String, fallback: Value, start: Int, end: Int)?
 
     var atEnd: Bool {
       mutating get {
@@ -913,7 +962,7 @@ enum RezExpression {
       let otherValue = take("else") ? expression() : nil
       // Python evaluates the side its test gives alone: the other's reads are not made,
       // and neither side's where the test's truth is unknown here.
-      let holds = test?.truth
+      let holds = test.flatMap(scope.truth(of:)).flatMap(scope.decided)
       if holds != false { dropReads(from: other) }
       if holds != true { dropReads(from: start, to: tested) }
       guard let holds, otherValue != nil else { return nil }
@@ -921,11 +970,21 @@ enum RezExpression {
     }
 
     mutating func disjunction() -> Value? {
+      let tests = scope.reads.environmentTests.count
       guard var value = conjunction() else { return nil }
       while take("or") {
         let start = scope.reads.read.count
         let right = conjunction()
         keepReads(from: start, where: value.truth == false)
+        // `os.environ.get('NAME') or DEFAULT`: the variable's value where it is set and not
+        // empty, else the default (a value of its own, decided by that test alone).
+        if case .environment(let name, let fallback, false) = value, fallback.truth == false,
+          let right, right.truth != nil, Scope.test(deciding: right) == nil
+        {
+          scope.reads.environmentTests.removeSubrange(tests...)
+          value = scope.settled(.environment(name: name, fallback: right, ifEmpty: true))
+          continue
+        }
         guard let right, let (a, b) = scope.operands(value, right),
           let joined = Self.join(a, b, or: true)
         else { return nil }
@@ -1216,7 +1275,10 @@ enum RezExpression {
     }
 
     mutating func comparison() -> Value? {
+      reader.skipSpaces()
+      let leftStart = reader.index
       guard let left = sum() else { return nil }
+      let leftRead = wholeEnvironmentRead(from: leftStart)
       let save = reader.index
       let negated = take("not")
       if take("in") {
@@ -1229,7 +1291,7 @@ enum RezExpression {
       if take("is") {
         let same = !take("not")
         guard let right = sum() else { return nil }
-        if case .environment(let name, let fallback) = left, right == .none {
+        if case .environment(let name, let fallback, false) = left, right == .none {
           return scope.isNone(name, fallback).flatMap { same ? $0 : Self.negate($0) }
         }
         guard left.isSingleton || right.isSingleton, let equal = left.equals(right) else {
@@ -1241,7 +1303,15 @@ enum RezExpression {
       reader.skipSpaces()
       guard let next = reader.peek, "=!<>".utf8.contains(next) else { return left }
       for (symbol, equal) in Self.equalities where take(symbol: symbol) {
+        reader.skipSpaces()
+        let rightStart = reader.index
         guard let right = sum() else { return nil }
+        // A variable of the environment compared with a text: a test of that environment.
+        if let test = environmentComparison(leftRead, right)
+          ?? environmentComparison(wholeEnvironmentRead(from: rightStart), left)
+        {
+          return equal ? test : Self.negate(test)
+        }
         // A variable's value (`${NAME}`, from `getenv` or another package's binding) is known
         // only where the commands are applied.
         guard let same = left.equals(right) else { return nil }
@@ -1254,6 +1324,34 @@ enum RezExpression {
         return .boolean(holds.contains(order.signum()))
       }
       return left
+    }
+
+    /// The read of the environment (`environmentRead`) the text from `start` to here is
+    /// as a whole, if it is one.
+    private func wholeEnvironmentRead(from start: Int) -> (name: String, fallback: Value)? {
+      guard let read = environmentRead, read.start == start, read.end <= reader.index,
+        reader.bytes[read.end..<reader.index].allSatisfy({ $0 == UInt8(ascii: " ") })
+      else { return nil }
+      return (read.name, read.fallback)
+    }
+
+    /// `os.environ.get('NAME', DEFAULT) == 'TEXT'` (also `os.getenv`, `os.environ['NAME']`):
+    /// the variable set to the text there, or unset where the default is the text; a
+    /// condition until the environment is known. Nil for anything else: a text flow does
+    /// not know, a default it cannot tell.
+    private func environmentComparison(_ read: (name: String, fallback: Value)?, _ other: Value)
+      -> Value?
+    {
+      guard let read, case .string(let text) = other, !other.refersToVariables else { return nil }
+      var test = EnvironmentTest.equals(read.name, text)
+      switch read.fallback {
+      case .none: break
+      case .string(let fallback) where !read.fallback.refersToVariables:
+        if fallback == text { test = test.or(EnvironmentTest.isSet(read.name).negated) }
+      default: return nil
+      }
+      if case .applying(let base) = scope.environment { return .boolean(test.holds(in: base)) }
+      return .condition(test.text)
     }
 
     private static let equalities: [(StaticString, Bool)] = [("==", true), ("!=", false)]
@@ -1734,6 +1832,7 @@ enum RezExpression {
         default: return nil
         }
       }
+      let wordStart = reader.index
       guard let word = reader.identifier() else { return nil }
       if word.count <= 2, reader.peek == UInt8(ascii: "'") || reader.peek == UInt8(ascii: "\""),
         word.lowercased().allSatisfy({ "rubf".contains($0) })
@@ -1766,6 +1865,14 @@ enum RezExpression {
           return RezCommands.value(calling: function, arguments, named, in: scope)
         }
         guard named.isEmpty else { return nil }
+        if dotted == "os.getenv" || dotted == "os.environ.get", scope.bindsRez,
+          scope.readsHost == nil, scope.locals["os"] == nil, (1...2).contains(arguments.count),
+          case .string(let name) = arguments[0], isVariableName(name)
+        {
+          environmentRead = (
+            name, arguments.count == 2 ? arguments[1] : Value.none, wordStart, reader.index
+          )
+        }
         if let result = call(dotted, arguments) { return result }
         // A variable's value where the commands are applied (`env.NAME.value()`, or
         // `.get()`).
@@ -1791,6 +1898,7 @@ enum RezExpression {
         // the environment does not hold it, Python's `KeyError`, which stops rez's context.
         guard case .string(let name)? = expression(), take(symbol: "]"), isVariableName(name)
         else { return nil }
+        environmentRead = (name, Value.none, wordStart, reader.index)
         if case .applying(let base) = scope.environment { return base[name].map(Value.string) }
         scope.reads.read.append((scope.inEnvironment(name), "'\(name)'"))
         return .string("${\(name)}")
@@ -1813,7 +1921,7 @@ enum RezExpression {
     /// What a name (`path` holding one part) or a dotted name gives: a name the commands
     /// assigned, else rez's binding.
     func named(_ path: [String]) -> Value? {
-      if path.count == 1, let local = scope.locals[path[0]] { return local }
+      if path.count == 1, let local = scope.locals[path[0]] { return local.map(scope.settled) }
       guard scope.locals[path[0]] == nil else { return nil }
       let dotted = path.joined(separator: ".")
       let attribute = path.count == 2 && path[0] == "this" ? scope.thisAttribute(path[1]) : nil
@@ -1958,7 +2066,7 @@ enum RezExpression {
         // Once the resolve is known, a condition kept holds this call only as the test of
         // its truth (`truth(of:)`), which is that test again.
         case .setBefore: return arguments.count == 1 ? scope.filledInEnvironment(name) : nil
-        case .reading: return .environment(name: name, fallback: fallback)
+        case .reading: return scope.settled(.environment(name: name, fallback: fallback))
         }
       case ("os.path.exists", 1), ("os.path.isdir", 1), ("os.path.isfile", 1):
         // In commands, of a path worked out here: a test of the machine the actions are

@@ -478,7 +478,7 @@ import Testing
     _ = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
     var bytes = try InputFile.read(path)
     let prefix = CatalogueIndex.magicPrefix.count
-    #expect(bytes[prefix..<prefix + 3].elementsEqual("42\n".utf8))
+    #expect(bytes[prefix..<prefix + 3].elementsEqual("43\n".utf8))
     bytes.replaceSubrange(prefix..<prefix + 3, with: Array("30\n".utf8))
     try cache.write("rez.index", bytes)
     let reopened = try RezRepository.open(roots: [folder.path], at: path, environment: [:])
