@@ -661,10 +661,12 @@ def commands():
     if "DEFAULT_ROOT" in os.environ:
         env.DEFAULT_E = "{root}:" + os.environ.get("DEFAULT_SITE", "e")
     env.DEFAULT_F = os.getenv("DEFAULT_EMPTY") or "empty or unset"
+    env.DEFAULT_G = os.getenv("DEFAULT_EMPTY") or os.environ.get("DEFAULT_SITE", "g")
+    env.DEFAULT_H = os.getenv("DEFAULT_EMPTY") or os.getenv("DEFAULT_SITE") or "h"
 """
 # A variable of the environment compared with a text (`==`, `!=`, either side, with or
-# without a default, `os.environ['NAME']`), alone and joined with other tests, and as the
-# test of `A if TEST else B`.
+# without a default, `os.environ['NAME']`, `in` a list of texts), alone and joined with
+# other tests, and as the test of `A if TEST else B`.
 PACKAGES[("getenv_compare", "1.0")] = """
 def commands():
     import os
@@ -682,6 +684,8 @@ def commands():
         env.COMPARE_D = "empty"
     env.COMPARE_E = "switch" if os.getenv("COMPARE_MODE") == "-n" else "no switch"
     env.COMPARE_F = os.getenv("COMPARE_SITE", "x") if "COMPARE_MODE" in os.environ else "-"
+    if os.environ.get("COMPARE_SITE", "rome") in ("rome", "london"):
+        env.COMPARE_G = "rome, london or unset"
 """
 # `os.environ['NAME']`: the variable's value, and Python's KeyError where it is not set,
 # which stops rez's context.
@@ -836,8 +840,8 @@ def main():
         names |= {"KEYS_TOOLS"} | {"GETENV_" + letter for letter in "ABCDEFGHI"}
         names |= {"ENVIRON_" + letter for letter in "ABC"} | {"RESET_A", "RESET_B"}
         names |= {"TRY_" + letter for letter in "ABCDEF"}
-        names |= {"DEFAULT_" + letter for letter in "ABCDEF"}
-        names |= {"COMPARE_" + letter for letter in "ABCDEF"}
+        names |= {"DEFAULT_" + letter for letter in "ABCDEFGH"}
+        names |= {"COMPARE_" + letter for letter in "ABCDEFG"}
         names |= {"EARLY_ROOT", "LATE_ROOT", "COOK_FLAVOUR", "COOK_PATHS", "PICK_ROOT"}
         names |= {"HELPERS_" + name for name in
                   ["PATH", "MORE", "TOOL", "WITH", "ALONE", "SEEN"]}

@@ -370,9 +370,10 @@ enum RezExpression {
     func truth(of value: Value) -> Value? {
       guard case .environment(let name, let fallback, let ifEmpty) = value else { return value }
       let filled = filledInEnvironment(name)
+      // `os.environ.get('NAME') or OTHER`: set and not empty, or OTHER's truth.
+      if ifEmpty { return truth(of: fallback).flatMap { Parser.join(filled, $0, or: true) } }
       guard let defaultHolds = fallback.truth else { return nil }
       guard defaultHolds else { return filled }
-      if ifEmpty { return .boolean(true) }
       guard let unset = Parser.negate(inEnvironment(name)) else { return filled }
       return Parser.join(filled, unset, or: true)
     }
@@ -406,7 +407,7 @@ enum RezExpression {
       guard case .environment(let name, let fallback, _) = value,
         let test = Self.test(deciding: value)
       else { return value }
-      if let holds = assumed[test] { return holds ? .string("${\(name)}") : fallback }
+      if let holds = assumed[test] { return holds ? .string("${\(name)}") : settled(fallback) }
       reads.environmentTests.append(test)
       return value
     }
@@ -972,25 +973,31 @@ enum RezExpression {
     mutating func disjunction() -> Value? {
       let tests = scope.reads.environmentTests.count
       guard var value = conjunction() else { return nil }
+      // Whether `value` is an `or` of the environment's values not settled yet.
+      var unsettled = false
       while take("or") {
         let start = scope.reads.read.count
         let right = conjunction()
         keepReads(from: start, where: value.truth == false)
         // `os.environ.get('NAME') or DEFAULT`: the variable's value where it is set and not
-        // empty, else the default (a value of its own, decided by that test alone).
-        if case .environment(let name, let fallback, false) = value, fallback.truth == false,
-          let right, right.truth != nil, Scope.test(deciding: right) == nil
-        {
+        // empty, else the default (a value of its own, decided by that test alone), settled
+        // once no `or` follows (`Scope.settled`).
+        if let right, let either = Self.orElse(value, right) {
           scope.reads.environmentTests.removeSubrange(tests...)
-          value = scope.settled(.environment(name: name, fallback: right, ifEmpty: true))
+          value = either
+          unsettled = true
           continue
+        }
+        if unsettled {
+          value = scope.settled(value)
+          unsettled = false
         }
         guard let right, let (a, b) = scope.operands(value, right),
           let joined = Self.join(a, b, or: true)
         else { return nil }
         value = joined
       }
-      return value
+      return unsettled ? scope.settled(value) : value
     }
 
     mutating func conjunction() -> Value? {
@@ -1005,6 +1012,18 @@ enum RezExpression {
         value = joined
       }
       return value
+    }
+
+    /// `value or right` where `value` is a variable's value from the environment without a
+    /// default (or one such `or` already): the variable's value where it is set and not
+    /// empty, else `right` (`Value.environment` with `ifEmpty`); nil for anything else.
+    static func orElse(_ value: Value, _ right: Value) -> Value? {
+      guard case .environment(let name, let fallback, let ifEmpty) = value else { return nil }
+      if ifEmpty {
+        return orElse(fallback, right).map { .environment(name: name, fallback: $0, ifEmpty: true) }
+      }
+      guard fallback.truth == false else { return nil }
+      return .environment(name: name, fallback: right, ifEmpty: true)
     }
 
     /// Keeps the variable reads (`Scope.reads`) made from `start` on only where Python
@@ -1061,7 +1080,9 @@ enum RezExpression {
 
     /// `left in resolve` (a package chosen), `left in ephemerals` (an ephemeral requested,
     /// named without its `.`) or `left in request` (a package requested), after the `in`.
-    mutating func membership(_ left: Value) -> Value? {
+    mutating func membership(
+      _ left: Value, read: (name: String, fallback: Value)? = nil
+    ) -> Value? {
       reader.skipSpaces()
       let save = reader.index
       // Python's `os.environ`: read where a field's function runs, and in commands the
@@ -1099,6 +1120,7 @@ enum RezExpression {
       else {
         reader.index = save
         guard let container = sum() else { return nil }
+        if let read, let test = environmentMembership(read, container) { return test }
         return Self.contains(container, left)
       }
       guard case .string(let name) = left, let quoted = Self.quoted(name) else { return nil }
@@ -1282,7 +1304,7 @@ enum RezExpression {
       let save = reader.index
       let negated = take("not")
       if take("in") {
-        guard let member = membership(left) else { return nil }
+        guard let member = membership(left, read: leftRead) else { return nil }
         return negated ? Self.negate(member) : member
       }
       reader.index = save
@@ -1342,15 +1364,44 @@ enum RezExpression {
     private func environmentComparison(_ read: (name: String, fallback: Value)?, _ other: Value)
       -> Value?
     {
-      guard let read, case .string(let text) = other, !other.refersToVariables else { return nil }
-      var test = EnvironmentTest.equals(read.name, text)
+      guard let read, let test = Self.test(of: read, equalTo: other) else { return nil }
+      return environmentValue(of: test)
+    }
+
+    /// `os.environ.get('NAME', DEFAULT) in ('A', 'B', …)`: a comparison with each text,
+    /// joined with `or`; nil for anything but a list (or tuple) of texts flow knows.
+    private func environmentMembership(_ read: (name: String, fallback: Value), _ container: Value)
+      -> Value?
+    {
+      guard let items = container.placedItems else { return nil }
+      var test = EnvironmentTest.never
+      for item in items {
+        guard let equal = Self.test(of: read, equalTo: item) else { return nil }
+        test = test.or(equal)
+      }
+      return environmentValue(of: test)
+    }
+
+    /// The test that a read of the environment gives the text `other` holds; nil where
+    /// `other` is not a text flow knows, or the default is not one.
+    private static func test(of read: (name: String, fallback: Value), equalTo other: Value)
+      -> EnvironmentTest?
+    {
+      guard case .string(let text) = other, !other.refersToVariables else { return nil }
+      let test = EnvironmentTest.equals(read.name, text)
       switch read.fallback {
-      case .none: break
+      case .none: return test
       case .string(let fallback) where !read.fallback.refersToVariables:
-        if fallback == text { test = test.or(EnvironmentTest.isSet(read.name).negated) }
+        return fallback == text ? test.or(EnvironmentTest.isSet(read.name).negated) : test
       default: return nil
       }
+    }
+
+    /// A test of the environment as a value: its truth where the actions are applied, a
+    /// condition until then.
+    private func environmentValue(of test: EnvironmentTest) -> Value {
       if case .applying(let base) = scope.environment { return .boolean(test.holds(in: base)) }
+      if test.isNever { return .boolean(false) }
       return .condition(test.text)
     }
 
