@@ -17,7 +17,8 @@ import Testing
 /// and as the test of `A if TEST else B`) against variables it holds or not, values taken
 /// from it with a default (`os.getenv('NAME', DEFAULT)`, `os.environ.get('NAME') or DEFAULT`),
 /// tests of this machine's files (`os.path.exists()`, `isdir()`, `isfile()`), aliases,
-/// variables the commands set read back as their values, and `stop()`: where rez's context
+/// variables the commands set read back as their values, a version a name holds and its
+/// tokens (`v = resolve.python.version`, `v.major`), and `stop()`: where rez's context
 /// stops, flow's actions stop with the same message.
 @Suite struct RezEnvironmentTests {
   struct Case: Decodable {
@@ -41,7 +42,7 @@ import Testing
     try #require(run.status == 0, "the rez oracle failed: \(run.stderr)")
     let cases = try JSONDecoder().decode(
       [Case].self, from: Data(contentsOf: URL(fileURLWithPath: folder.path + "/cases.json")))
-    #expect(cases.count >= 80)
+    #expect(cases.count >= 82)
     for item in cases {
       let resolve = try ToolRun.run(
         "flow-resolve",

@@ -687,6 +687,15 @@ def commands():
     if os.environ.get("COMPARE_SITE", "rome") in ("rome", "london"):
         env.COMPARE_G = "rome, london or unset"
 """
+# A version a name holds, and its tokens: another package's in the resolve, and its own.
+PACKAGES[("version_locals", "1.4")] = """
+requires = ["python"]
+def commands():
+    v = resolve.python.version
+    env.VLOC_A = "{root}/lib/python%s.%s" % (v.major, v.minor)
+    mine = this.version
+    env.VLOC_B = "{}-{}-{}".format(mine.major, mine.minor, mine.patch)
+"""
 # `os.environ['NAME']`: the variable's value, and Python's KeyError where it is not set,
 # which stops rez's context.
 PACKAGES[("environ_reader", "1.0")] = """
@@ -747,7 +756,7 @@ REQUESTS = [
     ["namereader"], ["namereader", "lib"], ["namereader", "tool"],
     ["houdini"], ["houdini_plugin"], ["houdini_site", "houdini"], ["houdini_hda"],
     ["getenv_reader"], ["environ_reader"], ["messenger"], ["trier"], ["getenv_default"],
-    ["getenv_compare"],
+    ["getenv_compare"], ["version_locals"], ["version_locals", "python-2"],
 ]
 # Requests resolved again with more variables in the environment rez's context is built in.
 MORE_BASE = [(["houdini"], {"HOUDINI_PATH": "/site"}),
@@ -841,7 +850,7 @@ def main():
         names |= {"ENVIRON_" + letter for letter in "ABC"} | {"RESET_A", "RESET_B"}
         names |= {"TRY_" + letter for letter in "ABCDEF"}
         names |= {"DEFAULT_" + letter for letter in "ABCDEFGH"}
-        names |= {"COMPARE_" + letter for letter in "ABCDEFG"}
+        names |= {"COMPARE_" + letter for letter in "ABCDEFG"} | {"VLOC_A", "VLOC_B"}
         names |= {"EARLY_ROOT", "LATE_ROOT", "COOK_FLAVOUR", "COOK_PATHS", "PICK_ROOT"}
         names |= {"HELPERS_" + name for name in
                   ["PATH", "MORE", "TOOL", "WITH", "ALONE", "SEEN"]}

@@ -893,6 +893,21 @@ enum RezExpression {
     }
   }
 
+  /// Token `token` (`major`, `minor`, `patch`) of a version as `binding` gives one: the
+  /// package's own (`this.version`), or another's in the resolve (`resolve.NAME.version`,
+  /// `${REZ_NAME_VERSION}`, whose tokens rez sets as variables too); nil for any other value.
+  static func versionToken(of value: Value, _ token: String, package: [String: String])
+    -> Value?
+  {
+    guard case .object(let text) = value, ["major", "minor", "patch"].contains(token) else {
+      return nil
+    }
+    if text == package["version"] { return binding("version." + token, package: package) }
+    let suffix = "_VERSION}"
+    guard text.hasPrefix("${REZ_"), text.hasSuffix(suffix) else { return nil }
+    return .object(text.dropLast(suffix.count) + "_" + token.uppercased() + suffix)
+  }
+
   static func isVariableName(_ name: String) -> Bool {
     !name.isEmpty && name.utf8.allSatisfy(RezVersion.isTokenByte)
   }
@@ -1973,6 +1988,10 @@ enum RezExpression {
     /// assigned, else rez's binding.
     func named(_ path: [String]) -> Value? {
       if path.count == 1, let local = scope.locals[path[0]] { return local.map(scope.settled) }
+      // A token of a version a name holds (`v = resolve.maya.version`, then `v.major`).
+      if path.count == 2, case .some(.some(let local)) = scope.locals[path[0]] {
+        return RezExpression.versionToken(of: local, path[1], package: scope.package)
+      }
       guard scope.locals[path[0]] == nil else { return nil }
       let dotted = path.joined(separator: ".")
       let attribute = path.count == 2 && path[0] == "this" ? scope.thisAttribute(path[1]) : nil
