@@ -998,7 +998,9 @@ enum RezExpression {
         // empty, else the default (a value of its own, decided by that test alone), settled
         // once no `or` follows (`Scope.settled`).
         if let right, let either = Self.orElse(value, right) {
-          scope.reads.environmentTests.removeSubrange(tests...)
+          // Those of its operands (fewer where a function the commands define was read).
+          let kept = scope.reads.environmentTests.count
+          if tests < kept { scope.reads.environmentTests.removeSubrange(tests..<kept) }
           value = either
           unsettled = true
           continue

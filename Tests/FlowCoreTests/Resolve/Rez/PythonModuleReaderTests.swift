@@ -1396,6 +1396,9 @@ extension PythonModuleReaderTests {
         "other = os.getenv('W', 'w')", "env.E = other.upper()",
         "env.F = os.getenv('P', 'p') + os.getenv('Q', 'q')"
           + " + os.getenv('R', 'r') + os.getenv('S', 's')",
+        // A function the commands define, read within the line.
+        "def helper():", "    return 'h'",
+        "env.G = os.getenv('B', 'b') + '/' + (os.getenv('A') or helper())",
       ], firstLine: 1, expansions: ["root": "/r"])
     #expect(commands.skipped.map(\.line) == [7, 9, 10])
     #expect(
@@ -1408,6 +1411,10 @@ extension PythonModuleReaderTests {
         "B=x-${Y} (not ('X' in os.environ) and ('Y' in os.environ))",
         "B=${X}-${Y} (('X' in os.environ) and ('Y' in os.environ))",
         "C=/fallback/c not os.environ.get('ROOT')", "C=${ROOT}/c os.environ.get('ROOT')",
+        "G=b/h (not ('B' in os.environ) and not os.environ.get('A'))",
+        "G=${B}/h (('B' in os.environ) and not os.environ.get('A'))",
+        "G=b/${A} (not ('B' in os.environ) and os.environ.get('A'))",
+        "G=${B}/${A} (('B' in os.environ) and os.environ.get('A'))",
       ])
   }
 }
