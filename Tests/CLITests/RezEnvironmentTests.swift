@@ -14,7 +14,8 @@ import Testing
 /// functions (one reading the environment as rez-cook's packages do, one of the request),
 /// a plain one rez leaves out, functions the commands define and call, tests of the
 /// environment (`defined()`, `undefined()`, `os.environ`, a variable compared with a text,
-/// and as the test of `A if TEST else B`) against variables it holds or not, values taken
+/// and as the test of `A if TEST else B`, as a test of the resolve is too) against variables
+/// it holds or not, values taken
 /// from it with a default (`os.getenv('NAME', DEFAULT)`, `os.environ.get('NAME') or DEFAULT`),
 /// tests of this machine's files (`os.path.exists()`, `isdir()`, `isfile()`), aliases,
 /// variables the commands set read back as their values, a version a name holds and its
@@ -42,7 +43,7 @@ import Testing
     try #require(run.status == 0, "the rez oracle failed: \(run.stderr)")
     let cases = try JSONDecoder().decode(
       [Case].self, from: Data(contentsOf: URL(fileURLWithPath: folder.path + "/cases.json")))
-    #expect(cases.count >= 82)
+    #expect(cases.count >= 84)
     for item in cases {
       let resolve = try ToolRun.run(
         "flow-resolve",

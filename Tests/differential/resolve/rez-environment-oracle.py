@@ -696,6 +696,13 @@ def commands():
     mine = this.version
     env.VLOC_B = "{}-{}-{}".format(mine.major, mine.minor, mine.patch)
 """
+# `A if TEST else B` where TEST is a condition on the resolve.
+PACKAGES[("ternary", "1.0")] = """
+requires = ["python"]
+def commands():
+    env.TERN_A = "{root}/lib" if "lib" in resolve else "{root}/nolib"
+    env.TERN_B = "py3" if intersects(resolve.python, "3") else "py2"
+"""
 # `os.environ['NAME']`: the variable's value, and Python's KeyError where it is not set,
 # which stops rez's context.
 PACKAGES[("environ_reader", "1.0")] = """
@@ -757,6 +764,7 @@ REQUESTS = [
     ["houdini"], ["houdini_plugin"], ["houdini_site", "houdini"], ["houdini_hda"],
     ["getenv_reader"], ["environ_reader"], ["messenger"], ["trier"], ["getenv_default"],
     ["getenv_compare"], ["version_locals"], ["version_locals", "python-2"],
+    ["ternary"], ["ternary", "lib", "python-2"],
 ]
 # Requests resolved again with more variables in the environment rez's context is built in.
 MORE_BASE = [(["houdini"], {"HOUDINI_PATH": "/site"}),
@@ -850,7 +858,7 @@ def main():
         names |= {"ENVIRON_" + letter for letter in "ABC"} | {"RESET_A", "RESET_B"}
         names |= {"TRY_" + letter for letter in "ABCDEF"}
         names |= {"DEFAULT_" + letter for letter in "ABCDEFGH"}
-        names |= {"COMPARE_" + letter for letter in "ABCDEFG"} | {"VLOC_A", "VLOC_B"}
+        names |= {"COMPARE_" + letter for letter in "ABCDEFG"} | {"VLOC_A", "VLOC_B", "TERN_A", "TERN_B"}
         names |= {"EARLY_ROOT", "LATE_ROOT", "COOK_FLAVOUR", "COOK_PATHS", "PICK_ROOT"}
         names |= {"HELPERS_" + name for name in
                   ["PATH", "MORE", "TOOL", "WITH", "ALONE", "SEEN"]}

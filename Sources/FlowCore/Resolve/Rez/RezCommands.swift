@@ -299,7 +299,7 @@ struct RezCommands {
       noteEnvNames(statement, read: true)
       // Only the reads of a line performed are kept (`stopWhereUndefined`).
       scope.reads.read.removeAll()
-      scope.reads.environmentTests.removeAll()
+      scope.reads.undecided.removeAll()
       if let test = Self.header(text, keyword: "if") {
         // The chain's branches: each test's value as the lines before leave it (nil: not
         // worked out; true for `else`) and where its body starts.
@@ -490,13 +490,14 @@ struct RezCommands {
 
   /// Reads again a line `perform` could not read whole because it takes values from the
   /// environment with a default (`os.environ.get('NAME', 'default')`, `os.getenv('NAME') or
-  /// 'default'`: `RezExpression.Value.environment`): once per outcome of the tests that
-  /// decide them (at most `outcomeTestLimit`), each where that outcome holds, with the
-  /// values it gives (`Scope.assumed`), as an `if` on the tests would. False, with nothing
-  /// read, where there is no such test or an outcome's line cannot be read either.
+  /// 'default'`: `RezExpression.Value.environment`), or because a condition picks the side
+  /// of `A if TEST else B` (`Scope.decided`): once per outcome of those conditions (at most
+  /// `outcomeTestLimit`), each where that outcome holds, with what it gives
+  /// (`Scope.assumed`), as an `if` on them would. False, with nothing read, where there is
+  /// no such condition or an outcome's line cannot be read either.
   private mutating func performPerOutcome(_ text: String) -> Bool {
-    var tests: [EnvironmentTest] = []
-    for test in scope.reads.environmentTests where !tests.contains(test) { tests.append(test) }
+    var tests: [String] = []
+    for test in scope.reads.undecided where !tests.contains(test) { tests.append(test) }
     guard !tests.isEmpty, tests.count <= Self.outcomeTestLimit, scope.assumed.isEmpty else {
       return false
     }
@@ -510,27 +511,31 @@ struct RezCommands {
     var outcome = 0
     while outcome < 1 << tests.count {
       defer { outcome += 1 }
-      var assumed: [EnvironmentTest: Bool] = [:]
+      var assumed: [String: Bool] = [:]
       for (place, test) in tests.enumerated() { assumed[test] = outcome & (1 << place) != 0 }
       // A variable set and not empty is set.
       if assumed.contains(where: { test, holds in
-        guard holds, case .filled(let name) = test else { return false }
-        return assumed[.isSet(name)] == false
+        guard holds, case .filled(let name)? = EnvironmentTest(parsing: test) else {
+          return false
+        }
+        return assumed[EnvironmentTest.isSet(name).text] == false
       }) {
         continue
       }
-      let holds = tests.map { assumed[$0]! ? $0.text : $0.negated.text }
+      let holds = tests.map { test in
+        assumed[test]!
+          ? test : RezExpression.Parser.negate(.condition(test))?.conditionText ?? "not " + test
+      }
       let joined = holds.count == 1 ? holds[0] : "(" + holds.joined(separator: " and ") + ")"
       condition = outer.map { "(\($0) and \(joined))" } ?? joined
       scope.assumed = assumed
       scope.reads.read.removeAll()
-      scope.reads.environmentTests.removeAll()
+      scope.reads.undecided.removeAll()
       let locals = scope.locals
       guard perform(text) else {
         // A part read only once another's value is known (`a + b`, where `a` was not) may
-        // take a value from the environment too: read again from the first outcome with
-        // its test as well.
-        let more = scope.reads.environmentTests.filter { !tests.contains($0) }
+        // be undecided too: read again from the first outcome with its condition as well.
+        let more = scope.reads.undecided.filter { !tests.contains($0) }
         self = before
         guard let test = more.first, tests.count < Self.outcomeTestLimit else {
           scope.reads.read = reads
@@ -558,8 +563,8 @@ struct RezCommands {
     return true
   }
 
-  /// The most tests of the environment one line is read per outcome of
-  /// (`performPerOutcome`): eight readings of it at most.
+  /// The most conditions one line is read per outcome of (`performPerOutcome`): eight
+  /// readings of it at most.
   static let outcomeTestLimit = 3
 
   /// Reads a `try` at `body` and the bodies at `then` (its `else`, its `finally`) after it.

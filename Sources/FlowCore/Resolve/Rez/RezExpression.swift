@@ -279,18 +279,19 @@ enum RezExpression {
     /// variable" where one is not, which `RezCommands` makes a stop. Shared by the copies of
     /// a scope, as `budget` is.
     var reads = VariableReads()
-    /// The outcome of each test of the environment a line is read under, for the values it
-    /// takes from the environment (`settled(_:)`; `RezCommands.performPerOutcome`).
-    var assumed: [EnvironmentTest: Bool] = [:]
+    /// The outcome of each condition a line is read under (by its text), for what it decides
+    /// there (`settled(_:)`, `decided(_:)`; `RezCommands.performPerOutcome`).
+    var assumed: [String: Bool] = [:]
 
     final class VariableReads {
       /// Each read: where what it reads is there (`defined`; nil: not known), and the error
       /// rez stops with where it is not: a variable's (`noteRead`), a Python name's that
       /// nothing bound (`noteUnbound(_:in:)`, never there), a key of `os.environ`.
       var read: [(defined: Value?, error: String)] = []
-      /// The tests of the environment whose outcomes decide the values the line being read
-      /// takes from it (`settled(_:)`), in the order met.
-      var environmentTests: [EnvironmentTest] = []
+      /// The conditions whose outcomes decide what the line being read gives: the values it
+      /// takes from the environment (`settled(_:)`), the side of a conditional expression
+      /// (`decided(_:)`); each as it is written, in the order met.
+      var undecided: [String] = []
     }
 
     /// rez's binding `path` (`binding(_:package:)`), a variable's known value first.
@@ -378,17 +379,18 @@ enum RezExpression {
       return Parser.join(filled, unset, or: true)
     }
 
-    /// The truth of `test`: where it is a test of the environment alone that a line is
-    /// read under an outcome of (`assumed`), that outcome; where it is one it is not, nil,
-    /// the test kept (`VariableReads.environmentTests`) for the line to be read again per
-    /// outcome (`A if os.getenv('NAME') == 'TEXT' else B`).
+    /// The truth of `test`: where it is a condition (on the environment, on the resolve) that
+    /// the line is read under an outcome of (`assumed`), that outcome; where it is one it is
+    /// not, nil, the condition kept (`VariableReads.undecided`) for the line to be read again
+    /// per outcome (`A if os.getenv('NAME') == 'TEXT' else B`, `A if 'maya' in resolve else
+    /// B`).
     func decided(_ test: Value) -> Bool? {
       if let truth = test.truth { return truth }
       guard case .condition(let text) = test, bindsRez, resolved == nil,
-        case .reading = environment, let decided = EnvironmentTest(parsing: text)
+        case .reading = environment
       else { return nil }
-      if let holds = assumed[decided] { return holds }
-      reads.environmentTests.append(decided)
+      if let holds = assumed[text] { return holds }
+      reads.undecided.append(text)
       return nil
     }
 
@@ -402,13 +404,13 @@ enum RezExpression {
     /// A variable's value from the environment (`Value.environment`) as the line being read
     /// takes it: where the line is read under an outcome of its test (`assumed`), the value
     /// that outcome gives, `${NAME}` or the default; else the value itself, its test kept
-    /// (`VariableReads.environmentTests`) for the line to be read again per outcome.
+    /// (`VariableReads.undecided`) for the line to be read again per outcome.
     func settled(_ value: Value) -> Value {
       guard case .environment(let name, let fallback, _) = value,
-        let test = Self.test(deciding: value)
+        let test = Self.test(deciding: value)?.text
       else { return value }
       if let holds = assumed[test] { return holds ? .string("${\(name)}") : settled(fallback) }
-      reads.environmentTests.append(test)
+      reads.undecided.append(test)
       return value
     }
 
@@ -986,7 +988,7 @@ enum RezExpression {
     }
 
     mutating func disjunction() -> Value? {
-      let tests = scope.reads.environmentTests.count
+      let tests = scope.reads.undecided.count
       guard var value = conjunction() else { return nil }
       // Whether `value` is an `or` of the environment's values not settled yet.
       var unsettled = false
@@ -999,8 +1001,8 @@ enum RezExpression {
         // once no `or` follows (`Scope.settled`).
         if let right, let either = Self.orElse(value, right) {
           // Those of its operands (fewer where a function the commands define was read).
-          let kept = scope.reads.environmentTests.count
-          if tests < kept { scope.reads.environmentTests.removeSubrange(tests..<kept) }
+          let kept = scope.reads.undecided.count
+          if tests < kept { scope.reads.undecided.removeSubrange(tests..<kept) }
           value = either
           unsettled = true
           continue

@@ -994,9 +994,9 @@ extension PythonModuleReaderTests {
 extension PythonModuleReaderTests {
   /// A variable's value read where nothing set it is rez's error ("Referenced undefined
   /// environment variable"): a stop where the variable is not defined, under the test the
-  /// line is read in, once per test. A variable the commands set, one read only where a
-  /// part of the line runs, and one read after a line left out that may have set it, are
-  /// no stop.
+  /// line is read in, once per test; on a side of `A if TEST else B`, where TEST gives that
+  /// side. A variable the commands set, and one read after a line left out that may have
+  /// set it, are no stop.
   @Test func aVariableReadWhereNothingSetItStops() {
     let commands = RezCommands(
       lines: [
@@ -1014,6 +1014,9 @@ extension PythonModuleReaderTests {
         VariableChange(
           name: "", set: ["Referenced undefined environment variable: MAYA_ROOT"],
           condition: "(('maya' in resolve) and not defined('MAYA_ROOT'))", kind: .stop),
+        VariableChange(
+          name: "", set: ["Referenced undefined environment variable: ELSEWHERE"],
+          condition: "(not ('x' in resolve) and not defined('ELSEWHERE'))", kind: .stop),
       ])
     #expect(commands.variables.first { $0.name == "C" }?.set == ["x1"])
   }
@@ -1109,14 +1112,19 @@ extension PythonModuleReaderTests {
     #expect(commands.skipped.isEmpty)
     #expect(
       Self.variablesStoppedOn(commands) == ["LEFT", "RIGHT2", "DATA", "NOT_BUILDING", "ALWAYS"])
-    // A test whose truth is known only where the actions are applied: neither side's reads
-    // nor the right side of `and` stop, the line left out or not.
+    // A test whose truth is known only where the actions are applied: the right side of
+    // `and` does not stop; the sides of `A if TEST else B`, read once per outcome of TEST,
+    // each stop where it is read.
     let undecided = RezCommands(
       lines: [
         "env.G = str(env.ONE) if defined('LATER') else str(env.TWO)",
         "if defined('LIB_PATH') and env.LIB_PATH.value() == 'a':", "    env.H = 'h'",
       ], firstLine: 1, expansions: ["root": "/r"])
-    #expect(undecided.variables.filter { $0.kind == .stop }.isEmpty)
+    #expect(
+      undecided.variables.filter { $0.kind == .stop }.map { $0.condition ?? "-" } == [
+        "(not defined('LATER') and not defined('TWO'))",
+        "(defined('LATER') and not defined('ONE'))",
+      ])
   }
 }
 
