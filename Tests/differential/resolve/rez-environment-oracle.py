@@ -703,6 +703,12 @@ def commands():
     env.TERN_A = "{root}/lib" if "lib" in resolve else "{root}/nolib"
     env.TERN_B = "py3" if intersects(resolve.python, "3") else "py2"
 """
+# A read on the side its test gives: rez's error where that side is read and the variable
+# is not defined.
+PACKAGES[("ternary_reader", "1.0")] = """
+def commands():
+    env.TERN_C = "{root}" if "lib" in resolve else str(env.TERN_UNSET) + "/c"
+"""
 # `os.environ['NAME']`: the variable's value, and Python's KeyError where it is not set,
 # which stops rez's context.
 PACKAGES[("environ_reader", "1.0")] = """
@@ -764,7 +770,7 @@ REQUESTS = [
     ["houdini"], ["houdini_plugin"], ["houdini_site", "houdini"], ["houdini_hda"],
     ["getenv_reader"], ["environ_reader"], ["messenger"], ["trier"], ["getenv_default"],
     ["getenv_compare"], ["version_locals"], ["version_locals", "python-2"],
-    ["ternary"], ["ternary", "lib", "python-2"],
+    ["ternary"], ["ternary", "lib", "python-2"], ["ternary_reader"], ["ternary_reader", "lib"],
 ]
 # Requests resolved again with more variables in the environment rez's context is built in.
 MORE_BASE = [(["houdini"], {"HOUDINI_PATH": "/site"}),
@@ -779,7 +785,8 @@ MORE_BASE = [(["houdini"], {"HOUDINI_PATH": "/site"}),
              (["getenv_compare"], {"COMPARE_SITE": "london", "COMPARE_MODE": "it's"}),
              (["getenv_compare"], {"COMPARE_SITE": "rome", "COMPARE_MODE": "-n"}),
              (["getenv_compare"], {"COMPARE_SITE": "", "COMPARE_MODE": "-n"}),
-             (["getenv_compare"], {"COMPARE_SITE": "paris"})]
+             (["getenv_compare"], {"COMPARE_SITE": "paris"}),
+             (["ternary_reader"], {"TERN_UNSET": "/t"})]
 
 
 def write(folder):
@@ -858,7 +865,7 @@ def main():
         names |= {"ENVIRON_" + letter for letter in "ABC"} | {"RESET_A", "RESET_B"}
         names |= {"TRY_" + letter for letter in "ABCDEF"}
         names |= {"DEFAULT_" + letter for letter in "ABCDEFGH"}
-        names |= {"COMPARE_" + letter for letter in "ABCDEFG"} | {"VLOC_A", "VLOC_B", "TERN_A", "TERN_B"}
+        names |= {"COMPARE_" + letter for letter in "ABCDEFG"} | {"VLOC_A", "VLOC_B", "TERN_A", "TERN_B", "TERN_C"}
         names |= {"EARLY_ROOT", "LATE_ROOT", "COOK_FLAVOUR", "COOK_PATHS", "PICK_ROOT"}
         names |= {"HELPERS_" + name for name in
                   ["PATH", "MORE", "TOOL", "WITH", "ALONE", "SEEN"]}
