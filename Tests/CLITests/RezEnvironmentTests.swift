@@ -43,7 +43,7 @@ import Testing
     try #require(run.status == 0, "the rez oracle failed: \(run.stderr)")
     let cases = try JSONDecoder().decode(
       [Case].self, from: Data(contentsOf: URL(fileURLWithPath: folder.path + "/cases.json")))
-    #expect(cases.count >= 87)
+    #expect(cases.count >= 89)
     for item in cases {
       let resolve = try ToolRun.run(
         "flow-resolve",

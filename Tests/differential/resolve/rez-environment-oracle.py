@@ -709,6 +709,14 @@ PACKAGES[("ternary_reader", "1.0")] = """
 def commands():
     env.TERN_C = "{root}" if "lib" in resolve else str(env.TERN_UNSET) + "/c"
 """
+# rez's `{root}` mistaken for a field of Python's `str.format`: Python's KeyError, which
+# stops rez's context where the line runs.
+PACKAGES[("format_key", "1.0")] = """
+def commands():
+    env.FMT_A = "{}-{k}".format("a", k="b")
+    if "lib" in resolve:
+        env.FMT_B = "{root}/lib/{}".format("x")
+"""
 # `os.environ['NAME']`: the variable's value, and Python's KeyError where it is not set,
 # which stops rez's context.
 PACKAGES[("environ_reader", "1.0")] = """
@@ -771,6 +779,7 @@ REQUESTS = [
     ["getenv_reader"], ["environ_reader"], ["messenger"], ["trier"], ["getenv_default"],
     ["getenv_compare"], ["version_locals"], ["version_locals", "python-2"],
     ["ternary"], ["ternary", "lib", "python-2"], ["ternary_reader"], ["ternary_reader", "lib"],
+    ["format_key"], ["format_key", "lib"],
 ]
 # Requests resolved again with more variables in the environment rez's context is built in.
 MORE_BASE = [(["houdini"], {"HOUDINI_PATH": "/site"}),
@@ -865,7 +874,7 @@ def main():
         names |= {"ENVIRON_" + letter for letter in "ABC"} | {"RESET_A", "RESET_B"}
         names |= {"TRY_" + letter for letter in "ABCDEF"}
         names |= {"DEFAULT_" + letter for letter in "ABCDEFGH"}
-        names |= {"COMPARE_" + letter for letter in "ABCDEFG"} | {"VLOC_A", "VLOC_B", "TERN_A", "TERN_B", "TERN_C"}
+        names |= {"COMPARE_" + letter for letter in "ABCDEFG"} | {"VLOC_A", "VLOC_B", "TERN_A", "TERN_B", "TERN_C", "FMT_A", "FMT_B"}
         names |= {"EARLY_ROOT", "LATE_ROOT", "COOK_FLAVOUR", "COOK_PATHS", "PICK_ROOT"}
         names |= {"HELPERS_" + name for name in
                   ["PATH", "MORE", "TOOL", "WITH", "ALONE", "SEEN"]}

@@ -1503,11 +1503,17 @@ enum RezExpression {
         }
         guard let (positional, named) = arguments() else { return nil }
         if method == "format" {
-          guard case .string(let format) = value,
-            let result = Self.format(format, positional, named)
-          else { return nil }
-          value = .string(result)
-          continue
+          guard case .string(let format) = value else { return nil }
+          switch Self.format(format, positional, named) {
+          case .text(let result):
+            value = .string(result)
+            continue
+          case .missing(let key):
+            // Python's `KeyError`, which stops rez's context wherever the line runs.
+            scope.reads.read.append((.boolean(false), "'\(key)'"))
+            return nil
+          case .unknown: return nil
+          }
         }
         guard named.isEmpty, let result = Self.call(method, on: value, positional) else {
           return nil
@@ -1828,15 +1834,25 @@ enum RezExpression {
       return (positional, named)
     }
 
-    /// Python's `str.format` with plain fields (`{}`, `{0}`, `{name}`); nil for anything
+    /// What `str.format` gives: its text, Python's `KeyError` for a field named that no
+    /// argument names (`'{root}/lib'.format()`, rez's `{root}` mistaken for a field of
+    /// Python's own), or nothing flow works out.
+    enum Formatted: Equatable {
+      case text(String)
+      case missing(String)
+      case unknown
+    }
+
+    /// Python's `str.format` with plain fields (`{}`, `{0}`, `{name}`); unknown for anything
     /// else (an attribute, a format spec, `{}` and `{0}` both, which Python refuses), or a
     /// field without a value.
     static func format(_ format: String, _ positional: [Value], _ named: [String: Value])
-      -> String?
+      -> Formatted
     {
       var next = 0
       var numbered = false
-      return fields(of: format) { field in
+      var missing: String?
+      let result = fields(of: format) { field in
         let value: Value?
         if field.isEmpty {
           guard !numbered else { return nil }
@@ -1848,9 +1864,13 @@ enum RezExpression {
           value = number < positional.count ? positional[number] : nil
         } else {
           value = named[String(field)]
+          // The first field that fails ends the formatting: Python raises there.
+          if value == nil, ShellWord.isName(String(field)) { missing = String(field) }
         }
         return value?.text
       }
+      if let result { return .text(result) }
+      return missing.map(Formatted.missing) ?? .unknown
     }
 
     mutating func primary() -> Value? {

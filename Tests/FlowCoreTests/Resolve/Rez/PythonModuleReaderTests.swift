@@ -1495,3 +1495,24 @@ extension PythonModuleReaderTests {
       commands.named.last == VariableChange(name: "", set: ["SEEN"], unset: true, kind: .key))
   }
 }
+
+extension PythonModuleReaderTests {
+  /// `'{root}/lib'.format(…)`: a field named that no argument names is Python's `KeyError`
+  /// (rez's own `{root}` is filled only after Python formats), which stops rez's context
+  /// wherever the line runs: the line is left out, and a stop made with rez's message. A
+  /// field flow cannot work out (`{0.real}`) is only left out.
+  @Test func aFieldNoArgumentNamesIsAKeyErrorThatStops() {
+    let commands = RezCommands(
+      lines: [
+        "env.A = '{root}/lib{}'.format(1)", "if 'maya' in resolve:",
+        "    env.B = '{x}'.format(y=1)", "env.C = '{0.real}'.format(1)",
+        "env.D = '{k}-{}'.format(2, k='v')",
+      ], firstLine: 1, expansions: ["root": "/r"])
+    #expect(commands.skipped.map(\.line) == [1, 3, 4])
+    #expect(
+      commands.variables.filter { $0.kind == .stop }.map {
+        ($0.set ?? []).joined() + " " + ($0.condition ?? "-")
+      } == ["'root' -", "'x' ('maya' in resolve)"])
+    #expect(commands.variables.first { $0.name == "D" }?.set == ["v-2"])
+  }
+}
