@@ -138,7 +138,9 @@ public struct EnvironmentActions: Sendable, Hashable {
   /// (`REZ_EPH_FOO_BAR_REQUEST=1.2`). A change whose condition stays unknown once the
   /// resolve is known (a package before named `env` in a way flow does not follow) is left
   /// out and told to `undecided`: one a package before may have named through `env` in a
-  /// way flow does not follow (`env.keys()`), or too deep to read.
+  /// way flow does not follow (`env.keys()`), or too deep to read; and so is, once, each
+  /// package's variable whose changes depend on more tests than flow keeps
+  /// (`pastTestLimit`).
   static func rez(
     packages: [PackageVersion], ephemerals: [(name: String, range: String)],
     requests: [PackageRequirement] = [], undecided: ((Diagnostic) -> Void)? = nil
@@ -159,6 +161,8 @@ public struct EnvironmentActions: Sendable, Hashable {
     // What the changes made under a condition test, made when one is met.
     var resolved: RezExpression.Scope?
     var context = RezContext()
+    // Each package's variables whose tests grew past what flow keeps, told once.
+    var pastLimit: Set<String> = []
     let setForPackages = actions.count
     // Only packages with changes of their own take part in the phases.
     let changing = packages.indices.filter { !packages[$0].variables.isEmpty }
@@ -207,7 +211,11 @@ public struct EnvironmentActions: Sendable, Hashable {
             context.name(change.set, where: when, perhaps: change.unset)
             continue
           }
-          context.add(change, of: package.name, when: when, to: &actions)
+          if context.add(change, of: package.name, when: when, to: &actions),
+            pastLimit.insert(package.name + "\u{0}" + change.name).inserted
+          {
+            undecided?(Self.pastTestLimit(change, of: package))
+          }
         }
       }
     }
@@ -220,6 +228,17 @@ public struct EnvironmentActions: Sendable, Hashable {
           value: ephemeral.range, package: ephemeral.name))
     }
     return EnvironmentActions(actions: actions)
+  }
+
+  /// A warning that where `change` of `package` applies, or where its variable is set after
+  /// it, needs more tests of the environment than flow keeps (`RezContext.testLimit`).
+  static func pastTestLimit(_ change: VariableChange, of package: PackageVersion) -> Diagnostic {
+    Diagnostic(
+      file: package.definedAt, position: nil,
+      message: "rez package \(package.name)-\(package.key): the changes of \(change.name) "
+        + "depend on more than \(RezContext.testLimit) tests of the environment, more than "
+        + "flow keeps: where it is set from here, and what applies only where those tests "
+        + "hold, may differ from rez")
   }
 
   /// A warning that `change` of `package`, under `condition`, is left out of a resolve.
@@ -288,14 +307,8 @@ public struct EnvironmentActions: Sendable, Hashable {
     /// The most variable tests one test joins (`EnvironmentTest.size`): where changes of
     /// one variable under tests pile up past it (as a loop can make them), the variable
     /// counts as set, and an action it would guard is left out, so that the tests stay
-    /// small whatever the commands.
+    /// small whatever the commands (`pastTestLimit` warns of it).
     static let testLimit = 32
-
-    static func bounded(_ test: EnvironmentTest, else fallback: EnvironmentTest)
-      -> EnvironmentTest
-    {
-      test.size <= testLimit ? test : fallback
-    }
 
     /// Whether `present` holds the variables rez sets for each package
     /// (`setBeforeCommands`).
@@ -315,11 +328,20 @@ public struct EnvironmentActions: Sendable, Hashable {
       }
     }
 
-    /// Adds `change`'s actions, where `when` holds.
+    /// Adds `change`'s actions, where `when` holds; whether a test grew past `testLimit`
+    /// there (`bounded`), so that what they keep is not exact.
+    @discardableResult
     mutating func add(
       _ change: VariableChange, of package: String, when: EnvironmentTest,
       to actions: inout [Action]
-    ) {
+    ) -> Bool {
+      var cut = false
+      /// `test`, or past `testLimit`, `fallback` (`cut` then).
+      func bounded(_ test: EnvironmentTest, else fallback: EnvironmentTest) -> EnvironmentTest {
+        if test.size <= Self.testLimit { return test }
+        cut = true
+        return fallback
+      }
       buffer.removeAll(keepingCapacity: true)
       let separator = Self.separator(of: change.name)
       append(change, of: package, to: &buffer, separator: separator ?? ":")
@@ -330,7 +352,7 @@ public struct EnvironmentActions: Sendable, Hashable {
           action.when = when.isAlways ? nil : when
           if !when.isNever { actions.append(action) }
         }
-        return
+        return cut
       }
       for action in buffer {
         if action.variable == "PATH" {
@@ -338,7 +360,7 @@ public struct EnvironmentActions: Sendable, Hashable {
           switch action.kind {
           case .set, .unset:
             parts = parts.compactMap { part in
-              let kept = Self.bounded(part.when.and(unless), else: .never)
+              let kept = bounded(part.when.and(unless), else: .never)
               return kept.isNever ? nil : (part.value, part.package, kept)
             }
             if action.kind == .set { parts.append((action.value, package, when)) }
@@ -360,10 +382,10 @@ public struct EnvironmentActions: Sendable, Hashable {
         switch action.kind {
         case .set:
           add(action, where: when)
-          present[variable] = Self.bounded(wasPresent.or(when), else: .always)
+          present[variable] = bounded(wasPresent.or(when), else: .always)
         case .unset:
           add(action, where: when)
-          present[variable] = Self.bounded(wasPresent.and(unless), else: .never)
+          present[variable] = bounded(wasPresent.and(unless), else: .never)
         case .append, .prepend:
           // Where it was set: joined to it (with its own separator, as one set); where it
           // was not: set.
@@ -377,12 +399,13 @@ public struct EnvironmentActions: Sendable, Hashable {
           }
           var first = action
           first.kind = .set
-          add(joined, where: Self.bounded(when.and(wasPresent), else: .never))
-          add(first, where: Self.bounded(when.and(wasPresent.negated), else: .never))
-          present[variable] = Self.bounded(wasPresent.or(when), else: .always)
+          add(joined, where: bounded(when.and(wasPresent), else: .never))
+          add(first, where: bounded(when.and(wasPresent.negated), else: .never))
+          present[variable] = bounded(wasPresent.or(when), else: .always)
         case .alias, .stop: preconditionFailure("no variable")
         }
       }
+      return cut
     }
 
     /// Puts `PATH`'s parts in front of the environment's own, first part first.

@@ -1516,3 +1516,28 @@ extension PythonModuleReaderTests {
     #expect(commands.variables.first { $0.name == "D" }?.set == ["v-2"])
   }
 }
+
+extension PythonModuleReaderTests {
+  /// Changes of one variable under more tests of the environment than flow keeps
+  /// (`RezContext.testLimit`): what flow keeps past them is not exact, and the resolve says
+  /// so, once per package and variable, naming both.
+  @Test func changesPastTheTestLimitAreToldOnce() throws {
+    let lines =
+      (0..<40).flatMap { ["if 'E\($0)' in os.environ:", "    env.X = '\($0)'"] }
+      + ["env.X.append('end')", "env.Y = 'y'"]
+    let commands = RezCommands(lines: lines, firstLine: 1, expansions: ["root": "/r"])
+    #expect(commands.skipped.isEmpty)
+    var package = PackageVersion(name: "tool", version: try Version(parsing: "1"), key: "1")
+    package.variables = commands.variables
+    var warnings: [String] = []
+    let actions = EnvironmentActions.rez(
+      packages: [package], ephemerals: [], undecided: { warnings.append($0.message) })
+    #expect(
+      warnings == [
+        "rez package tool-1: the changes of X depend on more than 32 tests of the environment,"
+          + " more than flow keeps: where it is set from here, and what applies only where"
+          + " those tests hold, may differ from rez"
+      ])
+    #expect(actions.actions.contains { $0.variable == "Y" })
+  }
+}
