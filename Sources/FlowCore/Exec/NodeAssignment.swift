@@ -43,8 +43,7 @@ public struct NodeAssignment: Sendable, Equatable {
   /// The sh lines that make `assignments` over the machine's environment: first whether
   /// each variable whose presence their tests read is set there, kept in a shell variable
   /// of its own (`flow_base_set_NAME`, never exported: the assignments change what they
-  /// test), and
-  /// whether it is set and not empty for those whose truth they test
+  /// test), whether it is set and not empty for those whose truth they test
   /// (`flow_base_filled_NAME`), and its value for those they compare with a text
   /// (`flow_base_value_NAME`), then the assignments, then those shell variables unset.
   public static func script(_ assignments: [NodeAssignment]) -> [String] {

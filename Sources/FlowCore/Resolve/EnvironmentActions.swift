@@ -330,7 +330,6 @@ public struct EnvironmentActions: Sendable, Hashable {
 
     /// Adds `change`'s actions, where `when` holds; whether a test grew past `testLimit`
     /// there (`bounded`), so that what they keep is not exact.
-    @discardableResult
     mutating func add(
       _ change: VariableChange, of package: String, when: EnvironmentTest,
       to actions: inout [Action]

@@ -374,8 +374,7 @@ enum RezExpression {
       // `os.environ.get('NAME') or OTHER`: set and not empty, or OTHER's truth.
       if ifEmpty { return truth(of: fallback).flatMap { Parser.join(filled, $0, or: true) } }
       guard let defaultHolds = fallback.truth else { return nil }
-      guard defaultHolds else { return filled }
-      guard let unset = Parser.negate(inEnvironment(name)) else { return filled }
+      guard defaultHolds, let unset = Parser.negate(inEnvironment(name)) else { return filled }
       return Parser.join(filled, unset, or: true)
     }
 
@@ -1955,13 +1954,8 @@ enum RezExpression {
           return RezCommands.value(calling: function, arguments, named, in: scope)
         }
         guard named.isEmpty else { return nil }
-        if dotted == "os.getenv" || dotted == "os.environ.get", scope.bindsRez,
-          scope.readsHost == nil, scope.locals["os"] == nil, (1...2).contains(arguments.count),
-          case .string(let name) = arguments[0], isVariableName(name)
-        {
-          environmentRead = (
-            name, arguments.count == 2 ? arguments[1] : Value.none, wordStart, reader.index
-          )
+        if let read = readOfEnvironment(dotted, arguments) {
+          environmentRead = (read.name, read.fallback, wordStart, reader.index)
         }
         if let result = call(dotted, arguments) { return result }
         // A variable's value where the commands are applied (`env.NAME.value()`, or
@@ -2072,6 +2066,19 @@ enum RezExpression {
       }
     }
 
+    /// `os.getenv('NAME', DEFAULT)` or `os.environ.get()` in commands, of a variable named
+    /// in a string: the name and the default (else `None`); nil for any other call, or one
+    /// where a field's function reads the host (`call`).
+    func readOfEnvironment(_ function: String, _ arguments: [Value])
+      -> (name: String, fallback: Value)?
+    {
+      guard function == "os.getenv" || function == "os.environ.get",
+        (1...2).contains(arguments.count), scope.bindsRez, scope.readsHost == nil,
+        scope.locals["os"] == nil, case .string(let name) = arguments[0], isVariableName(name)
+      else { return nil }
+      return (name, arguments.count == 2 ? arguments[1] : Value.none)
+    }
+
     /// The functions flow works out: `os.path.join`, `os.path.normpath`, `os.path.basename`,
     /// `os.path.dirname`, `os.path.expanduser` (in commands), `str`, `getenv` and
     /// `expandvars` (the variables kept for the environment to fill), `literal`,
@@ -2142,18 +2149,15 @@ enum RezExpression {
         return hostFact("system.arch")
       case ("os.getenv", 1...2), ("os.environ.get", 1...2):
         // Python's, read where the function runs; the default (else `None`) for one unset.
-        guard case .string(let name) = arguments[0] else { return nil }
         if let host = scope.readsHost {
+          guard case .string(let name) = arguments[0] else { return nil }
           return host.variable(name).map(Value.string) ?? arguments.dropFirst().first ?? Value.none
         }
         // In commands, with the empty string for one unset: the variable where the commands
         // are applied, as `getenv` gives it (rez reads its own environment, the same unless a
         // package before changed the variable). With `None`, or another default, a value
         // whose truth and `is None` are tests of that environment (`Value.environment`).
-        guard scope.bindsRez, scope.locals["os"] == nil, isVariableName(name) else {
-          return nil
-        }
-        let fallback = arguments.count == 2 ? arguments[1] : Value.none
+        guard let (name, fallback) = readOfEnvironment(function, arguments) else { return nil }
         if fallback == .string("") { return .string("${\(name)}") }
         switch scope.environment {
         case .applying(let base): return base[name].map(Value.string) ?? fallback
